@@ -1,0 +1,53 @@
+//! Diagnostics: what the generator could not handle or found contradictory, with file:line.
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Generation cannot be trusted: `regen` refuses to write.
+    Error,
+    /// Generated, but something was guessed or ignored.
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: String,
+    pub line: u32,
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: &str, line: u32, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, file: file.to_string(), line, message: message.into(), help: None }
+    }
+
+    pub fn warning(file: &str, line: u32, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, file: file.to_string(), line, message: message.into(), help: None }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}:{}: {sev}: {}", self.file, self.line, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}

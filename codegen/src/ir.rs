@@ -1,0 +1,242 @@
+//! The IR: plain, serializable data that every emitter reads. No markdown, no Rust syntax.
+//!
+//! One [`System`] per folder of `api-docs/`; its [`TypeDef`]s form one type space with unique names.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ir {
+    pub systems: Vec<System>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct System {
+    /// Folder name in `api-docs/`, e.g. `jobv3` or `job-gateway`.
+    pub name: String,
+    pub flavor: Flavor,
+    /// API-gateway name (`bk-job`) for gateway systems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    pub apis: Vec<Api>,
+    /// Named types of this system, unique by name, in a deterministic order.
+    pub types: Vec<TypeDef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flavor {
+    /// ESB component API: common args (`bk_app_code`, …) in body or query, `{result, code, message, data}` envelope.
+    Esb,
+    /// API gateway: `X-Bkapi-Authorization` header, `{data}` / `{error}` bodies.
+    Gateway,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn parse(word: &str) -> Option<Self> {
+        match word.trim().to_ascii_uppercase().as_str() {
+            "GET" => Some(Self::Get),
+            "POST" => Some(Self::Post),
+            "PUT" => Some(Self::Put),
+            "PATCH" => Some(Self::Patch),
+            "DELETE" => Some(Self::Delete),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Api {
+    /// API name as BlueKing spells it (`fast_execute_script`).
+    pub name: String,
+    /// Source document, relative to the docs root.
+    pub source: String,
+    pub summary: String,
+    pub method: HttpMethod,
+    /// Path template; gateway placeholders are `{name}` and name a [`ParamLocation::Path`] field.
+    pub path: String,
+    /// Request type (a struct in [`System::types`]).
+    pub request: String,
+    /// Type of the response's `data` payload.
+    pub response: Type,
+    /// Envelope fields as documented (`result`, `code`, …); the runtime decodes the envelope, drift checks use these.
+    pub envelope: Vec<Field>,
+    pub examples: Vec<Example>,
+    /// Metadata corrections applied to this API, with what the doc claimed.
+    pub corrections: Vec<Correction>,
+    /// Drift that maintainers reviewed and accept (from metadata); checked by the golden tests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accepted_drift: Vec<crate::metadata::AcceptedDrift>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeDef {
+    /// UpperCamelCase, unique within the system.
+    pub name: String,
+    pub doc: String,
+    pub source: String,
+    pub line: u32,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum TypeKind {
+    Struct {
+        fields: Vec<Field>,
+    },
+    /// A string enum from a value table or a correction.
+    Enum {
+        values: Vec<EnumValue>,
+        /// Accept values not listed (response side): decoded into an `Unknown(String)` variant.
+        open: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnumValue {
+    pub value: String,
+    pub doc: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// Name on the wire.
+    pub name: String,
+    pub ty: Type,
+    pub required: bool,
+    pub doc: String,
+    pub line: u32,
+    /// The type cell as written in the doc (`long`, `list[int]`), kept for diagnostics.
+    pub type_word: String,
+    pub location: ParamLocation,
+    /// Values a description enumerates (`1：LINUX 2：WINDOWS`): code → label. Checked against examples.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documented_values: Vec<DocumentedValue>,
+    /// Set when the type was not in the doc but inferred from an example.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inferred: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentedValue {
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    Body,
+    Query,
+    Path,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type", content = "of")]
+pub enum Type {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// Untyped JSON: the doc gives no usable type.
+    Json,
+    Array(Box<Type>),
+    /// JSON object with arbitrary keys.
+    Map(Box<Type>),
+    /// A [`TypeDef`] of the same system.
+    Named(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Example {
+    pub kind: ExampleKind,
+    pub line: u32,
+    /// Parsed value (after repair); `None` when unreadable.
+    pub value: Option<serde_json::Value>,
+    /// What had to be repaired or merged to read it.
+    pub repairs: Vec<String>,
+    /// Why it could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExampleKind {
+    Request,
+    Response,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Correction {
+    /// What was corrected: `request.hosts.port`, `response.job_instance_name`, `path`, …
+    pub target: String,
+    pub doc_says: String,
+    pub corrected: String,
+    pub reason: String,
+}
+
+/// Keys of ESB common arguments / gateway auth: authentication, never fields of a request type.
+pub const AUTH_KEYS: &[&str] = &["bk_app_code", "bk_app_secret", "bk_token", "bk_username", "access_token"];
+
+impl System {
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}
+
+impl Api {
+    pub fn example(&self, kind: ExampleKind) -> Option<&Example> {
+        self.examples.iter().find(|e| e.kind == kind)
+    }
+}
+
+/// The request parameters an example shows: the example object without authentication keys.
+pub fn request_params(example: &serde_json::Value) -> serde_json::Value {
+    match example {
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.iter()
+                .filter(|(k, _)| !AUTH_KEYS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The `data` payload of a response example: `value.data` when the example shows an envelope, else the value.
+pub fn response_data(example: &serde_json::Value) -> &serde_json::Value {
+    match example {
+        serde_json::Value::Object(map) if map.contains_key("data") && is_envelope(map) => {
+            map.get("data").unwrap_or(&serde_json::Value::Null)
+        }
+        other => other,
+    }
+}
+
+/// An object is an envelope if besides `data` it has only envelope keys (or is `{data}` alone).
+pub fn is_envelope(map: &serde_json::Map<String, serde_json::Value>) -> bool {
+    const KEYS: &[&str] = &["result", "code", "message", "data", "request_id", "permission", "error", "errors", "trace_id"];
+    map.keys().all(|k| KEYS.contains(&k.as_str()))
+}

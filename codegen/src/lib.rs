@@ -1,0 +1,42 @@
+//! bkapi-codegen: BlueKing API docs (markdown) → typed Rust bindings.
+//!
+//! Stages, one module each (see `ARCHITECTURE.md`):
+//! [`markdown`] (text → [`doc`] model) → [`lower`] + [`typespace`] (doc model + [`metadata`] → [`ir`])
+//! → [`emit`] (IR → Rust). [`drift`] checks examples against the IR; [`load`] and [`regen`] drive the stages.
+
+pub mod diagnostics;
+pub mod doc;
+pub mod drift;
+pub mod emit;
+pub mod examples;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod markdown;
+pub mod metadata;
+pub mod regen;
+pub mod typespace;
+pub mod types;
+
+use std::path::PathBuf;
+
+use diagnostics::Diagnostic;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("{} error(s) in the docs; nothing was written:\n{}", diagnostics.len(), join(diagnostics))]
+    Docs { diagnostics: Vec<Diagnostic> },
+
+    #[error("generated code for `{file}` is not valid Rust ({message}); this is a bug in the emitter, please report it")]
+    Emit { file: String, message: String },
+
+    #[error("generated code is stale; run `cargo xtask regen` and commit the result:\n  {}", files.join("\n  "))]
+    Stale { files: Vec<String> },
+}
+
+fn join(diagnostics: &[Diagnostic]) -> String {
+    diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+}

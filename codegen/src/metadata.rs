@@ -1,0 +1,78 @@
+//! Per-system metadata (`api-docs/<system>/bkapi.toml`): what the docs cannot say, and corrections of what
+//! they say wrongly. The docs themselves are never edited.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ir::Flavor;
+
+pub const FILE_NAME: &str = "bkapi.toml";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemMeta {
+    pub flavor: Option<Flavor>,
+    /// API-gateway name (`bk-job`), for gateway systems.
+    pub gateway: Option<String>,
+    /// Every API path of this system starts with this prefix (checked).
+    pub path_prefix: Option<String>,
+    /// Keyed by API name (the doc's file stem).
+    #[serde(default)]
+    pub apis: BTreeMap<String, ApiMeta>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiMeta {
+    /// HTTP method, when the doc has none or a wrong one.
+    pub method: Option<String>,
+    /// Path, when the doc has none or a wrong one.
+    pub path: Option<String>,
+    /// Why method/path are given here.
+    pub reason: Option<String>,
+    /// Path parameters of the doc that the real API takes in the body (the doc's path is wrong).
+    #[serde(default)]
+    pub path_params_to_body: bool,
+    /// Doc path placeholder → parameter name, when they differ (`scopeType` → `bk_scope_type`); used to read
+    /// parameter values from the doc's request-line example.
+    #[serde(default)]
+    pub path_param_aliases: BTreeMap<String, String>,
+    #[serde(default)]
+    pub corrections: Vec<FieldCorrection>,
+    /// Drift between the doc's tables and its examples that maintainers have reviewed and accept.
+    #[serde(default)]
+    pub accepted_drift: Vec<AcceptedDrift>,
+}
+
+/// A correction of one field. `field` is `request.<path>` or `response.<path>` (`response` alone is the data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldCorrection {
+    pub field: String,
+    /// New type word, in the docs' own vocabulary (`int`, `string`, `object`, `list[int]`).
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    /// The field's real wire name.
+    pub rename: Option<String>,
+    pub required: Option<bool>,
+    /// The field's real values: the field becomes a string enum.
+    #[serde(rename = "enum")]
+    pub enum_values: Option<Vec<String>>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptedDrift {
+    /// `request`, `response`, or `doc` for drift that is not about an example.
+    pub example: String,
+    pub kind: String,
+    pub path: String,
+    pub reason: String,
+}
+
+/// Parses metadata text. The error string carries toml's line/column and the offending key.
+pub fn parse(text: &str) -> Result<SystemMeta, String> {
+    toml::from_str(text).map_err(|e| e.to_string())
+}

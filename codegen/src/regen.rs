@@ -1,0 +1,83 @@
+//! `regen`: docs → generated files on disk, writing only what changed (rust-analyzer's `ensure_file_contents`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::emit::{self, HEADER};
+use crate::load::load_docs;
+use crate::lower::LowerOptions;
+use crate::{Error, drift};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write changed files, delete stale ones.
+    Write,
+    /// Change nothing; fail if anything would change.
+    Check,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files written (Write) or that would be written (Check), relative to the output folder.
+    pub changed: Vec<PathBuf>,
+    /// Generated files no doc produces any more: deleted (Write) or reported (Check).
+    pub removed: Vec<PathBuf>,
+    pub unchanged: usize,
+    pub warnings: Vec<Diagnostic>,
+    /// Example/table contradictions not accepted in metadata.
+    pub drift: Vec<drift::Drift>,
+}
+
+/// Regenerates `out_dir` (the `generated/src/apis` folder) from `docs_dir`.
+///
+/// Any error diagnostic aborts before a single file is touched, so a broken doc leaves the crate as it was.
+pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Error> {
+    let loaded = load_docs(docs_dir, LowerOptions::default())?;
+    let errors: Vec<Diagnostic> = loaded.errors().cloned().collect();
+    if !errors.is_empty() {
+        return Err(Error::Docs { diagnostics: errors });
+    }
+    let files = emit::emit(&loaded.ir)?;
+    let mut report = Report { warnings: loaded.diagnostics.clone(), ..Report::default() };
+    for system in &loaded.ir.systems {
+        for api in &system.apis {
+            report.drift.extend(drift::check_api(system, api).into_iter().filter(|d| !drift::is_accepted(api, d)));
+        }
+    }
+
+    for f in &files {
+        let path = out_dir.join(&f.path);
+        if fs::read_to_string(&path).is_ok_and(|old| old == f.content) {
+            report.unchanged += 1;
+            continue;
+        }
+        report.changed.push(PathBuf::from(&f.path));
+        if mode == Mode::Write {
+            fs::create_dir_all(out_dir).map_err(|source| Error::Io { path: out_dir.to_path_buf(), source })?;
+            fs::write(&path, &f.content).map_err(|source| Error::Io { path: path.clone(), source })?;
+        }
+    }
+    // Generated files (recognized by their header) that no doc produces any more.
+    if out_dir.exists() {
+        let entries = fs::read_dir(out_dir).map_err(|source| Error::Io { path: out_dir.to_path_buf(), source })?;
+        let mut stale: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .filter(|p| !files.iter().any(|f| out_dir.join(&f.path) == *p))
+            .filter(|p| fs::read_to_string(p).is_ok_and(|t| t.starts_with(HEADER)))
+            .collect();
+        stale.sort();
+        for p in stale {
+            if mode == Mode::Write {
+                fs::remove_file(&p).map_err(|source| Error::Io { path: p.clone(), source })?;
+            }
+            report.removed.push(p.strip_prefix(out_dir).unwrap_or(&p).to_path_buf());
+        }
+    }
+    if mode == Mode::Check && (!report.changed.is_empty() || !report.removed.is_empty()) {
+        return Err(Error::Stale { files: report.changed.iter().chain(&report.removed).map(|p| p.display().to_string()).collect() });
+    }
+    Ok(report)
+}

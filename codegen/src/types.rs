@@ -1,0 +1,122 @@
+//! Type words of parameter tables (`string`, `long`, `list[int]`, `对象`, …) → a shape the lowering resolves.
+
+/// What a type cell says, before nested sections are looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Object,
+    /// An array; `None` when the element type is not stated.
+    Array(Option<Box<Shape>>),
+    /// Anything goes (`json`, `any`, or a union such as `string/list`).
+    Any,
+}
+
+/// Parses a type cell. `None` means the word is not understood: the caller reports it and uses untyped JSON.
+pub fn parse_type_word(word: &str) -> Option<Shape> {
+    let w = word.trim().to_lowercase().replace(['（', '〔'], "(").replace(['）', '〕'], ")");
+    let w = w.trim_matches(|c: char| c == '`' || c == '*');
+    if w.is_empty() {
+        return None;
+    }
+    // `string or null`, `int/null`, `string，可为空`: nullability is Option's job.
+    for sep in [" or ", "/", "|", ",", "，", "或"] {
+        if let Some((a, b)) = w.split_once(sep) {
+            let (a, b) = (a.trim(), b.trim());
+            let is_null = |s: &str| matches!(s, "null" | "none" | "nil") || s.contains("空");
+            return match (parse_type_word(a), parse_type_word(b)) {
+                (Some(x), _) if is_null(b) => Some(x),
+                (_, Some(y)) if is_null(a) => Some(y),
+                (Some(x), Some(y)) if x == y => Some(x),
+                (Some(_), Some(_)) => Some(Shape::Any),
+                _ => None,
+            };
+        }
+    }
+    // list[int], list(int), array<object>, array[object]
+    for open in ['[', '(', '<'] {
+        if let Some((outer, rest)) = w.split_once(open) {
+            let inner = rest.trim_end_matches([']', ')', '>']);
+            if is_array_word(outer.trim()) {
+                return Some(Shape::Array(parse_type_word(inner).map(Box::new)));
+            }
+            if is_map_word(outer.trim()) {
+                return Some(Shape::Object);
+            }
+        }
+    }
+    // `int array`, `object array`, `int64 array`, `string数组`, `int[]`
+    if let Some(elem) = w.strip_suffix("[]") {
+        return Some(Shape::Array(parse_type_word(elem).map(Box::new)));
+    }
+    for suffix in [" array", " list", "array", "数组", "列表"] {
+        if let Some(elem) = w.strip_suffix(suffix)
+            && !elem.trim().is_empty()
+            && let Some(e) = parse_type_word(elem)
+        {
+            return Some(Shape::Array(Some(Box::new(e))));
+        }
+    }
+    scalar_word(w)
+}
+
+fn is_array_word(w: &str) -> bool {
+    matches!(w, "array" | "list" | "arr" | "数组" | "列表" | "set" | "tuple")
+}
+
+fn is_map_word(w: &str) -> bool {
+    matches!(w, "dict" | "map" | "object" | "hash")
+}
+
+fn scalar_word(w: &str) -> Option<Shape> {
+    Some(match w {
+        "string" | "str" | "字符串" | "字符" | "text" | "char" | "varchar" | "datetime" | "date" | "time" | "timestamp"
+        | "email" | "uuid" => Shape::String,
+        "int" | "integer" | "long" | "int32" | "int64" | "uint" | "uint32" | "uint64" | "i64" | "整数" | "整型"
+        | "数字" | "short" => Shape::Integer,
+        "number" | "float" | "double" | "decimal" | "浮点" | "浮点数" | "float64" => Shape::Number,
+        "bool" | "boolean" | "布尔" | "布尔值" | "布尔型" => Shape::Boolean,
+        "dict" | "object" | "map" | "json" | "对象" | "字典" | "obj" | "hash" | "struct" => Shape::Object,
+        "any" | "mixed" | "任意" => Shape::Any,
+        w if is_array_word(w) => Shape::Array(None),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arr(s: Shape) -> Shape {
+        Shape::Array(Some(Box::new(s)))
+    }
+
+    #[test]
+    fn scalar_words_in_english_and_chinese() {
+        assert_eq!(parse_type_word("long"), Some(Shape::Integer));
+        assert_eq!(parse_type_word(" String "), Some(Shape::String));
+        assert_eq!(parse_type_word("布尔"), Some(Shape::Boolean));
+        assert_eq!(parse_type_word("对象"), Some(Shape::Object));
+        assert_eq!(parse_type_word("double"), Some(Shape::Number));
+        assert_eq!(parse_type_word("array"), Some(Shape::Array(None)));
+    }
+
+    #[test]
+    fn compound_words() {
+        assert_eq!(parse_type_word("list[int]"), Some(arr(Shape::Integer)));
+        assert_eq!(parse_type_word("list（int）"), Some(arr(Shape::Integer)));
+        assert_eq!(parse_type_word("int64 array"), Some(arr(Shape::Integer)));
+        assert_eq!(parse_type_word("array[object]"), Some(arr(Shape::Object)));
+        assert_eq!(parse_type_word("string or null"), Some(Shape::String));
+        assert_eq!(parse_type_word("string/list"), Some(Shape::Any));
+        assert_eq!(parse_type_word("int[]"), Some(arr(Shape::Integer)));
+    }
+
+    #[test]
+    fn unknown_words_are_none() {
+        assert_eq!(parse_type_word("frobnicator"), None);
+        assert_eq!(parse_type_word(""), None);
+    }
+}

@@ -1,0 +1,129 @@
+//! Stage 2b: per-API trees → one system's IR with a single namespace of types (typify-style type space).
+//!
+//! Names are deterministic: the first API (in file order) keeps a name; a later, different type with the same
+//! name is prefixed with its API's name, then numbered. Identical types are shared.
+
+use heck::ToUpperCamelCase;
+
+use crate::ir::{Api, Field, Flavor, System, Type, TypeDef, TypeKind};
+use crate::lower::{ApiDraft, FieldNode, Ty};
+
+pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts: Vec<ApiDraft>) -> System {
+    let mut space = TypeSpace { types: Vec::new() };
+    let mut apis = Vec::new();
+    for draft in drafts {
+        let prefix = draft.name.to_upper_camel_case();
+        let mut cx = ApiCx { space: &mut space, prefix: &prefix, source: &draft.source };
+        let request = match cx.flatten(&Ty::Object(draft.request.clone())) {
+            Type::Named(n) => n,
+            _ => format!("{prefix}Request"),
+        };
+        let response = cx.flatten(&draft.response);
+        let envelope = draft.envelope.iter().map(|f| cx.field(f)).collect();
+        apis.push(Api {
+            name: draft.name,
+            source: draft.source,
+            summary: draft.summary,
+            method: draft.method,
+            path: draft.path,
+            request,
+            response,
+            envelope,
+            examples: draft.examples,
+            corrections: draft.corrections,
+            accepted_drift: draft.accepted_drift,
+        });
+    }
+    System { name: name.to_string(), flavor, gateway, apis, types: space.types }
+}
+
+struct TypeSpace {
+    types: Vec<TypeDef>,
+}
+
+impl TypeSpace {
+    /// Adds a type, or finds an identical one; returns the name it is known by.
+    fn intern(&mut self, def: TypeDef, prefix: &str) -> String {
+        let mut n = 1u32;
+        loop {
+            let name = match n {
+                1 => def.name.clone(),
+                2 if !def.name.starts_with(prefix) => format!("{prefix}{}", def.name),
+                _ => format!("{prefix}{}{n}", def.name),
+            };
+            match self.types.iter().find(|t| t.name == name) {
+                None => {
+                    self.types.push(TypeDef { name: name.clone(), ..def });
+                    return name;
+                }
+                Some(existing) if same_shape(&existing.kind, &def.kind) => return name,
+                Some(_) => n += 1,
+            }
+        }
+    }
+}
+
+/// Same wire shape: docs and lines may differ.
+fn same_shape(a: &TypeKind, b: &TypeKind) -> bool {
+    match (a, b) {
+        (TypeKind::Struct { fields: fa }, TypeKind::Struct { fields: fb }) => {
+            fa.len() == fb.len()
+                && fa.iter().zip(fb).all(|(x, y)| x.name == y.name && x.ty == y.ty && x.required == y.required && x.location == y.location)
+        }
+        (TypeKind::Enum { values: va, open: oa }, TypeKind::Enum { values: vb, open: ob }) => {
+            oa == ob && va.len() == vb.len() && va.iter().zip(vb).all(|(x, y)| x.value == y.value)
+        }
+        _ => false,
+    }
+}
+
+struct ApiCx<'a> {
+    space: &'a mut TypeSpace,
+    prefix: &'a str,
+    source: &'a str,
+}
+
+impl ApiCx<'_> {
+    fn flatten(&mut self, ty: &Ty) -> Type {
+        match ty {
+            Ty::Scalar(t) => t.clone(),
+            Ty::Array(inner) => Type::Array(Box::new(self.flatten(inner))),
+            Ty::Map(inner) => Type::Map(Box::new(self.flatten(inner))),
+            Ty::Object(o) => {
+                let fields = o.fields.iter().map(|f| self.field(f)).collect();
+                let def = TypeDef {
+                    name: o.name.clone(),
+                    doc: o.doc.clone(),
+                    source: self.source.to_string(),
+                    line: o.line,
+                    kind: TypeKind::Struct { fields },
+                };
+                Type::Named(self.space.intern(def, self.prefix))
+            }
+            Ty::Enum(e) => {
+                let def = TypeDef {
+                    name: e.name.clone(),
+                    doc: e.doc.clone(),
+                    source: self.source.to_string(),
+                    line: e.line,
+                    kind: TypeKind::Enum { values: e.values.clone(), open: true },
+                };
+                Type::Named(self.space.intern(def, self.prefix))
+            }
+        }
+    }
+
+    fn field(&mut self, f: &FieldNode) -> Field {
+        Field {
+            name: f.name.clone(),
+            ty: self.flatten(&f.ty),
+            required: f.required,
+            doc: f.doc.clone(),
+            line: f.line,
+            type_word: f.type_word.clone(),
+            location: f.location,
+            documented_values: f.documented_values.clone(),
+            inferred: f.inferred,
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! The HTTP client: builds requests for both flavors, authenticates, decodes envelopes.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::endpoint::{Endpoint, Flavor, Method};
+use crate::error::{Error, excerpt};
+use crate::secret::Secret;
+
+/// Who the calls are made for.
+#[derive(Debug, Clone)]
+enum User {
+    None,
+    Token(Secret),
+    Username(String),
+}
+
+/// A configured BlueKing client. Cheap to clone; share one per application.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    esb_base_url: Option<Url>,
+    gateway_base_urls: BTreeMap<String, Url>,
+    app_code: String,
+    app_secret: Secret,
+    user: User,
+}
+
+/// Builds a [`Client`]; configuration mistakes are reported by [`ClientBuilder::build`].
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    esb_base_url: Option<String>,
+    gateway_base_urls: Vec<(String, String)>,
+    app_code: Option<String>,
+    app_secret: Option<Secret>,
+    user: Option<User>,
+    http: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// The PaaS host that serves ESB APIs (`https://paas.example.com`); doc paths `/api/c/compapi/…` hang under it.
+    pub fn esb_base_url(mut self, url: impl Into<String>) -> Self {
+        self.esb_base_url = Some(url.into());
+        self
+    }
+
+    /// Base URL of a gateway system's stage, e.g. `("job-gateway", "https://bkapi.example.com/api/bk-job/prod")`.
+    pub fn gateway_base_url(mut self, system: impl Into<String>, url: impl Into<String>) -> Self {
+        self.gateway_base_urls.push((system.into(), url.into()));
+        self
+    }
+
+    pub fn app_code(mut self, app_code: impl Into<String>) -> Self {
+        self.app_code = Some(app_code.into());
+        self
+    }
+
+    pub fn app_secret(mut self, app_secret: impl Into<Secret>) -> Self {
+        self.app_secret = Some(app_secret.into());
+        self
+    }
+
+    /// Act as the user of this login token.
+    pub fn bk_token(mut self, token: impl Into<Secret>) -> Self {
+        self.user = Some(User::Token(token.into()));
+        self
+    }
+
+    /// Act as this user (apps on the ESB whitelist).
+    pub fn bk_username(mut self, username: impl Into<String>) -> Self {
+        self.user = Some(User::Username(username.into()));
+        self
+    }
+
+    /// Total timeout per call (default 60 s). Ignored when [`ClientBuilder::http_client`] is given.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Use this `reqwest::Client` (proxies, TLS roots, pools are then yours to configure).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    pub fn build(self) -> Result<Client, Error> {
+        let parse = |what: &str, s: &str| {
+            Url::parse(s).map_err(|e| Error::Config(format!("{what} `{s}` is not a URL: {e}")))
+        };
+        let esb_base_url = self.esb_base_url.as_deref().map(|s| parse("ESB base URL", s)).transpose()?;
+        let mut gateway_base_urls = BTreeMap::new();
+        for (system, url) in &self.gateway_base_urls {
+            gateway_base_urls.insert(system.clone(), parse(&format!("gateway base URL of `{system}`"), url)?);
+        }
+        if esb_base_url.is_none() && gateway_base_urls.is_empty() {
+            return Err(Error::Config("no base URL: set `esb_base_url` and/or `gateway_base_url`".into()));
+        }
+        let app_code = self.app_code.ok_or_else(|| Error::Config("`app_code` is required".into()))?;
+        let app_secret = self.app_secret.ok_or_else(|| Error::Config("`app_secret` is required".into()))?;
+        let http = match self.http {
+            Some(h) => h,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
+                .connect_timeout(Duration::from_secs(10))
+                .user_agent(concat!("bkapi-rust/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Client { http, esb_base_url, gateway_base_urls, app_code, app_secret, user: self.user.unwrap_or(User::None) })
+    }
+}
+
+/// JSON value as a query-string value: strings as they are, everything else JSON-encoded (as BlueKing expects).
+fn query_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The authentication fields, in BlueKing's names.
+    fn auth_fields(&self) -> Map<String, Value> {
+        let mut auth = Map::new();
+        auth.insert("bk_app_code".into(), Value::String(self.app_code.clone()));
+        auth.insert("bk_app_secret".into(), Value::String(self.app_secret.expose().to_string()));
+        match &self.user {
+            User::Token(t) => {
+                auth.insert("bk_token".into(), Value::String(t.expose().to_string()));
+            }
+            User::Username(u) => {
+                auth.insert("bk_username".into(), Value::String(u.clone()));
+            }
+            User::None => {}
+        }
+        auth
+    }
+
+    /// Calls one API. Generated methods (`client.jobv3().fast_execute_script(req)`) call this.
+    pub async fn call<E: Endpoint>(&self, request: E::Request) -> Result<E::Response, Error> {
+        let api = format!("{}.{}", E::SYSTEM, E::NAME);
+        let mut params = match serde_json::to_value(&request) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => return Err(Error::Config(format!("{api}: request type does not serialize to an object"))),
+            Err(e) => return Err(Error::Config(format!("{api}: cannot serialize the request: {e}"))),
+        };
+
+        let mut path = E::PATH.to_string();
+        for name in E::PATH_PARAMS {
+            let value = params.remove(*name).ok_or_else(|| Error::Config(format!("{api}: path parameter `{name}` is missing")))?;
+            // Every non-alphanumeric byte is escaped, so `../x` stays inside its segment.
+            let segment = utf8_percent_encode(&query_value(&value), NON_ALPHANUMERIC).to_string();
+            path = path.replace(&format!("{{{name}}}"), &segment);
+        }
+        let mut query: Vec<(String, String)> =
+            E::QUERY_PARAMS.iter().filter_map(|n| params.remove(*n).map(|v| (n.to_string(), query_value(&v)))).collect();
+
+        let base = match E::FLAVOR {
+            Flavor::Esb => self.esb_base_url.as_ref().ok_or_else(|| Error::Config(format!("{api}: no ESB base URL configured")))?,
+            Flavor::Gateway => self.gateway_base_urls.get(E::SYSTEM).ok_or_else(|| {
+                Error::Config(format!("{api}: no gateway base URL configured for `{}`", E::SYSTEM))
+            })?,
+        };
+        let url = Url::parse(&format!("{}{}", base.as_str().trim_end_matches('/'), path))
+            .map_err(|e| Error::Config(format!("{api}: bad URL for path `{path}`: {e}")))?;
+
+        let mut builder = self.http.request(E::METHOD.to_reqwest(), url).header("Accept", "application/json");
+        match E::FLAVOR {
+            Flavor::Esb => params.extend(self.auth_fields()),
+            Flavor::Gateway => {
+                let auth = Value::Object(self.auth_fields()).to_string();
+                builder = builder.header("X-Bkapi-Authorization", auth);
+            }
+        }
+        if E::METHOD == Method::Get {
+            query.extend(params.iter().map(|(k, v)| (k.clone(), query_value(v))));
+        } else {
+            builder = builder.json(&Value::Object(params));
+        }
+        if !query.is_empty() {
+            builder = builder.query(&query);
+        }
+
+        // `without_url`: an ESB GET carries the app secret in its query string.
+        let response = builder.send().await.map_err(|e| Error::Transport { api: api.clone(), source: e.without_url() })?;
+        let status = response.status();
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let request_id = header("X-Request-Id").or_else(|| header("X-Bkapi-Request-Id"));
+        let gateway_error = header("X-Bkapi-Error-Code").zip(header("X-Bkapi-Error-Message"));
+        let body = response.text().await.map_err(|e| Error::Transport { api: api.clone(), source: e.without_url() })?;
+        decode::<E::Response>(&api, status.as_u16(), request_id, gateway_error, &body)
+    }
+}
+
+fn code_is_success(code: &Value) -> bool {
+    match code {
+        Value::Number(n) => n.as_i64() == Some(0),
+        Value::String(s) => s.trim().parse::<i64>() == Ok(0),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+/// Decodes a response body: envelope first, then `data` into the generated type.
+fn decode<T: serde::de::DeserializeOwned>(
+    api: &str,
+    status: u16,
+    request_id: Option<String>,
+    gateway_error: Option<(String, String)>,
+    body: &str,
+) -> Result<T, Error> {
+    let http_error = || Error::Http { api: api.to_string(), status, body: excerpt(body) };
+    let value: Value = match serde_json::from_str(body) {
+        Ok(v) => v,
+        Err(e) => {
+            if let Some((code, message)) = gateway_error {
+                return Err(Error::Api { api: api.to_string(), code, message, request_id, permission: None });
+            }
+            if !(200..300).contains(&status) {
+                return Err(http_error());
+            }
+            return Err(Error::Decode { api: api.to_string(), path: ".".into(), message: e.to_string(), body: excerpt(body) });
+        }
+    };
+    let Value::Object(mut envelope) = value else {
+        return Err(if (200..300).contains(&status) {
+            Error::Decode { api: api.to_string(), path: ".".into(), message: "expected a JSON object".into(), body: excerpt(body) }
+        } else {
+            http_error()
+        });
+    };
+    let request_id = request_id.or_else(|| envelope.get("request_id").and_then(Value::as_str).map(str::to_string));
+    // Gateway error body: {"error": {code, message, data}}.
+    if let Some(Value::Object(err)) = envelope.get("error") {
+        return Err(Error::Api {
+            api: api.to_string(),
+            code: err.get("code").map(query_value).unwrap_or_default(),
+            message: err.get("message").map(query_value).unwrap_or_default(),
+            request_id,
+            permission: err.get("data").cloned(),
+        });
+    }
+    // ESB envelope: {result, code, message, data, permission}.
+    let failed = match envelope.get("result") {
+        Some(Value::Bool(ok)) => !ok,
+        _ => envelope.get("code").is_some_and(|c| !code_is_success(c)),
+    };
+    if failed {
+        return Err(Error::Api {
+            api: api.to_string(),
+            code: envelope.get("code").map(query_value).unwrap_or_default(),
+            message: envelope.get("message").map(query_value).unwrap_or_default(),
+            request_id,
+            permission: envelope.get("permission").filter(|p| !p.is_null()).cloned(),
+        });
+    }
+    if let Some((code, message)) = gateway_error {
+        return Err(Error::Api { api: api.to_string(), code, message, request_id, permission: None });
+    }
+    if !(200..300).contains(&status) {
+        return Err(http_error());
+    }
+    let data = envelope.remove("data").unwrap_or(Value::Null);
+    serde_path_to_error::deserialize::<_, T>(data).map_err(|e| Error::Decode {
+        api: api.to_string(),
+        path: format!("data.{}", e.path()),
+        message: e.inner().to_string(),
+        body: excerpt(body),
+    })
+}

@@ -1,0 +1,94 @@
+//! Lenient decoders used by generated response types: BlueKing sends ids as numbers or numeric strings,
+//! and `""` where a failed call has no id.
+
+use serde::de::{self, Deserializer, Unexpected, Visitor};
+use std::fmt;
+
+struct LenientI64;
+
+impl<'de> Visitor<'de> for LenientI64 {
+    type Value = Option<i64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer, a numeric string, \"\" or null")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        i64::try_from(v).map(Some).map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // Only whole numbers that fit: 3.0 is 3, 3.5 is an error.
+        if v.fract() == 0.0 && v >= i64::MIN as f64 && v < i64::MAX as f64 {
+            Ok(Some(v as i64))
+        } else {
+            Err(E::invalid_value(Unexpected::Float(v), &self))
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let t = v.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        t.parse().map(Some).map_err(|_| E::invalid_value(Unexpected::Str(v), &self))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(LenientI64)
+    }
+}
+
+/// An optional integer: number, numeric string, `""` (→ `None`) or null.
+pub fn lenient_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    d.deserialize_any(LenientI64)
+}
+
+/// A required integer: number or numeric string.
+pub fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    d.deserialize_any(LenientI64)?.ok_or_else(|| de::Error::custom("expected an integer, got an empty value"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct T {
+        #[serde(default, deserialize_with = "super::lenient_opt_i64")]
+        a: Option<i64>,
+    }
+
+    fn a(v: serde_json::Value) -> Result<Option<i64>, serde_json::Error> {
+        serde_json::from_value::<T>(json!({ "a": v })).map(|t| t.a)
+    }
+
+    #[test]
+    fn accepts_numbers_numeric_strings_empty_and_null() {
+        assert_eq!(a(json!(5)).ok(), Some(Some(5)));
+        assert_eq!(a(json!("42")).ok(), Some(Some(42)));
+        assert_eq!(a(json!("")).ok(), Some(None));
+        assert_eq!(a(json!(null)).ok(), Some(None));
+        assert_eq!(serde_json::from_value::<T>(json!({})).ok(), Some(T { a: None }));
+    }
+
+    #[test]
+    fn rejects_words_and_fractions() {
+        assert!(a(json!("abc")).is_err());
+        assert!(a(json!(1.5)).is_err());
+        assert!(a(json!(true)).is_err());
+    }
+}

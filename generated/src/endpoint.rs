@@ -1,0 +1,57 @@
+//! What the generated code tells the runtime about each API.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// How an API is reached and authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// ESB component API under the PaaS host: common args in body (POST) or query (GET); `{result, code, message, data}`.
+    Esb,
+    /// API gateway: `X-Bkapi-Authorization` header; `{data}` on success, `{error}` otherwise.
+    Gateway,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub(crate) fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+/// One API: implemented by the generated `<system>::endpoints::<Api>` marker types.
+pub trait Endpoint {
+    type Request: Serialize + DeserializeOwned;
+    /// The `data` payload of a successful response.
+    type Response: DeserializeOwned;
+    /// System folder in `api-docs/` (`jobv3`); for gateway APIs also the key of its base URL.
+    const SYSTEM: &'static str;
+    const NAME: &'static str;
+    const METHOD: Method;
+    /// Path template; `{name}` placeholders are filled from [`Endpoint::PATH_PARAMS`].
+    const PATH: &'static str;
+    const FLAVOR: Flavor;
+    /// Request fields that go into the path.
+    const PATH_PARAMS: &'static [&'static str];
+    /// Request fields that go into the query string even for non-GET calls.
+    const QUERY_PARAMS: &'static [&'static str];
+}
+
+/// Visits endpoint types: see `visit_endpoints`.
+pub trait EndpointVisitor {
+    fn visit<E: Endpoint>(&mut self);
+}
