@@ -61,9 +61,7 @@ pub struct CodeBlock {
 impl Document {
     /// Sections whose normalized title equals `name` (see [`normalize_title`]).
     pub fn sections_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Section> + 'a {
-        self.sections
-            .iter()
-            .filter(move |s| normalize_title(&s.title) == name)
+        self.sections.iter().filter(move |s| normalize_title(&s.title) == name)
     }
 }
 
@@ -92,9 +90,5 @@ impl Section {
 
 /// Lower-cased title without whitespace, so `Path 参数`, `path参数` and `PATH 参数` compare equal.
 pub fn normalize_title(title: &str) -> String {
-    title
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    title.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }

@@ -54,7 +54,16 @@ pub struct Drift {
 
 impl fmt::Display for Drift {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: drift[{}] {} example, `{}`: {}", self.file, self.line, self.kind.as_str(), self.example, self.path, self.message)
+        write!(
+            f,
+            "{}:{}: drift[{}] {} example, `{}`: {}",
+            self.file,
+            self.line,
+            self.kind.as_str(),
+            self.example,
+            self.path,
+            self.message
+        )
     }
 }
 
@@ -122,12 +131,8 @@ impl Checker<'_> {
     }
 
     fn path_params(&mut self) {
-        let placeholders: Vec<&str> = self
-            .api
-            .path
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .collect();
+        let placeholders: Vec<&str> =
+            self.api.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
         let request = self.system.type_def(&self.api.request);
         let fields: Vec<&Field> = match request.map(|t| &t.kind) {
             Some(TypeKind::Struct { fields }) => fields.iter().filter(|f| f.location == ParamLocation::Path).collect(),
@@ -158,11 +163,21 @@ impl Checker<'_> {
             (TypeKind::Enum { values, .. }, Value::String(s)) => {
                 if !values.iter().any(|v| v.value == *s) {
                     let listed = values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", ");
-                    self.push(DriftKind::EnumMismatch, path.to_string(), def.line, format!("`{s}` is not one of the documented values ({listed})"));
+                    self.push(
+                        DriftKind::EnumMismatch,
+                        path.to_string(),
+                        def.line,
+                        format!("`{s}` is not one of the documented values ({listed})"),
+                    );
                 }
             }
             (TypeKind::Enum { .. }, v) => {
-                self.push(DriftKind::TypeMismatch, path.to_string(), def.line, format!("the doc lists string values, the example has {}", json_kind(v)));
+                self.push(
+                    DriftKind::TypeMismatch,
+                    path.to_string(),
+                    def.line,
+                    format!("the doc lists string values, the example has {}", json_kind(v)),
+                );
             }
         }
     }
@@ -195,7 +210,9 @@ impl Checker<'_> {
         }
         let ok = match (ty, v) {
             (Type::Json, _) => true,
-            (Type::String, Value::String(_)) | (Type::Boolean, Value::Bool(_)) | (Type::Number, Value::Number(_)) => true,
+            (Type::String, Value::String(_)) | (Type::Boolean, Value::Bool(_)) | (Type::Number, Value::Number(_)) => {
+                true
+            }
             (Type::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
             (Type::Array(inner), Value::Array(items)) => {
                 let p = format!("{path}[]");
@@ -227,13 +244,19 @@ impl Checker<'_> {
                 other => other.to_string(),
             };
             if !documented.iter().any(|d| d.code == code) {
-                let listed = documented.iter().map(|d| format!("{}：{}", d.code, d.label)).collect::<Vec<_>>().join(" ");
+                let listed =
+                    documented.iter().map(|d| format!("{}：{}", d.code, d.label)).collect::<Vec<_>>().join(" ");
                 let hint = documented
                     .iter()
                     .find(|d| d.label.eq_ignore_ascii_case(&code))
                     .map(|d| format!("; it is the label of code {}", d.code))
                     .unwrap_or_default();
-                self.push(DriftKind::EnumMismatch, path.to_string(), line, format!("`{code}` is not a documented value ({listed}){hint}"));
+                self.push(
+                    DriftKind::EnumMismatch,
+                    path.to_string(),
+                    line,
+                    format!("`{code}` is not a documented value ({listed}){hint}"),
+                );
             }
         }
     }
@@ -254,5 +277,7 @@ fn type_word(ty: &Type) -> String {
 
 /// Whether the API's metadata accepts this drift (same example, kind and path).
 pub fn is_accepted(api: &Api, drift: &Drift) -> bool {
-    api.accepted_drift.iter().any(|a| a.example == drift.example && a.kind == drift.kind.as_str() && a.path == drift.path)
+    api.accepted_drift
+        .iter()
+        .any(|a| a.example == drift.example && a.kind == drift.kind.as_str() && a.path == drift.path)
 }

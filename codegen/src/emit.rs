@@ -36,7 +36,8 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
 }
 
 fn render(path: &str, tokens: TokenStream) -> Result<String, Error> {
-    let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Emit { file: path.to_string(), message: e.to_string() })?;
+    let file =
+        syn::parse2::<syn::File>(tokens).map_err(|e| Error::Emit { file: path.to_string(), message: e.to_string() })?;
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
@@ -100,7 +101,11 @@ fn emit_system(system: &System) -> TokenStream {
     let markers = system.apis.iter().map(|a| emit_marker(system, a));
     let api_struct = api_struct_ident(system);
     let methods = system.apis.iter().map(emit_method);
-    let doc = format!(" `{}` client: one method per API. Get it from [`crate::Client::{}`].", system.name, module_name(&system.name));
+    let doc = format!(
+        " `{}` client: one method per API. Get it from [`crate::Client::{}`].",
+        system.name,
+        module_name(&system.name)
+    );
     quote! {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
@@ -165,7 +170,10 @@ fn emit_type(def: &TypeDef, response_side: bool) -> TokenStream {
                     let ty = rust_type(&f.ty);
                     quote!(#ident: #ty)
                 });
-                let inits = fields.iter().zip(&idents).map(|(f, ident)| if f.required { quote!(#ident) } else { quote!(#ident: None) });
+                let inits = fields
+                    .iter()
+                    .zip(&idents)
+                    .map(|(f, ident)| if f.required { quote!(#ident) } else { quote!(#ident: None) });
                 quote! {
                     impl #name {
                         /// Creates a value from its required fields; optional fields start as `None`.
@@ -287,6 +295,7 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
     let response = rust_type_in(&api.response, quote!(super::));
     let sys = &system.name;
     let name = &api.name;
+    let id = format!("{}.{}", system.name, api.name);
     let path = &api.path;
     let method = format_ident!(
         "{}",
@@ -319,6 +328,7 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
             type Response = #response;
             const SYSTEM: &'static str = #sys;
             const NAME: &'static str = #name;
+            const ID: &'static str = #id;
             const METHOD: crate::Method = crate::Method::#method;
             const PATH: &'static str = #path;
             const FLAVOR: crate::Flavor = #flavor;
@@ -346,7 +356,8 @@ fn emit_method(api: &Api) -> TokenStream {
         );
         quote!(#[doc = #line])
     });
-    let corrections_head = (!api.corrections.is_empty()).then(|| quote!(#[doc = ""] #[doc = " Corrections applied to the doc (see `bkapi.toml`):"]));
+    let corrections_head = (!api.corrections.is_empty())
+        .then(|| quote!(#[doc = ""] #[doc = " Corrections applied to the doc (see `bkapi.toml`):"]));
     quote! {
         #[doc = #summary]
         #[doc = ""]

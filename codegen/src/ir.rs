@@ -216,10 +216,7 @@ impl Api {
 pub fn request_params(example: &serde_json::Value) -> serde_json::Value {
     match example {
         serde_json::Value::Object(map) => serde_json::Value::Object(
-            map.iter()
-                .filter(|(k, _)| !AUTH_KEYS.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            map.iter().filter(|(k, _)| !AUTH_KEYS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect(),
         ),
         other => other.clone(),
     }
@@ -237,6 +234,7 @@ pub fn response_data(example: &serde_json::Value) -> &serde_json::Value {
 
 /// An object is an envelope if besides `data` it has only envelope keys (or is `{data}` alone).
 pub fn is_envelope(map: &serde_json::Map<String, serde_json::Value>) -> bool {
-    const KEYS: &[&str] = &["result", "code", "message", "data", "request_id", "permission", "error", "errors", "trace_id"];
+    const KEYS: &[&str] =
+        &["result", "code", "message", "data", "request_id", "permission", "error", "errors", "trace_id"];
     map.keys().all(|k| KEYS.contains(&k.as_str()))
 }

@@ -15,8 +15,8 @@ pub mod lower;
 pub mod markdown;
 pub mod metadata;
 pub mod regen;
-pub mod typespace;
 pub mod types;
+pub mod typespace;
 
 use std::path::PathBuf;
 
@@ -30,7 +30,9 @@ pub enum Error {
     #[error("{} error(s) in the docs; nothing was written:\n{}", diagnostics.len(), join(diagnostics))]
     Docs { diagnostics: Vec<Diagnostic> },
 
-    #[error("generated code for `{file}` is not valid Rust ({message}); this is a bug in the emitter, please report it")]
+    #[error(
+        "generated code for `{file}` is not valid Rust ({message}); this is a bug in the emitter, please report it"
+    )]
     Emit { file: String, message: String },
 
     #[error("generated code is stale; run `cargo xtask regen` and commit the result:\n  {}", files.join("\n  "))]

@@ -56,7 +56,13 @@ pub fn load_doc(path: &Path, options: LowerOptions) -> Result<Loaded, Error> {
     Ok(loaded)
 }
 
-fn load_system(dir: &Path, root: &Path, only: Option<&Path>, options: LowerOptions, out: &mut Loaded) -> Result<(), Error> {
+fn load_system(
+    dir: &Path,
+    root: &Path,
+    only: Option<&Path>,
+    options: LowerOptions,
+    out: &mut Loaded,
+) -> Result<(), Error> {
     let Some(system) = dir.file_name().and_then(|n| n.to_str()).map(str::to_string) else { return Ok(()) };
     let display = |p: &Path| p.strip_prefix(root.parent().unwrap_or(root)).unwrap_or(p).display().to_string();
     let diagnostics = &mut out.diagnostics;
@@ -121,7 +127,11 @@ fn load_system(dir: &Path, root: &Path, only: Option<&Path>, options: LowerOptio
     }
     if let Some(prefix) = &meta.path_prefix {
         for d in drafts.iter().filter(|d| !d.path.starts_with(prefix.as_str())) {
-            diagnostics.push(Diagnostic::warning(&d.source, 1, format!("path `{}` is outside the system's prefix `{prefix}`", d.path)));
+            diagnostics.push(Diagnostic::warning(
+                &d.source,
+                1,
+                format!("path `{}` is outside the system's prefix `{prefix}`", d.path),
+            ));
         }
     }
     out.ir.systems.push(typespace::build_system(&system, flavor, meta.gateway.clone(), drafts));

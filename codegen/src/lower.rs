@@ -95,11 +95,7 @@ pub struct MetaSource<'a> {
 impl MetaSource<'_> {
     /// Line of the first occurrence of `needle` in the metadata file (1 if absent).
     pub fn line_of(&self, needle: &str) -> u32 {
-        self.text
-            .lines()
-            .position(|l| l.contains(needle))
-            .and_then(|i| u32::try_from(i + 1).ok())
-            .unwrap_or(1)
+        self.text.lines().position(|l| l.contains(needle)).and_then(|i| u32::try_from(i + 1).ok()).unwrap_or(1)
     }
 }
 
@@ -131,7 +127,8 @@ fn classify(title: &str) -> SectionKind {
         };
     }
     match t.as_str() {
-        "请求地址" | "请求url" | "url" | "requesturl" | "requestaddress" | "请求路径" | "接口地址" | "path" | "requestpath" => {
+        "请求地址" | "请求url" | "url" | "requesturl" | "requestaddress" | "请求路径" | "接口地址" | "path"
+        | "requestpath" => {
             return SectionKind::Address;
         }
         "请求方法" | "请求方式" | "method" | "requestmethod" | "httpmethod" => return SectionKind::Method,
@@ -141,7 +138,9 @@ fn classify(title: &str) -> SectionKind {
         "通用参数" | "commonparameters" | "commonargs" | "commonarguments" | "公共参数" => {
             return SectionKind::CommonArgs;
         }
-        "response" | "返回结果" | "返回参数" | "响应参数" | "返回值" | "出参" => return SectionKind::ResponseParams,
+        "response" | "返回结果" | "返回参数" | "响应参数" | "返回值" | "出参" => {
+            return SectionKind::ResponseParams;
+        }
         _ => {}
     }
     if has(&["header"]) || t == "请求头" {
@@ -161,7 +160,8 @@ fn classify(title: &str) -> SectionKind {
     {
         return SectionKind::BodyParams;
     }
-    if has(&["返回结果", "返回参数", "响应参数", "返回说明", "returnresult", "responseparameters", "responsebody"]) {
+    if has(&["返回结果", "返回参数", "响应参数", "返回说明", "returnresult", "responseparameters", "responsebody"])
+    {
         return SectionKind::ResponseParams;
     }
     SectionKind::Definition
@@ -191,8 +191,23 @@ fn columns(header: &[String]) -> Columns {
         })
     };
     let name = find(&[
-        "字段", "名称", "参数", "参数名", "参数名称", "键值", "字段名", "字段名称", "field", "fields", "name", "parameter",
-        "parameters", "param", "key", "属性", "变量",
+        "字段",
+        "名称",
+        "参数",
+        "参数名",
+        "参数名称",
+        "键值",
+        "字段名",
+        "字段名称",
+        "field",
+        "fields",
+        "name",
+        "parameter",
+        "parameters",
+        "param",
+        "key",
+        "属性",
+        "变量",
     ])
     .unwrap_or(0);
     let ty = find(&["类型", "参数类型", "type", "数据类型", "字段类型"]).or_else(|| find_contains(&["类型", "type"]));
@@ -225,9 +240,8 @@ fn find_reference(desc: &str) -> Option<String> {
 }
 
 /// `1：LINUX 2：WINDOWS`, `1 - shell, 2 - bat`, `0:不是（默认），1:是`: at least two distinct numeric codes.
-static VALUE_LIST: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9A-Za-z_.])(\d+)\s*(?:[:：=]|-\s)\s*([^\s,，;；。、(（)）]+)").ok()
-});
+static VALUE_LIST: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^0-9A-Za-z_.])(\d+)\s*(?:[:：=]|-\s)\s*([^\s,，;；。、(（)）]+)").ok());
 
 fn documented_values(desc: &str) -> Vec<DocumentedValue> {
     let Some(re) = VALUE_LIST.as_ref() else { return Vec::new() };
@@ -340,7 +354,10 @@ impl<'a> Ctx<'a> {
                 ),
                 None => format!("`{path}` refers to a definition `{r}` that has no section"),
             };
-            self.diags.push(Diagnostic::warning(self.file, line, msg).with_help(format!("add a `#### {r}` section with a field table, or fix the reference")));
+            self.diags.push(
+                Diagnostic::warning(self.file, line, msg)
+                    .with_help(format!("add a `#### {r}` section with a field table, or fix the reference")),
+            );
             return fallback;
         }
         self.section_by_path(path)
@@ -363,8 +380,12 @@ impl<'a> Ctx<'a> {
             }
             if let Some(prev) = fields.iter().find(|f| f.name == name) {
                 self.diags.push(
-                    Diagnostic::error(self.file, row.line, format!("duplicate field `{name}` (first at line {})", prev.line))
-                        .with_help("remove one row, or give the nested object its own section"),
+                    Diagnostic::error(
+                        self.file,
+                        row.line,
+                        format!("duplicate field `{name}` (first at line {})", prev.line),
+                    )
+                    .with_help("remove one row, or give the nested object its own section"),
                 );
                 continue;
             }
@@ -382,7 +403,10 @@ impl<'a> Ctx<'a> {
                         self.diags.push(Diagnostic::warning(
                             self.file,
                             row.line,
-                            format!("`{}` is not a required-flag value; treating `{name}` as optional", cell(cols.required)),
+                            format!(
+                                "`{}` is not a required-flag value; treating `{name}` as optional",
+                                cell(cols.required)
+                            ),
                         ));
                         false
                     }
@@ -453,7 +477,11 @@ impl<'a> Ctx<'a> {
     fn object(&mut self, section: usize, path: &str) -> Option<ObjectNode> {
         if self.stack.contains(&section) {
             let line = self.section(section).map_or(1, |s| s.line);
-            self.diags.push(Diagnostic::warning(self.file, line, format!("recursive definition at `{path}`; typed as untyped JSON")));
+            self.diags.push(Diagnostic::warning(
+                self.file,
+                line,
+                format!("recursive definition at `{path}`; typed as untyped JSON"),
+            ));
             return None;
         }
         let s = self.section(section)?;
@@ -494,8 +522,12 @@ impl<'a> Ctx<'a> {
             Some(s) => s,
             None => {
                 self.diags.push(
-                    Diagnostic::warning(self.file, line, format!("unknown type `{type_word}` of `{path}`; generated as untyped JSON"))
-                        .with_help("correct the type in bkapi.toml (`corrections`), or fix the doc"),
+                    Diagnostic::warning(
+                        self.file,
+                        line,
+                        format!("unknown type `{type_word}` of `{path}`; generated as untyped JSON"),
+                    )
+                    .with_help("correct the type in bkapi.toml (`corrections`), or fix the doc"),
                 );
                 Shape::Any
             }
@@ -662,8 +694,14 @@ pub fn lower_api(
             }
         }
     }
-    let request_line_no = doc.sections.iter().zip(&cx.kinds).find(|(_, k)| **k == SectionKind::BodyParams).map_or(1, |(s, _)| s.line);
-    let mut request = ObjectNode { name: format!("{camel}Request"), doc: summary.clone(), line: request_line_no, fields: request_fields };
+    let request_line_no =
+        doc.sections.iter().zip(&cx.kinds).find(|(_, k)| **k == SectionKind::BodyParams).map_or(1, |(s, _)| s.line);
+    let mut request = ObjectNode {
+        name: format!("{camel}Request"),
+        doc: summary.clone(),
+        line: request_line_no,
+        fields: request_fields,
+    };
 
     // Response: the first table of the response-parameter sections.
     cx.response_side = true;
@@ -697,7 +735,8 @@ pub fn lower_api(
                 cx.used.insert(i);
             }
         } else {
-            response = Some(Ty::Object(ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields }));
+            response =
+                Some(Ty::Object(ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields }));
         }
     }
 
@@ -724,11 +763,18 @@ pub fn lower_api(
                     let read = examples::read(text);
                     let looks_like_response = matches!(&read.value, Some(Value::Object(m)) if m.contains_key("result") || (m.contains_key("data") && crate::ir::is_envelope(m)));
                     let k = if looks_like_response { ExampleKind::Response } else { ExampleKind::Request };
-                    cx.diags.push(Diagnostic::warning(
-                        &file,
-                        code.line,
-                        format!("example outside an example section (in `{}`); taken as the {} example", s.title, if looks_like_response { "response" } else { "request" }),
-                    ).with_help("put it under `### 请求参数示例` / `### 返回结果示例`"));
+                    cx.diags.push(
+                        Diagnostic::warning(
+                            &file,
+                            code.line,
+                            format!(
+                                "example outside an example section (in `{}`); taken as the {} example",
+                                s.title,
+                                if looks_like_response { "response" } else { "request" }
+                            ),
+                        )
+                        .with_help("put it under `### 请求参数示例` / `### 返回结果示例`"),
+                    );
                     k
                 }
             };
@@ -741,7 +787,13 @@ pub fn lower_api(
                 );
                 format!("line {line}: {m}")
             });
-            example_list.push(Example { kind: example_kind, line: code.line, value: read.value, repairs: read.repairs, error });
+            example_list.push(Example {
+                kind: example_kind,
+                line: code.line,
+                value: read.value,
+                repairs: read.repairs,
+                error,
+            });
         }
     }
 
@@ -789,8 +841,12 @@ pub fn lower_api(
     }
     let (Some(method), Some((path, _))) = (method, path) else {
         cx.diags.push(
-            Diagnostic::error(&file, 1, "no HTTP method and path: the doc has no `请求地址`/`请求方法` section or `METHOD /path` line")
-                .with_help(format!("add `[apis.{api_name}]` with `method` and `path` to {}", meta_source.path)),
+            Diagnostic::error(
+                &file,
+                1,
+                "no HTTP method and path: the doc has no `请求地址`/`请求方法` section or `METHOD /path` line",
+            )
+            .with_help(format!("add `[apis.{api_name}]` with `method` and `path` to {}", meta_source.path)),
         );
         return (None, cx.diags);
     };
@@ -800,13 +856,15 @@ pub fn lower_api(
         let aliases = meta.map(|m| &m.path_param_aliases);
         for (line_path, line) in &request_line_examples {
             let Some(values) = match_template(template, line_path) else {
-                cx.diags.push(Diagnostic::warning(&file, *line, format!("request line `{line_path}` does not match the path `{template}`")));
+                cx.diags.push(Diagnostic::warning(
+                    &file,
+                    *line,
+                    format!("request line `{line_path}` does not match the path `{template}`"),
+                ));
                 continue;
             };
-            let values: Vec<(String, String)> = values
-                .into_iter()
-                .map(|(k, v)| (aliases.and_then(|a| a.get(&k)).cloned().unwrap_or(k), v))
-                .collect();
+            let values: Vec<(String, String)> =
+                values.into_iter().map(|(k, v)| (aliases.and_then(|a| a.get(&k)).cloned().unwrap_or(k), v)).collect();
             let names = values.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ");
             let note = format!("path parameters {names} taken from the request line at line {line}");
             match example_list.iter_mut().find(|e| e.kind == ExampleKind::Request) {
@@ -849,16 +907,30 @@ pub fn lower_api(
     }
 
     // Response type: documented, or inferred from the example when the doc has no response table.
-    let response_example = example_list.iter().find(|e| e.kind == ExampleKind::Response).and_then(|e| e.value.clone().map(|v| (v, e.line)));
+    let response_example = example_list
+        .iter()
+        .find(|e| e.kind == ExampleKind::Response)
+        .and_then(|e| e.value.clone().map(|v| (v, e.line)));
     let mut response = match response {
         Some(t) => t,
         None => match &response_example {
             Some((v, line)) => {
-                cx.diags.push(Diagnostic::warning(&file, *line, "no response parameter table; response type inferred from this example").with_help("add a `### 返回结果参数说明` table to the doc"));
+                cx.diags.push(
+                    Diagnostic::warning(
+                        &file,
+                        *line,
+                        "no response parameter table; response type inferred from this example",
+                    )
+                    .with_help("add a `### 返回结果参数说明` table to the doc"),
+                );
                 infer_ty(crate::ir::response_data(v), &format!("{camel}Response"), *line)
             }
             None => {
-                cx.diags.push(Diagnostic::warning(&file, 1, "no response table and no response example; response is untyped JSON"));
+                cx.diags.push(Diagnostic::warning(
+                    &file,
+                    1,
+                    "no response table and no response example; response is untyped JSON",
+                ));
                 Ty::Scalar(Type::Json)
             }
         },
@@ -885,7 +957,11 @@ pub fn lower_api(
     // Definition sections nobody refers to.
     for (i, s) in doc.sections.iter().enumerate() {
         if cx.kinds.get(i) == Some(&SectionKind::Definition) && !cx.used.contains(&i) && s.tables().next().is_some() {
-            cx.diags.push(Diagnostic::warning(&file, s.line, format!("section `{}` is not referred to by any field; ignored", s.title)));
+            cx.diags.push(Diagnostic::warning(
+                &file,
+                s.line,
+                format!("section `{}` is not referred to by any field; ignored", s.title),
+            ));
         }
     }
 
@@ -944,12 +1020,21 @@ fn apply_correction(
     let root = segments.next().unwrap_or("");
     let rest: Vec<&str> = segments.collect();
     let mut record = |what: &str, doc_says: String, corrected: String| {
-        corrections.push(Correction { target: format!("{}{what}", c.field), doc_says, corrected, reason: c.reason.clone() });
+        corrections.push(Correction {
+            target: format!("{}{what}", c.field),
+            doc_says,
+            corrected,
+            reason: c.reason.clone(),
+        });
     };
     match (root, rest.split_last()) {
         ("response", None) => {
             let Some(ty) = response.as_mut() else {
-                diags.push(Diagnostic::error(meta.path, line, "correction of `response`, but the doc has no response table"));
+                diags.push(Diagnostic::error(
+                    meta.path,
+                    line,
+                    "correction of `response`, but the doc has no response table",
+                ));
                 return;
             };
             if let Some(word) = &c.ty {
@@ -958,7 +1043,9 @@ fn apply_correction(
                         *ty = new;
                         record("", data_word.to_string(), word.clone());
                     }
-                    None => diags.push(Diagnostic::error(meta.path, line, format!("unknown type `{word}` in correction"))),
+                    None => {
+                        diags.push(Diagnostic::error(meta.path, line, format!("unknown type `{word}` in correction")))
+                    }
                 }
             }
         }
@@ -979,7 +1066,9 @@ fn apply_correction(
             let Some(field) = field else {
                 diags.push(
                     Diagnostic::error(meta.path, line, format!("correction `{}` matches no field of the doc", c.field))
-                        .with_help("fix the path (request.<field>.<field> or response.<field>) or remove the stale correction"),
+                        .with_help(
+                            "fix the path (request.<field>.<field> or response.<field>) or remove the stale correction",
+                        ),
                 );
                 return;
             };
@@ -989,19 +1078,33 @@ fn apply_correction(
                         field.ty = new;
                         record("", field.type_word.clone(), word.clone());
                     }
-                    None => diags.push(Diagnostic::error(meta.path, line, format!("unknown type `{word}` in correction"))),
+                    None => {
+                        diags.push(Diagnostic::error(meta.path, line, format!("unknown type `{word}` in correction")))
+                    }
                 }
             }
             if let Some(values) = &c.enum_values {
-                let doc_values = field.documented_values.iter().map(|v| format!("{}：{}", v.code, v.label)).collect::<Vec<_>>().join(" ");
+                let doc_values = field
+                    .documented_values
+                    .iter()
+                    .map(|v| format!("{}：{}", v.code, v.label))
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 field.ty = Ty::Enum(EnumNode {
                     name: type_name(&field.name),
                     doc: field.doc.clone(),
                     line: field.line,
-                    values: values.iter().map(|v| EnumValue { value: v.clone(), doc: String::new(), line: field.line }).collect(),
+                    values: values
+                        .iter()
+                        .map(|v| EnumValue { value: v.clone(), doc: String::new(), line: field.line })
+                        .collect(),
                 });
                 field.documented_values.clear();
-                record(" (values)", if doc_values.is_empty() { field.type_word.clone() } else { doc_values }, values.join(", "));
+                record(
+                    " (values)",
+                    if doc_values.is_empty() { field.type_word.clone() } else { doc_values },
+                    values.join(", "),
+                );
             }
             if let Some(required) = c.required {
                 record(" (required)", field.required.to_string(), required.to_string());
@@ -1012,9 +1115,11 @@ fn apply_correction(
                 field.name = name.clone();
             }
         }
-        _ => diags.push(
-            Diagnostic::error(meta.path, line, format!("correction target `{}` must start with `request.` or `response`", c.field)),
-        ),
+        _ => diags.push(Diagnostic::error(
+            meta.path,
+            line,
+            format!("correction target `{}` must start with `request.` or `response`", c.field),
+        )),
     }
 }
 
@@ -1051,7 +1156,9 @@ fn retype(old: &Ty, word: &str) -> Option<Ty> {
             None => Ty::Map(Box::new(Ty::Scalar(Type::Json))),
         },
         Shape::Array(elem) => match elem.as_deref() {
-            Some(s @ (Shape::String | Shape::Integer | Shape::Number | Shape::Boolean)) => Ty::Array(Box::new(Ty::Scalar(scalar_type(s)))),
+            Some(s @ (Shape::String | Shape::Integer | Shape::Number | Shape::Boolean)) => {
+                Ty::Array(Box::new(Ty::Scalar(scalar_type(s))))
+            }
             _ => match object_of(old) {
                 Some(o) => Ty::Array(Box::new(Ty::Object(o))),
                 None => Ty::Array(Box::new(Ty::Scalar(Type::Json))),
@@ -1100,7 +1207,9 @@ fn infer_ty(value: &Value, name: &str, line: u32) -> Ty {
                     name: k.clone(),
                     ty: match v {
                         Value::Object(_) | Value::Null => Ty::Map(Box::new(Ty::Scalar(Type::Json))),
-                        Value::Array(items) => Ty::Array(Box::new(Ty::Scalar(common_scalar(items).unwrap_or(Type::Json)))),
+                        Value::Array(items) => {
+                            Ty::Array(Box::new(Ty::Scalar(common_scalar(items).unwrap_or(Type::Json))))
+                        }
                         v => Ty::Scalar(scalar_of(v).unwrap_or(Type::Json)),
                     },
                     required: false,
@@ -1188,7 +1297,10 @@ mod tests {
     #[test]
     fn extracts_value_lists_from_descriptions() {
         let v = documented_values("操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS");
-        assert_eq!(v.iter().map(|v| (v.code.as_str(), v.label.as_str())).collect::<Vec<_>>(), [("1", "LINUX"), ("2", "WINDOWS"), ("3", "AIX"), ("4", "SOLARIS")]);
+        assert_eq!(
+            v.iter().map(|v| (v.code.as_str(), v.label.as_str())).collect::<Vec<_>>(),
+            [("1", "LINUX"), ("2", "WINDOWS"), ("3", "AIX"), ("4", "SOLARIS")]
+        );
         let v = documented_values("脚本语言：1 - shell, 2 - bat, 3 - perl");
         assert_eq!(v.len(), 3);
         assert_eq!(v[1].label, "bat");

@@ -57,10 +57,8 @@ pub fn parse(path: &str, text: &str) -> Document {
                     sections.push(Section { title: clean(&text), level, line, blocks: Vec::new() });
                 }
             }
-            Event::Start(Tag::Paragraph) => {
-                if !matches!(open, Open::Text { .. }) {
-                    open = Open::Text { line, text: String::new() };
-                }
+            Event::Start(Tag::Paragraph) if !matches!(open, Open::Text { .. }) => {
+                open = Open::Text { line, text: String::new() };
             }
             Event::End(TagEnd::Paragraph) => flush_text(&mut open, &mut sections, item_depth > 0),
             Event::Start(Tag::Item) => {
@@ -140,13 +138,11 @@ pub fn parse(path: &str, text: &str) -> Document {
             }
             Event::Text(t) | Event::Code(t) => append(&mut open, &t),
             Event::SoftBreak | Event::HardBreak => append(&mut open, " "),
-            Event::Html(html) | Event::InlineHtml(html) => {
-                // `<br>` separates words; other tags (`<div style=…>`) are presentation only.
-                if html.trim_start().to_ascii_lowercase().starts_with("<br") {
-                    append(&mut open, " ");
-                } else if matches!(open, Open::None) {
-                    // Raw HTML blocks between sections are ignored.
-                }
+            // `<br>` separates words; other tags (`<div style=…>`) are presentation only and dropped.
+            Event::Html(html) | Event::InlineHtml(html)
+                if html.trim_start().to_ascii_lowercase().starts_with("<br") =>
+            {
+                append(&mut open, " ");
             }
             _ => {}
         }
@@ -184,7 +180,11 @@ fn flush_text(open: &mut Open, sections: &mut [Section], keep_open: bool) {
 /// Collapses whitespace (including non-breaking and full-width spaces) and drops a stray full-width `｜`
 /// that some docs use as a row terminator.
 fn clean(text: &str) -> String {
-    let collapsed = text.split(|c: char| c.is_whitespace() || c == '\u{3000}').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let collapsed = text
+        .split(|c: char| c.is_whitespace() || c == '\u{3000}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     collapsed.trim_end_matches(['｜', '|']).trim_end().to_string()
 }
 

@@ -77,7 +77,9 @@ pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Erro
         }
     }
     if mode == Mode::Check && (!report.changed.is_empty() || !report.removed.is_empty()) {
-        return Err(Error::Stale { files: report.changed.iter().chain(&report.removed).map(|p| p.display().to_string()).collect() });
+        return Err(Error::Stale {
+            files: report.changed.iter().chain(&report.removed).map(|p| p.display().to_string()).collect(),
+        });
     }
     Ok(report)
 }

@@ -72,8 +72,8 @@ fn is_map_word(w: &str) -> bool {
 
 fn scalar_word(w: &str) -> Option<Shape> {
     Some(match w {
-        "string" | "str" | "字符串" | "字符" | "text" | "char" | "varchar" | "datetime" | "date" | "time" | "timestamp"
-        | "email" | "uuid" => Shape::String,
+        "string" | "str" | "字符串" | "字符" | "text" | "char" | "varchar" | "datetime" | "date" | "time"
+        | "timestamp" | "email" | "uuid" => Shape::String,
         "int" | "integer" | "long" | "int32" | "int64" | "uint" | "uint32" | "uint64" | "i64" | "整数" | "整型"
         | "数字" | "short" => Shape::Integer,
         "number" | "float" | "double" | "decimal" | "浮点" | "浮点数" | "float64" => Shape::Number,

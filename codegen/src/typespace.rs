@@ -68,7 +68,9 @@ fn same_shape(a: &TypeKind, b: &TypeKind) -> bool {
     match (a, b) {
         (TypeKind::Struct { fields: fa }, TypeKind::Struct { fields: fb }) => {
             fa.len() == fb.len()
-                && fa.iter().zip(fb).all(|(x, y)| x.name == y.name && x.ty == y.ty && x.required == y.required && x.location == y.location)
+                && fa.iter().zip(fb).all(|(x, y)| {
+                    x.name == y.name && x.ty == y.ty && x.required == y.required && x.location == y.location
+                })
         }
         (TypeKind::Enum { values: va, open: oa }, TypeKind::Enum { values: vb, open: ob }) => {
             oa == ob && va.len() == vb.len() && va.iter().zip(vb).all(|(x, y)| x.value == y.value)

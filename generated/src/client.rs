@@ -90,9 +90,8 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client, Error> {
-        let parse = |what: &str, s: &str| {
-            Url::parse(s).map_err(|e| Error::Config(format!("{what} `{s}` is not a URL: {e}")))
-        };
+        let parse =
+            |what: &str, s: &str| Url::parse(s).map_err(|e| Error::Config(format!("{what} `{s}` is not a URL: {e}")));
         let esb_base_url = self.esb_base_url.as_deref().map(|s| parse("ESB base URL", s)).transpose()?;
         let mut gateway_base_urls = BTreeMap::new();
         for (system, url) in &self.gateway_base_urls {
@@ -112,7 +111,14 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        Ok(Client { http, esb_base_url, gateway_base_urls, app_code, app_secret, user: self.user.unwrap_or(User::None) })
+        Ok(Client {
+            http,
+            esb_base_url,
+            gateway_base_urls,
+            app_code,
+            app_secret,
+            user: self.user.unwrap_or(User::None),
+        })
     }
 }
 
@@ -148,7 +154,7 @@ impl Client {
 
     /// Calls one API. Generated methods (`client.jobv3().fast_execute_script(req)`) call this.
     pub async fn call<E: Endpoint>(&self, request: E::Request) -> Result<E::Response, Error> {
-        let api = format!("{}.{}", E::SYSTEM, E::NAME);
+        let api = E::ID;
         let mut params = match serde_json::to_value(&request) {
             Ok(Value::Object(map)) => map,
             Ok(_) => return Err(Error::Config(format!("{api}: request type does not serialize to an object"))),
@@ -157,19 +163,26 @@ impl Client {
 
         let mut path = E::PATH.to_string();
         for name in E::PATH_PARAMS {
-            let value = params.remove(*name).ok_or_else(|| Error::Config(format!("{api}: path parameter `{name}` is missing")))?;
+            let value = params
+                .remove(*name)
+                .ok_or_else(|| Error::Config(format!("{api}: path parameter `{name}` is missing")))?;
             // Every non-alphanumeric byte is escaped, so `../x` stays inside its segment.
             let segment = utf8_percent_encode(&query_value(&value), NON_ALPHANUMERIC).to_string();
             path = path.replace(&format!("{{{name}}}"), &segment);
         }
-        let mut query: Vec<(String, String)> =
-            E::QUERY_PARAMS.iter().filter_map(|n| params.remove(*n).map(|v| (n.to_string(), query_value(&v)))).collect();
+        let mut query: Vec<(String, String)> = E::QUERY_PARAMS
+            .iter()
+            .filter_map(|n| params.remove(*n).map(|v| (n.to_string(), query_value(&v))))
+            .collect();
 
         let base = match E::FLAVOR {
-            Flavor::Esb => self.esb_base_url.as_ref().ok_or_else(|| Error::Config(format!("{api}: no ESB base URL configured")))?,
-            Flavor::Gateway => self.gateway_base_urls.get(E::SYSTEM).ok_or_else(|| {
-                Error::Config(format!("{api}: no gateway base URL configured for `{}`", E::SYSTEM))
-            })?,
+            Flavor::Esb => {
+                self.esb_base_url.as_ref().ok_or_else(|| Error::Config(format!("{api}: no ESB base URL configured")))?
+            }
+            Flavor::Gateway => self
+                .gateway_base_urls
+                .get(E::SYSTEM)
+                .ok_or_else(|| Error::Config(format!("{api}: no gateway base URL configured for `{}`", E::SYSTEM)))?,
         };
         let url = Url::parse(&format!("{}{}", base.as_str().trim_end_matches('/'), path))
             .map_err(|e| Error::Config(format!("{api}: bad URL for path `{path}`: {e}")))?;
@@ -192,13 +205,13 @@ impl Client {
         }
 
         // `without_url`: an ESB GET carries the app secret in its query string.
-        let response = builder.send().await.map_err(|e| Error::Transport { api: api.clone(), source: e.without_url() })?;
+        let response = builder.send().await.map_err(|e| Error::Transport { api, source: e.without_url() })?;
         let status = response.status();
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let request_id = header("X-Request-Id").or_else(|| header("X-Bkapi-Request-Id"));
         let gateway_error = header("X-Bkapi-Error-Code").zip(header("X-Bkapi-Error-Message"));
-        let body = response.text().await.map_err(|e| Error::Transport { api: api.clone(), source: e.without_url() })?;
-        decode::<E::Response>(&api, status.as_u16(), request_id, gateway_error, &body)
+        let body = response.text().await.map_err(|e| Error::Transport { api, source: e.without_url() })?;
+        decode::<E::Response>(api, status.as_u16(), request_id, gateway_error, &body)
     }
 }
 
@@ -213,28 +226,28 @@ fn code_is_success(code: &Value) -> bool {
 
 /// Decodes a response body: envelope first, then `data` into the generated type.
 fn decode<T: serde::de::DeserializeOwned>(
-    api: &str,
+    api: &'static str,
     status: u16,
     request_id: Option<String>,
     gateway_error: Option<(String, String)>,
     body: &str,
 ) -> Result<T, Error> {
-    let http_error = || Error::Http { api: api.to_string(), status, body: excerpt(body) };
+    let http_error = || Error::Http { api, status, body: excerpt(body) };
     let value: Value = match serde_json::from_str(body) {
         Ok(v) => v,
         Err(e) => {
             if let Some((code, message)) = gateway_error {
-                return Err(Error::Api { api: api.to_string(), code, message, request_id, permission: None });
+                return Err(Error::Api { api, code, message, request_id, permission: None });
             }
             if !(200..300).contains(&status) {
                 return Err(http_error());
             }
-            return Err(Error::Decode { api: api.to_string(), path: ".".into(), message: e.to_string(), body: excerpt(body) });
+            return Err(Error::Decode { api, path: ".".into(), message: e.to_string(), body: excerpt(body) });
         }
     };
     let Value::Object(mut envelope) = value else {
         return Err(if (200..300).contains(&status) {
-            Error::Decode { api: api.to_string(), path: ".".into(), message: "expected a JSON object".into(), body: excerpt(body) }
+            Error::Decode { api, path: ".".into(), message: "expected a JSON object".into(), body: excerpt(body) }
         } else {
             http_error()
         });
@@ -243,7 +256,7 @@ fn decode<T: serde::de::DeserializeOwned>(
     // Gateway error body: {"error": {code, message, data}}.
     if let Some(Value::Object(err)) = envelope.get("error") {
         return Err(Error::Api {
-            api: api.to_string(),
+            api,
             code: err.get("code").map(query_value).unwrap_or_default(),
             message: err.get("message").map(query_value).unwrap_or_default(),
             request_id,
@@ -257,7 +270,7 @@ fn decode<T: serde::de::DeserializeOwned>(
     };
     if failed {
         return Err(Error::Api {
-            api: api.to_string(),
+            api,
             code: envelope.get("code").map(query_value).unwrap_or_default(),
             message: envelope.get("message").map(query_value).unwrap_or_default(),
             request_id,
@@ -265,14 +278,14 @@ fn decode<T: serde::de::DeserializeOwned>(
         });
     }
     if let Some((code, message)) = gateway_error {
-        return Err(Error::Api { api: api.to_string(), code, message, request_id, permission: None });
+        return Err(Error::Api { api, code, message, request_id, permission: None });
     }
     if !(200..300).contains(&status) {
         return Err(http_error());
     }
     let data = envelope.remove("data").unwrap_or(Value::Null);
     serde_path_to_error::deserialize::<_, T>(data).map_err(|e| Error::Decode {
-        api: api.to_string(),
+        api,
         path: format!("data.{}", e.path()),
         message: e.inner().to_string(),
         body: excerpt(body),

@@ -41,6 +41,8 @@ pub trait Endpoint {
     /// System folder in `api-docs/` (`jobv3`); for gateway APIs also the key of its base URL.
     const SYSTEM: &'static str;
     const NAME: &'static str;
+    /// `system.name`, as error messages and logs name the API.
+    const ID: &'static str;
     const METHOD: Method;
     /// Path template; `{name}` placeholders are filled from [`Endpoint::PATH_PARAMS`].
     const PATH: &'static str;

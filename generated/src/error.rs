@@ -6,7 +6,7 @@ pub enum Error {
     /// BlueKing answered and said no (`result: false`, non-zero `code`, or a gateway `error`).
     #[error("{api}: BlueKing error {code}: {message}{}", request_id.as_deref().map(|r| format!(" (request_id {r})")).unwrap_or_default())]
     Api {
-        api: String,
+        api: &'static str,
         code: String,
         message: String,
         request_id: Option<String>,
@@ -15,14 +15,14 @@ pub enum Error {
     },
     /// A non-success HTTP status without a BlueKing error body.
     #[error("{api}: HTTP {status}: {body}")]
-    Http { api: String, status: u16, body: String },
+    Http { api: &'static str, status: u16, body: String },
     /// The response does not match the generated types.
     #[error("{api}: cannot decode the response at `{path}`: {message}; body: {body}")]
-    Decode { api: String, path: String, message: String, body: String },
+    Decode { api: &'static str, path: String, message: String, body: String },
     /// The request did not complete (connection, timeout, TLS).
     #[error("{api}: request failed: {source}")]
     Transport {
-        api: String,
+        api: &'static str,
         #[source]
         source: reqwest::Error,
     },

@@ -1,0 +1,49 @@
+//! Shared helpers of the golden and wire tests: the docs' IR and examples, read with the generator itself.
+
+use std::path::{Path, PathBuf};
+
+use bkapi_codegen::ir::{Api, ExampleKind, Ir, System, request_params, response_data};
+use bkapi_codegen::load::{Loaded, load_docs};
+use bkapi_codegen::lower::LowerOptions;
+use serde_json::Value;
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+pub fn docs_dir() -> PathBuf {
+    workspace_root().join("api-docs")
+}
+
+/// The IR of `api-docs/`, with (`corrected`) or without the metadata's corrections.
+pub fn load(corrected: bool) -> Loaded {
+    match load_docs(&docs_dir(), LowerOptions { apply_corrections: corrected }) {
+        Ok(l) => l,
+        Err(e) => panic!("cannot load api-docs: {e}"),
+    }
+}
+
+pub fn find<'a>(ir: &'a Ir, system: &str, api: &str) -> (&'a System, &'a Api) {
+    ir.systems
+        .iter()
+        .find(|s| s.name == system)
+        .and_then(|s| s.apis.iter().find(|a| a.name == api).map(|a| (s, a)))
+        .unwrap_or_else(|| panic!("no API {system}.{api} in api-docs"))
+}
+
+/// The request parameters of the doc's request example (authentication keys removed).
+pub fn request_example(api: &Api) -> Value {
+    let e = api.example(ExampleKind::Request).unwrap_or_else(|| panic!("{} has no request example", api.name));
+    request_params(e.value.as_ref().unwrap_or_else(|| panic!("{}: unreadable request example", api.name)))
+}
+
+/// The doc's whole response example (envelope included).
+pub fn response_example(api: &Api) -> Value {
+    let e = api.example(ExampleKind::Response).unwrap_or_else(|| panic!("{} has no response example", api.name));
+    e.value.clone().unwrap_or_else(|| panic!("{}: unreadable response example", api.name))
+}
+
+/// The `data` part of the doc's response example.
+pub fn response_example_data(api: &Api) -> Value {
+    response_data(&response_example(api)).clone()
+}

@@ -168,6 +168,7 @@ pub mod endpoints {
         type Response = super::FastPushFileResponse;
         const SYSTEM: &'static str = "job";
         const NAME: &'static str = "fast_push_file";
+        const ID: &'static str = "job.fast_push_file";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/job/fast_push_file/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;

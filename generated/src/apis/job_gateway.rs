@@ -273,6 +273,7 @@ pub mod endpoints {
         type Response = super::FastExecuteScriptResponse;
         const SYSTEM: &'static str = "job-gateway";
         const NAME: &'static str = "fast_execute_script";
+        const ID: &'static str = "job-gateway.fast_execute_script";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/v3/fast_execute_script";
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;

@@ -161,6 +161,7 @@ pub mod endpoints {
         type Response = super::FastExecuteScriptResponse;
         const SYSTEM: &'static str = "jobv3";
         const NAME: &'static str = "fast_execute_script";
+        const ID: &'static str = "jobv3.fast_execute_script";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/jobv3/fast_execute_script/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;

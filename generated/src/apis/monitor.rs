@@ -84,6 +84,7 @@ pub mod endpoints {
         type Response = super::DeployScriptCollectorResponse;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "deploy_script_collector";
+        const ID: &'static str = "monitor.deploy_script_collector";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/monitor/deploy_script_collector/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;

@@ -333,6 +333,7 @@ pub mod endpoints {
         type Response = super::JobInstallResponse;
         const SYSTEM: &'static str = "nodeman";
         const NAME: &'static str = "job_install";
+        const ID: &'static str = "nodeman.job_install";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/job/install/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
