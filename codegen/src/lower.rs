@@ -279,7 +279,6 @@ struct Ctx<'a> {
     used: HashSet<usize>,
     stack: Vec<usize>,
     diags: Vec<Diagnostic>,
-    response_side: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -288,7 +287,7 @@ impl<'a> Ctx<'a> {
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_path = Vec::new();
         for (i, s) in doc.sections.iter().enumerate() {
-            if kinds.get(i) != Some(&SectionKind::Definition) && normalize_title(&s.title) != "data" {
+            if kinds.get(i) != Some(&SectionKind::Definition) {
                 continue;
             }
             let title = s.title.trim_matches(|c: char| c == '`' || c.is_whitespace());
@@ -313,7 +312,6 @@ impl<'a> Ctx<'a> {
             used: HashSet::new(),
             stack: Vec::new(),
             diags: Vec::new(),
-            response_side: false,
         }
     }
 
@@ -704,7 +702,6 @@ pub fn lower_api(
     };
 
     // Response: the first table of the response-parameter sections.
-    cx.response_side = true;
     let mut envelope: Vec<FieldNode> = Vec::new();
     let mut data_word = String::new();
     let response_table = doc
