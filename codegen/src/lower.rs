@@ -255,15 +255,20 @@ fn documented_values(desc: &str) -> Vec<DocumentedValue> {
     if out.len() >= 2 { out } else { Vec::new() }
 }
 
-/// Converts a section title or field name to a type-name candidate.
+/// Converts a section title or field name to a type-name candidate (`topo_node_list` → `TopoNode`).
 pub fn type_name(raw: &str) -> String {
     let last = raw.rsplit('.').next().unwrap_or(raw);
-    let base = last.strip_suffix("_list").filter(|b| !b.is_empty()).unwrap_or(last);
-    let ascii: String = base.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    camel_ident(last.strip_suffix("_list").filter(|b| !b.is_empty()).unwrap_or(last))
+}
+
+/// An UpperCamelCase ASCII identifier for any text: never empty, never starting with a digit.
+pub fn camel_ident(raw: &str) -> String {
+    let ascii: String = raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     let camel = ascii.to_upper_camel_case();
     match camel.chars().next() {
         None => "Object".to_string(),
         Some(c) if c.is_ascii_digit() => format!("T{camel}"),
+        Some(_) if camel == "Self" => "SelfType".to_string(),
         Some(_) => camel,
     }
 }
@@ -621,7 +626,7 @@ pub fn lower_api(
 ) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     let mut cx = Ctx::new(doc);
     let file = doc.path.clone();
-    let camel = api_name.to_upper_camel_case();
+    let camel = camel_ident(api_name);
 
     // Summary, method, path.
     let mut summary = String::new();
@@ -1312,6 +1317,8 @@ mod tests {
         assert_eq!(type_name("ip"), "Ip");
         assert_eq!(type_name("3rd"), "T3rd");
         assert_eq!(type_name("主机"), "Object");
+        assert_eq!(camel_ident("get_host_list"), "GetHostList");
+        assert_eq!(camel_ident("self"), "SelfType");
     }
 
     #[test]

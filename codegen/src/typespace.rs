@@ -3,23 +3,23 @@
 //! Names are deterministic: the first API (in file order) keeps a name; a later, different type with the same
 //! name is prefixed with its API's name, then numbered. Identical types are shared.
 
-use heck::ToUpperCamelCase;
-
 use crate::ir::{Api, Field, Flavor, System, Type, TypeDef, TypeKind};
-use crate::lower::{ApiDraft, FieldNode, Ty};
+use crate::lower::{ApiDraft, FieldNode, Ty, camel_ident};
 
 pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts: Vec<ApiDraft>) -> System {
     let mut space = TypeSpace { types: Vec::new() };
     let mut apis = Vec::new();
     for draft in drafts {
-        let prefix = draft.name.to_upper_camel_case();
+        let prefix = camel_ident(&draft.name);
         let mut cx = ApiCx { space: &mut space, prefix: &prefix, source: &draft.source };
         let request = match cx.flatten(&Ty::Object(draft.request.clone())) {
             Type::Named(n) => n,
             _ => format!("{prefix}Request"),
         };
         let response = cx.flatten(&draft.response);
-        let envelope = draft.envelope.iter().map(|f| cx.field(f)).collect();
+        // The runtime decodes the envelope itself; its objects (`permission`, `error`) get no named types.
+        let envelope =
+            draft.envelope.iter().map(|f| Field { ty: untyped_objects(&f.ty), ..cx.field_without_type(f) }).collect();
         apis.push(Api {
             name: draft.name,
             source: draft.source,
@@ -116,9 +116,13 @@ impl ApiCx<'_> {
     }
 
     fn field(&mut self, f: &FieldNode) -> Field {
+        Field { ty: self.flatten(&f.ty), ..self.field_without_type(f) }
+    }
+
+    fn field_without_type(&self, f: &FieldNode) -> Field {
         Field {
             name: f.name.clone(),
-            ty: self.flatten(&f.ty),
+            ty: Type::Json,
             required: f.required,
             doc: f.doc.clone(),
             line: f.line,
@@ -127,5 +131,15 @@ impl ApiCx<'_> {
             documented_values: f.documented_values.clone(),
             inferred: f.inferred,
         }
+    }
+}
+
+/// A type with every object replaced by an untyped map.
+fn untyped_objects(ty: &Ty) -> Type {
+    match ty {
+        Ty::Scalar(t) => t.clone(),
+        Ty::Array(inner) => Type::Array(Box::new(untyped_objects(inner))),
+        Ty::Map(_) | Ty::Object(_) => Type::Map(Box::new(Type::Json)),
+        Ty::Enum(_) => Type::String,
     }
 }

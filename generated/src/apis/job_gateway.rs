@@ -233,36 +233,6 @@ pub struct FastExecuteScriptResponse {
     #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub step_instance_id: Option<i64>,
 }
-/// `Data`
-///
-/// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 181.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Data {
-    /// 作业实例ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_instance_id: Option<i64>,
-    /// 作业实例名称
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_instance_name: Option<i64>,
-    /// 步骤实例ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub step_instance_id: Option<i64>,
-}
-/// `Error`
-///
-/// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 189.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Error {
-    /// 蓝鲸 API 通用错误码
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// 错误信息 (给用户看的)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// 不同的 code 对应的错误 payload 信息，用于给调用方针对这个 code 做响应的处理，比如无权限返回权限申请信息。
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Data>,
-}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/v3/fast_execute_script`: 快速执行脚本
