@@ -27,6 +27,8 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// Example/table contradictions not accepted in metadata.
     pub drift: Vec<drift::Drift>,
+    /// Contradictions that `accepted_drift` in metadata accepts: still reported, never silent.
+    pub accepted_drift: Vec<drift::Drift>,
 }
 
 /// Regenerates `out_dir` (the `generated/src/apis` folder) from `docs_dir`.
@@ -42,7 +44,10 @@ pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Erro
     let mut report = Report { warnings: loaded.diagnostics.clone(), ..Report::default() };
     for system in &loaded.ir.systems {
         for api in &system.apis {
-            report.drift.extend(drift::check_api(system, api).into_iter().filter(|d| !drift::is_accepted(api, d)));
+            let (accepted, new): (Vec<_>, Vec<_>) =
+                drift::check_api(system, api).into_iter().partition(|d| drift::is_accepted(api, d));
+            report.drift.extend(new);
+            report.accepted_drift.extend(accepted);
         }
     }
 

@@ -65,6 +65,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             for w in &report.warnings {
                 eprintln!("{w}");
             }
+            for d in &report.accepted_drift {
+                eprintln!("{d} (accepted in bkapi.toml)");
+            }
             for d in &report.drift {
                 eprintln!("{d}\n  help: fix the doc, correct it in bkapi.toml, or accept it under `accepted_drift`");
             }
@@ -76,11 +79,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("removed: {}", p.display());
             }
             eprintln!(
-                "regen: {} file(s) {verb}, {} changed, {} removed, {} warning(s), {} unaccepted drift(s)",
+                "regen: {} file(s) {verb}, {} changed, {} removed, {} warning(s), {} accepted and {} unaccepted drift(s)",
                 report.unchanged + report.changed.len(),
                 report.changed.len(),
                 report.removed.len(),
                 report.warnings.len(),
+                report.accepted_drift.len(),
                 report.drift.len()
             );
             Ok(())
