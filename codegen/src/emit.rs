@@ -168,7 +168,7 @@ fn emit_type(def: &TypeDef, response_side: bool) -> TokenStream {
             let field_tokens = fields.iter().zip(&idents).map(|(f, ident)| emit_field(f, ident, response_side));
             let constructor = (!all_optional).then(|| {
                 let params = fields.iter().zip(&idents).filter(|(f, _)| f.required).map(|(f, ident)| {
-                    let ty = rust_type(&f.ty);
+                    let ty = field_type(f);
                     quote!(#ident: #ty)
                 });
                 let inits = fields
@@ -214,7 +214,7 @@ fn emit_field(f: &Field, ident: &Ident, response_side: bool) -> TokenStream {
         let wire = &f.name;
         quote!(#[serde(rename = #wire)])
     });
-    let ty = rust_type(&f.ty);
+    let ty = field_type(f);
     let mut doc = doc_text(&f.doc, &format!("`{}`", f.name));
     if f.inferred {
         doc.push_str(" (Type inferred from the doc's example.)");
@@ -371,6 +371,11 @@ fn emit_method(api: &Api) -> TokenStream {
             self.client.call::<endpoints::#marker>(request).await
         }
     }
+}
+
+/// A field's Rust type: secrets are `crate::Secret` (serialized as the plain string, `Debug` redacted).
+fn field_type(f: &Field) -> TokenStream {
+    if f.secret && f.ty == Type::String { quote!(crate::Secret) } else { rust_type(&f.ty) }
 }
 
 fn rust_type(ty: &Type) -> TokenStream {

@@ -136,6 +136,9 @@ pub struct Field {
     /// Set when the type was not in the doc but inferred from an example.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inferred: bool,
+    /// A password, key or token: generated as a type whose `Debug` is redacted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -68,6 +68,7 @@ pub struct FieldNode {
     pub location: ParamLocation,
     pub documented_values: Vec<DocumentedValue>,
     pub inferred: bool,
+    pub secret: bool,
 }
 
 /// One API, lowered but not yet placed into its system's type space.
@@ -421,6 +422,7 @@ impl<'a> Ctx<'a> {
                 Ty::Scalar(Type::Integer | Type::String) => documented_values(&doc),
                 _ => Vec::new(),
             };
+            let secret = is_secret_name(name) && ty == Ty::Scalar(Type::String);
             fields.push(FieldNode {
                 name: name.to_string(),
                 ty,
@@ -431,6 +433,7 @@ impl<'a> Ctx<'a> {
                 location,
                 documented_values,
                 inferred: false,
+                secret,
             });
         }
         self.add_path_children(path, &mut fields);
@@ -473,6 +476,7 @@ impl<'a> Ctx<'a> {
                 location: ParamLocation::Body,
                 documented_values: Vec::new(),
                 inferred: true,
+                secret: false,
             });
         }
     }
@@ -581,6 +585,26 @@ impl<'a> Ctx<'a> {
             },
         }
     }
+}
+
+/// Field names that carry credentials (`password`, `key`, `bk_token`, `*_secret`, …).
+fn is_secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "password"
+            | "passwd"
+            | "pwd"
+            | "key"
+            | "secret"
+            | "token"
+            | "private_key"
+            | "secret_key"
+            | "access_token"
+            | "bk_token"
+            | "app_secret"
+            | "bk_app_secret"
+    ) || ["_password", "_passwd", "_secret", "_token"].iter().any(|s| n.ends_with(s))
 }
 
 fn scalar_type(shape: &Shape) -> Type {
@@ -1221,6 +1245,7 @@ fn infer_ty(value: &Value, name: &str, line: u32) -> Ty {
                     location: ParamLocation::Body,
                     documented_values: Vec::new(),
                     inferred: true,
+                    secret: is_secret_name(k),
                 })
                 .collect(),
         }),

@@ -130,6 +130,7 @@ impl ApiCx<'_> {
             location: f.location,
             documented_values: f.documented_values.clone(),
             inferred: f.inferred,
+            secret: f.secret,
         }
     }
 }

@@ -2,8 +2,12 @@
 
 use std::fmt;
 
-/// App secret, `bk_token`, access token: `Debug` prints `[redacted]`.
-#[derive(Clone, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+/// App secret, `bk_token`, passwords and keys in requests: `Debug` prints `[redacted]`; on the wire it is the
+/// plain string.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
@@ -44,5 +48,6 @@ mod tests {
         let s = Secret::new("hunter2");
         assert_eq!(format!("{s:?}"), "[redacted]");
         assert_eq!(s.expose(), "hunter2");
+        assert_eq!(serde_json::to_string(&s).ok().as_deref(), Some("\"hunter2\""));
     }
 }

@@ -162,6 +162,12 @@ fn corrected_types_are_what_the_wire_carries() {
     let json = serde_json::to_value(&host).unwrap();
     assert_eq!(json["port"], Value::from(22));
     assert_eq!(json["os_type"], Value::from("LINUX"));
+    // Passwords and keys are secrets: on the wire as given, never in Debug output.
+    host.password = Some("hunter2".into());
+    host.key = Some("ssh-key-material".into());
+    assert_eq!(serde_json::to_value(&host).unwrap()["password"], Value::from("hunter2"));
+    let debug = format!("{host:?}");
+    assert!(!debug.contains("hunter2") && !debug.contains("ssh-key-material"), "{debug}");
     let name: Option<String> = bkapi::jobv3::FastExecuteScriptResponse::default().job_instance_name;
     assert!(name.is_none());
     let gw = bkapi::job_gateway::FastExecuteScriptRequest::new(

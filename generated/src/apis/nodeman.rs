@@ -142,13 +142,13 @@ pub struct Hosts {
     pub account: Option<String>,
     /// 密码
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<crate::Secret>,
     /// 端口
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// 密钥
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<crate::Secret>,
     /// 是否手动模式
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_manual: Option<bool>,
