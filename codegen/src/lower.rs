@@ -779,14 +779,15 @@ pub fn lower_api(
                 }
                 continue;
             }
+            let in_example_section = matches!(kind, SectionKind::RequestExample | SectionKind::ResponseExample);
+            if !(in_example_section || text.starts_with('{') || text.starts_with('[')) {
+                continue;
+            }
+            let read = examples::read(text);
             let example_kind = match kind {
                 SectionKind::RequestExample => ExampleKind::Request,
                 SectionKind::ResponseExample => ExampleKind::Response,
                 _ => {
-                    if !(text.starts_with('{') || text.starts_with('[')) {
-                        continue;
-                    }
-                    let read = examples::read(text);
                     let looks_like_response = matches!(&read.value, Some(Value::Object(m)) if m.contains_key("result") || (m.contains_key("data") && crate::ir::is_envelope(m)));
                     let k = if looks_like_response { ExampleKind::Response } else { ExampleKind::Request };
                     cx.diags.push(
@@ -796,7 +797,7 @@ pub fn lower_api(
                             format!(
                                 "example outside an example section (in `{}`); taken as the {} example",
                                 s.title,
-                                if looks_like_response { "response" } else { "request" }
+                                kind_word(k)
                             ),
                         )
                         .with_help("put it under `### 请求参数示例` / `### 返回结果示例`"),
@@ -804,7 +805,6 @@ pub fn lower_api(
                     k
                 }
             };
-            let read = examples::read(text);
             let error = read.error.map(|(l, m)| {
                 let line = code.line + l.saturating_sub(1);
                 cx.diags.push(
