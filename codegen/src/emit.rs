@@ -252,7 +252,7 @@ fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: 
     let variants: Vec<TokenStream> = values
         .iter()
         .map(|v| {
-            let mut text = type_ident_text(&v.value);
+            let mut text = camel_ident(&v.value);
             while !used.insert(text.clone()) {
                 text.push('_');
             }
@@ -453,18 +453,6 @@ fn field_ident_text(name: &str) -> String {
     snake
 }
 
-/// UpperCamelCase identifier text for a type or variant.
-fn type_ident_text(name: &str) -> String {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    let camel = ascii.to_upper_camel_case();
-    match camel.chars().next() {
-        None => "Empty".into(),
-        Some(c) if c.is_ascii_digit() => format!("V{camel}"),
-        Some(_) if camel == "Self" => "Self_".into(),
-        Some(_) => camel,
-    }
-}
-
 fn make_ident(text: &str) -> Ident {
     match text.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
@@ -483,8 +471,8 @@ mod tests {
         assert_eq!(field_ident_text("X-Request-Id"), "x_request_id");
         assert_eq!(field_ident_text("1st"), "f_1st");
         assert_eq!(field_ident_text("主机"), "field");
-        assert_eq!(type_ident_text("INSTALL_AGENT"), "InstallAgent");
-        assert_eq!(type_ident_text("1"), "V1");
+        assert_eq!(camel_ident("INSTALL_AGENT"), "InstallAgent");
+        assert_eq!(camel_ident("1"), "T1");
         assert_eq!(module_name("job-gateway"), "job_gateway");
     }
 }
