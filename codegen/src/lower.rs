@@ -347,10 +347,7 @@ impl<'a> Ctx<'a> {
             if let Some(i) = self.section_by_name(r).or_else(|| self.section_by_path(r)) {
                 return Some(i);
             }
-            let fallback = self
-                .section_by_path(path)
-                .or_else(|| self.section_by_name(name))
-                .or_else(|| name.strip_suffix("_list").and_then(|n| self.section_by_name(n)));
+            let fallback = self.section_for_field(path, name);
             let msg = match fallback.and_then(|i| self.section(i)) {
                 Some(s) => format!(
                     "`{path}` refers to a definition `{r}` that has no section; used section `{}` (line {}) that matches the field name",
@@ -364,6 +361,11 @@ impl<'a> Ctx<'a> {
             );
             return fallback;
         }
+        self.section_for_field(path, name)
+    }
+
+    /// A field's own section, found without a reference: by dotted path, by name, by name sans `_list`.
+    fn section_for_field(&self, path: &str, name: &str) -> Option<usize> {
         self.section_by_path(path)
             .or_else(|| self.section_by_name(name))
             .or_else(|| name.strip_suffix("_list").and_then(|n| self.section_by_name(n)))
