@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::ir::{Api, ExampleKind, Field, ParamLocation, System, Type, TypeKind, request_params, response_data};
+use crate::ir::{Api, Example, ExampleKind, Field, ParamLocation, System, Type, TypeKind, request_params, response_data};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -72,31 +72,15 @@ pub fn check_api(system: &System, api: &Api) -> Vec<Drift> {
     let mut cx = Checker { system, api, out: BTreeSet::new(), example: "doc", example_line: 0 };
     cx.path_params();
     for e in &api.examples {
-        cx.example = match e.kind {
-            ExampleKind::Request => "request",
-            ExampleKind::Response => "response",
-        };
-        cx.example_line = e.line;
-        let Some(value) = &e.value else {
-            cx.push(DriftKind::BadJson, String::new(), e.line, e.error.clone().unwrap_or_default());
-            continue;
-        };
-        match e.kind {
-            ExampleKind::Request => {
-                let params = request_params(value);
-                cx.check_named(&api.request, &params, "");
-            }
-            ExampleKind::Response => {
-                if let Value::Object(map) = value
-                    && !api.envelope.is_empty()
-                    && map.contains_key("data")
-                {
-                    cx.check_fields(&api.envelope, map, "", true);
-                }
-                cx.check_value(&api.response, response_data(value), "data", e.line, &[]);
-            }
-        }
+        cx.example(e);
     }
+    cx.out.into_iter().collect()
+}
+
+/// The contradictions one example shows, deduplicated and sorted.
+pub fn check_example(system: &System, api: &Api, example: &Example) -> Vec<Drift> {
+    let mut cx = Checker { system, api, out: BTreeSet::new(), example: "doc", example_line: 0 };
+    cx.example(example);
     cx.out.into_iter().collect()
 }
 
@@ -125,6 +109,44 @@ fn json_kind(v: &Value) -> &'static str {
 }
 
 impl Checker<'_> {
+    fn example(&mut self, e: &Example) {
+        let api = self.api;
+        self.example = match e.kind {
+            ExampleKind::Request => "request",
+            ExampleKind::Response => "response",
+        };
+        self.example_line = e.line;
+        // What the generator corrected because of this example is still a contradiction in the doc.
+        for c in api.corrections.iter().filter(|c| c.by_example == Some(e.line)) {
+            let path = c.target.split_once('.').map_or("data", |(_, rest)| rest);
+            let path = if self.example == "response" && path != "data" { format!("data.{path}") } else { path.to_string() };
+            let msg = format!(
+                "the doc says {}, the example has {}; generated as {}",
+                c.doc_says, c.corrected, c.corrected
+            );
+            self.push(DriftKind::TypeMismatch, path, c.line, msg);
+        }
+        let Some(value) = &e.value else {
+            self.push(DriftKind::BadJson, String::new(), e.line, e.error.clone().unwrap_or_default());
+            return;
+        };
+        match e.kind {
+            ExampleKind::Request => {
+                let params = request_params(value);
+                self.check_named(&api.request, &params, "");
+            }
+            ExampleKind::Response => {
+                if let Value::Object(map) = value
+                    && !api.envelope.is_empty()
+                    && map.contains_key("data")
+                {
+                    self.check_fields(&api.envelope, map, "", true);
+                }
+                self.check_value(&api.response, response_data(value), "data", e.line, &[]);
+            }
+        }
+    }
+
     fn push(&mut self, kind: DriftKind, path: String, line: u32, message: String) {
         let line = if line == 0 { self.example_line } else { line };
         self.out.insert(Drift { kind, example: self.example, path, file: self.api.source.clone(), line, message });

@@ -1,6 +1,6 @@
 //! Stage 3: IR → Rust source files of the `bkapi` crate. Reads only the IR.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -97,8 +97,7 @@ fn marker_ident(api: &Api) -> Ident {
 }
 
 fn emit_system(system: &System) -> TokenStream {
-    let response_types = response_side_types(system);
-    let types = system.types.iter().map(|t| emit_type(t, response_types.contains(t.name.as_str())));
+    let types = system.types.iter().map(emit_type);
     let markers = system.apis.iter().map(|a| emit_marker(system, a));
     let api_struct = api_struct_ident(system);
     let methods = system.apis.iter().map(emit_method);
@@ -135,27 +134,7 @@ fn emit_system(system: &System) -> TokenStream {
     }
 }
 
-/// Types reachable from a response: their integers decode leniently (BlueKing sends ids as numbers or strings).
-fn response_side_types(system: &System) -> HashSet<&str> {
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut stack: Vec<&Type> = system.apis.iter().map(|a| &a.response).collect();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            Type::Array(t) | Type::Map(t) => stack.push(t),
-            Type::Named(n) => {
-                if seen.insert(n.as_str())
-                    && let Some(TypeDef { kind: TypeKind::Struct { fields }, .. }) = system.type_def(n)
-                {
-                    stack.extend(fields.iter().map(|f| &f.ty));
-                }
-            }
-            _ => {}
-        }
-    }
-    seen
-}
-
-fn emit_type(def: &TypeDef, response_side: bool) -> TokenStream {
+fn emit_type(def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = doc_text(&def.doc, &format!("`{}`", def.name));
     let origin = format!(" Defined in `{}` at line {}.", def.source, def.line);
@@ -165,7 +144,7 @@ fn emit_type(def: &TypeDef, response_side: bool) -> TokenStream {
             let default = all_optional.then(|| quote!(Default,));
             let mut used: BTreeSet<String> = BTreeSet::new();
             let idents: Vec<Ident> = fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect();
-            let field_tokens = fields.iter().zip(&idents).map(|(f, ident)| emit_field(f, ident, response_side));
+            let field_tokens = fields.iter().zip(&idents).map(|(f, ident)| emit_field(f, ident));
             let constructor = (!all_optional).then(|| {
                 let params = fields.iter().zip(&idents).filter(|(f, _)| f.required).map(|(f, ident)| {
                     let ty = field_type(f);
@@ -209,7 +188,7 @@ fn unique_field_ident(wire: &str, used: &mut BTreeSet<String>) -> Ident {
     make_ident(&text)
 }
 
-fn emit_field(f: &Field, ident: &Ident, response_side: bool) -> TokenStream {
+fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
     let rename = (ident.to_string().trim_start_matches("r#") != f.name).then(|| {
         let wire = &f.name;
         quote!(#[serde(rename = #wire)])
@@ -224,9 +203,17 @@ fn emit_field(f: &Field, ident: &Ident, response_side: bool) -> TokenStream {
         ParamLocation::Path => Some(quote!(#[doc = ""] #[doc = " Path parameter."])),
         ParamLocation::Query => Some(quote!(#[doc = ""] #[doc = " Query parameter."])),
     };
-    let lenient_int = response_side && f.ty == Type::Integer;
+    // Integers and strings read leniently (ids come as numbers or numeric strings); they are sent as documented.
+    let lenient = match (&f.ty, f.secret) {
+        (Type::Integer, _) => Some("i64"),
+        (Type::String, false) => Some("string"),
+        _ => None,
+    };
     if f.required {
-        let de = lenient_int.then(|| quote!(#[serde(deserialize_with = "crate::de::lenient_i64")]));
+        let de = lenient.map(|l| {
+            let path = format!("crate::de::lenient_{l}");
+            quote!(#[serde(deserialize_with = #path)])
+        });
         quote! {
             #[doc = #doc]
             #location
@@ -235,7 +222,10 @@ fn emit_field(f: &Field, ident: &Ident, response_side: bool) -> TokenStream {
             pub #ident: #ty,
         }
     } else {
-        let de = lenient_int.then(|| quote!(#[serde(deserialize_with = "crate::de::lenient_opt_i64")]));
+        let de = lenient.map(|l| {
+            let path = format!("crate::de::lenient_opt_{l}");
+            quote!(#[serde(deserialize_with = #path)])
+        });
         quote! {
             #[doc = #doc]
             #location

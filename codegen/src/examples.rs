@@ -1,7 +1,9 @@
 //! Reading doc examples: strict JSON first, then a lenient reading that records every repair.
 //!
 //! Repairs done here (outside string literals): Python literals (`True`/`False`/`None`), full-width `，` `：`,
-//! `#` comments. jsonc-parser then accepts `//` comments, trailing commas and single quotes; we note those too.
+//! curly quotes, `#` comments, `...` / `……` ellipses, a comma missing at a line break, and a bare
+//! `"key": value` fragment (wrapped in braces). jsonc-parser then accepts `//` comments, trailing commas and
+//! single quotes; we note those too. What still fails is unreadable, with its line: nothing is guessed further.
 
 use jsonc_parser::ParseOptions;
 use serde_json::Value;
@@ -19,7 +21,11 @@ pub fn read(text: &str) -> ReadExample {
     if let Ok(value) = serde_json::from_str::<Value>(text) {
         return ReadExample { value: Some(value), repairs: Vec::new(), error: None };
     }
-    let (repaired, repairs) = repair(text);
+    let (mut repaired, mut repairs) = repair(text);
+    if is_fragment(&repaired) {
+        repaired = format!("{{{repaired}\n}}");
+        repairs.push("a `\"key\": value` fragment wrapped in braces".into());
+    }
     match jsonc_parser::parse_to_serde_value::<Value>(&repaired, &ParseOptions::default()) {
         Ok(value) => ReadExample { value: Some(value), repairs, error: None },
         Err(err) => {
@@ -27,6 +33,13 @@ pub fn read(text: &str) -> ReadExample {
             ReadExample { value: None, repairs, error: Some((line, err.kind().to_string())) }
         }
     }
+}
+
+/// `"config": {…}`: a member shown without its object.
+fn is_fragment(text: &str) -> bool {
+    let Some(rest) = text.trim_start().strip_prefix('"') else { return false };
+    let Some(end) = rest.find('"') else { return false };
+    rest.get(end + 1..).is_some_and(|after| after.trim_start().starts_with(':'))
 }
 
 /// Token-level rewrite of what jsonc-parser does not accept; returns the new text and a note per kind of repair.
@@ -41,9 +54,48 @@ fn repair(text: &str) -> (String, Vec<String>) {
     };
     let mut line = 1u32;
     let mut last_significant = ' ';
+    // A line break since the last value: where a missing comma can be told apart from an error.
+    let mut newline_since = false;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        let starts_value = matches!(c, '"' | '\'' | '“' | '{' | '[') || c.is_ascii_digit() || c == '-';
+        if starts_value && newline_since && matches!(last_significant, '"' | '\'' | '}' | ']' | 'a' | '0') {
+            note("missing comma at a line break inserted", line);
+            out.push(',');
+        }
+        if !c.is_whitespace() {
+            newline_since = false;
+        }
         match c {
+            '“' => {
+                // A curly-quoted string: “key” or “value”.
+                note("curly quotes replaced", line);
+                out.push('"');
+                for (_, s) in chars.by_ref() {
+                    if s == '”' || s == '"' {
+                        break;
+                    }
+                    if s == '\n' {
+                        line += 1;
+                    }
+                    if s == '"' {
+                        out.push('\\');
+                    }
+                    out.push(s);
+                }
+                out.push('"');
+                last_significant = '"';
+            }
+            '.' | '…' if is_ellipsis(c, &mut chars) => {
+                note("`...` ellipsis removed", line);
+                // `a, ..., b` would leave two commas: drop the one after the ellipsis.
+                while chars.peek().is_some_and(|&(_, n)| n == ' ' || n == '\t') {
+                    chars.next();
+                }
+                if matches!(last_significant, ',' | '[' | '{') && chars.peek().is_some_and(|&(_, n)| n == ',') {
+                    chars.next();
+                }
+            }
             '"' | '\'' => {
                 // Copy the string literal verbatim.
                 out.push(c);
@@ -73,8 +125,26 @@ fn repair(text: &str) -> (String, Vec<String>) {
                 }
             }
             '/' if matches!(chars.peek(), Some((_, '/' | '*'))) => {
+                // Copied for jsonc-parser, but it is no value: `last_significant` stays.
                 note("comments removed", line);
                 out.push(c);
+                let block = chars.next().is_some_and(|(_, n)| n == '*');
+                out.push(if block { '*' } else { '/' });
+                let mut prev = ' ';
+                while let Some(&(_, n)) = chars.peek() {
+                    if !block && n == '\n' {
+                        break;
+                    }
+                    chars.next();
+                    out.push(n);
+                    if n == '\n' {
+                        line += 1;
+                    }
+                    if block && prev == '*' && n == '/' {
+                        break;
+                    }
+                    prev = n;
+                }
             }
             '，' | '：' => {
                 note("full-width punctuation replaced", line);
@@ -111,7 +181,19 @@ fn repair(text: &str) -> (String, Vec<String>) {
             }
             '\n' => {
                 line += 1;
+                newline_since = true;
                 out.push(c);
+            }
+            c if c.is_ascii_digit() => {
+                out.push(c);
+                while let Some(&(_, n)) = chars.peek() {
+                    if !(n.is_ascii_alphanumeric() || matches!(n, '.' | '+' | '-')) {
+                        break;
+                    }
+                    out.push(n);
+                    chars.next();
+                }
+                last_significant = '0';
             }
             c => {
                 out.push(c);
@@ -122,6 +204,25 @@ fn repair(text: &str) -> (String, Vec<String>) {
         }
     }
     (out, notes)
+}
+
+/// Consumes the rest of an ellipsis (`...`, `......`, `…`, `……`) after its first character `c`.
+fn is_ellipsis(c: char, chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> bool {
+    if c == '…' {
+        while chars.peek().is_some_and(|&(_, n)| n == '…') {
+            chars.next();
+        }
+        return true;
+    }
+    let mut lookahead = chars.clone();
+    let dots = std::iter::from_fn(|| lookahead.next_if(|&(_, n)| n == '.')).count();
+    if dots < 2 {
+        return false;
+    }
+    for _ in 0..dots {
+        chars.next();
+    }
+    true
 }
 
 #[cfg(test)]
@@ -148,6 +249,21 @@ mod tests {
         let r = read("{'a': True, # yes\n \"b\"： None， \"c\": \"True，\" // end\n}");
         assert_eq!(r.value, Some(json!({"a": true, "b": null, "c": "True，"})));
         assert_eq!(r.repairs.len(), 5, "{:?}", r.repairs);
+    }
+
+    #[test]
+    fn ellipses_curly_quotes_missing_commas_and_fragments() {
+        let r = read("{\n  \"a\": [\n    {\"id\": 1},\n    ......\n  ]\n  \"b\": 2,\n  “c”: “x”\n}");
+        assert_eq!(r.value, Some(json!({"a": [{"id": 1}], "b": 2, "c": "x"})), "{:?}", r.error);
+        assert_eq!(r.repairs.len(), 4, "{:?}", r.repairs);
+        let r = read("{\n  \"a\": 1,\n  // the next one\n  \"b\": 2 /* two */\n}");
+        assert_eq!(r.value, Some(json!({"a": 1, "b": 2})));
+        let r = read("[1, ..., 3]");
+        assert_eq!(r.value, Some(json!([1, 3])));
+        let r = read("\"config\": {\n  \"port\": 3306\n}");
+        assert_eq!(r.value, Some(json!({"config": {"port": 3306}})));
+        // A quote inside a string is not repaired: that example stays unreadable.
+        assert!(read("{\"v\": \"([0]=\"abc\")\"}").value.is_none());
     }
 
     #[test]

@@ -198,6 +198,17 @@ pub struct Correction {
     pub doc_says: String,
     pub corrected: String,
     pub reason: String,
+    /// Set when the generator made this correction because the example at this line contradicts the table
+    /// (reported as drift); unset for a maintainer's correction in metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_example: Option<u32>,
+    /// Doc line of the corrected table row (0 when not about a row).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub line: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Keys of ESB common arguments / gateway auth: authentication, never fields of a request type.
@@ -235,9 +246,13 @@ pub fn response_data(example: &serde_json::Value) -> &serde_json::Value {
     }
 }
 
-/// An object is an envelope if besides `data` it has only envelope keys (or is `{data}` alone).
+/// An object is an envelope if besides `data` it has only envelope keys (or is `{data}` alone), or if it has
+/// `data` and `result` with `code` or `message` (extra keys such as `_meta` pagination aside).
 pub fn is_envelope(map: &serde_json::Map<String, serde_json::Value>) -> bool {
     const KEYS: &[&str] =
-        &["result", "code", "message", "data", "request_id", "permission", "error", "errors", "trace_id"];
+        &["result", "code", "message", "data", "request_id", "permission", "error", "errors", "trace_id", "_meta"];
     map.keys().all(|k| KEYS.contains(&k.as_str()))
+        || (map.contains_key("data")
+            && map.contains_key("result")
+            && (map.contains_key("code") || map.contains_key("message")))
 }

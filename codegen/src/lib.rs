@@ -4,6 +4,8 @@
 //! [`markdown`] (text → [`doc`] model) → [`lower`] + [`typespace`] (doc model + [`metadata`] → [`ir`])
 //! → [`emit`] (IR → Rust). [`drift`] checks examples against the IR; [`load`] and [`regen`] drive the stages.
 
+pub mod corpus;
+pub mod decode;
 pub mod diagnostics;
 pub mod doc;
 pub mod drift;
@@ -11,6 +13,7 @@ pub mod emit;
 pub mod examples;
 pub mod ir;
 pub mod load;
+pub mod locate;
 pub mod lower;
 pub mod markdown;
 pub mod metadata;

@@ -1,12 +1,21 @@
-//! Loads a docs tree (`api-docs/<system>/*.md` + `bkapi.toml`) through every stage up to the IR.
+//! Loads a docs tree through every stage up to the IR.
+//!
+//! A tree is any folder holding BlueKing docs: `api-docs/<system>/*.md` with `bkapi.toml` metadata, an ESB
+//! component tree (`<system>/<system>.yaml` + `<system>/apidocs/<lang>/*.md`), an API-gateway tree
+//! (`resources.yaml` + `<lang>/*.md`), or rendered docs that state their own method and path. Each folder of
+//! docs becomes one system of the IR ([`DocSet`]).
 
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
+
 use crate::Error;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::{Flavor, Ir};
+use crate::locate::{self, Location, Manifest};
 use crate::lower::{LowerOptions, MetaSource, lower_api};
 use crate::metadata::{self, SystemMeta};
 use crate::{markdown, typespace};
@@ -16,6 +25,8 @@ use crate::{markdown, typespace};
 pub struct Loaded {
     pub ir: Ir,
     pub diagnostics: Vec<Diagnostic>,
+    /// What became of each doc, in load order.
+    pub docs: Vec<DocOutcome>,
 }
 
 impl Loaded {
@@ -24,8 +35,51 @@ impl Loaded {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocOutcome {
+    /// The doc, relative to the tree's parent folder.
+    pub file: String,
+    /// Name of the IR system it belongs to.
+    pub system: String,
+    pub api: String,
+    pub status: DocStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocStatus {
+    /// In the IR, with method and path.
+    Located,
+    /// Parsed, but neither the doc nor anything beside it gives method and path: left out of the IR.
+    Unlocated,
+    /// Not an API doc the generator can read (see its diagnostics).
+    Failed,
+    /// The generator panicked on it (a bug; reported, and the other docs went on).
+    Panicked,
+}
+
+/// A folder of docs that becomes one system of the IR, and what locates its APIs.
+#[derive(Debug, Clone)]
+pub struct DocSet {
+    /// System name: unique in the tree, a folder name (`jobv3`), with the language folder when there are
+    /// several (`jobv3_en`).
+    pub system: String,
+    pub dir: PathBuf,
+    pub docs: Vec<PathBuf>,
+    /// ESB manifests or gateway resource definitions found beside the docs, nearest folder first.
+    pub manifests: Vec<Manifest>,
+    /// The ESB system name, when the folder has the ESB layout (`<system>/apidocs/<lang>`): APIs that no
+    /// manifest names follow the ESB path convention.
+    pub esb_convention: Option<String>,
+}
+
 fn read(path: &Path) -> Result<String, Error> {
-    fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+    let text = fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    // Some BlueKing files start with a byte-order mark, which neither markdown nor YAML expect.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
@@ -38,70 +92,243 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(entries)
 }
 
-/// Loads every system folder under `root`. Doc problems become diagnostics; only I/O fails.
+fn file_name(p: &Path) -> &str {
+    p.file_name().and_then(|n| n.to_str()).unwrap_or("")
+}
+
+/// Markdown files that are API docs: not a folder's README or changelog.
+fn is_doc(p: &Path) -> bool {
+    let name = file_name(p).to_ascii_lowercase();
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        && !matches!(name.as_str(), "readme.md" | "changelog.md" | "index.md" | "summary.md")
+}
+
+fn is_language(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().replace('-', "_").as_str(),
+        "zh" | "zh_hans" | "zh_cn" | "cn" | "en" | "en_us" | "en_gb"
+    )
+}
+
+/// `v3` and the like: a version folder says less than its parent.
+fn is_version(name: &str) -> bool {
+    name.strip_prefix(['v', 'V']).is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Every folder under `root` (itself included) that holds docs, with its docs, in sorted order.
+fn doc_folders(root: &Path) -> Result<Vec<(PathBuf, Vec<PathBuf>)>, Error> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = sorted_entries(&dir)?;
+        let docs: Vec<PathBuf> = entries.iter().filter(|p| p.is_file() && is_doc(p)).cloned().collect();
+        if !docs.is_empty() {
+            out.push((dir.clone(), docs));
+        }
+        let subdirs = entries.into_iter().filter(|p| {
+            let n = file_name(p);
+            p.is_dir() && !n.starts_with('.') && n != "target" && n != "node_modules"
+        });
+        // Reversed onto the stack so folders come off it in sorted order.
+        stack.extend(subdirs.collect::<Vec<_>>().into_iter().rev());
+    }
+    Ok(out)
+}
+
+/// Finds the doc folders of a tree and what locates their APIs. Manifests that cannot be read are reported.
+pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
+    let display_base = root.parent().unwrap_or(root).to_path_buf();
+    let display = |p: &Path| p.strip_prefix(&display_base).unwrap_or(p).display().to_string();
+    let mut diagnostics = Vec::new();
+    let mut manifest_cache: HashMap<PathBuf, Vec<Manifest>> = HashMap::new();
+    let folders = doc_folders(root)?;
+    let mut sets: Vec<DocSet> = Vec::new();
+    for (dir, docs) in &folders {
+        let dir_name = file_name(dir).to_string();
+        let has_metadata = dir.join(metadata::FILE_NAME).exists();
+        // The nearest folder, from the docs up to the tree's root, that has manifests.
+        let mut manifests = Vec::new();
+        let mut manifest_dir: Option<PathBuf> = None;
+        if !has_metadata {
+            for ancestor in dir.ancestors() {
+                if !ancestor.starts_with(root) {
+                    break;
+                }
+                let found = match manifest_cache.get(ancestor) {
+                    Some(m) => m.clone(),
+                    None => {
+                        let system_hint = esb_system_of(ancestor, root).unwrap_or_else(|| file_name(ancestor).into());
+                        let m = read_manifests(ancestor, &system_hint, &display, &mut diagnostics)?;
+                        manifest_cache.insert(ancestor.to_path_buf(), m.clone());
+                        m
+                    }
+                };
+                if !found.is_empty() {
+                    manifests = found;
+                    manifest_dir = Some(ancestor.to_path_buf());
+                    break;
+                }
+            }
+        }
+        let esb_system = esb_system_of(dir, root);
+        let mut system = if has_metadata {
+            dir_name.clone()
+        } else if let Some(esb) = &esb_system {
+            esb.clone()
+        } else if let Some(m) = &manifest_dir {
+            folder_system_name(m)
+        } else if is_language(&dir_name) {
+            dir.parent().map_or(dir_name.clone(), folder_system_name)
+        } else {
+            folder_system_name(dir)
+        };
+        if !has_metadata && is_language(&dir_name) {
+            system = format!("{system}_{}", dir_name.to_ascii_lowercase().replace('-', "_"));
+        }
+        let esb_convention = esb_system.filter(|_| !has_metadata);
+        sets.push(DocSet { system, dir: dir.clone(), docs: docs.clone(), manifests, esb_convention });
+    }
+    // Two folders with one name (`a/x` and `b/x`) stay apart: later ones are numbered.
+    let mut seen: BTreeMap<String, u32> = BTreeMap::new();
+    for set in &mut sets {
+        let n = seen.entry(set.system.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            set.system = format!("{}_{n}", set.system);
+        }
+    }
+    Ok((sets, diagnostics))
+}
+
+/// A folder's name as a system name; a version folder (`job/v3`) takes its parent's name too (`job_v3`).
+fn folder_system_name(dir: &Path) -> String {
+    let name = file_name(dir);
+    match dir.parent().map(file_name) {
+        Some(parent) if is_version(name) && !parent.is_empty() => format!("{parent}_{name}"),
+        _ => name.to_string(),
+    }
+}
+
+/// The ESB system of a folder in the ESB layout: the folder above `apidocs` (`cmsi/apidocs/zh_hans` → `cmsi`).
+fn esb_system_of(dir: &Path, root: &Path) -> Option<String> {
+    let mut ancestors = dir.ancestors().take_while(|a| a.starts_with(root));
+    let apidocs = ancestors.find(|a| file_name(a) == "apidocs")?;
+    apidocs.parent().map(file_name).filter(|n| !n.is_empty()).map(str::to_string)
+}
+
+/// The manifests in one folder: every YAML file that is an ESB component list or a gateway resource definition.
+fn read_manifests(
+    dir: &Path,
+    system: &str,
+    display: &dyn Fn(&Path) -> String,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Manifest>, Error> {
+    let mut out = Vec::new();
+    for p in sorted_entries(dir)? {
+        let yaml = p.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if !yaml || !p.is_file() {
+            continue;
+        }
+        let text = read(&p)?;
+        match locate::read_manifest(&display(&p), &text, system) {
+            Ok(Some(m)) => out.push(m),
+            Ok(None) => {}
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    Ok(out)
+}
+
+/// Loads every doc folder under `root`. Doc problems become diagnostics; only I/O fails.
 pub fn load_docs(root: &Path, options: LowerOptions) -> Result<Loaded, Error> {
-    let mut loaded = Loaded { ir: Ir { systems: Vec::new() }, diagnostics: Vec::new() };
-    for dir in sorted_entries(root)?.into_iter().filter(|p| p.is_dir()) {
-        load_system(&dir, root, None, options, &mut loaded)?;
+    let (sets, diagnostics) = discover(root)?;
+    let mut loaded = Loaded { ir: Ir { systems: Vec::new() }, diagnostics, docs: Vec::new() };
+    for set in &sets {
+        load_set(set, root, None, options, &mut loaded)?;
     }
     Ok(loaded)
 }
 
-/// Loads one doc file, as an API of the system named by its folder (for `cargo xtask ir`).
+/// Loads one doc file, as an API of the system its folder belongs to (for `cargo xtask ir`).
 pub fn load_doc(path: &Path, options: LowerOptions) -> Result<Loaded, Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let root = dir.parent().unwrap_or(dir);
-    let mut loaded = Loaded { ir: Ir { systems: Vec::new() }, diagnostics: Vec::new() };
-    load_system(dir, root, Some(path), options, &mut loaded)?;
+    // The tree is the nearest ancestor that explains the doc's folder: an ESB system, or else two levels up.
+    let root = dir
+        .ancestors()
+        .find(|a| a.join("apidocs").is_dir())
+        .or_else(|| dir.parent().and_then(Path::parent))
+        .unwrap_or(dir);
+    let (sets, diagnostics) = discover(root)?;
+    let mut loaded = Loaded { ir: Ir { systems: Vec::new() }, diagnostics, docs: Vec::new() };
+    let set = sets.into_iter().find(|s| s.dir == dir).unwrap_or_else(|| DocSet {
+        system: file_name(dir).to_string(),
+        dir: dir.to_path_buf(),
+        docs: Vec::new(),
+        manifests: Vec::new(),
+        esb_convention: None,
+    });
+    load_set(&set, root, Some(path), options, &mut loaded)?;
     Ok(loaded)
 }
 
-fn load_system(
-    dir: &Path,
-    root: &Path,
-    only: Option<&Path>,
-    options: LowerOptions,
-    out: &mut Loaded,
-) -> Result<(), Error> {
-    let Some(system) = dir.file_name().and_then(|n| n.to_str()).map(str::to_string) else { return Ok(()) };
+fn load_set(set: &DocSet, root: &Path, only: Option<&Path>, options: LowerOptions, out: &mut Loaded) -> Result<(), Error> {
     let display = |p: &Path| p.strip_prefix(root.parent().unwrap_or(root)).unwrap_or(p).display().to_string();
-    let diagnostics = &mut out.diagnostics;
-    let meta_path = dir.join(metadata::FILE_NAME);
+    let meta_path = set.dir.join(metadata::FILE_NAME);
     let meta_display = display(&meta_path);
-    let meta_text = if meta_path.exists() { read(&meta_path)? } else { String::new() };
+    let has_metadata = meta_path.exists();
+    let meta_text = if has_metadata { read(&meta_path)? } else { String::new() };
     let meta = match metadata::parse(&meta_text) {
         Ok(m) => m,
         Err(e) => {
-            diagnostics.push(Diagnostic::error(&meta_display, 1, format!("invalid metadata: {e}")));
+            out.diagnostics.push(Diagnostic::error(&meta_display, 1, format!("invalid metadata: {e}")));
             SystemMeta::default()
         }
     };
-    let flavor = meta.flavor.unwrap_or_else(|| {
-        diagnostics.push(
-            Diagnostic::warning(&meta_display, 1, "no `flavor`; assuming ESB")
-                .with_help("add `flavor = \"esb\"` or `flavor = \"gateway\"`"),
-        );
-        Flavor::Esb
-    });
-    let meta_source = MetaSource { path: &meta_display, text: &meta_text };
-    let docs: Vec<PathBuf> = match only {
-        Some(p) => vec![p.to_path_buf()],
-        None => sorted_entries(dir)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")).collect(),
+    let texts: Vec<(PathBuf, String)> = match only {
+        Some(p) => vec![(p.to_path_buf(), read(p)?)],
+        None => set.docs.iter().map(|p| read(p).map(|t| (p.clone(), t))).collect::<Result<_, _>>()?,
     };
+    let flavor = match (meta.flavor, set.manifests.first()) {
+        (Some(f), _) => f,
+        (None, Some(m)) => m.flavor,
+        (None, None) if set.esb_convention.is_some() => Flavor::Esb,
+        (None, None) => {
+            // Gateway docs describe the `X-Bkapi-Authorization` header; ESB docs the common args.
+            let gateway = texts.iter().any(|(_, t)| t.contains("X-Bkapi-Authorization") || t.contains("bkapi_authorization"));
+            if has_metadata {
+                out.diagnostics.push(
+                    Diagnostic::warning(&meta_display, 1, "no `flavor`; guessed from the docs")
+                        .with_help("add `flavor = \"esb\"` or `flavor = \"gateway\"`"),
+                );
+            }
+            if gateway { Flavor::Gateway } else { Flavor::Esb }
+        }
+    };
+    let meta_source = MetaSource { path: &meta_display, text: &meta_text };
     let mut drafts = Vec::new();
-    for doc_path in docs {
-        let Some(api_name) = doc_path.file_stem().and_then(|s| s.to_str()).map(str::to_string) else { continue };
+    for (doc_path, text) in texts {
+        // Trimmed: real trees have `update_script_basic .md`.
+        let Some(api_name) = doc_path.file_stem().and_then(|s| s.to_str()).map(|s| s.trim().to_string()) else {
+            continue;
+        };
         let file = display(&doc_path);
-        let text = read(&doc_path)?;
         let api_meta = meta.apis.get(&api_name);
+        let fallback = locate_beside(set, &api_name);
         let result = catch_unwind(AssertUnwindSafe(|| {
             let doc = markdown::parse(&file, &text);
-            lower_api(&doc, &api_name, flavor, api_meta, &meta_source, options)
+            lower_api(&doc, &api_name, flavor, api_meta, &meta_source, fallback.as_ref(), options)
         }));
-        match result {
+        let status = match result {
             Ok((draft, diags)) => {
-                diagnostics.extend(diags);
-                drafts.extend(draft);
+                out.diagnostics.extend(diags);
+                match draft {
+                    Some(d) if d.location.is_some() => {
+                        drafts.push(d);
+                        DocStatus::Located
+                    }
+                    Some(_) => DocStatus::Unlocated,
+                    None => DocStatus::Failed,
+                }
             }
             Err(panic) => {
                 let what = panic
@@ -109,16 +336,18 @@ fn load_system(
                     .cloned()
                     .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
                     .unwrap_or_default();
-                diagnostics.push(
+                out.diagnostics.push(
                     Diagnostic::error(&file, 1, format!("internal error while reading this doc: {what}"))
                         .with_help("this is a bug in bkapi-codegen; please report it with the doc"),
                 );
+                DocStatus::Panicked
             }
-        }
+        };
+        out.docs.push(DocOutcome { file, system: set.system.clone(), api: api_name, status });
     }
     if only.is_none() {
-        for name in meta.apis.keys().filter(|k| !dir.join(format!("{k}.md")).exists()) {
-            diagnostics.push(Diagnostic::error(
+        for name in meta.apis.keys().filter(|k| !set.dir.join(format!("{k}.md")).exists()) {
+            out.diagnostics.push(Diagnostic::error(
                 &meta_display,
                 meta_source.line_of(&format!("apis.{name}")),
                 format!("metadata for `{name}`, but there is no `{name}.md`"),
@@ -126,14 +355,30 @@ fn load_system(
         }
     }
     if let Some(prefix) = &meta.path_prefix {
-        for d in drafts.iter().filter(|d| !d.path.starts_with(prefix.as_str())) {
-            diagnostics.push(Diagnostic::warning(
-                &d.source,
-                1,
-                format!("path `{}` is outside the system's prefix `{prefix}`", d.path),
-            ));
+        for d in &drafts {
+            if let Some((_, path)) = d.location.as_ref().filter(|(_, p)| !p.starts_with(prefix.as_str())) {
+                out.diagnostics.push(Diagnostic::warning(
+                    &d.source,
+                    1,
+                    format!("path `{path}` is outside the system's prefix `{prefix}`"),
+                ));
+            }
         }
     }
-    out.ir.systems.push(typespace::build_system(&system, flavor, meta.gateway.clone(), drafts));
+    out.ir.systems.push(typespace::build_system(&set.system, flavor, meta.gateway.clone(), drafts));
     Ok(())
+}
+
+/// Where the files beside the docs say an API lives: a manifest entry, or the ESB path convention.
+fn locate_beside(set: &DocSet, api: &str) -> Option<Location> {
+    if let Some(found) = set.manifests.iter().find_map(|m| m.find(api)) {
+        return Some(found);
+    }
+    let system = set.esb_convention.as_deref()?;
+    let why = if set.manifests.is_empty() { "there is no manifest beside the docs" } else { "no manifest names it" };
+    Some(Location {
+        method: None,
+        path: locate::esb_convention_path(system, api),
+        origin: format!("the ESB path convention ({why})"),
+    })
 }

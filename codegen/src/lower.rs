@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{Block, Document, Section, Table, normalize_title};
 use crate::examples;
+use crate::locate::Location;
 use crate::ir::{
     AUTH_KEYS, Correction, DocumentedValue, EnumValue, Example, ExampleKind, Flavor, HttpMethod, ParamLocation, Type,
 };
@@ -77,8 +78,8 @@ pub struct ApiDraft {
     pub name: String,
     pub source: String,
     pub summary: String,
-    pub method: HttpMethod,
-    pub path: String,
+    /// Method and path; `None` when neither the doc, its metadata nor the files beside it say.
+    pub location: Option<(HttpMethod, String)>,
     pub request: ObjectNode,
     pub response: Ty,
     pub envelope: Vec<FieldNode>,
@@ -166,6 +167,25 @@ fn classify(title: &str) -> SectionKind {
         return SectionKind::ResponseParams;
     }
     SectionKind::Definition
+}
+
+/// Titles that name no field: `字段说明`, `参数说明`, `Fields`.
+fn is_generic_title(title: &str) -> bool {
+    matches!(
+        normalize_title(title).as_str(),
+        "字段说明" | "参数说明" | "说明" | "字段" | "字段列表" | "参数列表" | "fields" | "fielddescription"
+            | "fielddescriptions" | "parameterdescription" | "description"
+    )
+}
+
+/// Keys of a response envelope besides `data`.
+const ENVELOPE_KEYS: &[&str] =
+    &["result", "code", "message", "data", "request_id", "permission", "error", "errors", "trace_id", "_meta"];
+
+/// A title that says it is about the request (`请求示例`, `Request example`, `输入示例`).
+fn names_request(title: &str) -> bool {
+    let t = normalize_title(title);
+    ["请求", "request", "输入", "调用", "入参"].iter().any(|w| t.contains(w))
 }
 
 /// Which column holds what, found by header words.
@@ -289,7 +309,33 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(doc: &'a Document) -> Self {
-        let kinds: Vec<SectionKind> = doc.sections.iter().map(|s| classify(&s.title)).collect();
+        let mut kinds: Vec<SectionKind> = doc.sections.iter().map(|s| classify(&s.title)).collect();
+        // `### 返回结果` › `#### 字段说明`: a heading that only says "fields" belongs to its parent's table.
+        for i in 0..kinds.len() {
+            let Some(s) = doc.sections.get(i) else { continue };
+            if kinds.get(i) != Some(&SectionKind::Definition) || !is_generic_title(&s.title) {
+                continue;
+            }
+            let parent = (0..i).rev().find(|j| doc.sections.get(*j).is_some_and(|p| p.level < s.level));
+            if let Some(k @ (SectionKind::BodyParams | SectionKind::ResponseParams)) = parent.and_then(|j| kinds.get(j)).copied()
+                && let Some(slot) = kinds.get_mut(i)
+            {
+                *slot = k;
+            }
+        }
+        // `### 响应参数` › `#### 示例数据`: an example heading that names no side takes its parent section's.
+        for i in 0..kinds.len() {
+            let Some(s) = doc.sections.get(i) else { continue };
+            if kinds.get(i) != Some(&SectionKind::RequestExample) || names_request(&s.title) {
+                continue;
+            }
+            let parent = (0..i).rev().find(|j| doc.sections.get(*j).is_some_and(|p| p.level < s.level));
+            if let Some(SectionKind::ResponseParams | SectionKind::ResponseExample) = parent.and_then(|j| kinds.get(j))
+                && let Some(k) = kinds.get_mut(i)
+            {
+                *k = SectionKind::ResponseExample;
+            }
+        }
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_path = Vec::new();
         for (i, s) in doc.sections.iter().enumerate() {
@@ -297,7 +343,13 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let title = s.title.trim_matches(|c: char| c == '`' || c.is_whitespace());
-            for part in title.split(['&', ',', '，', '、', '/']).flat_map(|p| p.split(" and ")) {
+            // `重复事项配置信息（repeat）`: the parenthesized identifier names the section too.
+            let parenthesized = title
+                .split(['(', '（'])
+                .nth(1)
+                .and_then(|rest| rest.split([')', '）']).next())
+                .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') && !n.is_empty());
+            for part in title.split(['&', ',', '，', '、', '/']).flat_map(|p| p.split(" and ")).chain(parenthesized) {
                 let part = normalize_title(part).trim_matches('`').to_string();
                 if part.is_empty() {
                     continue;
@@ -419,6 +471,19 @@ impl<'a> Ctx<'a> {
                 },
             };
             let child_path = if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+            let required = if required && is_deprecated(&doc) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        self.file,
+                        row.line,
+                        format!("`{child_path}` is marked required but described as deprecated; generated as optional"),
+                    )
+                    .with_help("a deprecated field cannot be required: fix the required flag in the doc"),
+                );
+                false
+            } else {
+                required
+            };
             let ty = self.resolve(name, &child_path, &type_word, &doc, row.line);
             let documented_values = match &ty {
                 Ty::Scalar(Type::Integer | Type::String) => documented_values(&doc),
@@ -439,6 +504,7 @@ impl<'a> Ctx<'a> {
             });
         }
         self.add_path_children(path, &mut fields);
+        nest_dotted_rows(&mut fields);
         fields
     }
 
@@ -589,6 +655,12 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Descriptions that retire a field: `*已弃用*`, `已废弃`, `不推荐使用`, `deprecated`.
+fn is_deprecated(desc: &str) -> bool {
+    let d = desc.to_lowercase();
+    ["已弃用", "已废弃", "废弃", "不推荐使用", "deprecated"].iter().any(|w| d.contains(w))
+}
+
 /// Field names that carry credentials (`password`, `key`, `bk_token`, `*_secret`, …).
 fn is_secret_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
@@ -630,6 +702,71 @@ fn request_line(text: &str) -> Option<(HttpMethod, String)> {
     Some((method, path.to_string()))
 }
 
+/// A request example written as a query string: `/api/v3/get_x?a=1&b=2`, `GET {{API_URL}}/?a=1`, `?a=1`,
+/// `a=1&b=2`, or a bare path (no parameters). Pairs are percent-decoded.
+fn query_example(text: &str) -> Option<Vec<(String, String)>> {
+    if text.contains('\n') {
+        return None;
+    }
+    let mut rest = text.trim();
+    if let Some((word, after)) = rest.split_once(' ')
+        && HttpMethod::parse(word).is_some()
+    {
+        rest = after.trim();
+    }
+    let query = match rest.split_once('?') {
+        Some((before, query)) if !before.contains(char::is_whitespace) => query,
+        Some(_) => return None,
+        None if rest.starts_with('/') && !rest.contains(char::is_whitespace) && !rest.contains('=') => "",
+        None => rest,
+    };
+    if query.is_empty() {
+        return Some(Vec::new());
+    }
+    let key_ok = |k: &str| {
+        k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
+    };
+    if !query.split('&').all(|pair| pair.split_once('=').is_some_and(|(k, _)| key_ok(k))) {
+        return None;
+    }
+    Some(form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+}
+
+/// Query strings carry no types: a value becomes a number or boolean where the table types the parameter so
+/// (and the text is one), else a string. A repeated key becomes an array.
+fn query_object(fields: &[FieldNode], pairs: Vec<(String, String)>) -> Value {
+    let mut map = serde_json::Map::new();
+    for (key, raw) in pairs {
+        let ty = fields.iter().find(|f| f.name == key).map(|f| &f.ty);
+        let scalar_ty = match ty {
+            Some(Ty::Array(inner)) => Some(inner.as_ref()),
+            other => other,
+        };
+        let value = match scalar_ty {
+            Some(Ty::Scalar(Type::Integer)) => raw.parse::<i64>().map(Value::from).ok(),
+            Some(Ty::Scalar(Type::Number)) => raw.parse::<f64>().ok().and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
+            Some(Ty::Scalar(Type::Boolean)) => raw.parse::<bool>().map(Value::Bool).ok(),
+            _ => None,
+        }
+        .unwrap_or(Value::String(raw));
+        match map.get_mut(&key) {
+            Some(Value::Array(items)) if matches!(ty, Some(Ty::Array(_))) => items.push(value),
+            Some(existing) => {
+                let first = existing.take();
+                *existing = Value::Array(vec![first, value]);
+            }
+            None if matches!(ty, Some(Ty::Array(_))) => {
+                map.insert(key, Value::Array(vec![value]));
+            }
+            None => {
+                map.insert(key, value);
+            }
+        }
+    }
+    Value::Object(map)
+}
+
 /// A path from an address section: a bare path, or a URL whose path is taken.
 fn address_path(text: &str) -> Option<String> {
     let word = text.split_whitespace().find(|w| w.contains('/'))?;
@@ -641,13 +778,15 @@ fn address_path(text: &str) -> Option<String> {
     after_scheme.find('/').and_then(|i| after_scheme.get(i..)).map(str::to_string)
 }
 
-/// Lowers one document. Returns `None` (with error diagnostics) when the API cannot be generated.
+/// Lowers one document. `beside` is what a manifest next to the docs says about its method and path.
+/// Returns `None` (with an error diagnostic) when the document describes no API at all.
 pub fn lower_api(
     doc: &Document,
     api_name: &str,
     flavor: Flavor,
     meta: Option<&ApiMeta>,
     meta_source: &MetaSource<'_>,
+    beside: Option<&Location>,
     options: LowerOptions,
 ) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     let mut cx = Ctx::new(doc);
@@ -735,6 +874,7 @@ pub fn lower_api(
     // Response: the first table of the response-parameter sections.
     let mut envelope: Vec<FieldNode> = Vec::new();
     let mut data_word = String::new();
+    let mut data_line = 0;
     let response_table = doc
         .sections
         .iter()
@@ -745,13 +885,17 @@ pub fn lower_api(
     if let Some(table) = response_table {
         let fields = cx.fields_of(table, "", ParamLocation::Body);
         let names: HashSet<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        // A table of `data` alone (`| data | list | 告警列表 |`) describes the envelope too.
+        let only_envelope_keys = names.iter().all(|n| ENVELOPE_KEYS.contains(n));
         let is_envelope = names.contains("data")
             && (["result", "code", "message"].iter().any(|k| names.contains(k))
-                || (flavor == Flavor::Gateway && names.contains("error")));
+                || (flavor == Flavor::Gateway && names.contains("error"))
+                || only_envelope_keys);
         if is_envelope {
             for f in fields {
                 if f.name == "data" {
                     data_word = f.type_word.clone();
+                    data_line = f.line;
                     response = Some(f.ty);
                 } else {
                     envelope.push(f);
@@ -771,10 +915,27 @@ pub fn lower_api(
     // Examples.
     let mut example_list: Vec<Example> = Vec::new();
     let mut request_line_examples: Vec<(String, u32)> = Vec::new();
+    let mut query_examples = false;
+    let mut strays: Vec<(Example, Option<(u32, String)>, String)> = Vec::new();
     for (i, s) in doc.sections.iter().enumerate() {
         let kind = cx.kinds.get(i).copied().unwrap_or(SectionKind::Definition);
         for code in s.code_blocks() {
             let text = code.text.trim();
+            let is_request_line = request_line(text).is_some_and(|(_, p)| !p.contains('?'));
+            if kind == SectionKind::RequestExample
+                && !is_request_line
+                && let Some(pairs) = query_example(text)
+            {
+                query_examples = true;
+                example_list.push(Example {
+                    kind: ExampleKind::Request,
+                    line: code.line,
+                    value: Some(query_object(&request.fields, pairs)),
+                    repairs: vec!["read from a query string; values typed by the parameter table".into()],
+                    error: None,
+                });
+                continue;
+            }
             if let Some((_, p)) = request_line(text) {
                 if kind == SectionKind::RequestExample {
                     request_line_examples.push((p, code.line));
@@ -786,43 +947,41 @@ pub fn lower_api(
                 continue;
             }
             let read = examples::read(text);
-            let example_kind = match kind {
-                SectionKind::RequestExample => ExampleKind::Request,
-                SectionKind::ResponseExample => ExampleKind::Response,
+            let (example_kind, stray) = match kind {
+                SectionKind::RequestExample => (ExampleKind::Request, false),
+                SectionKind::ResponseExample => (ExampleKind::Response, false),
                 _ => {
                     let looks_like_response = matches!(&read.value, Some(Value::Object(m)) if m.contains_key("result") || (m.contains_key("data") && crate::ir::is_envelope(m)));
-                    let k = if looks_like_response { ExampleKind::Response } else { ExampleKind::Request };
-                    cx.diags.push(
-                        Diagnostic::warning(
-                            &file,
-                            code.line,
-                            format!(
-                                "example outside an example section (in `{}`); taken as the {} example",
-                                s.title,
-                                kind_word(k)
-                            ),
-                        )
-                        .with_help("put it under `### 请求参数示例` / `### 返回结果示例`"),
-                    );
-                    k
+                    (if looks_like_response { ExampleKind::Response } else { ExampleKind::Request }, true)
                 }
             };
-            let error = read.error.map(|(l, m)| {
-                let line = code.line + l.saturating_sub(1);
-                cx.diags.push(
-                    Diagnostic::error(&file, line, format!("unreadable {} example: {m}", kind_word(example_kind)))
-                        .with_help("fix the JSON in the doc's example"),
-                );
-                format!("line {line}: {m}")
-            });
-            example_list.push(Example {
-                kind: example_kind,
-                line: code.line,
-                value: read.value,
-                repairs: read.repairs,
-                error,
-            });
+            let example = Example { kind: example_kind, line: code.line, value: read.value, repairs: read.repairs, error: None };
+            let error = read.error.map(|(l, m)| (code.line + l.saturating_sub(1), m));
+            if stray {
+                strays.push((example, error, s.title.clone()));
+            } else {
+                example_list.push(read_example(&mut cx.diags, &file, example, error));
+            }
         }
+    }
+    // JSON in other sections (`#### Target` with a sample of its object) is the API's example only when the doc
+    // has none of that kind in its example sections.
+    for (example, error, title) in strays {
+        if example_list.iter().any(|e| e.kind == example.kind) {
+            continue;
+        }
+        cx.diags.push(
+            Diagnostic::warning(
+                &file,
+                example.line,
+                format!(
+                    "example outside an example section (in `{title}`); taken as the {} example",
+                    kind_word(example.kind)
+                ),
+            )
+            .with_help("put it under `### 请求参数示例` / `### 返回结果示例`"),
+        );
+        example_list.push(read_example(&mut cx.diags, &file, example, error));
     }
 
     // Method and path: the doc's, unless the metadata gives them.
@@ -838,6 +997,8 @@ pub fn lower_api(
                             doc_says: method.map_or("(not stated)".into(), |x| x.as_str().to_string()),
                             corrected: mm.as_str().to_string(),
                             reason: m.reason.clone().unwrap_or_default(),
+                            by_example: None,
+                            line: 0,
                         });
                     }
                     method = Some(mm);
@@ -858,6 +1019,8 @@ pub fn lower_api(
                     doc_says: doc_path.clone().unwrap_or_else(|| "(not stated)".into()),
                     corrected: p.clone(),
                     reason: m.reason.clone().unwrap_or_default(),
+                    by_example: None,
+                    line: 0,
                 });
             }
             path = Some((p.clone(), 0));
@@ -867,16 +1030,66 @@ pub fn lower_api(
             path = Some((p.clone(), 0));
         }
     }
-    let (Some(method), Some((path, _))) = (method, path) else {
+    if let Some(found) = beside {
+        match &path {
+            None => path = Some((found.path.clone(), 0)),
+            Some((p, line)) if p.trim_end_matches('/') != found.path.trim_end_matches('/') => {
+                cx.diags.push(Diagnostic::warning(
+                    &file,
+                    *line,
+                    format!("the doc's path `{p}` differs from `{}` in {}; the doc's is used", found.path, found.origin),
+                ));
+            }
+            Some(_) => {}
+        }
+        if method.is_none() {
+            method = found.method;
+        }
+        if found.method.is_none() && doc_path.is_none() {
+            cx.diags.push(Diagnostic::warning(&file, 1, format!("path `{}` taken from {}", found.path, found.origin)));
+        }
+    }
+    if method.is_none()
+        && let Some((p, _)) = &path
+    {
+        let guess = guess_method(api_name, query_examples);
         cx.diags.push(
-            Diagnostic::error(
+            Diagnostic::warning(
                 &file,
                 1,
-                "no HTTP method and path: the doc has no `请求地址`/`请求方法` section or `METHOD /path` line",
+                format!("no HTTP method for `{p}`; guessed {} from the API's name and examples", guess.as_str()),
             )
-            .with_help(format!("add `[apis.{api_name}]` with `method` and `path` to {}", meta_source.path)),
+            .with_help(format!("add `method` to `[apis.{api_name}]` in {}", meta_source.path)),
+        );
+        method = Some(guess);
+    }
+    let has_tables = cx.kinds.iter().any(|k| {
+        matches!(
+            k,
+            SectionKind::BodyParams | SectionKind::PathParams | SectionKind::QueryParams | SectionKind::ResponseParams
+        )
+    });
+    if !has_tables && example_list.is_empty() && request.fields.is_empty() {
+        cx.diags.push(
+            Diagnostic::error(&file, 1, "no parameter table and no example: this does not read as an API doc")
+                .with_help("API docs have `请求参数` / `返回结果` sections with tables, or JSON examples"),
         );
         return (None, cx.diags);
+    }
+    let location = match (method, path) {
+        (Some(m), Some((p, _))) => Some((m, p)),
+        _ => {
+            cx.diags.push(
+                Diagnostic::error(
+                    &file,
+                    1,
+                    "no HTTP method and path: the doc has no `请求地址`/`请求方法` section or `METHOD /path` line, \
+                     and no manifest beside it names this API",
+                )
+                .with_help(format!("add `[apis.{api_name}]` with `method` and `path` to {}", meta_source.path)),
+            );
+            None
+        }
     };
 
     // Request-line examples give path parameter values: merge them into the request example.
@@ -926,6 +1139,8 @@ pub fn lower_api(
                     doc_says: "path parameter".into(),
                     corrected: "body parameter".into(),
                     reason: m.reason.clone().unwrap_or_default(),
+                    by_example: None,
+                    line: 0,
                 });
             }
         }
@@ -973,12 +1188,21 @@ pub fn lower_api(
         _ => {}
     }
 
-    // Fill in what the doc leaves open (array element types, heading-only containers) from the examples.
+    // Fill in what the doc leaves open (array element types, heading-only containers) from the examples, and
+    // fix a documented object that every example sends as a list of such objects (reported as drift).
     for e in &example_list {
         let Some(v) = &e.value else { continue };
         match e.kind {
-            ExampleKind::Request => refine_object(&mut request, &crate::ir::request_params(v), e.line),
-            ExampleKind::Response => refine_ty(&mut response, crate::ir::response_data(v), e.line),
+            ExampleKind::Request => {
+                let params = crate::ir::request_params(v);
+                reconcile_fields(&mut request.fields, &params, "request", e.line, &mut corrections);
+                refine_object(&mut request, &params, e.line);
+            }
+            ExampleKind::Response => {
+                let data = crate::ir::response_data(v);
+                reconcile(&mut response, data, "response", data_line, e.line, &mut corrections);
+                refine_ty(&mut response, data, e.line);
+            }
         }
     }
 
@@ -997,8 +1221,7 @@ pub fn lower_api(
         name: api_name.to_string(),
         source: file,
         summary,
-        method,
-        path,
+        location,
         request,
         response,
         envelope,
@@ -1009,11 +1232,29 @@ pub fn lower_api(
     (Some(draft), cx.diags)
 }
 
+/// An example as the IR keeps it; an unreadable one is also an error diagnostic at its line.
+fn read_example(diags: &mut Vec<Diagnostic>, file: &str, mut example: Example, error: Option<(u32, String)>) -> Example {
+    if let Some((line, message)) = error {
+        diags.push(
+            Diagnostic::error(file, line, format!("unreadable {} example: {message}", kind_word(example.kind)))
+                .with_help("fix the JSON in the doc's example"),
+        );
+        example.error = Some(format!("line {line}: {message}"));
+    }
+    example
+}
+
 fn kind_word(kind: ExampleKind) -> &'static str {
     match kind {
         ExampleKind::Request => "request",
         ExampleKind::Response => "response",
     }
+}
+
+/// ESB components take GET or POST; lookups (`get_…`, `list_…`) and docs whose example is a query string are GET.
+fn guess_method(api_name: &str, query_string_example: bool) -> HttpMethod {
+    let lookup = ["get_", "list_", "search_", "query_", "fetch_", "check_"].iter().any(|p| api_name.starts_with(p));
+    if lookup || query_string_example { HttpMethod::Get } else { HttpMethod::Post }
 }
 
 /// Matches `/a/{x}/b` against `/a/1/b`: placeholder → value.
@@ -1053,6 +1294,8 @@ fn apply_correction(
             doc_says,
             corrected,
             reason: c.reason.clone(),
+            by_example: None,
+            line: 0,
         });
     };
     match (root, rest.split_last()) {
@@ -1222,40 +1465,234 @@ fn common_scalar(items: &[Value]) -> Option<Type> {
     common
 }
 
-/// A type for a value the doc has no table for. Nested objects stay untyped maps: names for them would be guesses.
+/// A type for a value the doc has no table for (or types only as `dict` / `list`): objects become structs named
+/// after their field, with every field optional; list elements are merged. Marked `inferred` in the IR.
 fn infer_ty(value: &Value, name: &str, line: u32) -> Ty {
     match value {
-        Value::Object(map) => Ty::Object(ObjectNode {
-            name: name.to_string(),
-            doc: String::new(),
-            line,
-            fields: map
-                .iter()
-                .map(|(k, v)| FieldNode {
-                    name: k.clone(),
-                    ty: match v {
-                        Value::Object(_) | Value::Null => Ty::Map(Box::new(Ty::Scalar(Type::Json))),
-                        Value::Array(items) => {
-                            Ty::Array(Box::new(Ty::Scalar(common_scalar(items).unwrap_or(Type::Json))))
-                        }
-                        v => Ty::Scalar(scalar_of(v).unwrap_or(Type::Json)),
-                    },
-                    required: false,
-                    doc: String::new(),
-                    line,
-                    type_word: String::new(),
-                    location: ParamLocation::Body,
-                    documented_values: Vec::new(),
-                    inferred: true,
-                    secret: is_secret_name(k),
-                })
-                .collect(),
-        }),
-        Value::Array(items) => match items.first() {
-            Some(first @ Value::Object(_)) => Ty::Array(Box::new(infer_ty(first, name, line))),
-            _ => Ty::Array(Box::new(Ty::Scalar(common_scalar(items).unwrap_or(Type::Json)))),
-        },
+        Value::Object(map) if looks_like_record(map) => Ty::Object(infer_object(&[map], name, line)),
+        Value::Object(_) | Value::Null => Ty::Map(Box::new(Ty::Scalar(Type::Json))),
+        Value::Array(items) => Ty::Array(Box::new(infer_items(items, name, line))),
         v => Ty::Scalar(scalar_of(v).unwrap_or(Type::Json)),
+    }
+}
+
+/// The element type of a list from all its example items.
+fn infer_items(items: &[Value], name: &str, line: u32) -> Ty {
+    let objects: Vec<&serde_json::Map<String, Value>> = items.iter().filter_map(Value::as_object).collect();
+    if !objects.is_empty() && objects.len() == items.len() && objects.iter().all(|m| looks_like_record(m)) {
+        return Ty::Object(infer_object(&objects, name, line));
+    }
+    Ty::Scalar(common_scalar(items).unwrap_or(Type::Json))
+}
+
+/// An object whose keys are field names (`{"id": 1}`), not data (`{"1": …}`, `{"10.0.0.1": …}`).
+fn looks_like_record(map: &serde_json::Map<String, Value>) -> bool {
+    !map.is_empty()
+        && map.keys().all(|k| {
+            k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+}
+
+fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32) -> ObjectNode {
+    let mut keys: Vec<&String> = Vec::new();
+    for m in maps {
+        for k in m.keys() {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    let fields = keys
+        .into_iter()
+        .map(|k| {
+            let values: Vec<Value> = maps.iter().filter_map(|m| m.get(k)).filter(|v| !v.is_null()).cloned().collect();
+            let ty = match values.first() {
+                None => Ty::Scalar(Type::Json),
+                Some(Value::Array(_)) => {
+                    let items: Vec<Value> = values.iter().filter_map(Value::as_array).flatten().cloned().collect();
+                    Ty::Array(Box::new(infer_items(&items, k, line)))
+                }
+                Some(Value::Object(_)) => {
+                    let objects: Vec<&serde_json::Map<String, Value>> =
+                        values.iter().filter_map(Value::as_object).collect();
+                    if objects.len() == values.len() && objects.iter().all(|m| looks_like_record(m)) {
+                        Ty::Object(infer_object(&objects, k, line))
+                    } else {
+                        Ty::Map(Box::new(Ty::Scalar(Type::Json)))
+                    }
+                }
+                Some(_) => Ty::Scalar(common_scalar(&values).unwrap_or(Type::Json)),
+            };
+            FieldNode {
+                name: k.clone(),
+                ty,
+                required: false,
+                doc: String::new(),
+                line,
+                type_word: String::new(),
+                location: ParamLocation::Body,
+                documented_values: Vec::new(),
+                inferred: true,
+                secret: is_secret_name(k),
+            }
+        })
+        .collect();
+    ObjectNode { name: type_name(name), doc: String::new(), line, fields }
+}
+
+/// Where the doc's table and its example disagree, some cases are settled by the example, recorded as a
+/// correction `by_example` that drift still reports:
+/// - a documented object (a struct from its section, or an untyped `dict`) that the example sends as a
+///   non-empty list of objects becomes a list of it (docs often type a list field by its element's section);
+/// - and the reverse: a list documented by its element's section that the example sends as one object;
+/// - in a response, a scalar the example shows in a form the documented type cannot read (`long` but
+///   `"API Quick execution"`) takes the example's type, and an untyped list or dict the example shows as the
+///   other container becomes that: the client must read what the server sends.
+///
+/// Requests keep the table's scalar types: they send what the doc says. Everything else is only reported.
+fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: u32, out: &mut Vec<Correction>) {
+    let response = target.starts_with("response");
+    if response
+        && let Ty::Scalar(doc) = ty
+        && let Some(example) = scalar_of(value)
+        && !scalar_reads(doc, value)
+    {
+        out.push(Correction {
+            target: target.to_string(),
+            doc_says: scalar_word(doc).into(),
+            corrected: scalar_word(&example).into(),
+            reason: format!("the example at line {example_line} sends `{value}`"),
+            by_example: Some(example_line),
+            line,
+        });
+        *doc = example;
+        return;
+    }
+    match (&mut *ty, value) {
+        (Ty::Object(_) | Ty::Map(_), Value::Array(items))
+            if !items.is_empty() && items.iter().all(Value::is_object) =>
+        {
+            let old = std::mem::replace(ty, Ty::Scalar(Type::Json));
+            *ty = Ty::Array(Box::new(old));
+            out.push(Correction {
+                target: target.to_string(),
+                doc_says: "object".into(),
+                corrected: "array of objects".into(),
+                reason: format!("the example at line {example_line} sends a list of these objects"),
+                by_example: Some(example_line),
+                line,
+            });
+            if let Ty::Array(inner) = ty {
+                for item in items {
+                    reconcile(inner, item, target, line, example_line, out);
+                }
+            }
+        }
+        // The reverse: a list documented by its element's section, sent as one such object.
+        (Ty::Array(inner), Value::Object(_)) if matches!(inner.as_ref(), Ty::Object(_)) => {
+            let Ty::Array(inner) = std::mem::replace(ty, Ty::Scalar(Type::Json)) else { return };
+            *ty = *inner;
+            out.push(Correction {
+                target: target.to_string(),
+                doc_says: "array of objects".into(),
+                corrected: "object".into(),
+                reason: format!("the example at line {example_line} sends one such object"),
+                by_example: Some(example_line),
+                line,
+            });
+            reconcile(ty, value, target, line, example_line, out);
+        }
+        // An untyped list or dict in a response that the example shows as the other kind of container.
+        (Ty::Array(inner), Value::Object(_)) | (Ty::Map(inner), Value::Array(_))
+            if response && **inner == Ty::Scalar(Type::Json) =>
+        {
+            let (doc_says, corrected, new) = if value.is_object() {
+                ("array", "object", Ty::Map(Box::new(Ty::Scalar(Type::Json))))
+            } else {
+                ("object", "array", Ty::Array(Box::new(Ty::Scalar(Type::Json))))
+            };
+            *ty = new;
+            out.push(Correction {
+                target: target.to_string(),
+                doc_says: doc_says.into(),
+                corrected: corrected.into(),
+                reason: format!("the example at line {example_line} sends an {corrected}"),
+                by_example: Some(example_line),
+                line,
+            });
+        }
+        (Ty::Object(o), Value::Object(_)) => reconcile_fields(&mut o.fields, value, target, example_line, out),
+        (Ty::Array(inner), Value::Array(items)) => {
+            for item in items {
+                reconcile(inner, item, target, line, example_line, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Rows named `config.alarm_end_time` next to a row `config` are fields of `config`'s object.
+fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
+    let mut i = 0;
+    while i < fields.len() {
+        let parent = match fields.get(i).and_then(|f| f.name.split_once('.')) {
+            Some((parent, _)) if fields.iter().any(|f| f.name == parent) => parent.to_string(),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut child = fields.remove(i);
+        let target = fields.iter_mut().find(|f| f.name == parent).map(|f| match &mut f.ty {
+            Ty::Array(inner) => inner.as_mut(),
+            ty => ty,
+        });
+        let Some(target) = target else { break };
+        if matches!(target, Ty::Map(_) | Ty::Scalar(Type::Json)) {
+            *target = Ty::Object(ObjectNode { name: type_name(&parent), doc: String::new(), line: child.line, fields: Vec::new() });
+        }
+        if let Ty::Object(object) = target {
+            child.name = child.name.split_once('.').map_or(String::new(), |(_, rest)| rest.to_string());
+            object.fields.push(child);
+            nest_dotted_rows(&mut object.fields);
+        } else {
+            // A scalar parent: keep the row as it is.
+            fields.insert(i, child);
+            i += 1;
+        }
+    }
+}
+
+/// Whether the generated (lenient) reading of a documented scalar accepts this example value.
+fn scalar_reads(doc: &Type, value: &Value) -> bool {
+    match (doc, value) {
+        (_, Value::Null) | (Type::Json, _) => true,
+        (Type::Integer, Value::Number(n)) => n.is_i64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
+        (Type::Integer, Value::String(s)) => s.trim().is_empty() || s.trim().parse::<i64>().is_ok(),
+        (Type::String, Value::String(_) | Value::Number(_)) => true,
+        (Type::Number, Value::Number(_)) | (Type::Boolean, Value::Bool(_)) => true,
+        _ => false,
+    }
+}
+
+fn scalar_word(ty: &Type) -> &'static str {
+    match ty {
+        Type::String => "string",
+        Type::Integer => "integer",
+        Type::Number => "number",
+        Type::Boolean => "boolean",
+        _ => "any",
+    }
+}
+
+fn reconcile_fields(fields: &mut [FieldNode], value: &Value, target: &str, example_line: u32, out: &mut Vec<Correction>) {
+    let Value::Object(map) = value else { return };
+    // Heading-only fields take their container type from the example anyway (with a warning).
+    for f in fields.iter_mut().filter(|f| !f.inferred) {
+        if let Some(v) = map.get(&f.name) {
+            reconcile(&mut f.ty, v, &format!("{target}.{}", f.name), f.line, example_line, out);
+        }
     }
 }
 
@@ -1270,18 +1707,37 @@ fn refine_object(object: &mut ObjectNode, value: &Value, line: u32) {
             let old = std::mem::replace(&mut field.ty, Ty::Scalar(Type::Json));
             field.ty = Ty::Array(Box::new(old));
         }
-        if let Ty::Array(inner) = &mut field.ty
-            && **inner == Ty::Scalar(Type::Json)
-            && let Value::Array(items) = v
-            && let Some(t) = common_scalar(items)
-        {
-            **inner = Ty::Scalar(t);
-            field.inferred = true;
-            if field.line == 0 {
-                field.line = line;
+        // `dict` / `list` without a section: the example shows what is inside.
+        let untyped = match &field.ty {
+            Ty::Map(inner) | Ty::Array(inner) => **inner == Ty::Scalar(Type::Json),
+            Ty::Scalar(Type::Json) => true,
+            _ => false,
+        };
+        if untyped {
+            let inferred = match (&field.ty, v) {
+                (Ty::Map(_) | Ty::Scalar(Type::Json), Value::Object(_)) | (Ty::Array(_), Value::Array(_)) => {
+                    infer_ty(v, &field.name, line)
+                }
+                _ => field.ty.clone(),
+            };
+            if inferred != field.ty && is_more_typed(&inferred) {
+                field.ty = inferred;
+                field.inferred = true;
+                if field.line == 0 {
+                    field.line = line;
+                }
             }
         }
         refine_ty(&mut field.ty, v, line);
+    }
+}
+
+/// A type that says more than untyped JSON at its top.
+fn is_more_typed(ty: &Ty) -> bool {
+    match ty {
+        Ty::Scalar(Type::Json) => false,
+        Ty::Map(inner) | Ty::Array(inner) => is_more_typed(inner),
+        _ => true,
     }
 }
 

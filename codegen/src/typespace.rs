@@ -10,6 +10,8 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
     let mut space = TypeSpace { types: Vec::new() };
     let mut apis = Vec::new();
     for draft in drafts {
+        // Unlocated APIs cannot be called: loaders report and drop them before this stage.
+        let Some((method, path)) = draft.location.clone() else { continue };
         let prefix = camel_ident(&draft.name);
         let mut cx = ApiCx { space: &mut space, prefix: &prefix, source: &draft.source };
         let request = match cx.flatten(&Ty::Object(draft.request.clone())) {
@@ -24,8 +26,8 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             name: draft.name,
             source: draft.source,
             summary: draft.summary,
-            method: draft.method,
-            path: draft.path,
+            method,
+            path,
             request,
             response,
             envelope,

@@ -284,6 +284,15 @@ fn decode<T: serde::de::DeserializeOwned>(
         return Err(http_error());
     }
     let data = envelope.remove("data").unwrap_or(Value::Null);
+    // A successful call with `data: null` has nothing to return: that is an empty object or list when the
+    // response type allows one (a struct without required fields, a map, a list).
+    if data.is_null() {
+        for empty in [Value::Object(serde_json::Map::new()), Value::Array(Vec::new())] {
+            if let Ok(value) = serde_json::from_value::<T>(empty) {
+                return Ok(value);
+            }
+        }
+    }
     serde_path_to_error::deserialize::<_, T>(data).map_err(|e| Error::Decode {
         api,
         path: format!("data.{}", e.path()),

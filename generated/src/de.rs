@@ -1,5 +1,5 @@
-//! Lenient decoders used by generated response types: BlueKing sends ids as numbers or numeric strings,
-//! and `""` where a failed call has no id.
+//! Lenient decoders used by generated types: BlueKing sends ids as numbers or numeric strings, and `""` where
+//! a failed call has no id. They only widen what is *read*; what is sent is always the documented type.
 
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use std::fmt;
@@ -61,6 +61,58 @@ pub fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     d.deserialize_any(LenientI64)?.ok_or_else(|| de::Error::custom("expected an integer, got an empty value"))
 }
 
+struct LenientString;
+
+impl<'de> Visitor<'de> for LenientString {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a number")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(LenientString)
+    }
+}
+
+/// An optional string: a string, or a number as its decimal text (`1` → `"1"`); null is `None`.
+pub fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    d.deserialize_any(LenientString)
+}
+
+/// A required string: a string, or a number as its decimal text.
+pub fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(LenientString)?.ok_or_else(|| de::Error::custom("expected a string, got null"))
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -83,6 +135,24 @@ mod tests {
         assert_eq!(a(json!("")).ok(), Some(None));
         assert_eq!(a(json!(null)).ok(), Some(None));
         assert_eq!(serde_json::from_value::<T>(json!({})).ok(), Some(T { a: None }));
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct S {
+        #[serde(deserialize_with = "super::lenient_string")]
+        s: String,
+        #[serde(default, deserialize_with = "super::lenient_opt_string")]
+        o: Option<String>,
+    }
+
+    #[test]
+    fn strings_accept_numbers_as_their_text() {
+        let s = serde_json::from_value::<S>(json!({"s": 7, "o": "x"})).unwrap();
+        assert_eq!(s, S { s: "7".into(), o: Some("x".into()) });
+        let s = serde_json::from_value::<S>(json!({"s": "a", "o": 1.5})).unwrap();
+        assert_eq!(s.o.as_deref(), Some("1.5"));
+        assert!(serde_json::from_value::<S>(json!({"s": true})).is_err());
+        assert!(serde_json::from_value::<S>(json!({"s": null})).is_err());
     }
 
     #[test]

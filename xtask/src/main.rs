@@ -1,10 +1,12 @@
-//! `cargo xtask …`: project automation (regenerate bindings, dump IR).
+//! `cargo xtask …`: project automation (regenerate bindings, dump IR, measure the generator on a corpus).
+
+mod corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
-use bkapi_codegen::load::load_doc;
+use anyhow::{Context, bail};
+use bkapi_codegen::load::{load_doc, load_docs};
 use bkapi_codegen::lower::LowerOptions;
 use bkapi_codegen::regen::{Mode, regen};
 use clap::{Parser, Subcommand};
@@ -29,6 +31,30 @@ enum Command {
         /// Output folder (default: `generated/src/apis/` of the workspace).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Run the generator over a whole doc tree and report what it understands (see `corpus.rs`).
+    Corpus {
+        /// A tree of BlueKing docs (e.g. `../shared/corpus`).
+        dir: PathBuf,
+        /// End stdout with one JSON summary line.
+        #[arg(long)]
+        json: bool,
+        /// Also run `cargo check` on a crate generated from every doc (in `target/corpus-crate`).
+        #[arg(long)]
+        compile: bool,
+        /// Exit non-zero below the targets: 98% docs located, 97% examples parsed, 95% decoded, 95% fields
+        /// typed, no panic, and (with --compile) a crate that checks.
+        #[arg(long)]
+        check: bool,
+        /// Report every doc and every warning, not only the problems.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Time parse + IR + emit over a doc tree (build with optimizations: see Cargo.toml's dev profile).
+    Bench {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        iterations: u32,
     },
     /// Print the IR of one doc as JSON.
     Ir {
@@ -89,6 +115,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Corpus { dir, json, compile, check, verbose } => {
+            corpus::run(&root, &corpus::Options { dir, json, compile, check, verbose })
+        }
+        Command::Bench { dir, iterations } => bench(&dir, iterations),
         Command::Ir { doc, raw } => {
             let options = LowerOptions { apply_corrections: !raw };
             let loaded = load_doc(&doc, options).with_context(|| format!("reading {}", doc.display()))?;
@@ -99,4 +129,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Parse + IR + emit of a whole tree, `iterations` times after one warm-up run; prints min / median / max.
+fn bench(dir: &Path, iterations: u32) -> anyhow::Result<()> {
+    let mut times = Vec::new();
+    let mut docs = 0;
+    for i in 0..=iterations {
+        let start = std::time::Instant::now();
+        let loaded = load_docs(dir, LowerOptions::default())?;
+        let files = bkapi_codegen::emit::emit(&loaded.ir)?;
+        let elapsed = start.elapsed();
+        docs = loaded.docs.len();
+        std::hint::black_box(files);
+        if i > 0 {
+            times.push(elapsed);
+        }
+    }
+    times.sort();
+    let ms = |d: &std::time::Duration| d.as_secs_f64() * 1000.0;
+    let (Some(min), Some(max)) = (times.first(), times.last()) else { bail!("--iterations must be at least 1") };
+    let median = times.get(times.len() / 2).unwrap_or(min);
+    println!(
+        "bench: parse + IR + emit of {docs} docs in {}: min {:.1} ms, median {:.1} ms, max {:.1} ms ({} runs)",
+        dir.display(),
+        ms(min),
+        ms(median),
+        ms(max),
+        times.len()
+    );
+    Ok(())
 }

@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ip {
     /// 云区域ID
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_cloud_id: i64,
     /// IP地址
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub ip: String,
 }
 impl Ip {
@@ -28,8 +30,10 @@ impl Ip {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopoNode {
     /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub id: i64,
     /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub node_type: String,
 }
 impl TopoNode {
@@ -62,6 +66,7 @@ pub struct FileSource {
     /// 源文件的绝对路径数组，支持多个文件 (Type inferred from the doc's example.)
     pub files: Vec<String>,
     /// 执行帐号名/别名
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub account: String,
     /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,21 +97,27 @@ impl FileSource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FastPushFileRequest {
     /// 业务ID
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_biz_id: i64,
     /// 执行帐号名/别名
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub account: String,
     /// 文件传输目标路径
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub file_target_path: String,
     /// 源文件对象数组，见下面file_source定义
     pub file_source: Vec<FileSource>,
     /// 任务超时时间，秒，默认值为7200。取值范围60-86400。
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub timeout: Option<i64>,
     /// 下载限速，单位MB。如果未传入该参数，表示不限速
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub download_speed_limit: Option<i64>,
     /// 上传限速，单位MB。如果未传入该参数，表示不限速
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub upload_speed_limit: Option<i64>,
     /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,6 +130,7 @@ pub struct FastPushFileRequest {
     pub target_server: Option<TargetServer>,
     /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub bk_callback_url: Option<String>,
 }
 impl FastPushFileRequest {
@@ -156,6 +168,7 @@ pub struct FastPushFileResponse {
     pub job_instance_id: Option<i64>,
     /// `job_instance_name` (Type inferred from the doc's example.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub job_instance_name: Option<String>,
 }
 /// Endpoint descriptions (method, path, types) that the runtime calls through.

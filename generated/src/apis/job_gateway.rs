@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DynamicGroup {
     /// CMDB动态分组ID
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub id: String,
 }
 impl DynamicGroup {
@@ -26,8 +27,10 @@ impl DynamicGroup {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HostTopoNode {
     /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub id: i64,
     /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub node_type: String,
 }
 impl HostTopoNode {
@@ -43,11 +46,14 @@ impl HostTopoNode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LabelSelectorExpr {
     /// 容器 label key
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub label_key: String,
     /// 容器 label value
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub label_value: Option<String>,
     /// label 选择计算操作符。当前支持(equals/not_equals/in/not_in/exists)
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub operator: String,
 }
 impl LabelSelectorExpr {
@@ -67,8 +73,10 @@ impl LabelSelectorExpr {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContainerLabelSelector {
     /// 容器拓扑节点，可以从 cmdb 业务拓扑获取
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub topo_node_id: i64,
     /// 容器拓扑节点类型 (biz/cluster/namespace)，可以从 cmdb 业务拓扑获取
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub topo_node_type: String,
     /// 容器 label 选择表达式，多个表示是之间为 AND 关系。定义见 label_selector_expr
     pub label_selector_expr_list: Vec<LabelSelectorExpr>,
@@ -115,6 +123,7 @@ pub struct ExecuteTarget {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Callback {
     /// 回调URL
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub url: String,
 }
 impl Callback {
@@ -130,8 +139,10 @@ impl Callback {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RollingConfig {
     /// 滚动策略表达式
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub expression: String,
     /// 滚动机制,1-执行失败则暂停；2-忽略失败，自动滚动下一批；3-人工确认
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub mode: i64,
 }
 impl RollingConfig {
@@ -147,38 +158,50 @@ impl RollingConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FastExecuteScriptRequest {
     /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub bk_scope_type: String,
     /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub bk_scope_id: String,
     /// 脚本版本ID。当script_version_id不为空的时候，使用script_version_id对应的脚本版本
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub script_version_id: Option<i64>,
     /// 脚本ID。当传入script_id，且script_version_id为空的时候，使用脚本的上线版本
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub script_id: Option<String>,
     /// 脚本内容Base64。如果不存在script_version_id和script_id,那么使用script_content。优先级：script_version_id&gt;script_id&gt;script_content
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub script_content: Option<String>,
     /// 自定义作业名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub task_name: Option<String>,
     /// 脚本参数Base64。注意：如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行base64编码，而不是对每个参数进行base64编码再拼接起来
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub script_param: Option<String>,
     /// 脚本执行超时时间，秒。默认7200，取值范围1-86400
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub timeout: Option<i64>,
     /// 执行账号别名。与account_id必须存在一个。当同时存在account_alias和account_id时，account_id优先。
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub account_alias: Option<String>,
     /// 执行账号ID。与account_alias必须存在一个。当同时存在account_alias和account_id时，account_id优先。
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub account_id: Option<i64>,
     /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub is_param_sensitive: Option<i64>,
     /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用script_content传入自定义脚本的时候，需要指定script_language
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub script_language: Option<i64>,
     /// 执行目标，定义见 execute_target
     pub execute_target: ExecuteTarget,
@@ -227,6 +250,7 @@ pub struct FastExecuteScriptResponse {
     pub job_instance_id: Option<i64>,
     /// 作业实例名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub job_instance_name: Option<String>,
     /// 步骤实例ID
     #[serde(default, skip_serializing_if = "Option::is_none")]

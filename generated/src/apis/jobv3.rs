@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ip {
     /// 云区域 ID
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_cloud_id: i64,
     /// IP 地址
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub ip: String,
 }
 impl Ip {
@@ -28,6 +30,7 @@ impl Ip {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DynamicGroup {
     /// CMDB 动态分组 ID
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub id: String,
 }
 impl DynamicGroup {
@@ -43,8 +46,10 @@ impl DynamicGroup {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopoNode {
     /// 动态 topo 节点 ID，对应 CMDB API 中的 bk_inst_id
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub id: i64,
     /// 动态 topo 节点类型，对应 CMDB API 中的 bk_obj_id,比如"module","set"
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub node_type: String,
 }
 impl TopoNode {
@@ -75,42 +80,54 @@ pub struct Server {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FastExecuteScriptRequest {
     /// 业务 ID
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_biz_id: i64,
     /// 脚本版本 ID。当 script_version_id 不为空的时候，使用 script_version_id 对应的脚本版本
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub script_version_id: Option<i64>,
     /// 脚本 ID。当传入 script_id，且 script_version_id 为空的时候，使用脚本的上线版本
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub script_id: Option<String>,
     /// 脚本内容 Base64。如果不存在 script_version_id 和 script_id,那么使用 script_content。优先级：script_version_id&gt;script_id&gt;script_content
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub script_content: Option<String>,
     /// 自定义作业名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub task_name: Option<String>,
     /// 脚本参数 Base64。注意：如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行 base64 编码，而不是对每个参数进行 base64 编码再拼接起来
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub script_param: Option<String>,
     /// 脚本执行超时时间，秒。默认 7200，取值范围 1-86400
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub timeout: Option<i64>,
     /// 执行帐号别名。与 account_id 必须存在一个。当同时存在 account_alias 和 account_id 时，account_id 优先。
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub account_alias: Option<String>,
     /// 执行账号 ID。与 account_alias 必须存在一个。当同时存在 account_alias 和 account_id 时，account_id 优先。
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub account_id: Option<i64>,
     /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub is_param_sensitive: Option<i64>,
     /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用 script_content 传入自定义脚本的时候，需要指定 script_language
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub script_language: Option<i64>,
     /// 目标服务器，见 server 定义
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_server: Option<Server>,
     /// 回调 URL，当任务执行完成后，JOB 会调用该 URL 告知任务执行结果。回调协议参考 callback_protocol 组件文档
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub callback_url: Option<String>,
 }
 impl FastExecuteScriptRequest {
@@ -145,6 +162,7 @@ pub struct FastExecuteScriptResponse {
     pub job_instance_id: Option<i64>,
     /// 作业实例名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub job_instance_name: Option<String>,
     /// 步骤实例 ID
     #[serde(default, skip_serializing_if = "Option::is_none")]

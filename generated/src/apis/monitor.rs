@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetConf {
     /// ip地址
+    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub ip: String,
     /// 云区域id
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_cloud_id: i64,
     /// 脚本参数{key: value}，默认值{}
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,6 +39,7 @@ pub struct DeployScriptCollectorRequest {
     /// 脚本采集实例配置
     pub target_conf: Vec<TargetConf>,
     /// 脚本采集配置id
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub config_id: i64,
 }
 impl DeployScriptCollectorRequest {
@@ -53,6 +56,7 @@ impl DeployScriptCollectorRequest {
 pub struct Success {
     /// ip地址
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub ip: Option<String>,
     /// 云区域id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,6 +64,7 @@ pub struct Success {
     pub bk_cloud_id: Option<i64>,
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub message: Option<String>,
 }
 /// `DeployScriptCollectorResponse`

@@ -98,38 +98,50 @@ pub enum AuthType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hosts {
     /// 业务ID
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_biz_id: i64,
     /// 管控区域ID
+    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_cloud_id: i64,
     /// 主机ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub bk_host_id: Option<i64>,
     /// 寻址方式，1: 0，静态 2: 1，动态
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub bk_addressing: Option<i64>,
     /// 接入点ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub ap_id: Option<i64>,
     /// 安装通道ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub install_channel_id: Option<i64>,
     /// 内网IPV4地址，inner_ip和inner_ipv6必选其一
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub inner_ip: Option<String>,
     /// 外网IP
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub outer_ip: Option<String>,
     /// 登录IP
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub login_ip: Option<String>,
     /// 数据IP
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub data_ip: Option<String>,
     /// 内网IPv6
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub inner_ipv6: Option<String>,
     /// 外网IPv6
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub outer_ipv6: Option<String>,
     /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,12 +151,14 @@ pub struct Hosts {
     pub auth_type: Option<AuthType>,
     /// 账户
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub account: Option<String>,
     /// 密码
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
     /// 端口
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub port: Option<i64>,
     /// 密钥
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,18 +168,21 @@ pub struct Hosts {
     pub is_manual: Option<bool>,
     /// 密码保留天数，默认保留一天
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub retention: Option<i64>,
     /// 加速设置，默认为True
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peer_exchange_switch_for_agent: Option<bool>,
     /// 传输限速
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub bt_speed_limit: Option<String>,
     /// 数据压缩开关，默认是关闭
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_compression: Option<bool>,
     /// 数据文件路径
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub data_path: Option<String>,
 }
 impl Hosts {
@@ -211,6 +228,7 @@ pub struct JobInstallRequest {
     pub hosts: Vec<Hosts>,
     /// 被替换的Proxy主机ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub replace_host_id: Option<i64>,
     /// 是否安装最新版本插件，默认安装最新插件
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -275,15 +293,19 @@ pub struct IpFilter {
     pub bk_biz_id: Option<i64>,
     /// 主机业务名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub bk_biz_name: Option<String>,
     /// IP地址
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub ip: Option<String>,
     /// 内网IPV4地址
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub inner_ip: Option<String>,
     /// 内网IPV6地址
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub inner_ipv6: Option<String>,
     /// 主机ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -291,6 +313,7 @@ pub struct IpFilter {
     pub bk_host_id: Option<i64>,
     /// 管控区域名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub bk_cloud_name: Option<String>,
     /// 管控区域ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -305,9 +328,11 @@ pub struct IpFilter {
     pub job_id: Option<i64>,
     /// 过滤原因
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub exception: Option<String>,
     /// 失败的具体信息
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub msg: Option<String>,
 }
 /// `JobInstallResponse`

@@ -1,0 +1,184 @@
+//! Where an API lives (HTTP method and path) when its doc does not say: BlueKing publishes that beside the
+//! docs, in an ESB system manifest (`<system>.yaml`, a list of components) or an API-gateway resource
+//! definition (`resources.yaml`, OpenAPI 3 whose `operationId` is the doc's file name).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Flavor, HttpMethod};
+
+/// ESB component paths hang under this prefix on the PaaS host (`/v2/jobv3/x/` → `/api/c/compapi/v2/jobv3/x/`).
+pub const ESB_PREFIX: &str = "/api/c/compapi";
+
+/// Method and path of one API, and where they were read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub method: Option<HttpMethod>,
+    pub path: String,
+    /// `file:line` of the entry, for diagnostics.
+    pub origin: String,
+}
+
+/// The APIs one manifest file declares, by API name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    pub flavor: Flavor,
+    pub file: String,
+    pub apis: BTreeMap<String, Location>,
+}
+
+impl Manifest {
+    /// The entry for an API: by exact name; in a gateway definition also by the resource path's last segment
+    /// (`/api/v3/system/bkci_plugin_x`, operationId `system_bkci_plugin_x`, for doc `bkci_plugin_x`), when unique.
+    pub fn find(&self, api: &str) -> Option<Location> {
+        if let Some(found) = self.apis.get(api) {
+            return Some(found.clone());
+        }
+        if self.flavor != Flavor::Gateway {
+            return None;
+        }
+        let mut candidates =
+            self.apis.iter().filter(|(_, loc)| loc.path.trim_end_matches('/').rsplit('/').next() == Some(api));
+        let (id, found) = candidates.next()?;
+        if candidates.next().is_some() {
+            return None;
+        }
+        Some(Location { origin: format!("{} (operationId `{id}`)", found.origin), ..found.clone() })
+    }
+}
+
+/// One component of an ESB system manifest. BlueKing's files spell the method three ways.
+#[derive(Debug, Deserialize)]
+struct EsbEntry {
+    name: Option<String>,
+    path: Option<String>,
+    suggest_method: Option<String>,
+    method: Option<String>,
+    dest_http_method: Option<String>,
+}
+
+/// Reads a YAML file as a manifest: an ESB component list or an OpenAPI gateway resource definition.
+/// `Ok(None)`: valid YAML, but neither. `system` names the ESB system for entries without a `path`.
+pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Manifest>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| yaml_error(file, &e))?;
+    if value.get("openapi").is_some() || value.get("swagger").is_some() {
+        return Ok(Some(read_gateway(file, text, &value)));
+    }
+    let serde_yaml_ng::Value::Sequence(items) = &value else { return Ok(None) };
+    let is_esb = !items.is_empty() && items.iter().all(|i| i.get("name").is_some() && i.get("dest_path").is_some());
+    if !is_esb {
+        return Ok(None);
+    }
+    let entries: Vec<EsbEntry> = serde_yaml_ng::from_value(value).map_err(|e| yaml_error(file, &e))?;
+    let mut apis = BTreeMap::new();
+    for entry in entries {
+        let Some(name) = entry.name else { continue };
+        let line = line_of(text, &format!("name: {name}"));
+        let method_word = entry.suggest_method.or(entry.method).or(entry.dest_http_method);
+        let path = match entry.path {
+            Some(p) if p.starts_with('/') => format!("{ESB_PREFIX}{}", p.trim()),
+            _ => esb_convention_path(system, &name),
+        };
+        apis.insert(
+            name,
+            Location {
+                method: method_word.as_deref().and_then(HttpMethod::parse),
+                path,
+                origin: format!("{file}:{line}"),
+            },
+        );
+    }
+    Ok(Some(Manifest { flavor: Flavor::Esb, file: file.to_string(), apis }))
+}
+
+fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifest {
+    let mut apis = BTreeMap::new();
+    if let Some(serde_yaml_ng::Value::Mapping(paths)) = value.get("paths") {
+        for (path, operations) in paths {
+            let (Some(path), serde_yaml_ng::Value::Mapping(operations)) = (path.as_str(), operations) else {
+                continue;
+            };
+            for (method, operation) in operations {
+                let Some(id) = operation.get("operationId").and_then(|v| v.as_str()) else { continue };
+                let line = line_of(text, &format!("operationId: {id}"));
+                apis.insert(
+                    id.to_string(),
+                    Location {
+                        method: method.as_str().and_then(HttpMethod::parse),
+                        path: path.to_string(),
+                        origin: format!("{file}:{line}"),
+                    },
+                );
+            }
+        }
+    }
+    Manifest { flavor: Flavor::Gateway, file: file.to_string(), apis }
+}
+
+/// The ESB's path convention, for systems that publish docs but no manifest (BlueKing's `cmsi`).
+pub fn esb_convention_path(system: &str, api: &str) -> String {
+    format!("{ESB_PREFIX}/v2/{system}/{api}/")
+}
+
+fn yaml_error(file: &str, e: &serde_yaml_ng::Error) -> Diagnostic {
+    let line = e.location().map_or(1, |l| u32::try_from(l.line()).unwrap_or(u32::MAX));
+    Diagnostic::error(file, line, format!("cannot read this manifest: {e}"))
+        .with_help("fix the YAML; the APIs it declares stay unlocated until then")
+}
+
+fn line_of(text: &str, needle: &str) -> u32 {
+    text.lines().position(|l| l.contains(needle)).and_then(|i| u32::try_from(i + 1).ok()).unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_esb_manifests_in_their_three_spellings() {
+        let text = "- path: /v2/jobv3/fast_execute_script/\n  name: fast_execute_script\n  suggest_method: POST\n  dest_path: /x/\n  dest_http_method: POST\n\
+                    - name: get_x\n  method: GET\n  dest_path: /y/\n\
+                    - name: del_y\n  path: /v2/jobv3/del_y/\n  dest_path: /z/\n  dest_http_method: DELETE\n";
+        let m = read_manifest("job.yaml", text, "jobv3").unwrap().unwrap();
+        assert_eq!(m.flavor, Flavor::Esb);
+        let fes = &m.apis["fast_execute_script"];
+        assert_eq!(fes.path, "/api/c/compapi/v2/jobv3/fast_execute_script/");
+        assert_eq!(fes.method, Some(HttpMethod::Post));
+        assert_eq!(fes.origin, "job.yaml:2");
+        // No `path`: the ESB convention.
+        assert_eq!(m.apis["get_x"].path, "/api/c/compapi/v2/jobv3/get_x/");
+        assert_eq!(m.apis["get_x"].method, Some(HttpMethod::Get));
+        assert_eq!(m.apis["del_y"].method, Some(HttpMethod::Delete));
+    }
+
+    #[test]
+    fn reads_gateway_resources_by_operation_id() {
+        let text = "openapi: 3.0.1\npaths:\n  /api/v3/get_x:\n    get:\n      operationId: get_x\n  /api/v3/{id}/do:\n    post:\n      operationId: do_it\n";
+        let m = read_manifest("resources.yaml", text, "job").unwrap().unwrap();
+        assert_eq!(m.flavor, Flavor::Gateway);
+        assert_eq!(m.apis["get_x"], Location {
+            method: Some(HttpMethod::Get),
+            path: "/api/v3/get_x".into(),
+            origin: "resources.yaml:5".into()
+        });
+        assert_eq!(m.apis["do_it"].path, "/api/v3/{id}/do");
+        // Docs named after the resource, not its operationId.
+        let text = "openapi: 3.0.1\npaths:\n  /api/v3/system/plugin_run:\n    post:\n      operationId: system_plugin_run\n";
+        let m = read_manifest("resources.yaml", text, "job").unwrap().unwrap();
+        let found = m.find("plugin_run").unwrap();
+        assert_eq!(found.path, "/api/v3/system/plugin_run");
+        assert!(found.origin.contains("system_plugin_run"), "{}", found.origin);
+        assert_eq!(m.find("run"), None);
+    }
+
+    #[test]
+    fn other_yaml_is_not_a_manifest_and_bad_yaml_is_reported() {
+        assert_eq!(read_manifest("ci.yaml", "jobs:\n  - run: x\n", "s").unwrap(), None);
+        let err = read_manifest("bad.yaml", "- name: x\n  path: [\n", "s").unwrap_err();
+        assert_eq!(err.file, "bad.yaml");
+        assert!(err.line >= 2, "{err}");
+    }
+}

@@ -1,0 +1,218 @@
+//! `cargo xtask corpus <DIR>`: the generator against a whole doc tree, with the issue's targets.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use bkapi_codegen::corpus::{self, CorpusRun, Summary};
+use bkapi_codegen::emit::module_name;
+use bkapi_codegen::load::DocStatus;
+
+pub struct Options {
+    pub dir: PathBuf,
+    pub json: bool,
+    pub compile: bool,
+    pub check: bool,
+    pub verbose: bool,
+}
+
+/// The targets `--check` enforces, as fractions.
+const TARGETS: &[(&str, f64)] = &[("docs parsed and located", 0.98), ("examples parsed", 0.97), ("parsed examples decoded", 0.95), ("fields typed", 0.95)];
+
+pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
+    let CorpusRun { report, ir, files } =
+        corpus::run(&opts.dir).with_context(|| format!("reading {}", opts.dir.display()))?;
+
+    // The human report goes to stderr, so that with --json the last line of stdout is the summary.
+    for doc in &report.docs {
+        let problems = doc.status != DocStatus::Located
+            || doc.examples.iter().any(|e| !e.parsed || e.decode_error.is_some() || !e.drift.is_empty());
+        if !problems && !opts.verbose {
+            continue;
+        }
+        eprintln!("{} [{}]", doc.file, status_word(doc.status));
+        for d in &doc.diagnostics {
+            if opts.verbose || d.severity == bkapi_codegen::diagnostics::Severity::Error {
+                eprintln!("  {d}");
+            }
+        }
+        for e in &doc.examples {
+            let kind = match e.kind {
+                bkapi_codegen::ir::ExampleKind::Request => "request",
+                bkapi_codegen::ir::ExampleKind::Response => "response",
+            };
+            let verdict = match (&e.parsed, &e.decode_error) {
+                (false, _) => "unparseable".to_string(),
+                (true, Some(err)) => format!("does not decode {err}"),
+                (true, None) => "decodes".to_string(),
+            };
+            eprintln!("  {kind} example at line {}: {verdict}", e.line);
+            for d in &e.drift {
+                eprintln!("    drift {} `{}` (line {}): {}", d.kind.as_str(), d.path, d.line, d.message);
+            }
+        }
+        if opts.verbose {
+            for f in &doc.untyped_fields {
+                eprintln!("  untyped field `{}` (`{}`) at line {}", f.field, f.type_word, f.line);
+            }
+        }
+    }
+    for d in &report.other_diagnostics {
+        eprintln!("{d}");
+    }
+    let s = &report.summary;
+    print_summary(s);
+
+    let mut compile_ok = true;
+    if opts.compile {
+        let Some(files) = files else { bail!("emitting Rust failed; see the diagnostics above") };
+        let started = Instant::now();
+        let crate_dir = workspace.join("target/corpus-crate");
+        write_crate(workspace, &crate_dir, &ir, &files)?;
+        let status = Command::new(env!("CARGO"))
+            .args(["check", "--quiet", "--message-format", "short", "--manifest-path"])
+            .arg(crate_dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", workspace.join("target/corpus-check"))
+            .status()
+            .context("running cargo check on the corpus crate")?;
+        compile_ok = status.success();
+        eprintln!(
+            "compile: cargo check of {} ({} systems) {} in {:.1} s",
+            crate_dir.display(),
+            ir.systems.len(),
+            if compile_ok { "passed" } else { "FAILED" },
+            started.elapsed().as_secs_f64()
+        );
+    }
+
+    if opts.json {
+        println!("{}", serde_json::to_string(s)?);
+    }
+    if opts.check {
+        let mut missed = check_targets(s);
+        if s.panics > 0 {
+            missed.push(format!("{} panic(s); the target is 0", s.panics));
+        }
+        if !compile_ok {
+            missed.push("the generated crate does not pass cargo check".into());
+        }
+        if !missed.is_empty() {
+            bail!("corpus targets missed:\n  {}", missed.join("\n  "));
+        }
+        eprintln!("corpus: all targets met");
+    }
+    Ok(())
+}
+
+fn status_word(s: DocStatus) -> &'static str {
+    match s {
+        DocStatus::Located => "parsed",
+        DocStatus::Unlocated => "parsed, not located",
+        DocStatus::Failed => "FAILED",
+        DocStatus::Panicked => "PANICKED",
+    }
+}
+
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 { 1.0 } else { part as f64 / whole as f64 }
+}
+
+fn measures(s: &Summary) -> [f64; 4] {
+    [
+        ratio(s.located, s.docs),
+        ratio(s.examples.parsed, s.examples.total),
+        ratio(s.examples.decoded, s.examples.parsed),
+        ratio(s.fields.typed, s.fields.total),
+    ]
+}
+
+fn check_targets(s: &Summary) -> Vec<String> {
+    TARGETS
+        .iter()
+        .zip(measures(s))
+        .filter(|((_, target), got)| got < target)
+        .map(|((what, target), got)| format!("{what}: {:.1}% < {:.0}%", got * 100.0, target * 100.0))
+        .collect()
+}
+
+fn print_summary(s: &Summary) {
+    let m = measures(s);
+    eprintln!(
+        "corpus: {} docs: {} parsed, {} located ({:.1}%), {} failed, {} panics; fields {}/{} typed ({:.1}%); \
+         examples {}: {} parsed ({:.1}%), {} decoded ({:.1}% of parsed), {} with drift; {} ms",
+        s.docs,
+        s.parsed,
+        s.located,
+        m[0] * 100.0,
+        s.failed,
+        s.panics,
+        s.fields.typed,
+        s.fields.total,
+        m[3] * 100.0,
+        s.examples.total,
+        s.examples.parsed,
+        m[1] * 100.0,
+        s.examples.decoded,
+        m[2] * 100.0,
+        s.examples.with_drift,
+        s.ms
+    );
+    let kinds: Vec<String> = s.drift_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    eprintln!("drift by kind: {}", kinds.join(", "));
+}
+
+/// A crate with the corpus's generated modules over the real `bkapi` runtime. The runtime items the generated
+/// code reaches through `crate::` are re-exported at its root; files are rewritten only when they change, so
+/// repeated checks stay incremental.
+fn write_crate(
+    workspace: &Path,
+    dir: &Path,
+    ir: &bkapi_codegen::ir::Ir,
+    files: &[bkapi_codegen::emit::GeneratedFile],
+) -> anyhow::Result<()> {
+    let src = dir.join("src");
+    fs::create_dir_all(&src)?;
+    let runtime = workspace.join("generated");
+    let manifest = format!(
+        "[package]\nname = \"bkapi-corpus\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nbkapi = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n\
+         # Not a member of the bkapi workspace.\n[workspace]\n",
+        runtime.display().to_string()
+    );
+    let mut lib = String::from(
+        "//! Every API of a doc corpus, generated by `cargo xtask corpus --compile`, over the bkapi runtime.\n\
+         #![allow(rustdoc::all)]\n\
+         pub use bkapi::{Client, Endpoint, EndpointVisitor, Error, Flavor, Method, Secret, de};\n",
+    );
+    let mut wanted = vec![PathBuf::from("lib.rs")];
+    for system in &ir.systems {
+        let module = module_name(&system.name);
+        let file = format!("{module}.rs");
+        let Some(generated) = files.iter().find(|f| f.path == file) else { continue };
+        lib.push_str(&format!("pub mod {module};\n"));
+        write_if_changed(&src.join(&file), &generated.content)?;
+        wanted.push(PathBuf::from(file));
+    }
+    write_if_changed(&src.join("lib.rs"), &lib)?;
+    write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+    // The workspace's lock file pins the same dependency versions, so no registry lookup is needed.
+    if let Ok(lock) = fs::read_to_string(workspace.join("Cargo.lock")) {
+        write_if_changed(&dir.join("Cargo.lock"), &lock)?;
+    }
+    for entry in fs::read_dir(&src)? {
+        let path = entry?.path();
+        if path.file_name().is_some_and(|n| !wanted.iter().any(|w| w.as_os_str() == n)) {
+            fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_if_changed(path: &Path, content: &str) -> anyhow::Result<()> {
+    if fs::read_to_string(path).is_ok_and(|old| old == content) {
+        return Ok(());
+    }
+    fs::write(path, content).with_context(|| format!("writing {}", path.display()))
+}
