@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::Error;
 use crate::decode::{self, DecodeError};
 use crate::diagnostics::Diagnostic;
 use crate::drift::{self, Drift};
@@ -15,7 +16,6 @@ use crate::emit::{self, GeneratedFile};
 use crate::ir::{ExampleKind, Ir, Type, TypeKind};
 use crate::load::{DocStatus, load_docs};
 use crate::lower::LowerOptions;
-use crate::Error;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CorpusReport {
@@ -33,7 +33,8 @@ pub struct DocReport {
     pub status: DocStatus,
     pub diagnostics: Vec<Diagnostic>,
     pub examples: Vec<ExampleReport>,
-    /// Fields of this doc's types left as untyped JSON (they count against `fields.typed`).
+    /// Fields of this doc's types left as untyped JSON (they count against `fields.typed`), and maps or lists of
+    /// untyped values.
     pub untyped_fields: Vec<UntypedField>,
 }
 
@@ -75,8 +76,12 @@ pub struct Summary {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FieldCounts {
     pub total: usize,
-    /// Fields whose type is concrete: not an untyped JSON value, nor an array or map of them.
+    /// Fields whose type is concrete: not an untyped JSON value.
     pub typed: usize,
+    /// Of the typed fields, maps and lists of untyped values (`dict` / `list` the doc says nothing more about).
+    /// Not part of the one-line JSON summary.
+    #[serde(skip)]
+    pub opaque_containers: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -144,7 +149,14 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
                 for d in &drift {
                     *summary.drift_by_kind.entry(d.kind.as_str()).or_default() += 1;
                 }
-                examples.push(ExampleReport { kind: e.kind, line: e.line, parsed, repairs: e.repairs.clone(), decode_error, drift });
+                examples.push(ExampleReport {
+                    kind: e.kind,
+                    line: e.line,
+                    parsed,
+                    repairs: e.repairs.clone(),
+                    decode_error,
+                    drift,
+                });
             }
         }
         let diagnostics = by_file.remove(outcome.file.as_str()).unwrap_or_default().into_iter().cloned().collect();
@@ -157,7 +169,7 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
                     .flat_map(|t| match &t.kind {
                         TypeKind::Struct { fields } => fields
                             .iter()
-                            .filter(|f| !is_typed(&f.ty))
+                            .filter(|f| !is_typed(&f.ty) || is_opaque_container(&f.ty))
                             .map(|f| UntypedField {
                                 field: format!("{}.{}", t.name, f.name),
                                 type_word: f.type_word.clone(),
@@ -185,6 +197,7 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
             if let TypeKind::Struct { fields } = &def.kind {
                 summary.fields.total += fields.len();
                 summary.fields.typed += fields.iter().filter(|f| is_typed(&f.ty)).count();
+                summary.fields.opaque_containers += fields.iter().filter(|f| is_opaque_container(&f.ty)).count();
             }
         }
     }
@@ -192,11 +205,66 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
     Ok(CorpusRun { report: CorpusReport { docs, other_diagnostics, summary }, ir: loaded.ir, files })
 }
 
-/// A concrete type: not untyped JSON, nor a list or map of it.
+/// A concrete type: anything but an untyped JSON value. A documented `dict` or `list` with nothing said about
+/// its contents is a map or list (of untyped values): that is what the doc specifies, so it counts as typed;
+/// [`FieldCounts::opaque_containers`] counts those separately.
 fn is_typed(ty: &Type) -> bool {
+    *ty != Type::Json
+}
+
+/// A map or list whose contents are untyped JSON.
+fn is_opaque_container(ty: &Type) -> bool {
     match ty {
-        Type::Json => false,
-        Type::Array(t) | Type::Map(t) => is_typed(t),
-        _ => true,
+        Type::Array(t) | Type::Map(t) => **t == Type::Json || is_opaque_container(t),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn counts_docs_examples_fields_and_drift() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("tree/sys/apidocs/zh_hans");
+        fs::create_dir_all(&docs).unwrap();
+        let table = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n| extra | dict | 否 | y |\n| any | 分发模式 | 否 | z |\n\n";
+        fs::write(
+            docs.join("good.md"),
+            format!("{table}### 请求参数示例\n\n```json\n{{\"id\": 1, \"other\": 2}}\n```\n"),
+        )
+        .unwrap();
+        fs::write(docs.join("bad.md"), format!("{table}### 请求参数示例\n\n```json\n{{\"id\": \"x\"}}\n```\n"))
+            .unwrap();
+        fs::write(docs.join("broken.md"), format!("{table}### 请求参数示例\n\n```json\n{{\"id\": 1,, }}\n```\n"))
+            .unwrap();
+        fs::write(docs.join("notes.md"), "# Notes\n\nNo API here.\n").unwrap();
+
+        let run = run(&dir.path().join("tree")).unwrap();
+        let s = &run.report.summary;
+        assert_eq!((s.docs, s.parsed, s.located, s.failed, s.panics), (4, 3, 3, 1, 0));
+        assert_eq!((s.examples.total, s.examples.parsed, s.examples.decoded), (3, 2, 1));
+        // good: an unknown field; bad: a type mismatch; broken: bad JSON.
+        assert_eq!(s.examples.with_drift, 3);
+        assert_eq!(s.drift_by_kind.get("unknown_field"), Some(&1));
+        assert_eq!(s.drift_by_kind.get("type_mismatch"), Some(&1));
+        assert_eq!(s.drift_by_kind.get("bad_json"), Some(&1));
+        // Three request types of three fields; `any` has an unknown type word, `extra` is an opaque `dict`.
+        assert_eq!((s.fields.total, s.fields.typed, s.fields.opaque_containers), (9, 6, 3));
+
+        let bad = run.report.docs.iter().find(|d| d.api == "bad").unwrap();
+        let err = bad.examples[0].decode_error.as_ref().unwrap();
+        assert_eq!(err.path, "id");
+        assert_eq!(bad.examples[0].drift[0].line, 5, "drift points at the table row");
+        let notes = run.report.docs.iter().find(|d| d.api == "notes").unwrap();
+        assert_eq!(notes.status, DocStatus::Failed);
+        assert!(
+            notes.diagnostics.iter().any(|d| d.to_string().contains("notes.md:1: error")),
+            "{:?}",
+            notes.diagnostics
+        );
+        assert!(run.files.is_some_and(|f| f.iter().any(|f| f.path == "sys_zh_hans.rs")));
     }
 }

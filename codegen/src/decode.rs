@@ -124,6 +124,16 @@ impl Decoder<'_> {
         if ok { Ok(()) } else { fail(path, format!("expected {}, found {}", expected(ty), kind(v))) }
     }
 
+    /// A present field value: `Option` takes null; integers and strings read leniently.
+    fn field(&self, f: &crate::ir::Field, v: &Value, path: &str) -> Result<(), DecodeError> {
+        match v {
+            Value::Null if !f.required || f.ty == Type::Json => Ok(()),
+            v if f.ty == Type::Integer => lenient_i64(v, f.required, path),
+            v if f.ty == Type::String && !f.secret => lenient_string(v, path),
+            v => self.value(&f.ty, v, path),
+        }
+    }
+
     fn named(&self, name: &str, v: &Value, path: &str) -> Result<(), DecodeError> {
         let Some(def) = self.system.type_def(name) else {
             return fail(path, format!("type `{name}` is not defined"));
@@ -135,10 +145,7 @@ impl Decoder<'_> {
                     match map.get(&f.name) {
                         None if f.required => return fail(&p, format!("missing field `{}`", f.name)),
                         None => {}
-                        Some(Value::Null) if !f.required || f.ty == Type::Json => {}
-                        Some(v) if f.ty == Type::Integer => lenient_i64(v, f.required, &p)?,
-                        Some(v) if f.ty == Type::String && !f.secret => lenient_string(v, &p)?,
-                        Some(v) => self.value(&f.ty, v, &p)?,
+                        Some(v) => self.field(f, v, &p)?,
                     }
                 }
                 Ok(())
@@ -149,6 +156,21 @@ impl Decoder<'_> {
                 } else {
                     fail(path, format!("unknown variant `{s}` of `{name}`"))
                 }
+            }
+            // serde-derived structs also read a JSON array as their fields in order (`[]` when all are optional).
+            (TypeKind::Struct { fields }, Value::Array(items)) => {
+                if items.len() > fields.len() {
+                    return fail(path, format!("invalid length {}, expected struct `{name}`", items.len()));
+                }
+                for (i, f) in fields.iter().enumerate() {
+                    let p = format!("{path}[{i}]");
+                    match items.get(i) {
+                        None if f.required => return fail(&p, format!("invalid length {i}, expected struct `{name}`")),
+                        None => {}
+                        Some(v) => self.field(f, v, &p)?,
+                    }
+                }
+                Ok(())
             }
             (TypeKind::Struct { .. }, v) => fail(path, format!("expected struct `{name}`, found {}", kind(v))),
             (TypeKind::Enum { .. }, v) => fail(path, format!("expected enum `{name}`, found {}", kind(v))),

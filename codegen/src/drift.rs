@@ -7,7 +7,9 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::ir::{Api, Example, ExampleKind, Field, ParamLocation, System, Type, TypeKind, request_params, response_data};
+use crate::ir::{
+    Api, Example, ExampleKind, Field, ParamLocation, System, Type, TypeKind, request_params, response_data,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -119,11 +121,10 @@ impl Checker<'_> {
         // What the generator corrected because of this example is still a contradiction in the doc.
         for c in api.corrections.iter().filter(|c| c.by_example == Some(e.line)) {
             let path = c.target.split_once('.').map_or("data", |(_, rest)| rest);
-            let path = if self.example == "response" && path != "data" { format!("data.{path}") } else { path.to_string() };
-            let msg = format!(
-                "the doc says {}, the example has {}; generated as {}",
-                c.doc_says, c.corrected, c.corrected
-            );
+            let path =
+                if self.example == "response" && path != "data" { format!("data.{path}") } else { path.to_string() };
+            let msg =
+                format!("the doc says {}, the example has {}; generated as {}", c.doc_says, c.corrected, c.corrected);
             self.push(DriftKind::TypeMismatch, path, c.line, msg);
         }
         let Some(value) = &e.value else {

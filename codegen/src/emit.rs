@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
+use rayon::prelude::*;
 
 use crate::Error;
 use crate::ir::{Api, EnumValue, Field, Flavor, HttpMethod, Ir, ParamLocation, System, Type, TypeDef, TypeKind};
@@ -28,10 +29,18 @@ pub fn module_name(system: &str) -> String {
 /// Emits `mod.rs` and one file per system.
 pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = vec![GeneratedFile { path: "mod.rs".into(), content: render("mod.rs", emit_root(ir))? }];
-    for system in &ir.systems {
-        let path = format!("{}.rs", module_name(&system.name));
-        let content = render(&path, emit_system(system))?;
-        files.push(GeneratedFile { path, content });
+    // Systems are independent: render them on every core, in order.
+    let systems: Vec<Result<GeneratedFile, Error>> = ir
+        .systems
+        .par_iter()
+        .map(|system| {
+            let path = format!("{}.rs", module_name(&system.name));
+            let file = emit_system(system).map_err(|message| Error::Emit { file: path.clone(), message })?;
+            Ok(GeneratedFile { path, content: format!("{HEADER}\n{}", prettyplease::unparse(&file)) })
+        })
+        .collect();
+    for file in systems {
+        files.push(file?);
     }
     Ok(files)
 }
@@ -96,8 +105,9 @@ fn marker_ident(api: &Api) -> Ident {
     format_ident!("{}", camel_ident(&api.name))
 }
 
-fn emit_system(system: &System) -> TokenStream {
-    let types = system.types.iter().map(emit_type);
+/// One system's file. Types are parsed one by one and joined as syn items: re-parsing one huge token stream
+/// would copy every token again.
+fn emit_system(system: &System) -> Result<syn::File, String> {
     let markers = system.apis.iter().map(|a| emit_marker(system, a));
     let api_struct = api_struct_ident(system);
     let methods = system.apis.iter().map(emit_method);
@@ -106,32 +116,39 @@ fn emit_system(system: &System) -> TokenStream {
         system.name,
         module_name(&system.name)
     );
-    quote! {
+    let parse = |tokens: TokenStream| syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string());
+    let mut file = parse(quote! {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
         use serde::{Deserialize, Serialize};
-
-        #(#types)*
-
-        /// Endpoint descriptions (method, path, types) that the runtime calls through.
-        pub mod endpoints {
-            #(#markers)*
-        }
-
-        #[doc = #doc]
-        #[derive(Debug, Clone, Copy)]
-        pub struct #api_struct<'a> {
-            client: &'a crate::Client,
-        }
-
-        impl<'a> #api_struct<'a> {
-            pub(crate) fn new(client: &'a crate::Client) -> Self {
-                Self { client }
+    })?;
+    for def in &system.types {
+        file.items.extend(parse(emit_type(def))?.items);
+    }
+    file.items.extend(
+        parse(quote! {
+            /// Endpoint descriptions (method, path, types) that the runtime calls through.
+            pub mod endpoints {
+                #(#markers)*
             }
 
-            #(#methods)*
-        }
-    }
+            #[doc = #doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #api_struct<'a> {
+                client: &'a crate::Client,
+            }
+
+            impl<'a> #api_struct<'a> {
+                pub(crate) fn new(client: &'a crate::Client) -> Self {
+                    Self { client }
+                }
+
+                #(#methods)*
+            }
+        })?
+        .items,
+    );
+    Ok(file)
 }
 
 fn emit_type(def: &TypeDef) -> TokenStream {
@@ -357,7 +374,7 @@ fn emit_method(api: &Api) -> TokenStream {
         #[doc = #source]
         #corrections_head
         #(#corrections)*
-        pub async fn #method(&self, request: #request) -> Result<#response, crate::Error> {
+        pub async fn #method(&self, request: #request) -> std::result::Result<#response, crate::Error> {
             self.client.call::<endpoints::#marker>(request).await
         }
     }

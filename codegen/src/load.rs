@@ -10,6 +10,7 @@ use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::Error;
@@ -271,7 +272,13 @@ pub fn load_doc(path: &Path, options: LowerOptions) -> Result<Loaded, Error> {
     Ok(loaded)
 }
 
-fn load_set(set: &DocSet, root: &Path, only: Option<&Path>, options: LowerOptions, out: &mut Loaded) -> Result<(), Error> {
+fn load_set(
+    set: &DocSet,
+    root: &Path,
+    only: Option<&Path>,
+    options: LowerOptions,
+    out: &mut Loaded,
+) -> Result<(), Error> {
     let display = |p: &Path| p.strip_prefix(root.parent().unwrap_or(root)).unwrap_or(p).display().to_string();
     let meta_path = set.dir.join(metadata::FILE_NAME);
     let meta_display = display(&meta_path);
@@ -294,7 +301,8 @@ fn load_set(set: &DocSet, root: &Path, only: Option<&Path>, options: LowerOption
         (None, None) if set.esb_convention.is_some() => Flavor::Esb,
         (None, None) => {
             // Gateway docs describe the `X-Bkapi-Authorization` header; ESB docs the common args.
-            let gateway = texts.iter().any(|(_, t)| t.contains("X-Bkapi-Authorization") || t.contains("bkapi_authorization"));
+            let gateway =
+                texts.iter().any(|(_, t)| t.contains("X-Bkapi-Authorization") || t.contains("bkapi_authorization"));
             if has_metadata {
                 out.diagnostics.push(
                     Diagnostic::warning(&meta_display, 1, "no `flavor`; guessed from the docs")
@@ -305,19 +313,24 @@ fn load_set(set: &DocSet, root: &Path, only: Option<&Path>, options: LowerOption
         }
     };
     let meta_source = MetaSource { path: &meta_display, text: &meta_text };
+    // Docs are independent until the type space: lower them on every core, keeping their order.
+    let results: Vec<_> = texts
+        .par_iter()
+        .filter_map(|(doc_path, text)| {
+            // Trimmed: real trees have `update_script_basic .md`.
+            let api_name = doc_path.file_stem().and_then(|s| s.to_str()).map(|s| s.trim().to_string())?;
+            let file = display(doc_path);
+            let api_meta = meta.apis.get(&api_name);
+            let fallback = locate_beside(set, &api_name);
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                let doc = markdown::parse(&file, text);
+                lower_api(&doc, &api_name, flavor, api_meta, &meta_source, fallback.as_ref(), options)
+            }));
+            Some((file, api_name, result))
+        })
+        .collect();
     let mut drafts = Vec::new();
-    for (doc_path, text) in texts {
-        // Trimmed: real trees have `update_script_basic .md`.
-        let Some(api_name) = doc_path.file_stem().and_then(|s| s.to_str()).map(|s| s.trim().to_string()) else {
-            continue;
-        };
-        let file = display(&doc_path);
-        let api_meta = meta.apis.get(&api_name);
-        let fallback = locate_beside(set, &api_name);
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            let doc = markdown::parse(&file, &text);
-            lower_api(&doc, &api_name, flavor, api_meta, &meta_source, fallback.as_ref(), options)
-        }));
+    for (file, api_name, result) in results {
         let status = match result {
             Ok((draft, diags)) => {
                 out.diagnostics.extend(diags);
@@ -381,4 +394,96 @@ fn locate_beside(set: &DocSet, api: &str) -> Option<Location> {
         path: locate::esb_convention_path(system, api),
         origin: format!("the ESB path convention ({why})"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::HttpMethod;
+
+    const TABLE: &str = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n";
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let p = root.join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    fn api<'a>(loaded: &'a Loaded, system: &str, name: &str) -> &'a crate::ir::Api {
+        let s = loaded.ir.systems.iter().find(|s| s.name == system).unwrap_or_else(|| panic!("no system {system}"));
+        s.apis.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("no api {system}.{name}"))
+    }
+
+    #[test]
+    fn locates_apis_in_every_tree_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        write(&root, "README.md", "# not an API\n");
+        write(
+            &root,
+            "esb/mysys/mysys.yaml",
+            "\u{feff}- path: /v2/mysys/get_a/\n  name: get_a\n  suggest_method: GET\n  dest_path: /a/\n  dest_http_method: GET\n",
+        );
+        write(&root, "esb/mysys/apidocs/zh_hans/get_a.md", TABLE);
+        write(&root, "esb/mysys/apidocs/zh_hans/b.md", TABLE);
+        write(&root, "esb/mysys/apidocs/en/get_a.md", TABLE);
+        write(&root, "esb/cmsi/apidocs/zh_hans/send_mail.md", TABLE);
+        write(&root, "esb/cmsi/apidocs/zh_hans/get_msg_type.md", TABLE);
+        write(
+            &root,
+            "apigw/job/v3/resources.yaml",
+            "openapi: 3.0.1\npaths:\n  /api/v3/get_x:\n    get:\n      operationId: get_x\n",
+        );
+        write(&root, "apigw/job/v3/zh/get_x.md", TABLE);
+        write(
+            &root,
+            "rendered/put_y.md",
+            &format!("### 请求地址\n\n/api/c/compapi/v2/r/put_y/\n\n### 请求方法\n\nPUT\n\n{TABLE}"),
+        );
+        write(&root, "nothing/z.md", TABLE);
+
+        let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+        let names: Vec<&str> = loaded.ir.systems.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["job_v3_zh", "cmsi_zh_hans", "mysys_en", "mysys_zh_hans", "nothing", "rendered"]);
+        assert_eq!(loaded.docs.len(), 8, "README.md is not a doc");
+
+        let a = api(&loaded, "mysys_zh_hans", "get_a");
+        assert_eq!((a.method, a.path.as_str()), (HttpMethod::Get, "/api/c/compapi/v2/mysys/get_a/"));
+        let b = api(&loaded, "mysys_zh_hans", "b");
+        assert_eq!(b.path, "/api/c/compapi/v2/mysys/b/", "not in the manifest: the ESB convention");
+        let x = api(&loaded, "job_v3_zh", "get_x");
+        assert_eq!((x.method, x.path.as_str()), (HttpMethod::Get, "/api/v3/get_x"));
+        assert_eq!(loaded.ir.systems[0].flavor, Flavor::Gateway);
+        let y = api(&loaded, "rendered", "put_y");
+        assert_eq!((y.method, y.path.as_str()), (HttpMethod::Put, "/api/c/compapi/v2/r/put_y/"));
+
+        // cmsi: no manifest. The convention gives the path, the name the method, and both are said.
+        let mail = api(&loaded, "cmsi_zh_hans", "send_mail");
+        assert_eq!((mail.method, mail.path.as_str()), (HttpMethod::Post, "/api/c/compapi/v2/cmsi/send_mail/"));
+        assert_eq!(api(&loaded, "cmsi_zh_hans", "get_msg_type").method, HttpMethod::Get);
+        let said = |file: &str, what: &str| {
+            loaded.diagnostics.iter().any(|d| d.file.ends_with(file) && d.message.contains(what))
+        };
+        assert!(said("cmsi/apidocs/zh_hans/send_mail.md", "ESB path convention (there is no manifest"));
+        assert!(said("cmsi/apidocs/zh_hans/send_mail.md", "guessed POST"));
+        assert!(said("mysys/apidocs/zh_hans/b.md", "ESB path convention (no manifest names it)"));
+
+        // Nothing says where `z` lives: parsed, not located, and not in the IR.
+        let z = loaded.docs.iter().find(|d| d.api == "z").unwrap();
+        assert_eq!(z.status, DocStatus::Unlocated);
+        assert!(said("nothing/z.md", "no HTTP method and path"));
+        assert!(loaded.ir.systems.iter().find(|s| s.name == "nothing").unwrap().apis.is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_manifest_is_reported_and_the_docs_still_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("tree");
+        write(&root, "s/s.yaml", "- name: a\n  path: [\n");
+        write(&root, "s/apidocs/zh_hans/a.md", TABLE);
+        let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+        let d = loaded.diagnostics.iter().find(|d| d.file == "tree/s/s.yaml").expect("a manifest diagnostic");
+        assert!(d.message.starts_with("cannot read this manifest"), "{d}");
+        assert_eq!(loaded.docs[0].status, DocStatus::Located, "located by the ESB convention instead");
+    }
 }

@@ -2,7 +2,7 @@
 //! docs, in an ESB system manifest (`<system>.yaml`, a list of components) or an API-gateway resource
 //! definition (`resources.yaml`, OpenAPI 3 whose `operationId` is the doc's file name).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
@@ -73,10 +73,11 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
         return Ok(None);
     }
     let entries: Vec<EsbEntry> = serde_yaml_ng::from_value(value).map_err(|e| yaml_error(file, &e))?;
+    let lines = key_lines(text, "name");
     let mut apis = BTreeMap::new();
     for entry in entries {
         let Some(name) = entry.name else { continue };
-        let line = line_of(text, &format!("name: {name}"));
+        let line = lines.get(name.as_str()).copied().unwrap_or(1);
         let method_word = entry.suggest_method.or(entry.method).or(entry.dest_http_method);
         let path = match entry.path {
             Some(p) if p.starts_with('/') => format!("{ESB_PREFIX}{}", p.trim()),
@@ -96,6 +97,7 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
 
 fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifest {
     let mut apis = BTreeMap::new();
+    let lines = key_lines(text, "operationId");
     if let Some(serde_yaml_ng::Value::Mapping(paths)) = value.get("paths") {
         for (path, operations) in paths {
             let (Some(path), serde_yaml_ng::Value::Mapping(operations)) = (path.as_str(), operations) else {
@@ -103,7 +105,7 @@ fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifes
             };
             for (method, operation) in operations {
                 let Some(id) = operation.get("operationId").and_then(|v| v.as_str()) else { continue };
-                let line = line_of(text, &format!("operationId: {id}"));
+                let line = lines.get(id).copied().unwrap_or(1);
                 apis.insert(
                     id.to_string(),
                     Location {
@@ -129,8 +131,16 @@ fn yaml_error(file: &str, e: &serde_yaml_ng::Error) -> Diagnostic {
         .with_help("fix the YAML; the APIs it declares stay unlocated until then")
 }
 
-fn line_of(text: &str, needle: &str) -> u32 {
-    text.lines().position(|l| l.contains(needle)).and_then(|i| u32::try_from(i + 1).ok()).unwrap_or(1)
+/// Line of each `key: value` in the text, by value (first occurrence), in one pass.
+fn key_lines<'t>(text: &'t str, key: &str) -> HashMap<&'t str, u32> {
+    let mut out = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let rest = line.trim_start().trim_start_matches("- ");
+        if let Some(value) = rest.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            out.entry(value.trim().trim_matches(['"', '\''])).or_insert(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -159,14 +169,14 @@ mod tests {
         let text = "openapi: 3.0.1\npaths:\n  /api/v3/get_x:\n    get:\n      operationId: get_x\n  /api/v3/{id}/do:\n    post:\n      operationId: do_it\n";
         let m = read_manifest("resources.yaml", text, "job").unwrap().unwrap();
         assert_eq!(m.flavor, Flavor::Gateway);
-        assert_eq!(m.apis["get_x"], Location {
-            method: Some(HttpMethod::Get),
-            path: "/api/v3/get_x".into(),
-            origin: "resources.yaml:5".into()
-        });
+        assert_eq!(
+            m.apis["get_x"],
+            Location { method: Some(HttpMethod::Get), path: "/api/v3/get_x".into(), origin: "resources.yaml:5".into() }
+        );
         assert_eq!(m.apis["do_it"].path, "/api/v3/{id}/do");
         // Docs named after the resource, not its operationId.
-        let text = "openapi: 3.0.1\npaths:\n  /api/v3/system/plugin_run:\n    post:\n      operationId: system_plugin_run\n";
+        let text =
+            "openapi: 3.0.1\npaths:\n  /api/v3/system/plugin_run:\n    post:\n      operationId: system_plugin_run\n";
         let m = read_manifest("resources.yaml", text, "job").unwrap().unwrap();
         let found = m.find("plugin_run").unwrap();
         assert_eq!(found.path, "/api/v3/system/plugin_run");

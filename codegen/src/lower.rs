@@ -12,10 +12,10 @@ use serde_json::Value;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{Block, Document, Section, Table, normalize_title};
 use crate::examples;
-use crate::locate::Location;
 use crate::ir::{
     AUTH_KEYS, Correction, DocumentedValue, EnumValue, Example, ExampleKind, Flavor, HttpMethod, ParamLocation, Type,
 };
+use crate::locate::Location;
 use crate::metadata::{AcceptedDrift, ApiMeta, FieldCorrection};
 use crate::types::{Shape, parse_type_word};
 
@@ -173,8 +173,17 @@ fn classify(title: &str) -> SectionKind {
 fn is_generic_title(title: &str) -> bool {
     matches!(
         normalize_title(title).as_str(),
-        "字段说明" | "参数说明" | "说明" | "字段" | "字段列表" | "参数列表" | "fields" | "fielddescription"
-            | "fielddescriptions" | "parameterdescription" | "description"
+        "字段说明"
+            | "参数说明"
+            | "说明"
+            | "字段"
+            | "字段列表"
+            | "参数列表"
+            | "fields"
+            | "fielddescription"
+            | "fielddescriptions"
+            | "parameterdescription"
+            | "description"
     )
 }
 
@@ -260,6 +269,23 @@ fn find_reference(desc: &str) -> Option<String> {
     caps.iter().skip(1).flatten().next().map(|m| m.as_str().trim_end_matches('.').to_string())
 }
 
+/// Identifiers in parentheses: `处理套餐列表(ActionRelation)` → `ActionRelation`.
+fn parenthesized_identifiers(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['(', '（']).skip(1).filter_map(|rest| {
+        let inner = rest.split([')', '）']).next()?.trim();
+        let ok = inner.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        ok.then_some(inner)
+    })
+}
+
+/// The element of `list[duty_arrange]` / `list（agg）` when it is not a type word: the name of a section.
+fn element_name(type_word: &str) -> Option<String> {
+    let inner =
+        parenthesized_identifiers(&type_word.replace(['[', '<'], "(").replace([']', '>'], ")")).next()?.to_string();
+    crate::types::parse_type_word(&inner).is_none().then_some(inner)
+}
+
 /// `1：LINUX 2：WINDOWS`, `1 - shell, 2 - bat`, `0:不是（默认），1:是`: at least two distinct numeric codes.
 static VALUE_LIST: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9A-Za-z_.])(\d+)\s*(?:[:：=]|-\s)\s*([^\s,，;；。、(（)）]+)").ok());
@@ -304,6 +330,8 @@ struct Ctx<'a> {
     by_path: Vec<(String, usize)>,
     used: HashSet<usize>,
     stack: Vec<usize>,
+    /// Line of the table row being resolved: sections named twice are looked up after it.
+    near: u32,
     diags: Vec<Diagnostic>,
 }
 
@@ -317,7 +345,8 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let parent = (0..i).rev().find(|j| doc.sections.get(*j).is_some_and(|p| p.level < s.level));
-            if let Some(k @ (SectionKind::BodyParams | SectionKind::ResponseParams)) = parent.and_then(|j| kinds.get(j)).copied()
+            if let Some(k @ (SectionKind::BodyParams | SectionKind::ResponseParams)) =
+                parent.and_then(|j| kinds.get(j)).copied()
                 && let Some(slot) = kinds.get_mut(i)
             {
                 *slot = k;
@@ -369,6 +398,7 @@ impl<'a> Ctx<'a> {
             by_path,
             used: HashSet::new(),
             stack: Vec::new(),
+            near: 0,
             diags: Vec::new(),
         }
     }
@@ -384,8 +414,12 @@ impl<'a> Ctx<'a> {
     fn section_by_name(&self, name: &str) -> Option<usize> {
         let key = normalize_title(name);
         let candidates = self.by_name.get(&key)?;
-        // Prefer a section with a table that is not already being expanded (a field named like its own section).
-        candidates.iter().copied().find(|i| !self.stack.contains(i) && self.first_table(*i).is_some())
+        // A section with a table that is not already being expanded (a field named like its own section); of
+        // two sections with one name (`#### data` for the request and for the response), the first one after
+        // the row being resolved.
+        let usable = |i: &usize| !self.stack.contains(i) && self.first_table(*i).is_some();
+        let after = |i: &usize| self.section(*i).is_some_and(|s| s.line > self.near);
+        candidates.iter().copied().find(|i| usable(i) && after(i)).or_else(|| candidates.iter().copied().find(usable))
     }
 
     fn section_by_path(&self, path: &str) -> Option<usize> {
@@ -592,7 +626,12 @@ impl<'a> Ctx<'a> {
     }
 
     fn resolve(&mut self, name: &str, path: &str, type_word: &str, desc: &str, line: u32) -> Ty {
-        let reference = find_reference(desc);
+        self.near = line;
+        // `处理套餐列表(ActionRelation)` / `list[duty_arrange]`: an identifier that names a section refers to it.
+        let named_element = element_name(type_word).filter(|n| self.section_by_name(n).is_some());
+        let reference = find_reference(desc).or(named_element).or_else(|| {
+            parenthesized_identifiers(desc).find(|n| self.section_by_name(n).is_some()).map(str::to_string)
+        });
         let shape = match parse_type_word(type_word) {
             Some(s) => s,
             None => {
@@ -745,7 +784,9 @@ fn query_object(fields: &[FieldNode], pairs: Vec<(String, String)>) -> Value {
         };
         let value = match scalar_ty {
             Some(Ty::Scalar(Type::Integer)) => raw.parse::<i64>().map(Value::from).ok(),
-            Some(Ty::Scalar(Type::Number)) => raw.parse::<f64>().ok().and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
+            Some(Ty::Scalar(Type::Number)) => {
+                raw.parse::<f64>().ok().and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
+            }
             Some(Ty::Scalar(Type::Boolean)) => raw.parse::<bool>().map(Value::Bool).ok(),
             _ => None,
         }
@@ -916,7 +957,7 @@ pub fn lower_api(
     let mut example_list: Vec<Example> = Vec::new();
     let mut request_line_examples: Vec<(String, u32)> = Vec::new();
     let mut query_examples = false;
-    let mut strays: Vec<(Example, Option<(u32, String)>, String)> = Vec::new();
+    let mut strays: Vec<StrayExample> = Vec::new();
     for (i, s) in doc.sections.iter().enumerate() {
         let kind = cx.kinds.get(i).copied().unwrap_or(SectionKind::Definition);
         for code in s.code_blocks() {
@@ -955,10 +996,11 @@ pub fn lower_api(
                     (if looks_like_response { ExampleKind::Response } else { ExampleKind::Request }, true)
                 }
             };
-            let example = Example { kind: example_kind, line: code.line, value: read.value, repairs: read.repairs, error: None };
+            let example =
+                Example { kind: example_kind, line: code.line, value: read.value, repairs: read.repairs, error: None };
             let error = read.error.map(|(l, m)| (code.line + l.saturating_sub(1), m));
             if stray {
-                strays.push((example, error, s.title.clone()));
+                strays.push(StrayExample { example, error, section: s.title.clone() });
             } else {
                 example_list.push(read_example(&mut cx.diags, &file, example, error));
             }
@@ -966,7 +1008,7 @@ pub fn lower_api(
     }
     // JSON in other sections (`#### Target` with a sample of its object) is the API's example only when the doc
     // has none of that kind in its example sections.
-    for (example, error, title) in strays {
+    for StrayExample { example, error, section } in strays {
         if example_list.iter().any(|e| e.kind == example.kind) {
             continue;
         }
@@ -975,7 +1017,7 @@ pub fn lower_api(
                 &file,
                 example.line,
                 format!(
-                    "example outside an example section (in `{title}`); taken as the {} example",
+                    "example outside an example section (in `{section}`); taken as the {} example",
                     kind_word(example.kind)
                 ),
             )
@@ -1037,7 +1079,10 @@ pub fn lower_api(
                 cx.diags.push(Diagnostic::warning(
                     &file,
                     *line,
-                    format!("the doc's path `{p}` differs from `{}` in {}; the doc's is used", found.path, found.origin),
+                    format!(
+                        "the doc's path `{p}` differs from `{}` in {}; the doc's is used",
+                        found.path, found.origin
+                    ),
                 ));
             }
             Some(_) => {}
@@ -1232,8 +1277,20 @@ pub fn lower_api(
     (Some(draft), cx.diags)
 }
 
+/// JSON found outside the example sections, with its reading error and the section it sits in.
+struct StrayExample {
+    example: Example,
+    error: Option<(u32, String)>,
+    section: String,
+}
+
 /// An example as the IR keeps it; an unreadable one is also an error diagnostic at its line.
-fn read_example(diags: &mut Vec<Diagnostic>, file: &str, mut example: Example, error: Option<(u32, String)>) -> Example {
+fn read_example(
+    diags: &mut Vec<Diagnostic>,
+    file: &str,
+    mut example: Example,
+    error: Option<(u32, String)>,
+) -> Example {
     if let Some((line, message)) = error {
         diags.push(
             Diagnostic::error(file, line, format!("unreadable {} example: {message}", kind_word(example.kind)))
@@ -1650,7 +1707,12 @@ fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
         });
         let Some(target) = target else { break };
         if matches!(target, Ty::Map(_) | Ty::Scalar(Type::Json)) {
-            *target = Ty::Object(ObjectNode { name: type_name(&parent), doc: String::new(), line: child.line, fields: Vec::new() });
+            *target = Ty::Object(ObjectNode {
+                name: type_name(&parent),
+                doc: String::new(),
+                line: child.line,
+                fields: Vec::new(),
+            });
         }
         if let Ty::Object(object) = target {
             child.name = child.name.split_once('.').map_or(String::new(), |(_, rest)| rest.to_string());
@@ -1686,7 +1748,13 @@ fn scalar_word(ty: &Type) -> &'static str {
     }
 }
 
-fn reconcile_fields(fields: &mut [FieldNode], value: &Value, target: &str, example_line: u32, out: &mut Vec<Correction>) {
+fn reconcile_fields(
+    fields: &mut [FieldNode],
+    value: &Value,
+    target: &str,
+    example_line: u32,
+    out: &mut Vec<Correction>,
+) {
     let Value::Object(map) = value else { return };
     // Heading-only fields take their container type from the example anyway (with a warning).
     for f in fields.iter_mut().filter(|f| !f.inferred) {
@@ -1742,6 +1810,15 @@ fn is_more_typed(ty: &Ty) -> bool {
 }
 
 fn refine_ty(ty: &mut Ty, value: &Value, line: u32) {
+    // An untyped list at the top (`| data | list |`): its example items tell the element type.
+    if let (Ty::Array(inner), Value::Array(items)) = (&mut *ty, value)
+        && **inner == Ty::Scalar(Type::Json)
+    {
+        let element = infer_items(items, "item", line);
+        if is_more_typed(&element) {
+            **inner = element;
+        }
+    }
     match (ty, value) {
         (Ty::Object(o), v) => refine_object(o, v, line),
         (Ty::Array(inner), Value::Array(items)) => {
@@ -1756,6 +1833,186 @@ fn refine_ty(ty: &mut Ty, value: &Value, line: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lowers an inline doc as API `t` located at `POST /t/`; returns the draft and the diagnostics' texts.
+    fn lower_text(text: &str) -> (ApiDraft, Vec<String>) {
+        let doc = crate::markdown::parse("t.md", text);
+        let meta = MetaSource { path: "bkapi.toml", text: "" };
+        let at = Location { method: Some(HttpMethod::Post), path: "/t/".into(), origin: "test".into() };
+        let (draft, diags) = lower_api(&doc, "t", Flavor::Esb, None, &meta, Some(&at), LowerOptions::default());
+        let diags = diags.iter().map(ToString::to_string).collect();
+        (draft.expect("an API"), diags)
+    }
+
+    fn field<'a>(object: &'a ObjectNode, name: &str) -> &'a FieldNode {
+        object.fields.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no field {name} in {object:?}"))
+    }
+
+    fn response_object(d: &ApiDraft) -> &ObjectNode {
+        match &d.response {
+            Ty::Object(o) => o,
+            other => panic!("response is not an object: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn header_variants_and_required_values() {
+        let (d, _) = lower_text(
+            "### 请求参数\n\n| 名称 | 参数类型 | 是否必选 | 默认值 | 说明 |\n|---|---|---|---|---|\n| a | int | Y | 1 | x |\n| b | string | no | - | y |\n| c | bool | true | | z |\n\n\
+             ### Request Parameters\n\n| Field | Type | Mandatory | Description |\n|---|---|---|---|\n| d | long | yes | w |\n| e | str | N | v |\n",
+        );
+        let r = &d.request;
+        assert!(field(r, "a").required && !field(r, "b").required && field(r, "c").required);
+        assert!(field(r, "d").required && !field(r, "e").required);
+        assert_eq!(field(r, "a").ty, Ty::Scalar(Type::Integer));
+        assert_eq!(field(r, "a").doc, "x (default: 1)");
+        assert_eq!(field(r, "e").ty, Ty::Scalar(Type::String));
+    }
+
+    #[test]
+    fn unknown_types_missing_and_extra_cells() {
+        let (d, diags) = lower_text(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| a | 分发模式 | 否 | x |\n| b | int |\n| c | string | 是 | y | extra |\n",
+        );
+        assert_eq!(field(&d.request, "a").ty, Ty::Scalar(Type::Json));
+        assert!(diags.iter().any(|m| m.contains("t.md:5: warning: unknown type `分发模式` of `a`")), "{diags:?}");
+        assert_eq!(field(&d.request, "b").ty, Ty::Scalar(Type::Integer));
+        assert!(!field(&d.request, "b").required);
+        assert!(field(&d.request, "c").required);
+    }
+
+    #[test]
+    fn escaped_and_full_width_pipes_in_cells() {
+        let (d, _) = lower_text(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| a | string | 是 | x \\| y |\n| b | string | 否 | 1｜2 ｜\n",
+        );
+        assert_eq!(field(&d.request, "a").doc, "x | y");
+        assert_eq!(field(&d.request, "b").doc, "1｜2");
+    }
+
+    #[test]
+    fn nested_sections_by_name_path_reference_and_parentheses() {
+        let (d, _) = lower_text(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+             | server | object | 是 | 目标 |\n| repeat | dict | 否 | 重复 |\n| rules | list | 否 | 规则列表(Rule) |\n| hosts | array | 否 | 见 host 定义 |\n\n\
+             ###### server\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| ip | string | 是 | x |\n\n\
+             #### 重复配置（repeat）\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| freq | string | 是 | x |\n\n\
+             #### Rule\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n\n\
+             #### host\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| port | int | 是 | x |\n\n\
+             ### 返回结果\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| result | bool | x |\n| data | object | x |\n\n\
+             #### data.items\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| name | string | x |\n",
+        );
+        let object_fields = |ty: &Ty| match ty {
+            Ty::Object(o) => o.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+            Ty::Array(inner) => match inner.as_ref() {
+                Ty::Object(o) => o.fields.iter().map(|f| f.name.clone()).collect(),
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(object_fields(&field(&d.request, "server").ty), ["ip"]);
+        assert_eq!(object_fields(&field(&d.request, "repeat").ty), ["freq"]);
+        assert_eq!(object_fields(&field(&d.request, "rules").ty), ["id"]);
+        assert_eq!(object_fields(&field(&d.request, "hosts").ty), ["port"]);
+        assert_eq!(object_fields(&field(response_object(&d), "items").ty), ["name"]);
+    }
+
+    #[test]
+    fn one_section_name_twice_is_looked_up_after_its_row() {
+        let (d, _) = lower_text(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| data | object | 是 | x |\n\n\
+             #### data\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| input | string | 是 | x |\n\n\
+             ### 返回结果\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| result | bool | x |\n| data | object | x |\n\n\
+             #### data\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| output | int | x |\n",
+        );
+        assert!(matches!(&field(&d.request, "data").ty, Ty::Object(o) if o.fields[0].name == "input"));
+        assert_eq!(response_object(&d).fields[0].name, "output");
+    }
+
+    #[test]
+    fn english_doc_with_dotted_rows_and_a_response_example_under_its_section() {
+        let (d, _) = lower_text(
+            "### Request Parameters\n\n| Field | Type | Required | Description |\n|---|---|---|---|\n\
+             | config | dict | YES | x |\n| config.port | int | YES | y |\n\n\
+             ### Return Result Description\n\n| Field | Type | Description |\n|---|---|---|\n| result | bool | x |\n| data | list | x |\n\n\
+             #### Example\n\n```json\n{\"result\": true, \"data\": [1, 2]}\n```\n",
+        );
+        let Ty::Object(config) = &field(&d.request, "config").ty else { panic!("config is not an object") };
+        assert_eq!(field(config, "port").ty, Ty::Scalar(Type::Integer));
+        assert_eq!(d.examples.len(), 1);
+        assert_eq!(d.examples[0].kind, ExampleKind::Response);
+        // The example also tells the element type of an untyped list.
+        assert_eq!(d.response, Ty::Array(Box::new(Ty::Scalar(Type::Integer))));
+    }
+
+    #[test]
+    fn query_string_examples_are_typed_by_the_table() {
+        let (d, _) = lower_text(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | long | 是 | x |\n| ok | bool | 否 | y |\n| name | string | 否 | z |\n| tag | list | 否 | w |\n\n\
+             ### 请求参数示例\n\n```json\n/api/v3/get_x?id=100&ok=true&name=a%20b&tag=x&tag=y\n```\n",
+        );
+        let e = &d.examples[0];
+        assert_eq!(e.value, Some(serde_json::json!({"id": 100, "ok": true, "name": "a b", "tag": ["x", "y"]})));
+        assert!(e.repairs[0].contains("query string"));
+    }
+
+    #[test]
+    fn deprecated_required_fields_become_optional_with_a_warning() {
+        let (d, diags) = lower_text(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| bk_biz_id | long | 是 | *已弃用*。业务ID |\n",
+        );
+        assert!(!field(&d.request, "bk_biz_id").required);
+        assert!(diags.iter().any(|m| m.contains("marked required but described as deprecated")), "{diags:?}");
+    }
+
+    #[test]
+    fn examples_settle_container_shapes_and_response_scalars_but_not_request_scalars() {
+        let (d, _) = lower_text(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n\n\
+             ### 请求参数示例\n\n```json\n{\"id\": \"abc\"}\n```\n\n\
+             ### 返回结果\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| result | bool | x |\n| data | object | x |\n\n\
+             #### data\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| name | long | x |\n\n\
+             ### 返回结果示例\n\n```json\n{\"result\": true, \"data\": [{\"name\": \"job 1\"}]}\n```\n",
+        );
+        // The request keeps the table's type: it sends what the doc says.
+        assert_eq!(field(&d.request, "id").ty, Ty::Scalar(Type::Integer));
+        let Ty::Array(item) = &d.response else { panic!("data should be a list: {:?}", d.response) };
+        let Ty::Object(item) = item.as_ref() else { panic!("{item:?}") };
+        assert_eq!(field(item, "name").ty, Ty::Scalar(Type::String));
+        let settled: Vec<_> =
+            d.corrections.iter().map(|c| (c.target.as_str(), c.corrected.as_str(), c.by_example)).collect();
+        assert_eq!(settled, [("response", "array of objects", Some(29)), ("response.name", "string", Some(29))]);
+    }
+
+    #[test]
+    fn stray_json_is_an_example_only_when_the_doc_has_none() {
+        let doc = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| target | object | 是 | x |\n\n\
+                   #### target\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| ip | string | 是 | x |\n\n```json\n{\"ip\": \"1.1.1.1\"}\n```\n";
+        let (d, diags) = lower_text(doc);
+        assert_eq!(d.examples.len(), 1, "the only JSON is taken, with a warning");
+        assert!(diags.iter().any(|m| m.contains("example outside an example section")));
+        let (d, _) =
+            lower_text(&format!("{doc}\n### 请求参数示例\n\n```json\n{{\"target\": {{\"ip\": \"x\"}}}}\n```\n"));
+        assert_eq!(d.examples.len(), 1);
+        assert_eq!(d.examples[0].line, 20, "the example section's, not the stray one at line 14");
+    }
+
+    #[test]
+    fn a_table_of_data_alone_describes_the_envelope() {
+        let (d, _) =
+            lower_text("### 返回结果\n\n#### 字段说明\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| data | list | x |\n");
+        assert_eq!(d.response, Ty::Array(Box::new(Ty::Scalar(Type::Json))));
+        assert!(d.envelope.is_empty());
+    }
+
+    #[test]
+    fn no_table_and_no_example_is_not_an_api_doc() {
+        let doc = crate::markdown::parse("common.md", "# 通用说明\n\n一些文字。\n");
+        let meta = MetaSource { path: "bkapi.toml", text: "" };
+        let (draft, diags) = lower_api(&doc, "common", Flavor::Esb, None, &meta, None, LowerOptions::default());
+        assert!(draft.is_none());
+        assert!(diags[0].to_string().starts_with("common.md:1: error: no parameter table and no example"));
+    }
 
     #[test]
     fn classifies_section_titles() {

@@ -22,7 +22,7 @@ pub fn parse_type_word(word: &str) -> Option<Shape> {
         return None;
     }
     // `string or null`, `int/null`, `string，可为空`: nullability is Option's job.
-    for sep in [" or ", "/", "|", ",", "，", "或"] {
+    for sep in [" or ", "/", "|", ",", "，", "、", "或者", "或"] {
         if let Some((a, b)) = w.split_once(sep) {
             let (a, b) = (a.trim(), b.trim());
             let is_null = |s: &str| matches!(s, "null" | "none" | "nil") || s.contains("空");
@@ -40,7 +40,9 @@ pub fn parse_type_word(word: &str) -> Option<Shape> {
         if let Some((outer, rest)) = w.split_once(open) {
             let inner = rest.trim_end_matches([']', ')', '>']);
             if is_array_word(outer.trim()) {
-                return Some(Shape::Array(parse_type_word(inner).map(Box::new)));
+                // `list[duty_arrange]`: the element is a section, resolved by the caller.
+                let elem = parse_type_word(inner).unwrap_or(Shape::Object);
+                return Some(Shape::Array(Some(Box::new(elem))));
             }
             if is_map_word(outer.trim()) {
                 return Some(Shape::Object);
@@ -112,6 +114,10 @@ mod tests {
         assert_eq!(parse_type_word("string or null"), Some(Shape::String));
         assert_eq!(parse_type_word("string/list"), Some(Shape::Any));
         assert_eq!(parse_type_word("int[]"), Some(arr(Shape::Integer)));
+        assert_eq!(parse_type_word("string 或者 null"), Some(Shape::String));
+        assert_eq!(parse_type_word("string、int、bool"), Some(Shape::Any));
+        // A list of a named section's objects.
+        assert_eq!(parse_type_word("list[duty_arrange]"), Some(arr(Shape::Object)));
     }
 
     #[test]

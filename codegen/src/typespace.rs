@@ -39,6 +39,34 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
     System { name: name.to_string(), flavor, gateway, apis, types: space.types }
 }
 
+/// Names the generated code uses unqualified (prelude, serde, its own items): a type of that name would shadow them.
+const RESERVED: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Serialize",
+    "Deserialize",
+    "Self",
+    "Endpoint",
+    "Error",
+];
+
 struct TypeSpace {
     types: Vec<TypeDef>,
 }
@@ -53,6 +81,10 @@ impl TypeSpace {
                 2 if !def.name.starts_with(prefix) => format!("{prefix}{}", def.name),
                 _ => format!("{prefix}{}{n}", def.name),
             };
+            if RESERVED.contains(&name.as_str()) {
+                n += 1;
+                continue;
+            }
             match self.types.iter().find(|t| t.name == name) {
                 None => {
                     self.types.push(TypeDef { name: name.clone(), ..def });

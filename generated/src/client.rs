@@ -224,6 +224,12 @@ fn code_is_success(code: &Value) -> bool {
     }
 }
 
+/// Decodes the body of a successful (HTTP 200) response to `E` exactly as [`Client::call`] does: the envelope
+/// first (an error envelope is [`Error::Api`]), then `data` into `E::Response`. For replaying recorded responses.
+pub fn decode_response<E: Endpoint>(body: &str) -> Result<E::Response, Error> {
+    decode::<E::Response>(E::ID, 200, None, None, body)
+}
+
 /// Decodes a response body: envelope first, then `data` into the generated type.
 fn decode<T: serde::de::DeserializeOwned>(
     api: &'static str,

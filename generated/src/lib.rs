@@ -16,7 +16,7 @@ mod error;
 mod secret;
 
 pub use apis::*;
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, decode_response};
 pub use endpoint::{Endpoint, EndpointVisitor, Flavor, Method};
 pub use error::Error;
 pub use secret::Secret;

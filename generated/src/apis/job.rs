@@ -206,7 +206,7 @@ impl<'a> JobApi<'a> {
     pub async fn fast_push_file(
         &self,
         request: FastPushFileRequest,
-    ) -> Result<FastPushFileResponse, crate::Error> {
+    ) -> std::result::Result<FastPushFileResponse, crate::Error> {
         self.client.call::<endpoints::FastPushFile>(request).await
     }
 }

@@ -298,7 +298,7 @@ impl<'a> JobGatewayApi<'a> {
     pub async fn fast_execute_script(
         &self,
         request: FastExecuteScriptRequest,
-    ) -> Result<FastExecuteScriptResponse, crate::Error> {
+    ) -> std::result::Result<FastExecuteScriptResponse, crate::Error> {
         self.client.call::<endpoints::FastExecuteScript>(request).await
     }
 }

@@ -207,7 +207,7 @@ impl<'a> Jobv3Api<'a> {
     pub async fn fast_execute_script(
         &self,
         request: FastExecuteScriptRequest,
-    ) -> Result<FastExecuteScriptResponse, crate::Error> {
+    ) -> std::result::Result<FastExecuteScriptResponse, crate::Error> {
         self.client.call::<endpoints::FastExecuteScript>(request).await
     }
 }

@@ -114,7 +114,7 @@ impl<'a> MonitorApi<'a> {
     pub async fn deploy_script_collector(
         &self,
         request: DeployScriptCollectorRequest,
-    ) -> Result<DeployScriptCollectorResponse, crate::Error> {
+    ) -> std::result::Result<DeployScriptCollectorResponse, crate::Error> {
         self.client.call::<endpoints::DeployScriptCollector>(request).await
     }
 }

@@ -391,7 +391,7 @@ impl<'a> NodemanApi<'a> {
     pub async fn job_install(
         &self,
         request: JobInstallRequest,
-    ) -> Result<JobInstallResponse, crate::Error> {
+    ) -> std::result::Result<JobInstallResponse, crate::Error> {
         self.client.call::<endpoints::JobInstall>(request).await
     }
 }
