@@ -323,6 +323,11 @@ fn load_set(
             let api_meta = meta.apis.get(&api_name);
             let fallback = locate_beside(set, &api_name);
             let result = catch_unwind(AssertUnwindSafe(|| {
+                // A seam for the test that a panic in one doc is contained.
+                #[cfg(test)]
+                if text.contains("<!-- bkapi-test: panic -->") {
+                    panic!("test panic");
+                }
                 let doc = markdown::parse(&file, text);
                 lower_api(&doc, &api_name, flavor, api_meta, &meta_source, fallback.as_ref(), options)
             }));
@@ -393,6 +398,7 @@ fn locate_beside(set: &DocSet, api: &str) -> Option<Location> {
         method: None,
         path: locate::esb_convention_path(system, api),
         origin: format!("the ESB path convention ({why})"),
+        by_convention: true,
     })
 }
 
@@ -473,6 +479,21 @@ mod tests {
         assert_eq!(z.status, DocStatus::Unlocated);
         assert!(said("nothing/z.md", "no HTTP method and path"));
         assert!(loaded.ir.systems.iter().find(|s| s.name == "nothing").unwrap().apis.is_empty());
+    }
+
+    #[test]
+    fn a_panic_in_one_doc_is_counted_and_reported_and_the_others_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("tree");
+        write(&root, "s/apidocs/zh_hans/a.md", &format!("<!-- bkapi-test: panic -->\n{TABLE}"));
+        write(&root, "s/apidocs/zh_hans/b.md", TABLE);
+        // The panic message still goes to stderr through the default hook; the run goes on.
+        let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+        let status: Vec<_> = loaded.docs.iter().map(|d| (d.api.as_str(), d.status)).collect();
+        assert_eq!(status, [("a", DocStatus::Panicked), ("b", DocStatus::Located)]);
+        let d = loaded.errors().next().unwrap();
+        assert_eq!((d.file.as_str(), d.line), ("tree/s/apidocs/zh_hans/a.md", 1));
+        assert!(d.message.contains("internal error while reading this doc: test panic"), "{d}");
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub struct Location {
     pub path: String,
     /// `file:line` of the entry, for diagnostics.
     pub origin: String,
+    /// Derived from the ESB path convention, not read from a file: the doc's own path wins without a word.
+    pub by_convention: bool,
 }
 
 /// The APIs one manifest file declares, by API name.
@@ -89,6 +91,7 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
                 method: method_word.as_deref().and_then(HttpMethod::parse),
                 path,
                 origin: format!("{file}:{line}"),
+                by_convention: false,
             },
         );
     }
@@ -112,6 +115,7 @@ fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifes
                         method: method.as_str().and_then(HttpMethod::parse),
                         path: path.to_string(),
                         origin: format!("{file}:{line}"),
+                        by_convention: false,
                     },
                 );
             }
@@ -171,7 +175,12 @@ mod tests {
         assert_eq!(m.flavor, Flavor::Gateway);
         assert_eq!(
             m.apis["get_x"],
-            Location { method: Some(HttpMethod::Get), path: "/api/v3/get_x".into(), origin: "resources.yaml:5".into() }
+            Location {
+                method: Some(HttpMethod::Get),
+                path: "/api/v3/get_x".into(),
+                origin: "resources.yaml:5".into(),
+                by_convention: false,
+            }
         );
         assert_eq!(m.apis["do_it"].path, "/api/v3/{id}/do");
         // Docs named after the resource, not its operationId.

@@ -1026,6 +1026,15 @@ pub fn lower_api(
         example_list.push(read_example(&mut cx.diags, &file, example, error));
     }
 
+    // An ESB doc that gives its path relative to the component root (`/v2/monitor/…`): the ESB serves it
+    // under `/api/c/compapi`.
+    if flavor == Flavor::Esb
+        && let Some((p, _)) = &mut path
+        && p.starts_with("/v2/")
+    {
+        *p = format!("{}{p}", crate::locate::ESB_PREFIX);
+    }
+
     // Method and path: the doc's, unless the metadata gives them.
     let mut corrections: Vec<Correction> = Vec::new();
     let doc_path = path.clone().map(|(p, _)| p);
@@ -1075,7 +1084,7 @@ pub fn lower_api(
     if let Some(found) = beside {
         match &path {
             None => path = Some((found.path.clone(), 0)),
-            Some((p, line)) if p.trim_end_matches('/') != found.path.trim_end_matches('/') => {
+            Some((p, line)) if !found.by_convention && p.trim_end_matches('/') != found.path.trim_end_matches('/') => {
                 cx.diags.push(Diagnostic::warning(
                     &file,
                     *line,
@@ -1838,7 +1847,12 @@ mod tests {
     fn lower_text(text: &str) -> (ApiDraft, Vec<String>) {
         let doc = crate::markdown::parse("t.md", text);
         let meta = MetaSource { path: "bkapi.toml", text: "" };
-        let at = Location { method: Some(HttpMethod::Post), path: "/t/".into(), origin: "test".into() };
+        let at = Location {
+            method: Some(HttpMethod::Post),
+            path: "/t/".into(),
+            origin: "test".into(),
+            by_convention: false,
+        };
         let (draft, diags) = lower_api(&doc, "t", Flavor::Esb, None, &meta, Some(&at), LowerOptions::default());
         let diags = diags.iter().map(ToString::to_string).collect();
         (draft.expect("an API"), diags)
@@ -2003,6 +2017,15 @@ mod tests {
             lower_text("### 返回结果\n\n#### 字段说明\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| data | list | x |\n");
         assert_eq!(d.response, Ty::Array(Box::new(Ty::Scalar(Type::Json))));
         assert!(d.envelope.is_empty());
+    }
+
+    #[test]
+    fn esb_paths_relative_to_the_component_root_get_the_esb_prefix() {
+        let (d, _) = lower_text(&format!(
+            "### 请求地址\n\n/v2/monitor/models/x/add/\n\n### 请求方法\n\nGET\n\n{}",
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n"
+        ));
+        assert_eq!(d.location, Some((HttpMethod::Get, "/api/c/compapi/v2/monitor/models/x/add/".into())));
     }
 
     #[test]
