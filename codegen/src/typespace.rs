@@ -178,3 +178,45 @@ fn untyped_objects(ty: &Ty) -> Type {
         Ty::Enum(_) => Type::String,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::HttpMethod;
+    use crate::locate::Location;
+    use crate::lower::{LowerOptions, MetaSource, lower_api};
+
+    fn draft(api: &str, text: &str) -> ApiDraft {
+        let doc = crate::markdown::parse(&format!("{api}.md"), text);
+        let meta = MetaSource { path: "bkapi.toml", text: "" };
+        let at = Location {
+            method: Some(HttpMethod::Post),
+            path: format!("/{api}/"),
+            origin: "test".into(),
+            by_convention: false,
+        };
+        lower_api(&doc, api, Flavor::Esb, None, &meta, Some(&at), LowerOptions::default()).0.expect("an API")
+    }
+
+    fn doc_with(section: &str, field: &str) -> String {
+        format!(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| {section} | object | 是 | x |\n\n\
+             #### {section}\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| {field} | string | 是 | x |\n"
+        )
+    }
+
+    #[test]
+    fn identical_types_are_shared_and_collisions_renamed_deterministically() {
+        let drafts = vec![
+            draft("a", &doc_with("server", "ip")),
+            draft("b", &doc_with("server", "ip")),
+            draft("c", &doc_with("server", "host")),
+            draft("d", &doc_with("result", "ok")),
+        ];
+        let system = build_system("s", Flavor::Esb, None, drafts.clone());
+        let names: Vec<&str> = system.types.iter().map(|t| t.name.as_str()).collect();
+        // `b` shares `a`'s Server; `c`'s differs and takes its API's name; `Result` would shadow std's.
+        assert_eq!(names, ["Server", "ARequest", "BRequest", "CServer", "CRequest", "DResult", "DRequest"]);
+        assert_eq!(build_system("s", Flavor::Esb, None, drafts), system, "the same input gives the same names");
+    }
+}
