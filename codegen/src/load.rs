@@ -189,10 +189,11 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
         let esb_convention = esb_system.filter(|_| !has_metadata);
         sets.push(DocSet { system, dir: dir.clone(), docs: docs.clone(), manifests, esb_convention });
     }
-    // Two folders with one name (`a/x` and `b/x`) stay apart: later ones are numbered.
+    // Two folders with one module name (`a/x` and `b/x`, `job-gateway` and `job_gateway`) stay apart: later
+    // ones are numbered.
     let mut seen: BTreeMap<String, u32> = BTreeMap::new();
     for set in &mut sets {
-        let n = seen.entry(set.system.clone()).or_insert(0);
+        let n = seen.entry(crate::emit::module_name(&set.system)).or_insert(0);
         *n += 1;
         if *n > 1 {
             set.system = format!("{}_{n}", set.system);
@@ -341,8 +342,31 @@ fn load_set(
                 out.diagnostics.extend(diags);
                 match draft {
                     Some(d) if d.location.is_some() => {
-                        drafts.push(d);
-                        DocStatus::Located
+                        // `get-x.md` and `get_x.md` would both be `get_x()`: the second cannot be generated.
+                        let ident = crate::lower::camel_ident(&d.name);
+                        match drafts
+                            .iter()
+                            .find(|o: &&crate::lower::ApiDraft| crate::lower::camel_ident(&o.name) == ident)
+                        {
+                            Some(first) => {
+                                out.diagnostics.push(
+                                    Diagnostic::error(
+                                        &file,
+                                        1,
+                                        format!(
+                                            "API `{}` has the same Rust name as `{}` ({})",
+                                            d.name, first.name, first.source
+                                        ),
+                                    )
+                                    .with_help("rename one of the two docs"),
+                                );
+                                DocStatus::Failed
+                            }
+                            None => {
+                                drafts.push(d);
+                                DocStatus::Located
+                            }
+                        }
                     }
                     Some(_) => DocStatus::Unlocated,
                     None => DocStatus::Failed,
@@ -447,11 +471,15 @@ mod tests {
             &format!("### 请求地址\n\n/api/c/compapi/v2/r/put_y/\n\n### 请求方法\n\nPUT\n\n{TABLE}"),
         );
         write(&root, "nothing/z.md", TABLE);
+        write(&root, "other/nothing/w.md", TABLE);
 
         let loaded = load_docs(&root, LowerOptions::default()).unwrap();
         let names: Vec<&str> = loaded.ir.systems.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, ["job_v3_zh", "cmsi_zh_hans", "mysys_en", "mysys_zh_hans", "nothing", "rendered"]);
-        assert_eq!(loaded.docs.len(), 8, "README.md is not a doc");
+        assert_eq!(
+            names,
+            ["job_v3_zh", "cmsi_zh_hans", "mysys_en", "mysys_zh_hans", "nothing", "nothing_2", "rendered"]
+        );
+        assert_eq!(loaded.docs.len(), 9, "README.md is not a doc");
 
         let a = api(&loaded, "mysys_zh_hans", "get_a");
         assert_eq!((a.method, a.path.as_str()), (HttpMethod::Get, "/api/c/compapi/v2/mysys/get_a/"));
@@ -494,6 +522,18 @@ mod tests {
         let d = loaded.errors().next().unwrap();
         assert_eq!((d.file.as_str(), d.line), ("tree/s/apidocs/zh_hans/a.md", 1));
         assert!(d.message.contains("internal error while reading this doc: test panic"), "{d}");
+    }
+
+    #[test]
+    fn two_docs_with_one_rust_name_do_not_both_become_apis() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("tree");
+        write(&root, "s/apidocs/zh_hans/get-x.md", TABLE);
+        write(&root, "s/apidocs/zh_hans/get_x.md", TABLE);
+        let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+        let status: Vec<_> = loaded.docs.iter().map(|d| (d.api.as_str(), d.status)).collect();
+        assert_eq!(status, [("get-x", DocStatus::Located), ("get_x", DocStatus::Failed)]);
+        assert!(loaded.errors().any(|d| d.message.contains("same Rust name as `get-x`")));
     }
 
     #[test]
