@@ -1,14 +1,16 @@
-//! The HTTP client: builds requests for both flavors, authenticates, decodes envelopes.
+//! The HTTP client: builds requests for both flavors, authenticates, retries when allowed, decodes envelopes.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
+use tracing::Instrument;
 use url::Url;
 
 use crate::endpoint::{Endpoint, Flavor, Method};
 use crate::error::{Error, excerpt};
+use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
 /// Who the calls are made for.
@@ -17,9 +19,10 @@ enum User {
     None,
     Token(Secret),
     Username(String),
+    AccessToken(Secret),
 }
 
-/// A configured BlueKing client. Cheap to clone; share one per application.
+/// A configured BlueKing client. Cheap to clone (the connection pool is shared); one per application.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -28,9 +31,11 @@ pub struct Client {
     app_code: String,
     app_secret: Secret,
     user: User,
+    language: Option<String>,
+    retry: Option<RetryPolicy>,
 }
 
-/// Builds a [`Client`]; configuration mistakes are reported by [`ClientBuilder::build`].
+/// Builds a [`Client`]; configuration mistakes are reported by [`ClientBuilder::build`], never by a panic.
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     esb_base_url: Option<String>,
@@ -40,7 +45,16 @@ pub struct ClientBuilder {
     user: Option<User>,
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    language: Option<String>,
+    retry: Option<RetryPolicy>,
 }
+
+/// Default total time for one call.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl ClientBuilder {
     /// The PaaS host that serves ESB APIs (`https://paas.example.com`); doc paths `/api/c/compapi/…` hang under it.
@@ -55,31 +69,63 @@ impl ClientBuilder {
         self
     }
 
+    /// The app's code (`bk_app_code`). Required.
     pub fn app_code(mut self, app_code: impl Into<String>) -> Self {
         self.app_code = Some(app_code.into());
         self
     }
 
+    /// The app's secret (`bk_app_secret`). Required; kept out of `Debug`, logs and errors.
     pub fn app_secret(mut self, app_secret: impl Into<Secret>) -> Self {
         self.app_secret = Some(app_secret.into());
         self
     }
 
-    /// Act as the user of this login token.
+    /// Act as the user of this login token (`bk_token`).
     pub fn bk_token(mut self, token: impl Into<Secret>) -> Self {
         self.user = Some(User::Token(token.into()));
         self
     }
 
-    /// Act as this user (apps on the ESB whitelist).
+    /// Act as this user (`bk_username`; apps on the ESB whitelist).
     pub fn bk_username(mut self, username: impl Into<String>) -> Self {
         self.user = Some(User::Username(username.into()));
         self
     }
 
-    /// Total timeout per call (default 60 s). Ignored when [`ClientBuilder::http_client`] is given.
+    /// Act with this OAuth `access_token`. Gateway calls then send only the token, as BlueKing's clients do.
+    pub fn access_token(mut self, token: impl Into<Secret>) -> Self {
+        self.user = Some(User::AccessToken(token.into()));
+        self
+    }
+
+    /// Total time per call attempt (default [`DEFAULT_TIMEOUT`]). Ignored with [`ClientBuilder::http_client`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time to connect (default [`DEFAULT_CONNECT_TIMEOUT`]). Ignored with [`ClientBuilder::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` (default `bkapi-rust/<version>`). Ignored with [`ClientBuilder::http_client`].
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Language of BlueKing's messages, sent as `Blueking-Language` (`zh-hans`, `en`).
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+
+    /// Retry failed calls by this policy. Without it (the default) nothing is retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -89,9 +135,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let parse =
-            |what: &str, s: &str| Url::parse(s).map_err(|e| Error::Config(format!("{what} `{s}` is not a URL: {e}")));
+        let parse = |what: &str, s: &str| {
+            let url = Url::parse(s).map_err(|e| Error::Config(format!("{what} `{s}` is not a URL: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(Error::Config(format!("{what} `{s}` is not an http(s) URL")));
+            }
+            Ok(url)
+        };
         let esb_base_url = self.esb_base_url.as_deref().map(|s| parse("ESB base URL", s)).transpose()?;
         let mut gateway_base_urls = BTreeMap::new();
         for (system, url) in &self.gateway_base_urls {
@@ -100,14 +152,23 @@ impl ClientBuilder {
         if esb_base_url.is_none() && gateway_base_urls.is_empty() {
             return Err(Error::Config("no base URL: set `esb_base_url` and/or `gateway_base_url`".into()));
         }
-        let app_code = self.app_code.ok_or_else(|| Error::Config("`app_code` is required".into()))?;
-        let app_secret = self.app_secret.ok_or_else(|| Error::Config("`app_secret` is required".into()))?;
+        let app_code =
+            self.app_code.filter(|c| !c.is_empty()).ok_or_else(|| Error::Config("`app_code` is required".into()))?;
+        let app_secret = self
+            .app_secret
+            .filter(|s| !s.expose().is_empty())
+            .ok_or_else(|| Error::Config("`app_secret` is required".into()))?;
+        if let Some(language) = &self.language
+            && reqwest::header::HeaderValue::from_str(language).is_err()
+        {
+            return Err(Error::Config(format!("language `{language}` cannot be sent as a header")));
+        }
         let http = match self.http {
             Some(h) => h,
             None => reqwest::Client::builder()
-                .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
-                .connect_timeout(Duration::from_secs(10))
-                .user_agent(concat!("bkapi-rust/", env!("CARGO_PKG_VERSION")))
+                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .user_agent(self.user_agent.unwrap_or_else(|| concat!("bkapi-rust/", env!("CARGO_PKG_VERSION")).into()))
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
@@ -118,6 +179,8 @@ impl ClientBuilder {
             app_code,
             app_secret,
             user: self.user.unwrap_or(User::None),
+            language: self.language,
+            retry: self.retry,
         })
     }
 }
@@ -130,14 +193,28 @@ fn query_value(v: &Value) -> String {
     }
 }
 
+/// One call, ready to be sent (and sent again, when the retry policy allows).
+struct Prepared {
+    url: Url,
+    method: reqwest::Method,
+    query: Vec<(String, String)>,
+    body: Option<Value>,
+    authorization: Option<String>,
+}
+
 impl Client {
+    /// A builder; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
     /// The authentication fields, in BlueKing's names.
-    fn auth_fields(&self) -> Map<String, Value> {
+    fn auth_fields(&self, flavor: Flavor) -> Map<String, Value> {
         let mut auth = Map::new();
+        if let (Flavor::Gateway, User::AccessToken(t)) = (flavor, &self.user) {
+            auth.insert("access_token".into(), Value::String(t.expose().to_string()));
+            return auth;
+        }
         auth.insert("bk_app_code".into(), Value::String(self.app_code.clone()));
         auth.insert("bk_app_secret".into(), Value::String(self.app_secret.expose().to_string()));
         match &self.user {
@@ -147,15 +224,17 @@ impl Client {
             User::Username(u) => {
                 auth.insert("bk_username".into(), Value::String(u.clone()));
             }
+            User::AccessToken(t) => {
+                auth.insert("access_token".into(), Value::String(t.expose().to_string()));
+            }
             User::None => {}
         }
         auth
     }
 
-    /// Calls one API. Generated methods (`client.jobv3().fast_execute_script(req)`) call this.
-    pub async fn call<E: Endpoint>(&self, request: E::Request) -> Result<E::Response, Error> {
+    fn prepare<E: Endpoint>(&self, request: &E::Request) -> Result<Prepared, Error> {
         let api = E::ID;
-        let mut params = match serde_json::to_value(&request) {
+        let mut params = match serde_json::to_value(request) {
             Ok(Value::Object(map)) => map,
             Ok(_) => return Err(Error::Config(format!("{api}: request type does not serialize to an object"))),
             Err(e) => return Err(Error::Config(format!("{api}: cannot serialize the request: {e}"))),
@@ -187,31 +266,96 @@ impl Client {
         let url = Url::parse(&format!("{}{}", base.as_str().trim_end_matches('/'), path))
             .map_err(|e| Error::Config(format!("{api}: bad URL for path `{path}`: {e}")))?;
 
-        let mut builder = self.http.request(E::METHOD.to_reqwest(), url).header("Accept", "application/json");
+        let mut authorization = None;
         match E::FLAVOR {
-            Flavor::Esb => params.extend(self.auth_fields()),
-            Flavor::Gateway => {
-                let auth = Value::Object(self.auth_fields()).to_string();
-                builder = builder.header("X-Bkapi-Authorization", auth);
-            }
+            Flavor::Esb => params.extend(self.auth_fields(Flavor::Esb)),
+            Flavor::Gateway => authorization = Some(Value::Object(self.auth_fields(Flavor::Gateway)).to_string()),
         }
-        if E::METHOD == Method::Get {
+        let body = if E::METHOD == Method::Get {
             query.extend(params.iter().map(|(k, v)| (k.clone(), query_value(v))));
+            None
         } else {
-            builder = builder.json(&Value::Object(params));
-        }
-        if !query.is_empty() {
-            builder = builder.query(&query);
-        }
+            Some(Value::Object(params))
+        };
+        Ok(Prepared { url, method: E::METHOD.to_reqwest(), query, body, authorization })
+    }
 
-        // `without_url`: an ESB GET carries the app secret in its query string.
-        let response = builder.send().await.map_err(|e| Error::Transport { api, source: e.without_url() })?;
-        let status = response.status();
-        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let request_id = header("X-Request-Id").or_else(|| header("X-Bkapi-Request-Id"));
-        let gateway_error = header("X-Bkapi-Error-Code").zip(header("X-Bkapi-Error-Message"));
-        let body = response.text().await.map_err(|e| Error::Transport { api, source: e.without_url() })?;
-        decode::<E::Response>(api, status.as_u16(), request_id, gateway_error, &body)
+    fn send(&self, call: &Prepared) -> reqwest::RequestBuilder {
+        let mut builder = self.http.request(call.method.clone(), call.url.clone()).header("Accept", "application/json");
+        if let Some(auth) = &call.authorization {
+            builder = builder.header("X-Bkapi-Authorization", auth);
+        }
+        if let Some(language) = &self.language {
+            builder = builder.header("Blueking-Language", language);
+        }
+        if !call.query.is_empty() {
+            builder = builder.query(&call.query);
+        }
+        if let Some(body) = &call.body {
+            builder = builder.json(body);
+        }
+        builder
+    }
+
+    /// Calls one API. Generated methods (`client.jobv3().fast_execute_script(req)`) call this.
+    ///
+    /// Each call runs in a `tracing` span `bkapi.call` with the system, API, HTTP method and (once known) the
+    /// request id; neither credentials nor bodies are ever logged.
+    pub async fn call<E: Endpoint>(&self, request: E::Request) -> Result<E::Response, Error> {
+        let span = tracing::info_span!(
+            "bkapi.call",
+            system = E::SYSTEM,
+            api = E::NAME,
+            method = E::METHOD.as_str(),
+            request_id = tracing::field::Empty,
+        );
+        self.call_in_span::<E>(request).instrument(span).await
+    }
+
+    async fn call_in_span<E: Endpoint>(&self, request: E::Request) -> Result<E::Response, Error> {
+        let api = E::ID;
+        let call = self.prepare::<E>(&request)?;
+        let mut attempt = 0u32;
+        loop {
+            // `without_url`: an ESB GET carries the app secret in its query string.
+            let outcome = self.send(&call).send().await.map_err(|e| Error::Transport { api, source: e.without_url() });
+            let status = outcome.as_ref().ok().map(|r| r.status().as_u16());
+            let retry = self.retry.as_ref().filter(|p| attempt < p.max_retries).and_then(|p| {
+                let retryable = match &outcome {
+                    Err(Error::Transport { source, .. }) => {
+                        // Nothing reached the server: safe for any method. A timeout: only for GET.
+                        source.is_connect() || (E::METHOD == Method::Get && source.is_timeout())
+                    }
+                    _ => E::METHOD == Method::Get && status.is_some_and(|s| matches!(s, 429 | 502 | 503 | 504)),
+                };
+                retryable.then(|| p.delay(attempt))
+            });
+            if let Some(delay) = retry {
+                tracing::warn!(attempt = attempt + 1, ?status, delay_ms = delay.as_millis() as u64, "retrying");
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+                continue;
+            }
+            let response = outcome?;
+            let status = response.status();
+            let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+            let request_id = header("X-Request-Id").or_else(|| header("X-Bkapi-Request-Id"));
+            let gateway_error = header("X-Bkapi-Error-Code").zip(header("X-Bkapi-Error-Message"));
+            let body = response.text().await.map_err(|e| Error::Transport { api, source: e.without_url() })?;
+            let result = decode::<E::Response>(api, status.as_u16(), request_id.clone(), gateway_error, &body);
+            let request_id = request_id.or_else(|| match &result {
+                Err(Error::Api { request_id, .. }) => request_id.clone(),
+                _ => None,
+            });
+            if let Some(id) = &request_id {
+                tracing::Span::current().record("request_id", id.as_str());
+            }
+            match &result {
+                Ok(_) => tracing::debug!(status = status.as_u16(), "ok"),
+                Err(e) => tracing::debug!(status = status.as_u16(), error = %e, "failed"),
+            }
+            return result;
+        }
     }
 }
 

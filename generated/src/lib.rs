@@ -13,10 +13,12 @@ mod client;
 pub mod de;
 mod endpoint;
 mod error;
+mod retry;
 mod secret;
 
 pub use apis::*;
-pub use client::{Client, ClientBuilder, decode_response};
+pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, decode_response};
 pub use endpoint::{Endpoint, EndpointVisitor, Flavor, Method};
 pub use error::Error;
+pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -1,0 +1,165 @@
+//! The runtime against a local HTTP server (wiremock on 127.0.0.1): configuration, headers, GET query strings,
+//! path escaping, timeouts, broken bodies. Retries and logs are in `logs.rs` (their own process: `tracing`
+//! caches which callsites are enabled, so log captures and uncaptured tests must not share one).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use bkapi::{Client, Endpoint, Error, Flavor, Method, RetryPolicy};
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const SECRET: &str = "app-s3cret";
+const TOKEN: &str = "user-t0ken";
+
+/// An ESB GET endpoint (none of the seed APIs is one).
+struct ListThings;
+impl Endpoint for ListThings {
+    type Request = Value;
+    type Response = Value;
+    const SYSTEM: &'static str = "test";
+    const NAME: &'static str = "list_things";
+    const ID: &'static str = "test.list_things";
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/c/compapi/v2/test/list_things/";
+    const FLAVOR: Flavor = Flavor::Esb;
+    const PATH_PARAMS: &'static [&'static str] = &[];
+    const QUERY_PARAMS: &'static [&'static str] = &[];
+}
+
+/// An ESB POST endpoint.
+struct StartThing;
+impl Endpoint for StartThing {
+    type Request = Value;
+    type Response = Value;
+    const SYSTEM: &'static str = "test";
+    const NAME: &'static str = "start_thing";
+    const ID: &'static str = "test.start_thing";
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/api/c/compapi/v2/test/start_thing/";
+    const FLAVOR: Flavor = Flavor::Esb;
+    const PATH_PARAMS: &'static [&'static str] = &[];
+    const QUERY_PARAMS: &'static [&'static str] = &[];
+}
+
+/// A gateway endpoint with a path parameter.
+struct GetScoped;
+impl Endpoint for GetScoped {
+    type Request = Value;
+    type Response = Value;
+    const SYSTEM: &'static str = "gw";
+    const NAME: &'static str = "get_scoped";
+    const ID: &'static str = "gw.get_scoped";
+    const METHOD: Method = Method::Get;
+    const PATH: &'static str = "/api/v3/scope/{bk_scope_id}/thing";
+    const FLAVOR: Flavor = Flavor::Gateway;
+    const PATH_PARAMS: &'static [&'static str] = &["bk_scope_id"];
+    const QUERY_PARAMS: &'static [&'static str] = &[];
+}
+
+fn ok(data: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"result": true, "code": 0, "message": "ok", "data": data}))
+}
+
+fn builder(server: &MockServer) -> bkapi::ClientBuilder {
+    Client::builder()
+        .esb_base_url(server.uri())
+        .gateway_base_url("gw", format!("{}/api/gw/prod", server.uri()))
+        .app_code("app")
+        .app_secret(SECRET)
+        .bk_token(TOKEN)
+}
+
+#[tokio::test]
+async fn configuration_errors_are_typed_and_secret_free() {
+    let err = |b: bkapi::ClientBuilder| match b.build() {
+        Err(Error::Config(m)) => m,
+        other => panic!("expected a configuration error, got {other:?}"),
+    };
+    let base = || Client::builder().app_code("app").app_secret(SECRET);
+    assert!(err(base().esb_base_url("not a url")).contains("ESB base URL `not a url` is not a URL"));
+    assert!(err(base().esb_base_url("ftp://x")).contains("is not an http(s) URL"));
+    assert!(err(base()).contains("no base URL"));
+    assert!(err(Client::builder().esb_base_url("http://x").app_code("app")).contains("`app_secret` is required"));
+    assert!(err(Client::builder().esb_base_url("http://x").app_secret(SECRET)).contains("`app_code` is required"));
+    assert!(err(base().esb_base_url("http://x").language("zh\nhans")).contains("cannot be sent as a header"));
+    let debug = format!("{:?}", base().bk_token(TOKEN).access_token("tok-xyz"));
+    assert!(!debug.contains(SECRET) && !debug.contains(TOKEN) && !debug.contains("tok-xyz"), "{debug}");
+}
+
+#[tokio::test]
+async fn esb_get_sends_everything_as_query_with_nested_values_json_encoded() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/c/compapi/v2/test/list_things/"))
+        .and(query_param("name", "x y"))
+        .and(query_param("ids", "[1,2]"))
+        .and(query_param("filter", r#"{"a":1}"#))
+        .and(query_param("bk_app_code", "app"))
+        .and(query_param("bk_app_secret", SECRET))
+        .and(query_param("bk_token", TOKEN))
+        .and(header("Blueking-Language", "en"))
+        .and(header("User-Agent", "my-agent/1"))
+        .and(|r: &Request| r.body.is_empty())
+        .respond_with(ok(json!([1])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&server).language("en").user_agent("my-agent/1").build().unwrap();
+    let got = client.call::<ListThings>(json!({"name": "x y", "ids": [1, 2], "filter": {"a": 1}})).await.unwrap();
+    assert_eq!(got, json!([1]));
+}
+
+#[tokio::test]
+async fn gateway_path_parameters_cannot_leave_their_segment_and_access_tokens_travel_alone() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(|r: &Request| r.url.path() == "/api/gw/prod/api/v3/scope/%2E%2E%2Fx/thing")
+        .and(|r: &Request| {
+            let auth = r.headers.get("X-Bkapi-Authorization").and_then(|h| h.to_str().ok()).unwrap_or_default();
+            serde_json::from_str::<Value>(auth).ok() == Some(json!({"access_token": "tok-xyz"}))
+        })
+        .and(query_param("k", "v"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"ok": true}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&server).access_token("tok-xyz").build().unwrap();
+    let got = client.call::<GetScoped>(json!({"bk_scope_id": "../x", "k": "v"})).await.unwrap();
+    assert_eq!(got, json!({"ok": true}));
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error_naming_the_api() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/c/compapi/v2/test/start_thing/"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"result": true, "data": {"job_inst"#))
+        .mount(&server)
+        .await;
+    let err = builder(&server).build().unwrap().call::<StartThing>(json!({})).await.unwrap_err();
+    assert!(matches!(&err, Error::Decode { path, message, .. } if path == "." && message.contains("EOF")), "{err:?}");
+    assert!(err.to_string().starts_with("test.start_thing: cannot decode the response"), "{err}");
+}
+
+#[tokio::test]
+async fn a_slow_server_times_out_and_a_post_is_not_sent_twice() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/c/compapi/v2/test/start_thing/"))
+        .respond_with(ok(json!(1)).set_delay(Duration::from_secs(5)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .timeout(Duration::from_millis(200))
+        .retry(RetryPolicy::new(3).backoff(Duration::from_millis(1), Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let err = client.call::<StartThing>(json!({})).await.unwrap_err();
+    match &err {
+        Error::Transport { source, .. } => assert!(source.is_timeout(), "{source:?}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(err.to_string().starts_with("test.start_thing: request failed"), "{err}");
+    server.verify().await;
+}
