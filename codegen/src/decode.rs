@@ -129,7 +129,9 @@ impl Decoder<'_> {
         match v {
             Value::Null if !f.required || f.ty == Type::Json => Ok(()),
             v if f.ty == Type::Integer => lenient_i64(v, f.required, path),
-            v if f.ty == Type::String && !f.secret => lenient_string(v, path),
+            // `crate::Base64` keeps text that is not Base64 verbatim: any string is read.
+            Value::String(_) if f.ty == Type::String && f.base64 && !f.secret => Ok(()),
+            v if f.ty == Type::String && !f.secret && !f.base64 => lenient_string(v, path),
             v => self.value(&f.ty, v, path),
         }
     }

@@ -68,6 +68,17 @@ fn emit_root(ir: &Ir) -> TokenStream {
             }
         }
     });
+    let blocking_accessors = ir.systems.iter().map(|s| {
+        let m = format_ident!("{}", module_name(&s.name));
+        let api = blocking_api_struct_ident(s);
+        let doc = format!("The `{}` APIs ({}), blocking.", s.name, flavor_word(s.flavor));
+        quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> #m::#api<'_> {
+                #m::#api::new(self)
+            }
+        }
+    });
     let visits = ir.systems.iter().flat_map(|s| {
         let m = format_ident!("{}", module_name(&s.name));
         s.apis.iter().map(move |a| {
@@ -81,6 +92,11 @@ fn emit_root(ir: &Ir) -> TokenStream {
 
         impl crate::Client {
             #(#accessors)*
+        }
+
+        #[cfg(feature = "blocking")]
+        impl crate::blocking::Client {
+            #(#blocking_accessors)*
         }
 
         /// Calls `visitor.visit::<E>()` for every generated endpoint, in docs order.
@@ -101,6 +117,10 @@ fn api_struct_ident(s: &System) -> Ident {
     format_ident!("{}Api", module_name(&s.name).to_upper_camel_case())
 }
 
+fn blocking_api_struct_ident(s: &System) -> Ident {
+    format_ident!("{}BlockingApi", module_name(&s.name).to_upper_camel_case())
+}
+
 fn marker_ident(api: &Api) -> Ident {
     format_ident!("{}", camel_ident(&api.name))
 }
@@ -110,7 +130,15 @@ fn marker_ident(api: &Api) -> Ident {
 fn emit_system(system: &System) -> Result<syn::File, String> {
     let markers = system.apis.iter().map(|a| emit_marker(system, a));
     let api_struct = api_struct_ident(system);
-    let methods = system.apis.iter().map(emit_method);
+    let methods = system.apis.iter().map(|a| emit_method(a, false));
+    let blocking_methods = system.apis.iter().map(|a| emit_method(a, true));
+    let blocking_struct = blocking_api_struct_ident(system);
+    let blocking_doc = format!(
+        " `{}` blocking client: the methods of [`{api_struct}`] without `async`. Get it from \
+         [`crate::blocking::Client::{}`].",
+        system.name,
+        module_name(&system.name)
+    );
     let doc = format!(
         " `{}` client: one method per API. Get it from [`crate::Client::{}`].",
         system.name,
@@ -144,6 +172,22 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
                 }
 
                 #(#methods)*
+            }
+
+            #[doc = #blocking_doc]
+            #[cfg(feature = "blocking")]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #blocking_struct<'a> {
+                client: &'a crate::blocking::Client,
+            }
+
+            #[cfg(feature = "blocking")]
+            impl<'a> #blocking_struct<'a> {
+                pub(crate) fn new(client: &'a crate::blocking::Client) -> Self {
+                    Self { client }
+                }
+
+                #(#blocking_methods)*
             }
         })?
         .items,
@@ -221,7 +265,7 @@ fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
         ParamLocation::Query => Some(quote!(#[doc = ""] #[doc = " Query parameter."])),
     };
     // Integers and strings read leniently (ids come as numbers or numeric strings); they are sent as documented.
-    let lenient = match (&f.ty, f.secret) {
+    let lenient = match (&f.ty, f.secret || f.base64) {
         (Type::Integer, _) => Some("i64"),
         (Type::String, false) => Some("string"),
         _ => None,
@@ -346,7 +390,8 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
     }
 }
 
-fn emit_method(api: &Api) -> TokenStream {
+/// One client method; `blocking` gives the `blocking::Client` twin (same name and docs, no `async`).
+fn emit_method(api: &Api, blocking: bool) -> TokenStream {
     let method = make_ident(&field_ident_text(&api.name));
     let marker = marker_ident(api);
     let request = format_ident!("{}", api.request);
@@ -366,7 +411,7 @@ fn emit_method(api: &Api) -> TokenStream {
     });
     let corrections_head = (!api.corrections.is_empty())
         .then(|| quote!(#[doc = ""] #[doc = " Corrections applied to the doc (see `bkapi.toml`):"]));
-    quote! {
+    let docs = quote! {
         #[doc = #summary]
         #[doc = ""]
         #[doc = #http]
@@ -374,15 +419,34 @@ fn emit_method(api: &Api) -> TokenStream {
         #[doc = #source]
         #corrections_head
         #(#corrections)*
-        pub async fn #method(&self, request: #request) -> std::result::Result<#response, crate::Error> {
-            self.client.call::<endpoints::#marker>(request).await
+    };
+    let function = if blocking {
+        quote! {
+            pub fn #method(&self, request: #request) -> std::result::Result<#response, crate::Error> {
+                self.client.call::<endpoints::#marker>(request)
+            }
         }
+    } else {
+        quote! {
+            pub async fn #method(&self, request: #request) -> std::result::Result<#response, crate::Error> {
+                self.client.call::<endpoints::#marker>(request).await
+            }
+        }
+    };
+    quote! {
+        #docs
+        #function
     }
 }
 
-/// A field's Rust type: secrets are `crate::Secret` (serialized as the plain string, `Debug` redacted).
+/// A field's Rust type: secrets are `crate::Secret` (serialized as the plain string, `Debug` redacted); Base64
+/// fields `crate::Base64` (plain text or bytes in Rust, Base64 on the wire).
 fn field_type(f: &Field) -> TokenStream {
-    if f.secret && f.ty == Type::String { quote!(crate::Secret) } else { rust_type(&f.ty) }
+    match (&f.ty, f.secret, f.base64) {
+        (Type::String, true, _) => quote!(crate::Secret),
+        (Type::String, false, true) => quote!(crate::Base64),
+        _ => rust_type(&f.ty),
+    }
 }
 
 fn rust_type(ty: &Type) -> TokenStream {

@@ -139,6 +139,10 @@ pub struct Field {
     /// A password, key or token: generated as a type whose `Debug` is redacted.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,
+    /// The description says the value is Base64: generated as a type that takes plain text or bytes and puts
+    /// Base64 on the wire.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub base64: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

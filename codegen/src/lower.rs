@@ -70,6 +70,7 @@ pub struct FieldNode {
     pub documented_values: Vec<DocumentedValue>,
     pub inferred: bool,
     pub secret: bool,
+    pub base64: bool,
 }
 
 /// One API, lowered but not yet placed into its system's type space.
@@ -524,6 +525,7 @@ impl<'a> Ctx<'a> {
                 _ => Vec::new(),
             };
             let secret = is_secret_name(name) && ty == Ty::Scalar(Type::String);
+            let base64 = !secret && ty == Ty::Scalar(Type::String) && doc.to_ascii_lowercase().contains("base64");
             fields.push(FieldNode {
                 name: name.to_string(),
                 ty,
@@ -535,6 +537,7 @@ impl<'a> Ctx<'a> {
                 documented_values,
                 inferred: false,
                 secret,
+                base64,
             });
         }
         self.add_path_children(path, &mut fields);
@@ -579,6 +582,7 @@ impl<'a> Ctx<'a> {
                 documented_values: Vec::new(),
                 inferred: true,
                 secret: false,
+                base64: false,
             });
         }
     }
@@ -1601,6 +1605,7 @@ fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32)
                 documented_values: Vec::new(),
                 inferred: true,
                 secret: is_secret_name(k),
+                base64: false,
             }
         })
         .collect();

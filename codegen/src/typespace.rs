@@ -165,6 +165,7 @@ impl ApiCx<'_> {
             documented_values: f.documented_values.clone(),
             inferred: f.inferred,
             secret: f.secret,
+            base64: f.base64,
         }
     }
 }

@@ -12,12 +12,18 @@ pub enum Flavor {
     Gateway,
 }
 
+/// The HTTP method of an API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
+    /// `GET`: for ESB APIs, every parameter goes into the query string.
     Get,
+    /// `POST`
     Post,
+    /// `PUT`
     Put,
+    /// `PATCH`
     Patch,
+    /// `DELETE`
     Delete,
 }
 
@@ -46,17 +52,21 @@ impl Method {
 
 /// One API: implemented by the generated `<system>::endpoints::<Api>` marker types.
 pub trait Endpoint {
+    /// The request type (its fields are the API's parameters).
     type Request: Serialize + DeserializeOwned;
     /// The `data` payload of a successful response.
     type Response: DeserializeOwned;
     /// System folder in `api-docs/` (`jobv3`); for gateway APIs also the key of its base URL.
     const SYSTEM: &'static str;
+    /// API name as BlueKing spells it (`fast_execute_script`).
     const NAME: &'static str;
     /// `system.name`, as error messages and logs name the API.
     const ID: &'static str;
+    /// HTTP method.
     const METHOD: Method;
     /// Path template; `{name}` placeholders are filled from [`Endpoint::PATH_PARAMS`].
     const PATH: &'static str;
+    /// ESB or API gateway.
     const FLAVOR: Flavor;
     /// Request fields that go into the path.
     const PATH_PARAMS: &'static [&'static str];
@@ -66,5 +76,6 @@ pub trait Endpoint {
 
 /// Visits endpoint types: see `visit_endpoints`.
 pub trait EndpointVisitor {
+    /// Called once per endpoint type.
     fn visit<E: Endpoint>(&mut self);
 }

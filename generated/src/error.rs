@@ -6,23 +6,45 @@ pub enum Error {
     /// BlueKing answered and said no (`result: false`, non-zero `code`, or a gateway `error`).
     #[error("{api}: BlueKing error {code}: {message}{}", request_id.as_deref().map(|r| format!(" (request_id {r})")).unwrap_or_default())]
     Api {
+        /// The API called (`jobv3.fast_execute_script`).
         api: &'static str,
+        /// BlueKing's error code, as text (it comes as a number or a string).
         code: String,
+        /// BlueKing's error message.
         message: String,
+        /// The request id (`X-Request-Id` / `X-Bkapi-Request-Id` header or the envelope's `request_id`).
         request_id: Option<String>,
         /// Permission-application data, when the error is a missing permission.
         permission: Option<serde_json::Value>,
     },
     /// A non-success HTTP status without a BlueKing error body.
     #[error("{api}: HTTP {status}: {body}")]
-    Http { api: &'static str, status: u16, body: String },
+    Http {
+        /// The API called.
+        api: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body (at most 512 characters).
+        body: String,
+    },
     /// The response does not match the generated types.
     #[error("{api}: cannot decode the response at `{path}`: {message}; body: {body}")]
-    Decode { api: &'static str, path: String, message: String, body: String },
+    Decode {
+        /// The API called.
+        api: &'static str,
+        /// JSON path of the value that did not fit (`data.job_instance_id`; `.` for the body itself).
+        path: String,
+        /// What serde said.
+        message: String,
+        /// The start of the body (at most 512 characters).
+        body: String,
+    },
     /// The request did not complete (connection, timeout, TLS).
     #[error("{api}: request failed: {source}")]
     Transport {
+        /// The API called.
         api: &'static str,
+        /// The underlying error, without its URL (an ESB GET's URL carries the app secret).
         #[source]
         source: reqwest::Error,
     },

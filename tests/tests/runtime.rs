@@ -163,3 +163,48 @@ async fn a_slow_server_times_out_and_a_post_is_not_sent_twice() {
     assert!(err.to_string().starts_with("test.start_thing: request failed"), "{err}");
     server.verify().await;
 }
+
+#[test]
+fn the_blocking_client_has_the_same_surface() {
+    // The server runs on a runtime's worker threads; the blocking client is called from this plain thread.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::start());
+    runtime.block_on(
+        Mock::given(method("POST"))
+            .and(path("/api/c/compapi/v2/jobv3/fast_execute_script/"))
+            .and(|r: &Request| {
+                let body: Value = serde_json::from_slice(&r.body).unwrap_or_default();
+                body["bk_biz_id"] == 1 && body["bk_app_secret"] == SECRET
+            })
+            .respond_with(ok(json!({"job_instance_id": 7, "job_instance_name": "x"})))
+            .expect(1)
+            .mount(&server),
+    );
+    let client = builder(&server).build_blocking().unwrap();
+    let job = client.jobv3().fast_execute_script(bkapi::jobv3::FastExecuteScriptRequest::new(1)).unwrap();
+    assert_eq!(job.job_instance_id, Some(7));
+
+    // Inside an async runtime it refuses with a configuration error instead of blocking (or panicking).
+    let err = runtime.block_on(async { client.call::<StartThing>(json!({})) }).unwrap_err();
+    assert!(matches!(&err, Error::Config(m) if m.contains("inside an async runtime")), "{err:?}");
+    runtime.block_on(server.verify());
+}
+
+#[tokio::test]
+async fn base64_fields_take_plain_text_and_send_base64() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/c/compapi/v2/jobv3/fast_execute_script/"))
+        .and(|r: &Request| {
+            let body: Value = serde_json::from_slice(&r.body).unwrap_or_default();
+            body["script_content"] == "ZWNobyBoZWxsbw==" && body["script_param"] == "LWE="
+        })
+        .respond_with(ok(json!({"job_instance_id": 1})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut request = bkapi::jobv3::FastExecuteScriptRequest::new(1);
+    request.script_content = Some("echo hello".into());
+    request.script_param = Some(b"-a".as_slice().into());
+    builder(&server).build().unwrap().jobv3().fast_execute_script(request).await.unwrap();
+    server.verify().await;
+}

@@ -185,6 +185,7 @@ fn write_crate(
     let manifest = format!(
         "[package]\nname = \"bkapi-corpus\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\nbkapi = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n\
+         [features]\n# The generated blocking clients need bkapi's feature; the check covers the async ones.\nblocking = []\n\n\
          # Not a member of the bkapi workspace.\n[workspace]\n",
         runtime.display().to_string()
     );

@@ -210,3 +210,26 @@ impl<'a> JobApi<'a> {
         self.client.call::<endpoints::FastPushFile>(request).await
     }
 }
+/// `job` blocking client: the methods of [`JobApi`] without `async`. Get it from [`crate::blocking::Client::job`].
+#[cfg(feature = "blocking")]
+#[derive(Debug, Clone, Copy)]
+pub struct JobBlockingApi<'a> {
+    client: &'a crate::blocking::Client,
+}
+#[cfg(feature = "blocking")]
+impl<'a> JobBlockingApi<'a> {
+    pub(crate) fn new(client: &'a crate::blocking::Client) -> Self {
+        Self { client }
+    }
+    /// 快速分发文件
+    ///
+    /// `POST /api/c/compapi/v2/job/fast_push_file/`
+    ///
+    /// Generated from `api-docs/job/fast_push_file.md`.
+    pub fn fast_push_file(
+        &self,
+        request: FastPushFileRequest,
+    ) -> std::result::Result<FastPushFileResponse, crate::Error> {
+        self.client.call::<endpoints::FastPushFile>(request)
+    }
+}

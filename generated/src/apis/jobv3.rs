@@ -92,16 +92,14 @@ pub struct FastExecuteScriptRequest {
     pub script_id: Option<String>,
     /// 脚本内容 Base64。如果不存在 script_version_id 和 script_id,那么使用 script_content。优先级：script_version_id&gt;script_id&gt;script_content
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
-    pub script_content: Option<String>,
+    pub script_content: Option<crate::Base64>,
     /// 自定义作业名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub task_name: Option<String>,
     /// 脚本参数 Base64。注意：如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行 base64 编码，而不是对每个参数进行 base64 编码再拼接起来
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
-    pub script_param: Option<String>,
+    pub script_param: Option<crate::Base64>,
     /// 脚本执行超时时间，秒。默认 7200，取值范围 1-86400
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
@@ -209,5 +207,31 @@ impl<'a> Jobv3Api<'a> {
         request: FastExecuteScriptRequest,
     ) -> std::result::Result<FastExecuteScriptResponse, crate::Error> {
         self.client.call::<endpoints::FastExecuteScript>(request).await
+    }
+}
+/// `jobv3` blocking client: the methods of [`Jobv3Api`] without `async`. Get it from [`crate::blocking::Client::jobv3`].
+#[cfg(feature = "blocking")]
+#[derive(Debug, Clone, Copy)]
+pub struct Jobv3BlockingApi<'a> {
+    client: &'a crate::blocking::Client,
+}
+#[cfg(feature = "blocking")]
+impl<'a> Jobv3BlockingApi<'a> {
+    pub(crate) fn new(client: &'a crate::blocking::Client) -> Self {
+        Self { client }
+    }
+    /// 快速执行脚本
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/fast_execute_script/`
+    ///
+    /// Generated from `api-docs/jobv3/fast_execute_script.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.job_instance_name`: the doc says `long`, corrected to `string` — A name; the doc's table says long but its example (and every JOB response) sends a string.
+    pub fn fast_execute_script(
+        &self,
+        request: FastExecuteScriptRequest,
+    ) -> std::result::Result<FastExecuteScriptResponse, crate::Error> {
+        self.client.call::<endpoints::FastExecuteScript>(request)
     }
 }

@@ -32,6 +32,29 @@ impl crate::Client {
         nodeman::NodemanApi::new(self)
     }
 }
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    ///The `job` APIs (ESB), blocking.
+    pub fn job(&self) -> job::JobBlockingApi<'_> {
+        job::JobBlockingApi::new(self)
+    }
+    ///The `job-gateway` APIs (API gateway), blocking.
+    pub fn job_gateway(&self) -> job_gateway::JobGatewayBlockingApi<'_> {
+        job_gateway::JobGatewayBlockingApi::new(self)
+    }
+    ///The `jobv3` APIs (ESB), blocking.
+    pub fn jobv3(&self) -> jobv3::Jobv3BlockingApi<'_> {
+        jobv3::Jobv3BlockingApi::new(self)
+    }
+    ///The `monitor` APIs (ESB), blocking.
+    pub fn monitor(&self) -> monitor::MonitorBlockingApi<'_> {
+        monitor::MonitorBlockingApi::new(self)
+    }
+    ///The `nodeman` APIs (ESB), blocking.
+    pub fn nodeman(&self) -> nodeman::NodemanBlockingApi<'_> {
+        nodeman::NodemanBlockingApi::new(self)
+    }
+}
 /// Calls `visitor.visit::<E>()` for every generated endpoint, in docs order.
 pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<job::endpoints::FastPushFile>();

@@ -118,3 +118,26 @@ impl<'a> MonitorApi<'a> {
         self.client.call::<endpoints::DeployScriptCollector>(request).await
     }
 }
+/// `monitor` blocking client: the methods of [`MonitorApi`] without `async`. Get it from [`crate::blocking::Client::monitor`].
+#[cfg(feature = "blocking")]
+#[derive(Debug, Clone, Copy)]
+pub struct MonitorBlockingApi<'a> {
+    client: &'a crate::blocking::Client,
+}
+#[cfg(feature = "blocking")]
+impl<'a> MonitorBlockingApi<'a> {
+    pub(crate) fn new(client: &'a crate::blocking::Client) -> Self {
+        Self { client }
+    }
+    /// 脚本采集器任务下发
+    ///
+    /// `POST /api/c/compapi/v2/monitor/deploy_script_collector/`
+    ///
+    /// Generated from `api-docs/monitor/deploy_script_collector.md`.
+    pub fn deploy_script_collector(
+        &self,
+        request: DeployScriptCollectorRequest,
+    ) -> std::result::Result<DeployScriptCollectorResponse, crate::Error> {
+        self.client.call::<endpoints::DeployScriptCollector>(request)
+    }
+}

@@ -395,3 +395,34 @@ impl<'a> NodemanApi<'a> {
         self.client.call::<endpoints::JobInstall>(request).await
     }
 }
+/// `nodeman` blocking client: the methods of [`NodemanApi`] without `async`. Get it from [`crate::blocking::Client::nodeman`].
+#[cfg(feature = "blocking")]
+#[derive(Debug, Clone, Copy)]
+pub struct NodemanBlockingApi<'a> {
+    client: &'a crate::blocking::Client,
+}
+#[cfg(feature = "blocking")]
+impl<'a> NodemanBlockingApi<'a> {
+    pub(crate) fn new(client: &'a crate::blocking::Client) -> Self {
+        Self { client }
+    }
+    /// 安装作业任务, 新安装Agent、新安装Proxy、重装、替换等操作
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/job/install/`
+    ///
+    /// Generated from `api-docs/nodeman/job_install.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `method`: the doc says `(not stated)`, corrected to `POST` — The doc states no method or path; BlueKing's ESB manifest for nodeman declares `job_install` as POST /api/c/compapi/v2/nodeman/api/job/install/.
+    /// - `path`: the doc says `(not stated)`, corrected to `/api/c/compapi/v2/nodeman/api/job/install/` — The doc states no method or path; BlueKing's ESB manifest for nodeman declares `job_install` as POST /api/c/compapi/v2/nodeman/api/job/install/.
+    /// - `request.hosts.port`: the doc says `string`, corrected to `int` — An SSH port; the table says string, the example sends 22 and node manager's host serializer takes an integer.
+    /// - `request.hosts.os_type (values)`: the doc says `1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS`, corrected to `LINUX, WINDOWS, AIX, SOLARIS` — The description lists `1：LINUX 2：WINDOWS …` but the API takes the names, as the example sends ("LINUX").
+    /// - `request.hosts.auth_type (values)`: the doc says `1：PASSWORD 2：KEY 3：TJJ_PASSWORD`, corrected to `PASSWORD, KEY, TJJ_PASSWORD` — The description lists `1：PASSWORD 2: KEY 3：TJJ_PASSWORD` but the API takes the names, as the example sends ("PASSWORD").
+    /// - `response`: the doc says `array`, corrected to `object` — `data` is documented as array, but its own `#### data` table and the example describe one object {job_id, ip_filter}.
+    pub fn job_install(
+        &self,
+        request: JobInstallRequest,
+    ) -> std::result::Result<JobInstallResponse, crate::Error> {
+        self.client.call::<endpoints::JobInstall>(request)
+    }
+}
