@@ -21,19 +21,41 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// Stable code of the doc problems `cargo xtask drift` reviews (`D007` unknown type word, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
     pub fn error(file: &str, line: u32, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, file: file.to_string(), line, message: message.into(), help: None }
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            line,
+            message: message.into(),
+            help: None,
+            code: None,
+        }
     }
 
     pub fn warning(file: &str, line: u32, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, file: file.to_string(), line, message: message.into(), help: None }
+        Diagnostic {
+            severity: Severity::Warning,
+            file: file.to_string(),
+            line,
+            message: message.into(),
+            help: None,
+            code: None,
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
         self
     }
 }

@@ -297,10 +297,3 @@ fn type_word(ty: &Type) -> String {
         Type::Named(n) => format!("`{n}`"),
     }
 }
-
-/// Whether the API's metadata accepts this drift (same example, kind and path).
-pub fn is_accepted(api: &Api, drift: &Drift) -> bool {
-    api.accepted_drift
-        .iter()
-        .any(|a| a.example == drift.example && a.kind == drift.kind.as_str() && a.path == drift.path)
-}

@@ -83,9 +83,6 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// Metadata corrections applied to this API, with what the doc claimed.
     pub corrections: Vec<Correction>,
-    /// Drift that maintainers reviewed and accept (from metadata); checked by the golden tests.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub accepted_drift: Vec<crate::metadata::AcceptedDrift>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

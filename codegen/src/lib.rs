@@ -4,6 +4,7 @@
 //! [`markdown`] (text → [`doc`] model) → [`lower`] + [`typespace`] (doc model + [`metadata`] → [`ir`])
 //! → [`emit`] (IR → Rust). [`drift`] checks examples against the IR; [`load`] and [`regen`] drive the stages.
 
+pub mod baseline;
 pub mod corpus;
 pub mod decode;
 pub mod diagnostics;
@@ -18,6 +19,7 @@ pub mod lower;
 pub mod markdown;
 pub mod metadata;
 pub mod regen;
+pub mod review;
 pub mod types;
 pub mod typespace;
 

@@ -16,7 +16,7 @@ use crate::ir::{
     AUTH_KEYS, Correction, DocumentedValue, EnumValue, Example, ExampleKind, Flavor, HttpMethod, ParamLocation, Type,
 };
 use crate::locate::Location;
-use crate::metadata::{AcceptedDrift, ApiMeta, FieldCorrection};
+use crate::metadata::{ApiMeta, FieldCorrection};
 use crate::types::{Shape, parse_type_word};
 
 #[derive(Debug, Clone, Copy)]
@@ -86,7 +86,6 @@ pub struct ApiDraft {
     pub envelope: Vec<FieldNode>,
     pub examples: Vec<Example>,
     pub corrections: Vec<Correction>,
-    pub accepted_drift: Vec<AcceptedDrift>,
 }
 
 /// Where the metadata for an API came from, for diagnostics that point into it.
@@ -444,7 +443,8 @@ impl<'a> Ctx<'a> {
             };
             self.diags.push(
                 Diagnostic::warning(self.file, line, msg)
-                    .with_help(format!("add a `#### {r}` section with a field table, or fix the reference")),
+                    .with_help(format!("add a `#### {r}` section with a field table, or fix the reference"))
+                    .with_code(crate::review::UNRESOLVED_REFERENCE),
             );
             return fallback;
         }
@@ -478,7 +478,8 @@ impl<'a> Ctx<'a> {
                         row.line,
                         format!("duplicate field `{name}` (first at line {})", prev.line),
                     )
-                    .with_help("remove one row, or give the nested object its own section"),
+                    .with_help("remove one row, or give the nested object its own section")
+                    .with_code(crate::review::DUPLICATE_FIELD),
                 );
                 continue;
             }
@@ -645,7 +646,8 @@ impl<'a> Ctx<'a> {
                         line,
                         format!("unknown type `{type_word}` of `{path}`; generated as untyped JSON"),
                     )
-                    .with_help("correct the type in bkapi.toml (`corrections`), or fix the doc"),
+                    .with_help("correct the type in bkapi.toml (`corrections`), or fix the doc")
+                    .with_code(crate::review::UNKNOWN_TYPE),
                 );
                 Shape::Any
             }
@@ -896,11 +898,14 @@ pub fn lower_api(
         for table in s.tables() {
             for f in cx.fields_of(table, "", location) {
                 if let Some(prev) = request_fields.iter().find(|p| p.name == f.name) {
-                    cx.diags.push(Diagnostic::error(
-                        &file,
-                        f.line,
-                        format!("duplicate request parameter `{}` (first at line {})", f.name, prev.line),
-                    ));
+                    cx.diags.push(
+                        Diagnostic::error(
+                            &file,
+                            f.line,
+                            format!("duplicate request parameter `{}` (first at line {})", f.name, prev.line),
+                        )
+                        .with_code(crate::review::DUPLICATE_FIELD),
+                    );
                 } else {
                     request_fields.push(f);
                 }
@@ -1285,7 +1290,6 @@ pub fn lower_api(
         envelope,
         examples: example_list,
         corrections,
-        accepted_drift: meta.map(|m| m.accepted_drift.clone()).unwrap_or_default(),
     };
     (Some(draft), cx.diags)
 }
@@ -1407,6 +1411,7 @@ fn apply_correction(
             let Some(field) = field else {
                 diags.push(
                     Diagnostic::error(meta.path, line, format!("correction `{}` matches no field of the doc", c.field))
+                        .with_code(crate::review::STALE_OVERRIDE)
                         .with_help(
                             "fix the path (request.<field>.<field> or response.<field>) or remove the stale correction",
                         ),

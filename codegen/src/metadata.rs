@@ -1,5 +1,6 @@
-//! Per-system metadata (`api-docs/<system>/bkapi.toml`): what the docs cannot say, and corrections of what
-//! they say wrongly. The docs themselves are never edited.
+//! Per-system metadata (`api-docs/<system>/bkapi.toml`): what the docs cannot say, and overrides (corrections)
+//! of what they say wrongly. The docs themselves are never edited. Drift that maintainers accept as it is goes
+//! into `api-docs/drift-baseline.toml` ([`crate::baseline`]).
 
 use std::collections::BTreeMap;
 
@@ -40,9 +41,6 @@ pub struct ApiMeta {
     pub path_param_aliases: BTreeMap<String, String>,
     #[serde(default)]
     pub corrections: Vec<FieldCorrection>,
-    /// Drift between the doc's tables and its examples that maintainers have reviewed and accept.
-    #[serde(default)]
-    pub accepted_drift: Vec<AcceptedDrift>,
 }
 
 /// A correction of one field. `field` is `request.<path>` or `response.<path>` (`response` alone is the data).
@@ -59,16 +57,6 @@ pub struct FieldCorrection {
     /// The field's real values: the field becomes a string enum.
     #[serde(rename = "enum")]
     pub enum_values: Option<Vec<String>>,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AcceptedDrift {
-    /// `request`, `response`, or `doc` for drift that is not about an example.
-    pub example: String,
-    pub kind: String,
-    pub path: String,
     pub reason: String,
 }
 

@@ -3,11 +3,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::Error;
+use crate::baseline::{self, Baseline};
 use crate::diagnostics::Diagnostic;
 use crate::emit::{self, HEADER};
 use crate::load::load_docs;
 use crate::lower::LowerOptions;
-use crate::{Error, drift};
+use crate::review::{self, Finding};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -25,10 +27,10 @@ pub struct Report {
     pub removed: Vec<PathBuf>,
     pub unchanged: usize,
     pub warnings: Vec<Diagnostic>,
-    /// Example/table contradictions not accepted in metadata.
-    pub drift: Vec<drift::Drift>,
-    /// Contradictions that `accepted_drift` in metadata accepts: still reported, never silent.
-    pub accepted_drift: Vec<drift::Drift>,
+    /// Drift (`cargo xtask drift`) that `drift-baseline.toml` does not accept.
+    pub drift: Vec<Finding>,
+    /// Drift the baseline accepts: still reported, never silent.
+    pub accepted_drift: Vec<Finding>,
 }
 
 /// Regenerates `out_dir` (the `generated/src/apis` folder) from `docs_dir`.
@@ -42,14 +44,11 @@ pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Erro
     }
     let files = emit::emit(&loaded.ir)?;
     let mut report = Report { warnings: loaded.diagnostics.clone(), ..Report::default() };
-    for system in &loaded.ir.systems {
-        for api in &system.apis {
-            let (accepted, new): (Vec<_>, Vec<_>) =
-                drift::check_api(system, api).into_iter().partition(|d| drift::is_accepted(api, d));
-            report.drift.extend(new);
-            report.accepted_drift.extend(accepted);
-        }
-    }
+    let baseline = load_baseline(docs_dir)?;
+    let findings = review::review(&loaded, docs_dir).findings;
+    let verdict = baseline.judge(&findings);
+    report.drift = verdict.new.into_iter().cloned().collect();
+    report.accepted_drift = verdict.accepted.into_iter().cloned().collect();
 
     for f in &files {
         let path = out_dir.join(&f.path);
@@ -87,4 +86,20 @@ pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Erro
         });
     }
     Ok(report)
+}
+
+/// The docs folder's drift baseline; none yet is an empty one.
+pub fn load_baseline(docs_dir: &Path) -> Result<Baseline, Error> {
+    let path = docs_dir.join(baseline::FILE_NAME);
+    match fs::read_to_string(&path) {
+        Ok(text) => Baseline::parse(&text).map_err(|message| Error::Docs {
+            diagnostics: vec![Diagnostic::error(
+                &path.display().to_string(),
+                1,
+                format!("invalid baseline: {message}"),
+            )],
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Baseline::default()),
+        Err(source) => Err(Error::Io { path, source }),
+    }
 }

@@ -33,7 +33,6 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             envelope,
             examples: draft.examples,
             corrections: draft.corrections,
-            accepted_drift: draft.accepted_drift,
         });
     }
     System { name: name.to_string(), flavor, gateway, apis, types: space.types }

@@ -1,22 +1,33 @@
 //! Golden tests: every example of every doc in `api-docs/` goes through the generated types, and every
-//! contradiction between a doc's tables and its examples is either corrected in metadata or accepted there.
+//! contradiction between a doc's tables and its examples is either overridden in `bkapi.toml` or accepted in
+//! `api-docs/drift-baseline.toml`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 
 use bkapi::{Endpoint, EndpointVisitor};
+use bkapi_codegen::baseline::Baseline;
 use bkapi_codegen::drift::{self, Drift};
 use bkapi_codegen::ir::{ExampleKind, Type, TypeKind, request_params, response_data};
-use bkapi_tests::{find, load};
+use bkapi_codegen::regen::load_baseline;
+use bkapi_codegen::review::{Review, review};
+use bkapi_tests::{docs_dir, find, load};
 use serde_json::Value;
 
-/// (example, kind, path) of each drift, the way `accepted_drift` in `bkapi.toml` names it.
+/// (example, kind, path) of each drift.
 fn keys(drifts: &[Drift]) -> BTreeSet<(String, String, String)> {
     drifts.iter().map(|d| (d.example.to_string(), d.kind.as_str().to_string(), d.path.clone())).collect()
 }
 
+/// Codes of drift about examples and paths (`D001`–`D006`), as opposed to doc problems (`D007`…).
+fn is_example_drift(code: &str) -> bool {
+    ("D001"..="D006").contains(&code)
+}
+
 struct RoundTrip {
     ir: bkapi_codegen::ir::Ir,
+    review: Review,
+    baseline: Baseline,
     checked: Vec<String>,
     examples: usize,
 }
@@ -27,10 +38,22 @@ impl EndpointVisitor for RoundTrip {
         let id = format!("{}.{}", E::SYSTEM, E::NAME);
 
         // The drift found is exactly the drift accepted: nothing new, nothing stale.
-        let found = keys(&drift::check_api(system, api));
-        let accepted: BTreeSet<_> =
-            api.accepted_drift.iter().map(|a| (a.example.clone(), a.kind.clone(), a.path.clone())).collect();
-        assert_eq!(found, accepted, "{id}: drift found (left) differs from accepted_drift in bkapi.toml (right)");
+        let found: BTreeSet<(String, String)> = self
+            .review
+            .findings
+            .iter()
+            .filter(|f| f.file == api.source && is_example_drift(f.code))
+            .map(|f| (f.code.to_string(), f.subject.clone()))
+            .collect();
+        let accepted: BTreeSet<(String, String)> = self
+            .baseline
+            .accepted
+            .iter()
+            .filter(|a| a.file == api.source && is_example_drift(&a.code))
+            .map(|a| (a.code.clone(), a.subject.clone()))
+            .collect();
+        assert_eq!(found, accepted, "{id}: drift found (left) differs from drift-baseline.toml (right)");
+        assert_eq!(found.len(), drift::check_api(system, api).len(), "{id}: one finding per drift");
 
         assert!(
             api.example(ExampleKind::Request).is_some() && api.example(ExampleKind::Response).is_some(),
@@ -40,7 +63,7 @@ impl EndpointVisitor for RoundTrip {
             self.examples += 1;
             let value =
                 example.value.as_ref().unwrap_or_else(|| panic!("{id}: example at line {} unreadable", example.line));
-            let request_drift = accepted.iter().any(|(e, _, _)| e == "request");
+            let request_drift = accepted.iter().any(|(_, subject)| subject.starts_with("request"));
             match example.kind {
                 ExampleKind::Request => {
                     let params = request_params(value);
@@ -78,7 +101,9 @@ fn every_example_round_trips_or_is_accepted_drift() {
     let loaded = load(true);
     let expected: BTreeSet<String> =
         loaded.ir.systems.iter().flat_map(|s| s.apis.iter().map(move |a| format!("{}.{}", s.name, a.name))).collect();
-    let mut visitor = RoundTrip { ir: loaded.ir, checked: Vec::new(), examples: 0 };
+    let review = review(&loaded, &docs_dir());
+    let baseline = load_baseline(&docs_dir()).unwrap();
+    let mut visitor = RoundTrip { ir: loaded.ir, review, baseline, checked: Vec::new(), examples: 0 };
     bkapi::visit_endpoints(&mut visitor);
     let checked: BTreeSet<String> = visitor.checked.iter().cloned().collect();
     assert_eq!(checked, expected, "every doc in api-docs has exactly one generated endpoint");

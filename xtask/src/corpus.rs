@@ -194,7 +194,8 @@ fn write_crate(
          #![allow(rustdoc::all)]\n\
          // No `Client` accessors here: the per-system `new` constructors go unused.\n\
          #![allow(dead_code)]\n\
-         pub use bkapi::{Client, Endpoint, EndpointVisitor, Error, Flavor, Method, Secret, de};\n",
+         // Everything the generated code reaches through `crate::` (explicit modules below shadow the glob).\n\
+         pub use bkapi::*;\n",
     );
     let mut wanted = vec![PathBuf::from("lib.rs")];
     for system in &ir.systems {

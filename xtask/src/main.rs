@@ -1,6 +1,7 @@
 //! `cargo xtask …`: project automation (regenerate bindings, dump IR, measure the generator on a corpus).
 
 mod corpus;
+mod drift;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,6 +51,20 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Every contradiction in the docs (codes D001…), against `api-docs/drift-baseline.toml`.
+    Drift {
+        #[arg(long, value_enum, default_value = "text")]
+        format: drift::Format,
+        /// Exit non-zero on a finding the baseline does not accept, or on a baseline entry that no longer occurs.
+        #[arg(long)]
+        check: bool,
+        /// Rewrite the baseline to accept exactly the current findings (reasons already written are kept).
+        #[arg(long, conflicts_with = "check")]
+        bless: bool,
+        /// Docs folder (default: `api-docs/` of the workspace).
+        #[arg(long)]
+        docs: Option<PathBuf>,
+    },
     /// Time parse + IR + emit over a doc tree (build with optimizations: see Cargo.toml's dev profile).
     Bench {
         dir: PathBuf,
@@ -92,10 +107,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("{w}");
             }
             for d in &report.accepted_drift {
-                eprintln!("{d} (accepted in bkapi.toml)");
+                eprintln!(
+                    "{}:{}:{}: drift[{}] {} (accepted in drift-baseline.toml)",
+                    d.file, d.line, d.column, d.code, d.message
+                );
             }
             for d in &report.drift {
-                eprintln!("{d}\n  help: fix the doc, correct it in bkapi.toml, or accept it under `accepted_drift`");
+                eprintln!(
+                    "{}:{}:{}: drift[{}] {}\n  help: see `cargo xtask drift`",
+                    d.file, d.line, d.column, d.code, d.message
+                );
             }
             let verb = if check { "up to date" } else { "written" };
             for p in &report.changed {
@@ -119,6 +140,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             corpus::run(&root, &corpus::Options { dir, json, compile, check, verbose })
         }
         Command::Bench { dir, iterations } => bench(&dir, iterations),
+        Command::Drift { format, check, bless, docs } => {
+            drift::run(&docs.unwrap_or_else(|| root.join("api-docs")), format, check, bless)
+        }
         Command::Ir { doc, raw } => {
             let options = LowerOptions { apply_corrections: !raw };
             let loaded = load_doc(&doc, options).with_context(|| format!("reading {}", doc.display()))?;

@@ -1,0 +1,105 @@
+//! `cargo xtask drift`: the docs' contradictions, against the accepted baseline.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use bkapi_codegen::baseline::{self, Baseline};
+use bkapi_codegen::load::load_docs;
+use bkapi_codegen::lower::LowerOptions;
+use bkapi_codegen::regen::load_baseline;
+use bkapi_codegen::review::{self, Finding};
+use serde_json::json;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+pub fn run(docs: &Path, format: Format, check: bool, bless: bool) -> anyhow::Result<()> {
+    let loaded = load_docs(docs, LowerOptions::default()).with_context(|| format!("reading {}", docs.display()))?;
+    let review = review::review(&loaded, docs);
+    let baseline_path = docs.join(baseline::FILE_NAME);
+    let baseline_name =
+        baseline_path.strip_prefix(docs.parent().unwrap_or(docs)).unwrap_or(&baseline_path).display().to_string();
+
+    if bless {
+        let blessed = load_baseline(docs)?.bless(&review.findings);
+        fs::write(&baseline_path, blessed.to_toml()).with_context(|| format!("writing {baseline_name}"))?;
+        let unbaselinable = review.findings.iter().filter(|f| !f.baselinable()).count();
+        eprintln!("drift: {} finding(s) accepted in {baseline_name}", blessed.accepted.len());
+        if unbaselinable > 0 {
+            bail!("{unbaselinable} finding(s) cannot be accepted (stale overrides): fix them in bkapi.toml");
+        }
+        return Ok(());
+    }
+
+    let baseline: Baseline = load_baseline(docs)?;
+    let verdict = baseline.judge(&review.findings);
+    let accepted = |f: &Finding| verdict.accepted.iter().any(|a| std::ptr::eq(*a, f));
+    match format {
+        Format::Text => {
+            let status = |f: &Finding| {
+                Some(if accepted(f) {
+                    let reason = baseline
+                        .accepted
+                        .iter()
+                        .find(|a| (a.code.as_str(), a.file.as_str(), a.subject.as_str()) == f.key())
+                        .map(|a| a.reason.as_str())
+                        .filter(|r| !r.is_empty())
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default();
+                    format!("accepted in {baseline_name}{reason}")
+                } else if f.baselinable() {
+                    format!("new: not in {baseline_name}")
+                } else {
+                    "cannot be accepted: fix the override".to_string()
+                })
+            };
+            print!("{}", review::render(&review, docs, &status));
+            for s in &verdict.stale {
+                println!(
+                    "error[stale]: {baseline_name} accepts {} `{}` in {}, which no longer occurs\n  = help: run `cargo xtask drift --bless`\n",
+                    s.code, s.subject, s.file
+                );
+            }
+            println!(
+                "drift: {} finding(s): {} accepted, {} new; {} stale baseline entr{}; {} override(s)",
+                review.findings.len(),
+                verdict.accepted.len(),
+                verdict.new.len(),
+                verdict.stale.len(),
+                if verdict.stale.len() == 1 { "y" } else { "ies" },
+                review.overrides.len()
+            );
+        }
+        Format::Json => {
+            let findings: Vec<_> = review
+                .findings
+                .iter()
+                .map(|f| {
+                    let mut v = serde_json::to_value(f).unwrap_or_default();
+                    v["baseline"] = json!(if accepted(f) { "accepted" } else { "new" });
+                    v
+                })
+                .collect();
+            let out = json!({
+                "findings": findings,
+                "overrides": review.overrides,
+                "stale": verdict.stale,
+                "summary": {"findings": review.findings.len(), "accepted": verdict.accepted.len(), "new": verdict.new.len(), "stale": verdict.stale.len()},
+            });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+    }
+    if check && !verdict.passes() {
+        bail!(
+            "{} new finding(s) and {} stale baseline entr{}: fix the docs, override in bkapi.toml, or accept with `cargo xtask drift --bless`",
+            verdict.new.len(),
+            verdict.stale.len(),
+            if verdict.stale.len() == 1 { "y" } else { "ies" }
+        );
+    }
+    Ok(())
+}
