@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod corpus;
 pub mod decode;
 pub mod diagnostics;
+pub mod diff;
 pub mod doc;
 pub mod drift;
 pub mod emit;

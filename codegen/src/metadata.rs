@@ -41,6 +41,10 @@ pub struct ApiMeta {
     pub path_param_aliases: BTreeMap<String, String>,
     #[serde(default)]
     pub corrections: Vec<FieldCorrection>,
+    /// Read and ignored: accepted drift lives in `drift-baseline.toml` now. Older docs trees (`cargo xtask diff`
+    /// against an old commit) still have it.
+    #[serde(default, skip_serializing)]
+    pub accepted_drift: Option<toml::Value>,
 }
 
 /// A correction of one field. `field` is `request.<path>` or `response.<path>` (`response` alone is the data).

@@ -1,6 +1,7 @@
 //! `cargo xtask …`: project automation (regenerate bindings, dump IR, measure the generator on a corpus).
 
 mod corpus;
+mod diff;
 mod drift;
 
 use std::path::{Path, PathBuf};
@@ -64,6 +65,11 @@ enum Command {
         /// Docs folder (default: `api-docs/` of the workspace).
         #[arg(long)]
         docs: Option<PathBuf>,
+    },
+    /// The API change of `api-docs/` from a git ref to the working tree, as markdown with a semver verdict.
+    Diff {
+        /// A commit, tag or branch (`HEAD~1`, `v0.1.0`, `origin/main`).
+        reference: String,
     },
     /// Time parse + IR + emit over a doc tree (build with optimizations: see Cargo.toml's dev profile).
     Bench {
@@ -140,6 +146,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             corpus::run(&root, &corpus::Options { dir, json, compile, check, verbose })
         }
         Command::Bench { dir, iterations } => bench(&dir, iterations),
+        Command::Diff { reference } => diff::run(&root, &reference),
         Command::Drift { format, check, bless, docs } => {
             drift::run(&docs.unwrap_or_else(|| root.join("api-docs")), format, check, bless)
         }
