@@ -80,6 +80,8 @@ pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
             .args(["check", "--quiet", "--message-format", "short", "--manifest-path"])
             .arg(crate_dir.join("Cargo.toml"))
             .env("CARGO_TARGET_DIR", workspace.join("target/corpus-check"))
+            // cargo reports on stderr; stdout stays free for the JSON summary.
+            .stdout(std::process::Stdio::null())
             .status()
             .context("running cargo check on the corpus crate")?;
         compile_ok = status.success();
