@@ -187,7 +187,7 @@ fn is_generic_title(title: &str) -> bool {
     )
 }
 
-/// Keys of a response envelope besides `data`.
+/// The keys of a response envelope (`data` and what surrounds it).
 const ENVELOPE_KEYS: &[&str] =
     &["result", "code", "message", "data", "request_id", "permission", "error", "errors", "trace_id", "_meta"];
 
@@ -703,7 +703,7 @@ impl<'a> Ctx<'a> {
 /// Descriptions that retire a field: `*已弃用*`, `已废弃`, `不推荐使用`, `deprecated`.
 fn is_deprecated(desc: &str) -> bool {
     let d = desc.to_lowercase();
-    ["已弃用", "已废弃", "废弃", "不推荐使用", "deprecated"].iter().any(|w| d.contains(w))
+    ["弃用", "废弃", "不推荐使用", "deprecated"].iter().any(|w| d.contains(w))
 }
 
 /// Field names that carry credentials (`password`, `key`, `bk_token`, `*_secret`, …).
@@ -798,7 +798,7 @@ fn query_object(fields: &[FieldNode], pairs: Vec<(String, String)>) -> Value {
         }
         .unwrap_or(Value::String(raw));
         match map.get_mut(&key) {
-            Some(Value::Array(items)) if matches!(ty, Some(Ty::Array(_))) => items.push(value),
+            Some(Value::Array(items)) => items.push(value),
             Some(existing) => {
                 let first = existing.take();
                 *existing = Value::Array(vec![first, value]);
@@ -1251,8 +1251,8 @@ pub fn lower_api(
         _ => {}
     }
 
-    // Fill in what the doc leaves open (array element types, heading-only containers) from the examples, and
-    // fix a documented object that every example sends as a list of such objects (reported as drift).
+    // Fill in what the doc leaves open (array element types, heading-only containers, bare `dict`/`list`) from
+    // the examples, and settle the few contradictions an example decides (`reconcile`; still reported as drift).
     for e in &example_list {
         let Some(v) = &e.value else { continue };
         match e.kind {
@@ -1973,10 +1973,11 @@ mod tests {
     fn query_string_examples_are_typed_by_the_table() {
         let (d, _) = lower_text(
             "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | long | 是 | x |\n| ok | bool | 否 | y |\n| name | string | 否 | z |\n| tag | list | 否 | w |\n\n\
-             ### 请求参数示例\n\n```json\n/api/v3/get_x?id=100&ok=true&name=a%20b&tag=x&tag=y\n```\n",
+             ### 请求参数示例\n\n```json\n/api/v3/get_x?id=100&ok=true&name=a%20b&tag=x&tag=y&tag=z&name=c&name=d\n```\n",
         );
         let e = &d.examples[0];
-        assert_eq!(e.value, Some(serde_json::json!({"id": 100, "ok": true, "name": "a b", "tag": ["x", "y"]})));
+        let expected = serde_json::json!({"id": 100, "ok": true, "name": ["a b", "c", "d"], "tag": ["x", "y", "z"]});
+        assert_eq!(e.value, Some(expected), "a repeated key becomes a list, whatever the table says");
         assert!(e.repairs[0].contains("query string"));
     }
 
