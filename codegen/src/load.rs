@@ -253,13 +253,16 @@ pub fn load_docs(root: &Path, options: LowerOptions) -> Result<Loaded, Error> {
 
 /// Loads one doc file, as an API of the system its folder belongs to (for `cargo xtask ir`).
 pub fn load_doc(path: &Path, options: LowerOptions) -> Result<Loaded, Error> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    // The tree is the nearest ancestor that explains the doc's folder: an ESB system, or else two levels up.
-    let root = dir
-        .ancestors()
-        .find(|a| a.join("apidocs").is_dir())
-        .or_else(|| dir.parent().and_then(Path::parent))
-        .unwrap_or(dir);
+    // `Path::parent` of a bare file name is "", which names no folder.
+    let non_empty = |p: &Path| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() };
+    let dir = non_empty(path.parent().unwrap_or(Path::new(".")));
+    // The tree: the ESB system above an `apidocs` folder, or else the doc folder's parent (`api-docs/`, or the
+    // gateway folder holding `resources.yaml` above a language folder).
+    let root = match dir.ancestors().find(|a| a.join("apidocs").is_dir()) {
+        Some(system) => non_empty(system),
+        None => non_empty(dir.parent().unwrap_or(&dir)),
+    };
+    let (dir, root) = (dir.as_path(), root.as_path());
     let (sets, diagnostics) = discover(root)?;
     let mut loaded = Loaded { ir: Ir { systems: Vec::new() }, diagnostics, docs: Vec::new() };
     let set = sets.into_iter().find(|s| s.dir == dir).unwrap_or_else(|| DocSet {
@@ -534,6 +537,25 @@ mod tests {
         let status: Vec<_> = loaded.docs.iter().map(|d| (d.api.as_str(), d.status)).collect();
         assert_eq!(status, [("get-x", DocStatus::Located), ("get_x", DocStatus::Failed)]);
         assert!(loaded.errors().any(|d| d.message.contains("same Rust name as `get-x`")));
+    }
+
+    #[test]
+    fn one_doc_loads_with_its_tree_s_locators() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        write(
+            &root,
+            "apigw/job/v3/resources.yaml",
+            "openapi: 3.0.1\npaths:\n  /api/v3/get_x:\n    get:\n      operationId: get_x\n",
+        );
+        write(&root, "apigw/job/v3/zh/get_x.md", TABLE);
+        write(&root, "esb/s/s.yaml", "- path: /v2/s/a/\n  name: a\n  suggest_method: POST\n  dest_path: /a/\n");
+        write(&root, "esb/s/apidocs/en/a.md", TABLE);
+        let x = load_doc(&root.join("apigw/job/v3/zh/get_x.md"), LowerOptions::default()).unwrap();
+        assert_eq!(x.ir.systems[0].apis[0].path, "/api/v3/get_x");
+        let a = load_doc(&root.join("esb/s/apidocs/en/a.md"), LowerOptions::default()).unwrap();
+        assert_eq!(a.ir.systems[0].apis[0].path, "/api/c/compapi/v2/s/a/");
+        assert_eq!(a.docs.len(), 1, "only the doc asked for");
     }
 
     #[test]
