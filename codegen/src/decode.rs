@@ -8,7 +8,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::ir::{Api, Example, ExampleKind, System, Type, TypeKind, request_params};
+use crate::ir::{Api, EnumRepr, Example, ExampleKind, System, Type, TypeKind, request_params};
 
 /// Why a value would not decode: the JSON path and what serde would complain about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -152,7 +152,20 @@ impl Decoder<'_> {
                 }
                 Ok(())
             }
-            (TypeKind::Enum { values, open }, Value::String(s)) => {
+            (TypeKind::Enum { values, open, repr: EnumRepr::Integer }, v) => {
+                // `crate::de::lenient_i64`: a number or a numeric string.
+                lenient_i64(v, true, path)?;
+                let code = match v {
+                    Value::String(s) => s.trim().to_string(),
+                    other => other.as_f64().map_or_else(|| other.to_string(), |f| format!("{}", f as i64)),
+                };
+                if *open || values.iter().any(|x| x.value == code) {
+                    Ok(())
+                } else {
+                    fail(path, format!("unknown code `{code}` of `{name}`"))
+                }
+            }
+            (TypeKind::Enum { values, open, .. }, Value::String(s)) => {
                 if *open || values.iter().any(|x| x.value == *s) {
                     Ok(())
                 } else {

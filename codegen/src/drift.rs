@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::ir::{
-    Api, Example, ExampleKind, Field, ParamLocation, System, Type, TypeKind, request_params, response_data,
+    Api, EnumRepr, Example, ExampleKind, Field, ParamLocation, System, Type, TypeKind, request_params, response_data,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -182,6 +182,31 @@ impl Checker<'_> {
             (TypeKind::Struct { .. }, v) => {
                 let msg = format!("the doc defines an object (`{name}`), the example has {}", json_kind(v));
                 self.push(DriftKind::TypeMismatch, path.to_string(), def.line, msg);
+            }
+            (TypeKind::Enum { values, repr: EnumRepr::Integer, .. }, v) => {
+                let code = match v {
+                    Value::Number(n) if n.is_i64() => n.to_string(),
+                    other => {
+                        let msg =
+                            format!("the doc lists integer codes, the example has {} `{other}`", json_kind(other));
+                        self.push(DriftKind::TypeMismatch, path.to_string(), def.line, msg);
+                        return;
+                    }
+                };
+                if !values.iter().any(|v| v.value == code) {
+                    let listed = values.iter().map(|v| format!("{}：{}", v.value, v.doc)).collect::<Vec<_>>().join(" ");
+                    let hint = values
+                        .iter()
+                        .find(|v| v.doc.eq_ignore_ascii_case(&code))
+                        .map(|v| format!("; it is the label of code {}", v.value))
+                        .unwrap_or_default();
+                    self.push(
+                        DriftKind::EnumMismatch,
+                        path.to_string(),
+                        def.line,
+                        format!("`{code}` is not a documented value ({listed}){hint}"),
+                    );
+                }
             }
             (TypeKind::Enum { values, .. }, Value::String(s)) => {
                 if !values.iter().any(|v| v.value == *s) {

@@ -8,7 +8,9 @@ use quote::{format_ident, quote};
 use rayon::prelude::*;
 
 use crate::Error;
-use crate::ir::{Api, EnumValue, Field, Flavor, HttpMethod, Ir, ParamLocation, System, Type, TypeDef, TypeKind};
+use crate::ir::{
+    Api, EnumRepr, EnumValue, Field, Flavor, HttpMethod, Ir, ParamLocation, System, Type, TypeDef, TypeKind,
+};
 use crate::lower::camel_ident;
 
 /// First line of every generated file.
@@ -215,10 +217,13 @@ fn emit_type(def: &TypeDef) -> TokenStream {
                     .iter()
                     .zip(&idents)
                     .map(|(f, ident)| if f.required { quote!(#ident) } else { quote!(#ident: None) });
+                // Setting a deprecated field to `None` is not a use worth a warning.
+                let allow_deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
                 quote! {
                     impl #name {
                         /// Creates a value from its required fields; optional fields start as `None`.
                         #[allow(clippy::too_many_arguments)]
+                        #allow_deprecated
                         pub fn new(#(#params),*) -> Self {
                             Self { #(#inits),* }
                         }
@@ -236,7 +241,8 @@ fn emit_type(def: &TypeDef) -> TokenStream {
                 #constructor
             }
         }
-        TypeKind::Enum { values, open } => emit_enum(&name, &doc, &origin, values, *open),
+        TypeKind::Enum { values, open, repr: EnumRepr::String } => emit_enum(&name, &doc, &origin, values, *open),
+        TypeKind::Enum { values, open, repr: EnumRepr::Integer } => emit_int_enum(&name, &doc, &origin, values, *open),
     }
 }
 
@@ -270,6 +276,11 @@ fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
         (Type::String, false) => Some("string"),
         _ => None,
     };
+    // Users get a warning; the generated code's own uses (constructors, derives) are in this crate and do not.
+    let deprecated = f.deprecated.then(|| {
+        let note = format!("deprecated in the doc: {}", f.doc.trim());
+        quote!(#[deprecated(note = #note)])
+    });
     if f.required {
         let de = lenient.map(|l| {
             let path = format!("crate::de::lenient_{l}");
@@ -278,6 +289,7 @@ fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
         quote! {
             #[doc = #doc]
             #location
+            #deprecated
             #rename
             #de
             pub #ident: #ty,
@@ -290,6 +302,7 @@ fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
         quote! {
             #[doc = #doc]
             #location
+            #deprecated
             #rename
             #[serde(default, skip_serializing_if = "Option::is_none")]
             #de
@@ -337,6 +350,95 @@ fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: 
         pub enum #name {
             #(#variants)*
             #unknown
+        }
+    }
+}
+
+/// Variant name of an integer enum value: its label when the label is a word (`shell` → `Shell`), else the
+/// code (`Code1`): labels such as `是` / `不是` make no identifier.
+fn int_variant_name(v: &EnumValue) -> String {
+    let label = v.doc.trim();
+    let wordy = label.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && label.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' '));
+    if wordy { camel_ident(label) } else { format!("Code{}", v.value.trim_start_matches('-')) }
+}
+
+/// An enum sent as integers: serialized as its code; read from a number or a numeric string; an unknown code
+/// becomes `Unknown(code)` when open.
+fn emit_int_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: bool) -> TokenStream {
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let variants: Vec<(Ident, i64, String)> = values
+        .iter()
+        .filter_map(|v| {
+            let code: i64 = v.value.trim().parse().ok()?;
+            let mut text = int_variant_name(v);
+            while !used.insert(text.clone()) {
+                text.push('_');
+            }
+            Some((format_ident!("{}", text), code, doc_text(&v.doc, &format!("`{code}`"))))
+        })
+        .collect();
+    let decls = variants.iter().map(|(ident, code, vdoc)| {
+        let code_doc = format!(" Sent as `{code}`.");
+        quote! { #[doc = #vdoc] #[doc = ""] #[doc = #code_doc] #ident, }
+    });
+    let to_code = variants.iter().map(|(ident, code, _)| quote!(Self::#ident => #code,));
+    let from_code = variants.iter().map(|(ident, code, _)| quote!(#code => Self::#ident,));
+    let mut unknown_text = "Unknown".to_string();
+    while used.contains(&unknown_text) {
+        unknown_text.push('_');
+    }
+    let unknown = format_ident!("{}", unknown_text);
+    let (unknown_decl, unknown_to, unknown_from) = if open {
+        (
+            quote! {
+                /// A code the docs do not list (sent by a newer server).
+                #unknown(i64),
+            },
+            quote!(Self::#unknown(code) => *code,),
+            quote!(other => Self::#unknown(other),),
+        )
+    } else {
+        let expected = format!("one of the codes of `{name}`");
+        (
+            TokenStream::new(),
+            TokenStream::new(),
+            quote!(other => return Err(serde::de::Error::invalid_value(serde::de::Unexpected::Signed(other), &#expected)),),
+        )
+    };
+    quote! {
+        #[doc = #doc]
+        #[doc = ""]
+        #[doc = #origin]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#decls)*
+            #unknown_decl
+        }
+
+        impl #name {
+            /// The code on the wire.
+            pub fn code(&self) -> i64 {
+                match self {
+                    #(#to_code)*
+                    #unknown_to
+                }
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.code())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                Ok(match crate::de::lenient_i64(deserializer)? {
+                    #(#from_code)*
+                    #unknown_from
+                })
+            }
         }
     }
 }
@@ -545,5 +647,17 @@ mod tests {
         assert_eq!(camel_ident("INSTALL_AGENT"), "InstallAgent");
         assert_eq!(camel_ident("1"), "T1");
         assert_eq!(module_name("job-gateway"), "job_gateway");
+    }
+
+    #[test]
+    fn integer_enum_variants_are_named_by_word_labels_else_by_code() {
+        let v = |value: &str, doc: &str| EnumValue { value: value.into(), doc: doc.into(), line: 1 };
+        assert_eq!(int_variant_name(&v("1", "shell")), "Shell");
+        assert_eq!(int_variant_name(&v("0", "不是")), "Code0");
+        assert_eq!(int_variant_name(&v("2", "0")), "Code2");
+        let code =
+            emit_int_enum(&format_ident!("Lang"), " x", " y", &[v("1", "shell"), v("2", "shell")], true).to_string();
+        assert!(code.contains("Shell_"), "duplicate names are made unique: {code}");
+        assert!(code.contains("Unknown (i64)"), "{code}");
     }
 }

@@ -101,16 +101,34 @@ pub enum TypeKind {
     Struct {
         fields: Vec<Field>,
     },
-    /// A string enum from a value table or a correction.
+    /// An enum from a value table, a description's value list (`1 - shell, 2 - bat`) or a correction.
     Enum {
         values: Vec<EnumValue>,
-        /// Accept values not listed (response side): decoded into an `Unknown(String)` variant.
+        /// Accept values not listed (a newer server's): decoded into an `Unknown(…)` variant.
         open: bool,
+        /// On the wire as strings (the default) or as integers.
+        #[serde(default, skip_serializing_if = "EnumRepr::is_string")]
+        repr: EnumRepr,
     },
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnumRepr {
+    #[default]
+    String,
+    Integer,
+}
+
+impl EnumRepr {
+    pub fn is_string(&self) -> bool {
+        *self == EnumRepr::String
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumValue {
+    /// The value on the wire, as text (`"LINUX"`, or `"1"` for an integer enum).
     pub value: String,
     pub doc: String,
     pub line: u32,
@@ -140,6 +158,9 @@ pub struct Field {
     /// Base64 on the wire.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub base64: bool,
+    /// The description retires the field (`*已弃用*`, `deprecated`): generated with `#[deprecated]`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

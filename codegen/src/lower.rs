@@ -13,7 +13,8 @@ use crate::diagnostics::Diagnostic;
 use crate::doc::{Block, Document, Section, Table, normalize_title};
 use crate::examples;
 use crate::ir::{
-    AUTH_KEYS, Correction, DocumentedValue, EnumValue, Example, ExampleKind, Flavor, HttpMethod, ParamLocation, Type,
+    AUTH_KEYS, Correction, DocumentedValue, EnumRepr, EnumValue, Example, ExampleKind, Flavor, HttpMethod,
+    ParamLocation, Type,
 };
 use crate::locate::Location;
 use crate::metadata::{ApiMeta, FieldCorrection};
@@ -56,6 +57,7 @@ pub struct EnumNode {
     pub doc: String,
     pub line: u32,
     pub values: Vec<EnumValue>,
+    pub repr: EnumRepr,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +73,7 @@ pub struct FieldNode {
     pub inferred: bool,
     pub secret: bool,
     pub base64: bool,
+    pub deprecated: bool,
 }
 
 /// One API, lowered but not yet placed into its system's type space.
@@ -525,7 +528,23 @@ impl<'a> Ctx<'a> {
                 Ty::Scalar(Type::Integer | Type::String) => documented_values(&doc),
                 _ => Vec::new(),
             };
+            // `1 - shell, 2 - bat, …` on an integer: an enum sent as integers, its variants named by the labels.
+            let ty = if ty == Ty::Scalar(Type::Integer) && !documented_values.is_empty() {
+                Ty::Enum(EnumNode {
+                    name: type_name(name),
+                    doc: doc.clone(),
+                    line: row.line,
+                    values: documented_values
+                        .iter()
+                        .map(|v| EnumValue { value: v.code.clone(), doc: v.label.clone(), line: row.line })
+                        .collect(),
+                    repr: EnumRepr::Integer,
+                })
+            } else {
+                ty
+            };
             let secret = is_secret_name(name) && ty == Ty::Scalar(Type::String);
+            let deprecated = is_deprecated(&doc);
             let base64 = !secret && ty == Ty::Scalar(Type::String) && doc.to_ascii_lowercase().contains("base64");
             fields.push(FieldNode {
                 name: name.to_string(),
@@ -539,6 +558,7 @@ impl<'a> Ctx<'a> {
                 inferred: false,
                 secret,
                 base64,
+                deprecated,
             });
         }
         self.add_path_children(path, &mut fields);
@@ -584,6 +604,7 @@ impl<'a> Ctx<'a> {
                 inferred: true,
                 secret: false,
                 base64: false,
+                deprecated: false,
             });
         }
     }
@@ -627,7 +648,7 @@ impl<'a> Ctx<'a> {
         }
         self.used.insert(section);
         let doc = s.texts().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
-        Some(EnumNode { name: type_name(field), doc, line: s.line, values })
+        Some(EnumNode { name: type_name(field), doc, line: s.line, values, repr: EnumRepr::String })
     }
 
     fn resolve(&mut self, name: &str, path: &str, type_word: &str, desc: &str, line: u32) -> Ty {
@@ -1444,6 +1465,7 @@ fn apply_correction(
                         .iter()
                         .map(|v| EnumValue { value: v.clone(), doc: String::new(), line: field.line })
                         .collect(),
+                    repr: EnumRepr::String,
                 });
                 field.documented_values.clear();
                 record(
@@ -1611,6 +1633,7 @@ fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32)
                 inferred: true,
                 secret: is_secret_name(k),
                 base64: false,
+                deprecated: false,
             }
         })
         .collect();
@@ -1982,11 +2005,27 @@ mod tests {
     }
 
     #[test]
+    fn numeric_value_lists_in_descriptions_make_integer_enums() {
+        let (d, _) = lower_text(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+             | script_language | int | 否 | 脚本语言：1 - shell, 2 - bat |\n| os | string | 否 | 1：LINUX 2：WINDOWS |\n",
+        );
+        let Ty::Enum(e) = &field(&d.request, "script_language").ty else { panic!("not an enum") };
+        assert_eq!((e.name.as_str(), e.repr), ("ScriptLanguage", EnumRepr::Integer));
+        let values: Vec<(&str, &str)> = e.values.iter().map(|v| (v.value.as_str(), v.doc.as_str())).collect();
+        assert_eq!(values, [("1", "shell"), ("2", "bat")]);
+        // A string field keeps its type: the codes may be labels of names the API takes (nodeman's `os_type`).
+        assert_eq!(field(&d.request, "os").ty, Ty::Scalar(Type::String));
+        assert_eq!(field(&d.request, "os").documented_values.len(), 2, "still checked against examples");
+    }
+
+    #[test]
     fn deprecated_required_fields_become_optional_with_a_warning() {
         let (d, diags) = lower_text(
             "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| bk_biz_id | long | 是 | *已弃用*。业务ID |\n",
         );
         assert!(!field(&d.request, "bk_biz_id").required);
+        assert!(field(&d.request, "bk_biz_id").deprecated, "generated with #[deprecated]");
         assert!(diags.iter().any(|m| m.contains("marked required but described as deprecated")), "{diags:?}");
     }
 

@@ -102,11 +102,15 @@ fn same_shape(a: &TypeKind, b: &TypeKind) -> bool {
         (TypeKind::Struct { fields: fa }, TypeKind::Struct { fields: fb }) => {
             fa.len() == fb.len()
                 && fa.iter().zip(fb).all(|(x, y)| {
-                    x.name == y.name && x.ty == y.ty && x.required == y.required && x.location == y.location
+                    x.name == y.name
+                        && x.ty == y.ty
+                        && x.required == y.required
+                        && x.location == y.location
+                        && (x.secret, x.base64, x.deprecated) == (y.secret, y.base64, y.deprecated)
                 })
         }
-        (TypeKind::Enum { values: va, open: oa }, TypeKind::Enum { values: vb, open: ob }) => {
-            oa == ob && va.len() == vb.len() && va.iter().zip(vb).all(|(x, y)| x.value == y.value)
+        (TypeKind::Enum { values: va, open: oa, repr: ra }, TypeKind::Enum { values: vb, open: ob, repr: rb }) => {
+            ra == rb && oa == ob && va.len() == vb.len() && va.iter().zip(vb).all(|(x, y)| x.value == y.value)
         }
         _ => false,
     }
@@ -141,7 +145,7 @@ impl ApiCx<'_> {
                     doc: e.doc.clone(),
                     source: self.source.to_string(),
                     line: e.line,
-                    kind: TypeKind::Enum { values: e.values.clone(), open: true },
+                    kind: TypeKind::Enum { values: e.values.clone(), open: true, repr: e.repr },
                 };
                 Type::Named(self.space.intern(def, self.prefix))
             }
@@ -165,6 +169,7 @@ impl ApiCx<'_> {
             inferred: f.inferred,
             secret: f.secret,
             base64: f.base64,
+            deprecated: f.deprecated,
         }
     }
 }

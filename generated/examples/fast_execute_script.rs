@@ -9,7 +9,7 @@
 use std::env;
 use std::process::ExitCode;
 
-use bkapi::jobv3::{FastExecuteScriptRequest, Ip, Server};
+use bkapi::jobv3::{FastExecuteScriptRequest, Ip, ScriptLanguage, Server};
 
 fn setting(name: &str) -> Result<String, String> {
     env::var(name).map_err(|_| format!("set {name} (see the top of this file)"))
@@ -44,7 +44,7 @@ async fn run() -> Result<i64, String> {
 
     let mut request = FastExecuteScriptRequest::new(biz);
     request.script_content = Some(env::var("BK_SCRIPT").unwrap_or_else(|_| "echo hello".into()).into());
-    request.script_language = Some(1); // shell
+    request.script_language = Some(ScriptLanguage::Shell);
     request.account_alias = Some(env::var("BK_ACCOUNT").unwrap_or_else(|_| "root".into()));
     request.target_server = Some(Server { ip_list: Some(ips), ..Server::default() });
 

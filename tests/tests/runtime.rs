@@ -208,3 +208,15 @@ async fn base64_fields_take_plain_text_and_send_base64() {
     builder(&server).build().unwrap().jobv3().fast_execute_script(request).await.unwrap();
     server.verify().await;
 }
+
+#[test]
+fn integer_enums_from_descriptions_travel_as_integers_and_accept_unknown_codes() {
+    use bkapi::jobv3::ScriptLanguage;
+    // `脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell`
+    assert_eq!(serde_json::to_value(ScriptLanguage::Shell).unwrap(), json!(1));
+    assert_eq!(serde_json::from_value::<ScriptLanguage>(json!(2)).unwrap(), ScriptLanguage::Bat);
+    assert_eq!(serde_json::from_value::<ScriptLanguage>(json!("4")).unwrap(), ScriptLanguage::Python);
+    assert_eq!(serde_json::from_value::<ScriptLanguage>(json!(9)).unwrap(), ScriptLanguage::Unknown(9));
+    assert_eq!(ScriptLanguage::Unknown(9).code(), 9);
+    assert!(serde_json::from_value::<ScriptLanguage>(json!("shell")).is_err());
+}

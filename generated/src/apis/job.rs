@@ -69,9 +69,15 @@ pub struct FileSource {
     #[serde(deserialize_with = "crate::de::lenient_string")]
     pub account: String,
     /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
+    #[deprecated(
+        note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID"
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_query_id: Option<Vec<serde_json::Value>>,
     /// deprecated，请使用 target_server.iplist替代。静态IP列表
+    #[deprecated(
+        note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表"
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_list: Option<Vec<Ip>>,
     /// 目标服务器
@@ -81,6 +87,7 @@ pub struct FileSource {
 impl FileSource {
     /// Creates a value from its required fields; optional fields start as `None`.
     #[allow(clippy::too_many_arguments)]
+    #[allow(deprecated)]
     pub fn new(files: Vec<String>, account: String) -> Self {
         Self {
             files,
@@ -120,9 +127,15 @@ pub struct FastPushFileRequest {
     #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub upload_speed_limit: Option<i64>,
     /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
+    #[deprecated(
+        note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID"
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_query_id: Option<Vec<serde_json::Value>>,
     /// deprecated，请使用 target_server.iplist替代。静态IP列表
+    #[deprecated(
+        note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表"
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_list: Option<Vec<Ip>>,
     /// 目标服务器
@@ -136,6 +149,7 @@ pub struct FastPushFileRequest {
 impl FastPushFileRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
     #[allow(clippy::too_many_arguments)]
+    #[allow(deprecated)]
     pub fn new(
         bk_biz_id: i64,
         account: String,

@@ -5,6 +5,118 @@
     rustdoc::invalid_html_tags
 )]
 use serde::{Deserialize, Serialize};
+/// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
+///
+/// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 35.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IsParamSensitive {
+    /// 不是
+    ///
+    /// Sent as `0`.
+    Code0,
+    /// 是
+    ///
+    /// Sent as `1`.
+    Code1,
+    /// A code the docs do not list (sent by a newer server).
+    Unknown(i64),
+}
+impl IsParamSensitive {
+    /// The code on the wire.
+    pub fn code(&self) -> i64 {
+        match self {
+            Self::Code0 => 0i64,
+            Self::Code1 => 1i64,
+            Self::Unknown(code) => *code,
+        }
+    }
+}
+impl Serialize for IsParamSensitive {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.code())
+    }
+}
+impl<'de> Deserialize<'de> for IsParamSensitive {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        Ok(
+            match crate::de::lenient_i64(deserializer)? {
+                0i64 => Self::Code0,
+                1i64 => Self::Code1,
+                other => Self::Unknown(other),
+            },
+        )
+    }
+}
+/// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用script_content传入自定义脚本的时候，需要指定script_language
+///
+/// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 36.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScriptLanguage {
+    /// shell
+    ///
+    /// Sent as `1`.
+    Shell,
+    /// bat
+    ///
+    /// Sent as `2`.
+    Bat,
+    /// perl
+    ///
+    /// Sent as `3`.
+    Perl,
+    /// python
+    ///
+    /// Sent as `4`.
+    Python,
+    /// powershell
+    ///
+    /// Sent as `5`.
+    Powershell,
+    /// A code the docs do not list (sent by a newer server).
+    Unknown(i64),
+}
+impl ScriptLanguage {
+    /// The code on the wire.
+    pub fn code(&self) -> i64 {
+        match self {
+            Self::Shell => 1i64,
+            Self::Bat => 2i64,
+            Self::Perl => 3i64,
+            Self::Python => 4i64,
+            Self::Powershell => 5i64,
+            Self::Unknown(code) => *code,
+        }
+    }
+}
+impl Serialize for ScriptLanguage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.code())
+    }
+}
+impl<'de> Deserialize<'de> for ScriptLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        Ok(
+            match crate::de::lenient_i64(deserializer)? {
+                1i64 => Self::Shell,
+                2i64 => Self::Bat,
+                3i64 => Self::Perl,
+                4i64 => Self::Python,
+                5i64 => Self::Powershell,
+                other => Self::Unknown(other),
+            },
+        )
+    }
+}
 /// `DynamicGroup`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 51.
@@ -195,12 +307,10 @@ pub struct FastExecuteScriptRequest {
     pub account_id: Option<i64>,
     /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
-    pub is_param_sensitive: Option<i64>,
+    pub is_param_sensitive: Option<IsParamSensitive>,
     /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用script_content传入自定义脚本的时候，需要指定script_language
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
-    pub script_language: Option<i64>,
+    pub script_language: Option<ScriptLanguage>,
     /// 执行目标，定义见 execute_target
     pub execute_target: ExecuteTarget,
     /// 回调配置。当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
