@@ -472,6 +472,10 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
     let path_params = fields.iter().filter(|f| f.location == ParamLocation::Path).map(|f| f.name.as_str());
     let query_params = fields.iter().filter(|f| f.location == ParamLocation::Query).map(|f| f.name.as_str());
     let doc = format!(" `{} {}`: {}", api.method.as_str(), api.path, escape_doc(&api.summary));
+    let one_of = (!api.one_of.is_empty()).then(|| {
+        let groups = api.one_of.iter().map(|g| quote!(&[#(#g),*]));
+        quote!(const ONE_OF: &'static [&'static [&'static str]] = &[#(#groups),*];)
+    });
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
@@ -488,6 +492,7 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
             const FLAVOR: crate::Flavor = #flavor;
             const PATH_PARAMS: &'static [&'static str] = &[#(#path_params),*];
             const QUERY_PARAMS: &'static [&'static str] = &[#(#query_params),*];
+            #one_of
         }
     }
 }

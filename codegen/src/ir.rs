@@ -83,6 +83,9 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// Metadata corrections applied to this API, with what the doc claimed.
     pub corrections: Vec<Correction>,
+    /// Groups of optional request fields of which the doc requires at least one (`与 account_id 必须存在一个`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub one_of: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -89,6 +89,7 @@ pub struct ApiDraft {
     pub envelope: Vec<FieldNode>,
     pub examples: Vec<Example>,
     pub corrections: Vec<Correction>,
+    pub one_of: Vec<Vec<String>>,
 }
 
 /// Where the metadata for an API came from, for diagnostics that point into it.
@@ -721,6 +722,34 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// `与 account_id 必须存在一个` / `和 x 二选一` / `either this or x`: the other field of a one-of pair.
+static ONE_OF: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:与|和|或)\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:必须存在一个|至少(?:存在|提供|填写|传入)?一个|二选一|必填其一|必须有一个)|(?i:either\s+this\s+or|one\s+of\s+this\s+and)\s+`?([A-Za-z_][A-Za-z0-9_]*)",
+    )
+    .ok()
+});
+
+/// Groups of optional top-level request fields that the docs say cannot all be absent.
+fn one_of_groups(fields: &[FieldNode]) -> Vec<Vec<String>> {
+    let Some(re) = ONE_OF.as_ref() else { return Vec::new() };
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for f in fields.iter().filter(|f| !f.required) {
+        for caps in re.captures_iter(&f.doc) {
+            let Some(other) = caps.get(1).or_else(|| caps.get(2)).map(|m| m.as_str()) else { continue };
+            if !fields.iter().any(|g| g.name == other && !g.required) || other == f.name {
+                continue;
+            }
+            let mut group = vec![f.name.clone(), other.to_string()];
+            group.sort();
+            if !groups.contains(&group) {
+                groups.push(group);
+            }
+        }
+    }
+    groups
+}
+
 /// Descriptions that retire a field: `*已弃用*`, `已废弃`, `不推荐使用`, `deprecated`.
 fn is_deprecated(desc: &str) -> bool {
     let d = desc.to_lowercase();
@@ -1306,6 +1335,7 @@ pub fn lower_api(
         source: file,
         summary,
         location,
+        one_of: one_of_groups(&request.fields),
         request,
         response,
         envelope,
@@ -2017,6 +2047,17 @@ mod tests {
         // A string field keeps its type: the codes may be labels of names the API takes (nodeman's `os_type`).
         assert_eq!(field(&d.request, "os").ty, Ty::Scalar(Type::String));
         assert_eq!(field(&d.request, "os").documented_values.len(), 2, "still checked against examples");
+    }
+
+    #[test]
+    fn one_of_pairs_stated_in_descriptions_are_found() {
+        let (d, _) = lower_text(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+             | account_alias | string | 否 | 执行帐号别名。与 account_id 必须存在一个。 |\n\
+             | account_id | long | 否 | 执行账号 ID。与account_alias必须存在一个。 |\n\
+             | a | string | 否 | 和 nothing 二选一 |\n",
+        );
+        assert_eq!(d.one_of, [vec!["account_alias".to_string(), "account_id".to_string()]]);
     }
 
     #[test]

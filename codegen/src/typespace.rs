@@ -33,6 +33,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             envelope,
             examples: draft.examples,
             corrections: draft.corrections,
+            one_of: draft.one_of,
         });
     }
     System { name: name.to_string(), flavor, gateway, apis, types: space.types }

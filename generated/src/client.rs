@@ -240,6 +240,13 @@ impl Client {
             Err(e) => return Err(Error::Config(format!("{api}: cannot serialize the request: {e}"))),
         };
 
+        for group in E::ONE_OF {
+            if !group.iter().any(|k| params.get(*k).is_some_and(|v| !v.is_null())) {
+                let names = group.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or ");
+                return Err(Error::Config(format!("{api}: the request needs {names} (the doc requires one of them)")));
+            }
+        }
+
         let mut path = E::PATH.to_string();
         for name in E::PATH_PARAMS {
             let value = params

@@ -72,6 +72,8 @@ pub trait Endpoint {
     const PATH_PARAMS: &'static [&'static str];
     /// Request fields that go into the query string even for non-GET calls.
     const QUERY_PARAMS: &'static [&'static str];
+    /// Groups of optional request fields of which the doc requires at least one; checked before sending.
+    const ONE_OF: &'static [&'static [&'static str]] = &[];
 }
 
 /// Visits endpoint types: see `visit_endpoints`.

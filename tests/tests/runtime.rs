@@ -181,7 +181,9 @@ fn the_blocking_client_has_the_same_surface() {
             .mount(&server),
     );
     let client = builder(&server).build_blocking().unwrap();
-    let job = client.jobv3().fast_execute_script(bkapi::jobv3::FastExecuteScriptRequest::new(1)).unwrap();
+    let mut request = bkapi::jobv3::FastExecuteScriptRequest::new(1);
+    request.account_id = Some(1000);
+    let job = client.jobv3().fast_execute_script(request).unwrap();
     assert_eq!(job.job_instance_id, Some(7));
 
     // Inside an async runtime it refuses with a configuration error instead of blocking (or panicking).
@@ -203,6 +205,7 @@ async fn base64_fields_take_plain_text_and_send_base64() {
         .mount(&server)
         .await;
     let mut request = bkapi::jobv3::FastExecuteScriptRequest::new(1);
+    request.account_alias = Some("root".into());
     request.script_content = Some("echo hello".into());
     request.script_param = Some(b"-a".as_slice().into());
     builder(&server).build().unwrap().jobv3().fast_execute_script(request).await.unwrap();
@@ -219,4 +222,31 @@ fn integer_enums_from_descriptions_travel_as_integers_and_accept_unknown_codes()
     assert_eq!(serde_json::from_value::<ScriptLanguage>(json!(9)).unwrap(), ScriptLanguage::Unknown(9));
     assert_eq!(ScriptLanguage::Unknown(9).code(), 9);
     assert!(serde_json::from_value::<ScriptLanguage>(json!("shell")).is_err());
+}
+
+#[tokio::test]
+async fn a_request_without_either_of_a_one_of_pair_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/c/compapi/v2/jobv3/fast_execute_script/"))
+        .respond_with(ok(json!({})))
+        .expect(0)
+        .mount(&server)
+        .await;
+    assert_eq!(
+        <bkapi::jobv3::endpoints::FastExecuteScript as Endpoint>::ONE_OF,
+        &[&["account_alias", "account_id"][..]]
+    );
+    let err = builder(&server)
+        .build()
+        .unwrap()
+        .jobv3()
+        .fast_execute_script(bkapi::jobv3::FastExecuteScriptRequest::new(1))
+        .await
+        .unwrap_err();
+    let Error::Config(message) = &err else { panic!("expected a configuration error, got {err:?}") };
+    assert_eq!(
+        message,
+        "jobv3.fast_execute_script: the request needs `account_alias` or `account_id` (the doc requires one of them)"
+    );
+    server.verify().await;
 }

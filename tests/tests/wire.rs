@@ -34,6 +34,13 @@ fn merged(mut a: Value, b: Value) -> Value {
     a
 }
 
+/// A jobv3 request with the account the doc requires (one of `account_alias` / `account_id`).
+fn jobv3_request() -> bkapi::jobv3::FastExecuteScriptRequest {
+    let mut request = bkapi::jobv3::FastExecuteScriptRequest::new(1);
+    request.account_alias = Some("root".into());
+    request
+}
+
 /// Mounts a mock that answers `response` only to exactly this request, sends `request`, returns the result.
 async fn call<E: Endpoint>(
     request: E::Request,
@@ -171,7 +178,8 @@ async fn gateway_error_body_and_html_500_give_useful_errors() {
         .await;
     let client = client(&server);
 
-    let gw = bkapi::job_gateway::FastExecuteScriptRequest::new("biz".into(), "1".into(), Default::default());
+    let mut gw = bkapi::job_gateway::FastExecuteScriptRequest::new("biz".into(), "1".into(), Default::default());
+    gw.account_alias = Some("root".into());
     match client.job_gateway().fast_execute_script(gw).await {
         Err(Error::Api { code, permission, .. }) => {
             assert_eq!(code, "PERMISSION_DENIED");
@@ -179,7 +187,7 @@ async fn gateway_error_body_and_html_500_give_useful_errors() {
         }
         other => panic!("expected Error::Api, got {other:?}"),
     }
-    let err = client.jobv3().fast_execute_script(bkapi::jobv3::FastExecuteScriptRequest::new(1)).await.unwrap_err();
+    let err = client.jobv3().fast_execute_script(jobv3_request()).await.unwrap_err();
     assert!(matches!(&err, Error::Http { status: 500, body, .. } if body.contains("Bad Gateway")), "{err:?}");
     let text = format!("{err} {err:?}");
     assert!(text.contains("jobv3.fast_execute_script"), "{text}");
@@ -196,7 +204,6 @@ async fn wrong_field_type_names_the_json_path() {
         })))
         .mount(&server)
         .await;
-    let err =
-        client(&server).jobv3().fast_execute_script(bkapi::jobv3::FastExecuteScriptRequest::new(1)).await.unwrap_err();
+    let err = client(&server).jobv3().fast_execute_script(jobv3_request()).await.unwrap_err();
     assert!(matches!(&err, Error::Decode { path, .. } if path == "data.job_instance_id"), "{err:?}");
 }

@@ -381,6 +381,9 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const ONE_OF: &'static [&'static [&'static str]] = &[
+            &["account_alias", "account_id"],
+        ];
     }
 }
 /// `job-gateway` client: one method per API. Get it from [`crate::Client::job_gateway`].

@@ -293,6 +293,9 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const ONE_OF: &'static [&'static [&'static str]] = &[
+            &["account_alias", "account_id"],
+        ];
     }
 }
 /// `jobv3` client: one method per API. Get it from [`crate::Client::jobv3`].
