@@ -53,18 +53,31 @@ fn render(path: &str, tokens: TokenStream) -> Result<String, Error> {
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
+/// Cargo feature of a system: its module name (`job-gateway` → `job_gateway`).
+pub fn feature_name(system: &str) -> String {
+    module_name(system)
+}
+
 fn emit_root(ir: &Ir) -> TokenStream {
     let mods = ir.systems.iter().map(|s| {
         let m = format_ident!("{}", module_name(&s.name));
-        let doc = format!("`{}` APIs ({}), from `api-docs/{}/`.", s.name, flavor_word(s.flavor), s.name);
-        quote! { #[doc = #doc] pub mod #m; }
+        let feature = feature_name(&s.name);
+        let doc = format!(
+            "`{}` APIs ({}), from `api-docs/{}/`. Cargo feature `{feature}`.",
+            s.name,
+            flavor_word(s.flavor),
+            s.name
+        );
+        quote! { #[doc = #doc] #[cfg(feature = #feature)] pub mod #m; }
     });
     let accessors = ir.systems.iter().map(|s| {
         let m = format_ident!("{}", module_name(&s.name));
+        let feature = feature_name(&s.name);
         let api = api_struct_ident(s);
         let doc = format!("The `{}` APIs ({}).", s.name, flavor_word(s.flavor));
         quote! {
             #[doc = #doc]
+            #[cfg(feature = #feature)]
             pub fn #m(&self) -> #m::#api<'_> {
                 #m::#api::new(self)
             }
@@ -72,10 +85,12 @@ fn emit_root(ir: &Ir) -> TokenStream {
     });
     let blocking_accessors = ir.systems.iter().map(|s| {
         let m = format_ident!("{}", module_name(&s.name));
+        let feature = feature_name(&s.name);
         let api = blocking_api_struct_ident(s);
         let doc = format!("The `{}` APIs ({}), blocking.", s.name, flavor_word(s.flavor));
         quote! {
             #[doc = #doc]
+            #[cfg(feature = #feature)]
             pub fn #m(&self) -> #m::#api<'_> {
                 #m::#api::new(self)
             }
@@ -83,9 +98,10 @@ fn emit_root(ir: &Ir) -> TokenStream {
     });
     let visits = ir.systems.iter().flat_map(|s| {
         let m = format_ident!("{}", module_name(&s.name));
+        let feature = feature_name(&s.name);
         s.apis.iter().map(move |a| {
             let marker = marker_ident(a);
-            quote! { visitor.visit::<#m::endpoints::#marker>(); }
+            quote! { #[cfg(feature = #feature)] visitor.visit::<#m::endpoints::#marker>(); }
         })
     });
     quote! {
@@ -102,6 +118,8 @@ fn emit_root(ir: &Ir) -> TokenStream {
         }
 
         /// Calls `visitor.visit::<E>()` for every generated endpoint, in docs order.
+        // Without any system feature there is nothing to visit.
+        #[allow(unused_variables)]
         pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
             #(#visits)*
         }

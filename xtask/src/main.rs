@@ -109,6 +109,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let out = out.unwrap_or_else(|| root.join("generated/src/apis"));
             let mode = if check { Mode::Check } else { Mode::Write };
             let report = regen(&docs, &out, mode)?;
+            let manifest = root.join("generated/Cargo.toml");
+            if bkapi_codegen::regen::ensure_features(&docs, &manifest, mode)? {
+                eprintln!("written: generated/Cargo.toml (features)");
+            }
             for w in &report.warnings {
                 eprintln!("{w}");
             }
