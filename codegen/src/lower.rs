@@ -291,16 +291,38 @@ fn element_name(type_word: &str) -> Option<String> {
 }
 
 /// `1：LINUX 2：WINDOWS`, `1 - shell, 2 - bat`, `0:不是（默认），1:是`: at least two distinct numeric codes.
-static VALUE_LIST: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?:^|[^0-9A-Za-z_.])(\d+)\s*(?:[:：=]|-\s)\s*([^\s,，;；。、(（)）]+)").ok());
+/// `1-执行失败则暂停；2-忽略失败` too; a label never starts with a digit (`1-86400` is a range, not a list).
+static VALUE_LIST: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9A-Za-z_.])(\d+)\s*(?:[:：=]|-)\s*([^\s\d,，;；。、(（)）][^\s,，;；。、(（)）]*)").ok()
+});
+
+/// `可选值: biz - 业务，biz_set - 业务集`: named values after a marker that says the list is the values.
+static NAMED_VALUE_LIST: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i:可选值|取值|枚举值|possible values|allowed values|one of)\s*[:：]?\s*(.+)").ok());
+static NAMED_VALUE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s,，;；、])([A-Za-z_][A-Za-z0-9_]*)\s*(?:-|:|：)\s*([^\s,，;；。、]+)").ok());
 
 fn documented_values(desc: &str) -> Vec<DocumentedValue> {
-    let Some(re) = VALUE_LIST.as_ref() else { return Vec::new() };
     let mut out: Vec<DocumentedValue> = Vec::new();
-    for caps in re.captures_iter(desc) {
-        let (Some(code), Some(label)) = (caps.get(1), caps.get(2)) else { continue };
-        if !out.iter().any(|v| v.code == code.as_str()) {
-            out.push(DocumentedValue { code: code.as_str().to_string(), label: label.as_str().to_string() });
+    let mut push = |code: &str, label: &str| {
+        if !out.iter().any(|v| v.code == code) {
+            out.push(DocumentedValue { code: code.to_string(), label: label.to_string() });
+        }
+    };
+    if let Some(re) = VALUE_LIST.as_ref() {
+        for caps in re.captures_iter(desc) {
+            if let (Some(code), Some(label)) = (caps.get(1), caps.get(2)) {
+                push(code.as_str(), label.as_str());
+            }
+        }
+    }
+    if let (Some(list), Some(named)) = (NAMED_VALUE_LIST.as_ref(), NAMED_VALUE.as_ref())
+        && let Some(rest) = list.captures(desc).and_then(|c| c.get(1))
+    {
+        for caps in named.captures_iter(rest.as_str()) {
+            if let (Some(code), Some(label)) = (caps.get(1), caps.get(2)) {
+                push(code.as_str(), label.as_str());
+            }
         }
     }
     if out.len() >= 2 { out } else { Vec::new() }
@@ -528,6 +550,23 @@ impl<'a> Ctx<'a> {
             let documented_values = match &ty {
                 Ty::Scalar(Type::Integer | Type::String) => documented_values(&doc),
                 _ => Vec::new(),
+            };
+            // `可选值: biz - 业务，biz_set - 业务集` on a string: a string enum of the named values.
+            let named = !documented_values.is_empty()
+                && documented_values.iter().all(|v| !v.code.starts_with(|c: char| c.is_ascii_digit()));
+            let ty = if ty == Ty::Scalar(Type::String) && named {
+                Ty::Enum(EnumNode {
+                    name: type_name(name),
+                    doc: doc.clone(),
+                    line: row.line,
+                    values: documented_values
+                        .iter()
+                        .map(|v| EnumValue { value: v.code.clone(), doc: v.label.clone(), line: row.line })
+                        .collect(),
+                    repr: EnumRepr::String,
+                })
+            } else {
+                ty
             };
             // `1 - shell, 2 - bat, …` on an integer: an enum sent as integers, its variants named by the labels.
             let ty = if ty == Ty::Scalar(Type::Integer) && !documented_values.is_empty() {
@@ -2044,7 +2083,18 @@ mod tests {
         assert_eq!((e.name.as_str(), e.repr), ("ScriptLanguage", EnumRepr::Integer));
         let values: Vec<(&str, &str)> = e.values.iter().map(|v| (v.value.as_str(), v.doc.as_str())).collect();
         assert_eq!(values, [("1", "shell"), ("2", "bat")]);
-        // A string field keeps its type: the codes may be labels of names the API takes (nodeman's `os_type`).
+        let (d2, _) = lower_text(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+             | bk_scope_type | string | 是 | 资源范围类型。可选值: biz - 业务，biz_set - 业务集 |\n\
+             | mode | int | 否 | 1-执行失败则暂停；2-忽略失败 |\n| timeout | int | 否 | 取值范围1-86400 |\n",
+        );
+        let Ty::Enum(scope) = &field(&d2.request, "bk_scope_type").ty else { panic!("not an enum") };
+        let values: Vec<&str> = scope.values.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!((values, scope.repr), (vec!["biz", "biz_set"], EnumRepr::String));
+        assert!(matches!(&field(&d2.request, "mode").ty, Ty::Enum(e) if e.values.len() == 2));
+        assert_eq!(field(&d2.request, "timeout").ty, Ty::Scalar(Type::Integer), "a range is no value list");
+        // A string field with numeric codes keeps its type: the codes may be labels of names the API takes
+        // (nodeman's `os_type`).
         assert_eq!(field(&d.request, "os").ty, Ty::Scalar(Type::String));
         assert_eq!(field(&d.request, "os").documented_values.len(), 2, "still checked against examples");
     }

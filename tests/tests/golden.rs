@@ -196,7 +196,7 @@ fn corrected_types_are_what_the_wire_carries() {
     let name: Option<String> = bkapi::jobv3::FastExecuteScriptResponse::default().job_instance_name;
     assert!(name.is_none());
     let gw = bkapi::job_gateway::FastExecuteScriptRequest::new(
-        "biz".into(),
+        bkapi::job_gateway::BkScopeType::Biz,
         "1".into(),
         bkapi::job_gateway::ExecuteTarget::default(),
     );

@@ -178,7 +178,11 @@ async fn gateway_error_body_and_html_500_give_useful_errors() {
         .await;
     let client = client(&server);
 
-    let mut gw = bkapi::job_gateway::FastExecuteScriptRequest::new("biz".into(), "1".into(), Default::default());
+    let mut gw = bkapi::job_gateway::FastExecuteScriptRequest::new(
+        bkapi::job_gateway::BkScopeType::Biz,
+        "1".into(),
+        Default::default(),
+    );
     gw.account_alias = Some("root".into());
     match client.job_gateway().fast_execute_script(gw).await {
         Err(Error::Api { code, permission, .. }) => {

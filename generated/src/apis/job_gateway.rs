@@ -5,6 +5,21 @@
     rustdoc::invalid_html_tags
 )]
 use serde::{Deserialize, Serialize};
+/// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+///
+/// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 20.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BkScopeType {
+    /// 业务
+    #[serde(rename = "biz")]
+    Biz,
+    /// 业务集
+    #[serde(rename = "biz_set")]
+    BizSet,
+    /// A value the docs do not list (sent by a newer server).
+    #[serde(untagged)]
+    Unknown(String),
+}
 /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 35.
@@ -245,6 +260,59 @@ impl Callback {
         Self { url }
     }
 }
+/// 滚动机制,1-执行失败则暂停；2-忽略失败，自动滚动下一批；3-人工确认
+///
+/// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 87.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// 执行失败则暂停
+    ///
+    /// Sent as `1`.
+    Code1,
+    /// 忽略失败
+    ///
+    /// Sent as `2`.
+    Code2,
+    /// 人工确认
+    ///
+    /// Sent as `3`.
+    Code3,
+    /// A code the docs do not list (sent by a newer server).
+    Unknown(i64),
+}
+impl Mode {
+    /// The code on the wire.
+    pub fn code(&self) -> i64 {
+        match self {
+            Self::Code1 => 1i64,
+            Self::Code2 => 2i64,
+            Self::Code3 => 3i64,
+            Self::Unknown(code) => *code,
+        }
+    }
+}
+impl Serialize for Mode {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.code())
+    }
+}
+impl<'de> Deserialize<'de> for Mode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        Ok(
+            match crate::de::lenient_i64(deserializer)? {
+                1i64 => Self::Code1,
+                2i64 => Self::Code2,
+                3i64 => Self::Code3,
+                other => Self::Unknown(other),
+            },
+        )
+    }
+}
 /// `RollingConfig`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 82.
@@ -254,13 +322,12 @@ pub struct RollingConfig {
     #[serde(deserialize_with = "crate::de::lenient_string")]
     pub expression: String,
     /// 滚动机制,1-执行失败则暂停；2-忽略失败，自动滚动下一批；3-人工确认
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
-    pub mode: i64,
+    pub mode: Mode,
 }
 impl RollingConfig {
     /// Creates a value from its required fields; optional fields start as `None`.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(expression: String, mode: i64) -> Self {
+    pub fn new(expression: String, mode: Mode) -> Self {
         Self { expression, mode }
     }
 }
@@ -270,8 +337,7 @@ impl RollingConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FastExecuteScriptRequest {
     /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
-    #[serde(deserialize_with = "crate::de::lenient_string")]
-    pub bk_scope_type: String,
+    pub bk_scope_type: BkScopeType,
     /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
     #[serde(deserialize_with = "crate::de::lenient_string")]
     pub bk_scope_id: String,
@@ -324,7 +390,7 @@ impl FastExecuteScriptRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        bk_scope_type: String,
+        bk_scope_type: BkScopeType,
         bk_scope_id: String,
         execute_target: ExecuteTarget,
     ) -> Self {

@@ -53,53 +53,6 @@ pub enum JobType {
     #[serde(untagged)]
     Unknown(String),
 }
-/// 寻址方式，1: 0，静态 2: 1，动态
-///
-/// Defined in `api-docs/nodeman/job_install.md` at line 25.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BkAddressing {
-    /// 0
-    ///
-    /// Sent as `1`.
-    Code1,
-    /// 1
-    ///
-    /// Sent as `2`.
-    Code2,
-    /// A code the docs do not list (sent by a newer server).
-    Unknown(i64),
-}
-impl BkAddressing {
-    /// The code on the wire.
-    pub fn code(&self) -> i64 {
-        match self {
-            Self::Code1 => 1i64,
-            Self::Code2 => 2i64,
-            Self::Unknown(code) => *code,
-        }
-    }
-}
-impl Serialize for BkAddressing {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.code())
-    }
-}
-impl<'de> Deserialize<'de> for BkAddressing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        Ok(
-            match crate::de::lenient_i64(deserializer)? {
-                1i64 => Self::Code1,
-                2i64 => Self::Code2,
-                other => Self::Unknown(other),
-            },
-        )
-    }
-}
 /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 34.
@@ -156,7 +109,8 @@ pub struct Hosts {
     pub bk_host_id: Option<i64>,
     /// 寻址方式，1: 0，静态 2: 1，动态
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bk_addressing: Option<BkAddressing>,
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
+    pub bk_addressing: Option<i64>,
     /// 接入点ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
