@@ -150,8 +150,8 @@ fn marker_ident(api: &Api) -> Ident {
 fn emit_system(system: &System) -> Result<syn::File, String> {
     let markers = system.apis.iter().map(|a| emit_marker(system, a));
     let api_struct = api_struct_ident(system);
-    let methods = system.apis.iter().map(|a| emit_method(a, false));
-    let blocking_methods = system.apis.iter().map(|a| emit_method(a, true));
+    let methods = system.apis.iter().map(|a| emit_method(system, a, false));
+    let blocking_methods = system.apis.iter().map(|a| emit_method(system, a, true));
     let blocking_struct = blocking_api_struct_ident(system);
     let blocking_doc = format!(
         " `{}` blocking client: the methods of [`{api_struct}`] without `async`. Get it from \
@@ -329,15 +329,40 @@ fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
     }
 }
 
-fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: bool) -> TokenStream {
+/// The variant identifiers of an enum's values, in order and unique: string values by their text (`LINUX` →
+/// `Linux`), integer codes by their label (see [`int_variant_name`]). The emitters and the doc examples agree.
+fn variant_names(values: &[EnumValue], repr: EnumRepr) -> Vec<String> {
     let mut used: BTreeSet<String> = BTreeSet::new();
-    let variants: Vec<TokenStream> = values
+    values
         .iter()
         .map(|v| {
-            let mut text = camel_ident(&v.value);
+            let mut text = match repr {
+                EnumRepr::String => camel_ident(&v.value),
+                EnumRepr::Integer => int_variant_name(v),
+            };
             while !used.insert(text.clone()) {
                 text.push('_');
             }
+            text
+        })
+        .collect()
+}
+
+/// `Unknown`, unless a value took that name.
+fn unknown_variant(names: &[String]) -> String {
+    let mut text = "Unknown".to_string();
+    while names.contains(&text) {
+        text.push('_');
+    }
+    text
+}
+
+fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: bool) -> TokenStream {
+    let names = variant_names(values, EnumRepr::String);
+    let variants: Vec<TokenStream> = values
+        .iter()
+        .zip(&names)
+        .map(|(v, text)| {
             let ident = format_ident!("{}", text);
             let wire = &v.value;
             let vdoc = doc_text(&v.doc, &format!("`{wire}`"));
@@ -349,11 +374,7 @@ fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: 
         })
         .collect();
     let unknown = open.then(|| {
-        let mut text = "Unknown".to_string();
-        while used.contains(&text) {
-            text.push('_');
-        }
-        let ident = format_ident!("{}", text);
+        let ident = format_ident!("{}", unknown_variant(&names));
         quote! {
             /// A value the docs do not list (sent by a newer server).
             #[serde(untagged)]
@@ -384,15 +405,12 @@ fn int_variant_name(v: &EnumValue) -> String {
 /// An enum sent as integers: serialized as its code; read from a number or a numeric string; an unknown code
 /// becomes `Unknown(code)` when open.
 fn emit_int_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: bool) -> TokenStream {
-    let mut used: BTreeSet<String> = BTreeSet::new();
+    let names = variant_names(values, EnumRepr::Integer);
     let variants: Vec<(Ident, i64, String)> = values
         .iter()
-        .filter_map(|v| {
+        .zip(&names)
+        .filter_map(|(v, text)| {
             let code: i64 = v.value.trim().parse().ok()?;
-            let mut text = int_variant_name(v);
-            while !used.insert(text.clone()) {
-                text.push('_');
-            }
             Some((format_ident!("{}", text), code, doc_text(&v.doc, &format!("`{code}`"))))
         })
         .collect();
@@ -402,11 +420,7 @@ fn emit_int_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], op
     });
     let to_code = variants.iter().map(|(ident, code, _)| quote!(Self::#ident => #code,));
     let from_code = variants.iter().map(|(ident, code, _)| quote!(#code => Self::#ident,));
-    let mut unknown_text = "Unknown".to_string();
-    while used.contains(&unknown_text) {
-        unknown_text.push('_');
-    }
-    let unknown = format_ident!("{}", unknown_text);
+    let unknown = format_ident!("{}", unknown_variant(&names));
     let (unknown_decl, unknown_to, unknown_from) = if open {
         (
             quote! {
@@ -516,7 +530,7 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
 }
 
 /// One client method; `blocking` gives the `blocking::Client` twin (same name and docs, no `async`).
-fn emit_method(api: &Api, blocking: bool) -> TokenStream {
+fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenStream {
     let method = make_ident(&field_ident_text(&api.name));
     let marker = marker_ident(api);
     let request = format_ident!("{}", api.request);
@@ -536,6 +550,32 @@ fn emit_method(api: &Api, blocking: bool) -> TokenStream {
     });
     let corrections_head = (!api.corrections.is_empty())
         .then(|| quote!(#[doc = ""] #[doc = " Corrections applied to the doc (see `bkapi.toml`):"]));
+    // The doc's request example, compiled as a doctest (async methods; the blocking twins share the types).
+    let example = (!blocking).then(|| request_example_code(system, api)).flatten().map(|code| {
+        let module = module_name(&system.name);
+        let method = field_ident_text(&api.name);
+        let mut lines = vec![
+            String::new(),
+            " # Example".to_string(),
+            String::new(),
+            " The doc's request example, built with these types:".to_string(),
+            String::new(),
+            " ```no_run".to_string(),
+            " # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {".to_string(),
+            format!(" use bkapi::{module}::*;"),
+            String::new(),
+        ];
+        lines.extend(code.lines().map(|l| format!(" {l}")));
+        lines.push(format!(" let response = client.{module}().{method}(request).await?;"));
+        lines.extend([
+            " # let _ = response;".to_string(),
+            " # Ok(())".to_string(),
+            " # }".to_string(),
+            " ```".to_string(),
+        ]);
+        let lines = lines.into_iter().map(|l| quote!(#[doc = #l]));
+        quote!(#(#lines)*)
+    });
     let docs = quote! {
         #[doc = #summary]
         #[doc = ""]
@@ -544,6 +584,7 @@ fn emit_method(api: &Api, blocking: bool) -> TokenStream {
         #[doc = #source]
         #corrections_head
         #(#corrections)*
+        #example
     };
     let function = if blocking {
         quote! {
@@ -561,6 +602,106 @@ fn emit_method(api: &Api, blocking: bool) -> TokenStream {
     quote! {
         #docs
         #function
+    }
+}
+
+/// The doc's request example as Rust that builds the request with the generated types, for the method's
+/// rustdoc (a `no_run` doctest, so every example in the docs is compiled). `None` when the example cannot be
+/// expressed in the types (a required field missing or of another type: drift the review reports).
+fn request_example_code(system: &System, api: &Api) -> Option<String> {
+    let example = api.example(crate::ir::ExampleKind::Request)?.value.as_ref()?;
+    let params = crate::ir::request_params(example);
+    let expr = value_expr(system, &Type::Named(api.request.clone()), &params, false, false)?;
+    // Formatted by prettyplease as the body of a function, then taken out of it.
+    let file = syn::parse_str::<syn::File>(&format!("fn f() {{ let request = {expr}; }}")).ok()?;
+    let text = prettyplease::unparse(&file);
+    let body: Vec<&str> = text.lines().skip(1).take_while(|l| *l != "}").collect();
+    Some(body.iter().map(|l| l.strip_prefix("    ").unwrap_or(l)).collect::<Vec<_>>().join("\n"))
+}
+
+/// Rust source for a JSON value of an IR type; `secret`/`base64` give a string field's wrapper type.
+fn value_expr(system: &System, ty: &Type, value: &serde_json::Value, secret: bool, base64: bool) -> Option<String> {
+    use serde_json::Value;
+    Some(match (ty, value) {
+        (Type::String, Value::String(s)) if secret => format!("{s:?}.into()"),
+        // Callers write the plain text; `Base64` encodes it on the wire.
+        (Type::String, Value::String(s)) if base64 => {
+            use base64::Engine as _;
+            match base64::engine::general_purpose::STANDARD.decode(s).ok().and_then(|b| String::from_utf8(b).ok()) {
+                Some(text) => format!("{text:?}.into()"),
+                None => format!("bkapi::Base64::from_encoded({s:?}).unwrap_or_default()"),
+            }
+        }
+        (Type::String, Value::String(s)) => format!("{s:?}.to_string()"),
+        (Type::String, Value::Number(n)) if !secret && !base64 => format!("{:?}.to_string()", n.to_string()),
+        (Type::Integer, Value::Number(n)) => n.as_i64()?.to_string(),
+        (Type::Integer, Value::String(s)) => s.trim().parse::<i64>().ok()?.to_string(),
+        (Type::Number, Value::Number(n)) => format!("{:?}", n.as_f64()?),
+        (Type::Boolean, Value::Bool(b)) => b.to_string(),
+        (Type::Json, v) => format!("serde_json::json!({v})"),
+        (Type::Array(t), Value::Array(items)) => {
+            let items: Option<Vec<String>> = items.iter().map(|v| value_expr(system, t, v, false, false)).collect();
+            format!("vec![{}]", items?.join(", "))
+        }
+        (Type::Map(t), Value::Object(_)) if **t == Type::Json => {
+            format!("serde_json::json!({value}).as_object().cloned().unwrap_or_default()")
+        }
+        (Type::Map(t), Value::Object(map)) => {
+            let entries: Option<Vec<String>> = map
+                .iter()
+                .map(|(k, v)| value_expr(system, t, v, false, false).map(|e| format!("({k:?}.to_string(), {e})")))
+                .collect();
+            format!("[{}].into_iter().collect()", entries?.join(", "))
+        }
+        (Type::Named(name), v) => named_expr(system, system.type_def(name)?, v)?,
+        _ => return None,
+    })
+}
+
+fn named_expr(system: &System, def: &TypeDef, value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let name = &def.name;
+    match (&def.kind, value) {
+        (TypeKind::Struct { fields }, Value::Object(map)) => {
+            let mut used: BTreeSet<String> = BTreeSet::new();
+            let idents: Vec<String> =
+                fields.iter().map(|f| unique_field_ident(&f.name, &mut used).to_string()).collect();
+            let mut args = Vec::new();
+            let mut setters = Vec::new();
+            for (f, ident) in fields.iter().zip(&idents) {
+                let present = map.get(&f.name).filter(|v| !v.is_null());
+                let expr = present.and_then(|v| value_expr(system, &f.ty, v, f.secret, f.base64));
+                match (f.required, expr) {
+                    (true, Some(e)) => args.push(e),
+                    (true, None) => return None,
+                    (false, Some(e)) => setters.push(format!("v.{ident} = Some({e});")),
+                    (false, None) => {}
+                }
+            }
+            let start = if fields.iter().all(|f| !f.required) {
+                format!("{name}::default()")
+            } else {
+                format!("{name}::new({})", args.join(", "))
+            };
+            Some(if setters.is_empty() { start } else { format!("{{ let mut v = {start}; {} v }}", setters.join(" ")) })
+        }
+        (TypeKind::Enum { values, open, repr }, v) => {
+            let names = variant_names(values, *repr);
+            let wire = match (repr, v) {
+                (EnumRepr::String, Value::String(s)) => s.clone(),
+                (EnumRepr::Integer, Value::Number(n)) => n.as_i64()?.to_string(),
+                _ => return None,
+            };
+            match values.iter().position(|x| x.value == wire) {
+                Some(i) => Some(format!("{name}::{}", names.get(i)?)),
+                None if *open => Some(match repr {
+                    EnumRepr::String => format!("{name}::{}({wire:?}.to_string())", unknown_variant(&names)),
+                    EnumRepr::Integer => format!("{name}::{}({wire})", unknown_variant(&names)),
+                }),
+                None => None,
+            }
+        }
+        _ => None,
     }
 }
 

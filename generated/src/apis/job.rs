@@ -217,6 +217,54 @@ impl<'a> JobApi<'a> {
     /// `POST /api/c/compapi/v2/job/fast_push_file/`
     ///
     /// Generated from `api-docs/job/fast_push_file.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::*;
+    ///
+    /// let request = {
+    ///     let mut v = FastPushFileRequest::new(
+    ///         1,
+    ///         "root".to_string(),
+    ///         "/tmp/".to_string(),
+    ///         vec![
+    ///             { let mut v = FileSource::new(vec!["/tmp/REGEX:[a-z]*.txt".to_string()],
+    ///             "root".to_string()); v.target_server = Some({ let mut v =
+    ///             TargetServer::default(); v.ip_list = Some(vec![Ip::new(0, "10.0.0.1"
+    ///             .to_string()), Ip::new(0, "10.0.0.2".to_string())]); v
+    ///             .dynamic_group_id_list = Some(vec!["blo8gojho0skft7pr5q0".to_string(),
+    ///             "blo8gojho0sabc7priuy".to_string()]); v.topo_node_list =
+    ///             Some(vec![TopoNode::new(1000, "module".to_string())]); v }); v }
+    ///         ],
+    ///     );
+    ///     v.target_server = Some({
+    ///         let mut v = TargetServer::default();
+    ///         v.ip_list = Some(
+    ///             vec![
+    ///                 Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///                 .to_string())
+    ///             ],
+    ///         );
+    ///         v.dynamic_group_id_list = Some(
+    ///             vec![
+    ///                 "blo8gojho0skft7pr5q0".to_string(), "blo8gojho0sabc7priuy"
+    ///                 .to_string()
+    ///             ],
+    ///         );
+    ///         v.topo_node_list = Some(vec![TopoNode::new(1000, "module".to_string())]);
+    ///         v
+    ///     });
+    ///     v
+    /// };
+    /// let response = client.job().fast_push_file(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn fast_push_file(
         &self,
         request: FastPushFileRequest,

@@ -472,6 +472,56 @@ impl<'a> JobGatewayApi<'a> {
     /// - `request.bk_scope_type`: the doc says `path parameter`, corrected to `body parameter` — The doc shows /open/api/scope/{scopeType}/{scopeId}/execute/fast_execute_script, whose placeholders match no parameter. bk-job's published gateway resource definition (support-files/bk-api-gateway/v3/resources.yaml) declares POST /api/v3/fast_execute_script, with bk_scope_type / bk_scope_id in the body, and that is the URL the gateway routes. The doc's request-line example still supplies the scope values.
     /// - `request.bk_scope_id`: the doc says `path parameter`, corrected to `body parameter` — The doc shows /open/api/scope/{scopeType}/{scopeId}/execute/fast_execute_script, whose placeholders match no parameter. bk-job's published gateway resource definition (support-files/bk-api-gateway/v3/resources.yaml) declares POST /api/v3/fast_execute_script, with bk_scope_type / bk_scope_id in the body, and that is the URL the gateway routes. The doc's request-line example still supplies the scope values.
     /// - `response.job_instance_name`: the doc says `long`, corrected to `string` — A name; the doc's table says long but its example sends a string.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job_gateway::*;
+    ///
+    /// let request = {
+    ///     let mut v = FastExecuteScriptRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "1".to_string(),
+    ///         {
+    ///             let mut v = ExecuteTarget::default();
+    ///             v.host_id_list = Some(vec![101, 102]);
+    ///             v.host_dynamic_group_list = Some(
+    ///                 vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
+    ///             );
+    ///             v.host_topo_node_list = Some(
+    ///                 vec![HostTopoNode::new(1000, "module".to_string())],
+    ///             );
+    ///             v.container_id_list = Some(vec![10001, 10002]);
+    ///             v.container_label_selector_list = Some(
+    ///                 vec![
+    ///                     ContainerLabelSelector::new(18881, "namespace".to_string(),
+    ///                     vec![{ let mut v = LabelSelectorExpr::new("app".to_string(),
+    ///                     "equals".to_string()); v.label_value = Some("job".to_string()); v
+    ///                     }, { let mut v = LabelSelectorExpr::new("component".to_string(),
+    ///                     "equals".to_string()); v.label_value = Some("job-execute"
+    ///                     .to_string()); v }])
+    ///                 ],
+    ///             );
+    ///             v
+    ///         },
+    ///     );
+    ///     v.script_version_id = Some(1);
+    ///     v.script_content = Some("echo $1".into());
+    ///     v.script_param = Some("hello".into());
+    ///     v.timeout = Some(1000);
+    ///     v.account_id = Some(1000);
+    ///     v.is_param_sensitive = Some(IsParamSensitive::Code0);
+    ///     v.script_language = Some(ScriptLanguage::Shell);
+    ///     v
+    /// };
+    /// let response = client.job_gateway().fast_execute_script(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn fast_execute_script(
         &self,
         request: FastExecuteScriptRequest,

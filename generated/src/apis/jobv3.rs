@@ -315,6 +315,45 @@ impl<'a> Jobv3Api<'a> {
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `response.job_instance_name`: the doc says `long`, corrected to `string` — A name; the doc's table says long but its example (and every JOB response) sends a string.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::*;
+    ///
+    /// let request = {
+    ///     let mut v = FastExecuteScriptRequest::new(1);
+    ///     v.script_version_id = Some(1);
+    ///     v.script_content = Some("echo $1".into());
+    ///     v.script_param = Some("hello".into());
+    ///     v.timeout = Some(1000);
+    ///     v.account_id = Some(1000);
+    ///     v.is_param_sensitive = Some(IsParamSensitive::Code0);
+    ///     v.script_language = Some(ScriptLanguage::Shell);
+    ///     v.target_server = Some({
+    ///         let mut v = Server::default();
+    ///         v.ip_list = Some(
+    ///             vec![
+    ///                 Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///                 .to_string())
+    ///             ],
+    ///         );
+    ///         v.dynamic_group_list = Some(
+    ///             vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
+    ///         );
+    ///         v.topo_node_list = Some(vec![TopoNode::new(1000, "module".to_string())]);
+    ///         v
+    ///     });
+    ///     v
+    /// };
+    /// let response = client.jobv3().fast_execute_script(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn fast_execute_script(
         &self,
         request: FastExecuteScriptRequest,

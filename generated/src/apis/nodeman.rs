@@ -388,6 +388,38 @@ impl<'a> NodemanApi<'a> {
     /// - `request.hosts.os_type (values)`: the doc says `1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS`, corrected to `LINUX, WINDOWS, AIX, SOLARIS` — The description lists `1：LINUX 2：WINDOWS …` but the API takes the names, as the example sends ("LINUX").
     /// - `request.hosts.auth_type (values)`: the doc says `1：PASSWORD 2：KEY 3：TJJ_PASSWORD`, corrected to `PASSWORD, KEY, TJJ_PASSWORD` — The description lists `1：PASSWORD 2: KEY 3：TJJ_PASSWORD` but the API takes the names, as the example sends ("PASSWORD").
     /// - `response`: the doc says `array`, corrected to `object` — `data` is documented as array, but its own `#### data` table and the example describe one object {job_id, ip_filter}.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::*;
+    ///
+    /// let request = JobInstallRequest::new(
+    ///     JobType::InstallAgent,
+    ///     vec![
+    ///         { let mut v = Hosts::new(2, 0); v.ap_id = Some(1); v.inner_ip =
+    ///         Some("127.0.0.1".to_string()); v.outer_ip = Some("127.0.0.2".to_string()); v
+    ///         .login_ip = Some("127.0.0.3".to_string()); v.data_ip = Some("127.0.0.4"
+    ///         .to_string()); v.os_type = Some(OsType::Linux); v.auth_type =
+    ///         Some(AuthType::Password); v.account = Some("root".to_string()); v.password =
+    ///         Some("password".into()); v.port = Some(22); v.key = Some("key".into()); v
+    ///         .retention = Some(1); v }, { let mut v = Hosts::new(2, 2); v.ap_id = Some(1);
+    ///         v.inner_ip = Some("127.0.0.1".to_string()); v.outer_ip = Some("127.0.0.2"
+    ///         .to_string()); v.login_ip = Some("127.0.0.3".to_string()); v.data_ip =
+    ///         Some("127.0.0.4".to_string()); v.os_type = Some(OsType::Linux); v.auth_type =
+    ///         Some(AuthType::Password); v.account = Some("root".to_string()); v.password =
+    ///         Some("password".into()); v.port = Some(22); v.key = Some("key".into()); v
+    ///         .retention = Some(1); v }
+    ///     ],
+    /// );
+    /// let response = client.nodeman().job_install(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn job_install(
         &self,
         request: JobInstallRequest,
