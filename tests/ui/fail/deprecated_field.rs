@@ -1,0 +1,7 @@
+// The doc retires `ip_list` ("deprecated，请使用 target_server.iplist替代").
+#![deny(deprecated)]
+
+fn main() {
+    let mut source = bkapi::job::FileSource::new(vec![], "root".into());
+    source.ip_list = None;
+}

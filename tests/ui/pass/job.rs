@@ -1,0 +1,8 @@
+// JOB (v2) file push: nested required structs.
+use bkapi::job::{FastPushFileRequest, FileSource};
+
+fn main() {
+    let source = FileSource::new(vec!["/tmp/a.txt".into()], "root".into());
+    let request = FastPushFileRequest::new(2, "root".into(), "/tmp/".into(), vec![source]);
+    assert_eq!(serde_json::to_value(&request).unwrap()["file_target_path"], "/tmp/");
+}
