@@ -789,10 +789,15 @@ fn one_of_groups(fields: &[FieldNode]) -> Vec<Vec<String>> {
     groups
 }
 
-/// Descriptions that retire a field: `*已弃用*`, `已废弃`, `不推荐使用`, `deprecated`.
+/// Descriptions that retire a field: `*已弃用*`, `已废弃`, `不推荐使用`, `deprecated`, `请使用 X 替代`,
+/// `use X instead`.
+static REPLACED_BY: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i:请使用\s*\S+\s*(?:替代|代替|替换)|\buse\s+`?\S+`?\s+instead\b)").ok());
+
 fn is_deprecated(desc: &str) -> bool {
     let d = desc.to_lowercase();
     ["弃用", "废弃", "不推荐使用", "deprecated"].iter().any(|w| d.contains(w))
+        || REPLACED_BY.as_ref().is_some_and(|re| re.is_match(desc))
 }
 
 /// Field names that carry credentials (`password`, `key`, `bk_token`, `*_secret`, …).
@@ -2117,6 +2122,10 @@ mod tests {
         );
         assert!(!field(&d.request, "bk_biz_id").required);
         assert!(field(&d.request, "bk_biz_id").deprecated, "generated with #[deprecated]");
+        for retired in ["请使用 target_server.iplist替代。静态IP列表", "Use `account_id` instead.", "不推荐使用"] {
+            assert!(is_deprecated(retired), "{retired}");
+        }
+        assert!(!is_deprecated("当使用 script_content 传入自定义脚本的时候"), "mentioning 使用 is not retiring");
         assert!(diags.iter().any(|m| m.contains("marked required but described as deprecated")), "{diags:?}");
     }
 
