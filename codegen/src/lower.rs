@@ -2122,7 +2122,8 @@ mod tests {
         );
         assert!(!field(&d.request, "bk_biz_id").required);
         assert!(field(&d.request, "bk_biz_id").deprecated, "generated with #[deprecated]");
-        for retired in ["请使用 target_server.iplist替代。静态IP列表", "Use `account_id` instead.", "不推荐使用"] {
+        for retired in ["请使用 target_server.iplist替代。静态IP列表", "Use `account_id` instead.", "不推荐使用"]
+        {
             assert!(is_deprecated(retired), "{retired}");
         }
         assert!(!is_deprecated("当使用 script_content 传入自定义脚本的时候"), "mentioning 使用 is not retiring");
