@@ -403,6 +403,7 @@ impl<'a> Ctx<'a> {
                 .split(['(', '（'])
                 .nth(1)
                 .and_then(|rest| rest.split([')', '）']).next())
+                .map(str::trim)
                 .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') && !n.is_empty());
             for part in title.split(['&', ',', '，', '、', '/']).flat_map(|p| p.split(" and ")).chain(parenthesized) {
                 let part = normalize_title(part).trim_matches('`').to_string();

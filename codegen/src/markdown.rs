@@ -31,6 +31,16 @@ enum Open {
     Table { table: Table, row: Option<TableRow>, cell: Option<String>, in_head: bool },
 }
 
+/// `**title**` or `__title__` alone on its line(s).
+fn is_bold_line(raw: &str) -> bool {
+    let t = raw.trim();
+    ["**", "__"].iter().any(|m| {
+        t.strip_prefix(m)
+            .and_then(|r| r.strip_suffix(m))
+            .is_some_and(|inner| !inner.trim().is_empty() && !inner.contains(m) && !inner.contains('\n'))
+    })
+}
+
 /// Parses markdown into sections, tables, code blocks and text. Never fails: markdown has no syntax errors.
 pub fn parse(path: &str, text: &str) -> Document {
     let lines = LineIndex::new(text);
@@ -38,6 +48,8 @@ pub fn parse(path: &str, text: &str) -> Document {
     let mut open = Open::None;
     // Nesting depth of list items / block quotes that hold text outside a paragraph (tight lists).
     let mut item_depth = 0usize;
+    // Level of the last real heading, for bold-paragraph headings under it.
+    let mut heading_level = 0u8;
 
     let push_block = |sections: &mut Vec<Section>, block: Block| {
         if let Some(last) = sections.last_mut() {
@@ -54,11 +66,20 @@ pub fn parse(path: &str, text: &str) -> Document {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Open::Heading { level, line, text } = std::mem::replace(&mut open, Open::None) {
+                    heading_level = level;
                     sections.push(Section { title: clean(&text), level, line, blocks: Vec::new() });
                 }
             }
             Event::Start(Tag::Paragraph) if !matches!(open, Open::Text { .. }) => {
                 open = Open::Text { line, text: String::new() };
+            }
+            // A paragraph that is only bold text (`__单据变量（callback_data）__`) is a heading in BlueKing's docs:
+            // one level below the last real heading.
+            Event::End(TagEnd::Paragraph) if item_depth == 0 && text.get(range.clone()).is_some_and(is_bold_line) => {
+                if let Open::Text { line, text } = std::mem::replace(&mut open, Open::None) {
+                    let level = heading_level.saturating_add(1).min(6);
+                    sections.push(Section { title: clean(&text), level, line, blocks: Vec::new() });
+                }
             }
             Event::End(TagEnd::Paragraph) => flush_text(&mut open, &mut sections, item_depth > 0),
             Event::Start(Tag::Item) => {
@@ -201,6 +222,17 @@ mod tests {
         assert_eq!(table.rows[0].cells, vec!["a \"x\"", "是"]);
         assert_eq!(table.rows[0].line, 5);
         assert_eq!(table.line, 3);
+    }
+
+    #[test]
+    fn a_bold_paragraph_alone_is_a_heading_below_the_last_one() {
+        let md = "#### 接口参数\n\n| a | b |\n|---|---|\n\n__单据变量（callback_data ）__\n\n| c | d |\n|---|---|\n\n\
+                  说明 **不是** 标题\n";
+        let doc = parse("t.md", md);
+        let titles: Vec<(&str, u8, u32)> = doc.sections.iter().map(|s| (s.title.as_str(), s.level, s.line)).collect();
+        assert_eq!(titles, [("", 0, 1), ("接口参数", 4, 1), ("单据变量（callback_data ）", 5, 6)]);
+        assert_eq!(doc.sections[2].tables().count(), 1);
+        assert_eq!(doc.sections[2].texts().count(), 1, "bold inside a sentence stays text");
     }
 
     #[test]
