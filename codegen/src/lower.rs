@@ -552,26 +552,18 @@ impl<'a> Ctx<'a> {
                 Ty::Scalar(Type::Integer | Type::String) => documented_values(&doc),
                 _ => Vec::new(),
             };
-            // `可选值: biz - 业务，biz_set - 业务集` on a string: a string enum of the named values.
-            let named = !documented_values.is_empty()
-                && documented_values.iter().all(|v| !v.code.starts_with(|c: char| c.is_ascii_digit()));
-            let ty = if ty == Ty::Scalar(Type::String) && named {
-                Ty::Enum(EnumNode {
-                    name: type_name(name),
-                    doc: doc.clone(),
-                    line: row.line,
-                    values: documented_values
-                        .iter()
-                        .map(|v| EnumValue { value: v.code.clone(), doc: v.label.clone(), line: row.line })
-                        .collect(),
-                    repr: EnumRepr::String,
-                })
-            } else {
-                ty
+            // Value lists become enums: `1 - shell, 2 - bat, …` on an integer (sent as integers, variants named by
+            // the labels); `可选值: biz - 业务，biz_set - 业务集` on a string (named values only: numeric codes on a
+            // string field may be labels of the names the API takes, as in nodeman's `os_type`).
+            let named = documented_values.iter().all(|v| !v.code.starts_with(|c: char| c.is_ascii_digit()));
+            let repr = match &ty {
+                _ if documented_values.is_empty() => None,
+                Ty::Scalar(Type::Integer) => Some(EnumRepr::Integer),
+                Ty::Scalar(Type::String) if named => Some(EnumRepr::String),
+                _ => None,
             };
-            // `1 - shell, 2 - bat, …` on an integer: an enum sent as integers, its variants named by the labels.
-            let ty = if ty == Ty::Scalar(Type::Integer) && !documented_values.is_empty() {
-                Ty::Enum(EnumNode {
+            let ty = match repr {
+                Some(repr) => Ty::Enum(EnumNode {
                     name: type_name(name),
                     doc: doc.clone(),
                     line: row.line,
@@ -579,10 +571,9 @@ impl<'a> Ctx<'a> {
                         .iter()
                         .map(|v| EnumValue { value: v.code.clone(), doc: v.label.clone(), line: row.line })
                         .collect(),
-                    repr: EnumRepr::Integer,
-                })
-            } else {
-                ty
+                    repr,
+                }),
+                None => ty,
             };
             let secret = is_secret_name(name) && ty == Ty::Scalar(Type::String);
             let deprecated = is_deprecated(&doc);

@@ -3,22 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
-use std::path::Path;
 
 use bkapi_codegen::load::load_docs;
 use bkapi_codegen::lower::LowerOptions;
 use bkapi_codegen::regen::load_baseline;
 use bkapi_codegen::review::{render, review};
-use bkapi_tests::docs_dir;
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() { copy_dir(&path, &target) } else { fs::copy(&path, &target).map(|_| ()).unwrap() }
-    }
-}
+use bkapi_tests::{copy_dir, docs_dir};
 
 #[test]
 fn the_committed_baseline_accepts_exactly_the_current_drift() {
@@ -34,7 +24,7 @@ fn the_committed_baseline_accepts_exactly_the_current_drift() {
 fn an_unknown_field_added_to_an_example_fails_the_check_at_its_line() {
     let tmp = tempfile::tempdir().unwrap();
     let docs = tmp.path().join("api-docs");
-    copy_dir(&docs_dir(), &docs);
+    copy_dir(&docs_dir(), &docs).unwrap();
     let file = docs.join("jobv3/fast_execute_script.md");
     let text = fs::read_to_string(&file).unwrap();
     let at = text.find("\"script_content\"").unwrap();

@@ -6,56 +6,11 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bkapi::{Client, Endpoint, Error, Flavor, Method, RetryPolicy};
-use serde_json::{Value, json};
+use bkapi::{Client, Error, RetryPolicy};
+use bkapi_tests::fake::{ListThings, SECRET, StartThing, TOKEN, builder, ok};
+use serde_json::json;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const SECRET: &str = "app-s3cret";
-const TOKEN: &str = "user-t0ken";
-
-/// An ESB GET endpoint (none of the seed APIs is one).
-struct ListThings;
-impl Endpoint for ListThings {
-    type Request = Value;
-    type Response = Value;
-    const SYSTEM: &'static str = "test";
-    const NAME: &'static str = "list_things";
-    const ID: &'static str = "test.list_things";
-    const METHOD: Method = Method::Get;
-    const PATH: &'static str = "/api/c/compapi/v2/test/list_things/";
-    const FLAVOR: Flavor = Flavor::Esb;
-    const PATH_PARAMS: &'static [&'static str] = &[];
-    const QUERY_PARAMS: &'static [&'static str] = &[];
-}
-
-/// An ESB POST endpoint.
-struct StartThing;
-impl Endpoint for StartThing {
-    type Request = Value;
-    type Response = Value;
-    const SYSTEM: &'static str = "test";
-    const NAME: &'static str = "start_thing";
-    const ID: &'static str = "test.start_thing";
-    const METHOD: Method = Method::Post;
-    const PATH: &'static str = "/api/c/compapi/v2/test/start_thing/";
-    const FLAVOR: Flavor = Flavor::Esb;
-    const PATH_PARAMS: &'static [&'static str] = &[];
-    const QUERY_PARAMS: &'static [&'static str] = &[];
-}
-
-fn ok(data: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"result": true, "code": 0, "message": "ok", "data": data}))
-}
-
-fn builder(server: &MockServer) -> bkapi::ClientBuilder {
-    Client::builder()
-        .esb_base_url(server.uri())
-        .gateway_base_url("gw", format!("{}/api/gw/prod", server.uri()))
-        .app_code("app")
-        .app_secret(SECRET)
-        .bk_token(TOKEN)
-}
 
 /// Captures what `tracing` writes while it is alive (the test runs on one thread).
 #[derive(Clone, Default)]

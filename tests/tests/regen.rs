@@ -7,20 +7,7 @@ use std::path::Path;
 use bkapi_codegen::Error;
 use bkapi_codegen::emit::HEADER;
 use bkapi_codegen::regen::{Mode, regen};
-use bkapi_tests::{docs_dir, workspace_root};
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
+use bkapi_tests::{copy_dir, docs_dir, workspace_root};
 
 fn snapshot(dir: &Path) -> Vec<(String, String)> {
     let mut files: Vec<_> = fs::read_dir(dir)
@@ -88,7 +75,7 @@ fn check_mode_lists_stale_files_and_changes_nothing() {
 fn a_malformed_doc_fails_with_file_and_line_and_leaves_output_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let docs = tmp.path().join("api-docs");
-    copy_dir(&docs_dir(), &docs);
+    copy_dir(&docs_dir(), &docs).unwrap();
     let out = tmp.path().join("apis");
     regen(&docs, &out, Mode::Write).unwrap();
     let before = snapshot(&out);

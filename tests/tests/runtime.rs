@@ -5,71 +5,11 @@
 
 use std::time::Duration;
 
-use bkapi::{Client, Endpoint, Error, Flavor, Method, RetryPolicy};
+use bkapi::{Client, Endpoint, Error, RetryPolicy};
+use bkapi_tests::fake::{GetScoped, ListThings, SECRET, StartThing, TOKEN, builder, ok};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-const SECRET: &str = "app-s3cret";
-const TOKEN: &str = "user-t0ken";
-
-/// An ESB GET endpoint (none of the seed APIs is one).
-struct ListThings;
-impl Endpoint for ListThings {
-    type Request = Value;
-    type Response = Value;
-    const SYSTEM: &'static str = "test";
-    const NAME: &'static str = "list_things";
-    const ID: &'static str = "test.list_things";
-    const METHOD: Method = Method::Get;
-    const PATH: &'static str = "/api/c/compapi/v2/test/list_things/";
-    const FLAVOR: Flavor = Flavor::Esb;
-    const PATH_PARAMS: &'static [&'static str] = &[];
-    const QUERY_PARAMS: &'static [&'static str] = &[];
-}
-
-/// An ESB POST endpoint.
-struct StartThing;
-impl Endpoint for StartThing {
-    type Request = Value;
-    type Response = Value;
-    const SYSTEM: &'static str = "test";
-    const NAME: &'static str = "start_thing";
-    const ID: &'static str = "test.start_thing";
-    const METHOD: Method = Method::Post;
-    const PATH: &'static str = "/api/c/compapi/v2/test/start_thing/";
-    const FLAVOR: Flavor = Flavor::Esb;
-    const PATH_PARAMS: &'static [&'static str] = &[];
-    const QUERY_PARAMS: &'static [&'static str] = &[];
-}
-
-/// A gateway endpoint with a path parameter.
-struct GetScoped;
-impl Endpoint for GetScoped {
-    type Request = Value;
-    type Response = Value;
-    const SYSTEM: &'static str = "gw";
-    const NAME: &'static str = "get_scoped";
-    const ID: &'static str = "gw.get_scoped";
-    const METHOD: Method = Method::Get;
-    const PATH: &'static str = "/api/v3/scope/{bk_scope_id}/thing";
-    const FLAVOR: Flavor = Flavor::Gateway;
-    const PATH_PARAMS: &'static [&'static str] = &["bk_scope_id"];
-    const QUERY_PARAMS: &'static [&'static str] = &[];
-}
-
-fn ok(data: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"result": true, "code": 0, "message": "ok", "data": data}))
-}
-
-fn builder(server: &MockServer) -> bkapi::ClientBuilder {
-    Client::builder()
-        .esb_base_url(server.uri())
-        .gateway_base_url("gw", format!("{}/api/gw/prod", server.uri()))
-        .app_code("app")
-        .app_secret(SECRET)
-        .bk_token(TOKEN)
-}
 
 #[tokio::test]
 async fn configuration_errors_are_typed_and_secret_free() {

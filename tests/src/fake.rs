@@ -1,0 +1,57 @@
+//! Endpoints and server answers for the runtime tests (`runtime.rs`, `logs.rs`): hand-written `Endpoint`s cover
+//! what the seed APIs do not (an ESB GET, a gateway path parameter).
+
+use bkapi::{Client, Endpoint, Flavor, Method};
+use serde_json::{Value, json};
+use wiremock::{MockServer, ResponseTemplate};
+
+pub const SECRET: &str = "app-s3cret";
+pub const TOKEN: &str = "user-t0ken";
+
+/// A test endpoint of system `$system` whose requests and responses are plain JSON.
+macro_rules! endpoint {
+    ($(#[$doc:meta])* $marker:ident, $system:literal, $name:literal, $method:ident, $flavor:ident, $path:literal, [$($param:literal),*]) => {
+        $(#[$doc])*
+        pub struct $marker;
+        impl Endpoint for $marker {
+            type Request = Value;
+            type Response = Value;
+            const SYSTEM: &'static str = $system;
+            const NAME: &'static str = $name;
+            const ID: &'static str = concat!($system, ".", $name);
+            const METHOD: Method = Method::$method;
+            const PATH: &'static str = $path;
+            const FLAVOR: Flavor = Flavor::$flavor;
+            const PATH_PARAMS: &'static [&'static str] = &[$($param),*];
+            const QUERY_PARAMS: &'static [&'static str] = &[];
+        }
+    };
+}
+
+endpoint!(
+    /// An ESB GET endpoint (none of the seed APIs is one).
+    ListThings, "test", "list_things", Get, Esb, "/api/c/compapi/v2/test/list_things/", []
+);
+endpoint!(
+    /// An ESB POST endpoint.
+    StartThing, "test", "start_thing", Post, Esb, "/api/c/compapi/v2/test/start_thing/", []
+);
+endpoint!(
+    /// A gateway endpoint with a path parameter.
+    GetScoped, "gw", "get_scoped", Get, Gateway, "/api/v3/scope/{bk_scope_id}/thing", ["bk_scope_id"]
+);
+
+/// A successful ESB envelope around `data`.
+pub fn ok(data: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"result": true, "code": 0, "message": "ok", "data": data}))
+}
+
+/// A client for `server`: ESB at its root, gateway system `gw` under `/api/gw/prod`, user by `bk_token`.
+pub fn builder(server: &MockServer) -> bkapi::ClientBuilder {
+    Client::builder()
+        .esb_base_url(server.uri())
+        .gateway_base_url("gw", format!("{}/api/gw/prod", server.uri()))
+        .app_code("app")
+        .app_secret(SECRET)
+        .bk_token(TOKEN)
+}
