@@ -110,7 +110,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mode = if check { Mode::Check } else { Mode::Write };
             let report = regen(&docs, &out, mode)?;
             let manifest = root.join("generated/Cargo.toml");
-            if bkapi_codegen::regen::ensure_features(&docs, &manifest, mode)? {
+            if bkapi_codegen::regen::ensure_features(&report.features, &manifest, mode)? {
                 eprintln!("written: generated/Cargo.toml (features)");
             }
             for w in &report.warnings {
