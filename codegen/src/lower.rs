@@ -173,6 +173,12 @@ fn classify(title: &str) -> SectionKind {
     SectionKind::Definition
 }
 
+/// The section a heading sits under: the nearest earlier one with a lower level.
+fn parent_section(doc: &Document, i: usize) -> Option<usize> {
+    let level = doc.sections.get(i)?.level;
+    (0..i).rev().find(|j| doc.sections.get(*j).is_some_and(|p| p.level < level))
+}
+
 /// Titles that name no field: `字段说明`, `参数说明`, `Fields`.
 fn is_generic_title(title: &str) -> bool {
     matches!(
@@ -370,7 +376,7 @@ impl<'a> Ctx<'a> {
             if kinds.get(i) != Some(&SectionKind::Definition) || !is_generic_title(&s.title) {
                 continue;
             }
-            let parent = (0..i).rev().find(|j| doc.sections.get(*j).is_some_and(|p| p.level < s.level));
+            let parent = parent_section(doc, i);
             if let Some(k @ (SectionKind::BodyParams | SectionKind::ResponseParams)) =
                 parent.and_then(|j| kinds.get(j)).copied()
                 && let Some(slot) = kinds.get_mut(i)
@@ -384,7 +390,7 @@ impl<'a> Ctx<'a> {
             if kinds.get(i) != Some(&SectionKind::RequestExample) || names_request(&s.title) {
                 continue;
             }
-            let parent = (0..i).rev().find(|j| doc.sections.get(*j).is_some_and(|p| p.level < s.level));
+            let parent = parent_section(doc, i);
             if let Some(SectionKind::ResponseParams | SectionKind::ResponseExample) = parent.and_then(|j| kinds.get(j))
                 && let Some(k) = kinds.get_mut(i)
             {
