@@ -9,13 +9,14 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::Error;
-use crate::decode::{self, DecodeError};
 use crate::diagnostics::Diagnostic;
 use crate::drift::{self, Drift};
 use crate::emit::{self, GeneratedFile};
+use crate::fit::{self, DecodeError};
 use crate::ir::{ExampleKind, Ir, Type, TypeKind};
 use crate::load::{DocStatus, load_docs};
 use crate::lower::LowerOptions;
+use crate::measure::{self, ExampleValues, ValueCounts};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CorpusReport {
@@ -57,6 +58,9 @@ pub struct ExampleReport {
     /// Why the generated types would reject it; `None` when it decodes (or was not read).
     pub decode_error: Option<DecodeError>,
     pub drift: Vec<Drift>,
+    /// Its values and whether they reach the types unchanged (`None`: nothing to measure, see
+    /// [`measure::measure`]).
+    pub values: Option<ExampleValues>,
 }
 
 /// The one-line JSON summary, in the field order the issue specifies.
@@ -69,6 +73,7 @@ pub struct Summary {
     pub panics: usize,
     pub fields: FieldCounts,
     pub examples: ExampleCounts,
+    pub values: ValueCounts,
     pub drift_by_kind: BTreeMap<&'static str, usize>,
     pub ms: u128,
 }
@@ -76,9 +81,9 @@ pub struct Summary {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FieldCounts {
     pub total: usize,
-    /// Fields whose type is concrete: not an untyped JSON value.
+    /// Fields whose type is concrete: not an untyped JSON value, nor a map or list of them.
     pub typed: usize,
-    /// Of the typed fields, maps and lists of untyped values (`dict` / `list` the doc says nothing more about).
+    /// Maps and lists of untyped values (`dict` / `list` the doc says nothing more about), not counted as typed.
     /// Not part of the one-line JSON summary.
     #[serde(skip)]
     pub opaque_containers: usize,
@@ -90,6 +95,8 @@ pub struct ExampleCounts {
     pub parsed: usize,
     pub decoded: usize,
     pub with_drift: usize,
+    /// Examples every value of which reaches the types unchanged.
+    pub lossless: usize,
 }
 
 /// The report, the IR and the generated files of a corpus run.
@@ -138,10 +145,19 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
             .and_then(|s| s.apis.iter().find(|a| a.source == outcome.file).map(|a| (s, a)));
         let mut examples = Vec::new();
         if let Some((system, api)) = api {
+            let table_keys = api.table_keys.iter().cloned().collect();
             for e in &api.examples {
                 let parsed = e.value.is_some();
-                let decode_error = if parsed { decode::decode_example(system, api, e).err() } else { None };
+                let fit = fit::fit_example(system, api, e);
+                let decode_error = if parsed { fit.decode_error.clone() } else { None };
                 let drift = drift::check_example(system, api, e);
+                let root = if e.kind == ExampleKind::Response { "data" } else { "" };
+                let values = if parsed { measure::measure(&fit, &table_keys, root, e.line) } else { None };
+                if let Some(v) = &values {
+                    summary.values.add(&v.counts);
+                }
+                // An error envelope has no values to lose.
+                summary.examples.lossless += usize::from(parsed && values.as_ref().is_none_or(ExampleValues::lossless));
                 summary.examples.total += 1;
                 summary.examples.parsed += usize::from(parsed);
                 summary.examples.decoded += usize::from(parsed && decode_error.is_none());
@@ -156,6 +172,7 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
                     repairs: e.repairs.clone(),
                     decode_error,
                     drift,
+                    values,
                 });
             }
         }
@@ -196,7 +213,8 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
         for def in &system.types {
             if let TypeKind::Struct { fields } = &def.kind {
                 summary.fields.total += fields.len();
-                summary.fields.typed += fields.iter().filter(|f| is_typed(&f.ty)).count();
+                summary.fields.typed +=
+                    fields.iter().filter(|f| is_typed(&f.ty) && !is_opaque_container(&f.ty)).count();
                 summary.fields.opaque_containers += fields.iter().filter(|f| is_opaque_container(&f.ty)).count();
             }
         }
@@ -205,9 +223,7 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
     Ok(CorpusRun { report: CorpusReport { docs, other_diagnostics, summary }, ir: loaded.ir, files })
 }
 
-/// A concrete type: anything but an untyped JSON value. A documented `dict` or `list` with nothing said about
-/// its contents is a map or list (of untyped values): that is what the doc specifies, so it counts as typed;
-/// [`FieldCounts::opaque_containers`] counts those separately.
+/// Not an untyped JSON value at the top (maps and lists of untyped values are [`is_opaque_container`]).
 fn is_typed(ty: &Type) -> bool {
     *ty != Type::Json
 }
@@ -252,7 +268,7 @@ mod tests {
         assert_eq!(s.drift_by_kind.get("type_mismatch"), Some(&1));
         assert_eq!(s.drift_by_kind.get("bad_json"), Some(&1));
         // Three request types of three fields; `any` has an unknown type word, `extra` is an opaque `dict`.
-        assert_eq!((s.fields.total, s.fields.typed, s.fields.opaque_containers), (9, 6, 3));
+        assert_eq!((s.fields.total, s.fields.typed, s.fields.opaque_containers), (9, 3, 3));
 
         let bad = run.report.docs.iter().find(|d| d.api == "bad").unwrap();
         let err = bad.examples[0].decode_error.as_ref().unwrap();

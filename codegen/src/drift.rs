@@ -5,11 +5,9 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::Serialize;
-use serde_json::Value;
 
-use crate::ir::{
-    Api, EnumRepr, Example, ExampleKind, Field, ParamLocation, System, Type, TypeKind, request_params, response_data,
-};
+use crate::fit::{self, IssueKind};
+use crate::ir::{Api, Example, ExampleKind, Field, ParamLocation, System, TypeKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,22 +92,6 @@ struct Checker<'a> {
     example_line: u32,
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 impl Checker<'_> {
     fn example(&mut self, e: &Example) {
         let api = self.api;
@@ -127,24 +109,18 @@ impl Checker<'_> {
                 format!("the doc says {}, the example has {}; generated as {}", c.doc_says, c.corrected, c.corrected);
             self.push(DriftKind::TypeMismatch, path, c.line, msg);
         }
-        let Some(value) = &e.value else {
+        if e.value.is_none() {
             self.push(DriftKind::BadJson, String::new(), e.line, e.error.clone().unwrap_or_default());
             return;
-        };
-        match e.kind {
-            ExampleKind::Request => {
-                let params = request_params(value);
-                self.check_named(&api.request, &params, "");
-            }
-            ExampleKind::Response => {
-                if let Value::Object(map) = value
-                    && !api.envelope.is_empty()
-                    && map.contains_key("data")
-                {
-                    self.check_fields(&api.envelope, map, "", true);
-                }
-                self.check_value(&api.response, response_data(value), "data", e.line, &[]);
-            }
+        }
+        for issue in fit::fit_example(self.system, api, e).issues {
+            let kind = match issue.kind {
+                IssueKind::UnknownField => DriftKind::UnknownField,
+                IssueKind::MissingRequired => DriftKind::MissingRequired,
+                IssueKind::TypeMismatch => DriftKind::TypeMismatch,
+                IssueKind::EnumMismatch => DriftKind::EnumMismatch,
+            };
+            self.push(kind, without_indices(&issue.path), issue.line, issue.message);
         }
     }
 
@@ -174,151 +150,22 @@ impl Checker<'_> {
             }
         }
     }
-
-    fn check_named(&mut self, name: &str, value: &Value, path: &str) {
-        let Some(def) = self.system.type_def(name) else { return };
-        match (&def.kind, value) {
-            (TypeKind::Struct { fields }, Value::Object(map)) => self.check_fields(fields, map, path, false),
-            (TypeKind::Struct { .. }, v) => {
-                let msg = format!("the doc defines an object (`{name}`), the example has {}", json_kind(v));
-                self.push(DriftKind::TypeMismatch, path.to_string(), def.line, msg);
-            }
-            (TypeKind::Enum { values, repr: EnumRepr::Integer, .. }, v) => {
-                let code = match v {
-                    Value::Number(n) if n.is_i64() => n.to_string(),
-                    other => {
-                        let msg =
-                            format!("the doc lists integer codes, the example has {} `{other}`", json_kind(other));
-                        self.push(DriftKind::TypeMismatch, path.to_string(), def.line, msg);
-                        return;
-                    }
-                };
-                if !values.iter().any(|v| v.value == code) {
-                    let listed = values.iter().map(|v| format!("{}：{}", v.value, v.doc)).collect::<Vec<_>>().join(" ");
-                    let hint = values
-                        .iter()
-                        .find(|v| v.doc.eq_ignore_ascii_case(&code))
-                        .map(|v| format!("; it is the label of code {}", v.value))
-                        .unwrap_or_default();
-                    self.push(
-                        DriftKind::EnumMismatch,
-                        path.to_string(),
-                        def.line,
-                        format!("`{code}` is not a documented value ({listed}){hint}"),
-                    );
-                }
-            }
-            (TypeKind::Enum { values, .. }, Value::String(s)) => {
-                if !values.iter().any(|v| v.value == *s) {
-                    let listed = values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", ");
-                    self.push(
-                        DriftKind::EnumMismatch,
-                        path.to_string(),
-                        def.line,
-                        format!("`{s}` is not one of the documented values ({listed})"),
-                    );
-                }
-            }
-            (TypeKind::Enum { .. }, v) => {
-                self.push(
-                    DriftKind::TypeMismatch,
-                    path.to_string(),
-                    def.line,
-                    format!("the doc lists string values, the example has {}", json_kind(v)),
-                );
-            }
-        }
-    }
-
-    fn check_fields(&mut self, fields: &[Field], map: &serde_json::Map<String, Value>, path: &str, shallow: bool) {
-        for (key, v) in map {
-            // The envelope's `data` is checked against the response type by the caller.
-            if shallow && key == "data" {
-                continue;
-            }
-            match fields.iter().find(|f| f.name == *key) {
-                Some(f) => {
-                    self.check_value(&f.ty, v, &join(path, key), f.line, &f.documented_values);
-                }
-                None => {
-                    let msg = format!("`{key}` is in the example but not in the doc's table");
-                    self.push(DriftKind::UnknownField, join(path, key), 0, msg);
-                }
-            }
-        }
-        for f in fields.iter().filter(|f| f.required && !map.contains_key(&f.name)) {
-            let msg = format!("the doc says `{}` is required; the example does not have it", f.name);
-            self.push(DriftKind::MissingRequired, join(path, &f.name), f.line, msg);
-        }
-    }
-
-    fn check_value(&mut self, ty: &Type, v: &Value, path: &str, line: u32, documented: &[crate::ir::DocumentedValue]) {
-        if v.is_null() {
-            return; // null is how the examples show an absent optional value
-        }
-        let ok = match (ty, v) {
-            (Type::Json, _) => true,
-            (Type::String, Value::String(_)) | (Type::Boolean, Value::Bool(_)) | (Type::Number, Value::Number(_)) => {
-                true
-            }
-            (Type::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
-            (Type::Array(inner), Value::Array(items)) => {
-                let p = format!("{path}[]");
-                for item in items {
-                    self.check_value(inner, item, &p, line, &[]);
-                }
-                true
-            }
-            (Type::Map(inner), Value::Object(map)) => {
-                for (k, item) in map {
-                    self.check_value(inner, item, &join(path, k), line, &[]);
-                }
-                true
-            }
-            (Type::Named(name), v) => {
-                self.check_named(name, v, path);
-                true
-            }
-            _ => false,
-        };
-        if !ok {
-            let msg = format!("the doc says {}, the example has {} `{v}`", type_word(ty), json_kind(v));
-            self.push(DriftKind::TypeMismatch, path.to_string(), line, msg);
-            return;
-        }
-        if !documented.is_empty() {
-            let code = match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            if !documented.iter().any(|d| d.code == code) {
-                let listed =
-                    documented.iter().map(|d| format!("{}：{}", d.code, d.label)).collect::<Vec<_>>().join(" ");
-                let hint = documented
-                    .iter()
-                    .find(|d| d.label.eq_ignore_ascii_case(&code))
-                    .map(|d| format!("; it is the label of code {}", d.code))
-                    .unwrap_or_default();
-                self.push(
-                    DriftKind::EnumMismatch,
-                    path.to_string(),
-                    line,
-                    format!("`{code}` is not a documented value ({listed}){hint}"),
-                );
-            }
-        }
-    }
 }
 
-fn type_word(ty: &Type) -> String {
-    match ty {
-        Type::String => "string".into(),
-        Type::Integer => "integer".into(),
-        Type::Number => "number".into(),
-        Type::Boolean => "boolean".into(),
-        Type::Json => "any".into(),
-        Type::Array(t) => format!("array of {}", type_word(t)),
-        Type::Map(t) => format!("object of {}", type_word(t)),
-        Type::Named(n) => format!("`{n}`"),
+/// `hosts[0].port` → `hosts[].port`: array elements report once.
+fn without_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push_str("[]");
+            }
+            ']' if in_index => in_index = false,
+            _ if in_index => {}
+            c => out.push(c),
+        }
     }
+    out
 }

@@ -86,6 +86,10 @@ pub struct Api {
     /// Groups of optional request fields of which the doc requires at least one (`与 account_id 必须存在一个`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub one_of: Vec<Vec<String>>,
+    /// Every name a table of the doc gives (fields, envelope keys, rows of sections no field refers to), sorted:
+    /// a value whose key is among them and that the types lose was documented.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub table_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -272,12 +276,10 @@ pub fn response_data(example: &serde_json::Value) -> &serde_json::Value {
 }
 
 /// An object is an envelope if besides `data` it has only envelope keys (or is `{data}` alone), or if it has
-/// `data` and `result` with `code` or `message` (extra keys such as `_meta` pagination aside).
+/// `data` and `result` or `code` (extra keys such as `_meta` or sops' `count` aside): what the runtime reads.
 pub fn is_envelope(map: &serde_json::Map<String, serde_json::Value>) -> bool {
     const KEYS: &[&str] =
         &["result", "code", "message", "data", "request_id", "permission", "error", "errors", "trace_id", "_meta"];
     map.keys().all(|k| KEYS.contains(&k.as_str()))
-        || (map.contains_key("data")
-            && map.contains_key("result")
-            && (map.contains_key("code") || map.contains_key("message")))
+        || (map.contains_key("data") && (map.contains_key("result") || map.contains_key("code")))
 }

@@ -6,18 +6,19 @@
 
 pub mod baseline;
 pub mod corpus;
-pub mod decode;
 pub mod diagnostics;
 pub mod diff;
 pub mod doc;
 pub mod drift;
 pub mod emit;
 pub mod examples;
+pub mod fit;
 pub mod ir;
 pub mod load;
 pub mod locate;
 pub mod lower;
 pub mod markdown;
+pub mod measure;
 pub mod metadata;
 pub mod regen;
 pub mod review;

@@ -34,6 +34,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             examples: draft.examples,
             corrections: draft.corrections,
             one_of: draft.one_of,
+            table_keys: Vec::new(),
         });
     }
     System { name: name.to_string(), flavor, gateway, apis, types: space.types }

@@ -54,8 +54,8 @@ impl Method {
 pub trait Endpoint {
     /// The request type (its fields are the API's parameters).
     type Request: Serialize + DeserializeOwned;
-    /// The `data` payload of a successful response.
-    type Response: DeserializeOwned;
+    /// The `data` payload of a successful response (serializable again: what it holds is what came).
+    type Response: Serialize + DeserializeOwned;
     /// System folder in `api-docs/` (`jobv3`); for gateway APIs also the key of its base URL.
     const SYSTEM: &'static str;
     /// API name as BlueKing spells it (`fast_execute_script`).

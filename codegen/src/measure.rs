@@ -1,0 +1,265 @@
+//! The measure users rely on: does every value of every doc example reach the generated types and come back
+//! unchanged? A *value* is a leaf of an example's JSON (a scalar or an empty container) — of the request
+//! without its auth keys, or of the response's `data`. It is *kept* when the round trip of [`crate::fit`]
+//! (decode with the generated types, serialize again) gives it back at the same path: equal, or the same
+//! number written as a number or as numeric text (the lenient readings the runtime documents; counted as
+//! `normalized`), or — for `null` — absent (how an unset `Option` is written). Anything else is *lost*:
+//! *documented* when some table of the same doc names its key (the generator had the information), else
+//! *undocumented*.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::fit::{Fit, IssueKind};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ValueCounts {
+    pub total: usize,
+    pub kept: usize,
+    pub lost_documented: usize,
+    pub lost_undocumented: usize,
+    /// Of the kept values, those that came back as the same number in the documented form (`"7"` → `7`).
+    pub normalized: usize,
+}
+
+impl ValueCounts {
+    pub fn add(&mut self, other: &ValueCounts) {
+        self.total += other.total;
+        self.kept += other.kept;
+        self.lost_documented += other.lost_documented;
+        self.lost_undocumented += other.lost_undocumented;
+        self.normalized += other.normalized;
+    }
+
+    pub fn lost(&self) -> usize {
+        self.lost_documented + self.lost_undocumented
+    }
+}
+
+/// One value that does not reach the types unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LostValue {
+    /// Concrete JSON path (`data.info[0].bk_host_id`); `data` is the response payload.
+    pub path: String,
+    /// Doc line of the table row or type involved, else of the example.
+    pub line: u32,
+    /// Some table of the doc names the value's key.
+    pub documented: bool,
+    pub cause: String,
+}
+
+/// The values of one example.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ExampleValues {
+    pub counts: ValueCounts,
+    pub lost: Vec<LostValue>,
+}
+
+impl ExampleValues {
+    pub fn lossless(&self) -> bool {
+        self.counts.lost() == 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Measures one walked example. `table_keys` are the names every table of the doc gives; `root` is the path
+/// prefix of the subject (`data` for responses, empty for requests); `example_line` the example's line.
+/// `None` when the example has no values to measure (unreadable, or an error envelope, which the runtime turns
+/// into an error instead of a value).
+pub fn measure(fit: &Fit, table_keys: &BTreeSet<String>, root: &str, example_line: u32) -> Option<ExampleValues> {
+    let subject = fit.subject.as_ref()?;
+    if fit.round_trip.is_none() && fit.decode_error.is_none() {
+        return None;
+    }
+    let mut leaves = Vec::new();
+    collect_leaves(subject, &mut Vec::new(), &mut leaves);
+    let mut out = ExampleValues::default();
+    for (segments, value) in leaves {
+        out.counts.total += 1;
+        let back = fit.round_trip.as_ref().and_then(|rt| lookup(rt, &segments));
+        match compare(value, back) {
+            Verdict::Same => out.counts.kept += 1,
+            Verdict::Normalized => {
+                out.counts.kept += 1;
+                out.counts.normalized += 1;
+            }
+            Verdict::Lost => {
+                let path = render(root, &segments);
+                let documented = last_key(&segments).is_some_and(|k| table_keys.contains(k));
+                if documented {
+                    out.counts.lost_documented += 1;
+                } else {
+                    out.counts.lost_undocumented += 1;
+                }
+                let (cause, line) = cause(fit, &path, value, back);
+                out.lost.push(LostValue { path, line: if line == 0 { example_line } else { line }, documented, cause });
+            }
+        }
+    }
+    Some(out)
+}
+
+fn collect_leaves<'a>(value: &'a Value, at: &mut Vec<Segment>, out: &mut Vec<(Vec<Segment>, &'a Value)>) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                at.push(Segment::Key(k.clone()));
+                collect_leaves(v, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for (i, v) in items.iter().enumerate() {
+                at.push(Segment::Index(i));
+                collect_leaves(v, at, out);
+                at.pop();
+            }
+        }
+        leaf => out.push((at.clone(), leaf)),
+    }
+}
+
+fn lookup<'a>(value: &'a Value, segments: &[Segment]) -> Option<&'a Value> {
+    segments.iter().try_fold(value, |v, s| match s {
+        Segment::Key(k) => v.get(k.as_str()),
+        Segment::Index(i) => v.get(*i),
+    })
+}
+
+fn last_key(segments: &[Segment]) -> Option<&str> {
+    segments.iter().rev().find_map(|s| match s {
+        Segment::Key(k) => Some(k.as_str()),
+        Segment::Index(_) => None,
+    })
+}
+
+fn render(root: &str, segments: &[Segment]) -> String {
+    let mut out = root.to_string();
+    for s in segments {
+        match s {
+            Segment::Key(k) if out.is_empty() => out.push_str(k),
+            Segment::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    if out.is_empty() { ".".into() } else { out }
+}
+
+enum Verdict {
+    Same,
+    Normalized,
+    Lost,
+}
+
+fn compare(original: &Value, back: Option<&Value>) -> Verdict {
+    match (original, back) {
+        (Value::Null, None | Some(Value::Null)) => Verdict::Same,
+        (_, None) => Verdict::Lost,
+        (a, Some(b)) if a == b => Verdict::Same,
+        (Value::Number(a), Some(Value::Number(b))) if a.as_f64() == b.as_f64() => Verdict::Same,
+        (a, Some(b)) if number_of(a).is_some() && number_of(a) == number_of(b) => Verdict::Normalized,
+        _ => Verdict::Lost,
+    }
+}
+
+/// A number, or numeric text, as a number.
+fn number_of(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        _ => None,
+    }
+}
+
+/// Why a value was lost, and the doc line to look at: the contradiction nearest above it, else the decode
+/// error, else what came back.
+fn cause(fit: &Fit, path: &str, original: &Value, back: Option<&Value>) -> (String, u32) {
+    let covering = |p: &str| path == p || path.starts_with(&format!("{p}.")) || path.starts_with(&format!("{p}["));
+    let issue = fit
+        .issues
+        .iter()
+        .filter(|i| covering(&i.path))
+        .max_by_key(|i| (i.path.len(), i.kind == IssueKind::UnknownField));
+    if let Some(issue) = issue {
+        let what = match issue.kind {
+            IssueKind::UnknownField => "no field of the generated type takes it",
+            IssueKind::MissingRequired => "a required field is missing",
+            IssueKind::TypeMismatch => "the example's type contradicts the doc's",
+            IssueKind::EnumMismatch => "not a documented value",
+        };
+        return (format!("{what}: {}", issue.message), issue.line);
+    }
+    if let Some(e) = &fit.decode_error {
+        return (format!("the example does not decode: {e}"), 0);
+    }
+    match back {
+        None => (format!("`{original}` does not come back"), 0),
+        Some(b) => (format!("`{original}` comes back as `{b}`"), 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fit::Issue;
+    use serde_json::json;
+
+    fn fit(subject: Value, round_trip: Option<Value>) -> Fit {
+        Fit { issues: Vec::new(), decode_error: None, round_trip, subject: Some(subject) }
+    }
+
+    #[test]
+    fn leaves_are_scalars_and_empty_containers_kept_when_they_come_back() {
+        let subject = json!({"a": 1, "b": {"c": "x", "d": []}, "e": [1, {"f": null}], "g": {}});
+        let f = fit(subject.clone(), Some(subject));
+        let m = measure(&f, &BTreeSet::new(), "", 9).unwrap();
+        assert_eq!(m.counts, ValueCounts { total: 6, kept: 6, ..Default::default() });
+        assert!(m.lossless());
+    }
+
+    #[test]
+    fn dropped_keys_are_lost_documented_or_not_with_their_cause() {
+        let mut f = fit(json!({"a": 1, "b": {"c": "x"}, "n": null}), Some(json!({"a": 1})));
+        f.issues.push(Issue {
+            kind: IssueKind::UnknownField,
+            path: "data.b".into(),
+            line: 0,
+            message: "`b` is in the example but not in the doc's table".into(),
+        });
+        let keys: BTreeSet<String> = ["c".to_string()].into();
+        let m = measure(&f, &keys, "data", 9).unwrap();
+        // `n: null` comes back absent: kept.
+        assert_eq!((m.counts.total, m.counts.kept, m.counts.lost_documented, m.counts.lost_undocumented), (3, 2, 1, 0));
+        let lost = &m.lost[0];
+        assert_eq!((lost.path.as_str(), lost.line, lost.documented), ("data.b.c", 9, true));
+        assert!(lost.cause.contains("no field of the generated type"), "{}", lost.cause);
+    }
+
+    #[test]
+    fn numbers_as_text_are_normalized_and_changed_values_are_lost() {
+        let f = fit(json!({"id": "7", "n": 5, "s": "", "x": [1]}), Some(json!({"id": 7, "n": 5.0, "x": {}})));
+        let m = measure(&f, &BTreeSet::new(), "", 3).unwrap();
+        assert_eq!((m.counts.kept, m.counts.normalized, m.counts.lost_undocumented), (2, 1, 2));
+        assert!(m.lost.iter().any(|l| l.path == "s" && l.cause.contains("does not come back")));
+    }
+
+    #[test]
+    fn an_example_that_does_not_decode_loses_every_value_and_error_envelopes_are_not_measured() {
+        let mut f = fit(json!({"a": 1, "b": 2}), None);
+        f.decode_error = Some(crate::fit::DecodeError { path: "a".into(), message: "expected a string".into() });
+        let m = measure(&f, &BTreeSet::new(), "", 3).unwrap();
+        assert_eq!(m.counts.lost_undocumented, 2);
+        assert!(m.lost.iter().all(|l| l.cause.contains("does not decode")));
+        assert!(measure(&fit(json!({"a": 1}), None), &BTreeSet::new(), "", 3).is_none());
+    }
+}
