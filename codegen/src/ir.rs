@@ -90,6 +90,46 @@ pub struct Api {
     /// a value whose key is among them and that the types lose was documented.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub table_keys: Vec<String>,
+    /// How the API pages, when its request or response shows it.
+    #[serde(default, skip_serializing_if = "Paging::is_empty")]
+    pub paging: Paging,
+}
+
+/// What a paged API's request and response look like (a later issue builds streams on it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paging {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<PageRequest>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<PageResponse>,
+}
+
+impl Paging {
+    pub fn is_empty(&self) -> bool {
+        self.request.is_none() && self.response.is_none()
+    }
+}
+
+/// How a request asks for one page; the strings are wire names of request fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "style")]
+pub enum PageRequest {
+    /// CMDB: `page: {start, limit, sort}`.
+    PageObject { field: String, start: String, limit: String },
+    /// JOB: `start` / `length` beside the other parameters.
+    Offset { start: String, limit: String },
+    /// `page` / `page_size`: numbered pages.
+    PageNumber { page: String, size: String },
+}
+
+/// Where a page's items and total are in the response payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageResponse {
+    /// Wire name of the list of items (`data`, `info`, `results`).
+    pub items: String,
+    /// Wire name of the total count (`total`, `count`), when the page has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,6 +198,10 @@ pub struct Field {
     /// Set when the type was not in the doc but inferred from an example.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inferred: bool,
+    /// Set when no table of the doc names the field: it exists because the example at this line sends it
+    /// (still reported as drift D001).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_example: Option<u32>,
     /// A password, key or token: generated as a type whose `Debug` is redacted.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,

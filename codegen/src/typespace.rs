@@ -35,6 +35,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             corrections: draft.corrections,
             one_of: draft.one_of,
             table_keys: Vec::new(),
+            paging: Default::default(),
         });
     }
     System { name: name.to_string(), flavor, gateway, apis, types: space.types }
@@ -169,6 +170,7 @@ impl ApiCx<'_> {
             location: f.location,
             documented_values: f.documented_values.clone(),
             inferred: f.inferred,
+            from_example: None,
             secret: f.secret,
             base64: f.base64,
             deprecated: f.deprecated,
