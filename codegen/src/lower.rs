@@ -90,6 +90,9 @@ pub struct ApiDraft {
     pub examples: Vec<Example>,
     pub corrections: Vec<Correction>,
     pub one_of: Vec<Vec<String>>,
+    /// Every name the doc's tables give (last segment of dotted names), sorted: what "documented" means when
+    /// measuring which example values the types lose.
+    pub table_keys: Vec<String>,
 }
 
 /// Where the metadata for an API came from, for diagnostics that point into it.
@@ -1373,6 +1376,7 @@ pub fn lower_api(
     }
 
     let draft = ApiDraft {
+        table_keys: table_keys(doc),
         name: api_name.to_string(),
         source: file,
         summary,
@@ -1385,6 +1389,22 @@ pub fn lower_api(
         corrections,
     };
     (Some(draft), cx.diags)
+}
+
+/// Every row name of every table in the doc (the last segment of a dotted name), sorted and unique.
+fn table_keys(doc: &Document) -> Vec<String> {
+    let mut keys = std::collections::BTreeSet::new();
+    for table in doc.sections.iter().flat_map(Section::tables) {
+        let cols = columns(&table.header);
+        for row in &table.rows {
+            let Some(cell) = row.cells.get(cols.name) else { continue };
+            let name = cell.trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace());
+            if let Some(last) = name.rsplit('.').next().filter(|n| !n.is_empty()) {
+                keys.insert(last.to_string());
+            }
+        }
+    }
+    keys.into_iter().collect()
 }
 
 /// JSON found outside the example sections, with its reading error and the section it sits in.

@@ -34,7 +34,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             examples: draft.examples,
             corrections: draft.corrections,
             one_of: draft.one_of,
-            table_keys: Vec::new(),
+            table_keys: draft.table_keys,
             paging: Default::default(),
         });
     }
