@@ -15,7 +15,24 @@ pub struct Options {
     pub json: bool,
     pub compile: bool,
     pub check: bool,
+    /// A floor file (`.ci/corpus-floor.toml`): exit non-zero when a figure falls below what it records.
+    pub floor: Option<PathBuf>,
     pub verbose: bool,
+}
+
+/// The figures a floor file records: the last measured ones, which CI must not fall below. `--check` holds
+/// the targets; the floor holds what has been reached, so a regression fails even before the targets
+/// are met.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Floor {
+    docs_located: f64,
+    examples_parsed: f64,
+    values_kept: f64,
+    examples_lossless: f64,
+    fields_typed: f64,
+    /// The most values lost although documented, as a share of all values.
+    lost_documented_at_most: f64,
 }
 
 /// The targets `--check` enforces, as fractions.
@@ -112,6 +129,9 @@ pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
     if opts.json {
         println!("{}", serde_json::to_string(s)?);
     }
+    if let Some(path) = &opts.floor {
+        check_floor(path, s, compile_ok)?;
+    }
     if opts.check {
         let mut missed = check_targets(s);
         if s.panics > 0 {
@@ -125,6 +145,39 @@ pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
         }
         eprintln!("corpus: all targets met");
     }
+    Ok(())
+}
+
+fn check_floor(path: &Path, s: &Summary, compile_ok: bool) -> anyhow::Result<()> {
+    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let floor: Floor = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let floors =
+        [floor.docs_located, floor.examples_parsed, floor.values_kept, floor.examples_lossless, floor.fields_typed];
+    let mut missed: Vec<String> = TARGETS
+        .iter()
+        .zip(measures(s))
+        .zip(floors)
+        .filter(|((_, got), floor)| got < floor)
+        .map(|(((what, _), got), floor)| format!("{what}: {:.2}% < {:.2}% (the floor)", got * 100.0, floor * 100.0))
+        .collect();
+    let lost_documented = ratio(s.values.lost_documented, s.values.total);
+    if lost_documented > floor.lost_documented_at_most {
+        missed.push(format!(
+            "values lost although documented: {:.2}% > {:.2}% (the floor)",
+            lost_documented * 100.0,
+            floor.lost_documented_at_most * 100.0
+        ));
+    }
+    if s.panics > 0 {
+        missed.push(format!("{} panic(s)", s.panics));
+    }
+    if !compile_ok {
+        missed.push("the generated crate does not pass cargo check".into());
+    }
+    if !missed.is_empty() {
+        bail!("corpus figures fell below {}:\n  {}", path.display(), missed.join("\n  "));
+    }
+    eprintln!("corpus: no figure below {}", path.display());
     Ok(())
 }
 

@@ -44,10 +44,14 @@ enum Command {
         /// Also run `cargo check` on a crate generated from every doc (in `target/corpus-crate`).
         #[arg(long)]
         compile: bool,
-        /// Exit non-zero below the targets: 98% docs located, 97% examples parsed, 95% decoded, 95% fields
-        /// typed, no panic, and (with --compile) a crate that checks.
+        /// Exit non-zero below the targets: 99% docs located, 99% examples parsed, 99% values kept, 97% examples
+        /// lossless, 97% fields typed, at most 0.2% of values lost although documented, no panic, and (with
+        /// --compile) a crate that checks.
         #[arg(long)]
         check: bool,
+        /// Exit non-zero when a figure falls below the one recorded in this file (CI's ratchet).
+        #[arg(long, value_name = "FILE")]
+        floor: Option<PathBuf>,
         /// Report every doc and every warning, not only the problems.
         #[arg(long, short)]
         verbose: bool,
@@ -146,8 +150,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Corpus { dir, json, compile, check, verbose } => {
-            corpus::run(&root, &corpus::Options { dir, json, compile, check, verbose })
+        Command::Corpus { dir, json, compile, check, floor, verbose } => {
+            corpus::run(&root, &corpus::Options { dir, json, compile, check, floor, verbose })
         }
         Command::Bench { dir, iterations } => bench(&dir, iterations),
         Command::Diff { reference } => diff::run(&root, &reference),
