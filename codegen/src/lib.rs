@@ -3,6 +3,7 @@
 //! Stages, one module each (see `ARCHITECTURE.md`):
 //! [`markdown`] (text → [`doc`] model) → [`lower`] + [`typespace`] (doc model + [`metadata`] → [`ir`])
 //! → [`emit`] (IR → Rust). [`drift`] checks examples against the IR; [`load`] and [`regen`] drive the stages.
+//! [`naming`] makes the identifiers all of them use.
 
 pub mod baseline;
 pub mod corpus;
@@ -20,6 +21,7 @@ pub mod lower;
 pub mod markdown;
 pub mod measure;
 pub mod metadata;
+pub mod naming;
 pub mod regen;
 pub mod review;
 pub mod types;

@@ -4,7 +4,8 @@
 //! name is prefixed with its API's name, then numbered. Identical types are shared.
 
 use crate::ir::{Api, Field, Flavor, System, Type, TypeDef, TypeKind};
-use crate::lower::{ApiDraft, FieldNode, Ty, camel_ident};
+use crate::lower::{ApiDraft, FieldNode, Ty};
+use crate::naming::{camel_ident, is_reserved_type_name, type_name_candidate};
 
 pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts: Vec<ApiDraft>) -> System {
     let mut space = TypeSpace { types: Vec::new() };
@@ -41,34 +42,6 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
     System { name: name.to_string(), flavor, gateway, apis, types: space.types }
 }
 
-/// Names the generated code uses unqualified (prelude, serde, its own items): a type of that name would shadow them.
-const RESERVED: &[&str] = &[
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "Vec",
-    "String",
-    "Box",
-    "Default",
-    "Clone",
-    "Debug",
-    "PartialEq",
-    "Eq",
-    "Hash",
-    "Copy",
-    "Send",
-    "Sync",
-    "Sized",
-    "Serialize",
-    "Deserialize",
-    "Self",
-    "Endpoint",
-    "Error",
-];
-
 struct TypeSpace {
     types: Vec<TypeDef>,
 }
@@ -78,12 +51,8 @@ impl TypeSpace {
     fn intern(&mut self, def: TypeDef, prefix: &str) -> String {
         let mut n = 1u32;
         loop {
-            let name = match n {
-                1 => def.name.clone(),
-                2 if !def.name.starts_with(prefix) => format!("{prefix}{}", def.name),
-                _ => format!("{prefix}{}{n}", def.name),
-            };
-            if RESERVED.contains(&name.as_str()) {
+            let name = type_name_candidate(&def.name, prefix, n);
+            if is_reserved_type_name(&name) {
                 n += 1;
                 continue;
             }

@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use bkapi_codegen::corpus::{self, CorpusRun, Summary};
-use bkapi_codegen::emit::module_name;
 use bkapi_codegen::load::DocStatus;
+use bkapi_codegen::naming::module_name;
 
 pub struct Options {
     pub dir: PathBuf,

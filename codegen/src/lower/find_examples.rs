@@ -1,0 +1,267 @@
+//! The doc's examples: JSON in the example sections (read strictly, then leniently with recorded repairs by
+//! [`crate::examples`]), stray JSON elsewhere when the doc has no example of that kind, request examples written
+//! as query strings, and request lines (`GET /api/x/1/`) whose path gives path parameter values.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::endpoint::request_line;
+use super::sections::SectionKind;
+use super::{Ctx, FieldNode, Ty};
+use crate::diagnostics::Diagnostic;
+use crate::examples;
+use crate::ir::{Example, ExampleKind, HttpMethod, Type};
+
+/// What [`Ctx::find_examples`] finds.
+pub(super) struct FoundExamples {
+    pub(super) examples: Vec<Example>,
+    /// Paths of request lines in request example sections, with their lines: path parameter values.
+    pub(super) request_lines: Vec<(String, u32)>,
+    /// Whether a request example is a query string (the method is then GET, when nothing else says).
+    pub(super) query_examples: bool,
+}
+
+impl Ctx<'_> {
+    /// The doc's examples, in doc order; `request_fields` type the values of query-string examples.
+    pub(super) fn find_examples(&mut self, request_fields: &[FieldNode]) -> FoundExamples {
+        let mut found = FoundExamples { examples: Vec::new(), request_lines: Vec::new(), query_examples: false };
+        let mut strays: Vec<StrayExample> = Vec::new();
+        let doc = self.doc;
+        for (i, s) in doc.sections.iter().enumerate() {
+            let kind = self.kinds.get(i).copied().unwrap_or(SectionKind::Definition);
+            for code in s.code_blocks() {
+                let text = code.text.trim();
+                let is_request_line = request_line(text).is_some_and(|(_, p)| !p.contains('?'));
+                if kind == SectionKind::RequestExample
+                    && !is_request_line
+                    && let Some(pairs) = query_example(text)
+                {
+                    found.query_examples = true;
+                    found.examples.push(Example {
+                        kind: ExampleKind::Request,
+                        line: code.line,
+                        value: Some(query_object(request_fields, pairs)),
+                        repairs: vec!["read from a query string; values typed by the parameter table".into()],
+                        error: None,
+                    });
+                    continue;
+                }
+                if let Some((_, p)) = request_line(text) {
+                    if kind == SectionKind::RequestExample {
+                        found.request_lines.push((p, code.line));
+                    }
+                    continue;
+                }
+                let in_example_section = matches!(kind, SectionKind::RequestExample | SectionKind::ResponseExample);
+                if !(in_example_section || text.starts_with('{') || text.starts_with('[')) {
+                    continue;
+                }
+                let read = examples::read(text);
+                let (example_kind, stray) = match kind {
+                    SectionKind::RequestExample => (ExampleKind::Request, false),
+                    SectionKind::ResponseExample => (ExampleKind::Response, false),
+                    _ => {
+                        let looks_like_response = matches!(&read.value, Some(Value::Object(m)) if m.contains_key("result") || (m.contains_key("data") && crate::ir::is_envelope(m)));
+                        (if looks_like_response { ExampleKind::Response } else { ExampleKind::Request }, true)
+                    }
+                };
+                let example = Example {
+                    kind: example_kind,
+                    line: code.line,
+                    value: read.value,
+                    repairs: read.repairs,
+                    error: None,
+                };
+                let error = read.error.map(|(l, m)| (code.line + l.saturating_sub(1), m));
+                if stray {
+                    strays.push(StrayExample { example, error, section: s.title.clone() });
+                } else {
+                    found.examples.push(read_example(&mut self.diags, self.file, example, error));
+                }
+            }
+        }
+        self.adopt_strays(strays, &mut found.examples);
+        found
+    }
+
+    /// JSON in other sections (`#### Target` with a sample of its object) is the API's example only when the doc
+    /// has none of that kind in its example sections.
+    fn adopt_strays(&mut self, strays: Vec<StrayExample>, examples: &mut Vec<Example>) {
+        for StrayExample { example, error, section } in strays {
+            if examples.iter().any(|e| e.kind == example.kind) {
+                continue;
+            }
+            self.diags.push(
+                Diagnostic::warning(
+                    self.file,
+                    example.line,
+                    format!(
+                        "example outside an example section (in `{section}`); taken as the {} example",
+                        kind_word(example.kind)
+                    ),
+                )
+                .with_help("put it under `### 请求参数示例` / `### 返回结果示例`"),
+            );
+            examples.push(read_example(&mut self.diags, self.file, example, error));
+        }
+    }
+}
+
+/// Request-line examples give path parameter values: merged into the request example (or made one). `template` is
+/// the doc's path; `aliases` rename its placeholders to parameter names.
+pub(super) fn merge_request_lines(
+    template: &str,
+    aliases: Option<&BTreeMap<String, String>>,
+    request_lines: &[(String, u32)],
+    examples: &mut Vec<Example>,
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (line_path, line) in request_lines {
+        let Some(values) = match_template(template, line_path) else {
+            diags.push(Diagnostic::warning(
+                file,
+                *line,
+                format!("request line `{line_path}` does not match the path `{template}`"),
+            ));
+            continue;
+        };
+        let values: Vec<(String, String)> =
+            values.into_iter().map(|(k, v)| (aliases.and_then(|a| a.get(&k)).cloned().unwrap_or(k), v)).collect();
+        let names = values.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ");
+        let note = format!("path parameters {names} taken from the request line at line {line}");
+        match examples.iter_mut().find(|e| e.kind == ExampleKind::Request) {
+            Some(Example { value: Some(Value::Object(map)), repairs, .. }) => {
+                for (k, v) in values {
+                    map.entry(k).or_insert(Value::String(v));
+                }
+                repairs.push(note);
+            }
+            Some(_) => {}
+            None => examples.push(Example {
+                kind: ExampleKind::Request,
+                line: *line,
+                value: Some(Value::Object(values.into_iter().map(|(k, v)| (k, Value::String(v))).collect())),
+                repairs: vec![note],
+                error: None,
+            }),
+        }
+    }
+}
+
+/// A request example written as a query string: `/api/v3/get_x?a=1&b=2`, `GET {{API_URL}}/?a=1`, `?a=1`,
+/// `a=1&b=2`, or a bare path (no parameters). Pairs are percent-decoded.
+fn query_example(text: &str) -> Option<Vec<(String, String)>> {
+    if text.contains('\n') {
+        return None;
+    }
+    let mut rest = text.trim();
+    if let Some((word, after)) = rest.split_once(' ')
+        && HttpMethod::parse(word).is_some()
+    {
+        rest = after.trim();
+    }
+    let query = match rest.split_once('?') {
+        Some((before, query)) if !before.contains(char::is_whitespace) => query,
+        Some(_) => return None,
+        None if rest.starts_with('/') && !rest.contains(char::is_whitespace) && !rest.contains('=') => "",
+        None => rest,
+    };
+    if query.is_empty() {
+        return Some(Vec::new());
+    }
+    let key_ok = |k: &str| {
+        k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
+    };
+    if !query.split('&').all(|pair| pair.split_once('=').is_some_and(|(k, _)| key_ok(k))) {
+        return None;
+    }
+    Some(form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+}
+
+/// Query strings carry no types: a value becomes a number or boolean where the table types the parameter so
+/// (and the text is one), else a string. A repeated key becomes an array.
+fn query_object(fields: &[FieldNode], pairs: Vec<(String, String)>) -> Value {
+    let mut map = serde_json::Map::new();
+    for (key, raw) in pairs {
+        let ty = fields.iter().find(|f| f.name == key).map(|f| &f.ty);
+        let scalar_ty = match ty {
+            Some(Ty::Array(inner)) => Some(inner.as_ref()),
+            other => other,
+        };
+        let value = match scalar_ty {
+            Some(Ty::Scalar(Type::Integer)) => raw.parse::<i64>().map(Value::from).ok(),
+            Some(Ty::Scalar(Type::Number)) => {
+                raw.parse::<f64>().ok().and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
+            }
+            Some(Ty::Scalar(Type::Boolean)) => raw.parse::<bool>().map(Value::Bool).ok(),
+            _ => None,
+        }
+        .unwrap_or(Value::String(raw));
+        match map.get_mut(&key) {
+            Some(Value::Array(items)) => items.push(value),
+            Some(existing) => {
+                let first = existing.take();
+                *existing = Value::Array(vec![first, value]);
+            }
+            None if matches!(ty, Some(Ty::Array(_))) => {
+                map.insert(key, Value::Array(vec![value]));
+            }
+            None => {
+                map.insert(key, value);
+            }
+        }
+    }
+    Value::Object(map)
+}
+
+/// JSON found outside the example sections, with its reading error and the section it sits in.
+struct StrayExample {
+    example: Example,
+    error: Option<(u32, String)>,
+    section: String,
+}
+
+/// An example as the IR keeps it; an unreadable one is also an error diagnostic at its line.
+fn read_example(
+    diags: &mut Vec<Diagnostic>,
+    file: &str,
+    mut example: Example,
+    error: Option<(u32, String)>,
+) -> Example {
+    if let Some((line, message)) = error {
+        diags.push(
+            Diagnostic::error(file, line, format!("unreadable {} example: {message}", kind_word(example.kind)))
+                .with_help("fix the JSON in the doc's example"),
+        );
+        example.error = Some(format!("line {line}: {message}"));
+    }
+    example
+}
+
+fn kind_word(kind: ExampleKind) -> &'static str {
+    match kind {
+        ExampleKind::Request => "request",
+        ExampleKind::Response => "response",
+    }
+}
+
+/// Matches `/a/{x}/b` against `/a/1/b`: placeholder → value.
+pub(super) fn match_template(template: &str, actual: &str) -> Option<Vec<(String, String)>> {
+    let t: Vec<&str> = template.trim_matches('/').split('/').collect();
+    let a: Vec<&str> = actual.trim_matches('/').split('/').collect();
+    if t.len() != a.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (ts, as_) in t.iter().zip(&a) {
+        if let Some(name) = ts.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            out.push((name.to_string(), (*as_).to_string()));
+        } else if ts != as_ {
+            return None;
+        }
+    }
+    Some(out)
+}

@@ -1,0 +1,334 @@
+//! Types from examples, where the doc leaves them open (no response table, array element types, heading-only
+//! containers, bare `dict` / `list`), and the few doc/example contradictions an example settles (`reconcile`,
+//! recorded as corrections `by_example` that drift still reports).
+
+use serde_json::Value;
+
+use super::tables::is_secret_name;
+use super::{FieldNode, ObjectNode, Ty};
+use crate::ir::{Correction, Example, ExampleKind, ParamLocation, Type};
+use crate::naming::type_name;
+
+/// Fills in what the doc leaves open from the examples, and settles the contradictions they decide, in example
+/// order. `data_line` is the line of the response's `data` row (0 without one).
+pub(super) fn settle_by_examples(
+    examples: &[Example],
+    request: &mut ObjectNode,
+    response: &mut Ty,
+    data_line: u32,
+    corrections: &mut Vec<Correction>,
+) {
+    for e in examples {
+        let Some(v) = &e.value else { continue };
+        match e.kind {
+            ExampleKind::Request => {
+                let params = crate::ir::request_params(v);
+                reconcile_fields(&mut request.fields, &params, "request", e.line, corrections);
+                refine_object(request, &params, e.line);
+            }
+            ExampleKind::Response => {
+                let data = crate::ir::response_data(v);
+                reconcile(response, data, "response", data_line, e.line, corrections);
+                refine_ty(response, data, e.line);
+            }
+        }
+    }
+}
+
+fn scalar_of(value: &Value) -> Option<Type> {
+    match value {
+        Value::String(_) => Some(Type::String),
+        Value::Bool(_) => Some(Type::Boolean),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(Type::Integer),
+        Value::Number(_) => Some(Type::Number),
+        _ => None,
+    }
+}
+
+/// Element type shared by all scalar elements of an example array.
+fn common_scalar(items: &[Value]) -> Option<Type> {
+    let mut common: Option<Type> = None;
+    for item in items {
+        let t = scalar_of(item)?;
+        common = match (common, t) {
+            (None, t) => Some(t),
+            (Some(a), b) if a == b => Some(a),
+            (Some(Type::Integer | Type::Number), Type::Integer | Type::Number) => Some(Type::Number),
+            _ => return None,
+        };
+    }
+    common
+}
+
+/// A type for a value the doc has no table for (or types only as `dict` / `list`): objects become structs named
+/// after their field, with every field optional; list elements are merged. Marked `inferred` in the IR.
+pub(super) fn infer_ty(value: &Value, name: &str, line: u32) -> Ty {
+    match value {
+        Value::Object(map) if looks_like_record(map) => Ty::Object(infer_object(&[map], name, line)),
+        Value::Object(_) | Value::Null => Ty::Map(Box::new(Ty::Scalar(Type::Json))),
+        Value::Array(items) => Ty::Array(Box::new(infer_items(items, name, line))),
+        v => Ty::Scalar(scalar_of(v).unwrap_or(Type::Json)),
+    }
+}
+
+/// The element type of a list from all its example items.
+fn infer_items(items: &[Value], name: &str, line: u32) -> Ty {
+    let objects: Vec<&serde_json::Map<String, Value>> = items.iter().filter_map(Value::as_object).collect();
+    if !objects.is_empty() && objects.len() == items.len() && objects.iter().all(|m| looks_like_record(m)) {
+        return Ty::Object(infer_object(&objects, name, line));
+    }
+    Ty::Scalar(common_scalar(items).unwrap_or(Type::Json))
+}
+
+/// An object whose keys are field names (`{"id": 1}`), not data (`{"1": …}`, `{"10.0.0.1": …}`).
+fn looks_like_record(map: &serde_json::Map<String, Value>) -> bool {
+    !map.is_empty()
+        && map.keys().all(|k| {
+            k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+}
+
+fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32) -> ObjectNode {
+    let mut keys: Vec<&String> = Vec::new();
+    for m in maps {
+        for k in m.keys() {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    let fields = keys
+        .into_iter()
+        .map(|k| {
+            let values: Vec<Value> = maps.iter().filter_map(|m| m.get(k)).filter(|v| !v.is_null()).cloned().collect();
+            let ty = match values.first() {
+                None => Ty::Scalar(Type::Json),
+                Some(Value::Array(_)) => {
+                    let items: Vec<Value> = values.iter().filter_map(Value::as_array).flatten().cloned().collect();
+                    Ty::Array(Box::new(infer_items(&items, k, line)))
+                }
+                Some(Value::Object(_)) => {
+                    let objects: Vec<&serde_json::Map<String, Value>> =
+                        values.iter().filter_map(Value::as_object).collect();
+                    if objects.len() == values.len() && objects.iter().all(|m| looks_like_record(m)) {
+                        Ty::Object(infer_object(&objects, k, line))
+                    } else {
+                        Ty::Map(Box::new(Ty::Scalar(Type::Json)))
+                    }
+                }
+                Some(_) => Ty::Scalar(common_scalar(&values).unwrap_or(Type::Json)),
+            };
+            FieldNode {
+                name: k.clone(),
+                ty,
+                required: false,
+                doc: String::new(),
+                line,
+                type_word: String::new(),
+                location: ParamLocation::Body,
+                documented_values: Vec::new(),
+                inferred: true,
+                secret: is_secret_name(k),
+                base64: false,
+                deprecated: false,
+            }
+        })
+        .collect();
+    ObjectNode { name: type_name(name), doc: String::new(), line, fields }
+}
+
+/// Where the doc's table and its example disagree, some cases are settled by the example, recorded as a
+/// correction `by_example` that drift still reports:
+/// - a documented object (a struct from its section, or an untyped `dict`) that the example sends as a
+///   non-empty list of objects becomes a list of it (docs often type a list field by its element's section);
+/// - and the reverse: a list documented by its element's section that the example sends as one object;
+/// - in a response, a scalar the example shows in a form the documented type cannot read (`long` but
+///   `"API Quick execution"`) takes the example's type, and an untyped list or dict the example shows as the
+///   other container becomes that: the client must read what the server sends.
+///
+/// Requests keep the table's scalar types: they send what the doc says. Everything else is only reported.
+fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: u32, out: &mut Vec<Correction>) {
+    let response = target.starts_with("response");
+    if response
+        && let Ty::Scalar(doc) = ty
+        && let Some(example) = scalar_of(value)
+        && !scalar_reads(doc, value)
+    {
+        out.push(Correction {
+            target: target.to_string(),
+            doc_says: scalar_word(doc).into(),
+            corrected: scalar_word(&example).into(),
+            reason: format!("the example at line {example_line} sends `{value}`"),
+            by_example: Some(example_line),
+            line,
+        });
+        *doc = example;
+        return;
+    }
+    match (&mut *ty, value) {
+        (Ty::Object(_) | Ty::Map(_), Value::Array(items))
+            if !items.is_empty() && items.iter().all(Value::is_object) =>
+        {
+            let old = std::mem::replace(ty, Ty::Scalar(Type::Json));
+            *ty = Ty::Array(Box::new(old));
+            out.push(Correction {
+                target: target.to_string(),
+                doc_says: "object".into(),
+                corrected: "array of objects".into(),
+                reason: format!("the example at line {example_line} sends a list of these objects"),
+                by_example: Some(example_line),
+                line,
+            });
+            if let Ty::Array(inner) = ty {
+                for item in items {
+                    reconcile(inner, item, target, line, example_line, out);
+                }
+            }
+        }
+        // The reverse: a list documented by its element's section, sent as one such object.
+        (Ty::Array(inner), Value::Object(_)) if matches!(inner.as_ref(), Ty::Object(_)) => {
+            let Ty::Array(inner) = std::mem::replace(ty, Ty::Scalar(Type::Json)) else { return };
+            *ty = *inner;
+            out.push(Correction {
+                target: target.to_string(),
+                doc_says: "array of objects".into(),
+                corrected: "object".into(),
+                reason: format!("the example at line {example_line} sends one such object"),
+                by_example: Some(example_line),
+                line,
+            });
+            reconcile(ty, value, target, line, example_line, out);
+        }
+        // An untyped list or dict in a response that the example shows as the other kind of container.
+        (Ty::Array(inner), Value::Object(_)) | (Ty::Map(inner), Value::Array(_))
+            if response && **inner == Ty::Scalar(Type::Json) =>
+        {
+            let (doc_says, corrected, new) = if value.is_object() {
+                ("array", "object", Ty::Map(Box::new(Ty::Scalar(Type::Json))))
+            } else {
+                ("object", "array", Ty::Array(Box::new(Ty::Scalar(Type::Json))))
+            };
+            *ty = new;
+            out.push(Correction {
+                target: target.to_string(),
+                doc_says: doc_says.into(),
+                corrected: corrected.into(),
+                reason: format!("the example at line {example_line} sends an {corrected}"),
+                by_example: Some(example_line),
+                line,
+            });
+        }
+        (Ty::Object(o), Value::Object(_)) => reconcile_fields(&mut o.fields, value, target, example_line, out),
+        (Ty::Array(inner), Value::Array(items)) => {
+            for item in items {
+                reconcile(inner, item, target, line, example_line, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether the generated (lenient) reading of a documented scalar accepts this example value.
+fn scalar_reads(doc: &Type, value: &Value) -> bool {
+    match (doc, value) {
+        (_, Value::Null) | (Type::Json, _) => true,
+        (Type::Integer, Value::Number(n)) => n.is_i64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
+        (Type::Integer, Value::String(s)) => s.trim().is_empty() || s.trim().parse::<i64>().is_ok(),
+        (Type::String, Value::String(_) | Value::Number(_)) => true,
+        (Type::Number, Value::Number(_)) | (Type::Boolean, Value::Bool(_)) => true,
+        _ => false,
+    }
+}
+
+fn scalar_word(ty: &Type) -> &'static str {
+    match ty {
+        Type::String => "string",
+        Type::Integer => "integer",
+        Type::Number => "number",
+        Type::Boolean => "boolean",
+        _ => "any",
+    }
+}
+
+fn reconcile_fields(
+    fields: &mut [FieldNode],
+    value: &Value,
+    target: &str,
+    example_line: u32,
+    out: &mut Vec<Correction>,
+) {
+    let Value::Object(map) = value else { return };
+    // Heading-only fields take their container type from the example anyway (with a warning).
+    for f in fields.iter_mut().filter(|f| !f.inferred) {
+        if let Some(v) = map.get(&f.name) {
+            reconcile(&mut f.ty, v, &format!("{target}.{}", f.name), f.line, example_line, out);
+        }
+    }
+}
+
+fn refine_object(object: &mut ObjectNode, value: &Value, line: u32) {
+    let Value::Object(map) = value else { return };
+    for field in &mut object.fields {
+        let Some(v) = map.get(&field.name) else { continue };
+        // A heading-only field: the example decides between object and array of objects.
+        if field.inferred
+            && let (Ty::Object(_), Value::Array(_)) = (&field.ty, v)
+        {
+            let old = std::mem::replace(&mut field.ty, Ty::Scalar(Type::Json));
+            field.ty = Ty::Array(Box::new(old));
+        }
+        // `dict` / `list` without a section: the example shows what is inside.
+        let untyped = match &field.ty {
+            Ty::Map(inner) | Ty::Array(inner) => **inner == Ty::Scalar(Type::Json),
+            Ty::Scalar(Type::Json) => true,
+            _ => false,
+        };
+        if untyped {
+            let inferred = match (&field.ty, v) {
+                (Ty::Map(_) | Ty::Scalar(Type::Json), Value::Object(_)) | (Ty::Array(_), Value::Array(_)) => {
+                    infer_ty(v, &field.name, line)
+                }
+                _ => field.ty.clone(),
+            };
+            if inferred != field.ty && is_more_typed(&inferred) {
+                field.ty = inferred;
+                field.inferred = true;
+                if field.line == 0 {
+                    field.line = line;
+                }
+            }
+        }
+        refine_ty(&mut field.ty, v, line);
+    }
+}
+
+/// A type that says more than untyped JSON at its top.
+fn is_more_typed(ty: &Ty) -> bool {
+    match ty {
+        Ty::Scalar(Type::Json) => false,
+        Ty::Map(inner) | Ty::Array(inner) => is_more_typed(inner),
+        _ => true,
+    }
+}
+
+fn refine_ty(ty: &mut Ty, value: &Value, line: u32) {
+    // An untyped list at the top (`| data | list |`): its example items tell the element type.
+    if let (Ty::Array(inner), Value::Array(items)) = (&mut *ty, value)
+        && **inner == Ty::Scalar(Type::Json)
+    {
+        let element = infer_items(items, "item", line);
+        if is_more_typed(&element) {
+            **inner = element;
+        }
+    }
+    match (ty, value) {
+        (Ty::Object(o), v) => refine_object(o, v, line),
+        (Ty::Array(inner), Value::Array(items)) => {
+            for item in items {
+                refine_ty(inner, item, line);
+            }
+        }
+        _ => {}
+    }
+}

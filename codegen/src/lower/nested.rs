@@ -1,0 +1,367 @@
+//! Nested sections: the definition section a field's object (or value list) comes from, found by reference
+//! (`见 server 定义`, `list[duty_arrange]`, `规则列表(Rule)`), by dotted path (`#### data.success`) or by name
+//! (`#### server`, `server_list` → `server`), and rows named `config.port` next to a row `config`.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::sections::SectionKind;
+use super::tables::columns;
+use super::{Ctx, EnumNode, FieldNode, ObjectNode, Ty};
+use crate::diagnostics::Diagnostic;
+use crate::doc::{Document, Section, Table, normalize_title};
+use crate::ir::{EnumRepr, EnumValue, ParamLocation, Type};
+use crate::naming::type_name;
+use crate::types::{Shape, parse_type_word};
+
+/// Names a section by reference in a description: `见server定义`, `定义见 ip`, `见下面file_source定义`, `see X`.
+static REFERENCE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:见\s*(?:下面|下方|下文|下表)?\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(?:定义|说明|结构)|定义见\s*([A-Za-z_][A-Za-z0-9_.]*)|详见\s*([A-Za-z_][A-Za-z0-9_.]*)|(?i:see)\s+(?:the\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s+(?i:definition|below|section))",
+    )
+    .ok()
+});
+
+pub(super) fn find_reference(desc: &str) -> Option<String> {
+    let re = REFERENCE.as_ref()?;
+    let caps = re.captures(desc)?;
+    caps.iter().skip(1).flatten().next().map(|m| m.as_str().trim_end_matches('.').to_string())
+}
+
+/// Identifiers in parentheses: `处理套餐列表(ActionRelation)` → `ActionRelation`.
+fn parenthesized_identifiers(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['(', '（']).skip(1).filter_map(|rest| {
+        let inner = rest.split([')', '）']).next()?.trim();
+        let ok = inner.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        ok.then_some(inner)
+    })
+}
+
+/// The element of `list[duty_arrange]` / `list（agg）` when it is not a type word: the name of a section.
+fn element_name(type_word: &str) -> Option<String> {
+    let inner =
+        parenthesized_identifiers(&type_word.replace(['[', '<'], "(").replace([']', '>'], ")")).next()?.to_string();
+    crate::types::parse_type_word(&inner).is_none().then_some(inner)
+}
+
+/// Definition sections by name (`server`, also `repeat` of `重复事项配置信息（repeat）`) and by dotted path
+/// (`data.success & data.failed`): where fields look for their objects.
+pub(super) struct DefinitionIndex {
+    pub(super) by_name: HashMap<String, Vec<usize>>,
+    pub(super) by_path: Vec<(String, usize)>,
+}
+
+pub(super) fn definition_index(doc: &Document, kinds: &[SectionKind]) -> DefinitionIndex {
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_path = Vec::new();
+    for (i, s) in doc.sections.iter().enumerate() {
+        if kinds.get(i) != Some(&SectionKind::Definition) {
+            continue;
+        }
+        let title = s.title.trim_matches(|c: char| c == '`' || c.is_whitespace());
+        // `重复事项配置信息（repeat）`: the parenthesized identifier names the section too.
+        let parenthesized = title
+            .split(['(', '（'])
+            .nth(1)
+            .and_then(|rest| rest.split([')', '）']).next())
+            .map(str::trim)
+            .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') && !n.is_empty());
+        for part in title.split(['&', ',', '，', '、', '/']).flat_map(|p| p.split(" and ")).chain(parenthesized) {
+            let part = normalize_title(part).trim_matches('`').to_string();
+            if part.is_empty() {
+                continue;
+            }
+            if part.contains('.') {
+                by_path.push((part, i));
+            } else {
+                by_name.entry(part).or_default().push(i);
+            }
+        }
+    }
+    DefinitionIndex { by_name, by_path }
+}
+
+impl<'a> Ctx<'a> {
+    fn section(&self, i: usize) -> Option<&'a Section> {
+        self.doc.sections.get(i)
+    }
+
+    fn first_table(&self, i: usize) -> Option<&'a Table> {
+        self.section(i)?.tables().next()
+    }
+
+    /// The definition section of this name, preferring one after the row being resolved.
+    pub(super) fn section_by_name(&self, name: &str) -> Option<usize> {
+        let key = normalize_title(name);
+        let candidates = self.by_name.get(&key)?;
+        // A section with a table that is not already being expanded (a field named like its own section); of
+        // two sections with one name (`#### data` for the request and for the response), the first one after
+        // the row being resolved.
+        let usable = |i: &usize| !self.stack.contains(i) && self.first_table(*i).is_some();
+        let after = |i: &usize| self.section(*i).is_some_and(|s| s.line > self.near);
+        candidates.iter().copied().find(|i| usable(i) && after(i)).or_else(|| candidates.iter().copied().find(usable))
+    }
+
+    /// The definition section of this dotted path (`data.success`).
+    fn section_by_path(&self, path: &str) -> Option<usize> {
+        let key = normalize_title(path);
+        self.by_path.iter().find(|(p, _)| *p == key).map(|(_, i)| *i)
+    }
+
+    /// The definition section for an object-ish field: by reference, by dotted path, by name, by name sans `_list`.
+    fn object_section(&mut self, reference: Option<&str>, path: &str, name: &str, line: u32) -> Option<usize> {
+        if let Some(r) = reference {
+            if let Some(i) = self.section_by_name(r).or_else(|| self.section_by_path(r)) {
+                return Some(i);
+            }
+            let fallback = self.section_for_field(path, name);
+            let msg = match fallback.and_then(|i| self.section(i)) {
+                Some(s) => format!(
+                    "`{path}` refers to a definition `{r}` that has no section; used section `{}` (line {}) that matches the field name",
+                    s.title, s.line
+                ),
+                None => format!("`{path}` refers to a definition `{r}` that has no section"),
+            };
+            self.diags.push(
+                Diagnostic::warning(self.file, line, msg)
+                    .with_help(format!("add a `#### {r}` section with a field table, or fix the reference"))
+                    .with_code(crate::review::UNRESOLVED_REFERENCE),
+            );
+            return fallback;
+        }
+        self.section_for_field(path, name)
+    }
+
+    /// A field's own section, found without a reference: by dotted path, by name, by name sans `_list`.
+    fn section_for_field(&self, path: &str, name: &str) -> Option<usize> {
+        self.section_by_path(path)
+            .or_else(|| self.section_by_name(name))
+            .or_else(|| name.strip_suffix("_list").and_then(|n| self.section_by_name(n)))
+    }
+
+    /// Fields named only by a path heading (`#### data.success`) that no table row declares.
+    pub(super) fn add_path_children(&mut self, path: &str, fields: &mut Vec<FieldNode>) {
+        let prefix = format!("{}.", normalize_title(path));
+        let children: Vec<(String, usize)> = self
+            .by_path
+            .iter()
+            .filter_map(|(p, i)| {
+                let rest = p.strip_prefix(&prefix)?;
+                (!rest.contains('.')).then(|| (rest.to_string(), *i))
+            })
+            .collect();
+        for (child, i) in children {
+            if fields.iter().any(|f| normalize_title(&f.name) == child) || self.stack.contains(&i) {
+                continue;
+            }
+            let line = self.section(i).map_or(1, |s| s.line);
+            self.diags.push(Diagnostic::warning(
+                self.file,
+                line,
+                format!("`{path}.{child}` is defined only by this heading, with no row in `{path}`'s table; its container type is taken from the example"),
+            ));
+            let child_path = format!("{path}.{child}");
+            let ty = match self.object(i, &child_path) {
+                Some(o) => Ty::Object(o),
+                None => Ty::Scalar(Type::Json),
+            };
+            fields.push(FieldNode {
+                name: child.clone(),
+                ty,
+                required: false,
+                doc: String::new(),
+                line,
+                type_word: String::new(),
+                location: ParamLocation::Body,
+                documented_values: Vec::new(),
+                inferred: true,
+                secret: false,
+                base64: false,
+                deprecated: false,
+            });
+        }
+    }
+
+    /// A definition section's table as an object at `path`; `None` for a section inside itself or one without
+    /// a table.
+    fn object(&mut self, section: usize, path: &str) -> Option<ObjectNode> {
+        if self.stack.contains(&section) {
+            let line = self.section(section).map_or(1, |s| s.line);
+            self.diags.push(Diagnostic::warning(
+                self.file,
+                line,
+                format!("recursive definition at `{path}`; typed as untyped JSON"),
+            ));
+            return None;
+        }
+        let s = self.section(section)?;
+        let table = self.first_table(section)?;
+        self.used.insert(section);
+        self.stack.push(section);
+        let fields = self.fields_of(table, path, ParamLocation::Body);
+        self.stack.pop();
+        let doc = s.texts().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+        let title_name = s.title.split(['&', ',', '，', '、']).next().unwrap_or(&s.title).trim().to_string();
+        Some(ObjectNode { name: type_name(&title_name), doc, line: s.line, fields })
+    }
+
+    /// A section that lists a string field's values, as an enum named after the field.
+    fn value_enum(&mut self, section: usize, field: &str) -> Option<EnumNode> {
+        let s = self.section(section)?;
+        let table = self.first_table(section)?;
+        let cols = columns(&table.header);
+        let values: Vec<EnumValue> = table
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let value = r.cells.get(cols.name)?.trim_matches('`').trim().to_string();
+                let doc = cols.desc.and_then(|d| r.cells.get(d)).cloned().unwrap_or_default();
+                (!value.is_empty()).then_some(EnumValue { value, doc, line: r.line })
+            })
+            .collect();
+        if values.is_empty() {
+            return None;
+        }
+        self.used.insert(section);
+        let doc = s.texts().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+        Some(EnumNode { name: type_name(field), doc, line: s.line, values, repr: EnumRepr::String })
+    }
+
+    /// A row's type: its type word, with the section it refers to (or is named like) for objects, lists of
+    /// objects and value lists.
+    pub(super) fn resolve(&mut self, name: &str, path: &str, type_word: &str, desc: &str, line: u32) -> Ty {
+        self.near = line;
+        // `处理套餐列表(ActionRelation)` / `list[duty_arrange]`: an identifier that names a section refers to it.
+        let named_element = element_name(type_word).filter(|n| self.section_by_name(n).is_some());
+        let reference = find_reference(desc).or(named_element).or_else(|| {
+            parenthesized_identifiers(desc).find(|n| self.section_by_name(n).is_some()).map(str::to_string)
+        });
+        let shape = match parse_type_word(type_word) {
+            Some(s) => s,
+            None => {
+                self.diags.push(
+                    Diagnostic::warning(
+                        self.file,
+                        line,
+                        format!("unknown type `{type_word}` of `{path}`; generated as untyped JSON"),
+                    )
+                    .with_help("correct the type in bkapi.toml (`corrections`), or fix the doc")
+                    .with_code(crate::review::UNKNOWN_TYPE),
+                );
+                Shape::Any
+            }
+        };
+        match shape {
+            Shape::String | Shape::Integer | Shape::Number | Shape::Boolean => {
+                let scalar = scalar_type(&shape);
+                // A scalar that refers to a section: that section lists its values.
+                if let Some(r) = reference.as_deref()
+                    && let Some(i) = self.section_by_name(r)
+                    && matches!(scalar, Type::String)
+                    && let Some(e) = self.value_enum(i, name)
+                {
+                    return Ty::Enum(e);
+                }
+                Ty::Scalar(scalar)
+            }
+            Shape::Any => Ty::Scalar(Type::Json),
+            Shape::Object => match self.object_section(reference.as_deref(), path, name, line) {
+                Some(i) => match self.object(i, path) {
+                    Some(o) => Ty::Object(o),
+                    None => Ty::Map(Box::new(Ty::Scalar(Type::Json))),
+                },
+                None => {
+                    let mut fields = Vec::new();
+                    self.add_path_children(path, &mut fields);
+                    if fields.is_empty() {
+                        Ty::Map(Box::new(Ty::Scalar(Type::Json)))
+                    } else {
+                        Ty::Object(ObjectNode { name: type_name(name), doc: String::new(), line, fields })
+                    }
+                }
+            },
+            Shape::Array(elem) => match elem.as_deref() {
+                Some(s @ (Shape::String | Shape::Integer | Shape::Number | Shape::Boolean)) => {
+                    Ty::Array(Box::new(Ty::Scalar(scalar_type(s))))
+                }
+                Some(Shape::Array(_)) | Some(Shape::Any) => Ty::Array(Box::new(Ty::Scalar(Type::Json))),
+                Some(Shape::Object) | None => match self.object_section(reference.as_deref(), path, name, line) {
+                    Some(i) => match self.object(i, path) {
+                        Some(o) => Ty::Array(Box::new(Ty::Object(o))),
+                        None => Ty::Array(Box::new(Ty::Scalar(Type::Json))),
+                    },
+                    None if elem.is_some() => Ty::Array(Box::new(Ty::Map(Box::new(Ty::Scalar(Type::Json))))),
+                    // Element type unknown: filled in from the examples, if they show it.
+                    None => Ty::Array(Box::new(Ty::Scalar(Type::Json))),
+                },
+            },
+        }
+    }
+
+    /// Definition sections nobody refers to: warned about, ignored.
+    pub(super) fn warn_unused_definitions(&mut self) {
+        for (i, s) in self.doc.sections.iter().enumerate() {
+            if self.kinds.get(i) == Some(&SectionKind::Definition)
+                && !self.used.contains(&i)
+                && s.tables().next().is_some()
+            {
+                self.diags.push(Diagnostic::warning(
+                    self.file,
+                    s.line,
+                    format!("section `{}` is not referred to by any field; ignored", s.title),
+                ));
+            }
+        }
+    }
+}
+
+/// The IR type of a scalar shape (anything else is untyped JSON).
+pub(super) fn scalar_type(shape: &Shape) -> Type {
+    match shape {
+        Shape::String => Type::String,
+        Shape::Integer => Type::Integer,
+        Shape::Number => Type::Number,
+        Shape::Boolean => Type::Boolean,
+        _ => Type::Json,
+    }
+}
+
+/// Rows named `config.alarm_end_time` next to a row `config` are fields of `config`'s object.
+pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
+    let mut i = 0;
+    while i < fields.len() {
+        let parent = match fields.get(i).and_then(|f| f.name.split_once('.')) {
+            Some((parent, _)) if fields.iter().any(|f| f.name == parent) => parent.to_string(),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut child = fields.remove(i);
+        let target = fields.iter_mut().find(|f| f.name == parent).map(|f| match &mut f.ty {
+            Ty::Array(inner) => inner.as_mut(),
+            ty => ty,
+        });
+        let Some(target) = target else { break };
+        if matches!(target, Ty::Map(_) | Ty::Scalar(Type::Json)) {
+            *target = Ty::Object(ObjectNode {
+                name: type_name(&parent),
+                doc: String::new(),
+                line: child.line,
+                fields: Vec::new(),
+            });
+        }
+        if let Ty::Object(object) = target {
+            child.name = child.name.split_once('.').map_or(String::new(), |(_, rest)| rest.to_string());
+            object.fields.push(child);
+            nest_dotted_rows(&mut object.fields);
+        } else {
+            // A scalar parent: keep the row as it is.
+            fields.insert(i, child);
+            i += 1;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The request and the response from their parameter sections: the request's body / path / query tables as one
+//! object, the response table split into its envelope (`result`, `code`, `message` …) and `data`, and the
+//! response type when no table gives one (inferred from the example).
+
+use std::collections::HashSet;
+
+use super::inference::infer_ty;
+use super::sections::SectionKind;
+use super::{Ctx, FieldNode, ObjectNode, Ty};
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Example, ExampleKind, Flavor, ParamLocation, Type};
+
+/// The keys of a response envelope (`data` and what surrounds it).
+const ENVELOPE_KEYS: &[&str] =
+    &["result", "code", "message", "data", "request_id", "permission", "error", "errors", "trace_id", "_meta"];
+
+/// The response as its table documents it.
+pub(super) struct DocumentedResponse {
+    /// The data's type; `None` without a response table.
+    pub(super) ty: Option<Ty>,
+    pub(super) envelope: Vec<FieldNode>,
+    /// Type word and line of the `data` row (empty and 0 without one).
+    pub(super) data_word: String,
+    pub(super) data_line: u32,
+}
+
+impl Ctx<'_> {
+    /// Request fields from the body / path / query tables, as the API's request object `{camel}Request`.
+    pub(super) fn request_object(&mut self, camel: &str, summary: &str) -> ObjectNode {
+        let doc = self.doc;
+        let mut request_fields: Vec<FieldNode> = Vec::new();
+        for (i, s) in doc.sections.iter().enumerate() {
+            let location = match self.kinds.get(i) {
+                Some(SectionKind::BodyParams) => ParamLocation::Body,
+                Some(SectionKind::PathParams) => ParamLocation::Path,
+                Some(SectionKind::QueryParams) => ParamLocation::Query,
+                _ => continue,
+            };
+            for table in s.tables() {
+                for f in self.fields_of(table, "", location) {
+                    if let Some(prev) = request_fields.iter().find(|p| p.name == f.name) {
+                        self.diags.push(
+                            Diagnostic::error(
+                                self.file,
+                                f.line,
+                                format!("duplicate request parameter `{}` (first at line {})", f.name, prev.line),
+                            )
+                            .with_code(crate::review::DUPLICATE_FIELD),
+                        );
+                    } else {
+                        request_fields.push(f);
+                    }
+                }
+            }
+        }
+        let request_line_no = doc
+            .sections
+            .iter()
+            .zip(&self.kinds)
+            .find(|(_, k)| **k == SectionKind::BodyParams)
+            .map_or(1, |(s, _)| s.line);
+        ObjectNode {
+            name: format!("{camel}Request"),
+            doc: summary.to_string(),
+            line: request_line_no,
+            fields: request_fields,
+        }
+    }
+
+    /// The response: the first table of the response-parameter sections, split into envelope and data when it
+    /// describes the envelope.
+    pub(super) fn documented_response(&mut self, flavor: Flavor) -> DocumentedResponse {
+        let mut documented =
+            DocumentedResponse { ty: None, envelope: Vec::new(), data_word: String::new(), data_line: 0 };
+        let doc = self.doc;
+        let response_table = doc
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.kinds.get(*i) == Some(&SectionKind::ResponseParams))
+            .find_map(|(_, s)| s.tables().next());
+        let Some(table) = response_table else { return documented };
+        let fields = self.fields_of(table, "", ParamLocation::Body);
+        let names: HashSet<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        // A table of `data` alone (`| data | list | 告警列表 |`) describes the envelope too.
+        let only_envelope_keys = names.iter().all(|n| ENVELOPE_KEYS.contains(n));
+        let is_envelope = names.contains("data")
+            && (["result", "code", "message"].iter().any(|k| names.contains(k))
+                || (flavor == Flavor::Gateway && names.contains("error"))
+                || only_envelope_keys);
+        if is_envelope {
+            for f in fields {
+                if f.name == "data" {
+                    documented.data_word = f.type_word.clone();
+                    documented.data_line = f.line;
+                    documented.ty = Some(f.ty);
+                } else {
+                    documented.envelope.push(f);
+                }
+            }
+            if flavor == Flavor::Gateway
+                && let Some(i) = self.section_by_name("error")
+            {
+                self.used.insert(i);
+            }
+        } else {
+            documented.ty =
+                Some(Ty::Object(ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields }));
+        }
+        documented
+    }
+}
+
+/// Response type: documented, or inferred from the example when the doc has no response table; its object (or
+/// list item object) named after the API.
+pub(super) fn response_type(
+    documented: Option<Ty>,
+    examples: &[Example],
+    camel: &str,
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Ty {
+    let response_example =
+        examples.iter().find(|e| e.kind == ExampleKind::Response).and_then(|e| e.value.clone().map(|v| (v, e.line)));
+    let mut response = match documented {
+        Some(t) => t,
+        None => match &response_example {
+            Some((v, line)) => {
+                diags.push(
+                    Diagnostic::warning(
+                        file,
+                        *line,
+                        "no response parameter table; response type inferred from this example",
+                    )
+                    .with_help("add a `### 返回结果参数说明` table to the doc"),
+                );
+                infer_ty(crate::ir::response_data(v), &format!("{camel}Response"), *line)
+            }
+            None => {
+                diags.push(Diagnostic::warning(
+                    file,
+                    1,
+                    "no response table and no response example; response is untyped JSON",
+                ));
+                Ty::Scalar(Type::Json)
+            }
+        },
+    };
+    match &mut response {
+        Ty::Object(o) => o.name = format!("{camel}Response"),
+        Ty::Array(inner) => {
+            if let Ty::Object(o) = inner.as_mut() {
+                o.name = format!("{camel}ResponseItem");
+            }
+        }
+        _ => {}
+    }
+    response
+}

@@ -1,0 +1,325 @@
+//! Parameter tables: which column holds what, required flags, rows → [`FieldNode`]s, and what a row's
+//! description says about its field (value lists that make enums, deprecation, secrets, Base64, one-of pairs).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Ctx, EnumNode, FieldNode, Ty};
+use crate::diagnostics::Diagnostic;
+use crate::doc::{Document, Section, Table, TableRow, normalize_title};
+use crate::ir::{AUTH_KEYS, DocumentedValue, EnumRepr, EnumValue, ParamLocation, Type};
+use crate::naming::type_name;
+
+/// Which column holds what, found by header words.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Columns {
+    pub(super) name: usize,
+    ty: Option<usize>,
+    required: Option<usize>,
+    pub(super) desc: Option<usize>,
+    default: Option<usize>,
+}
+
+pub(super) fn columns(header: &[String]) -> Columns {
+    let find = |words: &[&str]| {
+        header.iter().position(|h| {
+            let h = normalize_title(h);
+            words.iter().any(|w| h == *w)
+        })
+    };
+    let find_contains = |words: &[&str]| {
+        header.iter().position(|h| {
+            let h = normalize_title(h);
+            words.iter().any(|w| h.contains(w))
+        })
+    };
+    let name = find(&[
+        "字段",
+        "名称",
+        "参数",
+        "参数名",
+        "参数名称",
+        "键值",
+        "字段名",
+        "字段名称",
+        "field",
+        "fields",
+        "name",
+        "parameter",
+        "parameters",
+        "param",
+        "key",
+        "属性",
+        "变量",
+    ])
+    .unwrap_or(0);
+    let ty = find(&["类型", "参数类型", "type", "数据类型", "字段类型"]).or_else(|| find_contains(&["类型", "type"]));
+    let required = find_contains(&["必选", "必须", "必填", "required", "mandatory", "是否必"]);
+    let desc = find_contains(&["描述", "说明", "含义", "description", "desc", "备注", "remark", "comment"]);
+    let default = find_contains(&["默认", "default"]);
+    Columns { name, ty, required, desc, default }
+}
+
+fn parse_required(cell: &str) -> Option<bool> {
+    match normalize_title(cell).as_str() {
+        "是" | "y" | "yes" | "true" | "必选" | "必须" | "必填" | "required" | "√" | "1" => Some(true),
+        "否" | "n" | "no" | "false" | "可选" | "选填" | "optional" | "×" | "0" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// A row's cell in column `i`, `""` when the column or the cell is missing.
+fn cell(row: &TableRow, i: Option<usize>) -> &str {
+    i.and_then(|i| row.cells.get(i)).map(String::as_str).unwrap_or("")
+}
+
+impl<'a> Ctx<'a> {
+    /// Fields of a parameter table. `path` is the dotted path of the object these fields belong to ("" for root).
+    pub(super) fn fields_of(&mut self, table: &'a Table, path: &str, location: ParamLocation) -> Vec<FieldNode> {
+        let cols = columns(&table.header);
+        let mut fields: Vec<FieldNode> = Vec::new();
+        for row in &table.rows {
+            let name = cell(row, Some(cols.name)).trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace());
+            if name.is_empty() || name.chars().all(|c| c == '-' || c == '.') {
+                continue;
+            }
+            if AUTH_KEYS.contains(&name) {
+                continue;
+            }
+            if let Some(prev) = fields.iter().find(|f| f.name == name) {
+                self.diags.push(
+                    Diagnostic::error(
+                        self.file,
+                        row.line,
+                        format!("duplicate field `{name}` (first at line {})", prev.line),
+                    )
+                    .with_help("remove one row, or give the nested object its own section")
+                    .with_code(crate::review::DUPLICATE_FIELD),
+                );
+                continue;
+            }
+            let field = self.field_of_row(row, &cols, name, path, location);
+            fields.push(field);
+        }
+        self.add_path_children(path, &mut fields);
+        super::nested::nest_dotted_rows(&mut fields);
+        fields
+    }
+
+    /// One row as a field: its description (with the default), required flag, type, and what the description
+    /// says about it.
+    fn field_of_row(
+        &mut self,
+        row: &TableRow,
+        cols: &Columns,
+        name: &str,
+        path: &str,
+        location: ParamLocation,
+    ) -> FieldNode {
+        let type_word = cell(row, cols.ty).to_string();
+        let mut doc = cell(row, cols.desc).to_string();
+        let default = cell(row, cols.default);
+        if !default.is_empty() && default != "-" {
+            doc = format!("{doc} (default: {default})").trim().to_string();
+        }
+        let required = self.required_flag(row, cols, name);
+        let child_path = if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+        let required = if required && is_deprecated(&doc) {
+            self.diags.push(
+                Diagnostic::warning(
+                    self.file,
+                    row.line,
+                    format!("`{child_path}` is marked required but described as deprecated; generated as optional"),
+                )
+                .with_help("a deprecated field cannot be required: fix the required flag in the doc"),
+            );
+            false
+        } else {
+            required
+        };
+        let ty = self.resolve(name, &child_path, &type_word, &doc, row.line);
+        let documented_values = match &ty {
+            Ty::Scalar(Type::Integer | Type::String) => documented_values(&doc),
+            _ => Vec::new(),
+        };
+        let ty = value_list_enum(ty, name, &doc, row.line, &documented_values);
+        let secret = is_secret_name(name) && ty == Ty::Scalar(Type::String);
+        let deprecated = is_deprecated(&doc);
+        let base64 = !secret && ty == Ty::Scalar(Type::String) && doc.to_ascii_lowercase().contains("base64");
+        FieldNode {
+            name: name.to_string(),
+            ty,
+            required,
+            doc,
+            line: row.line,
+            type_word,
+            location,
+            documented_values,
+            inferred: false,
+            secret,
+            base64,
+            deprecated,
+        }
+    }
+
+    /// The row's required flag; a value that is no flag is optional, with a warning. No column: optional.
+    fn required_flag(&mut self, row: &TableRow, cols: &Columns, name: &str) -> bool {
+        if cols.required.is_none() {
+            return false;
+        }
+        match parse_required(cell(row, cols.required)) {
+            Some(r) => r,
+            None => {
+                self.diags.push(Diagnostic::warning(
+                    self.file,
+                    row.line,
+                    format!(
+                        "`{}` is not a required-flag value; treating `{name}` as optional",
+                        cell(row, cols.required)
+                    ),
+                ));
+                false
+            }
+        }
+    }
+}
+
+/// Value lists become enums: `1 - shell, 2 - bat, …` on an integer (sent as integers, variants named by the
+/// labels); `可选值: biz - 业务，biz_set - 业务集` on a string (named values only: numeric codes on a string field
+/// may be labels of the names the API takes, as in nodeman's `os_type`). Any other type is kept.
+fn value_list_enum(ty: Ty, name: &str, doc: &str, line: u32, documented_values: &[DocumentedValue]) -> Ty {
+    let named = documented_values.iter().all(|v| !v.code.starts_with(|c: char| c.is_ascii_digit()));
+    let repr = match &ty {
+        _ if documented_values.is_empty() => None,
+        Ty::Scalar(Type::Integer) => Some(EnumRepr::Integer),
+        Ty::Scalar(Type::String) if named => Some(EnumRepr::String),
+        _ => None,
+    };
+    match repr {
+        Some(repr) => Ty::Enum(EnumNode {
+            name: type_name(name),
+            doc: doc.to_string(),
+            line,
+            values: documented_values
+                .iter()
+                .map(|v| EnumValue { value: v.code.clone(), doc: v.label.clone(), line })
+                .collect(),
+            repr,
+        }),
+        None => ty,
+    }
+}
+
+/// `1：LINUX 2：WINDOWS`, `1 - shell, 2 - bat`, `0:不是（默认），1:是`: at least two distinct numeric codes.
+/// `1-执行失败则暂停；2-忽略失败` too; a label never starts with a digit (`1-86400` is a range, not a list).
+static VALUE_LIST: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9A-Za-z_.])(\d+)\s*(?:[:：=]|-)\s*([^\s\d,，;；。、(（)）][^\s,，;；。、(（)）]*)").ok()
+});
+
+/// `可选值: biz - 业务，biz_set - 业务集`: named values after a marker that says the list is the values.
+static NAMED_VALUE_LIST: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i:可选值|取值|枚举值|possible values|allowed values|one of)\s*[:：]?\s*(.+)").ok());
+static NAMED_VALUE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s,，;；、])([A-Za-z_][A-Za-z0-9_]*)\s*(?:-|:|：)\s*([^\s,，;；。、]+)").ok());
+
+pub(super) fn documented_values(desc: &str) -> Vec<DocumentedValue> {
+    let mut out: Vec<DocumentedValue> = Vec::new();
+    let mut push = |code: &str, label: &str| {
+        if !out.iter().any(|v| v.code == code) {
+            out.push(DocumentedValue { code: code.to_string(), label: label.to_string() });
+        }
+    };
+    if let Some(re) = VALUE_LIST.as_ref() {
+        for caps in re.captures_iter(desc) {
+            if let (Some(code), Some(label)) = (caps.get(1), caps.get(2)) {
+                push(code.as_str(), label.as_str());
+            }
+        }
+    }
+    if let (Some(list), Some(named)) = (NAMED_VALUE_LIST.as_ref(), NAMED_VALUE.as_ref())
+        && let Some(rest) = list.captures(desc).and_then(|c| c.get(1))
+    {
+        for caps in named.captures_iter(rest.as_str()) {
+            if let (Some(code), Some(label)) = (caps.get(1), caps.get(2)) {
+                push(code.as_str(), label.as_str());
+            }
+        }
+    }
+    if out.len() >= 2 { out } else { Vec::new() }
+}
+
+/// Descriptions that retire a field: `*已弃用*`, `已废弃`, `不推荐使用`, `deprecated`, `请使用 X 替代`,
+/// `use X instead`.
+static REPLACED_BY: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i:请使用\s*\S+\s*(?:替代|代替|替换)|\buse\s+`?\S+`?\s+instead\b)").ok());
+
+pub(super) fn is_deprecated(desc: &str) -> bool {
+    let d = desc.to_lowercase();
+    ["弃用", "废弃", "不推荐使用", "deprecated"].iter().any(|w| d.contains(w))
+        || REPLACED_BY.as_ref().is_some_and(|re| re.is_match(desc))
+}
+
+/// Field names that carry credentials (`password`, `key`, `bk_token`, `*_secret`, …).
+pub(super) fn is_secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "password"
+            | "passwd"
+            | "pwd"
+            | "key"
+            | "secret"
+            | "token"
+            | "private_key"
+            | "secret_key"
+            | "access_token"
+            | "bk_token"
+            | "app_secret"
+            | "bk_app_secret"
+    ) || ["_password", "_passwd", "_secret", "_token"].iter().any(|s| n.ends_with(s))
+}
+
+/// `与 account_id 必须存在一个` / `和 x 二选一` / `either this or x`: the other field of a one-of pair.
+static ONE_OF: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:与|和|或)\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:必须存在一个|至少(?:存在|提供|填写|传入)?一个|二选一|必填其一|必须有一个)|(?i:either\s+this\s+or|one\s+of\s+this\s+and)\s+`?([A-Za-z_][A-Za-z0-9_]*)",
+    )
+    .ok()
+});
+
+/// Groups of optional top-level request fields that the docs say cannot all be absent.
+pub(super) fn one_of_groups(fields: &[FieldNode]) -> Vec<Vec<String>> {
+    let Some(re) = ONE_OF.as_ref() else { return Vec::new() };
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for f in fields.iter().filter(|f| !f.required) {
+        for caps in re.captures_iter(&f.doc) {
+            let Some(other) = caps.get(1).or_else(|| caps.get(2)).map(|m| m.as_str()) else { continue };
+            if !fields.iter().any(|g| g.name == other && !g.required) || other == f.name {
+                continue;
+            }
+            let mut group = vec![f.name.clone(), other.to_string()];
+            group.sort();
+            if !groups.contains(&group) {
+                groups.push(group);
+            }
+        }
+    }
+    groups
+}
+
+/// Every row name of every table in the doc (the last segment of a dotted name), sorted and unique.
+pub(super) fn table_keys(doc: &Document) -> Vec<String> {
+    let mut keys = std::collections::BTreeSet::new();
+    for table in doc.sections.iter().flat_map(Section::tables) {
+        let cols = columns(&table.header);
+        for row in &table.rows {
+            let Some(cell) = row.cells.get(cols.name) else { continue };
+            let name = cell.trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace());
+            if let Some(last) = name.rsplit('.').next().filter(|n| !n.is_empty()) {
+                keys.insert(last.to_string());
+            }
+        }
+    }
+    keys.into_iter().collect()
+}

@@ -1,0 +1,286 @@
+//! Unit tests of lowering: inline docs through [`lower_api`], and the passes' parsers on their own.
+
+use super::find_examples::match_template;
+use super::nested::find_reference;
+use super::sections::{SectionKind, classify};
+use super::tables::{documented_values, is_deprecated};
+use super::*;
+use crate::ir::ExampleKind;
+
+/// Lowers an inline doc as API `t` located at `POST /t/`; returns the draft and the diagnostics' texts.
+fn lower_text(text: &str) -> (ApiDraft, Vec<String>) {
+    let doc = crate::markdown::parse("t.md", text);
+    let meta = MetaSource { path: "bkapi.toml", text: "" };
+    let at =
+        Location { method: Some(HttpMethod::Post), path: "/t/".into(), origin: "test".into(), by_convention: false };
+    let (draft, diags) = lower_api(&doc, "t", Flavor::Esb, None, &meta, Some(&at), LowerOptions::default());
+    let diags = diags.iter().map(ToString::to_string).collect();
+    (draft.expect("an API"), diags)
+}
+
+fn field<'a>(object: &'a ObjectNode, name: &str) -> &'a FieldNode {
+    object.fields.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no field {name} in {object:?}"))
+}
+
+fn response_object(d: &ApiDraft) -> &ObjectNode {
+    match &d.response {
+        Ty::Object(o) => o,
+        other => panic!("response is not an object: {other:?}"),
+    }
+}
+
+#[test]
+fn header_variants_and_required_values() {
+    let (d, _) = lower_text(
+        "### 请求参数\n\n| 名称 | 参数类型 | 是否必选 | 默认值 | 说明 |\n|---|---|---|---|---|\n| a | int | Y | 1 | x |\n| b | string | no | - | y |\n| c | bool | true | | z |\n\n\
+         ### Request Parameters\n\n| Field | Type | Mandatory | Description |\n|---|---|---|---|\n| d | long | yes | w |\n| e | str | N | v |\n",
+    );
+    let r = &d.request;
+    assert!(field(r, "a").required && !field(r, "b").required && field(r, "c").required);
+    assert!(field(r, "d").required && !field(r, "e").required);
+    assert_eq!(field(r, "a").ty, Ty::Scalar(Type::Integer));
+    assert_eq!(field(r, "a").doc, "x (default: 1)");
+    assert_eq!(field(r, "e").ty, Ty::Scalar(Type::String));
+}
+
+#[test]
+fn unknown_types_missing_and_extra_cells() {
+    let (d, diags) = lower_text(
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| a | 分发模式 | 否 | x |\n| b | int |\n| c | string | 是 | y | extra |\n",
+    );
+    assert_eq!(field(&d.request, "a").ty, Ty::Scalar(Type::Json));
+    assert!(diags.iter().any(|m| m.contains("t.md:5: warning: unknown type `分发模式` of `a`")), "{diags:?}");
+    assert_eq!(field(&d.request, "b").ty, Ty::Scalar(Type::Integer));
+    assert!(!field(&d.request, "b").required);
+    assert!(field(&d.request, "c").required);
+}
+
+#[test]
+fn escaped_and_full_width_pipes_in_cells() {
+    let (d, _) = lower_text(
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| a | string | 是 | x \\| y |\n| b | string | 否 | 1｜2 ｜\n",
+    );
+    assert_eq!(field(&d.request, "a").doc, "x | y");
+    assert_eq!(field(&d.request, "b").doc, "1｜2");
+}
+
+#[test]
+fn nested_sections_by_name_path_reference_and_parentheses() {
+    let (d, _) = lower_text(
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+         | server | object | 是 | 目标 |\n| repeat | dict | 否 | 重复 |\n| rules | list | 否 | 规则列表(Rule) |\n| hosts | array | 否 | 见 host 定义 |\n\n\
+         ###### server\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| ip | string | 是 | x |\n\n\
+         #### 重复配置（repeat）\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| freq | string | 是 | x |\n\n\
+         #### Rule\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n\n\
+         #### host\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| port | int | 是 | x |\n\n\
+         ### 返回结果\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| result | bool | x |\n| data | object | x |\n\n\
+         #### data.items\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| name | string | x |\n",
+    );
+    let object_fields = |ty: &Ty| match ty {
+        Ty::Object(o) => o.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+        Ty::Array(inner) => match inner.as_ref() {
+            Ty::Object(o) => o.fields.iter().map(|f| f.name.clone()).collect(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(object_fields(&field(&d.request, "server").ty), ["ip"]);
+    assert_eq!(object_fields(&field(&d.request, "repeat").ty), ["freq"]);
+    assert_eq!(object_fields(&field(&d.request, "rules").ty), ["id"]);
+    assert_eq!(object_fields(&field(&d.request, "hosts").ty), ["port"]);
+    assert_eq!(object_fields(&field(response_object(&d), "items").ty), ["name"]);
+}
+
+#[test]
+fn one_section_name_twice_is_looked_up_after_its_row() {
+    let (d, _) = lower_text(
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| data | object | 是 | x |\n\n\
+         #### data\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| input | string | 是 | x |\n\n\
+         ### 返回结果\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| result | bool | x |\n| data | object | x |\n\n\
+         #### data\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| output | int | x |\n",
+    );
+    assert!(matches!(&field(&d.request, "data").ty, Ty::Object(o) if o.fields[0].name == "input"));
+    assert_eq!(response_object(&d).fields[0].name, "output");
+}
+
+#[test]
+fn english_doc_with_dotted_rows_and_a_response_example_under_its_section() {
+    let (d, _) = lower_text(
+        "### Request Parameters\n\n| Field | Type | Required | Description |\n|---|---|---|---|\n\
+         | config | dict | YES | x |\n| config.port | int | YES | y |\n\n\
+         ### Return Result Description\n\n| Field | Type | Description |\n|---|---|---|\n| result | bool | x |\n| data | list | x |\n\n\
+         #### Example\n\n```json\n{\"result\": true, \"data\": [1, 2]}\n```\n",
+    );
+    let Ty::Object(config) = &field(&d.request, "config").ty else { panic!("config is not an object") };
+    assert_eq!(field(config, "port").ty, Ty::Scalar(Type::Integer));
+    assert_eq!(d.examples.len(), 1);
+    assert_eq!(d.examples[0].kind, ExampleKind::Response);
+    // The example also tells the element type of an untyped list.
+    assert_eq!(d.response, Ty::Array(Box::new(Ty::Scalar(Type::Integer))));
+}
+
+#[test]
+fn query_string_examples_are_typed_by_the_table() {
+    let (d, _) = lower_text(
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | long | 是 | x |\n| ok | bool | 否 | y |\n| name | string | 否 | z |\n| tag | list | 否 | w |\n\n\
+         ### 请求参数示例\n\n```json\n/api/v3/get_x?id=100&ok=true&name=a%20b&tag=x&tag=y&tag=z&name=c&name=d\n```\n",
+    );
+    let e = &d.examples[0];
+    let expected = serde_json::json!({"id": 100, "ok": true, "name": ["a b", "c", "d"], "tag": ["x", "y", "z"]});
+    assert_eq!(e.value, Some(expected), "a repeated key becomes a list, whatever the table says");
+    assert!(e.repairs[0].contains("query string"));
+}
+
+#[test]
+fn numeric_value_lists_in_descriptions_make_integer_enums() {
+    let (d, _) = lower_text(
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+         | script_language | int | 否 | 脚本语言：1 - shell, 2 - bat |\n| os | string | 否 | 1：LINUX 2：WINDOWS |\n",
+    );
+    let Ty::Enum(e) = &field(&d.request, "script_language").ty else { panic!("not an enum") };
+    assert_eq!((e.name.as_str(), e.repr), ("ScriptLanguage", EnumRepr::Integer));
+    let values: Vec<(&str, &str)> = e.values.iter().map(|v| (v.value.as_str(), v.doc.as_str())).collect();
+    assert_eq!(values, [("1", "shell"), ("2", "bat")]);
+    let (d2, _) = lower_text(
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+         | bk_scope_type | string | 是 | 资源范围类型。可选值: biz - 业务，biz_set - 业务集 |\n\
+         | mode | int | 否 | 1-执行失败则暂停；2-忽略失败 |\n| timeout | int | 否 | 取值范围1-86400 |\n",
+    );
+    let Ty::Enum(scope) = &field(&d2.request, "bk_scope_type").ty else { panic!("not an enum") };
+    let values: Vec<&str> = scope.values.iter().map(|v| v.value.as_str()).collect();
+    assert_eq!((values, scope.repr), (vec!["biz", "biz_set"], EnumRepr::String));
+    assert!(matches!(&field(&d2.request, "mode").ty, Ty::Enum(e) if e.values.len() == 2));
+    assert_eq!(field(&d2.request, "timeout").ty, Ty::Scalar(Type::Integer), "a range is no value list");
+    // A string field with numeric codes keeps its type: the codes may be labels of names the API takes
+    // (nodeman's `os_type`).
+    assert_eq!(field(&d.request, "os").ty, Ty::Scalar(Type::String));
+    assert_eq!(field(&d.request, "os").documented_values.len(), 2, "still checked against examples");
+}
+
+#[test]
+fn one_of_pairs_stated_in_descriptions_are_found() {
+    let (d, _) = lower_text(
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+         | account_alias | string | 否 | 执行帐号别名。与 account_id 必须存在一个。 |\n\
+         | account_id | long | 否 | 执行账号 ID。与account_alias必须存在一个。 |\n\
+         | a | string | 否 | 和 nothing 二选一 |\n",
+    );
+    assert_eq!(d.one_of, [vec!["account_alias".to_string(), "account_id".to_string()]]);
+}
+
+#[test]
+fn deprecated_required_fields_become_optional_with_a_warning() {
+    let (d, diags) = lower_text(
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| bk_biz_id | long | 是 | *已弃用*。业务ID |\n",
+    );
+    assert!(!field(&d.request, "bk_biz_id").required);
+    assert!(field(&d.request, "bk_biz_id").deprecated, "generated with #[deprecated]");
+    for retired in ["请使用 target_server.iplist替代。静态IP列表", "Use `account_id` instead.", "不推荐使用"]
+    {
+        assert!(is_deprecated(retired), "{retired}");
+    }
+    assert!(!is_deprecated("当使用 script_content 传入自定义脚本的时候"), "mentioning 使用 is not retiring");
+    assert!(diags.iter().any(|m| m.contains("marked required but described as deprecated")), "{diags:?}");
+}
+
+#[test]
+fn examples_settle_container_shapes_and_response_scalars_but_not_request_scalars() {
+    let (d, _) = lower_text(
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n\n\
+         ### 请求参数示例\n\n```json\n{\"id\": \"abc\"}\n```\n\n\
+         ### 返回结果\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| result | bool | x |\n| data | object | x |\n\n\
+         #### data\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| name | long | x |\n\n\
+         ### 返回结果示例\n\n```json\n{\"result\": true, \"data\": [{\"name\": \"job 1\"}]}\n```\n",
+    );
+    // The request keeps the table's type: it sends what the doc says.
+    assert_eq!(field(&d.request, "id").ty, Ty::Scalar(Type::Integer));
+    let Ty::Array(item) = &d.response else { panic!("data should be a list: {:?}", d.response) };
+    let Ty::Object(item) = item.as_ref() else { panic!("{item:?}") };
+    assert_eq!(field(item, "name").ty, Ty::Scalar(Type::String));
+    let settled: Vec<_> =
+        d.corrections.iter().map(|c| (c.target.as_str(), c.corrected.as_str(), c.by_example)).collect();
+    assert_eq!(settled, [("response", "array of objects", Some(29)), ("response.name", "string", Some(29))]);
+}
+
+#[test]
+fn stray_json_is_an_example_only_when_the_doc_has_none() {
+    let doc = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| target | object | 是 | x |\n\n\
+               #### target\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| ip | string | 是 | x |\n\n```json\n{\"ip\": \"1.1.1.1\"}\n```\n";
+    let (d, diags) = lower_text(doc);
+    assert_eq!(d.examples.len(), 1, "the only JSON is taken, with a warning");
+    assert!(diags.iter().any(|m| m.contains("example outside an example section")));
+    let (d, _) = lower_text(&format!("{doc}\n### 请求参数示例\n\n```json\n{{\"target\": {{\"ip\": \"x\"}}}}\n```\n"));
+    assert_eq!(d.examples.len(), 1);
+    assert_eq!(d.examples[0].line, 20, "the example section's, not the stray one at line 14");
+}
+
+#[test]
+fn a_table_of_data_alone_describes_the_envelope() {
+    let (d, _) =
+        lower_text("### 返回结果\n\n#### 字段说明\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| data | list | x |\n");
+    assert_eq!(d.response, Ty::Array(Box::new(Ty::Scalar(Type::Json))));
+    assert!(d.envelope.is_empty());
+}
+
+#[test]
+fn esb_paths_relative_to_the_component_root_get_the_esb_prefix() {
+    let (d, _) = lower_text(&format!(
+        "### 请求地址\n\n/v2/monitor/models/x/add/\n\n### 请求方法\n\nGET\n\n{}",
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n"
+    ));
+    assert_eq!(d.location, Some((HttpMethod::Get, "/api/c/compapi/v2/monitor/models/x/add/".into())));
+}
+
+#[test]
+fn no_table_and_no_example_is_not_an_api_doc() {
+    let doc = crate::markdown::parse("common.md", "# 通用说明\n\n一些文字。\n");
+    let meta = MetaSource { path: "bkapi.toml", text: "" };
+    let (draft, diags) = lower_api(&doc, "common", Flavor::Esb, None, &meta, None, LowerOptions::default());
+    assert!(draft.is_none());
+    assert!(diags[0].to_string().starts_with("common.md:1: error: no parameter table and no example"));
+}
+
+#[test]
+fn classifies_section_titles() {
+    assert_eq!(classify("请求参数示例"), SectionKind::RequestExample);
+    assert_eq!(classify("返回结果示例"), SectionKind::ResponseExample);
+    assert_eq!(classify("返回结果参数说明"), SectionKind::ResponseParams);
+    assert_eq!(classify("Path 参数"), SectionKind::PathParams);
+    assert_eq!(classify("Header参数"), SectionKind::Header);
+    assert_eq!(classify("接口参数"), SectionKind::BodyParams);
+    assert_eq!(classify("data.success & data.failed"), SectionKind::Definition);
+    assert_eq!(classify("通用参数"), SectionKind::CommonArgs);
+}
+
+#[test]
+fn finds_references_in_descriptions() {
+    assert_eq!(find_reference("目标服务器，见 server 定义").as_deref(), Some("server"));
+    assert_eq!(find_reference("静态 IP 列表，定义见 ip").as_deref(), Some("ip"));
+    assert_eq!(find_reference("主机列表，见hosts定义").as_deref(), Some("hosts"));
+    assert_eq!(find_reference("源文件对象数组，见下面file_source定义").as_deref(), Some("file_source"));
+    assert_eq!(find_reference("Static IP list, see ip definition").as_deref(), Some("ip"));
+    assert_eq!(find_reference("业务 ID"), None);
+}
+
+#[test]
+fn extracts_value_lists_from_descriptions() {
+    let v = documented_values("操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS");
+    assert_eq!(
+        v.iter().map(|v| (v.code.as_str(), v.label.as_str())).collect::<Vec<_>>(),
+        [("1", "LINUX"), ("2", "WINDOWS"), ("3", "AIX"), ("4", "SOLARIS")]
+    );
+    let v = documented_values("脚本语言：1 - shell, 2 - bat, 3 - perl");
+    assert_eq!(v.len(), 3);
+    assert_eq!(v[1].label, "bat");
+    assert_eq!(documented_values("敏感参数, 0:不是（默认），1:是").len(), 2);
+    assert!(documented_values("默认 7200，取值范围 1-86400").is_empty());
+}
+
+#[test]
+fn matches_path_templates() {
+    assert_eq!(
+        match_template("/open/{a}/x/{b}", "/open/biz/x/1"),
+        Some(vec![("a".into(), "biz".into()), ("b".into(), "1".into())])
+    );
+    assert_eq!(match_template("/open/{a}", "/close/biz"), None);
+}
