@@ -267,8 +267,9 @@ mod tests {
         assert_eq!(s.drift_by_kind.get("unknown_field"), Some(&1));
         assert_eq!(s.drift_by_kind.get("type_mismatch"), Some(&1));
         assert_eq!(s.drift_by_kind.get("bad_json"), Some(&1));
-        // Three request types of three fields; `any` has an unknown type word, `extra` is an opaque `dict`.
-        assert_eq!((s.fields.total, s.fields.typed, s.fields.opaque_containers), (9, 3, 3));
+        // Three request types of three fields, and `other`, which only good's example sends (an integer, typed
+        // from it); `any` has an unknown type word, `extra` is an opaque `dict`.
+        assert_eq!((s.fields.total, s.fields.typed, s.fields.opaque_containers), (10, 4, 3));
 
         let bad = run.report.docs.iter().find(|d| d.api == "bad").unwrap();
         let err = bad.examples[0].decode_error.as_ref().unwrap();

@@ -6,8 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::fit::{self, IssueKind};
-use crate::ir::{Api, Example, ExampleKind, Field, ParamLocation, System, TypeKind};
+use crate::fit::{self, IssueKind, missing_message};
+use crate::ir::{Api, Contradiction, Example, ExampleKind, Field, ParamLocation, System, TypeKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,9 +105,24 @@ impl Checker<'_> {
             let path = c.target.split_once('.').map_or("data", |(_, rest)| rest);
             let path =
                 if self.example == "response" && path != "data" { format!("data.{path}") } else { path.to_string() };
-            let msg =
-                format!("the doc says {}, the example has {}; generated as {}", c.doc_says, c.corrected, c.corrected);
-            self.push(DriftKind::TypeMismatch, path, c.line, msg);
+            let (kind, msg) = match c.contradiction {
+                Contradiction::TypeMismatch => (
+                    DriftKind::TypeMismatch,
+                    format!(
+                        "the doc says {}, the example has {}; generated as {}",
+                        c.doc_says, c.corrected, c.corrected
+                    ),
+                ),
+                Contradiction::MissingRequired => (
+                    DriftKind::MissingRequired,
+                    format!(
+                        "{}; generated as {}",
+                        missing_message(path.rsplit('.').next().unwrap_or_default()),
+                        c.corrected
+                    ),
+                ),
+            };
+            self.push(kind, path, c.line, msg);
         }
         if e.value.is_none() {
             self.push(DriftKind::BadJson, String::new(), e.line, e.error.clone().unwrap_or_default());

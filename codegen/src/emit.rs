@@ -269,8 +269,10 @@ fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
     });
     let ty = field_type(f);
     let mut doc = doc_text(&f.doc, &format!("`{}`", f.name));
-    if f.inferred {
-        doc.push_str(" (Type inferred from the doc's example.)");
+    match f.from_example {
+        Some(line) => doc.push_str(&format!(" (Not in the doc's table; seen in its example at line {line}.)")),
+        None if f.inferred => doc.push_str(" (Type inferred from the doc's example.)"),
+        None => {}
     }
     let location = match f.location {
         ParamLocation::Body => None,

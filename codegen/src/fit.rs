@@ -68,7 +68,7 @@ pub struct Fit {
 
 /// Walks one parsed example against its API's types.
 pub fn fit_example(system: &System, api: &Api, example: &Example) -> Fit {
-    let mut w = Walker { system, fit: Fit::default() };
+    let mut w = Walker { system, fit: Fit::default(), in_example_only: false };
     let Some(value) = &example.value else {
         w.fit.decode_error = Some(DecodeError { path: ".".into(), message: "the example is not JSON".into() });
         return w.fit;
@@ -109,6 +109,9 @@ type Out = Result<Option<Value>, ()>;
 struct Walker<'a> {
     system: &'a System,
     fit: Fit,
+    /// Inside a field that only an example shows: its key is the one unknown field drift reports, not every
+    /// key below it.
+    in_example_only: bool,
 }
 
 fn at(path: &str, key: &str) -> String {
@@ -203,7 +206,7 @@ impl Walker<'_> {
     /// when the response type takes one.
     fn response(&mut self, api: &Api, value: &Value) {
         let Value::Object(envelope) = value else {
-            let mut shadow = Walker { system: self.system, fit: Fit::default() };
+            let mut shadow = Walker { system: self.system, fit: Fit::default(), in_example_only: self.in_example_only };
             let _ = shadow.value(&api.response, value, "data", 0, &[]);
             self.fit.issues.extend(shadow.fit.issues);
             let _ = self.reject(".", "expected a JSON object".into());
@@ -213,9 +216,9 @@ impl Walker<'_> {
             self.envelope(&api.envelope, envelope);
         }
         let data = crate::ir::response_data(value).clone();
-        if envelope.get("error").is_some_and(Value::is_object) || is_failure(envelope) {
+        if crate::ir::is_error_response(value) {
             // The strict check still reads `data` (drift); the runtime returns `Error::Api` and keeps no value.
-            let mut shadow = Walker { system: self.system, fit: Fit::default() };
+            let mut shadow = Walker { system: self.system, fit: Fit::default(), in_example_only: self.in_example_only };
             let _ = shadow.value(&api.response, &data, "data", 0, &[]);
             self.fit.issues.extend(shadow.fit.issues);
             self.fit.subject = Some(data);
@@ -232,7 +235,7 @@ impl Walker<'_> {
 
     /// Envelope keys (`result`, `code`, …) are only checked against their table: the runtime reads them itself.
     fn envelope(&mut self, fields: &[Field], map: &Map<String, Value>) {
-        let mut shadow = Walker { system: self.system, fit: Fit::default() };
+        let mut shadow = Walker { system: self.system, fit: Fit::default(), in_example_only: self.in_example_only };
         for (key, v) in map.iter().filter(|(k, _)| k.as_str() != "data") {
             match fields.iter().find(|f| f.name == *key) {
                 Some(f) => {
@@ -494,8 +497,10 @@ impl Walker<'_> {
         let mut ok = true;
         // Fields that exist only because an example sends them are still keys the doc's table lacks.
         let documented = |k: &String| fields.iter().any(|f| f.name == *k && f.from_example.is_none());
-        for key in map.keys().filter(|k| !documented(k)) {
-            self.issue(IssueKind::UnknownField, &at(path, key), 0, unknown_message(key));
+        if !self.in_example_only {
+            for key in map.keys().filter(|k| !documented(k)) {
+                self.issue(IssueKind::UnknownField, &at(path, key), 0, unknown_message(key));
+            }
         }
         for f in fields {
             let p = at(path, &f.name);
@@ -505,16 +510,22 @@ impl Walker<'_> {
                     ok &= self.reject(&p, format!("missing field `{}`", f.name)).is_ok();
                 }
                 None => {}
-                Some(v) => match self.field(f, v, &p) {
-                    Ok(Some(v)) => {
-                        out.insert(f.name.clone(), v);
+                Some(v) => {
+                    let outer = self.in_example_only;
+                    self.in_example_only |= f.from_example.is_some();
+                    let walked = self.field(f, v, &p);
+                    self.in_example_only = outer;
+                    match walked {
+                        Ok(Some(v)) => {
+                            out.insert(f.name.clone(), v);
+                        }
+                        Ok(None) if f.required => {
+                            out.insert(f.name.clone(), Value::Null);
+                        }
+                        Ok(None) => {}
+                        Err(()) => ok = false,
                     }
-                    Ok(None) if f.required => {
-                        out.insert(f.name.clone(), Value::Null);
-                    }
-                    Ok(None) => {}
-                    Err(()) => ok = false,
-                },
+                }
             }
         }
         if ok { Ok(Some(Value::Object(out))) } else { Err(()) }
@@ -554,19 +565,6 @@ fn unknown_message(key: &str) -> String {
     format!("`{key}` is in the example but not in the doc's table")
 }
 
-fn missing_message(name: &str) -> String {
+pub(crate) fn missing_message(name: &str) -> String {
     format!("the doc says `{name}` is required; the example does not have it")
-}
-
-/// The runtime's test for an ESB failure: `result: false`, or without `result` a non-zero `code`.
-fn is_failure(envelope: &Map<String, Value>) -> bool {
-    match envelope.get("result") {
-        Some(Value::Bool(ok)) => !ok,
-        _ => match envelope.get("code") {
-            None | Some(Value::Null) => false,
-            Some(Value::Number(n)) => n.as_i64() != Some(0),
-            Some(Value::String(s)) => s.trim().parse::<i64>() != Ok(0),
-            Some(_) => true,
-        },
-    }
 }

@@ -275,9 +275,29 @@ pub struct Correction {
     /// (reported as drift); unset for a maintainer's correction in metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_example: Option<u32>,
+    /// The contradiction an example-settled correction answers: drift reports it under that kind.
+    #[serde(default, skip_serializing_if = "Contradiction::is_type_mismatch")]
+    pub contradiction: Contradiction,
     /// Doc line of the corrected table row (0 when not about a row).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
+}
+
+/// What an example contradicts in its doc's table, when the example settles it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contradiction {
+    /// Another type (or shape: a list, a page) than the table says.
+    #[default]
+    TypeMismatch,
+    /// A field the table requires is absent.
+    MissingRequired,
+}
+
+impl Contradiction {
+    fn is_type_mismatch(&self) -> bool {
+        *self == Contradiction::TypeMismatch
+    }
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -316,6 +336,24 @@ pub fn response_data(example: &serde_json::Value) -> &serde_json::Value {
             map.get("data").unwrap_or(&serde_json::Value::Null)
         }
         other => other,
+    }
+}
+
+/// A response example that reports a failure (`result: false`, a non-zero `code`, or a gateway `error` object):
+/// the runtime returns `Error::Api` for it, so it carries no data for the types.
+pub fn is_error_response(example: &serde_json::Value) -> bool {
+    let serde_json::Value::Object(map) = example else { return false };
+    if map.get("error").is_some_and(serde_json::Value::is_object) {
+        return true;
+    }
+    match map.get("result") {
+        Some(serde_json::Value::Bool(ok)) => !ok,
+        _ => match map.get("code") {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::Number(n)) => n.as_i64() != Some(0),
+            Some(serde_json::Value::String(s)) => s.trim().parse::<i64>() != Ok(0),
+            Some(_) => true,
+        },
     }
 }
 

@@ -36,7 +36,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             corrections: draft.corrections,
             one_of: draft.one_of,
             table_keys: draft.table_keys,
-            paging: Default::default(),
+            paging: draft.paging,
         });
     }
     System { name: name.to_string(), flavor, gateway, apis, types: space.types }
@@ -139,7 +139,7 @@ impl ApiCx<'_> {
             location: f.location,
             documented_values: f.documented_values.clone(),
             inferred: f.inferred,
-            from_example: None,
+            from_example: f.from_example,
             secret: f.secret,
             base64: f.base64,
             deprecated: f.deprecated,

@@ -29,6 +29,7 @@ pub(super) fn apply_metadata_corrections(
                 corrected: "body parameter".into(),
                 reason: m.reason.clone().unwrap_or_default(),
                 by_example: None,
+                contradiction: crate::ir::Contradiction::TypeMismatch,
                 line: 0,
             });
         }
@@ -165,6 +166,7 @@ fn record(corrections: &mut Vec<Correction>, c: &FieldCorrection, what: &str, do
         corrected,
         reason: c.reason.clone(),
         by_example: None,
+        contradiction: crate::ir::Contradiction::TypeMismatch,
         line: 0,
     });
 }

@@ -100,6 +100,7 @@ impl Endpoint {
                             corrected: mm.as_str().to_string(),
                             reason: m.reason.clone().unwrap_or_default(),
                             by_example: None,
+                            contradiction: crate::ir::Contradiction::TypeMismatch,
                             line: 0,
                         });
                     }
@@ -122,6 +123,7 @@ impl Endpoint {
                     corrected: p.clone(),
                     reason: m.reason.clone().unwrap_or_default(),
                     by_example: None,
+                    contradiction: crate::ir::Contradiction::TypeMismatch,
                     line: 0,
                 });
             }

@@ -26,6 +26,8 @@ pub(super) fn settle_by_examples(
                 reconcile_fields(&mut request.fields, &params, "request", e.line, corrections);
                 refine_object(request, &params, e.line);
             }
+            // An error envelope carries no data: the runtime turns it into an error.
+            ExampleKind::Response if crate::ir::is_error_response(v) => {}
             ExampleKind::Response => {
                 let data = crate::ir::response_data(v);
                 reconcile(response, data, "response", data_line, e.line, corrections);
@@ -129,6 +131,7 @@ fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32)
                 location: ParamLocation::Body,
                 documented_values: Vec::new(),
                 inferred: true,
+                from_example: Some(line),
                 secret: is_secret_name(k),
                 base64: false,
                 deprecated: false,
@@ -150,6 +153,24 @@ fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32)
 /// Requests keep the table's scalar types: they send what the doc says. Everything else is only reported.
 fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: u32, out: &mut Vec<Correction>) {
     let response = target.starts_with("response");
+    // A scalar the example sends as a list of such scalars (`bk_biz_id: int` sent as `[1, 2]`): a list of it.
+    if let Ty::Scalar(doc) = ty
+        && let Value::Array(items) = value
+        && !items.is_empty()
+        && items.iter().all(|v| !v.is_null() && scalar_of(v).is_some() && scalar_reads(doc, v))
+    {
+        out.push(Correction {
+            target: target.to_string(),
+            doc_says: scalar_word(doc).into(),
+            corrected: format!("array of {}", scalar_word(doc)),
+            reason: format!("the example at line {example_line} sends a list of them"),
+            by_example: Some(example_line),
+            contradiction: crate::ir::Contradiction::TypeMismatch,
+            line,
+        });
+        *ty = Ty::Array(Box::new(Ty::Scalar(doc.clone())));
+        return;
+    }
     if response
         && let Ty::Scalar(doc) = ty
         && let Some(example) = scalar_of(value)
@@ -161,6 +182,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
             corrected: scalar_word(&example).into(),
             reason: format!("the example at line {example_line} sends `{value}`"),
             by_example: Some(example_line),
+            contradiction: crate::ir::Contradiction::TypeMismatch,
             line,
         });
         *doc = example;
@@ -178,6 +200,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                 corrected: "array of objects".into(),
                 reason: format!("the example at line {example_line} sends a list of these objects"),
                 by_example: Some(example_line),
+                contradiction: crate::ir::Contradiction::TypeMismatch,
                 line,
             });
             if let Ty::Array(inner) = ty {
@@ -196,6 +219,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                 corrected: "object".into(),
                 reason: format!("the example at line {example_line} sends one such object"),
                 by_example: Some(example_line),
+                contradiction: crate::ir::Contradiction::TypeMismatch,
                 line,
             });
             reconcile(ty, value, target, line, example_line, out);
@@ -216,6 +240,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                 corrected: corrected.into(),
                 reason: format!("the example at line {example_line} sends an {corrected}"),
                 by_example: Some(example_line),
+                contradiction: crate::ir::Contradiction::TypeMismatch,
                 line,
             });
         }
@@ -265,6 +290,26 @@ fn reconcile_fields(
             reconcile(&mut f.ty, v, &format!("{target}.{}", f.name), f.line, example_line, out);
         }
     }
+    // A field the table requires but the doc's own example leaves out is not always there (docs mark fields
+    // required that only some requests need, and the items of a list that mixes shapes): optional.
+    // A required flag the metadata sets stays (`required = true` in bkapi.toml: the example is the one wrong).
+    for f in fields.iter_mut().filter(|f| f.required && !map.contains_key(&f.name)) {
+        let target = format!("{target}.{}", f.name);
+        let pinned = format!("{target} (required)");
+        if out.iter().any(|c| c.by_example.is_none() && c.target == pinned) {
+            continue;
+        }
+        f.required = false;
+        out.push(Correction {
+            target,
+            doc_says: "required".into(),
+            corrected: "optional".into(),
+            reason: format!("the example at line {example_line} leaves it out"),
+            by_example: Some(example_line),
+            contradiction: crate::ir::Contradiction::MissingRequired,
+            line: f.line,
+        });
+    }
 }
 
 fn refine_object(object: &mut ObjectNode, value: &Value, line: u32) {
@@ -301,6 +346,21 @@ fn refine_object(object: &mut ObjectNode, value: &Value, line: u32) {
         }
         refine_ty(&mut field.ty, v, line);
     }
+    add_example_only_keys(object, map, line);
+}
+
+/// Keys the example sends that no table names become optional fields typed from their values (`from_example`:
+/// drift still reports them as unknown), so that what the server sends reaches the types.
+fn add_example_only_keys(object: &mut ObjectNode, map: &serde_json::Map<String, Value>, line: u32) {
+    if !looks_like_record(map) {
+        return;
+    }
+    let missing: Vec<&String> = map.keys().filter(|k| !object.fields.iter().any(|f| f.name == **k)).collect();
+    if missing.is_empty() {
+        return;
+    }
+    let fields = infer_object(&[map], &object.name, line).fields;
+    object.fields.extend(fields.into_iter().filter(|f| missing.contains(&&f.name)));
 }
 
 /// A type that says more than untyped JSON at its top.

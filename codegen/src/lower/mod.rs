@@ -11,6 +11,7 @@ mod endpoint;
 mod find_examples;
 mod inference;
 mod nested;
+mod paging;
 mod params;
 mod sections;
 mod tables;
@@ -21,7 +22,9 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::Diagnostic;
 use crate::doc::Document;
-use crate::ir::{Correction, DocumentedValue, EnumRepr, EnumValue, Example, Flavor, HttpMethod, ParamLocation, Type};
+use crate::ir::{
+    Correction, DocumentedValue, EnumRepr, EnumValue, Example, Flavor, HttpMethod, Paging, ParamLocation, Type,
+};
 use crate::locate::Location;
 use crate::metadata::ApiMeta;
 // Re-exported: `load.rs` compares API names as `lower::camel_ident`.
@@ -79,6 +82,8 @@ pub struct FieldNode {
     pub location: ParamLocation,
     pub documented_values: Vec<DocumentedValue>,
     pub inferred: bool,
+    /// No table of the doc names the field: the example at this line sends it.
+    pub from_example: Option<u32>,
     pub secret: bool,
     pub base64: bool,
     pub deprecated: bool,
@@ -101,6 +106,8 @@ pub struct ApiDraft {
     /// Every name the doc's tables give (last segment of dotted names), sorted: what "documented" means when
     /// measuring which example values the types lose.
     pub table_keys: Vec<String>,
+    /// How the API pages, when its request or response shows it.
+    pub paging: Paging,
 }
 
 /// Where the metadata for an API came from, for diagnostics that point into it.
@@ -213,11 +220,15 @@ pub fn lower_api(
         );
     }
     let mut response = params::response_type(response, &examples, &camel, file, &mut cx.diags);
+    // Before the examples settle the rest: a page must not be read as one of its items.
+    let page_response = paging::page_response(&mut response, &examples, &camel, &mut corrections);
     inference::settle_by_examples(&examples, &mut request, &mut response, documented.data_line, &mut corrections);
+    let paging = Paging { request: paging::page_request(&request), response: page_response };
     cx.warn_unused_definitions();
 
     let draft = ApiDraft {
         table_keys: tables::table_keys(doc),
+        paging,
         name: api_name.to_string(),
         source: doc.path.clone(),
         summary,

@@ -61,19 +61,7 @@ pub(super) fn definition_index(doc: &Document, kinds: &[SectionKind]) -> Definit
         if kinds.get(i) != Some(&SectionKind::Definition) {
             continue;
         }
-        let title = s.title.trim_matches(|c: char| c == '`' || c.is_whitespace());
-        // `重复事项配置信息（repeat）`: the parenthesized identifier names the section too.
-        let parenthesized = title
-            .split(['(', '（'])
-            .nth(1)
-            .and_then(|rest| rest.split([')', '）']).next())
-            .map(str::trim)
-            .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') && !n.is_empty());
-        for part in title.split(['&', ',', '，', '、', '/']).flat_map(|p| p.split(" and ")).chain(parenthesized) {
-            let part = normalize_title(part).trim_matches('`').to_string();
-            if part.is_empty() {
-                continue;
-            }
+        for part in definition_names(&s.title) {
             if part.contains('.') {
                 by_path.push((part, i));
             } else {
@@ -82,6 +70,62 @@ pub(super) fn definition_index(doc: &Document, kinds: &[SectionKind]) -> Definit
         }
     }
     DefinitionIndex { by_name, by_path }
+}
+
+/// Words around a definition's name that are not part of it: `data字段说明`, `page 字段说明`,
+/// `data field description`, `host 定义`.
+const NAME_DECORATIONS: &[&str] = &[
+    "字段说明",
+    "参数说明",
+    "字段定义",
+    "结构说明",
+    "说明",
+    "字段",
+    "定义",
+    "结构",
+    "fielddescriptions",
+    "fielddescription",
+    "fields",
+    "field",
+    "descriptions",
+    "description",
+    "definition",
+    "structure",
+];
+
+/// The names a definition heading gives (normalized): each part of `data.success & data.failed`, a
+/// parenthesized identifier (`重复事项配置信息（repeat）`), without decorations (`data.aggs字段说明（…）`) and list
+/// markers (`data.info[n]`). A heading that names no identifier (`正常响应体`) gives none.
+pub(super) fn definition_names(title: &str) -> impl Iterator<Item = String> {
+    let title = title.trim_matches(|c: char| c == '`' || c.is_whitespace());
+    // `重复事项配置信息（repeat）`: the parenthesized identifier names the section too.
+    let parenthesized = title
+        .split(['(', '（'])
+        .nth(1)
+        .and_then(|rest| rest.split([')', '）']).next())
+        .map(str::trim)
+        .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') && !n.is_empty())
+        .map(str::to_string);
+    let bare = title.split(['(', '（']).next().unwrap_or_default().to_string();
+    let parts: Vec<String> = bare
+        .split(['&', ',', '，', '、', '/'])
+        .flat_map(|p| p.split(" and "))
+        .map(str::to_string)
+        .chain(parenthesized)
+        .filter_map(|part| {
+            let mut name = normalize_title(&part).trim_matches('`').to_string();
+            for marker in ["[n]", "[i]", "[0]", "[]"] {
+                name = name.replace(marker, "");
+            }
+            while let Some(rest) = NAME_DECORATIONS.iter().find_map(|d| name.strip_suffix(d)) {
+                name = rest.to_string();
+            }
+            let is_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
+            is_name.then_some(name)
+        })
+        .collect();
+    parts.into_iter()
 }
 
 impl<'a> Ctx<'a> {
@@ -178,6 +222,7 @@ impl<'a> Ctx<'a> {
                 location: ParamLocation::Body,
                 documented_values: Vec::new(),
                 inferred: true,
+                from_example: None,
                 secret: false,
                 base64: false,
                 deprecated: false,

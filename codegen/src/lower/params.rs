@@ -5,9 +5,11 @@
 use std::collections::HashSet;
 
 use super::inference::infer_ty;
-use super::sections::SectionKind;
+use super::sections::{self, SectionKind};
+use super::tables::row_names;
 use super::{Ctx, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
+use crate::doc::Table;
 use crate::ir::{Example, ExampleKind, Flavor, ParamLocation, Type};
 
 /// The keys of a response envelope (`data` and what surrounds it).
@@ -73,21 +75,26 @@ impl Ctx<'_> {
         let mut documented =
             DocumentedResponse { ty: None, envelope: Vec::new(), data_word: String::new(), data_line: 0 };
         let doc = self.doc;
-        let response_table = doc
+        let tables: Vec<&Table> = doc
             .sections
             .iter()
             .enumerate()
             .filter(|(i, _)| self.kinds.get(*i) == Some(&SectionKind::ResponseParams))
-            .find_map(|(_, s)| s.tables().next());
-        let Some(table) = response_table else { return documented };
-        let fields = self.fields_of(table, "", ParamLocation::Body);
-        let names: HashSet<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+            .filter_map(|(_, s)| s.tables().next())
+            .collect();
+        // Of several response tables (`正常响应体` / `异常响应体`), the one with the data.
+        let response_table =
+            tables.iter().find(|t| row_names(t).any(|n| n == "data")).or_else(|| tables.first()).copied();
+        let Some(table) = response_table else { return self.data_definition() };
+        let names: HashSet<&str> = row_names(table).collect();
         // A table of `data` alone (`| data | list | 告警列表 |`) describes the envelope too.
         let only_envelope_keys = names.iter().all(|n| ENVELOPE_KEYS.contains(n));
         let is_envelope = names.contains("data")
             && (["result", "code", "message"].iter().any(|k| names.contains(k))
                 || (flavor == Flavor::Gateway && names.contains("error"))
                 || only_envelope_keys);
+        // A table of the data itself sits at `data`: its nested sections are named `data.info`.
+        let fields = self.fields_of(table, if is_envelope { "" } else { "data" }, ParamLocation::Body);
         if is_envelope {
             for f in fields {
                 if f.name == "data" {
@@ -109,6 +116,24 @@ impl Ctx<'_> {
         }
         documented
     }
+
+    /// Without a response table, a `#### data` definition under the response section is the data's type.
+    fn data_definition(&mut self) -> DocumentedResponse {
+        let mut documented =
+            DocumentedResponse { ty: None, envelope: Vec::new(), data_word: String::new(), data_line: 0 };
+        let Some(i) = self.section_by_name("data") else { return documented };
+        let under_response = sections::parent_section(self.doc, i)
+            .is_some_and(|p| self.kinds.get(p) == Some(&SectionKind::ResponseParams));
+        let Some(table) = self.doc.sections.get(i).and_then(|s| s.tables().next()).filter(|_| under_response) else {
+            return documented;
+        };
+        self.used.insert(i);
+        let fields = self.fields_of(table, "data", ParamLocation::Body);
+        documented.data_line = table.line;
+        documented.ty =
+            Some(Ty::Object(ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields }));
+        documented
+    }
 }
 
 /// Response type: documented, or inferred from the example when the doc has no response table; its object (or
@@ -120,8 +145,11 @@ pub(super) fn response_type(
     file: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Ty {
-    let response_example =
-        examples.iter().find(|e| e.kind == ExampleKind::Response).and_then(|e| e.value.clone().map(|v| (v, e.line)));
+    // The first example that carries data: an error envelope (`{"error": …}`, `result: false`) describes none.
+    let response_example = examples
+        .iter()
+        .filter(|e| e.kind == ExampleKind::Response)
+        .find_map(|e| e.value.clone().filter(|v| !crate::ir::is_error_response(v)).map(|v| (v, e.line)));
     let mut response = match documented {
         Some(t) => t,
         None => match &response_example {

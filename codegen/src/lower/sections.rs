@@ -24,8 +24,32 @@ pub(super) enum SectionKind {
 pub(super) fn section_roles(doc: &Document) -> Vec<SectionKind> {
     let mut kinds: Vec<SectionKind> = doc.sections.iter().map(|s| classify(&s.title)).collect();
     generic_titles_take_parent_role(doc, &mut kinds);
+    nameless_tables_take_parent_role(doc, &mut kinds);
     examples_take_parent_side(doc, &mut kinds);
     kinds
+}
+
+/// `### 请求参数` › `#### 业务参数`, `### 返回结果参数说明` › `##### 正常响应体`: a parameter section without a table
+/// of its own has its table under a heading that names no field; that table is the section's, whatever the
+/// heading says. (A heading that names a field, `#### server`, stays that field's definition.)
+fn nameless_tables_take_parent_role(doc: &Document, kinds: &mut [SectionKind]) {
+    for i in 0..kinds.len() {
+        let Some(s) = doc.sections.get(i) else { continue };
+        if kinds.get(i) != Some(&SectionKind::Definition) || s.tables().next().is_none() {
+            continue;
+        }
+        if super::nested::definition_names(&s.title).next().is_some() {
+            continue;
+        }
+        let Some(parent) = parent_section(doc, i) else { continue };
+        let parent_has_table = doc.sections.get(parent).is_some_and(|p| p.tables().next().is_some());
+        if let Some(k @ (SectionKind::BodyParams | SectionKind::ResponseParams)) = kinds.get(parent).copied()
+            && !parent_has_table
+            && let Some(slot) = kinds.get_mut(i)
+        {
+            *slot = k;
+        }
+    }
 }
 
 /// `### 返回结果` › `#### 字段说明`: a heading that only says "fields" belongs to its parent's table.
@@ -76,8 +100,18 @@ pub(super) fn classify(title: &str) -> SectionKind {
         | "requestpath" => {
             return SectionKind::Address;
         }
-        "请求方法" | "请求方式" | "method" | "requestmethod" | "httpmethod" => return SectionKind::Method,
-        "功能描述" | "接口描述" | "描述" | "description" | "functiondescription" | "功能说明" => {
+        "请求方法" | "请求方式" | "method" | "requestmethod" | "httpmethod" | "requestmode" => {
+            return SectionKind::Method;
+        }
+        "功能描述"
+        | "接口描述"
+        | "描述"
+        | "description"
+        | "functiondescription"
+        | "functionaldescription"
+        | "interfacedescription"
+        | "apidescription"
+        | "功能说明" => {
             return SectionKind::Summary;
         }
         "通用参数" | "commonparameters" | "commonargs" | "commonarguments" | "公共参数" => {
@@ -109,11 +143,24 @@ pub(super) fn classify(title: &str) -> SectionKind {
     {
         return SectionKind::ResponseParams;
     }
+    // The vocabulary of both languages: a side word and a word for parameters or their description
+    // (`Return result parameters description`, `Response Description`, `Interface Parameters`, `输入参数说明`).
+    const RESPONSE: &[&str] = &["返回", "响应", "输出", "出参", "response", "return", "result", "output"];
+    const DESCRIBES: &[&str] =
+        &["参数", "说明", "字段", "定义", "结构", "param", "description", "field", "definition", "structure"];
+    const REQUEST: &[&str] = &["请求", "接口", "输入", "入参", "调用", "request", "interface", "input", "call"];
+    const PARAMS: &[&str] = &["参数", "字段", "param", "argument", "field"];
+    if has(RESPONSE) && has(DESCRIBES) {
+        return SectionKind::ResponseParams;
+    }
+    if has(REQUEST) && has(PARAMS) {
+        return SectionKind::BodyParams;
+    }
     SectionKind::Definition
 }
 
 /// The section a heading sits under: the nearest earlier one with a lower level.
-fn parent_section(doc: &Document, i: usize) -> Option<usize> {
+pub(super) fn parent_section(doc: &Document, i: usize) -> Option<usize> {
     let level = doc.sections.get(i)?.level;
     (0..i).rev().find(|j| doc.sections.get(*j).is_some_and(|p| p.level < level))
 }

@@ -157,6 +157,7 @@ impl<'a> Ctx<'a> {
             location,
             documented_values,
             inferred: false,
+            from_example: None,
             secret,
             base64,
             deprecated,
@@ -310,16 +311,21 @@ pub(super) fn one_of_groups(fields: &[FieldNode]) -> Vec<Vec<String>> {
 
 /// Every row name of every table in the doc (the last segment of a dotted name), sorted and unique.
 pub(super) fn table_keys(doc: &Document) -> Vec<String> {
-    let mut keys = std::collections::BTreeSet::new();
-    for table in doc.sections.iter().flat_map(Section::tables) {
-        let cols = columns(&table.header);
-        for row in &table.rows {
-            let Some(cell) = row.cells.get(cols.name) else { continue };
-            let name = cell.trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace());
-            if let Some(last) = name.rsplit('.').next().filter(|n| !n.is_empty()) {
-                keys.insert(last.to_string());
-            }
-        }
-    }
+    let keys: std::collections::BTreeSet<String> = doc
+        .sections
+        .iter()
+        .flat_map(Section::tables)
+        .flat_map(row_names)
+        .filter_map(|name| name.rsplit('.').next().filter(|n| !n.is_empty()).map(str::to_string))
+        .collect();
     keys.into_iter().collect()
+}
+
+/// The names in a table's name column, as written (`config.port` stays dotted).
+pub(super) fn row_names(table: &Table) -> impl Iterator<Item = &str> {
+    let cols = columns(&table.header);
+    table.rows.iter().filter_map(move |row| {
+        let cell = row.cells.get(cols.name)?;
+        Some(cell.trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace())).filter(|n| !n.is_empty())
+    })
 }

@@ -176,11 +176,11 @@ impl FastPushFileRequest {
 /// Defined in `api-docs/job/fast_push_file.md` at line 131.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FastPushFileResponse {
-    /// `job_instance_id` (Type inferred from the doc's example.)
+    /// `job_instance_id` (Not in the doc's table; seen in its example at line 131.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub job_instance_id: Option<i64>,
-    /// `job_instance_name` (Type inferred from the doc's example.)
+    /// `job_instance_name` (Not in the doc's table; seen in its example at line 131.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub job_instance_name: Option<String>,

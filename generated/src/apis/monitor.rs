@@ -41,12 +41,20 @@ pub struct DeployScriptCollectorRequest {
     /// 脚本采集配置id
     #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub config_id: i64,
+    /// `script_collector_id` (Not in the doc's table; seen in its example at line 46.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
+    pub script_collector_id: Option<i64>,
 }
 impl DeployScriptCollectorRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
     #[allow(clippy::too_many_arguments)]
     pub fn new(target_conf: Vec<TargetConf>, config_id: i64) -> Self {
-        Self { target_conf, config_id }
+        Self {
+            target_conf,
+            config_id,
+            script_collector_id: None,
+        }
     }
 }
 /// `Success`
@@ -111,6 +119,9 @@ impl<'a> MonitorApi<'a> {
     /// `POST /api/c/compapi/v2/monitor/deploy_script_collector/`
     ///
     /// Generated from `api-docs/monitor/deploy_script_collector.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.config_id (required)`: the doc says `true`, corrected to `true` — The table requires `config_id`; the example sends `script_collector_id` instead, an older name of the same id. The table is right: the field stays required although the example leaves it out.
     pub async fn deploy_script_collector(
         &self,
         request: DeployScriptCollectorRequest,
@@ -134,6 +145,9 @@ impl<'a> MonitorBlockingApi<'a> {
     /// `POST /api/c/compapi/v2/monitor/deploy_script_collector/`
     ///
     /// Generated from `api-docs/monitor/deploy_script_collector.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.config_id (required)`: the doc says `true`, corrected to `true` — The table requires `config_id`; the example sends `script_collector_id` instead, an older name of the same id. The table is right: the field stays required although the example leaves it out.
     pub fn deploy_script_collector(
         &self,
         request: DeployScriptCollectorRequest,

@@ -1,0 +1,177 @@
+//! Paged APIs. Requests that ask for one page are recognised and recorded (`page: {start, limit}`,
+//! `start` / `length`, `page` / `page_size`). Responses: docs often table the items of a list API while the
+//! example (and the server) return a page of them — JOB's `data: {data: [...], start, length, total}`, CMDB's
+//! `{count, info: [...]}`. Then the response becomes a page whose items are the documented struct, recorded as a
+//! correction `by_example` (drift still reports it: the doc describes items, the server sends pages).
+
+use serde_json::{Map, Value};
+
+use super::inference::infer_ty;
+use super::{FieldNode, ObjectNode, Ty};
+use crate::ir::{Contradiction, Correction, Example, ExampleKind, PageRequest, PageResponse, ParamLocation, Type};
+
+/// Keys that sit next to the list of items in a page.
+const PAGE_KEYS: &[&str] = &[
+    "total",
+    "count",
+    "total_count",
+    "start",
+    "length",
+    "limit",
+    "offset",
+    "page",
+    "page_size",
+    "pagesize",
+    "size",
+    "num_pages",
+    "total_page",
+    "page_num",
+    "has_more",
+    "has_next",
+    "next",
+    "previous",
+];
+
+/// Keys that give the total number of items, in the order they are preferred.
+const TOTAL_KEYS: &[&str] = &["total", "count", "total_count"];
+
+/// How the request asks for a page, from its final fields.
+pub(super) fn page_request(request: &ObjectNode) -> Option<PageRequest> {
+    let field = |name: &str| request.fields.iter().find(|f| f.name == name);
+    let is_integer = |f: &FieldNode| matches!(f.ty, Ty::Scalar(Type::Integer));
+    if let Some(page) = field("page")
+        && let Ty::Object(o) = &page.ty
+    {
+        let has = |n: &str| o.fields.iter().any(|f| f.name == n);
+        if has("start") && has("limit") {
+            return Some(PageRequest::PageObject {
+                field: "page".into(),
+                start: "start".into(),
+                limit: "limit".into(),
+            });
+        }
+    }
+    if field("start").is_some_and(is_integer) {
+        let limit = ["length", "limit", "page_size", "pagesize"].into_iter().find(|n| field(n).is_some_and(is_integer));
+        if let Some(limit) = limit {
+            return Some(PageRequest::Offset { start: "start".into(), limit: limit.into() });
+        }
+    }
+    if field("page").is_some_and(is_integer) {
+        let size = ["page_size", "pagesize", "limit", "size"].into_iter().find(|n| field(n).is_some_and(is_integer));
+        if let Some(size) = size {
+            return Some(PageRequest::PageNumber { page: "page".into(), size: size.into() });
+        }
+    }
+    None
+}
+
+/// The one list of items in a page-shaped object and its total key, when every other key is a page key.
+fn page_shape(map: &Map<String, Value>) -> Option<(&str, Option<&'static str>)> {
+    let mut lists = map.iter().filter(|(k, v)| v.is_array() && !PAGE_KEYS.contains(&k.as_str()));
+    let (items, _) = lists.next()?;
+    if lists.next().is_some() || map.len() < 2 {
+        return None;
+    }
+    if !map.keys().all(|k| k == items || PAGE_KEYS.contains(&k.as_str())) {
+        return None;
+    }
+    Some((items.as_str(), TOTAL_KEYS.iter().copied().find(|t| map.contains_key(*t))))
+}
+
+/// Whether the example's items are the documented struct: most of their keys are its fields.
+fn items_are(object: &ObjectNode, items: &[Value]) -> bool {
+    let maps: Vec<&Map<String, Value>> = items.iter().filter_map(Value::as_object).collect();
+    if maps.is_empty() || maps.len() != items.len() {
+        return false;
+    }
+    let documented = |k: &String| object.fields.iter().any(|f| f.name == *k && f.from_example.is_none());
+    let keys: Vec<&String> = maps.iter().flat_map(|m| m.keys()).collect();
+    let known = keys.iter().filter(|k| documented(k)).count();
+    known * 2 >= keys.len() && known > 0
+}
+
+/// Turns a response documented as its items into the page the example shows, and records where a page's
+/// items and total are. `camel` names the page (`{camel}Response`) and its items (`{camel}ResponseItem`).
+pub(super) fn page_response(
+    response: &mut Ty,
+    examples: &[Example],
+    camel: &str,
+    corrections: &mut Vec<Correction>,
+) -> Option<PageResponse> {
+    let (data, line) = examples
+        .iter()
+        .filter(|e| e.kind == ExampleKind::Response)
+        .filter_map(|e| e.value.as_ref().map(|v| (v, e.line)))
+        .find(|(v, _)| !crate::ir::is_error_response(v))
+        .map(|(v, line)| (crate::ir::response_data(v), line))?;
+    let Value::Object(map) = data else { return None };
+    let (items_key, total) = page_shape(map)?;
+    let items = map.get(items_key).and_then(Value::as_array)?;
+    let record = PageResponse { items: items_key.to_string(), total: total.map(str::to_string) };
+    // Already documented as a page: the list is one of the response's fields.
+    if let Ty::Object(o) = response
+        && o.fields.iter().any(|f| f.name == items_key && f.from_example.is_none())
+    {
+        return Some(record);
+    }
+    let item = match response {
+        Ty::Object(o) => o.clone(),
+        Ty::Array(inner) => match inner.as_ref() {
+            Ty::Object(o) => o.clone(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    if !items_are(&item, items) {
+        return None;
+    }
+    let mut item = item;
+    item.name = format!("{camel}ResponseItem");
+    let page_keys: Vec<&str> = map.keys().map(String::as_str).filter(|k| *k != items_key).collect();
+    let mut fields = vec![FieldNode {
+        name: items_key.to_string(),
+        ty: Ty::Array(Box::new(Ty::Object(item.clone()))),
+        required: false,
+        doc: "The items of this page.".into(),
+        line: item.line,
+        type_word: String::new(),
+        location: ParamLocation::Body,
+        documented_values: Vec::new(),
+        inferred: true,
+        from_example: None,
+        secret: false,
+        base64: false,
+        deprecated: false,
+    }];
+    for key in &page_keys {
+        let Some(value) = map.get(*key) else { continue };
+        fields.push(FieldNode {
+            name: (*key).to_string(),
+            ty: infer_ty(value, key, line),
+            required: false,
+            doc: String::new(),
+            line,
+            type_word: String::new(),
+            location: ParamLocation::Body,
+            documented_values: Vec::new(),
+            inferred: true,
+            from_example: Some(line),
+            secret: false,
+            base64: false,
+            deprecated: false,
+        });
+    }
+    corrections.push(Correction {
+        target: "response".into(),
+        doc_says: format!("the items (`{}`)", item.name),
+        corrected: format!("a page: `{items_key}` lists the items, beside {}", page_keys.join(", ")),
+        reason: format!("the example at line {line} sends a page of the documented items"),
+        by_example: Some(line),
+        contradiction: Contradiction::TypeMismatch,
+        line: item.line,
+    });
+    *response =
+        Ty::Object(ObjectNode { name: format!("{camel}Response"), doc: item.doc.clone(), line: item.line, fields });
+    Some(record)
+}
