@@ -410,7 +410,18 @@ fn load_set(
             }
         }
     }
-    out.ir.systems.push(typespace::build_system(&set.system, flavor, meta.gateway.clone(), drafts));
+    let system = typespace::build_system(&set.system, flavor, meta.gateway.clone(), drafts);
+    for api in &system.apis {
+        let errors = crate::measure::lossy_api_errors(&system, api);
+        if errors.is_empty() {
+            continue;
+        }
+        if let Some(doc) = out.docs.iter_mut().find(|d| d.file == api.source) {
+            doc.status = DocStatus::Failed;
+        }
+        out.diagnostics.extend(errors);
+    }
+    out.ir.systems.push(system);
     Ok(())
 }
 

@@ -2,17 +2,19 @@
 //! unchanged? A *value* is a leaf of an example's JSON (a scalar or an empty container) — of the request
 //! without its auth keys, or of the response's `data`. It is *kept* when the round trip of [`crate::fit`]
 //! (decode with the generated types, serialize again) gives it back at the same path: equal, or the same
-//! number written as a number or as numeric text (the lenient readings the runtime documents; counted as
-//! `normalized`), or — for `null` — absent (how an unset `Option` is written). Anything else is *lost*:
+//! number written as a number or as numeric text, or `null` read as an empty object or list (the lenient
+//! readings the runtime documents; counted as `normalized`), or — for `null` — absent (how an unset `Option` is written). Anything else is *lost*:
 //! *documented* when some table of the same doc names its key (the generator had the information), else
 //! *undocumented*.
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::fit::{Fit, IssueKind};
+use crate::diagnostics::Diagnostic;
+use crate::fit::{Fit, IssueKind, fit_example};
+use crate::ir::{Api, ExampleKind, System, TypeKind};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ValueCounts {
@@ -20,7 +22,8 @@ pub struct ValueCounts {
     pub kept: usize,
     pub lost_documented: usize,
     pub lost_undocumented: usize,
-    /// Of the kept values, those that came back as the same number in the documented form (`"7"` → `7`).
+    /// Of the kept values, those that came back in the documented form: the same number (`"7"` → `7`), or
+    /// `null` as the type's empty value (`{}`, `[]`).
     pub normalized: usize,
 }
 
@@ -106,6 +109,61 @@ pub fn measure(fit: &Fit, table_keys: &BTreeSet<String>, root: &str, example_lin
     Some(out)
 }
 
+/// The failures a user meets first, as errors with the example's line (`regen` refuses to write, the corpus
+/// counts the doc failed): a request type that no table fills while its example sends keys (a request
+/// section the generator did not recognise), and a response type that keeps less than half of its example's
+/// values.
+pub fn lossy_api_errors(system: &System, api: &Api) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let documented_request = system.types.iter().find(|t| t.name == api.request).is_some_and(|t| match &t.kind {
+        TypeKind::Struct { fields } => fields.iter().any(|f| f.from_example.is_none()),
+        TypeKind::Enum { .. } => true,
+    });
+    let keys: BTreeSet<String> = api.table_keys.iter().cloned().collect();
+    for e in &api.examples {
+        let fit = fit_example(system, api, e);
+        match e.kind {
+            ExampleKind::Request if !documented_request => {
+                let sent = fit.subject.as_ref().and_then(Value::as_object).map_or(0, serde_json::Map::len);
+                if sent > 0 {
+                    out.push(
+                        Diagnostic::error(
+                            &api.source,
+                            e.line,
+                            format!(
+                                "the request example sends {sent} parameter(s), but no table of the doc gives the \
+                                 request's fields: its request section was not recognised"
+                            ),
+                        )
+                        .with_help("give the parameters a `### 请求参数` / `### Request Parameters` table"),
+                    );
+                }
+            }
+            ExampleKind::Request => {}
+            ExampleKind::Response => {
+                let Some(m) = measure(&fit, &keys, "data", e.line) else { continue };
+                if m.counts.kept * 2 < m.counts.total {
+                    let first = m.lost.first().map(|l| format!("; first lost: `{}` ({})", l.path, l.cause));
+                    out.push(
+                        Diagnostic::error(
+                            &api.source,
+                            e.line,
+                            format!(
+                                "the response types keep {} of the {} values of this example{}",
+                                m.counts.kept,
+                                m.counts.total,
+                                first.unwrap_or_default()
+                            ),
+                        )
+                        .with_help("run `cargo xtask corpus <dir> -v` to see every lost value and its cause"),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
 fn collect_leaves<'a>(value: &'a Value, at: &mut Vec<Segment>, out: &mut Vec<(Vec<Segment>, &'a Value)>) {
     match value {
         Value::Object(map) if !map.is_empty() => {
@@ -164,6 +222,12 @@ enum Verdict {
 fn compare(original: &Value, back: Option<&Value>) -> Verdict {
     match (original, back) {
         (Value::Null, None | Some(Value::Null)) => Verdict::Same,
+        // `data: null` on success reads as the type's empty value, as the runtime documents.
+        (Value::Null, Some(b))
+            if b.as_object().is_some_and(Map::is_empty) || b.as_array().is_some_and(Vec::is_empty) =>
+        {
+            Verdict::Normalized
+        }
         (_, None) => Verdict::Lost,
         (a, Some(b)) if a == b => Verdict::Same,
         (Value::Number(a), Some(Value::Number(b))) if a.as_f64() == b.as_f64() => Verdict::Same,
@@ -246,10 +310,13 @@ mod tests {
     }
 
     #[test]
-    fn numbers_as_text_are_normalized_and_changed_values_are_lost() {
-        let f = fit(json!({"id": "7", "n": 5, "s": "", "x": [1]}), Some(json!({"id": 7, "n": 5.0, "x": {}})));
+    fn numbers_as_text_and_null_as_empty_are_normalized_and_changed_values_are_lost() {
+        let f = fit(
+            json!({"id": "7", "n": 5, "s": "", "x": [1], "e": null, "z": null}),
+            Some(json!({"id": 7, "n": 5.0, "x": {}, "e": [], "z": 0})),
+        );
         let m = measure(&f, &BTreeSet::new(), "", 3).unwrap();
-        assert_eq!((m.counts.kept, m.counts.normalized, m.counts.lost_undocumented), (2, 1, 2));
+        assert_eq!((m.counts.kept, m.counts.normalized, m.counts.lost_undocumented), (3, 2, 3));
         assert!(m.lost.iter().any(|l| l.path == "s" && l.cause.contains("does not come back")));
     }
 

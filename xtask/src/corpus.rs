@@ -249,7 +249,7 @@ fn print_summary(s: &Summary) {
     );
     let v = &s.values;
     eprintln!(
-        "values {}: kept {} ({:.1}%; {} of them as the same number in the documented form), lost although \
+        "values {}: kept {} ({:.1}%; {} of them in the documented form: the same number, or null as empty), lost although \
          documented {} ({:.2}%), lost undocumented {} ({:.2}%)",
         v.total,
         v.kept,

@@ -2,10 +2,11 @@
 //! containers, bare `dict` / `list`), and the few doc/example contradictions an example settles (`reconcile`,
 //! recorded as corrections `by_example` that drift still reports).
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::tables::is_secret_name;
 use super::{FieldNode, ObjectNode, Ty};
+use crate::fit::reads_leniently;
 use crate::ir::{Correction, Example, ExampleKind, ParamLocation, Type};
 use crate::naming::type_name;
 
@@ -80,6 +81,18 @@ fn infer_items(items: &[Value], name: &str, line: u32) -> Ty {
         return Ty::Object(infer_object(&objects, name, line));
     }
     Ty::Scalar(common_scalar(items).unwrap_or(Type::Json))
+}
+
+/// Whether the example's objects are the documented struct: most of their keys are its (documented) fields.
+pub(super) fn records_of(object: &ObjectNode, items: &[Value]) -> bool {
+    let maps: Vec<&Map<String, Value>> = items.iter().filter_map(Value::as_object).collect();
+    if maps.is_empty() || maps.len() != items.len() {
+        return false;
+    }
+    let documented = |k: &String| object.fields.iter().any(|f| f.name == *k && f.from_example.is_none());
+    let keys: Vec<&String> = maps.iter().flat_map(|m| m.keys()).collect();
+    let known = keys.iter().filter(|k| documented(k)).count();
+    known * 2 >= keys.len() && known > 0
 }
 
 /// An object whose keys are field names (`{"id": 1}`), not data (`{"1": …}`, `{"10.0.0.1": …}`).
@@ -157,7 +170,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
     if let Ty::Scalar(doc) = ty
         && let Value::Array(items) = value
         && !items.is_empty()
-        && items.iter().all(|v| !v.is_null() && scalar_of(v).is_some() && scalar_reads(doc, v))
+        && items.iter().all(|v| !v.is_null() && scalar_of(v).is_some() && reads_leniently(doc, v))
     {
         out.push(Correction {
             target: target.to_string(),
@@ -174,7 +187,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
     if response
         && let Ty::Scalar(doc) = ty
         && let Some(example) = scalar_of(value)
-        && !scalar_reads(doc, value)
+        && !reads_leniently(doc, value)
     {
         out.push(Correction {
             target: target.to_string(),
@@ -244,25 +257,78 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                 line,
             });
         }
+        // `{"0:10.0.0.1": {…}}`: keyed by data (ids, addresses), each value the documented struct: a map of it.
+        (Ty::Object(o), Value::Object(map))
+            if !looks_like_record(map) && records_of(o, &map.values().cloned().collect::<Vec<_>>()) =>
+        {
+            let old = std::mem::replace(ty, Ty::Scalar(Type::Json));
+            *ty = Ty::Map(Box::new(old));
+            out.push(Correction {
+                target: target.to_string(),
+                doc_says: "object".into(),
+                corrected: "map of objects".into(),
+                reason: format!("the example at line {example_line} keys these objects by data (`{}`)", first_key(map)),
+                by_example: Some(example_line),
+                contradiction: crate::ir::Contradiction::TypeMismatch,
+                line,
+            });
+            if let Ty::Map(inner) = ty {
+                for item in map.values() {
+                    reconcile(inner, item, target, line, example_line, out);
+                }
+            }
+        }
         (Ty::Object(o), Value::Object(_)) => reconcile_fields(&mut o.fields, value, target, example_line, out),
         (Ty::Array(inner), Value::Array(items)) => {
             for item in items {
                 reconcile(inner, item, target, line, example_line, out);
             }
         }
+        (ty, value) if response && contradicts_shape(ty, value) => {
+            let name = target.rsplit('.').next().unwrap_or(target);
+            let inferred = infer_ty(value, name, example_line);
+            if is_more_typed(&inferred) {
+                out.push(Correction {
+                    target: target.to_string(),
+                    doc_says: shape_word(ty).into(),
+                    corrected: shape_word(&inferred).into(),
+                    reason: format!("the example at line {example_line} sends {}", crate::fit::json_kind(value)),
+                    by_example: Some(example_line),
+                    contradiction: crate::ir::Contradiction::TypeMismatch,
+                    line,
+                });
+                *ty = inferred;
+            }
+        }
         _ => {}
     }
 }
 
-/// Whether the generated (lenient) reading of a documented scalar accepts this example value.
-fn scalar_reads(doc: &Type, value: &Value) -> bool {
-    match (doc, value) {
-        (_, Value::Null) | (Type::Json, _) => true,
-        (Type::Integer, Value::Number(n)) => n.is_i64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
-        (Type::Integer, Value::String(s)) => s.trim().is_empty() || s.trim().parse::<i64>().is_ok(),
-        (Type::String, Value::String(_) | Value::Number(_)) => true,
-        (Type::Number, Value::Number(_)) | (Type::Boolean, Value::Bool(_)) => true,
-        _ => false,
+fn first_key(map: &Map<String, Value>) -> &str {
+    map.keys().next().map_or("", String::as_str)
+}
+
+/// A value of another kind than the documented type, which no lenient reading bridges: a container where a
+/// scalar is documented, a scalar where a container is, a list where an object is. In a response the client
+/// must read what the server sends, so the example's type is taken.
+fn contradicts_shape(ty: &Ty, value: &Value) -> bool {
+    let container = value.is_array() || value.is_object();
+    match ty {
+        _ if value.is_null() => false,
+        Ty::Scalar(Type::Json) => false,
+        Ty::Scalar(_) | Ty::Enum(_) => container,
+        Ty::Object(_) | Ty::Map(_) => !value.is_object(),
+        Ty::Array(_) => !value.is_array(),
+    }
+}
+
+fn shape_word(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::Scalar(t) => scalar_word(t),
+        Ty::Enum(_) => "a value from a list",
+        Ty::Object(_) => "object",
+        Ty::Map(_) => "map",
+        Ty::Array(_) => "array",
     }
 }
 
@@ -386,6 +452,11 @@ fn refine_ty(ty: &mut Ty, value: &Value, line: u32) {
         (Ty::Object(o), v) => refine_object(o, v, line),
         (Ty::Array(inner), Value::Array(items)) => {
             for item in items {
+                refine_ty(inner, item, line);
+            }
+        }
+        (Ty::Map(inner), Value::Object(map)) if matches!(inner.as_ref(), Ty::Object(_)) => {
+            for item in map.values() {
                 refine_ty(inner, item, line);
             }
         }

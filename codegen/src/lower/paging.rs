@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::inference::infer_ty;
+use super::inference::{infer_ty, records_of};
 use super::{FieldNode, ObjectNode, Ty};
 use crate::ir::{Contradiction, Correction, Example, ExampleKind, PageRequest, PageResponse, ParamLocation, Type};
 
@@ -79,18 +79,6 @@ fn page_shape(map: &Map<String, Value>) -> Option<(&str, Option<&'static str>)> 
     Some((items.as_str(), TOTAL_KEYS.iter().copied().find(|t| map.contains_key(*t))))
 }
 
-/// Whether the example's items are the documented struct: most of their keys are its fields.
-fn items_are(object: &ObjectNode, items: &[Value]) -> bool {
-    let maps: Vec<&Map<String, Value>> = items.iter().filter_map(Value::as_object).collect();
-    if maps.is_empty() || maps.len() != items.len() {
-        return false;
-    }
-    let documented = |k: &String| object.fields.iter().any(|f| f.name == *k && f.from_example.is_none());
-    let keys: Vec<&String> = maps.iter().flat_map(|m| m.keys()).collect();
-    let known = keys.iter().filter(|k| documented(k)).count();
-    known * 2 >= keys.len() && known > 0
-}
-
 /// Turns a response documented as its items into the page the example shows, and records where a page's
 /// items and total are. `camel` names the page (`{camel}Response`) and its items (`{camel}ResponseItem`).
 pub(super) fn page_response(
@@ -123,7 +111,7 @@ pub(super) fn page_response(
         },
         _ => return None,
     };
-    if !items_are(&item, items) {
+    if !records_of(&item, items) {
         return None;
     }
     let mut item = item;
