@@ -24,6 +24,10 @@ pub struct Diagnostic {
     /// Stable code of the doc problems `cargo xtask drift` reviews (`D007` unknown type word, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<&'static str>,
+    /// What a coded diagnostic is about (`hosts.port`, `server → topo_node`): the baseline keys accepted
+    /// findings by it, so rewording a message does not change what is accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 
 impl Diagnostic {
@@ -35,6 +39,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             code: None,
+            subject: None,
         }
     }
 
@@ -46,6 +51,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             code: None,
+            subject: None,
         }
     }
 
@@ -54,8 +60,10 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_code(mut self, code: &'static str) -> Self {
+    /// A diagnostic `cargo xtask drift` reviews: its code and what it is about.
+    pub fn with_code(mut self, code: &'static str, subject: impl Into<String>) -> Self {
         self.code = Some(code);
+        self.subject = Some(subject.into());
         self
     }
 }

@@ -91,7 +91,7 @@ fn apply_correction(
             let Some(field) = field else {
                 diags.push(
                     Diagnostic::error(meta.path, line, format!("correction `{}` matches no field of the doc", c.field))
-                        .with_code(crate::review::STALE_OVERRIDE)
+                        .with_code(crate::review::STALE_OVERRIDE, c.field.clone())
                         .with_help(
                             "fix the path (request.<field>.<field> or response.<field>) or remove the stale correction",
                         ),

@@ -172,7 +172,7 @@ impl<'a> Ctx<'a> {
             self.diags.push(
                 Diagnostic::warning(self.file, line, msg)
                     .with_help(format!("add a `#### {r}` section with a field table, or fix the reference"))
-                    .with_code(crate::review::UNRESOLVED_REFERENCE),
+                    .with_code(crate::review::UNRESOLVED_REFERENCE, format!("{path} → {r}")),
             );
             return fallback;
         }
@@ -294,7 +294,7 @@ impl<'a> Ctx<'a> {
                         format!("unknown type `{type_word}` of `{path}`; generated as untyped JSON"),
                     )
                     .with_help("correct the type in bkapi.toml (`corrections`), or fix the doc")
-                    .with_code(crate::review::UNKNOWN_TYPE),
+                    .with_code(crate::review::UNKNOWN_TYPE, format!("{path}: {type_word}")),
                 );
                 Shape::Any
             }

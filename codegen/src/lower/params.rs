@@ -47,7 +47,7 @@ impl Ctx<'_> {
                                 f.line,
                                 format!("duplicate request parameter `{}` (first at line {})", f.name, prev.line),
                             )
-                            .with_code(crate::review::DUPLICATE_FIELD),
+                            .with_code(crate::review::DUPLICATE_FIELD, f.name.clone()),
                         );
                     } else {
                         request_fields.push(f);

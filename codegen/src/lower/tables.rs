@@ -95,7 +95,10 @@ impl<'a> Ctx<'a> {
                         format!("duplicate field `{name}` (first at line {})", prev.line),
                     )
                     .with_help("remove one row, or give the nested object its own section")
-                    .with_code(crate::review::DUPLICATE_FIELD),
+                    .with_code(
+                        crate::review::DUPLICATE_FIELD,
+                        if path.is_empty() { name.to_string() } else { format!("{path}.{name}") },
+                    ),
                 );
                 continue;
             }
