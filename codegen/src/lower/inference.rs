@@ -159,11 +159,16 @@ fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32)
 /// - a documented object (a struct from its section, or an untyped `dict`) that the example sends as a
 ///   non-empty list of objects becomes a list of it (docs often type a list field by its element's section);
 /// - and the reverse: a list documented by its element's section that the example sends as one object;
-/// - in a response, a scalar the example shows in a form the documented type cannot read (`long` but
-///   `"API Quick execution"`) takes the example's type, and an untyped list or dict the example shows as the
-///   other container becomes that: the client must read what the server sends.
+/// - a scalar sent as a list of such scalars becomes a list of it;
+/// - a scalar the example shows in a form the documented type cannot read (`long` but `"API Quick
+///   execution"`, an `int` script id sent as `"4a350b0e…"`) takes the example's type, and so does a value of
+///   another shape (a container where a scalar is documented, or the reverse): the doc's own example is the
+///   evidence of what the server sends and takes, where its type words are prose. A placeholder (`"xxx"`)
+///   is no such evidence. In a response, an untyped list or dict the example shows as the other container
+///   becomes that.
 ///
-/// Requests keep the table's scalar types: they send what the doc says. Everything else is only reported.
+/// A value the documented type reads leniently (`"2"` for an `int`) keeps the table's type; everything else
+/// is only reported.
 fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: u32, out: &mut Vec<Correction>) {
     let response = target.starts_with("response");
     // A scalar the example sends as a list of such scalars (`bk_biz_id: int` sent as `[1, 2]`): a list of it.
@@ -184,10 +189,10 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
         *ty = Ty::Array(Box::new(Ty::Scalar(doc.clone())));
         return;
     }
-    if response
-        && let Ty::Scalar(doc) = ty
+    if let Ty::Scalar(doc) = ty
         && let Some(example) = scalar_of(value)
         && !reads_leniently(doc, value)
+        && !is_placeholder(value)
     {
         out.push(Correction {
             target: target.to_string(),
@@ -284,7 +289,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                 reconcile(inner, item, target, line, example_line, out);
             }
         }
-        (ty, value) if response && contradicts_shape(ty, value) => {
+        (ty, value) if contradicts_shape(ty, value) && !is_placeholder(value) => {
             let name = target.rsplit('.').next().unwrap_or(target);
             let inferred = infer_ty(value, name, example_line);
             if is_more_typed(&inferred) {
@@ -304,13 +309,22 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
     }
 }
 
+/// A string that stands for a value the doc does not give (`"xxx"`, `"..."`, `"{{bk_biz_id}}"`).
+fn is_placeholder(value: &Value) -> bool {
+    let Value::String(s) = value else { return false };
+    let s = s.trim();
+    s.is_empty()
+        || s.chars().all(|c| matches!(c, 'x' | 'X' | '.' | '…' | '*'))
+        || (s.starts_with("{{") && s.ends_with("}}"))
+        || (s.starts_with("${") && s.ends_with('}'))
+}
+
 fn first_key(map: &Map<String, Value>) -> &str {
     map.keys().next().map_or("", String::as_str)
 }
 
 /// A value of another kind than the documented type, which no lenient reading bridges: a container where a
-/// scalar is documented, a scalar where a container is, a list where an object is. In a response the client
-/// must read what the server sends, so the example's type is taken.
+/// scalar is documented, a scalar where a container is, a list where an object is.
 fn contradicts_shape(ty: &Ty, value: &Value) -> bool {
     let container = value.is_array() || value.is_object();
     match ty {

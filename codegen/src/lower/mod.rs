@@ -89,6 +89,28 @@ pub struct FieldNode {
     pub deprecated: bool,
 }
 
+impl ObjectNode {
+    /// The object as a type: a table of just `key` and `value` (`value.ip`, `value.bk_cloud_id` …) describes a
+    /// map from the key to the value's type (`{"0:10.0.0.1": {…}}`), not an object with those two fields.
+    fn into_ty(self) -> Ty {
+        let is_key_value = self.fields.len() == 2
+            && self.fields.iter().any(|f| f.name == "key")
+            && self.fields.iter().any(|f| f.name == "value");
+        if !is_key_value {
+            return Ty::Object(self);
+        }
+        let value = self.fields.into_iter().find(|f| f.name == "value").map_or(Ty::Scalar(Type::Json), |f| f.ty);
+        let value = match value {
+            Ty::Object(mut o) if !self.name.is_empty() => {
+                o.name = format!("{}Value", self.name);
+                Ty::Object(o)
+            }
+            other => other,
+        };
+        Ty::Map(Box::new(value))
+    }
+}
+
 /// One API, lowered but not yet placed into its system's type space.
 #[derive(Debug, Clone)]
 pub struct ApiDraft {

@@ -209,7 +209,7 @@ impl<'a> Ctx<'a> {
             ));
             let child_path = format!("{path}.{child}");
             let ty = match self.object(i, &child_path) {
-                Some(o) => Ty::Object(o),
+                Some(o) => o.into_ty(),
                 None => Ty::Scalar(Type::Json),
             };
             fields.push(FieldNode {
@@ -315,7 +315,7 @@ impl<'a> Ctx<'a> {
             Shape::Any => Ty::Scalar(Type::Json),
             Shape::Object => match self.object_section(reference.as_deref(), path, name, line) {
                 Some(i) => match self.object(i, path) {
-                    Some(o) => Ty::Object(o),
+                    Some(o) => o.into_ty(),
                     None => Ty::Map(Box::new(Ty::Scalar(Type::Json))),
                 },
                 None => {
@@ -335,7 +335,7 @@ impl<'a> Ctx<'a> {
                 Some(Shape::Array(_)) | Some(Shape::Any) => Ty::Array(Box::new(Ty::Scalar(Type::Json))),
                 Some(Shape::Object) | None => match self.object_section(reference.as_deref(), path, name, line) {
                     Some(i) => match self.object(i, path) {
-                        Some(o) => Ty::Array(Box::new(Ty::Object(o))),
+                        Some(o) => Ty::Array(Box::new(o.into_ty())),
                         None => Ty::Array(Box::new(Ty::Scalar(Type::Json))),
                     },
                     None if elem.is_some() => Ty::Array(Box::new(Ty::Map(Box::new(Ty::Scalar(Type::Json))))),
@@ -379,12 +379,35 @@ pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
     let mut i = 0;
     while i < fields.len() {
         let parent = match fields.get(i).and_then(|f| f.name.split_once('.')) {
-            Some((parent, _)) if fields.iter().any(|f| f.name == parent) => parent.to_string(),
+            Some((parent, _)) if !parent.is_empty() => parent.to_string(),
             _ => {
                 i += 1;
                 continue;
             }
         };
+        // `value.ip` with no `value` row: the rows name their object's fields, so the object exists.
+        if !fields.iter().any(|f| f.name == parent)
+            && let Some(first) = fields.get(i)
+        {
+            let object =
+                ObjectNode { name: type_name(&parent), doc: String::new(), line: first.line, fields: Vec::new() };
+            let holder = FieldNode {
+                name: parent.clone(),
+                ty: Ty::Object(object),
+                required: false,
+                doc: String::new(),
+                type_word: String::new(),
+                documented_values: Vec::new(),
+                inferred: false,
+                from_example: None,
+                secret: false,
+                base64: false,
+                deprecated: false,
+                ..first.clone()
+            };
+            fields.insert(i, holder);
+            i += 1;
+        }
         let mut child = fields.remove(i);
         let target = fields.iter_mut().find(|f| f.name == parent).map(|f| match &mut f.ty {
             Ty::Array(inner) => inner.as_mut(),

@@ -112,7 +112,7 @@ impl Ctx<'_> {
             }
         } else {
             documented.ty =
-                Some(Ty::Object(ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields }));
+                Some(ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields }.into_ty());
         }
         documented
     }
@@ -131,7 +131,7 @@ impl Ctx<'_> {
         let fields = self.fields_of(table, "data", ParamLocation::Body);
         documented.data_line = table.line;
         documented.ty =
-            Some(Ty::Object(ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields }));
+            Some(ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields }.into_ty());
         documented
     }
 }
@@ -179,6 +179,11 @@ pub(super) fn response_type(
         Ty::Array(inner) => {
             if let Ty::Object(o) = inner.as_mut() {
                 o.name = format!("{camel}ResponseItem");
+            }
+        }
+        Ty::Map(inner) => {
+            if let Ty::Object(o) = inner.as_mut() {
+                o.name = format!("{camel}ResponseValue");
             }
         }
         _ => {}
