@@ -432,10 +432,21 @@ fn locate_beside(set: &DocSet, api: &str) -> Option<Location> {
     }
     let system = set.esb_convention.as_deref()?;
     let why = if set.manifests.is_empty() { "there is no manifest beside the docs" } else { "no manifest names it" };
+    // An ESB component coded in Python (`<system>/<api>.py` beside `<system>/apidocs/`) says its method.
+    let component = set.dir.ancestors().find(|a| a.file_name().is_some_and(|n| n == "apidocs")).and_then(Path::parent);
+    let suggested = component.and_then(|dir| {
+        let file = dir.join(format!("{api}.py"));
+        let text = read(&file).ok()?;
+        locate::python_component_method(&text, &file.display().to_string())
+    });
+    let origin = match &suggested {
+        Some((_, at)) => format!("the ESB path convention ({why}), method from {at}"),
+        None => format!("the ESB path convention ({why})"),
+    };
     Some(Location {
-        method: None,
+        method: suggested.map(|(m, _)| m),
         path: locate::esb_convention_path(system, api),
-        origin: format!("the ESB path convention ({why})"),
+        origin,
         by_convention: true,
     })
 }

@@ -129,6 +129,16 @@ pub fn esb_convention_path(system: &str, api: &str) -> String {
     format!("{ESB_PREFIX}/v2/{system}/{api}/")
 }
 
+/// The method an ESB component coded in Python suggests (`suggest_method = HTTP_METHOD.POST` in
+/// `<system>/<api>.py`, the legacy PaaS's built-in components), with the `file:line` it was read at.
+pub fn python_component_method(text: &str, file: &str) -> Option<(HttpMethod, String)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.trim().strip_prefix("suggest_method")?.trim_start().strip_prefix('=')?.trim();
+        let word = rest.rsplit('.').next()?.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+        HttpMethod::parse(word).map(|m| (m, format!("{file}:{} (suggest_method)", i + 1)))
+    })
+}
+
 fn yaml_error(file: &str, e: &serde_yaml_ng::Error) -> Diagnostic {
     let line = e.location().map_or(1, |l| u32::try_from(l.line()).unwrap_or(u32::MAX));
     Diagnostic::error(file, line, format!("cannot read this manifest: {e}"))
@@ -150,6 +160,15 @@ fn key_lines<'t>(text: &'t str, key: &str) -> HashMap<&'t str, u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn python_components_suggest_their_method() {
+        let text = "class GetAgentInfo(Component):\n    suggest_method = HTTP_METHOD.POST\n    label = u\"x\"\n";
+        let (method, origin) = python_component_method(text, "gse/get_agent_info.py").unwrap();
+        assert_eq!((method, origin.as_str()), (HttpMethod::Post, "gse/get_agent_info.py:2 (suggest_method)"));
+        assert_eq!(python_component_method("    suggest_method = 'GET'\n", "f.py").map(|m| m.0), Some(HttpMethod::Get));
+        assert!(python_component_method("method = HTTP_METHOD.POST\n", "f.py").is_none());
+    }
 
     #[test]
     fn reads_esb_manifests_in_their_three_spellings() {

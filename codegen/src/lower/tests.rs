@@ -184,22 +184,32 @@ fn deprecated_required_fields_become_optional_with_a_warning() {
 }
 
 #[test]
-fn examples_settle_container_shapes_and_response_scalars_but_not_request_scalars() {
+fn examples_settle_shapes_and_unreadable_scalars_but_not_placeholders_or_lenient_readings() {
     let (d, _) = lower_text(
-        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n\n\
-         ### 请求参数示例\n\n```json\n{\"id\": \"abc\"}\n```\n\n\
+        "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n| n | int | 是 | x |\n\
+         | p | int | 是 | x |\n\n\
+         ### 请求参数示例\n\n```json\n{\"id\": \"abc\", \"n\": \"2\", \"p\": \"xxx\"}\n```\n\n\
          ### 返回结果\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| result | bool | x |\n| data | object | x |\n\n\
          #### data\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| name | long | x |\n\n\
          ### 返回结果示例\n\n```json\n{\"result\": true, \"data\": [{\"name\": \"job 1\"}]}\n```\n",
     );
-    // The request keeps the table's type: it sends what the doc says.
-    assert_eq!(field(&d.request, "id").ty, Ty::Scalar(Type::Integer));
+    // `"abc"` cannot be an int: the example decides. `"2"` reads as one, and `"xxx"` stands for a value.
+    assert_eq!(field(&d.request, "id").ty, Ty::Scalar(Type::String));
+    assert_eq!(field(&d.request, "n").ty, Ty::Scalar(Type::Integer));
+    assert_eq!(field(&d.request, "p").ty, Ty::Scalar(Type::Integer));
     let Ty::Array(item) = &d.response else { panic!("data should be a list: {:?}", d.response) };
     let Ty::Object(item) = item.as_ref() else { panic!("{item:?}") };
     assert_eq!(field(item, "name").ty, Ty::Scalar(Type::String));
     let settled: Vec<_> =
         d.corrections.iter().map(|c| (c.target.as_str(), c.corrected.as_str(), c.by_example)).collect();
-    assert_eq!(settled, [("response", "array of objects", Some(29)), ("response.name", "string", Some(29))]);
+    assert_eq!(
+        settled,
+        [
+            ("request.id", "string", Some(12)),
+            ("response", "array of objects", Some(31)),
+            ("response.name", "string", Some(31))
+        ]
+    );
 }
 
 #[test]
