@@ -117,8 +117,14 @@ fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32)
         .into_iter()
         .map(|k| {
             let values: Vec<Value> = maps.iter().filter_map(|m| m.get(k)).filter(|v| !v.is_null()).cloned().collect();
+            // Values of different kinds (a list here, a string there) share no type.
+            let kinds_agree = values.windows(2).all(|w| match w {
+                [a, b] => a.is_array() == b.is_array() && a.is_object() == b.is_object(),
+                _ => true,
+            });
             let ty = match values.first() {
                 None => Ty::Scalar(Type::Json),
+                Some(_) if !kinds_agree => Ty::Scalar(Type::Json),
                 Some(Value::Array(_)) => {
                     let items: Vec<Value> = values.iter().filter_map(Value::as_array).flatten().cloned().collect();
                     Ty::Array(Box::new(infer_items(&items, k, line)))
@@ -432,14 +438,23 @@ fn refine_object(object: &mut ObjectNode, value: &Value, line: u32) {
 /// Keys the example sends that no table names become optional fields typed from their values (`from_example`:
 /// drift still reports them as unknown), so that what the server sends reaches the types.
 fn add_example_only_keys(object: &mut ObjectNode, map: &serde_json::Map<String, Value>, line: u32) {
-    if !looks_like_record(map) {
-        return;
+    add_keys_of_all(object, &[map], line);
+}
+
+/// [`add_example_only_keys`] for all the objects of a list at once: a key's type comes from every item that
+/// has it, not from the first.
+fn add_keys_of_all(object: &mut ObjectNode, maps: &[&serde_json::Map<String, Value>], line: u32) {
+    let records: Vec<&serde_json::Map<String, Value>> = maps.iter().copied().filter(|m| looks_like_record(m)).collect();
+    let mut missing: Vec<&String> = Vec::new();
+    for k in records.iter().flat_map(|m| m.keys()) {
+        if !object.fields.iter().any(|f| f.name == *k) && !missing.contains(&k) {
+            missing.push(k);
+        }
     }
-    let missing: Vec<&String> = map.keys().filter(|k| !object.fields.iter().any(|f| f.name == **k)).collect();
     if missing.is_empty() {
         return;
     }
-    let fields = infer_object(&[map], &object.name, line).fields;
+    let fields = infer_object(&records, &object.name, line).fields;
     object.fields.extend(fields.into_iter().filter(|f| missing.contains(&&f.name)));
 }
 
@@ -465,6 +480,10 @@ fn refine_ty(ty: &mut Ty, value: &Value, line: u32) {
     match (ty, value) {
         (Ty::Object(o), v) => refine_object(o, v, line),
         (Ty::Array(inner), Value::Array(items)) => {
+            if let Ty::Object(o) = inner.as_mut() {
+                let maps: Vec<&serde_json::Map<String, Value>> = items.iter().filter_map(Value::as_object).collect();
+                add_keys_of_all(o, &maps, line);
+            }
             for item in items {
                 refine_ty(inner, item, line);
             }
