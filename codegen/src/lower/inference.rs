@@ -362,6 +362,24 @@ fn scalar_word(ty: &Type) -> &'static str {
     }
 }
 
+/// Reconciles what an inferred container documents inside, whatever container the example shows.
+fn reconcile_contents(ty: &mut Ty, value: &Value, target: &str, example_line: u32, out: &mut Vec<Correction>) {
+    match (ty, value) {
+        (Ty::Object(o), Value::Object(_)) => reconcile_fields(&mut o.fields, value, target, example_line, out),
+        (Ty::Object(o), Value::Array(items)) => {
+            for item in items {
+                reconcile_fields(&mut o.fields, item, target, example_line, out);
+            }
+        }
+        (Ty::Array(inner), Value::Array(items)) => {
+            for item in items {
+                reconcile_contents(inner, item, target, example_line, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn reconcile_fields(
     fields: &mut [FieldNode],
     value: &Value,
@@ -370,10 +388,15 @@ fn reconcile_fields(
     out: &mut Vec<Correction>,
 ) {
     let Value::Object(map) = value else { return };
-    // Heading-only fields take their container type from the example anyway (with a warning).
-    for f in fields.iter_mut().filter(|f| !f.inferred) {
-        if let Some(v) = map.get(&f.name) {
-            reconcile(&mut f.ty, v, &format!("{target}.{}", f.name), f.line, example_line, out);
+    for f in fields.iter_mut() {
+        let Some(v) = map.get(&f.name) else { continue };
+        let target = format!("{target}.{}", f.name);
+        if f.inferred {
+            // Heading-only fields take their container type from the example anyway (with a warning); what
+            // their heading's table documents inside is reconciled all the same.
+            reconcile_contents(&mut f.ty, v, &target, example_line, out);
+        } else {
+            reconcile(&mut f.ty, v, &target, f.line, example_line, out);
         }
     }
     // A field the table requires but the doc's own example leaves out is not always there (docs mark fields
