@@ -1,7 +1,8 @@
 //! Reading doc examples: strict JSON first, then a lenient reading that records every repair.
 //!
 //! Repairs done here (outside string literals): Python literals (`True`/`False`/`None`), full-width `，` `：`,
-//! curly quotes, `#` comments, `...` / `……` ellipses, a comma missing at a line break, and a bare
+//! curly quotes, `#` comments, `...` / `……` ellipses, a comma missing at a line break, a colon missing after
+//! a key (`"name" "aws"`), a bare word where a value goes (`"scope": cmdb_biz`, read as a string), and a bare
 //! `"key": value` fragment (wrapped in braces). jsonc-parser then accepts `//` comments, trailing commas and
 //! single quotes; we note those too. What still fails is unreadable, with its line: nothing is guessed further.
 
@@ -98,6 +99,7 @@ fn repair(text: &str) -> (String, Vec<String>) {
             }
             '"' | '\'' => {
                 // Copy the string literal verbatim.
+                let key_position = matches!(last_significant, '{' | ',');
                 out.push(c);
                 let mut escaped = false;
                 for (_, s) in chars.by_ref() {
@@ -117,6 +119,18 @@ fn repair(text: &str) -> (String, Vec<String>) {
                     note("single-quoted strings", line);
                 }
                 last_significant = c;
+                // `"bk_cloud_name" "aws"`: a key followed on its line by a value, without the colon.
+                let mut ahead = chars.clone();
+                while ahead.peek().is_some_and(|&(_, n)| n == ' ' || n == '\t') {
+                    ahead.next();
+                }
+                let value_follows =
+                    ahead.peek().is_some_and(|&(_, n)| matches!(n, '"' | '\'' | '{' | '[') || n.is_ascii_digit());
+                if key_position && value_follows {
+                    note("missing colon after a key inserted", line);
+                    out.push(':');
+                    last_significant = ':';
+                }
             }
             '#' => {
                 note("`#` comments removed", line);
@@ -171,9 +185,16 @@ fn repair(text: &str) -> (String, Vec<String>) {
                 for _ in 1..word.chars().count() {
                     chars.next();
                 }
+                let literal = matches!(word.as_str(), "true" | "false" | "null");
                 if let Some(r) = replacement {
                     note("Python literals", line);
                     out.push_str(r);
+                } else if last_significant == ':' && !literal {
+                    // `"scope": cmdb_biz`: a bare word where a value goes stands for that text.
+                    note("unquoted word read as a string", line);
+                    out.push('"');
+                    out.push_str(&word);
+                    out.push('"');
                 } else {
                     out.push_str(&word);
                 }
@@ -264,6 +285,21 @@ mod tests {
         assert_eq!(r.value, Some(json!({"config": {"port": 3306}})));
         // A quote inside a string is not repaired: that example stays unreadable.
         assert!(read("{\"v\": \"([0]=\"abc\")\"}").value.is_none());
+    }
+
+    #[test]
+    fn missing_colons_and_bare_words_are_repaired_and_recorded() {
+        let r = read("{\n  \"name\" \"aws\",\n  \"scope\": cmdb_biz,\n  \"ok\": true\n}");
+        assert_eq!(r.value, Some(serde_json::json!({"name": "aws", "scope": "cmdb_biz", "ok": true})));
+        assert!(
+            r.repairs.iter().any(|n| n.starts_with("missing colon after a key inserted (line 2")),
+            "{:?}",
+            r.repairs
+        );
+        assert!(r.repairs.iter().any(|n| n.starts_with("unquoted word read as a string (line 3")), "{:?}", r.repairs);
+        // A string value followed by another string on its line is no key: nothing is inserted.
+        let r = read("{\"a\": \"x\" \"y\"}");
+        assert!(!r.repairs.iter().any(|n| n.starts_with("missing colon")), "{:?}", r.repairs);
     }
 
     #[test]
