@@ -438,6 +438,8 @@ fn refine_object(object: &mut ObjectNode, value: &Value, line: u32) {
             Ty::Scalar(Type::Json) => true,
             _ => false,
         };
+        // Inferred and still untyped: the examples disagree (see `type_untyped_from_all`).
+        let untyped = untyped && !field.inferred;
         if untyped {
             let inferred = match (&field.ty, v) {
                 (Ty::Map(_) | Ty::Scalar(Type::Json), Value::Object(_)) | (Ty::Array(_), Value::Array(_)) => {
@@ -462,6 +464,35 @@ fn refine_object(object: &mut ObjectNode, value: &Value, line: u32) {
 /// drift still reports them as unknown), so that what the server sends reaches the types.
 fn add_example_only_keys(object: &mut ObjectNode, map: &serde_json::Map<String, Value>, line: u32) {
     add_keys_of_all(object, &[map], line);
+}
+
+/// A `dict` / `list` / untyped field of a list's items takes its type from every item at once: from the
+/// first alone, the next item that sends another kind of value would not fit.
+fn type_untyped_from_all(object: &mut ObjectNode, maps: &[&serde_json::Map<String, Value>], line: u32) {
+    let records: Vec<&serde_json::Map<String, Value>> = maps.iter().copied().filter(|m| looks_like_record(m)).collect();
+    if records.len() < 2 {
+        return;
+    }
+    let inferred = infer_object(&records, &object.name, line).fields;
+    for field in &mut object.fields {
+        let untyped = match &field.ty {
+            Ty::Map(inner) | Ty::Array(inner) => **inner == Ty::Scalar(Type::Json),
+            Ty::Scalar(Type::Json) => true,
+            _ => false,
+        };
+        let Some(new) = inferred.iter().find(|f| f.name == field.name).map(|f| &f.ty) else { continue };
+        let fits_container = matches!(
+            (&field.ty, new),
+            (Ty::Scalar(Type::Json), _) | (Ty::Map(_), Ty::Object(_) | Ty::Map(_)) | (Ty::Array(_), Ty::Array(_))
+        );
+        if untyped && fits_container && is_more_typed(new) {
+            field.ty = new.clone();
+            field.inferred = true;
+        } else if untyped && !is_more_typed(new) {
+            // The items send values of different kinds: it stays untyped, and no single item retypes it.
+            field.inferred = true;
+        }
+    }
 }
 
 /// [`add_example_only_keys`] for all the objects of a list at once: a key's type comes from every item that
@@ -505,6 +536,7 @@ fn refine_ty(ty: &mut Ty, value: &Value, line: u32) {
         (Ty::Array(inner), Value::Array(items)) => {
             if let Ty::Object(o) = inner.as_mut() {
                 let maps: Vec<&serde_json::Map<String, Value>> = items.iter().filter_map(Value::as_object).collect();
+                type_untyped_from_all(o, &maps, line);
                 add_keys_of_all(o, &maps, line);
             }
             for item in items {
