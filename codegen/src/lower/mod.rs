@@ -10,6 +10,7 @@ mod corrections;
 mod endpoint;
 mod find_examples;
 mod inference;
+mod known_names;
 mod nested;
 mod paging;
 mod params;
@@ -245,6 +246,7 @@ pub fn lower_api(
     // Before the examples settle the rest: a page must not be read as one of its items.
     let page_response = paging::page_response(&mut response, &examples, &camel, &mut corrections);
     inference::settle_by_examples(&examples, &mut request, &mut response, documented.data_line, &mut corrections);
+    known_names::type_from_known_rows(&known_names::known_rows(doc), &examples, &mut request, &mut response);
     let paging = Paging { request: paging::page_request(&request), response: page_response };
     cx.warn_unused_definitions();
 

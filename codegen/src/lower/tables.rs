@@ -15,7 +15,7 @@ use crate::naming::type_name;
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Columns {
     pub(super) name: usize,
-    ty: Option<usize>,
+    pub(super) ty: Option<usize>,
     required: Option<usize>,
     pub(super) desc: Option<usize>,
     default: Option<usize>,
