@@ -24,6 +24,7 @@ pub mod metadata;
 pub mod naming;
 pub mod regen;
 pub mod review;
+pub mod sdk;
 pub mod types;
 pub mod typespace;
 

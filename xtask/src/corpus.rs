@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use bkapi_codegen::corpus::{self, CorpusRun, Summary};
 use bkapi_codegen::load::DocStatus;
 use bkapi_codegen::naming::module_name;
+use bkapi_codegen::sdk;
 
 pub struct Options {
     pub dir: PathBuf,
@@ -17,6 +18,8 @@ pub struct Options {
     pub check: bool,
     /// A floor file (`.ci/corpus-floor.toml`): exit non-zero when a figure falls below what it records.
     pub floor: Option<PathBuf>,
+    /// BlueKing's ESB SDK operations (`esb-sdk-operations.tsv`): every located ESB API is checked against them.
+    pub sdk: Option<PathBuf>,
     pub verbose: bool,
 }
 
@@ -101,6 +104,9 @@ pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
     }
     let s = &report.summary;
     print_summary(s);
+    if let Some(path) = &opts.sdk {
+        report_sdk(path, &ir, opts.verbose)?;
+    }
 
     let mut compile_ok = true;
     if opts.compile {
@@ -145,6 +151,38 @@ pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
         }
         eprintln!("corpus: all targets met");
     }
+    Ok(())
+}
+
+/// Compares the located ESB APIs with BlueKing's own SDK bindings; `-v` lists each disagreement.
+fn report_sdk(path: &Path, ir: &bkapi_codegen::ir::Ir, verbose: bool) -> anyhow::Result<()> {
+    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let operations = sdk::parse_operations(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let check = sdk::check(ir, &operations);
+    if verbose {
+        for d in &check.disagreements {
+            eprintln!(
+                "sdk: {}.{}: {} says {} {}; the SDK ({}:{}) binds {} {}",
+                d.system,
+                d.api,
+                d.doc,
+                d.doc_method,
+                d.doc_path,
+                path.display(),
+                d.sdk_line,
+                d.sdk_method,
+                d.sdk_path
+            );
+        }
+    }
+    eprintln!(
+        "sdk: {} operations in {}; {} located ESB doc(s) bind one of them, {} disagree on method or path{}",
+        check.operations,
+        path.display(),
+        check.matched,
+        check.disagreements.len(),
+        if verbose || check.disagreements.is_empty() { "" } else { " (-v lists them)" }
+    );
     Ok(())
 }
 

@@ -52,6 +52,10 @@ enum Command {
         /// Exit non-zero when a figure falls below the one recorded in this file (CI's ratchet).
         #[arg(long, value_name = "FILE")]
         floor: Option<PathBuf>,
+        /// Check every located ESB API against BlueKing's ESB SDK operations (a TSV: system, api_name, method,
+        /// path); `-v` lists the disagreements with both sources.
+        #[arg(long, value_name = "FILE")]
+        sdk: Option<PathBuf>,
         /// Report every doc and every warning, not only the problems.
         #[arg(long, short)]
         verbose: bool,
@@ -150,8 +154,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Corpus { dir, json, compile, check, floor, verbose } => {
-            corpus::run(&root, &corpus::Options { dir, json, compile, check, floor, verbose })
+        Command::Corpus { dir, json, compile, check, floor, sdk, verbose } => {
+            corpus::run(&root, &corpus::Options { dir, json, compile, check, floor, sdk, verbose })
         }
         Command::Bench { dir, iterations } => bench(&dir, iterations),
         Command::Diff { reference } => diff::run(&root, &reference),
