@@ -23,6 +23,7 @@ pub mod measure;
 pub mod metadata;
 pub mod naming;
 pub mod regen;
+pub mod request_commands;
 pub mod review;
 pub mod sdk;
 pub mod types;

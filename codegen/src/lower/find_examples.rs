@@ -32,6 +32,12 @@ impl Ctx<'_> {
             let kind = self.kinds.get(i).copied().unwrap_or(SectionKind::Definition);
             for code in s.code_blocks() {
                 let text = code.text.trim();
+                if kind == SectionKind::RequestExample
+                    && let Some(command) = crate::request_commands::read(text)
+                {
+                    self.command_example(command, code.line, request_fields, &mut found);
+                    continue;
+                }
                 let is_request_line = request_line(text).is_some_and(|(_, p)| !p.contains('?'));
                 if kind == SectionKind::RequestExample
                     && !is_request_line
@@ -85,6 +91,41 @@ impl Ctx<'_> {
         found
     }
 
+    /// A request example given as a `curl` command or a Python `requests` call: its body (read like any
+    /// example) with its URL's query parameters, and its path as a request line (path parameter values).
+    fn command_example(
+        &mut self,
+        command: crate::request_commands::Command,
+        line: u32,
+        request_fields: &[FieldNode],
+        found: &mut FoundExamples,
+    ) {
+        if let Some(path) = &command.path {
+            found.request_lines.push((path.clone(), line));
+        }
+        let note = format!("read from a {} command", command.tool);
+        let (mut value, mut repairs, error) = match &command.body {
+            Some(body) => {
+                let read = examples::read(body);
+                (read.value, read.repairs, read.error.map(|(l, m)| (line + l.saturating_sub(1), m)))
+            }
+            None => (Some(Value::Object(serde_json::Map::new())), Vec::new(), None),
+        };
+        repairs.insert(0, note);
+        if !command.query.is_empty() {
+            found.query_examples |= command.body.is_none();
+            if let (Some(Value::Object(map)), Value::Object(query)) =
+                (&mut value, query_object(request_fields, command.query))
+            {
+                for (k, v) in query {
+                    map.entry(k).or_insert(v);
+                }
+            }
+        }
+        let example = Example { kind: ExampleKind::Request, line, value, repairs, error: None };
+        found.examples.push(read_example(&mut self.diags, self.file, example, error));
+    }
+
     /// JSON in other sections (`#### Target` with a sample of its object) is the API's example only when the doc
     /// has none of that kind in its example sections.
     fn adopt_strays(&mut self, strays: Vec<StrayExample>, examples: &mut Vec<Example>) {
@@ -129,6 +170,10 @@ pub(super) fn merge_request_lines(
         };
         let values: Vec<(String, String)> =
             values.into_iter().map(|(k, v)| (aliases.and_then(|a| a.get(&k)).cloned().unwrap_or(k), v)).collect();
+        // A request line without placeholders gives no values.
+        if values.is_empty() {
+            continue;
+        }
         let names = values.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ");
         let note = format!("path parameters {names} taken from the request line at line {line}");
         match examples.iter_mut().find(|e| e.kind == ExampleKind::Request) {
