@@ -100,8 +100,35 @@ fn file_name(p: &Path) -> &str {
 /// Markdown files that are API docs: not a folder's README or changelog.
 fn is_doc(p: &Path) -> bool {
     let name = file_name(p).to_ascii_lowercase();
-    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
-        && !matches!(name.as_str(), "readme.md" | "changelog.md" | "index.md" | "summary.md")
+    let markdown = name.ends_with(".md") || is_template(p);
+    markdown && !matches!(name.trim_end_matches(".j2"), "readme.md" | "changelog.md" | "index.md" | "summary.md")
+}
+
+/// A doc template (`fast_execute_script.md.j2`), as BlueKing's doc generators keep them.
+fn is_template(p: &Path) -> bool {
+    file_name(p).to_ascii_lowercase().ends_with(".md.j2")
+}
+
+/// The API a doc describes: its file name without `.md` / `.md.j2` (trimmed: real trees have
+/// `update_script_basic .md`).
+fn api_name_of(p: &Path) -> Option<String> {
+    let name = file_name(p);
+    let lower = name.to_ascii_lowercase();
+    let cut = if lower.ends_with(".md.j2") { name.len().checked_sub(6)? } else { name.len().checked_sub(3)? };
+    name.get(..cut).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// A template's Jinja statements and comments (`{% if … %}`, `{# … #}`) are no part of the doc: blanked, so
+/// that line numbers stay those of the file. `{{ … }}` expressions stay (`{{ common_args_desc }}`).
+fn without_jinja_statements(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let t = l.trim();
+            let statement = (t.starts_with("{%") && t.ends_with("%}")) || (t.starts_with("{#") && t.ends_with("#}"));
+            if statement { "" } else { l }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn is_language(name: &str) -> bool {
@@ -144,6 +171,8 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
     let mut manifest_cache: HashMap<PathBuf, Vec<Manifest>> = HashMap::new();
     let folders = doc_folders(root)?;
     let mut sets: Vec<DocSet> = Vec::new();
+    // Gateway resource definitions anywhere in the tree, read once when a doc folder has none beside it.
+    let mut tree_definitions: Option<Vec<Manifest>> = None;
     for (dir, docs) in &folders {
         let dir_name = file_name(dir).to_string();
         let has_metadata = dir.join(metadata::FILE_NAME).exists();
@@ -172,6 +201,13 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
             }
         }
         let esb_system = esb_system_of(dir, root);
+        if manifests.is_empty() && !has_metadata && esb_system.is_none() {
+            let definitions = match &tree_definitions {
+                Some(d) => d,
+                None => tree_definitions.insert(gateway_definitions(root, &display, &mut diagnostics)?),
+            };
+            manifests = definitions_locating(definitions, docs);
+        }
         let mut system = if has_metadata {
             dir_name.clone()
         } else if let Some(esb) = &esb_system {
@@ -218,6 +254,49 @@ fn esb_system_of(dir: &Path, root: &Path) -> Option<String> {
     apidocs.parent().map(file_name).filter(|n| !n.is_empty()).map(str::to_string)
 }
 
+/// Every gateway resource definition under `root` (`resources.yaml`, other YAML, Swagger / OpenAPI JSON), in
+/// path order. BlueKing's repositories keep them apart from the docs (`support-files/bk-api-gateway/v3/`).
+fn gateway_definitions(
+    root: &Path,
+    display: &dyn Fn(&Path) -> String,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Manifest>, Error> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    let mut problems = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let entries = sorted_entries(&dir)?;
+        out.extend(
+            read_manifests(&dir, "", display, &mut problems)?.into_iter().filter(|m| m.flavor == Flavor::Gateway),
+        );
+        let subdirs = entries.into_iter().filter(|p| {
+            let n = file_name(p);
+            p.is_dir() && !n.starts_with('.') && n != "target" && n != "node_modules"
+        });
+        stack.extend(subdirs.collect::<Vec<_>>().into_iter().rev());
+    }
+    // A file beside some docs was read (and reported) already.
+    for d in problems {
+        if !diagnostics.contains(&d) {
+            diagnostics.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// The definitions from elsewhere in the tree that locate at least half of a folder's docs (by operationId or
+/// resource path): one name in common is no evidence that a definition is about these docs.
+fn definitions_locating(definitions: &[Manifest], docs: &[PathBuf]) -> Vec<Manifest> {
+    let names: Vec<String> = docs.iter().filter_map(|d| api_name_of(d)).collect();
+    let mut found: Vec<(usize, &Manifest)> = definitions
+        .iter()
+        .map(|m| (names.iter().filter(|n| m.find(n).is_some()).count(), m))
+        .filter(|(hits, _)| *hits > 0 && hits * 2 >= names.len())
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.into_iter().map(|(_, m)| m.clone()).collect()
+}
+
 /// The manifests in one folder: every YAML file that is an ESB component list or a gateway resource definition.
 fn read_manifests(
     dir: &Path,
@@ -227,11 +306,16 @@ fn read_manifests(
 ) -> Result<Vec<Manifest>, Error> {
     let mut out = Vec::new();
     for p in sorted_entries(dir)? {
-        let yaml = p.extension().is_some_and(|e| e == "yaml" || e == "yml");
-        if !yaml || !p.is_file() {
+        // YAML, and OpenAPI / Swagger definitions in JSON (a subset of YAML).
+        let definition = p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
+        if !definition || !p.is_file() {
             continue;
         }
         let text = read(&p)?;
+        let json = p.extension().is_some_and(|e| e == "json");
+        if json && !(text.contains("\"openapi\"") || text.contains("\"swagger\"")) {
+            continue;
+        }
         match locate::read_manifest(&display(&p), &text, system) {
             Ok(Some(m)) => out.push(m),
             Ok(None) => {}
@@ -321,8 +405,7 @@ fn load_set(
     let results: Vec<_> = texts
         .par_iter()
         .filter_map(|(doc_path, text)| {
-            // Trimmed: real trees have `update_script_basic .md`.
-            let api_name = doc_path.file_stem().and_then(|s| s.to_str()).map(|s| s.trim().to_string())?;
+            let api_name = api_name_of(doc_path)?;
             let file = display(doc_path);
             let api_meta = meta.apis.get(&api_name);
             let fallback = locate_beside(set, &api_name);
@@ -332,7 +415,11 @@ fn load_set(
                 if text.contains("<!-- bkapi-test: panic -->") {
                     panic!("test panic");
                 }
-                let doc = markdown::parse(&file, text);
+                let doc = if is_template(doc_path) {
+                    markdown::parse(&file, &without_jinja_statements(text))
+                } else {
+                    markdown::parse(&file, text)
+                };
                 lower_api(&doc, &api_name, flavor, api_meta, &meta_source, fallback.as_ref(), options)
             }));
             Some((file, api_name, result))
@@ -391,7 +478,8 @@ fn load_set(
         out.docs.push(DocOutcome { file, system: set.system.clone(), api: api_name, status });
     }
     if only.is_none() {
-        for name in meta.apis.keys().filter(|k| !set.dir.join(format!("{k}.md")).exists()) {
+        let documented = |k: &String| set.docs.iter().any(|d| api_name_of(d).as_ref() == Some(k));
+        for name in meta.apis.keys().filter(|k| !documented(k)) {
             out.diagnostics.push(Diagnostic::error(
                 &meta_display,
                 meta_source.line_of(&format!("apis.{name}")),
@@ -590,5 +678,48 @@ mod tests {
         let d = loaded.diagnostics.iter().find(|d| d.file == "tree/s/s.yaml").expect("a manifest diagnostic");
         assert!(d.message.starts_with("cannot read this manifest"), "{d}");
         assert_eq!(loaded.docs[0].status, DocStatus::Located, "located by the ESB convention instead");
+    }
+
+    #[test]
+    fn definitions_elsewhere_in_the_tree_locate_the_docs_they_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        // bk-job's layout: the docs under docs/, the gateway's definition (here Swagger JSON) under support-files/.
+        write(
+            &root,
+            "support-files/bk-api-gateway/v3/resources.json",
+            r#"{"swagger": "2.0", "paths": {"/api/v3/get_x/": {"get": {"operationId": "get_x"}},
+               "/api/v3/get_y/": {"post": {"operationId": "get_y"}}}}"#,
+        );
+        write(&root, "support-files/other/data.json", "{\"not\": \"a definition\"}");
+        write(&root, "docs/apidoc/v3/zh/get_x.md", TABLE);
+        write(&root, "docs/apidoc/v3/zh/get_y.md.j2", &format!("{{% if lang == 'zh' %}}\n{TABLE}{{% endif %}}\n"));
+        // One name in common out of three is no evidence: these stay unlocated.
+        write(&root, "docs/other/get_x.md", TABLE);
+        write(&root, "docs/other/get_z.md", TABLE);
+        write(&root, "docs/other/get_w.md", TABLE);
+        let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+        let status: Vec<(&str, DocStatus)> = loaded.docs.iter().map(|d| (d.file.as_str(), d.status)).collect();
+        assert!(status.contains(&("repo/docs/apidoc/v3/zh/get_x.md", DocStatus::Located)), "{status:?}");
+        assert!(status.contains(&("repo/docs/apidoc/v3/zh/get_y.md.j2", DocStatus::Located)), "{status:?}");
+        assert!(status.contains(&("repo/docs/other/get_x.md", DocStatus::Unlocated)), "{status:?}");
+        let apis: Vec<(&str, &str, HttpMethod)> = loaded
+            .ir
+            .systems
+            .iter()
+            .flat_map(|s| &s.apis)
+            .map(|a| (a.name.as_str(), a.path.as_str(), a.method))
+            .collect();
+        assert!(apis.contains(&("get_y", "/api/v3/get_y/", HttpMethod::Post)), "{apis:?}");
+        assert!(loaded.ir.systems.iter().any(|s| s.flavor == Flavor::Gateway));
+        assert!(loaded.diagnostics.iter().all(|d| !d.file.ends_with("data.json")), "{:?}", loaded.diagnostics);
+    }
+
+    #[test]
+    fn templates_lose_their_jinja_statements_but_keep_their_lines() {
+        let text = "### 请求参数\n{% if x %}\n| 字段 | 类型 |\n{# note #}\n";
+        assert_eq!(without_jinja_statements(text), "### 请求参数\n\n| 字段 | 类型 |\n");
+        assert_eq!(api_name_of(Path::new("a/update_script_basic .md")).as_deref(), Some("update_script_basic"));
+        assert_eq!(api_name_of(Path::new("a/get_x.md.j2")).as_deref(), Some("get_x"));
     }
 }
