@@ -293,7 +293,7 @@ fn definitions_locating(definitions: &[Manifest], docs: &[PathBuf]) -> Vec<Manif
         .map(|m| (names.iter().filter(|n| m.find(n).is_some()).count(), m))
         .filter(|(hits, _)| *hits > 0 && hits * 2 >= names.len())
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|(hits, _)| std::cmp::Reverse(*hits));
     found.into_iter().map(|(_, m)| m.clone()).collect()
 }
 
