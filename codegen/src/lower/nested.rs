@@ -106,26 +106,60 @@ pub(super) fn definition_names(title: &str) -> impl Iterator<Item = String> {
         .map(str::trim)
         .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') && !n.is_empty())
         .map(str::to_string);
-    let bare = title.split(['(', '（']).next().unwrap_or_default().to_string();
-    let parts: Vec<String> = bare
+    let parts: Vec<String> = without_parentheses(title)
         .split(['&', ',', '，', '、', '/'])
         .flat_map(|p| p.split(" and "))
         .map(str::to_string)
         .chain(parenthesized)
-        .filter_map(|part| {
-            let mut name = normalize_title(&part).trim_matches('`').to_string();
-            for marker in ["[n]", "[i]", "[0]", "[]"] {
-                name = name.replace(marker, "");
-            }
-            while let Some(rest) = NAME_DECORATIONS.iter().find_map(|d| name.strip_suffix(d)) {
-                name = rest.to_string();
-            }
-            let is_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
-            is_name.then_some(name)
-        })
+        .filter_map(|part| name_of_part(&part))
         .collect();
     parts.into_iter()
+}
+
+/// The title without its parenthesized remarks (`config(TCP、UDP)` → `config`).
+fn without_parentheses(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut depth = 0usize;
+    for c in title.chars() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// One part of a heading as a name: the part itself without decorations and list markers, or else the one
+/// identifier or dotted path among its other words (`1.1 配置列表--conf_list`, `1、data`).
+fn name_of_part(part: &str) -> Option<String> {
+    let strip = |mut name: String| {
+        for marker in ["[n]", "[i]", "[0]", "[]"] {
+            name = name.replace(marker, "");
+        }
+        while let Some(rest) = NAME_DECORATIONS.iter().find_map(|d| name.strip_suffix(d)) {
+            name = rest.to_string();
+        }
+        name
+    };
+    let is_name = |name: &str| {
+        name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+    };
+    let name = strip(normalize_title(part).trim_matches('`').to_string());
+    if is_name(&name) {
+        return Some(name);
+    }
+    let tokens: Vec<&str> = name
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .map(|t| t.trim_matches('.'))
+        .filter(|t| t.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_'))
+        .collect();
+    match tokens.as_slice() {
+        [one] => Some(strip((*one).to_string())).filter(|n| is_name(n)),
+        _ => None,
+    }
 }
 
 impl<'a> Ctx<'a> {

@@ -1,7 +1,7 @@
 //! Unit tests of lowering: inline docs through [`lower_api`], and the passes' parsers on their own.
 
 use super::find_examples::match_template;
-use super::nested::find_reference;
+use super::nested::{definition_names, find_reference};
 use super::sections::{SectionKind, classify};
 use super::tables::{documented_values, is_deprecated};
 use super::*;
@@ -293,4 +293,37 @@ fn matches_path_templates() {
         Some(vec![("a".into(), "biz".into()), ("b".into(), "1".into())])
     );
     assert_eq!(match_template("/open/{a}", "/close/biz"), None);
+}
+
+#[test]
+fn definition_headings_name_their_field_or_path_without_decorations() {
+    let names = |t: &str| definition_names(t).collect::<Vec<_>>();
+    assert_eq!(names("data字段说明"), ["data"]);
+    assert_eq!(names("data field description"), ["data"]);
+    assert_eq!(names("data.info[n]"), ["data.info"]);
+    assert_eq!(names("data.aggs字段说明（over_view结构与之类似）"), ["data.aggs"]);
+    assert_eq!(names("1.1 配置列表--conf_list"), ["conf_list"]);
+    assert_eq!(
+        names("1.1.1.1 详细配置(TCP)--data.conf_list.collector_conf.config(TCP、UDP)"),
+        ["data.conf_list.collector_conf.config", "tcp"]
+    );
+    assert_eq!(names("重复事项配置信息（repeat）"), ["repeat"]);
+    assert_eq!(names("data.success & data.failed"), ["data.success", "data.failed"]);
+    // Several identifiers among other words, or none: no name.
+    assert!(names("参数: default_storage_config及storage_config -- 在influxdb下支持的参数").is_empty());
+    assert!(names("正常响应体").is_empty());
+}
+
+#[test]
+fn english_and_structural_headings_take_request_and_response_roles() {
+    assert_eq!(classify("Interface Parameters"), SectionKind::BodyParams);
+    assert_eq!(classify("Return result parameters description"), SectionKind::ResponseParams);
+    assert_eq!(classify("Response Description"), SectionKind::ResponseParams);
+    assert_eq!(classify("Functional description"), SectionKind::Summary);
+    assert_eq!(classify("server"), SectionKind::Definition);
+    // `#### 业务参数` under a `### 请求参数` without a table of its own holds the request's table.
+    let (d, _) = lower_text(
+        "### 请求参数\n\n#### 业务参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n",
+    );
+    assert_eq!(field(&d.request, "id").ty, Ty::Scalar(Type::Integer));
 }
