@@ -510,25 +510,29 @@ impl Walker<'_> {
                     ok &= self.reject(&p, format!("missing field `{}`", f.name)).is_ok();
                 }
                 None => {}
-                Some(v) => {
-                    let outer = self.in_example_only;
-                    self.in_example_only |= f.from_example.is_some();
-                    let walked = self.field(f, v, &p);
-                    self.in_example_only = outer;
-                    match walked {
-                        Ok(Some(v)) => {
-                            out.insert(f.name.clone(), v);
-                        }
-                        Ok(None) if f.required => {
-                            out.insert(f.name.clone(), Value::Null);
-                        }
-                        Ok(None) => {}
-                        Err(()) => ok = false,
-                    }
-                }
+                Some(v) => ok &= self.put_field(f, v, &p, &mut out),
             }
         }
         if ok { Ok(Some(Value::Object(out))) } else { Err(()) }
+    }
+
+    /// Walks one field's value and puts what comes back into `out`; `false` when it is rejected.
+    fn put_field(&mut self, f: &Field, v: &Value, path: &str, out: &mut Map<String, Value>) -> bool {
+        let outer = self.in_example_only;
+        self.in_example_only |= f.from_example.is_some();
+        let walked = self.field(f, v, path);
+        self.in_example_only = outer;
+        match walked {
+            Ok(Some(v)) => {
+                out.insert(f.name.clone(), v);
+            }
+            Ok(None) if f.required => {
+                out.insert(f.name.clone(), Value::Null);
+            }
+            Ok(None) => {}
+            Err(()) => return false,
+        }
+        true
     }
 
     /// serde-derived structs also read a JSON array as their fields in order (`[]` when all are optional).
@@ -545,16 +549,7 @@ impl Walker<'_> {
                     ok &= self.reject(&p, format!("invalid length {i}, expected struct `{name}`")).is_ok();
                 }
                 None => {}
-                Some(v) => match self.field(f, v, &p) {
-                    Ok(Some(v)) => {
-                        out.insert(f.name.clone(), v);
-                    }
-                    Ok(None) if f.required => {
-                        out.insert(f.name.clone(), Value::Null);
-                    }
-                    Ok(None) => {}
-                    Err(()) => ok = false,
-                },
+                Some(v) => ok &= self.put_field(f, v, &p, &mut out),
             }
         }
         if ok { Ok(Some(Value::Object(out))) } else { Err(()) }

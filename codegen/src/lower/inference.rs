@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::tables::is_secret_name;
 use super::{FieldNode, ObjectNode, Ty};
 use crate::fit::reads_leniently;
-use crate::ir::{Correction, Example, ExampleKind, ParamLocation, Type};
+use crate::ir::{Correction, Example, ExampleKind, Type};
 use crate::naming::type_name;
 
 /// Fills in what the doc leaves open from the examples, and settles the contradictions they decide, in example
@@ -140,21 +140,7 @@ fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32)
                 }
                 Some(_) => Ty::Scalar(common_scalar(&values).unwrap_or(Type::Json)),
             };
-            FieldNode {
-                name: k.clone(),
-                ty,
-                required: false,
-                doc: String::new(),
-                line,
-                type_word: String::new(),
-                location: ParamLocation::Body,
-                documented_values: Vec::new(),
-                inferred: true,
-                from_example: Some(line),
-                secret: is_secret_name(k),
-                base64: false,
-                deprecated: false,
-            }
+            FieldNode { from_example: Some(line), secret: is_secret_name(k), ..FieldNode::inferred(k, ty, line) }
         })
         .collect();
     ObjectNode { name: type_name(name), doc: String::new(), line, fields }

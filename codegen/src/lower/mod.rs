@@ -90,6 +90,27 @@ pub struct FieldNode {
     pub deprecated: bool,
 }
 
+impl FieldNode {
+    /// A field the generator infers (from an example, a heading, a page): optional, in the body, no doc yet.
+    fn inferred(name: &str, ty: Ty, line: u32) -> Self {
+        FieldNode {
+            name: name.to_string(),
+            ty,
+            required: false,
+            doc: String::new(),
+            line,
+            type_word: String::new(),
+            location: ParamLocation::Body,
+            documented_values: Vec::new(),
+            inferred: true,
+            from_example: None,
+            secret: false,
+            base64: false,
+            deprecated: false,
+        }
+    }
+}
+
 impl ObjectNode {
     /// The object as a type: a table of just `key` and `value` (`value.ip`, `value.bk_cloud_id` …) describes a
     /// map from the key to the value's type (`{"0:10.0.0.1": {…}}`), not an object with those two fields.

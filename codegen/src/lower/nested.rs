@@ -246,21 +246,7 @@ impl<'a> Ctx<'a> {
                 Some(o) => o.into_ty(),
                 None => Ty::Scalar(Type::Json),
             };
-            fields.push(FieldNode {
-                name: child.clone(),
-                ty,
-                required: false,
-                doc: String::new(),
-                line,
-                type_word: String::new(),
-                location: ParamLocation::Body,
-                documented_values: Vec::new(),
-                inferred: true,
-                from_example: None,
-                secret: false,
-                base64: false,
-                deprecated: false,
-            });
+            fields.push(FieldNode::inferred(&child, ty, line));
         }
     }
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::inference::{infer_ty, records_of};
 use super::{FieldNode, ObjectNode, Ty};
-use crate::ir::{Contradiction, Correction, Example, ExampleKind, PageRequest, PageResponse, ParamLocation, Type};
+use crate::ir::{Contradiction, Correction, Example, ExampleKind, PageRequest, PageResponse, Type};
 
 /// Keys that sit next to the list of items in a page.
 const PAGE_KEYS: &[&str] = &[
@@ -117,38 +117,12 @@ pub(super) fn page_response(
     let mut item = item;
     item.name = format!("{camel}ResponseItem");
     let page_keys: Vec<&str> = map.keys().map(String::as_str).filter(|k| *k != items_key).collect();
-    let mut fields = vec![FieldNode {
-        name: items_key.to_string(),
-        ty: Ty::Array(Box::new(Ty::Object(item.clone()))),
-        required: false,
-        doc: "The items of this page.".into(),
-        line: item.line,
-        type_word: String::new(),
-        location: ParamLocation::Body,
-        documented_values: Vec::new(),
-        inferred: true,
-        from_example: None,
-        secret: false,
-        base64: false,
-        deprecated: false,
-    }];
+    let items = FieldNode::inferred(items_key, Ty::Array(Box::new(Ty::Object(item.clone()))), item.line);
+    let mut fields = vec![FieldNode { doc: "The items of this page.".into(), ..items }];
     for key in &page_keys {
         let Some(value) = map.get(*key) else { continue };
-        fields.push(FieldNode {
-            name: (*key).to_string(),
-            ty: infer_ty(value, key, line),
-            required: false,
-            doc: String::new(),
-            line,
-            type_word: String::new(),
-            location: ParamLocation::Body,
-            documented_values: Vec::new(),
-            inferred: true,
-            from_example: Some(line),
-            secret: false,
-            base64: false,
-            deprecated: false,
-        });
+        let field = FieldNode::inferred(key, infer_ty(value, key, line), line);
+        fields.push(FieldNode { from_example: Some(line), ..field });
     }
     corrections.push(Correction {
         target: "response".into(),
