@@ -100,33 +100,13 @@ fn repair(text: &str) -> (String, Vec<String>) {
             '"' | '\'' => {
                 // Copy the string literal verbatim.
                 let key_position = matches!(last_significant, '{' | ',');
-                out.push(c);
-                let mut escaped = false;
-                for (_, s) in chars.by_ref() {
-                    out.push(s);
-                    if s == '\n' {
-                        line += 1;
-                    }
-                    if escaped {
-                        escaped = false;
-                    } else if s == '\\' {
-                        escaped = true;
-                    } else if s == c {
-                        break;
-                    }
-                }
+                line += copy_string(c, &mut chars, &mut out);
                 if c == '\'' {
                     note("single-quoted strings", line);
                 }
                 last_significant = c;
                 // `"bk_cloud_name" "aws"`: a key followed on its line by a value, without the colon.
-                let mut ahead = chars.clone();
-                while ahead.peek().is_some_and(|&(_, n)| n == ' ' || n == '\t') {
-                    ahead.next();
-                }
-                let value_follows =
-                    ahead.peek().is_some_and(|&(_, n)| matches!(n, '"' | '\'' | '{' | '[') || n.is_ascii_digit());
-                if key_position && value_follows {
+                if key_position && value_follows_on_line(&chars) {
                     note("missing colon after a key inserted", line);
                     out.push(':');
                     last_significant = ':';
@@ -141,24 +121,7 @@ fn repair(text: &str) -> (String, Vec<String>) {
             '/' if matches!(chars.peek(), Some((_, '/' | '*'))) => {
                 // Copied for jsonc-parser, but it is no value: `last_significant` stays.
                 note("comments removed", line);
-                out.push(c);
-                let block = chars.next().is_some_and(|(_, n)| n == '*');
-                out.push(if block { '*' } else { '/' });
-                let mut prev = ' ';
-                while let Some(&(_, n)) = chars.peek() {
-                    if !block && n == '\n' {
-                        break;
-                    }
-                    chars.next();
-                    out.push(n);
-                    if n == '\n' {
-                        line += 1;
-                    }
-                    if block && prev == '*' && n == '/' {
-                        break;
-                    }
-                    prev = n;
-                }
+                line += copy_comment(&mut chars, &mut out);
             }
             '，' | '：' => {
                 note("full-width punctuation replaced", line);
@@ -225,6 +188,60 @@ fn repair(text: &str) -> (String, Vec<String>) {
         }
     }
     (out, notes)
+}
+
+/// Copies a `//` or `/* */` comment (its first `/` just read) for jsonc-parser; returns the line breaks it held.
+fn copy_comment(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>, out: &mut String) -> u32 {
+    out.push('/');
+    let block = chars.next().is_some_and(|(_, n)| n == '*');
+    out.push(if block { '*' } else { '/' });
+    let mut lines = 0;
+    let mut prev = ' ';
+    while let Some(&(_, n)) = chars.peek() {
+        if !block && n == '\n' {
+            break;
+        }
+        chars.next();
+        out.push(n);
+        if n == '\n' {
+            lines += 1;
+        }
+        if block && prev == '*' && n == '/' {
+            break;
+        }
+        prev = n;
+    }
+    lines
+}
+
+/// Copies the rest of a string literal opened by `quote` verbatim; returns the line breaks it held.
+fn copy_string(quote: char, chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>, out: &mut String) -> u32 {
+    out.push(quote);
+    let mut lines = 0;
+    let mut escaped = false;
+    for (_, s) in chars.by_ref() {
+        out.push(s);
+        if s == '\n' {
+            lines += 1;
+        }
+        if escaped {
+            escaped = false;
+        } else if s == '\\' {
+            escaped = true;
+        } else if s == quote {
+            break;
+        }
+    }
+    lines
+}
+
+/// Whether a value starts next on this line (past spaces): after a key, its colon is missing.
+fn value_follows_on_line(chars: &std::iter::Peekable<std::str::CharIndices<'_>>) -> bool {
+    let mut ahead = chars.clone();
+    while ahead.peek().is_some_and(|&(_, n)| n == ' ' || n == '\t') {
+        ahead.next();
+    }
+    ahead.peek().is_some_and(|&(_, n)| matches!(n, '"' | '\'' | '{' | '[') || n.is_ascii_digit())
 }
 
 /// Consumes the rest of an ellipsis (`...`, `......`, `…`, `……`) after its first character `c`.

@@ -499,8 +499,16 @@ fn load_set(
         }
     }
     let system = typespace::build_system(&set.system, flavor, meta.gateway.clone(), drafts);
+    fail_lossy_apis(&system, out);
+    out.ir.systems.push(system);
+    Ok(())
+}
+
+/// A doc whose request no table fills, or whose response types keep under half of an example, failed: its
+/// errors say where (see [`crate::measure::lossy_api_errors`]).
+fn fail_lossy_apis(system: &crate::ir::System, out: &mut Loaded) {
     for api in &system.apis {
-        let errors = crate::measure::lossy_api_errors(&system, api);
+        let errors = crate::measure::lossy_api_errors(system, api);
         if errors.is_empty() {
             continue;
         }
@@ -509,8 +517,6 @@ fn load_set(
         }
         out.diagnostics.extend(errors);
     }
-    out.ir.systems.push(system);
-    Ok(())
 }
 
 /// Where the files beside the docs say an API lives: a manifest entry, or the ESB path convention.
