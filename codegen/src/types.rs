@@ -76,6 +76,9 @@ fn scalar_word(w: &str) -> Option<Shape> {
     Some(match w {
         "string" | "str" | "字符串" | "字符" | "text" | "char" | "varchar" | "datetime" | "date" | "time"
         | "timestamp" | "email" | "uuid" => Shape::String,
+        // A value from the list the description gives (`可选值："mobile_game"(手游)、…`): its names are strings,
+        // and a string field reads numeric codes too.
+        "enum" | "枚举" => Shape::String,
         "int" | "integer" | "long" | "int32" | "int64" | "uint" | "uint32" | "uint64" | "i64" | "整数" | "整型"
         | "数字" | "short" => Shape::Integer,
         "number" | "float" | "double" | "decimal" | "浮点" | "浮点数" | "float64" => Shape::Number,
@@ -103,6 +106,7 @@ mod tests {
         assert_eq!(parse_type_word("对象"), Some(Shape::Object));
         assert_eq!(parse_type_word("double"), Some(Shape::Number));
         assert_eq!(parse_type_word("array"), Some(Shape::Array(None)));
+        assert_eq!(parse_type_word("enum"), Some(Shape::String));
     }
 
     #[test]
