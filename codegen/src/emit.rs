@@ -163,10 +163,12 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
         module_name(&system.name)
     );
     let parse = |tokens: TokenStream| syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string());
+    // A system whose docs located no API has no types: the serde import would be unused.
+    let serde_import = (!system.types.is_empty()).then(|| quote!(use serde::{Deserialize, Serialize};));
     let mut file = parse(quote! {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
-        use serde::{Deserialize, Serialize};
+        #serde_import
     })?;
     for def in &system.types {
         file.items.extend(parse(emit_type(def))?.items);
