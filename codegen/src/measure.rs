@@ -3,9 +3,9 @@
 //! without its auth keys, or of the response's `data`. It is *kept* when the round trip of [`crate::fit`]
 //! (decode with the generated types, serialize again) gives it back at the same path: equal, or the same
 //! number written as a number or as numeric text, or `null` read as an empty object or list (the lenient
-//! readings the runtime documents; counted as `normalized`), or — for `null` — absent (how an unset `Option` is written). Anything else is *lost*:
-//! *documented* when some table of the same doc names its key (the generator had the information), else
-//! *undocumented*.
+//! readings the runtime documents; counted as `normalized`), or — for `null` — absent (how an unset `Option`
+//! is written). Anything else is *lost*: *documented* when some table of the same doc names its key (the
+//! generator had the information), else *undocumented*.
 
 use std::collections::BTreeSet;
 

@@ -4,7 +4,9 @@
 //!
 //! [`lower_api`] runs the passes in order, one module each: `sections` (what each heading is), `endpoint`
 //! (summary, method, path), `params` over `tables` and `nested` (request and response fields, the sections
-//! they refer to), `find_examples`, `corrections` (metadata), `inference` (what the examples settle).
+//! they refer to), `find_examples`, `corrections` (metadata), `paging` (a page of the documented items),
+//! `inference` (what the examples settle, keys only they show), `known_names` (such keys that a row elsewhere
+//! describes).
 
 mod corrections;
 mod endpoint;
