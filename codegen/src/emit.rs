@@ -164,7 +164,11 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
     );
     let parse = |tokens: TokenStream| syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string());
     // A system whose docs located no API has no types: the serde import would be unused.
-    let serde_import = (!system.types.is_empty()).then(|| quote!(use serde::{Deserialize, Serialize};));
+    let serde_import = (!system.types.is_empty()).then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     let mut file = parse(quote! {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 

@@ -131,13 +131,27 @@ fn without_parentheses(title: &str) -> String {
     out
 }
 
+/// A name without its `[…]` list markers.
+fn without_brackets(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// One part of a heading as a name: the part itself without decorations and list markers, or else the one
 /// identifier or dotted path among its other words (`1.1 配置列表--conf_list`, `1、data`).
 fn name_of_part(part: &str) -> Option<String> {
-    let strip = |mut name: String| {
-        for marker in ["[n]", "[i]", "[0]", "[]"] {
-            name = name.replace(marker, "");
-        }
+    let strip = |name: String| {
+        // List markers: `data.info[n]`, `pods[x]`, `hosts[]`.
+        let mut name = without_brackets(&name);
         while let Some(rest) = NAME_DECORATIONS.iter().find_map(|d| name.strip_suffix(d)) {
             name = rest.to_string();
         }

@@ -301,6 +301,7 @@ fn definition_headings_name_their_field_or_path_without_decorations() {
     assert_eq!(names("data字段说明"), ["data"]);
     assert_eq!(names("data field description"), ["data"]);
     assert_eq!(names("data.info[n]"), ["data.info"]);
+    assert_eq!(names("pods[x]"), ["pods"]);
     assert_eq!(names("data.aggs字段说明（over_view结构与之类似）"), ["data.aggs"]);
     assert_eq!(names("1.1 配置列表--conf_list"), ["conf_list"]);
     assert_eq!(
