@@ -283,7 +283,11 @@ impl<'a> Ctx<'a> {
         let fields = self.fields_of(table, path, ParamLocation::Body);
         self.stack.pop();
         let doc = s.texts().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
-        let title_name = s.title.split(['&', ',', '，', '、']).next().unwrap_or(&s.title).trim().to_string();
+        // Named by the field the heading names (`data.info[n]` → `Info`, `data字段说明` → `Data`), else by the
+        // heading's first part.
+        let named = definition_names(&s.title).next().and_then(|n| n.rsplit('.').next().map(str::to_string));
+        let title_name = named
+            .unwrap_or_else(|| s.title.split(['&', ',', '，', '、']).next().unwrap_or(&s.title).trim().to_string());
         Some(ObjectNode { name: type_name(&title_name), doc, line: s.line, fields })
     }
 
