@@ -388,8 +388,10 @@ fn reconcile_fields(
     }
     // A field the table requires but the doc's own example leaves out is not always there (docs mark fields
     // required that only some requests need, and the items of a list that mixes shapes): optional.
-    // A required flag the metadata sets stays (`required = true` in bkapi.toml: the example is the one wrong).
-    for f in fields.iter_mut().filter(|f| f.required && !map.contains_key(&f.name)) {
+    // Sent as `null`, it is as good as left out. A required flag the metadata sets stays (`required = true` in
+    // bkapi.toml: the example is the one wrong).
+    let absent = |name: &str| map.get(name).is_none_or(Value::is_null);
+    for f in fields.iter_mut().filter(|f| f.required && absent(&f.name)) {
         let target = format!("{target}.{}", f.name);
         let pinned = format!("{target} (required)");
         if out.iter().any(|c| c.by_example.is_none() && c.target == pinned) {
@@ -400,7 +402,7 @@ fn reconcile_fields(
             target,
             doc_says: "required".into(),
             corrected: "optional".into(),
-            reason: format!("the example at line {example_line} leaves it out"),
+            reason: format!("the example at line {example_line} leaves it out or sends null"),
             by_example: Some(example_line),
             contradiction: crate::ir::Contradiction::MissingRequired,
             line: f.line,
