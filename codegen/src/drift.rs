@@ -184,3 +184,35 @@ fn without_indices(path: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_doc;
+    use crate::lower::LowerOptions;
+
+    #[test]
+    fn a_key_only_the_example_shows_is_one_finding_however_deep_its_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("s/x.md");
+        std::fs::create_dir_all(doc.parent().unwrap()).unwrap();
+        std::fs::write(
+            &doc,
+            "POST /api/c/compapi/v2/s/x/\n\n### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+             | id | int | 是 | x |\n\n### 请求参数示例\n\n```json\n\
+             {\"id\": 1, \"extra\": {\"a\": 1, \"b\": {\"c\": [1, 2]}}}\n```\n",
+        )
+        .unwrap();
+        let loaded = load_doc(&doc, LowerOptions::default()).unwrap();
+        let system = &loaded.ir.systems[0];
+        let drift = check_api(system, &system.apis[0]);
+        let unknown: Vec<&str> =
+            drift.iter().filter(|d| d.kind == DriftKind::UnknownField).map(|d| d.path.as_str()).collect();
+        assert_eq!(unknown, ["extra"], "{drift:#?}");
+        // …and the types keep its values: the field exists, typed from the example.
+        let request = system.types.iter().find(|t| t.name == system.apis[0].request).unwrap();
+        let TypeKind::Struct { fields } = &request.kind else { panic!() };
+        let extra = fields.iter().find(|f| f.name == "extra").unwrap();
+        assert_eq!(extra.from_example, Some(12));
+    }
+}
