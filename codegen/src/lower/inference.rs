@@ -163,11 +163,11 @@ fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32)
 /// is only reported.
 fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: u32, out: &mut Vec<Correction>) {
     let response = target.starts_with("response");
-    // A scalar the example sends as a list of such scalars (`bk_biz_id: int` sent as `[1, 2]`): a list of it.
+    // A scalar the example sends as a list of such scalars (`bk_biz_id: int` sent as `[1, 2]`, or as `[]`, whose
+    // no item says otherwise): a list of it.
     if let Ty::Scalar(doc) = ty
         && *doc != Type::Json
         && let Value::Array(items) = value
-        && !items.is_empty()
         && items.iter().all(|v| !v.is_null() && scalar_of(v).is_some() && reads_leniently(doc, v))
     {
         out.push(Correction {
