@@ -193,7 +193,7 @@ fn float_value(n: &serde_json::Number) -> Option<Value> {
     n.as_f64().and_then(serde_json::Number::from_f64).map(Value::Number)
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
     fn finish(&mut self, out: Out, subject: Value) {
         self.fit.round_trip = match out {
             Ok(v) => Some(v.unwrap_or(Value::Null)),
@@ -206,7 +206,7 @@ impl Walker<'_> {
     /// when the response type takes one.
     fn response(&mut self, api: &Api, value: &Value) {
         let Value::Object(envelope) = value else {
-            let mut shadow = Walker { system: self.system, fit: Fit::default(), in_example_only: self.in_example_only };
+            let mut shadow = self.shadow();
             let _ = shadow.value(&api.response, value, "data", 0, &[]);
             self.fit.issues.extend(shadow.fit.issues);
             let _ = self.reject(".", "expected a JSON object".into());
@@ -218,7 +218,7 @@ impl Walker<'_> {
         let data = crate::ir::response_data(value).clone();
         if crate::ir::is_error_response(value) {
             // The strict check still reads `data` (drift); the runtime returns `Error::Api` and keeps no value.
-            let mut shadow = Walker { system: self.system, fit: Fit::default(), in_example_only: self.in_example_only };
+            let mut shadow = self.shadow();
             let _ = shadow.value(&api.response, &data, "data", 0, &[]);
             self.fit.issues.extend(shadow.fit.issues);
             self.fit.subject = Some(data);
@@ -235,7 +235,7 @@ impl Walker<'_> {
 
     /// Envelope keys (`result`, `code`, …) are only checked against their table: the runtime reads them itself.
     fn envelope(&mut self, fields: &[Field], map: &Map<String, Value>) {
-        let mut shadow = Walker { system: self.system, fit: Fit::default(), in_example_only: self.in_example_only };
+        let mut shadow = self.shadow();
         for (key, v) in map.iter().filter(|(k, _)| k.as_str() != "data") {
             match fields.iter().find(|f| f.name == *key) {
                 Some(f) => {
@@ -514,6 +514,12 @@ impl Walker<'_> {
             }
         }
         if ok { Ok(Some(Value::Object(out))) } else { Err(()) }
+    }
+
+    /// A walker for a strict-only side check (error envelopes, envelope keys): its issues are kept, its
+    /// verdict is not.
+    fn shadow(&self) -> Walker<'a> {
+        Walker { system: self.system, fit: Fit::default(), in_example_only: self.in_example_only }
     }
 
     /// Walks one field's value and puts what comes back into `out`; `false` when it is rejected.

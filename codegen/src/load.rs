@@ -144,6 +144,17 @@ fn is_version(name: &str) -> bool {
 }
 
 /// Every folder under `root` (itself included) that holds docs, with its docs, in sorted order.
+/// The folders among a folder's sorted entries that may hold docs (not hidden, not build output).
+fn subfolders(entries: Vec<PathBuf>) -> Vec<PathBuf> {
+    entries
+        .into_iter()
+        .filter(|p| {
+            let n = file_name(p);
+            p.is_dir() && !n.starts_with('.') && n != "target" && n != "node_modules"
+        })
+        .collect()
+}
+
 fn doc_folders(root: &Path) -> Result<Vec<(PathBuf, Vec<PathBuf>)>, Error> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -153,12 +164,8 @@ fn doc_folders(root: &Path) -> Result<Vec<(PathBuf, Vec<PathBuf>)>, Error> {
         if !docs.is_empty() {
             out.push((dir.clone(), docs));
         }
-        let subdirs = entries.into_iter().filter(|p| {
-            let n = file_name(p);
-            p.is_dir() && !n.starts_with('.') && n != "target" && n != "node_modules"
-        });
         // Reversed onto the stack so folders come off it in sorted order.
-        stack.extend(subdirs.collect::<Vec<_>>().into_iter().rev());
+        stack.extend(subfolders(entries).into_iter().rev());
     }
     Ok(out)
 }
@@ -269,11 +276,7 @@ fn gateway_definitions(
         out.extend(
             read_manifests(&dir, "", display, &mut problems)?.into_iter().filter(|m| m.flavor == Flavor::Gateway),
         );
-        let subdirs = entries.into_iter().filter(|p| {
-            let n = file_name(p);
-            p.is_dir() && !n.starts_with('.') && n != "target" && n != "node_modules"
-        });
-        stack.extend(subdirs.collect::<Vec<_>>().into_iter().rev());
+        stack.extend(subfolders(entries).into_iter().rev());
     }
     // A file beside some docs was read (and reported) already.
     for d in problems {

@@ -149,6 +149,16 @@ impl Ctx<'_> {
     }
 }
 
+/// The first response example that carries data, with its line: an error envelope (`{"error": …}`,
+/// `result: false`) describes none.
+pub(super) fn first_data_example(examples: &[Example]) -> Option<(&Value, u32)> {
+    examples
+        .iter()
+        .filter(|e| e.kind == ExampleKind::Response)
+        .filter_map(|e| e.value.as_ref().map(|v| (v, e.line)))
+        .find(|(v, _)| !crate::ir::is_error_response(v))
+}
+
 /// Request-line examples give path parameter values: merged into the request example (or made one). `template` is
 /// the doc's path; `aliases` rename its placeholders to parameter names.
 pub(super) fn merge_request_lines(

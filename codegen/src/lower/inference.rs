@@ -170,15 +170,14 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
         && let Value::Array(items) = value
         && items.iter().all(|v| !v.is_null() && scalar_of(v).is_some() && reads_leniently(doc, v))
     {
-        out.push(Correction {
-            target: target.to_string(),
-            doc_says: scalar_word(doc).into(),
-            corrected: format!("array of {}", scalar_word(doc)),
-            reason: format!("the example at line {example_line} sends a list of them"),
-            by_example: Some(example_line),
-            contradiction: crate::ir::Contradiction::TypeMismatch,
+        out.push(settled(
+            target,
+            scalar_word(doc),
+            format!("array of {}", scalar_word(doc)),
+            format!("the example at line {example_line} sends a list of them"),
+            example_line,
             line,
-        });
+        ));
         *ty = Ty::Array(Box::new(Ty::Scalar(doc.clone())));
         return;
     }
@@ -187,15 +186,14 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
         && !reads_leniently(doc, value)
         && !is_placeholder(value)
     {
-        out.push(Correction {
-            target: target.to_string(),
-            doc_says: scalar_word(doc).into(),
-            corrected: scalar_word(&example).into(),
-            reason: format!("the example at line {example_line} sends `{value}`"),
-            by_example: Some(example_line),
-            contradiction: crate::ir::Contradiction::TypeMismatch,
+        out.push(settled(
+            target,
+            scalar_word(doc),
+            scalar_word(&example),
+            format!("the example at line {example_line} sends `{value}`"),
+            example_line,
             line,
-        });
+        ));
         *doc = example;
         return;
     }
@@ -205,15 +203,14 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
         {
             let old = std::mem::replace(ty, Ty::Scalar(Type::Json));
             *ty = Ty::Array(Box::new(old));
-            out.push(Correction {
-                target: target.to_string(),
-                doc_says: "object".into(),
-                corrected: "array of objects".into(),
-                reason: format!("the example at line {example_line} sends a list of these objects"),
-                by_example: Some(example_line),
-                contradiction: crate::ir::Contradiction::TypeMismatch,
+            out.push(settled(
+                target,
+                "object",
+                "array of objects",
+                format!("the example at line {example_line} sends a list of these objects"),
+                example_line,
                 line,
-            });
+            ));
             if let Ty::Array(inner) = ty {
                 for item in items {
                     reconcile(inner, item, target, line, example_line, out);
@@ -224,15 +221,14 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
         (Ty::Array(inner), Value::Object(_)) if matches!(inner.as_ref(), Ty::Object(_)) => {
             let Ty::Array(inner) = std::mem::replace(ty, Ty::Scalar(Type::Json)) else { return };
             *ty = *inner;
-            out.push(Correction {
-                target: target.to_string(),
-                doc_says: "array of objects".into(),
-                corrected: "object".into(),
-                reason: format!("the example at line {example_line} sends one such object"),
-                by_example: Some(example_line),
-                contradiction: crate::ir::Contradiction::TypeMismatch,
+            out.push(settled(
+                target,
+                "array of objects",
+                "object",
+                format!("the example at line {example_line} sends one such object"),
+                example_line,
                 line,
-            });
+            ));
             reconcile(ty, value, target, line, example_line, out);
         }
         // An untyped list or dict in a response that the example shows as the other kind of container.
@@ -245,15 +241,14 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                 ("object", "array", Ty::Array(Box::new(Ty::Scalar(Type::Json))))
             };
             *ty = new;
-            out.push(Correction {
-                target: target.to_string(),
-                doc_says: doc_says.into(),
-                corrected: corrected.into(),
-                reason: format!("the example at line {example_line} sends an {corrected}"),
-                by_example: Some(example_line),
-                contradiction: crate::ir::Contradiction::TypeMismatch,
+            out.push(settled(
+                target,
+                doc_says,
+                corrected,
+                format!("the example at line {example_line} sends an {corrected}"),
+                example_line,
                 line,
-            });
+            ));
         }
         // `{"0:10.0.0.1": {…}}`: keyed by data (ids, addresses), each value the documented struct: a map of it.
         (Ty::Object(o), Value::Object(map))
@@ -261,15 +256,14 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
         {
             let old = std::mem::replace(ty, Ty::Scalar(Type::Json));
             *ty = Ty::Map(Box::new(old));
-            out.push(Correction {
-                target: target.to_string(),
-                doc_says: "object".into(),
-                corrected: "map of objects".into(),
-                reason: format!("the example at line {example_line} keys these objects by data (`{}`)", first_key(map)),
-                by_example: Some(example_line),
-                contradiction: crate::ir::Contradiction::TypeMismatch,
+            out.push(settled(
+                target,
+                "object",
+                "map of objects",
+                format!("the example at line {example_line} keys these objects by data (`{}`)", first_key(map)),
+                example_line,
                 line,
-            });
+            ));
             if let Ty::Map(inner) = ty {
                 for item in map.values() {
                     reconcile(inner, item, target, line, example_line, out);
@@ -286,15 +280,14 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
             let name = target.rsplit('.').next().unwrap_or(target);
             let inferred = infer_ty(value, name, example_line);
             if is_more_typed(&inferred) {
-                out.push(Correction {
-                    target: target.to_string(),
-                    doc_says: shape_word(ty).into(),
-                    corrected: shape_word(&inferred).into(),
-                    reason: format!("the example at line {example_line} sends {}", crate::fit::json_kind(value)),
-                    by_example: Some(example_line),
-                    contradiction: crate::ir::Contradiction::TypeMismatch,
+                out.push(settled(
+                    target,
+                    shape_word(ty),
+                    shape_word(&inferred),
+                    format!("the example at line {example_line} sends {}", crate::fit::json_kind(value)),
+                    example_line,
                     line,
-                });
+                ));
                 *ty = inferred;
             }
         }
@@ -349,6 +342,27 @@ fn scalar_word(ty: &Type) -> &'static str {
     }
 }
 
+/// A correction the example at `example_line` settles (a type contradiction unless said otherwise); drift
+/// still reports it. `line` is the doc line of the corrected row.
+pub(super) fn settled(
+    target: impl Into<String>,
+    doc_says: impl Into<String>,
+    corrected: impl Into<String>,
+    reason: String,
+    example_line: u32,
+    line: u32,
+) -> Correction {
+    Correction {
+        target: target.into(),
+        doc_says: doc_says.into(),
+        corrected: corrected.into(),
+        reason,
+        by_example: Some(example_line),
+        contradiction: crate::ir::Contradiction::TypeMismatch,
+        line,
+    }
+}
+
 /// Reconciles what an inferred container documents inside, whatever container the example shows.
 fn reconcile_contents(ty: &mut Ty, value: &Value, target: &str, example_line: u32, out: &mut Vec<Correction>) {
     match (ty, value) {
@@ -398,15 +412,9 @@ fn reconcile_fields(
             continue;
         }
         f.required = false;
-        out.push(Correction {
-            target,
-            doc_says: "required".into(),
-            corrected: "optional".into(),
-            reason: format!("the example at line {example_line} leaves it out or sends null"),
-            by_example: Some(example_line),
-            contradiction: crate::ir::Contradiction::MissingRequired,
-            line: f.line,
-        });
+        let reason = format!("the example at line {example_line} leaves it out or sends null");
+        let correction = settled(target, "required", "optional", reason, example_line, f.line);
+        out.push(Correction { contradiction: crate::ir::Contradiction::MissingRequired, ..correction });
     }
 }
 
@@ -421,14 +429,9 @@ fn refine_object(object: &mut ObjectNode, value: &Value, line: u32) {
             let old = std::mem::replace(&mut field.ty, Ty::Scalar(Type::Json));
             field.ty = Ty::Array(Box::new(old));
         }
-        // `dict` / `list` without a section: the example shows what is inside.
-        let untyped = match &field.ty {
-            Ty::Map(inner) | Ty::Array(inner) => **inner == Ty::Scalar(Type::Json),
-            Ty::Scalar(Type::Json) => true,
-            _ => false,
-        };
-        // Inferred and still untyped: the examples disagree (see `type_untyped_from_all`).
-        let untyped = untyped && !field.inferred;
+        // `dict` / `list` without a section: the example shows what is inside. Inferred and still untyped: the
+        // examples disagree (see `type_untyped_from_all`).
+        let untyped = is_untyped(&field.ty) && !field.inferred;
         if untyped {
             let inferred = match (&field.ty, v) {
                 (Ty::Map(_) | Ty::Scalar(Type::Json), Value::Object(_)) | (Ty::Array(_), Value::Array(_)) => {
@@ -464,11 +467,7 @@ fn type_untyped_from_all(object: &mut ObjectNode, maps: &[&serde_json::Map<Strin
     }
     let inferred = infer_object(&records, &object.name, line).fields;
     for field in &mut object.fields {
-        let untyped = match &field.ty {
-            Ty::Map(inner) | Ty::Array(inner) => **inner == Ty::Scalar(Type::Json),
-            Ty::Scalar(Type::Json) => true,
-            _ => false,
-        };
+        let untyped = is_untyped(&field.ty);
         let Some(new) = inferred.iter().find(|f| f.name == field.name).map(|f| &f.ty) else { continue };
         let fits_container = matches!(
             (&field.ty, new),
@@ -499,6 +498,15 @@ fn add_keys_of_all(object: &mut ObjectNode, maps: &[&serde_json::Map<String, Val
     }
     let fields = infer_object(&records, &object.name, line).fields;
     object.fields.extend(fields.into_iter().filter(|f| missing.contains(&&f.name)));
+}
+
+/// Untyped JSON, or a `dict` / `list` of it: what an example may fill in.
+fn is_untyped(ty: &Ty) -> bool {
+    match ty {
+        Ty::Map(inner) | Ty::Array(inner) => **inner == Ty::Scalar(Type::Json),
+        Ty::Scalar(Type::Json) => true,
+        _ => false,
+    }
 }
 
 /// A type that says more than untyped JSON at its top.

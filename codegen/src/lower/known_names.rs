@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::nested::scalar_type;
-use super::tables::columns;
+use super::tables::{columns, row_name};
 use super::{FieldNode, ObjectNode, Ty};
 use crate::doc::{Document, Section};
 use crate::fit::reads_leniently;
@@ -29,7 +29,7 @@ pub(super) fn known_rows(doc: &Document) -> HashMap<String, KnownRow> {
         let cols = columns(&table.header);
         for row in &table.rows {
             let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i)).map_or("", String::as_str);
-            let name = cell(Some(cols.name)).trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace());
+            let name = row_name(cell(Some(cols.name)));
             let Some(name) = name.rsplit('.').next().filter(|n| !n.is_empty()) else { continue };
             let ty = match parse_type_word(cell(cols.ty)).map(|s| scalar_type(&s)) {
                 Some(ty) if ty != Type::Json => ty,

@@ -429,20 +429,9 @@ pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
         {
             let object =
                 ObjectNode { name: type_name(&parent), doc: String::new(), line: first.line, fields: Vec::new() };
-            let holder = FieldNode {
-                name: parent.clone(),
-                ty: Ty::Object(object),
-                required: false,
-                doc: String::new(),
-                type_word: String::new(),
-                documented_values: Vec::new(),
-                inferred: false,
-                from_example: None,
-                secret: false,
-                base64: false,
-                deprecated: false,
-                ..first.clone()
-            };
+            // Documented by its rows, so not inferred; in the same place as they are.
+            let holder = FieldNode::inferred(&parent, Ty::Object(object), first.line);
+            let holder = FieldNode { inferred: false, location: first.location, ..holder };
             fields.insert(i, holder);
             i += 1;
         }

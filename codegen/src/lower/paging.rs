@@ -6,9 +6,10 @@
 
 use serde_json::{Map, Value};
 
-use super::inference::{infer_ty, records_of};
+use super::find_examples::first_data_example;
+use super::inference::{infer_ty, records_of, settled};
 use super::{FieldNode, ObjectNode, Ty};
-use crate::ir::{Contradiction, Correction, Example, ExampleKind, PageRequest, PageResponse, Type};
+use crate::ir::{Correction, Example, PageRequest, PageResponse, Type};
 
 /// Keys that sit next to the list of items in a page.
 const PAGE_KEYS: &[&str] = &[
@@ -87,12 +88,7 @@ pub(super) fn page_response(
     camel: &str,
     corrections: &mut Vec<Correction>,
 ) -> Option<PageResponse> {
-    let (data, line) = examples
-        .iter()
-        .filter(|e| e.kind == ExampleKind::Response)
-        .filter_map(|e| e.value.as_ref().map(|v| (v, e.line)))
-        .find(|(v, _)| !crate::ir::is_error_response(v))
-        .map(|(v, line)| (crate::ir::response_data(v), line))?;
+    let (data, line) = first_data_example(examples).map(|(v, line)| (crate::ir::response_data(v), line))?;
     let Value::Object(map) = data else { return None };
     let (items_key, total) = page_shape(map)?;
     let items = map.get(items_key).and_then(Value::as_array)?;
@@ -124,15 +120,14 @@ pub(super) fn page_response(
         let field = FieldNode::inferred(key, infer_ty(value, key, line), line);
         fields.push(FieldNode { from_example: Some(line), ..field });
     }
-    corrections.push(Correction {
-        target: "response".into(),
-        doc_says: format!("the items (`{}`)", item.name),
-        corrected: format!("a page: `{items_key}` lists the items, beside {}", page_keys.join(", ")),
-        reason: format!("the example at line {line} sends a page of the documented items"),
-        by_example: Some(line),
-        contradiction: Contradiction::TypeMismatch,
-        line: item.line,
-    });
+    corrections.push(settled(
+        "response",
+        format!("the items (`{}`)", item.name),
+        format!("a page: `{items_key}` lists the items, beside {}", page_keys.join(", ")),
+        format!("the example at line {line} sends a page of the documented items"),
+        line,
+        item.line,
+    ));
     *response =
         Ty::Object(ObjectNode { name: format!("{camel}Response"), doc: item.doc.clone(), line: item.line, fields });
     Some(record)

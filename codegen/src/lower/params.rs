@@ -4,13 +4,14 @@
 
 use std::collections::HashSet;
 
+use super::find_examples::first_data_example;
 use super::inference::infer_ty;
 use super::sections::{self, SectionKind};
 use super::tables::row_names;
 use super::{Ctx, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::doc::Table;
-use crate::ir::{Example, ExampleKind, Flavor, ParamLocation, Type};
+use crate::ir::{Example, Flavor, ParamLocation, Type};
 
 /// The keys of a response envelope (`data` and what surrounds it).
 const ENVELOPE_KEYS: &[&str] =
@@ -145,24 +146,19 @@ pub(super) fn response_type(
     file: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Ty {
-    // The first example that carries data: an error envelope (`{"error": …}`, `result: false`) describes none.
-    let response_example = examples
-        .iter()
-        .filter(|e| e.kind == ExampleKind::Response)
-        .find_map(|e| e.value.clone().filter(|v| !crate::ir::is_error_response(v)).map(|v| (v, e.line)));
     let mut response = match documented {
         Some(t) => t,
-        None => match &response_example {
+        None => match first_data_example(examples) {
             Some((v, line)) => {
                 diags.push(
                     Diagnostic::warning(
                         file,
-                        *line,
+                        line,
                         "no response parameter table; response type inferred from this example",
                     )
                     .with_help("add a `### 返回结果参数说明` table to the doc"),
                 );
-                infer_ty(crate::ir::response_data(v), &format!("{camel}Response"), *line)
+                infer_ty(crate::ir::response_data(v), &format!("{camel}Response"), line)
             }
             None => {
                 diags.push(Diagnostic::warning(

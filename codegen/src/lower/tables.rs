@@ -80,7 +80,7 @@ impl<'a> Ctx<'a> {
         let cols = columns(&table.header);
         let mut fields: Vec<FieldNode> = Vec::new();
         for row in &table.rows {
-            let name = cell(row, Some(cols.name)).trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace());
+            let name = row_name(cell(row, Some(cols.name)));
             if name.is_empty() || name.chars().all(|c| c == '-' || c == '.') {
                 continue;
             }
@@ -329,6 +329,11 @@ pub(super) fn row_names(table: &Table) -> impl Iterator<Item = &str> {
     let cols = columns(&table.header);
     table.rows.iter().filter_map(move |row| {
         let cell = row.cells.get(cols.name)?;
-        Some(cell.trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace())).filter(|n| !n.is_empty())
+        Some(row_name(cell)).filter(|n| !n.is_empty())
     })
+}
+
+/// A name cell without its markup (`` `id` ``, `**id**`).
+pub(super) fn row_name(cell: &str) -> &str {
+    cell.trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace())
 }
