@@ -202,8 +202,8 @@ impl<'a> Walker<'a> {
         self.fit.subject = Some(subject);
     }
 
-    /// The runtime's envelope handling: an error envelope is an API error; `data: null` reads as an empty value
-    /// when the response type takes one.
+    /// The runtime's envelope handling: an error envelope is an API error; `data: null` (or `""` where the type
+    /// reads no text) reads as an empty value when the response type takes one.
     fn response(&mut self, api: &Api, value: &Value) {
         let Value::Object(envelope) = value else {
             let mut shadow = self.shadow();
@@ -226,6 +226,14 @@ impl<'a> Walker<'a> {
         }
         let out = match &data {
             Value::Null if self.accepts_empty(&api.response) => {
+                Ok(Some(self.empty_of(&api.response).unwrap_or(Value::Null)))
+            }
+            // `data: ""` (CMDB's answer with nothing to return) where the type reads no text: its empty value.
+            Value::String(s)
+                if s.is_empty()
+                    && !matches!(api.response, Type::String | Type::Json)
+                    && self.accepts_empty(&api.response) =>
+            {
                 Ok(Some(self.empty_of(&api.response).unwrap_or(Value::Null)))
             }
             data => self.value(&api.response, data, "data", 0, &[]),

@@ -93,6 +93,9 @@ pub struct Api {
     /// How the API pages, when its request or response shows it.
     #[serde(default, skip_serializing_if = "Paging::is_empty")]
     pub paging: Paging,
+    /// Line of the doc's request parameter section, when it has one (even one that says "none").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_section: Option<u32>,
 }
 
 /// What a paged API's request and response look like (a later issue builds streams on it).

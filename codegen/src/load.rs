@@ -178,7 +178,8 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
     let mut manifest_cache: HashMap<PathBuf, Vec<Manifest>> = HashMap::new();
     let folders = doc_folders(root)?;
     let mut sets: Vec<DocSet> = Vec::new();
-    // Gateway resource definitions anywhere in the tree, read once when a doc folder has none beside it.
+    // Manifests and gateway resource definitions anywhere in the tree, read once when a doc folder has none
+    // beside it.
     let mut tree_definitions: Option<Vec<Manifest>> = None;
     for (dir, docs) in &folders {
         let dir_name = file_name(dir).to_string();
@@ -211,7 +212,7 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
         if manifests.is_empty() && !has_metadata && esb_system.is_none() {
             let definitions = match &tree_definitions {
                 Some(d) => d,
-                None => tree_definitions.insert(gateway_definitions(root, &display, &mut diagnostics)?),
+                None => tree_definitions.insert(tree_manifests(root, &display, &mut diagnostics)?),
             };
             manifests = definitions_locating(definitions, docs);
         }
@@ -261,9 +262,10 @@ fn esb_system_of(dir: &Path, root: &Path) -> Option<String> {
     apidocs.parent().map(file_name).filter(|n| !n.is_empty()).map(str::to_string)
 }
 
-/// Every gateway resource definition under `root` (`resources.yaml`, other YAML, Swagger / OpenAPI JSON), in
-/// path order. BlueKing's repositories keep them apart from the docs (`support-files/bk-api-gateway/v3/`).
-fn gateway_definitions(
+/// Every manifest under `root`: gateway resource definitions (`resources.yaml`, other YAML, Swagger / OpenAPI
+/// JSON) and ESB component lists, in path order. BlueKing's repositories keep definitions apart from the docs
+/// (`support-files/bk-api-gateway/v3/`), and a system's own docs apart from the ESB's manifest of it.
+fn tree_manifests(
     root: &Path,
     display: &dyn Fn(&Path) -> String,
     diagnostics: &mut Vec<Diagnostic>,
@@ -273,9 +275,8 @@ fn gateway_definitions(
     let mut problems = Vec::new();
     while let Some(dir) = stack.pop() {
         let entries = sorted_entries(&dir)?;
-        out.extend(
-            read_manifests(&dir, "", display, &mut problems)?.into_iter().filter(|m| m.flavor == Flavor::Gateway),
-        );
+        let system_hint = esb_system_of(&dir, root).unwrap_or_else(|| file_name(&dir).into());
+        out.extend(read_manifests(&dir, &system_hint, display, &mut problems)?);
         stack.extend(subfolders(entries).into_iter().rev());
     }
     // A file beside some docs was read (and reported) already.
@@ -287,8 +288,8 @@ fn gateway_definitions(
     Ok(out)
 }
 
-/// The definitions from elsewhere in the tree that locate at least half of a folder's docs (by operationId or
-/// resource path): one name in common is no evidence that a definition is about these docs.
+/// The manifests from elsewhere in the tree that locate at least half of a folder's docs (by name, operationId
+/// or resource path): one name in common is no evidence that a manifest is about these docs.
 fn definitions_locating(definitions: &[Manifest], docs: &[PathBuf]) -> Vec<Manifest> {
     let names: Vec<String> = docs.iter().filter_map(|d| api_name_of(d)).collect();
     let mut found: Vec<(usize, &Manifest)> = definitions
@@ -545,6 +546,7 @@ fn locate_beside(set: &DocSet, api: &str) -> Option<Location> {
         path: locate::esb_convention_path(system, api),
         origin,
         by_convention: true,
+        by_words: false,
     })
 }
 
@@ -722,6 +724,44 @@ mod tests {
         assert!(apis.contains(&("get_y", "/api/v3/get_y/", HttpMethod::Post)), "{apis:?}");
         assert!(loaded.ir.systems.iter().any(|s| s.flavor == Flavor::Gateway));
         assert!(loaded.diagnostics.iter().all(|d| !d.file.ends_with("data.json")), "{:?}", loaded.diagnostics);
+    }
+
+    #[test]
+    fn a_system_s_own_docs_are_located_by_the_esb_manifest_of_it_under_another_word_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("tree");
+        // nodeman's own docs name APIs verb first; the ESB manifest elsewhere names them noun first, or only
+        // its backend path has the words.
+        write(
+            &root,
+            "esb/nm/nm.yaml",
+            "- path: /v2/nm/subscription_create/\n  name: subscription_create\n  suggest_method: POST\n  dest_path: /backend/api/subscription/create/\n\
+             - path: /v2/nm/api/job/log/\n  name: get_job_log\n  suggest_method: GET\n  dest_path: /api/job/{job_id}/log/\n\
+             - path: /v2/nm/a_b/\n  name: a_b\n  suggest_method: GET\n  dest_path: /a/\n\
+             - path: /v2/nm/x/\n  name: x\n  suggest_method: GET\n  dest_path: /b/a/\n",
+        );
+        write(&root, "nm-apidoc/create_subscription.md", TABLE);
+        write(&root, "nm-apidoc/log_job.md", TABLE);
+        // Two entries with these words (`a_b` by name, `x` by backend path): no evidence for either.
+        write(&root, "nm-apidoc/b_a.md", TABLE);
+        let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+        let apis: Vec<(&str, &str, HttpMethod)> = loaded
+            .ir
+            .systems
+            .iter()
+            .flat_map(|s| &s.apis)
+            .map(|a| (a.name.as_str(), a.path.as_str(), a.method))
+            .collect();
+        assert!(
+            apis.contains(&("create_subscription", "/api/c/compapi/v2/nm/subscription_create/", HttpMethod::Post)),
+            "{apis:?}"
+        );
+        assert!(apis.contains(&("log_job", "/api/c/compapi/v2/nm/api/job/log/", HttpMethod::Get)), "{apis:?}");
+        let status = |f: &str| loaded.docs.iter().find(|d| d.file.ends_with(f)).map(|d| d.status);
+        assert_eq!(status("nm-apidoc/b_a.md"), Some(DocStatus::Unlocated));
+        // Each such match is visible.
+        let warned = loaded.diagnostics.iter().filter(|d| d.message.contains("the doc's words in another order"));
+        assert_eq!(warned.count(), 2, "{:?}", loaded.diagnostics);
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct Location {
     pub origin: String,
     /// Derived from the ESB path convention, not read from a file: the doc's own path wins without a word.
     pub by_convention: bool,
+    /// Found under another name with the same words (`subscription_create` for doc `create_subscription`).
+    pub by_words: bool,
 }
 
 /// The APIs one manifest file declares, by API name.
@@ -29,26 +31,75 @@ pub struct Manifest {
     pub flavor: Flavor,
     pub file: String,
     pub apis: BTreeMap<String, Location>,
+    /// Each API's words in another order (`subscription_create` and its backend path `/subscription/create/`),
+    /// for docs that name the API verb first (`create_subscription`): sorted words → API names.
+    pub by_words: BTreeMap<Vec<String>, Vec<String>>,
 }
 
 impl Manifest {
     /// The entry for an API: by exact name; in a gateway definition also by the resource path's last segment
-    /// (`/api/v3/system/bkci_plugin_x`, operationId `system_bkci_plugin_x`, for doc `bkci_plugin_x`), when unique.
+    /// (`/api/v3/system/bkci_plugin_x`, operationId `system_bkci_plugin_x`, for doc `bkci_plugin_x`), when unique;
+    /// then by its words in another order.
     pub fn find(&self, api: &str) -> Option<Location> {
         if let Some(found) = self.apis.get(api) {
             return Some(found.clone());
         }
-        if self.flavor != Flavor::Gateway {
-            return None;
+        if self.flavor == Flavor::Gateway {
+            let mut candidates =
+                self.apis.iter().filter(|(_, loc)| loc.path.trim_end_matches('/').rsplit('/').next() == Some(api));
+            if let (Some((id, found)), None) = (candidates.next(), candidates.next()) {
+                return Some(Location { origin: format!("{} (operationId `{id}`)", found.origin), ..found.clone() });
+            }
         }
-        let mut candidates =
-            self.apis.iter().filter(|(_, loc)| loc.path.trim_end_matches('/').rsplit('/').next() == Some(api));
-        let (id, found) = candidates.next()?;
-        if candidates.next().is_some() {
-            return None;
-        }
-        Some(Location { origin: format!("{} (operationId `{id}`)", found.origin), ..found.clone() })
+        self.find_by_words(api)
     }
+
+    /// The one API whose name, or whose backend path's last two segments, has the doc's words in another
+    /// order. Two candidates are no evidence for either.
+    fn find_by_words(&self, api: &str) -> Option<Location> {
+        let names = self.by_words.get(&sorted_words([api]))?;
+        let [name] = names.as_slice() else { return None };
+        let found = self.apis.get(name)?;
+        Some(Location {
+            origin: format!("{} (`{name}`: the doc's words in another order)", found.origin),
+            by_words: true,
+            ..found.clone()
+        })
+    }
+}
+
+/// The words of some names (`biz_proxies`, `host` → `biz`, `host`, `proxies`), sorted.
+fn sorted_words<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut words: Vec<String> = names
+        .into_iter()
+        .flat_map(|n| n.split(['_', '-']))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.sort();
+    words
+}
+
+/// The last two segments of a path that are not `{placeholders}` (`/api/job/{job_id}/log/` → `job`, `log`).
+fn last_static_segments(path: &str) -> Vec<&str> {
+    let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).collect();
+    let keep = segments.len().saturating_sub(2);
+    segments.drain(..keep);
+    segments
+}
+
+/// Indexes each API under the words of its name and of its backend path, once per API.
+fn index_words(entries: &[(String, Vec<Vec<String>>)]) -> BTreeMap<Vec<String>, Vec<String>> {
+    let mut out: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    for (name, keys) in entries {
+        for key in keys {
+            let names = out.entry(key.clone()).or_default();
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    out
 }
 
 /// One component of an ESB system manifest. BlueKing's files spell the method three ways.
@@ -59,6 +110,7 @@ struct EsbEntry {
     suggest_method: Option<String>,
     method: Option<String>,
     dest_http_method: Option<String>,
+    dest_path: Option<String>,
 }
 
 /// Reads a YAML file as a manifest: an ESB component list or an OpenAPI gateway resource definition.
@@ -77,8 +129,14 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
     let entries: Vec<EsbEntry> = serde_yaml_ng::from_value(value).map_err(|e| yaml_error(file, &e))?;
     let lines = key_lines(text, "name");
     let mut apis = BTreeMap::new();
+    let mut words = Vec::new();
     for entry in entries {
         let Some(name) = entry.name else { continue };
+        let mut keys = vec![sorted_words([name.as_str()])];
+        if let Some(dest) = &entry.dest_path {
+            keys.push(sorted_words(last_static_segments(dest)));
+        }
+        words.push((name.clone(), keys));
         let line = lines.get(name.as_str()).copied().unwrap_or(1);
         let method_word = entry.suggest_method.or(entry.method).or(entry.dest_http_method);
         let path = match entry.path {
@@ -92,10 +150,11 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
                 path,
                 origin: format!("{file}:{line}"),
                 by_convention: false,
+                by_words: false,
             },
         );
     }
-    Ok(Some(Manifest { flavor: Flavor::Esb, file: file.to_string(), apis }))
+    Ok(Some(Manifest { flavor: Flavor::Esb, file: file.to_string(), apis, by_words: index_words(&words) }))
 }
 
 fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifest {
@@ -116,12 +175,15 @@ fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifes
                         path: path.to_string(),
                         origin: format!("{file}:{line}"),
                         by_convention: false,
+                        by_words: false,
                     },
                 );
             }
         }
     }
-    Manifest { flavor: Flavor::Gateway, file: file.to_string(), apis }
+    let words: Vec<(String, Vec<Vec<String>>)> =
+        apis.keys().map(|id| (id.clone(), vec![sorted_words([id.as_str()])])).collect();
+    Manifest { flavor: Flavor::Gateway, file: file.to_string(), apis, by_words: index_words(&words) }
 }
 
 /// The ESB's path convention, for systems that publish docs but no manifest (BlueKing's `cmsi`).
@@ -199,6 +261,7 @@ mod tests {
                 path: "/api/v3/get_x".into(),
                 origin: "resources.yaml:5".into(),
                 by_convention: false,
+                by_words: false,
             }
         );
         assert_eq!(m.apis["do_it"].path, "/api/v3/{id}/do");

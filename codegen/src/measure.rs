@@ -123,7 +123,8 @@ pub fn lossy_api_errors(system: &System, api: &Api) -> Vec<Diagnostic> {
     for e in &api.examples {
         let fit = fit_example(system, api, e);
         match e.kind {
-            ExampleKind::Request if !documented_request => {
+            // A request section that says "none" was read; one that was not read lost the fields.
+            ExampleKind::Request if !documented_request && api.request_section.is_none() => {
                 let sent = fit.subject.as_ref().and_then(Value::as_object).map_or(0, serde_json::Map::len);
                 if sent > 0 {
                     out.push(
@@ -222,7 +223,13 @@ enum Verdict {
 fn compare(original: &Value, back: Option<&Value>) -> Verdict {
     match (original, back) {
         (Value::Null, None | Some(Value::Null)) => Verdict::Same,
-        // `data: null` on success reads as the type's empty value, as the runtime documents.
+        // `data: null` (or `""`) on success reads as the type's empty value, as the runtime documents.
+        (Value::Null, Some(b)) | (Value::String(_), Some(b))
+            if original.as_str().is_none_or(str::is_empty)
+                && (b.as_object().is_some_and(Map::is_empty) || b.as_array().is_some_and(Vec::is_empty)) =>
+        {
+            Verdict::Normalized
+        }
         (Value::Null, Some(b))
             if b.as_object().is_some_and(Map::is_empty) || b.as_array().is_some_and(Vec::is_empty) =>
         {

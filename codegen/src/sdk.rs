@@ -119,6 +119,7 @@ mod tests {
             corrections: Vec::new(),
             one_of: Vec::new(),
             table_keys: Vec::new(),
+            request_section: None,
             paging: Paging::default(),
         }
     }

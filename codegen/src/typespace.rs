@@ -37,6 +37,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             one_of: draft.one_of,
             table_keys: draft.table_keys,
             paging: draft.paging,
+            request_section: draft.request_section,
         });
     }
     System { name: name.to_string(), flavor, gateway, apis, types: space.types }
@@ -172,6 +173,7 @@ mod tests {
             path: format!("/{api}/"),
             origin: "test".into(),
             by_convention: false,
+            by_words: false,
         };
         lower_api(&doc, api, Flavor::Esb, None, &meta, Some(&at), LowerOptions::default()).0.expect("an API")
     }

@@ -442,18 +442,31 @@ fn decode<T: serde::de::DeserializeOwned>(
     }
     let data = envelope.remove("data").unwrap_or(Value::Null);
     // A successful call with `data: null` has nothing to return: that is an empty object or list when the
-    // response type allows one (a struct without required fields, a map, a list).
-    if data.is_null() {
-        for empty in [Value::Object(serde_json::Map::new()), Value::Array(Vec::new())] {
-            if let Ok(value) = serde_json::from_value::<T>(empty) {
-                return Ok(value);
-            }
-        }
+    // response type allows one (a struct without required fields, a map, a list). So is `data: ""` (CMDB's
+    // answer to an update) when the type reads no text.
+    let empty_text = data.as_str() == Some("");
+    if data.is_null()
+        && let Some(value) = empty_value::<T>()
+    {
+        return Ok(value);
     }
-    serde_path_to_error::deserialize::<_, T>(data).map_err(|e| Error::Decode {
-        api,
-        path: format!("data.{}", e.path()),
-        message: e.inner().to_string(),
-        body: excerpt(body),
-    })
+    match serde_path_to_error::deserialize::<_, T>(data) {
+        Ok(value) => Ok(value),
+        Err(e) => match empty_value::<T>().filter(|_| empty_text) {
+            Some(value) => Ok(value),
+            None => Err(Error::Decode {
+                api,
+                path: format!("data.{}", e.path()),
+                message: e.inner().to_string(),
+                body: excerpt(body),
+            }),
+        },
+    }
+}
+
+/// The response type's empty value (`{}` or `[]`), when it has one.
+fn empty_value<T: serde::de::DeserializeOwned>() -> Option<T> {
+    [Value::Object(serde_json::Map::new()), Value::Array(Vec::new())]
+        .into_iter()
+        .find_map(|empty| serde_json::from_value::<T>(empty).ok())
 }

@@ -91,7 +91,7 @@ impl EndpointVisitor for Compare<'_> {
                 ExampleKind::Response => {
                     let mut v = mutations(value, &["data"]);
                     v.extend(mutations(value, &["data", "[0]"]));
-                    for data in [Value::Null, json!({}), json!([]), json!("x")] {
+                    for data in [Value::Null, json!({}), json!([]), json!("x"), json!("")] {
                         let mut replaced = value.clone();
                         replaced["data"] = data;
                         v.push(replaced);

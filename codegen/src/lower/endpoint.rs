@@ -161,7 +161,12 @@ impl Endpoint {
         if self.method.is_none() {
             self.method = found.method;
         }
-        if found.method.is_none() && doc_path.is_none() {
+        if found.by_words && doc_path.is_none() {
+            diags.push(
+                Diagnostic::warning(file, 1, format!("method and path taken from {}", found.origin))
+                    .with_help("if that is another API, give this one's `method` and `path` in bkapi.toml"),
+            );
+        } else if found.method.is_none() && doc_path.is_none() {
             diags.push(Diagnostic::warning(file, 1, format!("path `{}` taken from {}", found.path, found.origin)));
         }
     }

@@ -88,7 +88,39 @@ impl Ctx<'_> {
             }
         }
         self.adopt_strays(strays, &mut found.examples);
+        self.drop_fragments(&mut found.examples);
         found
+    }
+
+    /// A response example without the envelope (`data`, `result`, `code`) where another response example of the
+    /// doc has one is a sample of some part of the response (`### http任务返回的config示例`), not a response:
+    /// reading it as one would retype the whole response after that part.
+    fn drop_fragments(&mut self, examples: &mut Vec<Example>) {
+        let enveloped = |e: &Example| e.value.as_ref().and_then(Value::as_object).is_some_and(has_envelope_key);
+        let Some(whole) = examples.iter().find(|e| e.kind == ExampleKind::Response && enveloped(e)).map(|e| e.line)
+        else {
+            return;
+        };
+        let file = self.file;
+        let diags = &mut self.diags;
+        examples.retain(|e| {
+            let fragment =
+                e.kind == ExampleKind::Response && e.value.as_ref().is_some_and(Value::is_object) && !enveloped(e);
+            if fragment {
+                diags.push(
+                    Diagnostic::warning(
+                        file,
+                        e.line,
+                        format!(
+                            "this response example has no `data`/`result`/`code` while the one at line {whole} has: \
+                             read as a sample of a part of the response, not as a response"
+                        ),
+                    )
+                    .with_help("give the part's example under its field's section, or the whole response"),
+                );
+            }
+            !fragment
+        });
     }
 
     /// A request example given as a `curl` command or a Python `requests` call: its body (read like any
@@ -147,6 +179,11 @@ impl Ctx<'_> {
             examples.push(read_example(&mut self.diags, self.file, example, error));
         }
     }
+}
+
+/// Keys only a response envelope has.
+fn has_envelope_key(map: &serde_json::Map<String, Value>) -> bool {
+    ["data", "result", "code", "error"].iter().any(|k| map.contains_key(*k))
 }
 
 /// The first response example that carries data, with its line: an error envelope (`{"error": …}`,

@@ -270,6 +270,27 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                 }
             }
         }
+        // `{"1": true, "2": false}` for a documented object none of whose fields it has: keyed by data, each
+        // value a scalar the documented struct cannot be: a map of the example's scalar.
+        (Ty::Object(o), Value::Object(map))
+            if !looks_like_record(map)
+                && !map.keys().any(|k| o.fields.iter().any(|f| f.name == *k))
+                && let Some(scalar) = common_scalar(&map.values().cloned().collect::<Vec<_>>()) =>
+        {
+            out.push(settled(
+                target,
+                "object",
+                format!("map of {}", scalar_word(&scalar)),
+                format!(
+                    "the example at line {example_line} keys {} values by data (`{}`)",
+                    scalar_word(&scalar),
+                    first_key(map)
+                ),
+                example_line,
+                line,
+            ));
+            *ty = Ty::Map(Box::new(Ty::Scalar(scalar)));
+        }
         (Ty::Object(o), Value::Object(_)) => reconcile_fields(&mut o.fields, value, target, example_line, out),
         (Ty::Array(inner), Value::Array(items)) => {
             for item in items {

@@ -154,6 +154,8 @@ pub struct ApiDraft {
     pub table_keys: Vec<String>,
     /// How the API pages, when its request or response shows it.
     pub paging: Paging,
+    /// Line of the doc's request parameter section, when it has one.
+    pub request_section: Option<u32>,
 }
 
 /// Where the metadata for an API came from, for diagnostics that point into it.
@@ -275,6 +277,7 @@ pub fn lower_api(
 
     let draft = ApiDraft {
         table_keys: tables::table_keys(doc),
+        request_section: cx.request_section(),
         paging,
         name: api_name.to_string(),
         source: doc.path.clone(),

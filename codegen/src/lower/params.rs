@@ -29,6 +29,11 @@ pub(super) struct DocumentedResponse {
 
 impl Ctx<'_> {
     /// Request fields from the body / path / query tables, as the API's request object `{camel}Request`.
+    /// Line of the first request parameter section (body, path or query), whatever it holds.
+    pub(super) fn request_section(&self) -> Option<u32> {
+        self.doc.sections.iter().zip(&self.kinds).find(|(_, k)| k.is_request_params()).map(|(s, _)| s.line)
+    }
+
     pub(super) fn request_object(&mut self, camel: &str, summary: &str) -> ObjectNode {
         let doc = self.doc;
         let mut request_fields: Vec<FieldNode> = Vec::new();

@@ -20,6 +20,13 @@ pub(super) enum SectionKind {
     Definition,
 }
 
+impl SectionKind {
+    /// A section of the request's parameters (body, path or query).
+    pub(super) fn is_request_params(self) -> bool {
+        matches!(self, SectionKind::BodyParams | SectionKind::PathParams | SectionKind::QueryParams)
+    }
+}
+
 /// The role of every section of the doc, in order: by title, then fixed up by parent section.
 pub(super) fn section_roles(doc: &Document) -> Vec<SectionKind> {
     let mut kinds: Vec<SectionKind> = doc.sections.iter().map(|s| classify(&s.title)).collect();
@@ -69,17 +76,30 @@ fn generic_titles_take_parent_role(doc: &Document, kinds: &mut [SectionKind]) {
     }
 }
 
-/// `### 响应参数` › `#### 示例数据`: an example heading that names no side takes its parent section's.
+/// `### 响应参数` › `#### 示例数据`: an example heading that names no side takes its parent section's, or else
+/// the side of the last parameter or example section before it (`### 响应参数` … `### \`users\` 格式说明` …
+/// `#### 示例数据`).
 fn examples_take_parent_side(doc: &Document, kinds: &mut [SectionKind]) {
+    let mut response_side = false;
     for i in 0..kinds.len() {
         let Some(s) = doc.sections.get(i) else { continue };
-        if kinds.get(i) != Some(&SectionKind::RequestExample) || names_request(&s.title) {
+        let kind = kinds.get(i).copied();
+        let generic_example = kind == Some(SectionKind::RequestExample) && !names_request(&s.title);
+        if !generic_example {
+            match kind {
+                Some(SectionKind::ResponseParams | SectionKind::ResponseExample) => response_side = true,
+                Some(k) if k.is_request_params() || k == SectionKind::RequestExample => response_side = false,
+                _ => {}
+            }
             continue;
         }
-        let parent = parent_section(doc, i);
-        if let Some(SectionKind::ResponseParams | SectionKind::ResponseExample) = parent.and_then(|j| kinds.get(j))
-            && let Some(k) = kinds.get_mut(i)
-        {
+        let parent = parent_section(doc, i).and_then(|j| kinds.get(j)).copied();
+        let response = match parent {
+            Some(SectionKind::ResponseParams | SectionKind::ResponseExample) => true,
+            Some(k) if k.is_request_params() => false,
+            _ => response_side,
+        };
+        if response && let Some(k) = kinds.get_mut(i) {
             *k = SectionKind::ResponseExample;
         }
     }

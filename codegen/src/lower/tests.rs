@@ -11,8 +11,13 @@ use crate::ir::ExampleKind;
 fn lower_text(text: &str) -> (ApiDraft, Vec<String>) {
     let doc = crate::markdown::parse("t.md", text);
     let meta = MetaSource { path: "bkapi.toml", text: "" };
-    let at =
-        Location { method: Some(HttpMethod::Post), path: "/t/".into(), origin: "test".into(), by_convention: false };
+    let at = Location {
+        method: Some(HttpMethod::Post),
+        path: "/t/".into(),
+        origin: "test".into(),
+        by_convention: false,
+        by_words: false,
+    };
     let (draft, diags) = lower_api(&doc, "t", Flavor::Esb, None, &meta, Some(&at), LowerOptions::default());
     let diags = diags.iter().map(ToString::to_string).collect();
     (draft.expect("an API"), diags)
