@@ -21,6 +21,9 @@ pub fn parse_type_word(word: &str) -> Option<Shape> {
     if w.is_empty() {
         return None;
     }
+    let fixed: Vec<&str> = w.split(' ').map(|t| if known_word(t) { t } else { corrected(t).unwrap_or(t) }).collect();
+    let fixed = fixed.join(" ");
+    let w = fixed.as_str();
     // `string or null`, `int/null`, `string，可为空`: nullability is Option's job.
     for sep in [" or ", "/", "|", ",", "，", "、", "或者", "或"] {
         if let Some((a, b)) = w.split_once(sep) {
@@ -61,7 +64,43 @@ pub fn parse_type_word(word: &str) -> Option<Shape> {
             return Some(Shape::Array(Some(Box::new(e))));
         }
     }
+    // `array string`, `list int`: the element after the container word.
+    for prefix in ["array ", "list "] {
+        if let Some(elem) = w.strip_prefix(prefix)
+            && let Some(e) = parse_type_word(elem)
+        {
+            return Some(Shape::Array(Some(Box::new(e))));
+        }
+    }
     scalar_word(w)
+}
+
+/// A type word as it is, or as the plural of one (`objects`: left alone, not read as `object`).
+fn known_word(t: &str) -> bool {
+    scalar_word(t).is_some() || t.strip_suffix('s').is_some_and(|one| scalar_word(one).is_some())
+}
+
+/// One slip of the keyboard in a long type word (`stirng`, `arary`, `int arrray`'s `arrray`): a letter swapped
+/// with the next, missing, doubled or wrong. Short words (`int`, `str`) are too close to each other to guess.
+fn corrected(w: &str) -> Option<&'static str> {
+    const WORDS: &[&str] = &["string", "array", "object", "integer", "boolean", "number", "double"];
+    let near = |a: &str, b: &str| -> bool {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let rest = |v: &[char], skip: usize| v.get(prefix + skip..).map(<[char]>::to_vec);
+        match a.len().abs_diff(b.len()) {
+            0 => {
+                rest(&a, 1) == rest(&b, 1)
+                    || (a.get(prefix) == b.get(prefix + 1)
+                        && a.get(prefix + 1) == b.get(prefix)
+                        && rest(&a, 2) == rest(&b, 2))
+            }
+            1 if a.len() > b.len() => rest(&a, 1) == rest(&b, 0),
+            1 => rest(&a, 0) == rest(&b, 1),
+            _ => false,
+        }
+    };
+    WORDS.iter().copied().find(|known| w.chars().count() >= 5 && w != *known && near(w, known))
 }
 
 fn is_array_word(w: &str) -> bool {
@@ -81,7 +120,7 @@ fn scalar_word(w: &str) -> Option<Shape> {
         "enum" | "枚举" => Shape::String,
         "int" | "integer" | "long" | "int32" | "int64" | "uint" | "uint32" | "uint64" | "i64" | "整数" | "整型"
         | "数字" | "short" => Shape::Integer,
-        "number" | "float" | "double" | "decimal" | "浮点" | "浮点数" | "float64" => Shape::Number,
+        "number" | "float" | "double" | "decimal" | "浮点" | "浮点数" | "float64" | "数值" => Shape::Number,
         "bool" | "boolean" | "布尔" | "布尔值" | "布尔型" => Shape::Boolean,
         "dict" | "object" | "map" | "json" | "对象" | "字典" | "obj" | "hash" | "struct" => Shape::Object,
         "any" | "mixed" | "任意" => Shape::Any,
@@ -122,6 +161,23 @@ mod tests {
         assert_eq!(parse_type_word("string、int、bool"), Some(Shape::Any));
         // A list of a named section's objects.
         assert_eq!(parse_type_word("list[duty_arrange]"), Some(arr(Shape::Object)));
+    }
+
+    #[test]
+    fn prefixed_plural_and_misspelled_words() {
+        assert_eq!(parse_type_word("array string"), Some(arr(Shape::String)));
+        // A plural is not a slip of `object`.
+        assert_eq!(parse_type_word("objects"), None);
+        assert_eq!(parse_type_word("stirng"), Some(Shape::String));
+        assert_eq!(parse_type_word("string arary"), Some(arr(Shape::String)));
+        assert_eq!(parse_type_word("int arrray"), Some(arr(Shape::Integer)));
+        assert_eq!(parse_type_word("objet"), Some(Shape::Object));
+        assert_eq!(parse_type_word("数值"), Some(Shape::Number));
+        // Too short to guess, or two slips away.
+        assert_eq!(parse_type_word("itn"), None);
+        assert_eq!(parse_type_word("strnig"), Some(Shape::String));
+        assert_eq!(parse_type_word("stnirg"), None);
+        assert_eq!(parse_type_word("status"), None);
     }
 
     #[test]

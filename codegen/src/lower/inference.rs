@@ -25,14 +25,14 @@ pub(super) fn settle_by_examples(
             ExampleKind::Request => {
                 let params = crate::ir::request_params(v);
                 reconcile_fields(&mut request.fields, &params, "request", e.line, corrections);
-                refine_object(request, &params, e.line);
+                refine_object(request, &[&params], e.line);
             }
             // An error envelope carries no data: the runtime turns it into an error.
             ExampleKind::Response if crate::ir::is_error_response(v) => {}
             ExampleKind::Response => {
                 let data = crate::ir::response_data(v);
                 reconcile(response, data, "response", data_line, e.line, corrections);
-                refine_ty(response, data, e.line);
+                refine_ty(response, &[data], e.line);
             }
         }
     }
@@ -68,10 +68,21 @@ fn common_scalar(items: &[Value]) -> Option<Type> {
 pub(super) fn infer_ty(value: &Value, name: &str, line: u32) -> Ty {
     match value {
         Value::Object(map) if looks_like_record(map) => Ty::Object(infer_object(&[map], name, line)),
-        Value::Object(_) | Value::Null => Ty::Map(Box::new(Ty::Scalar(Type::Json))),
+        Value::Object(map) => Ty::Map(Box::new(infer_map_values(map, name, line))),
+        Value::Null => Ty::Map(Box::new(Ty::Scalar(Type::Json))),
         Value::Array(items) => Ty::Array(Box::new(infer_items(items, name, line))),
         v => Ty::Scalar(scalar_of(v).unwrap_or(Type::Json)),
     }
+}
+
+/// The value type of an object keyed by data (`{"1": ["weixin"], "2": ["mail"]}`) from all its values.
+fn infer_map_values(map: &Map<String, Value>, name: &str, line: u32) -> Ty {
+    let values: Vec<Value> = map.values().filter(|v| !v.is_null()).cloned().collect();
+    if !values.is_empty() && values.iter().all(Value::is_array) {
+        let items: Vec<Value> = values.iter().filter_map(Value::as_array).flatten().cloned().collect();
+        return Ty::Array(Box::new(infer_items(&items, name, line)));
+    }
+    infer_items(&values, name, line)
 }
 
 /// The element type of a list from all its example items.
@@ -116,34 +127,45 @@ fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32)
     let fields = keys
         .into_iter()
         .map(|k| {
-            let values: Vec<Value> = maps.iter().filter_map(|m| m.get(k)).filter(|v| !v.is_null()).cloned().collect();
-            // Values of different kinds (a list here, a string there) share no type.
-            let kinds_agree = values.windows(2).all(|w| match w {
-                [a, b] => a.is_array() == b.is_array() && a.is_object() == b.is_object(),
-                _ => true,
-            });
-            let ty = match values.first() {
-                None => Ty::Scalar(Type::Json),
-                Some(_) if !kinds_agree => Ty::Scalar(Type::Json),
-                Some(Value::Array(_)) => {
-                    let items: Vec<Value> = values.iter().filter_map(Value::as_array).flatten().cloned().collect();
-                    Ty::Array(Box::new(infer_items(&items, k, line)))
-                }
-                Some(Value::Object(_)) => {
-                    let objects: Vec<&serde_json::Map<String, Value>> =
-                        values.iter().filter_map(Value::as_object).collect();
-                    if objects.len() == values.len() && objects.iter().all(|m| looks_like_record(m)) {
-                        Ty::Object(infer_object(&objects, k, line))
-                    } else {
-                        Ty::Map(Box::new(Ty::Scalar(Type::Json)))
-                    }
-                }
-                Some(_) => Ty::Scalar(common_scalar(&values).unwrap_or(Type::Json)),
-            };
+            let values: Vec<&Value> = maps.iter().filter_map(|m| m.get(k)).collect();
+            let ty = infer_values(&values, k, line);
             FieldNode { from_example: Some(line), secret: is_secret_name(k), ..FieldNode::inferred(k, ty, line) }
         })
         .collect();
     ObjectNode { name: type_name(name), doc: String::new(), line, fields }
+}
+
+/// One type for all the values that reach one place (a key of every item of a list): values of different
+/// kinds (a list here, a string there) share none; empty objects say nothing; objects keyed by data are maps.
+pub(super) fn infer_values(values: &[&Value], name: &str, line: u32) -> Ty {
+    let values: Vec<Value> = values.iter().filter(|v| !v.is_null()).map(|v| (*v).clone()).collect();
+    let kinds_agree = values.windows(2).all(|w| match w {
+        [a, b] => a.is_array() == b.is_array() && a.is_object() == b.is_object(),
+        _ => true,
+    });
+    match values.first() {
+        None => Ty::Scalar(Type::Json),
+        Some(_) if !kinds_agree => Ty::Scalar(Type::Json),
+        Some(Value::Array(_)) => {
+            let items: Vec<Value> = values.iter().filter_map(Value::as_array).flatten().cloned().collect();
+            Ty::Array(Box::new(infer_items(&items, name, line)))
+        }
+        Some(Value::Object(_)) => {
+            let objects: Vec<&Map<String, Value>> =
+                values.iter().filter_map(Value::as_object).filter(|m| !m.is_empty()).collect();
+            if objects.is_empty() {
+                Ty::Map(Box::new(Ty::Scalar(Type::Json)))
+            } else if objects.iter().all(|m| looks_like_record(m)) {
+                Ty::Object(infer_object(&objects, name, line))
+            } else if objects.iter().all(|m| !looks_like_record(m)) {
+                let all = objects.iter().flat_map(|m| m.iter()).map(|(k, v)| (k.clone(), v.clone())).collect();
+                Ty::Map(Box::new(infer_map_values(&all, name, line)))
+            } else {
+                Ty::Map(Box::new(Ty::Scalar(Type::Json)))
+            }
+        }
+        Some(_) => Ty::Scalar(common_scalar(&values).unwrap_or(Type::Json)),
+    }
 }
 
 /// Where the doc's table and its example disagree, some cases are settled by the example, recorded as a
@@ -439,73 +461,45 @@ fn reconcile_fields(
     }
 }
 
-fn refine_object(object: &mut ObjectNode, value: &Value, line: u32) {
-    let Value::Object(map) = value else { return };
+/// What the examples show where the doc's types say nothing more (`dict` / `list` without a section, keys no
+/// table names), from all the values that reach one place at once — every item of a list, every value of a
+/// map — so that no single value decides what the others must fit.
+fn refine_object(object: &mut ObjectNode, values: &[&Value], line: u32) {
+    let maps: Vec<&Map<String, Value>> = values.iter().filter_map(|v| v.as_object()).collect();
+    if maps.is_empty() {
+        return;
+    }
     for field in &mut object.fields {
-        let Some(v) = map.get(&field.name) else { continue };
+        let field_values: Vec<&Value> =
+            maps.iter().filter_map(|m| m.get(&field.name)).filter(|v| !v.is_null()).collect();
+        if field_values.is_empty() {
+            continue;
+        }
         // A heading-only field: the example decides between object and array of objects.
-        if field.inferred
-            && let (Ty::Object(_), Value::Array(_)) = (&field.ty, v)
-        {
+        if field.inferred && matches!(field.ty, Ty::Object(_)) && field_values.iter().all(|v| v.is_array()) {
             let old = std::mem::replace(&mut field.ty, Ty::Scalar(Type::Json));
             field.ty = Ty::Array(Box::new(old));
         }
-        // `dict` / `list` without a section: the example shows what is inside. Inferred and still untyped: the
-        // examples disagree (see `type_untyped_from_all`).
-        let untyped = is_untyped(&field.ty) && !field.inferred;
-        if untyped {
-            let inferred = match (&field.ty, v) {
-                (Ty::Map(_) | Ty::Scalar(Type::Json), Value::Object(_)) | (Ty::Array(_), Value::Array(_)) => {
-                    infer_ty(v, &field.name, line)
-                }
-                _ => field.ty.clone(),
-            };
-            if inferred != field.ty && is_more_typed(&inferred) {
+        // Inferred and still untyped: an earlier example's values disagreed.
+        if is_untyped(&field.ty) && !field.inferred {
+            let inferred = infer_values(&field_values, &field.name, line);
+            if fills(&field.ty, &inferred) {
                 field.ty = inferred;
-                field.inferred = true;
                 if field.line == 0 {
                     field.line = line;
                 }
             }
-        }
-        refine_ty(&mut field.ty, v, line);
-    }
-    add_example_only_keys(object, map, line);
-}
-
-/// Keys the example sends that no table names become optional fields typed from their values (`from_example`:
-/// drift still reports them as unknown), so that what the server sends reaches the types.
-fn add_example_only_keys(object: &mut ObjectNode, map: &serde_json::Map<String, Value>, line: u32) {
-    add_keys_of_all(object, &[map], line);
-}
-
-/// A `dict` / `list` / untyped field of a list's items takes its type from every item at once: from the
-/// first alone, the next item that sends another kind of value would not fit.
-fn type_untyped_from_all(object: &mut ObjectNode, maps: &[&serde_json::Map<String, Value>], line: u32) {
-    let records: Vec<&serde_json::Map<String, Value>> = maps.iter().copied().filter(|m| looks_like_record(m)).collect();
-    if records.len() < 2 {
-        return;
-    }
-    let inferred = infer_object(&records, &object.name, line).fields;
-    for field in &mut object.fields {
-        let untyped = is_untyped(&field.ty);
-        let Some(new) = inferred.iter().find(|f| f.name == field.name).map(|f| &f.ty) else { continue };
-        let fits_container = matches!(
-            (&field.ty, new),
-            (Ty::Scalar(Type::Json), _) | (Ty::Map(_), Ty::Object(_) | Ty::Map(_)) | (Ty::Array(_), Ty::Array(_))
-        );
-        if untyped && fits_container && is_more_typed(new) {
-            field.ty = new.clone();
-            field.inferred = true;
-        } else if untyped && !is_more_typed(new) {
-            // The items send values of different kinds: it stays untyped, and no single item retypes it.
+            // Either way the examples have spoken: a later one does not retype it.
             field.inferred = true;
         }
+        refine_ty(&mut field.ty, &field_values, line);
     }
+    add_keys_of_all(object, &maps, line);
 }
 
-/// [`add_example_only_keys`] for all the objects of a list at once: a key's type comes from every item that
-/// has it, not from the first.
+/// Keys the examples send that no table names become optional fields typed from their values (`from_example`:
+/// drift still reports them as unknown), so that what the server sends reaches the types. A key's type comes
+/// from every object that has it, not from the first.
 fn add_keys_of_all(object: &mut ObjectNode, maps: &[&serde_json::Map<String, Value>], line: u32) {
     let records: Vec<&serde_json::Map<String, Value>> = maps.iter().copied().filter(|m| looks_like_record(m)).collect();
     let mut missing: Vec<&String> = Vec::new();
@@ -521,8 +515,18 @@ fn add_keys_of_all(object: &mut ObjectNode, maps: &[&serde_json::Map<String, Val
     object.fields.extend(fields.into_iter().filter(|f| missing.contains(&&f.name)));
 }
 
+/// Whether a type inferred from examples fills in an untyped one: it says more, and it is the same kind of
+/// container (a `dict` becomes a struct or a typed map, a `list` a typed list).
+pub(super) fn fills(untyped: &Ty, inferred: &Ty) -> bool {
+    let same_container = matches!(
+        (untyped, inferred),
+        (Ty::Scalar(Type::Json), _) | (Ty::Map(_), Ty::Object(_) | Ty::Map(_)) | (Ty::Array(_), Ty::Array(_))
+    );
+    same_container && is_more_typed(inferred)
+}
+
 /// Untyped JSON, or a `dict` / `list` of it: what an example may fill in.
-fn is_untyped(ty: &Ty) -> bool {
+pub(super) fn is_untyped(ty: &Ty) -> bool {
     match ty {
         Ty::Map(inner) | Ty::Array(inner) => **inner == Ty::Scalar(Type::Json),
         Ty::Scalar(Type::Json) => true,
@@ -539,32 +543,23 @@ fn is_more_typed(ty: &Ty) -> bool {
     }
 }
 
-fn refine_ty(ty: &mut Ty, value: &Value, line: u32) {
-    // An untyped list at the top (`| data | list |`): its example items tell the element type.
-    if let (Ty::Array(inner), Value::Array(items)) = (&mut *ty, value)
-        && **inner == Ty::Scalar(Type::Json)
-    {
-        let element = infer_items(items, "item", line);
-        if is_more_typed(&element) {
-            **inner = element;
+fn refine_ty(ty: &mut Ty, values: &[&Value], line: u32) {
+    match ty {
+        Ty::Object(o) => refine_object(o, values, line),
+        Ty::Array(inner) => {
+            let items: Vec<&Value> = values.iter().filter_map(|v| v.as_array()).flatten().collect();
+            // An untyped list at the top (`| data | list |`): its example items tell the element type.
+            if **inner == Ty::Scalar(Type::Json) {
+                let element = infer_values(&items, "item", line);
+                if is_more_typed(&element) {
+                    **inner = element;
+                }
+            }
+            refine_ty(inner, &items, line);
         }
-    }
-    match (ty, value) {
-        (Ty::Object(o), v) => refine_object(o, v, line),
-        (Ty::Array(inner), Value::Array(items)) => {
-            if let Ty::Object(o) = inner.as_mut() {
-                let maps: Vec<&serde_json::Map<String, Value>> = items.iter().filter_map(Value::as_object).collect();
-                type_untyped_from_all(o, &maps, line);
-                add_keys_of_all(o, &maps, line);
-            }
-            for item in items {
-                refine_ty(inner, item, line);
-            }
-        }
-        (Ty::Map(inner), Value::Object(map)) if matches!(inner.as_ref(), Ty::Object(_)) => {
-            for item in map.values() {
-                refine_ty(inner, item, line);
-            }
+        Ty::Map(inner) if matches!(inner.as_ref(), Ty::Object(_)) => {
+            let items: Vec<&Value> = values.iter().filter_map(|v| v.as_object()).flat_map(|m| m.values()).collect();
+            refine_ty(inner, &items, line);
         }
         _ => {}
     }

@@ -1,11 +1,17 @@
-//! Keys only an example shows at one place, that a table of the same doc describes at another (docs define a
-//! field once and send it in several objects): the field takes that row's scalar type and description, where
-//! the example's values fit it. It stays `from_example`, so drift still reports the key as unknown where it is.
+//! One name, one meaning within a doc: docs define a field once and send it in several objects.
+//! - Keys only an example shows at one place, that a table of the same doc describes at another: the field takes
+//!   that row's scalar type and description, where the example's values fit it. It stays `from_example`, so
+//!   drift still reports the key as unknown where it is.
+//! - A `dict` / `list` (or an example-only key) the doc says nothing more about, and that no example value shows
+//!   the contents of where it is (absent, `null`, `[]`, `{}`), takes the type the doc's examples give the same
+//!   key elsewhere (`server.host_id_list` shown under another `server`),
+//!   when all those values agree.
 
 use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::inference::{fills, infer_values, is_untyped};
 use super::nested::scalar_type;
 use super::tables::{columns, row_name};
 use super::{FieldNode, ObjectNode, Ty};
@@ -106,5 +112,96 @@ fn retype(rows: &HashMap<String, KnownRow>, field: &mut FieldNode, seen: &[&Valu
     if untyped_or_same && seen.iter().all(|v| reads_leniently(&known.ty, v)) {
         field.ty = Ty::Scalar(known.ty.clone());
         field.doc = format!("{} (described at line {})", known.doc, known.line).trim().to_string();
+    }
+}
+
+/// Every value each key has anywhere in the examples (request parameters and response data alike).
+pub(super) fn values_by_key(examples: &[Example]) -> HashMap<String, Vec<Value>> {
+    fn walk(value: &Value, out: &mut HashMap<String, Vec<Value>>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if !v.is_null() {
+                        out.entry(k.clone()).or_default().push(v.clone());
+                    }
+                    walk(v, out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
+    for e in examples {
+        let Some(v) = &e.value else { continue };
+        match e.kind {
+            ExampleKind::Request => walk(&crate::ir::request_params(v), &mut out),
+            ExampleKind::Response if crate::ir::is_error_response(v) => {}
+            ExampleKind::Response => walk(crate::ir::response_data(v), &mut out),
+        }
+    }
+    out
+}
+
+/// `null`, `{}`, `[]`: a value that shows nothing of its type.
+fn says_nothing(v: &Value) -> bool {
+    v.is_null() || v.as_array().is_some_and(Vec::is_empty) || v.as_object().is_some_and(serde_json::Map::is_empty)
+}
+
+/// Types the untyped containers no example value reaches from the same key's values elsewhere.
+pub(super) fn type_untyped_from_same_keys(
+    by_key: &HashMap<String, Vec<Value>>,
+    examples: &[Example],
+    request: &mut ObjectNode,
+    response: &mut Ty,
+) {
+    let sides = |kind: ExampleKind| -> Vec<Value> {
+        examples
+            .iter()
+            .filter(|e| e.kind == kind)
+            .filter_map(|e| e.value.as_ref())
+            .map(|v| match kind {
+                ExampleKind::Request => crate::ir::request_params(v),
+                ExampleKind::Response => crate::ir::response_data(v).clone(),
+            })
+            .collect()
+    };
+    let requests = sides(ExampleKind::Request);
+    let responses = sides(ExampleKind::Response);
+    fill_object(by_key, request, &requests.iter().collect::<Vec<_>>());
+    fill_ty(by_key, response, &responses.iter().collect::<Vec<_>>());
+}
+
+fn fill_ty(by_key: &HashMap<String, Vec<Value>>, ty_: &mut Ty, values: &[&Value]) {
+    match ty_ {
+        Ty::Object(o) => fill_object(by_key, o, values),
+        Ty::Array(inner) => {
+            let items: Vec<&Value> = values.iter().filter_map(|v| v.as_array()).flatten().collect();
+            fill_ty(by_key, inner, &items);
+        }
+        Ty::Map(inner) => {
+            let items: Vec<&Value> = values.iter().filter_map(|v| v.as_object()).flat_map(|m| m.values()).collect();
+            fill_ty(by_key, inner, &items);
+        }
+        Ty::Scalar(_) | Ty::Enum(_) => {}
+    }
+}
+
+fn fill_object(by_key: &HashMap<String, Vec<Value>>, object: &mut ObjectNode, values: &[&Value]) {
+    for field in &mut object.fields {
+        let seen: Vec<&Value> = values.iter().filter_map(|v| v.get(&field.name)).collect();
+        // Not inside what was just filled in: a tree (`children` of `children`) would fill itself in forever.
+        if seen.iter().all(|v| says_nothing(v))
+            && is_untyped(&field.ty)
+            && let Some(elsewhere) = by_key.get(&field.name)
+        {
+            let inferred = infer_values(&elsewhere.iter().collect::<Vec<_>>(), &field.name, field.line);
+            if fills(&field.ty, &inferred) {
+                field.ty = inferred;
+                field.inferred = true;
+                continue;
+            }
+        }
+        fill_ty(by_key, &mut field.ty, &seen);
     }
 }
