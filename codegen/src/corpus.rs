@@ -71,6 +71,9 @@ pub struct Summary {
     pub located: usize,
     pub failed: usize,
     pub panics: usize,
+    /// Pages of shared definitions (`common.md`) that other docs refer to: not APIs, so not counted as docs to
+    /// locate.
+    pub definitions: usize,
     pub fields: FieldCounts,
     pub examples: ExampleCounts,
     pub values: ValueCounts,
@@ -136,6 +139,7 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
             DocStatus::Unlocated => summary.parsed += 1,
             DocStatus::Failed => summary.failed += 1,
             DocStatus::Panicked => summary.panics += 1,
+            DocStatus::Definitions => summary.definitions += 1,
         }
         let api = loaded
             .ir

@@ -17,7 +17,7 @@ use crate::Error;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::{Flavor, Ir};
 use crate::locate::{self, Location, Manifest};
-use crate::lower::{LowerOptions, MetaSource, lower_api};
+use crate::lower::{LowerOptions, MetaSource, Surroundings, lower_api};
 use crate::metadata::{self, SystemMeta};
 use crate::{markdown, typespace};
 
@@ -57,6 +57,8 @@ pub enum DocStatus {
     Failed,
     /// The generator panicked on it (a bug; reported, and the other docs went on).
     Panicked,
+    /// A page of definitions the folder's other docs refer to (`common.md`), not an API.
+    Definitions,
 }
 
 /// A folder of docs that becomes one system of the IR, and what locates its APIs.
@@ -405,9 +407,11 @@ fn load_set(
         }
     };
     let meta_source = MetaSource { path: &meta_display, text: &meta_text };
+    let shared = definitions_pages(set, &texts, &display, meta.apis.keys());
     // Docs are independent until the type space: lower them on every core, keeping their order.
     let results: Vec<_> = texts
         .par_iter()
+        .filter(|(doc_path, _)| !shared.iter().any(|page| page.path == display(doc_path)))
         .filter_map(|(doc_path, text)| {
             let api_name = api_name_of(doc_path)?;
             let file = display(doc_path);
@@ -424,16 +428,32 @@ fn load_set(
                 } else {
                     markdown::parse(&file, text)
                 };
-                lower_api(&doc, &api_name, flavor, api_meta, &meta_source, fallback.as_ref(), options)
+                let around = Surroundings { beside: fallback.as_ref(), shared: &shared };
+                lower_api(&doc, &api_name, flavor, api_meta, &meta_source, around, options)
             }));
             Some((file, api_name, result))
         })
         .collect();
+    for page in &shared {
+        let api = api_name_of(Path::new(&page.path)).unwrap_or_default();
+        out.docs.push(DocOutcome {
+            file: page.path.clone(),
+            system: set.system.clone(),
+            api,
+            status: DocStatus::Definitions,
+        });
+    }
     let mut drafts = Vec::new();
     for (file, api_name, result) in results {
         let status = match result {
             Ok((draft, diags)) => {
-                out.diagnostics.extend(diags);
+                // A shared page's problems are met by every doc that refers to it: reported once.
+                for d in diags {
+                    let on_shared_page = shared.iter().any(|page| page.path == d.file);
+                    if !(on_shared_page && out.diagnostics.contains(&d)) {
+                        out.diagnostics.push(d);
+                    }
+                }
                 match draft {
                     Some(d) if d.location.is_some() => {
                         // `get-x.md` and `get_x.md` would both be `get_x()`: the second cannot be generated.
@@ -508,6 +528,32 @@ fn load_set(
     Ok(())
 }
 
+/// The folder's pages of shared definitions (see [`crate::lower::is_definitions_page`]): docs without a code
+/// block that neither metadata nor a manifest names as an API.
+fn definitions_pages<'k>(
+    set: &DocSet,
+    texts: &[(PathBuf, String)],
+    display: &dyn Fn(&Path) -> String,
+    in_metadata: impl Iterator<Item = &'k String> + Clone,
+) -> Vec<crate::doc::Document> {
+    texts
+        .iter()
+        .filter(|(_, text)| !text.contains("```") && !text.contains("~~~"))
+        .filter(|(p, _)| {
+            let Some(api) = api_name_of(p) else { return false };
+            let named = in_metadata.clone().any(|k| *k == api) || set.manifests.iter().any(|m| m.find(&api).is_some());
+            !named
+        })
+        .filter_map(|(p, text)| {
+            let text = if is_template(p) { without_jinja_statements(text) } else { text.clone() };
+            // Reading a page is lowering's first step: a panic here is one there (contained, reported).
+            let file = display(p);
+            let doc = catch_unwind(AssertUnwindSafe(|| markdown::parse(&file, &text))).ok()?;
+            crate::lower::is_definitions_page(&doc).then_some(doc)
+        })
+        .collect()
+}
+
 /// A doc whose request no table fills, or whose response types keep under half of an example, failed: its
 /// errors say where (see [`crate::measure::lossy_api_errors`]).
 fn fail_lossy_apis(system: &crate::ir::System, out: &mut Loaded) {
@@ -553,7 +599,7 @@ fn locate_beside(set: &DocSet, api: &str) -> Option<Location> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::HttpMethod;
+    use crate::ir::{HttpMethod, Type, TypeKind};
 
     const TABLE: &str = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n";
 
@@ -762,6 +808,42 @@ mod tests {
         // Each such match is visible.
         let warned = loaded.diagnostics.iter().filter(|d| d.message.contains("the doc's words in another order"));
         assert_eq!(warned.count(), 2, "{:?}", loaded.diagnostics);
+    }
+
+    #[test]
+    fn a_page_of_shared_definitions_serves_every_doc_of_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("esb");
+        let common = "## 通用字段和约定\n\n#### server\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+                      | ip_list | array | 否 | 静态 IP 列表，定义见ip |\n\n#### ip\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+                      | bk_cloud_id | int | 是 | 管控区域ID |\n| ip | stirng | 是 | IP地址 |\n";
+        write(&root, "job/apidocs/zh_hans/common.md", common);
+        let api = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| target_server | object | 是 | 目标主机，见server定义 |\n\
+                   | ip_list | array | 否 | 主机列表 |\n\n#### ip_list\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| bk_host_id | long | 是 | 主机ID |\n";
+        write(&root, "job/apidocs/zh_hans/run_x.md", api);
+        let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+        let status = |f: &str| loaded.docs.iter().find(|d| d.file.ends_with(f)).map(|d| d.status);
+        assert_eq!(status("common.md"), Some(DocStatus::Definitions));
+        assert_eq!(status("run_x.md"), Some(DocStatus::Located));
+        let system = &loaded.ir.systems[0];
+        let fields = |name: &str| -> Vec<(String, Type)> {
+            match system.types.iter().find(|t| t.name == name).map(|t| &t.kind) {
+                Some(TypeKind::Struct { fields }) => fields.iter().map(|f| (f.name.clone(), f.ty.clone())).collect(),
+                _ => panic!("no struct {name} in {:?}", system.types.iter().map(|t| &t.name).collect::<Vec<_>>()),
+            }
+        };
+        // `server` and the `ip` it refers to come from the shared page, their lines where the doc refers to them.
+        assert_eq!(fields("Server"), vec![("ip_list".to_string(), Type::Array(Box::new(Type::Named("Ip".into()))))]);
+        assert_eq!(fields("Ip"), vec![("bk_cloud_id".into(), Type::Integer), ("ip".into(), Type::String)]);
+        let server = system.types.iter().find(|t| t.name == "Server").unwrap();
+        assert!(server.doc.contains("Defined in `esb/job/apidocs/zh_hans/common.md` at line 3"), "{}", server.doc);
+        // The doc's own `ip_list` section wins over the shared `ip` for its own `ip_list` row.
+        let own = fields("RunXRequest").into_iter().find(|(n, _)| n == "ip_list").map(|(_, t)| t);
+        let Some(Type::Array(item)) = own else { panic!("ip_list is {own:?}") };
+        let Type::Named(item) = *item else { panic!("ip_list of {item:?}") };
+        assert_eq!(fields(&item), vec![("bk_host_id".to_string(), Type::Integer)]);
+        // Nothing about the shared page is reported against the doc, and the page is not an unused-section mess.
+        assert!(loaded.diagnostics.iter().all(|d| !d.message.contains("not referred to")), "{:?}", loaded.diagnostics);
     }
 
     #[test]

@@ -163,7 +163,7 @@ mod tests {
     use super::*;
     use crate::ir::HttpMethod;
     use crate::locate::Location;
-    use crate::lower::{LowerOptions, MetaSource, lower_api};
+    use crate::lower::{LowerOptions, MetaSource, Surroundings, lower_api};
 
     fn draft(api: &str, text: &str) -> ApiDraft {
         let doc = crate::markdown::parse(&format!("{api}.md"), text);
@@ -175,7 +175,17 @@ mod tests {
             by_convention: false,
             by_words: false,
         };
-        lower_api(&doc, api, Flavor::Esb, None, &meta, Some(&at), LowerOptions::default()).0.expect("an API")
+        lower_api(
+            &doc,
+            api,
+            Flavor::Esb,
+            None,
+            &meta,
+            Surroundings { beside: Some(&at), shared: &[] },
+            LowerOptions::default(),
+        )
+        .0
+        .expect("an API")
     }
 
     fn doc_with(section: &str, field: &str) -> String {

@@ -30,6 +30,7 @@ use crate::ir::{
 };
 use crate::locate::Location;
 use crate::metadata::ApiMeta;
+pub use sections::is_definitions_page;
 // Re-exported: `load.rs` compares API names as `lower::camel_ident`.
 pub use crate::naming::camel_ident;
 use sections::SectionKind;
@@ -171,10 +172,25 @@ impl MetaSource<'_> {
     }
 }
 
+/// What lies around a doc: what a manifest next to the docs says about its method and path, and the
+/// folder's pages of shared definitions (`common.md`: `server`, `ip`, … that every doc refers to).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Surroundings<'a> {
+    pub beside: Option<&'a Location>,
+    pub shared: &'a [Document],
+}
+
 /// State of one doc's lowering, shared by the passes.
 struct Ctx<'a> {
     doc: &'a Document,
+    /// The file diagnostics point into: the doc's, or a shared page's while one of its sections is read.
     file: &'a str,
+    /// Pages of shared definitions: their sections are numbered after the doc's own, in page order.
+    shared: &'a [Document],
+    /// Shared definition sections by normalized single name, consulted when the doc has none of that name.
+    shared_by_name: HashMap<String, Vec<usize>>,
+    /// A shared page's section is being read: its rows refer to its own page first.
+    reading_shared: bool,
     kinds: Vec<SectionKind>,
     /// Definition sections by normalized single name.
     by_name: HashMap<String, Vec<usize>>,
@@ -190,12 +206,24 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(doc: &'a Document) -> Self {
+    fn new(doc: &'a Document, shared: &'a [Document]) -> Self {
         let kinds = sections::section_roles(doc);
         let nested::DefinitionIndex { by_name, by_path } = nested::definition_index(doc, &kinds);
+        let mut shared_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut offset = doc.sections.len();
+        for page in shared {
+            let page_kinds = sections::section_roles(page);
+            for (name, indices) in nested::definition_index(page, &page_kinds).by_name {
+                shared_by_name.entry(name).or_default().extend(indices.into_iter().map(|i| i + offset));
+            }
+            offset += page.sections.len();
+        }
         Ctx {
             doc,
             file: &doc.path,
+            shared,
+            shared_by_name,
+            reading_shared: false,
             kinds,
             by_name,
             by_path,
@@ -207,7 +235,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Lowers one document. `beside` is what a manifest next to the docs says about its method and path.
+/// Lowers one document, with what lies around it.
 /// Returns `None` (with an error diagnostic) when the document describes no API at all.
 ///
 /// The passes run in a fixed order, and their diagnostics and corrections are reported in that order.
@@ -217,10 +245,11 @@ pub fn lower_api(
     flavor: Flavor,
     meta: Option<&ApiMeta>,
     meta_source: &MetaSource<'_>,
-    beside: Option<&Location>,
+    around: Surroundings<'_>,
     options: LowerOptions,
 ) -> (Option<ApiDraft>, Vec<Diagnostic>) {
-    let mut cx = Ctx::new(doc);
+    let beside = around.beside;
+    let mut cx = Ctx::new(doc, around.shared);
     let file = doc.path.as_str();
     let camel = camel_ident(api_name);
 

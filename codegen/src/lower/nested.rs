@@ -177,24 +177,59 @@ fn name_of_part(part: &str) -> Option<String> {
 }
 
 impl<'a> Ctx<'a> {
+    /// A section by number: the doc's own, then the shared pages' (see [`Ctx::shared_page`]).
     fn section(&self, i: usize) -> Option<&'a Section> {
-        self.doc.sections.get(i)
+        match self.shared_page(i) {
+            None => self.doc.sections.get(i),
+            Some((page, j)) => page.sections.get(j),
+        }
+    }
+
+    /// The shared page a section number falls in, and the section's number there.
+    fn shared_page(&self, i: usize) -> Option<(&'a Document, usize)> {
+        let mut j = i.checked_sub(self.doc.sections.len())?;
+        for page in self.shared {
+            if j < page.sections.len() {
+                return Some((page, j));
+            }
+            j -= page.sections.len();
+        }
+        None
     }
 
     fn first_table(&self, i: usize) -> Option<&'a Table> {
         self.section(i)?.tables().next()
     }
 
-    /// The definition section of this name, preferring one after the row being resolved.
+    /// The definition section of this name, from the page being read first (the doc, or a shared page while
+    /// one of its sections is read), then the other.
     pub(super) fn section_by_name(&self, name: &str) -> Option<usize> {
-        let key = normalize_title(name);
-        let candidates = self.by_name.get(&key)?;
-        // A section with a table that is not already being expanded (a field named like its own section); of
-        // two sections with one name (`#### data` for the request and for the response), the first one after
-        // the row being resolved.
+        self.scopes().into_iter().find_map(|scope| self.by_name_in(name, scope))
+    }
+
+    /// The doc's own page first, unless a shared page's section is being read: its rows refer to its page.
+    fn scopes(&self) -> [Scope; 2] {
+        if self.reading_shared { [Scope::Shared, Scope::Own] } else { [Scope::Own, Scope::Shared] }
+    }
+
+    /// In the doc: a section that is not already being expanded (a field named like its own section) and has a
+    /// table; of two sections with one name (`#### data` for the request and for the response), the first one
+    /// after the row being resolved. In the shared pages: the first usable one.
+    fn by_name_in(&self, name: &str, scope: Scope) -> Option<usize> {
         let usable = |i: &usize| !self.stack.contains(i) && self.first_table(*i).is_some();
-        let after = |i: &usize| self.section(*i).is_some_and(|s| s.line > self.near);
-        candidates.iter().copied().find(|i| usable(i) && after(i)).or_else(|| candidates.iter().copied().find(usable))
+        let key = normalize_title(name);
+        match scope {
+            Scope::Own => {
+                let candidates = self.by_name.get(&key)?;
+                let after = |i: &usize| self.section(*i).is_some_and(|s| s.line > self.near);
+                candidates
+                    .iter()
+                    .copied()
+                    .find(|i| usable(i) && after(i))
+                    .or_else(|| candidates.iter().copied().find(usable))
+            }
+            Scope::Shared => self.shared_by_name.get(&key)?.iter().copied().find(usable),
+        }
     }
 
     /// The definition section of this dotted path (`data.success`).
@@ -203,35 +238,46 @@ impl<'a> Ctx<'a> {
         self.by_path.iter().find(|(p, _)| *p == key).map(|(_, i)| *i)
     }
 
-    /// The definition section for an object-ish field: by reference, by dotted path, by name, by name sans `_list`.
+    /// The definition section for an object-ish field: by reference, by dotted path, by name, by name sans
+    /// `_list` — all in the page being read before any in the other.
     fn object_section(&mut self, reference: Option<&str>, path: &str, name: &str, line: u32) -> Option<usize> {
-        if let Some(r) = reference {
-            if let Some(i) = self.section_by_name(r).or_else(|| self.section_by_path(r)) {
+        let Some(r) = reference else { return self.section_for_field(path, name) };
+        let mut fallback = None;
+        for scope in self.scopes() {
+            let by_path = || if scope == Scope::Own { self.section_by_path(r) } else { None };
+            if let Some(i) = self.by_name_in(r, scope).or_else(by_path) {
                 return Some(i);
             }
-            let fallback = self.section_for_field(path, name);
-            let msg = match fallback.and_then(|i| self.section(i)) {
-                Some(s) => format!(
-                    "`{path}` refers to a definition `{r}` that has no section; used section `{}` (line {}) that matches the field name",
-                    s.title, s.line
-                ),
-                None => format!("`{path}` refers to a definition `{r}` that has no section"),
-            };
-            self.diags.push(
-                Diagnostic::warning(self.file, line, msg)
-                    .with_help(format!("add a `#### {r}` section with a field table, or fix the reference"))
-                    .with_code(crate::review::UNRESOLVED_REFERENCE, format!("{path} → {r}")),
-            );
-            return fallback;
+            fallback = self.for_field_in(path, name, scope);
+            if fallback.is_some() {
+                break;
+            }
         }
-        self.section_for_field(path, name)
+        let msg = match fallback.and_then(|i| self.section(i)) {
+            Some(s) => format!(
+                "`{path}` refers to a definition `{r}` that has no section; used section `{}` (line {}) that matches the field name",
+                s.title, s.line
+            ),
+            None => format!("`{path}` refers to a definition `{r}` that has no section"),
+        };
+        self.diags.push(
+            Diagnostic::warning(self.file, line, msg)
+                .with_help(format!("add a `#### {r}` section with a field table, or fix the reference"))
+                .with_code(crate::review::UNRESOLVED_REFERENCE, format!("{path} → {r}")),
+        );
+        fallback
     }
 
     /// A field's own section, found without a reference: by dotted path, by name, by name sans `_list`.
     fn section_for_field(&self, path: &str, name: &str) -> Option<usize> {
-        self.section_by_path(path)
-            .or_else(|| self.section_by_name(name))
-            .or_else(|| name.strip_suffix("_list").and_then(|n| self.section_by_name(n)))
+        self.scopes().into_iter().find_map(|scope| self.for_field_in(path, name, scope))
+    }
+
+    fn for_field_in(&self, path: &str, name: &str, scope: Scope) -> Option<usize> {
+        let by_path = if scope == Scope::Own { self.section_by_path(path) } else { None };
+        by_path
+            .or_else(|| self.by_name_in(name, scope))
+            .or_else(|| name.strip_suffix("_list").and_then(|n| self.by_name_in(n, scope)))
     }
 
     /// Fields named only by a path heading (`#### data.success`) that no table row declares.
@@ -278,11 +324,24 @@ impl<'a> Ctx<'a> {
         }
         let s = self.section(section)?;
         let table = self.first_table(section)?;
+        let referred_at = self.near;
+        let page = self.shared_page(section).map(|(page, _)| page);
+        let (own_file, was_reading_shared) = (self.file, self.reading_shared);
+        if let Some(page) = page {
+            self.file = &page.path;
+            self.reading_shared = true;
+        }
         self.used.insert(section);
         self.stack.push(section);
-        let fields = self.fields_of(table, path, ParamLocation::Body);
+        let mut fields = self.fields_of(table, path, ParamLocation::Body);
         self.stack.pop();
-        let doc = s.texts().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+        (self.file, self.reading_shared) = (own_file, was_reading_shared);
+        let mut doc = s.texts().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+        if let Some(page) = page {
+            // The fields' lines are the shared page's: in this doc they are where the row refers to them.
+            at_line(&mut fields, referred_at);
+            doc = format!("{doc} Defined in `{}` at line {}.", page.path, s.line).trim().to_string();
+        }
         // Named by the field the heading names (`data.info[n]` → `Info`, `data字段说明` → `Data`), else by the
         // heading's first part.
         let named = definition_names(&s.title).next().and_then(|n| n.rsplit('.').next().map(str::to_string));
@@ -398,6 +457,28 @@ impl<'a> Ctx<'a> {
                 ));
             }
         }
+    }
+}
+
+/// Which page a definition is looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scope {
+    Own,
+    Shared,
+}
+
+/// Puts fields (and the fields of their objects) at one line of the doc.
+fn at_line(fields: &mut [FieldNode], line: u32) {
+    fn in_ty(ty: &mut Ty, line: u32) {
+        match ty {
+            Ty::Object(o) => at_line(&mut o.fields, line),
+            Ty::Array(inner) | Ty::Map(inner) => in_ty(inner, line),
+            Ty::Scalar(_) | Ty::Enum(_) => {}
+        }
+    }
+    for f in fields {
+        f.line = line;
+        in_ty(&mut f.ty, line);
     }
 }
 

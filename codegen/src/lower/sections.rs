@@ -27,6 +27,21 @@ impl SectionKind {
     }
 }
 
+/// A page of shared definitions (`common.md`: `## 通用字段和约定`, then `#### server`, `#### ip` …): named
+/// definition tables, and nothing of an API — no address, method, parameter or example section, no code.
+/// Other docs of its folder refer to its definitions.
+pub fn is_definitions_page(doc: &Document) -> bool {
+    let kinds = section_roles(doc);
+    let of_an_api = kinds.iter().any(|k| !matches!(k, SectionKind::Definition | SectionKind::Summary));
+    let has_code = doc.sections.iter().any(|s| s.code_blocks().next().is_some());
+    let names_a_definition = doc.sections.iter().zip(&kinds).any(|(s, k)| {
+        *k == SectionKind::Definition
+            && s.tables().next().is_some()
+            && super::nested::definition_names(&s.title).next().is_some()
+    });
+    !of_an_api && !has_code && names_a_definition
+}
+
 /// The role of every section of the doc, in order: by title, then fixed up by parent section.
 pub(super) fn section_roles(doc: &Document) -> Vec<SectionKind> {
     let mut kinds: Vec<SectionKind> = doc.sections.iter().map(|s| classify(&s.title)).collect();

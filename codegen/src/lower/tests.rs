@@ -18,7 +18,15 @@ fn lower_text(text: &str) -> (ApiDraft, Vec<String>) {
         by_convention: false,
         by_words: false,
     };
-    let (draft, diags) = lower_api(&doc, "t", Flavor::Esb, None, &meta, Some(&at), LowerOptions::default());
+    let (draft, diags) = lower_api(
+        &doc,
+        "t",
+        Flavor::Esb,
+        None,
+        &meta,
+        Surroundings { beside: Some(&at), shared: &[] },
+        LowerOptions::default(),
+    );
     let diags = diags.iter().map(ToString::to_string).collect();
     (draft.expect("an API"), diags)
 }
@@ -250,7 +258,8 @@ fn esb_paths_relative_to_the_component_root_get_the_esb_prefix() {
 fn no_table_and_no_example_is_not_an_api_doc() {
     let doc = crate::markdown::parse("common.md", "# 通用说明\n\n一些文字。\n");
     let meta = MetaSource { path: "bkapi.toml", text: "" };
-    let (draft, diags) = lower_api(&doc, "common", Flavor::Esb, None, &meta, None, LowerOptions::default());
+    let (draft, diags) =
+        lower_api(&doc, "common", Flavor::Esb, None, &meta, Surroundings::default(), LowerOptions::default());
     assert!(draft.is_none());
     assert!(diags[0].to_string().starts_with("common.md:1: error: no parameter table and no example"));
 }
