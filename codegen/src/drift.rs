@@ -135,7 +135,7 @@ impl Checker<'_> {
                 IssueKind::TypeMismatch => DriftKind::TypeMismatch,
                 IssueKind::EnumMismatch => DriftKind::EnumMismatch,
             };
-            self.push(kind, without_indices(&issue.path), issue.line, issue.message);
+            self.push(kind, issue.place, issue.line, issue.message);
         }
     }
 
@@ -167,27 +167,10 @@ impl Checker<'_> {
     }
 }
 
-/// `hosts[0].port` → `hosts[].port`: array elements report once.
-fn without_indices(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_index = false;
-    for c in path.chars() {
-        match c {
-            '[' => {
-                in_index = true;
-                out.push_str("[]");
-            }
-            ']' if in_index => in_index = false,
-            _ if in_index => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::Type;
     use crate::load::load_doc;
     use crate::lower::LowerOptions;
 
@@ -214,5 +197,36 @@ mod tests {
         let TypeKind::Struct { fields } = &request.kind else { panic!() };
         let extra = fields.iter().find(|f| f.name == "extra").unwrap();
         assert_eq!(extra.from_example, Some(12));
+    }
+
+    #[test]
+    fn objects_keyed_by_generated_ids_are_maps_and_report_once_per_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("s/x.md");
+        std::fs::create_dir_all(doc.parent().unwrap()).unwrap();
+        std::fs::write(
+            &doc,
+            "POST /api/c/compapi/v2/s/x/\n\n### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+             | id | int | 是 | x |\n\n### 返回结果示例\n\n```json\n\
+             {\"result\": true, \"data\": {\"children\": {\"node88d9050f288765b94a15cbe023ab\": {\"state\": \"RUNNING\"},\
+             \"n00e3a0396403a19a4517d8e2eb0b015\": {\"state\": \"FINISHED\"}}}}\n```\n\n### 返回结果参数说明\n\n\
+             | 字段 | 类型 | 描述 |\n|---|---|---|\n| children | dict | 子节点 |\n",
+        )
+        .unwrap();
+        let loaded = load_doc(&doc, LowerOptions::default()).unwrap();
+        let system = &loaded.ir.systems[0];
+        let response = system.types.iter().find(|t| Type::Named(t.name.clone()) == system.apis[0].response).unwrap();
+        let TypeKind::Struct { fields } = &response.kind else { panic!() };
+        // A map of node id to a struct of what every node sends, not a struct with a field per id.
+        let Type::Map(value) = &fields[0].ty else { panic!("{:?}", fields[0].ty) };
+        let Type::Named(item) = value.as_ref() else { panic!("{value:?}") };
+        let item = system.types.iter().find(|t| t.name == *item).unwrap();
+        let TypeKind::Struct { fields } = &item.kind else { panic!() };
+        assert_eq!(fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["state"]);
+        // `state` is in no table: one finding for its place in the types, not one per node.
+        let drift = check_api(system, &system.apis[0]);
+        let unknown: Vec<&str> =
+            drift.iter().filter(|d| d.kind == DriftKind::UnknownField).map(|d| d.path.as_str()).collect();
+        assert_eq!(unknown, ["data.children{}.state"], "{drift:#?}");
     }
 }

@@ -48,6 +48,9 @@ pub enum IssueKind {
 pub struct Issue {
     pub kind: IssueKind,
     pub path: String,
+    /// The place in the types: the path with list indices as `[]` and map keys as `{}` (`hosts[].port`,
+    /// `children{}.state`), so that one contradiction is reported once however many items show it.
+    pub place: String,
     /// Doc line of the table row or type (0: the example's own line).
     pub line: u32,
     pub message: String,
@@ -68,7 +71,7 @@ pub struct Fit {
 
 /// Walks one parsed example against its API's types.
 pub fn fit_example(system: &System, api: &Api, example: &Example) -> Fit {
-    let mut w = Walker { system, fit: Fit::default(), in_example_only: false };
+    let mut w = Walker { system, fit: Fit::default(), in_example_only: false, map_entries: Vec::new() };
     let Some(value) = &example.value else {
         w.fit.decode_error = Some(DecodeError { path: ".".into(), message: "the example is not JSON".into() });
         return w.fit;
@@ -112,6 +115,26 @@ struct Walker<'a> {
     /// Inside a field that only an example shows: its key is the one unknown field drift reports, not every
     /// key below it.
     in_example_only: bool,
+    /// The map entries being walked, innermost last: each entry's path and its place (see [`Issue::place`]).
+    map_entries: Vec<(String, String)>,
+}
+
+/// `hosts[0].port` → `hosts[].port`.
+fn without_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push_str("[]");
+            }
+            ']' if in_index => in_index = false,
+            _ if in_index => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn at(path: &str, key: &str) -> String {
@@ -259,7 +282,20 @@ impl<'a> Walker<'a> {
     }
 
     fn issue(&mut self, kind: IssueKind, path: &str, line: u32, message: String) {
-        self.fit.issues.push(Issue { kind, path: path.to_string(), line, message });
+        let place = without_indices(&self.place_of(path));
+        self.fit.issues.push(Issue { kind, path: path.to_string(), place, line, message });
+    }
+
+    /// A path with the keys of the map entries it is inside replaced by `{}`.
+    fn place_of(&self, path: &str) -> String {
+        for (entry, place) in self.map_entries.iter().rev() {
+            if let Some(rest) = path.strip_prefix(entry.as_str())
+                && (rest.is_empty() || rest.starts_with(['.', '[']))
+            {
+                return format!("{place}{rest}");
+            }
+        }
+        path.to_string()
     }
 
     /// Records where serde would stop (the first such place only) and rejects the value.
@@ -321,7 +357,12 @@ impl<'a> Walker<'a> {
                 let mut out = Map::new();
                 let mut ok = true;
                 for (k, item) in map {
-                    match self.value(inner, item, &at(path, k), line, &[]) {
+                    let entry = at(path, k);
+                    let place = format!("{}{{}}", self.place_of(path));
+                    self.map_entries.push((entry.clone(), place));
+                    let walked = self.value(inner, item, &entry, line, &[]);
+                    self.map_entries.pop();
+                    match walked {
                         Ok(v) => {
                             out.insert(k.clone(), v.unwrap_or(Value::Null));
                         }
@@ -527,7 +568,12 @@ impl<'a> Walker<'a> {
     /// A walker for a strict-only side check (error envelopes, envelope keys): its issues are kept, its
     /// verdict is not.
     fn shadow(&self) -> Walker<'a> {
-        Walker { system: self.system, fit: Fit::default(), in_example_only: self.in_example_only }
+        Walker {
+            system: self.system,
+            fit: Fit::default(),
+            in_example_only: self.in_example_only,
+            map_entries: self.map_entries.clone(),
+        }
     }
 
     /// Walks one field's value and puts what comes back into `out`; `false` when it is rejected.

@@ -304,6 +304,7 @@ mod tests {
         f.issues.push(Issue {
             kind: IssueKind::UnknownField,
             path: "data.b".into(),
+            place: "data.b".into(),
             line: 0,
             message: "`b` is in the example but not in the doc's table".into(),
         });

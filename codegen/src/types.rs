@@ -10,6 +10,8 @@ pub enum Shape {
     Object,
     /// An array; `None` when the element type is not stated.
     Array(Option<Box<Shape>>),
+    /// A map whose values the word types (`string map`, `map<string, bool>`, `dict[str, int]`).
+    Map(Box<Shape>),
     /// Anything goes (`json`, `any`, or a union such as `string/list`).
     Any,
 }
@@ -26,7 +28,7 @@ pub fn parse_type_word(word: &str) -> Option<Shape> {
     let w = fixed.as_str();
     // `string or null`, `int/null`, `string，可为空`: nullability is Option's job.
     for sep in [" or ", "/", "|", ",", "，", "、", "或者", "或"] {
-        if let Some((a, b)) = w.split_once(sep) {
+        if let Some((a, b)) = split_outside_brackets(w, sep) {
             let (a, b) = (a.trim(), b.trim());
             let is_null = |s: &str| matches!(s, "null" | "none" | "nil") || s.contains("空");
             return match (parse_type_word(a), parse_type_word(b)) {
@@ -48,7 +50,11 @@ pub fn parse_type_word(word: &str) -> Option<Shape> {
                 return Some(Shape::Array(Some(Box::new(elem))));
             }
             if is_map_word(outer.trim()) {
-                return Some(Shape::Object);
+                // `map<string, bool>`: the value's type follows the key's.
+                return Some(match inner.split_once(',').and_then(|(_, value)| parse_type_word(value)) {
+                    Some(value) => Shape::Map(Box::new(value)),
+                    None => Shape::Object,
+                });
             }
         }
     }
@@ -63,6 +69,12 @@ pub fn parse_type_word(word: &str) -> Option<Shape> {
         {
             return Some(Shape::Array(Some(Box::new(e))));
         }
+    }
+    // `string map`: a map of strings.
+    if let Some(value) = w.strip_suffix(" map")
+        && let Some(v) = parse_type_word(value)
+    {
+        return Some(Shape::Map(Box::new(v)));
     }
     // `array string`, `list int`: the element after the container word.
     for prefix in ["array ", "list "] {
@@ -101,6 +113,20 @@ fn corrected(w: &str) -> Option<&'static str> {
         }
     };
     WORDS.iter().copied().find(|known| w.chars().count() >= 5 && w != *known && near(w, known))
+}
+
+/// `w.split_once(sep)` at the first `sep` not inside brackets (`map<string, int>` is no union).
+fn split_outside_brackets<'w>(w: &'w str, sep: &str) -> Option<(&'w str, &'w str)> {
+    let mut depth = 0i32;
+    for (i, c) in w.char_indices() {
+        match c {
+            '[' | '(' | '<' => depth += 1,
+            ']' | ')' | '>' => depth -= 1,
+            _ if depth == 0 && w[i..].starts_with(sep) => return Some((&w[..i], &w[i + sep.len()..])),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn is_array_word(w: &str) -> bool {
@@ -161,6 +187,18 @@ mod tests {
         assert_eq!(parse_type_word("string、int、bool"), Some(Shape::Any));
         // A list of a named section's objects.
         assert_eq!(parse_type_word("list[duty_arrange]"), Some(arr(Shape::Object)));
+    }
+
+    #[test]
+    fn typed_maps() {
+        let map = |s: Shape| Shape::Map(Box::new(s));
+        assert_eq!(parse_type_word("string map"), Some(map(Shape::String)));
+        assert_eq!(parse_type_word("map<string, int>"), Some(map(Shape::Integer)));
+        assert_eq!(parse_type_word("Map<string, Map<string, boolean>>"), Some(map(map(Shape::Boolean))));
+        assert_eq!(parse_type_word("dict[str, list[int]]"), Some(map(arr(Shape::Integer))));
+        // A map the word does not type is an object, resolved (or not) by its section.
+        assert_eq!(parse_type_word("map"), Some(Shape::Object));
+        assert_eq!(parse_type_word("dict(foo)"), Some(Shape::Object));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Metadata corrections (`bkapi.toml`): path parameters moved to the body, and per-field fixes of type, values,
 //! required flag and name. Each is recorded as a [`Correction`] with what the doc said.
 
-use super::nested::scalar_type;
+use super::nested::{plain_ty, scalar_type};
 use super::{EnumNode, FieldNode, MetaSource, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Correction, EnumRepr, EnumValue, ParamLocation, Type};
@@ -213,6 +213,7 @@ fn retype(old: &Ty, word: &str) -> Option<Ty> {
             },
         },
         Shape::Any => Ty::Scalar(Type::Json),
+        m @ Shape::Map(_) => plain_ty(&m).unwrap_or(Ty::Scalar(Type::Json)),
         s => Ty::Scalar(scalar_type(&s)),
     })
 }

@@ -106,13 +106,34 @@ pub(super) fn records_of(object: &ObjectNode, items: &[Value]) -> bool {
     known * 2 >= keys.len() && known > 0
 }
 
-/// An object whose keys are field names (`{"id": 1}`), not data (`{"1": …}`, `{"10.0.0.1": …}`).
+/// An object whose keys are field names (`{"id": 1}`), not data (`{"1": …}`, `{"10.0.0.1": …}`, generated ids
+/// such as SOPS's node ids `{"node88d9050f288765b94a15cbe023ab": …}`).
 fn looks_like_record(map: &serde_json::Map<String, Value>) -> bool {
     !map.is_empty()
         && map.keys().all(|k| {
             k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && !has_generated_id(k)
         })
+}
+
+/// A run of 16 or more hex digits with both digits and letters in it: an md5 / uuid-like id, not a word.
+fn has_generated_id(key: &str) -> bool {
+    let mut run = 0;
+    let (mut digit, mut letter) = (false, false);
+    for c in key.chars() {
+        if c.is_ascii_hexdigit() {
+            run += 1;
+            digit |= c.is_ascii_digit();
+            letter |= c.is_ascii_alphabetic();
+            if run >= 16 && digit && letter {
+                return true;
+            }
+        } else {
+            (run, digit, letter) = (0, false, false);
+        }
+    }
+    false
 }
 
 fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32) -> ObjectNode {

@@ -410,6 +410,7 @@ impl<'a> Ctx<'a> {
                 Ty::Scalar(scalar)
             }
             Shape::Any => Ty::Scalar(Type::Json),
+            Shape::Map(_) => plain_ty(&shape).unwrap_or(Ty::Scalar(Type::Json)),
             Shape::Object => match self.object_section(reference.as_deref(), path, name, line) {
                 Some(i) => match self.object(i, path) {
                     Some(o) => o.into_ty(),
@@ -429,6 +430,7 @@ impl<'a> Ctx<'a> {
                 Some(s @ (Shape::String | Shape::Integer | Shape::Number | Shape::Boolean)) => {
                     Ty::Array(Box::new(Ty::Scalar(scalar_type(s))))
                 }
+                Some(m @ Shape::Map(_)) => Ty::Array(Box::new(plain_ty(m).unwrap_or(Ty::Scalar(Type::Json)))),
                 Some(Shape::Array(_)) | Some(Shape::Any) => Ty::Array(Box::new(Ty::Scalar(Type::Json))),
                 Some(Shape::Object) | None => match self.object_section(reference.as_deref(), path, name, line) {
                     Some(i) => match self.object(i, path) {
@@ -479,6 +481,16 @@ fn at_line(fields: &mut [FieldNode], line: u32) {
     for f in fields {
         f.line = line;
         in_ty(&mut f.ty, line);
+    }
+}
+
+/// The type of a shape that needs no section: scalars, and lists and maps of them (`None` otherwise).
+pub(super) fn plain_ty(shape: &Shape) -> Option<Ty> {
+    match shape {
+        Shape::String | Shape::Integer | Shape::Number | Shape::Boolean => Some(Ty::Scalar(scalar_type(shape))),
+        Shape::Array(Some(elem)) => plain_ty(elem).map(|t| Ty::Array(Box::new(t))),
+        Shape::Map(value) => Some(Ty::Map(Box::new(plain_ty(value).unwrap_or(Ty::Scalar(Type::Json))))),
+        Shape::Array(None) | Shape::Object | Shape::Any => None,
     }
 }
 
