@@ -4,8 +4,7 @@
 //!   drift still reports the key as unknown where it is.
 //! - A `dict` / `list` (or an example-only key) the doc says nothing more about, and that no example value shows
 //!   the contents of where it is (absent, `null`, `[]`, `{}`), takes the type the doc's examples give the same
-//!   key elsewhere (`server.host_id_list` shown under another `server`),
-//!   when all those values agree.
+//!   key elsewhere (`server.host_id_list` shown under another `server`), when all those values agree.
 
 use std::collections::HashMap;
 
@@ -60,45 +59,40 @@ pub(super) fn type_from_known_rows(
     request: &mut ObjectNode,
     response: &mut Ty,
 ) {
-    let values = |kind: ExampleKind| -> Vec<Value> {
-        examples
-            .iter()
-            .filter(|e| e.kind == kind)
-            .filter_map(|e| e.value.as_ref())
-            .map(|v| match kind {
-                ExampleKind::Request => crate::ir::request_params(v),
-                ExampleKind::Response => crate::ir::response_data(v).clone(),
-            })
-            .collect()
+    let (requests, responses) = example_sides(examples);
+    let mut visit = |field: &mut FieldNode, seen: &[&Value]| {
+        if field.from_example.is_some() {
+            retype(rows, field, seen);
+        }
+        true
     };
-    let requests = values(ExampleKind::Request);
-    let responses = values(ExampleKind::Response);
-    object(rows, request, &requests.iter().collect::<Vec<_>>());
-    ty(rows, response, &responses.iter().collect::<Vec<_>>());
+    each_field_of(request, &requests.iter().collect::<Vec<_>>(), &mut visit);
+    each_field(response, &responses.iter().collect::<Vec<_>>(), &mut visit);
 }
 
-fn ty(rows: &HashMap<String, KnownRow>, ty_: &mut Ty, values: &[&Value]) {
-    match ty_ {
-        Ty::Object(o) => object(rows, o, values),
+/// Visits every field of a type tree with the example values that reach it (`values`: those that reach the
+/// tree's root); `visit` says whether to go on into the field's own type.
+fn each_field(ty: &mut Ty, values: &[&Value], visit: &mut dyn FnMut(&mut FieldNode, &[&Value]) -> bool) {
+    match ty {
+        Ty::Object(o) => each_field_of(o, values, visit),
         Ty::Array(inner) => {
             let items: Vec<&Value> = values.iter().filter_map(|v| v.as_array()).flatten().collect();
-            ty(rows, inner, &items);
+            each_field(inner, &items, visit);
         }
         Ty::Map(inner) => {
             let items: Vec<&Value> = values.iter().filter_map(|v| v.as_object()).flat_map(|m| m.values()).collect();
-            ty(rows, inner, &items);
+            each_field(inner, &items, visit);
         }
         Ty::Scalar(_) | Ty::Enum(_) => {}
     }
 }
 
-fn object(rows: &HashMap<String, KnownRow>, object: &mut ObjectNode, values: &[&Value]) {
+fn each_field_of(object: &mut ObjectNode, values: &[&Value], visit: &mut dyn FnMut(&mut FieldNode, &[&Value]) -> bool) {
     for field in &mut object.fields {
         let seen: Vec<&Value> = values.iter().filter_map(|v| v.get(&field.name)).collect();
-        if field.from_example.is_some() {
-            retype(rows, field, &seen);
+        if visit(field, &seen) {
+            each_field(&mut field.ty, &seen, visit);
         }
-        ty(rows, &mut field.ty, &seen);
     }
 }
 
@@ -115,15 +109,29 @@ fn retype(rows: &HashMap<String, KnownRow>, field: &mut FieldNode, seen: &[&Valu
     }
 }
 
-/// Every value each key has anywhere in the examples (request parameters and response data alike).
-pub(super) fn values_by_key(examples: &[Example]) -> HashMap<String, Vec<Value>> {
-    fn walk(value: &Value, out: &mut HashMap<String, Vec<Value>>) {
+/// What the examples send, by side: each request example's parameters (without the auth keys) and each
+/// successful response example's data.
+pub(super) fn example_sides(examples: &[Example]) -> (Vec<Value>, Vec<Value>) {
+    let (mut requests, mut responses) = (Vec::new(), Vec::new());
+    for e in examples {
+        let Some(v) = &e.value else { continue };
+        match e.kind {
+            ExampleKind::Request => requests.push(crate::ir::request_params(v)),
+            // An error envelope carries no data.
+            ExampleKind::Response if crate::ir::is_error_response(v) => {}
+            ExampleKind::Response => responses.push(crate::ir::response_data(v).clone()),
+        }
+    }
+    (requests, responses)
+}
+
+/// Every value each key has anywhere in these values, at any depth.
+fn values_by_key<'v>(values: &[&'v Value]) -> HashMap<&'v str, Vec<&'v Value>> {
+    fn walk<'v>(value: &'v Value, out: &mut HashMap<&'v str, Vec<&'v Value>>) {
         match value {
             Value::Object(map) => {
                 for (k, v) in map {
-                    if !v.is_null() {
-                        out.entry(k.clone()).or_default().push(v.clone());
-                    }
+                    out.entry(k.as_str()).or_default().push(v);
                     walk(v, out);
                 }
             }
@@ -132,14 +140,7 @@ pub(super) fn values_by_key(examples: &[Example]) -> HashMap<String, Vec<Value>>
         }
     }
     let mut out = HashMap::new();
-    for e in examples {
-        let Some(v) = &e.value else { continue };
-        match e.kind {
-            ExampleKind::Request => walk(&crate::ir::request_params(v), &mut out),
-            ExampleKind::Response if crate::ir::is_error_response(v) => {}
-            ExampleKind::Response => walk(crate::ir::response_data(v), &mut out),
-        }
-    }
+    values.iter().for_each(|v| walk(v, &mut out));
     out
 }
 
@@ -149,59 +150,25 @@ fn says_nothing(v: &Value) -> bool {
 }
 
 /// Types the untyped containers no example value reaches from the same key's values elsewhere.
-pub(super) fn type_untyped_from_same_keys(
-    by_key: &HashMap<String, Vec<Value>>,
-    examples: &[Example],
-    request: &mut ObjectNode,
-    response: &mut Ty,
-) {
-    let sides = |kind: ExampleKind| -> Vec<Value> {
-        examples
-            .iter()
-            .filter(|e| e.kind == kind)
-            .filter_map(|e| e.value.as_ref())
-            .map(|v| match kind {
-                ExampleKind::Request => crate::ir::request_params(v),
-                ExampleKind::Response => crate::ir::response_data(v).clone(),
-            })
-            .collect()
-    };
-    let requests = sides(ExampleKind::Request);
-    let responses = sides(ExampleKind::Response);
-    fill_object(by_key, request, &requests.iter().collect::<Vec<_>>());
-    fill_ty(by_key, response, &responses.iter().collect::<Vec<_>>());
-}
-
-fn fill_ty(by_key: &HashMap<String, Vec<Value>>, ty_: &mut Ty, values: &[&Value]) {
-    match ty_ {
-        Ty::Object(o) => fill_object(by_key, o, values),
-        Ty::Array(inner) => {
-            let items: Vec<&Value> = values.iter().filter_map(|v| v.as_array()).flatten().collect();
-            fill_ty(by_key, inner, &items);
-        }
-        Ty::Map(inner) => {
-            let items: Vec<&Value> = values.iter().filter_map(|v| v.as_object()).flat_map(|m| m.values()).collect();
-            fill_ty(by_key, inner, &items);
-        }
-        Ty::Scalar(_) | Ty::Enum(_) => {}
-    }
-}
-
-fn fill_object(by_key: &HashMap<String, Vec<Value>>, object: &mut ObjectNode, values: &[&Value]) {
-    for field in &mut object.fields {
-        let seen: Vec<&Value> = values.iter().filter_map(|v| v.get(&field.name)).collect();
+pub(super) fn type_untyped_from_same_keys(examples: &[Example], request: &mut ObjectNode, response: &mut Ty) {
+    let (requests, responses) = example_sides(examples);
+    let (requests, responses): (Vec<&Value>, Vec<&Value>) = (requests.iter().collect(), responses.iter().collect());
+    let by_key = values_by_key(&[requests.as_slice(), responses.as_slice()].concat());
+    let mut visit = |field: &mut FieldNode, seen: &[&Value]| {
         // Not inside what was just filled in: a tree (`children` of `children`) would fill itself in forever.
         if seen.iter().all(|v| says_nothing(v))
             && is_untyped(&field.ty)
-            && let Some(elsewhere) = by_key.get(&field.name)
+            && let Some(elsewhere) = by_key.get(field.name.as_str())
         {
-            let inferred = infer_values(&elsewhere.iter().collect::<Vec<_>>(), &field.name, field.line);
+            let inferred = infer_values(elsewhere, &field.name, field.line);
             if fills(&field.ty, &inferred) {
                 field.ty = inferred;
                 field.inferred = true;
-                continue;
+                return false;
             }
         }
-        fill_ty(by_key, &mut field.ty, &seen);
-    }
+        true
+    };
+    each_field_of(request, &requests, &mut visit);
+    each_field(response, &responses, &mut visit);
 }

@@ -301,8 +301,7 @@ pub fn lower_api(
     let page_response = paging::page_response(&mut response, &examples, &camel, &mut corrections);
     inference::settle_by_examples(&examples, &mut request, &mut response, documented.data_line, &mut corrections);
     known_names::type_from_known_rows(&known_names::known_rows(doc), &examples, &mut request, &mut response);
-    let by_key = known_names::values_by_key(&examples);
-    known_names::type_untyped_from_same_keys(&by_key, &examples, &mut request, &mut response);
+    known_names::type_untyped_from_same_keys(&examples, &mut request, &mut response);
     let paging = Paging { request: paging::page_request(&request), response: page_response };
     cx.warn_unused_definitions();
 
