@@ -174,8 +174,25 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
 
         #serde_import
     })?;
+    let mut wires = Vec::new();
     for def in &system.types {
         file.items.extend(parse(emit_type(def))?.items);
+        wires.extend(emit_wire(def));
+    }
+    if !wires.is_empty() {
+        file.items.extend(
+            parse(quote! {
+                /// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
+                /// absent), then moved into the public types: one lenient type per kind of field instead of
+                /// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
+                mod wire {
+                    use serde::Deserialize;
+
+                    #(#wires)*
+                }
+            })?
+            .items,
+        );
     }
     file.items.extend(
         parse(quote! {
@@ -252,11 +269,16 @@ fn emit_type(def: &TypeDef) -> TokenStream {
                     }
                 }
             });
+            let from_wire = needs_wire(fields).then(|| {
+                let wire = format!("wire::{name}");
+                quote!(#[serde(from = #wire)])
+            });
             quote! {
                 #[doc = #doc]
                 #[doc = ""]
                 #[doc = #origin]
                 #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #from_wire
                 pub struct #name {
                     #(#field_tokens)*
                 }
@@ -285,45 +307,94 @@ fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
         ParamLocation::Path => Some(quote!(#[doc = ""] #[doc = " Path parameter."])),
         ParamLocation::Query => Some(quote!(#[doc = ""] #[doc = " Query parameter."])),
     };
-    // Integers and strings read leniently (ids come as numbers or numeric strings); they are sent as documented.
-    let lenient = match (&f.ty, f.secret || f.base64) {
-        (Type::Integer, _) => Some("i64"),
-        (Type::String, false) => Some("string"),
-        _ => None,
-    };
     // Users get a warning; the generated code's own uses (constructors, derives) are in this crate and do not.
     let deprecated = f.deprecated.then(|| {
         let note = format!("deprecated in the doc: {}", f.doc.trim());
         quote!(#[deprecated(note = #note)])
     });
     if f.required {
-        let de = lenient.map(|l| {
-            let path = format!("crate::de::lenient_{l}");
-            quote!(#[serde(deserialize_with = #path)])
-        });
         quote! {
             #[doc = #doc]
             #location
             #deprecated
             #rename
-            #de
             pub #ident: #ty,
         }
     } else {
-        let de = lenient.map(|l| {
-            let path = format!("crate::de::lenient_opt_{l}");
-            quote!(#[serde(deserialize_with = #path)])
-        });
         quote! {
             #[doc = #doc]
             #location
             #deprecated
             #rename
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            #de
             pub #ident: Option<#ty>,
         }
     }
+}
+
+/// The lenient reader of a field, if it has one: integers and strings read leniently (ids come as numbers or
+/// numeric strings); they are sent as documented.
+fn lenient_reader(f: &Field) -> Option<TokenStream> {
+    Some(match (&f.ty, f.secret || f.base64, f.required) {
+        (Type::Integer, _, true) => quote!(crate::de::LenientI64),
+        (Type::Integer, _, false) => quote!(crate::de::LenientOptI64),
+        (Type::String, false, true) => quote!(crate::de::LenientString),
+        (Type::String, false, false) => quote!(crate::de::LenientOptString),
+        _ => return None,
+    })
+}
+
+fn needs_wire(fields: &[Field]) -> bool {
+    fields.iter().any(|f| lenient_reader(f).is_some())
+}
+
+/// A struct with lenient fields is read through its wire twin (`wire::Name`, see [`emit_system`]): the same
+/// fields, lenient ones as the runtime's lenient types, then moved into the public struct.
+fn emit_wire(def: &TypeDef) -> Option<TokenStream> {
+    let TypeKind::Struct { fields } = &def.kind else { return None };
+    if !needs_wire(fields) {
+        return None;
+    }
+    let name = format_ident!("{}", def.name);
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let idents: Vec<Ident> = fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect();
+    let wire_fields = fields.iter().zip(&idents).map(|(f, ident)| {
+        let wire_name = &f.name;
+        let renamed = ident.to_string().trim_start_matches("r#") != f.name;
+        // Absent is `None` for an optional field (its reader's default), an error for a required one.
+        let attr = match (renamed, f.required) {
+            (true, true) => quote!(#[serde(rename = #wire_name)]),
+            (true, false) => quote!(#[serde(rename = #wire_name, default)]),
+            (false, true) => TokenStream::new(),
+            (false, false) => quote!(#[serde(default)]),
+        };
+        let ty = match lenient_reader(f) {
+            Some(reader) => reader,
+            None if f.required => field_type_in(f, quote!(super::)),
+            None => {
+                let ty = field_type_in(f, quote!(super::));
+                quote!(Option<#ty>)
+            }
+        };
+        quote!(#attr pub #ident: #ty,)
+    });
+    let moves = fields.iter().zip(&idents).map(|(f, ident)| match lenient_reader(f) {
+        Some(_) => quote!(#ident: w.#ident.0),
+        None => quote!(#ident: w.#ident),
+    });
+    Some(quote! {
+        #[derive(Deserialize)]
+        pub(super) struct #name {
+            #(#wire_fields)*
+        }
+
+        #[allow(deprecated)]
+        impl From<#name> for super::#name {
+            fn from(w: #name) -> Self {
+                Self { #(#moves),* }
+            }
+        }
+    })
 }
 
 fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: bool) -> TokenStream {
@@ -668,10 +739,15 @@ fn named_expr(system: &System, def: &TypeDef, value: &serde_json::Value) -> Opti
 /// A field's Rust type: secrets are `crate::Secret` (serialized as the plain string, `Debug` redacted); Base64
 /// fields `crate::Base64` (plain text or bytes in Rust, Base64 on the wire).
 fn field_type(f: &Field) -> TokenStream {
+    field_type_in(f, TokenStream::new())
+}
+
+/// [`field_type`] with named types qualified with `prefix` (`super::` inside `wire`).
+fn field_type_in(f: &Field, prefix: TokenStream) -> TokenStream {
     match (&f.ty, f.secret, f.base64) {
         (Type::String, true, _) => quote!(crate::Secret),
         (Type::String, false, true) => quote!(crate::Base64),
-        _ => rust_type(&f.ty),
+        _ => rust_type_in(&f.ty, prefix),
     }
 }
 

@@ -1,12 +1,13 @@
-//! Lenient decoders used by generated types: BlueKing sends ids as numbers or numeric strings, and `""` where
+//! Lenient decoders used by generated types (as `deserialize_with` functions, and as the field types of their
+//! `wire` twins): BlueKing sends ids as numbers or numeric strings, and `""` where
 //! a failed call has no id. They only widen what is *read*; what is sent is always the documented type.
 
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use std::fmt;
 
-struct LenientI64;
+struct IntVisitor;
 
-impl<'de> Visitor<'de> for LenientI64 {
+impl<'de> Visitor<'de> for IntVisitor {
     type Value = Option<i64>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -47,23 +48,23 @@ impl<'de> Visitor<'de> for LenientI64 {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(LenientI64)
+        d.deserialize_any(IntVisitor)
     }
 }
 
 /// An optional integer: number, numeric string, `""` (→ `None`) or null.
 pub fn lenient_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    d.deserialize_any(LenientI64)
+    d.deserialize_any(IntVisitor)
 }
 
 /// A required integer: number or numeric string.
 pub fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    d.deserialize_any(LenientI64)?.ok_or_else(|| de::Error::custom("expected an integer, got an empty value"))
+    d.deserialize_any(IntVisitor)?.ok_or_else(|| de::Error::custom("expected an integer, got an empty value"))
 }
 
-struct LenientString;
+struct TextVisitor;
 
-impl<'de> Visitor<'de> for LenientString {
+impl<'de> Visitor<'de> for TextVisitor {
     type Value = Option<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -99,18 +100,58 @@ impl<'de> Visitor<'de> for LenientString {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(LenientString)
+        d.deserialize_any(TextVisitor)
     }
 }
 
 /// An optional string: a string, or a number as its decimal text (`1` → `"1"`); null is `None`.
 pub fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    d.deserialize_any(LenientString)
+    d.deserialize_any(TextVisitor)
 }
 
 /// A required string: a string, or a number as its decimal text.
 pub fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    d.deserialize_any(LenientString)?.ok_or_else(|| de::Error::custom("expected a string, got null"))
+    d.deserialize_any(TextVisitor)?.ok_or_else(|| de::Error::custom("expected a string, got null"))
+}
+
+/// A required integer, read leniently (see [`lenient_i64`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LenientI64(pub i64);
+
+/// An optional integer, read leniently (see [`lenient_opt_i64`]); absent is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LenientOptI64(pub Option<i64>);
+
+/// A required string, read leniently (see [`lenient_string`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LenientString(pub String);
+
+/// An optional string, read leniently (see [`lenient_opt_string`]); absent is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LenientOptString(pub Option<String>);
+
+impl<'de> serde::Deserialize<'de> for LenientI64 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient_i64(d).map(Self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LenientOptI64 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient_opt_i64(d).map(Self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LenientString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient_string(d).map(Self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LenientOptString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient_opt_string(d).map(Self)
+    }
 }
 
 #[cfg(test)]

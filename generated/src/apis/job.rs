@@ -9,12 +9,11 @@ use serde::{Deserialize, Serialize};
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 62.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::Ip")]
 pub struct Ip {
     /// 云区域ID
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_cloud_id: i64,
     /// IP地址
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub ip: String,
 }
 impl Ip {
@@ -28,12 +27,11 @@ impl Ip {
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 69.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::TopoNode")]
 pub struct TopoNode {
     /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub id: i64,
     /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub node_type: String,
 }
 impl TopoNode {
@@ -62,11 +60,11 @@ pub struct TargetServer {
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 45.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::FileSource")]
 pub struct FileSource {
     /// 源文件的绝对路径数组，支持多个文件 (Type inferred from the doc's example.)
     pub files: Vec<String>,
     /// 执行帐号名/别名
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub account: String,
     /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
     #[deprecated(
@@ -102,29 +100,24 @@ impl FileSource {
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 17.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::FastPushFileRequest")]
 pub struct FastPushFileRequest {
     /// 业务ID
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_biz_id: i64,
     /// 执行帐号名/别名
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub account: String,
     /// 文件传输目标路径
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub file_target_path: String,
     /// 源文件对象数组，见下面file_source定义
     pub file_source: Vec<FileSource>,
     /// 任务超时时间，秒，默认值为7200。取值范围60-86400。
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub timeout: Option<i64>,
     /// 下载限速，单位MB。如果未传入该参数，表示不限速
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub download_speed_limit: Option<i64>,
     /// 上传限速，单位MB。如果未传入该参数，表示不限速
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub upload_speed_limit: Option<i64>,
     /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
     #[deprecated(
@@ -143,7 +136,6 @@ pub struct FastPushFileRequest {
     pub target_server: Option<TargetServer>,
     /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub bk_callback_url: Option<String>,
 }
 impl FastPushFileRequest {
@@ -175,15 +167,126 @@ impl FastPushFileRequest {
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 131.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "wire::FastPushFileResponse")]
 pub struct FastPushFileResponse {
     /// `job_instance_id` (Not in the doc's table; seen in its example at line 131.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub job_instance_id: Option<i64>,
     /// `job_instance_name` (Not in the doc's table; seen in its example at line 131.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub job_instance_name: Option<String>,
+}
+/// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
+/// absent), then moved into the public types: one lenient type per kind of field instead of
+/// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
+mod wire {
+    use serde::Deserialize;
+    #[derive(Deserialize)]
+    pub(super) struct Ip {
+        pub bk_cloud_id: crate::de::LenientI64,
+        pub ip: crate::de::LenientString,
+    }
+    #[allow(deprecated)]
+    impl From<Ip> for super::Ip {
+        fn from(w: Ip) -> Self {
+            Self {
+                bk_cloud_id: w.bk_cloud_id.0,
+                ip: w.ip.0,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct TopoNode {
+        pub id: crate::de::LenientI64,
+        pub node_type: crate::de::LenientString,
+    }
+    #[allow(deprecated)]
+    impl From<TopoNode> for super::TopoNode {
+        fn from(w: TopoNode) -> Self {
+            Self {
+                id: w.id.0,
+                node_type: w.node_type.0,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct FileSource {
+        pub files: Vec<String>,
+        pub account: crate::de::LenientString,
+        #[serde(default)]
+        pub custom_query_id: Option<Vec<serde_json::Value>>,
+        #[serde(default)]
+        pub ip_list: Option<Vec<super::Ip>>,
+        #[serde(default)]
+        pub target_server: Option<super::TargetServer>,
+    }
+    #[allow(deprecated)]
+    impl From<FileSource> for super::FileSource {
+        fn from(w: FileSource) -> Self {
+            Self {
+                files: w.files,
+                account: w.account.0,
+                custom_query_id: w.custom_query_id,
+                ip_list: w.ip_list,
+                target_server: w.target_server,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct FastPushFileRequest {
+        pub bk_biz_id: crate::de::LenientI64,
+        pub account: crate::de::LenientString,
+        pub file_target_path: crate::de::LenientString,
+        pub file_source: Vec<super::FileSource>,
+        #[serde(default)]
+        pub timeout: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub download_speed_limit: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub upload_speed_limit: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub custom_query_id: Option<Vec<serde_json::Value>>,
+        #[serde(default)]
+        pub ip_list: Option<Vec<super::Ip>>,
+        #[serde(default)]
+        pub target_server: Option<super::TargetServer>,
+        #[serde(default)]
+        pub bk_callback_url: crate::de::LenientOptString,
+    }
+    #[allow(deprecated)]
+    impl From<FastPushFileRequest> for super::FastPushFileRequest {
+        fn from(w: FastPushFileRequest) -> Self {
+            Self {
+                bk_biz_id: w.bk_biz_id.0,
+                account: w.account.0,
+                file_target_path: w.file_target_path.0,
+                file_source: w.file_source,
+                timeout: w.timeout.0,
+                download_speed_limit: w.download_speed_limit.0,
+                upload_speed_limit: w.upload_speed_limit.0,
+                custom_query_id: w.custom_query_id,
+                ip_list: w.ip_list,
+                target_server: w.target_server,
+                bk_callback_url: w.bk_callback_url.0,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct FastPushFileResponse {
+        #[serde(default)]
+        pub job_instance_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub job_instance_name: crate::de::LenientOptString,
+    }
+    #[allow(deprecated)]
+    impl From<FastPushFileResponse> for super::FastPushFileResponse {
+        fn from(w: FastPushFileResponse) -> Self {
+            Self {
+                job_instance_id: w.job_instance_id.0,
+                job_instance_name: w.job_instance_name.0,
+            }
+        }
+    }
 }
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {

@@ -136,9 +136,9 @@ impl<'de> Deserialize<'de> for ScriptLanguage {
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 51.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::DynamicGroup")]
 pub struct DynamicGroup {
     /// CMDB动态分组ID
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub id: String,
 }
 impl DynamicGroup {
@@ -152,12 +152,11 @@ impl DynamicGroup {
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 57.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::HostTopoNode")]
 pub struct HostTopoNode {
     /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub id: i64,
     /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub node_type: String,
 }
 impl HostTopoNode {
@@ -171,16 +170,14 @@ impl HostTopoNode {
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 73.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::LabelSelectorExpr")]
 pub struct LabelSelectorExpr {
     /// 容器 label key
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub label_key: String,
     /// 容器 label value
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub label_value: Option<String>,
     /// label 选择计算操作符。当前支持(equals/not_equals/in/not_in/exists)
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub operator: String,
 }
 impl LabelSelectorExpr {
@@ -198,12 +195,11 @@ impl LabelSelectorExpr {
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 64.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::ContainerLabelSelector")]
 pub struct ContainerLabelSelector {
     /// 容器拓扑节点，可以从 cmdb 业务拓扑获取
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub topo_node_id: i64,
     /// 容器拓扑节点类型 (biz/cluster/namespace)，可以从 cmdb 业务拓扑获取
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub topo_node_type: String,
     /// 容器 label 选择表达式，多个表示是之间为 AND 关系。定义见 label_selector_expr
     pub label_selector_expr_list: Vec<LabelSelectorExpr>,
@@ -248,9 +244,9 @@ pub struct ExecuteTarget {
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 89.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::Callback")]
 pub struct Callback {
     /// 回调URL
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub url: String,
 }
 impl Callback {
@@ -317,9 +313,9 @@ impl<'de> Deserialize<'de> for Mode {
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 82.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::RollingConfig")]
 pub struct RollingConfig {
     /// 滚动策略表达式
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub expression: String,
     /// 滚动机制,1-执行失败则暂停；2-忽略失败，自动滚动下一批；3-人工确认
     pub mode: Mode,
@@ -335,41 +331,35 @@ impl RollingConfig {
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 5.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::FastExecuteScriptRequest")]
 pub struct FastExecuteScriptRequest {
     /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
     pub bk_scope_type: BkScopeType,
     /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub bk_scope_id: String,
     /// 脚本版本ID。当script_version_id不为空的时候，使用script_version_id对应的脚本版本
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub script_version_id: Option<i64>,
     /// 脚本ID。当传入script_id，且script_version_id为空的时候，使用脚本的上线版本
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub script_id: Option<String>,
     /// 脚本内容Base64。如果不存在script_version_id和script_id,那么使用script_content。优先级：script_version_id&gt;script_id&gt;script_content
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_content: Option<crate::Base64>,
     /// 自定义作业名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub task_name: Option<String>,
     /// 脚本参数Base64。注意：如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行base64编码，而不是对每个参数进行base64编码再拼接起来
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_param: Option<crate::Base64>,
     /// 脚本执行超时时间，秒。默认7200，取值范围1-86400
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub timeout: Option<i64>,
     /// 执行账号别名。与account_id必须存在一个。当同时存在account_alias和account_id时，account_id优先。
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub account_alias: Option<String>,
     /// 执行账号ID。与account_alias必须存在一个。当同时存在account_alias和account_id时，account_id优先。
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub account_id: Option<i64>,
     /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -417,19 +407,175 @@ impl FastExecuteScriptRequest {
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 181.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "wire::FastExecuteScriptResponse")]
 pub struct FastExecuteScriptResponse {
     /// 作业实例ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub job_instance_id: Option<i64>,
     /// 作业实例名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub job_instance_name: Option<String>,
     /// 步骤实例ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub step_instance_id: Option<i64>,
+}
+/// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
+/// absent), then moved into the public types: one lenient type per kind of field instead of
+/// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
+mod wire {
+    use serde::Deserialize;
+    #[derive(Deserialize)]
+    pub(super) struct DynamicGroup {
+        pub id: crate::de::LenientString,
+    }
+    #[allow(deprecated)]
+    impl From<DynamicGroup> for super::DynamicGroup {
+        fn from(w: DynamicGroup) -> Self {
+            Self { id: w.id.0 }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct HostTopoNode {
+        pub id: crate::de::LenientI64,
+        pub node_type: crate::de::LenientString,
+    }
+    #[allow(deprecated)]
+    impl From<HostTopoNode> for super::HostTopoNode {
+        fn from(w: HostTopoNode) -> Self {
+            Self {
+                id: w.id.0,
+                node_type: w.node_type.0,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct LabelSelectorExpr {
+        pub label_key: crate::de::LenientString,
+        #[serde(default)]
+        pub label_value: crate::de::LenientOptString,
+        pub operator: crate::de::LenientString,
+    }
+    #[allow(deprecated)]
+    impl From<LabelSelectorExpr> for super::LabelSelectorExpr {
+        fn from(w: LabelSelectorExpr) -> Self {
+            Self {
+                label_key: w.label_key.0,
+                label_value: w.label_value.0,
+                operator: w.operator.0,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct ContainerLabelSelector {
+        pub topo_node_id: crate::de::LenientI64,
+        pub topo_node_type: crate::de::LenientString,
+        pub label_selector_expr_list: Vec<super::LabelSelectorExpr>,
+    }
+    #[allow(deprecated)]
+    impl From<ContainerLabelSelector> for super::ContainerLabelSelector {
+        fn from(w: ContainerLabelSelector) -> Self {
+            Self {
+                topo_node_id: w.topo_node_id.0,
+                topo_node_type: w.topo_node_type.0,
+                label_selector_expr_list: w.label_selector_expr_list,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct Callback {
+        pub url: crate::de::LenientString,
+    }
+    #[allow(deprecated)]
+    impl From<Callback> for super::Callback {
+        fn from(w: Callback) -> Self {
+            Self { url: w.url.0 }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct RollingConfig {
+        pub expression: crate::de::LenientString,
+        pub mode: super::Mode,
+    }
+    #[allow(deprecated)]
+    impl From<RollingConfig> for super::RollingConfig {
+        fn from(w: RollingConfig) -> Self {
+            Self {
+                expression: w.expression.0,
+                mode: w.mode,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct FastExecuteScriptRequest {
+        pub bk_scope_type: super::BkScopeType,
+        pub bk_scope_id: crate::de::LenientString,
+        #[serde(default)]
+        pub script_version_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub script_id: crate::de::LenientOptString,
+        #[serde(default)]
+        pub script_content: Option<crate::Base64>,
+        #[serde(default)]
+        pub task_name: crate::de::LenientOptString,
+        #[serde(default)]
+        pub script_param: Option<crate::Base64>,
+        #[serde(default)]
+        pub timeout: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub account_alias: crate::de::LenientOptString,
+        #[serde(default)]
+        pub account_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub is_param_sensitive: Option<super::IsParamSensitive>,
+        #[serde(default)]
+        pub script_language: Option<super::ScriptLanguage>,
+        pub execute_target: super::ExecuteTarget,
+        #[serde(default)]
+        pub callback: Option<super::Callback>,
+        #[serde(default)]
+        pub rolling_config: Option<super::RollingConfig>,
+    }
+    #[allow(deprecated)]
+    impl From<FastExecuteScriptRequest> for super::FastExecuteScriptRequest {
+        fn from(w: FastExecuteScriptRequest) -> Self {
+            Self {
+                bk_scope_type: w.bk_scope_type,
+                bk_scope_id: w.bk_scope_id.0,
+                script_version_id: w.script_version_id.0,
+                script_id: w.script_id.0,
+                script_content: w.script_content,
+                task_name: w.task_name.0,
+                script_param: w.script_param,
+                timeout: w.timeout.0,
+                account_alias: w.account_alias.0,
+                account_id: w.account_id.0,
+                is_param_sensitive: w.is_param_sensitive,
+                script_language: w.script_language,
+                execute_target: w.execute_target,
+                callback: w.callback,
+                rolling_config: w.rolling_config,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct FastExecuteScriptResponse {
+        #[serde(default)]
+        pub job_instance_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub job_instance_name: crate::de::LenientOptString,
+        #[serde(default)]
+        pub step_instance_id: crate::de::LenientOptI64,
+    }
+    #[allow(deprecated)]
+    impl From<FastExecuteScriptResponse> for super::FastExecuteScriptResponse {
+        fn from(w: FastExecuteScriptResponse) -> Self {
+            Self {
+                job_instance_id: w.job_instance_id.0,
+                job_instance_name: w.job_instance_name.0,
+                step_instance_id: w.step_instance_id.0,
+            }
+        }
+    }
 }
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {

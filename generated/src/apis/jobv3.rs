@@ -121,12 +121,11 @@ impl<'de> Deserialize<'de> for ScriptLanguage {
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 55.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::Ip")]
 pub struct Ip {
     /// 云区域 ID
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_cloud_id: i64,
     /// IP 地址
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub ip: String,
 }
 impl Ip {
@@ -140,9 +139,9 @@ impl Ip {
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 62.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::DynamicGroup")]
 pub struct DynamicGroup {
     /// CMDB 动态分组 ID
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub id: String,
 }
 impl DynamicGroup {
@@ -156,12 +155,11 @@ impl DynamicGroup {
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 68.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::TopoNode")]
 pub struct TopoNode {
     /// 动态 topo 节点 ID，对应 CMDB API 中的 bk_inst_id
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub id: i64,
     /// 动态 topo 节点类型，对应 CMDB API 中的 bk_obj_id,比如"module","set"
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub node_type: String,
 }
 impl TopoNode {
@@ -190,39 +188,33 @@ pub struct Server {
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 26.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::FastExecuteScriptRequest")]
 pub struct FastExecuteScriptRequest {
     /// 业务 ID
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_biz_id: i64,
     /// 脚本版本 ID。当 script_version_id 不为空的时候，使用 script_version_id 对应的脚本版本
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub script_version_id: Option<i64>,
     /// 脚本 ID。当传入 script_id，且 script_version_id 为空的时候，使用脚本的上线版本
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub script_id: Option<String>,
     /// 脚本内容 Base64。如果不存在 script_version_id 和 script_id,那么使用 script_content。优先级：script_version_id&gt;script_id&gt;script_content
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_content: Option<crate::Base64>,
     /// 自定义作业名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub task_name: Option<String>,
     /// 脚本参数 Base64。注意：如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行 base64 编码，而不是对每个参数进行 base64 编码再拼接起来
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_param: Option<crate::Base64>,
     /// 脚本执行超时时间，秒。默认 7200，取值范围 1-86400
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub timeout: Option<i64>,
     /// 执行帐号别名。与 account_id 必须存在一个。当同时存在 account_alias 和 account_id 时，account_id 优先。
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub account_alias: Option<String>,
     /// 执行账号 ID。与 account_alias 必须存在一个。当同时存在 account_alias 和 account_id 时，account_id 优先。
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub account_id: Option<i64>,
     /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,7 +227,6 @@ pub struct FastExecuteScriptRequest {
     pub target_server: Option<Server>,
     /// 回调 URL，当任务执行完成后，JOB 会调用该 URL 告知任务执行结果。回调协议参考 callback_protocol 组件文档
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub callback_url: Option<String>,
 }
 impl FastExecuteScriptRequest {
@@ -263,19 +254,128 @@ impl FastExecuteScriptRequest {
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 143.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "wire::FastExecuteScriptResponse")]
 pub struct FastExecuteScriptResponse {
     /// 作业实例 ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub job_instance_id: Option<i64>,
     /// 作业实例名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub job_instance_name: Option<String>,
     /// 步骤实例 ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub step_instance_id: Option<i64>,
+}
+/// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
+/// absent), then moved into the public types: one lenient type per kind of field instead of
+/// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
+mod wire {
+    use serde::Deserialize;
+    #[derive(Deserialize)]
+    pub(super) struct Ip {
+        pub bk_cloud_id: crate::de::LenientI64,
+        pub ip: crate::de::LenientString,
+    }
+    #[allow(deprecated)]
+    impl From<Ip> for super::Ip {
+        fn from(w: Ip) -> Self {
+            Self {
+                bk_cloud_id: w.bk_cloud_id.0,
+                ip: w.ip.0,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct DynamicGroup {
+        pub id: crate::de::LenientString,
+    }
+    #[allow(deprecated)]
+    impl From<DynamicGroup> for super::DynamicGroup {
+        fn from(w: DynamicGroup) -> Self {
+            Self { id: w.id.0 }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct TopoNode {
+        pub id: crate::de::LenientI64,
+        pub node_type: crate::de::LenientString,
+    }
+    #[allow(deprecated)]
+    impl From<TopoNode> for super::TopoNode {
+        fn from(w: TopoNode) -> Self {
+            Self {
+                id: w.id.0,
+                node_type: w.node_type.0,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct FastExecuteScriptRequest {
+        pub bk_biz_id: crate::de::LenientI64,
+        #[serde(default)]
+        pub script_version_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub script_id: crate::de::LenientOptString,
+        #[serde(default)]
+        pub script_content: Option<crate::Base64>,
+        #[serde(default)]
+        pub task_name: crate::de::LenientOptString,
+        #[serde(default)]
+        pub script_param: Option<crate::Base64>,
+        #[serde(default)]
+        pub timeout: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub account_alias: crate::de::LenientOptString,
+        #[serde(default)]
+        pub account_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub is_param_sensitive: Option<super::IsParamSensitive>,
+        #[serde(default)]
+        pub script_language: Option<super::ScriptLanguage>,
+        #[serde(default)]
+        pub target_server: Option<super::Server>,
+        #[serde(default)]
+        pub callback_url: crate::de::LenientOptString,
+    }
+    #[allow(deprecated)]
+    impl From<FastExecuteScriptRequest> for super::FastExecuteScriptRequest {
+        fn from(w: FastExecuteScriptRequest) -> Self {
+            Self {
+                bk_biz_id: w.bk_biz_id.0,
+                script_version_id: w.script_version_id.0,
+                script_id: w.script_id.0,
+                script_content: w.script_content,
+                task_name: w.task_name.0,
+                script_param: w.script_param,
+                timeout: w.timeout.0,
+                account_alias: w.account_alias.0,
+                account_id: w.account_id.0,
+                is_param_sensitive: w.is_param_sensitive,
+                script_language: w.script_language,
+                target_server: w.target_server,
+                callback_url: w.callback_url.0,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct FastExecuteScriptResponse {
+        #[serde(default)]
+        pub job_instance_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub job_instance_name: crate::de::LenientOptString,
+        #[serde(default)]
+        pub step_instance_id: crate::de::LenientOptI64,
+    }
+    #[allow(deprecated)]
+    impl From<FastExecuteScriptResponse> for super::FastExecuteScriptResponse {
+        fn from(w: FastExecuteScriptResponse) -> Self {
+            Self {
+                job_instance_id: w.job_instance_id.0,
+                job_instance_name: w.job_instance_name.0,
+                step_instance_id: w.step_instance_id.0,
+            }
+        }
+    }
 }
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {

@@ -9,12 +9,11 @@ use serde::{Deserialize, Serialize};
 ///
 /// Defined in `api-docs/monitor/deploy_script_collector.md` at line 34.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::TargetConf")]
 pub struct TargetConf {
     /// ip地址
-    #[serde(deserialize_with = "crate::de::lenient_string")]
     pub ip: String,
     /// 云区域id
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_cloud_id: i64,
     /// 脚本参数{key: value}，默认值{}
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,15 +34,14 @@ impl TargetConf {
 ///
 /// Defined in `api-docs/monitor/deploy_script_collector.md` at line 27.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::DeployScriptCollectorRequest")]
 pub struct DeployScriptCollectorRequest {
     /// 脚本采集实例配置
     pub target_conf: Vec<TargetConf>,
     /// 脚本采集配置id
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub config_id: i64,
     /// `script_collector_id` (Not in the doc's table; seen in its example at line 46.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub script_collector_id: Option<i64>,
 }
 impl DeployScriptCollectorRequest {
@@ -61,18 +59,16 @@ impl DeployScriptCollectorRequest {
 ///
 /// Defined in `api-docs/monitor/deploy_script_collector.md` at line 90.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "wire::Success")]
 pub struct Success {
     /// ip地址
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub ip: Option<String>,
     /// 云区域id
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub bk_cloud_id: Option<i64>,
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub message: Option<String>,
 }
 /// `DeployScriptCollectorResponse`
@@ -86,6 +82,65 @@ pub struct DeployScriptCollectorResponse {
     /// `failed` (Type inferred from the doc's example.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<Success>>,
+}
+/// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
+/// absent), then moved into the public types: one lenient type per kind of field instead of
+/// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
+mod wire {
+    use serde::Deserialize;
+    #[derive(Deserialize)]
+    pub(super) struct TargetConf {
+        pub ip: crate::de::LenientString,
+        pub bk_cloud_id: crate::de::LenientI64,
+        #[serde(default)]
+        pub params: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    #[allow(deprecated)]
+    impl From<TargetConf> for super::TargetConf {
+        fn from(w: TargetConf) -> Self {
+            Self {
+                ip: w.ip.0,
+                bk_cloud_id: w.bk_cloud_id.0,
+                params: w.params,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct DeployScriptCollectorRequest {
+        pub target_conf: Vec<super::TargetConf>,
+        pub config_id: crate::de::LenientI64,
+        #[serde(default)]
+        pub script_collector_id: crate::de::LenientOptI64,
+    }
+    #[allow(deprecated)]
+    impl From<DeployScriptCollectorRequest> for super::DeployScriptCollectorRequest {
+        fn from(w: DeployScriptCollectorRequest) -> Self {
+            Self {
+                target_conf: w.target_conf,
+                config_id: w.config_id.0,
+                script_collector_id: w.script_collector_id.0,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct Success {
+        #[serde(default)]
+        pub ip: crate::de::LenientOptString,
+        #[serde(default)]
+        pub bk_cloud_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub message: crate::de::LenientOptString,
+    }
+    #[allow(deprecated)]
+    impl From<Success> for super::Success {
+        fn from(w: Success) -> Self {
+            Self {
+                ip: w.ip.0,
+                bk_cloud_id: w.bk_cloud_id.0,
+                message: w.message.0,
+            }
+        }
+    }
 }
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {

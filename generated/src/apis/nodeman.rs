@@ -96,52 +96,41 @@ pub enum AuthType {
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 18.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::Hosts")]
 pub struct Hosts {
     /// 业务ID
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_biz_id: i64,
     /// 管控区域ID
-    #[serde(deserialize_with = "crate::de::lenient_i64")]
     pub bk_cloud_id: i64,
     /// 主机ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub bk_host_id: Option<i64>,
     /// 寻址方式，1: 0，静态 2: 1，动态
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub bk_addressing: Option<i64>,
     /// 接入点ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub ap_id: Option<i64>,
     /// 安装通道ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub install_channel_id: Option<i64>,
     /// 内网IPV4地址，inner_ip和inner_ipv6必选其一
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub inner_ip: Option<String>,
     /// 外网IP
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub outer_ip: Option<String>,
     /// 登录IP
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub login_ip: Option<String>,
     /// 数据IP
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub data_ip: Option<String>,
     /// 内网IPv6
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub inner_ipv6: Option<String>,
     /// 外网IPv6
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub outer_ipv6: Option<String>,
     /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,14 +140,12 @@ pub struct Hosts {
     pub auth_type: Option<AuthType>,
     /// 账户
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub account: Option<String>,
     /// 密码
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
     /// 端口
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub port: Option<i64>,
     /// 密钥
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,21 +155,18 @@ pub struct Hosts {
     pub is_manual: Option<bool>,
     /// 密码保留天数，默认保留一天
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub retention: Option<i64>,
     /// 加速设置，默认为True
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peer_exchange_switch_for_agent: Option<bool>,
     /// 传输限速
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub bt_speed_limit: Option<String>,
     /// 数据压缩开关，默认是关闭
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_compression: Option<bool>,
     /// 数据文件路径
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub data_path: Option<String>,
 }
 impl Hosts {
@@ -221,6 +205,7 @@ impl Hosts {
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 5.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "wire::JobInstallRequest")]
 pub struct JobInstallRequest {
     /// 任务类型，见job_type定义
     pub job_type: JobType,
@@ -228,7 +213,6 @@ pub struct JobInstallRequest {
     pub hosts: Vec<Hosts>,
     /// 被替换的Proxy主机ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub replace_host_id: Option<i64>,
     /// 是否安装最新版本插件，默认安装最新插件
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -286,67 +270,225 @@ pub enum Status {
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 168.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "wire::IpFilter")]
 pub struct IpFilter {
     /// 主机业务ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub bk_biz_id: Option<i64>,
     /// 主机业务名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub bk_biz_name: Option<String>,
     /// IP地址
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub ip: Option<String>,
     /// 内网IPV4地址
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub inner_ip: Option<String>,
     /// 内网IPV6地址
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub inner_ipv6: Option<String>,
     /// 主机ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub bk_host_id: Option<i64>,
     /// 管控区域名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub bk_cloud_name: Option<String>,
     /// 管控区域ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub bk_cloud_id: Option<i64>,
     /// 执行状态，见status定义
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// 作业ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub job_id: Option<i64>,
     /// 过滤原因
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub exception: Option<String>,
     /// 失败的具体信息
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_string")]
     pub msg: Option<String>,
 }
 /// `JobInstallResponse`
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 161.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "wire::JobInstallResponse")]
 pub struct JobInstallResponse {
     /// 任务ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "crate::de::lenient_opt_i64")]
     pub job_id: Option<i64>,
     /// 过滤失败的主机信息，见ip_filter定义
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_filter: Option<Vec<IpFilter>>,
+}
+/// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
+/// absent), then moved into the public types: one lenient type per kind of field instead of
+/// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
+mod wire {
+    use serde::Deserialize;
+    #[derive(Deserialize)]
+    pub(super) struct Hosts {
+        pub bk_biz_id: crate::de::LenientI64,
+        pub bk_cloud_id: crate::de::LenientI64,
+        #[serde(default)]
+        pub bk_host_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub bk_addressing: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub ap_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub install_channel_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub inner_ip: crate::de::LenientOptString,
+        #[serde(default)]
+        pub outer_ip: crate::de::LenientOptString,
+        #[serde(default)]
+        pub login_ip: crate::de::LenientOptString,
+        #[serde(default)]
+        pub data_ip: crate::de::LenientOptString,
+        #[serde(default)]
+        pub inner_ipv6: crate::de::LenientOptString,
+        #[serde(default)]
+        pub outer_ipv6: crate::de::LenientOptString,
+        #[serde(default)]
+        pub os_type: Option<super::OsType>,
+        #[serde(default)]
+        pub auth_type: Option<super::AuthType>,
+        #[serde(default)]
+        pub account: crate::de::LenientOptString,
+        #[serde(default)]
+        pub password: Option<crate::Secret>,
+        #[serde(default)]
+        pub port: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub key: Option<crate::Secret>,
+        #[serde(default)]
+        pub is_manual: Option<bool>,
+        #[serde(default)]
+        pub retention: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub peer_exchange_switch_for_agent: Option<bool>,
+        #[serde(default)]
+        pub bt_speed_limit: crate::de::LenientOptString,
+        #[serde(default)]
+        pub enable_compression: Option<bool>,
+        #[serde(default)]
+        pub data_path: crate::de::LenientOptString,
+    }
+    #[allow(deprecated)]
+    impl From<Hosts> for super::Hosts {
+        fn from(w: Hosts) -> Self {
+            Self {
+                bk_biz_id: w.bk_biz_id.0,
+                bk_cloud_id: w.bk_cloud_id.0,
+                bk_host_id: w.bk_host_id.0,
+                bk_addressing: w.bk_addressing.0,
+                ap_id: w.ap_id.0,
+                install_channel_id: w.install_channel_id.0,
+                inner_ip: w.inner_ip.0,
+                outer_ip: w.outer_ip.0,
+                login_ip: w.login_ip.0,
+                data_ip: w.data_ip.0,
+                inner_ipv6: w.inner_ipv6.0,
+                outer_ipv6: w.outer_ipv6.0,
+                os_type: w.os_type,
+                auth_type: w.auth_type,
+                account: w.account.0,
+                password: w.password,
+                port: w.port.0,
+                key: w.key,
+                is_manual: w.is_manual,
+                retention: w.retention.0,
+                peer_exchange_switch_for_agent: w.peer_exchange_switch_for_agent,
+                bt_speed_limit: w.bt_speed_limit.0,
+                enable_compression: w.enable_compression,
+                data_path: w.data_path.0,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct JobInstallRequest {
+        pub job_type: super::JobType,
+        pub hosts: Vec<super::Hosts>,
+        #[serde(default)]
+        pub replace_host_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub is_install_latest_plugins: Option<bool>,
+    }
+    #[allow(deprecated)]
+    impl From<JobInstallRequest> for super::JobInstallRequest {
+        fn from(w: JobInstallRequest) -> Self {
+            Self {
+                job_type: w.job_type,
+                hosts: w.hosts,
+                replace_host_id: w.replace_host_id.0,
+                is_install_latest_plugins: w.is_install_latest_plugins,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct IpFilter {
+        #[serde(default)]
+        pub bk_biz_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub bk_biz_name: crate::de::LenientOptString,
+        #[serde(default)]
+        pub ip: crate::de::LenientOptString,
+        #[serde(default)]
+        pub inner_ip: crate::de::LenientOptString,
+        #[serde(default)]
+        pub inner_ipv6: crate::de::LenientOptString,
+        #[serde(default)]
+        pub bk_host_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub bk_cloud_name: crate::de::LenientOptString,
+        #[serde(default)]
+        pub bk_cloud_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub status: Option<super::Status>,
+        #[serde(default)]
+        pub job_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub exception: crate::de::LenientOptString,
+        #[serde(default)]
+        pub msg: crate::de::LenientOptString,
+    }
+    #[allow(deprecated)]
+    impl From<IpFilter> for super::IpFilter {
+        fn from(w: IpFilter) -> Self {
+            Self {
+                bk_biz_id: w.bk_biz_id.0,
+                bk_biz_name: w.bk_biz_name.0,
+                ip: w.ip.0,
+                inner_ip: w.inner_ip.0,
+                inner_ipv6: w.inner_ipv6.0,
+                bk_host_id: w.bk_host_id.0,
+                bk_cloud_name: w.bk_cloud_name.0,
+                bk_cloud_id: w.bk_cloud_id.0,
+                status: w.status,
+                job_id: w.job_id.0,
+                exception: w.exception.0,
+                msg: w.msg.0,
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    pub(super) struct JobInstallResponse {
+        #[serde(default)]
+        pub job_id: crate::de::LenientOptI64,
+        #[serde(default)]
+        pub ip_filter: Option<Vec<super::IpFilter>>,
+    }
+    #[allow(deprecated)]
+    impl From<JobInstallResponse> for super::JobInstallResponse {
+        fn from(w: JobInstallResponse) -> Self {
+            Self {
+                job_id: w.job_id.0,
+                ip_filter: w.ip_filter,
+            }
+        }
+    }
 }
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
