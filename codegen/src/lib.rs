@@ -3,7 +3,7 @@
 //! Stages, one module each (see `ARCHITECTURE.md`):
 //! [`markdown`] (text → [`doc`] model) → [`lower`] + [`typespace`] (doc model + [`metadata`] → [`ir`])
 //! → [`emit`] (IR → Rust). [`drift`] checks examples against the IR; [`load`] and [`regen`] drive the stages.
-//! [`naming`] makes the identifiers all of them use.
+//! [`naming`] makes the identifiers all of them use; [`openapi`] writes the IR as OpenAPI 3.0 for other tools.
 
 pub mod baseline;
 pub mod corpus;
@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod measure;
 pub mod metadata;
 pub mod naming;
+pub mod openapi;
 pub mod regen;
 pub mod request_commands;
 pub mod review;

@@ -85,6 +85,14 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         iterations: u32,
     },
+    /// Write the IR of a doc tree as OpenAPI 3.0: one JSON document per system (`<out>/<system>.json`).
+    Openapi {
+        /// Docs folder (default: `api-docs/` of the workspace).
+        dir: Option<PathBuf>,
+        /// Output folder (default: `target/openapi/` of the workspace).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// Print the IR of one doc as JSON.
     Ir {
         doc: PathBuf,
@@ -158,6 +166,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             corpus::run(&root, &corpus::Options { dir, json, compile, check, floor, sdk, verbose })
         }
         Command::Bench { dir, iterations } => bench(&dir, iterations),
+        Command::Openapi { dir, out } => {
+            openapi(&dir.unwrap_or_else(|| root.join("api-docs")), &out.unwrap_or_else(|| root.join("target/openapi")))
+        }
         Command::Diff { reference } => diff::run(&root, &reference),
         Command::Drift { format, check, bless, docs } => {
             drift::run(&docs.unwrap_or_else(|| root.join("api-docs")), format, check, bless)
@@ -215,6 +226,37 @@ fn bench(dir: &Path, iterations: u32) -> anyhow::Result<()> {
         ms(lower),
         ms(emit)
     );
+    Ok(())
+}
+
+/// `cargo xtask openapi`: the documents of [`bkapi_codegen::openapi`], rewritten only when they change.
+fn openapi(dir: &Path, out: &Path) -> anyhow::Result<()> {
+    let loaded = load_docs(dir, LowerOptions::default()).with_context(|| format!("reading {}", dir.display()))?;
+    for d in loaded.errors() {
+        eprintln!("{d}");
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let documents = bkapi_codegen::openapi::documents(&loaded.ir);
+    let mut written = 0;
+    let mut problems = 0;
+    for ((system, document), s) in documents.iter().zip(&loaded.ir.systems) {
+        for p in bkapi_codegen::openapi::problems(s, document) {
+            eprintln!("openapi: {system}: {p}");
+            problems += 1;
+        }
+        let path = out.join(format!("{}.json", bkapi_codegen::emit::module_name(system)));
+        let text = serde_json::to_string_pretty(document)? + "\n";
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+            continue;
+        }
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        written += 1;
+    }
+    let apis: usize = loaded.ir.systems.iter().map(|s| s.apis.len()).sum();
+    eprintln!("openapi: {} document(s) ({apis} operations) in {}, {written} written", documents.len(), out.display());
+    if problems > 0 {
+        bail!("{problems} problem(s) in the documents: this is a bug in the OpenAPI emitter");
+    }
     Ok(())
 }
 
