@@ -309,7 +309,7 @@ fn print_summary(s: &Summary) {
 /// A crate with the corpus's generated modules over the real `bkapi` runtime. The runtime items the generated
 /// code reaches through `crate::` are re-exported at its root; files are rewritten only when they change, so
 /// repeated checks stay incremental.
-fn write_crate(
+pub fn write_crate(
     workspace: &Path,
     dir: &Path,
     ir: &bkapi_codegen::ir::Ir,

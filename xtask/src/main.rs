@@ -1,5 +1,6 @@
 //! `cargo xtask …`: project automation (regenerate bindings, dump IR, measure the generator on a corpus).
 
+mod bench;
 mod corpus;
 mod diff;
 mod drift;
@@ -84,6 +85,12 @@ enum Command {
         dir: PathBuf,
         #[arg(long, default_value_t = 20)]
         iterations: u32,
+        /// Also time `cargo check` of the crate generated from DIR, and of progenitor's from its OpenAPI export.
+        #[arg(long)]
+        compile: bool,
+        /// `cargo check` runs per crate (their median is reported).
+        #[arg(long, default_value_t = 3)]
+        check_runs: u32,
     },
     /// Write the IR of a doc tree as OpenAPI 3.0: one JSON document per system (`<out>/<system>.json`).
     Openapi {
@@ -165,7 +172,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Corpus { dir, json, compile, check, floor, sdk, verbose } => {
             corpus::run(&root, &corpus::Options { dir, json, compile, check, floor, sdk, verbose })
         }
-        Command::Bench { dir, iterations } => bench(&dir, iterations),
+        Command::Bench { dir, iterations, compile, check_runs } => {
+            bench::run(&root, &bench::Options { dir, iterations, compile, check_runs })
+        }
         Command::Openapi { dir, out } => {
             openapi(&dir.unwrap_or_else(|| root.join("api-docs")), &out.unwrap_or_else(|| root.join("target/openapi")))
         }
@@ -187,47 +196,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Parse + IR + emit of a whole tree, `iterations` times after one warm-up run; prints min / median / max, and
 /// the median of each half (parse + IR, emit).
-fn bench(dir: &Path, iterations: u32) -> anyhow::Result<()> {
-    let mut runs = Vec::new();
-    let mut docs = 0;
-    for i in 0..=iterations {
-        let start = std::time::Instant::now();
-        let loaded = load_docs(dir, LowerOptions::default())?;
-        let lowered = start.elapsed();
-        let files = bkapi_codegen::emit::emit(&loaded.ir)?;
-        let total = start.elapsed();
-        docs = loaded.docs.len();
-        std::hint::black_box(files);
-        if i > 0 {
-            runs.push((total, lowered, total - lowered));
-        }
-    }
-    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-    let median = |mut v: Vec<std::time::Duration>| {
-        v.sort();
-        v.get(v.len() / 2).copied()
-    };
-    let totals: Vec<_> = runs.iter().map(|r| r.0).collect();
-    let (Some(min), Some(max), Some(mid)) =
-        (totals.iter().min().copied(), totals.iter().max().copied(), median(totals.clone()))
-    else {
-        bail!("--iterations must be at least 1")
-    };
-    let lower = median(runs.iter().map(|r| r.1).collect()).unwrap_or_default();
-    let emit = median(runs.iter().map(|r| r.2).collect()).unwrap_or_default();
-    println!(
-        "bench: parse + IR + emit of {docs} docs in {}: min {:.1} ms, median {:.1} ms, max {:.1} ms ({} runs; \
-         median parse + IR {:.1} ms, emit {:.1} ms)",
-        dir.display(),
-        ms(min),
-        ms(mid),
-        ms(max),
-        runs.len(),
-        ms(lower),
-        ms(emit)
-    );
-    Ok(())
-}
 
 /// `cargo xtask openapi`: the documents of [`bkapi_codegen::openapi`], rewritten only when they change.
 fn openapi(dir: &Path, out: &Path) -> anyhow::Result<()> {

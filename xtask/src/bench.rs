@@ -1,0 +1,210 @@
+//! `cargo xtask bench <DIR> [--compile]`: what the generator and its output cost, as ratios measured in one run.
+//!
+//! - parse + IR + emit of DIR, next to the floor: reading and markdown-parsing the same files;
+//! - with `--compile`: `cargo check` of the crate generated from DIR (dependencies built first, incremental
+//!   compilation off), per API and per type; and the same APIs through the OpenAPI export and progenitor
+//!   (`cargo install cargo-progenitor`), checked the same way, with the ratio bkapi ÷ progenitor.
+//!
+//! Medians of several runs; nothing here asserts a time.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use bkapi_codegen::emit::module_name;
+use bkapi_codegen::ir::{Ir, TypeKind};
+use bkapi_codegen::load::{discover, load_docs};
+use bkapi_codegen::lower::LowerOptions;
+
+pub struct Options {
+    pub dir: PathBuf,
+    pub iterations: u32,
+    pub compile: bool,
+    /// `cargo check` runs per crate (after one that builds the dependencies).
+    pub check_runs: u32,
+}
+
+pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
+    if opts.iterations == 0 {
+        bail!("--iterations must be at least 1");
+    }
+    let generator = time_generator(&opts.dir, opts.iterations)?;
+    if opts.compile {
+        compile(workspace, opts, &generator.ir)?;
+    }
+    Ok(())
+}
+
+struct GeneratorRun {
+    ir: Ir,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+/// Parse + IR + emit, and the floor, alternating so that both see the same machine.
+fn time_generator(dir: &Path, iterations: u32) -> anyhow::Result<GeneratorRun> {
+    let (sets, _) = discover(dir).with_context(|| format!("reading {}", dir.display()))?;
+    let files: Vec<PathBuf> = sets.iter().flat_map(|s| s.docs.iter().cloned()).collect();
+    let (mut floors, mut lowers, mut emits, mut totals) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut ir = None;
+    for i in 0..=iterations {
+        let start = Instant::now();
+        let mut sections = 0usize;
+        for f in &files {
+            let text = fs::read_to_string(f).unwrap_or_default();
+            sections += bkapi_codegen::markdown::parse(&f.display().to_string(), &text).sections.len();
+        }
+        std::hint::black_box(sections);
+        let floor = start.elapsed();
+        let start = Instant::now();
+        let loaded = load_docs(dir, LowerOptions::default())?;
+        let lowered = start.elapsed();
+        let emitted = bkapi_codegen::emit::emit(&loaded.ir)?;
+        let total = start.elapsed();
+        std::hint::black_box(emitted);
+        // The first round warms the file cache.
+        if i > 0 {
+            floors.push(floor);
+            lowers.push(lowered);
+            emits.push(total - lowered);
+            totals.push(total);
+        }
+        ir = Some(loaded.ir);
+    }
+    let (floor, total) = (median(floors), median(totals));
+    println!(
+        "bench: {} docs in {}: parse + IR + emit median {:.1} ms (parse + IR {:.1} ms, emit {:.1} ms); floor \
+         (read + markdown-parse) {:.1} ms; ratio {:.1}× ({iterations} runs)",
+        files.len(),
+        dir.display(),
+        ms(total),
+        ms(median(lowers)),
+        ms(median(emits)),
+        ms(floor),
+        total.as_secs_f64() / floor.as_secs_f64().max(1e-9),
+    );
+    ir.context("no run").map(|ir| GeneratorRun { ir })
+}
+
+fn compile(workspace: &Path, opts: &Options, ir: &Ir) -> anyhow::Result<()> {
+    let apis: usize = ir.systems.iter().map(|s| s.apis.len()).sum();
+    let types: usize = ir.systems.iter().map(|s| s.types.len()).sum();
+    let structs: usize =
+        ir.systems.iter().flat_map(|s| &s.types).filter(|t| matches!(t.kind, TypeKind::Struct { .. })).count();
+    let bench_dir = workspace.join("target/bench");
+    // bkapi: the crate `corpus --compile` checks.
+    let files = bkapi_codegen::emit::emit(ir)?;
+    let crate_dir = bench_dir.join("bkapi-crate");
+    crate::corpus::write_crate(workspace, &crate_dir, ir, &files)?;
+    let ours =
+        check_times(&crate_dir, &bench_dir.join("target-bkapi"), &[crate_dir.join("src/lib.rs")], opts.check_runs)?;
+    report("bkapi", ours, apis, types, structs);
+
+    // progenitor: one crate per system, from its OpenAPI document, in one workspace.
+    let Some(theirs) = progenitor_crates(&bench_dir, ir)? else { return Ok(()) };
+    let touched: Vec<PathBuf> = theirs.iter().map(|c| c.join("src/lib.rs")).collect();
+    let root = bench_dir.join("progenitor");
+    let progenitor = check_times(&root, &bench_dir.join("target-progenitor"), &touched, opts.check_runs)?;
+    report("progenitor", progenitor, apis, types, structs);
+    println!(
+        "bench: cargo check bkapi ÷ progenitor = {:.2} (same APIs, same run)",
+        ours.as_secs_f64() / progenitor.as_secs_f64().max(1e-9)
+    );
+    Ok(())
+}
+
+fn report(what: &str, took: Duration, apis: usize, types: usize, structs: usize) {
+    println!(
+        "bench: cargo check of the {what} crate: median {:.1} s for {apis} APIs and {types} types ({structs} \
+         structs): {:.1} ms per API, {:.1} ms per type",
+        took.as_secs_f64(),
+        ms(took) / apis.max(1) as f64,
+        ms(took) / types.max(1) as f64,
+    );
+}
+
+/// `cargo check` of a crate or workspace: once to build the dependencies, then `runs` times after touching the
+/// generated sources, incremental compilation off; the median of those.
+fn check_times(dir: &Path, target: &Path, touch: &[PathBuf], runs: u32) -> anyhow::Result<Duration> {
+    let check = || -> anyhow::Result<Duration> {
+        let start = Instant::now();
+        let status = Command::new(env!("CARGO"))
+            .args(["check", "--quiet", "--workspace", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", target)
+            .env("CARGO_INCREMENTAL", "0")
+            .stdout(Stdio::null())
+            .status()
+            .context("running cargo check")?;
+        if !status.success() {
+            bail!("cargo check of {} failed", dir.display());
+        }
+        Ok(start.elapsed())
+    };
+    check()?;
+    let mut times = Vec::new();
+    for _ in 0..runs.max(1) {
+        for file in touch {
+            let text = fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+            fs::write(file, text).with_context(|| format!("touching {}", file.display()))?;
+        }
+        times.push(check()?);
+    }
+    Ok(median(times))
+}
+
+/// The OpenAPI document of each system through `cargo progenitor`, as members of one workspace. `None` (with
+/// the reason) when cargo-progenitor is not installed.
+fn progenitor_crates(bench_dir: &Path, ir: &Ir) -> anyhow::Result<Option<Vec<PathBuf>>> {
+    let installed = Command::new(env!("CARGO"))
+        .args(["progenitor", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !installed {
+        println!("bench: cargo-progenitor is not installed (`cargo install cargo-progenitor`): no comparison");
+        return Ok(None);
+    }
+    let root = bench_dir.join("progenitor");
+    let specs = bench_dir.join("openapi");
+    fs::create_dir_all(&specs)?;
+    let mut members = Vec::new();
+    for (name, document) in bkapi_codegen::openapi::documents(ir) {
+        if document.get("paths").and_then(|p| p.as_object()).is_none_or(|p| p.is_empty()) {
+            continue;
+        }
+        let module = module_name(&name);
+        let spec = specs.join(format!("{module}.json"));
+        fs::write(&spec, serde_json::to_string_pretty(&document)?)?;
+        let out = root.join(&module);
+        if !out.join("src/lib.rs").exists() {
+            let status = Command::new(env!("CARGO"))
+                .args(["progenitor", "-i"])
+                .arg(&spec)
+                .arg("-o")
+                .arg(&out)
+                .args(["-n", &format!("p-{}", module.replace('_', "-")), "-v", "0.0.0"])
+                .stdout(Stdio::null())
+                .status()
+                .context("running cargo progenitor")?;
+            if !status.success() {
+                bail!("cargo progenitor failed on {}", spec.display());
+            }
+        }
+        members.push(out);
+    }
+    let list: Vec<String> =
+        members.iter().filter_map(|m| m.file_name().map(|n| format!("{:?}", n.to_string_lossy()))).collect();
+    fs::write(root.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", list.join(", ")))?;
+    Ok(Some(members))
+}
