@@ -194,9 +194,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Parse + IR + emit of a whole tree, `iterations` times after one warm-up run; prints min / median / max, and
-/// the median of each half (parse + IR, emit).
-
 /// `cargo xtask openapi`: the documents of [`bkapi_codegen::openapi`], rewritten only when they change.
 fn openapi(dir: &Path, out: &Path) -> anyhow::Result<()> {
     let loaded = load_docs(dir, LowerOptions::default()).with_context(|| format!("reading {}", dir.display()))?;
