@@ -166,7 +166,7 @@ fn check_times(dir: &Path, target: &Path, touch: &[PathBuf], runs: u32) -> anyho
 /// the reason) when cargo-progenitor is not installed.
 fn progenitor_crates(bench_dir: &Path, ir: &Ir) -> anyhow::Result<Option<Vec<PathBuf>>> {
     let installed = Command::new(env!("CARGO"))
-        .args(["progenitor", "--version"])
+        .args(["progenitor", "--help"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
