@@ -186,8 +186,6 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
                 /// absent), then moved into the public types: one lenient type per kind of field instead of
                 /// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
                 mod wire {
-                    use serde::Deserialize;
-
                     #(#wires)*
                 }
             })?
@@ -383,13 +381,14 @@ fn emit_wire(def: &TypeDef) -> Option<TokenStream> {
         None => quote!(#ident: w.#ident),
     });
     Some(quote! {
-        #[derive(Deserialize)]
+        #[derive(serde::Deserialize)]
         pub(super) struct #name {
             #(#wire_fields)*
         }
 
+        // Fully qualified: the system may have a type named `From`.
         #[allow(deprecated)]
-        impl From<#name> for super::#name {
+        impl ::std::convert::From<#name> for super::#name {
             fn from(w: #name) -> Self {
                 Self { #(#moves),* }
             }

@@ -180,14 +180,13 @@ pub struct FastPushFileResponse {
 /// absent), then moved into the public types: one lenient type per kind of field instead of
 /// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
 mod wire {
-    use serde::Deserialize;
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct Ip {
         pub bk_cloud_id: crate::de::LenientI64,
         pub ip: crate::de::LenientString,
     }
     #[allow(deprecated)]
-    impl From<Ip> for super::Ip {
+    impl ::std::convert::From<Ip> for super::Ip {
         fn from(w: Ip) -> Self {
             Self {
                 bk_cloud_id: w.bk_cloud_id.0,
@@ -195,13 +194,13 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct TopoNode {
         pub id: crate::de::LenientI64,
         pub node_type: crate::de::LenientString,
     }
     #[allow(deprecated)]
-    impl From<TopoNode> for super::TopoNode {
+    impl ::std::convert::From<TopoNode> for super::TopoNode {
         fn from(w: TopoNode) -> Self {
             Self {
                 id: w.id.0,
@@ -209,7 +208,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct FileSource {
         pub files: Vec<String>,
         pub account: crate::de::LenientString,
@@ -221,7 +220,7 @@ mod wire {
         pub target_server: Option<super::TargetServer>,
     }
     #[allow(deprecated)]
-    impl From<FileSource> for super::FileSource {
+    impl ::std::convert::From<FileSource> for super::FileSource {
         fn from(w: FileSource) -> Self {
             Self {
                 files: w.files,
@@ -232,7 +231,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct FastPushFileRequest {
         pub bk_biz_id: crate::de::LenientI64,
         pub account: crate::de::LenientString,
@@ -254,7 +253,7 @@ mod wire {
         pub bk_callback_url: crate::de::LenientOptString,
     }
     #[allow(deprecated)]
-    impl From<FastPushFileRequest> for super::FastPushFileRequest {
+    impl ::std::convert::From<FastPushFileRequest> for super::FastPushFileRequest {
         fn from(w: FastPushFileRequest) -> Self {
             Self {
                 bk_biz_id: w.bk_biz_id.0,
@@ -271,7 +270,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct FastPushFileResponse {
         #[serde(default)]
         pub job_instance_id: crate::de::LenientOptI64,
@@ -279,7 +278,7 @@ mod wire {
         pub job_instance_name: crate::de::LenientOptString,
     }
     #[allow(deprecated)]
-    impl From<FastPushFileResponse> for super::FastPushFileResponse {
+    impl ::std::convert::From<FastPushFileResponse> for super::FastPushFileResponse {
         fn from(w: FastPushFileResponse) -> Self {
             Self {
                 job_instance_id: w.job_instance_id.0,

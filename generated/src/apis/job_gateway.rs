@@ -423,24 +423,23 @@ pub struct FastExecuteScriptResponse {
 /// absent), then moved into the public types: one lenient type per kind of field instead of
 /// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
 mod wire {
-    use serde::Deserialize;
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct DynamicGroup {
         pub id: crate::de::LenientString,
     }
     #[allow(deprecated)]
-    impl From<DynamicGroup> for super::DynamicGroup {
+    impl ::std::convert::From<DynamicGroup> for super::DynamicGroup {
         fn from(w: DynamicGroup) -> Self {
             Self { id: w.id.0 }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct HostTopoNode {
         pub id: crate::de::LenientI64,
         pub node_type: crate::de::LenientString,
     }
     #[allow(deprecated)]
-    impl From<HostTopoNode> for super::HostTopoNode {
+    impl ::std::convert::From<HostTopoNode> for super::HostTopoNode {
         fn from(w: HostTopoNode) -> Self {
             Self {
                 id: w.id.0,
@@ -448,7 +447,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct LabelSelectorExpr {
         pub label_key: crate::de::LenientString,
         #[serde(default)]
@@ -456,7 +455,7 @@ mod wire {
         pub operator: crate::de::LenientString,
     }
     #[allow(deprecated)]
-    impl From<LabelSelectorExpr> for super::LabelSelectorExpr {
+    impl ::std::convert::From<LabelSelectorExpr> for super::LabelSelectorExpr {
         fn from(w: LabelSelectorExpr) -> Self {
             Self {
                 label_key: w.label_key.0,
@@ -465,14 +464,14 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct ContainerLabelSelector {
         pub topo_node_id: crate::de::LenientI64,
         pub topo_node_type: crate::de::LenientString,
         pub label_selector_expr_list: Vec<super::LabelSelectorExpr>,
     }
     #[allow(deprecated)]
-    impl From<ContainerLabelSelector> for super::ContainerLabelSelector {
+    impl ::std::convert::From<ContainerLabelSelector> for super::ContainerLabelSelector {
         fn from(w: ContainerLabelSelector) -> Self {
             Self {
                 topo_node_id: w.topo_node_id.0,
@@ -481,23 +480,23 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct Callback {
         pub url: crate::de::LenientString,
     }
     #[allow(deprecated)]
-    impl From<Callback> for super::Callback {
+    impl ::std::convert::From<Callback> for super::Callback {
         fn from(w: Callback) -> Self {
             Self { url: w.url.0 }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct RollingConfig {
         pub expression: crate::de::LenientString,
         pub mode: super::Mode,
     }
     #[allow(deprecated)]
-    impl From<RollingConfig> for super::RollingConfig {
+    impl ::std::convert::From<RollingConfig> for super::RollingConfig {
         fn from(w: RollingConfig) -> Self {
             Self {
                 expression: w.expression.0,
@@ -505,7 +504,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct FastExecuteScriptRequest {
         pub bk_scope_type: super::BkScopeType,
         pub bk_scope_id: crate::de::LenientString,
@@ -536,7 +535,8 @@ mod wire {
         pub rolling_config: Option<super::RollingConfig>,
     }
     #[allow(deprecated)]
-    impl From<FastExecuteScriptRequest> for super::FastExecuteScriptRequest {
+    impl ::std::convert::From<FastExecuteScriptRequest>
+    for super::FastExecuteScriptRequest {
         fn from(w: FastExecuteScriptRequest) -> Self {
             Self {
                 bk_scope_type: w.bk_scope_type,
@@ -557,7 +557,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct FastExecuteScriptResponse {
         #[serde(default)]
         pub job_instance_id: crate::de::LenientOptI64,
@@ -567,7 +567,8 @@ mod wire {
         pub step_instance_id: crate::de::LenientOptI64,
     }
     #[allow(deprecated)]
-    impl From<FastExecuteScriptResponse> for super::FastExecuteScriptResponse {
+    impl ::std::convert::From<FastExecuteScriptResponse>
+    for super::FastExecuteScriptResponse {
         fn from(w: FastExecuteScriptResponse) -> Self {
             Self {
                 job_instance_id: w.job_instance_id.0,

@@ -270,14 +270,13 @@ pub struct FastExecuteScriptResponse {
 /// absent), then moved into the public types: one lenient type per kind of field instead of
 /// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
 mod wire {
-    use serde::Deserialize;
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct Ip {
         pub bk_cloud_id: crate::de::LenientI64,
         pub ip: crate::de::LenientString,
     }
     #[allow(deprecated)]
-    impl From<Ip> for super::Ip {
+    impl ::std::convert::From<Ip> for super::Ip {
         fn from(w: Ip) -> Self {
             Self {
                 bk_cloud_id: w.bk_cloud_id.0,
@@ -285,23 +284,23 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct DynamicGroup {
         pub id: crate::de::LenientString,
     }
     #[allow(deprecated)]
-    impl From<DynamicGroup> for super::DynamicGroup {
+    impl ::std::convert::From<DynamicGroup> for super::DynamicGroup {
         fn from(w: DynamicGroup) -> Self {
             Self { id: w.id.0 }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct TopoNode {
         pub id: crate::de::LenientI64,
         pub node_type: crate::de::LenientString,
     }
     #[allow(deprecated)]
-    impl From<TopoNode> for super::TopoNode {
+    impl ::std::convert::From<TopoNode> for super::TopoNode {
         fn from(w: TopoNode) -> Self {
             Self {
                 id: w.id.0,
@@ -309,7 +308,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct FastExecuteScriptRequest {
         pub bk_biz_id: crate::de::LenientI64,
         #[serde(default)]
@@ -338,7 +337,8 @@ mod wire {
         pub callback_url: crate::de::LenientOptString,
     }
     #[allow(deprecated)]
-    impl From<FastExecuteScriptRequest> for super::FastExecuteScriptRequest {
+    impl ::std::convert::From<FastExecuteScriptRequest>
+    for super::FastExecuteScriptRequest {
         fn from(w: FastExecuteScriptRequest) -> Self {
             Self {
                 bk_biz_id: w.bk_biz_id.0,
@@ -357,7 +357,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct FastExecuteScriptResponse {
         #[serde(default)]
         pub job_instance_id: crate::de::LenientOptI64,
@@ -367,7 +367,8 @@ mod wire {
         pub step_instance_id: crate::de::LenientOptI64,
     }
     #[allow(deprecated)]
-    impl From<FastExecuteScriptResponse> for super::FastExecuteScriptResponse {
+    impl ::std::convert::From<FastExecuteScriptResponse>
+    for super::FastExecuteScriptResponse {
         fn from(w: FastExecuteScriptResponse) -> Self {
             Self {
                 job_instance_id: w.job_instance_id.0,

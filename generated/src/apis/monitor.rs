@@ -87,8 +87,7 @@ pub struct DeployScriptCollectorResponse {
 /// absent), then moved into the public types: one lenient type per kind of field instead of
 /// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
 mod wire {
-    use serde::Deserialize;
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct TargetConf {
         pub ip: crate::de::LenientString,
         pub bk_cloud_id: crate::de::LenientI64,
@@ -96,7 +95,7 @@ mod wire {
         pub params: Option<serde_json::Map<String, serde_json::Value>>,
     }
     #[allow(deprecated)]
-    impl From<TargetConf> for super::TargetConf {
+    impl ::std::convert::From<TargetConf> for super::TargetConf {
         fn from(w: TargetConf) -> Self {
             Self {
                 ip: w.ip.0,
@@ -105,7 +104,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct DeployScriptCollectorRequest {
         pub target_conf: Vec<super::TargetConf>,
         pub config_id: crate::de::LenientI64,
@@ -113,7 +112,8 @@ mod wire {
         pub script_collector_id: crate::de::LenientOptI64,
     }
     #[allow(deprecated)]
-    impl From<DeployScriptCollectorRequest> for super::DeployScriptCollectorRequest {
+    impl ::std::convert::From<DeployScriptCollectorRequest>
+    for super::DeployScriptCollectorRequest {
         fn from(w: DeployScriptCollectorRequest) -> Self {
             Self {
                 target_conf: w.target_conf,
@@ -122,7 +122,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct Success {
         #[serde(default)]
         pub ip: crate::de::LenientOptString,
@@ -132,7 +132,7 @@ mod wire {
         pub message: crate::de::LenientOptString,
     }
     #[allow(deprecated)]
-    impl From<Success> for super::Success {
+    impl ::std::convert::From<Success> for super::Success {
         fn from(w: Success) -> Self {
             Self {
                 ip: w.ip.0,

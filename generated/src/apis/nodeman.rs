@@ -326,8 +326,7 @@ pub struct JobInstallResponse {
 /// absent), then moved into the public types: one lenient type per kind of field instead of
 /// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
 mod wire {
-    use serde::Deserialize;
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct Hosts {
         pub bk_biz_id: crate::de::LenientI64,
         pub bk_cloud_id: crate::de::LenientI64,
@@ -377,7 +376,7 @@ mod wire {
         pub data_path: crate::de::LenientOptString,
     }
     #[allow(deprecated)]
-    impl From<Hosts> for super::Hosts {
+    impl ::std::convert::From<Hosts> for super::Hosts {
         fn from(w: Hosts) -> Self {
             Self {
                 bk_biz_id: w.bk_biz_id.0,
@@ -407,7 +406,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct JobInstallRequest {
         pub job_type: super::JobType,
         pub hosts: Vec<super::Hosts>,
@@ -417,7 +416,7 @@ mod wire {
         pub is_install_latest_plugins: Option<bool>,
     }
     #[allow(deprecated)]
-    impl From<JobInstallRequest> for super::JobInstallRequest {
+    impl ::std::convert::From<JobInstallRequest> for super::JobInstallRequest {
         fn from(w: JobInstallRequest) -> Self {
             Self {
                 job_type: w.job_type,
@@ -427,7 +426,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct IpFilter {
         #[serde(default)]
         pub bk_biz_id: crate::de::LenientOptI64,
@@ -455,7 +454,7 @@ mod wire {
         pub msg: crate::de::LenientOptString,
     }
     #[allow(deprecated)]
-    impl From<IpFilter> for super::IpFilter {
+    impl ::std::convert::From<IpFilter> for super::IpFilter {
         fn from(w: IpFilter) -> Self {
             Self {
                 bk_biz_id: w.bk_biz_id.0,
@@ -473,7 +472,7 @@ mod wire {
             }
         }
     }
-    #[derive(Deserialize)]
+    #[derive(serde::Deserialize)]
     pub(super) struct JobInstallResponse {
         #[serde(default)]
         pub job_id: crate::de::LenientOptI64,
@@ -481,7 +480,7 @@ mod wire {
         pub ip_filter: Option<Vec<super::IpFilter>>,
     }
     #[allow(deprecated)]
-    impl From<JobInstallResponse> for super::JobInstallResponse {
+    impl ::std::convert::From<JobInstallResponse> for super::JobInstallResponse {
         fn from(w: JobInstallResponse) -> Self {
             Self {
                 job_id: w.job_id.0,
