@@ -88,6 +88,18 @@ fn operation(system: &System, api: &Api) -> Value {
     };
     let mut parameters: Vec<Value> =
         fields.iter().filter(|f| f.location == ParamLocation::Path).map(|f| parameter(f, "path", true)).collect();
+    // A placeholder no field documents (drift D006) is still a path parameter: OpenAPI requires each declared.
+    for name in placeholders(&api.path) {
+        if !fields.iter().any(|f| f.location == ParamLocation::Path && f.name == name) {
+            parameters.push(json!({
+                "name": name,
+                "in": "path",
+                "required": true,
+                "schema": {"type": "string"},
+                "x-bk-undocumented": true,
+            }));
+        }
+    }
     parameters.extend(fields.iter().filter(in_query).map(|f| parameter(f, "query", f.required)));
     let body: Vec<&Field> =
         fields.iter().filter(|f| f.location == ParamLocation::Body && api.method != HttpMethod::Get).collect();
@@ -122,6 +134,11 @@ fn operation(system: &System, api: &Api) -> Value {
     op.insert("x-bk-source".into(), json!(api.source));
     op.insert("x-bk-request-type".into(), json!(api.request));
     Value::Object(op)
+}
+
+/// The `{name}` placeholders of a path template.
+fn placeholders(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
 fn first_line(text: &str) -> String {
@@ -268,6 +285,14 @@ pub fn problems(system: &System, doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for api in &system.apis {
         let op = doc.pointer(&format!("/paths/{}/{}", pointer_escape(&api.path), method_key(api.method)));
+        let declared = |name: &str| {
+            op.and_then(|o| o.get("parameters")).and_then(Value::as_array).is_some_and(|ps| {
+                ps.iter().any(|p| p.get("in") == Some(&json!("path")) && p.get("name") == Some(&json!(name)))
+            })
+        };
+        for name in placeholders(&api.path).filter(|n| !declared(n)) {
+            out.push(format!("{} {}: placeholder `{{{name}}}` is no path parameter", api.method.as_str(), api.path));
+        }
         match op.and_then(|o| o.get("operationId")).and_then(Value::as_str) {
             Some(id) if id == api.name => {}
             Some(id) => {

@@ -18,9 +18,10 @@ fn ir_of(dir: &Path) -> Ir {
     }
 }
 
-fn check_tree(dir: &Path) -> usize {
+/// The operations and path placeholders checked.
+fn check_tree(dir: &Path) -> (usize, usize) {
     let ir = ir_of(dir);
-    let mut operations = 0;
+    let (mut operations, mut placeholders) = (0, 0);
     for ((name, doc), system) in documents(&ir).into_iter().zip(&ir.systems) {
         assert_eq!(problems(system, &doc), Vec::<String>::new(), "{name}");
         let spec: OpenAPI = serde_json::from_value(doc).unwrap_or_else(|e| panic!("{name}: not OpenAPI 3.0: {e}"));
@@ -48,28 +49,35 @@ fn check_tree(dir: &Path) -> usize {
                 Some(TypeKind::Struct { fields }) => fields.as_slice(),
                 _ => &[],
             };
-            for f in fields.iter().filter(|f| f.location == ParamLocation::Path) {
-                let declared = op.parameters.iter().any(|p| match p {
-                    ReferenceOr::Item(openapiv3::Parameter::Path { parameter_data, .. }) => {
-                        parameter_data.name == f.name
-                    }
+            let declared = |name: &str| {
+                op.parameters.iter().any(|p| match p {
+                    ReferenceOr::Item(openapiv3::Parameter::Path { parameter_data, .. }) => parameter_data.name == name,
                     _ => false,
-                });
-                assert!(declared, "{}: path parameter {} not declared", api.name, f.name);
+                })
+            };
+            for f in fields.iter().filter(|f| f.location == ParamLocation::Path) {
+                assert!(declared(&f.name), "{}: path parameter {} not declared", api.name, f.name);
+            }
+            // Every placeholder of the path, documented or not (OpenAPI requires it).
+            for name in api.path.split('{').skip(1).filter_map(|r| r.split_once('}').map(|(n, _)| n)) {
+                assert!(declared(name), "{}: placeholder {name} not declared", api.name);
+                placeholders += 1;
             }
             let sends_body = api.method != HttpMethod::Get && fields.iter().any(|f| f.location == ParamLocation::Body);
             assert_eq!(op.request_body.is_some(), sends_body, "{}", api.name);
             operations += 1;
         }
     }
-    operations
+    (operations, placeholders)
 }
 
 #[test]
 fn every_api_and_type_of_the_docs_is_in_a_valid_openapi_document() {
     let root = workspace_root();
     let apis: usize = ir_of(&root.join("api-docs")).systems.iter().map(|s| s.apis.len()).sum();
-    assert_eq!(check_tree(&root.join("api-docs")), apis);
-    // The fixtures: one small doc per dialect rule, every shape the lowering makes.
-    assert!(check_tree(&root.join("tests/fixtures")) >= 20);
+    assert_eq!(check_tree(&root.join("api-docs")).0, apis);
+    // The fixtures: one small doc per dialect rule, every shape the lowering makes, among them a path
+    // placeholder no parameter documents.
+    let (operations, placeholders) = check_tree(&root.join("tests/fixtures"));
+    assert!(operations >= 20 && placeholders >= 1, "{operations} operations, {placeholders} placeholders");
 }

@@ -185,9 +185,12 @@ fn progenitor_crates(bench_dir: &Path, ir: &Ir) -> anyhow::Result<Option<Vec<Pat
         }
         let module = module_name(&name);
         let spec = specs.join(format!("{module}.json"));
-        fs::write(&spec, serde_json::to_string_pretty(&document)?)?;
+        let text = serde_json::to_string_pretty(&document)?;
+        let changed = fs::read_to_string(&spec).map_or(true, |old| old != text);
+        fs::write(&spec, text)?;
         let out = root.join(&module);
-        if !out.join("src/lib.rs").exists() {
+        // Generated again only when its document changed: progenitor takes a while.
+        if changed || !out.join("src/lib.rs").exists() {
             let status = Command::new(env!("CARGO"))
                 .args(["progenitor", "-i"])
                 .arg(&spec)
