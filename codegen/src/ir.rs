@@ -332,11 +332,18 @@ pub fn request_params(example: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// The `data` payload of a response example: `value.data` when the example shows an envelope, else the value.
+/// The `data` payload of a response example: `value.data` when the example shows an envelope, `null` for an
+/// envelope without `data` (`{result, code, message, request_id}`: nothing to return), else the value.
 pub fn response_data(example: &serde_json::Value) -> &serde_json::Value {
+    const NOTHING: &serde_json::Value = &serde_json::Value::Null;
     match example {
         serde_json::Value::Object(map) if map.contains_key("data") && is_envelope(map) => {
-            map.get("data").unwrap_or(&serde_json::Value::Null)
+            map.get("data").unwrap_or(NOTHING)
+        }
+        serde_json::Value::Object(map)
+            if map.contains_key("result") && map.contains_key("code") && is_envelope(map) =>
+        {
+            NOTHING
         }
         other => other,
     }

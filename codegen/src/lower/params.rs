@@ -95,10 +95,15 @@ impl Ctx<'_> {
         let names: HashSet<&str> = row_names(table).collect();
         // A table of `data` alone (`| data | list | 告警列表 |`) describes the envelope too.
         let only_envelope_keys = names.iter().all(|n| ENVELOPE_KEYS.contains(n));
-        let is_envelope = names.contains("data")
-            && (["result", "code", "message"].iter().any(|k| names.contains(k))
-                || (flavor == Flavor::Gateway && names.contains("error"))
-                || only_envelope_keys);
+        // A table of the envelope alone (`result`, `code`, `message`, `permission`, `request_id`: an API that
+        // returns no data) is no description of the data.
+        let envelope_without_data =
+            !names.contains("data") && names.contains("result") && names.contains("code") && only_envelope_keys;
+        let is_envelope = envelope_without_data
+            || names.contains("data")
+                && (["result", "code", "message"].iter().any(|k| names.contains(k))
+                    || (flavor == Flavor::Gateway && names.contains("error"))
+                    || only_envelope_keys);
         // A table of the data itself sits at `data`: its nested sections are named `data.info`.
         let fields = self.fields_of(table, if is_envelope { "" } else { "data" }, ParamLocation::Body);
         if is_envelope {
@@ -110,6 +115,10 @@ impl Ctx<'_> {
                 } else {
                     documented.envelope.push(f);
                 }
+            }
+            // No data to describe: whatever comes (usually nothing) is kept as it is.
+            if envelope_without_data {
+                documented.ty = Some(Ty::Scalar(Type::Json));
             }
             if flavor == Flavor::Gateway
                 && let Some(i) = self.section_by_name("error")
