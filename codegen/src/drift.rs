@@ -145,8 +145,7 @@ impl Checker<'_> {
     }
 
     fn path_params(&mut self) {
-        let placeholders: Vec<&str> =
-            self.api.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
+        let placeholders: Vec<&str> = crate::ir::path_placeholders(&self.api.path).collect();
         let request = self.system.type_def(&self.api.request);
         let fields: Vec<&Field> = match request.map(|t| &t.kind) {
             Some(TypeKind::Struct { fields }) => fields.iter().filter(|f| f.location == ParamLocation::Path).collect(),
@@ -174,19 +173,23 @@ mod tests {
     use crate::load::load_doc;
     use crate::lower::LowerOptions;
 
-    #[test]
-    fn a_key_only_the_example_shows_is_one_finding_however_deep_its_value() {
+    /// One doc of this text, loaded from a folder of its own (kept alive by the returned guard).
+    fn load_one(text: &str) -> (tempfile::TempDir, crate::load::Loaded) {
         let dir = tempfile::tempdir().unwrap();
         let doc = dir.path().join("s/x.md");
         std::fs::create_dir_all(doc.parent().unwrap()).unwrap();
-        std::fs::write(
-            &doc,
+        std::fs::write(&doc, text).unwrap();
+        let loaded = load_doc(&doc, LowerOptions::default()).unwrap();
+        (dir, loaded)
+    }
+
+    #[test]
+    fn a_key_only_the_example_shows_is_one_finding_however_deep_its_value() {
+        let (_dir, loaded) = load_one(
             "POST /api/c/compapi/v2/s/x/\n\n### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
              | id | int | 是 | x |\n\n### 请求参数示例\n\n```json\n\
              {\"id\": 1, \"extra\": {\"a\": 1, \"b\": {\"c\": [1, 2]}}}\n```\n",
-        )
-        .unwrap();
-        let loaded = load_doc(&doc, LowerOptions::default()).unwrap();
+        );
         let system = &loaded.ir.systems[0];
         let drift = check_api(system, &system.apis[0]);
         let unknown: Vec<&str> =
@@ -201,19 +204,13 @@ mod tests {
 
     #[test]
     fn objects_keyed_by_generated_ids_are_maps_and_report_once_per_place() {
-        let dir = tempfile::tempdir().unwrap();
-        let doc = dir.path().join("s/x.md");
-        std::fs::create_dir_all(doc.parent().unwrap()).unwrap();
-        std::fs::write(
-            &doc,
+        let (_dir, loaded) = load_one(
             "POST /api/c/compapi/v2/s/x/\n\n### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
              | id | int | 是 | x |\n\n### 返回结果示例\n\n```json\n\
              {\"result\": true, \"data\": {\"children\": {\"node88d9050f288765b94a15cbe023ab\": {\"state\": \"RUNNING\"},\
              \"n00e3a0396403a19a4517d8e2eb0b015\": {\"state\": \"FINISHED\"}}}}\n```\n\n### 返回结果参数说明\n\n\
              | 字段 | 类型 | 描述 |\n|---|---|---|\n| children | dict | 子节点 |\n",
-        )
-        .unwrap();
-        let loaded = load_doc(&doc, LowerOptions::default()).unwrap();
+        );
         let system = &loaded.ir.systems[0];
         let response = system.types.iter().find(|t| Type::Named(t.name.clone()) == system.apis[0].response).unwrap();
         let TypeKind::Struct { fields } = &response.kind else { panic!() };

@@ -332,6 +332,11 @@ pub fn request_params(example: &serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// The `{name}` placeholders of a path template (`/api/v3/{bk_biz_id}/x` → `bk_biz_id`), in order.
+pub fn path_placeholders(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+}
+
 /// The `data` payload of a response example: `value.data` when the example shows an envelope, `null` for an
 /// envelope without `data` (`{result, code, message, request_id}`: nothing to return), else the value.
 pub fn response_data(example: &serde_json::Value) -> &serde_json::Value {

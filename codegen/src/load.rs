@@ -614,6 +614,16 @@ mod tests {
         s.apis.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("no api {system}.{name}"))
     }
 
+    /// Name, path and method of every API in the IR.
+    fn located_apis(loaded: &Loaded) -> Vec<(&str, &str, HttpMethod)> {
+        loaded.ir.systems.iter().flat_map(|s| &s.apis).map(|a| (a.name.as_str(), a.path.as_str(), a.method)).collect()
+    }
+
+    /// The status of the doc whose file ends with `file`.
+    fn status_of(loaded: &Loaded, file: &str) -> Option<DocStatus> {
+        loaded.docs.iter().find(|d| d.file.ends_with(file)).map(|d| d.status)
+    }
+
     #[test]
     fn locates_apis_in_every_tree_layout() {
         let dir = tempfile::tempdir().unwrap();
@@ -760,13 +770,7 @@ mod tests {
         assert!(status.contains(&("repo/docs/apidoc/v3/zh/get_x.md", DocStatus::Located)), "{status:?}");
         assert!(status.contains(&("repo/docs/apidoc/v3/zh/get_y.md.j2", DocStatus::Located)), "{status:?}");
         assert!(status.contains(&("repo/docs/other/get_x.md", DocStatus::Unlocated)), "{status:?}");
-        let apis: Vec<(&str, &str, HttpMethod)> = loaded
-            .ir
-            .systems
-            .iter()
-            .flat_map(|s| &s.apis)
-            .map(|a| (a.name.as_str(), a.path.as_str(), a.method))
-            .collect();
+        let apis = located_apis(&loaded);
         assert!(apis.contains(&("get_y", "/api/v3/get_y/", HttpMethod::Post)), "{apis:?}");
         assert!(loaded.ir.systems.iter().any(|s| s.flavor == Flavor::Gateway));
         assert!(loaded.diagnostics.iter().all(|d| !d.file.ends_with("data.json")), "{:?}", loaded.diagnostics);
@@ -791,19 +795,13 @@ mod tests {
         // Two entries with these words (`a_b` by name, `x` by backend path): no evidence for either.
         write(&root, "nm-apidoc/b_a.md", TABLE);
         let loaded = load_docs(&root, LowerOptions::default()).unwrap();
-        let apis: Vec<(&str, &str, HttpMethod)> = loaded
-            .ir
-            .systems
-            .iter()
-            .flat_map(|s| &s.apis)
-            .map(|a| (a.name.as_str(), a.path.as_str(), a.method))
-            .collect();
+        let apis = located_apis(&loaded);
         assert!(
             apis.contains(&("create_subscription", "/api/c/compapi/v2/nm/subscription_create/", HttpMethod::Post)),
             "{apis:?}"
         );
         assert!(apis.contains(&("log_job", "/api/c/compapi/v2/nm/api/job/log/", HttpMethod::Get)), "{apis:?}");
-        let status = |f: &str| loaded.docs.iter().find(|d| d.file.ends_with(f)).map(|d| d.status);
+        let status = |f: &str| status_of(&loaded, f);
         assert_eq!(status("nm-apidoc/b_a.md"), Some(DocStatus::Unlocated));
         // Each such match is visible.
         let warned = loaded.diagnostics.iter().filter(|d| d.message.contains("the doc's words in another order"));
@@ -822,7 +820,7 @@ mod tests {
                    | ip_list | array | 否 | 主机列表 |\n\n#### ip_list\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| bk_host_id | long | 是 | 主机ID |\n";
         write(&root, "job/apidocs/zh_hans/run_x.md", api);
         let loaded = load_docs(&root, LowerOptions::default()).unwrap();
-        let status = |f: &str| loaded.docs.iter().find(|d| d.file.ends_with(f)).map(|d| d.status);
+        let status = |f: &str| status_of(&loaded, f);
         assert_eq!(status("common.md"), Some(DocStatus::Definitions));
         assert_eq!(status("run_x.md"), Some(DocStatus::Located));
         let system = &loaded.ir.systems[0];

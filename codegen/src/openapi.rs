@@ -8,7 +8,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::{Api, EnumRepr, Field, Flavor, HttpMethod, Ir, ParamLocation, System, Type, TypeDef, TypeKind};
+use crate::ir::{
+    Api, EnumRepr, Field, Flavor, HttpMethod, Ir, ParamLocation, System, Type, TypeDef, TypeKind, path_placeholders,
+};
 
 /// The OpenAPI version written.
 pub const VERSION: &str = "3.0.3";
@@ -89,7 +91,7 @@ fn operation(system: &System, api: &Api) -> Value {
     let mut parameters: Vec<Value> =
         fields.iter().filter(|f| f.location == ParamLocation::Path).map(|f| parameter(f, "path", true)).collect();
     // A placeholder no field documents (drift D006) is still a path parameter: OpenAPI requires each declared.
-    for name in placeholders(&api.path) {
+    for name in path_placeholders(&api.path) {
         if !fields.iter().any(|f| f.location == ParamLocation::Path && f.name == name) {
             parameters.push(json!({
                 "name": name,
@@ -134,11 +136,6 @@ fn operation(system: &System, api: &Api) -> Value {
     op.insert("x-bk-source".into(), json!(api.source));
     op.insert("x-bk-request-type".into(), json!(api.request));
     Value::Object(op)
-}
-
-/// The `{name}` placeholders of a path template.
-fn placeholders(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
 fn first_line(text: &str) -> String {
@@ -290,7 +287,7 @@ pub fn problems(system: &System, doc: &Value) -> Vec<String> {
                 ps.iter().any(|p| p.get("in") == Some(&json!("path")) && p.get("name") == Some(&json!(name)))
             })
         };
-        for name in placeholders(&api.path).filter(|n| !declared(n)) {
+        for name in path_placeholders(&api.path).filter(|n| !declared(n)) {
             out.push(format!("{} {}: placeholder `{{{name}}}` is no path parameter", api.method.as_str(), api.path));
         }
         match op.and_then(|o| o.get("operationId")).and_then(Value::as_str) {

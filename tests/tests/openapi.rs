@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use bkapi_codegen::ir::{HttpMethod, Ir, ParamLocation, TypeKind};
+use bkapi_codegen::ir::{HttpMethod, Ir, ParamLocation, TypeKind, path_placeholders};
 use bkapi_codegen::load::load_docs;
 use bkapi_codegen::lower::LowerOptions;
 use bkapi_codegen::openapi::{documents, problems};
@@ -59,7 +59,7 @@ fn check_tree(dir: &Path) -> (usize, usize) {
                 assert!(declared(&f.name), "{}: path parameter {} not declared", api.name, f.name);
             }
             // Every placeholder of the path, documented or not (OpenAPI requires it).
-            for name in api.path.split('{').skip(1).filter_map(|r| r.split_once('}').map(|(n, _)| n)) {
+            for name in path_placeholders(&api.path) {
                 assert!(declared(name), "{}: placeholder {name} not declared", api.name);
                 placeholders += 1;
             }

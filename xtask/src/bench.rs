@@ -30,15 +30,11 @@ pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
     if opts.iterations == 0 {
         bail!("--iterations must be at least 1");
     }
-    let generator = time_generator(&opts.dir, opts.iterations)?;
+    let ir = time_generator(&opts.dir, opts.iterations)?;
     if opts.compile {
-        compile(workspace, opts, &generator.ir)?;
+        compile(workspace, opts, &ir)?;
     }
     Ok(())
-}
-
-struct GeneratorRun {
-    ir: Ir,
 }
 
 fn ms(d: Duration) -> f64 {
@@ -50,8 +46,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
-/// Parse + IR + emit, and the floor, alternating so that both see the same machine.
-fn time_generator(dir: &Path, iterations: u32) -> anyhow::Result<GeneratorRun> {
+/// Parse + IR + emit, and the floor, alternating so that both see the same machine; the IR of the last run.
+fn time_generator(dir: &Path, iterations: u32) -> anyhow::Result<Ir> {
     let (sets, _) = discover(dir).with_context(|| format!("reading {}", dir.display()))?;
     let files: Vec<PathBuf> = sets.iter().flat_map(|s| s.docs.iter().cloned()).collect();
     let (mut floors, mut lowers, mut emits, mut totals) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -92,7 +88,7 @@ fn time_generator(dir: &Path, iterations: u32) -> anyhow::Result<GeneratorRun> {
         ms(floor),
         total.as_secs_f64() / floor.as_secs_f64().max(1e-9),
     );
-    ir.context("no run").map(|ir| GeneratorRun { ir })
+    ir.context("no run")
 }
 
 fn compile(workspace: &Path, opts: &Options, ir: &Ir) -> anyhow::Result<()> {

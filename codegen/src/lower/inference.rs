@@ -68,21 +68,11 @@ fn common_scalar(items: &[Value]) -> Option<Type> {
 pub(super) fn infer_ty(value: &Value, name: &str, line: u32) -> Ty {
     match value {
         Value::Object(map) if looks_like_record(map) => Ty::Object(infer_object(&[map], name, line)),
-        Value::Object(map) => Ty::Map(Box::new(infer_map_values(map, name, line))),
+        Value::Object(map) => Ty::Map(Box::new(infer_values(&map.values().collect::<Vec<_>>(), name, line))),
         Value::Null => Ty::Map(Box::new(Ty::Scalar(Type::Json))),
         Value::Array(items) => Ty::Array(Box::new(infer_items(items, name, line))),
         v => Ty::Scalar(scalar_of(v).unwrap_or(Type::Json)),
     }
-}
-
-/// The value type of an object keyed by data (`{"1": ["weixin"], "2": ["mail"]}`) from all its values.
-fn infer_map_values(map: &Map<String, Value>, name: &str, line: u32) -> Ty {
-    let values: Vec<Value> = map.values().filter(|v| !v.is_null()).cloned().collect();
-    if !values.is_empty() && values.iter().all(Value::is_array) {
-        let items: Vec<Value> = values.iter().filter_map(Value::as_array).flatten().cloned().collect();
-        return Ty::Array(Box::new(infer_items(&items, name, line)));
-    }
-    infer_items(&values, name, line)
 }
 
 /// The element type of a list from all its example items.
@@ -179,8 +169,8 @@ pub(super) fn infer_values(values: &[&Value], name: &str, line: u32) -> Ty {
             } else if objects.iter().all(|m| looks_like_record(m)) {
                 Ty::Object(infer_object(&objects, name, line))
             } else if objects.iter().all(|m| !looks_like_record(m)) {
-                let all = objects.iter().flat_map(|m| m.iter()).map(|(k, v)| (k.clone(), v.clone())).collect();
-                Ty::Map(Box::new(infer_map_values(&all, name, line)))
+                let entries: Vec<&Value> = objects.iter().flat_map(|m| m.values()).collect();
+                Ty::Map(Box::new(infer_values(&entries, name, line)))
             } else {
                 Ty::Map(Box::new(Ty::Scalar(Type::Json)))
             }

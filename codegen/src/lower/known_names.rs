@@ -55,19 +55,18 @@ pub(super) fn known_rows(doc: &Document) -> HashMap<String, KnownRow> {
 /// their name elsewhere in the doc, when every example value of theirs reads as that type.
 pub(super) fn type_from_known_rows(
     rows: &HashMap<String, KnownRow>,
-    examples: &[Example],
+    sides: &ExampleSides,
     request: &mut ObjectNode,
     response: &mut Ty,
 ) {
-    let (requests, responses) = example_sides(examples);
     let mut visit = |field: &mut FieldNode, seen: &[&Value]| {
         if field.from_example.is_some() {
             retype(rows, field, seen);
         }
         true
     };
-    each_field_of(request, &requests.iter().collect::<Vec<_>>(), &mut visit);
-    each_field(response, &responses.iter().collect::<Vec<_>>(), &mut visit);
+    each_field_of(request, &sides.requests.iter().collect::<Vec<_>>(), &mut visit);
+    each_field(response, &sides.responses.iter().collect::<Vec<_>>(), &mut visit);
 }
 
 /// Visits every field of a type tree with the example values that reach it (`values`: those that reach the
@@ -110,8 +109,13 @@ fn retype(rows: &HashMap<String, KnownRow>, field: &mut FieldNode, seen: &[&Valu
 }
 
 /// What the examples send, by side: each request example's parameters (without the auth keys) and each
-/// successful response example's data.
-pub(super) fn example_sides(examples: &[Example]) -> (Vec<Value>, Vec<Value>) {
+/// successful response example's data. Read once for the passes of this module.
+pub(super) struct ExampleSides {
+    requests: Vec<Value>,
+    responses: Vec<Value>,
+}
+
+pub(super) fn example_sides(examples: &[Example]) -> ExampleSides {
     let (mut requests, mut responses) = (Vec::new(), Vec::new());
     for e in examples {
         let Some(v) = &e.value else { continue };
@@ -122,7 +126,7 @@ pub(super) fn example_sides(examples: &[Example]) -> (Vec<Value>, Vec<Value>) {
             ExampleKind::Response => responses.push(crate::ir::response_data(v).clone()),
         }
     }
-    (requests, responses)
+    ExampleSides { requests, responses }
 }
 
 /// Every value each key has anywhere in these values, at any depth.
@@ -150,9 +154,9 @@ fn says_nothing(v: &Value) -> bool {
 }
 
 /// Types the untyped containers no example value reaches from the same key's values elsewhere.
-pub(super) fn type_untyped_from_same_keys(examples: &[Example], request: &mut ObjectNode, response: &mut Ty) {
-    let (requests, responses) = example_sides(examples);
-    let (requests, responses): (Vec<&Value>, Vec<&Value>) = (requests.iter().collect(), responses.iter().collect());
+pub(super) fn type_untyped_from_same_keys(sides: &ExampleSides, request: &mut ObjectNode, response: &mut Ty) {
+    let (requests, responses): (Vec<&Value>, Vec<&Value>) =
+        (sides.requests.iter().collect(), sides.responses.iter().collect());
     let by_key = values_by_key(&[requests.as_slice(), responses.as_slice()].concat());
     let mut visit = |field: &mut FieldNode, seen: &[&Value]| {
         // Not inside what was just filled in: a tree (`children` of `children`) would fill itself in forever.

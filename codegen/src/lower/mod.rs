@@ -300,8 +300,9 @@ pub fn lower_api(
     // Before the examples settle the rest: a page must not be read as one of its items.
     let page_response = paging::page_response(&mut response, &examples, &camel, &mut corrections);
     inference::settle_by_examples(&examples, &mut request, &mut response, documented.data_line, &mut corrections);
-    known_names::type_from_known_rows(&known_names::known_rows(doc), &examples, &mut request, &mut response);
-    known_names::type_untyped_from_same_keys(&examples, &mut request, &mut response);
+    let sides = known_names::example_sides(&examples);
+    known_names::type_from_known_rows(&known_names::known_rows(doc), &sides, &mut request, &mut response);
+    known_names::type_untyped_from_same_keys(&sides, &mut request, &mut response);
     let paging = Paging { request: paging::page_request(&request), response: page_response };
     cx.warn_unused_definitions();
 
