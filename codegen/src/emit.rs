@@ -163,34 +163,11 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
         module_name(&system.name)
     );
     let parse = |tokens: TokenStream| syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string());
-    // A system whose docs located no API has no types: the serde import would be unused.
-    let serde_import = (!system.types.is_empty()).then(|| {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
-    });
     let mut file = parse(quote! {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-
-        #serde_import
     })?;
-    let mut wires = Vec::new();
     for def in &system.types {
         file.items.extend(parse(emit_type(def))?.items);
-        wires.extend(emit_wire(def));
-    }
-    if !wires.is_empty() {
-        file.items.extend(
-            parse(quote! {
-                /// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
-                /// absent), then moved into the public types: one lenient type per kind of field instead of
-                /// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
-                mod wire {
-                    #(#wires)*
-                }
-            })?
-            .items,
-        );
     }
     file.items.extend(
         parse(quote! {
@@ -267,20 +244,17 @@ fn emit_type(def: &TypeDef) -> TokenStream {
                     }
                 }
             });
-            let from_wire = needs_wire(fields).then(|| {
-                let wire = format!("wire::{name}");
-                quote!(#[serde(from = #wire)])
-            });
+            let wire = emit_struct_wire(&name, fields, &idents);
             quote! {
                 #[doc = #doc]
                 #[doc = ""]
                 #[doc = #origin]
-                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
-                #from_wire
+                #[derive(Debug, Clone, PartialEq, #default)]
                 pub struct #name {
                     #(#field_tokens)*
                 }
                 #constructor
+                #wire
             }
         }
         TypeKind::Enum { values, open, repr: EnumRepr::String } => emit_enum(&name, &doc, &origin, values, *open),
@@ -289,10 +263,6 @@ fn emit_type(def: &TypeDef) -> TokenStream {
 }
 
 fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
-    let rename = (ident.to_string().trim_start_matches("r#") != f.name).then(|| {
-        let wire = &f.name;
-        quote!(#[serde(rename = #wire)])
-    });
     let ty = field_type(f);
     let mut doc = doc_text(&f.doc, &format!("`{}`", f.name));
     match f.from_example {
@@ -300,139 +270,174 @@ fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
         None if f.inferred => doc.push_str(" (Type inferred from the doc's example.)"),
         None => {}
     }
+    // The wire name when the Rust name differs: the (de)serialization code says it, the reader should too.
+    let renamed = (ident.to_string().trim_start_matches("r#") != f.name).then(|| {
+        let note = format!(" Sent as `{}`.", f.name);
+        quote!(#[doc = ""] #[doc = #note])
+    });
     let location = match f.location {
         ParamLocation::Body => None,
         ParamLocation::Path => Some(quote!(#[doc = ""] #[doc = " Path parameter."])),
         ParamLocation::Query => Some(quote!(#[doc = ""] #[doc = " Query parameter."])),
     };
-    // Users get a warning; the generated code's own uses (constructors, derives) are in this crate and do not.
+    // Users get a warning; the generated code's own uses (constructors, wire impls) allow it.
     let deprecated = f.deprecated.then(|| {
         let note = format!("deprecated in the doc: {}", f.doc.trim());
         quote!(#[deprecated(note = #note)])
     });
-    if f.required {
-        quote! {
-            #[doc = #doc]
-            #location
-            #deprecated
-            #rename
-            pub #ident: #ty,
+    let ty = if f.required { ty } else { quote!(Option<#ty>) };
+    quote! {
+        #[doc = #doc]
+        #renamed
+        #location
+        #deprecated
+        pub #ident: #ty,
+    }
+}
+
+/// How a record reads a field (see `crate::wire::Record`): integer and string fields leniently (ids come as
+/// numbers or numeric strings), everything else strictly. They are sent as documented.
+fn field_reader(f: &Field) -> Ident {
+    format_ident!(
+        "{}",
+        match (&f.ty, f.secret || f.base64, f.required) {
+            (Type::Integer, _, true) => "int",
+            (Type::Integer, _, false) => "opt_int",
+            (Type::String, false, true) => "text",
+            (Type::String, false, false) => "opt_text",
+            _ => "field",
         }
-    } else {
-        quote! {
-            #[doc = #doc]
-            #location
-            #deprecated
-            #rename
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub #ident: Option<#ty>,
+    )
+}
+
+/// A struct's `FromWire` and `ToWire` (one small body each, calling the runtime's record reader and writer),
+/// and serde's traits through them: far cheaper to compile than serde's derives.
+fn emit_struct_wire(name: &Ident, fields: &[Field], idents: &[Ident]) -> TokenStream {
+    let wire_name = name.to_string();
+    let reads = fields.iter().zip(idents).map(|(f, ident)| {
+        let (key, reader) = (&f.name, field_reader(f));
+        quote!(#ident: record.#reader(#key)?,)
+    });
+    let writes = fields.iter().zip(idents).map(|(f, ident)| {
+        let key = &f.name;
+        quote!(record.field(#key, &self.#ident);)
+    });
+    let keys = fields.iter().map(|f| &f.name);
+    let allow_deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    let serde = emit_serde_through_wire(name);
+    quote! {
+        #allow_deprecated
+        impl crate::wire::FromWire for #name {
+            fn from_wire(value: serde_json::Value) -> ::std::result::Result<Self, crate::wire::WireError> {
+                let mut record = crate::wire::Record::read(value, #wire_name, &[#(#keys),*])?;
+                ::std::result::Result::Ok(Self { #(#reads)* })
+            }
+        }
+
+        #allow_deprecated
+        impl crate::wire::ToWire for #name {
+            fn to_wire(&self) -> serde_json::Value {
+                let mut record = crate::wire::RecordWriter::new();
+                #(#writes)*
+                record.finish()
+            }
+        }
+
+        #serde
+    }
+}
+
+/// `Serialize` and `Deserialize` of a generated type, through its JSON value (see `crate::wire`).
+fn emit_serde_through_wire(name: &Ident) -> TokenStream {
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                crate::wire::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::wire::deserialize(deserializer)
+            }
         }
     }
 }
 
-/// The lenient reader of a field, if it has one: integers and strings read leniently (ids come as numbers or
-/// numeric strings); they are sent as documented.
-fn lenient_reader(f: &Field) -> Option<TokenStream> {
-    Some(match (&f.ty, f.secret || f.base64, f.required) {
-        (Type::Integer, _, true) => quote!(crate::de::LenientI64),
-        (Type::Integer, _, false) => quote!(crate::de::LenientOptI64),
-        (Type::String, false, true) => quote!(crate::de::LenientString),
-        (Type::String, false, false) => quote!(crate::de::LenientOptString),
-        _ => return None,
-    })
-}
-
-fn needs_wire(fields: &[Field]) -> bool {
-    fields.iter().any(|f| lenient_reader(f).is_some())
-}
-
-/// A struct with lenient fields is read through its wire twin (`wire::Name`, see [`emit_system`]): the same
-/// fields, lenient ones as the runtime's lenient types, then moved into the public struct.
-fn emit_wire(def: &TypeDef) -> Option<TokenStream> {
-    let TypeKind::Struct { fields } = &def.kind else { return None };
-    if !needs_wire(fields) {
-        return None;
-    }
-    let name = format_ident!("{}", def.name);
-    let mut used: BTreeSet<String> = BTreeSet::new();
-    let idents: Vec<Ident> = fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect();
-    let wire_fields = fields.iter().zip(&idents).map(|(f, ident)| {
-        let wire_name = &f.name;
-        let renamed = ident.to_string().trim_start_matches("r#") != f.name;
-        // Absent is `None` for an optional field (its reader's default), an error for a required one.
-        let attr = match (renamed, f.required) {
-            (true, true) => quote!(#[serde(rename = #wire_name)]),
-            (true, false) => quote!(#[serde(rename = #wire_name, default)]),
-            (false, true) => TokenStream::new(),
-            (false, false) => quote!(#[serde(default)]),
-        };
-        let ty = match lenient_reader(f) {
-            Some(reader) => reader,
-            None if f.required => field_type_in(f, quote!(super::)),
-            None => {
-                let ty = field_type_in(f, quote!(super::));
-                quote!(Option<#ty>)
-            }
-        };
-        quote!(#attr pub #ident: #ty,)
-    });
-    let moves = fields.iter().zip(&idents).map(|(f, ident)| match lenient_reader(f) {
-        Some(_) => quote!(#ident: w.#ident.0),
-        None => quote!(#ident: w.#ident),
-    });
-    Some(quote! {
-        #[derive(serde::Deserialize)]
-        pub(super) struct #name {
-            #(#wire_fields)*
-        }
-
-        // Fully qualified: the system may have a type named `From`.
-        #[allow(deprecated)]
-        impl ::std::convert::From<#name> for super::#name {
-            fn from(w: #name) -> Self {
-                Self { #(#moves),* }
-            }
-        }
-    })
-}
-
+/// An enum sent as strings: written as its value; an unknown value becomes `Unknown(value)` when open.
 fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: bool) -> TokenStream {
     let names = variant_names(values, EnumRepr::String);
-    let variants: Vec<TokenStream> = values
+    let variants: Vec<(Ident, &str, String)> = values
         .iter()
         .zip(&names)
-        .map(|(v, text)| {
-            let ident = format_ident!("{}", text);
-            let wire = &v.value;
-            let vdoc = doc_text(&v.doc, &format!("`{wire}`"));
-            quote! {
-                #[doc = #vdoc]
-                #[serde(rename = #wire)]
-                #ident,
-            }
-        })
+        .map(|(v, text)| (format_ident!("{}", text), v.value.as_str(), doc_text(&v.doc, &format!("`{}`", v.value))))
         .collect();
-    let unknown = open.then(|| {
-        let ident = format_ident!("{}", unknown_variant(&names));
-        quote! {
-            /// A value the docs do not list (sent by a newer server).
-            #[serde(untagged)]
-            #ident(String),
-        }
+    let decls = variants.iter().map(|(ident, wire, vdoc)| {
+        let wire_doc = format!(" Sent as `{wire}`.");
+        quote! { #[doc = #vdoc] #[doc = ""] #[doc = #wire_doc] #ident, }
     });
+    let to_text = variants.iter().map(|(ident, wire, _)| quote!(Self::#ident => #wire,));
+    let from_text = variants.iter().map(|(ident, wire, _)| quote!(#wire => Self::#ident,));
+    let unknown = format_ident!("{}", unknown_variant(&names));
+    let (unknown_decl, unknown_to, unknown_from) = if open {
+        (
+            quote! {
+                /// A value the docs do not list (sent by a newer server).
+                #unknown(String),
+            },
+            quote!(Self::#unknown(text) => text,),
+            quote!(_ => Self::#unknown(text),),
+        )
+    } else {
+        let type_name = name.to_string();
+        (
+            TokenStream::new(),
+            TokenStream::new(),
+            quote!(_ => return ::std::result::Result::Err(crate::wire::WireError::unlisted(&text, #type_name)),),
+        )
+    };
+    let serde = emit_serde_through_wire(name);
     quote! {
         #[doc = #doc]
         #[doc = ""]
         #[doc = #origin]
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
-            #(#variants)*
-            #unknown
+            #(#decls)*
+            #unknown_decl
         }
+
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_text)*
+                    #unknown_to
+                }
+            }
+        }
+
+        impl crate::wire::FromWire for #name {
+            fn from_wire(value: serde_json::Value) -> ::std::result::Result<Self, crate::wire::WireError> {
+                let text = <String as crate::wire::FromWire>::from_wire(value)?;
+                ::std::result::Result::Ok(match text.as_str() {
+                    #(#from_text)*
+                    #unknown_from
+                })
+            }
+        }
+
+        impl crate::wire::ToWire for #name {
+            fn to_wire(&self) -> serde_json::Value {
+                serde_json::Value::String(self.as_str().to_string())
+            }
+        }
+
+        #serde
     }
 }
 
-/// An enum sent as integers: serialized as its code; read from a number or a numeric string; an unknown code
+/// An enum sent as integers: written as its code; read from a number or a numeric string; an unknown code
 /// becomes `Unknown(code)` when open.
 fn emit_int_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: bool) -> TokenStream {
     let names = variant_names(values, EnumRepr::Integer);
@@ -461,13 +466,14 @@ fn emit_int_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], op
             quote!(other => Self::#unknown(other),),
         )
     } else {
-        let expected = format!("one of the codes of `{name}`");
+        let type_name = name.to_string();
         (
             TokenStream::new(),
             TokenStream::new(),
-            quote!(other => return Err(serde::de::Error::invalid_value(serde::de::Unexpected::Signed(other), &#expected)),),
+            quote!(other => return ::std::result::Result::Err(crate::wire::WireError::unlisted(&other.to_string(), #type_name)),),
         )
     };
+    let serde = emit_serde_through_wire(name);
     quote! {
         #[doc = #doc]
         #[doc = ""]
@@ -488,20 +494,22 @@ fn emit_int_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], op
             }
         }
 
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.code())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-                Ok(match crate::de::lenient_i64(deserializer)? {
+        impl crate::wire::FromWire for #name {
+            fn from_wire(value: serde_json::Value) -> ::std::result::Result<Self, crate::wire::WireError> {
+                ::std::result::Result::Ok(match crate::wire::code(value)? {
                     #(#from_code)*
                     #unknown_from
                 })
             }
         }
+
+        impl crate::wire::ToWire for #name {
+            fn to_wire(&self) -> serde_json::Value {
+                serde_json::Value::from(self.code())
+            }
+        }
+
+        #serde
     }
 }
 
@@ -738,15 +746,10 @@ fn named_expr(system: &System, def: &TypeDef, value: &serde_json::Value) -> Opti
 /// A field's Rust type: secrets are `crate::Secret` (serialized as the plain string, `Debug` redacted); Base64
 /// fields `crate::Base64` (plain text or bytes in Rust, Base64 on the wire).
 fn field_type(f: &Field) -> TokenStream {
-    field_type_in(f, TokenStream::new())
-}
-
-/// [`field_type`] with named types qualified with `prefix` (`super::` inside `wire`).
-fn field_type_in(f: &Field, prefix: TokenStream) -> TokenStream {
     match (&f.ty, f.secret, f.base64) {
         (Type::String, true, _) => quote!(crate::Secret),
         (Type::String, false, true) => quote!(crate::Base64),
-        _ => rust_type_in(&f.ty, prefix),
+        _ => rust_type(&f.ty),
     }
 }
 

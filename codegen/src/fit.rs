@@ -192,7 +192,7 @@ fn expected(ty: &Type) -> String {
     }
 }
 
-/// `crate::de::lenient_i64`: integers, whole floats in range, numeric strings; `Ok(None)` for `""` and null.
+/// `bkapi::wire::lenient_int`: integers, whole floats in range, numeric strings; `Ok(None)` for `""` and null.
 fn lenient_i64(v: &Value) -> Result<Option<i64>, ()> {
     match v {
         Value::Number(n) => match n.as_i64() {
@@ -425,7 +425,7 @@ impl<'a> Walker<'a> {
                 let _ = self.scalar_issues(f, v, path);
                 match v {
                     Value::String(_) => Ok(Some(v.clone())),
-                    // `crate::de::LenientString` writes floats with Rust's `f64` formatting.
+                    // `bkapi::wire::lenient_text` writes floats with Rust's `f64` formatting.
                     Value::Number(n) => Ok(Some(Value::String(match n.as_f64() {
                         Some(f) if n.is_f64() => f.to_string(),
                         _ => n.to_string(),

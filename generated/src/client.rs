@@ -12,6 +12,7 @@ use crate::endpoint::{Endpoint, Flavor, Method};
 use crate::error::{Error, excerpt};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
+use crate::wire::{FromWire, ToWire};
 
 /// Who the calls are made for.
 #[derive(Debug, Clone)]
@@ -234,10 +235,8 @@ impl Client {
 
     fn prepare<E: Endpoint>(&self, request: &E::Request) -> Result<Prepared, Error> {
         let api = E::ID;
-        let mut params = match serde_json::to_value(request) {
-            Ok(Value::Object(map)) => map,
-            Ok(_) => return Err(Error::Config(format!("{api}: request type does not serialize to an object"))),
-            Err(e) => return Err(Error::Config(format!("{api}: cannot serialize the request: {e}"))),
+        let Value::Object(mut params) = request.to_wire() else {
+            return Err(Error::Config(format!("{api}: request type does not serialize to an object")));
         };
 
         for group in E::ONE_OF {
@@ -382,7 +381,7 @@ pub fn decode_response<E: Endpoint>(body: &str) -> Result<E::Response, Error> {
 }
 
 /// Decodes a response body: envelope first, then `data` into the generated type.
-fn decode<T: serde::de::DeserializeOwned>(
+fn decode<T: FromWire>(
     api: &'static str,
     status: u16,
     request_id: Option<String>,
@@ -450,14 +449,18 @@ fn decode<T: serde::de::DeserializeOwned>(
     {
         return Ok(value);
     }
-    match serde_path_to_error::deserialize::<_, T>(data) {
+    match T::from_wire(data) {
         Ok(value) => Ok(value),
         Err(e) => match empty_value::<T>().filter(|_| empty_text) {
             Some(value) => Ok(value),
             None => Err(Error::Decode {
                 api,
-                path: format!("data.{}", e.path()),
-                message: e.inner().to_string(),
+                path: match e.path() {
+                    path if path.is_empty() => "data".into(),
+                    path if path.starts_with('[') => format!("data{path}"),
+                    path => format!("data.{path}"),
+                },
+                message: e.message().to_string(),
                 body: excerpt(body),
             }),
         },
@@ -465,8 +468,8 @@ fn decode<T: serde::de::DeserializeOwned>(
 }
 
 /// The response type's empty value (`{}` or `[]`), when it has one.
-fn empty_value<T: serde::de::DeserializeOwned>() -> Option<T> {
+fn empty_value<T: FromWire>() -> Option<T> {
     [Value::Object(serde_json::Map::new()), Value::Array(Vec::new())]
         .into_iter()
-        .find_map(|empty| serde_json::from_value::<T>(empty).ok())
+        .find_map(|empty| T::from_wire(empty).ok())
 }

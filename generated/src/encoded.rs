@@ -88,14 +88,26 @@ impl fmt::Debug for Base64 {
 
 impl Serialize for Base64 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.encoded())
+        crate::wire::serialize(self, serializer)
     }
 }
 
 impl<'de> Deserialize<'de> for Base64 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
+        crate::wire::deserialize(deserializer)
+    }
+}
+
+impl crate::wire::FromWire for Base64 {
+    fn from_wire(value: serde_json::Value) -> Result<Self, crate::wire::WireError> {
+        let text = String::from_wire(value)?;
         Ok(Base64::from_encoded(&text).unwrap_or(Base64 { bytes: text.into_bytes(), verbatim: true }))
+    }
+}
+
+impl crate::wire::ToWire for Base64 {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::String(self.encoded())
     }
 }
 

@@ -3,6 +3,8 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::wire::{FromWire, ToWire};
+
 /// How an API is reached and authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
@@ -53,9 +55,9 @@ impl Method {
 /// One API: implemented by the generated `<system>::endpoints::<Api>` marker types.
 pub trait Endpoint {
     /// The request type (its fields are the API's parameters).
-    type Request: Serialize + DeserializeOwned;
+    type Request: Serialize + DeserializeOwned + ToWire + FromWire;
     /// The `data` payload of a successful response (serializable again: what it holds is what came).
-    type Response: Serialize + DeserializeOwned;
+    type Response: Serialize + DeserializeOwned + ToWire + FromWire;
     /// System folder in `api-docs/` (`jobv3`); for gateway APIs also the key of its base URL.
     const SYSTEM: &'static str;
     /// API name as BlueKing spells it (`fast_execute_script`).

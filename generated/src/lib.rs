@@ -14,12 +14,12 @@ mod apis;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
-pub mod de;
 mod encoded;
 mod endpoint;
 mod error;
 mod retry;
 mod secret;
+pub mod wire;
 
 pub use apis::*;
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, decode_response};

@@ -4,12 +4,10 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-use serde::{Deserialize, Serialize};
 /// `Ip`
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 62.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::Ip")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ip {
     /// 云区域ID
     pub bk_cloud_id: i64,
@@ -23,11 +21,44 @@ impl Ip {
         Self { bk_cloud_id, ip }
     }
 }
+impl crate::wire::FromWire for Ip {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(value, "Ip", &["bk_cloud_id", "ip"])?;
+        ::std::result::Result::Ok(Self {
+            bk_cloud_id: record.int("bk_cloud_id")?,
+            ip: record.text("ip")?,
+        })
+    }
+}
+impl crate::wire::ToWire for Ip {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("bk_cloud_id", &self.bk_cloud_id);
+        record.field("ip", &self.ip);
+        record.finish()
+    }
+}
+impl serde::Serialize for Ip {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Ip {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `TopoNode`
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 69.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::TopoNode")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopoNode {
     /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
     pub id: i64,
@@ -41,26 +72,100 @@ impl TopoNode {
         Self { id, node_type }
     }
 }
+impl crate::wire::FromWire for TopoNode {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "TopoNode",
+            &["id", "node_type"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: record.int("id")?,
+            node_type: record.text("node_type")?,
+        })
+    }
+}
+impl crate::wire::ToWire for TopoNode {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("id", &self.id);
+        record.field("node_type", &self.node_type);
+        record.finish()
+    }
+}
+impl serde::Serialize for TopoNode {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TopoNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `TargetServer`
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 55.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetServer {
     /// 静态IP列表
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_list: Option<Vec<Ip>>,
     /// 动态分组ID列表 (Type inferred from the doc's example.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic_group_id_list: Option<Vec<String>>,
     /// 动态topo节点列表
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topo_node_list: Option<Vec<TopoNode>>,
+}
+impl crate::wire::FromWire for TargetServer {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "TargetServer",
+            &["ip_list", "dynamic_group_id_list", "topo_node_list"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            ip_list: record.field("ip_list")?,
+            dynamic_group_id_list: record.field("dynamic_group_id_list")?,
+            topo_node_list: record.field("topo_node_list")?,
+        })
+    }
+}
+impl crate::wire::ToWire for TargetServer {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("ip_list", &self.ip_list);
+        record.field("dynamic_group_id_list", &self.dynamic_group_id_list);
+        record.field("topo_node_list", &self.topo_node_list);
+        record.finish()
+    }
+}
+impl serde::Serialize for TargetServer {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TargetServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
 }
 /// `FileSource`
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 45.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::FileSource")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileSource {
     /// 源文件的绝对路径数组，支持多个文件 (Type inferred from the doc's example.)
     pub files: Vec<String>,
@@ -70,16 +175,13 @@ pub struct FileSource {
     #[deprecated(
         note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID"
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_query_id: Option<Vec<serde_json::Value>>,
     /// deprecated，请使用 target_server.iplist替代。静态IP列表
     #[deprecated(
         note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表"
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_list: Option<Vec<Ip>>,
     /// 目标服务器
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_server: Option<TargetServer>,
 }
 impl FileSource {
@@ -96,11 +198,56 @@ impl FileSource {
         }
     }
 }
+#[allow(deprecated)]
+impl crate::wire::FromWire for FileSource {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "FileSource",
+            &["files", "account", "custom_query_id", "ip_list", "target_server"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            files: record.field("files")?,
+            account: record.text("account")?,
+            custom_query_id: record.field("custom_query_id")?,
+            ip_list: record.field("ip_list")?,
+            target_server: record.field("target_server")?,
+        })
+    }
+}
+#[allow(deprecated)]
+impl crate::wire::ToWire for FileSource {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("files", &self.files);
+        record.field("account", &self.account);
+        record.field("custom_query_id", &self.custom_query_id);
+        record.field("ip_list", &self.ip_list);
+        record.field("target_server", &self.target_server);
+        record.finish()
+    }
+}
+impl serde::Serialize for FileSource {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for FileSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// 快速分发文件
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 17.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::FastPushFileRequest")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FastPushFileRequest {
     /// 业务ID
     pub bk_biz_id: i64,
@@ -111,31 +258,24 @@ pub struct FastPushFileRequest {
     /// 源文件对象数组，见下面file_source定义
     pub file_source: Vec<FileSource>,
     /// 任务超时时间，秒，默认值为7200。取值范围60-86400。
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// 下载限速，单位MB。如果未传入该参数，表示不限速
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_speed_limit: Option<i64>,
     /// 上传限速，单位MB。如果未传入该参数，表示不限速
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_speed_limit: Option<i64>,
     /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
     #[deprecated(
         note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID"
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_query_id: Option<Vec<serde_json::Value>>,
     /// deprecated，请使用 target_server.iplist替代。静态IP列表
     #[deprecated(
         note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表"
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_list: Option<Vec<Ip>>,
     /// 目标服务器
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_server: Option<TargetServer>,
     /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bk_callback_url: Option<String>,
 }
 impl FastPushFileRequest {
@@ -163,128 +303,122 @@ impl FastPushFileRequest {
         }
     }
 }
+#[allow(deprecated)]
+impl crate::wire::FromWire for FastPushFileRequest {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "FastPushFileRequest",
+            &[
+                "bk_biz_id",
+                "account",
+                "file_target_path",
+                "file_source",
+                "timeout",
+                "download_speed_limit",
+                "upload_speed_limit",
+                "custom_query_id",
+                "ip_list",
+                "target_server",
+                "bk_callback_url",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            bk_biz_id: record.int("bk_biz_id")?,
+            account: record.text("account")?,
+            file_target_path: record.text("file_target_path")?,
+            file_source: record.field("file_source")?,
+            timeout: record.opt_int("timeout")?,
+            download_speed_limit: record.opt_int("download_speed_limit")?,
+            upload_speed_limit: record.opt_int("upload_speed_limit")?,
+            custom_query_id: record.field("custom_query_id")?,
+            ip_list: record.field("ip_list")?,
+            target_server: record.field("target_server")?,
+            bk_callback_url: record.opt_text("bk_callback_url")?,
+        })
+    }
+}
+#[allow(deprecated)]
+impl crate::wire::ToWire for FastPushFileRequest {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("bk_biz_id", &self.bk_biz_id);
+        record.field("account", &self.account);
+        record.field("file_target_path", &self.file_target_path);
+        record.field("file_source", &self.file_source);
+        record.field("timeout", &self.timeout);
+        record.field("download_speed_limit", &self.download_speed_limit);
+        record.field("upload_speed_limit", &self.upload_speed_limit);
+        record.field("custom_query_id", &self.custom_query_id);
+        record.field("ip_list", &self.ip_list);
+        record.field("target_server", &self.target_server);
+        record.field("bk_callback_url", &self.bk_callback_url);
+        record.finish()
+    }
+}
+impl serde::Serialize for FastPushFileRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for FastPushFileRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `FastPushFileResponse`
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 131.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(from = "wire::FastPushFileResponse")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FastPushFileResponse {
     /// `job_instance_id` (Not in the doc's table; seen in its example at line 131.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_instance_id: Option<i64>,
     /// `job_instance_name` (Not in the doc's table; seen in its example at line 131.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_instance_name: Option<String>,
 }
-/// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
-/// absent), then moved into the public types: one lenient type per kind of field instead of
-/// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
-mod wire {
-    #[derive(serde::Deserialize)]
-    pub(super) struct Ip {
-        pub bk_cloud_id: crate::de::LenientI64,
-        pub ip: crate::de::LenientString,
+impl crate::wire::FromWire for FastPushFileResponse {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "FastPushFileResponse",
+            &["job_instance_id", "job_instance_name"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            job_instance_id: record.opt_int("job_instance_id")?,
+            job_instance_name: record.opt_text("job_instance_name")?,
+        })
     }
-    #[allow(deprecated)]
-    impl ::std::convert::From<Ip> for super::Ip {
-        fn from(w: Ip) -> Self {
-            Self {
-                bk_cloud_id: w.bk_cloud_id.0,
-                ip: w.ip.0,
-            }
-        }
+}
+impl crate::wire::ToWire for FastPushFileResponse {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("job_instance_id", &self.job_instance_id);
+        record.field("job_instance_name", &self.job_instance_name);
+        record.finish()
     }
-    #[derive(serde::Deserialize)]
-    pub(super) struct TopoNode {
-        pub id: crate::de::LenientI64,
-        pub node_type: crate::de::LenientString,
+}
+impl serde::Serialize for FastPushFileResponse {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
     }
-    #[allow(deprecated)]
-    impl ::std::convert::From<TopoNode> for super::TopoNode {
-        fn from(w: TopoNode) -> Self {
-            Self {
-                id: w.id.0,
-                node_type: w.node_type.0,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct FileSource {
-        pub files: Vec<String>,
-        pub account: crate::de::LenientString,
-        #[serde(default)]
-        pub custom_query_id: Option<Vec<serde_json::Value>>,
-        #[serde(default)]
-        pub ip_list: Option<Vec<super::Ip>>,
-        #[serde(default)]
-        pub target_server: Option<super::TargetServer>,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<FileSource> for super::FileSource {
-        fn from(w: FileSource) -> Self {
-            Self {
-                files: w.files,
-                account: w.account.0,
-                custom_query_id: w.custom_query_id,
-                ip_list: w.ip_list,
-                target_server: w.target_server,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct FastPushFileRequest {
-        pub bk_biz_id: crate::de::LenientI64,
-        pub account: crate::de::LenientString,
-        pub file_target_path: crate::de::LenientString,
-        pub file_source: Vec<super::FileSource>,
-        #[serde(default)]
-        pub timeout: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub download_speed_limit: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub upload_speed_limit: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub custom_query_id: Option<Vec<serde_json::Value>>,
-        #[serde(default)]
-        pub ip_list: Option<Vec<super::Ip>>,
-        #[serde(default)]
-        pub target_server: Option<super::TargetServer>,
-        #[serde(default)]
-        pub bk_callback_url: crate::de::LenientOptString,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<FastPushFileRequest> for super::FastPushFileRequest {
-        fn from(w: FastPushFileRequest) -> Self {
-            Self {
-                bk_biz_id: w.bk_biz_id.0,
-                account: w.account.0,
-                file_target_path: w.file_target_path.0,
-                file_source: w.file_source,
-                timeout: w.timeout.0,
-                download_speed_limit: w.download_speed_limit.0,
-                upload_speed_limit: w.upload_speed_limit.0,
-                custom_query_id: w.custom_query_id,
-                ip_list: w.ip_list,
-                target_server: w.target_server,
-                bk_callback_url: w.bk_callback_url.0,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct FastPushFileResponse {
-        #[serde(default)]
-        pub job_instance_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub job_instance_name: crate::de::LenientOptString,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<FastPushFileResponse> for super::FastPushFileResponse {
-        fn from(w: FastPushFileResponse) -> Self {
-            Self {
-                job_instance_id: w.job_instance_id.0,
-                job_instance_name: w.job_instance_name.0,
-            }
-        }
+}
+impl<'de> serde::Deserialize<'de> for FastPushFileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
     }
 }
 /// Endpoint descriptions (method, path, types) that the runtime calls through.

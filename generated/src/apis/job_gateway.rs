@@ -4,21 +4,65 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-use serde::{Deserialize, Serialize};
 /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 20.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BkScopeType {
     /// 业务
-    #[serde(rename = "biz")]
+    ///
+    /// Sent as `biz`.
     Biz,
     /// 业务集
-    #[serde(rename = "biz_set")]
+    ///
+    /// Sent as `biz_set`.
     BizSet,
     /// A value the docs do not list (sent by a newer server).
-    #[serde(untagged)]
     Unknown(String),
+}
+impl BkScopeType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Biz => "biz",
+            Self::BizSet => "biz_set",
+            Self::Unknown(text) => text,
+        }
+    }
+}
+impl crate::wire::FromWire for BkScopeType {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let text = <String as crate::wire::FromWire>::from_wire(value)?;
+        ::std::result::Result::Ok(
+            match text.as_str() {
+                "biz" => Self::Biz,
+                "biz_set" => Self::BizSet,
+                _ => Self::Unknown(text),
+            },
+        )
+    }
+}
+impl crate::wire::ToWire for BkScopeType {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_string())
+    }
+}
+impl serde::Serialize for BkScopeType {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for BkScopeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
 }
 /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
 ///
@@ -46,25 +90,37 @@ impl IsParamSensitive {
         }
     }
 }
-impl Serialize for IsParamSensitive {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.code())
-    }
-}
-impl<'de> Deserialize<'de> for IsParamSensitive {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        Ok(
-            match crate::de::lenient_i64(deserializer)? {
+impl crate::wire::FromWire for IsParamSensitive {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        ::std::result::Result::Ok(
+            match crate::wire::code(value)? {
                 0i64 => Self::Code0,
                 1i64 => Self::Code1,
                 other => Self::Unknown(other),
             },
         )
+    }
+}
+impl crate::wire::ToWire for IsParamSensitive {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::from(self.code())
+    }
+}
+impl serde::Serialize for IsParamSensitive {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for IsParamSensitive {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
     }
 }
 /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用script_content传入自定义脚本的时候，需要指定script_language
@@ -108,20 +164,12 @@ impl ScriptLanguage {
         }
     }
 }
-impl Serialize for ScriptLanguage {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.code())
-    }
-}
-impl<'de> Deserialize<'de> for ScriptLanguage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        Ok(
-            match crate::de::lenient_i64(deserializer)? {
+impl crate::wire::FromWire for ScriptLanguage {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        ::std::result::Result::Ok(
+            match crate::wire::code(value)? {
                 1i64 => Self::Shell,
                 2i64 => Self::Bat,
                 3i64 => Self::Perl,
@@ -132,11 +180,30 @@ impl<'de> Deserialize<'de> for ScriptLanguage {
         )
     }
 }
+impl crate::wire::ToWire for ScriptLanguage {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::from(self.code())
+    }
+}
+impl serde::Serialize for ScriptLanguage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ScriptLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `DynamicGroup`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 51.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::DynamicGroup")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DynamicGroup {
     /// CMDB动态分组ID
     pub id: String,
@@ -148,11 +215,40 @@ impl DynamicGroup {
         Self { id }
     }
 }
+impl crate::wire::FromWire for DynamicGroup {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
+        ::std::result::Result::Ok(Self { id: record.text("id")? })
+    }
+}
+impl crate::wire::ToWire for DynamicGroup {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("id", &self.id);
+        record.finish()
+    }
+}
+impl serde::Serialize for DynamicGroup {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DynamicGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `HostTopoNode`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 57.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::HostTopoNode")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostTopoNode {
     /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
     pub id: i64,
@@ -166,16 +262,52 @@ impl HostTopoNode {
         Self { id, node_type }
     }
 }
+impl crate::wire::FromWire for HostTopoNode {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "HostTopoNode",
+            &["id", "node_type"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: record.int("id")?,
+            node_type: record.text("node_type")?,
+        })
+    }
+}
+impl crate::wire::ToWire for HostTopoNode {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("id", &self.id);
+        record.field("node_type", &self.node_type);
+        record.finish()
+    }
+}
+impl serde::Serialize for HostTopoNode {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostTopoNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `LabelSelectorExpr`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 73.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::LabelSelectorExpr")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LabelSelectorExpr {
     /// 容器 label key
     pub label_key: String,
     /// 容器 label value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_value: Option<String>,
     /// label 选择计算操作符。当前支持(equals/not_equals/in/not_in/exists)
     pub operator: String,
@@ -191,11 +323,50 @@ impl LabelSelectorExpr {
         }
     }
 }
+impl crate::wire::FromWire for LabelSelectorExpr {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "LabelSelectorExpr",
+            &["label_key", "label_value", "operator"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            label_key: record.text("label_key")?,
+            label_value: record.opt_text("label_value")?,
+            operator: record.text("operator")?,
+        })
+    }
+}
+impl crate::wire::ToWire for LabelSelectorExpr {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("label_key", &self.label_key);
+        record.field("label_value", &self.label_value);
+        record.field("operator", &self.operator);
+        record.finish()
+    }
+}
+impl serde::Serialize for LabelSelectorExpr {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LabelSelectorExpr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `ContainerLabelSelector`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 64.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::ContainerLabelSelector")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContainerLabelSelector {
     /// 容器拓扑节点，可以从 cmdb 业务拓扑获取
     pub topo_node_id: i64,
@@ -219,32 +390,117 @@ impl ContainerLabelSelector {
         }
     }
 }
+impl crate::wire::FromWire for ContainerLabelSelector {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "ContainerLabelSelector",
+            &["topo_node_id", "topo_node_type", "label_selector_expr_list"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            topo_node_id: record.int("topo_node_id")?,
+            topo_node_type: record.text("topo_node_type")?,
+            label_selector_expr_list: record.field("label_selector_expr_list")?,
+        })
+    }
+}
+impl crate::wire::ToWire for ContainerLabelSelector {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("topo_node_id", &self.topo_node_id);
+        record.field("topo_node_type", &self.topo_node_type);
+        record.field("label_selector_expr_list", &self.label_selector_expr_list);
+        record.finish()
+    }
+}
+impl serde::Serialize for ContainerLabelSelector {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerLabelSelector {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `ExecuteTarget`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 41.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecuteTarget {
     /// 主机ID列表 (Type inferred from the doc's example.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<i64>>,
     /// 主机动态分组列表，定义见 dynamic_group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_dynamic_group_list: Option<Vec<DynamicGroup>>,
     /// 主机动态 topo 节点列表，定义见 host_topo_node
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_topo_node_list: Option<Vec<HostTopoNode>>,
     /// 容器ID列表 (Type inferred from the doc's example.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id_list: Option<Vec<i64>>,
     /// 容器 Label Selector 表达式列表，定义见 container_label_selector
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_label_selector_list: Option<Vec<ContainerLabelSelector>>,
+}
+impl crate::wire::FromWire for ExecuteTarget {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "ExecuteTarget",
+            &[
+                "host_id_list",
+                "host_dynamic_group_list",
+                "host_topo_node_list",
+                "container_id_list",
+                "container_label_selector_list",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            host_id_list: record.field("host_id_list")?,
+            host_dynamic_group_list: record.field("host_dynamic_group_list")?,
+            host_topo_node_list: record.field("host_topo_node_list")?,
+            container_id_list: record.field("container_id_list")?,
+            container_label_selector_list: record.field("container_label_selector_list")?,
+        })
+    }
+}
+impl crate::wire::ToWire for ExecuteTarget {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("host_id_list", &self.host_id_list);
+        record.field("host_dynamic_group_list", &self.host_dynamic_group_list);
+        record.field("host_topo_node_list", &self.host_topo_node_list);
+        record.field("container_id_list", &self.container_id_list);
+        record
+            .field("container_label_selector_list", &self.container_label_selector_list);
+        record.finish()
+    }
+}
+impl serde::Serialize for ExecuteTarget {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExecuteTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
 }
 /// `Callback`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 89.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::Callback")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Callback {
     /// 回调URL
     pub url: String,
@@ -254,6 +510,36 @@ impl Callback {
     #[allow(clippy::too_many_arguments)]
     pub fn new(url: String) -> Self {
         Self { url }
+    }
+}
+impl crate::wire::FromWire for Callback {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(value, "Callback", &["url"])?;
+        ::std::result::Result::Ok(Self { url: record.text("url")? })
+    }
+}
+impl crate::wire::ToWire for Callback {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("url", &self.url);
+        record.finish()
+    }
+}
+impl serde::Serialize for Callback {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Callback {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
     }
 }
 /// 滚动机制,1-执行失败则暂停；2-忽略失败，自动滚动下一批；3-人工确认
@@ -287,20 +573,12 @@ impl Mode {
         }
     }
 }
-impl Serialize for Mode {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.code())
-    }
-}
-impl<'de> Deserialize<'de> for Mode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        Ok(
-            match crate::de::lenient_i64(deserializer)? {
+impl crate::wire::FromWire for Mode {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        ::std::result::Result::Ok(
+            match crate::wire::code(value)? {
                 1i64 => Self::Code1,
                 2i64 => Self::Code2,
                 3i64 => Self::Code3,
@@ -309,11 +587,30 @@ impl<'de> Deserialize<'de> for Mode {
         )
     }
 }
+impl crate::wire::ToWire for Mode {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::from(self.code())
+    }
+}
+impl serde::Serialize for Mode {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Mode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `RollingConfig`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 82.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::RollingConfig")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RollingConfig {
     /// 滚动策略表达式
     pub expression: String,
@@ -327,53 +624,78 @@ impl RollingConfig {
         Self { expression, mode }
     }
 }
+impl crate::wire::FromWire for RollingConfig {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "RollingConfig",
+            &["expression", "mode"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            expression: record.text("expression")?,
+            mode: record.field("mode")?,
+        })
+    }
+}
+impl crate::wire::ToWire for RollingConfig {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("expression", &self.expression);
+        record.field("mode", &self.mode);
+        record.finish()
+    }
+}
+impl serde::Serialize for RollingConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RollingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// 快速执行脚本
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 5.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::FastExecuteScriptRequest")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FastExecuteScriptRequest {
     /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
     pub bk_scope_type: BkScopeType,
     /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
     pub bk_scope_id: String,
     /// 脚本版本ID。当script_version_id不为空的时候，使用script_version_id对应的脚本版本
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_version_id: Option<i64>,
     /// 脚本ID。当传入script_id，且script_version_id为空的时候，使用脚本的上线版本
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_id: Option<String>,
     /// 脚本内容Base64。如果不存在script_version_id和script_id,那么使用script_content。优先级：script_version_id&gt;script_id&gt;script_content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_content: Option<crate::Base64>,
     /// 自定义作业名称
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// 脚本参数Base64。注意：如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行base64编码，而不是对每个参数进行base64编码再拼接起来
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_param: Option<crate::Base64>,
     /// 脚本执行超时时间，秒。默认7200，取值范围1-86400
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// 执行账号别名。与account_id必须存在一个。当同时存在account_alias和account_id时，account_id优先。
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_alias: Option<String>,
     /// 执行账号ID。与account_alias必须存在一个。当同时存在account_alias和account_id时，account_id优先。
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<i64>,
     /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_param_sensitive: Option<IsParamSensitive>,
     /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用script_content传入自定义脚本的时候，需要指定script_language
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_language: Option<ScriptLanguage>,
     /// 执行目标，定义见 execute_target
     pub execute_target: ExecuteTarget,
     /// 回调配置。当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<Callback>,
     /// 滚动配置，见rolling_config定义
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolling_config: Option<RollingConfig>,
 }
 impl FastExecuteScriptRequest {
@@ -403,179 +725,136 @@ impl FastExecuteScriptRequest {
         }
     }
 }
+impl crate::wire::FromWire for FastExecuteScriptRequest {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "FastExecuteScriptRequest",
+            &[
+                "bk_scope_type",
+                "bk_scope_id",
+                "script_version_id",
+                "script_id",
+                "script_content",
+                "task_name",
+                "script_param",
+                "timeout",
+                "account_alias",
+                "account_id",
+                "is_param_sensitive",
+                "script_language",
+                "execute_target",
+                "callback",
+                "rolling_config",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            bk_scope_type: record.field("bk_scope_type")?,
+            bk_scope_id: record.text("bk_scope_id")?,
+            script_version_id: record.opt_int("script_version_id")?,
+            script_id: record.opt_text("script_id")?,
+            script_content: record.field("script_content")?,
+            task_name: record.opt_text("task_name")?,
+            script_param: record.field("script_param")?,
+            timeout: record.opt_int("timeout")?,
+            account_alias: record.opt_text("account_alias")?,
+            account_id: record.opt_int("account_id")?,
+            is_param_sensitive: record.field("is_param_sensitive")?,
+            script_language: record.field("script_language")?,
+            execute_target: record.field("execute_target")?,
+            callback: record.field("callback")?,
+            rolling_config: record.field("rolling_config")?,
+        })
+    }
+}
+impl crate::wire::ToWire for FastExecuteScriptRequest {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("bk_scope_type", &self.bk_scope_type);
+        record.field("bk_scope_id", &self.bk_scope_id);
+        record.field("script_version_id", &self.script_version_id);
+        record.field("script_id", &self.script_id);
+        record.field("script_content", &self.script_content);
+        record.field("task_name", &self.task_name);
+        record.field("script_param", &self.script_param);
+        record.field("timeout", &self.timeout);
+        record.field("account_alias", &self.account_alias);
+        record.field("account_id", &self.account_id);
+        record.field("is_param_sensitive", &self.is_param_sensitive);
+        record.field("script_language", &self.script_language);
+        record.field("execute_target", &self.execute_target);
+        record.field("callback", &self.callback);
+        record.field("rolling_config", &self.rolling_config);
+        record.finish()
+    }
+}
+impl serde::Serialize for FastExecuteScriptRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for FastExecuteScriptRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `FastExecuteScriptResponse`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 181.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(from = "wire::FastExecuteScriptResponse")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FastExecuteScriptResponse {
     /// 作业实例ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_instance_id: Option<i64>,
     /// 作业实例名称
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_instance_name: Option<String>,
     /// 步骤实例ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_instance_id: Option<i64>,
 }
-/// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
-/// absent), then moved into the public types: one lenient type per kind of field instead of
-/// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
-mod wire {
-    #[derive(serde::Deserialize)]
-    pub(super) struct DynamicGroup {
-        pub id: crate::de::LenientString,
+impl crate::wire::FromWire for FastExecuteScriptResponse {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "FastExecuteScriptResponse",
+            &["job_instance_id", "job_instance_name", "step_instance_id"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            job_instance_id: record.opt_int("job_instance_id")?,
+            job_instance_name: record.opt_text("job_instance_name")?,
+            step_instance_id: record.opt_int("step_instance_id")?,
+        })
     }
-    #[allow(deprecated)]
-    impl ::std::convert::From<DynamicGroup> for super::DynamicGroup {
-        fn from(w: DynamicGroup) -> Self {
-            Self { id: w.id.0 }
-        }
+}
+impl crate::wire::ToWire for FastExecuteScriptResponse {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("job_instance_id", &self.job_instance_id);
+        record.field("job_instance_name", &self.job_instance_name);
+        record.field("step_instance_id", &self.step_instance_id);
+        record.finish()
     }
-    #[derive(serde::Deserialize)]
-    pub(super) struct HostTopoNode {
-        pub id: crate::de::LenientI64,
-        pub node_type: crate::de::LenientString,
+}
+impl serde::Serialize for FastExecuteScriptResponse {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
     }
-    #[allow(deprecated)]
-    impl ::std::convert::From<HostTopoNode> for super::HostTopoNode {
-        fn from(w: HostTopoNode) -> Self {
-            Self {
-                id: w.id.0,
-                node_type: w.node_type.0,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct LabelSelectorExpr {
-        pub label_key: crate::de::LenientString,
-        #[serde(default)]
-        pub label_value: crate::de::LenientOptString,
-        pub operator: crate::de::LenientString,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<LabelSelectorExpr> for super::LabelSelectorExpr {
-        fn from(w: LabelSelectorExpr) -> Self {
-            Self {
-                label_key: w.label_key.0,
-                label_value: w.label_value.0,
-                operator: w.operator.0,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct ContainerLabelSelector {
-        pub topo_node_id: crate::de::LenientI64,
-        pub topo_node_type: crate::de::LenientString,
-        pub label_selector_expr_list: Vec<super::LabelSelectorExpr>,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<ContainerLabelSelector> for super::ContainerLabelSelector {
-        fn from(w: ContainerLabelSelector) -> Self {
-            Self {
-                topo_node_id: w.topo_node_id.0,
-                topo_node_type: w.topo_node_type.0,
-                label_selector_expr_list: w.label_selector_expr_list,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct Callback {
-        pub url: crate::de::LenientString,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<Callback> for super::Callback {
-        fn from(w: Callback) -> Self {
-            Self { url: w.url.0 }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct RollingConfig {
-        pub expression: crate::de::LenientString,
-        pub mode: super::Mode,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<RollingConfig> for super::RollingConfig {
-        fn from(w: RollingConfig) -> Self {
-            Self {
-                expression: w.expression.0,
-                mode: w.mode,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct FastExecuteScriptRequest {
-        pub bk_scope_type: super::BkScopeType,
-        pub bk_scope_id: crate::de::LenientString,
-        #[serde(default)]
-        pub script_version_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub script_id: crate::de::LenientOptString,
-        #[serde(default)]
-        pub script_content: Option<crate::Base64>,
-        #[serde(default)]
-        pub task_name: crate::de::LenientOptString,
-        #[serde(default)]
-        pub script_param: Option<crate::Base64>,
-        #[serde(default)]
-        pub timeout: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub account_alias: crate::de::LenientOptString,
-        #[serde(default)]
-        pub account_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub is_param_sensitive: Option<super::IsParamSensitive>,
-        #[serde(default)]
-        pub script_language: Option<super::ScriptLanguage>,
-        pub execute_target: super::ExecuteTarget,
-        #[serde(default)]
-        pub callback: Option<super::Callback>,
-        #[serde(default)]
-        pub rolling_config: Option<super::RollingConfig>,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<FastExecuteScriptRequest>
-    for super::FastExecuteScriptRequest {
-        fn from(w: FastExecuteScriptRequest) -> Self {
-            Self {
-                bk_scope_type: w.bk_scope_type,
-                bk_scope_id: w.bk_scope_id.0,
-                script_version_id: w.script_version_id.0,
-                script_id: w.script_id.0,
-                script_content: w.script_content,
-                task_name: w.task_name.0,
-                script_param: w.script_param,
-                timeout: w.timeout.0,
-                account_alias: w.account_alias.0,
-                account_id: w.account_id.0,
-                is_param_sensitive: w.is_param_sensitive,
-                script_language: w.script_language,
-                execute_target: w.execute_target,
-                callback: w.callback,
-                rolling_config: w.rolling_config,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct FastExecuteScriptResponse {
-        #[serde(default)]
-        pub job_instance_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub job_instance_name: crate::de::LenientOptString,
-        #[serde(default)]
-        pub step_instance_id: crate::de::LenientOptI64,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<FastExecuteScriptResponse>
-    for super::FastExecuteScriptResponse {
-        fn from(w: FastExecuteScriptResponse) -> Self {
-            Self {
-                job_instance_id: w.job_instance_id.0,
-                job_instance_name: w.job_instance_name.0,
-                step_instance_id: w.step_instance_id.0,
-            }
-        }
+}
+impl<'de> serde::Deserialize<'de> for FastExecuteScriptResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
     }
 }
 /// Endpoint descriptions (method, path, types) that the runtime calls through.

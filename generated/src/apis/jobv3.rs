@@ -4,7 +4,6 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-use serde::{Deserialize, Serialize};
 /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 43.
@@ -31,25 +30,37 @@ impl IsParamSensitive {
         }
     }
 }
-impl Serialize for IsParamSensitive {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.code())
-    }
-}
-impl<'de> Deserialize<'de> for IsParamSensitive {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        Ok(
-            match crate::de::lenient_i64(deserializer)? {
+impl crate::wire::FromWire for IsParamSensitive {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        ::std::result::Result::Ok(
+            match crate::wire::code(value)? {
                 0i64 => Self::Code0,
                 1i64 => Self::Code1,
                 other => Self::Unknown(other),
             },
         )
+    }
+}
+impl crate::wire::ToWire for IsParamSensitive {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::from(self.code())
+    }
+}
+impl serde::Serialize for IsParamSensitive {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for IsParamSensitive {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
     }
 }
 /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用 script_content 传入自定义脚本的时候，需要指定 script_language
@@ -93,20 +104,12 @@ impl ScriptLanguage {
         }
     }
 }
-impl Serialize for ScriptLanguage {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.code())
-    }
-}
-impl<'de> Deserialize<'de> for ScriptLanguage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        Ok(
-            match crate::de::lenient_i64(deserializer)? {
+impl crate::wire::FromWire for ScriptLanguage {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        ::std::result::Result::Ok(
+            match crate::wire::code(value)? {
                 1i64 => Self::Shell,
                 2i64 => Self::Bat,
                 3i64 => Self::Perl,
@@ -117,11 +120,30 @@ impl<'de> Deserialize<'de> for ScriptLanguage {
         )
     }
 }
+impl crate::wire::ToWire for ScriptLanguage {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::from(self.code())
+    }
+}
+impl serde::Serialize for ScriptLanguage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ScriptLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `Ip`
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 55.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::Ip")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ip {
     /// 云区域 ID
     pub bk_cloud_id: i64,
@@ -135,11 +157,44 @@ impl Ip {
         Self { bk_cloud_id, ip }
     }
 }
+impl crate::wire::FromWire for Ip {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(value, "Ip", &["bk_cloud_id", "ip"])?;
+        ::std::result::Result::Ok(Self {
+            bk_cloud_id: record.int("bk_cloud_id")?,
+            ip: record.text("ip")?,
+        })
+    }
+}
+impl crate::wire::ToWire for Ip {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("bk_cloud_id", &self.bk_cloud_id);
+        record.field("ip", &self.ip);
+        record.finish()
+    }
+}
+impl serde::Serialize for Ip {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Ip {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `DynamicGroup`
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 62.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::DynamicGroup")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DynamicGroup {
     /// CMDB 动态分组 ID
     pub id: String,
@@ -151,11 +206,40 @@ impl DynamicGroup {
         Self { id }
     }
 }
+impl crate::wire::FromWire for DynamicGroup {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
+        ::std::result::Result::Ok(Self { id: record.text("id")? })
+    }
+}
+impl crate::wire::ToWire for DynamicGroup {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("id", &self.id);
+        record.finish()
+    }
+}
+impl serde::Serialize for DynamicGroup {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DynamicGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `TopoNode`
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 68.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::TopoNode")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopoNode {
     /// 动态 topo 节点 ID，对应 CMDB API 中的 bk_inst_id
     pub id: i64,
@@ -169,64 +253,126 @@ impl TopoNode {
         Self { id, node_type }
     }
 }
+impl crate::wire::FromWire for TopoNode {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "TopoNode",
+            &["id", "node_type"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: record.int("id")?,
+            node_type: record.text("node_type")?,
+        })
+    }
+}
+impl crate::wire::ToWire for TopoNode {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("id", &self.id);
+        record.field("node_type", &self.node_type);
+        record.finish()
+    }
+}
+impl serde::Serialize for TopoNode {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TopoNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `Server`
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 48.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Server {
     /// 静态 IP 列表，定义见 ip
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_list: Option<Vec<Ip>>,
     /// 动态分组列表，定义见 dynamic_group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic_group_list: Option<Vec<DynamicGroup>>,
     /// 动态 topo 节点列表，定义见 topo_node
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topo_node_list: Option<Vec<TopoNode>>,
+}
+impl crate::wire::FromWire for Server {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "Server",
+            &["ip_list", "dynamic_group_list", "topo_node_list"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            ip_list: record.field("ip_list")?,
+            dynamic_group_list: record.field("dynamic_group_list")?,
+            topo_node_list: record.field("topo_node_list")?,
+        })
+    }
+}
+impl crate::wire::ToWire for Server {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("ip_list", &self.ip_list);
+        record.field("dynamic_group_list", &self.dynamic_group_list);
+        record.field("topo_node_list", &self.topo_node_list);
+        record.finish()
+    }
+}
+impl serde::Serialize for Server {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Server {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
 }
 /// 快速执行脚本
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 26.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::FastExecuteScriptRequest")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FastExecuteScriptRequest {
     /// 业务 ID
     pub bk_biz_id: i64,
     /// 脚本版本 ID。当 script_version_id 不为空的时候，使用 script_version_id 对应的脚本版本
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_version_id: Option<i64>,
     /// 脚本 ID。当传入 script_id，且 script_version_id 为空的时候，使用脚本的上线版本
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_id: Option<String>,
     /// 脚本内容 Base64。如果不存在 script_version_id 和 script_id,那么使用 script_content。优先级：script_version_id&gt;script_id&gt;script_content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_content: Option<crate::Base64>,
     /// 自定义作业名称
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// 脚本参数 Base64。注意：如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行 base64 编码，而不是对每个参数进行 base64 编码再拼接起来
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_param: Option<crate::Base64>,
     /// 脚本执行超时时间，秒。默认 7200，取值范围 1-86400
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// 执行帐号别名。与 account_id 必须存在一个。当同时存在 account_alias 和 account_id 时，account_id 优先。
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_alias: Option<String>,
     /// 执行账号 ID。与 account_alias 必须存在一个。当同时存在 account_alias 和 account_id 时，account_id 优先。
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<i64>,
     /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_param_sensitive: Option<IsParamSensitive>,
     /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用 script_content 传入自定义脚本的时候，需要指定 script_language
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_language: Option<ScriptLanguage>,
     /// 目标服务器，见 server 定义
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_server: Option<Server>,
     /// 回调 URL，当任务执行完成后，JOB 会调用该 URL 告知任务执行结果。回调协议参考 callback_protocol 组件文档
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
 }
 impl FastExecuteScriptRequest {
@@ -250,132 +396,130 @@ impl FastExecuteScriptRequest {
         }
     }
 }
+impl crate::wire::FromWire for FastExecuteScriptRequest {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "FastExecuteScriptRequest",
+            &[
+                "bk_biz_id",
+                "script_version_id",
+                "script_id",
+                "script_content",
+                "task_name",
+                "script_param",
+                "timeout",
+                "account_alias",
+                "account_id",
+                "is_param_sensitive",
+                "script_language",
+                "target_server",
+                "callback_url",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            bk_biz_id: record.int("bk_biz_id")?,
+            script_version_id: record.opt_int("script_version_id")?,
+            script_id: record.opt_text("script_id")?,
+            script_content: record.field("script_content")?,
+            task_name: record.opt_text("task_name")?,
+            script_param: record.field("script_param")?,
+            timeout: record.opt_int("timeout")?,
+            account_alias: record.opt_text("account_alias")?,
+            account_id: record.opt_int("account_id")?,
+            is_param_sensitive: record.field("is_param_sensitive")?,
+            script_language: record.field("script_language")?,
+            target_server: record.field("target_server")?,
+            callback_url: record.opt_text("callback_url")?,
+        })
+    }
+}
+impl crate::wire::ToWire for FastExecuteScriptRequest {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("bk_biz_id", &self.bk_biz_id);
+        record.field("script_version_id", &self.script_version_id);
+        record.field("script_id", &self.script_id);
+        record.field("script_content", &self.script_content);
+        record.field("task_name", &self.task_name);
+        record.field("script_param", &self.script_param);
+        record.field("timeout", &self.timeout);
+        record.field("account_alias", &self.account_alias);
+        record.field("account_id", &self.account_id);
+        record.field("is_param_sensitive", &self.is_param_sensitive);
+        record.field("script_language", &self.script_language);
+        record.field("target_server", &self.target_server);
+        record.field("callback_url", &self.callback_url);
+        record.finish()
+    }
+}
+impl serde::Serialize for FastExecuteScriptRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for FastExecuteScriptRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `FastExecuteScriptResponse`
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 143.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(from = "wire::FastExecuteScriptResponse")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FastExecuteScriptResponse {
     /// 作业实例 ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_instance_id: Option<i64>,
     /// 作业实例名称
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_instance_name: Option<String>,
     /// 步骤实例 ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_instance_id: Option<i64>,
 }
-/// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
-/// absent), then moved into the public types: one lenient type per kind of field instead of
-/// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
-mod wire {
-    #[derive(serde::Deserialize)]
-    pub(super) struct Ip {
-        pub bk_cloud_id: crate::de::LenientI64,
-        pub ip: crate::de::LenientString,
+impl crate::wire::FromWire for FastExecuteScriptResponse {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "FastExecuteScriptResponse",
+            &["job_instance_id", "job_instance_name", "step_instance_id"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            job_instance_id: record.opt_int("job_instance_id")?,
+            job_instance_name: record.opt_text("job_instance_name")?,
+            step_instance_id: record.opt_int("step_instance_id")?,
+        })
     }
-    #[allow(deprecated)]
-    impl ::std::convert::From<Ip> for super::Ip {
-        fn from(w: Ip) -> Self {
-            Self {
-                bk_cloud_id: w.bk_cloud_id.0,
-                ip: w.ip.0,
-            }
-        }
+}
+impl crate::wire::ToWire for FastExecuteScriptResponse {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("job_instance_id", &self.job_instance_id);
+        record.field("job_instance_name", &self.job_instance_name);
+        record.field("step_instance_id", &self.step_instance_id);
+        record.finish()
     }
-    #[derive(serde::Deserialize)]
-    pub(super) struct DynamicGroup {
-        pub id: crate::de::LenientString,
+}
+impl serde::Serialize for FastExecuteScriptResponse {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
     }
-    #[allow(deprecated)]
-    impl ::std::convert::From<DynamicGroup> for super::DynamicGroup {
-        fn from(w: DynamicGroup) -> Self {
-            Self { id: w.id.0 }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct TopoNode {
-        pub id: crate::de::LenientI64,
-        pub node_type: crate::de::LenientString,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<TopoNode> for super::TopoNode {
-        fn from(w: TopoNode) -> Self {
-            Self {
-                id: w.id.0,
-                node_type: w.node_type.0,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct FastExecuteScriptRequest {
-        pub bk_biz_id: crate::de::LenientI64,
-        #[serde(default)]
-        pub script_version_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub script_id: crate::de::LenientOptString,
-        #[serde(default)]
-        pub script_content: Option<crate::Base64>,
-        #[serde(default)]
-        pub task_name: crate::de::LenientOptString,
-        #[serde(default)]
-        pub script_param: Option<crate::Base64>,
-        #[serde(default)]
-        pub timeout: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub account_alias: crate::de::LenientOptString,
-        #[serde(default)]
-        pub account_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub is_param_sensitive: Option<super::IsParamSensitive>,
-        #[serde(default)]
-        pub script_language: Option<super::ScriptLanguage>,
-        #[serde(default)]
-        pub target_server: Option<super::Server>,
-        #[serde(default)]
-        pub callback_url: crate::de::LenientOptString,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<FastExecuteScriptRequest>
-    for super::FastExecuteScriptRequest {
-        fn from(w: FastExecuteScriptRequest) -> Self {
-            Self {
-                bk_biz_id: w.bk_biz_id.0,
-                script_version_id: w.script_version_id.0,
-                script_id: w.script_id.0,
-                script_content: w.script_content,
-                task_name: w.task_name.0,
-                script_param: w.script_param,
-                timeout: w.timeout.0,
-                account_alias: w.account_alias.0,
-                account_id: w.account_id.0,
-                is_param_sensitive: w.is_param_sensitive,
-                script_language: w.script_language,
-                target_server: w.target_server,
-                callback_url: w.callback_url.0,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct FastExecuteScriptResponse {
-        #[serde(default)]
-        pub job_instance_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub job_instance_name: crate::de::LenientOptString,
-        #[serde(default)]
-        pub step_instance_id: crate::de::LenientOptI64,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<FastExecuteScriptResponse>
-    for super::FastExecuteScriptResponse {
-        fn from(w: FastExecuteScriptResponse) -> Self {
-            Self {
-                job_instance_id: w.job_instance_id.0,
-                job_instance_name: w.job_instance_name.0,
-                step_instance_id: w.step_instance_id.0,
-            }
-        }
+}
+impl<'de> serde::Deserialize<'de> for FastExecuteScriptResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
     }
 }
 /// Endpoint descriptions (method, path, types) that the runtime calls through.

@@ -4,19 +4,16 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-use serde::{Deserialize, Serialize};
 /// `TargetConf`
 ///
 /// Defined in `api-docs/monitor/deploy_script_collector.md` at line 34.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::TargetConf")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TargetConf {
     /// ip地址
     pub ip: String,
     /// 云区域id
     pub bk_cloud_id: i64,
     /// 脚本参数{key: value}，默认值{}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
 }
 impl TargetConf {
@@ -30,18 +27,56 @@ impl TargetConf {
         }
     }
 }
+impl crate::wire::FromWire for TargetConf {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "TargetConf",
+            &["ip", "bk_cloud_id", "params"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            ip: record.text("ip")?,
+            bk_cloud_id: record.int("bk_cloud_id")?,
+            params: record.field("params")?,
+        })
+    }
+}
+impl crate::wire::ToWire for TargetConf {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("ip", &self.ip);
+        record.field("bk_cloud_id", &self.bk_cloud_id);
+        record.field("params", &self.params);
+        record.finish()
+    }
+}
+impl serde::Serialize for TargetConf {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TargetConf {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// 脚本采集器任务下发
 ///
 /// Defined in `api-docs/monitor/deploy_script_collector.md` at line 27.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::DeployScriptCollectorRequest")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeployScriptCollectorRequest {
     /// 脚本采集实例配置
     pub target_conf: Vec<TargetConf>,
     /// 脚本采集配置id
     pub config_id: i64,
     /// `script_collector_id` (Not in the doc's table; seen in its example at line 46.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_collector_id: Option<i64>,
 }
 impl DeployScriptCollectorRequest {
@@ -55,91 +90,144 @@ impl DeployScriptCollectorRequest {
         }
     }
 }
+impl crate::wire::FromWire for DeployScriptCollectorRequest {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "DeployScriptCollectorRequest",
+            &["target_conf", "config_id", "script_collector_id"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            target_conf: record.field("target_conf")?,
+            config_id: record.int("config_id")?,
+            script_collector_id: record.opt_int("script_collector_id")?,
+        })
+    }
+}
+impl crate::wire::ToWire for DeployScriptCollectorRequest {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("target_conf", &self.target_conf);
+        record.field("config_id", &self.config_id);
+        record.field("script_collector_id", &self.script_collector_id);
+        record.finish()
+    }
+}
+impl serde::Serialize for DeployScriptCollectorRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeployScriptCollectorRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `Success`
 ///
 /// Defined in `api-docs/monitor/deploy_script_collector.md` at line 90.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(from = "wire::Success")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Success {
     /// ip地址
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// 云区域id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bk_cloud_id: Option<i64>,
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl crate::wire::FromWire for Success {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "Success",
+            &["ip", "bk_cloud_id", "message"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            ip: record.opt_text("ip")?,
+            bk_cloud_id: record.opt_int("bk_cloud_id")?,
+            message: record.opt_text("message")?,
+        })
+    }
+}
+impl crate::wire::ToWire for Success {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("ip", &self.ip);
+        record.field("bk_cloud_id", &self.bk_cloud_id);
+        record.field("message", &self.message);
+        record.finish()
+    }
+}
+impl serde::Serialize for Success {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Success {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
 }
 /// `DeployScriptCollectorResponse`
 ///
 /// Defined in `api-docs/monitor/deploy_script_collector.md` at line 88.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeployScriptCollectorResponse {
     /// `success` (Type inferred from the doc's example.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<Success>>,
     /// `failed` (Type inferred from the doc's example.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<Success>>,
 }
-/// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
-/// absent), then moved into the public types: one lenient type per kind of field instead of
-/// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
-mod wire {
-    #[derive(serde::Deserialize)]
-    pub(super) struct TargetConf {
-        pub ip: crate::de::LenientString,
-        pub bk_cloud_id: crate::de::LenientI64,
-        #[serde(default)]
-        pub params: Option<serde_json::Map<String, serde_json::Value>>,
+impl crate::wire::FromWire for DeployScriptCollectorResponse {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "DeployScriptCollectorResponse",
+            &["success", "failed"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            success: record.field("success")?,
+            failed: record.field("failed")?,
+        })
     }
-    #[allow(deprecated)]
-    impl ::std::convert::From<TargetConf> for super::TargetConf {
-        fn from(w: TargetConf) -> Self {
-            Self {
-                ip: w.ip.0,
-                bk_cloud_id: w.bk_cloud_id.0,
-                params: w.params,
-            }
-        }
+}
+impl crate::wire::ToWire for DeployScriptCollectorResponse {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("success", &self.success);
+        record.field("failed", &self.failed);
+        record.finish()
     }
-    #[derive(serde::Deserialize)]
-    pub(super) struct DeployScriptCollectorRequest {
-        pub target_conf: Vec<super::TargetConf>,
-        pub config_id: crate::de::LenientI64,
-        #[serde(default)]
-        pub script_collector_id: crate::de::LenientOptI64,
+}
+impl serde::Serialize for DeployScriptCollectorResponse {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
     }
-    #[allow(deprecated)]
-    impl ::std::convert::From<DeployScriptCollectorRequest>
-    for super::DeployScriptCollectorRequest {
-        fn from(w: DeployScriptCollectorRequest) -> Self {
-            Self {
-                target_conf: w.target_conf,
-                config_id: w.config_id.0,
-                script_collector_id: w.script_collector_id.0,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct Success {
-        #[serde(default)]
-        pub ip: crate::de::LenientOptString,
-        #[serde(default)]
-        pub bk_cloud_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub message: crate::de::LenientOptString,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<Success> for super::Success {
-        fn from(w: Success) -> Self {
-            Self {
-                ip: w.ip.0,
-                bk_cloud_id: w.bk_cloud_id.0,
-                message: w.message.0,
-            }
-        }
+}
+impl<'de> serde::Deserialize<'de> for DeployScriptCollectorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
     }
 }
 /// Endpoint descriptions (method, path, types) that the runtime calls through.

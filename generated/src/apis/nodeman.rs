@@ -4,169 +4,322 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-use serde::{Deserialize, Serialize};
 /// Agent
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 56.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JobType {
     /// 安装Agent
-    #[serde(rename = "INSTALL_AGENT")]
+    ///
+    /// Sent as `INSTALL_AGENT`.
     InstallAgent,
     /// 重启Agent
-    #[serde(rename = "RESTART_AGENT")]
+    ///
+    /// Sent as `RESTART_AGENT`.
     RestartAgent,
     /// 重装Agent
-    #[serde(rename = "REINSTALL_AGENT")]
+    ///
+    /// Sent as `REINSTALL_AGENT`.
     ReinstallAgent,
     /// 卸载Agent
-    #[serde(rename = "UNINSTALL_AGENT")]
+    ///
+    /// Sent as `UNINSTALL_AGENT`.
     UninstallAgent,
     /// 移除Agent
-    #[serde(rename = "REMOVE_AGENT")]
+    ///
+    /// Sent as `REMOVE_AGENT`.
     RemoveAgent,
     /// 升级Agent
-    #[serde(rename = "UPGRADE_AGENT")]
+    ///
+    /// Sent as `UPGRADE_AGENT`.
     UpgradeAgent,
     /// 重载Agent配置
-    #[serde(rename = "RELOAD_AGENT")]
+    ///
+    /// Sent as `RELOAD_AGENT`.
     ReloadAgent,
     /// 安装Proxy
-    #[serde(rename = "INSTALL_PROXY")]
+    ///
+    /// Sent as `INSTALL_PROXY`.
     InstallProxy,
     /// 重启Proxy
-    #[serde(rename = "RESTART_PROXY")]
+    ///
+    /// Sent as `RESTART_PROXY`.
     RestartProxy,
     /// 重装Proxy
-    #[serde(rename = "REINSTALL_PROXY")]
+    ///
+    /// Sent as `REINSTALL_PROXY`.
     ReinstallProxy,
     /// 卸载Proxy
-    #[serde(rename = "UNINSTALL_PROXY")]
+    ///
+    /// Sent as `UNINSTALL_PROXY`.
     UninstallProxy,
     /// 升级Proxy
-    #[serde(rename = "UPGRADE_PROXY")]
+    ///
+    /// Sent as `UPGRADE_PROXY`.
     UpgradeProxy,
     /// 重载Proxy配置
-    #[serde(rename = "RELOAD_PROXY")]
+    ///
+    /// Sent as `RELOAD_PROXY`.
     ReloadProxy,
     /// A value the docs do not list (sent by a newer server).
-    #[serde(untagged)]
     Unknown(String),
+}
+impl JobType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InstallAgent => "INSTALL_AGENT",
+            Self::RestartAgent => "RESTART_AGENT",
+            Self::ReinstallAgent => "REINSTALL_AGENT",
+            Self::UninstallAgent => "UNINSTALL_AGENT",
+            Self::RemoveAgent => "REMOVE_AGENT",
+            Self::UpgradeAgent => "UPGRADE_AGENT",
+            Self::ReloadAgent => "RELOAD_AGENT",
+            Self::InstallProxy => "INSTALL_PROXY",
+            Self::RestartProxy => "RESTART_PROXY",
+            Self::ReinstallProxy => "REINSTALL_PROXY",
+            Self::UninstallProxy => "UNINSTALL_PROXY",
+            Self::UpgradeProxy => "UPGRADE_PROXY",
+            Self::ReloadProxy => "RELOAD_PROXY",
+            Self::Unknown(text) => text,
+        }
+    }
+}
+impl crate::wire::FromWire for JobType {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let text = <String as crate::wire::FromWire>::from_wire(value)?;
+        ::std::result::Result::Ok(
+            match text.as_str() {
+                "INSTALL_AGENT" => Self::InstallAgent,
+                "RESTART_AGENT" => Self::RestartAgent,
+                "REINSTALL_AGENT" => Self::ReinstallAgent,
+                "UNINSTALL_AGENT" => Self::UninstallAgent,
+                "REMOVE_AGENT" => Self::RemoveAgent,
+                "UPGRADE_AGENT" => Self::UpgradeAgent,
+                "RELOAD_AGENT" => Self::ReloadAgent,
+                "INSTALL_PROXY" => Self::InstallProxy,
+                "RESTART_PROXY" => Self::RestartProxy,
+                "REINSTALL_PROXY" => Self::ReinstallProxy,
+                "UNINSTALL_PROXY" => Self::UninstallProxy,
+                "UPGRADE_PROXY" => Self::UpgradeProxy,
+                "RELOAD_PROXY" => Self::ReloadProxy,
+                _ => Self::Unknown(text),
+            },
+        )
+    }
+}
+impl crate::wire::ToWire for JobType {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_string())
+    }
+}
+impl serde::Serialize for JobType {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for JobType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
 }
 /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 34.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OsType {
     /// `LINUX`
-    #[serde(rename = "LINUX")]
+    ///
+    /// Sent as `LINUX`.
     Linux,
     /// `WINDOWS`
-    #[serde(rename = "WINDOWS")]
+    ///
+    /// Sent as `WINDOWS`.
     Windows,
     /// `AIX`
-    #[serde(rename = "AIX")]
+    ///
+    /// Sent as `AIX`.
     Aix,
     /// `SOLARIS`
-    #[serde(rename = "SOLARIS")]
+    ///
+    /// Sent as `SOLARIS`.
     Solaris,
     /// A value the docs do not list (sent by a newer server).
-    #[serde(untagged)]
     Unknown(String),
+}
+impl OsType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Linux => "LINUX",
+            Self::Windows => "WINDOWS",
+            Self::Aix => "AIX",
+            Self::Solaris => "SOLARIS",
+            Self::Unknown(text) => text,
+        }
+    }
+}
+impl crate::wire::FromWire for OsType {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let text = <String as crate::wire::FromWire>::from_wire(value)?;
+        ::std::result::Result::Ok(
+            match text.as_str() {
+                "LINUX" => Self::Linux,
+                "WINDOWS" => Self::Windows,
+                "AIX" => Self::Aix,
+                "SOLARIS" => Self::Solaris,
+                _ => Self::Unknown(text),
+            },
+        )
+    }
+}
+impl crate::wire::ToWire for OsType {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_string())
+    }
+}
+impl serde::Serialize for OsType {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for OsType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
 }
 /// 认证类型，1：PASSWORD，密码认证 2: KEY，秘钥认证 3：TJJ_PASSWORD，默认为密码认证
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 35.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuthType {
     /// `PASSWORD`
-    #[serde(rename = "PASSWORD")]
+    ///
+    /// Sent as `PASSWORD`.
     Password,
     /// `KEY`
-    #[serde(rename = "KEY")]
+    ///
+    /// Sent as `KEY`.
     Key,
     /// `TJJ_PASSWORD`
-    #[serde(rename = "TJJ_PASSWORD")]
+    ///
+    /// Sent as `TJJ_PASSWORD`.
     TjjPassword,
     /// A value the docs do not list (sent by a newer server).
-    #[serde(untagged)]
     Unknown(String),
+}
+impl AuthType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Password => "PASSWORD",
+            Self::Key => "KEY",
+            Self::TjjPassword => "TJJ_PASSWORD",
+            Self::Unknown(text) => text,
+        }
+    }
+}
+impl crate::wire::FromWire for AuthType {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let text = <String as crate::wire::FromWire>::from_wire(value)?;
+        ::std::result::Result::Ok(
+            match text.as_str() {
+                "PASSWORD" => Self::Password,
+                "KEY" => Self::Key,
+                "TJJ_PASSWORD" => Self::TjjPassword,
+                _ => Self::Unknown(text),
+            },
+        )
+    }
+}
+impl crate::wire::ToWire for AuthType {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_string())
+    }
+}
+impl serde::Serialize for AuthType {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
 }
 /// `Hosts`
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 18.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::Hosts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Hosts {
     /// 业务ID
     pub bk_biz_id: i64,
     /// 管控区域ID
     pub bk_cloud_id: i64,
     /// 主机ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bk_host_id: Option<i64>,
     /// 寻址方式，1: 0，静态 2: 1，动态
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bk_addressing: Option<i64>,
     /// 接入点ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ap_id: Option<i64>,
     /// 安装通道ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_channel_id: Option<i64>,
     /// 内网IPV4地址，inner_ip和inner_ipv6必选其一
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
     /// 外网IP
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_ip: Option<String>,
     /// 登录IP
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_ip: Option<String>,
     /// 数据IP
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_ip: Option<String>,
     /// 内网IPv6
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner_ipv6: Option<String>,
     /// 外网IPv6
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_ipv6: Option<String>,
     /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<OsType>,
     /// 认证类型，1：PASSWORD，密码认证 2: KEY，秘钥认证 3：TJJ_PASSWORD，默认为密码认证
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<AuthType>,
     /// 账户
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// 密码
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
     /// 端口
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// 密钥
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<crate::Secret>,
     /// 是否手动模式
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_manual: Option<bool>,
     /// 密码保留天数，默认保留一天
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<i64>,
     /// 加速设置，默认为True
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peer_exchange_switch_for_agent: Option<bool>,
     /// 传输限速
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bt_speed_limit: Option<String>,
     /// 数据压缩开关，默认是关闭
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_compression: Option<bool>,
     /// 数据文件路径
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_path: Option<String>,
 }
 impl Hosts {
@@ -201,21 +354,130 @@ impl Hosts {
         }
     }
 }
+impl crate::wire::FromWire for Hosts {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "Hosts",
+            &[
+                "bk_biz_id",
+                "bk_cloud_id",
+                "bk_host_id",
+                "bk_addressing",
+                "ap_id",
+                "install_channel_id",
+                "inner_ip",
+                "outer_ip",
+                "login_ip",
+                "data_ip",
+                "inner_ipv6",
+                "outer_ipv6",
+                "os_type",
+                "auth_type",
+                "account",
+                "password",
+                "port",
+                "key",
+                "is_manual",
+                "retention",
+                "peer_exchange_switch_for_agent",
+                "bt_speed_limit",
+                "enable_compression",
+                "data_path",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            bk_biz_id: record.int("bk_biz_id")?,
+            bk_cloud_id: record.int("bk_cloud_id")?,
+            bk_host_id: record.opt_int("bk_host_id")?,
+            bk_addressing: record.opt_int("bk_addressing")?,
+            ap_id: record.opt_int("ap_id")?,
+            install_channel_id: record.opt_int("install_channel_id")?,
+            inner_ip: record.opt_text("inner_ip")?,
+            outer_ip: record.opt_text("outer_ip")?,
+            login_ip: record.opt_text("login_ip")?,
+            data_ip: record.opt_text("data_ip")?,
+            inner_ipv6: record.opt_text("inner_ipv6")?,
+            outer_ipv6: record.opt_text("outer_ipv6")?,
+            os_type: record.field("os_type")?,
+            auth_type: record.field("auth_type")?,
+            account: record.opt_text("account")?,
+            password: record.field("password")?,
+            port: record.opt_int("port")?,
+            key: record.field("key")?,
+            is_manual: record.field("is_manual")?,
+            retention: record.opt_int("retention")?,
+            peer_exchange_switch_for_agent: record
+                .field("peer_exchange_switch_for_agent")?,
+            bt_speed_limit: record.opt_text("bt_speed_limit")?,
+            enable_compression: record.field("enable_compression")?,
+            data_path: record.opt_text("data_path")?,
+        })
+    }
+}
+impl crate::wire::ToWire for Hosts {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("bk_biz_id", &self.bk_biz_id);
+        record.field("bk_cloud_id", &self.bk_cloud_id);
+        record.field("bk_host_id", &self.bk_host_id);
+        record.field("bk_addressing", &self.bk_addressing);
+        record.field("ap_id", &self.ap_id);
+        record.field("install_channel_id", &self.install_channel_id);
+        record.field("inner_ip", &self.inner_ip);
+        record.field("outer_ip", &self.outer_ip);
+        record.field("login_ip", &self.login_ip);
+        record.field("data_ip", &self.data_ip);
+        record.field("inner_ipv6", &self.inner_ipv6);
+        record.field("outer_ipv6", &self.outer_ipv6);
+        record.field("os_type", &self.os_type);
+        record.field("auth_type", &self.auth_type);
+        record.field("account", &self.account);
+        record.field("password", &self.password);
+        record.field("port", &self.port);
+        record.field("key", &self.key);
+        record.field("is_manual", &self.is_manual);
+        record.field("retention", &self.retention);
+        record
+            .field(
+                "peer_exchange_switch_for_agent",
+                &self.peer_exchange_switch_for_agent,
+            );
+        record.field("bt_speed_limit", &self.bt_speed_limit);
+        record.field("enable_compression", &self.enable_compression);
+        record.field("data_path", &self.data_path);
+        record.finish()
+    }
+}
+impl serde::Serialize for Hosts {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Hosts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// 安装作业任务, 新安装Agent、新安装Proxy、重装、替换等操作
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 5.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "wire::JobInstallRequest")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobInstallRequest {
     /// 任务类型，见job_type定义
     pub job_type: JobType,
     /// 主机列表，见hosts定义
     pub hosts: Vec<Hosts>,
     /// 被替换的Proxy主机ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_host_id: Option<i64>,
     /// 是否安装最新版本插件，默认安装最新插件
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_install_latest_plugins: Option<bool>,
 }
 impl JobInstallRequest {
@@ -230,263 +492,297 @@ impl JobInstallRequest {
         }
     }
 }
+impl crate::wire::FromWire for JobInstallRequest {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "JobInstallRequest",
+            &["job_type", "hosts", "replace_host_id", "is_install_latest_plugins"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            job_type: record.field("job_type")?,
+            hosts: record.field("hosts")?,
+            replace_host_id: record.opt_int("replace_host_id")?,
+            is_install_latest_plugins: record.field("is_install_latest_plugins")?,
+        })
+    }
+}
+impl crate::wire::ToWire for JobInstallRequest {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("job_type", &self.job_type);
+        record.field("hosts", &self.hosts);
+        record.field("replace_host_id", &self.replace_host_id);
+        record.field("is_install_latest_plugins", &self.is_install_latest_plugins);
+        record.finish()
+    }
+}
+impl serde::Serialize for JobInstallRequest {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for JobInstallRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
+}
 /// `Status`
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 185.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Status {
     /// 等待执行
-    #[serde(rename = "PENDING")]
+    ///
+    /// Sent as `PENDING`.
     Pending,
     /// 正在执行
-    #[serde(rename = "RUNNING")]
+    ///
+    /// Sent as `RUNNING`.
     Running,
     /// 执行失败
-    #[serde(rename = "FAILED")]
+    ///
+    /// Sent as `FAILED`.
     Failed,
     /// 执行成功
-    #[serde(rename = "SUCCESS")]
+    ///
+    /// Sent as `SUCCESS`.
     Success,
     /// 部分失败
-    #[serde(rename = "PART_FAILED")]
+    ///
+    /// Sent as `PART_FAILED`.
     PartFailed,
     /// 已终止
-    #[serde(rename = "TERMINATED")]
+    ///
+    /// Sent as `TERMINATED`.
     Terminated,
     /// 已移除
-    #[serde(rename = "REMOVED")]
+    ///
+    /// Sent as `REMOVED`.
     Removed,
     /// 被过滤的
-    #[serde(rename = "FILTERED")]
+    ///
+    /// Sent as `FILTERED`.
     Filtered,
     /// 已忽略
-    #[serde(rename = "IGNORED")]
+    ///
+    /// Sent as `IGNORED`.
     Ignored,
     /// A value the docs do not list (sent by a newer server).
-    #[serde(untagged)]
     Unknown(String),
+}
+impl Status {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running => "RUNNING",
+            Self::Failed => "FAILED",
+            Self::Success => "SUCCESS",
+            Self::PartFailed => "PART_FAILED",
+            Self::Terminated => "TERMINATED",
+            Self::Removed => "REMOVED",
+            Self::Filtered => "FILTERED",
+            Self::Ignored => "IGNORED",
+            Self::Unknown(text) => text,
+        }
+    }
+}
+impl crate::wire::FromWire for Status {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let text = <String as crate::wire::FromWire>::from_wire(value)?;
+        ::std::result::Result::Ok(
+            match text.as_str() {
+                "PENDING" => Self::Pending,
+                "RUNNING" => Self::Running,
+                "FAILED" => Self::Failed,
+                "SUCCESS" => Self::Success,
+                "PART_FAILED" => Self::PartFailed,
+                "TERMINATED" => Self::Terminated,
+                "REMOVED" => Self::Removed,
+                "FILTERED" => Self::Filtered,
+                "IGNORED" => Self::Ignored,
+                _ => Self::Unknown(text),
+            },
+        )
+    }
+}
+impl crate::wire::ToWire for Status {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_string())
+    }
+}
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
 }
 /// `IpFilter`
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 168.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(from = "wire::IpFilter")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpFilter {
     /// 主机业务ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bk_biz_id: Option<i64>,
     /// 主机业务名称
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bk_biz_name: Option<String>,
     /// IP地址
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// 内网IPV4地址
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
     /// 内网IPV6地址
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner_ipv6: Option<String>,
     /// 主机ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bk_host_id: Option<i64>,
     /// 管控区域名称
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bk_cloud_name: Option<String>,
     /// 管控区域ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bk_cloud_id: Option<i64>,
     /// 执行状态，见status定义
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// 作业ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<i64>,
     /// 过滤原因
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exception: Option<String>,
     /// 失败的具体信息
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+impl crate::wire::FromWire for IpFilter {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "IpFilter",
+            &[
+                "bk_biz_id",
+                "bk_biz_name",
+                "ip",
+                "inner_ip",
+                "inner_ipv6",
+                "bk_host_id",
+                "bk_cloud_name",
+                "bk_cloud_id",
+                "status",
+                "job_id",
+                "exception",
+                "msg",
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            bk_biz_id: record.opt_int("bk_biz_id")?,
+            bk_biz_name: record.opt_text("bk_biz_name")?,
+            ip: record.opt_text("ip")?,
+            inner_ip: record.opt_text("inner_ip")?,
+            inner_ipv6: record.opt_text("inner_ipv6")?,
+            bk_host_id: record.opt_int("bk_host_id")?,
+            bk_cloud_name: record.opt_text("bk_cloud_name")?,
+            bk_cloud_id: record.opt_int("bk_cloud_id")?,
+            status: record.field("status")?,
+            job_id: record.opt_int("job_id")?,
+            exception: record.opt_text("exception")?,
+            msg: record.opt_text("msg")?,
+        })
+    }
+}
+impl crate::wire::ToWire for IpFilter {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("bk_biz_id", &self.bk_biz_id);
+        record.field("bk_biz_name", &self.bk_biz_name);
+        record.field("ip", &self.ip);
+        record.field("inner_ip", &self.inner_ip);
+        record.field("inner_ipv6", &self.inner_ipv6);
+        record.field("bk_host_id", &self.bk_host_id);
+        record.field("bk_cloud_name", &self.bk_cloud_name);
+        record.field("bk_cloud_id", &self.bk_cloud_id);
+        record.field("status", &self.status);
+        record.field("job_id", &self.job_id);
+        record.field("exception", &self.exception);
+        record.field("msg", &self.msg);
+        record.finish()
+    }
+}
+impl serde::Serialize for IpFilter {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
+    }
 }
 /// `JobInstallResponse`
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 161.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(from = "wire::JobInstallResponse")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobInstallResponse {
     /// 任务ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<i64>,
     /// 过滤失败的主机信息，见ip_filter定义
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_filter: Option<Vec<IpFilter>>,
 }
-/// What the server sends, read leniently (numbers as numeric text and the reverse, `""` as
-/// absent), then moved into the public types: one lenient type per kind of field instead of
-/// a `deserialize_with` per field, which costs a wrapper type and two impls each to compile.
-mod wire {
-    #[derive(serde::Deserialize)]
-    pub(super) struct Hosts {
-        pub bk_biz_id: crate::de::LenientI64,
-        pub bk_cloud_id: crate::de::LenientI64,
-        #[serde(default)]
-        pub bk_host_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub bk_addressing: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub ap_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub install_channel_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub inner_ip: crate::de::LenientOptString,
-        #[serde(default)]
-        pub outer_ip: crate::de::LenientOptString,
-        #[serde(default)]
-        pub login_ip: crate::de::LenientOptString,
-        #[serde(default)]
-        pub data_ip: crate::de::LenientOptString,
-        #[serde(default)]
-        pub inner_ipv6: crate::de::LenientOptString,
-        #[serde(default)]
-        pub outer_ipv6: crate::de::LenientOptString,
-        #[serde(default)]
-        pub os_type: Option<super::OsType>,
-        #[serde(default)]
-        pub auth_type: Option<super::AuthType>,
-        #[serde(default)]
-        pub account: crate::de::LenientOptString,
-        #[serde(default)]
-        pub password: Option<crate::Secret>,
-        #[serde(default)]
-        pub port: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub key: Option<crate::Secret>,
-        #[serde(default)]
-        pub is_manual: Option<bool>,
-        #[serde(default)]
-        pub retention: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub peer_exchange_switch_for_agent: Option<bool>,
-        #[serde(default)]
-        pub bt_speed_limit: crate::de::LenientOptString,
-        #[serde(default)]
-        pub enable_compression: Option<bool>,
-        #[serde(default)]
-        pub data_path: crate::de::LenientOptString,
+impl crate::wire::FromWire for JobInstallResponse {
+    fn from_wire(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let mut record = crate::wire::Record::read(
+            value,
+            "JobInstallResponse",
+            &["job_id", "ip_filter"],
+        )?;
+        ::std::result::Result::Ok(Self {
+            job_id: record.opt_int("job_id")?,
+            ip_filter: record.field("ip_filter")?,
+        })
     }
-    #[allow(deprecated)]
-    impl ::std::convert::From<Hosts> for super::Hosts {
-        fn from(w: Hosts) -> Self {
-            Self {
-                bk_biz_id: w.bk_biz_id.0,
-                bk_cloud_id: w.bk_cloud_id.0,
-                bk_host_id: w.bk_host_id.0,
-                bk_addressing: w.bk_addressing.0,
-                ap_id: w.ap_id.0,
-                install_channel_id: w.install_channel_id.0,
-                inner_ip: w.inner_ip.0,
-                outer_ip: w.outer_ip.0,
-                login_ip: w.login_ip.0,
-                data_ip: w.data_ip.0,
-                inner_ipv6: w.inner_ipv6.0,
-                outer_ipv6: w.outer_ipv6.0,
-                os_type: w.os_type,
-                auth_type: w.auth_type,
-                account: w.account.0,
-                password: w.password,
-                port: w.port.0,
-                key: w.key,
-                is_manual: w.is_manual,
-                retention: w.retention.0,
-                peer_exchange_switch_for_agent: w.peer_exchange_switch_for_agent,
-                bt_speed_limit: w.bt_speed_limit.0,
-                enable_compression: w.enable_compression,
-                data_path: w.data_path.0,
-            }
-        }
+}
+impl crate::wire::ToWire for JobInstallResponse {
+    fn to_wire(&self) -> serde_json::Value {
+        let mut record = crate::wire::RecordWriter::new();
+        record.field("job_id", &self.job_id);
+        record.field("ip_filter", &self.ip_filter);
+        record.finish()
     }
-    #[derive(serde::Deserialize)]
-    pub(super) struct JobInstallRequest {
-        pub job_type: super::JobType,
-        pub hosts: Vec<super::Hosts>,
-        #[serde(default)]
-        pub replace_host_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub is_install_latest_plugins: Option<bool>,
+}
+impl serde::Serialize for JobInstallResponse {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::wire::serialize(self, serializer)
     }
-    #[allow(deprecated)]
-    impl ::std::convert::From<JobInstallRequest> for super::JobInstallRequest {
-        fn from(w: JobInstallRequest) -> Self {
-            Self {
-                job_type: w.job_type,
-                hosts: w.hosts,
-                replace_host_id: w.replace_host_id.0,
-                is_install_latest_plugins: w.is_install_latest_plugins,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct IpFilter {
-        #[serde(default)]
-        pub bk_biz_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub bk_biz_name: crate::de::LenientOptString,
-        #[serde(default)]
-        pub ip: crate::de::LenientOptString,
-        #[serde(default)]
-        pub inner_ip: crate::de::LenientOptString,
-        #[serde(default)]
-        pub inner_ipv6: crate::de::LenientOptString,
-        #[serde(default)]
-        pub bk_host_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub bk_cloud_name: crate::de::LenientOptString,
-        #[serde(default)]
-        pub bk_cloud_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub status: Option<super::Status>,
-        #[serde(default)]
-        pub job_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub exception: crate::de::LenientOptString,
-        #[serde(default)]
-        pub msg: crate::de::LenientOptString,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<IpFilter> for super::IpFilter {
-        fn from(w: IpFilter) -> Self {
-            Self {
-                bk_biz_id: w.bk_biz_id.0,
-                bk_biz_name: w.bk_biz_name.0,
-                ip: w.ip.0,
-                inner_ip: w.inner_ip.0,
-                inner_ipv6: w.inner_ipv6.0,
-                bk_host_id: w.bk_host_id.0,
-                bk_cloud_name: w.bk_cloud_name.0,
-                bk_cloud_id: w.bk_cloud_id.0,
-                status: w.status,
-                job_id: w.job_id.0,
-                exception: w.exception.0,
-                msg: w.msg.0,
-            }
-        }
-    }
-    #[derive(serde::Deserialize)]
-    pub(super) struct JobInstallResponse {
-        #[serde(default)]
-        pub job_id: crate::de::LenientOptI64,
-        #[serde(default)]
-        pub ip_filter: Option<Vec<super::IpFilter>>,
-    }
-    #[allow(deprecated)]
-    impl ::std::convert::From<JobInstallResponse> for super::JobInstallResponse {
-        fn from(w: JobInstallResponse) -> Self {
-            Self {
-                job_id: w.job_id.0,
-                ip_filter: w.ip_filter,
-            }
-        }
+}
+impl<'de> serde::Deserialize<'de> for JobInstallResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::wire::deserialize(deserializer)
     }
 }
 /// Endpoint descriptions (method, path, types) that the runtime calls through.

@@ -1,0 +1,483 @@
+//! How generated types become JSON values and back: [`ToWire`] and [`FromWire`], implemented for every generated
+//! type and for the types their fields use.
+//!
+//! Generated types implement `serde::Serialize` and `serde::Deserialize` through these (any serde format works),
+//! but the runtime calls them directly: a response is read from its JSON value once, with the path of a value
+//! that does not fit. They are hand-written rather than derived because serde's derives cost several times
+//! more to compile than the small record readers below, and a bindings crate has thousands of types.
+//!
+//! Leniency is per field, as BlueKing sends it: a record's integer fields take numeric strings (and `""` as
+//! absent when optional), its string fields take numbers as their text ([`Record::int`], [`Record::text`], …).
+//! What is *sent* is always the documented type.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+/// A value that does not fit its type: where (from the value read) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireError {
+    /// Innermost segment first, as the error travels outwards.
+    path: Vec<Segment>,
+    message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+impl WireError {
+    /// An error at the value being read.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { path: Vec::new(), message: message.into() }
+    }
+
+    fn invalid(found: &Value, expected: &str) -> Self {
+        Self::new(format!("invalid type: {}, expected {expected}", kind(found)))
+    }
+
+    /// A value that a closed enum does not list.
+    pub fn unlisted(value: &str, type_name: &str) -> Self {
+        Self::new(format!("unknown value `{value}`, expected one of the values of `{type_name}`"))
+    }
+
+    /// The same error, one object key further out.
+    pub fn at_key(mut self, key: &str) -> Self {
+        self.path.push(Segment::Key(key.to_string()));
+        self
+    }
+
+    /// The same error, one list index further out.
+    pub fn at_index(mut self, index: usize) -> Self {
+        self.path.push(Segment::Index(index));
+        self
+    }
+
+    /// Path of the value that did not fit, from the value read: `hosts[2].ip`; empty for the value itself.
+    pub fn path(&self) -> String {
+        let mut out = String::new();
+        for segment in self.path.iter().rev() {
+            match segment {
+                Segment::Key(key) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                }
+                Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        out
+    }
+
+    /// What is wrong with the value.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for WireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.path() {
+            path if path.is_empty() => f.write_str(&self.message),
+            path => write!(f, "{}: at `{path}`", self.message),
+        }
+    }
+}
+
+impl std::error::Error for WireError {}
+
+/// The JSON kind of a value, as serde names it in errors (without the value: it may be a secret).
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "floating point",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "sequence",
+        Value::Object(_) => "map",
+    }
+}
+
+/// A type read from a JSON value.
+pub trait FromWire: Sized {
+    /// Reads the value.
+    fn from_wire(value: Value) -> Result<Self, WireError>;
+
+    /// The value of an absent object key: `None` (an error) except for optional types.
+    fn absent() -> Option<Self> {
+        None
+    }
+}
+
+/// A type written as a JSON value.
+pub trait ToWire {
+    /// Writes the value.
+    fn to_wire(&self) -> Value;
+
+    /// Whether a record leaves this field out (an optional field without a value).
+    fn is_absent(&self) -> bool {
+        false
+    }
+}
+
+/// `serde::Serialize` of a generated type, through its JSON value.
+pub fn serialize<T: ToWire + ?Sized, S: serde::Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&value.to_wire(), serializer)
+}
+
+/// `serde::Deserialize` of a generated type, through a JSON value.
+pub fn deserialize<'de, T: FromWire, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    T::from_wire(value).map_err(serde::de::Error::custom)
+}
+
+/// The fields of an object being read into a generated struct; keys nobody asks for are ignored.
+pub struct Record {
+    fields: Map<String, Value>,
+}
+
+impl Record {
+    /// The object, or an error naming the struct that expected it. A list is read by position, the way serde
+    /// reads structs (`[]` is a struct whose fields are all absent: what PHP and some Python servers send for an
+    /// empty object); `keys` are the struct's field keys in order.
+    pub fn read(value: Value, name: &str, keys: &[&str]) -> Result<Self, WireError> {
+        match value {
+            Value::Object(fields) => Ok(Self { fields }),
+            Value::Array(items) if items.len() <= keys.len() => {
+                Ok(Self { fields: keys.iter().map(|k| k.to_string()).zip(items).collect() })
+            }
+            Value::Array(items) => Err(WireError::new(format!(
+                "invalid length {}, expected struct {name} with {}",
+                items.len(),
+                keys.len()
+            ))),
+            other => Err(WireError::invalid(&other, &format!("struct {name}"))),
+        }
+    }
+
+    fn take<T>(&mut self, key: &str, read: impl FnOnce(Value) -> Result<T, WireError>) -> Option<Result<T, WireError>> {
+        self.fields.remove(key).map(|v| read(v).map_err(|e| e.at_key(key)))
+    }
+
+    fn missing(key: &str) -> WireError {
+        WireError::new(format!("missing field `{key}`"))
+    }
+
+    /// A field of any type, read strictly.
+    pub fn field<T: FromWire>(&mut self, key: &str) -> Result<T, WireError> {
+        self.take(key, T::from_wire).unwrap_or_else(|| T::absent().ok_or_else(|| Self::missing(key)))
+    }
+
+    /// A required integer field: a number or a numeric string.
+    pub fn int(&mut self, key: &str) -> Result<i64, WireError> {
+        self.take(key, code).unwrap_or_else(|| Err(Self::missing(key)))
+    }
+
+    /// An optional integer field: a number, a numeric string; `""`, null and absent are `None`.
+    pub fn opt_int(&mut self, key: &str) -> Result<Option<i64>, WireError> {
+        self.take(key, lenient_int).unwrap_or(Ok(None))
+    }
+
+    /// A required string field: a string, or a number as its decimal text.
+    pub fn text(&mut self, key: &str) -> Result<String, WireError> {
+        let read = |v| lenient_text(v)?.ok_or_else(|| WireError::new("expected a string, got null"));
+        self.take(key, read).unwrap_or_else(|| Err(Self::missing(key)))
+    }
+
+    /// An optional string field: a string, or a number as its decimal text; null and absent are `None`.
+    pub fn opt_text(&mut self, key: &str) -> Result<Option<String>, WireError> {
+        self.take(key, lenient_text).unwrap_or(Ok(None))
+    }
+}
+
+/// The fields of a generated struct being written, in order; optional fields without a value are left out.
+#[derive(Default)]
+pub struct RecordWriter {
+    fields: Map<String, Value>,
+}
+
+impl RecordWriter {
+    /// An empty object.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a field unless it is absent.
+    pub fn field<T: ToWire + ?Sized>(&mut self, key: &str, value: &T) {
+        if !value.is_absent() {
+            self.fields.insert(key.to_string(), value.to_wire());
+        }
+    }
+
+    /// The object.
+    pub fn finish(self) -> Value {
+        Value::Object(self.fields)
+    }
+}
+
+/// An integer from a number, a whole float in range or numeric text; `""` and null are `None`.
+pub fn lenient_int(value: Value) -> Result<Option<i64>, WireError> {
+    let expected = "an integer, a numeric string, \"\" or null";
+    match &value {
+        Value::Null => Ok(None),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Ok(Some(i)),
+            // Only whole numbers that fit: 3.0 is 3, 3.5 is an error.
+            #[allow(clippy::cast_possible_truncation)]
+            (None, Some(f)) if n.is_f64() && f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
+                Ok(Some(f as i64))
+            }
+            _ => Err(WireError::new(format!("invalid value: number {n}, expected {expected}"))),
+        },
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| WireError::new(format!("invalid value: a string that is no integer, expected {expected}"))),
+        other => Err(WireError::invalid(other, expected)),
+    }
+}
+
+/// The code of an enum sent as integers: as [`lenient_int`], but required.
+pub fn code(value: Value) -> Result<i64, WireError> {
+    lenient_int(value)?.ok_or_else(|| WireError::new("expected an integer, got an empty value"))
+}
+
+/// A string, or a number as its decimal text (floats with Rust's `f64` formatting); null is `None`.
+pub fn lenient_text(value: Value) -> Result<Option<String>, WireError> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Number(n) => Ok(Some(match n.as_f64() {
+            Some(f) if n.is_f64() => f.to_string(),
+            _ => n.to_string(),
+        })),
+        other => Err(WireError::invalid(&other, "a string or a number")),
+    }
+}
+
+impl<T: FromWire> FromWire for Option<T> {
+    fn from_wire(value: Value) -> Result<Self, WireError> {
+        match value {
+            Value::Null => Ok(None),
+            v => T::from_wire(v).map(Some),
+        }
+    }
+
+    fn absent() -> Option<Self> {
+        Some(None)
+    }
+}
+
+impl<T: ToWire> ToWire for Option<T> {
+    fn to_wire(&self) -> Value {
+        self.as_ref().map_or(Value::Null, T::to_wire)
+    }
+
+    fn is_absent(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl<T: FromWire> FromWire for Vec<T> {
+    fn from_wire(value: Value) -> Result<Self, WireError> {
+        match value {
+            Value::Array(items) => {
+                items.into_iter().enumerate().map(|(i, v)| T::from_wire(v).map_err(|e| e.at_index(i))).collect()
+            }
+            other => Err(WireError::invalid(&other, "a sequence")),
+        }
+    }
+}
+
+impl<T: ToWire> ToWire for Vec<T> {
+    fn to_wire(&self) -> Value {
+        Value::Array(self.iter().map(T::to_wire).collect())
+    }
+}
+
+impl<T: FromWire> FromWire for BTreeMap<String, T> {
+    fn from_wire(value: Value) -> Result<Self, WireError> {
+        match value {
+            Value::Object(map) => map
+                .into_iter()
+                .map(|(k, v)| T::from_wire(v).map(|t| (k.clone(), t)).map_err(|e| e.at_key(&k)))
+                .collect(),
+            other => Err(WireError::invalid(&other, "a map")),
+        }
+    }
+}
+
+impl<T: ToWire> ToWire for BTreeMap<String, T> {
+    fn to_wire(&self) -> Value {
+        Value::Object(self.iter().map(|(k, v)| (k.clone(), v.to_wire())).collect())
+    }
+}
+
+impl FromWire for Map<String, Value> {
+    fn from_wire(value: Value) -> Result<Self, WireError> {
+        match value {
+            Value::Object(map) => Ok(map),
+            other => Err(WireError::invalid(&other, "a map")),
+        }
+    }
+}
+
+impl ToWire for Map<String, Value> {
+    fn to_wire(&self) -> Value {
+        Value::Object(self.clone())
+    }
+}
+
+impl FromWire for Value {
+    fn from_wire(value: Value) -> Result<Self, WireError> {
+        Ok(value)
+    }
+}
+
+impl ToWire for Value {
+    fn to_wire(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl FromWire for i64 {
+    fn from_wire(value: Value) -> Result<Self, WireError> {
+        match &value {
+            Value::Number(n) if !n.is_f64() => {
+                n.as_i64().ok_or_else(|| WireError::new(format!("invalid value: integer `{n}`, expected i64")))
+            }
+            other => Err(WireError::invalid(other, "i64")),
+        }
+    }
+}
+
+impl ToWire for i64 {
+    fn to_wire(&self) -> Value {
+        Value::from(*self)
+    }
+}
+
+impl FromWire for f64 {
+    fn from_wire(value: Value) -> Result<Self, WireError> {
+        match &value {
+            Value::Number(n) => n.as_f64().ok_or_else(|| WireError::new("invalid value: a number that is no f64")),
+            other => Err(WireError::invalid(other, "f64")),
+        }
+    }
+}
+
+impl ToWire for f64 {
+    fn to_wire(&self) -> Value {
+        Value::from(*self)
+    }
+}
+
+impl FromWire for bool {
+    fn from_wire(value: Value) -> Result<Self, WireError> {
+        match value {
+            Value::Bool(b) => Ok(b),
+            other => Err(WireError::invalid(&other, "a boolean")),
+        }
+    }
+}
+
+impl ToWire for bool {
+    fn to_wire(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+impl FromWire for String {
+    fn from_wire(value: Value) -> Result<Self, WireError> {
+        match value {
+            Value::String(s) => Ok(s),
+            other => Err(WireError::invalid(&other, "a string")),
+        }
+    }
+}
+
+impl ToWire for String {
+    fn to_wire(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl ToWire for str {
+    fn to_wire(&self) -> Value {
+        Value::String(self.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(v: Value) -> Record {
+        Record::read(v, "T", &[]).unwrap()
+    }
+
+    #[test]
+    fn integers_accept_numbers_numeric_strings_empty_and_null() {
+        let mut r = record(json!({"a": 5, "b": "42", "c": "", "d": null, "e": 3.0}));
+        assert_eq!(r.opt_int("a"), Ok(Some(5)));
+        assert_eq!(r.opt_int("b"), Ok(Some(42)));
+        assert_eq!(r.opt_int("c"), Ok(None));
+        assert_eq!(r.opt_int("d"), Ok(None));
+        assert_eq!(r.int("e"), Ok(3));
+        assert_eq!(r.opt_int("absent"), Ok(None));
+        assert_eq!(r.int("absent").unwrap_err().message(), "missing field `absent`");
+        let mut r = record(json!({"a": "", "b": 3.5, "c": "abc", "d": true, "e": u64::MAX}));
+        assert!(r.int("a").is_err(), "required: empty is an error");
+        for key in ["b", "c", "d", "e"] {
+            assert_eq!(r.opt_int(key).unwrap_err().path(), key);
+        }
+    }
+
+    #[test]
+    fn strings_accept_numbers_as_their_text() {
+        let mut r = record(json!({"s": 7, "o": 1.5, "n": null, "b": true}));
+        assert_eq!(r.text("s").as_deref(), Ok("7"));
+        assert_eq!(r.opt_text("o"), Ok(Some("1.5".into())));
+        assert_eq!(r.opt_text("n"), Ok(None));
+        assert!(r.text("b").is_err());
+        let mut r = record(json!({"n": null}));
+        assert!(r.text("n").is_err(), "required: null is an error");
+    }
+
+    #[test]
+    fn other_fields_are_strict_and_errors_carry_their_path() {
+        let mut r = record(json!({"list": [1, "2"], "map": {"k": [true, 3]}}));
+        let err = r.field::<Vec<i64>>("list").unwrap_err();
+        assert_eq!(err.path(), "list[1]");
+        let err = r.field::<BTreeMap<String, Vec<bool>>>("map").unwrap_err();
+        assert_eq!(err.path(), "map.k[1]");
+        assert_eq!(err.to_string(), "invalid type: integer, expected a boolean: at `map.k[1]`");
+        assert_eq!(r.field::<Option<Vec<i64>>>("gone"), Ok(None));
+        assert!(r.field::<Vec<i64>>("gone").is_err());
+        assert!(Record::read(json!(7), "T", &["a"]).is_err());
+        // A list is read by position; longer than the struct is an error.
+        let mut r = Record::read(json!(["1", null]), "T", &["a", "b"]).unwrap();
+        assert_eq!((r.int("a"), r.opt_text("b")), (Ok(1), Ok(None)));
+        assert!(Record::read(json!([1, 2]), "T", &["a"]).is_err());
+    }
+
+    #[test]
+    fn writer_leaves_out_absent_fields_and_values_round_trip() {
+        let mut w = RecordWriter::new();
+        w.field("a", &Some(1i64));
+        w.field("b", &None::<String>);
+        w.field("c", &vec![1.5f64]);
+        w.field("d", &Value::Null);
+        assert_eq!(w.finish(), json!({"a": 1, "c": [1.5], "d": null}));
+        let v = json!({"x": [{"y": true}]});
+        assert_eq!(BTreeMap::<String, Value>::from_wire(v.clone()).map(|m| m.to_wire()), Ok(v));
+    }
+}
