@@ -310,8 +310,8 @@ fn field_reader(f: &Field) -> Ident {
     )
 }
 
-/// A struct's `FromWire` and `ToWire` (one small body each, calling the runtime's record reader and writer),
-/// and serde's traits through them: far cheaper to compile than serde's derives.
+/// A struct's `Wire` impl (two small bodies calling the runtime's record reader and writer), and serde's traits
+/// through it: far cheaper to compile than serde's derives.
 fn emit_struct_wire(name: &Ident, fields: &[Field], idents: &[Ident]) -> TokenStream {
     let wire_name = name.to_string();
     let reads = fields.iter().zip(idents).map(|(f, ident)| {
@@ -323,20 +323,22 @@ fn emit_struct_wire(name: &Ident, fields: &[Field], idents: &[Ident]) -> TokenSt
         quote!(record.field(#key, &self.#ident);)
     });
     let keys = fields.iter().map(|f| &f.name);
+    // A struct without fields reads and writes none.
+    let allow_unused_reader = fields.is_empty().then(|| quote!(#[allow(unused_mut, unused_variables)]));
+    let allow_unused_writer = fields.is_empty().then(|| quote!(#[allow(unused_mut)]));
     let allow_deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
     let serde = emit_serde_through_wire(name);
     quote! {
         #allow_deprecated
-        impl crate::wire::FromWire for #name {
+        impl crate::wire::Wire for #name {
             fn from_wire(value: serde_json::Value) -> ::std::result::Result<Self, crate::wire::WireError> {
+                #allow_unused_reader
                 let mut record = crate::wire::Record::read(value, #wire_name, &[#(#keys),*])?;
                 ::std::result::Result::Ok(Self { #(#reads)* })
             }
-        }
 
-        #allow_deprecated
-        impl crate::wire::ToWire for #name {
             fn to_wire(&self) -> serde_json::Value {
+                #allow_unused_writer
                 let mut record = crate::wire::RecordWriter::new();
                 #(#writes)*
                 record.finish()
@@ -417,20 +419,18 @@ fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: 
             }
         }
 
-        impl crate::wire::FromWire for #name {
+        impl crate::wire::Wire for #name {
             fn from_wire(value: serde_json::Value) -> ::std::result::Result<Self, crate::wire::WireError> {
-                let text = <String as crate::wire::FromWire>::from_wire(value)?;
+                let text = <String as crate::wire::Wire>::from_wire(value)?;
                 ::std::result::Result::Ok(match text.as_str() {
                     #(#from_text)*
                     #unknown_from
                 })
             }
-        }
 
-        impl crate::wire::ToWire for #name {
             fn to_wire(&self) -> serde_json::Value {
                 serde_json::Value::String(self.as_str().to_string())
-            }
+        }
         }
 
         #serde
@@ -494,19 +494,17 @@ fn emit_int_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], op
             }
         }
 
-        impl crate::wire::FromWire for #name {
+        impl crate::wire::Wire for #name {
             fn from_wire(value: serde_json::Value) -> ::std::result::Result<Self, crate::wire::WireError> {
                 ::std::result::Result::Ok(match crate::wire::code(value)? {
                     #(#from_code)*
                     #unknown_from
                 })
             }
-        }
 
-        impl crate::wire::ToWire for #name {
             fn to_wire(&self) -> serde_json::Value {
                 serde_json::Value::from(self.code())
-            }
+        }
         }
 
         #serde

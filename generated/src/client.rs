@@ -12,7 +12,7 @@ use crate::endpoint::{Endpoint, Flavor, Method};
 use crate::error::{Error, excerpt};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
-use crate::wire::{FromWire, ToWire};
+use crate::wire::Wire;
 
 /// Who the calls are made for.
 #[derive(Debug, Clone)]
@@ -381,7 +381,7 @@ pub fn decode_response<E: Endpoint>(body: &str) -> Result<E::Response, Error> {
 }
 
 /// Decodes a response body: envelope first, then `data` into the generated type.
-fn decode<T: FromWire>(
+fn decode<T: Wire>(
     api: &'static str,
     status: u16,
     request_id: Option<String>,
@@ -468,7 +468,7 @@ fn decode<T: FromWire>(
 }
 
 /// The response type's empty value (`{}` or `[]`), when it has one.
-fn empty_value<T: FromWire>() -> Option<T> {
+fn empty_value<T: Wire>() -> Option<T> {
     [Value::Object(serde_json::Map::new()), Value::Array(Vec::new())]
         .into_iter()
         .find_map(|empty| T::from_wire(empty).ok())

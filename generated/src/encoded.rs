@@ -98,14 +98,12 @@ impl<'de> Deserialize<'de> for Base64 {
     }
 }
 
-impl crate::wire::FromWire for Base64 {
+impl crate::wire::Wire for Base64 {
     fn from_wire(value: serde_json::Value) -> Result<Self, crate::wire::WireError> {
         let text = String::from_wire(value)?;
         Ok(Base64::from_encoded(&text).unwrap_or(Base64 { bytes: text.into_bytes(), verbatim: true }))
     }
-}
 
-impl crate::wire::ToWire for Base64 {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::String(self.encoded())
     }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::wire::{FromWire, ToWire};
+use crate::wire::Wire;
 
 /// How an API is reached and authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +55,9 @@ impl Method {
 /// One API: implemented by the generated `<system>::endpoints::<Api>` marker types.
 pub trait Endpoint {
     /// The request type (its fields are the API's parameters).
-    type Request: Serialize + DeserializeOwned + ToWire + FromWire;
+    type Request: Serialize + DeserializeOwned + Wire;
     /// The `data` payload of a successful response (serializable again: what it holds is what came).
-    type Response: Serialize + DeserializeOwned + ToWire + FromWire;
+    type Response: Serialize + DeserializeOwned + Wire;
     /// System folder in `api-docs/` (`jobv3`); for gateway APIs also the key of its base URL.
     const SYSTEM: &'static str;
     /// API name as BlueKing spells it (`fast_execute_script`).

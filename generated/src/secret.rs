@@ -40,13 +40,11 @@ impl From<&str> for Secret {
     }
 }
 
-impl crate::wire::FromWire for Secret {
+impl crate::wire::Wire for Secret {
     fn from_wire(value: serde_json::Value) -> Result<Self, crate::wire::WireError> {
         String::from_wire(value).map(Secret)
     }
-}
 
-impl crate::wire::ToWire for Secret {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::String(self.0.clone())
     }

@@ -1,5 +1,5 @@
-//! How generated types become JSON values and back: [`ToWire`] and [`FromWire`], implemented for every generated
-//! type and for the types their fields use.
+//! How generated types become JSON values and back: [`Wire`], implemented for every generated type and for the
+//! types their fields use.
 //!
 //! Generated types implement `serde::Serialize` and `serde::Deserialize` through these (any serde format works),
 //! but the runtime calls them directly: a response is read from its JSON value once, with the path of a value
@@ -103,21 +103,19 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// A type read from a JSON value.
-pub trait FromWire: Sized {
+/// A type read from and written as a JSON value (one trait, not two: every impl costs compile time, and
+/// generated types have both directions).
+pub trait Wire: Sized {
     /// Reads the value.
     fn from_wire(value: Value) -> Result<Self, WireError>;
+
+    /// Writes the value.
+    fn to_wire(&self) -> Value;
 
     /// The value of an absent object key: `None` (an error) except for optional types.
     fn absent() -> Option<Self> {
         None
     }
-}
-
-/// A type written as a JSON value.
-pub trait ToWire {
-    /// Writes the value.
-    fn to_wire(&self) -> Value;
 
     /// Whether a record leaves this field out (an optional field without a value).
     fn is_absent(&self) -> bool {
@@ -126,12 +124,12 @@ pub trait ToWire {
 }
 
 /// `serde::Serialize` of a generated type, through its JSON value.
-pub fn serialize<T: ToWire + ?Sized, S: serde::Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn serialize<T: Wire, S: serde::Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
     serde::Serialize::serialize(&value.to_wire(), serializer)
 }
 
 /// `serde::Deserialize` of a generated type, through a JSON value.
-pub fn deserialize<'de, T: FromWire, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub fn deserialize<'de, T: Wire, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
     T::from_wire(value).map_err(serde::de::Error::custom)
 }
@@ -169,7 +167,7 @@ impl Record {
     }
 
     /// A field of any type, read strictly.
-    pub fn field<T: FromWire>(&mut self, key: &str) -> Result<T, WireError> {
+    pub fn field<T: Wire>(&mut self, key: &str) -> Result<T, WireError> {
         self.take(key, T::from_wire).unwrap_or_else(|| T::absent().ok_or_else(|| Self::missing(key)))
     }
 
@@ -208,7 +206,7 @@ impl RecordWriter {
     }
 
     /// Adds a field unless it is absent.
-    pub fn field<T: ToWire + ?Sized>(&mut self, key: &str, value: &T) {
+    pub fn field<T: Wire>(&mut self, key: &str, value: &T) {
         if !value.is_absent() {
             self.fields.insert(key.to_string(), value.to_wire());
         }
@@ -262,7 +260,7 @@ pub fn lenient_text(value: Value) -> Result<Option<String>, WireError> {
     }
 }
 
-impl<T: FromWire> FromWire for Option<T> {
+impl<T: Wire> Wire for Option<T> {
     fn from_wire(value: Value) -> Result<Self, WireError> {
         match value {
             Value::Null => Ok(None),
@@ -273,9 +271,7 @@ impl<T: FromWire> FromWire for Option<T> {
     fn absent() -> Option<Self> {
         Some(None)
     }
-}
 
-impl<T: ToWire> ToWire for Option<T> {
     fn to_wire(&self) -> Value {
         self.as_ref().map_or(Value::Null, T::to_wire)
     }
@@ -285,7 +281,7 @@ impl<T: ToWire> ToWire for Option<T> {
     }
 }
 
-impl<T: FromWire> FromWire for Vec<T> {
+impl<T: Wire> Wire for Vec<T> {
     fn from_wire(value: Value) -> Result<Self, WireError> {
         match value {
             Value::Array(items) => {
@@ -294,15 +290,13 @@ impl<T: FromWire> FromWire for Vec<T> {
             other => Err(WireError::invalid(&other, "a sequence")),
         }
     }
-}
 
-impl<T: ToWire> ToWire for Vec<T> {
     fn to_wire(&self) -> Value {
         Value::Array(self.iter().map(T::to_wire).collect())
     }
 }
 
-impl<T: FromWire> FromWire for BTreeMap<String, T> {
+impl<T: Wire> Wire for BTreeMap<String, T> {
     fn from_wire(value: Value) -> Result<Self, WireError> {
         match value {
             Value::Object(map) => map
@@ -312,42 +306,36 @@ impl<T: FromWire> FromWire for BTreeMap<String, T> {
             other => Err(WireError::invalid(&other, "a map")),
         }
     }
-}
 
-impl<T: ToWire> ToWire for BTreeMap<String, T> {
     fn to_wire(&self) -> Value {
         Value::Object(self.iter().map(|(k, v)| (k.clone(), v.to_wire())).collect())
     }
 }
 
-impl FromWire for Map<String, Value> {
+impl Wire for Map<String, Value> {
     fn from_wire(value: Value) -> Result<Self, WireError> {
         match value {
             Value::Object(map) => Ok(map),
             other => Err(WireError::invalid(&other, "a map")),
         }
     }
-}
 
-impl ToWire for Map<String, Value> {
     fn to_wire(&self) -> Value {
         Value::Object(self.clone())
     }
 }
 
-impl FromWire for Value {
+impl Wire for Value {
     fn from_wire(value: Value) -> Result<Self, WireError> {
         Ok(value)
     }
-}
 
-impl ToWire for Value {
     fn to_wire(&self) -> Value {
         self.clone()
     }
 }
 
-impl FromWire for i64 {
+impl Wire for i64 {
     fn from_wire(value: Value) -> Result<Self, WireError> {
         match &value {
             Value::Number(n) if !n.is_f64() => {
@@ -356,62 +344,48 @@ impl FromWire for i64 {
             other => Err(WireError::invalid(other, "i64")),
         }
     }
-}
 
-impl ToWire for i64 {
     fn to_wire(&self) -> Value {
         Value::from(*self)
     }
 }
 
-impl FromWire for f64 {
+impl Wire for f64 {
     fn from_wire(value: Value) -> Result<Self, WireError> {
         match &value {
             Value::Number(n) => n.as_f64().ok_or_else(|| WireError::new("invalid value: a number that is no f64")),
             other => Err(WireError::invalid(other, "f64")),
         }
     }
-}
 
-impl ToWire for f64 {
     fn to_wire(&self) -> Value {
         Value::from(*self)
     }
 }
 
-impl FromWire for bool {
+impl Wire for bool {
     fn from_wire(value: Value) -> Result<Self, WireError> {
         match value {
             Value::Bool(b) => Ok(b),
             other => Err(WireError::invalid(&other, "a boolean")),
         }
     }
-}
 
-impl ToWire for bool {
     fn to_wire(&self) -> Value {
         Value::Bool(*self)
     }
 }
 
-impl FromWire for String {
+impl Wire for String {
     fn from_wire(value: Value) -> Result<Self, WireError> {
         match value {
             Value::String(s) => Ok(s),
             other => Err(WireError::invalid(&other, "a string")),
         }
     }
-}
 
-impl ToWire for String {
     fn to_wire(&self) -> Value {
         Value::String(self.clone())
-    }
-}
-
-impl ToWire for str {
-    fn to_wire(&self) -> Value {
-        Value::String(self.to_string())
     }
 }
 

@@ -21,7 +21,7 @@ impl Ip {
         Self { bk_cloud_id, ip }
     }
 }
-impl crate::wire::FromWire for Ip {
+impl crate::wire::Wire for Ip {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -31,8 +31,6 @@ impl crate::wire::FromWire for Ip {
             ip: record.text("ip")?,
         })
     }
-}
-impl crate::wire::ToWire for Ip {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("bk_cloud_id", &self.bk_cloud_id);
@@ -72,7 +70,7 @@ impl TopoNode {
         Self { id, node_type }
     }
 }
-impl crate::wire::FromWire for TopoNode {
+impl crate::wire::Wire for TopoNode {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -86,8 +84,6 @@ impl crate::wire::FromWire for TopoNode {
             node_type: record.text("node_type")?,
         })
     }
-}
-impl crate::wire::ToWire for TopoNode {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("id", &self.id);
@@ -122,7 +118,7 @@ pub struct TargetServer {
     /// 动态topo节点列表
     pub topo_node_list: Option<Vec<TopoNode>>,
 }
-impl crate::wire::FromWire for TargetServer {
+impl crate::wire::Wire for TargetServer {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -137,8 +133,6 @@ impl crate::wire::FromWire for TargetServer {
             topo_node_list: record.field("topo_node_list")?,
         })
     }
-}
-impl crate::wire::ToWire for TargetServer {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("ip_list", &self.ip_list);
@@ -199,7 +193,7 @@ impl FileSource {
     }
 }
 #[allow(deprecated)]
-impl crate::wire::FromWire for FileSource {
+impl crate::wire::Wire for FileSource {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -216,9 +210,6 @@ impl crate::wire::FromWire for FileSource {
             target_server: record.field("target_server")?,
         })
     }
-}
-#[allow(deprecated)]
-impl crate::wire::ToWire for FileSource {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("files", &self.files);
@@ -304,7 +295,7 @@ impl FastPushFileRequest {
     }
 }
 #[allow(deprecated)]
-impl crate::wire::FromWire for FastPushFileRequest {
+impl crate::wire::Wire for FastPushFileRequest {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -339,9 +330,6 @@ impl crate::wire::FromWire for FastPushFileRequest {
             bk_callback_url: record.opt_text("bk_callback_url")?,
         })
     }
-}
-#[allow(deprecated)]
-impl crate::wire::ToWire for FastPushFileRequest {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("bk_biz_id", &self.bk_biz_id);
@@ -383,7 +371,7 @@ pub struct FastPushFileResponse {
     /// `job_instance_name` (Not in the doc's table; seen in its example at line 131.)
     pub job_instance_name: Option<String>,
 }
-impl crate::wire::FromWire for FastPushFileResponse {
+impl crate::wire::Wire for FastPushFileResponse {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -397,8 +385,6 @@ impl crate::wire::FromWire for FastPushFileResponse {
             job_instance_name: record.opt_text("job_instance_name")?,
         })
     }
-}
-impl crate::wire::ToWire for FastPushFileResponse {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("job_instance_id", &self.job_instance_id);

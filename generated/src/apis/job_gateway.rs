@@ -30,11 +30,11 @@ impl BkScopeType {
         }
     }
 }
-impl crate::wire::FromWire for BkScopeType {
+impl crate::wire::Wire for BkScopeType {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let text = <String as crate::wire::FromWire>::from_wire(value)?;
+        let text = <String as crate::wire::Wire>::from_wire(value)?;
         ::std::result::Result::Ok(
             match text.as_str() {
                 "biz" => Self::Biz,
@@ -43,8 +43,6 @@ impl crate::wire::FromWire for BkScopeType {
             },
         )
     }
-}
-impl crate::wire::ToWire for BkScopeType {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_string())
     }
@@ -90,7 +88,7 @@ impl IsParamSensitive {
         }
     }
 }
-impl crate::wire::FromWire for IsParamSensitive {
+impl crate::wire::Wire for IsParamSensitive {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -102,8 +100,6 @@ impl crate::wire::FromWire for IsParamSensitive {
             },
         )
     }
-}
-impl crate::wire::ToWire for IsParamSensitive {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::from(self.code())
     }
@@ -164,7 +160,7 @@ impl ScriptLanguage {
         }
     }
 }
-impl crate::wire::FromWire for ScriptLanguage {
+impl crate::wire::Wire for ScriptLanguage {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -179,8 +175,6 @@ impl crate::wire::FromWire for ScriptLanguage {
             },
         )
     }
-}
-impl crate::wire::ToWire for ScriptLanguage {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::from(self.code())
     }
@@ -215,15 +209,13 @@ impl DynamicGroup {
         Self { id }
     }
 }
-impl crate::wire::FromWire for DynamicGroup {
+impl crate::wire::Wire for DynamicGroup {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
         let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
         ::std::result::Result::Ok(Self { id: record.text("id")? })
     }
-}
-impl crate::wire::ToWire for DynamicGroup {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("id", &self.id);
@@ -262,7 +254,7 @@ impl HostTopoNode {
         Self { id, node_type }
     }
 }
-impl crate::wire::FromWire for HostTopoNode {
+impl crate::wire::Wire for HostTopoNode {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -276,8 +268,6 @@ impl crate::wire::FromWire for HostTopoNode {
             node_type: record.text("node_type")?,
         })
     }
-}
-impl crate::wire::ToWire for HostTopoNode {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("id", &self.id);
@@ -323,7 +313,7 @@ impl LabelSelectorExpr {
         }
     }
 }
-impl crate::wire::FromWire for LabelSelectorExpr {
+impl crate::wire::Wire for LabelSelectorExpr {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -338,8 +328,6 @@ impl crate::wire::FromWire for LabelSelectorExpr {
             operator: record.text("operator")?,
         })
     }
-}
-impl crate::wire::ToWire for LabelSelectorExpr {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("label_key", &self.label_key);
@@ -390,7 +378,7 @@ impl ContainerLabelSelector {
         }
     }
 }
-impl crate::wire::FromWire for ContainerLabelSelector {
+impl crate::wire::Wire for ContainerLabelSelector {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -405,8 +393,6 @@ impl crate::wire::FromWire for ContainerLabelSelector {
             label_selector_expr_list: record.field("label_selector_expr_list")?,
         })
     }
-}
-impl crate::wire::ToWire for ContainerLabelSelector {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("topo_node_id", &self.topo_node_id);
@@ -446,7 +432,7 @@ pub struct ExecuteTarget {
     /// 容器 Label Selector 表达式列表，定义见 container_label_selector
     pub container_label_selector_list: Option<Vec<ContainerLabelSelector>>,
 }
-impl crate::wire::FromWire for ExecuteTarget {
+impl crate::wire::Wire for ExecuteTarget {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -469,8 +455,6 @@ impl crate::wire::FromWire for ExecuteTarget {
             container_label_selector_list: record.field("container_label_selector_list")?,
         })
     }
-}
-impl crate::wire::ToWire for ExecuteTarget {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("host_id_list", &self.host_id_list);
@@ -512,15 +496,13 @@ impl Callback {
         Self { url }
     }
 }
-impl crate::wire::FromWire for Callback {
+impl crate::wire::Wire for Callback {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
         let mut record = crate::wire::Record::read(value, "Callback", &["url"])?;
         ::std::result::Result::Ok(Self { url: record.text("url")? })
     }
-}
-impl crate::wire::ToWire for Callback {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("url", &self.url);
@@ -573,7 +555,7 @@ impl Mode {
         }
     }
 }
-impl crate::wire::FromWire for Mode {
+impl crate::wire::Wire for Mode {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -586,8 +568,6 @@ impl crate::wire::FromWire for Mode {
             },
         )
     }
-}
-impl crate::wire::ToWire for Mode {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::from(self.code())
     }
@@ -624,7 +604,7 @@ impl RollingConfig {
         Self { expression, mode }
     }
 }
-impl crate::wire::FromWire for RollingConfig {
+impl crate::wire::Wire for RollingConfig {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -638,8 +618,6 @@ impl crate::wire::FromWire for RollingConfig {
             mode: record.field("mode")?,
         })
     }
-}
-impl crate::wire::ToWire for RollingConfig {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("expression", &self.expression);
@@ -725,7 +703,7 @@ impl FastExecuteScriptRequest {
         }
     }
 }
-impl crate::wire::FromWire for FastExecuteScriptRequest {
+impl crate::wire::Wire for FastExecuteScriptRequest {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -768,8 +746,6 @@ impl crate::wire::FromWire for FastExecuteScriptRequest {
             rolling_config: record.field("rolling_config")?,
         })
     }
-}
-impl crate::wire::ToWire for FastExecuteScriptRequest {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("bk_scope_type", &self.bk_scope_type);
@@ -817,7 +793,7 @@ pub struct FastExecuteScriptResponse {
     /// 步骤实例ID
     pub step_instance_id: Option<i64>,
 }
-impl crate::wire::FromWire for FastExecuteScriptResponse {
+impl crate::wire::Wire for FastExecuteScriptResponse {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -832,8 +808,6 @@ impl crate::wire::FromWire for FastExecuteScriptResponse {
             step_instance_id: record.opt_int("step_instance_id")?,
         })
     }
-}
-impl crate::wire::ToWire for FastExecuteScriptResponse {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("job_instance_id", &self.job_instance_id);

@@ -30,7 +30,7 @@ impl IsParamSensitive {
         }
     }
 }
-impl crate::wire::FromWire for IsParamSensitive {
+impl crate::wire::Wire for IsParamSensitive {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -42,8 +42,6 @@ impl crate::wire::FromWire for IsParamSensitive {
             },
         )
     }
-}
-impl crate::wire::ToWire for IsParamSensitive {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::from(self.code())
     }
@@ -104,7 +102,7 @@ impl ScriptLanguage {
         }
     }
 }
-impl crate::wire::FromWire for ScriptLanguage {
+impl crate::wire::Wire for ScriptLanguage {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -119,8 +117,6 @@ impl crate::wire::FromWire for ScriptLanguage {
             },
         )
     }
-}
-impl crate::wire::ToWire for ScriptLanguage {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::from(self.code())
     }
@@ -157,7 +153,7 @@ impl Ip {
         Self { bk_cloud_id, ip }
     }
 }
-impl crate::wire::FromWire for Ip {
+impl crate::wire::Wire for Ip {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -167,8 +163,6 @@ impl crate::wire::FromWire for Ip {
             ip: record.text("ip")?,
         })
     }
-}
-impl crate::wire::ToWire for Ip {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("bk_cloud_id", &self.bk_cloud_id);
@@ -206,15 +200,13 @@ impl DynamicGroup {
         Self { id }
     }
 }
-impl crate::wire::FromWire for DynamicGroup {
+impl crate::wire::Wire for DynamicGroup {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
         let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
         ::std::result::Result::Ok(Self { id: record.text("id")? })
     }
-}
-impl crate::wire::ToWire for DynamicGroup {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("id", &self.id);
@@ -253,7 +245,7 @@ impl TopoNode {
         Self { id, node_type }
     }
 }
-impl crate::wire::FromWire for TopoNode {
+impl crate::wire::Wire for TopoNode {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -267,8 +259,6 @@ impl crate::wire::FromWire for TopoNode {
             node_type: record.text("node_type")?,
         })
     }
-}
-impl crate::wire::ToWire for TopoNode {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("id", &self.id);
@@ -303,7 +293,7 @@ pub struct Server {
     /// 动态 topo 节点列表，定义见 topo_node
     pub topo_node_list: Option<Vec<TopoNode>>,
 }
-impl crate::wire::FromWire for Server {
+impl crate::wire::Wire for Server {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -318,8 +308,6 @@ impl crate::wire::FromWire for Server {
             topo_node_list: record.field("topo_node_list")?,
         })
     }
-}
-impl crate::wire::ToWire for Server {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("ip_list", &self.ip_list);
@@ -396,7 +384,7 @@ impl FastExecuteScriptRequest {
         }
     }
 }
-impl crate::wire::FromWire for FastExecuteScriptRequest {
+impl crate::wire::Wire for FastExecuteScriptRequest {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -435,8 +423,6 @@ impl crate::wire::FromWire for FastExecuteScriptRequest {
             callback_url: record.opt_text("callback_url")?,
         })
     }
-}
-impl crate::wire::ToWire for FastExecuteScriptRequest {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("bk_biz_id", &self.bk_biz_id);
@@ -482,7 +468,7 @@ pub struct FastExecuteScriptResponse {
     /// 步骤实例 ID
     pub step_instance_id: Option<i64>,
 }
-impl crate::wire::FromWire for FastExecuteScriptResponse {
+impl crate::wire::Wire for FastExecuteScriptResponse {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -497,8 +483,6 @@ impl crate::wire::FromWire for FastExecuteScriptResponse {
             step_instance_id: record.opt_int("step_instance_id")?,
         })
     }
-}
-impl crate::wire::ToWire for FastExecuteScriptResponse {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("job_instance_id", &self.job_instance_id);

@@ -27,7 +27,7 @@ impl TargetConf {
         }
     }
 }
-impl crate::wire::FromWire for TargetConf {
+impl crate::wire::Wire for TargetConf {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -42,8 +42,6 @@ impl crate::wire::FromWire for TargetConf {
             params: record.field("params")?,
         })
     }
-}
-impl crate::wire::ToWire for TargetConf {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("ip", &self.ip);
@@ -90,7 +88,7 @@ impl DeployScriptCollectorRequest {
         }
     }
 }
-impl crate::wire::FromWire for DeployScriptCollectorRequest {
+impl crate::wire::Wire for DeployScriptCollectorRequest {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -105,8 +103,6 @@ impl crate::wire::FromWire for DeployScriptCollectorRequest {
             script_collector_id: record.opt_int("script_collector_id")?,
         })
     }
-}
-impl crate::wire::ToWire for DeployScriptCollectorRequest {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("target_conf", &self.target_conf);
@@ -142,7 +138,7 @@ pub struct Success {
     /// `message`
     pub message: Option<String>,
 }
-impl crate::wire::FromWire for Success {
+impl crate::wire::Wire for Success {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -157,8 +153,6 @@ impl crate::wire::FromWire for Success {
             message: record.opt_text("message")?,
         })
     }
-}
-impl crate::wire::ToWire for Success {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("ip", &self.ip);
@@ -192,7 +186,7 @@ pub struct DeployScriptCollectorResponse {
     /// `failed` (Type inferred from the doc's example.)
     pub failed: Option<Vec<Success>>,
 }
-impl crate::wire::FromWire for DeployScriptCollectorResponse {
+impl crate::wire::Wire for DeployScriptCollectorResponse {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -206,8 +200,6 @@ impl crate::wire::FromWire for DeployScriptCollectorResponse {
             failed: record.field("failed")?,
         })
     }
-}
-impl crate::wire::ToWire for DeployScriptCollectorResponse {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("success", &self.success);

@@ -85,11 +85,11 @@ impl JobType {
         }
     }
 }
-impl crate::wire::FromWire for JobType {
+impl crate::wire::Wire for JobType {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let text = <String as crate::wire::FromWire>::from_wire(value)?;
+        let text = <String as crate::wire::Wire>::from_wire(value)?;
         ::std::result::Result::Ok(
             match text.as_str() {
                 "INSTALL_AGENT" => Self::InstallAgent,
@@ -109,8 +109,6 @@ impl crate::wire::FromWire for JobType {
             },
         )
     }
-}
-impl crate::wire::ToWire for JobType {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_string())
     }
@@ -166,11 +164,11 @@ impl OsType {
         }
     }
 }
-impl crate::wire::FromWire for OsType {
+impl crate::wire::Wire for OsType {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let text = <String as crate::wire::FromWire>::from_wire(value)?;
+        let text = <String as crate::wire::Wire>::from_wire(value)?;
         ::std::result::Result::Ok(
             match text.as_str() {
                 "LINUX" => Self::Linux,
@@ -181,8 +179,6 @@ impl crate::wire::FromWire for OsType {
             },
         )
     }
-}
-impl crate::wire::ToWire for OsType {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_string())
     }
@@ -233,11 +229,11 @@ impl AuthType {
         }
     }
 }
-impl crate::wire::FromWire for AuthType {
+impl crate::wire::Wire for AuthType {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let text = <String as crate::wire::FromWire>::from_wire(value)?;
+        let text = <String as crate::wire::Wire>::from_wire(value)?;
         ::std::result::Result::Ok(
             match text.as_str() {
                 "PASSWORD" => Self::Password,
@@ -247,8 +243,6 @@ impl crate::wire::FromWire for AuthType {
             },
         )
     }
-}
-impl crate::wire::ToWire for AuthType {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_string())
     }
@@ -354,7 +348,7 @@ impl Hosts {
         }
     }
 }
-impl crate::wire::FromWire for Hosts {
+impl crate::wire::Wire for Hosts {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -416,8 +410,6 @@ impl crate::wire::FromWire for Hosts {
             data_path: record.opt_text("data_path")?,
         })
     }
-}
-impl crate::wire::ToWire for Hosts {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("bk_biz_id", &self.bk_biz_id);
@@ -492,7 +484,7 @@ impl JobInstallRequest {
         }
     }
 }
-impl crate::wire::FromWire for JobInstallRequest {
+impl crate::wire::Wire for JobInstallRequest {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -508,8 +500,6 @@ impl crate::wire::FromWire for JobInstallRequest {
             is_install_latest_plugins: record.field("is_install_latest_plugins")?,
         })
     }
-}
-impl crate::wire::ToWire for JobInstallRequest {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("job_type", &self.job_type);
@@ -595,11 +585,11 @@ impl Status {
         }
     }
 }
-impl crate::wire::FromWire for Status {
+impl crate::wire::Wire for Status {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let text = <String as crate::wire::FromWire>::from_wire(value)?;
+        let text = <String as crate::wire::Wire>::from_wire(value)?;
         ::std::result::Result::Ok(
             match text.as_str() {
                 "PENDING" => Self::Pending,
@@ -615,8 +605,6 @@ impl crate::wire::FromWire for Status {
             },
         )
     }
-}
-impl crate::wire::ToWire for Status {
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_string())
     }
@@ -666,7 +654,7 @@ pub struct IpFilter {
     /// 失败的具体信息
     pub msg: Option<String>,
 }
-impl crate::wire::FromWire for IpFilter {
+impl crate::wire::Wire for IpFilter {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -703,8 +691,6 @@ impl crate::wire::FromWire for IpFilter {
             msg: record.opt_text("msg")?,
         })
     }
-}
-impl crate::wire::ToWire for IpFilter {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("bk_biz_id", &self.bk_biz_id);
@@ -747,7 +733,7 @@ pub struct JobInstallResponse {
     /// 过滤失败的主机信息，见ip_filter定义
     pub ip_filter: Option<Vec<IpFilter>>,
 }
-impl crate::wire::FromWire for JobInstallResponse {
+impl crate::wire::Wire for JobInstallResponse {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -761,8 +747,6 @@ impl crate::wire::FromWire for JobInstallResponse {
             ip_filter: record.field("ip_filter")?,
         })
     }
-}
-impl crate::wire::ToWire for JobInstallResponse {
     fn to_wire(&self) -> serde_json::Value {
         let mut record = crate::wire::RecordWriter::new();
         record.field("job_id", &self.job_id);
