@@ -134,6 +134,29 @@ pub fn deserialize<'de, T: Wire, D: serde::Deserializer<'de>>(deserializer: D) -
     T::from_wire(value).map_err(serde::de::Error::custom)
 }
 
+#[doc(hidden)]
+pub use serde as __serde;
+
+/// `serde::Serialize` and `serde::Deserialize` through [`Wire`] for each type named: what the generated code
+/// calls once per system, instead of writing out two impls per type.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! serde_through_wire {
+    ($($name:ident),* $(,)?) => {$(
+        impl $crate::wire::__serde::Serialize for $name {
+            fn serialize<S: $crate::wire::__serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                $crate::wire::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> $crate::wire::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::wire::__serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::wire::deserialize(deserializer)
+            }
+        }
+    )*};
+}
+
 /// The fields of an object being read into a generated struct; keys nobody asks for are ignored.
 pub struct Record {
     fields: Map<String, Value>,

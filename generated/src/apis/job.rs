@@ -38,21 +38,6 @@ impl crate::wire::Wire for Ip {
         record.finish()
     }
 }
-impl serde::Serialize for Ip {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Ip {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `TopoNode`
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 69.
@@ -91,21 +76,6 @@ impl crate::wire::Wire for TopoNode {
         record.finish()
     }
 }
-impl serde::Serialize for TopoNode {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for TopoNode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `TargetServer`
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 55.
@@ -139,21 +109,6 @@ impl crate::wire::Wire for TargetServer {
         record.field("dynamic_group_id_list", &self.dynamic_group_id_list);
         record.field("topo_node_list", &self.topo_node_list);
         record.finish()
-    }
-}
-impl serde::Serialize for TargetServer {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for TargetServer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// `FileSource`
@@ -218,21 +173,6 @@ impl crate::wire::Wire for FileSource {
         record.field("ip_list", &self.ip_list);
         record.field("target_server", &self.target_server);
         record.finish()
-    }
-}
-impl serde::Serialize for FileSource {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FileSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// 快速分发文件
@@ -346,21 +286,6 @@ impl crate::wire::Wire for FastPushFileRequest {
         record.finish()
     }
 }
-impl serde::Serialize for FastPushFileRequest {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FastPushFileRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `FastPushFileResponse`
 ///
 /// Defined in `api-docs/job/fast_push_file.md` at line 131.
@@ -392,21 +317,9 @@ impl crate::wire::Wire for FastPushFileResponse {
         record.finish()
     }
 }
-impl serde::Serialize for FastPushFileResponse {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FastPushFileResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
+crate::serde_through_wire!(
+    Ip, TopoNode, TargetServer, FileSource, FastPushFileRequest, FastPushFileResponse
+);
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/job/fast_push_file/`: 快速分发文件

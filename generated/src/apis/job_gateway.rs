@@ -47,21 +47,6 @@ impl crate::wire::Wire for BkScopeType {
         serde_json::Value::String(self.as_str().to_string())
     }
 }
-impl serde::Serialize for BkScopeType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for BkScopeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 35.
@@ -102,21 +87,6 @@ impl crate::wire::Wire for IsParamSensitive {
     }
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::from(self.code())
-    }
-}
-impl serde::Serialize for IsParamSensitive {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for IsParamSensitive {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用script_content传入自定义脚本的时候，需要指定script_language
@@ -179,21 +149,6 @@ impl crate::wire::Wire for ScriptLanguage {
         serde_json::Value::from(self.code())
     }
 }
-impl serde::Serialize for ScriptLanguage {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ScriptLanguage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `DynamicGroup`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 51.
@@ -220,21 +175,6 @@ impl crate::wire::Wire for DynamicGroup {
         let mut record = crate::wire::RecordWriter::new();
         record.field("id", &self.id);
         record.finish()
-    }
-}
-impl serde::Serialize for DynamicGroup {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for DynamicGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// `HostTopoNode`
@@ -273,21 +213,6 @@ impl crate::wire::Wire for HostTopoNode {
         record.field("id", &self.id);
         record.field("node_type", &self.node_type);
         record.finish()
-    }
-}
-impl serde::Serialize for HostTopoNode {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for HostTopoNode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// `LabelSelectorExpr`
@@ -334,21 +259,6 @@ impl crate::wire::Wire for LabelSelectorExpr {
         record.field("label_value", &self.label_value);
         record.field("operator", &self.operator);
         record.finish()
-    }
-}
-impl serde::Serialize for LabelSelectorExpr {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for LabelSelectorExpr {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// `ContainerLabelSelector`
@@ -401,21 +311,6 @@ impl crate::wire::Wire for ContainerLabelSelector {
         record.finish()
     }
 }
-impl serde::Serialize for ContainerLabelSelector {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContainerLabelSelector {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `ExecuteTarget`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 41.
@@ -466,21 +361,6 @@ impl crate::wire::Wire for ExecuteTarget {
         record.finish()
     }
 }
-impl serde::Serialize for ExecuteTarget {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ExecuteTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `Callback`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 89.
@@ -507,21 +387,6 @@ impl crate::wire::Wire for Callback {
         let mut record = crate::wire::RecordWriter::new();
         record.field("url", &self.url);
         record.finish()
-    }
-}
-impl serde::Serialize for Callback {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Callback {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// 滚动机制,1-执行失败则暂停；2-忽略失败，自动滚动下一批；3-人工确认
@@ -572,21 +437,6 @@ impl crate::wire::Wire for Mode {
         serde_json::Value::from(self.code())
     }
 }
-impl serde::Serialize for Mode {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Mode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `RollingConfig`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 82.
@@ -623,21 +473,6 @@ impl crate::wire::Wire for RollingConfig {
         record.field("expression", &self.expression);
         record.field("mode", &self.mode);
         record.finish()
-    }
-}
-impl serde::Serialize for RollingConfig {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for RollingConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// 快速执行脚本
@@ -766,21 +601,6 @@ impl crate::wire::Wire for FastExecuteScriptRequest {
         record.finish()
     }
 }
-impl serde::Serialize for FastExecuteScriptRequest {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FastExecuteScriptRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `FastExecuteScriptResponse`
 ///
 /// Defined in `api-docs/job-gateway/fast_execute_script.md` at line 181.
@@ -816,21 +636,11 @@ impl crate::wire::Wire for FastExecuteScriptResponse {
         record.finish()
     }
 }
-impl serde::Serialize for FastExecuteScriptResponse {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FastExecuteScriptResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
+crate::serde_through_wire!(
+    BkScopeType, IsParamSensitive, ScriptLanguage, DynamicGroup, HostTopoNode,
+    LabelSelectorExpr, ContainerLabelSelector, ExecuteTarget, Callback, Mode,
+    RollingConfig, FastExecuteScriptRequest, FastExecuteScriptResponse
+);
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/v3/fast_execute_script`: 快速执行脚本

@@ -46,21 +46,6 @@ impl crate::wire::Wire for IsParamSensitive {
         serde_json::Value::from(self.code())
     }
 }
-impl serde::Serialize for IsParamSensitive {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for IsParamSensitive {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用 script_content 传入自定义脚本的时候，需要指定 script_language
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 44.
@@ -121,21 +106,6 @@ impl crate::wire::Wire for ScriptLanguage {
         serde_json::Value::from(self.code())
     }
 }
-impl serde::Serialize for ScriptLanguage {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ScriptLanguage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `Ip`
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 55.
@@ -170,21 +140,6 @@ impl crate::wire::Wire for Ip {
         record.finish()
     }
 }
-impl serde::Serialize for Ip {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Ip {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `DynamicGroup`
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 62.
@@ -211,21 +166,6 @@ impl crate::wire::Wire for DynamicGroup {
         let mut record = crate::wire::RecordWriter::new();
         record.field("id", &self.id);
         record.finish()
-    }
-}
-impl serde::Serialize for DynamicGroup {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for DynamicGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// `TopoNode`
@@ -266,21 +206,6 @@ impl crate::wire::Wire for TopoNode {
         record.finish()
     }
 }
-impl serde::Serialize for TopoNode {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for TopoNode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `Server`
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 48.
@@ -314,21 +239,6 @@ impl crate::wire::Wire for Server {
         record.field("dynamic_group_list", &self.dynamic_group_list);
         record.field("topo_node_list", &self.topo_node_list);
         record.finish()
-    }
-}
-impl serde::Serialize for Server {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Server {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// 快速执行脚本
@@ -441,21 +351,6 @@ impl crate::wire::Wire for FastExecuteScriptRequest {
         record.finish()
     }
 }
-impl serde::Serialize for FastExecuteScriptRequest {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FastExecuteScriptRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `FastExecuteScriptResponse`
 ///
 /// Defined in `api-docs/jobv3/fast_execute_script.md` at line 143.
@@ -491,21 +386,10 @@ impl crate::wire::Wire for FastExecuteScriptResponse {
         record.finish()
     }
 }
-impl serde::Serialize for FastExecuteScriptResponse {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FastExecuteScriptResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
+crate::serde_through_wire!(
+    IsParamSensitive, ScriptLanguage, Ip, DynamicGroup, TopoNode, Server,
+    FastExecuteScriptRequest, FastExecuteScriptResponse
+);
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/jobv3/fast_execute_script/`: 快速执行脚本

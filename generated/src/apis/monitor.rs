@@ -50,21 +50,6 @@ impl crate::wire::Wire for TargetConf {
         record.finish()
     }
 }
-impl serde::Serialize for TargetConf {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for TargetConf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// 脚本采集器任务下发
 ///
 /// Defined in `api-docs/monitor/deploy_script_collector.md` at line 27.
@@ -111,21 +96,6 @@ impl crate::wire::Wire for DeployScriptCollectorRequest {
         record.finish()
     }
 }
-impl serde::Serialize for DeployScriptCollectorRequest {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeployScriptCollectorRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `Success`
 ///
 /// Defined in `api-docs/monitor/deploy_script_collector.md` at line 90.
@@ -161,21 +131,6 @@ impl crate::wire::Wire for Success {
         record.finish()
     }
 }
-impl serde::Serialize for Success {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Success {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `DeployScriptCollectorResponse`
 ///
 /// Defined in `api-docs/monitor/deploy_script_collector.md` at line 88.
@@ -207,21 +162,9 @@ impl crate::wire::Wire for DeployScriptCollectorResponse {
         record.finish()
     }
 }
-impl serde::Serialize for DeployScriptCollectorResponse {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeployScriptCollectorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
+crate::serde_through_wire!(
+    TargetConf, DeployScriptCollectorRequest, Success, DeployScriptCollectorResponse
+);
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/monitor/deploy_script_collector/`: 脚本采集器任务下发

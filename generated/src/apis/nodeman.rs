@@ -113,21 +113,6 @@ impl crate::wire::Wire for JobType {
         serde_json::Value::String(self.as_str().to_string())
     }
 }
-impl serde::Serialize for JobType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for JobType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 34.
@@ -183,21 +168,6 @@ impl crate::wire::Wire for OsType {
         serde_json::Value::String(self.as_str().to_string())
     }
 }
-impl serde::Serialize for OsType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for OsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// 认证类型，1：PASSWORD，密码认证 2: KEY，秘钥认证 3：TJJ_PASSWORD，默认为密码认证
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 35.
@@ -245,21 +215,6 @@ impl crate::wire::Wire for AuthType {
     }
     fn to_wire(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_string())
-    }
-}
-impl serde::Serialize for AuthType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AuthType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// `Hosts`
@@ -443,21 +398,6 @@ impl crate::wire::Wire for Hosts {
         record.finish()
     }
 }
-impl serde::Serialize for Hosts {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Hosts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// 安装作业任务, 新安装Agent、新安装Proxy、重装、替换等操作
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 5.
@@ -507,21 +447,6 @@ impl crate::wire::Wire for JobInstallRequest {
         record.field("replace_host_id", &self.replace_host_id);
         record.field("is_install_latest_plugins", &self.is_install_latest_plugins);
         record.finish()
-    }
-}
-impl serde::Serialize for JobInstallRequest {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for JobInstallRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
     }
 }
 /// `Status`
@@ -609,21 +534,6 @@ impl crate::wire::Wire for Status {
         serde_json::Value::String(self.as_str().to_string())
     }
 }
-impl serde::Serialize for Status {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `IpFilter`
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 168.
@@ -708,21 +618,6 @@ impl crate::wire::Wire for IpFilter {
         record.finish()
     }
 }
-impl serde::Serialize for IpFilter {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for IpFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
 /// `JobInstallResponse`
 ///
 /// Defined in `api-docs/nodeman/job_install.md` at line 161.
@@ -754,21 +649,10 @@ impl crate::wire::Wire for JobInstallResponse {
         record.finish()
     }
 }
-impl serde::Serialize for JobInstallResponse {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::wire::serialize(self, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for JobInstallResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::wire::deserialize(deserializer)
-    }
-}
+crate::serde_through_wire!(
+    JobType, OsType, AuthType, Hosts, JobInstallRequest, Status, IpFilter,
+    JobInstallResponse
+);
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/nodeman/api/job/install/`: 安装作业任务, 新安装Agent、新安装Proxy、重装、替换等操作
