@@ -166,8 +166,9 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
     let mut file = parse(quote! {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
     })?;
+    let request_side = request_side_types(system);
     for def in &system.types {
-        file.items.extend(parse(emit_type(def))?.items);
+        file.items.extend(parse(emit_type(def, request_side.contains(def.name.as_str())))?.items);
     }
     // serde's traits through `Wire`, for every type at once: one macro call instead of two impls per type.
     if !system.types.is_empty() {
@@ -216,7 +217,57 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
     Ok(file)
 }
 
-fn emit_type(def: &TypeDef) -> TokenStream {
+/// The named types a request is built from: its type and every type its fields reach. They get setters.
+fn request_side_types(system: &System) -> BTreeSet<&str> {
+    fn named(ty: &Type) -> Option<&str> {
+        match ty {
+            Type::Named(n) => Some(n),
+            Type::Array(t) | Type::Map(t) => named(t),
+            _ => None,
+        }
+    }
+    let mut found: BTreeSet<&str> = BTreeSet::new();
+    let mut todo: Vec<&str> = system.apis.iter().map(|a| a.request.as_str()).collect();
+    while let Some(name) = todo.pop() {
+        let Some(def) = system.type_def(name) else { continue };
+        if !found.insert(def.name.as_str()) {
+            continue;
+        }
+        if let TypeKind::Struct { fields } = &def.kind {
+            todo.extend(fields.iter().filter_map(|f| named(&f.ty)));
+        }
+    }
+    found
+}
+
+/// The setter of an optional field: the field's name, unless that is the constructor's.
+fn setter_ident(field: &Ident) -> Option<&Ident> {
+    (field != "new").then_some(field)
+}
+
+/// `value.field(x)` for each optional field: `FastExecuteScriptRequest::new(2).script_content("…")`.
+fn emit_setters(name: &Ident, fields: &[Field], idents: &[Ident]) -> TokenStream {
+    let setters = fields.iter().zip(idents).filter(|(f, _)| !f.required).filter_map(|(f, ident)| {
+        let setter = setter_ident(ident)?;
+        let ty = field_type(f);
+        let doc = format!(" Sets `{}`.", f.name);
+        let deprecated = f.deprecated.then(|| {
+            let note = format!("deprecated in the doc: {}", f.doc.trim());
+            quote!(#[deprecated(note = #note)] #[allow(deprecated)])
+        });
+        Some(quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#ident = Some(value.into());
+                self
+            }
+        })
+    });
+    quote!(impl #name { #(#setters)* })
+}
+
+fn emit_type(def: &TypeDef, with_setters: bool) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = doc_text(&def.doc, &format!("`{}`", def.name));
     let origin = format!(" Defined in `{}` at line {}.", def.source, def.line);
@@ -250,6 +301,8 @@ fn emit_type(def: &TypeDef) -> TokenStream {
                 }
             });
             let wire = emit_struct_wire(&name, fields, &idents);
+            let setters =
+                (with_setters && fields.iter().any(|f| !f.required)).then(|| emit_setters(&name, fields, &idents));
             quote! {
                 #[doc = #doc]
                 #[doc = ""]
@@ -259,6 +312,7 @@ fn emit_type(def: &TypeDef) -> TokenStream {
                     #(#field_tokens)*
                 }
                 #constructor
+                #setters
                 #wire
             }
         }
@@ -640,12 +694,13 @@ fn request_example_code(system: &System, api: &Api) -> Option<String> {
 fn value_expr(system: &System, ty: &Type, value: &serde_json::Value, secret: bool, base64: bool) -> Option<String> {
     use serde_json::Value;
     Some(match (ty, value) {
-        (Type::String, Value::String(s)) if secret => format!("{s:?}.into()"),
+        // Concrete types throughout: a setter takes `impl Into<T>`, so `.into()` would not know its target.
+        (Type::String, Value::String(s)) if secret => format!("bkapi::Secret::from({s:?})"),
         // Callers write the plain text; `Base64` encodes it on the wire.
         (Type::String, Value::String(s)) if base64 => {
             use base64::Engine as _;
             match base64::engine::general_purpose::STANDARD.decode(s).ok().and_then(|b| String::from_utf8(b).ok()) {
-                Some(text) => format!("{text:?}.into()"),
+                Some(text) => format!("bkapi::Base64::from({text:?})"),
                 None => format!("bkapi::Base64::from_encoded({s:?}).unwrap_or_default()"),
             }
         }
@@ -668,7 +723,7 @@ fn value_expr(system: &System, ty: &Type, value: &serde_json::Value, secret: boo
                 .iter()
                 .map(|(k, v)| value_expr(system, t, v, false, false).map(|e| format!("({k:?}.to_string(), {e})")))
                 .collect();
-            format!("[{}].into_iter().collect()", entries?.join(", "))
+            format!("[{}].into_iter().collect::<std::collections::BTreeMap<_, _>>()", entries?.join(", "))
         }
         (Type::Named(name), v) => named_expr(system, system.type_def(name)?, v)?,
         _ => return None,
@@ -691,7 +746,9 @@ fn named_expr(system: &System, def: &TypeDef, value: &serde_json::Value) -> Opti
                 match (f.required, expr) {
                     (true, Some(e)) => args.push(e),
                     (true, None) => return None,
-                    (false, Some(e)) => setters.push(format!("v.{ident} = Some({e});")),
+                    // No setter (see `setter_ident`): no example.
+                    (false, Some(_)) if ident == "new" => return None,
+                    (false, Some(e)) => setters.push(format!(".{ident}({e})")),
                     (false, None) => {}
                 }
             }
@@ -700,7 +757,7 @@ fn named_expr(system: &System, def: &TypeDef, value: &serde_json::Value) -> Opti
             } else {
                 format!("{name}::new({})", args.join(", "))
             };
-            Some(if setters.is_empty() { start } else { format!("{{ let mut v = {start}; {} v }}", setters.join(" ")) })
+            Some(format!("{start}{}", setters.concat()))
         }
         (TypeKind::Enum { values, open, repr }, v) => {
             let names = variant_names(values, *repr);

@@ -153,6 +153,29 @@ async fn base64_fields_take_plain_text_and_send_base64() {
 }
 
 #[test]
+fn request_types_have_a_setter_per_optional_field() {
+    use bkapi::jobv3::{FastExecuteScriptRequest, Ip, ScriptLanguage, Server};
+    let request = FastExecuteScriptRequest::new(2)
+        .script_content("echo hello")
+        .account_alias("root")
+        .script_language(ScriptLanguage::Shell)
+        .target_server(Server::default().ip_list(vec![Ip::new(0, "10.0.0.1".into())]));
+    assert_eq!(request.account_alias.as_deref(), Some("root"));
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({
+            "bk_biz_id": 2,
+            "script_content": "ZWNobyBoZWxsbw==",
+            "account_alias": "root",
+            "script_language": 1,
+            "target_server": {"ip_list": [{"bk_cloud_id": 0, "ip": "10.0.0.1"}]}
+        })
+    );
+    // A setter replaces what the field held.
+    assert_eq!(request.account_alias("admin").account_alias.as_deref(), Some("admin"));
+}
+
+#[test]
 fn integer_enums_from_descriptions_travel_as_integers_and_accept_unknown_codes() {
     use bkapi::jobv3::ScriptLanguage;
     // `脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell`

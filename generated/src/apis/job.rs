@@ -88,6 +88,23 @@ pub struct TargetServer {
     /// 动态topo节点列表
     pub topo_node_list: Option<Vec<TopoNode>>,
 }
+impl TargetServer {
+    /// Sets `ip_list`.
+    pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+        self.ip_list = Some(value.into());
+        self
+    }
+    /// Sets `dynamic_group_id_list`.
+    pub fn dynamic_group_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.dynamic_group_id_list = Some(value.into());
+        self
+    }
+    /// Sets `topo_node_list`.
+    pub fn topo_node_list(mut self, value: impl Into<Vec<TopoNode>>) -> Self {
+        self.topo_node_list = Some(value.into());
+        self
+    }
+}
 impl crate::wire::Wire for TargetServer {
     fn from_wire(
         value: serde_json::Value,
@@ -145,6 +162,31 @@ impl FileSource {
             ip_list: None,
             target_server: None,
         }
+    }
+}
+impl FileSource {
+    /// Sets `custom_query_id`.
+    #[deprecated(
+        note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID"
+    )]
+    #[allow(deprecated)]
+    pub fn custom_query_id(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.custom_query_id = Some(value.into());
+        self
+    }
+    /// Sets `ip_list`.
+    #[deprecated(
+        note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表"
+    )]
+    #[allow(deprecated)]
+    pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+        self.ip_list = Some(value.into());
+        self
+    }
+    /// Sets `target_server`.
+    pub fn target_server(mut self, value: impl Into<TargetServer>) -> Self {
+        self.target_server = Some(value.into());
+        self
     }
 }
 #[allow(deprecated)]
@@ -232,6 +274,51 @@ impl FastPushFileRequest {
             target_server: None,
             bk_callback_url: None,
         }
+    }
+}
+impl FastPushFileRequest {
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// Sets `download_speed_limit`.
+    pub fn download_speed_limit(mut self, value: impl Into<i64>) -> Self {
+        self.download_speed_limit = Some(value.into());
+        self
+    }
+    /// Sets `upload_speed_limit`.
+    pub fn upload_speed_limit(mut self, value: impl Into<i64>) -> Self {
+        self.upload_speed_limit = Some(value.into());
+        self
+    }
+    /// Sets `custom_query_id`.
+    #[deprecated(
+        note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID"
+    )]
+    #[allow(deprecated)]
+    pub fn custom_query_id(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.custom_query_id = Some(value.into());
+        self
+    }
+    /// Sets `ip_list`.
+    #[deprecated(
+        note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表"
+    )]
+    #[allow(deprecated)]
+    pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+        self.ip_list = Some(value.into());
+        self
+    }
+    /// Sets `target_server`.
+    pub fn target_server(mut self, value: impl Into<TargetServer>) -> Self {
+        self.target_server = Some(value.into());
+        self
+    }
+    /// Sets `bk_callback_url`.
+    pub fn bk_callback_url(mut self, value: impl Into<String>) -> Self {
+        self.bk_callback_url = Some(value.into());
+        self
     }
 }
 #[allow(deprecated)]
@@ -361,40 +448,35 @@ impl<'a> JobApi<'a> {
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::*;
     ///
-    /// let request = {
-    ///     let mut v = FastPushFileRequest::new(
+    /// let request = FastPushFileRequest::new(
     ///         1,
     ///         "root".to_string(),
     ///         "/tmp/".to_string(),
     ///         vec![
-    ///             { let mut v = FileSource::new(vec!["/tmp/REGEX:[a-z]*.txt".to_string()],
-    ///             "root".to_string()); v.target_server = Some({ let mut v =
-    ///             TargetServer::default(); v.ip_list = Some(vec![Ip::new(0, "10.0.0.1"
-    ///             .to_string()), Ip::new(0, "10.0.0.2".to_string())]); v
-    ///             .dynamic_group_id_list = Some(vec!["blo8gojho0skft7pr5q0".to_string(),
-    ///             "blo8gojho0sabc7priuy".to_string()]); v.topo_node_list =
-    ///             Some(vec![TopoNode::new(1000, "module".to_string())]); v }); v }
+    ///             FileSource::new(vec!["/tmp/REGEX:[a-z]*.txt".to_string()], "root"
+    ///             .to_string()).target_server(TargetServer::default()
+    ///             .ip_list(vec![Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///             .to_string())]).dynamic_group_id_list(vec!["blo8gojho0skft7pr5q0"
+    ///             .to_string(), "blo8gojho0sabc7priuy".to_string()])
+    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]))
     ///         ],
+    ///     )
+    ///     .target_server(
+    ///         TargetServer::default()
+    ///             .ip_list(
+    ///                 vec![
+    ///                     Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///                     .to_string())
+    ///                 ],
+    ///             )
+    ///             .dynamic_group_id_list(
+    ///                 vec![
+    ///                     "blo8gojho0skft7pr5q0".to_string(), "blo8gojho0sabc7priuy"
+    ///                     .to_string()
+    ///                 ],
+    ///             )
+    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
     ///     );
-    ///     v.target_server = Some({
-    ///         let mut v = TargetServer::default();
-    ///         v.ip_list = Some(
-    ///             vec![
-    ///                 Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
-    ///                 .to_string())
-    ///             ],
-    ///         );
-    ///         v.dynamic_group_id_list = Some(
-    ///             vec![
-    ///                 "blo8gojho0skft7pr5q0".to_string(), "blo8gojho0sabc7priuy"
-    ///                 .to_string()
-    ///             ],
-    ///         );
-    ///         v.topo_node_list = Some(vec![TopoNode::new(1000, "module".to_string())]);
-    ///         v
-    ///     });
-    ///     v
-    /// };
     /// let response = client.job().fast_push_file(request).await?;
     /// # let _ = response;
     /// # Ok(())

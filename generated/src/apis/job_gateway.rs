@@ -238,6 +238,13 @@ impl LabelSelectorExpr {
         }
     }
 }
+impl LabelSelectorExpr {
+    /// Sets `label_value`.
+    pub fn label_value(mut self, value: impl Into<String>) -> Self {
+        self.label_value = Some(value.into());
+        self
+    }
+}
 impl crate::wire::Wire for LabelSelectorExpr {
     fn from_wire(
         value: serde_json::Value,
@@ -326,6 +333,39 @@ pub struct ExecuteTarget {
     pub container_id_list: Option<Vec<i64>>,
     /// 容器 Label Selector 表达式列表，定义见 container_label_selector
     pub container_label_selector_list: Option<Vec<ContainerLabelSelector>>,
+}
+impl ExecuteTarget {
+    /// Sets `host_id_list`.
+    pub fn host_id_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.host_id_list = Some(value.into());
+        self
+    }
+    /// Sets `host_dynamic_group_list`.
+    pub fn host_dynamic_group_list(
+        mut self,
+        value: impl Into<Vec<DynamicGroup>>,
+    ) -> Self {
+        self.host_dynamic_group_list = Some(value.into());
+        self
+    }
+    /// Sets `host_topo_node_list`.
+    pub fn host_topo_node_list(mut self, value: impl Into<Vec<HostTopoNode>>) -> Self {
+        self.host_topo_node_list = Some(value.into());
+        self
+    }
+    /// Sets `container_id_list`.
+    pub fn container_id_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.container_id_list = Some(value.into());
+        self
+    }
+    /// Sets `container_label_selector_list`.
+    pub fn container_label_selector_list(
+        mut self,
+        value: impl Into<Vec<ContainerLabelSelector>>,
+    ) -> Self {
+        self.container_label_selector_list = Some(value.into());
+        self
+    }
 }
 impl crate::wire::Wire for ExecuteTarget {
     fn from_wire(
@@ -538,6 +578,68 @@ impl FastExecuteScriptRequest {
         }
     }
 }
+impl FastExecuteScriptRequest {
+    /// Sets `script_version_id`.
+    pub fn script_version_id(mut self, value: impl Into<i64>) -> Self {
+        self.script_version_id = Some(value.into());
+        self
+    }
+    /// Sets `script_id`.
+    pub fn script_id(mut self, value: impl Into<String>) -> Self {
+        self.script_id = Some(value.into());
+        self
+    }
+    /// Sets `script_content`.
+    pub fn script_content(mut self, value: impl Into<crate::Base64>) -> Self {
+        self.script_content = Some(value.into());
+        self
+    }
+    /// Sets `task_name`.
+    pub fn task_name(mut self, value: impl Into<String>) -> Self {
+        self.task_name = Some(value.into());
+        self
+    }
+    /// Sets `script_param`.
+    pub fn script_param(mut self, value: impl Into<crate::Base64>) -> Self {
+        self.script_param = Some(value.into());
+        self
+    }
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// Sets `account_alias`.
+    pub fn account_alias(mut self, value: impl Into<String>) -> Self {
+        self.account_alias = Some(value.into());
+        self
+    }
+    /// Sets `account_id`.
+    pub fn account_id(mut self, value: impl Into<i64>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+    /// Sets `is_param_sensitive`.
+    pub fn is_param_sensitive(mut self, value: impl Into<IsParamSensitive>) -> Self {
+        self.is_param_sensitive = Some(value.into());
+        self
+    }
+    /// Sets `script_language`.
+    pub fn script_language(mut self, value: impl Into<ScriptLanguage>) -> Self {
+        self.script_language = Some(value.into());
+        self
+    }
+    /// Sets `callback`.
+    pub fn callback(mut self, value: impl Into<Callback>) -> Self {
+        self.callback = Some(value.into());
+        self
+    }
+    /// Sets `rolling_config`.
+    pub fn rolling_config(mut self, value: impl Into<RollingConfig>) -> Self {
+        self.rolling_config = Some(value.into());
+        self
+    }
+}
 impl crate::wire::Wire for FastExecuteScriptRequest {
     fn from_wire(
         value: serde_json::Value,
@@ -691,42 +793,33 @@ impl<'a> JobGatewayApi<'a> {
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_gateway::*;
     ///
-    /// let request = {
-    ///     let mut v = FastExecuteScriptRequest::new(
+    /// let request = FastExecuteScriptRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         {
-    ///             let mut v = ExecuteTarget::default();
-    ///             v.host_id_list = Some(vec![101, 102]);
-    ///             v.host_dynamic_group_list = Some(
+    ///         ExecuteTarget::default()
+    ///             .host_id_list(vec![101, 102])
+    ///             .host_dynamic_group_list(
     ///                 vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
-    ///             );
-    ///             v.host_topo_node_list = Some(
-    ///                 vec![HostTopoNode::new(1000, "module".to_string())],
-    ///             );
-    ///             v.container_id_list = Some(vec![10001, 10002]);
-    ///             v.container_label_selector_list = Some(
+    ///             )
+    ///             .host_topo_node_list(vec![HostTopoNode::new(1000, "module".to_string())])
+    ///             .container_id_list(vec![10001, 10002])
+    ///             .container_label_selector_list(
     ///                 vec![
     ///                     ContainerLabelSelector::new(18881, "namespace".to_string(),
-    ///                     vec![{ let mut v = LabelSelectorExpr::new("app".to_string(),
-    ///                     "equals".to_string()); v.label_value = Some("job".to_string()); v
-    ///                     }, { let mut v = LabelSelectorExpr::new("component".to_string(),
-    ///                     "equals".to_string()); v.label_value = Some("job-execute"
-    ///                     .to_string()); v }])
+    ///                     vec![LabelSelectorExpr::new("app".to_string(), "equals"
+    ///                     .to_string()).label_value("job".to_string()),
+    ///                     LabelSelectorExpr::new("component".to_string(), "equals"
+    ///                     .to_string()).label_value("job-execute".to_string())])
     ///                 ],
-    ///             );
-    ///             v
-    ///         },
-    ///     );
-    ///     v.script_version_id = Some(1);
-    ///     v.script_content = Some("echo $1".into());
-    ///     v.script_param = Some("hello".into());
-    ///     v.timeout = Some(1000);
-    ///     v.account_id = Some(1000);
-    ///     v.is_param_sensitive = Some(IsParamSensitive::Code0);
-    ///     v.script_language = Some(ScriptLanguage::Shell);
-    ///     v
-    /// };
+    ///             ),
+    ///     )
+    ///     .script_version_id(1)
+    ///     .script_content(bkapi::Base64::from("echo $1"))
+    ///     .script_param(bkapi::Base64::from("hello"))
+    ///     .timeout(1000)
+    ///     .account_id(1000)
+    ///     .is_param_sensitive(IsParamSensitive::Code0)
+    ///     .script_language(ScriptLanguage::Shell);
     /// let response = client.job_gateway().fast_execute_script(request).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -218,6 +218,23 @@ pub struct Server {
     /// 动态 topo 节点列表，定义见 topo_node
     pub topo_node_list: Option<Vec<TopoNode>>,
 }
+impl Server {
+    /// Sets `ip_list`.
+    pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+        self.ip_list = Some(value.into());
+        self
+    }
+    /// Sets `dynamic_group_list`.
+    pub fn dynamic_group_list(mut self, value: impl Into<Vec<DynamicGroup>>) -> Self {
+        self.dynamic_group_list = Some(value.into());
+        self
+    }
+    /// Sets `topo_node_list`.
+    pub fn topo_node_list(mut self, value: impl Into<Vec<TopoNode>>) -> Self {
+        self.topo_node_list = Some(value.into());
+        self
+    }
+}
 impl crate::wire::Wire for Server {
     fn from_wire(
         value: serde_json::Value,
@@ -292,6 +309,68 @@ impl FastExecuteScriptRequest {
             target_server: None,
             callback_url: None,
         }
+    }
+}
+impl FastExecuteScriptRequest {
+    /// Sets `script_version_id`.
+    pub fn script_version_id(mut self, value: impl Into<i64>) -> Self {
+        self.script_version_id = Some(value.into());
+        self
+    }
+    /// Sets `script_id`.
+    pub fn script_id(mut self, value: impl Into<String>) -> Self {
+        self.script_id = Some(value.into());
+        self
+    }
+    /// Sets `script_content`.
+    pub fn script_content(mut self, value: impl Into<crate::Base64>) -> Self {
+        self.script_content = Some(value.into());
+        self
+    }
+    /// Sets `task_name`.
+    pub fn task_name(mut self, value: impl Into<String>) -> Self {
+        self.task_name = Some(value.into());
+        self
+    }
+    /// Sets `script_param`.
+    pub fn script_param(mut self, value: impl Into<crate::Base64>) -> Self {
+        self.script_param = Some(value.into());
+        self
+    }
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// Sets `account_alias`.
+    pub fn account_alias(mut self, value: impl Into<String>) -> Self {
+        self.account_alias = Some(value.into());
+        self
+    }
+    /// Sets `account_id`.
+    pub fn account_id(mut self, value: impl Into<i64>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+    /// Sets `is_param_sensitive`.
+    pub fn is_param_sensitive(mut self, value: impl Into<IsParamSensitive>) -> Self {
+        self.is_param_sensitive = Some(value.into());
+        self
+    }
+    /// Sets `script_language`.
+    pub fn script_language(mut self, value: impl Into<ScriptLanguage>) -> Self {
+        self.script_language = Some(value.into());
+        self
+    }
+    /// Sets `target_server`.
+    pub fn target_server(mut self, value: impl Into<Server>) -> Self {
+        self.target_server = Some(value.into());
+        self
+    }
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
     }
 }
 impl crate::wire::Wire for FastExecuteScriptRequest {
@@ -437,31 +516,27 @@ impl<'a> Jobv3Api<'a> {
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::*;
     ///
-    /// let request = {
-    ///     let mut v = FastExecuteScriptRequest::new(1);
-    ///     v.script_version_id = Some(1);
-    ///     v.script_content = Some("echo $1".into());
-    ///     v.script_param = Some("hello".into());
-    ///     v.timeout = Some(1000);
-    ///     v.account_id = Some(1000);
-    ///     v.is_param_sensitive = Some(IsParamSensitive::Code0);
-    ///     v.script_language = Some(ScriptLanguage::Shell);
-    ///     v.target_server = Some({
-    ///         let mut v = Server::default();
-    ///         v.ip_list = Some(
-    ///             vec![
-    ///                 Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
-    ///                 .to_string())
-    ///             ],
-    ///         );
-    ///         v.dynamic_group_list = Some(
-    ///             vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
-    ///         );
-    ///         v.topo_node_list = Some(vec![TopoNode::new(1000, "module".to_string())]);
-    ///         v
-    ///     });
-    ///     v
-    /// };
+    /// let request = FastExecuteScriptRequest::new(1)
+    ///     .script_version_id(1)
+    ///     .script_content(bkapi::Base64::from("echo $1"))
+    ///     .script_param(bkapi::Base64::from("hello"))
+    ///     .timeout(1000)
+    ///     .account_id(1000)
+    ///     .is_param_sensitive(IsParamSensitive::Code0)
+    ///     .script_language(ScriptLanguage::Shell)
+    ///     .target_server(
+    ///         Server::default()
+    ///             .ip_list(
+    ///                 vec![
+    ///                     Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///                     .to_string())
+    ///                 ],
+    ///             )
+    ///             .dynamic_group_list(
+    ///                 vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
+    ///             )
+    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///     );
     /// let response = client.jobv3().fast_execute_script(request).await?;
     /// # let _ = response;
     /// # Ok(())

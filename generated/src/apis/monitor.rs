@@ -27,6 +27,16 @@ impl TargetConf {
         }
     }
 }
+impl TargetConf {
+    /// Sets `params`.
+    pub fn params(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params = Some(value.into());
+        self
+    }
+}
 impl crate::wire::Wire for TargetConf {
     fn from_wire(
         value: serde_json::Value,
@@ -71,6 +81,13 @@ impl DeployScriptCollectorRequest {
             config_id,
             script_collector_id: None,
         }
+    }
+}
+impl DeployScriptCollectorRequest {
+    /// Sets `script_collector_id`.
+    pub fn script_collector_id(mut self, value: impl Into<i64>) -> Self {
+        self.script_collector_id = Some(value.into());
+        self
     }
 }
 impl crate::wire::Wire for DeployScriptCollectorRequest {

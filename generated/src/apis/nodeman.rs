@@ -303,6 +303,118 @@ impl Hosts {
         }
     }
 }
+impl Hosts {
+    /// Sets `bk_host_id`.
+    pub fn bk_host_id(mut self, value: impl Into<i64>) -> Self {
+        self.bk_host_id = Some(value.into());
+        self
+    }
+    /// Sets `bk_addressing`.
+    pub fn bk_addressing(mut self, value: impl Into<i64>) -> Self {
+        self.bk_addressing = Some(value.into());
+        self
+    }
+    /// Sets `ap_id`.
+    pub fn ap_id(mut self, value: impl Into<i64>) -> Self {
+        self.ap_id = Some(value.into());
+        self
+    }
+    /// Sets `install_channel_id`.
+    pub fn install_channel_id(mut self, value: impl Into<i64>) -> Self {
+        self.install_channel_id = Some(value.into());
+        self
+    }
+    /// Sets `inner_ip`.
+    pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner_ip = Some(value.into());
+        self
+    }
+    /// Sets `outer_ip`.
+    pub fn outer_ip(mut self, value: impl Into<String>) -> Self {
+        self.outer_ip = Some(value.into());
+        self
+    }
+    /// Sets `login_ip`.
+    pub fn login_ip(mut self, value: impl Into<String>) -> Self {
+        self.login_ip = Some(value.into());
+        self
+    }
+    /// Sets `data_ip`.
+    pub fn data_ip(mut self, value: impl Into<String>) -> Self {
+        self.data_ip = Some(value.into());
+        self
+    }
+    /// Sets `inner_ipv6`.
+    pub fn inner_ipv6(mut self, value: impl Into<String>) -> Self {
+        self.inner_ipv6 = Some(value.into());
+        self
+    }
+    /// Sets `outer_ipv6`.
+    pub fn outer_ipv6(mut self, value: impl Into<String>) -> Self {
+        self.outer_ipv6 = Some(value.into());
+        self
+    }
+    /// Sets `os_type`.
+    pub fn os_type(mut self, value: impl Into<OsType>) -> Self {
+        self.os_type = Some(value.into());
+        self
+    }
+    /// Sets `auth_type`.
+    pub fn auth_type(mut self, value: impl Into<AuthType>) -> Self {
+        self.auth_type = Some(value.into());
+        self
+    }
+    /// Sets `account`.
+    pub fn account(mut self, value: impl Into<String>) -> Self {
+        self.account = Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets `port`.
+    pub fn port(mut self, value: impl Into<i64>) -> Self {
+        self.port = Some(value.into());
+        self
+    }
+    /// Sets `key`.
+    pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `is_manual`.
+    pub fn is_manual(mut self, value: impl Into<bool>) -> Self {
+        self.is_manual = Some(value.into());
+        self
+    }
+    /// Sets `retention`.
+    pub fn retention(mut self, value: impl Into<i64>) -> Self {
+        self.retention = Some(value.into());
+        self
+    }
+    /// Sets `peer_exchange_switch_for_agent`.
+    pub fn peer_exchange_switch_for_agent(mut self, value: impl Into<bool>) -> Self {
+        self.peer_exchange_switch_for_agent = Some(value.into());
+        self
+    }
+    /// Sets `bt_speed_limit`.
+    pub fn bt_speed_limit(mut self, value: impl Into<String>) -> Self {
+        self.bt_speed_limit = Some(value.into());
+        self
+    }
+    /// Sets `enable_compression`.
+    pub fn enable_compression(mut self, value: impl Into<bool>) -> Self {
+        self.enable_compression = Some(value.into());
+        self
+    }
+    /// Sets `data_path`.
+    pub fn data_path(mut self, value: impl Into<String>) -> Self {
+        self.data_path = Some(value.into());
+        self
+    }
+}
 impl crate::wire::Wire for Hosts {
     fn from_wire(
         value: serde_json::Value,
@@ -422,6 +534,18 @@ impl JobInstallRequest {
             replace_host_id: None,
             is_install_latest_plugins: None,
         }
+    }
+}
+impl JobInstallRequest {
+    /// Sets `replace_host_id`.
+    pub fn replace_host_id(mut self, value: impl Into<i64>) -> Self {
+        self.replace_host_id = Some(value.into());
+        self
+    }
+    /// Sets `is_install_latest_plugins`.
+    pub fn is_install_latest_plugins(mut self, value: impl Into<bool>) -> Self {
+        self.is_install_latest_plugins = Some(value.into());
+        self
     }
 }
 impl crate::wire::Wire for JobInstallRequest {
@@ -705,19 +829,17 @@ impl<'a> NodemanApi<'a> {
     /// let request = JobInstallRequest::new(
     ///     JobType::InstallAgent,
     ///     vec![
-    ///         { let mut v = Hosts::new(2, 0); v.ap_id = Some(1); v.inner_ip =
-    ///         Some("127.0.0.1".to_string()); v.outer_ip = Some("127.0.0.2".to_string()); v
-    ///         .login_ip = Some("127.0.0.3".to_string()); v.data_ip = Some("127.0.0.4"
-    ///         .to_string()); v.os_type = Some(OsType::Linux); v.auth_type =
-    ///         Some(AuthType::Password); v.account = Some("root".to_string()); v.password =
-    ///         Some("password".into()); v.port = Some(22); v.key = Some("key".into()); v
-    ///         .retention = Some(1); v }, { let mut v = Hosts::new(2, 2); v.ap_id = Some(1);
-    ///         v.inner_ip = Some("127.0.0.1".to_string()); v.outer_ip = Some("127.0.0.2"
-    ///         .to_string()); v.login_ip = Some("127.0.0.3".to_string()); v.data_ip =
-    ///         Some("127.0.0.4".to_string()); v.os_type = Some(OsType::Linux); v.auth_type =
-    ///         Some(AuthType::Password); v.account = Some("root".to_string()); v.password =
-    ///         Some("password".into()); v.port = Some(22); v.key = Some("key".into()); v
-    ///         .retention = Some(1); v }
+    ///         Hosts::new(2, 0).ap_id(1).inner_ip("127.0.0.1".to_string())
+    ///         .outer_ip("127.0.0.2".to_string()).login_ip("127.0.0.3".to_string())
+    ///         .data_ip("127.0.0.4".to_string()).os_type(OsType::Linux)
+    ///         .auth_type(AuthType::Password).account("root".to_string())
+    ///         .password(bkapi::Secret::from("password")).port(22)
+    ///         .key(bkapi::Secret::from("key")).retention(1), Hosts::new(2, 2).ap_id(1)
+    ///         .inner_ip("127.0.0.1".to_string()).outer_ip("127.0.0.2".to_string())
+    ///         .login_ip("127.0.0.3".to_string()).data_ip("127.0.0.4".to_string())
+    ///         .os_type(OsType::Linux).auth_type(AuthType::Password).account("root"
+    ///         .to_string()).password(bkapi::Secret::from("password")).port(22)
+    ///         .key(bkapi::Secret::from("key")).retention(1)
     ///     ],
     /// );
     /// let response = client.nodeman().job_install(request).await?;
