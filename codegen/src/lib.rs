@@ -14,6 +14,7 @@ pub mod drift;
 pub mod emit;
 pub mod examples;
 pub mod fit;
+pub mod import;
 pub mod ir;
 pub mod load;
 pub mod locate;
@@ -46,6 +47,12 @@ pub enum Error {
         "generated code for `{file}` is not valid Rust ({message}); this is a bug in the emitter, please report it"
     )]
     Emit { file: String, message: String },
+
+    #[error("{}: invalid metadata: {message}; fix the file (docs are never edited, corrections go there)", path.display())]
+    Metadata { path: PathBuf, message: String },
+
+    #[error("import: {message}")]
+    Import { message: String },
 
     #[error("generated code is stale; run `cargo xtask regen` and commit the result:\n  {}", files.join("\n  "))]
     Stale { files: Vec<String> },

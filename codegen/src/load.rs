@@ -189,7 +189,12 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
         // The nearest folder, from the docs up to the tree's root, that has manifests.
         let mut manifests = Vec::new();
         let mut manifest_dir: Option<PathBuf> = None;
-        if !has_metadata {
+        // An imported system (`cargo xtask import`) keeps the manifests it was located by beside its docs.
+        let meta_esb_system = has_metadata.then(|| metadata_esb_system(dir)).flatten();
+        if has_metadata {
+            let hint = meta_esb_system.clone().unwrap_or_else(|| dir_name.clone());
+            manifests = read_manifests(dir, &hint, &display, &mut diagnostics)?;
+        } else {
             for ancestor in dir.ancestors() {
                 if !ancestor.starts_with(root) {
                     break;
@@ -232,7 +237,7 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
         if !has_metadata && is_language(&dir_name) {
             system = format!("{system}_{}", dir_name.to_ascii_lowercase().replace('-', "_"));
         }
-        let esb_convention = esb_system.filter(|_| !has_metadata);
+        let esb_convention = if has_metadata { meta_esb_system } else { esb_system };
         sets.push(DocSet { system, dir: dir.clone(), docs: docs.clone(), manifests, esb_convention });
     }
     // Two folders with one module name (`a/x` and `b/x`, `job-gateway` and `job_gateway`) stay apart: later
@@ -246,6 +251,12 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
         }
     }
     Ok((sets, diagnostics))
+}
+
+/// The `esb_system` of a folder's metadata (a broken file is reported when the folder is loaded).
+fn metadata_esb_system(dir: &Path) -> Option<String> {
+    let text = fs::read_to_string(dir.join(metadata::FILE_NAME)).ok()?;
+    metadata::parse(&text).ok()?.esb_system
 }
 
 /// A folder's name as a system name; a version folder (`job/v3`) takes its parent's name too (`job_v3`).
@@ -323,7 +334,7 @@ fn read_manifests(
             continue;
         }
         match locate::read_manifest(&display(&p), &text, system) {
-            Ok(Some(m)) => out.push(m),
+            Ok(Some(m)) => out.push(Manifest { source: p.clone(), ..m }),
             Ok(None) => {}
             Err(d) => diagnostics.push(d),
         }

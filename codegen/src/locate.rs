@@ -30,6 +30,8 @@ pub struct Location {
 pub struct Manifest {
     pub flavor: Flavor,
     pub file: String,
+    /// The file it was read from (empty when read from text alone); `cargo xtask import` copies it.
+    pub source: std::path::PathBuf,
     pub apis: BTreeMap<String, Location>,
     /// Each API's words in another order (`subscription_create` and its backend path `/subscription/create/`),
     /// for docs that name the API verb first (`create_subscription`): sorted words → API names.
@@ -154,7 +156,13 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
             },
         );
     }
-    Ok(Some(Manifest { flavor: Flavor::Esb, file: file.to_string(), apis, by_words: index_words(&words) }))
+    Ok(Some(Manifest {
+        flavor: Flavor::Esb,
+        file: file.to_string(),
+        source: Default::default(),
+        apis,
+        by_words: index_words(&words),
+    }))
 }
 
 fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifest {
@@ -183,7 +191,13 @@ fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifes
     }
     let words: Vec<(String, Vec<Vec<String>>)> =
         apis.keys().map(|id| (id.clone(), vec![sorted_words([id.as_str()])])).collect();
-    Manifest { flavor: Flavor::Gateway, file: file.to_string(), apis, by_words: index_words(&words) }
+    Manifest {
+        flavor: Flavor::Gateway,
+        file: file.to_string(),
+        source: Default::default(),
+        apis,
+        by_words: index_words(&words),
+    }
 }
 
 /// The ESB's path convention, for systems that publish docs but no manifest (BlueKing's `cmsi`).

@@ -18,9 +18,28 @@ pub struct SystemMeta {
     pub gateway: Option<String>,
     /// Every API path of this system starts with this prefix (checked).
     pub path_prefix: Option<String>,
+    /// The ESB system (`cc`) whose path convention locates the APIs that no manifest beside the docs names.
+    pub esb_system: Option<String>,
+    /// Where the docs came from, when `cargo xtask import` brought them in.
+    pub provenance: Option<Provenance>,
     /// Keyed by API name (the doc's file stem).
     #[serde(default)]
     pub apis: BTreeMap<String, ApiMeta>,
+}
+
+/// The tree a system's docs were imported from, and what each file was then.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// The folder imported from, as given to `cargo xtask import`.
+    pub source: String,
+    /// `git rev-parse HEAD` of the tree, when it is a git checkout.
+    pub commit: Option<String>,
+    /// Date of the import (UTC, `YYYY-MM-DD`).
+    pub imported: String,
+    /// File name → `sha256:<hex>` of every file copied (docs and manifests).
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -92,6 +92,18 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         check_runs: u32,
     },
+    /// Copy the API docs of a BlueKing doc tree (and the manifests that locate them) into `api-docs/<system>/`,
+    /// recording their provenance in its `bkapi.toml`; then `regen`, `diff` and `drift --check` show the change.
+    Import {
+        /// A tree as BlueKing publishes it (ESB component folders, gateway docs with their definitions, …).
+        tree: PathBuf,
+        /// Only this system (a name `corpus` reports, e.g. `cc_zh_hans`).
+        #[arg(long)]
+        system: Option<String>,
+        /// Where the systems go (default: `api-docs/` of the workspace).
+        #[arg(long)]
+        into: Option<PathBuf>,
+    },
     /// Write the IR of a doc tree as OpenAPI 3.0: one JSON document per system (`<out>/<system>.json`).
     Openapi {
         /// Docs folder (default: `api-docs/` of the workspace).
@@ -178,6 +190,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Openapi { dir, out } => {
             openapi(&dir.unwrap_or_else(|| root.join("api-docs")), &out.unwrap_or_else(|| root.join("target/openapi")))
         }
+        Command::Import { tree, system, into } => import(&tree, &into.unwrap_or_else(|| root.join("api-docs")), system),
         Command::Diff { reference } => diff::run(&root, &reference),
         Command::Drift { format, check, bless, docs } => {
             drift::run(&docs.unwrap_or_else(|| root.join("api-docs")), format, check, bless)
@@ -195,6 +208,29 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// `cargo xtask openapi`: the documents of [`bkapi_codegen::openapi`], rewritten only when they change.
+fn import(tree: &Path, into: &Path, system: Option<String>) -> anyhow::Result<()> {
+    let date = time::OffsetDateTime::now_utc().date().to_string();
+    let options = bkapi_codegen::import::ImportOptions { system, date };
+    let reports = bkapi_codegen::import::import(tree, into, &options)?;
+    for r in &reports {
+        println!(
+            "import: {}: {} added, {} changed, {} removed, {} unchanged",
+            r.system,
+            r.added.len(),
+            r.changed.len(),
+            r.removed.len(),
+            r.unchanged
+        );
+        for (what, names) in [("added", &r.added), ("changed", &r.changed), ("removed", &r.removed)] {
+            for name in names {
+                println!("  {what}: {name}");
+            }
+        }
+    }
+    println!("import: next `cargo xtask regen`, `cargo xtask diff`, `cargo xtask drift --check`");
+    Ok(())
+}
+
 fn openapi(dir: &Path, out: &Path) -> anyhow::Result<()> {
     let loaded = load_docs(dir, LowerOptions::default()).with_context(|| format!("reading {}", dir.display()))?;
     for d in loaded.errors() {

@@ -1,0 +1,155 @@
+//! `cargo xtask import`: a tree in BlueKing's ESB layout becomes an `api-docs/` system that regen locates the
+//! same way, with its provenance; importing again reports what changed and keeps the maintainer's metadata.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use bkapi_codegen::import::{ImportOptions, SystemImport, import};
+use bkapi_codegen::ir::HttpMethod;
+use bkapi_codegen::load::load_docs;
+use bkapi_codegen::lower::LowerOptions;
+use bkapi_codegen::metadata;
+use bkapi_tests::docs_dir;
+use sha2::{Digest, Sha256};
+
+/// The seed doc without its method and path: the manifest and the ESB convention must locate it.
+fn doc_without_location() -> String {
+    let text = fs::read_to_string(docs_dir().join("jobv3/fast_execute_script.md")).unwrap();
+    let start = text.find("### 通用参数").expect("the seed doc has a common-parameters section");
+    text[start..].to_string()
+}
+
+/// `sys/sys.yaml` (an ESB component list naming one API) and `sys/apidocs/zh_hans/` with two docs.
+fn esb_tree(root: &Path) {
+    let docs = root.join("sys/apidocs/zh_hans");
+    fs::create_dir_all(&docs).unwrap();
+    fs::write(
+        root.join("sys/sys.yaml"),
+        "- name: fast_execute_script\n  suggest_method: GET\n  dest_path: /backend/run/\n",
+    )
+    .unwrap();
+    fs::write(docs.join("fast_execute_script.md"), doc_without_location()).unwrap();
+    fs::write(docs.join("get_other.md"), doc_without_location()).unwrap();
+}
+
+fn locations(dir: &Path) -> Vec<(String, HttpMethod, String)> {
+    let loaded = load_docs(dir, LowerOptions::default()).unwrap();
+    let mut out: Vec<_> = loaded
+        .ir
+        .systems
+        .iter()
+        .flat_map(|s| s.apis.iter().map(|a| (a.name.clone(), a.method, a.path.clone())))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn options() -> ImportOptions {
+    ImportOptions { system: None, date: "2026-12-02".into() }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn an_imported_tree_is_located_as_in_the_tree_and_records_its_provenance() {
+    let tree = tempfile::tempdir().unwrap();
+    esb_tree(tree.path());
+    git(tree.path(), &["init", "-q"]);
+    git(tree.path(), &["add", "."]);
+    git(tree.path(), &["commit", "-q", "-m", "docs"]);
+    let into = tempfile::tempdir().unwrap();
+
+    let reports = import(tree.path(), into.path(), &options()).unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].system, "sys_zh_hans");
+    assert_eq!(reports[0].added, ["fast_execute_script.md", "get_other.md", "sys.yaml"]);
+
+    let system = into.path().join("sys_zh_hans");
+    // Byte for byte, and located the same: the manifest's method, the ESB convention for the other doc.
+    assert_eq!(fs::read_to_string(system.join("get_other.md")).unwrap(), doc_without_location());
+    let expected = locations(tree.path());
+    assert_eq!(
+        expected,
+        [
+            ("fast_execute_script".into(), HttpMethod::Get, "/api/c/compapi/v2/sys/fast_execute_script/".into()),
+            ("get_other".into(), HttpMethod::Get, "/api/c/compapi/v2/sys/get_other/".into()),
+        ]
+    );
+    assert_eq!(locations(into.path()), expected);
+
+    let meta = metadata::parse(&fs::read_to_string(system.join("bkapi.toml")).unwrap()).unwrap();
+    assert_eq!(meta.esb_system.as_deref(), Some("sys"));
+    let provenance = meta.provenance.unwrap();
+    assert_eq!(provenance.imported, "2026-12-02");
+    assert!(provenance.source.ends_with("sys/apidocs/zh_hans"), "{}", provenance.source);
+    let commit = String::from_utf8(
+        Command::new("git").arg("-C").arg(tree.path()).args(["rev-parse", "HEAD"]).output().unwrap().stdout,
+    )
+    .unwrap();
+    assert_eq!(provenance.commit.as_deref(), Some(commit.trim()));
+    let digest: String = Sha256::digest(doc_without_location().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(provenance.files["get_other.md"], format!("sha256:{digest}"));
+    assert_eq!(provenance.files.len(), 3);
+}
+
+#[test]
+fn importing_again_reports_changes_removes_what_is_gone_and_keeps_the_maintainers_metadata() {
+    let tree = tempfile::tempdir().unwrap();
+    esb_tree(tree.path());
+    let into = tempfile::tempdir().unwrap();
+    import(tree.path(), into.path(), &options()).unwrap();
+    let meta_path = into.path().join("sys_zh_hans/bkapi.toml");
+    let mut text = fs::read_to_string(&meta_path).unwrap();
+    text.push_str(
+        "\n# Checked with the JOB team.\n[[apis.fast_execute_script.corrections]]\nfield = \"response\"\ntype = \"object\"\nreason = \"r\"\n",
+    );
+    fs::write(&meta_path, &text).unwrap();
+    // Someone's own file in the folder is not the import's to remove.
+    fs::write(into.path().join("sys_zh_hans/NOTES.txt"), "mine").unwrap();
+
+    let docs = tree.path().join("sys/apidocs/zh_hans");
+    fs::write(docs.join("fast_execute_script.md"), format!("{}\n| extra | int | 否 | new |\n", doc_without_location()))
+        .unwrap();
+    fs::remove_file(docs.join("get_other.md")).unwrap();
+    let reports = import(tree.path(), into.path(), &options()).unwrap();
+    assert_eq!(
+        reports,
+        [SystemImport {
+            system: "sys_zh_hans".into(),
+            added: vec![],
+            changed: vec!["fast_execute_script.md".into()],
+            removed: vec!["get_other.md".into()],
+            unchanged: 1,
+        }]
+    );
+    assert!(!into.path().join("sys_zh_hans/get_other.md").exists());
+    assert!(into.path().join("sys_zh_hans/NOTES.txt").exists());
+    let after = fs::read_to_string(&meta_path).unwrap();
+    assert!(after.contains("# Checked with the JOB team."), "{after}");
+    let meta = metadata::parse(&after).unwrap();
+    assert_eq!(meta.apis["fast_execute_script"].corrections.len(), 1);
+    let provenance = meta.provenance.unwrap();
+    assert_eq!(provenance.files.len(), 2);
+    assert_eq!(provenance.commit, None, "not a git checkout");
+}
+
+#[test]
+fn an_unknown_system_is_an_error_naming_the_ones_there_are() {
+    let tree = tempfile::tempdir().unwrap();
+    esb_tree(tree.path());
+    let into = tempfile::tempdir().unwrap();
+    let options = ImportOptions { system: Some("cc".into()), ..options() };
+    let err = import(tree.path(), into.path(), &options).unwrap_err().to_string();
+    assert!(err.contains("`cc`") && err.contains("systems: sys_zh_hans"), "{err}");
+}
