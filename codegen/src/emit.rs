@@ -240,29 +240,50 @@ fn request_side_types(system: &System) -> BTreeSet<&str> {
     found
 }
 
-/// The setter of an optional field: the field's name, unless that is the constructor's.
-fn setter_ident(field: &Ident) -> Option<&Ident> {
-    (field != "new").then_some(field)
+/// The setter of an optional field: the field's name; `with_<name>` where that name would shadow the
+/// constructor or a method of the traits every struct implements (`x.clone()`, `X::default()` would break).
+fn setter_ident(field: &Ident) -> Ident {
+    const TAKEN: &[&str] = &[
+        "new",
+        "default",
+        "clone",
+        "clone_from",
+        "eq",
+        "ne",
+        "fmt",
+        "serialize",
+        "deserialize",
+        "from_wire",
+        "to_wire",
+        "absent",
+        "is_absent",
+        "into",
+        "try_into",
+        "to_owned",
+    ];
+    let text = field.to_string();
+    let bare = text.trim_start_matches("r#");
+    if TAKEN.contains(&bare) { format_ident!("with_{bare}") } else { field.clone() }
 }
 
 /// `value.field(x)` for each optional field: `FastExecuteScriptRequest::new(2).script_content("…")`.
 fn emit_setters(name: &Ident, fields: &[Field], idents: &[Ident]) -> TokenStream {
-    let setters = fields.iter().zip(idents).filter(|(f, _)| !f.required).filter_map(|(f, ident)| {
-        let setter = setter_ident(ident)?;
+    let setters = fields.iter().zip(idents).filter(|(f, _)| !f.required).map(|(f, ident)| {
+        let setter = setter_ident(ident);
         let ty = field_type(f);
         let doc = format!(" Sets `{}`.", f.name);
         let deprecated = f.deprecated.then(|| {
             let note = format!("deprecated in the doc: {}", f.doc.trim());
             quote!(#[deprecated(note = #note)] #[allow(deprecated)])
         });
-        Some(quote! {
+        quote! {
             #[doc = #doc]
             #deprecated
             pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
                 self.#ident = Some(value.into());
                 self
             }
-        })
+        }
     });
     quote!(impl #name { #(#setters)* })
 }
@@ -736,8 +757,7 @@ fn named_expr(system: &System, def: &TypeDef, value: &serde_json::Value) -> Opti
     match (&def.kind, value) {
         (TypeKind::Struct { fields }, Value::Object(map)) => {
             let mut used: BTreeSet<String> = BTreeSet::new();
-            let idents: Vec<String> =
-                fields.iter().map(|f| unique_field_ident(&f.name, &mut used).to_string()).collect();
+            let idents: Vec<Ident> = fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect();
             let mut args = Vec::new();
             let mut setters = Vec::new();
             for (f, ident) in fields.iter().zip(&idents) {
@@ -746,9 +766,7 @@ fn named_expr(system: &System, def: &TypeDef, value: &serde_json::Value) -> Opti
                 match (f.required, expr) {
                     (true, Some(e)) => args.push(e),
                     (true, None) => return None,
-                    // No setter (see `setter_ident`): no example.
-                    (false, Some(_)) if ident == "new" => return None,
-                    (false, Some(e)) => setters.push(format!(".{ident}({e})")),
+                    (false, Some(e)) => setters.push(format!(".{}({e})", setter_ident(ident))),
                     (false, None) => {}
                 }
             }
@@ -842,6 +860,14 @@ fn escape_doc(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn setters_never_shadow_the_constructor_or_trait_methods() {
+        assert_eq!(setter_ident(&format_ident!("ip_list")), "ip_list");
+        assert_eq!(setter_ident(&format_ident!("r#type")), "r#type");
+        assert_eq!(setter_ident(&format_ident!("default")), "with_default");
+        assert_eq!(setter_ident(&format_ident!("new")), "with_new");
+    }
 
     #[test]
     fn integer_enums_name_duplicate_variants_uniquely() {
