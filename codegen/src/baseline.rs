@@ -1,8 +1,12 @@
-//! `api-docs/drift-baseline.toml`: the drift maintainers have reviewed and accept as it is. `cargo xtask drift
-//! --check` fails on a finding the baseline does not list and on an entry that no longer occurs; `--bless`
-//! rewrites the file from the current findings, keeping the reasons already written.
+//! `api-docs/<system>/drift-baseline.toml`: the drift maintainers have reviewed and accept as it is, one file per
+//! system so that thousands of findings stay reviewable. A file's `[reasons]` give one reason per finding code
+//! for every entry of that file that has none of its own. `cargo xtask drift --check` fails on a finding no
+//! baseline lists and on an entry that no longer occurs; `--bless` rewrites the files from the current findings,
+//! keeping the reasons already written. (`api-docs/drift-baseline.toml`, the one file of older trees, is still
+//! read; `--bless` moves its entries into the systems' files.)
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -10,9 +14,16 @@ use crate::review::Finding;
 
 pub const FILE_NAME: &str = "drift-baseline.toml";
 
+/// Per system folder: finding code → the reason its baseline file gives every entry of that code.
+pub type ClassReasons = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Accepted drift: one file's, or all files' together ([`Baseline::merge`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
+    /// Finding code → the reason of every entry without one of its own (one file's; see [`Baseline::merge`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reasons: BTreeMap<String, String>,
     #[serde(default)]
     pub accepted: Vec<Accepted>,
 }
@@ -25,14 +36,24 @@ pub struct Accepted {
     pub code: String,
     pub file: String,
     pub subject: String,
-    /// Why it is accepted (kept by `--bless`; new entries get an empty reason to fill in).
-    #[serde(default)]
+    /// Why it is accepted (kept by `--bless`; new entries get an empty reason to fill in, unless their file
+    /// gives their code a reason in `[reasons]`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
 }
 
 impl Accepted {
     fn key(&self) -> (&str, &str, &str) {
         (&self.code, &self.file, &self.subject)
+    }
+
+    /// The system folder of the doc it is about (`api-docs/jobv3/x.md` → `jobv3`): its baseline file's.
+    pub fn system(&self) -> String {
+        Path::new(&self.file)
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     }
 }
 
@@ -53,7 +74,7 @@ impl Verdict<'_> {
     }
 }
 
-const HEADER: &str = "# Drift between the docs in api-docs/ and their own examples or paths that maintainers reviewed and accept.\n\
+const HEADER: &str = "# Drift between this system's docs and their own examples or paths that maintainers reviewed and accept.\n\
 # `cargo xtask drift --check` (run by CI) fails on drift not listed here and on entries that no longer occur;\n\
 # `cargo xtask drift --bless` rewrites this file from the current findings and keeps the reasons.\n\
 # Corrections of doc errors do not belong here: they are overrides in the system's bkapi.toml.\n";
@@ -68,18 +89,60 @@ impl Baseline {
         format!("{HEADER}\n{body}")
     }
 
+    /// All files as one: each entry's reason resolved (its own, or its file's reason for its code); the class
+    /// reasons kept per system, for [`Baseline::files`].
+    pub fn merge(files: Vec<Baseline>) -> (Baseline, ClassReasons) {
+        let mut merged = Baseline::default();
+        let mut classes = ClassReasons::new();
+        for file in files {
+            for mut a in file.accepted {
+                if a.reason.is_empty()
+                    && let Some(r) = file.reasons.get(&a.code)
+                {
+                    a.reason = r.clone();
+                }
+                for (code, reason) in &file.reasons {
+                    classes.entry(a.system()).or_default().insert(code.clone(), reason.clone());
+                }
+                merged.accepted.push(a);
+            }
+        }
+        merged.accepted.sort();
+        merged.accepted.dedup();
+        (merged, classes)
+    }
+
+    /// One file per system, the entries whose reason is their system's reason for their code written without it.
+    pub fn files(&self, classes: &ClassReasons) -> BTreeMap<String, Baseline> {
+        let mut out: BTreeMap<String, Baseline> = BTreeMap::new();
+        for a in &self.accepted {
+            let system = a.system();
+            let reasons = classes.get(&system);
+            let file = out.entry(system).or_default();
+            let class = reasons.and_then(|r| r.get(&a.code));
+            if let Some(reason) = class {
+                file.reasons.insert(a.code.clone(), reason.clone());
+            }
+            let own = if class == Some(&a.reason) { String::new() } else { a.reason.clone() };
+            file.accepted.push(Accepted { reason: own, ..a.clone() });
+        }
+        out
+    }
+
     /// Sorts findings into accepted and new, and finds stale entries. Only baselinable findings count
     /// (see [`Finding::baselinable`]); the others always fail.
     pub fn judge<'a>(&'a self, findings: &'a [Finding]) -> Verdict<'a> {
+        let listed: BTreeSet<(&str, &str, &str)> = self.accepted.iter().map(Accepted::key).collect();
+        let found: BTreeSet<(&str, &str, &str)> = findings.iter().map(Finding::key).collect();
         let mut verdict = Verdict::default();
         for f in findings {
-            if f.baselinable() && self.accepted.iter().any(|a| a.key() == f.key()) {
+            if f.baselinable() && listed.contains(&f.key()) {
                 verdict.accepted.push(f);
             } else {
                 verdict.new.push(f);
             }
         }
-        verdict.stale = self.accepted.iter().filter(|a| !findings.iter().any(|f| f.key() == a.key())).collect();
+        verdict.stale = self.accepted.iter().filter(|a| !found.contains(&a.key())).collect();
         verdict
     }
 
@@ -99,6 +162,36 @@ impl Baseline {
             .collect();
         accepted.sort();
         accepted.dedup();
-        Baseline { accepted }
+        Baseline { reasons: BTreeMap::new(), accepted }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(file: &str, code: &str, reason: &str) -> Accepted {
+        Accepted { code: code.into(), file: file.into(), subject: format!("s {file}"), reason: reason.into() }
+    }
+
+    #[test]
+    fn class_reasons_are_given_once_per_system_file_and_resolved_when_merged() {
+        let jobv3 = Baseline {
+            reasons: [("D001".to_string(), "tables omit envelope keys".to_string())].into(),
+            accepted: vec![
+                entry("api-docs/jobv3/a.md", "D001", ""),
+                entry("api-docs/jobv3/b.md", "D001", "own reason"),
+                entry("api-docs/jobv3/b.md", "D003", "typo"),
+            ],
+        };
+        let cc = Baseline { reasons: BTreeMap::new(), accepted: vec![entry("api-docs/cc/x.md", "D001", "")] };
+        let (merged, classes) = Baseline::merge(vec![jobv3.clone(), cc.clone()]);
+        let reasons: Vec<&str> = merged.accepted.iter().map(|a| a.reason.as_str()).collect();
+        assert_eq!(reasons, ["", "tables omit envelope keys", "own reason", "typo"]);
+        // Split again: each system's file, the class reason written once.
+        let files = merged.files(&classes);
+        assert_eq!(files["jobv3"], jobv3);
+        assert_eq!(files["cc"], cc);
+        assert_eq!(Baseline::parse(&files["jobv3"].to_toml()).unwrap(), jobv3);
     }
 }

@@ -382,6 +382,7 @@ mod code_tests {
         assert!(blessed.judge(&r.findings).passes());
         blessed.accepted[0].reason = "kept".into();
         let stale = Baseline {
+            reasons: Default::default(),
             accepted: vec![
                 blessed.accepted[0].clone(),
                 crate::baseline::Accepted {

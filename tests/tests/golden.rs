@@ -1,6 +1,6 @@
 //! Golden tests: every example of every doc in `api-docs/` goes through the generated types, and every
 //! contradiction between a doc's tables and its examples is either overridden in `bkapi.toml` or accepted in
-//! `api-docs/drift-baseline.toml`.
+//! the systems' `api-docs/<system>/drift-baseline.toml`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use bkapi_codegen::baseline::{self, Baseline};
 use bkapi_codegen::load::load_docs;
 use bkapi_codegen::lower::LowerOptions;
-use bkapi_codegen::regen::load_baseline;
+use bkapi_codegen::regen::{load_baseline, load_baselines};
 use bkapi_codegen::review::{self, Finding};
 use serde_json::json;
 
@@ -20,15 +20,25 @@ pub enum Format {
 pub fn run(docs: &Path, format: Format, check: bool, bless: bool) -> anyhow::Result<()> {
     let loaded = load_docs(docs, LowerOptions::default()).with_context(|| format!("reading {}", docs.display()))?;
     let review = review::review(&loaded, docs);
-    let baseline_path = docs.join(baseline::FILE_NAME);
-    let baseline_name =
-        baseline_path.strip_prefix(docs.parent().unwrap_or(docs)).unwrap_or(&baseline_path).display().to_string();
+    let baseline_name = "the systems' drift-baseline.toml";
 
     if bless {
-        let blessed = load_baseline(docs)?.bless(&review.findings);
-        fs::write(&baseline_path, blessed.to_toml()).with_context(|| format!("writing {baseline_name}"))?;
+        let (current, classes) = load_baselines(docs)?;
+        let blessed = current.bless(&review.findings);
+        let files = blessed.files(&classes);
+        for (system, file) in &files {
+            let path = docs.join(system).join(baseline::FILE_NAME);
+            if fs::read_to_string(&path).ok().as_deref() != Some(file.to_toml().as_str()) {
+                fs::write(&path, file.to_toml()).with_context(|| format!("writing {}", path.display()))?;
+            }
+        }
+        // Systems without accepted drift have no file; the older single file moved into the systems' files.
+        for system in current.accepted.iter().map(|a| a.system()).filter(|s| !files.contains_key(s)) {
+            let _ = fs::remove_file(docs.join(system).join(baseline::FILE_NAME));
+        }
+        let _ = fs::remove_file(docs.join(baseline::FILE_NAME));
         let unbaselinable = review.findings.iter().filter(|f| !f.baselinable()).count();
-        eprintln!("drift: {} finding(s) accepted in {baseline_name}", blessed.accepted.len());
+        eprintln!("drift: {} finding(s) accepted in {} system file(s)", blessed.accepted.len(), files.len());
         if unbaselinable > 0 {
             bail!("{unbaselinable} finding(s) cannot be accepted (stale overrides): fix them in bkapi.toml");
         }
@@ -37,7 +47,7 @@ pub fn run(docs: &Path, format: Format, check: bool, bless: bool) -> anyhow::Res
 
     let baseline: Baseline = load_baseline(docs)?;
     let verdict = baseline.judge(&review.findings);
-    let accepted = |f: &Finding| verdict.accepted.iter().any(|a| std::ptr::eq(*a, f));
+    let accepted = |f: &Finding| verdict.accepted.iter().any(|a| a.key() == f.key());
     match format {
         Format::Text => {
             let status = |f: &Finding| {
@@ -57,7 +67,12 @@ pub fn run(docs: &Path, format: Format, check: bool, bless: bool) -> anyhow::Res
                     "cannot be accepted: fix the override".to_string()
                 })
             };
-            print!("{}", review::render(&review, docs, &status));
+            // Under --check (CI, a pull request) only what is new is shown; accepted drift is counted.
+            let shown = review::Review {
+                findings: review.findings.iter().filter(|f| !check || !accepted(f)).cloned().collect(),
+                ..review.clone()
+            };
+            print!("{}", review::render(&shown, docs, &status));
             for s in &verdict.stale {
                 println!(
                     "error[stale]: {baseline_name} accepts {} `{}` in {}, which no longer occurs\n  = help: run `cargo xtask drift --bless`\n",

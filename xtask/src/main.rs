@@ -61,7 +61,7 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
-    /// Every contradiction in the docs (codes D001…), against `api-docs/drift-baseline.toml`.
+    /// Every contradiction in the docs (codes D001…), against each system's `api-docs/<system>/drift-baseline.toml`.
     Drift {
         #[arg(long, value_enum, default_value = "text")]
         format: drift::Format,
