@@ -1,5 +1,6 @@
 //! `cargo xtask drift`: the docs' contradictions, against the accepted baseline.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -33,10 +34,15 @@ pub fn run(docs: &Path, format: Format, check: bool, bless: bool) -> anyhow::Res
             }
         }
         // Systems without accepted drift have no file; the older single file moved into the systems' files.
-        for system in current.accepted.iter().map(|a| a.system()).filter(|s| !files.contains_key(s)) {
-            let _ = fs::remove_file(docs.join(system).join(baseline::FILE_NAME));
+        let gone = current.accepted.iter().map(|a| a.system()).filter(|s| !files.contains_key(s)).map(|s| docs.join(s));
+        for path in gone.chain([docs.to_path_buf()]).map(|d| d.join(baseline::FILE_NAME)) {
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("removing {}", path.display()));
+                }
+                _ => {}
+            }
         }
-        let _ = fs::remove_file(docs.join(baseline::FILE_NAME));
         let unbaselinable = review.findings.iter().filter(|f| !f.baselinable()).count();
         eprintln!("drift: {} finding(s) accepted in {} system file(s)", blessed.accepted.len(), files.len());
         if unbaselinable > 0 {
@@ -47,19 +53,20 @@ pub fn run(docs: &Path, format: Format, check: bool, bless: bool) -> anyhow::Res
 
     let baseline: Baseline = load_baseline(docs)?;
     let verdict = baseline.judge(&review.findings);
-    let accepted = |f: &Finding| verdict.accepted.iter().any(|a| a.key() == f.key());
+    // Looked up by key: thousands of findings against thousands of entries.
+    let accepted_keys: BTreeSet<(&str, &str, &str)> = verdict.accepted.iter().map(|f| f.key()).collect();
+    let reasons: BTreeMap<(&str, &str, &str), &str> = baseline
+        .accepted
+        .iter()
+        .map(|a| ((a.code.as_str(), a.file.as_str(), a.subject.as_str()), a.reason.as_str()))
+        .collect();
+    let accepted = |f: &Finding| accepted_keys.contains(&f.key());
     match format {
         Format::Text => {
             let status = |f: &Finding| {
                 Some(if accepted(f) {
-                    let reason = baseline
-                        .accepted
-                        .iter()
-                        .find(|a| (a.code.as_str(), a.file.as_str(), a.subject.as_str()) == f.key())
-                        .map(|a| a.reason.as_str())
-                        .filter(|r| !r.is_empty())
-                        .map(|r| format!(": {r}"))
-                        .unwrap_or_default();
+                    let reason =
+                        reasons.get(&f.key()).filter(|r| !r.is_empty()).map(|r| format!(": {r}")).unwrap_or_default();
                     format!("accepted in {baseline_name}{reason}")
                 } else if f.baselinable() {
                     format!("new: not in {baseline_name}")
