@@ -95,14 +95,15 @@ impl Baseline {
         let mut merged = Baseline::default();
         let mut classes = ClassReasons::new();
         for file in files {
+            let systems: BTreeSet<String> = file.accepted.iter().map(Accepted::system).collect();
+            for system in systems {
+                classes.entry(system).or_default().extend(file.reasons.clone());
+            }
             for mut a in file.accepted {
                 if a.reason.is_empty()
                     && let Some(r) = file.reasons.get(&a.code)
                 {
                     a.reason = r.clone();
-                }
-                for (code, reason) in &file.reasons {
-                    classes.entry(a.system()).or_default().insert(code.clone(), reason.clone());
                 }
                 merged.accepted.push(a);
             }

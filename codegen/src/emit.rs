@@ -337,8 +337,7 @@ fn emit_type(def: &TypeDef, with_setters: bool) -> TokenStream {
                 #wire
             }
         }
-        TypeKind::Enum { values, open, repr: EnumRepr::String } => emit_enum(&name, &doc, &origin, values, *open),
-        TypeKind::Enum { values, open, repr: EnumRepr::Integer } => emit_int_enum(&name, &doc, &origin, values, *open),
+        TypeKind::Enum { values, open, repr } => emit_enum(&name, &doc, &origin, values, *open, *repr),
     }
 }
 
@@ -426,126 +425,89 @@ fn emit_struct_wire(name: &Ident, fields: &[Field], idents: &[Ident]) -> TokenSt
     }
 }
 
-/// An enum sent as strings: written as its value; an unknown value becomes `Unknown(value)` when open.
-fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: bool) -> TokenStream {
-    let names = variant_names(values, EnumRepr::String);
-    let variants: Vec<(Ident, &str, String)> = values
-        .iter()
-        .zip(&names)
-        .map(|(v, text)| (format_ident!("{}", text), v.value.as_str(), doc_text(&v.doc, &format!("`{}`", v.value))))
-        .collect();
-    let decls = variants.iter().map(|(ident, wire, vdoc)| {
-        let wire_doc = format!(" Sent as `{wire}`.");
-        quote! { #[doc = #vdoc] #[doc = ""] #[doc = #wire_doc] #ident, }
-    });
-    let to_text = variants.iter().map(|(ident, wire, _)| quote!(Self::#ident => #wire,));
-    let from_text = variants.iter().map(|(ident, wire, _)| quote!(#wire => Self::#ident,));
-    let unknown = format_ident!("{}", unknown_variant(&names));
-    let (unknown_decl, unknown_to, unknown_from) = if open {
-        (
-            quote! {
-                /// A value the docs do not list (sent by a newer server).
-                #unknown(String),
-            },
-            quote!(Self::#unknown(text) => text,),
-            quote!(_ => Self::#unknown(text),),
-        )
-    } else {
-        let type_name = name.to_string();
-        (
-            TokenStream::new(),
-            TokenStream::new(),
-            quote!(_ => return ::std::result::Result::Err(crate::wire::WireError::unlisted(&text, #type_name)),),
-        )
-    };
-    quote! {
-        #[doc = #doc]
-        #[doc = ""]
-        #[doc = #origin]
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#decls)*
-            #unknown_decl
-        }
-
-        impl #name {
-            /// The value on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_text)*
-                    #unknown_to
-                }
-            }
-        }
-
-        impl crate::wire::Wire for #name {
-            fn from_wire(value: serde_json::Value) -> ::std::result::Result<Self, crate::wire::WireError> {
-                let text = <String as crate::wire::Wire>::from_wire(value)?;
-                ::std::result::Result::Ok(match text.as_str() {
-                    #(#from_text)*
-                    #unknown_from
-                })
-            }
-
-            fn to_wire(&self) -> serde_json::Value {
-                serde_json::Value::String(self.as_str().to_string())
-        }
-        }
-
-    }
-}
-
-/// An enum sent as integers: written as its code; read from a number or a numeric string; an unknown code
-/// becomes `Unknown(code)` when open.
-fn emit_int_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: bool) -> TokenStream {
-    let names = variant_names(values, EnumRepr::Integer);
-    let variants: Vec<(Ident, i64, String)> = values
+/// An enum of the values a doc lists, sent as its value: a string, or an integer code (read from a number or
+/// a numeric string too). An unknown value becomes `Unknown(value)` when open, an error when closed.
+fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: bool, repr: EnumRepr) -> TokenStream {
+    let names = variant_names(values, repr);
+    // Each variant with its wire value as a literal and as shown in its rustdoc; a listed code that is no
+    // integer has no variant.
+    let variants: Vec<(Ident, TokenStream, String, String)> = values
         .iter()
         .zip(&names)
         .filter_map(|(v, text)| {
-            let code: i64 = v.value.trim().parse().ok()?;
-            Some((format_ident!("{}", text), code, doc_text(&v.doc, &format!("`{code}`"))))
+            let (literal, shown) = match repr {
+                EnumRepr::String => {
+                    let value = &v.value;
+                    (quote!(#value), value.clone())
+                }
+                EnumRepr::Integer => {
+                    let code: i64 = v.value.trim().parse().ok()?;
+                    (quote!(#code), code.to_string())
+                }
+            };
+            let vdoc = doc_text(&v.doc, &format!("`{shown}`"));
+            Some((format_ident!("{}", text), literal, shown, vdoc))
         })
         .collect();
-    let decls = variants.iter().map(|(ident, code, vdoc)| {
-        let code_doc = format!(" Sent as `{code}`.");
-        quote! { #[doc = #vdoc] #[doc = ""] #[doc = #code_doc] #ident, }
+    let decls = variants.iter().map(|(ident, _, shown, vdoc)| {
+        let wire_doc = format!(" Sent as `{shown}`.");
+        quote! { #[doc = #vdoc] #[doc = ""] #[doc = #wire_doc] #ident, }
     });
-    let to_code = variants.iter().map(|(ident, code, _)| quote!(Self::#ident => #code,));
-    let from_code = variants.iter().map(|(ident, code, _)| quote!(#code => Self::#ident,));
+    let to_wire_value = variants.iter().map(|(ident, literal, ..)| quote!(Self::#ident => #literal,));
+    let from_wire_value = variants.iter().map(|(ident, literal, ..)| quote!(#literal => Self::#ident,));
     let unknown = format_ident!("{}", unknown_variant(&names));
-    let (unknown_decl, unknown_to, unknown_from) = if open {
-        (
+    let type_name = name.to_string();
+    // What differs between the two: the derive, the payload of `Unknown`, the accessor, reading and writing.
+    let (copy, payload, unknown_doc, accessor, (read, scrutinee), unlisted, write) = match repr {
+        EnumRepr::String => (
+            None,
+            quote!(String),
+            " A value the docs do not list (sent by a newer server).",
             quote! {
-                /// A code the docs do not list (sent by a newer server).
-                #unknown(i64),
+                /// The value on the wire.
+                pub fn as_str(&self) -> &str
             },
-            quote!(Self::#unknown(code) => *code,),
-            quote!(other => Self::#unknown(other),),
-        )
+            (quote!(<String as crate::wire::Wire>::from_wire(value)?), quote!(wire.as_str())),
+            quote!(&wire),
+            quote!(serde_json::Value::String(self.as_str().to_string())),
+        ),
+        EnumRepr::Integer => (
+            Some(quote!(Copy,)),
+            quote!(i64),
+            " A code the docs do not list (sent by a newer server).",
+            quote! {
+                /// The code on the wire.
+                pub fn code(&self) -> i64
+            },
+            (quote!(crate::wire::code(value)?), quote!(wire)),
+            quote!(&wire.to_string()),
+            quote!(serde_json::Value::from(self.code())),
+        ),
+    };
+    let (unknown_decl, unknown_to, unknown_from) = if open {
+        let to = match repr {
+            EnumRepr::String => quote!(Self::#unknown(wire) => wire,),
+            EnumRepr::Integer => quote!(Self::#unknown(wire) => *wire,),
+        };
+        (quote!(#[doc = #unknown_doc] #unknown(#payload),), to, quote!(_ => Self::#unknown(wire),))
     } else {
-        let type_name = name.to_string();
-        (
-            TokenStream::new(),
-            TokenStream::new(),
-            quote!(other => return ::std::result::Result::Err(crate::wire::WireError::unlisted(&other.to_string(), #type_name)),),
-        )
+        let error = quote!(crate::wire::WireError::unlisted(#unlisted, #type_name));
+        (TokenStream::new(), TokenStream::new(), quote!(_ => return ::std::result::Result::Err(#error),))
     };
     quote! {
         #[doc = #doc]
         #[doc = ""]
         #[doc = #origin]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, #copy PartialEq, Eq, Hash)]
         pub enum #name {
             #(#decls)*
             #unknown_decl
         }
 
         impl #name {
-            /// The code on the wire.
-            pub fn code(&self) -> i64 {
+            #accessor {
                 match self {
-                    #(#to_code)*
+                    #(#to_wire_value)*
                     #unknown_to
                 }
             }
@@ -553,17 +515,17 @@ fn emit_int_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], op
 
         impl crate::wire::Wire for #name {
             fn from_wire(value: serde_json::Value) -> ::std::result::Result<Self, crate::wire::WireError> {
-                ::std::result::Result::Ok(match crate::wire::code(value)? {
-                    #(#from_code)*
+                let wire = #read;
+                ::std::result::Result::Ok(match #scrutinee {
+                    #(#from_wire_value)*
                     #unknown_from
                 })
             }
 
             fn to_wire(&self) -> serde_json::Value {
-                serde_json::Value::from(self.code())
+                #write
+            }
         }
-        }
-
     }
 }
 
@@ -874,7 +836,8 @@ mod tests {
         // Variant naming itself is tested in `naming.rs`.
         let v = |value: &str, doc: &str| EnumValue { value: value.into(), doc: doc.into(), line: 1 };
         let code =
-            emit_int_enum(&format_ident!("Lang"), " x", " y", &[v("1", "shell"), v("2", "shell")], true).to_string();
+            emit_enum(&format_ident!("Lang"), " x", " y", &[v("1", "shell"), v("2", "shell")], true, EnumRepr::Integer)
+                .to_string();
         assert!(code.contains("Shell_"), "duplicate names are made unique: {code}");
         assert!(code.contains("Unknown (i64)"), "{code}");
     }

@@ -26,7 +26,7 @@ impl BkScopeType {
         match self {
             Self::Biz => "biz",
             Self::BizSet => "biz_set",
-            Self::Unknown(text) => text,
+            Self::Unknown(wire) => wire,
         }
     }
 }
@@ -34,12 +34,12 @@ impl crate::wire::Wire for BkScopeType {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let text = <String as crate::wire::Wire>::from_wire(value)?;
+        let wire = <String as crate::wire::Wire>::from_wire(value)?;
         ::std::result::Result::Ok(
-            match text.as_str() {
+            match wire.as_str() {
                 "biz" => Self::Biz,
                 "biz_set" => Self::BizSet,
-                _ => Self::Unknown(text),
+                _ => Self::Unknown(wire),
             },
         )
     }
@@ -69,7 +69,7 @@ impl IsParamSensitive {
         match self {
             Self::Code0 => 0i64,
             Self::Code1 => 1i64,
-            Self::Unknown(code) => *code,
+            Self::Unknown(wire) => *wire,
         }
     }
 }
@@ -77,11 +77,12 @@ impl crate::wire::Wire for IsParamSensitive {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let wire = crate::wire::code(value)?;
         ::std::result::Result::Ok(
-            match crate::wire::code(value)? {
+            match wire {
                 0i64 => Self::Code0,
                 1i64 => Self::Code1,
-                other => Self::Unknown(other),
+                _ => Self::Unknown(wire),
             },
         )
     }
@@ -126,7 +127,7 @@ impl ScriptLanguage {
             Self::Perl => 3i64,
             Self::Python => 4i64,
             Self::Powershell => 5i64,
-            Self::Unknown(code) => *code,
+            Self::Unknown(wire) => *wire,
         }
     }
 }
@@ -134,14 +135,15 @@ impl crate::wire::Wire for ScriptLanguage {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let wire = crate::wire::code(value)?;
         ::std::result::Result::Ok(
-            match crate::wire::code(value)? {
+            match wire {
                 1i64 => Self::Shell,
                 2i64 => Self::Bat,
                 3i64 => Self::Perl,
                 4i64 => Self::Python,
                 5i64 => Self::Powershell,
-                other => Self::Unknown(other),
+                _ => Self::Unknown(wire),
             },
         )
     }
@@ -456,7 +458,7 @@ impl Mode {
             Self::Code1 => 1i64,
             Self::Code2 => 2i64,
             Self::Code3 => 3i64,
-            Self::Unknown(code) => *code,
+            Self::Unknown(wire) => *wire,
         }
     }
 }
@@ -464,12 +466,13 @@ impl crate::wire::Wire for Mode {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let wire = crate::wire::code(value)?;
         ::std::result::Result::Ok(
-            match crate::wire::code(value)? {
+            match wire {
                 1i64 => Self::Code1,
                 2i64 => Self::Code2,
                 3i64 => Self::Code3,
-                other => Self::Unknown(other),
+                _ => Self::Unknown(wire),
             },
         )
     }

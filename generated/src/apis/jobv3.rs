@@ -26,7 +26,7 @@ impl IsParamSensitive {
         match self {
             Self::Code0 => 0i64,
             Self::Code1 => 1i64,
-            Self::Unknown(code) => *code,
+            Self::Unknown(wire) => *wire,
         }
     }
 }
@@ -34,11 +34,12 @@ impl crate::wire::Wire for IsParamSensitive {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let wire = crate::wire::code(value)?;
         ::std::result::Result::Ok(
-            match crate::wire::code(value)? {
+            match wire {
                 0i64 => Self::Code0,
                 1i64 => Self::Code1,
-                other => Self::Unknown(other),
+                _ => Self::Unknown(wire),
             },
         )
     }
@@ -83,7 +84,7 @@ impl ScriptLanguage {
             Self::Perl => 3i64,
             Self::Python => 4i64,
             Self::Powershell => 5i64,
-            Self::Unknown(code) => *code,
+            Self::Unknown(wire) => *wire,
         }
     }
 }
@@ -91,14 +92,15 @@ impl crate::wire::Wire for ScriptLanguage {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
+        let wire = crate::wire::code(value)?;
         ::std::result::Result::Ok(
-            match crate::wire::code(value)? {
+            match wire {
                 1i64 => Self::Shell,
                 2i64 => Self::Bat,
                 3i64 => Self::Perl,
                 4i64 => Self::Python,
                 5i64 => Self::Powershell,
-                other => Self::Unknown(other),
+                _ => Self::Unknown(wire),
             },
         )
     }

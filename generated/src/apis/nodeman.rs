@@ -81,7 +81,7 @@ impl JobType {
             Self::UninstallProxy => "UNINSTALL_PROXY",
             Self::UpgradeProxy => "UPGRADE_PROXY",
             Self::ReloadProxy => "RELOAD_PROXY",
-            Self::Unknown(text) => text,
+            Self::Unknown(wire) => wire,
         }
     }
 }
@@ -89,9 +89,9 @@ impl crate::wire::Wire for JobType {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let text = <String as crate::wire::Wire>::from_wire(value)?;
+        let wire = <String as crate::wire::Wire>::from_wire(value)?;
         ::std::result::Result::Ok(
-            match text.as_str() {
+            match wire.as_str() {
                 "INSTALL_AGENT" => Self::InstallAgent,
                 "RESTART_AGENT" => Self::RestartAgent,
                 "REINSTALL_AGENT" => Self::ReinstallAgent,
@@ -105,7 +105,7 @@ impl crate::wire::Wire for JobType {
                 "UNINSTALL_PROXY" => Self::UninstallProxy,
                 "UPGRADE_PROXY" => Self::UpgradeProxy,
                 "RELOAD_PROXY" => Self::ReloadProxy,
-                _ => Self::Unknown(text),
+                _ => Self::Unknown(wire),
             },
         )
     }
@@ -145,7 +145,7 @@ impl OsType {
             Self::Windows => "WINDOWS",
             Self::Aix => "AIX",
             Self::Solaris => "SOLARIS",
-            Self::Unknown(text) => text,
+            Self::Unknown(wire) => wire,
         }
     }
 }
@@ -153,14 +153,14 @@ impl crate::wire::Wire for OsType {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let text = <String as crate::wire::Wire>::from_wire(value)?;
+        let wire = <String as crate::wire::Wire>::from_wire(value)?;
         ::std::result::Result::Ok(
-            match text.as_str() {
+            match wire.as_str() {
                 "LINUX" => Self::Linux,
                 "WINDOWS" => Self::Windows,
                 "AIX" => Self::Aix,
                 "SOLARIS" => Self::Solaris,
-                _ => Self::Unknown(text),
+                _ => Self::Unknown(wire),
             },
         )
     }
@@ -195,7 +195,7 @@ impl AuthType {
             Self::Password => "PASSWORD",
             Self::Key => "KEY",
             Self::TjjPassword => "TJJ_PASSWORD",
-            Self::Unknown(text) => text,
+            Self::Unknown(wire) => wire,
         }
     }
 }
@@ -203,13 +203,13 @@ impl crate::wire::Wire for AuthType {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let text = <String as crate::wire::Wire>::from_wire(value)?;
+        let wire = <String as crate::wire::Wire>::from_wire(value)?;
         ::std::result::Result::Ok(
-            match text.as_str() {
+            match wire.as_str() {
                 "PASSWORD" => Self::Password,
                 "KEY" => Self::Key,
                 "TJJ_PASSWORD" => Self::TjjPassword,
-                _ => Self::Unknown(text),
+                _ => Self::Unknown(wire),
             },
         )
     }
@@ -630,7 +630,7 @@ impl Status {
             Self::Removed => "REMOVED",
             Self::Filtered => "FILTERED",
             Self::Ignored => "IGNORED",
-            Self::Unknown(text) => text,
+            Self::Unknown(wire) => wire,
         }
     }
 }
@@ -638,9 +638,9 @@ impl crate::wire::Wire for Status {
     fn from_wire(
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let text = <String as crate::wire::Wire>::from_wire(value)?;
+        let wire = <String as crate::wire::Wire>::from_wire(value)?;
         ::std::result::Result::Ok(
-            match text.as_str() {
+            match wire.as_str() {
                 "PENDING" => Self::Pending,
                 "RUNNING" => Self::Running,
                 "FAILED" => Self::Failed,
@@ -650,7 +650,7 @@ impl crate::wire::Wire for Status {
                 "REMOVED" => Self::Removed,
                 "FILTERED" => Self::Filtered,
                 "IGNORED" => Self::Ignored,
-                _ => Self::Unknown(text),
+                _ => Self::Unknown(wire),
             },
         )
     }
