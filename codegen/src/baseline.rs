@@ -47,13 +47,10 @@ impl Accepted {
         (&self.code, &self.file, &self.subject)
     }
 
-    /// The system folder of the doc it is about (`api-docs/jobv3/x.md` → `jobv3`): its baseline file's.
+    /// The system folder of the doc it is about (`api-docs/jobv3/x.md`, `api-docs/jobv3/en/x.md` → `jobv3`):
+    /// its baseline file's. Paths are relative to the docs folder's parent.
     pub fn system(&self) -> String {
-        Path::new(&self.file)
-            .parent()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        Path::new(&self.file).iter().nth(1).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
     }
 }
 
@@ -128,6 +125,13 @@ impl Baseline {
             file.accepted.push(Accepted { reason: own, ..a.clone() });
         }
         out
+    }
+
+    /// Whether a coded diagnostic is an accepted finding (an accepted error does not stop `regen`).
+    pub fn accepts(&self, d: &crate::diagnostics::Diagnostic) -> bool {
+        let (Some(code), Some(subject)) = (d.code, d.subject.as_deref()) else { return false };
+        code != crate::review::STALE_OVERRIDE
+            && self.accepted.iter().any(|a| a.code == code && a.file == d.file && a.subject == subject)
     }
 
     /// Sorts findings into accepted and new, and finds stale entries. Only baselinable findings count

@@ -74,6 +74,9 @@ pub struct Summary {
     /// Pages of shared definitions (`common.md`) that other docs refer to: not APIs, so not counted as docs to
     /// locate.
     pub definitions: usize,
+    /// Located docs of an API that another publication of the system documents in a newer revision (counted
+    /// as located too).
+    pub superseded: usize,
     pub fields: FieldCounts,
     pub examples: ExampleCounts,
     pub values: ValueCounts,
@@ -139,22 +142,32 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
             DocStatus::Unlocated => summary.parsed += 1,
             DocStatus::Failed => summary.failed += 1,
             DocStatus::Panicked => summary.panics += 1,
-            DocStatus::Definitions => summary.definitions += 1,
+            DocStatus::Definitions | DocStatus::NotAnApi => summary.definitions += 1,
+            DocStatus::Superseded => {
+                summary.parsed += 1;
+                summary.located += 1;
+                summary.superseded += 1;
+            }
         }
-        let api = loaded
-            .ir
-            .systems
-            .iter()
-            .find(|s| s.name == outcome.system)
-            .and_then(|s| s.apis.iter().find(|a| a.source == outcome.file).map(|a| (s, a)));
+        let system = loaded.ir.systems.iter().find(|s| s.name == outcome.system);
+        let api = system.and_then(|s| s.apis.iter().find(|a| a.source == outcome.file).map(|a| (s, a)));
+        // A doc in another language is measured by its own examples against the API's types.
+        let translated = system.and_then(|s| {
+            s.apis.iter().find_map(|a| a.translations.iter().find(|t| t.source == outcome.file).map(|t| (s, a, t)))
+        });
+        let measured = match (api, translated) {
+            (Some((s, a)), _) => Some((s, a, &a.examples, &a.table_keys, None)),
+            (None, Some((s, a, t))) => Some((s, a, &t.examples, &t.table_keys, Some(t.source.as_str()))),
+            (None, None) => None,
+        };
         let mut examples = Vec::new();
-        if let Some((system, api)) = api {
-            let table_keys = api.table_keys.iter().cloned().collect();
-            for e in &api.examples {
+        if let Some((system, api, api_examples, table_keys, translation)) = measured {
+            let table_keys = table_keys.iter().cloned().collect();
+            for e in api_examples {
                 let parsed = e.value.is_some();
                 let fit = fit::fit_example(system, api, e);
                 let decode_error = if parsed { fit.decode_error.clone() } else { None };
-                let drift = drift::check_example(system, api, e);
+                let drift = drift::check_example(system, api, e, translation);
                 let root = if e.kind == ExampleKind::Response { "data" } else { "" };
                 let values = if parsed { measure::measure(&fit, &table_keys, root, e.line) } else { None };
                 if let Some(v) = &values {
@@ -286,6 +299,6 @@ mod tests {
             "{:?}",
             notes.diagnostics
         );
-        assert!(run.files.is_some_and(|f| f.iter().any(|f| f.path == "sys_zh_hans.rs")));
+        assert!(run.files.is_some_and(|f| f.iter().any(|f| f.path == "sys.rs")));
     }
 }

@@ -28,6 +28,9 @@ pub struct Diagnostic {
     /// findings by it, so rewording a message does not change what is accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// The other place that says otherwise (file, line): the `en` doc of a `zh_hans` one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related: Option<(String, u32)>,
 }
 
 impl Diagnostic {
@@ -40,6 +43,7 @@ impl Diagnostic {
             help: None,
             code: None,
             subject: None,
+            related: None,
         }
     }
 
@@ -52,6 +56,7 @@ impl Diagnostic {
             help: None,
             code: None,
             subject: None,
+            related: None,
         }
     }
 
@@ -61,6 +66,12 @@ impl Diagnostic {
     }
 
     /// A diagnostic `cargo xtask drift` reviews: its code and what it is about.
+    /// The other place the diagnostic is about.
+    pub fn with_related(mut self, file: &str, line: u32) -> Self {
+        self.related = Some((file.to_string(), line));
+        self
+    }
+
     pub fn with_code(mut self, code: &'static str, subject: impl Into<String>) -> Self {
         self.code = Some(code);
         self.subject = Some(subject.into());
@@ -75,6 +86,9 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         write!(f, "{}:{}: {sev}: {}", self.file, self.line, self.message)?;
+        if let Some((file, line)) = &self.related {
+            write!(f, "\n  see: {file}:{line}")?;
+        }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }

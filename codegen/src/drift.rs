@@ -69,17 +69,25 @@ impl fmt::Display for Drift {
 
 /// Every contradiction of one API, deduplicated (array elements report once), sorted.
 pub fn check_api(system: &System, api: &Api) -> Vec<Drift> {
-    let mut cx = Checker { system, api, out: BTreeSet::new(), example: "doc", example_line: 0 };
+    let mut cx = Checker::new(system, api, None);
     cx.path_params();
     for e in &api.examples {
         cx.example(e);
     }
+    // Another language's examples, against the same types: drift in that doc, at the example.
+    for t in &api.translations {
+        cx.translation = Some(&t.source);
+        for e in &t.examples {
+            cx.example(e);
+        }
+    }
     cx.out.into_iter().collect()
 }
 
-/// The contradictions one example shows, deduplicated and sorted.
-pub fn check_example(system: &System, api: &Api, example: &Example) -> Vec<Drift> {
-    let mut cx = Checker { system, api, out: BTreeSet::new(), example: "doc", example_line: 0 };
+/// The contradictions one example shows, deduplicated and sorted. `translation`: the doc it is from, when it
+/// is one of [`Api::translations`].
+pub fn check_example(system: &System, api: &Api, example: &Example, translation: Option<&str>) -> Vec<Drift> {
+    let mut cx = Checker::new(system, api, translation);
     cx.example(example);
     cx.out.into_iter().collect()
 }
@@ -87,12 +95,18 @@ pub fn check_example(system: &System, api: &Api, example: &Example) -> Vec<Drift
 struct Checker<'a> {
     system: &'a System,
     api: &'a Api,
+    /// The other-language doc whose examples are being checked: findings point at the example there.
+    translation: Option<&'a str>,
     out: BTreeSet<Drift>,
     example: &'static str,
     example_line: u32,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(system: &'a System, api: &'a Api, translation: Option<&'a str>) -> Self {
+        Checker { system, api, translation, out: BTreeSet::new(), example: "doc", example_line: 0 }
+    }
+
     fn example(&mut self, e: &Example) {
         let api = self.api;
         self.example = match e.kind {
@@ -101,7 +115,8 @@ impl Checker<'_> {
         };
         self.example_line = e.line;
         // What the generator corrected because of this example is still a contradiction in the doc.
-        for c in api.corrections.iter().filter(|c| c.by_example == Some(e.line)) {
+        let own = self.translation.is_none();
+        for c in api.corrections.iter().filter(|c| own && c.by_example == Some(e.line)) {
             let path = c.target.split_once('.').map_or("data", |(_, rest)| rest);
             let path =
                 if self.example == "response" && path != "data" { format!("data.{path}") } else { path.to_string() };
@@ -140,8 +155,10 @@ impl Checker<'_> {
     }
 
     fn push(&mut self, kind: DriftKind, path: String, line: u32, message: String) {
-        let line = if line == 0 { self.example_line } else { line };
-        self.out.insert(Drift { kind, example: self.example, path, file: self.api.source.clone(), line, message });
+        // Lines of the types are the first doc's: another language's finding points at its example.
+        let line = if line == 0 || self.translation.is_some() { self.example_line } else { line };
+        let file = self.translation.unwrap_or(&self.api.source).to_string();
+        self.out.insert(Drift { kind, example: self.example, path, file, line, message });
     }
 
     fn path_params(&mut self) {

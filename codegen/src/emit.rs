@@ -1,6 +1,6 @@
 //! Stage 3: IR → Rust source files of the `bkapi` crate. Reads only the IR.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -167,13 +167,8 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
     })?;
     let request_side = request_side_types(system);
-    for def in &system.types {
-        file.items.extend(parse(emit_type(def, request_side.contains(def.name.as_str())))?.items);
-    }
-    // serde's traits through `Wire`, for every type at once: one macro call instead of two impls per type.
-    if !system.types.is_empty() {
-        let names = system.types.iter().map(|def| format_ident!("{}", def.name));
-        file.items.extend(parse(quote!(crate::serde_through_wire!(#(#names),*);))?.items);
+    for api in &system.apis {
+        file.items.extend(parse(emit_api_module(system, api, &request_side))?.items);
     }
     file.items.extend(
         parse(quote! {
@@ -215,6 +210,57 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
         .items,
     );
     Ok(file)
+}
+
+/// An API's module: the types its doc defines first (with their `Wire` impls and serde's traits), the
+/// others it reaches re-exported under its names; its request and response also beside the module.
+fn emit_api_module(system: &System, api: &Api, request_side: &BTreeSet<&str>) -> TokenStream {
+    let module = api_module_ident(api);
+    let home = field_ident_text(&api.name);
+    let empty = TokenStream::new();
+    let names = Names { names: &api.names, path: &empty };
+    let mut defined = Vec::new();
+    let mut items = Vec::new();
+    let mut reexports = Vec::new();
+    for (ir_name, visible) in &api.names {
+        let Some(def) = system.type_def(ir_name) else { continue };
+        let ident = format_ident!("{}", visible);
+        if def.module == home {
+            items.push(emit_type(def, request_side.contains(def.name.as_str()), names));
+            defined.push(ident);
+        } else {
+            let (from, local) = (make_ident(&def.module), format_ident!("{}", def.local));
+            let alias = (def.local != *visible).then(|| quote!(as #ident));
+            reexports.push(quote!(pub use super::#from::#local #alias;));
+        }
+    }
+    let serde = (!defined.is_empty()).then(|| quote!(crate::serde_through_wire!(#(#defined),*);));
+    let doc = format!(" Types of [`{}`](super::endpoints::{}).", api.name, marker_ident(api));
+    // Beside the module too: names that start with the API's own (`FastExecuteScriptRequest`), which no other
+    // API's can be.
+    let prefix = camel_ident(&api.name);
+    let response = match &api.response {
+        Type::Named(n) => Some(n.as_str()),
+        _ => None,
+    };
+    let beside = std::iter::once(api.request.as_str()).chain(response).filter_map(|n| {
+        let visible = names.visible(n);
+        visible.starts_with(&prefix).then(|| format_ident!("{}", visible))
+    });
+    quote! {
+        #[doc = #doc]
+        pub mod #module {
+            #(#reexports)*
+            #(#items)*
+            #serde
+        }
+        #(pub use #module::#beside;)*
+    }
+}
+
+/// The module of an API's types (`fast_execute_script`).
+fn api_module_ident(api: &Api) -> Ident {
+    make_ident(&field_ident_text(&api.name))
 }
 
 /// The named types a request is built from: its type and every type its fields reach. They get setters.
@@ -267,10 +313,10 @@ fn setter_ident(field: &Ident) -> Ident {
 }
 
 /// `value.field(x)` for each optional field: `FastExecuteScriptRequest::new(2).script_content("…")`.
-fn emit_setters(name: &Ident, fields: &[Field], idents: &[Ident]) -> TokenStream {
+fn emit_setters(name: &Ident, fields: &[Field], idents: &[Ident], names: Names<'_>) -> TokenStream {
     let setters = fields.iter().zip(idents).filter(|(f, _)| !f.required).map(|(f, ident)| {
         let setter = setter_ident(ident);
-        let ty = field_type(f);
+        let ty = field_type(f, names);
         let doc = format!(" Sets `{}`.", f.name);
         let deprecated = f.deprecated.then(|| {
             let note = format!("deprecated in the doc: {}", f.doc.trim());
@@ -288,8 +334,8 @@ fn emit_setters(name: &Ident, fields: &[Field], idents: &[Ident]) -> TokenStream
     quote!(impl #name { #(#setters)* })
 }
 
-fn emit_type(def: &TypeDef, with_setters: bool) -> TokenStream {
-    let name = format_ident!("{}", def.name);
+fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> TokenStream {
+    let name = format_ident!("{}", def.local);
     let doc = doc_text(&def.doc, &format!("`{}`", def.name));
     let origin = format!(" Defined in `{}` at line {}.", def.source, def.line);
     match &def.kind {
@@ -298,10 +344,10 @@ fn emit_type(def: &TypeDef, with_setters: bool) -> TokenStream {
             let default = all_optional.then(|| quote!(Default,));
             let mut used: BTreeSet<String> = BTreeSet::new();
             let idents: Vec<Ident> = fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect();
-            let field_tokens = fields.iter().zip(&idents).map(|(f, ident)| emit_field(f, ident));
+            let field_tokens = fields.iter().zip(&idents).map(|(f, ident)| emit_field(f, ident, names));
             let constructor = (!all_optional).then(|| {
                 let params = fields.iter().zip(&idents).filter(|(f, _)| f.required).map(|(f, ident)| {
-                    let ty = field_type(f);
+                    let ty = field_type(f, names);
                     quote!(#ident: #ty)
                 });
                 let inits = fields
@@ -322,10 +368,10 @@ fn emit_type(def: &TypeDef, with_setters: bool) -> TokenStream {
                 }
             });
             let wire = emit_struct_wire(&name, fields, &idents);
-            let setters =
-                (with_setters && fields.iter().any(|f| !f.required)).then(|| emit_setters(&name, fields, &idents));
+            let setters = (with_setters && fields.iter().any(|f| !f.required))
+                .then(|| emit_setters(&name, fields, &idents, names));
             quote! {
-                #[doc = #doc]
+                #doc
                 #[doc = ""]
                 #[doc = #origin]
                 #[derive(Debug, Clone, PartialEq, #default)]
@@ -341,8 +387,8 @@ fn emit_type(def: &TypeDef, with_setters: bool) -> TokenStream {
     }
 }
 
-fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
-    let ty = field_type(f);
+fn emit_field(f: &Field, ident: &Ident, names: Names<'_>) -> TokenStream {
+    let ty = field_type(f, names);
     let mut doc = doc_text(&f.doc, &format!("`{}`", f.name));
     match f.from_example {
         Some(line) => doc.push_str(&format!(" (Not in the doc's table; seen in its example at line {line}.)")),
@@ -366,7 +412,7 @@ fn emit_field(f: &Field, ident: &Ident) -> TokenStream {
     });
     let ty = if f.required { ty } else { quote!(Option<#ty>) };
     quote! {
-        #[doc = #doc]
+        #doc
         #renamed
         #location
         #deprecated
@@ -427,11 +473,18 @@ fn emit_struct_wire(name: &Ident, fields: &[Field], idents: &[Ident]) -> TokenSt
 
 /// An enum of the values a doc lists, sent as its value: a string, or an integer code (read from a number or
 /// a numeric string too). An unknown value becomes `Unknown(value)` when open, an error when closed.
-fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: bool, repr: EnumRepr) -> TokenStream {
+fn emit_enum(
+    name: &Ident,
+    doc: &Rustdoc,
+    origin: &str,
+    values: &[EnumValue],
+    open: bool,
+    repr: EnumRepr,
+) -> TokenStream {
     let names = variant_names(values, repr);
     // Each variant with its wire value as a literal and as shown in its rustdoc; a listed code that is no
     // integer has no variant.
-    let variants: Vec<(Ident, TokenStream, String, String)> = values
+    let variants: Vec<(Ident, TokenStream, String, Rustdoc)> = values
         .iter()
         .zip(&names)
         .filter_map(|(v, text)| {
@@ -445,13 +498,18 @@ fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: 
                     (quote!(#code), code.to_string())
                 }
             };
-            let vdoc = doc_text(&v.doc, &format!("`{shown}`"));
+            // Both languages' labels (`成功 / Success`).
+            let labels: Vec<&str> = std::iter::once(v.doc.trim())
+                .chain(v.other_labels.iter().map(|l| l.trim()))
+                .filter(|l| !l.is_empty())
+                .collect();
+            let vdoc = doc_text(&labels.join(" / "), &format!("`{shown}`"));
             Some((format_ident!("{}", text), literal, shown, vdoc))
         })
         .collect();
     let decls = variants.iter().map(|(ident, _, shown, vdoc)| {
         let wire_doc = format!(" Sent as `{shown}`.");
-        quote! { #[doc = #vdoc] #[doc = ""] #[doc = #wire_doc] #ident, }
+        quote! { #vdoc #[doc = ""] #[doc = #wire_doc] #ident, }
     });
     let to_wire_value = variants.iter().map(|(ident, literal, ..)| quote!(Self::#ident => #literal,));
     let from_wire_value = variants.iter().map(|(ident, literal, ..)| quote!(#literal => Self::#ident,));
@@ -495,7 +553,7 @@ fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: 
         (TokenStream::new(), TokenStream::new(), quote!(_ => return ::std::result::Result::Err(#error),))
     };
     quote! {
-        #[doc = #doc]
+        #doc
         #[doc = ""]
         #[doc = #origin]
         #[derive(Debug, Clone, #copy PartialEq, Eq, Hash)]
@@ -531,8 +589,11 @@ fn emit_enum(name: &Ident, doc: &str, origin: &str, values: &[EnumValue], open: 
 
 fn emit_marker(system: &System, api: &Api) -> TokenStream {
     let marker = marker_ident(api);
-    let request = format_ident!("{}", api.request);
-    let response = rust_type_in(&api.response, quote!(super::));
+    let module = api_module_ident(api);
+    let path = quote!(super::#module::);
+    let names = Names { names: &api.names, path: &path };
+    let request = rust_type(&Type::Named(api.request.clone()), names);
+    let response = rust_type(&api.response, names);
     let sys = &system.name;
     let name = &api.name;
     let id = format!("{}.{}", system.name, api.name);
@@ -557,7 +618,8 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
     };
     let path_params = fields.iter().filter(|f| f.location == ParamLocation::Path).map(|f| f.name.as_str());
     let query_params = fields.iter().filter(|f| f.location == ParamLocation::Query).map(|f| f.name.as_str());
-    let doc = format!(" `{} {}`: {}", api.method.as_str(), api.path, escape_doc(&api.summary));
+    let first_line = api.summary.lines().next().unwrap_or_default();
+    let doc = format!(" `{} {}`: {}", api.method.as_str(), api.path, escape_doc(first_line));
     let one_of = (!api.one_of.is_empty()).then(|| {
         let groups = api.one_of.iter().map(|g| quote!(&[#(#g),*]));
         quote!(const ONE_OF: &'static [&'static [&'static str]] = &[#(#groups),*];)
@@ -568,7 +630,7 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
         pub struct #marker;
 
         impl crate::Endpoint for #marker {
-            type Request = super::#request;
+            type Request = #request;
             type Response = #response;
             const SYSTEM: &'static str = #sys;
             const NAME: &'static str = #name;
@@ -587,8 +649,11 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
 fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenStream {
     let method = make_ident(&field_ident_text(&api.name));
     let marker = marker_ident(api);
-    let request = format_ident!("{}", api.request);
-    let response = rust_type(&api.response);
+    let module = api_module_ident(api);
+    let path = quote!(#module::);
+    let names = Names { names: &api.names, path: &path };
+    let request = rust_type(&Type::Named(api.request.clone()), names);
+    let response = rust_type(&api.response, names);
     let summary = doc_text(&api.summary, &api.name);
     let http = format!(" `{} {}`", api.method.as_str(), api.path);
     let source = format!(" Generated from `{}`.", api.source);
@@ -608,6 +673,7 @@ fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenStream {
     let example = (!blocking).then(|| request_example_code(system, api)).flatten().map(|code| {
         let module = module_name(&system.name);
         let method = field_ident_text(&api.name);
+        let api_module = api_module_ident(api);
         let mut lines = vec![
             String::new(),
             " # Example".to_string(),
@@ -616,7 +682,7 @@ fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenStream {
             String::new(),
             " ```no_run".to_string(),
             " # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {".to_string(),
-            format!(" use bkapi::{module}::*;"),
+            format!(" use bkapi::{module}::{api_module}::*;"),
             String::new(),
         ];
         lines.extend(code.lines().map(|l| format!(" {l}")));
@@ -631,7 +697,7 @@ fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenStream {
         quote!(#(#lines)*)
     });
     let docs = quote! {
-        #[doc = #summary]
+        #summary
         #[doc = ""]
         #[doc = #http]
         #[doc = ""]
@@ -665,7 +731,8 @@ fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenStream {
 fn request_example_code(system: &System, api: &Api) -> Option<String> {
     let example = api.example(crate::ir::ExampleKind::Request)?.value.as_ref()?;
     let params = crate::ir::request_params(example);
-    let expr = value_expr(system, &Type::Named(api.request.clone()), &params, false, false)?;
+    let cx = ExampleCx { system, names: &api.names };
+    let expr = cx.value_expr(&Type::Named(api.request.clone()), &params, false, false)?;
     // Formatted by prettyplease as the body of a function, then taken out of it.
     let file = syn::parse_str::<syn::File>(&format!("fn f() {{ let request = {expr}; }}")).ok()?;
     let text = prettyplease::unparse(&file);
@@ -673,108 +740,126 @@ fn request_example_code(system: &System, api: &Api) -> Option<String> {
     Some(body.iter().map(|l| l.strip_prefix("    ").unwrap_or(l)).collect::<Vec<_>>().join("\n"))
 }
 
-/// Rust source for a JSON value of an IR type; `secret`/`base64` give a string field's wrapper type.
-fn value_expr(system: &System, ty: &Type, value: &serde_json::Value, secret: bool, base64: bool) -> Option<String> {
-    use serde_json::Value;
-    Some(match (ty, value) {
-        // Concrete types throughout: a setter takes `impl Into<T>`, so `.into()` would not know its target.
-        (Type::String, Value::String(s)) if secret => format!("bkapi::Secret::from({s:?})"),
-        // Callers write the plain text; `Base64` encodes it on the wire.
-        (Type::String, Value::String(s)) if base64 => {
-            use base64::Engine as _;
-            match base64::engine::general_purpose::STANDARD.decode(s).ok().and_then(|b| String::from_utf8(b).ok()) {
-                Some(text) => format!("bkapi::Base64::from({text:?})"),
-                None => format!("bkapi::Base64::from_encoded({s:?}).unwrap_or_default()"),
-            }
-        }
-        (Type::String, Value::String(s)) => format!("{s:?}.to_string()"),
-        (Type::String, Value::Number(n)) if !secret && !base64 => format!("{:?}.to_string()", n.to_string()),
-        (Type::Integer, Value::Number(n)) => n.as_i64()?.to_string(),
-        (Type::Integer, Value::String(s)) => s.trim().parse::<i64>().ok()?.to_string(),
-        (Type::Number, Value::Number(n)) => format!("{:?}", n.as_f64()?),
-        (Type::Boolean, Value::Bool(b)) => b.to_string(),
-        (Type::Json, v) => format!("serde_json::json!({v})"),
-        (Type::Array(t), Value::Array(items)) => {
-            let items: Option<Vec<String>> = items.iter().map(|v| value_expr(system, t, v, false, false)).collect();
-            format!("vec![{}]", items?.join(", "))
-        }
-        (Type::Map(t), Value::Object(_)) if **t == Type::Json => {
-            format!("serde_json::json!({value}).as_object().cloned().unwrap_or_default()")
-        }
-        (Type::Map(t), Value::Object(map)) => {
-            let entries: Option<Vec<String>> = map
-                .iter()
-                .map(|(k, v)| value_expr(system, t, v, false, false).map(|e| format!("({k:?}.to_string(), {e})")))
-                .collect();
-            format!("[{}].into_iter().collect::<std::collections::BTreeMap<_, _>>()", entries?.join(", "))
-        }
-        (Type::Named(name), v) => named_expr(system, system.type_def(name)?, v)?,
-        _ => return None,
-    })
+/// Writes an example's values as Rust, naming types as one API's module does.
+struct ExampleCx<'a> {
+    system: &'a System,
+    names: &'a BTreeMap<String, String>,
 }
 
-fn named_expr(system: &System, def: &TypeDef, value: &serde_json::Value) -> Option<String> {
-    use serde_json::Value;
-    let name = &def.name;
-    match (&def.kind, value) {
-        (TypeKind::Struct { fields }, Value::Object(map)) => {
-            let mut used: BTreeSet<String> = BTreeSet::new();
-            let idents: Vec<Ident> = fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect();
-            let mut args = Vec::new();
-            let mut setters = Vec::new();
-            for (f, ident) in fields.iter().zip(&idents) {
-                let present = map.get(&f.name).filter(|v| !v.is_null());
-                let expr = present.and_then(|v| value_expr(system, &f.ty, v, f.secret, f.base64));
-                match (f.required, expr) {
-                    (true, Some(e)) => args.push(e),
-                    (true, None) => return None,
-                    (false, Some(e)) => setters.push(format!(".{}({e})", setter_ident(ident))),
-                    (false, None) => {}
+impl ExampleCx<'_> {
+    /// Rust source for a JSON value of an IR type; `secret`/`base64` give a string field's wrapper type.
+    fn value_expr(&self, ty: &Type, value: &serde_json::Value, secret: bool, base64: bool) -> Option<String> {
+        use serde_json::Value;
+        Some(match (ty, value) {
+            // Concrete types throughout: a setter takes `impl Into<T>`, so `.into()` would not know its target.
+            (Type::String, Value::String(s)) if secret => format!("bkapi::Secret::from({s:?})"),
+            // Callers write the plain text; `Base64` encodes it on the wire.
+            (Type::String, Value::String(s)) if base64 => {
+                use base64::Engine as _;
+                match base64::engine::general_purpose::STANDARD.decode(s).ok().and_then(|b| String::from_utf8(b).ok()) {
+                    Some(text) => format!("bkapi::Base64::from({text:?})"),
+                    None => format!("bkapi::Base64::from_encoded({s:?}).unwrap_or_default()"),
                 }
             }
-            let start = if fields.iter().all(|f| !f.required) {
-                format!("{name}::default()")
-            } else {
-                format!("{name}::new({})", args.join(", "))
-            };
-            Some(format!("{start}{}", setters.concat()))
-        }
-        (TypeKind::Enum { values, open, repr }, v) => {
-            let names = variant_names(values, *repr);
-            let wire = match (repr, v) {
-                (EnumRepr::String, Value::String(s)) => s.clone(),
-                (EnumRepr::Integer, Value::Number(n)) => n.as_i64()?.to_string(),
-                _ => return None,
-            };
-            match values.iter().position(|x| x.value == wire) {
-                Some(i) => Some(format!("{name}::{}", names.get(i)?)),
-                None if *open => Some(match repr {
-                    EnumRepr::String => format!("{name}::{}({wire:?}.to_string())", unknown_variant(&names)),
-                    EnumRepr::Integer => format!("{name}::{}({wire})", unknown_variant(&names)),
-                }),
-                None => None,
+            (Type::String, Value::String(s)) => format!("{s:?}.to_string()"),
+            (Type::String, Value::Number(n)) if !secret && !base64 => format!("{:?}.to_string()", n.to_string()),
+            (Type::Integer, Value::Number(n)) => n.as_i64()?.to_string(),
+            (Type::Integer, Value::String(s)) => s.trim().parse::<i64>().ok()?.to_string(),
+            (Type::Number, Value::Number(n)) => format!("{:?}", n.as_f64()?),
+            (Type::Boolean, Value::Bool(b)) => b.to_string(),
+            (Type::Json, v) => format!("serde_json::json!({v})"),
+            (Type::Array(t), Value::Array(items)) => {
+                let items: Option<Vec<String>> = items.iter().map(|v| self.value_expr(t, v, false, false)).collect();
+                format!("vec![{}]", items?.join(", "))
             }
+            (Type::Map(t), Value::Object(_)) if **t == Type::Json => {
+                format!("serde_json::json!({value}).as_object().cloned().unwrap_or_default()")
+            }
+            (Type::Map(t), Value::Object(map)) => {
+                let entries: Option<Vec<String>> = map
+                    .iter()
+                    .map(|(k, v)| self.value_expr(t, v, false, false).map(|e| format!("({k:?}.to_string(), {e})")))
+                    .collect();
+                format!("[{}].into_iter().collect::<std::collections::BTreeMap<_, _>>()", entries?.join(", "))
+            }
+            (Type::Named(name), v) => self.named_expr(self.system.type_def(name)?, v)?,
+            _ => return None,
+        })
+    }
+
+    fn named_expr(&self, def: &TypeDef, value: &serde_json::Value) -> Option<String> {
+        use serde_json::Value;
+        let name = self.names.get(&def.name).unwrap_or(&def.local);
+        match (&def.kind, value) {
+            (TypeKind::Struct { fields }, Value::Object(map)) => {
+                let mut used: BTreeSet<String> = BTreeSet::new();
+                let idents: Vec<Ident> = fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect();
+                let mut args = Vec::new();
+                let mut setters = Vec::new();
+                for (f, ident) in fields.iter().zip(&idents) {
+                    let present = map.get(&f.name).filter(|v| !v.is_null());
+                    let expr = present.and_then(|v| self.value_expr(&f.ty, v, f.secret, f.base64));
+                    match (f.required, expr) {
+                        (true, Some(e)) => args.push(e),
+                        (true, None) => return None,
+                        (false, Some(e)) => setters.push(format!(".{}({e})", setter_ident(ident))),
+                        (false, None) => {}
+                    }
+                }
+                let start = if fields.iter().all(|f| !f.required) {
+                    format!("{name}::default()")
+                } else {
+                    format!("{name}::new({})", args.join(", "))
+                };
+                Some(format!("{start}{}", setters.concat()))
+            }
+            (TypeKind::Enum { values, open, repr }, v) => {
+                let names = variant_names(values, *repr);
+                let wire = match (repr, v) {
+                    (EnumRepr::String, Value::String(s)) => s.clone(),
+                    (EnumRepr::Integer, Value::Number(n)) => n.as_i64()?.to_string(),
+                    _ => return None,
+                };
+                match values.iter().position(|x| x.value == wire) {
+                    Some(i) => Some(format!("{name}::{}", names.get(i)?)),
+                    None if *open => Some(match repr {
+                        EnumRepr::String => format!("{name}::{}({wire:?}.to_string())", unknown_variant(&names)),
+                        EnumRepr::Integer => format!("{name}::{}({wire})", unknown_variant(&names)),
+                    }),
+                    None => None,
+                }
+            }
+            _ => None,
         }
-        _ => None,
     }
 }
 
 /// A field's Rust type: secrets are `crate::Secret` (serialized as the plain string, `Debug` redacted); Base64
 /// fields `crate::Base64` (plain text or bytes in Rust, Base64 on the wire).
-fn field_type(f: &Field) -> TokenStream {
+fn field_type(f: &Field, names: Names<'_>) -> TokenStream {
     match (&f.ty, f.secret, f.base64) {
         (Type::String, true, _) => quote!(crate::Secret),
         (Type::String, false, true) => quote!(crate::Base64),
-        _ => rust_type(&f.ty),
+        _ => rust_type(&f.ty, names),
     }
 }
 
-fn rust_type(ty: &Type) -> TokenStream {
-    rust_type_in(ty, TokenStream::new())
+/// How named types are written where code goes: by their public names in one API's module (`names`, see
+/// [`Api::names`]), after `path` (empty inside that module, `fast_execute_script::` beside it).
+#[derive(Clone, Copy)]
+struct Names<'a> {
+    names: &'a BTreeMap<String, String>,
+    path: &'a TokenStream,
 }
 
-/// The Rust type for an IR type; named types are qualified with `prefix` (`super::` inside `endpoints`).
-fn rust_type_in(ty: &Type, prefix: TokenStream) -> TokenStream {
+impl Names<'_> {
+    fn visible<'n>(&'n self, ir_name: &'n str) -> &'n str {
+        self.names.get(ir_name).map_or(ir_name, String::as_str)
+    }
+}
+
+/// The Rust type for an IR type.
+fn rust_type(ty: &Type, names: Names<'_>) -> TokenStream {
     match ty {
         Type::String => quote!(String),
         Type::Integer => quote!(i64),
@@ -782,25 +867,45 @@ fn rust_type_in(ty: &Type, prefix: TokenStream) -> TokenStream {
         Type::Boolean => quote!(bool),
         Type::Json => quote!(serde_json::Value),
         Type::Array(t) => {
-            let inner = rust_type_in(t, prefix);
+            let inner = rust_type(t, names);
             quote!(Vec<#inner>)
         }
         Type::Map(t) if **t == Type::Json => quote!(serde_json::Map<String, serde_json::Value>),
         Type::Map(t) => {
-            let inner = rust_type_in(t, prefix);
+            let inner = rust_type(t, names);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
         Type::Named(n) => {
-            let ident = format_ident!("{}", n);
-            quote!(#prefix #ident)
+            let ident = format_ident!("{}", names.visible(n));
+            let path = names.path;
+            quote!(#path #ident)
         }
     }
 }
 
 /// Rustdoc text: the doc's description (or a fallback), with markdown link/HTML syntax escaped.
-fn doc_text(text: &str, fallback: &str) -> String {
+fn doc_text(text: &str, fallback: &str) -> Rustdoc {
     let text = text.trim();
-    if text.is_empty() { format!(" {fallback}") } else { format!(" {}", escape_doc(text)) }
+    Rustdoc(if text.is_empty() { fallback.to_string() } else { escape_doc(text) })
+}
+
+/// Rustdoc of several lines (both languages' texts), written as one `///` attribute per line: one attribute
+/// holding line breaks would print as a `/** … */` block.
+struct Rustdoc(String);
+
+impl Rustdoc {
+    fn push_str(&mut self, text: &str) {
+        self.0.push_str(text);
+    }
+}
+
+impl quote::ToTokens for Rustdoc {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        for line in self.0.lines() {
+            let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+            tokens.extend(quote!(#[doc = #line]));
+        }
+    }
 }
 
 fn escape_doc(text: &str) -> String {
@@ -834,10 +939,21 @@ mod tests {
     #[test]
     fn integer_enums_name_duplicate_variants_uniquely() {
         // Variant naming itself is tested in `naming.rs`.
-        let v = |value: &str, doc: &str| EnumValue { value: value.into(), doc: doc.into(), line: 1 };
-        let code =
-            emit_enum(&format_ident!("Lang"), " x", " y", &[v("1", "shell"), v("2", "shell")], true, EnumRepr::Integer)
-                .to_string();
+        let v = |value: &str, doc: &str| EnumValue {
+            value: value.into(),
+            doc: doc.into(),
+            line: 1,
+            other_labels: Vec::new(),
+        };
+        let code = emit_enum(
+            &format_ident!("Lang"),
+            &Rustdoc("x".into()),
+            " y",
+            &[v("1", "shell"), v("2", "shell")],
+            true,
+            EnumRepr::Integer,
+        )
+        .to_string();
         assert!(code.contains("Shell_"), "duplicate names are made unique: {code}");
         assert!(code.contains("Unknown (i64)"), "{code}");
     }

@@ -12,18 +12,22 @@ use std::process::Command;
 use sha2::{Digest, Sha256};
 
 use crate::Error;
+use crate::discover::COMPONENTS_DIR;
 use crate::ir::Flavor;
-use crate::load::{DocSet, discover};
+use crate::load::{DocSet, DocStatus, Loaded, api_name_of, discover, load_sets};
+use crate::lower::LowerOptions;
 use crate::metadata::{self, Provenance};
 use crate::naming::module_name;
 
 /// What to import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
-    /// Only the doc folders of this system (`cc_zh_hans`, or its module name); all when `None`.
+    /// Only this system (`cc`, or its module name); all when `None`.
     pub system: Option<String>,
     /// Recorded as the import date (`YYYY-MM-DD`).
     pub date: String,
+    /// Folders of the tree (relative to it) that hold the newer revision of a system published twice.
+    pub prefer: Vec<PathBuf>,
 }
 
 /// What one system's import changed, by file name.
@@ -36,13 +40,19 @@ pub struct SystemImport {
     pub unchanged: usize,
 }
 
-/// Imports every doc folder of `tree` (or those of `options.system`) into `into/<system>/`.
+/// Imports every system of `tree` (or `options.system`'s) into `into/<system>/`: docs under their language
+/// (`zh_hans/`, `en/`), manifests beside them, ESB components coded in Python under `components/`. Where the
+/// tree publishes a system twice, only the newer revision of each API comes in (`options.prefer`, else
+/// [`crate::load::REVISION_RULE`]); the others are recorded as superseded, with why.
 pub fn import(tree: &Path, into: &Path, options: &ImportOptions) -> Result<Vec<SystemImport>, Error> {
-    let (sets, _) = discover(tree)?;
+    let (sets, diagnostics) = discover(tree)?;
     let wanted = |set: &&DocSet| {
         options.system.as_deref().is_none_or(|s| set.system == s || module_name(&set.system) == module_name(s))
     };
-    let chosen: Vec<&DocSet> = sets.iter().filter(wanted).collect();
+    let mut chosen: Vec<DocSet> = sets.iter().filter(wanted).cloned().collect();
+    for folder in chosen.iter_mut().flat_map(|s| &mut s.folders) {
+        folder.preferred = options.prefer.iter().any(|p| folder.dir.starts_with(tree.join(p)));
+    }
     if chosen.is_empty() {
         let known: Vec<&str> = sets.iter().map(|s| s.system.as_str()).collect();
         return Err(Error::Import {
@@ -54,8 +64,10 @@ pub fn import(tree: &Path, into: &Path, options: &ImportOptions) -> Result<Vec<S
             },
         });
     }
+    // Lowering tells which docs another publication supersedes.
+    let loaded = load_sets(tree, &chosen, diagnostics, LowerOptions::default())?;
     let commit = git_commit(tree);
-    chosen.into_iter().map(|set| import_set(set, into, commit.clone(), &options.date)).collect()
+    chosen.iter().map(|set| import_set(set, &loaded, into, commit.clone(), &options.date)).collect()
 }
 
 /// The commit of the checkout `dir` is in, if it is one.
@@ -75,18 +87,81 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.to_path_buf(), source }
 }
 
-/// The files a folder's system is made of: its docs and the manifests that locate them, by file name.
-fn files_of(set: &DocSet) -> BTreeMap<String, PathBuf> {
-    let manifests = set.manifests.iter().map(|m| m.source.clone()).filter(|p| !p.as_os_str().is_empty());
-    set.docs
-        .iter()
-        .cloned()
-        .chain(manifests)
-        .filter_map(|p| Some((p.file_name()?.to_string_lossy().into_owned(), p)))
-        .collect()
+/// What one system's import copies: path in the system's folder → source file; and the docs left out.
+struct Plan {
+    files: BTreeMap<String, PathBuf>,
+    superseded: BTreeMap<String, String>,
+    sources: Vec<String>,
 }
 
-fn import_set(set: &DocSet, into: &Path, commit: Option<String>, date: &str) -> Result<SystemImport, Error> {
+fn plan(set: &DocSet, loaded: &Loaded) -> Plan {
+    let outcome = |doc: &Path| loaded.docs.iter().find(|o| o.path == doc);
+    let mut plan = Plan { files: BTreeMap::new(), superseded: BTreeMap::new(), sources: Vec::new() };
+    let mut publications_used: Vec<&Path> = Vec::new();
+    for folder in &set.folders {
+        let mut used = false;
+        for doc in &folder.docs {
+            let Some(name) = doc.file_name().map(|n| n.to_string_lossy().into_owned()) else { continue };
+            match outcome(doc) {
+                Some(o) if o.status == DocStatus::Superseded => {
+                    plan.superseded.insert(o.file.clone(), o.superseded_why.clone());
+                    continue;
+                }
+                _ => {}
+            }
+            used = true;
+            insert_unique(&mut plan.files, format!("{}/{name}", folder.language), doc.clone());
+            let api = api_name_of(doc).unwrap_or_default();
+            if let Some(component) = folder.components.as_ref().map(|c| c.join(format!("{api}.py")))
+                && component.is_file()
+            {
+                plan.files.insert(format!("{COMPONENTS_DIR}/{api}.py"), component);
+            }
+        }
+        if used {
+            plan.sources.push(folder.dir.display().to_string());
+            if !publications_used.contains(&folder.publication.as_path()) {
+                publications_used.push(&folder.publication);
+            }
+        }
+    }
+    // The manifests of the folders whose docs came in, once each.
+    let mut seen: Vec<&Path> = Vec::new();
+    for folder in set.folders.iter().filter(|f| publications_used.contains(&f.publication.as_path())) {
+        for m in folder.manifests.iter().filter(|m| !m.source.as_os_str().is_empty()) {
+            if seen.contains(&m.source.as_path()) {
+                continue;
+            }
+            seen.push(&m.source);
+            let name = m.source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            insert_unique(&mut plan.files, name, m.source.clone());
+        }
+    }
+    plan
+}
+
+/// Two publications may name a file alike (`job.yaml`): the second is numbered (`2-job.yaml`).
+fn insert_unique(files: &mut BTreeMap<String, PathBuf>, name: String, source: PathBuf) {
+    let (dir, file) = match name.rsplit_once('/') {
+        Some((d, f)) => (format!("{d}/"), f.to_string()),
+        None => (String::new(), name.clone()),
+    };
+    let mut candidate = name;
+    let mut n = 1;
+    while files.contains_key(&candidate) {
+        n += 1;
+        candidate = format!("{dir}{n}-{file}");
+    }
+    files.insert(candidate, source);
+}
+
+fn import_set(
+    set: &DocSet,
+    loaded: &Loaded,
+    into: &Path,
+    commit: Option<String>,
+    date: &str,
+) -> Result<SystemImport, Error> {
     let target = into.join(&set.system);
     fs::create_dir_all(&target).map_err(io(&target))?;
     let meta_path = target.join(metadata::FILE_NAME);
@@ -98,11 +173,12 @@ fn import_set(set: &DocSet, into: &Path, commit: Option<String>, date: &str) -> 
     let old = metadata::parse(&old_text).map_err(|message| Error::Metadata { path: meta_path.clone(), message })?;
     let old_files = old.provenance.map(|p| p.files).unwrap_or_default();
 
+    let plan = plan(set, loaded);
     let mut report = SystemImport { system: set.system.clone(), ..SystemImport::default() };
     let mut files = BTreeMap::new();
-    for (name, source) in files_of(set) {
-        let bytes = fs::read(&source).map_err(io(&source))?;
-        let dest = target.join(&name);
+    for (name, source) in &plan.files {
+        let bytes = fs::read(source).map_err(io(source))?;
+        let dest = target.join(name);
         let write = match fs::read(&dest).ok() {
             Some(existing) if existing == bytes => {
                 report.unchanged += 1;
@@ -118,9 +194,12 @@ fn import_set(set: &DocSet, into: &Path, commit: Option<String>, date: &str) -> 
             }
         };
         if write {
+            if let Some(parent) = dest.parent() {
+                fs::create_dir_all(parent).map_err(io(parent))?;
+            }
             fs::write(&dest, &bytes).map_err(io(&dest))?;
         }
-        files.insert(name, sha256(&bytes));
+        files.insert(name.clone(), sha256(&bytes));
     }
     // Only files an earlier import brought in are removed: anything else in the folder is someone's.
     for name in old_files.keys().filter(|n| !files.contains_key(*n)) {
@@ -131,8 +210,8 @@ fn import_set(set: &DocSet, into: &Path, commit: Option<String>, date: &str) -> 
         report.removed.push(name.clone());
     }
 
-    let source = set.dir.display().to_string();
-    let provenance = Provenance { source, commit, imported: date.to_string(), files };
+    let provenance =
+        Provenance { sources: plan.sources, commit, imported: date.to_string(), files, superseded: plan.superseded };
     let text = with_import_metadata(&old_text, set, &provenance)
         .map_err(|message| Error::Metadata { path: meta_path.clone(), message })?;
     if text != old_text {
@@ -148,18 +227,24 @@ fn with_import_metadata(old: &str, set: &DocSet, provenance: &Provenance) -> Res
     if old.trim().is_empty() {
         doc.decor_mut().set_prefix("# Metadata of an imported system (`cargo xtask import`). Docs stay untouched.\n");
     }
-    let flavor = set.manifests.first().map(|m| m.flavor).or(set.esb_convention.as_ref().map(|_| Flavor::Esb));
+    let esb_system = set.folders.iter().find_map(|f| f.esb_convention.clone());
+    let manifest_flavor = set.folders.iter().find_map(|f| f.manifests.first()).map(|m| m.flavor);
+    let flavor = manifest_flavor.or(esb_system.as_ref().map(|_| Flavor::Esb));
     if let (None, Some(flavor)) = (doc.get("flavor"), flavor) {
         doc["flavor"] = toml_edit::value(match flavor {
             Flavor::Esb => "esb",
             Flavor::Gateway => "gateway",
         });
     }
-    if let (None, Some(esb)) = (doc.get("esb_system"), &set.esb_convention) {
+    if let (None, Some(esb)) = (doc.get("esb_system"), &esb_system) {
         doc["esb_system"] = toml_edit::value(esb.as_str());
     }
     let mut table = toml_edit::Table::new();
-    table["source"] = toml_edit::value(provenance.source.as_str());
+    let mut sources = toml_edit::Array::new();
+    for s in &provenance.sources {
+        sources.push(s.as_str());
+    }
+    table["sources"] = toml_edit::value(sources);
     if let Some(commit) = &provenance.commit {
         table["commit"] = toml_edit::value(commit.as_str());
     }
@@ -169,6 +254,13 @@ fn with_import_metadata(old: &str, set: &DocSet, provenance: &Provenance) -> Res
         files[name.as_str()] = toml_edit::value(digest.as_str());
     }
     table["files"] = toml_edit::Item::Table(files);
+    if !provenance.superseded.is_empty() {
+        let mut superseded = toml_edit::Table::new();
+        for (name, why) in &provenance.superseded {
+            superseded[name.as_str()] = toml_edit::value(why.as_str());
+        }
+        table["superseded"] = toml_edit::Item::Table(superseded);
+    }
     doc["provenance"] = toml_edit::Item::Table(table);
     let text = doc.to_string();
     // What is written must be metadata regen reads.

@@ -2,6 +2,8 @@
 //!
 //! One [`System`] per folder of `api-docs/`; its [`TypeDef`]s form one type space with unique names.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,6 +98,28 @@ pub struct Api {
     /// Line of the doc's request parameter section, when it has one (even one that says "none").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_section: Option<u32>,
+    /// Every type the API's request and response reach: IR name → its public name in the API's module
+    /// (`bkapi::jobv3::fast_execute_script::Server`), made from this API's doc alone, so that no other doc can
+    /// change it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
+    /// The same API's docs in other languages (the `en` doc of a `zh_hans` one): their texts are in the
+    /// types' docs; what they say otherwise is drift (`D011`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<Translation>,
+}
+
+/// Another language's doc of an API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Translation {
+    pub language: String,
+    /// The doc, relative to the docs root.
+    pub source: String,
+    /// Its examples that differ from the API's own (the same values would fit the types the same way).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub table_keys: Vec<String>,
 }
 
 /// What a paged API's request and response look like (a later issue builds streams on it).
@@ -137,8 +161,15 @@ pub struct PageResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeDef {
-    /// UpperCamelCase, unique within the system.
+    /// UpperCamelCase, unique within the system: the type's identity in the IR. Not a public name (see
+    /// `module` and `local`; it may change when other docs come and go).
     pub name: String,
+    /// The API module that defines it (the first API, in file order, whose types reach it): `fast_execute_script`.
+    #[serde(default)]
+    pub module: String,
+    /// Its public name there. Every API reaching the type names it in its own module ([`Api::names`]).
+    #[serde(default)]
+    pub local: String,
     pub doc: String,
     pub source: String,
     pub line: u32,
@@ -180,8 +211,12 @@ impl EnumRepr {
 pub struct EnumValue {
     /// The value on the wire, as text (`"LINUX"`, or `"1"` for an integer enum).
     pub value: String,
+    /// Its label in the API's doc.
     pub doc: String,
     pub line: u32,
+    /// Its labels in the API's docs in other languages (`Success` for `成功`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod corpus;
 pub mod diagnostics;
 pub mod diff;
+pub mod discover;
 pub mod doc;
 pub mod drift;
 pub mod emit;

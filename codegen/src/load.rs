@@ -1,12 +1,9 @@
-//! Loads a docs tree through every stage up to the IR.
-//!
-//! A tree is any folder holding BlueKing docs: `api-docs/<system>/*.md` with `bkapi.toml` metadata, an ESB
-//! component tree (`<system>/<system>.yaml` + `<system>/apidocs/<lang>/*.md`), an API-gateway tree
-//! (`resources.yaml` + `<lang>/*.md`), or rendered docs that state their own method and path. Each folder of
-//! docs becomes one system of the IR ([`DocSet`]).
+//! Loads a docs tree through every stage up to the IR: [`crate::discover`] finds the systems and their
+//! folders; each doc is lowered (in parallel, a panic contained per doc); the docs of one API in several
+//! languages become one API ([`crate::lower::merge_translation`]); where a system is published twice, the
+//! newer revision of an API wins; then the system's type space.
 
-use std::collections::{BTreeMap, HashMap};
-use std::fs;
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -15,9 +12,11 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::diagnostics::{Diagnostic, Severity};
+pub use crate::discover::{DocFolder, DocSet, api_name_of, discover};
+use crate::discover::{file_name, is_template, read};
 use crate::ir::{Flavor, Ir};
-use crate::locate::{self, Location, Manifest};
-use crate::lower::{LowerOptions, MetaSource, Surroundings, lower_api};
+use crate::locate::{self, Location};
+use crate::lower::{ApiDraft, LowerOptions, MetaSource, Surroundings, lower_api, merge_translation};
 use crate::metadata::{self, SystemMeta};
 use crate::{markdown, typespace};
 
@@ -40,16 +39,24 @@ impl Loaded {
 pub struct DocOutcome {
     /// The doc, relative to the tree's parent folder.
     pub file: String,
+    /// The doc's path as read.
+    #[serde(skip)]
+    pub path: PathBuf,
     /// Name of the IR system it belongs to.
     pub system: String,
     pub api: String,
     pub status: DocStatus,
+    /// For a superseded doc: the doc of the newer revision that won, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
+    #[serde(skip)]
+    pub superseded_why: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocStatus {
-    /// In the IR, with method and path.
+    /// In the IR, with method and path (as the API, or as its doc in another language).
     Located,
     /// Parsed, but neither the doc nor anything beside it gives method and path: left out of the IR.
     Unlocated,
@@ -59,65 +66,10 @@ pub enum DocStatus {
     Panicked,
     /// A page of definitions the folder's other docs refer to (`common.md`), not an API.
     Definitions,
-}
-
-/// A folder of docs that becomes one system of the IR, and what locates its APIs.
-#[derive(Debug, Clone)]
-pub struct DocSet {
-    /// System name: unique in the tree, a folder name (`jobv3`), with the language folder when there are
-    /// several (`jobv3_en`).
-    pub system: String,
-    pub dir: PathBuf,
-    pub docs: Vec<PathBuf>,
-    /// ESB manifests or gateway resource definitions found beside the docs, nearest folder first.
-    pub manifests: Vec<Manifest>,
-    /// The ESB system name, when the folder has the ESB layout (`<system>/apidocs/<lang>`): APIs that no
-    /// manifest names follow the ESB path convention.
-    pub esb_convention: Option<String>,
-}
-
-fn read(path: &Path) -> Result<String, Error> {
-    let text = fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    // Some BlueKing files start with a byte-order mark, which neither markdown nor YAML expect.
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    })
-}
-
-fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut entries = fs::read_dir(dir)
-        .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
-    entries.sort();
-    Ok(entries)
-}
-
-fn file_name(p: &Path) -> &str {
-    p.file_name().and_then(|n| n.to_str()).unwrap_or("")
-}
-
-/// Markdown files that are API docs: not a folder's README or changelog.
-fn is_doc(p: &Path) -> bool {
-    let name = file_name(p).to_ascii_lowercase();
-    let markdown = name.ends_with(".md") || is_template(p);
-    markdown && !matches!(name.trim_end_matches(".j2"), "readme.md" | "changelog.md" | "index.md" | "summary.md")
-}
-
-/// A doc template (`fast_execute_script.md.j2`), as BlueKing's doc generators keep them.
-fn is_template(p: &Path) -> bool {
-    file_name(p).to_ascii_lowercase().ends_with(".md.j2")
-}
-
-/// The API a doc describes: its file name without `.md` / `.md.j2` (trimmed: real trees have
-/// `update_script_basic .md`).
-fn api_name_of(p: &Path) -> Option<String> {
-    let name = file_name(p);
-    let lower = name.to_ascii_lowercase();
-    let cut = if lower.ends_with(".md.j2") { name.len().checked_sub(6)? } else { name.len().checked_sub(3)? };
-    name.get(..cut).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    /// Located, but another publication of the system documents the same API in a newer revision.
+    Superseded,
+    /// Metadata says it is no API (`not_an_api`, with the reason).
+    NotAnApi,
 }
 
 /// A template's Jinja statements and comments (`{% if … %}`, `{# … #}`) are no part of the doc: blanked, so
@@ -133,220 +85,21 @@ fn without_jinja_statements(text: &str) -> String {
         .join("\n")
 }
 
-fn is_language(name: &str) -> bool {
-    matches!(
-        name.to_ascii_lowercase().replace('-', "_").as_str(),
-        "zh" | "zh_hans" | "zh_cn" | "cn" | "en" | "en_us" | "en_gb"
-    )
-}
-
-/// `v3` and the like: a version folder says less than its parent.
-fn is_version(name: &str) -> bool {
-    name.strip_prefix(['v', 'V']).is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()))
-}
-
-/// Every folder under `root` (itself included) that holds docs, with its docs, in sorted order.
-/// The folders among a folder's sorted entries that may hold docs (not hidden, not build output).
-fn subfolders(entries: Vec<PathBuf>) -> Vec<PathBuf> {
-    entries
-        .into_iter()
-        .filter(|p| {
-            let n = file_name(p);
-            p.is_dir() && !n.starts_with('.') && n != "target" && n != "node_modules"
-        })
-        .collect()
-}
-
-fn doc_folders(root: &Path) -> Result<Vec<(PathBuf, Vec<PathBuf>)>, Error> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = sorted_entries(&dir)?;
-        let docs: Vec<PathBuf> = entries.iter().filter(|p| p.is_file() && is_doc(p)).cloned().collect();
-        if !docs.is_empty() {
-            out.push((dir.clone(), docs));
-        }
-        // Reversed onto the stack so folders come off it in sorted order.
-        stack.extend(subfolders(entries).into_iter().rev());
-    }
-    Ok(out)
-}
-
-/// Finds the doc folders of a tree and what locates their APIs. Manifests that cannot be read are reported.
-pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
-    let display_base = root.parent().unwrap_or(root).to_path_buf();
-    let display = |p: &Path| p.strip_prefix(&display_base).unwrap_or(p).display().to_string();
-    let mut diagnostics = Vec::new();
-    let mut manifest_cache: HashMap<PathBuf, Vec<Manifest>> = HashMap::new();
-    let folders = doc_folders(root)?;
-    let mut sets: Vec<DocSet> = Vec::new();
-    // Manifests and gateway resource definitions anywhere in the tree, read once when a doc folder has none
-    // beside it.
-    let mut tree_definitions: Option<Vec<Manifest>> = None;
-    for (dir, docs) in &folders {
-        let dir_name = file_name(dir).to_string();
-        let has_metadata = dir.join(metadata::FILE_NAME).exists();
-        // The nearest folder, from the docs up to the tree's root, that has manifests.
-        let mut manifests = Vec::new();
-        let mut manifest_dir: Option<PathBuf> = None;
-        // An imported system (`cargo xtask import`) keeps the manifests it was located by beside its docs.
-        let meta_esb_system = has_metadata.then(|| metadata_esb_system(dir)).flatten();
-        if has_metadata {
-            let hint = meta_esb_system.clone().unwrap_or_else(|| dir_name.clone());
-            manifests = read_manifests(dir, &hint, &display, &mut diagnostics)?;
-        } else {
-            for ancestor in dir.ancestors() {
-                if !ancestor.starts_with(root) {
-                    break;
-                }
-                let found = match manifest_cache.get(ancestor) {
-                    Some(m) => m.clone(),
-                    None => {
-                        let system_hint = esb_system_of(ancestor, root).unwrap_or_else(|| file_name(ancestor).into());
-                        let m = read_manifests(ancestor, &system_hint, &display, &mut diagnostics)?;
-                        manifest_cache.insert(ancestor.to_path_buf(), m.clone());
-                        m
-                    }
-                };
-                if !found.is_empty() {
-                    manifests = found;
-                    manifest_dir = Some(ancestor.to_path_buf());
-                    break;
-                }
-            }
-        }
-        let esb_system = esb_system_of(dir, root);
-        if manifests.is_empty() && !has_metadata && esb_system.is_none() {
-            let definitions = match &tree_definitions {
-                Some(d) => d,
-                None => tree_definitions.insert(tree_manifests(root, &display, &mut diagnostics)?),
-            };
-            manifests = definitions_locating(definitions, docs);
-        }
-        let mut system = if has_metadata {
-            dir_name.clone()
-        } else if let Some(esb) = &esb_system {
-            esb.clone()
-        } else if let Some(m) = &manifest_dir {
-            folder_system_name(m)
-        } else if is_language(&dir_name) {
-            dir.parent().map_or(dir_name.clone(), folder_system_name)
-        } else {
-            folder_system_name(dir)
-        };
-        if !has_metadata && is_language(&dir_name) {
-            system = format!("{system}_{}", dir_name.to_ascii_lowercase().replace('-', "_"));
-        }
-        let esb_convention = if has_metadata { meta_esb_system } else { esb_system };
-        sets.push(DocSet { system, dir: dir.clone(), docs: docs.clone(), manifests, esb_convention });
-    }
-    // Two folders with one module name (`a/x` and `b/x`, `job-gateway` and `job_gateway`) stay apart: later
-    // ones are numbered.
-    let mut seen: BTreeMap<String, u32> = BTreeMap::new();
-    for set in &mut sets {
-        let n = seen.entry(crate::emit::module_name(&set.system)).or_insert(0);
-        *n += 1;
-        if *n > 1 {
-            set.system = format!("{}_{n}", set.system);
-        }
-    }
-    Ok((sets, diagnostics))
-}
-
-/// The `esb_system` of a folder's metadata (a broken file is reported when the folder is loaded).
-fn metadata_esb_system(dir: &Path) -> Option<String> {
-    let text = fs::read_to_string(dir.join(metadata::FILE_NAME)).ok()?;
-    metadata::parse(&text).ok()?.esb_system
-}
-
-/// A folder's name as a system name; a version folder (`job/v3`) takes its parent's name too (`job_v3`).
-fn folder_system_name(dir: &Path) -> String {
-    let name = file_name(dir);
-    match dir.parent().map(file_name) {
-        Some(parent) if is_version(name) && !parent.is_empty() => format!("{parent}_{name}"),
-        _ => name.to_string(),
-    }
-}
-
-/// The ESB system of a folder in the ESB layout: the folder above `apidocs` (`cmsi/apidocs/zh_hans` → `cmsi`).
-fn esb_system_of(dir: &Path, root: &Path) -> Option<String> {
-    let mut ancestors = dir.ancestors().take_while(|a| a.starts_with(root));
-    let apidocs = ancestors.find(|a| file_name(a) == "apidocs")?;
-    apidocs.parent().map(file_name).filter(|n| !n.is_empty()).map(str::to_string)
-}
-
-/// Every manifest under `root`: gateway resource definitions (`resources.yaml`, other YAML, Swagger / OpenAPI
-/// JSON) and ESB component lists, in path order. BlueKing's repositories keep definitions apart from the docs
-/// (`support-files/bk-api-gateway/v3/`), and a system's own docs apart from the ESB's manifest of it.
-fn tree_manifests(
-    root: &Path,
-    display: &dyn Fn(&Path) -> String,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<Manifest>, Error> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    let mut problems = Vec::new();
-    while let Some(dir) = stack.pop() {
-        let entries = sorted_entries(&dir)?;
-        let system_hint = esb_system_of(&dir, root).unwrap_or_else(|| file_name(&dir).into());
-        out.extend(read_manifests(&dir, &system_hint, display, &mut problems)?);
-        stack.extend(subfolders(entries).into_iter().rev());
-    }
-    // A file beside some docs was read (and reported) already.
-    for d in problems {
-        if !diagnostics.contains(&d) {
-            diagnostics.push(d);
-        }
-    }
-    Ok(out)
-}
-
-/// The manifests from elsewhere in the tree that locate at least half of a folder's docs (by name, operationId
-/// or resource path): one name in common is no evidence that a manifest is about these docs.
-fn definitions_locating(definitions: &[Manifest], docs: &[PathBuf]) -> Vec<Manifest> {
-    let names: Vec<String> = docs.iter().filter_map(|d| api_name_of(d)).collect();
-    let mut found: Vec<(usize, &Manifest)> = definitions
-        .iter()
-        .map(|m| (names.iter().filter(|n| m.find(n).is_some()).count(), m))
-        .filter(|(hits, _)| *hits > 0 && hits * 2 >= names.len())
-        .collect();
-    found.sort_by_key(|(hits, _)| std::cmp::Reverse(*hits));
-    found.into_iter().map(|(_, m)| m.clone()).collect()
-}
-
-/// The manifests in one folder: every YAML file that is an ESB component list or a gateway resource definition.
-fn read_manifests(
-    dir: &Path,
-    system: &str,
-    display: &dyn Fn(&Path) -> String,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<Manifest>, Error> {
-    let mut out = Vec::new();
-    for p in sorted_entries(dir)? {
-        // YAML, and OpenAPI / Swagger definitions in JSON (a subset of YAML).
-        let definition = p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
-        if !definition || !p.is_file() {
-            continue;
-        }
-        let text = read(&p)?;
-        let json = p.extension().is_some_and(|e| e == "json");
-        if json && !(text.contains("\"openapi\"") || text.contains("\"swagger\"")) {
-            continue;
-        }
-        match locate::read_manifest(&display(&p), &text, system) {
-            Ok(Some(m)) => out.push(Manifest { source: p.clone(), ..m }),
-            Ok(None) => {}
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    Ok(out)
-}
-
 /// Loads every doc folder under `root`. Doc problems become diagnostics; only I/O fails.
 pub fn load_docs(root: &Path, options: LowerOptions) -> Result<Loaded, Error> {
     let (sets, diagnostics) = discover(root)?;
+    load_sets(root, &sets, diagnostics, options)
+}
+
+/// Loads systems [`discover`] found under `root`, after the diagnostics discovering them gave.
+pub fn load_sets(
+    root: &Path,
+    sets: &[DocSet],
+    diagnostics: Vec<Diagnostic>,
+    options: LowerOptions,
+) -> Result<Loaded, Error> {
     let mut loaded = Loaded { ir: Ir { systems: Vec::new() }, diagnostics, docs: Vec::new() };
-    for set in &sets {
+    for set in sets {
         load_set(set, root, None, options, &mut loaded)?;
     }
     Ok(loaded)
@@ -358,23 +111,85 @@ pub fn load_doc(path: &Path, options: LowerOptions) -> Result<Loaded, Error> {
     let non_empty = |p: &Path| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() };
     let dir = non_empty(path.parent().unwrap_or(Path::new(".")));
     // The tree: the ESB system above an `apidocs` folder, or else the doc folder's parent (`api-docs/`, or the
-    // gateway folder holding `resources.yaml` above a language folder).
+    // gateway folder holding `resources.yaml` above a language folder), or the one above that when the
+    // parent is an imported system whose docs are in language folders.
     let root = match dir.ancestors().find(|a| a.join("apidocs").is_dir()) {
         Some(system) => non_empty(system),
-        None => non_empty(dir.parent().unwrap_or(&dir)),
+        None => {
+            let parent = non_empty(dir.parent().unwrap_or(&dir));
+            let imported = parent.join(metadata::FILE_NAME).exists() && !dir.join(metadata::FILE_NAME).exists();
+            if imported { non_empty(parent.parent().unwrap_or(&parent)) } else { parent }
+        }
     };
     let (dir, root) = (dir.as_path(), root.as_path());
     let (sets, diagnostics) = discover(root)?;
     let mut loaded = Loaded { ir: Ir { systems: Vec::new() }, diagnostics, docs: Vec::new() };
-    let set = sets.into_iter().find(|s| s.dir == dir).unwrap_or_else(|| DocSet {
+    let set = sets.into_iter().find(|s| s.folders.iter().any(|f| f.dir == dir)).unwrap_or_else(|| DocSet {
         system: file_name(dir).to_string(),
-        dir: dir.to_path_buf(),
-        docs: Vec::new(),
-        manifests: Vec::new(),
-        esb_convention: None,
+        meta_dir: None,
+        folders: Vec::new(),
     });
     load_set(&set, root, Some(path), options, &mut loaded)?;
     Ok(loaded)
+}
+
+/// A system's metadata as read, with where it is (for diagnostics that point into it).
+struct Meta {
+    meta: SystemMeta,
+    text: String,
+    display: String,
+    present: bool,
+}
+
+fn read_meta(set: &DocSet, display: &dyn Fn(&Path) -> String, out: &mut Loaded) -> Result<Meta, Error> {
+    let path = set.home().join(metadata::FILE_NAME);
+    let display = display(&path);
+    let present = set.meta_dir.is_some() && path.exists();
+    let text = if present { read(&path)? } else { String::new() };
+    let meta = match metadata::parse(&text) {
+        Ok(m) => m,
+        Err(e) => {
+            out.diagnostics.push(Diagnostic::error(&display, 1, format!("invalid metadata: {e}")));
+            SystemMeta::default()
+        }
+    };
+    Ok(Meta { meta, text, display, present })
+}
+
+/// One doc's text, with the index of its folder in the [`DocSet`].
+struct DocText {
+    folder: usize,
+    path: PathBuf,
+    text: String,
+}
+
+fn system_flavor(set: &DocSet, meta: &Meta, texts: &[DocText], out: &mut Loaded) -> Flavor {
+    let manifest = set.folders.iter().find_map(|f| f.manifests.first());
+    match (meta.meta.flavor, manifest) {
+        (Some(f), _) => f,
+        (None, Some(m)) => m.flavor,
+        (None, None) if set.folders.iter().any(|f| f.esb_convention.is_some()) => Flavor::Esb,
+        (None, None) => {
+            // Gateway docs describe the `X-Bkapi-Authorization` header; ESB docs the common args.
+            let gateway = texts
+                .iter()
+                .any(|t| t.text.contains("X-Bkapi-Authorization") || t.text.contains("bkapi_authorization"));
+            if meta.present {
+                out.diagnostics.push(
+                    Diagnostic::warning(&meta.display, 1, "no `flavor`; guessed from the docs")
+                        .with_help("add `flavor = \"esb\"` or `flavor = \"gateway\"`"),
+                );
+            }
+            if gateway { Flavor::Gateway } else { Flavor::Esb }
+        }
+    }
+}
+
+/// A lowered API and the docs it was read from (its own, then its other languages').
+struct Lowered {
+    folder: usize,
+    draft: ApiDraft,
+    files: Vec<String>,
 }
 
 fn load_set(
@@ -385,144 +200,121 @@ fn load_set(
     out: &mut Loaded,
 ) -> Result<(), Error> {
     let display = |p: &Path| p.strip_prefix(root.parent().unwrap_or(root)).unwrap_or(p).display().to_string();
-    let meta_path = set.dir.join(metadata::FILE_NAME);
-    let meta_display = display(&meta_path);
-    let has_metadata = meta_path.exists();
-    let meta_text = if has_metadata { read(&meta_path)? } else { String::new() };
-    let meta = match metadata::parse(&meta_text) {
-        Ok(m) => m,
-        Err(e) => {
-            out.diagnostics.push(Diagnostic::error(&meta_display, 1, format!("invalid metadata: {e}")));
-            SystemMeta::default()
+    let meta = read_meta(set, &display, out)?;
+    let texts: Vec<DocText> = match only {
+        Some(p) => {
+            let folder = set.folders.iter().position(|f| f.docs.iter().any(|d| d == p)).unwrap_or(0);
+            vec![DocText { folder, path: p.to_path_buf(), text: read(p)? }]
         }
+        None => set
+            .folders
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| f.docs.iter().map(move |d| (i, d)))
+            .map(|(folder, d)| read(d).map(|text| DocText { folder, path: d.clone(), text }))
+            .collect::<Result<_, _>>()?,
     };
-    let texts: Vec<(PathBuf, String)> = match only {
-        Some(p) => vec![(p.to_path_buf(), read(p)?)],
-        None => set.docs.iter().map(|p| read(p).map(|t| (p.clone(), t))).collect::<Result<_, _>>()?,
-    };
-    let flavor = match (meta.flavor, set.manifests.first()) {
-        (Some(f), _) => f,
-        (None, Some(m)) => m.flavor,
-        (None, None) if set.esb_convention.is_some() => Flavor::Esb,
-        (None, None) => {
-            // Gateway docs describe the `X-Bkapi-Authorization` header; ESB docs the common args.
-            let gateway =
-                texts.iter().any(|(_, t)| t.contains("X-Bkapi-Authorization") || t.contains("bkapi_authorization"));
-            if has_metadata {
-                out.diagnostics.push(
-                    Diagnostic::warning(&meta_display, 1, "no `flavor`; guessed from the docs")
-                        .with_help("add `flavor = \"esb\"` or `flavor = \"gateway\"`"),
-                );
-            }
-            if gateway { Flavor::Gateway } else { Flavor::Esb }
-        }
-    };
-    let meta_source = MetaSource { path: &meta_display, text: &meta_text };
-    let shared = definitions_pages(set, &texts, &display, meta.apis.keys());
+    let flavor = system_flavor(set, &meta, &texts, out);
+    let meta_source = MetaSource { path: &meta.display, text: &meta.text };
+    let shared: Vec<Vec<crate::doc::Document>> = (0..set.folders.len().max(1))
+        .map(|i| definitions_pages(set.folders.get(i), &texts, i, &display, meta.meta.apis.keys()))
+        .collect();
+    let is_shared = |t: &DocText| shared.iter().flatten().any(|page| page.path == display(&t.path));
+    let not_an_api =
+        |t: &DocText| api_name_of(&t.path).and_then(|n| meta.meta.apis.get(&n)).is_some_and(|m| m.not_an_api.is_some());
+    for t in texts.iter().filter(|t| not_an_api(t)) {
+        let api = api_name_of(&t.path).unwrap_or_default();
+        let (file, path, system) = (display(&t.path), t.path.clone(), set.system.clone());
+        let status = DocStatus::NotAnApi;
+        let superseded_why = String::new();
+        out.docs.push(DocOutcome { file, path, system, api, status, superseded_by: None, superseded_why });
+    }
     // Docs are independent until the type space: lower them on every core, keeping their order.
     let results: Vec<_> = texts
         .par_iter()
-        .filter(|(doc_path, _)| !shared.iter().any(|page| page.path == display(doc_path)))
-        .filter_map(|(doc_path, text)| {
-            let api_name = api_name_of(doc_path)?;
-            let file = display(doc_path);
-            let api_meta = meta.apis.get(&api_name);
-            let fallback = locate_beside(set, &api_name);
+        .filter(|t| !is_shared(t) && !not_an_api(t))
+        .filter_map(|t| {
+            let api_name = api_name_of(&t.path)?;
+            let file = display(&t.path);
+            let folder = set.folders.get(t.folder);
+            let fallback = folder.and_then(|f| locate_beside(f, &api_name));
+            let pages = shared.get(t.folder).map_or(&[][..], Vec::as_slice);
             let result = catch_unwind(AssertUnwindSafe(|| {
                 // A seam for the test that a panic in one doc is contained.
                 #[cfg(test)]
-                if text.contains("<!-- bkapi-test: panic -->") {
+                if t.text.contains("<!-- bkapi-test: panic -->") {
                     panic!("test panic");
                 }
-                let doc = if is_template(doc_path) {
-                    markdown::parse(&file, &without_jinja_statements(text))
+                let doc = if is_template(&t.path) {
+                    markdown::parse(&file, &without_jinja_statements(&t.text))
                 } else {
-                    markdown::parse(&file, text)
+                    markdown::parse(&file, &t.text)
                 };
-                let around = Surroundings { beside: fallback.as_ref(), shared: &shared };
+                let around = Surroundings { beside: fallback.as_ref(), shared: pages };
+                let api_meta = meta.meta.apis.get(&api_name);
                 lower_api(&doc, &api_name, flavor, api_meta, &meta_source, around, options)
             }));
-            Some((file, api_name, result))
+            Some((t.folder, t.path.clone(), file, api_name, result))
         })
         .collect();
-    for page in &shared {
+    for page in shared.iter().flatten() {
         let api = api_name_of(Path::new(&page.path)).unwrap_or_default();
-        out.docs.push(DocOutcome {
+        let path = texts.iter().find(|t| display(&t.path) == page.path).map(|t| t.path.clone()).unwrap_or_default();
+        let outcome = DocOutcome {
             file: page.path.clone(),
+            path,
             system: set.system.clone(),
             api,
             status: DocStatus::Definitions,
-        });
+            superseded_by: None,
+            superseded_why: String::new(),
+        };
+        out.docs.push(outcome);
     }
-    let mut drafts = Vec::new();
-    for (file, api_name, result) in results {
+    let mut lowered = Vec::new();
+    for (folder, path, file, api_name, result) in results {
         let status = match result {
             Ok((draft, diags)) => {
                 // A shared page's problems are met by every doc that refers to it: reported once.
                 for d in diags {
-                    let on_shared_page = shared.iter().any(|page| page.path == d.file);
+                    let on_shared_page = shared.iter().flatten().any(|page| page.path == d.file);
                     if !(on_shared_page && out.diagnostics.contains(&d)) {
                         out.diagnostics.push(d);
                     }
                 }
                 match draft {
-                    Some(d) if d.location.is_some() => {
-                        // `get-x.md` and `get_x.md` would both be `get_x()`: the second cannot be generated.
-                        let ident = crate::lower::camel_ident(&d.name);
-                        match drafts
-                            .iter()
-                            .find(|o: &&crate::lower::ApiDraft| crate::lower::camel_ident(&o.name) == ident)
-                        {
-                            Some(first) => {
-                                out.diagnostics.push(
-                                    Diagnostic::error(
-                                        &file,
-                                        1,
-                                        format!(
-                                            "API `{}` has the same Rust name as `{}` ({})",
-                                            d.name, first.name, first.source
-                                        ),
-                                    )
-                                    .with_help("rename one of the two docs"),
-                                );
-                                DocStatus::Failed
-                            }
-                            None => {
-                                drafts.push(d);
-                                DocStatus::Located
-                            }
-                        }
+                    Some(mut d) if d.location.is_some() => {
+                        d.language = set.folders.get(folder).map(|f| f.language.clone()).unwrap_or_default();
+                        lowered.push(Lowered { folder, files: vec![d.source.clone()], draft: d });
+                        DocStatus::Located
                     }
                     Some(_) => DocStatus::Unlocated,
                     None => DocStatus::Failed,
                 }
             }
             Err(panic) => {
-                let what = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
-                    .unwrap_or_default();
-                out.diagnostics.push(
-                    Diagnostic::error(&file, 1, format!("internal error while reading this doc: {what}"))
-                        .with_help("this is a bug in bkapi-codegen; please report it with the doc"),
-                );
+                out.diagnostics.push(panic_diagnostic(&file, panic.as_ref()));
                 DocStatus::Panicked
             }
         };
-        out.docs.push(DocOutcome { file, system: set.system.clone(), api: api_name, status });
+        let system = set.system.clone();
+        let superseded_why = String::new();
+        out.docs.push(DocOutcome { file, path, system, api: api_name, status, superseded_by: None, superseded_why });
     }
+    let merged = merge_languages(set, lowered, out);
+    let kept = newest_revisions(set, merged, out);
+    let drafts = unique_rust_names(kept, out);
     if only.is_none() {
-        let documented = |k: &String| set.docs.iter().any(|d| api_name_of(d).as_ref() == Some(k));
-        for name in meta.apis.keys().filter(|k| !documented(k)) {
+        let documented = |k: &String| set.docs().any(|d| api_name_of(d).as_ref() == Some(k));
+        for name in meta.meta.apis.keys().filter(|k| !documented(k)) {
             out.diagnostics.push(Diagnostic::error(
-                &meta_display,
+                &meta.display,
                 meta_source.line_of(&format!("apis.{name}")),
                 format!("metadata for `{name}`, but there is no `{name}.md`"),
             ));
         }
     }
-    if let Some(prefix) = &meta.path_prefix {
+    if let Some(prefix) = &meta.meta.path_prefix {
         for d in &drafts {
             if let Some((_, path)) = d.location.as_ref().filter(|(_, p)| !p.starts_with(prefix.as_str())) {
                 out.diagnostics.push(Diagnostic::warning(
@@ -533,32 +325,171 @@ fn load_set(
             }
         }
     }
-    let system = typespace::build_system(&set.system, flavor, meta.gateway.clone(), drafts);
+    let system = typespace::build_system(&set.system, flavor, meta.meta.gateway.clone(), drafts);
     fail_lossy_apis(&system, out);
     out.ir.systems.push(system);
     Ok(())
 }
 
-/// The folder's pages of shared definitions (see [`crate::lower::is_definitions_page`]): docs without a code
+fn panic_diagnostic(file: &str, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let what = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
+        .unwrap_or_default();
+    Diagnostic::error(file, 1, format!("internal error while reading this doc: {what}"))
+        .with_help("this is a bug in bkapi-codegen; please report it with the doc")
+}
+
+/// The docs of one API in one publication's languages become one API, the first language's (Chinese) first.
+fn merge_languages(set: &DocSet, lowered: Vec<Lowered>, out: &mut Loaded) -> Vec<Lowered> {
+    let publication = |folder: usize| set.folders.get(folder).map(|f| f.publication.as_path());
+    let mut merged: Vec<Lowered> = Vec::new();
+    for l in lowered {
+        let same =
+            merged.iter_mut().find(|m| m.draft.name == l.draft.name && publication(m.folder) == publication(l.folder));
+        match same {
+            Some(first) => {
+                out.diagnostics.extend(merge_translation(&mut first.draft, l.draft));
+                first.files.extend(l.files);
+            }
+            None => merged.push(l),
+        }
+    }
+    merged
+}
+
+/// How the newer of two publications is chosen, as said wherever the choice is recorded.
+pub const REVISION_RULE: &str = "the publication that documents more of a system's APIs is taken as the newer revision (the earlier in the tree on a tie)";
+
+/// Where two publications of a system document one API (by name, or by method and path), the newer revision
+/// wins: the one named so on import (`--prefer`), else the publication that documents more of the system's APIs (a newer revision adds APIs far more often
+/// than it drops them), the earlier in the tree on a tie. The others' docs are superseded, and said so.
+fn newest_revisions(set: &DocSet, merged: Vec<Lowered>, out: &mut Loaded) -> Vec<ApiDraft> {
+    let publication = |folder: usize| set.folders.get(folder).map(|f| f.publication.clone()).unwrap_or_default();
+    let mut counts: Vec<(PathBuf, usize)> = Vec::new();
+    for l in &merged {
+        let p = publication(l.folder);
+        match counts.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((p, 1)),
+        }
+    }
+    if counts.len() < 2 {
+        return merged.into_iter().map(|l| l.draft).collect();
+    }
+    let count_of = |p: &Path| counts.iter().find(|(q, _)| q == p).map_or(0, |(_, n)| *n);
+    let rank = |p: &Path| counts.iter().position(|(q, _)| q == p).unwrap_or(usize::MAX);
+    let preferred = |folder: usize| set.folders.get(folder).is_some_and(|f| f.preferred);
+    let mut order: Vec<usize> = (0..merged.len()).collect();
+    order.sort_by_key(|&i| {
+        let folder = merged.get(i).map_or(0, |l| l.folder);
+        let p = publication(folder);
+        (!preferred(folder), std::cmp::Reverse(count_of(&p)), rank(&p))
+    });
+    let mut winner: Vec<Option<usize>> = vec![None; merged.len()];
+    let mut kept: Vec<usize> = Vec::new();
+    for i in order {
+        let Some(l) = merged.get(i) else { continue };
+        let same = |k: &usize| {
+            merged.get(*k).is_some_and(|o| o.draft.name == l.draft.name || o.draft.location == l.draft.location)
+        };
+        match kept.iter().copied().find(same) {
+            Some(k) => winner[i] = Some(k),
+            None => kept.push(i),
+        }
+    }
+    let mut drafts = Vec::new();
+    for (i, l) in merged.iter().enumerate() {
+        let Some(w) = winner.get(i).copied().flatten().and_then(|k| merged.get(k)) else {
+            drafts.push(l.draft.clone());
+            continue;
+        };
+        let (newer, older) = (publication(w.folder), publication(l.folder));
+        let why = if preferred(w.folder) {
+            format!("superseded by `{}`: {} is preferred as the newer revision", w.draft.source, display_dir(&newer))
+        } else {
+            format!(
+                "superseded by `{}`: {} documents {} of this system's APIs and {} documents {}; {REVISION_RULE}",
+                w.draft.source,
+                display_dir(&newer),
+                count_of(&newer),
+                display_dir(&older),
+                count_of(&older)
+            )
+        };
+        for file in &l.files {
+            out.diagnostics.push(
+                Diagnostic::warning(file, 1, why.clone())
+                    .with_help("import only the revision you want (`cargo xtask import`), or remove the older one"),
+            );
+            if let Some(doc) = out.docs.iter_mut().find(|d| d.file == *file) {
+                doc.status = DocStatus::Superseded;
+                doc.superseded_by = Some(w.draft.source.clone());
+                doc.superseded_why.clone_from(&why);
+            }
+        }
+    }
+    drafts
+}
+
+fn display_dir(p: &Path) -> String {
+    let parts: Vec<&str> = p.iter().filter_map(|c| c.to_str()).collect();
+    parts.iter().rev().take(3).rev().copied().collect::<Vec<_>>().join("/")
+}
+
+/// `get-x.md` and `get_x.md` would both be `get_x()`: the second cannot be generated.
+fn unique_rust_names(drafts: Vec<ApiDraft>, out: &mut Loaded) -> Vec<ApiDraft> {
+    let mut kept: Vec<ApiDraft> = Vec::new();
+    let mut by_ident: BTreeMap<String, usize> = BTreeMap::new();
+    for d in drafts {
+        let ident = crate::lower::camel_ident(&d.name);
+        if let Some(first) = by_ident.get(&ident).and_then(|&i| kept.get(i)) {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    &d.source,
+                    1,
+                    format!("API `{}` has the same Rust name as `{}` ({})", d.name, first.name, first.source),
+                )
+                .with_help("rename one of the two docs"),
+            );
+            let failed = std::iter::once(&d.source).chain(d.translations.iter().map(|t| &t.source));
+            for file in failed {
+                if let Some(doc) = out.docs.iter_mut().find(|o| o.file == *file) {
+                    doc.status = DocStatus::Failed;
+                }
+            }
+            continue;
+        }
+        by_ident.insert(ident, kept.len());
+        kept.push(d);
+    }
+    kept
+}
+
+/// A folder's pages of shared definitions (see [`crate::lower::is_definitions_page`]): docs without a code
 /// block that neither metadata nor a manifest names as an API.
 fn definitions_pages<'k>(
-    set: &DocSet,
-    texts: &[(PathBuf, String)],
+    folder: Option<&DocFolder>,
+    texts: &[DocText],
+    index: usize,
     display: &dyn Fn(&Path) -> String,
     in_metadata: impl Iterator<Item = &'k String> + Clone,
 ) -> Vec<crate::doc::Document> {
+    let manifests = folder.map_or(&[][..], |f| f.manifests.as_slice());
     texts
         .iter()
-        .filter(|(_, text)| !text.contains("```") && !text.contains("~~~"))
-        .filter(|(p, _)| {
-            let Some(api) = api_name_of(p) else { return false };
-            let named = in_metadata.clone().any(|k| *k == api) || set.manifests.iter().any(|m| m.find(&api).is_some());
+        .filter(|t| t.folder == index)
+        .filter(|t| !t.text.contains("```") && !t.text.contains("~~~"))
+        .filter(|t| {
+            let Some(api) = api_name_of(&t.path) else { return false };
+            let named = in_metadata.clone().any(|k| *k == api) || manifests.iter().any(|m| m.find(&api).is_some());
             !named
         })
-        .filter_map(|(p, text)| {
-            let text = if is_template(p) { without_jinja_statements(text) } else { text.clone() };
+        .filter_map(|t| {
+            let text = if is_template(&t.path) { without_jinja_statements(&t.text) } else { t.text.clone() };
             // Reading a page is lowering's first step: a panic here is one there (contained, reported).
-            let file = display(p);
+            let file = display(&t.path);
             let doc = catch_unwind(AssertUnwindSafe(|| markdown::parse(&file, &text))).ok()?;
             crate::lower::is_definitions_page(&doc).then_some(doc)
         })
@@ -581,15 +512,14 @@ fn fail_lossy_apis(system: &crate::ir::System, out: &mut Loaded) {
 }
 
 /// Where the files beside the docs say an API lives: a manifest entry, or the ESB path convention.
-fn locate_beside(set: &DocSet, api: &str) -> Option<Location> {
-    if let Some(found) = set.manifests.iter().find_map(|m| m.find(api)) {
+fn locate_beside(folder: &DocFolder, api: &str) -> Option<Location> {
+    if let Some(found) = folder.manifests.iter().find_map(|m| m.find(api)) {
         return Some(found);
     }
-    let system = set.esb_convention.as_deref()?;
-    let why = if set.manifests.is_empty() { "there is no manifest beside the docs" } else { "no manifest names it" };
-    // An ESB component coded in Python (`<system>/<api>.py` beside `<system>/apidocs/`) says its method.
-    let component = set.dir.ancestors().find(|a| a.file_name().is_some_and(|n| n == "apidocs")).and_then(Path::parent);
-    let suggested = component.and_then(|dir| {
+    let system = folder.esb_convention.as_deref()?;
+    let why = if folder.manifests.is_empty() { "there is no manifest beside the docs" } else { "no manifest names it" };
+    // An ESB component coded in Python (`<api>.py`) says its method.
+    let suggested = folder.components.as_ref().and_then(|dir| {
         let file = dir.join(format!("{api}.py"));
         let text = read(&file).ok()?;
         locate::python_component_method(&text, &file.display().to_string())
@@ -611,6 +541,7 @@ fn locate_beside(set: &DocSet, api: &str) -> Option<Location> {
 mod tests {
     use super::*;
     use crate::ir::{HttpMethod, Type, TypeKind};
+    use std::fs;
 
     const TABLE: &str = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n";
 
@@ -666,26 +597,26 @@ mod tests {
 
         let loaded = load_docs(&root, LowerOptions::default()).unwrap();
         let names: Vec<&str> = loaded.ir.systems.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(
-            names,
-            ["job_v3_zh", "cmsi_zh_hans", "mysys_en", "mysys_zh_hans", "nothing", "nothing_2", "rendered"]
-        );
+        // One system per BlueKing system: its languages are one, and so are two folders of one name.
+        assert_eq!(names, ["job_v3", "cmsi", "mysys", "nothing", "rendered"]);
         assert_eq!(loaded.docs.len(), 9, "README.md is not a doc");
 
-        let a = api(&loaded, "mysys_zh_hans", "get_a");
+        let a = api(&loaded, "mysys", "get_a");
         assert_eq!((a.method, a.path.as_str()), (HttpMethod::Get, "/api/c/compapi/v2/mysys/get_a/"));
-        let b = api(&loaded, "mysys_zh_hans", "b");
+        let translated: Vec<&str> = a.translations.iter().map(|t| t.source.as_str()).collect();
+        assert_eq!(translated, ["corpus/esb/mysys/apidocs/en/get_a.md"], "the en doc is the same API");
+        let b = api(&loaded, "mysys", "b");
         assert_eq!(b.path, "/api/c/compapi/v2/mysys/b/", "not in the manifest: the ESB convention");
-        let x = api(&loaded, "job_v3_zh", "get_x");
+        let x = api(&loaded, "job_v3", "get_x");
         assert_eq!((x.method, x.path.as_str()), (HttpMethod::Get, "/api/v3/get_x"));
         assert_eq!(loaded.ir.systems[0].flavor, Flavor::Gateway);
         let y = api(&loaded, "rendered", "put_y");
         assert_eq!((y.method, y.path.as_str()), (HttpMethod::Put, "/api/c/compapi/v2/r/put_y/"));
 
         // cmsi: no manifest. The convention gives the path, the name the method, and both are said.
-        let mail = api(&loaded, "cmsi_zh_hans", "send_mail");
+        let mail = api(&loaded, "cmsi", "send_mail");
         assert_eq!((mail.method, mail.path.as_str()), (HttpMethod::Post, "/api/c/compapi/v2/cmsi/send_mail/"));
-        assert_eq!(api(&loaded, "cmsi_zh_hans", "get_msg_type").method, HttpMethod::Get);
+        assert_eq!(api(&loaded, "cmsi", "get_msg_type").method, HttpMethod::Get);
         let said = |file: &str, what: &str| {
             loaded.diagnostics.iter().any(|d| d.file.ends_with(file) && d.message.contains(what))
         };

@@ -33,6 +33,8 @@ pub struct Manifest {
     /// The file it was read from (empty when read from text alone); `cargo xtask import` copies it.
     pub source: std::path::PathBuf,
     pub apis: BTreeMap<String, Location>,
+    /// The ESB system an ESB component list is about (its folder's name); `None` for gateway definitions.
+    pub esb_system: Option<String>,
     /// Each API's words in another order (`subscription_create` and its backend path `/subscription/create/`),
     /// for docs that name the API verb first (`create_subscription`): sorted words → API names.
     pub by_words: BTreeMap<Vec<String>, Vec<String>>,
@@ -161,6 +163,7 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
         file: file.to_string(),
         source: Default::default(),
         apis,
+        esb_system: Some(system.to_string()),
         by_words: index_words(&words),
     }))
 }
@@ -196,6 +199,7 @@ fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifes
         file: file.to_string(),
         source: Default::default(),
         apis,
+        esb_system: None,
         by_words: index_words(&words),
     }
 }

@@ -31,20 +31,26 @@ pub struct SystemMeta {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
-    /// The folder imported from, as given to `cargo xtask import`.
-    pub source: String,
+    /// The folders imported from, as given to `cargo xtask import` (one per language and publication).
+    pub sources: Vec<String>,
     /// `git rev-parse HEAD` of the tree, when it is a git checkout.
     pub commit: Option<String>,
     /// Date of the import (UTC, `YYYY-MM-DD`).
     pub imported: String,
-    /// File name → `sha256:<hex>` of every file copied (docs and manifests).
+    /// Path in the system's folder → `sha256:<hex>` of every file copied (docs, manifests, components).
     #[serde(default)]
     pub files: BTreeMap<String, String>,
+    /// Docs of the tree left out because another publication documents the same API in a newer revision:
+    /// doc → which doc won, and why.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub superseded: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiMeta {
+    /// Why this doc is no API (a page about the protocol, say): it is left out, and said so.
+    pub not_an_api: Option<String>,
     /// HTTP method, when the doc has none or a wrong one.
     pub method: Option<String>,
     /// Path, when the doc has none or a wrong one.

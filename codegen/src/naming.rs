@@ -151,13 +151,19 @@ pub fn unknown_variant(names: &[String]) -> String {
     text
 }
 
-/// Variant name of an integer enum value: its label when the label is a word (`shell` → `Shell`), else the
-/// code (`Code1`): labels such as `是` / `不是` make no identifier.
+/// Variant name of an integer enum value: its label when the label is a word (`shell` → `Shell`), in the
+/// doc's language or another (`成功` / `Success` → `Success`), else the code (`Code1`): labels such as `是` /
+/// `不是` make no identifier.
 pub fn int_variant_name(v: &EnumValue) -> String {
-    let label = v.doc.trim();
-    let wordy = label.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && label.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' '));
-    if wordy { camel_ident(label) } else { format!("Code{}", v.value.trim_start_matches('-')) }
+    let wordy = |label: &&str| {
+        label.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' '))
+    };
+    let labels = std::iter::once(v.doc.trim()).chain(v.other_labels.iter().map(|l| l.trim()));
+    match labels.into_iter().find(wordy) {
+        Some(label) => camel_ident(label),
+        None => format!("Code{}", v.value.trim_start_matches('-')),
+    }
 }
 
 #[cfg(test)]
@@ -189,9 +195,16 @@ mod tests {
 
     #[test]
     fn integer_enum_variants_are_named_by_word_labels_else_by_code() {
-        let v = |value: &str, doc: &str| EnumValue { value: value.into(), doc: doc.into(), line: 1 };
+        let v = |value: &str, doc: &str| EnumValue {
+            value: value.into(),
+            doc: doc.into(),
+            line: 1,
+            other_labels: Vec::new(),
+        };
         assert_eq!(int_variant_name(&v("1", "shell")), "Shell");
         assert_eq!(int_variant_name(&v("0", "不是")), "Code0");
         assert_eq!(int_variant_name(&v("2", "0")), "Code2");
+        let bilingual = EnumValue { other_labels: vec!["Success".into()], ..v("3", "成功") };
+        assert_eq!(int_variant_name(&bilingual), "Success", "the other language's label when the doc's is no word");
     }
 }

@@ -32,6 +32,8 @@ pub const DUPLICATE_FIELD: &str = "D008";
 pub const UNRESOLVED_REFERENCE: &str = "D009";
 /// An override in `bkapi.toml` that matches nothing in the doc. Always an error; never baselined.
 pub const STALE_OVERRIDE: &str = "D010";
+/// The docs of one API in two languages disagree (a field, a type, a required flag, a value list).
+pub const TRANSLATION_MISMATCH: &str = "D011";
 
 /// Every code, with a one-line explanation (`cargo xtask drift --explain`).
 pub const CODES: &[(&str, &str)] = &[
@@ -45,6 +47,7 @@ pub const CODES: &[(&str, &str)] = &[
     (DUPLICATE_FIELD, "a field listed twice"),
     (UNRESOLVED_REFERENCE, "a description refers to a definition that has no section"),
     (STALE_OVERRIDE, "an override in bkapi.toml that matches nothing in the doc"),
+    (TRANSLATION_MISMATCH, "the docs of one API in two languages disagree (the types follow the first)"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,6 +67,9 @@ pub struct Finding {
     /// Characters marked from `column` on (0: just the position).
     #[serde(skip)]
     pub width: u32,
+    /// The other place that says otherwise (file, line), for findings about two docs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related: Option<(String, u32)>,
 }
 
 impl Finding {
@@ -157,7 +163,8 @@ pub fn review(loaded: &Loaded, root: &Path) -> Review {
     let mut overrides = Vec::new();
     for system in &loaded.ir.systems {
         for api in &system.apis {
-            for d in drift::check_api(system, api) {
+            // An unreadable example is reported by the lowering (coded, at the line where reading stopped).
+            for d in drift::check_api(system, api).into_iter().filter(|d| d.kind != DriftKind::BadJson) {
                 let last = d.path.rsplit(['.', '[']).find(|s| !s.is_empty() && *s != "]").unwrap_or("");
                 let key = last.trim_end_matches("[]").trim_end_matches(']');
                 let (mut line, mut column, mut mark) = (d.line, 1, 0);
@@ -195,6 +202,7 @@ pub fn review(loaded: &Loaded, root: &Path) -> Review {
                     },
                     help: Some(help(d.kind).into()),
                     width: mark,
+                    related: None,
                 });
             }
             for c in api.corrections.iter().filter(|c| c.by_example.is_none()) {
@@ -225,6 +233,7 @@ pub fn review(loaded: &Loaded, root: &Path) -> Review {
             message: d.message.clone(),
             help: d.help.clone(),
             width: mark,
+            related: d.related.clone(),
         });
     }
     findings.sort_by(|a, b| (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code)));
@@ -267,6 +276,16 @@ pub fn render(review: &Review, root: &Path, status: &dyn Fn(&Finding) -> Option<
                 .path(f.file.as_str())
                 .annotation(AnnotationKind::Primary.span(start..end.max(start)).label(label.as_str())),
         );
+        let related =
+            f.related.as_ref().map(|(file, line)| (file, *line, sources.line(file, *line).unwrap_or_default()));
+        if let Some((file, line, text)) = &related {
+            group = group.element(
+                Snippet::source(text.as_str())
+                    .line_start(*line as usize)
+                    .path(file.as_str())
+                    .annotation(AnnotationKind::Context.span(0..text.len()).label("the other doc")),
+            );
+        }
         let note = status(f);
         if let Some(n) = &note {
             group = group.element(Level::NOTE.message(n.as_str()));
@@ -313,7 +332,9 @@ mod code_tests {
         let sys = dir.path().join("api-docs/s");
         fs::create_dir_all(&sys).unwrap();
         for (name, text) in docs {
-            fs::write(sys.join(format!("{name}.md")), text).unwrap();
+            let path = sys.join(format!("{name}.md"));
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
         }
         fs::write(sys.join("bkapi.toml"), format!("flavor = \"esb\"\n{meta}")).unwrap();
         let root = dir.path().join("api-docs");
@@ -342,6 +363,8 @@ mod code_tests {
                 ("d007", doc("| a | 分发模式 | 否 | x |\n", "{}")),
                 ("d008", doc("| a | int | 否 | x |\n| a | int | 否 | y |\n", "{}")),
                 ("d009", doc("| s | object | 否 | 见 server 定义 |\n", "{}")),
+                ("zh_hans/d011", doc("| a | int | 是 | x |\n", "{\"a\": 1}")),
+                ("en/d011", doc("| a | string | 是 | x |\n", "{\"a\": 1}")),
             ],
             "[[apis.d001.corrections]]\nfield = \"request.gone\"\ntype = \"int\"\nreason = \"stale\"\n",
         );
@@ -365,6 +388,18 @@ mod code_tests {
         assert_eq!(d007.subject, "a: 分发模式");
         assert_eq!(find(&r, UNRESOLVED_REFERENCE).subject, "s → server");
         assert!(find(&r, UNRESOLVED_REFERENCE).message.contains("`server`"));
+        let d011 = find(&r, TRANSLATION_MISMATCH);
+        assert_eq!(
+            (d011.file.as_str(), d011.line, d011.subject.as_str()),
+            ("api-docs/s/zh_hans/d011.md", 7, "request.a: type")
+        );
+        assert_eq!(d011.related, Some(("api-docs/s/en/d011.md".to_string(), 7)), "both file:line");
+        let rendered = render(
+            &Review { findings: vec![d011.clone()], overrides: Vec::new() },
+            &_dir.path().join("api-docs"),
+            &|_| None,
+        );
+        assert!(rendered.contains("api-docs/s/en/d011.md:7"), "{rendered}");
         let d010 = find(&r, STALE_OVERRIDE);
         assert_eq!(d010.file, "api-docs/s/bkapi.toml");
         assert!(!d010.baselinable());

@@ -121,6 +121,8 @@ mod tests {
             table_keys: Vec::new(),
             request_section: None,
             paging: Paging::default(),
+            translations: Vec::new(),
+            names: Default::default(),
         }
     }
 

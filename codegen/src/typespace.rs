@@ -1,7 +1,13 @@
 //! Stage 2b: per-API trees → one system's IR with a single namespace of types (typify-style type space).
 //!
-//! Names are deterministic: the first API (in file order) keeps a name; a later, different type with the same
-//! name is prefixed with its API's name, then numbered. Identical types are shared.
+//! IR names (identities) are deterministic: the first API (in file order) keeps a name; a later, different type
+//! with the same name is prefixed with its API's name, then numbered. Identical types are shared.
+//!
+//! Public names are another matter: they must not depend on which other docs exist. Each API gets a module
+//! and names every type it reaches there from its own doc alone ([`public_names`]); a type shared by several
+//! APIs is defined in the first one's module and re-exported by the others under their names.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::ir::{Api, Field, Flavor, System, Type, TypeDef, TypeKind};
 use crate::lower::{ApiDraft, FieldNode, Ty};
@@ -38,9 +44,68 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             table_keys: draft.table_keys,
             paging: draft.paging,
             request_section: draft.request_section,
+            translations: draft.translations,
+            names: BTreeMap::new(),
         });
     }
-    System { name: name.to_string(), flavor, gateway, apis, types: space.types }
+    let mut system = System { name: name.to_string(), flavor, gateway, apis, types: space.types };
+    public_names(&mut system);
+    system
+}
+
+/// Names each API's types in the API's module, walking its request then its response in field order: a type
+/// keeps its doc name (`Server`) unless another type of the same API took it first (then `<Api>Server`, then
+/// numbered). Each type's definition goes to the first API that reaches it.
+fn public_names(system: &mut System) {
+    let index: HashMap<String, usize> = system.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    // The doc's name of each type (interning keeps it in `local` until the home module names the type).
+    let bases: Vec<String> =
+        system.types.iter().map(|t| if t.local.is_empty() { t.name.clone() } else { t.local.clone() }).collect();
+    let types = &mut system.types;
+    for api in &mut system.apis {
+        let prefix = camel_ident(&api.name);
+        let module = crate::naming::field_ident_text(&api.name);
+        let mut order: Vec<usize> = Vec::new();
+        let mut stack = vec![Type::Named(api.request.clone()), api.response.clone()];
+        stack.reverse();
+        while let Some(ty) = stack.pop() {
+            let Some(i) = named_in(&ty).and_then(|n| index.get(n)).copied() else { continue };
+            if order.contains(&i) {
+                continue;
+            }
+            order.push(i);
+            if let Some(TypeKind::Struct { fields }) = types.get(i).map(|t| &t.kind) {
+                stack.extend(fields.iter().rev().map(|f| f.ty.clone()));
+            }
+        }
+        let mut taken: HashSet<String> = HashSet::new();
+        for i in order {
+            let (Some(def), Some(base)) = (types.get_mut(i), bases.get(i)) else { continue };
+            let mut n = 1;
+            let visible = loop {
+                let candidate = type_name_candidate(base, &prefix, n);
+                if !is_reserved_type_name(&candidate) && !taken.contains(&candidate) {
+                    break candidate;
+                }
+                n += 1;
+            };
+            taken.insert(visible.clone());
+            if def.module.is_empty() {
+                def.module.clone_from(&module);
+                def.local.clone_from(&visible);
+            }
+            api.names.insert(def.name.clone(), visible);
+        }
+    }
+}
+
+/// The named type inside a type (through lists and maps).
+fn named_in(ty: &Type) -> Option<&str> {
+    match ty {
+        Type::Named(n) => Some(n),
+        Type::Array(inner) | Type::Map(inner) => named_in(inner),
+        _ => None,
+    }
 }
 
 struct TypeSpace {
@@ -59,7 +124,8 @@ impl TypeSpace {
             }
             match self.types.iter().find(|t| t.name == name) {
                 None => {
-                    self.types.push(TypeDef { name: name.clone(), ..def });
+                    // `local` keeps the doc's name until the type's home module names it.
+                    self.types.push(TypeDef { name: name.clone(), local: def.name.clone(), ..def });
                     return name;
                 }
                 Some(existing) if same_shape(&existing.kind, &def.kind) => return name,
@@ -105,6 +171,8 @@ impl ApiCx<'_> {
                 let fields = o.fields.iter().map(|f| self.field(f)).collect();
                 let def = TypeDef {
                     name: o.name.clone(),
+                    module: String::new(),
+                    local: String::new(),
                     doc: o.doc.clone(),
                     source: self.source.to_string(),
                     line: o.line,
@@ -115,6 +183,8 @@ impl ApiCx<'_> {
             Ty::Enum(e) => {
                 let def = TypeDef {
                     name: e.name.clone(),
+                    module: String::new(),
+                    local: String::new(),
                     doc: e.doc.clone(),
                     source: self.source.to_string(),
                     line: e.line,
@@ -207,6 +277,35 @@ mod tests {
         let names: Vec<&str> = system.types.iter().map(|t| t.name.as_str()).collect();
         // `b` shares `a`'s Server; `c`'s differs and takes its API's name; `Result` would shadow std's.
         assert_eq!(names, ["Server", "ARequest", "BRequest", "CServer", "CRequest", "DResult", "DRequest"]);
-        assert_eq!(build_system("s", Flavor::Esb, None, drafts), system, "the same input gives the same names");
+        assert_eq!(build_system("s", Flavor::Esb, None, drafts.clone()), system, "the same input gives the same names");
+    }
+
+    /// What users write: `s::c::Server`. No other doc, before or after, changes it.
+    fn public_names_of(system: &System, api: &str) -> Vec<String> {
+        let api = system.apis.iter().find(|a| a.name == api).unwrap();
+        let mut names: Vec<String> = api.names.values().cloned().collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn public_names_come_from_the_api_s_own_doc() {
+        let c = draft("c", &doc_with("server", "host"));
+        let alone = build_system("s", Flavor::Esb, None, vec![c.clone()]);
+        let with_others = build_system(
+            "s",
+            Flavor::Esb,
+            None,
+            vec![draft("a", &doc_with("server", "ip")), draft("b", &doc_with("server", "ip")), c],
+        );
+        assert_eq!(public_names_of(&alone, "c"), ["CRequest", "Server"]);
+        assert_eq!(public_names_of(&with_others, "c"), ["CRequest", "Server"], "a's Server does not rename c's");
+        // `b` reaches `a`'s Server: defined once, in `a`'s module, re-exported by `b` under its own name.
+        let server = with_others.types.iter().find(|t| t.name == "Server").unwrap();
+        assert_eq!((server.module.as_str(), server.local.as_str()), ("a", "Server"));
+        assert_eq!(public_names_of(&with_others, "b"), ["BRequest", "Server"]);
+        // `Result` would shadow std's, in every module.
+        let d = build_system("s", Flavor::Esb, None, vec![draft("d", &doc_with("result", "ok"))]);
+        assert_eq!(public_names_of(&d, "d"), ["DRequest", "DResult"]);
     }
 }

@@ -9,7 +9,7 @@
 use std::env;
 use std::process::ExitCode;
 
-use bkapi::jobv3::{FastExecuteScriptRequest, Ip, ScriptLanguage, Server};
+use bkapi::jobv3::{BkScopeType, FastExecuteScriptRequest, FastExecuteScriptScriptLanguage, Ip, Server};
 
 fn setting(name: &str) -> Result<String, String> {
     env::var(name).map_err(|_| format!("set {name} (see the top of this file)"))
@@ -42,11 +42,11 @@ async fn run() -> Result<i64, String> {
     let cloud: i64 = env::var("BK_CLOUD_ID").ok().and_then(|c| c.parse().ok()).unwrap_or(0);
     let ips = setting("BK_HOST_IPS")?.split(',').map(|ip| Ip::new(cloud, ip.trim().to_string())).collect::<Vec<_>>();
 
-    let mut request = FastExecuteScriptRequest::new(biz);
-    request.script_content = Some(env::var("BK_SCRIPT").unwrap_or_else(|_| "echo hello".into()).into());
-    request.script_language = Some(ScriptLanguage::Shell);
-    request.account_alias = Some(env::var("BK_ACCOUNT").unwrap_or_else(|_| "root".into()));
-    request.target_server = Some(Server { ip_list: Some(ips), ..Server::default() });
+    let request = FastExecuteScriptRequest::new(BkScopeType::Biz, biz.to_string())
+        .script_content(env::var("BK_SCRIPT").unwrap_or_else(|_| "echo hello".into()))
+        .script_language(FastExecuteScriptScriptLanguage::Shell)
+        .account_alias(env::var("BK_ACCOUNT").unwrap_or_else(|_| "root".into()))
+        .target_server(Server::default().ip_list(ips));
 
     let job = client.jobv3().fast_execute_script(request).await.map_err(|e| e.to_string())?;
     job.job_instance_id.ok_or_else(|| "the response has no job_instance_id".into())

@@ -47,7 +47,7 @@ fn locations(dir: &Path) -> Vec<(String, HttpMethod, String)> {
 }
 
 fn options() -> ImportOptions {
-    ImportOptions { system: None, date: "2026-12-02".into() }
+    ImportOptions { system: None, date: "2026-12-02".into(), prefer: Vec::new() }
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -72,12 +72,12 @@ fn an_imported_tree_is_located_as_in_the_tree_and_records_its_provenance() {
 
     let reports = import(tree.path(), into.path(), &options()).unwrap();
     assert_eq!(reports.len(), 1);
-    assert_eq!(reports[0].system, "sys_zh_hans");
-    assert_eq!(reports[0].added, ["fast_execute_script.md", "get_other.md", "sys.yaml"]);
+    assert_eq!(reports[0].system, "sys");
+    assert_eq!(reports[0].added, ["sys.yaml", "zh_hans/fast_execute_script.md", "zh_hans/get_other.md"]);
 
-    let system = into.path().join("sys_zh_hans");
+    let system = into.path().join("sys");
     // Byte for byte, and located the same: the manifest's method, the ESB convention for the other doc.
-    assert_eq!(fs::read_to_string(system.join("get_other.md")).unwrap(), doc_without_location());
+    assert_eq!(fs::read_to_string(system.join("zh_hans/get_other.md")).unwrap(), doc_without_location());
     let expected = locations(tree.path());
     assert_eq!(
         expected,
@@ -92,14 +92,14 @@ fn an_imported_tree_is_located_as_in_the_tree_and_records_its_provenance() {
     assert_eq!(meta.esb_system.as_deref(), Some("sys"));
     let provenance = meta.provenance.unwrap();
     assert_eq!(provenance.imported, "2026-12-02");
-    assert!(provenance.source.ends_with("sys/apidocs/zh_hans"), "{}", provenance.source);
+    assert!(provenance.sources[0].ends_with("sys/apidocs/zh_hans"), "{:?}", provenance.sources);
     let commit = String::from_utf8(
         Command::new("git").arg("-C").arg(tree.path()).args(["rev-parse", "HEAD"]).output().unwrap().stdout,
     )
     .unwrap();
     assert_eq!(provenance.commit.as_deref(), Some(commit.trim()));
     let digest: String = Sha256::digest(doc_without_location().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(provenance.files["get_other.md"], format!("sha256:{digest}"));
+    assert_eq!(provenance.files["zh_hans/get_other.md"], format!("sha256:{digest}"));
     assert_eq!(provenance.files.len(), 3);
 }
 
@@ -109,14 +109,14 @@ fn importing_again_reports_changes_removes_what_is_gone_and_keeps_the_maintainer
     esb_tree(tree.path());
     let into = tempfile::tempdir().unwrap();
     import(tree.path(), into.path(), &options()).unwrap();
-    let meta_path = into.path().join("sys_zh_hans/bkapi.toml");
+    let meta_path = into.path().join("sys/bkapi.toml");
     let mut text = fs::read_to_string(&meta_path).unwrap();
     text.push_str(
         "\n# Checked with the JOB team.\n[[apis.fast_execute_script.corrections]]\nfield = \"response\"\ntype = \"object\"\nreason = \"r\"\n",
     );
     fs::write(&meta_path, &text).unwrap();
     // Someone's own file in the folder is not the import's to remove.
-    fs::write(into.path().join("sys_zh_hans/NOTES.txt"), "mine").unwrap();
+    fs::write(into.path().join("sys/NOTES.txt"), "mine").unwrap();
 
     let docs = tree.path().join("sys/apidocs/zh_hans");
     fs::write(docs.join("fast_execute_script.md"), format!("{}\n| extra | int | 否 | new |\n", doc_without_location()))
@@ -126,15 +126,15 @@ fn importing_again_reports_changes_removes_what_is_gone_and_keeps_the_maintainer
     assert_eq!(
         reports,
         [SystemImport {
-            system: "sys_zh_hans".into(),
+            system: "sys".into(),
             added: vec![],
-            changed: vec!["fast_execute_script.md".into()],
-            removed: vec!["get_other.md".into()],
+            changed: vec!["zh_hans/fast_execute_script.md".into()],
+            removed: vec!["zh_hans/get_other.md".into()],
             unchanged: 1,
         }]
     );
-    assert!(!into.path().join("sys_zh_hans/get_other.md").exists());
-    assert!(into.path().join("sys_zh_hans/NOTES.txt").exists());
+    assert!(!into.path().join("sys/zh_hans/get_other.md").exists());
+    assert!(into.path().join("sys/NOTES.txt").exists());
     let after = fs::read_to_string(&meta_path).unwrap();
     assert!(after.contains("# Checked with the JOB team."), "{after}");
     let meta = metadata::parse(&after).unwrap();
@@ -151,5 +151,57 @@ fn an_unknown_system_is_an_error_naming_the_ones_there_are() {
     let into = tempfile::tempdir().unwrap();
     let options = ImportOptions { system: Some("cc".into()), ..options() };
     let err = import(tree.path(), into.path(), &options).unwrap_err().to_string();
-    assert!(err.contains("`cc`") && err.contains("systems: sys_zh_hans"), "{err}");
+    assert!(err.contains("`cc`") && err.contains("systems: sys"), "{err}");
+}
+
+/// A system published twice (the ESB's copy and the system's own, newer docs), in two languages, with a
+/// component coded in Python published apart: one system, the newer revision of each API, both languages.
+#[test]
+fn a_system_published_twice_imports_its_newer_revision_in_both_languages() {
+    let tree = tempfile::tempdir().unwrap();
+    esb_tree(tree.path());
+    fs::create_dir_all(tree.path().join("sys/apidocs/en")).unwrap();
+    fs::write(tree.path().join("sys/apidocs/en/fast_execute_script.md"), doc_without_location()).unwrap();
+    // The system's own repository, in the same layout: the same APIs (newer) and one more.
+    esb_tree(&tree.path().join("own"));
+    let own = tree.path().join("own/sys/apidocs");
+    let newer = format!("{}\n| newer | int | 否 | new |\n", doc_without_location());
+    for name in ["zh_hans/get_other.md", "zh_hans/fast_execute_script.md", "zh_hans/get_third.md", "en/get_other.md"] {
+        fs::create_dir_all(own.join(name).parent().unwrap()).unwrap();
+        fs::write(own.join(name), &newer).unwrap();
+    }
+    // A built-in component: its method is in `<api>.py` beside `apidocs/`.
+    let builtin = tree.path().join("builtin/sys");
+    fs::create_dir_all(builtin.join("apidocs/zh_hans")).unwrap();
+    fs::write(builtin.join("apidocs/zh_hans/get_fourth.md"), doc_without_location()).unwrap();
+    fs::write(builtin.join("get_fourth.py"), "class GetFourth(Component):\n    suggest_method = 'POST'\n").unwrap();
+
+    let into = tempfile::tempdir().unwrap();
+    let reports = import(tree.path(), into.path(), &options()).unwrap();
+    assert_eq!(reports.len(), 1, "one system: {reports:?}");
+    assert_eq!(
+        reports[0].added,
+        [
+            "components/get_fourth.py",
+            "en/get_other.md",
+            "sys.yaml",
+            "zh_hans/fast_execute_script.md",
+            "zh_hans/get_fourth.md",
+            "zh_hans/get_other.md",
+            "zh_hans/get_third.md"
+        ]
+    );
+    let system = into.path().join("sys");
+    assert_eq!(fs::read_to_string(system.join("zh_hans/get_other.md")).unwrap(), newer, "the newer revision");
+    let meta = metadata::parse(&fs::read_to_string(system.join("bkapi.toml")).unwrap()).unwrap();
+    let superseded: Vec<&String> = meta.provenance.as_ref().unwrap().superseded.keys().collect();
+    assert_eq!(superseded.len(), 3, "{superseded:?}");
+    assert!(superseded.iter().all(|f| f.contains("/sys/apidocs/")), "the ESB copy's docs: {superseded:?}");
+    // The newer `get_other` in both languages is one API.
+    let loaded = load_docs(into.path(), LowerOptions::default()).unwrap();
+    let other = loaded.ir.systems[0].apis.iter().find(|a| a.name == "get_other").unwrap();
+    assert_eq!(other.translations.iter().map(|t| t.language.as_str()).collect::<Vec<_>>(), ["en"]);
+    let imported = locations(into.path());
+    assert_eq!(imported, locations(tree.path()), "located as in the tree");
+    assert!(imported.contains(&("get_fourth".into(), HttpMethod::Post, "/api/c/compapi/v2/sys/get_fourth/".into())));
 }

@@ -50,7 +50,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 /// Parse + IR + emit, and the floor, alternating so that both see the same machine; the IR of the last run.
 fn time_generator(dir: &Path, iterations: u32) -> anyhow::Result<Ir> {
     let (sets, _) = discover(dir).with_context(|| format!("reading {}", dir.display()))?;
-    let files: Vec<PathBuf> = sets.iter().flat_map(|s| s.docs.iter().cloned()).collect();
+    let files: Vec<PathBuf> = sets.iter().flat_map(|s| s.docs().cloned()).collect();
     let (mut floors, mut lowers, mut emits, mut totals) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut ir = None;
     for i in 0..=iterations {

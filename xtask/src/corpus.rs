@@ -226,6 +226,8 @@ fn status_word(s: DocStatus) -> &'static str {
         DocStatus::Failed => "FAILED",
         DocStatus::Panicked => "PANICKED",
         DocStatus::Definitions => "definitions, used by the folder's docs",
+        DocStatus::Superseded => "parsed, superseded by a newer revision",
+        DocStatus::NotAnApi => "no API, says the metadata",
     }
 }
 

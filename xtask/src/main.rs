@@ -97,12 +97,16 @@ enum Command {
     Import {
         /// A tree as BlueKing publishes it (ESB component folders, gateway docs with their definitions, …).
         tree: PathBuf,
-        /// Only this system (a name `corpus` reports, e.g. `cc_zh_hans`).
+        /// Only this system (a name `corpus` reports, e.g. `cc`).
         #[arg(long)]
         system: Option<String>,
         /// Where the systems go (default: `api-docs/` of the workspace).
         #[arg(long)]
         into: Option<PathBuf>,
+        /// A folder of the tree (relative to it) holding the newer revision of a system the tree publishes
+        /// twice (`nodeman-apidoc`); repeatable. Without it, the publication documenting more APIs wins.
+        #[arg(long)]
+        prefer: Vec<PathBuf>,
     },
     /// Write the IR of a doc tree as OpenAPI 3.0: one JSON document per system (`<out>/<system>.json`).
     Openapi {
@@ -190,7 +194,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Openapi { dir, out } => {
             openapi(&dir.unwrap_or_else(|| root.join("api-docs")), &out.unwrap_or_else(|| root.join("target/openapi")))
         }
-        Command::Import { tree, system, into } => import(&tree, &into.unwrap_or_else(|| root.join("api-docs")), system),
+        Command::Import { tree, system, into, prefer } => {
+            import(&tree, &into.unwrap_or_else(|| root.join("api-docs")), system, prefer)
+        }
         Command::Diff { reference } => diff::run(&root, &reference),
         Command::Drift { format, check, bless, docs } => {
             drift::run(&docs.unwrap_or_else(|| root.join("api-docs")), format, check, bless)
@@ -208,9 +214,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// `cargo xtask openapi`: the documents of [`bkapi_codegen::openapi`], rewritten only when they change.
-fn import(tree: &Path, into: &Path, system: Option<String>) -> anyhow::Result<()> {
+fn import(tree: &Path, into: &Path, system: Option<String>, prefer: Vec<PathBuf>) -> anyhow::Result<()> {
     let date = time::OffsetDateTime::now_utc().date().to_string();
-    let options = bkapi_codegen::import::ImportOptions { system, date };
+    let options = bkapi_codegen::import::ImportOptions { system, date, prefer };
     let reports = bkapi_codegen::import::import(tree, into, &options)?;
     for r in &reports {
         println!(

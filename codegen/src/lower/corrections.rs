@@ -135,7 +135,7 @@ fn correct_field(
             line: field.line,
             values: values
                 .iter()
-                .map(|v| EnumValue { value: v.clone(), doc: String::new(), line: field.line })
+                .map(|v| EnumValue { value: v.clone(), doc: String::new(), line: field.line, other_labels: Vec::new() })
                 .collect(),
             repr: EnumRepr::String,
         });

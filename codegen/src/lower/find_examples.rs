@@ -326,7 +326,9 @@ fn read_example(
     if let Some((line, message)) = error {
         diags.push(
             Diagnostic::error(file, line, format!("unreadable {} example: {message}", kind_word(example.kind)))
-                .with_help("fix the JSON in the doc's example"),
+                .with_help("fix the JSON in the doc's example")
+                // The subject of drift about the whole example (`request example: `).
+                .with_code(crate::review::BAD_JSON, format!("{} example: ", kind_word(example.kind))),
         );
         example.error = Some(format!("line {line}: {message}"));
     }

@@ -20,6 +20,7 @@ mod sections;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod translations;
 
 use std::collections::{HashMap, HashSet};
 
@@ -31,6 +32,7 @@ use crate::ir::{
 use crate::locate::Location;
 use crate::metadata::ApiMeta;
 pub use sections::is_definitions_page;
+pub use translations::merge_translation;
 // Re-exported: `load.rs` compares API names as `lower::camel_ident`.
 pub use crate::naming::camel_ident;
 use sections::SectionKind;
@@ -157,6 +159,9 @@ pub struct ApiDraft {
     pub paging: Paging,
     /// Line of the doc's request parameter section, when it has one.
     pub request_section: Option<u32>,
+    /// The doc's language (`zh_hans`, `en`), and the API's docs in other languages once merged.
+    pub language: String,
+    pub translations: Vec<crate::ir::Translation>,
 }
 
 /// Where the metadata for an API came from, for diagnostics that point into it.
@@ -320,6 +325,8 @@ pub fn lower_api(
         envelope: documented.envelope,
         examples,
         corrections,
+        language: String::new(),
+        translations: Vec::new(),
     };
     (Some(draft), cx.diags)
 }

@@ -361,7 +361,7 @@ impl<'a> Ctx<'a> {
             .filter_map(|r| {
                 let value = r.cells.get(cols.name)?.trim_matches('`').trim().to_string();
                 let doc = cols.desc.and_then(|d| r.cells.get(d)).cloned().unwrap_or_default();
-                (!value.is_empty()).then_some(EnumValue { value, doc, line: r.line })
+                (!value.is_empty()).then_some(EnumValue { value, doc, line: r.line, other_labels: Vec::new() })
             })
             .collect();
         if values.is_empty() {

@@ -207,7 +207,7 @@ fn value_list_enum(ty: Ty, name: &str, doc: &str, line: u32, documented_values: 
             line,
             values: documented_values
                 .iter()
-                .map(|v| EnumValue { value: v.code.clone(), doc: v.label.clone(), line })
+                .map(|v| EnumValue { value: v.code.clone(), doc: v.label.clone(), line, other_labels: Vec::new() })
                 .collect(),
             repr,
         }),

@@ -4,422 +4,8011 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-/// `Ip`
-///
-/// Defined in `api-docs/job/fast_push_file.md` at line 62.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Ip {
-    /// 云区域ID
-    pub bk_cloud_id: i64,
-    /// IP地址
-    pub ip: String,
-}
-impl Ip {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(bk_cloud_id: i64, ip: String) -> Self {
-        Self { bk_cloud_id, ip }
+/// Types of [`callback_protocol`](super::endpoints::CallbackProtocol).
+pub mod callback_protocol {
+    /// 此组件仅用于展示回调协议文档 对作业执行类的请求传入的回调bk_callback_url地址进行回调时所传递的报文结构描述
+    ///
+    /// This component is only used to display the callback protocol document A description of the structure of the message passed when callbacks to the callback bk_callback_url passed in to the job execution class request
+    ///
+    /// Defined in `api-docs/job/zh_hans/callback_protocol.md` at line 7.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CallbackProtocolRequest {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+        /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.强制终止中; 11.强制终止成功
+        ///
+        /// Job status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
+        pub status: i64,
+        /// 步骤块中包含的各个步骤执行状态
+        ///
+        /// Job step instance status info Array
+        pub step_instances: Vec<StepInstances>,
     }
-}
-impl crate::wire::Wire for Ip {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(value, "Ip", &["bk_cloud_id", "ip"])?;
-        ::std::result::Result::Ok(Self {
-            bk_cloud_id: record.int("bk_cloud_id")?,
-            ip: record.text("ip")?,
-        })
-    }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("bk_cloud_id", &self.bk_cloud_id);
-        record.field("ip", &self.ip);
-        record.finish()
-    }
-}
-/// `TopoNode`
-///
-/// Defined in `api-docs/job/fast_push_file.md` at line 69.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopoNode {
-    /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
-    pub id: i64,
-    /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
-    pub node_type: String,
-}
-impl TopoNode {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(id: i64, node_type: String) -> Self {
-        Self { id, node_type }
-    }
-}
-impl crate::wire::Wire for TopoNode {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "TopoNode",
-            &["id", "node_type"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            id: record.int("id")?,
-            node_type: record.text("node_type")?,
-        })
-    }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("id", &self.id);
-        record.field("node_type", &self.node_type);
-        record.finish()
-    }
-}
-/// `TargetServer`
-///
-/// Defined in `api-docs/job/fast_push_file.md` at line 55.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TargetServer {
-    /// 静态IP列表
-    pub ip_list: Option<Vec<Ip>>,
-    /// 动态分组ID列表 (Type inferred from the doc's example.)
-    pub dynamic_group_id_list: Option<Vec<String>>,
-    /// 动态topo节点列表
-    pub topo_node_list: Option<Vec<TopoNode>>,
-}
-impl TargetServer {
-    /// Sets `ip_list`.
-    pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
-        self.ip_list = Some(value.into());
-        self
-    }
-    /// Sets `dynamic_group_id_list`.
-    pub fn dynamic_group_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.dynamic_group_id_list = Some(value.into());
-        self
-    }
-    /// Sets `topo_node_list`.
-    pub fn topo_node_list(mut self, value: impl Into<Vec<TopoNode>>) -> Self {
-        self.topo_node_list = Some(value.into());
-        self
-    }
-}
-impl crate::wire::Wire for TargetServer {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "TargetServer",
-            &["ip_list", "dynamic_group_id_list", "topo_node_list"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            ip_list: record.field("ip_list")?,
-            dynamic_group_id_list: record.field("dynamic_group_id_list")?,
-            topo_node_list: record.field("topo_node_list")?,
-        })
-    }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("ip_list", &self.ip_list);
-        record.field("dynamic_group_id_list", &self.dynamic_group_id_list);
-        record.field("topo_node_list", &self.topo_node_list);
-        record.finish()
-    }
-}
-/// `FileSource`
-///
-/// Defined in `api-docs/job/fast_push_file.md` at line 45.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileSource {
-    /// 源文件的绝对路径数组，支持多个文件 (Type inferred from the doc's example.)
-    pub files: Vec<String>,
-    /// 执行帐号名/别名
-    pub account: String,
-    /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
-    #[deprecated(
-        note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID"
-    )]
-    pub custom_query_id: Option<Vec<serde_json::Value>>,
-    /// deprecated，请使用 target_server.iplist替代。静态IP列表
-    #[deprecated(
-        note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表"
-    )]
-    pub ip_list: Option<Vec<Ip>>,
-    /// 目标服务器
-    pub target_server: Option<TargetServer>,
-}
-impl FileSource {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    #[allow(deprecated)]
-    pub fn new(files: Vec<String>, account: String) -> Self {
-        Self {
-            files,
-            account,
-            custom_query_id: None,
-            ip_list: None,
-            target_server: None,
+    impl CallbackProtocolRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            job_instance_id: i64,
+            status: i64,
+            step_instances: Vec<StepInstances>,
+        ) -> Self {
+            Self {
+                job_instance_id,
+                status,
+                step_instances,
+            }
         }
     }
-}
-impl FileSource {
-    /// Sets `custom_query_id`.
-    #[deprecated(
-        note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID"
-    )]
-    #[allow(deprecated)]
-    pub fn custom_query_id(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
-        self.custom_query_id = Some(value.into());
-        self
-    }
-    /// Sets `ip_list`.
-    #[deprecated(
-        note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表"
-    )]
-    #[allow(deprecated)]
-    pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
-        self.ip_list = Some(value.into());
-        self
-    }
-    /// Sets `target_server`.
-    pub fn target_server(mut self, value: impl Into<TargetServer>) -> Self {
-        self.target_server = Some(value.into());
-        self
-    }
-}
-#[allow(deprecated)]
-impl crate::wire::Wire for FileSource {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "FileSource",
-            &["files", "account", "custom_query_id", "ip_list", "target_server"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            files: record.field("files")?,
-            account: record.text("account")?,
-            custom_query_id: record.field("custom_query_id")?,
-            ip_list: record.field("ip_list")?,
-            target_server: record.field("target_server")?,
-        })
-    }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("files", &self.files);
-        record.field("account", &self.account);
-        record.field("custom_query_id", &self.custom_query_id);
-        record.field("ip_list", &self.ip_list);
-        record.field("target_server", &self.target_server);
-        record.finish()
-    }
-}
-/// 快速分发文件
-///
-/// Defined in `api-docs/job/fast_push_file.md` at line 17.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FastPushFileRequest {
-    /// 业务ID
-    pub bk_biz_id: i64,
-    /// 执行帐号名/别名
-    pub account: String,
-    /// 文件传输目标路径
-    pub file_target_path: String,
-    /// 源文件对象数组，见下面file_source定义
-    pub file_source: Vec<FileSource>,
-    /// 任务超时时间，秒，默认值为7200。取值范围60-86400。
-    pub timeout: Option<i64>,
-    /// 下载限速，单位MB。如果未传入该参数，表示不限速
-    pub download_speed_limit: Option<i64>,
-    /// 上传限速，单位MB。如果未传入该参数，表示不限速
-    pub upload_speed_limit: Option<i64>,
-    /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
-    #[deprecated(
-        note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID"
-    )]
-    pub custom_query_id: Option<Vec<serde_json::Value>>,
-    /// deprecated，请使用 target_server.iplist替代。静态IP列表
-    #[deprecated(
-        note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表"
-    )]
-    pub ip_list: Option<Vec<Ip>>,
-    /// 目标服务器
-    pub target_server: Option<TargetServer>,
-    /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
-    pub bk_callback_url: Option<String>,
-}
-impl FastPushFileRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    #[allow(deprecated)]
-    pub fn new(
-        bk_biz_id: i64,
-        account: String,
-        file_target_path: String,
-        file_source: Vec<FileSource>,
-    ) -> Self {
-        Self {
-            bk_biz_id,
-            account,
-            file_target_path,
-            file_source,
-            timeout: None,
-            download_speed_limit: None,
-            upload_speed_limit: None,
-            custom_query_id: None,
-            ip_list: None,
-            target_server: None,
-            bk_callback_url: None,
+    impl crate::wire::Wire for CallbackProtocolRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CallbackProtocolRequest",
+                &["job_instance_id", "status", "step_instances"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.int("job_instance_id")?,
+                status: record.int("status")?,
+                step_instances: record.field("step_instances")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("status", &self.status);
+            record.field("step_instances", &self.step_instances);
+            record.finish()
         }
     }
+    /// `StepInstances`
+    ///
+    /// Defined in `api-docs/job/zh_hans/callback_protocol.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct StepInstances {
+        /// 作业步骤实例ID
+        ///
+        /// Job step instance ID.
+        pub step_instance_id: i64,
+        /// 作业步骤状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.强制终止中; 11.强制终止成功;
+        ///
+        /// Step status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
+        pub status: i64,
+    }
+    impl StepInstances {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(step_instance_id: i64, status: i64) -> Self {
+            Self { step_instance_id, status }
+        }
+    }
+    impl crate::wire::Wire for StepInstances {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StepInstances",
+                &["step_instance_id", "status"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                step_instance_id: record.int("step_instance_id")?,
+                status: record.int("status")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("status", &self.status);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(CallbackProtocolRequest, StepInstances);
 }
-impl FastPushFileRequest {
-    /// Sets `timeout`.
-    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
-        self.timeout = Some(value.into());
-        self
+pub use callback_protocol::CallbackProtocolRequest;
+/// Types of [`execute_job`](super::endpoints::ExecuteJob).
+pub mod execute_job {
+    /// 根据执行方案ID启动作业执行方案。
+    ///
+    /// Execute job execution plan according to job execution plan ID. If the global variable type is IP, the parameter value must contain custom_query_id or ip_list. Parameters that are not set will use the default values in the job execution plan.
+    ///
+    /// Defined in `api-docs/job/zh_hans/execute_job.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ExecuteJobRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 作业执行方案ID
+        ///
+        /// Job ID
+        pub bk_job_id: i64,
+        /// 全局变量信息，作业执行方案包含的全局变量和类型，可以通过接口“查询作业执行方案详情” (get_job_detail)获取。对于作业执行方案中的全局变量值，如果global_vars包含该变量信息，那么会使用api指定的值；否则使用全局变量默认值
+        ///
+        /// Global variable information, global variables and types contained in the job execution plan can be got via the interface get_job_detail.For global variable values in the job, if global_vars contains the variable, the value specified by the api is used; otherwise, the global variable default value is used.
+        pub global_vars: Option<Vec<GlobalVars>>,
+        /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
+        ///
+        /// Callback URL, when the task is completed, JOB will call the URL to inform the task execution results. Callback protocol reference callback_protocol component documentation
+        pub bk_callback_url: Option<String>,
     }
-    /// Sets `download_speed_limit`.
-    pub fn download_speed_limit(mut self, value: impl Into<i64>) -> Self {
-        self.download_speed_limit = Some(value.into());
-        self
+    impl ExecuteJobRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, bk_job_id: i64) -> Self {
+            Self {
+                bk_biz_id,
+                bk_job_id,
+                global_vars: None,
+                bk_callback_url: None,
+            }
+        }
     }
-    /// Sets `upload_speed_limit`.
-    pub fn upload_speed_limit(mut self, value: impl Into<i64>) -> Self {
-        self.upload_speed_limit = Some(value.into());
-        self
+    impl ExecuteJobRequest {
+        /// Sets `global_vars`.
+        pub fn global_vars(mut self, value: impl Into<Vec<GlobalVars>>) -> Self {
+            self.global_vars = Some(value.into());
+            self
+        }
+        /// Sets `bk_callback_url`.
+        pub fn bk_callback_url(mut self, value: impl Into<String>) -> Self {
+            self.bk_callback_url = Some(value.into());
+            self
+        }
     }
-    /// Sets `custom_query_id`.
-    #[deprecated(
-        note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID"
-    )]
+    impl crate::wire::Wire for ExecuteJobRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExecuteJobRequest",
+                &["bk_biz_id", "bk_job_id", "global_vars", "bk_callback_url"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                bk_job_id: record.int("bk_job_id")?,
+                global_vars: record.field("global_vars")?,
+                bk_callback_url: record.opt_text("bk_callback_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_job_id", &self.bk_job_id);
+            record.field("global_vars", &self.global_vars);
+            record.field("bk_callback_url", &self.bk_callback_url);
+            record.finish()
+        }
+    }
+    /// `ExecuteJobResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/execute_job.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExecuteJobResponse {
+        /// `job_instance_id` (Not in the doc's table; seen in its example at line 87.)
+        pub job_instance_id: Option<i64>,
+        /// `job_instance_name` (Not in the doc's table; seen in its example at line 87.)
+        pub job_instance_name: Option<String>,
+    }
+    impl crate::wire::Wire for ExecuteJobResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExecuteJobResponse",
+                &["job_instance_id", "job_instance_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.finish()
+        }
+    }
+    /// `GlobalVars`
+    ///
+    /// Defined in `api-docs/job/zh_hans/execute_job.md` at line 18.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GlobalVars {
+        /// 全局变量id，唯一标识。如果id为空，那么使用name作为唯一标识
+        ///
+        /// global variable id.If id is empty, then use name as the unique identifier
+        pub id: Option<i64>,
+        /// 全局变量name
+        ///
+        /// global variable
+        pub name: Option<String>,
+        /// 全局变量值。如果使用主机变量，请使用target_server
+        ///
+        /// String Global variable value. This field is valid only for string type global variables.
+        pub value: Option<String>,
+        /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
+        ///
+        /// Dynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged. This field is valid only for IP type global variables.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID\n\nDynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged. This field is valid only for IP type global variables."
+        )]
+        pub custom_query_id: Option<Vec<serde_json::Value>>,
+        /// deprecated，请使用 target_server.iplist替代。静态IP列表
+        ///
+        /// IP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged. This field is valid only for IP type global variables.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表\n\nIP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged. This field is valid only for IP type global variables."
+        )]
+        pub ip_list: Option<Vec<Ip>>,
+        /// 目标服务器
+        pub target_server: Option<TargetServer>,
+    }
+    impl GlobalVars {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `value`.
+        pub fn value(mut self, value: impl Into<String>) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+        /// Sets `custom_query_id`.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID\n\nDynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged. This field is valid only for IP type global variables."
+        )]
+        #[allow(deprecated)]
+        pub fn custom_query_id(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.custom_query_id = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表\n\nIP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged. This field is valid only for IP type global variables."
+        )]
+        #[allow(deprecated)]
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// Sets `target_server`.
+        pub fn target_server(mut self, value: impl Into<TargetServer>) -> Self {
+            self.target_server = Some(value.into());
+            self
+        }
+    }
     #[allow(deprecated)]
-    pub fn custom_query_id(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
-        self.custom_query_id = Some(value.into());
-        self
+    impl crate::wire::Wire for GlobalVars {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GlobalVars",
+                &["id", "name", "value", "custom_query_id", "ip_list", "target_server"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                value: record.opt_text("value")?,
+                custom_query_id: record.field("custom_query_id")?,
+                ip_list: record.field("ip_list")?,
+                target_server: record.field("target_server")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("value", &self.value);
+            record.field("custom_query_id", &self.custom_query_id);
+            record.field("ip_list", &self.ip_list);
+            record.field("target_server", &self.target_server);
+            record.finish()
+        }
     }
-    /// Sets `ip_list`.
-    #[deprecated(
-        note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表"
-    )]
+    /// `Ip`
+    ///
+    /// Defined in `api-docs/job/zh_hans/execute_job.md` at line 36.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Ip {
+        /// 云区域ID
+        ///
+        /// Cloud area ID
+        pub bk_cloud_id: i64,
+        /// IP地址
+        ///
+        /// IP Address
+        pub ip: String,
+    }
+    impl Ip {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_cloud_id: i64, ip: String) -> Self {
+            Self { bk_cloud_id, ip }
+        }
+    }
+    impl crate::wire::Wire for Ip {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Ip",
+                &["bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                ip: record.text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// `TargetServer`
+    ///
+    /// Defined in `api-docs/job/zh_hans/execute_job.md` at line 29.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TargetServer {
+        /// 静态IP列表
+        pub ip_list: Option<Vec<Ip>>,
+        /// 动态分组ID列表 (Type inferred from the doc's example.)
+        pub dynamic_group_id_list: Option<Vec<String>>,
+        /// 动态topo节点列表
+        pub topo_node_list: Option<Vec<TopoNode>>,
+    }
+    impl TargetServer {
+        /// Sets `ip_list`.
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// Sets `dynamic_group_id_list`.
+        pub fn dynamic_group_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.dynamic_group_id_list = Some(value.into());
+            self
+        }
+        /// Sets `topo_node_list`.
+        pub fn topo_node_list(mut self, value: impl Into<Vec<TopoNode>>) -> Self {
+            self.topo_node_list = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for TargetServer {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetServer",
+                &["ip_list", "dynamic_group_id_list", "topo_node_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip_list: record.field("ip_list")?,
+                dynamic_group_id_list: record.field("dynamic_group_id_list")?,
+                topo_node_list: record.field("topo_node_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip_list", &self.ip_list);
+            record.field("dynamic_group_id_list", &self.dynamic_group_id_list);
+            record.field("topo_node_list", &self.topo_node_list);
+            record.finish()
+        }
+    }
+    /// `TopoNode`
+    ///
+    /// Defined in `api-docs/job/zh_hans/execute_job.md` at line 43.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TopoNode {
+        /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
+        pub id: i64,
+        /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
+        pub node_type: String,
+    }
+    impl TopoNode {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64, node_type: String) -> Self {
+            Self { id, node_type }
+        }
+    }
+    impl crate::wire::Wire for TopoNode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TopoNode",
+                &["id", "node_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                node_type: record.text("node_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("node_type", &self.node_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ExecuteJobRequest, ExecuteJobResponse, GlobalVars, Ip, TargetServer, TopoNode
+    );
+}
+pub use execute_job::ExecuteJobRequest;
+pub use execute_job::ExecuteJobResponse;
+/// Types of [`execute_platform_job`](super::endpoints::ExecutePlatformJob).
+pub mod execute_platform_job {
+    pub use super::execute_job::Ip;
+    /// 启动平台作业，用于从A业务服务器传文件到B业务的服务器（不同业务间的服务器文件传输）
+    ///
+    /// Execute platform jobs according to job ID, Transfer file from Business A's Server To Business B's Server etc.
+    ///
+    /// Defined in `api-docs/job/zh_hans/execute_platform_job.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ExecutePlatformJobRequest {
+        /// 作业模板ID
+        ///
+        /// Job ID
+        pub bk_job_id: i64,
+        /// 源业务ID
+        ///
+        /// Source Business ID
+        pub source_bk_biz_id: i64,
+        /// 目标业务ID
+        ///
+        /// Target Business ID
+        pub target_bk_biz_id: i64,
+        /// 指定要执行或自定义参数的步骤数组，要执行全部步骤可不传此参数，见下面steps结构定义
+        ///
+        /// Specify the steps to execute or customize the parameters, omitting the parameters if you want to perform all steps. See steps Description
+        pub steps: Option<Vec<Steps>>,
+        /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
+        ///
+        /// Callback URL, when the task is completed, JOB will call the URL to inform the task execution results. Callback protocol reference callback_protocol component documentation
+        pub bk_callback_url: Option<String>,
+    }
+    impl ExecutePlatformJobRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_job_id: i64,
+            source_bk_biz_id: i64,
+            target_bk_biz_id: i64,
+        ) -> Self {
+            Self {
+                bk_job_id,
+                source_bk_biz_id,
+                target_bk_biz_id,
+                steps: None,
+                bk_callback_url: None,
+            }
+        }
+    }
+    impl ExecutePlatformJobRequest {
+        /// Sets `steps`.
+        pub fn steps(mut self, value: impl Into<Vec<Steps>>) -> Self {
+            self.steps = Some(value.into());
+            self
+        }
+        /// Sets `bk_callback_url`.
+        pub fn bk_callback_url(mut self, value: impl Into<String>) -> Self {
+            self.bk_callback_url = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ExecutePlatformJobRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExecutePlatformJobRequest",
+                &[
+                    "bk_job_id",
+                    "source_bk_biz_id",
+                    "target_bk_biz_id",
+                    "steps",
+                    "bk_callback_url",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_job_id: record.int("bk_job_id")?,
+                source_bk_biz_id: record.int("source_bk_biz_id")?,
+                target_bk_biz_id: record.int("target_bk_biz_id")?,
+                steps: record.field("steps")?,
+                bk_callback_url: record.opt_text("bk_callback_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_job_id", &self.bk_job_id);
+            record.field("source_bk_biz_id", &self.source_bk_biz_id);
+            record.field("target_bk_biz_id", &self.target_bk_biz_id);
+            record.field("steps", &self.steps);
+            record.field("bk_callback_url", &self.bk_callback_url);
+            record.finish()
+        }
+    }
+    /// `ExecutePlatformJobResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/execute_platform_job.md` at line 130.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExecutePlatformJobResponse {
+        /// `job_instance_id` (Not in the doc's table; seen in its example at line 130.)
+        pub job_instance_id: Option<i64>,
+        /// `job_instance_name` (Not in the doc's table; seen in its example at line 130.)
+        pub job_instance_name: Option<String>,
+    }
+    impl crate::wire::Wire for ExecutePlatformJobResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExecutePlatformJobResponse",
+                &["job_instance_id", "job_instance_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.finish()
+        }
+    }
+    /// `FileSource`
+    ///
+    /// Defined in `api-docs/job/zh_hans/execute_platform_job.md` at line 35.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FileSource {
+        /// 源文件的绝对路径数组，支持多个文件
+        ///
+        /// Absolute path of the source file Array (Type inferred from the doc's example.)
+        pub files: Vec<String>,
+        /// 执行帐号名/别名
+        ///
+        /// OS account name, or 'Account Alias' in \[Account Management\] Features
+        pub account: String,
+        /// 配置平台上的自定义查询id列表。ip_list与custom_query_id之间任意选一或并存，ip数据会去重合并
+        ///
+        /// Dynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged (Type inferred from the doc's example.)
+        pub custom_query_id: Option<Vec<String>>,
+        /// IP对象数组。ip_list与custom_query_id之间任意选一或并存，ip数据会去重合并
+        ///
+        /// IP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
+        pub ip_list: Option<Vec<Ip>>,
+    }
+    impl FileSource {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(files: Vec<String>, account: String) -> Self {
+            Self {
+                files,
+                account,
+                custom_query_id: None,
+                ip_list: None,
+            }
+        }
+    }
+    impl FileSource {
+        /// Sets `custom_query_id`.
+        pub fn custom_query_id(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.custom_query_id = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for FileSource {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FileSource",
+                &["files", "account", "custom_query_id", "ip_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                files: record.field("files")?,
+                account: record.text("account")?,
+                custom_query_id: record.field("custom_query_id")?,
+                ip_list: record.field("ip_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("files", &self.files);
+            record.field("account", &self.account);
+            record.field("custom_query_id", &self.custom_query_id);
+            record.field("ip_list", &self.ip_list);
+            record.finish()
+        }
+    }
+    /// `Steps`
+    ///
+    /// Defined in `api-docs/job/zh_hans/execute_platform_job.md` at line 19.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Steps {
+        /// 步骤ID
+        ///
+        /// Step ID
+        pub step_id: i64,
+        /// 脚本ID，如果不更改脚本，则不传
+        ///
+        /// Script ID
+        pub script_id: Option<i64>,
+        /// 脚本内容Base64，如果同时传了script_id和script_content，则script_id优先
+        ///
+        /// Script content with base64. If both pass script_id and script_content priority is script_id
+        pub script_content: Option<crate::Base64>,
+        /// 脚本参数Base64
+        ///
+        /// Script params with base64
+        pub script_param: Option<crate::Base64>,
+        /// 脚本超时时间，秒。默认1000，取值范围60-86400
+        ///
+        /// Timeout in seconds, 1000 default, the range 60-86400
+        pub script_timeout: Option<i64>,
+        /// 执行帐号名/别名
+        ///
+        /// OS account name, or 'Account Alias' in \[Account Management\] Features
+        pub account: Option<String>,
+        /// 脚本类型：1(shell脚本)、2(bat脚本)、3(perl脚本)、4(python脚本)、5(Powershell脚本)
+        ///
+        /// script type: 1.shell; 2.bat; 3.perl; 4.python; 5.powershell
+        pub script_type: Option<i64>,
+        /// 文件传输目标路径
+        ///
+        /// File transfer target path
+        pub file_target_path: Option<String>,
+        /// 源文件对象数组，见下面file_source定义
+        ///
+        /// Source file object Array
+        pub file_source: Option<Vec<FileSource>>,
+        /// 配置平台上的自定义查询id列表。ip_list与custom_query_id之间任意选一或并存，ip数据会去重合并
+        ///
+        /// Dynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged (Type inferred from the doc's example.)
+        pub custom_query_id: Option<Vec<String>>,
+        /// IP对象数组。ip_list与custom_query_id之间任意选一或并存，ip数据会去重合并
+        ///
+        /// IP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
+        pub ip_list: Option<Vec<Ip>>,
+    }
+    impl Steps {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(step_id: i64) -> Self {
+            Self {
+                step_id,
+                script_id: None,
+                script_content: None,
+                script_param: None,
+                script_timeout: None,
+                account: None,
+                script_type: None,
+                file_target_path: None,
+                file_source: None,
+                custom_query_id: None,
+                ip_list: None,
+            }
+        }
+    }
+    impl Steps {
+        /// Sets `script_id`.
+        pub fn script_id(mut self, value: impl Into<i64>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `script_content`.
+        pub fn script_content(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.script_content = Some(value.into());
+            self
+        }
+        /// Sets `script_param`.
+        pub fn script_param(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.script_param = Some(value.into());
+            self
+        }
+        /// Sets `script_timeout`.
+        pub fn script_timeout(mut self, value: impl Into<i64>) -> Self {
+            self.script_timeout = Some(value.into());
+            self
+        }
+        /// Sets `account`.
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `script_type`.
+        pub fn script_type(mut self, value: impl Into<i64>) -> Self {
+            self.script_type = Some(value.into());
+            self
+        }
+        /// Sets `file_target_path`.
+        pub fn file_target_path(mut self, value: impl Into<String>) -> Self {
+            self.file_target_path = Some(value.into());
+            self
+        }
+        /// Sets `file_source`.
+        pub fn file_source(mut self, value: impl Into<Vec<FileSource>>) -> Self {
+            self.file_source = Some(value.into());
+            self
+        }
+        /// Sets `custom_query_id`.
+        pub fn custom_query_id(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.custom_query_id = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Steps {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Steps",
+                &[
+                    "step_id",
+                    "script_id",
+                    "script_content",
+                    "script_param",
+                    "script_timeout",
+                    "account",
+                    "script_type",
+                    "file_target_path",
+                    "file_source",
+                    "custom_query_id",
+                    "ip_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                step_id: record.int("step_id")?,
+                script_id: record.opt_int("script_id")?,
+                script_content: record.field("script_content")?,
+                script_param: record.field("script_param")?,
+                script_timeout: record.opt_int("script_timeout")?,
+                account: record.opt_text("account")?,
+                script_type: record.opt_int("script_type")?,
+                file_target_path: record.opt_text("file_target_path")?,
+                file_source: record.field("file_source")?,
+                custom_query_id: record.field("custom_query_id")?,
+                ip_list: record.field("ip_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("step_id", &self.step_id);
+            record.field("script_id", &self.script_id);
+            record.field("script_content", &self.script_content);
+            record.field("script_param", &self.script_param);
+            record.field("script_timeout", &self.script_timeout);
+            record.field("account", &self.account);
+            record.field("script_type", &self.script_type);
+            record.field("file_target_path", &self.file_target_path);
+            record.field("file_source", &self.file_source);
+            record.field("custom_query_id", &self.custom_query_id);
+            record.field("ip_list", &self.ip_list);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ExecutePlatformJobRequest, ExecutePlatformJobResponse, FileSource, Steps
+    );
+}
+pub use execute_platform_job::ExecutePlatformJobRequest;
+pub use execute_platform_job::ExecutePlatformJobResponse;
+/// Types of [`fast_execute_script`](super::endpoints::FastExecuteScript).
+pub mod fast_execute_script {
+    pub use super::execute_job::Ip;
+    pub use super::execute_job::TargetServer;
+    pub use super::execute_job::TopoNode;
+    /// 快速执行脚本
+    ///
+    /// Fast execute script
+    ///
+    /// Defined in `api-docs/job/zh_hans/fast_execute_script.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FastExecuteScriptRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 脚本ID
+        ///
+        /// Script ID
+        pub script_id: Option<i64>,
+        /// 自定义作业名称
+        ///
+        /// custom task name
+        pub task_name: Option<String>,
+        /// 脚本内容Base64，如果同时传了script_id和script_content，则script_id优先
+        ///
+        /// Script content with base64. If both pass script_id and script_content priority is script_id
+        pub script_content: Option<crate::Base64>,
+        /// 脚本参数Base64。注意：如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行base64编码，而不是对每个参数进行base64编码再拼接起来
+        ///
+        /// Script params with base64. Note: If there are multiple parameters, such as "param1 param2", you need to base64 encode the whole "param1 param2" instead of base64 encoding each parameter.
+        pub script_param: Option<crate::Base64>,
+        /// 脚本超时时间，秒。默认7200，取值范围60-86400
+        ///
+        /// Timeout in seconds, 7200 default, the range 60-86400
+        pub script_timeout: Option<i64>,
+        /// 执行帐号名/别名
+        ///
+        /// OS account name, or 'Account Alias' in \[Account Management\] Features
+        pub account: String,
+        /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
+        ///
+        /// Hides the parameters on the web page. 0:no, 1:yes
+        pub is_param_sensitive: Option<IsParamSensitive>,
+        /// 脚本类型：1(shell脚本)、2(bat脚本)、3(perl脚本)、4(python脚本)、5(Powershell脚本)
+        ///
+        /// script type: 1.shell; 2.bat; 3.perl; 4.python; 5.powershell
+        pub script_type: Option<i64>,
+        /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
+        ///
+        /// Dynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID\n\nDynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        pub custom_query_id: Option<Vec<serde_json::Value>>,
+        /// deprecated，请使用 target_server.iplist替代。静态IP列表
+        ///
+        /// IP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表\n\nIP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        pub ip_list: Option<Vec<Ip>>,
+        /// 目标服务器
+        pub target_server: Option<TargetServer>,
+        /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
+        ///
+        /// Callback URL, when the task is completed, JOB will call the URL to inform the task execution results. Callback protocol reference callback_protocol component documentation
+        pub bk_callback_url: Option<String>,
+    }
+    impl FastExecuteScriptRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        #[allow(deprecated)]
+        pub fn new(bk_biz_id: i64, account: String) -> Self {
+            Self {
+                bk_biz_id,
+                script_id: None,
+                task_name: None,
+                script_content: None,
+                script_param: None,
+                script_timeout: None,
+                account,
+                is_param_sensitive: None,
+                script_type: None,
+                custom_query_id: None,
+                ip_list: None,
+                target_server: None,
+                bk_callback_url: None,
+            }
+        }
+    }
+    impl FastExecuteScriptRequest {
+        /// Sets `script_id`.
+        pub fn script_id(mut self, value: impl Into<i64>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `task_name`.
+        pub fn task_name(mut self, value: impl Into<String>) -> Self {
+            self.task_name = Some(value.into());
+            self
+        }
+        /// Sets `script_content`.
+        pub fn script_content(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.script_content = Some(value.into());
+            self
+        }
+        /// Sets `script_param`.
+        pub fn script_param(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.script_param = Some(value.into());
+            self
+        }
+        /// Sets `script_timeout`.
+        pub fn script_timeout(mut self, value: impl Into<i64>) -> Self {
+            self.script_timeout = Some(value.into());
+            self
+        }
+        /// Sets `is_param_sensitive`.
+        pub fn is_param_sensitive(mut self, value: impl Into<IsParamSensitive>) -> Self {
+            self.is_param_sensitive = Some(value.into());
+            self
+        }
+        /// Sets `script_type`.
+        pub fn script_type(mut self, value: impl Into<i64>) -> Self {
+            self.script_type = Some(value.into());
+            self
+        }
+        /// Sets `custom_query_id`.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID\n\nDynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        #[allow(deprecated)]
+        pub fn custom_query_id(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.custom_query_id = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表\n\nIP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        #[allow(deprecated)]
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// Sets `target_server`.
+        pub fn target_server(mut self, value: impl Into<TargetServer>) -> Self {
+            self.target_server = Some(value.into());
+            self
+        }
+        /// Sets `bk_callback_url`.
+        pub fn bk_callback_url(mut self, value: impl Into<String>) -> Self {
+            self.bk_callback_url = Some(value.into());
+            self
+        }
+    }
     #[allow(deprecated)]
-    pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
-        self.ip_list = Some(value.into());
-        self
+    impl crate::wire::Wire for FastExecuteScriptRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastExecuteScriptRequest",
+                &[
+                    "bk_biz_id",
+                    "script_id",
+                    "task_name",
+                    "script_content",
+                    "script_param",
+                    "script_timeout",
+                    "account",
+                    "is_param_sensitive",
+                    "script_type",
+                    "custom_query_id",
+                    "ip_list",
+                    "target_server",
+                    "bk_callback_url",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                script_id: record.opt_int("script_id")?,
+                task_name: record.opt_text("task_name")?,
+                script_content: record.field("script_content")?,
+                script_param: record.field("script_param")?,
+                script_timeout: record.opt_int("script_timeout")?,
+                account: record.text("account")?,
+                is_param_sensitive: record.field("is_param_sensitive")?,
+                script_type: record.opt_int("script_type")?,
+                custom_query_id: record.field("custom_query_id")?,
+                ip_list: record.field("ip_list")?,
+                target_server: record.field("target_server")?,
+                bk_callback_url: record.opt_text("bk_callback_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("script_id", &self.script_id);
+            record.field("task_name", &self.task_name);
+            record.field("script_content", &self.script_content);
+            record.field("script_param", &self.script_param);
+            record.field("script_timeout", &self.script_timeout);
+            record.field("account", &self.account);
+            record.field("is_param_sensitive", &self.is_param_sensitive);
+            record.field("script_type", &self.script_type);
+            record.field("custom_query_id", &self.custom_query_id);
+            record.field("ip_list", &self.ip_list);
+            record.field("target_server", &self.target_server);
+            record.field("bk_callback_url", &self.bk_callback_url);
+            record.finish()
+        }
     }
-    /// Sets `target_server`.
-    pub fn target_server(mut self, value: impl Into<TargetServer>) -> Self {
-        self.target_server = Some(value.into());
-        self
+    /// `FastExecuteScriptResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/fast_execute_script.md` at line 85.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FastExecuteScriptResponse {
+        /// `job_instance_id` (Not in the doc's table; seen in its example at line 85.)
+        pub job_instance_id: Option<i64>,
+        /// `job_instance_name` (Not in the doc's table; seen in its example at line 85.)
+        pub job_instance_name: Option<String>,
     }
-    /// Sets `bk_callback_url`.
-    pub fn bk_callback_url(mut self, value: impl Into<String>) -> Self {
-        self.bk_callback_url = Some(value.into());
-        self
+    impl crate::wire::Wire for FastExecuteScriptResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastExecuteScriptResponse",
+                &["job_instance_id", "job_instance_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.finish()
+        }
     }
+    /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
+    ///
+    /// Hides the parameters on the web page. 0:no, 1:yes
+    ///
+    /// Defined in `api-docs/job/zh_hans/fast_execute_script.md` at line 20.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum IsParamSensitive {
+        /// 不是 / no
+        ///
+        /// Sent as `0`.
+        No,
+        /// 是 / yes
+        ///
+        /// Sent as `1`.
+        Yes,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl IsParamSensitive {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::No => 0i64,
+                Self::Yes => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for IsParamSensitive {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::No,
+                    1i64 => Self::Yes,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        FastExecuteScriptRequest, FastExecuteScriptResponse, IsParamSensitive
+    );
 }
-#[allow(deprecated)]
-impl crate::wire::Wire for FastPushFileRequest {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "FastPushFileRequest",
-            &[
-                "bk_biz_id",
-                "account",
-                "file_target_path",
-                "file_source",
-                "timeout",
-                "download_speed_limit",
-                "upload_speed_limit",
-                "custom_query_id",
-                "ip_list",
-                "target_server",
-                "bk_callback_url",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            bk_biz_id: record.int("bk_biz_id")?,
-            account: record.text("account")?,
-            file_target_path: record.text("file_target_path")?,
-            file_source: record.field("file_source")?,
-            timeout: record.opt_int("timeout")?,
-            download_speed_limit: record.opt_int("download_speed_limit")?,
-            upload_speed_limit: record.opt_int("upload_speed_limit")?,
-            custom_query_id: record.field("custom_query_id")?,
-            ip_list: record.field("ip_list")?,
-            target_server: record.field("target_server")?,
-            bk_callback_url: record.opt_text("bk_callback_url")?,
-        })
+pub use fast_execute_script::FastExecuteScriptRequest;
+pub use fast_execute_script::FastExecuteScriptResponse;
+/// Types of [`fast_execute_sql`](super::endpoints::FastExecuteSql).
+pub mod fast_execute_sql {
+    pub use super::execute_job::Ip;
+    pub use super::execute_job::TargetServer;
+    pub use super::execute_job::TopoNode;
+    /// 快速执行SQL脚本
+    ///
+    /// Fast execute SQL
+    ///
+    /// Defined in `api-docs/job/zh_hans/fast_execute_sql.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FastExecuteSqlRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// SQL脚本ID
+        ///
+        /// SQL Script ID
+        pub script_id: Option<i64>,
+        /// 脚本内容Base64，如果同时传了script_id和script_content，则script_id优先
+        ///
+        /// Script content with base64. If both pass script_id and script_content priority is script_id
+        pub script_content: Option<crate::Base64>,
+        /// 脚本超时时间，秒。默认7200，取值范围60-86400
+        ///
+        /// Timeout in seconds, 7200 default, the range 60-86400
+        pub script_timeout: Option<i64>,
+        /// SQL执行的db帐号ID，必填, 从帐号管理-DB帐号处获得。
+        ///
+        /// Database Account Id in \[Account Management-&gt;DB Account\] Features. required
+        pub db_account_id: i64,
+        /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
+        ///
+        /// Dynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID\n\nDynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        pub custom_query_id: Option<Vec<serde_json::Value>>,
+        /// deprecated，请使用 target_server.iplist替代。静态IP列表
+        ///
+        /// IP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表\n\nIP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        pub ip_list: Option<Vec<Ip>>,
+        /// 目标服务器
+        pub target_server: Option<TargetServer>,
+        /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
+        ///
+        /// Callback URL, when the task is completed, JOB will call the URL to inform the task execution results. Callback protocol reference callback_protocol component documentation
+        pub bk_callback_url: Option<String>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("bk_biz_id", &self.bk_biz_id);
-        record.field("account", &self.account);
-        record.field("file_target_path", &self.file_target_path);
-        record.field("file_source", &self.file_source);
-        record.field("timeout", &self.timeout);
-        record.field("download_speed_limit", &self.download_speed_limit);
-        record.field("upload_speed_limit", &self.upload_speed_limit);
-        record.field("custom_query_id", &self.custom_query_id);
-        record.field("ip_list", &self.ip_list);
-        record.field("target_server", &self.target_server);
-        record.field("bk_callback_url", &self.bk_callback_url);
-        record.finish()
+    impl FastExecuteSqlRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        #[allow(deprecated)]
+        pub fn new(bk_biz_id: i64, db_account_id: i64) -> Self {
+            Self {
+                bk_biz_id,
+                script_id: None,
+                script_content: None,
+                script_timeout: None,
+                db_account_id,
+                custom_query_id: None,
+                ip_list: None,
+                target_server: None,
+                bk_callback_url: None,
+            }
+        }
     }
+    impl FastExecuteSqlRequest {
+        /// Sets `script_id`.
+        pub fn script_id(mut self, value: impl Into<i64>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `script_content`.
+        pub fn script_content(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.script_content = Some(value.into());
+            self
+        }
+        /// Sets `script_timeout`.
+        pub fn script_timeout(mut self, value: impl Into<i64>) -> Self {
+            self.script_timeout = Some(value.into());
+            self
+        }
+        /// Sets `custom_query_id`.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID\n\nDynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        #[allow(deprecated)]
+        pub fn custom_query_id(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.custom_query_id = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表\n\nIP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        #[allow(deprecated)]
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// Sets `target_server`.
+        pub fn target_server(mut self, value: impl Into<TargetServer>) -> Self {
+            self.target_server = Some(value.into());
+            self
+        }
+        /// Sets `bk_callback_url`.
+        pub fn bk_callback_url(mut self, value: impl Into<String>) -> Self {
+            self.bk_callback_url = Some(value.into());
+            self
+        }
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire for FastExecuteSqlRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastExecuteSqlRequest",
+                &[
+                    "bk_biz_id",
+                    "script_id",
+                    "script_content",
+                    "script_timeout",
+                    "db_account_id",
+                    "custom_query_id",
+                    "ip_list",
+                    "target_server",
+                    "bk_callback_url",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                script_id: record.opt_int("script_id")?,
+                script_content: record.field("script_content")?,
+                script_timeout: record.opt_int("script_timeout")?,
+                db_account_id: record.int("db_account_id")?,
+                custom_query_id: record.field("custom_query_id")?,
+                ip_list: record.field("ip_list")?,
+                target_server: record.field("target_server")?,
+                bk_callback_url: record.opt_text("bk_callback_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("script_id", &self.script_id);
+            record.field("script_content", &self.script_content);
+            record.field("script_timeout", &self.script_timeout);
+            record.field("db_account_id", &self.db_account_id);
+            record.field("custom_query_id", &self.custom_query_id);
+            record.field("ip_list", &self.ip_list);
+            record.field("target_server", &self.target_server);
+            record.field("bk_callback_url", &self.bk_callback_url);
+            record.finish()
+        }
+    }
+    /// `FastExecuteSqlResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/fast_execute_sql.md` at line 77.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FastExecuteSqlResponse {
+        /// `job_instance_id` (Not in the doc's table; seen in its example at line 77.)
+        pub job_instance_id: Option<i64>,
+        /// `job_instance_name` (Not in the doc's table; seen in its example at line 77.)
+        pub job_instance_name: Option<String>,
+    }
+    impl crate::wire::Wire for FastExecuteSqlResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastExecuteSqlResponse",
+                &["job_instance_id", "job_instance_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(FastExecuteSqlRequest, FastExecuteSqlResponse);
 }
-/// `FastPushFileResponse`
-///
-/// Defined in `api-docs/job/fast_push_file.md` at line 131.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FastPushFileResponse {
-    /// `job_instance_id` (Not in the doc's table; seen in its example at line 131.)
-    pub job_instance_id: Option<i64>,
-    /// `job_instance_name` (Not in the doc's table; seen in its example at line 131.)
-    pub job_instance_name: Option<String>,
-}
-impl crate::wire::Wire for FastPushFileResponse {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "FastPushFileResponse",
-            &["job_instance_id", "job_instance_name"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            job_instance_id: record.opt_int("job_instance_id")?,
-            job_instance_name: record.opt_text("job_instance_name")?,
-        })
+pub use fast_execute_sql::FastExecuteSqlRequest;
+pub use fast_execute_sql::FastExecuteSqlResponse;
+/// Types of [`fast_push_file`](super::endpoints::FastPushFile).
+pub mod fast_push_file {
+    pub use super::execute_job::Ip;
+    pub use super::execute_job::TargetServer;
+    pub use super::execute_job::TopoNode;
+    /// `FastPushFileFileSource`
+    ///
+    /// Defined in `api-docs/job/zh_hans/fast_push_file.md` at line 25.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FileSource {
+        /// 源文件的绝对路径数组，支持多个文件
+        ///
+        /// Absolute path of the source file Array (Type inferred from the doc's example.)
+        pub files: Vec<String>,
+        /// 执行帐号名/别名
+        ///
+        /// OS account name, or 'Account Alias' in \[Account Management\] Features
+        pub account: String,
+        /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
+        ///
+        /// Dynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID\n\nDynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        pub custom_query_id: Option<Vec<serde_json::Value>>,
+        /// deprecated，请使用 target_server.iplist替代。静态IP列表
+        ///
+        /// IP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表\n\nIP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        pub ip_list: Option<Vec<Ip>>,
+        /// 目标服务器
+        pub target_server: Option<TargetServer>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("job_instance_id", &self.job_instance_id);
-        record.field("job_instance_name", &self.job_instance_name);
-        record.finish()
+    impl FileSource {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        #[allow(deprecated)]
+        pub fn new(files: Vec<String>, account: String) -> Self {
+            Self {
+                files,
+                account,
+                custom_query_id: None,
+                ip_list: None,
+                target_server: None,
+            }
+        }
     }
+    impl FileSource {
+        /// Sets `custom_query_id`.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID\n\nDynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        #[allow(deprecated)]
+        pub fn custom_query_id(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.custom_query_id = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表\n\nIP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        #[allow(deprecated)]
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// Sets `target_server`.
+        pub fn target_server(mut self, value: impl Into<TargetServer>) -> Self {
+            self.target_server = Some(value.into());
+            self
+        }
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire for FileSource {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FileSource",
+                &["files", "account", "custom_query_id", "ip_list", "target_server"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                files: record.field("files")?,
+                account: record.text("account")?,
+                custom_query_id: record.field("custom_query_id")?,
+                ip_list: record.field("ip_list")?,
+                target_server: record.field("target_server")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("files", &self.files);
+            record.field("account", &self.account);
+            record.field("custom_query_id", &self.custom_query_id);
+            record.field("ip_list", &self.ip_list);
+            record.field("target_server", &self.target_server);
+            record.finish()
+        }
+    }
+    /// 快速分发文件
+    ///
+    /// Fast push file
+    ///
+    /// Defined in `api-docs/job/zh_hans/fast_push_file.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FastPushFileRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 执行帐号名/别名
+        ///
+        /// OS account name, or 'Account Alias' in \[Account Management\] Features
+        pub account: String,
+        /// 文件传输目标路径
+        ///
+        /// File transfer target path
+        pub file_target_path: String,
+        /// 源文件对象数组，见下面file_source定义
+        ///
+        /// Source file object Array
+        pub file_source: Vec<FileSource>,
+        /// 任务超时时间，秒，默认值为7200。取值范围60-86400。
+        ///
+        /// Task timeout, in seconds, default 7200. The value range is 60-86400.
+        pub timeout: Option<i64>,
+        /// 下载限速，单位MB。如果未传入该参数，表示不限速
+        ///
+        /// The download speed is limited in MB. If this parameter is not passed in, it means unlimited speed
+        pub download_speed_limit: Option<i64>,
+        /// 上传限速，单位MB。如果未传入该参数，表示不限速
+        ///
+        /// The upload speed is limited in MB. If this parameter is not passed in, it means unlimited speed
+        pub upload_speed_limit: Option<i64>,
+        /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
+        ///
+        /// Dynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID\n\nDynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        pub custom_query_id: Option<Vec<serde_json::Value>>,
+        /// deprecated，请使用 target_server.iplist替代。静态IP列表
+        ///
+        /// IP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表\n\nIP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        pub ip_list: Option<Vec<Ip>>,
+        /// 目标服务器
+        pub target_server: Option<TargetServer>,
+        /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
+        ///
+        /// Callback URL, when the task is completed, JOB will call the URL to inform the task execution results. Callback protocol reference callback_protocol component documentation
+        pub bk_callback_url: Option<String>,
+    }
+    impl FastPushFileRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        #[allow(deprecated)]
+        pub fn new(
+            bk_biz_id: i64,
+            account: String,
+            file_target_path: String,
+            file_source: Vec<FileSource>,
+        ) -> Self {
+            Self {
+                bk_biz_id,
+                account,
+                file_target_path,
+                file_source,
+                timeout: None,
+                download_speed_limit: None,
+                upload_speed_limit: None,
+                custom_query_id: None,
+                ip_list: None,
+                target_server: None,
+                bk_callback_url: None,
+            }
+        }
+    }
+    impl FastPushFileRequest {
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `download_speed_limit`.
+        pub fn download_speed_limit(mut self, value: impl Into<i64>) -> Self {
+            self.download_speed_limit = Some(value.into());
+            self
+        }
+        /// Sets `upload_speed_limit`.
+        pub fn upload_speed_limit(mut self, value: impl Into<i64>) -> Self {
+            self.upload_speed_limit = Some(value.into());
+            self
+        }
+        /// Sets `custom_query_id`.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID\n\nDynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        #[allow(deprecated)]
+        pub fn custom_query_id(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.custom_query_id = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用 target_server.iplist替代。静态IP列表\n\nIP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged"
+        )]
+        #[allow(deprecated)]
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// Sets `target_server`.
+        pub fn target_server(mut self, value: impl Into<TargetServer>) -> Self {
+            self.target_server = Some(value.into());
+            self
+        }
+        /// Sets `bk_callback_url`.
+        pub fn bk_callback_url(mut self, value: impl Into<String>) -> Self {
+            self.bk_callback_url = Some(value.into());
+            self
+        }
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire for FastPushFileRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastPushFileRequest",
+                &[
+                    "bk_biz_id",
+                    "account",
+                    "file_target_path",
+                    "file_source",
+                    "timeout",
+                    "download_speed_limit",
+                    "upload_speed_limit",
+                    "custom_query_id",
+                    "ip_list",
+                    "target_server",
+                    "bk_callback_url",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                account: record.text("account")?,
+                file_target_path: record.text("file_target_path")?,
+                file_source: record.field("file_source")?,
+                timeout: record.opt_int("timeout")?,
+                download_speed_limit: record.opt_int("download_speed_limit")?,
+                upload_speed_limit: record.opt_int("upload_speed_limit")?,
+                custom_query_id: record.field("custom_query_id")?,
+                ip_list: record.field("ip_list")?,
+                target_server: record.field("target_server")?,
+                bk_callback_url: record.opt_text("bk_callback_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("account", &self.account);
+            record.field("file_target_path", &self.file_target_path);
+            record.field("file_source", &self.file_source);
+            record.field("timeout", &self.timeout);
+            record.field("download_speed_limit", &self.download_speed_limit);
+            record.field("upload_speed_limit", &self.upload_speed_limit);
+            record.field("custom_query_id", &self.custom_query_id);
+            record.field("ip_list", &self.ip_list);
+            record.field("target_server", &self.target_server);
+            record.field("bk_callback_url", &self.bk_callback_url);
+            record.finish()
+        }
+    }
+    /// `FastPushFileResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/fast_push_file.md` at line 111.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FastPushFileResponse {
+        /// `job_instance_id` (Not in the doc's table; seen in its example at line 111.)
+        pub job_instance_id: Option<i64>,
+        /// `job_instance_name` (Not in the doc's table; seen in its example at line 111.)
+        pub job_instance_name: Option<String>,
+    }
+    impl crate::wire::Wire for FastPushFileResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastPushFileResponse",
+                &["job_instance_id", "job_instance_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(FileSource, FastPushFileRequest, FastPushFileResponse);
 }
-crate::serde_through_wire!(
-    Ip, TopoNode, TargetServer, FileSource, FastPushFileRequest, FastPushFileResponse
-);
+pub use fast_push_file::FastPushFileRequest;
+pub use fast_push_file::FastPushFileResponse;
+/// Types of [`get_agent_status`](super::endpoints::GetAgentStatus).
+pub mod get_agent_status {
+    pub use super::execute_job::Ip;
+    /// 查询Agent状态
+    ///
+    /// Get Agent status
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_agent_status.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetAgentStatusRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// IP对象数组，见下面ip_list结构定义
+        ///
+        /// IP Object Array. See ip_list Description
+        pub ip_list: Vec<Ip>,
+    }
+    impl GetAgentStatusRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, ip_list: Vec<Ip>) -> Self {
+            Self { bk_biz_id, ip_list }
+        }
+    }
+    impl crate::wire::Wire for GetAgentStatusRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetAgentStatusRequest",
+                &["bk_biz_id", "ip_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                ip_list: record.field("ip_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("ip_list", &self.ip_list);
+            record.finish()
+        }
+    }
+    /// `GetAgentStatusResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_agent_status.md` at line 61.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetAgentStatusResponse {
+        /// 云区域ID
+        ///
+        /// Cloud area ID
+        pub bk_cloud_id: Option<i64>,
+        /// IP地址
+        ///
+        /// IP Address
+        pub ip: Option<String>,
+        /// 主机Agent状态，1.正常; 0.异常
+        ///
+        /// Host Agent status code, 1: normal; 0: abnormal
+        pub bk_agent_alive: Option<i64>,
+    }
+    impl crate::wire::Wire for GetAgentStatusResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetAgentStatusResponse",
+                &["bk_cloud_id", "ip", "bk_agent_alive"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+                bk_agent_alive: record.opt_int("bk_agent_alive")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.field("bk_agent_alive", &self.bk_agent_alive);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetAgentStatusRequest, GetAgentStatusResponse);
+}
+pub use get_agent_status::GetAgentStatusRequest;
+/// Types of [`get_cron_list`](super::endpoints::GetCronList).
+pub mod get_cron_list {
+    /// 查询业务下定时作业信息
+    ///
+    /// Get cron list
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_cron_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetCronListRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 定时作业名称
+        ///
+        /// Cron job name
+        pub cron_name: Option<String>,
+        /// 定时任务ID，如果存在则忽略其他筛选条件，只查询这个指定的作业信息
+        ///
+        /// Cron job ID; if it exists, ignore other screening conditions, and only get this specified job information
+        pub cron_id: Option<i64>,
+        /// 定时作业状态：1.已启动、2.已暂停
+        ///
+        /// Scheduled job status: 1.Started, 2.Paused
+        pub cron_status: Option<i64>,
+        /// 定时作业创建人帐号
+        ///
+        /// Cron job creator
+        pub creator: Option<String>,
+        /// 创建起始时间，YYYY-MM-DD格式
+        ///
+        /// Creation start time, in YYYY-MM-DD format
+        pub create_time_start: Option<String>,
+        /// 创建结束时间，YYYY-MM-DD格式
+        ///
+        /// Creation end time, in YYYY-MM-DD format
+        pub create_time_end: Option<String>,
+        /// 作业修改人帐号
+        ///
+        /// Job last modifier
+        pub last_modify_user: Option<String>,
+        /// 最后修改起始时间，YYYY-MM-DD格式
+        ///
+        /// Last modification start time, in YYYY-MM-DD format
+        pub last_modify_time_start: Option<String>,
+        /// 最后修改结束时间，YYYY-MM-DD格式
+        ///
+        /// Last modification end time, in YYYY-MM-DD format
+        pub last_modify_time_end: Option<String>,
+        /// 默认0表示从第1条记录开始返回
+        ///
+        /// The default 0, said from the first record to return
+        pub start: Option<i64>,
+        /// 返回记录数量，不传此参数默认返回全部
+        ///
+        /// Return the number of records, Return all by default
+        pub length: Option<i64>,
+    }
+    impl GetCronListRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64) -> Self {
+            Self {
+                bk_biz_id,
+                cron_name: None,
+                cron_id: None,
+                cron_status: None,
+                creator: None,
+                create_time_start: None,
+                create_time_end: None,
+                last_modify_user: None,
+                last_modify_time_start: None,
+                last_modify_time_end: None,
+                start: None,
+                length: None,
+            }
+        }
+    }
+    impl GetCronListRequest {
+        /// Sets `cron_name`.
+        pub fn cron_name(mut self, value: impl Into<String>) -> Self {
+            self.cron_name = Some(value.into());
+            self
+        }
+        /// Sets `cron_id`.
+        pub fn cron_id(mut self, value: impl Into<i64>) -> Self {
+            self.cron_id = Some(value.into());
+            self
+        }
+        /// Sets `cron_status`.
+        pub fn cron_status(mut self, value: impl Into<i64>) -> Self {
+            self.cron_status = Some(value.into());
+            self
+        }
+        /// Sets `creator`.
+        pub fn creator(mut self, value: impl Into<String>) -> Self {
+            self.creator = Some(value.into());
+            self
+        }
+        /// Sets `create_time_start`.
+        pub fn create_time_start(mut self, value: impl Into<String>) -> Self {
+            self.create_time_start = Some(value.into());
+            self
+        }
+        /// Sets `create_time_end`.
+        pub fn create_time_end(mut self, value: impl Into<String>) -> Self {
+            self.create_time_end = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_user`.
+        pub fn last_modify_user(mut self, value: impl Into<String>) -> Self {
+            self.last_modify_user = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_time_start`.
+        pub fn last_modify_time_start(mut self, value: impl Into<String>) -> Self {
+            self.last_modify_time_start = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_time_end`.
+        pub fn last_modify_time_end(mut self, value: impl Into<String>) -> Self {
+            self.last_modify_time_end = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetCronListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetCronListRequest",
+                &[
+                    "bk_biz_id",
+                    "cron_name",
+                    "cron_id",
+                    "cron_status",
+                    "creator",
+                    "create_time_start",
+                    "create_time_end",
+                    "last_modify_user",
+                    "last_modify_time_start",
+                    "last_modify_time_end",
+                    "start",
+                    "length",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                cron_name: record.opt_text("cron_name")?,
+                cron_id: record.opt_int("cron_id")?,
+                cron_status: record.opt_int("cron_status")?,
+                creator: record.opt_text("creator")?,
+                create_time_start: record.opt_text("create_time_start")?,
+                create_time_end: record.opt_text("create_time_end")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time_start: record.opt_text("last_modify_time_start")?,
+                last_modify_time_end: record.opt_text("last_modify_time_end")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("cron_name", &self.cron_name);
+            record.field("cron_id", &self.cron_id);
+            record.field("cron_status", &self.cron_status);
+            record.field("creator", &self.creator);
+            record.field("create_time_start", &self.create_time_start);
+            record.field("create_time_end", &self.create_time_end);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time_start", &self.last_modify_time_start);
+            record.field("last_modify_time_end", &self.last_modify_time_end);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetCronListResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_cron_list.md` at line 75.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetCronListResponse {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 作业模板ID
+        ///
+        /// Job ID
+        pub bk_job_id: Option<i64>,
+        /// 作业名称
+        ///
+        /// Job name
+        pub job_name: Option<String>,
+        /// 定时作业ID
+        ///
+        /// Cron job ID
+        pub cron_id: Option<i64>,
+        /// 定时作业名称
+        ///
+        /// Cron job name
+        pub cron_name: Option<String>,
+        /// 定时作业状态：1.已启动、2.已暂停
+        ///
+        /// Scheduled job status: 1.Started, 2.Paused
+        pub cron_status: Option<String>,
+        /// 定时任务crontab的定时规则，新建时必填，修改时选填，各字段含义为：分 时 日 月 周，如: 0/5 * * * ? 表示每5分钟执行一次
+        ///
+        /// Cron rules for the cron job crontab, the meaning of each field: second, minute, day, month, week, year (optional), such as: 0 0/5 * ? indicates execution once every 5 minutes
+        pub cron_expression: Option<String>,
+        /// 作业创建人帐号
+        ///
+        /// Job creator
+        pub creator: Option<String>,
+        /// 创建时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Creation time, in YYYY-MM-DD HH:mm:ss format
+        pub create_time: Option<String>,
+        /// 作业修改人帐号
+        ///
+        /// Job last modifier
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Last modification time, in YYYY-MM-DD HH:mm:ss format
+        pub last_modify_time: Option<String>,
+    }
+    impl crate::wire::Wire for GetCronListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetCronListResponse",
+                &[
+                    "bk_biz_id",
+                    "bk_job_id",
+                    "job_name",
+                    "cron_id",
+                    "cron_name",
+                    "cron_status",
+                    "cron_expression",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_job_id: record.opt_int("bk_job_id")?,
+                job_name: record.opt_text("job_name")?,
+                cron_id: record.opt_int("cron_id")?,
+                cron_name: record.opt_text("cron_name")?,
+                cron_status: record.opt_text("cron_status")?,
+                cron_expression: record.opt_text("cron_expression")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_job_id", &self.bk_job_id);
+            record.field("job_name", &self.job_name);
+            record.field("cron_id", &self.cron_id);
+            record.field("cron_name", &self.cron_name);
+            record.field("cron_status", &self.cron_status);
+            record.field("cron_expression", &self.cron_expression);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetCronListRequest, GetCronListResponse);
+}
+pub use get_cron_list::GetCronListRequest;
+/// Types of [`get_job_detail`](super::endpoints::GetJobDetail).
+pub mod get_job_detail {
+    pub use super::execute_job::Ip;
+    pub use super::execute_job::TargetServer;
+    pub use super::execute_job::TopoNode;
+    /// 全局变量类型：1:字符，2:命名空间，3:主机列表，4:密码
+    ///
+    /// Global variable category: 1:Cloud Param, 2:Context Param, 3:IP
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 176.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Category {
+        /// 字符 / Cloud
+        ///
+        /// Sent as `1`.
+        Cloud,
+        /// 命名空间 / Context
+        ///
+        /// Sent as `2`.
+        Context,
+        /// 主机列表 / IP
+        ///
+        /// Sent as `3`.
+        Ip,
+        /// 密码
+        ///
+        /// Sent as `4`.
+        Code4,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Category {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Cloud => 1i64,
+                Self::Context => 2i64,
+                Self::Ip => 3i64,
+                Self::Code4 => 4i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Category {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Cloud,
+                    2i64 => Self::Context,
+                    3i64 => Self::Ip,
+                    4i64 => Self::Code4,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// `GetJobDetailFileSource`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 185.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FileSource {
+        /// 源文件的绝对路径数组，支持多个文件
+        ///
+        /// Absolute path of the source file Array (Type inferred from the doc's example.)
+        pub files: Option<Vec<String>>,
+        /// 执行帐号名/别名
+        ///
+        /// OS account name, or 'Account Alias' in \[Account Management\] Features
+        pub account: Option<String>,
+        /// deprecated，请使用target_server.ip_list参数替换。IP对象数组，当有值时才有这个字段，见下面ip_list结构定义
+        ///
+        /// IP Object Array. This field is only available when has a value. See ip_list Description
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.ip_list参数替换。IP对象数组，当有值时才有这个字段，见下面ip_list结构定义\n\nIP Object Array. This field is only available when has a value. See ip_list Description"
+        )]
+        pub ip_list: Option<Vec<Ip>>,
+        /// deprecated，请使用target_server.dynamic_group_id_list参数替换。配置平台上的动态分组ID列表，当有值时才有这个字段
+        ///
+        /// Dynamic grouping id on the configuration platforms. This field is only available when has a value
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list参数替换。配置平台上的动态分组ID列表，当有值时才有这个字段\n\nDynamic grouping id on the configuration platforms. This field is only available when has a value"
+        )]
+        pub custom_query_id: Option<Vec<serde_json::Value>>,
+        /// 目标服务器
+        pub target_server: Option<TargetServer>,
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire for FileSource {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FileSource",
+                &["files", "account", "ip_list", "custom_query_id", "target_server"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                files: record.field("files")?,
+                account: record.opt_text("account")?,
+                ip_list: record.field("ip_list")?,
+                custom_query_id: record.field("custom_query_id")?,
+                target_server: record.field("target_server")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("files", &self.files);
+            record.field("account", &self.account);
+            record.field("ip_list", &self.ip_list);
+            record.field("custom_query_id", &self.custom_query_id);
+            record.field("target_server", &self.target_server);
+            record.finish()
+        }
+    }
+    /// `GetJobDetailGlobalVars`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 171.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GlobalVars {
+        /// 全局变量ID，唯一标识
+        ///
+        /// Global var ID
+        pub id: Option<i64>,
+        /// 全局变量类型：1:字符，2:命名空间，3:主机列表，4:密码
+        ///
+        /// Global variable category: 1:Cloud Param, 2:Context Param, 3:IP
+        pub category: Option<Category>,
+        /// 全局变量的名称
+        ///
+        /// Global variable name
+        pub name: Option<String>,
+        /// 字符、命名空间、密码类型的全局变量值
+        ///
+        /// String Global Variable's value. Only available when type = 1
+        pub value: Option<String>,
+        /// 变量描述
+        ///
+        /// Global Variable's description.
+        pub description: Option<String>,
+        /// deprecated，请使用target_server.ip_list.参数替换。配置平台上的自定义分组ID列表，当type=2时并且有值时才有这个字段
+        ///
+        /// Dynamic grouping id on the configuration platforms. This field is only available when type = 2 and has a value
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.ip_list.参数替换。配置平台上的自定义分组ID列表，当type=2时并且有值时才有这个字段\n\nDynamic grouping id on the configuration platforms. This field is only available when type = 2 and has a value"
+        )]
+        pub custom_query_id: Option<Vec<serde_json::Value>>,
+        /// deprecated，请使用target_server.dynamic_group_id_list参数替换。IP对象数组，当type=2时并且有值时才有这个字段，见下面ip_list结构定义
+        ///
+        /// IP Object Array. See ip_list Description. This field is only available when type = 2 and has a value
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list参数替换。IP对象数组，当type=2时并且有值时才有这个字段，见下面ip_list结构定义\n\nIP Object Array. See ip_list Description. This field is only available when type = 2 and has a value"
+        )]
+        pub ip_list: Option<Vec<Ip>>,
+        /// 目标服务器
+        pub target_server: Option<TargetServer>,
+        /// 引用了这个IP全局变量的步骤ID列表
+        ///
+        /// The list of step's id that reference this IP global variable. This field is only available when type = 2 and has a value (Type inferred from the doc's example.)
+        pub step_ids: Option<Vec<i64>>,
+        /// Global variable data type: 1:String, 2:IP, 3:Index Array, 4: Associative Array
+        pub r#type: Option<Type>,
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire for GlobalVars {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GlobalVars",
+                &[
+                    "id",
+                    "category",
+                    "name",
+                    "value",
+                    "description",
+                    "custom_query_id",
+                    "ip_list",
+                    "target_server",
+                    "step_ids",
+                    "type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                category: record.field("category")?,
+                name: record.opt_text("name")?,
+                value: record.opt_text("value")?,
+                description: record.opt_text("description")?,
+                custom_query_id: record.field("custom_query_id")?,
+                ip_list: record.field("ip_list")?,
+                target_server: record.field("target_server")?,
+                step_ids: record.field("step_ids")?,
+                r#type: record.field("type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("category", &self.category);
+            record.field("name", &self.name);
+            record.field("value", &self.value);
+            record.field("description", &self.description);
+            record.field("custom_query_id", &self.custom_query_id);
+            record.field("ip_list", &self.ip_list);
+            record.field("target_server", &self.target_server);
+            record.field("step_ids", &self.step_ids);
+            record.field("type", &self.r#type);
+            record.finish()
+        }
+    }
+    /// 根据作业执行方案ID查询作业执行方案详情
+    ///
+    /// Get job execution plan details
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobDetailRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 作业执行方案ID
+        ///
+        /// Job execution plan ID
+        pub bk_job_id: i64,
+    }
+    impl GetJobDetailRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, bk_job_id: i64) -> Self {
+            Self { bk_biz_id, bk_job_id }
+        }
+    }
+    impl crate::wire::Wire for GetJobDetailRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobDetailRequest",
+                &["bk_biz_id", "bk_job_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                bk_job_id: record.int("bk_job_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_job_id", &self.bk_job_id);
+            record.finish()
+        }
+    }
+    /// `GetJobDetailResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 134.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobDetailResponse {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 作业模板ID
+        ///
+        /// Job ID
+        pub bk_job_id: Option<i64>,
+        /// 作业名称
+        ///
+        /// Job name
+        pub name: Option<String>,
+        /// 作业创建人帐号
+        ///
+        /// Job creator
+        pub creator: Option<String>,
+        /// 创建时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Creation time, in YYYY-MM-DD HH:mm:ss format
+        pub create_time: Option<String>,
+        /// 作业修改人帐号
+        ///
+        /// Job last modifier
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Last modification time, in YYYY-MM-DD HH:mm:ss format
+        pub last_modify_time: Option<String>,
+        /// 步骤对象
+        ///
+        /// Job step base info Array
+        pub steps: Option<Vec<Steps>>,
+        /// 全局变量信息
+        ///
+        /// Global variable information
+        pub global_vars: Option<Vec<GlobalVars>>,
+        /// Job tag id. 1.Unclassified, 2.Operation Release, 3.Troubleshooting, 4.Common Tools, 5.Product Self, 6.For Test, 7.For CI
+        pub tag_id: Option<String>,
+        /// Number of steps
+        pub step_num: Option<i64>,
+    }
+    impl crate::wire::Wire for GetJobDetailResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobDetailResponse",
+                &[
+                    "bk_biz_id",
+                    "bk_job_id",
+                    "name",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "steps",
+                    "global_vars",
+                    "tag_id",
+                    "step_num",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_job_id: record.opt_int("bk_job_id")?,
+                name: record.opt_text("name")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+                steps: record.field("steps")?,
+                global_vars: record.field("global_vars")?,
+                tag_id: record.opt_text("tag_id")?,
+                step_num: record.opt_int("step_num")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_job_id", &self.bk_job_id);
+            record.field("name", &self.name);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("steps", &self.steps);
+            record.field("global_vars", &self.global_vars);
+            record.field("tag_id", &self.tag_id);
+            record.field("step_num", &self.step_num);
+            record.finish()
+        }
+    }
+    /// `GetJobDetailSteps`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 146.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Steps {
+        /// 作业步骤ID
+        ///
+        /// Job step ID
+        pub step_id: Option<i64>,
+        /// 作业步骤名称
+        ///
+        /// step Name
+        pub name: Option<String>,
+        /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤
+        ///
+        /// Step types: 1. Script steps; 2. File steps; 4. SQL steps
+        pub r#type: Option<i64>,
+        /// 作业步骤创建人帐号
+        ///
+        /// Job step creator
+        pub creator: Option<String>,
+        /// 创建时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Creation time, in YYYY-MM-DD HH:mm:ss format
+        pub create_time: Option<String>,
+        /// 作业步骤修改人帐号
+        ///
+        /// Job step last modifier
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间，YYYY-MM-DD HH:mm:ss
+        ///
+        /// Job modify time, in YYYY-MM-DD HH:mm:ss format
+        pub last_modify_time: Option<String>,
+        /// 脚本ID。当type=1时才有这个字段。
+        ///
+        /// Script ID. This field is only available when type=1 or 4.
+        pub script_id: Option<i64>,
+        /// 脚本参数
+        ///
+        /// Script param. This field is only available when type=1 or 4.
+        pub script_param: Option<String>,
+        /// 脚本内容。当type=1时才有这个字段。
+        ///
+        /// Script content. This field is only available when type=1 or 4.
+        pub script_content: Option<String>,
+        /// 脚本超时时间，秒。默认3600，取值范围60-86400
+        ///
+        /// Timeout in seconds, 1000 default, the range 60-86400
+        pub script_timeout: Option<i64>,
+        /// 执行帐号名/别名
+        ///
+        /// OS account name, or 'Account Alias' in \[Account Management\] Features
+        pub account: Option<String>,
+        /// 是否敏感参数, 0.不是（默认），1.是。当type=1时才有这个字段。
+        ///
+        /// Hides the parameters on the web page. 0.no; 1.yes; This field is only available when type=1.
+        pub is_param_sensitive: Option<i64>,
+        /// SQL执行的db帐号ID
+        ///
+        /// Database Account Id in \[Account Management-&gt;DB Account\] Features. SQL step is required for it
+        pub db_account_id: Option<i64>,
+        /// 脚本类型：1(shell脚本)、2(bat脚本)、3(perl脚本)、4(python脚本)、5(Powershell脚本)、6(SQL).当type=1时有这个字段
+        ///
+        /// This field is only available when type=1 or 4 and has a value. script type: 1.shell; 2.bat; 3.perl; 4.python; 5.powershell
+        pub script_type: Option<i64>,
+        /// 文件传输目标路径，当type=2时并且有值时才有这个字段
+        ///
+        /// File transfer target path. This field is only available when type = 2 and has a value
+        pub file_target_path: Option<String>,
+        /// 源文件对象数组，当type=2时并且有值时才有这个字段，见下面file_source定义
+        ///
+        /// Source file object Array. This field is only available when type = 2 and has a value
+        pub file_source: Option<Vec<FileSource>>,
+        /// deprecated，请使用target_server.ip_list参数替换。IP对象数组，见下面ip_list结构定义
+        ///
+        /// IP Object Array. See ip_list Description
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.ip_list参数替换。IP对象数组，见下面ip_list结构定义\n\nIP Object Array. See ip_list Description"
+        )]
+        pub ip_list: Option<Vec<Ip>>,
+        /// deprecated，请使用target_server.dynamic_group_id_list参数替换。配置平台上的动态分组id列表，有值时才有这个字段
+        ///
+        /// Dynamic grouping id on the configuration platforms. Only when there is value in this field
+        #[deprecated(
+            note = "deprecated in the doc: deprecated，请使用target_server.dynamic_group_id_list参数替换。配置平台上的动态分组id列表，有值时才有这个字段\n\nDynamic grouping id on the configuration platforms. Only when there is value in this field"
+        )]
+        pub custom_query_id: Option<Vec<serde_json::Value>>,
+        /// 目标服务器
+        pub target_server: Option<TargetServer>,
+        /// block order
+        pub block_order: Option<i64>,
+        /// Job step block name
+        pub block_name: Option<String>,
+        /// 0. Executed without pause (default); 1. Paused
+        pub pause: Option<i64>,
+        /// The order of the current step in the step block
+        pub order: Option<i64>,
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire for Steps {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Steps",
+                &[
+                    "step_id",
+                    "name",
+                    "type",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "script_id",
+                    "script_param",
+                    "script_content",
+                    "script_timeout",
+                    "account",
+                    "is_param_sensitive",
+                    "db_account_id",
+                    "script_type",
+                    "file_target_path",
+                    "file_source",
+                    "ip_list",
+                    "custom_query_id",
+                    "target_server",
+                    "block_order",
+                    "block_name",
+                    "pause",
+                    "order",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                step_id: record.opt_int("step_id")?,
+                name: record.opt_text("name")?,
+                r#type: record.opt_int("type")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+                script_id: record.opt_int("script_id")?,
+                script_param: record.opt_text("script_param")?,
+                script_content: record.opt_text("script_content")?,
+                script_timeout: record.opt_int("script_timeout")?,
+                account: record.opt_text("account")?,
+                is_param_sensitive: record.opt_int("is_param_sensitive")?,
+                db_account_id: record.opt_int("db_account_id")?,
+                script_type: record.opt_int("script_type")?,
+                file_target_path: record.opt_text("file_target_path")?,
+                file_source: record.field("file_source")?,
+                ip_list: record.field("ip_list")?,
+                custom_query_id: record.field("custom_query_id")?,
+                target_server: record.field("target_server")?,
+                block_order: record.opt_int("block_order")?,
+                block_name: record.opt_text("block_name")?,
+                pause: record.opt_int("pause")?,
+                order: record.opt_int("order")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("step_id", &self.step_id);
+            record.field("name", &self.name);
+            record.field("type", &self.r#type);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("script_id", &self.script_id);
+            record.field("script_param", &self.script_param);
+            record.field("script_content", &self.script_content);
+            record.field("script_timeout", &self.script_timeout);
+            record.field("account", &self.account);
+            record.field("is_param_sensitive", &self.is_param_sensitive);
+            record.field("db_account_id", &self.db_account_id);
+            record.field("script_type", &self.script_type);
+            record.field("file_target_path", &self.file_target_path);
+            record.field("file_source", &self.file_source);
+            record.field("ip_list", &self.ip_list);
+            record.field("custom_query_id", &self.custom_query_id);
+            record.field("target_server", &self.target_server);
+            record.field("block_order", &self.block_order);
+            record.field("block_name", &self.block_name);
+            record.field("pause", &self.pause);
+            record.field("order", &self.order);
+            record.finish()
+        }
+    }
+    /// Global variable data type: 1:String, 2:IP, 3:Index Array, 4: Associative Array
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 171.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// String
+        ///
+        /// Sent as `1`.
+        String,
+        /// IP
+        ///
+        /// Sent as `2`.
+        Ip,
+        /// Index
+        ///
+        /// Sent as `3`.
+        Index,
+        /// Associative
+        ///
+        /// Sent as `4`.
+        Associative,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::String => 1i64,
+                Self::Ip => 2i64,
+                Self::Index => 3i64,
+                Self::Associative => 4i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::String,
+                    2i64 => Self::Ip,
+                    3i64 => Self::Index,
+                    4i64 => Self::Associative,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        Category, FileSource, GlobalVars, GetJobDetailRequest, GetJobDetailResponse,
+        Steps, Type
+    );
+}
+pub use get_job_detail::GetJobDetailRequest;
+pub use get_job_detail::GetJobDetailResponse;
+/// Types of [`get_job_instance_global_var_value`](super::endpoints::GetJobInstanceGlobalVarValue).
+pub mod get_job_instance_global_var_value {
+    pub use super::get_job_detail::Category;
+    /// variable data type,1:string,2:ip,3:index array,4:associative array
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_global_var_value.md` at line 72.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum DataType {
+        /// string
+        ///
+        /// Sent as `1`.
+        String,
+        /// ip
+        ///
+        /// Sent as `2`.
+        Ip,
+        /// index
+        ///
+        /// Sent as `3`.
+        Index,
+        /// associative
+        ///
+        /// Sent as `4`.
+        Associative,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl DataType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::String => 1i64,
+                Self::Ip => 2i64,
+                Self::Index => 3i64,
+                Self::Associative => 4i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for DataType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::String,
+                    2i64 => Self::Ip,
+                    3i64 => Self::Index,
+                    4i64 => Self::Associative,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 获取作业实例全局变量的值
+    ///
+    /// Get job instance global variable value
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_global_var_value.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobInstanceGlobalVarValueRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+    }
+    impl GetJobInstanceGlobalVarValueRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, job_instance_id: i64) -> Self {
+            Self { bk_biz_id, job_instance_id }
+        }
+    }
+    impl crate::wire::Wire for GetJobInstanceGlobalVarValueRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceGlobalVarValueRequest",
+                &["bk_biz_id", "job_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceGlobalVarValueResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_global_var_value.md` at line 72.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobInstanceGlobalVarValueResponse {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+        /// 步骤实例ID
+        ///
+        /// step instance id
+        pub setp_instance_id: Option<i64>,
+        /// 变量名称
+        ///
+        /// global variable name
+        pub name: Option<String>,
+        /// 变量值
+        ///
+        /// global variable value
+        pub value: Option<String>,
+        /// 全局变量类型：1:字符，2:命名空间，3:主机列表，4:密码
+        ///
+        /// variable category,1:cloud-variable,2:context-variable,3:ip-variable
+        pub category: Option<Category>,
+        /// `job_instance_var_values` (Not in the doc's table; seen in its example at line 31.)
+        pub job_instance_var_values: Option<Vec<JobInstanceVarValues>>,
+        /// variable data type,1:string,2:ip,3:index array,4:associative array
+        pub data_type: Option<DataType>,
+    }
+    impl crate::wire::Wire for GetJobInstanceGlobalVarValueResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceGlobalVarValueResponse",
+                &[
+                    "job_instance_id",
+                    "setp_instance_id",
+                    "name",
+                    "value",
+                    "category",
+                    "job_instance_var_values",
+                    "data_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                setp_instance_id: record.opt_int("setp_instance_id")?,
+                name: record.opt_text("name")?,
+                value: record.opt_text("value")?,
+                category: record.field("category")?,
+                job_instance_var_values: record.field("job_instance_var_values")?,
+                data_type: record.field("data_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("setp_instance_id", &self.setp_instance_id);
+            record.field("name", &self.name);
+            record.field("value", &self.value);
+            record.field("category", &self.category);
+            record.field("job_instance_var_values", &self.job_instance_var_values);
+            record.field("data_type", &self.data_type);
+            record.finish()
+        }
+    }
+    /// `JobInstanceVarValues`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_global_var_value.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct JobInstanceVarValues {
+        /// `step_instance_id` (Not in the doc's table; seen in its example at line 31.)
+        pub step_instance_id: Option<i64>,
+        /// `step_instance_var_values` (Not in the doc's table; seen in its example at line 31.)
+        pub step_instance_var_values: Option<Vec<StepInstanceVarValues>>,
+    }
+    impl crate::wire::Wire for JobInstanceVarValues {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "JobInstanceVarValues",
+                &["step_instance_id", "step_instance_var_values"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                step_instance_id: record.opt_int("step_instance_id")?,
+                step_instance_var_values: record.field("step_instance_var_values")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("step_instance_var_values", &self.step_instance_var_values);
+            record.finish()
+        }
+    }
+    /// `StepInstanceVarValues`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_global_var_value.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StepInstanceVarValues {
+        /// 全局变量类型：1:字符，2:命名空间，3:主机列表，4:密码 (described at line 78) (Not in the doc's table; seen in its example at line 31.)
+        pub category: Option<i64>,
+        /// 变量名称 (described at line 76) (Not in the doc's table; seen in its example at line 31.)
+        pub name: Option<String>,
+        /// 变量值 (described at line 77) (Not in the doc's table; seen in its example at line 31.)
+        pub value: Option<String>,
+    }
+    impl crate::wire::Wire for StepInstanceVarValues {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StepInstanceVarValues",
+                &["category", "name", "value"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                category: record.opt_int("category")?,
+                name: record.opt_text("name")?,
+                value: record.opt_text("value")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("category", &self.category);
+            record.field("name", &self.name);
+            record.field("value", &self.value);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        DataType, GetJobInstanceGlobalVarValueRequest,
+        GetJobInstanceGlobalVarValueResponse, JobInstanceVarValues, StepInstanceVarValues
+    );
+}
+pub use get_job_instance_global_var_value::GetJobInstanceGlobalVarValueRequest;
+pub use get_job_instance_global_var_value::GetJobInstanceGlobalVarValueResponse;
+/// Types of [`get_job_instance_log`](super::endpoints::GetJobInstanceLog).
+pub mod get_job_instance_log {
+    /// 根据作业实例ID查询作业执行日志
+    ///
+    /// Get job instance log
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_log.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobInstanceLogRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+    }
+    impl GetJobInstanceLogRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, job_instance_id: i64) -> Self {
+            Self { bk_biz_id, job_instance_id }
+        }
+    }
+    impl crate::wire::Wire for GetJobInstanceLogRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceLogRequest",
+                &["bk_biz_id", "job_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceLogResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_log.md` at line 68.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobInstanceLogResponse {
+        /// 作业是否结束
+        ///
+        /// Whether the job is over
+        pub is_finished: Option<bool>,
+        /// 作业步骤实例ID
+        ///
+        /// Job step instance ID.
+        pub step_instance_id: Option<i64>,
+        /// 作业实例名称
+        ///
+        /// Job instance Name
+        pub name: Option<String>,
+        /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功
+        ///
+        /// Job status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
+        pub status: Option<i64>,
+        /// 当前步骤下所有ip的日志，按tag分类或ip的执行状态(ip_status)归类存放
+        ///
+        /// All ip execution logs in the current step (Type inferred from the doc's example.)
+        pub step_results: Option<Vec<StepResults>>,
+    }
+    impl crate::wire::Wire for GetJobInstanceLogResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceLogResponse",
+                &["is_finished", "step_instance_id", "name", "status", "step_results"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                is_finished: record.field("is_finished")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
+                name: record.opt_text("name")?,
+                status: record.opt_int("status")?,
+                step_results: record.field("step_results")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("is_finished", &self.is_finished);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("name", &self.name);
+            record.field("status", &self.status);
+            record.field("step_results", &self.step_results);
+            record.finish()
+        }
+    }
+    /// `IpLogs`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_log.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct IpLogs {
+        /// 云区域ID (described at line 94) (Not in the doc's table; seen in its example at line 31.)
+        pub bk_cloud_id: Option<i64>,
+        /// 执行结束时间，YYYY-MM-DD HH:mm:ss格式 (described at line 89) (Not in the doc's table; seen in its example at line 31.)
+        pub end_time: Option<String>,
+        /// 作业执行中出错码 (described at line 92) (Not in the doc's table; seen in its example at line 31.)
+        pub error_code: Option<i64>,
+        /// shell脚本退出码; 0正常; 非0异常 (described at line 93) (Not in the doc's table; seen in its example at line 31.)
+        pub exit_code: Option<i64>,
+        /// IP地址 (described at line 95) (Not in the doc's table; seen in its example at line 31.)
+        pub ip: Option<String>,
+        /// 作业脚本输出的日志内容 (described at line 96) (Not in the doc's table; seen in its example at line 31.)
+        pub log_content: Option<String>,
+        /// 步骤重试次数 (described at line 91) (Not in the doc's table; seen in its example at line 31.)
+        pub retry_count: Option<i64>,
+        /// 开始执行时间，YYYY-MM-DD HH:mm:ss (described at line 88) (Not in the doc's table; seen in its example at line 31.)
+        pub start_time: Option<String>,
+        /// 总耗时，秒 (described at line 90) (Not in the doc's table; seen in its example at line 31.)
+        pub total_time: Option<f64>,
+    }
+    impl crate::wire::Wire for IpLogs {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "IpLogs",
+                &[
+                    "bk_cloud_id",
+                    "end_time",
+                    "error_code",
+                    "exit_code",
+                    "ip",
+                    "log_content",
+                    "retry_count",
+                    "start_time",
+                    "total_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                end_time: record.opt_text("end_time")?,
+                error_code: record.opt_int("error_code")?,
+                exit_code: record.opt_int("exit_code")?,
+                ip: record.opt_text("ip")?,
+                log_content: record.opt_text("log_content")?,
+                retry_count: record.opt_int("retry_count")?,
+                start_time: record.opt_text("start_time")?,
+                total_time: record.field("total_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("end_time", &self.end_time);
+            record.field("error_code", &self.error_code);
+            record.field("exit_code", &self.exit_code);
+            record.field("ip", &self.ip);
+            record.field("log_content", &self.log_content);
+            record.field("retry_count", &self.retry_count);
+            record.field("start_time", &self.start_time);
+            record.field("total_time", &self.total_time);
+            record.finish()
+        }
+    }
+    /// `StepResults`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_log.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StepResults {
+        /// `ip_logs` (Not in the doc's table; seen in its example at line 31.)
+        pub ip_logs: Option<Vec<IpLogs>>,
+        /// 主机任务状态码，1.Agent异常; 3.上次已成功; 5.等待执行; 7.正在执行; 9.执行成功; 11.任务失败; 12.任务下发失败; 13.任务超时; 15.任务日志错误; 101.脚本执行失败; 102.脚本执行超时; 103.脚本执行被终止; 104.脚本返回码非零; 202.文件传输失败; 203.源文件不存在; 310.Agent异常; 311.用户名不存在; 320.文件获取失败; 321.文件超出限制; 329.文件传输错误; 399.任务执行出错 (described at line 80) (Not in the doc's table; seen in its example at line 31.)
+        pub ip_status: Option<i64>,
+        /// 脚本用 job_success/job_fail 函数返回的标签内容 (described at line 81) (Not in the doc's table; seen in its example at line 31.)
+        pub tag: Option<String>,
+    }
+    impl crate::wire::Wire for StepResults {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StepResults",
+                &["ip_logs", "ip_status", "tag"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip_logs: record.field("ip_logs")?,
+                ip_status: record.opt_int("ip_status")?,
+                tag: record.opt_text("tag")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip_logs", &self.ip_logs);
+            record.field("ip_status", &self.ip_status);
+            record.field("tag", &self.tag);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GetJobInstanceLogRequest, GetJobInstanceLogResponse, IpLogs, StepResults
+    );
+}
+pub use get_job_instance_log::GetJobInstanceLogRequest;
+/// Types of [`get_job_instance_status`](super::endpoints::GetJobInstanceStatus).
+pub mod get_job_instance_status {
+    /// `Blocks`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Blocks {
+        /// `step_instances` (Not in the doc's table; seen in its example at line 31.)
+        pub step_instances: Option<Vec<StepInstances>>,
+        /// 步骤类型：1.脚本步骤; 2.文件步骤; 4.SQL步骤 (described at line 114) (Not in the doc's table; seen in its example at line 31.)
+        pub r#type: Option<i64>,
+    }
+    impl crate::wire::Wire for Blocks {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Blocks",
+                &["step_instances", "type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                step_instances: record.field("step_instances")?,
+                r#type: record.opt_int("type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("step_instances", &self.step_instances);
+            record.field("type", &self.r#type);
+            record.finish()
+        }
+    }
+    /// 根据作业实例 ID 查询作业执行状态
+    ///
+    /// Get the job execution status based on the job instance ID
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobInstanceStatusRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+    }
+    impl GetJobInstanceStatusRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, job_instance_id: i64) -> Self {
+            Self { bk_biz_id, job_instance_id }
+        }
+    }
+    impl crate::wire::Wire for GetJobInstanceStatusRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceStatusRequest",
+                &["bk_biz_id", "job_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceStatusResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 85.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobInstanceStatusResponse {
+        /// 作业是否结束
+        ///
+        /// Whether the job is over
+        pub is_finished: Option<bool>,
+        /// 作业实例基本信息
+        ///
+        /// Job instance base info
+        pub job_instance: Option<JobInstance>,
+        /// 作业步骤分组。兼容字段，当前版本暂无步骤分组设计
+        ///
+        /// Job step instance block info Array (Type inferred from the doc's example.)
+        pub blocks: Option<Vec<Blocks>>,
+    }
+    impl crate::wire::Wire for GetJobInstanceStatusResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceStatusResponse",
+                &["is_finished", "job_instance", "blocks"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                is_finished: record.field("is_finished")?,
+                job_instance: record.field("job_instance")?,
+                blocks: record.field("blocks")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("is_finished", &self.is_finished);
+            record.field("job_instance", &self.job_instance);
+            record.field("blocks", &self.blocks);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceStatusStepInstances`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StepInstances {
+        /// 创建时间，YYYY-MM-DD HH:mm:ss格式 (described at line 98) (Not in the doc's table; seen in its example at line 31.)
+        pub create_time: Option<String>,
+        /// 执行结束时间，YYYY-MM-DD HH:mm:ss格式 (described at line 100) (Not in the doc's table; seen in its example at line 31.)
+        pub end_time: Option<String>,
+        /// 作业实例名称 (described at line 95) (Not in the doc's table; seen in its example at line 31.)
+        pub name: Option<String>,
+        /// 作业执行人帐号 (described at line 97) (Not in the doc's table; seen in its example at line 31.)
+        pub operator: Option<String>,
+        /// 步骤重试次数 (described at line 122) (Not in the doc's table; seen in its example at line 31.)
+        pub retry_count: Option<i64>,
+        /// 开始执行时间，YYYY-MM-DD HH:mm:ss格式 (described at line 99) (Not in the doc's table; seen in its example at line 31.)
+        pub start_time: Option<String>,
+        /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功 (described at line 96) (Not in the doc's table; seen in its example at line 31.)
+        pub status: Option<i64>,
+        /// 作业模板步骤ID，如果不是从作业模板启动的则为-1 (described at line 112) (Not in the doc's table; seen in its example at line 31.)
+        pub step_id: Option<i64>,
+        /// 作业步骤实例ID (described at line 113) (Not in the doc's table; seen in its example at line 31.)
+        pub step_instance_id: Option<i64>,
+        /// `step_ip_status` (Not in the doc's table; seen in its example at line 31.)
+        pub step_ip_status: Option<Vec<StepIpStatus>>,
+        /// 总耗时，秒 (described at line 101) (Not in the doc's table; seen in its example at line 31.)
+        pub total_time: Option<f64>,
+        /// 步骤类型：1.脚本步骤; 2.文件步骤; 4.SQL步骤 (described at line 114) (Not in the doc's table; seen in its example at line 31.)
+        pub r#type: Option<i64>,
+    }
+    impl crate::wire::Wire for StepInstances {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StepInstances",
+                &[
+                    "create_time",
+                    "end_time",
+                    "name",
+                    "operator",
+                    "retry_count",
+                    "start_time",
+                    "status",
+                    "step_id",
+                    "step_instance_id",
+                    "step_ip_status",
+                    "total_time",
+                    "type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                create_time: record.opt_text("create_time")?,
+                end_time: record.opt_text("end_time")?,
+                name: record.opt_text("name")?,
+                operator: record.opt_text("operator")?,
+                retry_count: record.opt_int("retry_count")?,
+                start_time: record.opt_text("start_time")?,
+                status: record.opt_int("status")?,
+                step_id: record.opt_int("step_id")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
+                step_ip_status: record.field("step_ip_status")?,
+                total_time: record.field("total_time")?,
+                r#type: record.opt_int("type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("create_time", &self.create_time);
+            record.field("end_time", &self.end_time);
+            record.field("name", &self.name);
+            record.field("operator", &self.operator);
+            record.field("retry_count", &self.retry_count);
+            record.field("start_time", &self.start_time);
+            record.field("status", &self.status);
+            record.field("step_id", &self.step_id);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("step_ip_status", &self.step_ip_status);
+            record.field("total_time", &self.total_time);
+            record.field("type", &self.r#type);
+            record.finish()
+        }
+    }
+    /// `JobInstance`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 91.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct JobInstance {
+        /// 作业实例名称
+        ///
+        /// Job instance Name
+        pub name: Option<String>,
+        /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功
+        ///
+        /// Job status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
+        pub status: Option<i64>,
+        /// 作业执行人帐号
+        ///
+        /// Job operator
+        pub operator: Option<String>,
+        /// 创建时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Creation time, in YYYY-MM-DD HH:mm:ss format
+        pub create_time: Option<String>,
+        /// 开始执行时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Job start time, in YYYY-MM-DD HH:mm:ss format
+        pub start_time: Option<String>,
+        /// 执行结束时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Job finish time, in YYYY-MM-DD HH:mm:ss format
+        pub end_time: Option<String>,
+        /// 总耗时，秒
+        ///
+        /// Job execute total time (seconds)
+        pub total_time: Option<f64>,
+        /// 作业启动方式: 1.页面启动; 2.API调用; 3.定时任务
+        ///
+        /// Job start way: 1.Web;2.API;3.Timed
+        pub start_way: Option<i64>,
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 作业模板ID，如果不是从作业模板启动的则为-1
+        ///
+        /// Job ID. -1 if not started by (execute_job/execute_platform_job)
+        pub bk_job_id: Option<i64>,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+        /// 当前执行的步骤实例ID
+        ///
+        /// The currently executing step instance ID
+        pub current_step_instance_id: Option<i64>,
+    }
+    impl crate::wire::Wire for JobInstance {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "JobInstance",
+                &[
+                    "name",
+                    "status",
+                    "operator",
+                    "create_time",
+                    "start_time",
+                    "end_time",
+                    "total_time",
+                    "start_way",
+                    "bk_biz_id",
+                    "bk_job_id",
+                    "job_instance_id",
+                    "current_step_instance_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                status: record.opt_int("status")?,
+                operator: record.opt_text("operator")?,
+                create_time: record.opt_text("create_time")?,
+                start_time: record.opt_text("start_time")?,
+                end_time: record.opt_text("end_time")?,
+                total_time: record.field("total_time")?,
+                start_way: record.opt_int("start_way")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_job_id: record.opt_int("bk_job_id")?,
+                job_instance_id: record.opt_int("job_instance_id")?,
+                current_step_instance_id: record.opt_int("current_step_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("status", &self.status);
+            record.field("operator", &self.operator);
+            record.field("create_time", &self.create_time);
+            record.field("start_time", &self.start_time);
+            record.field("end_time", &self.end_time);
+            record.field("total_time", &self.total_time);
+            record.field("start_way", &self.start_way);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_job_id", &self.bk_job_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("current_step_instance_id", &self.current_step_instance_id);
+            record.finish()
+        }
+    }
+    /// `StepIpStatus`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StepIpStatus {
+        /// 云区域ID (described at line 131) (Not in the doc's table; seen in its example at line 31.)
+        pub bk_cloud_id: Option<i64>,
+        /// IP (described at line 130) (Not in the doc's table; seen in its example at line 31.)
+        pub ip: Option<String>,
+        /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功 (described at line 96) (Not in the doc's table; seen in its example at line 31.)
+        pub status: Option<i64>,
+    }
+    impl crate::wire::Wire for StepIpStatus {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StepIpStatus",
+                &["bk_cloud_id", "ip", "status"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+                status: record.opt_int("status")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.field("status", &self.status);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Blocks, GetJobInstanceStatusRequest, GetJobInstanceStatusResponse, StepInstances,
+        JobInstance, StepIpStatus
+    );
+}
+pub use get_job_instance_status::GetJobInstanceStatusRequest;
+pub use get_job_instance_status::GetJobInstanceStatusResponse;
+/// Types of [`get_job_list`](super::endpoints::GetJobList).
+pub mod get_job_list {
+    /// 查询作业执行方案列表
+    ///
+    /// Get job execution plan list
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobListRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 作业执行方案创建人帐号
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 作业执行方案名称，模糊匹配
+        ///
+        /// Job execution plan name with fuzzy matching
+        pub name: Option<String>,
+        /// 创建起始时间，YYYY-MM-DD格式
+        ///
+        /// Creation start time, in YYYY-MM-DD format
+        pub create_time_start: Option<String>,
+        /// 创建结束时间，YYYY-MM-DD格式
+        ///
+        /// Creation end time, in YYYY-MM-DD format
+        pub create_time_end: Option<String>,
+        /// 作业执行方案修改人帐号
+        ///
+        /// Last modifier
+        pub last_modify_user: Option<String>,
+        /// 最后修改起始时间，YYYY-MM-DD格式
+        ///
+        /// Last modification start time, in YYYY-MM-DD format
+        pub last_modify_time_start: Option<String>,
+        /// 最后修改结束时间，YYYY-MM-DD格式
+        ///
+        /// Last modification end time, in YYYY-MM-DD format
+        pub last_modify_time_end: Option<String>,
+        /// 默认0表示从第1条记录开始返回
+        ///
+        /// The default 0, said from the first record to return
+        pub start: Option<i64>,
+        /// 返回记录数量，不传此参数默认返回全部
+        ///
+        /// Return the number of records, Return all by default
+        pub length: Option<i64>,
+    }
+    impl GetJobListRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64) -> Self {
+            Self {
+                bk_biz_id,
+                creator: None,
+                name: None,
+                create_time_start: None,
+                create_time_end: None,
+                last_modify_user: None,
+                last_modify_time_start: None,
+                last_modify_time_end: None,
+                start: None,
+                length: None,
+            }
+        }
+    }
+    impl GetJobListRequest {
+        /// Sets `creator`.
+        pub fn creator(mut self, value: impl Into<String>) -> Self {
+            self.creator = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `create_time_start`.
+        pub fn create_time_start(mut self, value: impl Into<String>) -> Self {
+            self.create_time_start = Some(value.into());
+            self
+        }
+        /// Sets `create_time_end`.
+        pub fn create_time_end(mut self, value: impl Into<String>) -> Self {
+            self.create_time_end = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_user`.
+        pub fn last_modify_user(mut self, value: impl Into<String>) -> Self {
+            self.last_modify_user = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_time_start`.
+        pub fn last_modify_time_start(mut self, value: impl Into<String>) -> Self {
+            self.last_modify_time_start = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_time_end`.
+        pub fn last_modify_time_end(mut self, value: impl Into<String>) -> Self {
+            self.last_modify_time_end = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetJobListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobListRequest",
+                &[
+                    "bk_biz_id",
+                    "creator",
+                    "name",
+                    "create_time_start",
+                    "create_time_end",
+                    "last_modify_user",
+                    "last_modify_time_start",
+                    "last_modify_time_end",
+                    "start",
+                    "length",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                creator: record.opt_text("creator")?,
+                name: record.opt_text("name")?,
+                create_time_start: record.opt_text("create_time_start")?,
+                create_time_end: record.opt_text("create_time_end")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time_start: record.opt_text("last_modify_time_start")?,
+                last_modify_time_end: record.opt_text("last_modify_time_end")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("creator", &self.creator);
+            record.field("name", &self.name);
+            record.field("create_time_start", &self.create_time_start);
+            record.field("create_time_end", &self.create_time_end);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time_start", &self.last_modify_time_start);
+            record.field("last_modify_time_end", &self.last_modify_time_end);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetJobListResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_list.md` at line 69.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobListResponse {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 作业执行方案ID
+        ///
+        /// Job execution plan ID
+        pub bk_job_id: Option<i64>,
+        /// 作业执行方案名称
+        ///
+        /// Job execution plan name
+        pub name: Option<String>,
+        /// 创建人帐号
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Creation time, in YYYY-MM-DD HH:mm:ss format
+        pub create_time: Option<String>,
+        /// 修改人帐号
+        ///
+        /// Job last modifier
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Last modification time, in YYYY-MM-DD HH:mm:ss format
+        pub last_modify_time: Option<String>,
+        /// Job execution plan Step Num
+        pub step_num: Option<i64>,
+    }
+    impl crate::wire::Wire for GetJobListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobListResponse",
+                &[
+                    "bk_biz_id",
+                    "bk_job_id",
+                    "name",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "step_num",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_job_id: record.opt_int("bk_job_id")?,
+                name: record.opt_text("name")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+                step_num: record.opt_int("step_num")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_job_id", &self.bk_job_id);
+            record.field("name", &self.name);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("step_num", &self.step_num);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetJobListRequest, GetJobListResponse);
+}
+pub use get_job_list::GetJobListRequest;
+/// Types of [`get_os_account`](super::endpoints::GetOsAccount).
+pub mod get_os_account {
+    /// 查询业务下的执行账号
+    ///
+    /// Get os account
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_os_account.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetOsAccountRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+    }
+    impl GetOsAccountRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64) -> Self {
+            Self { bk_biz_id }
+        }
+    }
+    impl crate::wire::Wire for GetOsAccountRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetOsAccountRequest",
+                &["bk_biz_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.finish()
+        }
+    }
+    /// `GetOsAccountResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_os_account.md` at line 60.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetOsAccountResponse {
+        /// 账号ID
+        ///
+        /// account id
+        pub id: Option<i64>,
+        /// 账号名称
+        ///
+        /// account name
+        pub account: Option<String>,
+        /// 账号创建人
+        ///
+        /// account creator
+        pub creator: Option<String>,
+        /// 账号对应的OS
+        ///
+        /// OS for the account
+        pub os: Option<String>,
+        /// 账号别名
+        ///
+        /// account alias
+        pub alias: Option<String>,
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 账号创建时间
+        ///
+        /// account create time
+        pub create_time: Option<String>,
+    }
+    impl crate::wire::Wire for GetOsAccountResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetOsAccountResponse",
+                &["id", "account", "creator", "os", "alias", "bk_biz_id", "create_time"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                account: record.opt_text("account")?,
+                creator: record.opt_text("creator")?,
+                os: record.opt_text("os")?,
+                alias: record.opt_text("alias")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                create_time: record.opt_text("create_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("account", &self.account);
+            record.field("creator", &self.creator);
+            record.field("os", &self.os);
+            record.field("alias", &self.alias);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("create_time", &self.create_time);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetOsAccountRequest, GetOsAccountResponse);
+}
+pub use get_os_account::GetOsAccountRequest;
+/// Types of [`get_own_db_account_list`](super::endpoints::GetOwnDbAccountList).
+pub mod get_own_db_account_list {
+    /// 查询用户有权限的DB帐号列表
+    ///
+    /// Get own db account list
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_own_db_account_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetOwnDbAccountListRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 默认0表示从第1条记录开始返回
+        ///
+        /// The default 0, said from the first record to return
+        pub start: Option<i64>,
+        /// 返回记录数量，不传此参数默认返回全部
+        ///
+        /// Return the number of records, Return all by default
+        pub length: Option<i64>,
+    }
+    impl GetOwnDbAccountListRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64) -> Self {
+            Self {
+                bk_biz_id,
+                start: None,
+                length: None,
+            }
+        }
+    }
+    impl GetOwnDbAccountListRequest {
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetOwnDbAccountListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetOwnDbAccountListRequest",
+                &["bk_biz_id", "start", "length"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetOwnDbAccountListResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_own_db_account_list.md` at line 48.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetOwnDbAccountListResponse {
+        /// db帐号ID,主键，执行脚本或作业的接口请求传递参数时用此参数
+        ///
+        /// DB Account ID
+        pub db_account_id: Option<i64>,
+        /// 帐号别名
+        ///
+        /// db account alias
+        pub db_alias: Option<String>,
+    }
+    impl crate::wire::Wire for GetOwnDbAccountListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetOwnDbAccountListResponse",
+                &["db_account_id", "db_alias"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                db_account_id: record.opt_int("db_account_id")?,
+                db_alias: record.opt_text("db_alias")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("db_account_id", &self.db_account_id);
+            record.field("db_alias", &self.db_alias);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetOwnDbAccountListRequest, GetOwnDbAccountListResponse);
+}
+pub use get_own_db_account_list::GetOwnDbAccountListRequest;
+/// Types of [`get_proc_result`](super::endpoints::GetProcResult).
+pub mod get_proc_result {
+    /// `Content`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_proc_result.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Content {
+        /// `ip` (Not in the doc's table; seen in its example at line 31.)
+        pub ip: Option<String>,
+        /// `process` (Not in the doc's table; seen in its example at line 31.)
+        pub process: Option<Vec<Process>>,
+        /// `timezone` (Not in the doc's table; seen in its example at line 31.)
+        pub timezone: Option<i64>,
+        /// `utctime` (Not in the doc's table; seen in its example at line 31.)
+        pub utctime: Option<String>,
+        /// `utctime2` (Not in the doc's table; seen in its example at line 31.)
+        pub utctime2: Option<String>,
+    }
+    impl crate::wire::Wire for Content {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Content",
+                &["ip", "process", "timezone", "utctime", "utctime2"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip: record.opt_text("ip")?,
+                process: record.field("process")?,
+                timezone: record.opt_int("timezone")?,
+                utctime: record.opt_text("utctime")?,
+                utctime2: record.opt_text("utctime2")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip", &self.ip);
+            record.field("process", &self.process);
+            record.field("timezone", &self.timezone);
+            record.field("utctime", &self.utctime);
+            record.field("utctime2", &self.utctime2);
+            record.finish()
+        }
+    }
+    /// 操作服务器上的进程结果查询
+    ///
+    /// Query the result of the process on the server
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_proc_result.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetProcResultRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// GSE任务ID
+        ///
+        /// GSE Task ID
+        pub bk_gse_taskid: String,
+    }
+    impl GetProcResultRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, bk_gse_taskid: String) -> Self {
+            Self { bk_biz_id, bk_gse_taskid }
+        }
+    }
+    impl crate::wire::Wire for GetProcResultRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetProcResultRequest",
+                &["bk_biz_id", "bk_gse_taskid"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                bk_gse_taskid: record.text("bk_gse_taskid")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_gse_taskid", &self.bk_gse_taskid);
+            record.finish()
+        }
+    }
+    /// `GetProcResultResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_proc_result.md` at line 82.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetProcResultResponse {
+        /// 预留字段。GSE任务状态码
+        ///
+        /// Reserved field. GSE Task status code
+        pub status: Option<i64>,
+        /// 真正的数据，依赖于GSE数据结构
+        ///
+        /// result data (Type inferred from the doc's example.)
+        pub result: Option<std::collections::BTreeMap<String, GetProcResultResult>>,
+    }
+    impl crate::wire::Wire for GetProcResultResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetProcResultResponse",
+                &["status", "result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                status: record.opt_int("status")?,
+                result: record.field("result")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("status", &self.status);
+            record.field("result", &self.result);
+            record.finish()
+        }
+    }
+    /// `GetProcResultResult`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_proc_result.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetProcResultResult {
+        /// `content` (Not in the doc's table; seen in its example at line 31.)
+        pub content: Option<Content>,
+        /// `error_code` (Not in the doc's table; seen in its example at line 31.)
+        pub error_code: Option<i64>,
+        /// `error_msg` (Not in the doc's table; seen in its example at line 31.)
+        pub error_msg: Option<String>,
+    }
+    impl crate::wire::Wire for GetProcResultResult {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetProcResultResult",
+                &["content", "error_code", "error_msg"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                content: record.field("content")?,
+                error_code: record.opt_int("error_code")?,
+                error_msg: record.opt_text("error_msg")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("content", &self.content);
+            record.field("error_code", &self.error_code);
+            record.field("error_msg", &self.error_msg);
+            record.finish()
+        }
+    }
+    /// `Instance`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_proc_result.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Instance {
+        /// `cmdline` (Not in the doc's table; seen in its example at line 31.)
+        pub cmdline: Option<String>,
+        /// `cpuUsage` (Not in the doc's table; seen in its example at line 31.)
+        ///
+        /// Sent as `cpuUsage`.
+        pub cpu_usage: Option<i64>,
+        /// `cpuUsageAve` (Not in the doc's table; seen in its example at line 31.)
+        ///
+        /// Sent as `cpuUsageAve`.
+        pub cpu_usage_ave: Option<i64>,
+        /// `diskSize` (Not in the doc's table; seen in its example at line 31.)
+        ///
+        /// Sent as `diskSize`.
+        pub disk_size: Option<i64>,
+        /// `elapsedTime` (Not in the doc's table; seen in its example at line 31.)
+        ///
+        /// Sent as `elapsedTime`.
+        pub elapsed_time: Option<i64>,
+        /// `freeVMem` (Not in the doc's table; seen in its example at line 31.)
+        ///
+        /// Sent as `freeVMem`.
+        pub free_v_mem: Option<String>,
+        /// `phyMemUsage` (Not in the doc's table; seen in its example at line 31.)
+        ///
+        /// Sent as `phyMemUsage`.
+        pub phy_mem_usage: Option<i64>,
+        /// `pid` (Not in the doc's table; seen in its example at line 31.)
+        pub pid: Option<i64>,
+        /// `processName` (Not in the doc's table; seen in its example at line 31.)
+        ///
+        /// Sent as `processName`.
+        pub process_name: Option<String>,
+        /// `startTime` (Not in the doc's table; seen in its example at line 31.)
+        ///
+        /// Sent as `startTime`.
+        pub start_time: Option<String>,
+        /// `stat` (Not in the doc's table; seen in its example at line 31.)
+        pub stat: Option<String>,
+        /// `stime` (Not in the doc's table; seen in its example at line 31.)
+        pub stime: Option<String>,
+        /// `threadCount` (Not in the doc's table; seen in its example at line 31.)
+        ///
+        /// Sent as `threadCount`.
+        pub thread_count: Option<i64>,
+        /// `usePhyMem` (Not in the doc's table; seen in its example at line 31.)
+        ///
+        /// Sent as `usePhyMem`.
+        pub use_phy_mem: Option<i64>,
+        /// `utime` (Not in the doc's table; seen in its example at line 31.)
+        pub utime: Option<String>,
+    }
+    impl crate::wire::Wire for Instance {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Instance",
+                &[
+                    "cmdline",
+                    "cpuUsage",
+                    "cpuUsageAve",
+                    "diskSize",
+                    "elapsedTime",
+                    "freeVMem",
+                    "phyMemUsage",
+                    "pid",
+                    "processName",
+                    "startTime",
+                    "stat",
+                    "stime",
+                    "threadCount",
+                    "usePhyMem",
+                    "utime",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                cmdline: record.opt_text("cmdline")?,
+                cpu_usage: record.opt_int("cpuUsage")?,
+                cpu_usage_ave: record.opt_int("cpuUsageAve")?,
+                disk_size: record.opt_int("diskSize")?,
+                elapsed_time: record.opt_int("elapsedTime")?,
+                free_v_mem: record.opt_text("freeVMem")?,
+                phy_mem_usage: record.opt_int("phyMemUsage")?,
+                pid: record.opt_int("pid")?,
+                process_name: record.opt_text("processName")?,
+                start_time: record.opt_text("startTime")?,
+                stat: record.opt_text("stat")?,
+                stime: record.opt_text("stime")?,
+                thread_count: record.opt_int("threadCount")?,
+                use_phy_mem: record.opt_int("usePhyMem")?,
+                utime: record.opt_text("utime")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("cmdline", &self.cmdline);
+            record.field("cpuUsage", &self.cpu_usage);
+            record.field("cpuUsageAve", &self.cpu_usage_ave);
+            record.field("diskSize", &self.disk_size);
+            record.field("elapsedTime", &self.elapsed_time);
+            record.field("freeVMem", &self.free_v_mem);
+            record.field("phyMemUsage", &self.phy_mem_usage);
+            record.field("pid", &self.pid);
+            record.field("processName", &self.process_name);
+            record.field("startTime", &self.start_time);
+            record.field("stat", &self.stat);
+            record.field("stime", &self.stime);
+            record.field("threadCount", &self.thread_count);
+            record.field("usePhyMem", &self.use_phy_mem);
+            record.field("utime", &self.utime);
+            record.finish()
+        }
+    }
+    /// `Process`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_proc_result.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Process {
+        /// `instance` (Not in the doc's table; seen in its example at line 31.)
+        pub instance: Option<Vec<Instance>>,
+        /// `procname` (Not in the doc's table; seen in its example at line 31.)
+        pub procname: Option<String>,
+    }
+    impl crate::wire::Wire for Process {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Process",
+                &["instance", "procname"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                instance: record.field("instance")?,
+                procname: record.opt_text("procname")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("instance", &self.instance);
+            record.field("procname", &self.procname);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Content, GetProcResultRequest, GetProcResultResponse, GetProcResultResult,
+        Instance, Process
+    );
+}
+pub use get_proc_result::GetProcResultRequest;
+pub use get_proc_result::GetProcResultResponse;
+/// Types of [`get_public_script_list`](super::endpoints::GetPublicScriptList).
+pub mod get_public_script_list {
+    /// `Data`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_public_script_list.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Data {
+        /// 业务ID (described at line 89) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_biz_id: Option<i64>,
+        /// 脚本创建时间 (described at line 90) (Not in the doc's table; seen in its example at line 36.)
+        pub create_time: Option<String>,
+        /// 脚本创建人 (described at line 87) (Not in the doc's table; seen in its example at line 36.)
+        pub creator: Option<String>,
+        /// 脚本ID (described at line 82) (Not in the doc's table; seen in its example at line 36.)
+        pub id: Option<i64>,
+        /// 脚本最近一次修改时间 (described at line 92) (Not in the doc's table; seen in its example at line 36.)
+        pub last_modify_time: Option<String>,
+        /// 脚本最近一次修改人 (described at line 91) (Not in the doc's table; seen in its example at line 36.)
+        pub last_modify_user: Option<String>,
+        /// 脚本名称 (described at line 83) (Not in the doc's table; seen in its example at line 36.)
+        pub name: Option<String>,
+        /// 是否公共脚本 (described at line 88) (Not in the doc's table; seen in its example at line 36.)
+        pub public: Option<bool>,
+        /// 脚本版本描述 (described at line 85) (Not in the doc's table; seen in its example at line 36.)
+        pub tag: Option<String>,
+        /// 脚本类型 (described at line 86) (Not in the doc's table; seen in its example at line 36.)
+        pub r#type: Option<i64>,
+        /// 脚本版本号 (described at line 84) (Not in the doc's table; seen in its example at line 36.)
+        pub version: Option<String>,
+    }
+    impl crate::wire::Wire for Data {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Data",
+                &[
+                    "bk_biz_id",
+                    "create_time",
+                    "creator",
+                    "id",
+                    "last_modify_time",
+                    "last_modify_user",
+                    "name",
+                    "public",
+                    "tag",
+                    "type",
+                    "version",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                create_time: record.opt_text("create_time")?,
+                creator: record.opt_text("creator")?,
+                id: record.opt_int("id")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                name: record.opt_text("name")?,
+                public: record.field("public")?,
+                tag: record.opt_text("tag")?,
+                r#type: record.opt_int("type")?,
+                version: record.opt_text("version")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("create_time", &self.create_time);
+            record.field("creator", &self.creator);
+            record.field("id", &self.id);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("name", &self.name);
+            record.field("public", &self.public);
+            record.field("tag", &self.tag);
+            record.field("type", &self.r#type);
+            record.field("version", &self.version);
+            record.finish()
+        }
+    }
+    /// 查询公共脚本列表
+    ///
+    /// Get Public Script List
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_public_script_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetPublicScriptListRequest {
+        /// 是否需要返回脚本内容。true:返回脚本内容；false：不返回脚本内容。默认为false。
+        ///
+        /// true:return script content;false:do not return script content.default:false
+        pub return_script_content: Option<bool>,
+        /// 默认0表示从第1条记录开始返回
+        ///
+        /// The default 0, said from the first record to return
+        pub start: Option<i64>,
+        /// 分页查询-每页纪录数，默认为20。如果传入0或者不传，表示不分页
+        ///
+        /// Paging query-page size.default:20.if the value equals 0,will return all script list
+        pub length: Option<i64>,
+        /// 脚本类型。0：所有脚本类型，1：shell，2：bat，3：perl，4：python，5：powershell，6：sql。默认值为0
+        ///
+        /// Script type.0:all type,1:shell,2:bat,3:perl,4:python,5:powershell,6:sql
+        pub script_type: Option<ScriptType>,
+        /// 脚本名称，支持模糊查询
+        ///
+        /// script name
+        pub script_name: Option<String>,
+    }
+    impl GetPublicScriptListRequest {
+        /// Sets `return_script_content`.
+        pub fn return_script_content(mut self, value: impl Into<bool>) -> Self {
+            self.return_script_content = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+        /// Sets `script_type`.
+        pub fn script_type(mut self, value: impl Into<ScriptType>) -> Self {
+            self.script_type = Some(value.into());
+            self
+        }
+        /// Sets `script_name`.
+        pub fn script_name(mut self, value: impl Into<String>) -> Self {
+            self.script_name = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetPublicScriptListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetPublicScriptListRequest",
+                &[
+                    "return_script_content",
+                    "start",
+                    "length",
+                    "script_type",
+                    "script_name",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                return_script_content: record.field("return_script_content")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+                script_type: record.field("script_type")?,
+                script_name: record.opt_text("script_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("return_script_content", &self.return_script_content);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.field("script_type", &self.script_type);
+            record.field("script_name", &self.script_name);
+            record.finish()
+        }
+    }
+    /// `GetPublicScriptListResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_public_script_list.md` at line 80.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetPublicScriptListResponse {
+        /// 脚本ID
+        ///
+        /// Script ID
+        pub id: Option<i64>,
+        /// 脚本名称
+        ///
+        /// script name
+        pub name: Option<String>,
+        /// 脚本版本号
+        ///
+        /// script version
+        pub version: Option<String>,
+        /// 脚本版本描述
+        ///
+        /// script version remarks
+        pub tag: Option<String>,
+        /// 脚本类型
+        ///
+        /// script type
+        pub r#type: Option<i64>,
+        /// 脚本创建人
+        ///
+        /// creator
+        pub creator: Option<String>,
+        /// 是否公共脚本
+        ///
+        /// is public script
+        pub public: Option<bool>,
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 脚本创建时间
+        ///
+        /// script create time
+        pub create_time: Option<String>,
+        /// 脚本最近一次修改人
+        ///
+        /// script last modify user
+        pub last_modify_user: Option<String>,
+        /// 脚本最近一次修改时间
+        ///
+        /// script last modify time
+        pub last_modify_time: Option<String>,
+        /// 脚本内容
+        ///
+        /// script content
+        pub content: Option<String>,
+        /// `data` (Not in the doc's table; seen in its example at line 36.)
+        pub data: Option<Vec<Data>>,
+        /// `page_size` (Not in the doc's table; seen in its example at line 36.)
+        pub page_size: Option<i64>,
+        /// 默认0表示从第1条记录开始返回 (described at line 14)
+        ///
+        /// The default 0, said from the first record to return (described at line 14) (Not in the doc's table; seen in its example at line 36.)
+        pub start: Option<i64>,
+        /// `total_record_size` (Not in the doc's table; seen in its example at line 36.)
+        pub total_record_size: Option<i64>,
+    }
+    impl crate::wire::Wire for GetPublicScriptListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetPublicScriptListResponse",
+                &[
+                    "id",
+                    "name",
+                    "version",
+                    "tag",
+                    "type",
+                    "creator",
+                    "public",
+                    "bk_biz_id",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "content",
+                    "data",
+                    "page_size",
+                    "start",
+                    "total_record_size",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                version: record.opt_text("version")?,
+                tag: record.opt_text("tag")?,
+                r#type: record.opt_int("type")?,
+                creator: record.opt_text("creator")?,
+                public: record.field("public")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+                content: record.opt_text("content")?,
+                data: record.field("data")?,
+                page_size: record.opt_int("page_size")?,
+                start: record.opt_int("start")?,
+                total_record_size: record.opt_int("total_record_size")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("version", &self.version);
+            record.field("tag", &self.tag);
+            record.field("type", &self.r#type);
+            record.field("creator", &self.creator);
+            record.field("public", &self.public);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("content", &self.content);
+            record.field("data", &self.data);
+            record.field("page_size", &self.page_size);
+            record.field("start", &self.start);
+            record.field("total_record_size", &self.total_record_size);
+            record.finish()
+        }
+    }
+    /// 脚本类型。0：所有脚本类型，1：shell，2：bat，3：perl，4：python，5：powershell，6：sql。默认值为0
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_public_script_list.md` at line 16.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ScriptType {
+        /// 所有脚本类型
+        ///
+        /// Sent as `0`.
+        Code0,
+        /// shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// powershell
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// sql
+        ///
+        /// Sent as `6`.
+        Sql,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ScriptType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Code0 => 0i64,
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Sql => 6i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for ScriptType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Code0,
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    6i64 => Self::Sql,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        Data, GetPublicScriptListRequest, GetPublicScriptListResponse, ScriptType
+    );
+}
+pub use get_public_script_list::GetPublicScriptListRequest;
+pub use get_public_script_list::GetPublicScriptListResponse;
+/// Types of [`get_script_detail`](super::endpoints::GetScriptDetail).
+pub mod get_script_detail {
+    /// 查询脚本详情
+    ///
+    /// Get Script Detail
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_script_detail.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetScriptDetailRequest {
+        /// 业务ID，如果查询公共脚本可不传
+        ///
+        /// Business ID, not necessary when getting public script
+        pub bk_biz_id: Option<i64>,
+        /// 脚本ID
+        ///
+        /// Script ID
+        pub id: i64,
+    }
+    impl GetScriptDetailRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { bk_biz_id: None, id }
+        }
+    }
+    impl GetScriptDetailRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetScriptDetailRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptDetailRequest",
+                &["bk_biz_id", "id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                id: record.int("id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `GetScriptDetailResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_script_detail.md` at line 56.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetScriptDetailResponse {
+        /// 脚本ID
+        ///
+        /// Script ID
+        pub id: Option<i64>,
+        /// 脚本名称
+        ///
+        /// script name
+        pub name: Option<String>,
+        /// 脚本版本号
+        ///
+        /// script version
+        pub version: Option<String>,
+        /// 脚本版本描述
+        ///
+        /// script version remarks
+        pub tag: Option<String>,
+        /// 脚本类型
+        ///
+        /// script type
+        pub r#type: Option<i64>,
+        /// 脚本创建人
+        ///
+        /// creator
+        pub creator: Option<String>,
+        /// 是否公共脚本
+        ///
+        /// is public script
+        pub public: Option<bool>,
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 脚本创建时间
+        ///
+        /// script create time
+        pub create_time: Option<String>,
+        /// 脚本最近一次修改人
+        ///
+        /// script last modify user
+        pub last_modify_user: Option<String>,
+        /// 脚本最近一次修改时间
+        ///
+        /// script last modify time
+        pub last_modify_time: Option<String>,
+        /// 脚本内容
+        ///
+        /// script content
+        pub content: Option<String>,
+    }
+    impl crate::wire::Wire for GetScriptDetailResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptDetailResponse",
+                &[
+                    "id",
+                    "name",
+                    "version",
+                    "tag",
+                    "type",
+                    "creator",
+                    "public",
+                    "bk_biz_id",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "content",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                version: record.opt_text("version")?,
+                tag: record.opt_text("tag")?,
+                r#type: record.opt_int("type")?,
+                creator: record.opt_text("creator")?,
+                public: record.field("public")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+                content: record.opt_text("content")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("version", &self.version);
+            record.field("tag", &self.tag);
+            record.field("type", &self.r#type);
+            record.field("creator", &self.creator);
+            record.field("public", &self.public);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("content", &self.content);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetScriptDetailRequest, GetScriptDetailResponse);
+}
+pub use get_script_detail::GetScriptDetailRequest;
+pub use get_script_detail::GetScriptDetailResponse;
+/// Types of [`get_script_list`](super::endpoints::GetScriptList).
+pub mod get_script_list {
+    pub use super::get_public_script_list::Data;
+    pub use super::get_public_script_list::ScriptType;
+    /// 查询业务脚本列表
+    ///
+    /// Get Script List
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_script_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetScriptListRequest {
+        /// 业务ID，如果查询公共脚本可不传
+        ///
+        /// Business ID, not necessary when getting public script
+        pub bk_biz_id: Option<i64>,
+        /// 是否需要返回脚本内容。true:返回脚本内容；false：不返回脚本内容。默认为false。
+        ///
+        /// true:return script content;false:do not return script content.default:false
+        pub return_script_content: Option<bool>,
+        /// 默认0表示从第1条记录开始返回
+        ///
+        /// The default 0, said from the first record to return
+        pub start: Option<i64>,
+        /// 分页查询-每页纪录数，默认为20。如果传入0或者不传，表示不分页
+        ///
+        /// Paging query-page size.default:20.if the value equals 0,will return all script list
+        pub length: Option<i64>,
+        /// 脚本类型。0：所有脚本类型，1：shell，2：bat，3：perl，4：python，5：powershell，6：sql。默认值为0
+        ///
+        /// Script type.0:all type,1:shell,2:bat,3:perl,4:python,5:powershell,6:sql
+        pub script_type: Option<ScriptType>,
+        /// 脚本名称，支持模糊查询
+        ///
+        /// script name
+        pub script_name: Option<String>,
+        /// is_public_script.true:public script;false:application script.default:false (Not in the doc's table; seen in its example at line 23.)
+        pub is_public: Option<bool>,
+    }
+    impl GetScriptListRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `return_script_content`.
+        pub fn return_script_content(mut self, value: impl Into<bool>) -> Self {
+            self.return_script_content = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+        /// Sets `script_type`.
+        pub fn script_type(mut self, value: impl Into<ScriptType>) -> Self {
+            self.script_type = Some(value.into());
+            self
+        }
+        /// Sets `script_name`.
+        pub fn script_name(mut self, value: impl Into<String>) -> Self {
+            self.script_name = Some(value.into());
+            self
+        }
+        /// Sets `is_public`.
+        pub fn is_public(mut self, value: impl Into<bool>) -> Self {
+            self.is_public = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetScriptListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptListRequest",
+                &[
+                    "bk_biz_id",
+                    "return_script_content",
+                    "start",
+                    "length",
+                    "script_type",
+                    "script_name",
+                    "is_public",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                return_script_content: record.field("return_script_content")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+                script_type: record.field("script_type")?,
+                script_name: record.opt_text("script_name")?,
+                is_public: record.field("is_public")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("return_script_content", &self.return_script_content);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.field("script_type", &self.script_type);
+            record.field("script_name", &self.script_name);
+            record.field("is_public", &self.is_public);
+            record.finish()
+        }
+    }
+    /// `GetScriptListResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_script_list.md` at line 82.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetScriptListResponse {
+        /// 脚本ID
+        ///
+        /// Script ID
+        pub id: Option<i64>,
+        /// 脚本名称
+        ///
+        /// script name
+        pub name: Option<String>,
+        /// 脚本版本号
+        ///
+        /// script version
+        pub version: Option<String>,
+        /// 脚本版本描述
+        ///
+        /// script version remarks
+        pub tag: Option<String>,
+        /// 脚本类型
+        ///
+        /// script type
+        pub r#type: Option<i64>,
+        /// 脚本创建人
+        ///
+        /// creator
+        pub creator: Option<String>,
+        /// 是否公共脚本
+        ///
+        /// is public script
+        pub public: Option<bool>,
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 脚本创建时间
+        ///
+        /// script create time
+        pub create_time: Option<String>,
+        /// 脚本最近一次修改人
+        ///
+        /// script last modify user
+        pub last_modify_user: Option<String>,
+        /// 脚本最近一次修改时间
+        ///
+        /// script last modify time
+        pub last_modify_time: Option<String>,
+        /// 脚本内容
+        ///
+        /// script content
+        pub content: Option<String>,
+        /// `data` (Not in the doc's table; seen in its example at line 38.)
+        pub data: Option<Vec<Data>>,
+        /// `page_size` (Not in the doc's table; seen in its example at line 38.)
+        pub page_size: Option<i64>,
+        /// 默认0表示从第1条记录开始返回 (described at line 15)
+        ///
+        /// The default 0, said from the first record to return (described at line 16) (Not in the doc's table; seen in its example at line 38.)
+        pub start: Option<i64>,
+        /// `total_record_size` (Not in the doc's table; seen in its example at line 38.)
+        pub total_record_size: Option<i64>,
+    }
+    impl crate::wire::Wire for GetScriptListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptListResponse",
+                &[
+                    "id",
+                    "name",
+                    "version",
+                    "tag",
+                    "type",
+                    "creator",
+                    "public",
+                    "bk_biz_id",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "content",
+                    "data",
+                    "page_size",
+                    "start",
+                    "total_record_size",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                version: record.opt_text("version")?,
+                tag: record.opt_text("tag")?,
+                r#type: record.opt_int("type")?,
+                creator: record.opt_text("creator")?,
+                public: record.field("public")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+                content: record.opt_text("content")?,
+                data: record.field("data")?,
+                page_size: record.opt_int("page_size")?,
+                start: record.opt_int("start")?,
+                total_record_size: record.opt_int("total_record_size")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("version", &self.version);
+            record.field("tag", &self.tag);
+            record.field("type", &self.r#type);
+            record.field("creator", &self.creator);
+            record.field("public", &self.public);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("content", &self.content);
+            record.field("data", &self.data);
+            record.field("page_size", &self.page_size);
+            record.field("start", &self.start);
+            record.field("total_record_size", &self.total_record_size);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetScriptListRequest, GetScriptListResponse);
+}
+pub use get_script_list::GetScriptListRequest;
+pub use get_script_list::GetScriptListResponse;
+/// Types of [`get_step_instance_status`](super::endpoints::GetStepInstanceStatus).
+pub mod get_step_instance_status {
+    /// 查询作业步骤实例的执行状态
+    ///
+    /// Get job step instance execution status
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_step_instance_status.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetStepInstanceStatusRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 请求参数结构
+        ///
+        /// Parameter Structure
+        pub params: Params,
+    }
+    impl GetStepInstanceStatusRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, params: Params) -> Self {
+            Self { bk_biz_id, params }
+        }
+    }
+    impl crate::wire::Wire for GetStepInstanceStatusRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetStepInstanceStatusRequest",
+                &["bk_biz_id", "params"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                params: record.field("params")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("params", &self.params);
+            record.finish()
+        }
+    }
+    /// `GetStepInstanceStatusResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_step_instance_status.md` at line 90.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetStepInstanceStatusResponse {
+        /// 作业步骤是否结束
+        ///
+        /// Whether the job step execution is over
+        pub is_finished: Option<bool>,
+        /// 步骤实例执行详情
+        ///
+        /// Job step instance execution detail
+        pub step_instance_detail: Option<StepInstanceDetail>,
+        /// 作业步骤执行结果分析
+        ///
+        /// Job step instance execution result analyse
+        pub step_instance_analyse_result: Option<
+            Vec<serde_json::Map<String, serde_json::Value>>,
+        >,
+    }
+    impl crate::wire::Wire for GetStepInstanceStatusResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetStepInstanceStatusResponse",
+                &["is_finished", "step_instance_detail", "step_instance_analyse_result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                is_finished: record.field("is_finished")?,
+                step_instance_detail: record.field("step_instance_detail")?,
+                step_instance_analyse_result: record
+                    .field("step_instance_analyse_result")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("is_finished", &self.is_finished);
+            record.field("step_instance_detail", &self.step_instance_detail);
+            record
+                .field(
+                    "step_instance_analyse_result",
+                    &self.step_instance_analyse_result,
+                );
+            record.finish()
+        }
+    }
+    /// `Params`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_step_instance_status.md` at line 16.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Params {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+        /// 作业步骤实例ID
+        ///
+        /// Job step instance ID
+        pub step_instance_id: i64,
+    }
+    impl Params {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_instance_id: i64, step_instance_id: i64) -> Self {
+            Self {
+                job_instance_id,
+                step_instance_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for Params {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Params",
+                &["job_instance_id", "step_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.int("job_instance_id")?,
+                step_instance_id: record.int("step_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.finish()
+        }
+    }
+    /// `StepInstanceDetail`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_step_instance_status.md` at line 96.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StepInstanceDetail {
+        /// 作业步骤实例ID
+        ///
+        /// Job step instance ID
+        pub step_instance_id: Option<i64>,
+        /// 步骤名称
+        ///
+        /// Job step name
+        pub name: Option<String>,
+        /// 步骤类型: 1.脚本执行; 2.文件分发; 3.人工确认
+        ///
+        /// Step type: 1.System script execution;2.File Distribution;4.Sql script execution
+        pub r#type: Option<i64>,
+        /// 作业执行人帐号
+        ///
+        /// Job operator
+        pub operator: Option<String>,
+        /// 步骤执行状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功
+        ///
+        /// Job step status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
+        pub status: Option<i64>,
+        /// 步骤ID
+        ///
+        /// Step ID
+        pub step_id: Option<i64>,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 目标服务器IP列表，格式:IP1,IP2,IP2
+        ///
+        /// Target server IP list,pattern: IP1,IP2,IP2
+        pub target_ips: Option<String>,
+        /// 作业执行异常服务器的IP列表，格式:IP1,IP2,IP2
+        ///
+        /// Abnormal job server ip list,pattern: IP1,IP2,IP2
+        pub abnormal_agent_ips: Option<String>,
+        /// 步骤重试次数
+        ///
+        /// Retry count for current step
+        pub retry_count: Option<i64>,
+        /// 开始执行时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Job start time, in YYYY-MM-DD HH:mm:ss format
+        pub start_time: Option<String>,
+        /// 执行结束时间，YYYY-MM-DD HH:mm:ss格式
+        ///
+        /// Job finish time, in YYYY-MM-DD HH:mm:ss format
+        pub end_time: Option<String>,
+        /// 步骤总耗时,秒
+        ///
+        /// Job step execute total time (seconds)
+        pub total_time: Option<f64>,
+        /// 目标服务器数量
+        ///
+        /// Number of target servers
+        pub total_ip_num: Option<i64>,
+        /// 执行异常服务器数量
+        ///
+        /// Number of abnormal job servers
+        pub abnormal_agent_ip_num: Option<i64>,
+        /// 正在执行当前步骤的服务器数量
+        ///
+        /// Number of servers that are executing the current step
+        pub running_ip_num: Option<i64>,
+        /// 当前步骤执行失败的服务器数量
+        ///
+        /// Number of servers that failed the current step execution
+        pub fail_ip_num: Option<i64>,
+        /// 作业执行成功的服务器数量
+        ///
+        /// Number of servers with successful job execution
+        pub success_ip_num: Option<i64>,
+    }
+    impl crate::wire::Wire for StepInstanceDetail {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StepInstanceDetail",
+                &[
+                    "step_instance_id",
+                    "name",
+                    "type",
+                    "operator",
+                    "status",
+                    "step_id",
+                    "job_instance_id",
+                    "bk_biz_id",
+                    "target_ips",
+                    "abnormal_agent_ips",
+                    "retry_count",
+                    "start_time",
+                    "end_time",
+                    "total_time",
+                    "total_ip_num",
+                    "abnormal_agent_ip_num",
+                    "running_ip_num",
+                    "fail_ip_num",
+                    "success_ip_num",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                step_instance_id: record.opt_int("step_instance_id")?,
+                name: record.opt_text("name")?,
+                r#type: record.opt_int("type")?,
+                operator: record.opt_text("operator")?,
+                status: record.opt_int("status")?,
+                step_id: record.opt_int("step_id")?,
+                job_instance_id: record.opt_int("job_instance_id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                target_ips: record.opt_text("target_ips")?,
+                abnormal_agent_ips: record.opt_text("abnormal_agent_ips")?,
+                retry_count: record.opt_int("retry_count")?,
+                start_time: record.opt_text("start_time")?,
+                end_time: record.opt_text("end_time")?,
+                total_time: record.field("total_time")?,
+                total_ip_num: record.opt_int("total_ip_num")?,
+                abnormal_agent_ip_num: record.opt_int("abnormal_agent_ip_num")?,
+                running_ip_num: record.opt_int("running_ip_num")?,
+                fail_ip_num: record.opt_int("fail_ip_num")?,
+                success_ip_num: record.opt_int("success_ip_num")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("name", &self.name);
+            record.field("type", &self.r#type);
+            record.field("operator", &self.operator);
+            record.field("status", &self.status);
+            record.field("step_id", &self.step_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("target_ips", &self.target_ips);
+            record.field("abnormal_agent_ips", &self.abnormal_agent_ips);
+            record.field("retry_count", &self.retry_count);
+            record.field("start_time", &self.start_time);
+            record.field("end_time", &self.end_time);
+            record.field("total_time", &self.total_time);
+            record.field("total_ip_num", &self.total_ip_num);
+            record.field("abnormal_agent_ip_num", &self.abnormal_agent_ip_num);
+            record.field("running_ip_num", &self.running_ip_num);
+            record.field("fail_ip_num", &self.fail_ip_num);
+            record.field("success_ip_num", &self.success_ip_num);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GetStepInstanceStatusRequest, GetStepInstanceStatusResponse, Params,
+        StepInstanceDetail
+    );
+}
+pub use get_step_instance_status::GetStepInstanceStatusRequest;
+pub use get_step_instance_status::GetStepInstanceStatusResponse;
+/// Types of [`import_job`](super::endpoints::ImportJob).
+pub mod import_job {
+    /// `GlobalVarIdMapping`
+    ///
+    /// Defined in `api-docs/job/zh_hans/import_job.md` at line 43.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GlobalVarIdMapping {
+        /// 新的ID (described at line 86) (Not in the doc's table; seen in its example at line 43.)
+        pub new_id: Option<i64>,
+        /// 原始ID (described at line 85) (Not in the doc's table; seen in its example at line 43.)
+        pub original_id: Option<i64>,
+    }
+    impl crate::wire::Wire for GlobalVarIdMapping {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GlobalVarIdMapping",
+                &["new_id", "original_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                new_id: record.opt_int("new_id")?,
+                original_id: record.opt_int("original_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("new_id", &self.new_id);
+            record.field("original_id", &self.original_id);
+            record.finish()
+        }
+    }
+    /// `ImportJobParams`
+    ///
+    /// Defined in `api-docs/job/zh_hans/import_job.md` at line 16.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Params {
+        /// 导入作业文件的Base64编码
+        pub content: crate::Base64,
+        /// 导入作业的密码
+        pub password: crate::Secret,
+        /// 如果作业名称冲突，是否需要重命名。默认为true
+        pub rename: Option<bool>,
+    }
+    impl Params {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(content: crate::Base64, password: crate::Secret) -> Self {
+            Self {
+                content,
+                password,
+                rename: None,
+            }
+        }
+    }
+    impl Params {
+        /// Sets `rename`.
+        pub fn rename(mut self, value: impl Into<bool>) -> Self {
+            self.rename = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Params {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Params",
+                &["content", "password", "rename"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                content: record.field("content")?,
+                password: record.field("password")?,
+                rename: record.field("rename")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("content", &self.content);
+            record.field("password", &self.password);
+            record.field("rename", &self.rename);
+            record.finish()
+        }
+    }
+    /// 导入作业
+    ///
+    /// Defined in `api-docs/job/zh_hans/import_job.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ImportJobRequest {
+        /// 业务ID
+        pub bk_biz_id: i64,
+        /// 请求参数
+        pub params: Params,
+    }
+    impl ImportJobRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, params: Params) -> Self {
+            Self { bk_biz_id, params }
+        }
+    }
+    impl crate::wire::Wire for ImportJobRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportJobRequest",
+                &["bk_biz_id", "params"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                params: record.field("params")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("params", &self.params);
+            record.finish()
+        }
+    }
+    /// `ImportJobResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/import_job.md` at line 72.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportJobResponse {
+        /// 原始作业ID
+        pub original_job_id: Option<String>,
+        /// 导入后的作业ID
+        pub new_job_id: Option<String>,
+        /// 原始作业名称
+        pub original_job_name: Option<String>,
+        /// 导入后的作业名称
+        pub new_job_name: Option<String>,
+        /// 导入前后步骤ID的映射关系 (Type inferred from the doc's example.)
+        pub step_id_mapping: Option<Vec<StepIdMapping>>,
+        /// 导入前后全局变量ID的映射关系 (Type inferred from the doc's example.)
+        pub global_var_id_mapping: Option<Vec<GlobalVarIdMapping>>,
+    }
+    impl crate::wire::Wire for ImportJobResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportJobResponse",
+                &[
+                    "original_job_id",
+                    "new_job_id",
+                    "original_job_name",
+                    "new_job_name",
+                    "step_id_mapping",
+                    "global_var_id_mapping",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                original_job_id: record.opt_text("original_job_id")?,
+                new_job_id: record.opt_text("new_job_id")?,
+                original_job_name: record.opt_text("original_job_name")?,
+                new_job_name: record.opt_text("new_job_name")?,
+                step_id_mapping: record.field("step_id_mapping")?,
+                global_var_id_mapping: record.field("global_var_id_mapping")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("original_job_id", &self.original_job_id);
+            record.field("new_job_id", &self.new_job_id);
+            record.field("original_job_name", &self.original_job_name);
+            record.field("new_job_name", &self.new_job_name);
+            record.field("step_id_mapping", &self.step_id_mapping);
+            record.field("global_var_id_mapping", &self.global_var_id_mapping);
+            record.finish()
+        }
+    }
+    /// `StepIdMapping`
+    ///
+    /// Defined in `api-docs/job/zh_hans/import_job.md` at line 43.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StepIdMapping {
+        /// 新的ID (described at line 86) (Not in the doc's table; seen in its example at line 43.)
+        pub new_id: Option<i64>,
+        /// 原始ID (described at line 85) (Not in the doc's table; seen in its example at line 43.)
+        pub original_id: Option<i64>,
+    }
+    impl crate::wire::Wire for StepIdMapping {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StepIdMapping",
+                &["new_id", "original_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                new_id: record.opt_int("new_id")?,
+                original_id: record.opt_int("original_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("new_id", &self.new_id);
+            record.field("original_id", &self.original_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GlobalVarIdMapping, Params, ImportJobRequest, ImportJobResponse, StepIdMapping
+    );
+}
+pub use import_job::ImportJobRequest;
+/// Types of [`manage_proc`](super::endpoints::ManageProc).
+pub mod manage_proc {
+    pub use super::execute_job::Ip;
+    /// 对服务器上的进程进行注册托管/取消托管
+    ///
+    /// Manage the process on the server
+    ///
+    /// Defined in `api-docs/job/zh_hans/manage_proc.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ManageProcRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 操作类型，可选值：1:注册托管进程; 2:取消托管进程
+        ///
+        /// Process operation type. 1: Registration managed process; 2: Unmanaged process
+        pub op_type: OpType,
+        /// 进程操作参数数组，见下面process_infos结构定义
+        ///
+        /// Process operation parameters array. See process_infos Description
+        pub process_infos: Vec<ProcessInfos>,
+    }
+    impl ManageProcRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_biz_id: i64,
+            op_type: OpType,
+            process_infos: Vec<ProcessInfos>,
+        ) -> Self {
+            Self {
+                bk_biz_id,
+                op_type,
+                process_infos,
+            }
+        }
+    }
+    impl crate::wire::Wire for ManageProcRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ManageProcRequest",
+                &["bk_biz_id", "op_type", "process_infos"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                op_type: record.field("op_type")?,
+                process_infos: record.field("process_infos")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("op_type", &self.op_type);
+            record.field("process_infos", &self.process_infos);
+            record.finish()
+        }
+    }
+    /// `ManageProcResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/manage_proc.md` at line 112.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ManageProcResponse {
+        /// GSE任务ID
+        ///
+        /// GSE Task ID
+        pub bk_gse_taskid: Option<String>,
+    }
+    impl crate::wire::Wire for ManageProcResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ManageProcResponse",
+                &["bk_gse_taskid"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_gse_taskid: record.opt_text("bk_gse_taskid")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_gse_taskid", &self.bk_gse_taskid);
+            record.finish()
+        }
+    }
+    /// 进程托管类型，0:周期执行进程，1:常驻进程，2:单次执行进程。默认0
+    ///
+    /// Process hosting type, 0: periodic execution process, 1: resident process, 2: single execution process. The default is 0.
+    ///
+    /// Defined in `api-docs/job/zh_hans/manage_proc.md` at line 35.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// 周期执行进程 / periodic
+        ///
+        /// Sent as `0`.
+        Periodic,
+        /// 常驻进程 / resident
+        ///
+        /// Sent as `1`.
+        Resident,
+        /// 单次执行进程 / single
+        ///
+        /// Sent as `2`.
+        Single,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Periodic => 0i64,
+                Self::Resident => 1i64,
+                Self::Single => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Periodic,
+                    1i64 => Self::Resident,
+                    2i64 => Self::Single,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 操作类型，可选值：1:注册托管进程; 2:取消托管进程
+    ///
+    /// Process operation type. 1: Registration managed process; 2: Unmanaged process
+    ///
+    /// Defined in `api-docs/job/zh_hans/manage_proc.md` at line 14.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum OpType {
+        /// 注册托管进程 / Registration
+        ///
+        /// Sent as `1`.
+        Registration,
+        /// 取消托管进程 / Unmanaged
+        ///
+        /// Sent as `2`.
+        Unmanaged,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl OpType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Registration => 1i64,
+                Self::Unmanaged => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for OpType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Registration,
+                    2i64 => Self::Unmanaged,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// `ProcessInfos`
+    ///
+    /// Defined in `api-docs/job/zh_hans/manage_proc.md` at line 17.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ProcessInfos {
+        /// 进程名称, 例如bk_gse
+        ///
+        /// Process Name.
+        pub proc_name: String,
+        /// 进程属主（联系人）
+        ///
+        /// Process owner.
+        pub proc_owner: String,
+        /// 进程路径, 例如/usr/local/gse/sbin
+        ///
+        /// Process installation path
+        pub setup_path: Option<String>,
+        /// 进程的pid文件所在路径
+        ///
+        /// The path process pid file.
+        pub pid_path: Option<String>,
+        /// 进程配置文件路径
+        ///
+        /// The path process config file.
+        pub cfg_path: Option<String>,
+        /// 进程日志文件路径
+        ///
+        /// The path process log file.
+        pub log_path: Option<String>,
+        /// 进程启动命令
+        ///
+        /// Process startup command.
+        pub start_cmd: Option<String>,
+        /// 进程停止命令
+        ///
+        /// Process stop command.
+        pub stop_cmd: Option<String>,
+        /// 进程重启命令
+        ///
+        /// Process restart command.
+        pub restart_cmd: Option<String>,
+        /// 进程reload命令
+        ///
+        /// Process reload command.
+        pub reload_cmd: Option<String>,
+        /// 进程kill命令
+        ///
+        /// Process kill command.
+        pub kill_cmd: Option<String>,
+        /// CC定义的进程功能ID
+        ///
+        /// CC defined process function ID.
+        pub func_id: Option<String>,
+        /// CC定义的进程实例ID
+        ///
+        /// CC defined process instance ID.
+        pub instance_id: Option<String>,
+        /// Agent管理进程索引key。当索引key为空的话。索引key采用setup_path+proc_name。注：如果有两个托管进程setup_path+proc_name相同，请指定value_key
+        ///
+        /// Agent management process index key. When the index key is empty. The index key uses 'setup_path+proc_name'. Note: If there are two managed processes 'setup_path+proc_name' the same, specify the value_key.
+        pub value_key: Option<String>,
+        /// 进程托管类型，0:周期执行进程，1:常驻进程，2:单次执行进程。默认0
+        ///
+        /// Process hosting type, 0: periodic execution process, 1: resident process, 2: single execution process. The default is 0.
+        pub r#type: Option<Type>,
+        /// 进程使用cpu限制，取值范围\[0, 100\]，10表示10%，超过限制agent会根据配置的stop_cmd停止进程。
+        ///
+        /// Cpu limit, range \[0, 100\].
+        pub cpu_lmt: Option<i64>,
+        /// 进程使用mem限制，取值范围\[0, 100\]，10表示10%，超过限制agent会根据配置的stop_cmd停止进程。
+        ///
+        /// Memory limit, range \[0, 100\].
+        pub mem_lmt: Option<i64>,
+        /// 进程循环执行周期，type为0时cycle_time需要指定。
+        ///
+        /// Process cycle execution cycle. When type is 0, cycle_time needs to be specified.
+        pub cycle_time: Option<i64>,
+        /// 进程实例个数。
+        ///
+        /// The number of process instances.
+        pub instance_num: Option<i64>,
+        /// 进程操作超时时间。
+        ///
+        /// Process operation timeout.
+        pub op_timeout: Option<i64>,
+        /// _("进程启动后开始检查时间。") }}
+        pub start_check_begin_time: Option<i64>,
+        /// _("进程启动后结束检查时间。") }}
+        pub start_check_end_time: Option<i64>,
+        /// IP对象数组，见下面ip_list结构定义
+        ///
+        /// IP Object Array. See ip_list Description
+        pub ip_list: Vec<Ip>,
+    }
+    impl ProcessInfos {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(proc_name: String, proc_owner: String, ip_list: Vec<Ip>) -> Self {
+            Self {
+                proc_name,
+                proc_owner,
+                setup_path: None,
+                pid_path: None,
+                cfg_path: None,
+                log_path: None,
+                start_cmd: None,
+                stop_cmd: None,
+                restart_cmd: None,
+                reload_cmd: None,
+                kill_cmd: None,
+                func_id: None,
+                instance_id: None,
+                value_key: None,
+                r#type: None,
+                cpu_lmt: None,
+                mem_lmt: None,
+                cycle_time: None,
+                instance_num: None,
+                op_timeout: None,
+                start_check_begin_time: None,
+                start_check_end_time: None,
+                ip_list,
+            }
+        }
+    }
+    impl ProcessInfos {
+        /// Sets `setup_path`.
+        pub fn setup_path(mut self, value: impl Into<String>) -> Self {
+            self.setup_path = Some(value.into());
+            self
+        }
+        /// Sets `pid_path`.
+        pub fn pid_path(mut self, value: impl Into<String>) -> Self {
+            self.pid_path = Some(value.into());
+            self
+        }
+        /// Sets `cfg_path`.
+        pub fn cfg_path(mut self, value: impl Into<String>) -> Self {
+            self.cfg_path = Some(value.into());
+            self
+        }
+        /// Sets `log_path`.
+        pub fn log_path(mut self, value: impl Into<String>) -> Self {
+            self.log_path = Some(value.into());
+            self
+        }
+        /// Sets `start_cmd`.
+        pub fn start_cmd(mut self, value: impl Into<String>) -> Self {
+            self.start_cmd = Some(value.into());
+            self
+        }
+        /// Sets `stop_cmd`.
+        pub fn stop_cmd(mut self, value: impl Into<String>) -> Self {
+            self.stop_cmd = Some(value.into());
+            self
+        }
+        /// Sets `restart_cmd`.
+        pub fn restart_cmd(mut self, value: impl Into<String>) -> Self {
+            self.restart_cmd = Some(value.into());
+            self
+        }
+        /// Sets `reload_cmd`.
+        pub fn reload_cmd(mut self, value: impl Into<String>) -> Self {
+            self.reload_cmd = Some(value.into());
+            self
+        }
+        /// Sets `kill_cmd`.
+        pub fn kill_cmd(mut self, value: impl Into<String>) -> Self {
+            self.kill_cmd = Some(value.into());
+            self
+        }
+        /// Sets `func_id`.
+        pub fn func_id(mut self, value: impl Into<String>) -> Self {
+            self.func_id = Some(value.into());
+            self
+        }
+        /// Sets `instance_id`.
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// Sets `value_key`.
+        pub fn value_key(mut self, value: impl Into<String>) -> Self {
+            self.value_key = Some(value.into());
+            self
+        }
+        /// Sets `type`.
+        pub fn r#type(mut self, value: impl Into<Type>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `cpu_lmt`.
+        pub fn cpu_lmt(mut self, value: impl Into<i64>) -> Self {
+            self.cpu_lmt = Some(value.into());
+            self
+        }
+        /// Sets `mem_lmt`.
+        pub fn mem_lmt(mut self, value: impl Into<i64>) -> Self {
+            self.mem_lmt = Some(value.into());
+            self
+        }
+        /// Sets `cycle_time`.
+        pub fn cycle_time(mut self, value: impl Into<i64>) -> Self {
+            self.cycle_time = Some(value.into());
+            self
+        }
+        /// Sets `instance_num`.
+        pub fn instance_num(mut self, value: impl Into<i64>) -> Self {
+            self.instance_num = Some(value.into());
+            self
+        }
+        /// Sets `op_timeout`.
+        pub fn op_timeout(mut self, value: impl Into<i64>) -> Self {
+            self.op_timeout = Some(value.into());
+            self
+        }
+        /// Sets `start_check_begin_time`.
+        pub fn start_check_begin_time(mut self, value: impl Into<i64>) -> Self {
+            self.start_check_begin_time = Some(value.into());
+            self
+        }
+        /// Sets `start_check_end_time`.
+        pub fn start_check_end_time(mut self, value: impl Into<i64>) -> Self {
+            self.start_check_end_time = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ProcessInfos {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ProcessInfos",
+                &[
+                    "proc_name",
+                    "proc_owner",
+                    "setup_path",
+                    "pid_path",
+                    "cfg_path",
+                    "log_path",
+                    "start_cmd",
+                    "stop_cmd",
+                    "restart_cmd",
+                    "reload_cmd",
+                    "kill_cmd",
+                    "func_id",
+                    "instance_id",
+                    "value_key",
+                    "type",
+                    "cpu_lmt",
+                    "mem_lmt",
+                    "cycle_time",
+                    "instance_num",
+                    "op_timeout",
+                    "start_check_begin_time",
+                    "start_check_end_time",
+                    "ip_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                proc_name: record.text("proc_name")?,
+                proc_owner: record.text("proc_owner")?,
+                setup_path: record.opt_text("setup_path")?,
+                pid_path: record.opt_text("pid_path")?,
+                cfg_path: record.opt_text("cfg_path")?,
+                log_path: record.opt_text("log_path")?,
+                start_cmd: record.opt_text("start_cmd")?,
+                stop_cmd: record.opt_text("stop_cmd")?,
+                restart_cmd: record.opt_text("restart_cmd")?,
+                reload_cmd: record.opt_text("reload_cmd")?,
+                kill_cmd: record.opt_text("kill_cmd")?,
+                func_id: record.opt_text("func_id")?,
+                instance_id: record.opt_text("instance_id")?,
+                value_key: record.opt_text("value_key")?,
+                r#type: record.field("type")?,
+                cpu_lmt: record.opt_int("cpu_lmt")?,
+                mem_lmt: record.opt_int("mem_lmt")?,
+                cycle_time: record.opt_int("cycle_time")?,
+                instance_num: record.opt_int("instance_num")?,
+                op_timeout: record.opt_int("op_timeout")?,
+                start_check_begin_time: record.opt_int("start_check_begin_time")?,
+                start_check_end_time: record.opt_int("start_check_end_time")?,
+                ip_list: record.field("ip_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("proc_name", &self.proc_name);
+            record.field("proc_owner", &self.proc_owner);
+            record.field("setup_path", &self.setup_path);
+            record.field("pid_path", &self.pid_path);
+            record.field("cfg_path", &self.cfg_path);
+            record.field("log_path", &self.log_path);
+            record.field("start_cmd", &self.start_cmd);
+            record.field("stop_cmd", &self.stop_cmd);
+            record.field("restart_cmd", &self.restart_cmd);
+            record.field("reload_cmd", &self.reload_cmd);
+            record.field("kill_cmd", &self.kill_cmd);
+            record.field("func_id", &self.func_id);
+            record.field("instance_id", &self.instance_id);
+            record.field("value_key", &self.value_key);
+            record.field("type", &self.r#type);
+            record.field("cpu_lmt", &self.cpu_lmt);
+            record.field("mem_lmt", &self.mem_lmt);
+            record.field("cycle_time", &self.cycle_time);
+            record.field("instance_num", &self.instance_num);
+            record.field("op_timeout", &self.op_timeout);
+            record.field("start_check_begin_time", &self.start_check_begin_time);
+            record.field("start_check_end_time", &self.start_check_end_time);
+            record.field("ip_list", &self.ip_list);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ManageProcRequest, ManageProcResponse, Type, OpType, ProcessInfos
+    );
+}
+pub use manage_proc::ManageProcRequest;
+pub use manage_proc::ManageProcResponse;
+/// Types of [`operate_job_instance`](super::endpoints::OperateJobInstance).
+pub mod operate_job_instance {
+    /// 用于对执行的作业实例进行操作，例如终止作业。
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_job_instance.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OperateJobInstanceRequest {
+        /// 业务ID
+        pub bk_biz_id: i64,
+        /// 作业实例ID
+        pub job_instance_id: i64,
+        /// 操作类型：1、终止作业
+        pub operation_code: i64,
+    }
+    impl OperateJobInstanceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, job_instance_id: i64, operation_code: i64) -> Self {
+            Self {
+                bk_biz_id,
+                job_instance_id,
+                operation_code,
+            }
+        }
+    }
+    impl crate::wire::Wire for OperateJobInstanceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateJobInstanceRequest",
+                &["bk_biz_id", "job_instance_id", "operation_code"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+                operation_code: record.int("operation_code")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("operation_code", &self.operation_code);
+            record.finish()
+        }
+    }
+    /// `OperateJobInstanceResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_job_instance.md` at line 33.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OperateJobInstanceResponse {
+        /// 作业实例ID (described at line 14) (Not in the doc's table; seen in its example at line 33.)
+        pub job_instance_id: Option<i64>,
+    }
+    impl crate::wire::Wire for OperateJobInstanceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateJobInstanceResponse",
+                &["job_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(OperateJobInstanceRequest, OperateJobInstanceResponse);
+}
+pub use operate_job_instance::OperateJobInstanceRequest;
+pub use operate_job_instance::OperateJobInstanceResponse;
+/// Types of [`operate_proc`](super::endpoints::OperateProc).
+pub mod operate_proc {
+    pub use super::execute_job::Ip;
+    /// 操作类型，可选值：0:启动进程(start); 1:停止进程(stop); 2:进程状态查询; 3:注册托管进程; 4:取消托管进程; 7:重启进程(restart); 8:重新加载进(reload); 9:杀死进程(kill)
+    ///
+    /// Process operation type 0: Start process 1: Stop process 2: Process status query 3: Registration managed process 4: Unmanaged process 7: Restart process 8: Reload process (Reload); 9: kill process (kill)
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_proc.md` at line 14.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum OpType {
+        /// 启动进程 / Start
+        ///
+        /// Sent as `0`.
+        Start,
+        /// 停止进程 / Stop
+        ///
+        /// Sent as `1`.
+        Stop,
+        /// 进程状态查询 / Process
+        ///
+        /// Sent as `2`.
+        Process,
+        /// 注册托管进程 / Registration
+        ///
+        /// Sent as `3`.
+        Registration,
+        /// 取消托管进程 / Unmanaged
+        ///
+        /// Sent as `4`.
+        Unmanaged,
+        /// 重启进程 / Restart
+        ///
+        /// Sent as `7`.
+        Restart,
+        /// 重新加载进 / Reload
+        ///
+        /// Sent as `8`.
+        Reload,
+        /// 杀死进程 / kill
+        ///
+        /// Sent as `9`.
+        Kill,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl OpType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Start => 0i64,
+                Self::Stop => 1i64,
+                Self::Process => 2i64,
+                Self::Registration => 3i64,
+                Self::Unmanaged => 4i64,
+                Self::Restart => 7i64,
+                Self::Reload => 8i64,
+                Self::Kill => 9i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for OpType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Start,
+                    1i64 => Self::Stop,
+                    2i64 => Self::Process,
+                    3i64 => Self::Registration,
+                    4i64 => Self::Unmanaged,
+                    7i64 => Self::Restart,
+                    8i64 => Self::Reload,
+                    9i64 => Self::Kill,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// `OperateProcProcessInfos`
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_proc.md` at line 17.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ProcessInfos {
+        /// 进程路径，例如/usr/local/gse/gseagent/plugins/unifyTlogc/sbin
+        ///
+        /// Process path, such as: /usr/local/gse/gseagent/plugins/unifyTlogc/sbin
+        pub setup_path: String,
+        /// 进程名称，例如bk_gse_unifyTlogc
+        ///
+        /// Process name, such as: bk_gse_unifyTlogc
+        pub proc_name: String,
+        /// 进程的pid文件所在路径, 例如/usr/local/gse/gseagent/plugins/unifyTlogc/log/bk_gse_unifyTlogc.pid
+        ///
+        /// The path process pid file
+        pub pid_path: String,
+        /// 系统帐号，默认不传为root
+        ///
+        /// OS account name, default is root
+        pub account: Option<String>,
+        /// 进程操作控制脚本的扩展名: sh:默认值shell适于Linux或cygwin,bat:windows的dos脚本,ps1:windows的Powershell脚本;注意：这个是针对ip_list参数下所有IP统一配置，所以确保接口传递的ip_list参数下所有IP都能支持指定的脚本。
+        pub cmd_shell_ext: Option<String>,
+        /// 进程使用cpu限制，超过限制agent会根据配置的cmd_shell_ext调用相应类型的stopCmd停止进程。
+        ///
+        /// Cpu limit
+        pub cpu_lmt: Option<i64>,
+        /// 进程使用mem限制，超过限制agent会根据配置的cmd_shell_ext调用相应类型的stopCmd停止进程。
+        ///
+        /// Memory limit
+        pub mem_lmt: Option<i64>,
+        /// IP对象数组，见下面ip_list结构定义
+        ///
+        /// IP Object Array. See ip_list Description
+        pub ip_list: Vec<Ip>,
+    }
+    impl ProcessInfos {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            setup_path: String,
+            proc_name: String,
+            pid_path: String,
+            ip_list: Vec<Ip>,
+        ) -> Self {
+            Self {
+                setup_path,
+                proc_name,
+                pid_path,
+                account: None,
+                cmd_shell_ext: None,
+                cpu_lmt: None,
+                mem_lmt: None,
+                ip_list,
+            }
+        }
+    }
+    impl ProcessInfos {
+        /// Sets `account`.
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `cmd_shell_ext`.
+        pub fn cmd_shell_ext(mut self, value: impl Into<String>) -> Self {
+            self.cmd_shell_ext = Some(value.into());
+            self
+        }
+        /// Sets `cpu_lmt`.
+        pub fn cpu_lmt(mut self, value: impl Into<i64>) -> Self {
+            self.cpu_lmt = Some(value.into());
+            self
+        }
+        /// Sets `mem_lmt`.
+        pub fn mem_lmt(mut self, value: impl Into<i64>) -> Self {
+            self.mem_lmt = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ProcessInfos {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ProcessInfos",
+                &[
+                    "setup_path",
+                    "proc_name",
+                    "pid_path",
+                    "account",
+                    "cmd_shell_ext",
+                    "cpu_lmt",
+                    "mem_lmt",
+                    "ip_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                setup_path: record.text("setup_path")?,
+                proc_name: record.text("proc_name")?,
+                pid_path: record.text("pid_path")?,
+                account: record.opt_text("account")?,
+                cmd_shell_ext: record.opt_text("cmd_shell_ext")?,
+                cpu_lmt: record.opt_int("cpu_lmt")?,
+                mem_lmt: record.opt_int("mem_lmt")?,
+                ip_list: record.field("ip_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("setup_path", &self.setup_path);
+            record.field("proc_name", &self.proc_name);
+            record.field("pid_path", &self.pid_path);
+            record.field("account", &self.account);
+            record.field("cmd_shell_ext", &self.cmd_shell_ext);
+            record.field("cpu_lmt", &self.cpu_lmt);
+            record.field("mem_lmt", &self.mem_lmt);
+            record.field("ip_list", &self.ip_list);
+            record.finish()
+        }
+    }
+    /// 操作服务器上的进程
+    ///
+    /// Operate the process on the server
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_proc.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OperateProcRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 操作类型，可选值：0:启动进程(start); 1:停止进程(stop); 2:进程状态查询; 3:注册托管进程; 4:取消托管进程; 7:重启进程(restart); 8:重新加载进(reload); 9:杀死进程(kill)
+        ///
+        /// Process operation type 0: Start process 1: Stop process 2: Process status query 3: Registration managed process 4: Unmanaged process 7: Restart process 8: Reload process (Reload); 9: kill process (kill)
+        pub op_type: OpType,
+        /// 进程操作参数数组，见下面process_infos结构定义
+        ///
+        /// Process operation parameters array. See process_infos Description
+        pub process_infos: Vec<ProcessInfos>,
+    }
+    impl OperateProcRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_biz_id: i64,
+            op_type: OpType,
+            process_infos: Vec<ProcessInfos>,
+        ) -> Self {
+            Self {
+                bk_biz_id,
+                op_type,
+                process_infos,
+            }
+        }
+    }
+    impl crate::wire::Wire for OperateProcRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateProcRequest",
+                &["bk_biz_id", "op_type", "process_infos"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                op_type: record.field("op_type")?,
+                process_infos: record.field("process_infos")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("op_type", &self.op_type);
+            record.field("process_infos", &self.process_infos);
+            record.finish()
+        }
+    }
+    /// `OperateProcResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_proc.md` at line 81.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OperateProcResponse {
+        /// GSE任务ID
+        ///
+        /// GSE Task ID
+        pub bk_gse_taskid: Option<String>,
+    }
+    impl crate::wire::Wire for OperateProcResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateProcResponse",
+                &["bk_gse_taskid"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_gse_taskid: record.opt_text("bk_gse_taskid")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_gse_taskid", &self.bk_gse_taskid);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        OpType, ProcessInfos, OperateProcRequest, OperateProcResponse
+    );
+}
+pub use operate_proc::OperateProcRequest;
+pub use operate_proc::OperateProcResponse;
+/// Types of [`operate_process`](super::endpoints::OperateProcess).
+pub mod operate_process {
+    pub use super::execute_job::Ip;
+    /// 操作类型，可选值：0:启动进程(start); 1:停止进程(stop); 2:进程状态查询; 3:注册托管进程; 4:取消托管进程; 7:重启进程(restart); 8:重新加载进(reload); 9:杀死进程(kill)
+    ///
+    /// Process operation type 0: Start process 1: Stop process 2: Process status query 3: Registration managed process 4: Unmanaged process 7: Restart process 8: Reload process (Reload); 9: kill process (kill)
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_process.md` at line 14.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum OpType {
+        /// 启动进程 / Start
+        ///
+        /// Sent as `0`.
+        Start,
+        /// 停止进程 / Stop
+        ///
+        /// Sent as `1`.
+        Stop,
+        /// 进程状态查询 / Process
+        ///
+        /// Sent as `2`.
+        Process,
+        /// 注册托管进程 / Registration
+        ///
+        /// Sent as `3`.
+        Registration,
+        /// 取消托管进程 / Unmanaged
+        ///
+        /// Sent as `4`.
+        Unmanaged,
+        /// 重启进程 / Restart
+        ///
+        /// Sent as `7`.
+        Restart,
+        /// 重新加载进 / Reload
+        ///
+        /// Sent as `8`.
+        Reload,
+        /// 杀死进程 / kill
+        ///
+        /// Sent as `9`.
+        Kill,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl OpType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Start => 0i64,
+                Self::Stop => 1i64,
+                Self::Process => 2i64,
+                Self::Registration => 3i64,
+                Self::Unmanaged => 4i64,
+                Self::Restart => 7i64,
+                Self::Reload => 8i64,
+                Self::Kill => 9i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for OpType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Start,
+                    1i64 => Self::Stop,
+                    2i64 => Self::Process,
+                    3i64 => Self::Registration,
+                    4i64 => Self::Unmanaged,
+                    7i64 => Self::Restart,
+                    8i64 => Self::Reload,
+                    9i64 => Self::Kill,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// `OperateProcessProcessInfos`
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_process.md` at line 17.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ProcessInfos {
+        /// 进程路径，例如/usr/local/gse/gseagent/plugins/unifyTlogc/sbin
+        ///
+        /// Process path, such as: /usr/local/gse/gseagent/plugins/unifyTlogc/sbin
+        pub setup_path: String,
+        /// 进程名称，例如bk_gse_unifyTlogc
+        ///
+        /// Process name, such as: bk_gse_unifyTlogc
+        pub proc_name: String,
+        /// 进程的pid文件所在路径, 例如/usr/local/gse/gseagent/plugins/unifyTlogc/log/bk_gse_unifyTlogc.pid
+        ///
+        /// The path process pid file
+        pub pid_path: String,
+        /// 配置目录
+        pub cfg_path: Option<String>,
+        /// 日志目录
+        pub log_path: Option<String>,
+        /// 进程属主（联系人）
+        pub contact: Option<String>,
+        /// 进程启动命令
+        pub start_cmd: Option<String>,
+        /// 进程停止命令
+        pub stop_cmd: Option<String>,
+        /// 进程重启命令
+        pub restart_cmd: Option<String>,
+        /// 进程重新加载命令
+        pub reload_cmd: Option<String>,
+        /// 进程强杀命令
+        pub kill_cmd: Option<String>,
+        /// 内部使用字段，可为空。CC定义的进程功能ID。
+        pub func_id: Option<String>,
+        /// 内部使用字段，可为空。CC定义的进程实例ID。
+        pub instance_id: Option<String>,
+        /// Agent管理进程索引key，可为空。当索引key为空时，索引key采用setupPath+proceName。如果有两个托管进程 setupPath+proceName相同，则需指定value_key，以作区分。
+        pub value_key: Option<String>,
+        /// 进程托管类型。0为周期执行进程，1为常驻进程，2为单次执行进程
+        pub r#type: Option<i64>,
+        /// 进程循环执行周期
+        pub cycle_time: Option<i64>,
+        /// 进程实例数
+        pub instance_num: Option<i64>,
+        /// 进程启动后开始检查时间
+        pub start_check_begin_time: Option<i64>,
+        /// 进程启动后结束检查时间
+        pub start_check_end_time: Option<i64>,
+        /// 进程操作超时时间
+        pub op_timeout: Option<i64>,
+        /// 系统帐号，默认不传为root
+        ///
+        /// OS account name, default is root
+        pub account: Option<String>,
+        /// 进程使用cpu限制，超过限制agent会根据配置的cmd_shell_ext调用相应类型的stopCmd停止进程。
+        ///
+        /// Cpu limit
+        pub cpu_lmt: Option<i64>,
+        /// 进程使用mem限制，超过限制agent会根据配置的cmd_shell_ext调用相应类型的stopCmd停止进程。
+        ///
+        /// Memory limit
+        pub mem_lmt: Option<i64>,
+        /// IP对象数组，见下面ip_list结构定义
+        ///
+        /// IP Object Array. See ip_list Description
+        pub ip_list: Vec<Ip>,
+    }
+    impl ProcessInfos {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            setup_path: String,
+            proc_name: String,
+            pid_path: String,
+            ip_list: Vec<Ip>,
+        ) -> Self {
+            Self {
+                setup_path,
+                proc_name,
+                pid_path,
+                cfg_path: None,
+                log_path: None,
+                contact: None,
+                start_cmd: None,
+                stop_cmd: None,
+                restart_cmd: None,
+                reload_cmd: None,
+                kill_cmd: None,
+                func_id: None,
+                instance_id: None,
+                value_key: None,
+                r#type: None,
+                cycle_time: None,
+                instance_num: None,
+                start_check_begin_time: None,
+                start_check_end_time: None,
+                op_timeout: None,
+                account: None,
+                cpu_lmt: None,
+                mem_lmt: None,
+                ip_list,
+            }
+        }
+    }
+    impl ProcessInfos {
+        /// Sets `cfg_path`.
+        pub fn cfg_path(mut self, value: impl Into<String>) -> Self {
+            self.cfg_path = Some(value.into());
+            self
+        }
+        /// Sets `log_path`.
+        pub fn log_path(mut self, value: impl Into<String>) -> Self {
+            self.log_path = Some(value.into());
+            self
+        }
+        /// Sets `contact`.
+        pub fn contact(mut self, value: impl Into<String>) -> Self {
+            self.contact = Some(value.into());
+            self
+        }
+        /// Sets `start_cmd`.
+        pub fn start_cmd(mut self, value: impl Into<String>) -> Self {
+            self.start_cmd = Some(value.into());
+            self
+        }
+        /// Sets `stop_cmd`.
+        pub fn stop_cmd(mut self, value: impl Into<String>) -> Self {
+            self.stop_cmd = Some(value.into());
+            self
+        }
+        /// Sets `restart_cmd`.
+        pub fn restart_cmd(mut self, value: impl Into<String>) -> Self {
+            self.restart_cmd = Some(value.into());
+            self
+        }
+        /// Sets `reload_cmd`.
+        pub fn reload_cmd(mut self, value: impl Into<String>) -> Self {
+            self.reload_cmd = Some(value.into());
+            self
+        }
+        /// Sets `kill_cmd`.
+        pub fn kill_cmd(mut self, value: impl Into<String>) -> Self {
+            self.kill_cmd = Some(value.into());
+            self
+        }
+        /// Sets `func_id`.
+        pub fn func_id(mut self, value: impl Into<String>) -> Self {
+            self.func_id = Some(value.into());
+            self
+        }
+        /// Sets `instance_id`.
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// Sets `value_key`.
+        pub fn value_key(mut self, value: impl Into<String>) -> Self {
+            self.value_key = Some(value.into());
+            self
+        }
+        /// Sets `type`.
+        pub fn r#type(mut self, value: impl Into<i64>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `cycle_time`.
+        pub fn cycle_time(mut self, value: impl Into<i64>) -> Self {
+            self.cycle_time = Some(value.into());
+            self
+        }
+        /// Sets `instance_num`.
+        pub fn instance_num(mut self, value: impl Into<i64>) -> Self {
+            self.instance_num = Some(value.into());
+            self
+        }
+        /// Sets `start_check_begin_time`.
+        pub fn start_check_begin_time(mut self, value: impl Into<i64>) -> Self {
+            self.start_check_begin_time = Some(value.into());
+            self
+        }
+        /// Sets `start_check_end_time`.
+        pub fn start_check_end_time(mut self, value: impl Into<i64>) -> Self {
+            self.start_check_end_time = Some(value.into());
+            self
+        }
+        /// Sets `op_timeout`.
+        pub fn op_timeout(mut self, value: impl Into<i64>) -> Self {
+            self.op_timeout = Some(value.into());
+            self
+        }
+        /// Sets `account`.
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `cpu_lmt`.
+        pub fn cpu_lmt(mut self, value: impl Into<i64>) -> Self {
+            self.cpu_lmt = Some(value.into());
+            self
+        }
+        /// Sets `mem_lmt`.
+        pub fn mem_lmt(mut self, value: impl Into<i64>) -> Self {
+            self.mem_lmt = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ProcessInfos {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ProcessInfos",
+                &[
+                    "setup_path",
+                    "proc_name",
+                    "pid_path",
+                    "cfg_path",
+                    "log_path",
+                    "contact",
+                    "start_cmd",
+                    "stop_cmd",
+                    "restart_cmd",
+                    "reload_cmd",
+                    "kill_cmd",
+                    "func_id",
+                    "instance_id",
+                    "value_key",
+                    "type",
+                    "cycle_time",
+                    "instance_num",
+                    "start_check_begin_time",
+                    "start_check_end_time",
+                    "op_timeout",
+                    "account",
+                    "cpu_lmt",
+                    "mem_lmt",
+                    "ip_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                setup_path: record.text("setup_path")?,
+                proc_name: record.text("proc_name")?,
+                pid_path: record.text("pid_path")?,
+                cfg_path: record.opt_text("cfg_path")?,
+                log_path: record.opt_text("log_path")?,
+                contact: record.opt_text("contact")?,
+                start_cmd: record.opt_text("start_cmd")?,
+                stop_cmd: record.opt_text("stop_cmd")?,
+                restart_cmd: record.opt_text("restart_cmd")?,
+                reload_cmd: record.opt_text("reload_cmd")?,
+                kill_cmd: record.opt_text("kill_cmd")?,
+                func_id: record.opt_text("func_id")?,
+                instance_id: record.opt_text("instance_id")?,
+                value_key: record.opt_text("value_key")?,
+                r#type: record.opt_int("type")?,
+                cycle_time: record.opt_int("cycle_time")?,
+                instance_num: record.opt_int("instance_num")?,
+                start_check_begin_time: record.opt_int("start_check_begin_time")?,
+                start_check_end_time: record.opt_int("start_check_end_time")?,
+                op_timeout: record.opt_int("op_timeout")?,
+                account: record.opt_text("account")?,
+                cpu_lmt: record.opt_int("cpu_lmt")?,
+                mem_lmt: record.opt_int("mem_lmt")?,
+                ip_list: record.field("ip_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("setup_path", &self.setup_path);
+            record.field("proc_name", &self.proc_name);
+            record.field("pid_path", &self.pid_path);
+            record.field("cfg_path", &self.cfg_path);
+            record.field("log_path", &self.log_path);
+            record.field("contact", &self.contact);
+            record.field("start_cmd", &self.start_cmd);
+            record.field("stop_cmd", &self.stop_cmd);
+            record.field("restart_cmd", &self.restart_cmd);
+            record.field("reload_cmd", &self.reload_cmd);
+            record.field("kill_cmd", &self.kill_cmd);
+            record.field("func_id", &self.func_id);
+            record.field("instance_id", &self.instance_id);
+            record.field("value_key", &self.value_key);
+            record.field("type", &self.r#type);
+            record.field("cycle_time", &self.cycle_time);
+            record.field("instance_num", &self.instance_num);
+            record.field("start_check_begin_time", &self.start_check_begin_time);
+            record.field("start_check_end_time", &self.start_check_end_time);
+            record.field("op_timeout", &self.op_timeout);
+            record.field("account", &self.account);
+            record.field("cpu_lmt", &self.cpu_lmt);
+            record.field("mem_lmt", &self.mem_lmt);
+            record.field("ip_list", &self.ip_list);
+            record.finish()
+        }
+    }
+    /// 操作服务器上的进程-v2版本
+    ///
+    /// Operate the process on the server-v2
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_process.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OperateProcessRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 操作类型，可选值：0:启动进程(start); 1:停止进程(stop); 2:进程状态查询; 3:注册托管进程; 4:取消托管进程; 7:重启进程(restart); 8:重新加载进(reload); 9:杀死进程(kill)
+        ///
+        /// Process operation type 0: Start process 1: Stop process 2: Process status query 3: Registration managed process 4: Unmanaged process 7: Restart process 8: Reload process (Reload); 9: kill process (kill)
+        pub op_type: OpType,
+        /// 进程操作参数数组，见下面process_infos结构定义
+        ///
+        /// Process operation parameters array. See process_infos Description
+        pub process_infos: Vec<ProcessInfos>,
+    }
+    impl OperateProcessRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_biz_id: i64,
+            op_type: OpType,
+            process_infos: Vec<ProcessInfos>,
+        ) -> Self {
+            Self {
+                bk_biz_id,
+                op_type,
+                process_infos,
+            }
+        }
+    }
+    impl crate::wire::Wire for OperateProcessRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateProcessRequest",
+                &["bk_biz_id", "op_type", "process_infos"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                op_type: record.field("op_type")?,
+                process_infos: record.field("process_infos")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("op_type", &self.op_type);
+            record.field("process_infos", &self.process_infos);
+            record.finish()
+        }
+    }
+    /// `OperateProcessResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_process.md` at line 97.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OperateProcessResponse {
+        /// GSE任务ID
+        ///
+        /// GSE Task ID
+        pub bk_gse_taskid: Option<String>,
+    }
+    impl crate::wire::Wire for OperateProcessResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateProcessResponse",
+                &["bk_gse_taskid"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_gse_taskid: record.opt_text("bk_gse_taskid")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_gse_taskid", &self.bk_gse_taskid);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        OpType, ProcessInfos, OperateProcessRequest, OperateProcessResponse
+    );
+}
+pub use operate_process::OperateProcessRequest;
+pub use operate_process::OperateProcessResponse;
+/// Types of [`operate_step_instance`](super::endpoints::OperateStepInstance).
+pub mod operate_step_instance {
+    /// 用于对执行的实例的步骤进行操作，例如重试，忽略错误等。
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_step_instance.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OperateStepInstanceRequest {
+        /// 业务ID
+        pub bk_biz_id: i64,
+        /// 作业实例ID
+        pub job_instance_id: i64,
+        /// 步骤实例ID
+        pub step_instance_id: i64,
+        /// 操作类型：2、失败IP重做，3、忽略错误，4、执行，5、跳过，6、确认继续 8、全部重试，9、终止确认流程，10-重新发起确认
+        pub operation_code: i64,
+    }
+    impl OperateStepInstanceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_biz_id: i64,
+            job_instance_id: i64,
+            step_instance_id: i64,
+            operation_code: i64,
+        ) -> Self {
+            Self {
+                bk_biz_id,
+                job_instance_id,
+                step_instance_id,
+                operation_code,
+            }
+        }
+    }
+    impl crate::wire::Wire for OperateStepInstanceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateStepInstanceRequest",
+                &["bk_biz_id", "job_instance_id", "step_instance_id", "operation_code"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+                step_instance_id: record.int("step_instance_id")?,
+                operation_code: record.int("operation_code")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("operation_code", &self.operation_code);
+            record.finish()
+        }
+    }
+    /// `OperateStepInstanceResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_step_instance.md` at line 35.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OperateStepInstanceResponse {
+        /// 作业实例ID (described at line 14) (Not in the doc's table; seen in its example at line 35.)
+        pub job_instance_id: Option<i64>,
+        /// 步骤实例ID (described at line 15) (Not in the doc's table; seen in its example at line 35.)
+        pub step_instance_id: Option<i64>,
+    }
+    impl crate::wire::Wire for OperateStepInstanceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateStepInstanceResponse",
+                &["job_instance_id", "step_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(OperateStepInstanceRequest, OperateStepInstanceResponse);
+}
+pub use operate_step_instance::OperateStepInstanceRequest;
+pub use operate_step_instance::OperateStepInstanceResponse;
+/// Types of [`push_config_file`](super::endpoints::PushConfigFile).
+pub mod push_config_file {
+    pub use super::execute_job::Ip;
+    /// `File`
+    ///
+    /// Defined in `api-docs/job/zh_hans/push_config_file.md` at line 19.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct File {
+        /// 文件名称
+        ///
+        /// The file name
+        pub file_name: String,
+        /// 文件内容Base64
+        ///
+        /// file content with base64.
+        pub content: crate::Base64,
+    }
+    impl File {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(file_name: String, content: crate::Base64) -> Self {
+            Self { file_name, content }
+        }
+    }
+    impl crate::wire::Wire for File {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "File",
+                &["file_name", "content"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                file_name: record.text("file_name")?,
+                content: record.field("content")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("file_name", &self.file_name);
+            record.field("content", &self.content);
+            record.finish()
+        }
+    }
+    /// 分发配置文件，此接口用于分发配置文件等小的纯文本文件
+    ///
+    /// Distribute a configuration file that is used to distribute small, plain text files, such as configuration files
+    ///
+    /// Defined in `api-docs/job/zh_hans/push_config_file.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PushConfigFileRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 执行帐号名/别名
+        ///
+        /// OS account name, or 'Account Alias' in \[Account Management\] Features
+        pub account: String,
+        /// 文件传输目标路径
+        ///
+        /// File transfer target path
+        pub file_target_path: String,
+        /// 源文件对象数组，见下面file_list定义
+        ///
+        /// Source file object Array
+        pub file_list: Vec<File>,
+        /// IP对象数组，见下面ip_list结构定义
+        ///
+        /// IP Object Array. See ip_list Description
+        pub ip_list: Vec<Ip>,
+    }
+    impl PushConfigFileRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_biz_id: i64,
+            account: String,
+            file_target_path: String,
+            file_list: Vec<File>,
+            ip_list: Vec<Ip>,
+        ) -> Self {
+            Self {
+                bk_biz_id,
+                account,
+                file_target_path,
+                file_list,
+                ip_list,
+            }
+        }
+    }
+    impl crate::wire::Wire for PushConfigFileRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "PushConfigFileRequest",
+                &["bk_biz_id", "account", "file_target_path", "file_list", "ip_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                account: record.text("account")?,
+                file_target_path: record.text("file_target_path")?,
+                file_list: record.field("file_list")?,
+                ip_list: record.field("ip_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("account", &self.account);
+            record.field("file_target_path", &self.file_target_path);
+            record.field("file_list", &self.file_list);
+            record.field("ip_list", &self.ip_list);
+            record.finish()
+        }
+    }
+    /// `PushConfigFileResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/push_config_file.md` at line 61.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PushConfigFileResponse {
+        /// `job_instance_id` (Not in the doc's table; seen in its example at line 61.)
+        pub job_instance_id: Option<i64>,
+        /// `job_instance_name` (Not in the doc's table; seen in its example at line 61.)
+        pub job_instance_name: Option<String>,
+    }
+    impl crate::wire::Wire for PushConfigFileResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "PushConfigFileResponse",
+                &["job_instance_id", "job_instance_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(File, PushConfigFileRequest, PushConfigFileResponse);
+}
+pub use push_config_file::PushConfigFileRequest;
+pub use push_config_file::PushConfigFileResponse;
+/// Types of [`save_cron`](super::endpoints::SaveCron).
+pub mod save_cron {
+    /// 新建或保存定时作业；新建定时作业，定时任务状态默认为暂停。
+    ///
+    /// Create a new or save a cron job; create a new cron job, the default job status is pause, and the operator must be the creator or OPS of the business
+    ///
+    /// Defined in `api-docs/job/zh_hans/save_cron.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SaveCronRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 要定时执行的作业的作业执行方案ID
+        ///
+        /// The job ID of the job to be executed periodically
+        pub bk_job_id: i64,
+        /// 定时任务ID，更新定时任务时，必须传这个值
+        ///
+        /// Cron job ID; Newly built optional, required to amend
+        pub cron_id: Option<i64>,
+        /// 定时作业名称，新建时必填，修改时选填
+        ///
+        /// Cron job name. When creating a new mandatory, optional modifying
+        pub cron_name: Option<String>,
+        /// 定时任务crontab的定时规则，新建时必填，修改时选填，各字段含义为：分 时 日 月 周，如: 0/5 * * * * 表示每5分钟执行一次，注意：不支持?
+        ///
+        /// Cron rules for the cron job crontab, the meaning of each field: minute, day, month, week, year (optional), such as: 0/5 * * * * indicates execution once every 5 minutes. Caution: ? not supported.
+        pub cron_expression: Option<String>,
+    }
+    impl SaveCronRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, bk_job_id: i64) -> Self {
+            Self {
+                bk_biz_id,
+                bk_job_id,
+                cron_id: None,
+                cron_name: None,
+                cron_expression: None,
+            }
+        }
+    }
+    impl SaveCronRequest {
+        /// Sets `cron_id`.
+        pub fn cron_id(mut self, value: impl Into<i64>) -> Self {
+            self.cron_id = Some(value.into());
+            self
+        }
+        /// Sets `cron_name`.
+        pub fn cron_name(mut self, value: impl Into<String>) -> Self {
+            self.cron_name = Some(value.into());
+            self
+        }
+        /// Sets `cron_expression`.
+        pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
+            self.cron_expression = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for SaveCronRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SaveCronRequest",
+                &["bk_biz_id", "bk_job_id", "cron_id", "cron_name", "cron_expression"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                bk_job_id: record.int("bk_job_id")?,
+                cron_id: record.opt_int("cron_id")?,
+                cron_name: record.opt_text("cron_name")?,
+                cron_expression: record.opt_text("cron_expression")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_job_id", &self.bk_job_id);
+            record.field("cron_id", &self.cron_id);
+            record.field("cron_name", &self.cron_name);
+            record.field("cron_expression", &self.cron_expression);
+            record.finish()
+        }
+    }
+    /// `SaveCronResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/save_cron.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SaveCronResponse {
+        /// 业务ID (described at line 13)
+        ///
+        /// Business ID (described at line 13) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_biz_id: Option<i64>,
+        /// 要定时执行的作业的作业执行方案ID (described at line 14)
+        ///
+        /// The job ID of the job to be executed periodically (described at line 14) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_job_id: Option<i64>,
+        /// `create_time` (Not in the doc's table; seen in its example at line 36.)
+        pub create_time: Option<String>,
+        /// `creator` (Not in the doc's table; seen in its example at line 36.)
+        pub creator: Option<String>,
+        /// 定时任务crontab的定时规则，新建时必填，修改时选填，各字段含义为：分 时 日 月 周，如: 0/5 * * * * 表示每5分钟执行一次，注意：不支持? (described at line 17)
+        ///
+        /// Cron rules for the cron job crontab, the meaning of each field: minute, day, month, week, year (optional), such as: 0/5 * * * * indicates execution once every 5 minutes. Caution: ? not supported. (described at line 17) (Not in the doc's table; seen in its example at line 36.)
+        pub cron_expression: Option<String>,
+        /// 定时任务ID，更新定时任务时，必须传这个值 (described at line 15)
+        ///
+        /// Cron job ID; Newly built optional, required to amend (described at line 15) (Not in the doc's table; seen in its example at line 36.)
+        pub cron_id: Option<i64>,
+        /// 定时作业名称，新建时必填，修改时选填 (described at line 16)
+        ///
+        /// Cron job name. When creating a new mandatory, optional modifying (described at line 16) (Not in the doc's table; seen in its example at line 36.)
+        pub cron_name: Option<String>,
+        /// `cron_status` (Not in the doc's table; seen in its example at line 36.)
+        pub cron_status: Option<i64>,
+        /// `last_modify_time` (Not in the doc's table; seen in its example at line 36.)
+        pub last_modify_time: Option<String>,
+        /// `last_modify_user` (Not in the doc's table; seen in its example at line 36.)
+        pub last_modify_user: Option<String>,
+    }
+    impl crate::wire::Wire for SaveCronResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SaveCronResponse",
+                &[
+                    "bk_biz_id",
+                    "bk_job_id",
+                    "create_time",
+                    "creator",
+                    "cron_expression",
+                    "cron_id",
+                    "cron_name",
+                    "cron_status",
+                    "last_modify_time",
+                    "last_modify_user",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_job_id: record.opt_int("bk_job_id")?,
+                create_time: record.opt_text("create_time")?,
+                creator: record.opt_text("creator")?,
+                cron_expression: record.opt_text("cron_expression")?,
+                cron_id: record.opt_int("cron_id")?,
+                cron_name: record.opt_text("cron_name")?,
+                cron_status: record.opt_int("cron_status")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_job_id", &self.bk_job_id);
+            record.field("create_time", &self.create_time);
+            record.field("creator", &self.creator);
+            record.field("cron_expression", &self.cron_expression);
+            record.field("cron_id", &self.cron_id);
+            record.field("cron_name", &self.cron_name);
+            record.field("cron_status", &self.cron_status);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(SaveCronRequest, SaveCronResponse);
+}
+pub use save_cron::SaveCronRequest;
+pub use save_cron::SaveCronResponse;
+/// Types of [`set_base_report`](super::endpoints::SetBaseReport).
+pub mod set_base_report {
+    pub use super::execute_job::Ip;
+    /// 开启/关闭Agent基础数据采集上报功能
+    ///
+    /// Enable / disable agent basic data collection and reporting function
+    ///
+    /// Defined in `api-docs/job/zh_hans/set_base_report.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SetBaseReportRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 系统信息上报dataid，为-1则关闭上报
+        ///
+        /// System information report dataid, If it is -1, close report
+        pub sys_id: i64,
+        /// cpu信息上报dataid，为-1则关闭上报
+        ///
+        /// cup information report dataid, If it is -1, close report
+        pub cpu_id: i64,
+        /// mem信息上报dataid，为-1则关闭上报
+        ///
+        /// mem information report dataid, If it is -1, close report
+        pub mem_id: i64,
+        /// 网卡信息上报dataid，为-1则关闭上报
+        ///
+        /// NIC information report dataid, If it is -1, close report
+        pub net_id: i64,
+        /// 磁盘IO信息上报dataid，为-1则关闭上报
+        ///
+        /// Disk IO information report dataid, If it is -1, close report
+        pub disk_id: i64,
+        /// 进程信息上报dataid，为-1则关闭上报
+        ///
+        /// Process information report dataid, If it is -1, close report
+        pub proc_id: i64,
+        /// crontab上报dataid，为-1则关闭上报
+        ///
+        /// crontab report dataid, If it is -1, close report
+        pub crontab_id: i64,
+        /// iptables信息上报dataid，为-1则关闭上报
+        ///
+        /// iptables information report dataid, If it is -1, close report
+        pub iptables_id: i64,
+        /// IP对象数组，见下面ip_list结构定义
+        ///
+        /// IP Object Array. See ip_list Description
+        pub ip_list: Vec<Ip>,
+    }
+    impl SetBaseReportRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_biz_id: i64,
+            sys_id: i64,
+            cpu_id: i64,
+            mem_id: i64,
+            net_id: i64,
+            disk_id: i64,
+            proc_id: i64,
+            crontab_id: i64,
+            iptables_id: i64,
+            ip_list: Vec<Ip>,
+        ) -> Self {
+            Self {
+                bk_biz_id,
+                sys_id,
+                cpu_id,
+                mem_id,
+                net_id,
+                disk_id,
+                proc_id,
+                crontab_id,
+                iptables_id,
+                ip_list,
+            }
+        }
+    }
+    impl crate::wire::Wire for SetBaseReportRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SetBaseReportRequest",
+                &[
+                    "bk_biz_id",
+                    "sys_id",
+                    "cpu_id",
+                    "mem_id",
+                    "net_id",
+                    "disk_id",
+                    "proc_id",
+                    "crontab_id",
+                    "iptables_id",
+                    "ip_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                sys_id: record.int("sys_id")?,
+                cpu_id: record.int("cpu_id")?,
+                mem_id: record.int("mem_id")?,
+                net_id: record.int("net_id")?,
+                disk_id: record.int("disk_id")?,
+                proc_id: record.int("proc_id")?,
+                crontab_id: record.int("crontab_id")?,
+                iptables_id: record.int("iptables_id")?,
+                ip_list: record.field("ip_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("sys_id", &self.sys_id);
+            record.field("cpu_id", &self.cpu_id);
+            record.field("mem_id", &self.mem_id);
+            record.field("net_id", &self.net_id);
+            record.field("disk_id", &self.disk_id);
+            record.field("proc_id", &self.proc_id);
+            record.field("crontab_id", &self.crontab_id);
+            record.field("iptables_id", &self.iptables_id);
+            record.field("ip_list", &self.ip_list);
+            record.finish()
+        }
+    }
+    /// `SetBaseReportResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/set_base_report.md` at line 71.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SetBaseReportResponse {
+        /// GSE任务ID
+        ///
+        /// GSE Task ID
+        pub bk_gse_taskid: Option<String>,
+    }
+    impl crate::wire::Wire for SetBaseReportResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SetBaseReportResponse",
+                &["bk_gse_taskid"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_gse_taskid: record.opt_text("bk_gse_taskid")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_gse_taskid", &self.bk_gse_taskid);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(SetBaseReportRequest, SetBaseReportResponse);
+}
+pub use set_base_report::SetBaseReportRequest;
+pub use set_base_report::SetBaseReportResponse;
+/// Types of [`update_cron_status`](super::endpoints::UpdateCronStatus).
+pub mod update_cron_status {
+    /// 更新定时作业状态，如启动或暂停
+    ///
+    /// Update cron job status, such as startup or pause; operator must be the creator or OPS of the business
+    ///
+    /// Defined in `api-docs/job/zh_hans/update_cron_status.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateCronStatusRequest {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: i64,
+        /// 定时状态，1.启动、2.暂停
+        ///
+        /// Timing status, 1. startup, 2. pause
+        pub cron_status: i64,
+        /// 定时作业ID
+        ///
+        /// Cron job ID
+        pub cron_id: i64,
+    }
+    impl UpdateCronStatusRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, cron_status: i64, cron_id: i64) -> Self {
+            Self {
+                bk_biz_id,
+                cron_status,
+                cron_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for UpdateCronStatusRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateCronStatusRequest",
+                &["bk_biz_id", "cron_status", "cron_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                cron_status: record.int("cron_status")?,
+                cron_id: record.int("cron_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("cron_status", &self.cron_status);
+            record.field("cron_id", &self.cron_id);
+            record.finish()
+        }
+    }
+    /// `UpdateCronStatusResponse`
+    ///
+    /// Defined in `api-docs/job/zh_hans/update_cron_status.md` at line 33.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateCronStatusResponse {
+        /// 定时作业ID (described at line 15)
+        ///
+        /// Cron job ID (described at line 15) (Not in the doc's table; seen in its example at line 33.)
+        pub cron_id: Option<i64>,
+    }
+    impl crate::wire::Wire for UpdateCronStatusResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateCronStatusResponse",
+                &["cron_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                cron_id: record.opt_int("cron_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("cron_id", &self.cron_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(UpdateCronStatusRequest, UpdateCronStatusResponse);
+}
+pub use update_cron_status::UpdateCronStatusRequest;
+pub use update_cron_status::UpdateCronStatusResponse;
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
+    /// `POST /api/c/compapi/v2/job/callback_protocol/`: 此组件仅用于展示回调协议文档 对作业执行类的请求传入的回调bk_callback_url地址进行回调时所传递的报文结构描述
+    #[derive(Debug, Clone, Copy)]
+    pub struct CallbackProtocol;
+    impl crate::Endpoint for CallbackProtocol {
+        type Request = super::callback_protocol::CallbackProtocolRequest;
+        type Response = serde_json::Value;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "callback_protocol";
+        const ID: &'static str = "job.callback_protocol";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/callback_protocol/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/execute_job/`: 根据执行方案ID启动作业执行方案。
+    #[derive(Debug, Clone, Copy)]
+    pub struct ExecuteJob;
+    impl crate::Endpoint for ExecuteJob {
+        type Request = super::execute_job::ExecuteJobRequest;
+        type Response = super::execute_job::ExecuteJobResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "execute_job";
+        const ID: &'static str = "job.execute_job";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/execute_job/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/execute_platform_job/`: 启动平台作业，用于从A业务服务器传文件到B业务的服务器（不同业务间的服务器文件传输）
+    #[derive(Debug, Clone, Copy)]
+    pub struct ExecutePlatformJob;
+    impl crate::Endpoint for ExecutePlatformJob {
+        type Request = super::execute_platform_job::ExecutePlatformJobRequest;
+        type Response = super::execute_platform_job::ExecutePlatformJobResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "execute_platform_job";
+        const ID: &'static str = "job.execute_platform_job";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/execute_platform_job/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/fast_execute_script/`: 快速执行脚本
+    #[derive(Debug, Clone, Copy)]
+    pub struct FastExecuteScript;
+    impl crate::Endpoint for FastExecuteScript {
+        type Request = super::fast_execute_script::FastExecuteScriptRequest;
+        type Response = super::fast_execute_script::FastExecuteScriptResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "fast_execute_script";
+        const ID: &'static str = "job.fast_execute_script";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/fast_execute_script/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/fast_execute_sql/`: 快速执行SQL脚本
+    #[derive(Debug, Clone, Copy)]
+    pub struct FastExecuteSql;
+    impl crate::Endpoint for FastExecuteSql {
+        type Request = super::fast_execute_sql::FastExecuteSqlRequest;
+        type Response = super::fast_execute_sql::FastExecuteSqlResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "fast_execute_sql";
+        const ID: &'static str = "job.fast_execute_sql";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/fast_execute_sql/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
     /// `POST /api/c/compapi/v2/job/fast_push_file/`: 快速分发文件
     #[derive(Debug, Clone, Copy)]
     pub struct FastPushFile;
     impl crate::Endpoint for FastPushFile {
-        type Request = super::FastPushFileRequest;
-        type Response = super::FastPushFileResponse;
+        type Request = super::fast_push_file::FastPushFileRequest;
+        type Response = super::fast_push_file::FastPushFileResponse;
         const SYSTEM: &'static str = "job";
         const NAME: &'static str = "fast_push_file";
         const ID: &'static str = "job.fast_push_file";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/job/fast_push_file/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_agent_status/`: 查询Agent状态
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetAgentStatus;
+    impl crate::Endpoint for GetAgentStatus {
+        type Request = super::get_agent_status::GetAgentStatusRequest;
+        type Response = Vec<super::get_agent_status::GetAgentStatusResponse>;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_agent_status";
+        const ID: &'static str = "job.get_agent_status";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_agent_status/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_cron_list/`: 查询业务下定时作业信息
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetCronList;
+    impl crate::Endpoint for GetCronList {
+        type Request = super::get_cron_list::GetCronListRequest;
+        type Response = Vec<super::get_cron_list::GetCronListResponse>;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_cron_list";
+        const ID: &'static str = "job.get_cron_list";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_cron_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_job_detail/`: 根据作业执行方案ID查询作业执行方案详情
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobDetail;
+    impl crate::Endpoint for GetJobDetail {
+        type Request = super::get_job_detail::GetJobDetailRequest;
+        type Response = super::get_job_detail::GetJobDetailResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_job_detail";
+        const ID: &'static str = "job.get_job_detail";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_job_detail/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_job_instance_global_var_value/`: 获取作业实例全局变量的值
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobInstanceGlobalVarValue;
+    impl crate::Endpoint for GetJobInstanceGlobalVarValue {
+        type Request = super::get_job_instance_global_var_value::GetJobInstanceGlobalVarValueRequest;
+        type Response = super::get_job_instance_global_var_value::GetJobInstanceGlobalVarValueResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_job_instance_global_var_value";
+        const ID: &'static str = "job.get_job_instance_global_var_value";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_job_instance_global_var_value/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_job_instance_log/`: 根据作业实例ID查询作业执行日志
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobInstanceLog;
+    impl crate::Endpoint for GetJobInstanceLog {
+        type Request = super::get_job_instance_log::GetJobInstanceLogRequest;
+        type Response = Vec<super::get_job_instance_log::GetJobInstanceLogResponse>;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_job_instance_log";
+        const ID: &'static str = "job.get_job_instance_log";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_job_instance_log/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_job_instance_status/`: 根据作业实例 ID 查询作业执行状态
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobInstanceStatus;
+    impl crate::Endpoint for GetJobInstanceStatus {
+        type Request = super::get_job_instance_status::GetJobInstanceStatusRequest;
+        type Response = super::get_job_instance_status::GetJobInstanceStatusResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_job_instance_status";
+        const ID: &'static str = "job.get_job_instance_status";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_job_instance_status/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_job_list/`: 查询作业执行方案列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobList;
+    impl crate::Endpoint for GetJobList {
+        type Request = super::get_job_list::GetJobListRequest;
+        type Response = Vec<super::get_job_list::GetJobListResponse>;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_job_list";
+        const ID: &'static str = "job.get_job_list";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_job_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_os_account/`: 查询业务下的执行账号
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetOsAccount;
+    impl crate::Endpoint for GetOsAccount {
+        type Request = super::get_os_account::GetOsAccountRequest;
+        type Response = Vec<super::get_os_account::GetOsAccountResponse>;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_os_account";
+        const ID: &'static str = "job.get_os_account";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_os_account/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_own_db_account_list/`: 查询用户有权限的DB帐号列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetOwnDbAccountList;
+    impl crate::Endpoint for GetOwnDbAccountList {
+        type Request = super::get_own_db_account_list::GetOwnDbAccountListRequest;
+        type Response = Vec<super::get_own_db_account_list::GetOwnDbAccountListResponse>;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_own_db_account_list";
+        const ID: &'static str = "job.get_own_db_account_list";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_own_db_account_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_proc_result/`: 操作服务器上的进程结果查询
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetProcResult;
+    impl crate::Endpoint for GetProcResult {
+        type Request = super::get_proc_result::GetProcResultRequest;
+        type Response = super::get_proc_result::GetProcResultResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_proc_result";
+        const ID: &'static str = "job.get_proc_result";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_proc_result/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_public_script_list/`: 查询公共脚本列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetPublicScriptList;
+    impl crate::Endpoint for GetPublicScriptList {
+        type Request = super::get_public_script_list::GetPublicScriptListRequest;
+        type Response = super::get_public_script_list::GetPublicScriptListResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_public_script_list";
+        const ID: &'static str = "job.get_public_script_list";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_public_script_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_script_detail/`: 查询脚本详情
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetScriptDetail;
+    impl crate::Endpoint for GetScriptDetail {
+        type Request = super::get_script_detail::GetScriptDetailRequest;
+        type Response = super::get_script_detail::GetScriptDetailResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_script_detail";
+        const ID: &'static str = "job.get_script_detail";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_script_detail/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/job/get_script_list/`: 查询业务脚本列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetScriptList;
+    impl crate::Endpoint for GetScriptList {
+        type Request = super::get_script_list::GetScriptListRequest;
+        type Response = super::get_script_list::GetScriptListResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_script_list";
+        const ID: &'static str = "job.get_script_list";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_script_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/get_step_instance_status/`: 查询作业步骤实例的执行状态
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetStepInstanceStatus;
+    impl crate::Endpoint for GetStepInstanceStatus {
+        type Request = super::get_step_instance_status::GetStepInstanceStatusRequest;
+        type Response = super::get_step_instance_status::GetStepInstanceStatusResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "get_step_instance_status";
+        const ID: &'static str = "job.get_step_instance_status";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/get_step_instance_status/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/import_job/`: 导入作业
+    #[derive(Debug, Clone, Copy)]
+    pub struct ImportJob;
+    impl crate::Endpoint for ImportJob {
+        type Request = super::import_job::ImportJobRequest;
+        type Response = Vec<super::import_job::ImportJobResponse>;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "import_job";
+        const ID: &'static str = "job.import_job";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/import_job/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/manage_proc/`: 对服务器上的进程进行注册托管/取消托管
+    #[derive(Debug, Clone, Copy)]
+    pub struct ManageProc;
+    impl crate::Endpoint for ManageProc {
+        type Request = super::manage_proc::ManageProcRequest;
+        type Response = super::manage_proc::ManageProcResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "manage_proc";
+        const ID: &'static str = "job.manage_proc";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/manage_proc/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/operate_job_instance/`: 用于对执行的作业实例进行操作，例如终止作业。
+    #[derive(Debug, Clone, Copy)]
+    pub struct OperateJobInstance;
+    impl crate::Endpoint for OperateJobInstance {
+        type Request = super::operate_job_instance::OperateJobInstanceRequest;
+        type Response = super::operate_job_instance::OperateJobInstanceResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "operate_job_instance";
+        const ID: &'static str = "job.operate_job_instance";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/operate_job_instance/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/operate_proc/`: 操作服务器上的进程
+    #[derive(Debug, Clone, Copy)]
+    pub struct OperateProc;
+    impl crate::Endpoint for OperateProc {
+        type Request = super::operate_proc::OperateProcRequest;
+        type Response = super::operate_proc::OperateProcResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "operate_proc";
+        const ID: &'static str = "job.operate_proc";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/operate_proc/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/operate_process/`: 操作服务器上的进程-v2版本
+    #[derive(Debug, Clone, Copy)]
+    pub struct OperateProcess;
+    impl crate::Endpoint for OperateProcess {
+        type Request = super::operate_process::OperateProcessRequest;
+        type Response = super::operate_process::OperateProcessResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "operate_process";
+        const ID: &'static str = "job.operate_process";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/operate_process/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/operate_step_instance/`: 用于对执行的实例的步骤进行操作，例如重试，忽略错误等。
+    #[derive(Debug, Clone, Copy)]
+    pub struct OperateStepInstance;
+    impl crate::Endpoint for OperateStepInstance {
+        type Request = super::operate_step_instance::OperateStepInstanceRequest;
+        type Response = super::operate_step_instance::OperateStepInstanceResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "operate_step_instance";
+        const ID: &'static str = "job.operate_step_instance";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/operate_step_instance/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/push_config_file/`: 分发配置文件，此接口用于分发配置文件等小的纯文本文件
+    #[derive(Debug, Clone, Copy)]
+    pub struct PushConfigFile;
+    impl crate::Endpoint for PushConfigFile {
+        type Request = super::push_config_file::PushConfigFileRequest;
+        type Response = super::push_config_file::PushConfigFileResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "push_config_file";
+        const ID: &'static str = "job.push_config_file";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/push_config_file/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/save_cron/`: 新建或保存定时作业；新建定时作业，定时任务状态默认为暂停。
+    #[derive(Debug, Clone, Copy)]
+    pub struct SaveCron;
+    impl crate::Endpoint for SaveCron {
+        type Request = super::save_cron::SaveCronRequest;
+        type Response = super::save_cron::SaveCronResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "save_cron";
+        const ID: &'static str = "job.save_cron";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/save_cron/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/set_base_report/`: 开启/关闭Agent基础数据采集上报功能
+    #[derive(Debug, Clone, Copy)]
+    pub struct SetBaseReport;
+    impl crate::Endpoint for SetBaseReport {
+        type Request = super::set_base_report::SetBaseReportRequest;
+        type Response = super::set_base_report::SetBaseReportResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "set_base_report";
+        const ID: &'static str = "job.set_base_report";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/set_base_report/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/job/update_cron_status/`: 更新定时作业状态，如启动或暂停
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateCronStatus;
+    impl crate::Endpoint for UpdateCronStatus {
+        type Request = super::update_cron_status::UpdateCronStatusRequest;
+        type Response = super::update_cron_status::UpdateCronStatusResponse;
+        const SYSTEM: &'static str = "job";
+        const NAME: &'static str = "update_cron_status";
+        const ID: &'static str = "job.update_cron_status";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/job/update_cron_status/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
@@ -434,11 +8023,13 @@ impl<'a> JobApi<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
-    /// 快速分发文件
+    /// 此组件仅用于展示回调协议文档 对作业执行类的请求传入的回调bk_callback_url地址进行回调时所传递的报文结构描述
     ///
-    /// `POST /api/c/compapi/v2/job/fast_push_file/`
+    /// This component is only used to display the callback protocol document A description of the structure of the message passed when callbacks to the callback bk_callback_url passed in to the job execution class request
     ///
-    /// Generated from `api-docs/job/fast_push_file.md`.
+    /// `POST /api/c/compapi/v2/job/callback_protocol/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/callback_protocol.md`.
     ///
     /// # Example
     ///
@@ -446,7 +8037,224 @@ impl<'a> JobApi<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::job::*;
+    /// use bkapi::job::callback_protocol::*;
+    ///
+    /// let request = CallbackProtocolRequest::new(
+    ///     12345,
+    ///     2,
+    ///     vec![StepInstances::new(16271, 3), StepInstances::new(16272, 2)],
+    /// );
+    /// let response = client.job().callback_protocol(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn callback_protocol(
+        &self,
+        request: callback_protocol::CallbackProtocolRequest,
+    ) -> std::result::Result<serde_json::Value, crate::Error> {
+        self.client.call::<endpoints::CallbackProtocol>(request).await
+    }
+    /// 根据执行方案ID启动作业执行方案。
+    ///
+    /// Execute job execution plan according to job execution plan ID. If the global variable type is IP, the parameter value must contain custom_query_id or ip_list. Parameters that are not set will use the default values in the job execution plan.
+    ///
+    /// `POST /api/c/compapi/v2/job/execute_job/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/execute_job.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::execute_job::*;
+    ///
+    /// let request = ExecuteJobRequest::new(1, 100)
+    ///     .global_vars(
+    ///         vec![
+    ///             GlobalVars::default().id(436).target_server(TargetServer::default()
+    ///             .ip_list(vec![Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///             .to_string())]).dynamic_group_id_list(vec!["blo8gojho0skft7pr5q0"
+    ///             .to_string(), "blo8gojho0sabc7priuy".to_string()])
+    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())])),
+    ///             GlobalVars::default().id(437).value("new String value".to_string())
+    ///         ],
+    ///     );
+    /// let response = client.job().execute_job(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn execute_job(
+        &self,
+        request: execute_job::ExecuteJobRequest,
+    ) -> std::result::Result<execute_job::ExecuteJobResponse, crate::Error> {
+        self.client.call::<endpoints::ExecuteJob>(request).await
+    }
+    /// 启动平台作业，用于从A业务服务器传文件到B业务的服务器（不同业务间的服务器文件传输）
+    ///
+    /// Execute platform jobs according to job ID, Transfer file from Business A's Server To Business B's Server etc.
+    ///
+    /// `POST /api/c/compapi/v2/job/execute_platform_job/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/execute_platform_job.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::execute_platform_job::*;
+    ///
+    /// let request = ExecutePlatformJobRequest::new(1, 1, 2)
+    ///     .steps(
+    ///         vec![
+    ///             Steps::new(1).script_id(1).script_content(bkapi::Base64::from("echo $1"))
+    ///             .script_param(bkapi::Base64::from("hello")).script_timeout(1000)
+    ///             .account("root".to_string()).script_type(1).custom_query_id(vec!["3"
+    ///             .to_string()]).ip_list(vec![Ip::new(0, "10.0.0.1".to_string()),
+    ///             Ip::new(0, "10.0.0.2".to_string())]), Steps::new(2).account("root"
+    ///             .to_string()).file_target_path("/tmp/[FILESRCIP]/".to_string())
+    ///             .file_source(vec![FileSource::new(vec!["/tmp/REGEX:[a-z]*.txt"
+    ///             .to_string()], "root".to_string()).custom_query_id(vec!["3".to_string()])
+    ///             .ip_list(vec![Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///             .to_string())])]).custom_query_id(vec!["3".to_string()])
+    ///             .ip_list(vec![Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///             .to_string())])
+    ///         ],
+    ///     );
+    /// let response = client.job().execute_platform_job(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn execute_platform_job(
+        &self,
+        request: execute_platform_job::ExecutePlatformJobRequest,
+    ) -> std::result::Result<
+        execute_platform_job::ExecutePlatformJobResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ExecutePlatformJob>(request).await
+    }
+    /// 快速执行脚本
+    ///
+    /// Fast execute script
+    ///
+    /// `POST /api/c/compapi/v2/job/fast_execute_script/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/fast_execute_script.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::fast_execute_script::*;
+    ///
+    /// let request = FastExecuteScriptRequest::new(1, "root".to_string())
+    ///     .script_id(1)
+    ///     .script_content(bkapi::Base64::from("echo $1"))
+    ///     .script_param(bkapi::Base64::from("hello"))
+    ///     .script_timeout(1000)
+    ///     .is_param_sensitive(IsParamSensitive::No)
+    ///     .script_type(1)
+    ///     .target_server(
+    ///         TargetServer::default()
+    ///             .ip_list(
+    ///                 vec![
+    ///                     Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///                     .to_string())
+    ///                 ],
+    ///             )
+    ///             .dynamic_group_id_list(
+    ///                 vec![
+    ///                     "blo8gojho0skft7pr5q0".to_string(), "blo8gojho0sabc7priuy"
+    ///                     .to_string()
+    ///                 ],
+    ///             )
+    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///     );
+    /// let response = client.job().fast_execute_script(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fast_execute_script(
+        &self,
+        request: fast_execute_script::FastExecuteScriptRequest,
+    ) -> std::result::Result<
+        fast_execute_script::FastExecuteScriptResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::FastExecuteScript>(request).await
+    }
+    /// 快速执行SQL脚本
+    ///
+    /// Fast execute SQL
+    ///
+    /// `POST /api/c/compapi/v2/job/fast_execute_sql/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/fast_execute_sql.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::fast_execute_sql::*;
+    ///
+    /// let request = FastExecuteSqlRequest::new(1, 32)
+    ///     .script_id(1)
+    ///     .script_content(bkapi::Base64::from("show databases;"))
+    ///     .script_timeout(1000)
+    ///     .target_server(
+    ///         TargetServer::default()
+    ///             .ip_list(
+    ///                 vec![
+    ///                     Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///                     .to_string())
+    ///                 ],
+    ///             )
+    ///             .dynamic_group_id_list(
+    ///                 vec![
+    ///                     "blo8gojho0skft7pr5q0".to_string(), "blo8gojho0sabc7priuy"
+    ///                     .to_string()
+    ///                 ],
+    ///             )
+    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///     );
+    /// let response = client.job().fast_execute_sql(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fast_execute_sql(
+        &self,
+        request: fast_execute_sql::FastExecuteSqlRequest,
+    ) -> std::result::Result<fast_execute_sql::FastExecuteSqlResponse, crate::Error> {
+        self.client.call::<endpoints::FastExecuteSql>(request).await
+    }
+    /// 快速分发文件
+    ///
+    /// Fast push file
+    ///
+    /// `POST /api/c/compapi/v2/job/fast_push_file/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/fast_push_file.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::fast_push_file::*;
     ///
     /// let request = FastPushFileRequest::new(
     ///         1,
@@ -484,9 +8292,825 @@ impl<'a> JobApi<'a> {
     /// ```
     pub async fn fast_push_file(
         &self,
-        request: FastPushFileRequest,
-    ) -> std::result::Result<FastPushFileResponse, crate::Error> {
+        request: fast_push_file::FastPushFileRequest,
+    ) -> std::result::Result<fast_push_file::FastPushFileResponse, crate::Error> {
         self.client.call::<endpoints::FastPushFile>(request).await
+    }
+    /// 查询Agent状态
+    ///
+    /// Get Agent status
+    ///
+    /// `GET /api/c/compapi/v2/job/get_agent_status/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_agent_status.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 43 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_agent_status::*;
+    ///
+    /// let request = GetAgentStatusRequest::new(
+    ///     1,
+    ///     vec![Ip::new(0, "10.0.0.1".to_string())],
+    /// );
+    /// let response = client.job().get_agent_status(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_agent_status(
+        &self,
+        request: get_agent_status::GetAgentStatusRequest,
+    ) -> std::result::Result<
+        Vec<get_agent_status::GetAgentStatusResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetAgentStatus>(request).await
+    }
+    /// 查询业务下定时作业信息
+    ///
+    /// Get cron list
+    ///
+    /// `GET /api/c/compapi/v2/job/get_cron_list/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_cron_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 51 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_cron_list::*;
+    ///
+    /// let request = GetCronListRequest::new(1)
+    ///     .cron_name("test".to_string())
+    ///     .cron_id(1)
+    ///     .cron_status(1)
+    ///     .creator("admin".to_string())
+    ///     .create_time_start("2018-03-02".to_string())
+    ///     .create_time_end("2018-03-23".to_string())
+    ///     .last_modify_user("admin".to_string())
+    ///     .last_modify_time_start("2018-03-02".to_string())
+    ///     .last_modify_time_end("2018-03-23".to_string())
+    ///     .start(0)
+    ///     .length(100);
+    /// let response = client.job().get_cron_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_cron_list(
+        &self,
+        request: get_cron_list::GetCronListRequest,
+    ) -> std::result::Result<Vec<get_cron_list::GetCronListResponse>, crate::Error> {
+        self.client.call::<endpoints::GetCronList>(request).await
+    }
+    /// 根据作业执行方案ID查询作业执行方案详情
+    ///
+    /// Get job execution plan details
+    ///
+    /// `GET /api/c/compapi/v2/job/get_job_detail/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_job_detail.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.global_vars`: the doc says `object`, corrected to `array of objects` — the example at line 30 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_job_detail::*;
+    ///
+    /// let request = GetJobDetailRequest::new(1, 100);
+    /// let response = client.job().get_job_detail(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_detail(
+        &self,
+        request: get_job_detail::GetJobDetailRequest,
+    ) -> std::result::Result<get_job_detail::GetJobDetailResponse, crate::Error> {
+        self.client.call::<endpoints::GetJobDetail>(request).await
+    }
+    /// 获取作业实例全局变量的值
+    ///
+    /// Get job instance global variable value
+    ///
+    /// `GET /api/c/compapi/v2/job/get_job_instance_global_var_value/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_job_instance_global_var_value.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_job_instance_global_var_value::*;
+    ///
+    /// let request = GetJobInstanceGlobalVarValueRequest::new(1, 100);
+    /// let response = client.job().get_job_instance_global_var_value(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_instance_global_var_value(
+        &self,
+        request: get_job_instance_global_var_value::GetJobInstanceGlobalVarValueRequest,
+    ) -> std::result::Result<
+        get_job_instance_global_var_value::GetJobInstanceGlobalVarValueResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceGlobalVarValue>(request).await
+    }
+    /// 根据作业实例ID查询作业执行日志
+    ///
+    /// Get job instance log
+    ///
+    /// `GET /api/c/compapi/v2/job/get_job_instance_log/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_job_instance_log.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 31 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_job_instance_log::*;
+    ///
+    /// let request = GetJobInstanceLogRequest::new(1, 100);
+    /// let response = client.job().get_job_instance_log(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_instance_log(
+        &self,
+        request: get_job_instance_log::GetJobInstanceLogRequest,
+    ) -> std::result::Result<
+        Vec<get_job_instance_log::GetJobInstanceLogResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceLog>(request).await
+    }
+    /// 根据作业实例 ID 查询作业执行状态
+    ///
+    /// Get the job execution status based on the job instance ID
+    ///
+    /// `GET /api/c/compapi/v2/job/get_job_instance_status/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_job_instance_status.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_job_instance_status::*;
+    ///
+    /// let request = GetJobInstanceStatusRequest::new(1, 100);
+    /// let response = client.job().get_job_instance_status(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_instance_status(
+        &self,
+        request: get_job_instance_status::GetJobInstanceStatusRequest,
+    ) -> std::result::Result<
+        get_job_instance_status::GetJobInstanceStatusResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceStatus>(request).await
+    }
+    /// 查询作业执行方案列表
+    ///
+    /// Get job execution plan list
+    ///
+    /// `GET /api/c/compapi/v2/job/get_job_list/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_job_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 47 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_job_list::*;
+    ///
+    /// let request = GetJobListRequest::new(1)
+    ///     .creator("admin".to_string())
+    ///     .name("test".to_string())
+    ///     .create_time_start("2016-02-22".to_string())
+    ///     .create_time_end("2016-02-22".to_string())
+    ///     .last_modify_user("admin".to_string())
+    ///     .last_modify_time_start("2016-02-22".to_string())
+    ///     .last_modify_time_end("2016-02-22".to_string())
+    ///     .start(0)
+    ///     .length(100);
+    /// let response = client.job().get_job_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_list(
+        &self,
+        request: get_job_list::GetJobListRequest,
+    ) -> std::result::Result<Vec<get_job_list::GetJobListResponse>, crate::Error> {
+        self.client.call::<endpoints::GetJobList>(request).await
+    }
+    /// 查询业务下的执行账号
+    ///
+    /// Get os account
+    ///
+    /// `GET /api/c/compapi/v2/job/get_os_account/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_os_account.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 29 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_os_account::*;
+    ///
+    /// let request = GetOsAccountRequest::new(1);
+    /// let response = client.job().get_os_account(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_os_account(
+        &self,
+        request: get_os_account::GetOsAccountRequest,
+    ) -> std::result::Result<Vec<get_os_account::GetOsAccountResponse>, crate::Error> {
+        self.client.call::<endpoints::GetOsAccount>(request).await
+    }
+    /// 查询用户有权限的DB帐号列表
+    ///
+    /// Get own db account list
+    ///
+    /// `GET /api/c/compapi/v2/job/get_own_db_account_list/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_own_db_account_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 33 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_own_db_account_list::*;
+    ///
+    /// let request = GetOwnDbAccountListRequest::new(1).start(0).length(100);
+    /// let response = client.job().get_own_db_account_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_own_db_account_list(
+        &self,
+        request: get_own_db_account_list::GetOwnDbAccountListRequest,
+    ) -> std::result::Result<
+        Vec<get_own_db_account_list::GetOwnDbAccountListResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetOwnDbAccountList>(request).await
+    }
+    /// 操作服务器上的进程结果查询
+    ///
+    /// Query the result of the process on the server
+    ///
+    /// `GET /api/c/compapi/v2/job/get_proc_result/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_proc_result.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_proc_result::*;
+    ///
+    /// let request = GetProcResultRequest::new(
+    ///     1,
+    ///     "GSETASK:20180315180551:1000".to_string(),
+    /// );
+    /// let response = client.job().get_proc_result(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_proc_result(
+        &self,
+        request: get_proc_result::GetProcResultRequest,
+    ) -> std::result::Result<get_proc_result::GetProcResultResponse, crate::Error> {
+        self.client.call::<endpoints::GetProcResult>(request).await
+    }
+    /// 查询公共脚本列表
+    ///
+    /// Get Public Script List
+    ///
+    /// `GET /api/c/compapi/v2/job/get_public_script_list/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_public_script_list.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_public_script_list::*;
+    ///
+    /// let request = GetPublicScriptListRequest::default()
+    ///     .return_script_content(false)
+    ///     .start(0)
+    ///     .length(10);
+    /// let response = client.job().get_public_script_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_public_script_list(
+        &self,
+        request: get_public_script_list::GetPublicScriptListRequest,
+    ) -> std::result::Result<
+        get_public_script_list::GetPublicScriptListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetPublicScriptList>(request).await
+    }
+    /// 查询脚本详情
+    ///
+    /// Get Script Detail
+    ///
+    /// `GET /api/c/compapi/v2/job/get_script_detail/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_script_detail.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_script_detail::*;
+    ///
+    /// let request = GetScriptDetailRequest::new(18).bk_biz_id(1);
+    /// let response = client.job().get_script_detail(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_script_detail(
+        &self,
+        request: get_script_detail::GetScriptDetailRequest,
+    ) -> std::result::Result<get_script_detail::GetScriptDetailResponse, crate::Error> {
+        self.client.call::<endpoints::GetScriptDetail>(request).await
+    }
+    /// 查询业务脚本列表
+    ///
+    /// Get Script List
+    ///
+    /// `GET /api/c/compapi/v2/job/get_script_list/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_script_list.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_script_list::*;
+    ///
+    /// let request = GetScriptListRequest::default()
+    ///     .bk_biz_id(1)
+    ///     .return_script_content(false)
+    ///     .start(0)
+    ///     .length(10)
+    ///     .is_public(false);
+    /// let response = client.job().get_script_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_script_list(
+        &self,
+        request: get_script_list::GetScriptListRequest,
+    ) -> std::result::Result<get_script_list::GetScriptListResponse, crate::Error> {
+        self.client.call::<endpoints::GetScriptList>(request).await
+    }
+    /// 查询作业步骤实例的执行状态
+    ///
+    /// Get job step instance execution status
+    ///
+    /// `POST /api/c/compapi/v2/job/get_step_instance_status/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_step_instance_status.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.step_instance_analyse_result`: the doc says `object`, corrected to `array of objects` — the example at line 42 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::get_step_instance_status::*;
+    ///
+    /// let request = GetStepInstanceStatusRequest::new(2, Params::new(490001, 790001));
+    /// let response = client.job().get_step_instance_status(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_step_instance_status(
+        &self,
+        request: get_step_instance_status::GetStepInstanceStatusRequest,
+    ) -> std::result::Result<
+        get_step_instance_status::GetStepInstanceStatusResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetStepInstanceStatus>(request).await
+    }
+    /// 导入作业
+    ///
+    /// `POST /api/c/compapi/v2/job/import_job/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/import_job.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 43 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::import_job::*;
+    ///
+    /// let request = ImportJobRequest::new(
+    ///     1,
+    ///     Params::new(
+    ///             bkapi::Base64::from_encoded("xxx").unwrap_or_default(),
+    ///             bkapi::Secret::from("test"),
+    ///         )
+    ///         .rename(false),
+    /// );
+    /// let response = client.job().import_job(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn import_job(
+        &self,
+        request: import_job::ImportJobRequest,
+    ) -> std::result::Result<Vec<import_job::ImportJobResponse>, crate::Error> {
+        self.client.call::<endpoints::ImportJob>(request).await
+    }
+    /// 对服务器上的进程进行注册托管/取消托管
+    ///
+    /// Manage the process on the server
+    ///
+    /// `POST /api/c/compapi/v2/job/manage_proc/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/manage_proc.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::manage_proc::*;
+    ///
+    /// let request = ManageProcRequest::new(
+    ///     1,
+    ///     OpType::Registration,
+    ///     vec![
+    ///         ProcessInfos::new("nginx".to_string(), "root".to_string(), vec![Ip::new(0,
+    ///         "10.0.0.1".to_string())]).setup_path("/data/home/nginx/bin/".to_string())
+    ///         .pid_path("/data/var/run/nginx/".to_string()).cfg_path("/data/etc/nginx.conf"
+    ///         .to_string()).log_path("/data/logs/nginx/".to_string())
+    ///         .start_cmd("echo start".to_string()).stop_cmd("echo stop".to_string())
+    ///         .restart_cmd("echo restart".to_string()).reload_cmd("echo reload"
+    ///         .to_string()).kill_cmd("echo kill".to_string()).func_id("".to_string())
+    ///         .instance_id("".to_string()).value_key("key_test".to_string())
+    ///         .r#type(Type::Single).cpu_lmt(20).mem_lmt(30).cycle_time(10).instance_num(2)
+    ///         .op_timeout(5).start_check_begin_time(5).start_check_end_time(5)
+    ///     ],
+    /// );
+    /// let response = client.job().manage_proc(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn manage_proc(
+        &self,
+        request: manage_proc::ManageProcRequest,
+    ) -> std::result::Result<manage_proc::ManageProcResponse, crate::Error> {
+        self.client.call::<endpoints::ManageProc>(request).await
+    }
+    /// 用于对执行的作业实例进行操作，例如终止作业。
+    ///
+    /// `POST /api/c/compapi/v2/job/operate_job_instance/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/operate_job_instance.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::operate_job_instance::*;
+    ///
+    /// let request = OperateJobInstanceRequest::new(1, 100, 1);
+    /// let response = client.job().operate_job_instance(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn operate_job_instance(
+        &self,
+        request: operate_job_instance::OperateJobInstanceRequest,
+    ) -> std::result::Result<
+        operate_job_instance::OperateJobInstanceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::OperateJobInstance>(request).await
+    }
+    /// 操作服务器上的进程
+    ///
+    /// Operate the process on the server
+    ///
+    /// `POST /api/c/compapi/v2/job/operate_proc/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/operate_proc.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::operate_proc::*;
+    ///
+    /// let request = OperateProcRequest::new(
+    ///     1,
+    ///     OpType::Stop,
+    ///     vec![
+    ///         ProcessInfos::new("/usr/local/xxx".to_string(), "gseagent".to_string(),
+    ///         "/usr/local/xxx".to_string(), vec![Ip::new(0, "10.0.0.1".to_string())])
+    ///         .account("root".to_string()).cmd_shell_ext("bat".to_string()).cpu_lmt(50)
+    ///         .mem_lmt(30)
+    ///     ],
+    /// );
+    /// let response = client.job().operate_proc(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn operate_proc(
+        &self,
+        request: operate_proc::OperateProcRequest,
+    ) -> std::result::Result<operate_proc::OperateProcResponse, crate::Error> {
+        self.client.call::<endpoints::OperateProc>(request).await
+    }
+    /// 操作服务器上的进程-v2版本
+    ///
+    /// Operate the process on the server-v2
+    ///
+    /// `POST /api/c/compapi/v2/job/operate_process/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/operate_process.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::operate_process::*;
+    ///
+    /// let request = OperateProcessRequest::new(
+    ///     1,
+    ///     OpType::Stop,
+    ///     vec![
+    ///         ProcessInfos::new("/usr/local/xxx".to_string(), "gseagent".to_string(),
+    ///         "/usr/local/xxx".to_string(), vec![Ip::new(0, "10.0.0.1".to_string())])
+    ///         .contact("root".to_string()).account("root".to_string()).cpu_lmt(50)
+    ///         .mem_lmt(30)
+    ///     ],
+    /// );
+    /// let response = client.job().operate_process(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn operate_process(
+        &self,
+        request: operate_process::OperateProcessRequest,
+    ) -> std::result::Result<operate_process::OperateProcessResponse, crate::Error> {
+        self.client.call::<endpoints::OperateProcess>(request).await
+    }
+    /// 用于对执行的实例的步骤进行操作，例如重试，忽略错误等。
+    ///
+    /// `POST /api/c/compapi/v2/job/operate_step_instance/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/operate_step_instance.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::operate_step_instance::*;
+    ///
+    /// let request = OperateStepInstanceRequest::new(1, 100, 200, 2);
+    /// let response = client.job().operate_step_instance(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn operate_step_instance(
+        &self,
+        request: operate_step_instance::OperateStepInstanceRequest,
+    ) -> std::result::Result<
+        operate_step_instance::OperateStepInstanceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::OperateStepInstance>(request).await
+    }
+    /// 分发配置文件，此接口用于分发配置文件等小的纯文本文件
+    ///
+    /// Distribute a configuration file that is used to distribute small, plain text files, such as configuration files
+    ///
+    /// `POST /api/c/compapi/v2/job/push_config_file/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/push_config_file.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::push_config_file::*;
+    ///
+    /// let request = PushConfigFileRequest::new(
+    ///     1,
+    ///     "root".to_string(),
+    ///     "/tmp/".to_string(),
+    ///     vec![File::new("a.txt".to_string(), bkapi::Base64::from("hello world!"))],
+    ///     vec![Ip::new(0, "10.0.0.1".to_string())],
+    /// );
+    /// let response = client.job().push_config_file(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn push_config_file(
+        &self,
+        request: push_config_file::PushConfigFileRequest,
+    ) -> std::result::Result<push_config_file::PushConfigFileResponse, crate::Error> {
+        self.client.call::<endpoints::PushConfigFile>(request).await
+    }
+    /// 新建或保存定时作业；新建定时作业，定时任务状态默认为暂停。
+    ///
+    /// Create a new or save a cron job; create a new cron job, the default job status is pause, and the operator must be the creator or OPS of the business
+    ///
+    /// `POST /api/c/compapi/v2/job/save_cron/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/save_cron.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::save_cron::*;
+    ///
+    /// let request = SaveCronRequest::new(2, 1023060)
+    ///     .cron_name("test V2".to_string())
+    ///     .cron_expression("0/5 * * * *".to_string());
+    /// let response = client.job().save_cron(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn save_cron(
+        &self,
+        request: save_cron::SaveCronRequest,
+    ) -> std::result::Result<save_cron::SaveCronResponse, crate::Error> {
+        self.client.call::<endpoints::SaveCron>(request).await
+    }
+    /// 开启/关闭Agent基础数据采集上报功能
+    ///
+    /// Enable / disable agent basic data collection and reporting function
+    ///
+    /// `POST /api/c/compapi/v2/job/set_base_report/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/set_base_report.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::set_base_report::*;
+    ///
+    /// let request = SetBaseReportRequest::new(
+    ///     1,
+    ///     -1,
+    ///     -1,
+    ///     -1,
+    ///     -1,
+    ///     -1,
+    ///     -1,
+    ///     -1,
+    ///     -1,
+    ///     vec![Ip::new(0, "10.0.0.1".to_string())],
+    /// );
+    /// let response = client.job().set_base_report(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn set_base_report(
+        &self,
+        request: set_base_report::SetBaseReportRequest,
+    ) -> std::result::Result<set_base_report::SetBaseReportResponse, crate::Error> {
+        self.client.call::<endpoints::SetBaseReport>(request).await
+    }
+    /// 更新定时作业状态，如启动或暂停
+    ///
+    /// Update cron job status, such as startup or pause; operator must be the creator or OPS of the business
+    ///
+    /// `POST /api/c/compapi/v2/job/update_cron_status/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/update_cron_status.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::job::update_cron_status::*;
+    ///
+    /// let request = UpdateCronStatusRequest::new(1, 1, 2);
+    /// let response = client.job().update_cron_status(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_cron_status(
+        &self,
+        request: update_cron_status::UpdateCronStatusRequest,
+    ) -> std::result::Result<
+        update_cron_status::UpdateCronStatusResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateCronStatus>(request).await
     }
 }
 /// `job` blocking client: the methods of [`JobApi`] without `async`. Get it from [`crate::blocking::Client::job`].
@@ -500,15 +9124,451 @@ impl<'a> JobBlockingApi<'a> {
     pub(crate) fn new(client: &'a crate::blocking::Client) -> Self {
         Self { client }
     }
+    /// 此组件仅用于展示回调协议文档 对作业执行类的请求传入的回调bk_callback_url地址进行回调时所传递的报文结构描述
+    ///
+    /// This component is only used to display the callback protocol document A description of the structure of the message passed when callbacks to the callback bk_callback_url passed in to the job execution class request
+    ///
+    /// `POST /api/c/compapi/v2/job/callback_protocol/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/callback_protocol.md`.
+    pub fn callback_protocol(
+        &self,
+        request: callback_protocol::CallbackProtocolRequest,
+    ) -> std::result::Result<serde_json::Value, crate::Error> {
+        self.client.call::<endpoints::CallbackProtocol>(request)
+    }
+    /// 根据执行方案ID启动作业执行方案。
+    ///
+    /// Execute job execution plan according to job execution plan ID. If the global variable type is IP, the parameter value must contain custom_query_id or ip_list. Parameters that are not set will use the default values in the job execution plan.
+    ///
+    /// `POST /api/c/compapi/v2/job/execute_job/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/execute_job.md`.
+    pub fn execute_job(
+        &self,
+        request: execute_job::ExecuteJobRequest,
+    ) -> std::result::Result<execute_job::ExecuteJobResponse, crate::Error> {
+        self.client.call::<endpoints::ExecuteJob>(request)
+    }
+    /// 启动平台作业，用于从A业务服务器传文件到B业务的服务器（不同业务间的服务器文件传输）
+    ///
+    /// Execute platform jobs according to job ID, Transfer file from Business A's Server To Business B's Server etc.
+    ///
+    /// `POST /api/c/compapi/v2/job/execute_platform_job/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/execute_platform_job.md`.
+    pub fn execute_platform_job(
+        &self,
+        request: execute_platform_job::ExecutePlatformJobRequest,
+    ) -> std::result::Result<
+        execute_platform_job::ExecutePlatformJobResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ExecutePlatformJob>(request)
+    }
+    /// 快速执行脚本
+    ///
+    /// Fast execute script
+    ///
+    /// `POST /api/c/compapi/v2/job/fast_execute_script/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/fast_execute_script.md`.
+    pub fn fast_execute_script(
+        &self,
+        request: fast_execute_script::FastExecuteScriptRequest,
+    ) -> std::result::Result<
+        fast_execute_script::FastExecuteScriptResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::FastExecuteScript>(request)
+    }
+    /// 快速执行SQL脚本
+    ///
+    /// Fast execute SQL
+    ///
+    /// `POST /api/c/compapi/v2/job/fast_execute_sql/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/fast_execute_sql.md`.
+    pub fn fast_execute_sql(
+        &self,
+        request: fast_execute_sql::FastExecuteSqlRequest,
+    ) -> std::result::Result<fast_execute_sql::FastExecuteSqlResponse, crate::Error> {
+        self.client.call::<endpoints::FastExecuteSql>(request)
+    }
     /// 快速分发文件
+    ///
+    /// Fast push file
     ///
     /// `POST /api/c/compapi/v2/job/fast_push_file/`
     ///
-    /// Generated from `api-docs/job/fast_push_file.md`.
+    /// Generated from `api-docs/job/zh_hans/fast_push_file.md`.
     pub fn fast_push_file(
         &self,
-        request: FastPushFileRequest,
-    ) -> std::result::Result<FastPushFileResponse, crate::Error> {
+        request: fast_push_file::FastPushFileRequest,
+    ) -> std::result::Result<fast_push_file::FastPushFileResponse, crate::Error> {
         self.client.call::<endpoints::FastPushFile>(request)
+    }
+    /// 查询Agent状态
+    ///
+    /// Get Agent status
+    ///
+    /// `GET /api/c/compapi/v2/job/get_agent_status/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_agent_status.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 43 sends a list of these objects
+    pub fn get_agent_status(
+        &self,
+        request: get_agent_status::GetAgentStatusRequest,
+    ) -> std::result::Result<
+        Vec<get_agent_status::GetAgentStatusResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetAgentStatus>(request)
+    }
+    /// 查询业务下定时作业信息
+    ///
+    /// Get cron list
+    ///
+    /// `GET /api/c/compapi/v2/job/get_cron_list/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_cron_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 51 sends a list of these objects
+    pub fn get_cron_list(
+        &self,
+        request: get_cron_list::GetCronListRequest,
+    ) -> std::result::Result<Vec<get_cron_list::GetCronListResponse>, crate::Error> {
+        self.client.call::<endpoints::GetCronList>(request)
+    }
+    /// 根据作业执行方案ID查询作业执行方案详情
+    ///
+    /// Get job execution plan details
+    ///
+    /// `GET /api/c/compapi/v2/job/get_job_detail/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_job_detail.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.global_vars`: the doc says `object`, corrected to `array of objects` — the example at line 30 sends a list of these objects
+    pub fn get_job_detail(
+        &self,
+        request: get_job_detail::GetJobDetailRequest,
+    ) -> std::result::Result<get_job_detail::GetJobDetailResponse, crate::Error> {
+        self.client.call::<endpoints::GetJobDetail>(request)
+    }
+    /// 获取作业实例全局变量的值
+    ///
+    /// Get job instance global variable value
+    ///
+    /// `GET /api/c/compapi/v2/job/get_job_instance_global_var_value/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_job_instance_global_var_value.md`.
+    pub fn get_job_instance_global_var_value(
+        &self,
+        request: get_job_instance_global_var_value::GetJobInstanceGlobalVarValueRequest,
+    ) -> std::result::Result<
+        get_job_instance_global_var_value::GetJobInstanceGlobalVarValueResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceGlobalVarValue>(request)
+    }
+    /// 根据作业实例ID查询作业执行日志
+    ///
+    /// Get job instance log
+    ///
+    /// `GET /api/c/compapi/v2/job/get_job_instance_log/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_job_instance_log.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 31 sends a list of these objects
+    pub fn get_job_instance_log(
+        &self,
+        request: get_job_instance_log::GetJobInstanceLogRequest,
+    ) -> std::result::Result<
+        Vec<get_job_instance_log::GetJobInstanceLogResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceLog>(request)
+    }
+    /// 根据作业实例 ID 查询作业执行状态
+    ///
+    /// Get the job execution status based on the job instance ID
+    ///
+    /// `GET /api/c/compapi/v2/job/get_job_instance_status/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_job_instance_status.md`.
+    pub fn get_job_instance_status(
+        &self,
+        request: get_job_instance_status::GetJobInstanceStatusRequest,
+    ) -> std::result::Result<
+        get_job_instance_status::GetJobInstanceStatusResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceStatus>(request)
+    }
+    /// 查询作业执行方案列表
+    ///
+    /// Get job execution plan list
+    ///
+    /// `GET /api/c/compapi/v2/job/get_job_list/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_job_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 47 sends a list of these objects
+    pub fn get_job_list(
+        &self,
+        request: get_job_list::GetJobListRequest,
+    ) -> std::result::Result<Vec<get_job_list::GetJobListResponse>, crate::Error> {
+        self.client.call::<endpoints::GetJobList>(request)
+    }
+    /// 查询业务下的执行账号
+    ///
+    /// Get os account
+    ///
+    /// `GET /api/c/compapi/v2/job/get_os_account/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_os_account.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 29 sends a list of these objects
+    pub fn get_os_account(
+        &self,
+        request: get_os_account::GetOsAccountRequest,
+    ) -> std::result::Result<Vec<get_os_account::GetOsAccountResponse>, crate::Error> {
+        self.client.call::<endpoints::GetOsAccount>(request)
+    }
+    /// 查询用户有权限的DB帐号列表
+    ///
+    /// Get own db account list
+    ///
+    /// `GET /api/c/compapi/v2/job/get_own_db_account_list/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_own_db_account_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 33 sends a list of these objects
+    pub fn get_own_db_account_list(
+        &self,
+        request: get_own_db_account_list::GetOwnDbAccountListRequest,
+    ) -> std::result::Result<
+        Vec<get_own_db_account_list::GetOwnDbAccountListResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetOwnDbAccountList>(request)
+    }
+    /// 操作服务器上的进程结果查询
+    ///
+    /// Query the result of the process on the server
+    ///
+    /// `GET /api/c/compapi/v2/job/get_proc_result/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_proc_result.md`.
+    pub fn get_proc_result(
+        &self,
+        request: get_proc_result::GetProcResultRequest,
+    ) -> std::result::Result<get_proc_result::GetProcResultResponse, crate::Error> {
+        self.client.call::<endpoints::GetProcResult>(request)
+    }
+    /// 查询公共脚本列表
+    ///
+    /// Get Public Script List
+    ///
+    /// `GET /api/c/compapi/v2/job/get_public_script_list/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_public_script_list.md`.
+    pub fn get_public_script_list(
+        &self,
+        request: get_public_script_list::GetPublicScriptListRequest,
+    ) -> std::result::Result<
+        get_public_script_list::GetPublicScriptListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetPublicScriptList>(request)
+    }
+    /// 查询脚本详情
+    ///
+    /// Get Script Detail
+    ///
+    /// `GET /api/c/compapi/v2/job/get_script_detail/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_script_detail.md`.
+    pub fn get_script_detail(
+        &self,
+        request: get_script_detail::GetScriptDetailRequest,
+    ) -> std::result::Result<get_script_detail::GetScriptDetailResponse, crate::Error> {
+        self.client.call::<endpoints::GetScriptDetail>(request)
+    }
+    /// 查询业务脚本列表
+    ///
+    /// Get Script List
+    ///
+    /// `GET /api/c/compapi/v2/job/get_script_list/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_script_list.md`.
+    pub fn get_script_list(
+        &self,
+        request: get_script_list::GetScriptListRequest,
+    ) -> std::result::Result<get_script_list::GetScriptListResponse, crate::Error> {
+        self.client.call::<endpoints::GetScriptList>(request)
+    }
+    /// 查询作业步骤实例的执行状态
+    ///
+    /// Get job step instance execution status
+    ///
+    /// `POST /api/c/compapi/v2/job/get_step_instance_status/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/get_step_instance_status.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.step_instance_analyse_result`: the doc says `object`, corrected to `array of objects` — the example at line 42 sends a list of these objects
+    pub fn get_step_instance_status(
+        &self,
+        request: get_step_instance_status::GetStepInstanceStatusRequest,
+    ) -> std::result::Result<
+        get_step_instance_status::GetStepInstanceStatusResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetStepInstanceStatus>(request)
+    }
+    /// 导入作业
+    ///
+    /// `POST /api/c/compapi/v2/job/import_job/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/import_job.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 43 sends a list of these objects
+    pub fn import_job(
+        &self,
+        request: import_job::ImportJobRequest,
+    ) -> std::result::Result<Vec<import_job::ImportJobResponse>, crate::Error> {
+        self.client.call::<endpoints::ImportJob>(request)
+    }
+    /// 对服务器上的进程进行注册托管/取消托管
+    ///
+    /// Manage the process on the server
+    ///
+    /// `POST /api/c/compapi/v2/job/manage_proc/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/manage_proc.md`.
+    pub fn manage_proc(
+        &self,
+        request: manage_proc::ManageProcRequest,
+    ) -> std::result::Result<manage_proc::ManageProcResponse, crate::Error> {
+        self.client.call::<endpoints::ManageProc>(request)
+    }
+    /// 用于对执行的作业实例进行操作，例如终止作业。
+    ///
+    /// `POST /api/c/compapi/v2/job/operate_job_instance/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/operate_job_instance.md`.
+    pub fn operate_job_instance(
+        &self,
+        request: operate_job_instance::OperateJobInstanceRequest,
+    ) -> std::result::Result<
+        operate_job_instance::OperateJobInstanceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::OperateJobInstance>(request)
+    }
+    /// 操作服务器上的进程
+    ///
+    /// Operate the process on the server
+    ///
+    /// `POST /api/c/compapi/v2/job/operate_proc/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/operate_proc.md`.
+    pub fn operate_proc(
+        &self,
+        request: operate_proc::OperateProcRequest,
+    ) -> std::result::Result<operate_proc::OperateProcResponse, crate::Error> {
+        self.client.call::<endpoints::OperateProc>(request)
+    }
+    /// 操作服务器上的进程-v2版本
+    ///
+    /// Operate the process on the server-v2
+    ///
+    /// `POST /api/c/compapi/v2/job/operate_process/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/operate_process.md`.
+    pub fn operate_process(
+        &self,
+        request: operate_process::OperateProcessRequest,
+    ) -> std::result::Result<operate_process::OperateProcessResponse, crate::Error> {
+        self.client.call::<endpoints::OperateProcess>(request)
+    }
+    /// 用于对执行的实例的步骤进行操作，例如重试，忽略错误等。
+    ///
+    /// `POST /api/c/compapi/v2/job/operate_step_instance/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/operate_step_instance.md`.
+    pub fn operate_step_instance(
+        &self,
+        request: operate_step_instance::OperateStepInstanceRequest,
+    ) -> std::result::Result<
+        operate_step_instance::OperateStepInstanceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::OperateStepInstance>(request)
+    }
+    /// 分发配置文件，此接口用于分发配置文件等小的纯文本文件
+    ///
+    /// Distribute a configuration file that is used to distribute small, plain text files, such as configuration files
+    ///
+    /// `POST /api/c/compapi/v2/job/push_config_file/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/push_config_file.md`.
+    pub fn push_config_file(
+        &self,
+        request: push_config_file::PushConfigFileRequest,
+    ) -> std::result::Result<push_config_file::PushConfigFileResponse, crate::Error> {
+        self.client.call::<endpoints::PushConfigFile>(request)
+    }
+    /// 新建或保存定时作业；新建定时作业，定时任务状态默认为暂停。
+    ///
+    /// Create a new or save a cron job; create a new cron job, the default job status is pause, and the operator must be the creator or OPS of the business
+    ///
+    /// `POST /api/c/compapi/v2/job/save_cron/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/save_cron.md`.
+    pub fn save_cron(
+        &self,
+        request: save_cron::SaveCronRequest,
+    ) -> std::result::Result<save_cron::SaveCronResponse, crate::Error> {
+        self.client.call::<endpoints::SaveCron>(request)
+    }
+    /// 开启/关闭Agent基础数据采集上报功能
+    ///
+    /// Enable / disable agent basic data collection and reporting function
+    ///
+    /// `POST /api/c/compapi/v2/job/set_base_report/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/set_base_report.md`.
+    pub fn set_base_report(
+        &self,
+        request: set_base_report::SetBaseReportRequest,
+    ) -> std::result::Result<set_base_report::SetBaseReportResponse, crate::Error> {
+        self.client.call::<endpoints::SetBaseReport>(request)
+    }
+    /// 更新定时作业状态，如启动或暂停
+    ///
+    /// Update cron job status, such as startup or pause; operator must be the creator or OPS of the business
+    ///
+    /// `POST /api/c/compapi/v2/job/update_cron_status/`
+    ///
+    /// Generated from `api-docs/job/zh_hans/update_cron_status.md`.
+    pub fn update_cron_status(
+        &self,
+        request: update_cron_status::UpdateCronStatusRequest,
+    ) -> std::result::Result<
+        update_cron_status::UpdateCronStatusResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateCronStatus>(request)
     }
 }

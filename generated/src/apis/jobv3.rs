@@ -4,481 +4,15223 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-/// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
-///
-/// Defined in `api-docs/jobv3/fast_execute_script.md` at line 43.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum IsParamSensitive {
-    /// 不是
+/// Types of [`batch_get_job_instance_ip_log`](super::endpoints::BatchGetJobInstanceIpLog).
+pub mod batch_get_job_instance_ip_log {
+    /// `BatchGetJobInstanceIpLogIp`
     ///
-    /// Sent as `0`.
-    Code0,
-    /// 是
-    ///
-    /// Sent as `1`.
-    Code1,
-    /// A code the docs do not list (sent by a newer server).
-    Unknown(i64),
-}
-impl IsParamSensitive {
-    /// The code on the wire.
-    pub fn code(&self) -> i64 {
-        match self {
-            Self::Code0 => 0i64,
-            Self::Code1 => 1i64,
-            Self::Unknown(wire) => *wire,
+    /// Defined in `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md` at line 198.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct BatchGetJobInstanceIpLogIp {
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// IP地址
+        pub ip: Option<String>,
+    }
+    impl crate::wire::Wire for BatchGetJobInstanceIpLogIp {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "BatchGetJobInstanceIpLogIp",
+                &["bk_host_id", "bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
         }
     }
-}
-impl crate::wire::Wire for IsParamSensitive {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let wire = crate::wire::code(value)?;
-        ::std::result::Result::Ok(
-            match wire {
-                0i64 => Self::Code0,
-                1i64 => Self::Code1,
-                _ => Self::Unknown(wire),
-            },
-        )
+    /// 根据主机列表批量查询作业执行日志
+    ///
+    /// Bulk query of job execution logs by host list
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct BatchGetJobInstanceIpLogRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business, biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+        /// 步骤实例ID
+        ///
+        /// Step instance ID
+        pub step_instance_id: i64,
+        /// 主机ID列表
+        ///
+        /// Host ID list (Type inferred from the doc's example.)
+        pub host_id_list: Option<Vec<i64>>,
+        /// 不推荐使用，建议使用host_id_list参数;如果host_id_list与ip_list同时存在，将忽略ip_list参数。主机IP 列表，定义见ip
+        ///
+        /// Host IP list. Deprecated, it is recommended to use the host_id_list parameter; if host_id_list and ip_list exist at the same time, the ip_list parameter will be ignored.
+        #[deprecated(
+            note = "deprecated in the doc: 不推荐使用，建议使用host_id_list参数;如果host_id_list与ip_list同时存在，将忽略ip_list参数。主机IP 列表，定义见ip\n\nHost IP list. Deprecated, it is recommended to use the host_id_list parameter; if host_id_list and ip_list exist at the same time, the ip_list parameter will be ignored."
+        )]
+        pub ip_list: Option<Vec<Ip>>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::from(self.code())
-    }
-}
-/// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用 script_content 传入自定义脚本的时候，需要指定 script_language
-///
-/// Defined in `api-docs/jobv3/fast_execute_script.md` at line 44.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ScriptLanguage {
-    /// shell
-    ///
-    /// Sent as `1`.
-    Shell,
-    /// bat
-    ///
-    /// Sent as `2`.
-    Bat,
-    /// perl
-    ///
-    /// Sent as `3`.
-    Perl,
-    /// python
-    ///
-    /// Sent as `4`.
-    Python,
-    /// powershell
-    ///
-    /// Sent as `5`.
-    Powershell,
-    /// A code the docs do not list (sent by a newer server).
-    Unknown(i64),
-}
-impl ScriptLanguage {
-    /// The code on the wire.
-    pub fn code(&self) -> i64 {
-        match self {
-            Self::Shell => 1i64,
-            Self::Bat => 2i64,
-            Self::Perl => 3i64,
-            Self::Python => 4i64,
-            Self::Powershell => 5i64,
-            Self::Unknown(wire) => *wire,
+    impl BatchGetJobInstanceIpLogRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        #[allow(deprecated)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            job_instance_id: i64,
+            step_instance_id: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                job_instance_id,
+                step_instance_id,
+                host_id_list: None,
+                ip_list: None,
+            }
         }
     }
+    impl BatchGetJobInstanceIpLogRequest {
+        /// Sets `host_id_list`.
+        pub fn host_id_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.host_id_list = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        #[deprecated(
+            note = "deprecated in the doc: 不推荐使用，建议使用host_id_list参数;如果host_id_list与ip_list同时存在，将忽略ip_list参数。主机IP 列表，定义见ip\n\nHost IP list. Deprecated, it is recommended to use the host_id_list parameter; if host_id_list and ip_list exist at the same time, the ip_list parameter will be ignored."
+        )]
+        #[allow(deprecated)]
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire for BatchGetJobInstanceIpLogRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "BatchGetJobInstanceIpLogRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_instance_id",
+                    "step_instance_id",
+                    "host_id_list",
+                    "ip_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+                step_instance_id: record.int("step_instance_id")?,
+                host_id_list: record.field("host_id_list")?,
+                ip_list: record.field("ip_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("host_id_list", &self.host_id_list);
+            record.field("ip_list", &self.ip_list);
+            record.finish()
+        }
+    }
+    /// `BatchGetJobInstanceIpLogResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md` at line 154.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct BatchGetJobInstanceIpLogResponse {
+        /// 主机ID
+        ///
+        /// Host ID
+        pub bk_host_id: Option<i64>,
+        /// 目标服务器管控区域ID
+        ///
+        /// Target server BK-Net ID
+        pub bk_cloud_id: Option<i64>,
+        /// 目标服务器IP地址
+        ///
+        /// Target server IP address
+        pub ip: Option<String>,
+        /// 日志类型。1-脚本执行任务日志;2-文件分发任务日志
+        ///
+        /// Log type. 1 - Script execution task log; 2 - File distribution task log
+        pub log_type: Option<LogType>,
+        /// 脚本执行任务日志。定义见script_task_log
+        ///
+        /// Log of script execution task. See script_task_log for definition
+        pub script_task_logs: Option<Vec<ScriptTaskLog>>,
+        /// 文件分发任务日志。定义见file_task_log
+        ///
+        /// File distribution task log. See file_task_log for definition
+        pub file_task_logs: Option<Vec<FileTaskLog>>,
+        /// 作业实例ID (described at line 15)
+        ///
+        /// Job instance ID (described at line 15) (Not in the doc's table; seen in its example at line 49.)
+        pub job_instance_id: Option<i64>,
+        /// 步骤实例ID (described at line 16)
+        ///
+        /// Step instance ID (described at line 16) (Not in the doc's table; seen in its example at line 49.)
+        pub step_instance_id: Option<i64>,
+    }
+    impl crate::wire::Wire for BatchGetJobInstanceIpLogResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "BatchGetJobInstanceIpLogResponse",
+                &[
+                    "bk_host_id",
+                    "bk_cloud_id",
+                    "ip",
+                    "log_type",
+                    "script_task_logs",
+                    "file_task_logs",
+                    "job_instance_id",
+                    "step_instance_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+                log_type: record.field("log_type")?,
+                script_task_logs: record.field("script_task_logs")?,
+                file_task_logs: record.field("file_task_logs")?,
+                job_instance_id: record.opt_int("job_instance_id")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.field("log_type", &self.log_type);
+            record.field("script_task_logs", &self.script_task_logs);
+            record.field("file_task_logs", &self.file_task_logs);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.finish()
+        }
+    }
+    /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md` at line 13.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum BkScopeType {
+        /// 业务
+        ///
+        /// Sent as `biz`.
+        Biz,
+        /// 业务集
+        ///
+        /// Sent as `biz_set`.
+        BizSet,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl BkScopeType {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Biz => "biz",
+                Self::BizSet => "biz_set",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for BkScopeType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "biz" => Self::Biz,
+                    "biz_set" => Self::BizSet,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `FileLog`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md` at line 183.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FileLog {
+        /// 0:上传;1:下载
+        pub mode: Option<serde_json::Value>,
+        /// 文件源主机IP。定义见ip
+        pub src_ip: Option<BatchGetJobInstanceIpLogIp>,
+        /// 源文件路径
+        pub src_path: Option<String>,
+        /// 分发目标主机IP，mode=1时有值。定义见ip
+        pub dest_ip: Option<BatchGetJobInstanceIpLogIp>,
+        /// 目标路径，mode=1时有值
+        pub dest_path: Option<String>,
+        /// 任务状态。1-等待开始;2-上传中;3-下载中;4-成功;5-失败
+        pub status: Option<Status>,
+        /// 文件分发日志内容
+        pub log_content: Option<String>,
+        /// 文件大小
+        pub size: Option<String>,
+        /// 文件传输速率
+        pub speed: Option<String>,
+        /// 文件传输进度
+        pub process: Option<String>,
+    }
+    impl crate::wire::Wire for FileLog {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FileLog",
+                &[
+                    "mode",
+                    "src_ip",
+                    "src_path",
+                    "dest_ip",
+                    "dest_path",
+                    "status",
+                    "log_content",
+                    "size",
+                    "speed",
+                    "process",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                mode: record.field("mode")?,
+                src_ip: record.field("src_ip")?,
+                src_path: record.opt_text("src_path")?,
+                dest_ip: record.field("dest_ip")?,
+                dest_path: record.opt_text("dest_path")?,
+                status: record.field("status")?,
+                log_content: record.opt_text("log_content")?,
+                size: record.opt_text("size")?,
+                speed: record.opt_text("speed")?,
+                process: record.opt_text("process")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("mode", &self.mode);
+            record.field("src_ip", &self.src_ip);
+            record.field("src_path", &self.src_path);
+            record.field("dest_ip", &self.dest_ip);
+            record.field("dest_path", &self.dest_path);
+            record.field("status", &self.status);
+            record.field("log_content", &self.log_content);
+            record.field("size", &self.size);
+            record.field("speed", &self.speed);
+            record.field("process", &self.process);
+            record.finish()
+        }
+    }
+    /// `FileTaskLog`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md` at line 174.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FileTaskLog {
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// 源/目标IP地址
+        pub ip: Option<String>,
+        /// 文件分发日志内容。定义见file_log
+        pub file_logs: Option<Vec<FileLog>>,
+    }
+    impl crate::wire::Wire for FileTaskLog {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FileTaskLog",
+                &["bk_host_id", "bk_cloud_id", "ip", "file_logs"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+                file_logs: record.field("file_logs")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.field("file_logs", &self.file_logs);
+            record.finish()
+        }
+    }
+    /// `Ip`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md` at line 21.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Ip {
+        /// 管控区域ID
+        ///
+        /// BK-Net ID
+        pub bk_cloud_id: i64,
+        /// IP地址
+        ///
+        /// IP address
+        pub ip: String,
+    }
+    impl Ip {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_cloud_id: i64, ip: String) -> Self {
+            Self { bk_cloud_id, ip }
+        }
+    }
+    impl crate::wire::Wire for Ip {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Ip",
+                &["bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                ip: record.text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// 日志类型。1-脚本执行任务日志;2-文件分发任务日志
+    ///
+    /// Log type. 1 - Script execution task log; 2 - File distribution task log
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md` at line 161.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum LogType {
+        /// 脚本执行任务日志 / Script
+        ///
+        /// Sent as `1`.
+        Script,
+        /// 文件分发任务日志 / File
+        ///
+        /// Sent as `2`.
+        File,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl LogType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Script => 1i64,
+                Self::File => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for LogType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Script,
+                    2i64 => Self::File,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// `ScriptTaskLog`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md` at line 165.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ScriptTaskLog {
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// 目标IP地址
+        pub ip: Option<String>,
+        /// 脚本执行日志内容
+        pub log_content: Option<String>,
+    }
+    impl crate::wire::Wire for ScriptTaskLog {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ScriptTaskLog",
+                &["bk_host_id", "bk_cloud_id", "ip", "log_content"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+                log_content: record.opt_text("log_content")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.field("log_content", &self.log_content);
+            record.finish()
+        }
+    }
+    /// 任务状态。1-等待开始;2-上传中;3-下载中;4-成功;5-失败
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md` at line 192.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 等待开始
+        ///
+        /// Sent as `1`.
+        Code1,
+        /// 上传中
+        ///
+        /// Sent as `2`.
+        Code2,
+        /// 下载中
+        ///
+        /// Sent as `3`.
+        Code3,
+        /// 成功
+        ///
+        /// Sent as `4`.
+        Code4,
+        /// 失败
+        ///
+        /// Sent as `5`.
+        Code5,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Code1 => 1i64,
+                Self::Code2 => 2i64,
+                Self::Code3 => 3i64,
+                Self::Code4 => 4i64,
+                Self::Code5 => 5i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Code1,
+                    2i64 => Self::Code2,
+                    3i64 => Self::Code3,
+                    4i64 => Self::Code4,
+                    5i64 => Self::Code5,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        BatchGetJobInstanceIpLogIp, BatchGetJobInstanceIpLogRequest,
+        BatchGetJobInstanceIpLogResponse, BkScopeType, FileLog, FileTaskLog, Ip, LogType,
+        ScriptTaskLog, Status
+    );
 }
-impl crate::wire::Wire for ScriptLanguage {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let wire = crate::wire::code(value)?;
-        ::std::result::Result::Ok(
-            match wire {
-                1i64 => Self::Shell,
-                2i64 => Self::Bat,
-                3i64 => Self::Perl,
-                4i64 => Self::Python,
-                5i64 => Self::Powershell,
-                _ => Self::Unknown(wire),
-            },
-        )
+pub use batch_get_job_instance_ip_log::BatchGetJobInstanceIpLogRequest;
+pub use batch_get_job_instance_ip_log::BatchGetJobInstanceIpLogResponse;
+/// Types of [`callback_protocol`](super::endpoints::CallbackProtocol).
+pub mod callback_protocol {
+    /// 此组件仅用于展示回调协议文档。 对作业执行类的请求传入的回调 callback_url 地址进行回调时所传递的报文结构描述。
+    ///
+    /// This component is only used to present the callback protocol when job finished.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/callback_protocol.md` at line 7.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CallbackProtocolRequest {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+        /// 作业状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止
+        ///
+        /// Job status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
+        pub status: i64,
+        /// 步骤块中包含的各个步骤执行状态
+        ///
+        /// The execution result of steps (Type inferred from the doc's example.)
+        pub step_instance_list: Vec<StepInstance>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::from(self.code())
+    impl CallbackProtocolRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            job_instance_id: i64,
+            status: i64,
+            step_instance_list: Vec<StepInstance>,
+        ) -> Self {
+            Self {
+                job_instance_id,
+                status,
+                step_instance_list,
+            }
+        }
     }
+    impl crate::wire::Wire for CallbackProtocolRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CallbackProtocolRequest",
+                &["job_instance_id", "status", "step_instance_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.int("job_instance_id")?,
+                status: record.int("status")?,
+                step_instance_list: record.field("step_instance_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("status", &self.status);
+            record.field("step_instance_list", &self.step_instance_list);
+            record.finish()
+        }
+    }
+    /// `StepInstance`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/callback_protocol.md` at line 25.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StepInstance {
+        /// 作业状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止 (described at line 12) (Not in the doc's table; seen in its example at line 25.)
+        pub status: Option<i64>,
+        /// 作业步骤实例ID (described at line 19) (Not in the doc's table; seen in its example at line 25.)
+        pub step_instance_id: Option<i64>,
+    }
+    impl StepInstance {
+        /// Sets `status`.
+        pub fn status(mut self, value: impl Into<i64>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id`.
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for StepInstance {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StepInstance",
+                &["status", "step_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                status: record.opt_int("status")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("status", &self.status);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(CallbackProtocolRequest, StepInstance);
 }
-/// `Ip`
-///
-/// Defined in `api-docs/jobv3/fast_execute_script.md` at line 55.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Ip {
-    /// 云区域 ID
-    pub bk_cloud_id: i64,
-    /// IP 地址
-    pub ip: String,
+pub use callback_protocol::CallbackProtocolRequest;
+/// Types of [`check_script`](super::endpoints::CheckScript).
+pub mod check_script {
+    /// 高危脚本检测。
+    ///
+    /// High risk script detection
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/check_script.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CheckScriptRequest {
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: ScriptLanguage,
+        /// 脚本内容，需Base64编码
+        ///
+        /// Script content, requiring Base64 encoding
+        pub content: crate::Base64,
+    }
+    impl CheckScriptRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(script_language: ScriptLanguage, content: crate::Base64) -> Self {
+            Self { script_language, content }
+        }
+    }
+    impl crate::wire::Wire for CheckScriptRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CheckScriptRequest",
+                &["script_language", "content"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_language: record.field("script_language")?,
+                content: record.field("content")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_language", &self.script_language);
+            record.field("content", &self.content);
+            record.finish()
+        }
+    }
+    /// `CheckScriptResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/check_script.md` at line 66.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CheckScriptResponse {
+        /// 错误所在行数
+        ///
+        /// Number of rows where the error occurred
+        pub line: Option<i64>,
+        /// 脚本所在行的内容
+        ///
+        /// The content of the line where the script is located
+        pub line_content: Option<String>,
+        /// 匹配的内容
+        ///
+        /// Matching Content
+        pub match_content: Option<String>,
+        /// 错误级别：1 - 警告，2 - 错误，3 - 致命
+        ///
+        /// Error level: 1- Warning, 2- Error, 3- Fatal
+        pub level: Option<Level>,
+        /// 检查项描述
+        ///
+        /// Description
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for CheckScriptResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CheckScriptResponse",
+                &["line", "line_content", "match_content", "level", "description"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                line: record.opt_int("line")?,
+                line_content: record.opt_text("line_content")?,
+                match_content: record.opt_text("match_content")?,
+                level: record.field("level")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("line", &self.line);
+            record.field("line_content", &self.line_content);
+            record.field("match_content", &self.match_content);
+            record.field("level", &self.level);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// 错误级别：1 - 警告，2 - 错误，3 - 致命
+    ///
+    /// Error level: 1- Warning, 2- Error, 3- Fatal
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/check_script.md` at line 73.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Level {
+        /// 警告 / Warning
+        ///
+        /// Sent as `1`.
+        Warning,
+        /// 错误 / Error
+        ///
+        /// Sent as `2`.
+        Error,
+        /// 致命 / Fatal
+        ///
+        /// Sent as `3`.
+        Fatal,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Level {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Warning => 1i64,
+                Self::Error => 2i64,
+                Self::Fatal => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Level {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Warning,
+                    2i64 => Self::Error,
+                    3i64 => Self::Fatal,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+    ///
+    /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/check_script.md` at line 13.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ScriptLanguage {
+        /// shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// powershell
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// sql
+        ///
+        /// Sent as `6`.
+        Sql,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ScriptLanguage {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Sql => 6i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for ScriptLanguage {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    6i64 => Self::Sql,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        CheckScriptRequest, CheckScriptResponse, Level, ScriptLanguage
+    );
 }
-impl Ip {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(bk_cloud_id: i64, ip: String) -> Self {
-        Self { bk_cloud_id, ip }
+pub use check_script::CheckScriptRequest;
+/// Types of [`create_account`](super::endpoints::CreateAccount).
+pub mod create_account {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 创建账号（当前仅支持系统账号）
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_account.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CreateAccountRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID，与bk_scope_type对应，表示业务ID或者业务集ID
+        pub bk_scope_id: String,
+        /// 账号名称
+        pub account: String,
+        /// 账号类型（1：Linux，2：Windows）
+        pub r#type: Type,
+        /// 账号用途（1：系统账号）
+        pub category: i64,
+        /// 系统账号密码，账号用途为系统账号且账号类型为Windows时必传
+        pub password: Option<crate::Secret>,
+        /// 别名，不传则以账号名称作为别名
+        pub alias: Option<String>,
+        /// 描述
+        pub description: Option<String>,
     }
+    impl CreateAccountRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            account: String,
+            r#type: Type,
+            category: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                account,
+                r#type,
+                category,
+                password: None,
+                alias: None,
+                description: None,
+            }
+        }
+    }
+    impl CreateAccountRequest {
+        /// Sets `password`.
+        pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Sets `alias`.
+        pub fn alias(mut self, value: impl Into<String>) -> Self {
+            self.alias = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for CreateAccountRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateAccountRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "account",
+                    "type",
+                    "category",
+                    "password",
+                    "alias",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                account: record.text("account")?,
+                r#type: record.field("type")?,
+                category: record.int("category")?,
+                password: record.field("password")?,
+                alias: record.opt_text("alias")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("account", &self.account);
+            record.field("type", &self.r#type);
+            record.field("category", &self.category);
+            record.field("password", &self.password);
+            record.field("alias", &self.alias);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// `CreateAccountResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_account.md` at line 78.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateAccountResponse {
+        /// 账号ID
+        pub id: Option<i64>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: Option<String>,
+        /// 账号名称
+        pub account: Option<String>,
+        /// 账号别名
+        pub alias: Option<String>,
+        /// 账号用途（1：系统账号）
+        pub category: Option<i64>,
+        /// 账号类型（1：Linux，2：Windows）
+        pub r#type: Option<Type>,
+        /// 账号用途为系统账号时该字段生效，账号对应的OS
+        pub os: Option<String>,
+        /// 账号描述
+        pub description: Option<String>,
+        /// 创建人
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for CreateAccountResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateAccountResponse",
+                &[
+                    "id",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "account",
+                    "alias",
+                    "category",
+                    "type",
+                    "os",
+                    "description",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                account: record.opt_text("account")?,
+                alias: record.opt_text("alias")?,
+                category: record.opt_int("category")?,
+                r#type: record.field("type")?,
+                os: record.opt_text("os")?,
+                description: record.opt_text("description")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("account", &self.account);
+            record.field("alias", &self.alias);
+            record.field("category", &self.category);
+            record.field("type", &self.r#type);
+            record.field("os", &self.os);
+            record.field("description", &self.description);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    /// 账号类型（1：Linux，2：Windows）
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_account.md` at line 16.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// Linux
+        ///
+        /// Sent as `1`.
+        Linux,
+        /// Windows
+        ///
+        /// Sent as `2`.
+        Windows,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Linux => 1i64,
+                Self::Windows => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Linux,
+                    2i64 => Self::Windows,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(CreateAccountRequest, CreateAccountResponse, Type);
 }
-impl crate::wire::Wire for Ip {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(value, "Ip", &["bk_cloud_id", "ip"])?;
-        ::std::result::Result::Ok(Self {
-            bk_cloud_id: record.int("bk_cloud_id")?,
-            ip: record.text("ip")?,
-        })
+pub use create_account::CreateAccountRequest;
+pub use create_account::CreateAccountResponse;
+/// Types of [`create_credential`](super::endpoints::CreateCredential).
+pub mod create_credential {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 新建凭证。
+    ///
+    /// Create credential.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_credential.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CreateCredentialRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 凭证名称
+        ///
+        /// Required Credential Name
+        pub name: String,
+        /// 凭证类型，取值可为ACCESS_KEY_SECRET_KEY,PASSWORD,USERNAME_PASSWORD,SECRET_KEY
+        ///
+        /// Credential type，value can be ACCESS_KEY_SECRET_KEY,PASSWORD,USERNAME_PASSWORD,SECRET_KEY
+        pub r#type: String,
+        /// 凭证描述
+        ///
+        /// Credentials Description
+        pub description: Option<String>,
+        /// 凭证类型为ACCESS_KEY_SECRET_KEY时填写
+        ///
+        /// When the credential type is ACCESS_KEY_SECRET_KEY, required
+        pub credential_access_key: Option<String>,
+        /// 凭证类型为ACCESS_KEY_SECRET_KEY/SECRET_KEY时填写
+        ///
+        /// When the credential type is ACCESS_KEY_SECRET_KEY/SECRET_KEY, required
+        pub credential_secret_key: Option<String>,
+        /// 凭证类型为USERNAME_PASSWORD时填写
+        ///
+        /// When the credential type is USERNAME_PASSWORD, required
+        pub credential_username: Option<String>,
+        /// 凭证类型为USERNAME_PASSWORD/PASSWORD时填写
+        ///
+        /// When the credential type is USERNAME_PASSWORD/PASSWORD, required
+        pub credential_password: Option<crate::Secret>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("bk_cloud_id", &self.bk_cloud_id);
-        record.field("ip", &self.ip);
-        record.finish()
+    impl CreateCredentialRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            name: String,
+            r#type: String,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                name,
+                r#type,
+                description: None,
+                credential_access_key: None,
+                credential_secret_key: None,
+                credential_username: None,
+                credential_password: None,
+            }
+        }
     }
+    impl CreateCredentialRequest {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `credential_access_key`.
+        pub fn credential_access_key(mut self, value: impl Into<String>) -> Self {
+            self.credential_access_key = Some(value.into());
+            self
+        }
+        /// Sets `credential_secret_key`.
+        pub fn credential_secret_key(mut self, value: impl Into<String>) -> Self {
+            self.credential_secret_key = Some(value.into());
+            self
+        }
+        /// Sets `credential_username`.
+        pub fn credential_username(mut self, value: impl Into<String>) -> Self {
+            self.credential_username = Some(value.into());
+            self
+        }
+        /// Sets `credential_password`.
+        pub fn credential_password(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.credential_password = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for CreateCredentialRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateCredentialRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "name",
+                    "type",
+                    "description",
+                    "credential_access_key",
+                    "credential_secret_key",
+                    "credential_username",
+                    "credential_password",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                name: record.text("name")?,
+                r#type: record.text("type")?,
+                description: record.opt_text("description")?,
+                credential_access_key: record.opt_text("credential_access_key")?,
+                credential_secret_key: record.opt_text("credential_secret_key")?,
+                credential_username: record.opt_text("credential_username")?,
+                credential_password: record.field("credential_password")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("name", &self.name);
+            record.field("type", &self.r#type);
+            record.field("description", &self.description);
+            record.field("credential_access_key", &self.credential_access_key);
+            record.field("credential_secret_key", &self.credential_secret_key);
+            record.field("credential_username", &self.credential_username);
+            record.field("credential_password", &self.credential_password);
+            record.finish()
+        }
+    }
+    /// `CreateCredentialResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_credential.md` at line 66.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateCredentialResponse {
+        /// 凭证ID
+        ///
+        /// Credential ID
+        pub id: Option<String>,
+    }
+    impl crate::wire::Wire for CreateCredentialResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateCredentialResponse",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(CreateCredentialRequest, CreateCredentialResponse);
 }
-/// `DynamicGroup`
-///
-/// Defined in `api-docs/jobv3/fast_execute_script.md` at line 62.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DynamicGroup {
-    /// CMDB 动态分组 ID
-    pub id: String,
+pub use create_credential::CreateCredentialRequest;
+pub use create_credential::CreateCredentialResponse;
+/// Types of [`create_dangerous_rule`](super::endpoints::CreateDangerousRule).
+pub mod create_dangerous_rule {
+    /// 处理动作: 1 - 扫描, 2 - 拦截
+    ///
+    /// Processing actions: 1- Scan, 2- Intercept
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_dangerous_rule.md` at line 16.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Action {
+        /// 扫描 / Scan
+        ///
+        /// Sent as `1`.
+        Scan,
+        /// 拦截 / Intercept
+        ///
+        /// Sent as `2`.
+        Intercept,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Action {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Scan => 1i64,
+                Self::Intercept => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Action {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Scan,
+                    2i64 => Self::Intercept,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 新建高危语句检测规则。
+    ///
+    /// Create dangerous rule
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_dangerous_rule.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CreateDangerousRuleRequest {
+        /// 表达式
+        ///
+        /// Expression
+        pub expression: String,
+        /// 脚本语言列表:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql (Type inferred from the doc's example.)
+        pub script_language_list: Vec<i64>,
+        /// 规则描述
+        ///
+        /// Rule description
+        pub description: String,
+        /// 处理动作: 1 - 扫描, 2 - 拦截
+        ///
+        /// Processing actions: 1- Scan, 2- Intercept
+        pub action: Action,
+    }
+    impl CreateDangerousRuleRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            expression: String,
+            script_language_list: Vec<i64>,
+            description: String,
+            action: Action,
+        ) -> Self {
+            Self {
+                expression,
+                script_language_list,
+                description,
+                action,
+            }
+        }
+    }
+    impl crate::wire::Wire for CreateDangerousRuleRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateDangerousRuleRequest",
+                &["expression", "script_language_list", "description", "action"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                expression: record.text("expression")?,
+                script_language_list: record.field("script_language_list")?,
+                description: record.text("description")?,
+                action: record.field("action")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("expression", &self.expression);
+            record.field("script_language_list", &self.script_language_list);
+            record.field("description", &self.description);
+            record.field("action", &self.action);
+            record.finish()
+        }
+    }
+    /// `CreateDangerousRuleResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_dangerous_rule.md` at line 66.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateDangerousRuleResponse {
+        /// 高危语句规则ID
+        ///
+        /// Rule id
+        pub id: Option<i64>,
+        /// 表达式
+        ///
+        /// expression
+        pub expression: Option<String>,
+        /// 脚本语言列表:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql (Type inferred from the doc's example.)
+        pub script_language_list: Option<Vec<i64>>,
+        /// 规则描述
+        ///
+        /// Description
+        pub description: Option<String>,
+        /// 处理动作: 1 - 扫描, 2 - 拦截
+        ///
+        /// Processing actions: 1- Scan, 2- Intercept
+        pub action: Option<Action>,
+        /// 启用状态: 0 - 停用, 1 - 启用
+        ///
+        /// Enabling status: 0- disabled, 1- enabled
+        pub status: Option<Status>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for CreateDangerousRuleResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateDangerousRuleResponse",
+                &[
+                    "id",
+                    "expression",
+                    "script_language_list",
+                    "description",
+                    "action",
+                    "status",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                expression: record.opt_text("expression")?,
+                script_language_list: record.field("script_language_list")?,
+                description: record.opt_text("description")?,
+                action: record.field("action")?,
+                status: record.field("status")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("expression", &self.expression);
+            record.field("script_language_list", &self.script_language_list);
+            record.field("description", &self.description);
+            record.field("action", &self.action);
+            record.field("status", &self.status);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    /// 启用状态: 0 - 停用, 1 - 启用
+    ///
+    /// Enabling status: 0- disabled, 1- enabled
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_dangerous_rule.md` at line 75.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 停用 / disabled
+        ///
+        /// Sent as `0`.
+        Disabled,
+        /// 启用 / enabled
+        ///
+        /// Sent as `1`.
+        Enabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Disabled => 0i64,
+                Self::Enabled => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Disabled,
+                    1i64 => Self::Enabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        Action, CreateDangerousRuleRequest, CreateDangerousRuleResponse, Status
+    );
 }
-impl DynamicGroup {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(id: String) -> Self {
-        Self { id }
+pub use create_dangerous_rule::CreateDangerousRuleRequest;
+pub use create_dangerous_rule::CreateDangerousRuleResponse;
+/// Types of [`create_file_source`](super::endpoints::CreateFileSource).
+pub mod create_file_source {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// `AccessParams`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_file_source.md` at line 41.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AccessParams {
+        /// 对接的制品库实例根地址，例如：https://bkrepo.com (described at line 36) (Not in the doc's table; seen in its example at line 41.)
+        pub base_url: Option<String>,
     }
+    impl AccessParams {
+        /// Sets `base_url`.
+        pub fn base_url(mut self, value: impl Into<String>) -> Self {
+            self.base_url = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for AccessParams {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AccessParams",
+                &["base_url"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                base_url: record.opt_text("base_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("base_url", &self.base_url);
+            record.finish()
+        }
+    }
+    /// 新建文件源，当前仅支持创建关联自动选择公共接入点的蓝鲸制品库文件源。 创建的文件源具备以下默认特性：
+    ///
+    /// Create a new file source, currently only BlueKing Repository file sources that are associated with automatically selected public access points are supported. The created file source has the following default features:
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_file_source.md` at line 14.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CreateFileSourceRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 文件源标识，英文字符开头，1-32位英文字符、下划线、数字组成，创建后不可更改
+        ///
+        /// File source identification, beginning with English characters, 1-32 English characters, underscores, numbers, cannot be changed after creation
+        pub code: String,
+        /// 文件源别名
+        ///
+        /// File source alias
+        pub alias: String,
+        /// 文件源类型，当前仅支持蓝鲸制品库，BLUEKING_ARTIFACTORY
+        ///
+        /// File Source Type, Currently only the BlueKing Repository is supported，BLUEKING_ARTIFACTORY
+        pub r#type: String,
+        /// 文件源接入参数，根据type传入不同的对象，见后续说明
+        ///
+        /// File source access parameters, pass in different objects according to type, see subsequent instructions (Type inferred from the doc's example.)
+        pub access_params: AccessParams,
+        /// 文件源使用的凭证Id
+        ///
+        /// Credential Id used by the file source
+        pub credential_id: Option<String>,
+        /// Job对从该文件源分发的文件加上的前缀，不传默认不加前缀
+        ///
+        /// JOB prefix for files distributed from this source, no prefix by default
+        pub file_prefix: Option<String>,
+    }
+    impl CreateFileSourceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            code: String,
+            alias: String,
+            r#type: String,
+            access_params: AccessParams,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                code,
+                alias,
+                r#type,
+                access_params,
+                credential_id: None,
+                file_prefix: None,
+            }
+        }
+    }
+    impl CreateFileSourceRequest {
+        /// Sets `credential_id`.
+        pub fn credential_id(mut self, value: impl Into<String>) -> Self {
+            self.credential_id = Some(value.into());
+            self
+        }
+        /// Sets `file_prefix`.
+        pub fn file_prefix(mut self, value: impl Into<String>) -> Self {
+            self.file_prefix = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for CreateFileSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateFileSourceRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "code",
+                    "alias",
+                    "type",
+                    "access_params",
+                    "credential_id",
+                    "file_prefix",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                code: record.text("code")?,
+                alias: record.text("alias")?,
+                r#type: record.text("type")?,
+                access_params: record.field("access_params")?,
+                credential_id: record.opt_text("credential_id")?,
+                file_prefix: record.opt_text("file_prefix")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("code", &self.code);
+            record.field("alias", &self.alias);
+            record.field("type", &self.r#type);
+            record.field("access_params", &self.access_params);
+            record.field("credential_id", &self.credential_id);
+            record.field("file_prefix", &self.file_prefix);
+            record.finish()
+        }
+    }
+    /// `CreateFileSourceResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_file_source.md` at line 83.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateFileSourceResponse {
+        /// 文件源ID
+        ///
+        /// File Source ID
+        pub id: Option<i64>,
+    }
+    impl crate::wire::Wire for CreateFileSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateFileSourceResponse",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        AccessParams, CreateFileSourceRequest, CreateFileSourceResponse
+    );
 }
-impl crate::wire::Wire for DynamicGroup {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
-        ::std::result::Result::Ok(Self { id: record.text("id")? })
+pub use create_file_source::CreateFileSourceRequest;
+pub use create_file_source::CreateFileSourceResponse;
+/// Types of [`create_public_script`](super::endpoints::CreatePublicScript).
+pub mod create_public_script {
+    pub use super::check_script::ScriptLanguage;
+    /// 新建公共脚本。
+    ///
+    /// Create public script
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_public_script.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CreatePublicScriptRequest {
+        /// 公共脚本名称
+        ///
+        /// Public script name
+        pub name: String,
+        /// 公共脚本描述
+        ///
+        /// Public script description
+        pub description: Option<String>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: ScriptLanguage,
+        /// 脚本内容，需Base64编码
+        ///
+        /// Script content, requiring Base64 encoding
+        pub content: crate::Base64,
+        /// 版本号
+        ///
+        /// Version
+        pub version: String,
+        /// 版本描述
+        ///
+        /// Version Description
+        pub version_desc: Option<String>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("id", &self.id);
-        record.finish()
+    impl CreatePublicScriptRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            name: String,
+            script_language: ScriptLanguage,
+            content: crate::Base64,
+            version: String,
+        ) -> Self {
+            Self {
+                name,
+                description: None,
+                script_language,
+                content,
+                version,
+                version_desc: None,
+            }
+        }
     }
+    impl CreatePublicScriptRequest {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `version_desc`.
+        pub fn version_desc(mut self, value: impl Into<String>) -> Self {
+            self.version_desc = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for CreatePublicScriptRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreatePublicScriptRequest",
+                &[
+                    "name",
+                    "description",
+                    "script_language",
+                    "content",
+                    "version",
+                    "version_desc",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.text("name")?,
+                description: record.opt_text("description")?,
+                script_language: record.field("script_language")?,
+                content: record.field("content")?,
+                version: record.text("version")?,
+                version_desc: record.opt_text("version_desc")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("description", &self.description);
+            record.field("script_language", &self.script_language);
+            record.field("content", &self.content);
+            record.field("version", &self.version);
+            record.field("version_desc", &self.version_desc);
+            record.finish()
+        }
+    }
+    /// `CreatePublicScriptResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_public_script.md` at line 71.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreatePublicScriptResponse {
+        /// 公共脚本版本ID
+        ///
+        /// Script version id
+        pub id: Option<i64>,
+        /// 公共脚本ID
+        ///
+        /// Script id
+        pub script_id: Option<String>,
+        /// 公共脚本名称
+        ///
+        /// Script name
+        pub name: Option<String>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: Option<ScriptLanguage>,
+        /// 公共脚本版本内容
+        ///
+        /// Script content
+        pub content: Option<String>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+        /// 公共脚本版本
+        ///
+        /// Script version
+        pub version: Option<String>,
+        /// 公共脚本版本描述
+        ///
+        /// Version description
+        pub version_desc: Option<String>,
+        /// 公共脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+        pub status: Option<Status>,
+        /// 公共脚本描述
+        ///
+        /// Description
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for CreatePublicScriptResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreatePublicScriptResponse",
+                &[
+                    "id",
+                    "script_id",
+                    "name",
+                    "script_language",
+                    "content",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "version",
+                    "version_desc",
+                    "status",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                script_id: record.opt_text("script_id")?,
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                content: record.opt_text("content")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                version: record.opt_text("version")?,
+                version_desc: record.opt_text("version_desc")?,
+                status: record.field("status")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("script_id", &self.script_id);
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("content", &self.content);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("version", &self.version);
+            record.field("version_desc", &self.version_desc);
+            record.field("status", &self.status);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// 公共脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_public_script.md` at line 86.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / Not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / Offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        CreatePublicScriptRequest, CreatePublicScriptResponse, Status
+    );
 }
-/// `TopoNode`
-///
-/// Defined in `api-docs/jobv3/fast_execute_script.md` at line 68.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopoNode {
-    /// 动态 topo 节点 ID，对应 CMDB API 中的 bk_inst_id
-    pub id: i64,
-    /// 动态 topo 节点类型，对应 CMDB API 中的 bk_obj_id,比如"module","set"
-    pub node_type: String,
+pub use create_public_script::CreatePublicScriptRequest;
+pub use create_public_script::CreatePublicScriptResponse;
+/// Types of [`create_public_script_version`](super::endpoints::CreatePublicScriptVersion).
+pub mod create_public_script_version {
+    pub use super::check_script::ScriptLanguage;
+    /// 新建公共脚本版本。
+    ///
+    /// Create Public Script Version
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_public_script_version.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CreatePublicScriptVersionRequest {
+        /// 公共脚本ID
+        ///
+        /// Script id
+        pub script_id: String,
+        /// 脚本内容，需Base64编码
+        ///
+        /// Script content, requiring Base64 encoding
+        pub content: crate::Base64,
+        /// 版本号
+        ///
+        /// Version
+        pub version: String,
+        /// 版本描述
+        ///
+        /// Version Description
+        pub version_desc: Option<String>,
+    }
+    impl CreatePublicScriptVersionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(script_id: String, content: crate::Base64, version: String) -> Self {
+            Self {
+                script_id,
+                content,
+                version,
+                version_desc: None,
+            }
+        }
+    }
+    impl CreatePublicScriptVersionRequest {
+        /// Sets `version_desc`.
+        pub fn version_desc(mut self, value: impl Into<String>) -> Self {
+            self.version_desc = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for CreatePublicScriptVersionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreatePublicScriptVersionRequest",
+                &["script_id", "content", "version", "version_desc"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.text("script_id")?,
+                content: record.field("content")?,
+                version: record.text("version")?,
+                version_desc: record.opt_text("version_desc")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.field("content", &self.content);
+            record.field("version", &self.version);
+            record.field("version_desc", &self.version_desc);
+            record.finish()
+        }
+    }
+    /// `CreatePublicScriptVersionResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_public_script_version.md` at line 69.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreatePublicScriptVersionResponse {
+        /// 公共脚本版本ID
+        ///
+        /// Script version id
+        pub id: Option<i64>,
+        /// 公共脚本ID
+        ///
+        /// Script id
+        pub script_id: Option<String>,
+        /// 公共脚本名称
+        ///
+        /// Script name
+        pub name: Option<String>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: Option<ScriptLanguage>,
+        /// 公共脚本版本内容
+        ///
+        /// Script content
+        pub content: Option<String>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+        /// 公共脚本版本
+        ///
+        /// Script version
+        pub version: Option<String>,
+        /// 公共脚本版本描述
+        ///
+        /// Version description
+        pub version_desc: Option<String>,
+        /// 公共脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+        pub status: Option<Status>,
+        /// 公共脚本描述
+        ///
+        /// Description
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for CreatePublicScriptVersionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreatePublicScriptVersionResponse",
+                &[
+                    "id",
+                    "script_id",
+                    "name",
+                    "script_language",
+                    "content",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "version",
+                    "version_desc",
+                    "status",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                script_id: record.opt_text("script_id")?,
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                content: record.opt_text("content")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                version: record.opt_text("version")?,
+                version_desc: record.opt_text("version_desc")?,
+                status: record.field("status")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("script_id", &self.script_id);
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("content", &self.content);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("version", &self.version);
+            record.field("version_desc", &self.version_desc);
+            record.field("status", &self.status);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// 公共脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_public_script_version.md` at line 84.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / Not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / Offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        CreatePublicScriptVersionRequest, CreatePublicScriptVersionResponse, Status
+    );
 }
-impl TopoNode {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(id: i64, node_type: String) -> Self {
-        Self { id, node_type }
+pub use create_public_script_version::CreatePublicScriptVersionRequest;
+pub use create_public_script_version::CreatePublicScriptVersionResponse;
+/// Types of [`create_script`](super::endpoints::CreateScript).
+pub mod create_script {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::check_script::ScriptLanguage;
+    /// 新建脚本。
+    ///
+    /// Create Script
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_script.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CreateScriptRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本名称
+        ///
+        /// Script name
+        pub name: String,
+        /// 脚本描述
+        ///
+        /// Script description
+        pub description: Option<String>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: ScriptLanguage,
+        /// 脚本内容，需Base64编码
+        ///
+        /// Script content, requiring Base64 encoding
+        pub content: crate::Base64,
+        /// 版本号
+        ///
+        /// Version
+        pub version: String,
+        /// 版本描述
+        ///
+        /// Version Description
+        pub version_desc: Option<String>,
     }
+    impl CreateScriptRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            name: String,
+            script_language: ScriptLanguage,
+            content: crate::Base64,
+            version: String,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                name,
+                description: None,
+                script_language,
+                content,
+                version,
+                version_desc: None,
+            }
+        }
+    }
+    impl CreateScriptRequest {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `version_desc`.
+        pub fn version_desc(mut self, value: impl Into<String>) -> Self {
+            self.version_desc = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for CreateScriptRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateScriptRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "name",
+                    "description",
+                    "script_language",
+                    "content",
+                    "version",
+                    "version_desc",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                name: record.text("name")?,
+                description: record.opt_text("description")?,
+                script_language: record.field("script_language")?,
+                content: record.field("content")?,
+                version: record.text("version")?,
+                version_desc: record.opt_text("version_desc")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("name", &self.name);
+            record.field("description", &self.description);
+            record.field("script_language", &self.script_language);
+            record.field("content", &self.content);
+            record.field("version", &self.version);
+            record.field("version_desc", &self.version_desc);
+            record.finish()
+        }
+    }
+    /// `CreateScriptResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_script.md` at line 77.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateScriptResponse {
+        /// 脚本版本ID
+        ///
+        /// Script version id
+        pub id: Option<i64>,
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: Option<String>,
+        /// 脚本名称
+        ///
+        /// Script name
+        pub name: Option<String>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: Option<CreateScriptScriptLanguage>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: Option<String>,
+        /// 脚本版本内容
+        ///
+        /// Script content
+        pub content: Option<String>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+        /// 脚本版本
+        ///
+        /// Script version
+        pub version: Option<String>,
+        /// 版本描述
+        ///
+        /// Version description
+        pub version_desc: Option<String>,
+        /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+        pub status: Option<Status>,
+        /// 脚本描述
+        ///
+        /// Description
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for CreateScriptResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateScriptResponse",
+                &[
+                    "id",
+                    "script_id",
+                    "name",
+                    "script_language",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "content",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "version",
+                    "version_desc",
+                    "status",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                script_id: record.opt_text("script_id")?,
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                content: record.opt_text("content")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                version: record.opt_text("version")?,
+                version_desc: record.opt_text("version_desc")?,
+                status: record.field("status")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("script_id", &self.script_id);
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("content", &self.content);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("version", &self.version);
+            record.field("version_desc", &self.version_desc);
+            record.field("status", &self.status);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+    ///
+    /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_script.md` at line 84.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum CreateScriptScriptLanguage {
+        /// shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// powershell
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl CreateScriptScriptLanguage {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for CreateScriptScriptLanguage {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_script.md` at line 94.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / Not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / Offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        CreateScriptRequest, CreateScriptResponse, CreateScriptScriptLanguage, Status
+    );
 }
-impl crate::wire::Wire for TopoNode {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "TopoNode",
-            &["id", "node_type"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            id: record.int("id")?,
-            node_type: record.text("node_type")?,
-        })
+pub use create_script::CreateScriptRequest;
+pub use create_script::CreateScriptResponse;
+/// Types of [`create_script_version`](super::endpoints::CreateScriptVersion).
+pub mod create_script_version {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::check_script::ScriptLanguage;
+    /// 新建脚本版本。
+    ///
+    /// Create Script Version
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_script_version.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CreateScriptVersionRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: String,
+        /// 脚本内容，需Base64编码
+        ///
+        /// Script content, requiring Base64 encoding
+        pub content: crate::Base64,
+        /// 版本号
+        ///
+        /// Version
+        pub version: String,
+        /// 版本描述
+        ///
+        /// Version Description
+        pub version_desc: Option<String>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("id", &self.id);
-        record.field("node_type", &self.node_type);
-        record.finish()
+    impl CreateScriptVersionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            script_id: String,
+            content: crate::Base64,
+            version: String,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                script_id,
+                content,
+                version,
+                version_desc: None,
+            }
+        }
     }
+    impl CreateScriptVersionRequest {
+        /// Sets `version_desc`.
+        pub fn version_desc(mut self, value: impl Into<String>) -> Self {
+            self.version_desc = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for CreateScriptVersionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateScriptVersionRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "script_id",
+                    "content",
+                    "version",
+                    "version_desc",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                script_id: record.text("script_id")?,
+                content: record.field("content")?,
+                version: record.text("version")?,
+                version_desc: record.opt_text("version_desc")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_id", &self.script_id);
+            record.field("content", &self.content);
+            record.field("version", &self.version);
+            record.field("version_desc", &self.version_desc);
+            record.finish()
+        }
+    }
+    /// `CreateScriptVersionResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_script_version.md` at line 75.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateScriptVersionResponse {
+        /// 脚本版本ID
+        ///
+        /// Script version id
+        pub id: Option<i64>,
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: Option<String>,
+        /// 脚本名称
+        ///
+        /// Script name
+        pub name: Option<String>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: Option<ScriptLanguage>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: Option<String>,
+        /// 脚本版本内容
+        ///
+        /// Script content
+        pub content: Option<String>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+        /// 脚本版本
+        ///
+        /// Script version
+        pub version: Option<String>,
+        /// 版本描述
+        ///
+        /// Version description
+        pub version_desc: Option<String>,
+        /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+        pub status: Option<Status>,
+        /// 脚本描述
+        ///
+        /// Description
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for CreateScriptVersionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateScriptVersionResponse",
+                &[
+                    "id",
+                    "script_id",
+                    "name",
+                    "script_language",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "content",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "version",
+                    "version_desc",
+                    "status",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                script_id: record.opt_text("script_id")?,
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                content: record.opt_text("content")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                version: record.opt_text("version")?,
+                version_desc: record.opt_text("version_desc")?,
+                status: record.field("status")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("script_id", &self.script_id);
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("content", &self.content);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("version", &self.version);
+            record.field("version_desc", &self.version_desc);
+            record.field("status", &self.status);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/create_script_version.md` at line 92.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / Not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / Offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        CreateScriptVersionRequest, CreateScriptVersionResponse, Status
+    );
 }
-/// `Server`
-///
-/// Defined in `api-docs/jobv3/fast_execute_script.md` at line 48.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Server {
-    /// 静态 IP 列表，定义见 ip
-    pub ip_list: Option<Vec<Ip>>,
-    /// 动态分组列表，定义见 dynamic_group
-    pub dynamic_group_list: Option<Vec<DynamicGroup>>,
-    /// 动态 topo 节点列表，定义见 topo_node
-    pub topo_node_list: Option<Vec<TopoNode>>,
+pub use create_script_version::CreateScriptVersionRequest;
+pub use create_script_version::CreateScriptVersionResponse;
+/// Types of [`delete_account`](super::endpoints::DeleteAccount).
+pub mod delete_account {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 账号用途（1：系统账号，2：数据库账号）
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/delete_account.md` at line 78.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Category {
+        /// 系统账号
+        ///
+        /// Sent as `1`.
+        Code1,
+        /// 数据库账号
+        ///
+        /// Sent as `2`.
+        Code2,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Category {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Code1 => 1i64,
+                Self::Code2 => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Category {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Code1,
+                    2i64 => Self::Code2,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 删除账号。
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/delete_account.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeleteAccountRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: String,
+        /// 账号ID
+        pub id: Option<i64>,
+    }
+    impl DeleteAccountRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                id: None,
+            }
+        }
+    }
+    impl DeleteAccountRequest {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for DeleteAccountRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DeleteAccountRequest",
+                &["bk_scope_type", "bk_scope_id", "id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                id: record.opt_int("id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `DeleteAccountResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/delete_account.md` at line 69.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DeleteAccountResponse {
+        /// 账号ID
+        pub id: Option<i64>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: Option<String>,
+        /// 账号名称
+        pub account: Option<String>,
+        /// 账号别名
+        pub alias: Option<String>,
+        /// 账号用途（1：系统账号，2：数据库账号）
+        pub category: Option<Category>,
+        /// 账号类型（1：Linux，2：Windows，9：MySQL，10：Oracle，11：DB2）
+        pub r#type: Option<Type>,
+        /// 账号用途为数据库账号时该字段生效，表示数据库账号对应的系统账号ID
+        pub db_system_account_id: Option<i64>,
+        /// 账号用途为系统账号时该字段生效，账号对应的OS
+        pub os: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 创建人
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for DeleteAccountResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DeleteAccountResponse",
+                &[
+                    "id",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "account",
+                    "alias",
+                    "category",
+                    "type",
+                    "db_system_account_id",
+                    "os",
+                    "description",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                account: record.opt_text("account")?,
+                alias: record.opt_text("alias")?,
+                category: record.field("category")?,
+                r#type: record.field("type")?,
+                db_system_account_id: record.opt_int("db_system_account_id")?,
+                os: record.opt_text("os")?,
+                description: record.opt_text("description")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("account", &self.account);
+            record.field("alias", &self.alias);
+            record.field("category", &self.category);
+            record.field("type", &self.r#type);
+            record.field("db_system_account_id", &self.db_system_account_id);
+            record.field("os", &self.os);
+            record.field("description", &self.description);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    /// 账号类型（1：Linux，2：Windows，9：MySQL，10：Oracle，11：DB2）
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/delete_account.md` at line 79.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// Linux
+        ///
+        /// Sent as `1`.
+        Linux,
+        /// Windows
+        ///
+        /// Sent as `2`.
+        Windows,
+        /// MySQL
+        ///
+        /// Sent as `9`.
+        MySql,
+        /// Oracle
+        ///
+        /// Sent as `10`.
+        Oracle,
+        /// DB2
+        ///
+        /// Sent as `11`.
+        Db2,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Linux => 1i64,
+                Self::Windows => 2i64,
+                Self::MySql => 9i64,
+                Self::Oracle => 10i64,
+                Self::Db2 => 11i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Linux,
+                    2i64 => Self::Windows,
+                    9i64 => Self::MySql,
+                    10i64 => Self::Oracle,
+                    11i64 => Self::Db2,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        Category, DeleteAccountRequest, DeleteAccountResponse, Type
+    );
 }
-impl Server {
-    /// Sets `ip_list`.
-    pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
-        self.ip_list = Some(value.into());
-        self
+pub use delete_account::DeleteAccountRequest;
+pub use delete_account::DeleteAccountResponse;
+/// Types of [`delete_cron`](super::endpoints::DeleteCron).
+pub mod delete_cron {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 删除定时任务
+    ///
+    /// Delete cron job
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/delete_cron.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeleteCronRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 定时任务ID
+        ///
+        /// cron job id
+        pub id: i64,
     }
-    /// Sets `dynamic_group_list`.
-    pub fn dynamic_group_list(mut self, value: impl Into<Vec<DynamicGroup>>) -> Self {
-        self.dynamic_group_list = Some(value.into());
-        self
+    impl DeleteCronRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String, id: i64) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                id,
+            }
+        }
     }
-    /// Sets `topo_node_list`.
-    pub fn topo_node_list(mut self, value: impl Into<Vec<TopoNode>>) -> Self {
-        self.topo_node_list = Some(value.into());
-        self
+    impl crate::wire::Wire for DeleteCronRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DeleteCronRequest",
+                &["bk_scope_type", "bk_scope_id", "id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                id: record.int("id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("id", &self.id);
+            record.finish()
+        }
     }
+    crate::serde_through_wire!(DeleteCronRequest);
 }
-impl crate::wire::Wire for Server {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "Server",
-            &["ip_list", "dynamic_group_list", "topo_node_list"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            ip_list: record.field("ip_list")?,
-            dynamic_group_list: record.field("dynamic_group_list")?,
-            topo_node_list: record.field("topo_node_list")?,
-        })
+pub use delete_cron::DeleteCronRequest;
+/// Types of [`delete_dangerous_rule`](super::endpoints::DeleteDangerousRule).
+pub mod delete_dangerous_rule {
+    /// 删除高危语句检测规则。
+    ///
+    /// Delete dangerous rule
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/delete_dangerous_rule.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeleteDangerousRuleRequest {
+        /// 高危语句规则ID
+        ///
+        /// Rule id
+        pub id: i64,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("ip_list", &self.ip_list);
-        record.field("dynamic_group_list", &self.dynamic_group_list);
-        record.field("topo_node_list", &self.topo_node_list);
-        record.finish()
+    impl DeleteDangerousRuleRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
     }
+    impl crate::wire::Wire for DeleteDangerousRuleRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DeleteDangerousRuleRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DeleteDangerousRuleRequest);
 }
-/// 快速执行脚本
-///
-/// Defined in `api-docs/jobv3/fast_execute_script.md` at line 26.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FastExecuteScriptRequest {
-    /// 业务 ID
-    pub bk_biz_id: i64,
-    /// 脚本版本 ID。当 script_version_id 不为空的时候，使用 script_version_id 对应的脚本版本
-    pub script_version_id: Option<i64>,
-    /// 脚本 ID。当传入 script_id，且 script_version_id 为空的时候，使用脚本的上线版本
-    pub script_id: Option<String>,
-    /// 脚本内容 Base64。如果不存在 script_version_id 和 script_id,那么使用 script_content。优先级：script_version_id&gt;script_id&gt;script_content
-    pub script_content: Option<crate::Base64>,
-    /// 自定义作业名称
-    pub task_name: Option<String>,
-    /// 脚本参数 Base64。注意：如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行 base64 编码，而不是对每个参数进行 base64 编码再拼接起来
-    pub script_param: Option<crate::Base64>,
-    /// 脚本执行超时时间，秒。默认 7200，取值范围 1-86400
-    pub timeout: Option<i64>,
-    /// 执行帐号别名。与 account_id 必须存在一个。当同时存在 account_alias 和 account_id 时，account_id 优先。
-    pub account_alias: Option<String>,
-    /// 执行账号 ID。与 account_alias 必须存在一个。当同时存在 account_alias 和 account_id 时，account_id 优先。
-    pub account_id: Option<i64>,
+pub use delete_dangerous_rule::DeleteDangerousRuleRequest;
+/// Types of [`delete_public_script`](super::endpoints::DeletePublicScript).
+pub mod delete_public_script {
+    /// 删除公共脚本，同时会删除该脚本下的所有的脚本版本。
+    ///
+    /// Delete public script will also delete all script versions under that script.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/delete_public_script.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeletePublicScriptRequest {
+        /// 公共脚本ID
+        ///
+        /// Public script id
+        pub script_id: String,
+    }
+    impl DeletePublicScriptRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(script_id: String) -> Self {
+            Self { script_id }
+        }
+    }
+    impl crate::wire::Wire for DeletePublicScriptRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DeletePublicScriptRequest",
+                &["script_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.text("script_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DeletePublicScriptRequest);
+}
+pub use delete_public_script::DeletePublicScriptRequest;
+/// Types of [`delete_public_script_version`](super::endpoints::DeletePublicScriptVersion).
+pub mod delete_public_script_version {
+    /// 删除公共脚本版本。
+    ///
+    /// Delete script version
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/delete_public_script_version.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeletePublicScriptVersionRequest {
+        /// 公共脚本ID
+        ///
+        /// Public script id
+        pub script_id: String,
+        /// 公共脚本版本ID
+        ///
+        /// Public script version id
+        pub script_version_id: i64,
+    }
+    impl DeletePublicScriptVersionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(script_id: String, script_version_id: i64) -> Self {
+            Self {
+                script_id,
+                script_version_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for DeletePublicScriptVersionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DeletePublicScriptVersionRequest",
+                &["script_id", "script_version_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.text("script_id")?,
+                script_version_id: record.int("script_version_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.field("script_version_id", &self.script_version_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DeletePublicScriptVersionRequest);
+}
+pub use delete_public_script_version::DeletePublicScriptVersionRequest;
+/// Types of [`delete_script`](super::endpoints::DeleteScript).
+pub mod delete_script {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 删除脚本，同时会删除该脚本下的所有的脚本版本。
+    ///
+    /// Delete script will also delete all script versions under that script
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/delete_script.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeleteScriptRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: String,
+    }
+    impl DeleteScriptRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            script_id: String,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                script_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for DeleteScriptRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DeleteScriptRequest",
+                &["bk_scope_type", "bk_scope_id", "script_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                script_id: record.text("script_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_id", &self.script_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DeleteScriptRequest);
+}
+pub use delete_script::DeleteScriptRequest;
+/// Types of [`delete_script_version`](super::endpoints::DeleteScriptVersion).
+pub mod delete_script_version {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 删除脚本版本。
+    ///
+    /// Delete script version
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/delete_script_version.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeleteScriptVersionRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: String,
+        /// 脚本版本ID
+        ///
+        /// Script version id
+        pub script_version_id: i64,
+    }
+    impl DeleteScriptVersionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            script_id: String,
+            script_version_id: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                script_id,
+                script_version_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for DeleteScriptVersionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DeleteScriptVersionRequest",
+                &["bk_scope_type", "bk_scope_id", "script_id", "script_version_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                script_id: record.text("script_id")?,
+                script_version_id: record.int("script_version_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_id", &self.script_id);
+            record.field("script_version_id", &self.script_version_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DeleteScriptVersionRequest);
+}
+pub use delete_script_version::DeleteScriptVersionRequest;
+/// Types of [`disable_dangerous_rule`](super::endpoints::DisableDangerousRule).
+pub mod disable_dangerous_rule {
+    /// 停用高危语句检测规则。
+    ///
+    /// Disable dangerous rule
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/disable_dangerous_rule.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DisableDangerousRuleRequest {
+        /// 高危语句规则ID
+        ///
+        /// Rule id
+        pub id: i64,
+    }
+    impl DisableDangerousRuleRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for DisableDangerousRuleRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DisableDangerousRuleRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `DisableDangerousRuleResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/disable_dangerous_rule.md` at line 52.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DisableDangerousRuleResponse {
+        /// 高危语句规则ID
+        ///
+        /// Rule id
+        pub id: Option<i64>,
+        /// 启用状态: 0 - 停用, 1 - 启用
+        ///
+        /// Enabling status: 0- disabled, 1- enabled
+        pub status: Option<Status>,
+    }
+    impl crate::wire::Wire for DisableDangerousRuleResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DisableDangerousRuleResponse",
+                &["id", "status"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                status: record.field("status")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("status", &self.status);
+            record.finish()
+        }
+    }
+    /// 启用状态: 0 - 停用, 1 - 启用
+    ///
+    /// Enabling status: 0- disabled, 1- enabled
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/disable_dangerous_rule.md` at line 57.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 停用 / disabled
+        ///
+        /// Sent as `0`.
+        Disabled,
+        /// 启用 / enabled
+        ///
+        /// Sent as `1`.
+        Enabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Disabled => 0i64,
+                Self::Enabled => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Disabled,
+                    1i64 => Self::Enabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        DisableDangerousRuleRequest, DisableDangerousRuleResponse, Status
+    );
+}
+pub use disable_dangerous_rule::DisableDangerousRuleRequest;
+pub use disable_dangerous_rule::DisableDangerousRuleResponse;
+/// Types of [`disable_public_script_version`](super::endpoints::DisablePublicScriptVersion).
+pub mod disable_public_script_version {
+    /// 禁用公共脚本版本，一旦禁用成功，不可恢复！且线上引用该版本的作业步骤都会无法执行，请务必谨慎操作。
+    ///
+    /// Disable the public script version. Once disabled successfully, it cannot be restored! And any job steps that reference this version online will not be able to be executed, please be cautious when operating.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/disable_public_script_version.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DisablePublicScriptVersionRequest {
+        /// 公共脚本ID
+        ///
+        /// Public script id
+        pub script_id: String,
+        /// 公共脚本版本ID
+        ///
+        /// Public script version id
+        pub script_version_id: i64,
+    }
+    impl DisablePublicScriptVersionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(script_id: String, script_version_id: i64) -> Self {
+            Self {
+                script_id,
+                script_version_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for DisablePublicScriptVersionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DisablePublicScriptVersionRequest",
+                &["script_id", "script_version_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.text("script_id")?,
+                script_version_id: record.int("script_version_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.field("script_version_id", &self.script_version_id);
+            record.finish()
+        }
+    }
+    /// `DisablePublicScriptVersionResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/disable_public_script_version.md` at line 55.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DisablePublicScriptVersionResponse {
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: Option<String>,
+        /// 脚本版本ID
+        ///
+        /// Script version id
+        pub id: Option<i64>,
+        /// 脚本版本当前状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+        pub status: Option<Status>,
+    }
+    impl crate::wire::Wire for DisablePublicScriptVersionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DisablePublicScriptVersionResponse",
+                &["script_id", "id", "status"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.opt_text("script_id")?,
+                id: record.opt_int("id")?,
+                status: record.field("status")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.field("id", &self.id);
+            record.field("status", &self.status);
+            record.finish()
+        }
+    }
+    /// 脚本版本当前状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/disable_public_script_version.md` at line 61.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / Not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / Offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        DisablePublicScriptVersionRequest, DisablePublicScriptVersionResponse, Status
+    );
+}
+pub use disable_public_script_version::DisablePublicScriptVersionRequest;
+pub use disable_public_script_version::DisablePublicScriptVersionResponse;
+/// Types of [`disable_script_version`](super::endpoints::DisableScriptVersion).
+pub mod disable_script_version {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 禁用脚本版本，一旦禁用成功，不可恢复！且线上引用该版本的作业步骤都会无法执行，请务必谨慎操作。
+    ///
+    /// Disable script version, once successfully disabled, cannot be restored! And any job steps that reference this version online will not be able to be executed, please be cautious when operating.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/disable_script_version.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DisableScriptVersionRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: String,
+        /// 脚本版本ID
+        ///
+        /// Script version id
+        pub script_version_id: i64,
+    }
+    impl DisableScriptVersionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            script_id: String,
+            script_version_id: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                script_id,
+                script_version_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for DisableScriptVersionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DisableScriptVersionRequest",
+                &["bk_scope_type", "bk_scope_id", "script_id", "script_version_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                script_id: record.text("script_id")?,
+                script_version_id: record.int("script_version_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_id", &self.script_id);
+            record.field("script_version_id", &self.script_version_id);
+            record.finish()
+        }
+    }
+    /// `DisableScriptVersionResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/disable_script_version.md` at line 59.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DisableScriptVersionResponse {
+        /// 脚本版本ID
+        ///
+        /// Script id
+        pub script_id: Option<String>,
+        /// 脚本版本ID
+        ///
+        /// Script version id
+        pub id: Option<i64>,
+        /// 脚本版本当前状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+        pub status: Option<Status>,
+    }
+    impl crate::wire::Wire for DisableScriptVersionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DisableScriptVersionResponse",
+                &["script_id", "id", "status"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.opt_text("script_id")?,
+                id: record.opt_int("id")?,
+                status: record.field("status")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.field("id", &self.id);
+            record.field("status", &self.status);
+            record.finish()
+        }
+    }
+    /// 脚本版本当前状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/disable_script_version.md` at line 65.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / Not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / Offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        DisableScriptVersionRequest, DisableScriptVersionResponse, Status
+    );
+}
+pub use disable_script_version::DisableScriptVersionRequest;
+pub use disable_script_version::DisableScriptVersionResponse;
+/// Types of [`enable_dangerous_rule`](super::endpoints::EnableDangerousRule).
+pub mod enable_dangerous_rule {
+    /// 启用高危语句检测规则。
+    ///
+    /// Enable dangerous rule
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/enable_dangerous_rule.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct EnableDangerousRuleRequest {
+        /// 高危语句规则ID
+        ///
+        /// Rule id
+        pub id: i64,
+    }
+    impl EnableDangerousRuleRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for EnableDangerousRuleRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "EnableDangerousRuleRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `EnableDangerousRuleResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/enable_dangerous_rule.md` at line 52.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct EnableDangerousRuleResponse {
+        /// 高危语句规则ID
+        ///
+        /// Rule id
+        pub id: Option<i64>,
+        /// 启用状态: 0 - 停用, 1 - 启用
+        ///
+        /// Enabling status: 0- disabled, 1- enabled
+        pub status: Option<Status>,
+    }
+    impl crate::wire::Wire for EnableDangerousRuleResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "EnableDangerousRuleResponse",
+                &["id", "status"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                status: record.field("status")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("status", &self.status);
+            record.finish()
+        }
+    }
+    /// 启用状态: 0 - 停用, 1 - 启用
+    ///
+    /// Enabling status: 0- disabled, 1- enabled
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/enable_dangerous_rule.md` at line 57.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 停用 / disabled
+        ///
+        /// Sent as `0`.
+        Disabled,
+        /// 启用 / enabled
+        ///
+        /// Sent as `1`.
+        Enabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Disabled => 0i64,
+                Self::Enabled => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Disabled,
+                    1i64 => Self::Enabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        EnableDangerousRuleRequest, EnableDangerousRuleResponse, Status
+    );
+}
+pub use enable_dangerous_rule::EnableDangerousRuleRequest;
+pub use enable_dangerous_rule::EnableDangerousRuleResponse;
+/// Types of [`execute_job_plan`](super::endpoints::ExecuteJobPlan).
+pub mod execute_job_plan {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::batch_get_job_instance_ip_log::Ip;
+    /// `DynamicGroup`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/execute_job_plan.md` at line 44.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DynamicGroup {
+        /// CMDB动态分组ID
+        ///
+        /// CMDB Dynamic Group ID
+        pub id: String,
+    }
+    impl DynamicGroup {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: String) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for DynamicGroup {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
+            ::std::result::Result::Ok(Self { id: record.text("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// 启动作业执行方案
+    ///
+    /// Start Job Plan
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/execute_job_plan.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ExecuteJobPlanRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 作业执行方案ID
+        ///
+        /// JOB plan ID
+        pub job_plan_id: i64,
+        /// 全局变量。对于作业执行方案中的全局变量值，如果请求参数中包含该变量，则使用传入的变量值；否则使用执行方案当前已配置的默认值。定义见global_var
+        ///
+        /// Global variables. For global variable values in a job execution plan, the value of the incoming variable is used if it is included in the request parameters; otherwise, the default value currently configured by the JOB Plan is used. See global_var for definition
+        pub global_var_list: Option<Vec<GlobalVar>>,
+        /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
+        ///
+        /// Callback URL, when the task execution is completed, JOB will call this URL to inform the task execution result. The callback protocol refers to the callback_protocol component documentation
+        pub callback_url: Option<String>,
+    }
+    impl ExecuteJobPlanRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            job_plan_id: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                job_plan_id,
+                global_var_list: None,
+                callback_url: None,
+            }
+        }
+    }
+    impl ExecuteJobPlanRequest {
+        /// Sets `global_var_list`.
+        pub fn global_var_list(mut self, value: impl Into<Vec<GlobalVar>>) -> Self {
+            self.global_var_list = Some(value.into());
+            self
+        }
+        /// Sets `callback_url`.
+        pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+            self.callback_url = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ExecuteJobPlanRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExecuteJobPlanRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_plan_id",
+                    "global_var_list",
+                    "callback_url",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                job_plan_id: record.int("job_plan_id")?,
+                global_var_list: record.field("global_var_list")?,
+                callback_url: record.opt_text("callback_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_plan_id", &self.job_plan_id);
+            record.field("global_var_list", &self.global_var_list);
+            record.field("callback_url", &self.callback_url);
+            record.finish()
+        }
+    }
+    /// `ExecuteJobPlanResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/execute_job_plan.md` at line 121.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExecuteJobPlanResponse {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+        /// 作业实例名称
+        ///
+        /// Job instance name
+        pub job_instance_name: Option<String>,
+    }
+    impl crate::wire::Wire for ExecuteJobPlanResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExecuteJobPlanResponse",
+                &["job_instance_id", "job_instance_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.finish()
+        }
+    }
+    /// `GlobalVar`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/execute_job_plan.md` at line 19.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GlobalVar {
+        /// 全局变量id，唯一标识。如果id为空，那么使用name作为唯一标识
+        ///
+        /// Global variable id, unique identifier. If id is empty, then name is used as the unique identifier
+        pub id: Option<i64>,
+        /// 全局变量name
+        ///
+        /// Global variable name
+        pub name: Option<String>,
+        /// 字符、密码、数组、命名空间类型的全局变量的值
+        ///
+        /// Values of global variables of String, Ciphertext, Array, and Namespace types
+        pub value: Option<String>,
+        /// 主机类型全局变量的值，见server定义
+        ///
+        /// The value of the global variable of the Host type, see server definition
+        pub server: Option<Server>,
+    }
+    impl GlobalVar {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `value`.
+        pub fn value(mut self, value: impl Into<String>) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+        /// Sets `server`.
+        pub fn server(mut self, value: impl Into<Server>) -> Self {
+            self.server = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GlobalVar {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GlobalVar",
+                &["id", "name", "value", "server"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                value: record.opt_text("value")?,
+                server: record.field("server")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("value", &self.value);
+            record.field("server", &self.server);
+            record.finish()
+        }
+    }
+    /// `Server`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/execute_job_plan.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Server {
+        /// 主机ID列表
+        ///
+        /// Host ID list (Type inferred from the doc's example.)
+        pub host_id_list: Option<Vec<i64>>,
+        /// 不推荐使用，建议使用host_id_list参数;如果host_id_list与ip_list同时存在，将忽略ip_list参数。主机IP 列表，定义见ip
+        ///
+        /// Static IP list, see ip for definition. Deprecated, it is recommended to use the host_id_list parameter; if host_id_list and ip_list exist at the same time, the ip_list parameter will be ignored.
+        #[deprecated(
+            note = "deprecated in the doc: 不推荐使用，建议使用host_id_list参数;如果host_id_list与ip_list同时存在，将忽略ip_list参数。主机IP 列表，定义见ip\n\nStatic IP list, see ip for definition. Deprecated, it is recommended to use the host_id_list parameter; if host_id_list and ip_list exist at the same time, the ip_list parameter will be ignored."
+        )]
+        pub ip_list: Option<Vec<Ip>>,
+        /// 动态分组列表，定义见dynamic_group
+        ///
+        /// Dynamic grouping list, see dynamic_group for definition
+        pub dynamic_group_list: Option<Vec<DynamicGroup>>,
+        /// 动态 topo 节点列表，定义见topo_node
+        ///
+        /// Dynamic topo node list, see topo_node for definition
+        pub topo_node_list: Option<Vec<TopoNode>>,
+    }
+    impl Server {
+        /// Sets `host_id_list`.
+        pub fn host_id_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.host_id_list = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        #[deprecated(
+            note = "deprecated in the doc: 不推荐使用，建议使用host_id_list参数;如果host_id_list与ip_list同时存在，将忽略ip_list参数。主机IP 列表，定义见ip\n\nStatic IP list, see ip for definition. Deprecated, it is recommended to use the host_id_list parameter; if host_id_list and ip_list exist at the same time, the ip_list parameter will be ignored."
+        )]
+        #[allow(deprecated)]
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// Sets `dynamic_group_list`.
+        pub fn dynamic_group_list(
+            mut self,
+            value: impl Into<Vec<DynamicGroup>>,
+        ) -> Self {
+            self.dynamic_group_list = Some(value.into());
+            self
+        }
+        /// Sets `topo_node_list`.
+        pub fn topo_node_list(mut self, value: impl Into<Vec<TopoNode>>) -> Self {
+            self.topo_node_list = Some(value.into());
+            self
+        }
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire for Server {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Server",
+                &["host_id_list", "ip_list", "dynamic_group_list", "topo_node_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                host_id_list: record.field("host_id_list")?,
+                ip_list: record.field("ip_list")?,
+                dynamic_group_list: record.field("dynamic_group_list")?,
+                topo_node_list: record.field("topo_node_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("host_id_list", &self.host_id_list);
+            record.field("ip_list", &self.ip_list);
+            record.field("dynamic_group_list", &self.dynamic_group_list);
+            record.field("topo_node_list", &self.topo_node_list);
+            record.finish()
+        }
+    }
+    /// `TopoNode`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/execute_job_plan.md` at line 50.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TopoNode {
+        /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
+        ///
+        /// Dynamic topo node ID, corresponding to bk_inst_id in CMDB API
+        pub id: i64,
+        /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
+        ///
+        /// Dynamic topo node type, corresponding to bk_obj_id in CMDB API, such as "module", "set"
+        pub node_type: String,
+    }
+    impl TopoNode {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64, node_type: String) -> Self {
+            Self { id, node_type }
+        }
+    }
+    impl crate::wire::Wire for TopoNode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TopoNode",
+                &["id", "node_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                node_type: record.text("node_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("node_type", &self.node_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        DynamicGroup, ExecuteJobPlanRequest, ExecuteJobPlanResponse, GlobalVar, Server,
+        TopoNode
+    );
+}
+pub use execute_job_plan::ExecuteJobPlanRequest;
+pub use execute_job_plan::ExecuteJobPlanResponse;
+/// Types of [`fast_execute_script`](super::endpoints::FastExecuteScript).
+pub mod fast_execute_script {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::execute_job_plan::DynamicGroup;
+    pub use super::batch_get_job_instance_ip_log::Ip;
+    pub use super::execute_job_plan::Server;
+    pub use super::execute_job_plan::TopoNode;
+    /// 快速执行脚本
+    ///
+    /// Start Job Plan
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_execute_script.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FastExecuteScriptRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本版本ID。当script_version_id不为空的时候，使用script_version_id对应的脚本版本
+        ///
+        /// Script version ID. When script_version_id is not empty, the script version corresponding to script_version_id is used
+        pub script_version_id: Option<i64>,
+        /// 脚本ID。当传入script_id，且script_version_id为空的时候，使用脚本的上线版本
+        ///
+        /// Script id. When script_id is passed in and script_version_id is empty, the online version of the script is used
+        pub script_id: Option<String>,
+        /// 脚本内容Base64。如果不存在script_version_id和script_id,那么使用script_content。优先级：script_version_id&gt;script_id&gt;script_content
+        ///
+        /// Script content Base64. If script_version_id and script_id do not exist, script_content is used. Priority: script_version_id&gt;script_id&gt;script_content
+        pub script_content: Option<crate::Base64>,
+        /// 自定义作业名称，长度不可超过512字符
+        ///
+        /// Custom job name, length cannot exceed 512 characters
+        pub task_name: Option<String>,
+        /// 脚本参数Base64。注意：如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行base64编码，而不是对每个参数进行base64编码再拼接起来
+        ///
+        /// Script parameter Base64 encoding.
+        pub script_param: Option<crate::Base64>,
+        /// 脚本执行超时时间，秒。默认7200，取值范围1-86400
+        ///
+        /// Script execution timeout in seconds. The default value is 7200, and the value range is \[1,86400\]
+        pub timeout: Option<i64>,
+        /// 执行账号别名。与account_id必须存在一个。当同时存在account_alias和account_id时，account_id优先。
+        ///
+        /// Execution account alias. The account_id takes precedence when both account_alias and account_id exist.
+        pub account_alias: Option<String>,
+        /// 执行账号ID。与account_alias必须存在一个。当同时存在account_alias和account_id时，account_id优先。
+        ///
+        /// Execution account ID. The account_id takes precedence when both account_alias and account_id exist.
+        pub account_id: Option<i64>,
+        /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
+        ///
+        /// Sensitive parameters will be hidden on the execution details page, 0: No (default), 1: Yes
+        pub is_param_sensitive: Option<IsParamSensitive>,
+        /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用script_content传入自定义脚本的时候，需要指定script_language
+        ///
+        /// Scripting languages: 1 - shell, 2 - bat, 3 - Perl, 4 - Python, 5 - PowerShell. Script_language needs to be specified when you pass in a custom script using script_content
+        pub script_language: Option<ScriptLanguage>,
+        /// 目标服务器，见server定义
+        ///
+        /// Target server, see server definition
+        pub target_server: Option<Server>,
+        /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
+        ///
+        /// Callback URL, when the task execution is completed, the JOB will call this URL to inform the task execution result. Callback protocol refer to the callback_protocol component documentation
+        pub callback_url: Option<String>,
+    }
+    impl FastExecuteScriptRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                script_version_id: None,
+                script_id: None,
+                script_content: None,
+                task_name: None,
+                script_param: None,
+                timeout: None,
+                account_alias: None,
+                account_id: None,
+                is_param_sensitive: None,
+                script_language: None,
+                target_server: None,
+                callback_url: None,
+            }
+        }
+    }
+    impl FastExecuteScriptRequest {
+        /// Sets `script_version_id`.
+        pub fn script_version_id(mut self, value: impl Into<i64>) -> Self {
+            self.script_version_id = Some(value.into());
+            self
+        }
+        /// Sets `script_id`.
+        pub fn script_id(mut self, value: impl Into<String>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `script_content`.
+        pub fn script_content(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.script_content = Some(value.into());
+            self
+        }
+        /// Sets `task_name`.
+        pub fn task_name(mut self, value: impl Into<String>) -> Self {
+            self.task_name = Some(value.into());
+            self
+        }
+        /// Sets `script_param`.
+        pub fn script_param(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.script_param = Some(value.into());
+            self
+        }
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `account_alias`.
+        pub fn account_alias(mut self, value: impl Into<String>) -> Self {
+            self.account_alias = Some(value.into());
+            self
+        }
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<i64>) -> Self {
+            self.account_id = Some(value.into());
+            self
+        }
+        /// Sets `is_param_sensitive`.
+        pub fn is_param_sensitive(mut self, value: impl Into<IsParamSensitive>) -> Self {
+            self.is_param_sensitive = Some(value.into());
+            self
+        }
+        /// Sets `script_language`.
+        pub fn script_language(mut self, value: impl Into<ScriptLanguage>) -> Self {
+            self.script_language = Some(value.into());
+            self
+        }
+        /// Sets `target_server`.
+        pub fn target_server(mut self, value: impl Into<Server>) -> Self {
+            self.target_server = Some(value.into());
+            self
+        }
+        /// Sets `callback_url`.
+        pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+            self.callback_url = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for FastExecuteScriptRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastExecuteScriptRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "script_version_id",
+                    "script_id",
+                    "script_content",
+                    "task_name",
+                    "script_param",
+                    "timeout",
+                    "account_alias",
+                    "account_id",
+                    "is_param_sensitive",
+                    "script_language",
+                    "target_server",
+                    "callback_url",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                script_version_id: record.opt_int("script_version_id")?,
+                script_id: record.opt_text("script_id")?,
+                script_content: record.field("script_content")?,
+                task_name: record.opt_text("task_name")?,
+                script_param: record.field("script_param")?,
+                timeout: record.opt_int("timeout")?,
+                account_alias: record.opt_text("account_alias")?,
+                account_id: record.opt_int("account_id")?,
+                is_param_sensitive: record.field("is_param_sensitive")?,
+                script_language: record.field("script_language")?,
+                target_server: record.field("target_server")?,
+                callback_url: record.opt_text("callback_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_version_id", &self.script_version_id);
+            record.field("script_id", &self.script_id);
+            record.field("script_content", &self.script_content);
+            record.field("task_name", &self.task_name);
+            record.field("script_param", &self.script_param);
+            record.field("timeout", &self.timeout);
+            record.field("account_alias", &self.account_alias);
+            record.field("account_id", &self.account_id);
+            record.field("is_param_sensitive", &self.is_param_sensitive);
+            record.field("script_language", &self.script_language);
+            record.field("target_server", &self.target_server);
+            record.field("callback_url", &self.callback_url);
+            record.finish()
+        }
+    }
+    /// `FastExecuteScriptResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_execute_script.md` at line 119.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FastExecuteScriptResponse {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+        /// 作业实例名称
+        ///
+        /// Job instance name
+        pub job_instance_name: Option<String>,
+        /// 步骤实例ID
+        ///
+        /// Step instance ID
+        pub step_instance_id: Option<i64>,
+    }
+    impl crate::wire::Wire for FastExecuteScriptResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastExecuteScriptResponse",
+                &["job_instance_id", "job_instance_name", "step_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.finish()
+        }
+    }
+    /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用script_content传入自定义脚本的时候，需要指定script_language
+    ///
+    /// Scripting languages: 1 - shell, 2 - bat, 3 - Perl, 4 - Python, 5 - PowerShell. Script_language needs to be specified when you pass in a custom script using script_content
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_execute_script.md` at line 24.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ScriptLanguage {
+        /// shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl / Perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python / Python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// powershell / PowerShell.
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ScriptLanguage {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for ScriptLanguage {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// 敏感参数将会在执行详情页面上隐藏, 0:不是（默认），1:是
-    pub is_param_sensitive: Option<IsParamSensitive>,
-    /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用 script_content 传入自定义脚本的时候，需要指定 script_language
-    pub script_language: Option<ScriptLanguage>,
-    /// 目标服务器，见 server 定义
-    pub target_server: Option<Server>,
-    /// 回调 URL，当任务执行完成后，JOB 会调用该 URL 告知任务执行结果。回调协议参考 callback_protocol 组件文档
-    pub callback_url: Option<String>,
-}
-impl FastExecuteScriptRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(bk_biz_id: i64) -> Self {
-        Self {
-            bk_biz_id,
-            script_version_id: None,
-            script_id: None,
-            script_content: None,
-            task_name: None,
-            script_param: None,
-            timeout: None,
-            account_alias: None,
-            account_id: None,
-            is_param_sensitive: None,
-            script_language: None,
-            target_server: None,
-            callback_url: None,
+    ///
+    /// Sensitive parameters will be hidden on the execution details page, 0: No (default), 1: Yes
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_execute_script.md` at line 23.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum IsParamSensitive {
+        /// 不是 / No
+        ///
+        /// Sent as `0`.
+        No,
+        /// 是 / Yes
+        ///
+        /// Sent as `1`.
+        Yes,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl IsParamSensitive {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::No => 0i64,
+                Self::Yes => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
         }
     }
+    impl crate::wire::Wire for IsParamSensitive {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::No,
+                    1i64 => Self::Yes,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        FastExecuteScriptRequest, FastExecuteScriptResponse, ScriptLanguage,
+        IsParamSensitive
+    );
 }
-impl FastExecuteScriptRequest {
-    /// Sets `script_version_id`.
-    pub fn script_version_id(mut self, value: impl Into<i64>) -> Self {
-        self.script_version_id = Some(value.into());
-        self
+pub use fast_execute_script::FastExecuteScriptRequest;
+pub use fast_execute_script::FastExecuteScriptResponse;
+/// Types of [`fast_execute_sql`](super::endpoints::FastExecuteSql).
+pub mod fast_execute_sql {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::execute_job_plan::DynamicGroup;
+    pub use super::batch_get_job_instance_ip_log::Ip;
+    pub use super::execute_job_plan::Server;
+    pub use super::execute_job_plan::TopoNode;
+    /// 快速执行SQL脚本
+    ///
+    /// Quick execution of SQL scripts
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_execute_sql.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FastExecuteSqlRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// SQL脚本版本ID
+        ///
+        /// SQL script version ID
+        pub script_version_id: Option<i64>,
+        /// 脚本ID。当传入script_id，且script_version_id为空的时候，使用当前脚本的上线版本
+        ///
+        /// Script id. When script_id is passed in and script_version_id is empty, the online version of the current script is used
+        pub script_id: Option<String>,
+        /// 脚本内容Base64。如果不存在script_version_id和script_id,那么使用script_content。优先级：script_version_id&gt;script_id&gt;script_content
+        ///
+        /// Script content Base64. If script_version_id and script_id do not exist, script_content is used. Priority: script_version_id&gt;script_id&gt;script_content
+        pub script_content: Option<crate::Base64>,
+        /// 脚本超时时间，秒。默认7200，取值范围1-86400
+        ///
+        /// Script timeout in seconds. Default 7200, value range 1 86400
+        pub timeout: Option<i64>,
+        /// SQL执行的db账号ID，必填, 从账号管理-DB账号处获得。
+        ///
+        /// Db account ID for SQL execution
+        pub db_account_id: i64,
+        /// 目标服务器，见server定义
+        ///
+        /// Target server, see server definition
+        pub target_server: Option<Server>,
+        /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
+        ///
+        /// Callback URL, when the task execution is completed, the JOB will call this URL to inform the task execution result. Callback protocol refer to the callback_protocol component documentation
+        pub callback_url: Option<String>,
     }
-    /// Sets `script_id`.
-    pub fn script_id(mut self, value: impl Into<String>) -> Self {
-        self.script_id = Some(value.into());
-        self
+    impl FastExecuteSqlRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            db_account_id: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                script_version_id: None,
+                script_id: None,
+                script_content: None,
+                timeout: None,
+                db_account_id,
+                target_server: None,
+                callback_url: None,
+            }
+        }
     }
-    /// Sets `script_content`.
-    pub fn script_content(mut self, value: impl Into<crate::Base64>) -> Self {
-        self.script_content = Some(value.into());
-        self
+    impl FastExecuteSqlRequest {
+        /// Sets `script_version_id`.
+        pub fn script_version_id(mut self, value: impl Into<i64>) -> Self {
+            self.script_version_id = Some(value.into());
+            self
+        }
+        /// Sets `script_id`.
+        pub fn script_id(mut self, value: impl Into<String>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `script_content`.
+        pub fn script_content(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.script_content = Some(value.into());
+            self
+        }
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `target_server`.
+        pub fn target_server(mut self, value: impl Into<Server>) -> Self {
+            self.target_server = Some(value.into());
+            self
+        }
+        /// Sets `callback_url`.
+        pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+            self.callback_url = Some(value.into());
+            self
+        }
     }
-    /// Sets `task_name`.
-    pub fn task_name(mut self, value: impl Into<String>) -> Self {
-        self.task_name = Some(value.into());
-        self
+    impl crate::wire::Wire for FastExecuteSqlRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastExecuteSqlRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "script_version_id",
+                    "script_id",
+                    "script_content",
+                    "timeout",
+                    "db_account_id",
+                    "target_server",
+                    "callback_url",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                script_version_id: record.opt_int("script_version_id")?,
+                script_id: record.opt_text("script_id")?,
+                script_content: record.field("script_content")?,
+                timeout: record.opt_int("timeout")?,
+                db_account_id: record.int("db_account_id")?,
+                target_server: record.field("target_server")?,
+                callback_url: record.opt_text("callback_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_version_id", &self.script_version_id);
+            record.field("script_id", &self.script_id);
+            record.field("script_content", &self.script_content);
+            record.field("timeout", &self.timeout);
+            record.field("db_account_id", &self.db_account_id);
+            record.field("target_server", &self.target_server);
+            record.field("callback_url", &self.callback_url);
+            record.finish()
+        }
     }
-    /// Sets `script_param`.
-    pub fn script_param(mut self, value: impl Into<crate::Base64>) -> Self {
-        self.script_param = Some(value.into());
-        self
+    /// `FastExecuteSqlResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_execute_sql.md` at line 109.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FastExecuteSqlResponse {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+        /// 作业实例名称
+        ///
+        /// Job instance name
+        pub job_instance_name: Option<String>,
+        /// 步骤实例ID
+        ///
+        /// Step instance ID
+        pub step_instance_id: Option<i64>,
     }
-    /// Sets `timeout`.
-    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    impl crate::wire::Wire for FastExecuteSqlResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastExecuteSqlResponse",
+                &["job_instance_id", "job_instance_name", "step_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.finish()
+        }
     }
-    /// Sets `account_alias`.
-    pub fn account_alias(mut self, value: impl Into<String>) -> Self {
-        self.account_alias = Some(value.into());
-        self
-    }
-    /// Sets `account_id`.
-    pub fn account_id(mut self, value: impl Into<i64>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `is_param_sensitive`.
-    pub fn is_param_sensitive(mut self, value: impl Into<IsParamSensitive>) -> Self {
-        self.is_param_sensitive = Some(value.into());
-        self
-    }
-    /// Sets `script_language`.
-    pub fn script_language(mut self, value: impl Into<ScriptLanguage>) -> Self {
-        self.script_language = Some(value.into());
-        self
-    }
-    /// Sets `target_server`.
-    pub fn target_server(mut self, value: impl Into<Server>) -> Self {
-        self.target_server = Some(value.into());
-        self
-    }
-    /// Sets `callback_url`.
-    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
-        self.callback_url = Some(value.into());
-        self
-    }
+    crate::serde_through_wire!(FastExecuteSqlRequest, FastExecuteSqlResponse);
 }
-impl crate::wire::Wire for FastExecuteScriptRequest {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "FastExecuteScriptRequest",
-            &[
-                "bk_biz_id",
-                "script_version_id",
-                "script_id",
-                "script_content",
-                "task_name",
-                "script_param",
-                "timeout",
-                "account_alias",
-                "account_id",
-                "is_param_sensitive",
-                "script_language",
-                "target_server",
-                "callback_url",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            bk_biz_id: record.int("bk_biz_id")?,
-            script_version_id: record.opt_int("script_version_id")?,
-            script_id: record.opt_text("script_id")?,
-            script_content: record.field("script_content")?,
-            task_name: record.opt_text("task_name")?,
-            script_param: record.field("script_param")?,
-            timeout: record.opt_int("timeout")?,
-            account_alias: record.opt_text("account_alias")?,
-            account_id: record.opt_int("account_id")?,
-            is_param_sensitive: record.field("is_param_sensitive")?,
-            script_language: record.field("script_language")?,
-            target_server: record.field("target_server")?,
-            callback_url: record.opt_text("callback_url")?,
-        })
+pub use fast_execute_sql::FastExecuteSqlRequest;
+pub use fast_execute_sql::FastExecuteSqlResponse;
+/// Types of [`fast_transfer_file`](super::endpoints::FastTransferFile).
+pub mod fast_transfer_file {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::execute_job_plan::DynamicGroup;
+    pub use super::batch_get_job_instance_ip_log::Ip;
+    pub use super::execute_job_plan::Server;
+    pub use super::execute_job_plan::TopoNode;
+    /// `Account`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_transfer_file.md` at line 33.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Account {
+        /// 源执行账号ID，可从get_account_list接口获取。与alias必须存在一个。当同时存在alias和id时，id优先。
+        ///
+        /// Source execution account ID. When alias and id exist at the same time, id takes precedence.
+        pub id: Option<i64>,
+        /// 源执行账号别名，可从账号页面获取，推荐使用。与alias必须存在一个。当同时存在alias和id时，id优先。
+        ///
+        /// Source execution account alias. When alias and id exist at the same time, id takes precedence.
+        pub alias: Option<String>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("bk_biz_id", &self.bk_biz_id);
-        record.field("script_version_id", &self.script_version_id);
-        record.field("script_id", &self.script_id);
-        record.field("script_content", &self.script_content);
-        record.field("task_name", &self.task_name);
-        record.field("script_param", &self.script_param);
-        record.field("timeout", &self.timeout);
-        record.field("account_alias", &self.account_alias);
-        record.field("account_id", &self.account_id);
-        record.field("is_param_sensitive", &self.is_param_sensitive);
-        record.field("script_language", &self.script_language);
-        record.field("target_server", &self.target_server);
-        record.field("callback_url", &self.callback_url);
-        record.finish()
+    impl Account {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `alias`.
+        pub fn alias(mut self, value: impl Into<String>) -> Self {
+            self.alias = Some(value.into());
+            self
+        }
     }
+    impl crate::wire::Wire for Account {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Account",
+                &["id", "alias"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                alias: record.opt_text("alias")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("alias", &self.alias);
+            record.finish()
+        }
+    }
+    /// 快速分发文件
+    ///
+    /// Quick File transfer
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_transfer_file.md` at line 4.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FastTransferFileRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 目标执行账号别名，可从账号页面获取，推荐使用。与account_id必须存在一个。当同时存在account_alias和account_id时，account_id优先。
+        ///
+        /// Target execution account alias, available from the account page, recommended. When both account_alias and account_id exist, account_id takes precedence.
+        pub account_alias: Option<String>,
+        /// 目标执行账号ID，可从get_account_list接口获取。与account_alias必须存在一个。当同时存在account_alias和account_id时，account_id优先。
+        ///
+        /// Target execution account ID, available from the get_account_List api. When both account_alias and account_id exist, account_id takes precedence.
+        pub account_id: Option<i64>,
+        /// 文件传输目标路径
+        ///
+        /// File transfer destination path
+        pub file_target_path: String,
+        /// 源文件对象数组，见下面file_source定义
+        ///
+        /// File source object array, see file_source Definition below
+        pub file_source_list: Vec<FileSource>,
+        /// 任务超时时间，秒，默认值为7200。取值范围1-86400。
+        ///
+        /// Task timeout in seconds, default is 7200. Value range 1 86400.
+        pub timeout: Option<i64>,
+        /// 下载限速，单位MB。如果未传入该参数，表示不限速
+        ///
+        /// Download speed limit in MB. If this parameter is not passed in, it means no speed limit
+        pub download_speed_limit: Option<i64>,
+        /// 上传限速，单位MB。如果未传入该参数，表示不限速
+        ///
+        /// Upload speed limit, in MB. If this parameter is not passed in, it means no speed limit
+        pub upload_speed_limit: Option<i64>,
+        /// 传输模式。1-严谨模式，2-强制模式。默认使用强制模式
+        ///
+        /// Transmission mode. 1 - Strict mode, 2 - Forced mode. Force mode is used by default
+        pub transfer_mode: Option<TransferMode>,
+        /// 目标服务器，见server定义
+        ///
+        /// Target server, see server definition
+        pub target_server: Option<Server>,
+        /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
+        ///
+        /// Callback URL, when the task execution is completed, the JOB will call this URL to inform the task execution result. Callback protocol refer to the callback_protocol component documentation
+        pub callback_url: Option<String>,
+    }
+    impl FastTransferFileRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            file_target_path: String,
+            file_source_list: Vec<FileSource>,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                account_alias: None,
+                account_id: None,
+                file_target_path,
+                file_source_list,
+                timeout: None,
+                download_speed_limit: None,
+                upload_speed_limit: None,
+                transfer_mode: None,
+                target_server: None,
+                callback_url: None,
+            }
+        }
+    }
+    impl FastTransferFileRequest {
+        /// Sets `account_alias`.
+        pub fn account_alias(mut self, value: impl Into<String>) -> Self {
+            self.account_alias = Some(value.into());
+            self
+        }
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<i64>) -> Self {
+            self.account_id = Some(value.into());
+            self
+        }
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `download_speed_limit`.
+        pub fn download_speed_limit(mut self, value: impl Into<i64>) -> Self {
+            self.download_speed_limit = Some(value.into());
+            self
+        }
+        /// Sets `upload_speed_limit`.
+        pub fn upload_speed_limit(mut self, value: impl Into<i64>) -> Self {
+            self.upload_speed_limit = Some(value.into());
+            self
+        }
+        /// Sets `transfer_mode`.
+        pub fn transfer_mode(mut self, value: impl Into<TransferMode>) -> Self {
+            self.transfer_mode = Some(value.into());
+            self
+        }
+        /// Sets `target_server`.
+        pub fn target_server(mut self, value: impl Into<Server>) -> Self {
+            self.target_server = Some(value.into());
+            self
+        }
+        /// Sets `callback_url`.
+        pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+            self.callback_url = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for FastTransferFileRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastTransferFileRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "account_alias",
+                    "account_id",
+                    "file_target_path",
+                    "file_source_list",
+                    "timeout",
+                    "download_speed_limit",
+                    "upload_speed_limit",
+                    "transfer_mode",
+                    "target_server",
+                    "callback_url",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                account_alias: record.opt_text("account_alias")?,
+                account_id: record.opt_int("account_id")?,
+                file_target_path: record.text("file_target_path")?,
+                file_source_list: record.field("file_source_list")?,
+                timeout: record.opt_int("timeout")?,
+                download_speed_limit: record.opt_int("download_speed_limit")?,
+                upload_speed_limit: record.opt_int("upload_speed_limit")?,
+                transfer_mode: record.field("transfer_mode")?,
+                target_server: record.field("target_server")?,
+                callback_url: record.opt_text("callback_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("account_alias", &self.account_alias);
+            record.field("account_id", &self.account_id);
+            record.field("file_target_path", &self.file_target_path);
+            record.field("file_source_list", &self.file_source_list);
+            record.field("timeout", &self.timeout);
+            record.field("download_speed_limit", &self.download_speed_limit);
+            record.field("upload_speed_limit", &self.upload_speed_limit);
+            record.field("transfer_mode", &self.transfer_mode);
+            record.field("target_server", &self.target_server);
+            record.field("callback_url", &self.callback_url);
+            record.finish()
+        }
+    }
+    /// `FastTransferFileResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_transfer_file.md` at line 166.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FastTransferFileResponse {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+        /// 作业实例名称
+        ///
+        /// Job instance name
+        pub job_instance_name: Option<String>,
+        /// 步骤实例ID
+        ///
+        /// Step instance ID
+        pub step_instance_id: Option<i64>,
+    }
+    impl crate::wire::Wire for FastTransferFileResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FastTransferFileResponse",
+                &["job_instance_id", "job_instance_name", "step_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.finish()
+        }
+    }
+    /// `FileSource`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_transfer_file.md` at line 23.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FileSource {
+        /// 支持多个文件，若文件源类型为服务器文件，填写源文件的绝对路径数组；若文件源类型为第三方文件源，COS文件源填写的路径为"bucket名称/文件路径"，例如：testbucket/test.txt
+        ///
+        /// Multiple files are supported. If the file source type is a server file, fill in the absolute path array of the source file; If the file source type is a third-party file source, the path filled in by COS file source is "bucketName/file path," for example: testbucket/test.txt (Type inferred from the doc's example.)
+        pub file_list: Vec<String>,
+        /// 文件源账号，见account定义，文件源类型为服务器文件源时必填，文件源类型为第三方文件源时无需填写
+        ///
+        /// For file source account number, see account definition. It is required when the file source type is server file source, but not required when the file source type is third-party file source
+        pub account: Option<Account>,
+        /// 源文件服务器，见server定义
+        ///
+        /// Source file server, see server definition
+        pub server: Option<Server>,
+        /// 文件源类型，1：服务器文件，3：第三方文件源文件，不传默认为1
+        ///
+        /// File source type, 1: server file, 3: Third-party file source file. Default value is 1 if not transferred
+        pub file_type: Option<FileType>,
+        /// file_type为3时，file_source_id与file_source_code选择一个填写，若都填写，优先使用file_source_id，第三方文件源Id，可从get_job_detail接口返回结果中的步骤详情获取
+        ///
+        /// File source ID. When file_type is 3, select one of file_source_id and file_source_code to fill in. If both are filled in, file_source_id, the third-party file source Id, is preferred, which can be obtained from the step details in the returned result of get_job_detail api
+        pub file_source_id: Option<i64>,
+        /// file_type为3时，file_source_id与file_source_code选择一个填写，若都填写，优先使用file_source_id，第三方文件源标识，可从作业平台的文件分发页面-&gt;选择文件源文件弹框中获取
+        ///
+        /// File source code. When file_type is 3, select one of file_source_id and file_source_code to fill in. If both of them are filled in, file_source_id, the third-party file source ID, is preferred. It can be obtained from the file distribution page&gt; Select File source file pop-up box of the operation platform
+        pub file_source_code: Option<String>,
+    }
+    impl FileSource {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(file_list: Vec<String>) -> Self {
+            Self {
+                file_list,
+                account: None,
+                server: None,
+                file_type: None,
+                file_source_id: None,
+                file_source_code: None,
+            }
+        }
+    }
+    impl FileSource {
+        /// Sets `account`.
+        pub fn account(mut self, value: impl Into<Account>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `server`.
+        pub fn server(mut self, value: impl Into<Server>) -> Self {
+            self.server = Some(value.into());
+            self
+        }
+        /// Sets `file_type`.
+        pub fn file_type(mut self, value: impl Into<FileType>) -> Self {
+            self.file_type = Some(value.into());
+            self
+        }
+        /// Sets `file_source_id`.
+        pub fn file_source_id(mut self, value: impl Into<i64>) -> Self {
+            self.file_source_id = Some(value.into());
+            self
+        }
+        /// Sets `file_source_code`.
+        pub fn file_source_code(mut self, value: impl Into<String>) -> Self {
+            self.file_source_code = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for FileSource {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FileSource",
+                &[
+                    "file_list",
+                    "account",
+                    "server",
+                    "file_type",
+                    "file_source_id",
+                    "file_source_code",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                file_list: record.field("file_list")?,
+                account: record.field("account")?,
+                server: record.field("server")?,
+                file_type: record.field("file_type")?,
+                file_source_id: record.opt_int("file_source_id")?,
+                file_source_code: record.opt_text("file_source_code")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("file_list", &self.file_list);
+            record.field("account", &self.account);
+            record.field("server", &self.server);
+            record.field("file_type", &self.file_type);
+            record.field("file_source_id", &self.file_source_id);
+            record.field("file_source_code", &self.file_source_code);
+            record.finish()
+        }
+    }
+    /// 文件源类型，1：服务器文件，3：第三方文件源文件，不传默认为1
+    ///
+    /// File source type, 1: server file, 3: Third-party file source file. Default value is 1 if not transferred
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_transfer_file.md` at line 29.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum FileType {
+        /// 服务器文件 / server
+        ///
+        /// Sent as `1`.
+        Server,
+        /// 第三方文件源文件 / Third-party
+        ///
+        /// Sent as `3`.
+        ThirdParty,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl FileType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Server => 1i64,
+                Self::ThirdParty => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for FileType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Server,
+                    3i64 => Self::ThirdParty,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 传输模式。1-严谨模式，2-强制模式。默认使用强制模式
+    ///
+    /// Transmission mode. 1 - Strict mode, 2 - Forced mode. Force mode is used by default
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/fast_transfer_file.md` at line 19.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TransferMode {
+        /// 严谨模式 / Strict
+        ///
+        /// Sent as `1`.
+        Strict,
+        /// 强制模式 / Forced
+        ///
+        /// Sent as `2`.
+        Forced,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl TransferMode {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Strict => 1i64,
+                Self::Forced => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for TransferMode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Strict,
+                    2i64 => Self::Forced,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        Account, FastTransferFileRequest, FastTransferFileResponse, FileSource, FileType,
+        TransferMode
+    );
 }
-/// `FastExecuteScriptResponse`
-///
-/// Defined in `api-docs/jobv3/fast_execute_script.md` at line 143.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FastExecuteScriptResponse {
-    /// 作业实例 ID
-    pub job_instance_id: Option<i64>,
-    /// 作业实例名称
-    pub job_instance_name: Option<String>,
-    /// 步骤实例 ID
-    pub step_instance_id: Option<i64>,
-}
-impl crate::wire::Wire for FastExecuteScriptResponse {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "FastExecuteScriptResponse",
-            &["job_instance_id", "job_instance_name", "step_instance_id"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            job_instance_id: record.opt_int("job_instance_id")?,
-            job_instance_name: record.opt_text("job_instance_name")?,
-            step_instance_id: record.opt_int("step_instance_id")?,
-        })
+pub use fast_transfer_file::FastTransferFileRequest;
+pub use fast_transfer_file::FastTransferFileResponse;
+/// Types of [`generate_local_file_upload_url`](super::endpoints::GenerateLocalFileUploadUrl).
+pub mod generate_local_file_upload_url {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 生成本地文件上传URL。
+    ///
+    /// Generate the local file upload URL.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/generate_local_file_upload_url.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GenerateLocalFileUploadUrlRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 要上传的文件名列表
+        ///
+        /// List of file names to upload
+        pub file_name_list: Vec<String>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("job_instance_id", &self.job_instance_id);
-        record.field("job_instance_name", &self.job_instance_name);
-        record.field("step_instance_id", &self.step_instance_id);
-        record.finish()
+    impl GenerateLocalFileUploadUrlRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            file_name_list: Vec<String>,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                file_name_list,
+            }
+        }
     }
+    impl crate::wire::Wire for GenerateLocalFileUploadUrlRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GenerateLocalFileUploadUrlRequest",
+                &["bk_scope_type", "bk_scope_id", "file_name_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                file_name_list: record.field("file_name_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("file_name_list", &self.file_name_list);
+            record.finish()
+        }
+    }
+    /// `GenerateLocalFileUploadUrlResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/generate_local_file_upload_url.md` at line 68.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GenerateLocalFileUploadUrlResponse {
+        /// key:传入的文件名，value:upload_url为带凭据的文件上传地址，path为分发该文件时要传给文件分发接口的路径
+        ///
+        /// key: file name passed in, value: Upload_url is the file upload address with credentials, and path is the path to the file distribution interface when distributing the file (Type inferred from the doc's example.)
+        pub url_map: Option<std::collections::BTreeMap<String, UrlMap>>,
+    }
+    impl crate::wire::Wire for GenerateLocalFileUploadUrlResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GenerateLocalFileUploadUrlResponse",
+                &["url_map"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                url_map: record.field("url_map")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("url_map", &self.url_map);
+            record.finish()
+        }
+    }
+    /// `UrlMap`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/generate_local_file_upload_url.md` at line 37.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UrlMap {
+        /// `path` (Not in the doc's table; seen in its example at line 37.)
+        pub path: Option<String>,
+        /// `upload_url` (Not in the doc's table; seen in its example at line 37.)
+        pub upload_url: Option<String>,
+    }
+    impl crate::wire::Wire for UrlMap {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UrlMap",
+                &["path", "upload_url"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                path: record.opt_text("path")?,
+                upload_url: record.opt_text("upload_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("path", &self.path);
+            record.field("upload_url", &self.upload_url);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GenerateLocalFileUploadUrlRequest, GenerateLocalFileUploadUrlResponse, UrlMap
+    );
 }
-crate::serde_through_wire!(
-    IsParamSensitive, ScriptLanguage, Ip, DynamicGroup, TopoNode, Server,
-    FastExecuteScriptRequest, FastExecuteScriptResponse
-);
+pub use generate_local_file_upload_url::GenerateLocalFileUploadUrlRequest;
+pub use generate_local_file_upload_url::GenerateLocalFileUploadUrlResponse;
+/// Types of [`get_account_list`](super::endpoints::GetAccountList).
+pub mod get_account_list {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::delete_account::Category;
+    /// `Data`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_account_list.md` at line 83.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Data {
+        /// 账号ID
+        pub id: Option<i64>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: Option<String>,
+        /// 账号名称
+        pub account: Option<String>,
+        /// 账号别名
+        pub alias: Option<String>,
+        /// 账号用途（1：系统账号，2：DB账号）
+        pub category: Option<Category>,
+        /// 账号类型（1：Linux，2：Windows，9：MySQL，10：Oracle，11：DB2）
+        pub r#type: Option<Type>,
+        /// 账号用途为DB账号时该字段生效，表示DB账号对应的系统账号ID
+        pub db_system_account_id: Option<i64>,
+        /// 账号用途为系统账号时该字段生效，账号对应的OS
+        pub os: Option<String>,
+        /// 账号描述
+        pub description: Option<String>,
+        /// 创建人
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for Data {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Data",
+                &[
+                    "id",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "account",
+                    "alias",
+                    "category",
+                    "type",
+                    "db_system_account_id",
+                    "os",
+                    "description",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                account: record.opt_text("account")?,
+                alias: record.opt_text("alias")?,
+                category: record.field("category")?,
+                r#type: record.field("type")?,
+                db_system_account_id: record.opt_int("db_system_account_id")?,
+                os: record.opt_text("os")?,
+                description: record.opt_text("description")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("account", &self.account);
+            record.field("alias", &self.alias);
+            record.field("category", &self.category);
+            record.field("type", &self.r#type);
+            record.field("db_system_account_id", &self.db_system_account_id);
+            record.field("os", &self.os);
+            record.field("description", &self.description);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    /// 查询业务下用户有权限的执行账号列表
+    ///
+    /// Query the list of executive accounts to which users have access under the business
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_account_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetAccountListRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 账号用途（1：系统账号，2：DB账号），不传则不区分
+        ///
+        /// Account usage (1: system account, 2: DB account)
+        pub category: Option<Category>,
+        /// 账号名称
+        pub account: Option<String>,
+        /// 账号别名
+        pub alias: Option<String>,
+        /// 分页记录起始位置，不传默认为0
+        ///
+        /// Start position of paging record, default 0
+        pub start: Option<i64>,
+        /// 单次返回最大记录数，最大1000，不传默认为20
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20
+        pub length: Option<i64>,
+    }
+    impl GetAccountListRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                category: None,
+                account: None,
+                alias: None,
+                start: None,
+                length: None,
+            }
+        }
+    }
+    impl GetAccountListRequest {
+        /// Sets `category`.
+        pub fn category(mut self, value: impl Into<Category>) -> Self {
+            self.category = Some(value.into());
+            self
+        }
+        /// Sets `account`.
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `alias`.
+        pub fn alias(mut self, value: impl Into<String>) -> Self {
+            self.alias = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetAccountListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetAccountListRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "category",
+                    "account",
+                    "alias",
+                    "start",
+                    "length",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                category: record.field("category")?,
+                account: record.opt_text("account")?,
+                alias: record.opt_text("alias")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("category", &self.category);
+            record.field("account", &self.account);
+            record.field("alias", &self.alias);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetAccountListResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_account_list.md` at line 79.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetAccountListResponse {
+        /// `data` (Type inferred from the doc's example.)
+        pub data: Option<Vec<Data>>,
+        /// 单次返回最大记录数，最大1000，不传默认为20 (described at line 19)
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20 (described at line 17) (Not in the doc's table; seen in its example at line 41.)
+        pub length: Option<i64>,
+        /// 分页记录起始位置，不传默认为0 (described at line 18)
+        ///
+        /// Start position of paging record, default 0 (described at line 16) (Not in the doc's table; seen in its example at line 41.)
+        pub start: Option<i64>,
+        /// `total` (Not in the doc's table; seen in its example at line 41.)
+        pub total: Option<i64>,
+    }
+    impl crate::wire::Wire for GetAccountListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetAccountListResponse",
+                &["data", "length", "start", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data: record.field("data")?,
+                length: record.opt_int("length")?,
+                start: record.opt_int("start")?,
+                total: record.opt_int("total")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data", &self.data);
+            record.field("length", &self.length);
+            record.field("start", &self.start);
+            record.field("total", &self.total);
+            record.finish()
+        }
+    }
+    /// 账号类型（1：Linux，2：Windows，9：MySQL，10：Oracle，11：DB2）
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_account_list.md` at line 93.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// Linux
+        ///
+        /// Sent as `1`.
+        Linux,
+        /// Windows
+        ///
+        /// Sent as `2`.
+        Windows,
+        /// MySQL
+        ///
+        /// Sent as `9`.
+        MySql,
+        /// Oracle
+        ///
+        /// Sent as `10`.
+        Oracle,
+        /// DB2
+        ///
+        /// Sent as `11`.
+        Db2,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Linux => 1i64,
+                Self::Windows => 2i64,
+                Self::MySql => 9i64,
+                Self::Oracle => 10i64,
+                Self::Db2 => 11i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Linux,
+                    2i64 => Self::Windows,
+                    9i64 => Self::MySql,
+                    10i64 => Self::Oracle,
+                    11i64 => Self::Db2,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        Data, GetAccountListRequest, GetAccountListResponse, Type
+    );
+}
+pub use get_account_list::GetAccountListRequest;
+pub use get_account_list::GetAccountListResponse;
+/// Types of [`get_cron_detail`](super::endpoints::GetCronDetail).
+pub mod get_cron_detail {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::execute_job_plan::DynamicGroup;
+    /// `GetCronDetailGlobalVar`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_cron_detail.md` at line 120.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GlobalVar {
+        /// 全局变量 id，唯一标识。如果 id 为空，那么使用 name 作为唯一标识
+        ///
+        /// Global variable id, unique identification. If the id is empty, then name is used as the unique identification
+        pub id: Option<i64>,
+        /// 全局变量 name
+        ///
+        /// Global variable name
+        pub name: Option<String>,
+        /// 字符、密码、数组类型的全局变量的值
+        ///
+        /// Character, password, value of global variable of array type
+        pub value: Option<String>,
+        /// 主机类型全局变量的值
+        ///
+        /// Host type global variable value
+        pub server: Option<Server>,
+    }
+    impl crate::wire::Wire for GlobalVar {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GlobalVar",
+                &["id", "name", "value", "server"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                value: record.opt_text("value")?,
+                server: record.field("server")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("value", &self.value);
+            record.field("server", &self.server);
+            record.finish()
+        }
+    }
+    /// `GetCronDetailIp`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_cron_detail.md` at line 136.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Ip {
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 管控区域ID
+        ///
+        /// BK-Net ID
+        pub bk_cloud_id: Option<i64>,
+        /// IP地址
+        ///
+        /// IP Address
+        pub ip: Option<String>,
+    }
+    impl crate::wire::Wire for Ip {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Ip",
+                &["bk_host_id", "bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// 查询定时作业详情
+    ///
+    /// Query Cron job details
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_cron_detail.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetCronDetailRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 定时任务 ID
+        ///
+        /// Cron Job ID
+        pub id: Option<i64>,
+    }
+    impl GetCronDetailRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                id: None,
+            }
+        }
+    }
+    impl GetCronDetailRequest {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetCronDetailRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetCronDetailRequest",
+                &["bk_scope_type", "bk_scope_id", "id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                id: record.opt_int("id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `GetCronDetailResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_cron_detail.md` at line 104.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetCronDetailResponse {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: Option<String>,
+        /// 执行方案 ID
+        ///
+        /// Job Plan ID
+        pub job_plan_id: Option<i64>,
+        /// 定时作业 ID
+        ///
+        /// Cron job ID
+        pub id: Option<i64>,
+        /// 定时作业名称
+        ///
+        /// Cron job name
+        pub name: Option<String>,
+        /// 定时作业状态：1.已启动、2.已暂停
+        ///
+        /// Cron job status: 1. Started, 2. Paused
+        pub status: Option<i64>,
+        /// 定时任务crontab的定时规则，新建时必填，修改时选填。各字段含义为：分 时 日 月 周，如: 0/5 * * * ? 表示每5分钟执行一次
+        ///
+        /// Timing rules for Cron Job crontab, required when creating, optional when modifying. The meaning of each field is: minute hour day month week, for example: 0/5 * * * * ? means execute every 5 minutes
+        pub expression: Option<String>,
+        /// 全局变量信息
+        ///
+        /// Global variable information
+        pub global_var_list: Option<Vec<GlobalVar>>,
+        /// 作业创建人账号
+        ///
+        /// Cron job creator
+        pub creator: Option<String>,
+        /// 创建时间，Unix 时间戳
+        ///
+        /// Creation time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 作业修改人账号
+        ///
+        /// Cron job modifier
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间，Unix 时间戳
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for GetCronDetailResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetCronDetailResponse",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_plan_id",
+                    "id",
+                    "name",
+                    "status",
+                    "expression",
+                    "global_var_list",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                job_plan_id: record.opt_int("job_plan_id")?,
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                status: record.opt_int("status")?,
+                expression: record.opt_text("expression")?,
+                global_var_list: record.field("global_var_list")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_plan_id", &self.job_plan_id);
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("status", &self.status);
+            record.field("expression", &self.expression);
+            record.field("global_var_list", &self.global_var_list);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    /// `GetCronDetailServer`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_cron_detail.md` at line 129.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Server {
+        /// 静态 IP 列表
+        ///
+        /// Static IP list
+        pub ip_list: Option<Vec<Ip>>,
+        /// 动态分组 列表
+        ///
+        /// Dynamic grouping list
+        pub dynamic_group_list: Option<Vec<DynamicGroup>>,
+        /// 动态 topo 节点列表
+        ///
+        /// Dynamic topo node list
+        pub topo_node_list: Option<Vec<TopoNode>>,
+    }
+    impl crate::wire::Wire for Server {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Server",
+                &["ip_list", "dynamic_group_list", "topo_node_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip_list: record.field("ip_list")?,
+                dynamic_group_list: record.field("dynamic_group_list")?,
+                topo_node_list: record.field("topo_node_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip_list", &self.ip_list);
+            record.field("dynamic_group_list", &self.dynamic_group_list);
+            record.field("topo_node_list", &self.topo_node_list);
+            record.finish()
+        }
+    }
+    /// `GetCronDetailTopoNode`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_cron_detail.md` at line 144.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TopoNode {
+        /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
+        ///
+        /// Dynamic topo node ID, corresponding to bk_inst_id in CMDB API
+        pub id: Option<i64>,
+        /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
+        ///
+        /// Dynamic topo node type, corresponding to bk_obj_id in CMDB API, such as "module" and "set"
+        pub node_type: Option<String>,
+    }
+    impl crate::wire::Wire for TopoNode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TopoNode",
+                &["id", "node_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                node_type: record.opt_text("node_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("node_type", &self.node_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GlobalVar, Ip, GetCronDetailRequest, GetCronDetailResponse, Server, TopoNode
+    );
+}
+pub use get_cron_detail::GetCronDetailRequest;
+pub use get_cron_detail::GetCronDetailResponse;
+/// Types of [`get_cron_list`](super::endpoints::GetCronList).
+pub mod get_cron_list {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 查询业务下定时作业信息
+    ///
+    /// Query information of cron jobs under business
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_cron_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetCronListRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 定时作业名称
+        ///
+        /// Cron job name
+        pub name: Option<String>,
+        /// 定时任务 ID，如果存在则忽略其他筛选条件，只查询这个指定的作业信息
+        ///
+        /// Cron Job ID. If it exists, ignore other filtering criteria and only query the specified job information
+        pub id: Option<i64>,
+        /// 定时作业状态：1.已启动、2.已暂停
+        ///
+        /// Cron job status: 1. Started, 2. Paused
+        pub status: Option<i64>,
+        /// 定时作业创建人账号
+        ///
+        /// Cron job creator
+        pub creator: Option<String>,
+        /// 创建起始时间，Unix 时间戳(s)
+        ///
+        /// Creation time start, Unix timestamp
+        pub create_time_start: Option<i64>,
+        /// 创建结束时间，Unix 时间戳(s)
+        ///
+        /// Create time end, Unix timestamp
+        pub create_time_end: Option<i64>,
+        /// 作业修改人账号
+        ///
+        /// Job modifier
+        pub last_modify_user: Option<String>,
+        /// 最后修改起始时间，Unix 时间戳(s)
+        ///
+        /// Last modification time start, Unix timestamp
+        pub last_modify_time_start: Option<i64>,
+        /// 最后修改结束时间，Unix 时间戳(s)
+        ///
+        /// Last modification time end, Unix timestamp
+        pub last_modify_time_end: Option<i64>,
+        /// 默认 0 表示从第 1 条记录开始返回
+        ///
+        /// Start position of paging record, default 0
+        pub start: Option<i64>,
+        /// 单次返回最大记录数，最大1000，不传默认为20
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20
+        pub length: Option<i64>,
+    }
+    impl GetCronListRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                name: None,
+                id: None,
+                status: None,
+                creator: None,
+                create_time_start: None,
+                create_time_end: None,
+                last_modify_user: None,
+                last_modify_time_start: None,
+                last_modify_time_end: None,
+                start: None,
+                length: None,
+            }
+        }
+    }
+    impl GetCronListRequest {
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `status`.
+        pub fn status(mut self, value: impl Into<i64>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// Sets `creator`.
+        pub fn creator(mut self, value: impl Into<String>) -> Self {
+            self.creator = Some(value.into());
+            self
+        }
+        /// Sets `create_time_start`.
+        pub fn create_time_start(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_start = Some(value.into());
+            self
+        }
+        /// Sets `create_time_end`.
+        pub fn create_time_end(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_end = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_user`.
+        pub fn last_modify_user(mut self, value: impl Into<String>) -> Self {
+            self.last_modify_user = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_time_start`.
+        pub fn last_modify_time_start(mut self, value: impl Into<i64>) -> Self {
+            self.last_modify_time_start = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_time_end`.
+        pub fn last_modify_time_end(mut self, value: impl Into<i64>) -> Self {
+            self.last_modify_time_end = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetCronListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetCronListRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "name",
+                    "id",
+                    "status",
+                    "creator",
+                    "create_time_start",
+                    "create_time_end",
+                    "last_modify_user",
+                    "last_modify_time_start",
+                    "last_modify_time_end",
+                    "start",
+                    "length",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                name: record.opt_text("name")?,
+                id: record.opt_int("id")?,
+                status: record.opt_int("status")?,
+                creator: record.opt_text("creator")?,
+                create_time_start: record.opt_int("create_time_start")?,
+                create_time_end: record.opt_int("create_time_end")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time_start: record.opt_int("last_modify_time_start")?,
+                last_modify_time_end: record.opt_int("last_modify_time_end")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("name", &self.name);
+            record.field("id", &self.id);
+            record.field("status", &self.status);
+            record.field("creator", &self.creator);
+            record.field("create_time_start", &self.create_time_start);
+            record.field("create_time_end", &self.create_time_end);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time_start", &self.last_modify_time_start);
+            record.field("last_modify_time_end", &self.last_modify_time_end);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetCronListResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_cron_list.md` at line 92.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetCronListResponse {
+        /// The items of this page. (Type inferred from the doc's example.)
+        pub data: Option<Vec<GetCronListResponseItem>>,
+        /// 单次返回最大记录数，最大1000，不传默认为20 (described at line 25)
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20 (described at line 25) (Not in the doc's table; seen in its example at line 53.)
+        pub length: Option<i64>,
+        /// 默认 0 表示从第 1 条记录开始返回 (described at line 24)
+        ///
+        /// Start position of paging record, default 0 (described at line 24) (Not in the doc's table; seen in its example at line 53.)
+        pub start: Option<i64>,
+        /// `total` (Not in the doc's table; seen in its example at line 53.)
+        pub total: Option<i64>,
+    }
+    impl crate::wire::Wire for GetCronListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetCronListResponse",
+                &["data", "length", "start", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data: record.field("data")?,
+                length: record.opt_int("length")?,
+                start: record.opt_int("start")?,
+                total: record.opt_int("total")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data", &self.data);
+            record.field("length", &self.length);
+            record.field("start", &self.start);
+            record.field("total", &self.total);
+            record.finish()
+        }
+    }
+    /// `GetCronListResponseItem`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_cron_list.md` at line 92.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetCronListResponseItem {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: Option<String>,
+        /// 执行方案 ID
+        pub job_plan_id: Option<i64>,
+        /// 定时作业 ID
+        pub id: Option<i64>,
+        /// 定时作业名称
+        pub name: Option<String>,
+        /// 定时作业状态：1.已启动、2.已暂停
+        pub status: Option<i64>,
+        /// 定时任务crontab的定时规则，新建时必填，修改时选填。各字段含义为：分 时 日 月 周，如: 0/5 * * * ? 表示每5分钟执行一次
+        pub expression: Option<String>,
+        /// 作业创建人账号
+        pub creator: Option<String>,
+        /// 创建时间，Unix 时间戳(s)
+        pub create_time: Option<i64>,
+        /// 作业修改人账号
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间，Unix 时间戳(s)
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for GetCronListResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetCronListResponseItem",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_plan_id",
+                    "id",
+                    "name",
+                    "status",
+                    "expression",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                job_plan_id: record.opt_int("job_plan_id")?,
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                status: record.opt_int("status")?,
+                expression: record.opt_text("expression")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_plan_id", &self.job_plan_id);
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("status", &self.status);
+            record.field("expression", &self.expression);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GetCronListRequest, GetCronListResponse, GetCronListResponseItem
+    );
+}
+pub use get_cron_list::GetCronListRequest;
+pub use get_cron_list::GetCronListResponse;
+/// Types of [`get_dangerous_rule_list`](super::endpoints::GetDangerousRuleList).
+pub mod get_dangerous_rule_list {
+    pub use super::create_dangerous_rule::Action;
+    /// 查看高危语句检测规则列表。
+    ///
+    /// Get dangerous rule list
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_dangerous_rule_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetDangerousRuleListRequest {
+        /// 表达式
+        ///
+        /// Expression
+        pub expression: Option<String>,
+        /// 脚本语言列表:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql (Type inferred from the doc's example.)
+        pub script_language_list: Option<Vec<i64>>,
+        /// 规则描述
+        ///
+        /// Rule description
+        pub description: Option<String>,
+        /// 处理动作: 1 - 扫描, 2 - 拦截
+        ///
+        /// Processing actions: 1- Scan, 2- Intercept
+        pub action: Option<Action>,
+    }
+    impl GetDangerousRuleListRequest {
+        /// Sets `expression`.
+        pub fn expression(mut self, value: impl Into<String>) -> Self {
+            self.expression = Some(value.into());
+            self
+        }
+        /// Sets `script_language_list`.
+        pub fn script_language_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.script_language_list = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `action`.
+        pub fn action(mut self, value: impl Into<Action>) -> Self {
+            self.action = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetDangerousRuleListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetDangerousRuleListRequest",
+                &["expression", "script_language_list", "description", "action"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                expression: record.opt_text("expression")?,
+                script_language_list: record.field("script_language_list")?,
+                description: record.opt_text("description")?,
+                action: record.field("action")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("expression", &self.expression);
+            record.field("script_language_list", &self.script_language_list);
+            record.field("description", &self.description);
+            record.field("action", &self.action);
+            record.finish()
+        }
+    }
+    /// `GetDangerousRuleListResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_dangerous_rule_list.md` at line 66.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetDangerousRuleListResponse {
+        /// 高危语句规则ID
+        ///
+        /// Rule id
+        pub id: Option<i64>,
+        /// 表达式
+        ///
+        /// expression
+        pub expression: Option<String>,
+        /// 脚本语言列表:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql (Type inferred from the doc's example.)
+        pub script_language_list: Option<Vec<i64>>,
+        /// 规则描述
+        ///
+        /// Description
+        pub description: Option<String>,
+        /// 处理动作: 1 - 扫描, 2 - 拦截
+        ///
+        /// Processing actions: 1- Scan, 2- Intercept
+        pub action: Option<Action>,
+        /// 启用状态: 0 - 停用, 1 - 启用
+        ///
+        /// Enabling status: 0- disabled, 1- enabled
+        pub status: Option<Status>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for GetDangerousRuleListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetDangerousRuleListResponse",
+                &[
+                    "id",
+                    "expression",
+                    "script_language_list",
+                    "description",
+                    "action",
+                    "status",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                expression: record.opt_text("expression")?,
+                script_language_list: record.field("script_language_list")?,
+                description: record.opt_text("description")?,
+                action: record.field("action")?,
+                status: record.field("status")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("expression", &self.expression);
+            record.field("script_language_list", &self.script_language_list);
+            record.field("description", &self.description);
+            record.field("action", &self.action);
+            record.field("status", &self.status);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    /// 启用状态: 0 - 停用, 1 - 启用
+    ///
+    /// Enabling status: 0- disabled, 1- enabled
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_dangerous_rule_list.md` at line 75.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 停用 / disabled
+        ///
+        /// Sent as `0`.
+        Disabled,
+        /// 启用 / enabled
+        ///
+        /// Sent as `1`.
+        Enabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Disabled => 0i64,
+                Self::Enabled => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Disabled,
+                    1i64 => Self::Enabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        GetDangerousRuleListRequest, GetDangerousRuleListResponse, Status
+    );
+}
+pub use get_dangerous_rule_list::GetDangerousRuleListRequest;
+/// Types of [`get_job_instance_global_var_value`](super::endpoints::GetJobInstanceGlobalVarValue).
+pub mod get_job_instance_global_var_value {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::execute_job_plan::DynamicGroup;
+    pub use super::execute_job_plan::TopoNode;
+    /// `GetJobInstanceGlobalVarValueGlobalVar`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_global_var_value.md` at line 100.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GlobalVar {
+        /// 全局变量id，唯一标识。如果id为空，那么使用name作为唯一标识
+        ///
+        /// Global variable id, unique identification. If the id is empty, then name is used as the unique identification
+        pub id: Option<i64>,
+        /// 全局变量name
+        ///
+        /// Global variable name
+        pub name: Option<String>,
+        /// 字符、密码、数组类型的全局变量的值
+        ///
+        /// Values of global variables of String, Ciphertext, Namespace, and Array types
+        pub value: Option<String>,
+        /// 主机类型全局变量的值，见server定义
+        ///
+        /// For the value of the host type global variable, see server definition
+        pub server: Option<Server>,
+        /// `type` (Not in the doc's table; seen in its example at line 33.)
+        pub r#type: Option<i64>,
+    }
+    impl crate::wire::Wire for GlobalVar {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GlobalVar",
+                &["id", "name", "value", "server", "type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                value: record.opt_text("value")?,
+                server: record.field("server")?,
+                r#type: record.opt_int("type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("value", &self.value);
+            record.field("server", &self.server);
+            record.field("type", &self.r#type);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceGlobalVarValueIp`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_global_var_value.md` at line 117.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Ip {
+        /// `bk_host_id`
+        pub bk_host_id: Option<i64>,
+        /// 管控区域ID
+        ///
+        /// BK-Net ID
+        pub bk_cloud_id: i64,
+        /// IP地址
+        ///
+        /// IP Address
+        pub ip: String,
+    }
+    impl Ip {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_cloud_id: i64, ip: String) -> Self {
+            Self {
+                bk_host_id: None,
+                bk_cloud_id,
+                ip,
+            }
+        }
+    }
+    impl crate::wire::Wire for Ip {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Ip",
+                &["bk_host_id", "bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                ip: record.text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// 获取作业实例全局变量的值
+    ///
+    /// Gets the value of the job instance global variable
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_global_var_value.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobInstanceGlobalVarValueRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+    }
+    impl GetJobInstanceGlobalVarValueRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            job_instance_id: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                job_instance_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for GetJobInstanceGlobalVarValueRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceGlobalVarValueRequest",
+                &["bk_scope_type", "bk_scope_id", "job_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceGlobalVarValueResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_global_var_value.md` at line 86.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobInstanceGlobalVarValueResponse {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+        /// 作业步骤实例全局变量值。定义见step_instance_var
+        ///
+        /// Job step instance global variable value. See step_instance_var for definitions
+        pub step_instance_var_list: Option<Vec<StepInstanceVar>>,
+    }
+    impl crate::wire::Wire for GetJobInstanceGlobalVarValueResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceGlobalVarValueResponse",
+                &["job_instance_id", "step_instance_var_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                step_instance_var_list: record.field("step_instance_var_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_var_list", &self.step_instance_var_list);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceGlobalVarValueServer`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_global_var_value.md` at line 109.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Server {
+        /// 静态 IP 列表，定义见ip
+        ///
+        /// Static IP list, as defined in ip
+        pub ip_list: Option<Vec<Ip>>,
+        /// 动态分组列表，定义见dynamic_group
+        ///
+        /// Dynamic grouping list, see dynamic_group for definition
+        pub dynamic_group_list: Option<Vec<DynamicGroup>>,
+        /// 动态 topo 节点列表，定义见topo_node
+        ///
+        /// For dynamic topo node list, see topo_node for definition
+        pub topo_node_list: Option<Vec<TopoNode>>,
+    }
+    impl crate::wire::Wire for Server {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Server",
+                &["ip_list", "dynamic_group_list", "topo_node_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip_list: record.field("ip_list")?,
+                dynamic_group_list: record.field("dynamic_group_list")?,
+                topo_node_list: record.field("topo_node_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip_list", &self.ip_list);
+            record.field("dynamic_group_list", &self.dynamic_group_list);
+            record.field("topo_node_list", &self.topo_node_list);
+            record.finish()
+        }
+    }
+    /// `StepInstanceVar`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_global_var_value.md` at line 93.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StepInstanceVar {
+        /// 步骤实例ID
+        ///
+        /// Step instance ID
+        pub step_instance_id: Option<i64>,
+        /// 全局变量值列表，定义见global_var
+        ///
+        /// For global variable value list, see global_var for definition
+        pub global_var_list: Option<Vec<GlobalVar>>,
+    }
+    impl crate::wire::Wire for StepInstanceVar {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StepInstanceVar",
+                &["step_instance_id", "global_var_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                step_instance_id: record.opt_int("step_instance_id")?,
+                global_var_list: record.field("global_var_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("global_var_list", &self.global_var_list);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GlobalVar, Ip, GetJobInstanceGlobalVarValueRequest,
+        GetJobInstanceGlobalVarValueResponse, Server, StepInstanceVar
+    );
+}
+pub use get_job_instance_global_var_value::GetJobInstanceGlobalVarValueRequest;
+pub use get_job_instance_global_var_value::GetJobInstanceGlobalVarValueResponse;
+/// Types of [`get_job_instance_ip_log`](super::endpoints::GetJobInstanceIpLog).
+pub mod get_job_instance_ip_log {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::batch_get_job_instance_ip_log::LogType;
+    pub use super::batch_get_job_instance_ip_log::Status;
+    /// `GetJobInstanceIpLogFileLog`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_ip_log.md` at line 127.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FileLog {
+        /// 0:上传;1:下载
+        pub mode: Option<serde_json::Value>,
+        /// 文件源主机，定义见host
+        pub src_ip: Option<Host>,
+        /// 源文件路径
+        pub src_path: Option<String>,
+        /// 分发目标主机，mode=1时有值。定义见host
+        pub dest_ip: Option<Host>,
+        /// 目标路径，mode=1时有值
+        pub dest_path: Option<String>,
+        /// 任务状态。1-等待开始;2-上传中;3-下载中;4-成功;5-失败
+        pub status: Option<Status>,
+        /// 文件分发日志内容
+        pub log_content: Option<String>,
+    }
+    impl crate::wire::Wire for FileLog {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FileLog",
+                &[
+                    "mode",
+                    "src_ip",
+                    "src_path",
+                    "dest_ip",
+                    "dest_path",
+                    "status",
+                    "log_content",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                mode: record.field("mode")?,
+                src_ip: record.field("src_ip")?,
+                src_path: record.opt_text("src_path")?,
+                dest_ip: record.field("dest_ip")?,
+                dest_path: record.opt_text("dest_path")?,
+                status: record.field("status")?,
+                log_content: record.opt_text("log_content")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("mode", &self.mode);
+            record.field("src_ip", &self.src_ip);
+            record.field("src_path", &self.src_path);
+            record.field("dest_ip", &self.dest_ip);
+            record.field("dest_path", &self.dest_path);
+            record.field("status", &self.status);
+            record.field("log_content", &self.log_content);
+            record.finish()
+        }
+    }
+    /// 根据主机查询作业执行日志
+    ///
+    /// Query job execution log by host
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_ip_log.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobInstanceIpLogRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+        /// 步骤实例ID
+        ///
+        /// Step instance ID
+        pub step_instance_id: i64,
+        /// 目标主机host_id
+        ///
+        /// Host ID
+        pub bk_host_id: Option<i64>,
+        /// 不推荐使用，建议使用host_id参数，如果存在bk_host_id将忽略该参数。目标服务器管控区域ID
+        ///
+        /// Target server BK-Net ID
+        #[deprecated(
+            note = "deprecated in the doc: 不推荐使用，建议使用host_id参数，如果存在bk_host_id将忽略该参数。目标服务器管控区域ID\n\nTarget server BK-Net ID"
+        )]
+        pub bk_cloud_id: Option<i64>,
+        /// 不推荐使用，建议使用host_id参数，如果存在bk_host_id将忽略该参数。目标主机IP
+        ///
+        /// Destination server IP. ***Deprecated, it is recommended to use the bk_host_id parameter
+        #[deprecated(
+            note = "deprecated in the doc: 不推荐使用，建议使用host_id参数，如果存在bk_host_id将忽略该参数。目标主机IP\n\nDestination server IP. ***Deprecated, it is recommended to use the bk_host_id parameter"
+        )]
+        pub ip: Option<String>,
+    }
+    impl GetJobInstanceIpLogRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        #[allow(deprecated)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            job_instance_id: i64,
+            step_instance_id: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                job_instance_id,
+                step_instance_id,
+                bk_host_id: None,
+                bk_cloud_id: None,
+                ip: None,
+            }
+        }
+    }
+    impl GetJobInstanceIpLogRequest {
+        /// Sets `bk_host_id`.
+        pub fn bk_host_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_host_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        #[deprecated(
+            note = "deprecated in the doc: 不推荐使用，建议使用host_id参数，如果存在bk_host_id将忽略该参数。目标服务器管控区域ID\n\nTarget server BK-Net ID"
+        )]
+        #[allow(deprecated)]
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `ip`.
+        #[deprecated(
+            note = "deprecated in the doc: 不推荐使用，建议使用host_id参数，如果存在bk_host_id将忽略该参数。目标主机IP\n\nDestination server IP. ***Deprecated, it is recommended to use the bk_host_id parameter"
+        )]
+        #[allow(deprecated)]
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire for GetJobInstanceIpLogRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceIpLogRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_instance_id",
+                    "step_instance_id",
+                    "bk_host_id",
+                    "bk_cloud_id",
+                    "ip",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+                step_instance_id: record.int("step_instance_id")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceIpLogResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_ip_log.md` at line 116.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobInstanceIpLogResponse {
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 目标服务器管控区域ID
+        ///
+        /// Target server cloud area ID
+        pub bk_cloud_id: Option<i64>,
+        /// 目标服务器IP地址
+        ///
+        /// Destination server IP address
+        pub ip: Option<String>,
+        /// 日志类型。1-脚本执行任务日志;2-文件分发任务日志
+        ///
+        /// Log type. 1 - Script execution task log; 2 - File distribution task log
+        pub log_type: Option<LogType>,
+        /// 作业脚本输出的日志内容
+        ///
+        /// Log content of job script output
+        pub log_content: Option<String>,
+        /// 文件分发任务日志。定义见file_log
+        ///
+        /// File distribution task log. See file_log for definition
+        pub file_logs: Option<Vec<FileLog>>,
+    }
+    impl crate::wire::Wire for GetJobInstanceIpLogResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceIpLogResponse",
+                &[
+                    "bk_host_id",
+                    "bk_cloud_id",
+                    "ip",
+                    "log_type",
+                    "log_content",
+                    "file_logs",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+                log_type: record.field("log_type")?,
+                log_content: record.opt_text("log_content")?,
+                file_logs: record.field("file_logs")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.field("log_type", &self.log_type);
+            record.field("log_content", &self.log_content);
+            record.field("file_logs", &self.file_logs);
+            record.finish()
+        }
+    }
+    /// `Host`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_ip_log.md` at line 139.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Host {
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// IP地址
+        pub ip: Option<String>,
+    }
+    impl crate::wire::Wire for Host {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Host",
+                &["bk_host_id", "bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        FileLog, GetJobInstanceIpLogRequest, GetJobInstanceIpLogResponse, Host
+    );
+}
+pub use get_job_instance_ip_log::GetJobInstanceIpLogRequest;
+pub use get_job_instance_ip_log::GetJobInstanceIpLogResponse;
+/// Types of [`get_job_instance_list`](super::endpoints::GetJobInstanceList).
+pub mod get_job_instance_list {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 查询作业实例列表（执行历史)
+    ///
+    /// Query job instance list (execution history)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobInstanceListRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 创建起始时间，Unix 时间戳，单位毫秒
+        ///
+        /// Creation time start, Unix timestamp, in milliseconds
+        pub create_time_start: i64,
+        /// 创建结束时间，Unix 时间戳，单位毫秒
+        ///
+        /// Creation time end, Unix timestamp, in milliseconds
+        pub create_time_end: i64,
+        /// 任务实例ID。 如果出入job_instance_id，将忽略其他查询条件
+        ///
+        /// Task instance ID. If job_instance_id is in or out, other query criteria are ignored
+        pub job_instance_id: Option<i64>,
+        /// 定时任务ID
+        ///
+        /// Cron Job ID
+        pub job_cron_id: Option<i64>,
+        /// 执行人，精准匹配
+        ///
+        /// Executor, accurate match
+        pub operator: Option<String>,
+        /// 任务名称，模糊匹配
+        ///
+        /// Task name, fuzzy match
+        pub name: Option<String>,
+        /// 执行方式。1 - 页面执行，2 - API调用，3 - 定时执行
+        ///
+        /// Launch mode. 1 - Web UI, 2 - API, 3 - Cron Job
+        pub launch_mode: Option<LaunchMode>,
+        /// 任务类型。0 - 作业执行，1 - 脚本执行，2 - 文件分发
+        ///
+        /// Task type. 0 - Job Execution, 1 - Script Execution, 2 - File Transfer
+        pub r#type: Option<Type>,
+        /// 任务状态。1 - 等待执行，2 - 正在执行，3 - 执行成功，4 - 执行失败，7 - 等待确认，10 - 强制终止中，11 - 强制终止成功，13 - 确认终止
+        ///
+        /// Job status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
+        pub status: Option<Status>,
+        /// 执行目标服务器IP, 精准匹配
+        ///
+        /// Execute target server IP for accurate matching
+        pub ip: Option<String>,
+        /// 默认0表示从第1条记录开始返回
+        ///
+        /// Start position of paging record, default 0
+        pub start: Option<i64>,
+        /// 单次返回最大记录数，最大1000，不传默认为20
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20
+        pub length: Option<i64>,
+    }
+    impl GetJobInstanceListRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            create_time_start: i64,
+            create_time_end: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                create_time_start,
+                create_time_end,
+                job_instance_id: None,
+                job_cron_id: None,
+                operator: None,
+                name: None,
+                launch_mode: None,
+                r#type: None,
+                status: None,
+                ip: None,
+                start: None,
+                length: None,
+            }
+        }
+    }
+    impl GetJobInstanceListRequest {
+        /// Sets `job_instance_id`.
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `job_cron_id`.
+        pub fn job_cron_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_cron_id = Some(value.into());
+            self
+        }
+        /// Sets `operator`.
+        pub fn operator(mut self, value: impl Into<String>) -> Self {
+            self.operator = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `launch_mode`.
+        pub fn launch_mode(mut self, value: impl Into<LaunchMode>) -> Self {
+            self.launch_mode = Some(value.into());
+            self
+        }
+        /// Sets `type`.
+        pub fn r#type(mut self, value: impl Into<Type>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `status`.
+        pub fn status(mut self, value: impl Into<Status>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// Sets `ip`.
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetJobInstanceListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceListRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "create_time_start",
+                    "create_time_end",
+                    "job_instance_id",
+                    "job_cron_id",
+                    "operator",
+                    "name",
+                    "launch_mode",
+                    "type",
+                    "status",
+                    "ip",
+                    "start",
+                    "length",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                create_time_start: record.int("create_time_start")?,
+                create_time_end: record.int("create_time_end")?,
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_cron_id: record.opt_int("job_cron_id")?,
+                operator: record.opt_text("operator")?,
+                name: record.opt_text("name")?,
+                launch_mode: record.field("launch_mode")?,
+                r#type: record.field("type")?,
+                status: record.field("status")?,
+                ip: record.opt_text("ip")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("create_time_start", &self.create_time_start);
+            record.field("create_time_end", &self.create_time_end);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_cron_id", &self.job_cron_id);
+            record.field("operator", &self.operator);
+            record.field("name", &self.name);
+            record.field("launch_mode", &self.launch_mode);
+            record.field("type", &self.r#type);
+            record.field("status", &self.status);
+            record.field("ip", &self.ip);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceListResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_list.md` at line 94.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobInstanceListResponse {
+        /// The items of this page. (Type inferred from the doc's example.)
+        pub data: Option<Vec<GetJobInstanceListResponseItem>>,
+        /// 单次返回最大记录数，最大1000，不传默认为20 (described at line 26)
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20 (described at line 26) (Not in the doc's table; seen in its example at line 52.)
+        pub length: Option<i64>,
+        /// 默认0表示从第1条记录开始返回 (described at line 25)
+        ///
+        /// Start position of paging record, default 0 (described at line 25) (Not in the doc's table; seen in its example at line 52.)
+        pub start: Option<i64>,
+        /// `total` (Not in the doc's table; seen in its example at line 52.)
+        pub total: Option<i64>,
+    }
+    impl crate::wire::Wire for GetJobInstanceListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceListResponse",
+                &["data", "length", "start", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data: record.field("data")?,
+                length: record.opt_int("length")?,
+                start: record.opt_int("start")?,
+                total: record.opt_int("total")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data", &self.data);
+            record.field("length", &self.length);
+            record.field("start", &self.start);
+            record.field("total", &self.total);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceListResponseItem`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_list.md` at line 94.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobInstanceListResponseItem {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: Option<String>,
+        /// 执行方案 ID
+        pub id: Option<i64>,
+        /// 作业模版 ID，当任务为执行方案的时候有值
+        pub job_template_id: Option<i64>,
+        /// 作业执行方案 ID，当任务为执行方案的时候有值
+        pub job_plan_id: Option<i64>,
+        /// 任务名称
+        pub name: Option<String>,
+        /// 操作者
+        pub operator: Option<String>,
+        /// 创建时间，Unix 时间戳，单位毫秒
+        pub create_time: Option<i64>,
+        /// 任务状态。1 - 等待执行，2 - 正在执行，3 - 执行成功，4 - 执行失败，7 - 等待确认，10 - 强制终止中，11 - 强制终止成功，13 - 确认终止
+        pub status: Option<Status>,
+        /// 任务类型。0 - 作业执行，1 - 脚本执行，2 - 文件分发
+        pub r#type: Option<Type>,
+        /// 执行方式。1 - 页面执行，2 - API调用，3 - 定时执行
+        pub launch_mode: Option<LaunchMode>,
+        /// 任务启动时间，Unix 时间戳，单位毫秒
+        pub start_time: Option<i64>,
+        /// 任务结束时间，Unix 时间戳，单位毫秒
+        pub end_time: Option<i64>,
+        /// 任务执行时间，Unix 时间戳，单位毫秒
+        pub total_time: Option<i64>,
+        /// `task_status` (Not in the doc's table; seen in its example at line 52.)
+        pub task_status: Option<i64>,
+        /// `task_type` (Not in the doc's table; seen in its example at line 52.)
+        pub task_type: Option<i64>,
+    }
+    impl crate::wire::Wire for GetJobInstanceListResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceListResponseItem",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "id",
+                    "job_template_id",
+                    "job_plan_id",
+                    "name",
+                    "operator",
+                    "create_time",
+                    "status",
+                    "type",
+                    "launch_mode",
+                    "start_time",
+                    "end_time",
+                    "total_time",
+                    "task_status",
+                    "task_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                id: record.opt_int("id")?,
+                job_template_id: record.opt_int("job_template_id")?,
+                job_plan_id: record.opt_int("job_plan_id")?,
+                name: record.opt_text("name")?,
+                operator: record.opt_text("operator")?,
+                create_time: record.opt_int("create_time")?,
+                status: record.field("status")?,
+                r#type: record.field("type")?,
+                launch_mode: record.field("launch_mode")?,
+                start_time: record.opt_int("start_time")?,
+                end_time: record.opt_int("end_time")?,
+                total_time: record.opt_int("total_time")?,
+                task_status: record.opt_int("task_status")?,
+                task_type: record.opt_int("task_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("id", &self.id);
+            record.field("job_template_id", &self.job_template_id);
+            record.field("job_plan_id", &self.job_plan_id);
+            record.field("name", &self.name);
+            record.field("operator", &self.operator);
+            record.field("create_time", &self.create_time);
+            record.field("status", &self.status);
+            record.field("type", &self.r#type);
+            record.field("launch_mode", &self.launch_mode);
+            record.field("start_time", &self.start_time);
+            record.field("end_time", &self.end_time);
+            record.field("total_time", &self.total_time);
+            record.field("task_status", &self.task_status);
+            record.field("task_type", &self.task_type);
+            record.finish()
+        }
+    }
+    /// 任务状态。1 - 等待执行，2 - 正在执行，3 - 执行成功，4 - 执行失败，7 - 等待确认，10 - 强制终止中，11 - 强制终止成功，13 - 确认终止
+    ///
+    /// Job status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_list.md` at line 23.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 等待执行 / Pending
+        ///
+        /// Sent as `1`.
+        Pending,
+        /// 正在执行 / Running
+        ///
+        /// Sent as `2`.
+        Running,
+        /// 执行成功 / Successful
+        ///
+        /// Sent as `3`.
+        Successful,
+        /// 执行失败 / Failed
+        ///
+        /// Sent as `4`.
+        Failed,
+        /// 等待确认 / Waiting
+        ///
+        /// Sent as `7`.
+        Waiting,
+        /// 强制终止中 / Terminating
+        ///
+        /// Sent as `10`.
+        Terminating,
+        /// 强制终止成功 / Terminate
+        ///
+        /// Sent as `11`.
+        Terminate,
+        /// 确认终止 / Termination
+        ///
+        /// Sent as `13`.
+        Termination,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Pending => 1i64,
+                Self::Running => 2i64,
+                Self::Successful => 3i64,
+                Self::Failed => 4i64,
+                Self::Waiting => 7i64,
+                Self::Terminating => 10i64,
+                Self::Terminate => 11i64,
+                Self::Termination => 13i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Pending,
+                    2i64 => Self::Running,
+                    3i64 => Self::Successful,
+                    4i64 => Self::Failed,
+                    7i64 => Self::Waiting,
+                    10i64 => Self::Terminating,
+                    11i64 => Self::Terminate,
+                    13i64 => Self::Termination,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 任务类型。0 - 作业执行，1 - 脚本执行，2 - 文件分发
+    ///
+    /// Task type. 0 - Job Execution, 1 - Script Execution, 2 - File Transfer
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_list.md` at line 22.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// 作业执行 / Job
+        ///
+        /// Sent as `0`.
+        Job,
+        /// 脚本执行 / Script
+        ///
+        /// Sent as `1`.
+        Script,
+        /// 文件分发 / File
+        ///
+        /// Sent as `2`.
+        File,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Job => 0i64,
+                Self::Script => 1i64,
+                Self::File => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Job,
+                    1i64 => Self::Script,
+                    2i64 => Self::File,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 执行方式。1 - 页面执行，2 - API调用，3 - 定时执行
+    ///
+    /// Launch mode. 1 - Web UI, 2 - API, 3 - Cron Job
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_list.md` at line 21.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum LaunchMode {
+        /// 页面执行 / Web
+        ///
+        /// Sent as `1`.
+        Web,
+        /// API调用 / API
+        ///
+        /// Sent as `2`.
+        Api,
+        /// 定时执行 / Cron
+        ///
+        /// Sent as `3`.
+        Cron,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl LaunchMode {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Web => 1i64,
+                Self::Api => 2i64,
+                Self::Cron => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for LaunchMode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Web,
+                    2i64 => Self::Api,
+                    3i64 => Self::Cron,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        GetJobInstanceListRequest, GetJobInstanceListResponse,
+        GetJobInstanceListResponseItem, Status, Type, LaunchMode
+    );
+}
+pub use get_job_instance_list::GetJobInstanceListRequest;
+pub use get_job_instance_list::GetJobInstanceListResponse;
+/// Types of [`get_job_instance_status`](super::endpoints::GetJobInstanceStatus).
+pub mod get_job_instance_status {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 根据作业实例 ID 查询作业执行状态
+    ///
+    /// Query job execution status based on job instance ID
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobInstanceStatusRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+        /// 是否返回每个主机上的任务详情，对应返回结果中的step_ip_result_list。默认值为false。
+        ///
+        /// Whether to return the task details on each ip corresponds to step_ip_result_list in the return result. The default value is false.
+        pub return_ip_result: Option<bool>,
+    }
+    impl GetJobInstanceStatusRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            job_instance_id: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                job_instance_id,
+                return_ip_result: None,
+            }
+        }
+    }
+    impl GetJobInstanceStatusRequest {
+        /// Sets `return_ip_result`.
+        pub fn return_ip_result(mut self, value: impl Into<bool>) -> Self {
+            self.return_ip_result = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetJobInstanceStatusRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceStatusRequest",
+                &["bk_scope_type", "bk_scope_id", "job_instance_id", "return_ip_result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+                return_ip_result: record.field("return_ip_result")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("return_ip_result", &self.return_ip_result);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceStatusResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 92.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobInstanceStatusResponse {
+        /// 作业是否结束
+        ///
+        /// End job
+        pub finished: Option<bool>,
+        /// 作业实例基本信息。见job_instance定义
+        ///
+        /// Job instance basic information. See job_instance definition
+        pub job_instance: Option<JobInstance>,
+        /// 作业步骤列表。见step_instance定义
+        ///
+        /// List of job steps. See step_instance definition
+        pub step_instance_list: Option<Vec<StepInstance>>,
+    }
+    impl crate::wire::Wire for GetJobInstanceStatusResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobInstanceStatusResponse",
+                &["finished", "job_instance", "step_instance_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                finished: record.field("finished")?,
+                job_instance: record.field("job_instance")?,
+                step_instance_list: record.field("step_instance_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("finished", &self.finished);
+            record.field("job_instance", &self.job_instance);
+            record.field("step_instance_list", &self.step_instance_list);
+            record.finish()
+        }
+    }
+    /// `GetJobInstanceStatusStepInstance`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 114.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StepInstance {
+        /// 作业步骤实例ID
+        ///
+        /// Job step instance ID
+        pub step_instance_id: Option<i64>,
+        /// 步骤类型：1.脚本步骤; 2.文件步骤; 4.SQL步骤
+        ///
+        /// Step Type: 1. Script step; 2. File step; 4. SQL step
+        pub r#type: Option<i64>,
+        /// 步骤名称
+        ///
+        /// Step name
+        pub name: Option<String>,
+        /// 作业步骤状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功; 12.步骤强制终止失败
+        ///
+        /// Step status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
+        pub status: Option<i64>,
+        /// 作业步骤实例创建时间，Unix时间戳，单位毫秒
+        ///
+        /// Job step instance creation time, Unix timestamp, in milliseconds
+        pub create_time: Option<i64>,
+        /// 开始执行时间，Unix时间戳，单位毫秒
+        ///
+        /// Execution start time, Unix timestamp, in milliseconds
+        pub start_time: Option<i64>,
+        /// 执行结束时间，Unix时间戳，单位毫秒
+        ///
+        /// Execution end time, Unix timestamp, in milliseconds
+        pub end_time: Option<i64>,
+        /// 总耗时，单位毫秒
+        ///
+        /// Total elapsed time in milliseconds
+        pub total_time: Option<i64>,
+        /// 步骤重试次数
+        ///
+        /// Step retry times
+        pub execute_count: Option<i64>,
+        /// 每个主机的任务执行结果，定义见step_ip_result
+        ///
+        /// See step_ip_result for the task execution result of each host
+        pub step_ip_result_list: Option<Vec<StepIpResult>>,
+    }
+    impl crate::wire::Wire for StepInstance {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StepInstance",
+                &[
+                    "step_instance_id",
+                    "type",
+                    "name",
+                    "status",
+                    "create_time",
+                    "start_time",
+                    "end_time",
+                    "total_time",
+                    "execute_count",
+                    "step_ip_result_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                step_instance_id: record.opt_int("step_instance_id")?,
+                r#type: record.opt_int("type")?,
+                name: record.opt_text("name")?,
+                status: record.opt_int("status")?,
+                create_time: record.opt_int("create_time")?,
+                start_time: record.opt_int("start_time")?,
+                end_time: record.opt_int("end_time")?,
+                total_time: record.opt_int("total_time")?,
+                execute_count: record.opt_int("execute_count")?,
+                step_ip_result_list: record.field("step_ip_result_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("type", &self.r#type);
+            record.field("name", &self.name);
+            record.field("status", &self.status);
+            record.field("create_time", &self.create_time);
+            record.field("start_time", &self.start_time);
+            record.field("end_time", &self.end_time);
+            record.field("total_time", &self.total_time);
+            record.field("execute_count", &self.execute_count);
+            record.field("step_ip_result_list", &self.step_ip_result_list);
+            record.finish()
+        }
+    }
+    /// `JobInstance`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 100.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct JobInstance {
+        /// 作业实例名称
+        ///
+        /// Job instance name
+        pub name: Option<String>,
+        /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功
+        ///
+        /// Job status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
+        pub status: Option<i64>,
+        /// 作业创建时间，Unix时间戳，单位毫秒
+        ///
+        /// Job creation time, Unix timestamp, in milliseconds
+        pub create_time: Option<i64>,
+        /// 开始执行时间，Unix时间戳，单位毫秒
+        ///
+        /// Execution start time, Unix timestamp, in milliseconds
+        pub start_time: Option<i64>,
+        /// 执行结束时间，Unix时间戳，单位毫秒
+        ///
+        /// Execution end time, Unix timestamp, in milliseconds
+        pub end_time: Option<i64>,
+        /// 总耗时，单位毫秒
+        ///
+        /// Total elapsed time in milliseconds
+        pub total_time: Option<i64>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: Option<String>,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+    }
+    impl crate::wire::Wire for JobInstance {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "JobInstance",
+                &[
+                    "name",
+                    "status",
+                    "create_time",
+                    "start_time",
+                    "end_time",
+                    "total_time",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_instance_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                status: record.opt_int("status")?,
+                create_time: record.opt_int("create_time")?,
+                start_time: record.opt_int("start_time")?,
+                end_time: record.opt_int("end_time")?,
+                total_time: record.opt_int("total_time")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                job_instance_id: record.opt_int("job_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("status", &self.status);
+            record.field("create_time", &self.create_time);
+            record.field("start_time", &self.start_time);
+            record.field("end_time", &self.end_time);
+            record.field("total_time", &self.total_time);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.finish()
+        }
+    }
+    /// `StepIpResult`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 130.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StepIpResult {
+        /// 主机ID
+        ///
+        /// Host ID
+        pub bk_host_id: Option<i64>,
+        /// IP
+        pub ip: Option<String>,
+        /// 管控区域ID
+        ///
+        /// BK-Net ID
+        pub bk_cloud_id: Option<i64>,
+        /// 作业执行状态:1.Agent异常; 5.等待执行; 7.正在执行; 9.执行成功; 11.执行失败; 12.任务下发失败; 403.任务强制终止成功; 404.任务强制终止失败
+        ///
+        /// Agent task execution status: 1. Agent exception; Pending implementation Successful execution Failed to distribute the task; 404. Forced termination of task failed
+        pub status: Option<i64>,
+        /// 用户通过job_success/job_fail函数模板自定义输出的结果。仅脚本任务存在该参数
+        ///
+        /// The user customizes the output results through the job_SUCCESS/job_fail function template. This parameter exists only for script tasks
+        pub tag: Option<String>,
+        /// 脚本任务exit code
+        ///
+        /// Script task exit code
+        pub exit_code: Option<i64>,
+        /// 主机任务状态码，1.Agent异常; 3.上次已成功; 5.等待执行; 7.正在执行; 9.执行成功; 11.任务失败; 12.任务下发失败; 13.任务超时; 15.任务日志错误; 101.脚本执行失败; 102.脚本执行超时; 103.脚本执行被终止; 104.脚本返回码非零; 202.文件传输失败; 203.源文件不存在; 310.Agent异常; 311.用户名不存在; 320.文件获取失败; 321.文件超出限制; 329.文件传输错误; 399.任务执行出错
+        ///
+        /// Agent task status code, 1 - Agent exception; 5 - Waiting for execution; 7 - Executing; 9 - Execution succeeded; 11 - Execution failed; 12 - Task failed to deliver; 403 - Task forced termination succeeded; 404 - Task forced termination failed
+        pub error_code: Option<i64>,
+        /// 开始执行时间，Unix时间戳，单位毫秒
+        ///
+        /// Execution start time, Unix timestamp, in milliseconds
+        pub start_time: Option<i64>,
+        /// 执行结束时间，Unix时间戳，单位毫秒
+        ///
+        /// Execution end time, Unix timestamp, in milliseconds
+        pub end_time: Option<i64>,
+        /// 总耗时，单位毫秒
+        ///
+        /// Total elapsed time in milliseconds
+        pub total_time: Option<i64>,
+    }
+    impl crate::wire::Wire for StepIpResult {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StepIpResult",
+                &[
+                    "bk_host_id",
+                    "ip",
+                    "bk_cloud_id",
+                    "status",
+                    "tag",
+                    "exit_code",
+                    "error_code",
+                    "start_time",
+                    "end_time",
+                    "total_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                ip: record.opt_text("ip")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                status: record.opt_int("status")?,
+                tag: record.opt_text("tag")?,
+                exit_code: record.opt_int("exit_code")?,
+                error_code: record.opt_int("error_code")?,
+                start_time: record.opt_int("start_time")?,
+                end_time: record.opt_int("end_time")?,
+                total_time: record.opt_int("total_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("ip", &self.ip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("status", &self.status);
+            record.field("tag", &self.tag);
+            record.field("exit_code", &self.exit_code);
+            record.field("error_code", &self.error_code);
+            record.field("start_time", &self.start_time);
+            record.field("end_time", &self.end_time);
+            record.field("total_time", &self.total_time);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GetJobInstanceStatusRequest, GetJobInstanceStatusResponse, StepInstance,
+        JobInstance, StepIpResult
+    );
+}
+pub use get_job_instance_status::GetJobInstanceStatusRequest;
+pub use get_job_instance_status::GetJobInstanceStatusResponse;
+/// Types of [`get_job_plan_detail`](super::endpoints::GetJobPlanDetail).
+pub mod get_job_plan_detail {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::check_script::ScriptLanguage;
+    /// `FileDestination`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 305.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FileDestination {
+        /// 目标文件存放的路径
+        ///
+        /// Path where the target file is stored
+        pub path: Option<String>,
+        /// 执行账号名/别名
+        ///
+        /// Execution account name/alias
+        pub account: Option<Account>,
+        /// 目标服务器
+        ///
+        /// Target server
+        pub server: Option<Server>,
+    }
+    impl crate::wire::Wire for FileDestination {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FileDestination",
+                &["path", "account", "server"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                path: record.opt_text("path")?,
+                account: record.field("account")?,
+                server: record.field("server")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("path", &self.path);
+            record.field("account", &self.account);
+            record.field("server", &self.server);
+            record.finish()
+        }
+    }
+    /// `FileInfo`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 242.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FileInfo {
+        /// 源文件信息
+        ///
+        /// Source file information
+        pub file_source_list: Option<Vec<FileSource>>,
+        /// 目标信息
+        ///
+        /// Target information
+        pub file_destination: Option<FileDestination>,
+        /// 文件传输超时设置
+        ///
+        /// File transfer timeout settings
+        pub timeout: Option<i64>,
+        /// 文件传输模式
+        ///
+        /// File transfer mode
+        pub transfer_mode: Option<i64>,
+        /// 上传限速
+        ///
+        /// Upload speed limit
+        pub upload_speed_limit: Option<i64>,
+        /// 下载限速
+        ///
+        /// Download speed limit
+        pub download_speed_limit: Option<i64>,
+        /// `file_source` (Not in the doc's table; seen in its example at line 32.)
+        pub file_source: Option<Vec<GetJobPlanDetailFileSource>>,
+    }
+    impl crate::wire::Wire for FileInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FileInfo",
+                &[
+                    "file_source_list",
+                    "file_destination",
+                    "timeout",
+                    "transfer_mode",
+                    "upload_speed_limit",
+                    "download_speed_limit",
+                    "file_source",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                file_source_list: record.field("file_source_list")?,
+                file_destination: record.field("file_destination")?,
+                timeout: record.opt_int("timeout")?,
+                transfer_mode: record.opt_int("transfer_mode")?,
+                upload_speed_limit: record.opt_int("upload_speed_limit")?,
+                download_speed_limit: record.opt_int("download_speed_limit")?,
+                file_source: record.field("file_source")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("file_source_list", &self.file_source_list);
+            record.field("file_destination", &self.file_destination);
+            record.field("timeout", &self.timeout);
+            record.field("transfer_mode", &self.transfer_mode);
+            record.field("upload_speed_limit", &self.upload_speed_limit);
+            record.field("download_speed_limit", &self.download_speed_limit);
+            record.field("file_source", &self.file_source);
+            record.finish()
+        }
+    }
+    /// `GetJobPlanDetailAccount`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 290.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Account {
+        /// 账号 ID
+        ///
+        /// Account ID
+        pub id: Option<i64>,
+        /// 账号名
+        ///
+        /// Account name
+        pub name: Option<String>,
+    }
+    impl crate::wire::Wire for Account {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Account",
+                &["id", "name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.finish()
+        }
+    }
+    /// `GetJobPlanDetailDynamicGroup`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 279.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DynamicGroup {
+        /// 动态分组 ID
+        ///
+        /// Dynamic Group ID
+        pub id: Option<String>,
+    }
+    impl crate::wire::Wire for DynamicGroup {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
+            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `GetJobPlanDetailFileSource`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 296.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FileSource {
+        /// 源文件的绝对路径数组，支持多个文件
+        ///
+        /// Absolute path array of source file, supporting multiple files (Type inferred from the doc's example.)
+        pub file_list: Option<Vec<String>>,
+        /// 执行账号名/别名
+        ///
+        /// Execution account name/alias
+        pub account: Option<Account>,
+        /// 目标服务器
+        ///
+        /// Target server
+        pub server: Option<Server>,
+        /// 文件源类型，1：服务器文件，2：本地文件，3：第三方文件源文件
+        ///
+        /// File source type, 1: server file, 2: Local files, 3: third-party file source files
+        pub file_type: Option<FileType>,
+        /// 文件源类型为第三方文件源文件时的第三方文件源Id
+        ///
+        /// Third-party file source Id when file source type is third-party file source file
+        pub file_source_id: Option<i64>,
+    }
+    impl crate::wire::Wire for FileSource {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "FileSource",
+                &["file_list", "account", "server", "file_type", "file_source_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                file_list: record.field("file_list")?,
+                account: record.field("account")?,
+                server: record.field("server")?,
+                file_type: record.field("file_type")?,
+                file_source_id: record.opt_int("file_source_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("file_list", &self.file_list);
+            record.field("account", &self.account);
+            record.field("server", &self.server);
+            record.field("file_type", &self.file_type);
+            record.field("file_source_id", &self.file_source_id);
+            record.finish()
+        }
+    }
+    /// `GetJobPlanDetailFileSource3`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 32.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobPlanDetailFileSource {
+        /// `account` (Not in the doc's table; seen in its example at line 32.)
+        pub account: Option<Account>,
+        /// `file_list` (Not in the doc's table; seen in its example at line 32.)
+        pub file_list: Option<Vec<String>>,
+        /// 文件源类型，1：服务器文件，2：本地文件，3：第三方文件源文件 (described at line 302) (Not in the doc's table; seen in its example at line 32.)
+        pub file_type: Option<i64>,
+        /// `server` (Not in the doc's table; seen in its example at line 32.)
+        pub server: Option<GetJobPlanDetailServer>,
+        /// 文件源类型为第三方文件源文件时的第三方文件源Id (described at line 303) (Not in the doc's table; seen in its example at line 32.)
+        pub file_source_id: Option<i64>,
+    }
+    impl crate::wire::Wire for GetJobPlanDetailFileSource {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobPlanDetailFileSource",
+                &["account", "file_list", "file_type", "server", "file_source_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                account: record.field("account")?,
+                file_list: record.field("file_list")?,
+                file_type: record.opt_int("file_type")?,
+                server: record.field("server")?,
+                file_source_id: record.opt_int("file_source_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("account", &self.account);
+            record.field("file_list", &self.file_list);
+            record.field("file_type", &self.file_type);
+            record.field("server", &self.server);
+            record.field("file_source_id", &self.file_source_id);
+            record.finish()
+        }
+    }
+    /// 文件源类型，1：服务器文件，2：本地文件，3：第三方文件源文件
+    ///
+    /// File source type, 1: server file, 2: Local files, 3: third-party file source files
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 302.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum FileType {
+        /// 服务器文件 / server
+        ///
+        /// Sent as `1`.
+        Server,
+        /// 本地文件 / Local
+        ///
+        /// Sent as `2`.
+        Local,
+        /// 第三方文件源文件 / third-party
+        ///
+        /// Sent as `3`.
+        ThirdParty,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl FileType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Server => 1i64,
+                Self::Local => 2i64,
+                Self::ThirdParty => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for FileType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Server,
+                    2i64 => Self::Local,
+                    3i64 => Self::ThirdParty,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// `GetJobPlanDetailGlobalVar`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 252.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GlobalVar {
+        /// 全局变量 id，唯一标识。如果 id 为空，那么使用 name 作为唯一标识
+        ///
+        /// Global variable id. If the id is empty, then name is used as the unique identification
+        pub id: Option<i64>,
+        /// 全局变量名
+        ///
+        /// Global variable name
+        pub name: Option<String>,
+        /// 全局变量描述
+        ///
+        /// Global variable description
+        pub description: Option<String>,
+        /// 全局变量类型
+        ///
+        /// Global variable type
+        pub r#type: Option<i64>,
+        /// 模版/执行方案中该变量是否必填
+        ///
+        /// Is this variable required
+        pub required: Option<i64>,
+        /// 字符、密码、数组类型的全局变量的值
+        ///
+        /// Values of global variables of String, Ciphertext, Namespace, and Array types
+        pub value: Option<String>,
+        /// 主机类型全局变量的值
+        ///
+        /// Value of global variable of Host type
+        pub server: Option<Server>,
+    }
+    impl crate::wire::Wire for GlobalVar {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GlobalVar",
+                &["id", "name", "description", "type", "required", "value", "server"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                description: record.opt_text("description")?,
+                r#type: record.opt_int("type")?,
+                required: record.opt_int("required")?,
+                value: record.opt_text("value")?,
+                server: record.field("server")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("description", &self.description);
+            record.field("type", &self.r#type);
+            record.field("required", &self.required);
+            record.field("value", &self.value);
+            record.field("server", &self.server);
+            record.finish()
+        }
+    }
+    /// `GetJobPlanDetailIp`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 272.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Ip {
+        /// 主机ID
+        ///
+        /// Host ID
+        pub bk_host_id: Option<i64>,
+        /// 管控区域ID
+        ///
+        /// BK-Net ID
+        pub bk_cloud_id: Option<i64>,
+        /// IP地址
+        ///
+        /// IP Address
+        pub ip: Option<String>,
+    }
+    impl crate::wire::Wire for Ip {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Ip",
+                &["bk_host_id", "bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// 根据作业执行方案 ID 查询作业执行方案详情
+    ///
+    /// Check Job Plan details by Job Plan ID
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobPlanDetailRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 作业执行方案 ID
+        ///
+        /// Job Plan ID
+        pub job_plan_id: i64,
+    }
+    impl GetJobPlanDetailRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            job_plan_id: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                job_plan_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for GetJobPlanDetailRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobPlanDetailRequest",
+                &["bk_scope_type", "bk_scope_id", "job_plan_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                job_plan_id: record.int("job_plan_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_plan_id", &self.job_plan_id);
+            record.finish()
+        }
+    }
+    /// `GetJobPlanDetailResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 204.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobPlanDetailResponse {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: Option<String>,
+        /// 执行方案 ID
+        ///
+        /// Job Plan ID
+        pub job_plan_id: Option<i64>,
+        /// 作业名称
+        ///
+        /// Job name
+        pub name: Option<String>,
+        /// 作业创建人账号
+        ///
+        /// Job creator account number
+        pub creator: Option<String>,
+        /// 创建时间，Unix 时间戳
+        ///
+        /// Creation time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 作业修改人账号
+        ///
+        /// Job latest modifier
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间，Unix 时间戳
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+        /// 步骤对象
+        ///
+        /// Step object
+        pub step_list: Option<Vec<Step>>,
+        /// 全局变量信息
+        ///
+        /// Global variable information
+        pub global_var_list: Option<Vec<GlobalVar>>,
+    }
+    impl crate::wire::Wire for GetJobPlanDetailResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobPlanDetailResponse",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_plan_id",
+                    "name",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "step_list",
+                    "global_var_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                job_plan_id: record.opt_int("job_plan_id")?,
+                name: record.opt_text("name")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                step_list: record.field("step_list")?,
+                global_var_list: record.field("global_var_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_plan_id", &self.job_plan_id);
+            record.field("name", &self.name);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("step_list", &self.step_list);
+            record.field("global_var_list", &self.global_var_list);
+            record.finish()
+        }
+    }
+    /// `GetJobPlanDetailServer`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 264.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Server {
+        /// 引用的变量名
+        ///
+        /// Referenced variable name
+        pub variable: Option<String>,
+        /// 静态 IP 列表
+        ///
+        /// Static IP list
+        pub ip_list: Option<Vec<Ip>>,
+        /// 动态分组 ID 列表
+        ///
+        /// Dynamic group ID list
+        pub dynamic_group_list: Option<Vec<DynamicGroup>>,
+        /// 动态 topo 节点列表
+        ///
+        /// Dynamic topo node list
+        pub topo_node_list: Option<Vec<TopoNode>>,
+    }
+    impl crate::wire::Wire for Server {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Server",
+                &["variable", "ip_list", "dynamic_group_list", "topo_node_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                variable: record.opt_text("variable")?,
+                ip_list: record.field("ip_list")?,
+                dynamic_group_list: record.field("dynamic_group_list")?,
+                topo_node_list: record.field("topo_node_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("variable", &self.variable);
+            record.field("ip_list", &self.ip_list);
+            record.field("dynamic_group_list", &self.dynamic_group_list);
+            record.field("topo_node_list", &self.topo_node_list);
+            record.finish()
+        }
+    }
+    /// `GetJobPlanDetailServer3`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 32.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobPlanDetailServer {
+        /// 引用的变量名 (described at line 267) (Not in the doc's table; seen in its example at line 32.)
+        pub variable: Option<String>,
+    }
+    impl crate::wire::Wire for GetJobPlanDetailServer {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobPlanDetailServer",
+                &["variable"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                variable: record.opt_text("variable")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("variable", &self.variable);
+            record.finish()
+        }
+    }
+    /// `GetJobPlanDetailTopoNode`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 284.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TopoNode {
+        /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
+        ///
+        /// Dynamic topo node ID, corresponding to bk_inst_id in CMDB API
+        pub id: Option<i64>,
+        /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
+        ///
+        /// Dynamic topo node type, corresponding to bk_obj_id in CMDB API, such as "module" and "set"
+        pub node_type: Option<String>,
+    }
+    impl crate::wire::Wire for TopoNode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TopoNode",
+                &["id", "node_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                node_type: record.opt_text("node_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("node_type", &self.node_type);
+            record.finish()
+        }
+    }
+    /// `ScriptInfo`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 229.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ScriptInfo {
+        /// 脚本类型：1 本地脚本 2 引用脚本 3 公共脚本
+        ///
+        /// Script Type: 1 local Script 2 reference Script 3 public script
+        pub script_type: Option<i64>,
+        /// 脚本 ID。当 script_type=2,3 时才有这个字段。
+        ///
+        /// Script id. This field is only available when script_type=2,3.
+        pub script_id: Option<String>,
+        /// 脚本版本 ID。当 script_type=2,3 时才有这个字段。
+        ///
+        /// Script version ID. This field is only available when script_type=2,3.
+        pub script_version_id: Option<i64>,
+        /// 脚本内容。当 type=1 时才有这个字段。
+        ///
+        /// Script content. This field is only available when type=1.
+        pub script_content: Option<String>,
+        /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - SQL
+        ///
+        /// Scripting languages: 1 byte shell, 2 byte bat, 3 byte Perl, 4 byte Python, 5 byte PowerShell, 6 byte SQL
+        pub script_language: Option<ScriptLanguage>,
+        /// 脚本参数
+        ///
+        /// Script parameter
+        pub script_param: Option<String>,
+        /// 脚本超时时间，秒。默认3600，取值范围60-86400
+        ///
+        /// Script timeout in seconds. Default 3600, value range 60-86400
+        pub script_timeout: Option<i64>,
+        /// 是否敏感参数, 0.不是（默认），1.是。
+        ///
+        /// Sensitive parameter, 0. Not (default), 1. Yes.
+        pub is_param_sensitive: Option<i64>,
+        /// 执行账号名/别名
+        ///
+        /// Execution account name/alias
+        pub account: Option<String>,
+    }
+    impl crate::wire::Wire for ScriptInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ScriptInfo",
+                &[
+                    "script_type",
+                    "script_id",
+                    "script_version_id",
+                    "script_content",
+                    "script_language",
+                    "script_param",
+                    "script_timeout",
+                    "is_param_sensitive",
+                    "account",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_type: record.opt_int("script_type")?,
+                script_id: record.opt_text("script_id")?,
+                script_version_id: record.opt_int("script_version_id")?,
+                script_content: record.opt_text("script_content")?,
+                script_language: record.field("script_language")?,
+                script_param: record.opt_text("script_param")?,
+                script_timeout: record.opt_int("script_timeout")?,
+                is_param_sensitive: record.opt_int("is_param_sensitive")?,
+                account: record.opt_text("account")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_type", &self.script_type);
+            record.field("script_id", &self.script_id);
+            record.field("script_version_id", &self.script_version_id);
+            record.field("script_content", &self.script_content);
+            record.field("script_language", &self.script_language);
+            record.field("script_param", &self.script_param);
+            record.field("script_timeout", &self.script_timeout);
+            record.field("is_param_sensitive", &self.is_param_sensitive);
+            record.field("account", &self.account);
+            record.finish()
+        }
+    }
+    /// `Step`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 219.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Step {
+        /// 作业步骤ID
+        ///
+        /// Job step ID
+        pub id: Option<i64>,
+        /// 作业步骤名称
+        ///
+        /// Job step name
+        pub name: Option<String>,
+        /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤
+        ///
+        /// Step Type: 1. Script step; Manual confirmation step
+        pub r#type: Option<i64>,
+        /// 脚本信息。当 type=1 时才有这个字段。
+        ///
+        /// Script information. This field is only available when type=1.
+        pub script_info: Option<ScriptInfo>,
+        /// 文件传输步骤信息。当 type=2 时才有这个字段
+        ///
+        /// File transfer step information. This field is only available when type=2
+        pub file_info: Option<FileInfo>,
+    }
+    impl crate::wire::Wire for Step {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Step",
+                &["id", "name", "type", "script_info", "file_info"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                r#type: record.opt_int("type")?,
+                script_info: record.field("script_info")?,
+                file_info: record.field("file_info")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("type", &self.r#type);
+            record.field("script_info", &self.script_info);
+            record.field("file_info", &self.file_info);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        FileDestination, FileInfo, Account, DynamicGroup, FileSource,
+        GetJobPlanDetailFileSource, FileType, GlobalVar, Ip, GetJobPlanDetailRequest,
+        GetJobPlanDetailResponse, Server, GetJobPlanDetailServer, TopoNode, ScriptInfo,
+        Step
+    );
+}
+pub use get_job_plan_detail::GetJobPlanDetailRequest;
+pub use get_job_plan_detail::GetJobPlanDetailResponse;
+/// Types of [`get_job_plan_list`](super::endpoints::GetJobPlanList).
+pub mod get_job_plan_list {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 查询执行方案列表
+    ///
+    /// Search Job Plan list
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobPlanListRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 作业模版 ID
+        ///
+        /// Job template ID
+        pub job_template_id: Option<i64>,
+        /// 作业执行方案创建人账号
+        ///
+        /// Job Plan creator
+        pub creator: Option<String>,
+        /// 作业执行方案名称，模糊匹配
+        ///
+        /// Job Plan name, fuzzy match
+        pub name: Option<String>,
+        /// 创建起始时间，Unix 时间戳
+        ///
+        /// Creation time start, Unix timestamp
+        pub create_time_start: Option<i64>,
+        /// 创建结束时间，Unix 时间戳
+        ///
+        /// Creation time end, Unix timestamp
+        pub create_time_end: Option<i64>,
+        /// 作业执行方案修改人账号
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最后修改起始时间，Unix 时间戳
+        ///
+        /// Last modification time start, Unix timestamp
+        pub last_modify_time_start: Option<i64>,
+        /// 最后修改结束时间，Unix 时间戳
+        ///
+        /// Last modification time end, Unix timestamp
+        pub last_modify_time_end: Option<i64>,
+        /// 默认0表示从第1条记录开始返回
+        ///
+        /// Start position of paging record, default 0
+        pub start: Option<i64>,
+        /// 单次返回最大记录数，最大1000，不传默认为20
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20
+        pub length: Option<i64>,
+    }
+    impl GetJobPlanListRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                job_template_id: None,
+                creator: None,
+                name: None,
+                create_time_start: None,
+                create_time_end: None,
+                last_modify_user: None,
+                last_modify_time_start: None,
+                last_modify_time_end: None,
+                start: None,
+                length: None,
+            }
+        }
+    }
+    impl GetJobPlanListRequest {
+        /// Sets `job_template_id`.
+        pub fn job_template_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_template_id = Some(value.into());
+            self
+        }
+        /// Sets `creator`.
+        pub fn creator(mut self, value: impl Into<String>) -> Self {
+            self.creator = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `create_time_start`.
+        pub fn create_time_start(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_start = Some(value.into());
+            self
+        }
+        /// Sets `create_time_end`.
+        pub fn create_time_end(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_end = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_user`.
+        pub fn last_modify_user(mut self, value: impl Into<String>) -> Self {
+            self.last_modify_user = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_time_start`.
+        pub fn last_modify_time_start(mut self, value: impl Into<i64>) -> Self {
+            self.last_modify_time_start = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_time_end`.
+        pub fn last_modify_time_end(mut self, value: impl Into<i64>) -> Self {
+            self.last_modify_time_end = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetJobPlanListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobPlanListRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_template_id",
+                    "creator",
+                    "name",
+                    "create_time_start",
+                    "create_time_end",
+                    "last_modify_user",
+                    "last_modify_time_start",
+                    "last_modify_time_end",
+                    "start",
+                    "length",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                job_template_id: record.opt_int("job_template_id")?,
+                creator: record.opt_text("creator")?,
+                name: record.opt_text("name")?,
+                create_time_start: record.opt_int("create_time_start")?,
+                create_time_end: record.opt_int("create_time_end")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time_start: record.opt_int("last_modify_time_start")?,
+                last_modify_time_end: record.opt_int("last_modify_time_end")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_template_id", &self.job_template_id);
+            record.field("creator", &self.creator);
+            record.field("name", &self.name);
+            record.field("create_time_start", &self.create_time_start);
+            record.field("create_time_end", &self.create_time_end);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time_start", &self.last_modify_time_start);
+            record.field("last_modify_time_end", &self.last_modify_time_end);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetJobPlanListResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_list.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobPlanListResponse {
+        /// The items of this page. (Type inferred from the doc's example.)
+        pub data: Option<Vec<GetJobPlanListResponseItem>>,
+        /// 单次返回最大记录数，最大1000，不传默认为20 (described at line 24)
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20 (described at line 24) (Not in the doc's table; seen in its example at line 51.)
+        pub length: Option<i64>,
+        /// 默认0表示从第1条记录开始返回 (described at line 23)
+        ///
+        /// Start position of paging record, default 0 (described at line 23) (Not in the doc's table; seen in its example at line 51.)
+        pub start: Option<i64>,
+        /// `total` (Not in the doc's table; seen in its example at line 51.)
+        pub total: Option<i64>,
+    }
+    impl crate::wire::Wire for GetJobPlanListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobPlanListResponse",
+                &["data", "length", "start", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data: record.field("data")?,
+                length: record.opt_int("length")?,
+                start: record.opt_int("start")?,
+                total: record.opt_int("total")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data", &self.data);
+            record.field("length", &self.length);
+            record.field("start", &self.start);
+            record.field("total", &self.total);
+            record.finish()
+        }
+    }
+    /// `GetJobPlanListResponseItem`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_list.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobPlanListResponseItem {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: Option<String>,
+        /// 执行方案 ID
+        pub id: Option<i64>,
+        /// 作业模版 ID
+        pub job_template_id: Option<i64>,
+        /// 执行方案名称
+        pub name: Option<String>,
+        /// 创建人账号
+        pub creator: Option<String>,
+        /// 创建时间，Unix 时间戳
+        pub create_time: Option<i64>,
+        /// 修改人账号
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间，Unix 时间戳
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for GetJobPlanListResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobPlanListResponseItem",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "id",
+                    "job_template_id",
+                    "name",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                id: record.opt_int("id")?,
+                job_template_id: record.opt_int("job_template_id")?,
+                name: record.opt_text("name")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("id", &self.id);
+            record.field("job_template_id", &self.job_template_id);
+            record.field("name", &self.name);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GetJobPlanListRequest, GetJobPlanListResponse, GetJobPlanListResponseItem
+    );
+}
+pub use get_job_plan_list::GetJobPlanListRequest;
+pub use get_job_plan_list::GetJobPlanListResponse;
+/// Types of [`get_job_template_list`](super::endpoints::GetJobTemplateList).
+pub mod get_job_template_list {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 查询作业模版列表
+    ///
+    /// Query job template list
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_template_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobTemplateListRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 作业执行方案创建人账号
+        ///
+        /// Job Plan creator account
+        pub creator: Option<String>,
+        /// 作业执行方案名称，模糊匹配
+        ///
+        /// Job Plan name, fuzzy match
+        pub name: Option<String>,
+        /// 创建起始时间，Unix 时间戳
+        ///
+        /// Creation time start, Unix timestamp
+        pub create_time_start: Option<i64>,
+        /// 创建结束时间，Unix 时间戳
+        ///
+        /// Creation time end, Unix timestamp
+        pub create_time_end: Option<i64>,
+        /// 作业执行方案修改人账号
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最后修改起始时间，Unix 时间戳
+        ///
+        /// Last modification time start, Unix timestamp
+        pub last_modify_time_start: Option<i64>,
+        /// 最后修改结束时间，Unix 时间戳
+        ///
+        /// Last modification time end, Unix timestamp
+        pub last_modify_time_end: Option<i64>,
+        /// 默认0表示从第1条记录开始返回
+        ///
+        /// Start position of paging record, default 0
+        pub start: Option<i64>,
+        /// 单次返回最大记录数，最大1000，不传默认为20
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20
+        pub length: Option<i64>,
+    }
+    impl GetJobTemplateListRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                creator: None,
+                name: None,
+                create_time_start: None,
+                create_time_end: None,
+                last_modify_user: None,
+                last_modify_time_start: None,
+                last_modify_time_end: None,
+                start: None,
+                length: None,
+            }
+        }
+    }
+    impl GetJobTemplateListRequest {
+        /// Sets `creator`.
+        pub fn creator(mut self, value: impl Into<String>) -> Self {
+            self.creator = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `create_time_start`.
+        pub fn create_time_start(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_start = Some(value.into());
+            self
+        }
+        /// Sets `create_time_end`.
+        pub fn create_time_end(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_end = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_user`.
+        pub fn last_modify_user(mut self, value: impl Into<String>) -> Self {
+            self.last_modify_user = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_time_start`.
+        pub fn last_modify_time_start(mut self, value: impl Into<i64>) -> Self {
+            self.last_modify_time_start = Some(value.into());
+            self
+        }
+        /// Sets `last_modify_time_end`.
+        pub fn last_modify_time_end(mut self, value: impl Into<i64>) -> Self {
+            self.last_modify_time_end = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetJobTemplateListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobTemplateListRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "creator",
+                    "name",
+                    "create_time_start",
+                    "create_time_end",
+                    "last_modify_user",
+                    "last_modify_time_start",
+                    "last_modify_time_end",
+                    "start",
+                    "length",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                creator: record.opt_text("creator")?,
+                name: record.opt_text("name")?,
+                create_time_start: record.opt_int("create_time_start")?,
+                create_time_end: record.opt_int("create_time_end")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time_start: record.opt_int("last_modify_time_start")?,
+                last_modify_time_end: record.opt_int("last_modify_time_end")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("creator", &self.creator);
+            record.field("name", &self.name);
+            record.field("create_time_start", &self.create_time_start);
+            record.field("create_time_end", &self.create_time_end);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time_start", &self.last_modify_time_start);
+            record.field("last_modify_time_end", &self.last_modify_time_end);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetJobTemplateListResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_template_list.md` at line 84.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobTemplateListResponse {
+        /// The items of this page. (Type inferred from the doc's example.)
+        pub data: Option<Vec<GetJobTemplateListResponseItem>>,
+        /// 单次返回最大记录数，最大1000，不传默认为20 (described at line 23)
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20 (described at line 23) (Not in the doc's table; seen in its example at line 49.)
+        pub length: Option<i64>,
+        /// 默认0表示从第1条记录开始返回 (described at line 22)
+        ///
+        /// Start position of paging record, default 0 (described at line 22) (Not in the doc's table; seen in its example at line 49.)
+        pub start: Option<i64>,
+        /// `total` (Not in the doc's table; seen in its example at line 49.)
+        pub total: Option<i64>,
+    }
+    impl crate::wire::Wire for GetJobTemplateListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobTemplateListResponse",
+                &["data", "length", "start", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data: record.field("data")?,
+                length: record.opt_int("length")?,
+                start: record.opt_int("start")?,
+                total: record.opt_int("total")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data", &self.data);
+            record.field("length", &self.length);
+            record.field("start", &self.start);
+            record.field("total", &self.total);
+            record.finish()
+        }
+    }
+    /// `GetJobTemplateListResponseItem`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_template_list.md` at line 84.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobTemplateListResponseItem {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: Option<String>,
+        /// 作业模版 ID
+        pub id: Option<i64>,
+        /// 作业模版名称
+        pub name: Option<String>,
+        /// 创建人账号
+        pub creator: Option<String>,
+        /// 创建时间，Unix 时间戳
+        pub create_time: Option<i64>,
+        /// 修改人账号
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间，Unix 时间戳
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for GetJobTemplateListResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobTemplateListResponseItem",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "id",
+                    "name",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GetJobTemplateListRequest, GetJobTemplateListResponse,
+        GetJobTemplateListResponseItem
+    );
+}
+pub use get_job_template_list::GetJobTemplateListRequest;
+pub use get_job_template_list::GetJobTemplateListResponse;
+/// Types of [`get_latest_service_version`](super::endpoints::GetLatestServiceVersion).
+pub mod get_latest_service_version {
+    /// 查询作业平台最新的服务版本号。
+    ///
+    /// Query the latest service version
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_latest_service_version.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetLatestServiceVersionRequest {}
+    impl crate::wire::Wire for GetLatestServiceVersionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            #[allow(unused_mut, unused_variables)]
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetLatestServiceVersionRequest",
+                &[],
+            )?;
+            ::std::result::Result::Ok(Self {})
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            #[allow(unused_mut)]
+            let mut record = crate::wire::RecordWriter::new();
+            record.finish()
+        }
+    }
+    /// `GetLatestServiceVersionResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_latest_service_version.md` at line 49.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetLatestServiceVersionResponse {
+        /// 服务最新版本号
+        ///
+        /// The latest version number of the service
+        pub version: Option<String>,
+    }
+    impl crate::wire::Wire for GetLatestServiceVersionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetLatestServiceVersionResponse",
+                &["version"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                version: record.opt_text("version")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("version", &self.version);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GetLatestServiceVersionRequest, GetLatestServiceVersionResponse
+    );
+}
+pub use get_latest_service_version::GetLatestServiceVersionRequest;
+pub use get_latest_service_version::GetLatestServiceVersionResponse;
+/// Types of [`get_public_script_list`](super::endpoints::GetPublicScriptList).
+pub mod get_public_script_list {
+    pub use super::check_script::ScriptLanguage;
+    /// 查询公共脚本列表
+    ///
+    /// Query public script list
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetPublicScriptListRequest {
+        /// 脚本名称，支持模糊查询
+        ///
+        /// Script name, supports fuzzy query
+        pub name: Option<String>,
+        /// 脚本语言。1：shell，2：bat，3：perl，4：python，5：powershell，6：sql。如果不传，默认返回所有脚本语言
+        ///
+        /// Scripting language. 1：shell，2：bat，3：perl，4：python，5：powershell，6：sql.
+        pub script_language: Option<ScriptLanguage>,
+        /// 分页记录起始位置，不传默认为0
+        ///
+        /// Start position of paging record, default 0
+        pub start: Option<i64>,
+        /// 单次返回最大记录数，最大1000，不传默认为20
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20
+        pub length: Option<i64>,
+    }
+    impl GetPublicScriptListRequest {
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `script_language`.
+        pub fn script_language(mut self, value: impl Into<ScriptLanguage>) -> Self {
+            self.script_language = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetPublicScriptListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetPublicScriptListRequest",
+                &["name", "script_language", "start", "length"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetPublicScriptListResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_list.md` at line 70.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetPublicScriptListResponse {
+        /// The items of this page. (Type inferred from the doc's example.)
+        pub data: Option<Vec<GetPublicScriptListResponseItem>>,
+        /// 单次返回最大记录数，最大1000，不传默认为20 (described at line 16)
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20 (described at line 16) (Not in the doc's table; seen in its example at line 35.)
+        pub length: Option<i64>,
+        /// 分页记录起始位置，不传默认为0 (described at line 15)
+        ///
+        /// Start position of paging record, default 0 (described at line 15) (Not in the doc's table; seen in its example at line 35.)
+        pub start: Option<i64>,
+        /// `total` (Not in the doc's table; seen in its example at line 35.)
+        pub total: Option<i64>,
+    }
+    impl crate::wire::Wire for GetPublicScriptListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetPublicScriptListResponse",
+                &["data", "length", "start", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data: record.field("data")?,
+                length: record.opt_int("length")?,
+                start: record.opt_int("start")?,
+                total: record.opt_int("total")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data", &self.data);
+            record.field("length", &self.length);
+            record.field("start", &self.start);
+            record.field("total", &self.total);
+            record.finish()
+        }
+    }
+    /// `GetPublicScriptListResponseItem`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_list.md` at line 70.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetPublicScriptListResponseItem {
+        /// 脚本ID
+        pub id: Option<String>,
+        /// 脚本名称
+        pub name: Option<String>,
+        /// 脚本语言。1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - SQL
+        pub script_language: Option<ScriptLanguage>,
+        /// 已上线脚本版本ID;如果脚本没有已上线版本，该值为空
+        pub online_script_version_id: Option<i64>,
+        /// 创建人
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for GetPublicScriptListResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetPublicScriptListResponseItem",
+                &[
+                    "id",
+                    "name",
+                    "script_language",
+                    "online_script_version_id",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                online_script_version_id: record.opt_int("online_script_version_id")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("online_script_version_id", &self.online_script_version_id);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GetPublicScriptListRequest, GetPublicScriptListResponse,
+        GetPublicScriptListResponseItem
+    );
+}
+pub use get_public_script_list::GetPublicScriptListRequest;
+pub use get_public_script_list::GetPublicScriptListResponse;
+/// Types of [`get_public_script_version_detail`](super::endpoints::GetPublicScriptVersionDetail).
+pub mod get_public_script_version_detail {
+    /// 查询公共脚本版本详情
+    ///
+    /// Query public script version details
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_detail.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetPublicScriptVersionDetailRequest {
+        /// 脚本版本ID，若传入则以此条件为准屏蔽其他条件
+        ///
+        /// Script version ID. If passed in, other conditions will be masked based on this condition
+        pub id: i64,
+        /// 脚本ID（可与version一起传入定位某个脚本版本）
+        ///
+        /// Script ID (can be passed in with version to locate a script version)
+        pub script_id: Option<String>,
+        /// 脚本版本（可与script_id一起传入定位某个脚本版本）
+        ///
+        /// Script version (can be passed in with script_id to locate a script version)
+        pub version: Option<String>,
+    }
+    impl GetPublicScriptVersionDetailRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self {
+                id,
+                script_id: None,
+                version: None,
+            }
+        }
+    }
+    impl GetPublicScriptVersionDetailRequest {
+        /// Sets `script_id`.
+        pub fn script_id(mut self, value: impl Into<String>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `version`.
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetPublicScriptVersionDetailRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetPublicScriptVersionDetailRequest",
+                &["id", "script_id", "version"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                script_id: record.opt_text("script_id")?,
+                version: record.opt_text("version")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("script_id", &self.script_id);
+            record.field("version", &self.version);
+            record.finish()
+        }
+    }
+    /// `GetPublicScriptVersionDetailResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_detail.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetPublicScriptVersionDetailResponse {
+        /// 脚本版本ID
+        ///
+        /// Script version ID
+        pub id: Option<i64>,
+        /// 脚本版本所属的脚本ID
+        ///
+        /// Script ID to which the script version belongs
+        pub script_id: Option<String>,
+        /// 版本号
+        ///
+        /// Version
+        pub version: Option<String>,
+        /// 脚本版本内容
+        ///
+        /// Script version content
+        pub content: Option<String>,
+        /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: not online, 1: Online, 2: offline, 3: Disabled)
+        pub status: Option<Status>,
+        /// 版本描述
+        ///
+        /// Version description
+        pub version_desc: Option<String>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Creation time Unix timestamp (ms)
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time Unix timestamp (ms)
+        pub last_modify_time: Option<i64>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: Option<ScriptLanguage>,
+        /// 脚本描述
+        ///
+        /// Description
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for GetPublicScriptVersionDetailResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetPublicScriptVersionDetailResponse",
+                &[
+                    "id",
+                    "script_id",
+                    "version",
+                    "content",
+                    "status",
+                    "version_desc",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "script_language",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                script_id: record.opt_text("script_id")?,
+                version: record.opt_text("version")?,
+                content: record.opt_text("content")?,
+                status: record.field("status")?,
+                version_desc: record.opt_text("version_desc")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                script_language: record.field("script_language")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("script_id", &self.script_id);
+            record.field("version", &self.version);
+            record.field("content", &self.content);
+            record.field("status", &self.status);
+            record.field("version_desc", &self.version_desc);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("script_language", &self.script_language);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+    ///
+    /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_detail.md` at line 78.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ScriptLanguage {
+        /// shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// powershell
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ScriptLanguage {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for ScriptLanguage {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: not online, 1: Online, 2: offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_detail.md` at line 72.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        GetPublicScriptVersionDetailRequest, GetPublicScriptVersionDetailResponse,
+        ScriptLanguage, Status
+    );
+}
+pub use get_public_script_version_detail::GetPublicScriptVersionDetailRequest;
+pub use get_public_script_version_detail::GetPublicScriptVersionDetailResponse;
+/// Types of [`get_public_script_version_list`](super::endpoints::GetPublicScriptVersionList).
+pub mod get_public_script_version_list {
+    /// 查询公共脚本版本列表
+    ///
+    /// Query public script version list
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetPublicScriptVersionListRequest {
+        /// 脚本ID
+        ///
+        /// Script ID
+        pub script_id: String,
+        /// 是否需要返回脚本内容。true:返回脚本内容；false：不返回脚本内容。默认为false。
+        ///
+        /// Whether the script content needs to be returned. True: returns script content; False: does not return script content. The default is false.
+        pub return_script_content: Option<bool>,
+        /// 分页记录起始位置，不传默认为0
+        ///
+        /// Start position of paging record, default 0
+        pub start: Option<i64>,
+        /// 单次返回最大记录数，最大1000，不传默认为20
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20
+        pub length: Option<i64>,
+    }
+    impl GetPublicScriptVersionListRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(script_id: String) -> Self {
+            Self {
+                script_id,
+                return_script_content: None,
+                start: None,
+                length: None,
+            }
+        }
+    }
+    impl GetPublicScriptVersionListRequest {
+        /// Sets `return_script_content`.
+        pub fn return_script_content(mut self, value: impl Into<bool>) -> Self {
+            self.return_script_content = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetPublicScriptVersionListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetPublicScriptVersionListRequest",
+                &["script_id", "return_script_content", "start", "length"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.text("script_id")?,
+                return_script_content: record.field("return_script_content")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.field("return_script_content", &self.return_script_content);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetPublicScriptVersionListResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_list.md` at line 75.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetPublicScriptVersionListResponse {
+        /// The items of this page. (Type inferred from the doc's example.)
+        pub data: Option<Vec<GetPublicScriptVersionListResponseItem>>,
+        /// 单次返回最大记录数，最大1000，不传默认为20 (described at line 16)
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20 (described at line 16) (Not in the doc's table; seen in its example at line 35.)
+        pub length: Option<i64>,
+        /// 分页记录起始位置，不传默认为0 (described at line 15)
+        ///
+        /// Start position of paging record, default 0 (described at line 15) (Not in the doc's table; seen in its example at line 35.)
+        pub start: Option<i64>,
+        /// `total` (Not in the doc's table; seen in its example at line 35.)
+        pub total: Option<i64>,
+    }
+    impl crate::wire::Wire for GetPublicScriptVersionListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetPublicScriptVersionListResponse",
+                &["data", "length", "start", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data: record.field("data")?,
+                length: record.opt_int("length")?,
+                start: record.opt_int("start")?,
+                total: record.opt_int("total")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data", &self.data);
+            record.field("length", &self.length);
+            record.field("start", &self.start);
+            record.field("total", &self.total);
+            record.finish()
+        }
+    }
+    /// `GetPublicScriptVersionListResponseItem`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_list.md` at line 75.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetPublicScriptVersionListResponseItem {
+        /// 脚本版本ID
+        pub id: Option<i64>,
+        /// 脚本版本所属的脚本ID
+        pub script_id: Option<String>,
+        /// 版本号
+        pub version: Option<String>,
+        /// 脚本内容
+        pub content: Option<String>,
+        /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        pub status: Option<Status>,
+        /// 版本描述
+        pub version_desc: Option<String>,
+        /// 创建人
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        pub last_modify_time: Option<i64>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+        pub script_language: Option<ScriptLanguage>,
+        /// 脚本描述
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for GetPublicScriptVersionListResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetPublicScriptVersionListResponseItem",
+                &[
+                    "id",
+                    "script_id",
+                    "version",
+                    "content",
+                    "status",
+                    "version_desc",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "script_language",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                script_id: record.opt_text("script_id")?,
+                version: record.opt_text("version")?,
+                content: record.opt_text("content")?,
+                status: record.field("status")?,
+                version_desc: record.opt_text("version_desc")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                script_language: record.field("script_language")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("script_id", &self.script_id);
+            record.field("version", &self.version);
+            record.field("content", &self.content);
+            record.field("status", &self.status);
+            record.field("version_desc", &self.version_desc);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("script_language", &self.script_language);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_list.md` at line 89.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ScriptLanguage {
+        /// shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// powershell
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ScriptLanguage {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for ScriptLanguage {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_list.md` at line 83.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线
+        ///
+        /// Sent as `0`.
+        Code0,
+        /// 已上线
+        ///
+        /// Sent as `1`.
+        Code1,
+        /// 已下线
+        ///
+        /// Sent as `2`.
+        Code2,
+        /// 已禁用
+        ///
+        /// Sent as `3`.
+        Code3,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Code0 => 0i64,
+                Self::Code1 => 1i64,
+                Self::Code2 => 2i64,
+                Self::Code3 => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Code0,
+                    1i64 => Self::Code1,
+                    2i64 => Self::Code2,
+                    3i64 => Self::Code3,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        GetPublicScriptVersionListRequest, GetPublicScriptVersionListResponse,
+        GetPublicScriptVersionListResponseItem, ScriptLanguage, Status
+    );
+}
+pub use get_public_script_version_list::GetPublicScriptVersionListRequest;
+pub use get_public_script_version_list::GetPublicScriptVersionListResponse;
+/// Types of [`get_script_list`](super::endpoints::GetScriptList).
+pub mod get_script_list {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::check_script::ScriptLanguage as GetScriptListScriptLanguage;
+    /// 查询业务脚本列表
+    ///
+    /// Query business script list
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetScriptListRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本名称，支持模糊查询
+        ///
+        /// Script name, supports fuzzy query
+        pub name: Option<String>,
+        /// 脚本语言。0：所有脚本类型，1：shell，2：bat，3：perl，4：python，5：powershell，6：sql。默认值为0
+        ///
+        /// Scripting language. 0: all script types, 1: shell, 2: bat，3：perl，4： python，5：powershell，6： sql. Default 0
+        pub script_language: Option<ScriptLanguage>,
+        /// 分页记录起始位置，不传默认为0
+        ///
+        /// Start position of paging record, default 0
+        pub start: Option<i64>,
+        /// 单次返回最大记录数，最大1000，不传默认为20
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20
+        pub length: Option<i64>,
+    }
+    impl GetScriptListRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                name: None,
+                script_language: None,
+                start: None,
+                length: None,
+            }
+        }
+    }
+    impl GetScriptListRequest {
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `script_language`.
+        pub fn script_language(mut self, value: impl Into<ScriptLanguage>) -> Self {
+            self.script_language = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetScriptListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptListRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "name",
+                    "script_language",
+                    "start",
+                    "length",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetScriptListResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_list.md` at line 77.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetScriptListResponse {
+        /// The items of this page. (Type inferred from the doc's example.)
+        pub data: Option<Vec<GetScriptListResponseItem>>,
+        /// 单次返回最大记录数，最大1000，不传默认为20 (described at line 18)
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20 (described at line 18) (Not in the doc's table; seen in its example at line 39.)
+        pub length: Option<i64>,
+        /// 分页记录起始位置，不传默认为0 (described at line 17)
+        ///
+        /// Start position of paging record, default 0 (described at line 17) (Not in the doc's table; seen in its example at line 39.)
+        pub start: Option<i64>,
+        /// `total` (Not in the doc's table; seen in its example at line 39.)
+        pub total: Option<i64>,
+    }
+    impl crate::wire::Wire for GetScriptListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptListResponse",
+                &["data", "length", "start", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data: record.field("data")?,
+                length: record.opt_int("length")?,
+                start: record.opt_int("start")?,
+                total: record.opt_int("total")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data", &self.data);
+            record.field("length", &self.length);
+            record.field("start", &self.start);
+            record.field("total", &self.total);
+            record.finish()
+        }
+    }
+    /// `GetScriptListResponseItem`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_list.md` at line 77.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetScriptListResponseItem {
+        /// 脚本ID
+        pub id: Option<String>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: Option<String>,
+        /// 脚本名称
+        pub name: Option<String>,
+        /// 脚本语言。1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - SQL
+        pub script_language: Option<GetScriptListScriptLanguage>,
+        /// 已上线脚本版本ID;如果脚本没有已上线版本，该值为空
+        pub online_script_version_id: Option<i64>,
+        /// 创建人
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for GetScriptListResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptListResponseItem",
+                &[
+                    "id",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "name",
+                    "script_language",
+                    "online_script_version_id",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                online_script_version_id: record.opt_int("online_script_version_id")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("online_script_version_id", &self.online_script_version_id);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    /// 脚本语言。0：所有脚本类型，1：shell，2：bat，3：perl，4：python，5：powershell，6：sql。默认值为0
+    ///
+    /// Scripting language. 0: all script types, 1: shell, 2: bat，3：perl，4： python，5：powershell，6： sql. Default 0
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_list.md` at line 16.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ScriptLanguage {
+        /// 所有脚本类型 / all
+        ///
+        /// Sent as `0`.
+        All,
+        /// shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// powershell
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// sql / sql.
+        ///
+        /// Sent as `6`.
+        Sql,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ScriptLanguage {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::All => 0i64,
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Sql => 6i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for ScriptLanguage {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::All,
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    6i64 => Self::Sql,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        GetScriptListRequest, GetScriptListResponse, GetScriptListResponseItem,
+        ScriptLanguage
+    );
+}
+pub use get_script_list::GetScriptListRequest;
+pub use get_script_list::GetScriptListResponse;
+/// Types of [`get_script_version_detail`](super::endpoints::GetScriptVersionDetail).
+pub mod get_script_version_detail {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 查询业务脚本版本详情
+    ///
+    /// Query business script version details
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_version_detail.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetScriptVersionDetailRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本版本ID，若传入则以此条件为准屏蔽其他条件
+        ///
+        /// Script version ID. If passed in, other conditions will be masked based on this condition
+        pub id: i64,
+        /// 脚本ID（可与version一起传入定位某个脚本版本）
+        ///
+        /// Script ID (can be passed in with version to locate a script version)
+        pub script_id: Option<String>,
+        /// 脚本版本（可与script_id一起传入定位某个脚本版本）
+        ///
+        /// Script version (can be passed in with script_id to locate a script version)
+        pub version: Option<String>,
+    }
+    impl GetScriptVersionDetailRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String, id: i64) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                id,
+                script_id: None,
+                version: None,
+            }
+        }
+    }
+    impl GetScriptVersionDetailRequest {
+        /// Sets `script_id`.
+        pub fn script_id(mut self, value: impl Into<String>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `version`.
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetScriptVersionDetailRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptVersionDetailRequest",
+                &["bk_scope_type", "bk_scope_id", "id", "script_id", "version"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                id: record.int("id")?,
+                script_id: record.opt_text("script_id")?,
+                version: record.opt_text("version")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("id", &self.id);
+            record.field("script_id", &self.script_id);
+            record.field("version", &self.version);
+            record.finish()
+        }
+    }
+    /// `GetScriptVersionDetailResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_version_detail.md` at line 70.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetScriptVersionDetailResponse {
+        /// 脚本版本ID
+        ///
+        /// Script version ID
+        pub id: Option<i64>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: Option<String>,
+        /// 脚本版本所属的脚本ID
+        ///
+        /// Script ID to which the script version belongs
+        pub script_id: Option<String>,
+        /// 版本号
+        ///
+        /// Version
+        pub version: Option<String>,
+        /// 脚本版本内容
+        ///
+        /// Script version content
+        pub content: Option<String>,
+        /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: not online, 1: Online, 2: offline, 3: Disabled)
+        pub status: Option<Status>,
+        /// 版本描述
+        ///
+        /// Version description
+        pub version_desc: Option<String>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Creation time Unix timestamp (ms)
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time Unix timestamp (ms)
+        pub last_modify_time: Option<i64>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: Option<ScriptLanguage>,
+        /// 脚本描述
+        ///
+        /// Description
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for GetScriptVersionDetailResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptVersionDetailResponse",
+                &[
+                    "id",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "script_id",
+                    "version",
+                    "content",
+                    "status",
+                    "version_desc",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "script_language",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                script_id: record.opt_text("script_id")?,
+                version: record.opt_text("version")?,
+                content: record.opt_text("content")?,
+                status: record.field("status")?,
+                version_desc: record.opt_text("version_desc")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                script_language: record.field("script_language")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_id", &self.script_id);
+            record.field("version", &self.version);
+            record.field("content", &self.content);
+            record.field("status", &self.status);
+            record.field("version_desc", &self.version_desc);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("script_language", &self.script_language);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+    ///
+    /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_version_detail.md` at line 86.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ScriptLanguage {
+        /// shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// powershell
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ScriptLanguage {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for ScriptLanguage {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: not online, 1: Online, 2: offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_version_detail.md` at line 80.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        GetScriptVersionDetailRequest, GetScriptVersionDetailResponse, ScriptLanguage,
+        Status
+    );
+}
+pub use get_script_version_detail::GetScriptVersionDetailRequest;
+pub use get_script_version_detail::GetScriptVersionDetailResponse;
+/// Types of [`get_script_version_list`](super::endpoints::GetScriptVersionList).
+pub mod get_script_version_list {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 查询业务脚本版本列表
+    ///
+    /// Query business script version list
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_version_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetScriptVersionListRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本ID
+        ///
+        /// Script ID
+        pub script_id: String,
+        /// 是否需要返回脚本内容。true:返回脚本内容；false：不返回脚本内容。默认为false。
+        ///
+        /// Whether the script content needs to be returned. True: returns script content; False: does not return script content. The default is false.
+        pub return_script_content: Option<bool>,
+        /// 分页记录起始位置，不传默认为0
+        ///
+        /// Start position of paging record, default 0
+        pub start: Option<i64>,
+        /// 单次返回最大记录数，最大1000，不传默认为20
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20
+        pub length: Option<i64>,
+    }
+    impl GetScriptVersionListRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            script_id: String,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                script_id,
+                return_script_content: None,
+                start: None,
+                length: None,
+            }
+        }
+    }
+    impl GetScriptVersionListRequest {
+        /// Sets `return_script_content`.
+        pub fn return_script_content(mut self, value: impl Into<bool>) -> Self {
+            self.return_script_content = Some(value.into());
+            self
+        }
+        /// Sets `start`.
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `length`.
+        pub fn length(mut self, value: impl Into<i64>) -> Self {
+            self.length = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetScriptVersionListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptVersionListRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "script_id",
+                    "return_script_content",
+                    "start",
+                    "length",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                script_id: record.text("script_id")?,
+                return_script_content: record.field("return_script_content")?,
+                start: record.opt_int("start")?,
+                length: record.opt_int("length")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_id", &self.script_id);
+            record.field("return_script_content", &self.return_script_content);
+            record.field("start", &self.start);
+            record.field("length", &self.length);
+            record.finish()
+        }
+    }
+    /// `GetScriptVersionListResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_version_list.md` at line 81.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetScriptVersionListResponse {
+        /// The items of this page. (Type inferred from the doc's example.)
+        pub data: Option<Vec<GetScriptVersionListResponseItem>>,
+        /// 单次返回最大记录数，最大1000，不传默认为20 (described at line 18)
+        ///
+        /// The maximum number of records returned in a single time is 1000 at most, default 20 (described at line 18) (Not in the doc's table; seen in its example at line 39.)
+        pub length: Option<i64>,
+        /// 分页记录起始位置，不传默认为0 (described at line 17)
+        ///
+        /// Start position of paging record, default 0 (described at line 17) (Not in the doc's table; seen in its example at line 39.)
+        pub start: Option<i64>,
+        /// `total` (Not in the doc's table; seen in its example at line 39.)
+        pub total: Option<i64>,
+    }
+    impl crate::wire::Wire for GetScriptVersionListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptVersionListResponse",
+                &["data", "length", "start", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data: record.field("data")?,
+                length: record.opt_int("length")?,
+                start: record.opt_int("start")?,
+                total: record.opt_int("total")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data", &self.data);
+            record.field("length", &self.length);
+            record.field("start", &self.start);
+            record.field("total", &self.total);
+            record.finish()
+        }
+    }
+    /// `GetScriptVersionListResponseItem`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_version_list.md` at line 81.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetScriptVersionListResponseItem {
+        /// 脚本版本ID
+        pub id: Option<i64>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: Option<String>,
+        /// 脚本版本所属的脚本ID
+        pub script_id: Option<String>,
+        /// 版本号
+        pub version: Option<String>,
+        /// 脚本内容
+        pub content: Option<String>,
+        /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        pub status: Option<Status>,
+        /// 版本描述
+        pub version_desc: Option<String>,
+        /// 创建人
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        pub last_modify_time: Option<i64>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+        pub script_language: Option<ScriptLanguage>,
+        /// 脚本描述
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for GetScriptVersionListResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetScriptVersionListResponseItem",
+                &[
+                    "id",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "script_id",
+                    "version",
+                    "content",
+                    "status",
+                    "version_desc",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "script_language",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                script_id: record.opt_text("script_id")?,
+                version: record.opt_text("version")?,
+                content: record.opt_text("content")?,
+                status: record.field("status")?,
+                version_desc: record.opt_text("version_desc")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                script_language: record.field("script_language")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_id", &self.script_id);
+            record.field("version", &self.version);
+            record.field("content", &self.content);
+            record.field("status", &self.status);
+            record.field("version_desc", &self.version_desc);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("script_language", &self.script_language);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_version_list.md` at line 97.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ScriptLanguage {
+        /// shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// powershell
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ScriptLanguage {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for ScriptLanguage {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_script_version_list.md` at line 91.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线
+        ///
+        /// Sent as `0`.
+        Code0,
+        /// 已上线
+        ///
+        /// Sent as `1`.
+        Code1,
+        /// 已下线
+        ///
+        /// Sent as `2`.
+        Code2,
+        /// 已禁用
+        ///
+        /// Sent as `3`.
+        Code3,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Code0 => 0i64,
+                Self::Code1 => 1i64,
+                Self::Code2 => 2i64,
+                Self::Code3 => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Code0,
+                    1i64 => Self::Code1,
+                    2i64 => Self::Code2,
+                    3i64 => Self::Code3,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        GetScriptVersionListRequest, GetScriptVersionListResponse,
+        GetScriptVersionListResponseItem, ScriptLanguage, Status
+    );
+}
+pub use get_script_version_list::GetScriptVersionListRequest;
+pub use get_script_version_list::GetScriptVersionListResponse;
+/// Types of [`operate_job_instance`](super::endpoints::OperateJobInstance).
+pub mod operate_job_instance {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 用于对执行的作业实例进行操作，例如终止作业。
+    ///
+    /// Use to perform actions on an executed job instance, such as terminating a job.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/operate_job_instance.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OperateJobInstanceRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+        /// 操作类型：1、终止作业
+        ///
+        /// Operation Code: 1. Terminate job
+        pub operation_code: i64,
+    }
+    impl OperateJobInstanceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            job_instance_id: i64,
+            operation_code: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                job_instance_id,
+                operation_code,
+            }
+        }
+    }
+    impl crate::wire::Wire for OperateJobInstanceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateJobInstanceRequest",
+                &["bk_scope_type", "bk_scope_id", "job_instance_id", "operation_code"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+                operation_code: record.int("operation_code")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("operation_code", &self.operation_code);
+            record.finish()
+        }
+    }
+    /// `OperateJobInstanceResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/operate_job_instance.md` at line 57.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OperateJobInstanceResponse {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+    }
+    impl crate::wire::Wire for OperateJobInstanceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateJobInstanceResponse",
+                &["job_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(OperateJobInstanceRequest, OperateJobInstanceResponse);
+}
+pub use operate_job_instance::OperateJobInstanceRequest;
+pub use operate_job_instance::OperateJobInstanceResponse;
+/// Types of [`operate_step_instance`](super::endpoints::OperateStepInstance).
+pub mod operate_step_instance {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 用于对执行的实例的步骤进行操作，例如重试，忽略错误等。
+    ///
+    /// Used to perform actions on the steps of an executed instance, such as retry, ignore errors, and so on.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/operate_step_instance.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OperateStepInstanceRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: i64,
+        /// 步骤实例ID
+        ///
+        /// Step instance ID
+        pub step_instance_id: i64,
+        /// 操作类型：2、失败IP重做，3、忽略错误 6、确认继续 8、全部重试，9、终止确认流程，10-重新发起确认，11、进入下一步，12、强制跳过
+        ///
+        /// Operation Code: 2. Retry failed IP; 3. Ignore error; 6. Confirm continue; 8. Retry all ; 9. Terminate the confirmation process; 10. Restart the confirmation; 11. Enter the next step; 12. Forcibly skip
+        pub operation_code: i64,
+    }
+    impl OperateStepInstanceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            job_instance_id: i64,
+            step_instance_id: i64,
+            operation_code: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                job_instance_id,
+                step_instance_id,
+                operation_code,
+            }
+        }
+    }
+    impl crate::wire::Wire for OperateStepInstanceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateStepInstanceRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_instance_id",
+                    "step_instance_id",
+                    "operation_code",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+                step_instance_id: record.int("step_instance_id")?,
+                operation_code: record.int("operation_code")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("operation_code", &self.operation_code);
+            record.finish()
+        }
+    }
+    /// `OperateStepInstanceResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/operate_step_instance.md` at line 73.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OperateStepInstanceResponse {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+        /// 步骤实例ID
+        ///
+        /// Step instance ID
+        pub step_instance_id: Option<i64>,
+    }
+    impl crate::wire::Wire for OperateStepInstanceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateStepInstanceResponse",
+                &["job_instance_id", "step_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(OperateStepInstanceRequest, OperateStepInstanceResponse);
+}
+pub use operate_step_instance::OperateStepInstanceRequest;
+pub use operate_step_instance::OperateStepInstanceResponse;
+/// Types of [`publish_public_script_version`](super::endpoints::PublishPublicScriptVersion).
+pub mod publish_public_script_version {
+    /// 上线公共脚本版本，上线后，之前的线上脚本将被置为已下线状态，但不影响作业使用。
+    ///
+    /// After the public script version is launched, the previous online script will be set to offline status, but it will not affect the use of tasks.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/publish_public_script_version.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PublishPublicScriptVersionRequest {
+        /// 公共脚本ID
+        ///
+        /// Public script id
+        pub script_id: String,
+        /// 公共脚本版本ID
+        ///
+        /// Public script version id
+        pub script_version_id: i64,
+    }
+    impl PublishPublicScriptVersionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(script_id: String, script_version_id: i64) -> Self {
+            Self {
+                script_id,
+                script_version_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for PublishPublicScriptVersionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "PublishPublicScriptVersionRequest",
+                &["script_id", "script_version_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.text("script_id")?,
+                script_version_id: record.int("script_version_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.field("script_version_id", &self.script_version_id);
+            record.finish()
+        }
+    }
+    /// `PublishPublicScriptVersionResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/publish_public_script_version.md` at line 55.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PublishPublicScriptVersionResponse {
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: Option<String>,
+        /// 脚本版本ID
+        ///
+        /// Script version id
+        pub id: Option<i64>,
+        /// 脚本版本当前状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+        pub status: Option<Status>,
+    }
+    impl crate::wire::Wire for PublishPublicScriptVersionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "PublishPublicScriptVersionResponse",
+                &["script_id", "id", "status"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.opt_text("script_id")?,
+                id: record.opt_int("id")?,
+                status: record.field("status")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.field("id", &self.id);
+            record.field("status", &self.status);
+            record.finish()
+        }
+    }
+    /// 脚本版本当前状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/publish_public_script_version.md` at line 61.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / Not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / Offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        PublishPublicScriptVersionRequest, PublishPublicScriptVersionResponse, Status
+    );
+}
+pub use publish_public_script_version::PublishPublicScriptVersionRequest;
+pub use publish_public_script_version::PublishPublicScriptVersionResponse;
+/// Types of [`publish_script_version`](super::endpoints::PublishScriptVersion).
+pub mod publish_script_version {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 上线脚本版本，上线后，之前的线上脚本将被置为已下线状态，但不影响作业使用。
+    ///
+    /// After the online script version is launched, the previous online script will be set to offline status, but it will not affect the use of homework.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/publish_script_version.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PublishScriptVersionRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: String,
+        /// 脚本版本ID
+        ///
+        /// Script version id
+        pub script_version_id: i64,
+    }
+    impl PublishScriptVersionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            script_id: String,
+            script_version_id: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                script_id,
+                script_version_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for PublishScriptVersionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "PublishScriptVersionRequest",
+                &["bk_scope_type", "bk_scope_id", "script_id", "script_version_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                script_id: record.text("script_id")?,
+                script_version_id: record.int("script_version_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_id", &self.script_id);
+            record.field("script_version_id", &self.script_version_id);
+            record.finish()
+        }
+    }
+    /// `PublishScriptVersionResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/publish_script_version.md` at line 59.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PublishScriptVersionResponse {
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: Option<String>,
+        /// 脚本版本ID
+        ///
+        /// Script version id
+        pub id: Option<i64>,
+        /// 脚本版本当前状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+        pub status: Option<Status>,
+    }
+    impl crate::wire::Wire for PublishScriptVersionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "PublishScriptVersionResponse",
+                &["script_id", "id", "status"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.opt_text("script_id")?,
+                id: record.opt_int("id")?,
+                status: record.field("status")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.field("id", &self.id);
+            record.field("status", &self.status);
+            record.finish()
+        }
+    }
+    /// 脚本版本当前状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/publish_script_version.md` at line 65.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / Not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / Offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        PublishScriptVersionRequest, PublishScriptVersionResponse, Status
+    );
+}
+pub use publish_script_version::PublishScriptVersionRequest;
+pub use publish_script_version::PublishScriptVersionResponse;
+/// Types of [`push_config_file`](super::endpoints::PushConfigFile).
+pub mod push_config_file {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::execute_job_plan::DynamicGroup;
+    pub use super::batch_get_job_instance_ip_log::Ip;
+    pub use super::execute_job_plan::Server;
+    pub use super::execute_job_plan::TopoNode;
+    /// `File`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/push_config_file.md` at line 21.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct File {
+        /// 文件名称
+        ///
+        /// File name
+        pub file_name: String,
+        /// 文件内容Base64
+        ///
+        /// File content Base64
+        pub content: crate::Base64,
+    }
+    impl File {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(file_name: String, content: crate::Base64) -> Self {
+            Self { file_name, content }
+        }
+    }
+    impl crate::wire::Wire for File {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "File",
+                &["file_name", "content"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                file_name: record.text("file_name")?,
+                content: record.field("content")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("file_name", &self.file_name);
+            record.field("content", &self.content);
+            record.finish()
+        }
+    }
+    /// 分发配置文件，此接口用于分发配置文件等小的纯文本文件
+    ///
+    /// Distribute configuration files, this interface is used to distribute small plain text files such as configuration files
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/push_config_file.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PushConfigFileRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 自定义作业名称，长度不可超过512字符
+        ///
+        /// Custom job name, length cannot exceed 512 characters
+        pub task_name: Option<String>,
+        /// 执行账号别名
+        ///
+        /// Execute account alias
+        pub account_alias: String,
+        /// 文件传输目标路径
+        ///
+        /// File transfer destination path
+        pub file_target_path: String,
+        /// 源文件对象数组，见下面file定义
+        ///
+        /// Source file object array, see file definition below
+        pub file_list: Vec<File>,
+        /// 目标服务器，见server定义
+        ///
+        /// Target server, see server definition
+        pub target_server: Server,
+    }
+    impl PushConfigFileRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            account_alias: String,
+            file_target_path: String,
+            file_list: Vec<File>,
+            target_server: Server,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                task_name: None,
+                account_alias,
+                file_target_path,
+                file_list,
+                target_server,
+            }
+        }
+    }
+    impl PushConfigFileRequest {
+        /// Sets `task_name`.
+        pub fn task_name(mut self, value: impl Into<String>) -> Self {
+            self.task_name = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for PushConfigFileRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "PushConfigFileRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "task_name",
+                    "account_alias",
+                    "file_target_path",
+                    "file_list",
+                    "target_server",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                task_name: record.opt_text("task_name")?,
+                account_alias: record.text("account_alias")?,
+                file_target_path: record.text("file_target_path")?,
+                file_list: record.field("file_list")?,
+                target_server: record.field("target_server")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("task_name", &self.task_name);
+            record.field("account_alias", &self.account_alias);
+            record.field("file_target_path", &self.file_target_path);
+            record.field("file_list", &self.file_list);
+            record.field("target_server", &self.target_server);
+            record.finish()
+        }
+    }
+    /// `PushConfigFileResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/push_config_file.md` at line 119.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PushConfigFileResponse {
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+        /// 作业实例名称
+        ///
+        /// Job instance name
+        pub job_instance_name: Option<String>,
+        /// 步骤实例ID
+        ///
+        /// Step instance ID
+        pub step_instance_id: Option<i64>,
+    }
+    impl crate::wire::Wire for PushConfigFileResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "PushConfigFileResponse",
+                &["job_instance_id", "job_instance_name", "step_instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(File, PushConfigFileRequest, PushConfigFileResponse);
+}
+pub use push_config_file::PushConfigFileRequest;
+pub use push_config_file::PushConfigFileResponse;
+/// Types of [`save_cron`](super::endpoints::SaveCron).
+pub mod save_cron {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::batch_get_job_instance_ip_log::Ip;
+    pub use super::execute_job_plan::TopoNode;
+    /// `SaveCronDynamicGroup`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/save_cron.md` at line 373.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DynamicGroup {
+        /// 动态分组 ID
+        ///
+        /// Dynamic Group ID
+        pub id: Option<String>,
+    }
+    impl DynamicGroup {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for DynamicGroup {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
+            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `SaveCronGlobalVar`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/save_cron.md` at line 22.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GlobalVar {
+        /// 全局变量 id，唯一标识。如果 id 为空，那么使用 name 作为唯一标识
+        ///
+        /// Global variable id, unique identification. If the id is empty, then name is used as the unique identification
+        pub id: Option<i64>,
+        /// 全局变量 name
+        ///
+        /// Global variable name
+        pub name: Option<String>,
+        /// 字符、密码、数组类型的全局变量的值
+        ///
+        /// Character, password, value of global variable of array type
+        pub value: Option<String>,
+        /// 主机类型全局变量的值
+        ///
+        /// The value of the host type global variable
+        pub server: Option<Server>,
+    }
+    impl GlobalVar {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `value`.
+        pub fn value(mut self, value: impl Into<String>) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+        /// Sets `server`.
+        pub fn server(mut self, value: impl Into<Server>) -> Self {
+            self.server = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GlobalVar {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GlobalVar",
+                &["id", "name", "value", "server"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                value: record.opt_text("value")?,
+                server: record.field("server")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("value", &self.value);
+            record.field("server", &self.server);
+            record.finish()
+        }
+    }
+    /// `SaveCronGlobalVar3`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/save_cron.md` at line 345.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SaveCronGlobalVar {
+        /// 全局变量 id，唯一标识。如果 id 为空，那么使用 name 作为唯一标识
+        ///
+        /// Global variable id, unique identification. If the id is empty, then name is used as the unique identification
+        pub id: Option<i64>,
+        /// 全局变量名
+        ///
+        /// Global variable name
+        pub name: Option<String>,
+        /// 全局变量描述
+        ///
+        /// Global variable description
+        pub description: Option<String>,
+        /// 全局变量类型
+        ///
+        /// Global variable type
+        pub r#type: Option<i64>,
+        /// 模版/执行方案中该变量是否必填
+        ///
+        /// Whether the variable is required in the template/Job Plan
+        pub required: Option<i64>,
+        /// 字符、密码、数组类型的全局变量的值
+        ///
+        /// Character, password, value of global variable of array type
+        pub value: Option<String>,
+        /// 主机类型全局变量的值
+        ///
+        /// Host type global variable value
+        pub server: Option<SaveCronServer>,
+    }
+    impl crate::wire::Wire for SaveCronGlobalVar {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SaveCronGlobalVar",
+                &["id", "name", "description", "type", "required", "value", "server"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                description: record.opt_text("description")?,
+                r#type: record.opt_int("type")?,
+                required: record.opt_int("required")?,
+                value: record.opt_text("value")?,
+                server: record.field("server")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("description", &self.description);
+            record.field("type", &self.r#type);
+            record.field("required", &self.required);
+            record.field("value", &self.value);
+            record.field("server", &self.server);
+            record.finish()
+        }
+    }
+    /// `SaveCronIp`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/save_cron.md` at line 366.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SaveCronIp {
+        /// 主机ID
+        ///
+        /// Host ID
+        pub bk_host_id: Option<i64>,
+        /// 管控区域ID
+        ///
+        /// BK-Net ID
+        pub bk_cloud_id: Option<i64>,
+        /// IP地址
+        ///
+        /// IP Address
+        pub ip: Option<String>,
+    }
+    impl crate::wire::Wire for SaveCronIp {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SaveCronIp",
+                &["bk_host_id", "bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// 新建或保存定时任务；新建定时任务，定时任务状态默认为暂停，如有需要可调用update_cron_status接口开启。
+    ///
+    /// Create or update Cron Job; Create Cron Job, Cron Job status is paused by default, you can call update_cron_status interface to turn it on if needed.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/save_cron.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SaveCronRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 要定时执行的作业的执行方案 ID
+        ///
+        /// Job Plan ID of the job to be executed regularly
+        pub job_plan_id: i64,
+        /// 定时任务 ID，更新定时任务时，必须传这个值
+        ///
+        /// Cron Job ID, when updating a Cron Job, you must pass this value Cron Job
+        pub id: Option<i64>,
+        /// 定时作业名称，新建时必填，修改时选填
+        ///
+        /// Cron job name, required for new creation and optional for modification
+        pub name: Option<String>,
+        /// 定时任务 crontab 的定时规则，新建时必填，修改时选填，各字段含义为：分 时 日 月 周，如: 0/5 * * * * 表示每5分钟执行一次，注意：不支持? ，新建时与execute_time互斥，二者只可传入一个
+        ///
+        /// Timing rules for Cron Job crontab, optional when modifying. The meaning of each field is: minute hour day month week, for example: 0/5 * * * * means execute every 5 minutes. caution: ? not supported. This field and execute_time cannot be empty at the same time when creating Cron Job
+        pub expression: Option<String>,
+        /// 定时任务单次执行的执行时间，Unix时间戳，新建定时任务时不可与expression同时为空，且二者只可传入一个
+        ///
+        /// Single execution execution time, Unix timestamp, this field and expression cannot be empty at the same time when creating Cron Job
+        pub execute_time: Option<i64>,
+        /// 全局变量信息，可使用 查询执行方案详情 接口查询方案可设置的变量信息
+        ///
+        /// Global variable information, you can use the Query Job Plan Details interface to query the variable information which can be set for the plan
+        pub global_var_list: Option<Vec<GlobalVar>>,
+    }
+    impl SaveCronRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            job_plan_id: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                job_plan_id,
+                id: None,
+                name: None,
+                expression: None,
+                execute_time: None,
+                global_var_list: None,
+            }
+        }
+    }
+    impl SaveCronRequest {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `expression`.
+        pub fn expression(mut self, value: impl Into<String>) -> Self {
+            self.expression = Some(value.into());
+            self
+        }
+        /// Sets `execute_time`.
+        pub fn execute_time(mut self, value: impl Into<i64>) -> Self {
+            self.execute_time = Some(value.into());
+            self
+        }
+        /// Sets `global_var_list`.
+        pub fn global_var_list(mut self, value: impl Into<Vec<GlobalVar>>) -> Self {
+            self.global_var_list = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for SaveCronRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SaveCronRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_plan_id",
+                    "id",
+                    "name",
+                    "expression",
+                    "execute_time",
+                    "global_var_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                job_plan_id: record.int("job_plan_id")?,
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                expression: record.opt_text("expression")?,
+                execute_time: record.opt_int("execute_time")?,
+                global_var_list: record.field("global_var_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_plan_id", &self.job_plan_id);
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("expression", &self.expression);
+            record.field("execute_time", &self.execute_time);
+            record.field("global_var_list", &self.global_var_list);
+            record.finish()
+        }
+    }
+    /// `SaveCronResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/save_cron.md` at line 327.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SaveCronResponse {
+        /// 定时任务 ID
+        ///
+        /// Cron Job ID
+        pub id: Option<i64>,
+        /// 定时作业名称
+        ///
+        /// Cron job name
+        pub name: Option<String>,
+        /// 定时任务状态
+        ///
+        /// Cron Job Status
+        pub status: Option<i64>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: Option<String>,
+        /// 要定时执行的作业的执行方案 ID
+        ///
+        /// Job Plan ID of the job to be executed regularly
+        pub job_plan_id: Option<i64>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（s）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（s）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+        /// 定时任务 crontab 的定时规则
+        ///
+        /// Timing rules for Cron Job crontab
+        pub expression: Option<String>,
+        /// 定时任务单次执行的执行时间，Unix时间戳
+        ///
+        /// Execution time of a single Cron Job execution, Unix timestamp
+        pub execute_time: Option<i64>,
+        /// 全局变量信息，定义见global_var
+        ///
+        /// For global variable information, see global_var
+        pub global_var_list: Option<Vec<SaveCronGlobalVar>>,
+    }
+    impl crate::wire::Wire for SaveCronResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SaveCronResponse",
+                &[
+                    "id",
+                    "name",
+                    "status",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_plan_id",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "expression",
+                    "execute_time",
+                    "global_var_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                status: record.opt_int("status")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                job_plan_id: record.opt_int("job_plan_id")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                expression: record.opt_text("expression")?,
+                execute_time: record.opt_int("execute_time")?,
+                global_var_list: record.field("global_var_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("status", &self.status);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_plan_id", &self.job_plan_id);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("expression", &self.expression);
+            record.field("execute_time", &self.execute_time);
+            record.field("global_var_list", &self.global_var_list);
+            record.finish()
+        }
+    }
+    /// `SaveCronServer`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/save_cron.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Server {
+        /// 主机ID列表
+        ///
+        /// Host ID list (Type inferred from the doc's example.)
+        pub host_id_list: Option<Vec<i64>>,
+        /// 不推荐使用，建议使用host_id_list参数;如果host_id_list与ip_list同时存在，将忽略ip_list参数。主机IP 列表，定义见ip
+        ///
+        /// Static IP list, see ip for definition. Deprecated, it is recommended to use the host_id_list parameter; if host_id_list and ip_list exist at the same time, the ip_list parameter will be ignored.
+        #[deprecated(
+            note = "deprecated in the doc: 不推荐使用，建议使用host_id_list参数;如果host_id_list与ip_list同时存在，将忽略ip_list参数。主机IP 列表，定义见ip\n\nStatic IP list, see ip for definition. Deprecated, it is recommended to use the host_id_list parameter; if host_id_list and ip_list exist at the same time, the ip_list parameter will be ignored."
+        )]
+        pub ip_list: Option<Vec<Ip>>,
+        /// 动态分组列表
+        ///
+        /// Dynamic grouping list, see dynamic_group for definition
+        pub dynamic_group_list: Option<Vec<DynamicGroup>>,
+        /// 动态 topo 节点列表
+        ///
+        /// Dynamic topo node list, see topo_node for definition
+        pub topo_node_list: Option<Vec<TopoNode>>,
+    }
+    impl Server {
+        /// Sets `host_id_list`.
+        pub fn host_id_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.host_id_list = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        #[deprecated(
+            note = "deprecated in the doc: 不推荐使用，建议使用host_id_list参数;如果host_id_list与ip_list同时存在，将忽略ip_list参数。主机IP 列表，定义见ip\n\nStatic IP list, see ip for definition. Deprecated, it is recommended to use the host_id_list parameter; if host_id_list and ip_list exist at the same time, the ip_list parameter will be ignored."
+        )]
+        #[allow(deprecated)]
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// Sets `dynamic_group_list`.
+        pub fn dynamic_group_list(
+            mut self,
+            value: impl Into<Vec<DynamicGroup>>,
+        ) -> Self {
+            self.dynamic_group_list = Some(value.into());
+            self
+        }
+        /// Sets `topo_node_list`.
+        pub fn topo_node_list(mut self, value: impl Into<Vec<TopoNode>>) -> Self {
+            self.topo_node_list = Some(value.into());
+            self
+        }
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire for Server {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Server",
+                &["host_id_list", "ip_list", "dynamic_group_list", "topo_node_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                host_id_list: record.field("host_id_list")?,
+                ip_list: record.field("ip_list")?,
+                dynamic_group_list: record.field("dynamic_group_list")?,
+                topo_node_list: record.field("topo_node_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("host_id_list", &self.host_id_list);
+            record.field("ip_list", &self.ip_list);
+            record.field("dynamic_group_list", &self.dynamic_group_list);
+            record.field("topo_node_list", &self.topo_node_list);
+            record.finish()
+        }
+    }
+    /// `SaveCronServer3`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/save_cron.md` at line 357.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SaveCronServer {
+        /// 引用的变量名
+        ///
+        /// Referenced variable name
+        pub variable: Option<String>,
+        /// 静态 IP 列表
+        ///
+        /// Static IP list
+        pub ip_list: Option<Vec<SaveCronIp>>,
+        /// 静态 主机ID 列表，元素为Long类型
+        ///
+        /// Host ID list (Type inferred from the doc's example.)
+        pub host_id_list: Option<Vec<i64>>,
+        /// 动态分组 ID 列表
+        ///
+        /// Dynamic group ID list
+        pub dynamic_group_list: Option<Vec<DynamicGroup>>,
+        /// 动态 topo 节点列表
+        ///
+        /// Dynamic topo node list
+        pub topo_node_list: Option<Vec<SaveCronTopoNode>>,
+    }
+    impl crate::wire::Wire for SaveCronServer {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SaveCronServer",
+                &[
+                    "variable",
+                    "ip_list",
+                    "host_id_list",
+                    "dynamic_group_list",
+                    "topo_node_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                variable: record.opt_text("variable")?,
+                ip_list: record.field("ip_list")?,
+                host_id_list: record.field("host_id_list")?,
+                dynamic_group_list: record.field("dynamic_group_list")?,
+                topo_node_list: record.field("topo_node_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("variable", &self.variable);
+            record.field("ip_list", &self.ip_list);
+            record.field("host_id_list", &self.host_id_list);
+            record.field("dynamic_group_list", &self.dynamic_group_list);
+            record.field("topo_node_list", &self.topo_node_list);
+            record.finish()
+        }
+    }
+    /// `SaveCronTopoNode`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/save_cron.md` at line 378.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SaveCronTopoNode {
+        /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
+        ///
+        /// Dynamic topo node ID, corresponding to bk_inst_id in CMDB API
+        pub id: Option<i64>,
+        /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
+        ///
+        /// Dynamic topo node type, corresponding to bk_obj_id in CMDB API, such as "module" and "set"
+        pub node_type: Option<String>,
+    }
+    impl crate::wire::Wire for SaveCronTopoNode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SaveCronTopoNode",
+                &["id", "node_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                node_type: record.opt_text("node_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("node_type", &self.node_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        DynamicGroup, GlobalVar, SaveCronGlobalVar, SaveCronIp, SaveCronRequest,
+        SaveCronResponse, Server, SaveCronServer, SaveCronTopoNode
+    );
+}
+pub use save_cron::SaveCronRequest;
+pub use save_cron::SaveCronResponse;
+/// Types of [`update_credential`](super::endpoints::UpdateCredential).
+pub mod update_credential {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 更新凭证。
+    ///
+    /// Update credentials.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_credential.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateCredentialRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 凭证 ID
+        ///
+        /// Credential ID
+        pub id: String,
+        /// 凭证名称
+        ///
+        /// Credential name
+        pub name: Option<String>,
+        /// 凭证类型，取值可为ACCESS_KEY_SECRET_KEY,PASSWORD,USERNAME_PASSWORD,SECRET_KEY
+        ///
+        /// Credential type, which can be ACCESS_KEY_SECRET_KEY,PASSWORD,USERNAME_PASSWORD,SECRET_KEY
+        pub r#type: Option<String>,
+        /// 凭证描述
+        ///
+        /// Credential description
+        pub description: Option<String>,
+        /// 凭证类型为ACCESS_KEY_SECRET_KEY时填写
+        ///
+        /// Required when the credential type is ACCESS_KEY_SECRET_KEY
+        pub credential_access_key: Option<String>,
+        /// 凭证类型为ACCESS_KEY_SECRET_KEY/SECRET_KEY时填写
+        ///
+        /// Required when the credential type is ACCESS_KEY_SECRET_KEY/SECRET_KEY
+        pub credential_secret_key: Option<String>,
+        /// 凭证类型为USERNAME_PASSWORD时填写
+        ///
+        /// Required when the credential type is USERNAME_PASSWORD
+        pub credential_username: Option<String>,
+        /// 凭证类型为USERNAME_PASSWORD/PASSWORD时填写
+        ///
+        /// Required when the credential type is USERNAME_PASSWORD/PASSWORD
+        pub credential_password: Option<crate::Secret>,
+    }
+    impl UpdateCredentialRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String, id: String) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                id,
+                name: None,
+                r#type: None,
+                description: None,
+                credential_access_key: None,
+                credential_secret_key: None,
+                credential_username: None,
+                credential_password: None,
+            }
+        }
+    }
+    impl UpdateCredentialRequest {
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `type`.
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `credential_access_key`.
+        pub fn credential_access_key(mut self, value: impl Into<String>) -> Self {
+            self.credential_access_key = Some(value.into());
+            self
+        }
+        /// Sets `credential_secret_key`.
+        pub fn credential_secret_key(mut self, value: impl Into<String>) -> Self {
+            self.credential_secret_key = Some(value.into());
+            self
+        }
+        /// Sets `credential_username`.
+        pub fn credential_username(mut self, value: impl Into<String>) -> Self {
+            self.credential_username = Some(value.into());
+            self
+        }
+        /// Sets `credential_password`.
+        pub fn credential_password(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.credential_password = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateCredentialRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateCredentialRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "id",
+                    "name",
+                    "type",
+                    "description",
+                    "credential_access_key",
+                    "credential_secret_key",
+                    "credential_username",
+                    "credential_password",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                id: record.text("id")?,
+                name: record.opt_text("name")?,
+                r#type: record.opt_text("type")?,
+                description: record.opt_text("description")?,
+                credential_access_key: record.opt_text("credential_access_key")?,
+                credential_secret_key: record.opt_text("credential_secret_key")?,
+                credential_username: record.opt_text("credential_username")?,
+                credential_password: record.field("credential_password")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("type", &self.r#type);
+            record.field("description", &self.description);
+            record.field("credential_access_key", &self.credential_access_key);
+            record.field("credential_secret_key", &self.credential_secret_key);
+            record.field("credential_username", &self.credential_username);
+            record.field("credential_password", &self.credential_password);
+            record.finish()
+        }
+    }
+    /// `UpdateCredentialResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_credential.md` at line 68.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateCredentialResponse {
+        /// 凭证ID
+        ///
+        /// Credential ID
+        pub id: Option<String>,
+    }
+    impl crate::wire::Wire for UpdateCredentialResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateCredentialResponse",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(UpdateCredentialRequest, UpdateCredentialResponse);
+}
+pub use update_credential::UpdateCredentialRequest;
+pub use update_credential::UpdateCredentialResponse;
+/// Types of [`update_cron_status`](super::endpoints::UpdateCronStatus).
+pub mod update_cron_status {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// `UpdateCronStatusDynamicGroup`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_cron_status.md` at line 172.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DynamicGroup {
+        /// 动态分组 ID
+        pub id: Option<String>,
+    }
+    impl crate::wire::Wire for DynamicGroup {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
+            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `UpdateCronStatusGlobalVar`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_cron_status.md` at line 146.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GlobalVar {
+        /// 全局变量 id，唯一标识。如果 id 为空，那么使用 name 作为唯一标识
+        pub id: Option<i64>,
+        /// 全局变量名
+        pub name: Option<String>,
+        /// 全局变量描述
+        pub description: Option<String>,
+        /// 全局变量类型
+        pub r#type: Option<i64>,
+        /// 模版/执行方案中该变量是否必填
+        pub required: Option<i64>,
+        /// 字符、密码、数组类型的全局变量的值
+        pub value: Option<String>,
+        /// 主机类型全局变量的值
+        pub server: Option<Server>,
+    }
+    impl crate::wire::Wire for GlobalVar {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GlobalVar",
+                &["id", "name", "description", "type", "required", "value", "server"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                description: record.opt_text("description")?,
+                r#type: record.opt_int("type")?,
+                required: record.opt_int("required")?,
+                value: record.opt_text("value")?,
+                server: record.field("server")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("description", &self.description);
+            record.field("type", &self.r#type);
+            record.field("required", &self.required);
+            record.field("value", &self.value);
+            record.field("server", &self.server);
+            record.finish()
+        }
+    }
+    /// `UpdateCronStatusIp`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_cron_status.md` at line 166.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Ip {
+        /// 云区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// IP地址
+        pub ip: Option<String>,
+    }
+    impl crate::wire::Wire for Ip {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Ip",
+                &["bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// 更新定时作业状态，如启动或暂停
+    ///
+    /// Update Cron job status, such as started or paused
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_cron_status.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateCronStatusRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 定时作业 ID
+        ///
+        /// Cron job ID
+        pub id: i64,
+        /// 定时状态，1.启动、2.暂停
+        ///
+        /// State, 1. Start, 2. Paused
+        pub status: i64,
+    }
+    impl UpdateCronStatusRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            id: i64,
+            status: i64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                id,
+                status,
+            }
+        }
+    }
+    impl crate::wire::Wire for UpdateCronStatusRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateCronStatusRequest",
+                &["bk_scope_type", "bk_scope_id", "id", "status"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                id: record.int("id")?,
+                status: record.int("status")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("id", &self.id);
+            record.field("status", &self.status);
+            record.finish()
+        }
+    }
+    /// `UpdateCronStatusResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_cron_status.md` at line 129.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateCronStatusResponse {
+        /// 定时任务 ID
+        pub id: Option<i64>,
+        /// 定时作业名称
+        pub name: Option<String>,
+        /// 定时任务状态
+        pub status: Option<i64>,
+        /// 业务 ID
+        pub bk_biz_id: Option<i64>,
+        /// 要定时执行的作业的执行方案 ID
+        pub job_plan_id: Option<i64>,
+        /// 创建人
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（s）
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（s）
+        pub last_modify_time: Option<i64>,
+        /// 定时任务 crontab 的定时规则，
+        pub expression: Option<String>,
+        /// 定时任务单次执行的执行时间，Unix时间戳
+        pub execute_time: Option<i64>,
+        /// 全局变量信息，定义见global_var
+        pub global_var_list: Option<Vec<GlobalVar>>,
+    }
+    impl crate::wire::Wire for UpdateCronStatusResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateCronStatusResponse",
+                &[
+                    "id",
+                    "name",
+                    "status",
+                    "bk_biz_id",
+                    "job_plan_id",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "expression",
+                    "execute_time",
+                    "global_var_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                status: record.opt_int("status")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                job_plan_id: record.opt_int("job_plan_id")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                expression: record.opt_text("expression")?,
+                execute_time: record.opt_int("execute_time")?,
+                global_var_list: record.field("global_var_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("status", &self.status);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("job_plan_id", &self.job_plan_id);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("expression", &self.expression);
+            record.field("execute_time", &self.execute_time);
+            record.field("global_var_list", &self.global_var_list);
+            record.finish()
+        }
+    }
+    /// `UpdateCronStatusServer`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_cron_status.md` at line 158.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Server {
+        /// 引用的变量名
+        pub variable: Option<String>,
+        /// 静态 IP 列表
+        pub ip_list: Option<Vec<Ip>>,
+        /// 动态分组 ID 列表
+        pub dynamic_group_list: Option<Vec<DynamicGroup>>,
+        /// 动态 topo 节点列表
+        pub topo_node_list: Option<Vec<TopoNode>>,
+    }
+    impl crate::wire::Wire for Server {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Server",
+                &["variable", "ip_list", "dynamic_group_list", "topo_node_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                variable: record.opt_text("variable")?,
+                ip_list: record.field("ip_list")?,
+                dynamic_group_list: record.field("dynamic_group_list")?,
+                topo_node_list: record.field("topo_node_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("variable", &self.variable);
+            record.field("ip_list", &self.ip_list);
+            record.field("dynamic_group_list", &self.dynamic_group_list);
+            record.field("topo_node_list", &self.topo_node_list);
+            record.finish()
+        }
+    }
+    /// `UpdateCronStatusTopoNode`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_cron_status.md` at line 177.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TopoNode {
+        /// 动态topo节点ID，对应CMDB API 中的 bk_inst_id
+        pub id: Option<i64>,
+        /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
+        pub node_type: Option<String>,
+    }
+    impl crate::wire::Wire for TopoNode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TopoNode",
+                &["id", "node_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                node_type: record.opt_text("node_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("node_type", &self.node_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        DynamicGroup, GlobalVar, Ip, UpdateCronStatusRequest, UpdateCronStatusResponse,
+        Server, TopoNode
+    );
+}
+pub use update_cron_status::UpdateCronStatusRequest;
+pub use update_cron_status::UpdateCronStatusResponse;
+/// Types of [`update_dangerous_rule`](super::endpoints::UpdateDangerousRule).
+pub mod update_dangerous_rule {
+    pub use super::create_dangerous_rule::Action;
+    /// 修改高危语句检测规则。
+    ///
+    /// update dangerous rule
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_dangerous_rule.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateDangerousRuleRequest {
+        /// 高危语句规则ID
+        ///
+        /// Rule id
+        pub id: i64,
+        /// 表达式
+        ///
+        /// Expression
+        pub expression: String,
+        /// 脚本语言列表:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql (Type inferred from the doc's example.)
+        pub script_language_list: Vec<i64>,
+        /// 规则描述
+        ///
+        /// Rule description
+        pub description: String,
+        /// 处理动作: 1 - 扫描, 2 - 拦截
+        ///
+        /// Processing actions: 1- Scan, 2- Intercept
+        pub action: Action,
+    }
+    impl UpdateDangerousRuleRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: i64,
+            expression: String,
+            script_language_list: Vec<i64>,
+            description: String,
+            action: Action,
+        ) -> Self {
+            Self {
+                id,
+                expression,
+                script_language_list,
+                description,
+                action,
+            }
+        }
+    }
+    impl crate::wire::Wire for UpdateDangerousRuleRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateDangerousRuleRequest",
+                &["id", "expression", "script_language_list", "description", "action"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                expression: record.text("expression")?,
+                script_language_list: record.field("script_language_list")?,
+                description: record.text("description")?,
+                action: record.field("action")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("expression", &self.expression);
+            record.field("script_language_list", &self.script_language_list);
+            record.field("description", &self.description);
+            record.field("action", &self.action);
+            record.finish()
+        }
+    }
+    /// `UpdateDangerousRuleResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_dangerous_rule.md` at line 68.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateDangerousRuleResponse {
+        /// 高危语句规则ID
+        ///
+        /// Rule id
+        pub id: Option<i64>,
+        /// 表达式
+        ///
+        /// expression
+        pub expression: Option<String>,
+        /// 脚本语言列表:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql (Type inferred from the doc's example.)
+        pub script_language_list: Option<Vec<i64>>,
+        /// 规则描述
+        ///
+        /// Description
+        pub description: Option<String>,
+        /// 处理动作: 1 - 扫描, 2 - 拦截
+        ///
+        /// Processing actions: 1- Scan, 2- Intercept
+        pub action: Option<Action>,
+        /// 启用状态: 0 - 停用, 1 - 启用
+        ///
+        /// Enabling status: 0- disabled, 1- enabled
+        pub status: Option<Status>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+    }
+    impl crate::wire::Wire for UpdateDangerousRuleResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateDangerousRuleResponse",
+                &[
+                    "id",
+                    "expression",
+                    "script_language_list",
+                    "description",
+                    "action",
+                    "status",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                expression: record.opt_text("expression")?,
+                script_language_list: record.field("script_language_list")?,
+                description: record.opt_text("description")?,
+                action: record.field("action")?,
+                status: record.field("status")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("expression", &self.expression);
+            record.field("script_language_list", &self.script_language_list);
+            record.field("description", &self.description);
+            record.field("action", &self.action);
+            record.field("status", &self.status);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    /// 启用状态: 0 - 停用, 1 - 启用
+    ///
+    /// Enabling status: 0- disabled, 1- enabled
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_dangerous_rule.md` at line 77.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 停用 / disabled
+        ///
+        /// Sent as `0`.
+        Disabled,
+        /// 启用 / enabled
+        ///
+        /// Sent as `1`.
+        Enabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Disabled => 0i64,
+                Self::Enabled => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Disabled,
+                    1i64 => Self::Enabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        UpdateDangerousRuleRequest, UpdateDangerousRuleResponse, Status
+    );
+}
+pub use update_dangerous_rule::UpdateDangerousRuleRequest;
+pub use update_dangerous_rule::UpdateDangerousRuleResponse;
+/// Types of [`update_file_source`](super::endpoints::UpdateFileSource).
+pub mod update_file_source {
+    pub use super::create_file_source::AccessParams;
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 更新文件源。
+    ///
+    /// Update the file source.
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_file_source.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateFileSourceRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 文件源标识，英文字符开头，1-32位英文字符、下划线、数字组成
+        ///
+        /// At least one of the document source identification and id is required, and id preferred. It must start with English characters and consist of 1 32 English characters, underscores or numbers. It can not be changed after creation
+        pub code: String,
+        /// 文件源别名
+        ///
+        /// File source alias
+        pub alias: Option<String>,
+        /// 文件源类型，当前仅支持蓝鲸制品库，BLUEKING_ARTIFACTORY
+        ///
+        /// File source type, currently only BlueKing Repository is supported, BLUEKING_ARTIFACTORY
+        pub r#type: Option<String>,
+        /// 文件源接入参数，根据type传入不同的对象，见后续说明
+        ///
+        /// File source access parameter. Different objects are passed in according to type. See subsequent description (Type inferred from the doc's example.)
+        pub access_params: Option<AccessParams>,
+        /// 文件源使用的凭证Id
+        ///
+        /// Credential Id used by the file source
+        pub credential_id: Option<String>,
+        /// Job对从该文件源分发的文件加上的前缀，不传默认不加前缀
+        ///
+        /// The Job prefix is added to the file distributed from the file source. The default prefix is not added if it is not passed
+        pub file_prefix: Option<String>,
+        /// File source ID, at least one of which is required with code, and id preferred
+        pub id: Option<i64>,
+    }
+    impl UpdateFileSourceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            code: String,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                code,
+                alias: None,
+                r#type: None,
+                access_params: None,
+                credential_id: None,
+                file_prefix: None,
+                id: None,
+            }
+        }
+    }
+    impl UpdateFileSourceRequest {
+        /// Sets `alias`.
+        pub fn alias(mut self, value: impl Into<String>) -> Self {
+            self.alias = Some(value.into());
+            self
+        }
+        /// Sets `type`.
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `access_params`.
+        pub fn access_params(mut self, value: impl Into<AccessParams>) -> Self {
+            self.access_params = Some(value.into());
+            self
+        }
+        /// Sets `credential_id`.
+        pub fn credential_id(mut self, value: impl Into<String>) -> Self {
+            self.credential_id = Some(value.into());
+            self
+        }
+        /// Sets `file_prefix`.
+        pub fn file_prefix(mut self, value: impl Into<String>) -> Self {
+            self.file_prefix = Some(value.into());
+            self
+        }
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateFileSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateFileSourceRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "code",
+                    "alias",
+                    "type",
+                    "access_params",
+                    "credential_id",
+                    "file_prefix",
+                    "id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                code: record.text("code")?,
+                alias: record.opt_text("alias")?,
+                r#type: record.opt_text("type")?,
+                access_params: record.field("access_params")?,
+                credential_id: record.opt_text("credential_id")?,
+                file_prefix: record.opt_text("file_prefix")?,
+                id: record.opt_int("id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("code", &self.code);
+            record.field("alias", &self.alias);
+            record.field("type", &self.r#type);
+            record.field("access_params", &self.access_params);
+            record.field("credential_id", &self.credential_id);
+            record.field("file_prefix", &self.file_prefix);
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `UpdateFileSourceResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_file_source.md` at line 74.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateFileSourceResponse {
+        /// 文件源ID
+        ///
+        /// File source ID
+        pub id: Option<i64>,
+    }
+    impl crate::wire::Wire for UpdateFileSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateFileSourceResponse",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(UpdateFileSourceRequest, UpdateFileSourceResponse);
+}
+pub use update_file_source::UpdateFileSourceRequest;
+pub use update_file_source::UpdateFileSourceResponse;
+/// Types of [`update_public_script_basic`](super::endpoints::UpdatePublicScriptBasic).
+pub mod update_public_script_basic {
+    pub use super::check_script::ScriptLanguage;
+    /// 更新公共脚本基础信息。
+    ///
+    /// Update basic information of public scripts
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_public_script_basic.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdatePublicScriptBasicRequest {
+        /// 公共脚本ID
+        ///
+        /// Script id
+        pub script_id: String,
+        /// 公共脚本名称
+        ///
+        /// Script name
+        pub name: String,
+        /// 公共脚本描述
+        ///
+        /// Script description
+        pub description: Option<String>,
+    }
+    impl UpdatePublicScriptBasicRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(script_id: String, name: String) -> Self {
+            Self {
+                script_id,
+                name,
+                description: None,
+            }
+        }
+    }
+    impl UpdatePublicScriptBasicRequest {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdatePublicScriptBasicRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdatePublicScriptBasicRequest",
+                &["script_id", "name", "description"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.text("script_id")?,
+                name: record.text("name")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.field("name", &self.name);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// `UpdatePublicScriptBasicResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_public_script_basic.md` at line 62.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdatePublicScriptBasicResponse {
+        /// 脚本ID
+        ///
+        /// Script id
+        pub id: Option<String>,
+        /// 脚本名称
+        ///
+        /// Script name
+        pub name: Option<String>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: Option<ScriptLanguage>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+        /// 脚本描述
+        ///
+        /// Description
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for UpdatePublicScriptBasicResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdatePublicScriptBasicResponse",
+                &[
+                    "id",
+                    "name",
+                    "script_language",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        UpdatePublicScriptBasicRequest, UpdatePublicScriptBasicResponse
+    );
+}
+pub use update_public_script_basic::UpdatePublicScriptBasicRequest;
+pub use update_public_script_basic::UpdatePublicScriptBasicResponse;
+/// Types of [`update_public_script_version`](super::endpoints::UpdatePublicScriptVersion).
+pub mod update_public_script_version {
+    pub use super::check_script::ScriptLanguage;
+    /// 修改公共脚本版本。
+    ///
+    /// Update public script version
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_public_script_version.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdatePublicScriptVersionRequest {
+        /// 公共脚本ID
+        ///
+        /// Script id
+        pub script_id: String,
+        /// 公共脚本版本ID
+        ///
+        /// Script version id
+        pub script_version_id: i64,
+        /// 脚本内容，需Base64编码
+        ///
+        /// Script content, requiring Base64 encoding
+        pub content: crate::Base64,
+        /// 版本描述
+        ///
+        /// Version Description
+        pub version_desc: Option<String>,
+    }
+    impl UpdatePublicScriptVersionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            script_id: String,
+            script_version_id: i64,
+            content: crate::Base64,
+        ) -> Self {
+            Self {
+                script_id,
+                script_version_id,
+                content,
+                version_desc: None,
+            }
+        }
+    }
+    impl UpdatePublicScriptVersionRequest {
+        /// Sets `version_desc`.
+        pub fn version_desc(mut self, value: impl Into<String>) -> Self {
+            self.version_desc = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdatePublicScriptVersionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdatePublicScriptVersionRequest",
+                &["script_id", "script_version_id", "content", "version_desc"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                script_id: record.text("script_id")?,
+                script_version_id: record.int("script_version_id")?,
+                content: record.field("content")?,
+                version_desc: record.opt_text("version_desc")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("script_id", &self.script_id);
+            record.field("script_version_id", &self.script_version_id);
+            record.field("content", &self.content);
+            record.field("version_desc", &self.version_desc);
+            record.finish()
+        }
+    }
+    /// `UpdatePublicScriptVersionResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_public_script_version.md` at line 69.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdatePublicScriptVersionResponse {
+        /// 公共脚本版本ID
+        ///
+        /// Script version id
+        pub id: Option<i64>,
+        /// 公共脚本ID
+        ///
+        /// Script id
+        pub script_id: Option<String>,
+        /// 公共脚本名称
+        ///
+        /// Script name
+        pub name: Option<String>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: Option<ScriptLanguage>,
+        /// 公共脚本版本内容
+        ///
+        /// Script content
+        pub content: Option<String>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+        /// 公共脚本版本
+        ///
+        /// Script version
+        pub version: Option<String>,
+        /// 公共脚本版本描述
+        ///
+        /// Version description
+        pub version_desc: Option<String>,
+        /// 公共脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+        pub status: Option<Status>,
+        /// 公共脚本描述
+        ///
+        /// Description
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for UpdatePublicScriptVersionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdatePublicScriptVersionResponse",
+                &[
+                    "id",
+                    "script_id",
+                    "name",
+                    "script_language",
+                    "content",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "version",
+                    "version_desc",
+                    "status",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                script_id: record.opt_text("script_id")?,
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                content: record.opt_text("content")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                version: record.opt_text("version")?,
+                version_desc: record.opt_text("version_desc")?,
+                status: record.field("status")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("script_id", &self.script_id);
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("content", &self.content);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("version", &self.version);
+            record.field("version_desc", &self.version_desc);
+            record.field("status", &self.status);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// 公共脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_public_script_version.md` at line 84.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / Not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / Offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        UpdatePublicScriptVersionRequest, UpdatePublicScriptVersionResponse, Status
+    );
+}
+pub use update_public_script_version::UpdatePublicScriptVersionRequest;
+pub use update_public_script_version::UpdatePublicScriptVersionResponse;
+/// Types of [`update_script_basic`](super::endpoints::UpdateScriptBasic).
+pub mod update_script_basic {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::check_script::ScriptLanguage;
+    /// 更新脚本基础信息。
+    ///
+    /// Update script basic information
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_script_basic.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateScriptBasicRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: String,
+        /// 脚本名称
+        ///
+        /// Script name
+        pub name: String,
+        /// 脚本描述
+        ///
+        /// Script description
+        pub description: Option<String>,
+    }
+    impl UpdateScriptBasicRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            script_id: String,
+            name: String,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                script_id,
+                name,
+                description: None,
+            }
+        }
+    }
+    impl UpdateScriptBasicRequest {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateScriptBasicRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateScriptBasicRequest",
+                &["bk_scope_type", "bk_scope_id", "script_id", "name", "description"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                script_id: record.text("script_id")?,
+                name: record.text("name")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_id", &self.script_id);
+            record.field("name", &self.name);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// `UpdateScriptBasicResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_script_basic.md` at line 67.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateScriptBasicResponse {
+        /// 脚本ID
+        ///
+        /// Script id
+        pub id: Option<String>,
+        /// 脚本名称
+        ///
+        /// Script name
+        pub name: Option<String>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: Option<ScriptLanguage>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: Option<String>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+        /// 脚本描述
+        ///
+        /// Description
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for UpdateScriptBasicResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateScriptBasicResponse",
+                &[
+                    "id",
+                    "name",
+                    "script_language",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(UpdateScriptBasicRequest, UpdateScriptBasicResponse);
+}
+pub use update_script_basic::UpdateScriptBasicRequest;
+pub use update_script_basic::UpdateScriptBasicResponse;
+/// Types of [`update_script_version`](super::endpoints::UpdateScriptVersion).
+pub mod update_script_version {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::check_script::ScriptLanguage;
+    /// 修改脚本版本信息。
+    ///
+    /// Update Script Version Information
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_script_version.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateScriptVersionRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: String,
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: String,
+        /// 脚本版本ID
+        ///
+        /// Script version id
+        pub script_version_id: i64,
+        /// 脚本内容，需Base64编码
+        ///
+        /// Script content, requiring Base64 encoding
+        pub content: crate::Base64,
+        /// 版本描述
+        ///
+        /// Version Description
+        pub version_desc: Option<String>,
+    }
+    impl UpdateScriptVersionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: String,
+            script_id: String,
+            script_version_id: i64,
+            content: crate::Base64,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id,
+                script_id,
+                script_version_id,
+                content,
+                version_desc: None,
+            }
+        }
+    }
+    impl UpdateScriptVersionRequest {
+        /// Sets `version_desc`.
+        pub fn version_desc(mut self, value: impl Into<String>) -> Self {
+            self.version_desc = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateScriptVersionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateScriptVersionRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "script_id",
+                    "script_version_id",
+                    "content",
+                    "version_desc",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                script_id: record.text("script_id")?,
+                script_version_id: record.int("script_version_id")?,
+                content: record.field("content")?,
+                version_desc: record.opt_text("version_desc")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("script_id", &self.script_id);
+            record.field("script_version_id", &self.script_version_id);
+            record.field("content", &self.content);
+            record.field("version_desc", &self.version_desc);
+            record.finish()
+        }
+    }
+    /// `UpdateScriptVersionResponse`
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_script_version.md` at line 75.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateScriptVersionResponse {
+        /// 脚本版本ID
+        ///
+        /// Script version id
+        pub id: Option<i64>,
+        /// 脚本ID
+        ///
+        /// Script id
+        pub script_id: Option<String>,
+        /// 脚本名称
+        ///
+        /// Script name
+        pub name: Option<String>,
+        /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+        pub script_language: Option<ScriptLanguage>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
+        pub bk_scope_id: Option<String>,
+        /// 脚本版本内容
+        ///
+        /// Script content
+        pub content: Option<String>,
+        /// 创建人
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 创建时间Unix时间戳（ms）
+        ///
+        /// Created time, Unix timestamp
+        pub create_time: Option<i64>,
+        /// 最近一次修改人
+        ///
+        /// Last modify user
+        pub last_modify_user: Option<String>,
+        /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time, Unix timestamp
+        pub last_modify_time: Option<i64>,
+        /// 脚本版本
+        ///
+        /// Script version
+        pub version: Option<String>,
+        /// 版本描述
+        ///
+        /// Version description
+        pub version_desc: Option<String>,
+        /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+        pub status: Option<Status>,
+        /// 脚本描述
+        ///
+        /// Description
+        pub description: Option<String>,
+    }
+    impl crate::wire::Wire for UpdateScriptVersionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateScriptVersionResponse",
+                &[
+                    "id",
+                    "script_id",
+                    "name",
+                    "script_language",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "content",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "version",
+                    "version_desc",
+                    "status",
+                    "description",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                script_id: record.opt_text("script_id")?,
+                name: record.opt_text("name")?,
+                script_language: record.field("script_language")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                content: record.opt_text("content")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_int("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_int("last_modify_time")?,
+                version: record.opt_text("version")?,
+                version_desc: record.opt_text("version_desc")?,
+                status: record.field("status")?,
+                description: record.opt_text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("script_id", &self.script_id);
+            record.field("name", &self.name);
+            record.field("script_language", &self.script_language);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("content", &self.content);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("version", &self.version);
+            record.field("version_desc", &self.version_desc);
+            record.field("status", &self.status);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+    ///
+    /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_script_version.md` at line 92.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未上线 / Not
+        ///
+        /// Sent as `0`.
+        Not,
+        /// 已上线 / Online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// 已下线 / Offline
+        ///
+        /// Sent as `2`.
+        Offline,
+        /// 已禁用 / Disabled
+        ///
+        /// Sent as `3`.
+        Disabled,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        UpdateScriptVersionRequest, UpdateScriptVersionResponse, Status
+    );
+}
+pub use update_script_version::UpdateScriptVersionRequest;
+pub use update_script_version::UpdateScriptVersionResponse;
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
+    /// `POST /api/c/compapi/v2/jobv3/batch_get_job_instance_ip_log/`: 根据主机列表批量查询作业执行日志
+    #[derive(Debug, Clone, Copy)]
+    pub struct BatchGetJobInstanceIpLog;
+    impl crate::Endpoint for BatchGetJobInstanceIpLog {
+        type Request = super::batch_get_job_instance_ip_log::BatchGetJobInstanceIpLogRequest;
+        type Response = super::batch_get_job_instance_ip_log::BatchGetJobInstanceIpLogResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "batch_get_job_instance_ip_log";
+        const ID: &'static str = "jobv3.batch_get_job_instance_ip_log";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/batch_get_job_instance_ip_log/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/callback_protocol/`: 此组件仅用于展示回调协议文档。 对作业执行类的请求传入的回调 callback_url 地址进行回调时所传递的报文结构描述。
+    #[derive(Debug, Clone, Copy)]
+    pub struct CallbackProtocol;
+    impl crate::Endpoint for CallbackProtocol {
+        type Request = super::callback_protocol::CallbackProtocolRequest;
+        type Response = serde_json::Value;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "callback_protocol";
+        const ID: &'static str = "jobv3.callback_protocol";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/callback_protocol/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/check_script/`: 高危脚本检测。
+    #[derive(Debug, Clone, Copy)]
+    pub struct CheckScript;
+    impl crate::Endpoint for CheckScript {
+        type Request = super::check_script::CheckScriptRequest;
+        type Response = Vec<super::check_script::CheckScriptResponse>;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "check_script";
+        const ID: &'static str = "jobv3.check_script";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/check_script/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/create_account/`: 创建账号（当前仅支持系统账号）
+    #[derive(Debug, Clone, Copy)]
+    pub struct CreateAccount;
+    impl crate::Endpoint for CreateAccount {
+        type Request = super::create_account::CreateAccountRequest;
+        type Response = super::create_account::CreateAccountResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "create_account";
+        const ID: &'static str = "jobv3.create_account";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/create_account/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/create_credential/`: 新建凭证。
+    #[derive(Debug, Clone, Copy)]
+    pub struct CreateCredential;
+    impl crate::Endpoint for CreateCredential {
+        type Request = super::create_credential::CreateCredentialRequest;
+        type Response = super::create_credential::CreateCredentialResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "create_credential";
+        const ID: &'static str = "jobv3.create_credential";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/create_credential/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/create_dangerous_rule/`: 新建高危语句检测规则。
+    #[derive(Debug, Clone, Copy)]
+    pub struct CreateDangerousRule;
+    impl crate::Endpoint for CreateDangerousRule {
+        type Request = super::create_dangerous_rule::CreateDangerousRuleRequest;
+        type Response = super::create_dangerous_rule::CreateDangerousRuleResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "create_dangerous_rule";
+        const ID: &'static str = "jobv3.create_dangerous_rule";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/create_dangerous_rule/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/create_file_source/`: 新建文件源，当前仅支持创建关联自动选择公共接入点的蓝鲸制品库文件源。 创建的文件源具备以下默认特性：
+    #[derive(Debug, Clone, Copy)]
+    pub struct CreateFileSource;
+    impl crate::Endpoint for CreateFileSource {
+        type Request = super::create_file_source::CreateFileSourceRequest;
+        type Response = super::create_file_source::CreateFileSourceResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "create_file_source";
+        const ID: &'static str = "jobv3.create_file_source";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/create_file_source/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/create_public_script/`: 新建公共脚本。
+    #[derive(Debug, Clone, Copy)]
+    pub struct CreatePublicScript;
+    impl crate::Endpoint for CreatePublicScript {
+        type Request = super::create_public_script::CreatePublicScriptRequest;
+        type Response = super::create_public_script::CreatePublicScriptResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "create_public_script";
+        const ID: &'static str = "jobv3.create_public_script";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/create_public_script/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/create_public_script_version/`: 新建公共脚本版本。
+    #[derive(Debug, Clone, Copy)]
+    pub struct CreatePublicScriptVersion;
+    impl crate::Endpoint for CreatePublicScriptVersion {
+        type Request = super::create_public_script_version::CreatePublicScriptVersionRequest;
+        type Response = super::create_public_script_version::CreatePublicScriptVersionResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "create_public_script_version";
+        const ID: &'static str = "jobv3.create_public_script_version";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/create_public_script_version/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/create_script/`: 新建脚本。
+    #[derive(Debug, Clone, Copy)]
+    pub struct CreateScript;
+    impl crate::Endpoint for CreateScript {
+        type Request = super::create_script::CreateScriptRequest;
+        type Response = super::create_script::CreateScriptResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "create_script";
+        const ID: &'static str = "jobv3.create_script";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/create_script/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/create_script_version/`: 新建脚本版本。
+    #[derive(Debug, Clone, Copy)]
+    pub struct CreateScriptVersion;
+    impl crate::Endpoint for CreateScriptVersion {
+        type Request = super::create_script_version::CreateScriptVersionRequest;
+        type Response = super::create_script_version::CreateScriptVersionResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "create_script_version";
+        const ID: &'static str = "jobv3.create_script_version";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/create_script_version/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/delete_account/`: 删除账号。
+    #[derive(Debug, Clone, Copy)]
+    pub struct DeleteAccount;
+    impl crate::Endpoint for DeleteAccount {
+        type Request = super::delete_account::DeleteAccountRequest;
+        type Response = super::delete_account::DeleteAccountResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "delete_account";
+        const ID: &'static str = "jobv3.delete_account";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/delete_account/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/delete_cron/`: 删除定时任务
+    #[derive(Debug, Clone, Copy)]
+    pub struct DeleteCron;
+    impl crate::Endpoint for DeleteCron {
+        type Request = super::delete_cron::DeleteCronRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "delete_cron";
+        const ID: &'static str = "jobv3.delete_cron";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/delete_cron/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/delete_dangerous_rule/`: 删除高危语句检测规则。
+    #[derive(Debug, Clone, Copy)]
+    pub struct DeleteDangerousRule;
+    impl crate::Endpoint for DeleteDangerousRule {
+        type Request = super::delete_dangerous_rule::DeleteDangerousRuleRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "delete_dangerous_rule";
+        const ID: &'static str = "jobv3.delete_dangerous_rule";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/delete_dangerous_rule/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/delete_public_script/`: 删除公共脚本，同时会删除该脚本下的所有的脚本版本。
+    #[derive(Debug, Clone, Copy)]
+    pub struct DeletePublicScript;
+    impl crate::Endpoint for DeletePublicScript {
+        type Request = super::delete_public_script::DeletePublicScriptRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "delete_public_script";
+        const ID: &'static str = "jobv3.delete_public_script";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/delete_public_script/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/delete_public_script_version/`: 删除公共脚本版本。
+    #[derive(Debug, Clone, Copy)]
+    pub struct DeletePublicScriptVersion;
+    impl crate::Endpoint for DeletePublicScriptVersion {
+        type Request = super::delete_public_script_version::DeletePublicScriptVersionRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "delete_public_script_version";
+        const ID: &'static str = "jobv3.delete_public_script_version";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/delete_public_script_version/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/delete_script/`: 删除脚本，同时会删除该脚本下的所有的脚本版本。
+    #[derive(Debug, Clone, Copy)]
+    pub struct DeleteScript;
+    impl crate::Endpoint for DeleteScript {
+        type Request = super::delete_script::DeleteScriptRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "delete_script";
+        const ID: &'static str = "jobv3.delete_script";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/delete_script/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/delete_script_version/`: 删除脚本版本。
+    #[derive(Debug, Clone, Copy)]
+    pub struct DeleteScriptVersion;
+    impl crate::Endpoint for DeleteScriptVersion {
+        type Request = super::delete_script_version::DeleteScriptVersionRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "delete_script_version";
+        const ID: &'static str = "jobv3.delete_script_version";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/delete_script_version/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/disable_dangerous_rule/`: 停用高危语句检测规则。
+    #[derive(Debug, Clone, Copy)]
+    pub struct DisableDangerousRule;
+    impl crate::Endpoint for DisableDangerousRule {
+        type Request = super::disable_dangerous_rule::DisableDangerousRuleRequest;
+        type Response = super::disable_dangerous_rule::DisableDangerousRuleResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "disable_dangerous_rule";
+        const ID: &'static str = "jobv3.disable_dangerous_rule";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/disable_dangerous_rule/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/disable_public_script_version/`: 禁用公共脚本版本，一旦禁用成功，不可恢复！且线上引用该版本的作业步骤都会无法执行，请务必谨慎操作。
+    #[derive(Debug, Clone, Copy)]
+    pub struct DisablePublicScriptVersion;
+    impl crate::Endpoint for DisablePublicScriptVersion {
+        type Request = super::disable_public_script_version::DisablePublicScriptVersionRequest;
+        type Response = super::disable_public_script_version::DisablePublicScriptVersionResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "disable_public_script_version";
+        const ID: &'static str = "jobv3.disable_public_script_version";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/disable_public_script_version/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/disable_script_version/`: 禁用脚本版本，一旦禁用成功，不可恢复！且线上引用该版本的作业步骤都会无法执行，请务必谨慎操作。
+    #[derive(Debug, Clone, Copy)]
+    pub struct DisableScriptVersion;
+    impl crate::Endpoint for DisableScriptVersion {
+        type Request = super::disable_script_version::DisableScriptVersionRequest;
+        type Response = super::disable_script_version::DisableScriptVersionResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "disable_script_version";
+        const ID: &'static str = "jobv3.disable_script_version";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/disable_script_version/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/enable_dangerous_rule/`: 启用高危语句检测规则。
+    #[derive(Debug, Clone, Copy)]
+    pub struct EnableDangerousRule;
+    impl crate::Endpoint for EnableDangerousRule {
+        type Request = super::enable_dangerous_rule::EnableDangerousRuleRequest;
+        type Response = super::enable_dangerous_rule::EnableDangerousRuleResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "enable_dangerous_rule";
+        const ID: &'static str = "jobv3.enable_dangerous_rule";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/enable_dangerous_rule/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/execute_job_plan/`: 启动作业执行方案
+    #[derive(Debug, Clone, Copy)]
+    pub struct ExecuteJobPlan;
+    impl crate::Endpoint for ExecuteJobPlan {
+        type Request = super::execute_job_plan::ExecuteJobPlanRequest;
+        type Response = super::execute_job_plan::ExecuteJobPlanResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "execute_job_plan";
+        const ID: &'static str = "jobv3.execute_job_plan";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/execute_job_plan/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
     /// `POST /api/c/compapi/v2/jobv3/fast_execute_script/`: 快速执行脚本
     #[derive(Debug, Clone, Copy)]
     pub struct FastExecuteScript;
     impl crate::Endpoint for FastExecuteScript {
-        type Request = super::FastExecuteScriptRequest;
-        type Response = super::FastExecuteScriptResponse;
+        type Request = super::fast_execute_script::FastExecuteScriptRequest;
+        type Response = super::fast_execute_script::FastExecuteScriptResponse;
         const SYSTEM: &'static str = "jobv3";
         const NAME: &'static str = "fast_execute_script";
         const ID: &'static str = "jobv3.fast_execute_script";
@@ -491,6 +15233,536 @@ pub mod endpoints {
             &["account_alias", "account_id"],
         ];
     }
+    /// `POST /api/c/compapi/v2/jobv3/fast_execute_sql/`: 快速执行SQL脚本
+    #[derive(Debug, Clone, Copy)]
+    pub struct FastExecuteSql;
+    impl crate::Endpoint for FastExecuteSql {
+        type Request = super::fast_execute_sql::FastExecuteSqlRequest;
+        type Response = super::fast_execute_sql::FastExecuteSqlResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "fast_execute_sql";
+        const ID: &'static str = "jobv3.fast_execute_sql";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/fast_execute_sql/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/fast_transfer_file/`: 快速分发文件
+    #[derive(Debug, Clone, Copy)]
+    pub struct FastTransferFile;
+    impl crate::Endpoint for FastTransferFile {
+        type Request = super::fast_transfer_file::FastTransferFileRequest;
+        type Response = super::fast_transfer_file::FastTransferFileResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "fast_transfer_file";
+        const ID: &'static str = "jobv3.fast_transfer_file";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/fast_transfer_file/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+        const ONE_OF: &'static [&'static [&'static str]] = &[
+            &["account_alias", "account_id"],
+        ];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/generate_local_file_upload_url/`: 生成本地文件上传URL。
+    #[derive(Debug, Clone, Copy)]
+    pub struct GenerateLocalFileUploadUrl;
+    impl crate::Endpoint for GenerateLocalFileUploadUrl {
+        type Request = super::generate_local_file_upload_url::GenerateLocalFileUploadUrlRequest;
+        type Response = super::generate_local_file_upload_url::GenerateLocalFileUploadUrlResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "generate_local_file_upload_url";
+        const ID: &'static str = "jobv3.generate_local_file_upload_url";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/generate_local_file_upload_url/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_account_list/`: 查询业务下用户有权限的执行账号列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetAccountList;
+    impl crate::Endpoint for GetAccountList {
+        type Request = super::get_account_list::GetAccountListRequest;
+        type Response = super::get_account_list::GetAccountListResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_account_list";
+        const ID: &'static str = "jobv3.get_account_list";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_account_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_cron_detail/`: 查询定时作业详情
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetCronDetail;
+    impl crate::Endpoint for GetCronDetail {
+        type Request = super::get_cron_detail::GetCronDetailRequest;
+        type Response = super::get_cron_detail::GetCronDetailResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_cron_detail";
+        const ID: &'static str = "jobv3.get_cron_detail";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_cron_detail/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_cron_list/`: 查询业务下定时作业信息
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetCronList;
+    impl crate::Endpoint for GetCronList {
+        type Request = super::get_cron_list::GetCronListRequest;
+        type Response = super::get_cron_list::GetCronListResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_cron_list";
+        const ID: &'static str = "jobv3.get_cron_list";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_cron_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_dangerous_rule_list/`: 查看高危语句检测规则列表。
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetDangerousRuleList;
+    impl crate::Endpoint for GetDangerousRuleList {
+        type Request = super::get_dangerous_rule_list::GetDangerousRuleListRequest;
+        type Response = Vec<
+            super::get_dangerous_rule_list::GetDangerousRuleListResponse,
+        >;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_dangerous_rule_list";
+        const ID: &'static str = "jobv3.get_dangerous_rule_list";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_dangerous_rule_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_global_var_value/`: 获取作业实例全局变量的值
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobInstanceGlobalVarValue;
+    impl crate::Endpoint for GetJobInstanceGlobalVarValue {
+        type Request = super::get_job_instance_global_var_value::GetJobInstanceGlobalVarValueRequest;
+        type Response = super::get_job_instance_global_var_value::GetJobInstanceGlobalVarValueResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_job_instance_global_var_value";
+        const ID: &'static str = "jobv3.get_job_instance_global_var_value";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_job_instance_global_var_value/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_ip_log/`: 根据主机查询作业执行日志
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobInstanceIpLog;
+    impl crate::Endpoint for GetJobInstanceIpLog {
+        type Request = super::get_job_instance_ip_log::GetJobInstanceIpLogRequest;
+        type Response = super::get_job_instance_ip_log::GetJobInstanceIpLogResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_job_instance_ip_log";
+        const ID: &'static str = "jobv3.get_job_instance_ip_log";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_job_instance_ip_log/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_list/`: 查询作业实例列表（执行历史)
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobInstanceList;
+    impl crate::Endpoint for GetJobInstanceList {
+        type Request = super::get_job_instance_list::GetJobInstanceListRequest;
+        type Response = super::get_job_instance_list::GetJobInstanceListResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_job_instance_list";
+        const ID: &'static str = "jobv3.get_job_instance_list";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_job_instance_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_status/`: 根据作业实例 ID 查询作业执行状态
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobInstanceStatus;
+    impl crate::Endpoint for GetJobInstanceStatus {
+        type Request = super::get_job_instance_status::GetJobInstanceStatusRequest;
+        type Response = super::get_job_instance_status::GetJobInstanceStatusResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_job_instance_status";
+        const ID: &'static str = "jobv3.get_job_instance_status";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_job_instance_status/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_job_plan_detail/`: 根据作业执行方案 ID 查询作业执行方案详情
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobPlanDetail;
+    impl crate::Endpoint for GetJobPlanDetail {
+        type Request = super::get_job_plan_detail::GetJobPlanDetailRequest;
+        type Response = super::get_job_plan_detail::GetJobPlanDetailResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_job_plan_detail";
+        const ID: &'static str = "jobv3.get_job_plan_detail";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_job_plan_detail/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_job_plan_list/`: 查询执行方案列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobPlanList;
+    impl crate::Endpoint for GetJobPlanList {
+        type Request = super::get_job_plan_list::GetJobPlanListRequest;
+        type Response = super::get_job_plan_list::GetJobPlanListResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_job_plan_list";
+        const ID: &'static str = "jobv3.get_job_plan_list";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_job_plan_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_job_template_list/`: 查询作业模版列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobTemplateList;
+    impl crate::Endpoint for GetJobTemplateList {
+        type Request = super::get_job_template_list::GetJobTemplateListRequest;
+        type Response = super::get_job_template_list::GetJobTemplateListResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_job_template_list";
+        const ID: &'static str = "jobv3.get_job_template_list";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_job_template_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/esb/api/v3/get_latest_service_version/`: 查询作业平台最新的服务版本号。
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetLatestServiceVersion;
+    impl crate::Endpoint for GetLatestServiceVersion {
+        type Request = super::get_latest_service_version::GetLatestServiceVersionRequest;
+        type Response = super::get_latest_service_version::GetLatestServiceVersionResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_latest_service_version";
+        const ID: &'static str = "jobv3.get_latest_service_version";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/esb/api/v3/get_latest_service_version/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_public_script_list/`: 查询公共脚本列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetPublicScriptList;
+    impl crate::Endpoint for GetPublicScriptList {
+        type Request = super::get_public_script_list::GetPublicScriptListRequest;
+        type Response = super::get_public_script_list::GetPublicScriptListResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_public_script_list";
+        const ID: &'static str = "jobv3.get_public_script_list";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_public_script_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_public_script_version_detail/`: 查询公共脚本版本详情
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetPublicScriptVersionDetail;
+    impl crate::Endpoint for GetPublicScriptVersionDetail {
+        type Request = super::get_public_script_version_detail::GetPublicScriptVersionDetailRequest;
+        type Response = super::get_public_script_version_detail::GetPublicScriptVersionDetailResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_public_script_version_detail";
+        const ID: &'static str = "jobv3.get_public_script_version_detail";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_public_script_version_detail/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_public_script_version_list/`: 查询公共脚本版本列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetPublicScriptVersionList;
+    impl crate::Endpoint for GetPublicScriptVersionList {
+        type Request = super::get_public_script_version_list::GetPublicScriptVersionListRequest;
+        type Response = super::get_public_script_version_list::GetPublicScriptVersionListResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_public_script_version_list";
+        const ID: &'static str = "jobv3.get_public_script_version_list";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_public_script_version_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_script_list/`: 查询业务脚本列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetScriptList;
+    impl crate::Endpoint for GetScriptList {
+        type Request = super::get_script_list::GetScriptListRequest;
+        type Response = super::get_script_list::GetScriptListResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_script_list";
+        const ID: &'static str = "jobv3.get_script_list";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_script_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_script_version_detail/`: 查询业务脚本版本详情
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetScriptVersionDetail;
+    impl crate::Endpoint for GetScriptVersionDetail {
+        type Request = super::get_script_version_detail::GetScriptVersionDetailRequest;
+        type Response = super::get_script_version_detail::GetScriptVersionDetailResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_script_version_detail";
+        const ID: &'static str = "jobv3.get_script_version_detail";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_script_version_detail/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/get_script_version_list/`: 查询业务脚本版本列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetScriptVersionList;
+    impl crate::Endpoint for GetScriptVersionList {
+        type Request = super::get_script_version_list::GetScriptVersionListRequest;
+        type Response = super::get_script_version_list::GetScriptVersionListResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "get_script_version_list";
+        const ID: &'static str = "jobv3.get_script_version_list";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/get_script_version_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/operate_job_instance/`: 用于对执行的作业实例进行操作，例如终止作业。
+    #[derive(Debug, Clone, Copy)]
+    pub struct OperateJobInstance;
+    impl crate::Endpoint for OperateJobInstance {
+        type Request = super::operate_job_instance::OperateJobInstanceRequest;
+        type Response = super::operate_job_instance::OperateJobInstanceResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "operate_job_instance";
+        const ID: &'static str = "jobv3.operate_job_instance";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/operate_job_instance/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/operate_step_instance/`: 用于对执行的实例的步骤进行操作，例如重试，忽略错误等。
+    #[derive(Debug, Clone, Copy)]
+    pub struct OperateStepInstance;
+    impl crate::Endpoint for OperateStepInstance {
+        type Request = super::operate_step_instance::OperateStepInstanceRequest;
+        type Response = super::operate_step_instance::OperateStepInstanceResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "operate_step_instance";
+        const ID: &'static str = "jobv3.operate_step_instance";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/operate_step_instance/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/publish_public_script_version/`: 上线公共脚本版本，上线后，之前的线上脚本将被置为已下线状态，但不影响作业使用。
+    #[derive(Debug, Clone, Copy)]
+    pub struct PublishPublicScriptVersion;
+    impl crate::Endpoint for PublishPublicScriptVersion {
+        type Request = super::publish_public_script_version::PublishPublicScriptVersionRequest;
+        type Response = super::publish_public_script_version::PublishPublicScriptVersionResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "publish_public_script_version";
+        const ID: &'static str = "jobv3.publish_public_script_version";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/publish_public_script_version/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/publish_script_version/`: 上线脚本版本，上线后，之前的线上脚本将被置为已下线状态，但不影响作业使用。
+    #[derive(Debug, Clone, Copy)]
+    pub struct PublishScriptVersion;
+    impl crate::Endpoint for PublishScriptVersion {
+        type Request = super::publish_script_version::PublishScriptVersionRequest;
+        type Response = super::publish_script_version::PublishScriptVersionResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "publish_script_version";
+        const ID: &'static str = "jobv3.publish_script_version";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/publish_script_version/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/push_config_file/`: 分发配置文件，此接口用于分发配置文件等小的纯文本文件
+    #[derive(Debug, Clone, Copy)]
+    pub struct PushConfigFile;
+    impl crate::Endpoint for PushConfigFile {
+        type Request = super::push_config_file::PushConfigFileRequest;
+        type Response = super::push_config_file::PushConfigFileResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "push_config_file";
+        const ID: &'static str = "jobv3.push_config_file";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/push_config_file/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/save_cron/`: 新建或保存定时任务；新建定时任务，定时任务状态默认为暂停，如有需要可调用update_cron_status接口开启。
+    #[derive(Debug, Clone, Copy)]
+    pub struct SaveCron;
+    impl crate::Endpoint for SaveCron {
+        type Request = super::save_cron::SaveCronRequest;
+        type Response = super::save_cron::SaveCronResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "save_cron";
+        const ID: &'static str = "jobv3.save_cron";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/save_cron/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/update_credential/`: 更新凭证。
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateCredential;
+    impl crate::Endpoint for UpdateCredential {
+        type Request = super::update_credential::UpdateCredentialRequest;
+        type Response = super::update_credential::UpdateCredentialResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "update_credential";
+        const ID: &'static str = "jobv3.update_credential";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/update_credential/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/update_cron_status/`: 更新定时作业状态，如启动或暂停
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateCronStatus;
+    impl crate::Endpoint for UpdateCronStatus {
+        type Request = super::update_cron_status::UpdateCronStatusRequest;
+        type Response = super::update_cron_status::UpdateCronStatusResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "update_cron_status";
+        const ID: &'static str = "jobv3.update_cron_status";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/update_cron_status/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/update_dangerous_rule/`: 修改高危语句检测规则。
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateDangerousRule;
+    impl crate::Endpoint for UpdateDangerousRule {
+        type Request = super::update_dangerous_rule::UpdateDangerousRuleRequest;
+        type Response = super::update_dangerous_rule::UpdateDangerousRuleResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "update_dangerous_rule";
+        const ID: &'static str = "jobv3.update_dangerous_rule";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/update_dangerous_rule/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/update_file_source/`: 更新文件源。
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateFileSource;
+    impl crate::Endpoint for UpdateFileSource {
+        type Request = super::update_file_source::UpdateFileSourceRequest;
+        type Response = super::update_file_source::UpdateFileSourceResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "update_file_source";
+        const ID: &'static str = "jobv3.update_file_source";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/update_file_source/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/update_public_script_basic/`: 更新公共脚本基础信息。
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdatePublicScriptBasic;
+    impl crate::Endpoint for UpdatePublicScriptBasic {
+        type Request = super::update_public_script_basic::UpdatePublicScriptBasicRequest;
+        type Response = super::update_public_script_basic::UpdatePublicScriptBasicResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "update_public_script_basic";
+        const ID: &'static str = "jobv3.update_public_script_basic";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/update_public_script_basic/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/update_public_script_version/`: 修改公共脚本版本。
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdatePublicScriptVersion;
+    impl crate::Endpoint for UpdatePublicScriptVersion {
+        type Request = super::update_public_script_version::UpdatePublicScriptVersionRequest;
+        type Response = super::update_public_script_version::UpdatePublicScriptVersionResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "update_public_script_version";
+        const ID: &'static str = "jobv3.update_public_script_version";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/update_public_script_version/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/update_script_basic/`: 更新脚本基础信息。
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateScriptBasic;
+    impl crate::Endpoint for UpdateScriptBasic {
+        type Request = super::update_script_basic::UpdateScriptBasicRequest;
+        type Response = super::update_script_basic::UpdateScriptBasicResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "update_script_basic";
+        const ID: &'static str = "jobv3.update_script_basic";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/update_script_basic/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/jobv3/update_script_version/`: 修改脚本版本信息。
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateScriptVersion;
+    impl crate::Endpoint for UpdateScriptVersion {
+        type Request = super::update_script_version::UpdateScriptVersionRequest;
+        type Response = super::update_script_version::UpdateScriptVersionResponse;
+        const SYSTEM: &'static str = "jobv3";
+        const NAME: &'static str = "update_script_version";
+        const ID: &'static str = "jobv3.update_script_version";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/jobv3/update_script_version/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
 }
 /// `jobv3` client: one method per API. Get it from [`crate::Client::jobv3`].
 #[derive(Debug, Clone, Copy)]
@@ -501,14 +15773,13 @@ impl<'a> Jobv3Api<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
-    /// 快速执行脚本
+    /// 根据主机列表批量查询作业执行日志
     ///
-    /// `POST /api/c/compapi/v2/jobv3/fast_execute_script/`
+    /// Bulk query of job execution logs by host list
     ///
-    /// Generated from `api-docs/jobv3/fast_execute_script.md`.
+    /// `POST /api/c/compapi/v2/jobv3/batch_get_job_instance_ip_log/`
     ///
-    /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response.job_instance_name`: the doc says `long`, corrected to `string` — A name; the doc's table says long but its example (and every JOB response) sends a string.
+    /// Generated from `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md`.
     ///
     /// # Example
     ///
@@ -516,24 +15787,762 @@ impl<'a> Jobv3Api<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::jobv3::*;
+    /// use bkapi::jobv3::batch_get_job_instance_ip_log::*;
     ///
-    /// let request = FastExecuteScriptRequest::new(1)
+    /// let request = BatchGetJobInstanceIpLogRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "1".to_string(),
+    ///         100,
+    ///         200,
+    ///     )
+    ///     .host_id_list(vec![101, 102]);
+    /// let response = client.jobv3().batch_get_job_instance_ip_log(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn batch_get_job_instance_ip_log(
+        &self,
+        request: batch_get_job_instance_ip_log::BatchGetJobInstanceIpLogRequest,
+    ) -> std::result::Result<
+        batch_get_job_instance_ip_log::BatchGetJobInstanceIpLogResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::BatchGetJobInstanceIpLog>(request).await
+    }
+    /// 此组件仅用于展示回调协议文档。 对作业执行类的请求传入的回调 callback_url 地址进行回调时所传递的报文结构描述。
+    ///
+    /// This component is only used to present the callback protocol when job finished.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/callback_protocol/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/callback_protocol.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::callback_protocol::*;
+    ///
+    /// let request = CallbackProtocolRequest::new(
+    ///     12345,
+    ///     2,
+    ///     vec![
+    ///         StepInstance::default().status(3).step_instance_id(16271),
+    ///         StepInstance::default().status(2).step_instance_id(16272)
+    ///     ],
+    /// );
+    /// let response = client.jobv3().callback_protocol(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn callback_protocol(
+        &self,
+        request: callback_protocol::CallbackProtocolRequest,
+    ) -> std::result::Result<serde_json::Value, crate::Error> {
+        self.client.call::<endpoints::CallbackProtocol>(request).await
+    }
+    /// 高危脚本检测。
+    ///
+    /// High risk script detection
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/check_script/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/check_script.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 32 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::check_script::*;
+    ///
+    /// let request = CheckScriptRequest::new(
+    ///     ScriptLanguage::Shell,
+    ///     bkapi::Base64::from("rm -rf /"),
+    /// );
+    /// let response = client.jobv3().check_script(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn check_script(
+        &self,
+        request: check_script::CheckScriptRequest,
+    ) -> std::result::Result<Vec<check_script::CheckScriptResponse>, crate::Error> {
+        self.client.call::<endpoints::CheckScript>(request).await
+    }
+    /// 创建账号（当前仅支持系统账号）
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_account/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_account.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::create_account::*;
+    ///
+    /// let request = CreateAccountRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "1".to_string(),
+    ///         "Admin".to_string(),
+    ///         Type::Windows,
+    ///         1,
+    ///     )
+    ///     .password(bkapi::Secret::from("AdminPassword"))
+    ///     .alias("Admin".to_string())
+    ///     .description("An account for windows".to_string());
+    /// let response = client.jobv3().create_account(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_account(
+        &self,
+        request: create_account::CreateAccountRequest,
+    ) -> std::result::Result<create_account::CreateAccountResponse, crate::Error> {
+        self.client.call::<endpoints::CreateAccount>(request).await
+    }
+    /// 新建凭证。
+    ///
+    /// Create credential.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_credential/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_credential.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::create_credential::*;
+    ///
+    /// let request = CreateCredentialRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "1".to_string(),
+    ///         "testCredential".to_string(),
+    ///         "USERNAME_PASSWORD".to_string(),
+    ///     )
+    ///     .description("This is a test credential".to_string())
+    ///     .credential_username("admin".to_string())
+    ///     .credential_password(bkapi::Secret::from("password"));
+    /// let response = client.jobv3().create_credential(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_credential(
+        &self,
+        request: create_credential::CreateCredentialRequest,
+    ) -> std::result::Result<create_credential::CreateCredentialResponse, crate::Error> {
+        self.client.call::<endpoints::CreateCredential>(request).await
+    }
+    /// 新建高危语句检测规则。
+    ///
+    /// Create dangerous rule
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_dangerous_rule/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_dangerous_rule.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::create_dangerous_rule::*;
+    ///
+    /// let request = CreateDangerousRuleRequest::new(
+    ///     "rm -rf".to_string(),
+    ///     vec![1],
+    ///     "drangerous!!!".to_string(),
+    ///     Action::Intercept,
+    /// );
+    /// let response = client.jobv3().create_dangerous_rule(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_dangerous_rule(
+        &self,
+        request: create_dangerous_rule::CreateDangerousRuleRequest,
+    ) -> std::result::Result<
+        create_dangerous_rule::CreateDangerousRuleResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreateDangerousRule>(request).await
+    }
+    /// 新建文件源，当前仅支持创建关联自动选择公共接入点的蓝鲸制品库文件源。 创建的文件源具备以下默认特性：
+    ///
+    /// Create a new file source, currently only BlueKing Repository file sources that are associated with automatically selected public access points are supported. The created file source has the following default features:
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_file_source/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_file_source.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::create_file_source::*;
+    ///
+    /// let request = CreateFileSourceRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "1".to_string(),
+    ///         "sopsArtifactory".to_string(),
+    ///         "标准运维制品库文件源".to_string(),
+    ///         "BLUEKING_ARTIFACTORY".to_string(),
+    ///         AccessParams::default().base_url("https://bkrepo.com".to_string()),
+    ///     )
+    ///     .credential_id("06644309e10e4068b3c7b32799668210".to_string())
+    ///     .file_prefix("".to_string());
+    /// let response = client.jobv3().create_file_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_file_source(
+        &self,
+        request: create_file_source::CreateFileSourceRequest,
+    ) -> std::result::Result<
+        create_file_source::CreateFileSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreateFileSource>(request).await
+    }
+    /// 新建公共脚本。
+    ///
+    /// Create public script
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_public_script/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_public_script.md`.
+    pub async fn create_public_script(
+        &self,
+        request: create_public_script::CreatePublicScriptRequest,
+    ) -> std::result::Result<
+        create_public_script::CreatePublicScriptResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreatePublicScript>(request).await
+    }
+    /// 新建公共脚本版本。
+    ///
+    /// Create Public Script Version
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_public_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_public_script_version.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::create_public_script_version::*;
+    ///
+    /// let request = CreatePublicScriptVersionRequest::new(
+    ///         "4537fb49ec0840a1b91cef4179c99f9c".to_string(),
+    ///         bkapi::Base64::from("#!/bin/bash\nls"),
+    ///         "2.0".to_string(),
+    ///     )
+    ///     .version_desc("version 2".to_string());
+    /// let response = client.jobv3().create_public_script_version(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_public_script_version(
+        &self,
+        request: create_public_script_version::CreatePublicScriptVersionRequest,
+    ) -> std::result::Result<
+        create_public_script_version::CreatePublicScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreatePublicScriptVersion>(request).await
+    }
+    /// 新建脚本。
+    ///
+    /// Create Script
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_script/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_script.md`.
+    pub async fn create_script(
+        &self,
+        request: create_script::CreateScriptRequest,
+    ) -> std::result::Result<create_script::CreateScriptResponse, crate::Error> {
+        self.client.call::<endpoints::CreateScript>(request).await
+    }
+    /// 新建脚本版本。
+    ///
+    /// Create Script Version
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_script_version.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::create_script_version::*;
+    ///
+    /// let request = CreateScriptVersionRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "2".to_string(),
+    ///         "4a350b0e0707450e93326f6ace921072".to_string(),
+    ///         bkapi::Base64::from("#!/bin/bash\ndate\n"),
+    ///         "2.0".to_string(),
+    ///     )
+    ///     .version_desc("version 2".to_string());
+    /// let response = client.jobv3().create_script_version(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_script_version(
+        &self,
+        request: create_script_version::CreateScriptVersionRequest,
+    ) -> std::result::Result<
+        create_script_version::CreateScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreateScriptVersion>(request).await
+    }
+    /// 删除账号。
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_account/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_account.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::delete_account::*;
+    ///
+    /// let request = DeleteAccountRequest::new(BkScopeType::Biz, "1".to_string()).id(70);
+    /// let response = client.jobv3().delete_account(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn delete_account(
+        &self,
+        request: delete_account::DeleteAccountRequest,
+    ) -> std::result::Result<delete_account::DeleteAccountResponse, crate::Error> {
+        self.client.call::<endpoints::DeleteAccount>(request).await
+    }
+    /// 删除定时任务
+    ///
+    /// Delete cron job
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_cron/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_cron.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::delete_cron::*;
+    ///
+    /// let request = DeleteCronRequest::new(BkScopeType::Biz, "2".to_string(), 1000045);
+    /// let response = client.jobv3().delete_cron(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn delete_cron(
+        &self,
+        request: delete_cron::DeleteCronRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeleteCron>(request).await
+    }
+    /// 删除高危语句检测规则。
+    ///
+    /// Delete dangerous rule
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_dangerous_rule/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_dangerous_rule.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::delete_dangerous_rule::*;
+    ///
+    /// let request = DeleteDangerousRuleRequest::new(1);
+    /// let response = client.jobv3().delete_dangerous_rule(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn delete_dangerous_rule(
+        &self,
+        request: delete_dangerous_rule::DeleteDangerousRuleRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeleteDangerousRule>(request).await
+    }
+    /// 删除公共脚本，同时会删除该脚本下的所有的脚本版本。
+    ///
+    /// Delete public script will also delete all script versions under that script.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_public_script/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_public_script.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::delete_public_script::*;
+    ///
+    /// let request = DeletePublicScriptRequest::new(
+    ///     "4537fb49ec0840a1b91cef4179c99f9c".to_string(),
+    /// );
+    /// let response = client.jobv3().delete_public_script(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn delete_public_script(
+        &self,
+        request: delete_public_script::DeletePublicScriptRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeletePublicScript>(request).await
+    }
+    /// 删除公共脚本版本。
+    ///
+    /// Delete script version
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_public_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_public_script_version.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::delete_public_script_version::*;
+    ///
+    /// let request = DeletePublicScriptVersionRequest::new(
+    ///     "4537fb49ec0840a1b91cef4179c99f9c".to_string(),
+    ///     1000017,
+    /// );
+    /// let response = client.jobv3().delete_public_script_version(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn delete_public_script_version(
+        &self,
+        request: delete_public_script_version::DeletePublicScriptVersionRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeletePublicScriptVersion>(request).await
+    }
+    /// 删除脚本，同时会删除该脚本下的所有的脚本版本。
+    ///
+    /// Delete script will also delete all script versions under that script
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_script/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_script.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.script_id`: the doc says `integer`, corrected to `string` — the example at line 21 sends `"4a350b0e0707450e93326f6ace921072"`
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::delete_script::*;
+    ///
+    /// let request = DeleteScriptRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "2".to_string(),
+    ///     "4a350b0e0707450e93326f6ace921072".to_string(),
+    /// );
+    /// let response = client.jobv3().delete_script(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn delete_script(
+        &self,
+        request: delete_script::DeleteScriptRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeleteScript>(request).await
+    }
+    /// 删除脚本版本。
+    ///
+    /// Delete script version
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_script_version.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::delete_script_version::*;
+    ///
+    /// let request = DeleteScriptVersionRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "2".to_string(),
+    ///     "4a350b0e0707450e93326f6ace921072".to_string(),
+    ///     1000019,
+    /// );
+    /// let response = client.jobv3().delete_script_version(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn delete_script_version(
+        &self,
+        request: delete_script_version::DeleteScriptVersionRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeleteScriptVersion>(request).await
+    }
+    /// 停用高危语句检测规则。
+    ///
+    /// Disable dangerous rule
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/disable_dangerous_rule/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/disable_dangerous_rule.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::disable_dangerous_rule::*;
+    ///
+    /// let request = DisableDangerousRuleRequest::new(1);
+    /// let response = client.jobv3().disable_dangerous_rule(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn disable_dangerous_rule(
+        &self,
+        request: disable_dangerous_rule::DisableDangerousRuleRequest,
+    ) -> std::result::Result<
+        disable_dangerous_rule::DisableDangerousRuleResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::DisableDangerousRule>(request).await
+    }
+    /// 禁用公共脚本版本，一旦禁用成功，不可恢复！且线上引用该版本的作业步骤都会无法执行，请务必谨慎操作。
+    ///
+    /// Disable the public script version. Once disabled successfully, it cannot be restored! And any job steps that reference this version online will not be able to be executed, please be cautious when operating.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/disable_public_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/disable_public_script_version.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::disable_public_script_version::*;
+    ///
+    /// let request = DisablePublicScriptVersionRequest::new(
+    ///     "4537fb49ec0840a1b91cef4179c99f9c".to_string(),
+    ///     1000018,
+    /// );
+    /// let response = client.jobv3().disable_public_script_version(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn disable_public_script_version(
+        &self,
+        request: disable_public_script_version::DisablePublicScriptVersionRequest,
+    ) -> std::result::Result<
+        disable_public_script_version::DisablePublicScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::DisablePublicScriptVersion>(request).await
+    }
+    /// 禁用脚本版本，一旦禁用成功，不可恢复！且线上引用该版本的作业步骤都会无法执行，请务必谨慎操作。
+    ///
+    /// Disable script version, once successfully disabled, cannot be restored! And any job steps that reference this version online will not be able to be executed, please be cautious when operating.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/disable_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/disable_script_version.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::disable_script_version::*;
+    ///
+    /// let request = DisableScriptVersionRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "2".to_string(),
+    ///     "4a350b0e0707450e93326f6ace921072".to_string(),
+    ///     1000019,
+    /// );
+    /// let response = client.jobv3().disable_script_version(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn disable_script_version(
+        &self,
+        request: disable_script_version::DisableScriptVersionRequest,
+    ) -> std::result::Result<
+        disable_script_version::DisableScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::DisableScriptVersion>(request).await
+    }
+    /// 启用高危语句检测规则。
+    ///
+    /// Enable dangerous rule
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/enable_dangerous_rule/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/enable_dangerous_rule.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::enable_dangerous_rule::*;
+    ///
+    /// let request = EnableDangerousRuleRequest::new(1);
+    /// let response = client.jobv3().enable_dangerous_rule(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn enable_dangerous_rule(
+        &self,
+        request: enable_dangerous_rule::EnableDangerousRuleRequest,
+    ) -> std::result::Result<
+        enable_dangerous_rule::EnableDangerousRuleResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::EnableDangerousRule>(request).await
+    }
+    /// 启动作业执行方案
+    ///
+    /// Start Job Plan
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/execute_job_plan/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/execute_job_plan.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 99 sends `"Test"`
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::execute_job_plan::*;
+    ///
+    /// let request = ExecuteJobPlanRequest::new(BkScopeType::Biz, "1".to_string(), 100)
+    ///     .global_var_list(
+    ///         vec![
+    ///             GlobalVar::default().id(436).server(Server::default()
+    ///             .host_id_list(vec![101, 102])
+    ///             .dynamic_group_list(vec![DynamicGroup::new("blo8gojho0skft7pr5q0"
+    ///             .to_string())]).topo_node_list(vec![TopoNode::new(1000, "module"
+    ///             .to_string())])), GlobalVar::default().name("param_name".to_string())
+    ///             .value("param_value".to_string())
+    ///         ],
+    ///     );
+    /// let response = client.jobv3().execute_job_plan(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn execute_job_plan(
+        &self,
+        request: execute_job_plan::ExecuteJobPlanRequest,
+    ) -> std::result::Result<execute_job_plan::ExecuteJobPlanResponse, crate::Error> {
+        self.client.call::<endpoints::ExecuteJobPlan>(request).await
+    }
+    /// 快速执行脚本
+    ///
+    /// Start Job Plan
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/fast_execute_script/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/fast_execute_script.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 96 sends `"API Quick execution script1521100521303"`
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::fast_execute_script::*;
+    ///
+    /// let request = FastExecuteScriptRequest::new(BkScopeType::Biz, "1".to_string())
     ///     .script_version_id(1)
     ///     .script_content(bkapi::Base64::from("echo $1"))
     ///     .script_param(bkapi::Base64::from("hello"))
     ///     .timeout(1000)
     ///     .account_id(1000)
-    ///     .is_param_sensitive(IsParamSensitive::Code0)
+    ///     .is_param_sensitive(IsParamSensitive::No)
     ///     .script_language(ScriptLanguage::Shell)
     ///     .target_server(
     ///         Server::default()
-    ///             .ip_list(
-    ///                 vec![
-    ///                     Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
-    ///                     .to_string())
-    ///                 ],
-    ///             )
+    ///             .host_id_list(vec![101, 102])
     ///             .dynamic_group_list(
     ///                 vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
     ///             )
@@ -546,9 +16555,1333 @@ impl<'a> Jobv3Api<'a> {
     /// ```
     pub async fn fast_execute_script(
         &self,
-        request: FastExecuteScriptRequest,
-    ) -> std::result::Result<FastExecuteScriptResponse, crate::Error> {
+        request: fast_execute_script::FastExecuteScriptRequest,
+    ) -> std::result::Result<
+        fast_execute_script::FastExecuteScriptResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::FastExecuteScript>(request).await
+    }
+    /// 快速执行SQL脚本
+    ///
+    /// Quick execution of SQL scripts
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/fast_execute_sql/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/fast_execute_sql.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 87 sends `"API Quick SQL Execution1524454292038"`
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::fast_execute_sql::*;
+    ///
+    /// let request = FastExecuteSqlRequest::new(BkScopeType::Biz, "1".to_string(), 32)
+    ///     .script_version_id(1)
+    ///     .timeout(1000)
+    ///     .target_server(
+    ///         Server::default()
+    ///             .host_id_list(vec![101, 102])
+    ///             .dynamic_group_list(
+    ///                 vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
+    ///             )
+    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///     );
+    /// let response = client.jobv3().fast_execute_sql(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fast_execute_sql(
+        &self,
+        request: fast_execute_sql::FastExecuteSqlRequest,
+    ) -> std::result::Result<fast_execute_sql::FastExecuteSqlResponse, crate::Error> {
+        self.client.call::<endpoints::FastExecuteSql>(request).await
+    }
+    /// 快速分发文件
+    ///
+    /// Quick File transfer
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/fast_transfer_file/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/fast_transfer_file.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.file_source_list.account`: the doc says `required`, corrected to `optional` — the example at line 65 leaves it out or sends null
+    /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 143 sends `"API Quick Distribution File1521101427176"`
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::fast_transfer_file::*;
+    ///
+    /// let request = FastTransferFileRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "1".to_string(),
+    ///         "/tmp/".to_string(),
+    ///         vec![
+    ///             FileSource::new(vec!["/tmp/REGEX:[a-z]*.txt".to_string()])
+    ///             .account(Account::default().id(100)).server(Server::default()
+    ///             .host_id_list(vec![101, 102])
+    ///             .dynamic_group_list(vec![DynamicGroup::new("blo8gojho0skft7pr5q0"
+    ///             .to_string()), DynamicGroup::new("blo8gojho0sabc7priuy".to_string())])
+    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]))
+    ///             .file_type(FileType::Server), FileSource::new(vec!["testbucket/test.txt"
+    ///             .to_string()]).file_type(FileType::ThirdParty).file_source_id(1),
+    ///             FileSource::new(vec!["testbucket/test2.txt".to_string()])
+    ///             .file_type(FileType::ThirdParty).file_source_code("testInnerCOS"
+    ///             .to_string())
+    ///         ],
+    ///     )
+    ///     .account_id(101)
+    ///     .transfer_mode(TransferMode::Strict)
+    ///     .target_server(
+    ///         Server::default()
+    ///             .host_id_list(vec![103, 104])
+    ///             .dynamic_group_list(
+    ///                 vec![
+    ///                     DynamicGroup::new("blo8gojho0skft7pr5q0".to_string()),
+    ///                     DynamicGroup::new("blo8gojho0sabc7priuy".to_string())
+    ///                 ],
+    ///             )
+    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///     );
+    /// let response = client.jobv3().fast_transfer_file(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fast_transfer_file(
+        &self,
+        request: fast_transfer_file::FastTransferFileRequest,
+    ) -> std::result::Result<
+        fast_transfer_file::FastTransferFileResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::FastTransferFile>(request).await
+    }
+    /// 生成本地文件上传URL。
+    ///
+    /// Generate the local file upload URL.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/generate_local_file_upload_url/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/generate_local_file_upload_url.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::generate_local_file_upload_url::*;
+    ///
+    /// let request = GenerateLocalFileUploadUrlRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "1".to_string(),
+    ///     vec!["file1.txt".to_string(), "file2.txt".to_string()],
+    /// );
+    /// let response = client.jobv3().generate_local_file_upload_url(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn generate_local_file_upload_url(
+        &self,
+        request: generate_local_file_upload_url::GenerateLocalFileUploadUrlRequest,
+    ) -> std::result::Result<
+        generate_local_file_upload_url::GenerateLocalFileUploadUrlResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GenerateLocalFileUploadUrl>(request).await
+    }
+    /// 查询业务下用户有权限的执行账号列表
+    ///
+    /// Query the list of executive accounts to which users have access under the business
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_account_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_account_list.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_account_list::*;
+    ///
+    /// let request = GetAccountListRequest::new(BkScopeType::Biz, "1".to_string())
+    ///     .category(Category::Code1)
+    ///     .account("aaa".to_string())
+    ///     .alias("aaa".to_string())
+    ///     .start(0)
+    ///     .length(1);
+    /// let response = client.jobv3().get_account_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_account_list(
+        &self,
+        request: get_account_list::GetAccountListRequest,
+    ) -> std::result::Result<get_account_list::GetAccountListResponse, crate::Error> {
+        self.client.call::<endpoints::GetAccountList>(request).await
+    }
+    /// 查询定时作业详情
+    ///
+    /// Query Cron job details
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_cron_detail/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_cron_detail.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_cron_detail::*;
+    ///
+    /// let request = GetCronDetailRequest::new(BkScopeType::Biz, "1".to_string()).id(1);
+    /// let response = client.jobv3().get_cron_detail(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_cron_detail(
+        &self,
+        request: get_cron_detail::GetCronDetailRequest,
+    ) -> std::result::Result<get_cron_detail::GetCronDetailResponse, crate::Error> {
+        self.client.call::<endpoints::GetCronDetail>(request).await
+    }
+    /// 查询业务下定时作业信息
+    ///
+    /// Query information of cron jobs under business
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_cron_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_cron_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetCronListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 53 sends a page of the documented items
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_cron_list::*;
+    ///
+    /// let request = GetCronListRequest::new(BkScopeType::Biz, "1".to_string())
+    ///     .name("test".to_string())
+    ///     .id(1000031)
+    ///     .status(1)
+    ///     .creator("admin".to_string())
+    ///     .create_time_start(1601371525)
+    ///     .create_time_end(1617285956)
+    ///     .last_modify_user("admin".to_string())
+    ///     .last_modify_time_start(1601371525)
+    ///     .last_modify_time_end(1617286227)
+    ///     .start(0)
+    ///     .length(1);
+    /// let response = client.jobv3().get_cron_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_cron_list(
+        &self,
+        request: get_cron_list::GetCronListRequest,
+    ) -> std::result::Result<get_cron_list::GetCronListResponse, crate::Error> {
+        self.client.call::<endpoints::GetCronList>(request).await
+    }
+    /// 查看高危语句检测规则列表。
+    ///
+    /// Get dangerous rule list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_dangerous_rule_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_dangerous_rule_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 34 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_dangerous_rule_list::*;
+    ///
+    /// let request = GetDangerousRuleListRequest::default()
+    ///     .script_language_list(vec![1])
+    ///     .action(Action::Intercept);
+    /// let response = client.jobv3().get_dangerous_rule_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_dangerous_rule_list(
+        &self,
+        request: get_dangerous_rule_list::GetDangerousRuleListRequest,
+    ) -> std::result::Result<
+        Vec<get_dangerous_rule_list::GetDangerousRuleListResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetDangerousRuleList>(request).await
+    }
+    /// 获取作业实例全局变量的值
+    ///
+    /// Gets the value of the job instance global variable
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_global_var_value/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_instance_global_var_value.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_job_instance_global_var_value::*;
+    ///
+    /// let request = GetJobInstanceGlobalVarValueRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "1".to_string(),
+    ///     100,
+    /// );
+    /// let response = client.jobv3().get_job_instance_global_var_value(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_instance_global_var_value(
+        &self,
+        request: get_job_instance_global_var_value::GetJobInstanceGlobalVarValueRequest,
+    ) -> std::result::Result<
+        get_job_instance_global_var_value::GetJobInstanceGlobalVarValueResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceGlobalVarValue>(request).await
+    }
+    /// 根据主机查询作业执行日志
+    ///
+    /// Query job execution log by host
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_ip_log/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_instance_ip_log.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_job_instance_ip_log::*;
+    ///
+    /// let request = GetJobInstanceIpLogRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "1".to_string(),
+    ///         50,
+    ///         100,
+    ///     )
+    ///     .bk_host_id(101);
+    /// let response = client.jobv3().get_job_instance_ip_log(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_instance_ip_log(
+        &self,
+        request: get_job_instance_ip_log::GetJobInstanceIpLogRequest,
+    ) -> std::result::Result<
+        get_job_instance_ip_log::GetJobInstanceIpLogResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceIpLog>(request).await
+    }
+    /// 查询作业实例列表（执行历史)
+    ///
+    /// Query job instance list (execution history)
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_instance_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetJobInstanceListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 52 sends a page of the documented items
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_job_instance_list::*;
+    ///
+    /// let request = GetJobInstanceListRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "1".to_string(),
+    ///         1546272000000,
+    ///         1577807999999,
+    ///     )
+    ///     .operator("admin".to_string())
+    ///     .name("test".to_string())
+    ///     .launch_mode(LaunchMode::Web)
+    ///     .r#type(Type::Job)
+    ///     .status(Status::Successful)
+    ///     .start(0)
+    ///     .length(20);
+    /// let response = client.jobv3().get_job_instance_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_instance_list(
+        &self,
+        request: get_job_instance_list::GetJobInstanceListRequest,
+    ) -> std::result::Result<
+        get_job_instance_list::GetJobInstanceListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceList>(request).await
+    }
+    /// 根据作业实例 ID 查询作业执行状态
+    ///
+    /// Query job execution status based on job instance ID
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_status/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_instance_status.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_job_instance_status::*;
+    ///
+    /// let request = GetJobInstanceStatusRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "1".to_string(),
+    ///     100,
+    /// );
+    /// let response = client.jobv3().get_job_instance_status(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_instance_status(
+        &self,
+        request: get_job_instance_status::GetJobInstanceStatusRequest,
+    ) -> std::result::Result<
+        get_job_instance_status::GetJobInstanceStatusResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceStatus>(request).await
+    }
+    /// 根据作业执行方案 ID 查询作业执行方案详情
+    ///
+    /// Check Job Plan details by Job Plan ID
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_plan_detail/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_plan_detail.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.step_list.script_info.account`: the doc says `object`, corrected to `string` — the example at line 32 sends string
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_job_plan_detail::*;
+    ///
+    /// let request = GetJobPlanDetailRequest::new(BkScopeType::Biz, "1".to_string(), 100);
+    /// let response = client.jobv3().get_job_plan_detail(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_plan_detail(
+        &self,
+        request: get_job_plan_detail::GetJobPlanDetailRequest,
+    ) -> std::result::Result<
+        get_job_plan_detail::GetJobPlanDetailResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobPlanDetail>(request).await
+    }
+    /// 查询执行方案列表
+    ///
+    /// Search Job Plan list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_plan_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_plan_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetJobPlanListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 51 sends a page of the documented items
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_job_plan_list::*;
+    ///
+    /// let request = GetJobPlanListRequest::new(BkScopeType::Biz, "1".to_string())
+    ///     .job_template_id(1)
+    ///     .creator("admin".to_string())
+    ///     .name("test".to_string())
+    ///     .create_time_start(1546272000000)
+    ///     .create_time_end(1577807999999)
+    ///     .last_modify_user("admin".to_string())
+    ///     .last_modify_time_start(1546272000000)
+    ///     .last_modify_time_end(1577807999999)
+    ///     .start(0)
+    ///     .length(20);
+    /// let response = client.jobv3().get_job_plan_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_plan_list(
+        &self,
+        request: get_job_plan_list::GetJobPlanListRequest,
+    ) -> std::result::Result<get_job_plan_list::GetJobPlanListResponse, crate::Error> {
+        self.client.call::<endpoints::GetJobPlanList>(request).await
+    }
+    /// 查询作业模版列表
+    ///
+    /// Query job template list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_template_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_template_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetJobTemplateListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 49 sends a page of the documented items
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_job_template_list::*;
+    ///
+    /// let request = GetJobTemplateListRequest::new(BkScopeType::Biz, "1".to_string())
+    ///     .creator("admin".to_string())
+    ///     .name("test".to_string())
+    ///     .create_time_start(1546272000000)
+    ///     .create_time_end(1577807999999)
+    ///     .last_modify_user("admin".to_string())
+    ///     .last_modify_time_start(1546272000000)
+    ///     .last_modify_time_end(1577807999999)
+    ///     .start(0)
+    ///     .length(20);
+    /// let response = client.jobv3().get_job_template_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_template_list(
+        &self,
+        request: get_job_template_list::GetJobTemplateListRequest,
+    ) -> std::result::Result<
+        get_job_template_list::GetJobTemplateListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobTemplateList>(request).await
+    }
+    /// 查询作业平台最新的服务版本号。
+    ///
+    /// Query the latest service version
+    ///
+    /// `POST /api/c/compapi/esb/api/v3/get_latest_service_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_latest_service_version.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_latest_service_version::*;
+    ///
+    /// let request = GetLatestServiceVersionRequest::default();
+    /// let response = client.jobv3().get_latest_service_version(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_latest_service_version(
+        &self,
+        request: get_latest_service_version::GetLatestServiceVersionRequest,
+    ) -> std::result::Result<
+        get_latest_service_version::GetLatestServiceVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetLatestServiceVersion>(request).await
+    }
+    /// 查询公共脚本列表
+    ///
+    /// Query public script list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_public_script_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_public_script_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetPublicScriptListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 35 sends a page of the documented items
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_public_script_list::*;
+    ///
+    /// let request = GetPublicScriptListRequest::default()
+    ///     .name("a.sh".to_string())
+    ///     .script_language(ScriptLanguage::Shell)
+    ///     .start(0)
+    ///     .length(10);
+    /// let response = client.jobv3().get_public_script_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_public_script_list(
+        &self,
+        request: get_public_script_list::GetPublicScriptListRequest,
+    ) -> std::result::Result<
+        get_public_script_list::GetPublicScriptListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetPublicScriptList>(request).await
+    }
+    /// 查询公共脚本版本详情
+    ///
+    /// Query public script version details
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_public_script_version_detail/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_public_script_version_detail.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_public_script_version_detail::*;
+    ///
+    /// let request = GetPublicScriptVersionDetailRequest::new(1);
+    /// let response = client.jobv3().get_public_script_version_detail(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_public_script_version_detail(
+        &self,
+        request: get_public_script_version_detail::GetPublicScriptVersionDetailRequest,
+    ) -> std::result::Result<
+        get_public_script_version_detail::GetPublicScriptVersionDetailResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetPublicScriptVersionDetail>(request).await
+    }
+    /// 查询公共脚本版本列表
+    ///
+    /// Query public script version list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_public_script_version_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_public_script_version_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetPublicScriptVersionListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 35 sends a page of the documented items
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_public_script_version_list::*;
+    ///
+    /// let request = GetPublicScriptVersionListRequest::new(
+    ///         "000dbdddc06c453baf1f2decddf00c69".to_string(),
+    ///     )
+    ///     .return_script_content(true)
+    ///     .start(0)
+    ///     .length(10);
+    /// let response = client.jobv3().get_public_script_version_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_public_script_version_list(
+        &self,
+        request: get_public_script_version_list::GetPublicScriptVersionListRequest,
+    ) -> std::result::Result<
+        get_public_script_version_list::GetPublicScriptVersionListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetPublicScriptVersionList>(request).await
+    }
+    /// 查询业务脚本列表
+    ///
+    /// Query business script list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_script_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_script_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetScriptListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 39 sends a page of the documented items
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_script_list::*;
+    ///
+    /// let request = GetScriptListRequest::new(BkScopeType::Biz, "1".to_string())
+    ///     .name("脚本1".to_string())
+    ///     .script_language(ScriptLanguage::Shell)
+    ///     .start(0)
+    ///     .length(10);
+    /// let response = client.jobv3().get_script_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_script_list(
+        &self,
+        request: get_script_list::GetScriptListRequest,
+    ) -> std::result::Result<get_script_list::GetScriptListResponse, crate::Error> {
+        self.client.call::<endpoints::GetScriptList>(request).await
+    }
+    /// 查询业务脚本版本详情
+    ///
+    /// Query business script version details
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_script_version_detail/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_script_version_detail.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_script_version_detail::*;
+    ///
+    /// let request = GetScriptVersionDetailRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "1".to_string(),
+    ///     1,
+    /// );
+    /// let response = client.jobv3().get_script_version_detail(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_script_version_detail(
+        &self,
+        request: get_script_version_detail::GetScriptVersionDetailRequest,
+    ) -> std::result::Result<
+        get_script_version_detail::GetScriptVersionDetailResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetScriptVersionDetail>(request).await
+    }
+    /// 查询业务脚本版本列表
+    ///
+    /// Query business script version list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_script_version_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_script_version_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetScriptVersionListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 39 sends a page of the documented items
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::get_script_version_list::*;
+    ///
+    /// let request = GetScriptVersionListRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "1".to_string(),
+    ///         "000dbdddc06c453baf1f2decddf00c69".to_string(),
+    ///     )
+    ///     .return_script_content(true)
+    ///     .start(0)
+    ///     .length(10);
+    /// let response = client.jobv3().get_script_version_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_script_version_list(
+        &self,
+        request: get_script_version_list::GetScriptVersionListRequest,
+    ) -> std::result::Result<
+        get_script_version_list::GetScriptVersionListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetScriptVersionList>(request).await
+    }
+    /// 用于对执行的作业实例进行操作，例如终止作业。
+    ///
+    /// Use to perform actions on an executed job instance, such as terminating a job.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/operate_job_instance/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/operate_job_instance.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::operate_job_instance::*;
+    ///
+    /// let request = OperateJobInstanceRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "1".to_string(),
+    ///     100,
+    ///     1,
+    /// );
+    /// let response = client.jobv3().operate_job_instance(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn operate_job_instance(
+        &self,
+        request: operate_job_instance::OperateJobInstanceRequest,
+    ) -> std::result::Result<
+        operate_job_instance::OperateJobInstanceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::OperateJobInstance>(request).await
+    }
+    /// 用于对执行的实例的步骤进行操作，例如重试，忽略错误等。
+    ///
+    /// Used to perform actions on the steps of an executed instance, such as retry, ignore errors, and so on.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/operate_step_instance/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/operate_step_instance.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::operate_step_instance::*;
+    ///
+    /// let request = OperateStepInstanceRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "1".to_string(),
+    ///     100,
+    ///     200,
+    ///     2,
+    /// );
+    /// let response = client.jobv3().operate_step_instance(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn operate_step_instance(
+        &self,
+        request: operate_step_instance::OperateStepInstanceRequest,
+    ) -> std::result::Result<
+        operate_step_instance::OperateStepInstanceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::OperateStepInstance>(request).await
+    }
+    /// 上线公共脚本版本，上线后，之前的线上脚本将被置为已下线状态，但不影响作业使用。
+    ///
+    /// After the public script version is launched, the previous online script will be set to offline status, but it will not affect the use of tasks.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/publish_public_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/publish_public_script_version.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::publish_public_script_version::*;
+    ///
+    /// let request = PublishPublicScriptVersionRequest::new(
+    ///     "4537fb49ec0840a1b91cef4179c99f9c".to_string(),
+    ///     1000018,
+    /// );
+    /// let response = client.jobv3().publish_public_script_version(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn publish_public_script_version(
+        &self,
+        request: publish_public_script_version::PublishPublicScriptVersionRequest,
+    ) -> std::result::Result<
+        publish_public_script_version::PublishPublicScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::PublishPublicScriptVersion>(request).await
+    }
+    /// 上线脚本版本，上线后，之前的线上脚本将被置为已下线状态，但不影响作业使用。
+    ///
+    /// After the online script version is launched, the previous online script will be set to offline status, but it will not affect the use of homework.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/publish_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/publish_script_version.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::publish_script_version::*;
+    ///
+    /// let request = PublishScriptVersionRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "2".to_string(),
+    ///     "4a350b0e0707450e93326f6ace921072".to_string(),
+    ///     1000019,
+    /// );
+    /// let response = client.jobv3().publish_script_version(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn publish_script_version(
+        &self,
+        request: publish_script_version::PublishScriptVersionRequest,
+    ) -> std::result::Result<
+        publish_script_version::PublishScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::PublishScriptVersion>(request).await
+    }
+    /// 分发配置文件，此接口用于分发配置文件等小的纯文本文件
+    ///
+    /// Distribute configuration files, this interface is used to distribute small plain text files such as configuration files
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/push_config_file/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/push_config_file.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 96 sends `"API GSE PUSH FILE1521107826893"`
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::push_config_file::*;
+    ///
+    /// let request = PushConfigFileRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "1".to_string(),
+    ///     "root".to_string(),
+    ///     "/tmp/".to_string(),
+    ///     vec![File::new("a.txt".to_string(), bkapi::Base64::from("hello world!"))],
+    ///     Server::default()
+    ///         .host_id_list(vec![101, 102])
+    ///         .dynamic_group_list(
+    ///             vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
+    ///         )
+    ///         .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    /// );
+    /// let response = client.jobv3().push_config_file(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn push_config_file(
+        &self,
+        request: push_config_file::PushConfigFileRequest,
+    ) -> std::result::Result<push_config_file::PushConfigFileResponse, crate::Error> {
+        self.client.call::<endpoints::PushConfigFile>(request).await
+    }
+    /// 新建或保存定时任务；新建定时任务，定时任务状态默认为暂停，如有需要可调用update_cron_status接口开启。
+    ///
+    /// Create or update Cron Job; Create Cron Job, Cron Job status is paused by default, you can call update_cron_status interface to turn it on if needed.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/save_cron/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/save_cron.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::save_cron::*;
+    ///
+    /// let request = SaveCronRequest::new(BkScopeType::Biz, "1".to_string(), 1023060)
+    ///     .name("test API".to_string())
+    ///     .expression("0 0/5 * * *".to_string())
+    ///     .global_var_list(
+    ///         vec![
+    ///             GlobalVar::default().name("stringVar".to_string()).value("value11112"
+    ///             .to_string()), GlobalVar::default().name("nsVar".to_string())
+    ///             .value("nsvalue11112".to_string()), GlobalVar::default().name("secretVar"
+    ///             .to_string()).value("secretvalue11112".to_string()), GlobalVar::default()
+    ///             .name("dictVar".to_string()).value("([\"var1\"]=1, [\"var2\"]=2)"
+    ///             .to_string()), GlobalVar::default().name("indexArrVar".to_string())
+    ///             .value("(2 3 4)".to_string()), GlobalVar::default().name("hostVar"
+    ///             .to_string()).server(Server::default().host_id_list(vec![1, 2, 3]))
+    ///         ],
+    ///     );
+    /// let response = client.jobv3().save_cron(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn save_cron(
+        &self,
+        request: save_cron::SaveCronRequest,
+    ) -> std::result::Result<save_cron::SaveCronResponse, crate::Error> {
+        self.client.call::<endpoints::SaveCron>(request).await
+    }
+    /// 更新凭证。
+    ///
+    /// Update credentials.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_credential/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_credential.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::update_credential::*;
+    ///
+    /// let request = UpdateCredentialRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "1".to_string(),
+    ///         "06644309e10e4068b3c7b32799668210".to_string(),
+    ///     )
+    ///     .name("testCredential".to_string())
+    ///     .r#type("USERNAME_PASSWORD".to_string())
+    ///     .description("This is a new credential".to_string())
+    ///     .credential_username("admin".to_string())
+    ///     .credential_password(bkapi::Secret::from("newPassword"));
+    /// let response = client.jobv3().update_credential(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_credential(
+        &self,
+        request: update_credential::UpdateCredentialRequest,
+    ) -> std::result::Result<update_credential::UpdateCredentialResponse, crate::Error> {
+        self.client.call::<endpoints::UpdateCredential>(request).await
+    }
+    /// 更新定时作业状态，如启动或暂停
+    ///
+    /// Update Cron job status, such as started or paused
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_cron_status/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_cron_status.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::update_cron_status::*;
+    ///
+    /// let request = UpdateCronStatusRequest::new(BkScopeType::Biz, "1".to_string(), 2, 1);
+    /// let response = client.jobv3().update_cron_status(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_cron_status(
+        &self,
+        request: update_cron_status::UpdateCronStatusRequest,
+    ) -> std::result::Result<
+        update_cron_status::UpdateCronStatusResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateCronStatus>(request).await
+    }
+    /// 修改高危语句检测规则。
+    ///
+    /// update dangerous rule
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_dangerous_rule/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_dangerous_rule.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::update_dangerous_rule::*;
+    ///
+    /// let request = UpdateDangerousRuleRequest::new(
+    ///     1,
+    ///     "rm".to_string(),
+    ///     vec![1],
+    ///     "drangerous!!!".to_string(),
+    ///     Action::Intercept,
+    /// );
+    /// let response = client.jobv3().update_dangerous_rule(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_dangerous_rule(
+        &self,
+        request: update_dangerous_rule::UpdateDangerousRuleRequest,
+    ) -> std::result::Result<
+        update_dangerous_rule::UpdateDangerousRuleResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateDangerousRule>(request).await
+    }
+    /// 更新文件源。
+    ///
+    /// Update the file source.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_file_source/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_file_source.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::update_file_source::*;
+    ///
+    /// let request = UpdateFileSourceRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "1".to_string(),
+    ///         "sopsArtifactory".to_string(),
+    ///     )
+    ///     .alias("标准运维制品库文件源".to_string())
+    ///     .r#type("BLUEKING_ARTIFACTORY".to_string())
+    ///     .access_params(
+    ///         AccessParams::default().base_url("https://bkrepo.com".to_string()),
+    ///     )
+    ///     .credential_id("06644309e10e4068b3c7b32799668210".to_string())
+    ///     .file_prefix("".to_string());
+    /// let response = client.jobv3().update_file_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_file_source(
+        &self,
+        request: update_file_source::UpdateFileSourceRequest,
+    ) -> std::result::Result<
+        update_file_source::UpdateFileSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateFileSource>(request).await
+    }
+    /// 更新公共脚本基础信息。
+    ///
+    /// Update basic information of public scripts
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_public_script_basic/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_public_script_basic.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::update_public_script_basic::*;
+    ///
+    /// let request = UpdatePublicScriptBasicRequest::new(
+    ///         "4537fb49ec0840a1b91cef4179c99f9c".to_string(),
+    ///         "public script test".to_string(),
+    ///     )
+    ///     .description("public script test".to_string());
+    /// let response = client.jobv3().update_public_script_basic(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_public_script_basic(
+        &self,
+        request: update_public_script_basic::UpdatePublicScriptBasicRequest,
+    ) -> std::result::Result<
+        update_public_script_basic::UpdatePublicScriptBasicResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdatePublicScriptBasic>(request).await
+    }
+    /// 修改公共脚本版本。
+    ///
+    /// Update public script version
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_public_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_public_script_version.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::update_public_script_version::*;
+    ///
+    /// let request = UpdatePublicScriptVersionRequest::new(
+    ///         "4537fb49ec0840a1b91cef4179c99f9c".to_string(),
+    ///         1000020,
+    ///         bkapi::Base64::from("#!/bin/bash\nls"),
+    ///     )
+    ///     .version_desc("version 2".to_string());
+    /// let response = client.jobv3().update_public_script_version(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_public_script_version(
+        &self,
+        request: update_public_script_version::UpdatePublicScriptVersionRequest,
+    ) -> std::result::Result<
+        update_public_script_version::UpdatePublicScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdatePublicScriptVersion>(request).await
+    }
+    /// 更新脚本基础信息。
+    ///
+    /// Update script basic information
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_script_basic/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_script_basic.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::update_script_basic::*;
+    ///
+    /// let request = UpdateScriptBasicRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "2".to_string(),
+    ///     "4a350b0e0707450e93326f6ace921072".to_string(),
+    ///     "script test".to_string(),
+    /// );
+    /// let response = client.jobv3().update_script_basic(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_script_basic(
+        &self,
+        request: update_script_basic::UpdateScriptBasicRequest,
+    ) -> std::result::Result<
+        update_script_basic::UpdateScriptBasicResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateScriptBasic>(request).await
+    }
+    /// 修改脚本版本信息。
+    ///
+    /// Update Script Version Information
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_script_version.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::jobv3::update_script_version::*;
+    ///
+    /// let request = UpdateScriptVersionRequest::new(
+    ///         BkScopeType::Biz,
+    ///         "2".to_string(),
+    ///         "4a350b0e0707450e93326f6ace921072".to_string(),
+    ///         1000019,
+    ///         bkapi::Base64::from("#!/bin/bash\ndate\n"),
+    ///     )
+    ///     .version_desc("version 1.0".to_string());
+    /// let response = client.jobv3().update_script_version(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_script_version(
+        &self,
+        request: update_script_version::UpdateScriptVersionRequest,
+    ) -> std::result::Result<
+        update_script_version::UpdateScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateScriptVersion>(request).await
     }
 }
 /// `jobv3` blocking client: the methods of [`Jobv3Api`] without `async`. Get it from [`crate::blocking::Client::jobv3`].
@@ -562,18 +17895,930 @@ impl<'a> Jobv3BlockingApi<'a> {
     pub(crate) fn new(client: &'a crate::blocking::Client) -> Self {
         Self { client }
     }
+    /// 根据主机列表批量查询作业执行日志
+    ///
+    /// Bulk query of job execution logs by host list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/batch_get_job_instance_ip_log/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md`.
+    pub fn batch_get_job_instance_ip_log(
+        &self,
+        request: batch_get_job_instance_ip_log::BatchGetJobInstanceIpLogRequest,
+    ) -> std::result::Result<
+        batch_get_job_instance_ip_log::BatchGetJobInstanceIpLogResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::BatchGetJobInstanceIpLog>(request)
+    }
+    /// 此组件仅用于展示回调协议文档。 对作业执行类的请求传入的回调 callback_url 地址进行回调时所传递的报文结构描述。
+    ///
+    /// This component is only used to present the callback protocol when job finished.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/callback_protocol/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/callback_protocol.md`.
+    pub fn callback_protocol(
+        &self,
+        request: callback_protocol::CallbackProtocolRequest,
+    ) -> std::result::Result<serde_json::Value, crate::Error> {
+        self.client.call::<endpoints::CallbackProtocol>(request)
+    }
+    /// 高危脚本检测。
+    ///
+    /// High risk script detection
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/check_script/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/check_script.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 32 sends a list of these objects
+    pub fn check_script(
+        &self,
+        request: check_script::CheckScriptRequest,
+    ) -> std::result::Result<Vec<check_script::CheckScriptResponse>, crate::Error> {
+        self.client.call::<endpoints::CheckScript>(request)
+    }
+    /// 创建账号（当前仅支持系统账号）
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_account/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_account.md`.
+    pub fn create_account(
+        &self,
+        request: create_account::CreateAccountRequest,
+    ) -> std::result::Result<create_account::CreateAccountResponse, crate::Error> {
+        self.client.call::<endpoints::CreateAccount>(request)
+    }
+    /// 新建凭证。
+    ///
+    /// Create credential.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_credential/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_credential.md`.
+    pub fn create_credential(
+        &self,
+        request: create_credential::CreateCredentialRequest,
+    ) -> std::result::Result<create_credential::CreateCredentialResponse, crate::Error> {
+        self.client.call::<endpoints::CreateCredential>(request)
+    }
+    /// 新建高危语句检测规则。
+    ///
+    /// Create dangerous rule
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_dangerous_rule/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_dangerous_rule.md`.
+    pub fn create_dangerous_rule(
+        &self,
+        request: create_dangerous_rule::CreateDangerousRuleRequest,
+    ) -> std::result::Result<
+        create_dangerous_rule::CreateDangerousRuleResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreateDangerousRule>(request)
+    }
+    /// 新建文件源，当前仅支持创建关联自动选择公共接入点的蓝鲸制品库文件源。 创建的文件源具备以下默认特性：
+    ///
+    /// Create a new file source, currently only BlueKing Repository file sources that are associated with automatically selected public access points are supported. The created file source has the following default features:
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_file_source/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_file_source.md`.
+    pub fn create_file_source(
+        &self,
+        request: create_file_source::CreateFileSourceRequest,
+    ) -> std::result::Result<
+        create_file_source::CreateFileSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreateFileSource>(request)
+    }
+    /// 新建公共脚本。
+    ///
+    /// Create public script
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_public_script/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_public_script.md`.
+    pub fn create_public_script(
+        &self,
+        request: create_public_script::CreatePublicScriptRequest,
+    ) -> std::result::Result<
+        create_public_script::CreatePublicScriptResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreatePublicScript>(request)
+    }
+    /// 新建公共脚本版本。
+    ///
+    /// Create Public Script Version
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_public_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_public_script_version.md`.
+    pub fn create_public_script_version(
+        &self,
+        request: create_public_script_version::CreatePublicScriptVersionRequest,
+    ) -> std::result::Result<
+        create_public_script_version::CreatePublicScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreatePublicScriptVersion>(request)
+    }
+    /// 新建脚本。
+    ///
+    /// Create Script
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_script/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_script.md`.
+    pub fn create_script(
+        &self,
+        request: create_script::CreateScriptRequest,
+    ) -> std::result::Result<create_script::CreateScriptResponse, crate::Error> {
+        self.client.call::<endpoints::CreateScript>(request)
+    }
+    /// 新建脚本版本。
+    ///
+    /// Create Script Version
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/create_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/create_script_version.md`.
+    pub fn create_script_version(
+        &self,
+        request: create_script_version::CreateScriptVersionRequest,
+    ) -> std::result::Result<
+        create_script_version::CreateScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreateScriptVersion>(request)
+    }
+    /// 删除账号。
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_account/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_account.md`.
+    pub fn delete_account(
+        &self,
+        request: delete_account::DeleteAccountRequest,
+    ) -> std::result::Result<delete_account::DeleteAccountResponse, crate::Error> {
+        self.client.call::<endpoints::DeleteAccount>(request)
+    }
+    /// 删除定时任务
+    ///
+    /// Delete cron job
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_cron/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_cron.md`.
+    pub fn delete_cron(
+        &self,
+        request: delete_cron::DeleteCronRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeleteCron>(request)
+    }
+    /// 删除高危语句检测规则。
+    ///
+    /// Delete dangerous rule
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_dangerous_rule/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_dangerous_rule.md`.
+    pub fn delete_dangerous_rule(
+        &self,
+        request: delete_dangerous_rule::DeleteDangerousRuleRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeleteDangerousRule>(request)
+    }
+    /// 删除公共脚本，同时会删除该脚本下的所有的脚本版本。
+    ///
+    /// Delete public script will also delete all script versions under that script.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_public_script/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_public_script.md`.
+    pub fn delete_public_script(
+        &self,
+        request: delete_public_script::DeletePublicScriptRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeletePublicScript>(request)
+    }
+    /// 删除公共脚本版本。
+    ///
+    /// Delete script version
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_public_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_public_script_version.md`.
+    pub fn delete_public_script_version(
+        &self,
+        request: delete_public_script_version::DeletePublicScriptVersionRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeletePublicScriptVersion>(request)
+    }
+    /// 删除脚本，同时会删除该脚本下的所有的脚本版本。
+    ///
+    /// Delete script will also delete all script versions under that script
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_script/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_script.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.script_id`: the doc says `integer`, corrected to `string` — the example at line 21 sends `"4a350b0e0707450e93326f6ace921072"`
+    pub fn delete_script(
+        &self,
+        request: delete_script::DeleteScriptRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeleteScript>(request)
+    }
+    /// 删除脚本版本。
+    ///
+    /// Delete script version
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/delete_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/delete_script_version.md`.
+    pub fn delete_script_version(
+        &self,
+        request: delete_script_version::DeleteScriptVersionRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeleteScriptVersion>(request)
+    }
+    /// 停用高危语句检测规则。
+    ///
+    /// Disable dangerous rule
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/disable_dangerous_rule/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/disable_dangerous_rule.md`.
+    pub fn disable_dangerous_rule(
+        &self,
+        request: disable_dangerous_rule::DisableDangerousRuleRequest,
+    ) -> std::result::Result<
+        disable_dangerous_rule::DisableDangerousRuleResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::DisableDangerousRule>(request)
+    }
+    /// 禁用公共脚本版本，一旦禁用成功，不可恢复！且线上引用该版本的作业步骤都会无法执行，请务必谨慎操作。
+    ///
+    /// Disable the public script version. Once disabled successfully, it cannot be restored! And any job steps that reference this version online will not be able to be executed, please be cautious when operating.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/disable_public_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/disable_public_script_version.md`.
+    pub fn disable_public_script_version(
+        &self,
+        request: disable_public_script_version::DisablePublicScriptVersionRequest,
+    ) -> std::result::Result<
+        disable_public_script_version::DisablePublicScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::DisablePublicScriptVersion>(request)
+    }
+    /// 禁用脚本版本，一旦禁用成功，不可恢复！且线上引用该版本的作业步骤都会无法执行，请务必谨慎操作。
+    ///
+    /// Disable script version, once successfully disabled, cannot be restored! And any job steps that reference this version online will not be able to be executed, please be cautious when operating.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/disable_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/disable_script_version.md`.
+    pub fn disable_script_version(
+        &self,
+        request: disable_script_version::DisableScriptVersionRequest,
+    ) -> std::result::Result<
+        disable_script_version::DisableScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::DisableScriptVersion>(request)
+    }
+    /// 启用高危语句检测规则。
+    ///
+    /// Enable dangerous rule
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/enable_dangerous_rule/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/enable_dangerous_rule.md`.
+    pub fn enable_dangerous_rule(
+        &self,
+        request: enable_dangerous_rule::EnableDangerousRuleRequest,
+    ) -> std::result::Result<
+        enable_dangerous_rule::EnableDangerousRuleResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::EnableDangerousRule>(request)
+    }
+    /// 启动作业执行方案
+    ///
+    /// Start Job Plan
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/execute_job_plan/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/execute_job_plan.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 99 sends `"Test"`
+    pub fn execute_job_plan(
+        &self,
+        request: execute_job_plan::ExecuteJobPlanRequest,
+    ) -> std::result::Result<execute_job_plan::ExecuteJobPlanResponse, crate::Error> {
+        self.client.call::<endpoints::ExecuteJobPlan>(request)
+    }
     /// 快速执行脚本
+    ///
+    /// Start Job Plan
     ///
     /// `POST /api/c/compapi/v2/jobv3/fast_execute_script/`
     ///
-    /// Generated from `api-docs/jobv3/fast_execute_script.md`.
+    /// Generated from `api-docs/jobv3/zh_hans/fast_execute_script.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response.job_instance_name`: the doc says `long`, corrected to `string` — A name; the doc's table says long but its example (and every JOB response) sends a string.
+    /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 96 sends `"API Quick execution script1521100521303"`
     pub fn fast_execute_script(
         &self,
-        request: FastExecuteScriptRequest,
-    ) -> std::result::Result<FastExecuteScriptResponse, crate::Error> {
+        request: fast_execute_script::FastExecuteScriptRequest,
+    ) -> std::result::Result<
+        fast_execute_script::FastExecuteScriptResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::FastExecuteScript>(request)
+    }
+    /// 快速执行SQL脚本
+    ///
+    /// Quick execution of SQL scripts
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/fast_execute_sql/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/fast_execute_sql.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 87 sends `"API Quick SQL Execution1524454292038"`
+    pub fn fast_execute_sql(
+        &self,
+        request: fast_execute_sql::FastExecuteSqlRequest,
+    ) -> std::result::Result<fast_execute_sql::FastExecuteSqlResponse, crate::Error> {
+        self.client.call::<endpoints::FastExecuteSql>(request)
+    }
+    /// 快速分发文件
+    ///
+    /// Quick File transfer
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/fast_transfer_file/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/fast_transfer_file.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.file_source_list.account`: the doc says `required`, corrected to `optional` — the example at line 65 leaves it out or sends null
+    /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 143 sends `"API Quick Distribution File1521101427176"`
+    pub fn fast_transfer_file(
+        &self,
+        request: fast_transfer_file::FastTransferFileRequest,
+    ) -> std::result::Result<
+        fast_transfer_file::FastTransferFileResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::FastTransferFile>(request)
+    }
+    /// 生成本地文件上传URL。
+    ///
+    /// Generate the local file upload URL.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/generate_local_file_upload_url/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/generate_local_file_upload_url.md`.
+    pub fn generate_local_file_upload_url(
+        &self,
+        request: generate_local_file_upload_url::GenerateLocalFileUploadUrlRequest,
+    ) -> std::result::Result<
+        generate_local_file_upload_url::GenerateLocalFileUploadUrlResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GenerateLocalFileUploadUrl>(request)
+    }
+    /// 查询业务下用户有权限的执行账号列表
+    ///
+    /// Query the list of executive accounts to which users have access under the business
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_account_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_account_list.md`.
+    pub fn get_account_list(
+        &self,
+        request: get_account_list::GetAccountListRequest,
+    ) -> std::result::Result<get_account_list::GetAccountListResponse, crate::Error> {
+        self.client.call::<endpoints::GetAccountList>(request)
+    }
+    /// 查询定时作业详情
+    ///
+    /// Query Cron job details
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_cron_detail/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_cron_detail.md`.
+    pub fn get_cron_detail(
+        &self,
+        request: get_cron_detail::GetCronDetailRequest,
+    ) -> std::result::Result<get_cron_detail::GetCronDetailResponse, crate::Error> {
+        self.client.call::<endpoints::GetCronDetail>(request)
+    }
+    /// 查询业务下定时作业信息
+    ///
+    /// Query information of cron jobs under business
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_cron_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_cron_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetCronListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 53 sends a page of the documented items
+    pub fn get_cron_list(
+        &self,
+        request: get_cron_list::GetCronListRequest,
+    ) -> std::result::Result<get_cron_list::GetCronListResponse, crate::Error> {
+        self.client.call::<endpoints::GetCronList>(request)
+    }
+    /// 查看高危语句检测规则列表。
+    ///
+    /// Get dangerous rule list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_dangerous_rule_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_dangerous_rule_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 34 sends a list of these objects
+    pub fn get_dangerous_rule_list(
+        &self,
+        request: get_dangerous_rule_list::GetDangerousRuleListRequest,
+    ) -> std::result::Result<
+        Vec<get_dangerous_rule_list::GetDangerousRuleListResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetDangerousRuleList>(request)
+    }
+    /// 获取作业实例全局变量的值
+    ///
+    /// Gets the value of the job instance global variable
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_global_var_value/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_instance_global_var_value.md`.
+    pub fn get_job_instance_global_var_value(
+        &self,
+        request: get_job_instance_global_var_value::GetJobInstanceGlobalVarValueRequest,
+    ) -> std::result::Result<
+        get_job_instance_global_var_value::GetJobInstanceGlobalVarValueResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceGlobalVarValue>(request)
+    }
+    /// 根据主机查询作业执行日志
+    ///
+    /// Query job execution log by host
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_ip_log/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_instance_ip_log.md`.
+    pub fn get_job_instance_ip_log(
+        &self,
+        request: get_job_instance_ip_log::GetJobInstanceIpLogRequest,
+    ) -> std::result::Result<
+        get_job_instance_ip_log::GetJobInstanceIpLogResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceIpLog>(request)
+    }
+    /// 查询作业实例列表（执行历史)
+    ///
+    /// Query job instance list (execution history)
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_instance_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetJobInstanceListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 52 sends a page of the documented items
+    pub fn get_job_instance_list(
+        &self,
+        request: get_job_instance_list::GetJobInstanceListRequest,
+    ) -> std::result::Result<
+        get_job_instance_list::GetJobInstanceListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceList>(request)
+    }
+    /// 根据作业实例 ID 查询作业执行状态
+    ///
+    /// Query job execution status based on job instance ID
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_instance_status/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_instance_status.md`.
+    pub fn get_job_instance_status(
+        &self,
+        request: get_job_instance_status::GetJobInstanceStatusRequest,
+    ) -> std::result::Result<
+        get_job_instance_status::GetJobInstanceStatusResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobInstanceStatus>(request)
+    }
+    /// 根据作业执行方案 ID 查询作业执行方案详情
+    ///
+    /// Check Job Plan details by Job Plan ID
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_plan_detail/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_plan_detail.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.step_list.script_info.account`: the doc says `object`, corrected to `string` — the example at line 32 sends string
+    pub fn get_job_plan_detail(
+        &self,
+        request: get_job_plan_detail::GetJobPlanDetailRequest,
+    ) -> std::result::Result<
+        get_job_plan_detail::GetJobPlanDetailResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobPlanDetail>(request)
+    }
+    /// 查询执行方案列表
+    ///
+    /// Search Job Plan list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_plan_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_plan_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetJobPlanListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 51 sends a page of the documented items
+    pub fn get_job_plan_list(
+        &self,
+        request: get_job_plan_list::GetJobPlanListRequest,
+    ) -> std::result::Result<get_job_plan_list::GetJobPlanListResponse, crate::Error> {
+        self.client.call::<endpoints::GetJobPlanList>(request)
+    }
+    /// 查询作业模版列表
+    ///
+    /// Query job template list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_job_template_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_job_template_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetJobTemplateListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 49 sends a page of the documented items
+    pub fn get_job_template_list(
+        &self,
+        request: get_job_template_list::GetJobTemplateListRequest,
+    ) -> std::result::Result<
+        get_job_template_list::GetJobTemplateListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetJobTemplateList>(request)
+    }
+    /// 查询作业平台最新的服务版本号。
+    ///
+    /// Query the latest service version
+    ///
+    /// `POST /api/c/compapi/esb/api/v3/get_latest_service_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_latest_service_version.md`.
+    pub fn get_latest_service_version(
+        &self,
+        request: get_latest_service_version::GetLatestServiceVersionRequest,
+    ) -> std::result::Result<
+        get_latest_service_version::GetLatestServiceVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetLatestServiceVersion>(request)
+    }
+    /// 查询公共脚本列表
+    ///
+    /// Query public script list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_public_script_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_public_script_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetPublicScriptListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 35 sends a page of the documented items
+    pub fn get_public_script_list(
+        &self,
+        request: get_public_script_list::GetPublicScriptListRequest,
+    ) -> std::result::Result<
+        get_public_script_list::GetPublicScriptListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetPublicScriptList>(request)
+    }
+    /// 查询公共脚本版本详情
+    ///
+    /// Query public script version details
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_public_script_version_detail/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_public_script_version_detail.md`.
+    pub fn get_public_script_version_detail(
+        &self,
+        request: get_public_script_version_detail::GetPublicScriptVersionDetailRequest,
+    ) -> std::result::Result<
+        get_public_script_version_detail::GetPublicScriptVersionDetailResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetPublicScriptVersionDetail>(request)
+    }
+    /// 查询公共脚本版本列表
+    ///
+    /// Query public script version list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_public_script_version_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_public_script_version_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetPublicScriptVersionListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 35 sends a page of the documented items
+    pub fn get_public_script_version_list(
+        &self,
+        request: get_public_script_version_list::GetPublicScriptVersionListRequest,
+    ) -> std::result::Result<
+        get_public_script_version_list::GetPublicScriptVersionListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetPublicScriptVersionList>(request)
+    }
+    /// 查询业务脚本列表
+    ///
+    /// Query business script list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_script_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_script_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetScriptListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 39 sends a page of the documented items
+    pub fn get_script_list(
+        &self,
+        request: get_script_list::GetScriptListRequest,
+    ) -> std::result::Result<get_script_list::GetScriptListResponse, crate::Error> {
+        self.client.call::<endpoints::GetScriptList>(request)
+    }
+    /// 查询业务脚本版本详情
+    ///
+    /// Query business script version details
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_script_version_detail/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_script_version_detail.md`.
+    pub fn get_script_version_detail(
+        &self,
+        request: get_script_version_detail::GetScriptVersionDetailRequest,
+    ) -> std::result::Result<
+        get_script_version_detail::GetScriptVersionDetailResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetScriptVersionDetail>(request)
+    }
+    /// 查询业务脚本版本列表
+    ///
+    /// Query business script version list
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/get_script_version_list/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/get_script_version_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `the items (`GetScriptVersionListResponseItem`)`, corrected to `a page: `data` lists the items, beside length, start, total` — the example at line 39 sends a page of the documented items
+    pub fn get_script_version_list(
+        &self,
+        request: get_script_version_list::GetScriptVersionListRequest,
+    ) -> std::result::Result<
+        get_script_version_list::GetScriptVersionListResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetScriptVersionList>(request)
+    }
+    /// 用于对执行的作业实例进行操作，例如终止作业。
+    ///
+    /// Use to perform actions on an executed job instance, such as terminating a job.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/operate_job_instance/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/operate_job_instance.md`.
+    pub fn operate_job_instance(
+        &self,
+        request: operate_job_instance::OperateJobInstanceRequest,
+    ) -> std::result::Result<
+        operate_job_instance::OperateJobInstanceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::OperateJobInstance>(request)
+    }
+    /// 用于对执行的实例的步骤进行操作，例如重试，忽略错误等。
+    ///
+    /// Used to perform actions on the steps of an executed instance, such as retry, ignore errors, and so on.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/operate_step_instance/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/operate_step_instance.md`.
+    pub fn operate_step_instance(
+        &self,
+        request: operate_step_instance::OperateStepInstanceRequest,
+    ) -> std::result::Result<
+        operate_step_instance::OperateStepInstanceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::OperateStepInstance>(request)
+    }
+    /// 上线公共脚本版本，上线后，之前的线上脚本将被置为已下线状态，但不影响作业使用。
+    ///
+    /// After the public script version is launched, the previous online script will be set to offline status, but it will not affect the use of tasks.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/publish_public_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/publish_public_script_version.md`.
+    pub fn publish_public_script_version(
+        &self,
+        request: publish_public_script_version::PublishPublicScriptVersionRequest,
+    ) -> std::result::Result<
+        publish_public_script_version::PublishPublicScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::PublishPublicScriptVersion>(request)
+    }
+    /// 上线脚本版本，上线后，之前的线上脚本将被置为已下线状态，但不影响作业使用。
+    ///
+    /// After the online script version is launched, the previous online script will be set to offline status, but it will not affect the use of homework.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/publish_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/publish_script_version.md`.
+    pub fn publish_script_version(
+        &self,
+        request: publish_script_version::PublishScriptVersionRequest,
+    ) -> std::result::Result<
+        publish_script_version::PublishScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::PublishScriptVersion>(request)
+    }
+    /// 分发配置文件，此接口用于分发配置文件等小的纯文本文件
+    ///
+    /// Distribute configuration files, this interface is used to distribute small plain text files such as configuration files
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/push_config_file/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/push_config_file.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 96 sends `"API GSE PUSH FILE1521107826893"`
+    pub fn push_config_file(
+        &self,
+        request: push_config_file::PushConfigFileRequest,
+    ) -> std::result::Result<push_config_file::PushConfigFileResponse, crate::Error> {
+        self.client.call::<endpoints::PushConfigFile>(request)
+    }
+    /// 新建或保存定时任务；新建定时任务，定时任务状态默认为暂停，如有需要可调用update_cron_status接口开启。
+    ///
+    /// Create or update Cron Job; Create Cron Job, Cron Job status is paused by default, you can call update_cron_status interface to turn it on if needed.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/save_cron/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/save_cron.md`.
+    pub fn save_cron(
+        &self,
+        request: save_cron::SaveCronRequest,
+    ) -> std::result::Result<save_cron::SaveCronResponse, crate::Error> {
+        self.client.call::<endpoints::SaveCron>(request)
+    }
+    /// 更新凭证。
+    ///
+    /// Update credentials.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_credential/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_credential.md`.
+    pub fn update_credential(
+        &self,
+        request: update_credential::UpdateCredentialRequest,
+    ) -> std::result::Result<update_credential::UpdateCredentialResponse, crate::Error> {
+        self.client.call::<endpoints::UpdateCredential>(request)
+    }
+    /// 更新定时作业状态，如启动或暂停
+    ///
+    /// Update Cron job status, such as started or paused
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_cron_status/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_cron_status.md`.
+    pub fn update_cron_status(
+        &self,
+        request: update_cron_status::UpdateCronStatusRequest,
+    ) -> std::result::Result<
+        update_cron_status::UpdateCronStatusResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateCronStatus>(request)
+    }
+    /// 修改高危语句检测规则。
+    ///
+    /// update dangerous rule
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_dangerous_rule/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_dangerous_rule.md`.
+    pub fn update_dangerous_rule(
+        &self,
+        request: update_dangerous_rule::UpdateDangerousRuleRequest,
+    ) -> std::result::Result<
+        update_dangerous_rule::UpdateDangerousRuleResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateDangerousRule>(request)
+    }
+    /// 更新文件源。
+    ///
+    /// Update the file source.
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_file_source/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_file_source.md`.
+    pub fn update_file_source(
+        &self,
+        request: update_file_source::UpdateFileSourceRequest,
+    ) -> std::result::Result<
+        update_file_source::UpdateFileSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateFileSource>(request)
+    }
+    /// 更新公共脚本基础信息。
+    ///
+    /// Update basic information of public scripts
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_public_script_basic/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_public_script_basic.md`.
+    pub fn update_public_script_basic(
+        &self,
+        request: update_public_script_basic::UpdatePublicScriptBasicRequest,
+    ) -> std::result::Result<
+        update_public_script_basic::UpdatePublicScriptBasicResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdatePublicScriptBasic>(request)
+    }
+    /// 修改公共脚本版本。
+    ///
+    /// Update public script version
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_public_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_public_script_version.md`.
+    pub fn update_public_script_version(
+        &self,
+        request: update_public_script_version::UpdatePublicScriptVersionRequest,
+    ) -> std::result::Result<
+        update_public_script_version::UpdatePublicScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdatePublicScriptVersion>(request)
+    }
+    /// 更新脚本基础信息。
+    ///
+    /// Update script basic information
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_script_basic/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_script_basic.md`.
+    pub fn update_script_basic(
+        &self,
+        request: update_script_basic::UpdateScriptBasicRequest,
+    ) -> std::result::Result<
+        update_script_basic::UpdateScriptBasicResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateScriptBasic>(request)
+    }
+    /// 修改脚本版本信息。
+    ///
+    /// Update Script Version Information
+    ///
+    /// `POST /api/c/compapi/v2/jobv3/update_script_version/`
+    ///
+    /// Generated from `api-docs/jobv3/zh_hans/update_script_version.md`.
+    pub fn update_script_version(
+        &self,
+        request: update_script_version::UpdateScriptVersionRequest,
+    ) -> std::result::Result<
+        update_script_version::UpdateScriptVersionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateScriptVersion>(request)
     }
 }

@@ -4,197 +4,17816 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-/// `TargetConf`
-///
-/// Defined in `api-docs/monitor/deploy_script_collector.md` at line 34.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TargetConf {
-    /// ip地址
-    pub ip: String,
-    /// 云区域id
-    pub bk_cloud_id: i64,
-    /// 脚本参数{key: value}，默认值{}
-    pub params: Option<serde_json::Map<String, serde_json::Value>>,
-}
-impl TargetConf {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(ip: String, bk_cloud_id: i64) -> Self {
-        Self {
-            ip,
-            bk_cloud_id,
-            params: None,
+/// Types of [`add_alarm_source`](super::endpoints::AddAlarmSource).
+pub mod add_alarm_source {
+    /// 新增告警源
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_alarm_source.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AddAlarmSourceRequest {
+        /// 业务id
+        pub biz_id: i64,
+        /// 标题
+        pub title: String,
+        /// 描述，默认为""
+        pub description: Option<String>,
+        /// 监控源分类，默认为"JA"
+        pub scr_type: Option<String>,
+        /// 监控场景，默认为"custom"
+        pub scenario: Option<String>,
+        /// 监控指标，默认为""
+        pub monitor_target: Option<String>,
+        /// 告警来源信息，默认为""
+        pub source_info: Option<String>,
+        /// 监控等级，1致命，2预警，3提醒，默认为3
+        pub monitor_level: Option<i64>,
+        /// 清洗策略id，默认为0
+        pub alarm_cleaning_id: Option<i64>,
+        /// 通知策略id，默认为0
+        pub alarm_notice_id: Option<i64>,
+        /// 监控源id，默认为0
+        pub alarm_attr_id: Option<i64>,
+        /// 汇总策略id，默认为0
+        pub alarm_collect_id: Option<i64>,
+        /// 处理策略id，默认为0
+        pub alarm_solution_id: Option<i64>,
+        /// 告警范围，默认为""
+        pub condition: Option<String>,
+        /// 超时时间，默认为40
+        pub timeout: Option<i64>,
+        /// 告警分类，默认为"Custom"
+        pub alarm_type: Option<String>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 62.)
+        pub src_type: Option<String>,
+    }
+    impl AddAlarmSourceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(biz_id: i64, title: String) -> Self {
+            Self {
+                biz_id,
+                title,
+                description: None,
+                scr_type: None,
+                scenario: None,
+                monitor_target: None,
+                source_info: None,
+                monitor_level: None,
+                alarm_cleaning_id: None,
+                alarm_notice_id: None,
+                alarm_attr_id: None,
+                alarm_collect_id: None,
+                alarm_solution_id: None,
+                condition: None,
+                timeout: None,
+                alarm_type: None,
+                src_type: None,
+            }
         }
     }
-}
-impl TargetConf {
-    /// Sets `params`.
-    pub fn params(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.params = Some(value.into());
-        self
-    }
-}
-impl crate::wire::Wire for TargetConf {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "TargetConf",
-            &["ip", "bk_cloud_id", "params"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            ip: record.text("ip")?,
-            bk_cloud_id: record.int("bk_cloud_id")?,
-            params: record.field("params")?,
-        })
-    }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("ip", &self.ip);
-        record.field("bk_cloud_id", &self.bk_cloud_id);
-        record.field("params", &self.params);
-        record.finish()
-    }
-}
-/// 脚本采集器任务下发
-///
-/// Defined in `api-docs/monitor/deploy_script_collector.md` at line 27.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeployScriptCollectorRequest {
-    /// 脚本采集实例配置
-    pub target_conf: Vec<TargetConf>,
-    /// 脚本采集配置id
-    pub config_id: i64,
-    /// `script_collector_id` (Not in the doc's table; seen in its example at line 46.)
-    pub script_collector_id: Option<i64>,
-}
-impl DeployScriptCollectorRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(target_conf: Vec<TargetConf>, config_id: i64) -> Self {
-        Self {
-            target_conf,
-            config_id,
-            script_collector_id: None,
+    impl AddAlarmSourceRequest {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `scr_type`.
+        pub fn scr_type(mut self, value: impl Into<String>) -> Self {
+            self.scr_type = Some(value.into());
+            self
+        }
+        /// Sets `scenario`.
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `monitor_target`.
+        pub fn monitor_target(mut self, value: impl Into<String>) -> Self {
+            self.monitor_target = Some(value.into());
+            self
+        }
+        /// Sets `source_info`.
+        pub fn source_info(mut self, value: impl Into<String>) -> Self {
+            self.source_info = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+        /// Sets `alarm_cleaning_id`.
+        pub fn alarm_cleaning_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_cleaning_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_notice_id`.
+        pub fn alarm_notice_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_notice_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_attr_id`.
+        pub fn alarm_attr_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_attr_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_collect_id`.
+        pub fn alarm_collect_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_collect_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_solution_id`.
+        pub fn alarm_solution_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_solution_id = Some(value.into());
+            self
+        }
+        /// Sets `condition`.
+        pub fn condition(mut self, value: impl Into<String>) -> Self {
+            self.condition = Some(value.into());
+            self
+        }
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `alarm_type`.
+        pub fn alarm_type(mut self, value: impl Into<String>) -> Self {
+            self.alarm_type = Some(value.into());
+            self
+        }
+        /// Sets `src_type`.
+        pub fn src_type(mut self, value: impl Into<String>) -> Self {
+            self.src_type = Some(value.into());
+            self
         }
     }
-}
-impl DeployScriptCollectorRequest {
-    /// Sets `script_collector_id`.
-    pub fn script_collector_id(mut self, value: impl Into<i64>) -> Self {
-        self.script_collector_id = Some(value.into());
-        self
+    impl crate::wire::Wire for AddAlarmSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddAlarmSourceRequest",
+                &[
+                    "biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_target",
+                    "source_info",
+                    "monitor_level",
+                    "alarm_cleaning_id",
+                    "alarm_notice_id",
+                    "alarm_attr_id",
+                    "alarm_collect_id",
+                    "alarm_solution_id",
+                    "condition",
+                    "timeout",
+                    "alarm_type",
+                    "src_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                biz_id: record.int("biz_id")?,
+                title: record.text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                source_info: record.opt_text("source_info")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                alarm_cleaning_id: record.opt_int("alarm_cleaning_id")?,
+                alarm_notice_id: record.opt_int("alarm_notice_id")?,
+                alarm_attr_id: record.opt_int("alarm_attr_id")?,
+                alarm_collect_id: record.opt_int("alarm_collect_id")?,
+                alarm_solution_id: record.opt_int("alarm_solution_id")?,
+                condition: record.opt_text("condition")?,
+                timeout: record.opt_int("timeout")?,
+                alarm_type: record.opt_text("alarm_type")?,
+                src_type: record.opt_text("src_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("biz_id", &self.biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("source_info", &self.source_info);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("alarm_cleaning_id", &self.alarm_cleaning_id);
+            record.field("alarm_notice_id", &self.alarm_notice_id);
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("alarm_collect_id", &self.alarm_collect_id);
+            record.field("alarm_solution_id", &self.alarm_solution_id);
+            record.field("condition", &self.condition);
+            record.field("timeout", &self.timeout);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("src_type", &self.src_type);
+            record.finish()
+        }
     }
-}
-impl crate::wire::Wire for DeployScriptCollectorRequest {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "DeployScriptCollectorRequest",
-            &["target_conf", "config_id", "script_collector_id"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            target_conf: record.field("target_conf")?,
-            config_id: record.int("config_id")?,
-            script_collector_id: record.opt_int("script_collector_id")?,
-        })
+    /// `AddAlarmSourceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_alarm_source.md` at line 129.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddAlarmSourceResponse {
+        /// 告警源id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 监控源分类
+        pub scr_type: Option<String>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控指标
+        pub monitor_target: Option<String>,
+        /// 告警来源信息
+        pub source_info: Option<String>,
+        /// 监控等级，1致命，2预警，3提醒
+        pub monitor_level: Option<i64>,
+        /// 清洗策略id
+        pub alarm_cleaning_id: Option<i64>,
+        /// 通知策略id
+        pub alarm_notice_id: Option<i64>,
+        /// 监控源id
+        pub alarm_attr_id: Option<i64>,
+        /// 汇总策略id
+        pub alarm_collect_id: Option<i64>,
+        /// 处理策略id
+        pub alarm_solution_id: Option<i64>,
+        /// 告警范围
+        pub condition: Option<String>,
+        /// 超时时间
+        pub timeout: Option<i64>,
+        /// 告警分类
+        pub alarm_type: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 88.)
+        pub src_type: Option<String>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("target_conf", &self.target_conf);
-        record.field("config_id", &self.config_id);
-        record.field("script_collector_id", &self.script_collector_id);
-        record.finish()
+    impl crate::wire::Wire for AddAlarmSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddAlarmSourceResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_target",
+                    "source_info",
+                    "monitor_level",
+                    "alarm_cleaning_id",
+                    "alarm_notice_id",
+                    "alarm_attr_id",
+                    "alarm_collect_id",
+                    "alarm_solution_id",
+                    "condition",
+                    "timeout",
+                    "alarm_type",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                    "src_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                source_info: record.opt_text("source_info")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                alarm_cleaning_id: record.opt_int("alarm_cleaning_id")?,
+                alarm_notice_id: record.opt_int("alarm_notice_id")?,
+                alarm_attr_id: record.opt_int("alarm_attr_id")?,
+                alarm_collect_id: record.opt_int("alarm_collect_id")?,
+                alarm_solution_id: record.opt_int("alarm_solution_id")?,
+                condition: record.opt_text("condition")?,
+                timeout: record.opt_int("timeout")?,
+                alarm_type: record.opt_text("alarm_type")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+                src_type: record.opt_text("src_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("source_info", &self.source_info);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("alarm_cleaning_id", &self.alarm_cleaning_id);
+            record.field("alarm_notice_id", &self.alarm_notice_id);
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("alarm_collect_id", &self.alarm_collect_id);
+            record.field("alarm_solution_id", &self.alarm_solution_id);
+            record.field("condition", &self.condition);
+            record.field("timeout", &self.timeout);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("src_type", &self.src_type);
+            record.finish()
+        }
     }
+    crate::serde_through_wire!(AddAlarmSourceRequest, AddAlarmSourceResponse);
 }
-/// `Success`
-///
-/// Defined in `api-docs/monitor/deploy_script_collector.md` at line 90.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Success {
-    /// ip地址
-    pub ip: Option<String>,
-    /// 云区域id
-    pub bk_cloud_id: Option<i64>,
-    /// `message`
-    pub message: Option<String>,
-}
-impl crate::wire::Wire for Success {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "Success",
-            &["ip", "bk_cloud_id", "message"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            ip: record.opt_text("ip")?,
-            bk_cloud_id: record.opt_int("bk_cloud_id")?,
-            message: record.opt_text("message")?,
-        })
+pub use add_alarm_source::AddAlarmSourceRequest;
+pub use add_alarm_source::AddAlarmSourceResponse;
+/// Types of [`add_converge_config`](super::endpoints::AddConvergeConfig).
+pub mod add_converge_config {
+    /// 新增收敛配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_converge_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddConvergeConfigRequest {
+        /// 配置，默认为''
+        pub config: Option<String>,
+        /// 告警源id，默认为0
+        pub alarm_source_id: Option<i64>,
+        /// 收敛id，默认为0
+        pub converge_id: Option<i64>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("ip", &self.ip);
-        record.field("bk_cloud_id", &self.bk_cloud_id);
-        record.field("message", &self.message);
-        record.finish()
+    impl AddConvergeConfigRequest {
+        /// Sets `config`.
+        pub fn config(mut self, value: impl Into<String>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+        /// Sets `alarm_source_id`.
+        pub fn alarm_source_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_source_id = Some(value.into());
+            self
+        }
+        /// Sets `converge_id`.
+        pub fn converge_id(mut self, value: impl Into<i64>) -> Self {
+            self.converge_id = Some(value.into());
+            self
+        }
     }
-}
-/// `DeployScriptCollectorResponse`
-///
-/// Defined in `api-docs/monitor/deploy_script_collector.md` at line 88.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeployScriptCollectorResponse {
-    /// `success` (Type inferred from the doc's example.)
-    pub success: Option<Vec<Success>>,
-    /// `failed` (Type inferred from the doc's example.)
-    pub failed: Option<Vec<Success>>,
-}
-impl crate::wire::Wire for DeployScriptCollectorResponse {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "DeployScriptCollectorResponse",
-            &["success", "failed"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            success: record.field("success")?,
-            failed: record.field("failed")?,
-        })
+    impl crate::wire::Wire for AddConvergeConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddConvergeConfigRequest",
+                &["config", "alarm_source_id", "converge_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                config: record.opt_text("config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                converge_id: record.opt_int("converge_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("config", &self.config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("converge_id", &self.converge_id);
+            record.finish()
+        }
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("success", &self.success);
-        record.field("failed", &self.failed);
-        record.finish()
+    /// `AddConvergeConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_converge_config.md` at line 89.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddConvergeConfigResponse {
+        /// 收敛配置id
+        pub id: Option<i64>,
+        /// 配置，默认为''
+        pub config: Option<String>,
+        /// 告警源id，默认为0
+        pub alarm_source_id: Option<i64>,
+        /// 收敛id
+        pub converge_id: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
     }
+    impl crate::wire::Wire for AddConvergeConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddConvergeConfigResponse",
+                &[
+                    "id",
+                    "config",
+                    "alarm_source_id",
+                    "converge_id",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                config: record.opt_text("config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                converge_id: record.opt_int("converge_id")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("config", &self.config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("converge_id", &self.converge_id);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(AddConvergeConfigRequest, AddConvergeConfigResponse);
 }
-crate::serde_through_wire!(
-    TargetConf, DeployScriptCollectorRequest, Success, DeployScriptCollectorResponse
-);
+pub use add_converge_config::AddConvergeConfigRequest;
+pub use add_converge_config::AddConvergeConfigResponse;
+/// Types of [`add_detect_algorithm_config`](super::endpoints::AddDetectAlgorithmConfig).
+pub mod add_detect_algorithm_config {
+    /// 新增检测算法配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_detect_algorithm_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddDetectAlgorithmConfigRequest {
+        /// 监控策略id，默认为0
+        pub monitor_item_id: Option<i64>,
+        /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)，默认为0
+        pub algorithm_id: Option<i64>,
+        /// 算法配置，默认为""
+        pub config: Option<String>,
+    }
+    impl AddDetectAlgorithmConfigRequest {
+        /// Sets `monitor_item_id`.
+        pub fn monitor_item_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_item_id = Some(value.into());
+            self
+        }
+        /// Sets `algorithm_id`.
+        pub fn algorithm_id(mut self, value: impl Into<i64>) -> Self {
+            self.algorithm_id = Some(value.into());
+            self
+        }
+        /// Sets `config`.
+        pub fn config(mut self, value: impl Into<String>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for AddDetectAlgorithmConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddDetectAlgorithmConfigRequest",
+                &["monitor_item_id", "algorithm_id", "config"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                algorithm_id: record.opt_int("algorithm_id")?,
+                config: record.opt_text("config")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("algorithm_id", &self.algorithm_id);
+            record.field("config", &self.config);
+            record.finish()
+        }
+    }
+    /// `AddDetectAlgorithmConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_detect_algorithm_config.md` at line 86.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddDetectAlgorithmConfigResponse {
+        /// 检测算法配置id
+        pub id: Option<i64>,
+        /// 监控策略id
+        pub monitor_item_id: Option<i64>,
+        /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)
+        pub algorithm_id: Option<i64>,
+        /// 算法配置
+        pub config: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for AddDetectAlgorithmConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddDetectAlgorithmConfigResponse",
+                &[
+                    "id",
+                    "monitor_item_id",
+                    "algorithm_id",
+                    "config",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                algorithm_id: record.opt_int("algorithm_id")?,
+                config: record.opt_text("config")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("algorithm_id", &self.algorithm_id);
+            record.field("config", &self.config);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        AddDetectAlgorithmConfigRequest, AddDetectAlgorithmConfigResponse
+    );
+}
+pub use add_detect_algorithm_config::AddDetectAlgorithmConfigRequest;
+pub use add_detect_algorithm_config::AddDetectAlgorithmConfigResponse;
+/// Types of [`add_monitor_item`](super::endpoints::AddMonitorItem).
+pub mod add_monitor_item {
+    /// 新增监控策略
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_monitor_item.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AddMonitorItemRequest {
+        /// 业务id
+        pub biz_id: i64,
+        /// 标题
+        pub title: String,
+        /// 描述，默认为""
+        pub description: Option<String>,
+        /// 分级告警开关，默认为False
+        pub is_classify_notice: Option<bool>,
+        /// 监控项id，默认为0
+        pub monitor_id: Option<i64>,
+        /// 告警源id，默认为0
+        pub alarm_def_id: Option<i64>,
+        /// 无数据配置，默认为""
+        pub is_none_option: Option<String>,
+        /// 无数据告警开关，默认为0
+        pub is_none: Option<i64>,
+        /// 监控范围，默认为""
+        pub condition: Option<String>,
+        /// 恢复告警开关，默认为False
+        pub is_recovery: Option<bool>,
+        /// 监控等级，1致命，2预警，3提醒，默认为3
+        pub monitor_level: Option<i64>,
+    }
+    impl AddMonitorItemRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(biz_id: i64, title: String) -> Self {
+            Self {
+                biz_id,
+                title,
+                description: None,
+                is_classify_notice: None,
+                monitor_id: None,
+                alarm_def_id: None,
+                is_none_option: None,
+                is_none: None,
+                condition: None,
+                is_recovery: None,
+                monitor_level: None,
+            }
+        }
+    }
+    impl AddMonitorItemRequest {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `is_classify_notice`.
+        pub fn is_classify_notice(mut self, value: impl Into<bool>) -> Self {
+            self.is_classify_notice = Some(value.into());
+            self
+        }
+        /// Sets `monitor_id`.
+        pub fn monitor_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_def_id`.
+        pub fn alarm_def_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_def_id = Some(value.into());
+            self
+        }
+        /// Sets `is_none_option`.
+        pub fn is_none_option(mut self, value: impl Into<String>) -> Self {
+            self.is_none_option = Some(value.into());
+            self
+        }
+        /// Sets `is_none`.
+        pub fn is_none(mut self, value: impl Into<i64>) -> Self {
+            self.is_none = Some(value.into());
+            self
+        }
+        /// Sets `condition`.
+        pub fn condition(mut self, value: impl Into<String>) -> Self {
+            self.condition = Some(value.into());
+            self
+        }
+        /// Sets `is_recovery`.
+        pub fn is_recovery(mut self, value: impl Into<bool>) -> Self {
+            self.is_recovery = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for AddMonitorItemRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddMonitorItemRequest",
+                &[
+                    "biz_id",
+                    "title",
+                    "description",
+                    "is_classify_notice",
+                    "monitor_id",
+                    "alarm_def_id",
+                    "is_none_option",
+                    "is_none",
+                    "condition",
+                    "is_recovery",
+                    "monitor_level",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                biz_id: record.int("biz_id")?,
+                title: record.text("title")?,
+                description: record.opt_text("description")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                alarm_def_id: record.opt_int("alarm_def_id")?,
+                is_none_option: record.opt_text("is_none_option")?,
+                is_none: record.opt_int("is_none")?,
+                condition: record.opt_text("condition")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("biz_id", &self.biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("alarm_def_id", &self.alarm_def_id);
+            record.field("is_none_option", &self.is_none_option);
+            record.field("is_none", &self.is_none);
+            record.field("condition", &self.condition);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.finish()
+        }
+    }
+    /// `AddMonitorItemResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_monitor_item.md` at line 102.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddMonitorItemResponse {
+        /// 监控策略id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 分级告警开关
+        pub is_classify_notice: Option<bool>,
+        /// 监控项id
+        pub monitor_id: Option<i64>,
+        /// 告警源id
+        pub alarm_def_id: Option<i64>,
+        /// 无数据配置
+        pub is_none_option: Option<String>,
+        /// 无数据告警开关
+        pub is_none: Option<i64>,
+        /// 监控范围
+        pub condition: Option<String>,
+        /// 恢复告警开关
+        pub is_recovery: Option<bool>,
+        /// 监控等级
+        pub monitor_level: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for AddMonitorItemResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddMonitorItemResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "is_classify_notice",
+                    "monitor_id",
+                    "alarm_def_id",
+                    "is_none_option",
+                    "is_none",
+                    "condition",
+                    "is_recovery",
+                    "monitor_level",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                alarm_def_id: record.opt_int("alarm_def_id")?,
+                is_none_option: record.opt_text("is_none_option")?,
+                is_none: record.opt_int("is_none")?,
+                condition: record.opt_text("condition")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("alarm_def_id", &self.alarm_def_id);
+            record.field("is_none_option", &self.is_none_option);
+            record.field("is_none", &self.is_none);
+            record.field("condition", &self.condition);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(AddMonitorItemRequest, AddMonitorItemResponse);
+}
+pub use add_monitor_item::AddMonitorItemRequest;
+pub use add_monitor_item::AddMonitorItemResponse;
+/// Types of [`add_monitor_item_group`](super::endpoints::AddMonitorItemGroup).
+pub mod add_monitor_item_group {
+    /// 新增监控策略组数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_monitor_item_group.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AddMonitorItemGroupRequest {
+        /// 业务id
+        pub biz_id: i64,
+        /// 监控项id，默认为0
+        pub monitor_id: Option<i64>,
+        /// 监控策略id
+        pub monitor_item_id: i64,
+        /// 监控策略组id
+        pub monitor_group_id: i64,
+        /// 监控等级，1致命，2预警，3提醒，默认为3
+        pub monitor_level: Option<i64>,
+    }
+    impl AddMonitorItemGroupRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(biz_id: i64, monitor_item_id: i64, monitor_group_id: i64) -> Self {
+            Self {
+                biz_id,
+                monitor_id: None,
+                monitor_item_id,
+                monitor_group_id,
+                monitor_level: None,
+            }
+        }
+    }
+    impl AddMonitorItemGroupRequest {
+        /// Sets `monitor_id`.
+        pub fn monitor_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_id = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for AddMonitorItemGroupRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddMonitorItemGroupRequest",
+                &[
+                    "biz_id",
+                    "monitor_id",
+                    "monitor_item_id",
+                    "monitor_group_id",
+                    "monitor_level",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                biz_id: record.int("biz_id")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                monitor_item_id: record.int("monitor_item_id")?,
+                monitor_group_id: record.int("monitor_group_id")?,
+                monitor_level: record.opt_int("monitor_level")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("biz_id", &self.biz_id);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("monitor_group_id", &self.monitor_group_id);
+            record.field("monitor_level", &self.monitor_level);
+            record.finish()
+        }
+    }
+    /// `AddMonitorItemGroupResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_monitor_item_group.md` at line 84.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddMonitorItemGroupResponse {
+        /// 监控策略组主键
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 监控源id
+        pub monitor_id: Option<i64>,
+        /// 监控项id
+        pub monitor_item_id: Option<i64>,
+        /// 监控策略组id
+        pub monitor_group_id: Option<i64>,
+        /// 监控等级，1致命，2预警，3提醒
+        pub monitor_level: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for AddMonitorItemGroupResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddMonitorItemGroupResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "monitor_id",
+                    "monitor_item_id",
+                    "monitor_group_id",
+                    "monitor_level",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                monitor_group_id: record.opt_int("monitor_group_id")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("monitor_group_id", &self.monitor_group_id);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(AddMonitorItemGroupRequest, AddMonitorItemGroupResponse);
+}
+pub use add_monitor_item_group::AddMonitorItemGroupRequest;
+pub use add_monitor_item_group::AddMonitorItemGroupResponse;
+/// Types of [`add_monitor_source`](super::endpoints::AddMonitorSource).
+pub mod add_monitor_source {
+    /// 新增监控项数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_monitor_source.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AddMonitorSourceRequest {
+        /// 业务id
+        pub biz_id: i64,
+        /// 标题
+        pub title: String,
+        /// 描述，默认为""
+        pub description: Option<String>,
+        /// 监控源分类，默认为"JA"
+        pub scr_type: Option<String>,
+        /// 监控场景，默认为"custom"
+        pub scenario: Option<String>,
+        /// 监控分类，默认为"online"
+        pub monitor_type: Option<String>,
+        /// 监控指标，默认为"custom"
+        pub monitor_target: Option<String>,
+        /// 统计源分类，默认为"BKDATA"
+        pub stat_source_type: Option<String>,
+        /// 统计源信息(JSON)，默认为""
+        pub stat_source_info: Option<String>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 43.)
+        pub src_type: Option<String>,
+    }
+    impl AddMonitorSourceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(biz_id: i64, title: String) -> Self {
+            Self {
+                biz_id,
+                title,
+                description: None,
+                scr_type: None,
+                scenario: None,
+                monitor_type: None,
+                monitor_target: None,
+                stat_source_type: None,
+                stat_source_info: None,
+                src_type: None,
+            }
+        }
+    }
+    impl AddMonitorSourceRequest {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `scr_type`.
+        pub fn scr_type(mut self, value: impl Into<String>) -> Self {
+            self.scr_type = Some(value.into());
+            self
+        }
+        /// Sets `scenario`.
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `monitor_type`.
+        pub fn monitor_type(mut self, value: impl Into<String>) -> Self {
+            self.monitor_type = Some(value.into());
+            self
+        }
+        /// Sets `monitor_target`.
+        pub fn monitor_target(mut self, value: impl Into<String>) -> Self {
+            self.monitor_target = Some(value.into());
+            self
+        }
+        /// Sets `stat_source_type`.
+        pub fn stat_source_type(mut self, value: impl Into<String>) -> Self {
+            self.stat_source_type = Some(value.into());
+            self
+        }
+        /// Sets `stat_source_info`.
+        pub fn stat_source_info(mut self, value: impl Into<String>) -> Self {
+            self.stat_source_info = Some(value.into());
+            self
+        }
+        /// Sets `src_type`.
+        pub fn src_type(mut self, value: impl Into<String>) -> Self {
+            self.src_type = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for AddMonitorSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddMonitorSourceRequest",
+                &[
+                    "biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_type",
+                    "monitor_target",
+                    "stat_source_type",
+                    "stat_source_info",
+                    "src_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                biz_id: record.int("biz_id")?,
+                title: record.text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                stat_source_type: record.opt_text("stat_source_type")?,
+                stat_source_info: record.opt_text("stat_source_info")?,
+                src_type: record.opt_text("src_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("biz_id", &self.biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("stat_source_type", &self.stat_source_type);
+            record.field("stat_source_info", &self.stat_source_info);
+            record.field("src_type", &self.src_type);
+            record.finish()
+        }
+    }
+    /// `AddMonitorSourceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_monitor_source.md` at line 96.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddMonitorSourceResponse {
+        /// 监控项id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 监控源分类
+        pub scr_type: Option<String>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控分类
+        pub monitor_type: Option<String>,
+        /// 监控指标
+        pub monitor_target: Option<String>,
+        /// 统计源分类
+        pub stat_source_type: Option<String>,
+        /// 统计源信息(JSON)
+        pub stat_source_info: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 62.)
+        pub src_type: Option<String>,
+    }
+    impl crate::wire::Wire for AddMonitorSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddMonitorSourceResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_type",
+                    "monitor_target",
+                    "stat_source_type",
+                    "stat_source_info",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                    "src_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                stat_source_type: record.opt_text("stat_source_type")?,
+                stat_source_info: record.opt_text("stat_source_info")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+                src_type: record.opt_text("src_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("stat_source_type", &self.stat_source_type);
+            record.field("stat_source_info", &self.stat_source_info);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("src_type", &self.src_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(AddMonitorSourceRequest, AddMonitorSourceResponse);
+}
+pub use add_monitor_source::AddMonitorSourceRequest;
+pub use add_monitor_source::AddMonitorSourceResponse;
+/// Types of [`add_notice_config`](super::endpoints::AddNoticeConfig).
+pub mod add_notice_config {
+    /// 新增通知配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_notice_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AddNoticeConfigRequest {
+        /// 标题
+        pub title: String,
+        /// 描述，默认为""
+        pub description: Option<String>,
+        /// 告警开始时间
+        pub alarm_start_time: String,
+        /// 告警结束时间
+        pub alarm_end_time: String,
+        /// 配置，默认为"{}"
+        pub notify_config: Option<String>,
+        /// 告警源id，默认为0
+        pub alarm_source_id: Option<i64>,
+    }
+    impl AddNoticeConfigRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            title: String,
+            alarm_start_time: String,
+            alarm_end_time: String,
+        ) -> Self {
+            Self {
+                title,
+                description: None,
+                alarm_start_time,
+                alarm_end_time,
+                notify_config: None,
+                alarm_source_id: None,
+            }
+        }
+    }
+    impl AddNoticeConfigRequest {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `notify_config`.
+        pub fn notify_config(mut self, value: impl Into<String>) -> Self {
+            self.notify_config = Some(value.into());
+            self
+        }
+        /// Sets `alarm_source_id`.
+        pub fn alarm_source_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_source_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for AddNoticeConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddNoticeConfigRequest",
+                &[
+                    "title",
+                    "description",
+                    "alarm_start_time",
+                    "alarm_end_time",
+                    "notify_config",
+                    "alarm_source_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                title: record.text("title")?,
+                description: record.opt_text("description")?,
+                alarm_start_time: record.text("alarm_start_time")?,
+                alarm_end_time: record.text("alarm_end_time")?,
+                notify_config: record.opt_text("notify_config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("notify_config", &self.notify_config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.finish()
+        }
+    }
+    /// `AddNoticeConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_notice_config.md` at line 99.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddNoticeConfigResponse {
+        /// 通知配置id
+        pub id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 告警开始时间
+        pub alarm_start_time: Option<String>,
+        /// 告警结束时间
+        pub alarm_end_time: Option<String>,
+        /// 配置
+        pub notify_config: Option<String>,
+        /// 告警源id
+        pub alarm_source_id: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for AddNoticeConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddNoticeConfigResponse",
+                &[
+                    "id",
+                    "title",
+                    "description",
+                    "alarm_start_time",
+                    "alarm_end_time",
+                    "notify_config",
+                    "alarm_source_id",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                notify_config: record.opt_text("notify_config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("notify_config", &self.notify_config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(AddNoticeConfigRequest, AddNoticeConfigResponse);
+}
+pub use add_notice_config::AddNoticeConfigRequest;
+pub use add_notice_config::AddNoticeConfigResponse;
+/// Types of [`alarm_instance`](super::endpoints::AlarmInstance).
+pub mod alarm_instance {
+    /// `AlarmContent`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AlarmContent {
+        /// `attention` (Not in the doc's table; seen in its example at line 64.)
+        pub attention: Option<String>,
+        /// `attention_color` (Not in the doc's table; seen in its example at line 64.)
+        pub attention_color: Option<String>,
+        /// `cc_biz_name` (Not in the doc's table; seen in its example at line 64.)
+        pub cc_biz_name: Option<String>,
+        /// `content` (Not in the doc's table; seen in its example at line 64.)
+        pub content: Option<String>,
+        /// `dimension` (Not in the doc's table; seen in its example at line 64.)
+        pub dimension: Option<String>,
+        /// `is_performance_alarm` (Not in the doc's table; seen in its example at line 64.)
+        pub is_performance_alarm: Option<bool>,
+        /// `solution` (Not in the doc's table; seen in its example at line 64.)
+        pub solution: Option<String>,
+        /// `source_name` (Not in the doc's table; seen in its example at line 64.)
+        pub source_name: Option<String>,
+        /// `subject` (Not in the doc's table; seen in its example at line 64.)
+        pub subject: Option<String>,
+        /// `time` (Not in the doc's table; seen in its example at line 64.)
+        pub time: Option<String>,
+        /// `title` (Not in the doc's table; seen in its example at line 64.)
+        pub title: Option<String>,
+    }
+    impl crate::wire::Wire for AlarmContent {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AlarmContent",
+                &[
+                    "attention",
+                    "attention_color",
+                    "cc_biz_name",
+                    "content",
+                    "dimension",
+                    "is_performance_alarm",
+                    "solution",
+                    "source_name",
+                    "subject",
+                    "time",
+                    "title",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                attention: record.opt_text("attention")?,
+                attention_color: record.opt_text("attention_color")?,
+                cc_biz_name: record.opt_text("cc_biz_name")?,
+                content: record.opt_text("content")?,
+                dimension: record.opt_text("dimension")?,
+                is_performance_alarm: record.field("is_performance_alarm")?,
+                solution: record.opt_text("solution")?,
+                source_name: record.opt_text("source_name")?,
+                subject: record.opt_text("subject")?,
+                time: record.opt_text("time")?,
+                title: record.opt_text("title")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("attention", &self.attention);
+            record.field("attention_color", &self.attention_color);
+            record.field("cc_biz_name", &self.cc_biz_name);
+            record.field("content", &self.content);
+            record.field("dimension", &self.dimension);
+            record.field("is_performance_alarm", &self.is_performance_alarm);
+            record.field("solution", &self.solution);
+            record.field("source_name", &self.source_name);
+            record.field("subject", &self.subject);
+            record.field("time", &self.time);
+            record.field("title", &self.title);
+            record.finish()
+        }
+    }
+    /// 返回指定告警 返回指定id的告警数据 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 11.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AlarmInstanceRequest {
+        /// 告警
+        pub id: i64,
+    }
+    impl AlarmInstanceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for AlarmInstanceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AlarmInstanceRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `AlarmInstanceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 29.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AlarmInstanceResponse {
+        /// 通知配置快照 (Type inferred from the doc's example.)
+        pub snap_notice: Option<SnapNotice>,
+        /// 告警源数据 (Type inferred from the doc's example.)
+        pub origin_alarm: Option<OriginAlarm>,
+        /// 收敛配置快照 (Type inferred from the doc's example.)
+        pub snap_converge: Option<SnapConverge>,
+        /// 告警维度 (Type inferred from the doc's example.)
+        pub alarm_dimension: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 汇总配置快照 (Type inferred from the doc's example.)
+        pub snap_collect: Option<SnapCollect>,
+        /// 匹配维度 (Type inferred from the doc's example.)
+        pub match_dimension: Option<MatchDimension>,
+        /// 告警源配置快照 (Type inferred from the doc's example.)
+        pub snap_alarm_source: Option<SnapAlarmSource>,
+        /// 告警内容 (Type inferred from the doc's example.)
+        pub alarm_content: Option<AlarmContent>,
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 云区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// 开发商ID
+        pub bk_supplier_id: Option<i64>,
+        /// 告警源ID
+        pub alarm_source_id: Option<i64>,
+        /// 告警内容
+        pub raw: Option<String>,
+        /// 状态
+        pub status: Option<String>,
+        /// 备注
+        pub comment: Option<String>,
+        /// 处理开始时间
+        pub begin_time: Option<String>,
+        /// 处理结束时间
+        pub end_time: Option<String>,
+        /// 告警发生时间
+        pub source_time: Option<String>,
+        /// 主机IP
+        pub ip: Option<String>,
+        /// 告警类型
+        pub alarm_type: Option<String>,
+        /// 告警特征ID
+        pub source_id: Option<String>,
+        /// 告警源类型
+        pub source_type: Option<String>,
+        /// 监控ID
+        pub alarm_attr_id: Option<i64>,
+        /// 关联事件ID
+        pub event_id: Option<String>,
+        /// 告警优先级
+        pub priority: Option<i64>,
+        /// 告警等级
+        pub level: Option<i64>,
+        /// 告警外部状态
+        pub user_status: Option<String>,
+        /// `approved_comment` (Not in the doc's table; seen in its example at line 64.)
+        pub approved_comment: Option<serde_json::Value>,
+        /// `approved_time` (Not in the doc's table; seen in its example at line 64.)
+        pub approved_time: Option<serde_json::Value>,
+        /// `approved_user` (Not in the doc's table; seen in its example at line 64.)
+        pub approved_user: Option<serde_json::Value>,
+        /// `cc_app_module` (Not in the doc's table; seen in its example at line 64.)
+        pub cc_app_module: Option<String>,
+        /// `cc_company_id` (Not in the doc's table; seen in its example at line 64.)
+        pub cc_company_id: Option<i64>,
+        /// `cc_topo_set` (Not in the doc's table; seen in its example at line 64.)
+        pub cc_topo_set: Option<String>,
+        /// `comment_id` (Not in the doc's table; seen in its example at line 64.)
+        pub comment_id: Option<String>,
+        /// `failure_type` (Not in the doc's table; seen in its example at line 64.)
+        pub failure_type: Option<serde_json::Value>,
+        /// `finish_time` (Not in the doc's table; seen in its example at line 64.)
+        pub finish_time: Option<serde_json::Value>,
+        /// 告警 (described at line 15) (Not in the doc's table; seen in its example at line 64.)
+        pub id: Option<i64>,
+        /// `snap_responsible` (Not in the doc's table; seen in its example at line 64.)
+        pub snap_responsible: Option<String>,
+        /// `snap_solution` (Not in the doc's table; seen in its example at line 64.)
+        pub snap_solution: Option<serde_json::Value>,
+        /// `solution_type` (Not in the doc's table; seen in its example at line 64.)
+        pub solution_type: Option<serde_json::Value>,
+        /// `status_strategy_id` (Not in the doc's table; seen in its example at line 64.)
+        pub status_strategy_id: Option<serde_json::Value>,
+    }
+    impl crate::wire::Wire for AlarmInstanceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AlarmInstanceResponse",
+                &[
+                    "snap_notice",
+                    "origin_alarm",
+                    "snap_converge",
+                    "alarm_dimension",
+                    "snap_collect",
+                    "match_dimension",
+                    "snap_alarm_source",
+                    "alarm_content",
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "bk_supplier_id",
+                    "alarm_source_id",
+                    "raw",
+                    "status",
+                    "comment",
+                    "begin_time",
+                    "end_time",
+                    "source_time",
+                    "ip",
+                    "alarm_type",
+                    "source_id",
+                    "source_type",
+                    "alarm_attr_id",
+                    "event_id",
+                    "priority",
+                    "level",
+                    "user_status",
+                    "approved_comment",
+                    "approved_time",
+                    "approved_user",
+                    "cc_app_module",
+                    "cc_company_id",
+                    "cc_topo_set",
+                    "comment_id",
+                    "failure_type",
+                    "finish_time",
+                    "id",
+                    "snap_responsible",
+                    "snap_solution",
+                    "solution_type",
+                    "status_strategy_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                snap_notice: record.field("snap_notice")?,
+                origin_alarm: record.field("origin_alarm")?,
+                snap_converge: record.field("snap_converge")?,
+                alarm_dimension: record.field("alarm_dimension")?,
+                snap_collect: record.field("snap_collect")?,
+                match_dimension: record.field("match_dimension")?,
+                snap_alarm_source: record.field("snap_alarm_source")?,
+                alarm_content: record.field("alarm_content")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_supplier_id: record.opt_int("bk_supplier_id")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                raw: record.opt_text("raw")?,
+                status: record.opt_text("status")?,
+                comment: record.opt_text("comment")?,
+                begin_time: record.opt_text("begin_time")?,
+                end_time: record.opt_text("end_time")?,
+                source_time: record.opt_text("source_time")?,
+                ip: record.opt_text("ip")?,
+                alarm_type: record.opt_text("alarm_type")?,
+                source_id: record.opt_text("source_id")?,
+                source_type: record.opt_text("source_type")?,
+                alarm_attr_id: record.opt_int("alarm_attr_id")?,
+                event_id: record.opt_text("event_id")?,
+                priority: record.opt_int("priority")?,
+                level: record.opt_int("level")?,
+                user_status: record.opt_text("user_status")?,
+                approved_comment: record.field("approved_comment")?,
+                approved_time: record.field("approved_time")?,
+                approved_user: record.field("approved_user")?,
+                cc_app_module: record.opt_text("cc_app_module")?,
+                cc_company_id: record.opt_int("cc_company_id")?,
+                cc_topo_set: record.opt_text("cc_topo_set")?,
+                comment_id: record.opt_text("comment_id")?,
+                failure_type: record.field("failure_type")?,
+                finish_time: record.field("finish_time")?,
+                id: record.opt_int("id")?,
+                snap_responsible: record.opt_text("snap_responsible")?,
+                snap_solution: record.field("snap_solution")?,
+                solution_type: record.field("solution_type")?,
+                status_strategy_id: record.field("status_strategy_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("snap_notice", &self.snap_notice);
+            record.field("origin_alarm", &self.origin_alarm);
+            record.field("snap_converge", &self.snap_converge);
+            record.field("alarm_dimension", &self.alarm_dimension);
+            record.field("snap_collect", &self.snap_collect);
+            record.field("match_dimension", &self.match_dimension);
+            record.field("snap_alarm_source", &self.snap_alarm_source);
+            record.field("alarm_content", &self.alarm_content);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("raw", &self.raw);
+            record.field("status", &self.status);
+            record.field("comment", &self.comment);
+            record.field("begin_time", &self.begin_time);
+            record.field("end_time", &self.end_time);
+            record.field("source_time", &self.source_time);
+            record.field("ip", &self.ip);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("source_id", &self.source_id);
+            record.field("source_type", &self.source_type);
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("event_id", &self.event_id);
+            record.field("priority", &self.priority);
+            record.field("level", &self.level);
+            record.field("user_status", &self.user_status);
+            record.field("approved_comment", &self.approved_comment);
+            record.field("approved_time", &self.approved_time);
+            record.field("approved_user", &self.approved_user);
+            record.field("cc_app_module", &self.cc_app_module);
+            record.field("cc_company_id", &self.cc_company_id);
+            record.field("cc_topo_set", &self.cc_topo_set);
+            record.field("comment_id", &self.comment_id);
+            record.field("failure_type", &self.failure_type);
+            record.field("finish_time", &self.finish_time);
+            record.field("id", &self.id);
+            record.field("snap_responsible", &self.snap_responsible);
+            record.field("snap_solution", &self.snap_solution);
+            record.field("solution_type", &self.solution_type);
+            record.field("status_strategy_id", &self.status_strategy_id);
+            record.finish()
+        }
+    }
+    /// `Dimensions`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Dimensions {
+        /// `biz_id` (Not in the doc's table; seen in its example at line 64.)
+        pub biz_id: Option<i64>,
+        /// `task_id` (Not in the doc's table; seen in its example at line 64.)
+        pub task_id: Option<String>,
+        /// `url` (Not in the doc's table; seen in its example at line 64.)
+        pub url: Option<String>,
+    }
+    impl crate::wire::Wire for Dimensions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Dimensions",
+                &["biz_id", "task_id", "url"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                biz_id: record.opt_int("biz_id")?,
+                task_id: record.opt_text("task_id")?,
+                url: record.opt_text("url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("biz_id", &self.biz_id);
+            record.field("task_id", &self.task_id);
+            record.field("url", &self.url);
+            record.finish()
+        }
+    }
+    /// `ExtraInfo`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExtraInfo {
+        /// `check_value` (Not in the doc's table; seen in its example at line 64.)
+        pub check_value: Option<f64>,
+    }
+    impl crate::wire::Wire for ExtraInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExtraInfo",
+                &["check_value"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                check_value: record.field("check_value")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("check_value", &self.check_value);
+            record.finish()
+        }
+    }
+    /// `MatchDimension`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MatchDimension {
+        /// `alarm_attr_id` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_attr_id: Option<String>,
+        /// `alarm_source_id` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_source_id: Option<String>,
+        /// `biz_id` (Not in the doc's table; seen in its example at line 64.)
+        pub biz_id: Option<i64>,
+        /// `task_id` (Not in the doc's table; seen in its example at line 64.)
+        pub task_id: Option<String>,
+        /// `url` (Not in the doc's table; seen in its example at line 64.)
+        pub url: Option<String>,
+    }
+    impl crate::wire::Wire for MatchDimension {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MatchDimension",
+                &["alarm_attr_id", "alarm_source_id", "biz_id", "task_id", "url"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_attr_id: record.opt_text("alarm_attr_id")?,
+                alarm_source_id: record.opt_text("alarm_source_id")?,
+                biz_id: record.opt_int("biz_id")?,
+                task_id: record.opt_text("task_id")?,
+                url: record.opt_text("url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("biz_id", &self.biz_id);
+            record.field("task_id", &self.task_id);
+            record.field("url", &self.url);
+            record.finish()
+        }
+    }
+    /// `MatchInfo`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MatchInfo {
+        /// 监控ID (described at line 55) (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_attr_id: Option<i64>,
+        /// `alarm_desc` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_desc: Option<String>,
+        /// `alarm_dimension` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_dimension: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 告警源ID (described at line 42) (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_source_id: Option<i64>,
+        /// `alarm_time` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_time: Option<String>,
+        /// `alarm_type` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_type: Option<Vec<String>>,
+        /// `biz_id` (Not in the doc's table; seen in its example at line 64.)
+        pub biz_id: Option<i64>,
+        /// 业务ID (described at line 39) (Not in the doc's table; seen in its example at line 64.)
+        pub bk_biz_id: Option<i64>,
+        /// 云区域ID (described at line 40) (Not in the doc's table; seen in its example at line 64.)
+        pub bk_cloud_id: Option<i64>,
+        /// `category` (Not in the doc's table; seen in its example at line 64.)
+        pub category: Option<String>,
+        /// `cc_app_module` (Not in the doc's table; seen in its example at line 64.)
+        pub cc_app_module: Option<Vec<serde_json::Value>>,
+        /// `cc_company_id` (Not in the doc's table; seen in its example at line 64.)
+        pub cc_company_id: Option<String>,
+        /// `cc_topo_set` (Not in the doc's table; seen in its example at line 64.)
+        pub cc_topo_set: Option<Vec<serde_json::Value>>,
+        /// `collect` (Not in the doc's table; seen in its example at line 64.)
+        pub collect: Option<i64>,
+        /// `converge` (Not in the doc's table; seen in its example at line 64.)
+        pub converge: Option<Vec<i64>>,
+        /// `event_time` (Not in the doc's table; seen in its example at line 64.)
+        pub event_time: Option<String>,
+        /// `host` (Not in the doc's table; seen in its example at line 64.)
+        pub host: Option<String>,
+        /// `match_dimension` (Not in the doc's table; seen in its example at line 64.)
+        pub match_dimension: Option<MatchDimension>,
+        /// `monitor_indicator` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_indicator: Option<String>,
+        /// `monitor_level` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_level: Option<i64>,
+        /// `monitor_name` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_name: Option<String>,
+        /// `monitor_source_name` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_source_name: Option<String>,
+        /// `monitor_target` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_target: Option<String>,
+        /// `notice` (Not in the doc's table; seen in its example at line 64.)
+        pub notice: Option<i64>,
+        /// `solution` (Not in the doc's table; seen in its example at line 64.)
+        pub solution: Option<i64>,
+        /// 告警特征ID (described at line 51) (Not in the doc's table; seen in its example at line 64.)
+        pub source_id: Option<String>,
+        /// 告警源类型 (described at line 52) (Not in the doc's table; seen in its example at line 64.)
+        pub source_type: Option<String>,
+    }
+    impl crate::wire::Wire for MatchInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MatchInfo",
+                &[
+                    "alarm_attr_id",
+                    "alarm_desc",
+                    "alarm_dimension",
+                    "alarm_source_id",
+                    "alarm_time",
+                    "alarm_type",
+                    "biz_id",
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "category",
+                    "cc_app_module",
+                    "cc_company_id",
+                    "cc_topo_set",
+                    "collect",
+                    "converge",
+                    "event_time",
+                    "host",
+                    "match_dimension",
+                    "monitor_indicator",
+                    "monitor_level",
+                    "monitor_name",
+                    "monitor_source_name",
+                    "monitor_target",
+                    "notice",
+                    "solution",
+                    "source_id",
+                    "source_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_attr_id: record.opt_int("alarm_attr_id")?,
+                alarm_desc: record.opt_text("alarm_desc")?,
+                alarm_dimension: record.field("alarm_dimension")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                alarm_time: record.opt_text("alarm_time")?,
+                alarm_type: record.field("alarm_type")?,
+                biz_id: record.opt_int("biz_id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                category: record.opt_text("category")?,
+                cc_app_module: record.field("cc_app_module")?,
+                cc_company_id: record.opt_text("cc_company_id")?,
+                cc_topo_set: record.field("cc_topo_set")?,
+                collect: record.opt_int("collect")?,
+                converge: record.field("converge")?,
+                event_time: record.opt_text("event_time")?,
+                host: record.opt_text("host")?,
+                match_dimension: record.field("match_dimension")?,
+                monitor_indicator: record.opt_text("monitor_indicator")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                monitor_name: record.opt_text("monitor_name")?,
+                monitor_source_name: record.opt_text("monitor_source_name")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                notice: record.opt_int("notice")?,
+                solution: record.opt_int("solution")?,
+                source_id: record.opt_text("source_id")?,
+                source_type: record.opt_text("source_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("alarm_desc", &self.alarm_desc);
+            record.field("alarm_dimension", &self.alarm_dimension);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("alarm_time", &self.alarm_time);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("biz_id", &self.biz_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("category", &self.category);
+            record.field("cc_app_module", &self.cc_app_module);
+            record.field("cc_company_id", &self.cc_company_id);
+            record.field("cc_topo_set", &self.cc_topo_set);
+            record.field("collect", &self.collect);
+            record.field("converge", &self.converge);
+            record.field("event_time", &self.event_time);
+            record.field("host", &self.host);
+            record.field("match_dimension", &self.match_dimension);
+            record.field("monitor_indicator", &self.monitor_indicator);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("monitor_name", &self.monitor_name);
+            record.field("monitor_source_name", &self.monitor_source_name);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("notice", &self.notice);
+            record.field("solution", &self.solution);
+            record.field("source_id", &self.source_id);
+            record.field("source_type", &self.source_type);
+            record.finish()
+        }
+    }
+    /// `MonitorSourceInfo`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MonitorSourceInfo {
+        /// `aggregator` (Not in the doc's table; seen in its example at line 64.)
+        pub aggregator: Option<String>,
+        /// `count_freq` (Not in the doc's table; seen in its example at line 64.)
+        pub count_freq: Option<i64>,
+        /// `dimensions` (Not in the doc's table; seen in its example at line 64.)
+        pub dimensions: Option<Vec<String>>,
+        /// `monitor_field` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_field: Option<String>,
+        /// `monitor_result_table_id` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_result_table_id: Option<String>,
+        /// `unit` (Not in the doc's table; seen in its example at line 64.)
+        pub unit: Option<String>,
+        /// `unit_conversion` (Not in the doc's table; seen in its example at line 64.)
+        pub unit_conversion: Option<f64>,
+        /// `where_sql` (Not in the doc's table; seen in its example at line 64.)
+        pub where_sql: Option<String>,
+    }
+    impl crate::wire::Wire for MonitorSourceInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MonitorSourceInfo",
+                &[
+                    "aggregator",
+                    "count_freq",
+                    "dimensions",
+                    "monitor_field",
+                    "monitor_result_table_id",
+                    "unit",
+                    "unit_conversion",
+                    "where_sql",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                aggregator: record.opt_text("aggregator")?,
+                count_freq: record.opt_int("count_freq")?,
+                dimensions: record.field("dimensions")?,
+                monitor_field: record.opt_text("monitor_field")?,
+                monitor_result_table_id: record.opt_text("monitor_result_table_id")?,
+                unit: record.opt_text("unit")?,
+                unit_conversion: record.field("unit_conversion")?,
+                where_sql: record.opt_text("where_sql")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("aggregator", &self.aggregator);
+            record.field("count_freq", &self.count_freq);
+            record.field("dimensions", &self.dimensions);
+            record.field("monitor_field", &self.monitor_field);
+            record.field("monitor_result_table_id", &self.monitor_result_table_id);
+            record.field("unit", &self.unit);
+            record.field("unit_conversion", &self.unit_conversion);
+            record.field("where_sql", &self.where_sql);
+            record.finish()
+        }
+    }
+    /// `OriginAlarm`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OriginAlarm {
+        /// `_match_info` (Not in the doc's table; seen in its example at line 64.)
+        ///
+        /// Sent as `_match_info`.
+        pub match_info: Option<MatchInfo>,
+        /// `alarm_def_id` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_def_id: Option<i64>,
+        /// `anomaly_id` (Not in the doc's table; seen in its example at line 64.)
+        pub anomaly_id: Option<String>,
+        /// `anomaly_level` (Not in the doc's table; seen in its example at line 64.)
+        pub anomaly_level: Option<String>,
+        /// `anomaly_message` (Not in the doc's table; seen in its example at line 64.)
+        pub anomaly_message: Option<String>,
+        /// `anomaly_time` (Not in the doc's table; seen in its example at line 64.)
+        pub anomaly_time: Option<String>,
+        /// `biz_id` (Not in the doc's table; seen in its example at line 64.)
+        pub biz_id: Option<i64>,
+        /// `condition` (Not in the doc's table; seen in its example at line 64.)
+        pub condition: Option<Vec<serde_json::Value>>,
+        /// `conversion` (Not in the doc's table; seen in its example at line 64.)
+        pub conversion: Option<f64>,
+        /// `count_freq` (Not in the doc's table; seen in its example at line 64.)
+        pub count_freq: Option<i64>,
+        /// `dimensions` (Not in the doc's table; seen in its example at line 64.)
+        pub dimensions: Option<Dimensions>,
+        /// `dimensions_alias` (Not in the doc's table; seen in its example at line 64.)
+        pub dimensions_alias: Option<serde_json::Map<String, serde_json::Value>>,
+        /// `dt_event_time` (Not in the doc's table; seen in its example at line 64.)
+        pub dt_event_time: Option<i64>,
+        /// `extend_message` (Not in the doc's table; seen in its example at line 64.)
+        pub extend_message: Option<String>,
+        /// `extra_info` (Not in the doc's table; seen in its example at line 64.)
+        pub extra_info: Option<ExtraInfo>,
+        /// `monitor_desc` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_desc: Option<String>,
+        /// `monitor_field` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_field: Option<String>,
+        /// `monitor_field_alias` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_field_alias: Option<String>,
+        /// `monitor_id` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_id: Option<i64>,
+        /// `monitor_level` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_level: Option<i64>,
+        /// `monitor_name` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_name: Option<String>,
+        /// `monitor_source_id` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_source_id: Option<String>,
+        /// `monitor_source_info` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_source_info: Option<MonitorSourceInfo>,
+        /// `monitor_source_name` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_source_name: Option<String>,
+        /// `monitor_source_option` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_source_option: Option<String>,
+        /// `monitor_source_type` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_source_type: Option<String>,
+        /// `monitor_tag` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_tag: Option<String>,
+        /// `monitor_target` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_target: Option<String>,
+        /// `monitor_type` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_type: Option<String>,
+        /// `scenario` (Not in the doc's table; seen in its example at line 64.)
+        pub scenario: Option<String>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 64.)
+        pub src_type: Option<String>,
+        /// `strategy_contexts` (Not in the doc's table; seen in its example at line 64.)
+        pub strategy_contexts: Option<Vec<StrategyContexts>>,
+        /// `unit` (Not in the doc's table; seen in its example at line 64.)
+        pub unit: Option<String>,
+        /// `value` (Not in the doc's table; seen in its example at line 64.)
+        pub value: Option<f64>,
+        /// `values` (Not in the doc's table; seen in its example at line 64.)
+        pub values: Option<Values>,
+    }
+    impl crate::wire::Wire for OriginAlarm {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OriginAlarm",
+                &[
+                    "_match_info",
+                    "alarm_def_id",
+                    "anomaly_id",
+                    "anomaly_level",
+                    "anomaly_message",
+                    "anomaly_time",
+                    "biz_id",
+                    "condition",
+                    "conversion",
+                    "count_freq",
+                    "dimensions",
+                    "dimensions_alias",
+                    "dt_event_time",
+                    "extend_message",
+                    "extra_info",
+                    "monitor_desc",
+                    "monitor_field",
+                    "monitor_field_alias",
+                    "monitor_id",
+                    "monitor_level",
+                    "monitor_name",
+                    "monitor_source_id",
+                    "monitor_source_info",
+                    "monitor_source_name",
+                    "monitor_source_option",
+                    "monitor_source_type",
+                    "monitor_tag",
+                    "monitor_target",
+                    "monitor_type",
+                    "scenario",
+                    "src_type",
+                    "strategy_contexts",
+                    "unit",
+                    "value",
+                    "values",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                match_info: record.field("_match_info")?,
+                alarm_def_id: record.opt_int("alarm_def_id")?,
+                anomaly_id: record.opt_text("anomaly_id")?,
+                anomaly_level: record.opt_text("anomaly_level")?,
+                anomaly_message: record.opt_text("anomaly_message")?,
+                anomaly_time: record.opt_text("anomaly_time")?,
+                biz_id: record.opt_int("biz_id")?,
+                condition: record.field("condition")?,
+                conversion: record.field("conversion")?,
+                count_freq: record.opt_int("count_freq")?,
+                dimensions: record.field("dimensions")?,
+                dimensions_alias: record.field("dimensions_alias")?,
+                dt_event_time: record.opt_int("dt_event_time")?,
+                extend_message: record.opt_text("extend_message")?,
+                extra_info: record.field("extra_info")?,
+                monitor_desc: record.opt_text("monitor_desc")?,
+                monitor_field: record.opt_text("monitor_field")?,
+                monitor_field_alias: record.opt_text("monitor_field_alias")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                monitor_name: record.opt_text("monitor_name")?,
+                monitor_source_id: record.opt_text("monitor_source_id")?,
+                monitor_source_info: record.field("monitor_source_info")?,
+                monitor_source_name: record.opt_text("monitor_source_name")?,
+                monitor_source_option: record.opt_text("monitor_source_option")?,
+                monitor_source_type: record.opt_text("monitor_source_type")?,
+                monitor_tag: record.opt_text("monitor_tag")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                scenario: record.opt_text("scenario")?,
+                src_type: record.opt_text("src_type")?,
+                strategy_contexts: record.field("strategy_contexts")?,
+                unit: record.opt_text("unit")?,
+                value: record.field("value")?,
+                values: record.field("values")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("_match_info", &self.match_info);
+            record.field("alarm_def_id", &self.alarm_def_id);
+            record.field("anomaly_id", &self.anomaly_id);
+            record.field("anomaly_level", &self.anomaly_level);
+            record.field("anomaly_message", &self.anomaly_message);
+            record.field("anomaly_time", &self.anomaly_time);
+            record.field("biz_id", &self.biz_id);
+            record.field("condition", &self.condition);
+            record.field("conversion", &self.conversion);
+            record.field("count_freq", &self.count_freq);
+            record.field("dimensions", &self.dimensions);
+            record.field("dimensions_alias", &self.dimensions_alias);
+            record.field("dt_event_time", &self.dt_event_time);
+            record.field("extend_message", &self.extend_message);
+            record.field("extra_info", &self.extra_info);
+            record.field("monitor_desc", &self.monitor_desc);
+            record.field("monitor_field", &self.monitor_field);
+            record.field("monitor_field_alias", &self.monitor_field_alias);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("monitor_name", &self.monitor_name);
+            record.field("monitor_source_id", &self.monitor_source_id);
+            record.field("monitor_source_info", &self.monitor_source_info);
+            record.field("monitor_source_name", &self.monitor_source_name);
+            record.field("monitor_source_option", &self.monitor_source_option);
+            record.field("monitor_source_type", &self.monitor_source_type);
+            record.field("monitor_tag", &self.monitor_tag);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("scenario", &self.scenario);
+            record.field("src_type", &self.src_type);
+            record.field("strategy_contexts", &self.strategy_contexts);
+            record.field("unit", &self.unit);
+            record.field("value", &self.value);
+            record.field("values", &self.values);
+            record.finish()
+        }
+    }
+    /// `SnapAlarmSource`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SnapAlarmSource {
+        /// `alarm_attr_id` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_attr_id: Option<String>,
+        /// `alarm_cleaning_id` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_cleaning_id: Option<i64>,
+        /// `alarm_collect_id` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_collect_id: Option<i64>,
+        /// `alarm_notice_id` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_notice_id: Option<i64>,
+        /// `alarm_solution_id` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_solution_id: Option<i64>,
+        /// 告警类型 (described at line 50) (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_type: Option<String>,
+        /// `biz_id` (Not in the doc's table; seen in its example at line 64.)
+        pub biz_id: Option<i64>,
+        /// `condition` (Not in the doc's table; seen in its example at line 64.)
+        pub condition: Option<String>,
+        /// `create_time` (Not in the doc's table; seen in its example at line 64.)
+        pub create_time: Option<String>,
+        /// `create_user` (Not in the doc's table; seen in its example at line 64.)
+        pub create_user: Option<String>,
+        /// `description` (Not in the doc's table; seen in its example at line 64.)
+        pub description: Option<String>,
+        /// 告警 (described at line 15) (Not in the doc's table; seen in its example at line 64.)
+        pub id: Option<i64>,
+        /// `is_deleted` (Not in the doc's table; seen in its example at line 64.)
+        pub is_deleted: Option<bool>,
+        /// `is_enabled` (Not in the doc's table; seen in its example at line 64.)
+        pub is_enabled: Option<bool>,
+        /// `monitor_level` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_level: Option<i64>,
+        /// `monitor_target` (Not in the doc's table; seen in its example at line 64.)
+        pub monitor_target: Option<String>,
+        /// `scenario` (Not in the doc's table; seen in its example at line 64.)
+        pub scenario: Option<String>,
+        /// `source_info` (Not in the doc's table; seen in its example at line 64.)
+        pub source_info: Option<String>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 64.)
+        pub src_type: Option<String>,
+        /// `timeout` (Not in the doc's table; seen in its example at line 64.)
+        pub timeout: Option<i64>,
+        /// `title` (Not in the doc's table; seen in its example at line 64.)
+        pub title: Option<String>,
+        /// `update_time` (Not in the doc's table; seen in its example at line 64.)
+        pub update_time: Option<String>,
+        /// `update_user` (Not in the doc's table; seen in its example at line 64.)
+        pub update_user: Option<String>,
+    }
+    impl crate::wire::Wire for SnapAlarmSource {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SnapAlarmSource",
+                &[
+                    "alarm_attr_id",
+                    "alarm_cleaning_id",
+                    "alarm_collect_id",
+                    "alarm_notice_id",
+                    "alarm_solution_id",
+                    "alarm_type",
+                    "biz_id",
+                    "condition",
+                    "create_time",
+                    "create_user",
+                    "description",
+                    "id",
+                    "is_deleted",
+                    "is_enabled",
+                    "monitor_level",
+                    "monitor_target",
+                    "scenario",
+                    "source_info",
+                    "src_type",
+                    "timeout",
+                    "title",
+                    "update_time",
+                    "update_user",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_attr_id: record.opt_text("alarm_attr_id")?,
+                alarm_cleaning_id: record.opt_int("alarm_cleaning_id")?,
+                alarm_collect_id: record.opt_int("alarm_collect_id")?,
+                alarm_notice_id: record.opt_int("alarm_notice_id")?,
+                alarm_solution_id: record.opt_int("alarm_solution_id")?,
+                alarm_type: record.opt_text("alarm_type")?,
+                biz_id: record.opt_int("biz_id")?,
+                condition: record.opt_text("condition")?,
+                create_time: record.opt_text("create_time")?,
+                create_user: record.opt_text("create_user")?,
+                description: record.opt_text("description")?,
+                id: record.opt_int("id")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                scenario: record.opt_text("scenario")?,
+                source_info: record.opt_text("source_info")?,
+                src_type: record.opt_text("src_type")?,
+                timeout: record.opt_int("timeout")?,
+                title: record.opt_text("title")?,
+                update_time: record.opt_text("update_time")?,
+                update_user: record.opt_text("update_user")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("alarm_cleaning_id", &self.alarm_cleaning_id);
+            record.field("alarm_collect_id", &self.alarm_collect_id);
+            record.field("alarm_notice_id", &self.alarm_notice_id);
+            record.field("alarm_solution_id", &self.alarm_solution_id);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("biz_id", &self.biz_id);
+            record.field("condition", &self.condition);
+            record.field("create_time", &self.create_time);
+            record.field("create_user", &self.create_user);
+            record.field("description", &self.description);
+            record.field("id", &self.id);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("scenario", &self.scenario);
+            record.field("source_info", &self.source_info);
+            record.field("src_type", &self.src_type);
+            record.field("timeout", &self.timeout);
+            record.field("title", &self.title);
+            record.field("update_time", &self.update_time);
+            record.field("update_user", &self.update_user);
+            record.finish()
+        }
+    }
+    /// `SnapCollect`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SnapCollect {
+        /// 告警源ID (described at line 42) (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_source_id: Option<i64>,
+        /// `collect_id` (Not in the doc's table; seen in its example at line 64.)
+        pub collect_id: Option<i64>,
+        /// `config` (Not in the doc's table; seen in its example at line 64.)
+        pub config: Option<String>,
+        /// `create_time` (Not in the doc's table; seen in its example at line 64.)
+        pub create_time: Option<String>,
+        /// `create_user` (Not in the doc's table; seen in its example at line 64.)
+        pub create_user: Option<String>,
+        /// `description` (Not in the doc's table; seen in its example at line 64.)
+        pub description: Option<String>,
+        /// 告警 (described at line 15) (Not in the doc's table; seen in its example at line 64.)
+        pub id: Option<i64>,
+        /// `is_deleted` (Not in the doc's table; seen in its example at line 64.)
+        pub is_deleted: Option<bool>,
+        /// `is_enabled` (Not in the doc's table; seen in its example at line 64.)
+        pub is_enabled: Option<bool>,
+        /// `title` (Not in the doc's table; seen in its example at line 64.)
+        pub title: Option<String>,
+        /// `update_time` (Not in the doc's table; seen in its example at line 64.)
+        pub update_time: Option<String>,
+        /// `update_user` (Not in the doc's table; seen in its example at line 64.)
+        pub update_user: Option<String>,
+    }
+    impl crate::wire::Wire for SnapCollect {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SnapCollect",
+                &[
+                    "alarm_source_id",
+                    "collect_id",
+                    "config",
+                    "create_time",
+                    "create_user",
+                    "description",
+                    "id",
+                    "is_deleted",
+                    "is_enabled",
+                    "title",
+                    "update_time",
+                    "update_user",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                collect_id: record.opt_int("collect_id")?,
+                config: record.opt_text("config")?,
+                create_time: record.opt_text("create_time")?,
+                create_user: record.opt_text("create_user")?,
+                description: record.opt_text("description")?,
+                id: record.opt_int("id")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+                title: record.opt_text("title")?,
+                update_time: record.opt_text("update_time")?,
+                update_user: record.opt_text("update_user")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("collect_id", &self.collect_id);
+            record.field("config", &self.config);
+            record.field("create_time", &self.create_time);
+            record.field("create_user", &self.create_user);
+            record.field("description", &self.description);
+            record.field("id", &self.id);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("title", &self.title);
+            record.field("update_time", &self.update_time);
+            record.field("update_user", &self.update_user);
+            record.finish()
+        }
+    }
+    /// `SnapConverge`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SnapConverge {
+        /// 告警源ID (described at line 42) (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_source_id: Option<i64>,
+        /// `config` (Not in the doc's table; seen in its example at line 64.)
+        pub config: Option<String>,
+        /// 告警 (described at line 15) (Not in the doc's table; seen in its example at line 64.)
+        pub id: Option<i64>,
+    }
+    impl crate::wire::Wire for SnapConverge {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SnapConverge",
+                &["alarm_source_id", "config", "id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                config: record.opt_text("config")?,
+                id: record.opt_int("id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("config", &self.config);
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `SnapNotice`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SnapNotice {
+        /// `alarm_end_time` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_end_time: Option<String>,
+        /// 告警源ID (described at line 42) (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_source_id: Option<i64>,
+        /// `alarm_start_time` (Not in the doc's table; seen in its example at line 64.)
+        pub alarm_start_time: Option<String>,
+        /// `create_time` (Not in the doc's table; seen in its example at line 64.)
+        pub create_time: Option<String>,
+        /// `create_user` (Not in the doc's table; seen in its example at line 64.)
+        pub create_user: Option<String>,
+        /// `description` (Not in the doc's table; seen in its example at line 64.)
+        pub description: Option<String>,
+        /// 告警 (described at line 15) (Not in the doc's table; seen in its example at line 64.)
+        pub id: Option<i64>,
+        /// `is_deleted` (Not in the doc's table; seen in its example at line 64.)
+        pub is_deleted: Option<bool>,
+        /// `is_enabled` (Not in the doc's table; seen in its example at line 64.)
+        pub is_enabled: Option<bool>,
+        /// `notify_config` (Not in the doc's table; seen in its example at line 64.)
+        pub notify_config: Option<String>,
+        /// `title` (Not in the doc's table; seen in its example at line 64.)
+        pub title: Option<String>,
+        /// `update_time` (Not in the doc's table; seen in its example at line 64.)
+        pub update_time: Option<String>,
+        /// `update_user` (Not in the doc's table; seen in its example at line 64.)
+        pub update_user: Option<String>,
+    }
+    impl crate::wire::Wire for SnapNotice {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SnapNotice",
+                &[
+                    "alarm_end_time",
+                    "alarm_source_id",
+                    "alarm_start_time",
+                    "create_time",
+                    "create_user",
+                    "description",
+                    "id",
+                    "is_deleted",
+                    "is_enabled",
+                    "notify_config",
+                    "title",
+                    "update_time",
+                    "update_user",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                create_time: record.opt_text("create_time")?,
+                create_user: record.opt_text("create_user")?,
+                description: record.opt_text("description")?,
+                id: record.opt_int("id")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+                notify_config: record.opt_text("notify_config")?,
+                title: record.opt_text("title")?,
+                update_time: record.opt_text("update_time")?,
+                update_user: record.opt_text("update_user")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("create_time", &self.create_time);
+            record.field("create_user", &self.create_user);
+            record.field("description", &self.description);
+            record.field("id", &self.id);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("notify_config", &self.notify_config);
+            record.field("title", &self.title);
+            record.field("update_time", &self.update_time);
+            record.field("update_user", &self.update_user);
+            record.finish()
+        }
+    }
+    /// `StrategyContexts`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StrategyContexts {
+        /// `anomaly_message` (Not in the doc's table; seen in its example at line 64.)
+        pub anomaly_message: Option<String>,
+        /// `strategy_name` (Not in the doc's table; seen in its example at line 64.)
+        pub strategy_name: Option<String>,
+        /// `strategy_option` (Not in the doc's table; seen in its example at line 64.)
+        pub strategy_option: Option<StrategyOption>,
+    }
+    impl crate::wire::Wire for StrategyContexts {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StrategyContexts",
+                &["anomaly_message", "strategy_name", "strategy_option"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                anomaly_message: record.opt_text("anomaly_message")?,
+                strategy_name: record.opt_text("strategy_name")?,
+                strategy_option: record.field("strategy_option")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("anomaly_message", &self.anomaly_message);
+            record.field("strategy_name", &self.strategy_name);
+            record.field("strategy_option", &self.strategy_option);
+            record.finish()
+        }
+    }
+    /// `StrategyOption`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StrategyOption {
+        /// `ceil` (Not in the doc's table; seen in its example at line 64.)
+        pub ceil: Option<serde_json::Value>,
+        /// `ceil_interval` (Not in the doc's table; seen in its example at line 64.)
+        pub ceil_interval: Option<serde_json::Value>,
+        /// `floor` (Not in the doc's table; seen in its example at line 64.)
+        pub floor: Option<serde_json::Value>,
+        /// `floor_interval` (Not in the doc's table; seen in its example at line 64.)
+        pub floor_interval: Option<serde_json::Value>,
+        /// `message` (Not in the doc's table; seen in its example at line 64.)
+        pub message: Option<String>,
+        /// `method` (Not in the doc's table; seen in its example at line 64.)
+        pub method: Option<String>,
+        /// `threshold` (Not in the doc's table; seen in its example at line 64.)
+        pub threshold: Option<i64>,
+    }
+    impl crate::wire::Wire for StrategyOption {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StrategyOption",
+                &[
+                    "ceil",
+                    "ceil_interval",
+                    "floor",
+                    "floor_interval",
+                    "message",
+                    "method",
+                    "threshold",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ceil: record.field("ceil")?,
+                ceil_interval: record.field("ceil_interval")?,
+                floor: record.field("floor")?,
+                floor_interval: record.field("floor_interval")?,
+                message: record.opt_text("message")?,
+                method: record.opt_text("method")?,
+                threshold: record.opt_int("threshold")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ceil", &self.ceil);
+            record.field("ceil_interval", &self.ceil_interval);
+            record.field("floor", &self.floor);
+            record.field("floor_interval", &self.floor_interval);
+            record.field("message", &self.message);
+            record.field("method", &self.method);
+            record.field("threshold", &self.threshold);
+            record.finish()
+        }
+    }
+    /// `Values`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/alarm_instance.md` at line 64.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Values {
+        /// `available` (Not in the doc's table; seen in its example at line 64.)
+        pub available: Option<f64>,
+        /// `timestamp` (Not in the doc's table; seen in its example at line 64.)
+        pub timestamp: Option<i64>,
+    }
+    impl crate::wire::Wire for Values {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Values",
+                &["available", "timestamp"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                available: record.field("available")?,
+                timestamp: record.opt_int("timestamp")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("available", &self.available);
+            record.field("timestamp", &self.timestamp);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        AlarmContent, AlarmInstanceRequest, AlarmInstanceResponse, Dimensions, ExtraInfo,
+        MatchDimension, MatchInfo, MonitorSourceInfo, OriginAlarm, SnapAlarmSource,
+        SnapCollect, SnapConverge, SnapNotice, StrategyContexts, StrategyOption, Values
+    );
+}
+pub use alarm_instance::AlarmInstanceRequest;
+pub use alarm_instance::AlarmInstanceResponse;
+/// Types of [`component_instance`](super::endpoints::ComponentInstance).
+pub mod component_instance {
+    /// 返回指定组件 返回指定id的组件实例 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/component_instance.md` at line 11.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ComponentInstanceRequest {
+        /// `id`
+        pub id: Option<i64>,
+    }
+    impl ComponentInstanceRequest {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ComponentInstanceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ComponentInstanceRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `ComponentInstanceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/component_instance.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ComponentInstanceResponse {
+        /// ID
+        pub id: Option<i64>,
+        /// 更新时间
+        pub update_time: Option<String>,
+        /// 更新用户
+        pub update_user: Option<String>,
+        /// 实例IP
+        pub ip: Option<String>,
+        /// 组件名称
+        pub component: Option<String>,
+        /// 创建用户
+        pub create_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 云区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// `config` (Not in the doc's table; seen in its example at line 42.)
+        pub config: Option<String>,
+        /// `is_deleted` (Not in the doc's table; seen in its example at line 42.)
+        pub is_deleted: Option<bool>,
+    }
+    impl crate::wire::Wire for ComponentInstanceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ComponentInstanceResponse",
+                &[
+                    "id",
+                    "update_time",
+                    "update_user",
+                    "ip",
+                    "component",
+                    "create_user",
+                    "create_time",
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "config",
+                    "is_deleted",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                update_time: record.opt_text("update_time")?,
+                update_user: record.opt_text("update_user")?,
+                ip: record.opt_text("ip")?,
+                component: record.opt_text("component")?,
+                create_user: record.opt_text("create_user")?,
+                create_time: record.opt_text("create_time")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                config: record.opt_text("config")?,
+                is_deleted: record.field("is_deleted")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("update_time", &self.update_time);
+            record.field("update_user", &self.update_user);
+            record.field("ip", &self.ip);
+            record.field("component", &self.component);
+            record.field("create_user", &self.create_user);
+            record.field("create_time", &self.create_time);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("config", &self.config);
+            record.field("is_deleted", &self.is_deleted);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(ComponentInstanceRequest, ComponentInstanceResponse);
+}
+pub use component_instance::ComponentInstanceRequest;
+pub use component_instance::ComponentInstanceResponse;
+/// Types of [`del_alarm_source`](super::endpoints::DelAlarmSource).
+pub mod del_alarm_source {
+    /// 删除告警源
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_alarm_source.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DelAlarmSourceRequest {
+        /// 告警源id
+        pub id: i64,
+    }
+    impl DelAlarmSourceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for DelAlarmSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DelAlarmSourceRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelAlarmSourceRequest);
+}
+pub use del_alarm_source::DelAlarmSourceRequest;
+/// Types of [`del_converge_config`](super::endpoints::DelConvergeConfig).
+pub mod del_converge_config {
+    /// 删除单个收敛配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_converge_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DelConvergeConfigRequest {
+        /// 收敛配置id
+        pub id: i64,
+    }
+    impl DelConvergeConfigRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for DelConvergeConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DelConvergeConfigRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelConvergeConfigRequest);
+}
+pub use del_converge_config::DelConvergeConfigRequest;
+/// Types of [`del_detect_algorithm_config`](super::endpoints::DelDetectAlgorithmConfig).
+pub mod del_detect_algorithm_config {
+    /// 删除检测算法配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_detect_algorithm_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DelDetectAlgorithmConfigRequest {
+        /// 检测算法配置id
+        pub id: i64,
+    }
+    impl DelDetectAlgorithmConfigRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for DelDetectAlgorithmConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DelDetectAlgorithmConfigRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelDetectAlgorithmConfigRequest);
+}
+pub use del_detect_algorithm_config::DelDetectAlgorithmConfigRequest;
+/// Types of [`del_monitor_item`](super::endpoints::DelMonitorItem).
+pub mod del_monitor_item {
+    /// 删除监控策略
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_monitor_item.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DelMonitorItemRequest {
+        /// 监控策略id
+        pub id: i64,
+    }
+    impl DelMonitorItemRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for DelMonitorItemRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DelMonitorItemRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelMonitorItemRequest);
+}
+pub use del_monitor_item::DelMonitorItemRequest;
+/// Types of [`del_monitor_item_group`](super::endpoints::DelMonitorItemGroup).
+pub mod del_monitor_item_group {
+    /// 删除监控策略组数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_monitor_item_group.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DelMonitorItemGroupRequest {
+        /// 监控策略组id
+        pub id: i64,
+    }
+    impl DelMonitorItemGroupRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for DelMonitorItemGroupRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DelMonitorItemGroupRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelMonitorItemGroupRequest);
+}
+pub use del_monitor_item_group::DelMonitorItemGroupRequest;
+/// Types of [`del_monitor_source`](super::endpoints::DelMonitorSource).
+pub mod del_monitor_source {
+    /// 删除监控项数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_monitor_source.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DelMonitorSourceRequest {
+        /// 监控项id
+        pub id: i64,
+    }
+    impl DelMonitorSourceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for DelMonitorSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DelMonitorSourceRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelMonitorSourceRequest);
+}
+pub use del_monitor_source::DelMonitorSourceRequest;
+/// Types of [`del_notice_config`](super::endpoints::DelNoticeConfig).
+pub mod del_notice_config {
+    /// 删除通知配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_notice_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DelNoticeConfigRequest {
+        /// 通知配置id
+        pub id: i64,
+    }
+    impl DelNoticeConfigRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for DelNoticeConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DelNoticeConfigRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelNoticeConfigRequest);
+}
+pub use del_notice_config::DelNoticeConfigRequest;
+/// Types of [`deploy_script_collector`](super::endpoints::DeployScriptCollector).
+pub mod deploy_script_collector {
+    /// 脚本采集器任务下发 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/deploy_script_collector.md` at line 7.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeployScriptCollectorRequest {
+        /// 脚本采集实例配置
+        pub target_conf: Vec<TargetConf>,
+        /// 脚本采集配置id
+        pub config_id: Option<i64>,
+        /// `script_collector_id` (Not in the doc's table; seen in its example at line 26.)
+        pub script_collector_id: Option<i64>,
+    }
+    impl DeployScriptCollectorRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(target_conf: Vec<TargetConf>) -> Self {
+            Self {
+                target_conf,
+                config_id: None,
+                script_collector_id: None,
+            }
+        }
+    }
+    impl DeployScriptCollectorRequest {
+        /// Sets `config_id`.
+        pub fn config_id(mut self, value: impl Into<i64>) -> Self {
+            self.config_id = Some(value.into());
+            self
+        }
+        /// Sets `script_collector_id`.
+        pub fn script_collector_id(mut self, value: impl Into<i64>) -> Self {
+            self.script_collector_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for DeployScriptCollectorRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DeployScriptCollectorRequest",
+                &["target_conf", "config_id", "script_collector_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                target_conf: record.field("target_conf")?,
+                config_id: record.opt_int("config_id")?,
+                script_collector_id: record.opt_int("script_collector_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("target_conf", &self.target_conf);
+            record.field("config_id", &self.config_id);
+            record.field("script_collector_id", &self.script_collector_id);
+            record.finish()
+        }
+    }
+    /// `DeployScriptCollectorResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/deploy_script_collector.md` at line 68.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DeployScriptCollectorResponse {
+        /// `success` (Type inferred from the doc's example.)
+        pub success: Option<Vec<Success>>,
+        /// `failed` (Type inferred from the doc's example.)
+        pub failed: Option<Vec<Success>>,
+    }
+    impl crate::wire::Wire for DeployScriptCollectorResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DeployScriptCollectorResponse",
+                &["success", "failed"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                success: record.field("success")?,
+                failed: record.field("failed")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("success", &self.success);
+            record.field("failed", &self.failed);
+            record.finish()
+        }
+    }
+    /// `Success`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/deploy_script_collector.md` at line 70.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Success {
+        /// ip地址
+        pub ip: Option<String>,
+        /// 云区域id
+        pub bk_cloud_id: Option<i64>,
+        /// `message`
+        pub message: Option<String>,
+    }
+    impl crate::wire::Wire for Success {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Success",
+                &["ip", "bk_cloud_id", "message"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip: record.opt_text("ip")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                message: record.opt_text("message")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip", &self.ip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("message", &self.message);
+            record.finish()
+        }
+    }
+    /// `TargetConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/deploy_script_collector.md` at line 14.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TargetConf {
+        /// ip地址
+        pub ip: String,
+        /// 云区域id
+        pub bk_cloud_id: i64,
+        /// 脚本参数{key: value}，默认值{}
+        pub params: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    impl TargetConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(ip: String, bk_cloud_id: i64) -> Self {
+            Self {
+                ip,
+                bk_cloud_id,
+                params: None,
+            }
+        }
+    }
+    impl TargetConf {
+        /// Sets `params`.
+        pub fn params(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.params = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for TargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetConf",
+                &["ip", "bk_cloud_id", "params"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip: record.text("ip")?,
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                params: record.field("params")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip", &self.ip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("params", &self.params);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        DeployScriptCollectorRequest, DeployScriptCollectorResponse, Success, TargetConf
+    );
+}
+pub use deploy_script_collector::DeployScriptCollectorRequest;
+pub use deploy_script_collector::DeployScriptCollectorResponse;
+/// Types of [`export_alarm_strategy`](super::endpoints::ExportAlarmStrategy).
+pub mod export_alarm_strategy {
+    /// `AlarmLevelConfig`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_alarm_strategy.md` at line 66.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AlarmLevelConfig {
+        /// `detect_algorithm` (Not in the doc's table; seen in its example at line 66.)
+        pub detect_algorithm: Option<Vec<DetectAlgorithm>>,
+        /// `is_recovery` (Not in the doc's table; seen in its example at line 66.)
+        pub is_recovery: Option<bool>,
+        /// `monitor_level` (Not in the doc's table; seen in its example at line 66.)
+        pub monitor_level: Option<i64>,
+        /// `notice_end_time` (Not in the doc's table; seen in its example at line 66.)
+        pub notice_end_time: Option<String>,
+        /// `notice_start_time` (Not in the doc's table; seen in its example at line 66.)
+        pub notice_start_time: Option<String>,
+        /// `notify_way` (Not in the doc's table; seen in its example at line 66.)
+        pub notify_way: Option<Vec<String>>,
+        /// `phone_receiver` (Not in the doc's table; seen in its example at line 66.)
+        pub phone_receiver: Option<Vec<serde_json::Value>>,
+        /// `responsible` (Not in the doc's table; seen in its example at line 66.)
+        pub responsible: Option<Vec<String>>,
+        /// `role_list` (Not in the doc's table; seen in its example at line 66.)
+        pub role_list: Option<Vec<String>>,
+    }
+    impl AlarmLevelConfig {
+        /// Sets `detect_algorithm`.
+        pub fn detect_algorithm(
+            mut self,
+            value: impl Into<Vec<DetectAlgorithm>>,
+        ) -> Self {
+            self.detect_algorithm = Some(value.into());
+            self
+        }
+        /// Sets `is_recovery`.
+        pub fn is_recovery(mut self, value: impl Into<bool>) -> Self {
+            self.is_recovery = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+        /// Sets `notice_end_time`.
+        pub fn notice_end_time(mut self, value: impl Into<String>) -> Self {
+            self.notice_end_time = Some(value.into());
+            self
+        }
+        /// Sets `notice_start_time`.
+        pub fn notice_start_time(mut self, value: impl Into<String>) -> Self {
+            self.notice_start_time = Some(value.into());
+            self
+        }
+        /// Sets `notify_way`.
+        pub fn notify_way(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.notify_way = Some(value.into());
+            self
+        }
+        /// Sets `phone_receiver`.
+        pub fn phone_receiver(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.phone_receiver = Some(value.into());
+            self
+        }
+        /// Sets `responsible`.
+        pub fn responsible(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.responsible = Some(value.into());
+            self
+        }
+        /// Sets `role_list`.
+        pub fn role_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.role_list = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for AlarmLevelConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AlarmLevelConfig",
+                &[
+                    "detect_algorithm",
+                    "is_recovery",
+                    "monitor_level",
+                    "notice_end_time",
+                    "notice_start_time",
+                    "notify_way",
+                    "phone_receiver",
+                    "responsible",
+                    "role_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                detect_algorithm: record.field("detect_algorithm")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                notice_end_time: record.opt_text("notice_end_time")?,
+                notice_start_time: record.opt_text("notice_start_time")?,
+                notify_way: record.field("notify_way")?,
+                phone_receiver: record.field("phone_receiver")?,
+                responsible: record.field("responsible")?,
+                role_list: record.field("role_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("detect_algorithm", &self.detect_algorithm);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("notice_end_time", &self.notice_end_time);
+            record.field("notice_start_time", &self.notice_start_time);
+            record.field("notify_way", &self.notify_way);
+            record.field("phone_receiver", &self.phone_receiver);
+            record.field("responsible", &self.responsible);
+            record.field("role_list", &self.role_list);
+            record.finish()
+        }
+    }
+    /// `AlarmStrategy`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_alarm_strategy.md` at line 66.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AlarmStrategy {
+        /// `alarm_level_config` (Not in the doc's table; seen in its example at line 66.)
+        pub alarm_level_config: Option<
+            std::collections::BTreeMap<String, AlarmLevelConfig>,
+        >,
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 66.)
+        pub bk_biz_id: Option<i64>,
+        /// `cc_biz_id` (Not in the doc's table; seen in its example at line 66.)
+        pub cc_biz_id: Option<i64>,
+        /// `condition` (Not in the doc's table; seen in its example at line 66.)
+        pub condition: Option<Vec<serde_json::Value>>,
+        /// `display_name` (Not in the doc's table; seen in its example at line 66.)
+        pub display_name: Option<String>,
+        /// `is_classify_notice` (Not in the doc's table; seen in its example at line 66.)
+        pub is_classify_notice: Option<bool>,
+        /// `is_enabled` (Not in the doc's table; seen in its example at line 66.)
+        pub is_enabled: Option<bool>,
+        /// `nodata_alarm` (Not in the doc's table; seen in its example at line 66.)
+        pub nodata_alarm: Option<i64>,
+        /// `rules` (Not in the doc's table; seen in its example at line 66.)
+        pub rules: Option<Rules>,
+        /// 场景 (described at line 42) (Not in the doc's table; seen in its example at line 66.)
+        pub scenario: Option<String>,
+    }
+    impl AlarmStrategy {
+        /// Sets `alarm_level_config`.
+        pub fn alarm_level_config(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, AlarmLevelConfig>>,
+        ) -> Self {
+            self.alarm_level_config = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `cc_biz_id`.
+        pub fn cc_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.cc_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `condition`.
+        pub fn condition(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.condition = Some(value.into());
+            self
+        }
+        /// Sets `display_name`.
+        pub fn display_name(mut self, value: impl Into<String>) -> Self {
+            self.display_name = Some(value.into());
+            self
+        }
+        /// Sets `is_classify_notice`.
+        pub fn is_classify_notice(mut self, value: impl Into<bool>) -> Self {
+            self.is_classify_notice = Some(value.into());
+            self
+        }
+        /// Sets `is_enabled`.
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+        /// Sets `nodata_alarm`.
+        pub fn nodata_alarm(mut self, value: impl Into<i64>) -> Self {
+            self.nodata_alarm = Some(value.into());
+            self
+        }
+        /// Sets `rules`.
+        pub fn rules(mut self, value: impl Into<Rules>) -> Self {
+            self.rules = Some(value.into());
+            self
+        }
+        /// Sets `scenario`.
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for AlarmStrategy {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AlarmStrategy",
+                &[
+                    "alarm_level_config",
+                    "bk_biz_id",
+                    "cc_biz_id",
+                    "condition",
+                    "display_name",
+                    "is_classify_notice",
+                    "is_enabled",
+                    "nodata_alarm",
+                    "rules",
+                    "scenario",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_level_config: record.field("alarm_level_config")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                cc_biz_id: record.opt_int("cc_biz_id")?,
+                condition: record.field("condition")?,
+                display_name: record.opt_text("display_name")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                is_enabled: record.field("is_enabled")?,
+                nodata_alarm: record.opt_int("nodata_alarm")?,
+                rules: record.field("rules")?,
+                scenario: record.opt_text("scenario")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_level_config", &self.alarm_level_config);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("cc_biz_id", &self.cc_biz_id);
+            record.field("condition", &self.condition);
+            record.field("display_name", &self.display_name);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("nodata_alarm", &self.nodata_alarm);
+            record.field("rules", &self.rules);
+            record.field("scenario", &self.scenario);
+            record.finish()
+        }
+    }
+    /// `Config`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_alarm_strategy.md` at line 66.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Config {
+        /// 失败信息 (described at line 55) (Not in the doc's table; seen in its example at line 66.)
+        pub message: Option<String>,
+        /// `method` (Not in the doc's table; seen in its example at line 66.)
+        pub method: Option<String>,
+        /// `threshold` (Not in the doc's table; seen in its example at line 66.)
+        pub threshold: Option<i64>,
+    }
+    impl Config {
+        /// Sets `message`.
+        pub fn message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+        /// Sets `method`.
+        pub fn method(mut self, value: impl Into<String>) -> Self {
+            self.method = Some(value.into());
+            self
+        }
+        /// Sets `threshold`.
+        pub fn threshold(mut self, value: impl Into<i64>) -> Self {
+            self.threshold = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Config {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Config",
+                &["message", "method", "threshold"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                message: record.opt_text("message")?,
+                method: record.opt_text("method")?,
+                threshold: record.opt_int("threshold")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("message", &self.message);
+            record.field("method", &self.method);
+            record.field("threshold", &self.threshold);
+            record.finish()
+        }
+    }
+    /// `DetectAlgorithm`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_alarm_strategy.md` at line 66.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DetectAlgorithm {
+        /// `algorithm_id` (Not in the doc's table; seen in its example at line 66.)
+        pub algorithm_id: Option<i64>,
+        /// `config` (Not in the doc's table; seen in its example at line 66.)
+        pub config: Option<Config>,
+        /// `display` (Not in the doc's table; seen in its example at line 66.)
+        pub display: Option<String>,
+        /// `name` (Not in the doc's table; seen in its example at line 66.)
+        pub name: Option<String>,
+    }
+    impl DetectAlgorithm {
+        /// Sets `algorithm_id`.
+        pub fn algorithm_id(mut self, value: impl Into<i64>) -> Self {
+            self.algorithm_id = Some(value.into());
+            self
+        }
+        /// Sets `config`.
+        pub fn config(mut self, value: impl Into<Config>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+        /// Sets `display`.
+        pub fn display(mut self, value: impl Into<String>) -> Self {
+            self.display = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for DetectAlgorithm {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DetectAlgorithm",
+                &["algorithm_id", "config", "display", "name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                algorithm_id: record.opt_int("algorithm_id")?,
+                config: record.field("config")?,
+                display: record.opt_text("display")?,
+                name: record.opt_text("name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("algorithm_id", &self.algorithm_id);
+            record.field("config", &self.config);
+            record.field("display", &self.display);
+            record.field("name", &self.name);
+            record.finish()
+        }
+    }
+    /// 监控策略导出接口 可以导出主机监控及自定义监控策略配置，包含策略依赖的监控源数据。 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_alarm_strategy.md` at line 9.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ExportAlarmStrategyRequest {
+        /// 需要导出的监控项ID列表，多个id使用半角逗号连接
+        pub monitor_ids: String,
+        /// 通用业务ID
+        pub bk_biz_id: String,
+    }
+    impl ExportAlarmStrategyRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(monitor_ids: String, bk_biz_id: String) -> Self {
+            Self { monitor_ids, bk_biz_id }
+        }
+    }
+    impl crate::wire::Wire for ExportAlarmStrategyRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportAlarmStrategyRequest",
+                &["monitor_ids", "bk_biz_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                monitor_ids: record.text("monitor_ids")?,
+                bk_biz_id: record.text("bk_biz_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("monitor_ids", &self.monitor_ids);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.finish()
+        }
+    }
+    /// `ExportAlarmStrategyResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_alarm_strategy.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportAlarmStrategyResponse {
+        /// 导出失败的监控项
+        pub fail: Option<Vec<Fail>>,
+        /// 导出成功的监控项
+        pub success: Option<Vec<Success>>,
+    }
+    impl crate::wire::Wire for ExportAlarmStrategyResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportAlarmStrategyResponse",
+                &["fail", "success"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                fail: record.field("fail")?,
+                success: record.field("success")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("fail", &self.fail);
+            record.field("success", &self.success);
+            record.finish()
+        }
+    }
+    /// `ExportAlarmStrategySuccess`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_alarm_strategy.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Success {
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 场景
+        pub scenario: Option<String>,
+        /// 业务ID
+        pub biz_id: Option<f64>,
+        /// 监控指标
+        pub monitor_target: Option<String>,
+        /// 监控源分类
+        pub src_type: Option<String>,
+        /// 统计源信息
+        pub stat_source_info: Option<String>,
+        /// 统计源分类
+        pub stat_source_type: Option<String>,
+        /// 属于该监控项的策略配置 (Type inferred from the doc's example.)
+        pub alarm_strategy: Option<Vec<AlarmStrategy>>,
+        /// `is_enabled` (Not in the doc's table; seen in its example at line 66.)
+        pub is_enabled: Option<bool>,
+        /// `monitor_type` (Not in the doc's table; seen in its example at line 66.)
+        pub monitor_type: Option<String>,
+    }
+    impl crate::wire::Wire for Success {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Success",
+                &[
+                    "title",
+                    "description",
+                    "scenario",
+                    "biz_id",
+                    "monitor_target",
+                    "src_type",
+                    "stat_source_info",
+                    "stat_source_type",
+                    "alarm_strategy",
+                    "is_enabled",
+                    "monitor_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scenario: record.opt_text("scenario")?,
+                biz_id: record.field("biz_id")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                src_type: record.opt_text("src_type")?,
+                stat_source_info: record.opt_text("stat_source_info")?,
+                stat_source_type: record.opt_text("stat_source_type")?,
+                alarm_strategy: record.field("alarm_strategy")?,
+                is_enabled: record.field("is_enabled")?,
+                monitor_type: record.opt_text("monitor_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scenario", &self.scenario);
+            record.field("biz_id", &self.biz_id);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("src_type", &self.src_type);
+            record.field("stat_source_info", &self.stat_source_info);
+            record.field("stat_source_type", &self.stat_source_type);
+            record.field("alarm_strategy", &self.alarm_strategy);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("monitor_type", &self.monitor_type);
+            record.finish()
+        }
+    }
+    /// `Fail`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_alarm_strategy.md` at line 50.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Fail {
+        /// 导出失败的监控源
+        pub monitor_id: Option<i64>,
+        /// 失败信息
+        pub message: Option<String>,
+    }
+    impl crate::wire::Wire for Fail {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Fail",
+                &["monitor_id", "message"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                monitor_id: record.opt_int("monitor_id")?,
+                message: record.opt_text("message")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("monitor_id", &self.monitor_id);
+            record.field("message", &self.message);
+            record.finish()
+        }
+    }
+    /// `Rules`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_alarm_strategy.md` at line 66.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Rules {
+        /// `alarm_window` (Not in the doc's table; seen in its example at line 66.)
+        pub alarm_window: Option<i64>,
+        /// `check_window` (Not in the doc's table; seen in its example at line 66.)
+        pub check_window: Option<i64>,
+        /// `count` (Not in the doc's table; seen in its example at line 66.)
+        pub count: Option<i64>,
+    }
+    impl Rules {
+        /// Sets `alarm_window`.
+        pub fn alarm_window(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_window = Some(value.into());
+            self
+        }
+        /// Sets `check_window`.
+        pub fn check_window(mut self, value: impl Into<i64>) -> Self {
+            self.check_window = Some(value.into());
+            self
+        }
+        /// Sets `count`.
+        pub fn count(mut self, value: impl Into<i64>) -> Self {
+            self.count = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Rules {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Rules",
+                &["alarm_window", "check_window", "count"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_window: record.opt_int("alarm_window")?,
+                check_window: record.opt_int("check_window")?,
+                count: record.opt_int("count")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_window", &self.alarm_window);
+            record.field("check_window", &self.check_window);
+            record.field("count", &self.count);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        AlarmLevelConfig, AlarmStrategy, Config, DetectAlgorithm,
+        ExportAlarmStrategyRequest, ExportAlarmStrategyResponse, Success, Fail, Rules
+    );
+}
+pub use export_alarm_strategy::ExportAlarmStrategyRequest;
+pub use export_alarm_strategy::ExportAlarmStrategyResponse;
+/// Types of [`export_log_collector`](super::endpoints::ExportLogCollector).
+pub mod export_log_collector {
+    /// `CollectorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CollectorConf {
+        /// `conditions` (Not in the doc's table; seen in its example at line 31.)
+        pub conditions: Option<Vec<serde_json::Value>>,
+        /// 中文描述 (described at line 96) (Not in the doc's table; seen in its example at line 31.)
+        pub data_desc: Option<String>,
+        /// 编码 (described at line 97) (Not in the doc's table; seen in its example at line 31.)
+        pub data_encode: Option<String>,
+        /// data_set名称 (described at line 95) (Not in the doc's table; seen in its example at line 31.)
+        pub data_set: Option<String>,
+        /// `fields` (Not in the doc's table; seen in its example at line 31.)
+        pub fields: Option<Vec<Fields>>,
+        /// 日志路径 (described at line 99) (Not in the doc's table; seen in its example at line 31.)
+        pub log_path: Option<String>,
+        /// 分隔符 (described at line 98) (Not in the doc's table; seen in its example at line 31.)
+        pub sep: Option<String>,
+    }
+    impl crate::wire::Wire for CollectorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CollectorConf",
+                &[
+                    "conditions",
+                    "data_desc",
+                    "data_encode",
+                    "data_set",
+                    "fields",
+                    "log_path",
+                    "sep",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                conditions: record.field("conditions")?,
+                data_desc: record.opt_text("data_desc")?,
+                data_encode: record.opt_text("data_encode")?,
+                data_set: record.opt_text("data_set")?,
+                fields: record.field("fields")?,
+                log_path: record.opt_text("log_path")?,
+                sep: record.opt_text("sep")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("conditions", &self.conditions);
+            record.field("data_desc", &self.data_desc);
+            record.field("data_encode", &self.data_encode);
+            record.field("data_set", &self.data_set);
+            record.field("fields", &self.fields);
+            record.field("log_path", &self.log_path);
+            record.field("sep", &self.sep);
+            record.finish()
+        }
+    }
+    /// 日志采集器配置导出 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 7.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ExportLogCollectorRequest {
+        /// 业务id
+        pub bk_biz_id: i64,
+        /// 需要导出的配置id，多个id之间用英文逗号隔开；若不传，导出该业务和类型下的所有配置
+        pub ids: Option<String>,
+    }
+    impl ExportLogCollectorRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64) -> Self {
+            Self { bk_biz_id, ids: None }
+        }
+    }
+    impl ExportLogCollectorRequest {
+        /// Sets `ids`.
+        pub fn ids(mut self, value: impl Into<String>) -> Self {
+            self.ids = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ExportLogCollectorRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportLogCollectorRequest",
+                &["bk_biz_id", "ids"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                ids: record.opt_text("ids")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("ids", &self.ids);
+            record.finish()
+        }
+    }
+    /// `ExportLogCollectorTargetConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TargetConf {
+        /// 业务id (described at line 11) (Not in the doc's table; seen in its example at line 31.)
+        pub bk_biz_id: Option<i64>,
+        /// `ips` (Not in the doc's table; seen in its example at line 31.)
+        pub ips: Option<Vec<serde_json::Value>>,
+    }
+    impl crate::wire::Wire for TargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetConf",
+                &["bk_biz_id", "ips"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                ips: record.field("ips")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("ips", &self.ips);
+            record.finish()
+        }
+    }
+    /// `Fields`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Fields {
+        /// “” (described at line 109) (Not in the doc's table; seen in its example at line 31.)
+        pub alis: Option<String>,
+        /// 字段描述 (described at line 112) (Not in the doc's table; seen in its example at line 31.)
+        pub description: Option<String>,
+        /// 字段名 (described at line 107) (Not in the doc's table; seen in its example at line 31.)
+        pub name: Option<String>,
+        /// 时间格式，若是时间字段则为“1”，为1的时间格式为yyyy-MM-dd HH:mm:ss；若非时间字段则为“” (described at line 110) (Not in the doc's table; seen in its example at line 31.)
+        pub time_format: Option<String>,
+        /// 时区 (described at line 111) (Not in the doc's table; seen in its example at line 31.)
+        pub time_zone: Option<String>,
+        /// 字段类型 (described at line 108) (Not in the doc's table; seen in its example at line 31.)
+        pub r#type: Option<String>,
+    }
+    impl Fields {
+        /// Sets `alis`.
+        pub fn alis(mut self, value: impl Into<String>) -> Self {
+            self.alis = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `time_format`.
+        pub fn time_format(mut self, value: impl Into<String>) -> Self {
+            self.time_format = Some(value.into());
+            self
+        }
+        /// Sets `time_zone`.
+        pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+            self.time_zone = Some(value.into());
+            self
+        }
+        /// Sets `type`.
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Fields {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Fields",
+                &["alis", "description", "name", "time_format", "time_zone", "type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alis: record.opt_text("alis")?,
+                description: record.opt_text("description")?,
+                name: record.opt_text("name")?,
+                time_format: record.opt_text("time_format")?,
+                time_zone: record.opt_text("time_zone")?,
+                r#type: record.opt_text("type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alis", &self.alis);
+            record.field("description", &self.description);
+            record.field("name", &self.name);
+            record.field("time_format", &self.time_format);
+            record.field("time_zone", &self.time_zone);
+            record.field("type", &self.r#type);
+            record.finish()
+        }
+    }
+    /// `Item`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Item {
+        /// `collector_conf` (Not in the doc's table; seen in its example at line 31.)
+        pub collector_conf: Option<CollectorConf>,
+        /// `monitor_conf` (Not in the doc's table; seen in its example at line 31.)
+        pub monitor_conf: Option<Vec<serde_json::Value>>,
+        /// `target_conf` (Not in the doc's table; seen in its example at line 31.)
+        pub target_conf: Option<TargetConf>,
+    }
+    impl crate::wire::Wire for Item {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Item",
+                &["collector_conf", "monitor_conf", "target_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_conf: record.field("collector_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
+                target_conf: record.field("target_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_conf", &self.collector_conf);
+            record.field("monitor_conf", &self.monitor_conf);
+            record.field("target_conf", &self.target_conf);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        CollectorConf, ExportLogCollectorRequest, TargetConf, Fields, Item
+    );
+}
+pub use export_log_collector::ExportLogCollectorRequest;
+/// Types of [`export_script_collector`](super::endpoints::ExportScriptCollector).
+pub mod export_script_collector {
+    /// `ExportScriptCollectorFields`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_script_collector.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Fields {
+        /// 数据表中文含义 (described at line 98) (Not in the doc's table; seen in its example at line 31.)
+        pub description: Option<String>,
+        /// `monitor_type` (Not in the doc's table; seen in its example at line 31.)
+        pub monitor_type: Option<String>,
+        /// 数据表名，必须唯一 (described at line 97) (Not in the doc's table; seen in its example at line 31.)
+        pub name: Option<String>,
+        /// `type` (Not in the doc's table; seen in its example at line 31.)
+        pub r#type: Option<String>,
+        /// `unit` (Not in the doc's table; seen in its example at line 31.)
+        pub unit: Option<String>,
+    }
+    impl crate::wire::Wire for Fields {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Fields",
+                &["description", "monitor_type", "name", "type", "unit"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                description: record.opt_text("description")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                name: record.opt_text("name")?,
+                r#type: record.opt_text("type")?,
+                unit: record.opt_text("unit")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("description", &self.description);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("name", &self.name);
+            record.field("type", &self.r#type);
+            record.field("unit", &self.unit);
+            record.finish()
+        }
+    }
+    /// 脚本采集器配置导出 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_script_collector.md` at line 7.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ExportScriptCollectorRequest {
+        /// 业务id
+        pub bk_biz_id: i64,
+        /// 多个id用英文逗号隔开
+        pub ids: Option<String>,
+    }
+    impl ExportScriptCollectorRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64) -> Self {
+            Self { bk_biz_id, ids: None }
+        }
+    }
+    impl ExportScriptCollectorRequest {
+        /// Sets `ids`.
+        pub fn ids(mut self, value: impl Into<String>) -> Self {
+            self.ids = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ExportScriptCollectorRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportScriptCollectorRequest",
+                &["bk_biz_id", "ids"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                ids: record.opt_text("ids")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("ids", &self.ids);
+            record.finish()
+        }
+    }
+    /// `ExportScriptCollectorResponseItem`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_script_collector.md` at line 93.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ExportScriptCollectorResponseItem {
+        /// 数据表名，必须唯一
+        pub name: String,
+        /// 数据表中文含义
+        pub description: String,
+        /// 字符集；默认值：UTF8，可选值（UTF8,GBK）
+        pub charset: Option<String>,
+        /// 表字段信息，详情见下表 (Type inferred from the doc's example.)
+        pub fields: Vec<Fields>,
+        /// 脚本类型；默认值：file，可选值（file,cmd）
+        pub script_type: Option<String>,
+        /// 脚本格式；默认值：shell，可选值（shell,bat,python,perl,powershell,vbs,custom）
+        pub script_ext: Option<String>,
+        /// 脚本参数模型，详情见下表 (Type inferred from the doc's example.)
+        pub params_schema: Option<Vec<serde_json::Value>>,
+        /// 启动命令（脚本模式）
+        pub script_run_cmd: Option<String>,
+        /// 脚本内容（base64编码）
+        pub script_content_base64: Option<crate::Base64>,
+        /// 启动命令（命令行模式）
+        pub start_cmd: Option<String>,
+        /// 采集周期(分钟)；默认值：1
+        pub collect_interval: Option<i64>,
+        /// 原始数据保存周期(天)；默认值：30
+        pub raw_data_interval: Option<i64>,
+    }
+    impl ExportScriptCollectorResponseItem {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(name: String, description: String, fields: Vec<Fields>) -> Self {
+            Self {
+                name,
+                description,
+                charset: None,
+                fields,
+                script_type: None,
+                script_ext: None,
+                params_schema: None,
+                script_run_cmd: None,
+                script_content_base64: None,
+                start_cmd: None,
+                collect_interval: None,
+                raw_data_interval: None,
+            }
+        }
+    }
+    impl crate::wire::Wire for ExportScriptCollectorResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportScriptCollectorResponseItem",
+                &[
+                    "name",
+                    "description",
+                    "charset",
+                    "fields",
+                    "script_type",
+                    "script_ext",
+                    "params_schema",
+                    "script_run_cmd",
+                    "script_content_base64",
+                    "start_cmd",
+                    "collect_interval",
+                    "raw_data_interval",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.text("name")?,
+                description: record.text("description")?,
+                charset: record.opt_text("charset")?,
+                fields: record.field("fields")?,
+                script_type: record.opt_text("script_type")?,
+                script_ext: record.opt_text("script_ext")?,
+                params_schema: record.field("params_schema")?,
+                script_run_cmd: record.opt_text("script_run_cmd")?,
+                script_content_base64: record.field("script_content_base64")?,
+                start_cmd: record.opt_text("start_cmd")?,
+                collect_interval: record.opt_int("collect_interval")?,
+                raw_data_interval: record.opt_int("raw_data_interval")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("description", &self.description);
+            record.field("charset", &self.charset);
+            record.field("fields", &self.fields);
+            record.field("script_type", &self.script_type);
+            record.field("script_ext", &self.script_ext);
+            record.field("params_schema", &self.params_schema);
+            record.field("script_run_cmd", &self.script_run_cmd);
+            record.field("script_content_base64", &self.script_content_base64);
+            record.field("start_cmd", &self.start_cmd);
+            record.field("collect_interval", &self.collect_interval);
+            record.field("raw_data_interval", &self.raw_data_interval);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Fields, ExportScriptCollectorRequest, ExportScriptCollectorResponseItem
+    );
+}
+pub use export_script_collector::ExportScriptCollectorRequest;
+/// Types of [`export_shell_collector`](super::endpoints::ExportShellCollector).
+pub mod export_shell_collector {
+    /// `ExportShellCollectorCollectorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 30.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CollectorConf {
+        /// 编码 (described at line 114) (Not in the doc's table; seen in its example at line 30.)
+        pub charset: Option<String>,
+        /// `collect_interval` (Not in the doc's table; seen in its example at line 30.)
+        pub collect_interval: Option<i64>,
+        /// `fields` (Not in the doc's table; seen in its example at line 30.)
+        pub fields: Option<Vec<Fields>>,
+        /// `raw_data_interval` (Not in the doc's table; seen in its example at line 30.)
+        pub raw_data_interval: Option<i64>,
+        /// 脚本内容 (described at line 115) (Not in the doc's table; seen in its example at line 30.)
+        pub shell_content: Option<String>,
+        /// 中文描述 (described at line 113) (Not in the doc's table; seen in its example at line 30.)
+        pub table_desc: Option<String>,
+        /// data_set名称 (described at line 112) (Not in the doc's table; seen in its example at line 30.)
+        pub table_name: Option<String>,
+        /// 趋势数据保存周期(天) (described at line 118) (Not in the doc's table; seen in its example at line 30.)
+        pub trend_data_interval: Option<i64>,
+    }
+    impl crate::wire::Wire for CollectorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CollectorConf",
+                &[
+                    "charset",
+                    "collect_interval",
+                    "fields",
+                    "raw_data_interval",
+                    "shell_content",
+                    "table_desc",
+                    "table_name",
+                    "trend_data_interval",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                charset: record.opt_text("charset")?,
+                collect_interval: record.opt_int("collect_interval")?,
+                fields: record.field("fields")?,
+                raw_data_interval: record.opt_int("raw_data_interval")?,
+                shell_content: record.opt_text("shell_content")?,
+                table_desc: record.opt_text("table_desc")?,
+                table_name: record.opt_text("table_name")?,
+                trend_data_interval: record.opt_int("trend_data_interval")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("charset", &self.charset);
+            record.field("collect_interval", &self.collect_interval);
+            record.field("fields", &self.fields);
+            record.field("raw_data_interval", &self.raw_data_interval);
+            record.field("shell_content", &self.shell_content);
+            record.field("table_desc", &self.table_desc);
+            record.field("table_name", &self.table_name);
+            record.field("trend_data_interval", &self.trend_data_interval);
+            record.finish()
+        }
+    }
+    /// `ExportShellCollectorFields`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 30.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Fields {
+        /// 字段描述 (described at line 129) (Not in the doc's table; seen in its example at line 30.)
+        pub description: Option<String>,
+        /// metric或dimension (described at line 127) (Not in the doc's table; seen in its example at line 30.)
+        pub monitor_type: Option<String>,
+        /// 字段名 (described at line 125) (Not in the doc's table; seen in its example at line 30.)
+        pub name: Option<String>,
+        /// 字段类型 (described at line 126) (Not in the doc's table; seen in its example at line 30.)
+        pub r#type: Option<String>,
+        /// 单位 (described at line 128) (Not in the doc's table; seen in its example at line 30.)
+        pub unit: Option<String>,
+    }
+    impl crate::wire::Wire for Fields {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Fields",
+                &["description", "monitor_type", "name", "type", "unit"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                description: record.opt_text("description")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                name: record.opt_text("name")?,
+                r#type: record.opt_text("type")?,
+                unit: record.opt_text("unit")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("description", &self.description);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("name", &self.name);
+            record.field("type", &self.r#type);
+            record.field("unit", &self.unit);
+            record.finish()
+        }
+    }
+    /// `ExportShellCollectorItem`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 30.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Item {
+        /// `collector_conf` (Not in the doc's table; seen in its example at line 30.)
+        pub collector_conf: Option<CollectorConf>,
+        /// `monitor_conf` (Not in the doc's table; seen in its example at line 30.)
+        pub monitor_conf: Option<Vec<serde_json::Value>>,
+        /// `target_conf` (Not in the doc's table; seen in its example at line 30.)
+        pub target_conf: Option<TargetConf>,
+    }
+    impl crate::wire::Wire for Item {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Item",
+                &["collector_conf", "monitor_conf", "target_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_conf: record.field("collector_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
+                target_conf: record.field("target_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_conf", &self.collector_conf);
+            record.field("monitor_conf", &self.monitor_conf);
+            record.field("target_conf", &self.target_conf);
+            record.finish()
+        }
+    }
+    /// 脚本采集器配置导出 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 7.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ExportShellCollectorRequest {
+        /// 业务id
+        pub bk_biz_id: i64,
+        /// 多个id用英文逗号隔开
+        pub ids: Option<String>,
+    }
+    impl ExportShellCollectorRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64) -> Self {
+            Self { bk_biz_id, ids: None }
+        }
+    }
+    impl ExportShellCollectorRequest {
+        /// Sets `ids`.
+        pub fn ids(mut self, value: impl Into<String>) -> Self {
+            self.ids = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ExportShellCollectorRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportShellCollectorRequest",
+                &["bk_biz_id", "ids"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                ids: record.opt_text("ids")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("ids", &self.ids);
+            record.finish()
+        }
+    }
+    /// `ExportShellCollectorTargetConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 30.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TargetConf {
+        /// 业务id (described at line 11) (Not in the doc's table; seen in its example at line 30.)
+        pub bk_biz_id: Option<i64>,
+        /// `ips` (Not in the doc's table; seen in its example at line 30.)
+        pub ips: Option<Vec<serde_json::Value>>,
+        /// `scope` (Not in the doc's table; seen in its example at line 30.)
+        pub scope: Option<serde_json::Value>,
+    }
+    impl crate::wire::Wire for TargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetConf",
+                &["bk_biz_id", "ips", "scope"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                ips: record.field("ips")?,
+                scope: record.field("scope")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("ips", &self.ips);
+            record.field("scope", &self.scope);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        CollectorConf, Fields, Item, ExportShellCollectorRequest, TargetConf
+    );
+}
+pub use export_shell_collector::ExportShellCollectorRequest;
+/// Types of [`export_uptime_check_task`](super::endpoints::ExportUptimeCheckTask).
+pub mod export_uptime_check_task {
+    pub use super::export_alarm_strategy::Config as ExportUptimeCheckTaskConfig3;
+    pub use super::export_alarm_strategy::Rules;
+    /// `Conf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 163.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Conf {
+        /// 拨测任务基础配置
+        pub collector_conf: Option<CollectorConf>,
+        /// 拨测任务下发配置
+        pub target_conf: Option<TargetConf>,
+        /// 拨测任务对应的监控策略
+        pub monitor_conf: Option<MonitorConf>,
+    }
+    impl crate::wire::Wire for Conf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Conf",
+                &["collector_conf", "target_conf", "monitor_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_conf: record.field("collector_conf")?,
+                target_conf: record.field("target_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_conf", &self.collector_conf);
+            record.field("target_conf", &self.target_conf);
+            record.field("monitor_conf", &self.monitor_conf);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskAlarmLevelConfig`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 287.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AlarmLevelConfig {
+        /// 告警级别对应的告警触发配置,表示为致命告警
+        ///
+        /// Sent as `1`.
+        pub f_1: Option<T1>,
+        /// 告警级别对应的告警触发配置，表现为预警告警 (Type inferred from the doc's example.)
+        ///
+        /// Sent as `2`.
+        pub f_2: Option<T2>,
+        /// 告警级别对应的告警触发配置，表现为提醒告警
+        ///
+        /// Sent as `3`.
+        pub f_3: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    impl crate::wire::Wire for AlarmLevelConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AlarmLevelConfig",
+                &["1", "2", "3"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                f_1: record.field("1")?,
+                f_2: record.field("2")?,
+                f_3: record.field("3")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("1", &self.f_1);
+            record.field("2", &self.f_2);
+            record.field("3", &self.f_3);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskAlarmLevelConfig3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskAlarmLevelConfig {
+        /// 当日结束告警时间 (described at line 298) (Not in the doc's table; seen in its example at line 28.)
+        pub alarm_end_time: Option<String>,
+        /// 当日开始告警时间 (described at line 297) (Not in the doc's table; seen in its example at line 28.)
+        pub alarm_start_time: Option<String>,
+        /// `detect_algorithm` (Not in the doc's table; seen in its example at line 28.)
+        pub detect_algorithm: Option<Vec<ExportUptimeCheckTaskDetectAlgorithm>>,
+        /// `is_recovery` (Not in the doc's table; seen in its example at line 28.)
+        pub is_recovery: Option<bool>,
+        /// 告警级别，1致命、2预警、3提醒 (described at line 301) (Not in the doc's table; seen in its example at line 28.)
+        pub monitor_level: Option<i64>,
+        /// `notify_way` (Not in the doc's table; seen in its example at line 28.)
+        pub notify_way: Option<Vec<String>>,
+        /// `phone_receiver` (Not in the doc's table; seen in its example at line 28.)
+        pub phone_receiver: Option<Vec<serde_json::Value>>,
+        /// `responsible` (Not in the doc's table; seen in its example at line 28.)
+        pub responsible: Option<Vec<serde_json::Value>>,
+        /// `role_list` (Not in the doc's table; seen in its example at line 28.)
+        pub role_list: Option<Vec<String>>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskAlarmLevelConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskAlarmLevelConfig",
+                &[
+                    "alarm_end_time",
+                    "alarm_start_time",
+                    "detect_algorithm",
+                    "is_recovery",
+                    "monitor_level",
+                    "notify_way",
+                    "phone_receiver",
+                    "responsible",
+                    "role_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                detect_algorithm: record.field("detect_algorithm")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                notify_way: record.field("notify_way")?,
+                phone_receiver: record.field("phone_receiver")?,
+                responsible: record.field("responsible")?,
+                role_list: record.field("role_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("detect_algorithm", &self.detect_algorithm);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("notify_way", &self.notify_way);
+            record.field("phone_receiver", &self.phone_receiver);
+            record.field("responsible", &self.responsible);
+            record.field("role_list", &self.role_list);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskCollectorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 170.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CollectorConf {
+        /// 拨测目标所在地址
+        pub location: Option<Location>,
+        /// 拨测任务所属分组
+        pub groups: Option<String>,
+        /// 拨测任务名称
+        pub name: Option<String>,
+        /// 拨测任务协议类型
+        pub protocol: Option<String>,
+        /// 拨测任务详细配置
+        pub config: Option<Config>,
+    }
+    impl crate::wire::Wire for CollectorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CollectorConf",
+                &["location", "groups", "name", "protocol", "config"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                location: record.field("location")?,
+                groups: record.opt_text("groups")?,
+                name: record.opt_text("name")?,
+                protocol: record.opt_text("protocol")?,
+                config: record.field("config")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("location", &self.location);
+            record.field("groups", &self.groups);
+            record.field("name", &self.name);
+            record.field("protocol", &self.protocol);
+            record.field("config", &self.config);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskCollectorConf3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskCollectorConf {
+        /// `config` (Not in the doc's table; seen in its example at line 28.)
+        pub config: Option<ExportUptimeCheckTaskConfig4>,
+        /// 拨测任务所属分组 (described at line 175) (Not in the doc's table; seen in its example at line 28.)
+        pub groups: Option<String>,
+        /// `location` (Not in the doc's table; seen in its example at line 28.)
+        pub location: Option<ExportUptimeCheckTaskLocation3>,
+        /// 拨测任务名称 (described at line 176) (Not in the doc's table; seen in its example at line 28.)
+        pub name: Option<String>,
+        /// 协议类型(TCP、UDP、HTTP) (described at line 12) (Not in the doc's table; seen in its example at line 28.)
+        pub protocol: Option<String>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskCollectorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskCollectorConf",
+                &["config", "groups", "location", "name", "protocol"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                config: record.field("config")?,
+                groups: record.opt_text("groups")?,
+                location: record.field("location")?,
+                name: record.opt_text("name")?,
+                protocol: record.opt_text("protocol")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("config", &self.config);
+            record.field("groups", &self.groups);
+            record.field("location", &self.location);
+            record.field("name", &self.name);
+            record.field("protocol", &self.protocol);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskConfig`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 181.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Config {
+        /// 目标IP地址 (Type inferred from the doc's example.)
+        pub ip_list: Option<Vec<String>>,
+        /// 端口地址
+        pub port: Option<i64>,
+        /// 采集周期，单位min
+        pub period: Option<i64>,
+        /// 响应信息匹配方式(包含：in，不包含：nin，正则：reg)
+        pub response_format: Option<String>,
+        /// 期望响应内容
+        pub response: Option<String>,
+        /// 期望响应码
+        pub response_code: Option<String>,
+    }
+    impl crate::wire::Wire for Config {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Config",
+                &[
+                    "ip_list",
+                    "port",
+                    "period",
+                    "response_format",
+                    "response",
+                    "response_code",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip_list: record.field("ip_list")?,
+                port: record.opt_int("port")?,
+                period: record.opt_int("period")?,
+                response_format: record.opt_text("response_format")?,
+                response: record.opt_text("response")?,
+                response_code: record.opt_text("response_code")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip_list", &self.ip_list);
+            record.field("port", &self.port);
+            record.field("period", &self.period);
+            record.field("response_format", &self.response_format);
+            record.field("response", &self.response);
+            record.field("response_code", &self.response_code);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskConfig3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 313.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskConfig {
+        /// 比较值
+        pub threshold: Option<i64>,
+        /// 比较方式
+        pub method: Option<String>,
+        /// 说明
+        pub message: Option<String>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskConfig",
+                &["threshold", "method", "message"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                threshold: record.opt_int("threshold")?,
+                method: record.opt_text("method")?,
+                message: record.opt_text("message")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("threshold", &self.threshold);
+            record.field("method", &self.method);
+            record.field("message", &self.message);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskConfig4`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskConfig4 {
+        /// `ip_list` (Not in the doc's table; seen in its example at line 28.)
+        pub ip_list: Option<Vec<String>>,
+        /// 采集周期，单位min (described at line 186) (Not in the doc's table; seen in its example at line 28.)
+        pub period: Option<i64>,
+        /// 端口地址 (described at line 185) (Not in the doc's table; seen in its example at line 28.)
+        pub port: Option<i64>,
+        /// 期望响应内容 (described at line 188) (Not in the doc's table; seen in its example at line 28.)
+        pub response: Option<String>,
+        /// 响应信息匹配方式(包含：in，不包含：nin，正则：reg) (described at line 187) (Not in the doc's table; seen in its example at line 28.)
+        pub response_format: Option<String>,
+        /// `timeout` (Not in the doc's table; seen in its example at line 28.)
+        pub timeout: Option<i64>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskConfig4 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskConfig4",
+                &["ip_list", "period", "port", "response", "response_format", "timeout"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip_list: record.field("ip_list")?,
+                period: record.opt_int("period")?,
+                port: record.opt_int("port")?,
+                response: record.opt_text("response")?,
+                response_format: record.opt_text("response_format")?,
+                timeout: record.opt_int("timeout")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip_list", &self.ip_list);
+            record.field("period", &self.period);
+            record.field("port", &self.port);
+            record.field("response", &self.response);
+            record.field("response_format", &self.response_format);
+            record.field("timeout", &self.timeout);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskDetectAlgorithm`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 307.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DetectAlgorithm {
+        /// 检测算法详细配置
+        pub config: Option<ExportUptimeCheckTaskConfig>,
+        /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
+        pub algorithm_id: Option<i64>,
+    }
+    impl crate::wire::Wire for DetectAlgorithm {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DetectAlgorithm",
+                &["config", "algorithm_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                config: record.field("config")?,
+                algorithm_id: record.opt_int("algorithm_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("config", &self.config);
+            record.field("algorithm_id", &self.algorithm_id);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskDetectAlgorithm3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 291.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskDetectAlgorithm {
+        /// `algorithm_id` (Not in the doc's table; seen in its example at line 291.)
+        pub algorithm_id: Option<i64>,
+        /// `config` (Not in the doc's table; seen in its example at line 291.)
+        pub config: Option<ExportUptimeCheckTaskConfig3>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskDetectAlgorithm {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskDetectAlgorithm",
+                &["algorithm_id", "config"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                algorithm_id: record.opt_int("algorithm_id")?,
+                config: record.field("config")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("algorithm_id", &self.algorithm_id);
+            record.field("config", &self.config);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskLocation`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 254.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskLocation {
+        /// 国家
+        pub country: Option<String>,
+        /// 省份
+        pub city: Option<String>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskLocation {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskLocation",
+                &["country", "city"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                country: record.opt_text("country")?,
+                city: record.opt_text("city")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("country", &self.country);
+            record.field("city", &self.city);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskLocation3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskLocation3 {
+        /// 省份 (described at line 224) (Not in the doc's table; seen in its example at line 28.)
+        pub bk_province_name: Option<String>,
+        /// 国家 (described at line 223) (Not in the doc's table; seen in its example at line 28.)
+        pub bk_state_name: Option<String>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskLocation3 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskLocation3",
+                &["bk_province_name", "bk_state_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_province_name: record.opt_text("bk_province_name")?,
+                bk_state_name: record.opt_text("bk_state_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_province_name", &self.bk_province_name);
+            record.field("bk_state_name", &self.bk_state_name);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskLocation4`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskLocation4 {
+        /// 省份 (described at line 258) (Not in the doc's table; seen in its example at line 28.)
+        pub city: Option<String>,
+        /// 国家 (described at line 257) (Not in the doc's table; seen in its example at line 28.)
+        pub country: Option<String>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskLocation4 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskLocation4",
+                &["city", "country"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                city: record.opt_text("city")?,
+                country: record.opt_text("country")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("city", &self.city);
+            record.field("country", &self.country);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskMonitorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskMonitorConf {
+        /// `alarm_level_config` (Not in the doc's table; seen in its example at line 28.)
+        pub alarm_level_config: Option<
+            std::collections::BTreeMap<String, ExportUptimeCheckTaskAlarmLevelConfig>,
+        >,
+        /// 监控策略ID (described at line 277) (Not in the doc's table; seen in its example at line 28.)
+        pub alarm_strategy_id: Option<i64>,
+        /// 业务ID (described at line 160) (Not in the doc's table; seen in its example at line 28.)
+        pub bk_biz_id: Option<i64>,
+        /// `condition` (Not in the doc's table; seen in its example at line 28.)
+        pub condition: Option<Vec<serde_json::Value>>,
+        /// 监控名称 (described at line 266) (Not in the doc's table; seen in its example at line 28.)
+        pub display_name: Option<String>,
+        /// 是否分级告警 (described at line 271) (Not in the doc's table; seen in its example at line 28.)
+        pub is_classify_notice: Option<bool>,
+        /// 是否启用 (described at line 268) (Not in the doc's table; seen in its example at line 28.)
+        pub is_enabled: Option<bool>,
+        /// `is_recovery` (Not in the doc's table; seen in its example at line 28.)
+        pub is_recovery: Option<bool>,
+        /// 监控源ID (described at line 276) (Not in the doc's table; seen in its example at line 28.)
+        pub monitor_id: Option<i64>,
+        /// 监控目标字段 (described at line 264) (Not in the doc's table; seen in its example at line 28.)
+        pub monitor_target: Option<String>,
+        /// 无数据告警 (described at line 269) (Not in the doc's table; seen in its example at line 28.)
+        pub nodata_alarm: Option<i64>,
+        /// 节点数 (described at line 267) (Not in the doc's table; seen in its example at line 28.)
+        pub node_count: Option<i64>,
+        /// `rules` (Not in the doc's table; seen in its example at line 28.)
+        pub rules: Option<Rules>,
+        /// 监控场景 (described at line 275) (Not in the doc's table; seen in its example at line 28.)
+        pub scenario: Option<String>,
+        /// 单位 (described at line 265) (Not in the doc's table; seen in its example at line 28.)
+        pub unit: Option<String>,
+        /// 监控源查询条件 (described at line 272) (Not in the doc's table; seen in its example at line 28.)
+        pub where_sql: Option<String>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskMonitorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskMonitorConf",
+                &[
+                    "alarm_level_config",
+                    "alarm_strategy_id",
+                    "bk_biz_id",
+                    "condition",
+                    "display_name",
+                    "is_classify_notice",
+                    "is_enabled",
+                    "is_recovery",
+                    "monitor_id",
+                    "monitor_target",
+                    "nodata_alarm",
+                    "node_count",
+                    "rules",
+                    "scenario",
+                    "unit",
+                    "where_sql",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_level_config: record.field("alarm_level_config")?,
+                alarm_strategy_id: record.opt_int("alarm_strategy_id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                condition: record.field("condition")?,
+                display_name: record.opt_text("display_name")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                is_enabled: record.field("is_enabled")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                nodata_alarm: record.opt_int("nodata_alarm")?,
+                node_count: record.opt_int("node_count")?,
+                rules: record.field("rules")?,
+                scenario: record.opt_text("scenario")?,
+                unit: record.opt_text("unit")?,
+                where_sql: record.opt_text("where_sql")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_level_config", &self.alarm_level_config);
+            record.field("alarm_strategy_id", &self.alarm_strategy_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("condition", &self.condition);
+            record.field("display_name", &self.display_name);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("nodata_alarm", &self.nodata_alarm);
+            record.field("node_count", &self.node_count);
+            record.field("rules", &self.rules);
+            record.field("scenario", &self.scenario);
+            record.field("unit", &self.unit);
+            record.field("where_sql", &self.where_sql);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskNode`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskNode {
+        /// `node_conf` (Not in the doc's table; seen in its example at line 28.)
+        pub node_conf: Option<ExportUptimeCheckTaskNodeConf>,
+        /// `target_conf` (Not in the doc's table; seen in its example at line 28.)
+        pub target_conf: Option<ExportUptimeCheckTaskTargetConf4>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskNode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskNode",
+                &["node_conf", "target_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                node_conf: record.field("node_conf")?,
+                target_conf: record.field("target_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("node_conf", &self.node_conf);
+            record.field("target_conf", &self.target_conf);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskNodeConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskNodeConf {
+        /// 运营商信息 (described at line 249) (Not in the doc's table; seen in its example at line 28.)
+        pub carrieroperator: Option<String>,
+        /// 是否为通用节点 (described at line 251) (Not in the doc's table; seen in its example at line 28.)
+        pub is_common: Option<bool>,
+        /// `location` (Not in the doc's table; seen in its example at line 28.)
+        pub location: Option<ExportUptimeCheckTaskLocation4>,
+        /// 拨测任务名称 (described at line 176) (Not in the doc's table; seen in its example at line 28.)
+        pub name: Option<String>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskNodeConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskNodeConf",
+                &["carrieroperator", "is_common", "location", "name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                carrieroperator: record.opt_text("carrieroperator")?,
+                is_common: record.field("is_common")?,
+                location: record.field("location")?,
+                name: record.opt_text("name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("carrieroperator", &self.carrieroperator);
+            record.field("is_common", &self.is_common);
+            record.field("location", &self.location);
+            record.field("name", &self.name);
+            record.finish()
+        }
+    }
+    /// 拨测任务配置导出 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 7.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ExportUptimeCheckTaskRequest {
+        /// 业务id
+        pub biz_id: i64,
+        /// 协议类型(TCP、UDP、HTTP)
+        pub protocol: Option<String>,
+        /// 任务ID，多个任务以逗号分隔
+        pub task_ids: Option<String>,
+        /// 是否导出任务相关的节点配置信息，0或1,默认为1
+        pub node_conf_needed: Option<i64>,
+    }
+    impl ExportUptimeCheckTaskRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(biz_id: i64) -> Self {
+            Self {
+                biz_id,
+                protocol: None,
+                task_ids: None,
+                node_conf_needed: None,
+            }
+        }
+    }
+    impl ExportUptimeCheckTaskRequest {
+        /// Sets `protocol`.
+        pub fn protocol(mut self, value: impl Into<String>) -> Self {
+            self.protocol = Some(value.into());
+            self
+        }
+        /// Sets `task_ids`.
+        pub fn task_ids(mut self, value: impl Into<String>) -> Self {
+            self.task_ids = Some(value.into());
+            self
+        }
+        /// Sets `node_conf_needed`.
+        pub fn node_conf_needed(mut self, value: impl Into<i64>) -> Self {
+            self.node_conf_needed = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskRequest",
+                &["biz_id", "protocol", "task_ids", "node_conf_needed"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                biz_id: record.int("biz_id")?,
+                protocol: record.opt_text("protocol")?,
+                task_ids: record.opt_text("task_ids")?,
+                node_conf_needed: record.opt_int("node_conf_needed")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("biz_id", &self.biz_id);
+            record.field("protocol", &self.protocol);
+            record.field("task_ids", &self.task_ids);
+            record.field("node_conf_needed", &self.node_conf_needed);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskResponseItem`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 157.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskResponseItem {
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 配置列表
+        pub conf_list: Option<Vec<Conf>>,
+        /// `collector_conf` (Not in the doc's table; seen in its example at line 28.)
+        pub collector_conf: Option<ExportUptimeCheckTaskCollectorConf>,
+        /// `monitor_conf` (Not in the doc's table; seen in its example at line 28.)
+        pub monitor_conf: Option<Vec<ExportUptimeCheckTaskMonitorConf>>,
+        /// `target_conf` (Not in the doc's table; seen in its example at line 28.)
+        pub target_conf: Option<ExportUptimeCheckTaskTargetConf3>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskResponseItem",
+                &[
+                    "bk_biz_id",
+                    "conf_list",
+                    "collector_conf",
+                    "monitor_conf",
+                    "target_conf",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                conf_list: record.field("conf_list")?,
+                collector_conf: record.field("collector_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
+                target_conf: record.field("target_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("conf_list", &self.conf_list);
+            record.field("collector_conf", &self.collector_conf);
+            record.field("monitor_conf", &self.monitor_conf);
+            record.field("target_conf", &self.target_conf);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskTargetConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 238.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskTargetConf {
+        /// 节点所属业务
+        pub bk_biz_id: Option<i64>,
+        /// 节点IP
+        pub ip: Option<String>,
+        /// 节点云区域ID
+        pub bk_cloud_id: Option<i64>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskTargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskTargetConf",
+                &["bk_biz_id", "ip", "bk_cloud_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                ip: record.opt_text("ip")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("ip", &self.ip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskTargetConf3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 226.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TargetConf {
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 任务关联的节点信息
+        pub node_list: Option<Vec<Node>>,
+    }
+    impl crate::wire::Wire for TargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetConf",
+                &["bk_biz_id", "node_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                node_list: record.field("node_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("node_list", &self.node_list);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskTargetConf4`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskTargetConf4 {
+        /// 业务ID (described at line 160) (Not in the doc's table; seen in its example at line 28.)
+        pub bk_biz_id: Option<i64>,
+        /// 节点云区域ID (described at line 243) (Not in the doc's table; seen in its example at line 28.)
+        pub bk_cloud_id: Option<i64>,
+        /// 节点IP (described at line 242) (Not in the doc's table; seen in its example at line 28.)
+        pub ip: Option<String>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskTargetConf4 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskTargetConf4",
+                &["bk_biz_id", "bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskTargetConf5`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 28.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskTargetConf3 {
+        /// 业务ID (described at line 160) (Not in the doc's table; seen in its example at line 28.)
+        pub bk_biz_id: Option<i64>,
+        /// `node_id_list` (Not in the doc's table; seen in its example at line 28.)
+        pub node_id_list: Option<Vec<serde_json::Value>>,
+        /// `node_list` (Not in the doc's table; seen in its example at line 28.)
+        pub node_list: Option<Vec<ExportUptimeCheckTaskNode>>,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskTargetConf3 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExportUptimeCheckTaskTargetConf3",
+                &["bk_biz_id", "node_id_list", "node_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                node_id_list: record.field("node_id_list")?,
+                node_list: record.field("node_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("node_id_list", &self.node_id_list);
+            record.field("node_list", &self.node_list);
+            record.finish()
+        }
+    }
+    /// `Location`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 220.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Location {
+        /// 国家
+        pub bk_state_name: Option<String>,
+        /// 省份
+        pub bk_province_name: Option<String>,
+    }
+    impl crate::wire::Wire for Location {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Location",
+                &["bk_state_name", "bk_province_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_state_name: record.opt_text("bk_state_name")?,
+                bk_province_name: record.opt_text("bk_province_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_state_name", &self.bk_state_name);
+            record.field("bk_province_name", &self.bk_province_name);
+            record.finish()
+        }
+    }
+    /// `MonitorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 260.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MonitorConf {
+        /// 监控触发条件配置
+        pub alarm_level_config: Option<AlarmLevelConfig>,
+        /// 监控目标字段
+        pub monitor_target: Option<String>,
+        /// 单位
+        pub unit: Option<String>,
+        /// 监控名称
+        pub display_name: Option<String>,
+        /// 节点数
+        pub node_count: Option<i64>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// 无数据告警
+        pub nodata_alarm: Option<i64>,
+        /// 告警收敛配置
+        pub rules: Option<Rules>,
+        /// 是否分级告警
+        pub is_classify_notice: Option<bool>,
+        /// 监控源查询条件
+        pub where_sql: Option<String>,
+        /// 监控范围
+        pub condition: Option<Vec<serde_json::Value>>,
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控源ID
+        pub monitor_id: Option<i64>,
+        /// 监控策略ID
+        pub alarm_strategy_id: Option<i64>,
+        /// 自动恢复
+        pub is_recovery: Option<bool>,
+    }
+    impl crate::wire::Wire for MonitorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MonitorConf",
+                &[
+                    "alarm_level_config",
+                    "monitor_target",
+                    "unit",
+                    "display_name",
+                    "node_count",
+                    "is_enabled",
+                    "nodata_alarm",
+                    "rules",
+                    "is_classify_notice",
+                    "where_sql",
+                    "condition",
+                    "bk_biz_id",
+                    "scenario",
+                    "monitor_id",
+                    "alarm_strategy_id",
+                    "is_recovery",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_level_config: record.field("alarm_level_config")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                unit: record.opt_text("unit")?,
+                display_name: record.opt_text("display_name")?,
+                node_count: record.opt_int("node_count")?,
+                is_enabled: record.field("is_enabled")?,
+                nodata_alarm: record.opt_int("nodata_alarm")?,
+                rules: record.field("rules")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                where_sql: record.opt_text("where_sql")?,
+                condition: record.field("condition")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                alarm_strategy_id: record.opt_int("alarm_strategy_id")?,
+                is_recovery: record.field("is_recovery")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_level_config", &self.alarm_level_config);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("unit", &self.unit);
+            record.field("display_name", &self.display_name);
+            record.field("node_count", &self.node_count);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("nodata_alarm", &self.nodata_alarm);
+            record.field("rules", &self.rules);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("where_sql", &self.where_sql);
+            record.field("condition", &self.condition);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("alarm_strategy_id", &self.alarm_strategy_id);
+            record.field("is_recovery", &self.is_recovery);
+            record.finish()
+        }
+    }
+    /// `Node`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 232.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Node {
+        /// 节点配置信息
+        pub node_conf: Option<NodeConf>,
+        /// 节点下发信息
+        pub target_conf: Option<ExportUptimeCheckTaskTargetConf>,
+    }
+    impl crate::wire::Wire for Node {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Node",
+                &["node_conf", "target_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                node_conf: record.field("node_conf")?,
+                target_conf: record.field("target_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("node_conf", &self.node_conf);
+            record.field("target_conf", &self.target_conf);
+            record.finish()
+        }
+    }
+    /// `NodeConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 246.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct NodeConf {
+        /// 运营商信息
+        pub carrieroperator: Option<String>,
+        /// 节点名称
+        pub name: Option<String>,
+        /// 是否为通用节点
+        pub is_common: Option<bool>,
+        /// 节点所在区域
+        pub location: Option<ExportUptimeCheckTaskLocation>,
+    }
+    impl crate::wire::Wire for NodeConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "NodeConf",
+                &["carrieroperator", "name", "is_common", "location"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                carrieroperator: record.opt_text("carrieroperator")?,
+                name: record.opt_text("name")?,
+                is_common: record.field("is_common")?,
+                location: record.field("location")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("carrieroperator", &self.carrieroperator);
+            record.field("name", &self.name);
+            record.field("is_common", &self.is_common);
+            record.field("location", &self.location);
+            record.finish()
+        }
+    }
+    /// `T1`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 294.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct T1 {
+        /// 当日开始告警时间
+        pub alarm_start_time: Option<String>,
+        /// 当日结束告警时间
+        pub alarm_end_time: Option<String>,
+        /// 检测算法配置
+        pub detect_algorithm: Option<Vec<DetectAlgorithm>>,
+        /// 自动恢复
+        pub is_recovery: Option<String>,
+        /// 告警级别，1致命、2预警、3提醒
+        pub monitor_level: Option<i64>,
+        /// 通知方式，mail邮件、wechat微信、sms短信、phone电话 (Type inferred from the doc's example.)
+        pub notify_way: Option<Vec<String>>,
+        /// 电话通知对象，账号名
+        pub phone_receiver: Option<Vec<serde_json::Value>>,
+        /// 其他通知人列表
+        pub responsible: Option<Vec<serde_json::Value>>,
+        /// 通知人分组，在业务管理中配置 (Type inferred from the doc's example.)
+        pub role_list: Option<Vec<String>>,
+    }
+    impl crate::wire::Wire for T1 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "T1",
+                &[
+                    "alarm_start_time",
+                    "alarm_end_time",
+                    "detect_algorithm",
+                    "is_recovery",
+                    "monitor_level",
+                    "notify_way",
+                    "phone_receiver",
+                    "responsible",
+                    "role_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                detect_algorithm: record.field("detect_algorithm")?,
+                is_recovery: record.opt_text("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                notify_way: record.field("notify_way")?,
+                phone_receiver: record.field("phone_receiver")?,
+                responsible: record.field("responsible")?,
+                role_list: record.field("role_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("detect_algorithm", &self.detect_algorithm);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("notify_way", &self.notify_way);
+            record.field("phone_receiver", &self.phone_receiver);
+            record.field("responsible", &self.responsible);
+            record.field("role_list", &self.role_list);
+            record.finish()
+        }
+    }
+    /// `T2`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 291.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct T2 {
+        /// `alarm_end_time` (Not in the doc's table; seen in its example at line 291.)
+        pub alarm_end_time: Option<String>,
+        /// `alarm_start_time` (Not in the doc's table; seen in its example at line 291.)
+        pub alarm_start_time: Option<String>,
+        /// `detect_algorithm` (Not in the doc's table; seen in its example at line 291.)
+        pub detect_algorithm: Option<Vec<ExportUptimeCheckTaskDetectAlgorithm>>,
+        /// `is_recovery` (Not in the doc's table; seen in its example at line 291.)
+        pub is_recovery: Option<bool>,
+        /// `monitor_level` (Not in the doc's table; seen in its example at line 291.)
+        pub monitor_level: Option<i64>,
+        /// `notify_way` (Not in the doc's table; seen in its example at line 291.)
+        pub notify_way: Option<Vec<String>>,
+        /// `phone_receiver` (Not in the doc's table; seen in its example at line 291.)
+        pub phone_receiver: Option<Vec<serde_json::Value>>,
+        /// `responsible` (Not in the doc's table; seen in its example at line 291.)
+        pub responsible: Option<Vec<serde_json::Value>>,
+        /// `role_list` (Not in the doc's table; seen in its example at line 291.)
+        pub role_list: Option<Vec<String>>,
+    }
+    impl crate::wire::Wire for T2 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "T2",
+                &[
+                    "alarm_end_time",
+                    "alarm_start_time",
+                    "detect_algorithm",
+                    "is_recovery",
+                    "monitor_level",
+                    "notify_way",
+                    "phone_receiver",
+                    "responsible",
+                    "role_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                detect_algorithm: record.field("detect_algorithm")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                notify_way: record.field("notify_way")?,
+                phone_receiver: record.field("phone_receiver")?,
+                responsible: record.field("responsible")?,
+                role_list: record.field("role_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("detect_algorithm", &self.detect_algorithm);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("notify_way", &self.notify_way);
+            record.field("phone_receiver", &self.phone_receiver);
+            record.field("responsible", &self.responsible);
+            record.field("role_list", &self.role_list);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Conf, AlarmLevelConfig, ExportUptimeCheckTaskAlarmLevelConfig, CollectorConf,
+        ExportUptimeCheckTaskCollectorConf, Config, ExportUptimeCheckTaskConfig,
+        ExportUptimeCheckTaskConfig4, DetectAlgorithm,
+        ExportUptimeCheckTaskDetectAlgorithm, ExportUptimeCheckTaskLocation,
+        ExportUptimeCheckTaskLocation3, ExportUptimeCheckTaskLocation4,
+        ExportUptimeCheckTaskMonitorConf, ExportUptimeCheckTaskNode,
+        ExportUptimeCheckTaskNodeConf, ExportUptimeCheckTaskRequest,
+        ExportUptimeCheckTaskResponseItem, ExportUptimeCheckTaskTargetConf, TargetConf,
+        ExportUptimeCheckTaskTargetConf4, ExportUptimeCheckTaskTargetConf3, Location,
+        MonitorConf, Node, NodeConf, T1, T2
+    );
+}
+pub use export_uptime_check_task::ExportUptimeCheckTaskRequest;
+/// Types of [`get_alarm_source`](super::endpoints::GetAlarmSource).
+pub mod get_alarm_source {
+    /// 查询告警源数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_alarm_source.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetAlarmSourceRequest {
+        /// 告警源id
+        pub id: Option<i64>,
+    }
+    impl GetAlarmSourceRequest {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetAlarmSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetAlarmSourceRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `GetAlarmSourceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_alarm_source.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetAlarmSourceResponse {
+        /// 告警源id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 监控源分类
+        pub scr_type: Option<String>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控指标
+        pub monitor_target: Option<String>,
+        /// 告警来源信息
+        pub source_info: Option<String>,
+        /// 监控等级，1致命，2预警，3提醒
+        pub monitor_level: Option<i64>,
+        /// 清洗策略id
+        pub alarm_cleaning_id: Option<i64>,
+        /// 通知策略id
+        pub alarm_notice_id: Option<i64>,
+        /// 监控项id
+        pub alarm_attr_id: Option<i64>,
+        /// 汇总策略id
+        pub alarm_collect_id: Option<i64>,
+        /// 处理策略id
+        pub alarm_solution_id: Option<i64>,
+        /// 告警范围
+        pub condition: Option<String>,
+        /// 超时时间
+        pub timeout: Option<i64>,
+        /// 告警分类
+        pub alarm_type: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 46.)
+        pub src_type: Option<String>,
+    }
+    impl crate::wire::Wire for GetAlarmSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetAlarmSourceResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_target",
+                    "source_info",
+                    "monitor_level",
+                    "alarm_cleaning_id",
+                    "alarm_notice_id",
+                    "alarm_attr_id",
+                    "alarm_collect_id",
+                    "alarm_solution_id",
+                    "condition",
+                    "timeout",
+                    "alarm_type",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                    "src_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                source_info: record.opt_text("source_info")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                alarm_cleaning_id: record.opt_int("alarm_cleaning_id")?,
+                alarm_notice_id: record.opt_int("alarm_notice_id")?,
+                alarm_attr_id: record.opt_int("alarm_attr_id")?,
+                alarm_collect_id: record.opt_int("alarm_collect_id")?,
+                alarm_solution_id: record.opt_int("alarm_solution_id")?,
+                condition: record.opt_text("condition")?,
+                timeout: record.opt_int("timeout")?,
+                alarm_type: record.opt_text("alarm_type")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+                src_type: record.opt_text("src_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("source_info", &self.source_info);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("alarm_cleaning_id", &self.alarm_cleaning_id);
+            record.field("alarm_notice_id", &self.alarm_notice_id);
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("alarm_collect_id", &self.alarm_collect_id);
+            record.field("alarm_solution_id", &self.alarm_solution_id);
+            record.field("condition", &self.condition);
+            record.field("timeout", &self.timeout);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("src_type", &self.src_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetAlarmSourceRequest, GetAlarmSourceResponse);
+}
+pub use get_alarm_source::GetAlarmSourceRequest;
+pub use get_alarm_source::GetAlarmSourceResponse;
+/// Types of [`get_alarm_strategy`](super::endpoints::GetAlarmStrategy).
+pub mod get_alarm_strategy {
+    pub use super::export_alarm_strategy::Config;
+    pub use super::export_alarm_strategy::DetectAlgorithm;
+    pub use super::export_alarm_strategy::Rules;
+    /// `GetAlarmStrategyAlarmLevelConfig`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_alarm_strategy.md` at line 48.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AlarmLevelConfig {
+        /// 电话告警人 (Type inferred from the doc's example.)
+        pub phone_receiver: Option<Vec<serde_json::Value>>,
+        /// 通知开始时间
+        pub notice_start_time: Option<String>,
+        /// 通知结束时间
+        pub notice_end_time: Option<String>,
+        /// 告警级别(1致命/2预警/3提醒)
+        pub monitor_level: Option<i64>,
+        /// 通知角色 (Type inferred from the doc's example.)
+        pub role_list: Option<Vec<String>>,
+        /// 通知方式 (Type inferred from the doc's example.)
+        pub notify_way: Option<Vec<String>>,
+        /// `detect_algorithm` (Not in the doc's table; seen in its example at line 73.)
+        pub detect_algorithm: Option<Vec<DetectAlgorithm>>,
+        /// `is_recovery` (Not in the doc's table; seen in its example at line 73.)
+        pub is_recovery: Option<bool>,
+        /// `responsible` (Not in the doc's table; seen in its example at line 73.)
+        pub responsible: Option<Vec<serde_json::Value>>,
+    }
+    impl crate::wire::Wire for AlarmLevelConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AlarmLevelConfig",
+                &[
+                    "phone_receiver",
+                    "notice_start_time",
+                    "notice_end_time",
+                    "monitor_level",
+                    "role_list",
+                    "notify_way",
+                    "detect_algorithm",
+                    "is_recovery",
+                    "responsible",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                phone_receiver: record.field("phone_receiver")?,
+                notice_start_time: record.opt_text("notice_start_time")?,
+                notice_end_time: record.opt_text("notice_end_time")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                role_list: record.field("role_list")?,
+                notify_way: record.field("notify_way")?,
+                detect_algorithm: record.field("detect_algorithm")?,
+                is_recovery: record.field("is_recovery")?,
+                responsible: record.field("responsible")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("phone_receiver", &self.phone_receiver);
+            record.field("notice_start_time", &self.notice_start_time);
+            record.field("notice_end_time", &self.notice_end_time);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("role_list", &self.role_list);
+            record.field("notify_way", &self.notify_way);
+            record.field("detect_algorithm", &self.detect_algorithm);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("responsible", &self.responsible);
+            record.finish()
+        }
+    }
+    /// 查询监控策略详情 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_alarm_strategy.md` at line 7.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetAlarmStrategyRequest {
+        /// 策略ID
+        pub alarm_strategy_id: i64,
+        /// 通用业务ID
+        pub bk_biz_id: i64,
+    }
+    impl GetAlarmStrategyRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(alarm_strategy_id: i64, bk_biz_id: i64) -> Self {
+            Self {
+                alarm_strategy_id,
+                bk_biz_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for GetAlarmStrategyRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetAlarmStrategyRequest",
+                &["alarm_strategy_id", "bk_biz_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_strategy_id: record.int("alarm_strategy_id")?,
+                bk_biz_id: record.int("bk_biz_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_strategy_id", &self.alarm_strategy_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.finish()
+        }
+    }
+    /// `GetAlarmStrategyResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_alarm_strategy.md` at line 22.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetAlarmStrategyResponse {
+        /// 自动处理绑定的作业id
+        pub solution_task_id: Option<String>,
+        /// 监控的ip范围 (Type inferred from the doc's example.)
+        pub ip: Option<Vec<serde_json::Value>>,
+        /// ip/set/topo，监控范围的类型
+        pub prform_cate: Option<String>,
+        /// 监控的集群范围 (Type inferred from the doc's example.)
+        pub cc_set: Option<Vec<serde_json::Value>>,
+        /// 监控的模块范围 (Type inferred from the doc's example.)
+        pub cc_module: Option<Vec<serde_json::Value>>,
+        /// 监控的业务拓扑范围 (Type inferred from the doc's example.)
+        pub topo: Option<Vec<serde_json::Value>>,
+        /// 监控项的单位
+        pub unit: Option<String>,
+        /// 监控项名称
+        pub monitor_name: Option<String>,
+        /// 监控对象
+        pub monitor_target: Option<String>,
+        /// 监控策略id
+        ///
+        /// Sent as `id/alarm_strategy_id`.
+        pub id_alarm_strategy_id: Option<i64>,
+        /// 触发及收敛规则 (Type inferred from the doc's example.)
+        pub rules: Option<Rules>,
+        /// 监控场景(performance/log/custom/uptimecheck/dashboard-custom)
+        pub scenario: Option<String>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 无数据告警配置，0为不开启
+        pub nodata_alarm: Option<i64>,
+        /// 是否分级告警
+        pub is_classify_notice: Option<bool>,
+        /// 告警配置
+        pub alarm_level_config: Option<
+            std::collections::BTreeMap<String, AlarmLevelConfig>,
+        >,
+        /// 是否开启接近自动处理
+        pub solution_is_enable: Option<bool>,
+        /// 自动处理类型，目前只有job
+        pub solution_type: Option<String>,
+        /// 解决方案参数
+        pub solution_params_replace: Option<String>,
+        /// 监控项ID
+        pub monitor_id: Option<i64>,
+        /// 策略名称
+        pub display_name: Option<String>,
+        /// 匹配条件 (Type inferred from the doc's example.)
+        pub condition: Option<Vec<serde_json::Value>>,
+        /// 策略ID (described at line 11) (Not in the doc's table; seen in its example at line 73.)
+        pub alarm_strategy_id: Option<i64>,
+        /// `cc_biz_id` (Not in the doc's table; seen in its example at line 73.)
+        pub cc_biz_id: Option<i64>,
+        /// `condition_display` (Not in the doc's table; seen in its example at line 73.)
+        pub condition_display: Option<String>,
+        /// `converge_display` (Not in the doc's table; seen in its example at line 73.)
+        pub converge_display: Option<String>,
+        /// `dimension_method` (Not in the doc's table; seen in its example at line 73.)
+        pub dimension_method: Option<String>,
+        /// `dimension_value` (Not in the doc's table; seen in its example at line 73.)
+        pub dimension_value: Option<Vec<serde_json::Value>>,
+        /// `id` (Not in the doc's table; seen in its example at line 73.)
+        pub id: Option<i64>,
+        /// `is_recovery` (Not in the doc's table; seen in its example at line 73.)
+        pub is_recovery: Option<bool>,
+        /// `monitor_group_id` (Not in the doc's table; seen in its example at line 73.)
+        pub monitor_group_id: Option<i64>,
+        /// `monitor_item_id` (Not in the doc's table; seen in its example at line 73.)
+        pub monitor_item_id: Option<Vec<i64>>,
+        /// `monitor_type` (Not in the doc's table; seen in its example at line 73.)
+        pub monitor_type: Option<String>,
+        /// `solution_display` (Not in the doc's table; seen in its example at line 73.)
+        pub solution_display: Option<String>,
+        /// `solution_notice` (Not in the doc's table; seen in its example at line 73.)
+        pub solution_notice: Option<Vec<serde_json::Value>>,
+        /// `where_sql` (Not in the doc's table; seen in its example at line 73.)
+        pub where_sql: Option<String>,
+    }
+    impl crate::wire::Wire for GetAlarmStrategyResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetAlarmStrategyResponse",
+                &[
+                    "solution_task_id",
+                    "ip",
+                    "prform_cate",
+                    "cc_set",
+                    "cc_module",
+                    "topo",
+                    "unit",
+                    "monitor_name",
+                    "monitor_target",
+                    "id/alarm_strategy_id",
+                    "rules",
+                    "scenario",
+                    "is_enabled",
+                    "bk_biz_id",
+                    "nodata_alarm",
+                    "is_classify_notice",
+                    "alarm_level_config",
+                    "solution_is_enable",
+                    "solution_type",
+                    "solution_params_replace",
+                    "monitor_id",
+                    "display_name",
+                    "condition",
+                    "alarm_strategy_id",
+                    "cc_biz_id",
+                    "condition_display",
+                    "converge_display",
+                    "dimension_method",
+                    "dimension_value",
+                    "id",
+                    "is_recovery",
+                    "monitor_group_id",
+                    "monitor_item_id",
+                    "monitor_type",
+                    "solution_display",
+                    "solution_notice",
+                    "where_sql",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                solution_task_id: record.opt_text("solution_task_id")?,
+                ip: record.field("ip")?,
+                prform_cate: record.opt_text("prform_cate")?,
+                cc_set: record.field("cc_set")?,
+                cc_module: record.field("cc_module")?,
+                topo: record.field("topo")?,
+                unit: record.opt_text("unit")?,
+                monitor_name: record.opt_text("monitor_name")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                id_alarm_strategy_id: record.opt_int("id/alarm_strategy_id")?,
+                rules: record.field("rules")?,
+                scenario: record.opt_text("scenario")?,
+                is_enabled: record.field("is_enabled")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                nodata_alarm: record.opt_int("nodata_alarm")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                alarm_level_config: record.field("alarm_level_config")?,
+                solution_is_enable: record.field("solution_is_enable")?,
+                solution_type: record.opt_text("solution_type")?,
+                solution_params_replace: record.opt_text("solution_params_replace")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                display_name: record.opt_text("display_name")?,
+                condition: record.field("condition")?,
+                alarm_strategy_id: record.opt_int("alarm_strategy_id")?,
+                cc_biz_id: record.opt_int("cc_biz_id")?,
+                condition_display: record.opt_text("condition_display")?,
+                converge_display: record.opt_text("converge_display")?,
+                dimension_method: record.opt_text("dimension_method")?,
+                dimension_value: record.field("dimension_value")?,
+                id: record.opt_int("id")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_group_id: record.opt_int("monitor_group_id")?,
+                monitor_item_id: record.field("monitor_item_id")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                solution_display: record.opt_text("solution_display")?,
+                solution_notice: record.field("solution_notice")?,
+                where_sql: record.opt_text("where_sql")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("solution_task_id", &self.solution_task_id);
+            record.field("ip", &self.ip);
+            record.field("prform_cate", &self.prform_cate);
+            record.field("cc_set", &self.cc_set);
+            record.field("cc_module", &self.cc_module);
+            record.field("topo", &self.topo);
+            record.field("unit", &self.unit);
+            record.field("monitor_name", &self.monitor_name);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("id/alarm_strategy_id", &self.id_alarm_strategy_id);
+            record.field("rules", &self.rules);
+            record.field("scenario", &self.scenario);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("nodata_alarm", &self.nodata_alarm);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("alarm_level_config", &self.alarm_level_config);
+            record.field("solution_is_enable", &self.solution_is_enable);
+            record.field("solution_type", &self.solution_type);
+            record.field("solution_params_replace", &self.solution_params_replace);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("display_name", &self.display_name);
+            record.field("condition", &self.condition);
+            record.field("alarm_strategy_id", &self.alarm_strategy_id);
+            record.field("cc_biz_id", &self.cc_biz_id);
+            record.field("condition_display", &self.condition_display);
+            record.field("converge_display", &self.converge_display);
+            record.field("dimension_method", &self.dimension_method);
+            record.field("dimension_value", &self.dimension_value);
+            record.field("id", &self.id);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_group_id", &self.monitor_group_id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("solution_display", &self.solution_display);
+            record.field("solution_notice", &self.solution_notice);
+            record.field("where_sql", &self.where_sql);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        AlarmLevelConfig, GetAlarmStrategyRequest, GetAlarmStrategyResponse
+    );
+}
+pub use get_alarm_strategy::GetAlarmStrategyRequest;
+pub use get_alarm_strategy::GetAlarmStrategyResponse;
+/// Types of [`get_alarms`](super::endpoints::GetAlarms).
+pub mod get_alarms {
+    /// `GetAlarmsAlarmContent`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_alarms.md` at line 61.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AlarmContent {
+        /// 业务名称 (described at line 139) (Not in the doc's table; seen in its example at line 61.)
+        pub cc_biz_name: Option<String>,
+        /// 触发条件 (described at line 140) (Not in the doc's table; seen in its example at line 61.)
+        pub content: Option<String>,
+        /// 维度信息 (described at line 142) (Not in the doc's table; seen in its example at line 61.)
+        pub dimensions_display: Option<String>,
+        /// 是否属于主机监控 (described at line 141) (Not in the doc's table; seen in its example at line 61.)
+        pub is_performance_alarm: Option<bool>,
+        /// 监控名称 (described at line 137) (Not in the doc's table; seen in its example at line 61.)
+        pub source_name: Option<String>,
+        /// 告警标题 (described at line 138) (Not in the doc's table; seen in its example at line 61.)
+        pub title: Option<String>,
+    }
+    impl crate::wire::Wire for AlarmContent {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AlarmContent",
+                &[
+                    "cc_biz_name",
+                    "content",
+                    "dimensions_display",
+                    "is_performance_alarm",
+                    "source_name",
+                    "title",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                cc_biz_name: record.opt_text("cc_biz_name")?,
+                content: record.opt_text("content")?,
+                dimensions_display: record.opt_text("dimensions_display")?,
+                is_performance_alarm: record.field("is_performance_alarm")?,
+                source_name: record.opt_text("source_name")?,
+                title: record.opt_text("title")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("cc_biz_name", &self.cc_biz_name);
+            record.field("content", &self.content);
+            record.field("dimensions_display", &self.dimensions_display);
+            record.field("is_performance_alarm", &self.is_performance_alarm);
+            record.field("source_name", &self.source_name);
+            record.field("title", &self.title);
+            record.finish()
+        }
+    }
+    /// `GetAlarmsMatchDimension`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_alarms.md` at line 61.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MatchDimension {
+        /// `ModuleName` (Not in the doc's table; seen in its example at line 61.)
+        ///
+        /// Sent as `ModuleName`.
+        pub module_name: Option<String>,
+        /// `SetName` (Not in the doc's table; seen in its example at line 61.)
+        ///
+        /// Sent as `SetName`.
+        pub set_name: Option<String>,
+        /// 业务ID (described at line 11) (Not in the doc's table; seen in its example at line 61.)
+        pub bk_biz_id: Option<i64>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 61.)
+        pub bk_cloud_id: Option<String>,
+        /// `bk_supplier_id` (Not in the doc's table; seen in its example at line 61.)
+        pub bk_supplier_id: Option<String>,
+        /// `cc_app_module` (Not in the doc's table; seen in its example at line 61.)
+        pub cc_app_module: Option<String>,
+        /// `cc_topo_module` (Not in the doc's table; seen in its example at line 61.)
+        pub cc_topo_module: Option<String>,
+        /// `cc_topo_set` (Not in the doc's table; seen in its example at line 61.)
+        pub cc_topo_set: Option<String>,
+        /// IP地址，主机相关字段 (described at line 123) (Not in the doc's table; seen in its example at line 61.)
+        pub ip: Option<String>,
+    }
+    impl crate::wire::Wire for MatchDimension {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MatchDimension",
+                &[
+                    "ModuleName",
+                    "SetName",
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "bk_supplier_id",
+                    "cc_app_module",
+                    "cc_topo_module",
+                    "cc_topo_set",
+                    "ip",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                module_name: record.opt_text("ModuleName")?,
+                set_name: record.opt_text("SetName")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_text("bk_cloud_id")?,
+                bk_supplier_id: record.opt_text("bk_supplier_id")?,
+                cc_app_module: record.opt_text("cc_app_module")?,
+                cc_topo_module: record.opt_text("cc_topo_module")?,
+                cc_topo_set: record.opt_text("cc_topo_set")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ModuleName", &self.module_name);
+            record.field("SetName", &self.set_name);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("cc_app_module", &self.cc_app_module);
+            record.field("cc_topo_module", &self.cc_topo_module);
+            record.field("cc_topo_set", &self.cc_topo_set);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// 通过筛选条件获取指定告警事件 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_alarms.md` at line 7.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetAlarmsRequest {
+        /// 业务ID
+        pub bk_biz_id: i64,
+        /// 告警源时间，"YYYY-MM-DD hh:mm:ss"
+        pub source_time: Option<String>,
+        /// 告警事件ID
+        pub id: Option<i64>,
+        /// 监控类型，可选base、cpu、men等，详情见下alarm_type
+        pub alarm_type: Option<String>,
+        /// 告警级别，1为致命，2为预警，3为提醒
+        pub level: Option<i64>,
+        /// 包含的告警内容，从alarm_content字段中匹配
+        ///
+        /// Sent as `alarm_content__contains`.
+        pub alarm_content_contains: Option<String>,
+        /// 通知状态，默认为user_status__in="notified,unnotified"
+        pub user_status: Option<String>,
+        /// 告警状态，可选（待定）
+        pub status: Option<String>,
+        /// 用户自定义显示的额外字段,可选begin_time(告警开始处理时间)，end_time(告警结束处理时间)，finish_time(告警恢复时间)，original_alarm(原始告警)等，多个字段使用半角逗号分隔"
+        pub extend_fields: Option<String>,
+        /// 排序方式，默认为id(升序)，可选source_time,begin_time,end_time，加上"-"前缀为降序
+        pub ordering: Option<String>,
+        /// 当前页码数，默认为1
+        pub page: Option<i64>,
+        /// 每页最大显示数，默认为5
+        pub page_size: Option<i64>,
+        /// `source_time__gte` (Not in the doc's table; seen in its example at line 49.)
+        ///
+        /// Sent as `source_time__gte`.
+        pub source_time_gte: Option<String>,
+        /// `source_time__lte` (Not in the doc's table; seen in its example at line 49.)
+        ///
+        /// Sent as `source_time__lte`.
+        pub source_time_lte: Option<String>,
+    }
+    impl GetAlarmsRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64) -> Self {
+            Self {
+                bk_biz_id,
+                source_time: None,
+                id: None,
+                alarm_type: None,
+                level: None,
+                alarm_content_contains: None,
+                user_status: None,
+                status: None,
+                extend_fields: None,
+                ordering: None,
+                page: None,
+                page_size: None,
+                source_time_gte: None,
+                source_time_lte: None,
+            }
+        }
+    }
+    impl GetAlarmsRequest {
+        /// Sets `source_time`.
+        pub fn source_time(mut self, value: impl Into<String>) -> Self {
+            self.source_time = Some(value.into());
+            self
+        }
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_type`.
+        pub fn alarm_type(mut self, value: impl Into<String>) -> Self {
+            self.alarm_type = Some(value.into());
+            self
+        }
+        /// Sets `level`.
+        pub fn level(mut self, value: impl Into<i64>) -> Self {
+            self.level = Some(value.into());
+            self
+        }
+        /// Sets `alarm_content__contains`.
+        pub fn alarm_content_contains(mut self, value: impl Into<String>) -> Self {
+            self.alarm_content_contains = Some(value.into());
+            self
+        }
+        /// Sets `user_status`.
+        pub fn user_status(mut self, value: impl Into<String>) -> Self {
+            self.user_status = Some(value.into());
+            self
+        }
+        /// Sets `status`.
+        pub fn status(mut self, value: impl Into<String>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// Sets `extend_fields`.
+        pub fn extend_fields(mut self, value: impl Into<String>) -> Self {
+            self.extend_fields = Some(value.into());
+            self
+        }
+        /// Sets `ordering`.
+        pub fn ordering(mut self, value: impl Into<String>) -> Self {
+            self.ordering = Some(value.into());
+            self
+        }
+        /// Sets `page`.
+        pub fn page(mut self, value: impl Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+        /// Sets `page_size`.
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.page_size = Some(value.into());
+            self
+        }
+        /// Sets `source_time__gte`.
+        pub fn source_time_gte(mut self, value: impl Into<String>) -> Self {
+            self.source_time_gte = Some(value.into());
+            self
+        }
+        /// Sets `source_time__lte`.
+        pub fn source_time_lte(mut self, value: impl Into<String>) -> Self {
+            self.source_time_lte = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetAlarmsRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetAlarmsRequest",
+                &[
+                    "bk_biz_id",
+                    "source_time",
+                    "id",
+                    "alarm_type",
+                    "level",
+                    "alarm_content__contains",
+                    "user_status",
+                    "status",
+                    "extend_fields",
+                    "ordering",
+                    "page",
+                    "page_size",
+                    "source_time__gte",
+                    "source_time__lte",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                source_time: record.opt_text("source_time")?,
+                id: record.opt_int("id")?,
+                alarm_type: record.opt_text("alarm_type")?,
+                level: record.opt_int("level")?,
+                alarm_content_contains: record.opt_text("alarm_content__contains")?,
+                user_status: record.opt_text("user_status")?,
+                status: record.opt_text("status")?,
+                extend_fields: record.opt_text("extend_fields")?,
+                ordering: record.opt_text("ordering")?,
+                page: record.opt_int("page")?,
+                page_size: record.opt_int("page_size")?,
+                source_time_gte: record.opt_text("source_time__gte")?,
+                source_time_lte: record.opt_text("source_time__lte")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("source_time", &self.source_time);
+            record.field("id", &self.id);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("level", &self.level);
+            record.field("alarm_content__contains", &self.alarm_content_contains);
+            record.field("user_status", &self.user_status);
+            record.field("status", &self.status);
+            record.field("extend_fields", &self.extend_fields);
+            record.field("ordering", &self.ordering);
+            record.field("page", &self.page);
+            record.field("page_size", &self.page_size);
+            record.field("source_time__gte", &self.source_time_gte);
+            record.field("source_time__lte", &self.source_time_lte);
+            record.finish()
+        }
+    }
+    /// `GetAlarmsResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_alarms.md` at line 113.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetAlarmsResponse {
+        /// `result` (Type inferred from the doc's example.)
+        pub result: Option<Vec<GetAlarmsResult>>,
+        /// `total` (Not in the doc's table; seen in its example at line 61.)
+        pub total: Option<i64>,
+    }
+    impl crate::wire::Wire for GetAlarmsResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetAlarmsResponse",
+                &["result", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                result: record.field("result")?,
+                total: record.opt_int("total")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("result", &self.result);
+            record.field("total", &self.total);
+            record.finish()
+        }
+    }
+    /// `GetAlarmsResult`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_alarms.md` at line 115.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetAlarmsResult {
+        /// 告警事件ID
+        pub id: Option<i64>,
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 云平台ID，主机相关字段
+        pub bk_cloud_id: Option<i64>,
+        /// 开发商ID，主机相关字段
+        pub bk_supplier_id: Option<i64>,
+        /// IP地址，主机相关字段
+        pub ip: Option<String>,
+        /// 备注
+        pub comment: Option<String>,
+        /// 状态
+        pub status: Option<String>,
+        /// 通知状态(已通知，通知失败)
+        pub user_status: Option<String>,
+        /// 告警类型
+        pub alarm_type: Option<String>,
+        /// 告警等级，1为严重，2为普通，3为轻微
+        pub level: Option<i64>,
+        /// 告警后台内部匹配的维度 (Type inferred from the doc's example.)
+        pub match_dimension: Option<MatchDimension>,
+        /// 告警内容 (Type inferred from the doc's example.)
+        pub alarm_content: Option<AlarmContent>,
+        /// 告警源时间
+        pub source_time: Option<String>,
+        /// `end_time` (Not in the doc's table; seen in its example at line 61.)
+        pub end_time: Option<String>,
+    }
+    impl crate::wire::Wire for GetAlarmsResult {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetAlarmsResult",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "bk_supplier_id",
+                    "ip",
+                    "comment",
+                    "status",
+                    "user_status",
+                    "alarm_type",
+                    "level",
+                    "match_dimension",
+                    "alarm_content",
+                    "source_time",
+                    "end_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_supplier_id: record.opt_int("bk_supplier_id")?,
+                ip: record.opt_text("ip")?,
+                comment: record.opt_text("comment")?,
+                status: record.opt_text("status")?,
+                user_status: record.opt_text("user_status")?,
+                alarm_type: record.opt_text("alarm_type")?,
+                level: record.opt_int("level")?,
+                match_dimension: record.field("match_dimension")?,
+                alarm_content: record.field("alarm_content")?,
+                source_time: record.opt_text("source_time")?,
+                end_time: record.opt_text("end_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("ip", &self.ip);
+            record.field("comment", &self.comment);
+            record.field("status", &self.status);
+            record.field("user_status", &self.user_status);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("level", &self.level);
+            record.field("match_dimension", &self.match_dimension);
+            record.field("alarm_content", &self.alarm_content);
+            record.field("source_time", &self.source_time);
+            record.field("end_time", &self.end_time);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        AlarmContent, MatchDimension, GetAlarmsRequest, GetAlarmsResponse,
+        GetAlarmsResult
+    );
+}
+pub use get_alarms::GetAlarmsRequest;
+pub use get_alarms::GetAlarmsResponse;
+/// Types of [`get_converge_config`](super::endpoints::GetConvergeConfig).
+pub mod get_converge_config {
+    /// 查询单个收敛配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_converge_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetConvergeConfigRequest {
+        /// 收敛配置id
+        pub id: i64,
+    }
+    impl GetConvergeConfigRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self { id }
+        }
+    }
+    impl crate::wire::Wire for GetConvergeConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetConvergeConfigRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `GetConvergeConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_converge_config.md` at line 74.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetConvergeConfigResponse {
+        /// 收敛配置id
+        pub id: Option<i64>,
+        /// 配置，默认为''
+        pub config: Option<String>,
+        /// 告警源id，默认为0
+        pub alarm_source_id: Option<i64>,
+        /// 收敛id
+        pub converge_id: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for GetConvergeConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetConvergeConfigResponse",
+                &[
+                    "id",
+                    "config",
+                    "alarm_source_id",
+                    "converge_id",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                config: record.opt_text("config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                converge_id: record.opt_int("converge_id")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("config", &self.config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("converge_id", &self.converge_id);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetConvergeConfigRequest, GetConvergeConfigResponse);
+}
+pub use get_converge_config::GetConvergeConfigRequest;
+pub use get_converge_config::GetConvergeConfigResponse;
+/// Types of [`get_detect_algorithm_config`](super::endpoints::GetDetectAlgorithmConfig).
+pub mod get_detect_algorithm_config {
+    /// 查询检测算法配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_detect_algorithm_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetDetectAlgorithmConfigRequest {
+        /// 检测算法配置id
+        pub id: Option<i64>,
+    }
+    impl GetDetectAlgorithmConfigRequest {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetDetectAlgorithmConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetDetectAlgorithmConfigRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `GetDetectAlgorithmConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_detect_algorithm_config.md` at line 74.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetDetectAlgorithmConfigResponse {
+        /// 检测算法配置id
+        pub id: Option<i64>,
+        /// 监控策略id
+        pub monitor_item_id: Option<i64>,
+        /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)
+        pub algorithm_id: Option<i64>,
+        /// 算法配置
+        pub config: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for GetDetectAlgorithmConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetDetectAlgorithmConfigResponse",
+                &[
+                    "id",
+                    "monitor_item_id",
+                    "algorithm_id",
+                    "config",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                algorithm_id: record.opt_int("algorithm_id")?,
+                config: record.opt_text("config")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("algorithm_id", &self.algorithm_id);
+            record.field("config", &self.config);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GetDetectAlgorithmConfigRequest, GetDetectAlgorithmConfigResponse
+    );
+}
+pub use get_detect_algorithm_config::GetDetectAlgorithmConfigRequest;
+pub use get_detect_algorithm_config::GetDetectAlgorithmConfigResponse;
+/// Types of [`get_monitor_item`](super::endpoints::GetMonitorItem).
+pub mod get_monitor_item {
+    /// 查询监控策略数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_monitor_item.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetMonitorItemRequest {
+        /// 监控策略id
+        pub id: Option<i64>,
+    }
+    impl GetMonitorItemRequest {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetMonitorItemRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetMonitorItemRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `GetMonitorItemResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_monitor_item.md` at line 82.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetMonitorItemResponse {
+        /// 监控策略id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 分级告警开关
+        pub is_classify_notice: Option<bool>,
+        /// 监控项id
+        pub monitor_id: Option<i64>,
+        /// 告警源id
+        pub alarm_def_id: Option<i64>,
+        /// 无数据配置
+        pub is_none_option: Option<String>,
+        /// 无数据告警开关
+        pub is_none: Option<i64>,
+        /// 监控范围
+        pub condition: Option<String>,
+        /// 恢复告警开关
+        pub is_recovery: Option<bool>,
+        /// 监控等级
+        pub monitor_level: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for GetMonitorItemResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetMonitorItemResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "is_classify_notice",
+                    "monitor_id",
+                    "alarm_def_id",
+                    "is_none_option",
+                    "is_none",
+                    "condition",
+                    "is_recovery",
+                    "monitor_level",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                alarm_def_id: record.opt_int("alarm_def_id")?,
+                is_none_option: record.opt_text("is_none_option")?,
+                is_none: record.opt_int("is_none")?,
+                condition: record.opt_text("condition")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("alarm_def_id", &self.alarm_def_id);
+            record.field("is_none_option", &self.is_none_option);
+            record.field("is_none", &self.is_none);
+            record.field("condition", &self.condition);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetMonitorItemRequest, GetMonitorItemResponse);
+}
+pub use get_monitor_item::GetMonitorItemRequest;
+pub use get_monitor_item::GetMonitorItemResponse;
+/// Types of [`get_monitor_item_group`](super::endpoints::GetMonitorItemGroup).
+pub mod get_monitor_item_group {
+    /// 查询监控策略组数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_monitor_item_group.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetMonitorItemGroupRequest {
+        /// 监控策略组主键
+        pub id: Option<i64>,
+    }
+    impl GetMonitorItemGroupRequest {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetMonitorItemGroupRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetMonitorItemGroupRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `GetMonitorItemGroupResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_monitor_item_group.md` at line 76.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetMonitorItemGroupResponse {
+        /// 监控策略组主键
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 监控项id
+        pub monitor_id: Option<i64>,
+        /// 监控策略id
+        pub monitor_item_id: Option<i64>,
+        /// 监控策略组id
+        pub monitor_group_id: Option<i64>,
+        /// 监控等级，1致命，2预警，3提醒
+        pub monitor_level: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for GetMonitorItemGroupResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetMonitorItemGroupResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "monitor_id",
+                    "monitor_item_id",
+                    "monitor_group_id",
+                    "monitor_level",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                monitor_group_id: record.opt_int("monitor_group_id")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("monitor_group_id", &self.monitor_group_id);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetMonitorItemGroupRequest, GetMonitorItemGroupResponse);
+}
+pub use get_monitor_item_group::GetMonitorItemGroupRequest;
+pub use get_monitor_item_group::GetMonitorItemGroupResponse;
+/// Types of [`get_monitor_source`](super::endpoints::GetMonitorSource).
+pub mod get_monitor_source {
+    /// 查询监控项数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_monitor_source.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetMonitorSourceRequest {
+        /// 监控项id
+        pub id: Option<i64>,
+    }
+    impl GetMonitorSourceRequest {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetMonitorSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetMonitorSourceRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `GetMonitorSourceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_monitor_source.md` at line 80.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetMonitorSourceResponse {
+        /// 监控项id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 监控源分类
+        pub scr_type: Option<String>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控分类
+        pub monitor_type: Option<String>,
+        /// 监控指标
+        pub monitor_target: Option<String>,
+        /// 统计源分类
+        pub stat_source_type: Option<String>,
+        /// 统计源信息(JSON)
+        pub stat_source_info: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 46.)
+        pub src_type: Option<String>,
+    }
+    impl crate::wire::Wire for GetMonitorSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetMonitorSourceResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_type",
+                    "monitor_target",
+                    "stat_source_type",
+                    "stat_source_info",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                    "src_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                stat_source_type: record.opt_text("stat_source_type")?,
+                stat_source_info: record.opt_text("stat_source_info")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+                src_type: record.opt_text("src_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("stat_source_type", &self.stat_source_type);
+            record.field("stat_source_info", &self.stat_source_info);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("src_type", &self.src_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetMonitorSourceRequest, GetMonitorSourceResponse);
+}
+pub use get_monitor_source::GetMonitorSourceRequest;
+pub use get_monitor_source::GetMonitorSourceResponse;
+/// Types of [`get_notice_config`](super::endpoints::GetNoticeConfig).
+pub mod get_notice_config {
+    /// 查询通知配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_notice_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetNoticeConfigRequest {
+        /// 通知配置id
+        pub id: Option<i64>,
+    }
+    impl GetNoticeConfigRequest {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetNoticeConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetNoticeConfigRequest",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.finish()
+        }
+    }
+    /// `GetNoticeConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_notice_config.md` at line 77.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetNoticeConfigResponse {
+        /// 通知配置id
+        pub id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 告警开始时间
+        pub alarm_start_time: Option<String>,
+        /// 告警结束时间
+        pub alarm_end_time: Option<String>,
+        /// 配置
+        pub notify_config: Option<String>,
+        /// 告警源id
+        pub alarm_source_id: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for GetNoticeConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetNoticeConfigResponse",
+                &[
+                    "id",
+                    "title",
+                    "description",
+                    "alarm_start_time",
+                    "alarm_end_time",
+                    "notify_config",
+                    "alarm_source_id",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                notify_config: record.opt_text("notify_config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("notify_config", &self.notify_config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetNoticeConfigRequest, GetNoticeConfigResponse);
+}
+pub use get_notice_config::GetNoticeConfigRequest;
+pub use get_notice_config::GetNoticeConfigResponse;
+/// Types of [`get_ts_data`](super::endpoints::GetTsData).
+pub mod get_ts_data {
+    /// 图表数据查询 根据给定的sql表达式查询指定的存储引擎 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_ts_data.md` at line 11.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetTsDataRequest {
+        /// SQL查询语句
+        pub sql: String,
+        /// 查询引擎(默认influxdb)
+        pub prefer_storage: Option<String>,
+    }
+    impl GetTsDataRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(sql: String) -> Self {
+            Self { sql, prefer_storage: None }
+        }
+    }
+    impl GetTsDataRequest {
+        /// Sets `prefer_storage`.
+        pub fn prefer_storage(mut self, value: impl Into<String>) -> Self {
+            self.prefer_storage = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetTsDataRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetTsDataRequest",
+                &["sql", "prefer_storage"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                sql: record.text("sql")?,
+                prefer_storage: record.opt_text("prefer_storage")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("sql", &self.sql);
+            record.field("prefer_storage", &self.prefer_storage);
+            record.finish()
+        }
+    }
+    /// `GetTsDataResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_ts_data.md` at line 45.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetTsDataResponse {
+        /// 查询结果 (Type inferred from the doc's example.)
+        pub list: Option<Vec<List>>,
+        /// 总记录数
+        ///
+        /// Sent as `totalRecords`.
+        pub total_records: Option<i64>,
+        /// 查询耗时
+        pub timetaken: Option<f64>,
+        /// 查询引擎
+        pub device: Option<String>,
+    }
+    impl crate::wire::Wire for GetTsDataResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetTsDataResponse",
+                &["list", "totalRecords", "timetaken", "device"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                list: record.field("list")?,
+                total_records: record.opt_int("totalRecords")?,
+                timetaken: record.field("timetaken")?,
+                device: record.opt_text("device")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("list", &self.list);
+            record.field("totalRecords", &self.total_records);
+            record.field("timetaken", &self.timetaken);
+            record.field("device", &self.device);
+            record.finish()
+        }
+    }
+    /// `List`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_ts_data.md` at line 55.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct List {
+        /// `_in_use` (Not in the doc's table; seen in its example at line 55.)
+        ///
+        /// Sent as `_in_use`.
+        pub in_use: Option<f64>,
+        /// `company_id` (Not in the doc's table; seen in its example at line 55.)
+        pub company_id: Option<String>,
+        /// `device_name` (Not in the doc's table; seen in its example at line 55.)
+        pub device_name: Option<String>,
+        /// `ip` (Not in the doc's table; seen in its example at line 55.)
+        pub ip: Option<String>,
+        /// `minute1` (Not in the doc's table; seen in its example at line 55.)
+        pub minute1: Option<i64>,
+        /// `plat_id` (Not in the doc's table; seen in its example at line 55.)
+        pub plat_id: Option<String>,
+        /// `time` (Not in the doc's table; seen in its example at line 55.)
+        pub time: Option<i64>,
+    }
+    impl crate::wire::Wire for List {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "List",
+                &[
+                    "_in_use",
+                    "company_id",
+                    "device_name",
+                    "ip",
+                    "minute1",
+                    "plat_id",
+                    "time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                in_use: record.field("_in_use")?,
+                company_id: record.opt_text("company_id")?,
+                device_name: record.opt_text("device_name")?,
+                ip: record.opt_text("ip")?,
+                minute1: record.opt_int("minute1")?,
+                plat_id: record.opt_text("plat_id")?,
+                time: record.opt_int("time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("_in_use", &self.in_use);
+            record.field("company_id", &self.company_id);
+            record.field("device_name", &self.device_name);
+            record.field("ip", &self.ip);
+            record.field("minute1", &self.minute1);
+            record.field("plat_id", &self.plat_id);
+            record.field("time", &self.time);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetTsDataRequest, GetTsDataResponse, List);
+}
+pub use get_ts_data::GetTsDataRequest;
+pub use get_ts_data::GetTsDataResponse;
+/// Types of [`import_alarm_strategy`](super::endpoints::ImportAlarmStrategy).
+pub mod import_alarm_strategy {
+    pub use super::export_alarm_strategy::AlarmLevelConfig;
+    pub use super::export_alarm_strategy::AlarmStrategy;
+    pub use super::export_alarm_strategy::Config;
+    pub use super::export_alarm_strategy::DetectAlgorithm;
+    pub use super::export_alarm_strategy::Rules;
+    /// `ImportAlarmStrategyConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_alarm_strategy.md` at line 25.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Conf {
+        /// `alarm_strategy` (Not in the doc's table; seen in its example at line 25.)
+        pub alarm_strategy: Option<Vec<AlarmStrategy>>,
+        /// `biz_id` (Not in the doc's table; seen in its example at line 25.)
+        pub biz_id: Option<i64>,
+        /// `description` (Not in the doc's table; seen in its example at line 25.)
+        pub description: Option<String>,
+        /// `is_enabled` (Not in the doc's table; seen in its example at line 25.)
+        pub is_enabled: Option<bool>,
+        /// `monitor_target` (Not in the doc's table; seen in its example at line 25.)
+        pub monitor_target: Option<String>,
+        /// `monitor_type` (Not in the doc's table; seen in its example at line 25.)
+        pub monitor_type: Option<String>,
+        /// `scenario` (Not in the doc's table; seen in its example at line 25.)
+        pub scenario: Option<String>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 25.)
+        pub src_type: Option<String>,
+        /// `stat_source_info` (Not in the doc's table; seen in its example at line 25.)
+        pub stat_source_info: Option<String>,
+        /// `stat_source_type` (Not in the doc's table; seen in its example at line 25.)
+        pub stat_source_type: Option<String>,
+        /// `title` (Not in the doc's table; seen in its example at line 25.)
+        pub title: Option<String>,
+    }
+    impl Conf {
+        /// Sets `alarm_strategy`.
+        pub fn alarm_strategy(mut self, value: impl Into<Vec<AlarmStrategy>>) -> Self {
+            self.alarm_strategy = Some(value.into());
+            self
+        }
+        /// Sets `biz_id`.
+        pub fn biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `is_enabled`.
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+        /// Sets `monitor_target`.
+        pub fn monitor_target(mut self, value: impl Into<String>) -> Self {
+            self.monitor_target = Some(value.into());
+            self
+        }
+        /// Sets `monitor_type`.
+        pub fn monitor_type(mut self, value: impl Into<String>) -> Self {
+            self.monitor_type = Some(value.into());
+            self
+        }
+        /// Sets `scenario`.
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `src_type`.
+        pub fn src_type(mut self, value: impl Into<String>) -> Self {
+            self.src_type = Some(value.into());
+            self
+        }
+        /// Sets `stat_source_info`.
+        pub fn stat_source_info(mut self, value: impl Into<String>) -> Self {
+            self.stat_source_info = Some(value.into());
+            self
+        }
+        /// Sets `stat_source_type`.
+        pub fn stat_source_type(mut self, value: impl Into<String>) -> Self {
+            self.stat_source_type = Some(value.into());
+            self
+        }
+        /// Sets `title`.
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Conf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Conf",
+                &[
+                    "alarm_strategy",
+                    "biz_id",
+                    "description",
+                    "is_enabled",
+                    "monitor_target",
+                    "monitor_type",
+                    "scenario",
+                    "src_type",
+                    "stat_source_info",
+                    "stat_source_type",
+                    "title",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_strategy: record.field("alarm_strategy")?,
+                biz_id: record.opt_int("biz_id")?,
+                description: record.opt_text("description")?,
+                is_enabled: record.field("is_enabled")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                scenario: record.opt_text("scenario")?,
+                src_type: record.opt_text("src_type")?,
+                stat_source_info: record.opt_text("stat_source_info")?,
+                stat_source_type: record.opt_text("stat_source_type")?,
+                title: record.opt_text("title")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_strategy", &self.alarm_strategy);
+            record.field("biz_id", &self.biz_id);
+            record.field("description", &self.description);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("scenario", &self.scenario);
+            record.field("src_type", &self.src_type);
+            record.field("stat_source_info", &self.stat_source_info);
+            record.field("stat_source_type", &self.stat_source_type);
+            record.field("title", &self.title);
+            record.finish()
+        }
+    }
+    /// `ImportAlarmStrategyFail`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_alarm_strategy.md` at line 114.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Fail {
+        /// 失败的监控源配置 (Type inferred from the doc's example.)
+        pub config: Option<Config>,
+        /// 失败信息
+        pub message: Option<String>,
+    }
+    impl crate::wire::Wire for Fail {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Fail",
+                &["config", "message"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                config: record.field("config")?,
+                message: record.opt_text("message")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("config", &self.config);
+            record.field("message", &self.message);
+            record.finish()
+        }
+    }
+    /// 监控策略入接口 可以导入主机监控及自定义监控策略配置，包含策略依赖的监控源数据。 如果不传入监控源ID，则会按照配置自动创建监控源。 如果导入主机，则会判断是否存在对应的主机监控源，如果有则不创建。 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_alarm_strategy.md` at line 13.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ImportAlarmStrategyRequest {
+        /// 导入配置 (Type inferred from the doc's example.)
+        pub conf_list: Vec<Conf>,
+        /// 通用业务ID
+        pub bk_biz_id: i64,
+    }
+    impl ImportAlarmStrategyRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(conf_list: Vec<Conf>, bk_biz_id: i64) -> Self {
+            Self { conf_list, bk_biz_id }
+        }
+    }
+    impl crate::wire::Wire for ImportAlarmStrategyRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportAlarmStrategyRequest",
+                &["conf_list", "bk_biz_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                conf_list: record.field("conf_list")?,
+                bk_biz_id: record.int("bk_biz_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("conf_list", &self.conf_list);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.finish()
+        }
+    }
+    /// `ImportAlarmStrategyResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_alarm_strategy.md` at line 101.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportAlarmStrategyResponse {
+        /// 导入失败的监控项
+        pub fail: Option<Vec<Fail>>,
+        /// 导入成功的监控项
+        pub success: Option<Vec<Success>>,
+    }
+    impl crate::wire::Wire for ImportAlarmStrategyResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportAlarmStrategyResponse",
+                &["fail", "success"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                fail: record.field("fail")?,
+                success: record.field("success")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("fail", &self.fail);
+            record.field("success", &self.success);
+            record.finish()
+        }
+    }
+    /// `ImportAlarmStrategySuccess`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_alarm_strategy.md` at line 106.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Success {
+        /// 导入的监控源ID，新建或找到对应的
+        pub monitor_id: Option<String>,
+        /// 监控策略详情 (Type inferred from the doc's example.)
+        pub alarm_strategy: Option<Vec<AlarmStrategy>>,
+        /// 成功监控项传入的配置 (Type inferred from the doc's example.)
+        pub config: Option<Config>,
+    }
+    impl crate::wire::Wire for Success {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Success",
+                &["monitor_id", "alarm_strategy", "config"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                monitor_id: record.opt_text("monitor_id")?,
+                alarm_strategy: record.field("alarm_strategy")?,
+                config: record.field("config")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("monitor_id", &self.monitor_id);
+            record.field("alarm_strategy", &self.alarm_strategy);
+            record.field("config", &self.config);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Conf, Fail, ImportAlarmStrategyRequest, ImportAlarmStrategyResponse, Success
+    );
+}
+pub use import_alarm_strategy::ImportAlarmStrategyRequest;
+pub use import_alarm_strategy::ImportAlarmStrategyResponse;
+/// Types of [`import_log_collector`](super::endpoints::ImportLogCollector).
+pub mod import_log_collector {
+    pub use super::export_log_collector::Fields;
+    /// `Detail`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 102.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Detail {
+        /// 错误信息 (described at line 164) (Not in the doc's table; seen in its example at line 102.)
+        pub message: Option<String>,
+        /// `origin_conf` (Not in the doc's table; seen in its example at line 102.)
+        pub origin_conf: Option<OriginConf>,
+    }
+    impl crate::wire::Wire for Detail {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Detail",
+                &["message", "origin_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                message: record.opt_text("message")?,
+                origin_conf: record.field("origin_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("message", &self.message);
+            record.field("origin_conf", &self.origin_conf);
+            record.finish()
+        }
+    }
+    /// `Failed`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 167.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Failed {
+        /// 导入失败的采集器总数
+        pub total: Option<i64>,
+        /// 详情。origin_conf：配置信息；message：失败信息
+        pub detail: Option<Vec<i64>>,
+    }
+    impl crate::wire::Wire for Failed {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Failed",
+                &["total", "detail"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                total: record.opt_int("total")?,
+                detail: record.field("detail")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("total", &self.total);
+            record.field("detail", &self.detail);
+            record.finish()
+        }
+    }
+    /// `ImportLogCollectorCollectorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 22.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CollectorConf {
+        /// 表名称
+        pub data_set: String,
+        /// 描述
+        pub data_desc: String,
+        /// 编码(UTF-8，GBK)
+        pub data_encode: String,
+        /// 分隔符
+        pub sep: String,
+        /// 日志路径
+        pub log_path: String,
+        /// 采集范围 (Type inferred from the doc's example.)
+        pub conditions: Option<Vec<serde_json::Value>>,
+        /// 表字段 (Type inferred from the doc's example.)
+        pub fields: Vec<Fields>,
+    }
+    impl CollectorConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            data_set: String,
+            data_desc: String,
+            data_encode: String,
+            sep: String,
+            log_path: String,
+            fields: Vec<Fields>,
+        ) -> Self {
+            Self {
+                data_set,
+                data_desc,
+                data_encode,
+                sep,
+                log_path,
+                conditions: None,
+                fields,
+            }
+        }
+    }
+    impl CollectorConf {
+        /// Sets `conditions`.
+        pub fn conditions(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.conditions = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for CollectorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CollectorConf",
+                &[
+                    "data_set",
+                    "data_desc",
+                    "data_encode",
+                    "sep",
+                    "log_path",
+                    "conditions",
+                    "fields",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data_set: record.text("data_set")?,
+                data_desc: record.text("data_desc")?,
+                data_encode: record.text("data_encode")?,
+                sep: record.text("sep")?,
+                log_path: record.text("log_path")?,
+                conditions: record.field("conditions")?,
+                fields: record.field("fields")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data_set", &self.data_set);
+            record.field("data_desc", &self.data_desc);
+            record.field("data_encode", &self.data_encode);
+            record.field("sep", &self.sep);
+            record.field("log_path", &self.log_path);
+            record.field("conditions", &self.conditions);
+            record.field("fields", &self.fields);
+            record.finish()
+        }
+    }
+    /// `ImportLogCollectorCollectorConf3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 102.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportLogCollectorCollectorConf {
+        /// `conditions` (Not in the doc's table; seen in its example at line 102.)
+        pub conditions: Option<Vec<serde_json::Value>>,
+        /// 描述 (described at line 27) (Not in the doc's table; seen in its example at line 102.)
+        pub data_desc: Option<String>,
+        /// 编码(UTF-8，GBK) (described at line 28) (Not in the doc's table; seen in its example at line 102.)
+        pub data_encode: Option<String>,
+        /// 表名称 (described at line 26) (Not in the doc's table; seen in its example at line 102.)
+        pub data_set: Option<String>,
+        /// `fields` (Not in the doc's table; seen in its example at line 102.)
+        pub fields: Option<Vec<Fields>>,
+        /// `file_frequency` (Not in the doc's table; seen in its example at line 102.)
+        pub file_frequency: Option<String>,
+        /// 日志路径 (described at line 30) (Not in the doc's table; seen in its example at line 102.)
+        pub log_path: Option<String>,
+        /// 分隔符 (described at line 29) (Not in the doc's table; seen in its example at line 102.)
+        pub sep: Option<String>,
+    }
+    impl crate::wire::Wire for ImportLogCollectorCollectorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportLogCollectorCollectorConf",
+                &[
+                    "conditions",
+                    "data_desc",
+                    "data_encode",
+                    "data_set",
+                    "fields",
+                    "file_frequency",
+                    "log_path",
+                    "sep",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                conditions: record.field("conditions")?,
+                data_desc: record.opt_text("data_desc")?,
+                data_encode: record.opt_text("data_encode")?,
+                data_set: record.opt_text("data_set")?,
+                fields: record.field("fields")?,
+                file_frequency: record.opt_text("file_frequency")?,
+                log_path: record.opt_text("log_path")?,
+                sep: record.opt_text("sep")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("conditions", &self.conditions);
+            record.field("data_desc", &self.data_desc);
+            record.field("data_encode", &self.data_encode);
+            record.field("data_set", &self.data_set);
+            record.field("fields", &self.fields);
+            record.field("file_frequency", &self.file_frequency);
+            record.field("log_path", &self.log_path);
+            record.field("sep", &self.sep);
+            record.finish()
+        }
+    }
+    /// `ImportLogCollectorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 14.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Conf {
+        /// 采集器基础配置
+        pub collector_conf: CollectorConf,
+        /// 下发配置
+        pub target_conf: TargetConf,
+        /// 监控策略配置
+        pub monitor_conf: Option<Vec<serde_json::Value>>,
+    }
+    impl Conf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(collector_conf: CollectorConf, target_conf: TargetConf) -> Self {
+            Self {
+                collector_conf,
+                target_conf,
+                monitor_conf: None,
+            }
+        }
+    }
+    impl Conf {
+        /// Sets `monitor_conf`.
+        pub fn monitor_conf(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.monitor_conf = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Conf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Conf",
+                &["collector_conf", "target_conf", "monitor_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_conf: record.field("collector_conf")?,
+                target_conf: record.field("target_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_conf", &self.collector_conf);
+            record.field("target_conf", &self.target_conf);
+            record.field("monitor_conf", &self.monitor_conf);
+            record.finish()
+        }
+    }
+    /// 日志采集器配置导入下发接口 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 7.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ImportLogCollectorRequest {
+        /// 配置列表
+        pub conf_list: Vec<Conf>,
+        /// 通用业务id，如果传了该参数，在conf_list中没有配置bk_biz_id的配置将使用该bk_biz_id作为业务id
+        pub bk_biz_id: Option<i64>,
+    }
+    impl ImportLogCollectorRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(conf_list: Vec<Conf>) -> Self {
+            Self { conf_list, bk_biz_id: None }
+        }
+    }
+    impl ImportLogCollectorRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ImportLogCollectorRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportLogCollectorRequest",
+                &["conf_list", "bk_biz_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                conf_list: record.field("conf_list")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("conf_list", &self.conf_list);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.finish()
+        }
+    }
+    /// `ImportLogCollectorResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 165.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportLogCollectorResponse {
+        /// `failed` (Type inferred from the doc's example.)
+        pub failed: Option<Failed>,
+        /// `successed` (Type inferred from the doc's example.)
+        pub successed: Option<Successed>,
+    }
+    impl crate::wire::Wire for ImportLogCollectorResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportLogCollectorResponse",
+                &["failed", "successed"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                failed: record.field("failed")?,
+                successed: record.field("successed")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("failed", &self.failed);
+            record.field("successed", &self.successed);
+            record.finish()
+        }
+    }
+    /// `ImportLogCollectorTargetConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 45.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TargetConf {
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 目标机器ip (Type inferred from the doc's example.)
+        pub ips: Option<Vec<String>>,
+    }
+    impl TargetConf {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `ips`.
+        pub fn ips(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.ips = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for TargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetConf",
+                &["bk_biz_id", "ips"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                ips: record.field("ips")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("ips", &self.ips);
+            record.finish()
+        }
+    }
+    /// `OriginConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 102.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OriginConf {
+        /// `collector_conf` (Not in the doc's table; seen in its example at line 102.)
+        pub collector_conf: Option<ImportLogCollectorCollectorConf>,
+        /// `target_conf` (Not in the doc's table; seen in its example at line 102.)
+        pub target_conf: Option<TargetConf>,
+    }
+    impl crate::wire::Wire for OriginConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OriginConf",
+                &["collector_conf", "target_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_conf: record.field("collector_conf")?,
+                target_conf: record.field("target_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_conf", &self.collector_conf);
+            record.field("target_conf", &self.target_conf);
+            record.finish()
+        }
+    }
+    /// `Successed`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 174.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Successed {
+        /// 导入成功的采集器总数
+        pub total: Option<i64>,
+        /// 详情。origin_conf：配置信息；message：成功信息
+        pub detail: Option<Vec<Detail>>,
+    }
+    impl crate::wire::Wire for Successed {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Successed",
+                &["total", "detail"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                total: record.opt_int("total")?,
+                detail: record.field("detail")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("total", &self.total);
+            record.field("detail", &self.detail);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Detail, Failed, CollectorConf, ImportLogCollectorCollectorConf, Conf,
+        ImportLogCollectorRequest, ImportLogCollectorResponse, TargetConf, OriginConf,
+        Successed
+    );
+}
+pub use import_log_collector::ImportLogCollectorRequest;
+pub use import_log_collector::ImportLogCollectorResponse;
+/// Types of [`import_script_collector`](super::endpoints::ImportScriptCollector).
+pub mod import_script_collector {
+    /// `ImportScriptCollectorCollectorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_script_collector.md` at line 14.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CollectorConf {
+        /// 业务id
+        pub bk_biz_id: i64,
+        /// 数据表名，必须唯一
+        pub name: String,
+        /// 数据表中文含义
+        pub description: String,
+        /// 字符集；默认值：UTF8，可选值（UTF8,GBK）
+        pub charset: Option<String>,
+        /// 表字段信息，详情见下表 (Type inferred from the doc's example.)
+        pub fields: Vec<Fields>,
+        /// 脚本类型；默认值：file，可选值（file,cmd）
+        pub script_type: Option<String>,
+        /// 脚本格式；默认值：shell，可选值（shell,bat,python,perl,powershell,vbs,custom）
+        pub script_ext: Option<String>,
+        /// 脚本参数模型，详情见下表
+        pub params_schema: Option<Vec<ParamsSchema>>,
+        /// 启动命令（脚本模式）
+        pub script_run_cmd: Option<String>,
+        /// 脚本内容（base64编码）
+        pub script_content_base64: Option<crate::Base64>,
+        /// 启动命令（命令行模式）
+        pub start_cmd: Option<String>,
+        /// 采集周期(分钟)；默认值：1
+        pub collect_interval: Option<i64>,
+        /// 原始数据保存周期(天)；默认值：30
+        pub raw_data_interval: Option<i64>,
+    }
+    impl CollectorConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_biz_id: i64,
+            name: String,
+            description: String,
+            fields: Vec<Fields>,
+        ) -> Self {
+            Self {
+                bk_biz_id,
+                name,
+                description,
+                charset: None,
+                fields,
+                script_type: None,
+                script_ext: None,
+                params_schema: None,
+                script_run_cmd: None,
+                script_content_base64: None,
+                start_cmd: None,
+                collect_interval: None,
+                raw_data_interval: None,
+            }
+        }
+    }
+    impl CollectorConf {
+        /// Sets `charset`.
+        pub fn charset(mut self, value: impl Into<String>) -> Self {
+            self.charset = Some(value.into());
+            self
+        }
+        /// Sets `script_type`.
+        pub fn script_type(mut self, value: impl Into<String>) -> Self {
+            self.script_type = Some(value.into());
+            self
+        }
+        /// Sets `script_ext`.
+        pub fn script_ext(mut self, value: impl Into<String>) -> Self {
+            self.script_ext = Some(value.into());
+            self
+        }
+        /// Sets `params_schema`.
+        pub fn params_schema(mut self, value: impl Into<Vec<ParamsSchema>>) -> Self {
+            self.params_schema = Some(value.into());
+            self
+        }
+        /// Sets `script_run_cmd`.
+        pub fn script_run_cmd(mut self, value: impl Into<String>) -> Self {
+            self.script_run_cmd = Some(value.into());
+            self
+        }
+        /// Sets `script_content_base64`.
+        pub fn script_content_base64(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.script_content_base64 = Some(value.into());
+            self
+        }
+        /// Sets `start_cmd`.
+        pub fn start_cmd(mut self, value: impl Into<String>) -> Self {
+            self.start_cmd = Some(value.into());
+            self
+        }
+        /// Sets `collect_interval`.
+        pub fn collect_interval(mut self, value: impl Into<i64>) -> Self {
+            self.collect_interval = Some(value.into());
+            self
+        }
+        /// Sets `raw_data_interval`.
+        pub fn raw_data_interval(mut self, value: impl Into<i64>) -> Self {
+            self.raw_data_interval = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for CollectorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CollectorConf",
+                &[
+                    "bk_biz_id",
+                    "name",
+                    "description",
+                    "charset",
+                    "fields",
+                    "script_type",
+                    "script_ext",
+                    "params_schema",
+                    "script_run_cmd",
+                    "script_content_base64",
+                    "start_cmd",
+                    "collect_interval",
+                    "raw_data_interval",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                name: record.text("name")?,
+                description: record.text("description")?,
+                charset: record.opt_text("charset")?,
+                fields: record.field("fields")?,
+                script_type: record.opt_text("script_type")?,
+                script_ext: record.opt_text("script_ext")?,
+                params_schema: record.field("params_schema")?,
+                script_run_cmd: record.opt_text("script_run_cmd")?,
+                script_content_base64: record.field("script_content_base64")?,
+                start_cmd: record.opt_text("start_cmd")?,
+                collect_interval: record.opt_int("collect_interval")?,
+                raw_data_interval: record.opt_int("raw_data_interval")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("name", &self.name);
+            record.field("description", &self.description);
+            record.field("charset", &self.charset);
+            record.field("fields", &self.fields);
+            record.field("script_type", &self.script_type);
+            record.field("script_ext", &self.script_ext);
+            record.field("params_schema", &self.params_schema);
+            record.field("script_run_cmd", &self.script_run_cmd);
+            record.field("script_content_base64", &self.script_content_base64);
+            record.field("start_cmd", &self.start_cmd);
+            record.field("collect_interval", &self.collect_interval);
+            record.field("raw_data_interval", &self.raw_data_interval);
+            record.finish()
+        }
+    }
+    /// `ImportScriptCollectorFields`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_script_collector.md` at line 52.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Fields {
+        /// 数据表中文含义 (described at line 20) (Not in the doc's table; seen in its example at line 52.)
+        pub description: Option<String>,
+        /// 指标或维度，可选值（metric,dimension） (described at line 39) (Not in the doc's table; seen in its example at line 52.)
+        pub monitor_type: Option<String>,
+        /// 数据表名，必须唯一 (described at line 19) (Not in the doc's table; seen in its example at line 52.)
+        pub name: Option<String>,
+        /// 字段类型，可选值（double,long,string） (described at line 38) (Not in the doc's table; seen in its example at line 52.)
+        pub r#type: Option<String>,
+        /// 单位，可为空字符串：“” (described at line 40) (Not in the doc's table; seen in its example at line 52.)
+        pub unit: Option<String>,
+    }
+    impl Fields {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `monitor_type`.
+        pub fn monitor_type(mut self, value: impl Into<String>) -> Self {
+            self.monitor_type = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `type`.
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `unit`.
+        pub fn unit(mut self, value: impl Into<String>) -> Self {
+            self.unit = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Fields {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Fields",
+                &["description", "monitor_type", "name", "type", "unit"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                description: record.opt_text("description")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                name: record.opt_text("name")?,
+                r#type: record.opt_text("type")?,
+                unit: record.opt_text("unit")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("description", &self.description);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("name", &self.name);
+            record.field("type", &self.r#type);
+            record.field("unit", &self.unit);
+            record.finish()
+        }
+    }
+    /// 脚本采集器配置导入 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_script_collector.md` at line 8.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ImportScriptCollectorRequest {
+        /// 脚本采集任务配置
+        pub collector_conf_list: Vec<CollectorConf>,
+    }
+    impl ImportScriptCollectorRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(collector_conf_list: Vec<CollectorConf>) -> Self {
+            Self { collector_conf_list }
+        }
+    }
+    impl crate::wire::Wire for ImportScriptCollectorRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportScriptCollectorRequest",
+                &["collector_conf_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_conf_list: record.field("collector_conf_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_conf_list", &self.collector_conf_list);
+            record.finish()
+        }
+    }
+    /// `ImportScriptCollectorResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_script_collector.md` at line 110.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportScriptCollectorResponse {
+        /// `success` (Type inferred from the doc's example.)
+        pub success: Option<Vec<Success>>,
+        /// `failed` (Type inferred from the doc's example.)
+        pub failed: Option<Vec<ImportScriptCollectorSuccess>>,
+    }
+    impl crate::wire::Wire for ImportScriptCollectorResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportScriptCollectorResponse",
+                &["success", "failed"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                success: record.field("success")?,
+                failed: record.field("failed")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("success", &self.success);
+            record.field("failed", &self.failed);
+            record.finish()
+        }
+    }
+    /// `ImportScriptCollectorSuccess`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_script_collector.md` at line 112.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Success {
+        /// 数据表名
+        pub name: Option<String>,
+        /// 配置id；若无id，则表示创建失败
+        pub id: Option<i64>,
+        /// 记录错误信息
+        pub message: Option<String>,
+        /// `script_collector_id` (Not in the doc's table; seen in its example at line 86.)
+        pub script_collector_id: Option<i64>,
+    }
+    impl crate::wire::Wire for Success {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Success",
+                &["name", "id", "message", "script_collector_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                id: record.opt_int("id")?,
+                message: record.opt_text("message")?,
+                script_collector_id: record.opt_int("script_collector_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("id", &self.id);
+            record.field("message", &self.message);
+            record.field("script_collector_id", &self.script_collector_id);
+            record.finish()
+        }
+    }
+    /// `ImportScriptCollectorSuccess3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_script_collector.md` at line 112.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportScriptCollectorSuccess {
+        /// 数据表名
+        pub name: Option<String>,
+        /// 配置id；若无id，则表示创建失败
+        pub id: Option<i64>,
+        /// 记录错误信息
+        pub message: Option<String>,
+    }
+    impl crate::wire::Wire for ImportScriptCollectorSuccess {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportScriptCollectorSuccess",
+                &["name", "id", "message"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                id: record.opt_int("id")?,
+                message: record.opt_text("message")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("id", &self.id);
+            record.field("message", &self.message);
+            record.finish()
+        }
+    }
+    /// `ParamsSchema`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_script_collector.md` at line 42.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ParamsSchema {
+        /// 参数名
+        pub name: String,
+        /// 参数描述
+        pub description: String,
+    }
+    impl ParamsSchema {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(name: String, description: String) -> Self {
+            Self { name, description }
+        }
+    }
+    impl crate::wire::Wire for ParamsSchema {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ParamsSchema",
+                &["name", "description"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.text("name")?,
+                description: record.text("description")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("description", &self.description);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        CollectorConf, Fields, ImportScriptCollectorRequest,
+        ImportScriptCollectorResponse, Success, ImportScriptCollectorSuccess,
+        ParamsSchema
+    );
+}
+pub use import_script_collector::ImportScriptCollectorRequest;
+pub use import_script_collector::ImportScriptCollectorResponse;
+/// Types of [`import_shell_collector`](super::endpoints::ImportShellCollector).
+pub mod import_shell_collector {
+    pub use super::import_log_collector::Failed;
+    /// `ImportShellCollectorCollectorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 22.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CollectorConf {
+        /// data_set名称
+        pub table_name: String,
+        /// 中文描述
+        pub table_desc: String,
+        /// 编码：UTF8,GBK
+        pub charset: String,
+        /// 脚本内容
+        pub shell_content: String,
+        /// 采集周期(分钟)，默认1分钟
+        pub collect_interval: Option<i64>,
+        /// 原始数据保存周期(天)，默认30天
+        pub raw_data_intevcal: Option<i64>,
+        /// 趋势数据保存周期(天)，默认90天
+        pub trend_data_interval: Option<i64>,
+        /// 表字段 (Type inferred from the doc's example.)
+        pub fields: Vec<Fields>,
+        /// `raw_data_interval` (Not in the doc's table; seen in its example at line 57.)
+        pub raw_data_interval: Option<i64>,
+    }
+    impl CollectorConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            table_name: String,
+            table_desc: String,
+            charset: String,
+            shell_content: String,
+            fields: Vec<Fields>,
+        ) -> Self {
+            Self {
+                table_name,
+                table_desc,
+                charset,
+                shell_content,
+                collect_interval: None,
+                raw_data_intevcal: None,
+                trend_data_interval: None,
+                fields,
+                raw_data_interval: None,
+            }
+        }
+    }
+    impl CollectorConf {
+        /// Sets `collect_interval`.
+        pub fn collect_interval(mut self, value: impl Into<i64>) -> Self {
+            self.collect_interval = Some(value.into());
+            self
+        }
+        /// Sets `raw_data_intevcal`.
+        pub fn raw_data_intevcal(mut self, value: impl Into<i64>) -> Self {
+            self.raw_data_intevcal = Some(value.into());
+            self
+        }
+        /// Sets `trend_data_interval`.
+        pub fn trend_data_interval(mut self, value: impl Into<i64>) -> Self {
+            self.trend_data_interval = Some(value.into());
+            self
+        }
+        /// Sets `raw_data_interval`.
+        pub fn raw_data_interval(mut self, value: impl Into<i64>) -> Self {
+            self.raw_data_interval = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for CollectorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CollectorConf",
+                &[
+                    "table_name",
+                    "table_desc",
+                    "charset",
+                    "shell_content",
+                    "collect_interval",
+                    "raw_data_intevcal",
+                    "trend_data_interval",
+                    "fields",
+                    "raw_data_interval",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                table_name: record.text("table_name")?,
+                table_desc: record.text("table_desc")?,
+                charset: record.text("charset")?,
+                shell_content: record.text("shell_content")?,
+                collect_interval: record.opt_int("collect_interval")?,
+                raw_data_intevcal: record.opt_int("raw_data_intevcal")?,
+                trend_data_interval: record.opt_int("trend_data_interval")?,
+                fields: record.field("fields")?,
+                raw_data_interval: record.opt_int("raw_data_interval")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("table_name", &self.table_name);
+            record.field("table_desc", &self.table_desc);
+            record.field("charset", &self.charset);
+            record.field("shell_content", &self.shell_content);
+            record.field("collect_interval", &self.collect_interval);
+            record.field("raw_data_intevcal", &self.raw_data_intevcal);
+            record.field("trend_data_interval", &self.trend_data_interval);
+            record.field("fields", &self.fields);
+            record.field("raw_data_interval", &self.raw_data_interval);
+            record.finish()
+        }
+    }
+    /// `ImportShellCollectorCollectorConf3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 92.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportShellCollectorCollectorConf {
+        /// 编码：UTF8,GBK (described at line 28) (Not in the doc's table; seen in its example at line 92.)
+        pub charset: Option<String>,
+        /// 采集周期(分钟)，默认1分钟 (described at line 30) (Not in the doc's table; seen in its example at line 92.)
+        pub collect_interval: Option<i64>,
+        /// `fields` (Not in the doc's table; seen in its example at line 92.)
+        pub fields: Option<Vec<Fields>>,
+        /// 脚本内容 (described at line 29) (Not in the doc's table; seen in its example at line 92.)
+        pub shell_content: Option<String>,
+        /// `step` (Not in the doc's table; seen in its example at line 92.)
+        pub step: Option<i64>,
+        /// 中文描述 (described at line 27) (Not in the doc's table; seen in its example at line 92.)
+        pub table_desc: Option<String>,
+        /// data_set名称 (described at line 26) (Not in the doc's table; seen in its example at line 92.)
+        pub table_name: Option<String>,
+        /// 趋势数据保存周期(天)，默认90天 (described at line 32) (Not in the doc's table; seen in its example at line 92.)
+        pub trend_data_interval: Option<i64>,
+    }
+    impl crate::wire::Wire for ImportShellCollectorCollectorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportShellCollectorCollectorConf",
+                &[
+                    "charset",
+                    "collect_interval",
+                    "fields",
+                    "shell_content",
+                    "step",
+                    "table_desc",
+                    "table_name",
+                    "trend_data_interval",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                charset: record.opt_text("charset")?,
+                collect_interval: record.opt_int("collect_interval")?,
+                fields: record.field("fields")?,
+                shell_content: record.opt_text("shell_content")?,
+                step: record.opt_int("step")?,
+                table_desc: record.opt_text("table_desc")?,
+                table_name: record.opt_text("table_name")?,
+                trend_data_interval: record.opt_int("trend_data_interval")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("charset", &self.charset);
+            record.field("collect_interval", &self.collect_interval);
+            record.field("fields", &self.fields);
+            record.field("shell_content", &self.shell_content);
+            record.field("step", &self.step);
+            record.field("table_desc", &self.table_desc);
+            record.field("table_name", &self.table_name);
+            record.field("trend_data_interval", &self.trend_data_interval);
+            record.finish()
+        }
+    }
+    /// `ImportShellCollectorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 14.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Conf {
+        /// 采集器基础配置
+        pub collector_conf: CollectorConf,
+        /// 下发配置
+        pub target_conf: TargetConf,
+        /// 监控策略配置 (Type inferred from the doc's example.)
+        pub monitor_conf: Option<Vec<serde_json::Value>>,
+    }
+    impl Conf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(collector_conf: CollectorConf, target_conf: TargetConf) -> Self {
+            Self {
+                collector_conf,
+                target_conf,
+                monitor_conf: None,
+            }
+        }
+    }
+    impl Conf {
+        /// Sets `monitor_conf`.
+        pub fn monitor_conf(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.monitor_conf = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Conf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Conf",
+                &["collector_conf", "target_conf", "monitor_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_conf: record.field("collector_conf")?,
+                target_conf: record.field("target_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_conf", &self.collector_conf);
+            record.field("target_conf", &self.target_conf);
+            record.field("monitor_conf", &self.monitor_conf);
+            record.finish()
+        }
+    }
+    /// `ImportShellCollectorDetail`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 92.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Detail {
+        /// 错误信息 (described at line 148) (Not in the doc's table; seen in its example at line 92.)
+        pub message: Option<String>,
+        /// `origin_conf` (Not in the doc's table; seen in its example at line 92.)
+        pub origin_conf: Option<OriginConf>,
+    }
+    impl crate::wire::Wire for Detail {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Detail",
+                &["message", "origin_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                message: record.opt_text("message")?,
+                origin_conf: record.field("origin_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("message", &self.message);
+            record.field("origin_conf", &self.origin_conf);
+            record.finish()
+        }
+    }
+    /// `ImportShellCollectorFields`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 57.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Fields {
+        /// 字段描述 (described at line 43) (Not in the doc's table; seen in its example at line 57.)
+        pub description: Option<String>,
+        /// metric或dimension (described at line 41) (Not in the doc's table; seen in its example at line 57.)
+        pub monitor_type: Option<String>,
+        /// 字段名 (described at line 39) (Not in the doc's table; seen in its example at line 57.)
+        pub name: Option<String>,
+        /// 字段类型 (described at line 40) (Not in the doc's table; seen in its example at line 57.)
+        pub r#type: Option<String>,
+        /// 单位 (described at line 42) (Not in the doc's table; seen in its example at line 57.)
+        pub unit: Option<String>,
+    }
+    impl Fields {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `monitor_type`.
+        pub fn monitor_type(mut self, value: impl Into<String>) -> Self {
+            self.monitor_type = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `type`.
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `unit`.
+        pub fn unit(mut self, value: impl Into<String>) -> Self {
+            self.unit = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Fields {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Fields",
+                &["description", "monitor_type", "name", "type", "unit"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                description: record.opt_text("description")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                name: record.opt_text("name")?,
+                r#type: record.opt_text("type")?,
+                unit: record.opt_text("unit")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("description", &self.description);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("name", &self.name);
+            record.field("type", &self.r#type);
+            record.field("unit", &self.unit);
+            record.finish()
+        }
+    }
+    /// `ImportShellCollectorOriginConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 92.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OriginConf {
+        /// `collector_conf` (Not in the doc's table; seen in its example at line 92.)
+        pub collector_conf: Option<ImportShellCollectorCollectorConf>,
+        /// `target_conf` (Not in the doc's table; seen in its example at line 92.)
+        pub target_conf: Option<ImportShellCollectorTargetConf>,
+    }
+    impl crate::wire::Wire for OriginConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OriginConf",
+                &["collector_conf", "target_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_conf: record.field("collector_conf")?,
+                target_conf: record.field("target_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_conf", &self.collector_conf);
+            record.field("target_conf", &self.target_conf);
+            record.finish()
+        }
+    }
+    /// 脚本采集器配置导入 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 7.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ImportShellCollectorRequest {
+        /// 配置列表
+        pub conf_list: Vec<Conf>,
+        /// 通用业务id，如果传了该参数，在conf_list中没有配置bk_biz_id的配置将使用该业务id作为bk_biz_id
+        pub bk_biz_id: Option<i64>,
+    }
+    impl ImportShellCollectorRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(conf_list: Vec<Conf>) -> Self {
+            Self { conf_list, bk_biz_id: None }
+        }
+    }
+    impl ImportShellCollectorRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ImportShellCollectorRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportShellCollectorRequest",
+                &["conf_list", "bk_biz_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                conf_list: record.field("conf_list")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("conf_list", &self.conf_list);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.finish()
+        }
+    }
+    /// `ImportShellCollectorResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 149.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportShellCollectorResponse {
+        /// `failed` (Type inferred from the doc's example.)
+        pub failed: Option<Failed>,
+        /// `successed` (Type inferred from the doc's example.)
+        pub successed: Option<Successed>,
+    }
+    impl crate::wire::Wire for ImportShellCollectorResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportShellCollectorResponse",
+                &["failed", "successed"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                failed: record.field("failed")?,
+                successed: record.field("successed")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("failed", &self.failed);
+            record.field("successed", &self.successed);
+            record.finish()
+        }
+    }
+    /// `ImportShellCollectorSuccessed`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 158.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Successed {
+        /// 导入成功的采集器总数
+        pub total: Option<i64>,
+        /// 详情。origin_conf：配置信息；message：成功信息
+        pub detail: Option<Vec<Detail>>,
+    }
+    impl crate::wire::Wire for Successed {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Successed",
+                &["total", "detail"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                total: record.opt_int("total")?,
+                detail: record.field("detail")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("total", &self.total);
+            record.field("detail", &self.detail);
+            record.finish()
+        }
+    }
+    /// `ImportShellCollectorTargetConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 45.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TargetConf {
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 主机信息列表,格式 “ip|bk_cloud_id” (Type inferred from the doc's example.)
+        pub ips: Option<Vec<String>>,
+        /// `scope` (Not in the doc's table; seen in its example at line 57.)
+        pub scope: Option<serde_json::Value>,
+    }
+    impl TargetConf {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `ips`.
+        pub fn ips(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.ips = Some(value.into());
+            self
+        }
+        /// Sets `scope`.
+        pub fn scope(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.scope = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for TargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetConf",
+                &["bk_biz_id", "ips", "scope"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                ips: record.field("ips")?,
+                scope: record.field("scope")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("ips", &self.ips);
+            record.field("scope", &self.scope);
+            record.finish()
+        }
+    }
+    /// `ImportShellCollectorTargetConf3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 92.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportShellCollectorTargetConf {
+        /// 通用业务id，如果传了该参数，在conf_list中没有配置bk_biz_id的配置将使用该业务id作为bk_biz_id (described at line 12) (Not in the doc's table; seen in its example at line 92.)
+        pub bk_biz_id: Option<i64>,
+        /// `ip_list` (Not in the doc's table; seen in its example at line 92.)
+        pub ip_list: Option<Vec<Ip>>,
+    }
+    impl crate::wire::Wire for ImportShellCollectorTargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportShellCollectorTargetConf",
+                &["bk_biz_id", "ip_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                ip_list: record.field("ip_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("ip_list", &self.ip_list);
+            record.finish()
+        }
+    }
+    /// `Ip`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_shell_collector.md` at line 92.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Ip {
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 92.)
+        pub bk_cloud_id: Option<String>,
+        /// `ip` (Not in the doc's table; seen in its example at line 92.)
+        pub ip: Option<String>,
+    }
+    impl crate::wire::Wire for Ip {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Ip",
+                &["bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.opt_text("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        CollectorConf, ImportShellCollectorCollectorConf, Conf, Detail, Fields,
+        OriginConf, ImportShellCollectorRequest, ImportShellCollectorResponse, Successed,
+        TargetConf, ImportShellCollectorTargetConf, Ip
+    );
+}
+pub use import_shell_collector::ImportShellCollectorRequest;
+pub use import_shell_collector::ImportShellCollectorResponse;
+/// Types of [`import_uptime_check_node`](super::endpoints::ImportUptimeCheckNode).
+pub mod import_uptime_check_node {
+    /// `ImportUptimeCheckNodeConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_node.md` at line 46.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Conf {
+        /// 节点下发配置
+        pub target_conf: TargetConf,
+        /// 节点基本配置
+        pub node_conf: NodeConf,
+    }
+    impl Conf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(target_conf: TargetConf, node_conf: NodeConf) -> Self {
+            Self { target_conf, node_conf }
+        }
+    }
+    impl crate::wire::Wire for Conf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Conf",
+                &["target_conf", "node_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                target_conf: record.field("target_conf")?,
+                node_conf: record.field("node_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("target_conf", &self.target_conf);
+            record.field("node_conf", &self.node_conf);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckNodeLocation`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_node.md` at line 8.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Location {
+        /// 城市 (described at line 73) (Not in the doc's table; seen in its example at line 8.)
+        pub city: Option<String>,
+        /// 国家 (described at line 72) (Not in the doc's table; seen in its example at line 8.)
+        pub country: Option<String>,
+    }
+    impl Location {
+        /// Sets `city`.
+        pub fn city(mut self, value: impl Into<String>) -> Self {
+            self.city = Some(value.into());
+            self
+        }
+        /// Sets `country`.
+        pub fn country(mut self, value: impl Into<String>) -> Self {
+            self.country = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Location {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Location",
+                &["city", "country"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                city: record.opt_text("city")?,
+                country: record.opt_text("country")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("city", &self.city);
+            record.field("country", &self.country);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckNodeNodeConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_node.md` at line 61.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct NodeConf {
+        /// 是否为通用节点，默认false
+        pub is_common: Option<bool>,
+        /// 节点名称
+        pub name: String,
+        /// 节点所在地区 (Type inferred from the doc's example.)
+        pub location: Location,
+        /// 运营商，最大长度50(内网、联通、移动、其他)
+        pub carrieroperator: String,
+    }
+    impl NodeConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(name: String, location: Location, carrieroperator: String) -> Self {
+            Self {
+                is_common: None,
+                name,
+                location,
+                carrieroperator,
+            }
+        }
+    }
+    impl NodeConf {
+        /// Sets `is_common`.
+        pub fn is_common(mut self, value: impl Into<bool>) -> Self {
+            self.is_common = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for NodeConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "NodeConf",
+                &["is_common", "name", "location", "carrieroperator"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                is_common: record.field("is_common")?,
+                name: record.text("name")?,
+                location: record.field("location")?,
+                carrieroperator: record.text("carrieroperator")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("is_common", &self.is_common);
+            record.field("name", &self.name);
+            record.field("location", &self.location);
+            record.field("carrieroperator", &self.carrieroperator);
+            record.finish()
+        }
+    }
+    /// 导入拨测节点 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_node.md` at line 41.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ImportUptimeCheckNodeRequest {
+        /// 节点列表
+        pub conf_list: Vec<Conf>,
+    }
+    impl ImportUptimeCheckNodeRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(conf_list: Vec<Conf>) -> Self {
+            Self { conf_list }
+        }
+    }
+    impl crate::wire::Wire for ImportUptimeCheckNodeRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportUptimeCheckNodeRequest",
+                &["conf_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                conf_list: record.field("conf_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("conf_list", &self.conf_list);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckNodeTargetConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_node.md` at line 53.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TargetConf {
+        /// IP
+        pub ip: String,
+        /// 云区域ID
+        pub bk_cloud_id: i64,
+        /// 业务id
+        pub bk_biz_id: i64,
+    }
+    impl TargetConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(ip: String, bk_cloud_id: i64, bk_biz_id: i64) -> Self {
+            Self { ip, bk_cloud_id, bk_biz_id }
+        }
+    }
+    impl crate::wire::Wire for TargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetConf",
+                &["ip", "bk_cloud_id", "bk_biz_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip: record.text("ip")?,
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                bk_biz_id: record.int("bk_biz_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip", &self.ip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Conf, Location, NodeConf, ImportUptimeCheckNodeRequest, TargetConf
+    );
+}
+pub use import_uptime_check_node::ImportUptimeCheckNodeRequest;
+/// Types of [`import_uptime_check_task`](super::endpoints::ImportUptimeCheckTask).
+pub mod import_uptime_check_task {
+    /// `ImportUptimeCheckTaskAlarmLevelConfig`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 267.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AlarmLevelConfig {
+        /// 告警级别对应的告警触发配置,表现为致命告警
+        ///
+        /// Sent as `1`.
+        pub f_1: Option<T1>,
+        /// 告警级别对应的告警触发配置，表现为预警告警 (Type inferred from the doc's example.)
+        ///
+        /// Sent as `2`.
+        pub f_2: Option<T2>,
+        /// 告警级别对应的告警触发配置，表现为提醒告警
+        ///
+        /// Sent as `3`.
+        pub f_3: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    impl AlarmLevelConfig {
+        /// Sets `1`.
+        pub fn f_1(mut self, value: impl Into<T1>) -> Self {
+            self.f_1 = Some(value.into());
+            self
+        }
+        /// Sets `2`.
+        pub fn f_2(mut self, value: impl Into<T2>) -> Self {
+            self.f_2 = Some(value.into());
+            self
+        }
+        /// Sets `3`.
+        pub fn f_3(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.f_3 = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for AlarmLevelConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AlarmLevelConfig",
+                &["1", "2", "3"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                f_1: record.field("1")?,
+                f_2: record.field("2")?,
+                f_3: record.field("3")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("1", &self.f_1);
+            record.field("2", &self.f_2);
+            record.field("3", &self.f_3);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskCollectorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 181.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CollectorConf {
+        /// 拨测目标所在地址 (Type inferred from the doc's example.)
+        pub location: ImportUptimeCheckTaskLocation,
+        /// 拨测任务所属分组
+        pub groups: String,
+        /// 拨测任务名称
+        pub name: String,
+        /// 拨测任务协议类型
+        pub protocol: String,
+        /// 拨测任务详细配置
+        pub config: Config,
+    }
+    impl CollectorConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            location: ImportUptimeCheckTaskLocation,
+            groups: String,
+            name: String,
+            protocol: String,
+            config: Config,
+        ) -> Self {
+            Self {
+                location,
+                groups,
+                name,
+                protocol,
+                config,
+            }
+        }
+    }
+    impl crate::wire::Wire for CollectorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CollectorConf",
+                &["location", "groups", "name", "protocol", "config"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                location: record.field("location")?,
+                groups: record.text("groups")?,
+                name: record.text("name")?,
+                protocol: record.text("protocol")?,
+                config: record.field("config")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("location", &self.location);
+            record.field("groups", &self.groups);
+            record.field("name", &self.name);
+            record.field("protocol", &self.protocol);
+            record.field("config", &self.config);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 138.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Conf {
+        /// 拨测任务下发配置
+        pub target_conf: TargetConf,
+        /// 拨测任务基本配置
+        pub collector_conf: CollectorConf,
+        /// 监控策略配置
+        pub monitor_conf: Vec<MonitorConf>,
+    }
+    impl Conf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            target_conf: TargetConf,
+            collector_conf: CollectorConf,
+            monitor_conf: Vec<MonitorConf>,
+        ) -> Self {
+            Self {
+                target_conf,
+                collector_conf,
+                monitor_conf,
+            }
+        }
+    }
+    impl crate::wire::Wire for Conf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Conf",
+                &["target_conf", "collector_conf", "monitor_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                target_conf: record.field("target_conf")?,
+                collector_conf: record.field("collector_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("target_conf", &self.target_conf);
+            record.field("collector_conf", &self.collector_conf);
+            record.field("monitor_conf", &self.monitor_conf);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskConfig`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 201.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Config {
+        /// 目标IP地址 (Type inferred from the doc's example.)
+        pub ip_list: Vec<String>,
+        /// 端口地址
+        pub port: i64,
+        /// 采集周期，单位min，默认1
+        pub period: Option<i64>,
+        /// 响应信息匹配方式(包含：in，不包含：nin，正则：reg)，默认in
+        pub response_format: Option<String>,
+        /// 期望响应时间，单位ms，默认3000
+        pub timeout: Option<i64>,
+        /// 期望响应内容
+        pub response: Option<String>,
+        /// 期望响应码
+        pub response_code: Option<String>,
+    }
+    impl Config {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(ip_list: Vec<String>, port: i64) -> Self {
+            Self {
+                ip_list,
+                port,
+                period: None,
+                response_format: None,
+                timeout: None,
+                response: None,
+                response_code: None,
+            }
+        }
+    }
+    impl Config {
+        /// Sets `period`.
+        pub fn period(mut self, value: impl Into<i64>) -> Self {
+            self.period = Some(value.into());
+            self
+        }
+        /// Sets `response_format`.
+        pub fn response_format(mut self, value: impl Into<String>) -> Self {
+            self.response_format = Some(value.into());
+            self
+        }
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `response`.
+        pub fn response(mut self, value: impl Into<String>) -> Self {
+            self.response = Some(value.into());
+            self
+        }
+        /// Sets `response_code`.
+        pub fn response_code(mut self, value: impl Into<String>) -> Self {
+            self.response_code = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Config {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Config",
+                &[
+                    "ip_list",
+                    "port",
+                    "period",
+                    "response_format",
+                    "timeout",
+                    "response",
+                    "response_code",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip_list: record.field("ip_list")?,
+                port: record.int("port")?,
+                period: record.opt_int("period")?,
+                response_format: record.opt_text("response_format")?,
+                timeout: record.opt_int("timeout")?,
+                response: record.opt_text("response")?,
+                response_code: record.opt_text("response_code")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip_list", &self.ip_list);
+            record.field("port", &self.port);
+            record.field("period", &self.period);
+            record.field("response_format", &self.response_format);
+            record.field("timeout", &self.timeout);
+            record.field("response", &self.response);
+            record.field("response_code", &self.response_code);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskConfig3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 293.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ImportUptimeCheckTaskConfig {
+        /// 比较值
+        pub threshold: i64,
+        /// 比较方式
+        pub method: String,
+        /// 说明
+        pub message: Option<String>,
+    }
+    impl ImportUptimeCheckTaskConfig {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(threshold: i64, method: String) -> Self {
+            Self {
+                threshold,
+                method,
+                message: None,
+            }
+        }
+    }
+    impl ImportUptimeCheckTaskConfig {
+        /// Sets `message`.
+        pub fn message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ImportUptimeCheckTaskConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportUptimeCheckTaskConfig",
+                &["threshold", "method", "message"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                threshold: record.int("threshold")?,
+                method: record.text("method")?,
+                message: record.opt_text("message")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("threshold", &self.threshold);
+            record.field("method", &self.method);
+            record.field("message", &self.message);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskConfig4`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 8.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportUptimeCheckTaskConfig3 {
+        /// 说明 (described at line 298) (Not in the doc's table; seen in its example at line 8.)
+        pub message: Option<String>,
+        /// 是 (described at line 231) (Not in the doc's table; seen in its example at line 8.)
+        pub method: Option<String>,
+        /// 比较值 (described at line 296) (Not in the doc's table; seen in its example at line 8.)
+        pub threshold: Option<i64>,
+        /// 大于设定值告警 (described at line 303) (Not in the doc's table; seen in its example at line 8.)
+        pub ceil: Option<i64>,
+        /// `floor` (Not in the doc's table; seen in its example at line 8.)
+        pub floor: Option<i64>,
+    }
+    impl ImportUptimeCheckTaskConfig3 {
+        /// Sets `message`.
+        pub fn message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+        /// Sets `method`.
+        pub fn method(mut self, value: impl Into<String>) -> Self {
+            self.method = Some(value.into());
+            self
+        }
+        /// Sets `threshold`.
+        pub fn threshold(mut self, value: impl Into<i64>) -> Self {
+            self.threshold = Some(value.into());
+            self
+        }
+        /// Sets `ceil`.
+        pub fn ceil(mut self, value: impl Into<i64>) -> Self {
+            self.ceil = Some(value.into());
+            self
+        }
+        /// Sets `floor`.
+        pub fn floor(mut self, value: impl Into<i64>) -> Self {
+            self.floor = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ImportUptimeCheckTaskConfig3 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportUptimeCheckTaskConfig3",
+                &["message", "method", "threshold", "ceil", "floor"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                message: record.opt_text("message")?,
+                method: record.opt_text("method")?,
+                threshold: record.opt_int("threshold")?,
+                ceil: record.opt_int("ceil")?,
+                floor: record.opt_int("floor")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("message", &self.message);
+            record.field("method", &self.method);
+            record.field("threshold", &self.threshold);
+            record.field("ceil", &self.ceil);
+            record.field("floor", &self.floor);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskConfig5`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 192.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportUptimeCheckTaskConfig4 {
+        /// `ip_list` (Not in the doc's table; seen in its example at line 192.)
+        pub ip_list: Option<Vec<String>>,
+        /// 采集周期，单位min，默认1 (described at line 206) (Not in the doc's table; seen in its example at line 192.)
+        pub period: Option<i64>,
+        /// 端口地址 (described at line 205) (Not in the doc's table; seen in its example at line 192.)
+        pub port: Option<i64>,
+        /// 期望响应内容 (described at line 209) (Not in the doc's table; seen in its example at line 192.)
+        pub response: Option<String>,
+        /// 响应信息匹配方式(包含：in，不包含：nin，正则：reg)，默认in (described at line 207) (Not in the doc's table; seen in its example at line 192.)
+        pub response_format: Option<String>,
+        /// 期望响应时间，单位ms，默认3000 (described at line 208) (Not in the doc's table; seen in its example at line 192.)
+        pub timeout: Option<i64>,
+        /// `headers` (Not in the doc's table; seen in its example at line 214.)
+        pub headers: Option<Vec<serde_json::Value>>,
+        /// 否 (described at line 233) (Not in the doc's table; seen in its example at line 214.)
+        pub insecure_skip_verify: Option<bool>,
+        /// 是 (described at line 231) (Not in the doc's table; seen in its example at line 214.)
+        pub method: Option<String>,
+        /// 否 (described at line 239) (Not in the doc's table; seen in its example at line 214.)
+        pub request: Option<String>,
+        /// 期望响应码 (described at line 210) (Not in the doc's table; seen in its example at line 214.)
+        pub response_code: Option<String>,
+        /// 是 (described at line 230) (Not in the doc's table; seen in its example at line 214.)
+        pub urls: Option<String>,
+    }
+    impl ImportUptimeCheckTaskConfig4 {
+        /// Sets `ip_list`.
+        pub fn ip_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// Sets `period`.
+        pub fn period(mut self, value: impl Into<i64>) -> Self {
+            self.period = Some(value.into());
+            self
+        }
+        /// Sets `port`.
+        pub fn port(mut self, value: impl Into<i64>) -> Self {
+            self.port = Some(value.into());
+            self
+        }
+        /// Sets `response`.
+        pub fn response(mut self, value: impl Into<String>) -> Self {
+            self.response = Some(value.into());
+            self
+        }
+        /// Sets `response_format`.
+        pub fn response_format(mut self, value: impl Into<String>) -> Self {
+            self.response_format = Some(value.into());
+            self
+        }
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `headers`.
+        pub fn headers(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.headers = Some(value.into());
+            self
+        }
+        /// Sets `insecure_skip_verify`.
+        pub fn insecure_skip_verify(mut self, value: impl Into<bool>) -> Self {
+            self.insecure_skip_verify = Some(value.into());
+            self
+        }
+        /// Sets `method`.
+        pub fn method(mut self, value: impl Into<String>) -> Self {
+            self.method = Some(value.into());
+            self
+        }
+        /// Sets `request`.
+        pub fn request(mut self, value: impl Into<String>) -> Self {
+            self.request = Some(value.into());
+            self
+        }
+        /// Sets `response_code`.
+        pub fn response_code(mut self, value: impl Into<String>) -> Self {
+            self.response_code = Some(value.into());
+            self
+        }
+        /// Sets `urls`.
+        pub fn urls(mut self, value: impl Into<String>) -> Self {
+            self.urls = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ImportUptimeCheckTaskConfig4 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportUptimeCheckTaskConfig4",
+                &[
+                    "ip_list",
+                    "period",
+                    "port",
+                    "response",
+                    "response_format",
+                    "timeout",
+                    "headers",
+                    "insecure_skip_verify",
+                    "method",
+                    "request",
+                    "response_code",
+                    "urls",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip_list: record.field("ip_list")?,
+                period: record.opt_int("period")?,
+                port: record.opt_int("port")?,
+                response: record.opt_text("response")?,
+                response_format: record.opt_text("response_format")?,
+                timeout: record.opt_int("timeout")?,
+                headers: record.field("headers")?,
+                insecure_skip_verify: record.field("insecure_skip_verify")?,
+                method: record.opt_text("method")?,
+                request: record.opt_text("request")?,
+                response_code: record.opt_text("response_code")?,
+                urls: record.opt_text("urls")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip_list", &self.ip_list);
+            record.field("period", &self.period);
+            record.field("port", &self.port);
+            record.field("response", &self.response);
+            record.field("response_format", &self.response_format);
+            record.field("timeout", &self.timeout);
+            record.field("headers", &self.headers);
+            record.field("insecure_skip_verify", &self.insecure_skip_verify);
+            record.field("method", &self.method);
+            record.field("request", &self.request);
+            record.field("response_code", &self.response_code);
+            record.field("urls", &self.urls);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskDetectAlgorithm`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 287.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DetectAlgorithm {
+        /// 检测算法详细配置
+        pub config: ImportUptimeCheckTaskConfig,
+        /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
+        pub algorithm_id: i64,
+    }
+    impl DetectAlgorithm {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(config: ImportUptimeCheckTaskConfig, algorithm_id: i64) -> Self {
+            Self { config, algorithm_id }
+        }
+    }
+    impl crate::wire::Wire for DetectAlgorithm {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DetectAlgorithm",
+                &["config", "algorithm_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                config: record.field("config")?,
+                algorithm_id: record.int("algorithm_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("config", &self.config);
+            record.field("algorithm_id", &self.algorithm_id);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskDetectAlgorithm3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 8.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportUptimeCheckTaskDetectAlgorithm {
+        /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002 (described at line 291) (Not in the doc's table; seen in its example at line 8.)
+        pub algorithm_id: Option<i64>,
+        /// `config` (Not in the doc's table; seen in its example at line 8.)
+        pub config: Option<ImportUptimeCheckTaskConfig3>,
+    }
+    impl ImportUptimeCheckTaskDetectAlgorithm {
+        /// Sets `algorithm_id`.
+        pub fn algorithm_id(mut self, value: impl Into<i64>) -> Self {
+            self.algorithm_id = Some(value.into());
+            self
+        }
+        /// Sets `config`.
+        pub fn config(mut self, value: impl Into<ImportUptimeCheckTaskConfig3>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ImportUptimeCheckTaskDetectAlgorithm {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportUptimeCheckTaskDetectAlgorithm",
+                &["algorithm_id", "config"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                algorithm_id: record.opt_int("algorithm_id")?,
+                config: record.field("config")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("algorithm_id", &self.algorithm_id);
+            record.field("config", &self.config);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskLocation`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 175.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Location {
+        /// 国家
+        pub country: String,
+        /// 城市
+        pub city: String,
+    }
+    impl Location {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(country: String, city: String) -> Self {
+            Self { country, city }
+        }
+    }
+    impl crate::wire::Wire for Location {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Location",
+                &["country", "city"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                country: record.text("country")?,
+                city: record.text("city")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("country", &self.country);
+            record.field("city", &self.city);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskLocation3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 8.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportUptimeCheckTaskLocation {
+        /// `bk_province_name` (Not in the doc's table; seen in its example at line 8.)
+        pub bk_province_name: Option<String>,
+        /// `bk_state_name` (Not in the doc's table; seen in its example at line 8.)
+        pub bk_state_name: Option<String>,
+    }
+    impl ImportUptimeCheckTaskLocation {
+        /// Sets `bk_province_name`.
+        pub fn bk_province_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_province_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_state_name`.
+        pub fn bk_state_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_state_name = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ImportUptimeCheckTaskLocation {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportUptimeCheckTaskLocation",
+                &["bk_province_name", "bk_state_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_province_name: record.opt_text("bk_province_name")?,
+                bk_state_name: record.opt_text("bk_state_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_province_name", &self.bk_province_name);
+            record.field("bk_state_name", &self.bk_state_name);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskMonitorConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 241.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MonitorConf {
+        /// 监控触发条件配置
+        pub alarm_level_config: AlarmLevelConfig,
+        /// 监控策略ID，0
+        pub alarm_strategy_id: i64,
+        /// 业务ID
+        pub bk_biz_id: i64,
+        /// 监控范围 (Type inferred from the doc's example.)
+        pub condition: Vec<serde_json::Value>,
+        /// 监控名称 (Type inferred from the doc's example.)
+        pub display_name: String,
+        /// 是否分级告警 (Type inferred from the doc's example.)
+        pub is_classify_notice: bool,
+        /// `is_enabled` (Type inferred from the doc's example.)
+        pub is_enabled: bool,
+        /// 恢复告警开关
+        pub is_recovery: bool,
+        /// 监控目标字段
+        pub monitor_target: String,
+        /// 无数据告警次数
+        pub nodata_alarm: i64,
+        /// 节点平均值 / 部分节点数
+        pub node_count: i64,
+        /// 收敛规则
+        pub rules: Rules,
+        /// 监控场景
+        pub scenario: String,
+        /// 监控字段单位
+        pub unit: String,
+        /// 可用于前置条件过滤 部分直接使用数据库作为源的监控支持
+        pub where_sql: String,
+        /// `monitor_id` (Not in the doc's table; seen in its example at line 8.)
+        pub monitor_id: Option<i64>,
+    }
+    impl MonitorConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            alarm_level_config: AlarmLevelConfig,
+            alarm_strategy_id: i64,
+            bk_biz_id: i64,
+            condition: Vec<serde_json::Value>,
+            display_name: String,
+            is_classify_notice: bool,
+            is_enabled: bool,
+            is_recovery: bool,
+            monitor_target: String,
+            nodata_alarm: i64,
+            node_count: i64,
+            rules: Rules,
+            scenario: String,
+            unit: String,
+            where_sql: String,
+        ) -> Self {
+            Self {
+                alarm_level_config,
+                alarm_strategy_id,
+                bk_biz_id,
+                condition,
+                display_name,
+                is_classify_notice,
+                is_enabled,
+                is_recovery,
+                monitor_target,
+                nodata_alarm,
+                node_count,
+                rules,
+                scenario,
+                unit,
+                where_sql,
+                monitor_id: None,
+            }
+        }
+    }
+    impl MonitorConf {
+        /// Sets `monitor_id`.
+        pub fn monitor_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for MonitorConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MonitorConf",
+                &[
+                    "alarm_level_config",
+                    "alarm_strategy_id",
+                    "bk_biz_id",
+                    "condition",
+                    "display_name",
+                    "is_classify_notice",
+                    "is_enabled",
+                    "is_recovery",
+                    "monitor_target",
+                    "nodata_alarm",
+                    "node_count",
+                    "rules",
+                    "scenario",
+                    "unit",
+                    "where_sql",
+                    "monitor_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_level_config: record.field("alarm_level_config")?,
+                alarm_strategy_id: record.int("alarm_strategy_id")?,
+                bk_biz_id: record.int("bk_biz_id")?,
+                condition: record.field("condition")?,
+                display_name: record.text("display_name")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                is_enabled: record.field("is_enabled")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_target: record.text("monitor_target")?,
+                nodata_alarm: record.int("nodata_alarm")?,
+                node_count: record.int("node_count")?,
+                rules: record.field("rules")?,
+                scenario: record.text("scenario")?,
+                unit: record.text("unit")?,
+                where_sql: record.text("where_sql")?,
+                monitor_id: record.opt_int("monitor_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_level_config", &self.alarm_level_config);
+            record.field("alarm_strategy_id", &self.alarm_strategy_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("condition", &self.condition);
+            record.field("display_name", &self.display_name);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("nodata_alarm", &self.nodata_alarm);
+            record.field("node_count", &self.node_count);
+            record.field("rules", &self.rules);
+            record.field("scenario", &self.scenario);
+            record.field("unit", &self.unit);
+            record.field("where_sql", &self.where_sql);
+            record.field("monitor_id", &self.monitor_id);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskNode`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 152.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Node {
+        /// 节点下发配置
+        pub target_conf: ImportUptimeCheckTaskTargetConf,
+        /// 节点基本配置
+        pub node_conf: NodeConf,
+    }
+    impl Node {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            target_conf: ImportUptimeCheckTaskTargetConf,
+            node_conf: NodeConf,
+        ) -> Self {
+            Self { target_conf, node_conf }
+        }
+    }
+    impl crate::wire::Wire for Node {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Node",
+                &["target_conf", "node_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                target_conf: record.field("target_conf")?,
+                node_conf: record.field("node_conf")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("target_conf", &self.target_conf);
+            record.field("node_conf", &self.node_conf);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskNodeConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 167.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct NodeConf {
+        /// 是否为通用节点，默认false
+        pub is_common: Option<bool>,
+        /// 节点名称
+        pub name: String,
+        /// 节点所在地区
+        pub location: Location,
+        /// 运营商，最大长度50(内网、联通、移动、其他)
+        pub carrieroperator: String,
+    }
+    impl NodeConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(name: String, location: Location, carrieroperator: String) -> Self {
+            Self {
+                is_common: None,
+                name,
+                location,
+                carrieroperator,
+            }
+        }
+    }
+    impl NodeConf {
+        /// Sets `is_common`.
+        pub fn is_common(mut self, value: impl Into<bool>) -> Self {
+            self.is_common = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for NodeConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "NodeConf",
+                &["is_common", "name", "location", "carrieroperator"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                is_common: record.field("is_common")?,
+                name: record.text("name")?,
+                location: record.field("location")?,
+                carrieroperator: record.text("carrieroperator")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("is_common", &self.is_common);
+            record.field("name", &self.name);
+            record.field("location", &self.location);
+            record.field("carrieroperator", &self.carrieroperator);
+            record.finish()
+        }
+    }
+    /// 导入拨测任务 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 132.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportUptimeCheckTaskRequest {
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 拨测任务配置列表
+        pub conf_list: Option<Vec<Conf>>,
+        /// `config` (Not in the doc's table; seen in its example at line 192.)
+        pub config: Option<ImportUptimeCheckTaskConfig4>,
+    }
+    impl ImportUptimeCheckTaskRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `conf_list`.
+        pub fn conf_list(mut self, value: impl Into<Vec<Conf>>) -> Self {
+            self.conf_list = Some(value.into());
+            self
+        }
+        /// Sets `config`.
+        pub fn config(mut self, value: impl Into<ImportUptimeCheckTaskConfig4>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ImportUptimeCheckTaskRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportUptimeCheckTaskRequest",
+                &["bk_biz_id", "conf_list", "config"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                conf_list: record.field("conf_list")?,
+                config: record.field("config")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("conf_list", &self.conf_list);
+            record.field("config", &self.config);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskRules`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 260.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Rules {
+        /// 告警窗口
+        pub alarm_window: i64,
+        /// 检测窗口
+        pub check_window: i64,
+        /// 数量
+        pub count: i64,
+    }
+    impl Rules {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(alarm_window: i64, check_window: i64, count: i64) -> Self {
+            Self {
+                alarm_window,
+                check_window,
+                count,
+            }
+        }
+    }
+    impl crate::wire::Wire for Rules {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Rules",
+                &["alarm_window", "check_window", "count"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_window: record.int("alarm_window")?,
+                check_window: record.int("check_window")?,
+                count: record.int("count")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_window", &self.alarm_window);
+            record.field("check_window", &self.check_window);
+            record.field("count", &self.count);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskT1`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 274.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct T1 {
+        /// 当日开始告警时间
+        pub alarm_start_time: String,
+        /// 当日结束告警时间
+        pub alarm_end_time: String,
+        /// 检测算法配置
+        pub detect_algorithm: Vec<DetectAlgorithm>,
+        /// 城市
+        pub is_recovery: String,
+        /// 告警级别，1致命、2预警、3提醒
+        pub monitor_level: i64,
+        /// 通知方式，mail邮件、wechat微信、sms短信、phone电话 (Type inferred from the doc's example.)
+        pub notify_way: Vec<String>,
+        /// 电话通知对象，账号名
+        pub phone_receiver: Vec<serde_json::Value>,
+        /// 其他通知人列表
+        pub responsible: Vec<serde_json::Value>,
+        /// 通知人分组，在业务管理中配置 (Type inferred from the doc's example.)
+        pub role_list: Vec<String>,
+    }
+    impl T1 {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            alarm_start_time: String,
+            alarm_end_time: String,
+            detect_algorithm: Vec<DetectAlgorithm>,
+            is_recovery: String,
+            monitor_level: i64,
+            notify_way: Vec<String>,
+            phone_receiver: Vec<serde_json::Value>,
+            responsible: Vec<serde_json::Value>,
+            role_list: Vec<String>,
+        ) -> Self {
+            Self {
+                alarm_start_time,
+                alarm_end_time,
+                detect_algorithm,
+                is_recovery,
+                monitor_level,
+                notify_way,
+                phone_receiver,
+                responsible,
+                role_list,
+            }
+        }
+    }
+    impl crate::wire::Wire for T1 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "T1",
+                &[
+                    "alarm_start_time",
+                    "alarm_end_time",
+                    "detect_algorithm",
+                    "is_recovery",
+                    "monitor_level",
+                    "notify_way",
+                    "phone_receiver",
+                    "responsible",
+                    "role_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_start_time: record.text("alarm_start_time")?,
+                alarm_end_time: record.text("alarm_end_time")?,
+                detect_algorithm: record.field("detect_algorithm")?,
+                is_recovery: record.text("is_recovery")?,
+                monitor_level: record.int("monitor_level")?,
+                notify_way: record.field("notify_way")?,
+                phone_receiver: record.field("phone_receiver")?,
+                responsible: record.field("responsible")?,
+                role_list: record.field("role_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("detect_algorithm", &self.detect_algorithm);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("notify_way", &self.notify_way);
+            record.field("phone_receiver", &self.phone_receiver);
+            record.field("responsible", &self.responsible);
+            record.field("role_list", &self.role_list);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskT2`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 8.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct T2 {
+        /// 当日结束告警时间 (described at line 278) (Not in the doc's table; seen in its example at line 8.)
+        pub alarm_end_time: Option<String>,
+        /// 当日开始告警时间 (described at line 277) (Not in the doc's table; seen in its example at line 8.)
+        pub alarm_start_time: Option<String>,
+        /// `detect_algorithm` (Not in the doc's table; seen in its example at line 8.)
+        pub detect_algorithm: Option<Vec<ImportUptimeCheckTaskDetectAlgorithm>>,
+        /// `is_recovery` (Not in the doc's table; seen in its example at line 8.)
+        pub is_recovery: Option<bool>,
+        /// 告警级别，1致命、2预警、3提醒 (described at line 281) (Not in the doc's table; seen in its example at line 8.)
+        pub monitor_level: Option<i64>,
+        /// `notify_way` (Not in the doc's table; seen in its example at line 8.)
+        pub notify_way: Option<Vec<String>>,
+        /// `phone_receiver` (Not in the doc's table; seen in its example at line 8.)
+        pub phone_receiver: Option<Vec<serde_json::Value>>,
+        /// `responsible` (Not in the doc's table; seen in its example at line 8.)
+        pub responsible: Option<Vec<serde_json::Value>>,
+        /// `role_list` (Not in the doc's table; seen in its example at line 8.)
+        pub role_list: Option<Vec<String>>,
+    }
+    impl T2 {
+        /// Sets `alarm_end_time`.
+        pub fn alarm_end_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_end_time = Some(value.into());
+            self
+        }
+        /// Sets `alarm_start_time`.
+        pub fn alarm_start_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_start_time = Some(value.into());
+            self
+        }
+        /// Sets `detect_algorithm`.
+        pub fn detect_algorithm(
+            mut self,
+            value: impl Into<Vec<ImportUptimeCheckTaskDetectAlgorithm>>,
+        ) -> Self {
+            self.detect_algorithm = Some(value.into());
+            self
+        }
+        /// Sets `is_recovery`.
+        pub fn is_recovery(mut self, value: impl Into<bool>) -> Self {
+            self.is_recovery = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+        /// Sets `notify_way`.
+        pub fn notify_way(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.notify_way = Some(value.into());
+            self
+        }
+        /// Sets `phone_receiver`.
+        pub fn phone_receiver(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.phone_receiver = Some(value.into());
+            self
+        }
+        /// Sets `responsible`.
+        pub fn responsible(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.responsible = Some(value.into());
+            self
+        }
+        /// Sets `role_list`.
+        pub fn role_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.role_list = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for T2 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "T2",
+                &[
+                    "alarm_end_time",
+                    "alarm_start_time",
+                    "detect_algorithm",
+                    "is_recovery",
+                    "monitor_level",
+                    "notify_way",
+                    "phone_receiver",
+                    "responsible",
+                    "role_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                detect_algorithm: record.field("detect_algorithm")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                notify_way: record.field("notify_way")?,
+                phone_receiver: record.field("phone_receiver")?,
+                responsible: record.field("responsible")?,
+                role_list: record.field("role_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("detect_algorithm", &self.detect_algorithm);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("notify_way", &self.notify_way);
+            record.field("phone_receiver", &self.phone_receiver);
+            record.field("responsible", &self.responsible);
+            record.field("role_list", &self.role_list);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskTargetConf`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 159.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ImportUptimeCheckTaskTargetConf {
+        /// IP
+        pub ip: String,
+        /// 云区域ID
+        pub bk_cloud_id: i64,
+        /// 业务id
+        pub bk_biz_id: i64,
+    }
+    impl ImportUptimeCheckTaskTargetConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(ip: String, bk_cloud_id: i64, bk_biz_id: i64) -> Self {
+            Self { ip, bk_cloud_id, bk_biz_id }
+        }
+    }
+    impl crate::wire::Wire for ImportUptimeCheckTaskTargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportUptimeCheckTaskTargetConf",
+                &["ip", "bk_cloud_id", "bk_biz_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip: record.text("ip")?,
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                bk_biz_id: record.int("bk_biz_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip", &self.ip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskTargetConf3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 145.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TargetConf {
+        /// 业务ID
+        pub bk_biz_id: i64,
+        /// 默认\[\],需导入节点配置
+        pub node_list: Option<Vec<Node>>,
+        /// 默认\[\],下发节点ID列表，node_list与node_id_list不能同时为空 (Type inferred from the doc's example.)
+        pub node_id_list: Option<Vec<serde_json::Value>>,
+    }
+    impl TargetConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64) -> Self {
+            Self {
+                bk_biz_id,
+                node_list: None,
+                node_id_list: None,
+            }
+        }
+    }
+    impl TargetConf {
+        /// Sets `node_list`.
+        pub fn node_list(mut self, value: impl Into<Vec<Node>>) -> Self {
+            self.node_list = Some(value.into());
+            self
+        }
+        /// Sets `node_id_list`.
+        pub fn node_id_list(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.node_id_list = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for TargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetConf",
+                &["bk_biz_id", "node_list", "node_id_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                node_list: record.field("node_list")?,
+                node_id_list: record.field("node_id_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("node_list", &self.node_list);
+            record.field("node_id_list", &self.node_id_list);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        AlarmLevelConfig, CollectorConf, Conf, Config, ImportUptimeCheckTaskConfig,
+        ImportUptimeCheckTaskConfig3, ImportUptimeCheckTaskConfig4, DetectAlgorithm,
+        ImportUptimeCheckTaskDetectAlgorithm, Location, ImportUptimeCheckTaskLocation,
+        MonitorConf, Node, NodeConf, ImportUptimeCheckTaskRequest, Rules, T1, T2,
+        ImportUptimeCheckTaskTargetConf, TargetConf
+    );
+}
+pub use import_uptime_check_task::ImportUptimeCheckTaskRequest;
+/// Types of [`list_alarm_instance`](super::endpoints::ListAlarmInstance).
+pub mod list_alarm_instance {
+    pub use super::alarm_instance::AlarmContent;
+    pub use super::alarm_instance::Dimensions;
+    pub use super::alarm_instance::ExtraInfo;
+    pub use super::alarm_instance::MatchDimension;
+    pub use super::alarm_instance::MatchInfo;
+    pub use super::alarm_instance::MonitorSourceInfo;
+    pub use super::alarm_instance::OriginAlarm;
+    pub use super::alarm_instance::SnapAlarmSource;
+    pub use super::alarm_instance::SnapCollect;
+    pub use super::alarm_instance::SnapConverge;
+    pub use super::alarm_instance::SnapNotice;
+    pub use super::alarm_instance::StrategyContexts;
+    pub use super::alarm_instance::StrategyOption;
+    pub use super::alarm_instance::Values;
+    /// `ListAlarmInstanceItem`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_alarm_instance.md` at line 42.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Item {
+        /// `alarm_attr_id` (Not in the doc's table; seen in its example at line 42.)
+        pub alarm_attr_id: Option<i64>,
+        /// `alarm_content` (Not in the doc's table; seen in its example at line 42.)
+        pub alarm_content: Option<AlarmContent>,
+        /// `alarm_dimension` (Not in the doc's table; seen in its example at line 42.)
+        pub alarm_dimension: Option<serde_json::Map<String, serde_json::Value>>,
+        /// `alarm_source_id` (Not in the doc's table; seen in its example at line 42.)
+        pub alarm_source_id: Option<i64>,
+        /// `alarm_type` (Not in the doc's table; seen in its example at line 42.)
+        pub alarm_type: Option<String>,
+        /// `approved_comment` (Not in the doc's table; seen in its example at line 42.)
+        pub approved_comment: Option<serde_json::Value>,
+        /// `approved_time` (Not in the doc's table; seen in its example at line 42.)
+        pub approved_time: Option<serde_json::Value>,
+        /// `approved_user` (Not in the doc's table; seen in its example at line 42.)
+        pub approved_user: Option<serde_json::Value>,
+        /// `begin_time` (Not in the doc's table; seen in its example at line 42.)
+        pub begin_time: Option<String>,
+        /// 业务ID (described at line 16) (Not in the doc's table; seen in its example at line 42.)
+        pub bk_biz_id: Option<i64>,
+        /// 云区域ID (described at line 17) (Not in the doc's table; seen in its example at line 42.)
+        pub bk_cloud_id: Option<i64>,
+        /// `cc_app_module` (Not in the doc's table; seen in its example at line 42.)
+        pub cc_app_module: Option<String>,
+        /// `cc_company_id` (Not in the doc's table; seen in its example at line 42.)
+        pub cc_company_id: Option<i64>,
+        /// `cc_topo_set` (Not in the doc's table; seen in its example at line 42.)
+        pub cc_topo_set: Option<String>,
+        /// `comment` (Not in the doc's table; seen in its example at line 42.)
+        pub comment: Option<String>,
+        /// `comment_id` (Not in the doc's table; seen in its example at line 42.)
+        pub comment_id: Option<String>,
+        /// `end_time` (Not in the doc's table; seen in its example at line 42.)
+        pub end_time: Option<String>,
+        /// 关联事件ID (described at line 22) (Not in the doc's table; seen in its example at line 42.)
+        pub event_id: Option<String>,
+        /// `failure_type` (Not in the doc's table; seen in its example at line 42.)
+        pub failure_type: Option<serde_json::Value>,
+        /// `finish_time` (Not in the doc's table; seen in its example at line 42.)
+        pub finish_time: Option<serde_json::Value>,
+        /// 告警ID (described at line 20) (Not in the doc's table; seen in its example at line 42.)
+        pub id: Option<i64>,
+        /// `ip` (Not in the doc's table; seen in its example at line 42.)
+        pub ip: Option<String>,
+        /// `level` (Not in the doc's table; seen in its example at line 42.)
+        pub level: Option<i64>,
+        /// `match_dimension` (Not in the doc's table; seen in its example at line 42.)
+        pub match_dimension: Option<MatchDimension>,
+        /// `origin_alarm` (Not in the doc's table; seen in its example at line 42.)
+        pub origin_alarm: Option<OriginAlarm>,
+        /// `priority` (Not in the doc's table; seen in its example at line 42.)
+        pub priority: Option<i64>,
+        /// `raw` (Not in the doc's table; seen in its example at line 42.)
+        pub raw: Option<String>,
+        /// `snap_alarm_source` (Not in the doc's table; seen in its example at line 42.)
+        pub snap_alarm_source: Option<SnapAlarmSource>,
+        /// `snap_collect` (Not in the doc's table; seen in its example at line 42.)
+        pub snap_collect: Option<SnapCollect>,
+        /// `snap_converge` (Not in the doc's table; seen in its example at line 42.)
+        pub snap_converge: Option<SnapConverge>,
+        /// `snap_notice` (Not in the doc's table; seen in its example at line 42.)
+        pub snap_notice: Option<SnapNotice>,
+        /// `snap_responsible` (Not in the doc's table; seen in its example at line 42.)
+        pub snap_responsible: Option<String>,
+        /// `snap_solution` (Not in the doc's table; seen in its example at line 42.)
+        pub snap_solution: Option<serde_json::Value>,
+        /// `solution_type` (Not in the doc's table; seen in its example at line 42.)
+        pub solution_type: Option<serde_json::Value>,
+        /// `source_id` (Not in the doc's table; seen in its example at line 42.)
+        pub source_id: Option<String>,
+        /// 告警发生时间 (described at line 18) (Not in the doc's table; seen in its example at line 42.)
+        pub source_time: Option<String>,
+        /// `source_type` (Not in the doc's table; seen in its example at line 42.)
+        pub source_type: Option<String>,
+        /// 状态 (described at line 19) (Not in the doc's table; seen in its example at line 42.)
+        pub status: Option<String>,
+        /// `status_strategy_id` (Not in the doc's table; seen in its example at line 42.)
+        pub status_strategy_id: Option<serde_json::Value>,
+        /// 告警外部状态 (described at line 21) (Not in the doc's table; seen in its example at line 42.)
+        pub user_status: Option<String>,
+    }
+    impl crate::wire::Wire for Item {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Item",
+                &[
+                    "alarm_attr_id",
+                    "alarm_content",
+                    "alarm_dimension",
+                    "alarm_source_id",
+                    "alarm_type",
+                    "approved_comment",
+                    "approved_time",
+                    "approved_user",
+                    "begin_time",
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "cc_app_module",
+                    "cc_company_id",
+                    "cc_topo_set",
+                    "comment",
+                    "comment_id",
+                    "end_time",
+                    "event_id",
+                    "failure_type",
+                    "finish_time",
+                    "id",
+                    "ip",
+                    "level",
+                    "match_dimension",
+                    "origin_alarm",
+                    "priority",
+                    "raw",
+                    "snap_alarm_source",
+                    "snap_collect",
+                    "snap_converge",
+                    "snap_notice",
+                    "snap_responsible",
+                    "snap_solution",
+                    "solution_type",
+                    "source_id",
+                    "source_time",
+                    "source_type",
+                    "status",
+                    "status_strategy_id",
+                    "user_status",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_attr_id: record.opt_int("alarm_attr_id")?,
+                alarm_content: record.field("alarm_content")?,
+                alarm_dimension: record.field("alarm_dimension")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                alarm_type: record.opt_text("alarm_type")?,
+                approved_comment: record.field("approved_comment")?,
+                approved_time: record.field("approved_time")?,
+                approved_user: record.field("approved_user")?,
+                begin_time: record.opt_text("begin_time")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                cc_app_module: record.opt_text("cc_app_module")?,
+                cc_company_id: record.opt_int("cc_company_id")?,
+                cc_topo_set: record.opt_text("cc_topo_set")?,
+                comment: record.opt_text("comment")?,
+                comment_id: record.opt_text("comment_id")?,
+                end_time: record.opt_text("end_time")?,
+                event_id: record.opt_text("event_id")?,
+                failure_type: record.field("failure_type")?,
+                finish_time: record.field("finish_time")?,
+                id: record.opt_int("id")?,
+                ip: record.opt_text("ip")?,
+                level: record.opt_int("level")?,
+                match_dimension: record.field("match_dimension")?,
+                origin_alarm: record.field("origin_alarm")?,
+                priority: record.opt_int("priority")?,
+                raw: record.opt_text("raw")?,
+                snap_alarm_source: record.field("snap_alarm_source")?,
+                snap_collect: record.field("snap_collect")?,
+                snap_converge: record.field("snap_converge")?,
+                snap_notice: record.field("snap_notice")?,
+                snap_responsible: record.opt_text("snap_responsible")?,
+                snap_solution: record.field("snap_solution")?,
+                solution_type: record.field("solution_type")?,
+                source_id: record.opt_text("source_id")?,
+                source_time: record.opt_text("source_time")?,
+                source_type: record.opt_text("source_type")?,
+                status: record.opt_text("status")?,
+                status_strategy_id: record.field("status_strategy_id")?,
+                user_status: record.opt_text("user_status")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("alarm_content", &self.alarm_content);
+            record.field("alarm_dimension", &self.alarm_dimension);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("approved_comment", &self.approved_comment);
+            record.field("approved_time", &self.approved_time);
+            record.field("approved_user", &self.approved_user);
+            record.field("begin_time", &self.begin_time);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("cc_app_module", &self.cc_app_module);
+            record.field("cc_company_id", &self.cc_company_id);
+            record.field("cc_topo_set", &self.cc_topo_set);
+            record.field("comment", &self.comment);
+            record.field("comment_id", &self.comment_id);
+            record.field("end_time", &self.end_time);
+            record.field("event_id", &self.event_id);
+            record.field("failure_type", &self.failure_type);
+            record.field("finish_time", &self.finish_time);
+            record.field("id", &self.id);
+            record.field("ip", &self.ip);
+            record.field("level", &self.level);
+            record.field("match_dimension", &self.match_dimension);
+            record.field("origin_alarm", &self.origin_alarm);
+            record.field("priority", &self.priority);
+            record.field("raw", &self.raw);
+            record.field("snap_alarm_source", &self.snap_alarm_source);
+            record.field("snap_collect", &self.snap_collect);
+            record.field("snap_converge", &self.snap_converge);
+            record.field("snap_notice", &self.snap_notice);
+            record.field("snap_responsible", &self.snap_responsible);
+            record.field("snap_solution", &self.snap_solution);
+            record.field("solution_type", &self.solution_type);
+            record.field("source_id", &self.source_id);
+            record.field("source_time", &self.source_time);
+            record.field("source_type", &self.source_type);
+            record.field("status", &self.status);
+            record.field("status_strategy_id", &self.status_strategy_id);
+            record.field("user_status", &self.user_status);
+            record.finish()
+        }
+    }
+    /// 批量筛选告警 根据指定的过滤条件和分页参数来筛选告警列表 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_alarm_instance.md` at line 11.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListAlarmInstanceRequest {
+        /// 开发商ID
+        pub bk_supplier_id: Option<i64>,
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 云区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// 告警发生时间
+        pub source_time: Option<String>,
+        /// 状态
+        pub status: Option<String>,
+        /// 告警ID
+        pub id: Option<i64>,
+        /// 告警外部状态
+        pub user_status: Option<String>,
+        /// 关联事件ID
+        pub event_id: Option<String>,
+    }
+    impl ListAlarmInstanceRequest {
+        /// Sets `bk_supplier_id`.
+        pub fn bk_supplier_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_supplier_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `source_time`.
+        pub fn source_time(mut self, value: impl Into<String>) -> Self {
+            self.source_time = Some(value.into());
+            self
+        }
+        /// Sets `status`.
+        pub fn status(mut self, value: impl Into<String>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `user_status`.
+        pub fn user_status(mut self, value: impl Into<String>) -> Self {
+            self.user_status = Some(value.into());
+            self
+        }
+        /// Sets `event_id`.
+        pub fn event_id(mut self, value: impl Into<String>) -> Self {
+            self.event_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ListAlarmInstanceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListAlarmInstanceRequest",
+                &[
+                    "bk_supplier_id",
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "source_time",
+                    "status",
+                    "id",
+                    "user_status",
+                    "event_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_supplier_id: record.opt_int("bk_supplier_id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                source_time: record.opt_text("source_time")?,
+                status: record.opt_text("status")?,
+                id: record.opt_int("id")?,
+                user_status: record.opt_text("user_status")?,
+                event_id: record.opt_text("event_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("source_time", &self.source_time);
+            record.field("status", &self.status);
+            record.field("id", &self.id);
+            record.field("user_status", &self.user_status);
+            record.field("event_id", &self.event_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(Item, ListAlarmInstanceRequest);
+}
+pub use list_alarm_instance::ListAlarmInstanceRequest;
+/// Types of [`list_alarm_source`](super::endpoints::ListAlarmSource).
+pub mod list_alarm_source {
+    /// 批量查询告警源数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_alarm_source.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListAlarmSourceRequest {
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 监控源分类
+        pub scr_type: Option<String>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控指标
+        pub monitor_target: Option<String>,
+        /// 告警来源信息
+        pub source_info: Option<String>,
+        /// 监控等级，1致命，2预警，3提醒
+        pub monitor_level: Option<i64>,
+        /// 清洗策略id
+        pub alarm_cleaning_id: Option<i64>,
+        /// 通知策略id
+        pub alarm_notice_id: Option<i64>,
+        /// 监控项id
+        pub alarm_attr_id: Option<i64>,
+        /// 汇总策略id
+        pub alarm_collect_id: Option<i64>,
+        /// 处理策略id
+        pub alarm_solution_id: Option<i64>,
+        /// 告警范围
+        pub condition: Option<String>,
+        /// 超时时间
+        pub timeout: Option<i64>,
+        /// 告警分类
+        pub alarm_type: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl ListAlarmSourceRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `title`.
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `scr_type`.
+        pub fn scr_type(mut self, value: impl Into<String>) -> Self {
+            self.scr_type = Some(value.into());
+            self
+        }
+        /// Sets `scenario`.
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `monitor_target`.
+        pub fn monitor_target(mut self, value: impl Into<String>) -> Self {
+            self.monitor_target = Some(value.into());
+            self
+        }
+        /// Sets `source_info`.
+        pub fn source_info(mut self, value: impl Into<String>) -> Self {
+            self.source_info = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+        /// Sets `alarm_cleaning_id`.
+        pub fn alarm_cleaning_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_cleaning_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_notice_id`.
+        pub fn alarm_notice_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_notice_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_attr_id`.
+        pub fn alarm_attr_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_attr_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_collect_id`.
+        pub fn alarm_collect_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_collect_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_solution_id`.
+        pub fn alarm_solution_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_solution_id = Some(value.into());
+            self
+        }
+        /// Sets `condition`.
+        pub fn condition(mut self, value: impl Into<String>) -> Self {
+            self.condition = Some(value.into());
+            self
+        }
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `alarm_type`.
+        pub fn alarm_type(mut self, value: impl Into<String>) -> Self {
+            self.alarm_type = Some(value.into());
+            self
+        }
+        /// Sets `create_user`.
+        pub fn create_user(mut self, value: impl Into<String>) -> Self {
+            self.create_user = Some(value.into());
+            self
+        }
+        /// Sets `update_user`.
+        pub fn update_user(mut self, value: impl Into<String>) -> Self {
+            self.update_user = Some(value.into());
+            self
+        }
+        /// Sets `is_enabled`.
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ListAlarmSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListAlarmSourceRequest",
+                &[
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_target",
+                    "source_info",
+                    "monitor_level",
+                    "alarm_cleaning_id",
+                    "alarm_notice_id",
+                    "alarm_attr_id",
+                    "alarm_collect_id",
+                    "alarm_solution_id",
+                    "condition",
+                    "timeout",
+                    "alarm_type",
+                    "create_user",
+                    "update_user",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                source_info: record.opt_text("source_info")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                alarm_cleaning_id: record.opt_int("alarm_cleaning_id")?,
+                alarm_notice_id: record.opt_int("alarm_notice_id")?,
+                alarm_attr_id: record.opt_int("alarm_attr_id")?,
+                alarm_collect_id: record.opt_int("alarm_collect_id")?,
+                alarm_solution_id: record.opt_int("alarm_solution_id")?,
+                condition: record.opt_text("condition")?,
+                timeout: record.opt_int("timeout")?,
+                alarm_type: record.opt_text("alarm_type")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("source_info", &self.source_info);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("alarm_cleaning_id", &self.alarm_cleaning_id);
+            record.field("alarm_notice_id", &self.alarm_notice_id);
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("alarm_collect_id", &self.alarm_collect_id);
+            record.field("alarm_solution_id", &self.alarm_solution_id);
+            record.field("condition", &self.condition);
+            record.field("timeout", &self.timeout);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    /// `ListAlarmSourceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_alarm_source.md` at line 137.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListAlarmSourceResponse {
+        /// 告警源id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 监控源分类
+        pub scr_type: Option<String>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控指标
+        pub monitor_target: Option<String>,
+        /// 告警来源信息
+        pub source_info: Option<String>,
+        /// 监控等级，1致命，2预警，3提醒
+        pub monitor_level: Option<i64>,
+        /// 清洗策略id
+        pub alarm_cleaning_id: Option<i64>,
+        /// 通知策略id
+        pub alarm_notice_id: Option<i64>,
+        /// 监控项id
+        pub alarm_attr_id: Option<i64>,
+        /// 汇总策略id
+        pub alarm_collect_id: Option<i64>,
+        /// 处理策略id
+        pub alarm_solution_id: Option<i64>,
+        /// 告警范围
+        pub condition: Option<String>,
+        /// 超时时间
+        pub timeout: Option<i64>,
+        /// 告警分类
+        pub alarm_type: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 64.)
+        pub src_type: Option<String>,
+    }
+    impl crate::wire::Wire for ListAlarmSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListAlarmSourceResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_target",
+                    "source_info",
+                    "monitor_level",
+                    "alarm_cleaning_id",
+                    "alarm_notice_id",
+                    "alarm_attr_id",
+                    "alarm_collect_id",
+                    "alarm_solution_id",
+                    "condition",
+                    "timeout",
+                    "alarm_type",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                    "src_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                source_info: record.opt_text("source_info")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                alarm_cleaning_id: record.opt_int("alarm_cleaning_id")?,
+                alarm_notice_id: record.opt_int("alarm_notice_id")?,
+                alarm_attr_id: record.opt_int("alarm_attr_id")?,
+                alarm_collect_id: record.opt_int("alarm_collect_id")?,
+                alarm_solution_id: record.opt_int("alarm_solution_id")?,
+                condition: record.opt_text("condition")?,
+                timeout: record.opt_int("timeout")?,
+                alarm_type: record.opt_text("alarm_type")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+                src_type: record.opt_text("src_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("source_info", &self.source_info);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("alarm_cleaning_id", &self.alarm_cleaning_id);
+            record.field("alarm_notice_id", &self.alarm_notice_id);
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("alarm_collect_id", &self.alarm_collect_id);
+            record.field("alarm_solution_id", &self.alarm_solution_id);
+            record.field("condition", &self.condition);
+            record.field("timeout", &self.timeout);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("src_type", &self.src_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(ListAlarmSourceRequest, ListAlarmSourceResponse);
+}
+pub use list_alarm_source::ListAlarmSourceRequest;
+/// Types of [`list_component_instance`](super::endpoints::ListComponentInstance).
+pub mod list_component_instance {
+    /// `ListComponentInstanceItem`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_component_instance.md` at line 41.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Item {
+        /// 业务ID (described at line 18) (Not in the doc's table; seen in its example at line 41.)
+        pub bk_biz_id: Option<i64>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 41.)
+        pub bk_cloud_id: Option<String>,
+        /// 组件名称 (described at line 17) (Not in the doc's table; seen in its example at line 41.)
+        pub component: Option<String>,
+        /// `config` (Not in the doc's table; seen in its example at line 41.)
+        pub config: Option<String>,
+        /// `create_time` (Not in the doc's table; seen in its example at line 41.)
+        pub create_time: Option<String>,
+        /// `create_user` (Not in the doc's table; seen in its example at line 41.)
+        pub create_user: Option<String>,
+        /// ID (described at line 15) (Not in the doc's table; seen in its example at line 41.)
+        pub id: Option<i64>,
+        /// 实例IP (described at line 16) (Not in the doc's table; seen in its example at line 41.)
+        pub ip: Option<String>,
+        /// `is_deleted` (Not in the doc's table; seen in its example at line 41.)
+        pub is_deleted: Option<bool>,
+        /// `update_time` (Not in the doc's table; seen in its example at line 41.)
+        pub update_time: Option<String>,
+        /// `update_user` (Not in the doc's table; seen in its example at line 41.)
+        pub update_user: Option<String>,
+    }
+    impl crate::wire::Wire for Item {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Item",
+                &[
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "component",
+                    "config",
+                    "create_time",
+                    "create_user",
+                    "id",
+                    "ip",
+                    "is_deleted",
+                    "update_time",
+                    "update_user",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_text("bk_cloud_id")?,
+                component: record.opt_text("component")?,
+                config: record.opt_text("config")?,
+                create_time: record.opt_text("create_time")?,
+                create_user: record.opt_text("create_user")?,
+                id: record.opt_int("id")?,
+                ip: record.opt_text("ip")?,
+                is_deleted: record.field("is_deleted")?,
+                update_time: record.opt_text("update_time")?,
+                update_user: record.opt_text("update_user")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("component", &self.component);
+            record.field("config", &self.config);
+            record.field("create_time", &self.create_time);
+            record.field("create_user", &self.create_user);
+            record.field("id", &self.id);
+            record.field("ip", &self.ip);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("update_time", &self.update_time);
+            record.field("update_user", &self.update_user);
+            record.finish()
+        }
+    }
+    /// 批量筛选组件 根据指定的过滤条件和分页参数来筛选组件列表 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_component_instance.md` at line 11.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListComponentInstanceRequest {
+        /// ID
+        pub id: Option<i64>,
+        /// 实例IP
+        pub ip: Option<String>,
+        /// 组件名称
+        pub component: Option<String>,
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 云区域ID
+        pub bk_cloud_id: Option<i64>,
+    }
+    impl ListComponentInstanceRequest {
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `ip`.
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `component`.
+        pub fn component(mut self, value: impl Into<String>) -> Self {
+            self.component = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ListComponentInstanceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListComponentInstanceRequest",
+                &["id", "ip", "component", "bk_biz_id", "bk_cloud_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                ip: record.opt_text("ip")?,
+                component: record.opt_text("component")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("ip", &self.ip);
+            record.field("component", &self.component);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(Item, ListComponentInstanceRequest);
+}
+pub use list_component_instance::ListComponentInstanceRequest;
+/// Types of [`list_converge_config`](super::endpoints::ListConvergeConfig).
+pub mod list_converge_config {
+    /// 批量查询收敛配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_converge_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListConvergeConfigRequest {
+        /// 配置
+        pub config: Option<String>,
+        /// 告警源id
+        pub alarm_source_id: Option<i64>,
+        /// 收敛id
+        pub converge_id: Option<i64>,
+    }
+    impl ListConvergeConfigRequest {
+        /// Sets `config`.
+        pub fn config(mut self, value: impl Into<String>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+        /// Sets `alarm_source_id`.
+        pub fn alarm_source_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_source_id = Some(value.into());
+            self
+        }
+        /// Sets `converge_id`.
+        pub fn converge_id(mut self, value: impl Into<i64>) -> Self {
+            self.converge_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ListConvergeConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListConvergeConfigRequest",
+                &["config", "alarm_source_id", "converge_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                config: record.opt_text("config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                converge_id: record.opt_int("converge_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("config", &self.config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("converge_id", &self.converge_id);
+            record.finish()
+        }
+    }
+    /// `ListConvergeConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_converge_config.md` at line 93.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListConvergeConfigResponse {
+        /// 收敛配置id
+        pub id: Option<i64>,
+        /// 配置，默认为''
+        pub config: Option<String>,
+        /// 告警源id，默认为0
+        pub alarm_source_id: Option<i64>,
+        /// 收敛id
+        pub converge_id: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for ListConvergeConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListConvergeConfigResponse",
+                &[
+                    "id",
+                    "config",
+                    "alarm_source_id",
+                    "converge_id",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                config: record.opt_text("config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                converge_id: record.opt_int("converge_id")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("config", &self.config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("converge_id", &self.converge_id);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(ListConvergeConfigRequest, ListConvergeConfigResponse);
+}
+pub use list_converge_config::ListConvergeConfigRequest;
+/// Types of [`list_detect_algorithm_config`](super::endpoints::ListDetectAlgorithmConfig).
+pub mod list_detect_algorithm_config {
+    /// 查询检测算法配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_detect_algorithm_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListDetectAlgorithmConfigRequest {
+        /// 监控策略id
+        pub monitor_item_id: Option<i64>,
+        /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)
+        pub algorithm_id: Option<i64>,
+        /// 算法配置
+        pub config: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl ListDetectAlgorithmConfigRequest {
+        /// Sets `monitor_item_id`.
+        pub fn monitor_item_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_item_id = Some(value.into());
+            self
+        }
+        /// Sets `algorithm_id`.
+        pub fn algorithm_id(mut self, value: impl Into<i64>) -> Self {
+            self.algorithm_id = Some(value.into());
+            self
+        }
+        /// Sets `config`.
+        pub fn config(mut self, value: impl Into<String>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+        /// Sets `create_user`.
+        pub fn create_user(mut self, value: impl Into<String>) -> Self {
+            self.create_user = Some(value.into());
+            self
+        }
+        /// Sets `update_user`.
+        pub fn update_user(mut self, value: impl Into<String>) -> Self {
+            self.update_user = Some(value.into());
+            self
+        }
+        /// Sets `is_enabled`.
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ListDetectAlgorithmConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListDetectAlgorithmConfigRequest",
+                &[
+                    "monitor_item_id",
+                    "algorithm_id",
+                    "config",
+                    "create_user",
+                    "update_user",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                algorithm_id: record.opt_int("algorithm_id")?,
+                config: record.opt_text("config")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("algorithm_id", &self.algorithm_id);
+            record.field("config", &self.config);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    /// `ListDetectAlgorithmConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_detect_algorithm_config.md` at line 86.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListDetectAlgorithmConfigResponse {
+        /// 检测算法配置id
+        pub id: Option<i64>,
+        /// 监控策略id
+        pub monitor_item_id: Option<i64>,
+        /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)
+        pub algorithm_id: Option<i64>,
+        /// 算法配置
+        pub config: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for ListDetectAlgorithmConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListDetectAlgorithmConfigResponse",
+                &[
+                    "id",
+                    "monitor_item_id",
+                    "algorithm_id",
+                    "config",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                algorithm_id: record.opt_int("algorithm_id")?,
+                config: record.opt_text("config")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("algorithm_id", &self.algorithm_id);
+            record.field("config", &self.config);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ListDetectAlgorithmConfigRequest, ListDetectAlgorithmConfigResponse
+    );
+}
+pub use list_detect_algorithm_config::ListDetectAlgorithmConfigRequest;
+/// Types of [`list_monitor_item`](super::endpoints::ListMonitorItem).
+pub mod list_monitor_item {
+    /// 查询监控策略数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_monitor_item.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListMonitorItemRequest {
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 分级告警开关
+        pub is_classify_notice: Option<bool>,
+        /// 监控项id
+        pub monitor_id: Option<i64>,
+        /// 告警源id
+        pub alarm_def_id: Option<i64>,
+        /// 无数据配置
+        pub is_none_option: Option<String>,
+        /// 无数据告警开关
+        pub is_none: Option<i64>,
+        /// 监控范围
+        pub condition: Option<String>,
+        /// 恢复告警开关
+        pub is_recovery: Option<bool>,
+        /// 监控等级
+        pub monitor_level: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl ListMonitorItemRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `title`.
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `is_classify_notice`.
+        pub fn is_classify_notice(mut self, value: impl Into<bool>) -> Self {
+            self.is_classify_notice = Some(value.into());
+            self
+        }
+        /// Sets `monitor_id`.
+        pub fn monitor_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_def_id`.
+        pub fn alarm_def_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_def_id = Some(value.into());
+            self
+        }
+        /// Sets `is_none_option`.
+        pub fn is_none_option(mut self, value: impl Into<String>) -> Self {
+            self.is_none_option = Some(value.into());
+            self
+        }
+        /// Sets `is_none`.
+        pub fn is_none(mut self, value: impl Into<i64>) -> Self {
+            self.is_none = Some(value.into());
+            self
+        }
+        /// Sets `condition`.
+        pub fn condition(mut self, value: impl Into<String>) -> Self {
+            self.condition = Some(value.into());
+            self
+        }
+        /// Sets `is_recovery`.
+        pub fn is_recovery(mut self, value: impl Into<bool>) -> Self {
+            self.is_recovery = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+        /// Sets `create_user`.
+        pub fn create_user(mut self, value: impl Into<String>) -> Self {
+            self.create_user = Some(value.into());
+            self
+        }
+        /// Sets `update_user`.
+        pub fn update_user(mut self, value: impl Into<String>) -> Self {
+            self.update_user = Some(value.into());
+            self
+        }
+        /// Sets `is_enabled`.
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ListMonitorItemRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListMonitorItemRequest",
+                &[
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "is_classify_notice",
+                    "monitor_id",
+                    "alarm_def_id",
+                    "is_none_option",
+                    "is_none",
+                    "condition",
+                    "is_recovery",
+                    "monitor_level",
+                    "create_user",
+                    "update_user",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                alarm_def_id: record.opt_int("alarm_def_id")?,
+                is_none_option: record.opt_text("is_none_option")?,
+                is_none: record.opt_int("is_none")?,
+                condition: record.opt_text("condition")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("alarm_def_id", &self.alarm_def_id);
+            record.field("is_none_option", &self.is_none_option);
+            record.field("is_none", &self.is_none);
+            record.field("condition", &self.condition);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    /// `ListMonitorItemResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_monitor_item.md` at line 102.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListMonitorItemResponse {
+        /// 监控项id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 分级告警开关
+        pub is_classify_notice: Option<bool>,
+        /// 监控项id
+        pub monitor_id: Option<i64>,
+        /// 告警源id
+        pub alarm_def_id: Option<i64>,
+        /// 无数据配置
+        pub is_none_option: Option<String>,
+        /// 无数据告警开关
+        pub is_none: Option<i64>,
+        /// 监控范围
+        pub condition: Option<String>,
+        /// 恢复告警开关
+        pub is_recovery: Option<bool>,
+        /// 监控等级
+        pub monitor_level: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for ListMonitorItemResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListMonitorItemResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "is_classify_notice",
+                    "monitor_id",
+                    "alarm_def_id",
+                    "is_none_option",
+                    "is_none",
+                    "condition",
+                    "is_recovery",
+                    "monitor_level",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                alarm_def_id: record.opt_int("alarm_def_id")?,
+                is_none_option: record.opt_text("is_none_option")?,
+                is_none: record.opt_int("is_none")?,
+                condition: record.opt_text("condition")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("alarm_def_id", &self.alarm_def_id);
+            record.field("is_none_option", &self.is_none_option);
+            record.field("is_none", &self.is_none);
+            record.field("condition", &self.condition);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(ListMonitorItemRequest, ListMonitorItemResponse);
+}
+pub use list_monitor_item::ListMonitorItemRequest;
+/// Types of [`list_monitor_item_group`](super::endpoints::ListMonitorItemGroup).
+pub mod list_monitor_item_group {
+    /// 查询监控策略组数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_monitor_item_group.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListMonitorItemGroupRequest {
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 监控项id
+        pub monitor_id: Option<i64>,
+        /// 监控策略id
+        pub monitor_item_id: Option<i64>,
+        /// 监控组id
+        pub monitor_group_id: Option<i64>,
+        /// 监控等级，1致命，2预警，3提醒
+        pub monitor_level: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl ListMonitorItemGroupRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `monitor_id`.
+        pub fn monitor_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_id = Some(value.into());
+            self
+        }
+        /// Sets `monitor_item_id`.
+        pub fn monitor_item_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_item_id = Some(value.into());
+            self
+        }
+        /// Sets `monitor_group_id`.
+        pub fn monitor_group_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_group_id = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+        /// Sets `create_user`.
+        pub fn create_user(mut self, value: impl Into<String>) -> Self {
+            self.create_user = Some(value.into());
+            self
+        }
+        /// Sets `update_user`.
+        pub fn update_user(mut self, value: impl Into<String>) -> Self {
+            self.update_user = Some(value.into());
+            self
+        }
+        /// Sets `is_enabled`.
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ListMonitorItemGroupRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListMonitorItemGroupRequest",
+                &[
+                    "bk_biz_id",
+                    "monitor_id",
+                    "monitor_item_id",
+                    "monitor_group_id",
+                    "monitor_level",
+                    "create_user",
+                    "update_user",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                monitor_group_id: record.opt_int("monitor_group_id")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("monitor_group_id", &self.monitor_group_id);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    /// `ListMonitorItemGroupResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_monitor_item_group.md` at line 91.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListMonitorItemGroupResponse {
+        /// 监控策略组id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 监控项id
+        pub monitor_id: Option<i64>,
+        /// 监控策略id
+        pub monitor_item_id: Option<i64>,
+        /// 监控组id
+        pub monitor_group_id: Option<i64>,
+        /// 监控等级，1致命，2预警，3提醒
+        pub monitor_level: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for ListMonitorItemGroupResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListMonitorItemGroupResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "monitor_id",
+                    "monitor_item_id",
+                    "monitor_group_id",
+                    "monitor_level",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                monitor_group_id: record.opt_int("monitor_group_id")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("monitor_group_id", &self.monitor_group_id);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ListMonitorItemGroupRequest, ListMonitorItemGroupResponse
+    );
+}
+pub use list_monitor_item_group::ListMonitorItemGroupRequest;
+/// Types of [`list_monitor_source`](super::endpoints::ListMonitorSource).
+pub mod list_monitor_source {
+    /// 查询监控项数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_monitor_source.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListMonitorSourceRequest {
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 监控源分类
+        pub scr_type: Option<String>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控分类
+        pub monitor_type: Option<String>,
+        /// 监控指标
+        pub monitor_target: Option<String>,
+        /// 统计源分类
+        pub stat_source_type: Option<String>,
+        /// 统计源信息(JSON)
+        pub stat_source_info: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 46.)
+        pub src_type: Option<String>,
+    }
+    impl ListMonitorSourceRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `title`.
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `scr_type`.
+        pub fn scr_type(mut self, value: impl Into<String>) -> Self {
+            self.scr_type = Some(value.into());
+            self
+        }
+        /// Sets `scenario`.
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `monitor_type`.
+        pub fn monitor_type(mut self, value: impl Into<String>) -> Self {
+            self.monitor_type = Some(value.into());
+            self
+        }
+        /// Sets `monitor_target`.
+        pub fn monitor_target(mut self, value: impl Into<String>) -> Self {
+            self.monitor_target = Some(value.into());
+            self
+        }
+        /// Sets `stat_source_type`.
+        pub fn stat_source_type(mut self, value: impl Into<String>) -> Self {
+            self.stat_source_type = Some(value.into());
+            self
+        }
+        /// Sets `stat_source_info`.
+        pub fn stat_source_info(mut self, value: impl Into<String>) -> Self {
+            self.stat_source_info = Some(value.into());
+            self
+        }
+        /// Sets `create_user`.
+        pub fn create_user(mut self, value: impl Into<String>) -> Self {
+            self.create_user = Some(value.into());
+            self
+        }
+        /// Sets `update_user`.
+        pub fn update_user(mut self, value: impl Into<String>) -> Self {
+            self.update_user = Some(value.into());
+            self
+        }
+        /// Sets `is_enabled`.
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+        /// Sets `src_type`.
+        pub fn src_type(mut self, value: impl Into<String>) -> Self {
+            self.src_type = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ListMonitorSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListMonitorSourceRequest",
+                &[
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_type",
+                    "monitor_target",
+                    "stat_source_type",
+                    "stat_source_info",
+                    "create_user",
+                    "update_user",
+                    "is_enabled",
+                    "src_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                stat_source_type: record.opt_text("stat_source_type")?,
+                stat_source_info: record.opt_text("stat_source_info")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                is_enabled: record.field("is_enabled")?,
+                src_type: record.opt_text("src_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("stat_source_type", &self.stat_source_type);
+            record.field("stat_source_info", &self.stat_source_info);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("src_type", &self.src_type);
+            record.finish()
+        }
+    }
+    /// `ListMonitorSourceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_monitor_source.md` at line 99.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListMonitorSourceResponse {
+        /// 监控项id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 监控源分类
+        pub scr_type: Option<String>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控分类
+        pub monitor_type: Option<String>,
+        /// 监控指标
+        pub monitor_target: Option<String>,
+        /// 统计源分类
+        pub stat_source_type: Option<String>,
+        /// 统计源信息(JSON)
+        pub stat_source_info: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 57.)
+        pub src_type: Option<String>,
+    }
+    impl crate::wire::Wire for ListMonitorSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListMonitorSourceResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_type",
+                    "monitor_target",
+                    "stat_source_type",
+                    "stat_source_info",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                    "src_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                stat_source_type: record.opt_text("stat_source_type")?,
+                stat_source_info: record.opt_text("stat_source_info")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+                src_type: record.opt_text("src_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("stat_source_type", &self.stat_source_type);
+            record.field("stat_source_info", &self.stat_source_info);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("src_type", &self.src_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(ListMonitorSourceRequest, ListMonitorSourceResponse);
+}
+pub use list_monitor_source::ListMonitorSourceRequest;
+/// Types of [`list_notice_config`](super::endpoints::ListNoticeConfig).
+pub mod list_notice_config {
+    /// 查询通知配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_notice_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListNoticeConfigRequest {
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 告警开始时间
+        pub alarm_start_time: Option<String>,
+        /// 告警结束时间
+        pub alarm_end_time: Option<String>,
+        /// 配置
+        pub notify_config: Option<String>,
+        /// 告警源id
+        pub alarm_source_id: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl ListNoticeConfigRequest {
+        /// Sets `title`.
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `alarm_start_time`.
+        pub fn alarm_start_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_start_time = Some(value.into());
+            self
+        }
+        /// Sets `alarm_end_time`.
+        pub fn alarm_end_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_end_time = Some(value.into());
+            self
+        }
+        /// Sets `notify_config`.
+        pub fn notify_config(mut self, value: impl Into<String>) -> Self {
+            self.notify_config = Some(value.into());
+            self
+        }
+        /// Sets `alarm_source_id`.
+        pub fn alarm_source_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_source_id = Some(value.into());
+            self
+        }
+        /// Sets `create_user`.
+        pub fn create_user(mut self, value: impl Into<String>) -> Self {
+            self.create_user = Some(value.into());
+            self
+        }
+        /// Sets `update_user`.
+        pub fn update_user(mut self, value: impl Into<String>) -> Self {
+            self.update_user = Some(value.into());
+            self
+        }
+        /// Sets `is_enabled`.
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ListNoticeConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListNoticeConfigRequest",
+                &[
+                    "title",
+                    "description",
+                    "alarm_start_time",
+                    "alarm_end_time",
+                    "notify_config",
+                    "alarm_source_id",
+                    "create_user",
+                    "update_user",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                notify_config: record.opt_text("notify_config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("notify_config", &self.notify_config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    /// `ListNoticeConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_notice_config.md` at line 92.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListNoticeConfigResponse {
+        /// 通知配置id
+        pub id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 告警开始时间
+        pub alarm_start_time: Option<String>,
+        /// 告警结束时间
+        pub alarm_end_time: Option<String>,
+        /// 配置
+        pub notify_config: Option<String>,
+        /// 告警源id
+        pub alarm_source_id: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for ListNoticeConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListNoticeConfigResponse",
+                &[
+                    "id",
+                    "title",
+                    "description",
+                    "alarm_start_time",
+                    "alarm_end_time",
+                    "notify_config",
+                    "alarm_source_id",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                notify_config: record.opt_text("notify_config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("notify_config", &self.notify_config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(ListNoticeConfigRequest, ListNoticeConfigResponse);
+}
+pub use list_notice_config::ListNoticeConfigRequest;
+/// Types of [`list_storage_list`](super::endpoints::ListStorageList).
+pub mod list_storage_list {
+    /// 获取存储列表 根据给定的过滤参数（暂无），返回符合条件的存储集群列表 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_storage_list.md` at line 11.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListStorageListRequest {}
+    impl crate::wire::Wire for ListStorageListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            #[allow(unused_mut, unused_variables)]
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListStorageListRequest",
+                &[],
+            )?;
+            ::std::result::Result::Ok(Self {})
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            #[allow(unused_mut)]
+            let mut record = crate::wire::RecordWriter::new();
+            record.finish()
+        }
+    }
+    /// `ListStorageListResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_storage_list.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListStorageListResponse {
+        /// 存储类型名称
+        pub storage_name: Option<String>,
+    }
+    impl crate::wire::Wire for ListStorageListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListStorageListResponse",
+                &["storage_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                storage_name: record.opt_text("storage_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("storage_name", &self.storage_name);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(ListStorageListRequest, ListStorageListResponse);
+}
+pub use list_storage_list::ListStorageListRequest;
+/// Types of [`metadata_create_data_id`](super::endpoints::MetadataCreateDataId).
+pub mod metadata_create_data_id {
+    /// 创建数据源 根据给定的配置参数，创建一个数据源 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_create_data_id.md` at line 11.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MetadataCreateDataIdRequest {
+        /// 数据源名称
+        pub data_name: String,
+        /// 清洗模板配置，prometheus exportor对应"prometheus"
+        pub etl_config: String,
+        /// 操作者
+        pub operator: String,
+        /// 数据源使用的消息集群
+        pub mq_cluster: Option<i64>,
+        /// `data_description` (Type inferred from the doc's example.)
+        pub data_description: Option<String>,
+        /// `is_custom_source`
+        pub is_custom_source: Option<serde_json::Value>,
+    }
+    impl MetadataCreateDataIdRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(data_name: String, etl_config: String, operator: String) -> Self {
+            Self {
+                data_name,
+                etl_config,
+                operator,
+                mq_cluster: None,
+                data_description: None,
+                is_custom_source: None,
+            }
+        }
+    }
+    impl MetadataCreateDataIdRequest {
+        /// Sets `mq_cluster`.
+        pub fn mq_cluster(mut self, value: impl Into<i64>) -> Self {
+            self.mq_cluster = Some(value.into());
+            self
+        }
+        /// Sets `data_description`.
+        pub fn data_description(mut self, value: impl Into<String>) -> Self {
+            self.data_description = Some(value.into());
+            self
+        }
+        /// Sets `is_custom_source`.
+        pub fn is_custom_source(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.is_custom_source = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for MetadataCreateDataIdRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataCreateDataIdRequest",
+                &[
+                    "data_name",
+                    "etl_config",
+                    "operator",
+                    "mq_cluster",
+                    "data_description",
+                    "is_custom_source",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data_name: record.text("data_name")?,
+                etl_config: record.text("etl_config")?,
+                operator: record.text("operator")?,
+                mq_cluster: record.opt_int("mq_cluster")?,
+                data_description: record.opt_text("data_description")?,
+                is_custom_source: record.field("is_custom_source")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data_name", &self.data_name);
+            record.field("etl_config", &self.etl_config);
+            record.field("operator", &self.operator);
+            record.field("mq_cluster", &self.mq_cluster);
+            record.field("data_description", &self.data_description);
+            record.field("is_custom_source", &self.is_custom_source);
+            record.finish()
+        }
+    }
+    /// `MetadataCreateDataIdResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_create_data_id.md` at line 38.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MetadataCreateDataIdResponse {
+        /// 结果表ID
+        pub bk_data_id: Option<i64>,
+    }
+    impl crate::wire::Wire for MetadataCreateDataIdResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataCreateDataIdResponse",
+                &["bk_data_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_data_id: record.opt_int("bk_data_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_data_id", &self.bk_data_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        MetadataCreateDataIdRequest, MetadataCreateDataIdResponse
+    );
+}
+pub use metadata_create_data_id::MetadataCreateDataIdRequest;
+pub use metadata_create_data_id::MetadataCreateDataIdResponse;
+/// Types of [`metadata_create_result_table`](super::endpoints::MetadataCreateResultTable).
+pub mod metadata_create_result_table {
+    /// `Field`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_create_result_table.md` at line 38.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Field {
+        /// `description` (Not in the doc's table; seen in its example at line 38.)
+        pub description: Option<String>,
+        /// `field_name` (Not in the doc's table; seen in its example at line 38.)
+        pub field_name: Option<String>,
+        /// `field_type` (Not in the doc's table; seen in its example at line 38.)
+        pub field_type: Option<String>,
+        /// `tag` (Not in the doc's table; seen in its example at line 38.)
+        pub tag: Option<String>,
+    }
+    impl Field {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `field_name`.
+        pub fn field_name(mut self, value: impl Into<String>) -> Self {
+            self.field_name = Some(value.into());
+            self
+        }
+        /// Sets `field_type`.
+        pub fn field_type(mut self, value: impl Into<String>) -> Self {
+            self.field_type = Some(value.into());
+            self
+        }
+        /// Sets `tag`.
+        pub fn tag(mut self, value: impl Into<String>) -> Self {
+            self.tag = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Field {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Field",
+                &["description", "field_name", "field_type", "tag"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                description: record.opt_text("description")?,
+                field_name: record.opt_text("field_name")?,
+                field_type: record.opt_text("field_type")?,
+                tag: record.opt_text("tag")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("description", &self.description);
+            record.field("field_name", &self.field_name);
+            record.field("field_type", &self.field_type);
+            record.field("tag", &self.tag);
+            record.finish()
+        }
+    }
+    /// 创建结果表 根据给定的配置参数，创建一个结果表 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_create_result_table.md` at line 11.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MetadataCreateResultTableRequest {
+        /// 数据源ID
+        pub bk_data_id: i64,
+        /// 结果表ID，格式应该为 库.表(例如，system.cpu)
+        pub table_id: String,
+        /// 结果表中文名
+        pub table_name_zh: String,
+        /// 是否用户自定义结果表
+        pub is_custom_table: bool,
+        /// 结果表字段配置方案, free(无schema配置), fixed(固定schema)
+        pub schema_type: String,
+        /// 操作者
+        pub operator: String,
+        /// 默认存储类型，目前支持influxdb
+        pub default_storage: String,
+        /// 默认的存储信息, 根据每种不同的存储，会有不同的配置内容, 如果不提供则会使用默认值；具体内容请参考下面的具体说明
+        pub default_storage_config: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 字段信息，数组元素为object，例如，字段有field_name(字段名), field_type(字段类型), tag(字段类型, metirc -- 指标, dimension -- 维度) (Type inferred from the doc's example.)
+        pub field_list: Option<Vec<Field>>,
+        /// 业务ID，如果不提供，默认是0（全业务）结果表;如果非零时，将会校验结果表命名规范
+        pub bk_biz_id: Option<i64>,
+    }
+    impl MetadataCreateResultTableRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_data_id: i64,
+            table_id: String,
+            table_name_zh: String,
+            is_custom_table: bool,
+            schema_type: String,
+            operator: String,
+            default_storage: String,
+        ) -> Self {
+            Self {
+                bk_data_id,
+                table_id,
+                table_name_zh,
+                is_custom_table,
+                schema_type,
+                operator,
+                default_storage,
+                default_storage_config: None,
+                field_list: None,
+                bk_biz_id: None,
+            }
+        }
+    }
+    impl MetadataCreateResultTableRequest {
+        /// Sets `default_storage_config`.
+        pub fn default_storage_config(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.default_storage_config = Some(value.into());
+            self
+        }
+        /// Sets `field_list`.
+        pub fn field_list(mut self, value: impl Into<Vec<Field>>) -> Self {
+            self.field_list = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for MetadataCreateResultTableRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataCreateResultTableRequest",
+                &[
+                    "bk_data_id",
+                    "table_id",
+                    "table_name_zh",
+                    "is_custom_table",
+                    "schema_type",
+                    "operator",
+                    "default_storage",
+                    "default_storage_config",
+                    "field_list",
+                    "bk_biz_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_data_id: record.int("bk_data_id")?,
+                table_id: record.text("table_id")?,
+                table_name_zh: record.text("table_name_zh")?,
+                is_custom_table: record.field("is_custom_table")?,
+                schema_type: record.text("schema_type")?,
+                operator: record.text("operator")?,
+                default_storage: record.text("default_storage")?,
+                default_storage_config: record.field("default_storage_config")?,
+                field_list: record.field("field_list")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_data_id", &self.bk_data_id);
+            record.field("table_id", &self.table_id);
+            record.field("table_name_zh", &self.table_name_zh);
+            record.field("is_custom_table", &self.is_custom_table);
+            record.field("schema_type", &self.schema_type);
+            record.field("operator", &self.operator);
+            record.field("default_storage", &self.default_storage);
+            record.field("default_storage_config", &self.default_storage_config);
+            record.field("field_list", &self.field_list);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.finish()
+        }
+    }
+    /// `MetadataCreateResultTableResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_create_result_table.md` at line 59.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MetadataCreateResultTableResponse {
+        /// 结果表ID
+        pub table_id: Option<String>,
+    }
+    impl crate::wire::Wire for MetadataCreateResultTableResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataCreateResultTableResponse",
+                &["table_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                table_id: record.opt_text("table_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("table_id", &self.table_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Field, MetadataCreateResultTableRequest, MetadataCreateResultTableResponse
+    );
+}
+pub use metadata_create_result_table::MetadataCreateResultTableRequest;
+pub use metadata_create_result_table::MetadataCreateResultTableResponse;
+/// Types of [`metadata_get_data_id`](super::endpoints::MetadataGetDataId).
+pub mod metadata_get_data_id {
+    /// `ClusterConfig`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_get_data_id.md` at line 47.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ClusterConfig {
+        /// `domain_name` (Not in the doc's table; seen in its example at line 47.)
+        pub domain_name: Option<String>,
+        /// `port` (Not in the doc's table; seen in its example at line 47.)
+        pub port: Option<i64>,
+    }
+    impl crate::wire::Wire for ClusterConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ClusterConfig",
+                &["domain_name", "port"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                domain_name: record.opt_text("domain_name")?,
+                port: record.opt_int("port")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("domain_name", &self.domain_name);
+            record.field("port", &self.port);
+            record.finish()
+        }
+    }
+    /// 查询一个数据源的ID 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_get_data_id.md` at line 11.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MetadataGetDataIdRequest {
+        /// 数据源ID
+        pub bk_data_id: Option<i64>,
+        /// 数据源名称
+        pub data_name: Option<String>,
+    }
+    impl MetadataGetDataIdRequest {
+        /// Sets `bk_data_id`.
+        pub fn bk_data_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_data_id = Some(value.into());
+            self
+        }
+        /// Sets `data_name`.
+        pub fn data_name(mut self, value: impl Into<String>) -> Self {
+            self.data_name = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for MetadataGetDataIdRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataGetDataIdRequest",
+                &["bk_data_id", "data_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_data_id: record.opt_int("bk_data_id")?,
+                data_name: record.opt_text("data_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_data_id", &self.bk_data_id);
+            record.field("data_name", &self.data_name);
+            record.finish()
+        }
+    }
+    /// `MetadataGetDataIdResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_get_data_id.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MetadataGetDataIdResponse {
+        /// 数据源ID
+        pub bk_data_id: Option<i64>,
+        /// 数据源名称
+        pub data_name: Option<String>,
+        /// 数据源描述
+        pub data_description: Option<String>,
+        /// 消息队列集群信息, 样例会有具体描述 (Type inferred from the doc's example.)
+        pub mq_cluster_info: Option<MqClusterInfo>,
+        /// 清洗配置名称
+        pub etl_config: Option<String>,
+        /// 是否用户自定义数据源
+        pub is_custom_source: Option<bool>,
+        /// 创建者
+        pub creator: Option<String>,
+        /// 创建时间, 格式为【2018-10-10 10:00:00】
+        pub create_time: Option<String>,
+        /// 最后修改者
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间【2018-10-10 10:00:00】
+        pub last_modify_time: Option<String>,
+    }
+    impl crate::wire::Wire for MetadataGetDataIdResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataGetDataIdResponse",
+                &[
+                    "bk_data_id",
+                    "data_name",
+                    "data_description",
+                    "mq_cluster_info",
+                    "etl_config",
+                    "is_custom_source",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_data_id: record.opt_int("bk_data_id")?,
+                data_name: record.opt_text("data_name")?,
+                data_description: record.opt_text("data_description")?,
+                mq_cluster_info: record.field("mq_cluster_info")?,
+                etl_config: record.opt_text("etl_config")?,
+                is_custom_source: record.field("is_custom_source")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_data_id", &self.bk_data_id);
+            record.field("data_name", &self.data_name);
+            record.field("data_description", &self.data_description);
+            record.field("mq_cluster_info", &self.mq_cluster_info);
+            record.field("etl_config", &self.etl_config);
+            record.field("is_custom_source", &self.is_custom_source);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    /// `MqClusterInfo`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_get_data_id.md` at line 47.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MqClusterInfo {
+        /// `cluster_config` (Not in the doc's table; seen in its example at line 47.)
+        pub cluster_config: Option<ClusterConfig>,
+        /// `cluster_type` (Not in the doc's table; seen in its example at line 47.)
+        pub cluster_type: Option<String>,
+        /// `storage_config` (Not in the doc's table; seen in its example at line 47.)
+        pub storage_config: Option<StorageConfig>,
+    }
+    impl crate::wire::Wire for MqClusterInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MqClusterInfo",
+                &["cluster_config", "cluster_type", "storage_config"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                cluster_config: record.field("cluster_config")?,
+                cluster_type: record.opt_text("cluster_type")?,
+                storage_config: record.field("storage_config")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("cluster_config", &self.cluster_config);
+            record.field("cluster_type", &self.cluster_type);
+            record.field("storage_config", &self.storage_config);
+            record.finish()
+        }
+    }
+    /// `StorageConfig`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_get_data_id.md` at line 47.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StorageConfig {
+        /// `partition` (Not in the doc's table; seen in its example at line 47.)
+        pub partition: Option<i64>,
+        /// `topic` (Not in the doc's table; seen in its example at line 47.)
+        pub topic: Option<String>,
+    }
+    impl crate::wire::Wire for StorageConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StorageConfig",
+                &["partition", "topic"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                partition: record.opt_int("partition")?,
+                topic: record.opt_text("topic")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("partition", &self.partition);
+            record.field("topic", &self.topic);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ClusterConfig, MetadataGetDataIdRequest, MetadataGetDataIdResponse,
+        MqClusterInfo, StorageConfig
+    );
+}
+pub use metadata_get_data_id::MetadataGetDataIdRequest;
+pub use metadata_get_data_id::MetadataGetDataIdResponse;
+/// Types of [`metadata_get_result_table`](super::endpoints::MetadataGetResultTable).
+pub mod metadata_get_result_table {
+    /// `MetadataGetResultTableField`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_get_result_table.md` at line 46.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Field {
+        /// `description` (Not in the doc's table; seen in its example at line 46.)
+        pub description: Option<String>,
+        /// `field_name` (Not in the doc's table; seen in its example at line 46.)
+        pub field_name: Option<String>,
+        /// `field_type` (Not in the doc's table; seen in its example at line 46.)
+        pub field_type: Option<String>,
+        /// `is_config_by_user` (Not in the doc's table; seen in its example at line 46.)
+        pub is_config_by_user: Option<bool>,
+        /// `tag` (Not in the doc's table; seen in its example at line 46.)
+        pub tag: Option<String>,
+    }
+    impl crate::wire::Wire for Field {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Field",
+                &["description", "field_name", "field_type", "is_config_by_user", "tag"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                description: record.opt_text("description")?,
+                field_name: record.opt_text("field_name")?,
+                field_type: record.opt_text("field_type")?,
+                is_config_by_user: record.field("is_config_by_user")?,
+                tag: record.opt_text("tag")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("description", &self.description);
+            record.field("field_name", &self.field_name);
+            record.field("field_type", &self.field_type);
+            record.field("is_config_by_user", &self.is_config_by_user);
+            record.field("tag", &self.tag);
+            record.finish()
+        }
+    }
+    /// 查询一个结果表的信息 根据给定的结果表ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_get_result_table.md` at line 11.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MetadataGetResultTableRequest {
+        /// 结果表ID
+        pub table_id: String,
+    }
+    impl MetadataGetResultTableRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(table_id: String) -> Self {
+            Self { table_id }
+        }
+    }
+    impl crate::wire::Wire for MetadataGetResultTableRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataGetResultTableRequest",
+                &["table_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                table_id: record.text("table_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("table_id", &self.table_id);
+            record.finish()
+        }
+    }
+    /// `MetadataGetResultTableResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_get_result_table.md` at line 30.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MetadataGetResultTableResponse {
+        /// 结果表ID
+        pub table_id: Option<String>,
+        /// 结果表中文名
+        pub table_name_zh: Option<String>,
+        /// 是否自定义结果表
+        pub is_custom_table: Option<bool>,
+        /// 结果表schema配置方案，free(无schema配置), dynamic(动态schema), fixed(固定schema)
+        pub schema_type: Option<String>,
+        /// 默认存储方案
+        pub default_storage: Option<String>,
+        /// 所有存储列表，元素为string (Type inferred from the doc's example.)
+        pub storage_list: Option<Vec<String>>,
+        /// 创建者
+        pub creator: Option<String>,
+        /// 创建时间, 格式为【2018-10-10 10:00:00】
+        pub create_time: Option<String>,
+        /// 最后修改者
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间【2018-10-10 10:00:00】
+        pub last_modify_time: Option<String>,
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 46.)
+        pub bk_biz_id: Option<i64>,
+        /// `field_list` (Not in the doc's table; seen in its example at line 46.)
+        pub field_list: Option<Vec<Field>>,
+        /// `scheme_type` (Not in the doc's table; seen in its example at line 46.)
+        pub scheme_type: Option<String>,
+    }
+    impl crate::wire::Wire for MetadataGetResultTableResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataGetResultTableResponse",
+                &[
+                    "table_id",
+                    "table_name_zh",
+                    "is_custom_table",
+                    "schema_type",
+                    "default_storage",
+                    "storage_list",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "bk_biz_id",
+                    "field_list",
+                    "scheme_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                table_id: record.opt_text("table_id")?,
+                table_name_zh: record.opt_text("table_name_zh")?,
+                is_custom_table: record.field("is_custom_table")?,
+                schema_type: record.opt_text("schema_type")?,
+                default_storage: record.opt_text("default_storage")?,
+                storage_list: record.field("storage_list")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                field_list: record.field("field_list")?,
+                scheme_type: record.opt_text("scheme_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("table_id", &self.table_id);
+            record.field("table_name_zh", &self.table_name_zh);
+            record.field("is_custom_table", &self.is_custom_table);
+            record.field("schema_type", &self.schema_type);
+            record.field("default_storage", &self.default_storage);
+            record.field("storage_list", &self.storage_list);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("field_list", &self.field_list);
+            record.field("scheme_type", &self.scheme_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Field, MetadataGetResultTableRequest, MetadataGetResultTableResponse
+    );
+}
+pub use metadata_get_result_table::MetadataGetResultTableRequest;
+pub use metadata_get_result_table::MetadataGetResultTableResponse;
+/// Types of [`metadata_list_result_table`](super::endpoints::MetadataListResultTable).
+pub mod metadata_list_result_table {
+    /// `MetadataListResultTableField`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_list_result_table.md` at line 51.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Field {
+        /// `description` (Not in the doc's table; seen in its example at line 51.)
+        pub description: Option<String>,
+        /// `field_name` (Not in the doc's table; seen in its example at line 51.)
+        pub field_name: Option<String>,
+        /// `field_type` (Not in the doc's table; seen in its example at line 51.)
+        pub field_type: Option<String>,
+        /// `is_config_by_user` (Not in the doc's table; seen in its example at line 51.)
+        pub is_config_by_user: Option<bool>,
+        /// `tag` (Not in the doc's table; seen in its example at line 51.)
+        pub tag: Option<String>,
+        /// `unit` (Not in the doc's table; seen in its example at line 51.)
+        pub unit: Option<String>,
+    }
+    impl crate::wire::Wire for Field {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Field",
+                &[
+                    "description",
+                    "field_name",
+                    "field_type",
+                    "is_config_by_user",
+                    "tag",
+                    "unit",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                description: record.opt_text("description")?,
+                field_name: record.opt_text("field_name")?,
+                field_type: record.opt_text("field_type")?,
+                is_config_by_user: record.field("is_config_by_user")?,
+                tag: record.opt_text("tag")?,
+                unit: record.opt_text("unit")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("description", &self.description);
+            record.field("field_name", &self.field_name);
+            record.field("field_type", &self.field_type);
+            record.field("is_config_by_user", &self.is_config_by_user);
+            record.field("tag", &self.tag);
+            record.field("unit", &self.unit);
+            record.finish()
+        }
+    }
+    /// 获取存储列表 根据给定的过滤参数（暂无），返回符合条件的结果表列表 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_list_result_table.md` at line 11.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MetadataListResultTableRequest {
+        /// 需要过滤的结果表类型, 如system
+        pub datasource_type: Option<String>,
+        /// 获取指定业务下的结果表信息
+        pub bk_biz_id: Option<i64>,
+        /// 是否包含全业务结果表, 0为不包含, 非0为包含全业务结果表
+        pub is_public_include: Option<i64>,
+    }
+    impl MetadataListResultTableRequest {
+        /// Sets `datasource_type`.
+        pub fn datasource_type(mut self, value: impl Into<String>) -> Self {
+            self.datasource_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `is_public_include`.
+        pub fn is_public_include(mut self, value: impl Into<i64>) -> Self {
+            self.is_public_include = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for MetadataListResultTableRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataListResultTableRequest",
+                &["datasource_type", "bk_biz_id", "is_public_include"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                datasource_type: record.opt_text("datasource_type")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                is_public_include: record.opt_int("is_public_include")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("datasource_type", &self.datasource_type);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("is_public_include", &self.is_public_include);
+            record.finish()
+        }
+    }
+    /// `MetadataListResultTableResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_list_result_table.md` at line 35.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MetadataListResultTableResponse {
+        /// 结果表ID
+        pub result_table_id: Option<i64>,
+        /// 结果表中文名
+        pub table_name_zh: Option<String>,
+        /// 是否自定义结果表
+        pub is_custom_table: Option<bool>,
+        /// 结果表schema配置方案，free(无schema配置), dynamic(动态schema), fixed(固定schema)
+        pub schema_type: Option<String>,
+        /// 默认存储方案
+        pub default_storage: Option<String>,
+        /// 所有存储列表，元素为string (Type inferred from the doc's example.)
+        pub storage_list: Option<Vec<String>>,
+        /// 创建者
+        pub creator: Option<String>,
+        /// 创建时间, 格式为【2018-10-10 10:00:00】
+        pub create_time: Option<String>,
+        /// 最后修改者
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间【2018-10-10 10:00:00】
+        pub last_modify_time: Option<String>,
+        /// 获取指定业务下的结果表信息 (described at line 17) (Not in the doc's table; seen in its example at line 51.)
+        pub bk_biz_id: Option<i64>,
+        /// `field_list` (Not in the doc's table; seen in its example at line 51.)
+        pub field_list: Option<Vec<Field>>,
+        /// `scheme_type` (Not in the doc's table; seen in its example at line 51.)
+        pub scheme_type: Option<String>,
+        /// `table_id` (Not in the doc's table; seen in its example at line 51.)
+        pub table_id: Option<String>,
+    }
+    impl crate::wire::Wire for MetadataListResultTableResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataListResultTableResponse",
+                &[
+                    "result_table_id",
+                    "table_name_zh",
+                    "is_custom_table",
+                    "schema_type",
+                    "default_storage",
+                    "storage_list",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "bk_biz_id",
+                    "field_list",
+                    "scheme_type",
+                    "table_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                result_table_id: record.opt_int("result_table_id")?,
+                table_name_zh: record.opt_text("table_name_zh")?,
+                is_custom_table: record.field("is_custom_table")?,
+                schema_type: record.opt_text("schema_type")?,
+                default_storage: record.opt_text("default_storage")?,
+                storage_list: record.field("storage_list")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                field_list: record.field("field_list")?,
+                scheme_type: record.opt_text("scheme_type")?,
+                table_id: record.opt_text("table_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("result_table_id", &self.result_table_id);
+            record.field("table_name_zh", &self.table_name_zh);
+            record.field("is_custom_table", &self.is_custom_table);
+            record.field("schema_type", &self.schema_type);
+            record.field("default_storage", &self.default_storage);
+            record.field("storage_list", &self.storage_list);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("field_list", &self.field_list);
+            record.field("scheme_type", &self.scheme_type);
+            record.field("table_id", &self.table_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Field, MetadataListResultTableRequest, MetadataListResultTableResponse
+    );
+}
+pub use metadata_list_result_table::MetadataListResultTableRequest;
+/// Types of [`metadata_metadata_get_data_id`](super::endpoints::MetadataMetadataGetDataId).
+pub mod metadata_metadata_get_data_id {
+    pub use super::metadata_get_data_id::ClusterConfig;
+    pub use super::metadata_get_data_id::MqClusterInfo;
+    pub use super::metadata_get_data_id::StorageConfig;
+    /// 查询一个数据源的ID 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_metadata_get_data_id.md` at line 10.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MetadataMetadataGetDataIdRequest {
+        /// 数据源ID
+        pub bk_data_id: i64,
+    }
+    impl MetadataMetadataGetDataIdRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_data_id: i64) -> Self {
+            Self { bk_data_id }
+        }
+    }
+    impl crate::wire::Wire for MetadataMetadataGetDataIdRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataMetadataGetDataIdRequest",
+                &["bk_data_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_data_id: record.int("bk_data_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_data_id", &self.bk_data_id);
+            record.finish()
+        }
+    }
+    /// `MetadataMetadataGetDataIdResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_metadata_get_data_id.md` at line 29.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MetadataMetadataGetDataIdResponse {
+        /// 数据源ID
+        pub bk_data_id: Option<i64>,
+        /// 数据源名称
+        pub data_name: Option<String>,
+        /// 数据源描述
+        pub data_description: Option<String>,
+        /// 消息队列集群信息, 样例会有具体描述 (Type inferred from the doc's example.)
+        pub mq_cluster_info: Option<MqClusterInfo>,
+        /// 清洗配置名称
+        pub etl_config: Option<String>,
+        /// 是否用户自定义数据源
+        pub is_custom_source: Option<bool>,
+        /// 创建者
+        pub creator: Option<String>,
+        /// 创建时间, 格式为【2018-10-10 10:00:00】
+        pub create_time: Option<String>,
+        /// 最后修改者
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间【2018-10-10 10:00:00】
+        pub last_modify_time: Option<String>,
+    }
+    impl crate::wire::Wire for MetadataMetadataGetDataIdResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataMetadataGetDataIdResponse",
+                &[
+                    "bk_data_id",
+                    "data_name",
+                    "data_description",
+                    "mq_cluster_info",
+                    "etl_config",
+                    "is_custom_source",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_data_id: record.opt_int("bk_data_id")?,
+                data_name: record.opt_text("data_name")?,
+                data_description: record.opt_text("data_description")?,
+                mq_cluster_info: record.field("mq_cluster_info")?,
+                etl_config: record.opt_text("etl_config")?,
+                is_custom_source: record.field("is_custom_source")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_data_id", &self.bk_data_id);
+            record.field("data_name", &self.data_name);
+            record.field("data_description", &self.data_description);
+            record.field("mq_cluster_info", &self.mq_cluster_info);
+            record.field("etl_config", &self.etl_config);
+            record.field("is_custom_source", &self.is_custom_source);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        MetadataMetadataGetDataIdRequest, MetadataMetadataGetDataIdResponse
+    );
+}
+pub use metadata_metadata_get_data_id::MetadataMetadataGetDataIdRequest;
+pub use metadata_metadata_get_data_id::MetadataMetadataGetDataIdResponse;
+/// Types of [`metadata_modify_result_table`](super::endpoints::MetadataModifyResultTable).
+pub mod metadata_modify_result_table {
+    /// `MetadataModifyResultTableField`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_modify_result_table.md` at line 22.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Field {
+        /// `description` (Not in the doc's table; seen in its example at line 22.)
+        pub description: Option<String>,
+        /// `field_type` (Not in the doc's table; seen in its example at line 22.)
+        pub field_type: Option<String>,
+        /// `filed_name` (Not in the doc's table; seen in its example at line 22.)
+        pub filed_name: Option<String>,
+        /// `tag` (Not in the doc's table; seen in its example at line 22.)
+        pub tag: Option<String>,
+    }
+    impl Field {
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `field_type`.
+        pub fn field_type(mut self, value: impl Into<String>) -> Self {
+            self.field_type = Some(value.into());
+            self
+        }
+        /// Sets `filed_name`.
+        pub fn filed_name(mut self, value: impl Into<String>) -> Self {
+            self.filed_name = Some(value.into());
+            self
+        }
+        /// Sets `tag`.
+        pub fn tag(mut self, value: impl Into<String>) -> Self {
+            self.tag = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Field {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Field",
+                &["description", "field_type", "filed_name", "tag"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                description: record.opt_text("description")?,
+                field_type: record.opt_text("field_type")?,
+                filed_name: record.opt_text("filed_name")?,
+                tag: record.opt_text("tag")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("description", &self.description);
+            record.field("field_type", &self.field_type);
+            record.field("filed_name", &self.filed_name);
+            record.field("tag", &self.tag);
+            record.finish()
+        }
+    }
+    /// `MetadataModifyResultTableField3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_modify_result_table.md` at line 55.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MetadataModifyResultTableField {
+        /// `description` (Not in the doc's table; seen in its example at line 55.)
+        pub description: Option<String>,
+        /// `field_name` (Not in the doc's table; seen in its example at line 55.)
+        pub field_name: Option<String>,
+        /// `field_type` (Not in the doc's table; seen in its example at line 55.)
+        pub field_type: Option<String>,
+        /// `is_config_by_user` (Not in the doc's table; seen in its example at line 55.)
+        pub is_config_by_user: Option<bool>,
+        /// `tag` (Not in the doc's table; seen in its example at line 55.)
+        pub tag: Option<String>,
+    }
+    impl crate::wire::Wire for MetadataModifyResultTableField {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataModifyResultTableField",
+                &["description", "field_name", "field_type", "is_config_by_user", "tag"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                description: record.opt_text("description")?,
+                field_name: record.opt_text("field_name")?,
+                field_type: record.opt_text("field_type")?,
+                is_config_by_user: record.field("is_config_by_user")?,
+                tag: record.opt_text("tag")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("description", &self.description);
+            record.field("field_name", &self.field_name);
+            record.field("field_type", &self.field_type);
+            record.field("is_config_by_user", &self.is_config_by_user);
+            record.field("tag", &self.tag);
+            record.finish()
+        }
+    }
+    /// 修改一个结果表的配置 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_modify_result_table.md` at line 9.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MetadataModifyResultTableRequest {
+        /// 结果表ID
+        pub table_id: String,
+        /// 操作者
+        pub operator: String,
+        /// 全量的字段列表 (Type inferred from the doc's example.)
+        pub field_list: Option<Vec<Field>>,
+        /// 结果表中文名
+        pub table_name_zh: Option<String>,
+        /// 结果表默认存储类型
+        pub default_storage: Option<String>,
+    }
+    impl MetadataModifyResultTableRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(table_id: String, operator: String) -> Self {
+            Self {
+                table_id,
+                operator,
+                field_list: None,
+                table_name_zh: None,
+                default_storage: None,
+            }
+        }
+    }
+    impl MetadataModifyResultTableRequest {
+        /// Sets `field_list`.
+        pub fn field_list(mut self, value: impl Into<Vec<Field>>) -> Self {
+            self.field_list = Some(value.into());
+            self
+        }
+        /// Sets `table_name_zh`.
+        pub fn table_name_zh(mut self, value: impl Into<String>) -> Self {
+            self.table_name_zh = Some(value.into());
+            self
+        }
+        /// Sets `default_storage`.
+        pub fn default_storage(mut self, value: impl Into<String>) -> Self {
+            self.default_storage = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for MetadataModifyResultTableRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataModifyResultTableRequest",
+                &[
+                    "table_id",
+                    "operator",
+                    "field_list",
+                    "table_name_zh",
+                    "default_storage",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                table_id: record.text("table_id")?,
+                operator: record.text("operator")?,
+                field_list: record.field("field_list")?,
+                table_name_zh: record.opt_text("table_name_zh")?,
+                default_storage: record.opt_text("default_storage")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("table_id", &self.table_id);
+            record.field("operator", &self.operator);
+            record.field("field_list", &self.field_list);
+            record.field("table_name_zh", &self.table_name_zh);
+            record.field("default_storage", &self.default_storage);
+            record.finish()
+        }
+    }
+    /// `MetadataModifyResultTableResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/metadata_modify_result_table.md` at line 40.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MetadataModifyResultTableResponse {
+        /// 结果表ID
+        pub table_id: Option<String>,
+        /// 结果表中文名
+        pub table_name_zh: Option<String>,
+        /// 是否自定义结果表
+        pub is_custom_table: Option<bool>,
+        /// 结果表schema配置方案，free(无schema配置), dynamic(动态schema), fixed(固定schema)
+        pub schema_type: Option<String>,
+        /// 默认存储方案
+        pub default_storage: Option<String>,
+        /// 所有存储列表，元素为string (Type inferred from the doc's example.)
+        pub storage_list: Option<Vec<String>>,
+        /// 创建者
+        pub creator: Option<String>,
+        /// 创建时间, 格式为【2018-10-10 10:00:00】
+        pub create_time: Option<String>,
+        /// 最后修改者
+        pub last_modify_user: Option<String>,
+        /// 最后修改时间【2018-10-10 10:00:00】
+        pub last_modify_time: Option<String>,
+        /// `field_list` (Not in the doc's table; seen in its example at line 55.)
+        pub field_list: Option<Vec<MetadataModifyResultTableField>>,
+        /// `scheme_type` (Not in the doc's table; seen in its example at line 55.)
+        pub scheme_type: Option<String>,
+    }
+    impl crate::wire::Wire for MetadataModifyResultTableResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataModifyResultTableResponse",
+                &[
+                    "table_id",
+                    "table_name_zh",
+                    "is_custom_table",
+                    "schema_type",
+                    "default_storage",
+                    "storage_list",
+                    "creator",
+                    "create_time",
+                    "last_modify_user",
+                    "last_modify_time",
+                    "field_list",
+                    "scheme_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                table_id: record.opt_text("table_id")?,
+                table_name_zh: record.opt_text("table_name_zh")?,
+                is_custom_table: record.field("is_custom_table")?,
+                schema_type: record.opt_text("schema_type")?,
+                default_storage: record.opt_text("default_storage")?,
+                storage_list: record.field("storage_list")?,
+                creator: record.opt_text("creator")?,
+                create_time: record.opt_text("create_time")?,
+                last_modify_user: record.opt_text("last_modify_user")?,
+                last_modify_time: record.opt_text("last_modify_time")?,
+                field_list: record.field("field_list")?,
+                scheme_type: record.opt_text("scheme_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("table_id", &self.table_id);
+            record.field("table_name_zh", &self.table_name_zh);
+            record.field("is_custom_table", &self.is_custom_table);
+            record.field("schema_type", &self.schema_type);
+            record.field("default_storage", &self.default_storage);
+            record.field("storage_list", &self.storage_list);
+            record.field("creator", &self.creator);
+            record.field("create_time", &self.create_time);
+            record.field("last_modify_user", &self.last_modify_user);
+            record.field("last_modify_time", &self.last_modify_time);
+            record.field("field_list", &self.field_list);
+            record.field("scheme_type", &self.scheme_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Field, MetadataModifyResultTableField, MetadataModifyResultTableRequest,
+        MetadataModifyResultTableResponse
+    );
+}
+pub use metadata_modify_result_table::MetadataModifyResultTableRequest;
+pub use metadata_modify_result_table::MetadataModifyResultTableResponse;
+/// Types of [`query_data`](super::endpoints::QueryData).
+pub mod query_data {
+    pub use super::get_ts_data::List;
+    /// 图表数据查询 根据给定的sql表达式查询指定的存储引擎 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/query_data.md` at line 11.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct QueryDataRequest {
+        /// SQL查询语句
+        pub sql: String,
+        /// 查询引擎
+        pub prefer_storage: Option<String>,
+        /// `username` (Not in the doc's table; seen in its example at line 21.)
+        pub username: Option<String>,
+    }
+    impl QueryDataRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(sql: String) -> Self {
+            Self {
+                sql,
+                prefer_storage: None,
+                username: None,
+            }
+        }
+    }
+    impl QueryDataRequest {
+        /// Sets `prefer_storage`.
+        pub fn prefer_storage(mut self, value: impl Into<String>) -> Self {
+            self.prefer_storage = Some(value.into());
+            self
+        }
+        /// Sets `username`.
+        pub fn username(mut self, value: impl Into<String>) -> Self {
+            self.username = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for QueryDataRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "QueryDataRequest",
+                &["sql", "prefer_storage", "username"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                sql: record.text("sql")?,
+                prefer_storage: record.opt_text("prefer_storage")?,
+                username: record.opt_text("username")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("sql", &self.sql);
+            record.field("prefer_storage", &self.prefer_storage);
+            record.field("username", &self.username);
+            record.finish()
+        }
+    }
+    /// `QueryDataResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/query_data.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct QueryDataResponse {
+        /// 查询结果 (Type inferred from the doc's example.)
+        pub list: Option<Vec<List>>,
+        /// 查询字段 (Type inferred from the doc's example.)
+        pub select_fields_order: Option<Vec<String>>,
+        /// 总记录数
+        ///
+        /// Sent as `totalRecords`.
+        pub total_records: Option<i64>,
+        /// 查询耗时
+        pub timetaken: Option<f64>,
+        /// 集群名称
+        pub cluster: Option<String>,
+        /// 查询引擎
+        pub device: Option<String>,
+    }
+    impl crate::wire::Wire for QueryDataResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "QueryDataResponse",
+                &[
+                    "list",
+                    "select_fields_order",
+                    "totalRecords",
+                    "timetaken",
+                    "cluster",
+                    "device",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                list: record.field("list")?,
+                select_fields_order: record.field("select_fields_order")?,
+                total_records: record.opt_int("totalRecords")?,
+                timetaken: record.field("timetaken")?,
+                cluster: record.opt_text("cluster")?,
+                device: record.opt_text("device")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("list", &self.list);
+            record.field("select_fields_order", &self.select_fields_order);
+            record.field("totalRecords", &self.total_records);
+            record.field("timetaken", &self.timetaken);
+            record.field("cluster", &self.cluster);
+            record.field("device", &self.device);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(QueryDataRequest, QueryDataResponse);
+}
+pub use query_data::QueryDataRequest;
+pub use query_data::QueryDataResponse;
+/// Types of [`save_alarm_strategy`](super::endpoints::SaveAlarmStrategy).
+pub mod save_alarm_strategy {
+    pub use super::export_alarm_strategy::Rules;
+    /// `SaveAlarmStrategyAlarmLevelConfig`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/save_alarm_strategy.md` at line 34.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AlarmLevelConfig {
+        /// 电话告警人
+        pub phone_receiver: Option<Vec<serde_json::Value>>,
+        /// 通知开始时间
+        pub notice_start_time: Option<String>,
+        /// 通知结束时间
+        pub notice_end_time: Option<String>,
+        /// 告警级别(1致命/2预警/3提醒)
+        pub monitor_level: Option<i64>,
+        /// 通知角色 (Type inferred from the doc's example.)
+        pub role_list: Option<Vec<String>>,
+        /// 通知方式 (Type inferred from the doc's example.)
+        pub notify_way: Option<Vec<String>>,
+    }
+    impl AlarmLevelConfig {
+        /// Sets `phone_receiver`.
+        pub fn phone_receiver(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.phone_receiver = Some(value.into());
+            self
+        }
+        /// Sets `notice_start_time`.
+        pub fn notice_start_time(mut self, value: impl Into<String>) -> Self {
+            self.notice_start_time = Some(value.into());
+            self
+        }
+        /// Sets `notice_end_time`.
+        pub fn notice_end_time(mut self, value: impl Into<String>) -> Self {
+            self.notice_end_time = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+        /// Sets `role_list`.
+        pub fn role_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.role_list = Some(value.into());
+            self
+        }
+        /// Sets `notify_way`.
+        pub fn notify_way(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.notify_way = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for AlarmLevelConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AlarmLevelConfig",
+                &[
+                    "phone_receiver",
+                    "notice_start_time",
+                    "notice_end_time",
+                    "monitor_level",
+                    "role_list",
+                    "notify_way",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                phone_receiver: record.field("phone_receiver")?,
+                notice_start_time: record.opt_text("notice_start_time")?,
+                notice_end_time: record.opt_text("notice_end_time")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                role_list: record.field("role_list")?,
+                notify_way: record.field("notify_way")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("phone_receiver", &self.phone_receiver);
+            record.field("notice_start_time", &self.notice_start_time);
+            record.field("notice_end_time", &self.notice_end_time);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("role_list", &self.role_list);
+            record.field("notify_way", &self.notify_way);
+            record.finish()
+        }
+    }
+    /// 创建/更新监控策略 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/save_alarm_strategy.md` at line 7.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SaveAlarmStrategyRequest {
+        /// 自动处理绑定的作业id
+        pub solution_task_id: Option<String>,
+        /// 监控的ip范围 (Type inferred from the doc's example.)
+        pub ip: Option<Vec<serde_json::Value>>,
+        /// ip/set/topo，监控范围的类型
+        pub prform_cate: Option<String>,
+        /// 监控的集群范围 (Type inferred from the doc's example.)
+        pub cc_set: Option<Vec<serde_json::Value>>,
+        /// 监控的模块范围 (Type inferred from the doc's example.)
+        pub cc_module: Option<Vec<serde_json::Value>>,
+        /// 监控的业务拓扑范围 (Type inferred from the doc's example.)
+        pub topo: Option<Vec<serde_json::Value>>,
+        /// 监控项的单位
+        pub unit: Option<String>,
+        /// 主机指标ID(主机监控策略专用)
+        pub hostindex_id: Option<String>,
+        /// 监控策略id，如果为0是创建，否则为更新
+        pub alarm_strategy_id: Option<i64>,
+        /// 触发及收敛规则 (Type inferred from the doc's example.)
+        pub rules: Option<Rules>,
+        /// 监控场景(performance/log/custom/uptimecheck/dashboard-custom)
+        pub scenario: Option<String>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 无数据告警配置，0为不开启
+        pub nodata_alarm: Option<i64>,
+        /// 是否分级告警
+        pub is_classify_notice: Option<bool>,
+        /// 告警配置
+        pub alarm_level_config: Option<AlarmLevelConfig>,
+        /// 是否开启接近自动处理
+        pub solution_is_enable: Option<bool>,
+        /// 自动处理类型，目前只有job
+        pub solution_type: Option<String>,
+        /// 解决方案参数
+        pub solution_params_replace: Option<String>,
+        /// 监控项ID
+        pub monitor_id: Option<i64>,
+        /// 策略名称
+        pub display_name: Option<String>,
+        /// 匹配条件 (Type inferred from the doc's example.)
+        pub condition: Option<Vec<serde_json::Value>>,
+        /// `solution_notice` (Not in the doc's table; seen in its example at line 55.)
+        pub solution_notice: Option<Vec<serde_json::Value>>,
+    }
+    impl SaveAlarmStrategyRequest {
+        /// Sets `solution_task_id`.
+        pub fn solution_task_id(mut self, value: impl Into<String>) -> Self {
+            self.solution_task_id = Some(value.into());
+            self
+        }
+        /// Sets `ip`.
+        pub fn ip(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `prform_cate`.
+        pub fn prform_cate(mut self, value: impl Into<String>) -> Self {
+            self.prform_cate = Some(value.into());
+            self
+        }
+        /// Sets `cc_set`.
+        pub fn cc_set(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.cc_set = Some(value.into());
+            self
+        }
+        /// Sets `cc_module`.
+        pub fn cc_module(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.cc_module = Some(value.into());
+            self
+        }
+        /// Sets `topo`.
+        pub fn topo(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.topo = Some(value.into());
+            self
+        }
+        /// Sets `unit`.
+        pub fn unit(mut self, value: impl Into<String>) -> Self {
+            self.unit = Some(value.into());
+            self
+        }
+        /// Sets `hostindex_id`.
+        pub fn hostindex_id(mut self, value: impl Into<String>) -> Self {
+            self.hostindex_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_strategy_id`.
+        pub fn alarm_strategy_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_strategy_id = Some(value.into());
+            self
+        }
+        /// Sets `rules`.
+        pub fn rules(mut self, value: impl Into<Rules>) -> Self {
+            self.rules = Some(value.into());
+            self
+        }
+        /// Sets `scenario`.
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `is_enabled`.
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `nodata_alarm`.
+        pub fn nodata_alarm(mut self, value: impl Into<i64>) -> Self {
+            self.nodata_alarm = Some(value.into());
+            self
+        }
+        /// Sets `is_classify_notice`.
+        pub fn is_classify_notice(mut self, value: impl Into<bool>) -> Self {
+            self.is_classify_notice = Some(value.into());
+            self
+        }
+        /// Sets `alarm_level_config`.
+        pub fn alarm_level_config(mut self, value: impl Into<AlarmLevelConfig>) -> Self {
+            self.alarm_level_config = Some(value.into());
+            self
+        }
+        /// Sets `solution_is_enable`.
+        pub fn solution_is_enable(mut self, value: impl Into<bool>) -> Self {
+            self.solution_is_enable = Some(value.into());
+            self
+        }
+        /// Sets `solution_type`.
+        pub fn solution_type(mut self, value: impl Into<String>) -> Self {
+            self.solution_type = Some(value.into());
+            self
+        }
+        /// Sets `solution_params_replace`.
+        pub fn solution_params_replace(mut self, value: impl Into<String>) -> Self {
+            self.solution_params_replace = Some(value.into());
+            self
+        }
+        /// Sets `monitor_id`.
+        pub fn monitor_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_id = Some(value.into());
+            self
+        }
+        /// Sets `display_name`.
+        pub fn display_name(mut self, value: impl Into<String>) -> Self {
+            self.display_name = Some(value.into());
+            self
+        }
+        /// Sets `condition`.
+        pub fn condition(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.condition = Some(value.into());
+            self
+        }
+        /// Sets `solution_notice`.
+        pub fn solution_notice(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.solution_notice = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for SaveAlarmStrategyRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SaveAlarmStrategyRequest",
+                &[
+                    "solution_task_id",
+                    "ip",
+                    "prform_cate",
+                    "cc_set",
+                    "cc_module",
+                    "topo",
+                    "unit",
+                    "hostindex_id",
+                    "alarm_strategy_id",
+                    "rules",
+                    "scenario",
+                    "is_enabled",
+                    "bk_biz_id",
+                    "nodata_alarm",
+                    "is_classify_notice",
+                    "alarm_level_config",
+                    "solution_is_enable",
+                    "solution_type",
+                    "solution_params_replace",
+                    "monitor_id",
+                    "display_name",
+                    "condition",
+                    "solution_notice",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                solution_task_id: record.opt_text("solution_task_id")?,
+                ip: record.field("ip")?,
+                prform_cate: record.opt_text("prform_cate")?,
+                cc_set: record.field("cc_set")?,
+                cc_module: record.field("cc_module")?,
+                topo: record.field("topo")?,
+                unit: record.opt_text("unit")?,
+                hostindex_id: record.opt_text("hostindex_id")?,
+                alarm_strategy_id: record.opt_int("alarm_strategy_id")?,
+                rules: record.field("rules")?,
+                scenario: record.opt_text("scenario")?,
+                is_enabled: record.field("is_enabled")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                nodata_alarm: record.opt_int("nodata_alarm")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                alarm_level_config: record.field("alarm_level_config")?,
+                solution_is_enable: record.field("solution_is_enable")?,
+                solution_type: record.opt_text("solution_type")?,
+                solution_params_replace: record.opt_text("solution_params_replace")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                display_name: record.opt_text("display_name")?,
+                condition: record.field("condition")?,
+                solution_notice: record.field("solution_notice")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("solution_task_id", &self.solution_task_id);
+            record.field("ip", &self.ip);
+            record.field("prform_cate", &self.prform_cate);
+            record.field("cc_set", &self.cc_set);
+            record.field("cc_module", &self.cc_module);
+            record.field("topo", &self.topo);
+            record.field("unit", &self.unit);
+            record.field("hostindex_id", &self.hostindex_id);
+            record.field("alarm_strategy_id", &self.alarm_strategy_id);
+            record.field("rules", &self.rules);
+            record.field("scenario", &self.scenario);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("nodata_alarm", &self.nodata_alarm);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("alarm_level_config", &self.alarm_level_config);
+            record.field("solution_is_enable", &self.solution_is_enable);
+            record.field("solution_type", &self.solution_type);
+            record.field("solution_params_replace", &self.solution_params_replace);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("display_name", &self.display_name);
+            record.field("condition", &self.condition);
+            record.field("solution_notice", &self.solution_notice);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(AlarmLevelConfig, SaveAlarmStrategyRequest);
+}
+pub use save_alarm_strategy::SaveAlarmStrategyRequest;
+/// Types of [`update_alarm_source`](super::endpoints::UpdateAlarmSource).
+pub mod update_alarm_source {
+    /// 修改告警源
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_alarm_source.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateAlarmSourceRequest {
+        /// 告警源id
+        pub id: i64,
+        /// 业务id
+        pub biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述，默认为""
+        pub description: Option<String>,
+        /// 监控源分类，默认为"JA"
+        pub scr_type: Option<String>,
+        /// 监控场景，默认为"custom"
+        pub scenario: Option<String>,
+        /// 监控指标，默认为""
+        pub monitor_target: Option<String>,
+        /// 告警来源信息，默认为""
+        pub source_info: Option<String>,
+        /// 监控等级，1致命，2预警，3提醒，默认为3
+        pub monitor_level: Option<i64>,
+        /// 清洗策略id，默认为0
+        pub alarm_cleaning_id: Option<i64>,
+        /// 通知策略id，默认为0
+        pub alarm_notice_id: Option<i64>,
+        /// 监控项id，默认为0
+        pub alarm_attr_id: Option<i64>,
+        /// 汇总策略id，默认为0
+        pub alarm_collect_id: Option<i64>,
+        /// 处理策略id，默认为0
+        pub alarm_solution_id: Option<i64>,
+        /// 告警范围，默认为""
+        pub condition: Option<String>,
+        /// 超时时间，默认为40
+        pub timeout: Option<i64>,
+        /// 告警分类，默认为"Custom"
+        pub alarm_type: Option<String>,
+    }
+    impl UpdateAlarmSourceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self {
+                id,
+                biz_id: None,
+                title: None,
+                description: None,
+                scr_type: None,
+                scenario: None,
+                monitor_target: None,
+                source_info: None,
+                monitor_level: None,
+                alarm_cleaning_id: None,
+                alarm_notice_id: None,
+                alarm_attr_id: None,
+                alarm_collect_id: None,
+                alarm_solution_id: None,
+                condition: None,
+                timeout: None,
+                alarm_type: None,
+            }
+        }
+    }
+    impl UpdateAlarmSourceRequest {
+        /// Sets `biz_id`.
+        pub fn biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `title`.
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `scr_type`.
+        pub fn scr_type(mut self, value: impl Into<String>) -> Self {
+            self.scr_type = Some(value.into());
+            self
+        }
+        /// Sets `scenario`.
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `monitor_target`.
+        pub fn monitor_target(mut self, value: impl Into<String>) -> Self {
+            self.monitor_target = Some(value.into());
+            self
+        }
+        /// Sets `source_info`.
+        pub fn source_info(mut self, value: impl Into<String>) -> Self {
+            self.source_info = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+        /// Sets `alarm_cleaning_id`.
+        pub fn alarm_cleaning_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_cleaning_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_notice_id`.
+        pub fn alarm_notice_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_notice_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_attr_id`.
+        pub fn alarm_attr_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_attr_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_collect_id`.
+        pub fn alarm_collect_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_collect_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_solution_id`.
+        pub fn alarm_solution_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_solution_id = Some(value.into());
+            self
+        }
+        /// Sets `condition`.
+        pub fn condition(mut self, value: impl Into<String>) -> Self {
+            self.condition = Some(value.into());
+            self
+        }
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `alarm_type`.
+        pub fn alarm_type(mut self, value: impl Into<String>) -> Self {
+            self.alarm_type = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateAlarmSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateAlarmSourceRequest",
+                &[
+                    "id",
+                    "biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_target",
+                    "source_info",
+                    "monitor_level",
+                    "alarm_cleaning_id",
+                    "alarm_notice_id",
+                    "alarm_attr_id",
+                    "alarm_collect_id",
+                    "alarm_solution_id",
+                    "condition",
+                    "timeout",
+                    "alarm_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                biz_id: record.opt_int("biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                source_info: record.opt_text("source_info")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                alarm_cleaning_id: record.opt_int("alarm_cleaning_id")?,
+                alarm_notice_id: record.opt_int("alarm_notice_id")?,
+                alarm_attr_id: record.opt_int("alarm_attr_id")?,
+                alarm_collect_id: record.opt_int("alarm_collect_id")?,
+                alarm_solution_id: record.opt_int("alarm_solution_id")?,
+                condition: record.opt_text("condition")?,
+                timeout: record.opt_int("timeout")?,
+                alarm_type: record.opt_text("alarm_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("biz_id", &self.biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("source_info", &self.source_info);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("alarm_cleaning_id", &self.alarm_cleaning_id);
+            record.field("alarm_notice_id", &self.alarm_notice_id);
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("alarm_collect_id", &self.alarm_collect_id);
+            record.field("alarm_solution_id", &self.alarm_solution_id);
+            record.field("condition", &self.condition);
+            record.field("timeout", &self.timeout);
+            record.field("alarm_type", &self.alarm_type);
+            record.finish()
+        }
+    }
+    /// `UpdateAlarmSourceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_alarm_source.md` at line 116.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateAlarmSourceResponse {
+        /// 告警源id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 监控源分类
+        pub scr_type: Option<String>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控指标
+        pub monitor_target: Option<String>,
+        /// 告警来源信息
+        pub source_info: Option<String>,
+        /// 监控等级，1致命，2预警，3提醒
+        pub monitor_level: Option<i64>,
+        /// 清洗策略id
+        pub alarm_cleaning_id: Option<i64>,
+        /// 通知策略id
+        pub alarm_notice_id: Option<i64>,
+        /// 监控项id
+        pub alarm_attr_id: Option<i64>,
+        /// 汇总策略id
+        pub alarm_collect_id: Option<i64>,
+        /// 处理策略id
+        pub alarm_solution_id: Option<i64>,
+        /// 告警范围
+        pub condition: Option<String>,
+        /// 超时时间
+        pub timeout: Option<i64>,
+        /// 告警分类
+        pub alarm_type: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 75.)
+        pub src_type: Option<String>,
+    }
+    impl crate::wire::Wire for UpdateAlarmSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateAlarmSourceResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_target",
+                    "source_info",
+                    "monitor_level",
+                    "alarm_cleaning_id",
+                    "alarm_notice_id",
+                    "alarm_attr_id",
+                    "alarm_collect_id",
+                    "alarm_solution_id",
+                    "condition",
+                    "timeout",
+                    "alarm_type",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                    "src_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                source_info: record.opt_text("source_info")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                alarm_cleaning_id: record.opt_int("alarm_cleaning_id")?,
+                alarm_notice_id: record.opt_int("alarm_notice_id")?,
+                alarm_attr_id: record.opt_int("alarm_attr_id")?,
+                alarm_collect_id: record.opt_int("alarm_collect_id")?,
+                alarm_solution_id: record.opt_int("alarm_solution_id")?,
+                condition: record.opt_text("condition")?,
+                timeout: record.opt_int("timeout")?,
+                alarm_type: record.opt_text("alarm_type")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+                src_type: record.opt_text("src_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("source_info", &self.source_info);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("alarm_cleaning_id", &self.alarm_cleaning_id);
+            record.field("alarm_notice_id", &self.alarm_notice_id);
+            record.field("alarm_attr_id", &self.alarm_attr_id);
+            record.field("alarm_collect_id", &self.alarm_collect_id);
+            record.field("alarm_solution_id", &self.alarm_solution_id);
+            record.field("condition", &self.condition);
+            record.field("timeout", &self.timeout);
+            record.field("alarm_type", &self.alarm_type);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("src_type", &self.src_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(UpdateAlarmSourceRequest, UpdateAlarmSourceResponse);
+}
+pub use update_alarm_source::UpdateAlarmSourceRequest;
+pub use update_alarm_source::UpdateAlarmSourceResponse;
+/// Types of [`update_converge_config`](super::endpoints::UpdateConvergeConfig).
+pub mod update_converge_config {
+    /// 修改收敛配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_converge_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateConvergeConfigRequest {
+        /// 收敛配置id
+        pub id: i64,
+        /// 配置，默认为''
+        pub config: Option<String>,
+        /// 告警源id，默认为0
+        pub alarm_source_id: Option<i64>,
+        /// 收敛id，默认为0
+        pub converge_id: Option<i64>,
+    }
+    impl UpdateConvergeConfigRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self {
+                id,
+                config: None,
+                alarm_source_id: None,
+                converge_id: None,
+            }
+        }
+    }
+    impl UpdateConvergeConfigRequest {
+        /// Sets `config`.
+        pub fn config(mut self, value: impl Into<String>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+        /// Sets `alarm_source_id`.
+        pub fn alarm_source_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_source_id = Some(value.into());
+            self
+        }
+        /// Sets `converge_id`.
+        pub fn converge_id(mut self, value: impl Into<i64>) -> Self {
+            self.converge_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateConvergeConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateConvergeConfigRequest",
+                &["id", "config", "alarm_source_id", "converge_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                config: record.opt_text("config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                converge_id: record.opt_int("converge_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("config", &self.config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("converge_id", &self.converge_id);
+            record.finish()
+        }
+    }
+    /// `UpdateConvergeConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_converge_config.md` at line 88.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateConvergeConfigResponse {
+        /// 收敛配置id
+        pub id: Option<i64>,
+        /// 配置，默认为''
+        pub config: Option<String>,
+        /// 告警源id，默认为0
+        pub alarm_source_id: Option<i64>,
+        /// 收敛id
+        pub converge_id: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for UpdateConvergeConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateConvergeConfigResponse",
+                &[
+                    "id",
+                    "config",
+                    "alarm_source_id",
+                    "converge_id",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                config: record.opt_text("config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                converge_id: record.opt_int("converge_id")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("config", &self.config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("converge_id", &self.converge_id);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        UpdateConvergeConfigRequest, UpdateConvergeConfigResponse
+    );
+}
+pub use update_converge_config::UpdateConvergeConfigRequest;
+pub use update_converge_config::UpdateConvergeConfigResponse;
+/// Types of [`update_detect_algorithm_config`](super::endpoints::UpdateDetectAlgorithmConfig).
+pub mod update_detect_algorithm_config {
+    /// 修改检测算法配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_detect_algorithm_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateDetectAlgorithmConfigRequest {
+        /// 检测算法配置id
+        pub id: i64,
+        /// 监控策略id，默认为0
+        pub monitor_item_id: Option<i64>,
+        /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)，默认为0
+        pub algorithm_id: Option<i64>,
+        /// 算法配置，默认为""
+        pub config: Option<String>,
+    }
+    impl UpdateDetectAlgorithmConfigRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self {
+                id,
+                monitor_item_id: None,
+                algorithm_id: None,
+                config: None,
+            }
+        }
+    }
+    impl UpdateDetectAlgorithmConfigRequest {
+        /// Sets `monitor_item_id`.
+        pub fn monitor_item_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_item_id = Some(value.into());
+            self
+        }
+        /// Sets `algorithm_id`.
+        pub fn algorithm_id(mut self, value: impl Into<i64>) -> Self {
+            self.algorithm_id = Some(value.into());
+            self
+        }
+        /// Sets `config`.
+        pub fn config(mut self, value: impl Into<String>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateDetectAlgorithmConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateDetectAlgorithmConfigRequest",
+                &["id", "monitor_item_id", "algorithm_id", "config"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                algorithm_id: record.opt_int("algorithm_id")?,
+                config: record.opt_text("config")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("algorithm_id", &self.algorithm_id);
+            record.field("config", &self.config);
+            record.finish()
+        }
+    }
+    /// `UpdateDetectAlgorithmConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_detect_algorithm_config.md` at line 86.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateDetectAlgorithmConfigResponse {
+        /// 检测算法配置id
+        pub id: Option<i64>,
+        /// 监控策略id
+        pub monitor_item_id: Option<i64>,
+        /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)
+        pub algorithm_id: Option<i64>,
+        /// 算法配置
+        pub config: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for UpdateDetectAlgorithmConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateDetectAlgorithmConfigResponse",
+                &[
+                    "id",
+                    "monitor_item_id",
+                    "algorithm_id",
+                    "config",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                algorithm_id: record.opt_int("algorithm_id")?,
+                config: record.opt_text("config")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("algorithm_id", &self.algorithm_id);
+            record.field("config", &self.config);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        UpdateDetectAlgorithmConfigRequest, UpdateDetectAlgorithmConfigResponse
+    );
+}
+pub use update_detect_algorithm_config::UpdateDetectAlgorithmConfigRequest;
+pub use update_detect_algorithm_config::UpdateDetectAlgorithmConfigResponse;
+/// Types of [`update_monitor_item`](super::endpoints::UpdateMonitorItem).
+pub mod update_monitor_item {
+    /// 修改监控策略
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_monitor_item.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateMonitorItemRequest {
+        /// 监控项id
+        pub id: i64,
+        /// 业务id
+        pub biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述，默认为""
+        pub description: Option<String>,
+        /// 分级告警开关，默认为False
+        pub is_classify_notice: Option<bool>,
+        /// 监控项id，默认为0
+        pub monitor_id: Option<i64>,
+        /// 告警源id，默认为0
+        pub alarm_def_id: Option<i64>,
+        /// 无数据配置，默认为""
+        pub is_none_option: Option<String>,
+        /// 无数据告警开关，默认为0
+        pub is_none: Option<i64>,
+        /// 监控范围，默认为""
+        pub condition: Option<String>,
+        /// 恢复告警开关，默认为False
+        pub is_recovery: Option<bool>,
+        /// 监控等级，1致命，2预警，3提醒，默认为3
+        pub monitor_level: Option<i64>,
+    }
+    impl UpdateMonitorItemRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self {
+                id,
+                biz_id: None,
+                title: None,
+                description: None,
+                is_classify_notice: None,
+                monitor_id: None,
+                alarm_def_id: None,
+                is_none_option: None,
+                is_none: None,
+                condition: None,
+                is_recovery: None,
+                monitor_level: None,
+            }
+        }
+    }
+    impl UpdateMonitorItemRequest {
+        /// Sets `biz_id`.
+        pub fn biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `title`.
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `is_classify_notice`.
+        pub fn is_classify_notice(mut self, value: impl Into<bool>) -> Self {
+            self.is_classify_notice = Some(value.into());
+            self
+        }
+        /// Sets `monitor_id`.
+        pub fn monitor_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_id = Some(value.into());
+            self
+        }
+        /// Sets `alarm_def_id`.
+        pub fn alarm_def_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_def_id = Some(value.into());
+            self
+        }
+        /// Sets `is_none_option`.
+        pub fn is_none_option(mut self, value: impl Into<String>) -> Self {
+            self.is_none_option = Some(value.into());
+            self
+        }
+        /// Sets `is_none`.
+        pub fn is_none(mut self, value: impl Into<i64>) -> Self {
+            self.is_none = Some(value.into());
+            self
+        }
+        /// Sets `condition`.
+        pub fn condition(mut self, value: impl Into<String>) -> Self {
+            self.condition = Some(value.into());
+            self
+        }
+        /// Sets `is_recovery`.
+        pub fn is_recovery(mut self, value: impl Into<bool>) -> Self {
+            self.is_recovery = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateMonitorItemRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateMonitorItemRequest",
+                &[
+                    "id",
+                    "biz_id",
+                    "title",
+                    "description",
+                    "is_classify_notice",
+                    "monitor_id",
+                    "alarm_def_id",
+                    "is_none_option",
+                    "is_none",
+                    "condition",
+                    "is_recovery",
+                    "monitor_level",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                biz_id: record.opt_int("biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                alarm_def_id: record.opt_int("alarm_def_id")?,
+                is_none_option: record.opt_text("is_none_option")?,
+                is_none: record.opt_int("is_none")?,
+                condition: record.opt_text("condition")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("biz_id", &self.biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("alarm_def_id", &self.alarm_def_id);
+            record.field("is_none_option", &self.is_none_option);
+            record.field("is_none", &self.is_none);
+            record.field("condition", &self.condition);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.finish()
+        }
+    }
+    /// `UpdateMonitorItemResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_monitor_item.md` at line 94.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateMonitorItemResponse {
+        /// 监控策略id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 分级告警开关
+        pub is_classify_notice: Option<bool>,
+        /// 监控项id
+        pub monitor_id: Option<i64>,
+        /// 告警源id
+        pub alarm_def_id: Option<i64>,
+        /// 无数据配置
+        pub is_none_option: Option<String>,
+        /// 无数据告警开关
+        pub is_none: Option<i64>,
+        /// 监控范围
+        pub condition: Option<String>,
+        /// 恢复告警开关
+        pub is_recovery: Option<bool>,
+        /// 监控等级
+        pub monitor_level: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for UpdateMonitorItemResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateMonitorItemResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "is_classify_notice",
+                    "monitor_id",
+                    "alarm_def_id",
+                    "is_none_option",
+                    "is_none",
+                    "condition",
+                    "is_recovery",
+                    "monitor_level",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                is_classify_notice: record.field("is_classify_notice")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                alarm_def_id: record.opt_int("alarm_def_id")?,
+                is_none_option: record.opt_text("is_none_option")?,
+                is_none: record.opt_int("is_none")?,
+                condition: record.opt_text("condition")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("is_classify_notice", &self.is_classify_notice);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("alarm_def_id", &self.alarm_def_id);
+            record.field("is_none_option", &self.is_none_option);
+            record.field("is_none", &self.is_none);
+            record.field("condition", &self.condition);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(UpdateMonitorItemRequest, UpdateMonitorItemResponse);
+}
+pub use update_monitor_item::UpdateMonitorItemRequest;
+pub use update_monitor_item::UpdateMonitorItemResponse;
+/// Types of [`update_monitor_item_group`](super::endpoints::UpdateMonitorItemGroup).
+pub mod update_monitor_item_group {
+    /// 修改监控策略组数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_monitor_item_group.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateMonitorItemGroupRequest {
+        /// 监控策略组主键
+        pub id: i64,
+        /// 业务id
+        pub biz_id: Option<i64>,
+        /// 监控项id，默认为0
+        pub monitor_id: Option<i64>,
+        /// 监控策略id
+        pub monitor_item_id: Option<i64>,
+        /// 监控策略组id
+        pub monitor_group_id: Option<i64>,
+        /// 监控等级，1致命，2预警，3提醒，默认为3
+        pub monitor_level: Option<i64>,
+    }
+    impl UpdateMonitorItemGroupRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self {
+                id,
+                biz_id: None,
+                monitor_id: None,
+                monitor_item_id: None,
+                monitor_group_id: None,
+                monitor_level: None,
+            }
+        }
+    }
+    impl UpdateMonitorItemGroupRequest {
+        /// Sets `biz_id`.
+        pub fn biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `monitor_id`.
+        pub fn monitor_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_id = Some(value.into());
+            self
+        }
+        /// Sets `monitor_item_id`.
+        pub fn monitor_item_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_item_id = Some(value.into());
+            self
+        }
+        /// Sets `monitor_group_id`.
+        pub fn monitor_group_id(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_group_id = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level`.
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateMonitorItemGroupRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateMonitorItemGroupRequest",
+                &[
+                    "id",
+                    "biz_id",
+                    "monitor_id",
+                    "monitor_item_id",
+                    "monitor_group_id",
+                    "monitor_level",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                biz_id: record.opt_int("biz_id")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                monitor_group_id: record.opt_int("monitor_group_id")?,
+                monitor_level: record.opt_int("monitor_level")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("biz_id", &self.biz_id);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("monitor_group_id", &self.monitor_group_id);
+            record.field("monitor_level", &self.monitor_level);
+            record.finish()
+        }
+    }
+    /// `UpdateMonitorItemGroupResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_monitor_item_group.md` at line 82.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateMonitorItemGroupResponse {
+        /// 监控策略组主键
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 监控项id
+        pub monitor_id: Option<i64>,
+        /// 监控策略id
+        pub monitor_item_id: Option<i64>,
+        /// 监控策略组id
+        pub monitor_group_id: Option<i64>,
+        /// 监控等级，1致命，2预警，3提醒
+        pub monitor_level: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for UpdateMonitorItemGroupResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateMonitorItemGroupResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "monitor_id",
+                    "monitor_item_id",
+                    "monitor_group_id",
+                    "monitor_level",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                monitor_item_id: record.opt_int("monitor_item_id")?,
+                monitor_group_id: record.opt_int("monitor_group_id")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("monitor_item_id", &self.monitor_item_id);
+            record.field("monitor_group_id", &self.monitor_group_id);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        UpdateMonitorItemGroupRequest, UpdateMonitorItemGroupResponse
+    );
+}
+pub use update_monitor_item_group::UpdateMonitorItemGroupRequest;
+pub use update_monitor_item_group::UpdateMonitorItemGroupResponse;
+/// Types of [`update_monitor_source`](super::endpoints::UpdateMonitorSource).
+pub mod update_monitor_source {
+    /// 修改监控项数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_monitor_source.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateMonitorSourceRequest {
+        /// 监控源id
+        pub id: i64,
+        /// 业务id
+        pub biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述，默认为""
+        pub description: Option<String>,
+        /// 监控源分类，默认为"JA"
+        pub scr_type: Option<String>,
+        /// 监控场景，默认为"custom"
+        pub scenario: Option<String>,
+        /// 监控分类，默认为"online"
+        pub monitor_type: Option<String>,
+        /// 监控指标，默认为"custom"
+        pub monitor_target: Option<String>,
+        /// 统计源分类，默认为"BKDATA"
+        pub stat_source_type: Option<String>,
+        /// 统计源信息(JSON)，默认为""
+        pub stat_source_info: Option<String>,
+    }
+    impl UpdateMonitorSourceRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self {
+                id,
+                biz_id: None,
+                title: None,
+                description: None,
+                scr_type: None,
+                scenario: None,
+                monitor_type: None,
+                monitor_target: None,
+                stat_source_type: None,
+                stat_source_info: None,
+            }
+        }
+    }
+    impl UpdateMonitorSourceRequest {
+        /// Sets `biz_id`.
+        pub fn biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `title`.
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `scr_type`.
+        pub fn scr_type(mut self, value: impl Into<String>) -> Self {
+            self.scr_type = Some(value.into());
+            self
+        }
+        /// Sets `scenario`.
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `monitor_type`.
+        pub fn monitor_type(mut self, value: impl Into<String>) -> Self {
+            self.monitor_type = Some(value.into());
+            self
+        }
+        /// Sets `monitor_target`.
+        pub fn monitor_target(mut self, value: impl Into<String>) -> Self {
+            self.monitor_target = Some(value.into());
+            self
+        }
+        /// Sets `stat_source_type`.
+        pub fn stat_source_type(mut self, value: impl Into<String>) -> Self {
+            self.stat_source_type = Some(value.into());
+            self
+        }
+        /// Sets `stat_source_info`.
+        pub fn stat_source_info(mut self, value: impl Into<String>) -> Self {
+            self.stat_source_info = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateMonitorSourceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateMonitorSourceRequest",
+                &[
+                    "id",
+                    "biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_type",
+                    "monitor_target",
+                    "stat_source_type",
+                    "stat_source_info",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                biz_id: record.opt_int("biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                stat_source_type: record.opt_text("stat_source_type")?,
+                stat_source_info: record.opt_text("stat_source_info")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("biz_id", &self.biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("stat_source_type", &self.stat_source_type);
+            record.field("stat_source_info", &self.stat_source_info);
+            record.finish()
+        }
+    }
+    /// `UpdateMonitorSourceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_monitor_source.md` at line 90.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateMonitorSourceResponse {
+        /// 监控项id
+        pub id: Option<i64>,
+        /// 业务id
+        pub bk_biz_id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 监控源分类
+        pub scr_type: Option<String>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控分类
+        pub monitor_type: Option<String>,
+        /// 监控指标
+        pub monitor_target: Option<String>,
+        /// 统计源分类
+        pub stat_source_type: Option<String>,
+        /// 统计源信息(JSON)
+        pub stat_source_info: Option<String>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// `src_type` (Not in the doc's table; seen in its example at line 56.)
+        pub src_type: Option<String>,
+    }
+    impl crate::wire::Wire for UpdateMonitorSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateMonitorSourceResponse",
+                &[
+                    "id",
+                    "bk_biz_id",
+                    "title",
+                    "description",
+                    "scr_type",
+                    "scenario",
+                    "monitor_type",
+                    "monitor_target",
+                    "stat_source_type",
+                    "stat_source_info",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                    "src_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                scr_type: record.opt_text("scr_type")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                monitor_target: record.opt_text("monitor_target")?,
+                stat_source_type: record.opt_text("stat_source_type")?,
+                stat_source_info: record.opt_text("stat_source_info")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+                src_type: record.opt_text("src_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("scr_type", &self.scr_type);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("monitor_target", &self.monitor_target);
+            record.field("stat_source_type", &self.stat_source_type);
+            record.field("stat_source_info", &self.stat_source_info);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("src_type", &self.src_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(UpdateMonitorSourceRequest, UpdateMonitorSourceResponse);
+}
+pub use update_monitor_source::UpdateMonitorSourceRequest;
+pub use update_monitor_source::UpdateMonitorSourceResponse;
+/// Types of [`update_notice_config`](super::endpoints::UpdateNoticeConfig).
+pub mod update_notice_config {
+    /// 修改通知配置数据
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_notice_config.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateNoticeConfigRequest {
+        /// 通知配置id
+        pub id: i64,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述，默认为""
+        pub description: Option<String>,
+        /// 告警开始时间
+        pub alarm_start_time: Option<String>,
+        /// 告警结束时间
+        pub alarm_end_time: Option<String>,
+        /// 配置，默认为"{}"
+        pub notify_config: Option<String>,
+        /// 告警源id，默认为0
+        pub alarm_source_id: Option<i64>,
+    }
+    impl UpdateNoticeConfigRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self {
+                id,
+                title: None,
+                description: None,
+                alarm_start_time: None,
+                alarm_end_time: None,
+                notify_config: None,
+                alarm_source_id: None,
+            }
+        }
+    }
+    impl UpdateNoticeConfigRequest {
+        /// Sets `title`.
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `alarm_start_time`.
+        pub fn alarm_start_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_start_time = Some(value.into());
+            self
+        }
+        /// Sets `alarm_end_time`.
+        pub fn alarm_end_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_end_time = Some(value.into());
+            self
+        }
+        /// Sets `notify_config`.
+        pub fn notify_config(mut self, value: impl Into<String>) -> Self {
+            self.notify_config = Some(value.into());
+            self
+        }
+        /// Sets `alarm_source_id`.
+        pub fn alarm_source_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_source_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateNoticeConfigRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateNoticeConfigRequest",
+                &[
+                    "id",
+                    "title",
+                    "description",
+                    "alarm_start_time",
+                    "alarm_end_time",
+                    "notify_config",
+                    "alarm_source_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                notify_config: record.opt_text("notify_config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("notify_config", &self.notify_config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.finish()
+        }
+    }
+    /// `UpdateNoticeConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/update_notice_config.md` at line 96.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateNoticeConfigResponse {
+        /// 通知配置id
+        pub id: Option<i64>,
+        /// 标题
+        pub title: Option<String>,
+        /// 描述
+        pub description: Option<String>,
+        /// 告警开始时间
+        pub alarm_start_time: Option<String>,
+        /// 告警结束时间
+        pub alarm_end_time: Option<String>,
+        /// 配置
+        pub notify_config: Option<String>,
+        /// 告警源id
+        pub alarm_source_id: Option<i64>,
+        /// 创建人
+        pub create_user: Option<String>,
+        /// 最后修改人
+        pub update_user: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 最后修改时间
+        pub update_time: Option<String>,
+        /// 是否删除
+        pub is_deleted: Option<bool>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+    }
+    impl crate::wire::Wire for UpdateNoticeConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateNoticeConfigResponse",
+                &[
+                    "id",
+                    "title",
+                    "description",
+                    "alarm_start_time",
+                    "alarm_end_time",
+                    "notify_config",
+                    "alarm_source_id",
+                    "create_user",
+                    "update_user",
+                    "create_time",
+                    "update_time",
+                    "is_deleted",
+                    "is_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                title: record.opt_text("title")?,
+                description: record.opt_text("description")?,
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                notify_config: record.opt_text("notify_config")?,
+                alarm_source_id: record.opt_int("alarm_source_id")?,
+                create_user: record.opt_text("create_user")?,
+                update_user: record.opt_text("update_user")?,
+                create_time: record.opt_text("create_time")?,
+                update_time: record.opt_text("update_time")?,
+                is_deleted: record.field("is_deleted")?,
+                is_enabled: record.field("is_enabled")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("title", &self.title);
+            record.field("description", &self.description);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("notify_config", &self.notify_config);
+            record.field("alarm_source_id", &self.alarm_source_id);
+            record.field("create_user", &self.create_user);
+            record.field("update_user", &self.update_user);
+            record.field("create_time", &self.create_time);
+            record.field("update_time", &self.update_time);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("is_enabled", &self.is_enabled);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(UpdateNoticeConfigRequest, UpdateNoticeConfigResponse);
+}
+pub use update_notice_config::UpdateNoticeConfigRequest;
+pub use update_notice_config::UpdateNoticeConfigResponse;
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
-    /// `POST /api/c/compapi/v2/monitor/deploy_script_collector/`: 脚本采集器任务下发
+    /// `POST /api/c/compapi/v2/monitor/models/alarm_source/add/`: 新增告警源
+    #[derive(Debug, Clone, Copy)]
+    pub struct AddAlarmSource;
+    impl crate::Endpoint for AddAlarmSource {
+        type Request = super::add_alarm_source::AddAlarmSourceRequest;
+        type Response = super::add_alarm_source::AddAlarmSourceResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "add_alarm_source";
+        const ID: &'static str = "monitor.add_alarm_source";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/alarm_source/add/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/converge_config/add/`: 新增收敛配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct AddConvergeConfig;
+    impl crate::Endpoint for AddConvergeConfig {
+        type Request = super::add_converge_config::AddConvergeConfigRequest;
+        type Response = super::add_converge_config::AddConvergeConfigResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "add_converge_config";
+        const ID: &'static str = "monitor.add_converge_config";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/converge_config/add/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/detect_algorithm_config/add/`: 新增检测算法配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct AddDetectAlgorithmConfig;
+    impl crate::Endpoint for AddDetectAlgorithmConfig {
+        type Request = super::add_detect_algorithm_config::AddDetectAlgorithmConfigRequest;
+        type Response = super::add_detect_algorithm_config::AddDetectAlgorithmConfigResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "add_detect_algorithm_config";
+        const ID: &'static str = "monitor.add_detect_algorithm_config";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/detect_algorithm_config/add/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item/add/`: 新增监控策略
+    #[derive(Debug, Clone, Copy)]
+    pub struct AddMonitorItem;
+    impl crate::Endpoint for AddMonitorItem {
+        type Request = super::add_monitor_item::AddMonitorItemRequest;
+        type Response = super::add_monitor_item::AddMonitorItemResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "add_monitor_item";
+        const ID: &'static str = "monitor.add_monitor_item";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_item/add/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item_group/add/`: 新增监控策略组数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct AddMonitorItemGroup;
+    impl crate::Endpoint for AddMonitorItemGroup {
+        type Request = super::add_monitor_item_group::AddMonitorItemGroupRequest;
+        type Response = super::add_monitor_item_group::AddMonitorItemGroupResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "add_monitor_item_group";
+        const ID: &'static str = "monitor.add_monitor_item_group";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_item_group/add/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_source/add/`: 新增监控项数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct AddMonitorSource;
+    impl crate::Endpoint for AddMonitorSource {
+        type Request = super::add_monitor_source::AddMonitorSourceRequest;
+        type Response = super::add_monitor_source::AddMonitorSourceResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "add_monitor_source";
+        const ID: &'static str = "monitor.add_monitor_source";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_source/add/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/notice_config/add/`: 新增通知配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct AddNoticeConfig;
+    impl crate::Endpoint for AddNoticeConfig {
+        type Request = super::add_notice_config::AddNoticeConfigRequest;
+        type Response = super::add_notice_config::AddNoticeConfigResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "add_notice_config";
+        const ID: &'static str = "monitor.add_notice_config";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/notice_config/add/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/alarm_instance/`: 返回指定告警 返回指定id的告警数据 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct AlarmInstance;
+    impl crate::Endpoint for AlarmInstance {
+        type Request = super::alarm_instance::AlarmInstanceRequest;
+        type Response = super::alarm_instance::AlarmInstanceResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "alarm_instance";
+        const ID: &'static str = "monitor.alarm_instance";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/alarm_instance/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/component_instance/`: 返回指定组件 返回指定id的组件实例 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ComponentInstance;
+    impl crate::Endpoint for ComponentInstance {
+        type Request = super::component_instance::ComponentInstanceRequest;
+        type Response = super::component_instance::ComponentInstanceResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "component_instance";
+        const ID: &'static str = "monitor.component_instance";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/component_instance/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/alarm_source/delete/`: 删除告警源
+    #[derive(Debug, Clone, Copy)]
+    pub struct DelAlarmSource;
+    impl crate::Endpoint for DelAlarmSource {
+        type Request = super::del_alarm_source::DelAlarmSourceRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "del_alarm_source";
+        const ID: &'static str = "monitor.del_alarm_source";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/alarm_source/delete/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/converge_config/delete/`: 删除单个收敛配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct DelConvergeConfig;
+    impl crate::Endpoint for DelConvergeConfig {
+        type Request = super::del_converge_config::DelConvergeConfigRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "del_converge_config";
+        const ID: &'static str = "monitor.del_converge_config";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/converge_config/delete/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/detect_algorithm_config/delete/`: 删除检测算法配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct DelDetectAlgorithmConfig;
+    impl crate::Endpoint for DelDetectAlgorithmConfig {
+        type Request = super::del_detect_algorithm_config::DelDetectAlgorithmConfigRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "del_detect_algorithm_config";
+        const ID: &'static str = "monitor.del_detect_algorithm_config";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/detect_algorithm_config/delete/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item/delete/`: 删除监控策略
+    #[derive(Debug, Clone, Copy)]
+    pub struct DelMonitorItem;
+    impl crate::Endpoint for DelMonitorItem {
+        type Request = super::del_monitor_item::DelMonitorItemRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "del_monitor_item";
+        const ID: &'static str = "monitor.del_monitor_item";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_item/delete/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item_group/delete/`: 删除监控策略组数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct DelMonitorItemGroup;
+    impl crate::Endpoint for DelMonitorItemGroup {
+        type Request = super::del_monitor_item_group::DelMonitorItemGroupRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "del_monitor_item_group";
+        const ID: &'static str = "monitor.del_monitor_item_group";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_item_group/delete/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_source/delete/`: 删除监控项数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct DelMonitorSource;
+    impl crate::Endpoint for DelMonitorSource {
+        type Request = super::del_monitor_source::DelMonitorSourceRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "del_monitor_source";
+        const ID: &'static str = "monitor.del_monitor_source";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_source/delete/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/notice_config/delete/`: 删除通知配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct DelNoticeConfig;
+    impl crate::Endpoint for DelNoticeConfig {
+        type Request = super::del_notice_config::DelNoticeConfigRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "del_notice_config";
+        const ID: &'static str = "monitor.del_notice_config";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/notice_config/delete/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/deploy_script_collector/`: 脚本采集器任务下发 {{ common_args_desc }}
     #[derive(Debug, Clone, Copy)]
     pub struct DeployScriptCollector;
     impl crate::Endpoint for DeployScriptCollector {
-        type Request = super::DeployScriptCollectorRequest;
-        type Response = super::DeployScriptCollectorResponse;
+        type Request = super::deploy_script_collector::DeployScriptCollectorRequest;
+        type Response = super::deploy_script_collector::DeployScriptCollectorResponse;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "deploy_script_collector";
         const ID: &'static str = "monitor.deploy_script_collector";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/monitor/deploy_script_collector/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/export_alarm_strategy/`: 监控策略导出接口 可以导出主机监控及自定义监控策略配置，包含策略依赖的监控源数据。 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ExportAlarmStrategy;
+    impl crate::Endpoint for ExportAlarmStrategy {
+        type Request = super::export_alarm_strategy::ExportAlarmStrategyRequest;
+        type Response = super::export_alarm_strategy::ExportAlarmStrategyResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "export_alarm_strategy";
+        const ID: &'static str = "monitor.export_alarm_strategy";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/export_alarm_strategy/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/export_log_collector/`: 日志采集器配置导出 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ExportLogCollector;
+    impl crate::Endpoint for ExportLogCollector {
+        type Request = super::export_log_collector::ExportLogCollectorRequest;
+        type Response = Vec<super::export_log_collector::Item>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "export_log_collector";
+        const ID: &'static str = "monitor.export_log_collector";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/export_log_collector/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/export_script_collector/`: 脚本采集器配置导出 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ExportScriptCollector;
+    impl crate::Endpoint for ExportScriptCollector {
+        type Request = super::export_script_collector::ExportScriptCollectorRequest;
+        type Response = Vec<
+            super::export_script_collector::ExportScriptCollectorResponseItem,
+        >;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "export_script_collector";
+        const ID: &'static str = "monitor.export_script_collector";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/export_script_collector/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/export_shell_collector/`: 脚本采集器配置导出 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ExportShellCollector;
+    impl crate::Endpoint for ExportShellCollector {
+        type Request = super::export_shell_collector::ExportShellCollectorRequest;
+        type Response = Vec<super::export_shell_collector::Item>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "export_shell_collector";
+        const ID: &'static str = "monitor.export_shell_collector";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/export_shell_collector/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/export_uptime_check_task/`: 拨测任务配置导出 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ExportUptimeCheckTask;
+    impl crate::Endpoint for ExportUptimeCheckTask {
+        type Request = super::export_uptime_check_task::ExportUptimeCheckTaskRequest;
+        type Response = Vec<
+            super::export_uptime_check_task::ExportUptimeCheckTaskResponseItem,
+        >;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "export_uptime_check_task";
+        const ID: &'static str = "monitor.export_uptime_check_task";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/export_uptime_check_task/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/alarm_source/`: 查询告警源数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetAlarmSource;
+    impl crate::Endpoint for GetAlarmSource {
+        type Request = super::get_alarm_source::GetAlarmSourceRequest;
+        type Response = super::get_alarm_source::GetAlarmSourceResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "get_alarm_source";
+        const ID: &'static str = "monitor.get_alarm_source";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/alarm_source/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/get_alarm_strategy/`: 查询监控策略详情 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetAlarmStrategy;
+    impl crate::Endpoint for GetAlarmStrategy {
+        type Request = super::get_alarm_strategy::GetAlarmStrategyRequest;
+        type Response = super::get_alarm_strategy::GetAlarmStrategyResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "get_alarm_strategy";
+        const ID: &'static str = "monitor.get_alarm_strategy";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/get_alarm_strategy/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/get_alarms/`: 通过筛选条件获取指定告警事件 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetAlarms;
+    impl crate::Endpoint for GetAlarms {
+        type Request = super::get_alarms::GetAlarmsRequest;
+        type Response = super::get_alarms::GetAlarmsResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "get_alarms";
+        const ID: &'static str = "monitor.get_alarms";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/get_alarms/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/converge_config/`: 查询单个收敛配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetConvergeConfig;
+    impl crate::Endpoint for GetConvergeConfig {
+        type Request = super::get_converge_config::GetConvergeConfigRequest;
+        type Response = super::get_converge_config::GetConvergeConfigResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "get_converge_config";
+        const ID: &'static str = "monitor.get_converge_config";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/converge_config/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/detect_algorithm_config/`: 查询检测算法配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetDetectAlgorithmConfig;
+    impl crate::Endpoint for GetDetectAlgorithmConfig {
+        type Request = super::get_detect_algorithm_config::GetDetectAlgorithmConfigRequest;
+        type Response = super::get_detect_algorithm_config::GetDetectAlgorithmConfigResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "get_detect_algorithm_config";
+        const ID: &'static str = "monitor.get_detect_algorithm_config";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/detect_algorithm_config/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item/`: 查询监控策略数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetMonitorItem;
+    impl crate::Endpoint for GetMonitorItem {
+        type Request = super::get_monitor_item::GetMonitorItemRequest;
+        type Response = super::get_monitor_item::GetMonitorItemResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "get_monitor_item";
+        const ID: &'static str = "monitor.get_monitor_item";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_item/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item_group/`: 查询监控策略组数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetMonitorItemGroup;
+    impl crate::Endpoint for GetMonitorItemGroup {
+        type Request = super::get_monitor_item_group::GetMonitorItemGroupRequest;
+        type Response = super::get_monitor_item_group::GetMonitorItemGroupResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "get_monitor_item_group";
+        const ID: &'static str = "monitor.get_monitor_item_group";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_item_group/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_source/`: 查询监控项数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetMonitorSource;
+    impl crate::Endpoint for GetMonitorSource {
+        type Request = super::get_monitor_source::GetMonitorSourceRequest;
+        type Response = super::get_monitor_source::GetMonitorSourceResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "get_monitor_source";
+        const ID: &'static str = "monitor.get_monitor_source";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_source/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/notice_config/`: 查询通知配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetNoticeConfig;
+    impl crate::Endpoint for GetNoticeConfig {
+        type Request = super::get_notice_config::GetNoticeConfigRequest;
+        type Response = super::get_notice_config::GetNoticeConfigResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "get_notice_config";
+        const ID: &'static str = "monitor.get_notice_config";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/notice_config/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/get_ts_data/`: 图表数据查询 根据给定的sql表达式查询指定的存储引擎 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetTsData;
+    impl crate::Endpoint for GetTsData {
+        type Request = super::get_ts_data::GetTsDataRequest;
+        type Response = super::get_ts_data::GetTsDataResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "get_ts_data";
+        const ID: &'static str = "monitor.get_ts_data";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/get_ts_data/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/import_alarm_strategy/`: 监控策略入接口 可以导入主机监控及自定义监控策略配置，包含策略依赖的监控源数据。 如果不传入监控源ID，则会按照配置自动创建监控源。 如果导入主机，则会判断是否存在对应的主机监控源，如果有则不创建。 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ImportAlarmStrategy;
+    impl crate::Endpoint for ImportAlarmStrategy {
+        type Request = super::import_alarm_strategy::ImportAlarmStrategyRequest;
+        type Response = super::import_alarm_strategy::ImportAlarmStrategyResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "import_alarm_strategy";
+        const ID: &'static str = "monitor.import_alarm_strategy";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/import_alarm_strategy/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/import_log_collector/`: 日志采集器配置导入下发接口 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ImportLogCollector;
+    impl crate::Endpoint for ImportLogCollector {
+        type Request = super::import_log_collector::ImportLogCollectorRequest;
+        type Response = super::import_log_collector::ImportLogCollectorResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "import_log_collector";
+        const ID: &'static str = "monitor.import_log_collector";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/import_log_collector/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/import_script_collector/`: 脚本采集器配置导入 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ImportScriptCollector;
+    impl crate::Endpoint for ImportScriptCollector {
+        type Request = super::import_script_collector::ImportScriptCollectorRequest;
+        type Response = super::import_script_collector::ImportScriptCollectorResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "import_script_collector";
+        const ID: &'static str = "monitor.import_script_collector";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/import_script_collector/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/import_shell_collector/`: 脚本采集器配置导入 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ImportShellCollector;
+    impl crate::Endpoint for ImportShellCollector {
+        type Request = super::import_shell_collector::ImportShellCollectorRequest;
+        type Response = super::import_shell_collector::ImportShellCollectorResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "import_shell_collector";
+        const ID: &'static str = "monitor.import_shell_collector";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/import_shell_collector/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/import_uptime_check_node/`: 导入拨测节点 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ImportUptimeCheckNode;
+    impl crate::Endpoint for ImportUptimeCheckNode {
+        type Request = super::import_uptime_check_node::ImportUptimeCheckNodeRequest;
+        type Response = Vec<serde_json::Value>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "import_uptime_check_node";
+        const ID: &'static str = "monitor.import_uptime_check_node";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/import_uptime_check_node/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/import_uptime_check_task/`: 导入拨测任务 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ImportUptimeCheckTask;
+    impl crate::Endpoint for ImportUptimeCheckTask {
+        type Request = super::import_uptime_check_task::ImportUptimeCheckTaskRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "import_uptime_check_task";
+        const ID: &'static str = "monitor.import_uptime_check_task";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/import_uptime_check_task/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/list_alarm_instance/`: 批量筛选告警 根据指定的过滤条件和分页参数来筛选告警列表 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListAlarmInstance;
+    impl crate::Endpoint for ListAlarmInstance {
+        type Request = super::list_alarm_instance::ListAlarmInstanceRequest;
+        type Response = Vec<super::list_alarm_instance::Item>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "list_alarm_instance";
+        const ID: &'static str = "monitor.list_alarm_instance";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/list_alarm_instance/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/alarm_source/search`: 批量查询告警源数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListAlarmSource;
+    impl crate::Endpoint for ListAlarmSource {
+        type Request = super::list_alarm_source::ListAlarmSourceRequest;
+        type Response = Vec<super::list_alarm_source::ListAlarmSourceResponse>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "list_alarm_source";
+        const ID: &'static str = "monitor.list_alarm_source";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/alarm_source/search";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/list_component_instance/`: 批量筛选组件 根据指定的过滤条件和分页参数来筛选组件列表 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListComponentInstance;
+    impl crate::Endpoint for ListComponentInstance {
+        type Request = super::list_component_instance::ListComponentInstanceRequest;
+        type Response = Vec<super::list_component_instance::Item>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "list_component_instance";
+        const ID: &'static str = "monitor.list_component_instance";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/list_component_instance/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/converge_config/search/`: 批量查询收敛配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListConvergeConfig;
+    impl crate::Endpoint for ListConvergeConfig {
+        type Request = super::list_converge_config::ListConvergeConfigRequest;
+        type Response = Vec<super::list_converge_config::ListConvergeConfigResponse>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "list_converge_config";
+        const ID: &'static str = "monitor.list_converge_config";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/converge_config/search/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/detect_algorithm_config/search/`: 查询检测算法配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListDetectAlgorithmConfig;
+    impl crate::Endpoint for ListDetectAlgorithmConfig {
+        type Request = super::list_detect_algorithm_config::ListDetectAlgorithmConfigRequest;
+        type Response = Vec<
+            super::list_detect_algorithm_config::ListDetectAlgorithmConfigResponse,
+        >;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "list_detect_algorithm_config";
+        const ID: &'static str = "monitor.list_detect_algorithm_config";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/detect_algorithm_config/search/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item/search/`: 查询监控策略数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListMonitorItem;
+    impl crate::Endpoint for ListMonitorItem {
+        type Request = super::list_monitor_item::ListMonitorItemRequest;
+        type Response = Vec<super::list_monitor_item::ListMonitorItemResponse>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "list_monitor_item";
+        const ID: &'static str = "monitor.list_monitor_item";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_item/search/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item_group/search/`: 查询监控策略组数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListMonitorItemGroup;
+    impl crate::Endpoint for ListMonitorItemGroup {
+        type Request = super::list_monitor_item_group::ListMonitorItemGroupRequest;
+        type Response = Vec<
+            super::list_monitor_item_group::ListMonitorItemGroupResponse,
+        >;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "list_monitor_item_group";
+        const ID: &'static str = "monitor.list_monitor_item_group";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_item_group/search/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_source/search/`: 查询监控项数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListMonitorSource;
+    impl crate::Endpoint for ListMonitorSource {
+        type Request = super::list_monitor_source::ListMonitorSourceRequest;
+        type Response = Vec<super::list_monitor_source::ListMonitorSourceResponse>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "list_monitor_source";
+        const ID: &'static str = "monitor.list_monitor_source";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_source/search/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/models/notice_config/search/`: 查询通知配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListNoticeConfig;
+    impl crate::Endpoint for ListNoticeConfig {
+        type Request = super::list_notice_config::ListNoticeConfigRequest;
+        type Response = Vec<super::list_notice_config::ListNoticeConfigResponse>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "list_notice_config";
+        const ID: &'static str = "monitor.list_notice_config";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/notice_config/search/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/list_storage_list/`: 获取存储列表 根据给定的过滤参数（暂无），返回符合条件的存储集群列表 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListStorageList;
+    impl crate::Endpoint for ListStorageList {
+        type Request = super::list_storage_list::ListStorageListRequest;
+        type Response = Vec<super::list_storage_list::ListStorageListResponse>;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "list_storage_list";
+        const ID: &'static str = "monitor.list_storage_list";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/list_storage_list/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/metadata_create_data_id/`: 创建数据源 根据给定的配置参数，创建一个数据源 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct MetadataCreateDataId;
+    impl crate::Endpoint for MetadataCreateDataId {
+        type Request = super::metadata_create_data_id::MetadataCreateDataIdRequest;
+        type Response = super::metadata_create_data_id::MetadataCreateDataIdResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "metadata_create_data_id";
+        const ID: &'static str = "monitor.metadata_create_data_id";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/metadata_create_data_id/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/metadata_create_result_table/`: 创建结果表 根据给定的配置参数，创建一个结果表 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct MetadataCreateResultTable;
+    impl crate::Endpoint for MetadataCreateResultTable {
+        type Request = super::metadata_create_result_table::MetadataCreateResultTableRequest;
+        type Response = super::metadata_create_result_table::MetadataCreateResultTableResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "metadata_create_result_table";
+        const ID: &'static str = "monitor.metadata_create_result_table";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/metadata_create_result_table/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/metadata_get_data_id/`: 查询一个数据源的ID 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct MetadataGetDataId;
+    impl crate::Endpoint for MetadataGetDataId {
+        type Request = super::metadata_get_data_id::MetadataGetDataIdRequest;
+        type Response = super::metadata_get_data_id::MetadataGetDataIdResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "metadata_get_data_id";
+        const ID: &'static str = "monitor.metadata_get_data_id";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/metadata_get_data_id/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/metadata_get_result_table/`: 查询一个结果表的信息 根据给定的结果表ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct MetadataGetResultTable;
+    impl crate::Endpoint for MetadataGetResultTable {
+        type Request = super::metadata_get_result_table::MetadataGetResultTableRequest;
+        type Response = super::metadata_get_result_table::MetadataGetResultTableResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "metadata_get_result_table";
+        const ID: &'static str = "monitor.metadata_get_result_table";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/metadata_get_result_table/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/monitor/metadata_list_result_table/`: 获取存储列表 根据给定的过滤参数（暂无），返回符合条件的结果表列表 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct MetadataListResultTable;
+    impl crate::Endpoint for MetadataListResultTable {
+        type Request = super::metadata_list_result_table::MetadataListResultTableRequest;
+        type Response = Vec<
+            super::metadata_list_result_table::MetadataListResultTableResponse,
+        >;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "metadata_list_result_table";
+        const ID: &'static str = "monitor.metadata_list_result_table";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/metadata_list_result_table/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/metadata_metadata_get_data_id/`: 查询一个数据源的ID 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct MetadataMetadataGetDataId;
+    impl crate::Endpoint for MetadataMetadataGetDataId {
+        type Request = super::metadata_metadata_get_data_id::MetadataMetadataGetDataIdRequest;
+        type Response = super::metadata_metadata_get_data_id::MetadataMetadataGetDataIdResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "metadata_metadata_get_data_id";
+        const ID: &'static str = "monitor.metadata_metadata_get_data_id";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/metadata_metadata_get_data_id/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/metadata_modify_result_table/`: 修改一个结果表的配置 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct MetadataModifyResultTable;
+    impl crate::Endpoint for MetadataModifyResultTable {
+        type Request = super::metadata_modify_result_table::MetadataModifyResultTableRequest;
+        type Response = super::metadata_modify_result_table::MetadataModifyResultTableResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "metadata_modify_result_table";
+        const ID: &'static str = "monitor.metadata_modify_result_table";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/metadata_modify_result_table/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/query_data/`: 图表数据查询 根据给定的sql表达式查询指定的存储引擎 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct QueryData;
+    impl crate::Endpoint for QueryData {
+        type Request = super::query_data::QueryDataRequest;
+        type Response = super::query_data::QueryDataResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "query_data";
+        const ID: &'static str = "monitor.query_data";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/query_data/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/save_alarm_strategy/`: 创建/更新监控策略 {{ common_args_desc }}
+    #[derive(Debug, Clone, Copy)]
+    pub struct SaveAlarmStrategy;
+    impl crate::Endpoint for SaveAlarmStrategy {
+        type Request = super::save_alarm_strategy::SaveAlarmStrategyRequest;
+        type Response = serde_json::Value;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "save_alarm_strategy";
+        const ID: &'static str = "monitor.save_alarm_strategy";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/save_alarm_strategy/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/alarm_source/update/`: 修改告警源
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateAlarmSource;
+    impl crate::Endpoint for UpdateAlarmSource {
+        type Request = super::update_alarm_source::UpdateAlarmSourceRequest;
+        type Response = super::update_alarm_source::UpdateAlarmSourceResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "update_alarm_source";
+        const ID: &'static str = "monitor.update_alarm_source";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/alarm_source/update/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/converge_config/update/`: 修改收敛配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateConvergeConfig;
+    impl crate::Endpoint for UpdateConvergeConfig {
+        type Request = super::update_converge_config::UpdateConvergeConfigRequest;
+        type Response = super::update_converge_config::UpdateConvergeConfigResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "update_converge_config";
+        const ID: &'static str = "monitor.update_converge_config";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/converge_config/update/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/detect_algorithm_config/update/`: 修改检测算法配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateDetectAlgorithmConfig;
+    impl crate::Endpoint for UpdateDetectAlgorithmConfig {
+        type Request = super::update_detect_algorithm_config::UpdateDetectAlgorithmConfigRequest;
+        type Response = super::update_detect_algorithm_config::UpdateDetectAlgorithmConfigResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "update_detect_algorithm_config";
+        const ID: &'static str = "monitor.update_detect_algorithm_config";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/detect_algorithm_config/update/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item/update/`: 修改监控策略
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateMonitorItem;
+    impl crate::Endpoint for UpdateMonitorItem {
+        type Request = super::update_monitor_item::UpdateMonitorItemRequest;
+        type Response = super::update_monitor_item::UpdateMonitorItemResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "update_monitor_item";
+        const ID: &'static str = "monitor.update_monitor_item";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_item/update/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item_group/update/`: 修改监控策略组数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateMonitorItemGroup;
+    impl crate::Endpoint for UpdateMonitorItemGroup {
+        type Request = super::update_monitor_item_group::UpdateMonitorItemGroupRequest;
+        type Response = super::update_monitor_item_group::UpdateMonitorItemGroupResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "update_monitor_item_group";
+        const ID: &'static str = "monitor.update_monitor_item_group";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_item_group/update/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_source/update/`: 修改监控项数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateMonitorSource;
+    impl crate::Endpoint for UpdateMonitorSource {
+        type Request = super::update_monitor_source::UpdateMonitorSourceRequest;
+        type Response = super::update_monitor_source::UpdateMonitorSourceResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "update_monitor_source";
+        const ID: &'static str = "monitor.update_monitor_source";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/monitor_source/update/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/monitor/models/notice_config/update/`: 修改通知配置数据
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateNoticeConfig;
+    impl crate::Endpoint for UpdateNoticeConfig {
+        type Request = super::update_notice_config::UpdateNoticeConfigRequest;
+        type Response = super::update_notice_config::UpdateNoticeConfigResponse;
+        const SYSTEM: &'static str = "monitor";
+        const NAME: &'static str = "update_notice_config";
+        const ID: &'static str = "monitor.update_notice_config";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/monitor/models/notice_config/update/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
@@ -209,19 +17828,2090 @@ impl<'a> MonitorApi<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
-    /// 脚本采集器任务下发
+    /// 新增告警源
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/alarm_source/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_alarm_source.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::add_alarm_source::*;
+    ///
+    /// let request = AddAlarmSourceRequest::new(2, "5分钟平均负载".to_string())
+    ///     .description("5分钟平均负载测试新增".to_string())
+    ///     .scenario("performance".to_string())
+    ///     .monitor_target("3".to_string())
+    ///     .source_info(
+    ///         "{\"count_freq\":60,\"dimensions\":[\"ip\",\"plat_id\",\"company_id\"],\"aggregator\":\"max\",\"monitor_field\":\"load5\",\"unit_conversion\":1.0,\"monitor_result_table_id\":\"2_system_load\",\"unit\":\"\"}"
+    ///             .to_string(),
+    ///     )
+    ///     .monitor_level(2)
+    ///     .alarm_cleaning_id(0)
+    ///     .alarm_notice_id(628)
+    ///     .alarm_attr_id(506)
+    ///     .alarm_collect_id(1)
+    ///     .alarm_solution_id(0)
+    ///     .condition("[[]]".to_string())
+    ///     .timeout(40)
+    ///     .alarm_type("cpu".to_string())
+    ///     .src_type("JA".to_string());
+    /// let response = client.monitor().add_alarm_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn add_alarm_source(
+        &self,
+        request: add_alarm_source::AddAlarmSourceRequest,
+    ) -> std::result::Result<add_alarm_source::AddAlarmSourceResponse, crate::Error> {
+        self.client.call::<endpoints::AddAlarmSource>(request).await
+    }
+    /// 新增收敛配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/converge_config/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_converge_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::add_converge_config::*;
+    ///
+    /// let request = AddConvergeConfigRequest::default()
+    ///     .config("{\"count\":1,\"alarm_window\":1440,\"check_window\":5}".to_string())
+    ///     .alarm_source_id(598)
+    ///     .converge_id(0);
+    /// let response = client.monitor().add_converge_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn add_converge_config(
+        &self,
+        request: add_converge_config::AddConvergeConfigRequest,
+    ) -> std::result::Result<
+        add_converge_config::AddConvergeConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::AddConvergeConfig>(request).await
+    }
+    /// 新增检测算法配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/detect_algorithm_config/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_detect_algorithm_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::add_detect_algorithm_config::*;
+    ///
+    /// let request = AddDetectAlgorithmConfigRequest::default()
+    ///     .monitor_item_id(618)
+    ///     .algorithm_id(1000)
+    ///     .config("{\"threshold\":200,\"message\":\"\",\"method\":\"gte\"}".to_string());
+    /// let response = client.monitor().add_detect_algorithm_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn add_detect_algorithm_config(
+        &self,
+        request: add_detect_algorithm_config::AddDetectAlgorithmConfigRequest,
+    ) -> std::result::Result<
+        add_detect_algorithm_config::AddDetectAlgorithmConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::AddDetectAlgorithmConfig>(request).await
+    }
+    /// 新增监控策略
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_monitor_item.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::add_monitor_item::*;
+    ///
+    /// let request = AddMonitorItemRequest::new(2, "MONITORTEST2".to_string())
+    ///     .description("".to_string())
+    ///     .is_classify_notice(false)
+    ///     .monitor_id(507)
+    ///     .alarm_def_id(609)
+    ///     .is_none_option("{\"continuous\":0}".to_string())
+    ///     .is_none(0)
+    ///     .condition("[[]]".to_string())
+    ///     .is_recovery(false)
+    ///     .monitor_level(2);
+    /// let response = client.monitor().add_monitor_item(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn add_monitor_item(
+        &self,
+        request: add_monitor_item::AddMonitorItemRequest,
+    ) -> std::result::Result<add_monitor_item::AddMonitorItemResponse, crate::Error> {
+        self.client.call::<endpoints::AddMonitorItem>(request).await
+    }
+    /// 新增监控策略组数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item_group/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_monitor_item_group.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::add_monitor_item_group::*;
+    ///
+    /// let request = AddMonitorItemGroupRequest::new(2, 597, 597)
+    ///     .monitor_id(506)
+    ///     .monitor_level(2);
+    /// let response = client.monitor().add_monitor_item_group(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn add_monitor_item_group(
+        &self,
+        request: add_monitor_item_group::AddMonitorItemGroupRequest,
+    ) -> std::result::Result<
+        add_monitor_item_group::AddMonitorItemGroupResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::AddMonitorItemGroup>(request).await
+    }
+    /// 新增监控项数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_source/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_monitor_source.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::add_monitor_source::*;
+    ///
+    /// let request = AddMonitorSourceRequest::new(2, "5分钟平均负载".to_string())
+    ///     .description("5分钟平均负载".to_string())
+    ///     .scenario("performance".to_string())
+    ///     .monitor_type("cpu".to_string())
+    ///     .monitor_target("3".to_string())
+    ///     .stat_source_type("TSDATA".to_string())
+    ///     .stat_source_info(
+    ///         "{\"count_freq\":60,\"dimensions\":[\"ip\",\"plat_id\",\"company_id\"],\"aggregator\":\"max\",\"monitor_field\":\"load5\",\"unit_conversion\":1.0,\"monitor_result_table_id\":\"2_system_load\",\"unit\":\"\"}"
+    ///             .to_string(),
+    ///     )
+    ///     .src_type("BKMONITOR".to_string());
+    /// let response = client.monitor().add_monitor_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn add_monitor_source(
+        &self,
+        request: add_monitor_source::AddMonitorSourceRequest,
+    ) -> std::result::Result<
+        add_monitor_source::AddMonitorSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::AddMonitorSource>(request).await
+    }
+    /// 新增通知配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/notice_config/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_notice_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::add_notice_config::*;
+    ///
+    /// let request = AddNoticeConfigRequest::new(
+    ///         "CPU使用率通知方式".to_string(),
+    ///         "00:00:00".to_string(),
+    ///         "23:59:00".to_string(),
+    ///     )
+    ///     .description("test_add".to_string())
+    ///     .notify_config(
+    ///         "{\"alarm_end_time\":\"23:59\",\"responsible\":\"\",\"group_list\":[],\"notify_mail\":true,\"phone_receiver\":\"\",\"alarm_start_time\":\"00:00\",\"role_list\":[\"Developer\"]}"
+    ///             .to_string(),
+    ///     )
+    ///     .alarm_source_id(619);
+    /// let response = client.monitor().add_notice_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn add_notice_config(
+        &self,
+        request: add_notice_config::AddNoticeConfigRequest,
+    ) -> std::result::Result<add_notice_config::AddNoticeConfigResponse, crate::Error> {
+        self.client.call::<endpoints::AddNoticeConfig>(request).await
+    }
+    /// 返回指定告警 返回指定id的告警数据 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/alarm_instance/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/alarm_instance.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::alarm_instance::*;
+    ///
+    /// let request = AlarmInstanceRequest::new(637984);
+    /// let response = client.monitor().alarm_instance(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn alarm_instance(
+        &self,
+        request: alarm_instance::AlarmInstanceRequest,
+    ) -> std::result::Result<alarm_instance::AlarmInstanceResponse, crate::Error> {
+        self.client.call::<endpoints::AlarmInstance>(request).await
+    }
+    /// 返回指定组件 返回指定id的组件实例 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/component_instance/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/component_instance.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::component_instance::*;
+    ///
+    /// let request = ComponentInstanceRequest::default().id(2);
+    /// let response = client.monitor().component_instance(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn component_instance(
+        &self,
+        request: component_instance::ComponentInstanceRequest,
+    ) -> std::result::Result<
+        component_instance::ComponentInstanceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ComponentInstance>(request).await
+    }
+    /// 删除告警源
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/alarm_source/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_alarm_source.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::del_alarm_source::*;
+    ///
+    /// let request = DelAlarmSourceRequest::new(620);
+    /// let response = client.monitor().del_alarm_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn del_alarm_source(
+        &self,
+        request: del_alarm_source::DelAlarmSourceRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelAlarmSource>(request).await
+    }
+    /// 删除单个收敛配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/converge_config/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_converge_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::del_converge_config::*;
+    ///
+    /// let request = DelConvergeConfigRequest::new(670);
+    /// let response = client.monitor().del_converge_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn del_converge_config(
+        &self,
+        request: del_converge_config::DelConvergeConfigRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelConvergeConfig>(request).await
+    }
+    /// 删除检测算法配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/detect_algorithm_config/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_detect_algorithm_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::del_detect_algorithm_config::*;
+    ///
+    /// let request = DelDetectAlgorithmConfigRequest::new(786);
+    /// let response = client.monitor().del_detect_algorithm_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn del_detect_algorithm_config(
+        &self,
+        request: del_detect_algorithm_config::DelDetectAlgorithmConfigRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelDetectAlgorithmConfig>(request).await
+    }
+    /// 删除监控策略
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_monitor_item.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::del_monitor_item::*;
+    ///
+    /// let request = DelMonitorItemRequest::new(619);
+    /// let response = client.monitor().del_monitor_item(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn del_monitor_item(
+        &self,
+        request: del_monitor_item::DelMonitorItemRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelMonitorItem>(request).await
+    }
+    /// 删除监控策略组数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item_group/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_monitor_item_group.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::del_monitor_item_group::*;
+    ///
+    /// let request = DelMonitorItemGroupRequest::new(495);
+    /// let response = client.monitor().del_monitor_item_group(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn del_monitor_item_group(
+        &self,
+        request: del_monitor_item_group::DelMonitorItemGroupRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelMonitorItemGroup>(request).await
+    }
+    /// 删除监控项数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_source/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_monitor_source.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::del_monitor_source::*;
+    ///
+    /// let request = DelMonitorSourceRequest::new(514);
+    /// let response = client.monitor().del_monitor_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn del_monitor_source(
+        &self,
+        request: del_monitor_source::DelMonitorSourceRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelMonitorSource>(request).await
+    }
+    /// 删除通知配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/notice_config/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_notice_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::del_notice_config::*;
+    ///
+    /// let request = DelNoticeConfigRequest::new(650);
+    /// let response = client.monitor().del_notice_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn del_notice_config(
+        &self,
+        request: del_notice_config::DelNoticeConfigRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelNoticeConfig>(request).await
+    }
+    /// 脚本采集器任务下发 {{ common_args_desc }}
     ///
     /// `POST /api/c/compapi/v2/monitor/deploy_script_collector/`
     ///
-    /// Generated from `api-docs/monitor/deploy_script_collector.md`.
+    /// Generated from `api-docs/monitor/zh_hans/deploy_script_collector.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `request.config_id (required)`: the doc says `true`, corrected to `true` — The table requires `config_id`; the example sends `script_collector_id` instead, an older name of the same id. The table is right: the field stays required although the example leaves it out.
+    /// - `request.config_id`: the doc says `required`, corrected to `optional` — the example at line 26 leaves it out or sends null
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::deploy_script_collector::*;
+    ///
+    /// let request = DeployScriptCollectorRequest::new(
+    ///         vec![TargetConf::new("x.x.x.x".to_string(), 0)],
+    ///     )
+    ///     .script_collector_id(8);
+    /// let response = client.monitor().deploy_script_collector(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn deploy_script_collector(
         &self,
-        request: DeployScriptCollectorRequest,
-    ) -> std::result::Result<DeployScriptCollectorResponse, crate::Error> {
+        request: deploy_script_collector::DeployScriptCollectorRequest,
+    ) -> std::result::Result<
+        deploy_script_collector::DeployScriptCollectorResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DeployScriptCollector>(request).await
+    }
+    /// 监控策略导出接口 可以导出主机监控及自定义监控策略配置，包含策略依赖的监控源数据。 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/export_alarm_strategy/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/export_alarm_strategy.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::export_alarm_strategy::*;
+    ///
+    /// let request = ExportAlarmStrategyRequest::new(
+    ///     "136,405".to_string(),
+    ///     "2".to_string(),
+    /// );
+    /// let response = client.monitor().export_alarm_strategy(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn export_alarm_strategy(
+        &self,
+        request: export_alarm_strategy::ExportAlarmStrategyRequest,
+    ) -> std::result::Result<
+        export_alarm_strategy::ExportAlarmStrategyResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ExportAlarmStrategy>(request).await
+    }
+    /// 日志采集器配置导出 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/export_log_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/export_log_collector.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::export_log_collector::*;
+    ///
+    /// let request = ExportLogCollectorRequest::new(2).ids("2".to_string());
+    /// let response = client.monitor().export_log_collector(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn export_log_collector(
+        &self,
+        request: export_log_collector::ExportLogCollectorRequest,
+    ) -> std::result::Result<Vec<export_log_collector::Item>, crate::Error> {
+        self.client.call::<endpoints::ExportLogCollector>(request).await
+    }
+    /// 脚本采集器配置导出 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/export_script_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/export_script_collector.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::export_script_collector::*;
+    ///
+    /// let request = ExportScriptCollectorRequest::new(2).ids("1,2".to_string());
+    /// let response = client.monitor().export_script_collector(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn export_script_collector(
+        &self,
+        request: export_script_collector::ExportScriptCollectorRequest,
+    ) -> std::result::Result<
+        Vec<export_script_collector::ExportScriptCollectorResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ExportScriptCollector>(request).await
+    }
+    /// 脚本采集器配置导出 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/export_shell_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/export_shell_collector.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::export_shell_collector::*;
+    ///
+    /// let request = ExportShellCollectorRequest::new(2);
+    /// let response = client.monitor().export_shell_collector(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn export_shell_collector(
+        &self,
+        request: export_shell_collector::ExportShellCollectorRequest,
+    ) -> std::result::Result<Vec<export_shell_collector::Item>, crate::Error> {
+        self.client.call::<endpoints::ExportShellCollector>(request).await
+    }
+    /// 拨测任务配置导出 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/export_uptime_check_task/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/export_uptime_check_task.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::export_uptime_check_task::*;
+    ///
+    /// let request = ExportUptimeCheckTaskRequest::new(2)
+    ///     .protocol("TCP".to_string())
+    ///     .task_ids("60".to_string());
+    /// let response = client.monitor().export_uptime_check_task(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn export_uptime_check_task(
+        &self,
+        request: export_uptime_check_task::ExportUptimeCheckTaskRequest,
+    ) -> std::result::Result<
+        Vec<export_uptime_check_task::ExportUptimeCheckTaskResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ExportUptimeCheckTask>(request).await
+    }
+    /// 查询告警源数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/alarm_source/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_alarm_source.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::get_alarm_source::*;
+    ///
+    /// let request = GetAlarmSourceRequest::default().id(598);
+    /// let response = client.monitor().get_alarm_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_alarm_source(
+        &self,
+        request: get_alarm_source::GetAlarmSourceRequest,
+    ) -> std::result::Result<get_alarm_source::GetAlarmSourceResponse, crate::Error> {
+        self.client.call::<endpoints::GetAlarmSource>(request).await
+    }
+    /// 查询监控策略详情 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/get_alarm_strategy/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_alarm_strategy.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.alarm_level_config`: the doc says `object`, corrected to `map of objects` — the example at line 73 keys these objects by data (`2`)
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::get_alarm_strategy::*;
+    ///
+    /// let request = GetAlarmStrategyRequest::new(136, 2);
+    /// let response = client.monitor().get_alarm_strategy(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_alarm_strategy(
+        &self,
+        request: get_alarm_strategy::GetAlarmStrategyRequest,
+    ) -> std::result::Result<
+        get_alarm_strategy::GetAlarmStrategyResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetAlarmStrategy>(request).await
+    }
+    /// 通过筛选条件获取指定告警事件 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/get_alarms/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_alarms.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.source_time`: the doc says `required`, corrected to `optional` — the example at line 49 leaves it out or sends null
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::get_alarms::*;
+    ///
+    /// let request = GetAlarmsRequest::new(2)
+    ///     .alarm_type("cpu".to_string())
+    ///     .extend_fields("end_time".to_string())
+    ///     .ordering("-begin_time".to_string())
+    ///     .page(1)
+    ///     .page_size(10)
+    ///     .source_time_gte("2018-10-01 00:00:01+0800".to_string())
+    ///     .source_time_lte("2018-11-08 23:59:59+0800".to_string());
+    /// let response = client.monitor().get_alarms(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_alarms(
+        &self,
+        request: get_alarms::GetAlarmsRequest,
+    ) -> std::result::Result<get_alarms::GetAlarmsResponse, crate::Error> {
+        self.client.call::<endpoints::GetAlarms>(request).await
+    }
+    /// 查询单个收敛配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/converge_config/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_converge_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::get_converge_config::*;
+    ///
+    /// let request = GetConvergeConfigRequest::new(647);
+    /// let response = client.monitor().get_converge_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_converge_config(
+        &self,
+        request: get_converge_config::GetConvergeConfigRequest,
+    ) -> std::result::Result<
+        get_converge_config::GetConvergeConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetConvergeConfig>(request).await
+    }
+    /// 查询检测算法配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/detect_algorithm_config/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_detect_algorithm_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::get_detect_algorithm_config::*;
+    ///
+    /// let request = GetDetectAlgorithmConfigRequest::default().id(730);
+    /// let response = client.monitor().get_detect_algorithm_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_detect_algorithm_config(
+        &self,
+        request: get_detect_algorithm_config::GetDetectAlgorithmConfigRequest,
+    ) -> std::result::Result<
+        get_detect_algorithm_config::GetDetectAlgorithmConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetDetectAlgorithmConfig>(request).await
+    }
+    /// 查询监控策略数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_monitor_item.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::get_monitor_item::*;
+    ///
+    /// let request = GetMonitorItemRequest::default().id(614);
+    /// let response = client.monitor().get_monitor_item(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_monitor_item(
+        &self,
+        request: get_monitor_item::GetMonitorItemRequest,
+    ) -> std::result::Result<get_monitor_item::GetMonitorItemResponse, crate::Error> {
+        self.client.call::<endpoints::GetMonitorItem>(request).await
+    }
+    /// 查询监控策略组数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item_group/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_monitor_item_group.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::get_monitor_item_group::*;
+    ///
+    /// let request = GetMonitorItemGroupRequest::default().id(730);
+    /// let response = client.monitor().get_monitor_item_group(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_monitor_item_group(
+        &self,
+        request: get_monitor_item_group::GetMonitorItemGroupRequest,
+    ) -> std::result::Result<
+        get_monitor_item_group::GetMonitorItemGroupResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetMonitorItemGroup>(request).await
+    }
+    /// 查询监控项数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_source/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_monitor_source.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::get_monitor_source::*;
+    ///
+    /// let request = GetMonitorSourceRequest::default().id(506);
+    /// let response = client.monitor().get_monitor_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_monitor_source(
+        &self,
+        request: get_monitor_source::GetMonitorSourceRequest,
+    ) -> std::result::Result<
+        get_monitor_source::GetMonitorSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetMonitorSource>(request).await
+    }
+    /// 查询通知配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/notice_config/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_notice_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::get_notice_config::*;
+    ///
+    /// let request = GetNoticeConfigRequest::default().id(628);
+    /// let response = client.monitor().get_notice_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_notice_config(
+        &self,
+        request: get_notice_config::GetNoticeConfigRequest,
+    ) -> std::result::Result<get_notice_config::GetNoticeConfigResponse, crate::Error> {
+        self.client.call::<endpoints::GetNoticeConfig>(request).await
+    }
+    /// 图表数据查询 根据给定的sql表达式查询指定的存储引擎 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/get_ts_data/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_ts_data.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::get_ts_data::*;
+    ///
+    /// let request = GetTsDataRequest::new(
+    ///     "select max(in_use) as _in_use from 3_system_disk where time >= \"1m\" group by ip, plat_id, company_id, device_name, minute1 order by time desc limit 1"
+    ///         .to_string(),
+    /// );
+    /// let response = client.monitor().get_ts_data(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_ts_data(
+        &self,
+        request: get_ts_data::GetTsDataRequest,
+    ) -> std::result::Result<get_ts_data::GetTsDataResponse, crate::Error> {
+        self.client.call::<endpoints::GetTsData>(request).await
+    }
+    /// 监控策略入接口 可以导入主机监控及自定义监控策略配置，包含策略依赖的监控源数据。 如果不传入监控源ID，则会按照配置自动创建监控源。 如果导入主机，则会判断是否存在对应的主机监控源，如果有则不创建。 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_alarm_strategy/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_alarm_strategy.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::import_alarm_strategy::*;
+    ///
+    /// let request = ImportAlarmStrategyRequest::new(
+    ///     vec![
+    ///         Conf::default().alarm_strategy(vec![AlarmStrategy::default()
+    ///         .alarm_level_config([("2".to_string(), AlarmLevelConfig::default()
+    ///         .detect_algorithm(vec![DetectAlgorithm::default().algorithm_id(1000)
+    ///         .config(Config::default().message("".to_string()).method("gte".to_string())
+    ///         .threshold(32)).display("当前值≥阈值:32".to_string())
+    ///         .name("静态阈值".to_string())]).is_recovery(false).monitor_level(2)
+    ///         .notice_end_time("23:59".to_string()).notice_start_time("00:00".to_string())
+    ///         .notify_way(vec!["wechat".to_string()]).phone_receiver(vec![])
+    ///         .responsible(vec!["laymanmlai".to_string()]).role_list(vec!["other"
+    ///         .to_string()]))].into_iter().collect::< std::collections::BTreeMap < _, _ >>
+    ///         ()).bk_biz_id(2).cc_biz_id(2).condition(vec![serde_json::json!([])])
+    ///         .display_name("答复".to_string()).is_classify_notice(false)
+    ///         .is_enabled(true).nodata_alarm(0).rules(Rules::default().alarm_window(60)
+    ///         .check_window(5).count(1)).scenario("custom".to_string())]).biz_id(2)
+    ///         .description("".to_string()).is_enabled(true).monitor_target("num"
+    ///         .to_string()).monitor_type("uptimecheck".to_string()).scenario("custom"
+    ///         .to_string()).src_type("BKMONITOR".to_string())
+    ///         .stat_source_info("{\"where_sql\":\"\",\"monitor_result_table_id\":\"2_ing_test\",\"count_freq\":60,\"unit_conversion\":1.0,\"aggregator\":\"sum\",\"monitor_field\":\"num\",\"unit\":\"\",\"dimensions\":[\"_server_\"]}"
+    ///         .to_string()).stat_source_type("BKDATA".to_string()).title("test"
+    ///         .to_string())
+    ///     ],
+    ///     2,
+    /// );
+    /// let response = client.monitor().import_alarm_strategy(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn import_alarm_strategy(
+        &self,
+        request: import_alarm_strategy::ImportAlarmStrategyRequest,
+    ) -> std::result::Result<
+        import_alarm_strategy::ImportAlarmStrategyResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ImportAlarmStrategy>(request).await
+    }
+    /// 日志采集器配置导入下发接口 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_log_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_log_collector.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.failed.total`: the doc says `boolean`, corrected to `integer` — the example at line 102 sends `0`
+    /// - `response.failed.detail`: the doc says `integer`, corrected to `array of integer` — the example at line 102 sends a list of them
+    /// - `response.successed.total`: the doc says `boolean`, corrected to `integer` — the example at line 102 sends `1`
+    /// - `response.successed.detail`: the doc says `integer`, corrected to `array` — the example at line 102 sends array
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::import_log_collector::*;
+    ///
+    /// let request = ImportLogCollectorRequest::new(
+    ///     vec![
+    ///         Conf::new(CollectorConf::new("test_rt_three".to_string(),
+    ///         "测试日志采集".to_string(), "UTF-8".to_string(), "|".to_string(),
+    ///         "/tmp/log.txt".to_string(), vec![Fields::default().alis("".to_string())
+    ///         .description("时间".to_string()).name("time".to_string()).time_format("1"
+    ///         .to_string()).time_zone("+8".to_string()).r#type("string".to_string()),
+    ///         Fields::default().alis("".to_string()).description("指标".to_string())
+    ///         .name("value".to_string()).time_format("".to_string()).time_zone(""
+    ///         .to_string()).r#type("long".to_string())]).conditions(vec![]),
+    ///         TargetConf::default().bk_biz_id(2).ips(vec!["10.0.2.47".to_string()]))
+    ///     ],
+    /// );
+    /// let response = client.monitor().import_log_collector(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn import_log_collector(
+        &self,
+        request: import_log_collector::ImportLogCollectorRequest,
+    ) -> std::result::Result<
+        import_log_collector::ImportLogCollectorResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ImportLogCollector>(request).await
+    }
+    /// 脚本采集器配置导入 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_script_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_script_collector.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::import_script_collector::*;
+    ///
+    /// let request = ImportScriptCollectorRequest::new(
+    ///     vec![
+    ///         CollectorConf::new(2, "shell_one6".to_string(), "测试".to_string(),
+    ///         vec![Fields::default().description("大小".to_string())
+    ///         .monitor_type("metric".to_string()).name("size".to_string()).r#type("long"
+    ///         .to_string()).unit("".to_string())]).charset("UTF8".to_string())
+    ///         .script_type("file".to_string()).script_ext("shell".to_string())
+    ///         .script_run_cmd("${bk_script_name}".to_string())
+    ///         .script_content_base64(bkapi::Base64::from_encoded("xxxxx")
+    ///         .unwrap_or_default()).collect_interval(1).raw_data_interval(30)
+    ///     ],
+    /// );
+    /// let response = client.monitor().import_script_collector(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn import_script_collector(
+        &self,
+        request: import_script_collector::ImportScriptCollectorRequest,
+    ) -> std::result::Result<
+        import_script_collector::ImportScriptCollectorResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ImportScriptCollector>(request).await
+    }
+    /// 脚本采集器配置导入 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_shell_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_shell_collector.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.failed.total`: the doc says `boolean`, corrected to `integer` — the example at line 92 sends `0`
+    /// - `response.failed.detail`: the doc says `integer`, corrected to `array of integer` — the example at line 92 sends a list of them
+    /// - `response.successed.total`: the doc says `boolean`, corrected to `integer` — the example at line 92 sends `1`
+    /// - `response.successed.detail`: the doc says `integer`, corrected to `array` — the example at line 92 sends array
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::import_shell_collector::*;
+    ///
+    /// let request = ImportShellCollectorRequest::new(
+    ///     vec![
+    ///         Conf::new(CollectorConf::new("t_shell_four".to_string(), "測試5"
+    ///         .to_string(), "UTF8".to_string(),
+    ///         "IyMg5pys5paH5Lu25Li6U2hlbGzohJrmnKzvvIzor7fkvb/nlKhTaGVsbOagvOW8j+WujOaIkOaVsOaNruS4iuaKpQojIyDor7fkvb/nlKhTaGVsbOiEmuacrOWvueaMh+agh+WSjOe7tOW6pui1i+WAvApzaXplPTMyICAj5aSn5bCP77yM5oyH5qCHCgoKIyMg5Lul5LiL5YaF5a656buY6K6k5peg6ZyA6LCD5pW0CiMjIOWwhuS4iui/sOWPmOmHj+S7pSJLZXkgVmFsdWUi5pa55byP5L2c5Li66aKE572u5ZG95Luk77yISU5TRVJUX0RJTUVOU0lPTuOAgUlOU0VSVF9NRVRSSUPvvInnmoTlj4LmlbDku6XkuIrmiqXmlbDmja4KIyMgSU5TRVJUX01FVFJJQyAi5oyH5qCH5a2X5q615ZCNIiDmjIfmoIflrZfmrrXlgLwgIDsgSU5TRVJUX0RJTUVOU0lPTiAi57u05bqm5a2X5q615ZCNIiDnu7TluqblrZfmrrXlgLwKSU5TRVJUX01FVFJJQyAic2l6ZSIgJHtzaXplfQoKQ09NTUlUCg=="
+    ///         .to_string(), vec![Fields::default().description("大小".to_string())
+    ///         .monitor_type("metric".to_string()).name("size".to_string()).r#type("long"
+    ///         .to_string()).unit("".to_string())]).collect_interval(1)
+    ///         .trend_data_interval(90).raw_data_interval(30), TargetConf::default()
+    ///         .bk_biz_id(2).ips(vec!["x.x.x.x|0".to_string()])).monitor_conf(vec![])
+    ///     ],
+    /// );
+    /// let response = client.monitor().import_shell_collector(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn import_shell_collector(
+        &self,
+        request: import_shell_collector::ImportShellCollectorRequest,
+    ) -> std::result::Result<
+        import_shell_collector::ImportShellCollectorResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ImportShellCollector>(request).await
+    }
+    /// 导入拨测节点 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_uptime_check_node/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_uptime_check_node.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::import_uptime_check_node::*;
+    ///
+    /// let request = ImportUptimeCheckNodeRequest::new(
+    ///     vec![
+    ///         Conf::new(TargetConf::new("x.x.x.x".to_string(), 0, 2),
+    ///         NodeConf::new("中国广东内网".to_string(), Location::default()
+    ///         .city("广东".to_string()).country("中国".to_string()), "内网"
+    ///         .to_string()).is_common(false)), Conf::new(TargetConf::new("x.x.x.x"
+    ///         .to_string(), 0, 2), NodeConf::new("中国广东内网".to_string(),
+    ///         Location::default().city("广东".to_string()).country("中国".to_string()),
+    ///         "内网".to_string()).is_common(false))
+    ///     ],
+    /// );
+    /// let response = client.monitor().import_uptime_check_node(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn import_uptime_check_node(
+        &self,
+        request: import_uptime_check_node::ImportUptimeCheckNodeRequest,
+    ) -> std::result::Result<Vec<serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::ImportUptimeCheckNode>(request).await
+    }
+    /// 导入拨测任务 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_uptime_check_task/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_uptime_check_task.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_biz_id`: the doc says `required`, corrected to `optional` — the example at line 192 leaves it out or sends null
+    /// - `request.conf_list`: the doc says `required`, corrected to `optional` — the example at line 192 leaves it out or sends null
+    /// - `response`: the doc says `array`, corrected to `object` — the example at line 311 sends an object
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::import_uptime_check_task::*;
+    ///
+    /// let request = ImportUptimeCheckTaskRequest::default()
+    ///     .bk_biz_id(2)
+    ///     .conf_list(
+    ///         vec![
+    ///             Conf::new(TargetConf::new(0)
+    ///             .node_list(vec![Node::new(ImportUptimeCheckTaskTargetConf::new(""
+    ///             .to_string(), 0, 0), NodeConf::new("中国广东内网".to_string(),
+    ///             Location::new("中国".to_string(), "广东".to_string()), "内网"
+    ///             .to_string()).is_common(false)),
+    ///             Node::new(ImportUptimeCheckTaskTargetConf::new("".to_string(), 0, 0),
+    ///             NodeConf::new("中国广东内网".to_string(), Location::new("中国"
+    ///             .to_string(), "广东".to_string()), "内网".to_string())
+    ///             .is_common(false))]).node_id_list(vec![]),
+    ///             CollectorConf::new(ImportUptimeCheckTaskLocation::default()
+    ///             .bk_province_name("北京".to_string()).bk_state_name("中国"
+    ///             .to_string()), "未分类".to_string(), "test_tcp1".to_string(), "TCP"
+    ///             .to_string(), Config::new(vec!["10.0.2.13".to_string()], 3306).period(1)
+    ///             .response_format("in".to_string()).timeout(2900)),
+    ///             vec![MonitorConf::new(AlarmLevelConfig::default().f_2(T2::default()
+    ///             .alarm_end_time("23:59".to_string()).alarm_start_time("00:00"
+    ///             .to_string())
+    ///             .detect_algorithm(vec![ImportUptimeCheckTaskDetectAlgorithm::default()
+    ///             .algorithm_id(1000).config(ImportUptimeCheckTaskConfig3::default()
+    ///             .message("".to_string()).method("gte".to_string()).threshold(10)),
+    ///             ImportUptimeCheckTaskDetectAlgorithm::default().algorithm_id(1001)
+    ///             .config(ImportUptimeCheckTaskConfig3::default().message("".to_string())
+    ///             .ceil(10).floor(10))]).is_recovery(false).monitor_level(2)
+    ///             .notify_way(vec!["mail".to_string()]).phone_receiver(vec![])
+    ///             .responsible(vec![]).role_list(vec!["Tester".to_string()])), 0, 2,
+    ///             vec![serde_json::json!([])], "\"test_tcp1\"节点平均值可用率"
+    ///             .to_string(), false, true, false, "available".to_string(), 0, 0,
+    ///             Rules::new(1440, 5, 1), "uptimecheck".to_string(), "%".to_string(), ""
+    ///             .to_string()).monitor_id(0)])
+    ///         ],
+    ///     );
+    /// let response = client.monitor().import_uptime_check_task(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn import_uptime_check_task(
+        &self,
+        request: import_uptime_check_task::ImportUptimeCheckTaskRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::ImportUptimeCheckTask>(request).await
+    }
+    /// 批量筛选告警 根据指定的过滤条件和分页参数来筛选告警列表 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/list_alarm_instance/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_alarm_instance.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::list_alarm_instance::*;
+    ///
+    /// let request = ListAlarmInstanceRequest::default().id(637984);
+    /// let response = client.monitor().list_alarm_instance(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_alarm_instance(
+        &self,
+        request: list_alarm_instance::ListAlarmInstanceRequest,
+    ) -> std::result::Result<Vec<list_alarm_instance::Item>, crate::Error> {
+        self.client.call::<endpoints::ListAlarmInstance>(request).await
+    }
+    /// 批量查询告警源数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/alarm_source/search`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_alarm_source.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 64 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::list_alarm_source::*;
+    ///
+    /// let request = ListAlarmSourceRequest::default()
+    ///     .monitor_target("task_duration".to_string());
+    /// let response = client.monitor().list_alarm_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_alarm_source(
+        &self,
+        request: list_alarm_source::ListAlarmSourceRequest,
+    ) -> std::result::Result<
+        Vec<list_alarm_source::ListAlarmSourceResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListAlarmSource>(request).await
+    }
+    /// 批量筛选组件 根据指定的过滤条件和分页参数来筛选组件列表 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/list_component_instance/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_component_instance.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::list_component_instance::*;
+    ///
+    /// let request = ListComponentInstanceRequest::default().id(2);
+    /// let response = client.monitor().list_component_instance(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_component_instance(
+        &self,
+        request: list_component_instance::ListComponentInstanceRequest,
+    ) -> std::result::Result<Vec<list_component_instance::Item>, crate::Error> {
+        self.client.call::<endpoints::ListComponentInstance>(request).await
+    }
+    /// 批量查询收敛配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/converge_config/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_converge_config.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 58 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::list_converge_config::*;
+    ///
+    /// let request = ListConvergeConfigRequest::default().alarm_source_id(598);
+    /// let response = client.monitor().list_converge_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_converge_config(
+        &self,
+        request: list_converge_config::ListConvergeConfigRequest,
+    ) -> std::result::Result<
+        Vec<list_converge_config::ListConvergeConfigResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListConvergeConfig>(request).await
+    }
+    /// 查询检测算法配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/detect_algorithm_config/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_detect_algorithm_config.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 51 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::list_detect_algorithm_config::*;
+    ///
+    /// let request = ListDetectAlgorithmConfigRequest::default().monitor_item_id(597);
+    /// let response = client.monitor().list_detect_algorithm_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_detect_algorithm_config(
+        &self,
+        request: list_detect_algorithm_config::ListDetectAlgorithmConfigRequest,
+    ) -> std::result::Result<
+        Vec<list_detect_algorithm_config::ListDetectAlgorithmConfigResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListDetectAlgorithmConfig>(request).await
+    }
+    /// 查询监控策略数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_monitor_item.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 59 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::list_monitor_item::*;
+    ///
+    /// let request = ListMonitorItemRequest::default().alarm_def_id(609);
+    /// let response = client.monitor().list_monitor_item(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_monitor_item(
+        &self,
+        request: list_monitor_item::ListMonitorItemRequest,
+    ) -> std::result::Result<
+        Vec<list_monitor_item::ListMonitorItemResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListMonitorItem>(request).await
+    }
+    /// 查询监控策略组数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item_group/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_monitor_item_group.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 53 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::list_monitor_item_group::*;
+    ///
+    /// let request = ListMonitorItemGroupRequest::default().monitor_id(506);
+    /// let response = client.monitor().list_monitor_item_group(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_monitor_item_group(
+        &self,
+        request: list_monitor_item_group::ListMonitorItemGroupRequest,
+    ) -> std::result::Result<
+        Vec<list_monitor_item_group::ListMonitorItemGroupResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListMonitorItemGroup>(request).await
+    }
+    /// 查询监控项数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_source/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_monitor_source.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 57 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::list_monitor_source::*;
+    ///
+    /// let request = ListMonitorSourceRequest::default().src_type("BKMONITOR".to_string());
+    /// let response = client.monitor().list_monitor_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_monitor_source(
+        &self,
+        request: list_monitor_source::ListMonitorSourceRequest,
+    ) -> std::result::Result<
+        Vec<list_monitor_source::ListMonitorSourceResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListMonitorSource>(request).await
+    }
+    /// 查询通知配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/notice_config/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_notice_config.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 54 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::list_notice_config::*;
+    ///
+    /// let request = ListNoticeConfigRequest::default()
+    ///     .title("5分钟平均负载通知方式".to_string());
+    /// let response = client.monitor().list_notice_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_notice_config(
+        &self,
+        request: list_notice_config::ListNoticeConfigRequest,
+    ) -> std::result::Result<
+        Vec<list_notice_config::ListNoticeConfigResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListNoticeConfig>(request).await
+    }
+    /// 获取存储列表 根据给定的过滤参数（暂无），返回符合条件的存储集群列表 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/list_storage_list/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_storage_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 38 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::list_storage_list::*;
+    ///
+    /// let request = ListStorageListRequest::default();
+    /// let response = client.monitor().list_storage_list(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_storage_list(
+        &self,
+        request: list_storage_list::ListStorageListRequest,
+    ) -> std::result::Result<
+        Vec<list_storage_list::ListStorageListResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListStorageList>(request).await
+    }
+    /// 创建数据源 根据给定的配置参数，创建一个数据源 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/metadata_create_data_id/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_create_data_id.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::metadata_create_data_id::*;
+    ///
+    /// let request = MetadataCreateDataIdRequest::new(
+    ///         "basereport".to_string(),
+    ///         "basereport".to_string(),
+    ///         "username".to_string(),
+    ///     )
+    ///     .data_description("basereport data source".to_string());
+    /// let response = client.monitor().metadata_create_data_id(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn metadata_create_data_id(
+        &self,
+        request: metadata_create_data_id::MetadataCreateDataIdRequest,
+    ) -> std::result::Result<
+        metadata_create_data_id::MetadataCreateDataIdResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataCreateDataId>(request).await
+    }
+    /// 创建结果表 根据给定的配置参数，创建一个结果表 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/metadata_create_result_table/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_create_result_table.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::metadata_create_result_table::*;
+    ///
+    /// let request = MetadataCreateResultTableRequest::new(
+    ///         1001,
+    ///         "system.cpu_detail".to_string(),
+    ///         "CPU记录".to_string(),
+    ///         true,
+    ///         "fixed".to_string(),
+    ///         "username".to_string(),
+    ///         "influxdb".to_string(),
+    ///     )
+    ///     .field_list(
+    ///         vec![
+    ///             Field::default().description("field description".to_string())
+    ///             .field_name("usage".to_string()).field_type("double".to_string())
+    ///             .tag("metric".to_string())
+    ///         ],
+    ///     );
+    /// let response = client.monitor().metadata_create_result_table(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn metadata_create_result_table(
+        &self,
+        request: metadata_create_result_table::MetadataCreateResultTableRequest,
+    ) -> std::result::Result<
+        metadata_create_result_table::MetadataCreateResultTableResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataCreateResultTable>(request).await
+    }
+    /// 查询一个数据源的ID 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/metadata_get_data_id/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_get_data_id.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::metadata_get_data_id::*;
+    ///
+    /// let request = MetadataGetDataIdRequest::default().bk_data_id(1001);
+    /// let response = client.monitor().metadata_get_data_id(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn metadata_get_data_id(
+        &self,
+        request: metadata_get_data_id::MetadataGetDataIdRequest,
+    ) -> std::result::Result<
+        metadata_get_data_id::MetadataGetDataIdResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataGetDataId>(request).await
+    }
+    /// 查询一个结果表的信息 根据给定的结果表ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/metadata_get_result_table/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_get_result_table.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.table_id`: the doc says `integer`, corrected to `string` — the example at line 46 sends `"system.cpu"`
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::metadata_get_result_table::*;
+    ///
+    /// let request = MetadataGetResultTableRequest::new("system.cpu".to_string());
+    /// let response = client.monitor().metadata_get_result_table(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn metadata_get_result_table(
+        &self,
+        request: metadata_get_result_table::MetadataGetResultTableRequest,
+    ) -> std::result::Result<
+        metadata_get_result_table::MetadataGetResultTableResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataGetResultTable>(request).await
+    }
+    /// 获取存储列表 根据给定的过滤参数（暂无），返回符合条件的结果表列表 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/metadata_list_result_table/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_list_result_table.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 51 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::metadata_list_result_table::*;
+    ///
+    /// let request = MetadataListResultTableRequest::default()
+    ///     .datasource_type("system".to_string())
+    ///     .bk_biz_id(123)
+    ///     .is_public_include(1);
+    /// let response = client.monitor().metadata_list_result_table(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn metadata_list_result_table(
+        &self,
+        request: metadata_list_result_table::MetadataListResultTableRequest,
+    ) -> std::result::Result<
+        Vec<metadata_list_result_table::MetadataListResultTableResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataListResultTable>(request).await
+    }
+    /// 查询一个数据源的ID 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/metadata_metadata_get_data_id/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_metadata_get_data_id.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::metadata_metadata_get_data_id::*;
+    ///
+    /// let request = MetadataMetadataGetDataIdRequest::new(1001);
+    /// let response = client.monitor().metadata_metadata_get_data_id(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn metadata_metadata_get_data_id(
+        &self,
+        request: metadata_metadata_get_data_id::MetadataMetadataGetDataIdRequest,
+    ) -> std::result::Result<
+        metadata_metadata_get_data_id::MetadataMetadataGetDataIdResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataMetadataGetDataId>(request).await
+    }
+    /// 修改一个结果表的配置 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/metadata_modify_result_table/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_modify_result_table.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.table_id`: the doc says `integer`, corrected to `string` — the example at line 55 sends `"system.cpu"`
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::metadata_modify_result_table::*;
+    ///
+    /// let request = MetadataModifyResultTableRequest::new(
+    ///         "system.cpu".to_string(),
+    ///         "username".to_string(),
+    ///     )
+    ///     .field_list(
+    ///         vec![
+    ///             Field::default().description("field description".to_string())
+    ///             .field_type("double".to_string()).filed_name("usage".to_string())
+    ///             .tag("metric".to_string())
+    ///         ],
+    ///     )
+    ///     .table_name_zh("CPU性能数据".to_string())
+    ///     .default_storage("influxdb".to_string());
+    /// let response = client.monitor().metadata_modify_result_table(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn metadata_modify_result_table(
+        &self,
+        request: metadata_modify_result_table::MetadataModifyResultTableRequest,
+    ) -> std::result::Result<
+        metadata_modify_result_table::MetadataModifyResultTableResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataModifyResultTable>(request).await
+    }
+    /// 图表数据查询 根据给定的sql表达式查询指定的存储引擎 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/query_data/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/query_data.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::query_data::*;
+    ///
+    /// let request = QueryDataRequest::new(
+    ///         "select max(in_use) as _in_use from 3_system_disk where time >= \"1m\" group by ip, plat_id, company_id, device_name, minute1 order by time desc limit 1"
+    ///             .to_string(),
+    ///     )
+    ///     .username("admin".to_string());
+    /// let response = client.monitor().query_data(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn query_data(
+        &self,
+        request: query_data::QueryDataRequest,
+    ) -> std::result::Result<query_data::QueryDataResponse, crate::Error> {
+        self.client.call::<endpoints::QueryData>(request).await
+    }
+    /// 创建/更新监控策略 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/save_alarm_strategy/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/save_alarm_strategy.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::save_alarm_strategy::*;
+    ///
+    /// let request = SaveAlarmStrategyRequest::default()
+    ///     .solution_task_id("".to_string())
+    ///     .ip(vec![])
+    ///     .prform_cate("topo".to_string())
+    ///     .cc_set(vec![])
+    ///     .cc_module(vec![])
+    ///     .topo(vec![])
+    ///     .hostindex_id("7".to_string())
+    ///     .alarm_strategy_id(8)
+    ///     .rules(Rules::default().alarm_window(1440).check_window(5).count(3))
+    ///     .scenario("performance".to_string())
+    ///     .bk_biz_id(2)
+    ///     .nodata_alarm(0)
+    ///     .is_classify_notice(false)
+    ///     .alarm_level_config(AlarmLevelConfig::default())
+    ///     .solution_is_enable(false)
+    ///     .solution_type("job".to_string())
+    ///     .solution_params_replace("".to_string())
+    ///     .condition(vec![serde_json::json!([])])
+    ///     .solution_notice(vec![]);
+    /// let response = client.monitor().save_alarm_strategy(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn save_alarm_strategy(
+        &self,
+        request: save_alarm_strategy::SaveAlarmStrategyRequest,
+    ) -> std::result::Result<serde_json::Value, crate::Error> {
+        self.client.call::<endpoints::SaveAlarmStrategy>(request).await
+    }
+    /// 修改告警源
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/alarm_source/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_alarm_source.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::update_alarm_source::*;
+    ///
+    /// let request = UpdateAlarmSourceRequest::new(620)
+    ///     .description("test_edit".to_string());
+    /// let response = client.monitor().update_alarm_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_alarm_source(
+        &self,
+        request: update_alarm_source::UpdateAlarmSourceRequest,
+    ) -> std::result::Result<
+        update_alarm_source::UpdateAlarmSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateAlarmSource>(request).await
+    }
+    /// 修改收敛配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/converge_config/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_converge_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::update_converge_config::*;
+    ///
+    /// let request = UpdateConvergeConfigRequest::new(670)
+    ///     .config("{\"count\":2,\"alarm_window\":1440,\"check_window\":5}".to_string());
+    /// let response = client.monitor().update_converge_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_converge_config(
+        &self,
+        request: update_converge_config::UpdateConvergeConfigRequest,
+    ) -> std::result::Result<
+        update_converge_config::UpdateConvergeConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateConvergeConfig>(request).await
+    }
+    /// 修改检测算法配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/detect_algorithm_config/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_detect_algorithm_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::update_detect_algorithm_config::*;
+    ///
+    /// let request = UpdateDetectAlgorithmConfigRequest::new(786)
+    ///     .config("{\"threshold\":250,\"message\":\"\",\"method\":\"gte\"}".to_string());
+    /// let response = client.monitor().update_detect_algorithm_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_detect_algorithm_config(
+        &self,
+        request: update_detect_algorithm_config::UpdateDetectAlgorithmConfigRequest,
+    ) -> std::result::Result<
+        update_detect_algorithm_config::UpdateDetectAlgorithmConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateDetectAlgorithmConfig>(request).await
+    }
+    /// 修改监控策略
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_monitor_item.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::update_monitor_item::*;
+    ///
+    /// let request = UpdateMonitorItemRequest::new(619).title("test_edit".to_string());
+    /// let response = client.monitor().update_monitor_item(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_monitor_item(
+        &self,
+        request: update_monitor_item::UpdateMonitorItemRequest,
+    ) -> std::result::Result<
+        update_monitor_item::UpdateMonitorItemResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateMonitorItem>(request).await
+    }
+    /// 修改监控策略组数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item_group/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_monitor_item_group.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::update_monitor_item_group::*;
+    ///
+    /// let request = UpdateMonitorItemGroupRequest::new(495).monitor_level(3);
+    /// let response = client.monitor().update_monitor_item_group(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_monitor_item_group(
+        &self,
+        request: update_monitor_item_group::UpdateMonitorItemGroupRequest,
+    ) -> std::result::Result<
+        update_monitor_item_group::UpdateMonitorItemGroupResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateMonitorItemGroup>(request).await
+    }
+    /// 修改监控项数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_source/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_monitor_source.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::update_monitor_source::*;
+    ///
+    /// let request = UpdateMonitorSourceRequest::new(514)
+    ///     .description("test_edit".to_string());
+    /// let response = client.monitor().update_monitor_source(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_monitor_source(
+        &self,
+        request: update_monitor_source::UpdateMonitorSourceRequest,
+    ) -> std::result::Result<
+        update_monitor_source::UpdateMonitorSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateMonitorSource>(request).await
+    }
+    /// 修改通知配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/notice_config/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_notice_config.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::monitor::update_notice_config::*;
+    ///
+    /// let request = UpdateNoticeConfigRequest::new(650)
+    ///     .notify_config(
+    ///         "{\"alarm_end_time\":\"23:59\",\"responsible\":\"\",\"group_list\":[],\"notify_mail\":true,\"phone_receiver\":\"\",\"alarm_start_time\":\"00:00\",\"role_list\":[\"Developer\",\"Tester\",\"ProductPm\"]}"
+    ///             .to_string(),
+    ///     );
+    /// let response = client.monitor().update_notice_config(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_notice_config(
+        &self,
+        request: update_notice_config::UpdateNoticeConfigRequest,
+    ) -> std::result::Result<
+        update_notice_config::UpdateNoticeConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateNoticeConfig>(request).await
     }
 }
 /// `monitor` blocking client: the methods of [`MonitorApi`] without `async`. Get it from [`crate::blocking::Client::monitor`].
@@ -235,18 +19925,887 @@ impl<'a> MonitorBlockingApi<'a> {
     pub(crate) fn new(client: &'a crate::blocking::Client) -> Self {
         Self { client }
     }
-    /// 脚本采集器任务下发
+    /// 新增告警源
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/alarm_source/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_alarm_source.md`.
+    pub fn add_alarm_source(
+        &self,
+        request: add_alarm_source::AddAlarmSourceRequest,
+    ) -> std::result::Result<add_alarm_source::AddAlarmSourceResponse, crate::Error> {
+        self.client.call::<endpoints::AddAlarmSource>(request)
+    }
+    /// 新增收敛配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/converge_config/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_converge_config.md`.
+    pub fn add_converge_config(
+        &self,
+        request: add_converge_config::AddConvergeConfigRequest,
+    ) -> std::result::Result<
+        add_converge_config::AddConvergeConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::AddConvergeConfig>(request)
+    }
+    /// 新增检测算法配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/detect_algorithm_config/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_detect_algorithm_config.md`.
+    pub fn add_detect_algorithm_config(
+        &self,
+        request: add_detect_algorithm_config::AddDetectAlgorithmConfigRequest,
+    ) -> std::result::Result<
+        add_detect_algorithm_config::AddDetectAlgorithmConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::AddDetectAlgorithmConfig>(request)
+    }
+    /// 新增监控策略
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_monitor_item.md`.
+    pub fn add_monitor_item(
+        &self,
+        request: add_monitor_item::AddMonitorItemRequest,
+    ) -> std::result::Result<add_monitor_item::AddMonitorItemResponse, crate::Error> {
+        self.client.call::<endpoints::AddMonitorItem>(request)
+    }
+    /// 新增监控策略组数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item_group/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_monitor_item_group.md`.
+    pub fn add_monitor_item_group(
+        &self,
+        request: add_monitor_item_group::AddMonitorItemGroupRequest,
+    ) -> std::result::Result<
+        add_monitor_item_group::AddMonitorItemGroupResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::AddMonitorItemGroup>(request)
+    }
+    /// 新增监控项数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_source/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_monitor_source.md`.
+    pub fn add_monitor_source(
+        &self,
+        request: add_monitor_source::AddMonitorSourceRequest,
+    ) -> std::result::Result<
+        add_monitor_source::AddMonitorSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::AddMonitorSource>(request)
+    }
+    /// 新增通知配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/notice_config/add/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/add_notice_config.md`.
+    pub fn add_notice_config(
+        &self,
+        request: add_notice_config::AddNoticeConfigRequest,
+    ) -> std::result::Result<add_notice_config::AddNoticeConfigResponse, crate::Error> {
+        self.client.call::<endpoints::AddNoticeConfig>(request)
+    }
+    /// 返回指定告警 返回指定id的告警数据 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/alarm_instance/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/alarm_instance.md`.
+    pub fn alarm_instance(
+        &self,
+        request: alarm_instance::AlarmInstanceRequest,
+    ) -> std::result::Result<alarm_instance::AlarmInstanceResponse, crate::Error> {
+        self.client.call::<endpoints::AlarmInstance>(request)
+    }
+    /// 返回指定组件 返回指定id的组件实例 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/component_instance/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/component_instance.md`.
+    pub fn component_instance(
+        &self,
+        request: component_instance::ComponentInstanceRequest,
+    ) -> std::result::Result<
+        component_instance::ComponentInstanceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ComponentInstance>(request)
+    }
+    /// 删除告警源
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/alarm_source/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_alarm_source.md`.
+    pub fn del_alarm_source(
+        &self,
+        request: del_alarm_source::DelAlarmSourceRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelAlarmSource>(request)
+    }
+    /// 删除单个收敛配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/converge_config/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_converge_config.md`.
+    pub fn del_converge_config(
+        &self,
+        request: del_converge_config::DelConvergeConfigRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelConvergeConfig>(request)
+    }
+    /// 删除检测算法配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/detect_algorithm_config/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_detect_algorithm_config.md`.
+    pub fn del_detect_algorithm_config(
+        &self,
+        request: del_detect_algorithm_config::DelDetectAlgorithmConfigRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelDetectAlgorithmConfig>(request)
+    }
+    /// 删除监控策略
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_monitor_item.md`.
+    pub fn del_monitor_item(
+        &self,
+        request: del_monitor_item::DelMonitorItemRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelMonitorItem>(request)
+    }
+    /// 删除监控策略组数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item_group/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_monitor_item_group.md`.
+    pub fn del_monitor_item_group(
+        &self,
+        request: del_monitor_item_group::DelMonitorItemGroupRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelMonitorItemGroup>(request)
+    }
+    /// 删除监控项数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_source/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_monitor_source.md`.
+    pub fn del_monitor_source(
+        &self,
+        request: del_monitor_source::DelMonitorSourceRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelMonitorSource>(request)
+    }
+    /// 删除通知配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/notice_config/delete/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/del_notice_config.md`.
+    pub fn del_notice_config(
+        &self,
+        request: del_notice_config::DelNoticeConfigRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DelNoticeConfig>(request)
+    }
+    /// 脚本采集器任务下发 {{ common_args_desc }}
     ///
     /// `POST /api/c/compapi/v2/monitor/deploy_script_collector/`
     ///
-    /// Generated from `api-docs/monitor/deploy_script_collector.md`.
+    /// Generated from `api-docs/monitor/zh_hans/deploy_script_collector.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `request.config_id (required)`: the doc says `true`, corrected to `true` — The table requires `config_id`; the example sends `script_collector_id` instead, an older name of the same id. The table is right: the field stays required although the example leaves it out.
+    /// - `request.config_id`: the doc says `required`, corrected to `optional` — the example at line 26 leaves it out or sends null
     pub fn deploy_script_collector(
         &self,
-        request: DeployScriptCollectorRequest,
-    ) -> std::result::Result<DeployScriptCollectorResponse, crate::Error> {
+        request: deploy_script_collector::DeployScriptCollectorRequest,
+    ) -> std::result::Result<
+        deploy_script_collector::DeployScriptCollectorResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DeployScriptCollector>(request)
+    }
+    /// 监控策略导出接口 可以导出主机监控及自定义监控策略配置，包含策略依赖的监控源数据。 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/export_alarm_strategy/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/export_alarm_strategy.md`.
+    pub fn export_alarm_strategy(
+        &self,
+        request: export_alarm_strategy::ExportAlarmStrategyRequest,
+    ) -> std::result::Result<
+        export_alarm_strategy::ExportAlarmStrategyResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ExportAlarmStrategy>(request)
+    }
+    /// 日志采集器配置导出 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/export_log_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/export_log_collector.md`.
+    pub fn export_log_collector(
+        &self,
+        request: export_log_collector::ExportLogCollectorRequest,
+    ) -> std::result::Result<Vec<export_log_collector::Item>, crate::Error> {
+        self.client.call::<endpoints::ExportLogCollector>(request)
+    }
+    /// 脚本采集器配置导出 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/export_script_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/export_script_collector.md`.
+    pub fn export_script_collector(
+        &self,
+        request: export_script_collector::ExportScriptCollectorRequest,
+    ) -> std::result::Result<
+        Vec<export_script_collector::ExportScriptCollectorResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ExportScriptCollector>(request)
+    }
+    /// 脚本采集器配置导出 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/export_shell_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/export_shell_collector.md`.
+    pub fn export_shell_collector(
+        &self,
+        request: export_shell_collector::ExportShellCollectorRequest,
+    ) -> std::result::Result<Vec<export_shell_collector::Item>, crate::Error> {
+        self.client.call::<endpoints::ExportShellCollector>(request)
+    }
+    /// 拨测任务配置导出 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/export_uptime_check_task/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/export_uptime_check_task.md`.
+    pub fn export_uptime_check_task(
+        &self,
+        request: export_uptime_check_task::ExportUptimeCheckTaskRequest,
+    ) -> std::result::Result<
+        Vec<export_uptime_check_task::ExportUptimeCheckTaskResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ExportUptimeCheckTask>(request)
+    }
+    /// 查询告警源数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/alarm_source/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_alarm_source.md`.
+    pub fn get_alarm_source(
+        &self,
+        request: get_alarm_source::GetAlarmSourceRequest,
+    ) -> std::result::Result<get_alarm_source::GetAlarmSourceResponse, crate::Error> {
+        self.client.call::<endpoints::GetAlarmSource>(request)
+    }
+    /// 查询监控策略详情 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/get_alarm_strategy/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_alarm_strategy.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.alarm_level_config`: the doc says `object`, corrected to `map of objects` — the example at line 73 keys these objects by data (`2`)
+    pub fn get_alarm_strategy(
+        &self,
+        request: get_alarm_strategy::GetAlarmStrategyRequest,
+    ) -> std::result::Result<
+        get_alarm_strategy::GetAlarmStrategyResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetAlarmStrategy>(request)
+    }
+    /// 通过筛选条件获取指定告警事件 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/get_alarms/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_alarms.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.source_time`: the doc says `required`, corrected to `optional` — the example at line 49 leaves it out or sends null
+    pub fn get_alarms(
+        &self,
+        request: get_alarms::GetAlarmsRequest,
+    ) -> std::result::Result<get_alarms::GetAlarmsResponse, crate::Error> {
+        self.client.call::<endpoints::GetAlarms>(request)
+    }
+    /// 查询单个收敛配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/converge_config/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_converge_config.md`.
+    pub fn get_converge_config(
+        &self,
+        request: get_converge_config::GetConvergeConfigRequest,
+    ) -> std::result::Result<
+        get_converge_config::GetConvergeConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetConvergeConfig>(request)
+    }
+    /// 查询检测算法配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/detect_algorithm_config/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_detect_algorithm_config.md`.
+    pub fn get_detect_algorithm_config(
+        &self,
+        request: get_detect_algorithm_config::GetDetectAlgorithmConfigRequest,
+    ) -> std::result::Result<
+        get_detect_algorithm_config::GetDetectAlgorithmConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetDetectAlgorithmConfig>(request)
+    }
+    /// 查询监控策略数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_monitor_item.md`.
+    pub fn get_monitor_item(
+        &self,
+        request: get_monitor_item::GetMonitorItemRequest,
+    ) -> std::result::Result<get_monitor_item::GetMonitorItemResponse, crate::Error> {
+        self.client.call::<endpoints::GetMonitorItem>(request)
+    }
+    /// 查询监控策略组数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item_group/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_monitor_item_group.md`.
+    pub fn get_monitor_item_group(
+        &self,
+        request: get_monitor_item_group::GetMonitorItemGroupRequest,
+    ) -> std::result::Result<
+        get_monitor_item_group::GetMonitorItemGroupResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetMonitorItemGroup>(request)
+    }
+    /// 查询监控项数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_source/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_monitor_source.md`.
+    pub fn get_monitor_source(
+        &self,
+        request: get_monitor_source::GetMonitorSourceRequest,
+    ) -> std::result::Result<
+        get_monitor_source::GetMonitorSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::GetMonitorSource>(request)
+    }
+    /// 查询通知配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/notice_config/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_notice_config.md`.
+    pub fn get_notice_config(
+        &self,
+        request: get_notice_config::GetNoticeConfigRequest,
+    ) -> std::result::Result<get_notice_config::GetNoticeConfigResponse, crate::Error> {
+        self.client.call::<endpoints::GetNoticeConfig>(request)
+    }
+    /// 图表数据查询 根据给定的sql表达式查询指定的存储引擎 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/get_ts_data/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/get_ts_data.md`.
+    pub fn get_ts_data(
+        &self,
+        request: get_ts_data::GetTsDataRequest,
+    ) -> std::result::Result<get_ts_data::GetTsDataResponse, crate::Error> {
+        self.client.call::<endpoints::GetTsData>(request)
+    }
+    /// 监控策略入接口 可以导入主机监控及自定义监控策略配置，包含策略依赖的监控源数据。 如果不传入监控源ID，则会按照配置自动创建监控源。 如果导入主机，则会判断是否存在对应的主机监控源，如果有则不创建。 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_alarm_strategy/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_alarm_strategy.md`.
+    pub fn import_alarm_strategy(
+        &self,
+        request: import_alarm_strategy::ImportAlarmStrategyRequest,
+    ) -> std::result::Result<
+        import_alarm_strategy::ImportAlarmStrategyResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ImportAlarmStrategy>(request)
+    }
+    /// 日志采集器配置导入下发接口 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_log_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_log_collector.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.failed.total`: the doc says `boolean`, corrected to `integer` — the example at line 102 sends `0`
+    /// - `response.failed.detail`: the doc says `integer`, corrected to `array of integer` — the example at line 102 sends a list of them
+    /// - `response.successed.total`: the doc says `boolean`, corrected to `integer` — the example at line 102 sends `1`
+    /// - `response.successed.detail`: the doc says `integer`, corrected to `array` — the example at line 102 sends array
+    pub fn import_log_collector(
+        &self,
+        request: import_log_collector::ImportLogCollectorRequest,
+    ) -> std::result::Result<
+        import_log_collector::ImportLogCollectorResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ImportLogCollector>(request)
+    }
+    /// 脚本采集器配置导入 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_script_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_script_collector.md`.
+    pub fn import_script_collector(
+        &self,
+        request: import_script_collector::ImportScriptCollectorRequest,
+    ) -> std::result::Result<
+        import_script_collector::ImportScriptCollectorResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ImportScriptCollector>(request)
+    }
+    /// 脚本采集器配置导入 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_shell_collector/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_shell_collector.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.failed.total`: the doc says `boolean`, corrected to `integer` — the example at line 92 sends `0`
+    /// - `response.failed.detail`: the doc says `integer`, corrected to `array of integer` — the example at line 92 sends a list of them
+    /// - `response.successed.total`: the doc says `boolean`, corrected to `integer` — the example at line 92 sends `1`
+    /// - `response.successed.detail`: the doc says `integer`, corrected to `array` — the example at line 92 sends array
+    pub fn import_shell_collector(
+        &self,
+        request: import_shell_collector::ImportShellCollectorRequest,
+    ) -> std::result::Result<
+        import_shell_collector::ImportShellCollectorResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ImportShellCollector>(request)
+    }
+    /// 导入拨测节点 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_uptime_check_node/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_uptime_check_node.md`.
+    pub fn import_uptime_check_node(
+        &self,
+        request: import_uptime_check_node::ImportUptimeCheckNodeRequest,
+    ) -> std::result::Result<Vec<serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::ImportUptimeCheckNode>(request)
+    }
+    /// 导入拨测任务 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/import_uptime_check_task/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/import_uptime_check_task.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_biz_id`: the doc says `required`, corrected to `optional` — the example at line 192 leaves it out or sends null
+    /// - `request.conf_list`: the doc says `required`, corrected to `optional` — the example at line 192 leaves it out or sends null
+    /// - `response`: the doc says `array`, corrected to `object` — the example at line 311 sends an object
+    pub fn import_uptime_check_task(
+        &self,
+        request: import_uptime_check_task::ImportUptimeCheckTaskRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::ImportUptimeCheckTask>(request)
+    }
+    /// 批量筛选告警 根据指定的过滤条件和分页参数来筛选告警列表 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/list_alarm_instance/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_alarm_instance.md`.
+    pub fn list_alarm_instance(
+        &self,
+        request: list_alarm_instance::ListAlarmInstanceRequest,
+    ) -> std::result::Result<Vec<list_alarm_instance::Item>, crate::Error> {
+        self.client.call::<endpoints::ListAlarmInstance>(request)
+    }
+    /// 批量查询告警源数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/alarm_source/search`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_alarm_source.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 64 sends a list of these objects
+    pub fn list_alarm_source(
+        &self,
+        request: list_alarm_source::ListAlarmSourceRequest,
+    ) -> std::result::Result<
+        Vec<list_alarm_source::ListAlarmSourceResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListAlarmSource>(request)
+    }
+    /// 批量筛选组件 根据指定的过滤条件和分页参数来筛选组件列表 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/list_component_instance/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_component_instance.md`.
+    pub fn list_component_instance(
+        &self,
+        request: list_component_instance::ListComponentInstanceRequest,
+    ) -> std::result::Result<Vec<list_component_instance::Item>, crate::Error> {
+        self.client.call::<endpoints::ListComponentInstance>(request)
+    }
+    /// 批量查询收敛配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/converge_config/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_converge_config.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 58 sends a list of these objects
+    pub fn list_converge_config(
+        &self,
+        request: list_converge_config::ListConvergeConfigRequest,
+    ) -> std::result::Result<
+        Vec<list_converge_config::ListConvergeConfigResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListConvergeConfig>(request)
+    }
+    /// 查询检测算法配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/detect_algorithm_config/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_detect_algorithm_config.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 51 sends a list of these objects
+    pub fn list_detect_algorithm_config(
+        &self,
+        request: list_detect_algorithm_config::ListDetectAlgorithmConfigRequest,
+    ) -> std::result::Result<
+        Vec<list_detect_algorithm_config::ListDetectAlgorithmConfigResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListDetectAlgorithmConfig>(request)
+    }
+    /// 查询监控策略数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_monitor_item.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 59 sends a list of these objects
+    pub fn list_monitor_item(
+        &self,
+        request: list_monitor_item::ListMonitorItemRequest,
+    ) -> std::result::Result<
+        Vec<list_monitor_item::ListMonitorItemResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListMonitorItem>(request)
+    }
+    /// 查询监控策略组数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_item_group/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_monitor_item_group.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 53 sends a list of these objects
+    pub fn list_monitor_item_group(
+        &self,
+        request: list_monitor_item_group::ListMonitorItemGroupRequest,
+    ) -> std::result::Result<
+        Vec<list_monitor_item_group::ListMonitorItemGroupResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListMonitorItemGroup>(request)
+    }
+    /// 查询监控项数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/monitor_source/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_monitor_source.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 57 sends a list of these objects
+    pub fn list_monitor_source(
+        &self,
+        request: list_monitor_source::ListMonitorSourceRequest,
+    ) -> std::result::Result<
+        Vec<list_monitor_source::ListMonitorSourceResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListMonitorSource>(request)
+    }
+    /// 查询通知配置数据
+    ///
+    /// `GET /api/c/compapi/v2/monitor/models/notice_config/search/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_notice_config.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 54 sends a list of these objects
+    pub fn list_notice_config(
+        &self,
+        request: list_notice_config::ListNoticeConfigRequest,
+    ) -> std::result::Result<
+        Vec<list_notice_config::ListNoticeConfigResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListNoticeConfig>(request)
+    }
+    /// 获取存储列表 根据给定的过滤参数（暂无），返回符合条件的存储集群列表 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/list_storage_list/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/list_storage_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 38 sends a list of these objects
+    pub fn list_storage_list(
+        &self,
+        request: list_storage_list::ListStorageListRequest,
+    ) -> std::result::Result<
+        Vec<list_storage_list::ListStorageListResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListStorageList>(request)
+    }
+    /// 创建数据源 根据给定的配置参数，创建一个数据源 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/metadata_create_data_id/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_create_data_id.md`.
+    pub fn metadata_create_data_id(
+        &self,
+        request: metadata_create_data_id::MetadataCreateDataIdRequest,
+    ) -> std::result::Result<
+        metadata_create_data_id::MetadataCreateDataIdResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataCreateDataId>(request)
+    }
+    /// 创建结果表 根据给定的配置参数，创建一个结果表 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/metadata_create_result_table/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_create_result_table.md`.
+    pub fn metadata_create_result_table(
+        &self,
+        request: metadata_create_result_table::MetadataCreateResultTableRequest,
+    ) -> std::result::Result<
+        metadata_create_result_table::MetadataCreateResultTableResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataCreateResultTable>(request)
+    }
+    /// 查询一个数据源的ID 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/metadata_get_data_id/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_get_data_id.md`.
+    pub fn metadata_get_data_id(
+        &self,
+        request: metadata_get_data_id::MetadataGetDataIdRequest,
+    ) -> std::result::Result<
+        metadata_get_data_id::MetadataGetDataIdResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataGetDataId>(request)
+    }
+    /// 查询一个结果表的信息 根据给定的结果表ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/metadata_get_result_table/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_get_result_table.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.table_id`: the doc says `integer`, corrected to `string` — the example at line 46 sends `"system.cpu"`
+    pub fn metadata_get_result_table(
+        &self,
+        request: metadata_get_result_table::MetadataGetResultTableRequest,
+    ) -> std::result::Result<
+        metadata_get_result_table::MetadataGetResultTableResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataGetResultTable>(request)
+    }
+    /// 获取存储列表 根据给定的过滤参数（暂无），返回符合条件的结果表列表 {{ common_args_desc }}
+    ///
+    /// `GET /api/c/compapi/v2/monitor/metadata_list_result_table/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_list_result_table.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 51 sends a list of these objects
+    pub fn metadata_list_result_table(
+        &self,
+        request: metadata_list_result_table::MetadataListResultTableRequest,
+    ) -> std::result::Result<
+        Vec<metadata_list_result_table::MetadataListResultTableResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataListResultTable>(request)
+    }
+    /// 查询一个数据源的ID 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/metadata_metadata_get_data_id/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_metadata_get_data_id.md`.
+    pub fn metadata_metadata_get_data_id(
+        &self,
+        request: metadata_metadata_get_data_id::MetadataMetadataGetDataIdRequest,
+    ) -> std::result::Result<
+        metadata_metadata_get_data_id::MetadataMetadataGetDataIdResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataMetadataGetDataId>(request)
+    }
+    /// 修改一个结果表的配置 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/metadata_modify_result_table/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/metadata_modify_result_table.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.table_id`: the doc says `integer`, corrected to `string` — the example at line 55 sends `"system.cpu"`
+    pub fn metadata_modify_result_table(
+        &self,
+        request: metadata_modify_result_table::MetadataModifyResultTableRequest,
+    ) -> std::result::Result<
+        metadata_modify_result_table::MetadataModifyResultTableResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::MetadataModifyResultTable>(request)
+    }
+    /// 图表数据查询 根据给定的sql表达式查询指定的存储引擎 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/query_data/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/query_data.md`.
+    pub fn query_data(
+        &self,
+        request: query_data::QueryDataRequest,
+    ) -> std::result::Result<query_data::QueryDataResponse, crate::Error> {
+        self.client.call::<endpoints::QueryData>(request)
+    }
+    /// 创建/更新监控策略 {{ common_args_desc }}
+    ///
+    /// `POST /api/c/compapi/v2/monitor/save_alarm_strategy/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/save_alarm_strategy.md`.
+    pub fn save_alarm_strategy(
+        &self,
+        request: save_alarm_strategy::SaveAlarmStrategyRequest,
+    ) -> std::result::Result<serde_json::Value, crate::Error> {
+        self.client.call::<endpoints::SaveAlarmStrategy>(request)
+    }
+    /// 修改告警源
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/alarm_source/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_alarm_source.md`.
+    pub fn update_alarm_source(
+        &self,
+        request: update_alarm_source::UpdateAlarmSourceRequest,
+    ) -> std::result::Result<
+        update_alarm_source::UpdateAlarmSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateAlarmSource>(request)
+    }
+    /// 修改收敛配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/converge_config/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_converge_config.md`.
+    pub fn update_converge_config(
+        &self,
+        request: update_converge_config::UpdateConvergeConfigRequest,
+    ) -> std::result::Result<
+        update_converge_config::UpdateConvergeConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateConvergeConfig>(request)
+    }
+    /// 修改检测算法配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/detect_algorithm_config/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_detect_algorithm_config.md`.
+    pub fn update_detect_algorithm_config(
+        &self,
+        request: update_detect_algorithm_config::UpdateDetectAlgorithmConfigRequest,
+    ) -> std::result::Result<
+        update_detect_algorithm_config::UpdateDetectAlgorithmConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateDetectAlgorithmConfig>(request)
+    }
+    /// 修改监控策略
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_monitor_item.md`.
+    pub fn update_monitor_item(
+        &self,
+        request: update_monitor_item::UpdateMonitorItemRequest,
+    ) -> std::result::Result<
+        update_monitor_item::UpdateMonitorItemResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateMonitorItem>(request)
+    }
+    /// 修改监控策略组数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_item_group/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_monitor_item_group.md`.
+    pub fn update_monitor_item_group(
+        &self,
+        request: update_monitor_item_group::UpdateMonitorItemGroupRequest,
+    ) -> std::result::Result<
+        update_monitor_item_group::UpdateMonitorItemGroupResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateMonitorItemGroup>(request)
+    }
+    /// 修改监控项数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/monitor_source/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_monitor_source.md`.
+    pub fn update_monitor_source(
+        &self,
+        request: update_monitor_source::UpdateMonitorSourceRequest,
+    ) -> std::result::Result<
+        update_monitor_source::UpdateMonitorSourceResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateMonitorSource>(request)
+    }
+    /// 修改通知配置数据
+    ///
+    /// `POST /api/c/compapi/v2/monitor/models/notice_config/update/`
+    ///
+    /// Generated from `api-docs/monitor/zh_hans/update_notice_config.md`.
+    pub fn update_notice_config(
+        &self,
+        request: update_notice_config::UpdateNoticeConfigRequest,
+    ) -> std::result::Result<
+        update_notice_config::UpdateNoticeConfigResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateNoticeConfig>(request)
     }
 }

@@ -4,792 +4,13054 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-/// Agent
-///
-/// Defined in `api-docs/nodeman/job_install.md` at line 56.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JobType {
-    /// 安装Agent
+/// Types of [`add_cloud`](super::endpoints::AddCloud).
+pub mod add_cloud {
+    /// 创建云区域
     ///
-    /// Sent as `INSTALL_AGENT`.
-    InstallAgent,
-    /// 重启Agent
-    ///
-    /// Sent as `RESTART_AGENT`.
-    RestartAgent,
-    /// 重装Agent
-    ///
-    /// Sent as `REINSTALL_AGENT`.
-    ReinstallAgent,
-    /// 卸载Agent
-    ///
-    /// Sent as `UNINSTALL_AGENT`.
-    UninstallAgent,
-    /// 移除Agent
-    ///
-    /// Sent as `REMOVE_AGENT`.
-    RemoveAgent,
-    /// 升级Agent
-    ///
-    /// Sent as `UPGRADE_AGENT`.
-    UpgradeAgent,
-    /// 重载Agent配置
-    ///
-    /// Sent as `RELOAD_AGENT`.
-    ReloadAgent,
-    /// 安装Proxy
-    ///
-    /// Sent as `INSTALL_PROXY`.
-    InstallProxy,
-    /// 重启Proxy
-    ///
-    /// Sent as `RESTART_PROXY`.
-    RestartProxy,
-    /// 重装Proxy
-    ///
-    /// Sent as `REINSTALL_PROXY`.
-    ReinstallProxy,
-    /// 卸载Proxy
-    ///
-    /// Sent as `UNINSTALL_PROXY`.
-    UninstallProxy,
-    /// 升级Proxy
-    ///
-    /// Sent as `UPGRADE_PROXY`.
-    UpgradeProxy,
-    /// 重载Proxy配置
-    ///
-    /// Sent as `RELOAD_PROXY`.
-    ReloadProxy,
-    /// A value the docs do not list (sent by a newer server).
-    Unknown(String),
-}
-impl JobType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstallAgent => "INSTALL_AGENT",
-            Self::RestartAgent => "RESTART_AGENT",
-            Self::ReinstallAgent => "REINSTALL_AGENT",
-            Self::UninstallAgent => "UNINSTALL_AGENT",
-            Self::RemoveAgent => "REMOVE_AGENT",
-            Self::UpgradeAgent => "UPGRADE_AGENT",
-            Self::ReloadAgent => "RELOAD_AGENT",
-            Self::InstallProxy => "INSTALL_PROXY",
-            Self::RestartProxy => "RESTART_PROXY",
-            Self::ReinstallProxy => "REINSTALL_PROXY",
-            Self::UninstallProxy => "UNINSTALL_PROXY",
-            Self::UpgradeProxy => "UPGRADE_PROXY",
-            Self::ReloadProxy => "RELOAD_PROXY",
-            Self::Unknown(wire) => wire,
+    /// Defined in `api-docs/nodeman/zh_hans/add_cloud.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AddCloudRequest {
+        /// 业务id
+        pub bk_biz_id: i64,
+        /// 云区域名称，不能与已存在云区域重名
+        pub bk_cloud_name: String,
+    }
+    impl AddCloudRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, bk_cloud_name: String) -> Self {
+            Self { bk_biz_id, bk_cloud_name }
         }
     }
-}
-impl crate::wire::Wire for JobType {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let wire = <String as crate::wire::Wire>::from_wire(value)?;
-        ::std::result::Result::Ok(
-            match wire.as_str() {
-                "INSTALL_AGENT" => Self::InstallAgent,
-                "RESTART_AGENT" => Self::RestartAgent,
-                "REINSTALL_AGENT" => Self::ReinstallAgent,
-                "UNINSTALL_AGENT" => Self::UninstallAgent,
-                "REMOVE_AGENT" => Self::RemoveAgent,
-                "UPGRADE_AGENT" => Self::UpgradeAgent,
-                "RELOAD_AGENT" => Self::ReloadAgent,
-                "INSTALL_PROXY" => Self::InstallProxy,
-                "RESTART_PROXY" => Self::RestartProxy,
-                "REINSTALL_PROXY" => Self::ReinstallProxy,
-                "UNINSTALL_PROXY" => Self::UninstallProxy,
-                "UPGRADE_PROXY" => Self::UpgradeProxy,
-                "RELOAD_PROXY" => Self::ReloadProxy,
-                _ => Self::Unknown(wire),
-            },
-        )
-    }
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_string())
-    }
-}
-/// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
-///
-/// Defined in `api-docs/nodeman/job_install.md` at line 34.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OsType {
-    /// `LINUX`
-    ///
-    /// Sent as `LINUX`.
-    Linux,
-    /// `WINDOWS`
-    ///
-    /// Sent as `WINDOWS`.
-    Windows,
-    /// `AIX`
-    ///
-    /// Sent as `AIX`.
-    Aix,
-    /// `SOLARIS`
-    ///
-    /// Sent as `SOLARIS`.
-    Solaris,
-    /// A value the docs do not list (sent by a newer server).
-    Unknown(String),
-}
-impl OsType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linux => "LINUX",
-            Self::Windows => "WINDOWS",
-            Self::Aix => "AIX",
-            Self::Solaris => "SOLARIS",
-            Self::Unknown(wire) => wire,
+    impl crate::wire::Wire for AddCloudRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddCloudRequest",
+                &["bk_biz_id", "bk_cloud_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                bk_cloud_name: record.text("bk_cloud_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.finish()
         }
     }
-}
-impl crate::wire::Wire for OsType {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let wire = <String as crate::wire::Wire>::from_wire(value)?;
-        ::std::result::Result::Ok(
-            match wire.as_str() {
-                "LINUX" => Self::Linux,
-                "WINDOWS" => Self::Windows,
-                "AIX" => Self::Aix,
-                "SOLARIS" => Self::Solaris,
-                _ => Self::Unknown(wire),
-            },
-        )
+    /// `AddCloudResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/add_cloud.md` at line 39.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddCloudResponse {
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 39.)
+        pub bk_biz_id: Option<String>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 39.)
+        pub bk_cloud_id: Option<String>,
+        /// 云区域名称，不能与已存在云区域重名 (described at line 32) (Not in the doc's table; seen in its example at line 39.)
+        pub bk_cloud_name: Option<String>,
+        /// `bk_supplier_id` (Not in the doc's table; seen in its example at line 39.)
+        pub bk_supplier_id: Option<String>,
+        /// `creator` (Not in the doc's table; seen in its example at line 39.)
+        pub creator: Option<String>,
+        /// `enable_delete` (Not in the doc's table; seen in its example at line 39.)
+        pub enable_delete: Option<bool>,
+        /// `hosts` (Not in the doc's table; seen in its example at line 39.)
+        pub hosts: Option<Hosts>,
+        /// `id` (Not in the doc's table; seen in its example at line 39.)
+        pub id: Option<i64>,
+        /// `is_visible` (Not in the doc's table; seen in its example at line 39.)
+        pub is_visible: Option<bool>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_string())
-    }
-}
-/// 认证类型，1：PASSWORD，密码认证 2: KEY，秘钥认证 3：TJJ_PASSWORD，默认为密码认证
-///
-/// Defined in `api-docs/nodeman/job_install.md` at line 35.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthType {
-    /// `PASSWORD`
-    ///
-    /// Sent as `PASSWORD`.
-    Password,
-    /// `KEY`
-    ///
-    /// Sent as `KEY`.
-    Key,
-    /// `TJJ_PASSWORD`
-    ///
-    /// Sent as `TJJ_PASSWORD`.
-    TjjPassword,
-    /// A value the docs do not list (sent by a newer server).
-    Unknown(String),
-}
-impl AuthType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Password => "PASSWORD",
-            Self::Key => "KEY",
-            Self::TjjPassword => "TJJ_PASSWORD",
-            Self::Unknown(wire) => wire,
+    impl crate::wire::Wire for AddCloudResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddCloudResponse",
+                &[
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "bk_cloud_name",
+                    "bk_supplier_id",
+                    "creator",
+                    "enable_delete",
+                    "hosts",
+                    "id",
+                    "is_visible",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_text("bk_biz_id")?,
+                bk_cloud_id: record.opt_text("bk_cloud_id")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                bk_supplier_id: record.opt_text("bk_supplier_id")?,
+                creator: record.opt_text("creator")?,
+                enable_delete: record.field("enable_delete")?,
+                hosts: record.field("hosts")?,
+                id: record.opt_int("id")?,
+                is_visible: record.field("is_visible")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("creator", &self.creator);
+            record.field("enable_delete", &self.enable_delete);
+            record.field("hosts", &self.hosts);
+            record.field("id", &self.id);
+            record.field("is_visible", &self.is_visible);
+            record.finish()
         }
     }
-}
-impl crate::wire::Wire for AuthType {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let wire = <String as crate::wire::Wire>::from_wire(value)?;
-        ::std::result::Result::Ok(
-            match wire.as_str() {
-                "PASSWORD" => Self::Password,
-                "KEY" => Self::Key,
-                "TJJ_PASSWORD" => Self::TjjPassword,
-                _ => Self::Unknown(wire),
-            },
-        )
+    /// `Hosts`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/add_cloud.md` at line 39.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Hosts {
+        /// `RUNNING` (Not in the doc's table; seen in its example at line 39.)
+        ///
+        /// Sent as `RUNNING`.
+        pub running: Option<i64>,
+        /// `TERMINATED` (Not in the doc's table; seen in its example at line 39.)
+        ///
+        /// Sent as `TERMINATED`.
+        pub terminated: Option<i64>,
+        /// `UNKNOWN` (Not in the doc's table; seen in its example at line 39.)
+        ///
+        /// Sent as `UNKNOWN`.
+        pub unknown: Option<i64>,
     }
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_string())
-    }
-}
-/// `Hosts`
-///
-/// Defined in `api-docs/nodeman/job_install.md` at line 18.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hosts {
-    /// 业务ID
-    pub bk_biz_id: i64,
-    /// 管控区域ID
-    pub bk_cloud_id: i64,
-    /// 主机ID
-    pub bk_host_id: Option<i64>,
-    /// 寻址方式，1: 0，静态 2: 1，动态
-    pub bk_addressing: Option<i64>,
-    /// 接入点ID
-    pub ap_id: Option<i64>,
-    /// 安装通道ID
-    pub install_channel_id: Option<i64>,
-    /// 内网IPV4地址，inner_ip和inner_ipv6必选其一
-    pub inner_ip: Option<String>,
-    /// 外网IP
-    pub outer_ip: Option<String>,
-    /// 登录IP
-    pub login_ip: Option<String>,
-    /// 数据IP
-    pub data_ip: Option<String>,
-    /// 内网IPv6
-    pub inner_ipv6: Option<String>,
-    /// 外网IPv6
-    pub outer_ipv6: Option<String>,
-    /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
-    pub os_type: Option<OsType>,
-    /// 认证类型，1：PASSWORD，密码认证 2: KEY，秘钥认证 3：TJJ_PASSWORD，默认为密码认证
-    pub auth_type: Option<AuthType>,
-    /// 账户
-    pub account: Option<String>,
-    /// 密码
-    pub password: Option<crate::Secret>,
-    /// 端口
-    pub port: Option<i64>,
-    /// 密钥
-    pub key: Option<crate::Secret>,
-    /// 是否手动模式
-    pub is_manual: Option<bool>,
-    /// 密码保留天数，默认保留一天
-    pub retention: Option<i64>,
-    /// 加速设置，默认为True
-    pub peer_exchange_switch_for_agent: Option<bool>,
-    /// 传输限速
-    pub bt_speed_limit: Option<String>,
-    /// 数据压缩开关，默认是关闭
-    pub enable_compression: Option<bool>,
-    /// 数据文件路径
-    pub data_path: Option<String>,
-}
-impl Hosts {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(bk_biz_id: i64, bk_cloud_id: i64) -> Self {
-        Self {
-            bk_biz_id,
-            bk_cloud_id,
-            bk_host_id: None,
-            bk_addressing: None,
-            ap_id: None,
-            install_channel_id: None,
-            inner_ip: None,
-            outer_ip: None,
-            login_ip: None,
-            data_ip: None,
-            inner_ipv6: None,
-            outer_ipv6: None,
-            os_type: None,
-            auth_type: None,
-            account: None,
-            password: None,
-            port: None,
-            key: None,
-            is_manual: None,
-            retention: None,
-            peer_exchange_switch_for_agent: None,
-            bt_speed_limit: None,
-            enable_compression: None,
-            data_path: None,
+    impl crate::wire::Wire for Hosts {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Hosts",
+                &["RUNNING", "TERMINATED", "UNKNOWN"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                running: record.opt_int("RUNNING")?,
+                terminated: record.opt_int("TERMINATED")?,
+                unknown: record.opt_int("UNKNOWN")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("RUNNING", &self.running);
+            record.field("TERMINATED", &self.terminated);
+            record.field("UNKNOWN", &self.unknown);
+            record.finish()
         }
     }
+    crate::serde_through_wire!(AddCloudRequest, AddCloudResponse, Hosts);
 }
-impl Hosts {
-    /// Sets `bk_host_id`.
-    pub fn bk_host_id(mut self, value: impl Into<i64>) -> Self {
-        self.bk_host_id = Some(value.into());
-        self
+pub use add_cloud::AddCloudRequest;
+pub use add_cloud::AddCloudResponse;
+/// Types of [`add_task`](super::endpoints::AddTask).
+pub mod add_task {
+    /// `AddTaskHosts`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/add_task.md` at line 38.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Hosts {
+        /// 主机通信IP，当为多个时用逗号隔开
+        pub conn_ips: String,
+        /// 主机登录IP，适配复杂网络时填写
+        pub login_ip: Option<String>,
+        /// 主机数据IP，适配复杂网络时填写
+        pub data_ip: Option<String>,
+        /// 级联IP, 安装PROXY时必填
+        pub cascade_ip: Option<String>,
+        /// 操作系统类型，可以是LINUX, WINDOWS,或AIX
+        pub os_type: Option<String>,
+        /// 是否安装了cygwin, windows操作系统时选填
+        pub has_cygwin: Option<bool>,
+        /// 端口号
+        pub port: Option<i64>,
+        /// 登录帐号
+        pub account: Option<String>,
+        /// 认证方式，可以是PASSWORD或KEY
+        pub auth_type: Option<String>,
+        /// 登录密码，auth_type为PASSWORD时需要填写,RSA方式加密
+        pub password: Option<crate::Secret>,
+        /// 登录密钥， auth_type为KEY时需要填写，RSA方式加密
+        pub key: Option<crate::Secret>,
     }
-    /// Sets `bk_addressing`.
-    pub fn bk_addressing(mut self, value: impl Into<i64>) -> Self {
-        self.bk_addressing = Some(value.into());
-        self
-    }
-    /// Sets `ap_id`.
-    pub fn ap_id(mut self, value: impl Into<i64>) -> Self {
-        self.ap_id = Some(value.into());
-        self
-    }
-    /// Sets `install_channel_id`.
-    pub fn install_channel_id(mut self, value: impl Into<i64>) -> Self {
-        self.install_channel_id = Some(value.into());
-        self
-    }
-    /// Sets `inner_ip`.
-    pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
-        self.inner_ip = Some(value.into());
-        self
-    }
-    /// Sets `outer_ip`.
-    pub fn outer_ip(mut self, value: impl Into<String>) -> Self {
-        self.outer_ip = Some(value.into());
-        self
-    }
-    /// Sets `login_ip`.
-    pub fn login_ip(mut self, value: impl Into<String>) -> Self {
-        self.login_ip = Some(value.into());
-        self
-    }
-    /// Sets `data_ip`.
-    pub fn data_ip(mut self, value: impl Into<String>) -> Self {
-        self.data_ip = Some(value.into());
-        self
-    }
-    /// Sets `inner_ipv6`.
-    pub fn inner_ipv6(mut self, value: impl Into<String>) -> Self {
-        self.inner_ipv6 = Some(value.into());
-        self
-    }
-    /// Sets `outer_ipv6`.
-    pub fn outer_ipv6(mut self, value: impl Into<String>) -> Self {
-        self.outer_ipv6 = Some(value.into());
-        self
-    }
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<OsType>) -> Self {
-        self.os_type = Some(value.into());
-        self
-    }
-    /// Sets `auth_type`.
-    pub fn auth_type(mut self, value: impl Into<AuthType>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
-    /// Sets `account`.
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.account = Some(value.into());
-        self
-    }
-    /// Sets `password`.
-    pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-    /// Sets `port`.
-    pub fn port(mut self, value: impl Into<i64>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-    /// Sets `key`.
-    pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `is_manual`.
-    pub fn is_manual(mut self, value: impl Into<bool>) -> Self {
-        self.is_manual = Some(value.into());
-        self
-    }
-    /// Sets `retention`.
-    pub fn retention(mut self, value: impl Into<i64>) -> Self {
-        self.retention = Some(value.into());
-        self
-    }
-    /// Sets `peer_exchange_switch_for_agent`.
-    pub fn peer_exchange_switch_for_agent(mut self, value: impl Into<bool>) -> Self {
-        self.peer_exchange_switch_for_agent = Some(value.into());
-        self
-    }
-    /// Sets `bt_speed_limit`.
-    pub fn bt_speed_limit(mut self, value: impl Into<String>) -> Self {
-        self.bt_speed_limit = Some(value.into());
-        self
-    }
-    /// Sets `enable_compression`.
-    pub fn enable_compression(mut self, value: impl Into<bool>) -> Self {
-        self.enable_compression = Some(value.into());
-        self
-    }
-    /// Sets `data_path`.
-    pub fn data_path(mut self, value: impl Into<String>) -> Self {
-        self.data_path = Some(value.into());
-        self
-    }
-}
-impl crate::wire::Wire for Hosts {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "Hosts",
-            &[
-                "bk_biz_id",
-                "bk_cloud_id",
-                "bk_host_id",
-                "bk_addressing",
-                "ap_id",
-                "install_channel_id",
-                "inner_ip",
-                "outer_ip",
-                "login_ip",
-                "data_ip",
-                "inner_ipv6",
-                "outer_ipv6",
-                "os_type",
-                "auth_type",
-                "account",
-                "password",
-                "port",
-                "key",
-                "is_manual",
-                "retention",
-                "peer_exchange_switch_for_agent",
-                "bt_speed_limit",
-                "enable_compression",
-                "data_path",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            bk_biz_id: record.int("bk_biz_id")?,
-            bk_cloud_id: record.int("bk_cloud_id")?,
-            bk_host_id: record.opt_int("bk_host_id")?,
-            bk_addressing: record.opt_int("bk_addressing")?,
-            ap_id: record.opt_int("ap_id")?,
-            install_channel_id: record.opt_int("install_channel_id")?,
-            inner_ip: record.opt_text("inner_ip")?,
-            outer_ip: record.opt_text("outer_ip")?,
-            login_ip: record.opt_text("login_ip")?,
-            data_ip: record.opt_text("data_ip")?,
-            inner_ipv6: record.opt_text("inner_ipv6")?,
-            outer_ipv6: record.opt_text("outer_ipv6")?,
-            os_type: record.field("os_type")?,
-            auth_type: record.field("auth_type")?,
-            account: record.opt_text("account")?,
-            password: record.field("password")?,
-            port: record.opt_int("port")?,
-            key: record.field("key")?,
-            is_manual: record.field("is_manual")?,
-            retention: record.opt_int("retention")?,
-            peer_exchange_switch_for_agent: record
-                .field("peer_exchange_switch_for_agent")?,
-            bt_speed_limit: record.opt_text("bt_speed_limit")?,
-            enable_compression: record.field("enable_compression")?,
-            data_path: record.opt_text("data_path")?,
-        })
-    }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("bk_biz_id", &self.bk_biz_id);
-        record.field("bk_cloud_id", &self.bk_cloud_id);
-        record.field("bk_host_id", &self.bk_host_id);
-        record.field("bk_addressing", &self.bk_addressing);
-        record.field("ap_id", &self.ap_id);
-        record.field("install_channel_id", &self.install_channel_id);
-        record.field("inner_ip", &self.inner_ip);
-        record.field("outer_ip", &self.outer_ip);
-        record.field("login_ip", &self.login_ip);
-        record.field("data_ip", &self.data_ip);
-        record.field("inner_ipv6", &self.inner_ipv6);
-        record.field("outer_ipv6", &self.outer_ipv6);
-        record.field("os_type", &self.os_type);
-        record.field("auth_type", &self.auth_type);
-        record.field("account", &self.account);
-        record.field("password", &self.password);
-        record.field("port", &self.port);
-        record.field("key", &self.key);
-        record.field("is_manual", &self.is_manual);
-        record.field("retention", &self.retention);
-        record
-            .field(
-                "peer_exchange_switch_for_agent",
-                &self.peer_exchange_switch_for_agent,
-            );
-        record.field("bt_speed_limit", &self.bt_speed_limit);
-        record.field("enable_compression", &self.enable_compression);
-        record.field("data_path", &self.data_path);
-        record.finish()
-    }
-}
-/// 安装作业任务, 新安装Agent、新安装Proxy、重装、替换等操作
-///
-/// Defined in `api-docs/nodeman/job_install.md` at line 5.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JobInstallRequest {
-    /// 任务类型，见job_type定义
-    pub job_type: JobType,
-    /// 主机列表，见hosts定义
-    pub hosts: Vec<Hosts>,
-    /// 被替换的Proxy主机ID
-    pub replace_host_id: Option<i64>,
-    /// 是否安装最新版本插件，默认安装最新插件
-    pub is_install_latest_plugins: Option<bool>,
-}
-impl JobInstallRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(job_type: JobType, hosts: Vec<Hosts>) -> Self {
-        Self {
-            job_type,
-            hosts,
-            replace_host_id: None,
-            is_install_latest_plugins: None,
+    impl Hosts {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(conn_ips: String) -> Self {
+            Self {
+                conn_ips,
+                login_ip: None,
+                data_ip: None,
+                cascade_ip: None,
+                os_type: None,
+                has_cygwin: None,
+                port: None,
+                account: None,
+                auth_type: None,
+                password: None,
+                key: None,
+            }
         }
     }
-}
-impl JobInstallRequest {
-    /// Sets `replace_host_id`.
-    pub fn replace_host_id(mut self, value: impl Into<i64>) -> Self {
-        self.replace_host_id = Some(value.into());
-        self
-    }
-    /// Sets `is_install_latest_plugins`.
-    pub fn is_install_latest_plugins(mut self, value: impl Into<bool>) -> Self {
-        self.is_install_latest_plugins = Some(value.into());
-        self
-    }
-}
-impl crate::wire::Wire for JobInstallRequest {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "JobInstallRequest",
-            &["job_type", "hosts", "replace_host_id", "is_install_latest_plugins"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            job_type: record.field("job_type")?,
-            hosts: record.field("hosts")?,
-            replace_host_id: record.opt_int("replace_host_id")?,
-            is_install_latest_plugins: record.field("is_install_latest_plugins")?,
-        })
-    }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("job_type", &self.job_type);
-        record.field("hosts", &self.hosts);
-        record.field("replace_host_id", &self.replace_host_id);
-        record.field("is_install_latest_plugins", &self.is_install_latest_plugins);
-        record.finish()
-    }
-}
-/// `Status`
-///
-/// Defined in `api-docs/nodeman/job_install.md` at line 185.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// 等待执行
-    ///
-    /// Sent as `PENDING`.
-    Pending,
-    /// 正在执行
-    ///
-    /// Sent as `RUNNING`.
-    Running,
-    /// 执行失败
-    ///
-    /// Sent as `FAILED`.
-    Failed,
-    /// 执行成功
-    ///
-    /// Sent as `SUCCESS`.
-    Success,
-    /// 部分失败
-    ///
-    /// Sent as `PART_FAILED`.
-    PartFailed,
-    /// 已终止
-    ///
-    /// Sent as `TERMINATED`.
-    Terminated,
-    /// 已移除
-    ///
-    /// Sent as `REMOVED`.
-    Removed,
-    /// 被过滤的
-    ///
-    /// Sent as `FILTERED`.
-    Filtered,
-    /// 已忽略
-    ///
-    /// Sent as `IGNORED`.
-    Ignored,
-    /// A value the docs do not list (sent by a newer server).
-    Unknown(String),
-}
-impl Status {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Running => "RUNNING",
-            Self::Failed => "FAILED",
-            Self::Success => "SUCCESS",
-            Self::PartFailed => "PART_FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Removed => "REMOVED",
-            Self::Filtered => "FILTERED",
-            Self::Ignored => "IGNORED",
-            Self::Unknown(wire) => wire,
+    impl Hosts {
+        /// Sets `login_ip`.
+        pub fn login_ip(mut self, value: impl Into<String>) -> Self {
+            self.login_ip = Some(value.into());
+            self
+        }
+        /// Sets `data_ip`.
+        pub fn data_ip(mut self, value: impl Into<String>) -> Self {
+            self.data_ip = Some(value.into());
+            self
+        }
+        /// Sets `cascade_ip`.
+        pub fn cascade_ip(mut self, value: impl Into<String>) -> Self {
+            self.cascade_ip = Some(value.into());
+            self
+        }
+        /// Sets `os_type`.
+        pub fn os_type(mut self, value: impl Into<String>) -> Self {
+            self.os_type = Some(value.into());
+            self
+        }
+        /// Sets `has_cygwin`.
+        pub fn has_cygwin(mut self, value: impl Into<bool>) -> Self {
+            self.has_cygwin = Some(value.into());
+            self
+        }
+        /// Sets `port`.
+        pub fn port(mut self, value: impl Into<i64>) -> Self {
+            self.port = Some(value.into());
+            self
+        }
+        /// Sets `account`.
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `auth_type`.
+        pub fn auth_type(mut self, value: impl Into<String>) -> Self {
+            self.auth_type = Some(value.into());
+            self
+        }
+        /// Sets `password`.
+        pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Sets `key`.
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
         }
     }
-}
-impl crate::wire::Wire for Status {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let wire = <String as crate::wire::Wire>::from_wire(value)?;
-        ::std::result::Result::Ok(
-            match wire.as_str() {
-                "PENDING" => Self::Pending,
-                "RUNNING" => Self::Running,
-                "FAILED" => Self::Failed,
-                "SUCCESS" => Self::Success,
-                "PART_FAILED" => Self::PartFailed,
-                "TERMINATED" => Self::Terminated,
-                "REMOVED" => Self::Removed,
-                "FILTERED" => Self::Filtered,
-                "IGNORED" => Self::Ignored,
-                _ => Self::Unknown(wire),
-            },
-        )
+    impl crate::wire::Wire for Hosts {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Hosts",
+                &[
+                    "conn_ips",
+                    "login_ip",
+                    "data_ip",
+                    "cascade_ip",
+                    "os_type",
+                    "has_cygwin",
+                    "port",
+                    "account",
+                    "auth_type",
+                    "password",
+                    "key",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                conn_ips: record.text("conn_ips")?,
+                login_ip: record.opt_text("login_ip")?,
+                data_ip: record.opt_text("data_ip")?,
+                cascade_ip: record.opt_text("cascade_ip")?,
+                os_type: record.opt_text("os_type")?,
+                has_cygwin: record.field("has_cygwin")?,
+                port: record.opt_int("port")?,
+                account: record.opt_text("account")?,
+                auth_type: record.opt_text("auth_type")?,
+                password: record.field("password")?,
+                key: record.field("key")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("conn_ips", &self.conn_ips);
+            record.field("login_ip", &self.login_ip);
+            record.field("data_ip", &self.data_ip);
+            record.field("cascade_ip", &self.cascade_ip);
+            record.field("os_type", &self.os_type);
+            record.field("has_cygwin", &self.has_cygwin);
+            record.field("port", &self.port);
+            record.field("account", &self.account);
+            record.field("auth_type", &self.auth_type);
+            record.field("password", &self.password);
+            record.field("key", &self.key);
+            record.finish()
+        }
     }
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_string())
+    /// `AddTaskHosts3`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/add_task.md` at line 79.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddTaskHosts {
+        /// `err_code` (Not in the doc's table; seen in its example at line 79.)
+        pub err_code: Option<String>,
+        /// `err_code_desc` (Not in the doc's table; seen in its example at line 79.)
+        pub err_code_desc: Option<String>,
+        /// `host` (Not in the doc's table; seen in its example at line 79.)
+        pub host: Option<Host>,
+        /// `job_id` (Not in the doc's table; seen in its example at line 79.)
+        pub job_id: Option<String>,
+        /// `status` (Not in the doc's table; seen in its example at line 79.)
+        pub status: Option<String>,
+        /// `step` (Not in the doc's table; seen in its example at line 79.)
+        pub step: Option<String>,
     }
-}
-/// `IpFilter`
-///
-/// Defined in `api-docs/nodeman/job_install.md` at line 168.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IpFilter {
-    /// 主机业务ID
-    pub bk_biz_id: Option<i64>,
-    /// 主机业务名称
-    pub bk_biz_name: Option<String>,
-    /// IP地址
-    pub ip: Option<String>,
-    /// 内网IPV4地址
-    pub inner_ip: Option<String>,
-    /// 内网IPV6地址
-    pub inner_ipv6: Option<String>,
-    /// 主机ID
-    pub bk_host_id: Option<i64>,
-    /// 管控区域名称
-    pub bk_cloud_name: Option<String>,
-    /// 管控区域ID
-    pub bk_cloud_id: Option<i64>,
-    /// 执行状态，见status定义
-    pub status: Option<Status>,
-    /// 作业ID
-    pub job_id: Option<i64>,
-    /// 过滤原因
-    pub exception: Option<String>,
-    /// 失败的具体信息
-    pub msg: Option<String>,
-}
-impl crate::wire::Wire for IpFilter {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "IpFilter",
-            &[
-                "bk_biz_id",
-                "bk_biz_name",
-                "ip",
-                "inner_ip",
-                "inner_ipv6",
-                "bk_host_id",
-                "bk_cloud_name",
-                "bk_cloud_id",
-                "status",
-                "job_id",
-                "exception",
-                "msg",
-            ],
-        )?;
-        ::std::result::Result::Ok(Self {
-            bk_biz_id: record.opt_int("bk_biz_id")?,
-            bk_biz_name: record.opt_text("bk_biz_name")?,
-            ip: record.opt_text("ip")?,
-            inner_ip: record.opt_text("inner_ip")?,
-            inner_ipv6: record.opt_text("inner_ipv6")?,
-            bk_host_id: record.opt_int("bk_host_id")?,
-            bk_cloud_name: record.opt_text("bk_cloud_name")?,
-            bk_cloud_id: record.opt_int("bk_cloud_id")?,
-            status: record.field("status")?,
-            job_id: record.opt_int("job_id")?,
-            exception: record.opt_text("exception")?,
-            msg: record.opt_text("msg")?,
-        })
+    impl crate::wire::Wire for AddTaskHosts {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddTaskHosts",
+                &["err_code", "err_code_desc", "host", "job_id", "status", "step"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                err_code: record.opt_text("err_code")?,
+                err_code_desc: record.opt_text("err_code_desc")?,
+                host: record.field("host")?,
+                job_id: record.opt_text("job_id")?,
+                status: record.opt_text("status")?,
+                step: record.opt_text("step")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("err_code", &self.err_code);
+            record.field("err_code_desc", &self.err_code_desc);
+            record.field("host", &self.host);
+            record.field("job_id", &self.job_id);
+            record.field("status", &self.status);
+            record.field("step", &self.step);
+            record.finish()
+        }
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("bk_biz_id", &self.bk_biz_id);
-        record.field("bk_biz_name", &self.bk_biz_name);
-        record.field("ip", &self.ip);
-        record.field("inner_ip", &self.inner_ip);
-        record.field("inner_ipv6", &self.inner_ipv6);
-        record.field("bk_host_id", &self.bk_host_id);
-        record.field("bk_cloud_name", &self.bk_cloud_name);
-        record.field("bk_cloud_id", &self.bk_cloud_id);
-        record.field("status", &self.status);
-        record.field("job_id", &self.job_id);
-        record.field("exception", &self.exception);
-        record.field("msg", &self.msg);
-        record.finish()
+    /// 创建任务
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/add_task.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AddTaskRequest {
+        /// 业务id
+        pub bk_biz_id: i64,
+        /// 任务创建人
+        pub creator: String,
+        /// 主机相关信息
+        pub hosts: Vec<Hosts>,
+        /// 云区域ID
+        pub bk_cloud_id: i64,
+        /// 主机的节点类型，可以是AGENT, PROXY或PAGENT
+        pub node_type: String,
+        /// 操作类型，可以是INSTALL, REINSTALL, UNINSTALL, REMOVE 或UPGRADE
+        pub op_type: String,
     }
-}
-/// `JobInstallResponse`
-///
-/// Defined in `api-docs/nodeman/job_install.md` at line 161.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct JobInstallResponse {
-    /// 任务ID
-    pub job_id: Option<i64>,
-    /// 过滤失败的主机信息，见ip_filter定义
-    pub ip_filter: Option<Vec<IpFilter>>,
-}
-impl crate::wire::Wire for JobInstallResponse {
-    fn from_wire(
-        value: serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::wire::WireError> {
-        let mut record = crate::wire::Record::read(
-            value,
-            "JobInstallResponse",
-            &["job_id", "ip_filter"],
-        )?;
-        ::std::result::Result::Ok(Self {
-            job_id: record.opt_int("job_id")?,
-            ip_filter: record.field("ip_filter")?,
-        })
+    impl AddTaskRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_biz_id: i64,
+            creator: String,
+            hosts: Vec<Hosts>,
+            bk_cloud_id: i64,
+            node_type: String,
+            op_type: String,
+        ) -> Self {
+            Self {
+                bk_biz_id,
+                creator,
+                hosts,
+                bk_cloud_id,
+                node_type,
+                op_type,
+            }
+        }
     }
-    fn to_wire(&self) -> serde_json::Value {
-        let mut record = crate::wire::RecordWriter::new();
-        record.field("job_id", &self.job_id);
-        record.field("ip_filter", &self.ip_filter);
-        record.finish()
+    impl crate::wire::Wire for AddTaskRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddTaskRequest",
+                &["bk_biz_id", "creator", "hosts", "bk_cloud_id", "node_type", "op_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                creator: record.text("creator")?,
+                hosts: record.field("hosts")?,
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                node_type: record.text("node_type")?,
+                op_type: record.text("op_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("creator", &self.creator);
+            record.field("hosts", &self.hosts);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("node_type", &self.node_type);
+            record.field("op_type", &self.op_type);
+            record.finish()
+        }
     }
+    /// `AddTaskResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/add_task.md` at line 79.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddTaskResponse {
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 79.)
+        pub bk_biz_id: Option<String>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 79.)
+        pub bk_cloud_id: Option<String>,
+        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 79.)
+        pub bk_supplier_account: Option<String>,
+        /// `bk_supplier_id` (Not in the doc's table; seen in its example at line 79.)
+        pub bk_supplier_id: Option<String>,
+        /// 任务创建人 (described at line 32) (Not in the doc's table; seen in its example at line 79.)
+        pub creator: Option<String>,
+        /// `end_time` (Not in the doc's table; seen in its example at line 79.)
+        pub end_time: Option<serde_json::Value>,
+        /// `global_params` (Not in the doc's table; seen in its example at line 79.)
+        pub global_params: Option<serde_json::Value>,
+        /// `host_count` (Not in the doc's table; seen in its example at line 79.)
+        pub host_count: Option<i64>,
+        /// `hosts` (Not in the doc's table; seen in its example at line 79.)
+        pub hosts: Option<Vec<AddTaskHosts>>,
+        /// `id` (Not in the doc's table; seen in its example at line 79.)
+        pub id: Option<i64>,
+        /// `job_type` (Not in the doc's table; seen in its example at line 79.)
+        pub job_type: Option<String>,
+        /// `job_type_desc` (Not in the doc's table; seen in its example at line 79.)
+        pub job_type_desc: Option<String>,
+        /// `op_target` (Not in the doc's table; seen in its example at line 79.)
+        pub op_target: Option<OpTarget>,
+        /// `os_count` (Not in the doc's table; seen in its example at line 79.)
+        pub os_count: Option<OsCount>,
+        /// `start_time` (Not in the doc's table; seen in its example at line 79.)
+        pub start_time: Option<String>,
+        /// `status_count` (Not in the doc's table; seen in its example at line 79.)
+        pub status_count: Option<StatusCount>,
+    }
+    impl crate::wire::Wire for AddTaskResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AddTaskResponse",
+                &[
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "bk_supplier_account",
+                    "bk_supplier_id",
+                    "creator",
+                    "end_time",
+                    "global_params",
+                    "host_count",
+                    "hosts",
+                    "id",
+                    "job_type",
+                    "job_type_desc",
+                    "op_target",
+                    "os_count",
+                    "start_time",
+                    "status_count",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_text("bk_biz_id")?,
+                bk_cloud_id: record.opt_text("bk_cloud_id")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                bk_supplier_id: record.opt_text("bk_supplier_id")?,
+                creator: record.opt_text("creator")?,
+                end_time: record.field("end_time")?,
+                global_params: record.field("global_params")?,
+                host_count: record.opt_int("host_count")?,
+                hosts: record.field("hosts")?,
+                id: record.opt_int("id")?,
+                job_type: record.opt_text("job_type")?,
+                job_type_desc: record.opt_text("job_type_desc")?,
+                op_target: record.field("op_target")?,
+                os_count: record.field("os_count")?,
+                start_time: record.opt_text("start_time")?,
+                status_count: record.field("status_count")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("creator", &self.creator);
+            record.field("end_time", &self.end_time);
+            record.field("global_params", &self.global_params);
+            record.field("host_count", &self.host_count);
+            record.field("hosts", &self.hosts);
+            record.field("id", &self.id);
+            record.field("job_type", &self.job_type);
+            record.field("job_type_desc", &self.job_type_desc);
+            record.field("op_target", &self.op_target);
+            record.field("os_count", &self.os_count);
+            record.field("start_time", &self.start_time);
+            record.field("status_count", &self.status_count);
+            record.finish()
+        }
+    }
+    /// `Host`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/add_task.md` at line 79.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Host {
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 79.)
+        pub bk_biz_id: Option<String>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 79.)
+        pub bk_cloud_id: Option<String>,
+        /// 主机通信IP，当为多个时用逗号隔开 (described at line 42) (Not in the doc's table; seen in its example at line 79.)
+        pub conn_ips: Option<String>,
+        /// 是否安装了cygwin, windows操作系统时选填 (described at line 47) (Not in the doc's table; seen in its example at line 79.)
+        pub has_cygwin: Option<bool>,
+        /// `id` (Not in the doc's table; seen in its example at line 79.)
+        pub id: Option<i64>,
+        /// 主机的节点类型，可以是AGENT, PROXY或PAGENT (described at line 35) (Not in the doc's table; seen in its example at line 79.)
+        pub node_type: Option<String>,
+        /// 操作系统类型，可以是LINUX, WINDOWS,或AIX (described at line 46) (Not in the doc's table; seen in its example at line 79.)
+        pub os_type: Option<String>,
+    }
+    impl crate::wire::Wire for Host {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Host",
+                &[
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "conn_ips",
+                    "has_cygwin",
+                    "id",
+                    "node_type",
+                    "os_type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_text("bk_biz_id")?,
+                bk_cloud_id: record.opt_text("bk_cloud_id")?,
+                conn_ips: record.opt_text("conn_ips")?,
+                has_cygwin: record.field("has_cygwin")?,
+                id: record.opt_int("id")?,
+                node_type: record.opt_text("node_type")?,
+                os_type: record.opt_text("os_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("conn_ips", &self.conn_ips);
+            record.field("has_cygwin", &self.has_cygwin);
+            record.field("id", &self.id);
+            record.field("node_type", &self.node_type);
+            record.field("os_type", &self.os_type);
+            record.finish()
+        }
+    }
+    /// `OpTarget`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/add_task.md` at line 79.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OpTarget {
+        /// `config_file` (Not in the doc's table; seen in its example at line 79.)
+        pub config_file: Option<String>,
+        /// `name` (Not in the doc's table; seen in its example at line 79.)
+        pub name: Option<String>,
+    }
+    impl crate::wire::Wire for OpTarget {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OpTarget",
+                &["config_file", "name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                config_file: record.opt_text("config_file")?,
+                name: record.opt_text("name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("config_file", &self.config_file);
+            record.field("name", &self.name);
+            record.finish()
+        }
+    }
+    /// `OsCount`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/add_task.md` at line 79.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OsCount {
+        /// `AIX` (Not in the doc's table; seen in its example at line 79.)
+        ///
+        /// Sent as `AIX`.
+        pub aix: Option<i64>,
+        /// `LINUX` (Not in the doc's table; seen in its example at line 79.)
+        ///
+        /// Sent as `LINUX`.
+        pub linux: Option<i64>,
+        /// `WINDOWS` (Not in the doc's table; seen in its example at line 79.)
+        ///
+        /// Sent as `WINDOWS`.
+        pub windows: Option<i64>,
+    }
+    impl crate::wire::Wire for OsCount {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OsCount",
+                &["AIX", "LINUX", "WINDOWS"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                aix: record.opt_int("AIX")?,
+                linux: record.opt_int("LINUX")?,
+                windows: record.opt_int("WINDOWS")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("AIX", &self.aix);
+            record.field("LINUX", &self.linux);
+            record.field("WINDOWS", &self.windows);
+            record.finish()
+        }
+    }
+    /// `StatusCount`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/add_task.md` at line 79.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StatusCount {
+        /// `failed_count` (Not in the doc's table; seen in its example at line 79.)
+        pub failed_count: Option<i64>,
+        /// `running_count` (Not in the doc's table; seen in its example at line 79.)
+        pub running_count: Option<i64>,
+        /// `success_count` (Not in the doc's table; seen in its example at line 79.)
+        pub success_count: Option<i64>,
+    }
+    impl crate::wire::Wire for StatusCount {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StatusCount",
+                &["failed_count", "running_count", "success_count"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                failed_count: record.opt_int("failed_count")?,
+                running_count: record.opt_int("running_count")?,
+                success_count: record.opt_int("success_count")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("failed_count", &self.failed_count);
+            record.field("running_count", &self.running_count);
+            record.field("success_count", &self.success_count);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Hosts, AddTaskHosts, AddTaskRequest, AddTaskResponse, Host, OpTarget, OsCount,
+        StatusCount
+    );
 }
-crate::serde_through_wire!(
-    JobType, OsType, AuthType, Hosts, JobInstallRequest, Status, IpFilter,
-    JobInstallResponse
-);
+pub use add_task::AddTaskRequest;
+pub use add_task::AddTaskResponse;
+/// Types of [`ap_list`](super::endpoints::ApList).
+pub mod ap_list {
+    /// `AgentConfig`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 12.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AgentConfig {
+        /// `linux` (Not in the doc's table; seen in its example at line 12.)
+        pub linux: Option<Linux>,
+        /// `windows` (Not in the doc's table; seen in its example at line 12.)
+        pub windows: Option<Windows>,
+    }
+    impl crate::wire::Wire for AgentConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "AgentConfig",
+                &["linux", "windows"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                linux: record.field("linux")?,
+                windows: record.field("windows")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("linux", &self.linux);
+            record.field("windows", &self.windows);
+            record.finish()
+        }
+    }
+    /// 查询接入点列表
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ApListRequest {}
+    impl crate::wire::Wire for ApListRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            #[allow(unused_mut, unused_variables)]
+            let mut record = crate::wire::Record::read(value, "ApListRequest", &[])?;
+            ::std::result::Result::Ok(Self {})
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            #[allow(unused_mut)]
+            let mut record = crate::wire::RecordWriter::new();
+            record.finish()
+        }
+    }
+    /// `ApListResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 12.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ApListResponseItem {
+        /// `agent_config` (Not in the doc's table; seen in its example at line 12.)
+        pub agent_config: Option<AgentConfig>,
+        /// `ap_type` (Not in the doc's table; seen in its example at line 12.)
+        pub ap_type: Option<String>,
+        /// `bscp_config` (Not in the doc's table; seen in its example at line 12.)
+        pub bscp_config: Option<BscpConfig>,
+        /// `btfileserver` (Not in the doc's table; seen in its example at line 12.)
+        pub btfileserver: Option<Vec<Btfileserver>>,
+        /// `city_id` (Not in the doc's table; seen in its example at line 12.)
+        pub city_id: Option<String>,
+        /// `creator` (Not in the doc's table; seen in its example at line 12.)
+        pub creator: Option<Vec<String>>,
+        /// `dataserver` (Not in the doc's table; seen in its example at line 12.)
+        pub dataserver: Option<Vec<Dataserver>>,
+        /// `description` (Not in the doc's table; seen in its example at line 12.)
+        pub description: Option<String>,
+        /// `id` (Not in the doc's table; seen in its example at line 12.)
+        pub id: Option<i64>,
+        /// `is_default` (Not in the doc's table; seen in its example at line 12.)
+        pub is_default: Option<bool>,
+        /// `is_enabled` (Not in the doc's table; seen in its example at line 12.)
+        pub is_enabled: Option<bool>,
+        /// `name` (Not in the doc's table; seen in its example at line 12.)
+        pub name: Option<String>,
+        /// `nginx_path` (Not in the doc's table; seen in its example at line 12.)
+        pub nginx_path: Option<String>,
+        /// `package_inner_url` (Not in the doc's table; seen in its example at line 12.)
+        pub package_inner_url: Option<String>,
+        /// `package_outer_url` (Not in the doc's table; seen in its example at line 12.)
+        pub package_outer_url: Option<String>,
+        /// `permissions` (Not in the doc's table; seen in its example at line 12.)
+        pub permissions: Option<Permissions>,
+        /// `port_config` (Not in the doc's table; seen in its example at line 12.)
+        pub port_config: Option<PortConfig>,
+        /// `proxy_package` (Not in the doc's table; seen in its example at line 12.)
+        pub proxy_package: Option<Vec<String>>,
+        /// `region_id` (Not in the doc's table; seen in its example at line 12.)
+        pub region_id: Option<String>,
+        /// `status` (Not in the doc's table; seen in its example at line 12.)
+        pub status: Option<String>,
+        /// `taskserver` (Not in the doc's table; seen in its example at line 12.)
+        pub taskserver: Option<Vec<Taskserver>>,
+        /// `zk_account` (Not in the doc's table; seen in its example at line 12.)
+        pub zk_account: Option<String>,
+        /// `zk_hosts` (Not in the doc's table; seen in its example at line 12.)
+        pub zk_hosts: Option<Vec<ZkHosts>>,
+    }
+    impl crate::wire::Wire for ApListResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ApListResponseItem",
+                &[
+                    "agent_config",
+                    "ap_type",
+                    "bscp_config",
+                    "btfileserver",
+                    "city_id",
+                    "creator",
+                    "dataserver",
+                    "description",
+                    "id",
+                    "is_default",
+                    "is_enabled",
+                    "name",
+                    "nginx_path",
+                    "package_inner_url",
+                    "package_outer_url",
+                    "permissions",
+                    "port_config",
+                    "proxy_package",
+                    "region_id",
+                    "status",
+                    "taskserver",
+                    "zk_account",
+                    "zk_hosts",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                agent_config: record.field("agent_config")?,
+                ap_type: record.opt_text("ap_type")?,
+                bscp_config: record.field("bscp_config")?,
+                btfileserver: record.field("btfileserver")?,
+                city_id: record.opt_text("city_id")?,
+                creator: record.field("creator")?,
+                dataserver: record.field("dataserver")?,
+                description: record.opt_text("description")?,
+                id: record.opt_int("id")?,
+                is_default: record.field("is_default")?,
+                is_enabled: record.field("is_enabled")?,
+                name: record.opt_text("name")?,
+                nginx_path: record.opt_text("nginx_path")?,
+                package_inner_url: record.opt_text("package_inner_url")?,
+                package_outer_url: record.opt_text("package_outer_url")?,
+                permissions: record.field("permissions")?,
+                port_config: record.field("port_config")?,
+                proxy_package: record.field("proxy_package")?,
+                region_id: record.opt_text("region_id")?,
+                status: record.opt_text("status")?,
+                taskserver: record.field("taskserver")?,
+                zk_account: record.opt_text("zk_account")?,
+                zk_hosts: record.field("zk_hosts")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("agent_config", &self.agent_config);
+            record.field("ap_type", &self.ap_type);
+            record.field("bscp_config", &self.bscp_config);
+            record.field("btfileserver", &self.btfileserver);
+            record.field("city_id", &self.city_id);
+            record.field("creator", &self.creator);
+            record.field("dataserver", &self.dataserver);
+            record.field("description", &self.description);
+            record.field("id", &self.id);
+            record.field("is_default", &self.is_default);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("name", &self.name);
+            record.field("nginx_path", &self.nginx_path);
+            record.field("package_inner_url", &self.package_inner_url);
+            record.field("package_outer_url", &self.package_outer_url);
+            record.field("permissions", &self.permissions);
+            record.field("port_config", &self.port_config);
+            record.field("proxy_package", &self.proxy_package);
+            record.field("region_id", &self.region_id);
+            record.field("status", &self.status);
+            record.field("taskserver", &self.taskserver);
+            record.field("zk_account", &self.zk_account);
+            record.field("zk_hosts", &self.zk_hosts);
+            record.finish()
+        }
+    }
+    /// `BscpConfig`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 12.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct BscpConfig {
+        /// `GATEWAY_HOSTNAME` (Not in the doc's table; seen in its example at line 12.)
+        ///
+        /// Sent as `GATEWAY_HOSTNAME`.
+        pub gateway_hostname: Option<String>,
+    }
+    impl crate::wire::Wire for BscpConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "BscpConfig",
+                &["GATEWAY_HOSTNAME"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                gateway_hostname: record.opt_text("GATEWAY_HOSTNAME")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("GATEWAY_HOSTNAME", &self.gateway_hostname);
+            record.finish()
+        }
+    }
+    /// `Btfileserver`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 12.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Btfileserver {
+        /// `inner_ip` (Not in the doc's table; seen in its example at line 12.)
+        pub inner_ip: Option<String>,
+        /// `outer_ip` (Not in the doc's table; seen in its example at line 12.)
+        pub outer_ip: Option<String>,
+    }
+    impl crate::wire::Wire for Btfileserver {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Btfileserver",
+                &["inner_ip", "outer_ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                inner_ip: record.opt_text("inner_ip")?,
+                outer_ip: record.opt_text("outer_ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("inner_ip", &self.inner_ip);
+            record.field("outer_ip", &self.outer_ip);
+            record.finish()
+        }
+    }
+    /// `Dataserver`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 12.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Dataserver {
+        /// `inner_ip` (Not in the doc's table; seen in its example at line 12.)
+        pub inner_ip: Option<String>,
+        /// `outer_ip` (Not in the doc's table; seen in its example at line 12.)
+        pub outer_ip: Option<String>,
+    }
+    impl crate::wire::Wire for Dataserver {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Dataserver",
+                &["inner_ip", "outer_ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                inner_ip: record.opt_text("inner_ip")?,
+                outer_ip: record.opt_text("outer_ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("inner_ip", &self.inner_ip);
+            record.field("outer_ip", &self.outer_ip);
+            record.finish()
+        }
+    }
+    /// `Linux`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 12.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Linux {
+        /// `data_path` (Not in the doc's table; seen in its example at line 12.)
+        pub data_path: Option<String>,
+        /// `dataipc` (Not in the doc's table; seen in its example at line 12.)
+        pub dataipc: Option<String>,
+        /// `host_id` (Not in the doc's table; seen in its example at line 12.)
+        pub host_id: Option<String>,
+        /// `hostid_path` (Not in the doc's table; seen in its example at line 12.)
+        pub hostid_path: Option<String>,
+        /// `log_path` (Not in the doc's table; seen in its example at line 12.)
+        pub log_path: Option<String>,
+        /// `run_path` (Not in the doc's table; seen in its example at line 12.)
+        pub run_path: Option<String>,
+        /// `setup_path` (Not in the doc's table; seen in its example at line 12.)
+        pub setup_path: Option<String>,
+        /// `temp_path` (Not in the doc's table; seen in its example at line 12.)
+        pub temp_path: Option<String>,
+    }
+    impl crate::wire::Wire for Linux {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Linux",
+                &[
+                    "data_path",
+                    "dataipc",
+                    "host_id",
+                    "hostid_path",
+                    "log_path",
+                    "run_path",
+                    "setup_path",
+                    "temp_path",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data_path: record.opt_text("data_path")?,
+                dataipc: record.opt_text("dataipc")?,
+                host_id: record.opt_text("host_id")?,
+                hostid_path: record.opt_text("hostid_path")?,
+                log_path: record.opt_text("log_path")?,
+                run_path: record.opt_text("run_path")?,
+                setup_path: record.opt_text("setup_path")?,
+                temp_path: record.opt_text("temp_path")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data_path", &self.data_path);
+            record.field("dataipc", &self.dataipc);
+            record.field("host_id", &self.host_id);
+            record.field("hostid_path", &self.hostid_path);
+            record.field("log_path", &self.log_path);
+            record.field("run_path", &self.run_path);
+            record.field("setup_path", &self.setup_path);
+            record.field("temp_path", &self.temp_path);
+            record.finish()
+        }
+    }
+    /// `Permissions`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 12.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Permissions {
+        /// `delete` (Not in the doc's table; seen in its example at line 12.)
+        pub delete: Option<bool>,
+        /// `edit` (Not in the doc's table; seen in its example at line 12.)
+        pub edit: Option<bool>,
+        /// `view` (Not in the doc's table; seen in its example at line 12.)
+        pub view: Option<bool>,
+    }
+    impl crate::wire::Wire for Permissions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Permissions",
+                &["delete", "edit", "view"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                delete: record.field("delete")?,
+                edit: record.field("edit")?,
+                view: record.field("view")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("delete", &self.delete);
+            record.field("edit", &self.edit);
+            record.field("view", &self.view);
+            record.finish()
+        }
+    }
+    /// `PortConfig`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 12.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PortConfig {
+        /// `agent_thrift_port` (Not in the doc's table; seen in its example at line 12.)
+        pub agent_thrift_port: Option<i64>,
+        /// `api_server_port` (Not in the doc's table; seen in its example at line 12.)
+        pub api_server_port: Option<i64>,
+        /// `bt_port` (Not in the doc's table; seen in its example at line 12.)
+        pub bt_port: Option<i64>,
+        /// `bt_port_end` (Not in the doc's table; seen in its example at line 12.)
+        pub bt_port_end: Option<i64>,
+        /// `bt_port_start` (Not in the doc's table; seen in its example at line 12.)
+        pub bt_port_start: Option<i64>,
+        /// `btsvr_thrift_port` (Not in the doc's table; seen in its example at line 12.)
+        pub btsvr_thrift_port: Option<i64>,
+        /// `data_port` (Not in the doc's table; seen in its example at line 12.)
+        pub data_port: Option<i64>,
+        /// `db_proxy_port` (Not in the doc's table; seen in its example at line 12.)
+        pub db_proxy_port: Option<i64>,
+        /// `file_svr_port` (Not in the doc's table; seen in its example at line 12.)
+        pub file_svr_port: Option<i64>,
+        /// `io_port` (Not in the doc's table; seen in its example at line 12.)
+        pub io_port: Option<i64>,
+        /// `proc_port` (Not in the doc's table; seen in its example at line 12.)
+        pub proc_port: Option<i64>,
+        /// `tracker_port` (Not in the doc's table; seen in its example at line 12.)
+        pub tracker_port: Option<i64>,
+        /// `trunk_port` (Not in the doc's table; seen in its example at line 12.)
+        pub trunk_port: Option<i64>,
+    }
+    impl crate::wire::Wire for PortConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "PortConfig",
+                &[
+                    "agent_thrift_port",
+                    "api_server_port",
+                    "bt_port",
+                    "bt_port_end",
+                    "bt_port_start",
+                    "btsvr_thrift_port",
+                    "data_port",
+                    "db_proxy_port",
+                    "file_svr_port",
+                    "io_port",
+                    "proc_port",
+                    "tracker_port",
+                    "trunk_port",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                agent_thrift_port: record.opt_int("agent_thrift_port")?,
+                api_server_port: record.opt_int("api_server_port")?,
+                bt_port: record.opt_int("bt_port")?,
+                bt_port_end: record.opt_int("bt_port_end")?,
+                bt_port_start: record.opt_int("bt_port_start")?,
+                btsvr_thrift_port: record.opt_int("btsvr_thrift_port")?,
+                data_port: record.opt_int("data_port")?,
+                db_proxy_port: record.opt_int("db_proxy_port")?,
+                file_svr_port: record.opt_int("file_svr_port")?,
+                io_port: record.opt_int("io_port")?,
+                proc_port: record.opt_int("proc_port")?,
+                tracker_port: record.opt_int("tracker_port")?,
+                trunk_port: record.opt_int("trunk_port")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("agent_thrift_port", &self.agent_thrift_port);
+            record.field("api_server_port", &self.api_server_port);
+            record.field("bt_port", &self.bt_port);
+            record.field("bt_port_end", &self.bt_port_end);
+            record.field("bt_port_start", &self.bt_port_start);
+            record.field("btsvr_thrift_port", &self.btsvr_thrift_port);
+            record.field("data_port", &self.data_port);
+            record.field("db_proxy_port", &self.db_proxy_port);
+            record.field("file_svr_port", &self.file_svr_port);
+            record.field("io_port", &self.io_port);
+            record.field("proc_port", &self.proc_port);
+            record.field("tracker_port", &self.tracker_port);
+            record.field("trunk_port", &self.trunk_port);
+            record.finish()
+        }
+    }
+    /// `Taskserver`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 12.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Taskserver {
+        /// `inner_ip` (Not in the doc's table; seen in its example at line 12.)
+        pub inner_ip: Option<String>,
+        /// `outer_ip` (Not in the doc's table; seen in its example at line 12.)
+        pub outer_ip: Option<String>,
+    }
+    impl crate::wire::Wire for Taskserver {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Taskserver",
+                &["inner_ip", "outer_ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                inner_ip: record.opt_text("inner_ip")?,
+                outer_ip: record.opt_text("outer_ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("inner_ip", &self.inner_ip);
+            record.field("outer_ip", &self.outer_ip);
+            record.finish()
+        }
+    }
+    /// `Windows`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 12.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Windows {
+        /// `data_path` (Not in the doc's table; seen in its example at line 12.)
+        pub data_path: Option<String>,
+        /// `dataipc` (Not in the doc's table; seen in its example at line 12.)
+        pub dataipc: Option<i64>,
+        /// `host_id` (Not in the doc's table; seen in its example at line 12.)
+        pub host_id: Option<String>,
+        /// `hostid_path` (Not in the doc's table; seen in its example at line 12.)
+        pub hostid_path: Option<String>,
+        /// `log_path` (Not in the doc's table; seen in its example at line 12.)
+        pub log_path: Option<String>,
+        /// `setup_path` (Not in the doc's table; seen in its example at line 12.)
+        pub setup_path: Option<String>,
+        /// `temp_path` (Not in the doc's table; seen in its example at line 12.)
+        pub temp_path: Option<String>,
+    }
+    impl crate::wire::Wire for Windows {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Windows",
+                &[
+                    "data_path",
+                    "dataipc",
+                    "host_id",
+                    "hostid_path",
+                    "log_path",
+                    "setup_path",
+                    "temp_path",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data_path: record.opt_text("data_path")?,
+                dataipc: record.opt_int("dataipc")?,
+                host_id: record.opt_text("host_id")?,
+                hostid_path: record.opt_text("hostid_path")?,
+                log_path: record.opt_text("log_path")?,
+                setup_path: record.opt_text("setup_path")?,
+                temp_path: record.opt_text("temp_path")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data_path", &self.data_path);
+            record.field("dataipc", &self.dataipc);
+            record.field("host_id", &self.host_id);
+            record.field("hostid_path", &self.hostid_path);
+            record.field("log_path", &self.log_path);
+            record.field("setup_path", &self.setup_path);
+            record.field("temp_path", &self.temp_path);
+            record.finish()
+        }
+    }
+    /// `ZkHosts`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 12.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ZkHosts {
+        /// `zk_ip` (Not in the doc's table; seen in its example at line 12.)
+        pub zk_ip: Option<String>,
+        /// `zk_port` (Not in the doc's table; seen in its example at line 12.)
+        pub zk_port: Option<String>,
+    }
+    impl crate::wire::Wire for ZkHosts {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ZkHosts",
+                &["zk_ip", "zk_port"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                zk_ip: record.opt_text("zk_ip")?,
+                zk_port: record.opt_text("zk_port")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("zk_ip", &self.zk_ip);
+            record.field("zk_port", &self.zk_port);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        AgentConfig, ApListRequest, ApListResponseItem, BscpConfig, Btfileserver,
+        Dataserver, Linux, Permissions, PortConfig, Taskserver, Windows, ZkHosts
+    );
+}
+pub use ap_list::ApListRequest;
+/// Types of [`biz_proxies_host`](super::endpoints::BizProxiesHost).
+pub mod biz_proxies_host {
+    /// 查询业务下管控区域的proxy集合信息
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/biz_proxies_host.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct BizProxiesHostRequest {
+        /// 业务ID
+        pub bk_biz_id: i64,
+    }
+    impl BizProxiesHostRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64) -> Self {
+            Self { bk_biz_id }
+        }
+    }
+    impl crate::wire::Wire for BizProxiesHostRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "BizProxiesHostRequest",
+                &["bk_biz_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.finish()
+        }
+    }
+    /// `BizProxiesHostResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/biz_proxies_host.md` at line 72.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct BizProxiesHostResponseItem {
+        /// 管控区域ID
+        pub bk_cloud_id: i64,
+        /// 寻址方式，1: 0，静态 2: 1，动态
+        pub bk_addressing: i64,
+        /// 主机内网IPV4地址
+        pub inner_ip: String,
+        /// 主机内网IPV6地址
+        pub inner_ipv6: Option<String>,
+        /// 主机外网IPV4地址
+        pub outer_ip: Option<String>,
+        /// 主机外网IPV6地址
+        pub outer_ipv6: Option<String>,
+        /// 登录IP
+        pub login_ip: Option<String>,
+        /// 数据IP
+        pub data_ip: Option<String>,
+        /// 业务ID
+        pub bk_biz_id: i64,
+    }
+    impl BizProxiesHostResponseItem {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_cloud_id: i64,
+            bk_addressing: i64,
+            inner_ip: String,
+            bk_biz_id: i64,
+        ) -> Self {
+            Self {
+                bk_cloud_id,
+                bk_addressing,
+                inner_ip,
+                inner_ipv6: None,
+                outer_ip: None,
+                outer_ipv6: None,
+                login_ip: None,
+                data_ip: None,
+                bk_biz_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for BizProxiesHostResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "BizProxiesHostResponseItem",
+                &[
+                    "bk_cloud_id",
+                    "bk_addressing",
+                    "inner_ip",
+                    "inner_ipv6",
+                    "outer_ip",
+                    "outer_ipv6",
+                    "login_ip",
+                    "data_ip",
+                    "bk_biz_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                bk_addressing: record.int("bk_addressing")?,
+                inner_ip: record.text("inner_ip")?,
+                inner_ipv6: record.opt_text("inner_ipv6")?,
+                outer_ip: record.opt_text("outer_ip")?,
+                outer_ipv6: record.opt_text("outer_ipv6")?,
+                login_ip: record.opt_text("login_ip")?,
+                data_ip: record.opt_text("data_ip")?,
+                bk_biz_id: record.int("bk_biz_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_addressing", &self.bk_addressing);
+            record.field("inner_ip", &self.inner_ip);
+            record.field("inner_ipv6", &self.inner_ipv6);
+            record.field("outer_ip", &self.outer_ip);
+            record.field("outer_ipv6", &self.outer_ipv6);
+            record.field("login_ip", &self.login_ip);
+            record.field("data_ip", &self.data_ip);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(BizProxiesHostRequest, BizProxiesHostResponseItem);
+}
+pub use biz_proxies_host::BizProxiesHostRequest;
+/// Types of [`create_subscription`](super::endpoints::CreateSubscription).
+pub mod create_subscription {
+    /// `Config`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 45.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Config {
+        /// 插件名
+        pub plugin_name: Option<String>,
+        /// 插件版本，如不确定具体版本，可指定为latest
+        pub plugin_version: Option<String>,
+        /// 配置模板列表，见config_templates定义 (Type inferred from the doc's example.)
+        pub config_templates: Option<Vec<ConfigTemplates>>,
+        /// 作业类型，官方插件是基于多配置的管理模式，安装、卸载、启用、停用等操作仅涉及到配置的增删，具体见job_type定义
+        pub job_type: Option<JobType>,
+        /// 安装主插件支持检查是否存在并跳过，1：true， 版本不一致时进行安装 2: false， 忽略版本不一致的情况，只要保证存活即可
+        pub check_and_skip: Option<bool>,
+        /// 是否强校验安装版本
+        pub is_version_sensitive: Option<bool>,
+    }
+    impl Config {
+        /// Sets `plugin_name`.
+        pub fn plugin_name(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name = Some(value.into());
+            self
+        }
+        /// Sets `plugin_version`.
+        pub fn plugin_version(mut self, value: impl Into<String>) -> Self {
+            self.plugin_version = Some(value.into());
+            self
+        }
+        /// Sets `config_templates`.
+        pub fn config_templates(
+            mut self,
+            value: impl Into<Vec<ConfigTemplates>>,
+        ) -> Self {
+            self.config_templates = Some(value.into());
+            self
+        }
+        /// Sets `job_type`.
+        pub fn job_type(mut self, value: impl Into<JobType>) -> Self {
+            self.job_type = Some(value.into());
+            self
+        }
+        /// Sets `check_and_skip`.
+        pub fn check_and_skip(mut self, value: impl Into<bool>) -> Self {
+            self.check_and_skip = Some(value.into());
+            self
+        }
+        /// Sets `is_version_sensitive`.
+        pub fn is_version_sensitive(mut self, value: impl Into<bool>) -> Self {
+            self.is_version_sensitive = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Config {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Config",
+                &[
+                    "plugin_name",
+                    "plugin_version",
+                    "config_templates",
+                    "job_type",
+                    "check_and_skip",
+                    "is_version_sensitive",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                plugin_name: record.opt_text("plugin_name")?,
+                plugin_version: record.opt_text("plugin_version")?,
+                config_templates: record.field("config_templates")?,
+                job_type: record.field("job_type")?,
+                check_and_skip: record.field("check_and_skip")?,
+                is_version_sensitive: record.field("is_version_sensitive")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("plugin_name", &self.plugin_name);
+            record.field("plugin_version", &self.plugin_version);
+            record.field("config_templates", &self.config_templates);
+            record.field("job_type", &self.job_type);
+            record.field("check_and_skip", &self.check_and_skip);
+            record.field("is_version_sensitive", &self.is_version_sensitive);
+            record.finish()
+        }
+    }
+    /// `ConfigTemplates`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 189.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ConfigTemplates {
+        /// 是否为主配置 (described at line 18) (Not in the doc's table; seen in its example at line 189.)
+        pub is_main: Option<bool>,
+        /// 订阅名称 (described at line 13) (Not in the doc's table; seen in its example at line 189.)
+        pub name: Option<String>,
+        /// 配置文件版本号 (described at line 61) (Not in the doc's table; seen in its example at line 189.)
+        pub version: Option<String>,
+        /// CPU类型，1：x86 2：x86_64 3：powerpc 4：aarch64 5：sparc (described at line 64) (Not in the doc's table; seen in its example at line 189.)
+        pub cpu_arch: Option<String>,
+        /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS (described at line 63) (Not in the doc's table; seen in its example at line 189.)
+        pub os: Option<String>,
+    }
+    impl ConfigTemplates {
+        /// Sets `is_main`.
+        pub fn is_main(mut self, value: impl Into<bool>) -> Self {
+            self.is_main = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `version`.
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+        /// Sets `cpu_arch`.
+        pub fn cpu_arch(mut self, value: impl Into<String>) -> Self {
+            self.cpu_arch = Some(value.into());
+            self
+        }
+        /// Sets `os`.
+        pub fn os(mut self, value: impl Into<String>) -> Self {
+            self.os = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ConfigTemplates {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ConfigTemplates",
+                &["is_main", "name", "version", "cpu_arch", "os"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                is_main: record.field("is_main")?,
+                name: record.opt_text("name")?,
+                version: record.opt_text("version")?,
+                cpu_arch: record.opt_text("cpu_arch")?,
+                os: record.opt_text("os")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("is_main", &self.is_main);
+            record.field("name", &self.name);
+            record.field("version", &self.version);
+            record.field("cpu_arch", &self.cpu_arch);
+            record.field("os", &self.os);
+            record.finish()
+        }
+    }
+    /// 创建订阅
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CreateSubscriptionRequest {
+        /// 订阅名称
+        pub name: Option<String>,
+        /// 事件订阅监听的范围, 见scope定义
+        pub scope: Scope,
+        /// 事件订阅触发的动作列表
+        pub steps: Vec<Steps>,
+        /// 插件下发的目标机器列表，用于远程采集场景，对应scope内的主机配置将下发到该范围内对应主机
+        pub target_hosts: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        /// 是否立即执行
+        pub run_immediately: Option<bool>,
+        /// 是否为主配置
+        pub is_main: Option<bool>,
+        /// 插件名
+        pub plugin_name: Option<String>,
+        /// 订阅监听业务范列表，包含相关业务ID
+        pub bk_biz_scope: Option<Vec<i64>>,
+        /// 订阅类别，1：debug，调试 2: once，一次性订阅
+        pub category: Option<String>,
+        /// 父策略ID，如不指定默认值为-1
+        pub pid: Option<i64>,
+    }
+    impl CreateSubscriptionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(scope: Scope, steps: Vec<Steps>) -> Self {
+            Self {
+                name: None,
+                scope,
+                steps,
+                target_hosts: None,
+                run_immediately: None,
+                is_main: None,
+                plugin_name: None,
+                bk_biz_scope: None,
+                category: None,
+                pid: None,
+            }
+        }
+    }
+    impl CreateSubscriptionRequest {
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `target_hosts`.
+        pub fn target_hosts(
+            mut self,
+            value: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+        ) -> Self {
+            self.target_hosts = Some(value.into());
+            self
+        }
+        /// Sets `run_immediately`.
+        pub fn run_immediately(mut self, value: impl Into<bool>) -> Self {
+            self.run_immediately = Some(value.into());
+            self
+        }
+        /// Sets `is_main`.
+        pub fn is_main(mut self, value: impl Into<bool>) -> Self {
+            self.is_main = Some(value.into());
+            self
+        }
+        /// Sets `plugin_name`.
+        pub fn plugin_name(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_scope`.
+        pub fn bk_biz_scope(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_biz_scope = Some(value.into());
+            self
+        }
+        /// Sets `category`.
+        pub fn category(mut self, value: impl Into<String>) -> Self {
+            self.category = Some(value.into());
+            self
+        }
+        /// Sets `pid`.
+        pub fn pid(mut self, value: impl Into<i64>) -> Self {
+            self.pid = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for CreateSubscriptionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateSubscriptionRequest",
+                &[
+                    "name",
+                    "scope",
+                    "steps",
+                    "target_hosts",
+                    "run_immediately",
+                    "is_main",
+                    "plugin_name",
+                    "bk_biz_scope",
+                    "category",
+                    "pid",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                scope: record.field("scope")?,
+                steps: record.field("steps")?,
+                target_hosts: record.field("target_hosts")?,
+                run_immediately: record.field("run_immediately")?,
+                is_main: record.field("is_main")?,
+                plugin_name: record.opt_text("plugin_name")?,
+                bk_biz_scope: record.field("bk_biz_scope")?,
+                category: record.opt_text("category")?,
+                pid: record.opt_int("pid")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("scope", &self.scope);
+            record.field("steps", &self.steps);
+            record.field("target_hosts", &self.target_hosts);
+            record.field("run_immediately", &self.run_immediately);
+            record.field("is_main", &self.is_main);
+            record.field("plugin_name", &self.plugin_name);
+            record.field("bk_biz_scope", &self.bk_biz_scope);
+            record.field("category", &self.category);
+            record.field("pid", &self.pid);
+            record.finish()
+        }
+    }
+    /// `CreateSubscriptionResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 385.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateSubscriptionResponse {
+        /// 订阅ID
+        pub subscription_id: Option<i64>,
+        /// 任务ID
+        pub task_id: Option<i64>,
+    }
+    impl crate::wire::Wire for CreateSubscriptionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "CreateSubscriptionResponse",
+                &["subscription_id", "task_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.opt_int("subscription_id")?,
+                task_id: record.opt_int("task_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("task_id", &self.task_id);
+            record.finish()
+        }
+    }
+    /// `InstanceInfo`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 189.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceInfo {
+        /// 登录用户 (described at line 95) (Not in the doc's table; seen in its example at line 189.)
+        pub account: Option<String>,
+        /// 接入点ID (described at line 94) (Not in the doc's table; seen in its example at line 189.)
+        pub ap_id: Option<i64>,
+        /// 认证类型，1：PASSWORD，密码认证 2: KEY，秘钥认证 3：TJJ_PASSWORD，默认为密码认证 (described at line 105) (Not in the doc's table; seen in its example at line 189.)
+        pub auth_type: Option<String>,
+        /// 蓝鲸业务ID (described at line 37) (Not in the doc's table; seen in its example at line 189.)
+        pub bk_biz_id: Option<i64>,
+        /// 业务名称 (described at line 110) (Not in the doc's table; seen in its example at line 189.)
+        pub bk_biz_name: Option<String>,
+        /// 管控区域ID (described at line 80) (Not in the doc's table; seen in its example at line 189.)
+        pub bk_cloud_id: Option<i64>,
+        /// 管控区域名称 (described at line 112) (Not in the doc's table; seen in its example at line 189.)
+        pub bk_cloud_name: Option<String>,
+        /// 主机内网IP地址 (described at line 115) (Not in the doc's table; seen in its example at line 189.)
+        pub bk_host_innerip: Option<String>,
+        /// 主机外网IP地址 (described at line 116) (Not in the doc's table; seen in its example at line 189.)
+        pub bk_host_outerip: Option<String>,
+        /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS (described at line 109) (Not in the doc's table; seen in its example at line 189.)
+        pub bk_os_type: Option<String>,
+        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 189.)
+        pub bk_supplier_account: Option<String>,
+        /// 传输限速 (described at line 113) (Not in the doc's table; seen in its example at line 189.)
+        pub bt_speed_limit: Option<String>,
+        /// 数据文件路径 (described at line 121) (Not in the doc's table; seen in its example at line 189.)
+        pub data_path: Option<String>,
+        /// 数据压缩开关，默认是关闭 (described at line 120) (Not in the doc's table; seen in its example at line 189.)
+        pub enable_compression: Option<bool>,
+        /// 主机节点类型，1: AGENT，2：PAGENT 3: PROXY (described at line 114) (Not in the doc's table; seen in its example at line 189.)
+        pub host_node_type: Option<String>,
+        /// 安装通道ID (described at line 117) (Not in the doc's table; seen in its example at line 189.)
+        pub install_channel_id: Option<i64>,
+        /// 是否为手动安装 (described at line 107) (Not in the doc's table; seen in its example at line 189.)
+        pub is_manual: Option<bool>,
+        /// 秘钥 (described at line 92) (Not in the doc's table; seen in its example at line 189.)
+        pub key: Option<crate::Secret>,
+        /// 登录IP地址 (described at line 97) (Not in the doc's table; seen in its example at line 189.)
+        pub login_ip: Option<String>,
+        /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS (described at line 96) (Not in the doc's table; seen in its example at line 189.)
+        pub os_type: Option<String>,
+        /// 密码 (described at line 103) (Not in the doc's table; seen in its example at line 189.)
+        pub password: Option<crate::Secret>,
+        /// 加速设置，默认是关闭 (described at line 119) (Not in the doc's table; seen in its example at line 189.)
+        pub peer_exchange_switch_for_agent: Option<i64>,
+        /// `port` (Not in the doc's table; seen in its example at line 189.)
+        pub port: Option<i64>,
+        /// `retention` (Not in the doc's table; seen in its example at line 189.)
+        pub retention: Option<i64>,
+        /// 操作用户 (described at line 104) (Not in the doc's table; seen in its example at line 189.)
+        pub username: Option<String>,
+    }
+    impl InstanceInfo {
+        /// Sets `account`.
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `ap_id`.
+        pub fn ap_id(mut self, value: impl Into<i64>) -> Self {
+            self.ap_id = Some(value.into());
+            self
+        }
+        /// Sets `auth_type`.
+        pub fn auth_type(mut self, value: impl Into<String>) -> Self {
+            self.auth_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_name`.
+        pub fn bk_biz_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_biz_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_name`.
+        pub fn bk_cloud_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_cloud_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_innerip`.
+        pub fn bk_host_innerip(mut self, value: impl Into<String>) -> Self {
+            self.bk_host_innerip = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_outerip`.
+        pub fn bk_host_outerip(mut self, value: impl Into<String>) -> Self {
+            self.bk_host_outerip = Some(value.into());
+            self
+        }
+        /// Sets `bk_os_type`.
+        pub fn bk_os_type(mut self, value: impl Into<String>) -> Self {
+            self.bk_os_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_supplier_account`.
+        pub fn bk_supplier_account(mut self, value: impl Into<String>) -> Self {
+            self.bk_supplier_account = Some(value.into());
+            self
+        }
+        /// Sets `bt_speed_limit`.
+        pub fn bt_speed_limit(mut self, value: impl Into<String>) -> Self {
+            self.bt_speed_limit = Some(value.into());
+            self
+        }
+        /// Sets `data_path`.
+        pub fn data_path(mut self, value: impl Into<String>) -> Self {
+            self.data_path = Some(value.into());
+            self
+        }
+        /// Sets `enable_compression`.
+        pub fn enable_compression(mut self, value: impl Into<bool>) -> Self {
+            self.enable_compression = Some(value.into());
+            self
+        }
+        /// Sets `host_node_type`.
+        pub fn host_node_type(mut self, value: impl Into<String>) -> Self {
+            self.host_node_type = Some(value.into());
+            self
+        }
+        /// Sets `install_channel_id`.
+        pub fn install_channel_id(mut self, value: impl Into<i64>) -> Self {
+            self.install_channel_id = Some(value.into());
+            self
+        }
+        /// Sets `is_manual`.
+        pub fn is_manual(mut self, value: impl Into<bool>) -> Self {
+            self.is_manual = Some(value.into());
+            self
+        }
+        /// Sets `key`.
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `login_ip`.
+        pub fn login_ip(mut self, value: impl Into<String>) -> Self {
+            self.login_ip = Some(value.into());
+            self
+        }
+        /// Sets `os_type`.
+        pub fn os_type(mut self, value: impl Into<String>) -> Self {
+            self.os_type = Some(value.into());
+            self
+        }
+        /// Sets `password`.
+        pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Sets `peer_exchange_switch_for_agent`.
+        pub fn peer_exchange_switch_for_agent(mut self, value: impl Into<i64>) -> Self {
+            self.peer_exchange_switch_for_agent = Some(value.into());
+            self
+        }
+        /// Sets `port`.
+        pub fn port(mut self, value: impl Into<i64>) -> Self {
+            self.port = Some(value.into());
+            self
+        }
+        /// Sets `retention`.
+        pub fn retention(mut self, value: impl Into<i64>) -> Self {
+            self.retention = Some(value.into());
+            self
+        }
+        /// Sets `username`.
+        pub fn username(mut self, value: impl Into<String>) -> Self {
+            self.username = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for InstanceInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceInfo",
+                &[
+                    "account",
+                    "ap_id",
+                    "auth_type",
+                    "bk_biz_id",
+                    "bk_biz_name",
+                    "bk_cloud_id",
+                    "bk_cloud_name",
+                    "bk_host_innerip",
+                    "bk_host_outerip",
+                    "bk_os_type",
+                    "bk_supplier_account",
+                    "bt_speed_limit",
+                    "data_path",
+                    "enable_compression",
+                    "host_node_type",
+                    "install_channel_id",
+                    "is_manual",
+                    "key",
+                    "login_ip",
+                    "os_type",
+                    "password",
+                    "peer_exchange_switch_for_agent",
+                    "port",
+                    "retention",
+                    "username",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                account: record.opt_text("account")?,
+                ap_id: record.opt_int("ap_id")?,
+                auth_type: record.opt_text("auth_type")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                bk_host_outerip: record.opt_text("bk_host_outerip")?,
+                bk_os_type: record.opt_text("bk_os_type")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                bt_speed_limit: record.opt_text("bt_speed_limit")?,
+                data_path: record.opt_text("data_path")?,
+                enable_compression: record.field("enable_compression")?,
+                host_node_type: record.opt_text("host_node_type")?,
+                install_channel_id: record.opt_int("install_channel_id")?,
+                is_manual: record.field("is_manual")?,
+                key: record.field("key")?,
+                login_ip: record.opt_text("login_ip")?,
+                os_type: record.opt_text("os_type")?,
+                password: record.field("password")?,
+                peer_exchange_switch_for_agent: record
+                    .opt_int("peer_exchange_switch_for_agent")?,
+                port: record.opt_int("port")?,
+                retention: record.opt_int("retention")?,
+                username: record.opt_text("username")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("account", &self.account);
+            record.field("ap_id", &self.ap_id);
+            record.field("auth_type", &self.auth_type);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            record.field("bk_host_outerip", &self.bk_host_outerip);
+            record.field("bk_os_type", &self.bk_os_type);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("bt_speed_limit", &self.bt_speed_limit);
+            record.field("data_path", &self.data_path);
+            record.field("enable_compression", &self.enable_compression);
+            record.field("host_node_type", &self.host_node_type);
+            record.field("install_channel_id", &self.install_channel_id);
+            record.field("is_manual", &self.is_manual);
+            record.field("key", &self.key);
+            record.field("login_ip", &self.login_ip);
+            record.field("os_type", &self.os_type);
+            record.field("password", &self.password);
+            record
+                .field(
+                    "peer_exchange_switch_for_agent",
+                    &self.peer_exchange_switch_for_agent,
+                );
+            record.field("port", &self.port);
+            record.field("retention", &self.retention);
+            record.field("username", &self.username);
+            record.finish()
+        }
+    }
+    /// `InstanceSelector`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 189.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceSelector {
+        /// 秘钥 (described at line 92) (Not in the doc's table; seen in its example at line 189.)
+        pub key: Option<crate::Secret>,
+        /// `value` (Not in the doc's table; seen in its example at line 189.)
+        pub value: Option<Vec<String>>,
+    }
+    impl InstanceSelector {
+        /// Sets `key`.
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `value`.
+        pub fn value(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for InstanceSelector {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceSelector",
+                &["key", "value"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                key: record.field("key")?,
+                value: record.field("value")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("key", &self.key);
+            record.field("value", &self.value);
+            record.finish()
+        }
+    }
+    /// Agent Plugin 官方插件，是基于多配置的管理模式，安装、卸载、启用、停用等操作仅涉及到配置的增删 非官方插件
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 130.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum JobType {
+        /// 安装Agent
+        ///
+        /// Sent as `INSTALL_AGENT`.
+        InstallAgent,
+        /// 重启Agent
+        ///
+        /// Sent as `RESTART_AGENT`.
+        RestartAgent,
+        /// 重装Agent
+        ///
+        /// Sent as `REINSTALL_AGENT`.
+        ReinstallAgent,
+        /// 卸载Agent
+        ///
+        /// Sent as `UNINSTALL_AGENT`.
+        UninstallAgent,
+        /// 移除Agent
+        ///
+        /// Sent as `REMOVE_AGENT`.
+        RemoveAgent,
+        /// 升级Agent
+        ///
+        /// Sent as `UPGRADE_AGENT`.
+        UpgradeAgent,
+        /// 重载Agent配置
+        ///
+        /// Sent as `RELOAD_AGENT`.
+        ReloadAgent,
+        /// 安装Proxy
+        ///
+        /// Sent as `INSTALL_PROXY`.
+        InstallProxy,
+        /// 重启Proxy
+        ///
+        /// Sent as `RESTART_PROXY`.
+        RestartProxy,
+        /// 重装Proxy
+        ///
+        /// Sent as `REINSTALL_PROXY`.
+        ReinstallProxy,
+        /// 卸载Proxy
+        ///
+        /// Sent as `UNINSTALL_PROXY`.
+        UninstallProxy,
+        /// 升级Proxy
+        ///
+        /// Sent as `UPGRADE_PROXY`.
+        UpgradeProxy,
+        /// 重载Proxy配置
+        ///
+        /// Sent as `RELOAD_PROXY`.
+        ReloadProxy,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl JobType {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InstallAgent => "INSTALL_AGENT",
+                Self::RestartAgent => "RESTART_AGENT",
+                Self::ReinstallAgent => "REINSTALL_AGENT",
+                Self::UninstallAgent => "UNINSTALL_AGENT",
+                Self::RemoveAgent => "REMOVE_AGENT",
+                Self::UpgradeAgent => "UPGRADE_AGENT",
+                Self::ReloadAgent => "RELOAD_AGENT",
+                Self::InstallProxy => "INSTALL_PROXY",
+                Self::RestartProxy => "RESTART_PROXY",
+                Self::ReinstallProxy => "REINSTALL_PROXY",
+                Self::UninstallProxy => "UNINSTALL_PROXY",
+                Self::UpgradeProxy => "UPGRADE_PROXY",
+                Self::ReloadProxy => "RELOAD_PROXY",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for JobType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "INSTALL_AGENT" => Self::InstallAgent,
+                    "RESTART_AGENT" => Self::RestartAgent,
+                    "REINSTALL_AGENT" => Self::ReinstallAgent,
+                    "UNINSTALL_AGENT" => Self::UninstallAgent,
+                    "REMOVE_AGENT" => Self::RemoveAgent,
+                    "UPGRADE_AGENT" => Self::UpgradeAgent,
+                    "RELOAD_AGENT" => Self::ReloadAgent,
+                    "INSTALL_PROXY" => Self::InstallProxy,
+                    "RESTART_PROXY" => Self::RestartProxy,
+                    "REINSTALL_PROXY" => Self::ReinstallProxy,
+                    "UNINSTALL_PROXY" => Self::UninstallProxy,
+                    "UPGRADE_PROXY" => Self::UpgradeProxy,
+                    "RELOAD_PROXY" => Self::ReloadProxy,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `Nodes`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 189.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Nodes {
+        /// 主机ID (described at line 82) (Not in the doc's table; seen in its example at line 189.)
+        pub bk_host_id: Option<i64>,
+        /// 实例ID (described at line 84) (Not in the doc's table; seen in its example at line 189.)
+        pub bk_inst_id: Option<i64>,
+        /// `bk_obj_id` (Not in the doc's table; seen in its example at line 189.)
+        pub bk_obj_id: Option<String>,
+        /// 管控区域ID (described at line 80) (Not in the doc's table; seen in its example at line 189.)
+        pub bk_cloud_id: Option<i64>,
+        /// `bk_supplier_id` (Not in the doc's table; seen in its example at line 189.)
+        pub bk_supplier_id: Option<i64>,
+        /// 主机IP地址 (described at line 81) (Not in the doc's table; seen in its example at line 189.)
+        pub ip: Option<String>,
+        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 189.)
+        pub bk_supplier_account: Option<String>,
+        /// `instance_info` (Not in the doc's table; seen in its example at line 189.)
+        pub instance_info: Option<InstanceInfo>,
+    }
+    impl Nodes {
+        /// Sets `bk_host_id`.
+        pub fn bk_host_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_host_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_inst_id`.
+        pub fn bk_inst_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_inst_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_obj_id`.
+        pub fn bk_obj_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_obj_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_supplier_id`.
+        pub fn bk_supplier_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_supplier_id = Some(value.into());
+            self
+        }
+        /// Sets `ip`.
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `bk_supplier_account`.
+        pub fn bk_supplier_account(mut self, value: impl Into<String>) -> Self {
+            self.bk_supplier_account = Some(value.into());
+            self
+        }
+        /// Sets `instance_info`.
+        pub fn instance_info(mut self, value: impl Into<InstanceInfo>) -> Self {
+            self.instance_info = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Nodes {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Nodes",
+                &[
+                    "bk_host_id",
+                    "bk_inst_id",
+                    "bk_obj_id",
+                    "bk_cloud_id",
+                    "bk_supplier_id",
+                    "ip",
+                    "bk_supplier_account",
+                    "instance_info",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_inst_id: record.opt_int("bk_inst_id")?,
+                bk_obj_id: record.opt_text("bk_obj_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_supplier_id: record.opt_int("bk_supplier_id")?,
+                ip: record.opt_text("ip")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                instance_info: record.field("instance_info")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_inst_id", &self.bk_inst_id);
+            record.field("bk_obj_id", &self.bk_obj_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("ip", &self.ip);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("instance_info", &self.instance_info);
+            record.finish()
+        }
+    }
+    /// `Params`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 66.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Params {
+        /// 端口范围
+        pub port_range: Option<String>,
+        /// 配置文件渲染上下文 (Type inferred from the doc's example.)
+        pub context: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 是否保留原有配置文件
+        pub keep_config: Option<bool>,
+        /// 是否仅更新文件，不重启进程，默认为否
+        pub no_restart: Option<bool>,
+        /// `blueking_language` (Not in the doc's table; seen in its example at line 189.)
+        pub blueking_language: Option<String>,
+    }
+    impl Params {
+        /// Sets `port_range`.
+        pub fn port_range(mut self, value: impl Into<String>) -> Self {
+            self.port_range = Some(value.into());
+            self
+        }
+        /// Sets `context`.
+        pub fn context(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.context = Some(value.into());
+            self
+        }
+        /// Sets `keep_config`.
+        pub fn keep_config(mut self, value: impl Into<bool>) -> Self {
+            self.keep_config = Some(value.into());
+            self
+        }
+        /// Sets `no_restart`.
+        pub fn no_restart(mut self, value: impl Into<bool>) -> Self {
+            self.no_restart = Some(value.into());
+            self
+        }
+        /// Sets `blueking_language`.
+        pub fn blueking_language(mut self, value: impl Into<String>) -> Self {
+            self.blueking_language = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Params {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Params",
+                &[
+                    "port_range",
+                    "context",
+                    "keep_config",
+                    "no_restart",
+                    "blueking_language",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                port_range: record.opt_text("port_range")?,
+                context: record.field("context")?,
+                keep_config: record.field("keep_config")?,
+                no_restart: record.field("no_restart")?,
+                blueking_language: record.opt_text("blueking_language")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("port_range", &self.port_range);
+            record.field("context", &self.context);
+            record.field("keep_config", &self.keep_config);
+            record.field("no_restart", &self.no_restart);
+            record.field("blueking_language", &self.blueking_language);
+            record.finish()
+        }
+    }
+    /// `Scope`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 33.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Scope {
+        /// 蓝鲸业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 蓝鲸业务ID列表
+        pub bk_biz_scope: Option<Vec<i64>>,
+        /// 节点类别，1: TOPO，动态实例（拓扑）2: INSTANCE，静态实例 3: SERVICE_TEMPLATE，服务模板 4: SET_TEMPLATE，集群模板
+        pub node_type: String,
+        /// 对象类型，1：HOST，主机类型 2：SERVICE，服务类型
+        pub object_type: String,
+        /// 是否需要注册到CMDB，false是不注册，true是注册。默认为不注册
+        pub need_register: Option<bool>,
+        /// 节点列表，见nodes定义 (Type inferred from the doc's example.)
+        pub nodes: Vec<Nodes>,
+        /// 主机属性筛选列表 (Type inferred from the doc's example.)
+        pub instance_selector: Option<Vec<InstanceSelector>>,
+    }
+    impl Scope {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(node_type: String, object_type: String, nodes: Vec<Nodes>) -> Self {
+            Self {
+                bk_biz_id: None,
+                bk_biz_scope: None,
+                node_type,
+                object_type,
+                need_register: None,
+                nodes,
+                instance_selector: None,
+            }
+        }
+    }
+    impl Scope {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_scope`.
+        pub fn bk_biz_scope(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_biz_scope = Some(value.into());
+            self
+        }
+        /// Sets `need_register`.
+        pub fn need_register(mut self, value: impl Into<bool>) -> Self {
+            self.need_register = Some(value.into());
+            self
+        }
+        /// Sets `instance_selector`.
+        pub fn instance_selector(
+            mut self,
+            value: impl Into<Vec<InstanceSelector>>,
+        ) -> Self {
+            self.instance_selector = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Scope {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Scope",
+                &[
+                    "bk_biz_id",
+                    "bk_biz_scope",
+                    "node_type",
+                    "object_type",
+                    "need_register",
+                    "nodes",
+                    "instance_selector",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_biz_scope: record.field("bk_biz_scope")?,
+                node_type: record.text("node_type")?,
+                object_type: record.text("object_type")?,
+                need_register: record.field("need_register")?,
+                nodes: record.field("nodes")?,
+                instance_selector: record.field("instance_selector")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_biz_scope", &self.bk_biz_scope);
+            record.field("node_type", &self.node_type);
+            record.field("object_type", &self.object_type);
+            record.field("need_register", &self.need_register);
+            record.field("nodes", &self.nodes);
+            record.field("instance_selector", &self.instance_selector);
+            record.finish()
+        }
+    }
+    /// `Steps`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 24.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Steps {
+        /// 步骤标识符
+        pub id: String,
+        /// 步骤类型，1: AGENT，2：PLUGIN，3: PROXY
+        pub r#type: String,
+        /// 步骤配置，见config定义
+        pub config: Config,
+        /// 步骤参数，见params定义
+        pub params: Params,
+    }
+    impl Steps {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: String, r#type: String, config: Config, params: Params) -> Self {
+            Self { id, r#type, config, params }
+        }
+    }
+    impl crate::wire::Wire for Steps {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Steps",
+                &["id", "type", "config", "params"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.text("id")?,
+                r#type: record.text("type")?,
+                config: record.field("config")?,
+                params: record.field("params")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("type", &self.r#type);
+            record.field("config", &self.config);
+            record.field("params", &self.params);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Config, ConfigTemplates, CreateSubscriptionRequest, CreateSubscriptionResponse,
+        InstanceInfo, InstanceSelector, JobType, Nodes, Params, Scope, Steps
+    );
+}
+pub use create_subscription::CreateSubscriptionRequest;
+pub use create_subscription::CreateSubscriptionResponse;
+/// Types of [`delete_subscription`](super::endpoints::DeleteSubscription).
+pub mod delete_subscription {
+    /// 删除订阅
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/delete_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeleteSubscriptionRequest {
+        /// 订阅ID
+        pub subscription_id: i64,
+    }
+    impl DeleteSubscriptionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(subscription_id: i64) -> Self {
+            Self { subscription_id }
+        }
+    }
+    impl crate::wire::Wire for DeleteSubscriptionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DeleteSubscriptionRequest",
+                &["subscription_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.int("subscription_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DeleteSubscriptionRequest);
+}
+pub use delete_subscription::DeleteSubscriptionRequest;
+/// Types of [`details_job`](super::endpoints::DetailsJob).
+pub mod details_job {
+    pub use super::create_subscription::JobType;
+    /// 查询任务详情
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DetailsJobRequest {
+        /// 任务ID
+        pub job_id: i64,
+        /// 当前页数，默认为1
+        pub page: Option<i64>,
+        /// 分页大小，默认为10
+        pub pagesize: Option<i64>,
+        /// 搜索条件，见conditions定义
+        pub conditions: Option<Vec<std::collections::BTreeMap<String, Value>>>,
+    }
+    impl DetailsJobRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_id: i64) -> Self {
+            Self {
+                job_id,
+                page: None,
+                pagesize: None,
+                conditions: None,
+            }
+        }
+    }
+    impl DetailsJobRequest {
+        /// Sets `page`.
+        pub fn page(mut self, value: impl Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+        /// Sets `pagesize`.
+        pub fn pagesize(mut self, value: impl Into<i64>) -> Self {
+            self.pagesize = Some(value.into());
+            self
+        }
+        /// Sets `conditions`.
+        pub fn conditions(
+            mut self,
+            value: impl Into<Vec<std::collections::BTreeMap<String, Value>>>,
+        ) -> Self {
+            self.conditions = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for DetailsJobRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DetailsJobRequest",
+                &["job_id", "page", "pagesize", "conditions"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_id: record.int("job_id")?,
+                page: record.opt_int("page")?,
+                pagesize: record.opt_int("pagesize")?,
+                conditions: record.field("conditions")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_id", &self.job_id);
+            record.field("page", &self.page);
+            record.field("pagesize", &self.pagesize);
+            record.field("conditions", &self.conditions);
+            record.finish()
+        }
+    }
+    /// `DetailsJobResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 108.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DetailsJobResponseItem {
+        /// 作业任务ID
+        pub job_id: i64,
+        /// 创建者
+        pub created_by: String,
+        /// 作业类型，见job_type定义
+        pub job_type: JobType,
+        /// 作业类型名称
+        pub job_type_display: String,
+        /// 过滤的IP列表，不在指定的筛选范围内
+        pub ip_filter_list: Vec<String>,
+        /// 实例记录数量总和
+        pub total: Option<i64>,
+        /// 过滤的主机详细信息列表，见list定义
+        pub list: Option<List>,
+        /// 任务统计信息，见statistics定义
+        pub statistics: Statistics,
+        /// 执行状态，见status定义
+        pub status: Status,
+        /// 完成时间
+        pub end_time: String,
+        /// 启动时间时间
+        pub start_time: String,
+        /// 执行耗时，单位为秒
+        pub cost_time: String,
+        /// 执行任务元数据信息，见meta定义
+        pub meta: Meta,
+    }
+    impl DetailsJobResponseItem {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            job_id: i64,
+            created_by: String,
+            job_type: JobType,
+            job_type_display: String,
+            ip_filter_list: Vec<String>,
+            statistics: Statistics,
+            status: Status,
+            end_time: String,
+            start_time: String,
+            cost_time: String,
+            meta: Meta,
+        ) -> Self {
+            Self {
+                job_id,
+                created_by,
+                job_type,
+                job_type_display,
+                ip_filter_list,
+                total: None,
+                list: None,
+                statistics,
+                status,
+                end_time,
+                start_time,
+                cost_time,
+                meta,
+            }
+        }
+    }
+    impl crate::wire::Wire for DetailsJobResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "DetailsJobResponseItem",
+                &[
+                    "job_id",
+                    "created_by",
+                    "job_type",
+                    "job_type_display",
+                    "ip_filter_list",
+                    "total",
+                    "list",
+                    "statistics",
+                    "status",
+                    "end_time",
+                    "start_time",
+                    "cost_time",
+                    "meta",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_id: record.int("job_id")?,
+                created_by: record.text("created_by")?,
+                job_type: record.field("job_type")?,
+                job_type_display: record.text("job_type_display")?,
+                ip_filter_list: record.field("ip_filter_list")?,
+                total: record.opt_int("total")?,
+                list: record.field("list")?,
+                statistics: record.field("statistics")?,
+                status: record.field("status")?,
+                end_time: record.text("end_time")?,
+                start_time: record.text("start_time")?,
+                cost_time: record.text("cost_time")?,
+                meta: record.field("meta")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_id", &self.job_id);
+            record.field("created_by", &self.created_by);
+            record.field("job_type", &self.job_type);
+            record.field("job_type_display", &self.job_type_display);
+            record.field("ip_filter_list", &self.ip_filter_list);
+            record.field("total", &self.total);
+            record.field("list", &self.list);
+            record.field("statistics", &self.statistics);
+            record.field("status", &self.status);
+            record.field("end_time", &self.end_time);
+            record.field("start_time", &self.start_time);
+            record.field("cost_time", &self.cost_time);
+            record.field("meta", &self.meta);
+            record.finish()
+        }
+    }
+    /// `List`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 182.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct List {
+        /// 是否存在过滤的主机
+        pub filter_host: Option<bool>,
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 主机IP地址
+        pub ip: Option<String>,
+        /// 主机内网IPV4地址
+        pub inner_ip: Option<String>,
+        /// 主机内网IPV6地址
+        pub inner_ipv6: Option<String>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// 管控区域名称
+        pub bk_cloud_name: Option<String>,
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 业务名称
+        pub bk_biz_name: Option<String>,
+        /// 任务ID
+        pub job_id: Option<i64>,
+        /// 任务执行状态，见status定义
+        pub status: Option<Status>,
+        /// 任务执行状态名称，见status定义
+        pub status_display: Option<StatusDisplay>,
+    }
+    impl crate::wire::Wire for List {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "List",
+                &[
+                    "filter_host",
+                    "bk_host_id",
+                    "ip",
+                    "inner_ip",
+                    "inner_ipv6",
+                    "bk_cloud_id",
+                    "bk_cloud_name",
+                    "bk_biz_id",
+                    "bk_biz_name",
+                    "job_id",
+                    "status",
+                    "status_display",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                filter_host: record.field("filter_host")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                ip: record.opt_text("ip")?,
+                inner_ip: record.opt_text("inner_ip")?,
+                inner_ipv6: record.opt_text("inner_ipv6")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                job_id: record.opt_int("job_id")?,
+                status: record.field("status")?,
+                status_display: record.field("status_display")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("filter_host", &self.filter_host);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("ip", &self.ip);
+            record.field("inner_ip", &self.inner_ip);
+            record.field("inner_ipv6", &self.inner_ipv6);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("job_id", &self.job_id);
+            record.field("status", &self.status);
+            record.field("status_display", &self.status_display);
+            record.finish()
+        }
+    }
+    /// `Meta`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 210.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Meta {
+        /// 任务对象类型，1: AGENT 2：PLUGIN 3：PROXY
+        pub r#type: String,
+        /// 步骤类型
+        pub step_type: String,
+        /// 操作类型，见op_type定义
+        pub op_type: OpType,
+        /// 操作类型名称，见op_type定义
+        pub op_type_display: OpTypeDisplay,
+        /// 订阅步骤类型，1: Agent 2: 插件 3: Proxy
+        pub step_type_display: String,
+        /// 订阅名称
+        pub name: Option<String>,
+        /// 订阅类别，1: None，普通插件任务，2: POLIC， 策略
+        pub category: Option<String>,
+        /// 插件名
+        pub plugin_name: Option<String>,
+    }
+    impl Meta {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            r#type: String,
+            step_type: String,
+            op_type: OpType,
+            op_type_display: OpTypeDisplay,
+            step_type_display: String,
+        ) -> Self {
+            Self {
+                r#type,
+                step_type,
+                op_type,
+                op_type_display,
+                step_type_display,
+                name: None,
+                category: None,
+                plugin_name: None,
+            }
+        }
+    }
+    impl crate::wire::Wire for Meta {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Meta",
+                &[
+                    "type",
+                    "step_type",
+                    "op_type",
+                    "op_type_display",
+                    "step_type_display",
+                    "name",
+                    "category",
+                    "plugin_name",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                r#type: record.text("type")?,
+                step_type: record.text("step_type")?,
+                op_type: record.field("op_type")?,
+                op_type_display: record.field("op_type_display")?,
+                step_type_display: record.text("step_type_display")?,
+                name: record.opt_text("name")?,
+                category: record.opt_text("category")?,
+                plugin_name: record.opt_text("plugin_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("type", &self.r#type);
+            record.field("step_type", &self.step_type);
+            record.field("op_type", &self.op_type);
+            record.field("op_type_display", &self.op_type_display);
+            record.field("step_type_display", &self.step_type_display);
+            record.field("name", &self.name);
+            record.field("category", &self.category);
+            record.field("plugin_name", &self.plugin_name);
+            record.finish()
+        }
+    }
+    /// `OpType`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 223.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum OpType {
+        /// 安装
+        ///
+        /// Sent as `INSTALL`.
+        Install,
+        /// 重装
+        ///
+        /// Sent as `REINSTALL`.
+        Reinstall,
+        /// 替换
+        ///
+        /// Sent as `UNINSTALL`.
+        Uninstall,
+        /// 移除
+        ///
+        /// Sent as `REMOVE`.
+        Remove,
+        /// 替换
+        ///
+        /// Sent as `REPLACE`.
+        Replace,
+        /// 升级
+        ///
+        /// Sent as `UPGRADE`.
+        Upgrade,
+        /// 导入
+        ///
+        /// Sent as `IMPORT`.
+        Import,
+        /// 更新
+        ///
+        /// Sent as `UPDATE`.
+        Update,
+        /// 启动
+        ///
+        /// Sent as `START`.
+        Start,
+        /// 停止
+        ///
+        /// Sent as `STOP`.
+        Stop,
+        /// 重载
+        ///
+        /// Sent as `RELOAD`.
+        Reload,
+        /// 重启
+        ///
+        /// Sent as `RESTART`.
+        Restart,
+        /// 托管
+        ///
+        /// Sent as `DELEGATE`.
+        Delegate,
+        /// 取消托管
+        ///
+        /// Sent as `UNDELEGATE`.
+        Undelegate,
+        /// 调试
+        ///
+        /// Sent as `DEBUG`.
+        Debug,
+        /// 手动安装
+        ///
+        /// Sent as `MANUAL_INSTALL`.
+        ManualInstall,
+        /// 打包
+        ///
+        /// Sent as `PACKING`.
+        Packing,
+        /// 卸载并删除
+        ///
+        /// Sent as `STOP_AND_DELETE`.
+        StopAndDelete,
+        /// 下发
+        ///
+        /// Sent as `PUSH`.
+        Push,
+        /// 忽略
+        ///
+        /// Sent as `IGNORED`.
+        Ignored,
+        /// 策略管控
+        ///
+        /// Sent as `POLICY_CONTROL`.
+        PolicyControl,
+        /// 移除配置
+        ///
+        /// Sent as `REMOVE_CONFIG`.
+        RemoveConfig,
+        /// 下发配置
+        ///
+        /// Sent as `PUSH_CONFIG`.
+        PushConfig,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl OpType {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Install => "INSTALL",
+                Self::Reinstall => "REINSTALL",
+                Self::Uninstall => "UNINSTALL",
+                Self::Remove => "REMOVE",
+                Self::Replace => "REPLACE",
+                Self::Upgrade => "UPGRADE",
+                Self::Import => "IMPORT",
+                Self::Update => "UPDATE",
+                Self::Start => "START",
+                Self::Stop => "STOP",
+                Self::Reload => "RELOAD",
+                Self::Restart => "RESTART",
+                Self::Delegate => "DELEGATE",
+                Self::Undelegate => "UNDELEGATE",
+                Self::Debug => "DEBUG",
+                Self::ManualInstall => "MANUAL_INSTALL",
+                Self::Packing => "PACKING",
+                Self::StopAndDelete => "STOP_AND_DELETE",
+                Self::Push => "PUSH",
+                Self::Ignored => "IGNORED",
+                Self::PolicyControl => "POLICY_CONTROL",
+                Self::RemoveConfig => "REMOVE_CONFIG",
+                Self::PushConfig => "PUSH_CONFIG",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for OpType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "INSTALL" => Self::Install,
+                    "REINSTALL" => Self::Reinstall,
+                    "UNINSTALL" => Self::Uninstall,
+                    "REMOVE" => Self::Remove,
+                    "REPLACE" => Self::Replace,
+                    "UPGRADE" => Self::Upgrade,
+                    "IMPORT" => Self::Import,
+                    "UPDATE" => Self::Update,
+                    "START" => Self::Start,
+                    "STOP" => Self::Stop,
+                    "RELOAD" => Self::Reload,
+                    "RESTART" => Self::Restart,
+                    "DELEGATE" => Self::Delegate,
+                    "UNDELEGATE" => Self::Undelegate,
+                    "DEBUG" => Self::Debug,
+                    "MANUAL_INSTALL" => Self::ManualInstall,
+                    "PACKING" => Self::Packing,
+                    "STOP_AND_DELETE" => Self::StopAndDelete,
+                    "PUSH" => Self::Push,
+                    "IGNORED" => Self::Ignored,
+                    "POLICY_CONTROL" => Self::PolicyControl,
+                    "REMOVE_CONFIG" => Self::RemoveConfig,
+                    "PUSH_CONFIG" => Self::PushConfig,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `OpTypeDisplay`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 223.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum OpTypeDisplay {
+        /// 安装
+        ///
+        /// Sent as `INSTALL`.
+        Install,
+        /// 重装
+        ///
+        /// Sent as `REINSTALL`.
+        Reinstall,
+        /// 替换
+        ///
+        /// Sent as `UNINSTALL`.
+        Uninstall,
+        /// 移除
+        ///
+        /// Sent as `REMOVE`.
+        Remove,
+        /// 替换
+        ///
+        /// Sent as `REPLACE`.
+        Replace,
+        /// 升级
+        ///
+        /// Sent as `UPGRADE`.
+        Upgrade,
+        /// 导入
+        ///
+        /// Sent as `IMPORT`.
+        Import,
+        /// 更新
+        ///
+        /// Sent as `UPDATE`.
+        Update,
+        /// 启动
+        ///
+        /// Sent as `START`.
+        Start,
+        /// 停止
+        ///
+        /// Sent as `STOP`.
+        Stop,
+        /// 重载
+        ///
+        /// Sent as `RELOAD`.
+        Reload,
+        /// 重启
+        ///
+        /// Sent as `RESTART`.
+        Restart,
+        /// 托管
+        ///
+        /// Sent as `DELEGATE`.
+        Delegate,
+        /// 取消托管
+        ///
+        /// Sent as `UNDELEGATE`.
+        Undelegate,
+        /// 调试
+        ///
+        /// Sent as `DEBUG`.
+        Debug,
+        /// 手动安装
+        ///
+        /// Sent as `MANUAL_INSTALL`.
+        ManualInstall,
+        /// 打包
+        ///
+        /// Sent as `PACKING`.
+        Packing,
+        /// 卸载并删除
+        ///
+        /// Sent as `STOP_AND_DELETE`.
+        StopAndDelete,
+        /// 下发
+        ///
+        /// Sent as `PUSH`.
+        Push,
+        /// 忽略
+        ///
+        /// Sent as `IGNORED`.
+        Ignored,
+        /// 策略管控
+        ///
+        /// Sent as `POLICY_CONTROL`.
+        PolicyControl,
+        /// 移除配置
+        ///
+        /// Sent as `REMOVE_CONFIG`.
+        RemoveConfig,
+        /// 下发配置
+        ///
+        /// Sent as `PUSH_CONFIG`.
+        PushConfig,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl OpTypeDisplay {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Install => "INSTALL",
+                Self::Reinstall => "REINSTALL",
+                Self::Uninstall => "UNINSTALL",
+                Self::Remove => "REMOVE",
+                Self::Replace => "REPLACE",
+                Self::Upgrade => "UPGRADE",
+                Self::Import => "IMPORT",
+                Self::Update => "UPDATE",
+                Self::Start => "START",
+                Self::Stop => "STOP",
+                Self::Reload => "RELOAD",
+                Self::Restart => "RESTART",
+                Self::Delegate => "DELEGATE",
+                Self::Undelegate => "UNDELEGATE",
+                Self::Debug => "DEBUG",
+                Self::ManualInstall => "MANUAL_INSTALL",
+                Self::Packing => "PACKING",
+                Self::StopAndDelete => "STOP_AND_DELETE",
+                Self::Push => "PUSH",
+                Self::Ignored => "IGNORED",
+                Self::PolicyControl => "POLICY_CONTROL",
+                Self::RemoveConfig => "REMOVE_CONFIG",
+                Self::PushConfig => "PUSH_CONFIG",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for OpTypeDisplay {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "INSTALL" => Self::Install,
+                    "REINSTALL" => Self::Reinstall,
+                    "UNINSTALL" => Self::Uninstall,
+                    "REMOVE" => Self::Remove,
+                    "REPLACE" => Self::Replace,
+                    "UPGRADE" => Self::Upgrade,
+                    "IMPORT" => Self::Import,
+                    "UPDATE" => Self::Update,
+                    "START" => Self::Start,
+                    "STOP" => Self::Stop,
+                    "RELOAD" => Self::Reload,
+                    "RESTART" => Self::Restart,
+                    "DELEGATE" => Self::Delegate,
+                    "UNDELEGATE" => Self::Undelegate,
+                    "DEBUG" => Self::Debug,
+                    "MANUAL_INSTALL" => Self::ManualInstall,
+                    "PACKING" => Self::Packing,
+                    "STOP_AND_DELETE" => Self::StopAndDelete,
+                    "PUSH" => Self::Push,
+                    "IGNORED" => Self::Ignored,
+                    "POLICY_CONTROL" => Self::PolicyControl,
+                    "REMOVE_CONFIG" => Self::RemoveConfig,
+                    "PUSH_CONFIG" => Self::PushConfig,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `Statistics`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 199.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Statistics {
+        /// 任务实例总数
+        pub total_count: Option<i64>,
+        /// 失败实例数量
+        pub failed_count: Option<i64>,
+        /// 忽略实例数量
+        pub ignored_count: Option<i64>,
+        /// 等待执行实例数量
+        pub pending_count: Option<i64>,
+        /// 正在执行实例数量
+        pub running_count: Option<i64>,
+        /// 执行成功实例数量
+        pub success_count: Option<i64>,
+    }
+    impl crate::wire::Wire for Statistics {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Statistics",
+                &[
+                    "total_count",
+                    "failed_count",
+                    "ignored_count",
+                    "pending_count",
+                    "running_count",
+                    "success_count",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                total_count: record.opt_int("total_count")?,
+                failed_count: record.opt_int("failed_count")?,
+                ignored_count: record.opt_int("ignored_count")?,
+                pending_count: record.opt_int("pending_count")?,
+                running_count: record.opt_int("running_count")?,
+                success_count: record.opt_int("success_count")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("total_count", &self.total_count);
+            record.field("failed_count", &self.failed_count);
+            record.field("ignored_count", &self.ignored_count);
+            record.field("pending_count", &self.pending_count);
+            record.field("running_count", &self.running_count);
+            record.field("success_count", &self.success_count);
+            record.finish()
+        }
+    }
+    /// `Status`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 25.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 等待执行
+        ///
+        /// Sent as `PENDING`.
+        Pending,
+        /// 正在执行
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 执行失败
+        ///
+        /// Sent as `FAILED`.
+        Failed,
+        /// 执行成功
+        ///
+        /// Sent as `SUCCESS`.
+        Success,
+        /// 部分失败
+        ///
+        /// Sent as `PART_FAILED`.
+        PartFailed,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 被过滤的
+        ///
+        /// Sent as `FILTERED`.
+        Filtered,
+        /// 已忽略
+        ///
+        /// Sent as `IGNORED`.
+        Ignored,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl Status {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Pending => "PENDING",
+                Self::Running => "RUNNING",
+                Self::Failed => "FAILED",
+                Self::Success => "SUCCESS",
+                Self::PartFailed => "PART_FAILED",
+                Self::Terminated => "TERMINATED",
+                Self::Removed => "REMOVED",
+                Self::Filtered => "FILTERED",
+                Self::Ignored => "IGNORED",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "PENDING" => Self::Pending,
+                    "RUNNING" => Self::Running,
+                    "FAILED" => Self::Failed,
+                    "SUCCESS" => Self::Success,
+                    "PART_FAILED" => Self::PartFailed,
+                    "TERMINATED" => Self::Terminated,
+                    "REMOVED" => Self::Removed,
+                    "FILTERED" => Self::Filtered,
+                    "IGNORED" => Self::Ignored,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `StatusDisplay`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 25.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum StatusDisplay {
+        /// 等待执行
+        ///
+        /// Sent as `PENDING`.
+        Pending,
+        /// 正在执行
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 执行失败
+        ///
+        /// Sent as `FAILED`.
+        Failed,
+        /// 执行成功
+        ///
+        /// Sent as `SUCCESS`.
+        Success,
+        /// 部分失败
+        ///
+        /// Sent as `PART_FAILED`.
+        PartFailed,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 被过滤的
+        ///
+        /// Sent as `FILTERED`.
+        Filtered,
+        /// 已忽略
+        ///
+        /// Sent as `IGNORED`.
+        Ignored,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl StatusDisplay {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Pending => "PENDING",
+                Self::Running => "RUNNING",
+                Self::Failed => "FAILED",
+                Self::Success => "SUCCESS",
+                Self::PartFailed => "PART_FAILED",
+                Self::Terminated => "TERMINATED",
+                Self::Removed => "REMOVED",
+                Self::Filtered => "FILTERED",
+                Self::Ignored => "IGNORED",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for StatusDisplay {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "PENDING" => Self::Pending,
+                    "RUNNING" => Self::Running,
+                    "FAILED" => Self::Failed,
+                    "SUCCESS" => Self::Success,
+                    "PART_FAILED" => Self::PartFailed,
+                    "TERMINATED" => Self::Terminated,
+                    "REMOVED" => Self::Removed,
+                    "FILTERED" => Self::Filtered,
+                    "IGNORED" => Self::Ignored,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `Value`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 25.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Value {
+        /// 等待执行
+        ///
+        /// Sent as `PENDING`.
+        Pending,
+        /// 正在执行
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 执行失败
+        ///
+        /// Sent as `FAILED`.
+        Failed,
+        /// 执行成功
+        ///
+        /// Sent as `SUCCESS`.
+        Success,
+        /// 部分失败
+        ///
+        /// Sent as `PART_FAILED`.
+        PartFailed,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 被过滤的
+        ///
+        /// Sent as `FILTERED`.
+        Filtered,
+        /// 已忽略
+        ///
+        /// Sent as `IGNORED`.
+        Ignored,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl Value {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Pending => "PENDING",
+                Self::Running => "RUNNING",
+                Self::Failed => "FAILED",
+                Self::Success => "SUCCESS",
+                Self::PartFailed => "PART_FAILED",
+                Self::Terminated => "TERMINATED",
+                Self::Removed => "REMOVED",
+                Self::Filtered => "FILTERED",
+                Self::Ignored => "IGNORED",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Value {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "PENDING" => Self::Pending,
+                    "RUNNING" => Self::Running,
+                    "FAILED" => Self::Failed,
+                    "SUCCESS" => Self::Success,
+                    "PART_FAILED" => Self::PartFailed,
+                    "TERMINATED" => Self::Terminated,
+                    "REMOVED" => Self::Removed,
+                    "FILTERED" => Self::Filtered,
+                    "IGNORED" => Self::Ignored,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    crate::serde_through_wire!(
+        DetailsJobRequest, DetailsJobResponseItem, List, Meta, OpType, OpTypeDisplay,
+        Statistics, Status, StatusDisplay, Value
+    );
+}
+pub use details_job::DetailsJobRequest;
+pub use details_job::DetailsJobResponseItem;
+/// Types of [`get_job_commands`](super::endpoints::GetJobCommands).
+pub mod get_job_commands {
+    /// `Contents`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/get_job_commands.md` at line 130.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Contents {
+        /// 安装内容名称
+        pub name: Option<String>,
+        /// 安装命令
+        pub text: Option<String>,
+        /// 安装命令描述
+        pub description: Option<String>,
+        /// 子路径
+        pub child_dir: Option<String>,
+        /// 是否展示描述信息
+        pub show_description: Option<bool>,
+        /// 是否实时更新
+        pub always_download: Option<bool>,
+    }
+    impl crate::wire::Wire for Contents {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Contents",
+                &[
+                    "name",
+                    "text",
+                    "description",
+                    "child_dir",
+                    "show_description",
+                    "always_download",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                text: record.opt_text("text")?,
+                description: record.opt_text("description")?,
+                child_dir: record.opt_text("child_dir")?,
+                show_description: record.field("show_description")?,
+                always_download: record.field("always_download")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("text", &self.text);
+            record.field("description", &self.description);
+            record.field("child_dir", &self.child_dir);
+            record.field("show_description", &self.show_description);
+            record.field("always_download", &self.always_download);
+            record.finish()
+        }
+    }
+    /// 获取安装命令
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/get_job_commands.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetJobCommandsRequest {
+        /// 任务ID
+        ///
+        /// Path parameter.
+        pub pk: Option<i64>,
+        /// 主机ID
+        pub bk_host_id: i64,
+        /// 是否为卸载
+        pub is_uninstall: Option<bool>,
+    }
+    impl GetJobCommandsRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_host_id: i64) -> Self {
+            Self {
+                pk: None,
+                bk_host_id,
+                is_uninstall: None,
+            }
+        }
+    }
+    impl GetJobCommandsRequest {
+        /// Sets `pk`.
+        pub fn pk(mut self, value: impl Into<i64>) -> Self {
+            self.pk = Some(value.into());
+            self
+        }
+        /// Sets `is_uninstall`.
+        pub fn is_uninstall(mut self, value: impl Into<bool>) -> Self {
+            self.is_uninstall = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for GetJobCommandsRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobCommandsRequest",
+                &["pk", "bk_host_id", "is_uninstall"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                pk: record.opt_int("pk")?,
+                bk_host_id: record.int("bk_host_id")?,
+                is_uninstall: record.field("is_uninstall")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("pk", &self.pk);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("is_uninstall", &self.is_uninstall);
+            record.finish()
+        }
+    }
+    /// `GetJobCommandsResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/get_job_commands.md` at line 107.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetJobCommandsResponse {
+        /// 安装方案，见solutions定义
+        pub solutions: Option<Vec<Solutions>>,
+    }
+    impl crate::wire::Wire for GetJobCommandsResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetJobCommandsResponse",
+                &["solutions"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                solutions: record.field("solutions")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("solutions", &self.solutions);
+            record.finish()
+        }
+    }
+    /// `GetJobCommandsSteps`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/get_job_commands.md` at line 122.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Steps {
+        /// 安装步骤类型
+        pub r#type: Option<String>,
+        /// 安装步骤动作描述
+        pub description: Option<String>,
+        /// 安装步骤内容，见contents定义
+        pub contents: Option<Vec<Contents>>,
+    }
+    impl crate::wire::Wire for Steps {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Steps",
+                &["type", "description", "contents"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                r#type: record.opt_text("type")?,
+                description: record.opt_text("description")?,
+                contents: record.field("contents")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("type", &self.r#type);
+            record.field("description", &self.description);
+            record.field("contents", &self.contents);
+            record.finish()
+        }
+    }
+    /// `Solutions`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/get_job_commands.md` at line 113.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Solutions {
+        /// 脚本执行类型
+        pub r#type: Option<String>,
+        /// 脚本执行类型描述
+        pub description: Option<String>,
+        /// 执行目标方案 (Type inferred from the doc's example.)
+        pub target_host_solutions: Option<Vec<serde_json::Value>>,
+        /// 安装步骤，见steps定义
+        pub steps: Option<Vec<Steps>>,
+    }
+    impl crate::wire::Wire for Solutions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Solutions",
+                &["type", "description", "target_host_solutions", "steps"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                r#type: record.opt_text("type")?,
+                description: record.opt_text("description")?,
+                target_host_solutions: record.field("target_host_solutions")?,
+                steps: record.field("steps")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("type", &self.r#type);
+            record.field("description", &self.description);
+            record.field("target_host_solutions", &self.target_host_solutions);
+            record.field("steps", &self.steps);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Contents, GetJobCommandsRequest, GetJobCommandsResponse, Steps, Solutions
+    );
+}
+pub use get_job_commands::GetJobCommandsRequest;
+pub use get_job_commands::GetJobCommandsResponse;
+/// Types of [`get_log`](super::endpoints::GetLog).
+pub mod get_log {
+    /// 获取日志
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/get_log.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetLogRequest {
+        /// 业务id
+        pub bk_biz_id: i64,
+        /// 主机id, 可以从get_task_info接口返回值获取
+        pub host_id: i64,
+    }
+    impl GetLogRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, host_id: i64) -> Self {
+            Self { bk_biz_id, host_id }
+        }
+    }
+    impl crate::wire::Wire for GetLogRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetLogRequest",
+                &["bk_biz_id", "host_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                host_id: record.int("host_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("host_id", &self.host_id);
+            record.finish()
+        }
+    }
+    /// `GetLogResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/get_log.md` at line 39.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetLogResponse {
+        /// `err_code` (Not in the doc's table; seen in its example at line 39.)
+        pub err_code: Option<String>,
+        /// `err_code_desc` (Not in the doc's table; seen in its example at line 39.)
+        pub err_code_desc: Option<String>,
+        /// `job_id` (Not in the doc's table; seen in its example at line 39.)
+        pub job_id: Option<String>,
+        /// `logs` (Not in the doc's table; seen in its example at line 39.)
+        pub logs: Option<String>,
+        /// `status` (Not in the doc's table; seen in its example at line 39.)
+        pub status: Option<String>,
+        /// `step` (Not in the doc's table; seen in its example at line 39.)
+        pub step: Option<String>,
+    }
+    impl crate::wire::Wire for GetLogResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetLogResponse",
+                &["err_code", "err_code_desc", "job_id", "logs", "status", "step"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                err_code: record.opt_text("err_code")?,
+                err_code_desc: record.opt_text("err_code_desc")?,
+                job_id: record.opt_text("job_id")?,
+                logs: record.opt_text("logs")?,
+                status: record.opt_text("status")?,
+                step: record.opt_text("step")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("err_code", &self.err_code);
+            record.field("err_code_desc", &self.err_code_desc);
+            record.field("job_id", &self.job_id);
+            record.field("logs", &self.logs);
+            record.field("status", &self.status);
+            record.field("step", &self.step);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(GetLogRequest, GetLogResponse);
+}
+pub use get_log::GetLogRequest;
+pub use get_log::GetLogResponse;
+/// Types of [`get_task_info`](super::endpoints::GetTaskInfo).
+pub mod get_task_info {
+    pub use super::add_task::OpTarget;
+    pub use super::add_task::OsCount;
+    pub use super::add_task::StatusCount;
+    /// `GetTaskInfoHost`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/get_task_info.md` at line 39.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Host {
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 39.)
+        pub bk_biz_id: Option<String>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 39.)
+        pub bk_cloud_id: Option<String>,
+        /// `has_cygwin` (Not in the doc's table; seen in its example at line 39.)
+        pub has_cygwin: Option<bool>,
+        /// `id` (Not in the doc's table; seen in its example at line 39.)
+        pub id: Option<i64>,
+        /// `inner_ip` (Not in the doc's table; seen in its example at line 39.)
+        pub inner_ip: Option<String>,
+        /// `node_type` (Not in the doc's table; seen in its example at line 39.)
+        pub node_type: Option<String>,
+        /// `os_type` (Not in the doc's table; seen in its example at line 39.)
+        pub os_type: Option<String>,
+        /// `outer_ip` (Not in the doc's table; seen in its example at line 39.)
+        pub outer_ip: Option<String>,
+    }
+    impl crate::wire::Wire for Host {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Host",
+                &[
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "has_cygwin",
+                    "id",
+                    "inner_ip",
+                    "node_type",
+                    "os_type",
+                    "outer_ip",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_text("bk_biz_id")?,
+                bk_cloud_id: record.opt_text("bk_cloud_id")?,
+                has_cygwin: record.field("has_cygwin")?,
+                id: record.opt_int("id")?,
+                inner_ip: record.opt_text("inner_ip")?,
+                node_type: record.opt_text("node_type")?,
+                os_type: record.opt_text("os_type")?,
+                outer_ip: record.opt_text("outer_ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("has_cygwin", &self.has_cygwin);
+            record.field("id", &self.id);
+            record.field("inner_ip", &self.inner_ip);
+            record.field("node_type", &self.node_type);
+            record.field("os_type", &self.os_type);
+            record.field("outer_ip", &self.outer_ip);
+            record.finish()
+        }
+    }
+    /// `GetTaskInfoHosts`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/get_task_info.md` at line 39.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Hosts {
+        /// `err_code` (Not in the doc's table; seen in its example at line 39.)
+        pub err_code: Option<String>,
+        /// `err_code_desc` (Not in the doc's table; seen in its example at line 39.)
+        pub err_code_desc: Option<String>,
+        /// `host` (Not in the doc's table; seen in its example at line 39.)
+        pub host: Option<Host>,
+        /// `job_id` (Not in the doc's table; seen in its example at line 39.)
+        pub job_id: Option<String>,
+        /// `status` (Not in the doc's table; seen in its example at line 39.)
+        pub status: Option<String>,
+        /// `step` (Not in the doc's table; seen in its example at line 39.)
+        pub step: Option<String>,
+    }
+    impl crate::wire::Wire for Hosts {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Hosts",
+                &["err_code", "err_code_desc", "host", "job_id", "status", "step"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                err_code: record.opt_text("err_code")?,
+                err_code_desc: record.opt_text("err_code_desc")?,
+                host: record.field("host")?,
+                job_id: record.opt_text("job_id")?,
+                status: record.opt_text("status")?,
+                step: record.opt_text("step")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("err_code", &self.err_code);
+            record.field("err_code_desc", &self.err_code_desc);
+            record.field("host", &self.host);
+            record.field("job_id", &self.job_id);
+            record.field("status", &self.status);
+            record.field("step", &self.step);
+            record.finish()
+        }
+    }
+    /// 查询任务状态
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/get_task_info.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GetTaskInfoRequest {
+        /// 业务id
+        pub bk_biz_id: i64,
+        /// 任务id, 可以从创建任务接口返回值中获取
+        pub job_id: i64,
+    }
+    impl GetTaskInfoRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, job_id: i64) -> Self {
+            Self { bk_biz_id, job_id }
+        }
+    }
+    impl crate::wire::Wire for GetTaskInfoRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetTaskInfoRequest",
+                &["bk_biz_id", "job_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                job_id: record.int("job_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("job_id", &self.job_id);
+            record.finish()
+        }
+    }
+    /// `GetTaskInfoResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/get_task_info.md` at line 39.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetTaskInfoResponse {
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 39.)
+        pub bk_biz_id: Option<String>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 39.)
+        pub bk_cloud_id: Option<String>,
+        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 39.)
+        pub bk_supplier_account: Option<String>,
+        /// `bk_supplier_id` (Not in the doc's table; seen in its example at line 39.)
+        pub bk_supplier_id: Option<String>,
+        /// `creator` (Not in the doc's table; seen in its example at line 39.)
+        pub creator: Option<String>,
+        /// `end_time` (Not in the doc's table; seen in its example at line 39.)
+        pub end_time: Option<serde_json::Value>,
+        /// `global_params` (Not in the doc's table; seen in its example at line 39.)
+        pub global_params: Option<serde_json::Value>,
+        /// `host_count` (Not in the doc's table; seen in its example at line 39.)
+        pub host_count: Option<i64>,
+        /// `hosts` (Not in the doc's table; seen in its example at line 39.)
+        pub hosts: Option<Vec<Hosts>>,
+        /// `id` (Not in the doc's table; seen in its example at line 39.)
+        pub id: Option<i64>,
+        /// `job_type` (Not in the doc's table; seen in its example at line 39.)
+        pub job_type: Option<String>,
+        /// `job_type_desc` (Not in the doc's table; seen in its example at line 39.)
+        pub job_type_desc: Option<String>,
+        /// `op_target` (Not in the doc's table; seen in its example at line 39.)
+        pub op_target: Option<OpTarget>,
+        /// `os_count` (Not in the doc's table; seen in its example at line 39.)
+        pub os_count: Option<OsCount>,
+        /// `start_time` (Not in the doc's table; seen in its example at line 39.)
+        pub start_time: Option<String>,
+        /// `status_count` (Not in the doc's table; seen in its example at line 39.)
+        pub status_count: Option<StatusCount>,
+    }
+    impl crate::wire::Wire for GetTaskInfoResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "GetTaskInfoResponse",
+                &[
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "bk_supplier_account",
+                    "bk_supplier_id",
+                    "creator",
+                    "end_time",
+                    "global_params",
+                    "host_count",
+                    "hosts",
+                    "id",
+                    "job_type",
+                    "job_type_desc",
+                    "op_target",
+                    "os_count",
+                    "start_time",
+                    "status_count",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_text("bk_biz_id")?,
+                bk_cloud_id: record.opt_text("bk_cloud_id")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                bk_supplier_id: record.opt_text("bk_supplier_id")?,
+                creator: record.opt_text("creator")?,
+                end_time: record.field("end_time")?,
+                global_params: record.field("global_params")?,
+                host_count: record.opt_int("host_count")?,
+                hosts: record.field("hosts")?,
+                id: record.opt_int("id")?,
+                job_type: record.opt_text("job_type")?,
+                job_type_desc: record.opt_text("job_type_desc")?,
+                op_target: record.field("op_target")?,
+                os_count: record.field("os_count")?,
+                start_time: record.opt_text("start_time")?,
+                status_count: record.field("status_count")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("creator", &self.creator);
+            record.field("end_time", &self.end_time);
+            record.field("global_params", &self.global_params);
+            record.field("host_count", &self.host_count);
+            record.field("hosts", &self.hosts);
+            record.field("id", &self.id);
+            record.field("job_type", &self.job_type);
+            record.field("job_type_desc", &self.job_type_desc);
+            record.field("op_target", &self.op_target);
+            record.field("os_count", &self.os_count);
+            record.field("start_time", &self.start_time);
+            record.field("status_count", &self.status_count);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(Host, Hosts, GetTaskInfoRequest, GetTaskInfoResponse);
+}
+pub use get_task_info::GetTaskInfoRequest;
+pub use get_task_info::GetTaskInfoResponse;
+/// Types of [`info_subscription`](super::endpoints::InfoSubscription).
+pub mod info_subscription {
+    /// `InfoSubscriptionConfig`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 191.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Config {
+        /// 插件名
+        pub plugin_name: Option<String>,
+        /// 插件版本，如不确定具体版本，可指定为latest
+        pub plugin_version: Option<String>,
+        /// 配置模板列表，见config_templates定义
+        pub config_templates: Option<serde_json::Value>,
+        /// 作业类型，官方插件是基于多配置的管理模式，安装、卸载、启用、停用等操作仅涉及到配置的增删，具体见job_type定义
+        pub job_type: Option<String>,
+        /// 安装主插件支持检查是否存在并跳过，1：true， 版本不一致时进行安装 2: false， 忽略版本不一致的情况，只要保证存活即可
+        pub check_and_skip: Option<bool>,
+        /// 是否强校验安装版本
+        pub is_version_sensitive: Option<bool>,
+    }
+    impl crate::wire::Wire for Config {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Config",
+                &[
+                    "plugin_name",
+                    "plugin_version",
+                    "config_templates",
+                    "job_type",
+                    "check_and_skip",
+                    "is_version_sensitive",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                plugin_name: record.opt_text("plugin_name")?,
+                plugin_version: record.opt_text("plugin_version")?,
+                config_templates: record.field("config_templates")?,
+                job_type: record.opt_text("job_type")?,
+                check_and_skip: record.field("check_and_skip")?,
+                is_version_sensitive: record.field("is_version_sensitive")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("plugin_name", &self.plugin_name);
+            record.field("plugin_version", &self.plugin_version);
+            record.field("config_templates", &self.config_templates);
+            record.field("job_type", &self.job_type);
+            record.field("check_and_skip", &self.check_and_skip);
+            record.field("is_version_sensitive", &self.is_version_sensitive);
+            record.finish()
+        }
+    }
+    /// `InfoSubscriptionParams`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 212.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Params {
+        /// 端口范围
+        pub port_range: Option<String>,
+        /// 配置文件渲染上下文
+        pub context: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 是否保留原有配置文件
+        pub keep_config: Option<bool>,
+        /// 是否仅更新文件，不重启进程，默认为否
+        pub no_restart: Option<bool>,
+    }
+    impl crate::wire::Wire for Params {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Params",
+                &["port_range", "context", "keep_config", "no_restart"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                port_range: record.opt_text("port_range")?,
+                context: record.field("context")?,
+                keep_config: record.field("keep_config")?,
+                no_restart: record.field("no_restart")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("port_range", &self.port_range);
+            record.field("context", &self.context);
+            record.field("keep_config", &self.keep_config);
+            record.field("no_restart", &self.no_restart);
+            record.finish()
+        }
+    }
+    /// 查询订阅详情
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct InfoSubscriptionRequest {
+        /// 订阅ID列表
+        pub subscription_id_list: Vec<i64>,
+        /// 是否显示已删除的订阅
+        pub show_deleted: Option<bool>,
+    }
+    impl InfoSubscriptionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(subscription_id_list: Vec<i64>) -> Self {
+            Self {
+                subscription_id_list,
+                show_deleted: None,
+            }
+        }
+    }
+    impl InfoSubscriptionRequest {
+        /// Sets `show_deleted`.
+        pub fn show_deleted(mut self, value: impl Into<bool>) -> Self {
+            self.show_deleted = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for InfoSubscriptionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InfoSubscriptionRequest",
+                &["subscription_id_list", "show_deleted"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id_list: record.field("subscription_id_list")?,
+                show_deleted: record.field("show_deleted")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id_list", &self.subscription_id_list);
+            record.field("show_deleted", &self.show_deleted);
+            record.finish()
+        }
+    }
+    /// `InfoSubscriptionResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 156.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InfoSubscriptionResponse {
+        /// 订阅任务ID
+        pub id: Option<i64>,
+        /// 订阅任务名称
+        pub name: Option<String>,
+        /// 是否启用订阅，false为不启用，ture为是启用
+        pub enable: Option<bool>,
+        /// 订阅类别，1：policy ，2：debug，3: once
+        pub category: Option<String>,
+        /// 插件名
+        pub plugin_name: Option<String>,
+        /// 订阅监听业务范列表，包含相关业务ID
+        pub bk_biz_scope: Option<Vec<i64>>,
+        /// 事件订阅监听的范围，见scope定义
+        pub scope: Option<Scope>,
+        /// 父策略ID，如不指定默认值为-1
+        pub pid: Option<i64>,
+        /// 下发的目标机器列表，见target_hosts定义
+        pub target_hosts: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 事件订阅触发的动作列表，见steps定义
+        pub steps: Option<Steps>,
+    }
+    impl crate::wire::Wire for InfoSubscriptionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InfoSubscriptionResponse",
+                &[
+                    "id",
+                    "name",
+                    "enable",
+                    "category",
+                    "plugin_name",
+                    "bk_biz_scope",
+                    "scope",
+                    "pid",
+                    "target_hosts",
+                    "steps",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                enable: record.field("enable")?,
+                category: record.opt_text("category")?,
+                plugin_name: record.opt_text("plugin_name")?,
+                bk_biz_scope: record.field("bk_biz_scope")?,
+                scope: record.field("scope")?,
+                pid: record.opt_int("pid")?,
+                target_hosts: record.field("target_hosts")?,
+                steps: record.field("steps")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("enable", &self.enable);
+            record.field("category", &self.category);
+            record.field("plugin_name", &self.plugin_name);
+            record.field("bk_biz_scope", &self.bk_biz_scope);
+            record.field("scope", &self.scope);
+            record.field("pid", &self.pid);
+            record.field("target_hosts", &self.target_hosts);
+            record.field("steps", &self.steps);
+            record.finish()
+        }
+    }
+    /// `InfoSubscriptionScope`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 180.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Scope {
+        /// 蓝鲸业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 蓝鲸业务ID列表
+        pub bk_biz_scope: Option<Vec<i64>>,
+        /// 节点类别，1: TOPO，动态实例（拓扑）2: INSTANCE，静态实例 3: SERVICE_TEMPLATE，服务模板 4: SET_TEMPLATE，集群模板
+        pub node_type: String,
+        /// 对象类型，1：HOST，主机类型 2：SERVICE，服务类型
+        pub object_type: String,
+        /// 是否需要注册到CMDB，false是不注册，true是注册。默认为不注册
+        pub need_register: Option<bool>,
+        /// 节点列表，见nodes定义
+        pub nodes: serde_json::Value,
+    }
+    impl Scope {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            node_type: String,
+            object_type: String,
+            nodes: serde_json::Value,
+        ) -> Self {
+            Self {
+                bk_biz_id: None,
+                bk_biz_scope: None,
+                node_type,
+                object_type,
+                need_register: None,
+                nodes,
+            }
+        }
+    }
+    impl crate::wire::Wire for Scope {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Scope",
+                &[
+                    "bk_biz_id",
+                    "bk_biz_scope",
+                    "node_type",
+                    "object_type",
+                    "need_register",
+                    "nodes",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_biz_scope: record.field("bk_biz_scope")?,
+                node_type: record.text("node_type")?,
+                object_type: record.text("object_type")?,
+                need_register: record.field("need_register")?,
+                nodes: record.field("nodes")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_biz_scope", &self.bk_biz_scope);
+            record.field("node_type", &self.node_type);
+            record.field("object_type", &self.object_type);
+            record.field("need_register", &self.need_register);
+            record.field("nodes", &self.nodes);
+            record.finish()
+        }
+    }
+    /// `InfoSubscriptionSteps`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 171.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Steps {
+        /// 步骤标识符
+        pub id: String,
+        /// 步骤类型，1: AGENT，2：PLUGIN，3: PROXY
+        pub r#type: String,
+        /// 步骤配置，见config定义
+        pub config: Config,
+        /// 步骤参数，见params定义
+        pub params: Params,
+    }
+    impl Steps {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: String, r#type: String, config: Config, params: Params) -> Self {
+            Self { id, r#type, config, params }
+        }
+    }
+    impl crate::wire::Wire for Steps {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Steps",
+                &["id", "type", "config", "params"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.text("id")?,
+                r#type: record.text("type")?,
+                config: record.field("config")?,
+                params: record.field("params")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("type", &self.r#type);
+            record.field("config", &self.config);
+            record.field("params", &self.params);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Config, Params, InfoSubscriptionRequest, InfoSubscriptionResponse, Scope, Steps
+    );
+}
+pub use info_subscription::InfoSubscriptionRequest;
+pub use info_subscription::InfoSubscriptionResponse;
+/// Types of [`install_channel`](super::endpoints::InstallChannel).
+pub mod install_channel {
+    /// 查询安装通道详情
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/install_channel.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstallChannelRequest {
+        /// 是否包括隐藏安装通道
+        pub with_hidden: Option<bool>,
+    }
+    impl InstallChannelRequest {
+        /// Sets `with_hidden`.
+        pub fn with_hidden(mut self, value: impl Into<bool>) -> Self {
+            self.with_hidden = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for InstallChannelRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstallChannelRequest",
+                &["with_hidden"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                with_hidden: record.field("with_hidden")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("with_hidden", &self.with_hidden);
+            record.finish()
+        }
+    }
+    /// `InstallChannelResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/install_channel.md` at line 96.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct InstallChannelResponseItem {
+        /// 安装通道ID
+        pub id: i64,
+        /// 安装通道名称
+        pub name: String,
+        /// 安装通道管控区域 ID
+        pub bk_cloud_id: i64,
+        /// 安装通道跳板机 IP
+        pub jump_servers: Vec<String>,
+        /// 安装通道上游 GSE 地址，见 stream_servers 定义
+        pub upstream_servers: UpstreamServers,
+        /// 是否为隐藏安装通道
+        pub hidden: bool,
+    }
+    impl InstallChannelResponseItem {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: i64,
+            name: String,
+            bk_cloud_id: i64,
+            jump_servers: Vec<String>,
+            upstream_servers: UpstreamServers,
+            hidden: bool,
+        ) -> Self {
+            Self {
+                id,
+                name,
+                bk_cloud_id,
+                jump_servers,
+                upstream_servers,
+                hidden,
+            }
+        }
+    }
+    impl crate::wire::Wire for InstallChannelResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstallChannelResponseItem",
+                &[
+                    "id",
+                    "name",
+                    "bk_cloud_id",
+                    "jump_servers",
+                    "upstream_servers",
+                    "hidden",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                name: record.text("name")?,
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                jump_servers: record.field("jump_servers")?,
+                upstream_servers: record.field("upstream_servers")?,
+                hidden: record.field("hidden")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("jump_servers", &self.jump_servers);
+            record.field("upstream_servers", &self.upstream_servers);
+            record.field("hidden", &self.hidden);
+            record.finish()
+        }
+    }
+    /// `UpstreamServers`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/install_channel.md` at line 107.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpstreamServers {
+        /// GSE 数据服务器列表
+        pub dataserver: Vec<String>,
+        /// GSE 任务服务器列表
+        pub taskserver: Vec<String>,
+        /// GSE BT文件服务器列表
+        pub btfileserver: Vec<String>,
+    }
+    impl UpstreamServers {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            dataserver: Vec<String>,
+            taskserver: Vec<String>,
+            btfileserver: Vec<String>,
+        ) -> Self {
+            Self {
+                dataserver,
+                taskserver,
+                btfileserver,
+            }
+        }
+    }
+    impl crate::wire::Wire for UpstreamServers {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpstreamServers",
+                &["dataserver", "taskserver", "btfileserver"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                dataserver: record.field("dataserver")?,
+                taskserver: record.field("taskserver")?,
+                btfileserver: record.field("btfileserver")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("dataserver", &self.dataserver);
+            record.field("taskserver", &self.taskserver);
+            record.field("btfileserver", &self.btfileserver);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        InstallChannelRequest, InstallChannelResponseItem, UpstreamServers
+    );
+}
+pub use install_channel::InstallChannelRequest;
+/// Types of [`install_job`](super::endpoints::InstallJob).
+pub mod install_job {
+    pub use super::create_subscription::JobType;
+    pub use super::details_job::Status;
+    /// `InstallJobHosts`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 18.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Hosts {
+        /// 业务ID
+        pub bk_biz_id: i64,
+        /// 管控区域ID
+        pub bk_cloud_id: i64,
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 寻址方式，1: 0，静态 2: 1，动态
+        pub bk_addressing: Option<i64>,
+        /// 接入点ID
+        pub ap_id: Option<i64>,
+        /// 安装通道ID
+        pub install_channel_id: Option<i64>,
+        /// 内网IPV4地址，inner_ip和inner_ipv6必选其一
+        pub inner_ip: Option<String>,
+        /// 外网IP
+        pub outer_ip: Option<String>,
+        /// 登录IP
+        pub login_ip: Option<String>,
+        /// 数据IP
+        pub data_ip: Option<String>,
+        /// 内网IPv6
+        pub inner_ipv6: Option<String>,
+        /// 外网IPv6
+        pub outer_ipv6: Option<String>,
+        /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
+        pub os_type: String,
+        /// 认证类型，1：PASSWORD，密码认证 2: KEY，秘钥认证 3：TJJ_PASSWORD，默认为密码认证
+        pub auth_type: Option<String>,
+        /// 账户
+        pub account: Option<String>,
+        /// 密码
+        pub password: Option<crate::Secret>,
+        /// 端口
+        pub port: Option<String>,
+        /// 密钥
+        pub key: Option<crate::Secret>,
+        /// 是否手动模式
+        pub is_manual: Option<bool>,
+        /// 密码保留天数，默认保留一天
+        pub retention: Option<i64>,
+        /// 加速设置，默认为0
+        pub peer_exchange_switch_for_agent: Option<i64>,
+        /// 传输限速
+        pub bt_speed_limit: Option<String>,
+        /// 数据压缩开关，默认是关闭
+        pub enable_compression: Option<bool>,
+        /// 数据文件路径
+        pub data_path: Option<String>,
+    }
+    impl Hosts {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: i64, bk_cloud_id: i64, os_type: String) -> Self {
+            Self {
+                bk_biz_id,
+                bk_cloud_id,
+                bk_host_id: None,
+                bk_addressing: None,
+                ap_id: None,
+                install_channel_id: None,
+                inner_ip: None,
+                outer_ip: None,
+                login_ip: None,
+                data_ip: None,
+                inner_ipv6: None,
+                outer_ipv6: None,
+                os_type,
+                auth_type: None,
+                account: None,
+                password: None,
+                port: None,
+                key: None,
+                is_manual: None,
+                retention: None,
+                peer_exchange_switch_for_agent: None,
+                bt_speed_limit: None,
+                enable_compression: None,
+                data_path: None,
+            }
+        }
+    }
+    impl Hosts {
+        /// Sets `bk_host_id`.
+        pub fn bk_host_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_host_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_addressing`.
+        pub fn bk_addressing(mut self, value: impl Into<i64>) -> Self {
+            self.bk_addressing = Some(value.into());
+            self
+        }
+        /// Sets `ap_id`.
+        pub fn ap_id(mut self, value: impl Into<i64>) -> Self {
+            self.ap_id = Some(value.into());
+            self
+        }
+        /// Sets `install_channel_id`.
+        pub fn install_channel_id(mut self, value: impl Into<i64>) -> Self {
+            self.install_channel_id = Some(value.into());
+            self
+        }
+        /// Sets `inner_ip`.
+        pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
+            self.inner_ip = Some(value.into());
+            self
+        }
+        /// Sets `outer_ip`.
+        pub fn outer_ip(mut self, value: impl Into<String>) -> Self {
+            self.outer_ip = Some(value.into());
+            self
+        }
+        /// Sets `login_ip`.
+        pub fn login_ip(mut self, value: impl Into<String>) -> Self {
+            self.login_ip = Some(value.into());
+            self
+        }
+        /// Sets `data_ip`.
+        pub fn data_ip(mut self, value: impl Into<String>) -> Self {
+            self.data_ip = Some(value.into());
+            self
+        }
+        /// Sets `inner_ipv6`.
+        pub fn inner_ipv6(mut self, value: impl Into<String>) -> Self {
+            self.inner_ipv6 = Some(value.into());
+            self
+        }
+        /// Sets `outer_ipv6`.
+        pub fn outer_ipv6(mut self, value: impl Into<String>) -> Self {
+            self.outer_ipv6 = Some(value.into());
+            self
+        }
+        /// Sets `auth_type`.
+        pub fn auth_type(mut self, value: impl Into<String>) -> Self {
+            self.auth_type = Some(value.into());
+            self
+        }
+        /// Sets `account`.
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `password`.
+        pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Sets `port`.
+        pub fn port(mut self, value: impl Into<String>) -> Self {
+            self.port = Some(value.into());
+            self
+        }
+        /// Sets `key`.
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `is_manual`.
+        pub fn is_manual(mut self, value: impl Into<bool>) -> Self {
+            self.is_manual = Some(value.into());
+            self
+        }
+        /// Sets `retention`.
+        pub fn retention(mut self, value: impl Into<i64>) -> Self {
+            self.retention = Some(value.into());
+            self
+        }
+        /// Sets `peer_exchange_switch_for_agent`.
+        pub fn peer_exchange_switch_for_agent(mut self, value: impl Into<i64>) -> Self {
+            self.peer_exchange_switch_for_agent = Some(value.into());
+            self
+        }
+        /// Sets `bt_speed_limit`.
+        pub fn bt_speed_limit(mut self, value: impl Into<String>) -> Self {
+            self.bt_speed_limit = Some(value.into());
+            self
+        }
+        /// Sets `enable_compression`.
+        pub fn enable_compression(mut self, value: impl Into<bool>) -> Self {
+            self.enable_compression = Some(value.into());
+            self
+        }
+        /// Sets `data_path`.
+        pub fn data_path(mut self, value: impl Into<String>) -> Self {
+            self.data_path = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Hosts {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Hosts",
+                &[
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "bk_host_id",
+                    "bk_addressing",
+                    "ap_id",
+                    "install_channel_id",
+                    "inner_ip",
+                    "outer_ip",
+                    "login_ip",
+                    "data_ip",
+                    "inner_ipv6",
+                    "outer_ipv6",
+                    "os_type",
+                    "auth_type",
+                    "account",
+                    "password",
+                    "port",
+                    "key",
+                    "is_manual",
+                    "retention",
+                    "peer_exchange_switch_for_agent",
+                    "bt_speed_limit",
+                    "enable_compression",
+                    "data_path",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_addressing: record.opt_int("bk_addressing")?,
+                ap_id: record.opt_int("ap_id")?,
+                install_channel_id: record.opt_int("install_channel_id")?,
+                inner_ip: record.opt_text("inner_ip")?,
+                outer_ip: record.opt_text("outer_ip")?,
+                login_ip: record.opt_text("login_ip")?,
+                data_ip: record.opt_text("data_ip")?,
+                inner_ipv6: record.opt_text("inner_ipv6")?,
+                outer_ipv6: record.opt_text("outer_ipv6")?,
+                os_type: record.text("os_type")?,
+                auth_type: record.opt_text("auth_type")?,
+                account: record.opt_text("account")?,
+                password: record.field("password")?,
+                port: record.opt_text("port")?,
+                key: record.field("key")?,
+                is_manual: record.field("is_manual")?,
+                retention: record.opt_int("retention")?,
+                peer_exchange_switch_for_agent: record
+                    .opt_int("peer_exchange_switch_for_agent")?,
+                bt_speed_limit: record.opt_text("bt_speed_limit")?,
+                enable_compression: record.field("enable_compression")?,
+                data_path: record.opt_text("data_path")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_addressing", &self.bk_addressing);
+            record.field("ap_id", &self.ap_id);
+            record.field("install_channel_id", &self.install_channel_id);
+            record.field("inner_ip", &self.inner_ip);
+            record.field("outer_ip", &self.outer_ip);
+            record.field("login_ip", &self.login_ip);
+            record.field("data_ip", &self.data_ip);
+            record.field("inner_ipv6", &self.inner_ipv6);
+            record.field("outer_ipv6", &self.outer_ipv6);
+            record.field("os_type", &self.os_type);
+            record.field("auth_type", &self.auth_type);
+            record.field("account", &self.account);
+            record.field("password", &self.password);
+            record.field("port", &self.port);
+            record.field("key", &self.key);
+            record.field("is_manual", &self.is_manual);
+            record.field("retention", &self.retention);
+            record
+                .field(
+                    "peer_exchange_switch_for_agent",
+                    &self.peer_exchange_switch_for_agent,
+                );
+            record.field("bt_speed_limit", &self.bt_speed_limit);
+            record.field("enable_compression", &self.enable_compression);
+            record.field("data_path", &self.data_path);
+            record.finish()
+        }
+    }
+    /// 安装作业任务, 新安装Agent、新安装Proxy、重装、替换等操作
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct InstallJobRequest {
+        /// 任务类型，见job_type定义
+        pub job_type: JobType,
+        /// 主机列表，见hosts定义
+        pub hosts: Vec<Hosts>,
+        /// 被替换的Proxy主机ID
+        pub replace_host_id: Option<i64>,
+        /// 是否安装最新版本插件，默认安装最新插件
+        pub is_install_latest_plugins: Option<bool>,
+    }
+    impl InstallJobRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_type: JobType, hosts: Vec<Hosts>) -> Self {
+            Self {
+                job_type,
+                hosts,
+                replace_host_id: None,
+                is_install_latest_plugins: None,
+            }
+        }
+    }
+    impl InstallJobRequest {
+        /// Sets `replace_host_id`.
+        pub fn replace_host_id(mut self, value: impl Into<i64>) -> Self {
+            self.replace_host_id = Some(value.into());
+            self
+        }
+        /// Sets `is_install_latest_plugins`.
+        pub fn is_install_latest_plugins(mut self, value: impl Into<bool>) -> Self {
+            self.is_install_latest_plugins = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for InstallJobRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstallJobRequest",
+                &["job_type", "hosts", "replace_host_id", "is_install_latest_plugins"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_type: record.field("job_type")?,
+                hosts: record.field("hosts")?,
+                replace_host_id: record.opt_int("replace_host_id")?,
+                is_install_latest_plugins: record.field("is_install_latest_plugins")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_type", &self.job_type);
+            record.field("hosts", &self.hosts);
+            record.field("replace_host_id", &self.replace_host_id);
+            record.field("is_install_latest_plugins", &self.is_install_latest_plugins);
+            record.finish()
+        }
+    }
+    /// `InstallJobResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 161.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstallJobResponseItem {
+        /// 任务ID
+        pub job_id: Option<i64>,
+        /// 过滤失败的主机信息，见ip_filter定义
+        pub ip_filter: Option<Vec<IpFilter>>,
+    }
+    impl crate::wire::Wire for InstallJobResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstallJobResponseItem",
+                &["job_id", "ip_filter"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_id: record.opt_int("job_id")?,
+                ip_filter: record.field("ip_filter")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_id", &self.job_id);
+            record.field("ip_filter", &self.ip_filter);
+            record.finish()
+        }
+    }
+    /// `IpFilter`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 168.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct IpFilter {
+        /// 主机业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 主机业务名称
+        pub bk_biz_name: Option<String>,
+        /// IP地址
+        pub ip: Option<String>,
+        /// 内网IPV4地址
+        pub inner_ip: Option<String>,
+        /// 内网IPV6地址
+        pub inner_ipv6: Option<String>,
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 管控区域名称
+        pub bk_cloud_name: Option<String>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// 执行状态，见status定义
+        pub status: Option<Status>,
+        /// 作业ID
+        pub job_id: Option<i64>,
+        /// 过滤原因
+        pub exception: Option<String>,
+        /// 失败的具体信息
+        pub msg: Option<String>,
+    }
+    impl crate::wire::Wire for IpFilter {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "IpFilter",
+                &[
+                    "bk_biz_id",
+                    "bk_biz_name",
+                    "ip",
+                    "inner_ip",
+                    "inner_ipv6",
+                    "bk_host_id",
+                    "bk_cloud_name",
+                    "bk_cloud_id",
+                    "status",
+                    "job_id",
+                    "exception",
+                    "msg",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                ip: record.opt_text("ip")?,
+                inner_ip: record.opt_text("inner_ip")?,
+                inner_ipv6: record.opt_text("inner_ipv6")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                status: record.field("status")?,
+                job_id: record.opt_int("job_id")?,
+                exception: record.opt_text("exception")?,
+                msg: record.opt_text("msg")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("ip", &self.ip);
+            record.field("inner_ip", &self.inner_ip);
+            record.field("inner_ipv6", &self.inner_ipv6);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("status", &self.status);
+            record.field("job_id", &self.job_id);
+            record.field("exception", &self.exception);
+            record.field("msg", &self.msg);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Hosts, InstallJobRequest, InstallJobResponseItem, IpFilter
+    );
+}
+pub use install_job::InstallJobRequest;
+/// Types of [`instance_info_subscription`](super::endpoints::InstanceInfoSubscription).
+pub mod instance_info_subscription {
+    pub use super::create_subscription::JobType;
+    /// 由订阅步骤ID 和作业类型组成字典，示例：{"agent": "INSTALL_AGENT"}
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_info_subscription.md` at line 17.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Actions {
+        /// 订阅步骤ID
+        pub step_id: Option<String>,
+        /// 作业类型，见job_type 定义
+        pub job_type: Option<JobType>,
+        /// `bkmonitorbeat` (Not in the doc's table; seen in its example at line 85.)
+        pub bkmonitorbeat: Option<String>,
+        /// `testscript` (Not in the doc's table; seen in its example at line 85.)
+        pub testscript: Option<String>,
+    }
+    impl Actions {
+        /// Sets `step_id`.
+        pub fn step_id(mut self, value: impl Into<String>) -> Self {
+            self.step_id = Some(value.into());
+            self
+        }
+        /// Sets `job_type`.
+        pub fn job_type(mut self, value: impl Into<JobType>) -> Self {
+            self.job_type = Some(value.into());
+            self
+        }
+        /// Sets `bkmonitorbeat`.
+        pub fn bkmonitorbeat(mut self, value: impl Into<String>) -> Self {
+            self.bkmonitorbeat = Some(value.into());
+            self
+        }
+        /// Sets `testscript`.
+        pub fn testscript(mut self, value: impl Into<String>) -> Self {
+            self.testscript = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Actions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Actions",
+                &["step_id", "job_type", "bkmonitorbeat", "testscript"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                step_id: record.opt_text("step_id")?,
+                job_type: record.field("job_type")?,
+                bkmonitorbeat: record.opt_text("bkmonitorbeat")?,
+                testscript: record.opt_text("testscript")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("step_id", &self.step_id);
+            record.field("job_type", &self.job_type);
+            record.field("bkmonitorbeat", &self.bkmonitorbeat);
+            record.field("testscript", &self.testscript);
+            record.finish()
+        }
+    }
+    /// `InstanceInfoSubscriptionInstanceInfo`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_info_subscription.md` at line 85.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceInfo {
+        /// `account` (Not in the doc's table; seen in its example at line 85.)
+        pub account: Option<String>,
+        /// `ap_id` (Not in the doc's table; seen in its example at line 85.)
+        pub ap_id: Option<i64>,
+        /// `auth_type` (Not in the doc's table; seen in its example at line 85.)
+        pub auth_type: Option<String>,
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_biz_id: Option<i64>,
+        /// `bk_biz_name` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_biz_name: Option<String>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_cloud_id: Option<i64>,
+        /// `bk_cloud_name` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_cloud_name: Option<String>,
+        /// `bk_host_innerip` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_host_innerip: Option<String>,
+        /// `bk_host_outerip` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_host_outerip: Option<String>,
+        /// `bk_os_type` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_os_type: Option<String>,
+        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_supplier_account: Option<String>,
+        /// `bt_speed_limit` (Not in the doc's table; seen in its example at line 85.)
+        pub bt_speed_limit: Option<serde_json::Value>,
+        /// `data_path` (Not in the doc's table; seen in its example at line 85.)
+        pub data_path: Option<String>,
+        /// `enable_compression` (Not in the doc's table; seen in its example at line 85.)
+        pub enable_compression: Option<bool>,
+        /// `host_node_type` (Not in the doc's table; seen in its example at line 85.)
+        pub host_node_type: Option<String>,
+        /// `install_channel_id` (Not in the doc's table; seen in its example at line 85.)
+        pub install_channel_id: Option<serde_json::Value>,
+        /// `is_manual` (Not in the doc's table; seen in its example at line 85.)
+        pub is_manual: Option<bool>,
+        /// `key` (Not in the doc's table; seen in its example at line 85.)
+        pub key: Option<crate::Secret>,
+        /// `login_ip` (Not in the doc's table; seen in its example at line 85.)
+        pub login_ip: Option<String>,
+        /// `os_type` (Not in the doc's table; seen in its example at line 85.)
+        pub os_type: Option<String>,
+        /// `password` (Not in the doc's table; seen in its example at line 85.)
+        pub password: Option<crate::Secret>,
+        /// `peer_exchange_switch_for_agent` (Not in the doc's table; seen in its example at line 85.)
+        pub peer_exchange_switch_for_agent: Option<i64>,
+        /// `port` (Not in the doc's table; seen in its example at line 85.)
+        pub port: Option<i64>,
+        /// `retention` (Not in the doc's table; seen in its example at line 85.)
+        pub retention: Option<i64>,
+        /// `username` (Not in the doc's table; seen in its example at line 85.)
+        pub username: Option<String>,
+    }
+    impl InstanceInfo {
+        /// Sets `account`.
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `ap_id`.
+        pub fn ap_id(mut self, value: impl Into<i64>) -> Self {
+            self.ap_id = Some(value.into());
+            self
+        }
+        /// Sets `auth_type`.
+        pub fn auth_type(mut self, value: impl Into<String>) -> Self {
+            self.auth_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_name`.
+        pub fn bk_biz_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_biz_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_name`.
+        pub fn bk_cloud_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_cloud_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_innerip`.
+        pub fn bk_host_innerip(mut self, value: impl Into<String>) -> Self {
+            self.bk_host_innerip = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_outerip`.
+        pub fn bk_host_outerip(mut self, value: impl Into<String>) -> Self {
+            self.bk_host_outerip = Some(value.into());
+            self
+        }
+        /// Sets `bk_os_type`.
+        pub fn bk_os_type(mut self, value: impl Into<String>) -> Self {
+            self.bk_os_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_supplier_account`.
+        pub fn bk_supplier_account(mut self, value: impl Into<String>) -> Self {
+            self.bk_supplier_account = Some(value.into());
+            self
+        }
+        /// Sets `bt_speed_limit`.
+        pub fn bt_speed_limit(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.bt_speed_limit = Some(value.into());
+            self
+        }
+        /// Sets `data_path`.
+        pub fn data_path(mut self, value: impl Into<String>) -> Self {
+            self.data_path = Some(value.into());
+            self
+        }
+        /// Sets `enable_compression`.
+        pub fn enable_compression(mut self, value: impl Into<bool>) -> Self {
+            self.enable_compression = Some(value.into());
+            self
+        }
+        /// Sets `host_node_type`.
+        pub fn host_node_type(mut self, value: impl Into<String>) -> Self {
+            self.host_node_type = Some(value.into());
+            self
+        }
+        /// Sets `install_channel_id`.
+        pub fn install_channel_id(
+            mut self,
+            value: impl Into<serde_json::Value>,
+        ) -> Self {
+            self.install_channel_id = Some(value.into());
+            self
+        }
+        /// Sets `is_manual`.
+        pub fn is_manual(mut self, value: impl Into<bool>) -> Self {
+            self.is_manual = Some(value.into());
+            self
+        }
+        /// Sets `key`.
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `login_ip`.
+        pub fn login_ip(mut self, value: impl Into<String>) -> Self {
+            self.login_ip = Some(value.into());
+            self
+        }
+        /// Sets `os_type`.
+        pub fn os_type(mut self, value: impl Into<String>) -> Self {
+            self.os_type = Some(value.into());
+            self
+        }
+        /// Sets `password`.
+        pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Sets `peer_exchange_switch_for_agent`.
+        pub fn peer_exchange_switch_for_agent(mut self, value: impl Into<i64>) -> Self {
+            self.peer_exchange_switch_for_agent = Some(value.into());
+            self
+        }
+        /// Sets `port`.
+        pub fn port(mut self, value: impl Into<i64>) -> Self {
+            self.port = Some(value.into());
+            self
+        }
+        /// Sets `retention`.
+        pub fn retention(mut self, value: impl Into<i64>) -> Self {
+            self.retention = Some(value.into());
+            self
+        }
+        /// Sets `username`.
+        pub fn username(mut self, value: impl Into<String>) -> Self {
+            self.username = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for InstanceInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceInfo",
+                &[
+                    "account",
+                    "ap_id",
+                    "auth_type",
+                    "bk_biz_id",
+                    "bk_biz_name",
+                    "bk_cloud_id",
+                    "bk_cloud_name",
+                    "bk_host_innerip",
+                    "bk_host_outerip",
+                    "bk_os_type",
+                    "bk_supplier_account",
+                    "bt_speed_limit",
+                    "data_path",
+                    "enable_compression",
+                    "host_node_type",
+                    "install_channel_id",
+                    "is_manual",
+                    "key",
+                    "login_ip",
+                    "os_type",
+                    "password",
+                    "peer_exchange_switch_for_agent",
+                    "port",
+                    "retention",
+                    "username",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                account: record.opt_text("account")?,
+                ap_id: record.opt_int("ap_id")?,
+                auth_type: record.opt_text("auth_type")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                bk_host_outerip: record.opt_text("bk_host_outerip")?,
+                bk_os_type: record.opt_text("bk_os_type")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                bt_speed_limit: record.field("bt_speed_limit")?,
+                data_path: record.opt_text("data_path")?,
+                enable_compression: record.field("enable_compression")?,
+                host_node_type: record.opt_text("host_node_type")?,
+                install_channel_id: record.field("install_channel_id")?,
+                is_manual: record.field("is_manual")?,
+                key: record.field("key")?,
+                login_ip: record.opt_text("login_ip")?,
+                os_type: record.opt_text("os_type")?,
+                password: record.field("password")?,
+                peer_exchange_switch_for_agent: record
+                    .opt_int("peer_exchange_switch_for_agent")?,
+                port: record.opt_int("port")?,
+                retention: record.opt_int("retention")?,
+                username: record.opt_text("username")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("account", &self.account);
+            record.field("ap_id", &self.ap_id);
+            record.field("auth_type", &self.auth_type);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            record.field("bk_host_outerip", &self.bk_host_outerip);
+            record.field("bk_os_type", &self.bk_os_type);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("bt_speed_limit", &self.bt_speed_limit);
+            record.field("data_path", &self.data_path);
+            record.field("enable_compression", &self.enable_compression);
+            record.field("host_node_type", &self.host_node_type);
+            record.field("install_channel_id", &self.install_channel_id);
+            record.field("is_manual", &self.is_manual);
+            record.field("key", &self.key);
+            record.field("login_ip", &self.login_ip);
+            record.field("os_type", &self.os_type);
+            record.field("password", &self.password);
+            record
+                .field(
+                    "peer_exchange_switch_for_agent",
+                    &self.peer_exchange_switch_for_agent,
+                );
+            record.field("port", &self.port);
+            record.field("retention", &self.retention);
+            record.field("username", &self.username);
+            record.finish()
+        }
+    }
+    /// `InstanceInfoSubscriptionNodes`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_info_subscription.md` at line 85.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Nodes {
+        /// `bk_host_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_host_id: Option<i64>,
+        /// `bk_inst_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_inst_id: Option<i64>,
+        /// `bk_obj_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_obj_id: Option<String>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_cloud_id: Option<i64>,
+        /// `bk_supplier_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_supplier_id: Option<i64>,
+        /// `ip` (Not in the doc's table; seen in its example at line 85.)
+        pub ip: Option<String>,
+        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_supplier_account: Option<String>,
+        /// `instance_info` (Not in the doc's table; seen in its example at line 85.)
+        pub instance_info: Option<InstanceInfo>,
+    }
+    impl Nodes {
+        /// Sets `bk_host_id`.
+        pub fn bk_host_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_host_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_inst_id`.
+        pub fn bk_inst_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_inst_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_obj_id`.
+        pub fn bk_obj_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_obj_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_supplier_id`.
+        pub fn bk_supplier_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_supplier_id = Some(value.into());
+            self
+        }
+        /// Sets `ip`.
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `bk_supplier_account`.
+        pub fn bk_supplier_account(mut self, value: impl Into<String>) -> Self {
+            self.bk_supplier_account = Some(value.into());
+            self
+        }
+        /// Sets `instance_info`.
+        pub fn instance_info(mut self, value: impl Into<InstanceInfo>) -> Self {
+            self.instance_info = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Nodes {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Nodes",
+                &[
+                    "bk_host_id",
+                    "bk_inst_id",
+                    "bk_obj_id",
+                    "bk_cloud_id",
+                    "bk_supplier_id",
+                    "ip",
+                    "bk_supplier_account",
+                    "instance_info",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_inst_id: record.opt_int("bk_inst_id")?,
+                bk_obj_id: record.opt_text("bk_obj_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_supplier_id: record.opt_int("bk_supplier_id")?,
+                ip: record.opt_text("ip")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                instance_info: record.field("instance_info")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_inst_id", &self.bk_inst_id);
+            record.field("bk_obj_id", &self.bk_obj_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("ip", &self.ip);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("instance_info", &self.instance_info);
+            record.finish()
+        }
+    }
+    /// 执行订阅
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_info_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct InstanceInfoSubscriptionRequest {
+        /// 订阅ID
+        pub subscription_id: i64,
+        /// 事件订阅监听的范围, 见scope定义 (Type inferred from the doc's example.)
+        pub scope: Scope,
+        /// 动作范围，见actions定义, 如果没有传入actions，则以最近一次任务的action执行
+        pub actions: Option<Actions>,
+    }
+    impl InstanceInfoSubscriptionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(subscription_id: i64, scope: Scope) -> Self {
+            Self {
+                subscription_id,
+                scope,
+                actions: None,
+            }
+        }
+    }
+    impl InstanceInfoSubscriptionRequest {
+        /// Sets `actions`.
+        pub fn actions(mut self, value: impl Into<Actions>) -> Self {
+            self.actions = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for InstanceInfoSubscriptionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceInfoSubscriptionRequest",
+                &["subscription_id", "scope", "actions"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.int("subscription_id")?,
+                scope: record.field("scope")?,
+                actions: record.field("actions")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("scope", &self.scope);
+            record.field("actions", &self.actions);
+            record.finish()
+        }
+    }
+    /// `InstanceInfoSubscriptionResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_info_subscription.md` at line 174.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceInfoSubscriptionResponse {
+        /// 订阅ID
+        pub subscription_id: Option<i64>,
+        /// 任务ID
+        pub task_id: Option<i64>,
+    }
+    impl crate::wire::Wire for InstanceInfoSubscriptionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceInfoSubscriptionResponse",
+                &["subscription_id", "task_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.opt_int("subscription_id")?,
+                task_id: record.opt_int("task_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("task_id", &self.task_id);
+            record.finish()
+        }
+    }
+    /// `InstanceInfoSubscriptionScope`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_info_subscription.md` at line 85.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Scope {
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_biz_id: Option<i64>,
+        /// `node_type` (Not in the doc's table; seen in its example at line 85.)
+        pub node_type: Option<String>,
+        /// `nodes` (Not in the doc's table; seen in its example at line 85.)
+        pub nodes: Option<Vec<Nodes>>,
+        /// `object_type` (Not in the doc's table; seen in its example at line 85.)
+        pub object_type: Option<String>,
+    }
+    impl Scope {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `node_type`.
+        pub fn node_type(mut self, value: impl Into<String>) -> Self {
+            self.node_type = Some(value.into());
+            self
+        }
+        /// Sets `nodes`.
+        pub fn nodes(mut self, value: impl Into<Vec<Nodes>>) -> Self {
+            self.nodes = Some(value.into());
+            self
+        }
+        /// Sets `object_type`.
+        pub fn object_type(mut self, value: impl Into<String>) -> Self {
+            self.object_type = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Scope {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Scope",
+                &["bk_biz_id", "node_type", "nodes", "object_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                node_type: record.opt_text("node_type")?,
+                nodes: record.field("nodes")?,
+                object_type: record.opt_text("object_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("node_type", &self.node_type);
+            record.field("nodes", &self.nodes);
+            record.field("object_type", &self.object_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Actions, InstanceInfo, Nodes, InstanceInfoSubscriptionRequest,
+        InstanceInfoSubscriptionResponse, Scope
+    );
+}
+pub use instance_info_subscription::InstanceInfoSubscriptionRequest;
+pub use instance_info_subscription::InstanceInfoSubscriptionResponse;
+/// Types of [`instance_status_subscription`](super::endpoints::InstanceStatusSubscription).
+pub mod instance_status_subscription {
+    pub use super::details_job::Status;
+    /// `HostStatuses`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 270.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct HostStatuses {
+        /// 进程名称
+        pub name: Option<String>,
+        /// 进程状态，见proc_status定义
+        pub status: Option<InstanceStatusSubscriptionStatus>,
+        /// 版本号
+        pub version: Option<String>,
+        /// 插件组ID
+        pub group_id: Option<i64>,
+    }
+    impl crate::wire::Wire for HostStatuses {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "HostStatuses",
+                &["name", "status", "version", "group_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                status: record.field("status")?,
+                version: record.opt_text("version")?,
+                group_id: record.opt_int("group_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("status", &self.status);
+            record.field("version", &self.version);
+            record.field("group_id", &self.group_id);
+            record.finish()
+        }
+    }
+    /// `Inputs`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Inputs {
+        /// `instance_info` (Not in the doc's table; seen in its example at line 36.)
+        pub instance_info: Option<InstanceStatusSubscriptionInstanceInfo>,
+    }
+    impl crate::wire::Wire for Inputs {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Inputs",
+                &["instance_info"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                instance_info: record.field("instance_info")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("instance_info", &self.instance_info);
+            record.finish()
+        }
+    }
+    /// `InstanceStatusSubscriptionHost`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 288.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Host {
+        /// 蓝鲸业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 主机IPV6内网地址
+        pub bk_host_innerip_v6: Option<String>,
+        /// 主机IPV4内网地址
+        pub bk_host_innerip: Option<String>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// 服务商ID
+        pub bk_supplier_account: Option<i64>,
+        /// 主机名
+        pub bk_host_name: Option<String>,
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 业务名称
+        pub bk_biz_name: Option<String>,
+        /// 管控区域名称
+        pub bk_cloud_name: Option<String>,
+    }
+    impl crate::wire::Wire for Host {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Host",
+                &[
+                    "bk_biz_id",
+                    "bk_host_innerip_v6",
+                    "bk_host_innerip",
+                    "bk_cloud_id",
+                    "bk_supplier_account",
+                    "bk_host_name",
+                    "bk_host_id",
+                    "bk_biz_name",
+                    "bk_cloud_name",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_host_innerip_v6: record.opt_text("bk_host_innerip_v6")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_supplier_account: record.opt_int("bk_supplier_account")?,
+                bk_host_name: record.opt_text("bk_host_name")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_host_innerip_v6", &self.bk_host_innerip_v6);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("bk_host_name", &self.bk_host_name);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.finish()
+        }
+    }
+    /// `InstanceStatusSubscriptionHost3`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceStatusSubscriptionHost {
+        /// `bk_bak_operator` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_bak_operator: Option<String>,
+        /// 蓝鲸业务ID (described at line 292) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_biz_id: Option<i64>,
+        /// 业务名称 (described at line 299) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_biz_name: Option<String>,
+        /// 管控区域ID (described at line 295) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_cloud_id: Option<i64>,
+        /// 管控区域名称 (described at line 300) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_cloud_name: Option<String>,
+        /// `bk_cpu_module` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_cpu_module: Option<String>,
+        /// 主机ID (described at line 298) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_host_id: Option<i64>,
+        /// 主机IPV4内网地址 (described at line 294) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_host_innerip: Option<String>,
+        /// 主机名 (described at line 297) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_host_name: Option<String>,
+        /// `bk_host_outerip` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_host_outerip: Option<String>,
+        /// `bk_os_bit` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_os_bit: Option<String>,
+        /// `bk_os_name` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_os_name: Option<String>,
+        /// `bk_os_type` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_os_type: Option<String>,
+        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_supplier_account: Option<String>,
+        /// `operator` (Not in the doc's table; seen in its example at line 36.)
+        pub operator: Option<String>,
+    }
+    impl crate::wire::Wire for InstanceStatusSubscriptionHost {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceStatusSubscriptionHost",
+                &[
+                    "bk_bak_operator",
+                    "bk_biz_id",
+                    "bk_biz_name",
+                    "bk_cloud_id",
+                    "bk_cloud_name",
+                    "bk_cpu_module",
+                    "bk_host_id",
+                    "bk_host_innerip",
+                    "bk_host_name",
+                    "bk_host_outerip",
+                    "bk_os_bit",
+                    "bk_os_name",
+                    "bk_os_type",
+                    "bk_supplier_account",
+                    "operator",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_bak_operator: record.opt_text("bk_bak_operator")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                bk_cpu_module: record.opt_text("bk_cpu_module")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                bk_host_name: record.opt_text("bk_host_name")?,
+                bk_host_outerip: record.opt_text("bk_host_outerip")?,
+                bk_os_bit: record.opt_text("bk_os_bit")?,
+                bk_os_name: record.opt_text("bk_os_name")?,
+                bk_os_type: record.opt_text("bk_os_type")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                operator: record.opt_text("operator")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_bak_operator", &self.bk_bak_operator);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("bk_cpu_module", &self.bk_cpu_module);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            record.field("bk_host_name", &self.bk_host_name);
+            record.field("bk_host_outerip", &self.bk_host_outerip);
+            record.field("bk_os_bit", &self.bk_os_bit);
+            record.field("bk_os_name", &self.bk_os_name);
+            record.field("bk_os_type", &self.bk_os_type);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("operator", &self.operator);
+            record.finish()
+        }
+    }
+    /// 当need_detail参数为True时，展示信息将包括但不限于以下字段
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 279.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceInfo {
+        /// 主机信息，见host定义
+        pub host: Option<Host>,
+        /// 服务实例信息，见service定义
+        pub service: Option<Service>,
+    }
+    impl crate::wire::Wire for InstanceInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceInfo",
+                &["host", "service"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                host: record.field("host")?,
+                service: record.field("service")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("host", &self.host);
+            record.field("service", &self.service);
+            record.finish()
+        }
+    }
+    /// `InstanceStatusSubscriptionInstanceInfo3`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceStatusSubscriptionInstanceInfo {
+        /// `host` (Not in the doc's table; seen in its example at line 36.)
+        pub host: Option<InstanceStatusSubscriptionHost>,
+        /// `process` (Not in the doc's table; seen in its example at line 36.)
+        pub process: Option<serde_json::Map<String, serde_json::Value>>,
+        /// `scope` (Not in the doc's table; seen in its example at line 36.)
+        pub scope: Option<Vec<Scope>>,
+        /// `service` (Not in the doc's table; seen in its example at line 36.)
+        pub service: Option<serde_json::Value>,
+    }
+    impl crate::wire::Wire for InstanceStatusSubscriptionInstanceInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceStatusSubscriptionInstanceInfo",
+                &["host", "process", "scope", "service"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                host: record.field("host")?,
+                process: record.field("process")?,
+                scope: record.field("scope")?,
+                service: record.field("service")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("host", &self.host);
+            record.field("process", &self.process);
+            record.field("scope", &self.scope);
+            record.field("service", &self.service);
+            record.finish()
+        }
+    }
+    /// 查询订阅运行状态
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceStatusSubscriptionRequest {
+        /// 订阅ID
+        pub subscription_id: Option<i64>,
+        /// 展示任务详细信息
+        pub show_task_detail: Option<bool>,
+        /// 展示实例主机详细信息
+        pub need_detail: Option<bool>,
+        /// `subscription_id_list` (Not in the doc's table; seen in its example at line 20.)
+        pub subscription_id_list: Option<Vec<i64>>,
+    }
+    impl InstanceStatusSubscriptionRequest {
+        /// Sets `subscription_id`.
+        pub fn subscription_id(mut self, value: impl Into<i64>) -> Self {
+            self.subscription_id = Some(value.into());
+            self
+        }
+        /// Sets `show_task_detail`.
+        pub fn show_task_detail(mut self, value: impl Into<bool>) -> Self {
+            self.show_task_detail = Some(value.into());
+            self
+        }
+        /// Sets `need_detail`.
+        pub fn need_detail(mut self, value: impl Into<bool>) -> Self {
+            self.need_detail = Some(value.into());
+            self
+        }
+        /// Sets `subscription_id_list`.
+        pub fn subscription_id_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.subscription_id_list = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for InstanceStatusSubscriptionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceStatusSubscriptionRequest",
+                &[
+                    "subscription_id",
+                    "show_task_detail",
+                    "need_detail",
+                    "subscription_id_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.opt_int("subscription_id")?,
+                show_task_detail: record.field("show_task_detail")?,
+                need_detail: record.field("need_detail")?,
+                subscription_id_list: record.field("subscription_id_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("show_task_detail", &self.show_task_detail);
+            record.field("need_detail", &self.need_detail);
+            record.field("subscription_id_list", &self.subscription_id_list);
+            record.finish()
+        }
+    }
+    /// `InstanceStatusSubscriptionResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 237.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceStatusSubscriptionResponse {
+        /// 订阅ID
+        pub subscription_id: Option<i64>,
+        /// 主机实例信息列表，见instances定义
+        pub instances: Option<Vec<Instances>>,
+    }
+    impl crate::wire::Wire for InstanceStatusSubscriptionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceStatusSubscriptionResponse",
+                &["subscription_id", "instances"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.opt_int("subscription_id")?,
+                instances: record.field("instances")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("instances", &self.instances);
+            record.finish()
+        }
+    }
+    /// `InstanceStatusSubscriptionScope`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Scope {
+        /// 管控区域ID (described at line 295) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_cloud_id: Option<i64>,
+        /// `bk_supplier_id` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_supplier_id: Option<i64>,
+        /// `ip` (Not in the doc's table; seen in its example at line 36.)
+        pub ip: Option<String>,
+    }
+    impl crate::wire::Wire for Scope {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Scope",
+                &["bk_cloud_id", "bk_supplier_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_supplier_id: record.opt_int("bk_supplier_id")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// `InstanceStatusSubscriptionStatus`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 311.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum InstanceStatusSubscriptionStatus {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 未知状态
+        ///
+        /// Sent as `UNKNOWN`.
+        Unknown,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 未安装
+        ///
+        /// Sent as `NOT_INSTALLED`.
+        NotInstalled,
+        /// 未注册
+        ///
+        /// Sent as `UNREGISTER`.
+        Unregister,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 手动停止
+        ///
+        /// Sent as `MANUAL_STOP`.
+        ManualStop,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown_(String),
+    }
+    impl InstanceStatusSubscriptionStatus {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Running => "RUNNING",
+                Self::Unknown => "UNKNOWN",
+                Self::Terminated => "TERMINATED",
+                Self::NotInstalled => "NOT_INSTALLED",
+                Self::Unregister => "UNREGISTER",
+                Self::Removed => "REMOVED",
+                Self::ManualStop => "MANUAL_STOP",
+                Self::Unknown_(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for InstanceStatusSubscriptionStatus {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RUNNING" => Self::Running,
+                    "UNKNOWN" => Self::Unknown,
+                    "TERMINATED" => Self::Terminated,
+                    "NOT_INSTALLED" => Self::NotInstalled,
+                    "UNREGISTER" => Self::Unregister,
+                    "REMOVED" => Self::Removed,
+                    "MANUAL_STOP" => Self::ManualStop,
+                    _ => Self::Unknown_(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `InstanceStatusSubscriptionSteps`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Steps {
+        /// `action` (Not in the doc's table; seen in its example at line 36.)
+        pub action: Option<String>,
+        /// `finish_time` (Not in the doc's table; seen in its example at line 36.)
+        pub finish_time: Option<String>,
+        /// `id` (Not in the doc's table; seen in its example at line 36.)
+        pub id: Option<String>,
+        /// `node_name` (Not in the doc's table; seen in its example at line 36.)
+        pub node_name: Option<String>,
+        /// `pipeline_id` (Not in the doc's table; seen in its example at line 36.)
+        pub pipeline_id: Option<String>,
+        /// `start_time` (Not in the doc's table; seen in its example at line 36.)
+        pub start_time: Option<String>,
+        /// 执行状态，见status 定义 (described at line 249) (Not in the doc's table; seen in its example at line 36.)
+        pub status: Option<String>,
+        /// `target_hosts` (Not in the doc's table; seen in its example at line 36.)
+        pub target_hosts: Option<Vec<TargetHosts>>,
+        /// `type` (Not in the doc's table; seen in its example at line 36.)
+        pub r#type: Option<String>,
+    }
+    impl crate::wire::Wire for Steps {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Steps",
+                &[
+                    "action",
+                    "finish_time",
+                    "id",
+                    "node_name",
+                    "pipeline_id",
+                    "start_time",
+                    "status",
+                    "target_hosts",
+                    "type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                action: record.opt_text("action")?,
+                finish_time: record.opt_text("finish_time")?,
+                id: record.opt_text("id")?,
+                node_name: record.opt_text("node_name")?,
+                pipeline_id: record.opt_text("pipeline_id")?,
+                start_time: record.opt_text("start_time")?,
+                status: record.opt_text("status")?,
+                target_hosts: record.field("target_hosts")?,
+                r#type: record.opt_text("type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("action", &self.action);
+            record.field("finish_time", &self.finish_time);
+            record.field("id", &self.id);
+            record.field("node_name", &self.node_name);
+            record.field("pipeline_id", &self.pipeline_id);
+            record.field("start_time", &self.start_time);
+            record.field("status", &self.status);
+            record.field("target_hosts", &self.target_hosts);
+            record.field("type", &self.r#type);
+            record.finish()
+        }
+    }
+    /// `Instances`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 244.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Instances {
+        /// 实例ID
+        pub instance_id: String,
+        /// 执行状态，见status 定义
+        pub status: Status,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// 主机状态，见host_status定义
+        pub host_statuses: HostStatuses,
+        /// `instance_info`
+        pub instance_info: InstanceInfo,
+        /// 正在运行中的订阅执行任务信息，见running_task定义
+        pub running_task: Option<RunningTask>,
+        /// 最后一个订阅执行任务，见last_task定义
+        pub last_task: LastTask,
+    }
+    impl Instances {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            instance_id: String,
+            status: Status,
+            host_statuses: HostStatuses,
+            instance_info: InstanceInfo,
+            last_task: LastTask,
+        ) -> Self {
+            Self {
+                instance_id,
+                status,
+                create_time: None,
+                host_statuses,
+                instance_info,
+                running_task: None,
+                last_task,
+            }
+        }
+    }
+    impl crate::wire::Wire for Instances {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Instances",
+                &[
+                    "instance_id",
+                    "status",
+                    "create_time",
+                    "host_statuses",
+                    "instance_info",
+                    "running_task",
+                    "last_task",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                instance_id: record.text("instance_id")?,
+                status: record.field("status")?,
+                create_time: record.opt_text("create_time")?,
+                host_statuses: record.field("host_statuses")?,
+                instance_info: record.field("instance_info")?,
+                running_task: record.field("running_task")?,
+                last_task: record.field("last_task")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("instance_id", &self.instance_id);
+            record.field("status", &self.status);
+            record.field("create_time", &self.create_time);
+            record.field("host_statuses", &self.host_statuses);
+            record.field("instance_info", &self.instance_info);
+            record.field("running_task", &self.running_task);
+            record.field("last_task", &self.last_task);
+            record.finish()
+        }
+    }
+    /// `LastTask`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 330.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct LastTask {
+        /// 订阅执行任务ID
+        pub id: i64,
+        /// 记录ID
+        pub record_id: Option<i64>,
+        /// 创建时间 (Type inferred from the doc's example.)
+        pub create_time: Option<String>,
+        /// 订阅执行流水线ID
+        pub pipeline_id: Option<String>,
+        /// 结束时间
+        pub finish_time: Option<String>,
+        /// 订阅执行步骤 (Type inferred from the doc's example.)
+        pub steps: Option<Vec<Steps>>,
+        /// 执行状态
+        pub status: Option<String>,
+        /// `start_time` (Not in the doc's table; seen in its example at line 36.)
+        pub start_time: Option<String>,
+    }
+    impl LastTask {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64) -> Self {
+            Self {
+                id,
+                record_id: None,
+                create_time: None,
+                pipeline_id: None,
+                finish_time: None,
+                steps: None,
+                status: None,
+                start_time: None,
+            }
+        }
+    }
+    impl crate::wire::Wire for LastTask {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "LastTask",
+                &[
+                    "id",
+                    "record_id",
+                    "create_time",
+                    "pipeline_id",
+                    "finish_time",
+                    "steps",
+                    "status",
+                    "start_time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                record_id: record.opt_int("record_id")?,
+                create_time: record.opt_text("create_time")?,
+                pipeline_id: record.opt_text("pipeline_id")?,
+                finish_time: record.opt_text("finish_time")?,
+                steps: record.field("steps")?,
+                status: record.opt_text("status")?,
+                start_time: record.opt_text("start_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("record_id", &self.record_id);
+            record.field("create_time", &self.create_time);
+            record.field("pipeline_id", &self.pipeline_id);
+            record.field("finish_time", &self.finish_time);
+            record.field("steps", &self.steps);
+            record.field("status", &self.status);
+            record.field("start_time", &self.start_time);
+            record.finish()
+        }
+    }
+    /// `RunningTask`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 323.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RunningTask {
+        /// 订阅执行任务ID
+        pub id: i64,
+        /// 是否为自动触发
+        pub is_auto_trigger: bool,
+    }
+    impl RunningTask {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: i64, is_auto_trigger: bool) -> Self {
+            Self { id, is_auto_trigger }
+        }
+    }
+    impl crate::wire::Wire for RunningTask {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "RunningTask",
+                &["id", "is_auto_trigger"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                is_auto_trigger: record.field("is_auto_trigger")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("is_auto_trigger", &self.is_auto_trigger);
+            record.finish()
+        }
+    }
+    /// `Service`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 302.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Service {
+        /// 服务实例ID
+        pub id: Option<i64>,
+        /// 服务实例名称
+        pub name: Option<String>,
+        /// 模块ID
+        pub bk_module_id: Option<i64>,
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+    }
+    impl crate::wire::Wire for Service {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Service",
+                &["id", "name", "bk_module_id", "bk_host_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                bk_module_id: record.opt_int("bk_module_id")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("bk_module_id", &self.bk_module_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.finish()
+        }
+    }
+    /// `SubSteps`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SubSteps {
+        /// `ex_data` (Not in the doc's table; seen in its example at line 36.)
+        pub ex_data: Option<serde_json::Value>,
+        /// `finish_time` (Not in the doc's table; seen in its example at line 36.)
+        pub finish_time: Option<String>,
+        /// `index` (Not in the doc's table; seen in its example at line 36.)
+        pub index: Option<i64>,
+        /// `log` (Not in the doc's table; seen in its example at line 36.)
+        pub log: Option<String>,
+        /// `node_name` (Not in the doc's table; seen in its example at line 36.)
+        pub node_name: Option<String>,
+        /// `pipeline_id` (Not in the doc's table; seen in its example at line 36.)
+        pub pipeline_id: Option<String>,
+        /// `start_time` (Not in the doc's table; seen in its example at line 36.)
+        pub start_time: Option<String>,
+        /// 执行状态，见status 定义 (described at line 249) (Not in the doc's table; seen in its example at line 36.)
+        pub status: Option<String>,
+        /// `step_code` (Not in the doc's table; seen in its example at line 36.)
+        pub step_code: Option<serde_json::Value>,
+        /// `inputs` (Not in the doc's table; seen in its example at line 36.)
+        pub inputs: Option<Inputs>,
+    }
+    impl crate::wire::Wire for SubSteps {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SubSteps",
+                &[
+                    "ex_data",
+                    "finish_time",
+                    "index",
+                    "log",
+                    "node_name",
+                    "pipeline_id",
+                    "start_time",
+                    "status",
+                    "step_code",
+                    "inputs",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ex_data: record.field("ex_data")?,
+                finish_time: record.opt_text("finish_time")?,
+                index: record.opt_int("index")?,
+                log: record.opt_text("log")?,
+                node_name: record.opt_text("node_name")?,
+                pipeline_id: record.opt_text("pipeline_id")?,
+                start_time: record.opt_text("start_time")?,
+                status: record.opt_text("status")?,
+                step_code: record.field("step_code")?,
+                inputs: record.field("inputs")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ex_data", &self.ex_data);
+            record.field("finish_time", &self.finish_time);
+            record.field("index", &self.index);
+            record.field("log", &self.log);
+            record.field("node_name", &self.node_name);
+            record.field("pipeline_id", &self.pipeline_id);
+            record.field("start_time", &self.start_time);
+            record.field("status", &self.status);
+            record.field("step_code", &self.step_code);
+            record.field("inputs", &self.inputs);
+            record.finish()
+        }
+    }
+    /// `TargetHosts`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TargetHosts {
+        /// `finish_time` (Not in the doc's table; seen in its example at line 36.)
+        pub finish_time: Option<String>,
+        /// `node_name` (Not in the doc's table; seen in its example at line 36.)
+        pub node_name: Option<String>,
+        /// `pipeline_id` (Not in the doc's table; seen in its example at line 36.)
+        pub pipeline_id: Option<String>,
+        /// `start_time` (Not in the doc's table; seen in its example at line 36.)
+        pub start_time: Option<String>,
+        /// 执行状态，见status 定义 (described at line 249) (Not in the doc's table; seen in its example at line 36.)
+        pub status: Option<String>,
+        /// `sub_steps` (Not in the doc's table; seen in its example at line 36.)
+        pub sub_steps: Option<Vec<SubSteps>>,
+    }
+    impl crate::wire::Wire for TargetHosts {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetHosts",
+                &[
+                    "finish_time",
+                    "node_name",
+                    "pipeline_id",
+                    "start_time",
+                    "status",
+                    "sub_steps",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                finish_time: record.opt_text("finish_time")?,
+                node_name: record.opt_text("node_name")?,
+                pipeline_id: record.opt_text("pipeline_id")?,
+                start_time: record.opt_text("start_time")?,
+                status: record.opt_text("status")?,
+                sub_steps: record.field("sub_steps")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("finish_time", &self.finish_time);
+            record.field("node_name", &self.node_name);
+            record.field("pipeline_id", &self.pipeline_id);
+            record.field("start_time", &self.start_time);
+            record.field("status", &self.status);
+            record.field("sub_steps", &self.sub_steps);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        HostStatuses, Inputs, Host, InstanceStatusSubscriptionHost, InstanceInfo,
+        InstanceStatusSubscriptionInstanceInfo, InstanceStatusSubscriptionRequest,
+        InstanceStatusSubscriptionResponse, Scope, InstanceStatusSubscriptionStatus,
+        Steps, Instances, LastTask, RunningTask, Service, SubSteps, TargetHosts
+    );
+}
+pub use instance_status_subscription::InstanceStatusSubscriptionRequest;
+/// Types of [`list_cloud`](super::endpoints::ListCloud).
+pub mod list_cloud {
+    pub use super::ap_list::Permissions;
+    /// 查询管控区域列表
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/list_cloud.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListCloudRequest {
+        /// 是否返回直连区域，默认为否
+        pub with_default_area: Option<bool>,
+    }
+    impl ListCloudRequest {
+        /// Sets `with_default_area`.
+        pub fn with_default_area(mut self, value: impl Into<bool>) -> Self {
+            self.with_default_area = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ListCloudRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListCloudRequest",
+                &["with_default_area"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                with_default_area: record.field("with_default_area")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("with_default_area", &self.with_default_area);
+            record.finish()
+        }
+    }
+    /// `ListCloudResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/list_cloud.md` at line 69.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ListCloudResponseItem {
+        /// 管控区域ID
+        pub bk_cloud_id: String,
+        /// 管控区域名称
+        pub bk_cloud_name: String,
+        /// 云服务商
+        pub isp: String,
+        /// 接入点ID，-1代表自动选择接入点
+        pub ap_id: String,
+        /// 是否可见
+        pub is_visible: bool,
+        /// 主机数量
+        pub node_count: Option<String>,
+        /// proxy主机数量
+        pub proxy_count: Option<String>,
+        /// 接入点名称
+        pub ap_name: Option<String>,
+        /// 云服务商名称
+        pub isp_name: Option<String>,
+        /// 云服务商图标
+        pub isp_icon: Option<String>,
+        /// 管控区域内异常的信息
+        pub exception: Option<String>,
+        /// 管控区域内异常的Proxy
+        pub proxies: Option<String>,
+        /// 对应操作权限，见permissions定义 (Type inferred from the doc's example.)
+        pub permissions: Option<Permissions>,
+    }
+    impl ListCloudResponseItem {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_cloud_id: String,
+            bk_cloud_name: String,
+            isp: String,
+            ap_id: String,
+            is_visible: bool,
+        ) -> Self {
+            Self {
+                bk_cloud_id,
+                bk_cloud_name,
+                isp,
+                ap_id,
+                is_visible,
+                node_count: None,
+                proxy_count: None,
+                ap_name: None,
+                isp_name: None,
+                isp_icon: None,
+                exception: None,
+                proxies: None,
+                permissions: None,
+            }
+        }
+    }
+    impl crate::wire::Wire for ListCloudResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListCloudResponseItem",
+                &[
+                    "bk_cloud_id",
+                    "bk_cloud_name",
+                    "isp",
+                    "ap_id",
+                    "is_visible",
+                    "node_count",
+                    "proxy_count",
+                    "ap_name",
+                    "isp_name",
+                    "isp_icon",
+                    "exception",
+                    "proxies",
+                    "permissions",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.text("bk_cloud_id")?,
+                bk_cloud_name: record.text("bk_cloud_name")?,
+                isp: record.text("isp")?,
+                ap_id: record.text("ap_id")?,
+                is_visible: record.field("is_visible")?,
+                node_count: record.opt_text("node_count")?,
+                proxy_count: record.opt_text("proxy_count")?,
+                ap_name: record.opt_text("ap_name")?,
+                isp_name: record.opt_text("isp_name")?,
+                isp_icon: record.opt_text("isp_icon")?,
+                exception: record.opt_text("exception")?,
+                proxies: record.opt_text("proxies")?,
+                permissions: record.field("permissions")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("isp", &self.isp);
+            record.field("ap_id", &self.ap_id);
+            record.field("is_visible", &self.is_visible);
+            record.field("node_count", &self.node_count);
+            record.field("proxy_count", &self.proxy_count);
+            record.field("ap_name", &self.ap_name);
+            record.field("isp_name", &self.isp_name);
+            record.field("isp_icon", &self.isp_icon);
+            record.field("exception", &self.exception);
+            record.field("proxies", &self.proxies);
+            record.field("permissions", &self.permissions);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(ListCloudRequest, ListCloudResponseItem);
+}
+pub use list_cloud::ListCloudRequest;
+/// Types of [`list_packages`](super::endpoints::ListPackages).
+pub mod list_packages {
+    /// 查询进程包列表
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/list_packages.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ListPackagesRequest {
+        /// 插件名称
+        pub name: String,
+        /// 系统类型 LINUX\WINDOWS\AIX
+        pub os: String,
+    }
+    impl ListPackagesRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(name: String, os: String) -> Self {
+            Self { name, os }
+        }
+    }
+    impl crate::wire::Wire for ListPackagesRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListPackagesRequest",
+                &["name", "os"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.text("name")?,
+                os: record.text("os")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("os", &self.os);
+            record.finish()
+        }
+    }
+    /// `ListPackagesResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/list_packages.md` at line 26.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListPackagesResponseItem {
+        /// `cpu_arch` (Not in the doc's table; seen in its example at line 26.)
+        pub cpu_arch: Option<String>,
+        /// `id` (Not in the doc's table; seen in its example at line 26.)
+        pub id: Option<i64>,
+        /// `location` (Not in the doc's table; seen in its example at line 26.)
+        pub location: Option<String>,
+        /// `md5` (Not in the doc's table; seen in its example at line 26.)
+        pub md5: Option<String>,
+        /// `module` (Not in the doc's table; seen in its example at line 26.)
+        pub module: Option<String>,
+        /// `os` (Not in the doc's table; seen in its example at line 26.)
+        pub os: Option<String>,
+        /// `pkg_ctime` (Not in the doc's table; seen in its example at line 26.)
+        pub pkg_ctime: Option<String>,
+        /// `pkg_mtime` (Not in the doc's table; seen in its example at line 26.)
+        pub pkg_mtime: Option<String>,
+        /// `pkg_name` (Not in the doc's table; seen in its example at line 26.)
+        pub pkg_name: Option<String>,
+        /// `pkg_path` (Not in the doc's table; seen in its example at line 26.)
+        pub pkg_path: Option<String>,
+        /// `pkg_size` (Not in the doc's table; seen in its example at line 26.)
+        pub pkg_size: Option<i64>,
+        /// `project` (Not in the doc's table; seen in its example at line 26.)
+        pub project: Option<String>,
+        /// `version` (Not in the doc's table; seen in its example at line 26.)
+        pub version: Option<String>,
+    }
+    impl crate::wire::Wire for ListPackagesResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListPackagesResponseItem",
+                &[
+                    "cpu_arch",
+                    "id",
+                    "location",
+                    "md5",
+                    "module",
+                    "os",
+                    "pkg_ctime",
+                    "pkg_mtime",
+                    "pkg_name",
+                    "pkg_path",
+                    "pkg_size",
+                    "project",
+                    "version",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                cpu_arch: record.opt_text("cpu_arch")?,
+                id: record.opt_int("id")?,
+                location: record.opt_text("location")?,
+                md5: record.opt_text("md5")?,
+                module: record.opt_text("module")?,
+                os: record.opt_text("os")?,
+                pkg_ctime: record.opt_text("pkg_ctime")?,
+                pkg_mtime: record.opt_text("pkg_mtime")?,
+                pkg_name: record.opt_text("pkg_name")?,
+                pkg_path: record.opt_text("pkg_path")?,
+                pkg_size: record.opt_int("pkg_size")?,
+                project: record.opt_text("project")?,
+                version: record.opt_text("version")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("cpu_arch", &self.cpu_arch);
+            record.field("id", &self.id);
+            record.field("location", &self.location);
+            record.field("md5", &self.md5);
+            record.field("module", &self.module);
+            record.field("os", &self.os);
+            record.field("pkg_ctime", &self.pkg_ctime);
+            record.field("pkg_mtime", &self.pkg_mtime);
+            record.field("pkg_name", &self.pkg_name);
+            record.field("pkg_path", &self.pkg_path);
+            record.field("pkg_size", &self.pkg_size);
+            record.field("project", &self.project);
+            record.field("version", &self.version);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(ListPackagesRequest, ListPackagesResponseItem);
+}
+pub use list_packages::ListPackagesRequest;
+/// Types of [`list_processes`](super::endpoints::ListProcesses).
+pub mod list_processes {
+    /// 查询插件列表
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/list_processes.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ListProcessesRequest {
+        /// 插件类型
+        pub category: String,
+    }
+    impl ListProcessesRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(category: String) -> Self {
+            Self { category }
+        }
+    }
+    impl crate::wire::Wire for ListProcessesRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListProcessesRequest",
+                &["category"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                category: record.text("category")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("category", &self.category);
+            record.finish()
+        }
+    }
+    /// `ListProcessesResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/list_processes.md` at line 17.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListProcessesResponseItem {
+        /// `auto_launch` (Not in the doc's table; seen in its example at line 17.)
+        pub auto_launch: Option<bool>,
+        /// 插件类型 (described at line 13) (Not in the doc's table; seen in its example at line 17.)
+        pub category: Option<String>,
+        /// `config_file` (Not in the doc's table; seen in its example at line 17.)
+        pub config_file: Option<String>,
+        /// `config_format` (Not in the doc's table; seen in its example at line 17.)
+        pub config_format: Option<String>,
+        /// `description` (Not in the doc's table; seen in its example at line 17.)
+        pub description: Option<String>,
+        /// `description_en` (Not in the doc's table; seen in its example at line 17.)
+        pub description_en: Option<String>,
+        /// `id` (Not in the doc's table; seen in its example at line 17.)
+        pub id: Option<i64>,
+        /// `is_binary` (Not in the doc's table; seen in its example at line 17.)
+        pub is_binary: Option<bool>,
+        /// `name` (Not in the doc's table; seen in its example at line 17.)
+        pub name: Option<String>,
+        /// `scenario` (Not in the doc's table; seen in its example at line 17.)
+        pub scenario: Option<String>,
+        /// `scenario_en` (Not in the doc's table; seen in its example at line 17.)
+        pub scenario_en: Option<String>,
+        /// `use_db` (Not in the doc's table; seen in its example at line 17.)
+        pub use_db: Option<bool>,
+    }
+    impl crate::wire::Wire for ListProcessesResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListProcessesResponseItem",
+                &[
+                    "auto_launch",
+                    "category",
+                    "config_file",
+                    "config_format",
+                    "description",
+                    "description_en",
+                    "id",
+                    "is_binary",
+                    "name",
+                    "scenario",
+                    "scenario_en",
+                    "use_db",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                auto_launch: record.field("auto_launch")?,
+                category: record.opt_text("category")?,
+                config_file: record.opt_text("config_file")?,
+                config_format: record.opt_text("config_format")?,
+                description: record.opt_text("description")?,
+                description_en: record.opt_text("description_en")?,
+                id: record.opt_int("id")?,
+                is_binary: record.field("is_binary")?,
+                name: record.opt_text("name")?,
+                scenario: record.opt_text("scenario")?,
+                scenario_en: record.opt_text("scenario_en")?,
+                use_db: record.field("use_db")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("auto_launch", &self.auto_launch);
+            record.field("category", &self.category);
+            record.field("config_file", &self.config_file);
+            record.field("config_format", &self.config_format);
+            record.field("description", &self.description);
+            record.field("description_en", &self.description_en);
+            record.field("id", &self.id);
+            record.field("is_binary", &self.is_binary);
+            record.field("name", &self.name);
+            record.field("scenario", &self.scenario);
+            record.field("scenario_en", &self.scenario_en);
+            record.field("use_db", &self.use_db);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(ListProcessesRequest, ListProcessesResponseItem);
+}
+pub use list_processes::ListProcessesRequest;
+/// Types of [`log_job`](super::endpoints::LogJob).
+pub mod log_job {
+    pub use super::details_job::Status;
+    /// 查询任务实例日志
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/log_job.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct LogJobRequest {
+        /// 任务ID
+        pub job_id: i64,
+        /// 任务实例ID，详情见instance_id 定义
+        pub instance_id: i64,
+    }
+    impl LogJobRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_id: i64, instance_id: i64) -> Self {
+            Self { job_id, instance_id }
+        }
+    }
+    impl crate::wire::Wire for LogJobRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "LogJobRequest",
+                &["job_id", "instance_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_id: record.int("job_id")?,
+                instance_id: record.int("instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_id", &self.job_id);
+            record.field("instance_id", &self.instance_id);
+            record.finish()
+        }
+    }
+    /// `LogJobResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/log_job.md` at line 98.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct LogJobResponseItem {
+        /// 节点名称
+        pub step: Option<String>,
+        /// 执行状态，见status定义
+        pub status: Option<Status>,
+        /// 执行日志
+        pub log: Option<String>,
+        /// 启动时间
+        pub start_time: Option<String>,
+        /// 完成时间
+        pub finish_time: Option<String>,
+    }
+    impl crate::wire::Wire for LogJobResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "LogJobResponseItem",
+                &["step", "status", "log", "start_time", "finish_time"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                step: record.opt_text("step")?,
+                status: record.field("status")?,
+                log: record.opt_text("log")?,
+                start_time: record.opt_text("start_time")?,
+                finish_time: record.opt_text("finish_time")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("step", &self.step);
+            record.field("status", &self.status);
+            record.field("log", &self.log);
+            record.field("start_time", &self.start_time);
+            record.field("finish_time", &self.finish_time);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(LogJobRequest, LogJobResponseItem);
+}
+pub use log_job::LogJobRequest;
+/// Types of [`operate_job`](super::endpoints::OperateJob).
+pub mod operate_job {
+    /// 由指定关键词key和value组成的字典 示例：{"key": "inner_ip", "value": \["127.0.0.1"\]}
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/operate_job.md` at line 20.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Conditions {
+        /// 主机内网IPV4地址
+        pub inner_ip: Option<String>,
+        /// 节点来源，1: CMDB, 配置平台同步 2: EXCEL, saas页面表格导入 3: NODE_MAN，节点管理
+        pub node_from: Option<String>,
+        /// 节点类型，1: AGENT, 2: PROXY, 3: PAGENT
+        pub node_type: Option<String>,
+        /// 寻址方式，1: 0，静态 2: 1，动态
+        pub bk_addressing: Option<String>,
+        /// 主机名称
+        pub bk_host_name: Option<String>,
+        /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
+        pub os_type: Option<String>,
+        /// 进程状态，见status定义
+        pub status: Option<Status>,
+        /// Agent版本号
+        pub version: Option<String>,
+        /// 手动安装
+        pub is_manual: Option<String>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<String>,
+        /// 安装通道ID
+        pub install_channel_id: Option<String>,
+        /// 集群与模块的精准搜索
+        pub topology: Option<String>,
+        /// IP、操作系统、Agent状态、Agent版本、管控区域模糊搜索,对应value为列表时为多模糊搜索
+        pub query: Option<String>,
+        /// 来源ID
+        pub source_id: Option<String>,
+        /// 插件名，展开任务下所有的插件名称
+        pub plugin_name: Option<String>,
+        /// 插件版本的精确搜索，${plugin_name}为对应的目标插件名称
+        ///
+        /// Sent as `${plugin_name}`.
+        pub plugin_name_: Option<String>,
+        /// 插件状态的精确搜索，${plugin_name}为对应的目标插件名称
+        ///
+        /// Sent as `${plugin_name}_status`.
+        pub plugin_name_status: Option<String>,
+        /// `key` (Not in the doc's table; seen in its example at line 90.)
+        pub key: Option<crate::Secret>,
+        /// `value` (Not in the doc's table; seen in its example at line 90.)
+        pub value: Option<Vec<String>>,
+    }
+    impl Conditions {
+        /// Sets `inner_ip`.
+        pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
+            self.inner_ip = Some(value.into());
+            self
+        }
+        /// Sets `node_from`.
+        pub fn node_from(mut self, value: impl Into<String>) -> Self {
+            self.node_from = Some(value.into());
+            self
+        }
+        /// Sets `node_type`.
+        pub fn node_type(mut self, value: impl Into<String>) -> Self {
+            self.node_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_addressing`.
+        pub fn bk_addressing(mut self, value: impl Into<String>) -> Self {
+            self.bk_addressing = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_name`.
+        pub fn bk_host_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_host_name = Some(value.into());
+            self
+        }
+        /// Sets `os_type`.
+        pub fn os_type(mut self, value: impl Into<String>) -> Self {
+            self.os_type = Some(value.into());
+            self
+        }
+        /// Sets `status`.
+        pub fn status(mut self, value: impl Into<Status>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// Sets `version`.
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+        /// Sets `is_manual`.
+        pub fn is_manual(mut self, value: impl Into<String>) -> Self {
+            self.is_manual = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `install_channel_id`.
+        pub fn install_channel_id(mut self, value: impl Into<String>) -> Self {
+            self.install_channel_id = Some(value.into());
+            self
+        }
+        /// Sets `topology`.
+        pub fn topology(mut self, value: impl Into<String>) -> Self {
+            self.topology = Some(value.into());
+            self
+        }
+        /// Sets `query`.
+        pub fn query(mut self, value: impl Into<String>) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+        /// Sets `source_id`.
+        pub fn source_id(mut self, value: impl Into<String>) -> Self {
+            self.source_id = Some(value.into());
+            self
+        }
+        /// Sets `plugin_name`.
+        pub fn plugin_name(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name = Some(value.into());
+            self
+        }
+        /// Sets `${plugin_name}`.
+        pub fn plugin_name_(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name_ = Some(value.into());
+            self
+        }
+        /// Sets `${plugin_name}_status`.
+        pub fn plugin_name_status(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name_status = Some(value.into());
+            self
+        }
+        /// Sets `key`.
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `value`.
+        pub fn value(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Conditions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Conditions",
+                &[
+                    "inner_ip",
+                    "node_from",
+                    "node_type",
+                    "bk_addressing",
+                    "bk_host_name",
+                    "os_type",
+                    "status",
+                    "version",
+                    "is_manual",
+                    "bk_cloud_id",
+                    "install_channel_id",
+                    "topology",
+                    "query",
+                    "source_id",
+                    "plugin_name",
+                    "${plugin_name}",
+                    "${plugin_name}_status",
+                    "key",
+                    "value",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                inner_ip: record.opt_text("inner_ip")?,
+                node_from: record.opt_text("node_from")?,
+                node_type: record.opt_text("node_type")?,
+                bk_addressing: record.opt_text("bk_addressing")?,
+                bk_host_name: record.opt_text("bk_host_name")?,
+                os_type: record.opt_text("os_type")?,
+                status: record.field("status")?,
+                version: record.opt_text("version")?,
+                is_manual: record.opt_text("is_manual")?,
+                bk_cloud_id: record.opt_text("bk_cloud_id")?,
+                install_channel_id: record.opt_text("install_channel_id")?,
+                topology: record.opt_text("topology")?,
+                query: record.opt_text("query")?,
+                source_id: record.opt_text("source_id")?,
+                plugin_name: record.opt_text("plugin_name")?,
+                plugin_name_: record.opt_text("${plugin_name}")?,
+                plugin_name_status: record.opt_text("${plugin_name}_status")?,
+                key: record.field("key")?,
+                value: record.field("value")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("inner_ip", &self.inner_ip);
+            record.field("node_from", &self.node_from);
+            record.field("node_type", &self.node_type);
+            record.field("bk_addressing", &self.bk_addressing);
+            record.field("bk_host_name", &self.bk_host_name);
+            record.field("os_type", &self.os_type);
+            record.field("status", &self.status);
+            record.field("version", &self.version);
+            record.field("is_manual", &self.is_manual);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("install_channel_id", &self.install_channel_id);
+            record.field("topology", &self.topology);
+            record.field("query", &self.query);
+            record.field("source_id", &self.source_id);
+            record.field("plugin_name", &self.plugin_name);
+            record.field("${plugin_name}", &self.plugin_name_);
+            record.field("${plugin_name}_status", &self.plugin_name_status);
+            record.field("key", &self.key);
+            record.field("value", &self.value);
+            record.finish()
+        }
+    }
+    /// `OperateJobJobType`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/operate_job.md` at line 56.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum JobType {
+        /// 重启 Agent
+        ///
+        /// Sent as `RESTART_AGENT`.
+        RestartAgent,
+        /// 重启 Proxy
+        ///
+        /// Sent as `RESTART_PROXY`.
+        RestartProxy,
+        /// 重装 Proxy
+        ///
+        /// Sent as `REINSTALL_PROXY`.
+        ReinstallProxy,
+        /// 重装 Agent
+        ///
+        /// Sent as `REINSTALL_AGENT`.
+        ReinstallAgent,
+        /// 升级 Proxy
+        ///
+        /// Sent as `UPGRADE_PROXY`.
+        UpgradeProxy,
+        /// 升级 Agent
+        ///
+        /// Sent as `UPGRADE_AGENT`.
+        UpgradeAgent,
+        /// 移除 Agent
+        ///
+        /// Sent as `REMOVE_AGENT`.
+        RemoveAgent,
+        /// 卸载 Agent
+        ///
+        /// Sent as `UNINSTALL_AGENT`.
+        UninstallAgent,
+        /// 卸载 Proxy
+        ///
+        /// Sent as `UNINSTALL_PROXY`.
+        UninstallProxy,
+        /// 导入Proxy机器
+        ///
+        /// Sent as `IMPORT_PROXY`.
+        ImportProxy,
+        /// 导入Agent机器
+        ///
+        /// Sent as `IMPORT_AGENT`.
+        ImportAgent,
+        /// 启动插件
+        ///
+        /// Sent as `MAIN_START_PLUGIN`.
+        MainStartPlugin,
+        /// 停止插件
+        ///
+        /// Sent as `MAIN_STOP_PLUGIN`.
+        MainStopPlugin,
+        /// 重启插件
+        ///
+        /// Sent as `MAIN_RESTART_PLUGIN`.
+        MainRestartPlugin,
+        /// 重载插件
+        ///
+        /// Sent as `MAIN_RELOAD_PLUGIN`.
+        MainReloadPlugin,
+        /// 托管插件
+        ///
+        /// Sent as `MAIN_DELEGATE_PLUGIN`.
+        MainDelegatePlugin,
+        /// 取消托管插件
+        ///
+        /// Sent as `MAIN_UNDELEGATE_PLUGIN`.
+        MainUndelegatePlugin,
+        /// 安装插件
+        ///
+        /// Sent as `MAIN_INSTALL_PLUGIN`.
+        MainInstallPlugin,
+        /// 停止插件并删除策略
+        ///
+        /// Sent as `MAIN_STOP_AND_DELETE_PLUGIN`.
+        MainStopAndDeletePlugin,
+        /// 重载配置
+        ///
+        /// Sent as `RELOAD_AGENT`.
+        ReloadAgent,
+        /// 重载配置
+        ///
+        /// Sent as `RELOAD_PROXY`.
+        ReloadProxy,
+        /// 打包插件
+        ///
+        /// Sent as `PACKING_PLUGIN`.
+        PackingPlugin,
+        /// 下发插件配置
+        ///
+        /// Sent as `PUSH_CONFIG_PLUGIN`.
+        PushConfigPlugin,
+        /// 移除插件配置
+        ///
+        /// Sent as `REMOVE_CONFIG_PLUGIN`.
+        RemoveConfigPlugin,
+        /// 手动安装 Agent
+        ///
+        /// Sent as `MANUAL_INSTALL_AGENT`.
+        ManualInstallAgent,
+        /// 手动安装 Proxy
+        ///
+        /// Sent as `MANUAL_INSTALL_PROXY`.
+        ManualInstallProxy,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl JobType {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::RestartAgent => "RESTART_AGENT",
+                Self::RestartProxy => "RESTART_PROXY",
+                Self::ReinstallProxy => "REINSTALL_PROXY",
+                Self::ReinstallAgent => "REINSTALL_AGENT",
+                Self::UpgradeProxy => "UPGRADE_PROXY",
+                Self::UpgradeAgent => "UPGRADE_AGENT",
+                Self::RemoveAgent => "REMOVE_AGENT",
+                Self::UninstallAgent => "UNINSTALL_AGENT",
+                Self::UninstallProxy => "UNINSTALL_PROXY",
+                Self::ImportProxy => "IMPORT_PROXY",
+                Self::ImportAgent => "IMPORT_AGENT",
+                Self::MainStartPlugin => "MAIN_START_PLUGIN",
+                Self::MainStopPlugin => "MAIN_STOP_PLUGIN",
+                Self::MainRestartPlugin => "MAIN_RESTART_PLUGIN",
+                Self::MainReloadPlugin => "MAIN_RELOAD_PLUGIN",
+                Self::MainDelegatePlugin => "MAIN_DELEGATE_PLUGIN",
+                Self::MainUndelegatePlugin => "MAIN_UNDELEGATE_PLUGIN",
+                Self::MainInstallPlugin => "MAIN_INSTALL_PLUGIN",
+                Self::MainStopAndDeletePlugin => "MAIN_STOP_AND_DELETE_PLUGIN",
+                Self::ReloadAgent => "RELOAD_AGENT",
+                Self::ReloadProxy => "RELOAD_PROXY",
+                Self::PackingPlugin => "PACKING_PLUGIN",
+                Self::PushConfigPlugin => "PUSH_CONFIG_PLUGIN",
+                Self::RemoveConfigPlugin => "REMOVE_CONFIG_PLUGIN",
+                Self::ManualInstallAgent => "MANUAL_INSTALL_AGENT",
+                Self::ManualInstallProxy => "MANUAL_INSTALL_PROXY",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for JobType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RESTART_AGENT" => Self::RestartAgent,
+                    "RESTART_PROXY" => Self::RestartProxy,
+                    "REINSTALL_PROXY" => Self::ReinstallProxy,
+                    "REINSTALL_AGENT" => Self::ReinstallAgent,
+                    "UPGRADE_PROXY" => Self::UpgradeProxy,
+                    "UPGRADE_AGENT" => Self::UpgradeAgent,
+                    "REMOVE_AGENT" => Self::RemoveAgent,
+                    "UNINSTALL_AGENT" => Self::UninstallAgent,
+                    "UNINSTALL_PROXY" => Self::UninstallProxy,
+                    "IMPORT_PROXY" => Self::ImportProxy,
+                    "IMPORT_AGENT" => Self::ImportAgent,
+                    "MAIN_START_PLUGIN" => Self::MainStartPlugin,
+                    "MAIN_STOP_PLUGIN" => Self::MainStopPlugin,
+                    "MAIN_RESTART_PLUGIN" => Self::MainRestartPlugin,
+                    "MAIN_RELOAD_PLUGIN" => Self::MainReloadPlugin,
+                    "MAIN_DELEGATE_PLUGIN" => Self::MainDelegatePlugin,
+                    "MAIN_UNDELEGATE_PLUGIN" => Self::MainUndelegatePlugin,
+                    "MAIN_INSTALL_PLUGIN" => Self::MainInstallPlugin,
+                    "MAIN_STOP_AND_DELETE_PLUGIN" => Self::MainStopAndDeletePlugin,
+                    "RELOAD_AGENT" => Self::ReloadAgent,
+                    "RELOAD_PROXY" => Self::ReloadProxy,
+                    "PACKING_PLUGIN" => Self::PackingPlugin,
+                    "PUSH_CONFIG_PLUGIN" => Self::PushConfigPlugin,
+                    "REMOVE_CONFIG_PLUGIN" => Self::RemoveConfigPlugin,
+                    "MANUAL_INSTALL_AGENT" => Self::ManualInstallAgent,
+                    "MANUAL_INSTALL_PROXY" => Self::ManualInstallProxy,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// 操作作业任务，用于只有bk_host_id参数的主机下线、重启等操作，该接口不可用于安装/替换Proxy操作
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/operate_job.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OperateJobRequest {
+        /// 任务类型，见job_type定义
+        pub job_type: JobType,
+        /// 业务ID
+        pub bk_biz_id: Option<Vec<i64>>,
+        /// 搜索条件，支持os_type, ip, status，version, bk_cloud_id, node_from 和 模糊搜索query，见conditions定义
+        pub conditions: Option<Vec<Conditions>>,
+        /// 主机ID
+        pub bk_host_id: Option<Vec<i64>>,
+        /// 跨页全选排除主机，主机ID和跨页全选排除主机ID必选一个，注意, 管控区域ID、业务ID等筛选条件，仅在跨页全选模式下有效，并且跨页全选模式下不允许传bk_host_id参数
+        pub exclude_hosts: Option<Vec<i64>>,
+        /// 是否安装最新版本插件，默认安装最新插件
+        pub is_install_latest_plugins: Option<bool>,
+    }
+    impl OperateJobRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_type: JobType) -> Self {
+            Self {
+                job_type,
+                bk_biz_id: None,
+                conditions: None,
+                bk_host_id: None,
+                exclude_hosts: None,
+                is_install_latest_plugins: None,
+            }
+        }
+    }
+    impl OperateJobRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `conditions`.
+        pub fn conditions(mut self, value: impl Into<Vec<Conditions>>) -> Self {
+            self.conditions = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_id`.
+        pub fn bk_host_id(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_host_id = Some(value.into());
+            self
+        }
+        /// Sets `exclude_hosts`.
+        pub fn exclude_hosts(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.exclude_hosts = Some(value.into());
+            self
+        }
+        /// Sets `is_install_latest_plugins`.
+        pub fn is_install_latest_plugins(mut self, value: impl Into<bool>) -> Self {
+            self.is_install_latest_plugins = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for OperateJobRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateJobRequest",
+                &[
+                    "job_type",
+                    "bk_biz_id",
+                    "conditions",
+                    "bk_host_id",
+                    "exclude_hosts",
+                    "is_install_latest_plugins",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_type: record.field("job_type")?,
+                bk_biz_id: record.field("bk_biz_id")?,
+                conditions: record.field("conditions")?,
+                bk_host_id: record.field("bk_host_id")?,
+                exclude_hosts: record.field("exclude_hosts")?,
+                is_install_latest_plugins: record.field("is_install_latest_plugins")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_type", &self.job_type);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("conditions", &self.conditions);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("exclude_hosts", &self.exclude_hosts);
+            record.field("is_install_latest_plugins", &self.is_install_latest_plugins);
+            record.finish()
+        }
+    }
+    /// `OperateJobResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/operate_job.md` at line 135.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OperateJobResponseItem {
+        /// 任务ID
+        pub job_id: Option<i64>,
+        /// 作业平台任务链接URL
+        pub job_url: Option<String>,
+    }
+    impl crate::wire::Wire for OperateJobResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateJobResponseItem",
+                &["job_id", "job_url"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_id: record.opt_int("job_id")?,
+                job_url: record.opt_text("job_url")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_id", &self.job_id);
+            record.field("job_url", &self.job_url);
+            record.finish()
+        }
+    }
+    /// `OperateJobStatus`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/operate_job.md` at line 44.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 未知状态
+        ///
+        /// Sent as `UNKNOWN`.
+        Unknown,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 未安装
+        ///
+        /// Sent as `NOT_INSTALLED`.
+        NotInstalled,
+        /// 未注册
+        ///
+        /// Sent as `UNREGISTER`.
+        Unregister,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 手动停止
+        ///
+        /// Sent as `MANUAL_STOP`.
+        ManualStop,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown_(String),
+    }
+    impl Status {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Running => "RUNNING",
+                Self::Unknown => "UNKNOWN",
+                Self::Terminated => "TERMINATED",
+                Self::NotInstalled => "NOT_INSTALLED",
+                Self::Unregister => "UNREGISTER",
+                Self::Removed => "REMOVED",
+                Self::ManualStop => "MANUAL_STOP",
+                Self::Unknown_(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RUNNING" => Self::Running,
+                    "UNKNOWN" => Self::Unknown,
+                    "TERMINATED" => Self::Terminated,
+                    "NOT_INSTALLED" => Self::NotInstalled,
+                    "UNREGISTER" => Self::Unregister,
+                    "REMOVED" => Self::Removed,
+                    "MANUAL_STOP" => Self::ManualStop,
+                    _ => Self::Unknown_(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    crate::serde_through_wire!(
+        Conditions, JobType, OperateJobRequest, OperateJobResponseItem, Status
+    );
+}
+pub use operate_job::OperateJobRequest;
+pub use operate_job::OperateJobResponseItem;
+/// Types of [`operate_plugin`](super::endpoints::OperatePlugin).
+pub mod operate_plugin {
+    /// 插件操作类任务
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/operate_plugin.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OperatePluginRequest {
+        /// 任务类型
+        pub job_type: String,
+        /// 插件更新必填
+        pub plugin_params: Option<PluginParams>,
+        /// 主机ID列表 (Type inferred from the doc's example.)
+        pub bk_host_id: Vec<i64>,
+    }
+    impl OperatePluginRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_type: String, bk_host_id: Vec<i64>) -> Self {
+            Self {
+                job_type,
+                plugin_params: None,
+                bk_host_id,
+            }
+        }
+    }
+    impl OperatePluginRequest {
+        /// Sets `plugin_params`.
+        pub fn plugin_params(mut self, value: impl Into<PluginParams>) -> Self {
+            self.plugin_params = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for OperatePluginRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperatePluginRequest",
+                &["job_type", "plugin_params", "bk_host_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_type: record.text("job_type")?,
+                plugin_params: record.field("plugin_params")?,
+                bk_host_id: record.field("bk_host_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_type", &self.job_type);
+            record.field("plugin_params", &self.plugin_params);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.finish()
+        }
+    }
+    /// `OperatePluginResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/operate_plugin.md` at line 59.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OperatePluginResponse {
+        /// `job_id` (Not in the doc's table; seen in its example at line 59.)
+        pub job_id: Option<i64>,
+    }
+    impl crate::wire::Wire for OperatePluginResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperatePluginResponse",
+                &["job_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_id: record.opt_int("job_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_id", &self.job_id);
+            record.finish()
+        }
+    }
+    /// `PluginParams`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/operate_plugin.md` at line 18.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PluginParams {
+        /// 插件名称
+        pub name: String,
+        /// 插件版本
+        pub version: Option<String>,
+        /// 保留原有配置文件
+        pub keep_config: i64,
+        /// 仅更新文件，不重启进程
+        pub no_restart: i64,
+    }
+    impl PluginParams {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(name: String, keep_config: i64, no_restart: i64) -> Self {
+            Self {
+                name,
+                version: None,
+                keep_config,
+                no_restart,
+            }
+        }
+    }
+    impl PluginParams {
+        /// Sets `version`.
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for PluginParams {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "PluginParams",
+                &["name", "version", "keep_config", "no_restart"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.text("name")?,
+                version: record.opt_text("version")?,
+                keep_config: record.int("keep_config")?,
+                no_restart: record.int("no_restart")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("version", &self.version);
+            record.field("keep_config", &self.keep_config);
+            record.field("no_restart", &self.no_restart);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        OperatePluginRequest, OperatePluginResponse, PluginParams
+    );
+}
+pub use operate_plugin::OperatePluginRequest;
+pub use operate_plugin::OperatePluginResponse;
+/// Types of [`proxies_host`](super::endpoints::ProxiesHost).
+pub mod proxies_host {
+    /// `ExtraData`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 30.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExtraData {
+        /// bt传输限制速度值，单位M/s (described at line 118) (Not in the doc's table; seen in its example at line 30.)
+        pub bt_speed_limit: Option<i64>,
+        /// 数据文件路径 (described at line 120) (Not in the doc's table; seen in its example at line 30.)
+        pub data_path: Option<String>,
+        /// 数据压缩开关 (described at line 121) (Not in the doc's table; seen in its example at line 30.)
+        pub enable_compression: Option<bool>,
+        /// bt传输开关，1: 开启 0: 关闭 (described at line 119) (Not in the doc's table; seen in its example at line 30.)
+        pub peer_exchange_switch_for_agent: Option<i64>,
+    }
+    impl crate::wire::Wire for ExtraData {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExtraData",
+                &[
+                    "bt_speed_limit",
+                    "data_path",
+                    "enable_compression",
+                    "peer_exchange_switch_for_agent",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bt_speed_limit: record.opt_int("bt_speed_limit")?,
+                data_path: record.opt_text("data_path")?,
+                enable_compression: record.field("enable_compression")?,
+                peer_exchange_switch_for_agent: record
+                    .opt_int("peer_exchange_switch_for_agent")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bt_speed_limit", &self.bt_speed_limit);
+            record.field("data_path", &self.data_path);
+            record.field("enable_compression", &self.enable_compression);
+            record
+                .field(
+                    "peer_exchange_switch_for_agent",
+                    &self.peer_exchange_switch_for_agent,
+                );
+            record.finish()
+        }
+    }
+    /// `JobResult`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 135.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct JobResult {
+        /// 实例ID
+        pub instance_id: Option<String>,
+        /// 作业ID
+        pub job_id: Option<i64>,
+        /// 执行状态，见job_status定义
+        pub status: Option<String>,
+        /// 当前步骤名称
+        pub current_step: Option<String>,
+    }
+    impl crate::wire::Wire for JobResult {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "JobResult",
+                &["instance_id", "job_id", "status", "current_step"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                instance_id: record.opt_text("instance_id")?,
+                job_id: record.opt_int("job_id")?,
+                status: record.opt_text("status")?,
+                current_step: record.opt_text("current_step")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("instance_id", &self.instance_id);
+            record.field("job_id", &self.job_id);
+            record.field("status", &self.status);
+            record.field("current_step", &self.current_step);
+            record.finish()
+        }
+    }
+    /// `ProxiesHostPermissions`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 30.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Permissions {
+        /// `operate` (Not in the doc's table; seen in its example at line 30.)
+        pub operate: Option<bool>,
+    }
+    impl crate::wire::Wire for Permissions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Permissions",
+                &["operate"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                operate: record.field("operate")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("operate", &self.operate);
+            record.finish()
+        }
+    }
+    /// 查询管控区域下proxy列表
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ProxiesHostRequest {
+        /// 业务ID
+        pub bk_cloud_id: i64,
+    }
+    impl ProxiesHostRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_cloud_id: i64) -> Self {
+            Self { bk_cloud_id }
+        }
+    }
+    impl crate::wire::Wire for ProxiesHostRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ProxiesHostRequest",
+                &["bk_cloud_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.int("bk_cloud_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.finish()
+        }
+    }
+    /// `ProxiesHostResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 85.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ProxiesHostResponseItem {
+        /// 管控区域ID
+        pub bk_cloud_id: i64,
+        /// 主机ID
+        pub bk_host_id: i64,
+        /// 内网IPv4地址
+        pub inner_ip: String,
+        /// 内网IPv6地址
+        pub inner_ipv6: String,
+        /// 外网IPv4地址
+        pub outer_ip: String,
+        /// 外网IPv6地址
+        pub outer_ipv6: String,
+        /// 登录IP
+        pub login_ip: String,
+        /// 数据IP
+        pub data_ip: String,
+        /// 业务ID
+        pub bk_biz_id: String,
+        /// 是否手动安装模式
+        pub is_manual: bool,
+        /// 额外信息，见extra_data定义
+        pub extra_data: ExtraData,
+        /// 业务名称
+        pub bk_biz_name: Option<String>,
+        /// 接入点ID
+        pub ap_id: Option<i64>,
+        /// 接入点名称
+        pub ap_name: Option<String>,
+        /// 运行状态，见status定义
+        pub status: Option<Status>,
+        /// 运行执行状态名称，见status定义
+        pub status_display: Option<StatusDisplay>,
+        /// Agent版本
+        pub version: Option<String>,
+        /// 用户名
+        pub account: Option<String>,
+        /// 认证类型，1：PASSWORD，密码认证 2: KEY，秘钥认证 3：TJJ_PASSWORD，默认为密码认证
+        pub auth_type: Option<String>,
+        /// 登录端口
+        pub port: Option<String>,
+        /// 鉴权信息是否过期
+        pub re_certification: Option<bool>,
+        /// 执行任务结果，见job_result定义
+        pub job_result: Option<JobResult>,
+        /// 使用proxy的PAGENT个数
+        pub pagent_count: Option<i64>,
+        /// 是否具备操作权限 (Type inferred from the doc's example.)
+        pub permissions: Option<Permissions>,
+    }
+    impl ProxiesHostResponseItem {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_cloud_id: i64,
+            bk_host_id: i64,
+            inner_ip: String,
+            inner_ipv6: String,
+            outer_ip: String,
+            outer_ipv6: String,
+            login_ip: String,
+            data_ip: String,
+            bk_biz_id: String,
+            is_manual: bool,
+            extra_data: ExtraData,
+        ) -> Self {
+            Self {
+                bk_cloud_id,
+                bk_host_id,
+                inner_ip,
+                inner_ipv6,
+                outer_ip,
+                outer_ipv6,
+                login_ip,
+                data_ip,
+                bk_biz_id,
+                is_manual,
+                extra_data,
+                bk_biz_name: None,
+                ap_id: None,
+                ap_name: None,
+                status: None,
+                status_display: None,
+                version: None,
+                account: None,
+                auth_type: None,
+                port: None,
+                re_certification: None,
+                job_result: None,
+                pagent_count: None,
+                permissions: None,
+            }
+        }
+    }
+    impl crate::wire::Wire for ProxiesHostResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ProxiesHostResponseItem",
+                &[
+                    "bk_cloud_id",
+                    "bk_host_id",
+                    "inner_ip",
+                    "inner_ipv6",
+                    "outer_ip",
+                    "outer_ipv6",
+                    "login_ip",
+                    "data_ip",
+                    "bk_biz_id",
+                    "is_manual",
+                    "extra_data",
+                    "bk_biz_name",
+                    "ap_id",
+                    "ap_name",
+                    "status",
+                    "status_display",
+                    "version",
+                    "account",
+                    "auth_type",
+                    "port",
+                    "re_certification",
+                    "job_result",
+                    "pagent_count",
+                    "permissions",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                bk_host_id: record.int("bk_host_id")?,
+                inner_ip: record.text("inner_ip")?,
+                inner_ipv6: record.text("inner_ipv6")?,
+                outer_ip: record.text("outer_ip")?,
+                outer_ipv6: record.text("outer_ipv6")?,
+                login_ip: record.text("login_ip")?,
+                data_ip: record.text("data_ip")?,
+                bk_biz_id: record.text("bk_biz_id")?,
+                is_manual: record.field("is_manual")?,
+                extra_data: record.field("extra_data")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                ap_id: record.opt_int("ap_id")?,
+                ap_name: record.opt_text("ap_name")?,
+                status: record.field("status")?,
+                status_display: record.field("status_display")?,
+                version: record.opt_text("version")?,
+                account: record.opt_text("account")?,
+                auth_type: record.opt_text("auth_type")?,
+                port: record.opt_text("port")?,
+                re_certification: record.field("re_certification")?,
+                job_result: record.field("job_result")?,
+                pagent_count: record.opt_int("pagent_count")?,
+                permissions: record.field("permissions")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("inner_ip", &self.inner_ip);
+            record.field("inner_ipv6", &self.inner_ipv6);
+            record.field("outer_ip", &self.outer_ip);
+            record.field("outer_ipv6", &self.outer_ipv6);
+            record.field("login_ip", &self.login_ip);
+            record.field("data_ip", &self.data_ip);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("is_manual", &self.is_manual);
+            record.field("extra_data", &self.extra_data);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("ap_id", &self.ap_id);
+            record.field("ap_name", &self.ap_name);
+            record.field("status", &self.status);
+            record.field("status_display", &self.status_display);
+            record.field("version", &self.version);
+            record.field("account", &self.account);
+            record.field("auth_type", &self.auth_type);
+            record.field("port", &self.port);
+            record.field("re_certification", &self.re_certification);
+            record.field("job_result", &self.job_result);
+            record.field("pagent_count", &self.pagent_count);
+            record.field("permissions", &self.permissions);
+            record.finish()
+        }
+    }
+    /// `ProxiesHostStatus`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 123.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 未知状态
+        ///
+        /// Sent as `UNKNOWN`.
+        Unknown,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 未安装
+        ///
+        /// Sent as `NOT_INSTALLED`.
+        NotInstalled,
+        /// 未注册
+        ///
+        /// Sent as `UNREGISTER`.
+        Unregister,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 手动停止
+        ///
+        /// Sent as `MANUAL_STOP`.
+        ManualStop,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown_(String),
+    }
+    impl Status {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Running => "RUNNING",
+                Self::Unknown => "UNKNOWN",
+                Self::Terminated => "TERMINATED",
+                Self::NotInstalled => "NOT_INSTALLED",
+                Self::Unregister => "UNREGISTER",
+                Self::Removed => "REMOVED",
+                Self::ManualStop => "MANUAL_STOP",
+                Self::Unknown_(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RUNNING" => Self::Running,
+                    "UNKNOWN" => Self::Unknown,
+                    "TERMINATED" => Self::Terminated,
+                    "NOT_INSTALLED" => Self::NotInstalled,
+                    "UNREGISTER" => Self::Unregister,
+                    "REMOVED" => Self::Removed,
+                    "MANUAL_STOP" => Self::ManualStop,
+                    _ => Self::Unknown_(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `ProxiesHostStatusDisplay`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 123.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum StatusDisplay {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 未知状态
+        ///
+        /// Sent as `UNKNOWN`.
+        Unknown,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 未安装
+        ///
+        /// Sent as `NOT_INSTALLED`.
+        NotInstalled,
+        /// 未注册
+        ///
+        /// Sent as `UNREGISTER`.
+        Unregister,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 手动停止
+        ///
+        /// Sent as `MANUAL_STOP`.
+        ManualStop,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown_(String),
+    }
+    impl StatusDisplay {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Running => "RUNNING",
+                Self::Unknown => "UNKNOWN",
+                Self::Terminated => "TERMINATED",
+                Self::NotInstalled => "NOT_INSTALLED",
+                Self::Unregister => "UNREGISTER",
+                Self::Removed => "REMOVED",
+                Self::ManualStop => "MANUAL_STOP",
+                Self::Unknown_(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for StatusDisplay {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RUNNING" => Self::Running,
+                    "UNKNOWN" => Self::Unknown,
+                    "TERMINATED" => Self::Terminated,
+                    "NOT_INSTALLED" => Self::NotInstalled,
+                    "UNREGISTER" => Self::Unregister,
+                    "REMOVED" => Self::Removed,
+                    "MANUAL_STOP" => Self::ManualStop,
+                    _ => Self::Unknown_(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    crate::serde_through_wire!(
+        ExtraData, JobResult, Permissions, ProxiesHostRequest, ProxiesHostResponseItem,
+        Status, StatusDisplay
+    );
+}
+pub use proxies_host::ProxiesHostRequest;
+/// Types of [`register_package`](super::endpoints::RegisterPackage).
+pub mod register_package {
+    /// 注册插件包信息
+    ///
+    /// register process package information
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/register_package.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RegisterPackageRequest {
+        /// 包名
+        pub pkg_name: String,
+        /// 版本号
+        pub version: String,
+        /// 所属服务
+        pub module: String,
+        /// 进程名
+        pub project: String,
+        /// 包容量
+        pub pkg_size: String,
+        /// 包路径
+        pub pkg_path: String,
+        /// 更新时间
+        pub pkg_mtime: String,
+        /// 创建时间
+        pub pkg_ctime: String,
+        /// 下载地址
+        pub location: String,
+        /// `md5` (Not in the doc's table; seen in its example at line 27.)
+        pub md5: Option<String>,
+    }
+    impl RegisterPackageRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            pkg_name: String,
+            version: String,
+            module: String,
+            project: String,
+            pkg_size: String,
+            pkg_path: String,
+            pkg_mtime: String,
+            pkg_ctime: String,
+            location: String,
+        ) -> Self {
+            Self {
+                pkg_name,
+                version,
+                module,
+                project,
+                pkg_size,
+                pkg_path,
+                pkg_mtime,
+                pkg_ctime,
+                location,
+                md5: None,
+            }
+        }
+    }
+    impl RegisterPackageRequest {
+        /// Sets `md5`.
+        pub fn md5(mut self, value: impl Into<String>) -> Self {
+            self.md5 = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for RegisterPackageRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "RegisterPackageRequest",
+                &[
+                    "pkg_name",
+                    "version",
+                    "module",
+                    "project",
+                    "pkg_size",
+                    "pkg_path",
+                    "pkg_mtime",
+                    "pkg_ctime",
+                    "location",
+                    "md5",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                pkg_name: record.text("pkg_name")?,
+                version: record.text("version")?,
+                module: record.text("module")?,
+                project: record.text("project")?,
+                pkg_size: record.text("pkg_size")?,
+                pkg_path: record.text("pkg_path")?,
+                pkg_mtime: record.text("pkg_mtime")?,
+                pkg_ctime: record.text("pkg_ctime")?,
+                location: record.text("location")?,
+                md5: record.opt_text("md5")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("pkg_name", &self.pkg_name);
+            record.field("version", &self.version);
+            record.field("module", &self.module);
+            record.field("project", &self.project);
+            record.field("pkg_size", &self.pkg_size);
+            record.field("pkg_path", &self.pkg_path);
+            record.field("pkg_mtime", &self.pkg_mtime);
+            record.field("pkg_ctime", &self.pkg_ctime);
+            record.field("location", &self.location);
+            record.field("md5", &self.md5);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(RegisterPackageRequest);
+}
+pub use register_package::RegisterPackageRequest;
+/// Types of [`register_process`](super::endpoints::RegisterProcess).
+pub mod register_process {
+    /// 注册插件信息
+    ///
+    /// register process information
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/register_process.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RegisterProcessRequest {
+        /// 插件名
+        pub name: String,
+        /// desc
+        pub description: String,
+        /// 使用场景
+        pub scenario: String,
+        /// 类别
+        pub category: String,
+        /// 配置文件名
+        pub config_file: String,
+        /// 配置文件格式
+        pub config_file_format: String,
+        /// 是否使用db
+        pub use_db: String,
+        /// 是否二进制
+        pub is_binary: String,
+    }
+    impl RegisterProcessRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            name: String,
+            description: String,
+            scenario: String,
+            category: String,
+            config_file: String,
+            config_file_format: String,
+            use_db: String,
+            is_binary: String,
+        ) -> Self {
+            Self {
+                name,
+                description,
+                scenario,
+                category,
+                config_file,
+                config_file_format,
+                use_db,
+                is_binary,
+            }
+        }
+    }
+    impl crate::wire::Wire for RegisterProcessRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "RegisterProcessRequest",
+                &[
+                    "name",
+                    "description",
+                    "scenario",
+                    "category",
+                    "config_file",
+                    "config_file_format",
+                    "use_db",
+                    "is_binary",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.text("name")?,
+                description: record.text("description")?,
+                scenario: record.text("scenario")?,
+                category: record.text("category")?,
+                config_file: record.text("config_file")?,
+                config_file_format: record.text("config_file_format")?,
+                use_db: record.text("use_db")?,
+                is_binary: record.text("is_binary")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("description", &self.description);
+            record.field("scenario", &self.scenario);
+            record.field("category", &self.category);
+            record.field("config_file", &self.config_file);
+            record.field("config_file_format", &self.config_file_format);
+            record.field("use_db", &self.use_db);
+            record.field("is_binary", &self.is_binary);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(RegisterProcessRequest);
+}
+pub use register_process::RegisterProcessRequest;
+/// Types of [`remove_host`](super::endpoints::RemoveHost).
+pub mod remove_host {
+    /// 移除主机
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/remove_host.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RemoveHostRequest {
+        /// 主机ID列表 (Type inferred from the doc's example.)
+        pub bk_host_id: Vec<i64>,
+        /// 是否为proxy
+        pub is_proxy: bool,
+    }
+    impl RemoveHostRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_host_id: Vec<i64>, is_proxy: bool) -> Self {
+            Self { bk_host_id, is_proxy }
+        }
+    }
+    impl crate::wire::Wire for RemoveHostRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "RemoveHostRequest",
+                &["bk_host_id", "is_proxy"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.field("bk_host_id")?,
+                is_proxy: record.field("is_proxy")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("is_proxy", &self.is_proxy);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(RemoveHostRequest);
+}
+pub use remove_host::RemoveHostRequest;
+/// Types of [`retry_subscription`](super::endpoints::RetrySubscription).
+pub mod retry_subscription {
+    pub use super::create_subscription::JobType;
+    /// 由订阅步骤ID 和作业类型组成字典，示例：{"agent": "INSTALL_AGENT"}
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/retry_subscription.md` at line 29.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Actions {
+        /// 订阅步骤ID，创建订阅时指定
+        pub step_id: Option<String>,
+        /// 作业类型，见job_type 定义
+        pub job_type: Option<JobType>,
+        /// `agent` (Not in the doc's table; seen in its example at line 97.)
+        pub agent: Option<String>,
+    }
+    impl Actions {
+        /// Sets `step_id`.
+        pub fn step_id(mut self, value: impl Into<String>) -> Self {
+            self.step_id = Some(value.into());
+            self
+        }
+        /// Sets `job_type`.
+        pub fn job_type(mut self, value: impl Into<JobType>) -> Self {
+            self.job_type = Some(value.into());
+            self
+        }
+        /// Sets `agent`.
+        pub fn agent(mut self, value: impl Into<String>) -> Self {
+            self.agent = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Actions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Actions",
+                &["step_id", "job_type", "agent"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                step_id: record.opt_text("step_id")?,
+                job_type: record.field("job_type")?,
+                agent: record.opt_text("agent")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("step_id", &self.step_id);
+            record.field("job_type", &self.job_type);
+            record.field("agent", &self.agent);
+            record.finish()
+        }
+    }
+    /// 重试失败的任务
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/retry_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RetrySubscriptionRequest {
+        /// 订阅ID
+        pub subscription_id: i64,
+        /// 实例ID列表，见instance_id_list定义
+        pub instance_id_list: Option<Vec<String>>,
+        /// 任务ID列表 (Type inferred from the doc's example.)
+        pub task_id_list: Option<Vec<i64>>,
+        /// 订阅动作，见actions定义，如果没有传入actions，则以最近一次任务的action执行
+        pub actions: Option<Actions>,
+    }
+    impl RetrySubscriptionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(subscription_id: i64) -> Self {
+            Self {
+                subscription_id,
+                instance_id_list: None,
+                task_id_list: None,
+                actions: None,
+            }
+        }
+    }
+    impl RetrySubscriptionRequest {
+        /// Sets `instance_id_list`.
+        pub fn instance_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.instance_id_list = Some(value.into());
+            self
+        }
+        /// Sets `task_id_list`.
+        pub fn task_id_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.task_id_list = Some(value.into());
+            self
+        }
+        /// Sets `actions`.
+        pub fn actions(mut self, value: impl Into<Actions>) -> Self {
+            self.actions = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for RetrySubscriptionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "RetrySubscriptionRequest",
+                &["subscription_id", "instance_id_list", "task_id_list", "actions"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.int("subscription_id")?,
+                instance_id_list: record.field("instance_id_list")?,
+                task_id_list: record.field("task_id_list")?,
+                actions: record.field("actions")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("instance_id_list", &self.instance_id_list);
+            record.field("task_id_list", &self.task_id_list);
+            record.field("actions", &self.actions);
+            record.finish()
+        }
+    }
+    /// `RetrySubscriptionResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/retry_subscription.md` at line 133.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RetrySubscriptionResponse {
+        /// 任务ID
+        pub task_id: i64,
+    }
+    impl RetrySubscriptionResponse {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(task_id: i64) -> Self {
+            Self { task_id }
+        }
+    }
+    impl crate::wire::Wire for RetrySubscriptionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "RetrySubscriptionResponse",
+                &["task_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                task_id: record.int("task_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("task_id", &self.task_id);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Actions, RetrySubscriptionRequest, RetrySubscriptionResponse
+    );
+}
+pub use retry_subscription::RetrySubscriptionRequest;
+pub use retry_subscription::RetrySubscriptionResponse;
+/// Types of [`revoke_subscription`](super::endpoints::RevokeSubscription).
+pub mod revoke_subscription {
+    /// 终止正在执行的任务
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/revoke_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RevokeSubscriptionRequest {
+        /// 订阅ID
+        pub subscription_id: i64,
+        /// 实例ID列表，见instance_id_list定义
+        pub instance_id_list: Option<Vec<String>>,
+    }
+    impl RevokeSubscriptionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(subscription_id: i64) -> Self {
+            Self {
+                subscription_id,
+                instance_id_list: None,
+            }
+        }
+    }
+    impl RevokeSubscriptionRequest {
+        /// Sets `instance_id_list`.
+        pub fn instance_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.instance_id_list = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for RevokeSubscriptionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "RevokeSubscriptionRequest",
+                &["subscription_id", "instance_id_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.int("subscription_id")?,
+                instance_id_list: record.field("instance_id_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("instance_id_list", &self.instance_id_list);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(RevokeSubscriptionRequest);
+}
+pub use revoke_subscription::RevokeSubscriptionRequest;
+/// Types of [`run_subscription`](super::endpoints::RunSubscription).
+pub mod run_subscription {
+    pub use super::instance_info_subscription::Actions;
+    pub use super::create_subscription::JobType;
+    /// `RunSubscriptionInstanceInfo`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/run_subscription.md` at line 85.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceInfo {
+        /// `account` (Not in the doc's table; seen in its example at line 85.)
+        pub account: Option<String>,
+        /// `ap_id` (Not in the doc's table; seen in its example at line 85.)
+        pub ap_id: Option<i64>,
+        /// `auth_type` (Not in the doc's table; seen in its example at line 85.)
+        pub auth_type: Option<String>,
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_biz_id: Option<i64>,
+        /// `bk_biz_name` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_biz_name: Option<String>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_cloud_id: Option<i64>,
+        /// `bk_cloud_name` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_cloud_name: Option<String>,
+        /// `bk_host_innerip` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_host_innerip: Option<String>,
+        /// `bk_host_outerip` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_host_outerip: Option<String>,
+        /// `bk_os_type` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_os_type: Option<String>,
+        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_supplier_account: Option<String>,
+        /// `bt_speed_limit` (Not in the doc's table; seen in its example at line 85.)
+        pub bt_speed_limit: Option<serde_json::Value>,
+        /// `data_path` (Not in the doc's table; seen in its example at line 85.)
+        pub data_path: Option<String>,
+        /// `enable_compression` (Not in the doc's table; seen in its example at line 85.)
+        pub enable_compression: Option<bool>,
+        /// `host_node_type` (Not in the doc's table; seen in its example at line 85.)
+        pub host_node_type: Option<String>,
+        /// `install_channel_id` (Not in the doc's table; seen in its example at line 85.)
+        pub install_channel_id: Option<serde_json::Value>,
+        /// `is_manual` (Not in the doc's table; seen in its example at line 85.)
+        pub is_manual: Option<bool>,
+        /// `key` (Not in the doc's table; seen in its example at line 85.)
+        pub key: Option<crate::Secret>,
+        /// `login_ip` (Not in the doc's table; seen in its example at line 85.)
+        pub login_ip: Option<String>,
+        /// `os_type` (Not in the doc's table; seen in its example at line 85.)
+        pub os_type: Option<String>,
+        /// `password` (Not in the doc's table; seen in its example at line 85.)
+        pub password: Option<crate::Secret>,
+        /// `peer_exchange_switch_for_agent` (Not in the doc's table; seen in its example at line 85.)
+        pub peer_exchange_switch_for_agent: Option<i64>,
+        /// `port` (Not in the doc's table; seen in its example at line 85.)
+        pub port: Option<i64>,
+        /// `retention` (Not in the doc's table; seen in its example at line 85.)
+        pub retention: Option<i64>,
+        /// `username` (Not in the doc's table; seen in its example at line 85.)
+        pub username: Option<String>,
+    }
+    impl InstanceInfo {
+        /// Sets `account`.
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `ap_id`.
+        pub fn ap_id(mut self, value: impl Into<i64>) -> Self {
+            self.ap_id = Some(value.into());
+            self
+        }
+        /// Sets `auth_type`.
+        pub fn auth_type(mut self, value: impl Into<String>) -> Self {
+            self.auth_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_name`.
+        pub fn bk_biz_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_biz_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_name`.
+        pub fn bk_cloud_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_cloud_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_innerip`.
+        pub fn bk_host_innerip(mut self, value: impl Into<String>) -> Self {
+            self.bk_host_innerip = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_outerip`.
+        pub fn bk_host_outerip(mut self, value: impl Into<String>) -> Self {
+            self.bk_host_outerip = Some(value.into());
+            self
+        }
+        /// Sets `bk_os_type`.
+        pub fn bk_os_type(mut self, value: impl Into<String>) -> Self {
+            self.bk_os_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_supplier_account`.
+        pub fn bk_supplier_account(mut self, value: impl Into<String>) -> Self {
+            self.bk_supplier_account = Some(value.into());
+            self
+        }
+        /// Sets `bt_speed_limit`.
+        pub fn bt_speed_limit(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.bt_speed_limit = Some(value.into());
+            self
+        }
+        /// Sets `data_path`.
+        pub fn data_path(mut self, value: impl Into<String>) -> Self {
+            self.data_path = Some(value.into());
+            self
+        }
+        /// Sets `enable_compression`.
+        pub fn enable_compression(mut self, value: impl Into<bool>) -> Self {
+            self.enable_compression = Some(value.into());
+            self
+        }
+        /// Sets `host_node_type`.
+        pub fn host_node_type(mut self, value: impl Into<String>) -> Self {
+            self.host_node_type = Some(value.into());
+            self
+        }
+        /// Sets `install_channel_id`.
+        pub fn install_channel_id(
+            mut self,
+            value: impl Into<serde_json::Value>,
+        ) -> Self {
+            self.install_channel_id = Some(value.into());
+            self
+        }
+        /// Sets `is_manual`.
+        pub fn is_manual(mut self, value: impl Into<bool>) -> Self {
+            self.is_manual = Some(value.into());
+            self
+        }
+        /// Sets `key`.
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `login_ip`.
+        pub fn login_ip(mut self, value: impl Into<String>) -> Self {
+            self.login_ip = Some(value.into());
+            self
+        }
+        /// Sets `os_type`.
+        pub fn os_type(mut self, value: impl Into<String>) -> Self {
+            self.os_type = Some(value.into());
+            self
+        }
+        /// Sets `password`.
+        pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Sets `peer_exchange_switch_for_agent`.
+        pub fn peer_exchange_switch_for_agent(mut self, value: impl Into<i64>) -> Self {
+            self.peer_exchange_switch_for_agent = Some(value.into());
+            self
+        }
+        /// Sets `port`.
+        pub fn port(mut self, value: impl Into<i64>) -> Self {
+            self.port = Some(value.into());
+            self
+        }
+        /// Sets `retention`.
+        pub fn retention(mut self, value: impl Into<i64>) -> Self {
+            self.retention = Some(value.into());
+            self
+        }
+        /// Sets `username`.
+        pub fn username(mut self, value: impl Into<String>) -> Self {
+            self.username = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for InstanceInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceInfo",
+                &[
+                    "account",
+                    "ap_id",
+                    "auth_type",
+                    "bk_biz_id",
+                    "bk_biz_name",
+                    "bk_cloud_id",
+                    "bk_cloud_name",
+                    "bk_host_innerip",
+                    "bk_host_outerip",
+                    "bk_os_type",
+                    "bk_supplier_account",
+                    "bt_speed_limit",
+                    "data_path",
+                    "enable_compression",
+                    "host_node_type",
+                    "install_channel_id",
+                    "is_manual",
+                    "key",
+                    "login_ip",
+                    "os_type",
+                    "password",
+                    "peer_exchange_switch_for_agent",
+                    "port",
+                    "retention",
+                    "username",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                account: record.opt_text("account")?,
+                ap_id: record.opt_int("ap_id")?,
+                auth_type: record.opt_text("auth_type")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                bk_host_outerip: record.opt_text("bk_host_outerip")?,
+                bk_os_type: record.opt_text("bk_os_type")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                bt_speed_limit: record.field("bt_speed_limit")?,
+                data_path: record.opt_text("data_path")?,
+                enable_compression: record.field("enable_compression")?,
+                host_node_type: record.opt_text("host_node_type")?,
+                install_channel_id: record.field("install_channel_id")?,
+                is_manual: record.field("is_manual")?,
+                key: record.field("key")?,
+                login_ip: record.opt_text("login_ip")?,
+                os_type: record.opt_text("os_type")?,
+                password: record.field("password")?,
+                peer_exchange_switch_for_agent: record
+                    .opt_int("peer_exchange_switch_for_agent")?,
+                port: record.opt_int("port")?,
+                retention: record.opt_int("retention")?,
+                username: record.opt_text("username")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("account", &self.account);
+            record.field("ap_id", &self.ap_id);
+            record.field("auth_type", &self.auth_type);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            record.field("bk_host_outerip", &self.bk_host_outerip);
+            record.field("bk_os_type", &self.bk_os_type);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("bt_speed_limit", &self.bt_speed_limit);
+            record.field("data_path", &self.data_path);
+            record.field("enable_compression", &self.enable_compression);
+            record.field("host_node_type", &self.host_node_type);
+            record.field("install_channel_id", &self.install_channel_id);
+            record.field("is_manual", &self.is_manual);
+            record.field("key", &self.key);
+            record.field("login_ip", &self.login_ip);
+            record.field("os_type", &self.os_type);
+            record.field("password", &self.password);
+            record
+                .field(
+                    "peer_exchange_switch_for_agent",
+                    &self.peer_exchange_switch_for_agent,
+                );
+            record.field("port", &self.port);
+            record.field("retention", &self.retention);
+            record.field("username", &self.username);
+            record.finish()
+        }
+    }
+    /// `RunSubscriptionNodes`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/run_subscription.md` at line 85.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Nodes {
+        /// `bk_host_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_host_id: Option<i64>,
+        /// `bk_inst_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_inst_id: Option<i64>,
+        /// `bk_obj_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_obj_id: Option<String>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_cloud_id: Option<i64>,
+        /// `bk_supplier_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_supplier_id: Option<i64>,
+        /// `ip` (Not in the doc's table; seen in its example at line 85.)
+        pub ip: Option<String>,
+        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_supplier_account: Option<String>,
+        /// `instance_info` (Not in the doc's table; seen in its example at line 85.)
+        pub instance_info: Option<InstanceInfo>,
+    }
+    impl Nodes {
+        /// Sets `bk_host_id`.
+        pub fn bk_host_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_host_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_inst_id`.
+        pub fn bk_inst_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_inst_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_obj_id`.
+        pub fn bk_obj_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_obj_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_supplier_id`.
+        pub fn bk_supplier_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_supplier_id = Some(value.into());
+            self
+        }
+        /// Sets `ip`.
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `bk_supplier_account`.
+        pub fn bk_supplier_account(mut self, value: impl Into<String>) -> Self {
+            self.bk_supplier_account = Some(value.into());
+            self
+        }
+        /// Sets `instance_info`.
+        pub fn instance_info(mut self, value: impl Into<InstanceInfo>) -> Self {
+            self.instance_info = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Nodes {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Nodes",
+                &[
+                    "bk_host_id",
+                    "bk_inst_id",
+                    "bk_obj_id",
+                    "bk_cloud_id",
+                    "bk_supplier_id",
+                    "ip",
+                    "bk_supplier_account",
+                    "instance_info",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_inst_id: record.opt_int("bk_inst_id")?,
+                bk_obj_id: record.opt_text("bk_obj_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_supplier_id: record.opt_int("bk_supplier_id")?,
+                ip: record.opt_text("ip")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                instance_info: record.field("instance_info")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_inst_id", &self.bk_inst_id);
+            record.field("bk_obj_id", &self.bk_obj_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("ip", &self.ip);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("instance_info", &self.instance_info);
+            record.finish()
+        }
+    }
+    /// 执行订阅
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/run_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RunSubscriptionRequest {
+        /// 订阅ID
+        pub subscription_id: i64,
+        /// 事件订阅监听的范围, 见scope定义 (Type inferred from the doc's example.)
+        pub scope: Scope,
+        /// 动作范围，见actions定义，如果没有传入actions，则以最近一次任务的action执行
+        pub actions: Option<Actions>,
+    }
+    impl RunSubscriptionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(subscription_id: i64, scope: Scope) -> Self {
+            Self {
+                subscription_id,
+                scope,
+                actions: None,
+            }
+        }
+    }
+    impl RunSubscriptionRequest {
+        /// Sets `actions`.
+        pub fn actions(mut self, value: impl Into<Actions>) -> Self {
+            self.actions = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for RunSubscriptionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "RunSubscriptionRequest",
+                &["subscription_id", "scope", "actions"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.int("subscription_id")?,
+                scope: record.field("scope")?,
+                actions: record.field("actions")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("scope", &self.scope);
+            record.field("actions", &self.actions);
+            record.finish()
+        }
+    }
+    /// `RunSubscriptionResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/run_subscription.md` at line 174.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct RunSubscriptionResponse {
+        /// 订阅ID
+        pub subscription_id: Option<i64>,
+        /// 任务ID
+        pub task_id: Option<i64>,
+    }
+    impl crate::wire::Wire for RunSubscriptionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "RunSubscriptionResponse",
+                &["subscription_id", "task_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.opt_int("subscription_id")?,
+                task_id: record.opt_int("task_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("task_id", &self.task_id);
+            record.finish()
+        }
+    }
+    /// `RunSubscriptionScope`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/run_subscription.md` at line 85.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Scope {
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 85.)
+        pub bk_biz_id: Option<i64>,
+        /// `node_type` (Not in the doc's table; seen in its example at line 85.)
+        pub node_type: Option<String>,
+        /// `nodes` (Not in the doc's table; seen in its example at line 85.)
+        pub nodes: Option<Vec<Nodes>>,
+        /// `object_type` (Not in the doc's table; seen in its example at line 85.)
+        pub object_type: Option<String>,
+    }
+    impl Scope {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `node_type`.
+        pub fn node_type(mut self, value: impl Into<String>) -> Self {
+            self.node_type = Some(value.into());
+            self
+        }
+        /// Sets `nodes`.
+        pub fn nodes(mut self, value: impl Into<Vec<Nodes>>) -> Self {
+            self.nodes = Some(value.into());
+            self
+        }
+        /// Sets `object_type`.
+        pub fn object_type(mut self, value: impl Into<String>) -> Self {
+            self.object_type = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Scope {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Scope",
+                &["bk_biz_id", "node_type", "nodes", "object_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                node_type: record.opt_text("node_type")?,
+                nodes: record.field("nodes")?,
+                object_type: record.opt_text("object_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("node_type", &self.node_type);
+            record.field("nodes", &self.nodes);
+            record.field("object_type", &self.object_type);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        InstanceInfo, Nodes, RunSubscriptionRequest, RunSubscriptionResponse, Scope
+    );
+}
+pub use run_subscription::RunSubscriptionRequest;
+pub use run_subscription::RunSubscriptionResponse;
+/// Types of [`search_host`](super::endpoints::SearchHost).
+pub mod search_host {
+    /// 由指定关键词key和value组成的字典 示例：{"key": "inner_ip", "value": \["127.0.0.1"\]}
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 25.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Conditions {
+        /// 主机内网IPV4地址
+        pub inner_ip: Option<String>,
+        /// 节点来源，1: CMDB, 配置平台同步 2: EXCEL, saas页面表格导入 3: NODE_MAN，节点管理
+        pub node_from: Option<String>,
+        /// 节点类型，1: AGENT, 2: PROXY, 3: PAGENT
+        pub node_type: Option<String>,
+        /// 寻址方式，1: 0，静态 2: 1，动态
+        pub bk_addressing: Option<String>,
+        /// 主机名称
+        pub bk_host_name: Option<String>,
+        /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
+        pub os_type: Option<String>,
+        /// 进程状态，见status定义
+        pub status: Option<Status>,
+        /// Agent版本号
+        pub version: Option<String>,
+        /// 手动安装
+        pub is_manual: Option<String>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<String>,
+        /// 安装通道ID
+        pub install_channel_id: Option<String>,
+        /// 集群与模块的精准搜索
+        pub topology: Option<String>,
+        /// IP、操作系统、Agent状态、Agent版本、管控区域模糊搜索,对应value为列表时为多模糊搜索
+        pub query: Option<String>,
+        /// 来源ID
+        pub source_id: Option<String>,
+        /// 插件名，展开任务下所有的插件名称
+        pub plugin_name: Option<String>,
+        /// 插件版本的精确搜索，${plugin_name}为对应的目标插件名称
+        ///
+        /// Sent as `${plugin_name}`.
+        pub plugin_name_: Option<String>,
+        /// 插件状态的精确搜索，${plugin_name}为对应的目标插件名称
+        ///
+        /// Sent as `${plugin_name}_status`.
+        pub plugin_name_status: Option<String>,
+        /// `key` (Not in the doc's table; seen in its example at line 52.)
+        pub key: Option<crate::Secret>,
+        /// `value` (Not in the doc's table; seen in its example at line 52.)
+        pub value: Option<Vec<String>>,
+    }
+    impl Conditions {
+        /// Sets `inner_ip`.
+        pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
+            self.inner_ip = Some(value.into());
+            self
+        }
+        /// Sets `node_from`.
+        pub fn node_from(mut self, value: impl Into<String>) -> Self {
+            self.node_from = Some(value.into());
+            self
+        }
+        /// Sets `node_type`.
+        pub fn node_type(mut self, value: impl Into<String>) -> Self {
+            self.node_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_addressing`.
+        pub fn bk_addressing(mut self, value: impl Into<String>) -> Self {
+            self.bk_addressing = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_name`.
+        pub fn bk_host_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_host_name = Some(value.into());
+            self
+        }
+        /// Sets `os_type`.
+        pub fn os_type(mut self, value: impl Into<String>) -> Self {
+            self.os_type = Some(value.into());
+            self
+        }
+        /// Sets `status`.
+        pub fn status(mut self, value: impl Into<Status>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// Sets `version`.
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+        /// Sets `is_manual`.
+        pub fn is_manual(mut self, value: impl Into<String>) -> Self {
+            self.is_manual = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `install_channel_id`.
+        pub fn install_channel_id(mut self, value: impl Into<String>) -> Self {
+            self.install_channel_id = Some(value.into());
+            self
+        }
+        /// Sets `topology`.
+        pub fn topology(mut self, value: impl Into<String>) -> Self {
+            self.topology = Some(value.into());
+            self
+        }
+        /// Sets `query`.
+        pub fn query(mut self, value: impl Into<String>) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+        /// Sets `source_id`.
+        pub fn source_id(mut self, value: impl Into<String>) -> Self {
+            self.source_id = Some(value.into());
+            self
+        }
+        /// Sets `plugin_name`.
+        pub fn plugin_name(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name = Some(value.into());
+            self
+        }
+        /// Sets `${plugin_name}`.
+        pub fn plugin_name_(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name_ = Some(value.into());
+            self
+        }
+        /// Sets `${plugin_name}_status`.
+        pub fn plugin_name_status(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name_status = Some(value.into());
+            self
+        }
+        /// Sets `key`.
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `value`.
+        pub fn value(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Conditions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Conditions",
+                &[
+                    "inner_ip",
+                    "node_from",
+                    "node_type",
+                    "bk_addressing",
+                    "bk_host_name",
+                    "os_type",
+                    "status",
+                    "version",
+                    "is_manual",
+                    "bk_cloud_id",
+                    "install_channel_id",
+                    "topology",
+                    "query",
+                    "source_id",
+                    "plugin_name",
+                    "${plugin_name}",
+                    "${plugin_name}_status",
+                    "key",
+                    "value",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                inner_ip: record.opt_text("inner_ip")?,
+                node_from: record.opt_text("node_from")?,
+                node_type: record.opt_text("node_type")?,
+                bk_addressing: record.opt_text("bk_addressing")?,
+                bk_host_name: record.opt_text("bk_host_name")?,
+                os_type: record.opt_text("os_type")?,
+                status: record.field("status")?,
+                version: record.opt_text("version")?,
+                is_manual: record.opt_text("is_manual")?,
+                bk_cloud_id: record.opt_text("bk_cloud_id")?,
+                install_channel_id: record.opt_text("install_channel_id")?,
+                topology: record.opt_text("topology")?,
+                query: record.opt_text("query")?,
+                source_id: record.opt_text("source_id")?,
+                plugin_name: record.opt_text("plugin_name")?,
+                plugin_name_: record.opt_text("${plugin_name}")?,
+                plugin_name_status: record.opt_text("${plugin_name}_status")?,
+                key: record.field("key")?,
+                value: record.field("value")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("inner_ip", &self.inner_ip);
+            record.field("node_from", &self.node_from);
+            record.field("node_type", &self.node_type);
+            record.field("bk_addressing", &self.bk_addressing);
+            record.field("bk_host_name", &self.bk_host_name);
+            record.field("os_type", &self.os_type);
+            record.field("status", &self.status);
+            record.field("version", &self.version);
+            record.field("is_manual", &self.is_manual);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("install_channel_id", &self.install_channel_id);
+            record.field("topology", &self.topology);
+            record.field("query", &self.query);
+            record.field("source_id", &self.source_id);
+            record.field("plugin_name", &self.plugin_name);
+            record.field("${plugin_name}", &self.plugin_name_);
+            record.field("${plugin_name}_status", &self.plugin_name_status);
+            record.field("key", &self.key);
+            record.field("value", &self.value);
+            record.finish()
+        }
+    }
+    /// `SearchHostExtraData`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 81.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExtraData {
+        /// bt传输限制速度值，单位M/s (described at line 210) (Not in the doc's table; seen in its example at line 81.)
+        pub bt_speed_limit: Option<i64>,
+        /// 数据压缩开关, 默认并闭 (described at line 212) (Not in the doc's table; seen in its example at line 81.)
+        pub enable_compression: Option<bool>,
+        /// bt传输开关，1: 开启 0: 关闭 (described at line 211) (Not in the doc's table; seen in its example at line 81.)
+        pub peer_exchange_switch_for_agent: Option<i64>,
+    }
+    impl crate::wire::Wire for ExtraData {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ExtraData",
+                &[
+                    "bt_speed_limit",
+                    "enable_compression",
+                    "peer_exchange_switch_for_agent",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bt_speed_limit: record.opt_int("bt_speed_limit")?,
+                enable_compression: record.field("enable_compression")?,
+                peer_exchange_switch_for_agent: record
+                    .opt_int("peer_exchange_switch_for_agent")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bt_speed_limit", &self.bt_speed_limit);
+            record.field("enable_compression", &self.enable_compression);
+            record
+                .field(
+                    "peer_exchange_switch_for_agent",
+                    &self.peer_exchange_switch_for_agent,
+                );
+            record.finish()
+        }
+    }
+    /// `SearchHostJobResult`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 214.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct JobResult {
+        /// 实例ID
+        pub instance_id: Option<String>,
+        /// 作业ID
+        pub job_id: Option<i64>,
+        /// 执行状态，见job_status定义
+        pub status: Option<SearchHostStatus>,
+        /// 当前步骤名称
+        pub current_step: Option<String>,
+    }
+    impl crate::wire::Wire for JobResult {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "JobResult",
+                &["instance_id", "job_id", "status", "current_step"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                instance_id: record.opt_text("instance_id")?,
+                job_id: record.opt_int("job_id")?,
+                status: record.field("status")?,
+                current_step: record.opt_text("current_step")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("instance_id", &self.instance_id);
+            record.field("job_id", &self.job_id);
+            record.field("status", &self.status);
+            record.field("current_step", &self.current_step);
+            record.finish()
+        }
+    }
+    /// `SearchHostList`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 161.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct List {
+        /// 管控区域ID
+        pub bk_cloud_id: i64,
+        /// 业务ID
+        pub bk_biz_id: i64,
+        /// 主机ID
+        pub bk_host_id: i64,
+        /// 主机名
+        pub bk_host_name: String,
+        /// 寻址方式，1: 0，静态 2: 1，动态
+        pub bk_addressing: i64,
+        /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
+        pub os_type: String,
+        /// 内网IPv4地址
+        pub inner_ip: String,
+        /// 内网IPv6地址
+        pub inner_ipv6: Option<String>,
+        /// 外网IPv4地址
+        pub outer_ip: Option<String>,
+        /// 外网IPv6地址
+        pub outer_ipv6: Option<String>,
+        /// 接入点ID
+        pub ap_id: i64,
+        /// 安装通道ID
+        pub install_channel_id: Option<i64>,
+        /// 登录IP
+        pub login_ip: String,
+        /// 数据IP
+        pub data_ip: String,
+        /// 运行状态，见status定义
+        pub status: Status,
+        /// Agent版本
+        pub version: String,
+        /// 创建时间
+        pub created_at: String,
+        /// 更新时间
+        pub updated_at: String,
+        /// 是否手动模式
+        pub is_manual: bool,
+        /// 额外信息，见extra_data定义
+        pub extra_data: ExtraData,
+        /// 运行执行状态名称，见status定义
+        pub status_display: Option<StatusDisplay>,
+        /// 管控区域名称
+        pub bk_cloud_name: Option<String>,
+        /// 安装通道名称
+        pub install_channel_name: Option<String>,
+        /// 业务名称
+        pub bk_biz_name: Option<String>,
+        /// 鉴权信息 (Type inferred from the doc's example.)
+        pub identity_info: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 执行任务结果，见job_result定义
+        pub job_result: Option<JobResult>,
+        /// 拓扑信息
+        pub topology: Option<Vec<String>>,
+        /// 是否具有操作权限
+        pub operate_permission: Option<bool>,
+    }
+    impl List {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_cloud_id: i64,
+            bk_biz_id: i64,
+            bk_host_id: i64,
+            bk_host_name: String,
+            bk_addressing: i64,
+            os_type: String,
+            inner_ip: String,
+            ap_id: i64,
+            login_ip: String,
+            data_ip: String,
+            status: Status,
+            version: String,
+            created_at: String,
+            updated_at: String,
+            is_manual: bool,
+            extra_data: ExtraData,
+        ) -> Self {
+            Self {
+                bk_cloud_id,
+                bk_biz_id,
+                bk_host_id,
+                bk_host_name,
+                bk_addressing,
+                os_type,
+                inner_ip,
+                inner_ipv6: None,
+                outer_ip: None,
+                outer_ipv6: None,
+                ap_id,
+                install_channel_id: None,
+                login_ip,
+                data_ip,
+                status,
+                version,
+                created_at,
+                updated_at,
+                is_manual,
+                extra_data,
+                status_display: None,
+                bk_cloud_name: None,
+                install_channel_name: None,
+                bk_biz_name: None,
+                identity_info: None,
+                job_result: None,
+                topology: None,
+                operate_permission: None,
+            }
+        }
+    }
+    impl crate::wire::Wire for List {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "List",
+                &[
+                    "bk_cloud_id",
+                    "bk_biz_id",
+                    "bk_host_id",
+                    "bk_host_name",
+                    "bk_addressing",
+                    "os_type",
+                    "inner_ip",
+                    "inner_ipv6",
+                    "outer_ip",
+                    "outer_ipv6",
+                    "ap_id",
+                    "install_channel_id",
+                    "login_ip",
+                    "data_ip",
+                    "status",
+                    "version",
+                    "created_at",
+                    "updated_at",
+                    "is_manual",
+                    "extra_data",
+                    "status_display",
+                    "bk_cloud_name",
+                    "install_channel_name",
+                    "bk_biz_name",
+                    "identity_info",
+                    "job_result",
+                    "topology",
+                    "operate_permission",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                bk_biz_id: record.int("bk_biz_id")?,
+                bk_host_id: record.int("bk_host_id")?,
+                bk_host_name: record.text("bk_host_name")?,
+                bk_addressing: record.int("bk_addressing")?,
+                os_type: record.text("os_type")?,
+                inner_ip: record.text("inner_ip")?,
+                inner_ipv6: record.opt_text("inner_ipv6")?,
+                outer_ip: record.opt_text("outer_ip")?,
+                outer_ipv6: record.opt_text("outer_ipv6")?,
+                ap_id: record.int("ap_id")?,
+                install_channel_id: record.opt_int("install_channel_id")?,
+                login_ip: record.text("login_ip")?,
+                data_ip: record.text("data_ip")?,
+                status: record.field("status")?,
+                version: record.text("version")?,
+                created_at: record.text("created_at")?,
+                updated_at: record.text("updated_at")?,
+                is_manual: record.field("is_manual")?,
+                extra_data: record.field("extra_data")?,
+                status_display: record.field("status_display")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                install_channel_name: record.opt_text("install_channel_name")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                identity_info: record.field("identity_info")?,
+                job_result: record.field("job_result")?,
+                topology: record.field("topology")?,
+                operate_permission: record.field("operate_permission")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_host_name", &self.bk_host_name);
+            record.field("bk_addressing", &self.bk_addressing);
+            record.field("os_type", &self.os_type);
+            record.field("inner_ip", &self.inner_ip);
+            record.field("inner_ipv6", &self.inner_ipv6);
+            record.field("outer_ip", &self.outer_ip);
+            record.field("outer_ipv6", &self.outer_ipv6);
+            record.field("ap_id", &self.ap_id);
+            record.field("install_channel_id", &self.install_channel_id);
+            record.field("login_ip", &self.login_ip);
+            record.field("data_ip", &self.data_ip);
+            record.field("status", &self.status);
+            record.field("version", &self.version);
+            record.field("created_at", &self.created_at);
+            record.field("updated_at", &self.updated_at);
+            record.field("is_manual", &self.is_manual);
+            record.field("extra_data", &self.extra_data);
+            record.field("status_display", &self.status_display);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("install_channel_name", &self.install_channel_name);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("identity_info", &self.identity_info);
+            record.field("job_result", &self.job_result);
+            record.field("topology", &self.topology);
+            record.field("operate_permission", &self.operate_permission);
+            record.finish()
+        }
+    }
+    /// 查询主机列表
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SearchHostRequest {
+        /// 业务ID
+        pub bk_biz_id: Option<Vec<i64>>,
+        /// 主机ID
+        pub bk_host_id: Option<Vec<i64>>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<Vec<i64>>,
+        /// Agent版本
+        pub version: Option<Vec<String>>,
+        /// 跨页全选排除主机
+        pub exclude_hosts: Option<Vec<i64>>,
+        /// 搜索条件，见conditions定义
+        pub conditions: Option<Vec<Conditions>>,
+        /// 展示额外信息
+        pub extra_data: Option<Vec<String>>,
+        /// 当前页数，默认为1
+        pub page: Option<i64>,
+        /// 分页大小，默认为10
+        pub pagesize: Option<i64>,
+        /// 只返回IP，不返回其他字段
+        pub only_ip: Option<bool>,
+        /// 是否只返回运行状态统计
+        pub running_count: Option<bool>,
+    }
+    impl SearchHostRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_id`.
+        pub fn bk_host_id(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_host_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `version`.
+        pub fn version(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+        /// Sets `exclude_hosts`.
+        pub fn exclude_hosts(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.exclude_hosts = Some(value.into());
+            self
+        }
+        /// Sets `conditions`.
+        pub fn conditions(mut self, value: impl Into<Vec<Conditions>>) -> Self {
+            self.conditions = Some(value.into());
+            self
+        }
+        /// Sets `extra_data`.
+        pub fn extra_data(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.extra_data = Some(value.into());
+            self
+        }
+        /// Sets `page`.
+        pub fn page(mut self, value: impl Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+        /// Sets `pagesize`.
+        pub fn pagesize(mut self, value: impl Into<i64>) -> Self {
+            self.pagesize = Some(value.into());
+            self
+        }
+        /// Sets `only_ip`.
+        pub fn only_ip(mut self, value: impl Into<bool>) -> Self {
+            self.only_ip = Some(value.into());
+            self
+        }
+        /// Sets `running_count`.
+        pub fn running_count(mut self, value: impl Into<bool>) -> Self {
+            self.running_count = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for SearchHostRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SearchHostRequest",
+                &[
+                    "bk_biz_id",
+                    "bk_host_id",
+                    "bk_cloud_id",
+                    "version",
+                    "exclude_hosts",
+                    "conditions",
+                    "extra_data",
+                    "page",
+                    "pagesize",
+                    "only_ip",
+                    "running_count",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.field("bk_biz_id")?,
+                bk_host_id: record.field("bk_host_id")?,
+                bk_cloud_id: record.field("bk_cloud_id")?,
+                version: record.field("version")?,
+                exclude_hosts: record.field("exclude_hosts")?,
+                conditions: record.field("conditions")?,
+                extra_data: record.field("extra_data")?,
+                page: record.opt_int("page")?,
+                pagesize: record.opt_int("pagesize")?,
+                only_ip: record.field("only_ip")?,
+                running_count: record.field("running_count")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("version", &self.version);
+            record.field("exclude_hosts", &self.exclude_hosts);
+            record.field("conditions", &self.conditions);
+            record.field("extra_data", &self.extra_data);
+            record.field("page", &self.page);
+            record.field("pagesize", &self.pagesize);
+            record.field("only_ip", &self.only_ip);
+            record.field("running_count", &self.running_count);
+            record.finish()
+        }
+    }
+    /// `SearchHostResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 151.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SearchHostResponseItem {
+        /// 主机总数
+        pub total: Option<i64>,
+        /// 汇总后的主机信息，见list定义
+        pub list: Option<Vec<List>>,
+        /// 正在运行机器的数量
+        pub running_count: Option<i64>,
+        /// 没有操作权限的主机数量
+        pub no_permission_count: Option<i64>,
+        /// 手动安装主机统计，true 为手动安装，false则不是
+        pub manual_statistics: Option<Vec<serde_json::Value>>,
+    }
+    impl crate::wire::Wire for SearchHostResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SearchHostResponseItem",
+                &[
+                    "total",
+                    "list",
+                    "running_count",
+                    "no_permission_count",
+                    "manual_statistics",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                total: record.opt_int("total")?,
+                list: record.field("list")?,
+                running_count: record.opt_int("running_count")?,
+                no_permission_count: record.opt_int("no_permission_count")?,
+                manual_statistics: record.field("manual_statistics")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("total", &self.total);
+            record.field("list", &self.list);
+            record.field("running_count", &self.running_count);
+            record.field("no_permission_count", &self.no_permission_count);
+            record.field("manual_statistics", &self.manual_statistics);
+            record.finish()
+        }
+    }
+    /// `SearchHostStatus`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 194.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 未知状态
+        ///
+        /// Sent as `UNKNOWN`.
+        Unknown,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 未安装
+        ///
+        /// Sent as `NOT_INSTALLED`.
+        NotInstalled,
+        /// 未注册
+        ///
+        /// Sent as `UNREGISTER`.
+        Unregister,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 手动停止
+        ///
+        /// Sent as `MANUAL_STOP`.
+        ManualStop,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown_(String),
+    }
+    impl Status {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Running => "RUNNING",
+                Self::Unknown => "UNKNOWN",
+                Self::Terminated => "TERMINATED",
+                Self::NotInstalled => "NOT_INSTALLED",
+                Self::Unregister => "UNREGISTER",
+                Self::Removed => "REMOVED",
+                Self::ManualStop => "MANUAL_STOP",
+                Self::Unknown_(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RUNNING" => Self::Running,
+                    "UNKNOWN" => Self::Unknown,
+                    "TERMINATED" => Self::Terminated,
+                    "NOT_INSTALLED" => Self::NotInstalled,
+                    "UNREGISTER" => Self::Unregister,
+                    "REMOVED" => Self::Removed,
+                    "MANUAL_STOP" => Self::ManualStop,
+                    _ => Self::Unknown_(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `SearchHostStatus3`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 223.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum SearchHostStatus {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 队列中
+        ///
+        /// Sent as `QUEUE`.
+        Queue,
+        /// 等待执行
+        ///
+        /// Sent as `PENDING`.
+        Pending,
+        /// 失败
+        ///
+        /// Sent as `FAILED`.
+        Failed,
+        /// 成功
+        ///
+        /// Sent as `SUCCESS`.
+        Success,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl SearchHostStatus {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Running => "RUNNING",
+                Self::Queue => "QUEUE",
+                Self::Pending => "PENDING",
+                Self::Failed => "FAILED",
+                Self::Success => "SUCCESS",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for SearchHostStatus {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RUNNING" => Self::Running,
+                    "QUEUE" => Self::Queue,
+                    "PENDING" => Self::Pending,
+                    "FAILED" => Self::Failed,
+                    "SUCCESS" => Self::Success,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `SearchHostStatusDisplay`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 194.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum StatusDisplay {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 未知状态
+        ///
+        /// Sent as `UNKNOWN`.
+        Unknown,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 未安装
+        ///
+        /// Sent as `NOT_INSTALLED`.
+        NotInstalled,
+        /// 未注册
+        ///
+        /// Sent as `UNREGISTER`.
+        Unregister,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 手动停止
+        ///
+        /// Sent as `MANUAL_STOP`.
+        ManualStop,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown_(String),
+    }
+    impl StatusDisplay {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Running => "RUNNING",
+                Self::Unknown => "UNKNOWN",
+                Self::Terminated => "TERMINATED",
+                Self::NotInstalled => "NOT_INSTALLED",
+                Self::Unregister => "UNREGISTER",
+                Self::Removed => "REMOVED",
+                Self::ManualStop => "MANUAL_STOP",
+                Self::Unknown_(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for StatusDisplay {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RUNNING" => Self::Running,
+                    "UNKNOWN" => Self::Unknown,
+                    "TERMINATED" => Self::Terminated,
+                    "NOT_INSTALLED" => Self::NotInstalled,
+                    "UNREGISTER" => Self::Unregister,
+                    "REMOVED" => Self::Removed,
+                    "MANUAL_STOP" => Self::ManualStop,
+                    _ => Self::Unknown_(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    crate::serde_through_wire!(
+        Conditions, ExtraData, JobResult, List, SearchHostRequest,
+        SearchHostResponseItem, Status, SearchHostStatus, StatusDisplay
+    );
+}
+pub use search_host::SearchHostRequest;
+pub use search_host::SearchHostResponseItem;
+/// Types of [`search_plugin`](super::endpoints::SearchPlugin).
+pub mod search_plugin {
+    /// 由scope内的主机实例信息转换而来，由以下字段拼接，规则：{object_type}|{node_type}|{type}|{id}，示例：1: host|instance|host|1, 2: host|instance|host|127.0.0.1-1-0
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 194.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum InstanceId {
+        /// 对象类型，1：host，主机类型 2：service，服务类型
+        ///
+        /// Sent as `object_type`.
+        ObjectType,
+        /// 节点类别，1: topo，动态实例（拓扑）2: instance，静态实例 3: service_template，服务模板 4: set_template，集群模板
+        ///
+        /// Sent as `node_type`.
+        NodeType,
+        /// 服务类型，1: host 主机 2: bk_obj_id 模板ID
+        ///
+        /// Sent as `type`.
+        Type,
+        /// 服务实例ID，1： 根据ip，bk_cloud_id，bk_supplier_id和分隔符”-“生成key 2: bk_host_id, 主机Host-ID
+        ///
+        /// Sent as `id`.
+        Id,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl InstanceId {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ObjectType => "object_type",
+                Self::NodeType => "node_type",
+                Self::Type => "type",
+                Self::Id => "id",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for InstanceId {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "object_type" => Self::ObjectType,
+                    "node_type" => Self::NodeType,
+                    "type" => Self::Type,
+                    "id" => Self::Id,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `PluginStatus`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 154.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PluginStatus {
+        /// 插件名称
+        pub name: String,
+        /// 插件状态，见status定义
+        pub status: String,
+        /// 插件版本
+        pub version: String,
+        /// 主机ID
+        pub host_id: i64,
+    }
+    impl PluginStatus {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(name: String, status: String, version: String, host_id: i64) -> Self {
+            Self {
+                name,
+                status,
+                version,
+                host_id,
+            }
+        }
+    }
+    impl crate::wire::Wire for PluginStatus {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "PluginStatus",
+                &["name", "status", "version", "host_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.text("name")?,
+                status: record.text("status")?,
+                version: record.text("version")?,
+                host_id: record.int("host_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("status", &self.status);
+            record.field("version", &self.version);
+            record.field("host_id", &self.host_id);
+            record.finish()
+        }
+    }
+    /// 由指定关键词key和value组成的字典 示例：{"key": "inner_ip", "value": \["127.0.0.1"\]}
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 25.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Conditions {
+        /// 主机内网 IP，支持 v4 / v6 混合输入
+        pub ip: Option<Vec<serde_json::Value>>,
+        /// 主机内网IPv4地址
+        pub inner_ip: Option<Vec<serde_json::Value>>,
+        /// 主机内网IPv6地址
+        pub inner_ipv6: Option<Vec<serde_json::Value>>,
+        /// 节点来源，1: CMDB, 配置平台同步 2: EXCEL, saas页面表格导入 3: NODE_MAN，节点管理
+        pub node_from: Option<Vec<serde_json::Value>>,
+        /// 节点类型，1: AGENT, 2: PROXY, 3: PAGENT
+        pub node_type: Option<Vec<serde_json::Value>>,
+        /// 寻址方式，1: 0，静态 2: 1，动态
+        pub bk_addressing: Option<Vec<serde_json::Value>>,
+        /// 主机名称
+        pub bk_host_name: Option<Vec<serde_json::Value>>,
+        /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
+        pub os_type: Option<Vec<serde_json::Value>>,
+        /// 进程状态，见status定义
+        pub status: Option<Vec<Status>>,
+        /// Agent版本号
+        pub version: Option<Vec<serde_json::Value>>,
+        /// 手动安装
+        pub is_manual: Option<Vec<serde_json::Value>>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<Vec<serde_json::Value>>,
+        /// 安装通道ID
+        pub install_channel_id: Option<Vec<serde_json::Value>>,
+        /// 集群与模块的精准搜索
+        pub topology: Option<String>,
+        /// IP、操作系统、Agent状态、Agent版本、管控区域模糊搜索,对应value为列表时为多模糊搜索
+        pub query: Option<String>,
+        /// 来源ID
+        pub source_id: Option<String>,
+        /// 插件名，展开任务下所有的插件名称
+        pub plugin_name: Option<String>,
+        /// 插件版本的精确搜索，${plugin_name}为对应的目标插件名称
+        ///
+        /// Sent as `${plugin_name}`.
+        pub plugin_name_: Option<String>,
+        /// 插件状态的精确搜索，${plugin_name}为对应的目标插件名称
+        ///
+        /// Sent as `${plugin_name}_status`.
+        pub plugin_name_status: Option<String>,
+    }
+    impl Conditions {
+        /// Sets `ip`.
+        pub fn ip(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `inner_ip`.
+        pub fn inner_ip(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.inner_ip = Some(value.into());
+            self
+        }
+        /// Sets `inner_ipv6`.
+        pub fn inner_ipv6(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.inner_ipv6 = Some(value.into());
+            self
+        }
+        /// Sets `node_from`.
+        pub fn node_from(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.node_from = Some(value.into());
+            self
+        }
+        /// Sets `node_type`.
+        pub fn node_type(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.node_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_addressing`.
+        pub fn bk_addressing(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.bk_addressing = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_name`.
+        pub fn bk_host_name(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.bk_host_name = Some(value.into());
+            self
+        }
+        /// Sets `os_type`.
+        pub fn os_type(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.os_type = Some(value.into());
+            self
+        }
+        /// Sets `status`.
+        pub fn status(mut self, value: impl Into<Vec<Status>>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// Sets `version`.
+        pub fn version(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+        /// Sets `is_manual`.
+        pub fn is_manual(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.is_manual = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `install_channel_id`.
+        pub fn install_channel_id(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.install_channel_id = Some(value.into());
+            self
+        }
+        /// Sets `topology`.
+        pub fn topology(mut self, value: impl Into<String>) -> Self {
+            self.topology = Some(value.into());
+            self
+        }
+        /// Sets `query`.
+        pub fn query(mut self, value: impl Into<String>) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+        /// Sets `source_id`.
+        pub fn source_id(mut self, value: impl Into<String>) -> Self {
+            self.source_id = Some(value.into());
+            self
+        }
+        /// Sets `plugin_name`.
+        pub fn plugin_name(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name = Some(value.into());
+            self
+        }
+        /// Sets `${plugin_name}`.
+        pub fn plugin_name_(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name_ = Some(value.into());
+            self
+        }
+        /// Sets `${plugin_name}_status`.
+        pub fn plugin_name_status(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name_status = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Conditions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Conditions",
+                &[
+                    "ip",
+                    "inner_ip",
+                    "inner_ipv6",
+                    "node_from",
+                    "node_type",
+                    "bk_addressing",
+                    "bk_host_name",
+                    "os_type",
+                    "status",
+                    "version",
+                    "is_manual",
+                    "bk_cloud_id",
+                    "install_channel_id",
+                    "topology",
+                    "query",
+                    "source_id",
+                    "plugin_name",
+                    "${plugin_name}",
+                    "${plugin_name}_status",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip: record.field("ip")?,
+                inner_ip: record.field("inner_ip")?,
+                inner_ipv6: record.field("inner_ipv6")?,
+                node_from: record.field("node_from")?,
+                node_type: record.field("node_type")?,
+                bk_addressing: record.field("bk_addressing")?,
+                bk_host_name: record.field("bk_host_name")?,
+                os_type: record.field("os_type")?,
+                status: record.field("status")?,
+                version: record.field("version")?,
+                is_manual: record.field("is_manual")?,
+                bk_cloud_id: record.field("bk_cloud_id")?,
+                install_channel_id: record.field("install_channel_id")?,
+                topology: record.opt_text("topology")?,
+                query: record.opt_text("query")?,
+                source_id: record.opt_text("source_id")?,
+                plugin_name: record.opt_text("plugin_name")?,
+                plugin_name_: record.opt_text("${plugin_name}")?,
+                plugin_name_status: record.opt_text("${plugin_name}_status")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip", &self.ip);
+            record.field("inner_ip", &self.inner_ip);
+            record.field("inner_ipv6", &self.inner_ipv6);
+            record.field("node_from", &self.node_from);
+            record.field("node_type", &self.node_type);
+            record.field("bk_addressing", &self.bk_addressing);
+            record.field("bk_host_name", &self.bk_host_name);
+            record.field("os_type", &self.os_type);
+            record.field("status", &self.status);
+            record.field("version", &self.version);
+            record.field("is_manual", &self.is_manual);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("install_channel_id", &self.install_channel_id);
+            record.field("topology", &self.topology);
+            record.field("query", &self.query);
+            record.field("source_id", &self.source_id);
+            record.field("plugin_name", &self.plugin_name);
+            record.field("${plugin_name}", &self.plugin_name_);
+            record.field("${plugin_name}_status", &self.plugin_name_status);
+            record.finish()
+        }
+    }
+    /// `SearchPluginJobResult`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 163.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct JobResult {
+        /// 实例ID，见instance_id定义
+        pub instance_id: Option<InstanceId>,
+        /// 作业ID
+        pub job_id: Option<i64>,
+        /// 执行状态，见job_status定义
+        pub status: Option<SearchPluginStatus3>,
+        /// 当前步骤名称
+        pub current_step: Option<String>,
+    }
+    impl crate::wire::Wire for JobResult {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "JobResult",
+                &["instance_id", "job_id", "status", "current_step"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                instance_id: record.field("instance_id")?,
+                job_id: record.opt_int("job_id")?,
+                status: record.field("status")?,
+                current_step: record.opt_text("current_step")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("instance_id", &self.instance_id);
+            record.field("job_id", &self.job_id);
+            record.field("status", &self.status);
+            record.field("current_step", &self.current_step);
+            record.finish()
+        }
+    }
+    /// `SearchPluginList`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 132.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct List {
+        /// 管控区域ID
+        pub bk_cloud_id: i64,
+        /// 业务ID
+        pub bk_biz_id: i64,
+        /// 主机ID
+        pub bk_host_id: i64,
+        /// 主机名
+        pub bk_host_name: String,
+        /// 寻址方式，1: 0，静态 2: 1，动态
+        pub bk_addressing: i64,
+        /// 节点类型，1: Agent, 2: Proxy, 3: Pagent
+        pub node_type: String,
+        /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
+        pub os_type: String,
+        /// 内网IPv4地址
+        pub inner_ip: String,
+        /// 内网IPv6地址
+        pub inner_ipv6: Option<String>,
+        /// CPU类型，1：x86 2：x86_64 3：powerpc 4：aarch64 5：sparc
+        pub cpu_arch: Option<String>,
+        /// 主机Agent状态，见status定义
+        pub status: SearchPluginStatus,
+        /// 运行执行状态名称，见status定义
+        pub status_display: Option<StatusDisplay>,
+        /// 管控区域名称
+        pub bk_cloud_name: Option<String>,
+        /// 业务名称
+        pub bk_biz_name: Option<String>,
+        /// 执行任务结果，见job_result定义
+        pub job_result: Option<JobResult>,
+        /// 插件状态，见plugin_status定义
+        pub plugin_status: Option<Vec<PluginStatus>>,
+        /// 是否具有操作权限
+        pub operate_permission: Option<bool>,
+        /// `node_from` (Not in the doc's table; seen in its example at line 69.)
+        pub node_from: Option<String>,
+        /// 插件版本 (described at line 160) (Not in the doc's table; seen in its example at line 69.)
+        pub version: Option<String>,
+    }
+    impl List {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            bk_cloud_id: i64,
+            bk_biz_id: i64,
+            bk_host_id: i64,
+            bk_host_name: String,
+            bk_addressing: i64,
+            node_type: String,
+            os_type: String,
+            inner_ip: String,
+            status: SearchPluginStatus,
+        ) -> Self {
+            Self {
+                bk_cloud_id,
+                bk_biz_id,
+                bk_host_id,
+                bk_host_name,
+                bk_addressing,
+                node_type,
+                os_type,
+                inner_ip,
+                inner_ipv6: None,
+                cpu_arch: None,
+                status,
+                status_display: None,
+                bk_cloud_name: None,
+                bk_biz_name: None,
+                job_result: None,
+                plugin_status: None,
+                operate_permission: None,
+                node_from: None,
+                version: None,
+            }
+        }
+    }
+    impl crate::wire::Wire for List {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "List",
+                &[
+                    "bk_cloud_id",
+                    "bk_biz_id",
+                    "bk_host_id",
+                    "bk_host_name",
+                    "bk_addressing",
+                    "node_type",
+                    "os_type",
+                    "inner_ip",
+                    "inner_ipv6",
+                    "cpu_arch",
+                    "status",
+                    "status_display",
+                    "bk_cloud_name",
+                    "bk_biz_name",
+                    "job_result",
+                    "plugin_status",
+                    "operate_permission",
+                    "node_from",
+                    "version",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                bk_biz_id: record.int("bk_biz_id")?,
+                bk_host_id: record.int("bk_host_id")?,
+                bk_host_name: record.text("bk_host_name")?,
+                bk_addressing: record.int("bk_addressing")?,
+                node_type: record.text("node_type")?,
+                os_type: record.text("os_type")?,
+                inner_ip: record.text("inner_ip")?,
+                inner_ipv6: record.opt_text("inner_ipv6")?,
+                cpu_arch: record.opt_text("cpu_arch")?,
+                status: record.field("status")?,
+                status_display: record.field("status_display")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                job_result: record.field("job_result")?,
+                plugin_status: record.field("plugin_status")?,
+                operate_permission: record.field("operate_permission")?,
+                node_from: record.opt_text("node_from")?,
+                version: record.opt_text("version")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_host_name", &self.bk_host_name);
+            record.field("bk_addressing", &self.bk_addressing);
+            record.field("node_type", &self.node_type);
+            record.field("os_type", &self.os_type);
+            record.field("inner_ip", &self.inner_ip);
+            record.field("inner_ipv6", &self.inner_ipv6);
+            record.field("cpu_arch", &self.cpu_arch);
+            record.field("status", &self.status);
+            record.field("status_display", &self.status_display);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("job_result", &self.job_result);
+            record.field("plugin_status", &self.plugin_status);
+            record.field("operate_permission", &self.operate_permission);
+            record.field("node_from", &self.node_from);
+            record.field("version", &self.version);
+            record.finish()
+        }
+    }
+    /// 查询主机列表
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SearchPluginRequest {
+        /// 业务ID
+        pub bk_biz_id: Option<Vec<i64>>,
+        /// 主机ID
+        pub bk_host_id: Option<Vec<i64>>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<Vec<i64>>,
+        /// 搜索条件，见conditions定义
+        pub conditions: Option<Vec<Conditions>>,
+        /// 跨页全选排除主机ID列表
+        pub exclude_hosts: Option<Vec<i64>>,
+        /// 当前页数，默认为1
+        pub page: Option<i64>,
+        /// 分页大小，默认为10
+        pub pagesize: Option<i64>,
+        /// 只返回IP，不返回其他字段，默认为否
+        pub only_ip: Option<bool>,
+        /// 仅返回概要信息(bk_host_id, bk_biz_id)，默认为否
+        pub simple: Option<bool>,
+        /// 是否返回节点详情，默认为否
+        pub detail: Option<bool>,
+        /// 是否返回Agent状态统计信息，默认为否，为True时显示主进程信息
+        pub with_agent_status_counter: Option<bool>,
+    }
+    impl SearchPluginRequest {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_host_id`.
+        pub fn bk_host_id(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_host_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `conditions`.
+        pub fn conditions(mut self, value: impl Into<Vec<Conditions>>) -> Self {
+            self.conditions = Some(value.into());
+            self
+        }
+        /// Sets `exclude_hosts`.
+        pub fn exclude_hosts(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.exclude_hosts = Some(value.into());
+            self
+        }
+        /// Sets `page`.
+        pub fn page(mut self, value: impl Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+        /// Sets `pagesize`.
+        pub fn pagesize(mut self, value: impl Into<i64>) -> Self {
+            self.pagesize = Some(value.into());
+            self
+        }
+        /// Sets `only_ip`.
+        pub fn only_ip(mut self, value: impl Into<bool>) -> Self {
+            self.only_ip = Some(value.into());
+            self
+        }
+        /// Sets `simple`.
+        pub fn simple(mut self, value: impl Into<bool>) -> Self {
+            self.simple = Some(value.into());
+            self
+        }
+        /// Sets `detail`.
+        pub fn detail(mut self, value: impl Into<bool>) -> Self {
+            self.detail = Some(value.into());
+            self
+        }
+        /// Sets `with_agent_status_counter`.
+        pub fn with_agent_status_counter(mut self, value: impl Into<bool>) -> Self {
+            self.with_agent_status_counter = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for SearchPluginRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SearchPluginRequest",
+                &[
+                    "bk_biz_id",
+                    "bk_host_id",
+                    "bk_cloud_id",
+                    "conditions",
+                    "exclude_hosts",
+                    "page",
+                    "pagesize",
+                    "only_ip",
+                    "simple",
+                    "detail",
+                    "with_agent_status_counter",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.field("bk_biz_id")?,
+                bk_host_id: record.field("bk_host_id")?,
+                bk_cloud_id: record.field("bk_cloud_id")?,
+                conditions: record.field("conditions")?,
+                exclude_hosts: record.field("exclude_hosts")?,
+                page: record.opt_int("page")?,
+                pagesize: record.opt_int("pagesize")?,
+                only_ip: record.field("only_ip")?,
+                simple: record.field("simple")?,
+                detail: record.field("detail")?,
+                with_agent_status_counter: record.field("with_agent_status_counter")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("conditions", &self.conditions);
+            record.field("exclude_hosts", &self.exclude_hosts);
+            record.field("page", &self.page);
+            record.field("pagesize", &self.pagesize);
+            record.field("only_ip", &self.only_ip);
+            record.field("simple", &self.simple);
+            record.field("detail", &self.detail);
+            record.field("with_agent_status_counter", &self.with_agent_status_counter);
+            record.finish()
+        }
+    }
+    /// `SearchPluginResponseItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 125.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SearchPluginResponseItem {
+        /// 主机总数
+        pub total: Option<i64>,
+        /// 汇总后的主机信息，见list定义
+        pub list: Option<Vec<List>>,
+    }
+    impl crate::wire::Wire for SearchPluginResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SearchPluginResponseItem",
+                &["total", "list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                total: record.opt_int("total")?,
+                list: record.field("list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("total", &self.total);
+            record.field("list", &self.list);
+            record.finish()
+        }
+    }
+    /// `SearchPluginStatus`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 172.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Status {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        pub running: Option<String>,
+        /// 未知状态
+        ///
+        /// Sent as `UNKNOWN`.
+        pub unknown: Option<String>,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        pub terminated: Option<String>,
+        /// 未安装
+        ///
+        /// Sent as `NOT_INSTALLED`.
+        pub not_installed: Option<String>,
+        /// 未注册
+        ///
+        /// Sent as `UNREGISTER`.
+        pub unregister: Option<String>,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        pub removed: Option<String>,
+        /// 手动停止
+        ///
+        /// Sent as `MANUAL_STOP`.
+        pub manual_stop: Option<String>,
+    }
+    impl Status {
+        /// Sets `RUNNING`.
+        pub fn running(mut self, value: impl Into<String>) -> Self {
+            self.running = Some(value.into());
+            self
+        }
+        /// Sets `UNKNOWN`.
+        pub fn unknown(mut self, value: impl Into<String>) -> Self {
+            self.unknown = Some(value.into());
+            self
+        }
+        /// Sets `TERMINATED`.
+        pub fn terminated(mut self, value: impl Into<String>) -> Self {
+            self.terminated = Some(value.into());
+            self
+        }
+        /// Sets `NOT_INSTALLED`.
+        pub fn not_installed(mut self, value: impl Into<String>) -> Self {
+            self.not_installed = Some(value.into());
+            self
+        }
+        /// Sets `UNREGISTER`.
+        pub fn unregister(mut self, value: impl Into<String>) -> Self {
+            self.unregister = Some(value.into());
+            self
+        }
+        /// Sets `REMOVED`.
+        pub fn removed(mut self, value: impl Into<String>) -> Self {
+            self.removed = Some(value.into());
+            self
+        }
+        /// Sets `MANUAL_STOP`.
+        pub fn manual_stop(mut self, value: impl Into<String>) -> Self {
+            self.manual_stop = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Status",
+                &[
+                    "RUNNING",
+                    "UNKNOWN",
+                    "TERMINATED",
+                    "NOT_INSTALLED",
+                    "UNREGISTER",
+                    "REMOVED",
+                    "MANUAL_STOP",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                running: record.opt_text("RUNNING")?,
+                unknown: record.opt_text("UNKNOWN")?,
+                terminated: record.opt_text("TERMINATED")?,
+                not_installed: record.opt_text("NOT_INSTALLED")?,
+                unregister: record.opt_text("UNREGISTER")?,
+                removed: record.opt_text("REMOVED")?,
+                manual_stop: record.opt_text("MANUAL_STOP")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("RUNNING", &self.running);
+            record.field("UNKNOWN", &self.unknown);
+            record.field("TERMINATED", &self.terminated);
+            record.field("NOT_INSTALLED", &self.not_installed);
+            record.field("UNREGISTER", &self.unregister);
+            record.field("REMOVED", &self.removed);
+            record.field("MANUAL_STOP", &self.manual_stop);
+            record.finish()
+        }
+    }
+    /// `SearchPluginStatus3`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 172.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum SearchPluginStatus {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 未知状态
+        ///
+        /// Sent as `UNKNOWN`.
+        Unknown,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 未安装
+        ///
+        /// Sent as `NOT_INSTALLED`.
+        NotInstalled,
+        /// 未注册
+        ///
+        /// Sent as `UNREGISTER`.
+        Unregister,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 手动停止
+        ///
+        /// Sent as `MANUAL_STOP`.
+        ManualStop,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown_(String),
+    }
+    impl SearchPluginStatus {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Running => "RUNNING",
+                Self::Unknown => "UNKNOWN",
+                Self::Terminated => "TERMINATED",
+                Self::NotInstalled => "NOT_INSTALLED",
+                Self::Unregister => "UNREGISTER",
+                Self::Removed => "REMOVED",
+                Self::ManualStop => "MANUAL_STOP",
+                Self::Unknown_(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for SearchPluginStatus {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RUNNING" => Self::Running,
+                    "UNKNOWN" => Self::Unknown,
+                    "TERMINATED" => Self::Terminated,
+                    "NOT_INSTALLED" => Self::NotInstalled,
+                    "UNREGISTER" => Self::Unregister,
+                    "REMOVED" => Self::Removed,
+                    "MANUAL_STOP" => Self::ManualStop,
+                    _ => Self::Unknown_(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `SearchPluginStatus4`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 184.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum SearchPluginStatus3 {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 队列中
+        ///
+        /// Sent as `QUEUE`.
+        Queue,
+        /// 等待执行
+        ///
+        /// Sent as `PENDING`.
+        Pending,
+        /// 失败
+        ///
+        /// Sent as `FAILED`.
+        Failed,
+        /// 成功
+        ///
+        /// Sent as `SUCCESS`.
+        Success,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl SearchPluginStatus3 {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Running => "RUNNING",
+                Self::Queue => "QUEUE",
+                Self::Pending => "PENDING",
+                Self::Failed => "FAILED",
+                Self::Success => "SUCCESS",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for SearchPluginStatus3 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RUNNING" => Self::Running,
+                    "QUEUE" => Self::Queue,
+                    "PENDING" => Self::Pending,
+                    "FAILED" => Self::Failed,
+                    "SUCCESS" => Self::Success,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `SearchPluginStatusDisplay`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 172.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum StatusDisplay {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 未知状态
+        ///
+        /// Sent as `UNKNOWN`.
+        Unknown,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 未安装
+        ///
+        /// Sent as `NOT_INSTALLED`.
+        NotInstalled,
+        /// 未注册
+        ///
+        /// Sent as `UNREGISTER`.
+        Unregister,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 手动停止
+        ///
+        /// Sent as `MANUAL_STOP`.
+        ManualStop,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown_(String),
+    }
+    impl StatusDisplay {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Running => "RUNNING",
+                Self::Unknown => "UNKNOWN",
+                Self::Terminated => "TERMINATED",
+                Self::NotInstalled => "NOT_INSTALLED",
+                Self::Unregister => "UNREGISTER",
+                Self::Removed => "REMOVED",
+                Self::ManualStop => "MANUAL_STOP",
+                Self::Unknown_(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for StatusDisplay {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RUNNING" => Self::Running,
+                    "UNKNOWN" => Self::Unknown,
+                    "TERMINATED" => Self::Terminated,
+                    "NOT_INSTALLED" => Self::NotInstalled,
+                    "UNREGISTER" => Self::Unregister,
+                    "REMOVED" => Self::Removed,
+                    "MANUAL_STOP" => Self::ManualStop,
+                    _ => Self::Unknown_(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    crate::serde_through_wire!(
+        InstanceId, PluginStatus, Conditions, JobResult, List, SearchPluginRequest,
+        SearchPluginResponseItem, Status, SearchPluginStatus, SearchPluginStatus3,
+        StatusDisplay
+    );
+}
+pub use search_plugin::SearchPluginRequest;
+pub use search_plugin::SearchPluginResponseItem;
+/// Types of [`swith_subscription`](super::endpoints::SwithSubscription).
+pub mod swith_subscription {
+    /// 订阅启停
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/swith_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SwithSubscriptionRequest {
+        /// 订阅ID
+        pub subscription_id: i64,
+        /// 启停动作，1: enable，开启 2: disable，关闭
+        pub action: String,
+    }
+    impl SwithSubscriptionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(subscription_id: i64, action: String) -> Self {
+            Self { subscription_id, action }
+        }
+    }
+    impl crate::wire::Wire for SwithSubscriptionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SwithSubscriptionRequest",
+                &["subscription_id", "action"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.int("subscription_id")?,
+                action: record.text("action")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("action", &self.action);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(SwithSubscriptionRequest);
+}
+pub use swith_subscription::SwithSubscriptionRequest;
+/// Types of [`task_result_subscription`](super::endpoints::TaskResultSubscription).
+pub mod task_result_subscription {
+    pub use super::instance_status_subscription::Service;
+    pub use super::details_job::Status;
+    /// `StatusCounter`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 197.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct StatusCounter {
+        /// 不同执行状态下的数量统计，具体执行状态标识符见status定义
+        ///
+        /// Sent as `执行状态`.
+        pub field: Option<i64>,
+        /// 全局状态总和数量
+        pub total: i64,
+    }
+    impl StatusCounter {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(total: i64) -> Self {
+            Self { field: None, total }
+        }
+    }
+    impl crate::wire::Wire for StatusCounter {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "StatusCounter",
+                &["执行状态", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                field: record.opt_int("执行状态")?,
+                total: record.int("total")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("执行状态", &self.field);
+            record.field("total", &self.total);
+            record.finish()
+        }
+    }
+    /// Agent Plugin 官方插件，是基于多配置的管理模式，安装、卸载、启用、停用等操作仅涉及到配置的增删 非官方插件
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 304.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Actions {
+        /// 安装Agent
+        ///
+        /// Sent as `INSTALL_AGENT`.
+        InstallAgent,
+        /// 重启Agent
+        ///
+        /// Sent as `RESTART_AGENT`.
+        RestartAgent,
+        /// 重装Agent
+        ///
+        /// Sent as `REINSTALL_AGENT`.
+        ReinstallAgent,
+        /// 卸载Agent
+        ///
+        /// Sent as `UNINSTALL_AGENT`.
+        UninstallAgent,
+        /// 移除Agent
+        ///
+        /// Sent as `REMOVE_AGENT`.
+        RemoveAgent,
+        /// 升级Agent
+        ///
+        /// Sent as `UPGRADE_AGENT`.
+        UpgradeAgent,
+        /// 重载Agent配置
+        ///
+        /// Sent as `RELOAD_AGENT`.
+        ReloadAgent,
+        /// 安装Proxy
+        ///
+        /// Sent as `INSTALL_PROXY`.
+        InstallProxy,
+        /// 重启Proxy
+        ///
+        /// Sent as `RESTART_PROXY`.
+        RestartProxy,
+        /// 重装Proxy
+        ///
+        /// Sent as `REINSTALL_PROXY`.
+        ReinstallProxy,
+        /// 卸载Proxy
+        ///
+        /// Sent as `UNINSTALL_PROXY`.
+        UninstallProxy,
+        /// 升级Proxy
+        ///
+        /// Sent as `UPGRADE_PROXY`.
+        UpgradeProxy,
+        /// 重载Proxy配置
+        ///
+        /// Sent as `RELOAD_PROXY`.
+        ReloadProxy,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl Actions {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InstallAgent => "INSTALL_AGENT",
+                Self::RestartAgent => "RESTART_AGENT",
+                Self::ReinstallAgent => "REINSTALL_AGENT",
+                Self::UninstallAgent => "UNINSTALL_AGENT",
+                Self::RemoveAgent => "REMOVE_AGENT",
+                Self::UpgradeAgent => "UPGRADE_AGENT",
+                Self::ReloadAgent => "RELOAD_AGENT",
+                Self::InstallProxy => "INSTALL_PROXY",
+                Self::RestartProxy => "RESTART_PROXY",
+                Self::ReinstallProxy => "REINSTALL_PROXY",
+                Self::UninstallProxy => "UNINSTALL_PROXY",
+                Self::UpgradeProxy => "UPGRADE_PROXY",
+                Self::ReloadProxy => "RELOAD_PROXY",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Actions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "INSTALL_AGENT" => Self::InstallAgent,
+                    "RESTART_AGENT" => Self::RestartAgent,
+                    "REINSTALL_AGENT" => Self::ReinstallAgent,
+                    "UNINSTALL_AGENT" => Self::UninstallAgent,
+                    "REMOVE_AGENT" => Self::RemoveAgent,
+                    "UPGRADE_AGENT" => Self::UpgradeAgent,
+                    "RELOAD_AGENT" => Self::ReloadAgent,
+                    "INSTALL_PROXY" => Self::InstallProxy,
+                    "RESTART_PROXY" => Self::RestartProxy,
+                    "REINSTALL_PROXY" => Self::ReinstallProxy,
+                    "UNINSTALL_PROXY" => Self::UninstallProxy,
+                    "UPGRADE_PROXY" => Self::UpgradeProxy,
+                    "RELOAD_PROXY" => Self::ReloadProxy,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `TaskResultSubscriptionHost`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 228.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Host {
+        /// 蓝鲸业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 主机IPV6内网地址
+        pub bk_host_innerip_v6: Option<String>,
+        /// 主机IPV4内网地址
+        pub bk_host_innerip: Option<String>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// 服务商ID
+        pub bk_supplier_account: Option<i64>,
+        /// 主机名
+        pub bk_host_name: Option<String>,
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 业务名称
+        pub bk_biz_name: Option<String>,
+        /// 管控区域名称
+        pub bk_cloud_name: Option<String>,
+    }
+    impl crate::wire::Wire for Host {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Host",
+                &[
+                    "bk_biz_id",
+                    "bk_host_innerip_v6",
+                    "bk_host_innerip",
+                    "bk_cloud_id",
+                    "bk_supplier_account",
+                    "bk_host_name",
+                    "bk_host_id",
+                    "bk_biz_name",
+                    "bk_cloud_name",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_host_innerip_v6: record.opt_text("bk_host_innerip_v6")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_supplier_account: record.opt_int("bk_supplier_account")?,
+                bk_host_name: record.opt_text("bk_host_name")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_host_innerip_v6", &self.bk_host_innerip_v6);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("bk_host_name", &self.bk_host_name);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.finish()
+        }
+    }
+    /// 当need_detail参数为True时，展示信息将包括但不限于以下字段
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 219.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceInfo {
+        /// 主机信息，见host定义
+        pub host: Option<Host>,
+        /// 服务实例信息，见service定义
+        pub service: Option<Service>,
+    }
+    impl crate::wire::Wire for InstanceInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceInfo",
+                &["host", "service"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                host: record.field("host")?,
+                service: record.field("service")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("host", &self.host);
+            record.field("service", &self.service);
+            record.finish()
+        }
+    }
+    /// `TaskResultSubscriptionList`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 204.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct List {
+        /// 任务ID
+        pub task_id: Option<i64>,
+        /// 记录ID
+        pub record_id: Option<i64>,
+        /// 实例ID，见instan_id定义
+        pub instance_id: Option<String>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// Pipeline节点ID
+        pub pipeline_id: Option<String>,
+        /// 启动时间
+        pub start_time: Option<String>,
+        /// 完成时间
+        pub finish_time: Option<String>,
+        /// 主机实例信息，见instance_info定义
+        pub instance_info: Option<InstanceInfo>,
+        /// 执行状态，见status 定义
+        pub status: Option<Status>,
+        /// 订阅步骤信息，见steps 定义
+        pub steps: Option<Vec<Steps>>,
+    }
+    impl crate::wire::Wire for List {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "List",
+                &[
+                    "task_id",
+                    "record_id",
+                    "instance_id",
+                    "create_time",
+                    "pipeline_id",
+                    "start_time",
+                    "finish_time",
+                    "instance_info",
+                    "status",
+                    "steps",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                task_id: record.opt_int("task_id")?,
+                record_id: record.opt_int("record_id")?,
+                instance_id: record.opt_text("instance_id")?,
+                create_time: record.opt_text("create_time")?,
+                pipeline_id: record.opt_text("pipeline_id")?,
+                start_time: record.opt_text("start_time")?,
+                finish_time: record.opt_text("finish_time")?,
+                instance_info: record.field("instance_info")?,
+                status: record.field("status")?,
+                steps: record.field("steps")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("task_id", &self.task_id);
+            record.field("record_id", &self.record_id);
+            record.field("instance_id", &self.instance_id);
+            record.field("create_time", &self.create_time);
+            record.field("pipeline_id", &self.pipeline_id);
+            record.field("start_time", &self.start_time);
+            record.field("finish_time", &self.finish_time);
+            record.field("instance_info", &self.instance_info);
+            record.field("status", &self.status);
+            record.field("steps", &self.steps);
+            record.finish()
+        }
+    }
+    /// 查询任务执行结果
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TaskResultSubscriptionRequest {
+        /// 订阅ID
+        pub subscription_id: i64,
+        /// 当前页面
+        pub page: Option<i64>,
+        /// 页面大小
+        pub pagesize: Option<i64>,
+        /// 过滤的状态列表
+        pub statuses: Option<Vec<String>>,
+        /// 是否返回全量
+        pub return_all: Option<bool>,
+        /// 需过滤的实例ID列表
+        pub instance_id_list: Option<Vec<String>>,
+        /// 任务ID列表
+        pub task_id_list: Option<Vec<i64>>,
+        /// 是否需要详情，默认为false
+        pub need_detail: Option<bool>,
+    }
+    impl TaskResultSubscriptionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(subscription_id: i64) -> Self {
+            Self {
+                subscription_id,
+                page: None,
+                pagesize: None,
+                statuses: None,
+                return_all: None,
+                instance_id_list: None,
+                task_id_list: None,
+                need_detail: None,
+            }
+        }
+    }
+    impl TaskResultSubscriptionRequest {
+        /// Sets `page`.
+        pub fn page(mut self, value: impl Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+        /// Sets `pagesize`.
+        pub fn pagesize(mut self, value: impl Into<i64>) -> Self {
+            self.pagesize = Some(value.into());
+            self
+        }
+        /// Sets `statuses`.
+        pub fn statuses(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.statuses = Some(value.into());
+            self
+        }
+        /// Sets `return_all`.
+        pub fn return_all(mut self, value: impl Into<bool>) -> Self {
+            self.return_all = Some(value.into());
+            self
+        }
+        /// Sets `instance_id_list`.
+        pub fn instance_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.instance_id_list = Some(value.into());
+            self
+        }
+        /// Sets `task_id_list`.
+        pub fn task_id_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.task_id_list = Some(value.into());
+            self
+        }
+        /// Sets `need_detail`.
+        pub fn need_detail(mut self, value: impl Into<bool>) -> Self {
+            self.need_detail = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for TaskResultSubscriptionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TaskResultSubscriptionRequest",
+                &[
+                    "subscription_id",
+                    "page",
+                    "pagesize",
+                    "statuses",
+                    "return_all",
+                    "instance_id_list",
+                    "task_id_list",
+                    "need_detail",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.int("subscription_id")?,
+                page: record.opt_int("page")?,
+                pagesize: record.opt_int("pagesize")?,
+                statuses: record.field("statuses")?,
+                return_all: record.field("return_all")?,
+                instance_id_list: record.field("instance_id_list")?,
+                task_id_list: record.field("task_id_list")?,
+                need_detail: record.field("need_detail")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("page", &self.page);
+            record.field("pagesize", &self.pagesize);
+            record.field("statuses", &self.statuses);
+            record.field("return_all", &self.return_all);
+            record.field("instance_id_list", &self.instance_id_list);
+            record.field("task_id_list", &self.task_id_list);
+            record.field("need_detail", &self.need_detail);
+            record.finish()
+        }
+    }
+    /// `TaskResultSubscriptionResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 189.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TaskResultSubscriptionResponse {
+        /// 实例记录数量总和
+        pub total: Option<i64>,
+        /// 实例状态列表，见list定义
+        pub list: Option<Vec<List>>,
+        /// 订阅全局状态统计，见status_counter
+        pub status_counter: Option<StatusCounter>,
+    }
+    impl crate::wire::Wire for TaskResultSubscriptionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TaskResultSubscriptionResponse",
+                &["total", "list", "status_counter"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                total: record.opt_int("total")?,
+                list: record.field("list")?,
+                status_counter: record.field("status_counter")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("total", &self.total);
+            record.field("list", &self.list);
+            record.field("status_counter", &self.status_counter);
+            record.finish()
+        }
+    }
+    /// `TaskResultSubscriptionSteps`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 265.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Steps {
+        /// 步骤类型，1: AGENT，2：PLUGIN，3: PROXY
+        pub r#type: String,
+        /// 订阅动作，见actions定义
+        pub actions: Actions,
+        /// 额外信息
+        pub extra_info: serde_json::Map<String, serde_json::Value>,
+        /// 创建时间
+        pub create_time: Option<String>,
+        /// Pipeline节点ID
+        pub pipeline_id: Option<String>,
+        /// 启动时间
+        pub start_time: Option<String>,
+        /// 完成时间
+        pub finish_time: Option<String>,
+        /// 执行状态，见status定义
+        pub status: Status,
+        /// 节点名称
+        pub node_name: String,
+        /// Pipeline节点执行码
+        pub step_code: String,
+        /// 目标主机执行信息，见target_hosts定义
+        pub target_hosts: Vec<TargetHosts>,
+    }
+    impl Steps {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            r#type: String,
+            actions: Actions,
+            extra_info: serde_json::Map<String, serde_json::Value>,
+            status: Status,
+            node_name: String,
+            step_code: String,
+            target_hosts: Vec<TargetHosts>,
+        ) -> Self {
+            Self {
+                r#type,
+                actions,
+                extra_info,
+                create_time: None,
+                pipeline_id: None,
+                start_time: None,
+                finish_time: None,
+                status,
+                node_name,
+                step_code,
+                target_hosts,
+            }
+        }
+    }
+    impl crate::wire::Wire for Steps {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Steps",
+                &[
+                    "type",
+                    "actions",
+                    "extra_info",
+                    "create_time",
+                    "pipeline_id",
+                    "start_time",
+                    "finish_time",
+                    "status",
+                    "node_name",
+                    "step_code",
+                    "target_hosts",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                r#type: record.text("type")?,
+                actions: record.field("actions")?,
+                extra_info: record.field("extra_info")?,
+                create_time: record.opt_text("create_time")?,
+                pipeline_id: record.opt_text("pipeline_id")?,
+                start_time: record.opt_text("start_time")?,
+                finish_time: record.opt_text("finish_time")?,
+                status: record.field("status")?,
+                node_name: record.text("node_name")?,
+                step_code: record.text("step_code")?,
+                target_hosts: record.field("target_hosts")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("type", &self.r#type);
+            record.field("actions", &self.actions);
+            record.field("extra_info", &self.extra_info);
+            record.field("create_time", &self.create_time);
+            record.field("pipeline_id", &self.pipeline_id);
+            record.field("start_time", &self.start_time);
+            record.field("finish_time", &self.finish_time);
+            record.field("status", &self.status);
+            record.field("node_name", &self.node_name);
+            record.field("step_code", &self.step_code);
+            record.field("target_hosts", &self.target_hosts);
+            record.finish()
+        }
+    }
+    /// `TaskResultSubscriptionSubSteps`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 292.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SubSteps {
+        /// 子步骤创建时间
+        pub create_time: Option<String>,
+        /// 子步骤Pipeline节点ID
+        pub pipeline_id: Option<String>,
+        /// 子步骤启动时间
+        pub start_time: Option<String>,
+        /// 子步骤完成时间
+        pub finish_time: Option<String>,
+        /// 执行状态，见status定义
+        pub status: Status,
+        /// 步骤顺序
+        pub index: i64,
+        /// 子步骤节点名称
+        pub node_name: String,
+    }
+    impl SubSteps {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(status: Status, index: i64, node_name: String) -> Self {
+            Self {
+                create_time: None,
+                pipeline_id: None,
+                start_time: None,
+                finish_time: None,
+                status,
+                index,
+                node_name,
+            }
+        }
+    }
+    impl crate::wire::Wire for SubSteps {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SubSteps",
+                &[
+                    "create_time",
+                    "pipeline_id",
+                    "start_time",
+                    "finish_time",
+                    "status",
+                    "index",
+                    "node_name",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                create_time: record.opt_text("create_time")?,
+                pipeline_id: record.opt_text("pipeline_id")?,
+                start_time: record.opt_text("start_time")?,
+                finish_time: record.opt_text("finish_time")?,
+                status: record.field("status")?,
+                index: record.int("index")?,
+                node_name: record.text("node_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("create_time", &self.create_time);
+            record.field("pipeline_id", &self.pipeline_id);
+            record.field("start_time", &self.start_time);
+            record.field("finish_time", &self.finish_time);
+            record.field("status", &self.status);
+            record.field("index", &self.index);
+            record.field("node_name", &self.node_name);
+            record.finish()
+        }
+    }
+    /// `TaskResultSubscriptionTargetHosts`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 281.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TargetHosts {
+        /// 创建时间
+        pub create_time: String,
+        /// Pipeline节点ID
+        pub pipeline_id: String,
+        /// 启动时间
+        pub start_time: String,
+        /// 完成时间
+        pub finish_time: String,
+        /// Pipeline节点名称
+        pub node_name: String,
+        /// 子步骤执行信息，一个完整的订阅步骤可以由很多子步骤组装完成，改步骤展示每一个字步骤的相关信息, 见sub_steps 定义
+        pub sub_steps: Option<SubSteps>,
+    }
+    impl TargetHosts {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            create_time: String,
+            pipeline_id: String,
+            start_time: String,
+            finish_time: String,
+            node_name: String,
+        ) -> Self {
+            Self {
+                create_time,
+                pipeline_id,
+                start_time,
+                finish_time,
+                node_name,
+                sub_steps: None,
+            }
+        }
+    }
+    impl crate::wire::Wire for TargetHosts {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetHosts",
+                &[
+                    "create_time",
+                    "pipeline_id",
+                    "start_time",
+                    "finish_time",
+                    "node_name",
+                    "sub_steps",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                create_time: record.text("create_time")?,
+                pipeline_id: record.text("pipeline_id")?,
+                start_time: record.text("start_time")?,
+                finish_time: record.text("finish_time")?,
+                node_name: record.text("node_name")?,
+                sub_steps: record.field("sub_steps")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("create_time", &self.create_time);
+            record.field("pipeline_id", &self.pipeline_id);
+            record.field("start_time", &self.start_time);
+            record.field("finish_time", &self.finish_time);
+            record.field("node_name", &self.node_name);
+            record.field("sub_steps", &self.sub_steps);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        StatusCounter, Actions, Host, InstanceInfo, List, TaskResultSubscriptionRequest,
+        TaskResultSubscriptionResponse, Steps, SubSteps, TargetHosts
+    );
+}
+pub use task_result_subscription::TaskResultSubscriptionRequest;
+pub use task_result_subscription::TaskResultSubscriptionResponse;
+/// Types of [`update_subscription`](super::endpoints::UpdateSubscription).
+pub mod update_subscription {
+    pub use super::create_subscription::InstanceInfo;
+    pub use super::create_subscription::InstanceSelector;
+    pub use super::create_subscription::JobType;
+    pub use super::create_subscription::Nodes;
+    pub use super::create_subscription::Params;
+    /// `UpdateSubscriptionConfig`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 39.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Config {
+        /// 插件名
+        pub plugin_name: Option<String>,
+        /// 插件版本，如不确定具体版本，可指定为latest
+        pub plugin_version: Option<String>,
+        /// 配置模板列表，见config_templates定义
+        pub config_templates: Option<serde_json::Value>,
+        /// 作业类型，官方插件是基于多配置的管理模式，安装、卸载、启用、停用等操作仅涉及到配置的增删，具体见job_type定义
+        pub job_type: Option<JobType>,
+        /// 安装主插件支持检查是否存在并跳过，1：true， 版本不一致时进行安装 2: false， 忽略版本不一致的情况，只要保证存活即可
+        pub check_and_skip: Option<bool>,
+        /// 是否强校验安装版本
+        pub is_version_sensitive: Option<bool>,
+    }
+    impl Config {
+        /// Sets `plugin_name`.
+        pub fn plugin_name(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name = Some(value.into());
+            self
+        }
+        /// Sets `plugin_version`.
+        pub fn plugin_version(mut self, value: impl Into<String>) -> Self {
+            self.plugin_version = Some(value.into());
+            self
+        }
+        /// Sets `config_templates`.
+        pub fn config_templates(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.config_templates = Some(value.into());
+            self
+        }
+        /// Sets `job_type`.
+        pub fn job_type(mut self, value: impl Into<JobType>) -> Self {
+            self.job_type = Some(value.into());
+            self
+        }
+        /// Sets `check_and_skip`.
+        pub fn check_and_skip(mut self, value: impl Into<bool>) -> Self {
+            self.check_and_skip = Some(value.into());
+            self
+        }
+        /// Sets `is_version_sensitive`.
+        pub fn is_version_sensitive(mut self, value: impl Into<bool>) -> Self {
+            self.is_version_sensitive = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Config {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Config",
+                &[
+                    "plugin_name",
+                    "plugin_version",
+                    "config_templates",
+                    "job_type",
+                    "check_and_skip",
+                    "is_version_sensitive",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                plugin_name: record.opt_text("plugin_name")?,
+                plugin_version: record.opt_text("plugin_version")?,
+                config_templates: record.field("config_templates")?,
+                job_type: record.field("job_type")?,
+                check_and_skip: record.field("check_and_skip")?,
+                is_version_sensitive: record.field("is_version_sensitive")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("plugin_name", &self.plugin_name);
+            record.field("plugin_version", &self.plugin_version);
+            record.field("config_templates", &self.config_templates);
+            record.field("job_type", &self.job_type);
+            record.field("check_and_skip", &self.check_and_skip);
+            record.field("is_version_sensitive", &self.is_version_sensitive);
+            record.finish()
+        }
+    }
+    /// 更新订阅信息
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateSubscriptionRequest {
+        /// 订阅ID
+        pub subscription_id: i64,
+        /// 订阅名称
+        pub name: Option<String>,
+        /// 事件订阅监听的范围, 见scope定义
+        pub scope: Scope,
+        /// 事件订阅触发的动作列表
+        pub steps: Vec<Steps>,
+        /// 是否立即执行
+        pub run_immediately: Option<bool>,
+        /// 插件名
+        pub plugin_name: Option<String>,
+        /// 订阅监听业务范列表，包含相关业务ID
+        pub bk_biz_scope: Option<Vec<i64>>,
+        /// 订阅类别，1：debug，调试 2: once，一次性订阅
+        pub category: Option<String>,
+    }
+    impl UpdateSubscriptionRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(subscription_id: i64, scope: Scope, steps: Vec<Steps>) -> Self {
+            Self {
+                subscription_id,
+                name: None,
+                scope,
+                steps,
+                run_immediately: None,
+                plugin_name: None,
+                bk_biz_scope: None,
+                category: None,
+            }
+        }
+    }
+    impl UpdateSubscriptionRequest {
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `run_immediately`.
+        pub fn run_immediately(mut self, value: impl Into<bool>) -> Self {
+            self.run_immediately = Some(value.into());
+            self
+        }
+        /// Sets `plugin_name`.
+        pub fn plugin_name(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_scope`.
+        pub fn bk_biz_scope(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_biz_scope = Some(value.into());
+            self
+        }
+        /// Sets `category`.
+        pub fn category(mut self, value: impl Into<String>) -> Self {
+            self.category = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for UpdateSubscriptionRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateSubscriptionRequest",
+                &[
+                    "subscription_id",
+                    "name",
+                    "scope",
+                    "steps",
+                    "run_immediately",
+                    "plugin_name",
+                    "bk_biz_scope",
+                    "category",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.int("subscription_id")?,
+                name: record.opt_text("name")?,
+                scope: record.field("scope")?,
+                steps: record.field("steps")?,
+                run_immediately: record.field("run_immediately")?,
+                plugin_name: record.opt_text("plugin_name")?,
+                bk_biz_scope: record.field("bk_biz_scope")?,
+                category: record.opt_text("category")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("name", &self.name);
+            record.field("scope", &self.scope);
+            record.field("steps", &self.steps);
+            record.field("run_immediately", &self.run_immediately);
+            record.field("plugin_name", &self.plugin_name);
+            record.field("bk_biz_scope", &self.bk_biz_scope);
+            record.field("category", &self.category);
+            record.finish()
+        }
+    }
+    /// `UpdateSubscriptionResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 286.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateSubscriptionResponse {
+        /// 订阅ID
+        pub subscription_id: Option<i64>,
+        /// 任务ID
+        pub task_id: Option<i64>,
+    }
+    impl crate::wire::Wire for UpdateSubscriptionResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "UpdateSubscriptionResponse",
+                &["subscription_id", "task_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.opt_int("subscription_id")?,
+                task_id: record.opt_int("task_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("task_id", &self.task_id);
+            record.finish()
+        }
+    }
+    /// `UpdateSubscriptionScope`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 30.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Scope {
+        /// 蓝鲸业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 节点类别，1: TOPO，动态实例（拓扑）2: INSTANCE，静态实例 3: SERVICE_TEMPLATE，服务模板 4: SET_TEMPLATE，集群模板
+        pub node_type: String,
+        /// 节点列表，见nodes定义 (Type inferred from the doc's example.)
+        pub nodes: Vec<Nodes>,
+        /// 主机属性筛选列表 (Type inferred from the doc's example.)
+        pub instance_selector: Option<Vec<InstanceSelector>>,
+        /// `object_type` (Not in the doc's table; seen in its example at line 183.)
+        pub object_type: Option<String>,
+    }
+    impl Scope {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(node_type: String, nodes: Vec<Nodes>) -> Self {
+            Self {
+                bk_biz_id: None,
+                node_type,
+                nodes,
+                instance_selector: None,
+                object_type: None,
+            }
+        }
+    }
+    impl Scope {
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `instance_selector`.
+        pub fn instance_selector(
+            mut self,
+            value: impl Into<Vec<InstanceSelector>>,
+        ) -> Self {
+            self.instance_selector = Some(value.into());
+            self
+        }
+        /// Sets `object_type`.
+        pub fn object_type(mut self, value: impl Into<String>) -> Self {
+            self.object_type = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Scope {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Scope",
+                &["bk_biz_id", "node_type", "nodes", "instance_selector", "object_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                node_type: record.text("node_type")?,
+                nodes: record.field("nodes")?,
+                instance_selector: record.field("instance_selector")?,
+                object_type: record.opt_text("object_type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("node_type", &self.node_type);
+            record.field("nodes", &self.nodes);
+            record.field("instance_selector", &self.instance_selector);
+            record.field("object_type", &self.object_type);
+            record.finish()
+        }
+    }
+    /// `UpdateSubscriptionSteps`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 22.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Steps {
+        /// 步骤标识符
+        pub id: String,
+        /// 步骤配置，见config定义
+        pub config: Option<Config>,
+        /// 步骤参数，见params定义
+        pub params: Params,
+    }
+    impl Steps {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: String, params: Params) -> Self {
+            Self { id, config: None, params }
+        }
+    }
+    impl Steps {
+        /// Sets `config`.
+        pub fn config(mut self, value: impl Into<Config>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Steps {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Steps",
+                &["id", "config", "params"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.text("id")?,
+                config: record.field("config")?,
+                params: record.field("params")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("config", &self.config);
+            record.field("params", &self.params);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Config, UpdateSubscriptionRequest, UpdateSubscriptionResponse, Scope, Steps
+    );
+}
+pub use update_subscription::UpdateSubscriptionRequest;
+pub use update_subscription::UpdateSubscriptionResponse;
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
+    /// `POST /api/c/compapi/v2/nodeman/create_cloud/`: 创建云区域
+    #[derive(Debug, Clone, Copy)]
+    pub struct AddCloud;
+    impl crate::Endpoint for AddCloud {
+        type Request = super::add_cloud::AddCloudRequest;
+        type Response = super::add_cloud::AddCloudResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "add_cloud";
+        const ID: &'static str = "nodeman.add_cloud";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/create_cloud/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/create_task/`: 创建任务
+    #[derive(Debug, Clone, Copy)]
+    pub struct AddTask;
+    impl crate::Endpoint for AddTask {
+        type Request = super::add_task::AddTaskRequest;
+        type Response = super::add_task::AddTaskResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "add_task";
+        const ID: &'static str = "nodeman.add_task";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/create_task/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/nodeman/api/ap/`: 查询接入点列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct ApList;
+    impl crate::Endpoint for ApList {
+        type Request = super::ap_list::ApListRequest;
+        type Response = Vec<super::ap_list::ApListResponseItem>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "ap_list";
+        const ID: &'static str = "nodeman.ap_list";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/ap/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/nodeman/api/host/biz_proxies/`: 查询业务下管控区域的proxy集合信息
+    #[derive(Debug, Clone, Copy)]
+    pub struct BizProxiesHost;
+    impl crate::Endpoint for BizProxiesHost {
+        type Request = super::biz_proxies_host::BizProxiesHostRequest;
+        type Response = Vec<super::biz_proxies_host::BizProxiesHostResponseItem>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "biz_proxies_host";
+        const ID: &'static str = "nodeman.biz_proxies_host";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/host/biz_proxies/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/create/`: 创建订阅
+    #[derive(Debug, Clone, Copy)]
+    pub struct CreateSubscription;
+    impl crate::Endpoint for CreateSubscription {
+        type Request = super::create_subscription::CreateSubscriptionRequest;
+        type Response = super::create_subscription::CreateSubscriptionResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "create_subscription";
+        const ID: &'static str = "nodeman.create_subscription";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/create/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/delete/`: 删除订阅
+    #[derive(Debug, Clone, Copy)]
+    pub struct DeleteSubscription;
+    impl crate::Endpoint for DeleteSubscription {
+        type Request = super::delete_subscription::DeleteSubscriptionRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "delete_subscription";
+        const ID: &'static str = "nodeman.delete_subscription";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/delete/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/api/job/details/`: 查询任务详情
+    #[derive(Debug, Clone, Copy)]
+    pub struct DetailsJob;
+    impl crate::Endpoint for DetailsJob {
+        type Request = super::details_job::DetailsJobRequest;
+        type Response = super::details_job::DetailsJobResponseItem;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "details_job";
+        const ID: &'static str = "nodeman.details_job";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/job/details/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/nodeman/get_job_commands/`: 获取安装命令
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetJobCommands;
+    impl crate::Endpoint for GetJobCommands {
+        type Request = super::get_job_commands::GetJobCommandsRequest;
+        type Response = super::get_job_commands::GetJobCommandsResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "get_job_commands";
+        const ID: &'static str = "nodeman.get_job_commands";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/get_job_commands/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &["pk"];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/nodeman/get_log/`: 获取日志
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetLog;
+    impl crate::Endpoint for GetLog {
+        type Request = super::get_log::GetLogRequest;
+        type Response = super::get_log::GetLogResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "get_log";
+        const ID: &'static str = "nodeman.get_log";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/get_log/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/nodeman/get_task_info/`: 查询任务状态
+    #[derive(Debug, Clone, Copy)]
+    pub struct GetTaskInfo;
+    impl crate::Endpoint for GetTaskInfo {
+        type Request = super::get_task_info::GetTaskInfoRequest;
+        type Response = super::get_task_info::GetTaskInfoResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "get_task_info";
+        const ID: &'static str = "nodeman.get_task_info";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/get_task_info/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/info_subscription/`: 查询订阅详情
+    #[derive(Debug, Clone, Copy)]
+    pub struct InfoSubscription;
+    impl crate::Endpoint for InfoSubscription {
+        type Request = super::info_subscription::InfoSubscriptionRequest;
+        type Response = super::info_subscription::InfoSubscriptionResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "info_subscription";
+        const ID: &'static str = "nodeman.info_subscription";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/info_subscription/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/install_channel/`: 查询安装通道详情
+    #[derive(Debug, Clone, Copy)]
+    pub struct InstallChannel;
+    impl crate::Endpoint for InstallChannel {
+        type Request = super::install_channel::InstallChannelRequest;
+        type Response = Vec<super::install_channel::InstallChannelResponseItem>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "install_channel";
+        const ID: &'static str = "nodeman.install_channel";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/install_channel/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
     /// `POST /api/c/compapi/v2/nodeman/api/job/install/`: 安装作业任务, 新安装Agent、新安装Proxy、重装、替换等操作
     #[derive(Debug, Clone, Copy)]
-    pub struct JobInstall;
-    impl crate::Endpoint for JobInstall {
-        type Request = super::JobInstallRequest;
-        type Response = super::JobInstallResponse;
+    pub struct InstallJob;
+    impl crate::Endpoint for InstallJob {
+        type Request = super::install_job::InstallJobRequest;
+        type Response = Vec<super::install_job::InstallJobResponseItem>;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "job_install";
-        const ID: &'static str = "nodeman.job_install";
+        const NAME: &'static str = "install_job";
+        const ID: &'static str = "nodeman.install_job";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/job/install/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/instance_info_subscription/`: 执行订阅
+    #[derive(Debug, Clone, Copy)]
+    pub struct InstanceInfoSubscription;
+    impl crate::Endpoint for InstanceInfoSubscription {
+        type Request = super::instance_info_subscription::InstanceInfoSubscriptionRequest;
+        type Response = super::instance_info_subscription::InstanceInfoSubscriptionResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "instance_info_subscription";
+        const ID: &'static str = "nodeman.instance_info_subscription";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/instance_info_subscription/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/instance_status/`: 查询订阅运行状态
+    #[derive(Debug, Clone, Copy)]
+    pub struct InstanceStatusSubscription;
+    impl crate::Endpoint for InstanceStatusSubscription {
+        type Request = super::instance_status_subscription::InstanceStatusSubscriptionRequest;
+        type Response = Vec<
+            super::instance_status_subscription::InstanceStatusSubscriptionResponse,
+        >;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "instance_status_subscription";
+        const ID: &'static str = "nodeman.instance_status_subscription";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/instance_status/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/nodeman/api/cloud/`: 查询管控区域列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListCloud;
+    impl crate::Endpoint for ListCloud {
+        type Request = super::list_cloud::ListCloudRequest;
+        type Response = Vec<super::list_cloud::ListCloudResponseItem>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "list_cloud";
+        const ID: &'static str = "nodeman.list_cloud";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/cloud/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/nodeman/api/plugin/package/`: 查询进程包列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListPackages;
+    impl crate::Endpoint for ListPackages {
+        type Request = super::list_packages::ListPackagesRequest;
+        type Response = Vec<super::list_packages::ListPackagesResponseItem>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "list_packages";
+        const ID: &'static str = "nodeman.list_packages";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/plugin/package/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/nodeman/api/plugin/process/`: 查询插件列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct ListProcesses;
+    impl crate::Endpoint for ListProcesses {
+        type Request = super::list_processes::ListProcessesRequest;
+        type Response = Vec<super::list_processes::ListProcessesResponseItem>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "list_processes";
+        const ID: &'static str = "nodeman.list_processes";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/plugin/process/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/nodeman/api/job/log/`: 查询任务实例日志
+    #[derive(Debug, Clone, Copy)]
+    pub struct LogJob;
+    impl crate::Endpoint for LogJob {
+        type Request = super::log_job::LogJobRequest;
+        type Response = Vec<super::log_job::LogJobResponseItem>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "log_job";
+        const ID: &'static str = "nodeman.log_job";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/job/log/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/api/job/operate/`: 操作作业任务，用于只有bk_host_id参数的主机下线、重启等操作，该接口不可用于安装/替换Proxy操作
+    #[derive(Debug, Clone, Copy)]
+    pub struct OperateJob;
+    impl crate::Endpoint for OperateJob {
+        type Request = super::operate_job::OperateJobRequest;
+        type Response = super::operate_job::OperateJobResponseItem;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "operate_job";
+        const ID: &'static str = "nodeman.operate_job";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/job/operate/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/api/plugin/operate/`: 插件操作类任务
+    #[derive(Debug, Clone, Copy)]
+    pub struct OperatePlugin;
+    impl crate::Endpoint for OperatePlugin {
+        type Request = super::operate_plugin::OperatePluginRequest;
+        type Response = super::operate_plugin::OperatePluginResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "operate_plugin";
+        const ID: &'static str = "nodeman.operate_plugin";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/plugin/operate/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `GET /api/c/compapi/v2/nodeman/api/host/proxies/`: 查询管控区域下proxy列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct ProxiesHost;
+    impl crate::Endpoint for ProxiesHost {
+        type Request = super::proxies_host::ProxiesHostRequest;
+        type Response = Vec<super::proxies_host::ProxiesHostResponseItem>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "proxies_host";
+        const ID: &'static str = "nodeman.proxies_host";
+        const METHOD: crate::Method = crate::Method::Get;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/host/proxies/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/package/`: 注册插件包信息
+    #[derive(Debug, Clone, Copy)]
+    pub struct RegisterPackage;
+    impl crate::Endpoint for RegisterPackage {
+        type Request = super::register_package::RegisterPackageRequest;
+        type Response = Vec<serde_json::Value>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "register_package";
+        const ID: &'static str = "nodeman.register_package";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/package/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/process/`: 注册插件信息
+    #[derive(Debug, Clone, Copy)]
+    pub struct RegisterProcess;
+    impl crate::Endpoint for RegisterProcess {
+        type Request = super::register_process::RegisterProcessRequest;
+        type Response = Vec<serde_json::Value>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "register_process";
+        const ID: &'static str = "nodeman.register_process";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/process/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/api/host/remove_host/`: 移除主机
+    #[derive(Debug, Clone, Copy)]
+    pub struct RemoveHost;
+    impl crate::Endpoint for RemoveHost {
+        type Request = super::remove_host::RemoveHostRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "remove_host";
+        const ID: &'static str = "nodeman.remove_host";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/host/remove_host/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/retry/`: 重试失败的任务
+    #[derive(Debug, Clone, Copy)]
+    pub struct RetrySubscription;
+    impl crate::Endpoint for RetrySubscription {
+        type Request = super::retry_subscription::RetrySubscriptionRequest;
+        type Response = super::retry_subscription::RetrySubscriptionResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "retry_subscription";
+        const ID: &'static str = "nodeman.retry_subscription";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/retry/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/revoke/`: 终止正在执行的任务
+    #[derive(Debug, Clone, Copy)]
+    pub struct RevokeSubscription;
+    impl crate::Endpoint for RevokeSubscription {
+        type Request = super::revoke_subscription::RevokeSubscriptionRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "revoke_subscription";
+        const ID: &'static str = "nodeman.revoke_subscription";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/revoke/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/run/`: 执行订阅
+    #[derive(Debug, Clone, Copy)]
+    pub struct RunSubscription;
+    impl crate::Endpoint for RunSubscription {
+        type Request = super::run_subscription::RunSubscriptionRequest;
+        type Response = super::run_subscription::RunSubscriptionResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "run_subscription";
+        const ID: &'static str = "nodeman.run_subscription";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/run/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/api/host/search/`: 查询主机列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct SearchHost;
+    impl crate::Endpoint for SearchHost {
+        type Request = super::search_host::SearchHostRequest;
+        type Response = super::search_host::SearchHostResponseItem;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "search_host";
+        const ID: &'static str = "nodeman.search_host";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/host/search/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/api/plugin/search/`: 查询主机列表
+    #[derive(Debug, Clone, Copy)]
+    pub struct SearchPlugin;
+    impl crate::Endpoint for SearchPlugin {
+        type Request = super::search_plugin::SearchPluginRequest;
+        type Response = super::search_plugin::SearchPluginResponseItem;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "search_plugin";
+        const ID: &'static str = "nodeman.search_plugin";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/plugin/search/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/swith_subscription/`: 订阅启停
+    #[derive(Debug, Clone, Copy)]
+    pub struct SwithSubscription;
+    impl crate::Endpoint for SwithSubscription {
+        type Request = super::swith_subscription::SwithSubscriptionRequest;
+        type Response = serde_json::Map<String, serde_json::Value>;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "swith_subscription";
+        const ID: &'static str = "nodeman.swith_subscription";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/swith_subscription/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/task_result/`: 查询任务执行结果
+    #[derive(Debug, Clone, Copy)]
+    pub struct TaskResultSubscription;
+    impl crate::Endpoint for TaskResultSubscription {
+        type Request = super::task_result_subscription::TaskResultSubscriptionRequest;
+        type Response = super::task_result_subscription::TaskResultSubscriptionResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "task_result_subscription";
+        const ID: &'static str = "nodeman.task_result_subscription";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/task_result/";
+        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
+        const PATH_PARAMS: &'static [&'static str] = &[];
+        const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`: 更新订阅信息
+    #[derive(Debug, Clone, Copy)]
+    pub struct UpdateSubscription;
+    impl crate::Endpoint for UpdateSubscription {
+        type Request = super::update_subscription::UpdateSubscriptionRequest;
+        type Response = super::update_subscription::UpdateSubscriptionResponse;
+        const SYSTEM: &'static str = "nodeman";
+        const NAME: &'static str = "update_subscription";
+        const ID: &'static str = "nodeman.update_subscription";
+        const METHOD: crate::Method = crate::Method::Post;
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/info/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
@@ -804,19 +13066,44 @@ impl<'a> NodemanApi<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
-    /// 安装作业任务, 新安装Agent、新安装Proxy、重装、替换等操作
+    /// 创建云区域
     ///
-    /// `POST /api/c/compapi/v2/nodeman/api/job/install/`
+    /// `POST /api/c/compapi/v2/nodeman/create_cloud/`
     ///
-    /// Generated from `api-docs/nodeman/job_install.md`.
+    /// Generated from `api-docs/nodeman/zh_hans/add_cloud.md`.
+    pub async fn add_cloud(
+        &self,
+        request: add_cloud::AddCloudRequest,
+    ) -> std::result::Result<add_cloud::AddCloudResponse, crate::Error> {
+        self.client.call::<endpoints::AddCloud>(request).await
+    }
+    /// 创建任务
     ///
-    /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `method`: the doc says `(not stated)`, corrected to `POST` — The doc states no method or path; BlueKing's ESB manifest for nodeman declares `job_install` as POST /api/c/compapi/v2/nodeman/api/job/install/.
-    /// - `path`: the doc says `(not stated)`, corrected to `/api/c/compapi/v2/nodeman/api/job/install/` — The doc states no method or path; BlueKing's ESB manifest for nodeman declares `job_install` as POST /api/c/compapi/v2/nodeman/api/job/install/.
-    /// - `request.hosts.port`: the doc says `string`, corrected to `int` — An SSH port; the table says string, the example sends 22 and node manager's host serializer takes an integer.
-    /// - `request.hosts.os_type (values)`: the doc says `1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS`, corrected to `LINUX, WINDOWS, AIX, SOLARIS` — The description lists `1：LINUX 2：WINDOWS …` but the API takes the names, as the example sends ("LINUX").
-    /// - `request.hosts.auth_type (values)`: the doc says `1：PASSWORD 2：KEY 3：TJJ_PASSWORD`, corrected to `PASSWORD, KEY, TJJ_PASSWORD` — The description lists `1：PASSWORD 2: KEY 3：TJJ_PASSWORD` but the API takes the names, as the example sends ("PASSWORD").
-    /// - `response`: the doc says `array`, corrected to `object` — `data` is documented as array, but its own `#### data` table and the example describe one object {job_id, ip_filter}.
+    /// `POST /api/c/compapi/v2/nodeman/create_task/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/add_task.md`.
+    pub async fn add_task(
+        &self,
+        request: add_task::AddTaskRequest,
+    ) -> std::result::Result<add_task::AddTaskResponse, crate::Error> {
+        self.client.call::<endpoints::AddTask>(request).await
+    }
+    /// 查询接入点列表
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/ap/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/ap_list.md`.
+    pub async fn ap_list(
+        &self,
+        request: ap_list::ApListRequest,
+    ) -> std::result::Result<Vec<ap_list::ApListResponseItem>, crate::Error> {
+        self.client.call::<endpoints::ApList>(request).await
+    }
+    /// 查询业务下管控区域的proxy集合信息
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/host/biz_proxies/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/biz_proxies_host.md`.
     ///
     /// # Example
     ///
@@ -824,34 +13111,1090 @@ impl<'a> NodemanApi<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::*;
+    /// use bkapi::nodeman::biz_proxies_host::*;
     ///
-    /// let request = JobInstallRequest::new(
-    ///     JobType::InstallAgent,
-    ///     vec![
-    ///         Hosts::new(2, 0).ap_id(1).inner_ip("127.0.0.1".to_string())
-    ///         .outer_ip("127.0.0.2".to_string()).login_ip("127.0.0.3".to_string())
-    ///         .data_ip("127.0.0.4".to_string()).os_type(OsType::Linux)
-    ///         .auth_type(AuthType::Password).account("root".to_string())
-    ///         .password(bkapi::Secret::from("password")).port(22)
-    ///         .key(bkapi::Secret::from("key")).retention(1), Hosts::new(2, 2).ap_id(1)
-    ///         .inner_ip("127.0.0.1".to_string()).outer_ip("127.0.0.2".to_string())
-    ///         .login_ip("127.0.0.3".to_string()).data_ip("127.0.0.4".to_string())
-    ///         .os_type(OsType::Linux).auth_type(AuthType::Password).account("root"
-    ///         .to_string()).password(bkapi::Secret::from("password")).port(22)
-    ///         .key(bkapi::Secret::from("key")).retention(1)
-    ///     ],
-    /// );
-    /// let response = client.nodeman().job_install(request).await?;
+    /// let request = BizProxiesHostRequest::new(1);
+    /// let response = client.nodeman().biz_proxies_host(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn job_install(
+    pub async fn biz_proxies_host(
         &self,
-        request: JobInstallRequest,
-    ) -> std::result::Result<JobInstallResponse, crate::Error> {
-        self.client.call::<endpoints::JobInstall>(request).await
+        request: biz_proxies_host::BizProxiesHostRequest,
+    ) -> std::result::Result<
+        Vec<biz_proxies_host::BizProxiesHostResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::BizProxiesHost>(request).await
+    }
+    /// 创建订阅
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/create/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/create_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.steps`: the doc says `object`, corrected to `array of objects` — the example at line 189 sends a list of these objects
+    /// - `request.target_hosts`: the doc says `object`, corrected to `array of objects` — the example at line 189 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::create_subscription::*;
+    ///
+    /// let request = CreateSubscriptionRequest::new(
+    ///         Scope::new(
+    ///                 "TOPO".to_string(),
+    ///                 "SERVICE".to_string(),
+    ///                 vec![
+    ///                     Nodes::default().bk_host_id(12), Nodes::default().bk_inst_id(33)
+    ///                     .bk_obj_id("module".to_string()), Nodes::default().bk_cloud_id(0)
+    ///                     .bk_supplier_id(0).ip("127.0.0.1".to_string()), Nodes::default()
+    ///                     .bk_cloud_id(1).ip("127.0.0.1".to_string())
+    ///                     .bk_supplier_account("0".to_string())
+    ///                     .instance_info(InstanceInfo::default().account("root"
+    ///                     .to_string()).ap_id(1).auth_type("PASSWORD".to_string())
+    ///                     .bk_biz_id(337).bk_biz_name("xxxxxx".to_string()).bk_cloud_id(1)
+    ///                     .bk_cloud_name("xxxx".to_string()).bk_host_innerip("127.0.0.1"
+    ///                     .to_string()).bk_host_outerip("127.0.0.1".to_string())
+    ///                     .bk_os_type("1".to_string()).bk_supplier_account("0".to_string())
+    ///                     .data_path("/var/lib/gse".to_string()).enable_compression(false)
+    ///                     .host_node_type("PROXY".to_string()).is_manual(false)
+    ///                     .key(bkapi::Secret::from("")).login_ip("127.0.0.1".to_string())
+    ///                     .os_type("LINUX".to_string())
+    ///                     .password(bkapi::Secret::from("Qk="))
+    ///                     .peer_exchange_switch_for_agent(1).port(22).retention(- 1)
+    ///                     .username("admin".to_string()))
+    ///                 ],
+    ///             )
+    ///             .bk_biz_id(2)
+    ///             .instance_selector(
+    ///                 vec![
+    ///                     InstanceSelector::default().key(bkapi::Secret::from("os_type"))
+    ///                     .value(vec!["LINUX".to_string()])
+    ///                 ],
+    ///             ),
+    ///         vec![
+    ///             Steps::new("agent".to_string(), "AGENT".to_string(), Config::default()
+    ///             .job_type(JobType::InstallAgent), Params::default()
+    ///             .context(serde_json::json!({}) .as_object().cloned().unwrap_or_default())
+    ///             .blueking_language("zh-hans".to_string())),
+    ///             Steps::new("main:bkunifylogbeat".to_string(), "PLUGIN".to_string(),
+    ///             Config::default().plugin_name("bkunifylogbeat".to_string())
+    ///             .plugin_version("latest".to_string())
+    ///             .config_templates(vec![ConfigTemplates::default().is_main(true)
+    ///             .name("bkunifylogbeat.conf".to_string()).version("latest".to_string())])
+    ///             .job_type(JobType::Unknown("MAIN_INSTALL_PLUGIN".to_string()))
+    ///             .check_and_skip(true).is_version_sensitive(false), Params::default()
+    ///             .context(serde_json::json!({}) .as_object().cloned()
+    ///             .unwrap_or_default())), Steps::new("mysql_exporter".to_string(), "PLUGIN"
+    ///             .to_string(), Config::default().plugin_name("mysql_exporter".to_string())
+    ///             .plugin_version("2.3".to_string())
+    ///             .config_templates(vec![ConfigTemplates::default().name("config.yaml"
+    ///             .to_string()).version("2".to_string()).cpu_arch("x86_64".to_string())
+    ///             .os("windows".to_string()), ConfigTemplates::default().name("env.yaml"
+    ///             .to_string()).version("2".to_string()).cpu_arch("x86_64".to_string())
+    ///             .os("windows".to_string())]), Params::default()
+    ///             .port_range("9102,10000-10005,20103,30000-30100".to_string())
+    ///             .context(serde_json::json!({ "--web.listen-host" : "127.0.0.1",
+    ///             "--web.listen-port" : "{{ control_info.port }}" }) .as_object().cloned()
+    ///             .unwrap_or_default())), Steps::new("bkmonitorbeat".to_string(), "PLUGIN"
+    ///             .to_string(), Config::default().plugin_name("bkmonitorbeat".to_string())
+    ///             .plugin_version("1.7.0".to_string())
+    ///             .config_templates(vec![ConfigTemplates::default()
+    ///             .name("bkmonitorbeat_exporter.yaml".to_string()).version("1"
+    ///             .to_string())]), Params::default().context(serde_json::json!({ "labels" :
+    ///             { "$body" : { "bk_collect_config_id" : 1, "bk_target_cloud_id" :
+    ///             "{{ cmdb_instance.host.bk_cloud_id }}", "bk_target_ip" :
+    ///             "{{ cmdb_instance.host.bk_host_innerip }}",
+    ///             "bk_target_service_category_id" :
+    ///             "{{ cmdb_instance.service.service_category_id }}",
+    ///             "bk_target_service_instance_id" : "{{ cmdb_instance.service.id }}",
+    ///             "bk_target_topo_id" : "{{ scope.bk_inst_id }}", "bk_target_topo_level" :
+    ///             "{{ scope.bk_obj_id }}" }, "$for" : "cmdb_instance.scopes", "$item" :
+    ///             "scope" }, "metrics_url" : "XXX" }) .as_object().cloned()
+    ///             .unwrap_or_default()))
+    ///         ],
+    ///     )
+    ///     .target_hosts(
+    ///         vec![
+    ///             serde_json::json!({ "bk_cloud_id" : 0, "bk_supplier_id" : 0, "ip" :
+    ///             "127.0.0.1" }) .as_object().cloned().unwrap_or_default()
+    ///         ],
+    ///     )
+    ///     .run_immediately(true);
+    /// let response = client.nodeman().create_subscription(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_subscription(
+        &self,
+        request: create_subscription::CreateSubscriptionRequest,
+    ) -> std::result::Result<
+        create_subscription::CreateSubscriptionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreateSubscription>(request).await
+    }
+    /// 删除订阅
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/delete/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/delete_subscription.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::delete_subscription::*;
+    ///
+    /// let request = DeleteSubscriptionRequest::new(1);
+    /// let response = client.nodeman().delete_subscription(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn delete_subscription(
+        &self,
+        request: delete_subscription::DeleteSubscriptionRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeleteSubscription>(request).await
+    }
+    /// 查询任务详情
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/job/details/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/details_job.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 62 sends one such object
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::details_job::*;
+    ///
+    /// let request = DetailsJobRequest::new(1)
+    ///     .page(1)
+    ///     .pagesize(10)
+    ///     .conditions(
+    ///         vec![
+    ///             [("key".to_string(), Value::Unknown("status".to_string())), ("value"
+    ///             .to_string(), Value::Success)].into_iter().collect::<
+    ///             std::collections::BTreeMap < _, _ >> ()
+    ///         ],
+    ///     );
+    /// let response = client.nodeman().details_job(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn details_job(
+        &self,
+        request: details_job::DetailsJobRequest,
+    ) -> std::result::Result<details_job::DetailsJobResponseItem, crate::Error> {
+        self.client.call::<endpoints::DetailsJob>(request).await
+    }
+    /// 获取安装命令
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/get_job_commands/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/get_job_commands.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.pk`: the doc says `required`, corrected to `optional` — the example at line 25 leaves it out or sends null
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::get_job_commands::*;
+    ///
+    /// let request = GetJobCommandsRequest::new(1);
+    /// let response = client.nodeman().get_job_commands(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_job_commands(
+        &self,
+        request: get_job_commands::GetJobCommandsRequest,
+    ) -> std::result::Result<get_job_commands::GetJobCommandsResponse, crate::Error> {
+        self.client.call::<endpoints::GetJobCommands>(request).await
+    }
+    /// 获取日志
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/get_log/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/get_log.md`.
+    pub async fn get_log(
+        &self,
+        request: get_log::GetLogRequest,
+    ) -> std::result::Result<get_log::GetLogResponse, crate::Error> {
+        self.client.call::<endpoints::GetLog>(request).await
+    }
+    /// 查询任务状态
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/get_task_info/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/get_task_info.md`.
+    pub async fn get_task_info(
+        &self,
+        request: get_task_info::GetTaskInfoRequest,
+    ) -> std::result::Result<get_task_info::GetTaskInfoResponse, crate::Error> {
+        self.client.call::<endpoints::GetTaskInfo>(request).await
+    }
+    /// 查询订阅详情
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/info_subscription/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/info_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.subscription_id_list`: the doc says `map`, corrected to `array` — the example at line 19 sends array
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::info_subscription::*;
+    ///
+    /// let request = InfoSubscriptionRequest::new(vec![1]).show_deleted(false);
+    /// let response = client.nodeman().info_subscription(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn info_subscription(
+        &self,
+        request: info_subscription::InfoSubscriptionRequest,
+    ) -> std::result::Result<info_subscription::InfoSubscriptionResponse, crate::Error> {
+        self.client.call::<endpoints::InfoSubscription>(request).await
+    }
+    /// 查询安装通道详情
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/install_channel/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/install_channel.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::install_channel::*;
+    ///
+    /// let request = InstallChannelRequest::default().with_hidden(true);
+    /// let response = client.nodeman().install_channel(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn install_channel(
+        &self,
+        request: install_channel::InstallChannelRequest,
+    ) -> std::result::Result<
+        Vec<install_channel::InstallChannelResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::InstallChannel>(request).await
+    }
+    /// 安装作业任务, 新安装Agent、新安装Proxy、重装、替换等操作
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/job/install/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/install_job.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::install_job::*;
+    ///
+    /// let request = InstallJobRequest::new(
+    ///     JobType::InstallAgent,
+    ///     vec![
+    ///         Hosts::new(2, 0, "LINUX".to_string()).ap_id(1).inner_ip("127.0.0.1"
+    ///         .to_string()).outer_ip("127.0.0.2".to_string()).login_ip("127.0.0.3"
+    ///         .to_string()).data_ip("127.0.0.4".to_string()).auth_type("PASSWORD"
+    ///         .to_string()).account("root".to_string())
+    ///         .password(bkapi::Secret::from("password")).port("22".to_string())
+    ///         .key(bkapi::Secret::from("key")).retention(1), Hosts::new(2, 2, "LINUX"
+    ///         .to_string()).ap_id(1).inner_ip("127.0.0.1".to_string()).outer_ip("127.0.0.2"
+    ///         .to_string()).login_ip("127.0.0.3".to_string()).data_ip("127.0.0.4"
+    ///         .to_string()).auth_type("PASSWORD".to_string()).account("root".to_string())
+    ///         .password(bkapi::Secret::from("password")).port("22".to_string())
+    ///         .key(bkapi::Secret::from("key")).retention(1)
+    ///     ],
+    /// );
+    /// let response = client.nodeman().install_job(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn install_job(
+        &self,
+        request: install_job::InstallJobRequest,
+    ) -> std::result::Result<Vec<install_job::InstallJobResponseItem>, crate::Error> {
+        self.client.call::<endpoints::InstallJob>(request).await
+    }
+    /// 执行订阅
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/instance_info_subscription/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/instance_info_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.actions.step_id`: the doc says `required`, corrected to `optional` — the example at line 85 leaves it out or sends null
+    /// - `request.actions.job_type`: the doc says `required`, corrected to `optional` — the example at line 85 leaves it out or sends null
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::instance_info_subscription::*;
+    ///
+    /// let request = InstanceInfoSubscriptionRequest::new(
+    ///         1,
+    ///         Scope::default()
+    ///             .bk_biz_id(2)
+    ///             .node_type("TOPO".to_string())
+    ///             .nodes(
+    ///                 vec![
+    ///                     Nodes::default().bk_host_id(12), Nodes::default().bk_inst_id(33)
+    ///                     .bk_obj_id("module".to_string()), Nodes::default().bk_cloud_id(0)
+    ///                     .bk_supplier_id(0).ip("127.0.0.1".to_string()), Nodes::default()
+    ///                     .bk_cloud_id(1).ip("127.0.0.1".to_string())
+    ///                     .bk_supplier_account("0".to_string())
+    ///                     .instance_info(InstanceInfo::default().account("root"
+    ///                     .to_string()).ap_id(1).auth_type("PASSWORD".to_string())
+    ///                     .bk_biz_id(337).bk_biz_name("xxxxxx".to_string()).bk_cloud_id(1)
+    ///                     .bk_cloud_name("xxxx".to_string()).bk_host_innerip("127.0.0.1"
+    ///                     .to_string()).bk_host_outerip("127.0.0.1".to_string())
+    ///                     .bk_os_type("1".to_string()).bk_supplier_account("0".to_string())
+    ///                     .data_path("/var/lib/gse".to_string()).enable_compression(false)
+    ///                     .host_node_type("PROXY".to_string()).is_manual(false)
+    ///                     .key(bkapi::Secret::from("")).login_ip("127.0.0.1".to_string())
+    ///                     .os_type("LINUX".to_string())
+    ///                     .password(bkapi::Secret::from("Qk="))
+    ///                     .peer_exchange_switch_for_agent(0).port(22).retention(- 1)
+    ///                     .username("admin".to_string()))
+    ///                 ],
+    ///             )
+    ///             .object_type("SERVICE".to_string()),
+    ///     )
+    ///     .actions(
+    ///         Actions::default()
+    ///             .bkmonitorbeat("UNINSTALL".to_string())
+    ///             .testscript("UNINSTALL".to_string()),
+    ///     );
+    /// let response = client.nodeman().instance_info_subscription(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn instance_info_subscription(
+        &self,
+        request: instance_info_subscription::InstanceInfoSubscriptionRequest,
+    ) -> std::result::Result<
+        instance_info_subscription::InstanceInfoSubscriptionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::InstanceInfoSubscription>(request).await
+    }
+    /// 查询订阅运行状态
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/instance_status/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/instance_status_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.subscription_id`: the doc says `required`, corrected to `optional` — the example at line 20 leaves it out or sends null
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 36 sends a list of these objects
+    /// - `response.instances`: the doc says `object`, corrected to `array of objects` — the example at line 36 sends a list of these objects
+    /// - `response.instances.last_task.pipeline_id`: the doc says `integer`, corrected to `string` — the example at line 36 sends `"6de50ec13864470d9a9418613ed10da8"`
+    /// - `response.instances.last_task.finish_time`: the doc says `integer`, corrected to `string` — the example at line 36 sends `"2020-12-28 08:50:09"`
+    /// - `response.instances.running_task`: the doc says `required`, corrected to `optional` — the example at line 36 leaves it out or sends null
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::instance_status_subscription::*;
+    ///
+    /// let request = InstanceStatusSubscriptionRequest::default()
+    ///     .show_task_detail(false)
+    ///     .need_detail(false)
+    ///     .subscription_id_list(vec![1]);
+    /// let response = client.nodeman().instance_status_subscription(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn instance_status_subscription(
+        &self,
+        request: instance_status_subscription::InstanceStatusSubscriptionRequest,
+    ) -> std::result::Result<
+        Vec<instance_status_subscription::InstanceStatusSubscriptionResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::InstanceStatusSubscription>(request).await
+    }
+    /// 查询管控区域列表
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/cloud/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/list_cloud.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.is_visible`: the doc says `string`, corrected to `boolean` — the example at line 30 sends `true`
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::list_cloud::*;
+    ///
+    /// let request = ListCloudRequest::default().with_default_area(false);
+    /// let response = client.nodeman().list_cloud(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_cloud(
+        &self,
+        request: list_cloud::ListCloudRequest,
+    ) -> std::result::Result<Vec<list_cloud::ListCloudResponseItem>, crate::Error> {
+        self.client.call::<endpoints::ListCloud>(request).await
+    }
+    /// 查询进程包列表
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/plugin/package/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/list_packages.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.name`: the doc says `array`, corrected to `string` — the example at line 18 sends string
+    /// - `request.os`: the doc says `array`, corrected to `string` — the example at line 18 sends string
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::list_packages::*;
+    ///
+    /// let request = ListPackagesRequest::new(
+    ///     "basereport".to_string(),
+    ///     "LINUX".to_string(),
+    /// );
+    /// let response = client.nodeman().list_packages(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_packages(
+        &self,
+        request: list_packages::ListPackagesRequest,
+    ) -> std::result::Result<
+        Vec<list_packages::ListPackagesResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListPackages>(request).await
+    }
+    /// 查询插件列表
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/plugin/process/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/list_processes.md`.
+    pub async fn list_processes(
+        &self,
+        request: list_processes::ListProcessesRequest,
+    ) -> std::result::Result<
+        Vec<list_processes::ListProcessesResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListProcesses>(request).await
+    }
+    /// 查询任务实例日志
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/job/log/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/log_job.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::log_job::*;
+    ///
+    /// let request = LogJobRequest::new(1, 1);
+    /// let response = client.nodeman().log_job(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn log_job(
+        &self,
+        request: log_job::LogJobRequest,
+    ) -> std::result::Result<Vec<log_job::LogJobResponseItem>, crate::Error> {
+        self.client.call::<endpoints::LogJob>(request).await
+    }
+    /// 操作作业任务，用于只有bk_host_id参数的主机下线、重启等操作，该接口不可用于安装/替换Proxy操作
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/job/operate/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/operate_job.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_biz_id`: the doc says `required`, corrected to `optional` — the example at line 90 leaves it out or sends null
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 113 sends one such object
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::operate_job::*;
+    ///
+    /// let request = OperateJobRequest::new(JobType::RestartAgent)
+    ///     .conditions(
+    ///         vec![
+    ///             Conditions::default().key(bkapi::Secret::from("inner_ip"))
+    ///             .value(vec!["127.0.0.1".to_string()])
+    ///         ],
+    ///     )
+    ///     .exclude_hosts(vec![1, 2, 3]);
+    /// let response = client.nodeman().operate_job(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn operate_job(
+        &self,
+        request: operate_job::OperateJobRequest,
+    ) -> std::result::Result<operate_job::OperateJobResponseItem, crate::Error> {
+        self.client.call::<endpoints::OperateJob>(request).await
+    }
+    /// 插件操作类任务
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/plugin/operate/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/operate_plugin.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::operate_plugin::*;
+    ///
+    /// let request = OperatePluginRequest::new("MAIN_START_PLUGIN".to_string(), vec![35])
+    ///     .plugin_params(
+    ///         PluginParams::new("basereport".to_string(), 0, 0)
+    ///             .version("10.8.40".to_string()),
+    ///     );
+    /// let response = client.nodeman().operate_plugin(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn operate_plugin(
+        &self,
+        request: operate_plugin::OperatePluginRequest,
+    ) -> std::result::Result<operate_plugin::OperatePluginResponse, crate::Error> {
+        self.client.call::<endpoints::OperatePlugin>(request).await
+    }
+    /// 查询管控区域下proxy列表
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/host/proxies/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/proxies_host.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.is_manual`: the doc says `string`, corrected to `boolean` — the example at line 30 sends `true`
+    /// - `response.extra_data`: the doc says `a value from a list`, corrected to `object` — the example at line 30 sends object
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::proxies_host::*;
+    ///
+    /// let request = ProxiesHostRequest::new(1);
+    /// let response = client.nodeman().proxies_host(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn proxies_host(
+        &self,
+        request: proxies_host::ProxiesHostRequest,
+    ) -> std::result::Result<Vec<proxies_host::ProxiesHostResponseItem>, crate::Error> {
+        self.client.call::<endpoints::ProxiesHost>(request).await
+    }
+    /// 注册插件包信息
+    ///
+    /// register process package information
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/package/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/register_package.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::register_package::*;
+    ///
+    /// let request = RegisterPackageRequest::new(
+    ///         "xxxx-10.0.1.tgz".to_string(),
+    ///         "10.0.1".to_string(),
+    ///         "gse_plugin".to_string(),
+    ///         "xxxx".to_string(),
+    ///         "1268918".to_string(),
+    ///         "/data/xxx/xxx/download".to_string(),
+    ///         "2018-08-22 12:12:10".to_string(),
+    ///         "2018-08-22 12:12:10".to_string(),
+    ///         "http://10.0.0.1/download".to_string(),
+    ///     )
+    ///     .md5("7e3295e53f850de07cf496a5397a38e1".to_string());
+    /// let response = client.nodeman().register_package(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn register_package(
+        &self,
+        request: register_package::RegisterPackageRequest,
+    ) -> std::result::Result<Vec<serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::RegisterPackage>(request).await
+    }
+    /// 注册插件信息
+    ///
+    /// register process information
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/process/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/register_process.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::register_process::*;
+    ///
+    /// let request = RegisterProcessRequest::new(
+    ///     "xxxxx".to_string(),
+    ///     "用于采集主机基础性能，包含CPU内存，磁盘，网络等数据的程序"
+    ///         .to_string(),
+    ///     "CMDB上的实时数据，蓝鲸监控里的主机监控中的基础性能数据"
+    ///         .to_string(),
+    ///     "offical".to_string(),
+    ///     "config.json".to_string(),
+    ///     "json".to_string(),
+    ///     "0".to_string(),
+    ///     "0".to_string(),
+    /// );
+    /// let response = client.nodeman().register_process(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn register_process(
+        &self,
+        request: register_process::RegisterProcessRequest,
+    ) -> std::result::Result<Vec<serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::RegisterProcess>(request).await
+    }
+    /// 移除主机
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/host/remove_host/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/remove_host.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::remove_host::*;
+    ///
+    /// let request = RemoveHostRequest::new(vec![111], false);
+    /// let response = client.nodeman().remove_host(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn remove_host(
+        &self,
+        request: remove_host::RemoveHostRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::RemoveHost>(request).await
+    }
+    /// 重试失败的任务
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/retry/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/retry_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.instance_id_list`: the doc says `object`, corrected to `string` — the example at line 97 sends string
+    /// - `request.actions.step_id`: the doc says `required`, corrected to `optional` — the example at line 97 leaves it out or sends null
+    /// - `request.actions.job_type`: the doc says `required`, corrected to `optional` — the example at line 97 leaves it out or sends null
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::retry_subscription::*;
+    ///
+    /// let request = RetrySubscriptionRequest::new(1)
+    ///     .instance_id_list(vec!["host|instance|host|1".to_string()])
+    ///     .task_id_list(vec![1])
+    ///     .actions(Actions::default().agent("INSTALL_AGENT".to_string()));
+    /// let response = client.nodeman().retry_subscription(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn retry_subscription(
+        &self,
+        request: retry_subscription::RetrySubscriptionRequest,
+    ) -> std::result::Result<
+        retry_subscription::RetrySubscriptionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::RetrySubscription>(request).await
+    }
+    /// 终止正在执行的任务
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/revoke/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/revoke_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.instance_id_list`: the doc says `object`, corrected to `string` — the example at line 30 sends string
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::revoke_subscription::*;
+    ///
+    /// let request = RevokeSubscriptionRequest::new(1)
+    ///     .instance_id_list(vec!["host|instance|host|1".to_string()]);
+    /// let response = client.nodeman().revoke_subscription(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn revoke_subscription(
+        &self,
+        request: revoke_subscription::RevokeSubscriptionRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::RevokeSubscription>(request).await
+    }
+    /// 执行订阅
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/run/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/run_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.actions.step_id`: the doc says `required`, corrected to `optional` — the example at line 85 leaves it out or sends null
+    /// - `request.actions.job_type`: the doc says `required`, corrected to `optional` — the example at line 85 leaves it out or sends null
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::run_subscription::*;
+    ///
+    /// let request = RunSubscriptionRequest::new(
+    ///         1,
+    ///         Scope::default()
+    ///             .bk_biz_id(2)
+    ///             .node_type("TOPO".to_string())
+    ///             .nodes(
+    ///                 vec![
+    ///                     Nodes::default().bk_host_id(12), Nodes::default().bk_inst_id(33)
+    ///                     .bk_obj_id("module".to_string()), Nodes::default().bk_cloud_id(0)
+    ///                     .bk_supplier_id(0).ip("127.0.0.1".to_string()), Nodes::default()
+    ///                     .bk_cloud_id(1).ip("127.0.0.1".to_string())
+    ///                     .bk_supplier_account("0".to_string())
+    ///                     .instance_info(InstanceInfo::default().account("root"
+    ///                     .to_string()).ap_id(1).auth_type("PASSWORD".to_string())
+    ///                     .bk_biz_id(337).bk_biz_name("xxxxxx".to_string()).bk_cloud_id(1)
+    ///                     .bk_cloud_name("xxxx".to_string()).bk_host_innerip("127.0.0.1"
+    ///                     .to_string()).bk_host_outerip("127.0.0.1".to_string())
+    ///                     .bk_os_type("1".to_string()).bk_supplier_account("0".to_string())
+    ///                     .data_path("/var/lib/gse".to_string()).enable_compression(false)
+    ///                     .host_node_type("PROXY".to_string()).is_manual(false)
+    ///                     .key(bkapi::Secret::from("")).login_ip("127.0.0.1".to_string())
+    ///                     .os_type("LINUX".to_string())
+    ///                     .password(bkapi::Secret::from("Qk="))
+    ///                     .peer_exchange_switch_for_agent(0).port(22).retention(- 1)
+    ///                     .username("admin".to_string()))
+    ///                 ],
+    ///             )
+    ///             .object_type("SERVICE".to_string()),
+    ///     )
+    ///     .actions(
+    ///         Actions::default()
+    ///             .bkmonitorbeat("UNINSTALL".to_string())
+    ///             .testscript("UNINSTALL".to_string()),
+    ///     );
+    /// let response = client.nodeman().run_subscription(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn run_subscription(
+        &self,
+        request: run_subscription::RunSubscriptionRequest,
+    ) -> std::result::Result<run_subscription::RunSubscriptionResponse, crate::Error> {
+        self.client.call::<endpoints::RunSubscription>(request).await
+    }
+    /// 查询主机列表
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/host/search/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/search_host.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 81 sends one such object
+    /// - `response.list.extra_data`: the doc says `array`, corrected to `object` — the example at line 81 sends object
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::search_host::*;
+    ///
+    /// let request = SearchHostRequest::default()
+    ///     .bk_host_id(vec![1, 2, 3])
+    ///     .conditions(
+    ///         vec![
+    ///             Conditions::default().key(bkapi::Secret::from("inner_ip"))
+    ///             .value(vec!["127.0.0.1".to_string()])
+    ///         ],
+    ///     )
+    ///     .extra_data(vec!["job_result".to_string()])
+    ///     .page(1)
+    ///     .pagesize(20)
+    ///     .only_ip(false)
+    ///     .running_count(false);
+    /// let response = client.nodeman().search_host(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn search_host(
+        &self,
+        request: search_host::SearchHostRequest,
+    ) -> std::result::Result<search_host::SearchHostResponseItem, crate::Error> {
+        self.client.call::<endpoints::SearchHost>(request).await
+    }
+    /// 查询主机列表
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/plugin/search/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/search_plugin.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 69 sends one such object
+    /// - `response.list.plugin_status.status`: the doc says `integer`, corrected to `string` — the example at line 69 sends `"RUNNING"`
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::search_plugin::*;
+    ///
+    /// let request = SearchPluginRequest::default().bk_host_id(vec![1]).detail(true);
+    /// let response = client.nodeman().search_plugin(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn search_plugin(
+        &self,
+        request: search_plugin::SearchPluginRequest,
+    ) -> std::result::Result<search_plugin::SearchPluginResponseItem, crate::Error> {
+        self.client.call::<endpoints::SearchPlugin>(request).await
+    }
+    /// 订阅启停
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/swith_subscription/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/swith_subscription.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::swith_subscription::*;
+    ///
+    /// let request = SwithSubscriptionRequest::new(1, "disable".to_string());
+    /// let response = client.nodeman().swith_subscription(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn swith_subscription(
+        &self,
+        request: swith_subscription::SwithSubscriptionRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::SwithSubscription>(request).await
+    }
+    /// 查询任务执行结果
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/task_result/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/task_result_subscription.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::task_result_subscription::*;
+    ///
+    /// let request = TaskResultSubscriptionRequest::new(1).return_all(true);
+    /// let response = client.nodeman().task_result_subscription(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn task_result_subscription(
+        &self,
+        request: task_result_subscription::TaskResultSubscriptionRequest,
+    ) -> std::result::Result<
+        task_result_subscription::TaskResultSubscriptionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::TaskResultSubscription>(request).await
+    }
+    /// 更新订阅信息
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/update_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.steps`: the doc says `object`, corrected to `array of objects` — the example at line 183 sends a list of these objects
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::nodeman::update_subscription::*;
+    ///
+    /// let request = UpdateSubscriptionRequest::new(
+    ///         1,
+    ///         Scope::new(
+    ///                 "TOPO".to_string(),
+    ///                 vec![
+    ///                     Nodes::default().bk_host_id(12), Nodes::default().bk_inst_id(33)
+    ///                     .bk_obj_id("module".to_string()), Nodes::default().bk_cloud_id(0)
+    ///                     .bk_supplier_id(0).ip("127.0.0.1".to_string()), Nodes::default()
+    ///                     .bk_cloud_id(1).ip("127.0.0.1".to_string())
+    ///                     .bk_supplier_account("0".to_string())
+    ///                     .instance_info(InstanceInfo::default().account("root"
+    ///                     .to_string()).ap_id(1).auth_type("PASSWORD".to_string())
+    ///                     .bk_biz_id(337).bk_biz_name("xxxxxx".to_string()).bk_cloud_id(1)
+    ///                     .bk_cloud_name("xxxx".to_string()).bk_host_innerip("127.0.0.1"
+    ///                     .to_string()).bk_host_outerip("127.0.0.1".to_string())
+    ///                     .bk_os_type("1".to_string()).bk_supplier_account("0".to_string())
+    ///                     .data_path("/var/lib/gse".to_string()).enable_compression(false)
+    ///                     .host_node_type("PROXY".to_string()).is_manual(false)
+    ///                     .key(bkapi::Secret::from("")).login_ip("127.0.0.1".to_string())
+    ///                     .os_type("LINUX".to_string())
+    ///                     .password(bkapi::Secret::from("Qk="))
+    ///                     .peer_exchange_switch_for_agent(0).port(22).retention(- 1)
+    ///                     .username("admin".to_string()))
+    ///                 ],
+    ///             )
+    ///             .bk_biz_id(2)
+    ///             .instance_selector(
+    ///                 vec![
+    ///                     InstanceSelector::default().key(bkapi::Secret::from("os_type"))
+    ///                     .value(vec!["LINUX".to_string()])
+    ///                 ],
+    ///             )
+    ///             .object_type("SERVICE".to_string()),
+    ///         vec![
+    ///             Steps::new("agent".to_string(), Params::default()
+    ///             .context(serde_json::json!({}) .as_object().cloned().unwrap_or_default())
+    ///             .blueking_language("zh-hans".to_string())).config(Config::default()
+    ///             .job_type(JobType::InstallAgent))
+    ///         ],
+    ///     )
+    ///     .run_immediately(true);
+    /// let response = client.nodeman().update_subscription(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_subscription(
+        &self,
+        request: update_subscription::UpdateSubscriptionRequest,
+    ) -> std::result::Result<
+        update_subscription::UpdateSubscriptionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateSubscription>(request).await
     }
 }
 /// `nodeman` blocking client: the methods of [`NodemanApi`] without `async`. Get it from [`crate::blocking::Client::nodeman`].
@@ -865,23 +14208,464 @@ impl<'a> NodemanBlockingApi<'a> {
     pub(crate) fn new(client: &'a crate::blocking::Client) -> Self {
         Self { client }
     }
+    /// 创建云区域
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/create_cloud/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/add_cloud.md`.
+    pub fn add_cloud(
+        &self,
+        request: add_cloud::AddCloudRequest,
+    ) -> std::result::Result<add_cloud::AddCloudResponse, crate::Error> {
+        self.client.call::<endpoints::AddCloud>(request)
+    }
+    /// 创建任务
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/create_task/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/add_task.md`.
+    pub fn add_task(
+        &self,
+        request: add_task::AddTaskRequest,
+    ) -> std::result::Result<add_task::AddTaskResponse, crate::Error> {
+        self.client.call::<endpoints::AddTask>(request)
+    }
+    /// 查询接入点列表
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/ap/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/ap_list.md`.
+    pub fn ap_list(
+        &self,
+        request: ap_list::ApListRequest,
+    ) -> std::result::Result<Vec<ap_list::ApListResponseItem>, crate::Error> {
+        self.client.call::<endpoints::ApList>(request)
+    }
+    /// 查询业务下管控区域的proxy集合信息
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/host/biz_proxies/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/biz_proxies_host.md`.
+    pub fn biz_proxies_host(
+        &self,
+        request: biz_proxies_host::BizProxiesHostRequest,
+    ) -> std::result::Result<
+        Vec<biz_proxies_host::BizProxiesHostResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::BizProxiesHost>(request)
+    }
+    /// 创建订阅
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/create/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/create_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.steps`: the doc says `object`, corrected to `array of objects` — the example at line 189 sends a list of these objects
+    /// - `request.target_hosts`: the doc says `object`, corrected to `array of objects` — the example at line 189 sends a list of these objects
+    pub fn create_subscription(
+        &self,
+        request: create_subscription::CreateSubscriptionRequest,
+    ) -> std::result::Result<
+        create_subscription::CreateSubscriptionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::CreateSubscription>(request)
+    }
+    /// 删除订阅
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/delete/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/delete_subscription.md`.
+    pub fn delete_subscription(
+        &self,
+        request: delete_subscription::DeleteSubscriptionRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::DeleteSubscription>(request)
+    }
+    /// 查询任务详情
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/job/details/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/details_job.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 62 sends one such object
+    pub fn details_job(
+        &self,
+        request: details_job::DetailsJobRequest,
+    ) -> std::result::Result<details_job::DetailsJobResponseItem, crate::Error> {
+        self.client.call::<endpoints::DetailsJob>(request)
+    }
+    /// 获取安装命令
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/get_job_commands/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/get_job_commands.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.pk`: the doc says `required`, corrected to `optional` — the example at line 25 leaves it out or sends null
+    pub fn get_job_commands(
+        &self,
+        request: get_job_commands::GetJobCommandsRequest,
+    ) -> std::result::Result<get_job_commands::GetJobCommandsResponse, crate::Error> {
+        self.client.call::<endpoints::GetJobCommands>(request)
+    }
+    /// 获取日志
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/get_log/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/get_log.md`.
+    pub fn get_log(
+        &self,
+        request: get_log::GetLogRequest,
+    ) -> std::result::Result<get_log::GetLogResponse, crate::Error> {
+        self.client.call::<endpoints::GetLog>(request)
+    }
+    /// 查询任务状态
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/get_task_info/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/get_task_info.md`.
+    pub fn get_task_info(
+        &self,
+        request: get_task_info::GetTaskInfoRequest,
+    ) -> std::result::Result<get_task_info::GetTaskInfoResponse, crate::Error> {
+        self.client.call::<endpoints::GetTaskInfo>(request)
+    }
+    /// 查询订阅详情
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/info_subscription/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/info_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.subscription_id_list`: the doc says `map`, corrected to `array` — the example at line 19 sends array
+    pub fn info_subscription(
+        &self,
+        request: info_subscription::InfoSubscriptionRequest,
+    ) -> std::result::Result<info_subscription::InfoSubscriptionResponse, crate::Error> {
+        self.client.call::<endpoints::InfoSubscription>(request)
+    }
+    /// 查询安装通道详情
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/install_channel/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/install_channel.md`.
+    pub fn install_channel(
+        &self,
+        request: install_channel::InstallChannelRequest,
+    ) -> std::result::Result<
+        Vec<install_channel::InstallChannelResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::InstallChannel>(request)
+    }
     /// 安装作业任务, 新安装Agent、新安装Proxy、重装、替换等操作
     ///
     /// `POST /api/c/compapi/v2/nodeman/api/job/install/`
     ///
-    /// Generated from `api-docs/nodeman/job_install.md`.
+    /// Generated from `api-docs/nodeman/zh_hans/install_job.md`.
+    pub fn install_job(
+        &self,
+        request: install_job::InstallJobRequest,
+    ) -> std::result::Result<Vec<install_job::InstallJobResponseItem>, crate::Error> {
+        self.client.call::<endpoints::InstallJob>(request)
+    }
+    /// 执行订阅
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/instance_info_subscription/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/instance_info_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `method`: the doc says `(not stated)`, corrected to `POST` — The doc states no method or path; BlueKing's ESB manifest for nodeman declares `job_install` as POST /api/c/compapi/v2/nodeman/api/job/install/.
-    /// - `path`: the doc says `(not stated)`, corrected to `/api/c/compapi/v2/nodeman/api/job/install/` — The doc states no method or path; BlueKing's ESB manifest for nodeman declares `job_install` as POST /api/c/compapi/v2/nodeman/api/job/install/.
-    /// - `request.hosts.port`: the doc says `string`, corrected to `int` — An SSH port; the table says string, the example sends 22 and node manager's host serializer takes an integer.
-    /// - `request.hosts.os_type (values)`: the doc says `1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS`, corrected to `LINUX, WINDOWS, AIX, SOLARIS` — The description lists `1：LINUX 2：WINDOWS …` but the API takes the names, as the example sends ("LINUX").
-    /// - `request.hosts.auth_type (values)`: the doc says `1：PASSWORD 2：KEY 3：TJJ_PASSWORD`, corrected to `PASSWORD, KEY, TJJ_PASSWORD` — The description lists `1：PASSWORD 2: KEY 3：TJJ_PASSWORD` but the API takes the names, as the example sends ("PASSWORD").
-    /// - `response`: the doc says `array`, corrected to `object` — `data` is documented as array, but its own `#### data` table and the example describe one object {job_id, ip_filter}.
-    pub fn job_install(
+    /// - `request.actions.step_id`: the doc says `required`, corrected to `optional` — the example at line 85 leaves it out or sends null
+    /// - `request.actions.job_type`: the doc says `required`, corrected to `optional` — the example at line 85 leaves it out or sends null
+    pub fn instance_info_subscription(
         &self,
-        request: JobInstallRequest,
-    ) -> std::result::Result<JobInstallResponse, crate::Error> {
-        self.client.call::<endpoints::JobInstall>(request)
+        request: instance_info_subscription::InstanceInfoSubscriptionRequest,
+    ) -> std::result::Result<
+        instance_info_subscription::InstanceInfoSubscriptionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::InstanceInfoSubscription>(request)
+    }
+    /// 查询订阅运行状态
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/instance_status/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/instance_status_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.subscription_id`: the doc says `required`, corrected to `optional` — the example at line 20 leaves it out or sends null
+    /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 36 sends a list of these objects
+    /// - `response.instances`: the doc says `object`, corrected to `array of objects` — the example at line 36 sends a list of these objects
+    /// - `response.instances.last_task.pipeline_id`: the doc says `integer`, corrected to `string` — the example at line 36 sends `"6de50ec13864470d9a9418613ed10da8"`
+    /// - `response.instances.last_task.finish_time`: the doc says `integer`, corrected to `string` — the example at line 36 sends `"2020-12-28 08:50:09"`
+    /// - `response.instances.running_task`: the doc says `required`, corrected to `optional` — the example at line 36 leaves it out or sends null
+    pub fn instance_status_subscription(
+        &self,
+        request: instance_status_subscription::InstanceStatusSubscriptionRequest,
+    ) -> std::result::Result<
+        Vec<instance_status_subscription::InstanceStatusSubscriptionResponse>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::InstanceStatusSubscription>(request)
+    }
+    /// 查询管控区域列表
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/cloud/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/list_cloud.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.is_visible`: the doc says `string`, corrected to `boolean` — the example at line 30 sends `true`
+    pub fn list_cloud(
+        &self,
+        request: list_cloud::ListCloudRequest,
+    ) -> std::result::Result<Vec<list_cloud::ListCloudResponseItem>, crate::Error> {
+        self.client.call::<endpoints::ListCloud>(request)
+    }
+    /// 查询进程包列表
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/plugin/package/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/list_packages.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.name`: the doc says `array`, corrected to `string` — the example at line 18 sends string
+    /// - `request.os`: the doc says `array`, corrected to `string` — the example at line 18 sends string
+    pub fn list_packages(
+        &self,
+        request: list_packages::ListPackagesRequest,
+    ) -> std::result::Result<
+        Vec<list_packages::ListPackagesResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListPackages>(request)
+    }
+    /// 查询插件列表
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/plugin/process/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/list_processes.md`.
+    pub fn list_processes(
+        &self,
+        request: list_processes::ListProcessesRequest,
+    ) -> std::result::Result<
+        Vec<list_processes::ListProcessesResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListProcesses>(request)
+    }
+    /// 查询任务实例日志
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/job/log/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/log_job.md`.
+    pub fn log_job(
+        &self,
+        request: log_job::LogJobRequest,
+    ) -> std::result::Result<Vec<log_job::LogJobResponseItem>, crate::Error> {
+        self.client.call::<endpoints::LogJob>(request)
+    }
+    /// 操作作业任务，用于只有bk_host_id参数的主机下线、重启等操作，该接口不可用于安装/替换Proxy操作
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/job/operate/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/operate_job.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_biz_id`: the doc says `required`, corrected to `optional` — the example at line 90 leaves it out or sends null
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 113 sends one such object
+    pub fn operate_job(
+        &self,
+        request: operate_job::OperateJobRequest,
+    ) -> std::result::Result<operate_job::OperateJobResponseItem, crate::Error> {
+        self.client.call::<endpoints::OperateJob>(request)
+    }
+    /// 插件操作类任务
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/plugin/operate/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/operate_plugin.md`.
+    pub fn operate_plugin(
+        &self,
+        request: operate_plugin::OperatePluginRequest,
+    ) -> std::result::Result<operate_plugin::OperatePluginResponse, crate::Error> {
+        self.client.call::<endpoints::OperatePlugin>(request)
+    }
+    /// 查询管控区域下proxy列表
+    ///
+    /// `GET /api/c/compapi/v2/nodeman/api/host/proxies/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/proxies_host.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response.is_manual`: the doc says `string`, corrected to `boolean` — the example at line 30 sends `true`
+    /// - `response.extra_data`: the doc says `a value from a list`, corrected to `object` — the example at line 30 sends object
+    pub fn proxies_host(
+        &self,
+        request: proxies_host::ProxiesHostRequest,
+    ) -> std::result::Result<Vec<proxies_host::ProxiesHostResponseItem>, crate::Error> {
+        self.client.call::<endpoints::ProxiesHost>(request)
+    }
+    /// 注册插件包信息
+    ///
+    /// register process package information
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/package/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/register_package.md`.
+    pub fn register_package(
+        &self,
+        request: register_package::RegisterPackageRequest,
+    ) -> std::result::Result<Vec<serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::RegisterPackage>(request)
+    }
+    /// 注册插件信息
+    ///
+    /// register process information
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/process/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/register_process.md`.
+    pub fn register_process(
+        &self,
+        request: register_process::RegisterProcessRequest,
+    ) -> std::result::Result<Vec<serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::RegisterProcess>(request)
+    }
+    /// 移除主机
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/host/remove_host/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/remove_host.md`.
+    pub fn remove_host(
+        &self,
+        request: remove_host::RemoveHostRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::RemoveHost>(request)
+    }
+    /// 重试失败的任务
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/retry/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/retry_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.instance_id_list`: the doc says `object`, corrected to `string` — the example at line 97 sends string
+    /// - `request.actions.step_id`: the doc says `required`, corrected to `optional` — the example at line 97 leaves it out or sends null
+    /// - `request.actions.job_type`: the doc says `required`, corrected to `optional` — the example at line 97 leaves it out or sends null
+    pub fn retry_subscription(
+        &self,
+        request: retry_subscription::RetrySubscriptionRequest,
+    ) -> std::result::Result<
+        retry_subscription::RetrySubscriptionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::RetrySubscription>(request)
+    }
+    /// 终止正在执行的任务
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/revoke/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/revoke_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.instance_id_list`: the doc says `object`, corrected to `string` — the example at line 30 sends string
+    pub fn revoke_subscription(
+        &self,
+        request: revoke_subscription::RevokeSubscriptionRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::RevokeSubscription>(request)
+    }
+    /// 执行订阅
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/run/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/run_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.actions.step_id`: the doc says `required`, corrected to `optional` — the example at line 85 leaves it out or sends null
+    /// - `request.actions.job_type`: the doc says `required`, corrected to `optional` — the example at line 85 leaves it out or sends null
+    pub fn run_subscription(
+        &self,
+        request: run_subscription::RunSubscriptionRequest,
+    ) -> std::result::Result<run_subscription::RunSubscriptionResponse, crate::Error> {
+        self.client.call::<endpoints::RunSubscription>(request)
+    }
+    /// 查询主机列表
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/host/search/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/search_host.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 81 sends one such object
+    /// - `response.list.extra_data`: the doc says `array`, corrected to `object` — the example at line 81 sends object
+    pub fn search_host(
+        &self,
+        request: search_host::SearchHostRequest,
+    ) -> std::result::Result<search_host::SearchHostResponseItem, crate::Error> {
+        self.client.call::<endpoints::SearchHost>(request)
+    }
+    /// 查询主机列表
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/api/plugin/search/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/search_plugin.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 69 sends one such object
+    /// - `response.list.plugin_status.status`: the doc says `integer`, corrected to `string` — the example at line 69 sends `"RUNNING"`
+    pub fn search_plugin(
+        &self,
+        request: search_plugin::SearchPluginRequest,
+    ) -> std::result::Result<search_plugin::SearchPluginResponseItem, crate::Error> {
+        self.client.call::<endpoints::SearchPlugin>(request)
+    }
+    /// 订阅启停
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/swith_subscription/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/swith_subscription.md`.
+    pub fn swith_subscription(
+        &self,
+        request: swith_subscription::SwithSubscriptionRequest,
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+        self.client.call::<endpoints::SwithSubscription>(request)
+    }
+    /// 查询任务执行结果
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/task_result/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/task_result_subscription.md`.
+    pub fn task_result_subscription(
+        &self,
+        request: task_result_subscription::TaskResultSubscriptionRequest,
+    ) -> std::result::Result<
+        task_result_subscription::TaskResultSubscriptionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::TaskResultSubscription>(request)
+    }
+    /// 更新订阅信息
+    ///
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`
+    ///
+    /// Generated from `api-docs/nodeman/zh_hans/update_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.steps`: the doc says `object`, corrected to `array of objects` — the example at line 183 sends a list of these objects
+    pub fn update_subscription(
+        &self,
+        request: update_subscription::UpdateSubscriptionRequest,
+    ) -> std::result::Result<
+        update_subscription::UpdateSubscriptionResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::UpdateSubscription>(request)
     }
 }

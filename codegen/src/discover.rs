@@ -1,0 +1,407 @@
+//! Finds the doc folders of a tree and groups them into systems, with what locates their APIs.
+//!
+//! A tree is any folder holding BlueKing docs: `api-docs/<system>/` with `bkapi.toml` metadata (docs beside it
+//! or in language folders `zh_hans/`, `en/`), an ESB component tree (`<system>/<system>.yaml` +
+//! `<system>/apidocs/<lang>/*.md`), an API-gateway tree (`resources.yaml` + `<lang>/*.md`), or rendered docs
+//! that state their own method and path.
+//!
+//! One system ([`DocSet`]) is every folder that documents it: its languages (the zh_hans and en docs of one
+//! API become one method) and its publications (BlueKing publishes some systems twice — the ESB's copy and
+//! the system's own repository — and ships extra components of a system apart from the others).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+use crate::diagnostics::Diagnostic;
+use crate::locate::{self, Manifest};
+use crate::metadata;
+use crate::naming::module_name;
+
+/// One system of the IR: every folder of docs that documents it.
+#[derive(Debug, Clone)]
+pub struct DocSet {
+    /// System name: unique in the tree (module names too; a second system of one name is numbered).
+    pub system: String,
+    /// The folder of the system's `bkapi.toml` and `drift-baseline.toml`, when it has metadata.
+    pub meta_dir: Option<PathBuf>,
+    /// Publications in the order the tree lists them; within one, Chinese first.
+    pub folders: Vec<DocFolder>,
+}
+
+impl DocSet {
+    /// Every doc of the system, folder by folder.
+    pub fn docs(&self) -> impl Iterator<Item = &PathBuf> {
+        self.folders.iter().flat_map(|f| &f.docs)
+    }
+
+    /// Where the system's metadata is, or would be: its metadata folder, else its first doc folder.
+    pub fn home(&self) -> &Path {
+        match (&self.meta_dir, self.folders.first()) {
+            (Some(dir), _) => dir,
+            (None, Some(folder)) => &folder.dir,
+            (None, None) => Path::new("."),
+        }
+    }
+}
+
+/// A folder of docs in one language.
+#[derive(Debug, Clone)]
+pub struct DocFolder {
+    pub dir: PathBuf,
+    /// `zh_hans`, `en`, …: the folder's name when it names a language, else what its docs are written in.
+    pub language: String,
+    pub docs: Vec<PathBuf>,
+    /// ESB manifests or gateway resource definitions that locate the docs, nearest folder first.
+    pub manifests: Vec<Manifest>,
+    /// The ESB system whose path convention locates APIs that no manifest names.
+    pub esb_convention: Option<String>,
+    /// The folder holding ESB components coded in Python (`<api>.py`, which say their method), if any.
+    pub components: Option<PathBuf>,
+    /// One revision of the system's docs: the folder above the language folders (`esb/cc/apidocs`).
+    pub publication: PathBuf,
+    /// Named the newer revision by whoever imports it (`cargo xtask import --prefer`).
+    pub preferred: bool,
+}
+
+impl DocFolder {
+    pub fn is_chinese(&self) -> bool {
+        self.language.starts_with("zh") || self.language == "cn"
+    }
+}
+
+/// Components coded in Python live in the imported system's `components/` folder.
+pub const COMPONENTS_DIR: &str = "components";
+
+pub(crate) fn read(path: &Path) -> Result<String, Error> {
+    let text = fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    // Some BlueKing files start with a byte-order mark, which neither markdown nor YAML expect.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut entries = fs::read_dir(dir)
+        .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+    entries.sort();
+    Ok(entries)
+}
+
+pub(crate) fn file_name(p: &Path) -> &str {
+    p.file_name().and_then(|n| n.to_str()).unwrap_or("")
+}
+
+/// Markdown files that are API docs: not a folder's README or changelog.
+fn is_doc(p: &Path) -> bool {
+    let name = file_name(p).to_ascii_lowercase();
+    let markdown = name.ends_with(".md") || is_template(p);
+    markdown && !matches!(name.trim_end_matches(".j2"), "readme.md" | "changelog.md" | "index.md" | "summary.md")
+}
+
+/// A doc template (`fast_execute_script.md.j2`), as BlueKing's doc generators keep them.
+pub(crate) fn is_template(p: &Path) -> bool {
+    file_name(p).to_ascii_lowercase().ends_with(".md.j2")
+}
+
+/// The API a doc describes: its file name without `.md` / `.md.j2` (trimmed: real trees have
+/// `update_script_basic .md`).
+pub fn api_name_of(p: &Path) -> Option<String> {
+    let name = file_name(p);
+    let lower = name.to_ascii_lowercase();
+    let cut = if lower.ends_with(".md.j2") { name.len().checked_sub(6)? } else { name.len().checked_sub(3)? };
+    name.get(..cut).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// A folder named for a language (`zh_hans`, `en`, `zh-CN`), normalized (`zh_cn`).
+fn language_of_folder(name: &str) -> Option<String> {
+    let normal = name.to_ascii_lowercase().replace('-', "_");
+    matches!(normal.as_str(), "zh" | "zh_hans" | "zh_cn" | "cn" | "en" | "en_us" | "en_gb").then_some(normal)
+}
+
+/// What a folder's docs are written in, when its name does not say: Chinese if its first doc has Han
+/// characters (BlueKing's Chinese docs have them in every heading), else English.
+fn language_of_docs(docs: &[PathBuf]) -> String {
+    let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let chinese = docs.first().and_then(|d| fs::read_to_string(d).ok()).is_some_and(|t| t.chars().any(han));
+    if chinese { "zh_hans".into() } else { "en".into() }
+}
+
+/// `v3` and the like: a version folder says less than its parent.
+fn is_version(name: &str) -> bool {
+    name.strip_prefix(['v', 'V']).is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The folders among a folder's sorted entries that may hold docs (not hidden, not build output).
+fn subfolders(entries: Vec<PathBuf>) -> Vec<PathBuf> {
+    entries
+        .into_iter()
+        .filter(|p| {
+            let n = file_name(p);
+            p.is_dir() && !n.starts_with('.') && n != "target" && n != "node_modules"
+        })
+        .collect()
+}
+
+/// Every folder under `root` (itself included) that holds docs, with its docs, in sorted order.
+fn doc_folders(root: &Path) -> Result<Vec<(PathBuf, Vec<PathBuf>)>, Error> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = sorted_entries(&dir)?;
+        let docs: Vec<PathBuf> = entries.iter().filter(|p| p.is_file() && is_doc(p)).cloned().collect();
+        if !docs.is_empty() {
+            out.push((dir.clone(), docs));
+        }
+        // Reversed onto the stack so folders come off it in sorted order.
+        stack.extend(subfolders(entries).into_iter().rev());
+    }
+    Ok(out)
+}
+
+/// What groups folders into one system: its metadata folder, or else its module name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum SystemKey {
+    Metadata(PathBuf),
+    Name(String),
+}
+
+/// Reads manifests once per folder, and the whole tree's once, as folders ask for them.
+struct Locators<'a> {
+    root: &'a Path,
+    display: &'a dyn Fn(&Path) -> String,
+    by_folder: HashMap<PathBuf, Vec<Manifest>>,
+    tree: Option<Vec<Manifest>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Locators<'_> {
+    fn in_folder(&mut self, dir: &Path, system_hint: &str) -> Result<Vec<Manifest>, Error> {
+        if let Some(found) = self.by_folder.get(dir) {
+            return Ok(found.clone());
+        }
+        let found = read_manifests(dir, system_hint, self.display, &mut self.diagnostics)?;
+        self.by_folder.insert(dir.to_path_buf(), found.clone());
+        Ok(found)
+    }
+
+    /// The nearest folder from `dir` up to the root that has manifests, and those manifests.
+    fn nearest(&mut self, dir: &Path) -> Result<Option<(PathBuf, Vec<Manifest>)>, Error> {
+        let root = self.root;
+        for ancestor in dir.ancestors().take_while(|a| a.starts_with(root)) {
+            let hint = esb_system_of(ancestor, root).unwrap_or_else(|| file_name(ancestor).into());
+            let found = self.in_folder(ancestor, &hint)?;
+            if !found.is_empty() {
+                return Ok(Some((ancestor.to_path_buf(), found)));
+            }
+        }
+        Ok(None)
+    }
+
+    fn elsewhere_locating(&mut self, docs: &[PathBuf]) -> Result<Vec<Manifest>, Error> {
+        let definitions = match &self.tree {
+            Some(d) => d,
+            None => self.tree.insert(tree_manifests(self.root, self.display, &mut self.diagnostics)?),
+        };
+        Ok(definitions_locating(definitions, docs))
+    }
+}
+
+/// Finds the doc folders of a tree, what locates their APIs, and the systems they make up. Manifests that
+/// cannot be read are reported.
+pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
+    let display_base = root.parent().unwrap_or(root).to_path_buf();
+    let display = |p: &Path| p.strip_prefix(&display_base).unwrap_or(p).display().to_string();
+    let mut locators =
+        Locators { root, display: &display, by_folder: HashMap::new(), tree: None, diagnostics: Vec::new() };
+    let mut sets: Vec<(SystemKey, DocSet)> = Vec::new();
+    for (dir, docs) in doc_folders(root)? {
+        let (system, meta_dir, folder) = folder_of(&dir, docs, root, &mut locators)?;
+        let key = match &meta_dir {
+            Some(m) => SystemKey::Metadata(m.clone()),
+            None => SystemKey::Name(module_name(&system)),
+        };
+        match sets.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, set)) => set.folders.push(folder),
+            None => sets.push((key, DocSet { system, meta_dir, folders: vec![folder] })),
+        }
+    }
+    let mut sets: Vec<DocSet> = sets.into_iter().map(|(_, set)| set).collect();
+    for set in &mut sets {
+        // Publications in tree order, Chinese first within each (the sort is stable).
+        let order: Vec<PathBuf> = set.folders.iter().map(|f| f.publication.clone()).collect();
+        let rank = |p: &PathBuf| order.iter().position(|o| o == p).unwrap_or(usize::MAX);
+        set.folders.sort_by_key(|f| (rank(&f.publication), !f.is_chinese()));
+    }
+    // Two metadata folders with one module name (`job-gateway` and `job_gateway`) stay apart: later ones
+    // are numbered.
+    let mut seen: BTreeMap<String, u32> = BTreeMap::new();
+    for set in &mut sets {
+        let n = seen.entry(module_name(&set.system)).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            set.system = format!("{}_{n}", set.system);
+        }
+    }
+    Ok((sets, locators.diagnostics))
+}
+
+/// One doc folder: the system it documents, that system's metadata folder, and what locates its docs.
+fn folder_of(
+    dir: &Path,
+    docs: Vec<PathBuf>,
+    root: &Path,
+    locators: &mut Locators<'_>,
+) -> Result<(String, Option<PathBuf>, DocFolder), Error> {
+    let dir_name = file_name(dir).to_string();
+    let folder_language = language_of_folder(&dir_name);
+    let parent = dir.parent().filter(|p| p.starts_with(root));
+    let publication = match (&folder_language, parent) {
+        (Some(_), Some(p)) => p.to_path_buf(),
+        _ => dir.to_path_buf(),
+    };
+    let language = folder_language.clone().unwrap_or_else(|| language_of_docs(&docs));
+    // An imported system (`cargo xtask import`): `bkapi.toml` beside the docs, or above its language folders.
+    let meta_dir = [Some(dir), parent.filter(|_| folder_language.is_some())]
+        .into_iter()
+        .flatten()
+        .find(|d| d.join(metadata::FILE_NAME).exists())
+        .map(Path::to_path_buf);
+    let esb_system = esb_system_of(dir, root);
+    let (system, manifests, esb_convention, components) = match &meta_dir {
+        Some(meta) => {
+            let meta_esb = metadata_esb_system(meta);
+            let manifests = locators.in_folder(meta, meta_esb.as_deref().unwrap_or(file_name(meta)))?;
+            let components = Some(meta.join(COMPONENTS_DIR)).filter(|c| c.is_dir());
+            (file_name(meta).to_string(), manifests, meta_esb, components)
+        }
+        None => {
+            let nearest = locators.nearest(dir)?;
+            let components = esb_component_dir(dir, root);
+            match (nearest, &esb_system) {
+                (Some((_, found)), Some(esb)) => (esb.clone(), found, esb_system.clone(), components),
+                (None, Some(esb)) => (esb.clone(), Vec::new(), esb_system.clone(), components),
+                (Some((manifest_dir, found)), None) => (folder_system_name(&manifest_dir), found, None, components),
+                (None, None) => {
+                    let elsewhere = locators.elsewhere_locating(&docs)?;
+                    // Docs located by an ESB system's component list elsewhere are that system's docs.
+                    let named = elsewhere.iter().find_map(|m| m.esb_system.clone());
+                    let own = match parent.filter(|_| folder_language.is_some()) {
+                        Some(p) => folder_system_name(p),
+                        None => folder_system_name(dir),
+                    };
+                    (named.unwrap_or(own), elsewhere, None, components)
+                }
+            }
+        }
+    };
+    let folder = DocFolder {
+        dir: dir.to_path_buf(),
+        language,
+        docs,
+        manifests,
+        esb_convention,
+        components,
+        publication,
+        preferred: false,
+    };
+    Ok((system, meta_dir, folder))
+}
+
+/// The folder of an ESB system's components coded in Python: the one above `apidocs`.
+fn esb_component_dir(dir: &Path, root: &Path) -> Option<PathBuf> {
+    let apidocs = dir.ancestors().take_while(|a| a.starts_with(root)).find(|a| file_name(a) == "apidocs")?;
+    apidocs.parent().map(Path::to_path_buf)
+}
+
+/// The `esb_system` of a folder's metadata (a broken file is reported when the folder is loaded).
+fn metadata_esb_system(dir: &Path) -> Option<String> {
+    let text = fs::read_to_string(dir.join(metadata::FILE_NAME)).ok()?;
+    metadata::parse(&text).ok()?.esb_system
+}
+
+/// A folder's name as a system name; a version folder (`job/v3`) takes its parent's name too (`job_v3`).
+fn folder_system_name(dir: &Path) -> String {
+    let name = file_name(dir);
+    match dir.parent().map(file_name) {
+        Some(parent) if is_version(name) && !parent.is_empty() => format!("{parent}_{name}"),
+        _ => name.to_string(),
+    }
+}
+
+/// The ESB system of a folder in the ESB layout: the folder above `apidocs` (`cmsi/apidocs/zh_hans` → `cmsi`).
+fn esb_system_of(dir: &Path, root: &Path) -> Option<String> {
+    esb_component_dir(dir, root).map(|d| file_name(&d).to_string()).filter(|n| !n.is_empty())
+}
+
+/// Every manifest under `root`: gateway resource definitions (`resources.yaml`, other YAML, Swagger / OpenAPI
+/// JSON) and ESB component lists, in path order. BlueKing's repositories keep definitions apart from the docs
+/// (`support-files/bk-api-gateway/v3/`), and a system's own docs apart from the ESB's manifest of it.
+fn tree_manifests(
+    root: &Path,
+    display: &dyn Fn(&Path) -> String,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Manifest>, Error> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    let mut problems = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let entries = sorted_entries(&dir)?;
+        let system_hint = esb_system_of(&dir, root).unwrap_or_else(|| file_name(&dir).into());
+        out.extend(read_manifests(&dir, &system_hint, display, &mut problems)?);
+        stack.extend(subfolders(entries).into_iter().rev());
+    }
+    // A file beside some docs was read (and reported) already.
+    for d in problems {
+        if !diagnostics.contains(&d) {
+            diagnostics.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// The manifests from elsewhere in the tree that locate at least half of a folder's docs (by name, operationId
+/// or resource path): one name in common is no evidence that a manifest is about these docs.
+fn definitions_locating(definitions: &[Manifest], docs: &[PathBuf]) -> Vec<Manifest> {
+    let names: Vec<String> = docs.iter().filter_map(|d| api_name_of(d)).collect();
+    let mut found: Vec<(usize, &Manifest)> = definitions
+        .iter()
+        .map(|m| (names.iter().filter(|n| m.find(n).is_some()).count(), m))
+        .filter(|(hits, _)| *hits > 0 && hits * 2 >= names.len())
+        .collect();
+    found.sort_by_key(|(hits, _)| std::cmp::Reverse(*hits));
+    found.into_iter().map(|(_, m)| m.clone()).collect()
+}
+
+/// The manifests in one folder: every YAML file that is an ESB component list or a gateway resource definition.
+fn read_manifests(
+    dir: &Path,
+    system: &str,
+    display: &dyn Fn(&Path) -> String,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Manifest>, Error> {
+    let mut out = Vec::new();
+    for p in sorted_entries(dir)? {
+        // YAML, and OpenAPI / Swagger definitions in JSON (a subset of YAML).
+        let definition = p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
+        if !definition || !p.is_file() {
+            continue;
+        }
+        let text = read(&p)?;
+        let json = p.extension().is_some_and(|e| e == "json");
+        if json && !(text.contains("\"openapi\"") || text.contains("\"swagger\"")) {
+            continue;
+        }
+        match locate::read_manifest(&display(&p), &text, system) {
+            Ok(Some(m)) => out.push(Manifest { source: p.clone(), ..m }),
+            Ok(None) => {}
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    Ok(out)
+}

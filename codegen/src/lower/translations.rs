@@ -1,0 +1,255 @@
+//! Pass over two lowered docs of one API in two languages (`zh_hans` and `en`): one API whose texts are
+//! both (Chinese first) and whose shape is the first doc's; every place where the second doc says otherwise —
+//! a field one of them lacks, another type, another required flag, another value list — is drift `D011`,
+//! with both file:line.
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{EnumValue, Translation};
+use crate::review::TRANSLATION_MISMATCH;
+
+use super::{ApiDraft, FieldNode, ObjectNode, Ty};
+
+/// Merges `other` (the same API in another language) into `primary`.
+pub fn merge_translation(primary: &mut ApiDraft, other: ApiDraft) -> Vec<Diagnostic> {
+    let mut cx = Merge { primary_file: &primary.source, other_file: &other.source, diags: Vec::new() };
+    primary.summary = both(&primary.summary, &other.summary);
+    cx.object(&mut primary.request, &other.request, "request");
+    cx.ty(&mut primary.response, &other.response, "response");
+    let diags = cx.diags;
+    // The other doc's examples that say something the first doc's do not.
+    let examples = other
+        .examples
+        .into_iter()
+        .filter(|e| !primary.examples.iter().any(|p| p.kind == e.kind && p.value == e.value && e.value.is_some()))
+        .collect();
+    primary.translations.push(Translation {
+        language: other.language,
+        source: other.source,
+        examples,
+        table_keys: other.table_keys,
+    });
+    primary.translations.extend(other.translations);
+    diags
+}
+
+/// Both texts, the first one first; one when they are the same or one is empty.
+fn both(first: &str, second: &str) -> String {
+    let (a, b) = (first.trim(), second.trim());
+    if b.is_empty() || a == b {
+        first.to_string()
+    } else if a.is_empty() {
+        second.to_string()
+    } else {
+        format!("{a}\n\n{b}")
+    }
+}
+
+/// Two labels of one value, on one line.
+fn both_labels(first: &str, second: &str) -> String {
+    let (a, b) = (first.trim(), second.trim());
+    if b.is_empty() || a == b {
+        first.to_string()
+    } else if a.is_empty() {
+        second.to_string()
+    } else {
+        format!("{a} / {b}")
+    }
+}
+
+struct Merge<'a> {
+    primary_file: &'a str,
+    other_file: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Merge<'_> {
+    fn disagree(&mut self, line: u32, other_line: u32, subject: String, message: String) {
+        let d = Diagnostic::warning(self.primary_file, line, message)
+            .with_code(TRANSLATION_MISMATCH, subject)
+            .with_related(self.other_file, other_line)
+            .with_help("correct the field in bkapi.toml, or accept the finding: the types follow the first doc");
+        self.diags.push(d);
+    }
+
+    fn object(&mut self, a: &mut ObjectNode, b: &ObjectNode, path: &str) {
+        a.doc = both(&a.doc, &b.doc);
+        let documented = |f: &FieldNode| !f.inferred && f.from_example.is_none();
+        for fb in &b.fields {
+            let field_path = format!("{path}.{}", fb.name);
+            match a.fields.iter_mut().find(|fa| fa.name == fb.name) {
+                Some(fa) if documented(fa) && documented(fb) => self.field(fa, fb, &field_path),
+                Some(fa) => fa.doc = both(&fa.doc, &fb.doc),
+                None => {
+                    if documented(fb) {
+                        let msg = format!("`{field_path}`: only {} lists this field", self.other_file);
+                        self.disagree(a.line, fb.line, format!("{field_path}: field"), msg);
+                    }
+                    // The types carry what either doc says. Lines are the first doc's: the field's is the
+                    // object's, where it is missing.
+                    let mut adopted = fb.clone();
+                    at_line(&mut adopted, a.line);
+                    adopted.required = false;
+                    a.fields.push(adopted);
+                }
+            }
+        }
+        for fa in a.fields.iter().filter(|f| documented(f)) {
+            if !b.fields.iter().any(|fb| fb.name == fa.name) {
+                let field_path = format!("{path}.{}", fa.name);
+                let msg = format!("`{field_path}`: {} does not list this field", self.other_file);
+                self.disagree(fa.line, b.line, format!("{field_path}: field"), msg);
+            }
+        }
+    }
+
+    fn field(&mut self, a: &mut FieldNode, b: &FieldNode, path: &str) {
+        a.doc = both(&a.doc, &b.doc);
+        for value in &mut a.documented_values {
+            if let Some(other) = b.documented_values.iter().find(|o| o.code == value.code) {
+                value.label = both_labels(&value.label, &other.label);
+            }
+        }
+        if a.required != b.required {
+            let says = |r: bool| if r { "required" } else { "optional" };
+            let msg = format!("`{path}` is {} here, {} in {}", says(a.required), says(b.required), self.other_file);
+            self.disagree(a.line, b.line, format!("{path}: required"), msg);
+        }
+        let (shape_a, shape_b) = (shape(&a.ty), shape(&b.ty));
+        if shape_a != shape_b {
+            let msg = format!("`{path}` is {shape_a} here, {shape_b} in {}", self.other_file);
+            self.disagree(a.line, b.line, format!("{path}: type"), msg);
+            return;
+        }
+        self.ty_at(&mut a.ty, &b.ty, path, (a.line, b.line));
+    }
+
+    fn ty(&mut self, a: &mut Ty, b: &Ty, path: &str) {
+        self.ty_at(a, b, path, (0, 0));
+    }
+
+    /// Same shapes: their texts merge, their value lists are compared.
+    fn ty_at(&mut self, a: &mut Ty, b: &Ty, path: &str, lines: (u32, u32)) {
+        match (a, b) {
+            (Ty::Object(oa), Ty::Object(ob)) => self.object(oa, ob, path),
+            (Ty::Array(ia), Ty::Array(ib)) => self.ty_at(ia, ib, &format!("{path}[]"), lines),
+            (Ty::Map(ia), Ty::Map(ib)) => self.ty_at(ia, ib, &format!("{path}{{}}"), lines),
+            (Ty::Enum(ea), Ty::Enum(eb)) => {
+                ea.doc = both(&ea.doc, &eb.doc);
+                let values = |v: &[EnumValue]| v.iter().map(|x| x.value.clone()).collect::<Vec<_>>();
+                let (va, vb) = (values(&ea.values), values(&eb.values));
+                let (mut sa, mut sb) = (va.clone(), vb.clone());
+                sa.sort();
+                sb.sort();
+                if sa != sb {
+                    let msg =
+                        format!("`{path}` takes {} here, {} in {}", va.join(", "), vb.join(", "), self.other_file);
+                    self.disagree(lines.0.max(ea.line), lines.1.max(eb.line), format!("{path}: values"), msg);
+                }
+                for value in &mut ea.values {
+                    let label = eb.values.iter().find(|o| o.value == value.value).map(|o| o.doc.trim());
+                    if let Some(label) = label.filter(|l| !l.is_empty() && *l != value.doc.trim()) {
+                        value.other_labels.push(label.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A field taken from another doc, with every line of it moved to `line` of the first doc.
+fn at_line(field: &mut FieldNode, line: u32) {
+    field.line = line;
+    if field.from_example.is_some() {
+        field.from_example = Some(line);
+    }
+    ty_at_line(&mut field.ty, line);
+}
+
+fn ty_at_line(ty: &mut Ty, line: u32) {
+    match ty {
+        Ty::Scalar(_) => {}
+        Ty::Array(inner) | Ty::Map(inner) => ty_at_line(inner, line),
+        Ty::Object(o) => {
+            o.line = line;
+            o.fields.iter_mut().for_each(|f| at_line(f, line));
+        }
+        Ty::Enum(e) => {
+            e.line = line;
+            e.values.iter_mut().for_each(|v| v.line = line);
+        }
+    }
+}
+
+/// What a reader calls a type's shape: what the two docs must agree on.
+fn shape(ty: &Ty) -> String {
+    match ty {
+        Ty::Scalar(t) => format!("{t:?}").to_lowercase(),
+        Ty::Array(inner) => format!("a list of {}", shape(inner)),
+        Ty::Map(inner) => format!("a map of {}", shape(inner)),
+        Ty::Object(_) => "an object".into(),
+        Ty::Enum(e) if e.repr.is_string() => "a string of listed values".into(),
+        Ty::Enum(_) => "an integer of listed values".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::{LowerOptions, MetaSource, Surroundings, lower_api};
+    use crate::markdown;
+
+    fn draft(file: &str, text: &str) -> ApiDraft {
+        let doc = markdown::parse(file, text);
+        let meta = MetaSource { path: "bkapi.toml", text: "" };
+        let (draft, _) = lower_api(
+            &doc,
+            "get_x",
+            crate::ir::Flavor::Esb,
+            None,
+            &meta,
+            Surroundings::default(),
+            LowerOptions::default(),
+        );
+        draft.unwrap()
+    }
+
+    #[test]
+    fn two_languages_make_one_api_with_both_texts_and_their_disagreements() {
+        let zh = draft(
+            "zh_hans/get_x.md",
+            "### 功能描述\n\n查询X\n\n### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+             | bk_biz_id | int | 是 | 业务ID |\n| mode | int | 否 | 模式: 1-快速 2-完整 |\n| only_zh | string | 否 | 仅中文 |\n",
+        );
+        let en = draft(
+            "en/get_x.md",
+            "### Function Description\n\nQuery X\n\n### Request Parameters\n\n| Field | Type | Required | Description |\n\
+             |---|---|---|---|\n| bk_biz_id | string | no | Business ID |\n| mode | int | no | mode: 1-fast 2-full |\n\
+             | only_en | string | no | English only |\n",
+        );
+        let mut merged = zh.clone();
+        let diags = merge_translation(&mut merged, en);
+        assert_eq!(merged.summary, "查询X\n\nQuery X");
+        let field = |name: &str| merged.request.fields.iter().find(|f| f.name == name).unwrap();
+        assert_eq!(field("bk_biz_id").doc, "业务ID\n\nBusiness ID");
+        assert!(field("bk_biz_id").required, "the first doc's shape");
+        let adopted = field("only_en");
+        assert!(!adopted.required && adopted.line == merged.request.line, "taken in, at the object's line");
+        assert_eq!(merged.translations.len(), 1);
+        assert_eq!(merged.translations[0].source, "en/get_x.md");
+        let subjects: Vec<&str> = diags.iter().filter_map(|d| d.subject.as_deref()).collect();
+        assert_eq!(
+            subjects,
+            [
+                "request.bk_biz_id: required",
+                "request.bk_biz_id: type",
+                "request.only_en: field",
+                "request.only_zh: field"
+            ]
+        );
+        let type_diag = diags.iter().find(|d| d.subject.as_deref() == Some("request.bk_biz_id: type")).unwrap();
+        assert_eq!((type_diag.file.as_str(), type_diag.line), ("zh_hans/get_x.md", 9));
+        assert_eq!(type_diag.related, Some(("en/get_x.md".to_string(), 9)));
+        assert!(diags.iter().all(|d| d.code == Some(TRANSLATION_MISMATCH)));
+    }
+}
