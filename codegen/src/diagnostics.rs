@@ -30,7 +30,7 @@ pub struct Diagnostic {
     pub subject: Option<String>,
     /// The other place that says otherwise (file, line): the `en` doc of a `zh_hans` one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub related: Option<(String, u32)>,
+    pub related: Option<Box<(String, u32)>>,
 }
 
 impl Diagnostic {
@@ -68,7 +68,7 @@ impl Diagnostic {
     /// A diagnostic `cargo xtask drift` reviews: its code and what it is about.
     /// The other place the diagnostic is about.
     pub fn with_related(mut self, file: &str, line: u32) -> Self {
-        self.related = Some((file.to_string(), line));
+        self.related = Some(Box::new((file.to_string(), line)));
         self
     }
 
@@ -86,7 +86,7 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         write!(f, "{}:{}: {sev}: {}", self.file, self.line, self.message)?;
-        if let Some((file, line)) = &self.related {
+        if let Some((file, line)) = self.related.as_deref() {
             write!(f, "\n  see: {file}:{line}")?;
         }
         if let Some(help) = &self.help {

@@ -1,7 +1,7 @@
 //! API diff between two versions of the docs: what a doc update changes for users of the generated crate, each
 //! change marked breaking or not, with a semver verdict. Reads only the IR.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -65,7 +65,15 @@ pub fn diff(old: &Ir, new: &Ir) -> Vec<Change> {
     }
     for (system, name) in old_apis.intersection(&new_apis) {
         let (Some((os, oa)), Some((ns, na))) = (find(old, system, name), find(new, system, name)) else { continue };
-        let mut cx = Cx { old: os, new: ns, api: format!("{system}.{name}"), out: &mut out, seen: BTreeSet::new() };
+        let mut cx = Cx {
+            old: os,
+            new: ns,
+            old_names: &oa.names,
+            new_names: &na.names,
+            api: format!("{system}.{name}"),
+            out: &mut out,
+            seen: BTreeSet::new(),
+        };
         cx.api_changes(oa, na);
     }
     out.sort();
@@ -81,6 +89,9 @@ fn find<'a>(ir: &'a Ir, system: &str, api: &str) -> Option<(&'a System, &'a Api)
 struct Cx<'a> {
     old: &'a System,
     new: &'a System,
+    /// The API's public type names (IR name → name in its module), old and new.
+    old_names: &'a BTreeMap<String, String>,
+    new_names: &'a BTreeMap<String, String>,
     api: String,
     out: &'a mut Vec<Change>,
     /// Type pairs already compared (types can be recursive and are shared).
@@ -129,6 +140,14 @@ impl Cx<'_> {
             (Type::Named(a), Type::Named(b)) => {
                 if !self.seen.insert((a.clone(), b.clone(), path.to_string())) {
                     return;
+                }
+                // What users write (`fast_execute_script::Server`): a new name breaks their code.
+                let (was, is) = (self.old_names.get(a), self.new_names.get(b));
+                if let (Some(was), Some(is)) = (was, is)
+                    && was != is
+                {
+                    let at = if path.is_empty() { format!("{} type", side.word()) } else { format!("`{path}`") };
+                    self.push(format!("{at}: type `{was}` renamed to `{is}`"), true);
                 }
                 if let (Some(a), Some(b)) = (self.old.type_def(a), self.new.type_def(b)) {
                     self.defs(a, b, path, side);
@@ -282,6 +301,21 @@ mod tests {
         assert!(retyped[0].breaking);
         let added_required = diff(&snapshot(BASE, OUT), &snapshot(&format!("{BASE}| must | int | 是 | m |\n"), OUT));
         assert!(added_required[0].breaking, "a new required request field changes the constructor");
+    }
+
+    #[test]
+    fn a_renamed_type_is_major() {
+        let with = |section: &str| {
+            let rows = format!(
+                "| target | object | 是 | 见{section}定义 |\n\n#### {section}\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+                 | ip | string | 是 | x |\n"
+            );
+            snapshot(&rows, OUT)
+        };
+        let changes = diff(&with("server"), &with("host"));
+        let renamed = changes.iter().find(|c| c.what.contains("renamed")).expect("a rename");
+        assert_eq!(renamed.what, "`target`: type `Server` renamed to `Host`");
+        assert!(renamed.breaking);
     }
 
     #[test]

@@ -400,7 +400,7 @@ fn read_manifests(
         match locate::read_manifest(&display(&p), &text, system) {
             Ok(Some(m)) => out.push(Manifest { source: p.clone(), ..m }),
             Ok(None) => {}
-            Err(d) => diagnostics.push(d),
+            Err(d) => diagnostics.push(*d),
         }
     }
     Ok(out)

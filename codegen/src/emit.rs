@@ -73,27 +73,39 @@ fn emit_root(ir: &Ir) -> TokenStream {
         let feature = feature_name(&s.name);
         let api = api_struct_ident(s);
         let doc = format!("The `{}` APIs ({}).", s.name, flavor_word(s.flavor));
-        quote! {
+        let declaration = quote! {
             #[doc = #doc]
             #[cfg(feature = #feature)]
-            pub fn #m(&self) -> #m::#api<'_> {
+            fn #m(&self) -> #m::#api<'_>;
+        };
+        let definition = quote! {
+            #[cfg(feature = #feature)]
+            fn #m(&self) -> #m::#api<'_> {
                 #m::#api::new(self)
             }
-        }
+        };
+        (declaration, definition)
     });
+    let (declarations, definitions): (Vec<_>, Vec<_>) = accessors.unzip();
     let blocking_accessors = ir.systems.iter().map(|s| {
         let m = format_ident!("{}", module_name(&s.name));
         let feature = feature_name(&s.name);
         let api = blocking_api_struct_ident(s);
         let doc = format!("The `{}` APIs ({}), blocking.", s.name, flavor_word(s.flavor));
-        quote! {
+        let declaration = quote! {
             #[doc = #doc]
             #[cfg(feature = #feature)]
-            pub fn #m(&self) -> #m::#api<'_> {
+            fn #m(&self) -> #m::#api<'_>;
+        };
+        let definition = quote! {
+            #[cfg(feature = #feature)]
+            fn #m(&self) -> #m::#api<'_> {
                 #m::#api::new(self)
             }
-        }
+        };
+        (declaration, definition)
     });
+    let (blocking_declarations, blocking_definitions): (Vec<_>, Vec<_>) = blocking_accessors.unzip();
     let visits = ir.systems.iter().flat_map(|s| {
         let m = format_ident!("{}", module_name(&s.name));
         let feature = feature_name(&s.name);
@@ -106,13 +118,26 @@ fn emit_root(ir: &Ir) -> TokenStream {
         //! Generated API modules, one per system folder of `api-docs/`.
         #(#mods)*
 
-        impl crate::Client {
-            #(#accessors)*
+        /// The systems' APIs of a [`Client`](crate::Client): `client.jobv3()`, one method per system whose Cargo
+        /// feature is on. In scope with `use bkapi::prelude::*`.
+        pub trait Apis {
+            #(#declarations)*
+        }
+
+        impl Apis for crate::Client {
+            #(#definitions)*
+        }
+
+        /// The systems' APIs of a [`blocking::Client`](crate::blocking::Client). In scope with
+        /// `use bkapi::prelude::*`.
+        #[cfg(feature = "blocking")]
+        pub trait BlockingApis {
+            #(#blocking_declarations)*
         }
 
         #[cfg(feature = "blocking")]
-        impl crate::blocking::Client {
-            #(#blocking_accessors)*
+        impl BlockingApis for crate::blocking::Client {
+            #(#blocking_definitions)*
         }
 
         /// Calls `visitor.visit::<E>()` for every generated endpoint, in docs order.
@@ -153,14 +178,14 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
     let blocking_struct = blocking_api_struct_ident(system);
     let blocking_doc = format!(
         " `{}` blocking client: the methods of [`{api_struct}`] without `async`. Get it from \
-         [`crate::blocking::Client::{}`].",
+         [`crate::BlockingApis::{m}`] (`blocking_client.{m}()`).",
         system.name,
-        module_name(&system.name)
+        m = module_name(&system.name)
     );
     let doc = format!(
-        " `{}` client: one method per API. Get it from [`crate::Client::{}`].",
+        " `{}` client: one method per API. Get it from [`crate::Apis::{m}`] (`client.{m}()`).",
         system.name,
-        module_name(&system.name)
+        m = module_name(&system.name)
     );
     let parse = |tokens: TokenStream| syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string());
     let mut file = parse(quote! {
@@ -681,6 +706,7 @@ fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenStream {
             " The doc's request example, built with these types:".to_string(),
             String::new(),
             " ```no_run".to_string(),
+            " # use bkapi::prelude::*;".to_string(),
             " # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {".to_string(),
             format!(" use bkapi::{module}::{api_module}::*;"),
             String::new(),
@@ -763,8 +789,9 @@ impl ExampleCx<'_> {
             }
             (Type::String, Value::String(s)) => format!("{s:?}.to_string()"),
             (Type::String, Value::Number(n)) if !secret && !base64 => format!("{:?}.to_string()", n.to_string()),
-            (Type::Integer, Value::Number(n)) => n.as_i64()?.to_string(),
-            (Type::Integer, Value::String(s)) => s.trim().parse::<i64>().ok()?.to_string(),
+            // Suffixed: a setter takes `impl Into<i64>`, where a bare literal would be an `i32`.
+            (Type::Integer, Value::Number(n)) => format!("{}_i64", n.as_i64()?),
+            (Type::Integer, Value::String(s)) => format!("{}_i64", s.trim().parse::<i64>().ok()?),
             (Type::Number, Value::Number(n)) => format!("{:?}", n.as_f64()?),
             (Type::Boolean, Value::Bool(b)) => b.to_string(),
             (Type::Json, v) => format!("serde_json::json!({v})"),

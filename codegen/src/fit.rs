@@ -192,23 +192,10 @@ fn expected(ty: &Type) -> String {
     }
 }
 
-/// `bkapi::wire::lenient_int`: integers, whole floats in range, numeric strings; `Ok(None)` for `""` and null.
+/// How the generated code reads a lenient integer field: the runtime's own reader, so that the model cannot
+/// drift from it.
 fn lenient_i64(v: &Value) -> Result<Option<i64>, ()> {
-    match v {
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Ok(Some(i)),
-            None if n.is_u64() => Err(()),
-            None => match n.as_f64() {
-                #[allow(clippy::cast_possible_truncation)]
-                Some(f) if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => Ok(Some(f as i64)),
-                _ => Err(()),
-            },
-        },
-        Value::String(s) if s.trim().is_empty() => Ok(None),
-        Value::String(s) => s.trim().parse::<i64>().map(Some).map_err(|_| ()),
-        Value::Null => Ok(None),
-        _ => Err(()),
-    }
+    bkapi_runtime::wire::lenient_int(v.clone()).map_err(|_| ())
 }
 
 /// A number as serde writes an `f64` back.

@@ -119,9 +119,9 @@ struct EsbEntry {
 
 /// Reads a YAML file as a manifest: an ESB component list or an OpenAPI gateway resource definition.
 /// `Ok(None)`: valid YAML, but neither. `system` names the ESB system for entries without a `path`.
-pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Manifest>, Diagnostic> {
+pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Manifest>, Box<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| yaml_error(file, &e))?;
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| Box::new(yaml_error(file, &e)))?;
     if value.get("openapi").is_some() || value.get("swagger").is_some() {
         return Ok(Some(read_gateway(file, text, &value)));
     }
@@ -130,7 +130,7 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
     if !is_esb {
         return Ok(None);
     }
-    let entries: Vec<EsbEntry> = serde_yaml_ng::from_value(value).map_err(|e| yaml_error(file, &e))?;
+    let entries: Vec<EsbEntry> = serde_yaml_ng::from_value(value).map_err(|e| Box::new(yaml_error(file, &e)))?;
     let lines = key_lines(text, "name");
     let mut apis = BTreeMap::new();
     let mut words = Vec::new();

@@ -73,6 +73,14 @@ enum Segment {
 }
 
 /// Measures one walked example. `table_keys` are the names every table of the doc gives; `root` is the path
+/// Whether every value of `original` comes back in `back` (the same, or normalized as the runtime documents):
+/// the question [`measure`] answers for the fit model, asked of the real types' round trip.
+pub fn every_value_kept(original: &serde_json::Value, back: &serde_json::Value) -> bool {
+    let mut leaves = Vec::new();
+    collect_leaves(original, &mut Vec::new(), &mut leaves);
+    leaves.into_iter().all(|(segments, value)| !matches!(compare(value, lookup(back, &segments)), Verdict::Lost))
+}
+
 /// prefix of the subject (`data` for responses, empty for requests); `example_line` the example's line.
 /// `None` when the example has no values to measure (unreadable, or an error envelope, which the runtime turns
 /// into an error instead of a value).

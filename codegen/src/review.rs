@@ -233,7 +233,7 @@ pub fn review(loaded: &Loaded, root: &Path) -> Review {
             message: d.message.clone(),
             help: d.help.clone(),
             width: mark,
-            related: d.related.clone(),
+            related: d.related.as_deref().cloned(),
         });
     }
     findings.sort_by(|a, b| (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code)));

@@ -2,14 +2,16 @@
 //!
 //! ```sh
 //! BK_PAAS_URL=https://paas.example.com BK_APP_CODE=my-app BK_APP_SECRET=… BK_USERNAME=admin \
-//! BK_BIZ_ID=2 BK_HOST_IPS=10.0.0.1,10.0.0.2 cargo run -p bkapi --example fast_execute_script
+//! BK_BIZ_ID=2 BK_HOST_IDS=101,102 cargo run -p bkapi --features jobv3 --example fast_execute_script
 //! ```
-//! Optional: `BK_CLOUD_ID` (default 0), `BK_ACCOUNT` (default `root`), `BK_SCRIPT` (default `echo hello`).
+//! Optional: `BK_ACCOUNT` (default `root`), `BK_SCRIPT` (default `echo hello`).
 
 use std::env;
 use std::process::ExitCode;
 
-use bkapi::jobv3::{BkScopeType, FastExecuteScriptRequest, FastExecuteScriptScriptLanguage, Ip, Server};
+use bkapi::jobv3::FastExecuteScriptRequest;
+use bkapi::jobv3::fast_execute_script::{BkScopeType, ScriptLanguage, Server};
+use bkapi::prelude::*;
 
 fn setting(name: &str) -> Result<String, String> {
     env::var(name).map_err(|_| format!("set {name} (see the top of this file)"))
@@ -39,14 +41,16 @@ async fn run() -> Result<i64, String> {
         .map_err(|e| e.to_string())?;
 
     let biz: i64 = setting("BK_BIZ_ID")?.parse().map_err(|e| format!("BK_BIZ_ID: {e}"))?;
-    let cloud: i64 = env::var("BK_CLOUD_ID").ok().and_then(|c| c.parse().ok()).unwrap_or(0);
-    let ips = setting("BK_HOST_IPS")?.split(',').map(|ip| Ip::new(cloud, ip.trim().to_string())).collect::<Vec<_>>();
+    let hosts: Vec<i64> = setting("BK_HOST_IDS")?
+        .split(',')
+        .map(|id| id.trim().parse().map_err(|e| format!("BK_HOST_IDS: {e}")))
+        .collect::<Result<_, _>>()?;
 
     let request = FastExecuteScriptRequest::new(BkScopeType::Biz, biz.to_string())
         .script_content(env::var("BK_SCRIPT").unwrap_or_else(|_| "echo hello".into()))
-        .script_language(FastExecuteScriptScriptLanguage::Shell)
+        .script_language(ScriptLanguage::Shell)
         .account_alias(env::var("BK_ACCOUNT").unwrap_or_else(|_| "root".into()))
-        .target_server(Server::default().ip_list(ips));
+        .target_server(Server::default().host_id_list(hosts));
 
     let job = client.jobv3().fast_execute_script(request).await.map_err(|e| e.to_string())?;
     job.job_instance_id.ok_or_else(|| "the response has no job_instance_id".into())

@@ -17,11 +17,26 @@ pub fn docs_dir() -> PathBuf {
     workspace_root().join("api-docs")
 }
 
+/// The five documents this project was specified from, with their metadata and baselines: golden-tested
+/// (`tests/tests/fixtures.rs`, `golden.rs`); the `bkapi` crate is generated from the imported docs instead.
+pub fn seeds_dir() -> PathBuf {
+    workspace_root().join("tests/seeds")
+}
+
 /// The IR of `api-docs/`, with (`corrected`) or without the metadata's corrections.
 pub fn load(corrected: bool) -> Loaded {
-    match load_docs(&docs_dir(), LowerOptions { apply_corrections: corrected }) {
+    load_from(&docs_dir(), corrected)
+}
+
+/// The IR of the seed docs (`tests/seeds/`).
+pub fn load_seeds(corrected: bool) -> Loaded {
+    load_from(&seeds_dir(), corrected)
+}
+
+fn load_from(dir: &Path, corrected: bool) -> Loaded {
+    match load_docs(dir, LowerOptions { apply_corrections: corrected }) {
         Ok(l) => l,
-        Err(e) => panic!("cannot load api-docs: {e}"),
+        Err(e) => panic!("cannot load {}: {e}", dir.display()),
     }
 }
 
@@ -30,7 +45,7 @@ pub fn find<'a>(ir: &'a Ir, system: &str, api: &str) -> (&'a System, &'a Api) {
         .iter()
         .find(|s| s.name == system)
         .and_then(|s| s.apis.iter().find(|a| a.name == api).map(|a| (s, a)))
-        .unwrap_or_else(|| panic!("no API {system}.{api} in api-docs"))
+        .unwrap_or_else(|| panic!("no API {system}.{api}"))
 }
 
 /// The request parameters of the doc's request example (authentication keys removed).

@@ -6,7 +6,7 @@
 
 use bkapi::{Endpoint, EndpointVisitor};
 use bkapi_codegen::fit::fit_example;
-use bkapi_codegen::ir::{Example, ExampleKind, Ir, is_envelope, request_params};
+use bkapi_codegen::ir::{Example, ExampleKind, Ir, request_params};
 use bkapi_tests::{find, load};
 use serde_json::{Value, json};
 
@@ -135,9 +135,13 @@ impl EndpointVisitor for Compare<'_> {
 /// Docs often show a response's payload without its envelope; the measure reads such an example as the payload,
 /// and so the runtime gets it inside an envelope.
 fn response_body(example: &Value) -> String {
-    match example {
-        Value::Object(map) if is_envelope(map) => example.to_string(),
-        payload => json!({"result": true, "code": 0, "message": "", "data": payload}).to_string(),
+    // Wrapped exactly when the measure reads the example as the payload (`response_data` gives it back whole)
+    // rather than as an error.
+    let payload = std::ptr::eq(bkapi_codegen::ir::response_data(example), example);
+    if payload && !bkapi_codegen::ir::is_error_response(example) {
+        json!({"result": true, "code": 0, "message": "", "data": example}).to_string()
+    } else {
+        example.to_string()
     }
 }
 

@@ -25,7 +25,7 @@ fn an_unknown_field_added_to_an_example_fails_the_check_at_its_line() {
     let tmp = tempfile::tempdir().unwrap();
     let docs = tmp.path().join("api-docs");
     copy_dir(&docs_dir(), &docs).unwrap();
-    let file = docs.join("jobv3/fast_execute_script.md");
+    let file = docs.join("jobv3/zh_hans/fast_execute_script.md");
     let text = fs::read_to_string(&file).unwrap();
     let at = text.find("\"script_content\"").unwrap();
     let line = text[..at].matches('\n').count() as u32 + 1;
@@ -39,10 +39,13 @@ fn an_unknown_field_added_to_an_example_fails_the_check_at_its_line() {
     assert!(!verdict.passes());
     assert_eq!(verdict.new.len(), 1, "{:#?}", verdict.new);
     let new = verdict.new[0];
-    assert_eq!((new.code, new.file.as_str(), new.line), ("D001", "api-docs/jobv3/fast_execute_script.md", line));
+    assert_eq!(
+        (new.code, new.file.as_str(), new.line),
+        ("D001", "api-docs/jobv3/zh_hans/fast_execute_script.md", line)
+    );
 
     let text = render(&review, &docs, &|f| (f.code == "D001").then(|| "new".to_string()));
-    let pointer = format!("--> api-docs/jobv3/fast_execute_script.md:{line}:{}", new.column);
+    let pointer = format!("--> api-docs/jobv3/zh_hans/fast_execute_script.md:{line}:{}", new.column);
     assert!(text.contains("warning[D001]: request example: `not_in_the_table` is in the example"), "{text}");
     assert!(text.contains(&pointer), "{text}");
     assert!(text.contains("\"not_in_the_table\": 1,"), "the source line is shown:\n{text}");

@@ -1,6 +1,7 @@
-//! Fixture goldens: one small hand-written doc per dialect rule (`tests/fixtures/<rule>.md`) next to what the
-//! generator makes of it (`<rule>.ir.json`: the IR, the diagnostics, and which example values reach the types),
-//! so that each rule is visible and reviewable. Checked like `regen --check`; `BKAPI_BLESS=1 cargo test --test
+//! Fixture goldens: one small hand-written doc per dialect rule (`tests/fixtures/<rule>.md`), and the five seed
+//! docs this project was specified from (`tests/seeds/<system>/<api>.md`, with their metadata), each next to what
+//! the generator makes of it (`<doc>.ir.json`: the IR, the diagnostics, and which example values reach the
+//! types), so that each rule is visible and reviewable. Checked like `regen --check`; `BKAPI_BLESS=1 cargo test --test
 //! fixtures` rewrites the goldens (review the diff).
 
 use std::collections::BTreeSet;
@@ -42,17 +43,28 @@ fn golden_of(doc: &Path) -> Value {
     json!({ "diagnostics": diagnostics, "values": values, "ir": loaded.ir })
 }
 
-#[test]
-fn every_fixture_doc_gives_its_golden_ir() {
-    let dir = workspace_root().join("tests/fixtures");
-    let bless = std::env::var_os("BKAPI_BLESS").is_some();
-    let mut docs: Vec<_> = fs::read_dir(&dir)
+fn docs_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut docs: Vec<_> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     docs.sort();
-    assert!(docs.len() >= 5, "only {} fixture docs in {}", docs.len(), dir.display());
+    docs
+}
+
+#[test]
+fn every_fixture_doc_gives_its_golden_ir() {
+    let dir = workspace_root().join("tests/fixtures");
+    let bless = std::env::var_os("BKAPI_BLESS").is_some();
+    let mut folders = vec![dir.clone()];
+    let seeds = workspace_root().join("tests/seeds");
+    let mut systems: Vec<_> = fs::read_dir(&seeds).unwrap().filter_map(|e| e.ok().map(|e| e.path())).collect();
+    systems.sort();
+    folders.extend(systems.into_iter().filter(|p| p.is_dir()));
+    assert_eq!(folders.len(), 6, "the fixtures and the five seed systems");
+    let docs: Vec<_> = folders.iter().flat_map(|f| docs_in(f)).collect();
+    assert!(docs.len() >= 10, "only {} fixture docs", docs.len());
     let mut stale = Vec::new();
     for doc in &docs {
         let golden = doc.with_extension("ir.json");
@@ -76,11 +88,13 @@ fn every_fixture_doc_gives_its_golden_ir() {
         stale.join("\n  ")
     );
     // No golden without its doc.
-    for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if let Some(stem) = name.strip_suffix(".ir.json") {
-            assert!(dir.join(format!("{stem}.md")).exists(), "{name} has no {stem}.md");
+    for dir in &folders {
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if let Some(stem) = name.strip_suffix(".ir.json") {
+                assert!(dir.join(format!("{stem}.md")).exists(), "{name} has no {stem}.md");
+            }
         }
     }
 }

@@ -6,17 +6,18 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use bkapi_codegen::diff::diff;
 use bkapi_codegen::import::{ImportOptions, SystemImport, import};
 use bkapi_codegen::ir::HttpMethod;
 use bkapi_codegen::load::load_docs;
 use bkapi_codegen::lower::LowerOptions;
 use bkapi_codegen::metadata;
-use bkapi_tests::docs_dir;
+use bkapi_tests::seeds_dir;
 use sha2::{Digest, Sha256};
 
 /// The seed doc without its method and path: the manifest and the ESB convention must locate it.
 fn doc_without_location() -> String {
-    let text = fs::read_to_string(docs_dir().join("jobv3/fast_execute_script.md")).unwrap();
+    let text = fs::read_to_string(seeds_dir().join("jobv3/fast_execute_script.md")).unwrap();
     let start = text.find("### 通用参数").expect("the seed doc has a common-parameters section");
     text[start..].to_string()
 }
@@ -109,6 +110,7 @@ fn importing_again_reports_changes_removes_what_is_gone_and_keeps_the_maintainer
     esb_tree(tree.path());
     let into = tempfile::tempdir().unwrap();
     import(tree.path(), into.path(), &options()).unwrap();
+    let before = load_docs(into.path(), LowerOptions::default()).unwrap().ir;
     let meta_path = into.path().join("sys/bkapi.toml");
     let mut text = fs::read_to_string(&meta_path).unwrap();
     text.push_str(
@@ -134,6 +136,15 @@ fn importing_again_reports_changes_removes_what_is_gone_and_keeps_the_maintainer
         }]
     );
     assert!(!into.path().join("sys/zh_hans/get_other.md").exists());
+    // What `cargo xtask diff` reports for the re-import: the API gone (major), the new row (minor; appended at the
+    // end of the doc, it lands in the last table, the response's).
+    let after = load_docs(into.path(), LowerOptions::default()).unwrap().ir;
+    let changes: Vec<String> = diff(&before, &after).iter().map(|c| format!("{}: {}", c.api, c.what)).collect();
+    assert!(changes.contains(&"sys.get_other: API removed".to_string()), "{changes:?}");
+    assert!(
+        changes.iter().any(|c| c.starts_with("sys.fast_execute_script: response field `extra` added")),
+        "{changes:?}"
+    );
     assert!(into.path().join("sys/NOTES.txt").exists());
     let after = fs::read_to_string(&meta_path).unwrap();
     assert!(after.contains("# Checked with the JOB team."), "{after}");

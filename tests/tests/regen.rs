@@ -7,7 +7,7 @@ use std::path::Path;
 use bkapi_codegen::Error;
 use bkapi_codegen::emit::HEADER;
 use bkapi_codegen::regen::{Mode, regen};
-use bkapi_tests::{copy_dir, docs_dir, workspace_root};
+use bkapi_tests::{copy_dir, docs_dir, seeds_dir, workspace_root};
 
 fn snapshot(dir: &Path) -> Vec<(String, String)> {
     let mut files: Vec<_> = fs::read_dir(dir)
@@ -25,11 +25,11 @@ fn committed_generated_code_is_up_to_date() {
     let report = regen(&docs_dir(), &out, Mode::Check).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.changed.is_empty() && report.removed.is_empty());
     assert!(report.drift.is_empty(), "unaccepted drift: {:#?}", report.drift);
-    // monitor: script_collector_id / config_id / code "0"; nodeman: errors / data.job_id / ip_filter[].job_id;
-    // jobv3: the `topo_node` reference without its section; job: the two keys of fast_push_file's response,
-    // which has no table.
-    assert_eq!(report.accepted_drift.len(), 9, "{:#?}", report.accepted_drift);
+    assert!(report.accepted_drift.len() > 1000, "the imported docs' accepted drift: {}", report.accepted_drift.len());
 }
+
+// The tests below regenerate the seed docs (`tests/seeds/`, five systems of one API each): small enough to
+// write, edit and compare whole.
 
 #[test]
 fn regen_writes_once_then_nothing_and_removes_stale_files() {
@@ -39,13 +39,13 @@ fn regen_writes_once_then_nothing_and_removes_stale_files() {
     fs::write(out.join("gone.rs"), format!("{HEADER}\npub struct Gone;\n")).unwrap();
     fs::write(out.join("handwritten.rs"), "pub struct Mine;\n").unwrap();
 
-    let first = regen(&docs_dir(), &out, Mode::Write).unwrap();
+    let first = regen(&seeds_dir(), &out, Mode::Write).unwrap();
     assert_eq!(first.changed.len(), 6, "mod.rs + one file per system: {:?}", first.changed);
     assert_eq!(first.removed, vec![Path::new("gone.rs")]);
     assert!(out.join("handwritten.rs").exists(), "files without the @generated header are never touched");
 
     let mtime = fs::metadata(out.join("jobv3.rs")).unwrap().modified().unwrap();
-    let second = regen(&docs_dir(), &out, Mode::Write).unwrap();
+    let second = regen(&seeds_dir(), &out, Mode::Write).unwrap();
     assert!(second.changed.is_empty() && second.removed.is_empty());
     assert_eq!(second.unchanged, 6);
     assert_eq!(
@@ -62,10 +62,10 @@ fn regen_writes_once_then_nothing_and_removes_stale_files() {
 fn check_mode_lists_stale_files_and_changes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("apis");
-    regen(&docs_dir(), &out, Mode::Write).unwrap();
+    regen(&seeds_dir(), &out, Mode::Write).unwrap();
     fs::write(out.join("jobv3.rs"), format!("{HEADER}\n// edited by hand\n")).unwrap();
     let before = snapshot(&out);
-    match regen(&docs_dir(), &out, Mode::Check) {
+    match regen(&seeds_dir(), &out, Mode::Check) {
         Err(Error::Stale { files }) => assert_eq!(files, vec!["jobv3.rs"]),
         other => panic!("expected Stale, got {other:?}"),
     }
@@ -75,8 +75,8 @@ fn check_mode_lists_stale_files_and_changes_nothing() {
 #[test]
 fn a_malformed_doc_fails_with_file_and_line_and_leaves_output_alone() {
     let tmp = tempfile::tempdir().unwrap();
-    let docs = tmp.path().join("api-docs");
-    copy_dir(&docs_dir(), &docs).unwrap();
+    let docs = tmp.path().join("seeds");
+    copy_dir(&seeds_dir(), &docs).unwrap();
     let out = tmp.path().join("apis");
     regen(&docs, &out, Mode::Write).unwrap();
     let before = snapshot(&out);
@@ -88,7 +88,7 @@ fn a_malformed_doc_fails_with_file_and_line_and_leaves_output_alone() {
     let err = regen(&docs, &out, Mode::Write).expect_err("a broken example must fail regen");
     let message = err.to_string();
     // The example opens on line 22; the `}` right after `"oops":`, on line 25, is where reading fails.
-    assert!(message.contains("api-docs/jobv3/broken.md:25:"), "{message}");
+    assert!(message.contains("seeds/jobv3/broken.md:25:"), "{message}");
     assert!(message.contains("unreadable request example"), "{message}");
     assert_eq!(snapshot(&out), before, "generated files untouched");
 }
@@ -96,7 +96,8 @@ fn a_malformed_doc_fails_with_file_and_line_and_leaves_output_alone() {
 #[test]
 fn features_follow_the_systems_and_check_mode_reports_staleness() {
     use bkapi_codegen::regen::ensure_features;
-    let features = regen(&docs_dir(), &workspace_root().join("generated/src/apis"), Mode::Check).unwrap().features;
+    let tmp_out = tempfile::tempdir().unwrap();
+    let features = regen(&seeds_dir(), tmp_out.path(), Mode::Write).unwrap().features;
     let tmp = tempfile::tempdir().unwrap();
     let manifest = tmp.path().join("Cargo.toml");
     let before = "[package]\nname = \"x\"\n\n[features]\nblocking = []\n\
@@ -111,7 +112,7 @@ fn features_follow_the_systems_and_check_mode_reports_staleness() {
         after.contains("full = [\"job\", \"job_gateway\", \"jobv3\", \"monitor\", \"nodeman\"]\njob = []\n"),
         "{after}"
     );
-    assert!(after.contains("default = [\"full\"]") && after.contains("blocking = []"), "{after}");
+    assert!(after.contains("default = []\n") && after.contains("blocking = []"), "{after}");
     assert!(!ensure_features(&features, &manifest, Mode::Write).unwrap(), "written once, then left alone");
 
     fs::write(&manifest, "[features]\n").unwrap();

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use bkapi::prelude::*;
 use bkapi::{Client, Endpoint, Error, RetryPolicy};
 use bkapi_tests::fake::{GetScoped, ListThings, SECRET, StartThing, TOKEN, builder, ok};
 use serde_json::{Value, json};
@@ -114,15 +115,14 @@ fn the_blocking_client_has_the_same_surface() {
             .and(path("/api/c/compapi/v2/jobv3/fast_execute_script/"))
             .and(|r: &Request| {
                 let body: Value = serde_json::from_slice(&r.body).unwrap_or_default();
-                body["bk_biz_id"] == 1 && body["bk_app_secret"] == SECRET
+                body["bk_scope_id"] == "1" && body["bk_app_secret"] == SECRET
             })
             .respond_with(ok(json!({"job_instance_id": 7, "job_instance_name": "x"})))
             .expect(1)
             .mount(&server),
     );
     let client = builder(&server).build_blocking().unwrap();
-    let mut request = bkapi::jobv3::FastExecuteScriptRequest::new(1);
-    request.account_id = Some(1000);
+    let request = jobv3_request().account_id(1000);
     let job = client.jobv3().fast_execute_script(request).unwrap();
     assert_eq!(job.job_instance_id, Some(7));
 
@@ -130,6 +130,12 @@ fn the_blocking_client_has_the_same_surface() {
     let err = runtime.block_on(async { client.call::<StartThing>(json!({})) }).unwrap_err();
     assert!(matches!(&err, Error::Config(m) if m.contains("inside an async runtime")), "{err:?}");
     runtime.block_on(server.verify());
+}
+
+/// A jobv3 request of business 1 (JOB's scope: `bk_scope_type` and `bk_scope_id`).
+fn jobv3_request() -> bkapi::jobv3::FastExecuteScriptRequest {
+    use bkapi::jobv3::fast_execute_script::BkScopeType;
+    bkapi::jobv3::FastExecuteScriptRequest::new(BkScopeType::Biz, "1".into())
 }
 
 #[tokio::test]
@@ -144,31 +150,29 @@ async fn base64_fields_take_plain_text_and_send_base64() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut request = bkapi::jobv3::FastExecuteScriptRequest::new(1);
-    request.account_alias = Some("root".into());
-    request.script_content = Some("echo hello".into());
-    request.script_param = Some(b"-a".as_slice().into());
+    let request = jobv3_request().account_alias("root").script_content("echo hello").script_param(b"-a".as_slice());
     builder(&server).build().unwrap().jobv3().fast_execute_script(request).await.unwrap();
     server.verify().await;
 }
 
 #[test]
 fn request_types_have_a_setter_per_optional_field() {
-    use bkapi::jobv3::{FastExecuteScriptRequest, Ip, ScriptLanguage, Server};
-    let request = FastExecuteScriptRequest::new(2)
+    use bkapi::jobv3::fast_execute_script::{BkScopeType, FastExecuteScriptRequest, ScriptLanguage, Server};
+    let request = FastExecuteScriptRequest::new(BkScopeType::Biz, "2".into())
         .script_content("echo hello")
         .account_alias("root")
         .script_language(ScriptLanguage::Shell)
-        .target_server(Server::default().ip_list(vec![Ip::new(0, "10.0.0.1".into())]));
+        .target_server(Server::default().host_id_list(vec![101]));
     assert_eq!(request.account_alias.as_deref(), Some("root"));
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
         json!({
-            "bk_biz_id": 2,
+            "bk_scope_type": "biz",
+            "bk_scope_id": "2",
             "script_content": "ZWNobyBoZWxsbw==",
             "account_alias": "root",
             "script_language": 1,
-            "target_server": {"ip_list": [{"bk_cloud_id": 0, "ip": "10.0.0.1"}]}
+            "target_server": {"host_id_list": [101]}
         })
     );
     // A setter replaces what the field held.
@@ -177,7 +181,7 @@ fn request_types_have_a_setter_per_optional_field() {
 
 #[test]
 fn integer_enums_from_descriptions_travel_as_integers_and_accept_unknown_codes() {
-    use bkapi::jobv3::ScriptLanguage;
+    use bkapi::jobv3::fast_execute_script::ScriptLanguage;
     // `脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell`
     assert_eq!(serde_json::to_value(ScriptLanguage::Shell).unwrap(), json!(1));
     assert_eq!(serde_json::from_value::<ScriptLanguage>(json!(2)).unwrap(), ScriptLanguage::Bat);
@@ -199,13 +203,7 @@ async fn a_request_without_either_of_a_one_of_pair_is_refused_before_sending() {
         <bkapi::jobv3::endpoints::FastExecuteScript as Endpoint>::ONE_OF,
         &[&["account_alias", "account_id"][..]]
     );
-    let err = builder(&server)
-        .build()
-        .unwrap()
-        .jobv3()
-        .fast_execute_script(bkapi::jobv3::FastExecuteScriptRequest::new(1))
-        .await
-        .unwrap_err();
+    let err = builder(&server).build().unwrap().jobv3().fast_execute_script(jobv3_request()).await.unwrap_err();
     let Error::Config(message) = &err else { panic!("expected a configuration error, got {err:?}") };
     assert_eq!(
         message,

@@ -1,7 +1,9 @@
-//! Wire tests: each seed API called through the client against a local HTTP server (wiremock on 127.0.0.1).
+//! Wire tests: the seeds' APIs, as the imported docs give them, called through the client against a local HTTP
+//! server (wiremock on 127.0.0.1).
 //! The server accepts only the request the doc's example describes, and answers with the doc's response example.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use bkapi::prelude::*;
 use bkapi::{Client, Endpoint, Error};
 use bkapi_tests::{find, load, request_example, response_example, response_example_data};
 use serde_json::{Value, json};
@@ -15,7 +17,7 @@ const USERNAME: &str = "admin";
 fn client(server: &MockServer) -> Client {
     Client::builder()
         .esb_base_url(server.uri())
-        .gateway_base_url("job-gateway", format!("{}/api/bk-job/prod", server.uri()))
+        .gateway_base_url("job_v3", format!("{}/api/bk-job/prod", server.uri()))
         .app_code(APP_CODE)
         .app_secret(APP_SECRET)
         .bk_username(USERNAME)
@@ -36,9 +38,8 @@ fn merged(mut a: Value, b: Value) -> Value {
 
 /// A jobv3 request with the account the doc requires (one of `account_alias` / `account_id`).
 fn jobv3_request() -> bkapi::jobv3::FastExecuteScriptRequest {
-    let mut request = bkapi::jobv3::FastExecuteScriptRequest::new(1);
-    request.account_alias = Some("root".into());
-    request
+    use bkapi::jobv3::fast_execute_script::BkScopeType;
+    bkapi::jobv3::FastExecuteScriptRequest::new(BkScopeType::Biz, "1".into()).account_alias("root")
 }
 
 /// Mounts a mock that answers `response` only to exactly this request, sends `request`, returns the result.
@@ -106,23 +107,23 @@ async fn job_fast_push_file() {
 
 #[tokio::test]
 async fn job_gateway_fast_execute_script_reaches_the_resource_path() {
-    use bkapi::job_gateway::endpoints::FastExecuteScript;
+    use bkapi::job_v3::endpoints::FastExecuteScript;
     // Gateway base URL + `/api/v3/fast_execute_script`, scope in the body, credentials in the header only.
     let (got, expected) =
-        doc_round_trip::<FastExecuteScript>("job-gateway", "/api/bk-job/prod/api/v3/fast_execute_script").await;
+        doc_round_trip::<FastExecuteScript>("job_v3", "/api/bk-job/prod/api/v3/fast_execute_script").await;
     assert_eq!(got, expected);
     assert_eq!(got.step_instance_id, Some(10001));
 }
 
 #[tokio::test]
-async fn nodeman_job_install_failure_envelope_is_an_api_error() {
-    use bkapi::nodeman::endpoints::JobInstall;
+async fn nodeman_install_job_failure_envelope_is_an_api_error() {
+    use bkapi::nodeman::endpoints::InstallJob;
     let loaded = load(true);
-    let (_, api) = find(&loaded.ir, "nodeman", "job_install");
+    let (_, api) = find(&loaded.ir, "nodeman", "install_job");
     let params = request_example(api);
-    let request: bkapi::nodeman::JobInstallRequest = serde_json::from_value(params.clone()).unwrap();
+    let request: bkapi::nodeman::InstallJobRequest = serde_json::from_value(params.clone()).unwrap();
     // The doc's response example is a failure (`result: false`, code 3801013).
-    let err = call::<JobInstall>(request, "/api/c/compapi/v2/nodeman/api/job/install/", params, response_example(api))
+    let err = call::<InstallJob>(request, "/api/c/compapi/v2/nodeman/api/job/install/", params, response_example(api))
         .await
         .expect_err("result false is an error");
     match &err {
@@ -131,13 +132,13 @@ async fn nodeman_job_install_failure_envelope_is_an_api_error() {
         }
         other => panic!("expected Error::Api, got {other:?}"),
     }
-    assert!(err.to_string().contains("nodeman.job_install"), "{err}");
+    assert!(err.to_string().contains("nodeman.install_job"), "{err}");
 }
 
 #[tokio::test]
 async fn monitor_deploy_script_collector_sends_the_documented_field() {
+    use bkapi::monitor::deploy_script_collector::{DeployScriptCollectorRequest, TargetConf};
     use bkapi::monitor::endpoints::DeployScriptCollector;
-    use bkapi::monitor::{DeployScriptCollectorRequest, TargetConf};
     let loaded = load(true);
     let (_, api) = find(&loaded.ir, "monitor", "deploy_script_collector");
     // The doc's example sends `script_collector_id`; the table (which the bindings follow, see bkapi.toml)
@@ -178,13 +179,9 @@ async fn gateway_error_body_and_html_500_give_useful_errors() {
         .await;
     let client = client(&server);
 
-    let mut gw = bkapi::job_gateway::FastExecuteScriptRequest::new(
-        bkapi::job_gateway::BkScopeType::Biz,
-        "1".into(),
-        Default::default(),
-    );
-    gw.account_alias = Some("root".into());
-    match client.job_gateway().fast_execute_script(gw).await {
+    use bkapi::job_v3::fast_execute_script::BkScopeType;
+    let gw = bkapi::job_v3::FastExecuteScriptRequest::new(BkScopeType::Biz, "1".into()).account_alias("root");
+    match client.job_v3().fast_execute_script(gw).await {
         Err(Error::Api { code, permission, .. }) => {
             assert_eq!(code, "PERMISSION_DENIED");
             assert_eq!(permission, Some(json!({"apply_url": "https://x"})));

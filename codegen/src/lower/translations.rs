@@ -249,7 +249,7 @@ mod tests {
         );
         let type_diag = diags.iter().find(|d| d.subject.as_deref() == Some("request.bk_biz_id: type")).unwrap();
         assert_eq!((type_diag.file.as_str(), type_diag.line), ("zh_hans/get_x.md", 9));
-        assert_eq!(type_diag.related, Some(("en/get_x.md".to_string(), 9)));
+        assert_eq!(type_diag.related.as_deref(), Some(&("en/get_x.md".to_string(), 9)));
         assert!(diags.iter().all(|d| d.code == Some(TRANSLATION_MISMATCH)));
     }
 }

@@ -804,7 +804,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `approval` client: one method per API. Get it from [`crate::Client::approval`].
+/// `approval` client: one method per API. Get it from [`crate::Apis::approval`] (`client.approval()`).
 #[derive(Debug, Clone, Copy)]
 pub struct ApprovalApi<'a> {
     client: &'a crate::Client,
@@ -826,23 +826,25 @@ impl<'a> ApprovalApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::approval::add_workitems::*;
     ///
     /// let request = AddWorkitemsRequest::new(
     ///     vec![
     ///         Workitems::default().applicant("admin".to_string())
-    ///         .approval_history(vec![ApprovalHistory::default().approved_at(1546930449)
-    ///         .approved_by("ddddd".to_string()).opinion("同意".to_string()).result(1)
-    ///         .step(1)]).approvers("admin".to_string())
-    ///         .attachments(vec![Attachments::default().name(1).r#type("img".to_string())
-    ///         .url("http://test.xxx.com/from/".to_string())])
+    ///         .approval_history(vec![ApprovalHistory::default().approved_at(1546930449_i64)
+    ///         .approved_by("ddddd".to_string()).opinion("同意".to_string()).result(1_i64)
+    ///         .step(1_i64)]).approvers("admin".to_string())
+    ///         .attachments(vec![Attachments::default().name(1_i64).r#type("img"
+    ///         .to_string()).url("http://test.xxx.com/from/".to_string())])
     ///         .callback_data(vec![CallbackData::default().key(bkapi::Secret::from("zzzz"))
-    ///         .value(vec![1])]).callback_url("http://test.xxx.com/callback/".to_string())
-    ///         .detail_view(vec![DetailView::default().key(bkapi::Secret::from("属性3"))
-    ///         .value("3".to_string()), DetailView::default()
-    ///         .key(bkapi::Secret::from("属性4")).value("4".to_string())]).enable_batch(1)
-    ///         .enable_quick(1).from_url("http://test.xxx.com/from/".to_string())
+    ///         .value(vec![1_i64])]).callback_url("http://test.xxx.com/callback/"
+    ///         .to_string()).detail_view(vec![DetailView::default()
+    ///         .key(bkapi::Secret::from("属性3")).value("3".to_string()),
+    ///         DetailView::default().key(bkapi::Secret::from("属性4")).value("4"
+    ///         .to_string())]).enable_batch(1_i64).enable_quick(1_i64)
+    ///         .from_url("http://test.xxx.com/from/".to_string())
     ///         .list_view(vec![ListView::default().key(bkapi::Secret::from("属性1"))
     ///         .value("1".to_string()), ListView::default()
     ///         .key(bkapi::Secret::from("属性2")).value("2".to_string())])
@@ -873,13 +875,14 @@ impl<'a> ApprovalApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::approval::close_workitems::*;
     ///
     /// let request = CloseWorkitemsRequest::new(
     ///     vec![
     ///         Workitems::default().approved_by("admin".to_string()).opinion("sdfsdf"
-    ///         .to_string()).process_inst_id("12".to_string()).result(1)
+    ///         .to_string()).process_inst_id("12".to_string()).result(1_i64)
     ///     ],
     /// );
     /// let response = client.approval().close_workitems(request).await?;
@@ -906,6 +909,7 @@ impl<'a> ApprovalApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::approval::discard_workitems::*;
     ///
@@ -927,7 +931,7 @@ impl<'a> ApprovalApi<'a> {
         self.client.call::<endpoints::DiscardWorkitems>(request).await
     }
 }
-/// `approval` blocking client: the methods of [`ApprovalApi`] without `async`. Get it from [`crate::blocking::Client::approval`].
+/// `approval` blocking client: the methods of [`ApprovalApi`] without `async`. Get it from [`crate::BlockingApis::approval`] (`blocking_client.approval()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct ApprovalBlockingApi<'a> {

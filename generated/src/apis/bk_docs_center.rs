@@ -71,7 +71,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `bk_docs_center` client: one method per API. Get it from [`crate::Client::bk_docs_center`].
+/// `bk_docs_center` client: one method per API. Get it from [`crate::Apis::bk_docs_center`] (`client.bk_docs_center()`).
 #[derive(Debug, Clone, Copy)]
 pub struct BkDocsCenterApi<'a> {
     client: &'a crate::Client,
@@ -96,6 +96,7 @@ impl<'a> BkDocsCenterApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_docs_center::get_doc_link_by_path::*;
     ///
@@ -115,7 +116,7 @@ impl<'a> BkDocsCenterApi<'a> {
         self.client.call::<endpoints::GetDocLinkByPath>(request).await
     }
 }
-/// `bk_docs_center` blocking client: the methods of [`BkDocsCenterApi`] without `async`. Get it from [`crate::blocking::Client::bk_docs_center`].
+/// `bk_docs_center` blocking client: the methods of [`BkDocsCenterApi`] without `async`. Get it from [`crate::BlockingApis::bk_docs_center`] (`blocking_client.bk_docs_center()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct BkDocsCenterBlockingApi<'a> {

@@ -2106,7 +2106,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `bk_log` client: one method per API. Get it from [`crate::Client::bk_log`].
+/// `bk_log` client: one method per API. Get it from [`crate::Apis::bk_log`] (`client.bk_log()`).
 #[derive(Debug, Clone, Copy)]
 pub struct BkLogApi<'a> {
     client: &'a crate::Client,
@@ -2126,11 +2126,12 @@ impl<'a> BkLogApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_log::collectors_fast_create::*;
     ///
     /// let request = CollectorsFastCreateRequest::new(
-    ///         1,
+    ///         1_i64,
     ///         "20220729_88".to_string(),
     ///         "20220729_en_88".to_string(),
     ///         "row".to_string(),
@@ -2143,10 +2144,10 @@ impl<'a> BkLogApi<'a> {
     ///         "1".to_string(),
     ///     )
     ///     .target_nodes(
-    ///         vec![TargetNodes::default().bk_inst_id(2).bk_obj_id("biz".to_string())],
+    ///         vec![TargetNodes::default().bk_inst_id(2_i64).bk_obj_id("biz".to_string())],
     ///     )
-    ///     .retention(1)
-    ///     .es_shards(1);
+    ///     .retention(1_i64)
+    ///     .es_shards(1_i64);
     /// let response = client.bk_log().collectors_fast_create(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2173,13 +2174,14 @@ impl<'a> BkLogApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_log::collectors_fast_update::*;
     ///
     /// let request = CollectorsFastUpdateRequest::default()
     ///     .description("11111".to_string())
-    ///     .storage_replies(1)
-    ///     .es_shards(1);
+    ///     .storage_replies(1_i64)
+    ///     .es_shards(1_i64);
     /// let response = client.bk_log().collectors_fast_update(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2202,11 +2204,12 @@ impl<'a> BkLogApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_log::databus_custom_create::*;
     ///
     /// let request = DatabusCustomCreateRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         "test_custom_config_name_en".to_string(),
     ///         "test_custom_config_name".to_string(),
     ///         "log".to_string(),
@@ -2219,19 +2222,19 @@ impl<'a> BkLogApi<'a> {
     ///     .fields(
     ///         vec![
     ///             Fields::default().alias_name("".to_string())
-    ///             .description("自定义字段说明1".to_string()).field_index(1)
+    ///             .description("自定义字段说明1".to_string()).field_index(1_i64)
     ///             .field_name("custom_1".to_string()).field_type("int".to_string())
     ///             .is_analyzed(false).is_built_in(false).is_delete(false)
     ///             .is_dimension(false)
     ///         ],
     ///     )
-    ///     .retention(3)
-    ///     .es_shards(1)
-    ///     .storage_replies(0)
-    ///     .allocation_min_days(0)
-    ///     .data_link_id(1)
+    ///     .retention(3_i64)
+    ///     .es_shards(1_i64)
+    ///     .storage_replies(0_i64)
+    ///     .allocation_min_days(0_i64)
+    ///     .data_link_id(1_i64)
     ///     .description("".to_string())
-    ///     .storage_cluster_id(15);
+    ///     .storage_cluster_id(15_i64);
     /// let response = client.bk_log().databus_custom_create(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2254,6 +2257,7 @@ impl<'a> BkLogApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_log::databus_custom_update::*;
     ///
@@ -2274,22 +2278,22 @@ impl<'a> BkLogApi<'a> {
     ///     .fields(
     ///         vec![
     ///             Fields::default().alias_name("".to_string()).description("".to_string())
-    ///             .field_index(1).field_name("log_time".to_string()).field_type("string"
-    ///             .to_string()).is_analyzed(false).is_built_in(false).is_delete(false)
-    ///             .is_dimension(false).is_time(true)
+    ///             .field_index(1_i64).field_name("log_time".to_string())
+    ///             .field_type("string".to_string()).is_analyzed(false).is_built_in(false)
+    ///             .is_delete(false).is_dimension(false).is_time(true)
     ///             .option(DatabusCustomUpdateOption::default()
-    ///             .time_format("yyyy-MM-dd HH:mm:ss".to_string()).time_zone(8)),
+    ///             .time_format("yyyy-MM-dd HH:mm:ss".to_string()).time_zone(8_i64)),
     ///             Fields::default().alias_name("".to_string()).description("".to_string())
-    ///             .field_index(2).field_name("content".to_string()).field_type("string"
+    ///             .field_index(2_i64).field_name("content".to_string()).field_type("string"
     ///             .to_string()).is_analyzed(true).is_built_in(false).is_delete(false)
     ///             .is_dimension(false).is_time(false)
     ///         ],
     ///     )
-    ///     .storage_cluster_id(15)
-    ///     .retention(3)
-    ///     .es_shards(1)
-    ///     .storage_replies(0)
-    ///     .allocation_min_days(0)
+    ///     .storage_cluster_id(15_i64)
+    ///     .retention(3_i64)
+    ///     .es_shards(1_i64)
+    ///     .storage_replies(0_i64)
+    ///     .allocation_min_days(0_i64)
     ///     .description("".to_string());
     /// let response = client.bk_log().databus_custom_update(request).await?;
     /// # let _ = response;
@@ -2315,25 +2319,26 @@ impl<'a> BkLogApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_log::esquery_search::*;
     ///
     /// let request = EsquerySearchRequest::new("2_bklog.bk_log_search_api".to_string())
     ///     .scenario_id("log".to_string())
-    ///     .storage_cluster_id(3)
+    ///     .storage_cluster_id(3_i64)
     ///     .time_field("dtEventTimeStamp".to_string())
     ///     .start_time("2022-03-14 18:26:33".to_string())
     ///     .end_time("2022-03-14 18:41:33".to_string())
     ///     .time_range("customized".to_string())
     ///     .query_string("*".to_string())
     ///     .filter(vec![])
-    ///     .start(0)
-    ///     .size(1)
+    ///     .start(0_i64)
+    ///     .size(1_i64)
     ///     .aggs(serde_json::json!({}).as_object().cloned().unwrap_or_default())
     ///     .highlight(
     ///         Highlight::default()
     ///             .fields(
-    ///                 [("*".to_string(), Fields::default().number_of_fragments(0))]
+    ///                 [("*".to_string(), Fields::default().number_of_fragments(0_i64))]
     ///                     .into_iter()
     ///                     .collect::<std::collections::BTreeMap<_, _>>(),
     ///             )
@@ -2371,11 +2376,12 @@ impl<'a> BkLogApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_log::fast_create::*;
     ///
     /// let request = FastCreateRequest::new(
-    ///         1,
+    ///         1_i64,
     ///         "20220729_88".to_string(),
     ///         "20220729_en_88".to_string(),
     ///         "row".to_string(),
@@ -2388,10 +2394,10 @@ impl<'a> BkLogApi<'a> {
     ///         "1".to_string(),
     ///     )
     ///     .target_nodes(
-    ///         vec![TargetNodes::default().bk_inst_id(2).bk_obj_id("biz".to_string())],
+    ///         vec![TargetNodes::default().bk_inst_id(2_i64).bk_obj_id("biz".to_string())],
     ///     )
-    ///     .retention(1)
-    ///     .es_shards(1);
+    ///     .retention(1_i64)
+    ///     .es_shards(1_i64);
     /// let response = client.bk_log().fast_create(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2418,13 +2424,14 @@ impl<'a> BkLogApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_log::fast_update::*;
     ///
     /// let request = FastUpdateRequest::default()
     ///     .description("11111".to_string())
-    ///     .storage_replies(1)
-    ///     .es_shards(1);
+    ///     .storage_replies(1_i64)
+    ///     .es_shards(1_i64);
     /// let response = client.bk_log().fast_update(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2437,7 +2444,7 @@ impl<'a> BkLogApi<'a> {
         self.client.call::<endpoints::FastUpdate>(request).await
     }
 }
-/// `bk_log` blocking client: the methods of [`BkLogApi`] without `async`. Get it from [`crate::blocking::Client::bk_log`].
+/// `bk_log` blocking client: the methods of [`BkLogApi`] without `async`. Get it from [`crate::BlockingApis::bk_log`] (`blocking_client.bk_log()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct BkLogBlockingApi<'a> {

@@ -760,7 +760,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `bk_login` client: one method per API. Get it from [`crate::Client::bk_login`].
+/// `bk_login` client: one method per API. Get it from [`crate::Apis::bk_login`] (`client.bk_login()`).
 #[derive(Debug, Clone, Copy)]
 pub struct BkLoginApi<'a> {
     client: &'a crate::Client,
@@ -782,6 +782,7 @@ impl<'a> BkLoginApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_login::get_all_users::*;
     ///
@@ -813,6 +814,7 @@ impl<'a> BkLoginApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_login::get_batch_users::*;
     ///
@@ -846,6 +848,7 @@ impl<'a> BkLoginApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_login::get_batch_users_platform_role::*;
     ///
@@ -882,6 +885,7 @@ impl<'a> BkLoginApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_login::get_user::*;
     ///
@@ -913,6 +917,7 @@ impl<'a> BkLoginApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_login::is_login::*;
     ///
@@ -929,7 +934,7 @@ impl<'a> BkLoginApi<'a> {
         self.client.call::<endpoints::IsLogin>(request).await
     }
 }
-/// `bk_login` blocking client: the methods of [`BkLoginApi`] without `async`. Get it from [`crate::blocking::Client::bk_login`].
+/// `bk_login` blocking client: the methods of [`BkLoginApi`] without `async`. Get it from [`crate::BlockingApis::bk_login`] (`blocking_client.bk_login()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct BkLoginBlockingApi<'a> {

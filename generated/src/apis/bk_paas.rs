@@ -548,7 +548,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `bk_paas` client: one method per API. Get it from [`crate::Client::bk_paas`].
+/// `bk_paas` client: one method per API. Get it from [`crate::Apis::bk_paas`] (`client.bk_paas()`).
 #[derive(Debug, Clone, Copy)]
 pub struct BkPaasApi<'a> {
     client: &'a crate::Client,
@@ -570,6 +570,7 @@ impl<'a> BkPaasApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_paas::create_app::*;
     ///
@@ -579,8 +580,8 @@ impl<'a> BkPaasApi<'a> {
     ///         "test1;test2".to_string(),
     ///     )
     ///     .introduction("introduction".to_string())
-    ///     .width(1024)
-    ///     .height(768);
+    ///     .width(1024_i64)
+    ///     .height(768_i64);
     /// let response = client.bk_paas().create_app(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -605,6 +606,7 @@ impl<'a> BkPaasApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_paas::del_app::*;
     ///
@@ -633,6 +635,7 @@ impl<'a> BkPaasApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_paas::edit_app::*;
     ///
@@ -641,8 +644,8 @@ impl<'a> BkPaasApi<'a> {
     ///     .app_url("http://test.bking.com/o/gcloud/xxx/".to_string())
     ///     .developer("test1;test2".to_string())
     ///     .introduction("introduction".to_string())
-    ///     .width(1024)
-    ///     .height(768);
+    ///     .width(1024_i64)
+    ///     .height(768_i64);
     /// let response = client.bk_paas().edit_app(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -667,6 +670,7 @@ impl<'a> BkPaasApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_paas::get_app_info::*;
     ///
@@ -696,6 +700,7 @@ impl<'a> BkPaasApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bk_paas::modify_app_logo::*;
     ///
@@ -716,7 +721,7 @@ impl<'a> BkPaasApi<'a> {
         self.client.call::<endpoints::ModifyAppLogo>(request).await
     }
 }
-/// `bk_paas` blocking client: the methods of [`BkPaasApi`] without `async`. Get it from [`crate::blocking::Client::bk_paas`].
+/// `bk_paas` blocking client: the methods of [`BkPaasApi`] without `async`. Get it from [`crate::BlockingApis::bk_paas`] (`blocking_client.bk_paas()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct BkPaasBlockingApi<'a> {

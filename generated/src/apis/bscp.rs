@@ -14164,7 +14164,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `bscp` client: one method per API. Get it from [`crate::Client::bscp`].
+/// `bscp` client: one method per API. Get it from [`crate::Apis::bscp`] (`client.bscp()`).
 #[derive(Debug, Clone, Copy)]
 pub struct BscpApi<'a> {
     client: &'a crate::Client,
@@ -14186,6 +14186,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::cancel_multi_commit::*;
     ///
@@ -14218,6 +14219,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::cancel_multi_release::*;
     ///
@@ -14250,6 +14252,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::confirm_multi_commit::*;
     ///
@@ -14282,6 +14285,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_app::*;
     ///
@@ -14315,6 +14319,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_commit::*;
     ///
@@ -14348,6 +14353,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_config::*;
     ///
@@ -14387,6 +14393,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_content::*;
     ///
@@ -14423,6 +14430,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_multi_commit::*;
     ///
@@ -14475,6 +14483,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_multi_release::*;
     ///
@@ -14513,6 +14522,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_procattr::*;
     ///
@@ -14549,6 +14559,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_procattr_batch::*;
     ///
@@ -14592,6 +14603,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_strategy::*;
     ///
@@ -14631,6 +14643,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_template::*;
     ///
@@ -14671,6 +14684,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_template_bind::*;
     ///
@@ -14706,6 +14720,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_template_version::*;
     ///
@@ -14715,7 +14730,7 @@ impl<'a> BscpApi<'a> {
     ///         "v1".to_string(),
     ///         "4c2d4c4231d1ff93975879226fe92250616082cbaed6a4a888d2adc490ba9b44"
     ///             .to_string(),
-    ///         1024,
+    ///         1024_i64,
     ///     )
     ///     .memo("template version 1".to_string());
     /// let response = client.bscp().create_template_version(request).await?;
@@ -14745,6 +14760,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_variable::*;
     ///
@@ -14778,6 +14794,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::create_variable_group::*;
     ///
@@ -14813,6 +14830,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::delete_app::*;
     ///
@@ -14844,6 +14862,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::delete_config::*;
     ///
@@ -14876,6 +14895,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::delete_procattr::*;
     ///
@@ -14910,6 +14930,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::delete_strategy::*;
     ///
@@ -14942,6 +14963,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::delete_template::*;
     ///
@@ -14973,6 +14995,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::delete_template_bind::*;
     ///
@@ -15005,6 +15028,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::delete_template_version::*;
     ///
@@ -15037,6 +15061,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::delete_variable::*;
     ///
@@ -15068,6 +15093,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::delete_variable_group::*;
     ///
@@ -15099,6 +15125,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_app::*;
     ///
@@ -15129,6 +15156,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_app_instance_release::*;
     ///
@@ -15167,10 +15195,11 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_app_list::*;
     ///
-    /// let request = GetAppListRequest::new("xxx".to_string(), Page::new(0, 500));
+    /// let request = GetAppListRequest::new("xxx".to_string(), Page::new(0_i64, 500_i64));
     /// let response = client.bscp().get_app_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -15199,10 +15228,11 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_audit_list::*;
     ///
-    /// let request = GetAuditListRequest::new(Page::new(0, 50))
+    /// let request = GetAuditListRequest::new(Page::new(0_i64, 50_i64))
     ///     .resource_type("App".to_string())
     ///     .action("Create".to_string())
     ///     .start_time("2021-09-13 21:37:10".to_string())
@@ -15231,6 +15261,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_commit::*;
     ///
@@ -15263,13 +15294,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_commit_list::*;
     ///
     /// let request = GetCommitListRequest::new(
     ///         "xxx".to_string(),
     ///         "A-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///         Page::new(0, 500),
+    ///         Page::new(0_i64, 500_i64),
     ///     )
     ///     .cfg_id("F-0b67a798-e9c1-11e9-8c23-525400f99278".to_string())
     ///     .operator("melo".to_string())
@@ -15298,6 +15330,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_config::*;
     ///
@@ -15330,13 +15363,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_config_list::*;
     ///
     /// let request = GetConfigListRequest::new(
     ///     "xxx".to_string(),
     ///     "A-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///     Page::new(0, 500),
+    ///     Page::new(0_i64, 500_i64),
     /// );
     /// let response = client.bscp().get_config_list(request).await?;
     /// # let _ = response;
@@ -15362,6 +15396,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_content_by_instance::*;
     ///
@@ -15402,6 +15437,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_content_by_labels::*;
     ///
@@ -15438,6 +15474,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_content_list::*;
     ///
@@ -15445,7 +15482,7 @@ impl<'a> BscpApi<'a> {
     ///     "xxx".to_string(),
     ///     "A-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
     ///     "M-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///     Page::new(0, 500),
+    ///     Page::new(0_i64, 500_i64),
     /// );
     /// let response = client.bscp().get_content_list(request).await?;
     /// # let _ = response;
@@ -15471,6 +15508,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_effected_app_instance_list::*;
     ///
@@ -15479,7 +15517,7 @@ impl<'a> BscpApi<'a> {
     ///     "A-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
     ///     "F-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
     ///     "R-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///     Page::new(0, 500),
+    ///     Page::new(0_i64, 500_i64),
     /// );
     /// let response = client.bscp().get_effected_app_instance_list(request).await?;
     /// # let _ = response;
@@ -15508,13 +15546,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_matched_app_instance_list::*;
     ///
     /// let request = GetMatchedAppInstanceListRequest::new(
     ///         "xxx".to_string(),
     ///         "A-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///         Page::new(0, 500),
+    ///         Page::new(0_i64, 500_i64),
     ///     )
     ///     .strategy_id("S-0b67a798-e9c1-11e9-8c23-525400f99278".to_string());
     /// let response = client.bscp().get_matched_app_instance_list(request).await?;
@@ -15544,6 +15583,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_multi_commit::*;
     ///
@@ -15576,13 +15616,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_multi_commit_list::*;
     ///
     /// let request = GetMultiCommitListRequest::new(
     ///         "xxx".to_string(),
     ///         "A-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///         Page::new(0, 500),
+    ///         Page::new(0_i64, 500_i64),
     ///     )
     ///     .operator("melo".to_string())
     ///     .query_type(QueryType::Unknown(0));
@@ -15613,6 +15654,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_multi_release::*;
     ///
@@ -15645,13 +15687,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_multi_release_list::*;
     ///
     /// let request = GetMultiReleaseListRequest::new(
     ///         "xxx".to_string(),
     ///         "A-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///         Page::new(0, 500),
+    ///         Page::new(0_i64, 500_i64),
     ///     )
     ///     .operator("melo".to_string())
     ///     .query_type(QueryType::Unknown(0))
@@ -15683,6 +15726,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_procattr::*;
     ///
@@ -15717,13 +15761,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_procattr_list_by_app::*;
     ///
     /// let request = GetProcattrListByAppRequest::new(
     ///     "xxx".to_string(),
     ///     "A-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///     Page::new(0, 500),
+    ///     Page::new(0_i64, 500_i64),
     /// );
     /// let response = client.bscp().get_procattr_list_by_app(request).await?;
     /// # let _ = response;
@@ -15752,13 +15797,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_procattr_list_by_host::*;
     ///
     /// let request = GetProcattrListByHostRequest::new(
     ///     "0".to_string(),
     ///     "127.0.0.1".to_string(),
-    ///     Page::new(0, 500),
+    ///     Page::new(0_i64, 500_i64),
     /// );
     /// let response = client.bscp().get_procattr_list_by_host(request).await?;
     /// # let _ = response;
@@ -15787,13 +15833,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_reachable_app_instance_list::*;
     ///
     /// let request = GetReachableAppInstanceListRequest::new(
     ///         "xxx".to_string(),
     ///         "A-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///         Page::new(0, 500),
+    ///         Page::new(0_i64, 500_i64),
     ///     )
     ///     .labels_or(
     ///         vec![
@@ -15834,6 +15881,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_release::*;
     ///
@@ -15866,6 +15914,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_release_list::*;
     ///
@@ -15873,7 +15922,7 @@ impl<'a> BscpApi<'a> {
     ///         "xxx".to_string(),
     ///         "A-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
     ///         "F-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///         Page::new(0, 500),
+    ///         Page::new(0_i64, 500_i64),
     ///     )
     ///     .operator("melo".to_string())
     ///     .query_type(QueryType::Unknown(0))
@@ -15902,6 +15951,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_strategy::*;
     ///
@@ -15934,13 +15984,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_strategy_list::*;
     ///
     /// let request = GetStrategyListRequest::new(
     ///     "xxx".to_string(),
     ///     "A-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///     Page::new(0, 500),
+    ///     Page::new(0_i64, 500_i64),
     /// );
     /// let response = client.bscp().get_strategy_list(request).await?;
     /// # let _ = response;
@@ -15966,6 +16017,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_template::*;
     ///
@@ -15997,6 +16049,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_template_bind::*;
     ///
@@ -16029,10 +16082,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_template_bind_list::*;
     ///
-    /// let request = GetTemplateBindListRequest::new("xxx".to_string(), Page::new(0, 500))
+    /// let request = GetTemplateBindListRequest::new(
+    ///         "xxx".to_string(),
+    ///         Page::new(0_i64, 500_i64),
+    ///     )
     ///     .template_id("T-0b67a798-e9c1-11e9-8c23-525400f99278".to_string());
     /// let response = client.bscp().get_template_bind_list(request).await?;
     /// # let _ = response;
@@ -16061,10 +16118,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_template_list::*;
     ///
-    /// let request = GetTemplateListRequest::new("xxx".to_string(), Page::new(0, 500));
+    /// let request = GetTemplateListRequest::new(
+    ///     "xxx".to_string(),
+    ///     Page::new(0_i64, 500_i64),
+    /// );
     /// let response = client.bscp().get_template_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16089,6 +16150,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_template_version::*;
     ///
@@ -16124,13 +16186,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_template_version_list::*;
     ///
     /// let request = GetTemplateVersionListRequest::new(
     ///     "xxx".to_string(),
     ///     "T-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
-    ///     Page::new(0, 500),
+    ///     Page::new(0_i64, 500_i64),
     /// );
     /// let response = client.bscp().get_template_version_list(request).await?;
     /// # let _ = response;
@@ -16159,6 +16222,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_variable::*;
     ///
@@ -16188,6 +16252,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_variable_group::*;
     ///
@@ -16220,10 +16285,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_variable_group_list::*;
     ///
-    /// let request = GetVariableGroupListRequest::new("xxx".to_string(), Page::new(0, 500));
+    /// let request = GetVariableGroupListRequest::new(
+    ///     "xxx".to_string(),
+    ///     Page::new(0_i64, 500_i64),
+    /// );
     /// let response = client.bscp().get_variable_group_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16251,10 +16320,14 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_variable_list::*;
     ///
-    /// let request = GetVariableListRequest::new("xxx".to_string(), Page::new(0, 500));
+    /// let request = GetVariableListRequest::new(
+    ///     "xxx".to_string(),
+    ///     Page::new(0_i64, 500_i64),
+    /// );
     /// let response = client.bscp().get_variable_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16279,6 +16352,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::get_web_aggregate_data::*;
     ///
@@ -16314,6 +16388,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::publish_multi_release::*;
     ///
@@ -16346,6 +16421,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::reload_multi_release::*;
     ///
@@ -16379,6 +16455,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::render_template::*;
     ///
@@ -16415,6 +16492,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::rollback_multi_release::*;
     ///
@@ -16447,6 +16525,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::update_app::*;
     ///
@@ -16481,6 +16560,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::update_config::*;
     ///
@@ -16521,6 +16601,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::update_multi_commit::*;
     ///
@@ -16554,6 +16635,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::update_multi_release::*;
     ///
@@ -16588,6 +16670,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::update_procattr::*;
     ///
@@ -16624,6 +16707,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::update_template::*;
     ///
@@ -16665,6 +16749,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::update_template_version::*;
     ///
@@ -16673,7 +16758,7 @@ impl<'a> BscpApi<'a> {
     ///     "T-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
     ///     "TV-0b67a798-e9c1-11e9-8c23-525400f99278".to_string(),
     ///     "4c2d4c4231d1ff93975879226fe92250616082cbaed6a4a888d2adc490ba9b44".to_string(),
-    ///     1024,
+    ///     1024_i64,
     ///     "template version 1".to_string(),
     /// );
     /// let response = client.bscp().update_template_version(request).await?;
@@ -16700,6 +16785,7 @@ impl<'a> BscpApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::bscp::update_variable::*;
     ///
@@ -16720,7 +16806,7 @@ impl<'a> BscpApi<'a> {
         self.client.call::<endpoints::UpdateVariable>(request).await
     }
 }
-/// `bscp` blocking client: the methods of [`BscpApi`] without `async`. Get it from [`crate::blocking::Client::bscp`].
+/// `bscp` blocking client: the methods of [`BscpApi`] without `async`. Get it from [`crate::BlockingApis::bscp`] (`blocking_client.bscp()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct BscpBlockingApi<'a> {

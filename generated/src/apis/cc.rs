@@ -47697,7 +47697,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `cc` client: one method per API. Get it from [`crate::Client::cc`].
+/// `cc` client: one method per API. Get it from [`crate::Apis::cc`] (`client.cc()`).
 #[derive(Debug, Clone, Copy)]
 pub struct CcApi<'a> {
     client: &'a crate::Client,
@@ -47719,16 +47719,18 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::add_cloud_host_to_biz::*;
     ///
     /// let request = AddCloudHostToBizRequest::new(
-    ///     123,
+    ///     123_i64,
     ///     vec![
-    ///         HostInfo::new(0, "127.0.0.1".to_string()).bk_host_name("host1".to_string())
-    ///         .operator("admin".to_string()).bk_comment("comment".to_string()),
-    ///         HostInfo::new(0, "127.0.0.2".to_string()).bk_host_name("host2".to_string())
-    ///         .operator("admin".to_string()).bk_comment("comment".to_string())
+    ///         HostInfo::new(0_i64, "127.0.0.1".to_string()).bk_host_name("host1"
+    ///         .to_string()).operator("admin".to_string()).bk_comment("comment"
+    ///         .to_string()), HostInfo::new(0_i64, "127.0.0.2".to_string())
+    ///         .bk_host_name("host2".to_string()).operator("admin".to_string())
+    ///         .bk_comment("comment".to_string())
     ///     ],
     /// );
     /// let response = client.cc().add_cloud_host_to_biz(request).await?;
@@ -47758,10 +47760,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::add_host_lock::*;
     ///
-    /// let request = AddHostLockRequest::new(vec![1, 2, 3]);
+    /// let request = AddHostLockRequest::new(vec![1_i64, 2_i64, 3_i64]);
     /// let response = client.cc().add_host_lock(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -47786,16 +47789,18 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::add_host_to_business_idle::*;
     ///
     /// let request = AddHostToBusinessIdleRequest::new(
     ///     vec![
-    ///         BkHost::new(0, "dynamic".to_string()).bk_host_innerip("10.0.0.1".to_string())
-    ///         .operator("admin".to_string()), BkHost::new(0, "dynamic".to_string())
-    ///         .bk_host_innerip("10.0.0.2".to_string()).operator("admin".to_string())
+    ///         BkHost::new(0_i64, "dynamic".to_string()).bk_host_innerip("10.0.0.1"
+    ///         .to_string()).operator("admin".to_string()), BkHost::new(0_i64, "dynamic"
+    ///         .to_string()).bk_host_innerip("10.0.0.2".to_string()).operator("admin"
+    ///         .to_string())
     ///     ],
-    ///     3,
+    ///     3_i64,
     /// );
     /// let response = client.cc().add_host_to_business_idle(request).await?;
     /// # let _ = response;
@@ -47827,6 +47832,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::add_host_to_resource::*;
     ///
@@ -47834,14 +47840,14 @@ impl<'a> CcApi<'a> {
     ///         [
     ///             (
     ///                 "0".to_string(),
-    ///                 HostInfo::new("10.0.0.1".to_string(), "3".to_string(), 0),
+    ///                 HostInfo::new("10.0.0.1".to_string(), "3".to_string(), 0_i64),
     ///             ),
     ///         ]
     ///             .into_iter()
     ///             .collect::<std::collections::BTreeMap<_, _>>(),
     ///     )
     ///     .bk_supplier_account("123456789".to_string())
-    ///     .bk_biz_id(3);
+    ///     .bk_biz_id(3_i64);
     /// let response = client.cc().add_host_to_resource(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -47866,19 +47872,20 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::add_host_to_resource_pool::*;
     ///
     /// let request = AddHostToResourcePoolRequest::new(
     ///         vec![
-    ///             HostInfo::new("127.0.0.1".to_string(), 0).bk_host_name("host1"
+    ///             HostInfo::new("127.0.0.1".to_string(), 0_i64).bk_host_name("host1"
     ///             .to_string()).operator("admin".to_string()).bk_comment("comment"
-    ///             .to_string()), HostInfo::new("127.0.0.2".to_string(), 0)
+    ///             .to_string()), HostInfo::new("127.0.0.2".to_string(), 0_i64)
     ///             .bk_host_name("host2".to_string()).operator("admin".to_string())
     ///             .bk_comment("comment".to_string())
     ///         ],
     ///     )
-    ///     .directory(1);
+    ///     .directory(1_i64);
     /// let response = client.cc().add_host_to_resource_pool(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -47910,13 +47917,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::add_instance_association::*;
     ///
     /// let request = AddInstanceAssociationRequest::new(
     ///     "bk_switch_belong_bk_host".to_string(),
-    ///     11,
-    ///     21,
+    ///     11_i64,
+    ///     21_i64,
     ///     Metadata::default().label(Label::default().bk_biz_id("1".to_string())),
     /// );
     /// let response = client.cc().add_instance_association(request).await?;
@@ -47946,13 +47954,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::add_label_for_service_instance::*;
     ///
     /// let request = AddLabelForServiceInstanceRequest::new(
-    ///     vec![59, 62],
+    ///     vec![59_i64, 62_i64],
     ///     Labels::default().key1("value1".to_string()).key2("value2".to_string()),
-    ///     1,
+    ///     1_i64,
     /// );
     /// let response = client.cc().add_label_for_service_instance(request).await?;
     /// # let _ = response;
@@ -47978,6 +47987,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_create_inst::*;
     ///
@@ -48015,6 +48025,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_create_instance_association::*;
     ///
@@ -48022,7 +48033,7 @@ impl<'a> CcApi<'a> {
     ///     "bk_switch".to_string(),
     ///     "host".to_string(),
     ///     "bk_switch_belong_host".to_string(),
-    ///     vec![Details::new(11, 21), Details::new(12, 22)],
+    ///     vec![Details::new(11_i64, 21_i64), Details::new(12_i64, 22_i64)],
     /// );
     /// let response = client.cc().batch_create_instance_association(request).await?;
     /// # let _ = response;
@@ -48051,13 +48062,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_create_kube_namespace::*;
     ///
     /// let request = BatchCreateKubeNamespaceRequest::new(
-    ///     3,
+    ///     3_i64,
     ///     vec![
-    ///         Data::new(1, "test".to_string()).labels(Labels::default().test("test"
+    ///         Data::new(1_i64, "test".to_string()).labels(Labels::default().test("test"
     ///         .to_string()).test2("test2".to_string()))
     ///         .resource_quotas(vec![ResourceQuotas::default().hard(Hard::default()
     ///         .cpu("10k".to_string()).memory("20000Gi".to_string()).pods("100"
@@ -48094,19 +48106,20 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_create_kube_node::*;
     ///
     /// let request = BatchCreateKubeNodeRequest::new(
-    ///     2,
+    ///     2_i64,
     ///     vec![
-    ///         Data::new(1, 1, "k8s".to_string()).roles("master".to_string())
+    ///         Data::new(1_i64, 1_i64, "k8s".to_string()).roles("master".to_string())
     ///         .labels(Labels::default().env("test".to_string())).taints(Taints::default()
     ///         .r#type("gpu".to_string())).unschedulable(false).internal_ip(vec!["127.0.0.1"
     ///         .to_string()]).external_ip(vec!["127.0.0.1".to_string()]).hostname("xxx"
     ///         .to_string()).runtime_component("runtime_component".to_string())
     ///         .kube_proxy_mode("ipvs".to_string()).pod_cidr("127.0.0.1/26".to_string()),
-    ///         Data::new(1, 2, "k8s-node".to_string()).roles("master".to_string())
+    ///         Data::new(1_i64, 2_i64, "k8s-node".to_string()).roles("master".to_string())
     ///         .labels(Labels::default().env("test".to_string())).taints(Taints::default()
     ///         .r#type("gpu".to_string())).unschedulable(false).internal_ip(vec!["127.0.0.1"
     ///         .to_string()]).external_ip(vec!["127.0.0.2".to_string()]).hostname("xxx"
@@ -48145,18 +48158,20 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_create_kube_pod::*;
     ///
     /// let request = BatchCreateKubePodRequest::new(
     ///     vec![
-    ///         Data::new(1, vec![Pods::new(Spec::new(1, 1, 1, Ref::new("deployment"
-    ///         .to_string(), 1)), 1, "name".to_string(), vec!["user1".to_string(), "user2"
-    ///         .to_string()]).priority(1).labels(Labels::default().env("test".to_string()))
-    ///         .ip("127.0.0.1".to_string()).ips(vec![Ips::default().ip("127.0.0.1"
-    ///         .to_string()), Ips::default().ip("127.0.0.2".to_string())])
+    ///         Data::new(1_i64, vec![Pods::new(Spec::new(1_i64, 1_i64, 1_i64,
+    ///         Ref::new("deployment".to_string(), 1_i64)), 1_i64, "name".to_string(),
+    ///         vec!["user1".to_string(), "user2".to_string()]).priority(1_i64)
+    ///         .labels(Labels::default().env("test".to_string())).ip("127.0.0.1"
+    ///         .to_string()).ips(vec![Ips::default().ip("127.0.0.1".to_string()),
+    ///         Ips::default().ip("127.0.0.2".to_string())])
     ///         .containers(vec![Containers::new("name".to_string(), "uid".to_string())
-    ///         .image("xxx".to_string()).started(1)])])
+    ///         .image("xxx".to_string()).started(1_i64)])])
     ///     ],
     /// );
     /// let response = client.cc().batch_create_kube_pod(request).await?;
@@ -48186,23 +48201,24 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_create_kube_workload::*;
     ///
     /// let request = BatchCreateKubeWorkloadRequest::new(
-    ///     3,
+    ///     3_i64,
     ///     "deployment".to_string(),
     ///     vec![
-    ///         Data::new(1, "test".to_string()).labels(Labels::default().test("test"
+    ///         Data::new(1_i64, "test".to_string()).labels(Labels::default().test("test"
     ///         .to_string()).test2("test2".to_string())).selector(Selector::default()
     ///         .match_labels(MatchLabels::default().test("test".to_string()).test2("test2"
     ///         .to_string()))
     ///         .match_expressions(vec![MatchExpressions::new(bkapi::Secret::from("tier"),
-    ///         "In".to_string()).values(vec!["cache".to_string()])])).replicas(1)
-    ///         .strategy_type("RollingUpdate".to_string()).min_ready_seconds(1)
+    ///         "In".to_string()).values(vec!["cache".to_string()])])).replicas(1_i64)
+    ///         .strategy_type("RollingUpdate".to_string()).min_ready_seconds(1_i64)
     ///         .rolling_update_strategy(RollingUpdateStrategy::default()
-    ///         .max_unavailable(MaxUnavailable::new(0).int_val(1))
-    ///         .max_surge(MaxSurge::new(0).int_val(1)))
+    ///         .max_unavailable(MaxUnavailable::new(0_i64).int_val(1_i64))
+    ///         .max_surge(MaxSurge::new(0_i64).int_val(1_i64)))
     ///     ],
     /// );
     /// let response = client.cc().batch_create_kube_workload(request).await?;
@@ -48232,11 +48248,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_create_proc_template::*;
     ///
     /// let request = BatchCreateProcTemplateRequest::new(
-    ///         1,
+    ///         1_i64,
     ///         vec![
     ///             Processes::default().spec(Spec::default().auto_start(AutoStart::default()
     ///             .as_default_value(false).value(false))
@@ -48247,7 +48264,7 @@ impl<'a> CcApi<'a> {
     ///             .ip(Ip::default().as_default_value(true).value("1".to_string()))
     ///             .port(Port::default().as_default_value(true).value("100".to_string()))
     ///             .protocol(Protocol::default().as_default_value(true).value("1"
-    ///             .to_string())).row_id(1)])).bk_func_id(BkFuncId::default()
+    ///             .to_string())).row_id(1_i64)])).bk_func_id(BkFuncId::default()
     ///             .as_default_value(false)).bk_func_name(BkFuncName::default()
     ///             .as_default_value(true).value("p1".to_string()))
     ///             .bk_process_name(BkProcessName::default().as_default_value(true)
@@ -48271,7 +48288,7 @@ impl<'a> CcApi<'a> {
     ///             .to_string())))
     ///         ],
     ///     )
-    ///     .service_template_id(1);
+    ///     .service_template_id(1_i64);
     /// let response = client.cc().batch_create_proc_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -48296,6 +48313,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_create_project::*;
     ///
@@ -48305,7 +48323,7 @@ impl<'a> CcApi<'a> {
     ///         .bk_project_id("21bf9ef9be7c4d38a1d1f2uc0b44a8f2".to_string())
     ///         .bk_project_desc("test project".to_string()).bk_project_type("mobile_game"
     ///         .to_string()).bk_project_sec_lvl("public".to_string())
-    ///         .bk_project_team(vec![1, 2])
+    ///         .bk_project_team(vec![1_i64, 2_i64])
     ///         .bk_project_icon("https://127.0.0.1/file/png/11111".to_string())
     ///     ],
     /// );
@@ -48336,6 +48354,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_create_quoted_inst::*;
     ///
@@ -48343,7 +48362,7 @@ impl<'a> CcApi<'a> {
     ///     "host".to_string(),
     ///     "disk".to_string(),
     ///     vec![
-    ///         Data::default().bk_inst_id(123).name("test".to_string()).operator("user"
+    ///         Data::default().bk_inst_id(123_i64).name("test".to_string()).operator("user"
     ///         .to_string()).description("test instance".to_string())
     ///     ],
     /// );
@@ -48374,10 +48393,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_delete_business_set::*;
     ///
-    /// let request = BatchDeleteBusinessSetRequest::new(vec![10, 12]);
+    /// let request = BatchDeleteBusinessSetRequest::new(vec![10_i64, 12_i64]);
     /// let response = client.cc().batch_delete_business_set(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -48405,12 +48425,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_delete_inst::*;
     ///
     /// let request = BatchDeleteInstRequest::new(
     ///     "test".to_string(),
-    ///     Delete::new(vec![123]),
+    ///     Delete::new(vec![123_i64]),
     /// );
     /// let response = client.cc().batch_delete_inst(request).await?;
     /// # let _ = response;
@@ -48436,10 +48457,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_delete_kube_cluster::*;
     ///
-    /// let request = BatchDeleteKubeClusterRequest::new(2, vec![1, 2]);
+    /// let request = BatchDeleteKubeClusterRequest::new(2_i64, vec![1_i64, 2_i64]);
     /// let response = client.cc().batch_delete_kube_cluster(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -48464,10 +48486,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_delete_kube_namespace::*;
     ///
-    /// let request = BatchDeleteKubeNamespaceRequest::new(3, vec![1]);
+    /// let request = BatchDeleteKubeNamespaceRequest::new(3_i64, vec![1_i64]);
     /// let response = client.cc().batch_delete_kube_namespace(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -48492,10 +48515,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_delete_kube_node::*;
     ///
-    /// let request = BatchDeleteKubeNodeRequest::new(2, vec![1, 2]);
+    /// let request = BatchDeleteKubeNodeRequest::new(2_i64, vec![1_i64, 2_i64]);
     /// let response = client.cc().batch_delete_kube_node(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -48520,10 +48544,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_delete_kube_pod::*;
     ///
-    /// let request = BatchDeleteKubePodRequest::new(vec![Data::new(123, vec![5, 6])]);
+    /// let request = BatchDeleteKubePodRequest::new(
+    ///     vec![Data::new(123_i64, vec![5_i64, 6_i64])],
+    /// );
     /// let response = client.cc().batch_delete_kube_pod(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -48548,13 +48575,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_delete_kube_workload::*;
     ///
     /// let request = BatchDeleteKubeWorkloadRequest::new(
-    ///     3,
+    ///     3_i64,
     ///     "deployment".to_string(),
-    ///     vec![1],
+    ///     vec![1_i64],
     /// );
     /// let response = client.cc().batch_delete_kube_workload(request).await?;
     /// # let _ = response;
@@ -48580,10 +48608,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_delete_project::*;
     ///
-    /// let request = BatchDeleteProjectRequest::new(vec![1, 2, 3]);
+    /// let request = BatchDeleteProjectRequest::new(vec![1_i64, 2_i64, 3_i64]);
     /// let response = client.cc().batch_delete_project(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -48608,13 +48637,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_delete_quoted_inst::*;
     ///
     /// let request = BatchDeleteQuotedInstRequest::new(
     ///     "host".to_string(),
     ///     "disk".to_string(),
-    ///     vec![1, 2],
+    ///     vec![1_i64, 2_i64],
     /// );
     /// let response = client.cc().batch_delete_quoted_inst(request).await?;
     /// # let _ = response;
@@ -48643,10 +48673,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_delete_set::*;
     ///
-    /// let request = BatchDeleteSetRequest::new(0, Delete::new(vec![123]));
+    /// let request = BatchDeleteSetRequest::new(0_i64, Delete::new(vec![123_i64]));
     /// let response = client.cc().batch_delete_set(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -48671,11 +48702,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_update_business_set::*;
     ///
     /// let request = BatchUpdateBusinessSetRequest::new(
-    ///     vec![2],
+    ///     vec![2_i64],
     ///     Data::default()
     ///         .bk_biz_set_attr(
     ///             BkBizSetAttr::new("test".to_string())
@@ -48722,6 +48754,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_update_host::*;
     ///
@@ -48729,7 +48762,7 @@ impl<'a> CcApi<'a> {
     ///     vec![
     ///         Update::new(Properties::default().bk_host_name("batch_update".to_string())
     ///         .operator("admin".to_string()).bk_comment("test".to_string()).bk_isp_name("1"
-    ///         .to_string()), 46)
+    ///         .to_string()), 46_i64)
     ///     ],
     /// );
     /// let response = client.cc().batch_update_host(request).await?;
@@ -48759,12 +48792,16 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_update_inst::*;
     ///
     /// let request = BatchUpdateInstRequest::new(
     ///     "test".to_string(),
-    ///     vec![Update::new(Datas::default().bk_inst_name("batch_update".to_string()), 46)],
+    ///     vec![
+    ///         Update::new(Datas::default().bk_inst_name("batch_update".to_string()),
+    ///         46_i64)
+    ///     ],
     /// );
     /// let response = client.cc().batch_update_inst(request).await?;
     /// # let _ = response;
@@ -48790,12 +48827,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_update_kube_cluster::*;
     ///
     /// let request = BatchUpdateKubeClusterRequest::new(
-    ///     3,
-    ///     vec![1],
+    ///     3_i64,
+    ///     vec![1_i64],
     ///     Data::default()
     ///         .name("cluster".to_string())
     ///         .version("1.20.6".to_string())
@@ -48834,11 +48872,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_update_kube_namespace::*;
     ///
     /// let request = BatchUpdateKubeNamespaceRequest::new(
-    ///     1,
+    ///     1_i64,
     ///     Data::default()
     ///         .labels(
     ///             Labels::default().test("test".to_string()).test2("test2".to_string()),
@@ -48853,7 +48892,7 @@ impl<'a> CcApi<'a> {
     ///                 .values(vec!["high".to_string()])]))
     ///             ],
     ///         ),
-    ///     vec![1, 2, 3],
+    ///     vec![1_i64, 2_i64, 3_i64],
     /// );
     /// let response = client.cc().batch_update_kube_namespace(request).await?;
     /// # let _ = response;
@@ -48885,12 +48924,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_update_kube_node::*;
     ///
     /// let request = BatchUpdateKubeNodeRequest::new(
-    ///     2,
-    ///     vec![1, 2],
+    ///     2_i64,
+    ///     vec![1_i64, 2_i64],
     ///     Data::default()
     ///         .labels(Labels::default().env("test".to_string()))
     ///         .taints(Taints::default().r#type("gpu".to_string()))
@@ -48927,11 +48967,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_update_kube_workload::*;
     ///
     /// let request = BatchUpdateKubeWorkloadRequest::new(
-    ///     3,
+    ///     3_i64,
     ///     "deployment".to_string(),
     ///     Data::default()
     ///         .labels(
@@ -48951,15 +48992,15 @@ impl<'a> CcApi<'a> {
     ///                     ],
     ///                 ),
     ///         )
-    ///         .replicas(1)
+    ///         .replicas(1_i64)
     ///         .strategy_type("RollingUpdate".to_string())
-    ///         .min_ready_seconds(1)
+    ///         .min_ready_seconds(1_i64)
     ///         .rolling_update_strategy(
     ///             RollingUpdateStrategy::default()
-    ///                 .max_unavailable(MaxUnavailable::new(0).int_val(1))
-    ///                 .max_surge(MaxSurge::new(0).int_val(1)),
+    ///                 .max_unavailable(MaxUnavailable::new(0_i64).int_val(1_i64))
+    ///                 .max_surge(MaxSurge::new(0_i64).int_val(1_i64)),
     ///         ),
-    ///     vec![1, 2, 3],
+    ///     vec![1_i64, 2_i64, 3_i64],
     /// );
     /// let response = client.cc().batch_update_kube_workload(request).await?;
     /// # let _ = response;
@@ -48988,18 +49029,19 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_update_project::*;
     ///
     /// let request = BatchUpdateProjectRequest::new(
-    ///     vec![1, 2, 3],
+    ///     vec![1_i64, 2_i64, 3_i64],
     ///     Data::default()
     ///         .bk_project_name("test".to_string())
     ///         .bk_project_desc("test project".to_string())
     ///         .bk_project_type("mobile_game".to_string())
     ///         .bk_project_sec_lvl("public".to_string())
     ///         .bk_project_owner("admin".to_string())
-    ///         .bk_project_team(vec![1, 2])
+    ///         .bk_project_team(vec![1_i64, 2_i64])
     ///         .bk_project_icon("https://127.0.0.1/file/png/11111".to_string())
     ///         .bk_status("enable".to_string()),
     /// );
@@ -49030,13 +49072,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::batch_update_quoted_inst::*;
     ///
     /// let request = BatchUpdateQuotedInstRequest::new(
     ///     "host".to_string(),
     ///     "disk".to_string(),
-    ///     vec![1, 2],
+    ///     vec![1_i64, 2_i64],
     ///     Data::default()
     ///         .name("test".to_string())
     ///         .operator("user".to_string())
@@ -49069,12 +49112,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::bind_host_agent::*;
     ///
     /// let request = BindHostAgentRequest::new(
     ///     vec![
-    ///         List::new(1, "xxxxxxxxxx".to_string()), List::new(2, "yyyyyyyyyy"
+    ///         List::new(1_i64, "xxxxxxxxxx".to_string()), List::new(2_i64, "yyyyyyyyyy"
     ///         .to_string())
     ///     ],
     /// );
@@ -49108,13 +49152,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::clone_host_property::*;
     ///
-    /// let request = CloneHostPropertyRequest::new(2)
+    /// let request = CloneHostPropertyRequest::new(2_i64)
     ///     .bk_org_ip("127.0.0.1".to_string())
     ///     .bk_dst_ip("127.0.0.2".to_string())
-    ///     .bk_cloud_id(0);
+    ///     .bk_cloud_id(0_i64);
     /// let response = client.cc().clone_host_property(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -49142,10 +49187,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::count_biz_host_cpu::*;
     ///
-    /// let request = CountBizHostCpuRequest::default().page(Page::new(10, 10));
+    /// let request = CountBizHostCpuRequest::default().page(Page::new(10_i64, 10_i64));
     /// let response = client.cc().count_biz_host_cpu(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -49177,6 +49223,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::count_instance_associations::*;
     ///
@@ -49228,6 +49275,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::count_object_instances::*;
     ///
@@ -49287,11 +49335,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_biz_custom_field::*;
     ///
     /// let request = CreateBizCustomFieldRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         "cc_test_inst".to_string(),
     ///         "cc_test".to_string(),
     ///         "cc_test".to_string(),
@@ -49304,7 +49353,7 @@ impl<'a> CcApi<'a> {
     ///     .ispre(false)
     ///     .isreadonly(false)
     ///     .isrequired(false)
-    ///     .option(CreateBizCustomFieldOption::default().max(2).min(1))
+    ///     .option(CreateBizCustomFieldOption::default().max(2_i64).min(1_i64))
     ///     .unit("1".to_string())
     ///     .placeholder("test".to_string())
     ///     .bk_property_group("default".to_string())
@@ -49336,6 +49385,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_business::*;
     ///
@@ -49375,6 +49425,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_business_set::*;
     ///
@@ -49418,6 +49469,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_classification::*;
     ///
@@ -49453,6 +49505,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_cloud_area::*;
     ///
@@ -49485,11 +49538,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_dynamic_group::*;
     ///
     /// let request = CreateDynamicGroupRequest::new(
-    ///     1,
+    ///     1_i64,
     ///     "host".to_string(),
     ///     Info::default()
     ///         .condition(
@@ -49533,11 +49587,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_inst::*;
     ///
     /// let request = CreateInstRequest::new("test3".to_string(), "example18".to_string())
-    ///     .bk_biz_id(0);
+    ///     .bk_biz_id(0_i64);
     /// let response = client.cc().create_inst(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -49562,11 +49617,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_kube_cluster::*;
     ///
     /// let request = CreateKubeClusterRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         "cluster".to_string(),
     ///         "xxx".to_string(),
     ///         "INDEPENDENT_CLUSTER".to_string(),
@@ -49609,10 +49665,15 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_module::*;
     ///
-    /// let request = CreateModuleRequest::new(1, 10, Data::new(10, "test".to_string()))
+    /// let request = CreateModuleRequest::new(
+    ///         1_i64,
+    ///         10_i64,
+    ///         Data::new(10_i64, "test".to_string()),
+    ///     )
     ///     .bk_supplier_account("123456789".to_string());
     /// let response = client.cc().create_module(request).await?;
     /// # let _ = response;
@@ -49641,6 +49702,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_object::*;
     ///
@@ -49651,7 +49713,7 @@ impl<'a> CcApi<'a> {
     ///     )
     ///     .creator("admin".to_string())
     ///     .bk_obj_icon("icon-cc-business".to_string())
-    ///     .obj_sort_number(1);
+    ///     .obj_sort_number(1_i64);
     /// let response = client.cc().create_object(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -49680,6 +49742,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_object_attribute::*;
     ///
@@ -49733,26 +49796,28 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_process_instance::*;
     ///
     /// let request = CreateProcessInstanceRequest::new(
-    ///         48,
+    ///         48_i64,
     ///         vec![
     ///             Processes::default().process_info(ProcessInfo::default()
     ///             .auto_start(false).bind_info(vec![BindInfo::default().enable(false)
     ///             .ip("127.0.0.1".to_string()).port("80".to_string()).protocol("1"
-    ///             .to_string()).template_row_id(1234)]).bk_biz_id(2).bk_func_name("java"
-    ///             .to_string()).bk_process_id(1).bk_process_name("job_java".to_string())
-    ///             .bk_start_param_regex("".to_string()).bk_supplier_account("0"
-    ///             .to_string()).description("".to_string()).face_stop_cmd("".to_string())
-    ///             .pid_file("".to_string()).priority(1).proc_num(1).reload_cmd(""
-    ///             .to_string()).restart_cmd("".to_string()).start_cmd("".to_string())
-    ///             .stop_cmd("".to_string()).timeout(30).user("".to_string())
-    ///             .work_path("/data/bkee".to_string()))
+    ///             .to_string()).template_row_id(1234_i64)]).bk_biz_id(2_i64)
+    ///             .bk_func_name("java".to_string()).bk_process_id(1_i64)
+    ///             .bk_process_name("job_java".to_string()).bk_start_param_regex(""
+    ///             .to_string()).bk_supplier_account("0".to_string()).description(""
+    ///             .to_string()).face_stop_cmd("".to_string()).pid_file("".to_string())
+    ///             .priority(1_i64).proc_num(1_i64).reload_cmd("".to_string())
+    ///             .restart_cmd("".to_string()).start_cmd("".to_string()).stop_cmd(""
+    ///             .to_string()).timeout(30_i64).user("".to_string()).work_path("/data/bkee"
+    ///             .to_string()))
     ///         ],
     ///     )
-    ///     .bk_biz_id(1);
+    ///     .bk_biz_id(1_i64);
     /// let response = client.cc().create_process_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -49777,11 +49842,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_service_category::*;
     ///
-    /// let request = CreateServiceCategoryRequest::new("test101".to_string(), 1)
-    ///     .parent_id(0);
+    /// let request = CreateServiceCategoryRequest::new("test101".to_string(), 1_i64)
+    ///     .parent_id(0_i64);
     /// let response = client.cc().create_service_category(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -49812,28 +49878,29 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_service_instance::*;
     ///
     /// let request = CreateServiceInstanceRequest::new(
-    ///     60,
+    ///     60_i64,
     ///     vec![
-    ///         Instances::default().bk_host_id(2)
+    ///         Instances::default().bk_host_id(2_i64)
     ///         .processes(vec![CreateServiceInstanceProcesses::default()
-    ///         .process_info(ProcessInfo::default().auto_start(false).auto_time_gap(60)
+    ///         .process_info(ProcessInfo::default().auto_start(false).auto_time_gap(60_i64)
     ///         .bind_info(vec![BindInfo::default().enable(false).ip("127.0.0.1".to_string())
-    ///         .port("80".to_string()).protocol("1".to_string()).template_row_id(1234)])
-    ///         .bk_biz_id(2).bk_func_id("".to_string()).bk_func_name("java".to_string())
-    ///         .bk_process_id(1).bk_process_name("job_java".to_string())
+    ///         .port("80".to_string()).protocol("1".to_string()).template_row_id(1234_i64)])
+    ///         .bk_biz_id(2_i64).bk_func_id("".to_string()).bk_func_name("java".to_string())
+    ///         .bk_process_id(1_i64).bk_process_name("job_java".to_string())
     ///         .bk_supplier_account("0".to_string()).description("".to_string())
     ///         .face_stop_cmd("".to_string()).pid_file("".to_string()).port("8008,8443"
-    ///         .to_string()).priority(1).proc_num(1).reload_cmd("".to_string())
+    ///         .to_string()).priority(1_i64).proc_num(1_i64).reload_cmd("".to_string())
     ///         .restart_cmd("".to_string()).start_cmd("".to_string()).stop_cmd(""
-    ///         .to_string()).timeout(30).user("".to_string()).work_path("/data/bkee"
-    ///         .to_string())).process_template_id(1)]).service_instance_name("test"
+    ///         .to_string()).timeout(30_i64).user("".to_string()).work_path("/data/bkee"
+    ///         .to_string())).process_template_id(1_i64)]).service_instance_name("test"
     ///         .to_string())
     ///     ],
-    ///     1,
+    ///     1_i64,
     /// );
     /// let response = client.cc().create_service_instance(request).await?;
     /// # let _ = response;
@@ -49859,10 +49926,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_service_template::*;
     ///
-    /// let request = CreateServiceTemplateRequest::new("test4".to_string(), 1, 1);
+    /// let request = CreateServiceTemplateRequest::new("test4".to_string(), 1_i64, 1_i64);
     /// let response = client.cc().create_service_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -49890,15 +49958,16 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_set::*;
     ///
     /// let request = CreateSetRequest::new(
-    ///         1,
-    ///         Data::new(1, "test-set".to_string())
+    ///         1_i64,
+    ///         Data::new(1_i64, "test-set".to_string())
     ///             .with_default(CreateSetDefault::Normal)
-    ///             .set_template_id(1)
-    ///             .bk_capacity(1000)
+    ///             .set_template_id(1_i64)
+    ///             .bk_capacity(1000_i64)
     ///             .description("description".to_string())
     ///             .bk_set_desc("test-set".to_string()),
     ///     )
@@ -49930,10 +49999,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::create_set_template::*;
     ///
-    /// let request = CreateSetTemplateRequest::new(20, "test".to_string(), vec![59])
+    /// let request = CreateSetTemplateRequest::new(20_i64, "test".to_string(), vec![59_i64])
     ///     .bk_supplier_account("0".to_string());
     /// let response = client.cc().create_set_template(request).await?;
     /// # let _ = response;
@@ -49965,10 +50035,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_classification::*;
     ///
-    /// let request = DeleteClassificationRequest::new(Delete::new(0));
+    /// let request = DeleteClassificationRequest::new(Delete::new(0_i64));
     /// let response = client.cc().delete_classification(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -49996,10 +50067,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_cloud_area::*;
     ///
-    /// let request = DeleteCloudAreaRequest::new(5);
+    /// let request = DeleteCloudAreaRequest::new(5_i64);
     /// let response = client.cc().delete_cloud_area(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50024,10 +50096,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_cloud_host_from_biz::*;
     ///
-    /// let request = DeleteCloudHostFromBizRequest::new(123, vec![1, 2]);
+    /// let request = DeleteCloudHostFromBizRequest::new(123_i64, vec![1_i64, 2_i64]);
     /// let response = client.cc().delete_cloud_host_from_biz(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50052,10 +50125,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_dynamic_group::*;
     ///
-    /// let request = DeleteDynamicGroupRequest::new(1, "XXXXXXXX".to_string());
+    /// let request = DeleteDynamicGroupRequest::new(1_i64, "XXXXXXXX".to_string());
     /// let response = client.cc().delete_dynamic_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50080,6 +50154,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_host::*;
     ///
@@ -50109,10 +50184,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_host_lock::*;
     ///
-    /// let request = DeleteHostLockRequest::new(vec![1, 2, 3]);
+    /// let request = DeleteHostLockRequest::new(vec![1_i64, 2_i64, 3_i64]);
     /// let response = client.cc().delete_host_lock(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50140,10 +50216,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_inst::*;
     ///
-    /// let request = DeleteInstRequest::new("test".to_string(), 0);
+    /// let request = DeleteInstRequest::new("test".to_string(), 0_i64);
     /// let response = client.cc().delete_inst(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50171,10 +50248,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_instance_association::*;
     ///
-    /// let request = DeleteInstanceAssociationRequest::new(1, "test".to_string());
+    /// let request = DeleteInstanceAssociationRequest::new(1_i64, "test".to_string());
     /// let response = client.cc().delete_instance_association(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50199,10 +50277,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_module::*;
     ///
-    /// let request = DeleteModuleRequest::new(1, 1, 1)
+    /// let request = DeleteModuleRequest::new(1_i64, 1_i64, 1_i64)
     ///     .bk_supplier_account("123456789".to_string());
     /// let response = client.cc().delete_module(request).await?;
     /// # let _ = response;
@@ -50231,10 +50310,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_object::*;
     ///
-    /// let request = DeleteObjectRequest::default().id(0);
+    /// let request = DeleteObjectRequest::default().id(0_i64);
     /// let response = client.cc().delete_object(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50262,10 +50342,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_object_attribute::*;
     ///
-    /// let request = DeleteObjectAttributeRequest::default().id(0);
+    /// let request = DeleteObjectAttributeRequest::default().id(0_i64);
     /// let response = client.cc().delete_object_attribute(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50290,10 +50371,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_proc_template::*;
     ///
-    /// let request = DeleteProcTemplateRequest::new(1, vec![50]);
+    /// let request = DeleteProcTemplateRequest::new(1_i64, vec![50_i64]);
     /// let response = client.cc().delete_proc_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50321,10 +50403,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_process_instance::*;
     ///
-    /// let request = DeleteProcessInstanceRequest::new(vec![54], 1);
+    /// let request = DeleteProcessInstanceRequest::new(vec![54_i64], 1_i64);
     /// let response = client.cc().delete_process_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50352,10 +50435,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_related_inst_asso::*;
     ///
-    /// let request = DeleteRelatedInstAssoRequest::new(vec![1, 2], "abc".to_string());
+    /// let request = DeleteRelatedInstAssoRequest::new(
+    ///     vec![1_i64, 2_i64],
+    ///     "abc".to_string(),
+    /// );
     /// let response = client.cc().delete_related_inst_asso(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50380,10 +50467,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_service_category::*;
     ///
-    /// let request = DeleteServiceCategoryRequest::new(6, 1);
+    /// let request = DeleteServiceCategoryRequest::new(6_i64, 1_i64);
     /// let response = client.cc().delete_service_category(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50408,10 +50496,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_service_instance::*;
     ///
-    /// let request = DeleteServiceInstanceRequest::new(vec![48], 1);
+    /// let request = DeleteServiceInstanceRequest::new(vec![48_i64], 1_i64);
     /// let response = client.cc().delete_service_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50436,10 +50525,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_service_template::*;
     ///
-    /// let request = DeleteServiceTemplateRequest::new(1, 1);
+    /// let request = DeleteServiceTemplateRequest::new(1_i64, 1_i64);
     /// let response = client.cc().delete_service_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50464,10 +50554,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_set::*;
     ///
-    /// let request = DeleteSetRequest::new(1, 10)
+    /// let request = DeleteSetRequest::new(1_i64, 10_i64)
     ///     .bk_supplier_account("123456789".to_string());
     /// let response = client.cc().delete_set(request).await?;
     /// # let _ = response;
@@ -50493,10 +50584,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::delete_set_template::*;
     ///
-    /// let request = DeleteSetTemplateRequest::new(20, vec![59]);
+    /// let request = DeleteSetTemplateRequest::new(20_i64, vec![59_i64]);
     /// let response = client.cc().delete_set_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50521,17 +50613,18 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::execute_dynamic_group::*;
     ///
     /// let request = ExecuteDynamicGroupRequest::new(
-    ///         1,
+    ///         1_i64,
     ///         "XXXXXXXX".to_string(),
     ///         vec![
     ///             "bk_host_id".to_string(), "bk_cloud_id".to_string(), "bk_host_innerip"
     ///             .to_string(), "bk_host_name".to_string()
     ///         ],
-    ///         Page::new(0, 10),
+    ///         Page::new(0_i64, 10_i64),
     ///     )
     ///     .disable_counter(true);
     /// let response = client.cc().execute_dynamic_group(request).await?;
@@ -50564,10 +50657,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_audit_by_id::*;
     ///
-    /// let request = FindAuditByIdRequest::new(vec![95, 118]);
+    /// let request = FindAuditByIdRequest::new(vec![95_i64, 118_i64]);
     /// let response = client.cc().find_audit_by_id(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50595,11 +50689,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_biz_tree_brief_info::*;
     ///
     /// let request = FindBizTreeBriefInfoRequest::new(
-    ///     3,
+    ///     3_i64,
     ///     vec![
     ///         "bk_set_id".to_string(), "bk_set_name".to_string(), "bk_set_env".to_string(),
     ///         "bk_platform".to_string(), "bk_system".to_string(), "bk_chn_name"
@@ -50641,14 +50736,15 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_brief_biz_topo_node_relation::*;
     ///
     /// let request = FindBriefBizTopoNodeRelationRequest::new(
     ///     "biz".to_string(),
-    ///     vec![3, 302],
+    ///     vec![3_i64, 302_i64],
     ///     "nation".to_string(),
-    ///     Page::new(0, 2),
+    ///     Page::new(0_i64, 2_i64),
     /// );
     /// let response = client.cc().find_brief_biz_topo_node_relation(request).await?;
     /// # let _ = response;
@@ -50680,10 +50776,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_host_biz_relations::*;
     ///
-    /// let request = FindHostBizRelationsRequest::new(vec![3, 4]).bk_biz_id(1);
+    /// let request = FindHostBizRelationsRequest::new(vec![3_i64, 4_i64]).bk_biz_id(1_i64);
     /// let response = client.cc().find_host_biz_relations(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50711,16 +50808,17 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_host_by_service_template::*;
     ///
     /// let request = FindHostByServiceTemplateRequest::new(
-    ///         5,
-    ///         vec![48, 49],
+    ///         5_i64,
+    ///         vec![48_i64, 49_i64],
     ///         vec!["bk_host_id".to_string(), "bk_cloud_id".to_string()],
-    ///         Page::new(0, 10),
+    ///         Page::new(0_i64, 10_i64),
     ///     )
-    ///     .bk_module_ids(vec![65, 68]);
+    ///     .bk_module_ids(vec![65_i64, 68_i64]);
     /// let response = client.cc().find_host_by_service_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50751,16 +50849,17 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_host_by_set_template::*;
     ///
     /// let request = FindHostBySetTemplateRequest::new(
-    ///         5,
+    ///         5_i64,
     ///         vec!["bk_host_id".to_string(), "bk_cloud_id".to_string()],
-    ///         Page::new(0, 10),
+    ///         Page::new(0_i64, 10_i64),
     ///     )
-    ///     .bk_set_ids(vec![13, 14])
-    ///     .bk_set_template_ids(vec![1, 3]);
+    ///     .bk_set_ids(vec![13_i64, 14_i64])
+    ///     .bk_set_template_ids(vec![1_i64, 3_i64]);
     /// let response = client.cc().find_host_by_set_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50788,15 +50887,16 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_host_by_topo::*;
     ///
     /// let request = FindHostByTopoRequest::new(
-    ///     5,
+    ///     5_i64,
     ///     "xxx".to_string(),
-    ///     10,
+    ///     10_i64,
     ///     vec!["bk_host_id".to_string(), "bk_cloud_id".to_string()],
-    ///     Page::new(0, 10),
+    ///     Page::new(0_i64, 10_i64),
     /// );
     /// let response = client.cc().find_host_by_topo(request).await?;
     /// # let _ = response;
@@ -50822,6 +50922,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_host_identifier_push_result::*;
     ///
@@ -50855,15 +50956,16 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_host_relations_with_topo::*;
     ///
     /// let request = FindHostRelationsWithTopoRequest::new(
-    ///     Page::new(0, 10),
+    ///     Page::new(0_i64, 10_i64),
     ///     vec!["bk_module_id".to_string(), "bk_host_id".to_string()],
     ///     "province".to_string(),
-    ///     vec![10, 11],
-    ///     1,
+    ///     vec![10_i64, 11_i64],
+    ///     1_i64,
     /// );
     /// let response = client.cc().find_host_relations_with_topo(request).await?;
     /// # let _ = response;
@@ -50892,13 +50994,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_host_topo_relation::*;
     ///
-    /// let request = FindHostTopoRelationRequest::new(2, Page::new(10).start(0))
-    ///     .bk_set_ids(vec![1, 2])
-    ///     .bk_module_ids(vec![23, 24])
-    ///     .bk_host_ids(vec![25, 26]);
+    /// let request = FindHostTopoRelationRequest::new(2_i64, Page::new(10_i64).start(0_i64))
+    ///     .bk_set_ids(vec![1_i64, 2_i64])
+    ///     .bk_module_ids(vec![23_i64, 24_i64])
+    ///     .bk_host_ids(vec![25_i64, 26_i64]);
     /// let response = client.cc().find_host_topo_relation(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -50929,6 +51032,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_instance_association::*;
     ///
@@ -50968,6 +51072,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_instassociation_with_inst::*;
     ///
@@ -50990,7 +51095,7 @@ impl<'a> CcApi<'a> {
     ///         .dst_fields(vec!["bk_host_innerip".to_string()])
     ///         .src_detail(true)
     ///         .dst_detail(true),
-    ///     Page::new(20).start(0).sort("-bk_asst_inst_id".to_string()),
+    ///     Page::new(20_i64).start(0_i64).sort("-bk_asst_inst_id".to_string()),
     /// );
     /// let response = client.cc().find_instassociation_with_inst(request).await?;
     /// # let _ = response;
@@ -51022,12 +51127,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_module_batch::*;
     ///
     /// let request = FindModuleBatchRequest::new(
-    ///     3,
-    ///     vec![56, 57, 58, 59, 60],
+    ///     3_i64,
+    ///     vec![56_i64, 57_i64, 58_i64, 59_i64, 60_i64],
     ///     vec![
     ///         "bk_module_id".to_string(), "bk_module_name".to_string(), "create_time"
     ///         .to_string()
@@ -51060,15 +51166,16 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_module_host_relation::*;
     ///
     /// let request = FindModuleHostRelationRequest::new(
-    ///     1,
-    ///     vec![1, 2, 3],
+    ///     1_i64,
+    ///     vec![1_i64, 2_i64, 3_i64],
     ///     vec!["bk_module_id".to_string(), "bk_module_name".to_string()],
     ///     vec!["bk_host_innerip".to_string(), "bk_host_id".to_string()],
-    ///     Page::new(500).start(0),
+    ///     Page::new(500_i64).start(0_i64),
     /// );
     /// let response = client.cc().find_module_host_relation(request).await?;
     /// # let _ = response;
@@ -51094,16 +51201,17 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_module_with_relation::*;
     ///
     /// let request = FindModuleWithRelationRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         vec!["bk_module_id".to_string(), "bk_module_name".to_string()],
-    ///         Page::new(0, 10),
+    ///         Page::new(0_i64, 10_i64),
     ///     )
-    ///     .bk_set_ids(vec![1, 2])
-    ///     .bk_service_template_ids(vec![3, 4]);
+    ///     .bk_set_ids(vec![1_i64, 2_i64])
+    ///     .bk_service_template_ids(vec![3_i64, 4_i64]);
     /// let response = client.cc().find_module_with_relation(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -51133,6 +51241,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_object_association::*;
     ///
@@ -51175,12 +51284,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_set_batch::*;
     ///
     /// let request = FindSetBatchRequest::new(
-    ///     3,
-    ///     vec![11, 12],
+    ///     3_i64,
+    ///     vec![11_i64, 12_i64],
     ///     vec![
     ///         "bk_set_id".to_string(), "bk_set_name".to_string(), "create_time".to_string()
     ///     ],
@@ -51216,14 +51326,15 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::find_topo_node_paths::*;
     ///
     /// let request = FindTopoNodePathsRequest::new(
-    ///     3,
+    ///     3_i64,
     ///     vec![
-    ///         BkNodes::new("set".to_string(), 11), BkNodes::new("module".to_string(), 60),
-    ///         BkNodes::new("province".to_string(), 3)
+    ///         BkNodes::new("set".to_string(), 11_i64), BkNodes::new("module".to_string(),
+    ///         60_i64), BkNodes::new("province".to_string(), 3_i64)
     ///     ],
     /// );
     /// let response = client.cc().find_topo_node_paths(request).await?;
@@ -51257,10 +51368,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::get_biz_brief_cache_topo::*;
     ///
-    /// let request = GetBizBriefCacheTopoRequest::new(2);
+    /// let request = GetBizBriefCacheTopoRequest::new(2_i64);
     /// let response = client.cc().get_biz_brief_cache_topo(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -51288,10 +51400,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::get_biz_internal_module::*;
     ///
-    /// let request = GetBizInternalModuleRequest::new(0);
+    /// let request = GetBizInternalModuleRequest::new(0_i64);
     /// let response = client.cc().get_biz_internal_module(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -51323,10 +51436,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::get_dynamic_group::*;
     ///
-    /// let request = GetDynamicGroupRequest::new(1, "XXXXXXXX".to_string());
+    /// let request = GetDynamicGroupRequest::new(1_i64, "XXXXXXXX".to_string());
     /// let response = client.cc().get_dynamic_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -51354,10 +51468,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::get_host_base_info::*;
     ///
-    /// let request = GetHostBaseInfoRequest::new(10000)
+    /// let request = GetHostBaseInfoRequest::new(10000_i64)
     ///     .bk_supplier_account("123456789".to_string());
     /// let response = client.cc().get_host_base_info(request).await?;
     /// # let _ = response;
@@ -51389,6 +51504,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::get_mainline_object_topo::*;
     ///
@@ -51440,10 +51556,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::get_proc_template::*;
     ///
-    /// let request = GetProcTemplateRequest::new(1, 49);
+    /// let request = GetProcTemplateRequest::new(1_i64, 49_i64);
     /// let response = client.cc().get_proc_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -51471,10 +51588,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::get_service_template::*;
     ///
-    /// let request = GetServiceTemplateRequest::new(51);
+    /// let request = GetServiceTemplateRequest::new(51_i64);
     /// let response = client.cc().get_service_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -51502,6 +51620,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::host_install_bk::*;
     ///
@@ -51510,7 +51629,7 @@ impl<'a> CcApi<'a> {
     ///         "module2".to_string(),
     ///         "127.0.0.1".to_string(),
     ///     )
-    ///     .bk_cloud_id(0)
+    ///     .bk_cloud_id(0_i64)
     ///     .host_info(
     ///         HostInfo::default()
     ///             .bk_comment("test bk_comment 1".to_string())
@@ -51545,12 +51664,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_biz_hosts::*;
     ///
     /// let request = ListBizHostsRequest::new(
-    ///         Page::new(0, 10).sort("bk_host_id".to_string()),
-    ///         3,
+    ///         Page::new(0_i64, 10_i64).sort("bk_host_id".to_string()),
+    ///         3_i64,
     ///         vec![
     ///             "bk_host_id".to_string(), "bk_cloud_id".to_string(), "bk_host_innerip"
     ///             .to_string(), "bk_os_type".to_string(), "bk_mac".to_string()
@@ -51562,7 +51682,7 @@ impl<'a> CcApi<'a> {
     ///             .to_string())
     ///         ],
     ///     )
-    ///     .bk_module_ids(vec![54, 56])
+    ///     .bk_module_ids(vec![54_i64, 56_i64])
     ///     .host_property_filter(
     ///         HostPropertyFilter::default()
     ///             .condition("AND".to_string())
@@ -51611,12 +51731,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_biz_hosts_topo::*;
     ///
     /// let request = ListBizHostsTopoRequest::new(
-    ///         Page::new(0, 10),
-    ///         3,
+    ///         Page::new(0_i64, 10_i64),
+    ///         3_i64,
     ///         vec![
     ///             "bk_host_id".to_string(), "bk_cloud_id".to_string(), "bk_host_innerip"
     ///             .to_string(), "bk_os_type".to_string(), "bk_mac".to_string()
@@ -51700,12 +51821,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_business_in_business_set::*;
     ///
     /// let request = ListBusinessInBusinessSetRequest::new(
-    ///         2,
-    ///         Page::new(0, 10, false).sort("bk_biz_id".to_string()),
+    ///         2_i64,
+    ///         Page::new(0_i64, 10_i64, false).sort("bk_biz_id".to_string()),
     ///     )
     ///     .filter(
     ///         Filter::new(
@@ -51745,11 +51867,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_business_set::*;
     ///
     /// let request = ListBusinessSetRequest::new(
-    ///         Page::new(0, 500, false).sort("bk_biz_set_id".to_string()),
+    ///         Page::new(0_i64, 500_i64, false).sort("bk_biz_set_id".to_string()),
     ///     )
     ///     .bk_biz_set_filter(
     ///         BkBizSetFilter::new(
@@ -51795,10 +51918,15 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_business_set_topo::*;
     ///
-    /// let request = ListBusinessSetTopoRequest::new(3, "bk_biz_set_obj".to_string(), 344);
+    /// let request = ListBusinessSetTopoRequest::new(
+    ///     3_i64,
+    ///     "bk_biz_set_obj".to_string(),
+    ///     344_i64,
+    /// );
     /// let response = client.cc().list_business_set_topo(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -51831,11 +51959,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_host_detail_topology::*;
     ///
     /// let request = ListHostDetailTopologyRequest::new(
-    ///         Page::new(0, 10).sort("bk_host_id".to_string()),
+    ///         Page::new(0_i64, 10_i64).sort("bk_host_id".to_string()),
     ///         vec!["bk_host_id".to_string(), "bk_host_innerip".to_string()],
     ///     )
     ///     .host_property_filter(
@@ -51882,10 +52011,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_host_service_template_id::*;
     ///
-    /// let request = ListHostServiceTemplateIdRequest::new(vec![258, 259]);
+    /// let request = ListHostServiceTemplateIdRequest::new(vec![258_i64, 259_i64]);
     /// let response = client.cc().list_host_service_template_id(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -51922,10 +52052,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_host_total_mainline_topo::*;
     ///
-    /// let request = ListHostTotalMainlineTopoRequest::new(3, Page::new(0, 500))
+    /// let request = ListHostTotalMainlineTopoRequest::new(3_i64, Page::new(0_i64, 500_i64))
     ///     .mainline_property_filters(
     ///         vec![
     ///             MainlinePropertyFilters::new("test_custom_level_1".to_string(),
@@ -51995,11 +52126,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_hosts_without_biz::*;
     ///
     /// let request = ListHostsWithoutBizRequest::new(
-    ///         Page::new(0, 3),
+    ///         Page::new(0_i64, 3_i64),
     ///         vec![
     ///             "bk_host_id".to_string(), "bk_cloud_id".to_string(), "bk_host_innerip"
     ///             .to_string(), "bk_os_type".to_string(), "bk_mac".to_string()
@@ -52054,10 +52186,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_kube_cluster::*;
     ///
-    /// let request = ListKubeClusterRequest::new(Page::new(0, 0, true))
+    /// let request = ListKubeClusterRequest::new(Page::new(0_i64, 0_i64, true))
     ///     .filter(
     ///         Filter::new(
     ///             "AND".to_string(),
@@ -52098,14 +52231,15 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_kube_container::*;
     ///
     /// let request = ListKubeContainerRequest::new(
-    ///         4,
-    ///         Page::new(false).start(0).limit(10).sort("name".to_string()),
+    ///         4_i64,
+    ///         Page::new(false).start(0_i64).limit(10_i64).sort("name".to_string()),
     ///     )
-    ///     .bk_pod_id(4)
+    ///     .bk_pod_id(4_i64)
     ///     .filter(
     ///         Filter::default()
     ///             .condition("AND".to_string())
@@ -52154,10 +52288,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_kube_namespace::*;
     ///
-    /// let request = ListKubeNamespaceRequest::new(3, Page::new(true))
+    /// let request = ListKubeNamespaceRequest::new(3_i64, Page::new(true))
     ///     .filter(
     ///         Filter::default()
     ///             .condition("AND".to_string())
@@ -52197,10 +52332,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_kube_node::*;
     ///
-    /// let request = ListKubeNodeRequest::new(2, Page::new(0, 500, false))
+    /// let request = ListKubeNodeRequest::new(2_i64, Page::new(0_i64, 500_i64, false))
     ///     .filter(
     ///         Filter::new(
     ///             "OR".to_string(),
@@ -52242,12 +52378,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_kube_pod::*;
     ///
     /// let request = ListKubePodRequest::new(
-    ///         4,
-    ///         Page::new(false).start(0).limit(10).sort("name".to_string()),
+    ///         4_i64,
+    ///         Page::new(false).start(0_i64).limit(10_i64).sort("name".to_string()),
     ///     )
     ///     .filter(
     ///         Filter::default()
@@ -52294,13 +52431,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_kube_workload::*;
     ///
     /// let request = ListKubeWorkloadRequest::new(
-    ///         3,
+    ///         3_i64,
     ///         "deployment".to_string(),
-    ///         Page::new(false).start(0).limit(10).sort("name".to_string()),
+    ///         Page::new(false).start(0_i64).limit(10_i64).sort("name".to_string()),
     ///     )
     ///     .filter(
     ///         Filter::default()
@@ -52344,11 +52482,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_operation_audit::*;
     ///
     /// let request = ListOperationAuditRequest::new(
-    ///         Page::new(10).start(0).sort("-operation_time".to_string()),
+    ///         Page::new(10_i64).start(0_i64).sort("-operation_time".to_string()),
     ///     )
     ///     .condition(
     ///         Condition::new(
@@ -52356,7 +52495,7 @@ impl<'a> CcApi<'a> {
     ///                     .end("2020-11-01 23:59:59".to_string())
     ///                     .start("2020-09-23 00:00:00".to_string()),
     ///             )
-    ///             .bk_biz_id(2)
+    ///             .bk_biz_id(2_i64)
     ///             .resource_type("host".to_string())
     ///             .action(vec!["create".to_string(), "delete".to_string()])
     ///             .user("admin".to_string())
@@ -52411,12 +52550,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_proc_template::*;
     ///
-    /// let request = ListProcTemplateRequest::new(1)
-    ///     .service_template_id(51)
-    ///     .process_template_ids(vec![50]);
+    /// let request = ListProcTemplateRequest::new(1_i64)
+    ///     .service_template_id(51_i64)
+    ///     .process_template_ids(vec![50_i64]);
     /// let response = client.cc().list_proc_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -52444,10 +52584,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_process_detail_by_ids::*;
     ///
-    /// let request = ListProcessDetailByIdsRequest::new(1, vec![43, 44])
+    /// let request = ListProcessDetailByIdsRequest::new(1_i64, vec![43_i64, 44_i64])
     ///     .fields(
     ///         vec![
     ///             "bk_process_id".to_string(), "bk_process_name".to_string(), "bk_func_id"
@@ -52484,10 +52625,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_process_instance::*;
     ///
-    /// let request = ListProcessInstanceRequest::new(1, 54);
+    /// let request = ListProcessInstanceRequest::new(1_i64, 54_i64);
     /// let response = client.cc().list_process_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -52518,11 +52660,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_process_related_info::*;
     ///
     /// let request = ListProcessRelatedInfoRequest::new(
-    ///         Page::new(100).start(0).sort("bk_process_id".to_string()),
+    ///         Page::new(100_i64).start(0_i64).sort("bk_process_id".to_string()),
     ///     )
     ///     .fields(
     ///         vec![
@@ -52530,15 +52673,15 @@ impl<'a> CcApi<'a> {
     ///             .to_string(), "bk_func_name".to_string()
     ///         ],
     ///     )
-    ///     .module(Module::default().bk_module_ids(vec![60, 61]))
+    ///     .module(Module::default().bk_module_ids(vec![60_i64, 61_i64]))
     ///     .process(
     ///         Process::default()
     ///             .bk_func_ids(vec![])
-    ///             .bk_process_ids(vec![45, 46, 47])
+    ///             .bk_process_ids(vec![45_i64, 46_i64, 47_i64])
     ///             .bk_process_names(vec!["pr1".to_string(), "alias_pr2".to_string()]),
     ///     )
-    ///     .service_instance(ServiceInstance::default().ids(vec![4, 5]))
-    ///     .set(Set::default().bk_set_ids(vec![11, 12]));
+    ///     .service_instance(ServiceInstance::default().ids(vec![4_i64, 5_i64]))
+    ///     .set(Set::default().bk_set_ids(vec![11_i64, 12_i64]));
     /// let response = client.cc().list_process_related_info(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -52567,6 +52710,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_project::*;
     ///
@@ -52611,13 +52755,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_quoted_inst::*;
     ///
     /// let request = ListQuotedInstRequest::new(
     ///         "host".to_string(),
     ///         "disk".to_string(),
-    ///         Page::new(false).start(0).limit(2).sort("name".to_string()),
+    ///         Page::new(false).start(0_i64).limit(2_i64).sort("name".to_string()),
     ///     )
     ///     .filter(
     ///         Filter::default()
@@ -52665,6 +52810,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_resource_pool_hosts::*;
     ///
@@ -52674,7 +52820,7 @@ impl<'a> CcApi<'a> {
     ///             .to_string(), "bk_os_type".to_string(), "bk_mac".to_string()
     ///         ],
     ///     )
-    ///     .page(Page::new(0, 10).sort("bk_host_id".to_string()))
+    ///     .page(Page::new(0_i64, 10_i64).sort("bk_host_id".to_string()))
     ///     .host_property_filter(
     ///         HostPropertyFilter::default()
     ///             .condition("AND".to_string())
@@ -52718,10 +52864,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_service_category::*;
     ///
-    /// let request = ListServiceCategoryRequest::new(1);
+    /// let request = ListServiceCategoryRequest::new(1_i64);
     /// let response = client.cc().list_service_category(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -52752,11 +52899,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_service_instance::*;
     ///
-    /// let request = ListServiceInstanceRequest::new(1)
-    ///     .bk_module_id(56)
+    /// let request = ListServiceInstanceRequest::new(1_i64)
+    ///     .bk_module_id(56_i64)
     ///     .selectors(
     ///         vec![
     ///             Selectors::default().key(bkapi::Secret::from("key1")).operator("notin"
@@ -52765,7 +52913,7 @@ impl<'a> CcApi<'a> {
     ///             .values(vec!["value1".to_string(), "value2".to_string()])
     ///         ],
     ///     )
-    ///     .page(Page::new(0, 1))
+    ///     .page(Page::new(0_i64, 1_i64))
     ///     .search_key("".to_string());
     /// let response = client.cc().list_service_instance(request).await?;
     /// # let _ = response;
@@ -52794,10 +52942,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_service_instance_by_host::*;
     ///
-    /// let request = ListServiceInstanceByHostRequest::new(1, 26).page(Page::new(0, 1));
+    /// let request = ListServiceInstanceByHostRequest::new(1_i64, 26_i64)
+    ///     .page(Page::new(0_i64, 1_i64));
     /// let response = client.cc().list_service_instance_by_host(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -52825,11 +52975,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_service_instance_by_set_template::*;
     ///
-    /// let request = ListServiceInstanceBySetTemplateRequest::new(1, 1)
-    ///     .page(Page::new(0, 10));
+    /// let request = ListServiceInstanceBySetTemplateRequest::new(1_i64, 1_i64)
+    ///     .page(Page::new(0_i64, 10_i64));
     /// let response = client.cc().list_service_instance_by_set_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -52863,13 +53014,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_service_instance_detail::*;
     ///
-    /// let request = ListServiceInstanceDetailRequest::new(1, Page::new(0, 10))
-    ///     .bk_module_id(8)
-    ///     .bk_host_list(vec![11, 12])
-    ///     .service_instance_ids(vec![49])
+    /// let request = ListServiceInstanceDetailRequest::new(1_i64, Page::new(0_i64, 10_i64))
+    ///     .bk_module_id(8_i64)
+    ///     .bk_host_list(vec![11_i64, 12_i64])
+    ///     .service_instance_ids(vec![49_i64])
     ///     .selectors(
     ///         vec![
     ///             Selectors::default().key(bkapi::Secret::from("key1")).operator("notin"
@@ -52906,14 +53058,15 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_service_template::*;
     ///
-    /// let request = ListServiceTemplateRequest::new(1)
-    ///     .service_category_id(1)
+    /// let request = ListServiceTemplateRequest::new(1_i64)
+    ///     .service_category_id(1_i64)
     ///     .search("test2".to_string())
     ///     .is_exact(true)
-    ///     .page(Page::default().limit(10).sort("-name".to_string()).start(0));
+    ///     .page(Page::default().limit(10_i64).sort("-name".to_string()).start(0_i64));
     /// let response = client.cc().list_service_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -52941,11 +53094,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_service_template_difference::*;
     ///
-    /// let request = ListServiceTemplateDifferenceRequest::new(3, true)
-    ///     .service_template_ids(vec![1, 2]);
+    /// let request = ListServiceTemplateDifferenceRequest::new(3_i64, true)
+    ///     .service_template_ids(vec![1_i64, 2_i64]);
     /// let response = client.cc().list_service_template_difference(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -52970,10 +53124,15 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_service_template_sync_status::*;
     ///
-    /// let request = ListServiceTemplateSyncStatusRequest::new(3, 1, vec![28, 29, 30]);
+    /// let request = ListServiceTemplateSyncStatusRequest::new(
+    ///     3_i64,
+    ///     1_i64,
+    ///     vec![28_i64, 29_i64, 30_i64],
+    /// );
     /// let response = client.cc().list_service_template_sync_status(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53006,12 +53165,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_set_template::*;
     ///
-    /// let request = ListSetTemplateRequest::new(10)
-    ///     .set_template_ids(vec![1, 11])
-    ///     .page(Page::default().start(0).limit(10).sort("-name".to_string()))
+    /// let request = ListSetTemplateRequest::new(10_i64)
+    ///     .set_template_ids(vec![1_i64, 11_i64])
+    ///     .page(Page::default().start(0_i64).limit(10_i64).sort("-name".to_string()))
     ///     .bk_supplier_account("0".to_string());
     /// let response = client.cc().list_set_template(request).await?;
     /// # let _ = response;
@@ -53037,10 +53197,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_set_template_related_service_template::*;
     ///
-    /// let request = ListSetTemplateRelatedServiceTemplateRequest::new(1, 3);
+    /// let request = ListSetTemplateRelatedServiceTemplateRequest::new(1_i64, 3_i64);
     /// let response = client.cc().list_set_template_related_service_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53067,10 +53228,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::push_host_identifier::*;
     ///
-    /// let request = PushHostIdentifierRequest::new(vec![1, 2]);
+    /// let request = PushHostIdentifierRequest::new(vec![1_i64, 2_i64]);
     /// let response = client.cc().push_host_identifier(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53098,12 +53260,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::remove_label_from_service_instance::*;
     ///
     /// let request = RemoveLabelFromServiceInstanceRequest::new(
-    ///     1,
-    ///     vec![60, 62],
+    ///     1_i64,
+    ///     vec![60_i64, 62_i64],
     ///     vec!["value1".to_string(), "value3".to_string()],
     /// );
     /// let response = client.cc().remove_label_from_service_instance(request).await?;
@@ -53134,6 +53297,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::resource_watch::*;
     ///
@@ -53142,7 +53306,7 @@ impl<'a> CcApi<'a> {
     ///         vec!["create".to_string(), "update".to_string(), "delete".to_string()],
     ///     )
     ///     .bk_fields(vec!["bk_host_innerip".to_string(), "bk_mac".to_string()])
-    ///     .bk_start_from(12345678999)
+    ///     .bk_start_from(12345678999_i64)
     ///     .bk_cursor(
     ///         "MQ0yDTE1ODkyMDcyODENMQ01ZWI3ZWZjNTBiOTA5ZTYyMGFmYWQzZGY=".to_string(),
     ///     );
@@ -53173,10 +53337,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_biz_inst_topo::*;
     ///
-    /// let request = SearchBizInstTopoRequest::new(1)
+    /// let request = SearchBizInstTopoRequest::new(1_i64)
     ///     .bk_supplier_account("123456789".to_string());
     /// let response = client.cc().search_biz_inst_topo(request).await?;
     /// # let _ = response;
@@ -53205,6 +53370,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_business::*;
     ///
@@ -53227,7 +53393,7 @@ impl<'a> CcApi<'a> {
     ///                 ],
     ///             ),
     ///     )
-    ///     .page(Page::new(0, 10).sort("".to_string()));
+    ///     .page(Page::new(0_i64, 10_i64).sort("".to_string()));
     /// let response = client.cc().search_business(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53255,6 +53421,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_classifications::*;
     ///
@@ -53286,12 +53453,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_cloud_area::*;
     ///
-    /// let request = SearchCloudAreaRequest::new(Page::new(10).start(0))
+    /// let request = SearchCloudAreaRequest::new(Page::new(10_i64).start(0_i64))
     ///     .condition(
-    ///         Condition::default().bk_cloud_id(12).bk_cloud_name("aws".to_string()),
+    ///         Condition::default().bk_cloud_id(12_i64).bk_cloud_name("aws".to_string()),
     ///     );
     /// let response = client.cc().search_cloud_area(request).await?;
     /// # let _ = response;
@@ -53321,10 +53489,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_dynamic_group::*;
     ///
-    /// let request = SearchDynamicGroupRequest::new(1, Page::new(0, 200))
+    /// let request = SearchDynamicGroupRequest::new(1_i64, Page::new(0_i64, 200_i64))
     ///     .condition(Condition::default().name("my-dynamic-group".to_string()))
     ///     .disable_counter(true);
     /// let response = client.cc().search_dynamic_group(request).await?;
@@ -53357,10 +53526,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_host_lock::*;
     ///
-    /// let request = SearchHostLockRequest::new(vec![1, 2]);
+    /// let request = SearchHostLockRequest::new(vec![1_i64, 2_i64]);
     /// let response = client.cc().search_host_lock(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53389,12 +53559,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_hostidentifier::*;
     ///
     /// let request = SearchHostidentifierRequest::default()
-    ///     .ip(Ip::default().data(vec!["192.168.0.1".to_string()]).bk_cloud_id(0))
-    ///     .page(Page::new(0, 10).sort("bk_host_name".to_string()));
+    ///     .ip(Ip::default().data(vec!["192.168.0.1".to_string()]).bk_cloud_id(0_i64))
+    ///     .page(Page::new(0_i64, 10_i64).sort("bk_host_name".to_string()));
     /// let response = client.cc().search_hostidentifier(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53427,12 +53598,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_inst::*;
     ///
     /// let request = SearchInstRequest::new(
     ///         "bk_switch".to_string(),
-    ///         Page::new(0, 10).sort("bk_inst_id".to_string()),
+    ///         Page::new(0_i64, 10_i64).sort("bk_inst_id".to_string()),
     ///     )
     ///     .condition(
     ///         Condition::default()
@@ -53488,10 +53660,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_inst_association_topo::*;
     ///
-    /// let request = SearchInstAssociationTopoRequest::new("test".to_string(), 1);
+    /// let request = SearchInstAssociationTopoRequest::new("test".to_string(), 1_i64);
     /// let response = client.cc().search_inst_association_topo(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53519,15 +53692,16 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_inst_asst_object_inst_base_info::*;
     ///
     /// let request = SearchInstAsstObjectInstBaseInfoRequest::default()
     ///     .condition(
-    ///         Condition::new("bk_switch".to_string(), 12, "host".to_string())
+    ///         Condition::new("bk_switch".to_string(), 12_i64, "host".to_string())
     ///             .is_target_object(true),
     ///     )
-    ///     .page(Page::default().start(0).limit(10));
+    ///     .page(Page::default().start(0_i64).limit(10_i64));
     /// let response = client.cc().search_inst_asst_object_inst_base_info(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53555,6 +53729,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_inst_by_object::*;
     ///
@@ -53562,7 +53737,7 @@ impl<'a> CcApi<'a> {
     ///     .bk_supplier_account("123456789".to_string())
     ///     .fields(vec![])
     ///     .condition(serde_json::json!({}).as_object().cloned().unwrap_or_default())
-    ///     .page(Page::new(0, 10).sort("".to_string()));
+    ///     .page(Page::new(0_i64, 10_i64).sort("".to_string()));
     /// let response = client.cc().search_inst_by_object(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53594,12 +53769,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_instance_associations::*;
     ///
     /// let request = SearchInstanceAssociationsRequest::new(
     ///         "bk_switch".to_string(),
-    ///         Page::new(0, 500),
+    ///         Page::new(0_i64, 500_i64),
     ///     )
     ///     .conditions(
     ///         Conditions::new(
@@ -53650,14 +53826,15 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_module::*;
     ///
     /// let request = SearchModuleRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         vec!["bk_module_name".to_string(), "bk_set_id".to_string()],
     ///         Condition::default().bk_module_name("test".to_string()),
-    ///         Page::new(0, 10),
+    ///         Page::new(0_i64, 10_i64),
     ///     )
     ///     .bk_supplier_account("123456789".to_string());
     /// let response = client.cc().search_module(request).await?;
@@ -53687,12 +53864,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_object_attribute::*;
     ///
     /// let request = SearchObjectAttributeRequest::default()
     ///     .bk_obj_id("test".to_string())
-    ///     .bk_biz_id(2);
+    ///     .bk_biz_id(2_i64);
     /// let response = client.cc().search_object_attribute(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53724,12 +53902,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_object_instances::*;
     ///
     /// let request = SearchObjectInstancesRequest::new(
     ///         "bk_switch".to_string(),
-    ///         Page::new(0, 500),
+    ///         Page::new(0_i64, 500_i64),
     ///     )
     ///     .conditions(
     ///         Conditions::new(
@@ -53788,6 +53967,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_object_topo::*;
     ///
@@ -53822,6 +54002,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_objects::*;
     ///
@@ -53831,7 +54012,7 @@ impl<'a> CcApi<'a> {
     ///     .bk_classification_id("test".to_string())
     ///     .bk_obj_id("biz".to_string())
     ///     .bk_obj_name("aaa".to_string())
-    ///     .obj_sort_number(1);
+    ///     .obj_sort_number(1_i64);
     /// let response = client.cc().search_objects(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53861,6 +54042,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_related_inst_asso::*;
     ///
@@ -53872,9 +54054,9 @@ impl<'a> CcApi<'a> {
     ///         ],
     ///     )
     ///     .condition(
-    ///         Condition::default().bk_inst_id(16).bk_obj_id("bk_router".to_string()),
+    ///         Condition::default().bk_inst_id(16_i64).bk_obj_id("bk_router".to_string()),
     ///     )
-    ///     .page(Page::default().limit(2).start(0));
+    ///     .page(Page::default().limit(2_i64).start(0_i64));
     /// let response = client.cc().search_related_inst_asso(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -53902,14 +54084,15 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_set::*;
     ///
     /// let request = SearchSetRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         vec!["bk_set_name".to_string()],
     ///         Condition::default().bk_set_name("test".to_string()),
-    ///         Page::new(0, 10).sort("bk_set_name".to_string()),
+    ///         Page::new(0_i64, 10_i64).sort("bk_set_name".to_string()),
     ///     )
     ///     .bk_supplier_account("123456789".to_string());
     /// let response = client.cc().search_set(request).await?;
@@ -53940,11 +54123,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::search_subscription::*;
     ///
     /// let request = SearchSubscriptionRequest::default()
-    ///     .page(Page::new(0, 10).sort("HostName".to_string()))
+    ///     .page(Page::new(0_i64, 10_i64).sort("HostName".to_string()))
     ///     .condition(Condition::new("name".to_string()))
     ///     .bk_supplier_account("0".to_string());
     /// let response = client.cc().search_subscription(request).await?;
@@ -53974,6 +54158,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::subscribe_event::*;
     ///
@@ -53984,7 +54169,7 @@ impl<'a> CcApi<'a> {
     ///     "httpstatus".to_string(),
     ///     "200".to_string(),
     ///     "hostcreate".to_string(),
-    ///     10,
+    ///     10_i64,
     /// );
     /// let response = client.cc().subscribe_event(request).await?;
     /// # let _ = response;
@@ -54010,10 +54195,15 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::sync_service_template_to_service_instance::*;
     ///
-    /// let request = SyncServiceTemplateToServiceInstanceRequest::new(3, 1, vec![28]);
+    /// let request = SyncServiceTemplateToServiceInstanceRequest::new(
+    ///     3_i64,
+    ///     1_i64,
+    ///     vec![28_i64],
+    /// );
     /// let response = client.cc().sync_service_template_to_service_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54040,10 +54230,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::sync_set_template_to_set::*;
     ///
-    /// let request = SyncSetTemplateToSetRequest::new(20, 6, vec![46]);
+    /// let request = SyncSetTemplateToSetRequest::new(20_i64, 6_i64, vec![46_i64]);
     /// let response = client.cc().sync_set_template_to_set(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54068,10 +54259,16 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::transfer_host_across_biz::*;
     ///
-    /// let request = TransferHostAcrossBizRequest::new(2, vec![9, 10], 3, 10);
+    /// let request = TransferHostAcrossBizRequest::new(
+    ///     2_i64,
+    ///     vec![9_i64, 10_i64],
+    ///     3_i64,
+    ///     10_i64,
+    /// );
     /// let response = client.cc().transfer_host_across_biz(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54096,10 +54293,16 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::transfer_host_module::*;
     ///
-    /// let request = TransferHostModuleRequest::new(1, vec![9, 10], vec![10], true)
+    /// let request = TransferHostModuleRequest::new(
+    ///         1_i64,
+    ///         vec![9_i64, 10_i64],
+    ///         vec![10_i64],
+    ///         true,
+    ///     )
     ///     .bk_supplier_account("123456789".to_string());
     /// let response = client.cc().transfer_host_module(request).await?;
     /// # let _ = response;
@@ -54125,10 +54328,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::transfer_host_to_faultmodule::*;
     ///
-    /// let request = TransferHostToFaultmoduleRequest::new(1, vec![9, 10])
+    /// let request = TransferHostToFaultmoduleRequest::new(1_i64, vec![9_i64, 10_i64])
     ///     .bk_supplier_account("123456789".to_string());
     /// let response = client.cc().transfer_host_to_faultmodule(request).await?;
     /// # let _ = response;
@@ -54154,10 +54358,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::transfer_host_to_idlemodule::*;
     ///
-    /// let request = TransferHostToIdlemoduleRequest::new(1, vec![9, 10])
+    /// let request = TransferHostToIdlemoduleRequest::new(1_i64, vec![9_i64, 10_i64])
     ///     .bk_supplier_account("123456789".to_string());
     /// let response = client.cc().transfer_host_to_idlemodule(request).await?;
     /// # let _ = response;
@@ -54183,12 +54388,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::transfer_host_to_recyclemodule::*;
     ///
-    /// let request = TransferHostToRecyclemoduleRequest::new(1, vec![9, 10])
-    ///     .bk_set_id(1)
-    ///     .bk_module_id(1);
+    /// let request = TransferHostToRecyclemoduleRequest::new(1_i64, vec![9_i64, 10_i64])
+    ///     .bk_set_id(1_i64)
+    ///     .bk_module_id(1_i64);
     /// let response = client.cc().transfer_host_to_recyclemodule(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54213,12 +54419,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::transfer_host_to_resourcemodule::*;
     ///
-    /// let request = TransferHostToResourcemoduleRequest::new(1, vec![9, 10])
+    /// let request = TransferHostToResourcemoduleRequest::new(1_i64, vec![9_i64, 10_i64])
     ///     .bk_supplier_account("123456789".to_string())
-    ///     .bk_module_id(3);
+    ///     .bk_module_id(3_i64);
     /// let response = client.cc().transfer_host_to_resourcemodule(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54243,10 +54450,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::transfer_resourcehost_to_idlemodule::*;
     ///
-    /// let request = TransferResourcehostToIdlemoduleRequest::new(1, vec![9, 10])
+    /// let request = TransferResourcehostToIdlemoduleRequest::new(
+    ///         1_i64,
+    ///         vec![9_i64, 10_i64],
+    ///     )
     ///     .bk_supplier_account("123456789".to_string());
     /// let response = client.cc().transfer_resourcehost_to_idlemodule(request).await?;
     /// # let _ = response;
@@ -54275,10 +54486,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::transfer_sethost_to_idle_module::*;
     ///
-    /// let request = TransferSethostToIdleModuleRequest::new(10, 1, 58);
+    /// let request = TransferSethostToIdleModuleRequest::new(10_i64, 1_i64, 58_i64);
     /// let response = client.cc().transfer_sethost_to_idle_module(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54303,12 +54515,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::unbind_host_agent::*;
     ///
     /// let request = UnbindHostAgentRequest::new(
     ///     vec![
-    ///         List::new(1, "xxxxxxxxxx".to_string()), List::new(2, "yyyyyyyyyy"
+    ///         List::new(1_i64, "xxxxxxxxxx".to_string()), List::new(2_i64, "yyyyyyyyyy"
     ///         .to_string())
     ///     ],
     /// );
@@ -54339,10 +54552,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::unsubcribe_event::*;
     ///
-    /// let request = UnsubcribeEventRequest::new(1);
+    /// let request = UnsubcribeEventRequest::new(1_i64);
     /// let response = client.cc().unsubcribe_event(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54367,16 +54581,17 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_biz_custom_field::*;
     ///
-    /// let request = UpdateBizCustomFieldRequest::new(1, 2)
+    /// let request = UpdateBizCustomFieldRequest::new(1_i64, 2_i64)
     ///     .description("test".to_string())
     ///     .isonly(false)
     ///     .isreadonly(false)
     ///     .isrequired(false)
     ///     .bk_property_group("default".to_string())
-    ///     .option(UpdateBizCustomFieldOption::default().max(4).min(1))
+    ///     .option(UpdateBizCustomFieldOption::default().max(4_i64).min(1_i64))
     ///     .bk_property_name("aaa".to_string())
     ///     .bk_property_type("int".to_string())
     ///     .unit("1".to_string())
@@ -54406,11 +54621,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_business::*;
     ///
     /// let request = UpdateBusinessRequest::new(
-    ///         1,
+    ///         1_i64,
     ///         Data::default()
     ///             .bk_biz_name("cc_app_test".to_string())
     ///             .bk_biz_developer("admin".to_string())
@@ -54446,10 +54662,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_business_enable_status::*;
     ///
-    /// let request = UpdateBusinessEnableStatusRequest::new(3, "enable".to_string());
+    /// let request = UpdateBusinessEnableStatusRequest::new(3_i64, "enable".to_string());
     /// let response = client.cc().update_business_enable_status(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54477,11 +54694,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_classification::*;
     ///
     /// let request = UpdateClassificationRequest::default()
-    ///     .id(1)
+    ///     .id(1_i64)
     ///     .bk_classification_name("cc_test_new".to_string())
     ///     .bk_classification_icon("icon-cc-business".to_string());
     /// let response = client.cc().update_classification(request).await?;
@@ -54511,10 +54729,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_cloud_area::*;
     ///
-    /// let request = UpdateCloudAreaRequest::new(5).bk_cloud_name("云区域1".to_string());
+    /// let request = UpdateCloudAreaRequest::new(5_i64)
+    ///     .bk_cloud_name("云区域1".to_string());
     /// let response = client.cc().update_cloud_area(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54543,10 +54763,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_dynamic_group::*;
     ///
-    /// let request = UpdateDynamicGroupRequest::new(1, "XXXXXXXX".to_string())
+    /// let request = UpdateDynamicGroupRequest::new(1_i64, "XXXXXXXX".to_string())
     ///     .bk_obj_id("host".to_string())
     ///     .info(
     ///         Info::default()
@@ -54591,19 +54812,20 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_event_subscribe::*;
     ///
     /// let request = UpdateEventSubscribeRequest::new(
     ///     "0".to_string(),
-    ///     2,
+    ///     2_i64,
     ///     "mysubscribe".to_string(),
     ///     "SystemName".to_string(),
     ///     "http://127.0.0.1:8080/callback".to_string(),
     ///     "httpstatus".to_string(),
     ///     "200".to_string(),
     ///     "hostcreate".to_string(),
-    ///     10,
+    ///     10_i64,
     /// );
     /// let response = client.cc().update_event_subscribe(request).await?;
     /// # let _ = response;
@@ -54632,6 +54854,7 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_host::*;
     ///
@@ -54662,10 +54885,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_host_cloud_area_field::*;
     ///
-    /// let request = UpdateHostCloudAreaFieldRequest::new(27, vec![43, 44]).bk_biz_id(1);
+    /// let request = UpdateHostCloudAreaFieldRequest::new(27_i64, vec![43_i64, 44_i64])
+    ///     .bk_biz_id(1_i64);
     /// let response = client.cc().update_host_cloud_area_field(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54693,10 +54918,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_inst::*;
     ///
-    /// let request = UpdateInstRequest::new("1".to_string(), 0)
+    /// let request = UpdateInstRequest::new("1".to_string(), 0_i64)
     ///     .bk_inst_name("test".to_string())
     ///     .bk_supplier_account("0".to_string());
     /// let response = client.cc().update_inst(request).await?;
@@ -54723,12 +54949,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_kube_cluster_type::*;
     ///
     /// let request = UpdateKubeClusterTypeRequest::new(
-    ///     2,
-    ///     1,
+    ///     2_i64,
+    ///     1_i64,
     ///     "INDEPENDENT_CLUSTER".to_string(),
     /// );
     /// let response = client.cc().update_kube_cluster_type(request).await?;
@@ -54755,13 +54982,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_module::*;
     ///
     /// let request = UpdateModuleRequest::new(
-    ///         1,
-    ///         1,
-    ///         1,
+    ///         1_i64,
+    ///         1_i64,
+    ///         1_i64,
     ///         Data::default().bk_module_name("test".to_string()),
     ///     )
     ///     .bk_supplier_account("123456789".to_string());
@@ -54792,16 +55020,17 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_object::*;
     ///
     /// let request = UpdateObjectRequest::new("cc_test".to_string())
-    ///     .id(1)
+    ///     .id(1_i64)
     ///     .modifier("admin".to_string())
     ///     .bk_obj_name("cc2_test_inst".to_string())
     ///     .bk_obj_icon("icon-cc-business".to_string())
     ///     .position("{\"ff\":{\"x\":-863,\"y\":1}}".to_string())
-    ///     .obj_sort_number(1);
+    ///     .obj_sort_number(1_i64);
     /// let response = client.cc().update_object(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54830,10 +55059,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_object_attribute::*;
     ///
-    /// let request = UpdateObjectAttributeRequest::new(1)
+    /// let request = UpdateObjectAttributeRequest::new(1_i64)
     ///     .description("test".to_string())
     ///     .isonly(false)
     ///     .isreadonly(false)
@@ -54844,7 +55074,7 @@ impl<'a> CcApi<'a> {
     ///     .bk_property_type("int".to_string())
     ///     .unit("1".to_string())
     ///     .placeholder("test".to_string())
-    ///     .with_default(3)
+    ///     .with_default(3_i64)
     ///     .bk_asst_obj_id("0".to_string());
     /// let response = client.cc().update_object_attribute(request).await?;
     /// # let _ = response;
@@ -54870,13 +55100,14 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_proc_template::*;
     ///
     /// let request = UpdateProcTemplateRequest::new(
-    ///         50,
+    ///         50_i64,
     ///         ProcessProperty::default()
-    ///             .proc_num(ProcNum::default().as_default_value(false).value(300))
+    ///             .proc_num(ProcNum::default().as_default_value(false).value(300_i64))
     ///             .stop_cmd(
     ///                 StopCmd::default().as_default_value(false).value("".to_string()),
     ///             )
@@ -54931,13 +55162,14 @@ impl<'a> CcApi<'a> {
     ///                             .as_default_value(true).value("1".to_string()))
     ///                             .port(Port::default().as_default_value(true).value("100"
     ///                             .to_string())).protocol(Protocol::default()
-    ///                             .as_default_value(true).value("1".to_string())).row_id(1)
+    ///                             .as_default_value(true).value("1".to_string()))
+    ///                             .row_id(1_i64)
     ///                         ],
     ///                     )
     ///                     .as_default_value(true),
     ///             ),
     ///     )
-    ///     .bk_biz_id(1);
+    ///     .bk_biz_id(1_i64);
     /// let response = client.cc().update_proc_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -54968,23 +55200,25 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_process_instance::*;
     ///
     /// let request = UpdateProcessInstanceRequest::new(
     ///     vec![
-    ///         Processes::default().auto_start(false).auto_time_gap(60).bk_biz_id(2)
+    ///         Processes::default().auto_start(false).auto_time_gap(60_i64).bk_biz_id(2_i64)
     ///         .bk_func_id("".to_string()).bk_func_name("java".to_string())
-    ///         .bk_process_id(43).bk_process_name("job_java".to_string())
+    ///         .bk_process_id(43_i64).bk_process_name("job_java".to_string())
     ///         .bk_supplier_account("0".to_string()).face_stop_cmd("".to_string())
-    ///         .pid_file("".to_string()).priority(1).proc_num(1).reload_cmd("".to_string())
-    ///         .restart_cmd("".to_string()).start_cmd("".to_string()).stop_cmd(""
-    ///         .to_string()).timeout(30).user("".to_string()).work_path("/data/bkee"
-    ///         .to_string()).bind_info(vec![BindInfo::default().enable(false).ip("127.0.0.1"
-    ///         .to_string()).port("100".to_string()).protocol("1".to_string())
-    ///         .template_row_id(1)]).description("".to_string())
+    ///         .pid_file("".to_string()).priority(1_i64).proc_num(1_i64).reload_cmd(""
+    ///         .to_string()).restart_cmd("".to_string()).start_cmd("".to_string())
+    ///         .stop_cmd("".to_string()).timeout(30_i64).user("".to_string())
+    ///         .work_path("/data/bkee".to_string()).bind_info(vec![BindInfo::default()
+    ///         .enable(false).ip("127.0.0.1".to_string()).port("100".to_string())
+    ///         .protocol("1".to_string()).template_row_id(1_i64)]).description(""
+    ///         .to_string())
     ///     ],
-    ///     1,
+    ///     1_i64,
     /// );
     /// let response = client.cc().update_process_instance(request).await?;
     /// # let _ = response;
@@ -55010,11 +55244,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_project_id::*;
     ///
     /// let request = UpdateProjectIdRequest::new(
-    ///     1,
+    ///     1_i64,
     ///     "21bf9ef9be7c4d38a1d1f2uc0b44a8f2".to_string(),
     /// );
     /// let response = client.cc().update_project_id(request).await?;
@@ -55041,10 +55276,11 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_service_category::*;
     ///
-    /// let request = UpdateServiceCategoryRequest::new(3, "222".to_string(), 1);
+    /// let request = UpdateServiceCategoryRequest::new(3_i64, "222".to_string(), 1_i64);
     /// let response = client.cc().update_service_category(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -55069,12 +55305,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_service_template::*;
     ///
-    /// let request = UpdateServiceTemplateRequest::new(50, 1)
+    /// let request = UpdateServiceTemplateRequest::new(50_i64, 1_i64)
     ///     .name("test1".to_string())
-    ///     .service_category_id(3);
+    ///     .service_category_id(3_i64);
     /// let response = client.cc().update_service_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -55102,12 +55339,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_set::*;
     ///
-    /// let request = UpdateSetRequest::new(1, 1)
+    /// let request = UpdateSetRequest::new(1_i64, 1_i64)
     ///     .bk_supplier_account("123456789".to_string())
-    ///     .data(Data::default().bk_parent_id(1).bk_set_name("test".to_string()));
+    ///     .data(Data::default().bk_parent_id(1_i64).bk_set_name("test".to_string()));
     /// let response = client.cc().update_set(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -55132,12 +55370,13 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::update_set_template::*;
     ///
-    /// let request = UpdateSetTemplateRequest::new(20, 6)
+    /// let request = UpdateSetTemplateRequest::new(20_i64, 6_i64)
     ///     .name("test".to_string())
-    ///     .service_template_ids(vec![59]);
+    ///     .service_template_ids(vec![59_i64]);
     /// let response = client.cc().update_set_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -55166,11 +55405,12 @@ impl<'a> CcApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cc::list_host_total_mainline_topo_en::*;
     ///
     /// let request = ListHostTotalMainlineTopoEnRequest::default()
-    ///     .bk_biz_id(3)
+    ///     .bk_biz_id(3_i64)
     ///     .host_property_filter(
     ///         HostPropertyFilter::default()
     ///             .condition("AND".to_string())
@@ -55199,7 +55439,7 @@ impl<'a> CcApi<'a> {
     ///                 ],
     ///             ),
     ///     )
-    ///     .page(Page::default().limit(500).start(0))
+    ///     .page(Page::default().limit(500_i64).start(0_i64))
     ///     .set_property_filter(
     ///         SetPropertyFilter::default()
     ///             .condition("AND".to_string())
@@ -55225,7 +55465,7 @@ impl<'a> CcApi<'a> {
         self.client.call::<endpoints::ListHostTotalMainlineTopoEn>(request).await
     }
 }
-/// `cc` blocking client: the methods of [`CcApi`] without `async`. Get it from [`crate::blocking::Client::cc`].
+/// `cc` blocking client: the methods of [`CcApi`] without `async`. Get it from [`crate::BlockingApis::cc`] (`blocking_client.cc()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct CcBlockingApi<'a> {

@@ -80,7 +80,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `cicdkit` client: one method per API. Get it from [`crate::Client::cicdkit`].
+/// `cicdkit` client: one method per API. Get it from [`crate::Apis::cicdkit`] (`client.cicdkit()`).
 #[derive(Debug, Clone, Copy)]
 pub struct CicdkitApi<'a> {
     client: &'a crate::Client,
@@ -102,6 +102,7 @@ impl<'a> CicdkitApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cicdkit::get_cicdkit_nginx::*;
     ///
@@ -118,7 +119,7 @@ impl<'a> CicdkitApi<'a> {
         self.client.call::<endpoints::GetCicdkitNginx>(request).await
     }
 }
-/// `cicdkit` blocking client: the methods of [`CicdkitApi`] without `async`. Get it from [`crate::blocking::Client::cicdkit`].
+/// `cicdkit` blocking client: the methods of [`CicdkitApi`] without `async`. Get it from [`crate::BlockingApis::cicdkit`] (`blocking_client.cicdkit()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct CicdkitBlockingApi<'a> {

@@ -1001,7 +1001,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `cmsi` client: one method per API. Get it from [`crate::Client::cmsi`].
+/// `cmsi` client: one method per API. Get it from [`crate::Apis::cmsi`] (`client.cmsi()`).
 #[derive(Debug, Clone, Copy)]
 pub struct CmsiApi<'a> {
     client: &'a crate::Client,
@@ -1023,6 +1023,7 @@ impl<'a> CmsiApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cmsi::get_msg_type::*;
     ///
@@ -1051,6 +1052,7 @@ impl<'a> CmsiApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cmsi::send_mail::*;
     ///
@@ -1084,6 +1086,7 @@ impl<'a> CmsiApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cmsi::send_msg::*;
     ///
@@ -1117,6 +1120,7 @@ impl<'a> CmsiApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cmsi::send_sms::*;
     ///
@@ -1147,6 +1151,7 @@ impl<'a> CmsiApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cmsi::send_voice_msg::*;
     ///
@@ -1181,6 +1186,7 @@ impl<'a> CmsiApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::cmsi::send_weixin::*;
     ///
@@ -1202,7 +1208,7 @@ impl<'a> CmsiApi<'a> {
         self.client.call::<endpoints::SendWeixin>(request).await
     }
 }
-/// `cmsi` blocking client: the methods of [`CmsiApi`] without `async`. Get it from [`crate::blocking::Client::cmsi`].
+/// `cmsi` blocking client: the methods of [`CmsiApi`] without `async`. Get it from [`crate::BlockingApis::cmsi`] (`blocking_client.cmsi()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct CmsiBlockingApi<'a> {

@@ -412,7 +412,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `data` client: one method per API. Get it from [`crate::Client::data`].
+/// `data` client: one method per API. Get it from [`crate::Apis::data`] (`client.data()`).
 #[derive(Debug, Clone, Copy)]
 pub struct DataApi<'a> {
     client: &'a crate::Client,
@@ -432,6 +432,7 @@ impl<'a> DataApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::data::v3_aiops_api_serving_execute::*;
     ///
@@ -439,8 +440,8 @@ impl<'a> DataApi<'a> {
     ///     "token".to_string(),
     ///     bkapi::Secret::from("your_data_token"),
     ///     Data::default()
-    ///         .inputs(vec![Inputs::default().feature(1).timestamp("".to_string())]),
-    ///     Config::default().predict_args(PredictArgs::default().predcit_arg(1)),
+    ///         .inputs(vec![Inputs::default().feature(1_i64).timestamp("".to_string())]),
+    ///     Config::default().predict_args(PredictArgs::default().predcit_arg(1_i64)),
     /// );
     /// let response = client.data().v3_aiops_api_serving_execute(request).await?;
     /// # let _ = response;
@@ -466,6 +467,7 @@ impl<'a> DataApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::data::v3_dataquery_query_post::*;
     ///
@@ -491,7 +493,7 @@ impl<'a> DataApi<'a> {
         self.client.call::<endpoints::V3DataqueryQueryPost>(request).await
     }
 }
-/// `data` blocking client: the methods of [`DataApi`] without `async`. Get it from [`crate::blocking::Client::data`].
+/// `data` blocking client: the methods of [`DataApi`] without `async`. Get it from [`crate::BlockingApis::data`] (`blocking_client.data()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct DataBlockingApi<'a> {

@@ -307,7 +307,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `esb` client: one method per API. Get it from [`crate::Client::esb`].
+/// `esb` client: one method per API. Get it from [`crate::Apis::esb`] (`client.esb()`).
 #[derive(Debug, Clone, Copy)]
 pub struct EsbApi<'a> {
     client: &'a crate::Client,
@@ -327,6 +327,7 @@ impl<'a> EsbApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::esb::get_api_public_key::*;
     ///
@@ -355,6 +356,7 @@ impl<'a> EsbApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::esb::get_components::*;
     ///
@@ -388,6 +390,7 @@ impl<'a> EsbApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::esb::get_systems::*;
     ///
@@ -404,7 +407,7 @@ impl<'a> EsbApi<'a> {
         self.client.call::<endpoints::GetSystems>(request).await
     }
 }
-/// `esb` blocking client: the methods of [`EsbApi`] without `async`. Get it from [`crate::blocking::Client::esb`].
+/// `esb` blocking client: the methods of [`EsbApi`] without `async`. Get it from [`crate::BlockingApis::esb`] (`blocking_client.esb()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct EsbBlockingApi<'a> {

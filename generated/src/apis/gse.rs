@@ -5516,7 +5516,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `gse` client: one method per API. Get it from [`crate::Client::gse`].
+/// `gse` client: one method per API. Get it from [`crate::Apis::gse`] (`client.gse()`).
 #[derive(Debug, Clone, Copy)]
 pub struct GseApi<'a> {
     client: &'a crate::Client,
@@ -5538,12 +5538,13 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::get_agent_info::*;
     ///
     /// let request = GetAgentInfoRequest::new(
     ///     "0".to_string(),
-    ///     vec![Hosts::new(0, "10.0.0.1".to_string())],
+    ///     vec![Hosts::new(0_i64, "10.0.0.1".to_string())],
     /// );
     /// let response = client.gse().get_agent_info(request).await?;
     /// # let _ = response;
@@ -5572,12 +5573,13 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::get_agent_status::*;
     ///
     /// let request = GetAgentStatusRequest::new(
     ///     "0".to_string(),
-    ///     vec![Hosts::new(0, "10.0.0.1".to_string())],
+    ///     vec![Hosts::new(0_i64, "10.0.0.1".to_string())],
     /// );
     /// let response = client.gse().get_agent_status(request).await?;
     /// # let _ = response;
@@ -5609,6 +5611,7 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::get_proc_operate_result::*;
     ///
@@ -5635,6 +5638,7 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::get_proc_operate_result_v2::*;
     ///
@@ -5663,13 +5667,14 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::get_proc_status::*;
     ///
     /// let request = GetProcStatusRequest::new(
     ///     Meta::new("gse".to_string(), "proc-test".to_string())
     ///         .labels(Labels::default().procname("proc-test".to_string())),
-    ///     vec![Hosts::new("10.0.0.1".to_string(), 1, 2)],
+    ///     vec![Hosts::new("10.0.0.1".to_string(), 1_i64, 2_i64)],
     /// );
     /// let response = client.gse().get_proc_status(request).await?;
     /// # let _ = response;
@@ -5693,13 +5698,14 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::get_proc_status_v2::*;
     ///
     /// let request = GetProcStatusV2Request::new(
     ///     Meta::new("gse".to_string(), "proc-test".to_string())
     ///         .labels(Labels::default().procname("proc-test".to_string())),
-    ///     vec![Hosts::new("10.0.0.1".to_string(), 1)],
+    ///     vec![Hosts::new("10.0.0.1".to_string(), 1_i64)],
     /// );
     /// let response = client.gse().get_proc_status_v2(request).await?;
     /// # let _ = response;
@@ -5725,6 +5731,7 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::get_process_group_info::*;
     ///
@@ -5732,7 +5739,7 @@ impl<'a> GseApi<'a> {
     ///     Meta::new("gse".to_string())
     ///         .name("".to_string())
     ///         .labels(serde_json::json!({}).as_object().cloned().unwrap_or_default()),
-    ///     vec![Hosts::new("10.0.0.1".to_string(), 1, 2)],
+    ///     vec![Hosts::new("10.0.0.1".to_string(), 1_i64, 2_i64)],
     /// );
     /// let response = client.gse().get_process_group_info(request).await?;
     /// # let _ = response;
@@ -5761,13 +5768,14 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::operate_proc::*;
     ///
     /// let request = OperateProcRequest::new(
     ///     Meta::new("gse".to_string(), "proc-test".to_string())
     ///         .labels(Labels::default().proc_name("proc-test".to_string())),
-    ///     vec![Hosts::new("10.0.0.1".to_string(), 1, 2)],
+    ///     vec![Hosts::new("10.0.0.1".to_string(), 1_i64, 2_i64)],
     ///     OpType::Start,
     /// );
     /// let response = client.gse().operate_proc(request).await?;
@@ -5792,6 +5800,7 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::operate_proc_multi::*;
     ///
@@ -5799,40 +5808,42 @@ impl<'a> GseApi<'a> {
     ///     vec![
     ///         Process::new(Meta::default().labels(Labels::default().proc_name("proc-test-1"
     ///         .to_string())).name("proc-test-1".to_string()).namespace("gse".to_string()),
-    ///         vec![Hosts::default().bk_cloud_id(1).ip("10.0.0.1".to_string())],
+    ///         vec![Hosts::default().bk_cloud_id(1_i64).ip("10.0.0.1".to_string())],
     ///         OpType::Start, Spec::default()
-    ///         .alive_monitor_policy(AliveMonitorPolicy::default().auto_type(1)
-    ///         .crotab_rule("".to_string()).start_check_secs(5).start_interval(20)
-    ///         .start_retries(3).stop_check_secs(5)).configmap(vec![Configmap::default()
-    ///         .md5("".to_string()).path("".to_string())]).control(Control::default()
-    ///         .health_cmd("./health.sh".to_string()).kill_cmd("./kill.sh".to_string())
-    ///         .reload_cmd("./reload.sh".to_string()).restart_cmd("./restart.sh"
-    ///         .to_string()).start_cmd("./start.sh".to_string()).stop_cmd("./stop.sh"
-    ///         .to_string()).version_cmd("./version.sh".to_string()))
-    ///         .identity(Identity::default().config_path("/data/gsetest/proc-test-1.conf"
-    ///         .to_string()).index_key("".to_string()).log_path("/data/gsetest/logs/"
-    ///         .to_string()).pid_path("/data/gsetest/proc-test-1.pid".to_string())
+    ///         .alive_monitor_policy(AliveMonitorPolicy::default().auto_type(1_i64)
+    ///         .crotab_rule("".to_string()).start_check_secs(5_i64).start_interval(20_i64)
+    ///         .start_retries(3_i64).stop_check_secs(5_i64))
+    ///         .configmap(vec![Configmap::default().md5("".to_string()).path(""
+    ///         .to_string())]).control(Control::default().health_cmd("./health.sh"
+    ///         .to_string()).kill_cmd("./kill.sh".to_string()).reload_cmd("./reload.sh"
+    ///         .to_string()).restart_cmd("./restart.sh".to_string()).start_cmd("./start.sh"
+    ///         .to_string()).stop_cmd("./stop.sh".to_string()).version_cmd("./version.sh"
+    ///         .to_string())).identity(Identity::default()
+    ///         .config_path("/data/gsetest/proc-test-1.conf".to_string()).index_key(""
+    ///         .to_string()).log_path("/data/gsetest/logs/".to_string())
+    ///         .pid_path("/data/gsetest/proc-test-1.pid".to_string())
     ///         .proc_name("proc-test-1".to_string()).setup_path("/data/gsetest/"
     ///         .to_string()).user("root".to_string()))
-    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0))),
+    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0_i64))),
     ///         Process::new(Meta::default().labels(Labels::default().proc_name("proc-test-2"
     ///         .to_string())).name("proc-test-2".to_string()).namespace("gse".to_string()),
-    ///         vec![Hosts::default().bk_cloud_id(1).ip("10.0.0.1".to_string())],
+    ///         vec![Hosts::default().bk_cloud_id(1_i64).ip("10.0.0.1".to_string())],
     ///         OpType::Start, Spec::default()
-    ///         .alive_monitor_policy(AliveMonitorPolicy::default().auto_type(1)
-    ///         .crotab_rule("".to_string()).start_check_secs(5).start_interval(20)
-    ///         .start_retries(3).stop_check_secs(5)).configmap(vec![Configmap::default()
-    ///         .md5("".to_string()).path("".to_string())]).control(Control::default()
-    ///         .health_cmd("./health.sh".to_string()).kill_cmd("./kill.sh".to_string())
-    ///         .reload_cmd("./reload.sh".to_string()).restart_cmd("./restart.sh"
-    ///         .to_string()).start_cmd("./start.sh".to_string()).stop_cmd("./stop.sh"
-    ///         .to_string()).version_cmd("./version.sh".to_string()))
-    ///         .identity(Identity::default().config_path("/data/gsetest/proc-test-2.conf"
-    ///         .to_string()).index_key("".to_string()).log_path("/data/gsetest/logs/"
-    ///         .to_string()).pid_path("/data/gsetest/proc-test-2.pid".to_string())
+    ///         .alive_monitor_policy(AliveMonitorPolicy::default().auto_type(1_i64)
+    ///         .crotab_rule("".to_string()).start_check_secs(5_i64).start_interval(20_i64)
+    ///         .start_retries(3_i64).stop_check_secs(5_i64))
+    ///         .configmap(vec![Configmap::default().md5("".to_string()).path(""
+    ///         .to_string())]).control(Control::default().health_cmd("./health.sh"
+    ///         .to_string()).kill_cmd("./kill.sh".to_string()).reload_cmd("./reload.sh"
+    ///         .to_string()).restart_cmd("./restart.sh".to_string()).start_cmd("./start.sh"
+    ///         .to_string()).stop_cmd("./stop.sh".to_string()).version_cmd("./version.sh"
+    ///         .to_string())).identity(Identity::default()
+    ///         .config_path("/data/gsetest/proc-test-2.conf".to_string()).index_key(""
+    ///         .to_string()).log_path("/data/gsetest/logs/".to_string())
+    ///         .pid_path("/data/gsetest/proc-test-2.pid".to_string())
     ///         .proc_name("proc-test-2".to_string()).setup_path("/data/gsetest/"
     ///         .to_string()).user("root".to_string()))
-    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0)))
+    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0_i64)))
     ///     ],
     /// );
     /// let response = client.gse().operate_proc_multi(request).await?;
@@ -5860,13 +5871,14 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::operate_proc_v2::*;
     ///
     /// let request = OperateProcV2Request::new(
     ///     Meta::new("gse".to_string(), "proc-test".to_string())
     ///         .labels(Labels::default().proc_name("proc-test".to_string())),
-    ///     vec![Hosts::new("10.0.0.1".to_string(), 1)],
+    ///     vec![Hosts::new("10.0.0.1".to_string(), 1_i64)],
     ///     OpType::Start,
     ///     Spec::new(
     ///             Identity::new(
@@ -5886,14 +5898,14 @@ impl<'a> GseApi<'a> {
     ///                 .kill_cmd("./kill.sh".to_string())
     ///                 .version_cmd("./version.sh".to_string())
     ///                 .health_cmd("./health.sh".to_string()),
-    ///             AliveMonitorPolicy::new(1)
-    ///                 .start_check_secs(5)
-    ///                 .stop_check_secs(5)
-    ///                 .start_retries(3)
-    ///                 .start_interval(20)
+    ///             AliveMonitorPolicy::new(1_i64)
+    ///                 .start_check_secs(5_i64)
+    ///                 .stop_check_secs(5_i64)
+    ///                 .start_retries(3_i64)
+    ///                 .start_interval(20_i64)
     ///                 .crotab_rule("".to_string()),
     ///         )
-    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0))
+    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0_i64))
     ///         .configmap(
     ///             vec![Configmap::default().path("".to_string()).md5("".to_string())],
     ///         ),
@@ -5922,13 +5934,14 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::register_proc_info::*;
     ///
     /// let request = RegisterProcInfoRequest::new(
     ///     Meta::new("gse".to_string(), "proc-test".to_string())
     ///         .labels(Labels::default().proc_name("proc-test".to_string())),
-    ///     vec![Hosts::new("10.0.0.1".to_string(), 1, 2)],
+    ///     vec![Hosts::new("10.0.0.1".to_string(), 1_i64, 2_i64)],
     ///     Spec::new(
     ///             Identity::new(
     ///                     "proc-test".to_string(),
@@ -5947,15 +5960,15 @@ impl<'a> GseApi<'a> {
     ///                 .kill_cmd("./kill.sh".to_string())
     ///                 .version_cmd("./version.sh".to_string())
     ///                 .health_cmd("./health.sh".to_string()),
-    ///             Resource::new(10.0, 10.0).fd(10000).disk(100).net(0),
-    ///             MonitorPolicy::new(1)
-    ///                 .start_check_secs(5)
-    ///                 .stop_check_secs(5)
-    ///                 .start_retries(3)
-    ///                 .start_interval(20)
+    ///             Resource::new(10.0, 10.0).fd(10000_i64).disk(100_i64).net(0_i64),
+    ///             MonitorPolicy::new(1_i64)
+    ///                 .start_check_secs(5_i64)
+    ///                 .stop_check_secs(5_i64)
+    ///                 .start_retries(3_i64)
+    ///                 .start_interval(20_i64)
     ///                 .crotab_rule("".to_string()),
     ///         )
-    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0))
+    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0_i64))
     ///         .configmap(
     ///             vec![Configmap::default().path("".to_string()).md5("".to_string())],
     ///         ),
@@ -5984,6 +5997,7 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::set_process_group_info::*;
     ///
@@ -5991,9 +6005,12 @@ impl<'a> GseApi<'a> {
     ///     Meta::new("gse".to_string())
     ///         .name("".to_string())
     ///         .labels(serde_json::json!({}).as_object().cloned().unwrap_or_default()),
-    ///     vec![Hosts::new("10.0.0.1".to_string(), 1, 2)],
+    ///     vec![Hosts::new("10.0.0.1".to_string(), 1_i64, 2_i64)],
     ///     Spec::new(
-    ///         vec![ProcessGroup::new("gse".to_string(), Resource::new(20.0, 20.0, 0, 0))],
+    ///         vec![
+    ///             ProcessGroup::new("gse".to_string(), Resource::new(20.0, 20.0, 0_i64,
+    ///             0_i64))
+    ///         ],
     ///     ),
     /// );
     /// let response = client.gse().set_process_group_info(request).await?;
@@ -6018,12 +6035,13 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::sync_proc_status::*;
     ///
     /// let request = SyncProcStatusRequest::new(
     ///     Meta::new("gse".to_string()),
-    ///     Page::new(0, 1000),
+    ///     Page::new(0_i64, 1000_i64),
     /// );
     /// let response = client.gse().sync_proc_status(request).await?;
     /// # let _ = response;
@@ -6049,13 +6067,14 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::unregister_proc_info::*;
     ///
     /// let request = UnregisterProcInfoRequest::new(
     ///     Meta::new("gse".to_string(), "proc-test".to_string())
     ///         .labels(Labels::default().proc_name("proc-test".to_string())),
-    ///     vec![Hosts::new("10.0.0.1".to_string(), 1, 2)],
+    ///     vec![Hosts::new("10.0.0.1".to_string(), 1_i64, 2_i64)],
     /// );
     /// let response = client.gse().unregister_proc_info(request).await?;
     /// # let _ = response;
@@ -6081,13 +6100,14 @@ impl<'a> GseApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gse::update_proc_info::*;
     ///
     /// let request = UpdateProcInfoRequest::new(
     ///     Meta::new("gse".to_string(), "proc-test".to_string())
     ///         .labels(Labels::default().proc_name("proc-test".to_string())),
-    ///     vec![Hosts::new("10.0.0.1".to_string(), 1, 2)],
+    ///     vec![Hosts::new("10.0.0.1".to_string(), 1_i64, 2_i64)],
     ///     Spec::new(
     ///             Identity::new(
     ///                     "proc-test".to_string(),
@@ -6106,15 +6126,15 @@ impl<'a> GseApi<'a> {
     ///                 .kill_cmd("./kill.sh".to_string())
     ///                 .version_cmd("./version.sh".to_string())
     ///                 .health_cmd("./health.sh".to_string()),
-    ///             Resource::new(10.0, 10.0).fd(10000).disk(100).net(0),
-    ///             MonitorPolicy::new(1)
-    ///                 .start_check_secs(5)
-    ///                 .stop_check_secs(5)
-    ///                 .start_retries(3)
-    ///                 .start_interval(20)
+    ///             Resource::new(10.0, 10.0).fd(10000_i64).disk(100_i64).net(0_i64),
+    ///             MonitorPolicy::new(1_i64)
+    ///                 .start_check_secs(5_i64)
+    ///                 .stop_check_secs(5_i64)
+    ///                 .start_retries(3_i64)
+    ///                 .start_interval(20_i64)
     ///                 .crotab_rule("".to_string()),
     ///         )
-    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0))
+    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0_i64))
     ///         .configmap(
     ///             vec![Configmap::default().path("".to_string()).md5("".to_string())],
     ///         ),
@@ -6131,7 +6151,7 @@ impl<'a> GseApi<'a> {
         self.client.call::<endpoints::UpdateProcInfo>(request).await
     }
 }
-/// `gse` blocking client: the methods of [`GseApi`] without `async`. Get it from [`crate::blocking::Client::gse`].
+/// `gse` blocking client: the methods of [`GseApi`] without `async`. Get it from [`crate::BlockingApis::gse`] (`blocking_client.gse()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct GseBlockingApi<'a> {

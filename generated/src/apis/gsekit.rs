@@ -929,7 +929,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `gsekit` client: one method per API. Get it from [`crate::Client::gsekit`].
+/// `gsekit` client: one method per API. Get it from [`crate::Apis::gsekit`] (`client.gsekit()`).
 #[derive(Debug, Clone, Copy)]
 pub struct GsekitApi<'a> {
     client: &'a crate::Client,
@@ -949,10 +949,11 @@ impl<'a> GsekitApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gsekit::access_overview::*;
     ///
-    /// let request = AccessOverviewRequest::new(2);
+    /// let request = AccessOverviewRequest::new(2_i64);
     /// let response = client.gsekit().access_overview(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -975,10 +976,11 @@ impl<'a> GsekitApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gsekit::config_template_list::*;
     ///
-    /// let request = ConfigTemplateListRequest::new(2).page(1).pagesize(10);
+    /// let request = ConfigTemplateListRequest::new(2_i64).page(1_i64).pagesize(10_i64);
     /// let response = client.gsekit().config_template_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1001,11 +1003,12 @@ impl<'a> GsekitApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gsekit::create_job::*;
     ///
     /// let request = CreateJobRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         "configfile".to_string(),
     ///         "generate".to_string(),
     ///     )
@@ -1039,10 +1042,11 @@ impl<'a> GsekitApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gsekit::flush_process::*;
     ///
-    /// let request = FlushProcessRequest::new(2);
+    /// let request = FlushProcessRequest::new(2_i64);
     /// let response = client.gsekit().flush_process(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1065,10 +1069,12 @@ impl<'a> GsekitApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gsekit::job_status::*;
     ///
-    /// let request = JobStatusRequest::new(2, 1).job_task_id_list(vec![1, 2]);
+    /// let request = JobStatusRequest::new(2_i64, 1_i64)
+    ///     .job_task_id_list(vec![1_i64, 2_i64]);
     /// let response = client.gsekit().job_status(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1091,10 +1097,11 @@ impl<'a> GsekitApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gsekit::process_status::*;
     ///
-    /// let request = ProcessStatusRequest::new(2, 1, 10)
+    /// let request = ProcessStatusRequest::new(2_i64, 1_i64, 10_i64)
     ///     .scope(
     ///         Scope::new("3".to_string())
     ///             .bk_set_ids(vec![])
@@ -1129,10 +1136,11 @@ impl<'a> GsekitApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::gsekit::sync_process_status::*;
     ///
-    /// let request = SyncProcessStatusRequest::new(2);
+    /// let request = SyncProcessStatusRequest::new(2_i64);
     /// let response = client.gsekit().sync_process_status(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1145,7 +1153,7 @@ impl<'a> GsekitApi<'a> {
         self.client.call::<endpoints::SyncProcessStatus>(request).await
     }
 }
-/// `gsekit` blocking client: the methods of [`GsekitApi`] without `async`. Get it from [`crate::blocking::Client::gsekit`].
+/// `gsekit` blocking client: the methods of [`GsekitApi`] without `async`. Get it from [`crate::BlockingApis::gsekit`] (`blocking_client.gsekit()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct GsekitBlockingApi<'a> {

@@ -2013,7 +2013,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `iam` client: one method per API. Get it from [`crate::Client::iam`].
+/// `iam` client: one method per API. Get it from [`crate::Apis::iam`] (`client.iam()`).
 #[derive(Debug, Clone, Copy)]
 pub struct IamApi<'a> {
     client: &'a crate::Client,
@@ -2035,6 +2035,7 @@ impl<'a> IamApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::iam::application::*;
     ///
@@ -2105,6 +2106,7 @@ impl<'a> IamApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::iam::authorization_batch_path::*;
     ///
@@ -2150,6 +2152,7 @@ impl<'a> IamApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::iam::authorization_batch_resource_creator_action::*;
     ///
@@ -2198,6 +2201,7 @@ impl<'a> IamApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::iam::authorization_instance::*;
     ///
@@ -2243,6 +2247,7 @@ impl<'a> IamApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::iam::authorization_path::*;
     ///
@@ -2288,6 +2293,7 @@ impl<'a> IamApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::iam::authorization_resource_creator_action::*;
     ///
@@ -2330,6 +2336,7 @@ impl<'a> IamApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::iam::authorization_resource_creator_action_attribute::*;
     ///
@@ -2361,7 +2368,7 @@ impl<'a> IamApi<'a> {
             .await
     }
 }
-/// `iam` blocking client: the methods of [`IamApi`] without `async`. Get it from [`crate::blocking::Client::iam`].
+/// `iam` blocking client: the methods of [`IamApi`] without `async`. Get it from [`crate::BlockingApis::iam`] (`blocking_client.iam()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct IamBlockingApi<'a> {

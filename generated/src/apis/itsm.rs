@@ -4569,7 +4569,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `itsm` client: one method per API. Get it from [`crate::Client::itsm`].
+/// `itsm` client: one method per API. Get it from [`crate::Apis::itsm`] (`client.itsm()`).
 #[derive(Debug, Clone, Copy)]
 pub struct ItsmApi<'a> {
     client: &'a crate::Client,
@@ -4591,6 +4591,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::callback_failed_ticket::*;
     ///
@@ -4622,6 +4623,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::comment_ticket::*;
     ///
@@ -4656,11 +4658,12 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::create_service_catalog::*;
     ///
     /// let request = CreateServiceCatalogRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         "测试目录".to_string(),
     ///         "0".to_string(),
     ///     )
@@ -4689,6 +4692,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::create_ticket::*;
     ///
@@ -4702,7 +4706,7 @@ impl<'a> ItsmApi<'a> {
     ///             .value("这是一个审批单".to_string())
     ///         ],
     ///     )
-    ///     .service_id(17)
+    ///     .service_id(17_i64)
     ///     .fast_approval(false)
     ///     .meta(
     ///         Meta::default()
@@ -4737,6 +4741,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::get_service_catalogs::*;
     ///
@@ -4770,10 +4775,11 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::get_service_detail::*;
     ///
-    /// let request = GetServiceDetailRequest::new(1);
+    /// let request = GetServiceDetailRequest::new(1_i64);
     /// let response = client.itsm().get_service_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -4801,6 +4807,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::get_service_roles::*;
     ///
@@ -4833,11 +4840,12 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::get_services::*;
     ///
     /// let request = GetServicesRequest::default()
-    ///     .catalog_id(12)
+    ///     .catalog_id(12_i64)
     ///     .service_type("request".to_string())
     ///     .display_type("GENERAL".to_string())
     ///     .display_role("GENERAL_8".to_string());
@@ -4865,6 +4873,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::get_ticket_info::*;
     ///
@@ -4893,6 +4902,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::get_ticket_logs::*;
     ///
@@ -4925,6 +4935,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::get_ticket_status::*;
     ///
@@ -4953,6 +4964,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::get_tickets::*;
     ///
@@ -4961,8 +4973,8 @@ impl<'a> ItsmApi<'a> {
     ///     .creator("admin".to_string())
     ///     .create_at_lte("2019-09-16 10:00:00".to_string())
     ///     .create_at_gte("2020-09-16 10:00:00".to_string())
-    ///     .page(1)
-    ///     .page_size(10)
+    ///     .page(1_i64)
+    ///     .page_size(10_i64)
     ///     .username("admin".to_string());
     /// let response = client.itsm().get_tickets(request).await?;
     /// # let _ = response;
@@ -4992,6 +5004,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::get_tickets_by_user::*;
     ///
@@ -5027,10 +5040,11 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::get_workflow_detail::*;
     ///
-    /// let request = GetWorkflowDetailRequest::new(1);
+    /// let request = GetWorkflowDetailRequest::new(1_i64);
     /// let response = client.itsm().get_workflow_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -5061,13 +5075,14 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::import_service::*;
     ///
     /// let request = ImportServiceRequest::new(
     ///         "request".to_string(),
     ///         "测试服务".to_string(),
-    ///         38,
+    ///         38_i64,
     ///         false,
     ///         true,
     ///         "OPEN".to_string(),
@@ -5105,13 +5120,14 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::operate_node::*;
     ///
     /// let request = OperateNodeRequest::new(
     ///         "NO2019110816441094".to_string(),
     ///         "zhangsan".to_string(),
-    ///         4,
+    ///         4_i64,
     ///         "TRANSITION".to_string(),
     ///     )
     ///     .fields(
@@ -5153,6 +5169,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::operate_ticket::*;
     ///
@@ -5186,6 +5203,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::ticket_approval_result::*;
     ///
@@ -5219,6 +5237,7 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::token_verify::*;
     ///
@@ -5251,14 +5270,15 @@ impl<'a> ItsmApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::itsm::update_service::*;
     ///
     /// let request = UpdateServiceRequest::new(
-    ///         94,
+    ///         94_i64,
     ///         bkapi::Secret::from("request"),
     ///         "测试服务".to_string(),
-    ///         38,
+    ///         38_i64,
     ///         false,
     ///         true,
     ///         "OPEN".to_string(),
@@ -5281,7 +5301,7 @@ impl<'a> ItsmApi<'a> {
         self.client.call::<endpoints::UpdateService>(request).await
     }
 }
-/// `itsm` blocking client: the methods of [`ItsmApi`] without `async`. Get it from [`crate::blocking::Client::itsm`].
+/// `itsm` blocking client: the methods of [`ItsmApi`] without `async`. Get it from [`crate::BlockingApis::itsm`] (`blocking_client.itsm()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct ItsmBlockingApi<'a> {

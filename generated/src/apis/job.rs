@@ -8014,7 +8014,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `job` client: one method per API. Get it from [`crate::Client::job`].
+/// `job` client: one method per API. Get it from [`crate::Apis::job`] (`client.job()`).
 #[derive(Debug, Clone, Copy)]
 pub struct JobApi<'a> {
     client: &'a crate::Client,
@@ -8036,13 +8036,14 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::callback_protocol::*;
     ///
     /// let request = CallbackProtocolRequest::new(
-    ///     12345,
-    ///     2,
-    ///     vec![StepInstances::new(16271, 3), StepInstances::new(16272, 2)],
+    ///     12345_i64,
+    ///     2_i64,
+    ///     vec![StepInstances::new(16271_i64, 3_i64), StepInstances::new(16272_i64, 2_i64)],
     /// );
     /// let response = client.job().callback_protocol(request).await?;
     /// # let _ = response;
@@ -8068,18 +8069,20 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::execute_job::*;
     ///
-    /// let request = ExecuteJobRequest::new(1, 100)
+    /// let request = ExecuteJobRequest::new(1_i64, 100_i64)
     ///     .global_vars(
     ///         vec![
-    ///             GlobalVars::default().id(436).target_server(TargetServer::default()
-    ///             .ip_list(vec![Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
-    ///             .to_string())]).dynamic_group_id_list(vec!["blo8gojho0skft7pr5q0"
-    ///             .to_string(), "blo8gojho0sabc7priuy".to_string()])
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())])),
-    ///             GlobalVars::default().id(437).value("new String value".to_string())
+    ///             GlobalVars::default().id(436_i64).target_server(TargetServer::default()
+    ///             .ip_list(vec![Ip::new(0_i64, "10.0.0.1".to_string()), Ip::new(0_i64,
+    ///             "10.0.0.2".to_string())])
+    ///             .dynamic_group_id_list(vec!["blo8gojho0skft7pr5q0".to_string(),
+    ///             "blo8gojho0sabc7priuy".to_string()])
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())])),
+    ///             GlobalVars::default().id(437_i64).value("new String value".to_string())
     ///         ],
     ///     );
     /// let response = client.job().execute_job(request).await?;
@@ -8106,24 +8109,27 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::execute_platform_job::*;
     ///
-    /// let request = ExecutePlatformJobRequest::new(1, 1, 2)
+    /// let request = ExecutePlatformJobRequest::new(1_i64, 1_i64, 2_i64)
     ///     .steps(
     ///         vec![
-    ///             Steps::new(1).script_id(1).script_content(bkapi::Base64::from("echo $1"))
-    ///             .script_param(bkapi::Base64::from("hello")).script_timeout(1000)
-    ///             .account("root".to_string()).script_type(1).custom_query_id(vec!["3"
-    ///             .to_string()]).ip_list(vec![Ip::new(0, "10.0.0.1".to_string()),
-    ///             Ip::new(0, "10.0.0.2".to_string())]), Steps::new(2).account("root"
-    ///             .to_string()).file_target_path("/tmp/[FILESRCIP]/".to_string())
+    ///             Steps::new(1_i64).script_id(1_i64)
+    ///             .script_content(bkapi::Base64::from("echo $1"))
+    ///             .script_param(bkapi::Base64::from("hello")).script_timeout(1000_i64)
+    ///             .account("root".to_string()).script_type(1_i64).custom_query_id(vec!["3"
+    ///             .to_string()]).ip_list(vec![Ip::new(0_i64, "10.0.0.1".to_string()),
+    ///             Ip::new(0_i64, "10.0.0.2".to_string())]), Steps::new(2_i64)
+    ///             .account("root".to_string()).file_target_path("/tmp/[FILESRCIP]/"
+    ///             .to_string())
     ///             .file_source(vec![FileSource::new(vec!["/tmp/REGEX:[a-z]*.txt"
     ///             .to_string()], "root".to_string()).custom_query_id(vec!["3".to_string()])
-    ///             .ip_list(vec![Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
-    ///             .to_string())])]).custom_query_id(vec!["3".to_string()])
-    ///             .ip_list(vec![Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
-    ///             .to_string())])
+    ///             .ip_list(vec![Ip::new(0_i64, "10.0.0.1".to_string()), Ip::new(0_i64,
+    ///             "10.0.0.2".to_string())])]).custom_query_id(vec!["3".to_string()])
+    ///             .ip_list(vec![Ip::new(0_i64, "10.0.0.1".to_string()), Ip::new(0_i64,
+    ///             "10.0.0.2".to_string())])
     ///         ],
     ///     );
     /// let response = client.job().execute_platform_job(request).await?;
@@ -8153,21 +8159,22 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::fast_execute_script::*;
     ///
-    /// let request = FastExecuteScriptRequest::new(1, "root".to_string())
-    ///     .script_id(1)
+    /// let request = FastExecuteScriptRequest::new(1_i64, "root".to_string())
+    ///     .script_id(1_i64)
     ///     .script_content(bkapi::Base64::from("echo $1"))
     ///     .script_param(bkapi::Base64::from("hello"))
-    ///     .script_timeout(1000)
+    ///     .script_timeout(1000_i64)
     ///     .is_param_sensitive(IsParamSensitive::No)
-    ///     .script_type(1)
+    ///     .script_type(1_i64)
     ///     .target_server(
     ///         TargetServer::default()
     ///             .ip_list(
     ///                 vec![
-    ///                     Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///                     Ip::new(0_i64, "10.0.0.1".to_string()), Ip::new(0_i64, "10.0.0.2"
     ///                     .to_string())
     ///                 ],
     ///             )
@@ -8177,7 +8184,7 @@ impl<'a> JobApi<'a> {
     ///                     .to_string()
     ///                 ],
     ///             )
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     ///     );
     /// let response = client.job().fast_execute_script(request).await?;
     /// # let _ = response;
@@ -8206,18 +8213,19 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::fast_execute_sql::*;
     ///
-    /// let request = FastExecuteSqlRequest::new(1, 32)
-    ///     .script_id(1)
+    /// let request = FastExecuteSqlRequest::new(1_i64, 32_i64)
+    ///     .script_id(1_i64)
     ///     .script_content(bkapi::Base64::from("show databases;"))
-    ///     .script_timeout(1000)
+    ///     .script_timeout(1000_i64)
     ///     .target_server(
     ///         TargetServer::default()
     ///             .ip_list(
     ///                 vec![
-    ///                     Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///                     Ip::new(0_i64, "10.0.0.1".to_string()), Ip::new(0_i64, "10.0.0.2"
     ///                     .to_string())
     ///                 ],
     ///             )
@@ -8227,7 +8235,7 @@ impl<'a> JobApi<'a> {
     ///                     .to_string()
     ///                 ],
     ///             )
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     ///     );
     /// let response = client.job().fast_execute_sql(request).await?;
     /// # let _ = response;
@@ -8253,27 +8261,29 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::fast_push_file::*;
     ///
     /// let request = FastPushFileRequest::new(
-    ///         1,
+    ///         1_i64,
     ///         "root".to_string(),
     ///         "/tmp/".to_string(),
     ///         vec![
     ///             FileSource::new(vec!["/tmp/REGEX:[a-z]*.txt".to_string()], "root"
     ///             .to_string()).target_server(TargetServer::default()
-    ///             .ip_list(vec![Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
-    ///             .to_string())]).dynamic_group_id_list(vec!["blo8gojho0skft7pr5q0"
-    ///             .to_string(), "blo8gojho0sabc7priuy".to_string()])
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]))
+    ///             .ip_list(vec![Ip::new(0_i64, "10.0.0.1".to_string()), Ip::new(0_i64,
+    ///             "10.0.0.2".to_string())])
+    ///             .dynamic_group_id_list(vec!["blo8gojho0skft7pr5q0".to_string(),
+    ///             "blo8gojho0sabc7priuy".to_string()])
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]))
     ///         ],
     ///     )
     ///     .target_server(
     ///         TargetServer::default()
     ///             .ip_list(
     ///                 vec![
-    ///                     Ip::new(0, "10.0.0.1".to_string()), Ip::new(0, "10.0.0.2"
+    ///                     Ip::new(0_i64, "10.0.0.1".to_string()), Ip::new(0_i64, "10.0.0.2"
     ///                     .to_string())
     ///                 ],
     ///             )
@@ -8283,7 +8293,7 @@ impl<'a> JobApi<'a> {
     ///                     .to_string()
     ///                 ],
     ///             )
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     ///     );
     /// let response = client.job().fast_push_file(request).await?;
     /// # let _ = response;
@@ -8312,12 +8322,13 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_agent_status::*;
     ///
     /// let request = GetAgentStatusRequest::new(
-    ///     1,
-    ///     vec![Ip::new(0, "10.0.0.1".to_string())],
+    ///     1_i64,
+    ///     vec![Ip::new(0_i64, "10.0.0.1".to_string())],
     /// );
     /// let response = client.job().get_agent_status(request).await?;
     /// # let _ = response;
@@ -8349,21 +8360,22 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_cron_list::*;
     ///
-    /// let request = GetCronListRequest::new(1)
+    /// let request = GetCronListRequest::new(1_i64)
     ///     .cron_name("test".to_string())
-    ///     .cron_id(1)
-    ///     .cron_status(1)
+    ///     .cron_id(1_i64)
+    ///     .cron_status(1_i64)
     ///     .creator("admin".to_string())
     ///     .create_time_start("2018-03-02".to_string())
     ///     .create_time_end("2018-03-23".to_string())
     ///     .last_modify_user("admin".to_string())
     ///     .last_modify_time_start("2018-03-02".to_string())
     ///     .last_modify_time_end("2018-03-23".to_string())
-    ///     .start(0)
-    ///     .length(100);
+    ///     .start(0_i64)
+    ///     .length(100_i64);
     /// let response = client.job().get_cron_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8391,10 +8403,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_job_detail::*;
     ///
-    /// let request = GetJobDetailRequest::new(1, 100);
+    /// let request = GetJobDetailRequest::new(1_i64, 100_i64);
     /// let response = client.job().get_job_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8419,10 +8432,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_job_instance_global_var_value::*;
     ///
-    /// let request = GetJobInstanceGlobalVarValueRequest::new(1, 100);
+    /// let request = GetJobInstanceGlobalVarValueRequest::new(1_i64, 100_i64);
     /// let response = client.job().get_job_instance_global_var_value(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8453,10 +8467,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_job_instance_log::*;
     ///
-    /// let request = GetJobInstanceLogRequest::new(1, 100);
+    /// let request = GetJobInstanceLogRequest::new(1_i64, 100_i64);
     /// let response = client.job().get_job_instance_log(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8484,10 +8499,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_job_instance_status::*;
     ///
-    /// let request = GetJobInstanceStatusRequest::new(1, 100);
+    /// let request = GetJobInstanceStatusRequest::new(1_i64, 100_i64);
     /// let response = client.job().get_job_instance_status(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8518,10 +8534,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_job_list::*;
     ///
-    /// let request = GetJobListRequest::new(1)
+    /// let request = GetJobListRequest::new(1_i64)
     ///     .creator("admin".to_string())
     ///     .name("test".to_string())
     ///     .create_time_start("2016-02-22".to_string())
@@ -8529,8 +8546,8 @@ impl<'a> JobApi<'a> {
     ///     .last_modify_user("admin".to_string())
     ///     .last_modify_time_start("2016-02-22".to_string())
     ///     .last_modify_time_end("2016-02-22".to_string())
-    ///     .start(0)
-    ///     .length(100);
+    ///     .start(0_i64)
+    ///     .length(100_i64);
     /// let response = client.job().get_job_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8558,10 +8575,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_os_account::*;
     ///
-    /// let request = GetOsAccountRequest::new(1);
+    /// let request = GetOsAccountRequest::new(1_i64);
     /// let response = client.job().get_os_account(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8589,10 +8607,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_own_db_account_list::*;
     ///
-    /// let request = GetOwnDbAccountListRequest::new(1).start(0).length(100);
+    /// let request = GetOwnDbAccountListRequest::new(1_i64).start(0_i64).length(100_i64);
     /// let response = client.job().get_own_db_account_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8620,11 +8639,12 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_proc_result::*;
     ///
     /// let request = GetProcResultRequest::new(
-    ///     1,
+    ///     1_i64,
     ///     "GSETASK:20180315180551:1000".to_string(),
     /// );
     /// let response = client.job().get_proc_result(request).await?;
@@ -8651,13 +8671,14 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_public_script_list::*;
     ///
     /// let request = GetPublicScriptListRequest::default()
     ///     .return_script_content(false)
-    ///     .start(0)
-    ///     .length(10);
+    ///     .start(0_i64)
+    ///     .length(10_i64);
     /// let response = client.job().get_public_script_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8685,10 +8706,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_script_detail::*;
     ///
-    /// let request = GetScriptDetailRequest::new(18).bk_biz_id(1);
+    /// let request = GetScriptDetailRequest::new(18_i64).bk_biz_id(1_i64);
     /// let response = client.job().get_script_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8713,14 +8735,15 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_script_list::*;
     ///
     /// let request = GetScriptListRequest::default()
-    ///     .bk_biz_id(1)
+    ///     .bk_biz_id(1_i64)
     ///     .return_script_content(false)
-    ///     .start(0)
-    ///     .length(10)
+    ///     .start(0_i64)
+    ///     .length(10_i64)
     ///     .is_public(false);
     /// let response = client.job().get_script_list(request).await?;
     /// # let _ = response;
@@ -8749,10 +8772,14 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::get_step_instance_status::*;
     ///
-    /// let request = GetStepInstanceStatusRequest::new(2, Params::new(490001, 790001));
+    /// let request = GetStepInstanceStatusRequest::new(
+    ///     2_i64,
+    ///     Params::new(490001_i64, 790001_i64),
+    /// );
     /// let response = client.job().get_step_instance_status(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8781,11 +8808,12 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::import_job::*;
     ///
     /// let request = ImportJobRequest::new(
-    ///     1,
+    ///     1_i64,
     ///     Params::new(
     ///             bkapi::Base64::from_encoded("xxx").unwrap_or_default(),
     ///             bkapi::Secret::from("test"),
@@ -8816,23 +8844,26 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::manage_proc::*;
     ///
     /// let request = ManageProcRequest::new(
-    ///     1,
+    ///     1_i64,
     ///     OpType::Registration,
     ///     vec![
-    ///         ProcessInfos::new("nginx".to_string(), "root".to_string(), vec![Ip::new(0,
-    ///         "10.0.0.1".to_string())]).setup_path("/data/home/nginx/bin/".to_string())
+    ///         ProcessInfos::new("nginx".to_string(), "root".to_string(),
+    ///         vec![Ip::new(0_i64, "10.0.0.1".to_string())])
+    ///         .setup_path("/data/home/nginx/bin/".to_string())
     ///         .pid_path("/data/var/run/nginx/".to_string()).cfg_path("/data/etc/nginx.conf"
     ///         .to_string()).log_path("/data/logs/nginx/".to_string())
     ///         .start_cmd("echo start".to_string()).stop_cmd("echo stop".to_string())
     ///         .restart_cmd("echo restart".to_string()).reload_cmd("echo reload"
     ///         .to_string()).kill_cmd("echo kill".to_string()).func_id("".to_string())
     ///         .instance_id("".to_string()).value_key("key_test".to_string())
-    ///         .r#type(Type::Single).cpu_lmt(20).mem_lmt(30).cycle_time(10).instance_num(2)
-    ///         .op_timeout(5).start_check_begin_time(5).start_check_end_time(5)
+    ///         .r#type(Type::Single).cpu_lmt(20_i64).mem_lmt(30_i64).cycle_time(10_i64)
+    ///         .instance_num(2_i64).op_timeout(5_i64).start_check_begin_time(5_i64)
+    ///         .start_check_end_time(5_i64)
     ///     ],
     /// );
     /// let response = client.job().manage_proc(request).await?;
@@ -8857,10 +8888,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::operate_job_instance::*;
     ///
-    /// let request = OperateJobInstanceRequest::new(1, 100, 1);
+    /// let request = OperateJobInstanceRequest::new(1_i64, 100_i64, 1_i64);
     /// let response = client.job().operate_job_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8888,17 +8920,18 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::operate_proc::*;
     ///
     /// let request = OperateProcRequest::new(
-    ///     1,
+    ///     1_i64,
     ///     OpType::Stop,
     ///     vec![
     ///         ProcessInfos::new("/usr/local/xxx".to_string(), "gseagent".to_string(),
-    ///         "/usr/local/xxx".to_string(), vec![Ip::new(0, "10.0.0.1".to_string())])
-    ///         .account("root".to_string()).cmd_shell_ext("bat".to_string()).cpu_lmt(50)
-    ///         .mem_lmt(30)
+    ///         "/usr/local/xxx".to_string(), vec![Ip::new(0_i64, "10.0.0.1".to_string())])
+    ///         .account("root".to_string()).cmd_shell_ext("bat".to_string()).cpu_lmt(50_i64)
+    ///         .mem_lmt(30_i64)
     ///     ],
     /// );
     /// let response = client.job().operate_proc(request).await?;
@@ -8925,17 +8958,18 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::operate_process::*;
     ///
     /// let request = OperateProcessRequest::new(
-    ///     1,
+    ///     1_i64,
     ///     OpType::Stop,
     ///     vec![
     ///         ProcessInfos::new("/usr/local/xxx".to_string(), "gseagent".to_string(),
-    ///         "/usr/local/xxx".to_string(), vec![Ip::new(0, "10.0.0.1".to_string())])
-    ///         .contact("root".to_string()).account("root".to_string()).cpu_lmt(50)
-    ///         .mem_lmt(30)
+    ///         "/usr/local/xxx".to_string(), vec![Ip::new(0_i64, "10.0.0.1".to_string())])
+    ///         .contact("root".to_string()).account("root".to_string()).cpu_lmt(50_i64)
+    ///         .mem_lmt(30_i64)
     ///     ],
     /// );
     /// let response = client.job().operate_process(request).await?;
@@ -8960,10 +8994,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::operate_step_instance::*;
     ///
-    /// let request = OperateStepInstanceRequest::new(1, 100, 200, 2);
+    /// let request = OperateStepInstanceRequest::new(1_i64, 100_i64, 200_i64, 2_i64);
     /// let response = client.job().operate_step_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -8991,15 +9026,16 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::push_config_file::*;
     ///
     /// let request = PushConfigFileRequest::new(
-    ///     1,
+    ///     1_i64,
     ///     "root".to_string(),
     ///     "/tmp/".to_string(),
     ///     vec![File::new("a.txt".to_string(), bkapi::Base64::from("hello world!"))],
-    ///     vec![Ip::new(0, "10.0.0.1".to_string())],
+    ///     vec![Ip::new(0_i64, "10.0.0.1".to_string())],
     /// );
     /// let response = client.job().push_config_file(request).await?;
     /// # let _ = response;
@@ -9025,10 +9061,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::save_cron::*;
     ///
-    /// let request = SaveCronRequest::new(2, 1023060)
+    /// let request = SaveCronRequest::new(2_i64, 1023060_i64)
     ///     .cron_name("test V2".to_string())
     ///     .cron_expression("0/5 * * * *".to_string());
     /// let response = client.job().save_cron(request).await?;
@@ -9055,20 +9092,21 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::set_base_report::*;
     ///
     /// let request = SetBaseReportRequest::new(
-    ///     1,
-    ///     -1,
-    ///     -1,
-    ///     -1,
-    ///     -1,
-    ///     -1,
-    ///     -1,
-    ///     -1,
-    ///     -1,
-    ///     vec![Ip::new(0, "10.0.0.1".to_string())],
+    ///     1_i64,
+    ///     -1_i64,
+    ///     -1_i64,
+    ///     -1_i64,
+    ///     -1_i64,
+    ///     -1_i64,
+    ///     -1_i64,
+    ///     -1_i64,
+    ///     -1_i64,
+    ///     vec![Ip::new(0_i64, "10.0.0.1".to_string())],
     /// );
     /// let response = client.job().set_base_report(request).await?;
     /// # let _ = response;
@@ -9094,10 +9132,11 @@ impl<'a> JobApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::update_cron_status::*;
     ///
-    /// let request = UpdateCronStatusRequest::new(1, 1, 2);
+    /// let request = UpdateCronStatusRequest::new(1_i64, 1_i64, 2_i64);
     /// let response = client.job().update_cron_status(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -9113,7 +9152,7 @@ impl<'a> JobApi<'a> {
         self.client.call::<endpoints::UpdateCronStatus>(request).await
     }
 }
-/// `job` blocking client: the methods of [`JobApi`] without `async`. Get it from [`crate::blocking::Client::job`].
+/// `job` blocking client: the methods of [`JobApi`] without `async`. Get it from [`crate::BlockingApis::job`] (`blocking_client.job()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct JobBlockingApi<'a> {

@@ -15502,7 +15502,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `job_v3` client: one method per API. Get it from [`crate::Client::job_v3`].
+/// `job_v3` client: one method per API. Get it from [`crate::Apis::job_v3`] (`client.job_v3()`).
 #[derive(Debug, Clone, Copy)]
 pub struct JobV3Api<'a> {
     client: &'a crate::Client,
@@ -15522,16 +15522,17 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::batch_get_job_instance_ip_log::*;
     ///
     /// let request = BatchGetJobInstanceIpLogRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         100,
-    ///         200,
+    ///         100_i64,
+    ///         200_i64,
     ///     )
-    ///     .host_id_list(vec![101, 102]);
+    ///     .host_id_list(vec![101_i64, 102_i64]);
     /// let response = client.job_v3().batch_get_job_instance_ip_log(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -15557,14 +15558,15 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::bkci_plugin_batch_get_job_instance_execute_object_log::*;
     ///
     /// let request = BkciPluginBatchGetJobInstanceExecuteObjectLogRequest::new(
     ///         BkScopeType::Biz,
     ///         "2".to_string(),
-    ///         100,
-    ///         200,
+    ///         100_i64,
+    ///         200_i64,
     ///     )
     ///     .execute_object_list(
     ///         vec![
@@ -15604,6 +15606,7 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::bkci_plugin_fast_execute_script::*;
     ///
@@ -15613,14 +15616,16 @@ impl<'a> JobV3Api<'a> {
     ///         ExecuteTarget::default()
     ///             .host_list(
     ///                 vec![
-    ///                     Host::default().bk_host_id(101), Host::default().bk_cloud_id(0)
-    ///                     .ip("127.0.0.2".to_string())
+    ///                     Host::default().bk_host_id(101_i64), Host::default()
+    ///                     .bk_cloud_id(0_i64).ip("127.0.0.2".to_string())
     ///                 ],
     ///             )
     ///             .host_dynamic_group_list(
     ///                 vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
     ///             )
-    ///             .host_topo_node_list(vec![HostTopoNode::new(1000, "module".to_string())])
+    ///             .host_topo_node_list(
+    ///                 vec![HostTopoNode::new(1000_i64, "module".to_string())],
+    ///             )
     ///             .kube_container_filters(
     ///                 vec![
     ///                     KubeContainerFilter::new(KubeContainerPropFilter::new(vec!["job-execute"
@@ -15645,13 +15650,13 @@ impl<'a> JobV3Api<'a> {
     ///                 ],
     ///             ),
     ///     )
-    ///     .script_version_id(1)
+    ///     .script_version_id(1_i64)
     ///     .script_content(bkapi::Base64::from("echo $1"))
     ///     .script_param(bkapi::Base64::from("hello"))
     ///     .windows_interpreter("D:\\Software\\python3\\python.exe".to_string())
-    ///     .timeout(1000)
-    ///     .account_id(1000)
-    ///     .is_param_sensitive(0)
+    ///     .timeout(1000_i64)
+    ///     .account_id(1000_i64)
+    ///     .is_param_sensitive(0_i64)
     ///     .script_language(ScriptLanguage::Shell);
     /// let response = client.job_v3().bkci_plugin_fast_execute_script(request).await?;
     /// # let _ = response;
@@ -15678,13 +15683,14 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::bkci_plugin_get_job_instance_status::*;
     ///
     /// let request = BkciPluginGetJobInstanceStatusRequest::new(
     ///         BkScopeType::Biz,
     ///         "2".to_string(),
-    ///         100,
+    ///         100_i64,
     ///     )
     ///     .include_execute_object_task_result(true);
     /// let response = client.job_v3().bkci_plugin_get_job_instance_status(request).await?;
@@ -15712,15 +15718,16 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::callback_protocol::*;
     ///
     /// let request = CallbackProtocolRequest::new(
-    ///     12345,
-    ///     2,
+    ///     12345_i64,
+    ///     2_i64,
     ///     vec![
-    ///         StepInstance::default().status(3).step_instance_id(16271),
-    ///         StepInstance::default().status(2).step_instance_id(16272)
+    ///         StepInstance::default().status(3_i64).step_instance_id(16271_i64),
+    ///         StepInstance::default().status(2_i64).step_instance_id(16272_i64)
     ///     ],
     /// );
     /// let response = client.job_v3().callback_protocol(request).await?;
@@ -15745,6 +15752,7 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::create_account::*;
     ///
@@ -15753,7 +15761,7 @@ impl<'a> JobV3Api<'a> {
     ///         "1".to_string(),
     ///         "Admin".to_string(),
     ///         Type::Code2,
-    ///         1,
+    ///         1_i64,
     ///     )
     ///     .password(bkapi::Secret::from("AdminPassword"))
     ///     .alias("Admin".to_string())
@@ -15780,10 +15788,12 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::delete_account::*;
     ///
-    /// let request = DeleteAccountRequest::new(BkScopeType::Biz, "1".to_string()).id(70);
+    /// let request = DeleteAccountRequest::new(BkScopeType::Biz, "1".to_string())
+    ///     .id(70_i64);
     /// let response = client.job_v3().delete_account(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -15806,10 +15816,12 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::delete_cron::*;
     ///
-    /// let request = DeleteCronRequest::new(BkScopeType::Biz, "2".to_string()).id(1000045);
+    /// let request = DeleteCronRequest::new(BkScopeType::Biz, "2".to_string())
+    ///     .id(1000045_i64);
     /// let response = client.job_v3().delete_cron(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -15835,16 +15847,17 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::execute_job_plan::*;
     ///
-    /// let request = ExecuteJobPlanRequest::new(BkScopeType::Biz, "1".to_string(), 100)
+    /// let request = ExecuteJobPlanRequest::new(BkScopeType::Biz, "1".to_string(), 100_i64)
     ///     .global_var_list(
     ///         vec![
-    ///             GlobalVar::default().id(436).server(Server::default()
-    ///             .host_id_list(vec![101, 102])
+    ///             GlobalVar::default().id(436_i64).server(Server::default()
+    ///             .host_id_list(vec![101_i64, 102_i64])
     ///             .dynamic_group_list(vec![DynamicGroup::new("blo8gojho0skft7pr5q0"
-    ///             .to_string())]).topo_node_list(vec![TopoNode::new(1000, "module"
+    ///             .to_string())]).topo_node_list(vec![TopoNode::new(1000_i64, "module"
     ///             .to_string())])), GlobalVar::default().name("param_name".to_string())
     ///             .value("param_value".to_string())
     ///         ],
@@ -15874,25 +15887,26 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::fast_execute_script::*;
     ///
     /// let request = FastExecuteScriptRequest::new(BkScopeType::Biz, "1".to_string())
-    ///     .script_version_id(1)
+    ///     .script_version_id(1_i64)
     ///     .script_content(bkapi::Base64::from("echo $1"))
     ///     .script_param(bkapi::Base64::from("hello"))
     ///     .windows_interpreter("D:\\Software\\python3\\python.exe".to_string())
-    ///     .timeout(1000)
-    ///     .account_id(1000)
+    ///     .timeout(1000_i64)
+    ///     .account_id(1000_i64)
     ///     .is_param_sensitive(IsParamSensitive::Code0)
     ///     .script_language(ScriptLanguage::Shell)
     ///     .target_server(
     ///         Server::default()
-    ///             .host_id_list(vec![101, 102])
+    ///             .host_id_list(vec![101_i64, 102_i64])
     ///             .dynamic_group_list(
     ///                 vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
     ///             )
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     ///     );
     /// let response = client.job_v3().fast_execute_script(request).await?;
     /// # let _ = response;
@@ -15922,19 +15936,20 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::fast_execute_sql::*;
     ///
-    /// let request = FastExecuteSqlRequest::new(BkScopeType::Biz, "1".to_string(), 32)
-    ///     .script_version_id(1)
-    ///     .timeout(1000)
+    /// let request = FastExecuteSqlRequest::new(BkScopeType::Biz, "1".to_string(), 32_i64)
+    ///     .script_version_id(1_i64)
+    ///     .timeout(1000_i64)
     ///     .target_server(
     ///         Server::default()
-    ///             .host_id_list(vec![101, 102])
+    ///             .host_id_list(vec![101_i64, 102_i64])
     ///             .dynamic_group_list(
     ///                 vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
     ///             )
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     ///     );
     /// let response = client.job_v3().fast_execute_sql(request).await?;
     /// # let _ = response;
@@ -15962,6 +15977,7 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::fast_transfer_file::*;
     ///
@@ -15971,29 +15987,29 @@ impl<'a> JobV3Api<'a> {
     ///         "/tmp/".to_string(),
     ///         vec![
     ///             FileSource::new(vec!["/tmp/REGEX:[a-z]*.txt".to_string()])
-    ///             .account(Account::default().id(100)).server(Server::default()
-    ///             .host_id_list(vec![101, 102])
+    ///             .account(Account::default().id(100_i64)).server(Server::default()
+    ///             .host_id_list(vec![101_i64, 102_i64])
     ///             .dynamic_group_list(vec![DynamicGroup::new("blo8gojho0skft7pr5q0"
     ///             .to_string()), DynamicGroup::new("blo8gojho0sabc7priuy".to_string())])
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]))
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]))
     ///             .file_type(FileType::Code1), FileSource::new(vec!["testbucket/test.txt"
-    ///             .to_string()]).file_type(FileType::Code3).file_source_id(1),
+    ///             .to_string()]).file_type(FileType::Code3).file_source_id(1_i64),
     ///             FileSource::new(vec!["testbucket/test2.txt".to_string()])
     ///             .file_type(FileType::Code3).file_source_code("testInnerCOS".to_string())
     ///         ],
     ///     )
-    ///     .account_id(101)
+    ///     .account_id(101_i64)
     ///     .transfer_mode(TransferMode::Code1)
     ///     .target_server(
     ///         Server::default()
-    ///             .host_id_list(vec![103, 104])
+    ///             .host_id_list(vec![103_i64, 104_i64])
     ///             .dynamic_group_list(
     ///                 vec![
     ///                     DynamicGroup::new("blo8gojho0skft7pr5q0".to_string()),
     ///                     DynamicGroup::new("blo8gojho0sabc7priuy".to_string())
     ///                 ],
     ///             )
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     ///     );
     /// let response = client.job_v3().fast_transfer_file(request).await?;
     /// # let _ = response;
@@ -16023,14 +16039,15 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_account_list::*;
     ///
     /// let request = GetAccountListRequest::new(BkScopeType::Biz, "1".to_string())
     ///     .account("aaa".to_string())
     ///     .alias("aaa".to_string())
-    ///     .start(0)
-    ///     .length(1);
+    ///     .start(0_i64)
+    ///     .length(1_i64);
     /// let response = client.job_v3().get_account_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16053,6 +16070,7 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_account_password_encryption_metadata::*;
     ///
@@ -16086,6 +16104,7 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_credential_detail::*;
     ///
@@ -16119,10 +16138,11 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_cron_detail::*;
     ///
-    /// let request = GetCronDetailRequest::new(BkScopeType::Biz, "1".to_string()).id(1);
+    /// let request = GetCronDetailRequest::new(BkScopeType::Biz, "1".to_string()).id(1_i64);
     /// let response = client.job_v3().get_cron_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16145,19 +16165,20 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_cron_list::*;
     ///
     /// let request = GetCronListRequest::new(BkScopeType::Biz, "1".to_string())
     ///     .name("test".to_string())
-    ///     .id(1000031)
-    ///     .create_time_start(1601371525)
-    ///     .create_time_end(1617285956)
+    ///     .id(1000031_i64)
+    ///     .create_time_start(1601371525_i64)
+    ///     .create_time_end(1617285956_i64)
     ///     .last_modify_user("admin".to_string())
-    ///     .last_modify_time_start(1601371525)
-    ///     .last_modify_time_end(1617286227)
-    ///     .start(0)
-    ///     .length(1);
+    ///     .last_modify_time_start(1601371525_i64)
+    ///     .last_modify_time_end(1617286227_i64)
+    ///     .start(0_i64)
+    ///     .length(1_i64);
     /// let response = client.job_v3().get_cron_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16180,6 +16201,7 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_file_source_detail::*;
     ///
@@ -16213,13 +16235,14 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_job_instance_global_var_value::*;
     ///
     /// let request = GetJobInstanceGlobalVarValueRequest::new(
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
-    ///     100,
+    ///     100_i64,
     /// );
     /// let response = client.job_v3().get_job_instance_global_var_value(request).await?;
     /// # let _ = response;
@@ -16246,16 +16269,17 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_job_instance_ip_log::*;
     ///
     /// let request = GetJobInstanceIpLogRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         50,
-    ///         100,
+    ///         50_i64,
+    ///         100_i64,
     ///     )
-    ///     .bk_cloud_id(0)
+    ///     .bk_cloud_id(0_i64)
     ///     .ip("127.0.0.1".to_string());
     /// let response = client.job_v3().get_job_instance_ip_log(request).await?;
     /// # let _ = response;
@@ -16282,19 +16306,20 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_job_instance_list::*;
     ///
     /// let request = GetJobInstanceListRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         1546272000000,
-    ///         1577807999999,
+    ///         1546272000000_i64,
+    ///         1577807999999_i64,
     ///     )
     ///     .operator("admin".to_string())
     ///     .name("test".to_string())
-    ///     .start(0)
-    ///     .length(20);
+    ///     .start(0_i64)
+    ///     .length(20_i64);
     /// let response = client.job_v3().get_job_instance_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16320,13 +16345,14 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_job_instance_status::*;
     ///
     /// let request = GetJobInstanceStatusRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         100,
+    ///         100_i64,
     ///     )
     ///     .return_ip_result(true);
     /// let response = client.job_v3().get_job_instance_status(request).await?;
@@ -16357,10 +16383,15 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_job_plan_detail::*;
     ///
-    /// let request = GetJobPlanDetailRequest::new(BkScopeType::Biz, "1".to_string(), 100);
+    /// let request = GetJobPlanDetailRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "1".to_string(),
+    ///     100_i64,
+    /// );
     /// let response = client.job_v3().get_job_plan_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16386,17 +16417,18 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_job_plan_list::*;
     ///
     /// let request = GetJobPlanListRequest::new(BkScopeType::Biz, "1".to_string())
-    ///     .job_template_id(1)
+    ///     .job_template_id(1_i64)
     ///     .creator("admin".to_string())
     ///     .name("test".to_string())
-    ///     .create_time_start(1546272000000)
-    ///     .create_time_end(1577807999999)
-    ///     .start(0)
-    ///     .length(20);
+    ///     .create_time_start(1546272000000_i64)
+    ///     .create_time_end(1577807999999_i64)
+    ///     .start(0_i64)
+    ///     .length(20_i64);
     /// let response = client.job_v3().get_job_plan_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16419,15 +16451,16 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_job_template_list::*;
     ///
     /// let request = GetJobTemplateListRequest::new(BkScopeType::Biz, "1".to_string())
     ///     .creator("admin".to_string())
-    ///     .create_time_start(1546272000000)
-    ///     .create_time_end(1577807999999)
-    ///     .start(0)
-    ///     .length(20);
+    ///     .create_time_start(1546272000000_i64)
+    ///     .create_time_end(1577807999999_i64)
+    ///     .start(0_i64)
+    ///     .length(20_i64);
     /// let response = client.job_v3().get_job_template_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16453,6 +16486,7 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_latest_service_version::*;
     ///
@@ -16485,6 +16519,7 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_notify_config::*;
     ///
@@ -16514,13 +16549,14 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_public_script_list::*;
     ///
     /// let request = GetPublicScriptListRequest::default()
     ///     .name("script1".to_string())
-    ///     .start(0)
-    ///     .length(10);
+    ///     .start(0_i64)
+    ///     .length(10_i64);
     /// let response = client.job_v3().get_public_script_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16546,10 +16582,11 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_public_script_version_detail::*;
     ///
-    /// let request = GetPublicScriptVersionDetailRequest::default().id(1);
+    /// let request = GetPublicScriptVersionDetailRequest::default().id(1_i64);
     /// let response = client.job_v3().get_public_script_version_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16575,6 +16612,7 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_public_script_version_list::*;
     ///
@@ -16582,8 +16620,8 @@ impl<'a> JobV3Api<'a> {
     ///         "000dbdddc06c453baf1f2decddf00c69".to_string(),
     ///     )
     ///     .return_script_content(true)
-    ///     .start(0)
-    ///     .length(10);
+    ///     .start(0_i64)
+    ///     .length(10_i64);
     /// let response = client.job_v3().get_public_script_version_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16609,13 +16647,14 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_script_list::*;
     ///
     /// let request = GetScriptListRequest::new(BkScopeType::Biz, "1".to_string())
     ///     .name("script1".to_string())
-    ///     .start(0)
-    ///     .length(10);
+    ///     .start(0_i64)
+    ///     .length(10_i64);
     /// let response = client.job_v3().get_script_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16638,11 +16677,12 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_script_version_detail::*;
     ///
     /// let request = GetScriptVersionDetailRequest::new(BkScopeType::Biz, "1".to_string())
-    ///     .id(1);
+    ///     .id(1_i64);
     /// let response = client.job_v3().get_script_version_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16668,6 +16708,7 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_script_version_list::*;
     ///
@@ -16677,8 +16718,8 @@ impl<'a> JobV3Api<'a> {
     ///         "000dbdddc06c453baf1f2decddf00c69".to_string(),
     ///     )
     ///     .return_script_content(true)
-    ///     .start(0)
-    ///     .length(10);
+    ///     .start(0_i64)
+    ///     .length(10_i64);
     /// let response = client.job_v3().get_script_version_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16704,14 +16745,15 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_step_instance_detail::*;
     ///
     /// let request = GetStepInstanceDetailRequest::new(
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
-    ///     100,
-    ///     100,
+    ///     100_i64,
+    ///     100_i64,
     /// );
     /// let response = client.job_v3().get_step_instance_detail(request).await?;
     /// # let _ = response;
@@ -16738,18 +16780,19 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::get_step_instance_status::*;
     ///
     /// let request = GetStepInstanceStatusRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         100,
-    ///         100,
+    ///         100_i64,
+    ///         100_i64,
     ///     )
-    ///     .execute_count(0)
-    ///     .batch(0)
-    ///     .max_host_num_per_group(1)
+    ///     .execute_count(0_i64)
+    ///     .batch(0_i64)
+    ///     .max_host_num_per_group(1_i64)
     ///     .keyword("aaa".to_string())
     ///     .search_ip("".to_string())
     ///     .tag("".to_string());
@@ -16778,14 +16821,15 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::operate_job_instance::*;
     ///
     /// let request = OperateJobInstanceRequest::new(
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
-    ///     100,
-    ///     1,
+    ///     100_i64,
+    ///     1_i64,
     /// );
     /// let response = client.job_v3().operate_job_instance(request).await?;
     /// # let _ = response;
@@ -16812,15 +16856,16 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::operate_step_instance::*;
     ///
     /// let request = OperateStepInstanceRequest::new(
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
-    ///     100,
-    ///     200,
-    ///     2,
+    ///     100_i64,
+    ///     200_i64,
+    ///     2_i64,
     /// );
     /// let response = client.job_v3().operate_step_instance(request).await?;
     /// # let _ = response;
@@ -16847,6 +16892,7 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::push_config_file::*;
     ///
@@ -16857,11 +16903,11 @@ impl<'a> JobV3Api<'a> {
     ///         "/tmp/".to_string(),
     ///         vec![File::new("a.txt".to_string(), bkapi::Base64::from("hello world!"))],
     ///         Server::default()
-    ///             .host_id_list(vec![101, 102])
+    ///             .host_id_list(vec![101_i64, 102_i64])
     ///             .dynamic_group_list(
     ///                 vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
     ///             )
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     ///     )
     ///     .job_request_id("xxx".to_string());
     /// let response = client.job_v3().push_config_file(request).await?;
@@ -16886,13 +16932,14 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::query_agent_info::*;
     ///
     /// let request = QueryAgentInfoRequest::new(
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
-    ///     vec![1, 2, 3],
+    ///     vec![1_i64, 2_i64, 3_i64],
     /// );
     /// let response = client.job_v3().query_agent_info(request).await?;
     /// # let _ = response;
@@ -16916,13 +16963,14 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::save_cron::*;
     ///
-    /// let request = SaveCronRequest::new(BkScopeType::Biz, "1".to_string(), 1023060)
+    /// let request = SaveCronRequest::new(BkScopeType::Biz, "1".to_string(), 1023060_i64)
     ///     .name("test API".to_string())
     ///     .expression("0 0/5 * * *".to_string())
-    ///     .execute_time(0)
+    ///     .execute_time(0_i64)
     ///     .execute_time_zone("Asia/Shanghai".to_string())
     ///     .global_var_list(
     ///         vec![
@@ -16933,7 +16981,8 @@ impl<'a> JobV3Api<'a> {
     ///             .name("dictVar".to_string()).value("([\"var1\"]=1, [\"var2\"]=2)"
     ///             .to_string()), GlobalVar::default().name("indexArrVar".to_string())
     ///             .value("(2 3 4)".to_string()), GlobalVar::default().name("hostVar"
-    ///             .to_string()).server(Server::default().host_id_list(vec![1, 2, 3]))
+    ///             .to_string()).server(Server::default().host_id_list(vec![1_i64, 2_i64,
+    ///             3_i64]))
     ///         ],
     ///     )
     ///     .job_request_id("xxx".to_string());
@@ -16959,10 +17008,11 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::update_account::*;
     ///
-    /// let request = UpdateAccountRequest::new(BkScopeType::Biz, "1".to_string(), 100)
+    /// let request = UpdateAccountRequest::new(BkScopeType::Biz, "1".to_string(), 100_i64)
     ///     .password(bkapi::Secret::from("testPwd"))
     ///     .alias("testAlias".to_string())
     ///     .description("update account for windows".to_string());
@@ -16991,10 +17041,16 @@ impl<'a> JobV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v3::update_cron_status::*;
     ///
-    /// let request = UpdateCronStatusRequest::new(BkScopeType::Biz, "1".to_string(), 2, 1);
+    /// let request = UpdateCronStatusRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "1".to_string(),
+    ///     2_i64,
+    ///     1_i64,
+    /// );
     /// let response = client.job_v3().update_cron_status(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17007,7 +17063,7 @@ impl<'a> JobV3Api<'a> {
         self.client.call::<endpoints::UpdateCronStatus>(request).await
     }
 }
-/// `job_v3` blocking client: the methods of [`JobV3Api`] without `async`. Get it from [`crate::blocking::Client::job_v3`].
+/// `job_v3` blocking client: the methods of [`JobV3Api`] without `async`. Get it from [`crate::BlockingApis::job_v3`] (`blocking_client.job_v3()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct JobV3BlockingApi<'a> {

@@ -2736,7 +2736,7 @@ pub mod endpoints {
         ];
     }
 }
-/// `job_v4` client: one method per API. Get it from [`crate::Client::job_v4`].
+/// `job_v4` client: one method per API. Get it from [`crate::Apis::job_v4`] (`client.job_v4()`).
 #[derive(Debug, Clone, Copy)]
 pub struct JobV4Api<'a> {
     client: &'a crate::Client,
@@ -2756,16 +2756,17 @@ impl<'a> JobV4Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v4::v4_batch_get_job_instance_execute_object_log::*;
     ///
     /// let request = V4BatchGetJobInstanceExecuteObjectLogRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         100,
-    ///         200,
+    ///         100_i64,
+    ///         200_i64,
     ///     )
-    ///     .host_id_list(vec![1, 2]);
+    ///     .host_id_list(vec![1_i64, 2_i64]);
     /// let response = client.job_v4().v4_batch_get_job_instance_execute_object_log(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2793,29 +2794,30 @@ impl<'a> JobV4Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v4::v4_fast_execute_script::*;
     ///
     /// let request = V4FastExecuteScriptRequest::new(BkScopeType::Biz, "1".to_string())
-    ///     .script_version_id(1)
+    ///     .script_version_id(1_i64)
     ///     .script_content(bkapi::Base64::from("echo $1"))
     ///     .script_param(bkapi::Base64::from("hello"))
-    ///     .timeout(1000)
-    ///     .account_id(1000)
+    ///     .timeout(1000_i64)
+    ///     .account_id(1000_i64)
     ///     .param_sensitive(false)
     ///     .script_language(ScriptLanguage::Shell)
     ///     .execute_target(
     ///         ExecuteTarget::default()
     ///             .host_list(
     ///                 vec![
-    ///                     Host::default().bk_cloud_id(0).ip("10.0.0.1".to_string()),
-    ///                     Host::default().bk_cloud_id(0).ip("10.0.0.2".to_string())
+    ///                     Host::default().bk_cloud_id(0_i64).ip("10.0.0.1".to_string()),
+    ///                     Host::default().bk_cloud_id(0_i64).ip("10.0.0.2".to_string())
     ///                 ],
     ///             )
     ///             .dynamic_group_list(
     ///                 vec![DynamicGroup::new("asdo8gojhasdfskft7pr5".to_string())],
     ///             )
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     ///     );
     /// let response = client.job_v4().v4_fast_execute_script(request).await?;
     /// # let _ = response;
@@ -2842,20 +2844,21 @@ impl<'a> JobV4Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v4::v4_get_job_instance_list::*;
     ///
     /// let request = V4GetJobInstanceListRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         1546272000000,
-    ///         1577807999999,
+    ///         1546272000000_i64,
+    ///         1577807999999_i64,
     ///     )
     ///     .operator("admin".to_string())
     ///     .name("test".to_string())
-    ///     .status(3)
-    ///     .offset(40)
-    ///     .length(20);
+    ///     .status(3_i64)
+    ///     .offset(40_i64)
+    ///     .length(20_i64);
     /// let response = client.job_v4().v4_get_job_instance_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2881,13 +2884,14 @@ impl<'a> JobV4Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job_v4::v4_get_job_instance_status::*;
     ///
     /// let request = V4GetJobInstanceStatusRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         100,
+    ///         100_i64,
     ///     )
     ///     .return_ip_result("true".to_string());
     /// let response = client.job_v4().v4_get_job_instance_status(request).await?;
@@ -2905,7 +2909,7 @@ impl<'a> JobV4Api<'a> {
         self.client.call::<endpoints::V4GetJobInstanceStatus>(request).await
     }
 }
-/// `job_v4` blocking client: the methods of [`JobV4Api`] without `async`. Get it from [`crate::blocking::Client::job_v4`].
+/// `job_v4` blocking client: the methods of [`JobV4Api`] without `async`. Get it from [`crate::BlockingApis::job_v4`] (`blocking_client.job_v4()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct JobV4BlockingApi<'a> {

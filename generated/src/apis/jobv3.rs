@@ -15764,7 +15764,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `jobv3` client: one method per API. Get it from [`crate::Client::jobv3`].
+/// `jobv3` client: one method per API. Get it from [`crate::Apis::jobv3`] (`client.jobv3()`).
 #[derive(Debug, Clone, Copy)]
 pub struct Jobv3Api<'a> {
     client: &'a crate::Client,
@@ -15786,16 +15786,17 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::batch_get_job_instance_ip_log::*;
     ///
     /// let request = BatchGetJobInstanceIpLogRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         100,
-    ///         200,
+    ///         100_i64,
+    ///         200_i64,
     ///     )
-    ///     .host_id_list(vec![101, 102]);
+    ///     .host_id_list(vec![101_i64, 102_i64]);
     /// let response = client.jobv3().batch_get_job_instance_ip_log(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -15823,15 +15824,16 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::callback_protocol::*;
     ///
     /// let request = CallbackProtocolRequest::new(
-    ///     12345,
-    ///     2,
+    ///     12345_i64,
+    ///     2_i64,
     ///     vec![
-    ///         StepInstance::default().status(3).step_instance_id(16271),
-    ///         StepInstance::default().status(2).step_instance_id(16272)
+    ///         StepInstance::default().status(3_i64).step_instance_id(16271_i64),
+    ///         StepInstance::default().status(2_i64).step_instance_id(16272_i64)
     ///     ],
     /// );
     /// let response = client.jobv3().callback_protocol(request).await?;
@@ -15861,6 +15863,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::check_script::*;
     ///
@@ -15890,6 +15893,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::create_account::*;
     ///
@@ -15898,7 +15902,7 @@ impl<'a> Jobv3Api<'a> {
     ///         "1".to_string(),
     ///         "Admin".to_string(),
     ///         Type::Windows,
-    ///         1,
+    ///         1_i64,
     ///     )
     ///     .password(bkapi::Secret::from("AdminPassword"))
     ///     .alias("Admin".to_string())
@@ -15927,6 +15931,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::create_credential::*;
     ///
@@ -15963,12 +15968,13 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::create_dangerous_rule::*;
     ///
     /// let request = CreateDangerousRuleRequest::new(
     ///     "rm -rf".to_string(),
-    ///     vec![1],
+    ///     vec![1_i64],
     ///     "drangerous!!!".to_string(),
     ///     Action::Intercept,
     /// );
@@ -15999,6 +16005,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::create_file_source::*;
     ///
@@ -16055,6 +16062,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::create_public_script_version::*;
     ///
@@ -16104,6 +16112,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::create_script_version::*;
     ///
@@ -16140,10 +16149,12 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::delete_account::*;
     ///
-    /// let request = DeleteAccountRequest::new(BkScopeType::Biz, "1".to_string()).id(70);
+    /// let request = DeleteAccountRequest::new(BkScopeType::Biz, "1".to_string())
+    ///     .id(70_i64);
     /// let response = client.jobv3().delete_account(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16168,10 +16179,11 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::delete_cron::*;
     ///
-    /// let request = DeleteCronRequest::new(BkScopeType::Biz, "2".to_string(), 1000045);
+    /// let request = DeleteCronRequest::new(BkScopeType::Biz, "2".to_string(), 1000045_i64);
     /// let response = client.jobv3().delete_cron(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16196,10 +16208,11 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::delete_dangerous_rule::*;
     ///
-    /// let request = DeleteDangerousRuleRequest::new(1);
+    /// let request = DeleteDangerousRuleRequest::new(1_i64);
     /// let response = client.jobv3().delete_dangerous_rule(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16224,6 +16237,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::delete_public_script::*;
     ///
@@ -16254,12 +16268,13 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::delete_public_script_version::*;
     ///
     /// let request = DeletePublicScriptVersionRequest::new(
     ///     "4537fb49ec0840a1b91cef4179c99f9c".to_string(),
-    ///     1000017,
+    ///     1000017_i64,
     /// );
     /// let response = client.jobv3().delete_public_script_version(request).await?;
     /// # let _ = response;
@@ -16288,6 +16303,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::delete_script::*;
     ///
@@ -16320,6 +16336,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::delete_script_version::*;
     ///
@@ -16327,7 +16344,7 @@ impl<'a> Jobv3Api<'a> {
     ///     BkScopeType::Biz,
     ///     "2".to_string(),
     ///     "4a350b0e0707450e93326f6ace921072".to_string(),
-    ///     1000019,
+    ///     1000019_i64,
     /// );
     /// let response = client.jobv3().delete_script_version(request).await?;
     /// # let _ = response;
@@ -16353,10 +16370,11 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::disable_dangerous_rule::*;
     ///
-    /// let request = DisableDangerousRuleRequest::new(1);
+    /// let request = DisableDangerousRuleRequest::new(1_i64);
     /// let response = client.jobv3().disable_dangerous_rule(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16384,12 +16402,13 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::disable_public_script_version::*;
     ///
     /// let request = DisablePublicScriptVersionRequest::new(
     ///     "4537fb49ec0840a1b91cef4179c99f9c".to_string(),
-    ///     1000018,
+    ///     1000018_i64,
     /// );
     /// let response = client.jobv3().disable_public_script_version(request).await?;
     /// # let _ = response;
@@ -16418,6 +16437,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::disable_script_version::*;
     ///
@@ -16425,7 +16445,7 @@ impl<'a> Jobv3Api<'a> {
     ///     BkScopeType::Biz,
     ///     "2".to_string(),
     ///     "4a350b0e0707450e93326f6ace921072".to_string(),
-    ///     1000019,
+    ///     1000019_i64,
     /// );
     /// let response = client.jobv3().disable_script_version(request).await?;
     /// # let _ = response;
@@ -16454,10 +16474,11 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::enable_dangerous_rule::*;
     ///
-    /// let request = EnableDangerousRuleRequest::new(1);
+    /// let request = EnableDangerousRuleRequest::new(1_i64);
     /// let response = client.jobv3().enable_dangerous_rule(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16488,16 +16509,17 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::execute_job_plan::*;
     ///
-    /// let request = ExecuteJobPlanRequest::new(BkScopeType::Biz, "1".to_string(), 100)
+    /// let request = ExecuteJobPlanRequest::new(BkScopeType::Biz, "1".to_string(), 100_i64)
     ///     .global_var_list(
     ///         vec![
-    ///             GlobalVar::default().id(436).server(Server::default()
-    ///             .host_id_list(vec![101, 102])
+    ///             GlobalVar::default().id(436_i64).server(Server::default()
+    ///             .host_id_list(vec![101_i64, 102_i64])
     ///             .dynamic_group_list(vec![DynamicGroup::new("blo8gojho0skft7pr5q0"
-    ///             .to_string())]).topo_node_list(vec![TopoNode::new(1000, "module"
+    ///             .to_string())]).topo_node_list(vec![TopoNode::new(1000_i64, "module"
     ///             .to_string())])), GlobalVar::default().name("param_name".to_string())
     ///             .value("param_value".to_string())
     ///         ],
@@ -16529,24 +16551,25 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::fast_execute_script::*;
     ///
     /// let request = FastExecuteScriptRequest::new(BkScopeType::Biz, "1".to_string())
-    ///     .script_version_id(1)
+    ///     .script_version_id(1_i64)
     ///     .script_content(bkapi::Base64::from("echo $1"))
     ///     .script_param(bkapi::Base64::from("hello"))
-    ///     .timeout(1000)
-    ///     .account_id(1000)
+    ///     .timeout(1000_i64)
+    ///     .account_id(1000_i64)
     ///     .is_param_sensitive(IsParamSensitive::No)
     ///     .script_language(ScriptLanguage::Shell)
     ///     .target_server(
     ///         Server::default()
-    ///             .host_id_list(vec![101, 102])
+    ///             .host_id_list(vec![101_i64, 102_i64])
     ///             .dynamic_group_list(
     ///                 vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
     ///             )
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     ///     );
     /// let response = client.jobv3().fast_execute_script(request).await?;
     /// # let _ = response;
@@ -16578,19 +16601,20 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::fast_execute_sql::*;
     ///
-    /// let request = FastExecuteSqlRequest::new(BkScopeType::Biz, "1".to_string(), 32)
-    ///     .script_version_id(1)
-    ///     .timeout(1000)
+    /// let request = FastExecuteSqlRequest::new(BkScopeType::Biz, "1".to_string(), 32_i64)
+    ///     .script_version_id(1_i64)
+    ///     .timeout(1000_i64)
     ///     .target_server(
     ///         Server::default()
-    ///             .host_id_list(vec![101, 102])
+    ///             .host_id_list(vec![101_i64, 102_i64])
     ///             .dynamic_group_list(
     ///                 vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
     ///             )
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     ///     );
     /// let response = client.jobv3().fast_execute_sql(request).await?;
     /// # let _ = response;
@@ -16620,6 +16644,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::fast_transfer_file::*;
     ///
@@ -16629,30 +16654,30 @@ impl<'a> Jobv3Api<'a> {
     ///         "/tmp/".to_string(),
     ///         vec![
     ///             FileSource::new(vec!["/tmp/REGEX:[a-z]*.txt".to_string()])
-    ///             .account(Account::default().id(100)).server(Server::default()
-    ///             .host_id_list(vec![101, 102])
+    ///             .account(Account::default().id(100_i64)).server(Server::default()
+    ///             .host_id_list(vec![101_i64, 102_i64])
     ///             .dynamic_group_list(vec![DynamicGroup::new("blo8gojho0skft7pr5q0"
     ///             .to_string()), DynamicGroup::new("blo8gojho0sabc7priuy".to_string())])
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]))
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]))
     ///             .file_type(FileType::Server), FileSource::new(vec!["testbucket/test.txt"
-    ///             .to_string()]).file_type(FileType::ThirdParty).file_source_id(1),
+    ///             .to_string()]).file_type(FileType::ThirdParty).file_source_id(1_i64),
     ///             FileSource::new(vec!["testbucket/test2.txt".to_string()])
     ///             .file_type(FileType::ThirdParty).file_source_code("testInnerCOS"
     ///             .to_string())
     ///         ],
     ///     )
-    ///     .account_id(101)
+    ///     .account_id(101_i64)
     ///     .transfer_mode(TransferMode::Strict)
     ///     .target_server(
     ///         Server::default()
-    ///             .host_id_list(vec![103, 104])
+    ///             .host_id_list(vec![103_i64, 104_i64])
     ///             .dynamic_group_list(
     ///                 vec![
     ///                     DynamicGroup::new("blo8gojho0skft7pr5q0".to_string()),
     ///                     DynamicGroup::new("blo8gojho0sabc7priuy".to_string())
     ///                 ],
     ///             )
-    ///             .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     ///     );
     /// let response = client.jobv3().fast_transfer_file(request).await?;
     /// # let _ = response;
@@ -16681,6 +16706,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::generate_local_file_upload_url::*;
     ///
@@ -16716,6 +16742,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_account_list::*;
     ///
@@ -16723,8 +16750,8 @@ impl<'a> Jobv3Api<'a> {
     ///     .category(Category::Code1)
     ///     .account("aaa".to_string())
     ///     .alias("aaa".to_string())
-    ///     .start(0)
-    ///     .length(1);
+    ///     .start(0_i64)
+    ///     .length(1_i64);
     /// let response = client.jobv3().get_account_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16749,10 +16776,11 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_cron_detail::*;
     ///
-    /// let request = GetCronDetailRequest::new(BkScopeType::Biz, "1".to_string()).id(1);
+    /// let request = GetCronDetailRequest::new(BkScopeType::Biz, "1".to_string()).id(1_i64);
     /// let response = client.jobv3().get_cron_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16780,21 +16808,22 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_cron_list::*;
     ///
     /// let request = GetCronListRequest::new(BkScopeType::Biz, "1".to_string())
     ///     .name("test".to_string())
-    ///     .id(1000031)
-    ///     .status(1)
+    ///     .id(1000031_i64)
+    ///     .status(1_i64)
     ///     .creator("admin".to_string())
-    ///     .create_time_start(1601371525)
-    ///     .create_time_end(1617285956)
+    ///     .create_time_start(1601371525_i64)
+    ///     .create_time_end(1617285956_i64)
     ///     .last_modify_user("admin".to_string())
-    ///     .last_modify_time_start(1601371525)
-    ///     .last_modify_time_end(1617286227)
-    ///     .start(0)
-    ///     .length(1);
+    ///     .last_modify_time_start(1601371525_i64)
+    ///     .last_modify_time_end(1617286227_i64)
+    ///     .start(0_i64)
+    ///     .length(1_i64);
     /// let response = client.jobv3().get_cron_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16822,11 +16851,12 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_dangerous_rule_list::*;
     ///
     /// let request = GetDangerousRuleListRequest::default()
-    ///     .script_language_list(vec![1])
+    ///     .script_language_list(vec![1_i64])
     ///     .action(Action::Intercept);
     /// let response = client.jobv3().get_dangerous_rule_list(request).await?;
     /// # let _ = response;
@@ -16855,13 +16885,14 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_job_instance_global_var_value::*;
     ///
     /// let request = GetJobInstanceGlobalVarValueRequest::new(
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
-    ///     100,
+    ///     100_i64,
     /// );
     /// let response = client.jobv3().get_job_instance_global_var_value(request).await?;
     /// # let _ = response;
@@ -16890,16 +16921,17 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_job_instance_ip_log::*;
     ///
     /// let request = GetJobInstanceIpLogRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         50,
-    ///         100,
+    ///         50_i64,
+    ///         100_i64,
     ///     )
-    ///     .bk_host_id(101);
+    ///     .bk_host_id(101_i64);
     /// let response = client.jobv3().get_job_instance_ip_log(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16930,22 +16962,23 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_job_instance_list::*;
     ///
     /// let request = GetJobInstanceListRequest::new(
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
-    ///         1546272000000,
-    ///         1577807999999,
+    ///         1546272000000_i64,
+    ///         1577807999999_i64,
     ///     )
     ///     .operator("admin".to_string())
     ///     .name("test".to_string())
     ///     .launch_mode(LaunchMode::Web)
     ///     .r#type(Type::Job)
     ///     .status(Status::Successful)
-    ///     .start(0)
-    ///     .length(20);
+    ///     .start(0_i64)
+    ///     .length(20_i64);
     /// let response = client.jobv3().get_job_instance_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16973,13 +17006,14 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_job_instance_status::*;
     ///
     /// let request = GetJobInstanceStatusRequest::new(
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
-    ///     100,
+    ///     100_i64,
     /// );
     /// let response = client.jobv3().get_job_instance_status(request).await?;
     /// # let _ = response;
@@ -17011,10 +17045,15 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_job_plan_detail::*;
     ///
-    /// let request = GetJobPlanDetailRequest::new(BkScopeType::Biz, "1".to_string(), 100);
+    /// let request = GetJobPlanDetailRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "1".to_string(),
+    ///     100_i64,
+    /// );
     /// let response = client.jobv3().get_job_plan_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17045,20 +17084,21 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_job_plan_list::*;
     ///
     /// let request = GetJobPlanListRequest::new(BkScopeType::Biz, "1".to_string())
-    ///     .job_template_id(1)
+    ///     .job_template_id(1_i64)
     ///     .creator("admin".to_string())
     ///     .name("test".to_string())
-    ///     .create_time_start(1546272000000)
-    ///     .create_time_end(1577807999999)
+    ///     .create_time_start(1546272000000_i64)
+    ///     .create_time_end(1577807999999_i64)
     ///     .last_modify_user("admin".to_string())
-    ///     .last_modify_time_start(1546272000000)
-    ///     .last_modify_time_end(1577807999999)
-    ///     .start(0)
-    ///     .length(20);
+    ///     .last_modify_time_start(1546272000000_i64)
+    ///     .last_modify_time_end(1577807999999_i64)
+    ///     .start(0_i64)
+    ///     .length(20_i64);
     /// let response = client.jobv3().get_job_plan_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17086,19 +17126,20 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_job_template_list::*;
     ///
     /// let request = GetJobTemplateListRequest::new(BkScopeType::Biz, "1".to_string())
     ///     .creator("admin".to_string())
     ///     .name("test".to_string())
-    ///     .create_time_start(1546272000000)
-    ///     .create_time_end(1577807999999)
+    ///     .create_time_start(1546272000000_i64)
+    ///     .create_time_end(1577807999999_i64)
     ///     .last_modify_user("admin".to_string())
-    ///     .last_modify_time_start(1546272000000)
-    ///     .last_modify_time_end(1577807999999)
-    ///     .start(0)
-    ///     .length(20);
+    ///     .last_modify_time_start(1546272000000_i64)
+    ///     .last_modify_time_end(1577807999999_i64)
+    ///     .start(0_i64)
+    ///     .length(20_i64);
     /// let response = client.jobv3().get_job_template_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17126,6 +17167,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_latest_service_version::*;
     ///
@@ -17160,14 +17202,15 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_public_script_list::*;
     ///
     /// let request = GetPublicScriptListRequest::default()
     ///     .name("a.sh".to_string())
     ///     .script_language(ScriptLanguage::Shell)
-    ///     .start(0)
-    ///     .length(10);
+    ///     .start(0_i64)
+    ///     .length(10_i64);
     /// let response = client.jobv3().get_public_script_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17195,10 +17238,11 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_public_script_version_detail::*;
     ///
-    /// let request = GetPublicScriptVersionDetailRequest::new(1);
+    /// let request = GetPublicScriptVersionDetailRequest::new(1_i64);
     /// let response = client.jobv3().get_public_script_version_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17229,6 +17273,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_public_script_version_list::*;
     ///
@@ -17236,8 +17281,8 @@ impl<'a> Jobv3Api<'a> {
     ///         "000dbdddc06c453baf1f2decddf00c69".to_string(),
     ///     )
     ///     .return_script_content(true)
-    ///     .start(0)
-    ///     .length(10);
+    ///     .start(0_i64)
+    ///     .length(10_i64);
     /// let response = client.jobv3().get_public_script_version_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17268,14 +17313,15 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_script_list::*;
     ///
     /// let request = GetScriptListRequest::new(BkScopeType::Biz, "1".to_string())
     ///     .name("脚本1".to_string())
     ///     .script_language(ScriptLanguage::Shell)
-    ///     .start(0)
-    ///     .length(10);
+    ///     .start(0_i64)
+    ///     .length(10_i64);
     /// let response = client.jobv3().get_script_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17300,13 +17346,14 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_script_version_detail::*;
     ///
     /// let request = GetScriptVersionDetailRequest::new(
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
-    ///     1,
+    ///     1_i64,
     /// );
     /// let response = client.jobv3().get_script_version_detail(request).await?;
     /// # let _ = response;
@@ -17338,6 +17385,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::get_script_version_list::*;
     ///
@@ -17347,8 +17395,8 @@ impl<'a> Jobv3Api<'a> {
     ///         "000dbdddc06c453baf1f2decddf00c69".to_string(),
     ///     )
     ///     .return_script_content(true)
-    ///     .start(0)
-    ///     .length(10);
+    ///     .start(0_i64)
+    ///     .length(10_i64);
     /// let response = client.jobv3().get_script_version_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17376,14 +17424,15 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::operate_job_instance::*;
     ///
     /// let request = OperateJobInstanceRequest::new(
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
-    ///     100,
-    ///     1,
+    ///     100_i64,
+    ///     1_i64,
     /// );
     /// let response = client.jobv3().operate_job_instance(request).await?;
     /// # let _ = response;
@@ -17412,15 +17461,16 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::operate_step_instance::*;
     ///
     /// let request = OperateStepInstanceRequest::new(
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
-    ///     100,
-    ///     200,
-    ///     2,
+    ///     100_i64,
+    ///     200_i64,
+    ///     2_i64,
     /// );
     /// let response = client.jobv3().operate_step_instance(request).await?;
     /// # let _ = response;
@@ -17449,12 +17499,13 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::publish_public_script_version::*;
     ///
     /// let request = PublishPublicScriptVersionRequest::new(
     ///     "4537fb49ec0840a1b91cef4179c99f9c".to_string(),
-    ///     1000018,
+    ///     1000018_i64,
     /// );
     /// let response = client.jobv3().publish_public_script_version(request).await?;
     /// # let _ = response;
@@ -17483,6 +17534,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::publish_script_version::*;
     ///
@@ -17490,7 +17542,7 @@ impl<'a> Jobv3Api<'a> {
     ///     BkScopeType::Biz,
     ///     "2".to_string(),
     ///     "4a350b0e0707450e93326f6ace921072".to_string(),
-    ///     1000019,
+    ///     1000019_i64,
     /// );
     /// let response = client.jobv3().publish_script_version(request).await?;
     /// # let _ = response;
@@ -17522,6 +17574,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::push_config_file::*;
     ///
@@ -17532,11 +17585,11 @@ impl<'a> Jobv3Api<'a> {
     ///     "/tmp/".to_string(),
     ///     vec![File::new("a.txt".to_string(), bkapi::Base64::from("hello world!"))],
     ///     Server::default()
-    ///         .host_id_list(vec![101, 102])
+    ///         .host_id_list(vec![101_i64, 102_i64])
     ///         .dynamic_group_list(
     ///             vec![DynamicGroup::new("blo8gojho0skft7pr5q0".to_string())],
     ///         )
-    ///         .topo_node_list(vec![TopoNode::new(1000, "module".to_string())]),
+    ///         .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]),
     /// );
     /// let response = client.jobv3().push_config_file(request).await?;
     /// # let _ = response;
@@ -17562,10 +17615,11 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::save_cron::*;
     ///
-    /// let request = SaveCronRequest::new(BkScopeType::Biz, "1".to_string(), 1023060)
+    /// let request = SaveCronRequest::new(BkScopeType::Biz, "1".to_string(), 1023060_i64)
     ///     .name("test API".to_string())
     ///     .expression("0 0/5 * * *".to_string())
     ///     .global_var_list(
@@ -17577,7 +17631,8 @@ impl<'a> Jobv3Api<'a> {
     ///             .name("dictVar".to_string()).value("([\"var1\"]=1, [\"var2\"]=2)"
     ///             .to_string()), GlobalVar::default().name("indexArrVar".to_string())
     ///             .value("(2 3 4)".to_string()), GlobalVar::default().name("hostVar"
-    ///             .to_string()).server(Server::default().host_id_list(vec![1, 2, 3]))
+    ///             .to_string()).server(Server::default().host_id_list(vec![1_i64, 2_i64,
+    ///             3_i64]))
     ///         ],
     ///     );
     /// let response = client.jobv3().save_cron(request).await?;
@@ -17604,6 +17659,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::update_credential::*;
     ///
@@ -17641,10 +17697,16 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::update_cron_status::*;
     ///
-    /// let request = UpdateCronStatusRequest::new(BkScopeType::Biz, "1".to_string(), 2, 1);
+    /// let request = UpdateCronStatusRequest::new(
+    ///     BkScopeType::Biz,
+    ///     "1".to_string(),
+    ///     2_i64,
+    ///     1_i64,
+    /// );
     /// let response = client.jobv3().update_cron_status(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17672,13 +17734,14 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::update_dangerous_rule::*;
     ///
     /// let request = UpdateDangerousRuleRequest::new(
-    ///     1,
+    ///     1_i64,
     ///     "rm".to_string(),
-    ///     vec![1],
+    ///     vec![1_i64],
     ///     "drangerous!!!".to_string(),
     ///     Action::Intercept,
     /// );
@@ -17709,6 +17772,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::update_file_source::*;
     ///
@@ -17751,6 +17815,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::update_public_script_basic::*;
     ///
@@ -17786,12 +17851,13 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::update_public_script_version::*;
     ///
     /// let request = UpdatePublicScriptVersionRequest::new(
     ///         "4537fb49ec0840a1b91cef4179c99f9c".to_string(),
-    ///         1000020,
+    ///         1000020_i64,
     ///         bkapi::Base64::from("#!/bin/bash\nls"),
     ///     )
     ///     .version_desc("version 2".to_string());
@@ -17822,6 +17888,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::update_script_basic::*;
     ///
@@ -17858,6 +17925,7 @@ impl<'a> Jobv3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::jobv3::update_script_version::*;
     ///
@@ -17865,7 +17933,7 @@ impl<'a> Jobv3Api<'a> {
     ///         BkScopeType::Biz,
     ///         "2".to_string(),
     ///         "4a350b0e0707450e93326f6ace921072".to_string(),
-    ///         1000019,
+    ///         1000019_i64,
     ///         bkapi::Base64::from("#!/bin/bash\ndate\n"),
     ///     )
     ///     .version_desc("version 1.0".to_string());
@@ -17884,7 +17952,7 @@ impl<'a> Jobv3Api<'a> {
         self.client.call::<endpoints::UpdateScriptVersion>(request).await
     }
 }
-/// `jobv3` blocking client: the methods of [`Jobv3Api`] without `async`. Get it from [`crate::blocking::Client::jobv3`].
+/// `jobv3` blocking client: the methods of [`Jobv3Api`] without `async`. Get it from [`crate::BlockingApis::jobv3`] (`blocking_client.jobv3()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct Jobv3BlockingApi<'a> {

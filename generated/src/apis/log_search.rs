@@ -781,7 +781,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `log_search` client: one method per API. Get it from [`crate::Client::log_search`].
+/// `log_search` client: one method per API. Get it from [`crate::Apis::log_search`] (`client.log_search()`).
 #[derive(Debug, Clone, Copy)]
 pub struct LogSearchApi<'a> {
     client: &'a crate::Client,
@@ -801,6 +801,7 @@ impl<'a> LogSearchApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::log_search::esquery_search::*;
     ///
@@ -815,8 +816,8 @@ impl<'a> LogSearchApi<'a> {
     ///             .value("127.0.0.1".to_string())
     ///         ],
     ///     )
-    ///     .start(0)
-    ///     .size(15)
+    ///     .start(0_i64)
+    ///     .size(15_i64)
     ///     .aggs(
     ///         Aggs::default()
     ///             .docs_per_minute(
@@ -830,7 +831,7 @@ impl<'a> LogSearchApi<'a> {
     ///             )
     ///             .top_ip(
     ///                 TopIp::default()
-    ///                     .terms(Terms::default().field("ip".to_string()).size(5)),
+    ///                     .terms(Terms::default().field("ip".to_string()).size(5_i64)),
     ///             ),
     ///     )
     ///     .highlight(
@@ -871,7 +872,7 @@ impl<'a> LogSearchApi<'a> {
         self.client.call::<endpoints::EsquerySearch>(request).await
     }
 }
-/// `log_search` blocking client: the methods of [`LogSearchApi`] without `async`. Get it from [`crate::blocking::Client::log_search`].
+/// `log_search` blocking client: the methods of [`LogSearchApi`] without `async`. Get it from [`crate::BlockingApis::log_search`] (`blocking_client.log_search()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct LogSearchBlockingApi<'a> {

@@ -75,258 +75,367 @@ pub mod sops;
 ///`usermanage` APIs (ESB), from `api-docs/usermanage/`. Cargo feature `usermanage`.
 #[cfg(feature = "usermanage")]
 pub mod usermanage;
-impl crate::Client {
+/// The systems' APIs of a [`Client`](crate::Client): `client.jobv3()`, one method per system whose Cargo
+/// feature is on. In scope with `use bkapi::prelude::*`.
+pub trait Apis {
     ///The `approval` APIs (ESB).
     #[cfg(feature = "approval")]
-    pub fn approval(&self) -> approval::ApprovalApi<'_> {
-        approval::ApprovalApi::new(self)
-    }
+    fn approval(&self) -> approval::ApprovalApi<'_>;
     ///The `bk_docs_center` APIs (ESB).
     #[cfg(feature = "bk_docs_center")]
-    pub fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterApi<'_> {
-        bk_docs_center::BkDocsCenterApi::new(self)
-    }
+    fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterApi<'_>;
     ///The `bk_log` APIs (ESB).
     #[cfg(feature = "bk_log")]
-    pub fn bk_log(&self) -> bk_log::BkLogApi<'_> {
-        bk_log::BkLogApi::new(self)
-    }
+    fn bk_log(&self) -> bk_log::BkLogApi<'_>;
     ///The `bk_login` APIs (ESB).
     #[cfg(feature = "bk_login")]
-    pub fn bk_login(&self) -> bk_login::BkLoginApi<'_> {
-        bk_login::BkLoginApi::new(self)
-    }
+    fn bk_login(&self) -> bk_login::BkLoginApi<'_>;
     ///The `bk_paas` APIs (ESB).
     #[cfg(feature = "bk_paas")]
-    pub fn bk_paas(&self) -> bk_paas::BkPaasApi<'_> {
-        bk_paas::BkPaasApi::new(self)
-    }
+    fn bk_paas(&self) -> bk_paas::BkPaasApi<'_>;
     ///The `bscp` APIs (ESB).
     #[cfg(feature = "bscp")]
-    pub fn bscp(&self) -> bscp::BscpApi<'_> {
-        bscp::BscpApi::new(self)
-    }
+    fn bscp(&self) -> bscp::BscpApi<'_>;
     ///The `cc` APIs (ESB).
     #[cfg(feature = "cc")]
-    pub fn cc(&self) -> cc::CcApi<'_> {
-        cc::CcApi::new(self)
-    }
+    fn cc(&self) -> cc::CcApi<'_>;
     ///The `cicdkit` APIs (ESB).
     #[cfg(feature = "cicdkit")]
-    pub fn cicdkit(&self) -> cicdkit::CicdkitApi<'_> {
-        cicdkit::CicdkitApi::new(self)
-    }
+    fn cicdkit(&self) -> cicdkit::CicdkitApi<'_>;
     ///The `cmsi` APIs (ESB).
     #[cfg(feature = "cmsi")]
-    pub fn cmsi(&self) -> cmsi::CmsiApi<'_> {
-        cmsi::CmsiApi::new(self)
-    }
+    fn cmsi(&self) -> cmsi::CmsiApi<'_>;
     ///The `data` APIs (ESB).
     #[cfg(feature = "data")]
-    pub fn data(&self) -> data::DataApi<'_> {
-        data::DataApi::new(self)
-    }
+    fn data(&self) -> data::DataApi<'_>;
     ///The `esb` APIs (ESB).
     #[cfg(feature = "esb")]
-    pub fn esb(&self) -> esb::EsbApi<'_> {
-        esb::EsbApi::new(self)
-    }
+    fn esb(&self) -> esb::EsbApi<'_>;
     ///The `gse` APIs (ESB).
     #[cfg(feature = "gse")]
-    pub fn gse(&self) -> gse::GseApi<'_> {
-        gse::GseApi::new(self)
-    }
+    fn gse(&self) -> gse::GseApi<'_>;
     ///The `gsekit` APIs (ESB).
     #[cfg(feature = "gsekit")]
-    pub fn gsekit(&self) -> gsekit::GsekitApi<'_> {
-        gsekit::GsekitApi::new(self)
-    }
+    fn gsekit(&self) -> gsekit::GsekitApi<'_>;
     ///The `iam` APIs (ESB).
     #[cfg(feature = "iam")]
-    pub fn iam(&self) -> iam::IamApi<'_> {
-        iam::IamApi::new(self)
-    }
+    fn iam(&self) -> iam::IamApi<'_>;
     ///The `itsm` APIs (ESB).
     #[cfg(feature = "itsm")]
-    pub fn itsm(&self) -> itsm::ItsmApi<'_> {
-        itsm::ItsmApi::new(self)
-    }
+    fn itsm(&self) -> itsm::ItsmApi<'_>;
     ///The `job` APIs (ESB).
     #[cfg(feature = "job")]
-    pub fn job(&self) -> job::JobApi<'_> {
-        job::JobApi::new(self)
-    }
+    fn job(&self) -> job::JobApi<'_>;
     ///The `job_v3` APIs (API gateway).
     #[cfg(feature = "job_v3")]
-    pub fn job_v3(&self) -> job_v3::JobV3Api<'_> {
-        job_v3::JobV3Api::new(self)
-    }
+    fn job_v3(&self) -> job_v3::JobV3Api<'_>;
     ///The `job_v4` APIs (API gateway).
     #[cfg(feature = "job_v4")]
-    pub fn job_v4(&self) -> job_v4::JobV4Api<'_> {
-        job_v4::JobV4Api::new(self)
-    }
+    fn job_v4(&self) -> job_v4::JobV4Api<'_>;
     ///The `jobv3` APIs (ESB).
     #[cfg(feature = "jobv3")]
-    pub fn jobv3(&self) -> jobv3::Jobv3Api<'_> {
-        jobv3::Jobv3Api::new(self)
-    }
+    fn jobv3(&self) -> jobv3::Jobv3Api<'_>;
     ///The `log_search` APIs (ESB).
     #[cfg(feature = "log_search")]
-    pub fn log_search(&self) -> log_search::LogSearchApi<'_> {
-        log_search::LogSearchApi::new(self)
-    }
+    fn log_search(&self) -> log_search::LogSearchApi<'_>;
     ///The `monitor` APIs (ESB).
     #[cfg(feature = "monitor")]
-    pub fn monitor(&self) -> monitor::MonitorApi<'_> {
-        monitor::MonitorApi::new(self)
-    }
+    fn monitor(&self) -> monitor::MonitorApi<'_>;
     ///The `monitor_v3` APIs (ESB).
     #[cfg(feature = "monitor_v3")]
-    pub fn monitor_v3(&self) -> monitor_v3::MonitorV3Api<'_> {
-        monitor_v3::MonitorV3Api::new(self)
-    }
+    fn monitor_v3(&self) -> monitor_v3::MonitorV3Api<'_>;
     ///The `nodeman` APIs (ESB).
     #[cfg(feature = "nodeman")]
-    pub fn nodeman(&self) -> nodeman::NodemanApi<'_> {
-        nodeman::NodemanApi::new(self)
-    }
+    fn nodeman(&self) -> nodeman::NodemanApi<'_>;
     ///The `sops` APIs (ESB).
     #[cfg(feature = "sops")]
-    pub fn sops(&self) -> sops::SopsApi<'_> {
-        sops::SopsApi::new(self)
-    }
+    fn sops(&self) -> sops::SopsApi<'_>;
     ///The `usermanage` APIs (ESB).
     #[cfg(feature = "usermanage")]
-    pub fn usermanage(&self) -> usermanage::UsermanageApi<'_> {
+    fn usermanage(&self) -> usermanage::UsermanageApi<'_>;
+}
+impl Apis for crate::Client {
+    #[cfg(feature = "approval")]
+    fn approval(&self) -> approval::ApprovalApi<'_> {
+        approval::ApprovalApi::new(self)
+    }
+    #[cfg(feature = "bk_docs_center")]
+    fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterApi<'_> {
+        bk_docs_center::BkDocsCenterApi::new(self)
+    }
+    #[cfg(feature = "bk_log")]
+    fn bk_log(&self) -> bk_log::BkLogApi<'_> {
+        bk_log::BkLogApi::new(self)
+    }
+    #[cfg(feature = "bk_login")]
+    fn bk_login(&self) -> bk_login::BkLoginApi<'_> {
+        bk_login::BkLoginApi::new(self)
+    }
+    #[cfg(feature = "bk_paas")]
+    fn bk_paas(&self) -> bk_paas::BkPaasApi<'_> {
+        bk_paas::BkPaasApi::new(self)
+    }
+    #[cfg(feature = "bscp")]
+    fn bscp(&self) -> bscp::BscpApi<'_> {
+        bscp::BscpApi::new(self)
+    }
+    #[cfg(feature = "cc")]
+    fn cc(&self) -> cc::CcApi<'_> {
+        cc::CcApi::new(self)
+    }
+    #[cfg(feature = "cicdkit")]
+    fn cicdkit(&self) -> cicdkit::CicdkitApi<'_> {
+        cicdkit::CicdkitApi::new(self)
+    }
+    #[cfg(feature = "cmsi")]
+    fn cmsi(&self) -> cmsi::CmsiApi<'_> {
+        cmsi::CmsiApi::new(self)
+    }
+    #[cfg(feature = "data")]
+    fn data(&self) -> data::DataApi<'_> {
+        data::DataApi::new(self)
+    }
+    #[cfg(feature = "esb")]
+    fn esb(&self) -> esb::EsbApi<'_> {
+        esb::EsbApi::new(self)
+    }
+    #[cfg(feature = "gse")]
+    fn gse(&self) -> gse::GseApi<'_> {
+        gse::GseApi::new(self)
+    }
+    #[cfg(feature = "gsekit")]
+    fn gsekit(&self) -> gsekit::GsekitApi<'_> {
+        gsekit::GsekitApi::new(self)
+    }
+    #[cfg(feature = "iam")]
+    fn iam(&self) -> iam::IamApi<'_> {
+        iam::IamApi::new(self)
+    }
+    #[cfg(feature = "itsm")]
+    fn itsm(&self) -> itsm::ItsmApi<'_> {
+        itsm::ItsmApi::new(self)
+    }
+    #[cfg(feature = "job")]
+    fn job(&self) -> job::JobApi<'_> {
+        job::JobApi::new(self)
+    }
+    #[cfg(feature = "job_v3")]
+    fn job_v3(&self) -> job_v3::JobV3Api<'_> {
+        job_v3::JobV3Api::new(self)
+    }
+    #[cfg(feature = "job_v4")]
+    fn job_v4(&self) -> job_v4::JobV4Api<'_> {
+        job_v4::JobV4Api::new(self)
+    }
+    #[cfg(feature = "jobv3")]
+    fn jobv3(&self) -> jobv3::Jobv3Api<'_> {
+        jobv3::Jobv3Api::new(self)
+    }
+    #[cfg(feature = "log_search")]
+    fn log_search(&self) -> log_search::LogSearchApi<'_> {
+        log_search::LogSearchApi::new(self)
+    }
+    #[cfg(feature = "monitor")]
+    fn monitor(&self) -> monitor::MonitorApi<'_> {
+        monitor::MonitorApi::new(self)
+    }
+    #[cfg(feature = "monitor_v3")]
+    fn monitor_v3(&self) -> monitor_v3::MonitorV3Api<'_> {
+        monitor_v3::MonitorV3Api::new(self)
+    }
+    #[cfg(feature = "nodeman")]
+    fn nodeman(&self) -> nodeman::NodemanApi<'_> {
+        nodeman::NodemanApi::new(self)
+    }
+    #[cfg(feature = "sops")]
+    fn sops(&self) -> sops::SopsApi<'_> {
+        sops::SopsApi::new(self)
+    }
+    #[cfg(feature = "usermanage")]
+    fn usermanage(&self) -> usermanage::UsermanageApi<'_> {
         usermanage::UsermanageApi::new(self)
     }
 }
+/// The systems' APIs of a [`blocking::Client`](crate::blocking::Client). In scope with
+/// `use bkapi::prelude::*`.
 #[cfg(feature = "blocking")]
-impl crate::blocking::Client {
+pub trait BlockingApis {
     ///The `approval` APIs (ESB), blocking.
     #[cfg(feature = "approval")]
-    pub fn approval(&self) -> approval::ApprovalBlockingApi<'_> {
-        approval::ApprovalBlockingApi::new(self)
-    }
+    fn approval(&self) -> approval::ApprovalBlockingApi<'_>;
     ///The `bk_docs_center` APIs (ESB), blocking.
     #[cfg(feature = "bk_docs_center")]
-    pub fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterBlockingApi<'_> {
-        bk_docs_center::BkDocsCenterBlockingApi::new(self)
-    }
+    fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterBlockingApi<'_>;
     ///The `bk_log` APIs (ESB), blocking.
     #[cfg(feature = "bk_log")]
-    pub fn bk_log(&self) -> bk_log::BkLogBlockingApi<'_> {
-        bk_log::BkLogBlockingApi::new(self)
-    }
+    fn bk_log(&self) -> bk_log::BkLogBlockingApi<'_>;
     ///The `bk_login` APIs (ESB), blocking.
     #[cfg(feature = "bk_login")]
-    pub fn bk_login(&self) -> bk_login::BkLoginBlockingApi<'_> {
-        bk_login::BkLoginBlockingApi::new(self)
-    }
+    fn bk_login(&self) -> bk_login::BkLoginBlockingApi<'_>;
     ///The `bk_paas` APIs (ESB), blocking.
     #[cfg(feature = "bk_paas")]
-    pub fn bk_paas(&self) -> bk_paas::BkPaasBlockingApi<'_> {
-        bk_paas::BkPaasBlockingApi::new(self)
-    }
+    fn bk_paas(&self) -> bk_paas::BkPaasBlockingApi<'_>;
     ///The `bscp` APIs (ESB), blocking.
     #[cfg(feature = "bscp")]
-    pub fn bscp(&self) -> bscp::BscpBlockingApi<'_> {
-        bscp::BscpBlockingApi::new(self)
-    }
+    fn bscp(&self) -> bscp::BscpBlockingApi<'_>;
     ///The `cc` APIs (ESB), blocking.
     #[cfg(feature = "cc")]
-    pub fn cc(&self) -> cc::CcBlockingApi<'_> {
-        cc::CcBlockingApi::new(self)
-    }
+    fn cc(&self) -> cc::CcBlockingApi<'_>;
     ///The `cicdkit` APIs (ESB), blocking.
     #[cfg(feature = "cicdkit")]
-    pub fn cicdkit(&self) -> cicdkit::CicdkitBlockingApi<'_> {
-        cicdkit::CicdkitBlockingApi::new(self)
-    }
+    fn cicdkit(&self) -> cicdkit::CicdkitBlockingApi<'_>;
     ///The `cmsi` APIs (ESB), blocking.
     #[cfg(feature = "cmsi")]
-    pub fn cmsi(&self) -> cmsi::CmsiBlockingApi<'_> {
-        cmsi::CmsiBlockingApi::new(self)
-    }
+    fn cmsi(&self) -> cmsi::CmsiBlockingApi<'_>;
     ///The `data` APIs (ESB), blocking.
     #[cfg(feature = "data")]
-    pub fn data(&self) -> data::DataBlockingApi<'_> {
-        data::DataBlockingApi::new(self)
-    }
+    fn data(&self) -> data::DataBlockingApi<'_>;
     ///The `esb` APIs (ESB), blocking.
     #[cfg(feature = "esb")]
-    pub fn esb(&self) -> esb::EsbBlockingApi<'_> {
-        esb::EsbBlockingApi::new(self)
-    }
+    fn esb(&self) -> esb::EsbBlockingApi<'_>;
     ///The `gse` APIs (ESB), blocking.
     #[cfg(feature = "gse")]
-    pub fn gse(&self) -> gse::GseBlockingApi<'_> {
-        gse::GseBlockingApi::new(self)
-    }
+    fn gse(&self) -> gse::GseBlockingApi<'_>;
     ///The `gsekit` APIs (ESB), blocking.
     #[cfg(feature = "gsekit")]
-    pub fn gsekit(&self) -> gsekit::GsekitBlockingApi<'_> {
-        gsekit::GsekitBlockingApi::new(self)
-    }
+    fn gsekit(&self) -> gsekit::GsekitBlockingApi<'_>;
     ///The `iam` APIs (ESB), blocking.
     #[cfg(feature = "iam")]
-    pub fn iam(&self) -> iam::IamBlockingApi<'_> {
-        iam::IamBlockingApi::new(self)
-    }
+    fn iam(&self) -> iam::IamBlockingApi<'_>;
     ///The `itsm` APIs (ESB), blocking.
     #[cfg(feature = "itsm")]
-    pub fn itsm(&self) -> itsm::ItsmBlockingApi<'_> {
-        itsm::ItsmBlockingApi::new(self)
-    }
+    fn itsm(&self) -> itsm::ItsmBlockingApi<'_>;
     ///The `job` APIs (ESB), blocking.
     #[cfg(feature = "job")]
-    pub fn job(&self) -> job::JobBlockingApi<'_> {
-        job::JobBlockingApi::new(self)
-    }
+    fn job(&self) -> job::JobBlockingApi<'_>;
     ///The `job_v3` APIs (API gateway), blocking.
     #[cfg(feature = "job_v3")]
-    pub fn job_v3(&self) -> job_v3::JobV3BlockingApi<'_> {
-        job_v3::JobV3BlockingApi::new(self)
-    }
+    fn job_v3(&self) -> job_v3::JobV3BlockingApi<'_>;
     ///The `job_v4` APIs (API gateway), blocking.
     #[cfg(feature = "job_v4")]
-    pub fn job_v4(&self) -> job_v4::JobV4BlockingApi<'_> {
-        job_v4::JobV4BlockingApi::new(self)
-    }
+    fn job_v4(&self) -> job_v4::JobV4BlockingApi<'_>;
     ///The `jobv3` APIs (ESB), blocking.
     #[cfg(feature = "jobv3")]
-    pub fn jobv3(&self) -> jobv3::Jobv3BlockingApi<'_> {
-        jobv3::Jobv3BlockingApi::new(self)
-    }
+    fn jobv3(&self) -> jobv3::Jobv3BlockingApi<'_>;
     ///The `log_search` APIs (ESB), blocking.
     #[cfg(feature = "log_search")]
-    pub fn log_search(&self) -> log_search::LogSearchBlockingApi<'_> {
-        log_search::LogSearchBlockingApi::new(self)
-    }
+    fn log_search(&self) -> log_search::LogSearchBlockingApi<'_>;
     ///The `monitor` APIs (ESB), blocking.
     #[cfg(feature = "monitor")]
-    pub fn monitor(&self) -> monitor::MonitorBlockingApi<'_> {
-        monitor::MonitorBlockingApi::new(self)
-    }
+    fn monitor(&self) -> monitor::MonitorBlockingApi<'_>;
     ///The `monitor_v3` APIs (ESB), blocking.
     #[cfg(feature = "monitor_v3")]
-    pub fn monitor_v3(&self) -> monitor_v3::MonitorV3BlockingApi<'_> {
-        monitor_v3::MonitorV3BlockingApi::new(self)
-    }
+    fn monitor_v3(&self) -> monitor_v3::MonitorV3BlockingApi<'_>;
     ///The `nodeman` APIs (ESB), blocking.
     #[cfg(feature = "nodeman")]
-    pub fn nodeman(&self) -> nodeman::NodemanBlockingApi<'_> {
-        nodeman::NodemanBlockingApi::new(self)
-    }
+    fn nodeman(&self) -> nodeman::NodemanBlockingApi<'_>;
     ///The `sops` APIs (ESB), blocking.
     #[cfg(feature = "sops")]
-    pub fn sops(&self) -> sops::SopsBlockingApi<'_> {
-        sops::SopsBlockingApi::new(self)
-    }
+    fn sops(&self) -> sops::SopsBlockingApi<'_>;
     ///The `usermanage` APIs (ESB), blocking.
     #[cfg(feature = "usermanage")]
-    pub fn usermanage(&self) -> usermanage::UsermanageBlockingApi<'_> {
+    fn usermanage(&self) -> usermanage::UsermanageBlockingApi<'_>;
+}
+#[cfg(feature = "blocking")]
+impl BlockingApis for crate::blocking::Client {
+    #[cfg(feature = "approval")]
+    fn approval(&self) -> approval::ApprovalBlockingApi<'_> {
+        approval::ApprovalBlockingApi::new(self)
+    }
+    #[cfg(feature = "bk_docs_center")]
+    fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterBlockingApi<'_> {
+        bk_docs_center::BkDocsCenterBlockingApi::new(self)
+    }
+    #[cfg(feature = "bk_log")]
+    fn bk_log(&self) -> bk_log::BkLogBlockingApi<'_> {
+        bk_log::BkLogBlockingApi::new(self)
+    }
+    #[cfg(feature = "bk_login")]
+    fn bk_login(&self) -> bk_login::BkLoginBlockingApi<'_> {
+        bk_login::BkLoginBlockingApi::new(self)
+    }
+    #[cfg(feature = "bk_paas")]
+    fn bk_paas(&self) -> bk_paas::BkPaasBlockingApi<'_> {
+        bk_paas::BkPaasBlockingApi::new(self)
+    }
+    #[cfg(feature = "bscp")]
+    fn bscp(&self) -> bscp::BscpBlockingApi<'_> {
+        bscp::BscpBlockingApi::new(self)
+    }
+    #[cfg(feature = "cc")]
+    fn cc(&self) -> cc::CcBlockingApi<'_> {
+        cc::CcBlockingApi::new(self)
+    }
+    #[cfg(feature = "cicdkit")]
+    fn cicdkit(&self) -> cicdkit::CicdkitBlockingApi<'_> {
+        cicdkit::CicdkitBlockingApi::new(self)
+    }
+    #[cfg(feature = "cmsi")]
+    fn cmsi(&self) -> cmsi::CmsiBlockingApi<'_> {
+        cmsi::CmsiBlockingApi::new(self)
+    }
+    #[cfg(feature = "data")]
+    fn data(&self) -> data::DataBlockingApi<'_> {
+        data::DataBlockingApi::new(self)
+    }
+    #[cfg(feature = "esb")]
+    fn esb(&self) -> esb::EsbBlockingApi<'_> {
+        esb::EsbBlockingApi::new(self)
+    }
+    #[cfg(feature = "gse")]
+    fn gse(&self) -> gse::GseBlockingApi<'_> {
+        gse::GseBlockingApi::new(self)
+    }
+    #[cfg(feature = "gsekit")]
+    fn gsekit(&self) -> gsekit::GsekitBlockingApi<'_> {
+        gsekit::GsekitBlockingApi::new(self)
+    }
+    #[cfg(feature = "iam")]
+    fn iam(&self) -> iam::IamBlockingApi<'_> {
+        iam::IamBlockingApi::new(self)
+    }
+    #[cfg(feature = "itsm")]
+    fn itsm(&self) -> itsm::ItsmBlockingApi<'_> {
+        itsm::ItsmBlockingApi::new(self)
+    }
+    #[cfg(feature = "job")]
+    fn job(&self) -> job::JobBlockingApi<'_> {
+        job::JobBlockingApi::new(self)
+    }
+    #[cfg(feature = "job_v3")]
+    fn job_v3(&self) -> job_v3::JobV3BlockingApi<'_> {
+        job_v3::JobV3BlockingApi::new(self)
+    }
+    #[cfg(feature = "job_v4")]
+    fn job_v4(&self) -> job_v4::JobV4BlockingApi<'_> {
+        job_v4::JobV4BlockingApi::new(self)
+    }
+    #[cfg(feature = "jobv3")]
+    fn jobv3(&self) -> jobv3::Jobv3BlockingApi<'_> {
+        jobv3::Jobv3BlockingApi::new(self)
+    }
+    #[cfg(feature = "log_search")]
+    fn log_search(&self) -> log_search::LogSearchBlockingApi<'_> {
+        log_search::LogSearchBlockingApi::new(self)
+    }
+    #[cfg(feature = "monitor")]
+    fn monitor(&self) -> monitor::MonitorBlockingApi<'_> {
+        monitor::MonitorBlockingApi::new(self)
+    }
+    #[cfg(feature = "monitor_v3")]
+    fn monitor_v3(&self) -> monitor_v3::MonitorV3BlockingApi<'_> {
+        monitor_v3::MonitorV3BlockingApi::new(self)
+    }
+    #[cfg(feature = "nodeman")]
+    fn nodeman(&self) -> nodeman::NodemanBlockingApi<'_> {
+        nodeman::NodemanBlockingApi::new(self)
+    }
+    #[cfg(feature = "sops")]
+    fn sops(&self) -> sops::SopsBlockingApi<'_> {
+        sops::SopsBlockingApi::new(self)
+    }
+    #[cfg(feature = "usermanage")]
+    fn usermanage(&self) -> usermanage::UsermanageBlockingApi<'_> {
         usermanage::UsermanageBlockingApi::new(self)
     }
 }

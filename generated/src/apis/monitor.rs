@@ -3230,27 +3230,22 @@ pub mod deploy_script_collector {
         /// 脚本采集实例配置
         pub target_conf: Vec<TargetConf>,
         /// 脚本采集配置id
-        pub config_id: Option<i64>,
+        pub config_id: i64,
         /// `script_collector_id` (Not in the doc's table; seen in its example at line 26.)
         pub script_collector_id: Option<i64>,
     }
     impl DeployScriptCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(target_conf: Vec<TargetConf>) -> Self {
+        pub fn new(target_conf: Vec<TargetConf>, config_id: i64) -> Self {
             Self {
                 target_conf,
-                config_id: None,
+                config_id,
                 script_collector_id: None,
             }
         }
     }
     impl DeployScriptCollectorRequest {
-        /// Sets `config_id`.
-        pub fn config_id(mut self, value: impl Into<i64>) -> Self {
-            self.config_id = Some(value.into());
-            self
-        }
         /// Sets `script_collector_id`.
         pub fn script_collector_id(mut self, value: impl Into<i64>) -> Self {
             self.script_collector_id = Some(value.into());
@@ -3268,7 +3263,7 @@ pub mod deploy_script_collector {
             )?;
             ::std::result::Result::Ok(Self {
                 target_conf: record.field("target_conf")?,
-                config_id: record.opt_int("config_id")?,
+                config_id: record.int("config_id")?,
                 script_collector_id: record.opt_int("script_collector_id")?,
             })
         }
@@ -17819,7 +17814,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `monitor` client: one method per API. Get it from [`crate::Client::monitor`].
+/// `monitor` client: one method per API. Get it from [`crate::Apis::monitor`] (`client.monitor()`).
 #[derive(Debug, Clone, Copy)]
 pub struct MonitorApi<'a> {
     client: &'a crate::Client,
@@ -17839,10 +17834,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::add_alarm_source::*;
     ///
-    /// let request = AddAlarmSourceRequest::new(2, "5分钟平均负载".to_string())
+    /// let request = AddAlarmSourceRequest::new(2_i64, "5分钟平均负载".to_string())
     ///     .description("5分钟平均负载测试新增".to_string())
     ///     .scenario("performance".to_string())
     ///     .monitor_target("3".to_string())
@@ -17850,14 +17846,14 @@ impl<'a> MonitorApi<'a> {
     ///         "{\"count_freq\":60,\"dimensions\":[\"ip\",\"plat_id\",\"company_id\"],\"aggregator\":\"max\",\"monitor_field\":\"load5\",\"unit_conversion\":1.0,\"monitor_result_table_id\":\"2_system_load\",\"unit\":\"\"}"
     ///             .to_string(),
     ///     )
-    ///     .monitor_level(2)
-    ///     .alarm_cleaning_id(0)
-    ///     .alarm_notice_id(628)
-    ///     .alarm_attr_id(506)
-    ///     .alarm_collect_id(1)
-    ///     .alarm_solution_id(0)
+    ///     .monitor_level(2_i64)
+    ///     .alarm_cleaning_id(0_i64)
+    ///     .alarm_notice_id(628_i64)
+    ///     .alarm_attr_id(506_i64)
+    ///     .alarm_collect_id(1_i64)
+    ///     .alarm_solution_id(0_i64)
     ///     .condition("[[]]".to_string())
-    ///     .timeout(40)
+    ///     .timeout(40_i64)
     ///     .alarm_type("cpu".to_string())
     ///     .src_type("JA".to_string());
     /// let response = client.monitor().add_alarm_source(request).await?;
@@ -17882,13 +17878,14 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::add_converge_config::*;
     ///
     /// let request = AddConvergeConfigRequest::default()
     ///     .config("{\"count\":1,\"alarm_window\":1440,\"check_window\":5}".to_string())
-    ///     .alarm_source_id(598)
-    ///     .converge_id(0);
+    ///     .alarm_source_id(598_i64)
+    ///     .converge_id(0_i64);
     /// let response = client.monitor().add_converge_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17914,12 +17911,13 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::add_detect_algorithm_config::*;
     ///
     /// let request = AddDetectAlgorithmConfigRequest::default()
-    ///     .monitor_item_id(618)
-    ///     .algorithm_id(1000)
+    ///     .monitor_item_id(618_i64)
+    ///     .algorithm_id(1000_i64)
     ///     .config("{\"threshold\":200,\"message\":\"\",\"method\":\"gte\"}".to_string());
     /// let response = client.monitor().add_detect_algorithm_config(request).await?;
     /// # let _ = response;
@@ -17946,19 +17944,20 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::add_monitor_item::*;
     ///
-    /// let request = AddMonitorItemRequest::new(2, "MONITORTEST2".to_string())
+    /// let request = AddMonitorItemRequest::new(2_i64, "MONITORTEST2".to_string())
     ///     .description("".to_string())
     ///     .is_classify_notice(false)
-    ///     .monitor_id(507)
-    ///     .alarm_def_id(609)
+    ///     .monitor_id(507_i64)
+    ///     .alarm_def_id(609_i64)
     ///     .is_none_option("{\"continuous\":0}".to_string())
-    ///     .is_none(0)
+    ///     .is_none(0_i64)
     ///     .condition("[[]]".to_string())
     ///     .is_recovery(false)
-    ///     .monitor_level(2);
+    ///     .monitor_level(2_i64);
     /// let response = client.monitor().add_monitor_item(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17981,12 +17980,13 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::add_monitor_item_group::*;
     ///
-    /// let request = AddMonitorItemGroupRequest::new(2, 597, 597)
-    ///     .monitor_id(506)
-    ///     .monitor_level(2);
+    /// let request = AddMonitorItemGroupRequest::new(2_i64, 597_i64, 597_i64)
+    ///     .monitor_id(506_i64)
+    ///     .monitor_level(2_i64);
     /// let response = client.monitor().add_monitor_item_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18012,10 +18012,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::add_monitor_source::*;
     ///
-    /// let request = AddMonitorSourceRequest::new(2, "5分钟平均负载".to_string())
+    /// let request = AddMonitorSourceRequest::new(2_i64, "5分钟平均负载".to_string())
     ///     .description("5分钟平均负载".to_string())
     ///     .scenario("performance".to_string())
     ///     .monitor_type("cpu".to_string())
@@ -18051,6 +18052,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::add_notice_config::*;
     ///
@@ -18064,7 +18066,7 @@ impl<'a> MonitorApi<'a> {
     ///         "{\"alarm_end_time\":\"23:59\",\"responsible\":\"\",\"group_list\":[],\"notify_mail\":true,\"phone_receiver\":\"\",\"alarm_start_time\":\"00:00\",\"role_list\":[\"Developer\"]}"
     ///             .to_string(),
     ///     )
-    ///     .alarm_source_id(619);
+    ///     .alarm_source_id(619_i64);
     /// let response = client.monitor().add_notice_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18087,10 +18089,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::alarm_instance::*;
     ///
-    /// let request = AlarmInstanceRequest::new(637984);
+    /// let request = AlarmInstanceRequest::new(637984_i64);
     /// let response = client.monitor().alarm_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18113,10 +18116,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::component_instance::*;
     ///
-    /// let request = ComponentInstanceRequest::default().id(2);
+    /// let request = ComponentInstanceRequest::default().id(2_i64);
     /// let response = client.monitor().component_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18142,10 +18146,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::del_alarm_source::*;
     ///
-    /// let request = DelAlarmSourceRequest::new(620);
+    /// let request = DelAlarmSourceRequest::new(620_i64);
     /// let response = client.monitor().del_alarm_source(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18168,10 +18173,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::del_converge_config::*;
     ///
-    /// let request = DelConvergeConfigRequest::new(670);
+    /// let request = DelConvergeConfigRequest::new(670_i64);
     /// let response = client.monitor().del_converge_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18194,10 +18200,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::del_detect_algorithm_config::*;
     ///
-    /// let request = DelDetectAlgorithmConfigRequest::new(786);
+    /// let request = DelDetectAlgorithmConfigRequest::new(786_i64);
     /// let response = client.monitor().del_detect_algorithm_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18220,10 +18227,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::del_monitor_item::*;
     ///
-    /// let request = DelMonitorItemRequest::new(619);
+    /// let request = DelMonitorItemRequest::new(619_i64);
     /// let response = client.monitor().del_monitor_item(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18246,10 +18254,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::del_monitor_item_group::*;
     ///
-    /// let request = DelMonitorItemGroupRequest::new(495);
+    /// let request = DelMonitorItemGroupRequest::new(495_i64);
     /// let response = client.monitor().del_monitor_item_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18272,10 +18281,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::del_monitor_source::*;
     ///
-    /// let request = DelMonitorSourceRequest::new(514);
+    /// let request = DelMonitorSourceRequest::new(514_i64);
     /// let response = client.monitor().del_monitor_source(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18298,10 +18308,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::del_notice_config::*;
     ///
-    /// let request = DelNoticeConfigRequest::new(650);
+    /// let request = DelNoticeConfigRequest::new(650_i64);
     /// let response = client.monitor().del_notice_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18320,25 +18331,7 @@ impl<'a> MonitorApi<'a> {
     /// Generated from `api-docs/monitor/zh_hans/deploy_script_collector.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `request.config_id`: the doc says `required`, corrected to `optional` — the example at line 26 leaves it out or sends null
-    ///
-    /// # Example
-    ///
-    /// The doc's request example, built with these types:
-    ///
-    /// ```no_run
-    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::monitor::deploy_script_collector::*;
-    ///
-    /// let request = DeployScriptCollectorRequest::new(
-    ///         vec![TargetConf::new("x.x.x.x".to_string(), 0)],
-    ///     )
-    ///     .script_collector_id(8);
-    /// let response = client.monitor().deploy_script_collector(request).await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
-    /// ```
+    /// - `request.config_id (required)`: the doc says `true`, corrected to `true` — The table requires `config_id`; the example sends `script_collector_id` instead, an older name of the same id. The table is right: the field stays required although the example leaves it out.
     pub async fn deploy_script_collector(
         &self,
         request: deploy_script_collector::DeployScriptCollectorRequest,
@@ -18359,6 +18352,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::export_alarm_strategy::*;
     ///
@@ -18391,10 +18385,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::export_log_collector::*;
     ///
-    /// let request = ExportLogCollectorRequest::new(2).ids("2".to_string());
+    /// let request = ExportLogCollectorRequest::new(2_i64).ids("2".to_string());
     /// let response = client.monitor().export_log_collector(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18417,10 +18412,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::export_script_collector::*;
     ///
-    /// let request = ExportScriptCollectorRequest::new(2).ids("1,2".to_string());
+    /// let request = ExportScriptCollectorRequest::new(2_i64).ids("1,2".to_string());
     /// let response = client.monitor().export_script_collector(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18446,10 +18442,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::export_shell_collector::*;
     ///
-    /// let request = ExportShellCollectorRequest::new(2);
+    /// let request = ExportShellCollectorRequest::new(2_i64);
     /// let response = client.monitor().export_shell_collector(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18472,10 +18469,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::export_uptime_check_task::*;
     ///
-    /// let request = ExportUptimeCheckTaskRequest::new(2)
+    /// let request = ExportUptimeCheckTaskRequest::new(2_i64)
     ///     .protocol("TCP".to_string())
     ///     .task_ids("60".to_string());
     /// let response = client.monitor().export_uptime_check_task(request).await?;
@@ -18503,10 +18501,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::get_alarm_source::*;
     ///
-    /// let request = GetAlarmSourceRequest::default().id(598);
+    /// let request = GetAlarmSourceRequest::default().id(598_i64);
     /// let response = client.monitor().get_alarm_source(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18532,10 +18531,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::get_alarm_strategy::*;
     ///
-    /// let request = GetAlarmStrategyRequest::new(136, 2);
+    /// let request = GetAlarmStrategyRequest::new(136_i64, 2_i64);
     /// let response = client.monitor().get_alarm_strategy(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18564,15 +18564,16 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::get_alarms::*;
     ///
-    /// let request = GetAlarmsRequest::new(2)
+    /// let request = GetAlarmsRequest::new(2_i64)
     ///     .alarm_type("cpu".to_string())
     ///     .extend_fields("end_time".to_string())
     ///     .ordering("-begin_time".to_string())
-    ///     .page(1)
-    ///     .page_size(10)
+    ///     .page(1_i64)
+    ///     .page_size(10_i64)
     ///     .source_time_gte("2018-10-01 00:00:01+0800".to_string())
     ///     .source_time_lte("2018-11-08 23:59:59+0800".to_string());
     /// let response = client.monitor().get_alarms(request).await?;
@@ -18597,10 +18598,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::get_converge_config::*;
     ///
-    /// let request = GetConvergeConfigRequest::new(647);
+    /// let request = GetConvergeConfigRequest::new(647_i64);
     /// let response = client.monitor().get_converge_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18626,10 +18628,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::get_detect_algorithm_config::*;
     ///
-    /// let request = GetDetectAlgorithmConfigRequest::default().id(730);
+    /// let request = GetDetectAlgorithmConfigRequest::default().id(730_i64);
     /// let response = client.monitor().get_detect_algorithm_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18655,10 +18658,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::get_monitor_item::*;
     ///
-    /// let request = GetMonitorItemRequest::default().id(614);
+    /// let request = GetMonitorItemRequest::default().id(614_i64);
     /// let response = client.monitor().get_monitor_item(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18681,10 +18685,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::get_monitor_item_group::*;
     ///
-    /// let request = GetMonitorItemGroupRequest::default().id(730);
+    /// let request = GetMonitorItemGroupRequest::default().id(730_i64);
     /// let response = client.monitor().get_monitor_item_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18710,10 +18715,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::get_monitor_source::*;
     ///
-    /// let request = GetMonitorSourceRequest::default().id(506);
+    /// let request = GetMonitorSourceRequest::default().id(506_i64);
     /// let response = client.monitor().get_monitor_source(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18739,10 +18745,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::get_notice_config::*;
     ///
-    /// let request = GetNoticeConfigRequest::default().id(628);
+    /// let request = GetNoticeConfigRequest::default().id(628_i64);
     /// let response = client.monitor().get_notice_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -18765,6 +18772,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::get_ts_data::*;
     ///
@@ -18794,6 +18802,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::import_alarm_strategy::*;
     ///
@@ -18801,26 +18810,26 @@ impl<'a> MonitorApi<'a> {
     ///     vec![
     ///         Conf::default().alarm_strategy(vec![AlarmStrategy::default()
     ///         .alarm_level_config([("2".to_string(), AlarmLevelConfig::default()
-    ///         .detect_algorithm(vec![DetectAlgorithm::default().algorithm_id(1000)
+    ///         .detect_algorithm(vec![DetectAlgorithm::default().algorithm_id(1000_i64)
     ///         .config(Config::default().message("".to_string()).method("gte".to_string())
-    ///         .threshold(32)).display("当前值≥阈值:32".to_string())
-    ///         .name("静态阈值".to_string())]).is_recovery(false).monitor_level(2)
+    ///         .threshold(32_i64)).display("当前值≥阈值:32".to_string())
+    ///         .name("静态阈值".to_string())]).is_recovery(false).monitor_level(2_i64)
     ///         .notice_end_time("23:59".to_string()).notice_start_time("00:00".to_string())
     ///         .notify_way(vec!["wechat".to_string()]).phone_receiver(vec![])
     ///         .responsible(vec!["laymanmlai".to_string()]).role_list(vec!["other"
     ///         .to_string()]))].into_iter().collect::< std::collections::BTreeMap < _, _ >>
-    ///         ()).bk_biz_id(2).cc_biz_id(2).condition(vec![serde_json::json!([])])
+    ///         ()).bk_biz_id(2_i64).cc_biz_id(2_i64).condition(vec![serde_json::json!([])])
     ///         .display_name("答复".to_string()).is_classify_notice(false)
-    ///         .is_enabled(true).nodata_alarm(0).rules(Rules::default().alarm_window(60)
-    ///         .check_window(5).count(1)).scenario("custom".to_string())]).biz_id(2)
-    ///         .description("".to_string()).is_enabled(true).monitor_target("num"
-    ///         .to_string()).monitor_type("uptimecheck".to_string()).scenario("custom"
-    ///         .to_string()).src_type("BKMONITOR".to_string())
+    ///         .is_enabled(true).nodata_alarm(0_i64).rules(Rules::default()
+    ///         .alarm_window(60_i64).check_window(5_i64).count(1_i64)).scenario("custom"
+    ///         .to_string())]).biz_id(2_i64).description("".to_string()).is_enabled(true)
+    ///         .monitor_target("num".to_string()).monitor_type("uptimecheck".to_string())
+    ///         .scenario("custom".to_string()).src_type("BKMONITOR".to_string())
     ///         .stat_source_info("{\"where_sql\":\"\",\"monitor_result_table_id\":\"2_ing_test\",\"count_freq\":60,\"unit_conversion\":1.0,\"aggregator\":\"sum\",\"monitor_field\":\"num\",\"unit\":\"\",\"dimensions\":[\"_server_\"]}"
     ///         .to_string()).stat_source_type("BKDATA".to_string()).title("test"
     ///         .to_string())
     ///     ],
-    ///     2,
+    ///     2_i64,
     /// );
     /// let response = client.monitor().import_alarm_strategy(request).await?;
     /// # let _ = response;
@@ -18853,6 +18862,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::import_log_collector::*;
     ///
@@ -18866,7 +18876,7 @@ impl<'a> MonitorApi<'a> {
     ///         Fields::default().alis("".to_string()).description("指标".to_string())
     ///         .name("value".to_string()).time_format("".to_string()).time_zone(""
     ///         .to_string()).r#type("long".to_string())]).conditions(vec![]),
-    ///         TargetConf::default().bk_biz_id(2).ips(vec!["10.0.2.47".to_string()]))
+    ///         TargetConf::default().bk_biz_id(2_i64).ips(vec!["10.0.2.47".to_string()]))
     ///     ],
     /// );
     /// let response = client.monitor().import_log_collector(request).await?;
@@ -18894,19 +18904,20 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::import_script_collector::*;
     ///
     /// let request = ImportScriptCollectorRequest::new(
     ///     vec![
-    ///         CollectorConf::new(2, "shell_one6".to_string(), "测试".to_string(),
+    ///         CollectorConf::new(2_i64, "shell_one6".to_string(), "测试".to_string(),
     ///         vec![Fields::default().description("大小".to_string())
     ///         .monitor_type("metric".to_string()).name("size".to_string()).r#type("long"
     ///         .to_string()).unit("".to_string())]).charset("UTF8".to_string())
     ///         .script_type("file".to_string()).script_ext("shell".to_string())
     ///         .script_run_cmd("${bk_script_name}".to_string())
     ///         .script_content_base64(bkapi::Base64::from_encoded("xxxxx")
-    ///         .unwrap_or_default()).collect_interval(1).raw_data_interval(30)
+    ///         .unwrap_or_default()).collect_interval(1_i64).raw_data_interval(30_i64)
     ///     ],
     /// );
     /// let response = client.monitor().import_script_collector(request).await?;
@@ -18940,6 +18951,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::import_shell_collector::*;
     ///
@@ -18950,9 +18962,9 @@ impl<'a> MonitorApi<'a> {
     ///         "IyMg5pys5paH5Lu25Li6U2hlbGzohJrmnKzvvIzor7fkvb/nlKhTaGVsbOagvOW8j+WujOaIkOaVsOaNruS4iuaKpQojIyDor7fkvb/nlKhTaGVsbOiEmuacrOWvueaMh+agh+WSjOe7tOW6pui1i+WAvApzaXplPTMyICAj5aSn5bCP77yM5oyH5qCHCgoKIyMg5Lul5LiL5YaF5a656buY6K6k5peg6ZyA6LCD5pW0CiMjIOWwhuS4iui/sOWPmOmHj+S7pSJLZXkgVmFsdWUi5pa55byP5L2c5Li66aKE572u5ZG95Luk77yISU5TRVJUX0RJTUVOU0lPTuOAgUlOU0VSVF9NRVRSSUPvvInnmoTlj4LmlbDku6XkuIrmiqXmlbDmja4KIyMgSU5TRVJUX01FVFJJQyAi5oyH5qCH5a2X5q615ZCNIiDmjIfmoIflrZfmrrXlgLwgIDsgSU5TRVJUX0RJTUVOU0lPTiAi57u05bqm5a2X5q615ZCNIiDnu7TluqblrZfmrrXlgLwKSU5TRVJUX01FVFJJQyAic2l6ZSIgJHtzaXplfQoKQ09NTUlUCg=="
     ///         .to_string(), vec![Fields::default().description("大小".to_string())
     ///         .monitor_type("metric".to_string()).name("size".to_string()).r#type("long"
-    ///         .to_string()).unit("".to_string())]).collect_interval(1)
-    ///         .trend_data_interval(90).raw_data_interval(30), TargetConf::default()
-    ///         .bk_biz_id(2).ips(vec!["x.x.x.x|0".to_string()])).monitor_conf(vec![])
+    ///         .to_string()).unit("".to_string())]).collect_interval(1_i64)
+    ///         .trend_data_interval(90_i64).raw_data_interval(30_i64), TargetConf::default()
+    ///         .bk_biz_id(2_i64).ips(vec!["x.x.x.x|0".to_string()])).monitor_conf(vec![])
     ///     ],
     /// );
     /// let response = client.monitor().import_shell_collector(request).await?;
@@ -18980,16 +18992,17 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::import_uptime_check_node::*;
     ///
     /// let request = ImportUptimeCheckNodeRequest::new(
     ///     vec![
-    ///         Conf::new(TargetConf::new("x.x.x.x".to_string(), 0, 2),
+    ///         Conf::new(TargetConf::new("x.x.x.x".to_string(), 0_i64, 2_i64),
     ///         NodeConf::new("中国广东内网".to_string(), Location::default()
     ///         .city("广东".to_string()).country("中国".to_string()), "内网"
     ///         .to_string()).is_common(false)), Conf::new(TargetConf::new("x.x.x.x"
-    ///         .to_string(), 0, 2), NodeConf::new("中国广东内网".to_string(),
+    ///         .to_string(), 0_i64, 2_i64), NodeConf::new("中国广东内网".to_string(),
     ///         Location::default().city("广东".to_string()).country("中国".to_string()),
     ///         "内网".to_string()).is_common(false))
     ///     ],
@@ -19021,42 +19034,44 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::import_uptime_check_task::*;
     ///
     /// let request = ImportUptimeCheckTaskRequest::default()
-    ///     .bk_biz_id(2)
+    ///     .bk_biz_id(2_i64)
     ///     .conf_list(
     ///         vec![
-    ///             Conf::new(TargetConf::new(0)
+    ///             Conf::new(TargetConf::new(0_i64)
     ///             .node_list(vec![Node::new(ImportUptimeCheckTaskTargetConf::new(""
-    ///             .to_string(), 0, 0), NodeConf::new("中国广东内网".to_string(),
+    ///             .to_string(), 0_i64, 0_i64), NodeConf::new("中国广东内网"
+    ///             .to_string(), Location::new("中国".to_string(), "广东".to_string()),
+    ///             "内网".to_string()).is_common(false)),
+    ///             Node::new(ImportUptimeCheckTaskTargetConf::new("".to_string(), 0_i64,
+    ///             0_i64), NodeConf::new("中国广东内网".to_string(),
     ///             Location::new("中国".to_string(), "广东".to_string()), "内网"
-    ///             .to_string()).is_common(false)),
-    ///             Node::new(ImportUptimeCheckTaskTargetConf::new("".to_string(), 0, 0),
-    ///             NodeConf::new("中国广东内网".to_string(), Location::new("中国"
-    ///             .to_string(), "广东".to_string()), "内网".to_string())
-    ///             .is_common(false))]).node_id_list(vec![]),
+    ///             .to_string()).is_common(false))]).node_id_list(vec![]),
     ///             CollectorConf::new(ImportUptimeCheckTaskLocation::default()
     ///             .bk_province_name("北京".to_string()).bk_state_name("中国"
     ///             .to_string()), "未分类".to_string(), "test_tcp1".to_string(), "TCP"
-    ///             .to_string(), Config::new(vec!["10.0.2.13".to_string()], 3306).period(1)
-    ///             .response_format("in".to_string()).timeout(2900)),
+    ///             .to_string(), Config::new(vec!["10.0.2.13".to_string()], 3306_i64)
+    ///             .period(1_i64).response_format("in".to_string()).timeout(2900_i64)),
     ///             vec![MonitorConf::new(AlarmLevelConfig::default().f_2(T2::default()
     ///             .alarm_end_time("23:59".to_string()).alarm_start_time("00:00"
     ///             .to_string())
     ///             .detect_algorithm(vec![ImportUptimeCheckTaskDetectAlgorithm::default()
-    ///             .algorithm_id(1000).config(ImportUptimeCheckTaskConfig3::default()
-    ///             .message("".to_string()).method("gte".to_string()).threshold(10)),
-    ///             ImportUptimeCheckTaskDetectAlgorithm::default().algorithm_id(1001)
+    ///             .algorithm_id(1000_i64).config(ImportUptimeCheckTaskConfig3::default()
+    ///             .message("".to_string()).method("gte".to_string()).threshold(10_i64)),
+    ///             ImportUptimeCheckTaskDetectAlgorithm::default().algorithm_id(1001_i64)
     ///             .config(ImportUptimeCheckTaskConfig3::default().message("".to_string())
-    ///             .ceil(10).floor(10))]).is_recovery(false).monitor_level(2)
+    ///             .ceil(10_i64).floor(10_i64))]).is_recovery(false).monitor_level(2_i64)
     ///             .notify_way(vec!["mail".to_string()]).phone_receiver(vec![])
-    ///             .responsible(vec![]).role_list(vec!["Tester".to_string()])), 0, 2,
-    ///             vec![serde_json::json!([])], "\"test_tcp1\"节点平均值可用率"
-    ///             .to_string(), false, true, false, "available".to_string(), 0, 0,
-    ///             Rules::new(1440, 5, 1), "uptimecheck".to_string(), "%".to_string(), ""
-    ///             .to_string()).monitor_id(0)])
+    ///             .responsible(vec![]).role_list(vec!["Tester".to_string()])), 0_i64,
+    ///             2_i64, vec![serde_json::json!([])],
+    ///             "\"test_tcp1\"节点平均值可用率".to_string(), false, true, false,
+    ///             "available".to_string(), 0_i64, 0_i64, Rules::new(1440_i64, 5_i64,
+    ///             1_i64), "uptimecheck".to_string(), "%".to_string(), "".to_string())
+    ///             .monitor_id(0_i64)])
     ///         ],
     ///     );
     /// let response = client.monitor().import_uptime_check_task(request).await?;
@@ -19081,10 +19096,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::list_alarm_instance::*;
     ///
-    /// let request = ListAlarmInstanceRequest::default().id(637984);
+    /// let request = ListAlarmInstanceRequest::default().id(637984_i64);
     /// let response = client.monitor().list_alarm_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -19110,6 +19126,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::list_alarm_source::*;
     ///
@@ -19140,10 +19157,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::list_component_instance::*;
     ///
-    /// let request = ListComponentInstanceRequest::default().id(2);
+    /// let request = ListComponentInstanceRequest::default().id(2_i64);
     /// let response = client.monitor().list_component_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -19169,10 +19187,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::list_converge_config::*;
     ///
-    /// let request = ListConvergeConfigRequest::default().alarm_source_id(598);
+    /// let request = ListConvergeConfigRequest::default().alarm_source_id(598_i64);
     /// let response = client.monitor().list_converge_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -19201,10 +19220,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::list_detect_algorithm_config::*;
     ///
-    /// let request = ListDetectAlgorithmConfigRequest::default().monitor_item_id(597);
+    /// let request = ListDetectAlgorithmConfigRequest::default().monitor_item_id(597_i64);
     /// let response = client.monitor().list_detect_algorithm_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -19233,10 +19253,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::list_monitor_item::*;
     ///
-    /// let request = ListMonitorItemRequest::default().alarm_def_id(609);
+    /// let request = ListMonitorItemRequest::default().alarm_def_id(609_i64);
     /// let response = client.monitor().list_monitor_item(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -19265,10 +19286,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::list_monitor_item_group::*;
     ///
-    /// let request = ListMonitorItemGroupRequest::default().monitor_id(506);
+    /// let request = ListMonitorItemGroupRequest::default().monitor_id(506_i64);
     /// let response = client.monitor().list_monitor_item_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -19297,6 +19319,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::list_monitor_source::*;
     ///
@@ -19329,6 +19352,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::list_notice_config::*;
     ///
@@ -19362,6 +19386,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::list_storage_list::*;
     ///
@@ -19391,6 +19416,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::metadata_create_data_id::*;
     ///
@@ -19425,11 +19451,12 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::metadata_create_result_table::*;
     ///
     /// let request = MetadataCreateResultTableRequest::new(
-    ///         1001,
+    ///         1001_i64,
     ///         "system.cpu_detail".to_string(),
     ///         "CPU记录".to_string(),
     ///         true,
@@ -19469,10 +19496,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::metadata_get_data_id::*;
     ///
-    /// let request = MetadataGetDataIdRequest::default().bk_data_id(1001);
+    /// let request = MetadataGetDataIdRequest::default().bk_data_id(1001_i64);
     /// let response = client.monitor().metadata_get_data_id(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -19501,6 +19529,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::metadata_get_result_table::*;
     ///
@@ -19533,13 +19562,14 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::metadata_list_result_table::*;
     ///
     /// let request = MetadataListResultTableRequest::default()
     ///     .datasource_type("system".to_string())
-    ///     .bk_biz_id(123)
-    ///     .is_public_include(1);
+    ///     .bk_biz_id(123_i64)
+    ///     .is_public_include(1_i64);
     /// let response = client.monitor().metadata_list_result_table(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -19565,10 +19595,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::metadata_metadata_get_data_id::*;
     ///
-    /// let request = MetadataMetadataGetDataIdRequest::new(1001);
+    /// let request = MetadataMetadataGetDataIdRequest::new(1001_i64);
     /// let response = client.monitor().metadata_metadata_get_data_id(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -19597,6 +19628,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::metadata_modify_result_table::*;
     ///
@@ -19638,6 +19670,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::query_data::*;
     ///
@@ -19668,6 +19701,7 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::save_alarm_strategy::*;
     ///
@@ -19679,11 +19713,11 @@ impl<'a> MonitorApi<'a> {
     ///     .cc_module(vec![])
     ///     .topo(vec![])
     ///     .hostindex_id("7".to_string())
-    ///     .alarm_strategy_id(8)
-    ///     .rules(Rules::default().alarm_window(1440).check_window(5).count(3))
+    ///     .alarm_strategy_id(8_i64)
+    ///     .rules(Rules::default().alarm_window(1440_i64).check_window(5_i64).count(3_i64))
     ///     .scenario("performance".to_string())
-    ///     .bk_biz_id(2)
-    ///     .nodata_alarm(0)
+    ///     .bk_biz_id(2_i64)
+    ///     .nodata_alarm(0_i64)
     ///     .is_classify_notice(false)
     ///     .alarm_level_config(AlarmLevelConfig::default())
     ///     .solution_is_enable(false)
@@ -19713,10 +19747,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::update_alarm_source::*;
     ///
-    /// let request = UpdateAlarmSourceRequest::new(620)
+    /// let request = UpdateAlarmSourceRequest::new(620_i64)
     ///     .description("test_edit".to_string());
     /// let response = client.monitor().update_alarm_source(request).await?;
     /// # let _ = response;
@@ -19743,10 +19778,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::update_converge_config::*;
     ///
-    /// let request = UpdateConvergeConfigRequest::new(670)
+    /// let request = UpdateConvergeConfigRequest::new(670_i64)
     ///     .config("{\"count\":2,\"alarm_window\":1440,\"check_window\":5}".to_string());
     /// let response = client.monitor().update_converge_config(request).await?;
     /// # let _ = response;
@@ -19773,10 +19809,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::update_detect_algorithm_config::*;
     ///
-    /// let request = UpdateDetectAlgorithmConfigRequest::new(786)
+    /// let request = UpdateDetectAlgorithmConfigRequest::new(786_i64)
     ///     .config("{\"threshold\":250,\"message\":\"\",\"method\":\"gte\"}".to_string());
     /// let response = client.monitor().update_detect_algorithm_config(request).await?;
     /// # let _ = response;
@@ -19803,10 +19840,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::update_monitor_item::*;
     ///
-    /// let request = UpdateMonitorItemRequest::new(619).title("test_edit".to_string());
+    /// let request = UpdateMonitorItemRequest::new(619_i64).title("test_edit".to_string());
     /// let response = client.monitor().update_monitor_item(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -19832,10 +19870,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::update_monitor_item_group::*;
     ///
-    /// let request = UpdateMonitorItemGroupRequest::new(495).monitor_level(3);
+    /// let request = UpdateMonitorItemGroupRequest::new(495_i64).monitor_level(3_i64);
     /// let response = client.monitor().update_monitor_item_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -19861,10 +19900,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::update_monitor_source::*;
     ///
-    /// let request = UpdateMonitorSourceRequest::new(514)
+    /// let request = UpdateMonitorSourceRequest::new(514_i64)
     ///     .description("test_edit".to_string());
     /// let response = client.monitor().update_monitor_source(request).await?;
     /// # let _ = response;
@@ -19891,10 +19931,11 @@ impl<'a> MonitorApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor::update_notice_config::*;
     ///
-    /// let request = UpdateNoticeConfigRequest::new(650)
+    /// let request = UpdateNoticeConfigRequest::new(650_i64)
     ///     .notify_config(
     ///         "{\"alarm_end_time\":\"23:59\",\"responsible\":\"\",\"group_list\":[],\"notify_mail\":true,\"phone_receiver\":\"\",\"alarm_start_time\":\"00:00\",\"role_list\":[\"Developer\",\"Tester\",\"ProductPm\"]}"
     ///             .to_string(),
@@ -19914,7 +19955,7 @@ impl<'a> MonitorApi<'a> {
         self.client.call::<endpoints::UpdateNoticeConfig>(request).await
     }
 }
-/// `monitor` blocking client: the methods of [`MonitorApi`] without `async`. Get it from [`crate::blocking::Client::monitor`].
+/// `monitor` blocking client: the methods of [`MonitorApi`] without `async`. Get it from [`crate::BlockingApis::monitor`] (`blocking_client.monitor()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct MonitorBlockingApi<'a> {
@@ -20123,7 +20164,7 @@ impl<'a> MonitorBlockingApi<'a> {
     /// Generated from `api-docs/monitor/zh_hans/deploy_script_collector.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `request.config_id`: the doc says `required`, corrected to `optional` — the example at line 26 leaves it out or sends null
+    /// - `request.config_id (required)`: the doc says `true`, corrected to `true` — The table requires `config_id`; the example sends `script_collector_id` instead, an older name of the same id. The table is right: the field stays required although the example leaves it out.
     pub fn deploy_script_collector(
         &self,
         request: deploy_script_collector::DeployScriptCollectorRequest,

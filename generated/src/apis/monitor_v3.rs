@@ -29843,7 +29843,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `monitor_v3` client: one method per API. Get it from [`crate::Client::monitor_v3`].
+/// `monitor_v3` client: one method per API. Get it from [`crate::Apis::monitor_v3`] (`client.monitor_v3()`).
 #[derive(Debug, Clone, Copy)]
 pub struct MonitorV3Api<'a> {
     client: &'a crate::Client,
@@ -29863,26 +29863,29 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::add_shield::*;
     ///
     /// let request = AddShieldRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         "scope".to_string(),
     ///         "test".to_string(),
     ///         "2019-11-21 00:00:00".to_string(),
     ///         "2019-11-23 23:59:59".to_string(),
-    ///         CycleConfig::new(1)
+    ///         CycleConfig::new(1_i64)
     ///             .begin_time("".to_string())
     ///             .end_time("".to_string())
     ///             .day_list(vec![])
     ///             .week_list(vec![]),
     ///         true,
-    ///         DimensionConfig::default().scope_type("instance".to_string()).target(vec![8]),
+    ///         DimensionConfig::default()
+    ///             .scope_type("instance".to_string())
+    ///             .target(vec![8_i64]),
     ///     )
     ///     .notice_config(
     ///         NoticeConfig::new(
-    ///             5,
+    ///             5_i64,
     ///             vec!["weixin".to_string()],
     ///             vec![
     ///                 NoticeReceiver::default().id("user1".to_string()).r#type("user"
@@ -29912,10 +29915,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::as_code_export_config::*;
     ///
-    /// let request = AsCodeExportConfigRequest::new(2).dashboard_for_external(true);
+    /// let request = AsCodeExportConfigRequest::new(2_i64).dashboard_for_external(true);
     /// let response = client.monitor_v3().as_code_export_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -29941,6 +29945,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::as_code_import_config::*;
     ///
@@ -29951,7 +29956,7 @@ impl<'a> MonitorV3Api<'a> {
     ///         ]
     ///             .into_iter()
     ///             .collect::<std::collections::BTreeMap<_, _>>(),
-    ///         2,
+    ///         2_i64,
     ///     )
     ///     .app("default".to_string())
     ///     .overwrite(false);
@@ -29980,10 +29985,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::delete_action_config::*;
     ///
-    /// let request = DeleteActionConfigRequest::default().id(1);
+    /// let request = DeleteActionConfigRequest::default().id(1_i64);
     /// let response = client.monitor_v3().delete_action_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30006,10 +30012,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::delete_alarm_strategy::*;
     ///
-    /// let request = DeleteAlarmStrategyRequest::new(2, 1);
+    /// let request = DeleteAlarmStrategyRequest::new(2_i64, 1_i64);
     /// let response = client.monitor_v3().delete_alarm_strategy(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30032,10 +30039,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::delete_alarm_strategy_v2::*;
     ///
-    /// let request = DeleteAlarmStrategyV2Request::new(7, vec![49]);
+    /// let request = DeleteAlarmStrategyV2Request::new(7_i64, vec![49_i64]);
     /// let response = client.monitor_v3().delete_alarm_strategy_v2(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30061,10 +30069,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::delete_calendar::*;
     ///
-    /// let request = DeleteCalendarRequest::default().id(1);
+    /// let request = DeleteCalendarRequest::default().id(1_i64);
     /// let response = client.monitor_v3().delete_calendar(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30094,15 +30103,16 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::delete_item::*;
     ///
     /// let request = DeleteItemRequest::new(
-    ///     1,
-    ///     1647043200,
-    ///     1647052200,
+    ///     1_i64,
+    ///     1647043200_i64,
+    ///     1647052200_i64,
     ///     Repeat::default(),
-    ///     0,
+    ///     0_i64,
     /// );
     /// let response = client.monitor_v3().delete_item(request).await?;
     /// # let _ = response;
@@ -30126,10 +30136,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::delete_notice_group::*;
     ///
-    /// let request = DeleteNoticeGroupRequest::new(vec![1]);
+    /// let request = DeleteNoticeGroupRequest::new(vec![1_i64]);
     /// let response = client.monitor_v3().delete_notice_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30152,12 +30163,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::delete_rule_group::*;
     ///
     /// let request = DeleteRuleGroupRequest::default()
-    ///     .group_ids(vec![7])
-    ///     .bk_biz_ids(vec![2]);
+    ///     .group_ids(vec![7_i64])
+    ///     .bk_biz_ids(vec![2_i64]);
     /// let response = client.monitor_v3().delete_rule_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30180,10 +30192,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::delete_user_group::*;
     ///
-    /// let request = DeleteUserGroupRequest::new(vec![2], vec![1]);
+    /// let request = DeleteUserGroupRequest::new(vec![2_i64], vec![1_i64]);
     /// let response = client.monitor_v3().delete_user_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30206,10 +30219,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::disable_shield::*;
     ///
-    /// let request = DisableShieldRequest::new(1);
+    /// let request = DisableShieldRequest::new(1_i64);
     /// let response = client.monitor_v3().disable_shield(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30238,12 +30252,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::edit_action_config::*;
     ///
     /// let request = EditActionConfigRequest::new(
     ///         "测试新建处理套餐".to_string(),
-    ///         2,
+    ///         2_i64,
     ///         ExecuteConfig::default()
     ///             .template_detail(
     ///                 TemplateDetail::default()
@@ -30268,20 +30283,20 @@ impl<'a> MonitorV3Api<'a> {
     ///                     .failed_retry(
     ///                         FailedRetry::default()
     ///                             .is_enabled(true)
-    ///                             .max_retry_times(2)
-    ///                             .retry_interval(2)
-    ///                             .timeout(10),
+    ///                             .max_retry_times(2_i64)
+    ///                             .retry_interval(2_i64)
+    ///                             .timeout(10_i64),
     ///                     )
     ///                     .headers(vec![])
     ///                     .method("GET".to_string())
     ///                     .need_poll(false)
-    ///                     .notify_interval(7200)
+    ///                     .notify_interval(7200_i64)
     ///                     .query_params(vec![])
     ///                     .url("http://www.baidu.com".to_string()),
     ///             )
-    ///             .timeout(600),
-    ///         1,
-    ///         2,
+    ///             .timeout(600_i64),
+    ///         1_i64,
+    ///         2_i64,
     ///     )
     ///     .desc("测试新建处理套餐1111".to_string());
     /// let response = client.monitor_v3().edit_action_config(request).await?;
@@ -30309,10 +30324,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::edit_calendar::*;
     ///
-    /// let request = EditCalendarRequest::new(1).name("测试日历".to_string());
+    /// let request = EditCalendarRequest::new(1_i64).name("测试日历".to_string());
     /// let response = client.monitor_v3().edit_calendar(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30335,10 +30351,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::edit_item::*;
     ///
-    /// let request = EditItemRequest::new(1, 0).name("新建事项111".to_string());
+    /// let request = EditItemRequest::new(1_i64, 0_i64).name("新建事项111".to_string());
     /// let response = client.monitor_v3().edit_item(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30361,25 +30378,26 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::edit_shield::*;
     ///
     /// let request = EditShieldRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         "test".to_string(),
     ///         "2019-11-21 00:00:00".to_string(),
     ///         "2019-11-23 23:59:59".to_string(),
-    ///         CycleConfig::new(1)
+    ///         CycleConfig::new(1_i64)
     ///             .begin_time("".to_string())
     ///             .end_time("".to_string())
     ///             .day_list(vec![])
     ///             .week_list(vec![]),
     ///         true,
-    ///         1,
+    ///         1_i64,
     ///     )
     ///     .notice_config(
     ///         NoticeConfig::new(
-    ///             5,
+    ///             5_i64,
     ///             vec!["weixin".to_string()],
     ///             vec![
     ///                 NoticeReceiver::default().id("user1".to_string()).r#type("user"
@@ -30410,6 +30428,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::export_plugin::*;
     ///
@@ -30436,10 +30455,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::export_uptime_check_task::*;
     ///
-    /// let request = ExportUptimeCheckTaskRequest::new(2)
+    /// let request = ExportUptimeCheckTaskRequest::new(2_i64)
     ///     .protocol("TCP".to_string())
     ///     .task_ids("60".to_string());
     /// let response = client.monitor_v3().export_uptime_check_task(request).await?;
@@ -30464,10 +30484,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::get_action_config::*;
     ///
-    /// let request = GetActionConfigRequest::new(1, 2);
+    /// let request = GetActionConfigRequest::new(1_i64, 2_i64);
     /// let response = client.monitor_v3().get_action_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30490,10 +30511,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::get_calendar::*;
     ///
-    /// let request = GetCalendarRequest::default().id(1).name("测试日历".to_string());
+    /// let request = GetCalendarRequest::default()
+    ///     .id(1_i64)
+    ///     .name("测试日历".to_string());
     /// let response = client.monitor_v3().get_calendar(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30520,6 +30544,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::get_event_log::*;
     ///
@@ -30546,10 +30571,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::get_shield::*;
     ///
-    /// let request = GetShieldRequest::new(1, 2);
+    /// let request = GetShieldRequest::new(1_i64, 2_i64);
     /// let response = client.monitor_v3().get_shield(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30575,6 +30601,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::get_ts_data::*;
     ///
@@ -30607,22 +30634,23 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::import_uptime_check_node::*;
     ///
     /// let request = ImportUptimeCheckNodeRequest::new(
     ///         vec![
-    ///             Conf::new(TargetConf::new("x.x.x.x".to_string(), 0, 2),
+    ///             Conf::new(TargetConf::new("x.x.x.x".to_string(), 0_i64, 2_i64),
     ///             NodeConf::new("中国广东内网".to_string(), Location::default()
     ///             .city("广东".to_string()).country("中国".to_string()), "内网"
-    ///             .to_string()).is_common(false).ip_type(4)),
-    ///             Conf::new(TargetConf::new("x.x.x.x".to_string(), 0, 2),
+    ///             .to_string()).is_common(false).ip_type(4_i64)),
+    ///             Conf::new(TargetConf::new("x.x.x.x".to_string(), 0_i64, 2_i64),
     ///             NodeConf::new("中国广东内网".to_string(), Location::default()
     ///             .city("广东".to_string()).country("中国".to_string()), "内网"
-    ///             .to_string()).is_common(false).ip_type(4))
+    ///             .to_string()).is_common(false).ip_type(4_i64))
     ///         ],
     ///     )
-    ///     .bk_biz_id(2);
+    ///     .bk_biz_id(2_i64);
     /// let response = client.monitor_v3().import_uptime_check_node(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30653,6 +30681,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::import_uptime_check_task::*;
     ///
@@ -30660,10 +30689,10 @@ impl<'a> MonitorV3Api<'a> {
     ///     .config(
     ///         ImportUptimeCheckTaskConfig4::default()
     ///             .ip_list(vec!["10.0.0.1".to_string()])
-    ///             .period(1)
-    ///             .port(3306)
+    ///             .period(1_i64)
+    ///             .port(3306_i64)
     ///             .response_format("in".to_string())
-    ///             .timeout(2900),
+    ///             .timeout(2900_i64),
     ///     );
     /// let response = client.monitor_v3().import_uptime_check_task(request).await?;
     /// # let _ = response;
@@ -30690,10 +30719,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::item_detail::*;
     ///
-    /// let request = ItemDetailRequest::new(vec![1], 1642381200);
+    /// let request = ItemDetailRequest::new(vec![1_i64], 1642381200_i64);
     /// let response = client.monitor_v3().item_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30716,10 +30746,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::item_list::*;
     ///
-    /// let request = ItemListRequest::new(vec![1], 1640966400, 1672502400);
+    /// let request = ItemListRequest::new(vec![1_i64], 1640966400_i64, 1672502400_i64);
     /// let response = client.monitor_v3().item_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30745,6 +30776,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::list_calendar::*;
     ///
@@ -30771,15 +30803,16 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::list_shield::*;
     ///
     /// let request = ListShieldRequest::default()
     ///     .time_range("2018-01-01 -- 2019-01-01".to_string())
-    ///     .bk_biz_id(1)
+    ///     .bk_biz_id(1_i64)
     ///     .is_active(true)
-    ///     .page(1)
-    ///     .page_size(10);
+    ///     .page(1_i64)
+    ///     .page_size(10_i64);
     /// let response = client.monitor_v3().list_shield(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -30802,6 +30835,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::list_storage_list::*;
     ///
@@ -30831,6 +30865,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_clean_result_table_metric_split::*;
     ///
@@ -30861,6 +30896,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_create_cluster_info::*;
     ///
@@ -30868,7 +30904,7 @@ impl<'a> MonitorV3Api<'a> {
     ///         "first_influxdb".to_string(),
     ///         "influxDB".to_string(),
     ///         "influxdb.service.consul".to_string(),
-    ///         9052,
+    ///         9052_i64,
     ///         "admin".to_string(),
     ///     )
     ///     .description("描述信息".to_string())
@@ -30902,6 +30938,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_create_data_id::*;
     ///
@@ -30941,12 +30978,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_create_event_group::*;
     ///
     /// let request = MetadataCreateEventGroupRequest::new(
-    ///         123,
-    ///         123,
+    ///         123_i64,
+    ///         123_i64,
     ///         "事件分组名".to_string(),
     ///         "application".to_string(),
     ///         "system".to_string(),
@@ -30988,11 +31026,12 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_create_result_table::*;
     ///
     /// let request = MetadataCreateResultTableRequest::new(
-    ///         1001,
+    ///         1001_i64,
     ///         "system.cpu_detail".to_string(),
     ///         "CPU记录".to_string(),
     ///         true,
@@ -31004,7 +31043,7 @@ impl<'a> MonitorV3Api<'a> {
     ///     .default_storage_config(
     ///         DefaultStorageConfig::default()
     ///             .source_duration_time("30d".to_string())
-    ///             .storage(1),
+    ///             .storage(1_i64),
     ///     )
     ///     .field_list(
     ///         vec![
@@ -31014,7 +31053,7 @@ impl<'a> MonitorV3Api<'a> {
     ///         ],
     ///     )
     ///     .external_storage(
-    ///         ExternalStorage::default().kafka(Kafka::default().expired_time(1800000)),
+    ///         ExternalStorage::default().kafka(Kafka::default().expired_time(1800000_i64)),
     ///     );
     /// let response = client.monitor_v3().metadata_create_result_table(request).await?;
     /// # let _ = response;
@@ -31041,6 +31080,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_create_result_table_metric_split::*;
     ///
@@ -31076,12 +31116,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_create_time_series_group::*;
     ///
     /// let request = MetadataCreateTimeSeriesGroupRequest::new(
-    ///         123,
-    ///         123,
+    ///         123_i64,
+    ///         123_i64,
     ///         "自定义时序分组名".to_string(),
     ///         "application".to_string(),
     ///         "system".to_string(),
@@ -31119,10 +31160,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_delete_event_group::*;
     ///
-    /// let request = MetadataDeleteEventGroupRequest::new(123, "admin".to_string());
+    /// let request = MetadataDeleteEventGroupRequest::new(123_i64, "admin".to_string());
     /// let response = client.monitor_v3().metadata_delete_event_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -31145,10 +31187,14 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_delete_time_series_group::*;
     ///
-    /// let request = MetadataDeleteTimeSeriesGroupRequest::new(123, "admin".to_string());
+    /// let request = MetadataDeleteTimeSeriesGroupRequest::new(
+    ///     123_i64,
+    ///     "admin".to_string(),
+    /// );
     /// let response = client.monitor_v3().metadata_delete_time_series_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -31171,11 +31217,12 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_get_data_id::*;
     ///
     /// let request = MetadataGetDataIdRequest::default()
-    ///     .bk_data_id(1001)
+    ///     .bk_data_id(1001_i64)
     ///     .with_rt_info(false);
     /// let response = client.monitor_v3().metadata_get_data_id(request).await?;
     /// # let _ = response;
@@ -31202,10 +31249,12 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_get_event_group::*;
     ///
-    /// let request = MetadataGetEventGroupRequest::new(123).with_result_table_info(true);
+    /// let request = MetadataGetEventGroupRequest::new(123_i64)
+    ///     .with_result_table_info(true);
     /// let response = client.monitor_v3().metadata_get_event_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -31234,6 +31283,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_get_result_table::*;
     ///
@@ -31267,6 +31317,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_get_result_table_storage::*;
     ///
@@ -31305,10 +31356,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_get_time_series_group::*;
     ///
-    /// let request = MetadataGetTimeSeriesGroupRequest::new(123)
+    /// let request = MetadataGetTimeSeriesGroupRequest::new(123_i64)
     ///     .with_result_table_info(true);
     /// let response = client.monitor_v3().metadata_get_time_series_group(request).await?;
     /// # let _ = response;
@@ -31335,10 +31387,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_list_label::*;
     ///
-    /// let request = MetadataListLabelRequest::new("source_label".to_string(), 1, true);
+    /// let request = MetadataListLabelRequest::new("source_label".to_string(), 1_i64, true);
     /// let response = client.monitor_v3().metadata_list_label(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -31367,13 +31420,14 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_list_result_table::*;
     ///
     /// let request = MetadataListResultTableRequest::default()
     ///     .datasource_type("system".to_string())
-    ///     .bk_biz_id(123)
-    ///     .is_public_include(1);
+    ///     .bk_biz_id(123_i64)
+    ///     .is_public_include(1_i64);
     /// let response = client.monitor_v3().metadata_list_result_table(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -31402,6 +31456,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_list_transfer_cluster::*;
     ///
@@ -31434,11 +31489,12 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_modify_cluster_info::*;
     ///
     /// let request = MetadataModifyClusterInfoRequest::new(
-    ///     1,
+    ///     1_i64,
     ///     "first_influxdb".to_string(),
     ///     "admin".to_string(),
     /// );
@@ -31467,10 +31523,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_modify_data_id::*;
     ///
-    /// let request = MetadataModifyDataIdRequest::new(123, "adminn".to_string())
+    /// let request = MetadataModifyDataIdRequest::new(123_i64, "adminn".to_string())
     ///     .data_name("basereport".to_string());
     /// let response = client.monitor_v3().metadata_modify_data_id(request).await?;
     /// # let _ = response;
@@ -31500,10 +31557,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_modify_event_group::*;
     ///
-    /// let request = MetadataModifyEventGroupRequest::new(123, "system".to_string())
+    /// let request = MetadataModifyEventGroupRequest::new(123_i64, "system".to_string())
     ///     .event_group_name("event_group_name".to_string())
     ///     .label("application".to_string())
     ///     .event_info_list(
@@ -31543,6 +31601,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_modify_result_table::*;
     ///
@@ -31591,11 +31650,12 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_modify_time_series_group::*;
     ///
     /// let request = MetadataModifyTimeSeriesGroupRequest::new(
-    ///         123,
+    ///         123_i64,
     ///         "自定义时序开发".to_string(),
     ///     )
     ///     .operator("system".to_string())
@@ -31633,13 +31693,14 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_query_event_group::*;
     ///
     /// let request = MetadataQueryEventGroupRequest::default()
     ///     .label("application".to_string())
     ///     .event_group_name("事件分组名".to_string())
-    ///     .bk_biz_id(123);
+    ///     .bk_biz_id(123_i64);
     /// let response = client.monitor_v3().metadata_query_event_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -31665,6 +31726,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_query_tag_values::*;
     ///
@@ -31697,13 +31759,14 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_query_time_series_group::*;
     ///
     /// let request = MetadataQueryTimeSeriesGroupRequest::default()
     ///     .label("application".to_string())
     ///     .time_series_group_name("自定义时序分组名".to_string())
-    ///     .bk_biz_id(123);
+    ///     .bk_biz_id(123_i64);
     /// let response = client.monitor_v3().metadata_query_time_series_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -31729,6 +31792,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::metadata_upgrade_result_table::*;
     ///
@@ -31758,12 +31822,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::preview_duty_rule::*;
     ///
-    /// let request = PreviewDutyRuleRequest::new(2, "2023-12-01 00:00:00".to_string())
-    ///     .id(2)
-    ///     .days(7)
+    /// let request = PreviewDutyRuleRequest::new(2_i64, "2023-12-01 00:00:00".to_string())
+    ///     .id(2_i64)
+    ///     .days(7_i64)
     ///     .source_type("DB".to_string());
     /// let response = client.monitor_v3().preview_duty_rule(request).await?;
     /// # let _ = response;
@@ -31790,12 +31855,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::preview_user_group::*;
     ///
-    /// let request = PreviewUserGroupRequest::new(2, "2023-12-01 00:00:00".to_string())
-    ///     .id(2)
-    ///     .days(7)
+    /// let request = PreviewUserGroupRequest::new(2_i64, "2023-12-01 00:00:00".to_string())
+    ///     .id(2_i64)
+    ///     .days(7_i64)
     ///     .source_type("DB".to_string());
     /// let response = client.monitor_v3().preview_user_group(request).await?;
     /// # let _ = response;
@@ -31829,13 +31895,14 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::save_action_config::*;
     ///
     /// let request = SaveActionConfigRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         "测试新建处理套餐".to_string(),
-    ///         2,
+    ///         2_i64,
     ///         ExecuteConfig::default()
     ///             .template_detail(
     ///                 TemplateDetail::default()
@@ -31860,18 +31927,18 @@ impl<'a> MonitorV3Api<'a> {
     ///                     .failed_retry(
     ///                         FailedRetry::default()
     ///                             .is_enabled(true)
-    ///                             .max_retry_times(2)
-    ///                             .retry_interval(2)
-    ///                             .timeout(10),
+    ///                             .max_retry_times(2_i64)
+    ///                             .retry_interval(2_i64)
+    ///                             .timeout(10_i64),
     ///                     )
     ///                     .headers(vec![])
     ///                     .method("GET".to_string())
     ///                     .need_poll(false)
-    ///                     .notify_interval(7200)
+    ///                     .notify_interval(7200_i64)
     ///                     .query_params(vec![])
     ///                     .url("http://www.baidu.com".to_string()),
     ///             )
-    ///             .timeout(600),
+    ///             .timeout(600_i64),
     ///     )
     ///     .desc("测试新建处理套餐1111".to_string())
     ///     .is_enabled(false);
@@ -31921,26 +31988,27 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::save_alarm_strategy_v2::*;
     ///
     /// let request = SaveAlarmStrategyV2Request::new(
     ///         vec![
     ///             Actions::new("notice".to_string(), Config::new("23:59:59".to_string(),
-    ///             "00:00:00".to_string(), false, 1440), vec![11])
+    ///             "00:00:00".to_string(), false, 1440_i64), vec![11_i64])
     ///             .notice_template(NoticeTemplate::default()
     ///             .anomaly_template("{{content.level}}\n{{content.begin_time}}\n{{content.time}}\n{{content.duration}}\n{{content.target_type}}\n{{content.data_source}}\n{{content.content}}\n{{content.current_value}}\n{{content.biz}}\n{{content.target}}\n{{content.dimension}}\n{{content.detail}}\n{{content.related_info}}"
     ///             .to_string()).recovery_template("".to_string()))
     ///         ],
-    ///         7,
+    ///         7_i64,
     ///         vec![
-    ///             Detects::new(1, "".to_string(), TriggerConfig::new(1, 5),
-    ///             RecoveryConfig::new(5), "and".to_string())
+    ///             Detects::new(1_i64, "".to_string(), TriggerConfig::new(1_i64, 5_i64),
+    ///             RecoveryConfig::new(5_i64), "and".to_string())
     ///         ],
     ///         vec![
     ///             Items::new(vec![QueryConfigs::default().agg_condition(vec![])
     ///             .agg_dimension(vec!["bk_target_ip".to_string(), "bk_target_cloud_id"
-    ///             .to_string()]).agg_interval(60).agg_method("AVG".to_string())
+    ///             .to_string()]).agg_interval(60_i64).agg_method("AVG".to_string())
     ///             .alert_name("usage".to_string()).alias("a".to_string())
     ///             .bkmonitor_strategy_id("usage".to_string()).custom_event_name("usage"
     ///             .to_string()).data_source_label("bk_monitor".to_string())
@@ -31951,10 +32019,10 @@ impl<'a> MonitorV3Api<'a> {
     ///             .to_string()).time_field("time".to_string()).unit("percent"
     ///             .to_string())], "AVG(CPU使用率)".to_string(), "a".to_string(), ""
     ///             .to_string(), vec![Algorithms::new(vec![vec![Item::default().method("gte"
-    ///             .to_string()).threshold("80".to_string())]], 1, "Threshold".to_string())
-    ///             .unit_prefix("%".to_string())], NoDataConfig::new(false).continuous(10)
-    ///             .agg_dimension(vec!["bk_target_ip".to_string(), "bk_target_cloud_id"
-    ///             .to_string()]).level(2), vec![])
+    ///             .to_string()).threshold("80".to_string())]], 1_i64, "Threshold"
+    ///             .to_string()).unit_prefix("%".to_string())], NoDataConfig::new(false)
+    ///             .continuous(10_i64).agg_dimension(vec!["bk_target_ip".to_string(),
+    ///             "bk_target_cloud_id".to_string()]).level(2_i64), vec![])
     ///         ],
     ///         vec![],
     ///         "进程端口".to_string(),
@@ -31994,6 +32062,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::save_alarm_strategy_v3::*;
     ///
@@ -32001,20 +32070,20 @@ impl<'a> MonitorV3Api<'a> {
     ///         vec![
     ///             Actionrelation::new(Options::default()
     ///             .converge_config(ConvergeConfig::default()
-    ///             .converge_func("skip_when_success".to_string()).count(1).timedelta(60)))
-    ///             .config_id(333).user_groups(vec![1, 2])
+    ///             .converge_func("skip_when_success".to_string()).count(1_i64)
+    ///             .timedelta(60_i64))).config_id(333_i64).user_groups(vec![1_i64, 2_i64])
     ///         ],
-    ///         7,
+    ///         7_i64,
     ///         vec![
-    ///             Detect::new(2, "".to_string(), TriggerConfig::new(1, 5),
-    ///             RecoveryConfig::new(5), "and".to_string())
+    ///             Detect::new(2_i64, "".to_string(), TriggerConfig::new(1_i64, 5_i64),
+    ///             RecoveryConfig::new(5_i64), "and".to_string())
     ///         ],
-    ///         36,
+    ///         36_i64,
     ///         vec![
     ///             Item::new(vec![Queryconfig::new("a".to_string(), "bk_monitor"
     ///             .to_string(), "time_series".to_string()).agg_condition(vec![])
     ///             .agg_dimension(vec!["bk_target_ip".to_string(), "bk_target_cloud_id"
-    ///             .to_string()]).agg_interval(60).agg_method("AVG".to_string())
+    ///             .to_string()]).agg_interval(60_i64).agg_method("AVG".to_string())
     ///             .alert_name("usage".to_string()).bkmonitor_strategy_id("usage"
     ///             .to_string()).custom_event_name("usage".to_string()).functions(vec![])
     ///             .index_set_id("".to_string()).metric_field("usage".to_string())
@@ -32024,10 +32093,11 @@ impl<'a> MonitorV3Api<'a> {
     ///             .to_string())], "AVG(CPU使用率)".to_string(), "a".to_string(), ""
     ///             .to_string(),
     ///             vec![Algorithm::new(vec![vec![SaveAlarmStrategyV3Item::default()
-    ///             .method("gte".to_string()).threshold("80".to_string())]], 1, "Threshold"
-    ///             .to_string()).unit_prefix("%".to_string())], NoDataConfig::new(false)
-    ///             .continuous(10).agg_dimension(vec!["bk_target_ip".to_string(),
-    ///             "bk_target_cloud_id".to_string()]).level(2), vec![])
+    ///             .method("gte".to_string()).threshold("80".to_string())]], 1_i64,
+    ///             "Threshold".to_string()).unit_prefix("%".to_string())],
+    ///             NoDataConfig::new(false).continuous(10_i64)
+    ///             .agg_dimension(vec!["bk_target_ip".to_string(), "bk_target_cloud_id"
+    ///             .to_string()]).level(2_i64), vec![])
     ///         ],
     ///         "进程端口".to_string(),
     ///         "host_process".to_string(),
@@ -32040,13 +32110,13 @@ impl<'a> MonitorV3Api<'a> {
     ///                     )
     ///                     .noise_reduce_config(
     ///                         NoiseReduceConfig::default()
-    ///                             .count(10)
+    ///                             .count(10_i64)
     ///                             .dimensions(vec!["ip".to_string()])
     ///                             .is_enabled(true),
     ///                     ),
     ///                 Config::default()
     ///                     .interval_notify_mode("standard".to_string())
-    ///                     .notify_interval(7200)
+    ///                     .notify_interval(7200_i64)
     ///                     .template(
     ///                         vec![
     ///                             Template::default()
@@ -32065,9 +32135,9 @@ impl<'a> MonitorV3Api<'a> {
     ///                         ],
     ///                     ),
     ///             )
-    ///             .config_id(0)
+    ///             .config_id(0_i64)
     ///             .signal(vec!["abnormal".to_string(), "recovered".to_string()])
-    ///             .user_groups(vec![1, 2]),
+    ///             .user_groups(vec![1_i64, 2_i64]),
     ///     )
     ///     .labels(vec![])
     ///     .is_enabled(true);
@@ -32096,6 +32166,7 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::save_calendar::*;
     ///
@@ -32129,11 +32200,12 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::save_duty_rule::*;
     ///
     /// let request = SaveDutyRuleRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         "name".to_string(),
     ///         "regular".to_string(),
     ///         vec!["mysql".to_string(), "redis".to_string(), "business".to_string()],
@@ -32145,8 +32217,8 @@ impl<'a> MonitorV3Api<'a> {
     ///             DutyArranges::new(vec![vec![Item::default().id("admin".to_string())
     ///             .r#type("user".to_string()), Item::default().id("admin1".to_string())
     ///             .r#type("user".to_string())]]).duty_time(vec![DutyTime::new("weekly"
-    ///             .to_string(), vec!["00:00--23:59".to_string()]).work_days(vec![1, 2, 3,
-    ///             4, 5])]).backups(vec![])
+    ///             .to_string(), vec!["00:00--23:59".to_string()]).work_days(vec![1_i64,
+    ///             2_i64, 3_i64, 4_i64, 5_i64])]).backups(vec![])
     ///         ],
     ///         "2023-07-25 11:00:00".to_string(),
     ///     )
@@ -32177,17 +32249,25 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::save_item::*;
     ///
     /// let request = SaveItemRequest::new(
     ///         "新建事项".to_string(),
-    ///         1,
-    ///         1641340800,
-    ///         1641351600,
+    ///         1_i64,
+    ///         1641340800_i64,
+    ///         1641351600_i64,
     ///         "Asia/Shanghai".to_string(),
     ///     )
-    ///     .repeat(Repeat::new("day".to_string(), 3, vec![], vec![1641571200, 1641830400]));
+    ///     .repeat(
+    ///         Repeat::new(
+    ///             "day".to_string(),
+    ///             3_i64,
+    ///             vec![],
+    ///             vec![1641571200_i64, 1641830400_i64],
+    ///         ),
+    ///     );
     /// let response = client.monitor_v3().save_item(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32210,11 +32290,12 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::save_notice_group::*;
     ///
     /// let request = SaveNoticeGroupRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         "layman".to_string(),
     ///         "测试通知".to_string(),
     ///         [
@@ -32230,7 +32311,7 @@ impl<'a> MonitorV3Api<'a> {
     ///         ],
     ///     )
     ///     .webhook_url("https://www.qq.com".to_string())
-    ///     .id(1)
+    ///     .id(1_i64)
     ///     .wxwork_group(
     ///         [
     ///             ("1".to_string(), "群会话ID".to_string()),
@@ -32265,29 +32346,36 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::save_rule_group::*;
     ///
-    /// let request = SaveRuleGroupRequest::new(2, "分派测试11112".to_string(), 10002)
+    /// let request = SaveRuleGroupRequest::new(
+    ///         2_i64,
+    ///         "分派测试11112".to_string(),
+    ///         10002_i64,
+    ///     )
     ///     .rules(
     ///         vec![
-    ///             Rule::new(true, vec![62], vec![Condition::new("bcs_cluster_id"
+    ///             Rule::new(true, vec![62_i64], vec![Condition::new("bcs_cluster_id"
     ///             .to_string(), vec!["123".to_string()]).method("eq".to_string())
     ///             .condition("and".to_string())], vec![Action::new("notice".to_string(),
-    ///             true).upgrade_config(UpgradeConfig::new(vec![68]).upgrade_interval(1440)
-    ///             .is_enabled(true))]).id(9).alert_severity(1)
+    ///             true).upgrade_config(UpgradeConfig::new(vec![68_i64])
+    ///             .upgrade_interval(1440_i64).is_enabled(true))]).id(9_i64)
+    ///             .alert_severity(1_i64)
     ///             .additional_tags(vec![Tag::new(bkapi::Secret::from("key1"), "123value"
-    ///             .to_string(), "".to_string(), "".to_string())]).assign_group_id(7)
-    ///             .bk_biz_id(2), Rule::new(true, vec![62],
+    ///             .to_string(), "".to_string(), "".to_string())]).assign_group_id(7_i64)
+    ///             .bk_biz_id(2_i64), Rule::new(true, vec![62_i64],
     ///             vec![Condition::new("bcs_cluster_id".to_string(), vec!["567890"
     ///             .to_string()]).method("eq".to_string()).condition("and".to_string())],
     ///             vec![Action::new("notice".to_string(), true)
-    ///             .upgrade_config(UpgradeConfig::new(vec![68]).upgrade_interval(1440)
-    ///             .is_enabled(true)), Action::new("itsm".to_string(), true)
-    ///             .action_id(1309)]).id(10).alert_severity(1)
+    ///             .upgrade_config(UpgradeConfig::new(vec![68_i64])
+    ///             .upgrade_interval(1440_i64).is_enabled(true)), Action::new("itsm"
+    ///             .to_string(), true).action_id(1309_i64)]).id(10_i64)
+    ///             .alert_severity(1_i64)
     ///             .additional_tags(vec![Tag::new(bkapi::Secret::from("key1"), "123value"
-    ///             .to_string(), "".to_string(), "".to_string())]).assign_group_id(7)
-    ///             .bk_biz_id(2)
+    ///             .to_string(), "".to_string(), "".to_string())]).assign_group_id(7_i64)
+    ///             .bk_biz_id(2_i64)
     ///         ],
     ///     )
     ///     .settings(serde_json::json!({}).as_object().cloned().unwrap_or_default());
@@ -32316,44 +32404,47 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::save_user_group::*;
     ///
     /// let request = SaveUserGroupRequest::new(
-    ///         69,
-    ///         2,
+    ///         69_i64,
+    ///         2_i64,
     ///         "lunzhi".to_string(),
     ///         true,
     ///         vec!["user".to_string(), "wxwork-bot".to_string()],
     ///         "xxxxx".to_string(),
     ///         vec![
     ///             AlertNotice::new("00:00:00--23:59:00".to_string(),
-    ///             vec![AlertNoticeConfig::new(3, vec![NoticeWay::new("weixin".to_string())
-    ///             .receivers(vec![])]).r#type(vec![]), AlertNoticeConfig::new(2,
+    ///             vec![AlertNoticeConfig::new(3_i64, vec![NoticeWay::new("weixin"
+    ///             .to_string()).receivers(vec![])]).r#type(vec![]),
+    ///             AlertNoticeConfig::new(2_i64, vec![NoticeWay::new("weixin".to_string())
+    ///             .receivers(vec![])]).r#type(vec![]), AlertNoticeConfig::new(1_i64,
     ///             vec![NoticeWay::new("weixin".to_string()).receivers(vec![])])
-    ///             .r#type(vec![]), AlertNoticeConfig::new(1, vec![NoticeWay::new("weixin"
-    ///             .to_string()).receivers(vec![])]).r#type(vec![])])
+    ///             .r#type(vec![])])
     ///         ],
     ///         vec![
     ///             ActionNotice::new("00:00:00--23:59:00".to_string(),
-    ///             vec![ActionNoticeConfig::new(3, vec![NoticeWay::new("weixin".to_string())
-    ///             .receivers(vec![])]).r#type(vec![]), ActionNoticeConfig::new(2,
+    ///             vec![ActionNoticeConfig::new(3_i64, vec![NoticeWay::new("weixin"
+    ///             .to_string()).receivers(vec![])]).r#type(vec![]),
+    ///             ActionNoticeConfig::new(2_i64, vec![NoticeWay::new("weixin".to_string())
+    ///             .receivers(vec![])]).r#type(vec![]), ActionNoticeConfig::new(1_i64,
     ///             vec![NoticeWay::new("weixin".to_string()).receivers(vec![])])
-    ///             .r#type(vec![]), ActionNoticeConfig::new(1, vec![NoticeWay::new("weixin"
-    ///             .to_string()).receivers(vec![])]).r#type(vec![])])
+    ///             .r#type(vec![])])
     ///         ],
     ///     )
     ///     .duty_arranges(
     ///         vec![
-    ///             DutyArranges::default().id(90).backups(vec![])
+    ///             DutyArranges::default().id(90_i64).backups(vec![])
     ///             .duty_time(vec![DutyTime::default().work_days(vec![])
     ///             .work_time("00:00--23:59".to_string()).work_type("daily".to_string())])
     ///             .duty_users(vec![serde_json::json!([{ "display_name" : "运维人员",
     ///             "id" : "bk_biz_maintainer", "logo" : "", "members" : [], "type" : "group"
     ///             }])]).effective_time("2023-07-25 11:00:00".to_string())
-    ///             .handoff_time(HandoffTime::default().date(1).rotation_type("daily"
-    ///             .to_string()).time("00:00".to_string())).need_rotation(false).order(1)
-    ///             .user_group_id(69)
+    ///             .handoff_time(HandoffTime::default().date(1_i64).rotation_type("daily"
+    ///             .to_string()).time("00:00".to_string())).need_rotation(false)
+    ///             .order(1_i64).user_group_id(69_i64)
     ///         ],
     ///     );
     /// let response = client.monitor_v3().save_user_group(request).await?;
@@ -32383,20 +32474,21 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_action::*;
     ///
-    /// let request = SearchActionRequest::new(1, 100)
+    /// let request = SearchActionRequest::new(1_i64, 100_i64)
     ///     .alert_ids(vec!["16424876305819838".to_string()])
     ///     .status(vec!["failure".to_string(), "success".to_string()])
     ///     .conditions(
     ///         vec![
-    ///             Conditions::new(bkapi::Secret::from("parent_action_id"), vec![0], "eq"
-    ///             .to_string())
+    ///             Conditions::new(bkapi::Secret::from("parent_action_id"), vec![0_i64],
+    ///             "eq".to_string())
     ///         ],
     ///     )
     ///     .ordering(vec!["create_time".to_string()])
-    ///     .bk_biz_id(5000140);
+    ///     .bk_biz_id(5000140_i64);
     /// let response = client.monitor_v3().search_action(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32422,10 +32514,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_action_config::*;
     ///
-    /// let request = SearchActionConfigRequest::new(2);
+    /// let request = SearchActionConfigRequest::new(2_i64);
     /// let response = client.monitor_v3().search_action_config(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32454,10 +32547,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_alarm_strategy::*;
     ///
-    /// let request = SearchAlarmStrategyRequest::new(2).ids(vec![1, 2]);
+    /// let request = SearchAlarmStrategyRequest::new(2_i64).ids(vec![1_i64, 2_i64]);
     /// let response = client.monitor_v3().search_alarm_strategy(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32487,17 +32581,18 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_alarm_strategy_v2::*;
     ///
     /// let request = SearchAlarmStrategyV2Request::new(
-    ///     1,
-    ///     10,
+    ///     1_i64,
+    ///     10_i64,
     ///     vec![
     ///         Conditions::default().key(bkapi::Secret::from("strategy_id")).value(vec!["36"
     ///         .to_string()])
     ///     ],
-    ///     7,
+    ///     7_i64,
     ///     false,
     /// );
     /// let response = client.monitor_v3().search_alarm_strategy_v2(request).await?;
@@ -32529,12 +32624,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_alarm_strategy_v3::*;
     ///
-    /// let request = SearchAlarmStrategyV3Request::new(7)
-    ///     .page(1)
-    ///     .page_size(10)
+    /// let request = SearchAlarmStrategyV3Request::new(7_i64)
+    ///     .page(1_i64)
+    ///     .page_size(10_i64)
     ///     .conditions(
     ///         vec![
     ///             Conditions::default().key(bkapi::Secret::from("strategy_id"))
@@ -32578,12 +32674,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_alarm_strategy_without_biz::*;
     ///
     /// let request = SearchAlarmStrategyWithoutBizRequest::default()
-    ///     .page(1)
-    ///     .page_size(10)
+    ///     .page(1_i64)
+    ///     .page_size(10_i64)
     ///     .conditions(
     ///         vec![
     ///             Conditions::default().key(bkapi::Secret::from("strategy_status"))
@@ -32629,7 +32726,7 @@ impl<'a> MonitorV3Api<'a> {
     ///             "RingRatioAmplitude".to_string(), "IntelligentDetect".to_string()])
     ///         ],
     ///     )
-    ///     .bk_biz_id(1)
+    ///     .bk_biz_id(1_i64)
     ///     .order_by("-update_time".to_string())
     ///     .r#type("monitor".to_string())
     ///     .with_user_group(true);
@@ -32658,10 +32755,17 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_alert::*;
     ///
-    /// let request = SearchAlertRequest::new(vec![5000140], 1645665785, 1645669385, 1, 10)
+    /// let request = SearchAlertRequest::new(
+    ///         vec![5000140_i64],
+    ///         1645665785_i64,
+    ///         1645669385_i64,
+    ///         1_i64,
+    ///         10_i64,
+    ///     )
     ///     .status(vec![])
     ///     .conditions(vec![])
     ///     .query_string("".to_string())
@@ -32693,10 +32797,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_duty_rule_detail::*;
     ///
-    /// let request = SearchDutyRuleDetailRequest::default().id(77);
+    /// let request = SearchDutyRuleDetailRequest::default().id(77_i64);
     /// let response = client.monitor_v3().search_duty_rule_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32726,13 +32831,14 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_duty_rules::*;
     ///
     /// let request = SearchDutyRulesRequest::default()
-    ///     .bk_biz_ids(vec![2])
-    ///     .ids(vec![1])
-    ///     .page_size(10);
+    ///     .bk_biz_ids(vec![2_i64])
+    ///     .ids(vec![1_i64])
+    ///     .page_size(10_i64);
     /// let response = client.monitor_v3().search_duty_rules(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32762,10 +32868,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_event::*;
     ///
-    /// let request = SearchEventRequest::new(vec![2])
+    /// let request = SearchEventRequest::new(vec![2_i64])
     ///     .time_range("2020-02-26 00:00:00 -- 2020-02-28 23:59:59".to_string())
     ///     .conditions(
     ///         vec![
@@ -32775,8 +32882,8 @@ impl<'a> MonitorV3Api<'a> {
     ///             .value(vec!["bk_monitor|time_series".to_string()])
     ///         ],
     ///     )
-    ///     .page(1)
-    ///     .page_size(100);
+    ///     .page(1_i64)
+    ///     .page_size(100_i64);
     /// let response = client.monitor_v3().search_event(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32802,10 +32909,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_notice_group::*;
     ///
-    /// let request = SearchNoticeGroupRequest::default().bk_biz_ids(vec![2]).ids(vec![1]);
+    /// let request = SearchNoticeGroupRequest::default()
+    ///     .bk_biz_ids(vec![2_i64])
+    ///     .ids(vec![1_i64]);
     /// let response = client.monitor_v3().search_notice_group(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32834,12 +32944,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_rule_groups::*;
     ///
     /// let request = SearchRuleGroupsRequest::default()
-    ///     .group_ids(vec![7])
-    ///     .bk_biz_ids(vec![2]);
+    ///     .group_ids(vec![7_i64])
+    ///     .bk_biz_ids(vec![2_i64]);
     /// let response = client.monitor_v3().search_rule_groups(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32868,10 +32979,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_user_group_detail::*;
     ///
-    /// let request = SearchUserGroupDetailRequest::default().id(77);
+    /// let request = SearchUserGroupDetailRequest::default().id(77_i64);
     /// let response = client.monitor_v3().search_user_group_detail(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32900,10 +33012,13 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::search_user_groups::*;
     ///
-    /// let request = SearchUserGroupsRequest::default().bk_biz_ids(vec![2]).ids(vec![1]);
+    /// let request = SearchUserGroupsRequest::default()
+    ///     .bk_biz_ids(vec![2_i64])
+    ///     .ids(vec![1_i64]);
     /// let response = client.monitor_v3().search_user_groups(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32929,10 +33044,11 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::switch_alarm_strategy::*;
     ///
-    /// let request = SwitchAlarmStrategyRequest::new(vec![80], true);
+    /// let request = SwitchAlarmStrategyRequest::new(vec![80_i64], true);
     /// let response = client.monitor_v3().switch_alarm_strategy(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -32958,13 +33074,14 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::update_partial_strategy_v2::*;
     ///
     /// let request = UpdatePartialStrategyV2Request::new(
-    ///     EditData::default().notice_group_list(vec![4644]),
-    ///     vec![23121],
-    ///     883,
+    ///     EditData::default().notice_group_list(vec![4644_i64]),
+    ///     vec![23121_i64],
+    ///     883_i64,
     /// );
     /// let response = client.monitor_v3().update_partial_strategy_v2(request).await?;
     /// # let _ = response;
@@ -32991,13 +33108,14 @@ impl<'a> MonitorV3Api<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::monitor_v3::update_partial_strategy_v3::*;
     ///
     /// let request = UpdatePartialStrategyV3Request::new(
-    ///     EditData::default().notice_group_list(vec![4644]),
-    ///     vec![23121],
-    ///     883,
+    ///     EditData::default().notice_group_list(vec![4644_i64]),
+    ///     vec![23121_i64],
+    ///     883_i64,
     /// );
     /// let response = client.monitor_v3().update_partial_strategy_v3(request).await?;
     /// # let _ = response;
@@ -33011,7 +33129,7 @@ impl<'a> MonitorV3Api<'a> {
         self.client.call::<endpoints::UpdatePartialStrategyV3>(request).await
     }
 }
-/// `monitor_v3` blocking client: the methods of [`MonitorV3Api`] without `async`. Get it from [`crate::blocking::Client::monitor_v3`].
+/// `monitor_v3` blocking client: the methods of [`MonitorV3Api`] without `async`. Get it from [`crate::BlockingApis::monitor_v3`] (`blocking_client.monitor_v3()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct MonitorV3BlockingApi<'a> {

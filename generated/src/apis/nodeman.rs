@@ -4674,6 +4674,55 @@ pub use install_channel::InstallChannelRequest;
 pub mod install_job {
     pub use super::create_subscription::JobType;
     pub use super::details_job::Status;
+    /// 认证类型，1：PASSWORD，密码认证 2: KEY，秘钥认证 3：TJJ_PASSWORD，默认为密码认证
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 35.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AuthType {
+        /// `PASSWORD`
+        ///
+        /// Sent as `PASSWORD`.
+        Password,
+        /// `KEY`
+        ///
+        /// Sent as `KEY`.
+        Key,
+        /// `TJJ_PASSWORD`
+        ///
+        /// Sent as `TJJ_PASSWORD`.
+        TjjPassword,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl AuthType {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Password => "PASSWORD",
+                Self::Key => "KEY",
+                Self::TjjPassword => "TJJ_PASSWORD",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for AuthType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "PASSWORD" => Self::Password,
+                    "KEY" => Self::Key,
+                    "TJJ_PASSWORD" => Self::TjjPassword,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
     /// `InstallJobHosts`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 18.
@@ -4704,15 +4753,15 @@ pub mod install_job {
         /// 外网IPv6
         pub outer_ipv6: Option<String>,
         /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
-        pub os_type: String,
+        pub os_type: OsType,
         /// 认证类型，1：PASSWORD，密码认证 2: KEY，秘钥认证 3：TJJ_PASSWORD，默认为密码认证
-        pub auth_type: Option<String>,
+        pub auth_type: Option<AuthType>,
         /// 账户
         pub account: Option<String>,
         /// 密码
         pub password: Option<crate::Secret>,
         /// 端口
-        pub port: Option<String>,
+        pub port: Option<i64>,
         /// 密钥
         pub key: Option<crate::Secret>,
         /// 是否手动模式
@@ -4731,7 +4780,7 @@ pub mod install_job {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_cloud_id: i64, os_type: String) -> Self {
+        pub fn new(bk_biz_id: i64, bk_cloud_id: i64, os_type: OsType) -> Self {
             Self {
                 bk_biz_id,
                 bk_cloud_id,
@@ -4812,7 +4861,7 @@ pub mod install_job {
             self
         }
         /// Sets `auth_type`.
-        pub fn auth_type(mut self, value: impl Into<String>) -> Self {
+        pub fn auth_type(mut self, value: impl Into<AuthType>) -> Self {
             self.auth_type = Some(value.into());
             self
         }
@@ -4827,7 +4876,7 @@ pub mod install_job {
             self
         }
         /// Sets `port`.
-        pub fn port(mut self, value: impl Into<String>) -> Self {
+        pub fn port(mut self, value: impl Into<i64>) -> Self {
             self.port = Some(value.into());
             self
         }
@@ -4914,11 +4963,11 @@ pub mod install_job {
                 data_ip: record.opt_text("data_ip")?,
                 inner_ipv6: record.opt_text("inner_ipv6")?,
                 outer_ipv6: record.opt_text("outer_ipv6")?,
-                os_type: record.text("os_type")?,
-                auth_type: record.opt_text("auth_type")?,
+                os_type: record.field("os_type")?,
+                auth_type: record.field("auth_type")?,
                 account: record.opt_text("account")?,
                 password: record.field("password")?,
-                port: record.opt_text("port")?,
+                port: record.opt_int("port")?,
                 key: record.field("key")?,
                 is_manual: record.field("is_manual")?,
                 retention: record.opt_int("retention")?,
@@ -5025,23 +5074,23 @@ pub mod install_job {
             record.finish()
         }
     }
-    /// `InstallJobResponseItem`
+    /// `InstallJobResponse`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 161.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InstallJobResponseItem {
+    pub struct InstallJobResponse {
         /// 任务ID
         pub job_id: Option<i64>,
         /// 过滤失败的主机信息，见ip_filter定义
         pub ip_filter: Option<Vec<IpFilter>>,
     }
-    impl crate::wire::Wire for InstallJobResponseItem {
+    impl crate::wire::Wire for InstallJobResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "InstallJobResponseItem",
+                "InstallJobResponse",
                 &["job_id", "ip_filter"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -5140,11 +5189,67 @@ pub mod install_job {
             record.finish()
         }
     }
+    /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 34.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum OsType {
+        /// `LINUX`
+        ///
+        /// Sent as `LINUX`.
+        Linux,
+        /// `WINDOWS`
+        ///
+        /// Sent as `WINDOWS`.
+        Windows,
+        /// `AIX`
+        ///
+        /// Sent as `AIX`.
+        Aix,
+        /// `SOLARIS`
+        ///
+        /// Sent as `SOLARIS`.
+        Solaris,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown(String),
+    }
+    impl OsType {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Linux => "LINUX",
+                Self::Windows => "WINDOWS",
+                Self::Aix => "AIX",
+                Self::Solaris => "SOLARIS",
+                Self::Unknown(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for OsType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "LINUX" => Self::Linux,
+                    "WINDOWS" => Self::Windows,
+                    "AIX" => Self::Aix,
+                    "SOLARIS" => Self::Solaris,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
     crate::serde_through_wire!(
-        Hosts, InstallJobRequest, InstallJobResponseItem, IpFilter
+        AuthType, Hosts, InstallJobRequest, InstallJobResponse, IpFilter, OsType
     );
 }
 pub use install_job::InstallJobRequest;
+pub use install_job::InstallJobResponse;
 /// Types of [`instance_info_subscription`](super::endpoints::InstanceInfoSubscription).
 pub mod instance_info_subscription {
     pub use super::create_subscription::JobType;
@@ -12744,7 +12849,7 @@ pub mod endpoints {
     pub struct InstallJob;
     impl crate::Endpoint for InstallJob {
         type Request = super::install_job::InstallJobRequest;
-        type Response = Vec<super::install_job::InstallJobResponseItem>;
+        type Response = super::install_job::InstallJobResponse;
         const SYSTEM: &'static str = "nodeman";
         const NAME: &'static str = "install_job";
         const ID: &'static str = "nodeman.install_job";
@@ -13057,7 +13162,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `nodeman` client: one method per API. Get it from [`crate::Client::nodeman`].
+/// `nodeman` client: one method per API. Get it from [`crate::Apis::nodeman`] (`client.nodeman()`).
 #[derive(Debug, Clone, Copy)]
 pub struct NodemanApi<'a> {
     client: &'a crate::Client,
@@ -13110,10 +13215,11 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::biz_proxies_host::*;
     ///
-    /// let request = BizProxiesHostRequest::new(1);
+    /// let request = BizProxiesHostRequest::new(1_i64);
     /// let response = client.nodeman().biz_proxies_host(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -13143,6 +13249,7 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::create_subscription::*;
     ///
@@ -13151,27 +13258,28 @@ impl<'a> NodemanApi<'a> {
     ///                 "TOPO".to_string(),
     ///                 "SERVICE".to_string(),
     ///                 vec![
-    ///                     Nodes::default().bk_host_id(12), Nodes::default().bk_inst_id(33)
-    ///                     .bk_obj_id("module".to_string()), Nodes::default().bk_cloud_id(0)
-    ///                     .bk_supplier_id(0).ip("127.0.0.1".to_string()), Nodes::default()
-    ///                     .bk_cloud_id(1).ip("127.0.0.1".to_string())
-    ///                     .bk_supplier_account("0".to_string())
+    ///                     Nodes::default().bk_host_id(12_i64), Nodes::default()
+    ///                     .bk_inst_id(33_i64).bk_obj_id("module".to_string()),
+    ///                     Nodes::default().bk_cloud_id(0_i64).bk_supplier_id(0_i64)
+    ///                     .ip("127.0.0.1".to_string()), Nodes::default().bk_cloud_id(1_i64)
+    ///                     .ip("127.0.0.1".to_string()).bk_supplier_account("0".to_string())
     ///                     .instance_info(InstanceInfo::default().account("root"
-    ///                     .to_string()).ap_id(1).auth_type("PASSWORD".to_string())
-    ///                     .bk_biz_id(337).bk_biz_name("xxxxxx".to_string()).bk_cloud_id(1)
-    ///                     .bk_cloud_name("xxxx".to_string()).bk_host_innerip("127.0.0.1"
-    ///                     .to_string()).bk_host_outerip("127.0.0.1".to_string())
-    ///                     .bk_os_type("1".to_string()).bk_supplier_account("0".to_string())
+    ///                     .to_string()).ap_id(1_i64).auth_type("PASSWORD".to_string())
+    ///                     .bk_biz_id(337_i64).bk_biz_name("xxxxxx".to_string())
+    ///                     .bk_cloud_id(1_i64).bk_cloud_name("xxxx".to_string())
+    ///                     .bk_host_innerip("127.0.0.1".to_string())
+    ///                     .bk_host_outerip("127.0.0.1".to_string()).bk_os_type("1"
+    ///                     .to_string()).bk_supplier_account("0".to_string())
     ///                     .data_path("/var/lib/gse".to_string()).enable_compression(false)
     ///                     .host_node_type("PROXY".to_string()).is_manual(false)
     ///                     .key(bkapi::Secret::from("")).login_ip("127.0.0.1".to_string())
     ///                     .os_type("LINUX".to_string())
     ///                     .password(bkapi::Secret::from("Qk="))
-    ///                     .peer_exchange_switch_for_agent(1).port(22).retention(- 1)
-    ///                     .username("admin".to_string()))
+    ///                     .peer_exchange_switch_for_agent(1_i64).port(22_i64).retention(-
+    ///                     1_i64).username("admin".to_string()))
     ///                 ],
     ///             )
-    ///             .bk_biz_id(2)
+    ///             .bk_biz_id(2_i64)
     ///             .instance_selector(
     ///                 vec![
     ///                     InstanceSelector::default().key(bkapi::Secret::from("os_type"))
@@ -13252,10 +13360,11 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::delete_subscription::*;
     ///
-    /// let request = DeleteSubscriptionRequest::new(1);
+    /// let request = DeleteSubscriptionRequest::new(1_i64);
     /// let response = client.nodeman().delete_subscription(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -13281,12 +13390,13 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::details_job::*;
     ///
-    /// let request = DetailsJobRequest::new(1)
-    ///     .page(1)
-    ///     .pagesize(10)
+    /// let request = DetailsJobRequest::new(1_i64)
+    ///     .page(1_i64)
+    ///     .pagesize(10_i64)
     ///     .conditions(
     ///         vec![
     ///             [("key".to_string(), Value::Unknown("status".to_string())), ("value"
@@ -13319,10 +13429,11 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::get_job_commands::*;
     ///
-    /// let request = GetJobCommandsRequest::new(1);
+    /// let request = GetJobCommandsRequest::new(1_i64);
     /// let response = client.nodeman().get_job_commands(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -13370,10 +13481,11 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::info_subscription::*;
     ///
-    /// let request = InfoSubscriptionRequest::new(vec![1]).show_deleted(false);
+    /// let request = InfoSubscriptionRequest::new(vec![1_i64]).show_deleted(false);
     /// let response = client.nodeman().info_subscription(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -13396,6 +13508,7 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::install_channel::*;
     ///
@@ -13420,28 +13533,34 @@ impl<'a> NodemanApi<'a> {
     ///
     /// Generated from `api-docs/nodeman/zh_hans/install_job.md`.
     ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.hosts.port`: the doc says `string`, corrected to `int` — An SSH port; the table says string, the example sends 22 and node manager's host serializer takes an integer.
+    /// - `request.hosts.os_type (values)`: the doc says `1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS`, corrected to `LINUX, WINDOWS, AIX, SOLARIS` — The description lists `1：LINUX 2：WINDOWS …` but the API takes the names, as the example sends ("LINUX").
+    /// - `request.hosts.auth_type (values)`: the doc says `1：PASSWORD 2：KEY 3：TJJ_PASSWORD`, corrected to `PASSWORD, KEY, TJJ_PASSWORD` — The description lists `1：PASSWORD 2: KEY 3：TJJ_PASSWORD` but the API takes the names, as the example sends ("PASSWORD").
+    /// - `response`: the doc says `array`, corrected to `object` — `data` is documented as array, but its own `#### data` table and the example describe one object {job_id, ip_filter}.
+    ///
     /// # Example
     ///
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::install_job::*;
     ///
     /// let request = InstallJobRequest::new(
     ///     JobType::InstallAgent,
     ///     vec![
-    ///         Hosts::new(2, 0, "LINUX".to_string()).ap_id(1).inner_ip("127.0.0.1"
+    ///         Hosts::new(2_i64, 0_i64, OsType::Linux).ap_id(1_i64).inner_ip("127.0.0.1"
     ///         .to_string()).outer_ip("127.0.0.2".to_string()).login_ip("127.0.0.3"
-    ///         .to_string()).data_ip("127.0.0.4".to_string()).auth_type("PASSWORD"
-    ///         .to_string()).account("root".to_string())
-    ///         .password(bkapi::Secret::from("password")).port("22".to_string())
-    ///         .key(bkapi::Secret::from("key")).retention(1), Hosts::new(2, 2, "LINUX"
-    ///         .to_string()).ap_id(1).inner_ip("127.0.0.1".to_string()).outer_ip("127.0.0.2"
-    ///         .to_string()).login_ip("127.0.0.3".to_string()).data_ip("127.0.0.4"
-    ///         .to_string()).auth_type("PASSWORD".to_string()).account("root".to_string())
-    ///         .password(bkapi::Secret::from("password")).port("22".to_string())
-    ///         .key(bkapi::Secret::from("key")).retention(1)
+    ///         .to_string()).data_ip("127.0.0.4".to_string()).auth_type(AuthType::Password)
+    ///         .account("root".to_string()).password(bkapi::Secret::from("password"))
+    ///         .port(22_i64).key(bkapi::Secret::from("key")).retention(1_i64),
+    ///         Hosts::new(2_i64, 2_i64, OsType::Linux).ap_id(1_i64).inner_ip("127.0.0.1"
+    ///         .to_string()).outer_ip("127.0.0.2".to_string()).login_ip("127.0.0.3"
+    ///         .to_string()).data_ip("127.0.0.4".to_string()).auth_type(AuthType::Password)
+    ///         .account("root".to_string()).password(bkapi::Secret::from("password"))
+    ///         .port(22_i64).key(bkapi::Secret::from("key")).retention(1_i64)
     ///     ],
     /// );
     /// let response = client.nodeman().install_job(request).await?;
@@ -13452,7 +13571,7 @@ impl<'a> NodemanApi<'a> {
     pub async fn install_job(
         &self,
         request: install_job::InstallJobRequest,
-    ) -> std::result::Result<Vec<install_job::InstallJobResponseItem>, crate::Error> {
+    ) -> std::result::Result<install_job::InstallJobResponse, crate::Error> {
         self.client.call::<endpoints::InstallJob>(request).await
     }
     /// 执行订阅
@@ -13470,34 +13589,36 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::instance_info_subscription::*;
     ///
     /// let request = InstanceInfoSubscriptionRequest::new(
-    ///         1,
+    ///         1_i64,
     ///         Scope::default()
-    ///             .bk_biz_id(2)
+    ///             .bk_biz_id(2_i64)
     ///             .node_type("TOPO".to_string())
     ///             .nodes(
     ///                 vec![
-    ///                     Nodes::default().bk_host_id(12), Nodes::default().bk_inst_id(33)
-    ///                     .bk_obj_id("module".to_string()), Nodes::default().bk_cloud_id(0)
-    ///                     .bk_supplier_id(0).ip("127.0.0.1".to_string()), Nodes::default()
-    ///                     .bk_cloud_id(1).ip("127.0.0.1".to_string())
-    ///                     .bk_supplier_account("0".to_string())
+    ///                     Nodes::default().bk_host_id(12_i64), Nodes::default()
+    ///                     .bk_inst_id(33_i64).bk_obj_id("module".to_string()),
+    ///                     Nodes::default().bk_cloud_id(0_i64).bk_supplier_id(0_i64)
+    ///                     .ip("127.0.0.1".to_string()), Nodes::default().bk_cloud_id(1_i64)
+    ///                     .ip("127.0.0.1".to_string()).bk_supplier_account("0".to_string())
     ///                     .instance_info(InstanceInfo::default().account("root"
-    ///                     .to_string()).ap_id(1).auth_type("PASSWORD".to_string())
-    ///                     .bk_biz_id(337).bk_biz_name("xxxxxx".to_string()).bk_cloud_id(1)
-    ///                     .bk_cloud_name("xxxx".to_string()).bk_host_innerip("127.0.0.1"
-    ///                     .to_string()).bk_host_outerip("127.0.0.1".to_string())
-    ///                     .bk_os_type("1".to_string()).bk_supplier_account("0".to_string())
+    ///                     .to_string()).ap_id(1_i64).auth_type("PASSWORD".to_string())
+    ///                     .bk_biz_id(337_i64).bk_biz_name("xxxxxx".to_string())
+    ///                     .bk_cloud_id(1_i64).bk_cloud_name("xxxx".to_string())
+    ///                     .bk_host_innerip("127.0.0.1".to_string())
+    ///                     .bk_host_outerip("127.0.0.1".to_string()).bk_os_type("1"
+    ///                     .to_string()).bk_supplier_account("0".to_string())
     ///                     .data_path("/var/lib/gse".to_string()).enable_compression(false)
     ///                     .host_node_type("PROXY".to_string()).is_manual(false)
     ///                     .key(bkapi::Secret::from("")).login_ip("127.0.0.1".to_string())
     ///                     .os_type("LINUX".to_string())
     ///                     .password(bkapi::Secret::from("Qk="))
-    ///                     .peer_exchange_switch_for_agent(0).port(22).retention(- 1)
-    ///                     .username("admin".to_string()))
+    ///                     .peer_exchange_switch_for_agent(0_i64).port(22_i64).retention(-
+    ///                     1_i64).username("admin".to_string()))
     ///                 ],
     ///             )
     ///             .object_type("SERVICE".to_string()),
@@ -13540,13 +13661,14 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::instance_status_subscription::*;
     ///
     /// let request = InstanceStatusSubscriptionRequest::default()
     ///     .show_task_detail(false)
     ///     .need_detail(false)
-    ///     .subscription_id_list(vec![1]);
+    ///     .subscription_id_list(vec![1_i64]);
     /// let response = client.nodeman().instance_status_subscription(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -13575,6 +13697,7 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::list_cloud::*;
     ///
@@ -13605,6 +13728,7 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::list_packages::*;
     ///
@@ -13651,10 +13775,11 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::log_job::*;
     ///
-    /// let request = LogJobRequest::new(1, 1);
+    /// let request = LogJobRequest::new(1_i64, 1_i64);
     /// let response = client.nodeman().log_job(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -13681,6 +13806,7 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::operate_job::*;
     ///
@@ -13691,7 +13817,7 @@ impl<'a> NodemanApi<'a> {
     ///             .value(vec!["127.0.0.1".to_string()])
     ///         ],
     ///     )
-    ///     .exclude_hosts(vec![1, 2, 3]);
+    ///     .exclude_hosts(vec![1_i64, 2_i64, 3_i64]);
     /// let response = client.nodeman().operate_job(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -13714,12 +13840,16 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::operate_plugin::*;
     ///
-    /// let request = OperatePluginRequest::new("MAIN_START_PLUGIN".to_string(), vec![35])
+    /// let request = OperatePluginRequest::new(
+    ///         "MAIN_START_PLUGIN".to_string(),
+    ///         vec![35_i64],
+    ///     )
     ///     .plugin_params(
-    ///         PluginParams::new("basereport".to_string(), 0, 0)
+    ///         PluginParams::new("basereport".to_string(), 0_i64, 0_i64)
     ///             .version("10.8.40".to_string()),
     ///     );
     /// let response = client.nodeman().operate_plugin(request).await?;
@@ -13748,10 +13878,11 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::proxies_host::*;
     ///
-    /// let request = ProxiesHostRequest::new(1);
+    /// let request = ProxiesHostRequest::new(1_i64);
     /// let response = client.nodeman().proxies_host(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -13776,6 +13907,7 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::register_package::*;
     ///
@@ -13815,6 +13947,7 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::register_process::*;
     ///
@@ -13852,10 +13985,11 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::remove_host::*;
     ///
-    /// let request = RemoveHostRequest::new(vec![111], false);
+    /// let request = RemoveHostRequest::new(vec![111_i64], false);
     /// let response = client.nodeman().remove_host(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -13883,12 +14017,13 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::retry_subscription::*;
     ///
-    /// let request = RetrySubscriptionRequest::new(1)
+    /// let request = RetrySubscriptionRequest::new(1_i64)
     ///     .instance_id_list(vec!["host|instance|host|1".to_string()])
-    ///     .task_id_list(vec![1])
+    ///     .task_id_list(vec![1_i64])
     ///     .actions(Actions::default().agent("INSTALL_AGENT".to_string()));
     /// let response = client.nodeman().retry_subscription(request).await?;
     /// # let _ = response;
@@ -13918,10 +14053,11 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::revoke_subscription::*;
     ///
-    /// let request = RevokeSubscriptionRequest::new(1)
+    /// let request = RevokeSubscriptionRequest::new(1_i64)
     ///     .instance_id_list(vec!["host|instance|host|1".to_string()]);
     /// let response = client.nodeman().revoke_subscription(request).await?;
     /// # let _ = response;
@@ -13949,34 +14085,36 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::run_subscription::*;
     ///
     /// let request = RunSubscriptionRequest::new(
-    ///         1,
+    ///         1_i64,
     ///         Scope::default()
-    ///             .bk_biz_id(2)
+    ///             .bk_biz_id(2_i64)
     ///             .node_type("TOPO".to_string())
     ///             .nodes(
     ///                 vec![
-    ///                     Nodes::default().bk_host_id(12), Nodes::default().bk_inst_id(33)
-    ///                     .bk_obj_id("module".to_string()), Nodes::default().bk_cloud_id(0)
-    ///                     .bk_supplier_id(0).ip("127.0.0.1".to_string()), Nodes::default()
-    ///                     .bk_cloud_id(1).ip("127.0.0.1".to_string())
-    ///                     .bk_supplier_account("0".to_string())
+    ///                     Nodes::default().bk_host_id(12_i64), Nodes::default()
+    ///                     .bk_inst_id(33_i64).bk_obj_id("module".to_string()),
+    ///                     Nodes::default().bk_cloud_id(0_i64).bk_supplier_id(0_i64)
+    ///                     .ip("127.0.0.1".to_string()), Nodes::default().bk_cloud_id(1_i64)
+    ///                     .ip("127.0.0.1".to_string()).bk_supplier_account("0".to_string())
     ///                     .instance_info(InstanceInfo::default().account("root"
-    ///                     .to_string()).ap_id(1).auth_type("PASSWORD".to_string())
-    ///                     .bk_biz_id(337).bk_biz_name("xxxxxx".to_string()).bk_cloud_id(1)
-    ///                     .bk_cloud_name("xxxx".to_string()).bk_host_innerip("127.0.0.1"
-    ///                     .to_string()).bk_host_outerip("127.0.0.1".to_string())
-    ///                     .bk_os_type("1".to_string()).bk_supplier_account("0".to_string())
+    ///                     .to_string()).ap_id(1_i64).auth_type("PASSWORD".to_string())
+    ///                     .bk_biz_id(337_i64).bk_biz_name("xxxxxx".to_string())
+    ///                     .bk_cloud_id(1_i64).bk_cloud_name("xxxx".to_string())
+    ///                     .bk_host_innerip("127.0.0.1".to_string())
+    ///                     .bk_host_outerip("127.0.0.1".to_string()).bk_os_type("1"
+    ///                     .to_string()).bk_supplier_account("0".to_string())
     ///                     .data_path("/var/lib/gse".to_string()).enable_compression(false)
     ///                     .host_node_type("PROXY".to_string()).is_manual(false)
     ///                     .key(bkapi::Secret::from("")).login_ip("127.0.0.1".to_string())
     ///                     .os_type("LINUX".to_string())
     ///                     .password(bkapi::Secret::from("Qk="))
-    ///                     .peer_exchange_switch_for_agent(0).port(22).retention(- 1)
-    ///                     .username("admin".to_string()))
+    ///                     .peer_exchange_switch_for_agent(0_i64).port(22_i64).retention(-
+    ///                     1_i64).username("admin".to_string()))
     ///                 ],
     ///             )
     ///             .object_type("SERVICE".to_string()),
@@ -14012,11 +14150,12 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::search_host::*;
     ///
     /// let request = SearchHostRequest::default()
-    ///     .bk_host_id(vec![1, 2, 3])
+    ///     .bk_host_id(vec![1_i64, 2_i64, 3_i64])
     ///     .conditions(
     ///         vec![
     ///             Conditions::default().key(bkapi::Secret::from("inner_ip"))
@@ -14024,8 +14163,8 @@ impl<'a> NodemanApi<'a> {
     ///         ],
     ///     )
     ///     .extra_data(vec!["job_result".to_string()])
-    ///     .page(1)
-    ///     .pagesize(20)
+    ///     .page(1_i64)
+    ///     .pagesize(20_i64)
     ///     .only_ip(false)
     ///     .running_count(false);
     /// let response = client.nodeman().search_host(request).await?;
@@ -14054,10 +14193,11 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::search_plugin::*;
     ///
-    /// let request = SearchPluginRequest::default().bk_host_id(vec![1]).detail(true);
+    /// let request = SearchPluginRequest::default().bk_host_id(vec![1_i64]).detail(true);
     /// let response = client.nodeman().search_plugin(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -14080,10 +14220,11 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::swith_subscription::*;
     ///
-    /// let request = SwithSubscriptionRequest::new(1, "disable".to_string());
+    /// let request = SwithSubscriptionRequest::new(1_i64, "disable".to_string());
     /// let response = client.nodeman().swith_subscription(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -14106,10 +14247,11 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::task_result_subscription::*;
     ///
-    /// let request = TaskResultSubscriptionRequest::new(1).return_all(true);
+    /// let request = TaskResultSubscriptionRequest::new(1_i64).return_all(true);
     /// let response = client.nodeman().task_result_subscription(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -14138,35 +14280,37 @@ impl<'a> NodemanApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::nodeman::update_subscription::*;
     ///
     /// let request = UpdateSubscriptionRequest::new(
-    ///         1,
+    ///         1_i64,
     ///         Scope::new(
     ///                 "TOPO".to_string(),
     ///                 vec![
-    ///                     Nodes::default().bk_host_id(12), Nodes::default().bk_inst_id(33)
-    ///                     .bk_obj_id("module".to_string()), Nodes::default().bk_cloud_id(0)
-    ///                     .bk_supplier_id(0).ip("127.0.0.1".to_string()), Nodes::default()
-    ///                     .bk_cloud_id(1).ip("127.0.0.1".to_string())
-    ///                     .bk_supplier_account("0".to_string())
+    ///                     Nodes::default().bk_host_id(12_i64), Nodes::default()
+    ///                     .bk_inst_id(33_i64).bk_obj_id("module".to_string()),
+    ///                     Nodes::default().bk_cloud_id(0_i64).bk_supplier_id(0_i64)
+    ///                     .ip("127.0.0.1".to_string()), Nodes::default().bk_cloud_id(1_i64)
+    ///                     .ip("127.0.0.1".to_string()).bk_supplier_account("0".to_string())
     ///                     .instance_info(InstanceInfo::default().account("root"
-    ///                     .to_string()).ap_id(1).auth_type("PASSWORD".to_string())
-    ///                     .bk_biz_id(337).bk_biz_name("xxxxxx".to_string()).bk_cloud_id(1)
-    ///                     .bk_cloud_name("xxxx".to_string()).bk_host_innerip("127.0.0.1"
-    ///                     .to_string()).bk_host_outerip("127.0.0.1".to_string())
-    ///                     .bk_os_type("1".to_string()).bk_supplier_account("0".to_string())
+    ///                     .to_string()).ap_id(1_i64).auth_type("PASSWORD".to_string())
+    ///                     .bk_biz_id(337_i64).bk_biz_name("xxxxxx".to_string())
+    ///                     .bk_cloud_id(1_i64).bk_cloud_name("xxxx".to_string())
+    ///                     .bk_host_innerip("127.0.0.1".to_string())
+    ///                     .bk_host_outerip("127.0.0.1".to_string()).bk_os_type("1"
+    ///                     .to_string()).bk_supplier_account("0".to_string())
     ///                     .data_path("/var/lib/gse".to_string()).enable_compression(false)
     ///                     .host_node_type("PROXY".to_string()).is_manual(false)
     ///                     .key(bkapi::Secret::from("")).login_ip("127.0.0.1".to_string())
     ///                     .os_type("LINUX".to_string())
     ///                     .password(bkapi::Secret::from("Qk="))
-    ///                     .peer_exchange_switch_for_agent(0).port(22).retention(- 1)
-    ///                     .username("admin".to_string()))
+    ///                     .peer_exchange_switch_for_agent(0_i64).port(22_i64).retention(-
+    ///                     1_i64).username("admin".to_string()))
     ///                 ],
     ///             )
-    ///             .bk_biz_id(2)
+    ///             .bk_biz_id(2_i64)
     ///             .instance_selector(
     ///                 vec![
     ///                     InstanceSelector::default().key(bkapi::Secret::from("os_type"))
@@ -14197,7 +14341,7 @@ impl<'a> NodemanApi<'a> {
         self.client.call::<endpoints::UpdateSubscription>(request).await
     }
 }
-/// `nodeman` blocking client: the methods of [`NodemanApi`] without `async`. Get it from [`crate::blocking::Client::nodeman`].
+/// `nodeman` blocking client: the methods of [`NodemanApi`] without `async`. Get it from [`crate::BlockingApis::nodeman`] (`blocking_client.nodeman()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct NodemanBlockingApi<'a> {
@@ -14367,10 +14511,16 @@ impl<'a> NodemanBlockingApi<'a> {
     /// `POST /api/c/compapi/v2/nodeman/api/job/install/`
     ///
     /// Generated from `api-docs/nodeman/zh_hans/install_job.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.hosts.port`: the doc says `string`, corrected to `int` — An SSH port; the table says string, the example sends 22 and node manager's host serializer takes an integer.
+    /// - `request.hosts.os_type (values)`: the doc says `1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS`, corrected to `LINUX, WINDOWS, AIX, SOLARIS` — The description lists `1：LINUX 2：WINDOWS …` but the API takes the names, as the example sends ("LINUX").
+    /// - `request.hosts.auth_type (values)`: the doc says `1：PASSWORD 2：KEY 3：TJJ_PASSWORD`, corrected to `PASSWORD, KEY, TJJ_PASSWORD` — The description lists `1：PASSWORD 2: KEY 3：TJJ_PASSWORD` but the API takes the names, as the example sends ("PASSWORD").
+    /// - `response`: the doc says `array`, corrected to `object` — `data` is documented as array, but its own `#### data` table and the example describe one object {job_id, ip_filter}.
     pub fn install_job(
         &self,
         request: install_job::InstallJobRequest,
-    ) -> std::result::Result<Vec<install_job::InstallJobResponseItem>, crate::Error> {
+    ) -> std::result::Result<install_job::InstallJobResponse, crate::Error> {
         self.client.call::<endpoints::InstallJob>(request)
     }
     /// 执行订阅

@@ -13370,7 +13370,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `sops` client: one method per API. Get it from [`crate::Client::sops`].
+/// `sops` client: one method per API. Get it from [`crate::Apis::sops`] (`client.sops()`).
 #[derive(Debug, Clone, Copy)]
 pub struct SopsApi<'a> {
     client: &'a crate::Client,
@@ -13392,6 +13392,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::claim_functionalization_task::*;
     ///
@@ -13428,6 +13429,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::create_and_start_task::*;
     ///
@@ -13446,7 +13448,7 @@ impl<'a> SopsApi<'a> {
     ///             .cloned()
     ///             .unwrap_or_default(),
     ///     )
-    ///     .exclude_task_nodes_id(vec![1, 2, 3])
+    ///     .exclude_task_nodes_id(vec![1_i64, 2_i64, 3_i64])
     ///     .description("description".to_string())
     ///     .app_code("bk_sops".to_string());
     /// let response = client.sops().create_and_start_task(request).await?;
@@ -13476,6 +13478,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::create_periodic_task::*;
     ///
@@ -13525,6 +13528,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::create_task::*;
     ///
@@ -13543,7 +13547,7 @@ impl<'a> SopsApi<'a> {
     ///             .cloned()
     ///             .unwrap_or_default(),
     ///     )
-    ///     .exclude_task_nodes_id(vec![4, 5, 6])
+    ///     .exclude_task_nodes_id(vec![4_i64, 5_i64, 6_i64])
     ///     .scope("cmdb_biz".to_string())
     ///     .simplify_vars(
     ///         vec![
@@ -13551,7 +13555,7 @@ impl<'a> SopsApi<'a> {
     ///             "${force_check}".to_string()
     ///         ],
     ///     )
-    ///     .execute_task_nodes_id(vec![1, 2, 3]);
+    ///     .execute_task_nodes_id(vec![1_i64, 2_i64, 3_i64]);
     /// let response = client.sops().create_task(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -13576,11 +13580,12 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::fast_create_task::*;
     ///
     /// let request = FastCreateTaskRequest::new(
-    ///         2,
+    ///         2_i64,
     ///         "tasktest".to_string(),
     ///         PipelineTree::new(
     ///                 StartEvent::new(
@@ -13885,7 +13890,7 @@ impl<'a> SopsApi<'a> {
     ///                         Constants::default()
     ///                             .custom_type("".to_string())
     ///                             .desc("".to_string())
-    ///                             .index(0)
+    ///                             .index(0_i64)
     ///                             .key(bkapi::Secret::from("${bk_timing}"))
     ///                             .name("timing".to_string())
     ///                             .show_type("show".to_string())
@@ -13945,6 +13950,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_common_template_info::*;
     ///
@@ -13976,6 +13982,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_common_template_list::*;
     ///
@@ -14007,6 +14014,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_functionalization_task_list::*;
     ///
@@ -14014,8 +14022,8 @@ impl<'a> SopsApi<'a> {
     ///     .status("submitted".to_string())
     ///     .id_in("412,411".to_string())
     ///     .task_id_in("414,413".to_string())
-    ///     .limit(50)
-    ///     .offset(0);
+    ///     .limit(50_i64)
+    ///     .offset(0_i64);
     /// let response = client.sops().get_functionalization_task_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -14043,6 +14051,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_periodic_task_info::*;
     ///
@@ -14078,6 +14087,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_periodic_task_list::*;
     ///
@@ -14110,6 +14120,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_plugin_detail::*;
     ///
@@ -14143,6 +14154,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_plugin_list::*;
     ///
@@ -14172,6 +14184,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_task_detail::*;
     ///
@@ -14204,6 +14217,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_task_list::*;
     ///
@@ -14212,8 +14226,8 @@ impl<'a> SopsApi<'a> {
     ///     .keyword("定时".to_string())
     ///     .is_started(true)
     ///     .is_finished("false".to_string())
-    ///     .limit(5)
-    ///     .offset(0);
+    ///     .limit(5_i64)
+    ///     .offset(0_i64);
     /// let response = client.sops().get_task_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -14238,12 +14252,13 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_task_node_data::*;
     ///
     /// let request = GetTaskNodeDataRequest::new(
     ///         "2".to_string(),
-    ///         11,
+    ///         11_i64,
     ///         "ndfbcbdc77e9350ba18222dc4a0a435f".to_string(),
     ///         "sleep_timer".to_string(),
     ///     )
@@ -14273,6 +14288,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_task_node_detail::*;
     ///
@@ -14310,6 +14326,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_task_status::*;
     ///
@@ -14344,12 +14361,13 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_tasks_manual_intervention_state::*;
     ///
     /// let request = GetTasksManualInterventionStateRequest::new(
     ///         "2".to_string(),
-    ///         vec![30000105, 30000101, 30000100],
+    ///         vec![30000105_i64, 30000101_i64, 30000100_i64],
     ///     )
     ///     .scope("cmdb_biz".to_string());
     /// let response = client.sops().get_tasks_manual_intervention_state(request).await?;
@@ -14384,12 +14402,13 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_tasks_status::*;
     ///
     /// let request = GetTasksStatusRequest::new(
     ///         "2".to_string(),
-    ///         vec![30000105, 30000101, 30000100],
+    ///         vec![30000105_i64, 30000101_i64, 30000100_i64],
     ///     )
     ///     .scope("cmdb_biz".to_string())
     ///     .include_children_status(false);
@@ -14420,6 +14439,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_template_info::*;
     ///
@@ -14450,6 +14470,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_template_list::*;
     ///
@@ -14488,10 +14509,11 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_template_schemes::*;
     ///
-    /// let request = GetTemplateSchemesRequest::new("2".to_string(), 12)
+    /// let request = GetTemplateSchemesRequest::new("2".to_string(), 12_i64)
     ///     .scope("cmdb_biz".to_string());
     /// let response = client.sops().get_template_schemes(request).await?;
     /// # let _ = response;
@@ -14520,6 +14542,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_user_project_detail::*;
     ///
@@ -14555,6 +14578,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::get_user_project_list::*;
     ///
@@ -14586,6 +14610,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::import_common_template::*;
     ///
@@ -14617,6 +14642,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::import_project_template::*;
     ///
@@ -14649,6 +14675,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::modify_constants_for_periodic_task::*;
     ///
@@ -14686,6 +14713,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::modify_constants_for_task::*;
     ///
@@ -14722,6 +14750,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::modify_cron_for_periodic_task::*;
     ///
@@ -14762,6 +14791,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::node_callback::*;
     ///
@@ -14799,12 +14829,13 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::operate_node::*;
     ///
     /// let request = OperateNodeRequest::new(
     ///         "2".to_string(),
-    ///         12,
+    ///         12_i64,
     ///         "node_id".to_string(),
     ///         "skip".to_string(),
     ///     )
@@ -14833,6 +14864,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::operate_task::*;
     ///
@@ -14866,13 +14898,14 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::preview_common_task_tree::*;
     ///
-    /// let request = PreviewCommonTaskTreeRequest::new("2".to_string(), 10001)
+    /// let request = PreviewCommonTaskTreeRequest::new("2".to_string(), 10001_i64)
     ///     .scope("cmdb_biz".to_string())
     ///     .version("xxx".to_string())
-    ///     .exclude_task_nodes_id(vec![1, 2, 3]);
+    ///     .exclude_task_nodes_id(vec![1_i64, 2_i64, 3_i64]);
     /// let response = client.sops().preview_common_task_tree(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -14900,13 +14933,14 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::preview_task_tree::*;
     ///
-    /// let request = PreviewTaskTreeRequest::new("2".to_string(), 12)
+    /// let request = PreviewTaskTreeRequest::new("2".to_string(), 12_i64)
     ///     .scope("cmdb_biz".to_string())
     ///     .version("1.0.0".to_string())
-    ///     .exclude_task_nodes_id(vec![1, 2, 3]);
+    ///     .exclude_task_nodes_id(vec![1_i64, 2_i64, 3_i64]);
     /// let response = client.sops().preview_task_tree(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -14931,6 +14965,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::query_task_count::*;
     ///
@@ -14973,10 +15008,11 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::register_project::*;
     ///
-    /// let request = RegisterProjectRequest::new(6);
+    /// let request = RegisterProjectRequest::new(6_i64);
     /// let response = client.sops().register_project(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -15001,6 +15037,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::set_periodic_task_enabled::*;
     ///
@@ -15034,6 +15071,7 @@ impl<'a> SopsApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::sops::start_task::*;
     ///
@@ -15051,7 +15089,7 @@ impl<'a> SopsApi<'a> {
         self.client.call::<endpoints::StartTask>(request).await
     }
 }
-/// `sops` blocking client: the methods of [`SopsApi`] without `async`. Get it from [`crate::blocking::Client::sops`].
+/// `sops` blocking client: the methods of [`SopsApi`] without `async`. Get it from [`crate::BlockingApis::sops`] (`blocking_client.sops()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct SopsBlockingApi<'a> {

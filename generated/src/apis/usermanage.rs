@@ -708,7 +708,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
 }
-/// `usermanage` client: one method per API. Get it from [`crate::Client::usermanage`].
+/// `usermanage` client: one method per API. Get it from [`crate::Apis::usermanage`] (`client.usermanage()`).
 #[derive(Debug, Clone, Copy)]
 pub struct UsermanageApi<'a> {
     client: &'a crate::Client,
@@ -730,6 +730,7 @@ impl<'a> UsermanageApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::usermanage::list_department_profiles::*;
     ///
@@ -760,13 +761,14 @@ impl<'a> UsermanageApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::usermanage::list_departments::*;
     ///
     /// let request = ListDepartmentsRequest::default()
     ///     .lookup_field("id".to_string())
-    ///     .page(1)
-    ///     .page_size(5)
+    ///     .page(1_i64)
+    ///     .page_size(5_i64)
     ///     .fields("name,id".to_string())
     ///     .exact_lookups("jack,pony".to_string())
     ///     .fuzzy_lookups("jack,pony".to_string());
@@ -794,6 +796,7 @@ impl<'a> UsermanageApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::usermanage::list_profile_departments::*;
     ///
@@ -823,13 +826,14 @@ impl<'a> UsermanageApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::usermanage::list_users::*;
     ///
     /// let request = ListUsersRequest::default()
     ///     .lookup_field("username".to_string())
-    ///     .page(1)
-    ///     .page_size(0)
+    ///     .page(1_i64)
+    ///     .page_size(0_i64)
     ///     .fields("username,id,departments,leader,extras".to_string())
     ///     .exact_lookups("jack,pony".to_string())
     ///     .fuzzy_lookups("jack,pony".to_string());
@@ -860,6 +864,7 @@ impl<'a> UsermanageApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::usermanage::retrieve_department::*;
     ///
@@ -892,6 +897,7 @@ impl<'a> UsermanageApi<'a> {
     /// The doc's request example, built with these types:
     ///
     /// ```no_run
+    /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::usermanage::retrieve_user::*;
     ///
@@ -911,7 +917,7 @@ impl<'a> UsermanageApi<'a> {
         self.client.call::<endpoints::RetrieveUser>(request).await
     }
 }
-/// `usermanage` blocking client: the methods of [`UsermanageApi`] without `async`. Get it from [`crate::blocking::Client::usermanage`].
+/// `usermanage` blocking client: the methods of [`UsermanageApi`] without `async`. Get it from [`crate::BlockingApis::usermanage`] (`blocking_client.usermanage()`).
 #[cfg(feature = "blocking")]
 #[derive(Debug, Clone, Copy)]
 pub struct UsermanageBlockingApi<'a> {

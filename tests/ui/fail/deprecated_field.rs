@@ -2,6 +2,6 @@
 #![deny(deprecated)]
 
 fn main() {
-    let mut source = bkapi::job::FileSource::new(vec![], "root".into());
+    let mut source = bkapi::job::fast_push_file::FileSource::new(vec![], "root".into());
     source.ip_list = None;
 }

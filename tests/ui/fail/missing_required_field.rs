@@ -1,4 +1,4 @@
-// `bk_biz_id` is required: there is no way to build the request without it.
+// `bk_scope_type` and `bk_scope_id` are required: there is no way to build the request without them.
 fn main() {
     let _ = bkapi::jobv3::FastExecuteScriptRequest::new();
 }

@@ -1,5 +1,6 @@
 // JOB (v2) file push: nested required structs.
-use bkapi::job::{FastPushFileRequest, FileSource};
+use bkapi::job::FastPushFileRequest;
+use bkapi::job::fast_push_file::FileSource;
 
 fn main() {
     let source = FileSource::new(vec!["/tmp/a.txt".into()], "root".into());

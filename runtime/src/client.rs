@@ -444,10 +444,11 @@ fn decode<T: Wire>(
     // response type allows one (a struct without required fields, a map, a list). So is `data: ""` (CMDB's
     // answer to an update) when the type reads no text.
     let empty_text = data.as_str() == Some("");
-    if data.is_null()
-        && let Some(value) = empty_value::<T>()
-    {
-        return Ok(value);
+    if data.is_null() {
+        // Untyped JSON (and an optional payload) keeps the null itself.
+        if let Some(value) = T::from_wire(Value::Null).ok().or_else(empty_value::<T>) {
+            return Ok(value);
+        }
     }
     match T::from_wire(data) {
         Ok(value) => Ok(value),

@@ -1,0 +1,24 @@
+//! The hand-written runtime of [`bkapi`](https://docs.rs/bkapi), the typed BlueKing (蓝鲸) bindings generated
+//! from BlueKing's API docs. Users depend on `bkapi`, which re-exports all of this next to the generated system
+//! modules; this crate is what the generated code calls:
+//! [`Client`] (and, with the `blocking` feature, `blocking::Client`), [`Error`], [`RetryPolicy`], [`Secret`],
+//! [`Base64`], the [`Endpoint`] trait the generated code implements, and [`wire`] (how its types read and write
+//! JSON).
+#![deny(missing_docs)]
+
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod client;
+mod encoded;
+mod endpoint;
+mod error;
+mod retry;
+mod secret;
+pub mod wire;
+
+pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, decode_response};
+pub use encoded::Base64;
+pub use endpoint::{Endpoint, EndpointVisitor, Flavor, Method};
+pub use error::Error;
+pub use retry::RetryPolicy;
+pub use secret::Secret;
