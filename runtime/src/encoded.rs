@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// [`Base64::was_encoded`] is `false`, and it is sent back unchanged.
 ///
 /// ```
-/// let script = bkapi::Base64::from("echo hello");
+/// let script = bkapi_runtime::Base64::from("echo hello");
 /// assert_eq!(serde_json::to_string(&script).unwrap(), r#""ZWNobyBoZWxsbw==""#);
 /// assert_eq!(script.to_text().as_deref(), Some("echo hello"));
 /// ```
