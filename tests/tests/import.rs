@@ -214,5 +214,14 @@ fn a_system_published_twice_imports_its_newer_revision_in_both_languages() {
     assert_eq!(other.translations.iter().map(|t| t.language.as_str()).collect::<Vec<_>>(), ["en"]);
     let imported = locations(into.path());
     assert_eq!(imported, locations(tree.path()), "located as in the tree");
+    // Whoever imports may know better: `--prefer` names the newer revision.
+    let other = tempfile::tempdir().unwrap();
+    let prefer = ImportOptions { prefer: vec!["sys".into()], ..options() };
+    import(tree.path(), other.path(), &prefer).unwrap();
+    let preferred = fs::read_to_string(other.path().join("sys/zh_hans/get_other.md")).unwrap();
+    assert_eq!(preferred, doc_without_location(), "the ESB copy, as asked");
+    let meta = metadata::parse(&fs::read_to_string(other.path().join("sys/bkapi.toml")).unwrap()).unwrap();
+    let why = meta.provenance.unwrap().superseded.into_values().next().unwrap();
+    assert!(why.contains("is preferred as the newer revision"), "{why}");
     assert!(imported.contains(&("get_fourth".into(), HttpMethod::Post, "/api/c/compapi/v2/sys/get_fourth/".into())));
 }
