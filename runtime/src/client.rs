@@ -44,7 +44,7 @@ pub struct ClientBuilder {
     app_code: Option<String>,
     app_secret: Option<Secret>,
     user: Option<User>,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
@@ -130,8 +130,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this `reqwest::Client` (proxies, TLS roots, pools are then yours to configure).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    /// Build the HTTP client from this `reqwest::ClientBuilder` (proxies, TLS roots, pools are then yours to
+    /// configure). Its redirect policy is replaced by the client's own: credentials never follow a redirect to
+    /// another origin (see [`Error::Redirect`]).
+    pub fn http_client(mut self, http: reqwest::ClientBuilder) -> Self {
         self.http = Some(http);
         self
     }
@@ -169,10 +171,14 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                 .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .user_agent(self.user_agent.unwrap_or_else(|| concat!("bkapi-rust/", env!("CARGO_PKG_VERSION")).into()))
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+                .user_agent(
+                    self.user_agent.unwrap_or_else(|| concat!("bkapi-rust/", env!("CARGO_PKG_VERSION")).into()),
+                ),
         };
+        let http = http
+            .redirect(same_origin_redirects())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             http,
             esb_base_url,
@@ -183,6 +189,35 @@ impl ClientBuilder {
             language: self.language,
             retry: self.retry,
         })
+    }
+}
+
+/// How many redirects within one origin are followed.
+const MAX_REDIRECTS: usize = 5;
+
+/// Redirects are followed only within the origin (scheme, host, port) the call was sent to: an ESB body carries
+/// the app secret and the user's token, a gateway call the `X-Bkapi-Authorization` header, and an ESB GET both
+/// in its query string — none of which may reach another origin. Any other redirect stops, and the call fails
+/// with [`Error::Redirect`].
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
+        if same_origin && attempt.previous().len() <= MAX_REDIRECTS { attempt.follow() } else { attempt.stop() }
+    })
+}
+
+/// A redirect's target as an error may show it: no user info, no query, no fragment (a server may echo the
+/// call's query string, which for an ESB GET holds the app secret).
+fn shown_location(location: &str, base: &Url) -> String {
+    match base.join(location) {
+        Ok(mut url) => {
+            url.set_query(None);
+            url.set_fragment(None);
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Err(_) => "(an unreadable Location)".to_string(),
     }
 }
 
@@ -345,6 +380,11 @@ impl Client {
             let response = outcome?;
             let status = response.status();
             let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+            if status.is_redirection() {
+                let location = header("Location").map(|l| shown_location(&l, response.url()));
+                tracing::debug!(status = status.as_u16(), "redirect not followed");
+                return Err(Error::Redirect { api, status: status.as_u16(), location });
+            }
             let request_id = header("X-Request-Id").or_else(|| header("X-Bkapi-Request-Id"));
             let gateway_error = header("X-Bkapi-Error-Code").zip(header("X-Bkapi-Error-Message"));
             let body = response.text().await.map_err(|e| Error::Transport { api, source: e.without_url() })?;

@@ -27,6 +27,18 @@ pub enum Error {
         /// The start of the body (at most 512 characters).
         body: String,
     },
+    /// The server redirected the call to another origin (or in circles), and the client did not follow: the
+    /// credentials it carries stay with the configured base URL. Check that URL (a proxy or load balancer in
+    /// front of BlueKing may redirect `http` to `https`, or to a login page).
+    #[error("{api}: HTTP {status} redirect to {} not followed: credentials go only to the configured base URL", location.as_deref().unwrap_or("(no Location)"))]
+    Redirect {
+        /// The API called.
+        api: &'static str,
+        /// The redirect status (301, 302, 303, 307, 308).
+        status: u16,
+        /// Where the server pointed, without query string or user info.
+        location: Option<String>,
+    },
     /// The response does not match the generated types.
     #[error("{api}: cannot decode the response at `{path}`: {message}; body: {body}")]
     Decode {
