@@ -645,6 +645,7 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
     let query_params = fields.iter().filter(|f| f.location == ParamLocation::Query).map(|f| f.name.as_str());
     let first_line = api.summary.lines().next().unwrap_or_default();
     let doc = format!(" `{} {}`: {}", api.method.as_str(), api.path, escape_doc(first_line));
+    let gateway = system.gateway.as_ref().map(|g| quote!(const GATEWAY: &'static str = #g;));
     let one_of = (!api.one_of.is_empty()).then(|| {
         let groups = api.one_of.iter().map(|g| quote!(&[#(#g),*]));
         quote!(const ONE_OF: &'static [&'static [&'static str]] = &[#(#groups),*];)
@@ -666,6 +667,7 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
             const PATH_PARAMS: &'static [&'static str] = &[#(#path_params),*];
             const QUERY_PARAMS: &'static [&'static str] = &[#(#query_params),*];
             #one_of
+            #gateway
         }
     }
 }

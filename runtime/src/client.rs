@@ -34,6 +34,10 @@ pub struct Client {
     user: User,
     language: Option<String>,
     retry: Option<RetryPolicy>,
+    tenant_id: Option<String>,
+    use_test_env: bool,
+    gateway_url_template: Option<String>,
+    stage: String,
 }
 
 /// Builds a [`Client`]; configuration mistakes are reported by [`ClientBuilder::build`], never by a panic.
@@ -50,6 +54,10 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     language: Option<String>,
     retry: Option<RetryPolicy>,
+    tenant_id: Option<String>,
+    use_test_env: bool,
+    gateway_url_template: Option<String>,
+    stage: Option<String>,
 }
 
 /// Default total time for one call.
@@ -130,6 +138,34 @@ impl ClientBuilder {
         self
     }
 
+    /// The tenant of a multi-tenant BlueKing, sent as `X-Bk-Tenant-Id` on every call.
+    pub fn tenant_id(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant_id = Some(tenant.into());
+        self
+    }
+
+    /// Route ESB calls to the systems' test environments (`X-Use-Test-Env: true`). Gateway calls choose an
+    /// environment by [`stage`](Self::stage) instead.
+    pub fn use_test_env(mut self, on: bool) -> Self {
+        self.use_test_env = on;
+        self
+    }
+
+    /// The base URL of every gateway system whose gateway name the docs give, as BlueKing's SDKs take it
+    /// (`BK_API_URL_TMPL`): `https://bkapi.example.com/api/{api_name}`, then `/{stage}`; or with the stage in it
+    /// (`BK_API_STAGE_URL_TMPL`): `…/{api_name}/{stage_name}`. A system's own
+    /// [`gateway_base_url`](Self::gateway_base_url) wins.
+    pub fn gateway_url_template(mut self, template: impl Into<String>) -> Self {
+        self.gateway_url_template = Some(template.into());
+        self
+    }
+
+    /// The gateway stage the template's URLs end with (default `prod`).
+    pub fn stage(mut self, stage: impl Into<String>) -> Self {
+        self.stage = Some(stage.into());
+        self
+    }
+
     /// Build the HTTP client from this `reqwest::ClientBuilder` (proxies, TLS roots, pools are then yours to
     /// configure). Its redirect policy is replaced by the client's own: credentials never follow a redirect to
     /// another origin (see [`Error::Redirect`]).
@@ -152,8 +188,23 @@ impl ClientBuilder {
         for (system, url) in &self.gateway_base_urls {
             gateway_base_urls.insert(system.clone(), parse(&format!("gateway base URL of `{system}`"), url)?);
         }
-        if esb_base_url.is_none() && gateway_base_urls.is_empty() {
-            return Err(Error::Config("no base URL: set `esb_base_url` and/or `gateway_base_url`".into()));
+        if let Some(template) = &self.gateway_url_template {
+            if !template.contains("{api_name}") {
+                return Err(Error::Config(format!("gateway URL template `{template}` has no `{{api_name}}`")));
+            }
+            parse("gateway URL template", &template.replace("{api_name}", "x").replace("{stage_name}", "prod"))?;
+        }
+        if esb_base_url.is_none() && gateway_base_urls.is_empty() && self.gateway_url_template.is_none() {
+            return Err(Error::Config(
+                "no base URL: set `esb_base_url`, `gateway_base_url` or `gateway_url_template`".into(),
+            ));
+        }
+        for (what, value) in [("tenant id", &self.tenant_id), ("stage", &self.stage)] {
+            if let Some(v) =
+                value.as_deref().filter(|v| reqwest::header::HeaderValue::from_str(v).is_err() || v.contains('/'))
+            {
+                return Err(Error::Config(format!("{what} `{v}` cannot be sent")));
+            }
         }
         let app_code =
             self.app_code.filter(|c| !c.is_empty()).ok_or_else(|| Error::Config("`app_code` is required".into()))?;
@@ -188,6 +239,10 @@ impl ClientBuilder {
             user: self.user.unwrap_or(User::None),
             language: self.language,
             retry: self.retry,
+            tenant_id: self.tenant_id,
+            use_test_env: self.use_test_env,
+            gateway_url_template: self.gateway_url_template,
+            stage: self.stage.unwrap_or_else(|| "prod".into()),
         })
     }
 }
@@ -233,6 +288,7 @@ fn query_value(v: &Value) -> String {
 struct Prepared {
     url: Url,
     method: reqwest::Method,
+    flavor: Flavor,
     query: Vec<(String, String)>,
     body: Option<Value>,
     authorization: Option<String>,
@@ -268,6 +324,29 @@ impl Client {
         auth
     }
 
+    /// A gateway system's base URL: its own, else the template's for its gateway and the stage.
+    fn gateway_base<E: Endpoint>(&self) -> Result<String, Error> {
+        if let Some(url) = self.gateway_base_urls.get(E::SYSTEM) {
+            return Ok(url.as_str().to_string());
+        }
+        match (&self.gateway_url_template, E::GATEWAY) {
+            (Some(template), gateway) if !gateway.is_empty() => {
+                let url = template.replace("{api_name}", gateway);
+                Ok(if url.contains("{stage_name}") {
+                    url.replace("{stage_name}", &self.stage)
+                } else {
+                    format!("{}/{}", url.trim_end_matches('/'), self.stage)
+                })
+            }
+            _ => Err(Error::Config(format!(
+                "{}: no gateway base URL configured for `{}`{}",
+                E::ID,
+                E::SYSTEM,
+                if E::GATEWAY.is_empty() { "" } else { " (nor a gateway URL template)" }
+            ))),
+        }
+    }
+
     fn prepare<E: Endpoint>(&self, request: &E::Request) -> Result<Prepared, Error> {
         let api = E::ID;
         let Value::Object(mut params) = request.to_wire() else {
@@ -296,15 +375,14 @@ impl Client {
             .collect();
 
         let base = match E::FLAVOR {
-            Flavor::Esb => {
-                self.esb_base_url.as_ref().ok_or_else(|| Error::Config(format!("{api}: no ESB base URL configured")))?
-            }
-            Flavor::Gateway => self
-                .gateway_base_urls
-                .get(E::SYSTEM)
-                .ok_or_else(|| Error::Config(format!("{api}: no gateway base URL configured for `{}`", E::SYSTEM)))?,
+            Flavor::Esb => self
+                .esb_base_url
+                .as_ref()
+                .map(|u| u.as_str().to_string())
+                .ok_or_else(|| Error::Config(format!("{api}: no ESB base URL configured")))?,
+            Flavor::Gateway => self.gateway_base::<E>()?,
         };
-        let url = Url::parse(&format!("{}{}", base.as_str().trim_end_matches('/'), path))
+        let url = Url::parse(&format!("{}{}", base.trim_end_matches('/'), path))
             .map_err(|e| Error::Config(format!("{api}: bad URL for path `{path}`: {e}")))?;
 
         let mut authorization = None;
@@ -318,7 +396,7 @@ impl Client {
         } else {
             Some(Value::Object(params))
         };
-        Ok(Prepared { url, method: E::METHOD.to_reqwest(), query, body, authorization })
+        Ok(Prepared { url, method: E::METHOD.to_reqwest(), flavor: E::FLAVOR, query, body, authorization })
     }
 
     fn send(&self, call: &Prepared) -> reqwest::RequestBuilder {
@@ -327,7 +405,14 @@ impl Client {
             builder = builder.header("X-Bkapi-Authorization", auth);
         }
         if let Some(language) = &self.language {
-            builder = builder.header("Blueking-Language", language);
+            // Both, as BlueKing's own ESB client sends them.
+            builder = builder.header("Blueking-Language", language).header("Accept-Language", language);
+        }
+        if let Some(tenant) = &self.tenant_id {
+            builder = builder.header("X-Bk-Tenant-Id", tenant);
+        }
+        if self.use_test_env && call.flavor == Flavor::Esb {
+            builder = builder.header("X-Use-Test-Env", "true");
         }
         if !call.query.is_empty() {
             builder = builder.query(&call.query);

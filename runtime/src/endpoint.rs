@@ -76,6 +76,9 @@ pub trait Endpoint {
     const QUERY_PARAMS: &'static [&'static str];
     /// Groups of optional request fields of which the doc requires at least one; checked before sending.
     const ONE_OF: &'static [&'static [&'static str]] = &[];
+    /// The API gateway's name (`bk-job`) when the system's metadata gives it: with
+    /// [`ClientBuilder::gateway_url_template`](crate::ClientBuilder::gateway_url_template) it makes the base URL.
+    const GATEWAY: &'static str = "";
 }
 
 /// Visits endpoint types: see `visit_endpoints`.

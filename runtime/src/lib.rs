@@ -14,6 +14,7 @@ mod endpoint;
 mod error;
 mod retry;
 mod secret;
+mod settings;
 pub mod wire;
 
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, decode_response};

@@ -10,7 +10,7 @@ pub const TOKEN: &str = "user-t0ken";
 
 /// A test endpoint of system `$system` whose requests and responses are plain JSON.
 macro_rules! endpoint {
-    ($(#[$doc:meta])* $marker:ident, $system:literal, $name:literal, $method:ident, $flavor:ident, $path:literal, [$($param:literal),*]) => {
+    ($(#[$doc:meta])* $marker:ident, $system:literal, $name:literal, $method:ident, $flavor:ident, $path:literal, [$($param:literal),*] $(, gateway $gateway:literal)?) => {
         $(#[$doc])*
         pub struct $marker;
         impl Endpoint for $marker {
@@ -24,6 +24,7 @@ macro_rules! endpoint {
             const FLAVOR: Flavor = Flavor::$flavor;
             const PATH_PARAMS: &'static [&'static str] = &[$($param),*];
             const QUERY_PARAMS: &'static [&'static str] = &[];
+            $(const GATEWAY: &'static str = $gateway;)?
         }
     };
 }
@@ -39,6 +40,11 @@ endpoint!(
 endpoint!(
     /// A gateway endpoint with a path parameter.
     GetScoped, "gw", "get_scoped", Get, Gateway, "/api/v3/scope/{bk_scope_id}/thing", ["bk_scope_id"]
+);
+
+endpoint!(
+    /// A gateway endpoint whose gateway (`bk-test`) the docs name: its base URL can come from a template.
+    GetNamed, "named", "get_named", Get, Gateway, "/api/v3/named/", [], gateway "bk-test"
 );
 
 /// A successful ESB envelope around `data`.

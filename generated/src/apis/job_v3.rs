@@ -14717,6 +14717,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/system/bkci_plugin_batch_get_job_instance_execute_object_log`: 根据执行对象列表批量查询执行日志(蓝盾作业执行插件专用，非正式公开 API)
     #[derive(Debug, Clone, Copy)]
@@ -14732,6 +14733,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/system/bkci_plugin_fast_execute_script`: 快速执行脚本(蓝盾作业执行插件专用，非正式公开 API)
     #[derive(Debug, Clone, Copy)]
@@ -14750,6 +14752,7 @@ pub mod endpoints {
         const ONE_OF: &'static [&'static [&'static str]] = &[
             &["account_alias", "account_id"],
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/system/bkci_plugin_get_job_instance_status`: 根据作业实例 ID 查询作业执行状态(蓝盾作业执行插件专用，非正式公开 API)
     #[derive(Debug, Clone, Copy)]
@@ -14765,6 +14768,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/callback_protocol`: 此组件仅用于展示回调协议文档。 对作业执行类的请求传入的回调 callback_url 地址进行回调时所传递的报文结构描述。
     #[derive(Debug, Clone, Copy)]
@@ -14780,6 +14784,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/create_account`: 创建账号（当前仅支持系统账号）
     #[derive(Debug, Clone, Copy)]
@@ -14795,6 +14800,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/delete_account`: 删除账号。
     #[derive(Debug, Clone, Copy)]
@@ -14810,6 +14816,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/delete_cron`: 删除定时任务
     #[derive(Debug, Clone, Copy)]
@@ -14825,6 +14832,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/execute_job_plan`: 启动作业执行方案
     #[derive(Debug, Clone, Copy)]
@@ -14840,6 +14848,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/fast_execute_script`: 快速执行脚本
     #[derive(Debug, Clone, Copy)]
@@ -14858,6 +14867,7 @@ pub mod endpoints {
         const ONE_OF: &'static [&'static [&'static str]] = &[
             &["account_alias", "account_id"],
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/fast_execute_sql`: 快速执行SQL脚本
     #[derive(Debug, Clone, Copy)]
@@ -14873,6 +14883,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/fast_transfer_file`: 快速分发文件
     #[derive(Debug, Clone, Copy)]
@@ -14891,6 +14902,7 @@ pub mod endpoints {
         const ONE_OF: &'static [&'static [&'static str]] = &[
             &["account_alias", "account_id"],
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_account_list`: 查询业务下的执行账号列表
     #[derive(Debug, Clone, Copy)]
@@ -14915,6 +14927,7 @@ pub mod endpoints {
             "start",
             "length",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_account_password_encryption_metadata`: 获取主机账号的密码的加密信息
     #[derive(Debug, Clone, Copy)]
@@ -14930,6 +14943,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_credential_detail`: 查询凭证详情
     #[derive(Debug, Clone, Copy)]
@@ -14950,6 +14964,7 @@ pub mod endpoints {
             "bk_biz_id",
             "id",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_cron_detail`: 查询定时作业详情
     #[derive(Debug, Clone, Copy)]
@@ -14970,6 +14985,7 @@ pub mod endpoints {
             "bk_biz_id",
             "id",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_cron_list`: 查询业务下定时作业信息
     #[derive(Debug, Clone, Copy)]
@@ -15000,6 +15016,7 @@ pub mod endpoints {
             "start",
             "length",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_file_source_detail`: 查询文件源详情
     #[derive(Debug, Clone, Copy)]
@@ -15020,6 +15037,7 @@ pub mod endpoints {
             "bk_biz_id",
             "code",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_job_instance_global_var_value`: 获取作业实例全局变量的值
     #[derive(Debug, Clone, Copy)]
@@ -15040,6 +15058,7 @@ pub mod endpoints {
             "bk_biz_id",
             "job_instance_id",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_job_instance_ip_log`: 根据主机查询作业执行日志
     #[derive(Debug, Clone, Copy)]
@@ -15064,6 +15083,7 @@ pub mod endpoints {
             "ip",
             "host_id",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_job_instance_list`: 查询作业实例列表（执行历史)
     #[derive(Debug, Clone, Copy)]
@@ -15095,6 +15115,7 @@ pub mod endpoints {
             "start",
             "length",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_job_instance_status`: 根据作业实例 ID 查询作业执行状态
     #[derive(Debug, Clone, Copy)]
@@ -15116,6 +15137,7 @@ pub mod endpoints {
             "job_instance_id",
             "return_ip_result",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_job_plan_detail`: 根据作业执行方案 ID 查询作业执行方案详情
     #[derive(Debug, Clone, Copy)]
@@ -15136,6 +15158,7 @@ pub mod endpoints {
             "bk_biz_id",
             "job_plan_id",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_job_plan_list`: 查询执行方案列表
     #[derive(Debug, Clone, Copy)]
@@ -15165,6 +15188,7 @@ pub mod endpoints {
             "start",
             "length",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_job_template_list`: 查询作业模版列表
     #[derive(Debug, Clone, Copy)]
@@ -15193,6 +15217,7 @@ pub mod endpoints {
             "start",
             "length",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/system/get_latest_service_version`: 查询作业平台最新服务版本号
     #[derive(Debug, Clone, Copy)]
@@ -15208,6 +15233,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_notify_config`: 查询业务的通知配置状态
     #[derive(Debug, Clone, Copy)]
@@ -15223,6 +15249,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &["bk_scope_type", "bk_scope_id"];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_public_script_list`: 查询公共脚本列表
     #[derive(Debug, Clone, Copy)]
@@ -15243,6 +15270,7 @@ pub mod endpoints {
             "start",
             "length",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_public_script_version_detail`: 查询公共脚本版本详情
     #[derive(Debug, Clone, Copy)]
@@ -15258,6 +15286,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &["id", "script_id", "version"];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_public_script_version_list`: 查询公共脚本版本列表
     #[derive(Debug, Clone, Copy)]
@@ -15278,6 +15307,7 @@ pub mod endpoints {
             "start",
             "length",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_script_list`: 查询业务脚本列表
     #[derive(Debug, Clone, Copy)]
@@ -15301,6 +15331,7 @@ pub mod endpoints {
             "start",
             "length",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_script_version_detail`: 查询业务脚本版本详情
     #[derive(Debug, Clone, Copy)]
@@ -15323,6 +15354,7 @@ pub mod endpoints {
             "script_id",
             "version",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_script_version_list`: 查询业务脚本版本列表
     #[derive(Debug, Clone, Copy)]
@@ -15346,6 +15378,7 @@ pub mod endpoints {
             "start",
             "length",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_step_instance_detail`: 根据步骤实例 ID 查询步骤实例详情
     #[derive(Debug, Clone, Copy)]
@@ -15367,6 +15400,7 @@ pub mod endpoints {
             "job_instance_id",
             "step_instance_id",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v3/get_step_instance_status`: 根据步骤实例 ID 查询步骤执行状态
     #[derive(Debug, Clone, Copy)]
@@ -15395,6 +15429,7 @@ pub mod endpoints {
             "status",
             "tag",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/operate_job_instance`: 用于对执行的作业实例进行操作
     #[derive(Debug, Clone, Copy)]
@@ -15410,6 +15445,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/operate_step_instance`: 用于对执行的实例的步骤进行操作
     #[derive(Debug, Clone, Copy)]
@@ -15425,6 +15461,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/push_config_file`: 分发配置文件，此接口用于分发配置文件等小的纯文本文件
     #[derive(Debug, Clone, Copy)]
@@ -15440,6 +15477,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/system/query_agent_info`: 查询主机Agent在作业平台中的信息（可执行状态、版本等）
     #[derive(Debug, Clone, Copy)]
@@ -15455,6 +15493,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/save_cron`: 新建或保存定时任务；新建定时任务，定时任务状态默认为暂停，如有需要可调用update_cron_status接口开启。
     #[derive(Debug, Clone, Copy)]
@@ -15470,6 +15509,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/update_account`: 修改账号（当前仅支持系统账号）
     #[derive(Debug, Clone, Copy)]
@@ -15485,6 +15525,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v3/update_cron_status`: 更新定时作业状态，如启动或暂停
     #[derive(Debug, Clone, Copy)]
@@ -15500,6 +15541,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
 }
 /// `job_v3` client: one method per API. Get it from [`crate::Apis::job_v3`] (`client.job_v3()`).

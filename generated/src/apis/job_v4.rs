@@ -2666,6 +2666,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `POST /api/v4/fast_execute_script`: 快速执行脚本
     #[derive(Debug, Clone, Copy)]
@@ -2684,6 +2685,7 @@ pub mod endpoints {
         const ONE_OF: &'static [&'static [&'static str]] = &[
             &["account_alias", "account_id"],
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v4/get_job_instance_list`: 查询任务执行历史
     #[derive(Debug, Clone, Copy)]
@@ -2714,6 +2716,7 @@ pub mod endpoints {
             "offset",
             "length",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
     /// `GET /api/v4/get_job_instance_status`: 根据作业实例 ID 查询作业执行状态
     #[derive(Debug, Clone, Copy)]
@@ -2734,6 +2737,7 @@ pub mod endpoints {
             "job_instance_id",
             "return_execute_object_result",
         ];
+        const GATEWAY: &'static str = "bk-job";
     }
 }
 /// `job_v4` client: one method per API. Get it from [`crate::Apis::job_v4`] (`client.job_v4()`).
