@@ -175,6 +175,8 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
     let api_struct = api_struct_ident(system);
     let methods = system.apis.iter().map(|a| emit_method(system, a, false));
     let blocking_methods = system.apis.iter().map(|a| emit_method(system, a, true));
+    let waiters = system.waiters.iter().filter_map(|w| emit_waiter(system, w, false));
+    let blocking_waiters = system.waiters.iter().filter_map(|w| emit_waiter(system, w, true));
     let blocking_struct = blocking_api_struct_ident(system);
     let blocking_doc = format!(
         " `{}` blocking client: the methods of [`{api_struct}`] without `async`. Get it from \
@@ -214,6 +216,7 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
                 }
 
                 #(#methods)*
+                #(#waiters)*
             }
 
             #[doc = #blocking_doc]
@@ -230,6 +233,7 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
                 }
 
                 #(#blocking_methods)*
+                #(#blocking_waiters)*
             }
         })?
         .items,
@@ -751,6 +755,54 @@ fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenStream {
         #docs
         #function
     }
+}
+
+/// A waiter: the API called again (backoff, deadline: `crate::WaitPolicy`) until `done_when` is `true`.
+fn emit_waiter(system: &System, waiter: &crate::ir::Waiter, blocking: bool) -> Option<TokenStream> {
+    let api = system.apis.iter().find(|a| a.name == waiter.api)?;
+    let method = make_ident(&field_ident_text(&waiter.name));
+    let marker = marker_ident(api);
+    let module = api_module_ident(api);
+    let path = quote!(#module::);
+    let names = Names { names: &api.names, path: &path };
+    let request = rust_type(&Type::Named(api.request.clone()), names);
+    let response = rust_type(&api.response, names);
+    let response_def = match &api.response {
+        Type::Named(n) => system.type_def(n)?,
+        _ => return None,
+    };
+    let TypeKind::Struct { fields } = &response_def.kind else { return None };
+    let mut used = BTreeSet::new();
+    let (flag_field, flag_ident) =
+        fields.iter().map(|f| (f, unique_field_ident(&f.name, &mut used))).find(|(f, _)| f.name == waiter.done_when)?;
+    let done = if flag_field.required {
+        quote!(|r: &#response| r.#flag_ident)
+    } else {
+        quote!(|r: &#response| r.#flag_ident == Some(true))
+    };
+    let what = if waiter.doc.is_empty() { String::new() } else { format!(" {}", escape_doc(&waiter.doc)) };
+    let doc = format!(
+        " Calls [`{}`](Self::{}) until its answer's `{}` is `true`, and returns that answer (backoff and deadline: \
+         `policy`; past the deadline, `Error::Timeout`).{what}",
+        api.name,
+        field_ident_text(&api.name),
+        waiter.done_when
+    );
+    Some(if blocking {
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self, request: #request, policy: &crate::WaitPolicy) -> std::result::Result<#response, crate::Error> {
+                self.client.wait_until::<endpoints::#marker>(request, policy, #done)
+            }
+        }
+    } else {
+        quote! {
+            #[doc = #doc]
+            pub async fn #method(&self, request: #request, policy: &crate::WaitPolicy) -> std::result::Result<#response, crate::Error> {
+                self.client.wait_until::<endpoints::#marker>(request, policy, #done).await
+            }
+        }
+    })
 }
 
 /// The doc's request example as Rust that builds the request with the generated types, for the method's

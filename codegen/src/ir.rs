@@ -20,6 +20,9 @@ pub struct System {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     pub apis: Vec<Api>,
+    /// Generated waiters: an API called again until a boolean field of its response is `true`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiters: Vec<Waiter>,
     /// Named types of this system, unique by name, in a deterministic order.
     pub types: Vec<TypeDef>,
 }
@@ -107,6 +110,17 @@ pub struct Api {
     /// types' docs; what they say otherwise is drift (`D011`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub translations: Vec<Translation>,
+}
+
+/// `client.jobv3().wait_for_job(request, &policy)`: calls `api` until its response's `done_when` is `true`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiter {
+    /// Method name.
+    pub name: String,
+    pub api: String,
+    /// A boolean field of the API's response struct.
+    pub done_when: String,
+    pub doc: String,
 }
 
 /// Another language's doc of an API.

@@ -325,10 +325,57 @@ fn load_set(
             }
         }
     }
-    let system = typespace::build_system(&set.system, flavor, meta.meta.gateway.clone(), drafts);
+    let mut system = typespace::build_system(&set.system, flavor, meta.meta.gateway.clone(), drafts);
+    if only.is_none() {
+        system.waiters = waiters(&system, &meta, &meta_source, out);
+    }
     fail_lossy_apis(&system, out);
     out.ir.systems.push(system);
     Ok(())
+}
+
+/// The metadata's waiters that name an API of the system whose response has the boolean field they wait on;
+/// the others are errors at their line of `bkapi.toml`.
+fn waiters(
+    system: &crate::ir::System,
+    meta: &Meta,
+    source: &MetaSource<'_>,
+    out: &mut Loaded,
+) -> Vec<crate::ir::Waiter> {
+    use crate::ir::{Type, TypeKind};
+    let mut found = Vec::new();
+    for (name, w) in &meta.meta.waiters {
+        let line = source.line_of(&format!("waiters.{name}"));
+        let api = system.apis.iter().find(|a| a.name == w.api);
+        let fields = api.and_then(|a| match &a.response {
+            Type::Named(n) => match system.type_def(n).map(|t| &t.kind) {
+                Some(TypeKind::Struct { fields }) => Some(fields),
+                _ => None,
+            },
+            _ => None,
+        });
+        let flag = fields.and_then(|f| f.iter().find(|f| f.name == w.done_when));
+        let problem = match (api, flag) {
+            (None, _) => Some(format!("waiter `{name}` polls `{}`, which this system has no doc of", w.api)),
+            (Some(_), Some(f)) if f.ty == Type::Boolean => None,
+            (Some(_), _) => {
+                Some(format!("waiter `{name}`: `{}`'s response has no boolean field `{}`", w.api, w.done_when))
+            }
+        };
+        match problem {
+            Some(message) => out.diagnostics.push(
+                Diagnostic::error(&meta.display, line, message)
+                    .with_help("name an API of this system and a boolean field of its response object"),
+            ),
+            None => found.push(crate::ir::Waiter {
+                name: name.clone(),
+                api: w.api.clone(),
+                done_when: w.done_when.clone(),
+                doc: w.doc.clone().unwrap_or_default(),
+            }),
+        }
+    }
+    found
 }
 
 fn panic_diagnostic(file: &str, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
@@ -784,6 +831,31 @@ mod tests {
         assert_eq!(fields(&item), vec![("bk_host_id".to_string(), Type::Integer)]);
         // Nothing about the shared page is reported against the doc, and the page is not an unused-section mess.
         assert!(loaded.diagnostics.iter().all(|d| !d.message.contains("not referred to")), "{:?}", loaded.diagnostics);
+    }
+
+    #[test]
+    fn a_waiter_must_poll_an_api_with_a_boolean_field_in_its_response() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("api-docs");
+        let doc = "POST /api/c/compapi/v2/s/get_status/\n\n### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+                   | id | int | 是 | x |\n\n### 返回结果\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| result | bool | x |\n\
+                   | data | object | x |\n\n#### data\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| finished | bool | x |\n| name | string | y |\n";
+        write(&root, "s/get_status.md", doc);
+        let meta = "flavor = \"esb\"\n\n[waiters.wait_for_it]\napi = \"get_status\"\ndone_when = \"finished\"\n\n\
+                    [waiters.wait_for_name]\napi = \"get_status\"\ndone_when = \"name\"\n\n\
+                    [waiters.wait_for_nothing]\napi = \"gone\"\ndone_when = \"finished\"\n";
+        write(&root, "s/bkapi.toml", meta);
+        let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+        let names: Vec<&str> = loaded.ir.systems[0].waiters.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["wait_for_it"]);
+        let errors: Vec<(u32, &str)> = loaded.errors().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            errors,
+            [
+                (7, "waiter `wait_for_name`: `get_status`'s response has no boolean field `name`"),
+                (11, "waiter `wait_for_nothing` polls `gone`, which this system has no doc of")
+            ]
+        );
     }
 
     #[test]

@@ -25,6 +25,21 @@ pub struct SystemMeta {
     /// Keyed by API name (the doc's file stem).
     #[serde(default)]
     pub apis: BTreeMap<String, ApiMeta>,
+    /// Waiters, by method name (`wait_for_job`): call an API again until a field of its answer says done.
+    #[serde(default)]
+    pub waiters: BTreeMap<String, WaiterMeta>,
+}
+
+/// `[waiters.wait_for_job]`: `api = "get_job_instance_status"`, `done_when = "finished"`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterMeta {
+    /// The API polled.
+    pub api: String,
+    /// A boolean field of its response that is `true` once the answer is final.
+    pub done_when: String,
+    /// What the waiter waits for, for its rustdoc.
+    pub doc: Option<String>,
 }
 
 /// The tree a system's docs were imported from, and what each file was then.

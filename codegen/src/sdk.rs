@@ -138,6 +138,7 @@ mod tests {
             name: "cc".into(),
             flavor: Flavor::Esb,
             gateway: None,
+            waiters: Vec::new(),
             apis: vec![
                 api("search_business", HttpMethod::Post, "/api/c/compapi/v2/cc/search_business/"),
                 api("get_host", HttpMethod::Post, "/api/c/compapi/v2/cc/get_host/"),

@@ -48,7 +48,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             names: BTreeMap::new(),
         });
     }
-    let mut system = System { name: name.to_string(), flavor, gateway, apis, types: space.types };
+    let mut system = System { name: name.to_string(), flavor, gateway, apis, waiters: Vec::new(), types: space.types };
     public_names(&mut system);
     system
 }

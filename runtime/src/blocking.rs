@@ -32,6 +32,25 @@ impl Client {
         }
         self.runtime.block_on(self.inner.call::<E>(request))
     }
+
+    /// [`crate::Client::wait_until`], blocking. Generated waiters call this.
+    pub fn wait_until<E: Endpoint>(
+        &self,
+        request: E::Request,
+        policy: &crate::WaitPolicy,
+        done: impl Fn(&E::Response) -> bool,
+    ) -> Result<E::Response, Error>
+    where
+        E::Request: Clone,
+    {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::Config(format!(
+                "{}: the blocking client was called inside an async runtime; use `bkapi::Client` there",
+                E::ID
+            )));
+        }
+        self.runtime.block_on(self.inner.wait_until::<E>(request, policy, done))
+    }
 }
 
 impl crate::ClientBuilder {

@@ -60,6 +60,17 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// A wait ([`Client::wait_until`](crate::Client::wait_until), a generated waiter) reached its deadline: the
+    /// last answer still said "not done".
+    #[error("{api}: still not done after {waited:?} ({calls} calls); raise the wait's deadline or check the job")]
+    Timeout {
+        /// The API polled.
+        api: &'static str,
+        /// How long the wait lasted.
+        waited: std::time::Duration,
+        /// How many calls it made.
+        calls: u32,
+    },
     /// The client is not configured for this call.
     #[error("invalid configuration: {0}")]
     Config(String),

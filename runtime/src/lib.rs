@@ -15,6 +15,7 @@ mod error;
 mod retry;
 mod secret;
 mod settings;
+mod wait;
 pub mod wire;
 
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, decode_response};
@@ -23,3 +24,4 @@ pub use endpoint::{Endpoint, EndpointVisitor, Flavor, Method};
 pub use error::Error;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use wait::WaitPolicy;

@@ -17104,6 +17104,27 @@ impl<'a> JobV3Api<'a> {
     ) -> std::result::Result<i64, crate::Error> {
         self.client.call::<endpoints::UpdateCronStatus>(request).await
     }
+    /// Calls [`get_job_instance_status`](Self::get_job_instance_status) until its answer's `finished` is `true`, and returns that answer (backoff and deadline: `policy`; past the deadline, `Error::Timeout`). The answer holds the job's final status and each step's, with each host's result (`step_instance_list`): which hosts failed.
+    pub async fn wait_for_job(
+        &self,
+        request: get_job_instance_status::GetJobInstanceStatusRequest,
+        policy: &crate::WaitPolicy,
+    ) -> std::result::Result<
+        get_job_instance_status::GetJobInstanceStatusResponse,
+        crate::Error,
+    > {
+        self.client
+            .wait_until::<
+                endpoints::GetJobInstanceStatus,
+            >(
+                request,
+                policy,
+                |r: &get_job_instance_status::GetJobInstanceStatusResponse| {
+                    r.finished == Some(true)
+                },
+            )
+            .await
+    }
 }
 /// `job_v3` blocking client: the methods of [`JobV3Api`] without `async`. Get it from [`crate::BlockingApis::job_v3`] (`blocking_client.job_v3()`).
 #[cfg(feature = "blocking")]
@@ -17686,5 +17707,25 @@ impl<'a> JobV3BlockingApi<'a> {
         request: update_cron_status::UpdateCronStatusRequest,
     ) -> std::result::Result<i64, crate::Error> {
         self.client.call::<endpoints::UpdateCronStatus>(request)
+    }
+    /// Calls [`get_job_instance_status`](Self::get_job_instance_status) until its answer's `finished` is `true`, and returns that answer (backoff and deadline: `policy`; past the deadline, `Error::Timeout`). The answer holds the job's final status and each step's, with each host's result (`step_instance_list`): which hosts failed.
+    pub fn wait_for_job(
+        &self,
+        request: get_job_instance_status::GetJobInstanceStatusRequest,
+        policy: &crate::WaitPolicy,
+    ) -> std::result::Result<
+        get_job_instance_status::GetJobInstanceStatusResponse,
+        crate::Error,
+    > {
+        self.client
+            .wait_until::<
+                endpoints::GetJobInstanceStatus,
+            >(
+                request,
+                policy,
+                |r: &get_job_instance_status::GetJobInstanceStatusResponse| {
+                    r.finished == Some(true)
+                },
+            )
     }
 }

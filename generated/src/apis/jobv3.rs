@@ -17951,6 +17951,27 @@ impl<'a> Jobv3Api<'a> {
     > {
         self.client.call::<endpoints::UpdateScriptVersion>(request).await
     }
+    /// Calls [`get_job_instance_status`](Self::get_job_instance_status) until its answer's `finished` is `true`, and returns that answer (backoff and deadline: `policy`; past the deadline, `Error::Timeout`). The answer holds the job's final status and each step's, with each host's result (`step_instance_list`): which hosts failed.
+    pub async fn wait_for_job(
+        &self,
+        request: get_job_instance_status::GetJobInstanceStatusRequest,
+        policy: &crate::WaitPolicy,
+    ) -> std::result::Result<
+        get_job_instance_status::GetJobInstanceStatusResponse,
+        crate::Error,
+    > {
+        self.client
+            .wait_until::<
+                endpoints::GetJobInstanceStatus,
+            >(
+                request,
+                policy,
+                |r: &get_job_instance_status::GetJobInstanceStatusResponse| {
+                    r.finished == Some(true)
+                },
+            )
+            .await
+    }
 }
 /// `jobv3` blocking client: the methods of [`Jobv3Api`] without `async`. Get it from [`crate::BlockingApis::jobv3`] (`blocking_client.jobv3()`).
 #[cfg(feature = "blocking")]
@@ -18888,5 +18909,25 @@ impl<'a> Jobv3BlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::UpdateScriptVersion>(request)
+    }
+    /// Calls [`get_job_instance_status`](Self::get_job_instance_status) until its answer's `finished` is `true`, and returns that answer (backoff and deadline: `policy`; past the deadline, `Error::Timeout`). The answer holds the job's final status and each step's, with each host's result (`step_instance_list`): which hosts failed.
+    pub fn wait_for_job(
+        &self,
+        request: get_job_instance_status::GetJobInstanceStatusRequest,
+        policy: &crate::WaitPolicy,
+    ) -> std::result::Result<
+        get_job_instance_status::GetJobInstanceStatusResponse,
+        crate::Error,
+    > {
+        self.client
+            .wait_until::<
+                endpoints::GetJobInstanceStatus,
+            >(
+                request,
+                policy,
+                |r: &get_job_instance_status::GetJobInstanceStatusResponse| {
+                    r.finished == Some(true)
+                },
+            )
     }
 }
