@@ -72,7 +72,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Base URL of a gateway system's stage, e.g. `("job-gateway", "https://bkapi.example.com/api/bk-job/prod")`.
+    /// Base URL of a gateway system's stage, e.g. `("job_v3", "https://bkapi.example.com/api/bk-job/prod")`.
     pub fn gateway_base_url(mut self, system: impl Into<String>, url: impl Into<String>) -> Self {
         self.gateway_base_urls.push((system.into(), url.into()));
         self
@@ -126,7 +126,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Language of BlueKing's messages, sent as `Blueking-Language` (`zh-hans`, `en`).
+    /// Language of BlueKing's messages, sent as `Blueking-Language` and `Accept-Language` (`zh-hans`, `en`).
     pub fn language(mut self, language: impl Into<String>) -> Self {
         self.language = Some(language.into());
         self
