@@ -26,6 +26,8 @@ pub struct DocSet {
     pub system: String,
     /// The folder of the system's `bkapi.toml` and `drift-baseline.toml`, when it has metadata.
     pub meta_dir: Option<PathBuf>,
+    /// The text of that `bkapi.toml`, read once (discovery needs its `esb_system`, loading the rest).
+    pub meta_text: Option<String>,
     /// Publications in the order the tree lists them; within one, Chinese first.
     pub folders: Vec<DocFolder>,
 }
@@ -171,16 +173,26 @@ enum SystemKey {
     Name(String),
 }
 
-/// Reads manifests once per folder, and the whole tree's once, as folders ask for them.
+/// Reads manifests and metadata once per folder, and the whole tree's manifests once, as folders ask for them.
 struct Locators<'a> {
     root: &'a Path,
     display: &'a dyn Fn(&Path) -> String,
     by_folder: HashMap<PathBuf, Vec<Manifest>>,
+    /// `bkapi.toml` text by metadata folder.
+    metadata: HashMap<PathBuf, String>,
     tree: Option<Vec<Manifest>>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Locators<'_> {
+    fn metadata_text(&mut self, dir: &Path) -> Result<&str, Error> {
+        if !self.metadata.contains_key(dir) {
+            let text = read(&dir.join(metadata::FILE_NAME))?;
+            self.metadata.insert(dir.to_path_buf(), text);
+        }
+        Ok(self.metadata.get(dir).map_or("", String::as_str))
+    }
+
     fn in_folder(&mut self, dir: &Path, system_hint: &str) -> Result<Vec<Manifest>, Error> {
         if let Some(found) = self.by_folder.get(dir) {
             return Ok(found.clone());
@@ -217,8 +229,14 @@ impl Locators<'_> {
 pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
     let display_base = root.parent().unwrap_or(root).to_path_buf();
     let display = |p: &Path| p.strip_prefix(&display_base).unwrap_or(p).display().to_string();
-    let mut locators =
-        Locators { root, display: &display, by_folder: HashMap::new(), tree: None, diagnostics: Vec::new() };
+    let mut locators = Locators {
+        root,
+        display: &display,
+        by_folder: HashMap::new(),
+        metadata: HashMap::new(),
+        tree: None,
+        diagnostics: Vec::new(),
+    };
     let mut sets: Vec<(SystemKey, DocSet)> = Vec::new();
     for (dir, docs) in doc_folders(root)? {
         let (system, meta_dir, folder) = folder_of(&dir, docs, root, &mut locators)?;
@@ -228,7 +246,10 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
         };
         match sets.iter_mut().find(|(k, _)| *k == key) {
             Some((_, set)) => set.folders.push(folder),
-            None => sets.push((key, DocSet { system, meta_dir, folders: vec![folder] })),
+            None => {
+                let meta_text = meta_dir.as_ref().and_then(|m| locators.metadata.get(m).cloned());
+                sets.push((key, DocSet { system, meta_dir, meta_text, folders: vec![folder] }))
+            }
         }
     }
     let mut sets: Vec<DocSet> = sets.into_iter().map(|(_, set)| set).collect();
@@ -275,7 +296,8 @@ fn folder_of(
     let esb_system = esb_system_of(dir, root);
     let (system, manifests, esb_convention, components) = match &meta_dir {
         Some(meta) => {
-            let meta_esb = metadata_esb_system(meta);
+            // A broken file is reported when the system is loaded.
+            let meta_esb = metadata::parse(locators.metadata_text(meta)?).ok().and_then(|m| m.esb_system);
             let manifests = locators.in_folder(meta, meta_esb.as_deref().unwrap_or(file_name(meta)))?;
             let components = Some(meta.join(COMPONENTS_DIR)).filter(|c| c.is_dir());
             (file_name(meta).to_string(), manifests, meta_esb, components)
@@ -317,12 +339,6 @@ fn folder_of(
 fn esb_component_dir(dir: &Path, root: &Path) -> Option<PathBuf> {
     let apidocs = dir.ancestors().take_while(|a| a.starts_with(root)).find(|a| file_name(a) == "apidocs")?;
     apidocs.parent().map(Path::to_path_buf)
-}
-
-/// The `esb_system` of a folder's metadata (a broken file is reported when the folder is loaded).
-fn metadata_esb_system(dir: &Path) -> Option<String> {
-    let text = fs::read_to_string(dir.join(metadata::FILE_NAME)).ok()?;
-    metadata::parse(&text).ok()?.esb_system
 }
 
 /// A folder's name as a system name; a version folder (`job/v3`) takes its parent's name too (`job_v3`).

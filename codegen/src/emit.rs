@@ -287,6 +287,15 @@ fn emit_api_module(system: &System, api: &Api, request_side: &BTreeSet<&str>) ->
     }
 }
 
+/// An API's request and response types as written beside its module (`fast_execute_script::…`), after
+/// `outside` (`super::` from inside `endpoints`).
+fn request_and_response(api: &Api, outside: TokenStream) -> (TokenStream, TokenStream) {
+    let module = api_module_ident(api);
+    let path = quote!(#outside #module::);
+    let names = Names { names: &api.names, path: &path };
+    (rust_type(&Type::Named(api.request.clone()), names), rust_type(&api.response, names))
+}
+
 /// The module of an API's types (`fast_execute_script`).
 fn api_module_ident(api: &Api) -> Ident {
     make_ident(&field_ident_text(&api.name))
@@ -294,13 +303,6 @@ fn api_module_ident(api: &Api) -> Ident {
 
 /// The named types a request is built from: its type and every type its fields reach. They get setters.
 fn request_side_types(system: &System) -> BTreeSet<&str> {
-    fn named(ty: &Type) -> Option<&str> {
-        match ty {
-            Type::Named(n) => Some(n),
-            Type::Array(t) | Type::Map(t) => named(t),
-            _ => None,
-        }
-    }
     let mut found: BTreeSet<&str> = BTreeSet::new();
     let mut todo: Vec<&str> = system.apis.iter().map(|a| a.request.as_str()).collect();
     while let Some(name) = todo.pop() {
@@ -309,7 +311,7 @@ fn request_side_types(system: &System) -> BTreeSet<&str> {
             continue;
         }
         if let TypeKind::Struct { fields } = &def.kind {
-            todo.extend(fields.iter().filter_map(|f| named(&f.ty)));
+            todo.extend(fields.iter().filter_map(|f| f.ty.named()));
         }
     }
     found
@@ -618,11 +620,7 @@ fn emit_enum(
 
 fn emit_marker(system: &System, api: &Api) -> TokenStream {
     let marker = marker_ident(api);
-    let module = api_module_ident(api);
-    let path = quote!(super::#module::);
-    let names = Names { names: &api.names, path: &path };
-    let request = rust_type(&Type::Named(api.request.clone()), names);
-    let response = rust_type(&api.response, names);
+    let (request, response) = request_and_response(api, quote!(super::));
     let sys = &system.name;
     let name = &api.name;
     let id = format!("{}.{}", system.name, api.name);
@@ -680,11 +678,7 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
 fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenStream {
     let method = make_ident(&field_ident_text(&api.name));
     let marker = marker_ident(api);
-    let module = api_module_ident(api);
-    let path = quote!(#module::);
-    let names = Names { names: &api.names, path: &path };
-    let request = rust_type(&Type::Named(api.request.clone()), names);
-    let response = rust_type(&api.response, names);
+    let (request, response) = request_and_response(api, TokenStream::new());
     let summary = doc_text(&api.summary, &api.name);
     let http = format!(" `{} {}`", api.method.as_str(), api.path);
     let source = format!(" Generated from `{}`.", api.source);
@@ -762,11 +756,7 @@ fn emit_waiter(system: &System, waiter: &crate::ir::Waiter, blocking: bool) -> O
     let api = system.apis.iter().find(|a| a.name == waiter.api)?;
     let method = make_ident(&field_ident_text(&waiter.name));
     let marker = marker_ident(api);
-    let module = api_module_ident(api);
-    let path = quote!(#module::);
-    let names = Names { names: &api.names, path: &path };
-    let request = rust_type(&Type::Named(api.request.clone()), names);
-    let response = rust_type(&api.response, names);
+    let (request, response) = request_and_response(api, TokenStream::new());
     let response_def = match &api.response {
         Type::Named(n) => system.type_def(n)?,
         _ => return None,

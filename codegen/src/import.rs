@@ -4,7 +4,7 @@
 //! file). Importing a newer tree again is the "docs changed" workflow; what a maintainer wrote in `bkapi.toml`
 //! (corrections, method and path overrides, comments) stays.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::Error;
 use crate::discover::COMPONENTS_DIR;
 use crate::ir::Flavor;
-use crate::load::{DocSet, DocStatus, Loaded, api_name_of, discover, load_sets};
+use crate::load::{DocOutcome, DocSet, DocStatus, Loaded, api_name_of, discover, load_sets};
 use crate::lower::LowerOptions;
 use crate::metadata::{self, Provenance};
 use crate::naming::module_name;
@@ -95,7 +95,8 @@ struct Plan {
 }
 
 fn plan(set: &DocSet, loaded: &Loaded) -> Plan {
-    let outcome = |doc: &Path| loaded.docs.iter().find(|o| o.path == doc);
+    let outcomes: HashMap<&Path, &DocOutcome> = loaded.docs.iter().map(|o| (o.path.as_path(), o)).collect();
+    let outcome = |doc: &Path| outcomes.get(doc).copied();
     let mut plan = Plan { files: BTreeMap::new(), superseded: BTreeMap::new(), sources: Vec::new() };
     let mut publications_used: Vec<&Path> = Vec::new();
     for folder in &set.folders {

@@ -359,6 +359,17 @@ fn is_zero(n: &u32) -> bool {
 /// Keys of ESB common arguments / gateway auth: authentication, never fields of a request type.
 pub const AUTH_KEYS: &[&str] = &["bk_app_code", "bk_app_secret", "bk_token", "bk_username", "access_token"];
 
+impl Type {
+    /// The named type inside a type, through lists and maps (`Vec<Server>` → `Server`).
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            Type::Named(n) => Some(n),
+            Type::Array(inner) | Type::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
 impl System {
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name == name)

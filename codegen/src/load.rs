@@ -3,7 +3,7 @@
 //! languages become one API ([`crate::lower::merge_translation`]); where a system is published twice, the
 //! newer revision of an API wins; then the system's type space.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -51,6 +51,13 @@ pub struct DocOutcome {
     pub superseded_by: Option<String>,
     #[serde(skip)]
     pub superseded_why: String,
+}
+
+impl DocOutcome {
+    fn new(file: String, path: PathBuf, system: &str, api: String, status: DocStatus) -> Self {
+        let system = system.to_string();
+        DocOutcome { file, path, system, api, status, superseded_by: None, superseded_why: String::new() }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -127,13 +134,14 @@ pub fn load_doc(path: &Path, options: LowerOptions) -> Result<Loaded, Error> {
     let set = sets.into_iter().find(|s| s.folders.iter().any(|f| f.dir == dir)).unwrap_or_else(|| DocSet {
         system: file_name(dir).to_string(),
         meta_dir: None,
+        meta_text: None,
         folders: Vec::new(),
     });
     load_set(&set, root, Some(path), options, &mut loaded)?;
     Ok(loaded)
 }
 
-/// A system's metadata as read, with where it is (for diagnostics that point into it).
+/// A system's metadata as parsed, with where it is (for diagnostics that point into it).
 struct Meta {
     meta: SystemMeta,
     text: String,
@@ -141,11 +149,10 @@ struct Meta {
     present: bool,
 }
 
-fn read_meta(set: &DocSet, display: &dyn Fn(&Path) -> String, out: &mut Loaded) -> Result<Meta, Error> {
-    let path = set.home().join(metadata::FILE_NAME);
-    let display = display(&path);
-    let present = set.meta_dir.is_some() && path.exists();
-    let text = if present { read(&path)? } else { String::new() };
+fn parse_meta(set: &DocSet, display: &dyn Fn(&Path) -> String, out: &mut Loaded) -> Meta {
+    let display = display(&set.home().join(metadata::FILE_NAME));
+    let present = set.meta_text.is_some();
+    let text = set.meta_text.clone().unwrap_or_default();
     let meta = match metadata::parse(&text) {
         Ok(m) => m,
         Err(e) => {
@@ -153,7 +160,7 @@ fn read_meta(set: &DocSet, display: &dyn Fn(&Path) -> String, out: &mut Loaded) 
             SystemMeta::default()
         }
     };
-    Ok(Meta { meta, text, display, present })
+    Meta { meta, text, display, present }
 }
 
 /// One doc's text, with the index of its folder in the [`DocSet`].
@@ -200,7 +207,7 @@ fn load_set(
     out: &mut Loaded,
 ) -> Result<(), Error> {
     let display = |p: &Path| p.strip_prefix(root.parent().unwrap_or(root)).unwrap_or(p).display().to_string();
-    let meta = read_meta(set, &display, out)?;
+    let meta = parse_meta(set, &display, out);
     let texts: Vec<DocText> = match only {
         Some(p) => {
             let folder = set.folders.iter().position(|f| f.docs.iter().any(|d| d == p)).unwrap_or(0);
@@ -224,10 +231,7 @@ fn load_set(
         |t: &DocText| api_name_of(&t.path).and_then(|n| meta.meta.apis.get(&n)).is_some_and(|m| m.not_an_api.is_some());
     for t in texts.iter().filter(|t| not_an_api(t)) {
         let api = api_name_of(&t.path).unwrap_or_default();
-        let (file, path, system) = (display(&t.path), t.path.clone(), set.system.clone());
-        let status = DocStatus::NotAnApi;
-        let superseded_why = String::new();
-        out.docs.push(DocOutcome { file, path, system, api, status, superseded_by: None, superseded_why });
+        out.docs.push(DocOutcome::new(display(&t.path), t.path.clone(), &set.system, api, DocStatus::NotAnApi));
     }
     // Docs are independent until the type space: lower them on every core, keeping their order.
     let results: Vec<_> = texts
@@ -260,16 +264,7 @@ fn load_set(
     for page in shared.iter().flatten() {
         let api = api_name_of(Path::new(&page.path)).unwrap_or_default();
         let path = texts.iter().find(|t| display(&t.path) == page.path).map(|t| t.path.clone()).unwrap_or_default();
-        let outcome = DocOutcome {
-            file: page.path.clone(),
-            path,
-            system: set.system.clone(),
-            api,
-            status: DocStatus::Definitions,
-            superseded_by: None,
-            superseded_why: String::new(),
-        };
-        out.docs.push(outcome);
+        out.docs.push(DocOutcome::new(page.path.clone(), path, &set.system, api, DocStatus::Definitions));
     }
     let mut lowered = Vec::new();
     for (folder, path, file, api_name, result) in results {
@@ -297,9 +292,7 @@ fn load_set(
                 DocStatus::Panicked
             }
         };
-        let system = set.system.clone();
-        let superseded_why = String::new();
-        out.docs.push(DocOutcome { file, path, system, api: api_name, status, superseded_by: None, superseded_why });
+        out.docs.push(DocOutcome::new(file, path, &set.system, api_name, status));
     }
     let merged = merge_languages(set, lowered, out);
     let kept = newest_revisions(set, merged, out);
@@ -390,17 +383,20 @@ fn panic_diagnostic(file: &str, panic: &(dyn std::any::Any + Send)) -> Diagnosti
 
 /// The docs of one API in one publication's languages become one API, the first language's (Chinese) first.
 fn merge_languages(set: &DocSet, lowered: Vec<Lowered>, out: &mut Loaded) -> Vec<Lowered> {
-    let publication = |folder: usize| set.folders.get(folder).map(|f| f.publication.as_path());
     let mut merged: Vec<Lowered> = Vec::new();
+    // (publication, API name) → its index in `merged`.
+    let mut index: HashMap<(Option<&Path>, String), usize> = HashMap::new();
     for l in lowered {
-        let same =
-            merged.iter_mut().find(|m| m.draft.name == l.draft.name && publication(m.folder) == publication(l.folder));
-        match same {
+        let publication = set.folders.get(l.folder).map(|f| f.publication.as_path());
+        match index.get(&(publication, l.draft.name.clone())).and_then(|&i| merged.get_mut(i)) {
             Some(first) => {
                 out.diagnostics.extend(merge_translation(&mut first.draft, l.draft));
                 first.files.extend(l.files);
             }
-            None => merged.push(l),
+            None => {
+                index.insert((publication, l.draft.name.clone()), merged.len());
+                merged.push(l);
+            }
         }
     }
     merged

@@ -69,7 +69,7 @@ fn public_names(system: &mut System) {
         let mut stack = vec![Type::Named(api.request.clone()), api.response.clone()];
         stack.reverse();
         while let Some(ty) = stack.pop() {
-            let Some(i) = named_in(&ty).and_then(|n| index.get(n)).copied() else { continue };
+            let Some(i) = ty.named().and_then(|n| index.get(n)).copied() else { continue };
             if order.contains(&i) {
                 continue;
             }
@@ -96,15 +96,6 @@ fn public_names(system: &mut System) {
             }
             api.names.insert(def.name.clone(), visible);
         }
-    }
-}
-
-/// The named type inside a type (through lists and maps).
-fn named_in(ty: &Type) -> Option<&str> {
-    match ty {
-        Type::Named(n) => Some(n),
-        Type::Array(inner) | Type::Map(inner) => named_in(inner),
-        _ => None,
     }
 }
 

@@ -24,12 +24,7 @@ impl Client {
 
     /// Calls one API and waits for the answer. Generated methods call this.
     pub fn call<E: Endpoint>(&self, request: E::Request) -> Result<E::Response, Error> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::Config(format!(
-                "{}: the blocking client was called inside an async runtime; use `bkapi::Client` there",
-                E::ID
-            )));
-        }
+        refuse_inside_a_runtime(E::ID)?;
         self.runtime.block_on(self.inner.call::<E>(request))
     }
 
@@ -43,13 +38,18 @@ impl Client {
     where
         E::Request: Clone,
     {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::Config(format!(
-                "{}: the blocking client was called inside an async runtime; use `bkapi::Client` there",
-                E::ID
-            )));
-        }
+        refuse_inside_a_runtime(E::ID)?;
         self.runtime.block_on(self.inner.wait_until::<E>(request, policy, done))
+    }
+}
+
+/// Blocking inside an async runtime would stall its thread (or panic): a configuration error instead.
+fn refuse_inside_a_runtime(api: &str) -> Result<(), Error> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(_) => Err(Error::Config(format!(
+            "{api}: the blocking client was called inside an async runtime; use `bkapi::Client` there"
+        ))),
+        Err(_) => Ok(()),
     }
 }
 

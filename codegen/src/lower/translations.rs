@@ -32,27 +32,24 @@ pub fn merge_translation(primary: &mut ApiDraft, other: ApiDraft) -> Vec<Diagnos
     diags
 }
 
-/// Both texts, the first one first; one when they are the same or one is empty.
+/// Both texts, the first one first, as paragraphs; one when they are the same or one is empty.
 fn both(first: &str, second: &str) -> String {
-    let (a, b) = (first.trim(), second.trim());
-    if b.is_empty() || a == b {
-        first.to_string()
-    } else if a.is_empty() {
-        second.to_string()
-    } else {
-        format!("{a}\n\n{b}")
-    }
+    joined(first, second, "\n\n")
 }
 
 /// Two labels of one value, on one line.
 fn both_labels(first: &str, second: &str) -> String {
+    joined(first, second, " / ")
+}
+
+fn joined(first: &str, second: &str, separator: &str) -> String {
     let (a, b) = (first.trim(), second.trim());
     if b.is_empty() || a == b {
         first.to_string()
     } else if a.is_empty() {
         second.to_string()
     } else {
-        format!("{a} / {b}")
+        format!("{a}{separator}{b}")
     }
 }
 
