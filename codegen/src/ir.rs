@@ -136,13 +136,16 @@ pub struct Translation {
     pub table_keys: Vec<String>,
 }
 
-/// What a paged API's request and response look like (a later issue builds streams on it).
+/// What a paged API's request and response look like: the `…_pages` methods walk every page with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Paging {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<PageRequest>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<PageResponse>,
+    /// The largest page size the doc states for the request's size field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_page_size: Option<u64>,
 }
 
 impl Paging {

@@ -19,9 +19,10 @@ pub use apis::*;
 pub use bkapi_runtime::*;
 
 /// What a program that calls BlueKing needs in scope: the system accessors of the clients
-/// (`client.jobv3()`, `client.cc()`).
+/// (`client.jobv3()`, `client.cc()`), and the stream adapters for the `…_pages` methods (`try_collect`, `next`).
 pub mod prelude {
     pub use crate::apis::Apis;
     #[cfg(feature = "blocking")]
     pub use crate::apis::BlockingApis;
+    pub use crate::{StreamExt, TryStreamExt};
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::endpoint::Endpoint;
 use crate::error::Error;
+use crate::pages::{Paged, Walk};
 
 /// Runs each call of an async [`crate::Client`] to completion on a runtime of its own. Cheap to clone.
 ///
@@ -28,6 +29,11 @@ impl Client {
         self.runtime.block_on(self.inner.call::<E>(request))
     }
 
+    /// [`crate::Client::pages`], blocking: every item of a paged API. Generated `…_pages` methods call this.
+    pub fn pages<E: Paged>(&self, request: E::Request) -> Pages<'_, E> {
+        Pages { client: self, walk: Some(Walk::new::<E>(&request)), items: Vec::new().into_iter() }
+    }
+
     /// [`crate::Client::wait_until`], blocking. Generated waiters call this.
     pub fn wait_until<E: Endpoint>(
         &self,
@@ -40,6 +46,47 @@ impl Client {
     {
         refuse_inside_a_runtime(E::ID)?;
         self.runtime.block_on(self.inner.wait_until::<E>(request, policy, done))
+    }
+}
+
+/// Every item of a paged API, page after page: [`Client::pages`]. A failing page ends the iteration with its
+/// error, after the items of the pages before.
+pub struct Pages<'c, E: Paged> {
+    client: &'c Client,
+    walk: Option<Result<Walk, Error>>,
+    items: std::vec::IntoIter<E::Item>,
+}
+
+impl<E: Paged> std::fmt::Debug for Pages<'_, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages").field("api", &E::ID).field("walk", &self.walk).finish_non_exhaustive()
+    }
+}
+
+impl<E: Paged> Iterator for Pages<'_, E> {
+    type Item = Result<E::Item, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.items.next() {
+                return Some(Ok(item));
+            }
+            let mut walk = match self.walk.take()? {
+                Ok(walk) => walk,
+                Err(e) => return Some(Err(e)),
+            };
+            let page = match walk.next_request::<E>()? {
+                Ok(request) => self.client.call::<E>(request).and_then(|response| walk.take::<E>(&response)),
+                Err(e) => Err(e),
+            };
+            match page {
+                Ok(items) => {
+                    self.items = items.into_iter();
+                    self.walk = Some(Ok(walk));
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
     }
 }
 

@@ -71,6 +71,16 @@ pub enum Error {
         /// How many calls it made.
         calls: u32,
     },
+    /// A walk over a paged API (a generated `…_pages` method) met a server that does not page as asked.
+    #[error("{api}: page {page}: {reason}")]
+    Paging {
+        /// The API walked.
+        api: &'static str,
+        /// The page (from 1) whose answer ended the walk.
+        page: u32,
+        /// What the server did, and what to do about it.
+        reason: String,
+    },
     /// The client is not configured for this call.
     #[error("invalid configuration: {0}")]
     Config(String),

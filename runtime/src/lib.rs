@@ -12,6 +12,7 @@ mod client;
 mod encoded;
 mod endpoint;
 mod error;
+pub mod pages;
 mod retry;
 mod secret;
 mod settings;
@@ -22,6 +23,8 @@ pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
 pub use encoded::Base64;
 pub use endpoint::{Endpoint, EndpointVisitor, Flavor, Method};
 pub use error::Error;
+pub use futures_util::{Stream, StreamExt, TryStreamExt};
+pub use pages::{Paged, Paging};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use wait::WaitPolicy;

@@ -308,7 +308,9 @@ pub fn lower_api(
     let sides = known_names::example_sides(&examples);
     known_names::type_from_known_rows(&known_names::known_rows(doc), &sides, &mut request, &mut response);
     known_names::type_untyped_from_same_keys(&sides, &mut request, &mut response);
-    let paging = Paging { request: paging::page_request(&request), response: page_response };
+    let page_request = paging::page_request(&request);
+    let max_page_size = page_request.as_ref().and_then(|page| paging::max_page_size(&request, page));
+    let paging = Paging { request: page_request, response: page_response, max_page_size };
     cx.warn_unused_definitions();
 
     let draft = ApiDraft {

@@ -4,6 +4,9 @@
 //! `{count, info: [...]}`. Then the response becomes a page whose items are the documented struct, recorded as a
 //! correction `by_example` (drift still reports it: the doc describes items, the server sends pages).
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde_json::{Map, Value};
 
 use super::find_examples::first_data_example;
@@ -66,6 +69,31 @@ pub(super) fn page_request(request: &ObjectNode) -> Option<PageRequest> {
     }
     None
 }
+
+/// The largest page the doc allows, from the text of the request's page size field (`每页限制条数,最大500`,
+/// `page limit, max is 500`, `… is 1000 at most`).
+pub(super) fn max_page_size(request: &ObjectNode, page: &PageRequest) -> Option<u64> {
+    let field = |fields: &[FieldNode], name: &str| fields.iter().find(|f| f.name == name).cloned();
+    let size = match page {
+        PageRequest::PageObject { field: object, limit, .. } => match field(&request.fields, object)?.ty {
+            Ty::Object(o) => field(&o.fields, limit)?,
+            _ => return None,
+        },
+        PageRequest::Offset { limit, .. } => field(&request.fields, limit)?,
+        PageRequest::PageNumber { size, .. } => field(&request.fields, size)?,
+    };
+    let found = MAX_SIZE.as_ref()?.captures(&size.doc)?;
+    found.iter().skip(1).flatten().find_map(|m| m.as_str().parse().ok()).filter(|n: &u64| *n > 0)
+}
+
+static MAX_SIZE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:最大|最多|不超过|上限)值?[为是]?\s*[:：]?\s*(\d+)",
+        r"|(?i:max(?:imum)?\.?|(?:at )?most|up to|no more than|not exceed(?:ing)?)(?:\s+(?:value\s+)?(?:is|of))?\s*[:：]?\s*(\d+)",
+        r"|(\d+)\s+at most",
+    ))
+    .ok()
+});
 
 /// The one list of items in a page-shaped object and its total key, when every other key is a page key.
 fn page_shape(map: &Map<String, Value>) -> Option<(&str, Option<&'static str>)> {

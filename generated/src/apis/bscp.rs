@@ -13488,6 +13488,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetAppList {
+        type Item = super::get_app_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/bscp/get_audit_list/`: get_audit_list
     #[derive(Debug, Clone, Copy)]
     pub struct GetAuditList;
@@ -13502,6 +13515,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetAuditList {
+        type Item = super::get_audit_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/bscp/get_commit/`: 获取单提交的信息
     #[derive(Debug, Clone, Copy)]
@@ -13533,6 +13559,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetCommitList {
+        type Item = super::get_commit_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/bscp/get_config/`: 获取配置信息
     #[derive(Debug, Clone, Copy)]
     pub struct GetConfig;
@@ -13562,6 +13601,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetConfigList {
+        type Item = super::get_config_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/bscp/get_content_by_instance/`: 根据实例信息获取配置内容
     #[derive(Debug, Clone, Copy)]
@@ -13608,6 +13660,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetContentList {
+        type Item = super::get_content_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/bscp/get_effected_app_instance_list/`: 查询已生效指定版本的应用实例列表
     #[derive(Debug, Clone, Copy)]
     pub struct GetEffectedAppInstanceList;
@@ -13623,6 +13688,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetEffectedAppInstanceList {
+        type Item = super::get_effected_app_instance_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/bscp/get_matched_app_instance_list/`: 查询指定版本或策略匹配的应用实例列表
     #[derive(Debug, Clone, Copy)]
     pub struct GetMatchedAppInstanceList;
@@ -13637,6 +13715,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetMatchedAppInstanceList {
+        type Item = super::get_matched_app_instance_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/bscp/get_multi_commit/`: 获取混合提交信息
     #[derive(Debug, Clone, Copy)]
@@ -13668,6 +13759,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetMultiCommitList {
+        type Item = super::get_multi_commit_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/bscp/get_multi_release/`: 获取混合版本信息
     #[derive(Debug, Clone, Copy)]
     pub struct GetMultiRelease;
@@ -13697,6 +13801,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetMultiReleaseList {
+        type Item = super::get_multi_release_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/bscp/get_procattr/`: 获取主机应用绑定信息
     #[derive(Debug, Clone, Copy)]
@@ -13728,6 +13845,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetProcattrListByApp {
+        type Item = super::get_procattr_list_by_app::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/bscp/get_procattr_list_by_host/`: 查询指定主机上的应用绑定列表
     #[derive(Debug, Clone, Copy)]
     pub struct GetProcattrListByHost;
@@ -13743,6 +13873,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetProcattrListByHost {
+        type Item = super::get_procattr_list_by_host::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/bscp/get_reachable_app_instance_list/`: 查询可触达的应用实例列表
     #[derive(Debug, Clone, Copy)]
     pub struct GetReachableAppInstanceList;
@@ -13757,6 +13900,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetReachableAppInstanceList {
+        type Item = super::get_reachable_app_instance_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/bscp/get_release/`: 获取单版本的信息
     #[derive(Debug, Clone, Copy)]
@@ -13788,6 +13944,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetReleaseList {
+        type Item = super::get_release_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/bscp/get_strategy/`: 获取策略信息
     #[derive(Debug, Clone, Copy)]
     pub struct GetStrategy;
@@ -13817,6 +13986,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetStrategyList {
+        type Item = super::get_strategy_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/bscp/get_template/`: 获取模板信息
     #[derive(Debug, Clone, Copy)]
@@ -13863,6 +14045,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetTemplateBindList {
+        type Item = super::get_template_bind_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/bscp/get_template_list/`: 获取模板列表
     #[derive(Debug, Clone, Copy)]
     pub struct GetTemplateList;
@@ -13877,6 +14072,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetTemplateList {
+        type Item = super::get_template_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/bscp/get_template_version/`: 获取模板版本信息
     #[derive(Debug, Clone, Copy)]
@@ -13907,6 +14115,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetTemplateVersionList {
+        type Item = super::get_template_version_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/bscp/get_variable/`: 获取变量信息
     #[derive(Debug, Clone, Copy)]
@@ -13953,6 +14174,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetVariableGroupList {
+        type Item = super::get_variable_group_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/bscp/get_variable_list/`: 获取变量列表
     #[derive(Debug, Clone, Copy)]
     pub struct GetVariableList;
@@ -13967,6 +14201,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetVariableList {
+        type Item = super::get_variable_list::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("total_count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/bscp/get_web_aggregate_data/`: 为SAAS提供的聚合查询接口
     #[derive(Debug, Clone, Copy)]
@@ -15211,6 +15458,15 @@ impl<'a> BscpApi<'a> {
     ) -> std::result::Result<get_app_list::GetAppListResponse, crate::Error> {
         self.client.call::<endpoints::GetAppList>(request).await
     }
+    /// Every item of [`get_app_list`](Self::get_app_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_app_list_pages(
+        &self,
+        request: get_app_list::GetAppListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_app_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetAppList>(request)
+    }
     /// get_audit_list
     ///
     /// `POST /api/c/compapi/v2/bscp/get_audit_list/`
@@ -15247,6 +15503,15 @@ impl<'a> BscpApi<'a> {
         request: get_audit_list::GetAuditListRequest,
     ) -> std::result::Result<get_audit_list::GetAuditListResponse, crate::Error> {
         self.client.call::<endpoints::GetAuditList>(request).await
+    }
+    /// Every item of [`get_audit_list`](Self::get_audit_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_audit_list_pages(
+        &self,
+        request: get_audit_list::GetAuditListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_audit_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetAuditList>(request)
     }
     /// 获取单提交的信息
     ///
@@ -15317,6 +15582,15 @@ impl<'a> BscpApi<'a> {
     ) -> std::result::Result<get_commit_list::GetCommitListResponse, crate::Error> {
         self.client.call::<endpoints::GetCommitList>(request).await
     }
+    /// Every item of [`get_commit_list`](Self::get_commit_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_commit_list_pages(
+        &self,
+        request: get_commit_list::GetCommitListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_commit_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetCommitList>(request)
+    }
     /// 获取配置信息
     ///
     /// query config information
@@ -15382,6 +15656,15 @@ impl<'a> BscpApi<'a> {
         request: get_config_list::GetConfigListRequest,
     ) -> std::result::Result<get_config_list::GetConfigListResponse, crate::Error> {
         self.client.call::<endpoints::GetConfigList>(request).await
+    }
+    /// Every item of [`get_config_list`](Self::get_config_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_config_list_pages(
+        &self,
+        request: get_config_list::GetConfigListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_config_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetConfigList>(request)
     }
     /// 根据实例信息获取配置内容
     ///
@@ -15495,6 +15778,15 @@ impl<'a> BscpApi<'a> {
     ) -> std::result::Result<get_content_list::GetContentListResponse, crate::Error> {
         self.client.call::<endpoints::GetContentList>(request).await
     }
+    /// Every item of [`get_content_list`](Self::get_content_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_content_list_pages(
+        &self,
+        request: get_content_list::GetContentListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_content_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetContentList>(request)
+    }
     /// 查询已生效指定版本的应用实例列表
     ///
     /// query app instance list that effected target release
@@ -15533,6 +15825,15 @@ impl<'a> BscpApi<'a> {
     > {
         self.client.call::<endpoints::GetEffectedAppInstanceList>(request).await
     }
+    /// Every item of [`get_effected_app_instance_list`](Self::get_effected_app_instance_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_effected_app_instance_list_pages(
+        &self,
+        request: get_effected_app_instance_list::GetEffectedAppInstanceListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_effected_app_instance_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetEffectedAppInstanceList>(request)
+    }
     /// 查询指定版本或策略匹配的应用实例列表
     ///
     /// query app instance list that matched target release or strategy
@@ -15569,6 +15870,15 @@ impl<'a> BscpApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetMatchedAppInstanceList>(request).await
+    }
+    /// Every item of [`get_matched_app_instance_list`](Self::get_matched_app_instance_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_matched_app_instance_list_pages(
+        &self,
+        request: get_matched_app_instance_list::GetMatchedAppInstanceListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_matched_app_instance_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetMatchedAppInstanceList>(request)
     }
     /// 获取混合提交信息
     ///
@@ -15640,6 +15950,15 @@ impl<'a> BscpApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetMultiCommitList>(request).await
+    }
+    /// Every item of [`get_multi_commit_list`](Self::get_multi_commit_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_multi_commit_list_pages(
+        &self,
+        request: get_multi_commit_list::GetMultiCommitListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_multi_commit_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetMultiCommitList>(request)
     }
     /// 获取混合版本信息
     ///
@@ -15713,6 +16032,15 @@ impl<'a> BscpApi<'a> {
     > {
         self.client.call::<endpoints::GetMultiReleaseList>(request).await
     }
+    /// Every item of [`get_multi_release_list`](Self::get_multi_release_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_multi_release_list_pages(
+        &self,
+        request: get_multi_release_list::GetMultiReleaseListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_multi_release_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetMultiReleaseList>(request)
+    }
     /// 获取主机应用绑定信息
     ///
     /// query app instance process attribute
@@ -15784,6 +16112,15 @@ impl<'a> BscpApi<'a> {
     > {
         self.client.call::<endpoints::GetProcattrListByApp>(request).await
     }
+    /// Every item of [`get_procattr_list_by_app`](Self::get_procattr_list_by_app), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_procattr_list_by_app_pages(
+        &self,
+        request: get_procattr_list_by_app::GetProcattrListByAppRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_procattr_list_by_app::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetProcattrListByApp>(request)
+    }
     /// 查询指定主机上的应用绑定列表
     ///
     /// query app list that bind on target host
@@ -15819,6 +16156,15 @@ impl<'a> BscpApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetProcattrListByHost>(request).await
+    }
+    /// Every item of [`get_procattr_list_by_host`](Self::get_procattr_list_by_host), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_procattr_list_by_host_pages(
+        &self,
+        request: get_procattr_list_by_host::GetProcattrListByHostRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_procattr_list_by_host::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetProcattrListByHost>(request)
     }
     /// 查询可触达的应用实例列表
     ///
@@ -15867,6 +16213,15 @@ impl<'a> BscpApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetReachableAppInstanceList>(request).await
+    }
+    /// Every item of [`get_reachable_app_instance_list`](Self::get_reachable_app_instance_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_reachable_app_instance_list_pages(
+        &self,
+        request: get_reachable_app_instance_list::GetReachableAppInstanceListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_reachable_app_instance_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetReachableAppInstanceList>(request)
     }
     /// 获取单版本的信息
     ///
@@ -15938,6 +16293,15 @@ impl<'a> BscpApi<'a> {
     ) -> std::result::Result<get_release_list::GetReleaseListResponse, crate::Error> {
         self.client.call::<endpoints::GetReleaseList>(request).await
     }
+    /// Every item of [`get_release_list`](Self::get_release_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_release_list_pages(
+        &self,
+        request: get_release_list::GetReleaseListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_release_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetReleaseList>(request)
+    }
     /// 获取策略信息
     ///
     /// query strategy information
@@ -16003,6 +16367,15 @@ impl<'a> BscpApi<'a> {
         request: get_strategy_list::GetStrategyListRequest,
     ) -> std::result::Result<get_strategy_list::GetStrategyListResponse, crate::Error> {
         self.client.call::<endpoints::GetStrategyList>(request).await
+    }
+    /// Every item of [`get_strategy_list`](Self::get_strategy_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_strategy_list_pages(
+        &self,
+        request: get_strategy_list::GetStrategyListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_strategy_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetStrategyList>(request)
     }
     /// 获取模板信息
     ///
@@ -16105,6 +16478,15 @@ impl<'a> BscpApi<'a> {
     > {
         self.client.call::<endpoints::GetTemplateBindList>(request).await
     }
+    /// Every item of [`get_template_bind_list`](Self::get_template_bind_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_template_bind_list_pages(
+        &self,
+        request: get_template_bind_list::GetTemplateBindListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_template_bind_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetTemplateBindList>(request)
+    }
     /// 获取模板列表
     ///
     /// query template list
@@ -16136,6 +16518,15 @@ impl<'a> BscpApi<'a> {
         request: get_template_list::GetTemplateListRequest,
     ) -> std::result::Result<get_template_list::GetTemplateListResponse, crate::Error> {
         self.client.call::<endpoints::GetTemplateList>(request).await
+    }
+    /// Every item of [`get_template_list`](Self::get_template_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_template_list_pages(
+        &self,
+        request: get_template_list::GetTemplateListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_template_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetTemplateList>(request)
     }
     /// 获取模板版本信息
     ///
@@ -16208,6 +16599,15 @@ impl<'a> BscpApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetTemplateVersionList>(request).await
+    }
+    /// Every item of [`get_template_version_list`](Self::get_template_version_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_template_version_list_pages(
+        &self,
+        request: get_template_version_list::GetTemplateVersionListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_template_version_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetTemplateVersionList>(request)
     }
     /// 获取变量信息
     ///
@@ -16307,6 +16707,15 @@ impl<'a> BscpApi<'a> {
     > {
         self.client.call::<endpoints::GetVariableGroupList>(request).await
     }
+    /// Every item of [`get_variable_group_list`](Self::get_variable_group_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_variable_group_list_pages(
+        &self,
+        request: get_variable_group_list::GetVariableGroupListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_variable_group_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetVariableGroupList>(request)
+    }
     /// 获取变量列表
     ///
     /// query variable list
@@ -16338,6 +16747,15 @@ impl<'a> BscpApi<'a> {
         request: get_variable_list::GetVariableListRequest,
     ) -> std::result::Result<get_variable_list::GetVariableListResponse, crate::Error> {
         self.client.call::<endpoints::GetVariableList>(request).await
+    }
+    /// Every item of [`get_variable_list`](Self::get_variable_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_variable_list_pages(
+        &self,
+        request: get_variable_list::GetVariableListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_variable_list::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetVariableList>(request)
     }
     /// 为SAAS提供的聚合查询接口
     ///
@@ -17235,6 +17653,13 @@ impl<'a> BscpBlockingApi<'a> {
     ) -> std::result::Result<get_app_list::GetAppListResponse, crate::Error> {
         self.client.call::<endpoints::GetAppList>(request)
     }
+    /// Every item of [`get_app_list`](Self::get_app_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_app_list_pages(
+        &self,
+        request: get_app_list::GetAppListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetAppList> {
+        self.client.pages::<endpoints::GetAppList>(request)
+    }
     /// get_audit_list
     ///
     /// `POST /api/c/compapi/v2/bscp/get_audit_list/`
@@ -17251,6 +17676,13 @@ impl<'a> BscpBlockingApi<'a> {
         request: get_audit_list::GetAuditListRequest,
     ) -> std::result::Result<get_audit_list::GetAuditListResponse, crate::Error> {
         self.client.call::<endpoints::GetAuditList>(request)
+    }
+    /// Every item of [`get_audit_list`](Self::get_audit_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_audit_list_pages(
+        &self,
+        request: get_audit_list::GetAuditListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetAuditList> {
+        self.client.pages::<endpoints::GetAuditList>(request)
     }
     /// 获取单提交的信息
     ///
@@ -17278,6 +17710,13 @@ impl<'a> BscpBlockingApi<'a> {
     ) -> std::result::Result<get_commit_list::GetCommitListResponse, crate::Error> {
         self.client.call::<endpoints::GetCommitList>(request)
     }
+    /// Every item of [`get_commit_list`](Self::get_commit_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_commit_list_pages(
+        &self,
+        request: get_commit_list::GetCommitListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetCommitList> {
+        self.client.pages::<endpoints::GetCommitList>(request)
+    }
     /// 获取配置信息
     ///
     /// query config information
@@ -17303,6 +17742,13 @@ impl<'a> BscpBlockingApi<'a> {
         request: get_config_list::GetConfigListRequest,
     ) -> std::result::Result<get_config_list::GetConfigListResponse, crate::Error> {
         self.client.call::<endpoints::GetConfigList>(request)
+    }
+    /// Every item of [`get_config_list`](Self::get_config_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_config_list_pages(
+        &self,
+        request: get_config_list::GetConfigListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetConfigList> {
+        self.client.pages::<endpoints::GetConfigList>(request)
     }
     /// 根据实例信息获取配置内容
     ///
@@ -17349,6 +17795,13 @@ impl<'a> BscpBlockingApi<'a> {
     ) -> std::result::Result<get_content_list::GetContentListResponse, crate::Error> {
         self.client.call::<endpoints::GetContentList>(request)
     }
+    /// Every item of [`get_content_list`](Self::get_content_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_content_list_pages(
+        &self,
+        request: get_content_list::GetContentListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetContentList> {
+        self.client.pages::<endpoints::GetContentList>(request)
+    }
     /// 查询已生效指定版本的应用实例列表
     ///
     /// query app instance list that effected target release
@@ -17365,6 +17818,13 @@ impl<'a> BscpBlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetEffectedAppInstanceList>(request)
     }
+    /// Every item of [`get_effected_app_instance_list`](Self::get_effected_app_instance_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_effected_app_instance_list_pages(
+        &self,
+        request: get_effected_app_instance_list::GetEffectedAppInstanceListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetEffectedAppInstanceList> {
+        self.client.pages::<endpoints::GetEffectedAppInstanceList>(request)
+    }
     /// 查询指定版本或策略匹配的应用实例列表
     ///
     /// query app instance list that matched target release or strategy
@@ -17380,6 +17840,13 @@ impl<'a> BscpBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetMatchedAppInstanceList>(request)
+    }
+    /// Every item of [`get_matched_app_instance_list`](Self::get_matched_app_instance_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_matched_app_instance_list_pages(
+        &self,
+        request: get_matched_app_instance_list::GetMatchedAppInstanceListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetMatchedAppInstanceList> {
+        self.client.pages::<endpoints::GetMatchedAppInstanceList>(request)
     }
     /// 获取混合提交信息
     ///
@@ -17410,6 +17877,13 @@ impl<'a> BscpBlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetMultiCommitList>(request)
     }
+    /// Every item of [`get_multi_commit_list`](Self::get_multi_commit_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_multi_commit_list_pages(
+        &self,
+        request: get_multi_commit_list::GetMultiCommitListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetMultiCommitList> {
+        self.client.pages::<endpoints::GetMultiCommitList>(request)
+    }
     /// 获取混合版本信息
     ///
     /// query multi release information
@@ -17438,6 +17912,13 @@ impl<'a> BscpBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetMultiReleaseList>(request)
+    }
+    /// Every item of [`get_multi_release_list`](Self::get_multi_release_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_multi_release_list_pages(
+        &self,
+        request: get_multi_release_list::GetMultiReleaseListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetMultiReleaseList> {
+        self.client.pages::<endpoints::GetMultiReleaseList>(request)
     }
     /// 获取主机应用绑定信息
     ///
@@ -17468,6 +17949,13 @@ impl<'a> BscpBlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetProcattrListByApp>(request)
     }
+    /// Every item of [`get_procattr_list_by_app`](Self::get_procattr_list_by_app), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_procattr_list_by_app_pages(
+        &self,
+        request: get_procattr_list_by_app::GetProcattrListByAppRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetProcattrListByApp> {
+        self.client.pages::<endpoints::GetProcattrListByApp>(request)
+    }
     /// 查询指定主机上的应用绑定列表
     ///
     /// query app list that bind on target host
@@ -17484,6 +17972,13 @@ impl<'a> BscpBlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetProcattrListByHost>(request)
     }
+    /// Every item of [`get_procattr_list_by_host`](Self::get_procattr_list_by_host), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_procattr_list_by_host_pages(
+        &self,
+        request: get_procattr_list_by_host::GetProcattrListByHostRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetProcattrListByHost> {
+        self.client.pages::<endpoints::GetProcattrListByHost>(request)
+    }
     /// 查询可触达的应用实例列表
     ///
     /// query reachable app instance list
@@ -17499,6 +17994,13 @@ impl<'a> BscpBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetReachableAppInstanceList>(request)
+    }
+    /// Every item of [`get_reachable_app_instance_list`](Self::get_reachable_app_instance_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_reachable_app_instance_list_pages(
+        &self,
+        request: get_reachable_app_instance_list::GetReachableAppInstanceListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetReachableAppInstanceList> {
+        self.client.pages::<endpoints::GetReachableAppInstanceList>(request)
     }
     /// 获取单版本的信息
     ///
@@ -17526,6 +18028,13 @@ impl<'a> BscpBlockingApi<'a> {
     ) -> std::result::Result<get_release_list::GetReleaseListResponse, crate::Error> {
         self.client.call::<endpoints::GetReleaseList>(request)
     }
+    /// Every item of [`get_release_list`](Self::get_release_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_release_list_pages(
+        &self,
+        request: get_release_list::GetReleaseListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetReleaseList> {
+        self.client.pages::<endpoints::GetReleaseList>(request)
+    }
     /// 获取策略信息
     ///
     /// query strategy information
@@ -17551,6 +18060,13 @@ impl<'a> BscpBlockingApi<'a> {
         request: get_strategy_list::GetStrategyListRequest,
     ) -> std::result::Result<get_strategy_list::GetStrategyListResponse, crate::Error> {
         self.client.call::<endpoints::GetStrategyList>(request)
+    }
+    /// Every item of [`get_strategy_list`](Self::get_strategy_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_strategy_list_pages(
+        &self,
+        request: get_strategy_list::GetStrategyListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetStrategyList> {
+        self.client.pages::<endpoints::GetStrategyList>(request)
     }
     /// 获取模板信息
     ///
@@ -17594,6 +18110,13 @@ impl<'a> BscpBlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetTemplateBindList>(request)
     }
+    /// Every item of [`get_template_bind_list`](Self::get_template_bind_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_template_bind_list_pages(
+        &self,
+        request: get_template_bind_list::GetTemplateBindListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetTemplateBindList> {
+        self.client.pages::<endpoints::GetTemplateBindList>(request)
+    }
     /// 获取模板列表
     ///
     /// query template list
@@ -17606,6 +18129,13 @@ impl<'a> BscpBlockingApi<'a> {
         request: get_template_list::GetTemplateListRequest,
     ) -> std::result::Result<get_template_list::GetTemplateListResponse, crate::Error> {
         self.client.call::<endpoints::GetTemplateList>(request)
+    }
+    /// Every item of [`get_template_list`](Self::get_template_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_template_list_pages(
+        &self,
+        request: get_template_list::GetTemplateListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetTemplateList> {
+        self.client.pages::<endpoints::GetTemplateList>(request)
     }
     /// 获取模板版本信息
     ///
@@ -17638,6 +18168,13 @@ impl<'a> BscpBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetTemplateVersionList>(request)
+    }
+    /// Every item of [`get_template_version_list`](Self::get_template_version_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_template_version_list_pages(
+        &self,
+        request: get_template_version_list::GetTemplateVersionListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetTemplateVersionList> {
+        self.client.pages::<endpoints::GetTemplateVersionList>(request)
     }
     /// 获取变量信息
     ///
@@ -17684,6 +18221,13 @@ impl<'a> BscpBlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetVariableGroupList>(request)
     }
+    /// Every item of [`get_variable_group_list`](Self::get_variable_group_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_variable_group_list_pages(
+        &self,
+        request: get_variable_group_list::GetVariableGroupListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetVariableGroupList> {
+        self.client.pages::<endpoints::GetVariableGroupList>(request)
+    }
     /// 获取变量列表
     ///
     /// query variable list
@@ -17696,6 +18240,13 @@ impl<'a> BscpBlockingApi<'a> {
         request: get_variable_list::GetVariableListRequest,
     ) -> std::result::Result<get_variable_list::GetVariableListResponse, crate::Error> {
         self.client.call::<endpoints::GetVariableList>(request)
+    }
+    /// Every item of [`get_variable_list`](Self::get_variable_list), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `total_count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_variable_list_pages(
+        &self,
+        request: get_variable_list::GetVariableListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetVariableList> {
+        self.client.pages::<endpoints::GetVariableList>(request)
     }
     /// 为SAAS提供的聚合查询接口
     ///

@@ -45913,6 +45913,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ExecuteDynamicGroup {
+        type Item = super::execute_dynamic_group::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(200),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/find_audit_by_id/`: 根据审计ID获取详细信息
     #[derive(Debug, Clone, Copy)]
     pub struct FindAuditById;
@@ -45992,6 +46005,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for FindHostByServiceTemplate {
+        type Item = super::find_host_by_service_template::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/find_host_by_set_template/`: 获取集群模板下的主机 (v3.8.6)
     #[derive(Debug, Clone, Copy)]
     pub struct FindHostBySetTemplate;
@@ -46007,6 +46033,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for FindHostBySetTemplate {
+        type Item = super::find_host_by_set_template::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/find_host_by_topo/`: 查询拓扑节点下的主机 (v3.8.13)
     #[derive(Debug, Clone, Copy)]
     pub struct FindHostByTopo;
@@ -46021,6 +46060,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for FindHostByTopo {
+        type Item = super::find_host_by_topo::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/find_host_identifier_push_result/`: 获取推送主机身份到机器结果（只能获取到30分钟内推送的任务情况） (版本：v3.10.23+，权限：当任务包含的主机在业务下时, 需要对应业务的访问权限；当主机在主机池下时，需要主机的更新权限)
     #[derive(Debug, Clone, Copy)]
@@ -46052,6 +46104,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for FindHostRelationsWithTopo {
+        type Item = super::find_host_relations_with_topo::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/find_host_topo_relation/`: 获取主机与拓扑的关系
     #[derive(Debug, Clone, Copy)]
     pub struct FindHostTopoRelation;
@@ -46066,6 +46131,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for FindHostTopoRelation {
+        type Item = super::find_host_topo_relation::Data;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "data",
+            total: Some("count"),
+            max_page_size: None,
+        };
     }
     /// `POST /api/c/compapi/v2/cc/find_instance_association/`: 查询模型的实例关联关系。
     #[derive(Debug, Clone, Copy)]
@@ -46328,6 +46406,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ListBizHosts {
+        type Item = super::list_biz_hosts::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/list_biz_hosts_topo/`: 根据业务ID查询业务下的主机和拓扑信息，可附带集群、模块和主机的过滤信息
     #[derive(Debug, Clone, Copy)]
     pub struct ListBizHostsTopo;
@@ -46342,6 +46433,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for ListBizHostsTopo {
+        type Item = super::list_biz_hosts_topo::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/list_business_in_business_set/`: 查询业务集中的业务(v3.10.12+)
     #[derive(Debug, Clone, Copy)]
@@ -46358,6 +46462,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ListBusinessInBusinessSet {
+        type Item = super::list_business_in_business_set::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/list_business_set/`: 查询业务集(v3.10.12+)
     #[derive(Debug, Clone, Copy)]
     pub struct ListBusinessSet;
@@ -46372,6 +46489,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for ListBusinessSet {
+        type Item = super::list_business_set::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/list_business_set_topo/`: 查询业务集拓扑(v3.10.12+)
     #[derive(Debug, Clone, Copy)]
@@ -46404,6 +46534,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for ListHostDetailTopology {
+        type Item = super::list_host_detail_topology::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/find_host_service_template/`: 查询主机对应的服务模版ID，该接口为节点管理专用接口，可能会随时调整，其它服务请勿使用(v3.10.11+)
     #[derive(Debug, Clone, Copy)]
@@ -46452,6 +46595,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ListHostsWithoutBiz {
+        type Item = super::list_hosts_without_biz::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/list_kube_cluster/`: 查询容器集群(v3.12.1+, 权限: 业务访问)
     #[derive(Debug, Clone, Copy)]
     pub struct ListKubeCluster;
@@ -46466,6 +46622,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for ListKubeCluster {
+        type Item = super::list_kube_cluster::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/list_kube_container/`: 查询Container列表 (版本：v3.12.1+，权限：业务访问)
     #[derive(Debug, Clone, Copy)]
@@ -46482,6 +46651,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ListKubeContainer {
+        type Item = super::list_kube_container::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/list_kube_namespace/`: 查询namespace (版本：v3.12.1+，权限：业务访问)
     #[derive(Debug, Clone, Copy)]
     pub struct ListKubeNamespace;
@@ -46496,6 +46678,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for ListKubeNamespace {
+        type Item = super::list_kube_namespace::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/list_kube_node/`: 查询容器节点(v3.12.1+，权限：业务访问)
     #[derive(Debug, Clone, Copy)]
@@ -46512,6 +46707,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ListKubeNode {
+        type Item = super::list_kube_node::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/list_kube_pod/`: 查询Pod列表 (版本：v3.12.1+，权限：业务访问)
     #[derive(Debug, Clone, Copy)]
     pub struct ListKubePod;
@@ -46526,6 +46734,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for ListKubePod {
+        type Item = super::list_kube_pod::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/list_kube_workload/`: 查询workload (版本：v3.12.1+，权限：业务访问)
     #[derive(Debug, Clone, Copy)]
@@ -46542,6 +46763,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ListKubeWorkload {
+        type Item = super::list_kube_workload::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/list_operation_audit/`: 根据条件获取操作审计日志
     #[derive(Debug, Clone, Copy)]
     pub struct ListOperationAudit;
@@ -46556,6 +46790,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for ListOperationAudit {
+        type Item = super::list_operation_audit::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(200),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/list_proc_template/`: 根据服务模板ID查询进程模板信息
     #[derive(Debug, Clone, Copy)]
@@ -46636,6 +46883,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ListProject {
+        type Item = super::list_project::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/list_quoted_inst/`: 查询被引用的模型的实例列表(v3.10.30+，权限：源模型实例的查看权限)
     #[derive(Debug, Clone, Copy)]
     pub struct ListQuotedInst;
@@ -46650,6 +46910,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for ListQuotedInst {
+        type Item = super::list_quoted_inst::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/list_resource_pool_hosts/`: 查询资源池中的主机
     #[derive(Debug, Clone, Copy)]
@@ -46696,6 +46969,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ListServiceInstance {
+        type Item = super::list_service_instance::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/list_service_instance_by_host/`: 根据主机id获取绑定到主机上的服务实例列表
     #[derive(Debug, Clone, Copy)]
     pub struct ListServiceInstanceByHost;
@@ -46710,6 +46996,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for ListServiceInstanceByHost {
+        type Item = super::list_service_instance_by_host::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/list_service_instance_by_set_template/`: 根据集群模版id获取服务实例列表
     #[derive(Debug, Clone, Copy)]
@@ -46726,6 +47025,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ListServiceInstanceBySetTemplate {
+        type Item = super::list_service_instance_by_set_template::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/list_service_instance_detail/`: 根据业务id查询服务实例列表(带进程信息)，可再附加上模块id等查询条件
     #[derive(Debug, Clone, Copy)]
     pub struct ListServiceInstanceDetail;
@@ -46741,6 +47053,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ListServiceInstanceDetail {
+        type Item = super::list_service_instance_detail::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/list_service_template/`: 根据业务id查询服务模板列表,可加上服务分类id进一步查询
     #[derive(Debug, Clone, Copy)]
     pub struct ListServiceTemplate;
@@ -46755,6 +47080,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for ListServiceTemplate {
+        type Item = super::list_service_template::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/list_service_template_difference/`: 列出服务模版和服务实例之间的差异 (v3.9.19) 该接口专供GSEKit使用，在ESB文档中为hidden状态
     #[derive(Debug, Clone, Copy)]
@@ -46802,6 +47140,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for ListSetTemplate {
+        type Item = super::list_set_template::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(1000),
+        };
     }
     /// `GET /api/c/compapi/v2/cc/list_set_template_related_service_template/`: 根据业务id和集群模板id,获取指定业务下某集群模版的服务模版列表
     #[derive(Debug, Clone, Copy)]
@@ -46893,6 +47244,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for SearchBusiness {
+        type Item = super::search_business::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(200),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/search_classifications/`: 查询模型分类
     #[derive(Debug, Clone, Copy)]
     pub struct SearchClassifications;
@@ -46925,6 +47289,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for SearchCloudArea {
+        type Item = super::search_cloud_area::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: None,
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/search_dynamic_group/`: 查询动态分组列表 (V3.9.6)
     #[derive(Debug, Clone, Copy)]
     pub struct SearchDynamicGroup;
@@ -46939,6 +47316,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for SearchDynamicGroup {
+        type Item = super::search_dynamic_group::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(200),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/search_host_lock/`: 根据主机id列表查询主机锁(v3.8.6)
     #[derive(Debug, Clone, Copy)]
@@ -46970,6 +47360,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for SearchHostidentifier {
+        type Item = super::search_hostidentifier::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/search_inst/`: 根据关联关系实例查询模型实例 该接口只适用于自定义层级模型和通用模型实例上，不适用于业务、集群、模块、主机等模型实例
     #[derive(Debug, Clone, Copy)]
     pub struct SearchInst;
@@ -46984,6 +47387,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for SearchInst {
+        type Item = super::search_inst::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(200),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/search_inst_association_topo/`: 查询实例关联拓扑
     #[derive(Debug, Clone, Copy)]
@@ -47017,6 +47433,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for SearchInstAsstObjectInstBaseInfo {
+        type Item = super::search_inst_asst_object_inst_base_info::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(200),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/search_inst_by_object/`: 查询给定模型的实例信息
     #[derive(Debug, Clone, Copy)]
     pub struct SearchInstByObject;
@@ -47031,6 +47460,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for SearchInstByObject {
+        type Item = super::search_inst_by_object::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(200),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/search_instance_associations/`: 通用模型实例关系查询 (v3.10.1+)
     #[derive(Debug, Clone, Copy)]
@@ -47061,6 +47503,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for SearchModule {
+        type Item = super::search_module::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: None,
+        };
     }
     /// `POST /api/c/compapi/v2/cc/search_object_attribute/`: 可通过可选参数根据模型id或业务id查询对象模型属性
     #[derive(Debug, Clone, Copy)]
@@ -47156,6 +47611,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for SearchSet {
+        type Item = super::search_set::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(200),
+        };
+    }
     /// `GET /api/c/compapi/v2/cc/search_subscription/`: 查询事件订阅
     #[derive(Debug, Clone, Copy)]
     pub struct SearchSubscription;
@@ -47170,6 +47638,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for SearchSubscription {
+        type Item = super::search_subscription::Info;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(200),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/subscribe_event/`: 订阅事件
     #[derive(Debug, Clone, Copy)]
@@ -50641,6 +51122,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::ExecuteDynamicGroup>(request).await
     }
+    /// Every item of [`execute_dynamic_group`](Self::execute_dynamic_group), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn execute_dynamic_group_pages(
+        &self,
+        request: execute_dynamic_group::ExecuteDynamicGroupRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<execute_dynamic_group::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ExecuteDynamicGroup>(request)
+    }
     /// 根据审计ID获取详细信息
     ///
     /// Get details based on audit ID
@@ -50833,6 +51323,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::FindHostByServiceTemplate>(request).await
     }
+    /// Every item of [`find_host_by_service_template`](Self::find_host_by_service_template), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_host_by_service_template_pages(
+        &self,
+        request: find_host_by_service_template::FindHostByServiceTemplateRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<find_host_by_service_template::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::FindHostByServiceTemplate>(request)
+    }
     /// 获取集群模板下的主机 (v3.8.6)
     ///
     /// Get host under set template (v3.8.6)
@@ -50874,6 +51373,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::FindHostBySetTemplate>(request).await
     }
+    /// Every item of [`find_host_by_set_template`](Self::find_host_by_set_template), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_host_by_set_template_pages(
+        &self,
+        request: find_host_by_set_template::FindHostBySetTemplateRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<find_host_by_set_template::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::FindHostBySetTemplate>(request)
+    }
     /// 查询拓扑节点下的主机 (v3.8.13)
     ///
     /// Query hosts under topology nodes (v3.8.13)
@@ -50908,6 +51416,15 @@ impl<'a> CcApi<'a> {
         request: find_host_by_topo::FindHostByTopoRequest,
     ) -> std::result::Result<find_host_by_topo::FindHostByTopoResponse, crate::Error> {
         self.client.call::<endpoints::FindHostByTopo>(request).await
+    }
+    /// Every item of [`find_host_by_topo`](Self::find_host_by_topo), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_host_by_topo_pages(
+        &self,
+        request: find_host_by_topo::FindHostByTopoRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<find_host_by_topo::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::FindHostByTopo>(request)
     }
     /// 获取推送主机身份到机器结果（只能获取到30分钟内推送的任务情况） (版本：v3.10.23+，权限：当任务包含的主机在业务下时, 需要对应业务的访问权限；当主机在主机池下时，需要主机的更新权限)
     ///
@@ -50981,6 +51498,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::FindHostRelationsWithTopo>(request).await
     }
+    /// Every item of [`find_host_relations_with_topo`](Self::find_host_relations_with_topo), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_host_relations_with_topo_pages(
+        &self,
+        request: find_host_relations_with_topo::FindHostRelationsWithTopoRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<find_host_relations_with_topo::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::FindHostRelationsWithTopo>(request)
+    }
     /// 获取主机与拓扑的关系
     ///
     /// Get host-to-topology relationship
@@ -51015,6 +51541,15 @@ impl<'a> CcApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::FindHostTopoRelation>(request).await
+    }
+    /// Every item of [`find_host_topo_relation`](Self::find_host_topo_relation), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size (`bkapi::pages::DEFAULT_PAGE_SIZE` when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_host_topo_relation_pages(
+        &self,
+        request: find_host_topo_relation::FindHostTopoRelationRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<find_host_topo_relation::Data, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::FindHostTopoRelation>(request)
     }
     /// 查询模型的实例关联关系。
     ///
@@ -51710,6 +52245,15 @@ impl<'a> CcApi<'a> {
     ) -> std::result::Result<list_biz_hosts::ListBizHostsResponse, crate::Error> {
         self.client.call::<endpoints::ListBizHosts>(request).await
     }
+    /// Every item of [`list_biz_hosts`](Self::list_biz_hosts), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_biz_hosts_pages(
+        &self,
+        request: list_biz_hosts::ListBizHostsRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_biz_hosts::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListBizHosts>(request)
+    }
     /// 根据业务ID查询业务下的主机和拓扑信息，可附带集群、模块和主机的过滤信息
     ///
     /// Query the host and topology information under the service according to the service ID, and attach the filtering information of set , module and host
@@ -51808,6 +52352,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::ListBizHostsTopo>(request).await
     }
+    /// Every item of [`list_biz_hosts_topo`](Self::list_biz_hosts_topo), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_biz_hosts_topo_pages(
+        &self,
+        request: list_biz_hosts_topo::ListBizHostsTopoRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_biz_hosts_topo::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListBizHostsTopo>(request)
+    }
     /// 查询业务集中的业务(v3.10.12+)
     ///
     /// Query business in business set (v3.10.12+)
@@ -51853,6 +52406,15 @@ impl<'a> CcApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::ListBusinessInBusinessSet>(request).await
+    }
+    /// Every item of [`list_business_in_business_set`](Self::list_business_in_business_set), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_business_in_business_set_pages(
+        &self,
+        request: list_business_in_business_set::ListBusinessInBusinessSetRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_business_in_business_set::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListBusinessInBusinessSet>(request)
     }
     /// 查询业务集(v3.10.12+)
     ///
@@ -51904,6 +52466,15 @@ impl<'a> CcApi<'a> {
         request: list_business_set::ListBusinessSetRequest,
     ) -> std::result::Result<list_business_set::ListBusinessSetResponse, crate::Error> {
         self.client.call::<endpoints::ListBusinessSet>(request).await
+    }
+    /// Every item of [`list_business_set`](Self::list_business_set), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_business_set_pages(
+        &self,
+        request: list_business_set::ListBusinessSetRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_business_set::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListBusinessSet>(request)
     }
     /// 查询业务集拓扑(v3.10.12+)
     ///
@@ -51997,6 +52568,15 @@ impl<'a> CcApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::ListHostDetailTopology>(request).await
+    }
+    /// Every item of [`list_host_detail_topology`](Self::list_host_detail_topology), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_host_detail_topology_pages(
+        &self,
+        request: list_host_detail_topology::ListHostDetailTopologyRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_host_detail_topology::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListHostDetailTopology>(request)
     }
     /// 查询主机对应的服务模版ID，该接口为节点管理专用接口，可能会随时调整，其它服务请勿使用(v3.10.11+)
     ///
@@ -52169,6 +52749,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::ListHostsWithoutBiz>(request).await
     }
+    /// Every item of [`list_hosts_without_biz`](Self::list_hosts_without_biz), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_hosts_without_biz_pages(
+        &self,
+        request: list_hosts_without_biz::ListHostsWithoutBizRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_hosts_without_biz::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListHostsWithoutBiz>(request)
+    }
     /// 查询容器集群(v3.12.1+, 权限: 业务访问)
     ///
     /// list container clusters (v3.12.1+, permissions: biz access)
@@ -52211,6 +52800,15 @@ impl<'a> CcApi<'a> {
         request: list_kube_cluster::ListKubeClusterRequest,
     ) -> std::result::Result<list_kube_cluster::ListKubeClusterResponse, crate::Error> {
         self.client.call::<endpoints::ListKubeCluster>(request).await
+    }
+    /// Every item of [`list_kube_cluster`](Self::list_kube_cluster), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_cluster_pages(
+        &self,
+        request: list_kube_cluster::ListKubeClusterRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_kube_cluster::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListKubeCluster>(request)
     }
     /// 查询Container列表 (版本：v3.12.1+，权限：业务访问)
     ///
@@ -52271,6 +52869,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::ListKubeContainer>(request).await
     }
+    /// Every item of [`list_kube_container`](Self::list_kube_container), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_container_pages(
+        &self,
+        request: list_kube_container::ListKubeContainerRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_kube_container::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListKubeContainer>(request)
+    }
     /// 查询namespace (版本：v3.12.1+，权限：业务访问)
     ///
     /// Query namespace(version: v3.12.1+, auth: biz access)
@@ -52319,6 +52926,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::ListKubeNamespace>(request).await
     }
+    /// Every item of [`list_kube_namespace`](Self::list_kube_namespace), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_namespace_pages(
+        &self,
+        request: list_kube_namespace::ListKubeNamespaceRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_kube_namespace::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListKubeNamespace>(request)
+    }
     /// 查询容器节点(v3.12.1+，权限：业务访问)
     ///
     /// list container nodes (v3.12.1+, permission: biz access)
@@ -52359,6 +52975,15 @@ impl<'a> CcApi<'a> {
         request: list_kube_node::ListKubeNodeRequest,
     ) -> std::result::Result<list_kube_node::ListKubeNodeResponse, crate::Error> {
         self.client.call::<endpoints::ListKubeNode>(request).await
+    }
+    /// Every item of [`list_kube_node`](Self::list_kube_node), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_node_pages(
+        &self,
+        request: list_kube_node::ListKubeNodeRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_kube_node::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListKubeNode>(request)
     }
     /// 查询Pod列表 (版本：v3.12.1+，权限：业务访问)
     ///
@@ -52413,6 +53038,15 @@ impl<'a> CcApi<'a> {
         request: list_kube_pod::ListKubePodRequest,
     ) -> std::result::Result<list_kube_pod::ListKubePodResponse, crate::Error> {
         self.client.call::<endpoints::ListKubePod>(request).await
+    }
+    /// Every item of [`list_kube_pod`](Self::list_kube_pod), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_pod_pages(
+        &self,
+        request: list_kube_pod::ListKubePodRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_kube_pod::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListKubePod>(request)
     }
     /// 查询workload (版本：v3.12.1+，权限：业务访问)
     ///
@@ -52469,6 +53103,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::ListKubeWorkload>(request).await
     }
+    /// Every item of [`list_kube_workload`](Self::list_kube_workload), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_workload_pages(
+        &self,
+        request: list_kube_workload::ListKubeWorkloadRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_kube_workload::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListKubeWorkload>(request)
+    }
     /// 根据条件获取操作审计日志
     ///
     /// Get action Audit log based on condition
@@ -52516,6 +53159,15 @@ impl<'a> CcApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::ListOperationAudit>(request).await
+    }
+    /// Every item of [`list_operation_audit`](Self::list_operation_audit), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_operation_audit_pages(
+        &self,
+        request: list_operation_audit::ListOperationAuditRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_operation_audit::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListOperationAudit>(request)
     }
     /// 根据服务模板ID查询进程模板信息
     ///
@@ -52738,6 +53390,15 @@ impl<'a> CcApi<'a> {
     ) -> std::result::Result<list_project::ListProjectResponse, crate::Error> {
         self.client.call::<endpoints::ListProject>(request).await
     }
+    /// Every item of [`list_project`](Self::list_project), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_project_pages(
+        &self,
+        request: list_project::ListProjectRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_project::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListProject>(request)
+    }
     /// 查询被引用的模型的实例列表(v3.10.30+，权限：源模型实例的查看权限)
     ///
     /// list quoted model instances by condition (version: v3.10.30+, permission: view permission of the source model instance)
@@ -52791,6 +53452,15 @@ impl<'a> CcApi<'a> {
         request: list_quoted_inst::ListQuotedInstRequest,
     ) -> std::result::Result<list_quoted_inst::ListQuotedInstResponse, crate::Error> {
         self.client.call::<endpoints::ListQuotedInst>(request).await
+    }
+    /// Every item of [`list_quoted_inst`](Self::list_quoted_inst), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_quoted_inst_pages(
+        &self,
+        request: list_quoted_inst::ListQuotedInstRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_quoted_inst::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListQuotedInst>(request)
     }
     /// 查询资源池中的主机
     ///
@@ -52929,6 +53599,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::ListServiceInstance>(request).await
     }
+    /// Every item of [`list_service_instance`](Self::list_service_instance), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_service_instance_pages(
+        &self,
+        request: list_service_instance::ListServiceInstanceRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_service_instance::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListServiceInstance>(request)
+    }
     /// 根据主机id获取绑定到主机上的服务实例列表
     ///
     /// Gets a list of service instances bound to the host based on the host id
@@ -52962,6 +53641,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::ListServiceInstanceByHost>(request).await
     }
+    /// Every item of [`list_service_instance_by_host`](Self::list_service_instance_by_host), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_service_instance_by_host_pages(
+        &self,
+        request: list_service_instance_by_host::ListServiceInstanceByHostRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_service_instance_by_host::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListServiceInstanceByHost>(request)
+    }
     /// 根据集群模版id获取服务实例列表
     ///
     /// Obtaining the service instance list according to the set template id
@@ -52994,6 +53682,18 @@ impl<'a> CcApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::ListServiceInstanceBySetTemplate>(request).await
+    }
+    /// Every item of [`list_service_instance_by_set_template`](Self::list_service_instance_by_set_template), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_service_instance_by_set_template_pages(
+        &self,
+        request: list_service_instance_by_set_template::ListServiceInstanceBySetTemplateRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<
+            list_service_instance_by_set_template::Info,
+            crate::Error,
+        >,
+    > + 'a {
+        self.client.pages::<endpoints::ListServiceInstanceBySetTemplate>(request)
     }
     /// 根据业务id查询服务实例列表(带进程信息)，可再附加上模块id等查询条件
     ///
@@ -53042,6 +53742,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::ListServiceInstanceDetail>(request).await
     }
+    /// Every item of [`list_service_instance_detail`](Self::list_service_instance_detail), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_service_instance_detail_pages(
+        &self,
+        request: list_service_instance_detail::ListServiceInstanceDetailRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_service_instance_detail::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListServiceInstanceDetail>(request)
+    }
     /// 根据业务id查询服务模板列表,可加上服务分类id进一步查询
     ///
     /// Query the service template list according to the service id, and add the service classification id for further query
@@ -53080,6 +53789,15 @@ impl<'a> CcApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::ListServiceTemplate>(request).await
+    }
+    /// Every item of [`list_service_template`](Self::list_service_template), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_service_template_pages(
+        &self,
+        request: list_service_template::ListServiceTemplateRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_service_template::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListServiceTemplate>(request)
     }
     /// 列出服务模版和服务实例之间的差异 (v3.9.19) 该接口专供GSEKit使用，在ESB文档中为hidden状态
     ///
@@ -53183,6 +53901,15 @@ impl<'a> CcApi<'a> {
         request: list_set_template::ListSetTemplateRequest,
     ) -> std::result::Result<list_set_template::ListSetTemplateResponse, crate::Error> {
         self.client.call::<endpoints::ListSetTemplate>(request).await
+    }
+    /// Every item of [`list_set_template`](Self::list_set_template), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_set_template_pages(
+        &self,
+        request: list_set_template::ListSetTemplateRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_set_template::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListSetTemplate>(request)
     }
     /// 根据业务id和集群模板id,获取指定业务下某集群模版的服务模版列表
     ///
@@ -53405,6 +54132,15 @@ impl<'a> CcApi<'a> {
     ) -> std::result::Result<search_business::SearchBusinessResponse, crate::Error> {
         self.client.call::<endpoints::SearchBusiness>(request).await
     }
+    /// Every item of [`search_business`](Self::search_business), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_business_pages(
+        &self,
+        request: search_business::SearchBusinessRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<search_business::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::SearchBusiness>(request)
+    }
     /// 查询模型分类
     ///
     /// Query model classification
@@ -53472,6 +54208,15 @@ impl<'a> CcApi<'a> {
     ) -> std::result::Result<search_cloud_area::SearchCloudAreaResponse, crate::Error> {
         self.client.call::<endpoints::SearchCloudArea>(request).await
     }
+    /// Every item of [`search_cloud_area`](Self::search_cloud_area), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size (`bkapi::pages::DEFAULT_PAGE_SIZE` when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_cloud_area_pages(
+        &self,
+        request: search_cloud_area::SearchCloudAreaRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<search_cloud_area::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::SearchCloudArea>(request)
+    }
     /// 查询动态分组列表 (V3.9.6)
     ///
     /// Query dynamic group list (V3.9.6)
@@ -53509,6 +54254,15 @@ impl<'a> CcApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::SearchDynamicGroup>(request).await
+    }
+    /// Every item of [`search_dynamic_group`](Self::search_dynamic_group), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_dynamic_group_pages(
+        &self,
+        request: search_dynamic_group::SearchDynamicGroupRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<search_dynamic_group::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::SearchDynamicGroup>(request)
     }
     /// 根据主机id列表查询主机锁(v3.8.6)
     ///
@@ -53580,6 +54334,15 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::SearchHostidentifier>(request).await
     }
+    /// Every item of [`search_hostidentifier`](Self::search_hostidentifier), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_hostidentifier_pages(
+        &self,
+        request: search_hostidentifier::SearchHostidentifierRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<search_hostidentifier::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::SearchHostidentifier>(request)
+    }
     /// 根据关联关系实例查询模型实例 该接口只适用于自定义层级模型和通用模型实例上，不适用于业务、集群、模块、主机等模型实例
     ///
     /// Query model instance according to Association relation instance This interface is only applicable to custom hierarchical model and general model instances, and is not applicable to model instances such as business, set, module, host, etc
@@ -53643,6 +54406,15 @@ impl<'a> CcApi<'a> {
         request: search_inst::SearchInstRequest,
     ) -> std::result::Result<search_inst::SearchInstResponse, crate::Error> {
         self.client.call::<endpoints::SearchInst>(request).await
+    }
+    /// Every item of [`search_inst`](Self::search_inst), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_inst_pages(
+        &self,
+        request: search_inst::SearchInstRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<search_inst::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::SearchInst>(request)
     }
     /// 查询实例关联拓扑
     ///
@@ -53716,6 +54488,18 @@ impl<'a> CcApi<'a> {
     > {
         self.client.call::<endpoints::SearchInstAsstObjectInstBaseInfo>(request).await
     }
+    /// Every item of [`search_inst_asst_object_inst_base_info`](Self::search_inst_asst_object_inst_base_info), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_inst_asst_object_inst_base_info_pages(
+        &self,
+        request: search_inst_asst_object_inst_base_info::SearchInstAsstObjectInstBaseInfoRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<
+            search_inst_asst_object_inst_base_info::Info,
+            crate::Error,
+        >,
+    > + 'a {
+        self.client.pages::<endpoints::SearchInstAsstObjectInstBaseInfo>(request)
+    }
     /// 查询给定模型的实例信息
     ///
     /// search inst by object
@@ -53751,6 +54535,15 @@ impl<'a> CcApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::SearchInstByObject>(request).await
+    }
+    /// Every item of [`search_inst_by_object`](Self::search_inst_by_object), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_inst_by_object_pages(
+        &self,
+        request: search_inst_by_object::SearchInstByObjectRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<search_inst_by_object::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::SearchInstByObject>(request)
     }
     /// 通用模型实例关系查询 (v3.10.1+)
     ///
@@ -53847,6 +54640,15 @@ impl<'a> CcApi<'a> {
         request: search_module::SearchModuleRequest,
     ) -> std::result::Result<search_module::SearchModuleResponse, crate::Error> {
         self.client.call::<endpoints::SearchModule>(request).await
+    }
+    /// Every item of [`search_module`](Self::search_module), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size (`bkapi::pages::DEFAULT_PAGE_SIZE` when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_module_pages(
+        &self,
+        request: search_module::SearchModuleRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<search_module::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::SearchModule>(request)
     }
     /// 可通过可选参数根据模型id或业务id查询对象模型属性
     ///
@@ -54106,6 +54908,15 @@ impl<'a> CcApi<'a> {
     ) -> std::result::Result<search_set::SearchSetResponse, crate::Error> {
         self.client.call::<endpoints::SearchSet>(request).await
     }
+    /// Every item of [`search_set`](Self::search_set), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_set_pages(
+        &self,
+        request: search_set::SearchSetRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<search_set::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::SearchSet>(request)
+    }
     /// 查询事件订阅
     ///
     /// Query event subscription
@@ -54144,6 +54955,15 @@ impl<'a> CcApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::SearchSubscription>(request).await
+    }
+    /// Every item of [`search_subscription`](Self::search_subscription), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_subscription_pages(
+        &self,
+        request: search_subscription::SearchSubscriptionRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<search_subscription::Info, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::SearchSubscription>(request)
     }
     /// 订阅事件
     ///
@@ -56655,6 +57475,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::ExecuteDynamicGroup>(request)
     }
+    /// Every item of [`execute_dynamic_group`](Self::execute_dynamic_group), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn execute_dynamic_group_pages(
+        &self,
+        request: execute_dynamic_group::ExecuteDynamicGroupRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ExecuteDynamicGroup> {
+        self.client.pages::<endpoints::ExecuteDynamicGroup>(request)
+    }
     /// 根据审计ID获取详细信息
     ///
     /// Get details based on audit ID
@@ -56744,6 +57571,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::FindHostByServiceTemplate>(request)
     }
+    /// Every item of [`find_host_by_service_template`](Self::find_host_by_service_template), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_host_by_service_template_pages(
+        &self,
+        request: find_host_by_service_template::FindHostByServiceTemplateRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::FindHostByServiceTemplate> {
+        self.client.pages::<endpoints::FindHostByServiceTemplate>(request)
+    }
     /// 获取集群模板下的主机 (v3.8.6)
     ///
     /// Get host under set template (v3.8.6)
@@ -56763,6 +57597,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::FindHostBySetTemplate>(request)
     }
+    /// Every item of [`find_host_by_set_template`](Self::find_host_by_set_template), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_host_by_set_template_pages(
+        &self,
+        request: find_host_by_set_template::FindHostBySetTemplateRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::FindHostBySetTemplate> {
+        self.client.pages::<endpoints::FindHostBySetTemplate>(request)
+    }
     /// 查询拓扑节点下的主机 (v3.8.13)
     ///
     /// Query hosts under topology nodes (v3.8.13)
@@ -56775,6 +57616,13 @@ impl<'a> CcBlockingApi<'a> {
         request: find_host_by_topo::FindHostByTopoRequest,
     ) -> std::result::Result<find_host_by_topo::FindHostByTopoResponse, crate::Error> {
         self.client.call::<endpoints::FindHostByTopo>(request)
+    }
+    /// Every item of [`find_host_by_topo`](Self::find_host_by_topo), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_host_by_topo_pages(
+        &self,
+        request: find_host_by_topo::FindHostByTopoRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::FindHostByTopo> {
+        self.client.pages::<endpoints::FindHostByTopo>(request)
     }
     /// 获取推送主机身份到机器结果（只能获取到30分钟内推送的任务情况） (版本：v3.10.23+，权限：当任务包含的主机在业务下时, 需要对应业务的访问权限；当主机在主机池下时，需要主机的更新权限)
     ///
@@ -56808,6 +57656,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::FindHostRelationsWithTopo>(request)
     }
+    /// Every item of [`find_host_relations_with_topo`](Self::find_host_relations_with_topo), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_host_relations_with_topo_pages(
+        &self,
+        request: find_host_relations_with_topo::FindHostRelationsWithTopoRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::FindHostRelationsWithTopo> {
+        self.client.pages::<endpoints::FindHostRelationsWithTopo>(request)
+    }
     /// 获取主机与拓扑的关系
     ///
     /// Get host-to-topology relationship
@@ -56823,6 +57678,13 @@ impl<'a> CcBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::FindHostTopoRelation>(request)
+    }
+    /// Every item of [`find_host_topo_relation`](Self::find_host_topo_relation), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size (`bkapi::pages::DEFAULT_PAGE_SIZE` when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_host_topo_relation_pages(
+        &self,
+        request: find_host_topo_relation::FindHostTopoRelationRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::FindHostTopoRelation> {
+        self.client.pages::<endpoints::FindHostTopoRelation>(request)
     }
     /// 查询模型的实例关联关系。
     ///
@@ -57140,6 +58002,13 @@ impl<'a> CcBlockingApi<'a> {
     ) -> std::result::Result<list_biz_hosts::ListBizHostsResponse, crate::Error> {
         self.client.call::<endpoints::ListBizHosts>(request)
     }
+    /// Every item of [`list_biz_hosts`](Self::list_biz_hosts), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_biz_hosts_pages(
+        &self,
+        request: list_biz_hosts::ListBizHostsRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListBizHosts> {
+        self.client.pages::<endpoints::ListBizHosts>(request)
+    }
     /// 根据业务ID查询业务下的主机和拓扑信息，可附带集群、模块和主机的过滤信息
     ///
     /// Query the host and topology information under the service according to the service ID, and attach the filtering information of set , module and host
@@ -57164,6 +58033,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::ListBizHostsTopo>(request)
     }
+    /// Every item of [`list_biz_hosts_topo`](Self::list_biz_hosts_topo), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_biz_hosts_topo_pages(
+        &self,
+        request: list_biz_hosts_topo::ListBizHostsTopoRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListBizHostsTopo> {
+        self.client.pages::<endpoints::ListBizHostsTopo>(request)
+    }
     /// 查询业务集中的业务(v3.10.12+)
     ///
     /// Query business in business set (v3.10.12+)
@@ -57180,6 +58056,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::ListBusinessInBusinessSet>(request)
     }
+    /// Every item of [`list_business_in_business_set`](Self::list_business_in_business_set), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_business_in_business_set_pages(
+        &self,
+        request: list_business_in_business_set::ListBusinessInBusinessSetRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListBusinessInBusinessSet> {
+        self.client.pages::<endpoints::ListBusinessInBusinessSet>(request)
+    }
     /// 查询业务集(v3.10.12+)
     ///
     /// Query business set (v3.10.12+)
@@ -57192,6 +58075,13 @@ impl<'a> CcBlockingApi<'a> {
         request: list_business_set::ListBusinessSetRequest,
     ) -> std::result::Result<list_business_set::ListBusinessSetResponse, crate::Error> {
         self.client.call::<endpoints::ListBusinessSet>(request)
+    }
+    /// Every item of [`list_business_set`](Self::list_business_set), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_business_set_pages(
+        &self,
+        request: list_business_set::ListBusinessSetRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListBusinessSet> {
+        self.client.pages::<endpoints::ListBusinessSet>(request)
     }
     /// 查询业务集拓扑(v3.10.12+)
     ///
@@ -57229,6 +58119,13 @@ impl<'a> CcBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::ListHostDetailTopology>(request)
+    }
+    /// Every item of [`list_host_detail_topology`](Self::list_host_detail_topology), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_host_detail_topology_pages(
+        &self,
+        request: list_host_detail_topology::ListHostDetailTopologyRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListHostDetailTopology> {
+        self.client.pages::<endpoints::ListHostDetailTopology>(request)
     }
     /// 查询主机对应的服务模版ID，该接口为节点管理专用接口，可能会随时调整，其它服务请勿使用(v3.10.11+)
     ///
@@ -57291,6 +58188,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::ListHostsWithoutBiz>(request)
     }
+    /// Every item of [`list_hosts_without_biz`](Self::list_hosts_without_biz), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_hosts_without_biz_pages(
+        &self,
+        request: list_hosts_without_biz::ListHostsWithoutBizRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListHostsWithoutBiz> {
+        self.client.pages::<endpoints::ListHostsWithoutBiz>(request)
+    }
     /// 查询容器集群(v3.12.1+, 权限: 业务访问)
     ///
     /// list container clusters (v3.12.1+, permissions: biz access)
@@ -57307,6 +58211,13 @@ impl<'a> CcBlockingApi<'a> {
         request: list_kube_cluster::ListKubeClusterRequest,
     ) -> std::result::Result<list_kube_cluster::ListKubeClusterResponse, crate::Error> {
         self.client.call::<endpoints::ListKubeCluster>(request)
+    }
+    /// Every item of [`list_kube_cluster`](Self::list_kube_cluster), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_cluster_pages(
+        &self,
+        request: list_kube_cluster::ListKubeClusterRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListKubeCluster> {
+        self.client.pages::<endpoints::ListKubeCluster>(request)
     }
     /// 查询Container列表 (版本：v3.12.1+，权限：业务访问)
     ///
@@ -57330,6 +58241,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::ListKubeContainer>(request)
     }
+    /// Every item of [`list_kube_container`](Self::list_kube_container), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_container_pages(
+        &self,
+        request: list_kube_container::ListKubeContainerRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListKubeContainer> {
+        self.client.pages::<endpoints::ListKubeContainer>(request)
+    }
     /// 查询namespace (版本：v3.12.1+，权限：业务访问)
     ///
     /// Query namespace(version: v3.12.1+, auth: biz access)
@@ -57350,6 +58268,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::ListKubeNamespace>(request)
     }
+    /// Every item of [`list_kube_namespace`](Self::list_kube_namespace), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_namespace_pages(
+        &self,
+        request: list_kube_namespace::ListKubeNamespaceRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListKubeNamespace> {
+        self.client.pages::<endpoints::ListKubeNamespace>(request)
+    }
     /// 查询容器节点(v3.12.1+，权限：业务访问)
     ///
     /// list container nodes (v3.12.1+, permission: biz access)
@@ -57362,6 +58287,13 @@ impl<'a> CcBlockingApi<'a> {
         request: list_kube_node::ListKubeNodeRequest,
     ) -> std::result::Result<list_kube_node::ListKubeNodeResponse, crate::Error> {
         self.client.call::<endpoints::ListKubeNode>(request)
+    }
+    /// Every item of [`list_kube_node`](Self::list_kube_node), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_node_pages(
+        &self,
+        request: list_kube_node::ListKubeNodeRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListKubeNode> {
+        self.client.pages::<endpoints::ListKubeNode>(request)
     }
     /// 查询Pod列表 (版本：v3.12.1+，权限：业务访问)
     ///
@@ -57380,6 +58312,13 @@ impl<'a> CcBlockingApi<'a> {
         request: list_kube_pod::ListKubePodRequest,
     ) -> std::result::Result<list_kube_pod::ListKubePodResponse, crate::Error> {
         self.client.call::<endpoints::ListKubePod>(request)
+    }
+    /// Every item of [`list_kube_pod`](Self::list_kube_pod), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_pod_pages(
+        &self,
+        request: list_kube_pod::ListKubePodRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListKubePod> {
+        self.client.pages::<endpoints::ListKubePod>(request)
     }
     /// 查询workload (版本：v3.12.1+，权限：业务访问)
     ///
@@ -57401,6 +58340,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::ListKubeWorkload>(request)
     }
+    /// Every item of [`list_kube_workload`](Self::list_kube_workload), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_kube_workload_pages(
+        &self,
+        request: list_kube_workload::ListKubeWorkloadRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListKubeWorkload> {
+        self.client.pages::<endpoints::ListKubeWorkload>(request)
+    }
     /// 根据条件获取操作审计日志
     ///
     /// Get action Audit log based on condition
@@ -57416,6 +58362,13 @@ impl<'a> CcBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::ListOperationAudit>(request)
+    }
+    /// Every item of [`list_operation_audit`](Self::list_operation_audit), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_operation_audit_pages(
+        &self,
+        request: list_operation_audit::ListOperationAuditRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListOperationAudit> {
+        self.client.pages::<endpoints::ListOperationAudit>(request)
     }
     /// 根据服务模板ID查询进程模板信息
     ///
@@ -57521,6 +58474,13 @@ impl<'a> CcBlockingApi<'a> {
     ) -> std::result::Result<list_project::ListProjectResponse, crate::Error> {
         self.client.call::<endpoints::ListProject>(request)
     }
+    /// Every item of [`list_project`](Self::list_project), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_project_pages(
+        &self,
+        request: list_project::ListProjectRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListProject> {
+        self.client.pages::<endpoints::ListProject>(request)
+    }
     /// 查询被引用的模型的实例列表(v3.10.30+，权限：源模型实例的查看权限)
     ///
     /// list quoted model instances by condition (version: v3.10.30+, permission: view permission of the source model instance)
@@ -57537,6 +58497,13 @@ impl<'a> CcBlockingApi<'a> {
         request: list_quoted_inst::ListQuotedInstRequest,
     ) -> std::result::Result<list_quoted_inst::ListQuotedInstResponse, crate::Error> {
         self.client.call::<endpoints::ListQuotedInst>(request)
+    }
+    /// Every item of [`list_quoted_inst`](Self::list_quoted_inst), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_quoted_inst_pages(
+        &self,
+        request: list_quoted_inst::ListQuotedInstRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListQuotedInst> {
+        self.client.pages::<endpoints::ListQuotedInst>(request)
     }
     /// 查询资源池中的主机
     ///
@@ -57594,6 +58561,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::ListServiceInstance>(request)
     }
+    /// Every item of [`list_service_instance`](Self::list_service_instance), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_service_instance_pages(
+        &self,
+        request: list_service_instance::ListServiceInstanceRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListServiceInstance> {
+        self.client.pages::<endpoints::ListServiceInstance>(request)
+    }
     /// 根据主机id获取绑定到主机上的服务实例列表
     ///
     /// Gets a list of service instances bound to the host based on the host id
@@ -57610,6 +58584,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::ListServiceInstanceByHost>(request)
     }
+    /// Every item of [`list_service_instance_by_host`](Self::list_service_instance_by_host), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_service_instance_by_host_pages(
+        &self,
+        request: list_service_instance_by_host::ListServiceInstanceByHostRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListServiceInstanceByHost> {
+        self.client.pages::<endpoints::ListServiceInstanceByHost>(request)
+    }
     /// 根据集群模版id获取服务实例列表
     ///
     /// Obtaining the service instance list according to the set template id
@@ -57625,6 +58606,13 @@ impl<'a> CcBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::ListServiceInstanceBySetTemplate>(request)
+    }
+    /// Every item of [`list_service_instance_by_set_template`](Self::list_service_instance_by_set_template), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_service_instance_by_set_template_pages(
+        &self,
+        request: list_service_instance_by_set_template::ListServiceInstanceBySetTemplateRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListServiceInstanceBySetTemplate> {
+        self.client.pages::<endpoints::ListServiceInstanceBySetTemplate>(request)
     }
     /// 根据业务id查询服务实例列表(带进程信息)，可再附加上模块id等查询条件
     ///
@@ -57648,6 +58636,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::ListServiceInstanceDetail>(request)
     }
+    /// Every item of [`list_service_instance_detail`](Self::list_service_instance_detail), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_service_instance_detail_pages(
+        &self,
+        request: list_service_instance_detail::ListServiceInstanceDetailRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListServiceInstanceDetail> {
+        self.client.pages::<endpoints::ListServiceInstanceDetail>(request)
+    }
     /// 根据业务id查询服务模板列表,可加上服务分类id进一步查询
     ///
     /// Query the service template list according to the service id, and add the service classification id for further query
@@ -57666,6 +58661,13 @@ impl<'a> CcBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::ListServiceTemplate>(request)
+    }
+    /// Every item of [`list_service_template`](Self::list_service_template), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_service_template_pages(
+        &self,
+        request: list_service_template::ListServiceTemplateRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListServiceTemplate> {
+        self.client.pages::<endpoints::ListServiceTemplate>(request)
     }
     /// 列出服务模版和服务实例之间的差异 (v3.9.19) 该接口专供GSEKit使用，在ESB文档中为hidden状态
     ///
@@ -57713,6 +58715,13 @@ impl<'a> CcBlockingApi<'a> {
         request: list_set_template::ListSetTemplateRequest,
     ) -> std::result::Result<list_set_template::ListSetTemplateResponse, crate::Error> {
         self.client.call::<endpoints::ListSetTemplate>(request)
+    }
+    /// Every item of [`list_set_template`](Self::list_set_template), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_set_template_pages(
+        &self,
+        request: list_set_template::ListSetTemplateRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListSetTemplate> {
+        self.client.pages::<endpoints::ListSetTemplate>(request)
     }
     /// 根据业务id和集群模板id,获取指定业务下某集群模版的服务模版列表
     ///
@@ -57805,6 +58814,13 @@ impl<'a> CcBlockingApi<'a> {
     ) -> std::result::Result<search_business::SearchBusinessResponse, crate::Error> {
         self.client.call::<endpoints::SearchBusiness>(request)
     }
+    /// Every item of [`search_business`](Self::search_business), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_business_pages(
+        &self,
+        request: search_business::SearchBusinessRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SearchBusiness> {
+        self.client.pages::<endpoints::SearchBusiness>(request)
+    }
     /// 查询模型分类
     ///
     /// Query model classification
@@ -57837,6 +58853,13 @@ impl<'a> CcBlockingApi<'a> {
     ) -> std::result::Result<search_cloud_area::SearchCloudAreaResponse, crate::Error> {
         self.client.call::<endpoints::SearchCloudArea>(request)
     }
+    /// Every item of [`search_cloud_area`](Self::search_cloud_area), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size (`bkapi::pages::DEFAULT_PAGE_SIZE` when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_cloud_area_pages(
+        &self,
+        request: search_cloud_area::SearchCloudAreaRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SearchCloudArea> {
+        self.client.pages::<endpoints::SearchCloudArea>(request)
+    }
     /// 查询动态分组列表 (V3.9.6)
     ///
     /// Query dynamic group list (V3.9.6)
@@ -57856,6 +58879,13 @@ impl<'a> CcBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::SearchDynamicGroup>(request)
+    }
+    /// Every item of [`search_dynamic_group`](Self::search_dynamic_group), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_dynamic_group_pages(
+        &self,
+        request: search_dynamic_group::SearchDynamicGroupRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SearchDynamicGroup> {
+        self.client.pages::<endpoints::SearchDynamicGroup>(request)
     }
     /// 根据主机id列表查询主机锁(v3.8.6)
     ///
@@ -57893,6 +58923,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::SearchHostidentifier>(request)
     }
+    /// Every item of [`search_hostidentifier`](Self::search_hostidentifier), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_hostidentifier_pages(
+        &self,
+        request: search_hostidentifier::SearchHostidentifierRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SearchHostidentifier> {
+        self.client.pages::<endpoints::SearchHostidentifier>(request)
+    }
     /// 根据关联关系实例查询模型实例 该接口只适用于自定义层级模型和通用模型实例上，不适用于业务、集群、模块、主机等模型实例
     ///
     /// Query model instance according to Association relation instance This interface is only applicable to custom hierarchical model and general model instances, and is not applicable to model instances such as business, set, module, host, etc
@@ -57910,6 +58947,13 @@ impl<'a> CcBlockingApi<'a> {
         request: search_inst::SearchInstRequest,
     ) -> std::result::Result<search_inst::SearchInstResponse, crate::Error> {
         self.client.call::<endpoints::SearchInst>(request)
+    }
+    /// Every item of [`search_inst`](Self::search_inst), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_inst_pages(
+        &self,
+        request: search_inst::SearchInstRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SearchInst> {
+        self.client.pages::<endpoints::SearchInst>(request)
     }
     /// 查询实例关联拓扑
     ///
@@ -57946,6 +58990,13 @@ impl<'a> CcBlockingApi<'a> {
     > {
         self.client.call::<endpoints::SearchInstAsstObjectInstBaseInfo>(request)
     }
+    /// Every item of [`search_inst_asst_object_inst_base_info`](Self::search_inst_asst_object_inst_base_info), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_inst_asst_object_inst_base_info_pages(
+        &self,
+        request: search_inst_asst_object_inst_base_info::SearchInstAsstObjectInstBaseInfoRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SearchInstAsstObjectInstBaseInfo> {
+        self.client.pages::<endpoints::SearchInstAsstObjectInstBaseInfo>(request)
+    }
     /// 查询给定模型的实例信息
     ///
     /// search inst by object
@@ -57961,6 +59012,13 @@ impl<'a> CcBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::SearchInstByObject>(request)
+    }
+    /// Every item of [`search_inst_by_object`](Self::search_inst_by_object), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_inst_by_object_pages(
+        &self,
+        request: search_inst_by_object::SearchInstByObjectRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SearchInstByObject> {
+        self.client.pages::<endpoints::SearchInstByObject>(request)
     }
     /// 通用模型实例关系查询 (v3.10.1+)
     ///
@@ -57994,6 +59052,13 @@ impl<'a> CcBlockingApi<'a> {
         request: search_module::SearchModuleRequest,
     ) -> std::result::Result<search_module::SearchModuleResponse, crate::Error> {
         self.client.call::<endpoints::SearchModule>(request)
+    }
+    /// Every item of [`search_module`](Self::search_module), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size (`bkapi::pages::DEFAULT_PAGE_SIZE` when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_module_pages(
+        &self,
+        request: search_module::SearchModuleRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SearchModule> {
+        self.client.pages::<endpoints::SearchModule>(request)
     }
     /// 可通过可选参数根据模型id或业务id查询对象模型属性
     ///
@@ -58105,6 +59170,13 @@ impl<'a> CcBlockingApi<'a> {
     ) -> std::result::Result<search_set::SearchSetResponse, crate::Error> {
         self.client.call::<endpoints::SearchSet>(request)
     }
+    /// Every item of [`search_set`](Self::search_set), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_set_pages(
+        &self,
+        request: search_set::SearchSetRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SearchSet> {
+        self.client.pages::<endpoints::SearchSet>(request)
+    }
     /// 查询事件订阅
     ///
     /// Query event subscription
@@ -58124,6 +59196,13 @@ impl<'a> CcBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::SearchSubscription>(request)
+    }
+    /// Every item of [`search_subscription`](Self::search_subscription), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 200 (the doc's maximum; 200 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_subscription_pages(
+        &self,
+        request: search_subscription::SearchSubscriptionRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SearchSubscription> {
+        self.client.pages::<endpoints::SearchSubscription>(request)
     }
     /// 订阅事件
     ///

@@ -5485,6 +5485,19 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for SyncProcStatus {
+        type Item = super::sync_proc_status::ProcInfos;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "proc_infos",
+            total: Some("count"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `POST /api/c/compapi/v2/gse/unregister_proc_info/`: 注销进程信息
     #[derive(Debug, Clone, Copy)]
     pub struct UnregisterProcInfo;
@@ -6054,6 +6067,15 @@ impl<'a> GseApi<'a> {
     ) -> std::result::Result<sync_proc_status::SyncProcStatusResponse, crate::Error> {
         self.client.call::<endpoints::SyncProcStatus>(request).await
     }
+    /// Every item of [`sync_proc_status`](Self::sync_proc_status), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn sync_proc_status_pages(
+        &self,
+        request: sync_proc_status::SyncProcStatusRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<sync_proc_status::ProcInfos, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::SyncProcStatus>(request)
+    }
     /// 注销进程信息
     ///
     /// unregister process info
@@ -6335,6 +6357,13 @@ impl<'a> GseBlockingApi<'a> {
         request: sync_proc_status::SyncProcStatusRequest,
     ) -> std::result::Result<sync_proc_status::SyncProcStatusResponse, crate::Error> {
         self.client.call::<endpoints::SyncProcStatus>(request)
+    }
+    /// Every item of [`sync_proc_status`](Self::sync_proc_status), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn sync_proc_status_pages(
+        &self,
+        request: sync_proc_status::SyncProcStatusRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SyncProcStatus> {
+        self.client.pages::<endpoints::SyncProcStatus>(request)
     }
     /// 注销进程信息
     ///

@@ -4446,6 +4446,18 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetTickets {
+        type Item = super::get_tickets::Items;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageNumber {
+                page: "page",
+                size: "page_size",
+            },
+            items: "items",
+            total: Some("count"),
+            max_page_size: Some(10000),
+        };
+    }
     /// `GET /api/c/compapi/v2/itsm/get_tickets_by_user/`: 获取指定用户和工单类型的单据列表
     #[derive(Debug, Clone, Copy)]
     pub struct GetTicketsByUser;
@@ -4460,6 +4472,18 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetTicketsByUser {
+        type Item = super::get_tickets_by_user::Items;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageNumber {
+                page: "page",
+                size: "page_size",
+            },
+            items: "items",
+            total: Some("count"),
+            max_page_size: Some(10000),
+        };
     }
     /// `GET /api/c/compapi/v2/itsm/get_workflow_detail/`: 服务流程详情查询，支持根据指定的服务流程ID查询服务流程详情
     #[derive(Debug, Clone, Copy)]
@@ -4987,6 +5011,15 @@ impl<'a> ItsmApi<'a> {
     ) -> std::result::Result<get_tickets::GetTicketsResponse, crate::Error> {
         self.client.call::<endpoints::GetTickets>(request).await
     }
+    /// Every item of [`get_tickets`](Self::get_tickets), page after page: asks with `page` / `page_size` from where `request` points, the request's page size, at most 10000 (the doc's maximum; 10000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_tickets_pages(
+        &self,
+        request: get_tickets::GetTicketsRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_tickets::Items, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetTickets>(request)
+    }
     /// 获取指定用户和工单类型的单据列表
     ///
     /// Get a list of documents for a given user and work order type
@@ -5026,6 +5059,15 @@ impl<'a> ItsmApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetTicketsByUser>(request).await
+    }
+    /// Every item of [`get_tickets_by_user`](Self::get_tickets_by_user), page after page: asks with `page` / `page_size` from where `request` points, the request's page size, at most 10000 (the doc's maximum; 10000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_tickets_by_user_pages(
+        &self,
+        request: get_tickets_by_user::GetTicketsByUserRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_tickets_by_user::Items, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetTicketsByUser>(request)
     }
     /// 服务流程详情查询，支持根据指定的服务流程ID查询服务流程详情
     ///
@@ -5484,6 +5526,13 @@ impl<'a> ItsmBlockingApi<'a> {
     ) -> std::result::Result<get_tickets::GetTicketsResponse, crate::Error> {
         self.client.call::<endpoints::GetTickets>(request)
     }
+    /// Every item of [`get_tickets`](Self::get_tickets), page after page: asks with `page` / `page_size` from where `request` points, the request's page size, at most 10000 (the doc's maximum; 10000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_tickets_pages(
+        &self,
+        request: get_tickets::GetTicketsRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetTickets> {
+        self.client.pages::<endpoints::GetTickets>(request)
+    }
     /// 获取指定用户和工单类型的单据列表
     ///
     /// Get a list of documents for a given user and work order type
@@ -5503,6 +5552,13 @@ impl<'a> ItsmBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetTicketsByUser>(request)
+    }
+    /// Every item of [`get_tickets_by_user`](Self::get_tickets_by_user), page after page: asks with `page` / `page_size` from where `request` points, the request's page size, at most 10000 (the doc's maximum; 10000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_tickets_by_user_pages(
+        &self,
+        request: get_tickets_by_user::GetTicketsByUserRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetTicketsByUser> {
+        self.client.pages::<endpoints::GetTicketsByUser>(request)
     }
     /// 服务流程详情查询，支持根据指定的服务流程ID查询服务流程详情
     ///

@@ -14929,6 +14929,18 @@ pub mod endpoints {
         ];
         const GATEWAY: &'static str = "bk-job";
     }
+    impl crate::Paged for GetAccountList {
+        type Item = super::get_account_list::Data;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `GET /api/v3/get_account_password_encryption_metadata`: 获取主机账号的密码的加密信息
     #[derive(Debug, Clone, Copy)]
     pub struct GetAccountPasswordEncryptionMetadata;
@@ -15017,6 +15029,18 @@ pub mod endpoints {
             "length",
         ];
         const GATEWAY: &'static str = "bk-job";
+    }
+    impl crate::Paged for GetCronList {
+        type Item = super::get_cron_list::Data;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
     }
     /// `GET /api/v3/get_file_source_detail`: 查询文件源详情
     #[derive(Debug, Clone, Copy)]
@@ -15117,6 +15141,18 @@ pub mod endpoints {
         ];
         const GATEWAY: &'static str = "bk-job";
     }
+    impl crate::Paged for GetJobInstanceList {
+        type Item = super::get_job_instance_list::Data;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `GET /api/v3/get_job_instance_status`: 根据作业实例 ID 查询作业执行状态
     #[derive(Debug, Clone, Copy)]
     pub struct GetJobInstanceStatus;
@@ -15190,6 +15226,18 @@ pub mod endpoints {
         ];
         const GATEWAY: &'static str = "bk-job";
     }
+    impl crate::Paged for GetJobPlanList {
+        type Item = super::get_job_plan_list::Data;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `GET /api/v3/get_job_template_list`: 查询作业模版列表
     #[derive(Debug, Clone, Copy)]
     pub struct GetJobTemplateList;
@@ -15218,6 +15266,18 @@ pub mod endpoints {
             "length",
         ];
         const GATEWAY: &'static str = "bk-job";
+    }
+    impl crate::Paged for GetJobTemplateList {
+        type Item = super::get_job_template_list::Data;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
     }
     /// `GET /api/v3/system/get_latest_service_version`: 查询作业平台最新服务版本号
     #[derive(Debug, Clone, Copy)]
@@ -15272,6 +15332,18 @@ pub mod endpoints {
         ];
         const GATEWAY: &'static str = "bk-job";
     }
+    impl crate::Paged for GetPublicScriptList {
+        type Item = super::get_public_script_list::Data;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `GET /api/v3/get_public_script_version_detail`: 查询公共脚本版本详情
     #[derive(Debug, Clone, Copy)]
     pub struct GetPublicScriptVersionDetail;
@@ -15309,6 +15381,18 @@ pub mod endpoints {
         ];
         const GATEWAY: &'static str = "bk-job";
     }
+    impl crate::Paged for GetPublicScriptVersionList {
+        type Item = super::get_public_script_version_list::Data;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `GET /api/v3/get_script_list`: 查询业务脚本列表
     #[derive(Debug, Clone, Copy)]
     pub struct GetScriptList;
@@ -15332,6 +15416,18 @@ pub mod endpoints {
             "length",
         ];
         const GATEWAY: &'static str = "bk-job";
+    }
+    impl crate::Paged for GetScriptList {
+        type Item = super::get_script_list::Data;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
     }
     /// `GET /api/v3/get_script_version_detail`: 查询业务脚本版本详情
     #[derive(Debug, Clone, Copy)]
@@ -15379,6 +15475,18 @@ pub mod endpoints {
             "length",
         ];
         const GATEWAY: &'static str = "bk-job";
+    }
+    impl crate::Paged for GetScriptVersionList {
+        type Item = super::get_script_version_list::Data;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
     }
     /// `GET /api/v3/get_step_instance_detail`: 根据步骤实例 ID 查询步骤实例详情
     #[derive(Debug, Clone, Copy)]
@@ -16101,6 +16209,15 @@ impl<'a> JobV3Api<'a> {
     ) -> std::result::Result<get_account_list::GetAccountListResponse, crate::Error> {
         self.client.call::<endpoints::GetAccountList>(request).await
     }
+    /// Every item of [`get_account_list`](Self::get_account_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_account_list_pages(
+        &self,
+        request: get_account_list::GetAccountListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_account_list::Data, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetAccountList>(request)
+    }
     /// 获取主机账号的密码的加密信息
     ///
     /// `GET /api/v3/get_account_password_encryption_metadata`
@@ -16231,6 +16348,15 @@ impl<'a> JobV3Api<'a> {
         request: get_cron_list::GetCronListRequest,
     ) -> std::result::Result<get_cron_list::GetCronListResponse, crate::Error> {
         self.client.call::<endpoints::GetCronList>(request).await
+    }
+    /// Every item of [`get_cron_list`](Self::get_cron_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_cron_list_pages(
+        &self,
+        request: get_cron_list::GetCronListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_cron_list::Data, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetCronList>(request)
     }
     /// 查询文件源详情
     ///
@@ -16376,6 +16502,15 @@ impl<'a> JobV3Api<'a> {
     > {
         self.client.call::<endpoints::GetJobInstanceList>(request).await
     }
+    /// Every item of [`get_job_instance_list`](Self::get_job_instance_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_instance_list_pages(
+        &self,
+        request: get_job_instance_list::GetJobInstanceListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_job_instance_list::Data, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetJobInstanceList>(request)
+    }
     /// 根据作业实例 ID 查询作业执行状态
     ///
     /// `GET /api/v3/get_job_instance_status`
@@ -16482,6 +16617,15 @@ impl<'a> JobV3Api<'a> {
     ) -> std::result::Result<get_job_plan_list::GetJobPlanListResponse, crate::Error> {
         self.client.call::<endpoints::GetJobPlanList>(request).await
     }
+    /// Every item of [`get_job_plan_list`](Self::get_job_plan_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_plan_list_pages(
+        &self,
+        request: get_job_plan_list::GetJobPlanListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_job_plan_list::Data, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetJobPlanList>(request)
+    }
     /// 查询作业模版列表
     ///
     /// `GET /api/v3/get_job_template_list`
@@ -16516,6 +16660,15 @@ impl<'a> JobV3Api<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetJobTemplateList>(request).await
+    }
+    /// Every item of [`get_job_template_list`](Self::get_job_template_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_template_list_pages(
+        &self,
+        request: get_job_template_list::GetJobTemplateListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_job_template_list::Data, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetJobTemplateList>(request)
     }
     /// 查询作业平台最新服务版本号
     ///
@@ -16613,6 +16766,15 @@ impl<'a> JobV3Api<'a> {
     > {
         self.client.call::<endpoints::GetPublicScriptList>(request).await
     }
+    /// Every item of [`get_public_script_list`](Self::get_public_script_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_public_script_list_pages(
+        &self,
+        request: get_public_script_list::GetPublicScriptListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_public_script_list::Data, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetPublicScriptList>(request)
+    }
     /// 查询公共脚本版本详情
     ///
     /// `GET /api/v3/get_public_script_version_detail`
@@ -16678,6 +16840,15 @@ impl<'a> JobV3Api<'a> {
     > {
         self.client.call::<endpoints::GetPublicScriptVersionList>(request).await
     }
+    /// Every item of [`get_public_script_version_list`](Self::get_public_script_version_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_public_script_version_list_pages(
+        &self,
+        request: get_public_script_version_list::GetPublicScriptVersionListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_public_script_version_list::Data, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetPublicScriptVersionList>(request)
+    }
     /// 查询业务脚本列表
     ///
     /// `GET /api/v3/get_script_list`
@@ -16707,6 +16878,15 @@ impl<'a> JobV3Api<'a> {
         request: get_script_list::GetScriptListRequest,
     ) -> std::result::Result<get_script_list::GetScriptListResponse, crate::Error> {
         self.client.call::<endpoints::GetScriptList>(request).await
+    }
+    /// Every item of [`get_script_list`](Self::get_script_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_script_list_pages(
+        &self,
+        request: get_script_list::GetScriptListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_script_list::Data, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetScriptList>(request)
     }
     /// 查询业务脚本版本详情
     ///
@@ -16775,6 +16955,15 @@ impl<'a> JobV3Api<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetScriptVersionList>(request).await
+    }
+    /// Every item of [`get_script_version_list`](Self::get_script_version_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_script_version_list_pages(
+        &self,
+        request: get_script_version_list::GetScriptVersionListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_script_version_list::Data, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetScriptVersionList>(request)
     }
     /// 根据步骤实例 ID 查询步骤实例详情
     ///
@@ -17320,6 +17509,13 @@ impl<'a> JobV3BlockingApi<'a> {
     ) -> std::result::Result<get_account_list::GetAccountListResponse, crate::Error> {
         self.client.call::<endpoints::GetAccountList>(request)
     }
+    /// Every item of [`get_account_list`](Self::get_account_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_account_list_pages(
+        &self,
+        request: get_account_list::GetAccountListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetAccountList> {
+        self.client.pages::<endpoints::GetAccountList>(request)
+    }
     /// 获取主机账号的密码的加密信息
     ///
     /// `GET /api/v3/get_account_password_encryption_metadata`
@@ -17369,6 +17565,13 @@ impl<'a> JobV3BlockingApi<'a> {
         request: get_cron_list::GetCronListRequest,
     ) -> std::result::Result<get_cron_list::GetCronListResponse, crate::Error> {
         self.client.call::<endpoints::GetCronList>(request)
+    }
+    /// Every item of [`get_cron_list`](Self::get_cron_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_cron_list_pages(
+        &self,
+        request: get_cron_list::GetCronListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetCronList> {
+        self.client.pages::<endpoints::GetCronList>(request)
     }
     /// 查询文件源详情
     ///
@@ -17426,6 +17629,13 @@ impl<'a> JobV3BlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetJobInstanceList>(request)
     }
+    /// Every item of [`get_job_instance_list`](Self::get_job_instance_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_instance_list_pages(
+        &self,
+        request: get_job_instance_list::GetJobInstanceListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetJobInstanceList> {
+        self.client.pages::<endpoints::GetJobInstanceList>(request)
+    }
     /// 根据作业实例 ID 查询作业执行状态
     ///
     /// `GET /api/v3/get_job_instance_status`
@@ -17468,6 +17678,13 @@ impl<'a> JobV3BlockingApi<'a> {
     ) -> std::result::Result<get_job_plan_list::GetJobPlanListResponse, crate::Error> {
         self.client.call::<endpoints::GetJobPlanList>(request)
     }
+    /// Every item of [`get_job_plan_list`](Self::get_job_plan_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_plan_list_pages(
+        &self,
+        request: get_job_plan_list::GetJobPlanListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetJobPlanList> {
+        self.client.pages::<endpoints::GetJobPlanList>(request)
+    }
     /// 查询作业模版列表
     ///
     /// `GET /api/v3/get_job_template_list`
@@ -17481,6 +17698,13 @@ impl<'a> JobV3BlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetJobTemplateList>(request)
+    }
+    /// Every item of [`get_job_template_list`](Self::get_job_template_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_template_list_pages(
+        &self,
+        request: get_job_template_list::GetJobTemplateListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetJobTemplateList> {
+        self.client.pages::<endpoints::GetJobTemplateList>(request)
     }
     /// 查询作业平台最新服务版本号
     ///
@@ -17527,6 +17751,13 @@ impl<'a> JobV3BlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetPublicScriptList>(request)
     }
+    /// Every item of [`get_public_script_list`](Self::get_public_script_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_public_script_list_pages(
+        &self,
+        request: get_public_script_list::GetPublicScriptListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetPublicScriptList> {
+        self.client.pages::<endpoints::GetPublicScriptList>(request)
+    }
     /// 查询公共脚本版本详情
     ///
     /// `GET /api/v3/get_public_script_version_detail`
@@ -17555,6 +17786,13 @@ impl<'a> JobV3BlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetPublicScriptVersionList>(request)
     }
+    /// Every item of [`get_public_script_version_list`](Self::get_public_script_version_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_public_script_version_list_pages(
+        &self,
+        request: get_public_script_version_list::GetPublicScriptVersionListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetPublicScriptVersionList> {
+        self.client.pages::<endpoints::GetPublicScriptVersionList>(request)
+    }
     /// 查询业务脚本列表
     ///
     /// `GET /api/v3/get_script_list`
@@ -17565,6 +17803,13 @@ impl<'a> JobV3BlockingApi<'a> {
         request: get_script_list::GetScriptListRequest,
     ) -> std::result::Result<get_script_list::GetScriptListResponse, crate::Error> {
         self.client.call::<endpoints::GetScriptList>(request)
+    }
+    /// Every item of [`get_script_list`](Self::get_script_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_script_list_pages(
+        &self,
+        request: get_script_list::GetScriptListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetScriptList> {
+        self.client.pages::<endpoints::GetScriptList>(request)
     }
     /// 查询业务脚本版本详情
     ///
@@ -17593,6 +17838,13 @@ impl<'a> JobV3BlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetScriptVersionList>(request)
+    }
+    /// Every item of [`get_script_version_list`](Self::get_script_version_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_script_version_list_pages(
+        &self,
+        request: get_script_version_list::GetScriptVersionListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetScriptVersionList> {
+        self.client.pages::<endpoints::GetScriptVersionList>(request)
     }
     /// 根据步骤实例 ID 查询步骤实例详情
     ///

@@ -15296,6 +15296,18 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetAccountList {
+        type Item = super::get_account_list::Data;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `POST /api/c/compapi/v2/jobv3/get_cron_detail/`: 查询定时作业详情
     #[derive(Debug, Clone, Copy)]
     pub struct GetCronDetail;
@@ -15325,6 +15337,18 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetCronList {
+        type Item = super::get_cron_list::GetCronListResponseItem;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
     }
     /// `POST /api/c/compapi/v2/jobv3/get_dangerous_rule_list/`: 查看高危语句检测规则列表。
     #[derive(Debug, Clone, Copy)]
@@ -15388,6 +15412,18 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetJobInstanceList {
+        type Item = super::get_job_instance_list::GetJobInstanceListResponseItem;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `POST /api/c/compapi/v2/jobv3/get_job_instance_status/`: 根据作业实例 ID 查询作业执行状态
     #[derive(Debug, Clone, Copy)]
     pub struct GetJobInstanceStatus;
@@ -15433,6 +15469,18 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetJobPlanList {
+        type Item = super::get_job_plan_list::GetJobPlanListResponseItem;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `POST /api/c/compapi/v2/jobv3/get_job_template_list/`: 查询作业模版列表
     #[derive(Debug, Clone, Copy)]
     pub struct GetJobTemplateList;
@@ -15447,6 +15495,18 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetJobTemplateList {
+        type Item = super::get_job_template_list::GetJobTemplateListResponseItem;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
     }
     /// `POST /api/c/compapi/esb/api/v3/get_latest_service_version/`: 查询作业平台最新的服务版本号。
     #[derive(Debug, Clone, Copy)]
@@ -15478,6 +15538,18 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetPublicScriptList {
+        type Item = super::get_public_script_list::GetPublicScriptListResponseItem;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `POST /api/c/compapi/v2/jobv3/get_public_script_version_detail/`: 查询公共脚本版本详情
     #[derive(Debug, Clone, Copy)]
     pub struct GetPublicScriptVersionDetail;
@@ -15508,6 +15580,18 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetPublicScriptVersionList {
+        type Item = super::get_public_script_version_list::GetPublicScriptVersionListResponseItem;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `POST /api/c/compapi/v2/jobv3/get_script_list/`: 查询业务脚本列表
     #[derive(Debug, Clone, Copy)]
     pub struct GetScriptList;
@@ -15522,6 +15606,18 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetScriptList {
+        type Item = super::get_script_list::GetScriptListResponseItem;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
     }
     /// `POST /api/c/compapi/v2/jobv3/get_script_version_detail/`: 查询业务脚本版本详情
     #[derive(Debug, Clone, Copy)]
@@ -15552,6 +15648,18 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for GetScriptVersionList {
+        type Item = super::get_script_version_list::GetScriptVersionListResponseItem;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::Offset {
+                start: "start",
+                limit: "length",
+            },
+            items: "data",
+            total: Some("total"),
+            max_page_size: Some(1000),
+        };
     }
     /// `POST /api/c/compapi/v2/jobv3/operate_job_instance/`: 用于对执行的作业实例进行操作，例如终止作业。
     #[derive(Debug, Clone, Copy)]
@@ -16763,6 +16871,15 @@ impl<'a> Jobv3Api<'a> {
     ) -> std::result::Result<get_account_list::GetAccountListResponse, crate::Error> {
         self.client.call::<endpoints::GetAccountList>(request).await
     }
+    /// Every item of [`get_account_list`](Self::get_account_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_account_list_pages(
+        &self,
+        request: get_account_list::GetAccountListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_account_list::Data, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetAccountList>(request)
+    }
     /// 查询定时作业详情
     ///
     /// Query Cron job details
@@ -16834,6 +16951,15 @@ impl<'a> Jobv3Api<'a> {
         request: get_cron_list::GetCronListRequest,
     ) -> std::result::Result<get_cron_list::GetCronListResponse, crate::Error> {
         self.client.call::<endpoints::GetCronList>(request).await
+    }
+    /// Every item of [`get_cron_list`](Self::get_cron_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_cron_list_pages(
+        &self,
+        request: get_cron_list::GetCronListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_cron_list::GetCronListResponseItem, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetCronList>(request)
     }
     /// 查看高危语句检测规则列表。
     ///
@@ -16993,6 +17119,18 @@ impl<'a> Jobv3Api<'a> {
     > {
         self.client.call::<endpoints::GetJobInstanceList>(request).await
     }
+    /// Every item of [`get_job_instance_list`](Self::get_job_instance_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_instance_list_pages(
+        &self,
+        request: get_job_instance_list::GetJobInstanceListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<
+            get_job_instance_list::GetJobInstanceListResponseItem,
+            crate::Error,
+        >,
+    > + 'a {
+        self.client.pages::<endpoints::GetJobInstanceList>(request)
+    }
     /// 根据作业实例 ID 查询作业执行状态
     ///
     /// Query job execution status based on job instance ID
@@ -17110,6 +17248,18 @@ impl<'a> Jobv3Api<'a> {
     ) -> std::result::Result<get_job_plan_list::GetJobPlanListResponse, crate::Error> {
         self.client.call::<endpoints::GetJobPlanList>(request).await
     }
+    /// Every item of [`get_job_plan_list`](Self::get_job_plan_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_plan_list_pages(
+        &self,
+        request: get_job_plan_list::GetJobPlanListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<
+            get_job_plan_list::GetJobPlanListResponseItem,
+            crate::Error,
+        >,
+    > + 'a {
+        self.client.pages::<endpoints::GetJobPlanList>(request)
+    }
     /// 查询作业模版列表
     ///
     /// Query job template list
@@ -17153,6 +17303,18 @@ impl<'a> Jobv3Api<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetJobTemplateList>(request).await
+    }
+    /// Every item of [`get_job_template_list`](Self::get_job_template_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_template_list_pages(
+        &self,
+        request: get_job_template_list::GetJobTemplateListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<
+            get_job_template_list::GetJobTemplateListResponseItem,
+            crate::Error,
+        >,
+    > + 'a {
+        self.client.pages::<endpoints::GetJobTemplateList>(request)
     }
     /// 查询作业平台最新的服务版本号。
     ///
@@ -17224,6 +17386,18 @@ impl<'a> Jobv3Api<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetPublicScriptList>(request).await
+    }
+    /// Every item of [`get_public_script_list`](Self::get_public_script_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_public_script_list_pages(
+        &self,
+        request: get_public_script_list::GetPublicScriptListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<
+            get_public_script_list::GetPublicScriptListResponseItem,
+            crate::Error,
+        >,
+    > + 'a {
+        self.client.pages::<endpoints::GetPublicScriptList>(request)
     }
     /// 查询公共脚本版本详情
     ///
@@ -17297,6 +17471,18 @@ impl<'a> Jobv3Api<'a> {
     > {
         self.client.call::<endpoints::GetPublicScriptVersionList>(request).await
     }
+    /// Every item of [`get_public_script_version_list`](Self::get_public_script_version_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_public_script_version_list_pages(
+        &self,
+        request: get_public_script_version_list::GetPublicScriptVersionListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<
+            get_public_script_version_list::GetPublicScriptVersionListResponseItem,
+            crate::Error,
+        >,
+    > + 'a {
+        self.client.pages::<endpoints::GetPublicScriptVersionList>(request)
+    }
     /// 查询业务脚本列表
     ///
     /// Query business script list
@@ -17332,6 +17518,18 @@ impl<'a> Jobv3Api<'a> {
         request: get_script_list::GetScriptListRequest,
     ) -> std::result::Result<get_script_list::GetScriptListResponse, crate::Error> {
         self.client.call::<endpoints::GetScriptList>(request).await
+    }
+    /// Every item of [`get_script_list`](Self::get_script_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_script_list_pages(
+        &self,
+        request: get_script_list::GetScriptListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<
+            get_script_list::GetScriptListResponseItem,
+            crate::Error,
+        >,
+    > + 'a {
+        self.client.pages::<endpoints::GetScriptList>(request)
     }
     /// 查询业务脚本版本详情
     ///
@@ -17410,6 +17608,18 @@ impl<'a> Jobv3Api<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetScriptVersionList>(request).await
+    }
+    /// Every item of [`get_script_version_list`](Self::get_script_version_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_script_version_list_pages(
+        &self,
+        request: get_script_version_list::GetScriptVersionListRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<
+            get_script_version_list::GetScriptVersionListResponseItem,
+            crate::Error,
+        >,
+    > + 'a {
+        self.client.pages::<endpoints::GetScriptVersionList>(request)
     }
     /// 用于对执行的作业实例进行操作，例如终止作业。
     ///
@@ -18402,6 +18612,13 @@ impl<'a> Jobv3BlockingApi<'a> {
     ) -> std::result::Result<get_account_list::GetAccountListResponse, crate::Error> {
         self.client.call::<endpoints::GetAccountList>(request)
     }
+    /// Every item of [`get_account_list`](Self::get_account_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_account_list_pages(
+        &self,
+        request: get_account_list::GetAccountListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetAccountList> {
+        self.client.pages::<endpoints::GetAccountList>(request)
+    }
     /// 查询定时作业详情
     ///
     /// Query Cron job details
@@ -18430,6 +18647,13 @@ impl<'a> Jobv3BlockingApi<'a> {
         request: get_cron_list::GetCronListRequest,
     ) -> std::result::Result<get_cron_list::GetCronListResponse, crate::Error> {
         self.client.call::<endpoints::GetCronList>(request)
+    }
+    /// Every item of [`get_cron_list`](Self::get_cron_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_cron_list_pages(
+        &self,
+        request: get_cron_list::GetCronListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetCronList> {
+        self.client.pages::<endpoints::GetCronList>(request)
     }
     /// 查看高危语句检测规则列表。
     ///
@@ -18501,6 +18725,13 @@ impl<'a> Jobv3BlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetJobInstanceList>(request)
     }
+    /// Every item of [`get_job_instance_list`](Self::get_job_instance_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_instance_list_pages(
+        &self,
+        request: get_job_instance_list::GetJobInstanceListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetJobInstanceList> {
+        self.client.pages::<endpoints::GetJobInstanceList>(request)
+    }
     /// 根据作业实例 ID 查询作业执行状态
     ///
     /// Query job execution status based on job instance ID
@@ -18552,6 +18783,13 @@ impl<'a> Jobv3BlockingApi<'a> {
     ) -> std::result::Result<get_job_plan_list::GetJobPlanListResponse, crate::Error> {
         self.client.call::<endpoints::GetJobPlanList>(request)
     }
+    /// Every item of [`get_job_plan_list`](Self::get_job_plan_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_plan_list_pages(
+        &self,
+        request: get_job_plan_list::GetJobPlanListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetJobPlanList> {
+        self.client.pages::<endpoints::GetJobPlanList>(request)
+    }
     /// 查询作业模版列表
     ///
     /// Query job template list
@@ -18570,6 +18808,13 @@ impl<'a> Jobv3BlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetJobTemplateList>(request)
+    }
+    /// Every item of [`get_job_template_list`](Self::get_job_template_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_job_template_list_pages(
+        &self,
+        request: get_job_template_list::GetJobTemplateListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetJobTemplateList> {
+        self.client.pages::<endpoints::GetJobTemplateList>(request)
     }
     /// 查询作业平台最新的服务版本号。
     ///
@@ -18606,6 +18851,13 @@ impl<'a> Jobv3BlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetPublicScriptList>(request)
     }
+    /// Every item of [`get_public_script_list`](Self::get_public_script_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_public_script_list_pages(
+        &self,
+        request: get_public_script_list::GetPublicScriptListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetPublicScriptList> {
+        self.client.pages::<endpoints::GetPublicScriptList>(request)
+    }
     /// 查询公共脚本版本详情
     ///
     /// Query public script version details
@@ -18641,6 +18893,13 @@ impl<'a> Jobv3BlockingApi<'a> {
     > {
         self.client.call::<endpoints::GetPublicScriptVersionList>(request)
     }
+    /// Every item of [`get_public_script_version_list`](Self::get_public_script_version_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_public_script_version_list_pages(
+        &self,
+        request: get_public_script_version_list::GetPublicScriptVersionListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetPublicScriptVersionList> {
+        self.client.pages::<endpoints::GetPublicScriptVersionList>(request)
+    }
     /// 查询业务脚本列表
     ///
     /// Query business script list
@@ -18656,6 +18915,13 @@ impl<'a> Jobv3BlockingApi<'a> {
         request: get_script_list::GetScriptListRequest,
     ) -> std::result::Result<get_script_list::GetScriptListResponse, crate::Error> {
         self.client.call::<endpoints::GetScriptList>(request)
+    }
+    /// Every item of [`get_script_list`](Self::get_script_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_script_list_pages(
+        &self,
+        request: get_script_list::GetScriptListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetScriptList> {
+        self.client.pages::<endpoints::GetScriptList>(request)
     }
     /// 查询业务脚本版本详情
     ///
@@ -18691,6 +18957,13 @@ impl<'a> Jobv3BlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::GetScriptVersionList>(request)
+    }
+    /// Every item of [`get_script_version_list`](Self::get_script_version_list), page after page: asks with `start` / `length` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_script_version_list_pages(
+        &self,
+        request: get_script_version_list::GetScriptVersionListRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetScriptVersionList> {
+        self.client.pages::<endpoints::GetScriptVersionList>(request)
     }
     /// 用于对执行的作业实例进行操作，例如终止作业。
     ///

@@ -17222,6 +17222,18 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for GetAlarms {
+        type Item = super::get_alarms::GetAlarmsResult;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageNumber {
+                page: "page",
+                size: "page_size",
+            },
+            items: "result",
+            total: Some("total"),
+            max_page_size: None,
+        };
+    }
     /// `GET /api/c/compapi/v2/monitor/models/converge_config/`: 查询单个收敛配置数据
     #[derive(Debug, Clone, Copy)]
     pub struct GetConvergeConfig;
@@ -18586,6 +18598,15 @@ impl<'a> MonitorApi<'a> {
         request: get_alarms::GetAlarmsRequest,
     ) -> std::result::Result<get_alarms::GetAlarmsResponse, crate::Error> {
         self.client.call::<endpoints::GetAlarms>(request).await
+    }
+    /// Every item of [`get_alarms`](Self::get_alarms), page after page: asks with `page` / `page_size` from where `request` points, the request's page size (`bkapi::pages::DEFAULT_PAGE_SIZE` when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_alarms_pages(
+        &self,
+        request: get_alarms::GetAlarmsRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<get_alarms::GetAlarmsResult, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::GetAlarms>(request)
     }
     /// 查询单个收敛配置数据
     ///
@@ -20279,6 +20300,13 @@ impl<'a> MonitorBlockingApi<'a> {
         request: get_alarms::GetAlarmsRequest,
     ) -> std::result::Result<get_alarms::GetAlarmsResponse, crate::Error> {
         self.client.call::<endpoints::GetAlarms>(request)
+    }
+    /// Every item of [`get_alarms`](Self::get_alarms), page after page: asks with `page` / `page_size` from where `request` points, the request's page size (`bkapi::pages::DEFAULT_PAGE_SIZE` when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn get_alarms_pages(
+        &self,
+        request: get_alarms::GetAlarmsRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::GetAlarms> {
+        self.client.pages::<endpoints::GetAlarms>(request)
     }
     /// 查询单个收敛配置数据
     ///

@@ -28972,6 +28972,18 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for ListCalendar {
+        type Item = super::list_calendar::ListCalendarResponseItem;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageNumber {
+                page: "page",
+                size: "page_size",
+            },
+            items: "data",
+            total: Some("count"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `POST /api/c/compapi/v2/monitor_v3/list_shield/`: 查询屏蔽列表
     #[derive(Debug, Clone, Copy)]
     pub struct ListShield;
@@ -29676,6 +29688,18 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for SearchAlarmStrategyWithoutBiz {
+        type Item = super::search_alarm_strategy_without_biz::Strategyconfig;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageNumber {
+                page: "page",
+                size: "page_size",
+            },
+            items: "list",
+            total: Some("total"),
+            max_page_size: None,
+        };
     }
     /// `POST /api/c/compapi/v2/monitor_v3/search_alert/`: 查询告警列表
     #[derive(Debug, Clone, Copy)]
@@ -30791,6 +30815,15 @@ impl<'a> MonitorV3Api<'a> {
         request: list_calendar::ListCalendarRequest,
     ) -> std::result::Result<list_calendar::ListCalendarResponse, crate::Error> {
         self.client.call::<endpoints::ListCalendar>(request).await
+    }
+    /// Every item of [`list_calendar`](Self::list_calendar), page after page: asks with `page` / `page_size` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_calendar_pages(
+        &self,
+        request: list_calendar::ListCalendarRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<list_calendar::ListCalendarResponseItem, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::ListCalendar>(request)
     }
     /// 查询屏蔽列表
     ///
@@ -32744,6 +32777,18 @@ impl<'a> MonitorV3Api<'a> {
     > {
         self.client.call::<endpoints::SearchAlarmStrategyWithoutBiz>(request).await
     }
+    /// Every item of [`search_alarm_strategy_without_biz`](Self::search_alarm_strategy_without_biz), page after page: asks with `page` / `page_size` from where `request` points, the request's page size (`bkapi::pages::DEFAULT_PAGE_SIZE` when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_alarm_strategy_without_biz_pages(
+        &self,
+        request: search_alarm_strategy_without_biz::SearchAlarmStrategyWithoutBizRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<
+            search_alarm_strategy_without_biz::Strategyconfig,
+            crate::Error,
+        >,
+    > + 'a {
+        self.client.pages::<endpoints::SearchAlarmStrategyWithoutBiz>(request)
+    }
     /// 查询告警列表
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/search_alert/`
@@ -33497,6 +33542,13 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ) -> std::result::Result<list_calendar::ListCalendarResponse, crate::Error> {
         self.client.call::<endpoints::ListCalendar>(request)
     }
+    /// Every item of [`list_calendar`](Self::list_calendar), page after page: asks with `page` / `page_size` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn list_calendar_pages(
+        &self,
+        request: list_calendar::ListCalendarRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::ListCalendar> {
+        self.client.pages::<endpoints::ListCalendar>(request)
+    }
     /// 查询屏蔽列表
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/list_shield/`
@@ -34207,6 +34259,13 @@ impl<'a> MonitorV3BlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::SearchAlarmStrategyWithoutBiz>(request)
+    }
+    /// Every item of [`search_alarm_strategy_without_biz`](Self::search_alarm_strategy_without_biz), page after page: asks with `page` / `page_size` from where `request` points, the request's page size (`bkapi::pages::DEFAULT_PAGE_SIZE` when unset), until the items reach the latest `total`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn search_alarm_strategy_without_biz_pages(
+        &self,
+        request: search_alarm_strategy_without_biz::SearchAlarmStrategyWithoutBizRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::SearchAlarmStrategyWithoutBiz> {
+        self.client.pages::<endpoints::SearchAlarmStrategyWithoutBiz>(request)
     }
     /// 查询告警列表
     ///

@@ -6,6 +6,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use rayon::prelude::*;
 
+mod pages;
+
 use crate::Error;
 use crate::ir::{
     Api, EnumRepr, EnumValue, Field, Flavor, HttpMethod, Ir, ParamLocation, System, Type, TypeDef, TypeKind,
@@ -652,6 +654,7 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
         let groups = api.one_of.iter().map(|g| quote!(&[#(#g),*]));
         quote!(const ONE_OF: &'static [&'static [&'static str]] = &[#(#groups),*];)
     });
+    let paged = pages::emit_paged_impl(system, api);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
@@ -671,6 +674,8 @@ fn emit_marker(system: &System, api: &Api) -> TokenStream {
             #one_of
             #gateway
         }
+
+        #paged
     }
 }
 
@@ -745,9 +750,11 @@ fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenStream {
             }
         }
     };
+    let pages = pages::emit_pages_method(system, api, blocking);
     quote! {
         #docs
         #function
+        #pages
     }
 }
 
