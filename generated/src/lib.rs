@@ -18,6 +18,39 @@ mod apis;
 pub use apis::*;
 pub use bkapi_runtime::*;
 
+/// A mock BlueKing for tests (feature `mock`): a server on 127.0.0.1 that answers every API of the enabled
+/// systems with its doc's response example, and refuses (400) a request its generated type does not accept.
+///
+/// ```no_run
+/// # async fn example() -> Result<(), bkapi::Error> {
+/// use bkapi::prelude::*;
+/// let mock = bkapi::mock::start().await?;
+/// let client = mock.client_builder().bk_username("admin").build()?;
+/// let businesses = client.cc().search_business(Default::default()).await?; // the doc's example
+/// # let _ = businesses;
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "mock")]
+pub mod mock {
+    pub use bkapi_runtime::mock::*;
+
+    /// Serves every API of the enabled systems on 127.0.0.1, on a free port ([`MockBlueKing::url`]).
+    pub async fn start() -> Result<MockBlueKing, crate::Error> {
+        MockBlueKing::start(crate::apis::mock_routes(), None).await
+    }
+
+    /// The route of every API of the enabled systems.
+    pub fn routes() -> Vec<Route> {
+        crate::apis::mock_routes()
+    }
+
+    /// The same on `port`.
+    pub async fn start_on(port: u16) -> Result<MockBlueKing, crate::Error> {
+        MockBlueKing::start(crate::apis::mock_routes(), Some(port)).await
+    }
+}
+
 /// What a program that calls BlueKing needs in scope: the system accessors of the clients
 /// (`client.jobv3()`, `client.cc()`), and the stream adapters for the `…_pages` methods (`try_collect`, `next`).
 pub mod prelude {

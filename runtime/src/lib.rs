@@ -12,6 +12,8 @@ mod client;
 mod encoded;
 mod endpoint;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod pages;
 mod retry;
 mod secret;

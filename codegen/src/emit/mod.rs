@@ -6,6 +6,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use rayon::prelude::*;
 
+mod mock;
 mod pages;
 
 use crate::Error;
@@ -116,6 +117,7 @@ fn emit_root(ir: &Ir) -> TokenStream {
             quote! { #[cfg(feature = #feature)] visitor.visit::<#m::endpoints::#marker>(); }
         })
     });
+    let mock_routes = mock::emit_all_routes(ir);
     quote! {
         //! Generated API modules, one per system folder of `api-docs/`.
         #(#mods)*
@@ -148,6 +150,8 @@ fn emit_root(ir: &Ir) -> TokenStream {
         pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
             #(#visits)*
         }
+
+        #mock_routes
     }
 }
 
@@ -199,6 +203,7 @@ fn emit_system(system: &System) -> Result<syn::File, String> {
     for api in &system.apis {
         file.items.extend(parse(emit_api_module(system, api, &request_side))?.items);
     }
+    file.items.extend(parse(mock::emit_system_routes(system))?.items);
     file.items.extend(
         parse(quote! {
             /// Endpoint descriptions (method, path, types) that the runtime calls through.

@@ -16,6 +16,7 @@ mod known_names;
 mod nested;
 mod paging;
 mod params;
+mod path_params;
 mod sections;
 mod tables;
 #[cfg(test)]
@@ -305,6 +306,10 @@ pub fn lower_api(
     // Before the examples settle the rest: a page must not be read as one of its items.
     let page_response = paging::page_response(&mut response, &examples, &camel, &mut corrections);
     inference::settle_by_examples(&examples, &mut request, &mut response, documented.data_line, &mut corrections);
+    // After the examples settled the fields: a body example does not carry the path.
+    if let Some((_, path)) = &location {
+        path_params::bind_placeholders(path, &mut request, file, &mut cx.diags);
+    }
     let sides = known_names::example_sides(&examples);
     known_names::type_from_known_rows(&known_names::known_rows(doc), &sides, &mut request, &mut response);
     known_names::type_untyped_from_same_keys(&sides, &mut request, &mut response);

@@ -756,6 +756,20 @@ pub mod discard_workitems {
     crate::serde_through_wire!(DiscardWorkitemsRequest, Workitems);
 }
 pub use discard_workitems::DiscardWorkitemsRequest;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AddWorkitems,
+            >(
+                "[{\"applicant\":\"admin\",\"apply_at\":1546940203,\"approval_history\":[{\"approved_at\":1546930449,\"approved_by\":\"ddddd\",\"opinion\":\"同意\",\"result\":1,\"step\":1}],\"approvers\":\"admin\",\"attachments\":[{\"name\":1,\"type\":\"img\",\"url\":\"http://test.xxx.com/from/\"}],\"callback_data\":[{\"key\":\"zzzz\",\"value\":[1]}],\"callback_url\":\"http://test.xxx.com/callback/\",\"detail_view\":[{\"key\":\"属性3\",\"value\":\"3\"},{\"key\":\"属性4\",\"value\":\"4\"}],\"enable_batch\":1,\"enable_quick\":1,\"from_url\":\"http://test.xxx.com/from/\",\"list_view\":[{\"key\":\"属性1\",\"value\":\"1\"},{\"key\":\"属性2\",\"value\":\"2\"}],\"process_inst_id\":\"12\",\"title\":\"this is a test\"}]",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::CloseWorkitems>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::DiscardWorkitems>("null"));
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/approval/add_workitems/`: 新增审批单据

@@ -53,6 +53,14 @@ pub mod get_doc_link_by_path {
     crate::serde_through_wire!(GetDocLinkByPathRequest);
 }
 pub use get_doc_link_by_path::GetDocLinkByPathRequest;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<endpoints::GetDocLinkByPath>("\"document/2.6/2/1\""),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/bk_docs_center/get_doc_link_by_path/`: 根据md文档名查询文档链接

@@ -405,7 +405,7 @@ pub mod collectors_fast_update {
     /// collectors_fast_update
     ///
     /// Defined in `api-docs/bk_log/zh_hans/collectors_fast_update.md` at line 9.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CollectorsFastUpdateRequest {
         /// Name
         pub collector_config_name: Option<String>,
@@ -429,6 +429,30 @@ pub mod collectors_fast_update {
         pub storage_replies: Option<i64>,
         /// ES Shard count
         pub es_shards: Option<i64>,
+        /// Path parameter (the doc's path names it; no table does). (Type inferred from the doc's example.)
+        ///
+        /// Path parameter.
+        pub collector_config_id: String,
+    }
+    impl CollectorsFastUpdateRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(collector_config_id: String) -> Self {
+            Self {
+                collector_config_name: None,
+                target_nodes: None,
+                description: None,
+                params: None,
+                etl_config: None,
+                etl_params: None,
+                fields: None,
+                retention: None,
+                allocation_min_days: None,
+                storage_replies: None,
+                es_shards: None,
+                collector_config_id,
+            }
+        }
     }
     impl CollectorsFastUpdateRequest {
         /// Sets `collector_config_name`.
@@ -512,6 +536,7 @@ pub mod collectors_fast_update {
                     "allocation_min_days",
                     "storage_replies",
                     "es_shards",
+                    "collector_config_id",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
@@ -526,6 +551,7 @@ pub mod collectors_fast_update {
                 allocation_min_days: record.opt_int("allocation_min_days")?,
                 storage_replies: record.opt_int("storage_replies")?,
                 es_shards: record.opt_int("es_shards")?,
+                collector_config_id: record.text("collector_config_id")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -541,6 +567,7 @@ pub mod collectors_fast_update {
             record.field("allocation_min_days", &self.allocation_min_days);
             record.field("storage_replies", &self.storage_replies);
             record.field("es_shards", &self.es_shards);
+            record.field("collector_config_id", &self.collector_config_id);
             record.finish()
         }
     }
@@ -1111,6 +1138,10 @@ pub mod databus_custom_update {
         pub allocation_min_days: Option<i64>,
         /// 描述信息
         pub description: Option<String>,
+        /// Path parameter (the doc's path names it; no table does). (Type inferred from the doc's example.)
+        ///
+        /// Path parameter.
+        pub collector_config_id: String,
     }
     impl DatabusCustomUpdateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1119,6 +1150,7 @@ pub mod databus_custom_update {
             collector_config_name: String,
             custom_type: String,
             category_id: String,
+            collector_config_id: String,
         ) -> Self {
             Self {
                 collector_config_name,
@@ -1133,6 +1165,7 @@ pub mod databus_custom_update {
                 storage_replies: None,
                 allocation_min_days: None,
                 description: None,
+                collector_config_id,
             }
         }
     }
@@ -1203,6 +1236,7 @@ pub mod databus_custom_update {
                     "storage_replies",
                     "allocation_min_days",
                     "description",
+                    "collector_config_id",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
@@ -1218,6 +1252,7 @@ pub mod databus_custom_update {
                 storage_replies: record.opt_int("storage_replies")?,
                 allocation_min_days: record.opt_int("allocation_min_days")?,
                 description: record.opt_text("description")?,
+                collector_config_id: record.text("collector_config_id")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1234,6 +1269,7 @@ pub mod databus_custom_update {
             record.field("storage_replies", &self.storage_replies);
             record.field("allocation_min_days", &self.allocation_min_days);
             record.field("description", &self.description);
+            record.field("collector_config_id", &self.collector_config_id);
             record.finish()
         }
     }
@@ -1998,6 +2034,55 @@ pub mod fast_update {
     crate::serde_through_wire!(FastUpdateRequest);
 }
 pub use fast_update::FastUpdateRequest;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CollectorsFastCreate,
+            >(
+                "{\"bk_data_id\":1,\"collector_config_id\":1,\"subscription_id\":1,\"task_id_list\":[\"1\"]}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CollectorsFastUpdate,
+            >("{\"collector_config_id\":1}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::DatabusCustomCreate,
+            >(
+                "{\"bk_data_id\":1578495,\"collector_config_id\":1026,\"index_set_id\":481367}",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::DatabusCustomUpdate>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::EsquerySearch,
+            >(
+                "{\"_shards\":{\"failed\":0,\"skipped\":0,\"successful\":3,\"total\":3},\"hits\":{\"hits\":[{\"_id\":\"1603fe2e851dd02b76cff2681052e0da\",\"_index\":\"v2_2_bklog_bk_log_search_api_20220310_0\",\"_score\":null,\"_source\":{\"cloudId\":0,\"dtEventTimeStamp\":\"1647254492000\",\"gseIndex\":41041,\"iterationIndex\":9,\"log\":\"i am log message\",\"path\":\"/host/path/log/type.log\",\"serverIp\":\"127.0.0.1\",\"time\":\"1647254492000\"},\"_type\":\"_doc\"}],\"max_score\":null,\"total\":13606},\"timed_out\":false,\"took\":17}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::FastCreate,
+            >(
+                "{\"bk_data_id\":1,\"collector_config_id\":1,\"subscription_id\":1,\"task_id_list\":[\"1\"]}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::FastUpdate,
+            >("{\"collector_config_id\":1}"),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/bk_log/databus/collectors/fast_create/`: collectors_fast_create
@@ -2027,7 +2112,7 @@ pub mod endpoints {
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/bk_log/databus/collectors/{collector_config_id}/fast_update/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
-        const PATH_PARAMS: &'static [&'static str] = &[];
+        const PATH_PARAMS: &'static [&'static str] = &["collector_config_id"];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
     /// `POST /api/c/compapi/v2/bk_log/databus_custom_create/`: 自定义上报日志创建接口
@@ -2057,7 +2142,7 @@ pub mod endpoints {
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/bk_log/{collector_config_id}/databus_custom_update/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
-        const PATH_PARAMS: &'static [&'static str] = &[];
+        const PATH_PARAMS: &'static [&'static str] = &["collector_config_id"];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
     /// `POST /api/c/compapi/v2/bk_log/esquery_search/`: 日志查询接口
@@ -2168,25 +2253,6 @@ impl<'a> BkLogApi<'a> {
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.collector_config_name`: the doc says `required`, corrected to `optional` — the example at line 81 leaves it out or sends null
     /// - `request.params`: the doc says `required`, corrected to `optional` — the example at line 81 leaves it out or sends null
-    ///
-    /// # Example
-    ///
-    /// The doc's request example, built with these types:
-    ///
-    /// ```no_run
-    /// # use bkapi::prelude::*;
-    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::bk_log::collectors_fast_update::*;
-    ///
-    /// let request = CollectorsFastUpdateRequest::default()
-    ///     .description("11111".to_string())
-    ///     .storage_replies(1_i64)
-    ///     .es_shards(1_i64);
-    /// let response = client.bk_log().collectors_fast_update(request).await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
-    /// ```
     pub async fn collectors_fast_update(
         &self,
         request: collectors_fast_update::CollectorsFastUpdateRequest,
@@ -2251,55 +2317,6 @@ impl<'a> BkLogApi<'a> {
     /// `POST /api/c/compapi/v2/bk_log/{collector_config_id}/databus_custom_update/`
     ///
     /// Generated from `api-docs/bk_log/zh_hans/databus_custom_update.md`.
-    ///
-    /// # Example
-    ///
-    /// The doc's request example, built with these types:
-    ///
-    /// ```no_run
-    /// # use bkapi::prelude::*;
-    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::bk_log::databus_custom_update::*;
-    ///
-    /// let request = DatabusCustomUpdateRequest::new(
-    ///         "test_custom_config_name".to_string(),
-    ///         "log".to_string(),
-    ///         "application_check".to_string(),
-    ///     )
-    ///     .etl_config("bk_log_regexp".to_string())
-    ///     .etl_params(
-    ///         EtlParams::default()
-    ///             .retain_original_text(true)
-    ///             .separator_regexp(
-    ///                 "(?P<log_time>\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}) (?P<process_id>\\d+) (?P<level>[A-Z]+) (?P<content>.*)"
-    ///                     .to_string(),
-    ///             ),
-    ///     )
-    ///     .fields(
-    ///         vec![
-    ///             Fields::default().alias_name("".to_string()).description("".to_string())
-    ///             .field_index(1_i64).field_name("log_time".to_string())
-    ///             .field_type("string".to_string()).is_analyzed(false).is_built_in(false)
-    ///             .is_delete(false).is_dimension(false).is_time(true)
-    ///             .option(DatabusCustomUpdateOption::default()
-    ///             .time_format("yyyy-MM-dd HH:mm:ss".to_string()).time_zone(8_i64)),
-    ///             Fields::default().alias_name("".to_string()).description("".to_string())
-    ///             .field_index(2_i64).field_name("content".to_string()).field_type("string"
-    ///             .to_string()).is_analyzed(true).is_built_in(false).is_delete(false)
-    ///             .is_dimension(false).is_time(false)
-    ///         ],
-    ///     )
-    ///     .storage_cluster_id(15_i64)
-    ///     .retention(3_i64)
-    ///     .es_shards(1_i64)
-    ///     .storage_replies(0_i64)
-    ///     .allocation_min_days(0_i64)
-    ///     .description("".to_string());
-    /// let response = client.bk_log().databus_custom_update(request).await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
-    /// ```
     pub async fn databus_custom_update(
         &self,
         request: databus_custom_update::DatabusCustomUpdateRequest,

@@ -682,6 +682,44 @@ pub mod is_login {
 }
 pub use is_login::IsLoginRequest;
 pub use is_login::IsLoginResponseItem;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetAllUsers,
+            >(
+                "[{\"bk_role\":0,\"bk_username\":\"admin\",\"chname\":\"admin\",\"email\":\"11@qq.com\",\"language\":\"zh-cn\",\"phone\":\"12345678911\",\"qq\":\"12345\",\"time_zone\":\"Asia/Shanghai\",\"wx_userid\":\"\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetBatchUsers,
+            >(
+                "{\"admin\":{\"bk_role\":1,\"bk_username\":\"admin\",\"chname\":\"admin\",\"email\":\"11@qq.com\",\"language\":\"zh-cn\",\"phone\":\"11111111111\",\"qq\":\"12345\",\"time_zone\":\"Asia/Shanghai\",\"wx_userid\":\"\"}}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetBatchUsersPlatformRole,
+            >("{\"admin\":{\"bkdata\":[1],\"job\":[2]}}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetUser,
+            >(
+                "{\"bk_role\":1,\"bk_username\":\"admin\",\"chname\":\"admin\",\"email\":\"11@qq.com\",\"language\":\"zh-cn\",\"phone\":\"12345678911\",\"qq\":\"12345\",\"time_zone\":\"Asia/Shanghai\",\"wx_userid\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<endpoints::IsLogin>("{\"bk_username\":\"admin\"}"),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `GET /api/c/compapi/v2/bk_login/get_all_users/`: 获取所有用户信息

@@ -470,6 +470,27 @@ pub mod modify_app_logo {
     crate::serde_through_wire!(ModifyAppLogoRequest);
 }
 pub use modify_app_logo::ModifyAppLogoRequest;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateApp,
+            >("{\"bk_light_app_code\":\"gcloud_fdfh2kl0k\"}"),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::DelApp>("{}"));
+    routes.push(crate::mock::Route::of::<endpoints::EditApp>("{}"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetAppInfo,
+            >(
+                "[{\"bk_app_code\":\"bk_test\",\"bk_app_name\":\"BKTest\"},{\"bk_app_code\":\"esb_test\",\"bk_app_name\":\"ESBTest\"}]",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::ModifyAppLogo>("{}"));
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/bk_paas/create_app/`: 创建轻应用

@@ -13036,6 +13036,409 @@ pub mod update_variable {
     crate::serde_through_wire!(UpdateVariableRequest);
 }
 pub use update_variable::UpdateVariableRequest;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes.push(crate::mock::Route::of::<endpoints::CancelMultiCommit>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::CancelMultiRelease>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::ConfirmMultiCommit>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateApp,
+            >("{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateCommit,
+            >("{\"commit_id\":\"cd34e60a-ec95-11e9-b110-525400f99278\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateConfig,
+            >("{\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\"}"),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::CreateContent>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateMultiCommit,
+            >("{\"multi_commit_id\":\"cd34e60a-ec95-11e9-b110-525400f99278\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateMultiCommitWithContent,
+            >("{\"multi_commit_id\":\"MM-cd34e60a-ec95-11e9-b110-525400f99278\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateMultiRelease,
+            >("{\"multi_release_id\":\"MR-cd34e60a-ec95-11e9-b110-525400f99278\"}"),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::CreateProcattr>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateProcattrBatch,
+            >(
+                "{\"failed\":[{\"code\":4000000,\"info\":{\"cloud_id\":\"0\",\"ip\":\"127.0.0.1\",\"labels\":{\"version\":\"1.0\"},\"memo\":\"one app instance on the host\",\"path\":\"/data/configs\"},\"message\":\"system error\"}]}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateStrategy,
+            >("{\"strategy_id\":\"S-0b67a798-e9c1-11e9-8c23-525400f99278\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateTemplate,
+            >("{\"template_id\":\"T-0b67a798-e9c1-11e9-8c23-525400f99278\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateTemplateBind,
+            >("{\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateTemplateVersion,
+            >("{\"version_id\":\"TV-0b67a798-e9c1-11e9-8c23-525400f99278\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateVariable,
+            >("{\"var_id\":\"V-0b67a798-e9c1-11e9-8c23-525400f99278\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateVariableGroup,
+            >("{\"var_group_id\":\"VG-0b67a798-e9c1-11e9-8c23-525400f99278\"}"),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::DeleteApp>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::DeleteConfig>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::DeleteProcattr>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::DeleteStrategy>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::DeleteTemplate>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::DeleteTemplateBind>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::DeleteTemplateVersion>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::DeleteVariable>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::DeleteVariableGroup>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetApp,
+            >(
+                "{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"deploy_type\":1,\"last_modify_by\":\"melo\",\"memo\":\"my first app\",\"name\":\"myapp\",\"state\":1,\"updated_at\":\"2019-07-29 11:57:20\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetAppInstanceRelease,
+            >(
+                "{\"commit_id\":\"M-0b67a798-e9c1-11e9-8c23-525400f99278\",\"content_id\":\"069A2DF605E924F338BB3661A12B198BF5B60F785237153591ED3687F4E3A65D\",\"content_size\":1024,\"memo\":\"my first release\",\"multi_commit_id\":\"MM-0b67a798-e9c1-11e9-8c23-525400f99278\",\"multi_release_id\":\"MR-0b67a798-e9c1-11e9-8c23-525400f99278\",\"release_id\":\"R-0b67a798-e9c1-11e9-8c23-525400f99278\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetAppList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"deploy_type\":1,\"last_modify_by\":\"melo\",\"memo\":\"my first app\",\"name\":\"myapp\",\"state\":1,\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetAuditList,
+            >(
+                "{\"info\":[{\"action\":\"Create\",\"app_id\":\"\",\"at_time\":\"2021-09-13 21:37:11\",\"biz_id\":\"1314\",\"detail\":{\"cur_data\":{\"creator\":\"e2e\",\"deploy_type\":1,\"last_modify_by\":\"e2e\",\"memo\":\"e2e-testing\",\"name\":\"e2e-app-2021-09-13-21-195249402\"},\"pre_data\":null,\"update_fields\":null},\"id\":\"0\",\"operator\":\"e2e\",\"resource_id\":\"A-6856ec48-168d-4221-a7cb-7d427a9ee59a\",\"resource_type\":\"App\"}],\"total_count\":0}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetCommit,
+            >(
+                "{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\"commit_id\":\"M-0b67a798-e9c1-11e9-8c23-525400f99278\",\"commit_mode\":0,\"created_at\":\"2019-07-29 11:57:20\",\"memo\":\"my first config\",\"multi_commit_id\":\"MM-0b67a798-e9c1-11e9-8c23-525400f99278\",\"operator\":\"melo\",\"release_id\":\"R-0b67a798-e9c1-11e9-8c23-525400f99278\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetCommitList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\"commit_id\":\"M-0b67a798-e9c1-11e9-8c23-525400f99278\",\"commit_mode\":0,\"created_at\":\"2019-07-29 11:57:20\",\"memo\":\"my first config\",\"multi_commit_id\":\"MM-0b67a798-e9c1-11e9-8c23-525400f99278\",\"operator\":\"melo\",\"release_id\":\"R-0b67a798-e9c1-11e9-8c23-525400f99278\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetConfig,
+            >(
+                "{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"file_format\":\"unix\",\"file_mode\":1,\"file_privilege\":\"0755\",\"fpath\":\"/etc\",\"last_modify_by\":\"melo\",\"memo\":\"my first config\",\"name\":\"server.yaml\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\",\"user\":\"root\",\"user_group\":\"root\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetConfigList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"file_format\":\"unix\",\"file_mode\":1,\"file_privilege\":\"0755\",\"fpath\":\"/etc\",\"last_modify_by\":\"melo\",\"memo\":\"my first app\",\"name\":\"server.yaml\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\",\"user\":\"root\",\"user_group\":\"root\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetContentByInstance,
+            >(
+                "{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\"commit_id\":\"M-0b67a798-e9c1-11e9-8c23-525400f99278\",\"content_id\":\"069A2DF605E924F338BB3661A12B198BF5B60F785237153591ED3687F4E3A65D\",\"content_size\":1024,\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"content for version 1.0\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetContentByLabels,
+            >(
+                "{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\"commit_id\":\"M-0b67a798-e9c1-11e9-8c23-525400f99278\",\"content_id\":\"069A2DF605E924F338BB3661A12B198BF5B60F785237153591ED3687F4E3A65D\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"content for version 1.0\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetContentList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\"commit_id\":\"M-0b67a798-e9c1-11e9-8c23-525400f99278\",\"content_id\":\"069A2DF605E924F338BB3661A12B198BF5B60F785237153591ED3687F4E3A65D\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"content for version 1.0\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetEffectedAppInstanceList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_id\":\"F-0867a798-e9c1-11e9-8c23-525400f99278\",\"cloud_id\":\"0\",\"created_at\":\"2019-07-29 11:57:20\",\"effect_code\":1,\"effect_msg\":\"SUCCESS\",\"effect_time\":\"2019-08-29 17:18:22\",\"ip\":\"127.0.0.1\",\"labels\":\"{\\\"Labels\\\":{\\\"version\\\":\\\"1.0\\\"}}\",\"path\":\"/data/configs\",\"release_id\":\"R-0967g678-e9c1-11e9-8c23-525400f99278\",\"reload_code\":1,\"reload_msg\":\"SUCCESS\",\"reload_time\":\"2019-08-29 17:18:25\",\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetMatchedAppInstanceList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cloud_id\":\"0\",\"created_at\":\"2019-07-29 11:57:20\",\"ip\":\"127.0.0.1\",\"labels\":\"{\\\"Labels\\\":{\\\"version\\\":\\\"1.0\\\"}}\",\"path\":\"/data/configs\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetMultiCommit,
+            >(
+                "{\"metadatas\":[{\"cfg_id\":\"F-626889ba-e9c1-11e9-8c23-525400f99278\",\"commit_id\":\"M-726889ba-e9c1-11e9-8c23-525400f99278\",\"commit_mode\":1},{\"cfg_id\":\"F-526889ba-e9c1-11e9-8c23-525400f99278\",\"commit_id\":\"M-626889ba-e9c1-11e9-8c23-525400f99278\",\"commit_mode\":1}],\"multi_commit\":{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"created_at\":\"2019-07-29 11:57:20\",\"memo\":\"my first app\",\"multi_commit_id\":\"MM-0b67a798-e9c1-11e9-8c23-525400f99278\",\"operator\":\"melo\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetMultiCommitList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"created_at\":\"2019-07-29 11:57:20\",\"memo\":\"my first app\",\"multi_commit_id\":\"MM-0b67a798-e9c1-11e9-8c23-525400f99278\",\"operator\":\"melo\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetMultiRelease,
+            >(
+                "{\"metadatas\":[{\"cfg_id\":\"F-626889ba-e9c1-11e9-8c23-525400f99278\",\"commit_id\":\"M-726889ba-e9c1-11e9-8c23-525400f99278\",\"release_id\":\"R-726889ba-e9c1-11e9-8c23-525400f99278\"},{\"cfg_id\":\"F-526889ba-e9c1-11e9-8c23-525400f99278\",\"commit_id\":\"M-626889ba-e9c1-11e9-8c23-525400f99278\",\"release_id\":\"R-826889ba-e9c1-11e9-8c23-525400f99278\"}],\"multi_release\":{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"my first release\",\"multi_commit_id\":\"MM-0b67a798-e9c1-11e9-8c23-525400f99278\",\"multi_release_id\":\"MR-0b67a798-e9c1-11e9-8c23-525400f99278\",\"name\":\"release-01\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetMultiReleaseList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"my first release\",\"multi_commit_id\":\"MM-0b67a798-e9c1-11e9-8c23-525400f99278\",\"multi_release_id\":\"MR-0b67a798-e9c1-11e9-8c23-525400f99278\",\"name\":\"release-01\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetProcattr,
+            >(
+                "{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cloud_id\":\"0\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"ip\":\"127.0.0.1\",\"labels\":{\"version\":\"1.0\"},\"last_modify_by\":\"melo\",\"memo\":\"one app instance on the host\",\"path\":\"/data/configs\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetProcattrListByApp,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cloud_id\":\"0\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"ip\":\"127.0.0.1\",\"labels\":{\"version\":\"1.0\"},\"last_modify_by\":\"melo\",\"memo\":\"one app instance on the host\",\"path\":\"/data/configs\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetProcattrListByHost,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cloud_id\":\"0\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"ip\":\"127.0.0.1\",\"labels\":{\"version\":\"1.0\"},\"last_modify_by\":\"melo\",\"memo\":\"one app instance on the host\",\"path\":\"/data/configs\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetReachableAppInstanceList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cloud_id\":\"0\",\"created_at\":\"2019-07-29 11:57:20\",\"ip\":\"127.0.0.1\",\"labels\":\"{\\\"Labels\\\":{\\\"version\\\":\\\"1.0\\\"}}\",\"path\":\"/data/configs\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetRelease,
+            >(
+                "{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_fpath\":\"/etc\",\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\"cfg_name\":\"server.yaml\",\"commit_id\":\"M-0b67a798-e9c1-11e9-8c23-525400f99278\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"file_format\":\"unix\",\"file_mode\":1,\"file_privilege\":\"0755\",\"last_modify_by\":\"melo\",\"memo\":\"my first release\",\"multi_release_id\":\"MR-0b67a798-e9c1-11e9-8c23-525400f99278\",\"name\":\"release-01\",\"release_id\":\"R-0b67a798-e9c1-11e9-8c23-525400f99278\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\",\"user\":\"root\",\"user_group\":\"root\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetReleaseList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_fpath\":\"/etc\",\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\"cfg_name\":\"server.yaml\",\"commit_id\":\"M-0b67a798-e9c1-11e9-8c23-525400f99278\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"file_format\":\"unix\",\"file_mode\":1,\"file_privilege\":\"0755\",\"last_modify_by\":\"melo\",\"memo\":\"my first release\",\"multi_release_id\":\"MR-0b67a798-e9c1-11e9-8c23-525400f99278\",\"name\":\"release-01\",\"release_id\":\"R-0b67a798-e9c1-11e9-8c23-525400f99278\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\",\"user\":\"root\",\"user_group\":\"root\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetStrategy,
+            >(
+                "{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"content\":\"{\\\"Labels\\\":{\\\"k1\\\":\\\"v1\\\",\\\"k2\\\":\\\"gt|v2\\\",\\\"k3\\\":\\\"le|v3\\\"},\\\"LabelsAnd\\\":{\\\"k1\\\":\\\"ne|v1\\\",\\\"k2\\\":\\\"lt|v2\\\",\\\"k3\\\":\\\"ge|v3\\\"}}\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"my first strategy\",\"name\":\"strategy-01\",\"state\":0,\"strategy_id\":\"S-0b67a798-e9c1-11e9-8c23-525400f99278\",\"updated_at\":\"2019-07-29 11:57:20\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetStrategyList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"content\":\"{\\\"Labels\\\":{\\\"k1\\\":\\\"v1\\\",\\\"k2\\\":\\\"gt|v2\\\",\\\"k3\\\":\\\"le|v3\\\"},\\\"LabelsAnd\\\":{\\\"k1\\\":\\\"ne|v1\\\",\\\"k2\\\":\\\"lt|v2\\\",\\\"k3\\\":\\\"ge|v3\\\"}}\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"my first strategy\",\"name\":\"strategy-01\",\"state\":0,\"strategy_id\":\"S-0b67a798-e9c1-11e9-8c23-525400f99278\",\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTemplate,
+            >(
+                "{\"biz_id\":\"XXX\",\"cfg_fpath\":\"/etc\",\"cfg_name\":\"server.yaml\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"engine_type\":1,\"file_format\":\"unix\",\"file_mode\":1,\"file_privilege\":\"0755\",\"last_modify_by\":\"melo\",\"memo\":\"my first config\",\"name\":\"server.yaml.template\",\"state\":0,\"template_id\":\"T-0b67a798-e9c1-11e9-8c23-525400f99278\",\"updated_at\":\"2019-07-29 11:57:20\",\"user\":\"root\",\"user_group\":\"root\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTemplateBind,
+            >(
+                "{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"state\":0,\"template_id\":\"T-0b67a798-e9c1-11e9-8c23-525400f99278\",\"updated_at\":\"2019-07-29 11:57:20\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTemplateBindList,
+            >(
+                "{\"info\":[{\"app_id\":\"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\"biz_id\":\"XXX\",\"cfg_id\":\"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"state\":0,\"template_id\":\"T-0b67a798-e9c1-11e9-8c23-525400f99278\",\"updated_at\":\"2019-07-29 11:57:20\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTemplateList,
+            >(
+                "{\"info\":[{\"biz_id\":\"XXX\",\"cfg_fpath\":\"/etc\",\"cfg_name\":\"server.yaml\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"engine_type\":1,\"file_format\":\"unix\",\"file_mode\":1,\"file_privilege\":\"0755\",\"last_modify_by\":\"melo\",\"memo\":\"my first config\",\"name\":\"server.yaml.template\",\"state\":0,\"template_id\":\"T-0b67a798-e9c1-11e9-8c23-525400f99278\",\"updated_at\":\"2019-07-29 11:57:20\",\"user\":\"root\",\"user_group\":\"root\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTemplateVersion,
+            >(
+                "{\"biz_id\":\"XXX\",\"content_id\":\"4c2d4c4231d1ff93975879226fe92250616082cbaed6a4a888d2adc490ba9b44\",\"content_size\":1024,\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"template version 1\",\"state\":0,\"template_id\":\"T-0b67a798-e9c1-11e9-8c23-525400f99278\",\"updated_at\":\"2019-07-29 11:57:20\",\"version_id\":\"TV-0b67a798-e9c1-11e9-8c23-525400f99278\",\"version_tag\":\"v1\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTemplateVersionList,
+            >(
+                "{\"info\":[{\"biz_id\":\"XXX\",\"content_id\":\"4c2d4c4231d1ff93975879226fe92250616082cbaed6a4a888d2adc490ba9b44\",\"content_size\":1024,\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"template version 1\",\"state\":0,\"template_id\":\"T-0b67a798-e9c1-11e9-8c23-525400f99278\",\"updated_at\":\"2019-07-29 11:57:20\",\"version_id\":\"TV-0b67a798-e9c1-11e9-8c23-525400f99278\",\"version_tag\":\"v1\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetVariable,
+            >(
+                "{\"biz_id\":\"XXX\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"my variable\",\"name\":\"var-xxxx\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\",\"value\":\"xxxx\",\"var_id\":\"V-0b67a798-e9c1-11e9-8c23-525400f99278\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetVariableGroup,
+            >(
+                "{\"biz_id\":\"XXX\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"my variable group\",\"name\":\"group-xxxx\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\",\"var_group_id\":\"VG-0b67a798-e9c1-11e9-8c23-525400f99278\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetVariableGroupList,
+            >(
+                "{\"info\":[{\"biz_id\":\"XXX\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"my first config\",\"name\":\"group-xxxx\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\",\"var_group_id\":\"VG-0b67a798-e9c1-11e9-8c23-525400f99278\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetVariableList,
+            >(
+                "{\"info\":[{\"biz_id\":\"XXX\",\"created_at\":\"2019-07-29 11:57:20\",\"creator\":\"melo\",\"last_modify_by\":\"melo\",\"memo\":\"my variable\",\"name\":\"var-xxxx\",\"state\":0,\"updated_at\":\"2019-07-29 11:57:20\",\"value\":\"xxxx\",\"var_id\":\"V-0b67a798-e9c1-11e9-8c23-525400f99278\"}],\"total_count\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetWebAggregateData,
+            >("{\"effected\":6,\"failded\":6}"),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::PublishMultiRelease>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::ReloadMultiRelease>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::RenderTemplate,
+            >(
+                "{\"content_id\":\"c69e185b4ab4a5d3359ba88979770c680b79fcaef35bdec050915e882d225806\"}",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::RollbackMultiRelease>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::UpdateApp>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::UpdateConfig>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::UpdateMultiCommit>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::UpdateMultiRelease>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::UpdateProcattr>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::UpdateTemplate>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::UpdateTemplateVersion>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::UpdateVariable>("null"));
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/bscp/cancel_multi_commit/`: 撤销混合提交

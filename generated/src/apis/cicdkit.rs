@@ -62,6 +62,16 @@ pub mod get_cicdkit_nginx {
 }
 pub use get_cicdkit_nginx::GetCicdkitNginxRequest;
 pub use get_cicdkit_nginx::GetCicdkitNginxResponse;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetCicdkitNginx,
+            >("{\"cicdkit_host\":\"cicdkit.domain.com\"}"),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `GET /api/c/compapi/v2/cicdkit/get_cicdkit_nginx/`: 获取后台域名

@@ -908,6 +908,23 @@ pub mod send_weixin {
     crate::serde_through_wire!(Data, SendWeixinRequest);
 }
 pub use send_weixin::SendWeixinRequest;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetMsgType,
+            >(
+                "[{\"icon\":\"xxxxxxx\",\"is_active\":true,\"label\":\"微信\",\"type\":\"weixin\"},{\"icon\":\"xxxxxxx\",\"is_active\":true,\"label\":\"邮件\",\"type\":\"mail\"},{\"icon\":\"xxxxxxx\",\"is_active\":true,\"label\":\"短信\",\"type\":\"sms\"},{\"icon\":\"xxxxxxx\",\"is_active\":true,\"label\":\"语音\",\"type\":\"voice\"}]",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::SendMail>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::SendMsg>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::SendSms>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::SendVoiceMsg>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::SendWeixin>("null"));
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `GET /api/c/compapi/v2/cmsi/get_msg_type/`: 查询 send_msg 组件支持发送消息的类型

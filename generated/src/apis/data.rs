@@ -160,6 +160,10 @@ pub mod v3_aiops_api_serving_execute {
         pub data: Data,
         /// 预测输入，结构详见数据开发中模型API应用节点的示例 (Type inferred from the doc's example.)
         pub config: Config,
+        /// Path parameter (the doc's path names it; no table does). (Type inferred from the doc's example.)
+        ///
+        /// Path parameter.
+        pub result_table_name: String,
     }
     impl V3AiopsApiServingExecuteRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -169,12 +173,14 @@ pub mod v3_aiops_api_serving_execute {
             bkdata_data_token: crate::Secret,
             data: Data,
             config: Config,
+            result_table_name: String,
         ) -> Self {
             Self {
                 bkdata_authentication_method,
                 bkdata_data_token,
                 data,
                 config,
+                result_table_name,
             }
         }
     }
@@ -185,7 +191,13 @@ pub mod v3_aiops_api_serving_execute {
             let mut record = crate::wire::Record::read(
                 value,
                 "V3AiopsApiServingExecuteRequest",
-                &["bkdata_authentication_method", "bkdata_data_token", "data", "config"],
+                &[
+                    "bkdata_authentication_method",
+                    "bkdata_data_token",
+                    "data",
+                    "config",
+                    "result_table_name",
+                ],
             )?;
             ::std::result::Result::Ok(Self {
                 bkdata_authentication_method: record
@@ -193,6 +205,7 @@ pub mod v3_aiops_api_serving_execute {
                 bkdata_data_token: record.field("bkdata_data_token")?,
                 data: record.field("data")?,
                 config: record.field("config")?,
+                result_table_name: record.text("result_table_name")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -205,6 +218,7 @@ pub mod v3_aiops_api_serving_execute {
             record.field("bkdata_data_token", &self.bkdata_data_token);
             record.field("data", &self.data);
             record.field("config", &self.config);
+            record.field("result_table_name", &self.result_table_name);
             record.finish()
         }
     }
@@ -379,6 +393,26 @@ pub mod v3_dataquery_query_post {
 }
 pub use v3_dataquery_query_post::V3DataqueryQueryPostRequest;
 pub use v3_dataquery_query_post::V3DataqueryQueryPostResponse;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::V3AiopsApiServingExecute,
+            >(
+                "{\"api_serving_time\":2.7412729263305664,\"code\":\"\",\"data\":{\"data\":[{\"inputs\":[{\"timestamp\":1648468355477,\"total1\":1}],\"output\":[{\"prediction\":1,\"timestamp\":1648468355477,\"total1\":1}]}],\"status\":\"success\"},\"errors\":null,\"message\":\"APIServing execute success\",\"result\":true}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::V3DataqueryQueryPost,
+            >(
+                "{\"list\":[{\"count\":\"1\",\"ts\":\"1474321680000\"}],\"select_fields_order\":[\"ts\",\"count\"],\"timetaken\":6.015,\"totalRecords\":168}",
+            ),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/data/v3/aiops/serving/processing/{result_table_name}/execute/`: 通过算法训练得到的模型，以 API 方式提供应用服务
@@ -393,7 +427,7 @@ pub mod endpoints {
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/data/v3/aiops/serving/processing/{result_table_name}/execute/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
-        const PATH_PARAMS: &'static [&'static str] = &[];
+        const PATH_PARAMS: &'static [&'static str] = &["result_table_name"];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
     /// `POST /api/c/compapi/data/v3/dataquery/query/`: 查询数据接口
@@ -426,28 +460,6 @@ impl<'a> DataApi<'a> {
     /// `POST /api/c/compapi/data/v3/aiops/serving/processing/{result_table_name}/execute/`
     ///
     /// Generated from `api-docs/data/zh_hans/v3_aiops_api_serving_execute.md`.
-    ///
-    /// # Example
-    ///
-    /// The doc's request example, built with these types:
-    ///
-    /// ```no_run
-    /// # use bkapi::prelude::*;
-    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::data::v3_aiops_api_serving_execute::*;
-    ///
-    /// let request = V3AiopsApiServingExecuteRequest::new(
-    ///     "token".to_string(),
-    ///     bkapi::Secret::from("your_data_token"),
-    ///     Data::default()
-    ///         .inputs(vec![Inputs::default().feature(1_i64).timestamp("".to_string())]),
-    ///     Config::default().predict_args(PredictArgs::default().predcit_arg(1_i64)),
-    /// );
-    /// let response = client.data().v3_aiops_api_serving_execute(request).await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
-    /// ```
     pub async fn v3_aiops_api_serving_execute(
         &self,
         request: v3_aiops_api_serving_execute::V3AiopsApiServingExecuteRequest,

@@ -259,6 +259,32 @@ pub mod get_systems {
     crate::serde_through_wire!(GetSystemsRequest, GetSystemsResponseItem);
 }
 pub use get_systems::GetSystemsRequest;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetApiPublicKey,
+            >("{\"public_key\":\"xxx\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetComponents,
+            >(
+                "[{\"category\":\"component\",\"label\":\"获取所有用户信息\",\"method\":\"GET\",\"name\":\"get_all_users\",\"path\":\"/api/c/compapi/v2/bk_login/get_all_users/\",\"system_id\":1,\"system_name\":\"BK_LOGIN\",\"type\":2,\"version\":\"v2\"},{\"category\":\"buffet_component\",\"label\":\"check_component_exist\",\"method\":\"GET\",\"name\":\"get_api_check_component_exist\",\"path\":\"/api/c/self-service-api/api/check_component_exist/\",\"system_id\":6,\"system_name\":\"XXXX\",\"type\":2,\"version\":\"\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetSystems,
+            >(
+                "[{\"id\":1,\"label\":\"蓝鲸统一登录\",\"name\":\"BK_LOGIN\",\"remark\":\"蓝鲸统一登录，管理用户登录验证，及用户信息\"},{\"id\":2,\"label\":\"蓝鲸开发者中心\",\"name\":\"BK_PAAS\",\"remark\":\"蓝鲸开发者中心\"}]",
+            ),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `GET /api/c/compapi/v2/esb/get_api_public_key/`: 获取网关公钥

@@ -821,6 +821,48 @@ pub mod sync_process_status {
     crate::serde_through_wire!(SyncProcessStatusRequest);
 }
 pub use sync_process_status::SyncProcessStatusRequest;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AccessOverview,
+            >("{\"configfile\":true,\"is_access\":true,\"process\":true}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ConfigTemplateList,
+            >(
+                "{\"count\":1,\"list\":[{\"abs_path\":\"/tmp\",\"bk_biz_id\":3,\"config_template_id\":1,\"created_at\":\"2020-12-03 09:51:26+0800\",\"created_by\":\"admin\",\"file_name\":\"file_name\",\"filemode\":\"0775\",\"group\":\"root\",\"is_bound\":true,\"line_separator\":\"LF\",\"owner\":\"root\",\"permission\":{\"delete_config_template\":true,\"edit_config_template\":true},\"template_name\":\"template_name\",\"updated_at\":\"2020-12-03 09:51:26+0800\",\"updated_by\":\"admin\"}]}",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::CreateJob>("{\"job_id\":1}"));
+    routes.push(crate::mock::Route::of::<endpoints::FlushProcess>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::JobStatus,
+            >(
+                "{\"job_info\":{\"bk_biz_id\":3,\"created_by\":\"admin\",\"end_time\":null,\"expression\":\"*.*.*.*.*\",\"extra_data\":{},\"id\":1,\"is_ready\":true,\"job_action\":\"generate\",\"job_object\":\"configfile\",\"pipeline_id\":\"704fef7c5da03dc7a003c49140787d98\",\"scope\":{\"bk_module_ids\":[],\"bk_process_ids\":[],\"bk_process_names\":[],\"bk_service_ids\":[],\"bk_set_env\":\"3\",\"bk_set_ids\":[]},\"start_time\":\"2020-12-03 02:12:36.080806+00:00\",\"status\":\"pending\"},\"job_tasks\":[{\"extra_data__failed_reason\":null,\"extra_data__retryable\":null,\"extra_data__solutions\":null,\"id\":1,\"status\":\"succeeded\"},{\"extra_data__failed_reason\":null,\"extra_data__retryable\":null,\"extra_data__solutions\":null,\"id\":2,\"status\":\"succeeded\"}]}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ProcessStatus,
+            >(
+                "{\"count\":1,\"list\":[{\"bk_biz_id\":2,\"bk_cloud_id\":0,\"bk_cloud_name\":\"default area\",\"bk_host_innerip\":\"127.0.0.1\",\"bk_module_id\":21,\"bk_module_name\":\"gse_agent\",\"bk_process_id\":46,\"bk_process_name\":\"gse_agent\",\"bk_service_name\":\"gse_agent.127.0.0.1_gse_agent\",\"bk_set_env\":\"3\",\"bk_set_id\":5,\"bk_set_name\":\"管控平台\",\"config_templates\":[{\"config_template_id\":1,\"file_name\":\"更新文件名称\",\"template_name\":\"更新模板名称\"},{\"config_template_id\":2,\"file_name\":\"mysql.ini\",\"template_name\":\"MySQL配置\"},{\"config_template_id\":3,\"file_name\":\"redis.conf\",\"template_name\":\"Redis配置\"},{\"config_template_id\":4,\"file_name\":\"process_template.conf\",\"template_name\":\"模板进程专属配置\"}],\"expression\":\"管控平台.gse_agent.127.0.0.1_gse_agent.gse_agent.46\",\"id\":10,\"is_auto\":false,\"proc_inst_infos\":[{\"bk_process_id\":46,\"inst_id\":1,\"is_auto\":false,\"local_inst_id\":1,\"process_status\":1}],\"process_status\":1,\"process_template_id\":26,\"service_instance_id\":5,\"service_template_id\":26}]}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::SyncProcessStatus,
+            >("{\"cost_time\":0.05}"),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `GET /api/c/compapi/v2/gsekit/api/meta/access_overview/`: 业务接入情况概览

@@ -1880,6 +1880,70 @@ pub mod authorization_resource_creator_action_attribute {
     );
 }
 pub use authorization_resource_creator_action_attribute::AuthorizationResourceCreatorActionAttributeRequest;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::Application,
+            >(
+                "{\"url\":\"https://paas.bk.com/o/bk_iam_app/perm-apply?system_id=bk_job&tid=09d432dccac74ec4aa17629f5f83715f\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AuthorizationBatchInstance,
+            >("[{\"action\":{\"id\":\"edit_host\"},\"policy_id\":1}]"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AuthorizationBatchPath,
+            >("[{\"action\":{\"id\":\"edit_host\"},\"policy_id\":1}]"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AuthorizationBatchResourceCreatorAction,
+            >(
+                "[{\"action\":{\"id\":\"edit\"},\"policy_id\":1},{\"action\":{\"id\":\"list\"},\"policy_id\":2},{\"action\":{\"id\":\"delete\"},\"policy_id\":3},{\"action\":{\"id\":\"view\"},\"policy_id\":4}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AuthorizationInstance,
+            >(
+                "{\"expression\":{\"field\":\"host.id\",\"op\":\"in\",\"value\":[\"host1\",\"host2\"]},\"policy_id\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AuthorizationPath,
+            >(
+                "{\"expression\":{\"content\":[{\"field\":\"host._bk_iam_path_\",\"op\":\"starts_with\",\"value\":[\"/biz,1/set,*/\"]},{\"field\":\"host.id\",\"op\":\"in\",\"value\":[\"host1\",\"host2\"]}],\"op\":\"OR\"},\"policy_id\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AuthorizationResourceCreatorAction,
+            >(
+                "[{\"action\":{\"id\":\"edit\"},\"policy_id\":1},{\"action\":{\"id\":\"list\"},\"policy_id\":2},{\"action\":{\"id\":\"delete\"},\"policy_id\":3},{\"action\":{\"id\":\"view\"},\"policy_id\":4}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AuthorizationResourceCreatorActionAttribute,
+            >(
+                "[{\"action\":{\"id\":\"edit\"},\"policy_id\":1},{\"action\":{\"id\":\"list\"},\"policy_id\":2},{\"action\":{\"id\":\"delete\"},\"policy_id\":3},{\"action\":{\"id\":\"view\"},\"policy_id\":4}]",
+            ),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/iam/application/`: 接入系统权限申请

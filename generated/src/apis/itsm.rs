@@ -4264,6 +4264,141 @@ pub mod update_service {
 }
 pub use update_service::UpdateServiceRequest;
 pub use update_service::UpdateServiceResponse;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CallbackFailedTicket,
+            >("[\"NO2019090519542603\"]"),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::CommentTicket>("[]"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateServiceCatalog,
+            >(
+                "{\"desc\":\"\",\"id\":38,\"key\":\"4018b68b7987b5b0fdafcde492715ea1\",\"level\":2,\"name\":\"测试目录\",\"parent\":2,\"parent__id\":\"2\",\"parent__name\":\"服务反馈\",\"parent_key\":\"FUWUFANKUI\",\"parent_name\":\"根目录>服务反馈\",\"project_key\":\"0\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateTicket,
+            >(
+                "{\"id\":101,\"sn\":\"NO2019090519542603\",\"ticket_url\":\"http://bk_itsm/#/ticket/detail?id=101\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetServiceCatalogs,
+            >(
+                "[{\"children\":[{\"children\":[{\"children\":[],\"desc\":\"\",\"id\":12,\"key\":\"YEWUGUANLI\",\"level\":2,\"name\":\"业务管理\"}],\"desc\":\"\",\"id\":10,\"key\":\"JICHUPEIZHI\",\"level\":1,\"name\":\"基础配置\"}],\"desc\":\"\",\"id\":1,\"key\":\"root\",\"level\":0,\"name\":\"根目录\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetServiceDetail,
+            >(
+                "{\"desc\":\"\",\"fields\":[{\"choice\":[],\"desc\":\"请输入标题\",\"id\":1,\"key\":\"title\",\"meta\":{},\"name\":\"标题\",\"regex\":\"\",\"type\":\"STRING\",\"validate_type\":\"REQUIRE\"},{\"choice\":[{\"key\":\"BIANGENG\",\"name\":\"变更\"},{\"key\":\"QINGQIU\",\"name\":\"请求\"}],\"desc\":\"\",\"id\":96,\"key\":\"CESHILEIXING\",\"meta\":{},\"name\":\"测试类型\",\"regex\":\"EMPTY\",\"type\":\"SELECT\",\"validate_type\":\"REQUIRE\"},{\"choice\":[],\"desc\":\"\",\"id\":97,\"key\":\"ZIDINGYIBIAOGE\",\"meta\":{\"columns\":[{\"choice\":[],\"display\":\"input\",\"key\":\"TEST\",\"name\":\"test\"},{\"choice\":[{\"key\":\"A\",\"name\":\"a\"},{\"key\":\"B\",\"name\":\"b\"}],\"display\":\"select\",\"key\":\"TEST2\",\"name\":\"test2\"}]},\"name\":\"自定义表格\",\"regex\":\"EMPTY\",\"type\":\"CUSTOMTABLE\",\"validate_type\":\"REQUIRE\"}],\"name\":\"test3\",\"service_id\":5,\"service_type\":\"event\",\"workflow_id\":15}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetServiceRoles,
+            >(
+                "[{\"id\":92580,\"name\":\"节点1\",\"processors\":\"xx\",\"processors_type\":\"GENERAL\",\"sign_type\":\"or\"},{\"id\":92581,\"name\":\"节点2\",\"processors\":\"分级管理员\",\"processors_type\":\"IAM\",\"sign_type\":\"or\"},{\"id\":92582,\"name\":\"节点3\",\"processors\":\"xxx\",\"processors_type\":\"PERSON\",\"sign_type\":\"and\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetServices,
+            >(
+                "[{\"desc\":\"1\",\"id\":3,\"name\":\"test1\",\"service_type\":\"request\"},{\"desc\":\"2\",\"id\":4,\"name\":\"test2\",\"service_type\":\"request\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTicketInfo,
+            >(
+                "{\"bk_biz_id\":2,\"catalog_id\":30,\"comment_id\":\"\",\"create_at\":\"2019-09-04 14:05:00\",\"creator\":\"xxx(xxx)\",\"current_status\":\"RUNNING\",\"current_steps\":[{\"action_type\":\"TRANSITION\",\"name\":\"审核意见\",\"processors\":\"admin\",\"processors_type\":\"PERSON\",\"state_id\":8,\"status\":\"RUNNING\"}],\"end_at\":null,\"fields\":[{\"desc\":\"请输入标题\",\"display_value\":\"xx\",\"id\":1024,\"key\":\"title\",\"name\":\"标题\",\"type\":\"STRING\",\"value\":\"xx\"},{\"desc\":\"请输入标题\",\"display_value\":\"蓝鲸\",\"id\":1025,\"key\":\"bk_biz_id\",\"name\":\"标题\",\"type\":\"SELECT\",\"value\":\"2\"}],\"flow_id\":61,\"id\":176,\"is_biz_need\":false,\"is_commented\":false,\"service_id\":18,\"service_type\":\"change\",\"sn\":\"NO2019090414050083\",\"title\":\"xxxxx\",\"update_at\":\"2019-09-04 14:05:01\",\"updated_by\":\"xxxx\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTicketLogs,
+            >(
+                "{\"create_at\":\"2019-09-04 14:05:00\",\"creator\":\"xxx(xxx)\",\"logs\":[{\"message\":\"流程开始\",\"operate_at\":\"2019-08-09 00:41:02\",\"operator\":\"xxxx\",\"source\":\"WEB\"},{\"message\":\"xxxx(xxxx) 处理节点【提单】(提交)\",\"operate_at\":\"2019-08-09 00:43:43\",\"operator\":\"xxxx\",\"source\":\"WEB\"},{\"message\":\"xxxx(xxxx) 处理节点【审批】(通过)\",\"operate_at\":\"2019-08-10 16:39:14\",\"operator\":\"xxxx\",\"source\":\"WEB\"},{\"message\":\"xxxx(xxxx) 处理节点【总监审批】(通过)\",\"operate_at\":\"2019-08-10 20:35:45\",\"operator\":\"xxxx\",\"source\":\"WEB\"},{\"message\":\"xxxx(xxxx) 处理节点【账号创建】(通过)\",\"operate_at\":\"2019-08-15 10:20:09\",\"operator\":\"xxxx\",\"source\":\"API\"},{\"message\":\"单据流程结束\",\"operate_at\":\"2019-08-15 10:20:09\",\"operator\":\"xxxx\",\"source\":\"SYS\"}],\"sn\":\"NO2019090414050083\",\"title\":\"xxxxx\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTicketStatus,
+            >(
+                "{\"current_status\":\"SUSPENDED\",\"current_steps\":[{\"action_type\":\"TRANSITION\",\"fields\":[{\"api_instance_id\":0,\"choice\":[{\"key\":\"TONGYI\",\"name\":\"同意\"},{\"key\":\"JUJUE\",\"name\":\"拒绝\"}],\"custom_regex\":\"\",\"desc\":\"\",\"id\":8,\"is_readonly\":false,\"key\":\"SHENPIJIEGUO\",\"meta\":{},\"name\":\"审批结果\",\"regex\":\"EMPTY\",\"source_type\":\"CUSTOM\",\"source_uri\":\"\",\"state_id\":4,\"type\":\"RADIO\",\"validate_type\":\"REQUIRE\",\"workflow_id\":1},{\"api_instance_id\":0,\"choice\":[],\"custom_regex\":\"\",\"desc\":\"\",\"id\":9,\"is_readonly\":false,\"key\":\"SHENPIBEIZHU\",\"meta\":{},\"name\":\"审批备注\",\"regex\":\"EMPTY\",\"source_type\":\"CUSTOM\",\"source_uri\":\"\",\"state_id\":4,\"type\":\"TEXT\",\"validate_type\":\"REQUIRE\",\"workflow_id\":1}],\"name\":\"法务审批\",\"operations\":[{\"can_operate\":true,\"key\":\"TRANSITION\",\"name\":\"提交\"},{\"can_operate\":true,\"key\":\"DELIVER\",\"name\":\"转单\"},{\"can_operate\":true,\"key\":\"TERMINATE\",\"name\":\"终止\"}],\"processors\":\"zhangsan\",\"processors_type\":\"PERSON\",\"state_id\":4,\"status\":\"RUNNING\"}],\"is_commented\":false,\"operations\":[{\"can_operate\":true,\"key\":\"WITHDRAW\",\"name\":\"撤单\"},{\"can_operate\":true,\"key\":\"UNSUSPEND\",\"name\":\"恢复\"}],\"ticket_url\":\"https://blueking.com/#/commonInfo?id=6&activeNname=all&router=request\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTickets,
+            >(
+                "{\"count\":1,\"items\":[{\"bk_biz_id\":-1,\"catalog_id\":3,\"comment_id\":\"\",\"create_at\":\"2019-09-16 10:00:17\",\"creator\":\"admin\",\"current_status\":\"RUNNING\",\"end_at\":null,\"flow_id\":1,\"id\":1,\"is_commented\":false,\"service_id\":1,\"service_type\":\"request\",\"sn\":\"NO2019091610001755\",\"ticket_url\":\"xxxx\",\"title\":\"a\",\"update_at\":\"2019-09-16 10:01:07\",\"updated_by\":\"admin\"}],\"next\":null,\"page\":1,\"previous\":null,\"total_page\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTicketsByUser,
+            >(
+                "{\"count\":1,\"items\":[{\"bk_biz_id\":-1,\"can_comment\":false,\"can_operate\":false,\"can_supervise\":false,\"can_withdraw\":true,\"comment_id\":\"\",\"create_at\":\"2021-10-25 17:14:52\",\"creator\":\"admin\",\"current_processors\":\"\",\"current_status\":\"RUNNING\",\"current_status_display\":\"处理中\",\"current_steps\":[{\"id\":42,\"name\":\"test\",\"tag\":\"DEFAULT\"}],\"flow_id\":14,\"followers\":[],\"id\":19,\"is_supervise_needed\":false,\"meta\":{\"priority\":{\"key\":\"1\",\"name\":\"低\",\"order\":1}},\"priority_name\":\"低\",\"service_id\":6,\"service_name\":\"test\",\"service_type\":\"request\",\"sla\":[],\"sla_color\":\"\",\"sn\":\"REQ20211025000001\",\"supervise_type\":\"EMPTY\",\"supervisor\":\"\",\"title\":\"test\",\"waiting_approve\":true}],\"next\":null,\"page\":1,\"previous\":null,\"total_page\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetWorkflowDetail,
+            >(
+                "{\"desc\":\"问题跟进流程\",\"fields\":[{\"api_instance_id\":0,\"choice\":[],\"custom_regex\":\"\",\"desc\":\"实施计划描述\",\"id\":38,\"is_readonly\":false,\"key\":\"SHISHIJIHUA\",\"meta\":{},\"name\":\"实施计划\",\"regex\":\"EMPTY\",\"source_type\":\"CUSTOM\",\"source_uri\":\"\",\"state_id\":31,\"type\":\"TEXT\",\"validate_type\":\"REQUIRE\",\"workflow_id\":4},{\"api_instance_id\":3,\"choice\":[],\"custom_regex\":\"\",\"desc\":\"选择集群信息\",\"id\":47,\"is_readonly\":false,\"key\":\"JIQUNXINXI\",\"meta\":{},\"name\":\"集群信息\",\"regex\":\"EMPTY\",\"source_type\":\"API\",\"source_uri\":\"\",\"state_id\":28,\"type\":\"SELECT\",\"validate_type\":\"REQUIRE\",\"workflow_id\":4},{\"api_instance_id\":0,\"choice\":[],\"custom_regex\":\"\",\"desc\":\"问题的详细描述\",\"id\":42,\"is_readonly\":false,\"key\":\"WENTIMIAOSHU\",\"meta\":{},\"name\":\"问题描述\",\"regex\":\"EMPTY\",\"source_type\":\"CUSTOM\",\"source_uri\":\"\",\"state_id\":28,\"type\":\"TEXT\",\"validate_type\":\"REQUIRE\",\"workflow_id\":4},{\"api_instance_id\":0,\"choice\":[{\"key\":\"RENGONG\",\"name\":\"人工\"},{\"key\":\"ZIDONG\",\"name\":\"自动\"}],\"custom_regex\":\"\",\"desc\":\"问题的发现来源\",\"id\":43,\"is_readonly\":false,\"key\":\"WENTILAIYUAN\",\"meta\":{},\"name\":\"问题来源\",\"regex\":\"EMPTY\",\"source_type\":\"CUSTOM\",\"source_uri\":\"\",\"state_id\":28,\"type\":\"SELECT\",\"validate_type\":\"REQUIRE\",\"workflow_id\":4},{\"api_instance_id\":0,\"choice\":[],\"custom_regex\":\"\",\"desc\":\"请输入标题\",\"id\":34,\"is_readonly\":false,\"key\":\"title\",\"meta\":{},\"name\":\"标题\",\"regex\":\"EMPTY\",\"source_type\":\"CUSTOM\",\"source_uri\":\"\",\"state_id\":28,\"type\":\"STRING\",\"validate_type\":\"REQUIRE\",\"workflow_id\":4},{\"api_instance_id\":0,\"choice\":[{\"key\":\"TONGGUO\",\"name\":\"通过\"},{\"key\":\"BUTONGGUO\",\"name\":\"不通过\"}],\"custom_regex\":\"\",\"desc\":\"实施计划的验收结果\",\"id\":36,\"is_readonly\":false,\"key\":\"YANSHOUJIEGUO\",\"meta\":{},\"name\":\"验收结果\",\"regex\":\"EMPTY\",\"source_type\":\"CUSTOM\",\"source_uri\":\"\",\"state_id\":32,\"type\":\"SELECT\",\"validate_type\":\"REQUIRE\",\"workflow_id\":4}],\"flow_type\":\"other\",\"name\":\"问题跟进\",\"states\":[{\"api_instance_id\":0,\"assignors\":\"\",\"assignors_type\":\"EMPTY\",\"can_deliver\":false,\"delivers\":\"\",\"delivers_type\":\"EMPTY\",\"distribute_type\":\"PROCESS\",\"fields\":[],\"id\":27,\"is_terminable\":false,\"name\":\"开始\",\"processors\":\"\",\"processors_type\":\"OPEN\",\"type\":\"START\",\"workflow\":4},{\"api_instance_id\":0,\"assignors\":\"\",\"assignors_type\":\"EMPTY\",\"can_deliver\":false,\"delivers\":\"\",\"delivers_type\":\"PERSON\",\"distribute_type\":\"PROCESS\",\"fields\":[36],\"id\":32,\"is_terminable\":false,\"name\":\"实施验收\",\"processors\":\"\",\"processors_type\":\"STARTER\",\"type\":\"NORMAL\",\"workflow\":4},{\"api_instance_id\":0,\"assignors\":\"\",\"assignors_type\":\"EMPTY\",\"can_deliver\":true,\"delivers\":\"zhangsan\",\"delivers_type\":\"PERSON\",\"distribute_type\":\"PROCESS\",\"fields\":[38],\"id\":31,\"is_terminable\":true,\"name\":\"实施计划\",\"processors\":\"4\",\"processors_type\":\"GENERAL\",\"type\":\"NORMAL\",\"workflow\":4},{\"api_instance_id\":0,\"assignors\":\"\",\"assignors_type\":\"EMPTY\",\"can_deliver\":false,\"delivers\":\"\",\"delivers_type\":\"PERSON\",\"distribute_type\":\"CLAIM_THEN_PROCESS\",\"fields\":[],\"id\":30,\"is_terminable\":false,\"name\":\"问题定位\",\"processors\":\"2\",\"processors_type\":\"GENERAL\",\"type\":\"NORMAL\",\"workflow\":4},{\"api_instance_id\":0,\"assignors\":\"\",\"assignors_type\":\"EMPTY\",\"can_deliver\":false,\"delivers\":\"\",\"delivers_type\":\"PERSON\",\"distribute_type\":\"PROCESS\",\"fields\":[34,42,43,47],\"id\":28,\"is_terminable\":false,\"name\":\"提单\",\"processors\":\"\",\"processors_type\":\"OPEN\",\"type\":\"NORMAL\",\"workflow\":4},{\"api_instance_id\":0,\"assignors\":\"\",\"assignors_type\":\"EMPTY\",\"can_deliver\":false,\"delivers\":\"\",\"delivers_type\":\"PERSON\",\"distribute_type\":\"PROCESS\",\"fields\":[],\"id\":29,\"is_terminable\":false,\"name\":\"结束\",\"processors\":\"\",\"processors_type\":\"OPEN\",\"type\":\"END\",\"workflow\":4}],\"transitions\":[{\"condition\":{\"expressions\":[{\"expressions\":[{\"condition\":\"==\",\"key\":\"G_INT_1\",\"value\":1}],\"type\":\"and\"}],\"type\":\"and\"},\"condition_type\":\"default\",\"from_state\":30,\"id\":11,\"name\":\"默认\",\"to_state\":31,\"workflow\":4},{\"condition\":{\"expressions\":[{\"expressions\":[{\"condition\":\"==\",\"key\":\"G_INT_1\",\"value\":1}],\"type\":\"and\"}],\"type\":\"and\"},\"condition_type\":\"default\",\"from_state\":28,\"id\":10,\"name\":\"默认\",\"to_state\":30,\"workflow\":4},{\"condition\":{\"expressions\":[{\"expressions\":[{\"condition\":\"==\",\"key\":\"G_INT_1\",\"value\":1}],\"type\":\"and\"}],\"type\":\"and\"},\"condition_type\":\"default\",\"from_state\":32,\"id\":13,\"name\":\"默认\",\"to_state\":29,\"workflow\":4},{\"condition\":{\"expressions\":[{\"expressions\":[{\"condition\":\"==\",\"key\":\"G_INT_1\",\"value\":1}],\"type\":\"and\"}],\"type\":\"and\"},\"condition_type\":\"default\",\"from_state\":31,\"id\":12,\"name\":\"默认\",\"to_state\":32,\"workflow\":4},{\"condition\":{\"expressions\":[{\"checkInfo\":false,\"expressions\":[{\"choiceList\":[],\"condition\":\"==\",\"key\":\"YANSHOUJIEGUO\",\"source\":\"field\",\"type\":\"SELECT\",\"value\":\"BUTONGGUO\"}],\"type\":\"and\"}],\"type\":\"and\"},\"condition_type\":\"by_field\",\"from_state\":32,\"id\":14,\"name\":\"验收不通过\",\"to_state\":31,\"workflow\":4},{\"condition\":{\"expressions\":[{\"expressions\":[{\"condition\":\"==\",\"key\":\"G_INT_1\",\"value\":1}],\"type\":\"and\"}],\"type\":\"and\"},\"condition_type\":\"default\",\"from_state\":27,\"id\":8,\"name\":\"\",\"to_state\":28,\"workflow\":4}],\"version_number\":\"20191105212408\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ImportService,
+            >(
+                "{\"desc\":\"\",\"id\":94,\"name\":\"测试服务\",\"service_type\":\"request\"}",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::OperateNode>("[]"));
+    routes.push(crate::mock::Route::of::<endpoints::OperateTicket>("[]"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::TicketApprovalResult,
+            >(
+                "[{\"approve_result\":true,\"current_status\":\"FINISHED\",\"sn\":\"REQ20200831000005\",\"ticket_url\":\"https://***\",\"title\":\"测试内置审批\",\"update_at\":\"2020-08-31 20:57:22\",\"updated_by\":\"xx,xxx\"}]",
+            ),
+        );
+    routes
+        .push(crate::mock::Route::of::<endpoints::TokenVerify>("{\"is_passed\":true}"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::UpdateService,
+            >(
+                "{\"desc\":\"\",\"id\":94,\"name\":\"测试服务\",\"service_type\":\"request\"}",
+            ),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `GET /api/c/compapi/v2/itsm/callback_failed_ticket/`: 回调失败的单号

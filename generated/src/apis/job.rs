@@ -7561,6 +7561,217 @@ pub mod update_cron_status {
 }
 pub use update_cron_status::UpdateCronStatusRequest;
 pub use update_cron_status::UpdateCronStatusResponse;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes.push(crate::mock::Route::of::<endpoints::CallbackProtocol>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ExecuteJob,
+            >("{\"job_instance_id\":10000,\"job_instance_name\":\"Test\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ExecutePlatformJob,
+            >("{\"job_instance_id\":10000,\"job_instance_name\":\"Test\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::FastExecuteScript,
+            >(
+                "{\"job_instance_id\":10000,\"job_instance_name\":\"API Quick execution script1521100521303\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::FastExecuteSql,
+            >(
+                "{\"job_instance_id\":10000,\"job_instance_name\":\"API Quick SQL Execution1524454292038\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::FastPushFile,
+            >(
+                "{\"job_instance_id\":10000,\"job_instance_name\":\"API Quick Distribution File1521101427176\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetAgentStatus,
+            >("[{\"bk_agent_alive\":1,\"bk_cloud_id\":0,\"ip\":\"10.0.0.1\"}]"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetCronList,
+            >(
+                "[{\"bk_biz_id\":1,\"bk_job_id\":100,\"create_time\":\"2018-03-14 15:46:01 +0800\",\"creator\":\"admin\",\"cron_expression\":\"0/5 * * * ?\",\"cron_id\":50,\"cron_name\":\"test\",\"cron_status\":1,\"job_name\":\"job name\",\"last_modify_time\":\"2018-03-14 15:48:57 +0800\",\"last_modify_user\":\"admin\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetJobDetail,
+            >(
+                "{\"bk_biz_id\":1,\"bk_job_id\":100,\"create_time\":\"2018-03-15 12:46:24 +0800\",\"creator\":\"admin\",\"global_vars\":[{\"category\":1,\"description\":\"hello\",\"id\":11,\"name\":\"varName\",\"value\":\"value is Me\"},{\"category\":3,\"description\":\"\",\"id\":12,\"name\":\"servers\",\"step_ids\":[1059,1060],\"target_server\":{\"dynamic_group_id_list\":[\"blo8gojho0skft7pr5q0\",\"blo8gojho0sabc7priuy\"],\"ip_list\":[{\"bk_cloud_id\":0,\"ip\":\"10.0.0.1\"},{\"bk_cloud_id\":0,\"ip\":\"10.0.0.2\"}],\"topo_node_list\":[{\"id\":1000,\"node_type\":\"module\"}]}}],\"last_modify_time\":\"2018-03-16 09:58:47 +0800\",\"last_modify_user\":\"admin\",\"name\":\"test\",\"steps\":[{\"account\":\"root\",\"create_time\":\"2018-03-15 12:46:24 +0800\",\"creator\":\"admin\",\"is_param_sensitive\":0,\"last_modify_time\":\"2018-03-16 09:58:47 +0800\",\"last_modify_user\":\"admin\",\"name\":\"xxx\",\"script_content\":\"echo $1 $2 $3\",\"script_id\":1078,\"script_param\":\"a1 a2 a3\",\"script_timeout\":1000,\"script_type\":1,\"step_id\":1059,\"type\":1},{\"account\":\"root\",\"create_time\":\"2018-03-15 12:46:24 +0800\",\"creator\":\"admin\",\"file_source\":[{\"account\":\"root\",\"files\":[\"/tmp/REGEX:[a-z]*.txt\"],\"target_server\":{\"dynamic_group_id_list\":[\"blo8gojho0skft7pr5q0\",\"blo8gojho0sabc7priuy\"],\"ip_list\":[{\"bk_cloud_id\":0,\"ip\":\"10.0.0.3\"},{\"bk_cloud_id\":0,\"ip\":\"10.0.0.4\"}],\"topo_node_list\":[{\"id\":1000,\"node_type\":\"module\"}]}}],\"file_target_path\":\"/tmp/\",\"last_modify_time\":\"2018-03-16 14:19:02 +0800\",\"last_modify_user\":\"admin\",\"name\":\"xxx\",\"step_id\":1060,\"type\":2}]}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetJobInstanceGlobalVarValue,
+            >(
+                "{\"job_instance_id\":100,\"job_instance_var_values\":[{\"step_instance_id\":292778,\"step_instance_var_values\":[{\"category\":1,\"name\":\"aa\",\"value\":\"AA\"},{\"category\":4,\"name\":\"password\",\"value\":\"mypassword\"}]},{\"step_instance_id\":292779,\"step_instance_var_values\":[{\"category\":1,\"name\":\"aa\",\"value\":\"AAAA\"},{\"category\":4,\"name\":\"password\",\"value\":\"mypassword\"}]}]}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetJobInstanceLog,
+            >(
+                "[{\"is_finished\":true,\"name\":\"test\",\"status\":3,\"step_instance_id\":90000,\"step_results\":[{\"ip_logs\":[{\"bk_cloud_id\":0,\"end_time\":\"2018-03-15 14:40:31 +0800\",\"error_code\":0,\"exit_code\":0,\"ip\":\"10.0.0.1\",\"log_content\":\"[2018-03-15 14:39:30][PID:56875] job_start\\n\",\"retry_count\":0,\"start_time\":\"2018-03-15 14:39:30 +0800\",\"total_time\":60.599}],\"ip_status\":9,\"tag\":\"xxx\"}]}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetJobInstanceStatus,
+            >(
+                "{\"blocks\":[{\"step_instances\":[{\"create_time\":\"2018-03-15 12:56:35 +0800\",\"end_time\":\"2018-03-15 12:56:39 +0800\",\"name\":\"API Quick execution scriptxxx\",\"operator\":\"admin\",\"retry_count\":0,\"start_time\":\"2018-03-15 12:56:35 +0800\",\"status\":4,\"step_id\":-1,\"step_instance_id\":75,\"step_ip_status\":[{\"bk_cloud_id\":0,\"ip\":\"10.0.0.1\",\"status\":9}],\"total_time\":3.169,\"type\":1}],\"type\":1}],\"is_finished\":true,\"job_instance\":{\"bk_biz_id\":1,\"bk_job_id\":-1,\"create_time\":\"2018-03-15 12:56:35 +0800\",\"current_step_instance_id\":75,\"end_time\":\"2018-03-15 12:56:39 +0800\",\"job_instance_id\":100,\"name\":\"API Quick execution script1521089795887\",\"operator\":\"admin\",\"start_time\":\"2018-03-15 12:56:35 +0800\",\"start_way\":2,\"status\":4,\"total_time\":3.169}}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetJobList,
+            >(
+                "[{\"bk_biz_id\":1,\"bk_job_id\":100,\"create_time\":\"2018-01-23 15:05:41 +0800\",\"creator\":\"admin\",\"last_modify_time\":\"2018-01-23 16:04:51 +0800\",\"last_modify_user\":\"admin\",\"name\":\"test\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetOsAccount,
+            >(
+                "[{\"account\":\"Administrator\",\"alias\":\"Administrator\",\"bk_biz_id\":2,\"create_time\":\"2018-03-22 15:36:31\",\"creator\":\"system\",\"id\":2,\"os\":\"Windows\"},{\"account\":\"SDFDSFDFDS\",\"alias\":\"SDFDSFDFDS\",\"bk_biz_id\":2,\"create_time\":\"2018-08-10 11:49:20\",\"creator\":\"admin\",\"id\":19,\"os\":null}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetOwnDbAccountList,
+            >("[{\"db_account_id\":1000,\"db_alias\":\"mysql\"}]"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetProcResult,
+            >(
+                "{\"result\":{\"/usr/local/gse/gseagent/plugins/unifyTlogc/sbin/bk_gse_unifyTlogc:0:10.0.0.1\":{\"content\":{\"ip\":\"10.0.0.1\",\"process\":[{\"instance\":[{\"cmdline\":\"\",\"cpuUsage\":0,\"cpuUsageAve\":0,\"diskSize\":-1,\"elapsedTime\":0,\"freeVMem\":\"0\",\"phyMemUsage\":0,\"pid\":-1,\"processName\":\"bk_gse_unifyTlogc\",\"startTime\":\"\",\"stat\":\"\",\"stime\":\"0\",\"threadCount\":0,\"usePhyMem\":0,\"utime\":\"0\"}],\"procname\":\"bk_gse_unifyTlogc\"}],\"timezone\":8,\"utctime\":\"2018-04-04 09:56:20\",\"utctime2\":\"2018-04-04 01:56:20\"},\"error_code\":0,\"error_msg\":\"success\"}},\"status\":115}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetPublicScriptList,
+            >(
+                "{\"data\":[{\"bk_biz_id\":2,\"create_time\":\"2018-06-27 17:23:06\",\"creator\":\"admin\",\"id\":6862,\"last_modify_time\":\"2018-06-27 17:23:06\",\"last_modify_user\":\"admin\",\"name\":\"a.sh\",\"public\":true,\"tag\":\"v1.0\",\"type\":1,\"version\":\"admin.20180627172306\"},{\"bk_biz_id\":2,\"create_time\":\"2018-07-23 15:45:37\",\"creator\":\"admin\",\"id\":36,\"last_modify_time\":\"2018-07-23 17:24:17\",\"last_modify_user\":\"admin\",\"name\":\"build_version\",\"public\":true,\"tag\":\"v1.0\",\"type\":1,\"version\":\"admin.20180723154537\"}],\"page_size\":10,\"start\":0,\"total_record_size\":2}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetScriptDetail,
+            >(
+                "{\"bk_biz_id\":1,\"content\":\"xxx\",\"create_time\":\"2018-07-23 16:06:06\",\"creator\":\"admin\",\"id\":18,\"last_modify_time\":\"2018-07-23 16:06:08\",\"last_modify_user\":\"admin\",\"name\":\"test\",\"public\":false,\"tag\":\"v1.0\",\"type\":1,\"version\":\"admin.20180723160606\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetScriptList,
+            >(
+                "{\"data\":[{\"bk_biz_id\":2,\"create_time\":\"2018-06-27 17:23:06\",\"creator\":\"admin\",\"id\":6862,\"last_modify_time\":\"2018-06-27 17:23:06\",\"last_modify_user\":\"admin\",\"name\":\"a.sh\",\"public\":false,\"tag\":\"v1.0\",\"type\":1,\"version\":\"admin.20180627172306\"},{\"bk_biz_id\":2,\"create_time\":\"2018-07-23 15:45:37\",\"creator\":\"admin\",\"id\":36,\"last_modify_time\":\"2018-07-23 17:24:17\",\"last_modify_user\":\"admin\",\"name\":\"build_version\",\"public\":false,\"tag\":\"v1.0\",\"type\":1,\"version\":\"admin.20180723154537\"}],\"page_size\":10,\"start\":0,\"total_record_size\":2}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetStepInstanceStatus,
+            >(
+                "{\"is_finished\":true,\"step_instance_analyse_result\":[{\"count\":1,\"ip_list\":[{\"bk_cloud_id\":0,\"ip\":\"10.25.0.2\"}],\"result_type\":3,\"result_type_text\":\"Success\"}],\"step_instance_detail\":{\"abnormal_agent_ip_num\":0,\"abnormal_agent_ips\":\"\",\"bk_biz_id\":2,\"end_time\":\"2019-06-07 12:15:42\",\"fail_ip_num\":1,\"job_instance_id\":490001,\"name\":\"my_job\",\"operator\":\"admin\",\"retry_count\":0,\"running_ip_num\":1,\"start_time\":\"2019-06-07 12:15:14\",\"status\":3,\"step_id\":10000,\"step_instance_id\":790001,\"success_ip_num\":0,\"target_ips\":\"0:10.25.0.2\",\"total_ip_num\":1,\"total_time\":28.395,\"type\":1}}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ImportJob,
+            >(
+                "[{\"global_var_id_mapping\":[{\"new_id\":5,\"original_id\":1}],\"new_job_id\":5,\"new_job_name\":\"test_import20190120212225\",\"original_job_id\":1,\"original_job_name\":\"test\",\"step_id_mapping\":[{\"new_id\":5,\"original_id\":1}]}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ManageProc,
+            >("{\"bk_gse_taskid\":\"GSETASK:20180315180551:1000\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::OperateJobInstance,
+            >("{\"job_instance_id\":100}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::OperateProc,
+            >("{\"bk_gse_taskid\":\"GSETASK:20180315180551:1000\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::OperateProcess,
+            >("{\"bk_gse_taskid\":\"GSETASK:20180315180551:1000\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::OperateStepInstance,
+            >("{\"job_instance_id\":100,\"step_instance_id\":200}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::PushConfigFile,
+            >(
+                "{\"job_instance_id\":10000,\"job_instance_name\":\"API GSE PUSH FILE1521107826893\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::SaveCron,
+            >(
+                "{\"bk_biz_id\":2,\"bk_job_id\":1023060,\"create_time\":\"2022-01-12 22:24:21\",\"creator\":\"admin\",\"cron_expression\":\"0/5 * * * *\",\"cron_id\":1000066,\"cron_name\":\"test V2\",\"cron_status\":2,\"last_modify_time\":\"2022-01-12 22:24:21\",\"last_modify_user\":\"admin\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::SetBaseReport,
+            >("{\"bk_gse_taskid\":\"GSETASK:20170621165117:10000\"}"),
+        );
+    routes
+        .push(crate::mock::Route::of::<endpoints::UpdateCronStatus>("{\"cron_id\":2}"));
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/job/callback_protocol/`: 此组件仅用于展示回调协议文档 对作业执行类的请求传入的回调bk_callback_url地址进行回调时所传递的报文结构描述

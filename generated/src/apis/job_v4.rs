@@ -2650,6 +2650,35 @@ pub mod v4_get_job_instance_status {
 }
 pub use v4_get_job_instance_status::V4GetJobInstanceStatusRequest;
 pub use v4_get_job_instance_status::V4GetJobInstanceStatusResponse;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::V4BatchGetJobInstanceExecuteObjectLog,
+            >(
+                "{\"job_instance_id\":100,\"log_type\":1,\"script_step_execute_object_logs\":[{\"execute_object\":{\"host\":{\"bk_cloud_id\":0,\"bk_host_id\":1,\"ip\":\"127.0.0.1\"},\"resource_id\":\"1\",\"type\":1},\"log_content\":\"[2018-03-15 14:39:30][PID:56875] job_start\\n\"},{\"execute_object\":{\"host\":{\"bk_cloud_id\":0,\"bk_host_id\":2,\"ip\":\"127.0.0.2\"},\"resource_id\":\"2\",\"type\":1},\"log_content\":\"[2018-03-15 14:39:30][PID:16789] job_start\\n\"}],\"step_instance_id\":200}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::V4FastExecuteScript,
+            >(
+                "{\"job_instance_id\":10000,\"job_instance_name\":\"API Quick execution script1\",\"step_instance_id\":10001}",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::V4GetJobInstanceList>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::V4GetJobInstanceStatus,
+            >(
+                "{\"finished\":true,\"job_instance\":{\"bk_scope_id\":\"1\",\"bk_scope_type\":\"biz\",\"create_time\":1605064271000,\"end_time\":1605064272000,\"job_instance_id\":100,\"name\":\"API Quick execution script1\",\"start_time\":1605064271000,\"status\":4,\"total_time\":1000},\"step_instance_list\":[{\"create_time\":1605064271000,\"end_time\":1605064272000,\"execute_count\":0,\"name\":\"API Quick execution script1\",\"start_time\":1605064271000,\"status\":4,\"step_execute_object_result_list\":[{\"end_time\":1605064272000,\"error_code\":0,\"execute_object\":{\"host\":{\"bk_cloud_id\":0,\"bk_host_id\":101,\"ip\":\"127.0.0.1\"},\"resource_id\":\"101\",\"type\":1},\"exit_code\":0,\"start_time\":1605064271000,\"status\":9,\"tag\":\"\",\"total_time\":1000}],\"step_instance_id\":75,\"total_time\":1000,\"type\":1}]}",
+            ),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/v4/batch_get_job_instance_execute_object_log`: 根据作业实例 ID 批量查询主机上的作业执行日志

@@ -763,6 +763,18 @@ pub mod esquery_search {
 }
 pub use esquery_search::EsquerySearchRequest;
 pub use esquery_search::EsquerySearchResponse;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::EsquerySearch,
+            >(
+                "{\"_shards\":{\"failed\":0,\"successful\":9,\"total\":9},\"hits\":{\"hits\":[{\"_id\":\"xxx\",\"_index\":\"xxxxxxxx\",\"_score\":2,\"_source\":{\"_iteration_idx\":3,\"dtEventTimeStamp\":1565453112000,\"gseindex\":5857918,\"ip\":\"127.0.0.1\",\"log\":\"xxxxxx\",\"path\":\"xxxxx\",\"report_time\":\"2019-08-11 00:05:12\"},\"_type\":\"xx\"},{\"_id\":\"xxxxx\",\"_index\":\"xxxxxxx\",\"_score\":2,\"_source\":{\"_iteration_idx\":2,\"dtEventTimeStamp\":1565453113000,\"gseindex\":5857921,\"ip\":\"127.0.0.1\",\"log\":\"xxxxxxx\",\"path\":\"xxxxxxxxx\",\"report_time\":\"2019-08-11 00:05:13\"},\"_type\":\"xxxx\"}],\"max_score\":2,\"total\":8429903},\"timed_out\":false,\"took\":136}",
+            ),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/log_search/esquery_search/`: 日志查询接口

@@ -1336,3 +1336,35 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "usermanage")]
     visitor.visit::<usermanage::endpoints::RetrieveUser>();
 }
+/// The routes of every API of the systems enabled, for `bkapi::mock`.
+#[cfg(feature = "mock")]
+pub fn mock_routes() -> Vec<crate::mock::Route> {
+    #[allow(unused_mut)]
+    let mut routes = Vec::new();
+    #[cfg(feature = "approval")] approval::mock_routes(&mut routes);
+    #[cfg(feature = "bk_docs_center")] bk_docs_center::mock_routes(&mut routes);
+    #[cfg(feature = "bk_log")] bk_log::mock_routes(&mut routes);
+    #[cfg(feature = "bk_login")] bk_login::mock_routes(&mut routes);
+    #[cfg(feature = "bk_paas")] bk_paas::mock_routes(&mut routes);
+    #[cfg(feature = "bscp")] bscp::mock_routes(&mut routes);
+    #[cfg(feature = "cc")] cc::mock_routes(&mut routes);
+    #[cfg(feature = "cicdkit")] cicdkit::mock_routes(&mut routes);
+    #[cfg(feature = "cmsi")] cmsi::mock_routes(&mut routes);
+    #[cfg(feature = "data")] data::mock_routes(&mut routes);
+    #[cfg(feature = "esb")] esb::mock_routes(&mut routes);
+    #[cfg(feature = "gse")] gse::mock_routes(&mut routes);
+    #[cfg(feature = "gsekit")] gsekit::mock_routes(&mut routes);
+    #[cfg(feature = "iam")] iam::mock_routes(&mut routes);
+    #[cfg(feature = "itsm")] itsm::mock_routes(&mut routes);
+    #[cfg(feature = "job")] job::mock_routes(&mut routes);
+    #[cfg(feature = "job_v3")] job_v3::mock_routes(&mut routes);
+    #[cfg(feature = "job_v4")] job_v4::mock_routes(&mut routes);
+    #[cfg(feature = "jobv3")] jobv3::mock_routes(&mut routes);
+    #[cfg(feature = "log_search")] log_search::mock_routes(&mut routes);
+    #[cfg(feature = "monitor")] monitor::mock_routes(&mut routes);
+    #[cfg(feature = "monitor_v3")] monitor_v3::mock_routes(&mut routes);
+    #[cfg(feature = "nodeman")] nodeman::mock_routes(&mut routes);
+    #[cfg(feature = "sops")] sops::mock_routes(&mut routes);
+    #[cfg(feature = "usermanage")] usermanage::mock_routes(&mut routes);
+    routes
+}

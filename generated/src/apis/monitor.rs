@@ -16841,6 +16841,481 @@ pub mod update_notice_config {
 }
 pub use update_notice_config::UpdateNoticeConfigRequest;
 pub use update_notice_config::UpdateNoticeConfigResponse;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AddAlarmSource,
+            >(
+                "{\"alarm_attr_id\":\"506\",\"alarm_cleaning_id\":0,\"alarm_collect_id\":1,\"alarm_notice_id\":628,\"alarm_solution_id\":0,\"alarm_type\":\"cpu\",\"bk_biz_id\":2,\"condition\":\"[[]]\",\"create_time\":\"2019-03-11 10:55:49+0800\",\"create_user\":\"\",\"description\":\"5分钟平均负载测试新增\",\"id\":620,\"is_deleted\":false,\"is_enabled\":true,\"monitor_level\":2,\"monitor_target\":\"3\",\"scenario\":\"performance\",\"source_info\":\"{\\\"count_freq\\\":60,\\\"dimensions\\\":[\\\"ip\\\",\\\"plat_id\\\",\\\"company_id\\\"],\\\"aggregator\\\":\\\"max\\\",\\\"monitor_field\\\":\\\"load5\\\",\\\"unit_conversion\\\":1.0,\\\"monitor_result_table_id\\\":\\\"2_system_load\\\",\\\"unit\\\":\\\"\\\"}\",\"src_type\":\"JA\",\"timeout\":40,\"title\":\"5分钟平均负载\",\"update_time\":\"2019-03-11 10:55:49+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AddConvergeConfig,
+            >(
+                "{\"alarm_source_id\":598,\"config\":\"{\\\"count\\\":1,\\\"alarm_window\\\":1440,\\\"check_window\\\":5}\",\"converge_id\":0,\"create_time\":\"2019-03-14 12:01:37+0800\",\"create_user\":\"admin\",\"id\":670,\"is_deleted\":false,\"is_enabled\":true,\"update_time\":\"2019-03-14 12:01:37+0800\",\"update_user\":\"admin\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AddDetectAlgorithmConfig,
+            >(
+                "{\"algorithm_id\":1000,\"config\":\"{\\\"threshold\\\":200,\\\"message\\\":\\\"\\\",\\\"method\\\":\\\"gte\\\"}\",\"create_time\":\"2019-03-11 12:14:32+0800\",\"create_user\":\"\",\"id\":786,\"is_deleted\":false,\"is_enabled\":true,\"monitor_item_id\":618,\"update_time\":\"2019-03-11 12:14:32+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AddMonitorItem,
+            >(
+                "{\"alarm_def_id\":609,\"bk_biz_id\":2,\"condition\":\"[[]]\",\"create_time\":\"2019-03-11 11:40:56+0800\",\"create_user\":\"\",\"description\":\"\",\"id\":619,\"is_classify_notice\":false,\"is_deleted\":false,\"is_enabled\":true,\"is_none\":0,\"is_none_option\":\"{\\\"continuous\\\":0}\",\"is_recovery\":false,\"monitor_id\":507,\"monitor_level\":2,\"title\":\"MONITORTEST2\",\"update_time\":\"2019-03-11 11:40:56+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AddMonitorItemGroup,
+            >(
+                "{\"bk_biz_id\":2,\"create_time\":\"2019-03-11 12:07:13+0800\",\"create_user\":\"\",\"id\":495,\"is_deleted\":false,\"is_enabled\":true,\"monitor_group_id\":597,\"monitor_id\":506,\"monitor_item_id\":597,\"monitor_level\":2,\"update_time\":\"2019-03-11 12:07:13+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AddMonitorSource,
+            >(
+                "{\"bk_biz_id\":2,\"create_time\":\"2019-03-11 11:54:42+0800\",\"create_user\":\"\",\"description\":\"5分钟平均负载\",\"id\":514,\"is_deleted\":false,\"is_enabled\":true,\"monitor_target\":\"3\",\"monitor_type\":\"cpu\",\"scenario\":\"performance\",\"src_type\":\"BKMONITOR\",\"stat_source_info\":\"{\\\"count_freq\\\":60,\\\"dimensions\\\":[\\\"ip\\\",\\\"plat_id\\\",\\\"company_id\\\"],\\\"aggregator\\\":\\\"max\\\",\\\"monitor_field\\\":\\\"load5\\\",\\\"unit_conversion\\\":1.0,\\\"monitor_result_table_id\\\":\\\"2_system_load\\\",\\\"unit\\\":\\\"\\\"}\",\"stat_source_type\":\"TSDATA\",\"title\":\"5分钟平均负载\",\"update_time\":\"2019-03-11 11:54:42+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AddNoticeConfig,
+            >(
+                "{\"alarm_end_time\":\"23:59:00\",\"alarm_source_id\":619,\"alarm_start_time\":\"00:00:00\",\"create_time\":\"2019-03-11 14:18:44+0800\",\"create_user\":\"\",\"description\":\"test_add\",\"id\":650,\"is_deleted\":false,\"is_enabled\":true,\"notify_config\":\"{\\\"alarm_end_time\\\":\\\"23:59\\\",\\\"responsible\\\":\\\"\\\",\\\"group_list\\\":[],\\\"notify_mail\\\":true,\\\"phone_receiver\\\":\\\"\\\",\\\"alarm_start_time\\\":\\\"00:00\\\",\\\"role_list\\\":[\\\"Developer\\\"]}\",\"title\":\"CPU使用率通知方式\",\"update_time\":\"2019-03-11 14:18:44+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AlarmInstance,
+            >(
+                "{\"alarm_attr_id\":26,\"alarm_content\":{\"attention\":\"【普通】\",\"attention_color\":\"#86b1ff\",\"cc_biz_name\":\"蓝鲸\",\"content\":\"当前指标值(50.0%) < (100.0%)\",\"dimension\":\"请求网址(http://www.qq.com/)-任务id(1)-biz_id(2)\",\"is_performance_alarm\":false,\"solution\":\"无\",\"source_name\":\"QQ测试_可用率\",\"subject\":\"QQ测试_可用率发生告警\",\"time\":\"10:28:00\",\"title\":\"QQ测试_可用率发生告警\"},\"alarm_dimension\":{\"biz_id\":2,\"任务id\":\"1\",\"请求网址\":\"http://www.qq.com/\"},\"alarm_source_id\":26,\"alarm_type\":\"uptimecheck\",\"approved_comment\":null,\"approved_time\":null,\"approved_user\":null,\"begin_time\":\"2018-11-27 02:30:25+0800\",\"bk_biz_id\":2,\"bk_cloud_id\":0,\"cc_app_module\":\"\",\"cc_company_id\":0,\"cc_topo_set\":\"\",\"comment\":\"\",\"comment_id\":\"0\",\"end_time\":\"2018-11-27 02:30:26+0800\",\"event_id\":\"JUNGLE_ALERT7f32e1f4aaa7f7e462b639d02e5cfa40\",\"failure_type\":null,\"finish_time\":null,\"id\":637984,\"ip\":\"\",\"level\":2,\"match_dimension\":{\"alarm_attr_id\":\"26\",\"alarm_source_id\":\"26\",\"biz_id\":2,\"task_id\":\"1\",\"url\":\"http://www.qq.com/\"},\"origin_alarm\":{\"_match_info\":{\"alarm_attr_id\":26,\"alarm_desc\":\"当前指标值(50.0%) < (100.0%)\",\"alarm_dimension\":{\"biz_id\":2,\"任务id\":\"1\",\"请求网址\":\"http://www.qq.com/\"},\"alarm_source_id\":26,\"alarm_time\":\"2018-11-27 02:28:00\",\"alarm_type\":[\"uptimecheck\"],\"biz_id\":2,\"bk_biz_id\":2,\"bk_cloud_id\":0,\"category\":\"uptimecheck\",\"cc_app_module\":[],\"cc_company_id\":\"0\",\"cc_topo_set\":[],\"collect\":1,\"converge\":[26],\"event_time\":\"2018-11-27 02:30:23\",\"host\":\"\",\"match_dimension\":{\"alarm_attr_id\":\"26\",\"alarm_source_id\":\"26\",\"biz_id\":2,\"task_id\":\"1\",\"url\":\"http://www.qq.com/\"},\"monitor_indicator\":\"单点可用率\",\"monitor_level\":2,\"monitor_name\":\"QQ测试_可用率\",\"monitor_source_name\":\"QQ测试_可用率\",\"monitor_target\":\"available\",\"notice\":26,\"solution\":0,\"source_id\":\"7f32e1f4aaa7f7e462b639d02e5cfa40\",\"source_type\":\"JUNGLE_ALERT\"},\"alarm_def_id\":26,\"anomaly_id\":\"7f32e1f4aaa7f7e462b639d02e5cfa40\",\"anomaly_level\":\"\",\"anomaly_message\":\"当前指标值(50.0%) < (100.0%)\",\"anomaly_time\":\"2018-11-27 02:30:23\",\"biz_id\":2,\"condition\":[[]],\"conversion\":0.01,\"count_freq\":60,\"dimensions\":{\"biz_id\":2,\"task_id\":\"1\",\"url\":\"http://www.qq.com/\"},\"dimensions_alias\":{\"biz_id\":2,\"任务id\":\"1\",\"请求网址\":\"http://www.qq.com/\"},\"dt_event_time\":1543285680,\"extend_message\":\"\",\"extra_info\":{\"check_value\":50.0},\"monitor_desc\":\"QQ测试_可用率\",\"monitor_field\":\"available\",\"monitor_field_alias\":\"单点可用率\",\"monitor_id\":26,\"monitor_level\":2,\"monitor_name\":\"QQ测试_可用率\",\"monitor_source_id\":\"2_uptimecheck_http\",\"monitor_source_info\":{\"aggregator\":\"avg\",\"count_freq\":60,\"dimensions\":[\"task_id\",\"url\"],\"monitor_field\":\"available\",\"monitor_result_table_id\":\"2_uptimecheck_http\",\"unit\":\"%\",\"unit_conversion\":0.01,\"where_sql\":\" ((task_id='1'))\"},\"monitor_source_name\":\"QQ测试_可用率\",\"monitor_source_option\":\"\",\"monitor_source_type\":\"TSDATA\",\"monitor_tag\":\"\",\"monitor_target\":\"available\",\"monitor_type\":\"uptimecheck\",\"scenario\":\"uptimecheck\",\"src_type\":\"BKMONITOR\",\"strategy_contexts\":[{\"anomaly_message\":\"当前指标值(50.0%) < (100.0%)\",\"strategy_name\":\"ThresholdStrategy\",\"strategy_option\":{\"ceil\":null,\"ceil_interval\":null,\"floor\":null,\"floor_interval\":null,\"message\":\"\",\"method\":\"lt\",\"threshold\":100}}],\"unit\":\"%\",\"value\":50.0,\"values\":{\"available\":50.0,\"timestamp\":1543285680}},\"priority\":2880,\"raw\":\"当前指标值(50.0%) < (100.0%)\",\"snap_alarm_source\":{\"alarm_attr_id\":\"26\",\"alarm_cleaning_id\":0,\"alarm_collect_id\":1,\"alarm_notice_id\":26,\"alarm_solution_id\":0,\"alarm_type\":\"uptimecheck\",\"biz_id\":2,\"condition\":\"[[]]\",\"create_time\":\"2018-10-31T08:28:55\",\"create_user\":\"admin\",\"description\":\"QQ测试_可用率\",\"id\":26,\"is_deleted\":false,\"is_enabled\":true,\"monitor_level\":2,\"monitor_target\":\"available\",\"scenario\":\"uptimecheck\",\"source_info\":\"{\\\"count_freq\\\":60,\\\"dimensions\\\":[\\\"task_id\\\",\\\"url\\\"],\\\"aggregator\\\":\\\"avg\\\",\\\"monitor_field\\\":\\\"available\\\",\\\"unit_conversion\\\":0.01,\\\"where_sql\\\":\\\" ((task_id='1'))\\\",\\\"monitor_result_table_id\\\":\\\"2_uptimecheck_http\\\",\\\"unit\\\":\\\"%\\\"}\",\"src_type\":\"JA\",\"timeout\":40,\"title\":\"QQ测试_可用率\",\"update_time\":\"2018-10-31T08:28:55\",\"update_user\":\"admin\"},\"snap_collect\":{\"alarm_source_id\":1,\"collect_id\":1,\"config\":\"{\\\"collect_attr\\\": \\\"monitor_id\\\", \\\"collect_range\\\": 1, \\\"collect_count\\\": 2, \\\"collect_next_range\\\": 1, \\\"collect_reset_time\\\":5}\",\"create_time\":\"2017-01-01T00:00:00\",\"create_user\":\"\",\"description\":\"collect\",\"id\":1,\"is_deleted\":false,\"is_enabled\":true,\"title\":\"collect\",\"update_time\":\"2017-01-01T00:00:00\",\"update_user\":\"\"},\"snap_converge\":{\"alarm_source_id\":26,\"config\":\"{\\\"count\\\":1,\\\"alarm_window\\\":\\\"5\\\",\\\"check_window\\\":5}\",\"id\":26},\"snap_notice\":{\"alarm_end_time\":\"23:59:00\",\"alarm_source_id\":26,\"alarm_start_time\":\"00:00:00\",\"create_time\":\"2018-10-31T08:28:55\",\"create_user\":\"admin\",\"description\":\"\",\"id\":26,\"is_deleted\":false,\"is_enabled\":true,\"notify_config\":\"{\\\"alarm_end_time\\\":\\\"23:59\\\",\\\"responsible\\\":\\\"\\\",\\\"notify_wechat\\\":true,\\\"group_list\\\":[],\\\"notify_mail\\\":true,\\\"phone_receiver\\\":\\\"\\\",\\\"alarm_start_time\\\":\\\"00:00\\\",\\\"role_list\\\":[\\\"Maintainers\\\"]}\",\"title\":\"QQ测试_可用率通知方式\",\"update_time\":\"2018-10-31T08:28:55\",\"update_user\":\"admin\"},\"snap_responsible\":\"{\\\"verifier\\\":[\\\"admin\\\"]}\",\"snap_solution\":null,\"solution_type\":null,\"source_id\":\"7f32e1f4aaa7f7e462b639d02e5cfa40\",\"source_time\":\"2018-11-27 02:28:00+0800\",\"source_type\":\"JUNGLE_ALERT\",\"status\":\"success\",\"status_strategy_id\":null,\"user_status\":\"notified\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ComponentInstance,
+            >(
+                "{\"bk_biz_id\":2,\"bk_cloud_id\":\"0\",\"component\":\"jmx\",\"config\":\"NcYXc9rkryoeorg2+MPAe3iOIc1hDe4KcrIOhsvo/YqR6on08RJ8ikeUUqmWwG+d1h7lQDxr25jJfzkvr8/KJPhRpAc0iK/x9+bt6tTsRKN/zfOI6K1TOjTUeqcndTI0pwBbKGz9yP/LvIGtgvtWGA==\",\"create_time\":\"2018-11-01 13:35:55+0800\",\"create_user\":\"admin\",\"id\":2,\"ip\":\"x.x.x.x\",\"is_deleted\":false,\"update_time\":\"2018-11-01 13:35:55+0800\",\"update_user\":\"admin\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::DelAlarmSource,
+            >("{\"id\":620,\"result\":\"删除成功\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::DelConvergeConfig,
+            >("{\"id\":670,\"result\":\"删除成功\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::DelDetectAlgorithmConfig,
+            >("{\"id\":786,\"result\":\"删除成功\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::DelMonitorItem,
+            >("{\"id\":619,\"result\":\"删除成功\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::DelMonitorItemGroup,
+            >("{\"id\":495,\"result\":\"删除成功\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::DelMonitorSource,
+            >("{\"id\":514,\"result\":\"删除成功\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::DelNoticeConfig,
+            >("{\"id\":650,\"result\":\"删除成功\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::DeployScriptCollector,
+            >(
+                "{\"failed\":[],\"success\":[{\"bk_cloud_id\":0,\"ip\":\"x.x.x.x\",\"message\":null}]}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ExportAlarmStrategy,
+            >(
+                "{\"fail\":[{\"message\":\"can't find monitor\",\"monitor_id\":136}],\"success\":[{\"alarm_strategy\":[{\"alarm_level_config\":{\"2\":{\"detect_algorithm\":[{\"algorithm_id\":1000,\"config\":{\"message\":\"\",\"method\":\"gte\",\"threshold\":32},\"display\":\"当前值≥阈值:32\",\"name\":\"静态阈值\"}],\"is_recovery\":false,\"monitor_level\":2,\"notice_end_time\":\"23:59\",\"notice_start_time\":\"00:00\",\"notify_way\":[\"wechat\"],\"phone_receiver\":[],\"responsible\":[\"laymanmlai\"],\"role_list\":[\"other\"]}},\"bk_biz_id\":2,\"cc_biz_id\":2,\"condition\":[[]],\"display_name\":\"答复\",\"is_classify_notice\":false,\"is_enabled\":true,\"nodata_alarm\":0,\"rules\":{\"alarm_window\":60,\"check_window\":5,\"count\":1},\"scenario\":\"custom\"}],\"biz_id\":2,\"description\":\"\",\"is_enabled\":true,\"monitor_target\":\"num\",\"monitor_type\":\"uptimecheck\",\"scenario\":\"custom\",\"src_type\":\"BKMONITOR\",\"stat_source_info\":\"{\\\"where_sql\\\":\\\"\\\",\\\"monitor_result_table_id\\\":\\\"2_ing_test\\\",\\\"count_freq\\\":60,\\\"unit_conversion\\\":1.0,\\\"aggregator\\\":\\\"sum\\\",\\\"monitor_field\\\":\\\"num\\\",\\\"unit\\\":\\\"\\\",\\\"dimensions\\\":[\\\"_server_\\\"]}\",\"stat_source_type\":\"BKDATA\",\"title\":\"test\"}]}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ExportLogCollector,
+            >(
+                "[{\"collector_conf\":{\"conditions\":[],\"data_desc\":\"测试日志采集\",\"data_encode\":\"UTF-8\",\"data_set\":\"test_log_collect\",\"fields\":[{\"alis\":\"\",\"description\":\"时间\",\"name\":\"time\",\"time_format\":\"1\",\"time_zone\":\"+8\",\"type\":\"string\"},{\"alis\":\"\",\"description\":\"指标\",\"name\":\"value\",\"time_format\":\"\",\"time_zone\":\"\",\"type\":\"long\"}],\"log_path\":\"/tmp/log.txt\",\"sep\":\"|\"},\"monitor_conf\":[],\"target_conf\":{\"bk_biz_id\":0,\"ips\":[]}}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ExportScriptCollector,
+            >(
+                "[{\"charset\":\"UTF8\",\"collect_interval\":1,\"description\":\"测试2\",\"fields\":[{\"description\":\"大小\",\"monitor_type\":\"metric\",\"name\":\"size\",\"type\":\"long\",\"unit\":\"\"}],\"name\":\"t_shell_tow\",\"params_schema\":[],\"raw_data_interval\":30,\"script_content_base64\":\"IyEvYmluL2Jhc2gKCkasdas1o=\",\"script_ext\":\"shell\",\"script_run_cmd\":\"sh $bk_script_name\",\"script_type\":\"file\",\"start_cmd\":null},{\"charset\":\"UTF8\",\"collect_interval\":1,\"description\":\"测试1\",\"fields\":[{\"description\":\"大小\",\"monitor_type\":\"metric\",\"name\":\"size\",\"type\":\"long\",\"unit\":\"\"}],\"name\":\"shell_one\",\"params_schema\":[],\"raw_data_interval\":30,\"script_content_base64\":\"IyEvYmluL2Jhc2gKCk1o=\",\"script_ext\":\"shell\",\"script_run_cmd\":\"${bk_script_name}\",\"script_type\":\"file\",\"start_cmd\":null}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ExportShellCollector,
+            >(
+                "[{\"collector_conf\":{\"charset\":\"UTF8\",\"collect_interval\":1,\"fields\":[{\"description\":\"大小\",\"monitor_type\":\"metric\",\"name\":\"size\",\"type\":\"long\",\"unit\":\"\"}],\"raw_data_interval\":30,\"shell_content\":\"IyMg5pys5paH5Lu25Li6U2hlbGzohJrmnKzvvIzor7fkvb/nlKhTaGVsbOagvOW8j+WujOaIkOaVsOaNruS4iuaKpQojIyDor7fkvb/nlKhTaGVsbOiEmuacrOWvueaMh+agh+WSjOe7tOW6pui1i+WAvApzaXplPTMyICAj5aSn5bCP77yM5oyH5qCHCgoKIyMg5Lul5LiL5YaF5a656buY6K6k5peg6ZyA6LCD5pW0CiMjIOWwhuS4iui/sOWPmOmHj+S7pSJLZXkgVmFsdWUi5pa55byP5L2c5Li66aKE572u5ZG95Luk77yISU5TRVJUX0RJTUVOU0lPTuOAgUlOU0VSVF9NRVRSSUPvvInnmoTlj4LmlbDku6XkuIrmiqXmlbDmja4KIyMgSU5TRVJUX01FVFJJQyAi5oyH5qCH5a2X5q615ZCNIiDmjIfmoIflrZfmrrXlgLwgIDsgSU5TRVJUX0RJTUVOU0lPTiAi57u05bqm5a2X5q615ZCNIiDnu7TluqblrZfmrrXlgLwKSU5TRVJUX01FVFJJQyAic2l6ZSIgJHtzaXplfQoKQ09NTUlUCg==\",\"table_desc\":\"測試2\",\"table_name\":\"t_shell_tow\",\"trend_data_interval\":90},\"monitor_conf\":[],\"target_conf\":{\"bk_biz_id\":0,\"ips\":[],\"scope\":null}},{\"collector_conf\":{\"charset\":\"UTF8\",\"collect_interval\":1,\"fields\":[{\"description\":\"大小\",\"monitor_type\":\"metric\",\"name\":\"size\",\"type\":\"long\",\"unit\":\"\"}],\"raw_data_interval\":30,\"shell_content\":\"IyMg5pys5paH5Lu25Li6U2hlbGzohJrmnKzvvIzor7fkvb/nlKhTaGVsbOagvOW8j+WujOaIkOaVsOaNruS4iuaKpQojIyDor7fkvb/nlKhTaGVsbOiEmuacrOWvueaMh+agh+WSjOe7tOW6pui1i+WAvApzaXplPTEyICAj5aSn5bCP77yM5oyH5qCHCgoKIyMg5Lul5LiL5YaF5a656buY6K6k5peg6ZyA6LCD5pW0CiMjIOWwhuS4iui/sOWPmOmHj+S7pSJLZXkgVmFsdWUi5pa55byP5L2c5Li66aKE572u5ZG95Luk77yISU5TRVJUX0RJTUVOU0lPTuOAgUlOU0VSVF9NRVRSSUPvvInnmoTlj4LmlbDku6XkuIrmiqXmlbDmja4KIyMgSU5TRVJUX01FVFJJQyAi5oyH5qCH5a2X5q615ZCNIiDmjIfmoIflrZfmrrXlgLwgIDsgSU5TRVJUX0RJTUVOU0lPTiAi57u05bqm5a2X5q615ZCNIiDnu7TluqblrZfmrrXlgLwKSU5TRVJUX01FVFJJQyAic2l6ZSIgJHtzaXplfQoKQ09NTUlUCg==\",\"table_desc\":\"测试一\",\"table_name\":\"shell_one\",\"trend_data_interval\":90},\"monitor_conf\":[],\"target_conf\":{\"bk_biz_id\":0,\"ips\":[],\"scope\":null}}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ExportUptimeCheckTask,
+            >(
+                "[{\"collector_conf\":{\"config\":{\"ip_list\":[\"10.0.2.13\"],\"period\":1,\"port\":3306,\"response\":null,\"response_format\":\"in\",\"timeout\":2900},\"groups\":\"未分类\",\"location\":{\"bk_province_name\":\"北京\",\"bk_state_name\":\"中国\"},\"name\":\"test_tcp1\",\"protocol\":\"TCP\"},\"monitor_conf\":[{\"alarm_level_config\":{\"2\":{\"alarm_end_time\":\"23:59\",\"alarm_start_time\":\"00:00\",\"detect_algorithm\":[{\"algorithm_id\":1000,\"config\":{\"message\":\"\",\"method\":\"gte\",\"threshold\":10}}],\"is_recovery\":false,\"monitor_level\":2,\"notify_way\":[\"mail\"],\"phone_receiver\":[],\"responsible\":[],\"role_list\":[\"Tester\"]}},\"alarm_strategy_id\":0,\"bk_biz_id\":2,\"condition\":[[]],\"display_name\":\"\\\"test_tcp1\\\"节点平均值可用率\",\"is_classify_notice\":false,\"is_enabled\":true,\"is_recovery\":false,\"monitor_id\":0,\"monitor_target\":\"available\",\"nodata_alarm\":0,\"node_count\":0,\"rules\":{\"alarm_window\":1440,\"check_window\":5,\"count\":1},\"scenario\":\"uptimecheck\",\"unit\":\"%\",\"where_sql\":\"\"}],\"target_conf\":{\"bk_biz_id\":0,\"node_id_list\":[],\"node_list\":[{\"node_conf\":{\"carrieroperator\":\"内网\",\"is_common\":false,\"location\":{\"city\":\"广东\",\"country\":\"中国\"},\"name\":\"中国广东内网\"},\"target_conf\":{\"bk_biz_id\":0,\"bk_cloud_id\":0,\"ip\":\"\"}},{\"node_conf\":{\"carrieroperator\":\"内网\",\"is_common\":false,\"location\":{\"city\":\"广东\",\"country\":\"中国\"},\"name\":\"中国广东内网\"},\"target_conf\":{\"bk_biz_id\":0,\"bk_cloud_id\":0,\"ip\":\"\"}}]}}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetAlarmSource,
+            >(
+                "{\"alarm_attr_id\":\"506\",\"alarm_cleaning_id\":0,\"alarm_collect_id\":1,\"alarm_notice_id\":628,\"alarm_solution_id\":0,\"alarm_type\":\"cpu\",\"bk_biz_id\":2,\"condition\":\"[[]]\",\"create_time\":\"2019-03-04 09:44:59+0800\",\"create_user\":\"admin\",\"description\":\"5分钟平均负载\",\"id\":598,\"is_deleted\":false,\"is_enabled\":true,\"monitor_level\":2,\"monitor_target\":\"3\",\"scenario\":\"performance\",\"source_info\":\"{\\\"count_freq\\\":60,\\\"dimensions\\\":[\\\"ip\\\",\\\"plat_id\\\",\\\"company_id\\\"],\\\"aggregator\\\":\\\"max\\\",\\\"monitor_field\\\":\\\"load5\\\",\\\"unit_conversion\\\":1.0,\\\"monitor_result_table_id\\\":\\\"2_system_load\\\",\\\"unit\\\":\\\"\\\"}\",\"src_type\":\"JA\",\"timeout\":40,\"title\":\"5分钟平均负载\",\"update_time\":\"2019-03-04 09:44:59+0800\",\"update_user\":\"admin\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetAlarmStrategy,
+            >(
+                "{\"alarm_level_config\":{\"2\":{\"detect_algorithm\":[{\"algorithm_id\":1000,\"config\":{\"message\":\"当前指标值(${metric|value}${metric|unit}) ${method} (${threshold}${metric|unit})\",\"method\":\"gte\",\"threshold\":95},\"display\":\"当前值≥阈值:95%\",\"name\":\"静态阈值\"}],\"is_recovery\":false,\"monitor_level\":2,\"notice_end_time\":\"23:59\",\"notice_start_time\":\"00:00\",\"notify_way\":[\"mail\",\"wechat\"],\"phone_receiver\":[],\"responsible\":[],\"role_list\":[\"Operator\",\"BakOperator\"]}},\"alarm_strategy_id\":8,\"bk_biz_id\":2,\"cc_biz_id\":2,\"cc_module\":[],\"cc_set\":[],\"condition\":[[]],\"condition_display\":\"全部\",\"converge_display\":\"5个周期内，满足3次检测算法, 且告警产生后未恢复，24小时内不再告警\",\"dimension_method\":\"neq\",\"dimension_value\":[],\"display_name\":\"CPU总使用率\",\"id\":8,\"ip\":[],\"is_classify_notice\":false,\"is_enabled\":true,\"is_recovery\":false,\"monitor_group_id\":8,\"monitor_id\":8,\"monitor_item_id\":[8],\"monitor_name\":\"CPU总使用率\",\"monitor_target\":\"7\",\"monitor_type\":\"cpu\",\"nodata_alarm\":0,\"prform_cate\":\"set\",\"rules\":{\"alarm_window\":1440,\"check_window\":5,\"count\":3},\"scenario\":\"performance\",\"solution_display\":\"不处理，仅通知\",\"solution_is_enable\":false,\"solution_notice\":[],\"solution_params_replace\":\"\",\"solution_task_id\":\"\",\"solution_type\":\"job\",\"topo\":[],\"unit\":\"%\",\"where_sql\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetAlarms,
+            >(
+                "{\"result\":[{\"alarm_content\":{\"cc_biz_name\":\"蓝鲸\",\"content\":\"主机[x.x.x.x]:当前指标值(6.57) >= (0.0)\",\"dimensions_display\":\"ip(x.x.x.x)-company_id(0)-集群(公共组件)-模块(influxdb)-biz_id(2)-plat_id(0)\",\"is_performance_alarm\":true,\"source_name\":\"5分钟平均负载\",\"title\":\"x.x.x.x发生5分钟平均负载告警\"},\"alarm_type\":\"cpu\",\"bk_biz_id\":2,\"bk_cloud_id\":0,\"bk_supplier_id\":0,\"comment\":\"\",\"end_time\":\"2018-11-05 06:02:37+0000\",\"id\":1499348,\"ip\":\"x.x.x.x\",\"level\":2,\"match_dimension\":{\"ModuleName\":\"influxdb\",\"SetName\":\"公共组件\",\"bk_biz_id\":2,\"bk_cloud_id\":\"0\",\"bk_supplier_id\":\"0\",\"cc_app_module\":\"33\",\"cc_topo_module\":\"33\",\"cc_topo_set\":\"6\",\"ip\":\"x.x.x.x\"},\"source_time\":\"2018-11-05 06:01:00+0000\",\"status\":\"success\",\"user_status\":\"notified\"}],\"total\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetConvergeConfig,
+            >(
+                "{\"alarm_source_id\":598,\"config\":\"{\\\"count\\\":1,\\\"alarm_window\\\":1440,\\\"check_window\\\":5}\",\"converge_id\":0,\"create_time\":\"2019-03-04 09:44:59+0800\",\"create_user\":\"admin\",\"id\":647,\"is_deleted\":false,\"is_enabled\":true,\"update_time\":\"2019-03-04 09:44:59+0800\",\"update_user\":\"admin\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetDetectAlgorithmConfig,
+            >(
+                "{\"algorithm_id\":1000,\"config\":\"{\\\"threshold\\\":20,\\\"message\\\":\\\"\\\",\\\"method\\\":\\\"gte\\\"}\",\"create_time\":\"2019-03-04 09:45:00+0800\",\"create_user\":\"admin\",\"id\":730,\"is_deleted\":false,\"is_enabled\":true,\"monitor_item_id\":597,\"update_time\":\"2019-03-04 09:45:00+0800\",\"update_user\":\"admin\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetMonitorItem,
+            >(
+                "{\"alarm_def_id\":615,\"bk_biz_id\":2,\"condition\":\"[[]]\",\"create_time\":\"2019-03-07 03:51:27+0800\",\"create_user\":\"admin\",\"description\":\"\",\"id\":614,\"is_classify_notice\":false,\"is_deleted\":false,\"is_enabled\":true,\"is_none\":0,\"is_none_option\":\"{\\\"continuous\\\":0}\",\"is_recovery\":false,\"monitor_id\":509,\"monitor_level\":2,\"title\":\"testQQ_可用率\",\"update_time\":\"2019-03-07 03:52:13+0800\",\"update_user\":\"admin\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetMonitorItemGroup,
+            >(
+                "{\"bk_biz_id\":2,\"create_time\":\"2019-03-04 09:45:00+0800\",\"create_user\":\"\",\"id\":474,\"is_deleted\":false,\"is_enabled\":true,\"monitor_group_id\":597,\"monitor_id\":506,\"monitor_item_id\":597,\"monitor_level\":2,\"update_time\":\"2019-03-04 09:45:00+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetMonitorSource,
+            >(
+                "{\"bk_biz_id\":2,\"create_time\":\"2019-03-04 09:44:59+0800\",\"create_user\":\"admin\",\"description\":\"5分钟平均负载\",\"id\":506,\"is_deleted\":false,\"is_enabled\":true,\"monitor_target\":\"3\",\"monitor_type\":\"cpu\",\"scenario\":\"performance\",\"src_type\":\"BKMONITOR\",\"stat_source_info\":\"{\\\"count_freq\\\":60,\\\"dimensions\\\":[\\\"ip\\\",\\\"plat_id\\\",\\\"company_id\\\"],\\\"aggregator\\\":\\\"max\\\",\\\"monitor_field\\\":\\\"load5\\\",\\\"unit_conversion\\\":1.0,\\\"monitor_result_table_id\\\":\\\"2_system_load\\\",\\\"unit\\\":\\\"\\\"}\",\"stat_source_type\":\"TSDATA\",\"title\":\"5分钟平均负载\",\"update_time\":\"2019-03-04 09:44:59+0800\",\"update_user\":\"admin\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetNoticeConfig,
+            >(
+                "{\"alarm_end_time\":\"23:59:00\",\"alarm_source_id\":598,\"alarm_start_time\":\"00:00:00\",\"create_time\":\"2019-03-04 09:44:59+0800\",\"create_user\":\"admin\",\"description\":\"\",\"id\":628,\"is_deleted\":false,\"is_enabled\":true,\"notify_config\":\"{\\\"alarm_end_time\\\":\\\"23:59\\\",\\\"responsible\\\":\\\"\\\",\\\"group_list\\\":[],\\\"notify_mail\\\":true,\\\"phone_receiver\\\":\\\"\\\",\\\"alarm_start_time\\\":\\\"00:00\\\",\\\"role_list\\\":[\\\"Maintainers\\\"]}\",\"title\":\"5分钟平均负载通知方式\",\"update_time\":\"2019-03-04 09:45:00+0800\",\"update_user\":\"admin\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTsData,
+            >(
+                "{\"device\":\"influxdb\",\"list\":[{\"_in_use\":27.0269684761,\"company_id\":\"0\",\"device_name\":\"C:\",\"ip\":\"x.x.x.x\",\"minute1\":1543487700000,\"plat_id\":\"0\",\"time\":1543487700000},{\"_in_use\":8.3368418991,\"company_id\":\"0\",\"device_name\":\"/\",\"ip\":\"x.x.x.x\",\"minute1\":1543487700000,\"plat_id\":\"0\",\"time\":1543487700000}],\"timetaken\":0.0059459209,\"totalRecords\":2}",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::ImportAlarmStrategy>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ImportLogCollector,
+            >(
+                "{\"failed\":{\"detail\":[],\"total\":0},\"successed\":{\"detail\":[{\"message\":\"\",\"origin_conf\":{\"collector_conf\":{\"conditions\":[],\"data_desc\":\"测试日志采集\",\"data_encode\":\"UTF-8\",\"data_set\":\"test_rt_three\",\"fields\":[{\"alis\":\"\",\"description\":\"时间\",\"name\":\"time\",\"time_format\":\"1\",\"time_zone\":\"+8\",\"type\":\"string\"},{\"alis\":\"\",\"description\":\"指标\",\"name\":\"value\",\"time_format\":\"\",\"time_zone\":\"\",\"type\":\"long\"}],\"file_frequency\":\"157680000\",\"log_path\":\"/tmp/log.txt\",\"sep\":\"|\"},\"target_conf\":{\"bk_biz_id\":2,\"ips\":[\"10.0.2.47\"]}}}],\"total\":1}}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ImportScriptCollector,
+            >(
+                "{\"failed\":[],\"success\":[{\"message\":null,\"name\":\"shell_one6\",\"script_collector_id\":8}]}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ImportShellCollector,
+            >(
+                "{\"failed\":{\"detail\":[],\"total\":0},\"successed\":{\"detail\":[{\"message\":\"\",\"origin_conf\":{\"collector_conf\":{\"charset\":\"UTF8\",\"collect_interval\":1,\"fields\":[{\"description\":\"大小\",\"monitor_type\":\"metric\",\"name\":\"size\",\"type\":\"long\",\"unit\":\"\"}],\"shell_content\":\"IyMg5pys5paH5Lu25Li6U2hlbGzohJrmnKzvvIzor7fkvb/nlKhTaGVsbOagvOW8j+WujOaIkOaVsOaNruS4iuaKpQojIyDor7fkvb/nlKhTaGVsbOiEmuacrOWvueaMh+agh+WSjOe7tOW6pui1i+WAvApzaXplPTMyICAj5aSn5bCP77yM5oyH5qCHCgoKIyMg5Lul5LiL5YaF5a656buY6K6k5peg6ZyA6LCD5pW0CiMjIOWwhuS4iui/sOWPmOmHj+S7pSJLZXkgVmFsdWUi5pa55byP5L2c5Li66aKE572u5ZG95Luk77yISU5TRVJUX0RJTUVOU0lPTuOAgUlOU0VSVF9NRVRSSUPvvInnmoTlj4LmlbDku6XkuIrmiqXmlbDmja4KIyMgSU5TRVJUX01FVFJJQyAi5oyH5qCH5a2X5q615ZCNIiDmjIfmoIflrZfmrrXlgLwgIDsgSU5TRVJUX0RJTUVOU0lPTiAi57u05bqm5a2X5q615ZCNIiDnu7TluqblrZfmrrXlgLwKSU5TRVJUX01FVFJJQyAic2l6ZSIgJHtzaXplfQoKQ09NTUlUCg==\",\"step\":5,\"table_desc\":\"測試6\",\"table_name\":\"t_shell_six\",\"trend_data_interval\":90},\"target_conf\":{\"bk_biz_id\":2,\"ip_list\":[{\"bk_cloud_id\":\"0\",\"ip\":\"10.0.2.47\"}]}}}],\"total\":1}}",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::ImportUptimeCheckNode>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ImportUptimeCheckTask,
+            >(
+                "{\"failed\":{\"detail\":[{\"error_mes\":\"xx\",\"task_name\":\"tcp_test2\"}],\"total\":0},\"success\":{\"detail\":[{\"task_name\":\"test_tcp1\"}],\"total\":1}}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListAlarmInstance,
+            >(
+                "[{\"alarm_attr_id\":26,\"alarm_content\":{\"attention\":\"【普通】\",\"attention_color\":\"#86b1ff\",\"cc_biz_name\":\"蓝鲸\",\"content\":\"当前指标值(50.0%) < (100.0%)\",\"dimension\":\"请求网址(http://www.qq.com/)-任务id(1)-biz_id(2)\",\"is_performance_alarm\":false,\"solution\":\"无\",\"source_name\":\"QQ测试_可用率\",\"subject\":\"QQ测试_可用率发生告警\",\"time\":\"10:28:00\",\"title\":\"QQ测试_可用率发生告警\"},\"alarm_dimension\":{\"biz_id\":2,\"任务id\":\"1\",\"请求网址\":\"http://www.qq.com/\"},\"alarm_source_id\":26,\"alarm_type\":\"uptimecheck\",\"approved_comment\":null,\"approved_time\":null,\"approved_user\":null,\"begin_time\":\"2018-11-27 02:30:25+0800\",\"bk_biz_id\":2,\"bk_cloud_id\":0,\"cc_app_module\":\"\",\"cc_company_id\":0,\"cc_topo_set\":\"\",\"comment\":\"\",\"comment_id\":\"0\",\"end_time\":\"2018-11-27 02:30:26+0800\",\"event_id\":\"JUNGLE_ALERT7f32e1f4aaa7f7e462b639d02e5cfa40\",\"failure_type\":null,\"finish_time\":null,\"id\":637984,\"ip\":\"\",\"level\":2,\"match_dimension\":{\"alarm_attr_id\":\"26\",\"alarm_source_id\":\"26\",\"biz_id\":2,\"task_id\":\"1\",\"url\":\"http://www.qq.com/\"},\"origin_alarm\":{\"_match_info\":{\"alarm_attr_id\":26,\"alarm_desc\":\"当前指标值(50.0%) < (100.0%)\",\"alarm_dimension\":{\"biz_id\":2,\"任务id\":\"1\",\"请求网址\":\"http://www.qq.com/\"},\"alarm_source_id\":26,\"alarm_time\":\"2018-11-27 02:28:00\",\"alarm_type\":[\"uptimecheck\"],\"biz_id\":2,\"bk_biz_id\":2,\"bk_cloud_id\":0,\"category\":\"uptimecheck\",\"cc_app_module\":[],\"cc_company_id\":\"0\",\"cc_topo_set\":[],\"collect\":1,\"converge\":[26],\"event_time\":\"2018-11-27 02:30:23\",\"host\":\"\",\"match_dimension\":{\"alarm_attr_id\":\"26\",\"alarm_source_id\":\"26\",\"biz_id\":2,\"task_id\":\"1\",\"url\":\"http://www.qq.com/\"},\"monitor_indicator\":\"单点可用率\",\"monitor_level\":2,\"monitor_name\":\"QQ测试_可用率\",\"monitor_source_name\":\"QQ测试_可用率\",\"monitor_target\":\"available\",\"notice\":26,\"solution\":0,\"source_id\":\"7f32e1f4aaa7f7e462b639d02e5cfa40\",\"source_type\":\"JUNGLE_ALERT\"},\"alarm_def_id\":26,\"anomaly_id\":\"7f32e1f4aaa7f7e462b639d02e5cfa40\",\"anomaly_level\":\"\",\"anomaly_message\":\"当前指标值(50.0%) < (100.0%)\",\"anomaly_time\":\"2018-11-27 02:30:23\",\"biz_id\":2,\"condition\":[[]],\"conversion\":0.01,\"count_freq\":60,\"dimensions\":{\"biz_id\":2,\"task_id\":\"1\",\"url\":\"http://www.qq.com/\"},\"dimensions_alias\":{\"biz_id\":2,\"任务id\":\"1\",\"请求网址\":\"http://www.qq.com/\"},\"dt_event_time\":1543285680,\"extend_message\":\"\",\"extra_info\":{\"check_value\":50.0},\"monitor_desc\":\"QQ测试_可用率\",\"monitor_field\":\"available\",\"monitor_field_alias\":\"单点可用率\",\"monitor_id\":26,\"monitor_level\":2,\"monitor_name\":\"QQ测试_可用率\",\"monitor_source_id\":\"2_uptimecheck_http\",\"monitor_source_info\":{\"aggregator\":\"avg\",\"count_freq\":60,\"dimensions\":[\"task_id\",\"url\"],\"monitor_field\":\"available\",\"monitor_result_table_id\":\"2_uptimecheck_http\",\"unit\":\"%\",\"unit_conversion\":0.01,\"where_sql\":\" ((task_id='1'))\"},\"monitor_source_name\":\"QQ测试_可用率\",\"monitor_source_option\":\"\",\"monitor_source_type\":\"TSDATA\",\"monitor_tag\":\"\",\"monitor_target\":\"available\",\"monitor_type\":\"uptimecheck\",\"scenario\":\"uptimecheck\",\"src_type\":\"BKMONITOR\",\"strategy_contexts\":[{\"anomaly_message\":\"当前指标值(50.0%) < (100.0%)\",\"strategy_name\":\"ThresholdStrategy\",\"strategy_option\":{\"ceil\":null,\"ceil_interval\":null,\"floor\":null,\"floor_interval\":null,\"message\":\"\",\"method\":\"lt\",\"threshold\":100}}],\"unit\":\"%\",\"value\":50.0,\"values\":{\"available\":50.0,\"timestamp\":1543285680}},\"priority\":2880,\"raw\":\"当前指标值(50.0%) < (100.0%)\",\"snap_alarm_source\":{\"alarm_attr_id\":\"26\",\"alarm_cleaning_id\":0,\"alarm_collect_id\":1,\"alarm_notice_id\":26,\"alarm_solution_id\":0,\"alarm_type\":\"uptimecheck\",\"biz_id\":2,\"condition\":\"[[]]\",\"create_time\":\"2018-10-31T08:28:55\",\"create_user\":\"admin\",\"description\":\"QQ测试_可用率\",\"id\":26,\"is_deleted\":false,\"is_enabled\":true,\"monitor_level\":2,\"monitor_target\":\"available\",\"scenario\":\"uptimecheck\",\"source_info\":\"{\\\"count_freq\\\":60,\\\"dimensions\\\":[\\\"task_id\\\",\\\"url\\\"],\\\"aggregator\\\":\\\"avg\\\",\\\"monitor_field\\\":\\\"available\\\",\\\"unit_conversion\\\":0.01,\\\"where_sql\\\":\\\" ((task_id='1'))\\\",\\\"monitor_result_table_id\\\":\\\"2_uptimecheck_http\\\",\\\"unit\\\":\\\"%\\\"}\",\"src_type\":\"JA\",\"timeout\":40,\"title\":\"QQ测试_可用率\",\"update_time\":\"2018-10-31T08:28:55\",\"update_user\":\"admin\"},\"snap_collect\":{\"alarm_source_id\":1,\"collect_id\":1,\"config\":\"{\\\"collect_attr\\\": \\\"monitor_id\\\", \\\"collect_range\\\": 1, \\\"collect_count\\\": 2, \\\"collect_next_range\\\": 1, \\\"collect_reset_time\\\":5}\",\"create_time\":\"2017-01-01T00:00:00\",\"create_user\":\"\",\"description\":\"collect\",\"id\":1,\"is_deleted\":false,\"is_enabled\":true,\"title\":\"collect\",\"update_time\":\"2017-01-01T00:00:00\",\"update_user\":\"\"},\"snap_converge\":{\"alarm_source_id\":26,\"config\":\"{\\\"count\\\":1,\\\"alarm_window\\\":\\\"5\\\",\\\"check_window\\\":5}\",\"id\":26},\"snap_notice\":{\"alarm_end_time\":\"23:59:00\",\"alarm_source_id\":26,\"alarm_start_time\":\"00:00:00\",\"create_time\":\"2018-10-31T08:28:55\",\"create_user\":\"admin\",\"description\":\"\",\"id\":26,\"is_deleted\":false,\"is_enabled\":true,\"notify_config\":\"{\\\"alarm_end_time\\\":\\\"23:59\\\",\\\"responsible\\\":\\\"\\\",\\\"notify_wechat\\\":true,\\\"group_list\\\":[],\\\"notify_mail\\\":true,\\\"phone_receiver\\\":\\\"\\\",\\\"alarm_start_time\\\":\\\"00:00\\\",\\\"role_list\\\":[\\\"Maintainers\\\"]}\",\"title\":\"QQ测试_可用率通知方式\",\"update_time\":\"2018-10-31T08:28:55\",\"update_user\":\"admin\"},\"snap_responsible\":\"{\\\"verifier\\\":[\\\"admin\\\"]}\",\"snap_solution\":null,\"solution_type\":null,\"source_id\":\"7f32e1f4aaa7f7e462b639d02e5cfa40\",\"source_time\":\"2018-11-27 02:28:00+0800\",\"source_type\":\"JUNGLE_ALERT\",\"status\":\"success\",\"status_strategy_id\":null,\"user_status\":\"notified\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListAlarmSource,
+            >(
+                "[{\"alarm_attr_id\":\"510\",\"alarm_cleaning_id\":0,\"alarm_collect_id\":1,\"alarm_notice_id\":646,\"alarm_solution_id\":0,\"alarm_type\":\"uptimecheck\",\"bk_biz_id\":2,\"condition\":\"[[]]\",\"create_time\":\"2019-03-07 03:51:28+0800\",\"create_user\":\"admin\",\"description\":\"testQQ_响应时间\",\"id\":616,\"is_deleted\":false,\"is_enabled\":true,\"monitor_level\":2,\"monitor_target\":\"task_duration\",\"scenario\":\"uptimecheck\",\"source_info\":\"{\\\"count_freq\\\":60,\\\"dimensions\\\":[\\\"task_id\\\",\\\"url\\\"],\\\"aggregator\\\":\\\"avg\\\",\\\"monitor_field\\\":\\\"task_duration\\\",\\\"unit_conversion\\\":1.0,\\\"where_sql\\\":\\\" ((task_id='103'))\\\",\\\"monitor_result_table_id\\\":\\\"2_uptimecheck_http\\\",\\\"unit\\\":\\\"ms\\\"}\",\"src_type\":\"JA\",\"timeout\":40,\"title\":\"testQQ_响应时间\",\"update_time\":\"2019-03-07 03:52:13+0800\",\"update_user\":\"admin\"},{\"alarm_attr_id\":\"512\",\"alarm_cleaning_id\":0,\"alarm_collect_id\":1,\"alarm_notice_id\":648,\"alarm_solution_id\":0,\"alarm_type\":\"uptimecheck\",\"bk_biz_id\":2,\"condition\":\"[[]]\",\"create_time\":\"2019-03-08 06:48:50+0800\",\"create_user\":\"admin\",\"description\":\"导入测试2_响应时间\",\"id\":618,\"is_deleted\":false,\"is_enabled\":true,\"monitor_level\":2,\"monitor_target\":\"task_duration\",\"scenario\":\"uptimecheck\",\"source_info\":\"{\\\"count_freq\\\":60,\\\"dimensions\\\":[\\\"task_id\\\",\\\"url\\\"],\\\"aggregator\\\":\\\"avg\\\",\\\"monitor_field\\\":\\\"task_duration\\\",\\\"unit_conversion\\\":1.0,\\\"where_sql\\\":\\\" ((task_id='104'))\\\",\\\"monitor_result_table_id\\\":\\\"2_uptimecheck_http\\\",\\\"unit\\\":\\\"ms\\\"}\",\"src_type\":\"JA\",\"timeout\":40,\"title\":\"导入测试2_响应时间\",\"update_time\":\"2019-03-08 07:51:45+0800\",\"update_user\":\"admin\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListComponentInstance,
+            >(
+                "[{\"bk_biz_id\":2,\"bk_cloud_id\":\"0\",\"component\":\"jmx\",\"config\":\"NcYXc9rkryoeorg2+MPAe3iOIc1hDe4KcrIOhsvo/YqR6on08RJ8ikeUUqmWwG+d1h7lQDxr25jJfzkvr8/KJPhRpAc0iK/x9+bt6tTsRKN/zfOI6K1TOjTUeqcndTI0pwBbKGz9yP/LvIGtgvtWGA==\",\"create_time\":\"2018-11-01 13:35:55+0800\",\"create_user\":\"admin\",\"id\":2,\"ip\":\"x.x.x.x\",\"is_deleted\":false,\"update_time\":\"2018-11-01 13:35:55+0800\",\"update_user\":\"admin\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListConvergeConfig,
+            >(
+                "[{\"alarm_source_id\":598,\"config\":\"{\\\"count\\\":1,\\\"alarm_window\\\":1440,\\\"check_window\\\":5}\",\"converge_id\":0,\"create_time\":\"2019-03-04 09:44:59+0800\",\"create_user\":\"admin\",\"id\":647,\"is_deleted\":false,\"is_enabled\":true,\"update_time\":\"2019-03-04 09:44:59+0800\",\"update_user\":\"admin\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListDetectAlgorithmConfig,
+            >(
+                "[{\"algorithm_id\":1000,\"config\":\"{\\\"threshold\\\":20,\\\"message\\\":\\\"\\\",\\\"method\\\":\\\"gte\\\"}\",\"create_time\":\"2019-03-04 09:45:00+0800\",\"create_user\":\"admin\",\"id\":730,\"is_deleted\":false,\"is_enabled\":true,\"monitor_item_id\":597,\"update_time\":\"2019-03-04 09:45:00+0800\",\"update_user\":\"admin\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListMonitorItem,
+            >(
+                "[{\"alarm_def_id\":609,\"bk_biz_id\":2,\"condition\":\"[[]]\",\"create_time\":\"2019-03-04 20:29:59+0800\",\"create_user\":\"test\",\"description\":\"\",\"id\":608,\"is_classify_notice\":false,\"is_deleted\":false,\"is_enabled\":true,\"is_none\":0,\"is_none_option\":\"{\\\"continuous\\\":0}\",\"is_recovery\":false,\"monitor_id\":507,\"monitor_level\":2,\"title\":\"MONITORTEST2\",\"update_time\":\"2019-03-05 19:31:31+0800\",\"update_user\":\"test1\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListMonitorItemGroup,
+            >(
+                "[{\"bk_biz_id\":2,\"create_time\":\"2019-03-04 09:45:00+0800\",\"create_user\":\"\",\"id\":474,\"is_deleted\":false,\"is_enabled\":true,\"monitor_group_id\":597,\"monitor_id\":506,\"monitor_item_id\":597,\"monitor_level\":2,\"update_time\":\"2019-03-04 09:45:00+0800\",\"update_user\":\"\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListMonitorSource,
+            >(
+                "[{\"bk_biz_id\":2,\"create_time\":\"2019-03-04 09:44:59+0800\",\"create_user\":\"admin\",\"description\":\"5分钟平均负载\",\"id\":506,\"is_deleted\":false,\"is_enabled\":true,\"monitor_target\":\"3\",\"monitor_type\":\"cpu\",\"scenario\":\"performance\",\"src_type\":\"BKMONITOR\",\"stat_source_info\":\"{\\\"count_freq\\\":60,\\\"dimensions\\\":[\\\"ip\\\",\\\"plat_id\\\",\\\"company_id\\\"],\\\"aggregator\\\":\\\"max\\\",\\\"monitor_field\\\":\\\"load5\\\",\\\"unit_conversion\\\":1.0,\\\"monitor_result_table_id\\\":\\\"2_system_load\\\",\\\"unit\\\":\\\"\\\"}\",\"stat_source_type\":\"TSDATA\",\"title\":\"5分钟平均负载\",\"update_time\":\"2019-03-04 09:44:59+0800\",\"update_user\":\"admin\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListNoticeConfig,
+            >(
+                "[{\"alarm_end_time\":\"23:59:00\",\"alarm_source_id\":598,\"alarm_start_time\":\"00:00:00\",\"create_time\":\"2019-03-04 09:44:59+0800\",\"create_user\":\"admin\",\"description\":\"\",\"id\":628,\"is_deleted\":false,\"is_enabled\":true,\"notify_config\":\"{\\\"alarm_end_time\\\":\\\"23:59\\\",\\\"responsible\\\":\\\"\\\",\\\"group_list\\\":[],\\\"notify_mail\\\":true,\\\"phone_receiver\\\":\\\"\\\",\\\"alarm_start_time\\\":\\\"00:00\\\",\\\"role_list\\\":[\\\"Maintainers\\\"]}\",\"title\":\"5分钟平均负载通知方式\",\"update_time\":\"2019-03-04 09:45:00+0800\",\"update_user\":\"admin\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListStorageList,
+            >("[{\"storage_name\":\"influxdb\"}]"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::MetadataCreateDataId,
+            >("{\"bk_data_id\":1001}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::MetadataCreateResultTable,
+            >("{\"table_id\":\"system.cpu_detail\"}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::MetadataGetDataId,
+            >(
+                "{\"bk_data_id\":1001,\"create_time\":\"2018-10-10 10:10:10\",\"creator\":\"username\",\"data_description\":\"基础数据数据源\",\"data_name\":\"基础数据\",\"etl_config\":\"basereport\",\"is_custom_source\":false,\"last_modify_time\":\"2018-10-10 10:10:10\",\"last_modify_user\":\"username\",\"mq_cluster_info\":{\"cluster_config\":{\"domain_name\":\"kafka.domain.cluster\",\"port\":80},\"cluster_type\":\"kafka\",\"storage_config\":{\"partition\":1,\"topic\":\"bk_monitor_1001\"}}}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::MetadataGetResultTable,
+            >(
+                "{\"bk_biz_id\":0,\"create_time\":\"2018-10-10 10:10:10\",\"creator\":\"username\",\"default_storage\":\"influxdb\",\"field_list\":[{\"description\":\"CPU用量\",\"field_name\":\"usage\",\"field_type\":\"float\",\"is_config_by_user\":true,\"tag\":\"dimension\"}],\"is_custom_table\":false,\"last_modify_time\":\"2018-10-10 10:10:10\",\"last_modify_user\":\"username\",\"scheme_type\":\"fixed\",\"storage_list\":[\"influxdb\"],\"table_id\":\"system.cpu\",\"table_name_zh\":\"结果表名\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::MetadataListResultTable,
+            >(
+                "[{\"bk_biz_id\":0,\"create_time\":\"2018-10-10 10:10:10\",\"creator\":\"username\",\"default_storage\":\"influxdb\",\"field_list\":[{\"description\":\"CPU用量\",\"field_name\":\"usage\",\"field_type\":\"float\",\"is_config_by_user\":true,\"tag\":\"dimension\",\"unit\":\"字段单位\"}],\"is_custom_table\":false,\"last_modify_time\":\"2018-10-10 10:10:10\",\"last_modify_user\":\"username\",\"scheme_type\":\"fixed\",\"storage_list\":[\"influxdb\"],\"table_id\":\"system.cpu\",\"table_name_zh\":\"结果表名\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::MetadataMetadataGetDataId,
+            >(
+                "{\"bk_data_id\":1001,\"create_time\":\"2018-10-10 10:10:10\",\"creator\":\"username\",\"data_description\":\"基础数据数据源\",\"data_name\":\"基础数据\",\"etl_config\":\"basereport\",\"is_custom_source\":false,\"last_modify_time\":\"2018-10-10 10:10:10\",\"last_modify_user\":\"username\",\"mq_cluster_info\":{\"cluster_config\":{\"domain_name\":\"kafka.domain.cluster\",\"port\":80},\"cluster_type\":\"kafka\",\"storage_config\":{\"partition\":1,\"topic\":\"bk_monitor_1001\"}}}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::MetadataModifyResultTable,
+            >(
+                "{\"create_time\":\"2018-10-10 10:10:10\",\"creator\":\"username\",\"default_storage\":\"influxdb\",\"field_list\":[{\"description\":\"CPU用量\",\"field_name\":\"usage\",\"field_type\":\"float\",\"is_config_by_user\":true,\"tag\":\"dimension\"}],\"is_custom_table\":false,\"last_modify_time\":\"2018-10-10 10:10:10\",\"last_modify_user\":\"username\",\"scheme_type\":\"fixed\",\"storage_list\":[\"influxdb\"],\"table_id\":\"system.cpu\",\"table_name_zh\":\"结果表名\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::QueryData,
+            >(
+                "{\"cluster\":\"default\",\"device\":\"tsdb\",\"list\":[{\"_in_use\":27.0269684761,\"company_id\":\"0\",\"device_name\":\"C:\",\"ip\":\"10.0.4.5\",\"minute1\":1543487700000,\"plat_id\":\"0\",\"time\":1543487700000},{\"_in_use\":8.3368418991,\"company_id\":\"0\",\"device_name\":\"/\",\"ip\":\"10.0.4.13\",\"minute1\":1543487700000,\"plat_id\":\"0\",\"time\":1543487700000}],\"select_fields_order\":[\"_in_use\",\"ip\",\"plat_id\",\"company_id\",\"device_name\",\"minute1\"],\"timetaken\":0.0059459209,\"totalRecords\":2}",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::SaveAlarmStrategy>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::UpdateAlarmSource,
+            >(
+                "{\"alarm_attr_id\":\"506\",\"alarm_cleaning_id\":0,\"alarm_collect_id\":1,\"alarm_notice_id\":628,\"alarm_solution_id\":0,\"alarm_type\":\"cpu\",\"bk_biz_id\":2,\"condition\":\"[[]]\",\"create_time\":\"2019-03-11 10:55:49+0800\",\"create_user\":\"\",\"description\":\"test_edit\",\"id\":620,\"is_deleted\":false,\"is_enabled\":true,\"monitor_level\":2,\"monitor_target\":\"3\",\"scenario\":\"performance\",\"source_info\":\"{\\\"count_freq\\\":60,\\\"dimensions\\\":[\\\"ip\\\",\\\"plat_id\\\",\\\"company_id\\\"],\\\"aggregator\\\":\\\"max\\\",\\\"monitor_field\\\":\\\"load5\\\",\\\"unit_conversion\\\":1.0,\\\"monitor_result_table_id\\\":\\\"2_system_load\\\",\\\"unit\\\":\\\"\\\"}\",\"src_type\":\"JA\",\"timeout\":40,\"title\":\"5分钟平均负载\",\"update_time\":\"2019-03-11 11:09:56+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::UpdateConvergeConfig,
+            >(
+                "{\"alarm_source_id\":598,\"config\":\"{\\\"count\\\":2,\\\"alarm_window\\\":1440,\\\"check_window\\\":5}\",\"converge_id\":0,\"create_time\":\"2019-03-14 12:01:37+0800\",\"create_user\":\"admin\",\"id\":670,\"is_deleted\":false,\"is_enabled\":true,\"update_time\":\"2019-03-14 12:15:12+0800\",\"update_user\":\"admin\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::UpdateDetectAlgorithmConfig,
+            >(
+                "{\"algorithm_id\":0,\"config\":\"{\\\"threshold\\\":250,\\\"message\\\":\\\"\\\",\\\"method\\\":\\\"gte\\\"}\",\"create_time\":\"2019-03-11 12:14:32+0800\",\"create_user\":\"\",\"id\":786,\"is_deleted\":false,\"is_enabled\":true,\"monitor_item_id\":0,\"update_time\":\"2019-03-11 12:19:53+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::UpdateMonitorItem,
+            >(
+                "{\"alarm_def_id\":609,\"bk_biz_id\":2,\"condition\":\"[[]]\",\"create_time\":\"2019-03-11 11:40:56+0800\",\"create_user\":\"\",\"description\":\"\",\"id\":619,\"is_classify_notice\":false,\"is_deleted\":false,\"is_enabled\":true,\"is_none\":0,\"is_none_option\":\"{\\\"continuous\\\":0}\",\"is_recovery\":false,\"monitor_id\":507,\"monitor_level\":2,\"title\":\"test_edit\",\"update_time\":\"2019-03-11 11:44:21+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::UpdateMonitorItemGroup,
+            >(
+                "{\"bk_biz_id\":2,\"create_time\":\"2019-03-11 12:07:13+0800\",\"create_user\":\"\",\"id\":495,\"is_deleted\":false,\"is_enabled\":true,\"monitor_group_id\":597,\"monitor_id\":506,\"monitor_item_id\":597,\"monitor_level\":3,\"update_time\":\"2019-03-11 12:10:40+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::UpdateMonitorSource,
+            >(
+                "{\"bk_biz_id\":2,\"create_time\":\"2019-03-11 11:54:42+0800\",\"create_user\":\"\",\"description\":\"test_edit\",\"id\":514,\"is_deleted\":false,\"is_enabled\":true,\"monitor_target\":\"3\",\"monitor_type\":\"cpu\",\"scenario\":\"performance\",\"src_type\":\"BKMONITOR\",\"stat_source_info\":\"{\\\"count_freq\\\":60,\\\"dimensions\\\":[\\\"ip\\\",\\\"plat_id\\\",\\\"company_id\\\"],\\\"aggregator\\\":\\\"max\\\",\\\"monitor_field\\\":\\\"load5\\\",\\\"unit_conversion\\\":1.0,\\\"monitor_result_table_id\\\":\\\"2_system_load\\\",\\\"unit\\\":\\\"\\\"}\",\"stat_source_type\":\"TSDATA\",\"title\":\"5分钟平均负载\",\"update_time\":\"2019-03-11 11:57:36+0800\",\"update_user\":\"\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::UpdateNoticeConfig,
+            >(
+                "{\"alarm_end_time\":\"23:59:00\",\"alarm_source_id\":619,\"alarm_start_time\":\"00:00:00\",\"create_time\":\"2019-03-11 14:18:44+0800\",\"create_user\":\"\",\"description\":\"test_add\",\"id\":650,\"is_deleted\":false,\"is_enabled\":true,\"notify_config\":\"{\\\"alarm_end_time\\\":\\\"23:59\\\",\\\"responsible\\\":\\\"\\\",\\\"group_list\\\":[],\\\"notify_mail\\\":true,\\\"phone_receiver\\\":\\\"\\\",\\\"alarm_start_time\\\":\\\"00:00\\\",\\\"role_list\\\":[\\\"Developer\\\",\\\"Tester\\\",\\\"ProductPm\\\"]}\",\"title\":\"CPU使用率通知方式\",\"update_time\":\"2019-03-11 14:20:32+0800\",\"update_user\":\"\"}",
+            ),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/monitor/models/alarm_source/add/`: 新增告警源

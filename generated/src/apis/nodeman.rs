@@ -12662,6 +12662,192 @@ pub mod update_subscription {
 }
 pub use update_subscription::UpdateSubscriptionRequest;
 pub use update_subscription::UpdateSubscriptionResponse;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AddCloud,
+            >(
+                "{\"bk_biz_id\":\"2\",\"bk_cloud_id\":\"40\",\"bk_cloud_name\":\"pal12\",\"bk_supplier_id\":\"0\",\"creator\":\"\",\"enable_delete\":true,\"hosts\":{\"RUNNING\":0,\"TERMINATED\":0,\"UNKNOWN\":0},\"id\":211,\"is_visible\":false}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::AddTask,
+            >(
+                "{\"bk_biz_id\":\"2\",\"bk_cloud_id\":\"218\",\"bk_supplier_account\":\"\",\"bk_supplier_id\":\"0\",\"creator\":\"admin\",\"end_time\":null,\"global_params\":null,\"host_count\":1,\"hosts\":[{\"err_code\":\"INIT\",\"err_code_desc\":\"初始化\",\"host\":{\"bk_biz_id\":\"2\",\"bk_cloud_id\":\"218\",\"conn_ips\":\"xxx.xxx.xxx.xxx\",\"has_cygwin\":false,\"id\":43,\"node_type\":\"PAGENT\",\"os_type\":\"LINUX\"},\"job_id\":\"187\",\"status\":\"QUEUE\",\"step\":\"任务初始化(安装)\"}],\"id\":187,\"job_type\":\"INSTALL_PAGENT\",\"job_type_desc\":\"安装PAGENT\",\"op_target\":{\"config_file\":\"\",\"name\":\"\"},\"os_count\":{\"AIX\":0,\"LINUX\":1,\"WINDOWS\":0},\"start_time\":\"2018-12-05 21:20:20\",\"status_count\":{\"failed_count\":0,\"running_count\":1,\"success_count\":0}}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ApList,
+            >(
+                "[{\"agent_config\":{\"linux\":{\"data_path\":\"/var/lib/gse\",\"dataipc\":\"/var/run/ipc.state.report.cloud\",\"host_id\":\"/var/lib/gse/host/hostid\",\"hostid_path\":\"/var/lib/gse/host/hostid\",\"log_path\":\"/var/log/gse\",\"run_path\":\"/var/run/gse\",\"setup_path\":\"/usr/local/gse\",\"temp_path\":\"/tmp\"},\"windows\":{\"data_path\":\"c:\\\\gse\\\\data\",\"dataipc\":47000,\"host_id\":\"C:\\\\gse\\\\data\\\\host\\\\hostid\",\"hostid_path\":\"C:\\\\gse\\\\data\\\\host\\\\hostid\",\"log_path\":\"c:\\\\gse\\\\logs\",\"setup_path\":\"c:\\\\gse\",\"temp_path\":\"c:\\\\Temp\"}},\"ap_type\":\"system\",\"bscp_config\":{\"GATEWAY_HOSTNAME\":\"127.0.0.1\"},\"btfileserver\":[{\"inner_ip\":\"127.0.0.1\",\"outer_ip\":\"\"}],\"city_id\":\"test\",\"creator\":[\"xxxx\"],\"dataserver\":[{\"inner_ip\":\"127.0.0.1\",\"outer_ip\":\"127.0.0.1\"}],\"description\":\"GSE默认接入点\",\"id\":1,\"is_default\":true,\"is_enabled\":true,\"name\":\"IDC\",\"nginx_path\":\"/data/bkee/public/bknodeman/download/\",\"package_inner_url\":\"http://127.0.0.1/download/\",\"package_outer_url\":\"http://127.0.0.1/download/\",\"permissions\":{\"delete\":true,\"edit\":true,\"view\":true},\"port_config\":{\"agent_thrift_port\":48669,\"api_server_port\":50002,\"bt_port\":10020,\"bt_port_end\":60030,\"bt_port_start\":60020,\"btsvr_thrift_port\":58930,\"data_port\":58625,\"db_proxy_port\":58859,\"file_svr_port\":58925,\"io_port\":48668,\"proc_port\":50000,\"tracker_port\":10030,\"trunk_port\":48329},\"proxy_package\":[\"gse_client-windows-x86.tgz\",\"gse_client-windows-x86_64.tgz\",\"gse_client-linux-x86.tgz\",\"gse_client-linux-x86_64.tgz\"],\"region_id\":\"test\",\"status\":\"normal\",\"taskserver\":[{\"inner_ip\":\"127.0.0.1\",\"outer_ip\":\"\"}],\"zk_account\":\"zk\",\"zk_hosts\":[{\"zk_ip\":\"127.0.0.1\",\"zk_port\":\"2181\"},{\"zk_ip\":\"127.0.0.2\",\"zk_port\":\"2181\"},{\"zk_ip\":\"127.0.0.3\",\"zk_port\":\"2181\"}]}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::BizProxiesHost,
+            >(
+                "[{\"bk_addressing\":\"0\",\"bk_biz_id\":1,\"bk_cloud_id\":0,\"data_ip\":\"\",\"inner_ip\":\"127.0.0.1\",\"inner_ipv6\":\"\",\"login_ip\":\"127.0.0.2\",\"outer_ip\":\"\",\"outer_ipv6\":\"\"},{\"bk_addressing\":\"0\",\"bk_biz_id\":1,\"bk_cloud_id\":0,\"data_ip\":\"\",\"inner_ip\":\"127.0.0.3\",\"inner_ipv6\":\"\",\"login_ip\":\"127.0.0.4\",\"outer_ip\":\"\",\"outer_ipv6\":\"\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::CreateSubscription,
+            >("{\"subscription_id\":1,\"task_id\":1}"),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::DeleteSubscription>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::DetailsJob,
+            >(
+                "{\"cost_time\":\"77\",\"created_by\":\"admin\",\"end_time\":\"2021-09-16 15:07:20+0800\",\"ip_filter_list\":[],\"job_id\":1,\"job_type\":\"UPGRADE_AGENT\",\"job_type_display\":\"升级 Agent\",\"list\":[],\"meta\":{\"op_type\":\"UPGRADE\",\"op_type_display\":\"升级\",\"step_type\":\"AGENT\",\"step_type_display\":\"Agent\",\"type\":\"AGENT\"},\"start_time\":\"2021-09-16 15:06:03+0800\",\"statistics\":{\"failed_count\":0,\"ignored_count\":0,\"pending_count\":0,\"running_count\":0,\"success_count\":1,\"total_count\":1},\"status\":\"SUCCESS\",\"total\":0}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetJobCommands,
+            >(
+                "{\"solutions\":[{\"description\":\"通过 bash 进行安装\",\"steps\":[{\"contents\":[{\"always_download\":false,\"child_dir\":null,\"description\":\"创建 /tmp/\",\"name\":\"create_dir\",\"show_description\":false,\"text\":\"sudo mkdir -p /tmp/\"}],\"description\":\"创建依赖目录\",\"type\":\"commands\"},{\"contents\":[{\"always_download\":false,\"child_dir\":null,\"description\":\"下载安装脚本并赋予执行权限\",\"name\":\"combine\",\"show_description\":false,\"text\":\"curl setup_agent.sh -o /tmp/setup_agent.sh && chmod +x /tmp/setup_agent.sh'\"}],\"description\":\"下载安装脚本并赋予执行权限\",\"type\":\"commands\"},{\"contents\":[{\"always_download\":false,\"child_dir\":null,\"description\":\"执行安装脚本\",\"name\":\"run_cmd\",\"show_description\":false,\"text\":\"bash /tmp/setup_agent.sh\"}],\"description\":\"执行安装脚本\",\"type\":\"commands\"}],\"target_host_solutions\":[],\"type\":\"shell\"}]}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetLog,
+            >(
+                "{\"err_code\":\"START_JOB_FAILED\",\"err_code_desc\":\"启动任务失败\",\"job_id\":\"187\",\"logs\":\"<pre><br/><b>>>step 1 准备安装脚本</b> </pre><pre>[2018-12-05 21:47:46]: create pagent install script parameter[ -m client -b -i 218 -w x.x.x.x -l xx.xx.xx.xx -g xxx.xxx.xxx.xxx:80 -I 0] </pre><pre>[2018-12-05 21:47:46]: job parameter is：[\\n{\\n  \\\"account\\\": \\\"root\\\", \\n  \\\"ip_list\\\": [\\n    {\\n      \\\"ip\\\": \\\"xx.xx.xx.xx\\\", \\n      \\\"source\\\": \\\"218\\\"\\n    }\\n  ], \\n  \\\"script_timeout\\\": 3000, \\n  \\\"app_id\\\": \\\"2\\\", \\n  \\\"script_param\\\": \\\" -m client -b -i 218 -w x.x.x.x -l xx.xx.xx.xx -g xxx.xxx.xxx.xxx:80 -I 0\\\", \\n  \\\"type\\\": 1\\n}\\n] </pre><pre>[2018-12-05 21:47:47]: ESB api: https://xxx.xx.com/api/c/compapi/job/fast_execute_script/ </pre><pre>[2018-12-05 21:47:47]: start job failed: 组件调用异常:IP xx.xx.xx.xx不属于该业务(code=1306000) </pre>\",\"status\":\"FAILED\",\"step\":\"任务执行失败(安装)\"}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::GetTaskInfo,
+            >(
+                "{\"bk_biz_id\":\"2\",\"bk_cloud_id\":\"218\",\"bk_supplier_account\":\"\",\"bk_supplier_id\":\"0\",\"creator\":\"admin\",\"end_time\":null,\"global_params\":null,\"host_count\":1,\"hosts\":[{\"err_code\":\"START_JOB_FAILED\",\"err_code_desc\":\"启动任务失败\",\"host\":{\"bk_biz_id\":\"2\",\"bk_cloud_id\":\"218\",\"has_cygwin\":false,\"id\":43,\"inner_ip\":\"xxx.xxx.xxx.xxx\",\"node_type\":\"PAGENT\",\"os_type\":\"LINUX\",\"outer_ip\":\"xx.xx.xx.xx\"},\"job_id\":\"187\",\"status\":\"FAILED\",\"step\":\"任务执行失败(安装)\"}],\"id\":187,\"job_type\":\"INSTALL_PAGENT\",\"job_type_desc\":\"安装PAGENT\",\"op_target\":{\"config_file\":\"\",\"name\":\"\"},\"os_count\":{\"AIX\":0,\"LINUX\":1,\"WINDOWS\":0},\"start_time\":\"2018-12-05 21:20:20\",\"status_count\":{\"failed_count\":1,\"running_count\":0,\"success_count\":0}}",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::InfoSubscription>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::InstallChannel,
+            >(
+                "[{\"bk_cloud_id\":0,\"hidden\":false,\"id\":1,\"jump_servers\":[\"127.0.0.1\"],\"name\":\"默认安装通道\",\"upstream_servers\":{\"btfileserver\":[\"127.0.0.2\",\"127.0.0.3\"],\"dataserver\":[\"127.0.0.2\",\"127.0.0.3\"],\"taskserver\":[\"127.0.0.2\",\"127.0.0.3\"]}},{\"bk_cloud_id\":0,\"hidden\":true,\"id\":2,\"jump_servers\":[\"127.0.0.4\"],\"name\":\"隐藏安装通道\",\"upstream_servers\":{\"btfileserver\":[\"127.0.0.4\",\"127.0.0.5\"],\"dataserver\":[\"127.0.0.4\",\"127.0.0.5\"],\"taskserver\":[\"127.0.0.4\",\"127.0.0.5\"]}}]",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::InstallJob>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::InstanceInfoSubscription,
+            >("{\"subscription_id\":1,\"task_id\":1}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::InstanceStatusSubscription,
+            >(
+                "[{\"instances\":[{\"create_time\":\"2020-12-28 16:48:11+0800\",\"host_statuses\":[],\"instance_id\":\"host|instance|host|35\",\"instance_info\":{\"host\":{\"bk_biz_id\":5,\"bk_biz_name\":\"test\",\"bk_cloud_id\":0,\"bk_cloud_name\":\"直连区域\",\"bk_host_id\":35,\"bk_host_innerip\":\"127.0.0.1\",\"bk_host_name\":\"\",\"bk_supplier_account\":\"0\"},\"service\":{}},\"last_task\":{\"create_time\":\"2020-12-28 16:48:11\",\"finish_time\":\"2020-12-28 08:50:09\",\"id\":150,\"pipeline_id\":\"6de50ec13864470d9a9418613ed10da8\",\"record_id\":214,\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"steps\":[{\"action\":\"MAIN_INSTALL_PLUGIN\",\"finish_time\":\"2020-12-28 08:50:09\",\"id\":\"exceptionbeat\",\"node_name\":\"[exceptionbeat] 部署插件程序\",\"pipeline_id\":\"5b702f51a5944d519f4abcc2678f0ed3\",\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"target_hosts\":[{\"finish_time\":\"2020-12-28 08:50:09\",\"node_name\":\"[exceptionbeat] 部署插件程序 0:127.0.0.1\",\"pipeline_id\":\"5b702f51a5944d519f4abcc2678f0ed3\",\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"sub_steps\":[{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:48:13\",\"index\":0,\"log\":\"\",\"node_name\":\"查询Agent状态\",\"pipeline_id\":\"5b702f51a5944d519f4abcc2678f0ed3\",\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:48:13\",\"index\":1,\"log\":\"\",\"node_name\":\"更新插件部署状态\",\"pipeline_id\":\"6c8ff413abb04cb492265466337e9ba0\",\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:49:23\",\"index\":2,\"inputs\":{\"instance_info\":{\"host\":{\"bk_bak_operator\":\"admin\",\"bk_biz_id\":5,\"bk_biz_name\":\"test\",\"bk_cloud_id\":0,\"bk_cloud_name\":\"直连区域\",\"bk_cpu_module\":\"\",\"bk_host_id\":35,\"bk_host_innerip\":\"127.0.0.1\",\"bk_host_name\":\"\",\"bk_host_outerip\":\"\",\"bk_os_bit\":\"\",\"bk_os_name\":\"\",\"bk_os_type\":\"1\",\"bk_supplier_account\":\"0\",\"operator\":\"admin\"},\"process\":{},\"scope\":[{\"bk_cloud_id\":0,\"bk_supplier_id\":0,\"ip\":\"127.0.0.1\"}],\"service\":null}},\"log\":\"\",\"node_name\":\"批量下发插件包\",\"pipeline_id\":\"52bb6f6fb0cc4e7a9d6a6cf476921e6c\",\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:49:54\",\"index\":3,\"log\":\"\",\"node_name\":\"安装插件包\",\"pipeline_id\":\"0d0d62d071d44456bccdf7bbf9b18489\",\"start_time\":\"2020-12-28 08:49:23\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:49:59\",\"index\":4,\"log\":\"\",\"node_name\":\"渲染并下发配置\",\"pipeline_id\":\"85f252a390b14f1aa9c9538f5d6faf6e\",\"start_time\":\"2020-12-28 08:49:54\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:50:09\",\"index\":5,\"log\":\"\",\"node_name\":\"重启 exceptionbeat 插件进程\",\"pipeline_id\":\"e2534a4f17f545b2b341cc278b173a74\",\"start_time\":\"2020-12-28 08:49:59\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:50:09\",\"index\":6,\"log\":\"\",\"node_name\":\"更新插件部署状态\",\"pipeline_id\":\"9767216b9e734736ac70d7a8a429cb71\",\"start_time\":\"2020-12-28 08:50:09\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:50:09\",\"index\":7,\"log\":\"\",\"node_name\":\"重置重试次数\",\"pipeline_id\":\"95959096c4904e0c97d8b72a78cae308\",\"start_time\":\"2020-12-28 08:50:09\",\"status\":\"SUCCESS\",\"step_code\":null}]}],\"type\":\"PLUGIN\"}]},\"running_task\":null,\"status\":\"SUCCESS\"}],\"subscription_id\":1}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListCloud,
+            >(
+                "[{\"ap_id\":1,\"ap_name\":\"默认接入点\",\"bk_cloud_id\":1,\"bk_cloud_name\":\"测试\",\"exception\":\"\",\"is_visible\":true,\"isp\":\"Tencent\",\"isp_icon\":\"PHN2ZyB2aWV3Qm\",\"isp_name\":\"腾讯云\",\"node_count\":10,\"permissions\":{\"delete\":true,\"edit\":true,\"view\":true},\"proxies\":null,\"proxy_count\":2}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListPackages,
+            >(
+                "[{\"cpu_arch\":\"x86_64\",\"id\":27,\"location\":\"http://127.0.0.1/download/linux/x86_64\",\"md5\":\"c56c9eedaa81c36a5c5177eb14d9449e\",\"module\":\"gse_plugin\",\"os\":\"linux\",\"pkg_ctime\":\"2020-12-20 12:13:02.593875+00:00\",\"pkg_mtime\":\"2020-12-20 12:13:02.593875+00:00\",\"pkg_name\":\"basereport-10.8.40.tgz\",\"pkg_path\":\"/data/bkee/public/bknodeman/download/linux/x86_64\",\"pkg_size\":5142399,\"project\":\"basereport\",\"version\":\"10.8.40\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListProcesses,
+            >(
+                "[{\"auto_launch\":true,\"category\":\"official\",\"config_file\":\"basereport.conf\",\"config_format\":\"yaml\",\"description\":\"基础性能采集器\",\"description_en\":\"\",\"id\":7,\"is_binary\":true,\"name\":\"basereport\",\"scenario\":\"负责采集CMDB上的实时数据，蓝鲸监控里的主机监控，包含CPU，内存，磁盘等\",\"scenario_en\":\"\",\"use_db\":false},{\"auto_launch\":false,\"category\":\"official\",\"config_file\":\"bkunifylogbeat.conf\",\"config_format\":\"yaml\",\"description\":\"高性能日志采集\",\"description_en\":\"\",\"id\":6,\"is_binary\":true,\"name\":\"bkunifylogbeat\",\"scenario\":\"数据平台，蓝鲸监控，日志检索等和日志相关的数据. 首次使用插件管理进行操作前，先到日志检索/数据平台等进行设置插件的功能项\",\"scenario_en\":\"\",\"use_db\":false}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::LogJob,
+            >(
+                "[{\"finish_time\":\"2021-09-16 15:06:04\",\"log\":\"[2021-09-16 15:06:04 INFO] 开始更新任务状态\",\"start_time\":\"2021-09-16 15:06:04\",\"status\":\"SUCCESS\",\"step\":\"更新任务状态\"},{\"finish_time\":\"2021-09-16 15:06:39\",\"log\":\"[2021-09-16 15:06:04 INFO] 开始下发升级包......\",\"start_time\":\"2021-09-16 15:06:04\",\"status\":\"SUCCESS\",\"step\":\"批量下发升级包\"},{\"finish_time\":\"2021-09-16 15:06:45\",\"log\":\"[2021-09-16 15:06:39 INFO] 开始执行升级脚本\\n[2021-09-16 15:06:39 INFO]...........\",\"start_time\":\"2021-09-16 15:06:39\",\"status\":\"SUCCESS\",\"step\":\"执行升级脚本\"},{\"finish_time\":\"2021-09-1615: 07: 20\",\"log\":\"[2021-09-16 15:06:45 INFO] 开始查询 GSE 状态期望的GSE主机状态为RUNNING......\",\"start_time\":\"2021-09-1615: 06: 45\",\"status\":\"SUCCESS\",\"step\":\"查询Agent状态\"},{\"finish_time\":\"2021-09-1615: 07: 20\",\"log\":\"[2021-09-1615: 0720 INFO]开始更新任务状态\",\"start_time\":\"2021-09-1615: 07: 20\",\"status\":\"SUCCESS\",\"step\":\"更新任务状态\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::OperateJob,
+            >(
+                "{\"job_id\":1741,\"job_url\":\"https://localhost.com/#/task-list/detail/1741\"}",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::OperatePlugin>("{\"job_id\":306}"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ProxiesHost,
+            >(
+                "[{\"account\":\"root\",\"ap_id\":1,\"ap_name\":\"默认接入点\",\"auth_type\":\"MANUAL\",\"bk_biz_id\":331,\"bk_biz_name\":\"test\",\"bk_cloud_id\":1,\"bk_host_id\":1,\"data_ip\":\"\",\"extra_data\":{\"bt_speed_limit\":null,\"data_path\":\"/var/lib/gse\",\"enable_compression\":false,\"peer_exchange_switch_for_agent\":0},\"inner_ip\":\"127.0.0.1\",\"inner_ipv6\":\"\",\"is_manual\":true,\"job_result\":{},\"login_ip\":\"127.0.0.3\",\"outer_ip\":\"127.0.0.2\",\"outer_ipv6\":\"\",\"pagent_count\":0,\"permissions\":{\"operate\":true},\"port\":22,\"re_certification\":true,\"status\":\"TERMINATED\",\"status_display\":\"异常\",\"version\":\"\"}]",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::RegisterPackage>("[]"));
+    routes.push(crate::mock::Route::of::<endpoints::RegisterProcess>("[]"));
+    routes.push(crate::mock::Route::of::<endpoints::RemoveHost>("{}"));
+    routes
+        .push(
+            crate::mock::Route::of::<endpoints::RetrySubscription>("{\"task_id\":415}"),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::RevokeSubscription>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::RunSubscription,
+            >("{\"subscription_id\":1,\"task_id\":1}"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::SearchHost,
+            >(
+                "{\"list\":[{\"ap_id\":1,\"bk_addressing\":\"0\",\"bk_biz_id\":2,\"bk_biz_name\":\"蓝鲸\",\"bk_cloud_id\":0,\"bk_cloud_name\":\"直连区域\",\"bk_host_id\":2,\"bk_host_name\":\"\",\"created_at\":\"2022-07-12 18:58:36+0800\",\"data_ip\":\"\",\"extra_data\":{\"bt_speed_limit\":null,\"enable_compression\":false,\"peer_exchange_switch_for_agent\":0},\"identity_info\":{},\"inner_ip\":\"127.0.0.1\",\"inner_ipv6\":\"\",\"install_channel_id\":null,\"install_channel_name\":null,\"is_manual\":true,\"job_result\":{\"current_step\":\"正在重装\",\"instance_id\":\"host|instance|host|2\",\"job_id\":1656,\"status\":\"FAILED\"},\"login_ip\":\"\",\"operate_permission\":true,\"os_type\":\"LINUX\",\"outer_ip\":\"\",\"outer_ipv6\":\"\",\"status\":\"RUNNING\",\"status_display\":\"正常\",\"topology\":[\"蓝鲸 / 中控机 / controller_ip\",\"蓝鲸 / 公共组件 / consul\",\"蓝鲸 / 公共组件 / redis\",\"蓝鲸 / 公共组件 / rabbitmq\",\"蓝鲸 / 公共组件 / beanstalk\",\"蓝鲸 / 管控平台 / license\",\"蓝鲸 / 监控平台v3 / monitor\"],\"updated_at\":\"2022-07-12 18:58:36+0800\",\"version\":\"1.7.15\"}],\"total\":1}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::SearchPlugin,
+            >(
+                "{\"list\":[{\"bk_addressing\":\"0\",\"bk_biz_id\":2,\"bk_biz_name\":\"蓝鲸\",\"bk_cloud_id\":0,\"bk_cloud_name\":\"直连区域\",\"bk_host_id\":1,\"bk_host_name\":\"\",\"cpu_arch\":\"x86_64\",\"inner_ip\":\"127.0.0.1\",\"inner_ipv6\":\"\",\"job_result\":{\"current_step\":\"正在重装\",\"instance_id\":\"host|instance|host|1\",\"job_id\":1434,\"status\":\"SUCCESS\"},\"node_from\":\"NODE_MAN\",\"node_type\":\"Agent\",\"operate_permission\":true,\"os_type\":\"LINUX\",\"plugin_status\":[{\"host_id\":1,\"name\":\"basereport\",\"status\":\"RUNNING\",\"version\":\"10.12.76\"}],\"status\":\"RUNNING\",\"status_display\":\"正常\",\"version\":\"1.7.19\"}],\"total\":1}",
+            ),
+        );
+    routes.push(crate::mock::Route::of::<endpoints::SwithSubscription>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::TaskResultSubscription>("null"));
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::UpdateSubscription,
+            >("{\"subscription_id\":1,\"task_id\":1}"),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `POST /api/c/compapi/v2/nodeman/create_cloud/`: 创建云区域

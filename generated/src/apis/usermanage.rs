@@ -615,6 +615,56 @@ pub mod retrieve_user {
     crate::serde_through_wire!(RetrieveUserRequest);
 }
 pub use retrieve_user::RetrieveUserRequest;
+/// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
+#[cfg(feature = "mock")]
+pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListDepartmentProfiles,
+            >(
+                "[{\"departments\":[],\"extras\":{},\"id\":1,\"leader\":[],\"username\":\"admin\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListDepartments,
+            >(
+                "[{\"children\":[],\"full_name\":\"总公司\",\"has_children\":true,\"id\":1,\"name\":\"总公司\",\"parent\":null}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListProfileDepartments,
+            >("[{\"children\":[],\"id\":4,\"name\":\"admin\"}]"),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::ListUsers,
+            >(
+                "[{\"departments\":[],\"extras\":{},\"id\":1,\"leader\":[],\"username\":\"admin\"}]",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::RetrieveDepartment,
+            >(
+                "{\"children\":[],\"full_name\":\"总公司\",\"has_children\":true,\"id\":1,\"name\":\"总公司\",\"parent\":null}",
+            ),
+        );
+    routes
+        .push(
+            crate::mock::Route::of::<
+                endpoints::RetrieveUser,
+            >(
+                "{\"departments\":[],\"extras\":{},\"id\":1,\"leader\":[],\"username\":\"admin\"}",
+            ),
+        );
+}
 /// Endpoint descriptions (method, path, types) that the runtime calls through.
 pub mod endpoints {
     /// `GET /api/c/compapi/v2/usermanage/list_department_profiles/`: 请求某部门的用户信息

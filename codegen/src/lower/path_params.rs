@@ -1,0 +1,37 @@
+//! Path placeholders (`/databus/collectors/{collector_config_id}/fast_update/`) are path parameters: the field
+//! of that name goes into the path (ESB docs table it with the body's), and a placeholder that no table names
+//! becomes a required string path parameter, with a warning. Otherwise the client would send the braces.
+
+use super::{FieldNode, ObjectNode, Ty};
+use crate::diagnostics::Diagnostic;
+use crate::ir::{ParamLocation, Type};
+
+/// The `{name}` placeholders of a path template, in order.
+fn placeholders(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+}
+
+pub(super) fn bind_placeholders(path: &str, request: &mut ObjectNode, file: &str, diags: &mut Vec<Diagnostic>) {
+    for name in placeholders(path) {
+        if let Some(field) = request.fields.iter_mut().find(|f| f.name == name) {
+            field.location = ParamLocation::Path;
+            field.required = true;
+            continue;
+        }
+        diags.push(
+            Diagnostic::warning(
+                file,
+                request.line,
+                format!("the path's placeholder `{{{name}}}` names no request field: taken as a string path parameter"),
+            )
+            .with_help("document it in the request table (or a path parameter section)"),
+        );
+        let field = FieldNode::inferred(name, Ty::Scalar(Type::String), request.line);
+        request.fields.push(FieldNode {
+            required: true,
+            location: ParamLocation::Path,
+            doc: "Path parameter (the doc's path names it; no table does).".into(),
+            ..field
+        });
+    }
+}
