@@ -127,3 +127,34 @@ async fn calls_are_traced_with_their_request_id_and_without_secrets() {
         assert!(!format!("{err} {err:?} {client:?}").contains(secret), "`{secret}` reached an error or Debug");
     }
 }
+
+#[tokio::test]
+async fn pages_waits_and_the_mock_log_no_secret() {
+    use bkapi::prelude::*;
+    let mock = bkapi::mock::start().await.unwrap();
+    let logs = Logs::default();
+    let _guard = logs.install();
+    let client = mock.client_builder().app_secret(SECRET).bk_token(TOKEN).build().unwrap();
+    let items: Vec<_> = client.cc().search_business_pages(Default::default()).try_collect().await.unwrap();
+    assert!(!items.is_empty());
+    use bkapi::jobv3::get_job_instance_status::{BkScopeType, GetJobInstanceStatusRequest};
+    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "1".into(), 100);
+    let policy = bkapi::WaitPolicy::with_deadline(Duration::from_secs(5));
+    let status = client.jobv3().wait_for_job(request, &policy).await.unwrap();
+    assert_eq!(status.finished, Some(true), "the doc's example is a finished job");
+    // A refused call (the mock serves nothing under another base) and a walk that fails.
+    let elsewhere = Client::builder()
+        .esb_base_url(format!("{}/x", mock.url()))
+        .app_code("app")
+        .app_secret(SECRET)
+        .bk_token(TOKEN)
+        .build()
+        .unwrap();
+    let refused: Vec<_> = elsewhere.cc().search_business_pages(Default::default()).collect().await;
+    let Some(Err(err)) = refused.last() else { panic!("{refused:?}") };
+    let text = format!("{}\n{err} {err:?} {client:?} {mock:?}", logs.text());
+    assert!(text.contains("bkapi.call{system=\"cc\" api=\"search_business\""), "{text}");
+    for secret in [SECRET, TOKEN] {
+        assert!(!text.contains(secret), "`{secret}` reached the logs, an error or Debug:\n{text}");
+    }
+}
