@@ -76,13 +76,19 @@ impl DocFolder {
 /// Components coded in Python live in the imported system's `components/` folder.
 pub const COMPONENTS_DIR: &str = "components";
 
+/// A doc or metadata file as text: UTF-8 (else [`Error::NotUtf8`] with where), without a byte-order mark, and
+/// with `\n` line ends (old Mac files end lines with `\r` alone: every line would be line 1).
 pub(crate) fn read(path: &Path) -> Result<String, Error> {
-    let text = fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let bytes = fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = e.as_bytes().get(..offset).unwrap_or_default();
+        let line = u32::try_from(before.iter().filter(|b| **b == b'\n').count() + 1).unwrap_or(u32::MAX);
+        Error::NotUtf8 { path: path.to_path_buf(), line, offset }
+    })?;
     // Some BlueKing files start with a byte-order mark, which neither markdown nor YAML expect.
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    })
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {

@@ -41,6 +41,10 @@ pub enum Error {
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
 
+    /// A file that is not UTF-8: the loader reports it as a diagnostic of that doc and goes on.
+    #[error("{}:{line}: not UTF-8 (invalid byte at offset {offset}); convert the file to UTF-8", path.display())]
+    NotUtf8 { path: PathBuf, line: u32, offset: usize },
+
     #[error("{} error(s) in the docs; nothing was written:\n{}", diagnostics.len(), join(diagnostics))]
     Docs { diagnostics: Vec<Diagnostic> },
 

@@ -213,13 +213,27 @@ fn load_set(
             let folder = set.folders.iter().position(|f| f.docs.iter().any(|d| d == p)).unwrap_or(0);
             vec![DocText { folder, path: p.to_path_buf(), text: read(p)? }]
         }
-        None => set
-            .folders
-            .iter()
-            .enumerate()
-            .flat_map(|(i, f)| f.docs.iter().map(move |d| (i, d)))
-            .map(|(folder, d)| read(d).map(|text| DocText { folder, path: d.clone(), text }))
-            .collect::<Result<_, _>>()?,
+        None => {
+            let mut texts = Vec::new();
+            for (folder, d) in set.folders.iter().enumerate().flat_map(|(i, f)| f.docs.iter().map(move |d| (i, d))) {
+                match read(d) {
+                    Ok(text) => texts.push(DocText { folder, path: d.clone(), text }),
+                    // One file in another encoding is that doc's problem, not the tree's.
+                    Err(Error::NotUtf8 { line, offset, .. }) => {
+                        let file = display(d);
+                        let message = format!("not UTF-8 (invalid byte at offset {offset}): the doc was not read");
+                        out.diagnostics.push(
+                            Diagnostic::error(&file, line, message)
+                                .with_help("BlueKing docs are UTF-8; convert it (`iconv -f GB18030 -t UTF-8`)"),
+                        );
+                        let api = api_name_of(d).unwrap_or_default();
+                        out.docs.push(DocOutcome::new(file, d.clone(), &set.system, api, DocStatus::Failed));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            texts
+        }
     };
     let flavor = system_flavor(set, &meta, &texts, out);
     let meta_source = MetaSource { path: &meta.display, text: &meta.text };
@@ -607,6 +621,61 @@ mod tests {
     /// The status of the doc whose file ends with `file`.
     fn status_of(loaded: &Loaded, file: &str) -> Option<DocStatus> {
         loaded.docs.iter().find(|d| d.file.ends_with(file)).map(|d| d.status)
+    }
+
+    #[test]
+    fn a_doc_that_is_not_utf8_is_an_error_of_its_own_and_the_others_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        write(&root, "esb/cmsi/apidocs/zh_hans/send_mail.md", TABLE);
+        // GBK-encoded `请求` on line 3.
+        let p = root.join("esb/cmsi/apidocs/zh_hans/get_msg_type.md");
+        fs::write(&p, b"# get\n\n### \xc7\xeb\xc7\xf3\n").unwrap();
+        let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+        assert_eq!(api(&loaded, "cmsi", "send_mail").name, "send_mail");
+        assert_eq!(status_of(&loaded, "get_msg_type.md"), Some(DocStatus::Failed));
+        let d = loaded.errors().find(|d| d.file.ends_with("get_msg_type.md")).expect("a diagnostic for it");
+        assert_eq!(d.line, 3);
+        assert!(d.message.contains("not UTF-8 (invalid byte at offset 11)"), "{d}");
+    }
+
+    #[test]
+    fn cr_only_line_endings_read_as_lf_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        let doc = format!("{TABLE}\n### 返回结果\n\n| 字段 | 类型 | 描述 |\n|---|---|---|\n| ok | bool | x |\n");
+        write(&root, "esb/cmsi/apidocs/zh_hans/send_mail.md", &doc);
+        write(&root, "esb/cmsi/apidocs/zh_hans/send_sms.md", &doc.replace('\n', "\r"));
+        let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+        let (lf, cr) = (api(&loaded, "cmsi", "send_mail"), api(&loaded, "cmsi", "send_sms"));
+        let system = loaded.ir.systems.iter().find(|s| s.name == "cmsi").unwrap();
+        let fields = |name: &str| match system.type_def(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct { fields }) => fields.iter().map(|f| (f.name.clone(), f.line)).collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        assert_eq!(fields(&cr.request), fields(&lf.request));
+        assert_eq!(fields(&cr.request), [("id".to_string(), 5)], "line numbers count `\\r` line ends");
+        assert_eq!(format!("{:?}", cr.response).replace("SendSms", "SendMail"), format!("{:?}", lf.response));
+        assert!(matches!(cr.response, Type::Named(_)), "the response section is read: {:?}", cr.response);
+    }
+
+    #[test]
+    fn sections_nested_1300_deep_are_an_error_of_that_doc_not_a_stack_overflow() {
+        // The reproducer of the stack overflow: each section's only row is an object the next section defines.
+        let mut deep = String::from("### 请求参数\n|a|type|\n|-|-|\n|f0|object|\n");
+        for i in 0..1300 {
+            deep.push_str(&format!("# f{i}\n|a|type|\n|-|-|\n|f{}|object|\n", i + 1));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        write(&root, "esb/cmsi/apidocs/zh_hans/send_mail.md", TABLE);
+        write(&root, "esb/cmsi/apidocs/zh_hans/get_deep.md", &deep);
+        // load_docs lowers on rayon's workers (2 MiB stacks), where the overflow aborted the process.
+        let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+        assert_eq!(api(&loaded, "cmsi", "send_mail").name, "send_mail");
+        let limit = format!("nested {} sections deep", crate::lower::MAX_NESTED_SECTIONS);
+        let d = loaded.errors().find(|d| d.message.contains(&limit)).expect("the depth limit, reported");
+        assert!(d.file.ends_with("get_deep.md") && d.line > 1, "{d}");
     }
 
     #[test]

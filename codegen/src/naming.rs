@@ -75,9 +75,25 @@ pub fn module_name(system: &str) -> String {
     field_ident_text(system)
 }
 
+/// A system's module name without the `r#` of a keyword (`type`): its file (rustc finds `mod r#type;` in
+/// `type.rs`), its Cargo feature, and the base of its struct names.
+pub fn bare_module_name(system: &str) -> String {
+    let name = module_name(system);
+    name.strip_prefix("r#").map(str::to_string).unwrap_or(name)
+}
+
+/// The file of a system's module in `apis/`: `type.rs` for `mod r#type;`; the system `mod` cannot be `mod.rs`
+/// (the folder's own file), so it is `mod_.rs`, which its declaration names with `#[path]`.
+pub fn module_file_name(system: &str) -> String {
+    match bare_module_name(system).as_str() {
+        "mod" => "mod_.rs".to_string(),
+        bare => format!("{bare}.rs"),
+    }
+}
+
 /// Name of a system's client struct (`job-gateway` → `JobGatewayApi`, blocking: `JobGatewayBlockingApi`).
 pub fn api_struct_name(system: &str, blocking: bool) -> String {
-    let base = module_name(system).to_upper_camel_case();
+    let base = bare_module_name(system).to_upper_camel_case();
     if blocking { format!("{base}BlockingApi") } else { format!("{base}Api") }
 }
 
@@ -191,6 +207,8 @@ mod tests {
         assert_eq!(camel_ident("INSTALL_AGENT"), "InstallAgent");
         assert_eq!(camel_ident("1"), "T1");
         assert_eq!(module_name("job-gateway"), "job_gateway");
+        assert_eq!((module_name("type"), bare_module_name("type")), ("r#type".into(), "type".into()));
+        assert_eq!(api_struct_name("mod", false), "ModApi");
     }
 
     #[test]

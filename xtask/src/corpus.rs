@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use bkapi_codegen::corpus::{self, CorpusRun, Summary};
 use bkapi_codegen::load::DocStatus;
-use bkapi_codegen::naming::module_name;
+use bkapi_codegen::naming::{module_file_name, module_name};
 use bkapi_codegen::sdk;
 
 pub struct Options {
@@ -323,7 +323,7 @@ pub fn write_crate(
     let manifest = format!(
         "[package]\nname = \"bkapi-corpus\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\nbkapi = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n\
-         [features]\n# The generated blocking clients need bkapi's feature; the check covers the async ones.\nblocking = []\n\n\
+         [features]\n# The generated blocking clients need bkapi's feature; the check covers the async ones.\nblocking = []\nmock = []\n\n\
          # Not a member of the bkapi workspace.\n[workspace]\n",
         runtime.display().to_string()
     );
@@ -338,9 +338,10 @@ pub fn write_crate(
     let mut wanted = vec![PathBuf::from("lib.rs")];
     for system in &ir.systems {
         let module = module_name(&system.name);
-        let file = format!("{module}.rs");
+        let file = module_file_name(&system.name);
         let Some(generated) = files.iter().find(|f| f.path == file) else { continue };
-        lib.push_str(&format!("pub mod {module};\n"));
+        // Named: a keyword system's `mod r#type;` is in `type.rs`, the system `mod` in `mod_.rs`.
+        lib.push_str(&format!("#[path = {file:?}]\npub mod {module};\n"));
         write_if_changed(&src.join(&file), &generated.content)?;
         wanted.push(PathBuf::from(file));
     }

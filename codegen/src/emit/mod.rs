@@ -14,7 +14,8 @@ use crate::ir::{
     Api, EnumRepr, EnumValue, Field, Flavor, HttpMethod, Ir, ParamLocation, System, Type, TypeDef, TypeKind,
 };
 use crate::naming::{
-    api_struct_name, camel_ident, field_ident_text, make_ident, unique_field_ident, unknown_variant, variant_names,
+    api_struct_name, bare_module_name, camel_ident, field_ident_text, make_ident, module_file_name, unique_field_ident,
+    unknown_variant, variant_names,
 };
 // Re-exported: `load.rs` (and older callers) name a system's module as `emit::module_name`.
 pub use crate::naming::module_name;
@@ -37,7 +38,7 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
         .systems
         .par_iter()
         .map(|system| {
-            let path = format!("{}.rs", module_name(&system.name));
+            let path = module_file_name(&system.name);
             let file = emit_system(system).map_err(|message| Error::Emit { file: path.clone(), message })?;
             Ok(GeneratedFile { path, content: format!("{HEADER}\n{}", prettyplease::unparse(&file)) })
         })
@@ -56,7 +57,7 @@ fn render(path: &str, tokens: TokenStream) -> Result<String, Error> {
 
 /// Cargo feature of a system: its module name (`job-gateway` → `job_gateway`).
 pub fn feature_name(system: &str) -> String {
-    module_name(system)
+    bare_module_name(system)
 }
 
 fn emit_root(ir: &Ir) -> TokenStream {
@@ -69,7 +70,10 @@ fn emit_root(ir: &Ir) -> TokenStream {
             flavor_word(s.flavor),
             s.name
         );
-        quote! { #[doc = #doc] #[cfg(feature = #feature)] pub mod #m; }
+        // A file rustc would not find from the module's name is named.
+        let file = module_file_name(&s.name);
+        let path = (file != format!("{}.rs", bare_module_name(&s.name))).then(|| quote!(#[path = #file]));
+        quote! { #[doc = #doc] #[cfg(feature = #feature)] #path pub mod #m; }
     });
     let accessors = ir.systems.iter().map(|s| {
         let m = format_ident!("{}", module_name(&s.name));
@@ -1010,6 +1014,25 @@ fn escape_doc(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyword_systems_get_files_their_module_declarations_find() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n";
+        for system in ["type", "mod", "cc"] {
+            let folder = dir.path().join(format!("esb/{system}/apidocs/zh_hans"));
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join("get_thing.md"), doc).unwrap();
+        }
+        let loaded = crate::load::load_docs(dir.path(), crate::lower::LowerOptions::default()).unwrap();
+        let files = emit(&loaded.ir).unwrap();
+        let names: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(names, BTreeSet::from(["mod.rs", "mod_.rs", "type.rs", "cc.rs"]));
+        let root = &files.iter().find(|f| f.path == "mod.rs").unwrap().content;
+        assert!(root.contains("#[cfg(feature = \"type\")]\npub mod r#type;"), "{root}");
+        assert!(root.contains("#[cfg(feature = \"mod\")]\n#[path = \"mod_.rs\"]\npub mod r#mod;"), "{root}");
+        assert!(root.contains("pub mod cc;") && !root.contains("\"cc.rs\""), "{root}");
+    }
 
     #[test]
     fn setters_never_shadow_the_constructor_or_trait_methods() {

@@ -32,6 +32,7 @@ use crate::ir::{
 };
 use crate::locate::Location;
 use crate::metadata::ApiMeta;
+pub use nested::MAX_NESTED_SECTIONS;
 pub use sections::is_definitions_page;
 pub use translations::merge_translation;
 // Re-exported: `load.rs` compares API names as `lower::camel_ident`.

@@ -16,6 +16,10 @@ use crate::ir::{EnumRepr, EnumValue, ParamLocation, Type};
 use crate::naming::type_name;
 use crate::types::{Shape, parse_type_word};
 
+/// How deep sections may nest (`data` → `data.info` → …): each level is a call frame of lowering, so the limit
+/// keeps a hostile doc from overflowing the stack of the thread that reads it. Real docs nest fewer than 10.
+pub const MAX_NESTED_SECTIONS: usize = 32;
+
 /// Names a section by reference in a description: `见server定义`, `定义见 ip`, `见下面file_source定义`, `see X`.
 static REFERENCE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
@@ -313,6 +317,21 @@ impl<'a> Ctx<'a> {
     /// A definition section's table as an object at `path`; `None` for a section inside itself or one without
     /// a table.
     fn object(&mut self, section: usize, path: &str) -> Option<ObjectNode> {
+        if self.stack.len() >= MAX_NESTED_SECTIONS {
+            let line = self.section(section).map_or(1, |s| s.line);
+            self.diags.push(
+                Diagnostic::error(
+                    self.file,
+                    line,
+                    format!(
+                        "`{path}` is nested {MAX_NESTED_SECTIONS} sections deep, the most the generator reads; \
+                         typed as untyped JSON"
+                    ),
+                )
+                .with_help("no BlueKing doc nests this deep: check the doc's headings, or override the field's type in bkapi.toml"),
+            );
+            return None;
+        }
         if self.stack.contains(&section) {
             let line = self.section(section).map_or(1, |s| s.line);
             self.diags.push(Diagnostic::warning(
