@@ -541,10 +541,12 @@ impl<'a> Walker<'a> {
         for f in fields {
             let p = at(path, &f.name);
             match map.get(&f.name) {
-                // A body example does not carry the path: a path parameter it lacks is not missing.
-                None if f.required && f.location == crate::ir::ParamLocation::Path => {}
                 None if f.required => {
-                    self.issue(IssueKind::MissingRequired, &p, f.line, missing_message(&f.name));
+                    // A body example does not carry the path: a path parameter it lacks is no drift (decoding
+                    // still needs it, as the generated type does).
+                    if f.location != crate::ir::ParamLocation::Path {
+                        self.issue(IssueKind::MissingRequired, &p, f.line, missing_message(&f.name));
+                    }
                     ok &= self.reject(&p, format!("missing field `{}`", f.name)).is_ok();
                 }
                 None => {}

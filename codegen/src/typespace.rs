@@ -14,7 +14,7 @@ use crate::lower::{ApiDraft, FieldNode, Ty};
 use crate::naming::{camel_ident, is_reserved_type_name, type_name_candidate};
 
 pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts: Vec<ApiDraft>) -> System {
-    let mut space = TypeSpace { types: Vec::new() };
+    let mut space = TypeSpace { types: Vec::new(), by_name: HashMap::new() };
     let mut apis = Vec::new();
     for draft in drafts {
         // Unlocated APIs cannot be called: loaders report and drop them before this stage.
@@ -66,11 +66,12 @@ fn public_names(system: &mut System) {
         let prefix = camel_ident(&api.name);
         let module = crate::naming::field_ident_text(&api.name);
         let mut order: Vec<usize> = Vec::new();
+        let mut reached: HashSet<usize> = HashSet::new();
         let mut stack = vec![Type::Named(api.request.clone()), api.response.clone()];
         stack.reverse();
         while let Some(ty) = stack.pop() {
             let Some(i) = ty.named().and_then(|n| index.get(n)).copied() else { continue };
-            if order.contains(&i) {
+            if !reached.insert(i) {
                 continue;
             }
             order.push(i);
@@ -101,6 +102,8 @@ fn public_names(system: &mut System) {
 
 struct TypeSpace {
     types: Vec<TypeDef>,
+    /// Position of each type in `types` by name: interning looks names up once per candidate.
+    by_name: HashMap<String, usize>,
 }
 
 impl TypeSpace {
@@ -113,9 +116,10 @@ impl TypeSpace {
                 n += 1;
                 continue;
             }
-            match self.types.iter().find(|t| t.name == name) {
+            match self.by_name.get(&name).and_then(|i| self.types.get(*i)) {
                 None => {
                     // `local` keeps the doc's name until the type's home module names it.
+                    self.by_name.insert(name.clone(), self.types.len());
                     self.types.push(TypeDef { name: name.clone(), local: def.name.clone(), ..def });
                     return name;
                 }

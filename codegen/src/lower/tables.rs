@@ -1,6 +1,7 @@
 //! Parameter tables: which column holds what, required flags, rows → [`FieldNode`]s, and what a row's
 //! description says about its field (value lists that make enums, deprecation, secrets, Base64, one-of pairs).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -79,6 +80,8 @@ impl<'a> Ctx<'a> {
     pub(super) fn fields_of(&mut self, table: &'a Table, path: &str, location: ParamLocation) -> Vec<FieldNode> {
         let cols = columns(&table.header);
         let mut fields: Vec<FieldNode> = Vec::new();
+        // Line of each name's first row: the duplicate check stays linear in the table's rows.
+        let mut first_rows: HashMap<String, u32> = HashMap::new();
         for row in &table.rows {
             let name = row_name(cell(row, Some(cols.name)));
             if name.is_empty() || name.chars().all(|c| c == '-' || c == '.') {
@@ -87,22 +90,19 @@ impl<'a> Ctx<'a> {
             if AUTH_KEYS.contains(&name) {
                 continue;
             }
-            if let Some(prev) = fields.iter().find(|f| f.name == name) {
+            if let Some(first) = first_rows.get(name) {
                 self.diags.push(
-                    Diagnostic::error(
-                        self.file,
-                        row.line,
-                        format!("duplicate field `{name}` (first at line {})", prev.line),
-                    )
-                    .with_help("remove one row, or give the nested object its own section")
-                    .with_code(
-                        crate::review::DUPLICATE_FIELD,
-                        if path.is_empty() { name.to_string() } else { format!("{path}.{name}") },
-                    ),
+                    Diagnostic::error(self.file, row.line, format!("duplicate field `{name}` (first at line {first})"))
+                        .with_help("remove one row, or give the nested object its own section")
+                        .with_code(
+                            crate::review::DUPLICATE_FIELD,
+                            if path.is_empty() { name.to_string() } else { format!("{path}.{name}") },
+                        ),
                 );
                 continue;
             }
             let field = self.field_of_row(row, &cols, name, path, location);
+            first_rows.insert(name.to_string(), field.line);
             fields.push(field);
         }
         self.add_path_children(path, &mut fields);
