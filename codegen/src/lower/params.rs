@@ -37,6 +37,8 @@ impl Ctx<'_> {
     pub(super) fn request_object(&mut self, camel: &str, summary: &str) -> ObjectNode {
         let doc = self.doc;
         let mut request_fields: Vec<FieldNode> = Vec::new();
+        // Line of each parameter's first row, so the duplicate check stays linear.
+        let mut first_lines: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
         for (i, s) in doc.sections.iter().enumerate() {
             let location = match self.kinds.get(i) {
                 Some(SectionKind::BodyParams) => ParamLocation::Body,
@@ -46,16 +48,17 @@ impl Ctx<'_> {
             };
             for table in s.tables() {
                 for f in self.fields_of(table, "", location) {
-                    if let Some(prev) = request_fields.iter().find(|p| p.name == f.name) {
+                    if let Some(first) = first_lines.get(&f.name) {
                         self.diags.push(
                             Diagnostic::error(
                                 self.file,
                                 f.line,
-                                format!("duplicate request parameter `{}` (first at line {})", f.name, prev.line),
+                                format!("duplicate request parameter `{}` (first at line {first})", f.name),
                             )
                             .with_code(crate::review::DUPLICATE_FIELD, f.name.clone()),
                         );
                     } else {
+                        first_lines.insert(f.name.clone(), f.line);
                         request_fields.push(f);
                     }
                 }
