@@ -1,6 +1,8 @@
 //! Path placeholders (`/databus/collectors/{collector_config_id}/fast_update/`) are path parameters: the field
 //! of that name goes into the path (ESB docs table it with the body's), and a placeholder that no table names
-//! becomes a required string path parameter, with a warning. Otherwise the client would send the braces.
+//! becomes a string path parameter, with a warning. Otherwise the client would send the braces. Whether one is
+//! required stays what the doc and its examples say (a body example does not show the path): the client refuses
+//! to send a call whose path parameter is unset (`Error::Config` naming it).
 
 use super::{FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
@@ -15,7 +17,6 @@ pub(super) fn bind_placeholders(path: &str, request: &mut ObjectNode, file: &str
     for name in placeholders(path) {
         if let Some(field) = request.fields.iter_mut().find(|f| f.name == name) {
             field.location = ParamLocation::Path;
-            field.required = true;
             continue;
         }
         diags.push(
@@ -28,9 +29,8 @@ pub(super) fn bind_placeholders(path: &str, request: &mut ObjectNode, file: &str
         );
         let field = FieldNode::inferred(name, Ty::Scalar(Type::String), request.line);
         request.fields.push(FieldNode {
-            required: true,
             location: ParamLocation::Path,
-            doc: "Path parameter (the doc's path names it; no table does).".into(),
+            doc: "Path parameter (the doc's path names it; no table does): calls need it.".into(),
             ..field
         });
     }

@@ -405,7 +405,7 @@ pub mod collectors_fast_update {
     /// collectors_fast_update
     ///
     /// Defined in `api-docs/bk_log/zh_hans/collectors_fast_update.md` at line 9.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CollectorsFastUpdateRequest {
         /// Name
         pub collector_config_name: Option<String>,
@@ -429,30 +429,10 @@ pub mod collectors_fast_update {
         pub storage_replies: Option<i64>,
         /// ES Shard count
         pub es_shards: Option<i64>,
-        /// Path parameter (the doc's path names it; no table does). (Type inferred from the doc's example.)
+        /// Path parameter (the doc's path names it; no table does): calls need it. (Type inferred from the doc's example.)
         ///
         /// Path parameter.
-        pub collector_config_id: String,
-    }
-    impl CollectorsFastUpdateRequest {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(collector_config_id: String) -> Self {
-            Self {
-                collector_config_name: None,
-                target_nodes: None,
-                description: None,
-                params: None,
-                etl_config: None,
-                etl_params: None,
-                fields: None,
-                retention: None,
-                allocation_min_days: None,
-                storage_replies: None,
-                es_shards: None,
-                collector_config_id,
-            }
-        }
+        pub collector_config_id: Option<String>,
     }
     impl CollectorsFastUpdateRequest {
         /// Sets `collector_config_name`.
@@ -516,6 +496,11 @@ pub mod collectors_fast_update {
             self.es_shards = Some(value.into());
             self
         }
+        /// Sets `collector_config_id`.
+        pub fn collector_config_id(mut self, value: impl Into<String>) -> Self {
+            self.collector_config_id = Some(value.into());
+            self
+        }
     }
     impl crate::wire::Wire for CollectorsFastUpdateRequest {
         fn from_wire(
@@ -551,7 +536,7 @@ pub mod collectors_fast_update {
                 allocation_min_days: record.opt_int("allocation_min_days")?,
                 storage_replies: record.opt_int("storage_replies")?,
                 es_shards: record.opt_int("es_shards")?,
-                collector_config_id: record.text("collector_config_id")?,
+                collector_config_id: record.opt_text("collector_config_id")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1138,10 +1123,10 @@ pub mod databus_custom_update {
         pub allocation_min_days: Option<i64>,
         /// 描述信息
         pub description: Option<String>,
-        /// Path parameter (the doc's path names it; no table does). (Type inferred from the doc's example.)
+        /// Path parameter (the doc's path names it; no table does): calls need it. (Type inferred from the doc's example.)
         ///
         /// Path parameter.
-        pub collector_config_id: String,
+        pub collector_config_id: Option<String>,
     }
     impl DatabusCustomUpdateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1150,7 +1135,6 @@ pub mod databus_custom_update {
             collector_config_name: String,
             custom_type: String,
             category_id: String,
-            collector_config_id: String,
         ) -> Self {
             Self {
                 collector_config_name,
@@ -1165,7 +1149,7 @@ pub mod databus_custom_update {
                 storage_replies: None,
                 allocation_min_days: None,
                 description: None,
-                collector_config_id,
+                collector_config_id: None,
             }
         }
     }
@@ -1215,6 +1199,11 @@ pub mod databus_custom_update {
             self.description = Some(value.into());
             self
         }
+        /// Sets `collector_config_id`.
+        pub fn collector_config_id(mut self, value: impl Into<String>) -> Self {
+            self.collector_config_id = Some(value.into());
+            self
+        }
     }
     impl crate::wire::Wire for DatabusCustomUpdateRequest {
         fn from_wire(
@@ -1252,7 +1241,7 @@ pub mod databus_custom_update {
                 storage_replies: record.opt_int("storage_replies")?,
                 allocation_min_days: record.opt_int("allocation_min_days")?,
                 description: record.opt_text("description")?,
-                collector_config_id: record.text("collector_config_id")?,
+                collector_config_id: record.opt_text("collector_config_id")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2253,6 +2242,25 @@ impl<'a> BkLogApi<'a> {
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.collector_config_name`: the doc says `required`, corrected to `optional` — the example at line 81 leaves it out or sends null
     /// - `request.params`: the doc says `required`, corrected to `optional` — the example at line 81 leaves it out or sends null
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # use bkapi::prelude::*;
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::bk_log::collectors_fast_update::*;
+    ///
+    /// let request = CollectorsFastUpdateRequest::default()
+    ///     .description("11111".to_string())
+    ///     .storage_replies(1_i64)
+    ///     .es_shards(1_i64);
+    /// let response = client.bk_log().collectors_fast_update(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn collectors_fast_update(
         &self,
         request: collectors_fast_update::CollectorsFastUpdateRequest,
@@ -2317,6 +2325,55 @@ impl<'a> BkLogApi<'a> {
     /// `POST /api/c/compapi/v2/bk_log/{collector_config_id}/databus_custom_update/`
     ///
     /// Generated from `api-docs/bk_log/zh_hans/databus_custom_update.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # use bkapi::prelude::*;
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::bk_log::databus_custom_update::*;
+    ///
+    /// let request = DatabusCustomUpdateRequest::new(
+    ///         "test_custom_config_name".to_string(),
+    ///         "log".to_string(),
+    ///         "application_check".to_string(),
+    ///     )
+    ///     .etl_config("bk_log_regexp".to_string())
+    ///     .etl_params(
+    ///         EtlParams::default()
+    ///             .retain_original_text(true)
+    ///             .separator_regexp(
+    ///                 "(?P<log_time>\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}) (?P<process_id>\\d+) (?P<level>[A-Z]+) (?P<content>.*)"
+    ///                     .to_string(),
+    ///             ),
+    ///     )
+    ///     .fields(
+    ///         vec![
+    ///             Fields::default().alias_name("".to_string()).description("".to_string())
+    ///             .field_index(1_i64).field_name("log_time".to_string())
+    ///             .field_type("string".to_string()).is_analyzed(false).is_built_in(false)
+    ///             .is_delete(false).is_dimension(false).is_time(true)
+    ///             .option(DatabusCustomUpdateOption::default()
+    ///             .time_format("yyyy-MM-dd HH:mm:ss".to_string()).time_zone(8_i64)),
+    ///             Fields::default().alias_name("".to_string()).description("".to_string())
+    ///             .field_index(2_i64).field_name("content".to_string()).field_type("string"
+    ///             .to_string()).is_analyzed(true).is_built_in(false).is_delete(false)
+    ///             .is_dimension(false).is_time(false)
+    ///         ],
+    ///     )
+    ///     .storage_cluster_id(15_i64)
+    ///     .retention(3_i64)
+    ///     .es_shards(1_i64)
+    ///     .storage_replies(0_i64)
+    ///     .allocation_min_days(0_i64)
+    ///     .description("".to_string());
+    /// let response = client.bk_log().databus_custom_update(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn databus_custom_update(
         &self,
         request: databus_custom_update::DatabusCustomUpdateRequest,

@@ -160,10 +160,10 @@ pub mod v3_aiops_api_serving_execute {
         pub data: Data,
         /// 预测输入，结构详见数据开发中模型API应用节点的示例 (Type inferred from the doc's example.)
         pub config: Config,
-        /// Path parameter (the doc's path names it; no table does). (Type inferred from the doc's example.)
+        /// Path parameter (the doc's path names it; no table does): calls need it. (Type inferred from the doc's example.)
         ///
         /// Path parameter.
-        pub result_table_name: String,
+        pub result_table_name: Option<String>,
     }
     impl V3AiopsApiServingExecuteRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -173,15 +173,21 @@ pub mod v3_aiops_api_serving_execute {
             bkdata_data_token: crate::Secret,
             data: Data,
             config: Config,
-            result_table_name: String,
         ) -> Self {
             Self {
                 bkdata_authentication_method,
                 bkdata_data_token,
                 data,
                 config,
-                result_table_name,
+                result_table_name: None,
             }
+        }
+    }
+    impl V3AiopsApiServingExecuteRequest {
+        /// Sets `result_table_name`.
+        pub fn result_table_name(mut self, value: impl Into<String>) -> Self {
+            self.result_table_name = Some(value.into());
+            self
         }
     }
     impl crate::wire::Wire for V3AiopsApiServingExecuteRequest {
@@ -205,7 +211,7 @@ pub mod v3_aiops_api_serving_execute {
                 bkdata_data_token: record.field("bkdata_data_token")?,
                 data: record.field("data")?,
                 config: record.field("config")?,
-                result_table_name: record.text("result_table_name")?,
+                result_table_name: record.opt_text("result_table_name")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -460,6 +466,28 @@ impl<'a> DataApi<'a> {
     /// `POST /api/c/compapi/data/v3/aiops/serving/processing/{result_table_name}/execute/`
     ///
     /// Generated from `api-docs/data/zh_hans/v3_aiops_api_serving_execute.md`.
+    ///
+    /// # Example
+    ///
+    /// The doc's request example, built with these types:
+    ///
+    /// ```no_run
+    /// # use bkapi::prelude::*;
+    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
+    /// use bkapi::data::v3_aiops_api_serving_execute::*;
+    ///
+    /// let request = V3AiopsApiServingExecuteRequest::new(
+    ///     "token".to_string(),
+    ///     bkapi::Secret::from("your_data_token"),
+    ///     Data::default()
+    ///         .inputs(vec![Inputs::default().feature(1_i64).timestamp("".to_string())]),
+    ///     Config::default().predict_args(PredictArgs::default().predcit_arg(1_i64)),
+    /// );
+    /// let response = client.data().v3_aiops_api_serving_execute(request).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn v3_aiops_api_serving_execute(
         &self,
         request: v3_aiops_api_serving_execute::V3AiopsApiServingExecuteRequest,
