@@ -4,6 +4,7 @@ mod bench;
 mod corpus;
 mod diff;
 mod drift;
+mod scale;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -91,6 +92,15 @@ enum Command {
         /// `cargo check` runs per crate (their median is reported).
         #[arg(long, default_value_t = 3)]
         check_runs: u32,
+    },
+    /// How parse + IR + emit grow with one doc's size (table rows, nested sections): time, time per item and
+    /// peak memory per case (see `scale.rs`).
+    BenchScale {
+        /// Run one case in this process (the parent runs each case so).
+        #[arg(long, hide = true)]
+        one: Option<String>,
+        #[arg(hide = true)]
+        size: Option<usize>,
     },
     /// Copy the API docs of a BlueKing doc tree (and the manifests that locate them) into `api-docs/<system>/`,
     /// recording their provenance in its `bkapi.toml`; then `regen`, `diff` and `drift --check` show the change.
@@ -193,6 +203,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { dir, iterations, compile, check_runs } => {
             bench::run(&root, &bench::Options { dir, iterations, compile, check_runs })
         }
+        Command::BenchScale { one: Some(family), size } => scale::run_one(&family, size.unwrap_or(1000)),
+        Command::BenchScale { one: None, .. } => scale::run(),
         Command::Openapi { dir, out } => {
             openapi(&dir.unwrap_or_else(|| root.join("api-docs")), &out.unwrap_or_else(|| root.join("target/openapi")))
         }
