@@ -38,6 +38,9 @@ pub struct Client {
     use_test_env: bool,
     gateway_url_template: Option<String>,
     stage: String,
+    max_body_size: usize,
+    /// Calls in flight at most, shared by the clones: each holds one connection, so this bounds them too.
+    in_flight: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// Builds a [`Client`]; configuration mistakes are reported by [`ClientBuilder::build`], never by a panic.
@@ -58,12 +61,18 @@ pub struct ClientBuilder {
     use_test_env: bool,
     gateway_url_template: Option<String>,
     stage: Option<String>,
+    max_body_size: Option<usize>,
+    max_concurrent_calls: Option<usize>,
 }
 
 /// Default total time for one call.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default time to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default largest response body read (32 MiB): a larger one is [`Error::BodyTooLarge`], found while reading.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 32 << 20;
+/// Default number of calls a client (and its clones) has in flight at once; the others wait their turn.
+pub const DEFAULT_MAX_CONCURRENT_CALLS: usize = 64;
 
 impl ClientBuilder {
     /// The PaaS host that serves ESB APIs (`https://paas.example.com`); doc paths `/api/c/compapi/…` hang under it.
@@ -174,6 +183,21 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read, in bytes ([`DEFAULT_MAX_BODY_SIZE`] unless set); a larger one stops the
+    /// read at this size with [`Error::BodyTooLarge`], so memory stays bounded.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
+        self
+    }
+
+    /// How many calls the client and its clones have in flight at once ([`DEFAULT_MAX_CONCURRENT_CALLS`] unless
+    /// set; at least 1); the others wait for a turn. Each call in flight holds one connection, so this bounds
+    /// the connections to BlueKing as well.
+    pub fn max_concurrent_calls(mut self, calls: usize) -> Self {
+        self.max_concurrent_calls = Some(calls.max(1));
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let parse = |what: &str, s: &str| {
@@ -243,6 +267,10 @@ impl ClientBuilder {
             use_test_env: self.use_test_env,
             gateway_url_template: self.gateway_url_template,
             stage: self.stage.unwrap_or_else(|| "prod".into()),
+            max_body_size: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
+            in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                self.max_concurrent_calls.unwrap_or(DEFAULT_MAX_CONCURRENT_CALLS),
+            )),
         })
     }
 }
@@ -441,6 +469,9 @@ impl Client {
     async fn call_in_span<E: Endpoint>(&self, request: E::Request) -> Result<E::Response, Error> {
         let api = E::ID;
         let call = self.prepare::<E>(&request)?;
+        // Held until the body is read: the connection is busy that long. The semaphore is never closed.
+        let _turn =
+            self.in_flight.acquire().await.map_err(|_| Error::Config(format!("{api}: the client was shut down")))?;
         let mut attempt = 0u32;
         loop {
             // `without_url`: an ESB GET carries the app secret in its query string.
@@ -472,7 +503,7 @@ impl Client {
             }
             let request_id = header("X-Request-Id").or_else(|| header("X-Bkapi-Request-Id"));
             let gateway_error = header("X-Bkapi-Error-Code").zip(header("X-Bkapi-Error-Message"));
-            let body = response.text().await.map_err(|e| Error::Transport { api, source: e.without_url() })?;
+            let body = read_body(response, self.max_body_size, api).await?;
             let result = decode::<E::Response>(api, status.as_u16(), request_id.clone(), gateway_error, &body);
             let request_id = request_id.or_else(|| match &result {
                 Err(Error::Api { request_id, .. }) => request_id.clone(),
@@ -488,6 +519,28 @@ impl Client {
             return result;
         }
     }
+}
+
+/// The body as text, read chunk by chunk up to `limit` bytes; a body that is not UTF-8 is a [`Error::Decode`]
+/// (read lossily it would decode into other values than were sent).
+async fn read_body(mut response: reqwest::Response, limit: usize, api: &'static str) -> Result<String, Error> {
+    let too_large = || Error::BodyTooLarge { api, limit };
+    if response.content_length().is_some_and(|length| length > limit as u64) {
+        return Err(too_large());
+    }
+    let mut bytes: Vec<u8> = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| Error::Transport { api, source: e.without_url() })? {
+        if bytes.len().saturating_add(chunk.len()) > limit {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|e| Error::Decode {
+        api,
+        path: ".".into(),
+        message: format!("the body is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        body: excerpt(&String::from_utf8_lossy(e.as_bytes())),
+    })
 }
 
 fn code_is_success(code: &Value) -> bool {

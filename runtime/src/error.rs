@@ -81,6 +81,14 @@ pub enum Error {
         /// What the server did, and what to do about it.
         reason: String,
     },
+    /// The response body was larger than the client reads ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
+    #[error("{api}: the response body is larger than {limit} bytes; raise `max_body_size` or ask for less (a page)")]
+    BodyTooLarge {
+        /// The API called.
+        api: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The client is not configured for this call.
     #[error("invalid configuration: {0}")]
     Config(String),

@@ -21,7 +21,10 @@ mod settings;
 mod wait;
 pub mod wire;
 
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, decode_response};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_CONCURRENT_CALLS,
+    DEFAULT_TIMEOUT, decode_response,
+};
 pub use encoded::Base64;
 pub use endpoint::{Endpoint, EndpointVisitor, Flavor, Method};
 pub use error::Error;
