@@ -55,6 +55,7 @@ pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Erro
     report.drift = verdict.new.into_iter().cloned().collect();
     report.accepted_drift = verdict.accepted.into_iter().cloned().collect();
 
+    let mut changed = Vec::new();
     for f in &files {
         let path = out_dir.join(&f.path);
         if fs::read_to_string(&path).is_ok_and(|old| old == f.content) {
@@ -62,10 +63,10 @@ pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Erro
             continue;
         }
         report.changed.push(PathBuf::from(&f.path));
-        if mode == Mode::Write {
-            fs::create_dir_all(out_dir).map_err(|source| Error::Io { path: out_dir.to_path_buf(), source })?;
-            fs::write(&path, &f.content).map_err(|source| Error::Io { path: path.clone(), source })?;
-        }
+        changed.push((path, f.content.as_str()));
+    }
+    if mode == Mode::Write {
+        write_all_or_none(out_dir, &changed)?;
     }
     // Generated files (recognized by their header) that no doc produces any more.
     if out_dir.exists() {
@@ -91,6 +92,32 @@ pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Erro
         });
     }
     Ok(report)
+}
+
+/// Suffix of the files a regen writes before it renames them into place.
+const TEMPORARY: &str = "bkapi-tmp";
+
+/// Writes every file under a temporary name first, then renames them into place: a write that fails (a full
+/// disk) leaves every old file as it was and no temporary behind, and an interrupted regen leaves each file
+/// either old or new, never half written.
+fn write_all_or_none(out_dir: &Path, files: &[(PathBuf, &str)]) -> Result<(), Error> {
+    fs::create_dir_all(out_dir).map_err(|source| Error::Io { path: out_dir.to_path_buf(), source })?;
+    let mut written: Vec<(PathBuf, &Path)> = Vec::new();
+    for (path, content) in files {
+        let temporary = path.with_extension(format!("rs.{TEMPORARY}"));
+        if let Err(source) = fs::write(&temporary, content) {
+            for (t, _) in &written {
+                let _ = fs::remove_file(t);
+            }
+            let _ = fs::remove_file(&temporary);
+            return Err(Error::Io { path: temporary, source });
+        }
+        written.push((temporary, path));
+    }
+    for (temporary, path) in &written {
+        fs::rename(temporary, path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    }
+    Ok(())
 }
 
 /// The docs folder's drift baseline; none yet is an empty one.
@@ -161,4 +188,35 @@ pub fn ensure_features(features: &[String], manifest: &Path, mode: Mode) -> Resu
     }
     fs::write(manifest, updated).map_err(|source| Error::Io { path: manifest.to_path_buf(), source })?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_that_fails_halfway_leaves_every_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.rs"), dir.path().join("b.rs"));
+        fs::write(&a, "old a").unwrap();
+        fs::write(&b, "old b").unwrap();
+        // The second file's temporary cannot be written: a folder is in its place.
+        fs::create_dir(dir.path().join(format!("b.rs.{TEMPORARY}"))).unwrap();
+        let err = write_all_or_none(dir.path(), &[(a.clone(), "new a"), (b.clone(), "new b")]).unwrap_err();
+        assert!(err.to_string().contains("b.rs.bkapi-tmp"), "{err}");
+        assert_eq!(
+            (fs::read_to_string(&a).unwrap(), fs::read_to_string(&b).unwrap()),
+            ("old a".into(), "old b".into())
+        );
+        assert!(!dir.path().join(format!("a.rs.{TEMPORARY}")).exists(), "no temporary left behind");
+
+        fs::remove_dir(dir.path().join(format!("b.rs.{TEMPORARY}"))).unwrap();
+        write_all_or_none(dir.path(), &[(a.clone(), "new a"), (b.clone(), "new b")]).unwrap();
+        assert_eq!(
+            (fs::read_to_string(&a).unwrap(), fs::read_to_string(&b).unwrap()),
+            ("new a".into(), "new b".into())
+        );
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+    }
 }
