@@ -169,7 +169,7 @@ fn read_as_the_type_wants(
     mut params: Map<String, Value>,
     query: &[String],
 ) -> Result<(), Refusal> {
-    let mut reread: Vec<&str> = Vec::new();
+    let mut reread: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     loop {
         let refusal = match check(Value::Object(params.clone())) {
             Ok(()) => return Ok(()),
@@ -178,8 +178,7 @@ fn read_as_the_type_wants(
         let key = refusal.path.split(['.', '[']).next().unwrap_or_default();
         let spelled = params.get(key).and_then(Value::as_str).and_then(|text| serde_json::from_str::<Value>(text).ok());
         match spelled {
-            Some(value) if query.iter().any(|q| q == key) && !reread.contains(&key) => {
-                reread.push(query.iter().find(|q| *q == key).map_or("", String::as_str));
+            Some(value) if query.iter().any(|q| q == key) && reread.insert(key.to_string()) => {
                 params.insert(key.to_string(), value);
             }
             _ => return Err(refusal),

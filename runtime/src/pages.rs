@@ -90,11 +90,9 @@ impl Walk {
             return Err(Error::Config(format!("{}: request type does not serialize to an object", E::ID)));
         };
         let read = |path: &[&str]| {
-            let mut value = Some(&Value::Object(request.clone()));
-            for key in path {
-                value = value.and_then(|v| v.get(key));
-            }
-            value.cloned().and_then(|v| lenient_int(v).ok().flatten()).and_then(|n| u64::try_from(n).ok())
+            let (first, rest) = path.split_first()?;
+            let value = rest.iter().try_fold(request.get(*first)?, |v, key| v.get(key))?;
+            lenient_int(value.clone()).ok().flatten().and_then(|n| u64::try_from(n).ok())
         };
         let (start, size) = match paging.request {
             PageRequest::PageObject { field, start, limit } => (read(&[field, start]), read(&[field, limit])),

@@ -75,44 +75,9 @@ fn emit_root(ir: &Ir) -> TokenStream {
         let path = (file != format!("{}.rs", bare_module_name(&s.name))).then(|| quote!(#[path = #file]));
         quote! { #[doc = #doc] #[cfg(feature = #feature)] #path pub mod #m; }
     });
-    let accessors = ir.systems.iter().map(|s| {
-        let m = format_ident!("{}", module_name(&s.name));
-        let feature = feature_name(&s.name);
-        let api = api_struct_ident(s);
-        let doc = format!("The `{}` APIs ({}).", s.name, flavor_word(s.flavor));
-        let declaration = quote! {
-            #[doc = #doc]
-            #[cfg(feature = #feature)]
-            fn #m(&self) -> #m::#api<'_>;
-        };
-        let definition = quote! {
-            #[cfg(feature = #feature)]
-            fn #m(&self) -> #m::#api<'_> {
-                #m::#api::new(self)
-            }
-        };
-        (declaration, definition)
-    });
-    let (declarations, definitions): (Vec<_>, Vec<_>) = accessors.unzip();
-    let blocking_accessors = ir.systems.iter().map(|s| {
-        let m = format_ident!("{}", module_name(&s.name));
-        let feature = feature_name(&s.name);
-        let api = blocking_api_struct_ident(s);
-        let doc = format!("The `{}` APIs ({}), blocking.", s.name, flavor_word(s.flavor));
-        let declaration = quote! {
-            #[doc = #doc]
-            #[cfg(feature = #feature)]
-            fn #m(&self) -> #m::#api<'_>;
-        };
-        let definition = quote! {
-            #[cfg(feature = #feature)]
-            fn #m(&self) -> #m::#api<'_> {
-                #m::#api::new(self)
-            }
-        };
-        (declaration, definition)
-    });
-    let (blocking_declarations, blocking_definitions): (Vec<_>, Vec<_>) = blocking_accessors.unzip();
+    let (declarations, definitions): (Vec<_>, Vec<_>) = ir.systems.iter().map(|s| system_accessor(s, false)).unzip();
+    let (blocking_declarations, blocking_definitions): (Vec<_>, Vec<_>) =
+        ir.systems.iter().map(|s| system_accessor(s, true)).unzip();
     let visits = ir.systems.iter().flat_map(|s| {
         let m = format_ident!("{}", module_name(&s.name));
         let feature = feature_name(&s.name);
@@ -157,6 +122,29 @@ fn emit_root(ir: &Ir) -> TokenStream {
 
         #mock_routes
     }
+}
+
+/// A system's accessor on the `Apis` trait (`blocking`: on `BlockingApis`): its declaration and definition.
+fn system_accessor(s: &System, blocking: bool) -> (TokenStream, TokenStream) {
+    let m = format_ident!("{}", module_name(&s.name));
+    let feature = feature_name(&s.name);
+    let (api, doc) = if blocking {
+        (blocking_api_struct_ident(s), format!("The `{}` APIs ({}), blocking.", s.name, flavor_word(s.flavor)))
+    } else {
+        (api_struct_ident(s), format!("The `{}` APIs ({}).", s.name, flavor_word(s.flavor)))
+    };
+    let declaration = quote! {
+        #[doc = #doc]
+        #[cfg(feature = #feature)]
+        fn #m(&self) -> #m::#api<'_>;
+    };
+    let definition = quote! {
+        #[cfg(feature = #feature)]
+        fn #m(&self) -> #m::#api<'_> {
+            #m::#api::new(self)
+        }
+    };
+    (declaration, definition)
 }
 
 fn flavor_word(f: Flavor) -> &'static str {
