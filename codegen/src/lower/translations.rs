@@ -1,7 +1,8 @@
 //! Pass over two lowered docs of one API in two languages (`zh_hans` and `en`): one API whose texts are
 //! both (Chinese first) and whose shape is the first doc's; every place where the second doc says otherwise —
 //! a field one of them lacks, another type, another required flag, another value list — is drift `D011`,
-//! with both file:line.
+//! with both file:line. The types carry what either doc documents: a field only the second lists is taken in,
+//! also inside a field whose type the first doc's example gave.
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{EnumValue, Translation};
@@ -75,7 +76,14 @@ impl Merge<'_> {
             let field_path = format!("{path}.{}", fb.name);
             match a.fields.iter_mut().find(|fa| fa.name == fb.name) {
                 Some(fa) if documented(fa) && documented(fb) => self.field(fa, fb, &field_path),
-                Some(fa) => fa.doc = both(&fa.doc, &fb.doc),
+                // One of them only has the field from an example (or the generator made it): nothing to
+                // report here, but what the other doc documents inside it still reaches the types.
+                Some(fa) => {
+                    fa.doc = both(&fa.doc, &fb.doc);
+                    if shape(&fa.ty) == shape(&fb.ty) {
+                        self.ty_at(&mut fa.ty, &fb.ty, &field_path, (fa.line, fb.line));
+                    }
+                }
                 None => {
                     if documented(fb) {
                         let msg = format!("`{field_path}`: only {} lists this field", self.other_file);
@@ -248,5 +256,35 @@ mod tests {
         assert_eq!((type_diag.file.as_str(), type_diag.line), ("zh_hans/get_x.md", 9));
         assert_eq!(type_diag.related.as_deref(), Some(&("en/get_x.md".to_string(), 9)));
         assert!(diags.iter().all(|d| d.code == Some(TRANSLATION_MISMATCH)));
+    }
+
+    #[test]
+    fn what_the_second_doc_documents_inside_a_field_the_first_typed_from_its_example_reaches_the_types() {
+        // The first doc's row is an untyped `array` its example fills in; the second documents its items.
+        let zh = draft(
+            "zh_hans/get_x.md",
+            "### 功能描述\n\n查询X\n\n### 返回结果示例\n\n```json\n{\"result\": true, \"code\": 0, \"data\": \
+             {\"blocks\": [{\"type\": 1}]}}\n```\n\n### 返回结果参数说明\n\n#### data\n\n| 字段 | 类型 | 描述 |\n\
+             |---|---|---|\n| blocks | array | 分组 |\n",
+        );
+        let en = draft(
+            "en/get_x.md",
+            "### Function Description\n\nQuery X\n\n### Return Result Parameters Description\n\n#### data\n\n\
+             | Field | Type | Description |\n|---|---|---|\n| blocks | array | Block info |\n\n#### blocks\n\n\
+             | Field | Type | Description |\n|---|---|---|\n| type | int | Block type |\n\
+             | block_name | string | Block name |\n",
+        );
+        let mut merged = zh.clone();
+        let diags = merge_translation(&mut merged, en);
+        let Ty::Object(data) = &merged.response else { panic!("response is an object: {:?}", merged.response) };
+        let blocks = data.fields.iter().find(|f| f.name == "blocks").unwrap();
+        let Ty::Array(item) = &blocks.ty else { panic!("blocks is a list: {:?}", blocks.ty) };
+        let Ty::Object(item) = item.as_ref() else { panic!("of objects: {item:?}") };
+        let names: Vec<&str> = item.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["type", "block_name"]);
+        let type_field = &item.fields[0];
+        assert_eq!(type_field.doc, "Block type", "the example's key takes the second doc's description");
+        let subjects: Vec<&str> = diags.iter().filter_map(|d| d.subject.as_deref()).collect();
+        assert_eq!(subjects, ["response.blocks[].block_name: field"], "only the second doc lists it");
     }
 }

@@ -49,15 +49,23 @@ pub mod add_workitems {
     /// Defined in `api-docs/approval/zh_hans/add_workitems.md` at line 89.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApprovalHistory {
-        /// 审批的时间(时间戳) (described at line 56) (Not in the doc's table; seen in its example at line 89.)
+        /// 审批的时间(时间戳) (described at line 56)
+        ///
+        /// approval time(timestamp) (described at line 52) (Not in the doc's table; seen in its example at line 89.)
         pub approved_at: Option<i64>,
-        /// 审批者 (described at line 52) (Not in the doc's table; seen in its example at line 89.)
+        /// 审批者 (described at line 52)
+        ///
+        /// approver (described at line 48) (Not in the doc's table; seen in its example at line 89.)
         pub approved_by: Option<String>,
-        /// 审批者的意见 (described at line 55) (Not in the doc's table; seen in its example at line 89.)
+        /// 审批者的意见 (described at line 55)
+        ///
+        /// approval opinion (described at line 51) (Not in the doc's table; seen in its example at line 89.)
         pub opinion: Option<String>,
         /// `result` (Not in the doc's table; seen in its example at line 89.)
         pub result: Option<i64>,
-        /// 流程中的第几步审批 (described at line 54) (Not in the doc's table; seen in its example at line 89.)
+        /// 流程中的第几步审批 (described at line 54)
+        ///
+        /// approval step (described at line 50) (Not in the doc's table; seen in its example at line 89.)
         pub step: Option<i64>,
     }
     impl ApprovalHistory {
@@ -121,9 +129,13 @@ pub mod add_workitems {
     pub struct Attachments {
         /// `name` (Not in the doc's table; seen in its example at line 89.)
         pub name: Option<i64>,
-        /// 附件类型，比如pdf,txt,jpg等,指定类型后，会在前端渲染出类型图标 (described at line 43) (Not in the doc's table; seen in its example at line 89.)
+        /// 附件类型，比如pdf,txt,jpg等,指定类型后，会在前端渲染出类型图标 (described at line 43)
+        ///
+        /// attachment type (described at line 41) (Not in the doc's table; seen in its example at line 89.)
         pub r#type: Option<String>,
-        /// 附件的url地址 (described at line 42) (Not in the doc's table; seen in its example at line 89.)
+        /// 附件的url地址 (described at line 42)
+        ///
+        /// attachment url (described at line 40) (Not in the doc's table; seen in its example at line 89.)
         pub url: Option<String>,
     }
     impl Attachments {
@@ -171,7 +183,9 @@ pub mod add_workitems {
     /// Defined in `api-docs/approval/zh_hans/add_workitems.md` at line 89.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CallbackData {
-        /// 字段标识，业务系统自定义的字段名称 (described at line 65) (Not in the doc's table; seen in its example at line 89.)
+        /// 字段标识，业务系统自定义的字段名称 (described at line 65)
+        ///
+        /// key (described at line 59) (Not in the doc's table; seen in its example at line 89.)
         pub key: Option<crate::Secret>,
         /// `value` (Not in the doc's table; seen in its example at line 89.)
         pub value: Option<Vec<i64>>,
@@ -214,9 +228,13 @@ pub mod add_workitems {
     /// Defined in `api-docs/approval/zh_hans/add_workitems.md` at line 89.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DetailView {
-        /// 字段标识，业务系统自定义的字段名称 (described at line 65) (Not in the doc's table; seen in its example at line 89.)
+        /// 字段标识，业务系统自定义的字段名称 (described at line 65)
+        ///
+        /// key (described at line 59) (Not in the doc's table; seen in its example at line 89.)
         pub key: Option<crate::Secret>,
-        /// 字段的值 (described at line 75) (Not in the doc's table; seen in its example at line 89.)
+        /// 字段的值 (described at line 75)
+        ///
+        /// value (described at line 67) (Not in the doc's table; seen in its example at line 89.)
         pub value: Option<String>,
     }
     impl DetailView {
@@ -363,9 +381,13 @@ pub mod add_workitems {
     /// Defined in `api-docs/approval/zh_hans/add_workitems.md` at line 89.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListView {
-        /// 字段标识，业务系统自定义的字段名称 (described at line 65) (Not in the doc's table; seen in its example at line 89.)
+        /// 字段标识，业务系统自定义的字段名称 (described at line 65)
+        ///
+        /// key (described at line 59) (Not in the doc's table; seen in its example at line 89.)
         pub key: Option<crate::Secret>,
-        /// 字段的值 (described at line 75) (Not in the doc's table; seen in its example at line 89.)
+        /// 字段的值 (described at line 75)
+        ///
+        /// value (described at line 67) (Not in the doc's table; seen in its example at line 89.)
         pub value: Option<String>,
     }
     impl ListView {
@@ -406,17 +428,23 @@ pub mod add_workitems {
     /// Defined in `api-docs/approval/zh_hans/add_workitems.md` at line 89.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Workitems {
-        /// 申请人 (described at line 23) (Not in the doc's table; seen in its example at line 89.)
+        /// 申请人 (described at line 23)
+        ///
+        /// applicant (described at line 23) (Not in the doc's table; seen in its example at line 89.)
         pub applicant: Option<String>,
         /// `approval_history` (Not in the doc's table; seen in its example at line 89.)
         pub approval_history: Option<Vec<ApprovalHistory>>,
-        /// 当前审批单据的处理人 多用户用英文逗号,分割 (described at line 21) (Not in the doc's table; seen in its example at line 89.)
+        /// 当前审批单据的处理人 多用户用英文逗号,分割 (described at line 21)
+        ///
+        /// approvers (described at line 21) (Not in the doc's table; seen in its example at line 89.)
         pub approvers: Option<String>,
         /// `attachments` (Not in the doc's table; seen in its example at line 89.)
         pub attachments: Option<Vec<Attachments>>,
         /// `callback_data` (Not in the doc's table; seen in its example at line 89.)
         pub callback_data: Option<Vec<CallbackData>>,
-        /// 回调地址。当审批人在审批中心提交了单据后，审批中心会调用此地址告知子系统审批的结果 (described at line 26) (Not in the doc's table; seen in its example at line 89.)
+        /// 回调地址。当审批人在审批中心提交了单据后，审批中心会调用此地址告知子系统审批的结果 (described at line 26)
+        ///
+        /// callback url (described at line 26) (Not in the doc's table; seen in its example at line 89.)
         pub callback_url: Option<String>,
         /// `detail_view` (Not in the doc's table; seen in its example at line 89.)
         pub detail_view: Option<Vec<DetailView>>,
@@ -424,13 +452,19 @@ pub mod add_workitems {
         pub enable_batch: Option<i64>,
         /// `enable_quick` (Not in the doc's table; seen in its example at line 89.)
         pub enable_quick: Option<i64>,
-        /// 子系统据的访问地址 (described at line 25) (Not in the doc's table; seen in its example at line 89.)
+        /// 子系统据的访问地址 (described at line 25)
+        ///
+        /// from url (described at line 25) (Not in the doc's table; seen in its example at line 89.)
         pub from_url: Option<String>,
         /// `list_view` (Not in the doc's table; seen in its example at line 89.)
         pub list_view: Option<Vec<ListView>>,
-        /// 流程实例标识。通常是其对应子系统的单据的流水号 (described at line 20) (Not in the doc's table; seen in its example at line 89.)
+        /// 流程实例标识。通常是其对应子系统的单据的流水号 (described at line 20)
+        ///
+        /// process_inst_id (described at line 20) (Not in the doc's table; seen in its example at line 89.)
         pub process_inst_id: Option<String>,
-        /// 审批单据的标题，这会展示在审批人的待办列表中 (described at line 22) (Not in the doc's table; seen in its example at line 89.)
+        /// 审批单据的标题，这会展示在审批人的待办列表中 (described at line 22)
+        ///
+        /// title (described at line 22) (Not in the doc's table; seen in its example at line 89.)
         pub title: Option<String>,
     }
     impl Workitems {
@@ -611,11 +645,17 @@ pub mod close_workitems {
     /// Defined in `api-docs/approval/zh_hans/close_workitems.md` at line 29.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Workitems {
-        /// 当前审批单据的处理人 (described at line 21) (Not in the doc's table; seen in its example at line 29.)
+        /// 当前审批单据的处理人 (described at line 21)
+        ///
+        /// approver (described at line 21) (Not in the doc's table; seen in its example at line 29.)
         pub approved_by: Option<String>,
-        /// 审批意见 (described at line 23) (Not in the doc's table; seen in its example at line 29.)
+        /// 审批意见 (described at line 23)
+        ///
+        /// opinion (described at line 23) (Not in the doc's table; seen in its example at line 29.)
         pub opinion: Option<String>,
-        /// 对应的业务单据的流水号 (described at line 20) (Not in the doc's table; seen in its example at line 29.)
+        /// 对应的业务单据的流水号 (described at line 20)
+        ///
+        /// process_inst_id (described at line 20) (Not in the doc's table; seen in its example at line 29.)
         pub process_inst_id: Option<String>,
         /// `result` (Not in the doc's table; seen in its example at line 29.)
         pub result: Option<i64>,
@@ -715,9 +755,13 @@ pub mod discard_workitems {
     /// Defined in `api-docs/approval/zh_hans/discard_workitems.md` at line 27.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Workitems {
-        /// 当前审批单据的处理人 (described at line 20) (Not in the doc's table; seen in its example at line 27.)
+        /// 当前审批单据的处理人 (described at line 20)
+        ///
+        /// approver (described at line 20) (Not in the doc's table; seen in its example at line 27.)
         pub approved_by: Option<String>,
-        /// 对应的业务单据的流水号 (described at line 21) (Not in the doc's table; seen in its example at line 27.)
+        /// 对应的业务单据的流水号 (described at line 21)
+        ///
+        /// process_inst_id (described at line 21) (Not in the doc's table; seen in its example at line 27.)
         pub process_inst_id: Option<String>,
     }
     impl Workitems {

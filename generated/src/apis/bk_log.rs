@@ -284,7 +284,9 @@ pub mod collectors_fast_create {
     /// Defined in `api-docs/bk_log/zh_hans/collectors_fast_create.md` at line 94.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Conditions {
-        /// 过滤方式类型, 枚举: (match, separator) (described at line 74) (Not in the doc's table; seen in its example at line 94.)
+        /// 过滤方式类型, 枚举: (match, separator) (described at line 74)
+        ///
+        /// Filter type, ENum: match, separator (described at line 74) (Not in the doc's table; seen in its example at line 94.)
         pub r#type: Option<String>,
     }
     impl Conditions {
@@ -359,7 +361,9 @@ pub mod collectors_fast_create {
     pub struct TargetNodes {
         /// `bk_inst_id` (Not in the doc's table; seen in its example at line 94.)
         pub bk_inst_id: Option<i64>,
-        /// 节点实例对象 (described at line 54) (Not in the doc's table; seen in its example at line 94.)
+        /// 节点实例对象 (described at line 54)
+        ///
+        /// Node instance object (described at line 54) (Not in the doc's table; seen in its example at line 94.)
         pub bk_obj_id: Option<String>,
     }
     impl TargetNodes {

@@ -206,21 +206,37 @@ pub mod get_batch_users {
     pub struct Admin {
         /// `bk_role` (Not in the doc's table; seen in its example at line 29.)
         pub bk_role: Option<i64>,
-        /// 用户名 (described at line 63) (Not in the doc's table; seen in its example at line 29.)
+        /// 用户名 (described at line 63)
+        ///
+        /// username (described at line 62) (Not in the doc's table; seen in its example at line 29.)
         pub bk_username: Option<String>,
-        /// 中文名 (described at line 69) (Not in the doc's table; seen in its example at line 29.)
+        /// 中文名 (described at line 69)
+        ///
+        /// chinese name (described at line 68) (Not in the doc's table; seen in its example at line 29.)
         pub chname: Option<String>,
-        /// 邮箱 (described at line 68) (Not in the doc's table; seen in its example at line 29.)
+        /// 邮箱 (described at line 68)
+        ///
+        /// email (described at line 67) (Not in the doc's table; seen in its example at line 29.)
         pub email: Option<String>,
-        /// 语言 (described at line 65) (Not in the doc's table; seen in its example at line 29.)
+        /// 语言 (described at line 65)
+        ///
+        /// language (described at line 64) (Not in the doc's table; seen in its example at line 29.)
         pub language: Option<String>,
-        /// 手机号 (described at line 66) (Not in the doc's table; seen in its example at line 29.)
+        /// 手机号 (described at line 66)
+        ///
+        /// phone number (described at line 65) (Not in the doc's table; seen in its example at line 29.)
         pub phone: Option<String>,
-        /// 用户QQ (described at line 64) (Not in the doc's table; seen in its example at line 29.)
+        /// 用户QQ (described at line 64)
+        ///
+        /// qq (described at line 63) (Not in the doc's table; seen in its example at line 29.)
         pub qq: Option<String>,
-        /// 时区 (described at line 70) (Not in the doc's table; seen in its example at line 29.)
+        /// 时区 (described at line 70)
+        ///
+        /// time zone (described at line 69) (Not in the doc's table; seen in its example at line 29.)
         pub time_zone: Option<String>,
-        /// 企业号用户USERID/公众号用户OPENID (described at line 67) (Not in the doc's table; seen in its example at line 29.)
+        /// 企业号用户USERID/公众号用户OPENID (described at line 67)
+        ///
+        /// wechat enterprise USERID or OPENID (described at line 66) (Not in the doc's table; seen in its example at line 29.)
         pub wx_userid: Option<String>,
     }
     impl crate::wire::Wire for Admin {

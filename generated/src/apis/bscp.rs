@@ -864,6 +864,8 @@ pub mod create_multi_commit {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Metadatas {
         /// 配置ID
+        ///
+        /// configuration id (described at line 20)
         pub cfg_id: String,
     }
     impl Metadatas {
@@ -1534,11 +1536,15 @@ pub mod create_procattr_batch {
     /// Defined in `api-docs/bscp/zh_hans/create_procattr_batch.md` at line 56.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateProcattrBatchFailed {
-        /// 失败错误码 (described at line 93) (Not in the doc's table; seen in its example at line 56.)
+        /// 失败错误码 (described at line 93)
+        ///
+        /// error code (described at line 93) (Not in the doc's table; seen in its example at line 56.)
         pub code: Option<i64>,
         /// `info` (Not in the doc's table; seen in its example at line 56.)
         pub info: Option<CreateProcattrBatchInfo>,
-        /// 失败错误信息 (described at line 94) (Not in the doc's table; seen in its example at line 56.)
+        /// 失败错误信息 (described at line 94)
+        ///
+        /// error message (described at line 94) (Not in the doc's table; seen in its example at line 56.)
         pub message: Option<String>,
     }
     impl crate::wire::Wire for CreateProcattrBatchFailed {
@@ -1569,15 +1575,23 @@ pub mod create_procattr_batch {
     /// Defined in `api-docs/bscp/zh_hans/create_procattr_batch.md` at line 56.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateProcattrBatchInfo {
-        /// 云区域/网络ID (described at line 24) (Not in the doc's table; seen in its example at line 56.)
+        /// 云区域/网络ID (described at line 24)
+        ///
+        /// cloud net id of instance (described at line 24) (Not in the doc's table; seen in its example at line 56.)
         pub cloud_id: Option<String>,
-        /// 节点IP (described at line 25) (Not in the doc's table; seen in its example at line 56.)
+        /// 节点IP (described at line 25)
+        ///
+        /// ip of instance (described at line 25) (Not in the doc's table; seen in its example at line 56.)
         pub ip: Option<String>,
         /// `labels` (Not in the doc's table; seen in its example at line 56.)
         pub labels: Option<Labels>,
-        /// 备注 (max_length: 256) (described at line 28) (Not in the doc's table; seen in its example at line 56.)
+        /// 备注 (max_length: 256) (described at line 28)
+        ///
+        /// memo description (max_length: 256) (described at line 28) (Not in the doc's table; seen in its example at line 56.)
         pub memo: Option<String>,
-        /// 节点配置缓存路径 (max_length: 256) (described at line 26) (Not in the doc's table; seen in its example at line 56.)
+        /// 节点配置缓存路径 (max_length: 256) (described at line 26)
+        ///
+        /// configs cache path of instance (max_length: 256) (described at line 26) (Not in the doc's table; seen in its example at line 56.)
         pub path: Option<String>,
     }
     impl crate::wire::Wire for CreateProcattrBatchInfo {
@@ -1803,10 +1817,16 @@ pub mod create_procattr_batch {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Failed {
         /// 创建失败的绑定关系信息
+        ///
+        /// failed process attribute info
         pub info: Option<Info>,
         /// 失败错误码
+        ///
+        /// error code
         pub code: Option<i64>,
         /// 失败错误信息
+        ///
+        /// error message
         pub message: Option<String>,
     }
     impl Failed {
@@ -1855,14 +1875,24 @@ pub mod create_procattr_batch {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Info {
         /// 云区域/网络ID
+        ///
+        /// cloud net id of instance
         pub cloud_id: Option<String>,
         /// 节点IP
+        ///
+        /// ip of instance
         pub ip: Option<String>,
         /// 节点配置缓存路径
+        ///
+        /// configs cache path of instance
         pub path: Option<String>,
-        /// 节点标签KV集合, 例如"version:1.0" (Type inferred from the doc's example.)
+        /// 节点标签KV集合, 例如"version:1.0"
+        ///
+        /// labels of instance (Type inferred from the doc's example.)
         pub labels: Option<Labels>,
         /// 备注
+        ///
+        /// memo description
         pub memo: Option<String>,
     }
     impl Info {

@@ -900,7 +900,9 @@ pub mod add_instance_association {
     /// Defined in `api-docs/cc/zh_hans/add_instance_association.md` at line 35.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Label {
-        /// 业务id (described at line 30) (Not in the doc's table; seen in its example at line 35.)
+        /// 业务id (described at line 30)
+        ///
+        /// Business id (described at line 30) (Not in the doc's table; seen in its example at line 35.)
         pub bk_biz_id: Option<String>,
     }
     impl Label {
@@ -1618,7 +1620,9 @@ pub mod batch_create_kube_namespace {
     /// Defined in `api-docs/cc/zh_hans/batch_create_kube_namespace.md` at line 50.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MatchExpressions {
-        /// 选择器操作符，可选值为："In"、"NotIn"、"Exists"、"DoesNotExist" (described at line 44) (Not in the doc's table; seen in its example at line 50.)
+        /// 选择器操作符，可选值为："In"、"NotIn"、"Exists"、"DoesNotExist" (described at line 44)
+        ///
+        /// selector operator, with optional values "In", "NotIn", "Exists", "DoesNotExist" (described at line 44) (Not in the doc's table; seen in its example at line 50.)
         pub operator: Option<String>,
         /// `scope_name` (Not in the doc's table; seen in its example at line 50.)
         pub scope_name: Option<String>,
@@ -2446,7 +2450,9 @@ pub mod batch_create_kube_pod {
     /// Defined in `api-docs/cc/zh_hans/batch_create_kube_pod.md` at line 101.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Ips {
-        /// 容器网络IP (described at line 32) (Not in the doc's table; seen in its example at line 101.)
+        /// 容器网络IP (described at line 32)
+        ///
+        /// Container network IP (described at line 32) (Not in the doc's table; seen in its example at line 101.)
         pub ip: Option<String>,
     }
     impl Ips {
@@ -5148,7 +5154,9 @@ pub mod batch_create_proc_template {
         pub port: Option<Port>,
         /// `protocol` (Not in the doc's table; seen in its example at line 56.)
         pub protocol: Option<Protocol>,
-        /// 实例化使用的模板行索引，进程内唯一 (described at line 51) (Not in the doc's table; seen in its example at line 56.)
+        /// 实例化使用的模板行索引，进程内唯一 (described at line 51)
+        ///
+        /// Template row index used for instantiation, unique in process (described at line 51) (Not in the doc's table; seen in its example at line 56.)
         pub row_id: Option<i64>,
     }
     impl Value {
@@ -8986,9 +8994,13 @@ pub mod count_instance_associations {
     /// Defined in `api-docs/cc/zh_hans/count_instance_associations.md` at line 37.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CountInstanceAssociationsRules {
-        /// 条件字段, 可选值 id, bk_inst_id, bk_obj_id, bk_asst_inst_id, bk_asst_obj_id, bk_obj_asst_id, bk_asst_id (described at line 28) (Not in the doc's table; seen in its example at line 37.)
+        /// 条件字段, 可选值 id, bk_inst_id, bk_obj_id, bk_asst_inst_id, bk_asst_obj_id, bk_obj_asst_id, bk_asst_id (described at line 28)
+        ///
+        /// Condition field, optional value id, bk_inst_id, bk_obj_id, bk_Asst_inst_id, bk_Asst_obj_id, bk_obj_Asst_id, bk_Asst_id (described at line 28) (Not in the doc's table; seen in its example at line 37.)
         pub field: Option<String>,
-        /// 操作符, 可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between等 (described at line 29) (Not in the doc's table; seen in its example at line 37.)
+        /// 操作符, 可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between等 (described at line 29)
+        ///
+        /// Operator, optional values equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between, etc (described at line 29) (Not in the doc's table; seen in its example at line 37.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 37.)
         pub value: Option<serde_json::Value>,
@@ -9267,9 +9279,13 @@ pub mod count_object_instances {
     /// Defined in `api-docs/cc/zh_hans/count_object_instances.md` at line 52.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CountObjectInstancesRules {
-        /// 条件字段 (described at line 28) (Not in the doc's table; seen in its example at line 52.)
+        /// 条件字段 (described at line 28)
+        ///
+        /// Condition field (described at line 28) (Not in the doc's table; seen in its example at line 52.)
         pub field: Option<String>,
-        /// 操作符, 可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between等 (described at line 29) (Not in the doc's table; seen in its example at line 52.)
+        /// 操作符, 可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between等 (described at line 29)
+        ///
+        /// Operator, optional values equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between, etc (described at line 29) (Not in the doc's table; seen in its example at line 52.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 52.)
         pub value: Option<serde_json::Value>,
@@ -10737,10 +10753,16 @@ pub mod create_dynamic_group {
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDynamicGroupCondition {
         /// 对象的字段
+        ///
+        /// Fields of the object
         pub field: String,
         /// 操作符, op值为eq(相等)/ne(不等)/in(属于)/nin(不属于)
+        ///
+        /// Operator with op values eq(equal)/ne(unequal)/in(of)/nin(not of)
         pub operator: String,
         /// 字段对应的值
+        ///
+        /// The value for the field
         pub value: String,
     }
     impl CreateDynamicGroupCondition {
@@ -10779,8 +10801,12 @@ pub mod create_dynamic_group {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Condition {
         /// 条件对象资源类型, host类型的动态分组支持的info.conditon:set,module,host；set类型的动态分组支持的info.condition:set
+        ///
+        /// Conditional object resource type, info.conditon supported for dynamic grouping of host type: set,module,host; Info.conditions supported for dynamic grouping of type set: set
         pub bk_obj_id: String,
         /// 查询条件
+        ///
+        /// Query criteria
         pub condition: Vec<CreateDynamicGroupCondition>,
     }
     impl Condition {
@@ -12290,13 +12316,21 @@ pub mod create_process_instance {
     /// Defined in `api-docs/cc/zh_hans/create_process_instance.md` at line 52.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BindInfo {
-        /// 端口是否启用 (described at line 43) (Not in the doc's table; seen in its example at line 52.)
+        /// 端口是否启用 (described at line 43)
+        ///
+        /// Is the port enabled (described at line 43) (Not in the doc's table; seen in its example at line 52.)
         pub enable: Option<bool>,
-        /// 绑定的ip (described at line 44) (Not in the doc's table; seen in its example at line 52.)
+        /// 绑定的ip (described at line 44)
+        ///
+        /// Bound ip (described at line 44) (Not in the doc's table; seen in its example at line 52.)
         pub ip: Option<String>,
-        /// 绑定的端口 (described at line 45) (Not in the doc's table; seen in its example at line 52.)
+        /// 绑定的端口 (described at line 45)
+        ///
+        /// Bound port (described at line 45) (Not in the doc's table; seen in its example at line 52.)
         pub port: Option<String>,
-        /// 使用的协议 (described at line 46) (Not in the doc's table; seen in its example at line 52.)
+        /// 使用的协议 (described at line 46)
+        ///
+        /// Protocol used (described at line 46) (Not in the doc's table; seen in its example at line 52.)
         pub protocol: Option<String>,
         /// `template_row_id` (Not in the doc's table; seen in its example at line 52.)
         pub template_row_id: Option<i64>,
@@ -12455,45 +12489,79 @@ pub mod create_process_instance {
     /// Defined in `api-docs/cc/zh_hans/create_process_instance.md` at line 52.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ProcessInfo {
-        /// 是否自动拉起 (described at line 19) (Not in the doc's table; seen in its example at line 52.)
+        /// 是否自动拉起 (described at line 19)
+        ///
+        /// Whether to pull up automatically (described at line 19) (Not in the doc's table; seen in its example at line 52.)
         pub auto_start: Option<bool>,
         /// `bind_info` (Not in the doc's table; seen in its example at line 52.)
         pub bind_info: Option<Vec<BindInfo>>,
-        /// 业务id (described at line 21) (Not in the doc's table; seen in its example at line 52.)
+        /// 业务id (described at line 21)
+        ///
+        /// Business ID (described at line 21) (Not in the doc's table; seen in its example at line 52.)
         pub bk_biz_id: Option<i64>,
-        /// 进程名称 (described at line 23) (Not in the doc's table; seen in its example at line 52.)
+        /// 进程名称 (described at line 23)
+        ///
+        /// Process name (described at line 23) (Not in the doc's table; seen in its example at line 52.)
         pub bk_func_name: Option<String>,
-        /// 进程id (described at line 24) (Not in the doc's table; seen in its example at line 52.)
+        /// 进程id (described at line 24)
+        ///
+        /// Process id (described at line 24) (Not in the doc's table; seen in its example at line 52.)
         pub bk_process_id: Option<i64>,
-        /// 进程别名 (described at line 25) (Not in the doc's table; seen in its example at line 52.)
+        /// 进程别名 (described at line 25)
+        ///
+        /// Process alias (described at line 25) (Not in the doc's table; seen in its example at line 52.)
         pub bk_process_name: Option<String>,
         /// `bk_start_param_regex` (Not in the doc's table; seen in its example at line 52.)
         pub bk_start_param_regex: Option<String>,
-        /// 开发商账号 (described at line 26) (Not in the doc's table; seen in its example at line 52.)
+        /// 开发商账号 (described at line 26)
+        ///
+        /// Developer account number (described at line 26) (Not in the doc's table; seen in its example at line 52.)
         pub bk_supplier_account: Option<String>,
         /// `description` (Not in the doc's table; seen in its example at line 52.)
         pub description: Option<String>,
-        /// 强制停止命令 (described at line 27) (Not in the doc's table; seen in its example at line 52.)
+        /// 强制停止命令 (described at line 27)
+        ///
+        /// Forced stop command (described at line 27) (Not in the doc's table; seen in its example at line 52.)
         pub face_stop_cmd: Option<String>,
-        /// PID文件路径 (described at line 28) (Not in the doc's table; seen in its example at line 52.)
+        /// PID文件路径 (described at line 28)
+        ///
+        /// PID file path (described at line 28) (Not in the doc's table; seen in its example at line 52.)
         pub pid_file: Option<String>,
-        /// 启动优先级 (described at line 29) (Not in the doc's table; seen in its example at line 52.)
+        /// 启动优先级 (described at line 29)
+        ///
+        /// Startup priority (described at line 29) (Not in the doc's table; seen in its example at line 52.)
         pub priority: Option<i64>,
-        /// 启动数量 (described at line 30) (Not in the doc's table; seen in its example at line 52.)
+        /// 启动数量 (described at line 30)
+        ///
+        /// Number of starts (described at line 30) (Not in the doc's table; seen in its example at line 52.)
         pub proc_num: Option<i64>,
-        /// 进程重载命令 (described at line 31) (Not in the doc's table; seen in its example at line 52.)
+        /// 进程重载命令 (described at line 31)
+        ///
+        /// Process reload command (described at line 31) (Not in the doc's table; seen in its example at line 52.)
         pub reload_cmd: Option<String>,
-        /// 重启命令 (described at line 32) (Not in the doc's table; seen in its example at line 52.)
+        /// 重启命令 (described at line 32)
+        ///
+        /// Restart command (described at line 32) (Not in the doc's table; seen in its example at line 52.)
         pub restart_cmd: Option<String>,
-        /// 启动命令 (described at line 33) (Not in the doc's table; seen in its example at line 52.)
+        /// 启动命令 (described at line 33)
+        ///
+        /// Start command (described at line 33) (Not in the doc's table; seen in its example at line 52.)
         pub start_cmd: Option<String>,
-        /// 停止命令 (described at line 34) (Not in the doc's table; seen in its example at line 52.)
+        /// 停止命令 (described at line 34)
+        ///
+        /// Stop order (described at line 34) (Not in the doc's table; seen in its example at line 52.)
         pub stop_cmd: Option<String>,
-        /// 操作超时时长 (described at line 35) (Not in the doc's table; seen in its example at line 52.)
+        /// 操作超时时长 (described at line 35)
+        ///
+        /// Operation time-out duration (described at line 35) (Not in the doc's table; seen in its example at line 52.)
         pub timeout: Option<i64>,
-        /// 启动用户 (described at line 36) (Not in the doc's table; seen in its example at line 52.)
+        /// 启动用户 (described at line 36)
+        ///
+        /// Start user (described at line 36) (Not in the doc's table; seen in its example at line 52.)
         pub user: Option<String>,
-        /// 工作路径 (described at line 37) (Not in the doc's table; seen in its example at line 52.)
+        /// 工作路径 (described at line 37)
+        ///
+        /// Working path (described at line 37) (Not in the doc's table; seen in its example at line 52.)
         pub work_path: Option<String>,
     }
     impl ProcessInfo {
@@ -13262,7 +13330,9 @@ pub mod create_service_instance {
     pub struct CreateServiceInstanceProcesses {
         /// `process_info` (Not in the doc's table; seen in its example at line 70.)
         pub process_info: Option<ProcessInfo>,
-        /// 进程模板ID (described at line 24) (Not in the doc's table; seen in its example at line 70.)
+        /// 进程模板ID (described at line 24)
+        ///
+        /// Process template ID (described at line 23) (Not in the doc's table; seen in its example at line 70.)
         pub process_template_id: Option<i64>,
     }
     impl CreateServiceInstanceProcesses {
@@ -15623,7 +15693,9 @@ pub mod find_audit_by_id {
         pub bk_state: Option<serde_json::Value>,
         /// `bk_state_name` (Not in the doc's table; seen in its example at line 31.)
         pub bk_state_name: Option<serde_json::Value>,
-        /// 开发商账号 (described at line 183) (Not in the doc's table; seen in its example at line 31.)
+        /// 开发商账号 (described at line 183)
+        ///
+        /// Developer account number (described at line 183) (Not in the doc's table; seen in its example at line 31.)
         pub bk_supplier_account: Option<String>,
         /// `create_time` (Not in the doc's table; seen in its example at line 31.)
         pub create_time: Option<String>,
@@ -17975,11 +18047,17 @@ pub mod find_instassociation_with_inst {
     /// Defined in `api-docs/cc/zh_hans/find_instassociation_with_inst.md` at line 59.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rules {
-        /// 查询条件中的字段，例如：bk_obj_id，bk_asst_obj_id，bk_inst_id (described at line 40) (Not in the doc's table; seen in its example at line 59.)
+        /// 查询条件中的字段，例如：bk_obj_id，bk_asst_obj_id，bk_inst_id (described at line 40)
+        ///
+        /// Fields in query criteria, for example: bk_obj_id，bk_asst_obj_id，bk_inst_id (described at line 40) (Not in the doc's table; seen in its example at line 59.)
         pub field: Option<String>,
-        /// 查询条件中的查询方式，equal、in、nin等 (described at line 41) (Not in the doc's table; seen in its example at line 59.)
+        /// 查询条件中的查询方式，equal、in、nin等 (described at line 41)
+        ///
+        /// Query method in query criteria, equal, in, nin, etc. (described at line 41) (Not in the doc's table; seen in its example at line 59.)
         pub operator: Option<String>,
-        /// 查询条件对应的值 (described at line 42) (Not in the doc's table; seen in its example at line 59.)
+        /// 查询条件对应的值 (described at line 42)
+        ///
+        /// Value corresponding to query criteria (described at line 42) (Not in the doc's table; seen in its example at line 59.)
         pub value: Option<String>,
     }
     impl Rules {
@@ -18842,12 +18920,20 @@ pub mod get_biz_brief_cache_topo {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Biz {
         /// 业务ID
+        ///
+        /// Service ID (described at line 130)
         pub id: Option<i64>,
         /// 业务名
+        ///
+        /// Business name (described at line 131)
         pub nm: Option<String>,
         /// 业务类型，该值&gt;=0，0: 表示该业务为普通业务。1: 表示该业务为资源池业务
+        ///
+        /// Business type, the value&gt;= 0,0: Indicates that the service is an ordinary service. 1: indicates that the service is a resource pool service (described at line 132)
         pub dft: Option<Dft>,
         /// 开发商账号
+        ///
+        /// Developer account number (described at line 133)
         pub bk_supplier_account: Option<String>,
     }
     impl crate::wire::Wire for Biz {
@@ -19055,12 +19141,20 @@ pub mod get_biz_brief_cache_topo {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Idle {
         /// 该资源的对象，可以是业务自定义层级对应的模块id(bk_obj_id字段值)，set, module等。
+        ///
+        /// The object of the resource may be the module id(bk_obj_id field value), set, module, etc. Corresponding to the business user-defined level. (described at line 139)
         pub obj: Option<String>,
         /// 该实例的ID
+        ///
+        /// Service ID (described at line 130)
         pub id: Option<i64>,
         /// 该实例的名称
+        ///
+        /// Business name (described at line 131)
         pub nm: Option<String>,
         /// 该值&gt;=0，只有set和module有该字段，0:表示普通的集群或者模块，&gt;1:表示为空闲机类的set或module。
+        ///
+        /// Business type, the value&gt;= 0,0: Indicates that the service is an ordinary service. 1: indicates that the service is a resource pool service (described at line 132)
         pub dft: Option<Dft>,
         /// 该节点所属的子节点信息
         pub nds: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
@@ -19141,10 +19235,16 @@ pub mod get_biz_brief_cache_topo {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Nds {
         /// 该资源的对象，可以是业务自定义层级对应的模块id(bk_obj_id字段值)，set, module等。
+        ///
+        /// The object of the resource may be the module id(bk_obj_id field value), set, module, etc. Corresponding to the business user-defined level. (described at line 139)
         pub obj: Option<String>,
         /// 该实例的ID
+        ///
+        /// Service ID (described at line 130)
         pub id: Option<i64>,
         /// 该实例的名称
+        ///
+        /// Business name (described at line 131)
         pub nm: Option<String>,
         /// 该值&gt;=0，只有set和module有该字段，0:表示普通的集群或者模块，&gt;1:表示为空闲机类的set或module。
         pub dft: Option<Dft>,
@@ -19235,13 +19335,21 @@ pub mod get_biz_internal_module {
     /// Defined in `api-docs/cc/zh_hans/get_biz_internal_module.md` at line 32.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Module {
-        /// 空闲机, 故障机或待回收模块的实例ID (described at line 86) (Not in the doc's table; seen in its example at line 32.)
+        /// 空闲机, 故障机或待回收模块的实例ID (described at line 86)
+        ///
+        /// The instance ID of the idle machine, failed machine, or module to be recycled (described at line 86) (Not in the doc's table; seen in its example at line 32.)
         pub bk_module_id: Option<i64>,
-        /// 空闲机, 故障机或待回收模块的实例名称 (described at line 87) (Not in the doc's table; seen in its example at line 32.)
+        /// 空闲机, 故障机或待回收模块的实例名称 (described at line 87)
+        ///
+        /// The instance name of the idle machine, failed machine, or module to be recycled (described at line 87) (Not in the doc's table; seen in its example at line 32.)
         pub bk_module_name: Option<String>,
-        /// 表示模块类型 (described at line 88) (Not in the doc's table; seen in its example at line 32.)
+        /// 表示模块类型 (described at line 88)
+        ///
+        /// Indicates the module type (described at line 88) (Not in the doc's table; seen in its example at line 32.)
         pub default: Option<i64>,
-        /// 是否启用主机属性自动应用 (described at line 89) (Not in the doc's table; seen in its example at line 32.)
+        /// 是否启用主机属性自动应用 (described at line 89)
+        ///
+        /// Enable automatic application of host properties (described at line 89) (Not in the doc's table; seen in its example at line 32.)
         pub host_apply_enabled: Option<bool>,
     }
     impl crate::wire::Wire for Module {
@@ -19360,10 +19468,16 @@ pub mod get_dynamic_group {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetDynamicGroupCondition {
         /// 对象的字段
+        ///
+        /// Fields of the object
         pub field: Option<String>,
         /// 操作符, op值为eq(相等)/ne(不等)/in(属于)/nin(不属于)
+        ///
+        /// Operator with op values eq(equal)/ne(unequal)/in(of)/nin(not of)
         pub operator: Option<String>,
         /// 字段对应的值
+        ///
+        /// The value corresponding to the field
         pub value: Option<String>,
     }
     impl crate::wire::Wire for GetDynamicGroupCondition {
@@ -19395,8 +19509,12 @@ pub mod get_dynamic_group {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Condition {
         /// 条件对象资源类型, host类型的动态分组支持的info.conditon:set,module,host；set类型的动态分组支持的info.condition:set
+        ///
+        /// Conditional object resource type, info.conditon supported for dynamic grouping of host type: set,module,host; Info.conditions supported for dynamic grouping of type set: set
         pub bk_obj_id: Option<String>,
         /// 查询条件
+        ///
+        /// Query criteria
         pub condition: Option<Vec<GetDynamicGroupCondition>>,
     }
     impl crate::wire::Wire for Condition {
@@ -20932,9 +21050,13 @@ pub mod list_biz_hosts {
     /// Defined in `api-docs/cc/zh_hans/list_biz_hosts.md` at line 68.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListBizHostsRules {
-        /// 字段名 (described at line 35) (Not in the doc's table; seen in its example at line 68.)
+        /// 字段名 (described at line 35)
+        ///
+        /// Field name (described at line 35) (Not in the doc's table; seen in its example at line 68.)
         pub field: Option<String>,
-        /// 操作符 (described at line 36) (Not in the doc's table; seen in its example at line 68.)
+        /// 操作符 (described at line 36)
+        ///
+        /// Operator (described at line 36) (Not in the doc's table; seen in its example at line 68.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 68.)
         pub value: Option<serde_json::Value>,
@@ -21462,9 +21584,13 @@ pub mod list_biz_hosts_topo {
     /// Defined in `api-docs/cc/zh_hans/list_biz_hosts_topo.md` at line 91.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListBizHostsTopoRules {
-        /// 字段名 (described at line 33) (Not in the doc's table; seen in its example at line 91.)
+        /// 字段名 (described at line 33)
+        ///
+        /// Field name (described at line 33) (Not in the doc's table; seen in its example at line 91.)
         pub field: Option<String>,
-        /// 操作符 (described at line 34) (Not in the doc's table; seen in its example at line 91.)
+        /// 操作符 (described at line 34)
+        ///
+        /// Optional values equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 34) (Not in the doc's table; seen in its example at line 91.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 91.)
         pub value: Option<serde_json::Value>,
@@ -22658,7 +22784,9 @@ pub mod list_host_detail_topology {
     /// Defined in `api-docs/cc/zh_hans/list_host_detail_topology.md` at line 99.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListHostDetailTopologyChildren3 {
-        /// 描述该节点的子节点详情信息 (described at line 288) (Not in the doc's table; seen in its example at line 99.)
+        /// 描述该节点的子节点详情信息 (described at line 288)
+        ///
+        /// Detail information describing the child nodes of the node (described at line 288) (Not in the doc's table; seen in its example at line 99.)
         pub children: Option<String>,
         /// `inst` (Not in the doc's table; seen in its example at line 99.)
         pub inst: Option<ListHostDetailTopologyInst>,
@@ -23086,11 +23214,17 @@ pub mod list_host_detail_topology {
     /// Defined in `api-docs/cc/zh_hans/list_host_detail_topology.md` at line 99.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListHostDetailTopologyInst {
-        /// 该节点的实例ID (described at line 285) (Not in the doc's table; seen in its example at line 99.)
+        /// 该节点的实例ID (described at line 285)
+        ///
+        /// The instance ID of this node (described at line 285) (Not in the doc's table; seen in its example at line 99.)
         pub id: Option<i64>,
-        /// 该节点的实例名 (described at line 284) (Not in the doc's table; seen in its example at line 99.)
+        /// 该节点的实例名 (described at line 284)
+        ///
+        /// The instance name of the node (described at line 284) (Not in the doc's table; seen in its example at line 99.)
         pub name: Option<String>,
-        /// 该节点的模型类型，如set/module及自定义层级模型类型 (described at line 283) (Not in the doc's table; seen in its example at line 99.)
+        /// 该节点的模型类型，如set/module及自定义层级模型类型 (described at line 283)
+        ///
+        /// Model type of this node, such as set/module and user-defined hierarchical model type (described at line 283) (Not in the doc's table; seen in its example at line 99.)
         pub obj: Option<String>,
     }
     impl crate::wire::Wire for ListHostDetailTopologyInst {
@@ -23275,9 +23409,13 @@ pub mod list_host_detail_topology {
     /// Defined in `api-docs/cc/zh_hans/list_host_detail_topology.md` at line 52.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListHostDetailTopologyRules {
-        /// 字段名 (described at line 31) (Not in the doc's table; seen in its example at line 52.)
+        /// 字段名 (described at line 31)
+        ///
+        /// Field name (described at line 31) (Not in the doc's table; seen in its example at line 52.)
         pub field: Option<String>,
-        /// 操作符 (described at line 32) (Not in the doc's table; seen in its example at line 52.)
+        /// 操作符 (described at line 32)
+        ///
+        /// Operator (described at line 32) (Not in the doc's table; seen in its example at line 52.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 52.)
         pub value: Option<serde_json::Value>,
@@ -24732,9 +24870,13 @@ pub mod list_hosts_without_biz {
     /// Defined in `api-docs/cc/zh_hans/list_hosts_without_biz.md` at line 51.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListHostsWithoutBizRules {
-        /// 字段名 (described at line 31) (Not in the doc's table; seen in its example at line 51.)
+        /// 字段名 (described at line 31)
+        ///
+        /// Field name (described at line 31) (Not in the doc's table; seen in its example at line 51.)
         pub field: Option<String>,
-        /// 操作符 (described at line 32) (Not in the doc's table; seen in its example at line 51.)
+        /// 操作符 (described at line 32)
+        ///
+        /// Operator (described at line 32) (Not in the doc's table; seen in its example at line 51.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 51.)
         pub value: Option<serde_json::Value>,
@@ -25176,7 +25318,9 @@ pub mod list_kube_container {
     /// Defined in `api-docs/cc/zh_hans/list_kube_container.md` at line 63.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Filter {
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29) (Not in the doc's table; seen in its example at line 63.)
+        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29)
+        ///
+        /// query criteria, support AND and OR (described at line 32) (Not in the doc's table; seen in its example at line 63.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 63.)
         pub rules: Option<Vec<Rules>>,
@@ -25516,9 +25660,13 @@ pub mod list_kube_container {
     /// Defined in `api-docs/cc/zh_hans/list_kube_container.md` at line 63.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListKubeContainerRules {
-        /// container的字段 (described at line 38) (Not in the doc's table; seen in its example at line 63.)
+        /// container的字段 (described at line 38)
+        ///
+        /// container's field (described at line 42) (Not in the doc's table; seen in its example at line 63.)
         pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39) (Not in the doc's table; seen in its example at line 63.)
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39)
+        ///
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 43) (Not in the doc's table; seen in its example at line 63.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 63.)
         pub value: Option<serde_json::Value>,
@@ -25568,13 +25716,19 @@ pub mod list_kube_container {
     /// Defined in `api-docs/cc/zh_hans/list_kube_container.md` at line 63.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rules {
-        /// container的字段 (described at line 38) (Not in the doc's table; seen in its example at line 63.)
+        /// container的字段 (described at line 38)
+        ///
+        /// container's field (described at line 42) (Not in the doc's table; seen in its example at line 63.)
         pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39) (Not in the doc's table; seen in its example at line 63.)
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39)
+        ///
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 43) (Not in the doc's table; seen in its example at line 63.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 63.)
         pub value: Option<String>,
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29) (Not in the doc's table; seen in its example at line 63.)
+        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29)
+        ///
+        /// query criteria, support AND and OR (described at line 32) (Not in the doc's table; seen in its example at line 63.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 63.)
         pub rules: Option<Vec<ListKubeContainerRules>>,
@@ -25647,7 +25801,9 @@ pub mod list_kube_namespace {
     /// Defined in `api-docs/cc/zh_hans/list_kube_namespace.md` at line 100.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Filter {
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 30) (Not in the doc's table; seen in its example at line 100.)
+        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 30)
+        ///
+        /// query criteria, support AND and OR (described at line 33) (Not in the doc's table; seen in its example at line 100.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 100.)
         pub rules: Option<Vec<Rules>>,
@@ -25995,9 +26151,13 @@ pub mod list_kube_namespace {
     /// Defined in `api-docs/cc/zh_hans/list_kube_namespace.md` at line 100.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rules {
-        /// container的字段 (described at line 39) (Not in the doc's table; seen in its example at line 100.)
+        /// container的字段 (described at line 39)
+        ///
+        /// namespace's field (described at line 43) (Not in the doc's table; seen in its example at line 100.)
         pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 40) (Not in the doc's table; seen in its example at line 100.)
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 40)
+        ///
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 44) (Not in the doc's table; seen in its example at line 100.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 100.)
         pub value: Option<serde_json::Value>,
@@ -26085,6 +26245,8 @@ pub mod list_kube_node {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Filter {
         /// 规则操作符
+        ///
+        /// query criteria, support AND and OR (described at line 31)
         pub condition: String,
         /// 过滤节点的范围规则
         pub rules: Vec<Rules>,
@@ -26421,8 +26583,12 @@ pub mod list_kube_node {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Rules {
         /// 字段名 (default: 无)
+        ///
+        /// node's field (described at line 41)
         pub field: String,
         /// 操作符 (default: 无)
+        ///
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 42)
         pub operator: String,
         /// 操作数 (default: 无) (Type inferred from the doc's example.)
         pub value: Option<serde_json::Value>,
@@ -26481,7 +26647,9 @@ pub mod list_kube_pod {
     /// Defined in `api-docs/cc/zh_hans/list_kube_pod.md` at line 62.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Filter {
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 28) (Not in the doc's table; seen in its example at line 62.)
+        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 28)
+        ///
+        /// query criteria, support AND and OR (described at line 31) (Not in the doc's table; seen in its example at line 62.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 62.)
         pub rules: Option<Vec<Rules>>,
@@ -26809,9 +26977,13 @@ pub mod list_kube_pod {
     /// Defined in `api-docs/cc/zh_hans/list_kube_pod.md` at line 62.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListKubePodRules {
-        /// pod的字段 (described at line 37) (Not in the doc's table; seen in its example at line 62.)
+        /// pod的字段 (described at line 37)
+        ///
+        /// pod's field (described at line 41) (Not in the doc's table; seen in its example at line 62.)
         pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 38) (Not in the doc's table; seen in its example at line 62.)
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 38)
+        ///
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 42) (Not in the doc's table; seen in its example at line 62.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 62.)
         pub value: Option<serde_json::Value>,
@@ -26861,13 +27033,19 @@ pub mod list_kube_pod {
     /// Defined in `api-docs/cc/zh_hans/list_kube_pod.md` at line 62.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rules {
-        /// pod的字段 (described at line 37) (Not in the doc's table; seen in its example at line 62.)
+        /// pod的字段 (described at line 37)
+        ///
+        /// pod's field (described at line 41) (Not in the doc's table; seen in its example at line 62.)
         pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 38) (Not in the doc's table; seen in its example at line 62.)
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 38)
+        ///
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 42) (Not in the doc's table; seen in its example at line 62.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 62.)
         pub value: Option<String>,
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 28) (Not in the doc's table; seen in its example at line 62.)
+        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 28)
+        ///
+        /// query criteria, support AND and OR (described at line 31) (Not in the doc's table; seen in its example at line 62.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 62.)
         pub rules: Option<Vec<ListKubePodRules>>,
@@ -26940,7 +27118,9 @@ pub mod list_kube_workload {
     /// Defined in `api-docs/cc/zh_hans/list_kube_workload.md` at line 65.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Filter {
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 31) (Not in the doc's table; seen in its example at line 65.)
+        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 31)
+        ///
+        /// query criteria, support AND and OR (described at line 34) (Not in the doc's table; seen in its example at line 65.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 65.)
         pub rules: Option<Vec<Rules>>,
@@ -27407,9 +27587,13 @@ pub mod list_kube_workload {
     /// Defined in `api-docs/cc/zh_hans/list_kube_workload.md` at line 65.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rules {
-        /// container的字段 (described at line 40) (Not in the doc's table; seen in its example at line 65.)
+        /// container的字段 (described at line 40)
+        ///
+        /// workload's field (described at line 44) (Not in the doc's table; seen in its example at line 65.)
         pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 41) (Not in the doc's table; seen in its example at line 65.)
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 41)
+        ///
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 45) (Not in the doc's table; seen in its example at line 65.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 65.)
         pub value: Option<String>,
@@ -28944,16 +29128,28 @@ pub mod list_process_instance {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Relation {
         /// 业务id
+        ///
+        /// Business ID (described at line 13)
         pub bk_biz_id: Option<i64>,
         /// 进程id
+        ///
+        /// Process id (described at line 116)
         pub bk_process_id: Option<i64>,
         /// 服务实例id
+        ///
+        /// Service instance ID (described at line 14)
         pub service_instance_id: Option<i64>,
         /// 进程模版id
+        ///
+        /// Process template id (described at line 151)
         pub process_template_id: Option<i64>,
         /// 主机id
+        ///
+        /// Host id (described at line 152)
         pub bk_host_id: Option<i64>,
         /// 开发商账号
+        ///
+        /// Developer account number (described at line 119)
         pub bk_supplier_account: Option<String>,
     }
     impl crate::wire::Wire for Relation {
@@ -29411,14 +29607,16 @@ pub mod list_process_related_info {
 pub use list_process_related_info::ListProcessRelatedInfoRequest;
 /// Types of [`list_project`](super::endpoints::ListProject).
 pub mod list_project {
-    /// `ListProjectFilter`
+    /// this parameter is a combination of filtering rules for service attribute fields, and is used to search for services according to the service attribute fields. The combination only supports AND operation and can be nested, with a maximum of 2 layers.
     ///
     /// Defined in `api-docs/cc/zh_hans/list_project.md` at line 87.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Filter {
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29) (Not in the doc's table; seen in its example at line 87.)
+        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29)
+        ///
+        /// Rule operator (Not in the doc's table; seen in its example at line 87.)
         pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 87.)
+        /// Scope rule for filtering node (Not in the doc's table; seen in its example at line 87.)
         pub rules: Option<Vec<Rules>>,
     }
     impl Filter {
@@ -29753,16 +29951,20 @@ pub mod list_project {
             record.finish()
         }
     }
-    /// `ListProjectRules`
+    /// The filtering rule is tripletfield,operator,value Assembly rules can be found at: https://github.com/Tencent/bk-cmdb/blob/master/src/common/querybuilder/README.md
     ///
     /// Defined in `api-docs/cc/zh_hans/list_project.md` at line 87.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rules {
-        /// container的字段 (described at line 38) (Not in the doc's table; seen in its example at line 87.)
+        /// container的字段 (described at line 38)
+        ///
+        /// Field name (default: None) (Not in the doc's table; seen in its example at line 87.)
         pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39) (Not in the doc's table; seen in its example at line 87.)
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39)
+        ///
+        /// Operator (default: None) (Not in the doc's table; seen in its example at line 87.)
         pub operator: Option<String>,
-        /// `value` (Not in the doc's table; seen in its example at line 87.)
+        /// Operand (default: None) (Not in the doc's table; seen in its example at line 87.)
         pub value: Option<serde_json::Value>,
     }
     impl Rules {
@@ -29818,13 +30020,19 @@ pub mod list_quoted_inst {
     /// Defined in `api-docs/cc/zh_hans/list_quoted_inst.md` at line 58.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Filter {
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29) (Not in the doc's table; seen in its example at line 58.)
+        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29)
+        ///
+        /// query criteria, support AND and OR (described at line 32) (Not in the doc's table; seen in its example at line 58.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 58.)
         pub rules: Option<Vec<Rules>>,
-        /// 被引用的模型的属性字段 (described at line 38) (Not in the doc's table; seen in its example at line 108.)
+        /// 被引用的模型的属性字段 (described at line 38)
+        ///
+        /// container's field (described at line 42) (Not in the doc's table; seen in its example at line 108.)
         pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39) (Not in the doc's table; seen in its example at line 108.)
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39)
+        ///
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 43) (Not in the doc's table; seen in its example at line 108.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 108.)
         pub value: Option<String>,
@@ -30114,9 +30322,13 @@ pub mod list_quoted_inst {
     /// Defined in `api-docs/cc/zh_hans/list_quoted_inst.md` at line 58.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListQuotedInstRules {
-        /// 被引用的模型的属性字段 (described at line 38) (Not in the doc's table; seen in its example at line 58.)
+        /// 被引用的模型的属性字段 (described at line 38)
+        ///
+        /// container's field (described at line 42) (Not in the doc's table; seen in its example at line 58.)
         pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39) (Not in the doc's table; seen in its example at line 58.)
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39)
+        ///
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 43) (Not in the doc's table; seen in its example at line 58.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 58.)
         pub value: Option<serde_json::Value>,
@@ -30166,13 +30378,19 @@ pub mod list_quoted_inst {
     /// Defined in `api-docs/cc/zh_hans/list_quoted_inst.md` at line 58.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rules {
-        /// 被引用的模型的属性字段 (described at line 38) (Not in the doc's table; seen in its example at line 58.)
+        /// 被引用的模型的属性字段 (described at line 38)
+        ///
+        /// container's field (described at line 42) (Not in the doc's table; seen in its example at line 58.)
         pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39) (Not in the doc's table; seen in its example at line 58.)
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39)
+        ///
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 43) (Not in the doc's table; seen in its example at line 58.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 58.)
         pub value: Option<String>,
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29) (Not in the doc's table; seen in its example at line 58.)
+        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29)
+        ///
+        /// query criteria, support AND and OR (described at line 32) (Not in the doc's table; seen in its example at line 58.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 58.)
         pub rules: Option<Vec<ListQuotedInstRules>>,
@@ -30504,9 +30722,13 @@ pub mod list_resource_pool_hosts {
     /// Defined in `api-docs/cc/zh_hans/list_resource_pool_hosts.md` at line 51.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListResourcePoolHostsRules {
-        /// 字段名 (described at line 30) (Not in the doc's table; seen in its example at line 51.)
+        /// 字段名 (described at line 30)
+        ///
+        /// Field name (described at line 30) (Not in the doc's table; seen in its example at line 51.)
         pub field: Option<String>,
-        /// 操作符 (described at line 31) (Not in the doc's table; seen in its example at line 51.)
+        /// 操作符 (described at line 31)
+        ///
+        /// Operator (described at line 31) (Not in the doc's table; seen in its example at line 51.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 51.)
         pub value: Option<serde_json::Value>,
@@ -31534,14 +31756,24 @@ pub mod list_service_instance_detail {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BindInfo {
         /// 端口是否启用
+        ///
+        /// Is the port enabled (described at line 217)
         pub enable: Option<bool>,
         /// 绑定的ip
+        ///
+        /// Bound ip (described at line 218)
         pub ip: Option<String>,
         /// 绑定的端口
+        ///
+        /// Bound port (described at line 219)
         pub port: Option<String>,
         /// 使用的协议
+        ///
+        /// Protocol used (described at line 220)
         pub protocol: Option<String>,
         /// 实例化使用的模板行索引，进程内唯一
+        ///
+        /// Template row index used for instantiation, unique in process (described at line 221)
         pub template_row_id: Option<i64>,
     }
     impl crate::wire::Wire for BindInfo {
@@ -32322,11 +32554,17 @@ pub mod list_service_template {
     /// Defined in `api-docs/cc/zh_hans/list_service_template.md` at line 29.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Page {
-        /// 每页限制条数,最大500 (described at line 23) (Not in the doc's table; seen in its example at line 29.)
+        /// 每页限制条数,最大500 (described at line 23)
+        ///
+        /// Limit bars per page, Max. 500 (described at line 23) (Not in the doc's table; seen in its example at line 29.)
         pub limit: Option<i64>,
-        /// 排序字段 (described at line 24) (Not in the doc's table; seen in its example at line 29.)
+        /// 排序字段 (described at line 24)
+        ///
+        /// Sort field (described at line 24) (Not in the doc's table; seen in its example at line 29.)
         pub sort: Option<String>,
-        /// 记录开始位置 (described at line 22) (Not in the doc's table; seen in its example at line 29.)
+        /// 记录开始位置 (described at line 22)
+        ///
+        /// Record start position (described at line 22) (Not in the doc's table; seen in its example at line 29.)
         pub start: Option<i64>,
     }
     impl Page {
@@ -33012,8 +33250,12 @@ pub mod push_host_identifier {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HostInfos {
         /// 主机id
+        ///
+        /// host id (described at line 69)
         pub bk_host_id: Option<i64>,
         /// 推送的主机在任务中对应的标识
+        ///
+        /// the identity of the pushed host in the task (described at line 70)
         pub identification: Option<String>,
     }
     impl crate::wire::Wire for HostInfos {
@@ -33646,13 +33888,21 @@ pub mod search_biz_inst_topo {
     /// Defined in `api-docs/cc/zh_hans/search_biz_inst_topo.md` at line 33.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SearchBizInstTopoChild {
-        /// 实例ID (described at line 86) (Not in the doc's table; seen in its example at line 33.)
+        /// 实例ID (described at line 86)
+        ///
+        /// the inst ID (described at line 84) (Not in the doc's table; seen in its example at line 33.)
         pub bk_inst_id: Option<i64>,
-        /// 实例用于展示的名字 (described at line 87) (Not in the doc's table; seen in its example at line 33.)
+        /// 实例用于展示的名字 (described at line 87)
+        ///
+        /// the name of the instance is used to display (described at line 85) (Not in the doc's table; seen in its example at line 33.)
         pub bk_inst_name: Option<String>,
-        /// 模型ID (described at line 89) (Not in the doc's table; seen in its example at line 33.)
+        /// 模型ID (described at line 89)
+        ///
+        /// Object ID (described at line 87) (Not in the doc's table; seen in its example at line 33.)
         pub bk_obj_id: Option<String>,
-        /// 模型用于展示的名字 (described at line 90) (Not in the doc's table; seen in its example at line 33.)
+        /// 模型用于展示的名字 (described at line 90)
+        ///
+        /// the name of the object is used to display (described at line 88) (Not in the doc's table; seen in its example at line 33.)
         pub bk_obj_name: Option<String>,
         /// `child` (Not in the doc's table; seen in its example at line 33.)
         pub child: Option<Vec<SearchBizInstTopoChild3>>,
@@ -34692,7 +34942,9 @@ pub mod search_dynamic_group {
     /// Defined in `api-docs/cc/zh_hans/search_dynamic_group.md` at line 29.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Condition {
-        /// 动态分组命名 (described at line 135) (Not in the doc's table; seen in its example at line 29.)
+        /// 动态分组命名 (described at line 135)
+        ///
+        /// Dynamic group naming (described at line 135) (Not in the doc's table; seen in its example at line 29.)
         pub name: Option<String>,
     }
     impl Condition {
@@ -34723,10 +34975,16 @@ pub mod search_dynamic_group {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SearchDynamicGroupCondition3 {
         /// 对象的字段
+        ///
+        /// Fields of the object
         pub field: Option<String>,
         /// 操作符, op值为eq(相等)/ne(不等)/in(属于)/nin(不属于)/like(模糊匹配)
+        ///
+        /// Operator, op values are eq(equal)/ne(unequal)/in(of)/nin(not of)/like(fuzzy match)
         pub operator: Option<String>,
         /// 字段对应的值
+        ///
+        /// The value for the field
         pub value: Option<String>,
     }
     impl crate::wire::Wire for SearchDynamicGroupCondition3 {
@@ -34758,8 +35016,12 @@ pub mod search_dynamic_group {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SearchDynamicGroupCondition {
         /// 对象名,可以为set,module,host
+        ///
+        /// Object name, which can be set,module,host
         pub bk_obj_id: Option<String>,
         /// 查询条件
+        ///
+        /// Query criteria
         pub condition: Option<Vec<SearchDynamicGroupCondition3>>,
     }
     impl crate::wire::Wire for SearchDynamicGroupCondition {
@@ -35213,14 +35475,24 @@ pub mod search_hostidentifier {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BindInfo {
         /// 端口是否启用
+        ///
+        /// Is the port enabled (described at line 183)
         pub enable: Option<bool>,
         /// 绑定的ip
+        ///
+        /// Bound ip (described at line 184)
         pub ip: Option<String>,
         /// 绑定的端口
+        ///
+        /// Host port (described at line 169)
         pub port: Option<String>,
         /// 使用的协议
+        ///
+        /// Protocol:1/2(1:tcp, 2: udp) (described at line 170)
         pub protocol: Option<String>,
         /// 实例化使用的模板行索引，进程内唯一
+        ///
+        /// Template row index used for instantiation, unique in process (described at line 187)
         pub template_row_id: Option<i64>,
     }
     impl crate::wire::Wire for BindInfo {
@@ -35727,7 +35999,9 @@ pub mod search_inst {
         pub bk_inst_id: Option<i64>,
         /// `bk_inst_name` (Not in the doc's table; seen in its example at line 101.)
         pub bk_inst_name: Option<String>,
-        /// 模型ID (described at line 15) (Not in the doc's table; seen in its example at line 101.)
+        /// 模型ID (described at line 15)
+        ///
+        /// Model ID (described at line 15) (Not in the doc's table; seen in its example at line 101.)
         pub bk_obj_id: Option<String>,
     }
     impl crate::wire::Wire for Info {
@@ -36025,11 +36299,17 @@ pub mod search_inst {
     /// Defined in `api-docs/cc/zh_hans/search_inst.md` at line 57.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct User {
-        /// 取值为模型的字段名 (described at line 34) (Not in the doc's table; seen in its example at line 57.)
+        /// 取值为模型的字段名 (described at line 34)
+        ///
+        /// The value is the field name of the model (described at line 34) (Not in the doc's table; seen in its example at line 57.)
         pub field: Option<String>,
-        /// 取值为：$regex $eq $ne (described at line 35) (Not in the doc's table; seen in its example at line 57.)
+        /// 取值为：$regex $eq $ne (described at line 35)
+        ///
+        /// Value is: $regex $eq $ne (described at line 35) (Not in the doc's table; seen in its example at line 57.)
         pub operator: Option<String>,
-        /// field配置的模型字段名所对应的值 (described at line 36) (Not in the doc's table; seen in its example at line 57.)
+        /// field配置的模型字段名所对应的值 (described at line 36)
+        ///
+        /// The value corresponding to the model attribute name of the field configuration (described at line 36) (Not in the doc's table; seen in its example at line 57.)
         pub value: Option<String>,
     }
     impl User {
@@ -37055,9 +37335,13 @@ pub mod search_instance_associations {
     /// Defined in `api-docs/cc/zh_hans/search_instance_associations.md` at line 47.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SearchInstanceAssociationsRules {
-        /// 条件字段, 可选值 id, bk_inst_id, bk_obj_id, bk_asst_inst_id, bk_asst_obj_id, bk_obj_asst_id, bk_asst_id (described at line 30) (Not in the doc's table; seen in its example at line 47.)
+        /// 条件字段, 可选值 id, bk_inst_id, bk_obj_id, bk_asst_inst_id, bk_asst_obj_id, bk_obj_asst_id, bk_asst_id (described at line 30)
+        ///
+        /// Condition field, optional value id, bk_inst_id, bk_obj_id, bk_Asst_inst_id, bk_Asst_obj_id, bk_obj_Asst_id, bk_Asst_id (described at line 30) (Not in the doc's table; seen in its example at line 47.)
         pub field: Option<String>,
-        /// 操作符, 可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between等 (described at line 31) (Not in the doc's table; seen in its example at line 47.)
+        /// 操作符, 可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between等 (described at line 31)
+        ///
+        /// Operator, optional values equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between, etc (described at line 31) (Not in the doc's table; seen in its example at line 47.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 47.)
         pub value: Option<serde_json::Value>,
@@ -37199,7 +37483,9 @@ pub mod search_module {
     /// Defined in `api-docs/cc/zh_hans/search_module.md` at line 31.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Condition {
-        /// 模块名称 (described at line 101) (Not in the doc's table; seen in its example at line 31.)
+        /// 模块名称 (described at line 101)
+        ///
+        /// module name (described at line 103) (Not in the doc's table; seen in its example at line 31.)
         pub bk_module_name: Option<String>,
     }
     impl Condition {
@@ -37974,9 +38260,13 @@ pub mod search_object_instances {
     /// Defined in `api-docs/cc/zh_hans/search_object_instances.md` at line 62.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SearchObjectInstancesRules {
-        /// 条件字段 (described at line 30) (Not in the doc's table; seen in its example at line 62.)
+        /// 条件字段 (described at line 30)
+        ///
+        /// Condition field (described at line 30) (Not in the doc's table; seen in its example at line 62.)
         pub field: Option<String>,
-        /// 操作符, 可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between等 (described at line 31) (Not in the doc's table; seen in its example at line 62.)
+        /// 操作符, 可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between等 (described at line 31)
+        ///
+        /// Operator, optional values equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between, etc (described at line 31) (Not in the doc's table; seen in its example at line 62.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 62.)
         pub value: Option<serde_json::Value>,
@@ -38651,9 +38941,13 @@ pub mod search_related_inst_asso {
     /// Defined in `api-docs/cc/zh_hans/search_related_inst_asso.md` at line 30.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Condition {
-        /// 实例id (described at line 13) (Not in the doc's table; seen in its example at line 30.)
+        /// 实例id (described at line 13)
+        ///
+        /// Instance id (described at line 13) (Not in the doc's table; seen in its example at line 30.)
         pub bk_inst_id: Option<i64>,
-        /// 模型id (described at line 14) (Not in the doc's table; seen in its example at line 30.)
+        /// 模型id (described at line 14)
+        ///
+        /// Model id (described at line 14) (Not in the doc's table; seen in its example at line 30.)
         pub bk_obj_id: Option<String>,
     }
     impl Condition {
@@ -38694,9 +38988,13 @@ pub mod search_related_inst_asso {
     /// Defined in `api-docs/cc/zh_hans/search_related_inst_asso.md` at line 30.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Page {
-        /// 分页大小，最大值500。 (described at line 17) (Not in the doc's table; seen in its example at line 30.)
+        /// 分页大小，最大值500。 (described at line 17)
+        ///
+        /// Page size, maximum 500. (described at line 17) (Not in the doc's table; seen in its example at line 30.)
         pub limit: Option<i64>,
-        /// 记录开始位置 (described at line 16) (Not in the doc's table; seen in its example at line 30.)
+        /// 记录开始位置 (described at line 16)
+        ///
+        /// Record start position (described at line 16) (Not in the doc's table; seen in its example at line 30.)
         pub start: Option<i64>,
     }
     impl Page {
@@ -41107,8 +41405,12 @@ pub mod update_dynamic_group {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Condition {
         /// 条件对象资源类型, host类型的动态分组支持的info.conditon:set,module,host；set类型的动态分组支持的info.condition:set
+        ///
+        /// Conditional object resource type, info.conditon supported for dynamic grouping of host type: set,module,host; Info.conditions supported for dynamic grouping of type set: set
         pub bk_obj_id: String,
         /// 查询条件
+        ///
+        /// Query criteria
         pub condition: Vec<UpdateDynamicGroupCondition>,
     }
     impl Condition {

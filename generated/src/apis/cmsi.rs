@@ -744,12 +744,20 @@ pub mod send_weixin {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Data {
         /// 通知头部文字
+        ///
+        /// Notification header text (described at line 21)
         pub heading: String,
         /// 通知文字
+        ///
+        /// Notification text (described at line 22)
         pub message: String,
         /// 通知发送时间，默认为当前时间 "YYYY-mm-dd HH:MM"
+        ///
+        /// Notification sending time, the default is currrent time with format "YYYY-mm-dd HH:MM" (described at line 23)
         pub date: Option<String>,
         /// 通知尾部文字
+        ///
+        /// Notification tail text (described at line 24)
         pub remark: Option<String>,
         /// 通知文字message是否base64编码，默认False，不编码，若编码请使用base64.b64encode方法
         pub is_message_base64: Option<bool>,

@@ -3499,7 +3499,9 @@ pub mod register_proc_info {
     /// Defined in `api-docs/gse/zh_hans/register_proc_info.md` at line 104.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Labels {
-        /// 进程二进制文件名 (described at line 48) (Not in the doc's table; seen in its example at line 104.)
+        /// 进程二进制文件名 (described at line 48)
+        ///
+        /// process binary file name (described at line 48) (Not in the doc's table; seen in its example at line 104.)
         pub proc_name: Option<String>,
     }
     impl Labels {
@@ -4962,7 +4964,9 @@ pub mod update_proc_info {
     /// Defined in `api-docs/gse/zh_hans/update_proc_info.md` at line 104.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Labels {
-        /// 进程二进制文件名 (described at line 48) (Not in the doc's table; seen in its example at line 104.)
+        /// 进程二进制文件名 (described at line 48)
+        ///
+        /// process binary file name (described at line 48) (Not in the doc's table; seen in its example at line 104.)
         pub proc_name: Option<String>,
     }
     impl Labels {

@@ -177,11 +177,17 @@ pub mod application {
     /// Defined in `api-docs/iam/zh_hans/application.md` at line 58.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Item {
-        /// 操作id (described at line 20) (Not in the doc's table; seen in its example at line 58.)
+        /// 操作id (described at line 20)
+        ///
+        /// action id (described at line 20) (Not in the doc's table; seen in its example at line 58.)
         pub id: Option<String>,
-        /// 资源实例名称 (described at line 38) (Not in the doc's table; seen in its example at line 58.)
+        /// 资源实例名称 (described at line 38)
+        ///
+        /// resource instance name (described at line 38) (Not in the doc's table; seen in its example at line 58.)
         pub name: Option<String>,
-        /// 资源类型 (described at line 28) (Not in the doc's table; seen in its example at line 58.)
+        /// 资源类型 (described at line 28)
+        ///
+        /// resource type id (described at line 28) (Not in the doc's table; seen in its example at line 58.)
         pub r#type: Option<String>,
     }
     impl Item {
@@ -351,7 +357,9 @@ pub mod authorization_batch_instance {
     /// Defined in `api-docs/iam/zh_hans/authorization_batch_instance.md` at line 81.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Action {
-        /// 操作ID (described at line 24) (Not in the doc's table; seen in its example at line 81.)
+        /// 操作ID (described at line 24)
+        ///
+        /// action id (described at line 24) (Not in the doc's table; seen in its example at line 81.)
         pub id: Option<String>,
     }
     impl Action {

@@ -319,9 +319,13 @@ pub mod create_ticket {
     /// Defined in `api-docs/itsm/zh_hans/create_ticket.md` at line 37.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Fields {
-        /// 提单字段唯一标识 (described at line 23) (Not in the doc's table; seen in its example at line 37.)
+        /// 提单字段唯一标识 (described at line 23)
+        ///
+        /// Unique identification of bill of lading fields (described at line 23) (Not in the doc's table; seen in its example at line 37.)
         pub key: Option<crate::Secret>,
-        /// 提单字段值 (described at line 24) (Not in the doc's table; seen in its example at line 37.)
+        /// 提单字段值 (described at line 24)
+        ///
+        /// Bill of lading field value (described at line 24) (Not in the doc's table; seen in its example at line 37.)
         pub value: Option<String>,
     }
     impl Fields {
@@ -514,15 +518,25 @@ pub mod get_service_catalogs {
     pub struct GetServiceCatalogsChildren {
         /// `children` (Not in the doc's table; seen in its example at line 32.)
         pub children: Option<Vec<GetServiceCatalogsChildren3>>,
-        /// 服务目录描述 (described at line 83) (Not in the doc's table; seen in its example at line 32.)
+        /// 服务目录描述 (described at line 83)
+        ///
+        /// service catalog description (described at line 83) (Not in the doc's table; seen in its example at line 32.)
         pub desc: Option<String>,
-        /// 服务目录id (described at line 79) (Not in the doc's table; seen in its example at line 32.)
+        /// 服务目录id (described at line 79)
+        ///
+        /// service catalog id (described at line 79) (Not in the doc's table; seen in its example at line 32.)
         pub id: Option<i64>,
-        /// 服务目录唯一标识 (described at line 80) (Not in the doc's table; seen in its example at line 32.)
+        /// 服务目录唯一标识 (described at line 80)
+        ///
+        /// service catalog key (described at line 80) (Not in the doc's table; seen in its example at line 32.)
         pub key: Option<crate::Secret>,
-        /// 服务目录等级 (described at line 82) (Not in the doc's table; seen in its example at line 32.)
+        /// 服务目录等级 (described at line 82)
+        ///
+        /// service catalog level (described at line 82) (Not in the doc's table; seen in its example at line 32.)
         pub level: Option<i64>,
-        /// 服务目录名称 (described at line 81) (Not in the doc's table; seen in its example at line 32.)
+        /// 服务目录名称 (described at line 81)
+        ///
+        /// service catalog name (described at line 81) (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
     }
     impl crate::wire::Wire for GetServiceCatalogsChildren {
@@ -735,9 +749,13 @@ pub mod get_service_detail {
     /// Defined in `api-docs/itsm/zh_hans/get_service_detail.md` at line 29.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Choice {
-        /// 字段唯一标识 (described at line 136) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段唯一标识 (described at line 136)
+        ///
+        /// field key (described at line 136) (Not in the doc's table; seen in its example at line 29.)
         pub key: Option<crate::Secret>,
-        /// 服务名称 (described at line 126) (Not in the doc's table; seen in its example at line 29.)
+        /// 服务名称 (described at line 126)
+        ///
+        /// service name (described at line 126) (Not in the doc's table; seen in its example at line 29.)
         pub name: Option<String>,
     }
     impl crate::wire::Wire for Choice {
@@ -768,11 +786,17 @@ pub mod get_service_detail {
     pub struct Columns {
         /// `choice` (Not in the doc's table; seen in its example at line 29.)
         pub choice: Option<Vec<Choice>>,
-        /// 展现形式 (described at line 179) (Not in the doc's table; seen in its example at line 29.)
+        /// 展现形式 (described at line 179)
+        ///
+        /// display ui type (described at line 178) (Not in the doc's table; seen in its example at line 29.)
         pub display: Option<String>,
-        /// 字段唯一标识 (described at line 136) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段唯一标识 (described at line 136)
+        ///
+        /// field key (described at line 136) (Not in the doc's table; seen in its example at line 29.)
         pub key: Option<crate::Secret>,
-        /// 服务名称 (described at line 126) (Not in the doc's table; seen in its example at line 29.)
+        /// 服务名称 (described at line 126)
+        ///
+        /// service name (described at line 126) (Not in the doc's table; seen in its example at line 29.)
         pub name: Option<String>,
     }
     impl crate::wire::Wire for Columns {
@@ -807,21 +831,35 @@ pub mod get_service_detail {
     pub struct Fields {
         /// `choice` (Not in the doc's table; seen in its example at line 29.)
         pub choice: Option<Vec<Choice>>,
-        /// 服务描述 (described at line 128) (Not in the doc's table; seen in its example at line 29.)
+        /// 服务描述 (described at line 128)
+        ///
+        /// service description (described at line 128) (Not in the doc's table; seen in its example at line 29.)
         pub desc: Option<String>,
-        /// 字段id (described at line 135) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段id (described at line 135)
+        ///
+        /// field id (described at line 135) (Not in the doc's table; seen in its example at line 29.)
         pub id: Option<i64>,
-        /// 字段唯一标识 (described at line 136) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段唯一标识 (described at line 136)
+        ///
+        /// field key (described at line 136) (Not in the doc's table; seen in its example at line 29.)
         pub key: Option<crate::Secret>,
         /// `meta` (Not in the doc's table; seen in its example at line 29.)
         pub meta: Option<Meta>,
-        /// 服务名称 (described at line 126) (Not in the doc's table; seen in its example at line 29.)
+        /// 服务名称 (described at line 126)
+        ///
+        /// service name (described at line 126) (Not in the doc's table; seen in its example at line 29.)
         pub name: Option<String>,
-        /// 正则校验规则 (described at line 142) (Not in the doc's table; seen in its example at line 29.)
+        /// 正则校验规则 (described at line 142)
+        ///
+        /// field regex validation expression (described at line 142) (Not in the doc's table; seen in its example at line 29.)
         pub regex: Option<String>,
-        /// 字段类型 (described at line 137) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段类型 (described at line 137)
+        ///
+        /// field type (described at line 137) (Not in the doc's table; seen in its example at line 29.)
         pub r#type: Option<String>,
-        /// 校验规则 (described at line 141) (Not in the doc's table; seen in its example at line 29.)
+        /// 校验规则 (described at line 141)
+        ///
+        /// field validation type (described at line 141) (Not in the doc's table; seen in its example at line 29.)
         pub validate_type: Option<String>,
     }
     impl crate::wire::Wire for Fields {
@@ -1303,19 +1341,33 @@ pub mod get_ticket_info {
     /// Defined in `api-docs/itsm/zh_hans/get_ticket_info.md` at line 29.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Fields {
-        /// 字段描述 (described at line 149) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段描述 (described at line 149)
+        ///
+        /// field description (described at line 149) (Not in the doc's table; seen in its example at line 29.)
         pub desc: Option<String>,
-        /// 字段展示值 (described at line 151) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段展示值 (described at line 151)
+        ///
+        /// field display value (described at line 151) (Not in the doc's table; seen in its example at line 29.)
         pub display_value: Option<String>,
-        /// 单据id (described at line 96) (Not in the doc's table; seen in its example at line 29.)
+        /// 单据id (described at line 96)
+        ///
+        /// ticket id (described at line 96) (Not in the doc's table; seen in its example at line 29.)
         pub id: Option<i64>,
-        /// 字段唯一标识 (described at line 146) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段唯一标识 (described at line 146)
+        ///
+        /// field key (described at line 146) (Not in the doc's table; seen in its example at line 29.)
         pub key: Option<crate::Secret>,
-        /// 步骤名称 (described at line 119) (Not in the doc's table; seen in its example at line 29.)
+        /// 步骤名称 (described at line 119)
+        ///
+        /// step name (described at line 119) (Not in the doc's table; seen in its example at line 29.)
         pub name: Option<String>,
-        /// 字段类型 (described at line 147) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段类型 (described at line 147)
+        ///
+        /// field type (described at line 147) (Not in the doc's table; seen in its example at line 29.)
         pub r#type: Option<String>,
-        /// 字段值 (described at line 150) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段值 (described at line 150)
+        ///
+        /// field value (described at line 150) (Not in the doc's table; seen in its example at line 29.)
         pub value: Option<String>,
     }
     impl crate::wire::Wire for Fields {
@@ -1782,29 +1834,45 @@ pub mod get_ticket_status {
         pub choice: Option<Vec<Choice>>,
         /// `custom_regex` (Not in the doc's table; seen in its example at line 29.)
         pub custom_regex: Option<String>,
-        /// 字段描述 (described at line 185) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段描述 (described at line 185)
+        ///
+        /// field description (described at line 185) (Not in the doc's table; seen in its example at line 29.)
         pub desc: Option<String>,
-        /// 字段id (described at line 181) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段id (described at line 181)
+        ///
+        /// field id (described at line 181) (Not in the doc's table; seen in its example at line 29.)
         pub id: Option<i64>,
         /// `is_readonly` (Not in the doc's table; seen in its example at line 29.)
         pub is_readonly: Option<bool>,
-        /// 操作标识，包括：SUSPEND（挂起）/UNSUSPEND（恢复）/WITHDRAW（撤销）/TERMINATE（终止节点和单据） (described at line 151) (Not in the doc's table; seen in its example at line 29.)
+        /// 操作标识，包括：SUSPEND（挂起）/UNSUSPEND（恢复）/WITHDRAW（撤销）/TERMINATE（终止节点和单据） (described at line 151)
+        ///
+        /// operation key，include：SUSPEND（suspend）/UNSUSPEND（unsuspend）/WITHDRAW（withdraw）/TERMINATE（terminate (not support now)） (described at line 151) (Not in the doc's table; seen in its example at line 29.)
         pub key: Option<crate::Secret>,
         /// `meta` (Not in the doc's table; seen in its example at line 29.)
         pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 操作名称 (described at line 152) (Not in the doc's table; seen in its example at line 29.)
+        /// 操作名称 (described at line 152)
+        ///
+        /// operation name (described at line 152) (Not in the doc's table; seen in its example at line 29.)
         pub name: Option<String>,
-        /// 正则校验规则 (described at line 188) (Not in the doc's table; seen in its example at line 29.)
+        /// 正则校验规则 (described at line 188)
+        ///
+        /// field regex validation expression (described at line 188) (Not in the doc's table; seen in its example at line 29.)
         pub regex: Option<String>,
         /// `source_type` (Not in the doc's table; seen in its example at line 29.)
         pub source_type: Option<String>,
         /// `source_uri` (Not in the doc's table; seen in its example at line 29.)
         pub source_uri: Option<String>,
-        /// 节点ID (described at line 163) (Not in the doc's table; seen in its example at line 29.)
+        /// 节点ID (described at line 163)
+        ///
+        /// state id (described at line 163) (Not in the doc's table; seen in its example at line 29.)
         pub state_id: Option<i64>,
-        /// 字段类型 (described at line 183) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段类型 (described at line 183)
+        ///
+        /// field type (described at line 183) (Not in the doc's table; seen in its example at line 29.)
         pub r#type: Option<String>,
-        /// 校验规则 (described at line 187) (Not in the doc's table; seen in its example at line 29.)
+        /// 校验规则 (described at line 187)
+        ///
+        /// field validation type (described at line 187) (Not in the doc's table; seen in its example at line 29.)
         pub validate_type: Option<String>,
         /// `workflow_id` (Not in the doc's table; seen in its example at line 29.)
         pub workflow_id: Option<i64>,
@@ -2358,7 +2426,9 @@ pub mod get_tickets_by_user {
     /// Defined in `api-docs/itsm/zh_hans/get_tickets_by_user.md` at line 49.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CurrentSteps {
-        /// 单据id (described at line 132) (Not in the doc's table; seen in its example at line 49.)
+        /// 单据id (described at line 132)
+        ///
+        /// ticket id (described at line 132) (Not in the doc's table; seen in its example at line 49.)
         pub id: Option<i64>,
         /// `name` (Not in the doc's table; seen in its example at line 49.)
         pub name: Option<String>,
@@ -2926,7 +2996,9 @@ pub mod get_workflow_detail {
     pub struct Condition {
         /// `expressions` (Not in the doc's table; seen in its example at line 29.)
         pub expressions: Option<Vec<Expressions>>,
-        /// 字段类型 (described at line 453) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段类型 (described at line 453)
+        ///
+        /// field type (described at line 453) (Not in the doc's table; seen in its example at line 29.)
         pub r#type: Option<String>,
     }
     impl crate::wire::Wire for Condition {
@@ -2957,7 +3029,9 @@ pub mod get_workflow_detail {
     pub struct GetWorkflowDetailExpressions {
         /// `condition` (Not in the doc's table; seen in its example at line 29.)
         pub condition: Option<String>,
-        /// 字段唯一标识 (described at line 452) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段唯一标识 (described at line 452)
+        ///
+        /// field key (described at line 452) (Not in the doc's table; seen in its example at line 29.)
         pub key: Option<crate::Secret>,
         /// `value` (Not in the doc's table; seen in its example at line 29.)
         pub value: Option<serde_json::Value>,
@@ -2967,7 +3041,9 @@ pub mod get_workflow_detail {
         pub choice_list: Option<Vec<serde_json::Value>>,
         /// `source` (Not in the doc's table; seen in its example at line 29.)
         pub source: Option<String>,
-        /// 字段类型 (described at line 453) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段类型 (described at line 453)
+        ///
+        /// field type (described at line 453) (Not in the doc's table; seen in its example at line 29.)
         pub r#type: Option<String>,
     }
     impl crate::wire::Wire for GetWorkflowDetailExpressions {
@@ -3006,7 +3082,9 @@ pub mod get_workflow_detail {
     pub struct Expressions {
         /// `expressions` (Not in the doc's table; seen in its example at line 29.)
         pub expressions: Option<Vec<GetWorkflowDetailExpressions>>,
-        /// 字段类型 (described at line 453) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段类型 (described at line 453)
+        ///
+        /// field type (described at line 453) (Not in the doc's table; seen in its example at line 29.)
         pub r#type: Option<String>,
         /// `checkInfo` (Not in the doc's table; seen in its example at line 29.)
         ///
@@ -3047,19 +3125,29 @@ pub mod get_workflow_detail {
         pub choice: Option<Vec<Choice>>,
         /// `custom_regex` (Not in the doc's table; seen in its example at line 29.)
         pub custom_regex: Option<String>,
-        /// 流程描述 (described at line 442) (Not in the doc's table; seen in its example at line 29.)
+        /// 流程描述 (described at line 442)
+        ///
+        /// workflow description (described at line 442) (Not in the doc's table; seen in its example at line 29.)
         pub desc: Option<String>,
-        /// 字段id (described at line 451) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段id (described at line 451)
+        ///
+        /// field id (described at line 451) (Not in the doc's table; seen in its example at line 29.)
         pub id: Option<i64>,
         /// `is_readonly` (Not in the doc's table; seen in its example at line 29.)
         pub is_readonly: Option<bool>,
-        /// 字段唯一标识 (described at line 452) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段唯一标识 (described at line 452)
+        ///
+        /// field key (described at line 452) (Not in the doc's table; seen in its example at line 29.)
         pub key: Option<crate::Secret>,
         /// `meta` (Not in the doc's table; seen in its example at line 29.)
         pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 流程名称 (described at line 440) (Not in the doc's table; seen in its example at line 29.)
+        /// 流程名称 (described at line 440)
+        ///
+        /// workflow name (described at line 440) (Not in the doc's table; seen in its example at line 29.)
         pub name: Option<String>,
-        /// 正则校验规则 (described at line 480) (Not in the doc's table; seen in its example at line 29.)
+        /// 正则校验规则 (described at line 480)
+        ///
+        /// field regex validation expression (described at line 480) (Not in the doc's table; seen in its example at line 29.)
         pub regex: Option<String>,
         /// `source_type` (Not in the doc's table; seen in its example at line 29.)
         pub source_type: Option<String>,
@@ -3067,11 +3155,17 @@ pub mod get_workflow_detail {
         pub source_uri: Option<String>,
         /// `state_id` (Not in the doc's table; seen in its example at line 29.)
         pub state_id: Option<i64>,
-        /// 字段类型 (described at line 453) (Not in the doc's table; seen in its example at line 29.)
+        /// 字段类型 (described at line 453)
+        ///
+        /// field type (described at line 453) (Not in the doc's table; seen in its example at line 29.)
         pub r#type: Option<String>,
-        /// 校验规则 (described at line 479) (Not in the doc's table; seen in its example at line 29.)
+        /// 校验规则 (described at line 479)
+        ///
+        /// field validation type (described at line 479) (Not in the doc's table; seen in its example at line 29.)
         pub validate_type: Option<String>,
-        /// 服务流程id，从服务详情查询接口中的data\["workflow_id"\]字段获取 (described at line 13) (Not in the doc's table; seen in its example at line 29.)
+        /// 服务流程id，从服务详情查询接口中的data\["workflow_id"\]字段获取 (described at line 13)
+        ///
+        /// service's workflow id, Get from the data\["workflow_id"\] field in the get_service_detail interface (described at line 13) (Not in the doc's table; seen in its example at line 29.)
         pub workflow_id: Option<i64>,
     }
     impl crate::wire::Wire for Fields {

@@ -2994,23 +2994,41 @@ pub mod get_job_instance_log {
     /// Defined in `api-docs/job/zh_hans/get_job_instance_log.md` at line 31.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct IpLogs {
-        /// 云区域ID (described at line 94) (Not in the doc's table; seen in its example at line 31.)
+        /// 云区域ID (described at line 94)
+        ///
+        /// Cloud area ID (described at line 94) (Not in the doc's table; seen in its example at line 31.)
         pub bk_cloud_id: Option<i64>,
-        /// 执行结束时间，YYYY-MM-DD HH:mm:ss格式 (described at line 89) (Not in the doc's table; seen in its example at line 31.)
+        /// 执行结束时间，YYYY-MM-DD HH:mm:ss格式 (described at line 89)
+        ///
+        /// Job finish time, in YYYY-MM-DD HH:mm:ss format (described at line 89) (Not in the doc's table; seen in its example at line 31.)
         pub end_time: Option<String>,
-        /// 作业执行中出错码 (described at line 92) (Not in the doc's table; seen in its example at line 31.)
+        /// 作业执行中出错码 (described at line 92)
+        ///
+        /// Job execution error code (described at line 92) (Not in the doc's table; seen in its example at line 31.)
         pub error_code: Option<i64>,
-        /// shell脚本退出码; 0正常; 非0异常 (described at line 93) (Not in the doc's table; seen in its example at line 31.)
+        /// shell脚本退出码; 0正常; 非0异常 (described at line 93)
+        ///
+        /// Shell script exit code. 0 Normal, non-0 abnormal (described at line 93) (Not in the doc's table; seen in its example at line 31.)
         pub exit_code: Option<i64>,
-        /// IP地址 (described at line 95) (Not in the doc's table; seen in its example at line 31.)
+        /// IP地址 (described at line 95)
+        ///
+        /// IP Address (described at line 95) (Not in the doc's table; seen in its example at line 31.)
         pub ip: Option<String>,
-        /// 作业脚本输出的日志内容 (described at line 96) (Not in the doc's table; seen in its example at line 31.)
+        /// 作业脚本输出的日志内容 (described at line 96)
+        ///
+        /// The job script output log content (described at line 96) (Not in the doc's table; seen in its example at line 31.)
         pub log_content: Option<String>,
-        /// 步骤重试次数 (described at line 91) (Not in the doc's table; seen in its example at line 31.)
+        /// 步骤重试次数 (described at line 91)
+        ///
+        /// Step retries (described at line 91) (Not in the doc's table; seen in its example at line 31.)
         pub retry_count: Option<i64>,
-        /// 开始执行时间，YYYY-MM-DD HH:mm:ss (described at line 88) (Not in the doc's table; seen in its example at line 31.)
+        /// 开始执行时间，YYYY-MM-DD HH:mm:ss (described at line 88)
+        ///
+        /// Job start time, in YYYY-MM-DD HH:mm:ss format (described at line 88) (Not in the doc's table; seen in its example at line 31.)
         pub start_time: Option<String>,
-        /// 总耗时，秒 (described at line 90) (Not in the doc's table; seen in its example at line 31.)
+        /// 总耗时，秒 (described at line 90)
+        ///
+        /// Job execute total time (seconds) (described at line 90) (Not in the doc's table; seen in its example at line 31.)
         pub total_time: Option<f64>,
     }
     impl crate::wire::Wire for IpLogs {
@@ -3065,9 +3083,13 @@ pub mod get_job_instance_log {
     pub struct StepResults {
         /// `ip_logs` (Not in the doc's table; seen in its example at line 31.)
         pub ip_logs: Option<Vec<IpLogs>>,
-        /// 主机任务状态码，1.Agent异常; 3.上次已成功; 5.等待执行; 7.正在执行; 9.执行成功; 11.任务失败; 12.任务下发失败; 13.任务超时; 15.任务日志错误; 101.脚本执行失败; 102.脚本执行超时; 103.脚本执行被终止; 104.脚本返回码非零; 202.文件传输失败; 203.源文件不存在; 310.Agent异常; 311.用户名不存在; 320.文件获取失败; 321.文件超出限制; 329.文件传输错误; 399.任务执行出错 (described at line 80) (Not in the doc's table; seen in its example at line 31.)
+        /// 主机任务状态码，1.Agent异常; 3.上次已成功; 5.等待执行; 7.正在执行; 9.执行成功; 11.任务失败; 12.任务下发失败; 13.任务超时; 15.任务日志错误; 101.脚本执行失败; 102.脚本执行超时; 103.脚本执行被终止; 104.脚本返回码非零; 202.文件传输失败; 203.源文件不存在; 310.Agent异常; 311.用户名不存在; 320.文件获取失败; 321.文件超出限制; 329.文件传输错误; 399.任务执行出错 (described at line 80)
+        ///
+        /// Host Job status code, 1. Agent abnormal; 3. last time succeeded; 5. Waiting for execution; 7. In execution; 9. Execution succeeded; 11. Job failed; 12. Job sending down failed; 13. Job timeout; 15. Job log error; 101. Script execution failed; 102. Script execution timeout; 103. Script execution terminated; 104. Script return code non-zero; 202. File transfer failed; 203. Source file does not exist; 310. Agent abnormal; 311. User name does not exist; 320. Get File failed; 321. File exceeds limit; 329. File transfer error; 339. Job execution error (described at line 80) (Not in the doc's table; seen in its example at line 31.)
         pub ip_status: Option<i64>,
-        /// 脚本用 job_success/job_fail 函数返回的标签内容 (described at line 81) (Not in the doc's table; seen in its example at line 31.)
+        /// 脚本用 job_success/job_fail 函数返回的标签内容 (described at line 81)
+        ///
+        /// Script returns with job_success / job_fail function label content (described at line 81) (Not in the doc's table; seen in its example at line 31.)
         pub tag: Option<String>,
     }
     impl crate::wire::Wire for StepResults {
@@ -3105,10 +3127,16 @@ pub mod get_job_instance_status {
     /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 31.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Blocks {
-        /// `step_instances` (Not in the doc's table; seen in its example at line 31.)
+        /// Job step instance base info Array (Not in the doc's table; seen in its example at line 31.)
         pub step_instances: Option<Vec<StepInstances>>,
-        /// 步骤类型：1.脚本步骤; 2.文件步骤; 4.SQL步骤 (described at line 114) (Not in the doc's table; seen in its example at line 31.)
+        /// 步骤类型：1.脚本步骤; 2.文件步骤; 4.SQL步骤 (described at line 114)
+        ///
+        /// Step block types: 1. Script steps; 2. File steps; 4. SQL steps (Not in the doc's table; seen in its example at line 31.)
         pub r#type: Option<i64>,
+        /// block order
+        pub block_order: Option<i64>,
+        /// Job step block name
+        pub block_name: Option<String>,
     }
     impl crate::wire::Wire for Blocks {
         fn from_wire(
@@ -3117,17 +3145,21 @@ pub mod get_job_instance_status {
             let mut record = crate::wire::Record::read(
                 value,
                 "Blocks",
-                &["step_instances", "type"],
+                &["step_instances", "type", "block_order", "block_name"],
             )?;
             ::std::result::Result::Ok(Self {
                 step_instances: record.field("step_instances")?,
                 r#type: record.opt_int("type")?,
+                block_order: record.opt_int("block_order")?,
+                block_name: record.opt_text("block_name")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("step_instances", &self.step_instances);
             record.field("type", &self.r#type);
+            record.field("block_order", &self.block_order);
+            record.field("block_name", &self.block_name);
             record.finish()
         }
     }
@@ -3221,30 +3253,58 @@ pub mod get_job_instance_status {
     /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 31.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct StepInstances {
-        /// 创建时间，YYYY-MM-DD HH:mm:ss格式 (described at line 98) (Not in the doc's table; seen in its example at line 31.)
+        /// 创建时间，YYYY-MM-DD HH:mm:ss格式 (described at line 98)
+        ///
+        /// Creation time, in YYYY-MM-DD HH:mm:ss format (Not in the doc's table; seen in its example at line 31.)
         pub create_time: Option<String>,
-        /// 执行结束时间，YYYY-MM-DD HH:mm:ss格式 (described at line 100) (Not in the doc's table; seen in its example at line 31.)
+        /// 执行结束时间，YYYY-MM-DD HH:mm:ss格式 (described at line 100)
+        ///
+        /// Job finish time, in YYYY-MM-DD HH:mm:ss format (Not in the doc's table; seen in its example at line 31.)
         pub end_time: Option<String>,
-        /// 作业实例名称 (described at line 95) (Not in the doc's table; seen in its example at line 31.)
+        /// 作业实例名称 (described at line 95)
+        ///
+        /// Job instance Name (Not in the doc's table; seen in its example at line 31.)
         pub name: Option<String>,
-        /// 作业执行人帐号 (described at line 97) (Not in the doc's table; seen in its example at line 31.)
+        /// 作业执行人帐号 (described at line 97)
+        ///
+        /// Job operator (Not in the doc's table; seen in its example at line 31.)
         pub operator: Option<String>,
-        /// 步骤重试次数 (described at line 122) (Not in the doc's table; seen in its example at line 31.)
+        /// 步骤重试次数 (described at line 122)
+        ///
+        /// Step retries (Not in the doc's table; seen in its example at line 31.)
         pub retry_count: Option<i64>,
-        /// 开始执行时间，YYYY-MM-DD HH:mm:ss格式 (described at line 99) (Not in the doc's table; seen in its example at line 31.)
+        /// 开始执行时间，YYYY-MM-DD HH:mm:ss格式 (described at line 99)
+        ///
+        /// Job start time, in YYYY-MM-DD HH:mm:ss format (Not in the doc's table; seen in its example at line 31.)
         pub start_time: Option<String>,
-        /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功 (described at line 96) (Not in the doc's table; seen in its example at line 31.)
+        /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功 (described at line 96)
+        ///
+        /// Step status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed (Not in the doc's table; seen in its example at line 31.)
         pub status: Option<i64>,
-        /// 作业模板步骤ID，如果不是从作业模板启动的则为-1 (described at line 112) (Not in the doc's table; seen in its example at line 31.)
+        /// 作业模板步骤ID，如果不是从作业模板启动的则为-1 (described at line 112)
+        ///
+        /// Job step ID. -1 if not started from job template (Not in the doc's table; seen in its example at line 31.)
         pub step_id: Option<i64>,
-        /// 作业步骤实例ID (described at line 113) (Not in the doc's table; seen in its example at line 31.)
+        /// 作业步骤实例ID (described at line 113)
+        ///
+        /// Job step instance ID. (Not in the doc's table; seen in its example at line 31.)
         pub step_instance_id: Option<i64>,
-        /// `step_ip_status` (Not in the doc's table; seen in its example at line 31.)
+        /// Job execution status for server (Not in the doc's table; seen in its example at line 31.)
         pub step_ip_status: Option<Vec<StepIpStatus>>,
-        /// 总耗时，秒 (described at line 101) (Not in the doc's table; seen in its example at line 31.)
+        /// 总耗时，秒 (described at line 101)
+        ///
+        /// Job execute total time (seconds) (Not in the doc's table; seen in its example at line 31.)
         pub total_time: Option<f64>,
-        /// 步骤类型：1.脚本步骤; 2.文件步骤; 4.SQL步骤 (described at line 114) (Not in the doc's table; seen in its example at line 31.)
+        /// 步骤类型：1.脚本步骤; 2.文件步骤; 4.SQL步骤 (described at line 114)
+        ///
+        /// Step types: 1. Script steps; 2. File steps; 4. SQL steps (Not in the doc's table; seen in its example at line 31.)
         pub r#type: Option<i64>,
+        /// 0. Executed without pause (default); 1. Paused
+        pub pause: Option<i64>,
+        /// The order of the current step in the step block
+        pub order: Option<i64>,
+        /// Current step operation instruction Array
+        pub operation_list: Option<Vec<Operation>>,
     }
     impl crate::wire::Wire for StepInstances {
         fn from_wire(
@@ -3266,6 +3326,9 @@ pub mod get_job_instance_status {
                     "step_ip_status",
                     "total_time",
                     "type",
+                    "pause",
+                    "order",
+                    "operation_list",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
@@ -3281,6 +3344,9 @@ pub mod get_job_instance_status {
                 step_ip_status: record.field("step_ip_status")?,
                 total_time: record.field("total_time")?,
                 r#type: record.opt_int("type")?,
+                pause: record.opt_int("pause")?,
+                order: record.opt_int("order")?,
+                operation_list: record.field("operation_list")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3297,6 +3363,9 @@ pub mod get_job_instance_status {
             record.field("step_ip_status", &self.step_ip_status);
             record.field("total_time", &self.total_time);
             record.field("type", &self.r#type);
+            record.field("pause", &self.pause);
+            record.field("order", &self.order);
+            record.field("operation_list", &self.operation_list);
             record.finish()
         }
     }
@@ -3408,16 +3477,53 @@ pub mod get_job_instance_status {
             record.finish()
         }
     }
+    /// `Operation`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Operation {
+        /// operation code
+        pub operation_code: Option<i64>,
+        /// opeartion name
+        pub operation_name: Option<String>,
+    }
+    impl crate::wire::Wire for Operation {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Operation",
+                &["operation_code", "operation_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                operation_code: record.opt_int("operation_code")?,
+                operation_name: record.opt_text("operation_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("operation_code", &self.operation_code);
+            record.field("operation_name", &self.operation_name);
+            record.finish()
+        }
+    }
     /// `StepIpStatus`
     ///
     /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 31.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct StepIpStatus {
-        /// 云区域ID (described at line 131) (Not in the doc's table; seen in its example at line 31.)
+        /// 云区域ID (described at line 131)
+        ///
+        /// Cloud area ID (Not in the doc's table; seen in its example at line 31.)
         pub bk_cloud_id: Option<i64>,
-        /// IP (described at line 130) (Not in the doc's table; seen in its example at line 31.)
+        /// IP (described at line 130)
+        ///
+        /// IP (Not in the doc's table; seen in its example at line 31.)
         pub ip: Option<String>,
-        /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功 (described at line 96) (Not in the doc's table; seen in its example at line 31.)
+        /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功 (described at line 96)
+        ///
+        /// Job execution status: 1. Agent exception; 5. Waiting for execution; 7. Executing; 9. Execution succeeded; 11. Execution failed; 12. Task failed to deliver; 403. Task forced termination succeeded; 404. Task forced termination failed (Not in the doc's table; seen in its example at line 31.)
         pub status: Option<i64>,
     }
     impl crate::wire::Wire for StepIpStatus {
@@ -3445,7 +3551,7 @@ pub mod get_job_instance_status {
     }
     crate::serde_through_wire!(
         Blocks, GetJobInstanceStatusRequest, GetJobInstanceStatusResponse, StepInstances,
-        JobInstance, StepIpStatus
+        JobInstance, Operation, StepIpStatus
     );
 }
 pub use get_job_instance_status::GetJobInstanceStatusRequest;
@@ -4231,27 +4337,49 @@ pub mod get_public_script_list {
     /// Defined in `api-docs/job/zh_hans/get_public_script_list.md` at line 36.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
-        /// 业务ID (described at line 89) (Not in the doc's table; seen in its example at line 36.)
+        /// 业务ID (described at line 89)
+        ///
+        /// Business ID (described at line 89) (Not in the doc's table; seen in its example at line 36.)
         pub bk_biz_id: Option<i64>,
-        /// 脚本创建时间 (described at line 90) (Not in the doc's table; seen in its example at line 36.)
+        /// 脚本创建时间 (described at line 90)
+        ///
+        /// script create time (described at line 90) (Not in the doc's table; seen in its example at line 36.)
         pub create_time: Option<String>,
-        /// 脚本创建人 (described at line 87) (Not in the doc's table; seen in its example at line 36.)
+        /// 脚本创建人 (described at line 87)
+        ///
+        /// creator (described at line 87) (Not in the doc's table; seen in its example at line 36.)
         pub creator: Option<String>,
-        /// 脚本ID (described at line 82) (Not in the doc's table; seen in its example at line 36.)
+        /// 脚本ID (described at line 82)
+        ///
+        /// Script ID (described at line 82) (Not in the doc's table; seen in its example at line 36.)
         pub id: Option<i64>,
-        /// 脚本最近一次修改时间 (described at line 92) (Not in the doc's table; seen in its example at line 36.)
+        /// 脚本最近一次修改时间 (described at line 92)
+        ///
+        /// script last modify time (described at line 92) (Not in the doc's table; seen in its example at line 36.)
         pub last_modify_time: Option<String>,
-        /// 脚本最近一次修改人 (described at line 91) (Not in the doc's table; seen in its example at line 36.)
+        /// 脚本最近一次修改人 (described at line 91)
+        ///
+        /// script last modify user (described at line 91) (Not in the doc's table; seen in its example at line 36.)
         pub last_modify_user: Option<String>,
-        /// 脚本名称 (described at line 83) (Not in the doc's table; seen in its example at line 36.)
+        /// 脚本名称 (described at line 83)
+        ///
+        /// script name (described at line 83) (Not in the doc's table; seen in its example at line 36.)
         pub name: Option<String>,
-        /// 是否公共脚本 (described at line 88) (Not in the doc's table; seen in its example at line 36.)
+        /// 是否公共脚本 (described at line 88)
+        ///
+        /// is public script (described at line 88) (Not in the doc's table; seen in its example at line 36.)
         pub public: Option<bool>,
-        /// 脚本版本描述 (described at line 85) (Not in the doc's table; seen in its example at line 36.)
+        /// 脚本版本描述 (described at line 85)
+        ///
+        /// script version remarks (described at line 85) (Not in the doc's table; seen in its example at line 36.)
         pub tag: Option<String>,
-        /// 脚本类型 (described at line 86) (Not in the doc's table; seen in its example at line 36.)
+        /// 脚本类型 (described at line 86)
+        ///
+        /// script type (described at line 86) (Not in the doc's table; seen in its example at line 36.)
         pub r#type: Option<i64>,
-        /// 脚本版本号 (described at line 84) (Not in the doc's table; seen in its example at line 36.)
+        /// 脚本版本号 (described at line 84)
+        ///
+        /// script version (described at line 84) (Not in the doc's table; seen in its example at line 36.)
         pub version: Option<String>,
     }
     impl crate::wire::Wire for Data {

@@ -478,12 +478,20 @@ pub mod batch_get_job_instance_ip_log {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ScriptTaskLog {
         /// 主机ID
+        ///
+        /// Host ID (described at line 158)
         pub bk_host_id: Option<i64>,
         /// 管控区域ID
+        ///
+        /// BK-Net ID (described at line 24)
         pub bk_cloud_id: Option<i64>,
         /// 目标IP地址
+        ///
+        /// IP address (described at line 25)
         pub ip: Option<String>,
         /// 脚本执行日志内容
+        ///
+        /// Script execution log content (described at line 172)
         pub log_content: Option<String>,
     }
     impl crate::wire::Wire for ScriptTaskLog {
@@ -645,9 +653,13 @@ pub mod callback_protocol {
     /// Defined in `api-docs/jobv3/zh_hans/callback_protocol.md` at line 25.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct StepInstance {
-        /// 作业状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止 (described at line 12) (Not in the doc's table; seen in its example at line 25.)
+        /// 作业状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止 (described at line 12)
+        ///
+        /// Job status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned (described at line 11) (Not in the doc's table; seen in its example at line 25.)
         pub status: Option<i64>,
-        /// 作业步骤实例ID (described at line 19) (Not in the doc's table; seen in its example at line 25.)
+        /// 作业步骤实例ID (described at line 19)
+        ///
+        /// Job step instance ID (described at line 18) (Not in the doc's table; seen in its example at line 25.)
         pub step_instance_id: Option<i64>,
     }
     impl StepInstance {
@@ -1585,12 +1597,14 @@ pub use create_dangerous_rule::CreateDangerousRuleResponse;
 /// Types of [`create_file_source`](super::endpoints::CreateFileSource).
 pub mod create_file_source {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    /// `AccessParams`
+    /// Type is BLUEKING_ARTIFACTORY
     ///
     /// Defined in `api-docs/jobv3/zh_hans/create_file_source.md` at line 41.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AccessParams {
-        /// 对接的制品库实例根地址，例如：https://bkrepo.com (described at line 36) (Not in the doc's table; seen in its example at line 41.)
+        /// 对接的制品库实例根地址，例如：https://bkrepo.com (described at line 36)
+        ///
+        /// The root url of the BlueKing Repository instance, for example: https://bkrepo.com (Not in the doc's table; seen in its example at line 41.)
         pub base_url: Option<String>,
     }
     impl AccessParams {
@@ -5666,32 +5680,60 @@ pub mod get_account_list {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 账号ID
+        ///
+        /// Account ID
         pub id: Option<i64>,
         /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
         pub bk_scope_type: Option<BkScopeType>,
         /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
         pub bk_scope_id: Option<String>,
         /// 账号名称
+        ///
+        /// Account name
         pub account: Option<String>,
         /// 账号别名
+        ///
+        /// Account alias
         pub alias: Option<String>,
         /// 账号用途（1：系统账号，2：DB账号）
+        ///
+        /// Account usage (1: system account, 2: DB account)
         pub category: Option<Category>,
         /// 账号类型（1：Linux，2：Windows，9：MySQL，10：Oracle，11：DB2）
+        ///
+        /// Account type (1: Linux, 2: Windows，9：MySQL，10： Oracle，11：DB2）
         pub r#type: Option<Type>,
         /// 账号用途为DB账号时该字段生效，表示DB账号对应的系统账号ID
+        ///
+        /// This field takes effect when the account usage is DB account, indicating the system account ID corresponding to DB account
         pub db_system_account_id: Option<i64>,
         /// 账号用途为系统账号时该字段生效，账号对应的OS
+        ///
+        /// This field takes effect when the account is used as a system account. The OS corresponding to the account
         pub os: Option<String>,
         /// 账号描述
+        ///
+        /// Account description
         pub description: Option<String>,
         /// 创建人
+        ///
+        /// creator
         pub creator: Option<String>,
         /// 创建时间Unix时间戳（ms）
+        ///
+        /// Creation time Unix timestamp (ms)
         pub create_time: Option<i64>,
         /// 最近一次修改人
+        ///
+        /// Last modify user
         pub last_modify_user: Option<String>,
         /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time Unix timestamp (ms)
         pub last_modify_time: Option<i64>,
     }
     impl crate::wire::Wire for Data {
@@ -5911,6 +5953,8 @@ pub mod get_account_list {
         }
     }
     /// 账号类型（1：Linux，2：Windows，9：MySQL，10：Oracle，11：DB2）
+    ///
+    /// Account type (1: Linux, 2: Windows，9：MySQL，10： Oracle，11：DB2）
     ///
     /// Defined in `api-docs/jobv3/zh_hans/get_account_list.md` at line 93.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -6565,26 +6609,48 @@ pub mod get_cron_list {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetCronListResponseItem {
         /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
         pub bk_scope_type: Option<BkScopeType>,
         /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
         pub bk_scope_id: Option<String>,
         /// 执行方案 ID
+        ///
+        /// Job Plan ID
         pub job_plan_id: Option<i64>,
         /// 定时作业 ID
+        ///
+        /// Cron job ID
         pub id: Option<i64>,
         /// 定时作业名称
+        ///
+        /// Cron job name
         pub name: Option<String>,
         /// 定时作业状态：1.已启动、2.已暂停
+        ///
+        /// Cron job status: 1. Started, 2. Paused
         pub status: Option<i64>,
         /// 定时任务crontab的定时规则，新建时必填，修改时选填。各字段含义为：分 时 日 月 周，如: 0/5 * * * ? 表示每5分钟执行一次
+        ///
+        /// Timing rules for Cron Job crontab, required when creating, optional when modifying. The meaning of each field is: minute hour day month week, for example: 0/5 * * * ? means execute every 5 minutes
         pub expression: Option<String>,
         /// 作业创建人账号
+        ///
+        /// Job creator
         pub creator: Option<String>,
         /// 创建时间，Unix 时间戳(s)
+        ///
+        /// Created time, Unix timestamp
         pub create_time: Option<i64>,
         /// 作业修改人账号
+        ///
+        /// Job modifier
         pub last_modify_user: Option<String>,
         /// 最后修改时间，Unix 时间戳(s)
+        ///
+        /// Last modified time, Unix timestamp
         pub last_modify_time: Option<i64>,
     }
     impl crate::wire::Wire for GetCronListResponseItem {
@@ -7696,32 +7762,60 @@ pub mod get_job_instance_list {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetJobInstanceListResponseItem {
         /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
         pub bk_scope_type: Option<BkScopeType>,
         /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
         pub bk_scope_id: Option<String>,
         /// 执行方案 ID
+        ///
+        /// Job Plan ID
         pub id: Option<i64>,
         /// 作业模版 ID，当任务为执行方案的时候有值
+        ///
+        /// Job Template ID, which has a value when the task is Job Plan
         pub job_template_id: Option<i64>,
         /// 作业执行方案 ID，当任务为执行方案的时候有值
+        ///
+        /// Job Plan ID, which has a value when the task is a Job Plan
         pub job_plan_id: Option<i64>,
         /// 任务名称
+        ///
+        /// Task name
         pub name: Option<String>,
         /// 操作者
+        ///
+        /// Operator
         pub operator: Option<String>,
         /// 创建时间，Unix 时间戳，单位毫秒
+        ///
+        /// Creation time, Unix timestamp, in milliseconds
         pub create_time: Option<i64>,
         /// 任务状态。1 - 等待执行，2 - 正在执行，3 - 执行成功，4 - 执行失败，7 - 等待确认，10 - 强制终止中，11 - 强制终止成功，13 - 确认终止
+        ///
+        /// Job status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
         pub status: Option<Status>,
         /// 任务类型。0 - 作业执行，1 - 脚本执行，2 - 文件分发
+        ///
+        /// Task type. 0 - Plan execution, 1 - Script execution, 2 - File distribution
         pub r#type: Option<Type>,
         /// 执行方式。1 - 页面执行，2 - API调用，3 - 定时执行
+        ///
+        /// Launch mode. 1 - Web UI, 2 - API, 3 - Cron Job
         pub launch_mode: Option<LaunchMode>,
         /// 任务启动时间，Unix 时间戳，单位毫秒
+        ///
+        /// Task start time, Unix timestamp, in milliseconds
         pub start_time: Option<i64>,
         /// 任务结束时间，Unix 时间戳，单位毫秒
+        ///
+        /// Task end time, Unix timestamp, in milliseconds
         pub end_time: Option<i64>,
         /// 任务执行时间，Unix 时间戳，单位毫秒
+        ///
+        /// Task execution time, Unix timestamp, in milliseconds
         pub total_time: Option<i64>,
         /// `task_status` (Not in the doc's table; seen in its example at line 52.)
         pub task_status: Option<i64>,
@@ -8616,11 +8710,15 @@ pub mod get_job_plan_detail {
         pub account: Option<Account>,
         /// `file_list` (Not in the doc's table; seen in its example at line 32.)
         pub file_list: Option<Vec<String>>,
-        /// 文件源类型，1：服务器文件，2：本地文件，3：第三方文件源文件 (described at line 302) (Not in the doc's table; seen in its example at line 32.)
+        /// 文件源类型，1：服务器文件，2：本地文件，3：第三方文件源文件 (described at line 302)
+        ///
+        /// File source type, 1: server file, 2: Local files, 3: third-party file source files (described at line 303) (Not in the doc's table; seen in its example at line 32.)
         pub file_type: Option<i64>,
         /// `server` (Not in the doc's table; seen in its example at line 32.)
         pub server: Option<GetJobPlanDetailServer>,
-        /// 文件源类型为第三方文件源文件时的第三方文件源Id (described at line 303) (Not in the doc's table; seen in its example at line 32.)
+        /// 文件源类型为第三方文件源文件时的第三方文件源Id (described at line 303)
+        ///
+        /// Third-party file source Id when file source type is third-party file source file (described at line 304) (Not in the doc's table; seen in its example at line 32.)
         pub file_source_id: Option<i64>,
     }
     impl crate::wire::Wire for GetJobPlanDetailFileSource {
@@ -9011,7 +9109,9 @@ pub mod get_job_plan_detail {
     /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 32.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetJobPlanDetailServer {
-        /// 引用的变量名 (described at line 267) (Not in the doc's table; seen in its example at line 32.)
+        /// 引用的变量名 (described at line 267)
+        ///
+        /// Referenced variable name (described at line 268) (Not in the doc's table; seen in its example at line 32.)
         pub variable: Option<String>,
     }
     impl crate::wire::Wire for GetJobPlanDetailServer {
@@ -9451,22 +9551,40 @@ pub mod get_job_plan_list {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetJobPlanListResponseItem {
         /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
         pub bk_scope_type: Option<BkScopeType>,
         /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
         pub bk_scope_id: Option<String>,
         /// 执行方案 ID
+        ///
+        /// Job Plan ID
         pub id: Option<i64>,
         /// 作业模版 ID
+        ///
+        /// Job Template ID
         pub job_template_id: Option<i64>,
         /// 执行方案名称
+        ///
+        /// Job Plan name
         pub name: Option<String>,
         /// 创建人账号
+        ///
+        /// Creator account number
         pub creator: Option<String>,
         /// 创建时间，Unix 时间戳
+        ///
+        /// Creation time, Unix timestamp
         pub create_time: Option<i64>,
         /// 修改人账号
+        ///
+        /// Modified by acct No.
         pub last_modify_user: Option<String>,
         /// 最后修改时间，Unix 时间戳
+        ///
+        /// Last modified time, Unix timestamp
         pub last_modify_time: Option<i64>,
     }
     impl crate::wire::Wire for GetJobPlanListResponseItem {
@@ -9741,20 +9859,36 @@ pub mod get_job_template_list {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetJobTemplateListResponseItem {
         /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
         pub bk_scope_type: Option<BkScopeType>,
         /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
         pub bk_scope_id: Option<String>,
         /// 作业模版 ID
+        ///
+        /// Job template ID
         pub id: Option<i64>,
         /// 作业模版名称
+        ///
+        /// Job template name
         pub name: Option<String>,
         /// 创建人账号
+        ///
+        /// Creator account number
         pub creator: Option<String>,
         /// 创建时间，Unix 时间戳
+        ///
+        /// Creation time, Unix timestamp
         pub create_time: Option<i64>,
         /// 修改人账号
+        ///
+        /// Modified by acct No.
         pub last_modify_user: Option<String>,
         /// 最后修改时间，Unix 时间戳
+        ///
+        /// Last modified time, Unix timestamp
         pub last_modify_time: Option<i64>,
     }
     impl crate::wire::Wire for GetJobTemplateListResponseItem {
@@ -9991,20 +10125,36 @@ pub mod get_public_script_list {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetPublicScriptListResponseItem {
         /// 脚本ID
+        ///
+        /// Script ID
         pub id: Option<String>,
         /// 脚本名称
+        ///
+        /// Script name
         pub name: Option<String>,
         /// 脚本语言。1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - SQL
+        ///
+        /// Scripting language. 1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - SQL
         pub script_language: Option<ScriptLanguage>,
         /// 已上线脚本版本ID;如果脚本没有已上线版本，该值为空
+        ///
+        /// Online script version ID; null if the script does not have an online version
         pub online_script_version_id: Option<i64>,
         /// 创建人
+        ///
+        /// Creator
         pub creator: Option<String>,
         /// 创建时间Unix时间戳（ms）
+        ///
+        /// Creation time Unix timestamp (ms)
         pub create_time: Option<i64>,
         /// 最近一次修改人
+        ///
+        /// Last modify user
         pub last_modify_user: Option<String>,
         /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time Unix timestamp (ms)
         pub last_modify_time: Option<i64>,
     }
     impl crate::wire::Wire for GetPublicScriptListResponseItem {
@@ -10488,28 +10638,52 @@ pub mod get_public_script_version_list {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetPublicScriptVersionListResponseItem {
         /// 脚本版本ID
+        ///
+        /// Script version ID
         pub id: Option<i64>,
         /// 脚本版本所属的脚本ID
+        ///
+        /// Script ID to which the script version belongs
         pub script_id: Option<String>,
         /// 版本号
+        ///
+        /// Version
         pub version: Option<String>,
         /// 脚本内容
+        ///
+        /// Script content
         pub content: Option<String>,
         /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: not online, 1: Online, 2: offline, 3: Disabled)
         pub status: Option<Status>,
         /// 版本描述
+        ///
+        /// Version description
         pub version_desc: Option<String>,
         /// 创建人
+        ///
+        /// Creator
         pub creator: Option<String>,
         /// 创建时间Unix时间戳（ms）
+        ///
+        /// Creation time Unix timestamp (ms)
         pub create_time: Option<i64>,
         /// 最近一次修改人
+        ///
+        /// Last modify user
         pub last_modify_user: Option<String>,
         /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time Unix timestamp (ms)
         pub last_modify_time: Option<i64>,
         /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
         pub script_language: Option<ScriptLanguage>,
         /// 脚本描述
+        ///
+        /// Description
         pub description: Option<String>,
     }
     impl crate::wire::Wire for GetPublicScriptVersionListResponseItem {
@@ -10567,6 +10741,8 @@ pub mod get_public_script_version_list {
         }
     }
     /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+    ///
+    /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
     ///
     /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_list.md` at line 89.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -10629,25 +10805,27 @@ pub mod get_public_script_version_list {
     }
     /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
     ///
+    /// Script version status (0: not online, 1: Online, 2: offline, 3: Disabled)
+    ///
     /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_list.md` at line 83.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线
+        /// 未上线 / not
         ///
         /// Sent as `0`.
-        Code0,
-        /// 已上线
+        Not,
+        /// 已上线 / Online
         ///
         /// Sent as `1`.
-        Code1,
-        /// 已下线
+        Online,
+        /// 已下线 / offline
         ///
         /// Sent as `2`.
-        Code2,
-        /// 已禁用
+        Offline,
+        /// 已禁用 / Disabled
         ///
         /// Sent as `3`.
-        Code3,
+        Disabled,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -10655,10 +10833,10 @@ pub mod get_public_script_version_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
         }
@@ -10670,10 +10848,10 @@ pub mod get_public_script_version_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10846,24 +11024,44 @@ pub mod get_script_list {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetScriptListResponseItem {
         /// 脚本ID
+        ///
+        /// Script ID
         pub id: Option<String>,
         /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
         pub bk_scope_type: Option<BkScopeType>,
         /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
         pub bk_scope_id: Option<String>,
         /// 脚本名称
+        ///
+        /// Script name
         pub name: Option<String>,
         /// 脚本语言。1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - SQL
+        ///
+        /// Scripting language. 1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - SQL
         pub script_language: Option<GetScriptListScriptLanguage>,
         /// 已上线脚本版本ID;如果脚本没有已上线版本，该值为空
+        ///
+        /// Online script version ID; null if the script does not have an online version
         pub online_script_version_id: Option<i64>,
         /// 创建人
+        ///
+        /// Creator
         pub creator: Option<String>,
         /// 创建时间Unix时间戳（ms）
+        ///
+        /// Creation time Unix timestamp (ms)
         pub create_time: Option<i64>,
         /// 最近一次修改人
+        ///
+        /// Last modify user
         pub last_modify_user: Option<String>,
         /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time Unix timestamp (ms)
         pub last_modify_time: Option<i64>,
     }
     impl crate::wire::Wire for GetScriptListResponseItem {
@@ -11483,32 +11681,60 @@ pub mod get_script_version_list {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetScriptVersionListResponseItem {
         /// 脚本版本ID
+        ///
+        /// Script version ID
         pub id: Option<i64>,
         /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        ///
+        /// Resource scope type. Optional values: biz - Business，biz_set - Business Set
         pub bk_scope_type: Option<BkScopeType>,
         /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        ///
+        /// Resource scope ID. Corresponds to bk_scope_type, which means business ID or business set ID
         pub bk_scope_id: Option<String>,
         /// 脚本版本所属的脚本ID
+        ///
+        /// Script ID to which the script version belongs
         pub script_id: Option<String>,
         /// 版本号
+        ///
+        /// Version
         pub version: Option<String>,
         /// 脚本内容
+        ///
+        /// Script content
         pub content: Option<String>,
         /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
+        ///
+        /// Script version status (0: not online, 1: Online, 2: offline, 3: Disabled)
         pub status: Option<Status>,
         /// 版本描述
+        ///
+        /// Version description
         pub version_desc: Option<String>,
         /// 创建人
+        ///
+        /// Creator
         pub creator: Option<String>,
         /// 创建时间Unix时间戳（ms）
+        ///
+        /// Creation time Unix timestamp (ms)
         pub create_time: Option<i64>,
         /// 最近一次修改人
+        ///
+        /// Last modify user
         pub last_modify_user: Option<String>,
         /// 最近一次修改时间Unix时间戳（ms）
+        ///
+        /// Last modified time Unix timestamp (ms)
         pub last_modify_time: Option<i64>,
         /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
+        ///
+        /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
         pub script_language: Option<ScriptLanguage>,
         /// 脚本描述
+        ///
+        /// Description
         pub description: Option<String>,
     }
     impl crate::wire::Wire for GetScriptVersionListResponseItem {
@@ -11573,6 +11799,8 @@ pub mod get_script_version_list {
     }
     /// 脚本语言:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell
     ///
+    /// Script language:1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell, 6 - sql
+    ///
     /// Defined in `api-docs/jobv3/zh_hans/get_script_version_list.md` at line 97.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ScriptLanguage {
@@ -11634,25 +11862,27 @@ pub mod get_script_version_list {
     }
     /// 脚本版本状态（0：未上线，1：已上线，2：已下线，3：已禁用）
     ///
+    /// Script version status (0: not online, 1: Online, 2: offline, 3: Disabled)
+    ///
     /// Defined in `api-docs/jobv3/zh_hans/get_script_version_list.md` at line 91.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线
+        /// 未上线 / not
         ///
         /// Sent as `0`.
-        Code0,
-        /// 已上线
+        Not,
+        /// 已上线 / Online
         ///
         /// Sent as `1`.
-        Code1,
-        /// 已下线
+        Online,
+        /// 已下线 / offline
         ///
         /// Sent as `2`.
-        Code2,
-        /// 已禁用
+        Offline,
+        /// 已禁用 / Disabled
         ///
         /// Sent as `3`.
-        Code3,
+        Disabled,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -11660,10 +11890,10 @@ pub mod get_script_version_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::Not => 0i64,
+                Self::Online => 1i64,
+                Self::Offline => 2i64,
+                Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
         }
@@ -11675,10 +11905,10 @@ pub mod get_script_version_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    0i64 => Self::Not,
+                    1i64 => Self::Online,
+                    2i64 => Self::Offline,
+                    3i64 => Self::Disabled,
                     _ => Self::Unknown(wire),
                 },
             )

@@ -112,7 +112,9 @@ pub mod create_and_start_task {
         pub labels: Option<Vec<serde_json::Value>>,
         /// `loop` (Not in the doc's table; seen in its example at line 54.)
         pub r#loop: Option<serde_json::Value>,
-        /// 任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 54.)
+        /// 任务名称 (described at line 14)
+        ///
+        /// task name (described at line 14) (Not in the doc's table; seen in its example at line 54.)
         pub name: Option<String>,
         /// `optional` (Not in the doc's table; seen in its example at line 54.)
         pub optional: Option<bool>,
@@ -224,23 +226,37 @@ pub mod create_and_start_task {
     /// Defined in `api-docs/sops/zh_hans/create_and_start_task.md` at line 54.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Constants {
-        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 253) (Not in the doc's table; seen in its example at line 54.)
+        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 253)
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int (described at line 253) (Not in the doc's table; seen in its example at line 54.)
         pub custom_type: Option<String>,
-        /// 变量说明 (described at line 251) (Not in the doc's table; seen in its example at line 54.)
+        /// 变量说明 (described at line 251)
+        ///
+        /// description (described at line 251) (Not in the doc's table; seen in its example at line 54.)
         pub desc: Option<String>,
-        /// 变量在模板中的显示顺序 (described at line 250) (Not in the doc's table; seen in its example at line 54.)
+        /// 变量在模板中的显示顺序 (described at line 250)
+        ///
+        /// display order at the front end (described at line 250) (Not in the doc's table; seen in its example at line 54.)
         pub index: Option<i64>,
-        /// 同 KEY (described at line 248) (Not in the doc's table; seen in its example at line 54.)
+        /// 同 KEY (described at line 248)
+        ///
+        /// same with KEY (described at line 248) (Not in the doc's table; seen in its example at line 54.)
         pub key: Option<crate::Secret>,
-        /// 任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 54.)
+        /// 任务名称 (described at line 14)
+        ///
+        /// task name (described at line 14) (Not in the doc's table; seen in its example at line 54.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 54.)
         pub show_type: Option<String>,
         /// `source_info` (Not in the doc's table; seen in its example at line 54.)
         pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
-        /// source_type=component_inputs/component_outputs 时有效，变量的来源标准插件 (described at line 254) (Not in the doc's table; seen in its example at line 54.)
+        /// source_type=component_inputs/component_outputs 时有效，变量的来源标准插件 (described at line 254)
+        ///
+        /// source tag and plugin info, which is not empty when source_type is component_inputs or component_outputs (described at line 254) (Not in the doc's table; seen in its example at line 54.)
         pub source_tag: Option<String>,
-        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 252) (Not in the doc's table; seen in its example at line 54.)
+        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 252)
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters (described at line 252) (Not in the doc's table; seen in its example at line 54.)
         pub source_type: Option<String>,
         /// `validation` (Not in the doc's table; seen in its example at line 54.)
         pub validation: Option<String>,
@@ -304,20 +320,36 @@ pub mod create_and_start_task {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Constantsvalue {
         /// 同 KEY
+        ///
+        /// same with KEY
         pub key: Option<crate::Secret>,
         /// 变量名字
+        ///
+        /// name
         pub name: Option<String>,
         /// 变量在模板中的显示顺序
+        ///
+        /// display order at the front end
         pub index: Option<i64>,
         /// 变量说明
+        ///
+        /// description
         pub desc: Option<String>,
         /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters
         pub source_type: Option<SourceType>,
         /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int
         pub custom_type: Option<CustomType>,
         /// source_type=component_inputs/component_outputs 时有效，变量的来源标准插件
+        ///
+        /// source tag and plugin info, which is not empty when source_type is component_inputs or component_outputs
         pub source_tag: Option<String>,
-        /// source_type=component_inputs/component_outputs 时有效，变量的来源节点信息 (Type inferred from the doc's example.)
+        /// source_type=component_inputs/component_outputs 时有效，变量的来源节点信息
+        ///
+        /// source info about task node ID (Type inferred from the doc's example.)
         pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
     }
     impl crate::wire::Wire for Constantsvalue {
@@ -657,7 +689,9 @@ pub mod create_and_start_task {
         pub incoming: Option<Vec<String>>,
         /// `labels` (Not in the doc's table; seen in its example at line 54.)
         pub labels: Option<Vec<serde_json::Value>>,
-        /// 任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 54.)
+        /// 任务名称 (described at line 14)
+        ///
+        /// task name (described at line 14) (Not in the doc's table; seen in its example at line 54.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 54.)
         pub outgoing: Option<String>,
@@ -806,7 +840,9 @@ pub mod create_and_start_task {
         pub group: Option<String>,
         /// `icon` (Not in the doc's table; seen in its example at line 54.)
         pub icon: Option<String>,
-        /// 任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 54.)
+        /// 任务名称 (described at line 14)
+        ///
+        /// task name (described at line 14) (Not in the doc's table; seen in its example at line 54.)
         pub name: Option<String>,
         /// `stage_name` (Not in the doc's table; seen in its example at line 54.)
         pub stage_name: Option<String>,
@@ -1095,7 +1131,9 @@ pub mod create_and_start_task {
         pub incoming: Option<String>,
         /// `labels` (Not in the doc's table; seen in its example at line 54.)
         pub labels: Option<Vec<serde_json::Value>>,
-        /// 任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 54.)
+        /// 任务名称 (described at line 14)
+        ///
+        /// task name (described at line 14) (Not in the doc's table; seen in its example at line 54.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 54.)
         pub outgoing: Option<String>,
@@ -1300,7 +1338,9 @@ pub mod create_periodic_task {
         pub incoming: Option<String>,
         /// `loop` (Not in the doc's table; seen in its example at line 68.)
         pub r#loop: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 要创建的周期任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 68.)
+        /// 要创建的周期任务名称 (described at line 14)
+        ///
+        /// name of task (described at line 14) (Not in the doc's table; seen in its example at line 68.)
         pub name: Option<String>,
         /// `optional` (Not in the doc's table; seen in its example at line 68.)
         pub optional: Option<bool>,
@@ -1422,7 +1462,9 @@ pub mod create_periodic_task {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 68.)
         pub incoming: Option<String>,
-        /// 要创建的周期任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 68.)
+        /// 要创建的周期任务名称 (described at line 14)
+        ///
+        /// name of task (described at line 14) (Not in the doc's table; seen in its example at line 68.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 68.)
         pub outgoing: Option<String>,
@@ -1469,7 +1511,9 @@ pub mod create_periodic_task {
         pub x: Option<i64>,
         /// `y` (Not in the doc's table; seen in its example at line 68.)
         pub y: Option<i64>,
-        /// 要创建的周期任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 68.)
+        /// 要创建的周期任务名称 (described at line 14)
+        ///
+        /// name of task (described at line 14) (Not in the doc's table; seen in its example at line 68.)
         pub name: Option<String>,
         /// `stage_name` (Not in the doc's table; seen in its example at line 68.)
         pub stage_name: Option<String>,
@@ -1853,7 +1897,9 @@ pub mod create_periodic_task {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 68.)
         pub incoming: Option<String>,
-        /// 要创建的周期任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 68.)
+        /// 要创建的周期任务名称 (described at line 14)
+        ///
+        /// name of task (described at line 14) (Not in the doc's table; seen in its example at line 68.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 68.)
         pub outgoing: Option<String>,
@@ -1972,23 +2018,37 @@ pub mod create_periodic_task {
     /// Defined in `api-docs/sops/zh_hans/create_periodic_task.md` at line 68.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Form {
-        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 276) (Not in the doc's table; seen in its example at line 68.)
+        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 276)
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int (described at line 316) (Not in the doc's table; seen in its example at line 68.)
         pub custom_type: Option<String>,
-        /// 变量说明 (described at line 274) (Not in the doc's table; seen in its example at line 68.)
+        /// 变量说明 (described at line 274)
+        ///
+        /// description (described at line 314) (Not in the doc's table; seen in its example at line 68.)
         pub desc: Option<String>,
-        /// 变量在模板中的显示顺序 (described at line 273) (Not in the doc's table; seen in its example at line 68.)
+        /// 变量在模板中的显示顺序 (described at line 273)
+        ///
+        /// display order at the front end (described at line 313) (Not in the doc's table; seen in its example at line 68.)
         pub index: Option<i64>,
-        /// 同 KEY (described at line 271) (Not in the doc's table; seen in its example at line 68.)
+        /// 同 KEY (described at line 271)
+        ///
+        /// same with KEY (described at line 311) (Not in the doc's table; seen in its example at line 68.)
         pub key: Option<crate::Secret>,
-        /// 要创建的周期任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 68.)
+        /// 要创建的周期任务名称 (described at line 14)
+        ///
+        /// name of task (described at line 14) (Not in the doc's table; seen in its example at line 68.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 68.)
         pub show_type: Option<String>,
         /// `source_info` (Not in the doc's table; seen in its example at line 68.)
         pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
-        /// source_type=component_inputs/component_outputs 时有效，变量的来源标准插件 (described at line 277) (Not in the doc's table; seen in its example at line 68.)
+        /// source_type=component_inputs/component_outputs 时有效，变量的来源标准插件 (described at line 277)
+        ///
+        /// source tag and standard plugin info, which is not empty when source_type is component_inputs or component_outputs (described at line 317) (Not in the doc's table; seen in its example at line 68.)
         pub source_tag: Option<String>,
-        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 275) (Not in the doc's table; seen in its example at line 68.)
+        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 275)
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters (described at line 315) (Not in the doc's table; seen in its example at line 68.)
         pub source_type: Option<String>,
         /// `validation` (Not in the doc's table; seen in its example at line 68.)
         pub validation: Option<String>,
@@ -2052,20 +2112,36 @@ pub mod create_periodic_task {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Formvalue {
         /// 同 KEY
+        ///
+        /// same with KEY
         pub key: Option<crate::Secret>,
         /// 变量名字
+        ///
+        /// name
         pub name: Option<String>,
         /// 变量在模板中的显示顺序
+        ///
+        /// display order at the front end
         pub index: Option<i64>,
         /// 变量说明
+        ///
+        /// description
         pub desc: Option<String>,
         /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters
         pub source_type: Option<SourceType>,
         /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int
         pub custom_type: Option<CustomType>,
         /// source_type=component_inputs/component_outputs 时有效，变量的来源标准插件
+        ///
+        /// source tag and standard plugin info, which is not empty when source_type is component_inputs or component_outputs
         pub source_tag: Option<String>,
-        /// source_type=component_inputs/component_outputs 时有效，变量的来源节点信息 (Type inferred from the doc's example.)
+        /// source_type=component_inputs/component_outputs 时有效，变量的来源节点信息
+        ///
+        /// source info about task node ID (Type inferred from the doc's example.)
         pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
     }
     impl crate::wire::Wire for Formvalue {
@@ -2144,7 +2220,9 @@ pub mod create_task {
         pub incoming: Option<String>,
         /// `loop` (Not in the doc's table; seen in its example at line 58.)
         pub r#loop: Option<serde_json::Value>,
-        /// 任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 58.)
+        /// 任务名称 (described at line 14)
+        ///
+        /// task name (described at line 14) (Not in the doc's table; seen in its example at line 58.)
         pub name: Option<String>,
         /// `optional` (Not in the doc's table; seen in its example at line 58.)
         pub optional: Option<bool>,
@@ -2276,7 +2354,9 @@ pub mod create_task {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 58.)
         pub incoming: Option<String>,
-        /// 任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 58.)
+        /// 任务名称 (described at line 14)
+        ///
+        /// task name (described at line 14) (Not in the doc's table; seen in its example at line 58.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 58.)
         pub outgoing: Option<String>,
@@ -2317,7 +2397,9 @@ pub mod create_task {
     pub struct Location {
         /// `id` (Not in the doc's table; seen in its example at line 58.)
         pub id: Option<String>,
-        /// 任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 58.)
+        /// 任务名称 (described at line 14)
+        ///
+        /// task name (described at line 14) (Not in the doc's table; seen in its example at line 58.)
         pub name: Option<String>,
         /// `stage_name` (Not in the doc's table; seen in its example at line 58.)
         pub stage_name: Option<String>,
@@ -2659,7 +2741,9 @@ pub mod create_task {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 58.)
         pub incoming: Option<String>,
-        /// 任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 58.)
+        /// 任务名称 (described at line 14)
+        ///
+        /// task name (described at line 14) (Not in the doc's table; seen in its example at line 58.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 58.)
         pub outgoing: Option<String>,
@@ -2712,24 +2796,44 @@ pub mod fast_create_task {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Activitiesvalue {
         /// 任务节点 ID，同 KEY 一致
+        ///
+        /// task node ID, same with KEY
         pub id: String,
         /// 任务节点类型，当前只支持 ServiceActivity：标准插件节点
+        ///
+        /// task node type, must be "ServiceActivity" now, which means standard plugin node
         pub r#type: String,
         /// 任务节点名称
+        ///
+        /// task node name
         pub name: String,
         /// 插件配置，详细信息请见下面说明
+        ///
+        /// standard plugin configuration, details are described below
         pub component: FastCreateTaskComponent,
         /// 节点失败是否自动忽略
+        ///
+        /// whether to automatically ignore after the node fails
         pub error_ignorable: bool,
         /// 节点失败后是否可以重试，error_ignorable 为 true 时该参数无效
+        ///
+        /// can I retry after the node fails, invalid when error_ignorable is true
         pub retryable: bool,
         /// 节点失败后是否可以跳过，error_ignorable 为 true 时该参数无效
+        ///
+        /// can I skip after the node fails, invalid when error_ignorable is true
         pub skippable: bool,
         /// 入度顺序流 ID
+        ///
+        /// incoming sequence flow ID
         pub incoming: String,
         /// 出度顺序流 ID
+        ///
+        /// outgoing sequence flow ID
         pub outgoing: String,
         /// 步骤分组名称
+        ///
+        /// stage name
         pub stage_name: Option<String>,
     }
     impl Activitiesvalue {
@@ -2820,7 +2924,9 @@ pub mod fast_create_task {
     /// Defined in `api-docs/sops/zh_hans/fast_create_task.md` at line 139.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Conditions {
-        /// 分支表达式，支持的语法请参考产品白皮书等文档 (described at line 117) (Not in the doc's table; seen in its example at line 139.)
+        /// 分支表达式，支持的语法请参考产品白皮书等文档 (described at line 117)
+        ///
+        /// branch expression, for the supported syntax, please refer to the product white paper and other documents. (described at line 118) (Not in the doc's table; seen in its example at line 139.)
         pub evaluate: Option<String>,
     }
     impl Conditions {
@@ -2855,6 +2961,8 @@ pub mod fast_create_task {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Conditionsvalue {
         /// 分支表达式，支持的语法请参考产品白皮书等文档
+        ///
+        /// branch expression, for the supported syntax, please refer to the product white paper and other documents.
         pub evaluate: String,
     }
     impl Conditionsvalue {
@@ -2890,23 +2998,41 @@ pub mod fast_create_task {
     pub struct Activities {
         /// `component` (Not in the doc's table; seen in its example at line 139.)
         pub component: Option<Component>,
-        /// 节点失败是否自动忽略 (described at line 75) (Not in the doc's table; seen in its example at line 139.)
+        /// 节点失败是否自动忽略 (described at line 75)
+        ///
+        /// whether to automatically ignore after the node fails (described at line 76) (Not in the doc's table; seen in its example at line 139.)
         pub error_ignorable: Option<bool>,
-        /// 开始节点 ID，在 pipeline_tree 所有ID中全局唯一 (described at line 47) (Not in the doc's table; seen in its example at line 139.)
+        /// 开始节点 ID，在 pipeline_tree 所有ID中全局唯一 (described at line 47)
+        ///
+        /// start node ID, globally unique across all IDs of pipeline_tree (described at line 48) (Not in the doc's table; seen in its example at line 139.)
         pub id: Option<String>,
-        /// 入度顺序流 ID，必须为空字符串 (described at line 50) (Not in the doc's table; seen in its example at line 139.)
+        /// 入度顺序流 ID，必须为空字符串 (described at line 50)
+        ///
+        /// incoming sequence flow ID, must be empty string (described at line 51) (Not in the doc's table; seen in its example at line 139.)
         pub incoming: Option<String>,
-        /// 任务名称 (described at line 12) (Not in the doc's table; seen in its example at line 139.)
+        /// 任务名称 (described at line 12)
+        ///
+        /// task name (described at line 12) (Not in the doc's table; seen in its example at line 139.)
         pub name: Option<String>,
-        /// 出度顺序流 ID (described at line 51) (Not in the doc's table; seen in its example at line 139.)
+        /// 出度顺序流 ID (described at line 51)
+        ///
+        /// outgoing sequence flow ID (described at line 52) (Not in the doc's table; seen in its example at line 139.)
         pub outgoing: Option<String>,
-        /// 节点失败后是否可以重试，error_ignorable 为 true 时该参数无效 (described at line 76) (Not in the doc's table; seen in its example at line 139.)
+        /// 节点失败后是否可以重试，error_ignorable 为 true 时该参数无效 (described at line 76)
+        ///
+        /// can I retry after the node fails, invalid when error_ignorable is true (described at line 77) (Not in the doc's table; seen in its example at line 139.)
         pub retryable: Option<bool>,
-        /// 节点失败后是否可以跳过，error_ignorable 为 true 时该参数无效 (described at line 77) (Not in the doc's table; seen in its example at line 139.)
+        /// 节点失败后是否可以跳过，error_ignorable 为 true 时该参数无效 (described at line 77)
+        ///
+        /// can I skip after the node fails, invalid when error_ignorable is true (described at line 78) (Not in the doc's table; seen in its example at line 139.)
         pub skippable: Option<bool>,
-        /// 步骤分组名称 (described at line 80) (Not in the doc's table; seen in its example at line 139.)
+        /// 步骤分组名称 (described at line 80)
+        ///
+        /// stage name (described at line 81) (Not in the doc's table; seen in its example at line 139.)
         pub stage_name: Option<String>,
-        /// 开始节点类型，当前只支持 EmptyStartEvent: 空开始类 (described at line 48) (Not in the doc's table; seen in its example at line 139.)
+        /// 开始节点类型，当前只支持 EmptyStartEvent: 空开始类 (described at line 48)
+        ///
+        /// start node type, must be "EmptyStartEvent" now (described at line 49) (Not in the doc's table; seen in its example at line 139.)
         pub r#type: Option<String>,
     }
     impl Activities {
@@ -3014,7 +3140,9 @@ pub mod fast_create_task {
     /// Defined in `api-docs/sops/zh_hans/fast_create_task.md` at line 139.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Component {
-        /// 标准插件编码 (described at line 86) (Not in the doc's table; seen in its example at line 139.)
+        /// 标准插件编码 (described at line 86)
+        ///
+        /// unique code of a plugin (described at line 87) (Not in the doc's table; seen in its example at line 139.)
         pub code: Option<String>,
         /// `data` (Not in the doc's table; seen in its example at line 139.)
         pub data: Option<Data>,
@@ -3058,8 +3186,12 @@ pub mod fast_create_task {
     #[derive(Debug, Clone, PartialEq)]
     pub struct FastCreateTaskComponent {
         /// 标准插件编码
+        ///
+        /// unique code of a plugin
         pub code: String,
         /// 标准插件输入参数
+        ///
+        /// input params of a plugin
         pub data: FastCreateTaskData,
     }
     impl FastCreateTaskComponent {
@@ -3095,23 +3227,37 @@ pub mod fast_create_task {
     /// Defined in `api-docs/sops/zh_hans/fast_create_task.md` at line 139.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Constants {
-        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 132) (Not in the doc's table; seen in its example at line 139.)
+        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 132)
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int (described at line 133) (Not in the doc's table; seen in its example at line 139.)
         pub custom_type: Option<String>,
-        /// 变量说明 (described at line 130) (Not in the doc's table; seen in its example at line 139.)
+        /// 变量说明 (described at line 130)
+        ///
+        /// description (described at line 131) (Not in the doc's table; seen in its example at line 139.)
         pub desc: Option<String>,
-        /// 变量在任务中的显示顺序 (described at line 129) (Not in the doc's table; seen in its example at line 139.)
+        /// 变量在任务中的显示顺序 (described at line 129)
+        ///
+        /// display order at the front end (described at line 130) (Not in the doc's table; seen in its example at line 139.)
         pub index: Option<i64>,
-        /// 同 KEY 一致 (described at line 127) (Not in the doc's table; seen in its example at line 139.)
+        /// 同 KEY 一致 (described at line 127)
+        ///
+        /// same with KEY (described at line 128) (Not in the doc's table; seen in its example at line 139.)
         pub key: Option<crate::Secret>,
-        /// 任务名称 (described at line 12) (Not in the doc's table; seen in its example at line 139.)
+        /// 任务名称 (described at line 12)
+        ///
+        /// task name (described at line 12) (Not in the doc's table; seen in its example at line 139.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 139.)
         pub show_type: Option<String>,
         /// `source_info` (Not in the doc's table; seen in its example at line 139.)
         pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
-        /// source_type=component_inputs 或 component_outputs 时有效，变量的来源插件和 Tag (described at line 133) (Not in the doc's table; seen in its example at line 139.)
+        /// source_type=component_inputs 或 component_outputs 时有效，变量的来源插件和 Tag (described at line 133)
+        ///
+        /// source tag and standard plugin info, which is not empty when source_type is component_inputs or component_outputs (described at line 134) (Not in the doc's table; seen in its example at line 139.)
         pub source_tag: Option<String>,
-        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 131) (Not in the doc's table; seen in its example at line 139.)
+        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 131)
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters (described at line 132) (Not in the doc's table; seen in its example at line 139.)
         pub source_type: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 139.)
         pub value: Option<String>,
@@ -3256,20 +3402,36 @@ pub mod fast_create_task {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Constantsvalue {
         /// 同 KEY 一致
+        ///
+        /// same with KEY
         pub key: crate::Secret,
         /// 变量名字
+        ///
+        /// name
         pub name: String,
         /// 变量在任务中的显示顺序
+        ///
+        /// display order at the front end
         pub index: i64,
         /// 变量说明
+        ///
+        /// description
         pub desc: String,
         /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters
         pub source_type: SourceType,
         /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int
         pub custom_type: CustomType,
         /// source_type=component_inputs 或 component_outputs 时有效，变量的来源插件和 Tag
+        ///
+        /// source tag and standard plugin info, which is not empty when source_type is component_inputs or component_outputs
         pub source_tag: String,
-        /// source_type=component_inputs 或 component_outputs 时有效，变量的来源节点信息 (Type inferred from the doc's example.)
+        /// source_type=component_inputs 或 component_outputs 时有效，变量的来源节点信息
+        ///
+        /// source info about task node ID (Type inferred from the doc's example.)
         pub source_info: std::collections::BTreeMap<String, Vec<String>>,
     }
     impl Constantsvalue {
@@ -3375,10 +3537,16 @@ pub mod fast_create_task {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FastCreateTaskData {
         /// 任务实例ID
+        ///
+        /// the task instance ID
         pub task_id: Option<i64>,
         /// 任务实例链接
+        ///
+        /// task instance url
         pub task_url: Option<String>,
-        /// 任务实例树 (Type inferred from the doc's example.)
+        /// 任务实例树
+        ///
+        /// task pipeline tree (Type inferred from the doc's example.)
         pub pipeline_tree: Option<FastCreateTaskPipelineTree>,
     }
     impl FastCreateTaskData {
@@ -4263,12 +4431,20 @@ pub mod fast_create_task {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Flowsvalue {
         /// 顺序流 ID，同 KEY 一致
+        ///
+        /// sequence flow ID, same with KEY
         pub id: String,
         /// 是否默认分支
+        ///
+        /// whether is default branch
         pub is_default: bool,
         /// 来源节点 ID
+        ///
+        /// source node ID
         pub source: String,
         /// 目的节点 ID
+        ///
+        /// target node ID
         pub target: String,
     }
     impl Flowsvalue {
@@ -4320,15 +4496,21 @@ pub mod fast_create_task {
     pub struct Gateways {
         /// `conditions` (Not in the doc's table; seen in its example at line 139.)
         pub conditions: Option<std::collections::BTreeMap<String, Conditions>>,
-        /// 开始节点 ID，在 pipeline_tree 所有ID中全局唯一 (described at line 47) (Not in the doc's table; seen in its example at line 139.)
+        /// 开始节点 ID，在 pipeline_tree 所有ID中全局唯一 (described at line 47)
+        ///
+        /// start node ID, globally unique across all IDs of pipeline_tree (described at line 48) (Not in the doc's table; seen in its example at line 139.)
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 139.)
         pub incoming: Option<serde_json::Value>,
-        /// 任务名称 (described at line 12) (Not in the doc's table; seen in its example at line 139.)
+        /// 任务名称 (described at line 12)
+        ///
+        /// task name (described at line 12) (Not in the doc's table; seen in its example at line 139.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 139.)
         pub outgoing: Option<serde_json::Value>,
-        /// 开始节点类型，当前只支持 EmptyStartEvent: 空开始类 (described at line 48) (Not in the doc's table; seen in its example at line 139.)
+        /// 开始节点类型，当前只支持 EmptyStartEvent: 空开始类 (described at line 48)
+        ///
+        /// start node type, must be "EmptyStartEvent" now (described at line 49) (Not in the doc's table; seen in its example at line 139.)
         pub r#type: Option<String>,
     }
     impl Gateways {
@@ -4401,16 +4583,28 @@ pub mod fast_create_task {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Gatewaysvalue {
         /// 网关节点 ID，同 KEY 一致
+        ///
+        /// gateway node ID, same with KEY
         pub id: String,
         /// 网关类型，ParallelGateway：并行网关，ExclusiveGateway：分支网关，ConvergeGateway：汇聚网关
+        ///
+        /// gateway type, ParallelGateway or ExclusiveGateway or ConvergeGateway
         pub r#type: String,
         /// 网关节点名称，可为空
+        ///
+        /// gateway node name, could be empty string
         pub name: String,
         /// 入度顺序流 ID，type 为 ConvergeGateway 时是 list，否则是 string
+        ///
+        /// incoming sequence flow ID , the format should be list when gateway type is "ConvergeGateway", otherwise string
         pub incoming: serde_json::Value,
         /// 出度顺序流 ID，type 为 ConvergeGateway 时是 string，否则是 list
+        ///
+        /// outgoing sequence flow ID, the format should be string when gateway type is "ConvergeGateway", otherwise list
         pub outgoing: serde_json::Value,
-        /// 分支条件，type 为 ExclusiveGateway 必填， 详细信息请见下面说明 (Type inferred from the doc's example.)
+        /// 分支条件，type 为 ExclusiveGateway 必填， 详细信息请见下面说明
+        ///
+        /// exclusive, required when gateway type is "ExclusiveGateway", details are described below (Type inferred from the doc's example.)
         pub conditions: Option<std::collections::BTreeMap<String, Conditions>>,
         /// `conditionskey` (Type inferred from the doc's example.)
         pub conditionskey: Option<serde_json::Value>,
@@ -4659,7 +4853,9 @@ pub mod get_common_template_info {
         pub incoming: Option<String>,
         /// `loop` (Not in the doc's table; seen in its example at line 28.)
         pub r#loop: Option<serde_json::Value>,
-        /// 模板名称 (described at line 192) (Not in the doc's table; seen in its example at line 28.)
+        /// 模板名称 (described at line 192)
+        ///
+        /// flow template name (described at line 192) (Not in the doc's table; seen in its example at line 28.)
         pub name: Option<String>,
         /// `optional` (Not in the doc's table; seen in its example at line 28.)
         pub optional: Option<bool>,
@@ -4749,23 +4945,37 @@ pub mod get_common_template_info {
     /// Defined in `api-docs/sops/zh_hans/get_common_template_info.md` at line 28.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Constants {
-        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 237) (Not in the doc's table; seen in its example at line 28.)
+        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 237)
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int (described at line 237) (Not in the doc's table; seen in its example at line 28.)
         pub custom_type: Option<String>,
-        /// 变量说明 (described at line 235) (Not in the doc's table; seen in its example at line 28.)
+        /// 变量说明 (described at line 235)
+        ///
+        /// description (described at line 235) (Not in the doc's table; seen in its example at line 28.)
         pub desc: Option<String>,
-        /// 变量在模板中的显示顺序 (described at line 234) (Not in the doc's table; seen in its example at line 28.)
+        /// 变量在模板中的显示顺序 (described at line 234)
+        ///
+        /// display order at the front end (described at line 234) (Not in the doc's table; seen in its example at line 28.)
         pub index: Option<i64>,
-        /// 同 KEY (described at line 232) (Not in the doc's table; seen in its example at line 28.)
+        /// 同 KEY (described at line 232)
+        ///
+        /// same with KEY (described at line 232) (Not in the doc's table; seen in its example at line 28.)
         pub key: Option<crate::Secret>,
-        /// 模板名称 (described at line 192) (Not in the doc's table; seen in its example at line 28.)
+        /// 模板名称 (described at line 192)
+        ///
+        /// flow template name (described at line 192) (Not in the doc's table; seen in its example at line 28.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 28.)
         pub show_type: Option<String>,
         /// `source_info` (Not in the doc's table; seen in its example at line 28.)
         pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
-        /// source_type=component_inputs或component_outputs 时有效，变量的来源标准插件 (described at line 238) (Not in the doc's table; seen in its example at line 28.)
+        /// source_type=component_inputs或component_outputs 时有效，变量的来源标准插件 (described at line 238)
+        ///
+        /// source tag and standard plugin info, which is not empty when source_type is component_inputs or component_outputs (described at line 238) (Not in the doc's table; seen in its example at line 28.)
         pub source_tag: Option<String>,
-        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 236) (Not in the doc's table; seen in its example at line 28.)
+        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 236)
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters (described at line 236) (Not in the doc's table; seen in its example at line 28.)
         pub source_type: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 28.)
         pub value: Option<String>,
@@ -4886,7 +5096,9 @@ pub mod get_common_template_info {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 28.)
         pub incoming: Option<String>,
-        /// 模板名称 (described at line 192) (Not in the doc's table; seen in its example at line 28.)
+        /// 模板名称 (described at line 192)
+        ///
+        /// flow template name (described at line 192) (Not in the doc's table; seen in its example at line 28.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 28.)
         pub outgoing: Option<String>,
@@ -5130,7 +5342,9 @@ pub mod get_common_template_info {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 28.)
         pub incoming: Option<String>,
-        /// 模板名称 (described at line 192) (Not in the doc's table; seen in its example at line 28.)
+        /// 模板名称 (described at line 192)
+        ///
+        /// flow template name (described at line 192) (Not in the doc's table; seen in its example at line 28.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 28.)
         pub outgoing: Option<String>,
@@ -5735,7 +5949,9 @@ pub mod get_periodic_task_info {
         pub incoming: Option<String>,
         /// `loop` (Not in the doc's table; seen in its example at line 32.)
         pub r#loop: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 周期任务名 (described at line 244) (Not in the doc's table; seen in its example at line 32.)
+        /// 周期任务名 (described at line 244)
+        ///
+        /// task name (described at line 244) (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
         /// `optional` (Not in the doc's table; seen in its example at line 32.)
         pub optional: Option<bool>,
@@ -5857,7 +6073,9 @@ pub mod get_periodic_task_info {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 32.)
         pub incoming: Option<String>,
-        /// 周期任务名 (described at line 244) (Not in the doc's table; seen in its example at line 32.)
+        /// 周期任务名 (described at line 244)
+        ///
+        /// task name (described at line 244) (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 32.)
         pub outgoing: Option<String>,
@@ -5898,7 +6116,9 @@ pub mod get_periodic_task_info {
     pub struct Location {
         /// `id` (Not in the doc's table; seen in its example at line 32.)
         pub id: Option<String>,
-        /// 周期任务名 (described at line 244) (Not in the doc's table; seen in its example at line 32.)
+        /// 周期任务名 (described at line 244)
+        ///
+        /// task name (described at line 244) (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
         /// `stage_name` (Not in the doc's table; seen in its example at line 32.)
         pub stage_name: Option<String>,
@@ -6205,7 +6425,9 @@ pub mod get_periodic_task_info {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 32.)
         pub incoming: Option<String>,
-        /// 周期任务名 (described at line 244) (Not in the doc's table; seen in its example at line 32.)
+        /// 周期任务名 (described at line 244)
+        ///
+        /// task name (described at line 244) (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 32.)
         pub outgoing: Option<String>,
@@ -6649,11 +6871,15 @@ pub mod get_plugin_detail {
     /// Defined in `api-docs/sops/zh_hans/get_plugin_detail.md` at line 32.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Schema {
-        /// 参数描述 (described at line 133) (Not in the doc's table; seen in its example at line 32.)
+        /// 参数描述 (described at line 133)
+        ///
+        /// input description (described at line 134) (Not in the doc's table; seen in its example at line 32.)
         pub description: Option<String>,
         /// `enum` (Not in the doc's table; seen in its example at line 32.)
         pub r#enum: Option<Vec<serde_json::Value>>,
-        /// 参数类型 (described at line 122) (Not in the doc's table; seen in its example at line 32.)
+        /// 参数类型 (described at line 122)
+        ///
+        /// input type (described at line 123) (Not in the doc's table; seen in its example at line 32.)
         pub r#type: Option<String>,
     }
     impl crate::wire::Wire for Schema {
@@ -6849,7 +7075,9 @@ pub mod get_task_detail {
         pub incoming: Option<String>,
         /// `loop` (Not in the doc's table; seen in its example at line 32.)
         pub r#loop: Option<serde_json::Value>,
-        /// 任务名称 (described at line 287) (Not in the doc's table; seen in its example at line 32.)
+        /// 任务名称 (described at line 287)
+        ///
+        /// the name of task (described at line 288) (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
         /// `optional` (Not in the doc's table; seen in its example at line 32.)
         pub optional: Option<bool>,
@@ -6954,23 +7182,37 @@ pub mod get_task_detail {
     /// Defined in `api-docs/sops/zh_hans/get_task_detail.md` at line 32.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Constants {
-        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 316) (Not in the doc's table; seen in its example at line 32.)
+        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 316)
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int (described at line 317) (Not in the doc's table; seen in its example at line 32.)
         pub custom_type: Option<String>,
-        /// 变量说明 (described at line 314) (Not in the doc's table; seen in its example at line 32.)
+        /// 变量说明 (described at line 314)
+        ///
+        /// description (described at line 315) (Not in the doc's table; seen in its example at line 32.)
         pub desc: Option<String>,
-        /// 变量在模板中的显示顺序 (described at line 313) (Not in the doc's table; seen in its example at line 32.)
+        /// 变量在模板中的显示顺序 (described at line 313)
+        ///
+        /// display order at the front end (described at line 314) (Not in the doc's table; seen in its example at line 32.)
         pub index: Option<i64>,
-        /// 同 KEY (described at line 311) (Not in the doc's table; seen in its example at line 32.)
+        /// 同 KEY (described at line 311)
+        ///
+        /// same with KEY (described at line 312) (Not in the doc's table; seen in its example at line 32.)
         pub key: Option<crate::Secret>,
-        /// 任务名称 (described at line 287) (Not in the doc's table; seen in its example at line 32.)
+        /// 任务名称 (described at line 287)
+        ///
+        /// the name of task (described at line 288) (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 32.)
         pub show_type: Option<String>,
         /// `source_info` (Not in the doc's table; seen in its example at line 32.)
         pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
-        /// source_type=component_inputs/component_outputs 时有效，变量的来源标准插件 (described at line 317) (Not in the doc's table; seen in its example at line 32.)
+        /// source_type=component_inputs/component_outputs 时有效，变量的来源标准插件 (described at line 317)
+        ///
+        /// source tag and plugin info, which is not empty when source_type is component_inputs or component_outputs (described at line 318) (Not in the doc's table; seen in its example at line 32.)
         pub source_tag: Option<String>,
-        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 315) (Not in the doc's table; seen in its example at line 32.)
+        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 315)
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters (described at line 316) (Not in the doc's table; seen in its example at line 32.)
         pub source_type: Option<String>,
         /// `validation` (Not in the doc's table; seen in its example at line 32.)
         pub validation: Option<String>,
@@ -7070,7 +7312,9 @@ pub mod get_task_detail {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 32.)
         pub incoming: Option<String>,
-        /// 任务名称 (described at line 287) (Not in the doc's table; seen in its example at line 32.)
+        /// 任务名称 (described at line 287)
+        ///
+        /// the name of task (described at line 288) (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 32.)
         pub outgoing: Option<String>,
@@ -7111,7 +7355,9 @@ pub mod get_task_detail {
     pub struct Location {
         /// `id` (Not in the doc's table; seen in its example at line 32.)
         pub id: Option<String>,
-        /// 任务名称 (described at line 287) (Not in the doc's table; seen in its example at line 32.)
+        /// 任务名称 (described at line 287)
+        ///
+        /// the name of task (described at line 288) (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
         /// `stage_name` (Not in the doc's table; seen in its example at line 32.)
         pub stage_name: Option<String>,
@@ -7552,7 +7798,9 @@ pub mod get_task_detail {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 32.)
         pub incoming: Option<String>,
-        /// 任务名称 (described at line 287) (Not in the doc's table; seen in its example at line 32.)
+        /// 任务名称 (described at line 287)
+        ///
+        /// the name of task (described at line 288) (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 32.)
         pub outgoing: Option<String>,
@@ -8518,21 +8766,35 @@ pub mod get_task_status {
         pub elapsed_time: Option<i64>,
         /// `error_ignorable` (Not in the doc's table; seen in its example at line 36.)
         pub error_ignorable: Option<bool>,
-        /// 任务或节点执行结束时间 (described at line 112) (Not in the doc's table; seen in its example at line 36.)
+        /// 任务或节点执行结束时间 (described at line 112)
+        ///
+        /// finish time (described at line 112) (Not in the doc's table; seen in its example at line 36.)
         pub finish_time: Option<String>,
-        /// 任务或节点执行态ID，不等于 task_id (described at line 108) (Not in the doc's table; seen in its example at line 36.)
+        /// 任务或节点执行态ID，不等于 task_id (described at line 108)
+        ///
+        /// the unique ID of task or a task node (described at line 108) (Not in the doc's table; seen in its example at line 36.)
         pub id: Option<String>,
         /// `loop` (Not in the doc's table; seen in its example at line 36.)
         pub r#loop: Option<i64>,
-        /// 节点名称 (described at line 114) (Not in the doc's table; seen in its example at line 36.)
+        /// 节点名称 (described at line 114)
+        ///
+        /// node name (described at line 114) (Not in the doc's table; seen in its example at line 36.)
         pub name: Option<String>,
-        /// 重试和跳过总次数 (described at line 110) (Not in the doc's table; seen in its example at line 36.)
+        /// 重试和跳过总次数 (described at line 110)
+        ///
+        /// retry or skip times of a task node (described at line 110) (Not in the doc's table; seen in its example at line 36.)
         pub retry: Option<i64>,
-        /// 是否跳过执行 (described at line 109) (Not in the doc's table; seen in its example at line 36.)
+        /// 是否跳过执行 (described at line 109)
+        ///
+        /// skipped or not when the task node is failed (described at line 109) (Not in the doc's table; seen in its example at line 36.)
         pub skip: Option<bool>,
-        /// 任务或节点执行开始时间 (described at line 111) (Not in the doc's table; seen in its example at line 36.)
+        /// 任务或节点执行开始时间 (described at line 111)
+        ///
+        /// start time (described at line 111) (Not in the doc's table; seen in its example at line 36.)
         pub start_time: Option<String>,
-        /// 任务或节点状态，详细信息见下面说明 (described at line 107) (Not in the doc's table; seen in its example at line 36.)
+        /// 任务或节点状态，详细信息见下面说明 (described at line 107)
+        ///
+        /// status of the task or a task node, details are described below (described at line 107) (Not in the doc's table; seen in its example at line 36.)
         pub state: Option<String>,
         /// `state_refresh_at` (Not in the doc's table; seen in its example at line 36.)
         pub state_refresh_at: Option<String>,
@@ -9232,7 +9494,9 @@ pub mod get_template_info {
         pub incoming: Option<String>,
         /// `loop` (Not in the doc's table; seen in its example at line 34.)
         pub r#loop: Option<serde_json::Value>,
-        /// 模板名称 (described at line 204) (Not in the doc's table; seen in its example at line 34.)
+        /// 模板名称 (described at line 204)
+        ///
+        /// flow template name (described at line 202) (Not in the doc's table; seen in its example at line 34.)
         pub name: Option<String>,
         /// `optional` (Not in the doc's table; seen in its example at line 34.)
         pub optional: Option<bool>,
@@ -9322,23 +9586,37 @@ pub mod get_template_info {
     /// Defined in `api-docs/sops/zh_hans/get_template_info.md` at line 34.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Constants {
-        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 249) (Not in the doc's table; seen in its example at line 34.)
+        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 249)
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int (described at line 247) (Not in the doc's table; seen in its example at line 34.)
         pub custom_type: Option<String>,
-        /// 变量说明 (described at line 247) (Not in the doc's table; seen in its example at line 34.)
+        /// 变量说明 (described at line 247)
+        ///
+        /// description (described at line 245) (Not in the doc's table; seen in its example at line 34.)
         pub desc: Option<String>,
-        /// 变量在模板中的显示顺序 (described at line 246) (Not in the doc's table; seen in its example at line 34.)
+        /// 变量在模板中的显示顺序 (described at line 246)
+        ///
+        /// display order at the front end (described at line 244) (Not in the doc's table; seen in its example at line 34.)
         pub index: Option<i64>,
-        /// 同 KEY (described at line 244) (Not in the doc's table; seen in its example at line 34.)
+        /// 同 KEY (described at line 244)
+        ///
+        /// same with KEY (described at line 242) (Not in the doc's table; seen in its example at line 34.)
         pub key: Option<crate::Secret>,
-        /// 模板名称 (described at line 204) (Not in the doc's table; seen in its example at line 34.)
+        /// 模板名称 (described at line 204)
+        ///
+        /// flow template name (described at line 202) (Not in the doc's table; seen in its example at line 34.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 34.)
         pub show_type: Option<String>,
         /// `source_info` (Not in the doc's table; seen in its example at line 34.)
         pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
-        /// source_type=component_inputs或component_outputs 时有效，变量的来源标准插件 (described at line 250) (Not in the doc's table; seen in its example at line 34.)
+        /// source_type=component_inputs或component_outputs 时有效，变量的来源标准插件 (described at line 250)
+        ///
+        /// source tag and standard plugin info, which is not empty when source_type is component_inputs or component_outputs (described at line 248) (Not in the doc's table; seen in its example at line 34.)
         pub source_tag: Option<String>,
-        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 248) (Not in the doc's table; seen in its example at line 34.)
+        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 248)
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters (described at line 246) (Not in the doc's table; seen in its example at line 34.)
         pub source_type: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 34.)
         pub value: Option<String>,
@@ -9459,7 +9737,9 @@ pub mod get_template_info {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 34.)
         pub incoming: Option<String>,
-        /// 模板名称 (described at line 204) (Not in the doc's table; seen in its example at line 34.)
+        /// 模板名称 (described at line 204)
+        ///
+        /// flow template name (described at line 202) (Not in the doc's table; seen in its example at line 34.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 34.)
         pub outgoing: Option<String>,
@@ -9752,7 +10032,9 @@ pub mod get_template_info {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 34.)
         pub incoming: Option<String>,
-        /// 模板名称 (described at line 204) (Not in the doc's table; seen in its example at line 34.)
+        /// 模板名称 (described at line 204)
+        ///
+        /// flow template name (described at line 202) (Not in the doc's table; seen in its example at line 34.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 34.)
         pub outgoing: Option<String>,
@@ -11189,7 +11471,9 @@ pub mod preview_common_task_tree {
         pub incoming: Option<Vec<String>>,
         /// `loop` (Not in the doc's table; seen in its example at line 34.)
         pub r#loop: Option<serde_json::Value>,
-        /// 变量名字 (described at line 232) (Not in the doc's table; seen in its example at line 34.)
+        /// 变量名字 (described at line 232)
+        ///
+        /// name (described at line 229) (Not in the doc's table; seen in its example at line 34.)
         pub name: Option<String>,
         /// `optional` (Not in the doc's table; seen in its example at line 34.)
         pub optional: Option<bool>,
@@ -11203,6 +11487,12 @@ pub mod preview_common_task_tree {
         pub stage_name: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 34.)
         pub r#type: Option<String>,
+        /// `can_retry` (Not in the doc's table; seen in its example at line 34.)
+        pub can_retry: Option<bool>,
+        /// `isSkipped` (Not in the doc's table; seen in its example at line 34.)
+        ///
+        /// Sent as `isSkipped`.
+        pub is_skipped: Option<bool>,
     }
     impl crate::wire::Wire for Activities {
         fn from_wire(
@@ -11224,6 +11514,8 @@ pub mod preview_common_task_tree {
                     "skippable",
                     "stage_name",
                     "type",
+                    "can_retry",
+                    "isSkipped",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
@@ -11239,6 +11531,8 @@ pub mod preview_common_task_tree {
                 skippable: record.field("skippable")?,
                 stage_name: record.opt_text("stage_name")?,
                 r#type: record.opt_text("type")?,
+                can_retry: record.field("can_retry")?,
+                is_skipped: record.field("isSkipped")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11255,6 +11549,8 @@ pub mod preview_common_task_tree {
             record.field("skippable", &self.skippable);
             record.field("stage_name", &self.stage_name);
             record.field("type", &self.r#type);
+            record.field("can_retry", &self.can_retry);
+            record.field("isSkipped", &self.is_skipped);
             record.finish()
         }
     }
@@ -11333,7 +11629,9 @@ pub mod preview_common_task_tree {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 34.)
         pub incoming: Option<Vec<String>>,
-        /// 变量名字 (described at line 232) (Not in the doc's table; seen in its example at line 34.)
+        /// 变量名字 (described at line 232)
+        ///
+        /// name (described at line 229) (Not in the doc's table; seen in its example at line 34.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 34.)
         pub outgoing: Option<String>,
@@ -11590,7 +11888,9 @@ pub mod preview_common_task_tree {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 34.)
         pub incoming: Option<String>,
-        /// 变量名字 (described at line 232) (Not in the doc's table; seen in its example at line 34.)
+        /// 变量名字 (described at line 232)
+        ///
+        /// name (described at line 229) (Not in the doc's table; seen in its example at line 34.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 34.)
         pub outgoing: Option<String>,
@@ -11630,20 +11930,36 @@ pub mod preview_common_task_tree {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Value {
         /// 同 KEY
+        ///
+        /// same with KEY
         pub key: Option<crate::Secret>,
         /// 变量名字
+        ///
+        /// name
         pub name: Option<String>,
         /// 变量在模板中的显示顺序
+        ///
+        /// display order at the front end
         pub index: Option<i64>,
         /// 变量说明
+        ///
+        /// description
         pub desc: Option<String>,
         /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从原子输入参数勾选，component_outputs：从原子输出结果中勾选
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters
         pub source_type: Option<SourceType>,
         /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int
         pub custom_type: Option<CustomType>,
         /// source_type=component_inputs
+        ///
+        /// source tag and atom info, which is not empty when source_type is component_inputs or component_outputs
         pub source_tag: Option<String>,
         /// source_type=component_inputs
+        ///
+        /// source info about task node ID
         pub source_info: Option<serde_json::Map<String, serde_json::Value>>,
     }
     impl crate::wire::Wire for Value {
@@ -11719,7 +12035,9 @@ pub mod preview_task_tree {
         pub incoming: Option<Vec<String>>,
         /// `loop` (Not in the doc's table; seen in its example at line 33.)
         pub r#loop: Option<serde_json::Value>,
-        /// 变量名字 (described at line 231) (Not in the doc's table; seen in its example at line 33.)
+        /// 变量名字 (described at line 231)
+        ///
+        /// name (described at line 228) (Not in the doc's table; seen in its example at line 33.)
         pub name: Option<String>,
         /// `optional` (Not in the doc's table; seen in its example at line 33.)
         pub optional: Option<bool>,
@@ -11733,6 +12051,12 @@ pub mod preview_task_tree {
         pub stage_name: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 33.)
         pub r#type: Option<String>,
+        /// `can_retry` (Not in the doc's table; seen in its example at line 33.)
+        pub can_retry: Option<bool>,
+        /// `isSkipped` (Not in the doc's table; seen in its example at line 33.)
+        ///
+        /// Sent as `isSkipped`.
+        pub is_skipped: Option<bool>,
     }
     impl crate::wire::Wire for Activities {
         fn from_wire(
@@ -11754,6 +12078,8 @@ pub mod preview_task_tree {
                     "skippable",
                     "stage_name",
                     "type",
+                    "can_retry",
+                    "isSkipped",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
@@ -11769,6 +12095,8 @@ pub mod preview_task_tree {
                 skippable: record.field("skippable")?,
                 stage_name: record.opt_text("stage_name")?,
                 r#type: record.opt_text("type")?,
+                can_retry: record.field("can_retry")?,
+                is_skipped: record.field("isSkipped")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11785,6 +12113,8 @@ pub mod preview_task_tree {
             record.field("skippable", &self.skippable);
             record.field("stage_name", &self.stage_name);
             record.field("type", &self.r#type);
+            record.field("can_retry", &self.can_retry);
+            record.field("isSkipped", &self.is_skipped);
             record.finish()
         }
     }
@@ -11863,7 +12193,9 @@ pub mod preview_task_tree {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 33.)
         pub incoming: Option<Vec<String>>,
-        /// 变量名字 (described at line 231) (Not in the doc's table; seen in its example at line 33.)
+        /// 变量名字 (described at line 231)
+        ///
+        /// name (described at line 228) (Not in the doc's table; seen in its example at line 33.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 33.)
         pub outgoing: Option<String>,
@@ -12120,7 +12452,9 @@ pub mod preview_task_tree {
         pub id: Option<String>,
         /// `incoming` (Not in the doc's table; seen in its example at line 33.)
         pub incoming: Option<String>,
-        /// 变量名字 (described at line 231) (Not in the doc's table; seen in its example at line 33.)
+        /// 变量名字 (described at line 231)
+        ///
+        /// name (described at line 228) (Not in the doc's table; seen in its example at line 33.)
         pub name: Option<String>,
         /// `outgoing` (Not in the doc's table; seen in its example at line 33.)
         pub outgoing: Option<String>,
@@ -12160,20 +12494,36 @@ pub mod preview_task_tree {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Value {
         /// 同 KEY
+        ///
+        /// same with KEY
         pub key: Option<crate::Secret>,
         /// 变量名字
+        ///
+        /// name
         pub name: Option<String>,
         /// 变量在模板中的显示顺序
+        ///
+        /// display order at the front end
         pub index: Option<i64>,
         /// 变量说明
+        ///
+        /// description
         pub desc: Option<String>,
         /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从原子输入参数勾选，component_outputs：从原子输出结果中勾选
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters
         pub source_type: Option<SourceType>,
         /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int
         pub custom_type: Option<CustomType>,
         /// source_type=component_inputs
+        ///
+        /// source tag and atom info, which is not empty when source_type is component_inputs or component_outputs
         pub source_tag: Option<String>,
         /// source_type=component_inputs
+        ///
+        /// source info about task node ID
         pub source_info: Option<serde_json::Map<String, serde_json::Value>>,
     }
     impl crate::wire::Wire for Value {
