@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Seed corpora from the real docs beside the repository (../shared/bk-docs): every markdown doc for the markdown
-# targets, the JSON blocks of the docs' examples for the example reader and the response decoder.
+# targets (and each zh_hans doc with its en translation for the pipeline), the JSON blocks of the docs' examples for the example reader and the response decoder.
 set -euo pipefail
 cd "$(dirname "$0")"
 docs=${1:-../../shared/bk-docs}
@@ -14,4 +14,11 @@ find "$docs" -name '*.md' -print0 | while IFS= read -r -d '' f; do
        inside { print > (out "_" n) }' "$f"
 done
 cp corpus/example_reader/* corpus/decode_response/ 2>/dev/null || true
-echo "seeded: $(ls corpus/markdown_to_ir | wc -l) docs, $(ls corpus/example_reader | wc -l) examples"
+# The pipeline merges its first two docs as one API's two languages: each zh_hans doc with its en translation.
+find "$docs" -path '*/zh_hans/*.md' -print0 | while IFS= read -r -d '' zh; do
+  en=${zh/\/zh_hans\//\/en\/}
+  [ -f "$en" ] || continue
+  name=$(printf '%s' "$zh" | sha1sum | cut -c1-16)
+  { cat "$zh"; printf '\0'; cat "$en"; } > "corpus/pipeline/pair_$name"
+done
+echo "seeded: $(ls corpus/markdown_to_ir | wc -l) docs, $(ls corpus/pipeline | grep -c '^pair_') zh_hans/en pairs, $(ls corpus/example_reader | wc -l) examples"
