@@ -98,7 +98,9 @@ impl Merge<'_> {
                 }
             }
         }
-        for fa in a.fields.iter().filter(|f| documented(f)) {
+        // An object the other doc only shows in its example lists nothing: what it lacks is not its doc's word.
+        let b_is_listed = b.fields.iter().any(documented);
+        for fa in a.fields.iter().filter(|f| documented(f) && b_is_listed) {
             if !b.fields.iter().any(|fb| fb.name == fa.name) {
                 let field_path = format!("{path}.{}", fa.name);
                 let msg = format!("`{field_path}`: {} does not list this field", self.other_file);
@@ -286,5 +288,30 @@ mod tests {
         assert_eq!(type_field.doc, "Block type", "the example's key takes the second doc's description");
         let subjects: Vec<&str> = diags.iter().filter_map(|d| d.subject.as_deref()).collect();
         assert_eq!(subjects, ["response.blocks[].block_name: field"], "only the second doc lists it");
+    }
+
+    #[test]
+    fn an_object_the_second_doc_only_shows_in_its_example_is_no_claim_about_the_fields_it_lacks() {
+        let zh = draft(
+            "zh_hans/get_x.md",
+            "### 功能描述\n\n查询X\n\n### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+             | data | dict | 是 | 内容 |\n\n#### data\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+             | heading | string | 是 | 标题 |\n| is_base64 | bool | 否 | 是否编码 |\n",
+        );
+        // `data` is a `dict` whose table the en doc does not give; its example shows one key.
+        let en = draft(
+            "en/get_x.md",
+            "### Function Description\n\nQuery X\n\n### Request Parameters\n\n| Field | Type | Required | Description |\n\
+             |---|---|---|---|\n| data | dict | Yes | Content |\n\n### Request Parameters Example\n\n```json\n\
+             {\"data\": {\"heading\": \"hi\"}}\n```\n",
+        );
+        let mut merged = zh.clone();
+        let diags = merge_translation(&mut merged, en);
+        let data = merged.request.fields.iter().find(|f| f.name == "data").unwrap();
+        let Ty::Object(data) = &data.ty else { panic!("data is an object: {:?}", data.ty) };
+        let names: Vec<&str> = data.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["heading", "is_base64"]);
+        let subjects: Vec<Option<&str>> = diags.iter().map(|d| d.subject.as_deref()).collect();
+        assert_eq!(subjects, Vec::<Option<&str>>::new(), "no field is said to be missing from the en doc");
     }
 }
