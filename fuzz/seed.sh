@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Seed corpora from the real docs beside the repository (../shared/bk-docs): every markdown doc for the markdown
-# targets (and each zh_hans doc with its en translation for the pipeline), the JSON blocks of the docs' examples for the example reader and the response decoder.
+# targets (and each zh_hans doc with its en translation for the pipeline), the JSON blocks of the docs' examples
+# for the example reader and the response decoder.
 set -euo pipefail
 cd "$(dirname "$0")"
 docs=${1:-../../shared/bk-docs}
