@@ -195,7 +195,7 @@ fn expected(ty: &Type) -> String {
 /// How the generated code reads a lenient integer field: the runtime's own reader, so that the model cannot
 /// drift from it.
 fn lenient_i64(v: &Value) -> Result<Option<i64>, ()> {
-    bkapi_runtime::wire::lenient_int(v.clone()).map_err(|_| ())
+    bkapi_wire::lenient_int(v.clone()).map_err(|_| ())
 }
 
 /// A number as serde writes an `f64` back.

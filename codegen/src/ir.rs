@@ -401,45 +401,21 @@ pub fn path_placeholders(path: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The `data` payload of a response example: `value.data` when the example shows an envelope, `null` for an
-/// envelope without `data` (`{result, code, message, request_id}`: nothing to return), else the value.
+/// envelope without `data` (`{result, code, message, request_id}`: nothing to return), else the value — where
+/// the runtime finds it ([`bkapi_wire::envelope::data`]).
 pub fn response_data(example: &serde_json::Value) -> &serde_json::Value {
-    const NOTHING: &serde_json::Value = &serde_json::Value::Null;
-    match example {
-        serde_json::Value::Object(map) if map.contains_key("data") && is_envelope(map) => {
-            map.get("data").unwrap_or(NOTHING)
-        }
-        serde_json::Value::Object(map)
-            if map.contains_key("result") && map.contains_key("code") && is_envelope(map) =>
-        {
-            NOTHING
-        }
-        other => other,
-    }
+    bkapi_wire::envelope::data(example)
 }
 
 /// A response example that reports a failure (`result: false`, a non-zero `code`, or a gateway `error` object):
-/// the runtime returns `Error::Api` for it, so it carries no data for the types.
+/// the runtime returns `Error::Api` for it ([`bkapi_wire::envelope::is_failure`]), so it carries no data for
+/// the types.
 pub fn is_error_response(example: &serde_json::Value) -> bool {
-    let serde_json::Value::Object(map) = example else { return false };
-    if map.get("error").is_some_and(serde_json::Value::is_object) {
-        return true;
-    }
-    match map.get("result") {
-        Some(serde_json::Value::Bool(ok)) => !ok,
-        _ => match map.get("code") {
-            None | Some(serde_json::Value::Null) => false,
-            Some(serde_json::Value::Number(n)) => n.as_i64() != Some(0),
-            Some(serde_json::Value::String(s)) => s.trim().parse::<i64>() != Ok(0),
-            Some(_) => true,
-        },
-    }
+    example.as_object().is_some_and(bkapi_wire::envelope::is_failure)
 }
 
 /// An object is an envelope if besides `data` it has only envelope keys (or is `{data}` alone), or if it has
 /// `data` and `result` or `code` (extra keys such as `_meta` or sops' `count` aside): what the runtime reads.
 pub fn is_envelope(map: &serde_json::Map<String, serde_json::Value>) -> bool {
-    const KEYS: &[&str] =
-        &["result", "code", "message", "data", "request_id", "permission", "error", "errors", "trace_id", "_meta"];
-    map.keys().all(|k| KEYS.contains(&k.as_str()))
-        || (map.contains_key("data") && (map.contains_key("result") || map.contains_key("code")))
+    bkapi_wire::envelope::is_envelope(map)
 }

@@ -543,15 +543,6 @@ async fn read_body(mut response: reqwest::Response, limit: usize, api: &'static 
     })
 }
 
-fn code_is_success(code: &Value) -> bool {
-    match code {
-        Value::Number(n) => n.as_i64() == Some(0),
-        Value::String(s) => s.trim().parse::<i64>() == Ok(0),
-        Value::Null => true,
-        _ => false,
-    }
-}
-
 /// Decodes the body of a successful (HTTP 200) response to `E` exactly as [`Client::call`] does: the envelope
 /// first (an error envelope is [`Error::Api`]), then `data` into `E::Response`. For replaying recorded responses.
 pub fn decode_response<E: Endpoint>(body: &str) -> Result<E::Response, Error> {
@@ -598,11 +589,7 @@ fn decode<T: Wire>(
         });
     }
     // ESB envelope: {result, code, message, data, permission}.
-    let failed = match envelope.get("result") {
-        Some(Value::Bool(ok)) => !ok,
-        _ => envelope.get("code").is_some_and(|c| !code_is_success(c)),
-    };
-    if failed {
+    if bkapi_wire::envelope::is_failure(&envelope) {
         return Err(Error::Api {
             api,
             code: envelope.get("code").map(query_value).unwrap_or_default(),

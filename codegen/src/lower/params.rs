@@ -13,9 +13,8 @@ use crate::diagnostics::Diagnostic;
 use crate::doc::Table;
 use crate::ir::{Example, Flavor, ParamLocation, Type};
 
-/// The keys of a response envelope (`data` and what surrounds it).
-const ENVELOPE_KEYS: &[&str] =
-    &["result", "code", "message", "data", "request_id", "permission", "error", "errors", "trace_id", "_meta"];
+/// The keys of a response envelope (`data` and what surrounds it), as the runtime reads them.
+use bkapi_wire::envelope::KEYS as ENVELOPE_KEYS;
 
 /// The response as its table documents it.
 pub(super) struct DocumentedResponse {

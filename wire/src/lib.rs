@@ -9,6 +9,13 @@
 //! Leniency is per field, as BlueKing sends it: a record's integer fields take numeric strings (and `""` as
 //! absent when optional), its string fields take numbers as their text ([`Record::int`], [`Record::text`], …).
 //! What is *sent* is always the documented type.
+//!
+//! This crate has no HTTP in it: the runtime (`bkapi-runtime`, which re-exports it as `bkapi::wire`) and the
+//! generator (`bkapi-codegen`, whose model of the generated code reads JSON by these same rules) both use it.
+//! [`envelope`] is the one rule of what a response's envelope is and when it says the call failed.
+#![deny(missing_docs)]
+
+pub mod envelope;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -143,15 +150,15 @@ pub use serde as __serde;
 #[macro_export]
 macro_rules! serde_through_wire {
     ($($name:ident),* $(,)?) => {$(
-        impl $crate::wire::__serde::Serialize for $name {
-            fn serialize<S: $crate::wire::__serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                $crate::wire::serialize(self, serializer)
+        impl $crate::__serde::Serialize for $name {
+            fn serialize<S: $crate::__serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                $crate::serialize(self, serializer)
             }
         }
 
-        impl<'de> $crate::wire::__serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::wire::__serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::wire::deserialize(deserializer)
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::deserialize(deserializer)
             }
         }
     )*};
