@@ -20,6 +20,10 @@ mod secret;
 mod settings;
 mod wait;
 
+/// How generated types read and write JSON (the crate `bkapi-wire`, which the generator models too).
+pub use bkapi_wire as wire;
+#[doc(hidden)]
+pub use bkapi_wire::serde_through_wire;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_CONCURRENT_CALLS,
     DEFAULT_TIMEOUT, decode_response,
@@ -32,7 +36,3 @@ pub use pages::{Paged, Paging};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use wait::WaitPolicy;
-/// How generated types read and write JSON (the crate `bkapi-wire`, which the generator models too).
-pub use bkapi_wire as wire;
-#[doc(hidden)]
-pub use bkapi_wire::serde_through_wire;
