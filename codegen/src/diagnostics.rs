@@ -95,3 +95,45 @@ impl fmt::Display for Diagnostic {
         Ok(())
     }
 }
+
+/// The stable codes of the findings `cargo xtask drift` shows (D001…): every stage that finds one codes its
+/// diagnostic with it, and the baselines accept findings by it.
+pub mod codes {
+    /// An example has a field the table does not list.
+    pub const UNKNOWN_FIELD: &str = "D001";
+    /// The table says required; the example lacks it.
+    pub const MISSING_REQUIRED: &str = "D002";
+    /// The example's value has another type than the table says.
+    pub const TYPE_MISMATCH: &str = "D003";
+    /// A value the description's list (`1：LINUX 2：WINDOWS`) or a value table does not allow.
+    pub const ENUM_MISMATCH: &str = "D004";
+    /// An example that cannot be read as JSON, even leniently.
+    pub const BAD_JSON: &str = "D005";
+    /// A path placeholder without a path parameter, or the reverse.
+    pub const PATH_PARAM_MISMATCH: &str = "D006";
+    /// A type word the generator does not know.
+    pub const UNKNOWN_TYPE: &str = "D007";
+    /// A field listed twice in one table (or in two request tables).
+    pub const DUPLICATE_FIELD: &str = "D008";
+    /// A description refers to a definition that has no section.
+    pub const UNRESOLVED_REFERENCE: &str = "D009";
+    /// An override in `bkapi.toml` that matches nothing in the doc. Always an error; never baselined.
+    pub const STALE_OVERRIDE: &str = "D010";
+    /// The docs of one API in two languages disagree (a field, a type, a required flag, a value list).
+    pub const TRANSLATION_MISMATCH: &str = "D011";
+
+    /// Every code, with a one-line explanation (`cargo xtask drift --explain`).
+    pub const CODES: &[(&str, &str)] = &[
+        (UNKNOWN_FIELD, "an example has a field that the table does not list"),
+        (MISSING_REQUIRED, "the table says a field is required; the example does not have it"),
+        (TYPE_MISMATCH, "an example's value has another type than the table says"),
+        (ENUM_MISMATCH, "a value outside the values the doc lists"),
+        (BAD_JSON, "an example that cannot be read as JSON, even leniently"),
+        (PATH_PARAM_MISMATCH, "a path placeholder without a path parameter, or a path parameter without a placeholder"),
+        (UNKNOWN_TYPE, "a type word the generator does not know (generated as untyped JSON)"),
+        (DUPLICATE_FIELD, "a field listed twice"),
+        (UNRESOLVED_REFERENCE, "a description refers to a definition that has no section"),
+        (STALE_OVERRIDE, "an override in bkapi.toml that matches nothing in the doc"),
+        (TRANSLATION_MISMATCH, "the docs of one API in two languages disagree (the types follow the first)"),
+    ];
+}

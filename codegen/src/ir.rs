@@ -419,3 +419,36 @@ pub fn is_error_response(example: &serde_json::Value) -> bool {
 pub fn is_envelope(map: &serde_json::Map<String, serde_json::Value>) -> bool {
     bkapi_wire::envelope::is_envelope(map)
 }
+
+/// Whether the generated (lenient) reading of a scalar field of type `ty` accepts `value`.
+pub fn reads_leniently(ty: &Type, value: &serde_json::Value) -> bool {
+    match (ty, value) {
+        (_, serde_json::Value::Null) | (Type::Json, _) => true,
+        (Type::Integer, v) => lenient_i64(v).is_ok(),
+        (Type::String, v) => matches!(v, serde_json::Value::String(_) | serde_json::Value::Number(_)),
+        (Type::Number, serde_json::Value::Number(_)) | (Type::Boolean, serde_json::Value::Bool(_)) => true,
+        _ => false,
+    }
+}
+
+/// The JSON kind of a value, as the findings name it.
+pub fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
+/// How the generated code reads a lenient integer field: the wire crate's own reader, so that the model cannot
+/// drift from it.
+pub fn lenient_i64(v: &serde_json::Value) -> Result<Option<i64>, bkapi_wire::WireError> {
+    bkapi_wire::lenient_int(v.clone())
+}
+
+/// ESB component paths hang under this prefix on the PaaS host (`/v2/jobv3/x/` → `/api/c/compapi/v2/jobv3/x/`).
+pub const ESB_PREFIX: &str = "/api/c/compapi";

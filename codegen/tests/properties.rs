@@ -5,11 +5,11 @@
 
 use std::collections::BTreeSet;
 
-use bkapi_codegen::examples;
+use bkapi_codegen::internals::naming::{camel_ident, field_ident_text, type_name, unique_field_ident, variant_names};
+use bkapi_codegen::internals::read::example_json;
 use bkapi_codegen::ir::{EnumRepr, EnumValue};
-use bkapi_codegen::load::load_docs;
-use bkapi_codegen::lower::LowerOptions;
-use bkapi_codegen::naming::{camel_ident, field_ident_text, type_name, unique_field_ident, variant_names};
+use bkapi_codegen::pipeline::LowerOptions;
+use bkapi_codegen::pipeline::load_docs;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -41,14 +41,14 @@ proptest! {
     #[test]
     fn strict_json_reads_back_unchanged(value in json(), pretty in any::<bool>()) {
         let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
-        let read = examples::read(&text);
+        let read = example_json::read(&text);
         prop_assert_eq!(read.value.as_ref(), Some(&value), "repairs: {:?}", read.repairs);
     }
 
     #[test]
     fn lenient_reading_never_panics(text in "[{}\\[\\]\",:0-9a-zA-Z'./#\\s…“”，：-]{0,200}") {
         // Whatever it returns, it returns: a panic fails the property.
-        let _ = examples::read(&text);
+        let _ = example_json::read(&text);
     }
 
     #[test]

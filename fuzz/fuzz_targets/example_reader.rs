@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let _ = bkapi_codegen::examples::read(text);
+    let _ = bkapi_codegen::internals::read::example_json::read(text);
 });

@@ -1,16 +1,14 @@
-//! One doc's markdown → doc model → IR, below the loader's per-doc `catch_unwind`: any panic is a finding.
+//! One doc's markdown → doc model → IR → type space, through the shipped pipeline (`build_system`). The
+//! pipeline contains a panic per doc (reported as a diagnostic); any contained panic is a finding here.
 #![no_main]
 
-use bkapi_codegen::ir::Flavor;
-use bkapi_codegen::lower::{LowerOptions, MetaSource, Surroundings, lower_api};
+use bkapi_codegen::pipeline::{LowerOptions, SystemInput, build_system};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let doc = bkapi_codegen::markdown::parse("fuzz.md", text);
-    let meta = MetaSource { path: "bkapi.toml", text: "" };
-    let around = Surroundings { beside: None, shared: &[] };
-    let (draft, _) = lower_api(&doc, "fuzz", Flavor::Esb, None, &meta, around, LowerOptions::default());
-    if let Some(draft) = draft {
-        let _ = bkapi_codegen::typespace::build_system("fuzz", Flavor::Esb, None, vec![draft]);
+    let input = SystemInput::from_texts("fuzz", None, &[("zh_hans/fuzz.md", text)]);
+    let build = build_system(&input, LowerOptions::default());
+    if let Some(panic) = build.panics().next() {
+        panic!("{panic}");
     }
 });

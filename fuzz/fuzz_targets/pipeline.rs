@@ -1,33 +1,22 @@
-//! The whole pipeline over several docs of one system (split at NUL bytes): markdown, IR, the merge of two
-//! languages (the second doc is the first one's translation, as the loader merges `zh_hans` and `en`), type
-//! space, emit.
+//! The whole pipeline over several docs of one system (split at NUL bytes), through the shipped
+//! `build_system`, then emit: the first two parts are one API in two languages (`zh_hans/api_0.md`,
+//! `en/api_0.md`, merged as the loader merges them), the third and fourth APIs of their own, a fifth the
+//! system's `bkapi.toml`. Any panic, contained by the pipeline or not, is a finding.
 #![no_main]
 
-use bkapi_codegen::ir::{Flavor, Ir};
-use bkapi_codegen::lower::{LowerOptions, MetaSource, Surroundings, lower_api, merge_translation};
+use bkapi_codegen::internals::emit::emit;
+use bkapi_codegen::ir::Ir;
+use bkapi_codegen::pipeline::{LowerOptions, SystemInput, build_system};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let meta = MetaSource { path: "bkapi.toml", text: "" };
-    let mut drafts: Vec<_> = text
-        .split('\0')
-        .take(4)
-        .enumerate()
-        .map(|(i, part)| {
-            let doc = bkapi_codegen::markdown::parse(&format!("doc_{i}.md"), part);
-            let around = Surroundings { beside: None, shared: &[] };
-            // The first two parts are one API (its two languages); the others are APIs of their own.
-            let name = if i < 2 { "api_0".to_string() } else { format!("api_{i}") };
-            lower_api(&doc, &name, Flavor::Esb, None, &meta, around, LowerOptions::default()).0
-        })
-        .collect();
-    if drafts.len() >= 2 {
-        let translation = drafts.remove(1);
-        if let (Some(Some(first)), Some(other)) = (drafts.first_mut(), translation) {
-            let _ = merge_translation(first, other);
-        }
+    let parts: Vec<&str> = text.split('\0').take(5).collect();
+    let names = ["zh_hans/api_0.md", "en/api_0.md", "zh_hans/api_2.md", "zh_hans/api_3.md"];
+    let docs: Vec<(&str, &str)> = names.iter().copied().zip(parts.iter().copied()).collect();
+    let input = SystemInput::from_texts("fuzz", parts.get(4).copied(), &docs);
+    let build = build_system(&input, LowerOptions::default());
+    if let Some(panic) = build.panics().next() {
+        panic!("{panic}");
     }
-    let system =
-        bkapi_codegen::typespace::build_system("fuzz", Flavor::Esb, None, drafts.into_iter().flatten().collect());
-    let _ = bkapi_codegen::emit::emit(&Ir { systems: vec![system] });
+    let _ = emit(&Ir { systems: vec![build.system] });
 });

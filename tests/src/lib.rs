@@ -5,8 +5,8 @@ pub mod fake;
 use std::path::{Path, PathBuf};
 
 use bkapi_codegen::ir::{Api, ExampleKind, Ir, System, request_params, response_data};
-use bkapi_codegen::load::{Loaded, load_docs};
-use bkapi_codegen::lower::LowerOptions;
+use bkapi_codegen::pipeline::LowerOptions;
+use bkapi_codegen::pipeline::{Loaded, load_docs};
 use serde_json::Value;
 
 pub fn workspace_root() -> PathBuf {

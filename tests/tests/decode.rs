@@ -1,11 +1,11 @@
-//! `bkapi_codegen::fit` answers "would the generated types accept this JSON, and what would they give back?"
+//! `bkapi_codegen::internals::check::wire_model` answers "would the generated types accept this JSON, and what would they give back?"
 //! from the IR alone (that is how `cargo xtask corpus` counts decoded examples and kept values without compiling
 //! the corpus). Here its answers are held to the real generated types of `api-docs/`: every doc example and
 //! hundreds of mutations of it must get the same verdict from the model as from serde and the runtime, and
 //! the same JSON back when the decoded value is serialized again.
 
 use bkapi::{Endpoint, EndpointVisitor};
-use bkapi_codegen::fit::fit_example;
+use bkapi_codegen::internals::check::wire_model::fit_example;
 use bkapi_codegen::ir::{Example, ExampleKind, Ir, request_params};
 use bkapi_tests::{find, load};
 use serde_json::{Value, json};

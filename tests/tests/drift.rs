@@ -4,16 +4,16 @@
 
 use std::fs;
 
-use bkapi_codegen::load::load_docs;
-use bkapi_codegen::lower::LowerOptions;
-use bkapi_codegen::regen::load_baseline;
-use bkapi_codegen::review::{render, review};
+use bkapi_codegen::pipeline::LowerOptions;
+use bkapi_codegen::pipeline::load_docs;
+use bkapi_codegen::tasks::findings::load_baseline;
+use bkapi_codegen::tasks::findings::{render, review};
 use bkapi_tests::{copy_dir, docs_dir};
 
 #[test]
 fn the_committed_baseline_accepts_exactly_the_current_drift() {
     let loaded = load_docs(&docs_dir(), LowerOptions::default()).unwrap();
-    let findings = review(&loaded, &docs_dir()).findings;
+    let findings = review(&loaded.ir, &loaded.diagnostics, &docs_dir()).findings;
     let baseline = load_baseline(&docs_dir()).unwrap();
     let verdict = baseline.judge(&findings);
     assert!(verdict.passes(), "new: {:#?}\nstale: {:#?}", verdict.new, verdict.stale);
@@ -33,7 +33,7 @@ fn an_unknown_field_added_to_an_example_fails_the_check_at_its_line() {
     fs::write(&file, edited).unwrap();
 
     let loaded = load_docs(&docs, LowerOptions::default()).unwrap();
-    let review = review(&loaded, &docs);
+    let review = review(&loaded.ir, &loaded.diagnostics, &docs);
     let baseline = load_baseline(&docs).unwrap();
     let verdict = baseline.judge(&review.findings);
     assert!(!verdict.passes());

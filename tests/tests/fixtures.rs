@@ -8,11 +8,11 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use bkapi_codegen::fit::fit_example;
+use bkapi_codegen::internals::check::retention::measure;
+use bkapi_codegen::internals::check::wire_model::fit_example;
 use bkapi_codegen::ir::ExampleKind;
-use bkapi_codegen::load::load_doc;
-use bkapi_codegen::lower::LowerOptions;
-use bkapi_codegen::measure::measure;
+use bkapi_codegen::pipeline::LowerOptions;
+use bkapi_codegen::pipeline::load_doc;
 use bkapi_tests::workspace_root;
 use serde_json::{Value, json};
 

@@ -6,12 +6,12 @@
 use std::collections::BTreeSet;
 
 use bkapi::{Endpoint, EndpointVisitor};
-use bkapi_codegen::baseline::Baseline;
-use bkapi_codegen::drift::{self, Drift};
+use bkapi_codegen::internals::check::drift::{self, Drift};
+use bkapi_codegen::internals::check::retention::every_value_kept;
 use bkapi_codegen::ir::{ExampleKind, Type, TypeKind, request_params};
-use bkapi_codegen::measure::every_value_kept;
-use bkapi_codegen::regen::load_baseline;
-use bkapi_codegen::review::{Review, review};
+use bkapi_codegen::tasks::findings::Baseline;
+use bkapi_codegen::tasks::findings::load_baseline;
+use bkapi_codegen::tasks::findings::{Review, review};
 use bkapi_tests::{docs_dir, find, load, load_seeds, seeds_dir};
 use serde_json::Value;
 
@@ -106,7 +106,7 @@ fn every_example_round_trips_or_is_accepted_drift() {
     let loaded = load(true);
     let expected: BTreeSet<String> =
         loaded.ir.systems.iter().flat_map(|s| s.apis.iter().map(move |a| format!("{}.{}", s.name, a.name))).collect();
-    let review = review(&loaded, &docs_dir());
+    let review = review(&loaded.ir, &loaded.diagnostics, &docs_dir());
     let baseline = load_baseline(&docs_dir()).unwrap();
     let mut visitor = RoundTrip { ir: loaded.ir, review, baseline, checked: Vec::new(), examples: 0, through: 0 };
     bkapi::visit_endpoints(&mut visitor);
@@ -231,7 +231,7 @@ fn lenient_example_reading_is_recorded() {
 #[test]
 fn the_seeds_drift_is_their_baseline() {
     let loaded = load_seeds(true);
-    let findings = review(&loaded, &seeds_dir()).findings;
+    let findings = review(&loaded.ir, &loaded.diagnostics, &seeds_dir()).findings;
     let baseline = load_baseline(&seeds_dir()).unwrap();
     let verdict = baseline.judge(&findings);
     assert!(verdict.passes(), "new: {:#?}\nstale: {:#?}", verdict.new, verdict.stale);

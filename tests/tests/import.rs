@@ -6,12 +6,12 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use bkapi_codegen::diff::diff;
-use bkapi_codegen::import::{ImportOptions, SystemImport, import};
+use bkapi_codegen::internals::read::metadata;
 use bkapi_codegen::ir::HttpMethod;
-use bkapi_codegen::load::load_docs;
-use bkapi_codegen::lower::LowerOptions;
-use bkapi_codegen::metadata;
+use bkapi_codegen::pipeline::LowerOptions;
+use bkapi_codegen::pipeline::load_docs;
+use bkapi_codegen::tasks::diff::diff;
+use bkapi_codegen::tasks::import::{ImportOptions, SystemImport, import};
 use bkapi_tests::seeds_dir;
 use sha2::{Digest, Sha256};
 

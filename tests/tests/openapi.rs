@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use bkapi_codegen::ir::{HttpMethod, Ir, ParamLocation, TypeKind, path_placeholders};
-use bkapi_codegen::load::load_docs;
-use bkapi_codegen::lower::LowerOptions;
-use bkapi_codegen::openapi::{documents, problems};
+use bkapi_codegen::pipeline::LowerOptions;
+use bkapi_codegen::pipeline::load_docs;
+use bkapi_codegen::tasks::openapi::{documents, problems};
 use bkapi_tests::workspace_root;
 use openapiv3::{OpenAPI, ReferenceOr};
 

@@ -5,8 +5,8 @@ use std::fs;
 use std::path::Path;
 
 use bkapi_codegen::Error;
-use bkapi_codegen::emit::HEADER;
-use bkapi_codegen::regen::{Mode, regen};
+use bkapi_codegen::internals::emit::HEADER;
+use bkapi_codegen::tasks::regen::{Mode, regen};
 use bkapi_tests::{copy_dir, docs_dir, seeds_dir, workspace_root};
 
 fn snapshot(dir: &Path) -> Vec<(String, String)> {
@@ -95,7 +95,7 @@ fn a_malformed_doc_fails_with_file_and_line_and_leaves_output_alone() {
 
 #[test]
 fn features_follow_the_systems_and_check_mode_reports_staleness() {
-    use bkapi_codegen::regen::ensure_features;
+    use bkapi_codegen::tasks::regen::ensure_features;
     let tmp_out = tempfile::tempdir().unwrap();
     let features = regen(&seeds_dir(), tmp_out.path(), Mode::Write).unwrap().features;
     let tmp = tempfile::tempdir().unwrap();

@@ -14,10 +14,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use bkapi_codegen::emit::module_name;
+use bkapi_codegen::internals::emit::module_name;
 use bkapi_codegen::ir::{Ir, TypeKind};
-use bkapi_codegen::load::{discover, load_docs};
-use bkapi_codegen::lower::LowerOptions;
+use bkapi_codegen::pipeline::LowerOptions;
+use bkapi_codegen::pipeline::{discover, load_docs};
 
 pub struct Options {
     pub dir: PathBuf,
@@ -58,14 +58,14 @@ fn time_generator(dir: &Path, iterations: u32) -> anyhow::Result<Ir> {
         let mut sections = 0usize;
         for f in &files {
             let text = fs::read_to_string(f).unwrap_or_default();
-            sections += bkapi_codegen::markdown::parse(&f.display().to_string(), &text).sections.len();
+            sections += bkapi_codegen::internals::read::markdown::parse(&f.display().to_string(), &text).sections.len();
         }
         std::hint::black_box(sections);
         let floor = start.elapsed();
         let start = Instant::now();
         let loaded = load_docs(dir, LowerOptions::default())?;
         let lowered = start.elapsed();
-        let emitted = bkapi_codegen::emit::emit(&loaded.ir)?;
+        let emitted = bkapi_codegen::internals::emit::emit(&loaded.ir)?;
         let total = start.elapsed();
         std::hint::black_box(emitted);
         // The first round warms the file cache.
@@ -137,7 +137,7 @@ fn compile(workspace: &Path, opts: &Options, ir: &Ir) -> anyhow::Result<()> {
 
 /// `cargo check` of the crate `corpus --compile` builds, generated from `ir` into `crate_dir`.
 fn check_bkapi(workspace: &Path, crate_dir: &Path, ir: &Ir, runs: u32) -> anyhow::Result<Duration> {
-    let files = bkapi_codegen::emit::emit(ir)?;
+    let files = bkapi_codegen::internals::emit::emit(ir)?;
     crate::corpus::write_crate(workspace, crate_dir, ir, &files)?;
     let target = workspace.join("target/bench/target-bkapi");
     check_times(crate_dir, &target, &[crate_dir.join("src/lib.rs")], runs)
@@ -213,7 +213,7 @@ fn progenitor_crates(bench_dir: &Path, ir: &Ir) -> anyhow::Result<Option<Vec<Mem
     let specs = bench_dir.join("openapi");
     fs::create_dir_all(&specs)?;
     let mut members = Vec::new();
-    for (name, document) in bkapi_codegen::openapi::documents(ir) {
+    for (name, document) in bkapi_codegen::tasks::openapi::documents(ir) {
         if document.get("paths").and_then(|p| p.as_object()).is_none_or(|p| p.is_empty()) {
             continue;
         }

@@ -6,10 +6,10 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use bkapi_codegen::corpus::{self, CorpusRun, Summary};
-use bkapi_codegen::load::DocStatus;
-use bkapi_codegen::naming::{module_file_name, module_name};
-use bkapi_codegen::sdk;
+use bkapi_codegen::internals::naming::{module_file_name, module_name};
+use bkapi_codegen::pipeline::DocStatus;
+use bkapi_codegen::tasks::corpus::{self, CorpusRun, Summary};
+use bkapi_codegen::tasks::sdk;
 
 pub struct Options {
     pub dir: PathBuf,
@@ -315,7 +315,7 @@ pub fn write_crate(
     workspace: &Path,
     dir: &Path,
     ir: &bkapi_codegen::ir::Ir,
-    files: &[bkapi_codegen::emit::GeneratedFile],
+    files: &[bkapi_codegen::internals::emit::GeneratedFile],
 ) -> anyhow::Result<()> {
     let src = dir.join("src");
     fs::create_dir_all(&src)?;

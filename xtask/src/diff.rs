@@ -5,9 +5,9 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, bail};
-use bkapi_codegen::diff::{diff, markdown};
-use bkapi_codegen::load::load_docs;
-use bkapi_codegen::lower::LowerOptions;
+use bkapi_codegen::pipeline::LowerOptions;
+use bkapi_codegen::pipeline::load_docs;
+use bkapi_codegen::tasks::diff::{diff, markdown};
 
 fn git(root: &Path, args: &[&str]) -> anyhow::Result<Vec<u8>> {
     let out = Command::new("git").arg("-C").arg(root).args(args).output().context("running git")?;

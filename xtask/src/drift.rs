@@ -5,11 +5,8 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use bkapi_codegen::baseline::{self, Baseline};
-use bkapi_codegen::load::load_docs;
-use bkapi_codegen::lower::LowerOptions;
-use bkapi_codegen::regen::{load_baseline, load_baselines};
-use bkapi_codegen::review::{self, Finding};
+use bkapi_codegen::pipeline::{LowerOptions, load_docs};
+use bkapi_codegen::tasks::findings::{self, Baseline, Finding, load_baseline, load_baselines};
 use serde_json::json;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,7 +17,7 @@ pub enum Format {
 
 pub fn run(docs: &Path, format: Format, check: bool, bless: bool) -> anyhow::Result<()> {
     let loaded = load_docs(docs, LowerOptions::default()).with_context(|| format!("reading {}", docs.display()))?;
-    let review = review::review(&loaded, docs);
+    let review = findings::review(&loaded.ir, &loaded.diagnostics, docs);
     let baseline_name = "the systems' drift-baseline.toml";
 
     if bless {
@@ -28,14 +25,14 @@ pub fn run(docs: &Path, format: Format, check: bool, bless: bool) -> anyhow::Res
         let blessed = current.bless(&review.findings);
         let files = blessed.files(&classes);
         for (system, file) in &files {
-            let path = docs.join(system).join(baseline::FILE_NAME);
+            let path = docs.join(system).join(findings::FILE_NAME);
             if fs::read_to_string(&path).ok().as_deref() != Some(file.to_toml().as_str()) {
                 fs::write(&path, file.to_toml()).with_context(|| format!("writing {}", path.display()))?;
             }
         }
         // Systems without accepted drift have no file; the older single file moved into the systems' files.
         let gone = current.accepted.iter().map(|a| a.system()).filter(|s| !files.contains_key(s)).map(|s| docs.join(s));
-        for path in gone.chain([docs.to_path_buf()]).map(|d| d.join(baseline::FILE_NAME)) {
+        for path in gone.chain([docs.to_path_buf()]).map(|d| d.join(findings::FILE_NAME)) {
             match fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     return Err(e).with_context(|| format!("removing {}", path.display()));
@@ -75,11 +72,11 @@ pub fn run(docs: &Path, format: Format, check: bool, bless: bool) -> anyhow::Res
                 })
             };
             // Under --check (CI, a pull request) only what is new is shown; accepted drift is counted.
-            let shown = review::Review {
+            let shown = findings::Review {
                 findings: review.findings.iter().filter(|f| !check || !accepted(f)).cloned().collect(),
                 ..review.clone()
             };
-            print!("{}", review::render(&shown, docs, &status));
+            print!("{}", findings::render(&shown, docs, &status));
             for s in &verdict.stale {
                 println!(
                     "error[stale]: {baseline_name} accepts {} `{}` in {}, which no longer occurs\n  = help: run `cargo xtask drift --bless`\n",

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use bkapi_codegen::load::{load_doc, load_docs};
-use bkapi_codegen::lower::LowerOptions;
-use bkapi_codegen::regen::{Mode, regen};
+use bkapi_codegen::pipeline::LowerOptions;
+use bkapi_codegen::pipeline::{load_doc, load_docs};
+use bkapi_codegen::tasks::regen::{Mode, regen};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -166,7 +166,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mode = if check { Mode::Check } else { Mode::Write };
             let report = regen(&docs, &out, mode)?;
             let manifest = root.join("generated/Cargo.toml");
-            if bkapi_codegen::regen::ensure_features(&report.features, &manifest, mode)? {
+            if bkapi_codegen::tasks::regen::ensure_features(&report.features, &manifest, mode)? {
                 eprintln!("written: generated/Cargo.toml (features)");
             }
             for w in &report.warnings {
@@ -228,11 +228,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// `cargo xtask openapi`: the documents of [`bkapi_codegen::openapi`], rewritten only when they change.
+/// `cargo xtask openapi`: the documents of [`bkapi_codegen::tasks::openapi`], rewritten only when they change.
 fn import(tree: &Path, into: &Path, system: Option<String>, prefer: Vec<PathBuf>) -> anyhow::Result<()> {
     let date = time::OffsetDateTime::now_utc().date().to_string();
-    let options = bkapi_codegen::import::ImportOptions { system, date, prefer };
-    let reports = bkapi_codegen::import::import(tree, into, &options)?;
+    let options = bkapi_codegen::tasks::import::ImportOptions { system, date, prefer };
+    let reports = bkapi_codegen::tasks::import::import(tree, into, &options)?;
     for r in &reports {
         println!(
             "import: {}: {} added, {} changed, {} removed, {} unchanged",
@@ -258,15 +258,15 @@ fn openapi(dir: &Path, out: &Path) -> anyhow::Result<()> {
         eprintln!("{d}");
     }
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let documents = bkapi_codegen::openapi::documents(&loaded.ir);
+    let documents = bkapi_codegen::tasks::openapi::documents(&loaded.ir);
     let mut written = 0;
     let mut problems = 0;
     for ((system, document), s) in documents.iter().zip(&loaded.ir.systems) {
-        for p in bkapi_codegen::openapi::problems(s, document) {
+        for p in bkapi_codegen::tasks::openapi::problems(s, document) {
             eprintln!("openapi: {system}: {p}");
             problems += 1;
         }
-        let path = out.join(format!("{}.json", bkapi_codegen::emit::module_name(system)));
+        let path = out.join(format!("{}.json", bkapi_codegen::internals::emit::module_name(system)));
         let text = serde_json::to_string_pretty(document)? + "\n";
         if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
             continue;

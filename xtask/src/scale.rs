@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use bkapi_codegen::lower::LowerOptions;
+use bkapi_codegen::pipeline::LowerOptions;
 
 const HEAD: &str = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n";
 
@@ -43,8 +43,8 @@ pub fn run_one(family: &str, size: usize) -> anyhow::Result<()> {
     fs::create_dir_all(&folder)?;
     fs::write(folder.join("get_scale.md"), doc(family, size))?;
     let started = Instant::now();
-    let loaded = bkapi_codegen::load::load_docs(dir.path(), LowerOptions::default())?;
-    let files = bkapi_codegen::emit::emit(&loaded.ir)?;
+    let loaded = bkapi_codegen::pipeline::load_docs(dir.path(), LowerOptions::default())?;
+    let files = bkapi_codegen::internals::emit::emit(&loaded.ir)?;
     let seconds = started.elapsed().as_secs_f64();
     anyhow::ensure!(!files.is_empty(), "nothing emitted");
     let status = fs::read_to_string("/proc/self/status").unwrap_or_default();

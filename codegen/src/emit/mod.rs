@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use rayon::prelude::*;
 
 mod mock;
+pub mod openapi;
 mod pages;
 
 use crate::Error;
@@ -1012,7 +1013,7 @@ mod tests {
             std::fs::create_dir_all(&folder).unwrap();
             std::fs::write(folder.join("get_thing.md"), doc).unwrap();
         }
-        let loaded = crate::load::load_docs(dir.path(), crate::lower::LowerOptions::default()).unwrap();
+        let loaded = crate::pipeline::load_docs(dir.path(), crate::lower::LowerOptions::default()).unwrap();
         let files = emit(&loaded.ir).unwrap();
         let names: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(names, BTreeSet::from(["mod.rs", "mod_.rs", "type.rs", "cc.rs"]));

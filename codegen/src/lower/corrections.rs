@@ -5,9 +5,9 @@ use super::nested::{plain_ty, scalar_type};
 use super::{EnumNode, FieldNode, MetaSource, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Correction, EnumRepr, EnumValue, ParamLocation, Type};
-use crate::metadata::{ApiMeta, FieldCorrection};
 use crate::naming::type_name;
-use crate::types::{Shape, parse_type_word};
+use crate::read::metadata::{ApiMeta, FieldCorrection};
+use crate::read::type_words::{Shape, parse_type_word};
 
 /// Applies the API's metadata corrections to the request and the documented response (`data_word` is the
 /// response's type word in the doc).
@@ -91,7 +91,7 @@ fn apply_correction(
             let Some(field) = field else {
                 diags.push(
                     Diagnostic::error(meta.path, line, format!("correction `{}` matches no field of the doc", c.field))
-                        .with_code(crate::review::STALE_OVERRIDE, c.field.clone())
+                        .with_code(crate::diagnostics::codes::STALE_OVERRIDE, c.field.clone())
                         .with_help(
                             "fix the path (request.<field>.<field> or response.<field>) or remove the stale correction",
                         ),

@@ -6,10 +6,10 @@ use super::LowerOptions;
 use super::MetaSource;
 use super::sections::SectionKind;
 use crate::diagnostics::Diagnostic;
-use crate::doc::{Block, Document};
 use crate::ir::{Correction, Flavor, HttpMethod};
-use crate::locate::Location;
-use crate::metadata::ApiMeta;
+use crate::read::doc::{Block, Document};
+use crate::read::locate::Location;
+use crate::read::metadata::ApiMeta;
 
 /// Method and path, as known so far.
 pub(super) struct Endpoint {
@@ -75,7 +75,7 @@ impl Endpoint {
             && let Some((p, _)) = &mut self.path
             && p.starts_with("/v2/")
         {
-            *p = format!("{}{p}", crate::locate::ESB_PREFIX);
+            *p = format!("{}{p}", crate::read::locate::ESB_PREFIX);
         }
     }
 

@@ -1,5 +1,5 @@
 //! The doc's examples: JSON in the example sections (read strictly, then leniently with recorded repairs by
-//! [`crate::examples`]), stray JSON elsewhere when the doc has no example of that kind, request examples written
+//! [`crate::read::example_json`]), stray JSON elsewhere when the doc has no example of that kind, request examples written
 //! as query strings, and request lines (`GET /api/x/1/`) whose path gives path parameter values.
 
 use std::collections::BTreeMap;
@@ -10,8 +10,8 @@ use super::endpoint::request_line;
 use super::sections::SectionKind;
 use super::{Ctx, FieldNode, Ty};
 use crate::diagnostics::Diagnostic;
-use crate::examples;
 use crate::ir::{Example, ExampleKind, HttpMethod, Type};
+use crate::read::example_json;
 
 /// What [`Ctx::find_examples`] finds.
 pub(super) struct FoundExamples {
@@ -33,7 +33,7 @@ impl Ctx<'_> {
             for code in s.code_blocks() {
                 let text = code.text.trim();
                 if kind == SectionKind::RequestExample
-                    && let Some(command) = crate::request_commands::read(text)
+                    && let Some(command) = crate::read::request_commands::read(text)
                 {
                     self.command_example(command, code.line, request_fields, &mut found);
                     continue;
@@ -63,7 +63,7 @@ impl Ctx<'_> {
                 if !(in_example_section || text.starts_with('{') || text.starts_with('[')) {
                     continue;
                 }
-                let read = examples::read(text);
+                let read = example_json::read(text);
                 let (example_kind, stray) = match kind {
                     SectionKind::RequestExample => (ExampleKind::Request, false),
                     SectionKind::ResponseExample => (ExampleKind::Response, false),
@@ -127,7 +127,7 @@ impl Ctx<'_> {
     /// example) with its URL's query parameters, and its path as a request line (path parameter values).
     fn command_example(
         &mut self,
-        command: crate::request_commands::Command,
+        command: crate::read::request_commands::Command,
         line: u32,
         request_fields: &[FieldNode],
         found: &mut FoundExamples,
@@ -138,7 +138,7 @@ impl Ctx<'_> {
         let note = format!("read from a {} command", command.tool);
         let (mut value, mut repairs, error) = match &command.body {
             Some(body) => {
-                let read = examples::read(body);
+                let read = example_json::read(body);
                 (read.value, read.repairs, read.error.map(|(l, m)| (line + l.saturating_sub(1), m)))
             }
             None => (Some(Value::Object(serde_json::Map::new())), Vec::new(), None),
@@ -328,7 +328,7 @@ fn read_example(
             Diagnostic::error(file, line, format!("unreadable {} example: {message}", kind_word(example.kind)))
                 .with_help("fix the JSON in the doc's example")
                 // The subject of drift about the whole example (`request example: `).
-                .with_code(crate::review::BAD_JSON, format!("{} example: ", kind_word(example.kind))),
+                .with_code(crate::diagnostics::codes::BAD_JSON, format!("{} example: ", kind_word(example.kind))),
         );
         example.error = Some(format!("line {line}: {message}"));
     }

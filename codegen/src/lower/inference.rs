@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::tables::is_secret_name;
 use super::{FieldNode, ObjectNode, Ty};
-use crate::fit::reads_leniently;
+use crate::ir::reads_leniently;
 use crate::ir::{Correction, Example, ExampleKind, Type};
 use crate::naming::type_name;
 
@@ -338,7 +338,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                     target,
                     shape_word(ty),
                     shape_word(&inferred),
-                    format!("the example at line {example_line} sends {}", crate::fit::json_kind(value)),
+                    format!("the example at line {example_line} sends {}", crate::ir::json_kind(value)),
                     example_line,
                     line,
                 ));

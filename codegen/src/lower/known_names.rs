@@ -14,10 +14,10 @@ use super::inference::{fills, infer_values, is_untyped};
 use super::nested::scalar_type;
 use super::tables::{columns, row_name};
 use super::{FieldNode, ObjectNode, Ty};
-use crate::doc::{Document, Section};
-use crate::fit::reads_leniently;
+use crate::ir::reads_leniently;
 use crate::ir::{Example, ExampleKind, Type};
-use crate::types::parse_type_word;
+use crate::read::doc::{Document, Section};
+use crate::read::type_words::parse_type_word;
 
 /// A scalar row of some table of the doc: its type, description and line.
 pub(super) struct KnownRow {

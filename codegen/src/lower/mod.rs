@@ -1,5 +1,5 @@
 //! Stage 2: doc model + metadata → one API's typed tree (this module), then the system's type space
-//! ([`crate::typespace`]). All BlueKing doc conventions live here: section names, table columns, references
+//! ([`crate::lower::typespace`]). All BlueKing doc conventions live here: section names, table columns, references
 //! between sections, envelopes, where examples are.
 //!
 //! [`lower_api`] runs the passes in order, one module each: `sections` (what each heading is), `endpoint`
@@ -22,16 +22,17 @@ mod tables;
 #[cfg(test)]
 mod tests;
 mod translations;
+pub mod typespace;
 
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::Diagnostic;
-use crate::doc::Document;
 use crate::ir::{
     Correction, DocumentedValue, EnumRepr, EnumValue, Example, Flavor, HttpMethod, Paging, ParamLocation, Type,
 };
-use crate::locate::Location;
-use crate::metadata::ApiMeta;
+use crate::read::doc::Document;
+use crate::read::locate::Location;
+use crate::read::metadata::ApiMeta;
 pub use nested::MAX_NESTED_SECTIONS;
 pub use sections::is_definitions_page;
 pub use translations::merge_translation;

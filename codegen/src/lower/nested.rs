@@ -11,10 +11,10 @@ use super::sections::SectionKind;
 use super::tables::columns;
 use super::{Ctx, EnumNode, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
-use crate::doc::{Document, Section, Table, normalize_title};
 use crate::ir::{EnumRepr, EnumValue, ParamLocation, Type};
 use crate::naming::type_name;
-use crate::types::{Shape, parse_type_word};
+use crate::read::doc::{Document, Section, Table, normalize_title};
+use crate::read::type_words::{Shape, parse_type_word};
 
 /// How deep sections may nest (`data` → `data.info` → …): each level is a call frame of lowering, so the limit
 /// keeps a hostile doc from overflowing the stack of the thread that reads it. Real docs nest fewer than 10.
@@ -48,7 +48,7 @@ fn parenthesized_identifiers(text: &str) -> impl Iterator<Item = &str> {
 fn element_name(type_word: &str) -> Option<String> {
     let inner =
         parenthesized_identifiers(&type_word.replace(['[', '<'], "(").replace([']', '>'], ")")).next()?.to_string();
-    crate::types::parse_type_word(&inner).is_none().then_some(inner)
+    crate::read::type_words::parse_type_word(&inner).is_none().then_some(inner)
 }
 
 /// Definition sections by name (`server`, also `repeat` of `重复事项配置信息（repeat）`) and by dotted path
@@ -267,7 +267,7 @@ impl<'a> Ctx<'a> {
         self.diags.push(
             Diagnostic::warning(self.file, line, msg)
                 .with_help(format!("add a `#### {r}` section with a field table, or fix the reference"))
-                .with_code(crate::review::UNRESOLVED_REFERENCE, format!("{path} → {r}")),
+                .with_code(crate::diagnostics::codes::UNRESOLVED_REFERENCE, format!("{path} → {r}")),
         );
         fallback
     }
@@ -410,7 +410,7 @@ impl<'a> Ctx<'a> {
                         format!("unknown type `{type_word}` of `{path}`; generated as untyped JSON"),
                     )
                     .with_help("correct the type in bkapi.toml (`corrections`), or fix the doc")
-                    .with_code(crate::review::UNKNOWN_TYPE, format!("{path}: {type_word}")),
+                    .with_code(crate::diagnostics::codes::UNKNOWN_TYPE, format!("{path}: {type_word}")),
                 );
                 Shape::Any
             }

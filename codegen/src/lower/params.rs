@@ -10,8 +10,8 @@ use super::sections::{self, SectionKind};
 use super::tables::row_names;
 use super::{Ctx, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
-use crate::doc::Table;
 use crate::ir::{Example, Flavor, ParamLocation, Type};
+use crate::read::doc::Table;
 
 /// The keys of a response envelope (`data` and what surrounds it), as the runtime reads them.
 use bkapi_wire::envelope::KEYS as ENVELOPE_KEYS;
@@ -54,7 +54,7 @@ impl Ctx<'_> {
                                 f.line,
                                 format!("duplicate request parameter `{}` (first at line {first})", f.name),
                             )
-                            .with_code(crate::review::DUPLICATE_FIELD, f.name.clone()),
+                            .with_code(crate::diagnostics::codes::DUPLICATE_FIELD, f.name.clone()),
                         );
                     } else {
                         first_lines.insert(f.name.clone(), f.line);

@@ -1,7 +1,7 @@
 //! Section roles: what each heading of the doc is (`请求参数`, `Path 参数`, `返回结果示例`, a definition …),
 //! from its title and, for titles that say too little, from the section it sits under.
 
-use crate::doc::{Document, normalize_title};
+use crate::read::doc::{Document, normalize_title};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum SectionKind {

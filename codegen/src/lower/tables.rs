@@ -8,9 +8,9 @@ use regex::Regex;
 
 use super::{Ctx, EnumNode, FieldNode, Ty};
 use crate::diagnostics::Diagnostic;
-use crate::doc::{Document, Section, Table, TableRow, normalize_title};
 use crate::ir::{AUTH_KEYS, DocumentedValue, EnumRepr, EnumValue, ParamLocation, Type};
 use crate::naming::type_name;
+use crate::read::doc::{Document, Section, Table, TableRow, normalize_title};
 
 /// Which column holds what, found by header words.
 #[derive(Debug, Clone, Copy)]
@@ -95,7 +95,7 @@ impl<'a> Ctx<'a> {
                     Diagnostic::error(self.file, row.line, format!("duplicate field `{name}` (first at line {first})"))
                         .with_help("remove one row, or give the nested object its own section")
                         .with_code(
-                            crate::review::DUPLICATE_FIELD,
+                            crate::diagnostics::codes::DUPLICATE_FIELD,
                             if path.is_empty() { name.to_string() } else { format!("{path}.{name}") },
                         ),
                 );

@@ -9,7 +9,7 @@ use crate::ir::ExampleKind;
 
 /// Lowers an inline doc as API `t` located at `POST /t/`; returns the draft and the diagnostics' texts.
 fn lower_text(text: &str) -> (ApiDraft, Vec<String>) {
-    let doc = crate::markdown::parse("t.md", text);
+    let doc = crate::read::markdown::parse("t.md", text);
     let meta = MetaSource { path: "bkapi.toml", text: "" };
     let at = Location {
         method: Some(HttpMethod::Post),
@@ -256,7 +256,7 @@ fn esb_paths_relative_to_the_component_root_get_the_esb_prefix() {
 
 #[test]
 fn no_table_and_no_example_is_not_an_api_doc() {
-    let doc = crate::markdown::parse("common.md", "# 通用说明\n\n一些文字。\n");
+    let doc = crate::read::markdown::parse("common.md", "# 通用说明\n\n一些文字。\n");
     let meta = MetaSource { path: "bkapi.toml", text: "" };
     let (draft, diags) =
         lower_api(&doc, "common", Flavor::Esb, None, &meta, Surroundings::default(), LowerOptions::default());

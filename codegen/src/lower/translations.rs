@@ -5,8 +5,8 @@
 //! also inside a field whose type the first doc's example gave.
 
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes::TRANSLATION_MISMATCH;
 use crate::ir::{EnumValue, Translation};
-use crate::review::TRANSLATION_MISMATCH;
 
 use super::{ApiDraft, FieldNode, ObjectNode, Ty};
 
@@ -204,7 +204,7 @@ fn shape(ty: &Ty) -> String {
 mod tests {
     use super::*;
     use crate::lower::{LowerOptions, MetaSource, Surroundings, lower_api};
-    use crate::markdown;
+    use crate::read::markdown;
 
     fn draft(file: &str, text: &str) -> ApiDraft {
         let doc = markdown::parse(file, text);

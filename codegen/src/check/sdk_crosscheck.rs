@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
+use crate::ir::ESB_PREFIX;
 use crate::ir::{Flavor, HttpMethod, Ir};
-use crate::locate::ESB_PREFIX;
 
 /// One operation the SDK binds.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! - *decode* (lenient): would the generated types accept it, with the emitted code's serde semantics
 //!   (unknown keys ignored, `Option` fields absent or null, lenient integers and strings, open enums) and the
 //!   runtime's envelope handling;
-//! - *round trip*: the JSON that serializing the decoded value gives back, from which [`crate::measure`]
+//! - *round trip*: the JSON that serializing the decoded value gives back, from which [`crate::check::retention`]
 //!   counts the example values that reach the types unchanged.
 //!
 //! `tests/tests/decode.rs` holds the decode verdict and the round trip to the real generated types.
@@ -13,7 +13,10 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::ir::{Api, DocumentedValue, EnumRepr, Example, ExampleKind, Field, System, Type, TypeKind, request_params};
+use crate::ir::{
+    Api, DocumentedValue, EnumRepr, Example, ExampleKind, Field, System, Type, TypeKind, json_kind, lenient_i64,
+    request_params,
+};
 
 /// Where the generated types would reject a value: the JSON path and what serde would complain about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -95,17 +98,6 @@ pub fn decode_example(system: &System, api: &Api, example: &Example) -> Result<(
     }
 }
 
-/// Whether the generated (lenient) reading of a scalar field of type `ty` accepts `value`.
-pub fn reads_leniently(ty: &Type, value: &Value) -> bool {
-    match (ty, value) {
-        (_, Value::Null) | (Type::Json, _) => true,
-        (Type::Integer, v) => lenient_i64(v).is_ok(),
-        (Type::String, v) => matches!(v, Value::String(_) | Value::Number(_)),
-        (Type::Number, Value::Number(_)) | (Type::Boolean, Value::Bool(_)) => true,
-        _ => false,
-    }
-}
-
 /// The result of walking one value: its round trip (`Ok(None)`: absent once serialized), or rejected.
 type Out = Result<Option<Value>, ()>;
 
@@ -139,18 +131,6 @@ fn without_indices(path: &str) -> String {
 
 fn at(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
-}
-
-pub(crate) fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 /// The article-carrying kind serde names in its errors.
@@ -190,12 +170,6 @@ fn expected(ty: &Type) -> String {
         Type::Map(t) => format!("an object of {}", expected(t)),
         Type::Named(n) => format!("`{n}`"),
     }
-}
-
-/// How the generated code reads a lenient integer field: the runtime's own reader, so that the model cannot
-/// drift from it.
-fn lenient_i64(v: &Value) -> Result<Option<i64>, ()> {
-    bkapi_wire::lenient_int(v.clone()).map_err(|_| ())
 }
 
 /// A number as serde writes an `f64` back.

@@ -1,6 +1,6 @@
 //! Per-system metadata (`api-docs/<system>/bkapi.toml`): what the docs cannot say, and overrides (corrections)
 //! of what they say wrongly. The docs themselves are never edited. Drift that maintainers accept as it is goes
-//! into `api-docs/<system>/drift-baseline.toml` ([`crate::baseline`]).
+//! into `api-docs/<system>/drift-baseline.toml` ([`crate::check::baseline`]).
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,6 @@
 //! The measure users rely on: does every value of every doc example reach the generated types and come back
 //! unchanged? A *value* is a leaf of an example's JSON (a scalar or an empty container) — of the request
-//! without its auth keys, or of the response's `data`. It is *kept* when the round trip of [`crate::fit`]
+//! without its auth keys, or of the response's `data`. It is *kept* when the round trip of [`crate::check::wire_model`]
 //! (decode with the generated types, serialize again) gives it back at the same path: equal, or the same
 //! number written as a number or as numeric text, or `null` read as an empty object or list (the lenient
 //! readings the runtime documents; counted as `normalized`), or — for `null` — absent (how an unset `Option`
@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::check::wire_model::{Fit, IssueKind, fit_example};
 use crate::diagnostics::Diagnostic;
-use crate::fit::{Fit, IssueKind, fit_example};
 use crate::ir::{Api, ExampleKind, System, TypeKind};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -290,7 +290,7 @@ fn cause(fit: &Fit, path: &str, original: &Value, back: Option<&Value>) -> (Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fit::Issue;
+    use crate::check::wire_model::Issue;
     use serde_json::json;
 
     fn fit(subject: Value, round_trip: Option<Value>) -> Fit {
@@ -339,7 +339,8 @@ mod tests {
     #[test]
     fn an_example_that_does_not_decode_loses_every_value_and_error_envelopes_are_not_measured() {
         let mut f = fit(json!({"a": 1, "b": 2}), None);
-        f.decode_error = Some(crate::fit::DecodeError { path: "a".into(), message: "expected a string".into() });
+        f.decode_error =
+            Some(crate::check::wire_model::DecodeError { path: "a".into(), message: "expected a string".into() });
         let m = measure(&f, &BTreeSet::new(), "", 3).unwrap();
         assert_eq!(m.counts.lost_undocumented, 2);
         assert!(m.lost.iter().all(|l| l.cause.contains("does not decode")));

@@ -6,11 +6,14 @@
 //! read; `--bless` moves its entries into the systems' files.)
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::review::Finding;
+use crate::Error;
+use crate::check::findings::Finding;
+use crate::diagnostics::Diagnostic;
 
 pub const FILE_NAME: &str = "drift-baseline.toml";
 
@@ -130,7 +133,7 @@ impl Baseline {
     /// Whether a coded diagnostic is an accepted finding (an accepted error does not stop `regen`).
     pub fn accepts(&self, d: &crate::diagnostics::Diagnostic) -> bool {
         let (Some(code), Some(subject)) = (d.code, d.subject.as_deref()) else { return false };
-        code != crate::review::STALE_OVERRIDE
+        code != crate::diagnostics::codes::STALE_OVERRIDE
             && self.accepted.iter().any(|a| a.code == code && a.file == d.file && a.subject == subject)
     }
 
@@ -169,6 +172,40 @@ impl Baseline {
         accepted.dedup();
         Baseline { reasons: BTreeMap::new(), accepted }
     }
+}
+
+/// The docs folder's drift baseline; none yet is an empty one.
+pub fn load_baseline(docs_dir: &Path) -> Result<Baseline, Error> {
+    Ok(load_baselines(docs_dir)?.0)
+}
+
+/// Every baseline file of a docs folder (each system's, and the older single one beside them), merged, with the
+/// class reasons per system (see [`Baseline::merge`]).
+pub fn load_baselines(docs_dir: &Path) -> Result<(Baseline, ClassReasons), Error> {
+    let mut paths = vec![docs_dir.join(FILE_NAME)];
+    let entries = match fs::read_dir(docs_dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
+        Err(source) => return Err(Error::Io { path: docs_dir.to_path_buf(), source }),
+    };
+    let mut systems: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    systems.sort();
+    paths.extend(systems.iter().map(|d| d.join(FILE_NAME)));
+    let mut files = Vec::new();
+    for path in paths {
+        match fs::read_to_string(&path) {
+            Ok(text) => files.push(Baseline::parse(&text).map_err(|message| Error::Docs {
+                diagnostics: vec![Diagnostic::error(
+                    &path.display().to_string(),
+                    1,
+                    format!("invalid baseline: {message}"),
+                )],
+            })?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::Io { path, source }),
+        }
+    }
+    Ok(Baseline::merge(files))
 }
 
 #[cfg(test)]

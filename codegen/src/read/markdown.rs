@@ -2,7 +2,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
-use crate::doc::{Block, CodeBlock, Document, Section, Table, TableRow, TextBlock};
+use crate::read::doc::{Block, CodeBlock, Document, Section, Table, TableRow, TextBlock};
 
 /// Maps byte offsets to 1-based line numbers.
 struct LineIndex {

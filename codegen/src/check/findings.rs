@@ -1,6 +1,6 @@
 //! `cargo xtask drift`: every place where a doc contradicts itself, with a stable code, file:line:column and
 //! the source line, rendered like rustc's diagnostics (annotate-snippets) or as JSON. Drift comes from
-//! [`crate::drift`] (examples and path vs the IR); doc problems from the lowering's coded diagnostics.
+//! [`crate::check::drift`] (examples and path vs the IR); doc problems from the lowering's coded diagnostics.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,47 +8,12 @@ use std::path::Path;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
+use crate::check::drift::{self, DriftKind};
+use crate::diagnostics::Diagnostic;
 use crate::diagnostics::Severity;
-use crate::drift::{self, DriftKind};
-use crate::load::Loaded;
+use crate::ir::Ir;
 
-/// An example has a field the table does not list.
-pub const UNKNOWN_FIELD: &str = "D001";
-/// The table says required; the example lacks it.
-pub const MISSING_REQUIRED: &str = "D002";
-/// The example's value has another type than the table says.
-pub const TYPE_MISMATCH: &str = "D003";
-/// A value the description's list (`1：LINUX 2：WINDOWS`) or a value table does not allow.
-pub const ENUM_MISMATCH: &str = "D004";
-/// An example that cannot be read as JSON, even leniently.
-pub const BAD_JSON: &str = "D005";
-/// A path placeholder without a path parameter, or the reverse.
-pub const PATH_PARAM_MISMATCH: &str = "D006";
-/// A type word the generator does not know.
-pub const UNKNOWN_TYPE: &str = "D007";
-/// A field listed twice in one table (or in two request tables).
-pub const DUPLICATE_FIELD: &str = "D008";
-/// A description refers to a definition that has no section.
-pub const UNRESOLVED_REFERENCE: &str = "D009";
-/// An override in `bkapi.toml` that matches nothing in the doc. Always an error; never baselined.
-pub const STALE_OVERRIDE: &str = "D010";
-/// The docs of one API in two languages disagree (a field, a type, a required flag, a value list).
-pub const TRANSLATION_MISMATCH: &str = "D011";
-
-/// Every code, with a one-line explanation (`cargo xtask drift --explain`).
-pub const CODES: &[(&str, &str)] = &[
-    (UNKNOWN_FIELD, "an example has a field that the table does not list"),
-    (MISSING_REQUIRED, "the table says a field is required; the example does not have it"),
-    (TYPE_MISMATCH, "an example's value has another type than the table says"),
-    (ENUM_MISMATCH, "a value outside the values the doc lists"),
-    (BAD_JSON, "an example that cannot be read as JSON, even leniently"),
-    (PATH_PARAM_MISMATCH, "a path placeholder without a path parameter, or a path parameter without a placeholder"),
-    (UNKNOWN_TYPE, "a type word the generator does not know (generated as untyped JSON)"),
-    (DUPLICATE_FIELD, "a field listed twice"),
-    (UNRESOLVED_REFERENCE, "a description refers to a definition that has no section"),
-    (STALE_OVERRIDE, "an override in bkapi.toml that matches nothing in the doc"),
-    (TRANSLATION_MISMATCH, "the docs of one API in two languages disagree (the types follow the first)"),
-];
+pub use crate::diagnostics::codes::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -154,14 +119,14 @@ fn quoted(message: &str) -> impl Iterator<Item = &str> {
     message.split('`').skip(1).step_by(2).filter(|s| !s.is_empty())
 }
 
-/// Reviews a loaded docs tree. `root` is the docs folder (`api-docs`): file paths in findings are relative to
+/// Reviews a docs tree's IR and the coded diagnostics of loading it. `root` is the docs folder (`api-docs`): file paths in findings are relative to
 /// its parent, as in every diagnostic.
-pub fn review(loaded: &Loaded, root: &Path) -> Review {
+pub fn review(ir: &Ir, diagnostics: &[Diagnostic], root: &Path) -> Review {
     let base = root.parent().unwrap_or(root);
     let mut sources = Sources { base, texts: BTreeMap::new() };
     let mut findings = Vec::new();
     let mut overrides = Vec::new();
-    for system in &loaded.ir.systems {
+    for system in &ir.systems {
         for api in &system.apis {
             // An unreadable example is reported by the lowering (coded, at the line where reading stopped).
             for d in drift::check_api(system, api).into_iter().filter(|d| d.kind != DriftKind::BadJson) {
@@ -217,7 +182,7 @@ pub fn review(loaded: &Loaded, root: &Path) -> Review {
             }
         }
     }
-    for d in &loaded.diagnostics {
+    for d in diagnostics {
         let Some(code) = d.code else { continue };
         // Point at the first `quoted` word of the message that is on the line.
         let text = sources.line(&d.file, d.line).unwrap_or_default();
@@ -319,9 +284,9 @@ mod tests {
 #[cfg(test)]
 mod code_tests {
     use super::*;
-    use crate::baseline::Baseline;
-    use crate::load::load_docs;
+    use crate::check::baseline::Baseline;
     use crate::lower::LowerOptions;
+    use crate::pipeline::load_docs;
     use std::fs;
 
     const TABLE: &str = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n";
@@ -339,7 +304,7 @@ mod code_tests {
         fs::write(sys.join("bkapi.toml"), format!("flavor = \"esb\"\n{meta}")).unwrap();
         let root = dir.path().join("api-docs");
         let loaded = load_docs(&root, LowerOptions::default()).unwrap();
-        (review(&loaded, &root), dir)
+        (review(&loaded.ir, &loaded.diagnostics, &root), dir)
     }
 
     fn doc(rows: &str, example: &str) -> String {
@@ -420,7 +385,7 @@ mod code_tests {
             reasons: Default::default(),
             accepted: vec![
                 blessed.accepted[0].clone(),
-                crate::baseline::Accepted {
+                crate::check::baseline::Accepted {
                     code: "D002".into(),
                     file: "api-docs/s/x.md".into(),
                     subject: "request example: gone".into(),

@@ -12,12 +12,12 @@ use std::process::Command;
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::discover::COMPONENTS_DIR;
 use crate::ir::Flavor;
-use crate::load::{DocOutcome, DocSet, DocStatus, Loaded, api_name_of, discover, load_sets};
 use crate::lower::LowerOptions;
-use crate::metadata::{self, Provenance};
 use crate::naming::module_name;
+use crate::pipeline::{DocOutcome, DocSet, DocStatus, Loaded, api_name_of, discover, load_sets};
+use crate::read::discover::COMPONENTS_DIR;
+use crate::read::metadata::{self, Provenance};
 
 /// What to import.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +43,7 @@ pub struct SystemImport {
 /// Imports every system of `tree` (or `options.system`'s) into `into/<system>/`: docs under their language
 /// (`zh_hans/`, `en/`), manifests beside them, ESB components coded in Python under `components/`. Where the
 /// tree publishes a system twice, only the newer revision of each API comes in (`options.prefer`, else
-/// [`crate::load::REVISION_RULE`]); the others are recorded as superseded, with why.
+/// [`crate::pipeline::REVISION_RULE`]); the others are recorded as superseded, with why.
 pub fn import(tree: &Path, into: &Path, options: &ImportOptions) -> Result<Vec<SystemImport>, Error> {
     let (sets, diagnostics) = discover(tree)?;
     let wanted = |set: &&DocSet| {

@@ -9,14 +9,14 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::Error;
+use crate::check::drift::{self, Drift};
+use crate::check::retention::{self, ExampleValues, ValueCounts};
+use crate::check::wire_model::{self, DecodeError};
 use crate::diagnostics::Diagnostic;
-use crate::drift::{self, Drift};
 use crate::emit::{self, GeneratedFile};
-use crate::fit::{self, DecodeError};
 use crate::ir::{ExampleKind, Ir, Type, TypeKind};
-use crate::load::{DocStatus, load_docs};
 use crate::lower::LowerOptions;
-use crate::measure::{self, ExampleValues, ValueCounts};
+use crate::pipeline::{DocStatus, load_docs};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CorpusReport {
@@ -59,7 +59,7 @@ pub struct ExampleReport {
     pub decode_error: Option<DecodeError>,
     pub drift: Vec<Drift>,
     /// Its values and whether they reach the types unchanged (`None`: nothing to measure, see
-    /// [`measure::measure`]).
+    /// [`retention::measure`]).
     pub values: Option<ExampleValues>,
 }
 
@@ -165,11 +165,11 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
             let table_keys = table_keys.iter().cloned().collect();
             for e in api_examples {
                 let parsed = e.value.is_some();
-                let fit = fit::fit_example(system, api, e);
+                let fit = wire_model::fit_example(system, api, e);
                 let decode_error = if parsed { fit.decode_error.clone() } else { None };
                 let drift = drift::check_example(system, api, e, translation);
                 let root = if e.kind == ExampleKind::Response { "data" } else { "" };
-                let values = if parsed { measure::measure(&fit, &table_keys, root, e.line) } else { None };
+                let values = if parsed { retention::measure(&fit, &table_keys, root, e.line) } else { None };
                 if let Some(v) = &values {
                     summary.values.add(&v.counts);
                 }

@@ -9,8 +9,7 @@ use serde::Deserialize;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Flavor, HttpMethod};
 
-/// ESB component paths hang under this prefix on the PaaS host (`/v2/jobv3/x/` → `/api/c/compapi/v2/jobv3/x/`).
-pub const ESB_PREFIX: &str = "/api/c/compapi";
+pub use crate::ir::ESB_PREFIX;
 
 /// Method and path of one API, and where they were read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::fit::{self, IssueKind, missing_message};
+use crate::check::wire_model::{self, IssueKind, missing_message};
 use crate::ir::{Api, Contradiction, Example, ExampleKind, Field, ParamLocation, System, TypeKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -143,7 +143,7 @@ impl<'a> Checker<'a> {
             self.push(DriftKind::BadJson, String::new(), e.line, e.error.clone().unwrap_or_default());
             return;
         }
-        for issue in fit::fit_example(self.system, api, e).issues {
+        for issue in wire_model::fit_example(self.system, api, e).issues {
             let kind = match issue.kind {
                 IssueKind::UnknownField => DriftKind::UnknownField,
                 IssueKind::MissingRequired => DriftKind::MissingRequired,
@@ -188,11 +188,11 @@ impl<'a> Checker<'a> {
 mod tests {
     use super::*;
     use crate::ir::Type;
-    use crate::load::load_doc;
     use crate::lower::LowerOptions;
+    use crate::pipeline::load_doc;
 
     /// One doc of this text, loaded from a folder of its own (kept alive by the returned guard).
-    fn load_one(text: &str) -> (tempfile::TempDir, crate::load::Loaded) {
+    fn load_one(text: &str) -> (tempfile::TempDir, crate::pipeline::Loaded) {
         let dir = tempfile::tempdir().unwrap();
         let doc = dir.path().join("s/x.md");
         std::fs::create_dir_all(doc.parent().unwrap()).unwrap();

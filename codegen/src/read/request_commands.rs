@@ -1,6 +1,6 @@
 //! Request examples written as a command instead of JSON: a `curl` call (`curl -X POST URL -H … -d '{…}'`) or a
 //! Python `requests` call (`requests.post(URL, json={…})`). What they send is read out of them: the method, the
-//! URL's path and query, and the body, whose text [`crate::examples::read`] then reads like any example.
+//! URL's path and query, and the body, whose text [`crate::read::example_json::read`] then reads like any example.
 
 use crate::ir::HttpMethod;
 

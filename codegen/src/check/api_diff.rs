@@ -255,8 +255,8 @@ pub fn markdown(changes: &[Change], from: &str, to: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::load_docs;
     use crate::lower::LowerOptions;
+    use crate::pipeline::load_docs;
 
     /// The IR of a one-API system whose request table has these rows, and response table these.
     fn snapshot(request_rows: &str, response_rows: &str) -> Ir {

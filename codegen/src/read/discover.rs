@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 
 use crate::Error;
 use crate::diagnostics::Diagnostic;
-use crate::locate::{self, Manifest};
-use crate::metadata;
 use crate::naming::module_name;
+use crate::read::locate::{self, Manifest};
+use crate::read::metadata;
 
 /// One system of the IR: every folder of docs that documents it.
 #[derive(Debug, Clone)]
@@ -68,6 +68,21 @@ pub struct DocFolder {
 }
 
 impl DocFolder {
+    /// A folder known by its texts alone: nothing beside its docs locates them.
+    pub fn in_memory(dir: PathBuf, language: String, publication: PathBuf) -> Self {
+        let (docs, manifests) = (Vec::new(), Vec::new());
+        DocFolder {
+            dir,
+            language,
+            docs,
+            manifests,
+            esb_convention: None,
+            components: None,
+            publication,
+            preferred: false,
+        }
+    }
+
     pub fn is_chinese(&self) -> bool {
         self.language.starts_with("zh") || self.language == "cn"
     }

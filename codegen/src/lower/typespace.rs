@@ -227,11 +227,11 @@ fn untyped_objects(ty: &Ty) -> Type {
 mod tests {
     use super::*;
     use crate::ir::HttpMethod;
-    use crate::locate::Location;
     use crate::lower::{LowerOptions, MetaSource, Surroundings, lower_api};
+    use crate::read::locate::Location;
 
     fn draft(api: &str, text: &str) -> ApiDraft {
-        let doc = crate::markdown::parse(&format!("{api}.md"), text);
+        let doc = crate::read::markdown::parse(&format!("{api}.md"), text);
         let meta = MetaSource { path: "bkapi.toml", text: "" };
         let at = Location {
             method: Some(HttpMethod::Post),

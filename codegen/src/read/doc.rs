@@ -1,6 +1,6 @@
 //! Doc model: what a markdown API page says, structurally, before any BlueKing meaning is given to it.
 //!
-//! Produced by [`crate::markdown`], consumed by [`crate::lower`]. Every element keeps its 1-based source line.
+//! Produced by [`crate::read::markdown`], consumed by [`crate::lower`]. Every element keeps its 1-based source line.
 
 use serde::Serialize;
 

@@ -1,0 +1,224 @@
+//! The pipeline's passes up to the lowered docs: metadata, unreadable docs, flavor, pages of shared
+//! definitions, docs that are no API, and each doc lowered (in parallel, a panic contained per doc).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::{DocOutcome, DocStatus, DocText, LoweredApi, Report, SystemInput, api_name_of};
+use crate::diagnostics::Diagnostic;
+use crate::ir::Flavor;
+use crate::lower::{LowerOptions, MetaSource, Surroundings, lower_api};
+use crate::read::discover::is_template;
+use crate::read::doc::Document;
+use crate::read::markdown;
+use crate::read::metadata::{self, SystemMeta};
+
+/// A system's metadata as parsed, with where it is (for diagnostics that point into it).
+pub(super) struct Meta {
+    pub(super) meta: SystemMeta,
+    text: String,
+    pub(super) display: String,
+    present: bool,
+}
+
+impl Meta {
+    pub(super) fn source(&self) -> MetaSource<'_> {
+        MetaSource { path: &self.display, text: &self.text }
+    }
+}
+
+pub(super) fn parse_metadata(input: &SystemInput, out: &mut Report) -> Meta {
+    let display = input.display(&input.set.home().join(metadata::FILE_NAME));
+    let present = input.set.meta_text.is_some();
+    let text = input.set.meta_text.clone().unwrap_or_default();
+    let meta = match metadata::parse(&text) {
+        Ok(m) => m,
+        Err(e) => {
+            out.diagnostics.push(Diagnostic::error(&display, 1, format!("invalid metadata: {e}")));
+            SystemMeta::default()
+        }
+    };
+    Meta { meta, text, display, present }
+}
+
+/// One file in another encoding is that doc's problem, not the tree's.
+pub(super) fn report_unreadable(input: &SystemInput, out: &mut Report) {
+    for doc in &input.unreadable {
+        let file = input.display(&doc.path);
+        let message = format!("not UTF-8 (invalid byte at offset {}): the doc was not read", doc.offset);
+        out.diagnostics.push(
+            Diagnostic::error(&file, doc.line, message)
+                .with_help("BlueKing docs are UTF-8; convert it (`iconv -f GB18030 -t UTF-8`)"),
+        );
+        let api = api_name_of(&doc.path).unwrap_or_default();
+        out.docs.push(DocOutcome::new(file, doc.path.clone(), &input.set.system, api, DocStatus::Failed));
+    }
+}
+
+pub(super) fn system_flavor(input: &SystemInput, meta: &Meta, out: &mut Report) -> Flavor {
+    let set = &input.set;
+    let manifest = set.folders.iter().find_map(|f| f.manifests.first());
+    match (meta.meta.flavor, manifest) {
+        (Some(f), _) => f,
+        (None, Some(m)) => m.flavor,
+        (None, None) if set.folders.iter().any(|f| f.esb_convention.is_some()) => Flavor::Esb,
+        (None, None) => {
+            // Gateway docs describe the `X-Bkapi-Authorization` header; ESB docs the common args.
+            let gateway = input
+                .docs
+                .iter()
+                .any(|t| t.text.contains("X-Bkapi-Authorization") || t.text.contains("bkapi_authorization"));
+            if meta.present {
+                out.diagnostics.push(
+                    Diagnostic::warning(&meta.display, 1, "no `flavor`; guessed from the docs")
+                        .with_help("add `flavor = \"esb\"` or `flavor = \"gateway\"`"),
+                );
+            }
+            if gateway { Flavor::Gateway } else { Flavor::Esb }
+        }
+    }
+}
+
+/// A template's Jinja statements and comments (`{% if … %}`, `{# … #}`) are no part of the doc: blanked, so
+/// that line numbers stay those of the file. `{{ … }}` expressions stay (`{{ common_args_desc }}`).
+pub(super) fn without_jinja_statements(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let t = l.trim();
+            let statement = (t.starts_with("{%") && t.ends_with("%}")) || (t.starts_with("{#") && t.ends_with("#}"));
+            if statement { "" } else { l }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Each folder's pages of shared definitions (see [`crate::lower::is_definitions_page`]): docs without a
+/// code block that neither metadata nor a manifest names as an API. One list per folder (at least one).
+pub(super) fn definitions_pages(input: &SystemInput, meta: &Meta) -> Vec<Vec<Document>> {
+    (0..input.set.folders.len().max(1)).map(|i| folder_definitions_pages(input, meta, i)).collect()
+}
+
+fn folder_definitions_pages(input: &SystemInput, meta: &Meta, index: usize) -> Vec<Document> {
+    let manifests = input.set.folders.get(index).map_or(&[][..], |f| f.manifests.as_slice());
+    input
+        .docs
+        .iter()
+        .filter(|t| t.folder == index)
+        .filter(|t| !t.text.contains("```") && !t.text.contains("~~~"))
+        .filter(|t| {
+            let Some(api) = api_name_of(&t.path) else { return false };
+            let named = meta.meta.apis.keys().any(|k| *k == api) || manifests.iter().any(|m| m.find(&api).is_some());
+            !named
+        })
+        .filter_map(|t| {
+            let text = if is_template(&t.path) { without_jinja_statements(&t.text) } else { t.text.clone() };
+            // Reading a page is lowering's first step: a panic here is one there (contained, reported).
+            let file = input.display(&t.path);
+            let doc = catch_unwind(AssertUnwindSafe(|| markdown::parse(&file, &text))).ok()?;
+            crate::lower::is_definitions_page(&doc).then_some(doc)
+        })
+        .collect()
+}
+
+fn is_not_an_api(meta: &Meta, t: &DocText) -> bool {
+    api_name_of(&t.path).and_then(|n| meta.meta.apis.get(&n)).is_some_and(|m| m.not_an_api.is_some())
+}
+
+pub(super) fn report_not_an_api(input: &SystemInput, meta: &Meta, out: &mut Report) {
+    for t in input.docs.iter().filter(|t| is_not_an_api(meta, t)) {
+        let api = api_name_of(&t.path).unwrap_or_default();
+        let file = input.display(&t.path);
+        out.docs.push(DocOutcome::new(file, t.path.clone(), &input.set.system, api, DocStatus::NotAnApi));
+    }
+}
+
+/// Lowers every doc that is an API's (not a page of definitions, not one the metadata rules out). Docs are
+/// independent until the type space: lowered on every core, in their order.
+pub(super) fn lower_docs(
+    input: &SystemInput,
+    meta: &Meta,
+    flavor: Flavor,
+    shared: &[Vec<Document>],
+    options: LowerOptions,
+    out: &mut Report,
+) -> Vec<LoweredApi> {
+    let set = &input.set;
+    let meta_source = meta.source();
+    let is_shared = |t: &DocText| shared.iter().flatten().any(|page| page.path == input.display(&t.path));
+    let results: Vec<_> = input
+        .docs
+        .par_iter()
+        .filter(|t| !is_shared(t) && !is_not_an_api(meta, t))
+        .filter_map(|t| {
+            let api_name = api_name_of(&t.path)?;
+            let file = input.display(&t.path);
+            let pages = shared.get(t.folder).map_or(&[][..], Vec::as_slice);
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                // A seam for the test that a panic in one doc is contained.
+                #[cfg(test)]
+                if t.text.contains("<!-- bkapi-test: panic -->") {
+                    panic!("test panic");
+                }
+                let doc = if is_template(&t.path) {
+                    markdown::parse(&file, &without_jinja_statements(&t.text))
+                } else {
+                    markdown::parse(&file, &t.text)
+                };
+                let around = Surroundings { beside: t.beside.as_ref(), shared: pages };
+                let api_meta = meta.meta.apis.get(&api_name);
+                lower_api(&doc, &api_name, flavor, api_meta, &meta_source, around, options)
+            }));
+            Some((t.folder, t.path.clone(), file, api_name, result))
+        })
+        .collect();
+    for page in shared.iter().flatten() {
+        let api = api_name_of(Path::new(&page.path)).unwrap_or_default();
+        let path = input.docs.iter().find(|t| input.display(&t.path) == page.path).map(|t| t.path.clone());
+        let path = path.unwrap_or_default();
+        out.docs.push(DocOutcome::new(page.path.clone(), path, &set.system, api, DocStatus::Definitions));
+    }
+    let mut lowered = Vec::new();
+    for (folder, path, file, api_name, result) in results {
+        let status = match result {
+            Ok((draft, diags)) => {
+                // A shared page's problems are met by every doc that refers to it: reported once.
+                for d in diags {
+                    let on_shared_page = shared.iter().flatten().any(|page| page.path == d.file);
+                    if !(on_shared_page && out.diagnostics.contains(&d)) {
+                        out.diagnostics.push(d);
+                    }
+                }
+                match draft {
+                    Some(mut d) if d.location.is_some() => {
+                        d.language = set.folders.get(folder).map(|f| f.language.clone()).unwrap_or_default();
+                        lowered.push(LoweredApi { folder, files: vec![d.source.clone()], draft: d });
+                        DocStatus::Located
+                    }
+                    Some(_) => DocStatus::Unlocated,
+                    None => DocStatus::Failed,
+                }
+            }
+            Err(panic) => {
+                out.diagnostics.push(panic_diagnostic(&file, panic.as_ref()));
+                DocStatus::Panicked
+            }
+        };
+        out.docs.push(DocOutcome::new(file, path, &set.system, api_name, status));
+    }
+    lowered
+}
+
+/// How the diagnostic of a contained panic starts.
+pub(super) const PANIC_MESSAGE: &str = "internal error while reading this doc";
+
+fn panic_diagnostic(file: &str, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let what = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
+        .unwrap_or_default();
+    Diagnostic::error(file, 1, format!("{PANIC_MESSAGE}: {what}"))
+        .with_help("this is a bug in bkapi-codegen; please report it with the doc")
+}

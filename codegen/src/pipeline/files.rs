@@ -1,0 +1,115 @@
+//! The thin layer of files above [`super::build_system`]: discovers the systems of a tree, reads their docs
+//! (and the files beside them that locate their APIs), and builds each system.
+
+use std::path::{Path, PathBuf};
+
+use super::{DocSet, DocText, Loaded, SystemInput, UnreadableDoc, build_system, discover};
+use crate::Error;
+use crate::diagnostics::Diagnostic;
+use crate::ir::Ir;
+use crate::lower::LowerOptions;
+use crate::read::discover::{DocFolder, api_name_of, file_name, read};
+use crate::read::locate::{self, Location};
+use crate::read::metadata;
+
+/// Loads every doc folder under `root`. Doc problems become diagnostics; only I/O fails.
+pub fn load_docs(root: &Path, options: LowerOptions) -> Result<Loaded, Error> {
+    let (sets, diagnostics) = discover(root)?;
+    load_sets(root, &sets, diagnostics, options)
+}
+
+/// Loads systems [`discover`] found under `root`, after the diagnostics discovering them gave.
+pub fn load_sets(
+    root: &Path,
+    sets: &[DocSet],
+    diagnostics: Vec<Diagnostic>,
+    options: LowerOptions,
+) -> Result<Loaded, Error> {
+    let mut loaded = Loaded { ir: Ir { systems: Vec::new() }, diagnostics, docs: Vec::new() };
+    for set in sets {
+        loaded.add(build_system(&read_system(set, root, None)?, options));
+    }
+    Ok(loaded)
+}
+
+/// Loads one doc file, as an API of the system its folder belongs to (for `cargo xtask ir`).
+pub fn load_doc(path: &Path, options: LowerOptions) -> Result<Loaded, Error> {
+    // `Path::parent` of a bare file name is "", which names no folder.
+    let non_empty = |p: &Path| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() };
+    let dir = non_empty(path.parent().unwrap_or(Path::new(".")));
+    // The tree: the ESB system above an `apidocs` folder, or else the doc folder's parent (`api-docs/`, or the
+    // gateway folder holding `resources.yaml` above a language folder), or the one above that when the
+    // parent is an imported system whose docs are in language folders.
+    let root = match dir.ancestors().find(|a| a.join("apidocs").is_dir()) {
+        Some(system) => non_empty(system),
+        None => {
+            let parent = non_empty(dir.parent().unwrap_or(&dir));
+            let imported = parent.join(metadata::FILE_NAME).exists() && !dir.join(metadata::FILE_NAME).exists();
+            if imported { non_empty(parent.parent().unwrap_or(&parent)) } else { parent }
+        }
+    };
+    let (dir, root) = (dir.as_path(), root.as_path());
+    let (sets, diagnostics) = discover(root)?;
+    let mut loaded = Loaded { ir: Ir { systems: Vec::new() }, diagnostics, docs: Vec::new() };
+    let set = sets.into_iter().find(|s| s.folders.iter().any(|f| f.dir == dir)).unwrap_or_else(|| DocSet {
+        system: file_name(dir).to_string(),
+        meta_dir: None,
+        meta_text: None,
+        folders: Vec::new(),
+    });
+    loaded.add(build_system(&read_system(&set, root, Some(path))?, options));
+    Ok(loaded)
+}
+
+/// Reads a system's docs (all of them, or `only` that one), and what beside them locates their APIs.
+fn read_system(set: &DocSet, root: &Path, only: Option<&Path>) -> Result<SystemInput, Error> {
+    let mut docs = Vec::new();
+    let mut unreadable = Vec::new();
+    let paths: Vec<(usize, PathBuf)> = match only {
+        Some(p) => {
+            let folder = set.folders.iter().position(|f| f.docs.iter().any(|d| d == p)).unwrap_or(0);
+            vec![(folder, p.to_path_buf())]
+        }
+        None => set.folders.iter().enumerate().flat_map(|(i, f)| f.docs.iter().map(move |d| (i, d.clone()))).collect(),
+    };
+    for (folder, path) in paths {
+        let text = match read(&path) {
+            Ok(text) => text,
+            // A doc asked for by name must be readable; one of a tree is that doc's problem, not the tree's.
+            Err(Error::NotUtf8 { line, offset, .. }) if only.is_none() => {
+                unreadable.push(UnreadableDoc { path, line, offset });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let beside = set.folders.get(folder).zip(api_name_of(&path)).and_then(|(f, api)| locate_beside(f, &api));
+        docs.push(DocText { folder, path, text, beside });
+    }
+    Ok(SystemInput { root: root.to_path_buf(), set: set.clone(), docs, unreadable, partial: only.is_some() })
+}
+
+/// Where the files beside the docs say an API lives: a manifest entry, or the ESB path convention.
+fn locate_beside(folder: &DocFolder, api: &str) -> Option<Location> {
+    if let Some(found) = folder.manifests.iter().find_map(|m| m.find(api)) {
+        return Some(found);
+    }
+    let system = folder.esb_convention.as_deref()?;
+    let why = if folder.manifests.is_empty() { "there is no manifest beside the docs" } else { "no manifest names it" };
+    // An ESB component coded in Python (`<api>.py`) says its method.
+    let suggested = folder.components.as_ref().and_then(|dir| {
+        let file = dir.join(format!("{api}.py"));
+        let text = read(&file).ok()?;
+        locate::python_component_method(&text, &file.display().to_string())
+    });
+    let origin = match &suggested {
+        Some((_, at)) => format!("the ESB path convention ({why}), method from {at}"),
+        None => format!("the ESB path convention ({why})"),
+    };
+    Some(Location {
+        method: suggested.map(|(m, _)| m),
+        path: locate::esb_convention_path(system, api),
+        origin,
+        by_convention: true,
+        by_words: false,
+    })
+}

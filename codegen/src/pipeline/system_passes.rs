@@ -1,0 +1,220 @@
+//! The pipeline's passes over a system's lowered APIs: languages merged, newest revisions kept, Rust names
+//! unique, metadata checked against the docs, waiters, and APIs whose types lose most of their examples.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::doc_passes::Meta;
+use super::{DocStatus, LoweredApi, Report, SystemInput, api_name_of};
+use crate::diagnostics::Diagnostic;
+use crate::ir::{System, Type, TypeKind, Waiter};
+use crate::lower::{ApiDraft, merge_translation};
+use crate::read::discover::DocSet;
+
+/// The docs of one API in one publication's languages become one API, the first language's (Chinese) first.
+pub(super) fn merge_languages(set: &DocSet, lowered: Vec<LoweredApi>, out: &mut Report) -> Vec<LoweredApi> {
+    let mut merged: Vec<LoweredApi> = Vec::new();
+    // (publication, API name) → its index in `merged`.
+    let mut index: HashMap<(Option<&Path>, String), usize> = HashMap::new();
+    for l in lowered {
+        let publication = set.folders.get(l.folder).map(|f| f.publication.as_path());
+        match index.get(&(publication, l.draft.name.clone())).and_then(|&i| merged.get_mut(i)) {
+            Some(first) => {
+                out.diagnostics.extend(merge_translation(&mut first.draft, l.draft));
+                first.files.extend(l.files);
+            }
+            None => {
+                index.insert((publication, l.draft.name.clone()), merged.len());
+                merged.push(l);
+            }
+        }
+    }
+    merged
+}
+
+/// How the newer of two publications is chosen, as said wherever the choice is recorded.
+pub const REVISION_RULE: &str = "the publication that documents more of a system's APIs is taken as the newer revision (the earlier in the tree on a tie)";
+
+/// Where two publications of a system document one API (by name, or by method and path), the newer revision
+/// wins: the one named so on import (`--prefer`), else the publication that documents more of the system's APIs (a newer revision adds APIs far more often
+/// than it drops them), the earlier in the tree on a tie. The others' docs are superseded, and said so.
+pub(super) fn newest_revisions(set: &DocSet, merged: Vec<LoweredApi>, out: &mut Report) -> Vec<ApiDraft> {
+    let publication = |folder: usize| set.folders.get(folder).map(|f| f.publication.clone()).unwrap_or_default();
+    let mut counts: Vec<(PathBuf, usize)> = Vec::new();
+    for l in &merged {
+        let p = publication(l.folder);
+        match counts.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((p, 1)),
+        }
+    }
+    if counts.len() < 2 {
+        return merged.into_iter().map(|l| l.draft).collect();
+    }
+    let count_of = |p: &Path| counts.iter().find(|(q, _)| q == p).map_or(0, |(_, n)| *n);
+    let rank = |p: &Path| counts.iter().position(|(q, _)| q == p).unwrap_or(usize::MAX);
+    let preferred = |folder: usize| set.folders.get(folder).is_some_and(|f| f.preferred);
+    let mut order: Vec<usize> = (0..merged.len()).collect();
+    order.sort_by_key(|&i| {
+        let folder = merged.get(i).map_or(0, |l| l.folder);
+        let p = publication(folder);
+        (!preferred(folder), std::cmp::Reverse(count_of(&p)), rank(&p))
+    });
+    let mut winner: Vec<Option<usize>> = vec![None; merged.len()];
+    let mut kept: Vec<usize> = Vec::new();
+    for i in order {
+        let Some(l) = merged.get(i) else { continue };
+        let same = |k: &usize| {
+            merged.get(*k).is_some_and(|o| o.draft.name == l.draft.name || o.draft.location == l.draft.location)
+        };
+        match kept.iter().copied().find(same) {
+            Some(k) => winner[i] = Some(k),
+            None => kept.push(i),
+        }
+    }
+    let mut drafts = Vec::new();
+    for (i, l) in merged.iter().enumerate() {
+        let Some(w) = winner.get(i).copied().flatten().and_then(|k| merged.get(k)) else {
+            drafts.push(l.draft.clone());
+            continue;
+        };
+        let (newer, older) = (publication(w.folder), publication(l.folder));
+        let why = if preferred(w.folder) {
+            format!("superseded by `{}`: {} is preferred as the newer revision", w.draft.source, display_dir(&newer))
+        } else {
+            format!(
+                "superseded by `{}`: {} documents {} of this system's APIs and {} documents {}; {REVISION_RULE}",
+                w.draft.source,
+                display_dir(&newer),
+                count_of(&newer),
+                display_dir(&older),
+                count_of(&older)
+            )
+        };
+        for file in &l.files {
+            out.diagnostics.push(
+                Diagnostic::warning(file, 1, why.clone())
+                    .with_help("import only the revision you want (`cargo xtask import`), or remove the older one"),
+            );
+            if let Some(doc) = out.docs.iter_mut().find(|d| d.file == *file) {
+                doc.status = DocStatus::Superseded;
+                doc.superseded_by = Some(w.draft.source.clone());
+                doc.superseded_why.clone_from(&why);
+            }
+        }
+    }
+    drafts
+}
+
+fn display_dir(p: &Path) -> String {
+    let parts: Vec<&str> = p.iter().filter_map(|c| c.to_str()).collect();
+    parts.iter().rev().take(3).rev().copied().collect::<Vec<_>>().join("/")
+}
+
+/// `get-x.md` and `get_x.md` would both be `get_x()`: the second cannot be generated.
+pub(super) fn unique_rust_names(drafts: Vec<ApiDraft>, out: &mut Report) -> Vec<ApiDraft> {
+    let mut kept: Vec<ApiDraft> = Vec::new();
+    let mut by_ident: BTreeMap<String, usize> = BTreeMap::new();
+    for d in drafts {
+        let ident = crate::naming::camel_ident(&d.name);
+        if let Some(first) = by_ident.get(&ident).and_then(|&i| kept.get(i)) {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    &d.source,
+                    1,
+                    format!("API `{}` has the same Rust name as `{}` ({})", d.name, first.name, first.source),
+                )
+                .with_help("rename one of the two docs"),
+            );
+            let failed = std::iter::once(&d.source).chain(d.translations.iter().map(|t| &t.source));
+            for file in failed {
+                if let Some(doc) = out.docs.iter_mut().find(|o| o.file == *file) {
+                    doc.status = DocStatus::Failed;
+                }
+            }
+            continue;
+        }
+        by_ident.insert(ident, kept.len());
+        kept.push(d);
+    }
+    kept
+}
+
+/// Metadata for an API whose doc is not there is an error at its line of `bkapi.toml`.
+pub(super) fn metadata_without_docs(input: &SystemInput, meta: &Meta, out: &mut Report) {
+    let documented = |k: &String| input.set.docs().any(|d| api_name_of(d).as_ref() == Some(k));
+    for name in meta.meta.apis.keys().filter(|k| !documented(k)) {
+        out.diagnostics.push(Diagnostic::error(
+            &meta.display,
+            meta.source().line_of(&format!("apis.{name}")),
+            format!("metadata for `{name}`, but there is no `{name}.md`"),
+        ));
+    }
+}
+
+pub(super) fn paths_outside_prefix(meta: &Meta, drafts: &[ApiDraft], out: &mut Report) {
+    let Some(prefix) = &meta.meta.path_prefix else { return };
+    for d in drafts {
+        if let Some((_, path)) = d.location.as_ref().filter(|(_, p)| !p.starts_with(prefix.as_str())) {
+            out.diagnostics.push(Diagnostic::warning(
+                &d.source,
+                1,
+                format!("path `{path}` is outside the system's prefix `{prefix}`"),
+            ));
+        }
+    }
+}
+
+/// The metadata's waiters that name an API of the system whose response has the boolean field they wait on;
+/// the others are errors at their line of `bkapi.toml`.
+pub(super) fn waiters(system: &System, meta: &Meta, out: &mut Report) -> Vec<Waiter> {
+    let source = meta.source();
+    let mut found = Vec::new();
+    for (name, w) in &meta.meta.waiters {
+        let line = source.line_of(&format!("waiters.{name}"));
+        let api = system.apis.iter().find(|a| a.name == w.api);
+        let fields = api.and_then(|a| match &a.response {
+            Type::Named(n) => match system.type_def(n).map(|t| &t.kind) {
+                Some(TypeKind::Struct { fields }) => Some(fields),
+                _ => None,
+            },
+            _ => None,
+        });
+        let flag = fields.and_then(|f| f.iter().find(|f| f.name == w.done_when));
+        let problem = match (api, flag) {
+            (None, _) => Some(format!("waiter `{name}` polls `{}`, which this system has no doc of", w.api)),
+            (Some(_), Some(f)) if f.ty == Type::Boolean => None,
+            (Some(_), _) => {
+                Some(format!("waiter `{name}`: `{}`'s response has no boolean field `{}`", w.api, w.done_when))
+            }
+        };
+        match problem {
+            Some(message) => out.diagnostics.push(
+                Diagnostic::error(&meta.display, line, message)
+                    .with_help("name an API of this system and a boolean field of its response object"),
+            ),
+            None => found.push(Waiter {
+                name: name.clone(),
+                api: w.api.clone(),
+                done_when: w.done_when.clone(),
+                doc: w.doc.clone().unwrap_or_default(),
+            }),
+        }
+    }
+    found
+}
+
+/// A doc whose request no table fills, or whose response types keep under half of an example, failed: its
+/// errors say where (see [`crate::check::retention::lossy_api_errors`]).
+pub(super) fn fail_lossy_apis(system: &System, out: &mut Report) {
+    for api in &system.apis {
+        let errors = crate::check::retention::lossy_api_errors(system, api);
+        if errors.is_empty() {
+            continue;
+        }
+        if let Some(doc) = out.docs.iter_mut().find(|d| d.file == api.source) {
+            doc.status = DocStatus::Failed;
+        }
+        out.diagnostics.extend(errors);
+    }
+}
