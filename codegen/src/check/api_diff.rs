@@ -21,7 +21,7 @@ pub struct Change {
 /// The semver step a release with these changes needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Verdict {
+pub enum SemverBump {
     /// Nothing users can see changed.
     None,
     /// Additions only.
@@ -30,23 +30,23 @@ pub enum Verdict {
     Major,
 }
 
-impl fmt::Display for Verdict {
+impl fmt::Display for SemverBump {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Verdict::None => "none",
-            Verdict::Minor => "minor",
-            Verdict::Major => "major",
+            SemverBump::None => "none",
+            SemverBump::Minor => "minor",
+            SemverBump::Major => "major",
         })
     }
 }
 
-pub fn verdict(changes: &[Change]) -> Verdict {
+pub fn semver_bump(changes: &[Change]) -> SemverBump {
     if changes.iter().any(|c| c.breaking) {
-        Verdict::Major
+        SemverBump::Major
     } else if changes.is_empty() {
-        Verdict::None
+        SemverBump::None
     } else {
-        Verdict::Minor
+        SemverBump::Minor
     }
 }
 
@@ -65,7 +65,7 @@ pub fn diff(old: &Ir, new: &Ir) -> Vec<Change> {
     }
     for (system, name) in old_apis.intersection(&new_apis) {
         let (Some((os, oa)), Some((ns, na))) = (find(old, system, name), find(new, system, name)) else { continue };
-        let mut cx = Cx {
+        let mut cx = TypeComparison {
             old: os,
             new: ns,
             old_names: &oa.names,
@@ -86,7 +86,7 @@ fn find<'a>(ir: &'a Ir, system: &str, api: &str) -> Option<(&'a System, &'a Api)
     s.apis.iter().find(|a| a.name == api).map(|a| (s, a))
 }
 
-struct Cx<'a> {
+struct TypeComparison<'a> {
     old: &'a System,
     new: &'a System,
     /// The API's public type names (IR name → name in its module), old and new.
@@ -118,7 +118,7 @@ fn join(path: &str, name: &str) -> String {
     if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
 }
 
-impl Cx<'_> {
+impl TypeComparison<'_> {
     fn push(&mut self, what: String, breaking: bool) {
         self.out.push(Change { api: self.api.clone(), what, breaking });
     }
@@ -236,7 +236,7 @@ fn describe(system: &System, ty: &Type) -> String {
 
 /// A pull-request comment: the verdict, then the changes as a table.
 pub fn markdown(changes: &[Change], from: &str, to: &str) -> String {
-    let v = verdict(changes);
+    let v = semver_bump(changes);
     let breaking = changes.iter().filter(|c| c.breaking).count();
     let mut out = format!(
         "### bkapi API diff: `{from}` → `{to}`\n\n**Semver: {v}** — {} change(s), {breaking} breaking.\n",
@@ -283,19 +283,19 @@ mod tests {
             changes,
             [Change { api: "s.x".into(), what: "request field `tag` added (optional)".into(), breaking: false }]
         );
-        assert_eq!(verdict(&changes), Verdict::Minor);
+        assert_eq!(semver_bump(&changes), SemverBump::Minor);
         let response = diff(&snapshot(BASE, OUT), &snapshot(BASE, &format!("{OUT}| extra | int | 否 | e |\n")));
-        assert_eq!(verdict(&response), Verdict::Minor);
+        assert_eq!(semver_bump(&response), SemverBump::Minor);
     }
 
     #[test]
     fn a_removed_field_a_required_flip_or_a_type_change_is_major() {
         let removed = diff(&snapshot(BASE, OUT), &snapshot("| id | int | 是 | x |\n", OUT));
         assert_eq!(removed[0].what, "request field `name` removed");
-        assert_eq!(verdict(&removed), Verdict::Major);
+        assert_eq!(semver_bump(&removed), SemverBump::Major);
         let flipped = diff(&snapshot(BASE, OUT), &snapshot("| id | int | 是 | x |\n| name | string | 是 | y |\n", OUT));
         assert_eq!(flipped[0].what, "request field `name`: optional → required");
-        assert_eq!(verdict(&flipped), Verdict::Major);
+        assert_eq!(semver_bump(&flipped), SemverBump::Major);
         let retyped = diff(&snapshot(BASE, OUT), &snapshot(BASE, "| job_id | string | 是 | z |\n"));
         assert_eq!(retyped[0].what, "`job_id`: integer → string");
         assert!(retyped[0].breaking);

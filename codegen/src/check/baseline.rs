@@ -59,7 +59,7 @@ impl Accepted {
 
 /// What the baseline says about the current findings.
 #[derive(Debug, Default)]
-pub struct Verdict<'a> {
+pub struct BaselineCheck<'a> {
     /// Findings the baseline accepts.
     pub accepted: Vec<&'a Finding>,
     /// Findings it does not list: these fail `--check`.
@@ -68,7 +68,7 @@ pub struct Verdict<'a> {
     pub stale: Vec<&'a Accepted>,
 }
 
-impl Verdict<'_> {
+impl BaselineCheck<'_> {
     pub fn passes(&self) -> bool {
         self.new.is_empty() && self.stale.is_empty()
     }
@@ -139,19 +139,19 @@ impl Baseline {
 
     /// Sorts findings into accepted and new, and finds stale entries. Only baselinable findings count
     /// (see [`Finding::baselinable`]); the others always fail.
-    pub fn judge<'a>(&'a self, findings: &'a [Finding]) -> Verdict<'a> {
+    pub fn judge<'a>(&'a self, findings: &'a [Finding]) -> BaselineCheck<'a> {
         let listed: BTreeSet<(&str, &str, &str)> = self.accepted.iter().map(Accepted::key).collect();
         let found: BTreeSet<(&str, &str, &str)> = findings.iter().map(Finding::key).collect();
-        let mut verdict = Verdict::default();
+        let mut check = BaselineCheck::default();
         for f in findings {
             if f.baselinable() && listed.contains(&f.key()) {
-                verdict.accepted.push(f);
+                check.accepted.push(f);
             } else {
-                verdict.new.push(f);
+                check.new.push(f);
             }
         }
-        verdict.stale = self.accepted.iter().filter(|a| !found.contains(&a.key())).collect();
-        verdict
+        check.stale = self.accepted.iter().filter(|a| !found.contains(&a.key())).collect();
+        check
     }
 
     /// The baseline that accepts exactly the current (baselinable) findings, keeping known reasons.

@@ -78,7 +78,7 @@ enum Segment {
 pub fn every_value_kept(original: &serde_json::Value, back: &serde_json::Value) -> bool {
     let mut leaves = Vec::new();
     collect_leaves(original, &mut Vec::new(), &mut leaves);
-    leaves.into_iter().all(|(segments, value)| !matches!(compare(value, lookup(back, &segments)), Verdict::Lost))
+    leaves.into_iter().all(|(segments, value)| !matches!(compare(value, lookup(back, &segments)), ValueFate::Lost))
 }
 
 /// prefix of the subject (`data` for responses, empty for requests); `example_line` the example's line.
@@ -96,12 +96,12 @@ pub fn measure(fit: &Fit, table_keys: &BTreeSet<String>, root: &str, example_lin
         out.counts.total += 1;
         let back = fit.round_trip.as_ref().and_then(|rt| lookup(rt, &segments));
         match compare(value, back) {
-            Verdict::Same => out.counts.kept += 1,
-            Verdict::Normalized => {
+            ValueFate::Same => out.counts.kept += 1,
+            ValueFate::Normalized => {
                 out.counts.kept += 1;
                 out.counts.normalized += 1;
             }
-            Verdict::Lost => {
+            ValueFate::Lost => {
                 let path = render(root, &segments);
                 let documented = last_key(&segments).is_some_and(|k| table_keys.contains(k));
                 if documented {
@@ -222,32 +222,32 @@ fn render(root: &str, segments: &[Segment]) -> String {
     if out.is_empty() { ".".into() } else { out }
 }
 
-enum Verdict {
+enum ValueFate {
     Same,
     Normalized,
     Lost,
 }
 
-fn compare(original: &Value, back: Option<&Value>) -> Verdict {
+fn compare(original: &Value, back: Option<&Value>) -> ValueFate {
     match (original, back) {
-        (Value::Null, None | Some(Value::Null)) => Verdict::Same,
+        (Value::Null, None | Some(Value::Null)) => ValueFate::Same,
         // `data: null` (or `""`) on success reads as the type's empty value, as the runtime documents.
         (Value::Null, Some(b)) | (Value::String(_), Some(b))
             if original.as_str().is_none_or(str::is_empty)
                 && (b.as_object().is_some_and(Map::is_empty) || b.as_array().is_some_and(Vec::is_empty)) =>
         {
-            Verdict::Normalized
+            ValueFate::Normalized
         }
         (Value::Null, Some(b))
             if b.as_object().is_some_and(Map::is_empty) || b.as_array().is_some_and(Vec::is_empty) =>
         {
-            Verdict::Normalized
+            ValueFate::Normalized
         }
-        (_, None) => Verdict::Lost,
-        (a, Some(b)) if a == b => Verdict::Same,
-        (Value::Number(a), Some(Value::Number(b))) if a.as_f64() == b.as_f64() => Verdict::Same,
-        (a, Some(b)) if number_of(a).is_some() && number_of(a) == number_of(b) => Verdict::Normalized,
-        _ => Verdict::Lost,
+        (_, None) => ValueFate::Lost,
+        (a, Some(b)) if a == b => ValueFate::Same,
+        (Value::Number(a), Some(Value::Number(b))) if a.as_f64() == b.as_f64() => ValueFate::Same,
+        (a, Some(b)) if number_of(a).is_some() && number_of(a) == number_of(b) => ValueFate::Normalized,
+        _ => ValueFate::Lost,
     }
 }
 

@@ -806,7 +806,7 @@ fn emit_waiter(system: &System, waiter: &crate::ir::Waiter, blocking: bool) -> O
 fn request_example_code(system: &System, api: &Api) -> Option<String> {
     let example = api.example(crate::ir::ExampleKind::Request)?.value.as_ref()?;
     let params = crate::ir::request_params(example);
-    let cx = ExampleCx { system, names: &api.names };
+    let cx = ExampleWriter { system, names: &api.names };
     let expr = cx.value_expr(&Type::Named(api.request.clone()), &params, false, false)?;
     // Formatted by prettyplease as the body of a function, then taken out of it.
     let file = syn::parse_str::<syn::File>(&format!("fn f() {{ let request = {expr}; }}")).ok()?;
@@ -816,12 +816,12 @@ fn request_example_code(system: &System, api: &Api) -> Option<String> {
 }
 
 /// Writes an example's values as Rust, naming types as one API's module does.
-struct ExampleCx<'a> {
+struct ExampleWriter<'a> {
     system: &'a System,
     names: &'a BTreeMap<String, String>,
 }
 
-impl ExampleCx<'_> {
+impl ExampleWriter<'_> {
     /// Rust source for a JSON value of an IR type; `secret`/`base64` give a string field's wrapper type.
     fn value_expr(&self, ty: &Type, value: &serde_json::Value, secret: bool, base64: bool) -> Option<String> {
         use serde_json::Value;

@@ -8,12 +8,12 @@ use serde_json::Value;
 
 use super::endpoint::request_line;
 use super::sections::SectionKind;
-use super::{Ctx, FieldNode, Ty};
+use super::{DocContext, FieldNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Example, ExampleKind, HttpMethod, Type};
 use crate::read::example_json;
 
-/// What [`Ctx::find_examples`] finds.
+/// What [`DocContext::find_examples`] finds.
 pub(super) struct FoundExamples {
     pub(super) examples: Vec<Example>,
     /// Paths of request lines in request example sections, with their lines: path parameter values.
@@ -22,7 +22,7 @@ pub(super) struct FoundExamples {
     pub(super) query_examples: bool,
 }
 
-impl Ctx<'_> {
+impl DocContext<'_> {
     /// The doc's examples, in doc order; `request_fields` type the values of query-string examples.
     pub(super) fn find_examples(&mut self, request_fields: &[FieldNode]) -> FoundExamples {
         let mut found = FoundExamples { examples: Vec::new(), request_lines: Vec::new(), query_examples: false };

@@ -9,8 +9,10 @@
 //! describes).
 
 mod corrections;
+mod doc_context;
 mod endpoint;
 mod find_examples;
+mod heading_names;
 mod inference;
 mod known_names;
 mod nested;
@@ -22,14 +24,11 @@ mod tables;
 #[cfg(test)]
 mod tests;
 mod translations;
+mod tree;
 pub mod typespace;
 
-use std::collections::{HashMap, HashSet};
-
 use crate::diagnostics::Diagnostic;
-use crate::ir::{
-    Correction, DocumentedValue, EnumRepr, EnumValue, Example, Flavor, HttpMethod, Paging, ParamLocation, Type,
-};
+use crate::ir::{Correction, Flavor, Paging};
 use crate::read::doc::Document;
 use crate::read::locate::Location;
 use crate::read::metadata::ApiMeta;
@@ -38,7 +37,8 @@ pub use sections::is_definitions_page;
 pub use translations::merge_translation;
 // Re-exported: `load.rs` compares API names as `lower::camel_ident`.
 pub use crate::naming::camel_ident;
-use sections::SectionKind;
+use doc_context::DocContext;
+pub use tree::{ApiDraft, EnumNode, FieldNode, ObjectNode, Ty};
 
 #[derive(Debug, Clone, Copy)]
 pub struct LowerOptions {
@@ -52,122 +52,8 @@ impl Default for LowerOptions {
     }
 }
 
-/// A type as one API's doc describes it, before naming and deduplication across the system.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Ty {
-    Scalar(Type),
-    Array(Box<Ty>),
-    Map(Box<Ty>),
-    Object(ObjectNode),
-    Enum(EnumNode),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ObjectNode {
-    /// Candidate type name (UpperCamelCase).
-    pub name: String,
-    pub doc: String,
-    pub line: u32,
-    pub fields: Vec<FieldNode>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct EnumNode {
-    pub name: String,
-    pub doc: String,
-    pub line: u32,
-    pub values: Vec<EnumValue>,
-    pub repr: EnumRepr,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldNode {
-    pub name: String,
-    pub ty: Ty,
-    pub required: bool,
-    pub doc: String,
-    pub line: u32,
-    pub type_word: String,
-    pub location: ParamLocation,
-    pub documented_values: Vec<DocumentedValue>,
-    pub inferred: bool,
-    /// No table of the doc names the field: the example at this line sends it.
-    pub from_example: Option<u32>,
-    pub secret: bool,
-    pub base64: bool,
-    pub deprecated: bool,
-}
-
-impl FieldNode {
-    /// A field the generator infers (from an example, a heading, a page): optional, in the body, no doc yet.
-    fn inferred(name: &str, ty: Ty, line: u32) -> Self {
-        FieldNode {
-            name: name.to_string(),
-            ty,
-            required: false,
-            doc: String::new(),
-            line,
-            type_word: String::new(),
-            location: ParamLocation::Body,
-            documented_values: Vec::new(),
-            inferred: true,
-            from_example: None,
-            secret: false,
-            base64: false,
-            deprecated: false,
-        }
-    }
-}
-
-impl ObjectNode {
-    /// The object as a type: a table of just `key` and `value` (`value.ip`, `value.bk_cloud_id` …) describes a
-    /// map from the key to the value's type (`{"0:10.0.0.1": {…}}`), not an object with those two fields.
-    fn into_ty(self) -> Ty {
-        let is_key_value = self.fields.len() == 2
-            && self.fields.iter().any(|f| f.name == "key")
-            && self.fields.iter().any(|f| f.name == "value");
-        if !is_key_value {
-            return Ty::Object(self);
-        }
-        let value = self.fields.into_iter().find(|f| f.name == "value").map_or(Ty::Scalar(Type::Json), |f| f.ty);
-        let value = match value {
-            Ty::Object(mut o) if !self.name.is_empty() => {
-                o.name = format!("{}Value", self.name);
-                Ty::Object(o)
-            }
-            other => other,
-        };
-        Ty::Map(Box::new(value))
-    }
-}
-
-/// One API, lowered but not yet placed into its system's type space.
-#[derive(Debug, Clone)]
-pub struct ApiDraft {
-    pub name: String,
-    pub source: String,
-    pub summary: String,
-    /// Method and path; `None` when neither the doc, its metadata nor the files beside it say.
-    pub location: Option<(HttpMethod, String)>,
-    pub request: ObjectNode,
-    pub response: Ty,
-    pub envelope: Vec<FieldNode>,
-    pub examples: Vec<Example>,
-    pub corrections: Vec<Correction>,
-    pub one_of: Vec<Vec<String>>,
-    /// Every name the doc's tables give (last segment of dotted names), sorted: what "documented" means when
-    /// measuring which example values the types lose.
-    pub table_keys: Vec<String>,
-    /// How the API pages, when its request or response shows it.
-    pub paging: Paging,
-    /// Line of the doc's request parameter section, when it has one.
-    pub request_section: Option<u32>,
-    /// The doc's language (`zh_hans`, `en`), and the API's docs in other languages once merged.
-    pub language: String,
-    pub translations: Vec<crate::ir::Translation>,
-}
-
 /// Where the metadata for an API came from, for diagnostics that point into it.
+#[derive(Debug, Clone, Copy)]
 pub struct MetaSource<'a> {
     pub path: &'a str,
     pub text: &'a str,
@@ -188,57 +74,30 @@ pub struct Surroundings<'a> {
     pub shared: &'a [Document],
 }
 
-/// State of one doc's lowering, shared by the passes.
-struct Ctx<'a> {
-    doc: &'a Document,
-    /// The file diagnostics point into: the doc's, or a shared page's while one of its sections is read.
-    file: &'a str,
-    /// Pages of shared definitions: their sections are numbered after the doc's own, in page order.
-    shared: &'a [Document],
-    /// Shared definition sections by normalized single name, consulted when the doc has none of that name.
-    shared_by_name: HashMap<String, Vec<usize>>,
-    /// A shared page's section is being read: its rows refer to its own page first.
-    reading_shared: bool,
-    kinds: Vec<SectionKind>,
-    /// Definition sections by normalized single name.
-    by_name: HashMap<String, Vec<usize>>,
-    /// Definition sections that name dotted paths (`data.success & data.failed`).
-    by_path: Vec<(String, usize)>,
-    /// Definition sections some field expanded: the others are reported as unused.
-    used: HashSet<usize>,
-    /// Sections being expanded, innermost last: meeting one again is a recursive definition.
-    stack: Vec<usize>,
-    /// Line of the table row being resolved: sections named twice are looked up after it.
-    near: u32,
-    diags: Vec<Diagnostic>,
+/// One doc to lower, with everything around it: its API's name, the system's flavor, its metadata and where
+/// that is, the files beside it, the folder's pages of shared definitions.
+#[derive(Debug, Clone, Copy)]
+pub struct LowerInput<'a> {
+    pub doc: &'a Document,
+    pub api_name: &'a str,
+    pub flavor: Flavor,
+    pub meta: Option<&'a ApiMeta>,
+    pub meta_source: MetaSource<'a>,
+    pub around: Surroundings<'a>,
+    pub options: LowerOptions,
 }
 
-impl<'a> Ctx<'a> {
-    fn new(doc: &'a Document, shared: &'a [Document]) -> Self {
-        let kinds = sections::section_roles(doc);
-        let nested::DefinitionIndex { by_name, by_path } = nested::definition_index(doc, &kinds);
-        let mut shared_by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut offset = doc.sections.len();
-        for page in shared {
-            let page_kinds = sections::section_roles(page);
-            for (name, indices) in nested::definition_index(page, &page_kinds).by_name {
-                shared_by_name.entry(name).or_default().extend(indices.into_iter().map(|i| i + offset));
-            }
-            offset += page.sections.len();
-        }
-        Ctx {
+impl<'a> LowerInput<'a> {
+    /// A doc of an ESB system without metadata or anything around it (tests, benchmarks).
+    pub fn new(doc: &'a Document, api_name: &'a str) -> Self {
+        LowerInput {
             doc,
-            file: &doc.path,
-            shared,
-            shared_by_name,
-            reading_shared: false,
-            kinds,
-            by_name,
-            by_path,
-            used: HashSet::new(),
-            stack: Vec::new(),
-            near: 0,
-            diags: Vec::new(),
+            api_name,
+            flavor: Flavor::Esb,
+            meta: None,
+            meta_source: MetaSource { path: "bkapi.toml", text: "" },
+            around: Surroundings::default(),
+            options: LowerOptions::default(),
         }
     }
 }
@@ -247,17 +106,11 @@ impl<'a> Ctx<'a> {
 /// Returns `None` (with an error diagnostic) when the document describes no API at all.
 ///
 /// The passes run in a fixed order, and their diagnostics and corrections are reported in that order.
-pub fn lower_api(
-    doc: &Document,
-    api_name: &str,
-    flavor: Flavor,
-    meta: Option<&ApiMeta>,
-    meta_source: &MetaSource<'_>,
-    around: Surroundings<'_>,
-    options: LowerOptions,
-) -> (Option<ApiDraft>, Vec<Diagnostic>) {
+pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
+    let LowerInput { doc, api_name, flavor, meta, meta_source, around, options } = input;
+    let meta_source = &meta_source;
     let beside = around.beside;
-    let mut cx = Ctx::new(doc, around.shared);
+    let mut cx = DocContext::new(doc, around.shared);
     let file = doc.path.as_str();
     let camel = camel_ident(api_name);
 

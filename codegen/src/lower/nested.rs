@@ -7,9 +7,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::heading_names::definition_names;
 use super::sections::SectionKind;
 use super::tables::columns;
-use super::{Ctx, EnumNode, FieldNode, ObjectNode, Ty};
+use super::{DocContext, EnumNode, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{EnumRepr, EnumValue, ParamLocation, Type};
 use crate::naming::type_name;
@@ -76,112 +77,8 @@ pub(super) fn definition_index(doc: &Document, kinds: &[SectionKind]) -> Definit
     DefinitionIndex { by_name, by_path }
 }
 
-/// Words around a definition's name that are not part of it: `data字段说明`, `page 字段说明`,
-/// `data field description`, `host 定义`.
-const NAME_DECORATIONS: &[&str] = &[
-    "字段说明",
-    "参数说明",
-    "字段定义",
-    "结构说明",
-    "说明",
-    "字段",
-    "定义",
-    "结构",
-    "fielddescriptions",
-    "fielddescription",
-    "fields",
-    "field",
-    "descriptions",
-    "description",
-    "definition",
-    "structure",
-];
-
-/// The names a definition heading gives (normalized): each part of `data.success & data.failed`, a
-/// parenthesized identifier (`重复事项配置信息（repeat）`), without decorations (`data.aggs字段说明（…）`) and list
-/// markers (`data.info[n]`). A heading that names no identifier (`正常响应体`) gives none.
-pub(super) fn definition_names(title: &str) -> impl Iterator<Item = String> {
-    let title = title.trim_matches(|c: char| c == '`' || c.is_whitespace());
-    // `重复事项配置信息（repeat）`: the parenthesized identifier names the section too.
-    let parenthesized = title
-        .split(['(', '（'])
-        .nth(1)
-        .and_then(|rest| rest.split([')', '）']).next())
-        .map(str::trim)
-        .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') && !n.is_empty())
-        .map(str::to_string);
-    let parts: Vec<String> = without_parentheses(title)
-        .split(['&', ',', '，', '、', '/'])
-        .flat_map(|p| p.split(" and "))
-        .map(str::to_string)
-        .chain(parenthesized)
-        .filter_map(|part| name_of_part(&part))
-        .collect();
-    parts.into_iter()
-}
-
-/// The title without its parenthesized remarks (`config(TCP、UDP)` → `config`).
-fn without_parentheses(title: &str) -> String {
-    let mut out = String::with_capacity(title.len());
-    let mut depth = 0usize;
-    for c in title.chars() {
-        match c {
-            '(' | '（' => depth += 1,
-            ')' | '）' => depth = depth.saturating_sub(1),
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// A name without its `[…]` list markers.
-fn without_brackets(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut depth = 0usize;
-    for c in name.chars() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth = depth.saturating_sub(1),
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// One part of a heading as a name: the part itself without decorations and list markers, or else the one
-/// identifier or dotted path among its other words (`1.1 配置列表--conf_list`, `1、data`).
-fn name_of_part(part: &str) -> Option<String> {
-    let strip = |name: String| {
-        // List markers: `data.info[n]`, `pods[x]`, `hosts[]`.
-        let mut name = without_brackets(&name);
-        while let Some(rest) = NAME_DECORATIONS.iter().find_map(|d| name.strip_suffix(d)) {
-            name = rest.to_string();
-        }
-        name
-    };
-    let is_name = |name: &str| {
-        name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
-    };
-    let name = strip(normalize_title(part).trim_matches('`').to_string());
-    if is_name(&name) {
-        return Some(name);
-    }
-    let tokens: Vec<&str> = name
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-        .map(|t| t.trim_matches('.'))
-        .filter(|t| t.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_'))
-        .collect();
-    match tokens.as_slice() {
-        [one] => Some(strip((*one).to_string())).filter(|n| is_name(n)),
-        _ => None,
-    }
-}
-
-impl<'a> Ctx<'a> {
-    /// A section by number: the doc's own, then the shared pages' (see [`Ctx::shared_page`]).
+impl<'a> DocContext<'a> {
+    /// A section by number: the doc's own, then the shared pages' (see [`DocContext::shared_page`]).
     fn section(&self, i: usize) -> Option<&'a Section> {
         match self.shared_page(i) {
             None => self.doc.sections.get(i),
@@ -521,54 +418,5 @@ pub(super) fn scalar_type(shape: &Shape) -> Type {
         Shape::Number => Type::Number,
         Shape::Boolean => Type::Boolean,
         _ => Type::Json,
-    }
-}
-
-/// Rows named `config.alarm_end_time` next to a row `config` are fields of `config`'s object.
-pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
-    let mut i = 0;
-    while i < fields.len() {
-        let parent = match fields.get(i).and_then(|f| f.name.split_once('.')) {
-            Some((parent, _)) if !parent.is_empty() => parent.to_string(),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        // `value.ip` with no `value` row: the rows name their object's fields, so the object exists.
-        if !fields.iter().any(|f| f.name == parent)
-            && let Some(first) = fields.get(i)
-        {
-            let object =
-                ObjectNode { name: type_name(&parent), doc: String::new(), line: first.line, fields: Vec::new() };
-            // Documented by its rows, so not inferred; in the same place as they are.
-            let holder = FieldNode::inferred(&parent, Ty::Object(object), first.line);
-            let holder = FieldNode { inferred: false, location: first.location, ..holder };
-            fields.insert(i, holder);
-            i += 1;
-        }
-        let mut child = fields.remove(i);
-        let target = fields.iter_mut().find(|f| f.name == parent).map(|f| match &mut f.ty {
-            Ty::Array(inner) => inner.as_mut(),
-            ty => ty,
-        });
-        let Some(target) = target else { break };
-        if matches!(target, Ty::Map(_) | Ty::Scalar(Type::Json)) {
-            *target = Ty::Object(ObjectNode {
-                name: type_name(&parent),
-                doc: String::new(),
-                line: child.line,
-                fields: Vec::new(),
-            });
-        }
-        if let Ty::Object(object) = target {
-            child.name = child.name.split_once('.').map_or(String::new(), |(_, rest)| rest.to_string());
-            object.fields.push(child);
-            nest_dotted_rows(&mut object.fields);
-        } else {
-            // A scalar parent: keep the row as it is.
-            fields.insert(i, child);
-            i += 1;
-        }
     }
 }

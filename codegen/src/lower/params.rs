@@ -8,7 +8,7 @@ use super::find_examples::first_data_example;
 use super::inference::infer_ty;
 use super::sections::{self, SectionKind};
 use super::tables::row_names;
-use super::{Ctx, FieldNode, ObjectNode, Ty};
+use super::{DocContext, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Example, Flavor, ParamLocation, Type};
 use crate::read::doc::Table;
@@ -26,7 +26,7 @@ pub(super) struct DocumentedResponse {
     pub(super) data_line: u32,
 }
 
-impl Ctx<'_> {
+impl DocContext<'_> {
     /// Request fields from the body / path / query tables, as the API's request object `{camel}Request`.
     /// Line of the first request parameter section (body, path or query), whatever it holds.
     pub(super) fn request_section(&self) -> Option<u32> {

@@ -37,7 +37,7 @@ pub fn is_definitions_page(doc: &Document) -> bool {
     let names_a_definition = doc.sections.iter().zip(&kinds).any(|(s, k)| {
         *k == SectionKind::Definition
             && s.tables().next().is_some()
-            && super::nested::definition_names(&s.title).next().is_some()
+            && super::heading_names::definition_names(&s.title).next().is_some()
     });
     !of_an_api && !has_code && names_a_definition
 }
@@ -60,7 +60,7 @@ fn nameless_tables_take_parent_role(doc: &Document, kinds: &mut [SectionKind]) {
         if kinds.get(i) != Some(&SectionKind::Definition) || s.tables().next().is_none() {
             continue;
         }
-        if super::nested::definition_names(&s.title).next().is_some() {
+        if super::heading_names::definition_names(&s.title).next().is_some() {
             continue;
         }
         let Some(parent) = parent_section(doc, i) else { continue };

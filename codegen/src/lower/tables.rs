@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Ctx, EnumNode, FieldNode, Ty};
+use super::{DocContext, EnumNode, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{AUTH_KEYS, DocumentedValue, EnumRepr, EnumValue, ParamLocation, Type};
 use crate::naming::type_name;
@@ -75,7 +75,7 @@ fn cell(row: &TableRow, i: Option<usize>) -> &str {
     i.and_then(|i| row.cells.get(i)).map(String::as_str).unwrap_or("")
 }
 
-impl<'a> Ctx<'a> {
+impl<'a> DocContext<'a> {
     /// Fields of a parameter table. `path` is the dotted path of the object these fields belong to ("" for root).
     pub(super) fn fields_of(&mut self, table: &'a Table, path: &str, location: ParamLocation) -> Vec<FieldNode> {
         let cols = columns(&table.header);
@@ -106,7 +106,7 @@ impl<'a> Ctx<'a> {
             fields.push(field);
         }
         self.add_path_children(path, &mut fields);
-        super::nested::nest_dotted_rows(&mut fields);
+        nest_dotted_rows(&mut fields);
         fields
     }
 
@@ -336,4 +336,53 @@ pub(super) fn row_names(table: &Table) -> impl Iterator<Item = &str> {
 /// A name cell without its markup (`` `id` ``, `**id**`).
 pub(super) fn row_name(cell: &str) -> &str {
     cell.trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace())
+}
+
+/// Rows named `config.alarm_end_time` next to a row `config` are fields of `config`'s object.
+pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
+    let mut i = 0;
+    while i < fields.len() {
+        let parent = match fields.get(i).and_then(|f| f.name.split_once('.')) {
+            Some((parent, _)) if !parent.is_empty() => parent.to_string(),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        // `value.ip` with no `value` row: the rows name their object's fields, so the object exists.
+        if !fields.iter().any(|f| f.name == parent)
+            && let Some(first) = fields.get(i)
+        {
+            let object =
+                ObjectNode { name: type_name(&parent), doc: String::new(), line: first.line, fields: Vec::new() };
+            // Documented by its rows, so not inferred; in the same place as they are.
+            let holder = FieldNode::inferred(&parent, Ty::Object(object), first.line);
+            let holder = FieldNode { inferred: false, location: first.location, ..holder };
+            fields.insert(i, holder);
+            i += 1;
+        }
+        let mut child = fields.remove(i);
+        let target = fields.iter_mut().find(|f| f.name == parent).map(|f| match &mut f.ty {
+            Ty::Array(inner) => inner.as_mut(),
+            ty => ty,
+        });
+        let Some(target) = target else { break };
+        if matches!(target, Ty::Map(_) | Ty::Scalar(Type::Json)) {
+            *target = Ty::Object(ObjectNode {
+                name: type_name(&parent),
+                doc: String::new(),
+                line: child.line,
+                fields: Vec::new(),
+            });
+        }
+        if let Ty::Object(object) = target {
+            child.name = child.name.split_once('.').map_or(String::new(), |(_, rest)| rest.to_string());
+            object.fields.push(child);
+            nest_dotted_rows(&mut object.fields);
+        } else {
+            // A scalar parent: keep the row as it is.
+            fields.insert(i, child);
+            i += 1;
+        }
+    }
 }

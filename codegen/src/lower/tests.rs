@@ -1,11 +1,12 @@
 //! Unit tests of lowering: inline docs through [`lower_api`], and the passes' parsers on their own.
 
 use super::find_examples::match_template;
-use super::nested::{definition_names, find_reference};
+use super::heading_names::definition_names;
+use super::nested::find_reference;
 use super::sections::{SectionKind, classify};
 use super::tables::{documented_values, is_deprecated};
 use super::*;
-use crate::ir::ExampleKind;
+use crate::ir::{EnumRepr, ExampleKind, HttpMethod, Type};
 
 /// Lowers an inline doc as API `t` located at `POST /t/`; returns the draft and the diagnostics' texts.
 fn lower_text(text: &str) -> (ApiDraft, Vec<String>) {
@@ -18,15 +19,8 @@ fn lower_text(text: &str) -> (ApiDraft, Vec<String>) {
         by_convention: false,
         by_words: false,
     };
-    let (draft, diags) = lower_api(
-        &doc,
-        "t",
-        Flavor::Esb,
-        None,
-        &meta,
-        Surroundings { beside: Some(&at), shared: &[] },
-        LowerOptions::default(),
-    );
+    let around = Surroundings { beside: Some(&at), shared: &[] };
+    let (draft, diags) = lower_api(LowerInput { meta_source: meta, around, ..LowerInput::new(&doc, "t") });
     let diags = diags.iter().map(ToString::to_string).collect();
     (draft.expect("an API"), diags)
 }
@@ -258,8 +252,7 @@ fn esb_paths_relative_to_the_component_root_get_the_esb_prefix() {
 fn no_table_and_no_example_is_not_an_api_doc() {
     let doc = crate::read::markdown::parse("common.md", "# 通用说明\n\n一些文字。\n");
     let meta = MetaSource { path: "bkapi.toml", text: "" };
-    let (draft, diags) =
-        lower_api(&doc, "common", Flavor::Esb, None, &meta, Surroundings::default(), LowerOptions::default());
+    let (draft, diags) = lower_api(LowerInput { meta_source: meta, ..LowerInput::new(&doc, "common") });
     assert!(draft.is_none());
     assert!(diags[0].to_string().starts_with("common.md:1: error: no parameter table and no example"));
 }

@@ -203,21 +203,13 @@ fn shape(ty: &Ty) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lower::{LowerOptions, MetaSource, Surroundings, lower_api};
+    use crate::lower::{LowerInput, MetaSource, lower_api};
     use crate::read::markdown;
 
     fn draft(file: &str, text: &str) -> ApiDraft {
         let doc = markdown::parse(file, text);
         let meta = MetaSource { path: "bkapi.toml", text: "" };
-        let (draft, _) = lower_api(
-            &doc,
-            "get_x",
-            crate::ir::Flavor::Esb,
-            None,
-            &meta,
-            Surroundings::default(),
-            LowerOptions::default(),
-        );
+        let (draft, _) = lower_api(LowerInput { meta_source: meta, ..LowerInput::new(&doc, "get_x") });
         draft.unwrap()
     }
 

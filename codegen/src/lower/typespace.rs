@@ -20,7 +20,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
         // Unlocated APIs cannot be called: loaders report and drop them before this stage.
         let Some((method, path)) = draft.location.clone() else { continue };
         let prefix = camel_ident(&draft.name);
-        let mut cx = ApiCx { space: &mut space, prefix: &prefix, source: &draft.source };
+        let mut cx = ApiFlattener { space: &mut space, prefix: &prefix, source: &draft.source };
         let request = match cx.flatten(&Ty::Object(draft.request.clone())) {
             Type::Named(n) => n,
             _ => format!("{prefix}Request"),
@@ -150,13 +150,13 @@ fn same_shape(a: &TypeKind, b: &TypeKind) -> bool {
     }
 }
 
-struct ApiCx<'a> {
+struct ApiFlattener<'a> {
     space: &'a mut TypeSpace,
     prefix: &'a str,
     source: &'a str,
 }
 
-impl ApiCx<'_> {
+impl ApiFlattener<'_> {
     fn flatten(&mut self, ty: &Ty) -> Type {
         match ty {
             Ty::Scalar(t) => t.clone(),
@@ -227,7 +227,7 @@ fn untyped_objects(ty: &Ty) -> Type {
 mod tests {
     use super::*;
     use crate::ir::HttpMethod;
-    use crate::lower::{LowerOptions, MetaSource, Surroundings, lower_api};
+    use crate::lower::{LowerInput, MetaSource, Surroundings, lower_api};
     use crate::read::locate::Location;
 
     fn draft(api: &str, text: &str) -> ApiDraft {
@@ -240,17 +240,8 @@ mod tests {
             by_convention: false,
             by_words: false,
         };
-        lower_api(
-            &doc,
-            api,
-            Flavor::Esb,
-            None,
-            &meta,
-            Surroundings { beside: Some(&at), shared: &[] },
-            LowerOptions::default(),
-        )
-        .0
-        .expect("an API")
+        let around = Surroundings { beside: Some(&at), shared: &[] };
+        lower_api(LowerInput { meta_source: meta, around, ..LowerInput::new(&doc, api) }).0.expect("an API")
     }
 
     fn doc_with(section: &str, field: &str) -> String {

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::{DocOutcome, DocStatus, DocText, LoweredApi, Report, SystemInput, api_name_of};
 use crate::diagnostics::Diagnostic;
 use crate::ir::Flavor;
-use crate::lower::{LowerOptions, MetaSource, Surroundings, lower_api};
+use crate::lower::{LowerInput, LowerOptions, MetaSource, Surroundings, lower_api};
 use crate::read::discover::is_template;
 use crate::read::doc::Document;
 use crate::read::markdown;
@@ -168,7 +168,15 @@ pub(super) fn lower_docs(
                 };
                 let around = Surroundings { beside: t.beside.as_ref(), shared: pages };
                 let api_meta = meta.meta.apis.get(&api_name);
-                lower_api(&doc, &api_name, flavor, api_meta, &meta_source, around, options)
+                let input = LowerInput {
+                    flavor,
+                    meta: api_meta,
+                    meta_source,
+                    around,
+                    options,
+                    ..LowerInput::new(&doc, &api_name)
+                };
+                lower_api(input)
             }));
             Some((t.folder, t.path.clone(), file, api_name, result))
         })

@@ -1,0 +1,65 @@
+//! What the passes share while one doc is lowered: the doc, its section roles, the definition sections by name
+//! and path, the shared pages, and the diagnostics so far. Passes that read sections add their methods to it
+//! (`nested`, `params`, `find_examples`, `tables`).
+
+use std::collections::{HashMap, HashSet};
+
+use super::sections::SectionKind;
+use super::{nested, sections};
+use crate::diagnostics::Diagnostic;
+use crate::read::doc::Document;
+
+/// State of one doc's lowering, shared by the passes.
+pub(super) struct DocContext<'a> {
+    pub(super) doc: &'a Document,
+    /// The file diagnostics point into: the doc's, or a shared page's while one of its sections is read.
+    pub(super) file: &'a str,
+    /// Pages of shared definitions: their sections are numbered after the doc's own, in page order.
+    pub(super) shared: &'a [Document],
+    /// Shared definition sections by normalized single name, consulted when the doc has none of that name.
+    pub(super) shared_by_name: HashMap<String, Vec<usize>>,
+    /// A shared page's section is being read: its rows refer to its own page first.
+    pub(super) reading_shared: bool,
+    pub(super) kinds: Vec<SectionKind>,
+    /// Definition sections by normalized single name.
+    pub(super) by_name: HashMap<String, Vec<usize>>,
+    /// Definition sections that name dotted paths (`data.success & data.failed`).
+    pub(super) by_path: Vec<(String, usize)>,
+    /// Definition sections some field expanded: the others are reported as unused.
+    pub(super) used: HashSet<usize>,
+    /// Sections being expanded, innermost last: meeting one again is a recursive definition.
+    pub(super) stack: Vec<usize>,
+    /// Line of the table row being resolved: sections named twice are looked up after it.
+    pub(super) near: u32,
+    pub(super) diags: Vec<Diagnostic>,
+}
+
+impl<'a> DocContext<'a> {
+    pub(super) fn new(doc: &'a Document, shared: &'a [Document]) -> Self {
+        let kinds = sections::section_roles(doc);
+        let nested::DefinitionIndex { by_name, by_path } = nested::definition_index(doc, &kinds);
+        let mut shared_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut offset = doc.sections.len();
+        for page in shared {
+            let page_kinds = sections::section_roles(page);
+            for (name, indices) in nested::definition_index(page, &page_kinds).by_name {
+                shared_by_name.entry(name).or_default().extend(indices.into_iter().map(|i| i + offset));
+            }
+            offset += page.sections.len();
+        }
+        DocContext {
+            doc,
+            file: &doc.path,
+            shared,
+            shared_by_name,
+            reading_shared: false,
+            kinds,
+            by_name,
+            by_path,
+            used: HashSet::new(),
+            stack: Vec::new(),
+            near: 0,
+            diags: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The typed tree one API's doc lowers to (its request object, response type, envelope, examples), before the
+//! system's type space names and shares its types.
+
+use crate::ir::{Correction, DocumentedValue, EnumRepr, EnumValue, Example, HttpMethod, Paging, ParamLocation, Type};
+
+/// A type as one API's doc describes it, before naming and deduplication across the system.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    Scalar(Type),
+    Array(Box<Ty>),
+    Map(Box<Ty>),
+    Object(ObjectNode),
+    Enum(EnumNode),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectNode {
+    /// Candidate type name (UpperCamelCase).
+    pub name: String,
+    pub doc: String,
+    pub line: u32,
+    pub fields: Vec<FieldNode>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumNode {
+    pub name: String,
+    pub doc: String,
+    pub line: u32,
+    pub values: Vec<EnumValue>,
+    pub repr: EnumRepr,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldNode {
+    pub name: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: String,
+    pub line: u32,
+    pub type_word: String,
+    pub location: ParamLocation,
+    pub documented_values: Vec<DocumentedValue>,
+    pub inferred: bool,
+    /// No table of the doc names the field: the example at this line sends it.
+    pub from_example: Option<u32>,
+    pub secret: bool,
+    pub base64: bool,
+    pub deprecated: bool,
+}
+
+impl FieldNode {
+    /// A field the generator infers (from an example, a heading, a page): optional, in the body, no doc yet.
+    pub(super) fn inferred(name: &str, ty: Ty, line: u32) -> Self {
+        FieldNode {
+            name: name.to_string(),
+            ty,
+            required: false,
+            doc: String::new(),
+            line,
+            type_word: String::new(),
+            location: ParamLocation::Body,
+            documented_values: Vec::new(),
+            inferred: true,
+            from_example: None,
+            secret: false,
+            base64: false,
+            deprecated: false,
+        }
+    }
+}
+
+impl ObjectNode {
+    /// The object as a type: a table of just `key` and `value` (`value.ip`, `value.bk_cloud_id` …) describes a
+    /// map from the key to the value's type (`{"0:10.0.0.1": {…}}`), not an object with those two fields.
+    pub(super) fn into_ty(self) -> Ty {
+        let is_key_value = self.fields.len() == 2
+            && self.fields.iter().any(|f| f.name == "key")
+            && self.fields.iter().any(|f| f.name == "value");
+        if !is_key_value {
+            return Ty::Object(self);
+        }
+        let value = self.fields.into_iter().find(|f| f.name == "value").map_or(Ty::Scalar(Type::Json), |f| f.ty);
+        let value = match value {
+            Ty::Object(mut o) if !self.name.is_empty() => {
+                o.name = format!("{}Value", self.name);
+                Ty::Object(o)
+            }
+            other => other,
+        };
+        Ty::Map(Box::new(value))
+    }
+}
+
+/// One API, lowered but not yet placed into its system's type space.
+#[derive(Debug, Clone)]
+pub struct ApiDraft {
+    pub name: String,
+    pub source: String,
+    pub summary: String,
+    /// Method and path; `None` when neither the doc, its metadata nor the files beside it say.
+    pub location: Option<(HttpMethod, String)>,
+    pub request: ObjectNode,
+    pub response: Ty,
+    pub envelope: Vec<FieldNode>,
+    pub examples: Vec<Example>,
+    pub corrections: Vec<Correction>,
+    pub one_of: Vec<Vec<String>>,
+    /// Every name the doc's tables give (last segment of dotted names), sorted: what "documented" means when
+    /// measuring which example values the types lose.
+    pub table_keys: Vec<String>,
+    /// How the API pages, when its request or response shows it.
+    pub paging: Paging,
+    /// Line of the doc's request parameter section, when it has one.
+    pub request_section: Option<u32>,
+    /// The doc's language (`zh_hans`, `en`), and the API's docs in other languages once merged.
+    pub language: String,
+    pub translations: Vec<crate::ir::Translation>,
+}
