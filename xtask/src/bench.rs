@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use bkapi_codegen::internals::emit::module_name;
+use bkapi_codegen::internals::naming::module_name;
 use bkapi_codegen::ir::{Ir, TypeKind};
 use bkapi_codegen::pipeline::LowerOptions;
 use bkapi_codegen::pipeline::{discover, load_docs};

@@ -266,7 +266,7 @@ fn openapi(dir: &Path, out: &Path) -> anyhow::Result<()> {
             eprintln!("openapi: {system}: {p}");
             problems += 1;
         }
-        let path = out.join(format!("{}.json", bkapi_codegen::internals::emit::module_name(system)));
+        let path = out.join(format!("{}.json", bkapi_codegen::internals::naming::module_name(system)));
         let text = serde_json::to_string_pretty(document)? + "\n";
         if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
             continue;

@@ -5,7 +5,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Names, api_module_ident, escape_doc, marker_ident, request_and_response, rust_type};
+use super::marker_ident;
+use super::rustdoc::escape_doc;
+use super::system_file::{api_module_ident, request_and_response};
+use super::types::{Names, rust_type};
 use crate::ir::{Api, PageRequest, Paging, System, Type, TypeKind};
 use crate::naming::{field_ident_text, make_ident};
 

@@ -1,0 +1,197 @@
+//! Structs of the IR's types: fields with their rustdoc and `#[deprecated]`, `new(required…)`, a setter per
+//! optional field; and how an IR type is written as Rust where code goes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Field, ParamLocation, Type, TypeDef, TypeKind};
+use crate::naming::unique_field_ident;
+
+use super::enums::emit_enum;
+use super::rustdoc::doc_text;
+use super::wire_impls::emit_struct_wire;
+
+/// The setter of an optional field: the field's name; `with_<name>` where that name would shadow the
+/// constructor or a method of the traits every struct implements (`x.clone()`, `X::default()` would break).
+pub(super) fn setter_ident(field: &Ident) -> Ident {
+    const TAKEN: &[&str] = &[
+        "new",
+        "default",
+        "clone",
+        "clone_from",
+        "eq",
+        "ne",
+        "fmt",
+        "serialize",
+        "deserialize",
+        "from_wire",
+        "to_wire",
+        "absent",
+        "is_absent",
+        "into",
+        "try_into",
+        "to_owned",
+    ];
+    let text = field.to_string();
+    let bare = text.trim_start_matches("r#");
+    if TAKEN.contains(&bare) { format_ident!("with_{bare}") } else { field.clone() }
+}
+
+/// `value.field(x)` for each optional field: `FastExecuteScriptRequest::new(2).script_content("…")`.
+pub(super) fn emit_setters(name: &Ident, fields: &[Field], idents: &[Ident], names: Names<'_>) -> TokenStream {
+    let setters = fields.iter().zip(idents).filter(|(f, _)| !f.required).map(|(f, ident)| {
+        let setter = setter_ident(ident);
+        let ty = field_type(f, names);
+        let doc = format!(" Sets `{}`.", f.name);
+        let deprecated = f.deprecated.then(|| {
+            let note = format!("deprecated in the doc: {}", f.doc.trim());
+            quote!(#[deprecated(note = #note)] #[allow(deprecated)])
+        });
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#ident = Some(value.into());
+                self
+            }
+        }
+    });
+    quote!(impl #name { #(#setters)* })
+}
+
+pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> TokenStream {
+    let name = format_ident!("{}", def.local);
+    let doc = doc_text(&def.doc, &format!("`{}`", def.name));
+    let origin = format!(" Defined in `{}` at line {}.", def.source, def.line);
+    match &def.kind {
+        TypeKind::Struct { fields } => {
+            let all_optional = fields.iter().all(|f| !f.required);
+            let default = all_optional.then(|| quote!(Default,));
+            let mut used: BTreeSet<String> = BTreeSet::new();
+            let idents: Vec<Ident> = fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect();
+            let field_tokens = fields.iter().zip(&idents).map(|(f, ident)| emit_field(f, ident, names));
+            let constructor = (!all_optional).then(|| {
+                let params = fields.iter().zip(&idents).filter(|(f, _)| f.required).map(|(f, ident)| {
+                    let ty = field_type(f, names);
+                    quote!(#ident: #ty)
+                });
+                let inits = fields
+                    .iter()
+                    .zip(&idents)
+                    .map(|(f, ident)| if f.required { quote!(#ident) } else { quote!(#ident: None) });
+                // Setting a deprecated field to `None` is not a use worth a warning.
+                let allow_deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+                quote! {
+                    impl #name {
+                        /// Creates a value from its required fields; optional fields start as `None`.
+                        #[allow(clippy::too_many_arguments)]
+                        #allow_deprecated
+                        pub fn new(#(#params),*) -> Self {
+                            Self { #(#inits),* }
+                        }
+                    }
+                }
+            });
+            let wire = emit_struct_wire(&name, fields, &idents);
+            let setters = (with_setters && fields.iter().any(|f| !f.required))
+                .then(|| emit_setters(&name, fields, &idents, names));
+            quote! {
+                #doc
+                #[doc = ""]
+                #[doc = #origin]
+                #[derive(Debug, Clone, PartialEq, #default)]
+                pub struct #name {
+                    #(#field_tokens)*
+                }
+                #constructor
+                #setters
+                #wire
+            }
+        }
+        TypeKind::Enum { values, open, repr } => emit_enum(&name, &doc, &origin, values, *open, *repr),
+    }
+}
+
+pub(super) fn emit_field(f: &Field, ident: &Ident, names: Names<'_>) -> TokenStream {
+    let ty = field_type(f, names);
+    let mut doc = doc_text(&f.doc, &format!("`{}`", f.name));
+    match f.from_example {
+        Some(line) => doc.push_str(&format!(" (Not in the doc's table; seen in its example at line {line}.)")),
+        None if f.inferred => doc.push_str(" (Type inferred from the doc's example.)"),
+        None => {}
+    }
+    // The wire name when the Rust name differs: the (de)serialization code says it, the reader should too.
+    let renamed = (ident.to_string().trim_start_matches("r#") != f.name).then(|| {
+        let note = format!(" Sent as `{}`.", f.name);
+        quote!(#[doc = ""] #[doc = #note])
+    });
+    let location = match f.location {
+        ParamLocation::Body => None,
+        ParamLocation::Path => Some(quote!(#[doc = ""] #[doc = " Path parameter."])),
+        ParamLocation::Query => Some(quote!(#[doc = ""] #[doc = " Query parameter."])),
+    };
+    // Users get a warning; the generated code's own uses (constructors, wire impls) allow it.
+    let deprecated = f.deprecated.then(|| {
+        let note = format!("deprecated in the doc: {}", f.doc.trim());
+        quote!(#[deprecated(note = #note)])
+    });
+    let ty = if f.required { ty } else { quote!(Option<#ty>) };
+    quote! {
+        #doc
+        #renamed
+        #location
+        #deprecated
+        pub #ident: #ty,
+    }
+}
+
+/// A field's Rust type: secrets are `crate::Secret` (serialized as the plain string, `Debug` redacted); Base64
+/// fields `crate::Base64` (plain text or bytes in Rust, Base64 on the wire).
+pub(super) fn field_type(f: &Field, names: Names<'_>) -> TokenStream {
+    match (&f.ty, f.secret, f.base64) {
+        (Type::String, true, _) => quote!(crate::Secret),
+        (Type::String, false, true) => quote!(crate::Base64),
+        _ => rust_type(&f.ty, names),
+    }
+}
+
+/// How named types are written where code goes: by their public names in one API's module (`names`, see
+/// [`Api::names`]), after `path` (empty inside that module, `fast_execute_script::` beside it).
+#[derive(Clone, Copy)]
+pub(super) struct Names<'a> {
+    pub(super) names: &'a BTreeMap<String, String>,
+    pub(super) path: &'a TokenStream,
+}
+
+impl Names<'_> {
+    pub(super) fn visible<'n>(&'n self, ir_name: &'n str) -> &'n str {
+        self.names.get(ir_name).map_or(ir_name, String::as_str)
+    }
+}
+
+/// The Rust type for an IR type.
+pub(super) fn rust_type(ty: &Type, names: Names<'_>) -> TokenStream {
+    match ty {
+        Type::String => quote!(String),
+        Type::Integer => quote!(i64),
+        Type::Number => quote!(f64),
+        Type::Boolean => quote!(bool),
+        Type::Json => quote!(serde_json::Value),
+        Type::Array(t) => {
+            let inner = rust_type(t, names);
+            quote!(Vec<#inner>)
+        }
+        Type::Map(t) if **t == Type::Json => quote!(serde_json::Map<String, serde_json::Value>),
+        Type::Map(t) => {
+            let inner = rust_type(t, names);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Type::Named(n) => {
+            let ident = format_ident!("{}", names.visible(n));
+            let path = names.path;
+            quote!(#path #ident)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! A struct's `Wire` impl: the runtime's record reader and writer, integer and string fields read leniently.
+//! (An enum's `Wire` impl is written with its variants, in `enums.rs`.)
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Field, Type};
+
+/// How a record reads a field (see `crate::wire::Record`): integer and string fields leniently (ids come as
+/// numbers or numeric strings), everything else strictly. They are sent as documented.
+pub(super) fn field_reader(f: &Field) -> Ident {
+    format_ident!(
+        "{}",
+        match (&f.ty, f.secret || f.base64, f.required) {
+            (Type::Integer, _, true) => "int",
+            (Type::Integer, _, false) => "opt_int",
+            (Type::String, false, true) => "text",
+            (Type::String, false, false) => "opt_text",
+            _ => "field",
+        }
+    )
+}
+
+/// A struct's `Wire` impl: two small bodies calling the runtime's record reader and writer, far cheaper to
+/// compile than serde's derives (serde's traits come through it, see `emit_system`).
+pub(super) fn emit_struct_wire(name: &Ident, fields: &[Field], idents: &[Ident]) -> TokenStream {
+    let wire_name = name.to_string();
+    let reads = fields.iter().zip(idents).map(|(f, ident)| {
+        let (key, reader) = (&f.name, field_reader(f));
+        quote!(#ident: record.#reader(#key)?,)
+    });
+    let writes = fields.iter().zip(idents).map(|(f, ident)| {
+        let key = &f.name;
+        quote!(record.field(#key, &self.#ident);)
+    });
+    let keys = fields.iter().map(|f| &f.name);
+    // A struct without fields reads and writes none.
+    let allow_unused_reader = fields.is_empty().then(|| quote!(#[allow(unused_mut, unused_variables)]));
+    let allow_unused_writer = fields.is_empty().then(|| quote!(#[allow(unused_mut)]));
+    let allow_deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow_deprecated
+        impl crate::wire::Wire for #name {
+            fn from_wire(value: serde_json::Value) -> ::std::result::Result<Self, crate::wire::WireError> {
+                #allow_unused_reader
+                let mut record = crate::wire::Record::read(value, #wire_name, &[#(#keys),*])?;
+                ::std::result::Result::Ok(Self { #(#reads)* })
+            }
+
+            fn to_wire(&self) -> serde_json::Value {
+                #allow_unused_writer
+                let mut record = crate::wire::RecordWriter::new();
+                #(#writes)*
+                record.finish()
+            }
+        }
+    }
+}
