@@ -7,8 +7,8 @@ use super::pages;
 use crate::ir::{Api, Field, Flavor, HttpMethod, ParamLocation, System, TypeKind};
 
 use super::marker_ident;
+use super::request_and_response;
 use super::rustdoc::escape_doc;
-use super::system_file::request_and_response;
 
 pub(super) fn emit_marker(system: &System, api: &Api) -> TokenStream {
     let marker = marker_ident(api);

@@ -13,7 +13,7 @@ use crate::naming::{field_ident_text, make_ident, unique_field_ident};
 use super::doc_examples::request_example_code;
 use super::marker_ident;
 use super::rustdoc::{doc_text, escape_doc};
-use super::system_file::{api_module_ident, request_and_response};
+use super::{api_module_ident, request_and_response};
 
 /// One client method; `blocking` gives the `blocking::Client` twin (same name and docs, no `async`).
 pub(super) fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenStream {

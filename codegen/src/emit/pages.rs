@@ -7,8 +7,8 @@ use quote::quote;
 
 use super::marker_ident;
 use super::rustdoc::escape_doc;
-use super::system_file::{api_module_ident, request_and_response};
 use super::types::{Names, rust_type};
+use super::{api_module_ident, request_and_response};
 use crate::ir::{Api, PageRequest, Paging, System, Type, TypeKind};
 use crate::naming::{field_ident_text, make_ident};
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::mock;
@@ -13,8 +13,8 @@ use crate::naming::{camel_ident, field_ident_text, make_ident};
 
 use super::endpoints::emit_marker;
 use super::methods::{emit_method, emit_waiter};
-use super::types::{Names, emit_type, rust_type};
-use super::{api_struct_ident, blocking_api_struct_ident, marker_ident};
+use super::types::{Names, emit_type};
+use super::{api_module_ident, api_struct_ident, blocking_api_struct_ident, marker_ident};
 
 /// One system's file. Types are parsed one by one and joined as syn items: re-parsing one huge token stream
 /// would copy every token again.
@@ -134,20 +134,6 @@ pub(super) fn emit_api_module(system: &System, api: &Api, request_side: &BTreeSe
         }
         #(pub use #module::#beside;)*
     }
-}
-
-/// An API's request and response types as written beside its module (`fast_execute_script::…`), after
-/// `outside` (`super::` from inside `endpoints`).
-pub(super) fn request_and_response(api: &Api, outside: TokenStream) -> (TokenStream, TokenStream) {
-    let module = api_module_ident(api);
-    let path = quote!(#outside #module::);
-    let names = Names { names: &api.names, path: &path };
-    (rust_type(&Type::Named(api.request.clone()), names), rust_type(&api.response, names))
-}
-
-/// The module of an API's types (`fast_execute_script`).
-pub(super) fn api_module_ident(api: &Api) -> Ident {
-    make_ident(&field_ident_text(&api.name))
 }
 
 /// The named types a request is built from: its type and every type its fields reach. They get setters.
