@@ -1,5 +1,7 @@
 //! Shared helpers of the golden and wire tests: the docs' IR and examples, read with the generator itself.
 
+/// The runtime tests' endpoints and answers (`runtime/tests/common/fake.rs`), shared with these tests.
+#[path = "../../runtime/tests/common/fake.rs"]
 pub mod fake;
 
 use std::path::{Path, PathBuf};
@@ -63,19 +65,4 @@ pub fn response_example(api: &Api) -> Value {
 /// The `data` part of the doc's response example.
 pub fn response_example_data(api: &Api) -> Value {
     response_data(&response_example(api)).clone()
-}
-
-/// Copies a folder tree (a docs tree, to edit a copy in a test).
-pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let path = entry?.path();
-        let target = to.join(path.file_name().unwrap_or_default());
-        if path.is_dir() {
-            copy_dir(&path, &target)?;
-        } else {
-            std::fs::copy(&path, &target)?;
-        }
-    }
-    Ok(())
 }

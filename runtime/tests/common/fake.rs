@@ -1,7 +1,8 @@
-//! Endpoints and server answers for the runtime tests (`runtime.rs`, `logs.rs`): hand-written `Endpoint`s cover
-//! what the seed APIs do not (an ESB GET, a gateway path parameter).
+//! Endpoints and server answers for the runtime tests (`runtime/tests/`, and the bindings crate's `runtime.rs`,
+//! `logs.rs`): hand-written `Endpoint`s cover what the seed APIs do not (an ESB GET, a gateway path parameter).
+#![allow(dead_code)]
 
-use bkapi::{Client, Endpoint, Flavor, Method};
+use bkapi_runtime::{Client, Endpoint, Flavor, Method};
 use serde_json::{Value, json};
 use wiremock::{MockServer, ResponseTemplate};
 
@@ -53,7 +54,7 @@ pub fn ok(data: Value) -> ResponseTemplate {
 }
 
 /// A client for `server`: ESB at its root, gateway system `gw` under `/api/gw/prod`, user by `bk_token`.
-pub fn builder(server: &MockServer) -> bkapi::ClientBuilder {
+pub fn builder(server: &MockServer) -> bkapi_runtime::ClientBuilder {
     Client::builder()
         .esb_base_url(server.uri())
         .gateway_base_url("gw", format!("{}/api/gw/prod", server.uri()))

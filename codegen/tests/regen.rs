@@ -7,7 +7,8 @@ use std::path::Path;
 use bkapi_codegen::Error;
 use bkapi_codegen::internals::emit::HEADER;
 use bkapi_codegen::tasks::regen::{Mode, regen};
-use bkapi_tests::{copy_dir, docs_dir, seeds_dir, workspace_root};
+mod common;
+use common::{copy_dir, docs_dir, seeds_dir, workspace_root};
 
 fn snapshot(dir: &Path) -> Vec<(String, String)> {
     let mut files: Vec<_> = fs::read_dir(dir)

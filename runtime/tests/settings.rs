@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use bkapi::{ClientBuilder, Error};
-use bkapi_tests::fake::{GetNamed, GetScoped, SECRET, StartThing, TOKEN, ok};
+use bkapi_runtime::{ClientBuilder, Error};
+mod common;
+use common::fake::{GetNamed, GetScoped, SECRET, StartThing, TOKEN, ok};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request};

@@ -8,7 +8,8 @@ use bkapi_codegen::ir::{HttpMethod, Ir, ParamLocation, TypeKind, path_placeholde
 use bkapi_codegen::pipeline::LowerOptions;
 use bkapi_codegen::pipeline::load_docs;
 use bkapi_codegen::tasks::openapi::{documents, problems};
-use bkapi_tests::workspace_root;
+mod common;
+use common::workspace_root;
 use openapiv3::{OpenAPI, ReferenceOr};
 
 fn ir_of(dir: &Path) -> Ir {

@@ -4,8 +4,9 @@
 //! header. Redirects within the origin are followed. Two local servers (wiremock on 127.0.0.1).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use bkapi::{Endpoint, Error};
-use bkapi_tests::fake::{GetScoped, ListThings, SECRET, StartThing, TOKEN, builder, ok};
+use bkapi_runtime::{Endpoint, Error};
+mod common;
+use common::fake::{GetScoped, ListThings, SECRET, StartThing, TOKEN, builder, ok};
 use serde_json::{Value, json};
 use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

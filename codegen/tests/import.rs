@@ -12,7 +12,8 @@ use bkapi_codegen::pipeline::LowerOptions;
 use bkapi_codegen::pipeline::load_docs;
 use bkapi_codegen::tasks::diff::diff;
 use bkapi_codegen::tasks::import::{ImportOptions, SystemImport, import};
-use bkapi_tests::seeds_dir;
+mod common;
+use common::seeds_dir;
 use sha2::{Digest, Sha256};
 
 /// The seed doc without its method and path: the manifest and the ESB convention must locate it.

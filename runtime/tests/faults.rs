@@ -8,8 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use bkapi::{Client, Error};
-use bkapi_tests::fake::{SECRET, StartThing, TOKEN};
+use bkapi_runtime::{Client, Error};
+mod common;
+use common::fake::{SECRET, StartThing, TOKEN};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -140,11 +141,14 @@ async fn server(how: Answer) -> (String, Arc<AtomicUsize>) {
     (url, connections)
 }
 
-fn client(url: &str) -> bkapi::ClientBuilder {
+fn client(url: &str) -> bkapi_runtime::ClientBuilder {
     Client::builder().esb_base_url(url).app_code("app").app_secret(SECRET).bk_token(TOKEN)
 }
 
-async fn fails(how: Answer, builder: impl FnOnce(bkapi::ClientBuilder) -> bkapi::ClientBuilder) -> Error {
+async fn fails(
+    how: Answer,
+    builder: impl FnOnce(bkapi_runtime::ClientBuilder) -> bkapi_runtime::ClientBuilder,
+) -> Error {
     let (url, _) = server(how).await;
     let client = builder(client(&url)).build().unwrap();
     let err = client.call::<StartThing>(json!({"x": 1})).await.unwrap_err();
@@ -180,7 +184,7 @@ async fn a_server_that_stalls_after_its_headers_times_out() {
 #[tokio::test]
 async fn a_50_mb_body_stops_at_the_limit() {
     let err = fails(Answer::Huge, |b| b).await;
-    assert!(matches!(err, Error::BodyTooLarge { limit: bkapi::DEFAULT_MAX_BODY_SIZE, .. }), "{err:?}");
+    assert!(matches!(err, Error::BodyTooLarge { limit: bkapi_runtime::DEFAULT_MAX_BODY_SIZE, .. }), "{err:?}");
     let err = fails(Answer::Huge, |b| b.max_body_size(1 << 20)).await;
     assert!(matches!(err, Error::BodyTooLarge { limit: 1_048_576, .. }), "{err:?}");
 }

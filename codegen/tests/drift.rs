@@ -8,7 +8,8 @@ use bkapi_codegen::pipeline::LowerOptions;
 use bkapi_codegen::pipeline::load_docs;
 use bkapi_codegen::tasks::findings::load_baseline;
 use bkapi_codegen::tasks::findings::{render, review};
-use bkapi_tests::{copy_dir, docs_dir};
+mod common;
+use common::{copy_dir, docs_dir};
 
 #[test]
 fn the_committed_baseline_accepts_exactly_the_current_drift() {

@@ -13,7 +13,8 @@ use bkapi_codegen::internals::check::wire_model::fit_example;
 use bkapi_codegen::ir::ExampleKind;
 use bkapi_codegen::pipeline::LowerOptions;
 use bkapi_codegen::pipeline::load_doc;
-use bkapi_tests::workspace_root;
+mod common;
+use common::workspace_root;
 use serde_json::{Value, json};
 
 /// What a fixture doc becomes, as reviewable JSON.
