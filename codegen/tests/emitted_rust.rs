@@ -1,5 +1,5 @@
 //! Goldens of the emitted Rust: beside each fixture's IR (`tests/fixtures/<rule>.ir.json`, itself checked against
-//! its doc by `tests/tests/fixtures.rs`), `tests/fixtures/<rule>.rs` is the system file `emit` writes for that IR,
+//! its doc by `codegen/tests/fixtures.rs`), `tests/fixtures/<rule>.rs` is the system file `emit` writes for that IR,
 //! so a change to the emitter shows as a reviewable diff per dialect rule. The IR is read from the golden, not
 //! from the doc: this tests the emitter alone. The crate `codegen/tests/output` compiles the goldens; the list of
 //! its modules (`src/fixtures.rs`) is generated and checked here too. `BKAPI_BLESS=1 cargo test -p bkapi-codegen

@@ -20,7 +20,7 @@ pub fn docs_dir() -> PathBuf {
 }
 
 /// The five documents this project was specified from, with their metadata and baselines: golden-tested
-/// (`tests/tests/fixtures.rs`, `golden.rs`); the `bkapi` crate is generated from the imported docs instead.
+/// (`codegen/tests/fixtures.rs`, `golden.rs`); the `bkapi` crate is generated from the imported docs instead.
 pub fn seeds_dir() -> PathBuf {
     workspace_root().join("tests/seeds")
 }
