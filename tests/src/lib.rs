@@ -3,27 +3,18 @@
 /// The runtime tests' endpoints and answers (`runtime/tests/common/fake.rs`), shared with these tests.
 #[path = "../../runtime/tests/common/fake.rs"]
 pub mod fake;
+/// Where the workspace's docs are (`codegen/tests/common/mod.rs`, shared with the generator's tests).
+#[path = "../../codegen/tests/common/mod.rs"]
+mod paths;
 
-use std::path::{Path, PathBuf};
+pub use paths::{docs_dir, seeds_dir, workspace_root};
+
+use std::path::Path;
 
 use bkapi_codegen::ir::{Api, ExampleKind, Ir, System, request_params, response_data};
 use bkapi_codegen::pipeline::LowerOptions;
 use bkapi_codegen::pipeline::{Loaded, load_docs};
 use serde_json::Value;
-
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
-}
-
-pub fn docs_dir() -> PathBuf {
-    workspace_root().join("api-docs")
-}
-
-/// The five documents this project was specified from, with their metadata and baselines: golden-tested
-/// (`codegen/tests/fixtures.rs`, `golden.rs`); the `bkapi` crate is generated from the imported docs instead.
-pub fn seeds_dir() -> PathBuf {
-    workspace_root().join("tests/seeds")
-}
 
 /// The IR of `api-docs/`, with (`corrected`) or without the metadata's corrections.
 pub fn load(corrected: bool) -> Loaded {
