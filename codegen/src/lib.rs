@@ -1,9 +1,9 @@
-//! bkapi-codegen: BlueKing API docs (markdown) → typed Rust bindings.
+//! bkapi-codegen: BlueKing API docs (markdown) → typed Rust bindings (see `ARCHITECTURE.md`).
 //!
-//! Stages, one module each (see `ARCHITECTURE.md`):
-//! [`markdown`] (text → [`doc`] model) → [`lower`] + [`typespace`] (doc model + [`metadata`] → [`ir`])
-//! → [`emit`] (IR → Rust). [`drift`] checks examples against the IR; [`load`] and [`regen`] drive the stages.
-//! [`naming`] makes the identifiers all of them use; [`openapi`] writes the IR as OpenAPI 3.0 for other tools.
+//! [`pipeline::build_system`] turns one system's docs, read into memory, into its [`ir`] (with
+//! [`diagnostics`]); [`pipeline::load_docs`] reads a tree and builds each system. The [`tasks`] run on top:
+//! `regen` (the generated crate's API modules), `import`, `corpus`, and what the drift, diff, OpenAPI and SDK
+//! commands need. The stages themselves (`read`, `lower`, `check`, `emit`, `naming`) are crate-internal.
 
 pub mod diagnostics;
 pub mod ir;

@@ -4,8 +4,7 @@
 
 use std::fs;
 
-use bkapi_codegen::pipeline::LowerOptions;
-use bkapi_codegen::pipeline::load_docs;
+use bkapi_codegen::pipeline::{LowerOptions, load_docs};
 use bkapi_codegen::tasks::findings::load_baseline;
 use bkapi_codegen::tasks::findings::{render, review};
 mod common;

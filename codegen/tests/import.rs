@@ -8,8 +8,7 @@ use std::process::Command;
 
 use bkapi_codegen::internals::read::metadata;
 use bkapi_codegen::ir::HttpMethod;
-use bkapi_codegen::pipeline::LowerOptions;
-use bkapi_codegen::pipeline::load_docs;
+use bkapi_codegen::pipeline::{LowerOptions, load_docs};
 use bkapi_codegen::tasks::diff::diff;
 use bkapi_codegen::tasks::import::{ImportOptions, SystemImport, import};
 mod common;

@@ -5,8 +5,7 @@
 use std::path::Path;
 
 use bkapi_codegen::ir::{HttpMethod, Ir, ParamLocation, TypeKind, path_placeholders};
-use bkapi_codegen::pipeline::LowerOptions;
-use bkapi_codegen::pipeline::load_docs;
+use bkapi_codegen::pipeline::{LowerOptions, load_docs};
 use bkapi_codegen::tasks::openapi::{documents, problems};
 mod common;
 use common::workspace_root;

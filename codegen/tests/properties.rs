@@ -8,8 +8,7 @@ use std::collections::BTreeSet;
 use bkapi_codegen::internals::naming::{camel_ident, field_ident_text, type_name, unique_field_ident, variant_names};
 use bkapi_codegen::internals::read::example_json;
 use bkapi_codegen::ir::{EnumRepr, EnumValue};
-use bkapi_codegen::pipeline::LowerOptions;
-use bkapi_codegen::pipeline::load_docs;
+use bkapi_codegen::pipeline::{LowerOptions, load_docs};
 use proptest::prelude::*;
 use serde_json::Value;
 

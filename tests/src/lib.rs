@@ -12,8 +12,7 @@ pub use paths::{docs_dir, seeds_dir, workspace_root};
 use std::path::Path;
 
 use bkapi_codegen::ir::{Api, ExampleKind, Ir, System, request_params, response_data};
-use bkapi_codegen::pipeline::LowerOptions;
-use bkapi_codegen::pipeline::{Loaded, load_docs};
+use bkapi_codegen::pipeline::{Loaded, LowerOptions, load_docs};
 use serde_json::Value;
 
 /// The IR of `api-docs/`, with (`corrected`) or without the metadata's corrections.

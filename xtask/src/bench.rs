@@ -16,8 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use bkapi_codegen::internals::naming::module_name;
 use bkapi_codegen::ir::{Ir, TypeKind};
-use bkapi_codegen::pipeline::LowerOptions;
-use bkapi_codegen::pipeline::{discover, load_docs};
+use bkapi_codegen::pipeline::{LowerOptions, discover, load_docs};
 
 pub struct Options {
     pub dir: PathBuf,

@@ -5,8 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, bail};
-use bkapi_codegen::pipeline::LowerOptions;
-use bkapi_codegen::pipeline::load_docs;
+use bkapi_codegen::pipeline::{LowerOptions, load_docs};
 use bkapi_codegen::tasks::diff::{diff, markdown};
 
 fn git(root: &Path, args: &[&str]) -> anyhow::Result<Vec<u8>> {

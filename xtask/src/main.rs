@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use bkapi_codegen::pipeline::LowerOptions;
-use bkapi_codegen::pipeline::{load_doc, load_docs};
+use bkapi_codegen::pipeline::{LowerOptions, load_doc, load_docs};
 use bkapi_codegen::tasks::regen::{Mode, regen};
 use clap::{Parser, Subcommand};
 
