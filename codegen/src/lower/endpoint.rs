@@ -8,7 +8,7 @@ use super::sections::SectionKind;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Correction, Flavor, HttpMethod};
 use crate::read::doc::{Block, Document};
-use crate::read::locate::Location;
+use crate::read::locate::Route;
 use crate::read::metadata::ApiMeta;
 
 /// Method and path, as known so far.
@@ -139,7 +139,7 @@ impl Endpoint {
     /// unless it is only the ESB convention's), the method when nothing else gave one.
     pub(super) fn apply_beside(
         &mut self,
-        found: &Location,
+        found: &Route,
         doc_path: Option<&str>,
         file: &str,
         diags: &mut Vec<Diagnostic>,

@@ -5,7 +5,7 @@
 //! [`lower_api`] runs the passes in order, one module each: `sections` (what each heading is), `endpoint`
 //! (summary, method, path), `params` over `tables` and `nested` (request and response fields, the sections
 //! they refer to), `find_examples`, `corrections` (metadata), `paging` (a page of the documented items),
-//! `inference` (what the examples settle, keys only they show), `known_names` (such keys that a row elsewhere
+//! `inference` (what the examples settle, keys only they show), `same_key_types` (such keys that a row elsewhere
 //! describes).
 
 mod corrections;
@@ -14,11 +14,11 @@ mod endpoint;
 mod find_examples;
 mod heading_names;
 mod inference;
-mod known_names;
 mod nested;
 mod paging;
 mod params;
 mod path_params;
+mod same_key_types;
 mod sections;
 mod tables;
 #[cfg(test)]
@@ -30,7 +30,7 @@ pub mod typespace;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Correction, Flavor, Paging};
 use crate::read::doc::Document;
-use crate::read::locate::Location;
+use crate::read::locate::Route;
 use crate::read::metadata::ApiMeta;
 pub use nested::MAX_NESTED_SECTIONS;
 pub use sections::is_definitions_page;
@@ -70,7 +70,7 @@ impl MetaSource<'_> {
 /// folder's pages of shared definitions (`common.md`: `server`, `ip`, … that every doc refers to).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Surroundings<'a> {
-    pub beside: Option<&'a Location>,
+    pub beside: Option<&'a Route>,
     pub shared: &'a [Document],
 }
 
@@ -137,7 +137,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
         );
         return (None, cx.diags);
     }
-    let location = endpoint.located(api_name, meta_source, file, &mut cx.diags);
+    let route = endpoint.located(api_name, meta_source, file, &mut cx.diags);
     if let Some(template) = &doc_path {
         let aliases = meta.map(|m| &m.path_param_aliases);
         find_examples::merge_request_lines(template, aliases, &found.request_lines, &mut examples, file, &mut cx.diags);
@@ -162,12 +162,12 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     let page_response = paging::page_response(&mut response, &examples, &camel, &mut corrections);
     inference::settle_by_examples(&examples, &mut request, &mut response, documented.data_line, &mut corrections);
     // After the examples settled the fields: a body example does not carry the path.
-    if let Some((_, path)) = &location {
+    if let Some((_, path)) = &route {
         path_params::bind_placeholders(path, &mut request, file, &mut cx.diags);
     }
-    let sides = known_names::example_sides(&examples);
-    known_names::type_from_known_rows(&known_names::known_rows(doc), &sides, &mut request, &mut response);
-    known_names::type_untyped_from_same_keys(&sides, &mut request, &mut response);
+    let sides = same_key_types::example_sides(&examples);
+    same_key_types::type_from_known_rows(&same_key_types::known_rows(doc), &sides, &mut request, &mut response);
+    same_key_types::type_untyped_from_same_keys(&sides, &mut request, &mut response);
     let page_request = paging::page_request(&request);
     let max_page_size = page_request.as_ref().and_then(|page| paging::max_page_size(&request, page));
     let paging = Paging { request: page_request, response: page_response, max_page_size };
@@ -180,7 +180,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
         name: api_name.to_string(),
         source: doc.path.clone(),
         summary,
-        location,
+        route,
         one_of: tables::one_of_groups(&request.fields),
         request,
         response,

@@ -12,7 +12,7 @@ use crate::ir::{EnumRepr, ExampleKind, HttpMethod, Type};
 fn lower_text(text: &str) -> (ApiDraft, Vec<String>) {
     let doc = crate::read::markdown::parse("t.md", text);
     let meta = MetaSource { path: "bkapi.toml", text: "" };
-    let at = Location {
+    let at = Route {
         method: Some(HttpMethod::Post),
         path: "/t/".into(),
         origin: "test".into(),
@@ -245,7 +245,7 @@ fn esb_paths_relative_to_the_component_root_get_the_esb_prefix() {
         "### 请求地址\n\n/v2/monitor/models/x/add/\n\n### 请求方法\n\nGET\n\n{}",
         "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n"
     ));
-    assert_eq!(d.location, Some((HttpMethod::Get, "/api/c/compapi/v2/monitor/models/x/add/".into())));
+    assert_eq!(d.route, Some((HttpMethod::Get, "/api/c/compapi/v2/monitor/models/x/add/".into())));
 }
 
 #[test]

@@ -99,7 +99,7 @@ pub struct ApiDraft {
     pub source: String,
     pub summary: String,
     /// Method and path; `None` when neither the doc, its metadata nor the files beside it say.
-    pub location: Option<(HttpMethod, String)>,
+    pub route: Option<(HttpMethod, String)>,
     pub request: ObjectNode,
     pub response: Ty,
     pub envelope: Vec<FieldNode>,

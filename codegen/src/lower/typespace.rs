@@ -18,7 +18,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
     let mut apis = Vec::new();
     for draft in drafts {
         // Unlocated APIs cannot be called: loaders report and drop them before this stage.
-        let Some((method, path)) = draft.location.clone() else { continue };
+        let Some((method, path)) = draft.route.clone() else { continue };
         let prefix = camel_ident(&draft.name);
         let mut cx = ApiFlattener { space: &mut space, prefix: &prefix, source: &draft.source };
         let request = match cx.flatten(&Ty::Object(draft.request.clone())) {
@@ -228,12 +228,12 @@ mod tests {
     use super::*;
     use crate::ir::HttpMethod;
     use crate::lower::{LowerInput, MetaSource, Surroundings, lower_api};
-    use crate::read::locate::Location;
+    use crate::read::locate::Route;
 
     fn draft(api: &str, text: &str) -> ApiDraft {
         let doc = crate::read::markdown::parse(&format!("{api}.md"), text);
         let meta = MetaSource { path: "bkapi.toml", text: "" };
-        let at = Location {
+        let at = Route {
             method: Some(HttpMethod::Post),
             path: format!("/{api}/"),
             origin: "test".into(),

@@ -199,7 +199,7 @@ pub(super) fn lower_docs(
                     }
                 }
                 match draft {
-                    Some(mut d) if d.location.is_some() => {
+                    Some(mut d) if d.route.is_some() => {
                         d.language = set.folders.get(folder).map(|f| f.language.clone()).unwrap_or_default();
                         lowered.push(LoweredApi { folder, files: vec![d.source.clone()], draft: d });
                         DocStatus::Located

@@ -9,7 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ir::Ir;
 use crate::lower::LowerOptions;
 use crate::read::discover::{DocFolder, api_name_of, file_name, read};
-use crate::read::locate::{self, Location};
+use crate::read::locate::{self, Route};
 use crate::read::metadata;
 
 /// Loads every doc folder under `root`. Doc problems become diagnostics; only I/O fails.
@@ -89,7 +89,7 @@ fn read_system(set: &DocSet, root: &Path, only: Option<&Path>) -> Result<SystemI
 }
 
 /// Where the files beside the docs say an API lives: a manifest entry, or the ESB path convention.
-fn locate_beside(folder: &DocFolder, api: &str) -> Option<Location> {
+fn locate_beside(folder: &DocFolder, api: &str) -> Option<Route> {
     if let Some(found) = folder.manifests.iter().find_map(|m| m.find(api)) {
         return Some(found);
     }
@@ -105,7 +105,7 @@ fn locate_beside(folder: &DocFolder, api: &str) -> Option<Location> {
         Some((_, at)) => format!("the ESB path convention ({why}), method from {at}"),
         None => format!("the ESB path convention ({why})"),
     };
-    Some(Location {
+    Some(Route {
         method: suggested.map(|(m, _)| m),
         path: locate::esb_convention_path(system, api),
         origin,

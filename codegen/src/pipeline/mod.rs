@@ -21,7 +21,7 @@ use crate::lower::ApiDraft;
 pub use crate::lower::LowerOptions;
 use crate::lower::typespace;
 pub use crate::read::discover::{DocFolder, DocSet, api_name_of, discover};
-use crate::read::locate::Location;
+use crate::read::locate::Route;
 pub use files::{load_doc, load_docs, load_sets};
 pub use system_passes::REVISION_RULE;
 
@@ -115,7 +115,7 @@ pub struct DocText {
     pub text: String,
     /// Where the files beside the doc (a manifest entry, an ESB component, the ESB path convention) say its
     /// API lives.
-    pub beside: Option<Location>,
+    pub beside: Option<Route>,
 }
 
 /// A doc that is not UTF-8: where the first invalid byte is.

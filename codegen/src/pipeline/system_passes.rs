@@ -64,9 +64,8 @@ pub(super) fn newest_revisions(set: &DocSet, merged: Vec<LoweredApi>, out: &mut 
     let mut kept: Vec<usize> = Vec::new();
     for i in order {
         let Some(l) = merged.get(i) else { continue };
-        let same = |k: &usize| {
-            merged.get(*k).is_some_and(|o| o.draft.name == l.draft.name || o.draft.location == l.draft.location)
-        };
+        let same =
+            |k: &usize| merged.get(*k).is_some_and(|o| o.draft.name == l.draft.name || o.draft.route == l.draft.route);
         match kept.iter().copied().find(same) {
             Some(k) => winner[i] = Some(k),
             None => kept.push(i),
@@ -155,7 +154,7 @@ pub(super) fn metadata_without_docs(input: &SystemInput, meta: &Meta, out: &mut 
 pub(super) fn paths_outside_prefix(meta: &Meta, drafts: &[ApiDraft], out: &mut Report) {
     let Some(prefix) = &meta.meta.path_prefix else { return };
     for d in drafts {
-        if let Some((_, path)) = d.location.as_ref().filter(|(_, p)| !p.starts_with(prefix.as_str())) {
+        if let Some((_, path)) = d.route.as_ref().filter(|(_, p)| !p.starts_with(prefix.as_str())) {
             out.diagnostics.push(Diagnostic::warning(
                 &d.source,
                 1,

@@ -13,7 +13,7 @@ pub use crate::ir::ESB_PREFIX;
 
 /// Method and path of one API, and where they were read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
+pub struct Route {
     pub method: Option<HttpMethod>,
     pub path: String,
     /// `file:line` of the entry, for diagnostics.
@@ -31,7 +31,7 @@ pub struct Manifest {
     pub file: String,
     /// The file it was read from (empty when read from text alone); `cargo xtask import` copies it.
     pub source: std::path::PathBuf,
-    pub apis: BTreeMap<String, Location>,
+    pub apis: BTreeMap<String, Route>,
     /// The ESB system an ESB component list is about (its folder's name); `None` for gateway definitions.
     pub esb_system: Option<String>,
     /// Each API's words in another order (`subscription_create` and its backend path `/subscription/create/`),
@@ -43,7 +43,7 @@ impl Manifest {
     /// The entry for an API: by exact name; in a gateway definition also by the resource path's last segment
     /// (`/api/v3/system/bkci_plugin_x`, operationId `system_bkci_plugin_x`, for doc `bkci_plugin_x`), when unique;
     /// then by its words in another order.
-    pub fn find(&self, api: &str) -> Option<Location> {
+    pub fn find(&self, api: &str) -> Option<Route> {
         if let Some(found) = self.apis.get(api) {
             return Some(found.clone());
         }
@@ -51,7 +51,7 @@ impl Manifest {
             let mut candidates =
                 self.apis.iter().filter(|(_, loc)| loc.path.trim_end_matches('/').rsplit('/').next() == Some(api));
             if let (Some((id, found)), None) = (candidates.next(), candidates.next()) {
-                return Some(Location { origin: format!("{} (operationId `{id}`)", found.origin), ..found.clone() });
+                return Some(Route { origin: format!("{} (operationId `{id}`)", found.origin), ..found.clone() });
             }
         }
         self.find_by_words(api)
@@ -59,11 +59,11 @@ impl Manifest {
 
     /// The one API whose name, or whose backend path's last two segments, has the doc's words in another
     /// order. Two candidates are no evidence for either.
-    fn find_by_words(&self, api: &str) -> Option<Location> {
+    fn find_by_words(&self, api: &str) -> Option<Route> {
         let names = self.by_words.get(&sorted_words([api]))?;
         let [name] = names.as_slice() else { return None };
         let found = self.apis.get(name)?;
-        Some(Location {
+        Some(Route {
             origin: format!("{} (`{name}`: the doc's words in another order)", found.origin),
             by_words: true,
             ..found.clone()
@@ -148,7 +148,7 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
         };
         apis.insert(
             name,
-            Location {
+            Route {
                 method: method_word.as_deref().and_then(HttpMethod::parse),
                 path,
                 origin: format!("{file}:{line}"),
@@ -180,7 +180,7 @@ fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifes
                 let line = lines.get(id).copied().unwrap_or(1);
                 apis.insert(
                     id.to_string(),
-                    Location {
+                    Route {
                         method: method.as_str().and_then(HttpMethod::parse),
                         path: path.to_string(),
                         origin: format!("{file}:{line}"),
@@ -273,7 +273,7 @@ mod tests {
         assert_eq!(m.flavor, Flavor::Gateway);
         assert_eq!(
             m.apis["get_x"],
-            Location {
+            Route {
                 method: Some(HttpMethod::Get),
                 path: "/api/v3/get_x".into(),
                 origin: "resources.yaml:5".into(),
