@@ -1,8 +1,9 @@
 //! Metadata corrections (`bkapi.toml`): path parameters moved to the body, and per-field fixes of type, values,
 //! required flag and name. Each is recorded as a [`Correction`] with what the doc said.
 
+use super::MetaSource;
 use super::nested::{plain_ty, scalar_type};
-use super::{EnumNode, FieldNode, MetaSource, ObjectNode, Ty};
+use super::tree::{EnumNode, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Correction, EnumRepr, EnumValue, ParamLocation, Type};
 use crate::naming::type_name;

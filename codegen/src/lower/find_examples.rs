@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::doc_context::DocContext;
 use super::endpoint::request_line;
 use super::sections::SectionKind;
-use super::{DocContext, FieldNode, Ty};
+use super::tree::{FieldNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Example, ExampleKind, HttpMethod, Type};
 use crate::read::example_json;

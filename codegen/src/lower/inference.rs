@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::tables::is_secret_name;
-use super::{FieldNode, ObjectNode, Ty};
+use super::tree::{FieldNode, ObjectNode, Ty};
 use crate::ir::reads_leniently;
 use crate::ir::{Correction, Example, ExampleKind, Type};
 use crate::naming::type_name;

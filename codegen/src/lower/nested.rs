@@ -7,10 +7,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::doc_context::DocContext;
 use super::heading_names::definition_names;
 use super::sections::SectionKind;
 use super::tables::columns;
-use super::{DocContext, EnumNode, FieldNode, ObjectNode, Ty};
+use super::tree::{EnumNode, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{EnumRepr, EnumValue, ParamLocation, Type};
 use crate::naming::type_name;

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::find_examples::first_data_example;
 use super::inference::{infer_ty, records_of, settled};
-use super::{FieldNode, ObjectNode, Ty};
+use super::tree::{FieldNode, ObjectNode, Ty};
 use crate::ir::{Correction, Example, PageRequest, PageResponse, Type};
 
 /// Keys that sit next to the list of items in a page.

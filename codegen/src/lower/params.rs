@@ -4,11 +4,12 @@
 
 use std::collections::HashSet;
 
+use super::doc_context::DocContext;
 use super::find_examples::first_data_example;
 use super::inference::infer_ty;
 use super::sections::{self, SectionKind};
 use super::tables::row_names;
-use super::{DocContext, FieldNode, ObjectNode, Ty};
+use super::tree::{FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Example, Flavor, ParamLocation, Type};
 use crate::read::doc::Table;

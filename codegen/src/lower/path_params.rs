@@ -4,7 +4,7 @@
 //! required stays what the doc and its examples say (a body example does not show the path): the client refuses
 //! to send a call whose path parameter is unset (`Error::Config` naming it).
 
-use super::{FieldNode, ObjectNode, Ty};
+use super::tree::{FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{ParamLocation, Type};
 

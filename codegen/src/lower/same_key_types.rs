@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::inference::{fills, infer_values, is_untyped};
 use super::nested::scalar_type;
 use super::tables::{columns, row_name};
-use super::{FieldNode, ObjectNode, Ty};
+use super::tree::{FieldNode, ObjectNode, Ty};
 use crate::ir::reads_leniently;
 use crate::ir::{Example, ExampleKind, Type};
 use crate::read::doc::{Document, Section};

@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{DocContext, EnumNode, FieldNode, ObjectNode, Ty};
+use super::doc_context::DocContext;
+use super::tree::{EnumNode, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{AUTH_KEYS, DocumentedValue, EnumRepr, EnumValue, ParamLocation, Type};
 use crate::naming::type_name;

@@ -8,7 +8,7 @@ use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::TRANSLATION_MISMATCH;
 use crate::ir::{EnumValue, Translation};
 
-use super::{ApiDraft, FieldNode, ObjectNode, Ty};
+use super::tree::{ApiDraft, FieldNode, ObjectNode, Ty};
 
 /// Merges `other` (the same API in another language) into `primary`.
 pub fn merge_translation(primary: &mut ApiDraft, other: ApiDraft) -> Vec<Diagnostic> {
