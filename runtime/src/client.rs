@@ -9,8 +9,9 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::endpoint::{Endpoint, Flavor, Method};
-use crate::error::{Error, excerpt};
+use crate::error::Error;
 use crate::retry::RetryPolicy;
+use crate::scrub::{Secrets, excerpt};
 use crate::secret::Secret;
 use crate::wire::Wire;
 
@@ -39,6 +40,8 @@ pub struct Client {
     gateway_url_template: Option<String>,
     stage: String,
     max_body_size: usize,
+    /// The time one attempt may take, as configured (unknown with a caller's own `http_client`).
+    timeout: Option<Duration>,
     /// Calls in flight at most, shared by the clones: each holds one connection, so this bounds them too.
     in_flight: std::sync::Arc<tokio::sync::Semaphore>,
 }
@@ -241,6 +244,7 @@ impl ClientBuilder {
         {
             return Err(Error::Config(format!("language `{language}` cannot be sent as a header")));
         }
+        let timeout = self.http.is_none().then(|| self.timeout.unwrap_or(DEFAULT_TIMEOUT));
         let http = match self.http {
             Some(h) => h,
             None => reqwest::Client::builder()
@@ -268,6 +272,7 @@ impl ClientBuilder {
             gateway_url_template: self.gateway_url_template,
             stage: self.stage.unwrap_or_else(|| "prod".into()),
             max_body_size: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
+            timeout,
             in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 self.max_concurrent_calls.unwrap_or(DEFAULT_MAX_CONCURRENT_CALLS),
             )),
@@ -320,12 +325,23 @@ struct Prepared {
     query: Vec<(String, String)>,
     body: Option<Value>,
     authorization: Option<String>,
+    /// Every secret the call carries: scrubbed from whatever the server sends back into an error.
+    secrets: Secrets,
 }
 
 impl Client {
     /// A builder; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// The secrets the client holds: the app secret and the user's token.
+    fn held_secrets(&self) -> Vec<&str> {
+        let mut held = vec![self.app_secret.expose()];
+        if let User::Token(t) | User::AccessToken(t) = &self.user {
+            held.push(t.expose());
+        }
+        held
     }
 
     /// The authentication fields, in BlueKing's names.
@@ -377,22 +393,27 @@ impl Client {
 
     fn prepare<E: Endpoint>(&self, request: &E::Request) -> Result<Prepared, Error> {
         let api = E::ID;
-        let Value::Object(mut params) = request.to_wire() else {
-            return Err(Error::Config(format!("{api}: request type does not serialize to an object")));
+        let wire = request.to_wire();
+        let secrets = Secrets::of_call(self.held_secrets(), &wire);
+        let Value::Object(mut params) = wire else {
+            let message = "its type does not serialize to a JSON object".to_string();
+            return Err(Error::InvalidRequest { api, message });
         };
 
         for group in E::ONE_OF {
             if !group.iter().any(|k| params.get(*k).is_some_and(|v| !v.is_null())) {
                 let names = group.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or ");
-                return Err(Error::Config(format!("{api}: the request needs {names} (the doc requires one of them)")));
+                let message = format!("it needs {names} (the doc requires one of them)");
+                return Err(Error::InvalidRequest { api, message });
             }
         }
 
         let mut path = E::PATH.to_string();
         for name in E::PATH_PARAMS {
-            let value = params
-                .remove(*name)
-                .ok_or_else(|| Error::Config(format!("{api}: path parameter `{name}` is missing")))?;
+            let value = params.remove(*name).ok_or_else(|| Error::InvalidRequest {
+                api,
+                message: format!("path parameter `{name}` is missing; set it on the request"),
+            })?;
             // Every non-alphanumeric byte is escaped, so `../x` stays inside its segment.
             let segment = utf8_percent_encode(&query_value(&value), NON_ALPHANUMERIC).to_string();
             path = path.replace(&format!("{{{name}}}"), &segment);
@@ -413,10 +434,14 @@ impl Client {
         let url = Url::parse(&format!("{}{}", base.trim_end_matches('/'), path))
             .map_err(|e| Error::Config(format!("{api}: bad URL for path `{path}`: {e}")))?;
 
-        let mut authorization = None;
-        match E::FLAVOR {
-            Flavor::Esb => params.extend(self.auth_fields(Flavor::Esb)),
-            Flavor::Gateway => authorization = Some(Value::Object(self.auth_fields(Flavor::Gateway)).to_string()),
+        // Both flavors read `X-Bkapi-Authorization` (ESB: it replaces the common args of the body or query). An
+        // ESB GET sends the credentials in that header only: in its query string they would be part of a URL,
+        // which proxies and servers log. An ESB POST also keeps them in its JSON body, the form every ESB
+        // version reads.
+        let auth = self.auth_fields(E::FLAVOR);
+        let authorization = Some(Value::Object(auth.clone()).to_string());
+        if E::FLAVOR == Flavor::Esb && E::METHOD != Method::Get {
+            params.extend(auth);
         }
         let body = if E::METHOD == Method::Get {
             query.extend(params.iter().map(|(k, v)| (k.clone(), query_value(v))));
@@ -424,7 +449,7 @@ impl Client {
         } else {
             Some(Value::Object(params))
         };
-        Ok(Prepared { url, method: E::METHOD.to_reqwest(), flavor: E::FLAVOR, query, body, authorization })
+        Ok(Prepared { url, method: E::METHOD.to_reqwest(), flavor: E::FLAVOR, query, body, authorization, secrets })
     }
 
     fn send(&self, call: &Prepared) -> reqwest::RequestBuilder {
@@ -467,15 +492,20 @@ impl Client {
     }
 
     async fn call_in_span<E: Endpoint>(&self, request: E::Request) -> Result<E::Response, Error> {
-        let api = E::ID;
         let call = self.prepare::<E>(&request)?;
+        // Whatever the server sent back is scrubbed of the call's secrets before it becomes an error (or a log).
+        self.send_prepared::<E>(&call).await.map_err(|e| e.scrubbed(&call.secrets))
+    }
+
+    async fn send_prepared<E: Endpoint>(&self, call: &Prepared) -> Result<E::Response, Error> {
+        let api = E::ID;
         // Held until the body is read: the connection is busy that long. The semaphore is never closed.
         let _turn =
             self.in_flight.acquire().await.map_err(|_| Error::Config(format!("{api}: the client was shut down")))?;
         let mut attempt = 0u32;
         loop {
             // `without_url`: an ESB GET carries the app secret in its query string.
-            let outcome = self.send(&call).send().await.map_err(|e| Error::Transport { api, source: e.without_url() });
+            let outcome = self.send(call).send().await.map_err(|e| Error::transport(api, e, &call.url, self.timeout));
             let status = outcome.as_ref().ok().map(|r| r.status().as_u16());
             let retry = self.retry.as_ref().filter(|p| attempt < p.max_retries).and_then(|p| {
                 let retryable = match &outcome {
@@ -503,8 +533,9 @@ impl Client {
             }
             let request_id = header("X-Request-Id").or_else(|| header("X-Bkapi-Request-Id"));
             let gateway_error = header("X-Bkapi-Error-Code").zip(header("X-Bkapi-Error-Message"));
-            let body = read_body(response, self.max_body_size, api).await?;
-            let result = decode::<E::Response>(api, status.as_u16(), request_id.clone(), gateway_error, &body);
+            let body = read_body(response, self.max_body_size, api, &call.url, self.timeout, &call.secrets).await?;
+            let answer = Answer { api, status: status.as_u16(), request_id: request_id.clone(), gateway_error };
+            let result = decode::<E::Response>(answer, &body, &call.secrets);
             let request_id = request_id.or_else(|| match &result {
                 Err(Error::Api { request_id, .. }) => request_id.clone(),
                 _ => None,
@@ -512,6 +543,7 @@ impl Client {
             if let Some(id) = &request_id {
                 tracing::Span::current().record("request_id", id.as_str());
             }
+            let result = result.map_err(|e| e.scrubbed(&call.secrets));
             match &result {
                 Ok(_) => tracing::debug!(status = status.as_u16(), "ok"),
                 Err(e) => tracing::debug!(status = status.as_u16(), error = %e, "failed"),
@@ -523,13 +555,20 @@ impl Client {
 
 /// The body as text, read chunk by chunk up to `limit` bytes; a body that is not UTF-8 is a [`Error::Decode`]
 /// (read lossily it would decode into other values than were sent).
-async fn read_body(mut response: reqwest::Response, limit: usize, api: &'static str) -> Result<String, Error> {
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+    api: &'static str,
+    url: &Url,
+    timeout: Option<Duration>,
+    secrets: &Secrets,
+) -> Result<String, Error> {
     let too_large = || Error::BodyTooLarge { api, limit };
     if response.content_length().is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
     let mut bytes: Vec<u8> = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| Error::Transport { api, source: e.without_url() })? {
+    while let Some(chunk) = response.chunk().await.map_err(|e| Error::transport(api, e, url, timeout))? {
         if bytes.len().saturating_add(chunk.len()) > limit {
             return Err(too_large());
         }
@@ -539,40 +578,50 @@ async fn read_body(mut response: reqwest::Response, limit: usize, api: &'static 
         api,
         path: ".".into(),
         message: format!("the body is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-        body: excerpt(&String::from_utf8_lossy(e.as_bytes())),
+        body: excerpt(&String::from_utf8_lossy(e.as_bytes()), secrets),
     })
 }
 
 /// Decodes the body of a successful (HTTP 200) response to `E` exactly as [`Client::call`] does: the envelope
 /// first (an error envelope is [`Error::Api`]), then `data` into `E::Response`. For replaying recorded responses.
 pub fn decode_response<E: Endpoint>(body: &str) -> Result<E::Response, Error> {
-    decode::<E::Response>(E::ID, 200, None, None, body)
+    let answer = Answer { api: E::ID, status: 200, request_id: None, gateway_error: None };
+    decode::<E::Response>(answer, body, &Secrets::default())
 }
 
-/// Decodes a response body: envelope first, then `data` into the generated type.
-fn decode<T: Wire>(
+/// What came with a body: the API it answers, the HTTP status, and what the headers said.
+struct Answer {
     api: &'static str,
     status: u16,
     request_id: Option<String>,
+    /// The gateway's own error (`X-Bkapi-Error-Code`, `X-Bkapi-Error-Message`).
     gateway_error: Option<(String, String)>,
-    body: &str,
-) -> Result<T, Error> {
-    let http_error = || Error::Http { api, status, body: excerpt(body) };
+}
+
+/// Decodes a response body: envelope first, then `data` into the generated type.
+fn decode<T: Wire>(answer: Answer, body: &str, secrets: &Secrets) -> Result<T, Error> {
+    let Answer { api, status, request_id, gateway_error } = answer;
+    let http_error = || Error::Http { api, status, body: excerpt(body, secrets) };
     let value: Value = match serde_json::from_str(body) {
         Ok(v) => v,
         Err(e) => {
             if let Some((code, message)) = gateway_error {
-                return Err(Error::Api { api, code, message, request_id, permission: None });
+                return Err(Error::Api { api, code, message, request_id, permission: None, status });
             }
             if !(200..300).contains(&status) {
                 return Err(http_error());
             }
-            return Err(Error::Decode { api, path: ".".into(), message: e.to_string(), body: excerpt(body) });
+            return Err(Error::Decode { api, path: ".".into(), message: e.to_string(), body: excerpt(body, secrets) });
         }
     };
     let Value::Object(mut envelope) = value else {
         return Err(if (200..300).contains(&status) {
-            Error::Decode { api, path: ".".into(), message: "expected a JSON object".into(), body: excerpt(body) }
+            Error::Decode {
+                api,
+                path: ".".into(),
+                message: "expected a JSON object".into(),
+                body: excerpt(body, secrets),
+            }
         } else {
             http_error()
         });
@@ -586,6 +635,7 @@ fn decode<T: Wire>(
             message: err.get("message").map(query_value).unwrap_or_default(),
             request_id,
             permission: err.get("data").cloned(),
+            status,
         });
     }
     // ESB envelope: {result, code, message, data, permission}.
@@ -596,10 +646,11 @@ fn decode<T: Wire>(
             message: envelope.get("message").map(query_value).unwrap_or_default(),
             request_id,
             permission: envelope.get("permission").filter(|p| !p.is_null()).cloned(),
+            status,
         });
     }
     if let Some((code, message)) = gateway_error {
-        return Err(Error::Api { api, code, message, request_id, permission: None });
+        return Err(Error::Api { api, code, message, request_id, permission: None, status });
     }
     if !(200..300).contains(&status) {
         return Err(http_error());
@@ -627,7 +678,7 @@ fn decode<T: Wire>(
                     path => format!("data.{path}"),
                 },
                 message: e.message().to_string(),
-                body: excerpt(body),
+                body: excerpt(body, secrets),
             }),
         },
     }

@@ -16,6 +16,7 @@ mod error;
 pub mod mock;
 pub mod pages;
 mod retry;
+mod scrub;
 mod secret;
 mod settings;
 mod wait;

@@ -87,7 +87,8 @@ impl Walk {
     pub(crate) fn new<E: Paged>(request: &E::Request) -> Result<Walk, Error> {
         let paging = E::PAGING;
         let Value::Object(request) = request.to_wire() else {
-            return Err(Error::Config(format!("{}: request type does not serialize to an object", E::ID)));
+            let message = "its type does not serialize to a JSON object".to_string();
+            return Err(Error::InvalidRequest { api: E::ID, message });
         };
         let read = |path: &[&str]| {
             let (first, rest) = path.split_first()?;
@@ -143,13 +144,8 @@ impl Walk {
             }
         }
         Some(E::Request::from_wire(Value::Object(request)).map_err(|e| {
-            Error::Config(format!(
-                "{}: cannot ask for page {}: {} at `{}`",
-                self.api,
-                self.pages + 1,
-                e.message(),
-                e.path()
-            ))
+            let message = format!("cannot ask for page {}: {} at `{}`", self.pages + 1, e.message(), e.path());
+            Error::InvalidRequest { api: self.api, message }
         }))
     }
 
@@ -171,7 +167,7 @@ impl Walk {
             api: self.api,
             path: format!("data.{}{}", self.paging.items, shown_path(&e.path())),
             message: e.message().to_string(),
-            body: crate::error::excerpt(&items.to_string()),
+            body: crate::scrub::excerpt(&items.to_string(), &crate::scrub::Secrets::default()),
         })?;
         let count = decoded.len() as u64;
         if count == 0 {

@@ -178,6 +178,8 @@ async fn a_server_that_stalls_after_its_headers_times_out() {
     let err = fails(Answer::Stall, |b| b.timeout(Duration::from_millis(300))).await;
     let Error::Transport { source, .. } = &err else { panic!("{err:?}") };
     assert!(source.is_timeout(), "{source:?}");
+    assert!(err.is_timeout() && err.is_retryable());
+    assert!(err.to_string().contains("timed out after 300 ms waiting for http://127.0.0.1:"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(10), "the timeout fired: {:?}", started.elapsed());
 }
 

@@ -30,16 +30,22 @@ async fn configuration_errors_are_typed_and_secret_free() {
 }
 
 #[tokio::test]
-async fn esb_get_sends_everything_as_query_with_nested_values_json_encoded() {
+async fn esb_get_sends_its_parameters_as_query_with_nested_values_json_encoded_and_its_credentials_in_a_header() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/c/compapi/v2/test/list_things/"))
         .and(query_param("name", "x y"))
         .and(query_param("ids", "[1,2]"))
         .and(query_param("filter", r#"{"a":1}"#))
-        .and(query_param("bk_app_code", "app"))
-        .and(query_param("bk_app_secret", SECRET))
-        .and(query_param("bk_token", TOKEN))
+        // The credentials travel in the header ESB reads them from, never in the URL (which proxies log).
+        .and(|r: &Request| {
+            let auth = r.headers.get("X-Bkapi-Authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let auth: Value = serde_json::from_str(auth).unwrap_or_default();
+            auth == json!({"bk_app_code": "app", "bk_app_secret": SECRET, "bk_token": TOKEN})
+                && !r.url.as_str().contains(SECRET)
+                && !r.url.as_str().contains(TOKEN)
+                && !r.url.query_pairs().any(|(k, _)| k.starts_with("bk_app") || k == "bk_token")
+        })
         .and(header("Blueking-Language", "en"))
         .and(header("User-Agent", "my-agent/1"))
         .and(|r: &Request| r.body.is_empty())
@@ -101,7 +107,7 @@ async fn a_slow_server_times_out_and_a_post_is_not_sent_twice() {
         Error::Transport { source, .. } => assert!(source.is_timeout(), "{source:?}"),
         other => panic!("expected a timeout, got {other:?}"),
     }
-    assert!(err.to_string().starts_with("test.start_thing: request failed"), "{err}");
+    assert!(err.to_string().starts_with("test.start_thing: timed out after 200 ms waiting for http://"), "{err}");
     server.verify().await;
 }
 
@@ -204,10 +210,12 @@ async fn a_request_without_either_of_a_one_of_pair_is_refused_before_sending() {
         &[&["account_alias", "account_id"][..]]
     );
     let err = builder(&server).build().unwrap().jobv3().fast_execute_script(jobv3_request()).await.unwrap_err();
-    let Error::Config(message) = &err else { panic!("expected a configuration error, got {err:?}") };
+    let Error::InvalidRequest { .. } = &err else { panic!("expected an invalid request, got {err:?}") };
+    assert!(err.is_usage_error());
     assert_eq!(
-        message,
-        "jobv3.fast_execute_script: the request needs `account_alias` or `account_id` (the doc requires one of them)"
+        err.to_string(),
+        "jobv3.fast_execute_script: invalid request: it needs `account_alias` or `account_id` (the doc requires one of \
+         them)"
     );
     server.verify().await;
 }

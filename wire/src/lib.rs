@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod envelope;
+pub mod secrets;
 
 use std::collections::BTreeMap;
 use std::fmt;

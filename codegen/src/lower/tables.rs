@@ -265,25 +265,8 @@ pub(super) fn is_deprecated(desc: &str) -> bool {
         || REPLACED_BY.as_ref().is_some_and(|re| re.is_match(desc))
 }
 
-/// Field names that carry credentials (`password`, `key`, `bk_token`, `*_secret`, …).
-pub(super) fn is_secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "password"
-            | "passwd"
-            | "pwd"
-            | "key"
-            | "secret"
-            | "token"
-            | "private_key"
-            | "secret_key"
-            | "access_token"
-            | "bk_token"
-            | "app_secret"
-            | "bk_app_secret"
-    ) || ["_password", "_passwd", "_secret", "_token"].iter().any(|s| n.ends_with(s))
-}
+/// Field names that carry credentials: the rule the runtime scrubs errors by, too.
+pub(super) use bkapi_wire::secrets::is_secret_name;
 
 /// `与 account_id 必须存在一个` / `和 x 二选一` / `either this or x`: the other field of a one-of pair.
 static ONE_OF: LazyLock<Option<Regex>> = LazyLock::new(|| {
