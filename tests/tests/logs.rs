@@ -158,3 +158,22 @@ async fn pages_waits_and_the_mock_log_no_secret() {
         assert!(!text.contains(secret), "`{secret}` reached the logs, an error or Debug:\n{text}");
     }
 }
+
+#[tokio::test]
+async fn the_failure_log_of_an_echoed_request_shows_no_secret() {
+    let server = MockServer::start().await;
+    // A proxy's error page that echoes the request's body and auth header.
+    let echo = |r: &wiremock::Request| {
+        let auth = r.headers.get("X-Bkapi-Authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        ResponseTemplate::new(502).set_body_string(format!("<pre>{auth}\n{}</pre>", String::from_utf8_lossy(&r.body)))
+    };
+    Mock::given(path("/api/c/compapi/v2/test/start_thing/")).respond_with(echo).mount(&server).await;
+    let logs = Logs::default();
+    let _guard = logs.install();
+    let err = builder(&server).build().unwrap().call::<StartThing>(json!({"password": "pw-123456"})).await.unwrap_err();
+    let text = logs.text();
+    assert!(text.contains("failed") && text.contains("[redacted]"), "the failure is logged, scrubbed: {text}");
+    for secret in [SECRET, TOKEN, "pw-123456"] {
+        assert!(!text.contains(secret) && !format!("{err:?}").contains(secret), "`{secret}` in {text}");
+    }
+}
