@@ -121,6 +121,9 @@ pub mod codes {
     pub const STALE_OVERRIDE: &str = "D010";
     /// The docs of one API in two languages disagree (a field, a type, a required flag, a value list).
     pub const TRANSLATION_MISMATCH: &str = "D011";
+    /// No source gives the API's route: the system's component list does not name it and the doc states none,
+    /// so the ESB path convention's path is a guess.
+    pub const ROUTE_UNCONFIRMED: &str = "D012";
 
     /// Every code, with a one-line explanation (`cargo xtask drift --explain`).
     pub const CODES: &[(&str, &str)] = &[
@@ -135,5 +138,6 @@ pub mod codes {
         (UNRESOLVED_REFERENCE, "a description refers to a definition that has no section"),
         (STALE_OVERRIDE, "an override in bkapi.toml that matches nothing in the doc"),
         (TRANSLATION_MISMATCH, "the docs of one API in two languages disagree (the types follow the first)"),
+        (ROUTE_UNCONFIRMED, "no source gives the API's route: its path is the ESB convention's guess"),
     ];
 }

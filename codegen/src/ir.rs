@@ -110,6 +110,10 @@ pub struct Api {
     /// types' docs; what they say otherwise is drift (`D011`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub translations: Vec<Translation>,
+    /// Why the route is not confirmed, when no source gives it: the ESB path convention's guess for a component
+    /// the system's component list does not name. Shown on the method; drift `D012`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unconfirmed_route: Option<String>,
 }
 
 /// `client.jobv3().wait_for_job(request, &policy)`: calls `api` until its response's `done_when` is `true`.

@@ -634,7 +634,7 @@ fn decode<T: Wire>(answer: Answer, body: &str, secrets: &Secrets) -> Result<T, E
             code: err.get("code").map(query_value).unwrap_or_default(),
             message: err.get("message").map(query_value).unwrap_or_default(),
             request_id,
-            permission: err.get("data").cloned(),
+            permission: err.get("data").cloned().map(Box::new),
             status,
         });
     }
@@ -645,7 +645,7 @@ fn decode<T: Wire>(answer: Answer, body: &str, secrets: &Secrets) -> Result<T, E
             code: envelope.get("code").map(query_value).unwrap_or_default(),
             message: envelope.get("message").map(query_value).unwrap_or_default(),
             request_id,
-            permission: envelope.get("permission").filter(|p| !p.is_null()).cloned(),
+            permission: envelope.get("permission").filter(|p| !p.is_null()).cloned().map(Box::new),
             status,
         });
     }

@@ -17,8 +17,9 @@ pub enum Error {
         message: String,
         /// The request id (`X-Request-Id` / `X-Bkapi-Request-Id` header or the envelope's `request_id`).
         request_id: Option<String>,
-        /// Permission-application data, when the error is a missing permission.
-        permission: Option<serde_json::Value>,
+        /// Permission-application data, when the error is a missing permission (boxed: it is rare, and keeps
+        /// the error small).
+        permission: Option<Box<serde_json::Value>>,
         /// The HTTP status of the answer (200 for an ESB envelope saying `result: false`).
         status: u16,
     },
@@ -241,7 +242,7 @@ impl Error {
                 code: secrets.scrub(&code),
                 message: secrets.scrub(&message),
                 request_id,
-                permission: permission.map(|p| secrets.scrub_value(p)),
+                permission: permission.map(|p| Box::new(secrets.scrub_value(*p))),
                 status,
             },
             Error::Transport { api, message, source } => {

@@ -184,7 +184,7 @@ async fn gateway_error_body_and_html_500_give_useful_errors() {
     match client.job_v3().fast_execute_script(gw).await {
         Err(Error::Api { code, permission, .. }) => {
             assert_eq!(code, "PERMISSION_DENIED");
-            assert_eq!(permission, Some(json!({"apply_url": "https://x"})));
+            assert_eq!(permission.as_deref(), Some(&json!({"apply_url": "https://x"})));
         }
         other => panic!("expected Error::Api, got {other:?}"),
     }

@@ -297,7 +297,8 @@ mod code_tests {
         let sys = dir.path().join("api-docs/s");
         fs::create_dir_all(&sys).unwrap();
         for (name, text) in docs {
-            let path = sys.join(format!("{name}.md"));
+            // A manifest keeps its name; a doc gets `.md`.
+            let path = if name.ends_with(".yaml") { sys.join(name) } else { sys.join(format!("{name}.md")) };
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, text).unwrap();
         }
@@ -330,8 +331,11 @@ mod code_tests {
                 ("d009", doc("| s | object | 否 | 见 server 定义 |\n", "{}")),
                 ("zh_hans/d011", doc("| a | int | 是 | x |\n", "{\"a\": 1}")),
                 ("en/d011", doc("| a | string | 是 | x |\n", "{\"a\": 1}")),
+                // The system's component list names other components: the route of `d012` is a guess.
+                ("s.yaml", "- name: other\n  dest_path: /other/\n  path: /v2/s/other/\n".to_string()),
+                ("d012", format!("{TABLE}| a | int | 否 | x |\n")),
             ],
-            "[[apis.d001.corrections]]\nfield = \"request.gone\"\ntype = \"int\"\nreason = \"stale\"\n",
+            "esb_system = \"s\"\n[[apis.d001.corrections]]\nfield = \"request.gone\"\ntype = \"int\"\nreason = \"stale\"\n",
         );
         let codes: std::collections::BTreeSet<&str> = r.findings.iter().map(|f| f.code).collect();
         assert_eq!(codes.into_iter().collect::<Vec<_>>(), CODES.iter().map(|(c, _)| *c).collect::<Vec<_>>());

@@ -123,6 +123,7 @@ mod tests {
             paging: Paging::default(),
             translations: Vec::new(),
             names: Default::default(),
+            unconfirmed_route: None,
         }
     }
 

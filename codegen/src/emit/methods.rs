@@ -63,10 +63,16 @@ pub(super) fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenSt
         let lines = lines.into_iter().map(|l| quote!(#[doc = #l]));
         quote!(#(#lines)*)
     });
+    // A route no source gives is said where the user reads the method.
+    let unconfirmed = api.unconfirmed_route.as_deref().map(|why| {
+        let line = format!(" **Route not confirmed**: {}.", escape_doc(why));
+        quote!(#[doc = ""] #[doc = #line])
+    });
     let docs = quote! {
         #summary
         #[doc = ""]
         #[doc = #http]
+        #unconfirmed
         #[doc = ""]
         #[doc = #source]
         #corrections_head

@@ -4,8 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::heading_names::definition_names;
+use super::sections;
 use super::sections::SectionKind;
-use super::{nested, sections};
 use crate::diagnostics::Diagnostic;
 use crate::read::doc::Document;
 
@@ -37,12 +38,12 @@ pub(super) struct DocContext<'a> {
 impl<'a> DocContext<'a> {
     pub(super) fn new(doc: &'a Document, shared: &'a [Document]) -> Self {
         let kinds = sections::section_roles(doc);
-        let nested::DefinitionIndex { by_name, by_path } = nested::definition_index(doc, &kinds);
+        let DefinitionIndex { by_name, by_path } = definition_index(doc, &kinds);
         let mut shared_by_name: HashMap<String, Vec<usize>> = HashMap::new();
         let mut offset = doc.sections.len();
         for page in shared {
             let page_kinds = sections::section_roles(page);
-            for (name, indices) in nested::definition_index(page, &page_kinds).by_name {
+            for (name, indices) in definition_index(page, &page_kinds).by_name {
                 shared_by_name.entry(name).or_default().extend(indices.into_iter().map(|i| i + offset));
             }
             offset += page.sections.len();
@@ -62,4 +63,29 @@ impl<'a> DocContext<'a> {
             diags: Vec::new(),
         }
     }
+}
+
+/// Definition sections by name (`server`, also `repeat` of `重复事项配置信息（repeat）`) and by dotted path
+/// (`data.success & data.failed`): where fields look for their objects.
+pub(super) struct DefinitionIndex {
+    pub(super) by_name: HashMap<String, Vec<usize>>,
+    pub(super) by_path: Vec<(String, usize)>,
+}
+
+pub(super) fn definition_index(doc: &Document, kinds: &[SectionKind]) -> DefinitionIndex {
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_path = Vec::new();
+    for (i, s) in doc.sections.iter().enumerate() {
+        if kinds.get(i) != Some(&SectionKind::Definition) {
+            continue;
+        }
+        for part in definition_names(&s.title) {
+            if part.contains('.') {
+                by_path.push((part, i));
+            } else {
+                by_name.entry(part).or_default().push(i);
+            }
+        }
+    }
+    DefinitionIndex { by_name, by_path }
 }

@@ -72,6 +72,9 @@ impl MetaSource<'_> {
 pub struct Surroundings<'a> {
     pub beside: Option<&'a Route>,
     pub shared: &'a [Document],
+    /// The component list beside the doc when it names no such API: a route from the ESB path convention is
+    /// then a guess (drift `D012`).
+    pub unlisted_in: Option<&'a str>,
 }
 
 /// One doc to lower, with everything around it: its API's name, the system's flavor, its metadata and where
@@ -126,8 +129,26 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     if let Some(m) = meta {
         endpoint.apply_metadata(m, meta_source, options, doc_path.as_deref(), &mut corrections, &mut cx.diags);
     }
+    let mut unconfirmed_route = None;
     if let Some(manifest) = beside {
+        let unstated = endpoint.path.is_none();
         endpoint.apply_beside(manifest, doc_path.as_deref(), file, &mut cx.diags);
+        if let (true, true, Some(list)) = (unstated, manifest.by_convention, around.unlisted_in) {
+            let why = format!(
+                "{list} (the system's component list) names no component `{api_name}` and the doc states no route: \
+                 `{}` is the ESB path convention's guess",
+                manifest.path
+            );
+            cx.diags.push(
+                Diagnostic::warning(file, 1, why.clone())
+                    .with_code(crate::diagnostics::codes::ROUTE_UNCONFIRMED, format!("route: {}", manifest.path))
+                    .with_help(format!(
+                        "give the API's `method` and `path` in {} when you know them (the manifest line as the reason)",
+                        meta_source.path
+                    )),
+            );
+            unconfirmed_route = Some(why);
+        }
     }
     endpoint.guess_missing_method(api_name, found.query_examples, meta_source, file, &mut cx.diags);
     if !sections::has_param_sections(&cx.kinds) && examples.is_empty() && request.fields.is_empty() {
@@ -177,6 +198,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
         table_keys: tables::table_keys(doc),
         request_section: cx.request_section(),
         paging,
+        unconfirmed_route,
         name: api_name.to_string(),
         source: doc.path.clone(),
         summary,

@@ -2,7 +2,6 @@
 //! (`见 server 定义`, `list[duty_arrange]`, `规则列表(Rule)`), by dotted path (`#### data.success`) or by name
 //! (`#### server`, `server_list` → `server`), and rows named `config.port` next to a row `config`.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -51,31 +50,6 @@ fn element_name(type_word: &str) -> Option<String> {
     let inner =
         parenthesized_identifiers(&type_word.replace(['[', '<'], "(").replace([']', '>'], ")")).next()?.to_string();
     crate::read::type_words::parse_type_word(&inner).is_none().then_some(inner)
-}
-
-/// Definition sections by name (`server`, also `repeat` of `重复事项配置信息（repeat）`) and by dotted path
-/// (`data.success & data.failed`): where fields look for their objects.
-pub(super) struct DefinitionIndex {
-    pub(super) by_name: HashMap<String, Vec<usize>>,
-    pub(super) by_path: Vec<(String, usize)>,
-}
-
-pub(super) fn definition_index(doc: &Document, kinds: &[SectionKind]) -> DefinitionIndex {
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_path = Vec::new();
-    for (i, s) in doc.sections.iter().enumerate() {
-        if kinds.get(i) != Some(&SectionKind::Definition) {
-            continue;
-        }
-        for part in definition_names(&s.title) {
-            if part.contains('.') {
-                by_path.push((part, i));
-            } else {
-                by_name.entry(part).or_default().push(i);
-            }
-        }
-    }
-    DefinitionIndex { by_name, by_path }
 }
 
 impl<'a> DocContext<'a> {

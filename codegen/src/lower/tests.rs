@@ -19,7 +19,7 @@ fn lower_text(text: &str) -> (ApiDraft, Vec<String>) {
         by_convention: false,
         by_words: false,
     };
-    let around = Surroundings { beside: Some(&at), shared: &[] };
+    let around = Surroundings { beside: Some(&at), ..Surroundings::default() };
     let (draft, diags) = lower_api(LowerInput { meta_source: meta, around, ..LowerInput::new(&doc, "t") });
     let diags = diags.iter().map(ToString::to_string).collect();
     (draft.expect("an API"), diags)

@@ -111,6 +111,8 @@ pub struct ApiDraft {
     pub table_keys: Vec<String>,
     /// How the API pages, when its request or response shows it.
     pub paging: Paging,
+    /// Why the route is a guess no source confirms (see `ir::Api::unconfirmed_route`).
+    pub unconfirmed_route: Option<String>,
     /// Line of the doc's request parameter section, when it has one.
     pub request_section: Option<u32>,
     /// The doc's language (`zh_hans`, `en`), and the API's docs in other languages once merged.

@@ -45,6 +45,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             paging: draft.paging,
             request_section: draft.request_section,
             translations: draft.translations,
+            unconfirmed_route: draft.unconfirmed_route,
             names: BTreeMap::new(),
         });
     }
@@ -240,7 +241,7 @@ mod tests {
             by_convention: false,
             by_words: false,
         };
-        let around = Surroundings { beside: Some(&at), shared: &[] };
+        let around = Surroundings { beside: Some(&at), ..Surroundings::default() };
         lower_api(LowerInput { meta_source: meta, around, ..LowerInput::new(&doc, api) }).0.expect("an API")
     }
 

@@ -166,7 +166,8 @@ pub(super) fn lower_docs(
                 } else {
                     markdown::parse(&file, &t.text)
                 };
-                let around = Surroundings { beside: t.beside.as_ref(), shared: pages };
+                let around =
+                    Surroundings { beside: t.beside.as_ref(), shared: pages, unlisted_in: t.unlisted_in.as_deref() };
                 let api_meta = meta.meta.apis.get(&api_name);
                 let input = LowerInput {
                     flavor,

@@ -82,34 +82,43 @@ fn read_system(set: &DocSet, root: &Path, only: Option<&Path>) -> Result<SystemI
             }
             Err(e) => return Err(e),
         };
-        let beside = set.folders.get(folder).zip(api_name_of(&path)).and_then(|(f, api)| locate_beside(f, &api));
-        docs.push(DocText { folder, path, text, beside });
+        let (beside, unlisted_in) = match set.folders.get(folder).zip(api_name_of(&path)) {
+            Some((f, api)) => locate_beside(f, &api),
+            None => (None, None),
+        };
+        docs.push(DocText { folder, path, text, beside, unlisted_in });
     }
     Ok(SystemInput { root: root.to_path_buf(), set: set.clone(), docs, unreadable, partial: only.is_some() })
 }
 
-/// Where the files beside the docs say an API lives: a manifest entry, or the ESB path convention.
-fn locate_beside(folder: &DocFolder, api: &str) -> Option<Route> {
+/// Where the files beside the docs say an API lives: a manifest entry, an ESB component coded in Python, or the
+/// ESB path convention; with the last, the system's component list when it does not name the API (second).
+fn locate_beside(folder: &DocFolder, api: &str) -> (Option<Route>, Option<String>) {
     if let Some(found) = folder.manifests.iter().find_map(|m| m.find(api)) {
-        return Some(found);
+        return (Some(found), None);
     }
-    let system = folder.esb_convention.as_deref()?;
-    let why = if folder.manifests.is_empty() { "there is no manifest beside the docs" } else { "no manifest names it" };
-    // An ESB component coded in Python (`<api>.py`) says its method.
+    let Some(system) = folder.esb_convention.as_deref() else { return (None, None) };
+    // An ESB component coded in Python (`<api>.py`) registers it, and says its method.
     let suggested = folder.components.as_ref().and_then(|dir| {
         let file = dir.join(format!("{api}.py"));
         let text = read(&file).ok()?;
         locate::python_component_method(&text, &file.display().to_string())
     });
+    // The system's component list is its registry: a component it does not list (and no Python component
+    // registers) has the convention's path as a guess only, said so on the method and as drift D012.
+    let registry = folder.manifests.iter().find(|m| m.esb_system.is_some());
+    let unlisted_in = registry.filter(|_| suggested.is_none()).map(|m| m.file.clone());
+    let why = if folder.manifests.is_empty() { "there is no manifest beside the docs" } else { "no manifest names it" };
     let origin = match &suggested {
         Some((_, at)) => format!("the ESB path convention ({why}), method from {at}"),
         None => format!("the ESB path convention ({why})"),
     };
-    Some(Route {
+    let route = Route {
         method: suggested.map(|(m, _)| m),
         path: locate::esb_convention_path(system, api),
         origin,
         by_convention: true,
         by_words: false,
-    })
+    };
+    (Some(route), unlisted_in)
 }

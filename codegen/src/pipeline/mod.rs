@@ -116,6 +116,8 @@ pub struct DocText {
     /// Where the files beside the doc (a manifest entry, an ESB component, the ESB path convention) say its
     /// API lives.
     pub beside: Option<Route>,
+    /// The component list beside the doc, when it names no such API (see `lower::Surroundings`).
+    pub unlisted_in: Option<String>,
 }
 
 /// A doc that is not UTF-8: where the first invalid byte is.
@@ -163,7 +165,7 @@ impl SystemInput {
             if let Some(f) = folders.get_mut(folder) {
                 f.docs.push(path.clone());
             }
-            texts.push(DocText { folder, path, text: (*text).to_string(), beside: None });
+            texts.push(DocText { folder, path, text: (*text).to_string(), beside: None, unlisted_in: None });
         }
         let set = DocSet {
             system: system.to_string(),

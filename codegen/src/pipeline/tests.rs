@@ -355,3 +355,25 @@ fn a_system_built_from_texts_alone_merges_its_languages_and_reports_its_containe
     assert_eq!(panics, ["cmsi/zh_hans/boom.md"]);
     assert!(build.docs.iter().any(|d| d.api == "boom" && d.status == DocStatus::Panicked));
 }
+
+#[test]
+fn an_api_the_component_list_does_not_name_gets_the_convention_s_path_marked_unconfirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    let manifest = "- name: send_mail\n  dest_path: /mail/send/\n  path: /v2/cmsi/send_mail/\n  suggest_method: POST\n";
+    write(&root, "esb/cmsi/cmsi.yaml", manifest);
+    write(&root, "esb/cmsi/apidocs/zh_hans/send_mail.md", TABLE);
+    write(&root, "esb/cmsi/apidocs/zh_hans/send_fax.md", TABLE);
+    // A doc whose file name repeats its folder's language is that language's doc of the API.
+    write(&root, "esb/cmsi/apidocs/en/send_mail_en.md", TABLE);
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    let mail = api(&loaded, "cmsi", "send_mail");
+    assert_eq!((mail.unconfirmed_route.as_deref(), mail.translations.len()), (None, 1));
+    let fax = api(&loaded, "cmsi", "send_fax");
+    assert_eq!(fax.path, "/api/c/compapi/v2/cmsi/send_fax/");
+    let why = fax.unconfirmed_route.as_deref().expect("the guess is said");
+    assert!(why.contains("names no component `send_fax`"), "{why}");
+    let d012: Vec<_> = loaded.diagnostics.iter().filter(|d| d.code == Some("D012")).collect();
+    assert_eq!(d012.len(), 1, "{d012:#?}");
+    assert!(d012[0].file.ends_with("send_fax.md"));
+}

@@ -138,7 +138,11 @@ pub fn api_name_of(p: &Path) -> Option<String> {
     let name = file_name(p);
     let lower = name.to_ascii_lowercase();
     let cut = if lower.ends_with(".md.j2") { name.len().checked_sub(6)? } else { name.len().checked_sub(3)? };
-    name.get(..cut).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    let stem = name.get(..cut).map(str::trim).filter(|s| !s.is_empty())?;
+    // `en/x_en.md`: the language its folder names, said again in the file name, is no part of the API's name.
+    let language = p.parent().map(file_name).and_then(language_of_folder);
+    let stem = language.and_then(|l| stem.strip_suffix(&format!("_{l}"))).filter(|s| !s.is_empty()).unwrap_or(stem);
+    Some(stem.to_string())
 }
 
 /// A folder named for a language (`zh_hans`, `en`, `zh-CN`), normalized (`zh_cn`).
@@ -435,7 +439,14 @@ fn read_manifests(
             continue;
         }
         match locate::read_manifest(&display(&p), &text, system) {
-            Ok(Some(m)) => out.push(Manifest { source: p.clone(), ..m }),
+            Ok(Some(m)) => {
+                for problem in &m.problems {
+                    if !diagnostics.contains(problem) {
+                        diagnostics.push(problem.clone());
+                    }
+                }
+                out.push(Manifest { source: p.clone(), ..m });
+            }
             Ok(None) => {}
             Err(d) => diagnostics.push(*d),
         }

@@ -37,6 +37,8 @@ pub struct Manifest {
     /// Each API's words in another order (`subscription_create` and its backend path `/subscription/create/`),
     /// for docs that name the API verb first (`create_subscription`): sorted words → API names.
     pub by_words: BTreeMap<Vec<String>, Vec<String>>,
+    /// What the file contradicts itself in (one name listed with routes that disagree): warnings at its lines.
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Manifest {
@@ -130,32 +132,61 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
         return Ok(None);
     }
     let entries: Vec<EsbEntry> = serde_yaml_ng::from_value(value).map_err(|e| Box::new(yaml_error(file, &e)))?;
-    let lines = key_lines(text, "name");
-    let mut apis = BTreeMap::new();
-    let mut words = Vec::new();
+    let mut lines = entry_lines(text, "name").into_iter();
+    // Each name's entries, in file order: a name listed twice is the same component only when its routes agree.
+    let mut listed: BTreeMap<String, Vec<(Route, Option<String>, bool)>> = BTreeMap::new();
     for entry in entries {
         let Some(name) = entry.name else { continue };
-        let mut keys = vec![sorted_words([name.as_str()])];
-        if let Some(dest) = &entry.dest_path {
-            keys.push(sorted_words(last_static_segments(dest)));
-        }
-        words.push((name.clone(), keys));
-        let line = lines.get(name.as_str()).copied().unwrap_or(1);
+        let line = lines.find(|(n, _)| *n == name).map_or(1, |(_, l)| l);
         let method_word = entry.suggest_method.or(entry.method).or(entry.dest_http_method);
         let path = match entry.path {
             Some(p) if p.starts_with('/') => format!("{ESB_PREFIX}{}", p.trim()),
             _ => esb_convention_path(system, &name),
         };
-        apis.insert(
-            name,
-            Route {
-                method: method_word.as_deref().and_then(HttpMethod::parse),
-                path,
-                origin: format!("{file}:{line}"),
-                by_convention: false,
-                by_words: false,
-            },
-        );
+        let route = Route {
+            method: method_word.as_deref().and_then(HttpMethod::parse),
+            path,
+            origin: format!("{file}:{line}"),
+            by_convention: false,
+            by_words: false,
+        };
+        let agrees = entry.dest_path.as_deref().is_none_or(|dest| route_agrees_with_name(&name, dest));
+        listed.entry(name.clone()).or_default().push((route, entry.dest_path, agrees));
+    }
+    let mut apis = BTreeMap::new();
+    let mut words = Vec::new();
+    let mut problems = Vec::new();
+    for (name, entries) in listed {
+        // The last entry whose backend path has the component's own words (a file's newer section comes later);
+        // without one, the last entry.
+        let chosen = entries.iter().rposition(|(_, _, agrees)| *agrees).unwrap_or(entries.len().saturating_sub(1));
+        let Some((kept, kept_dest, _)) = entries.get(chosen) else { continue };
+        // Found by its words: its name's, and its backend path's (the chosen entry's only).
+        let mut keys = vec![sorted_words([name.as_str()])];
+        if let Some(dest) = kept_dest {
+            keys.push(sorted_words(last_static_segments(dest)));
+        }
+        words.push((name.clone(), keys));
+        for (i, (route, dest, _)) in entries.iter().enumerate() {
+            if i == chosen || (route.path == kept.path && route.method == kept.method) {
+                continue;
+            }
+            let (at, line) = route.origin.rsplit_once(':').unwrap_or((file, "1"));
+            problems.push(
+                Diagnostic::warning(
+                    at,
+                    line.parse().unwrap_or(1),
+                    format!(
+                        "`{name}` is listed again with another route (`{}`, backend `{}`); {} is used",
+                        route.path,
+                        dest.as_deref().unwrap_or("?"),
+                        kept.origin
+                    ),
+                )
+                .with_help("a component's backend path names it; the entry whose path does not is a copy mistake"),
+            );
+        }
+        apis.insert(name, kept.clone());
     }
     Ok(Some(Manifest {
         flavor: Flavor::Esb,
@@ -164,6 +195,7 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
         apis,
         esb_system: Some(system.to_string()),
         by_words: index_words(&words),
+        problems,
     }))
 }
 
@@ -200,7 +232,31 @@ fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifes
         apis,
         esb_system: None,
         by_words: index_words(&words),
+        problems: Vec::new(),
     }
+}
+
+/// Whether a component's backend path is about it: the path's last two static segments have the words of the
+/// name, or the path ends with the name (`subscription_update` → `/backend/api/subscription/update/`, not
+/// `/backend/api/subscription/info/`). Names that share no word with their path say nothing either way.
+fn route_agrees_with_name(name: &str, dest: &str) -> bool {
+    let name_words = sorted_words([name]);
+    let tail = sorted_words(last_static_segments(dest));
+    let last = dest.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let shared = tail.iter().filter(|w| name_words.contains(w)).count();
+    tail == name_words || last == name || shared == 0 || shared == tail.len().min(name_words.len())
+}
+
+/// Every `key: value` line of a YAML list, in file order (value, line).
+fn entry_lines<'t>(text: &'t str, key: &str) -> Vec<(&'t str, u32)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let rest = line.trim_start().trim_start_matches("- ");
+        if let Some(value) = rest.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            out.push((value.trim().trim_matches(['"', '\'']), u32::try_from(i + 1).unwrap_or(u32::MAX)));
+        }
+    }
+    out
 }
 
 /// The ESB's path convention, for systems that publish docs but no manifest (BlueKing's `cmsi`).
@@ -239,6 +295,41 @@ fn key_lines<'t>(text: &'t str, key: &str) -> HashMap<&'t str, u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_listed_again_with_a_route_that_is_not_its_own_is_a_copy_mistake() {
+        // nodeman.yaml lists `subscription_update` three times, the last with the route of `subscription_info`.
+        let entry = |name: &str, dest: &str, path: &str| {
+            format!("- name: {name}\n  dest_path: {dest}\n  path: {path}\n  suggest_method: POST\n")
+        };
+        let text = [
+            entry("subscription_info", "/backend/api/subscription/info/", "/v2/nodeman/subscription_info/"),
+            entry("subscription_update", "/backend/api/subscription/update/", "/v2/nodeman/subscription_update/"),
+            entry(
+                "subscription_update",
+                "/backend/api/subscription/update/",
+                "/v2/nodeman/backend/api/subscription/update/",
+            ),
+            entry(
+                "subscription_update",
+                "/backend/api/subscription/info/",
+                "/v2/nodeman/backend/api/subscription/info/",
+            ),
+        ]
+        .concat();
+        let m = read_manifest("nodeman.yaml", &text, "nodeman").unwrap().unwrap();
+        let update = m.find("update_subscription").unwrap();
+        assert_eq!(update.path, "/api/c/compapi/v2/nodeman/backend/api/subscription/update/");
+        assert_eq!(update.origin, "nodeman.yaml:9 (`subscription_update`: the doc's words in another order)");
+        // The copy's backend path does not make `subscription_update` a candidate for the info doc.
+        assert_eq!(m.find("info_subscription").unwrap().path, "/api/c/compapi/v2/nodeman/subscription_info/");
+        let problems: Vec<String> = m.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert!(
+            problems[1].starts_with("nodeman.yaml:13: warning: `subscription_update` is listed again"),
+            "{problems:#?}"
+        );
+    }
 
     #[test]
     fn python_components_suggest_their_method() {

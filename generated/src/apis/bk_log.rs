@@ -2447,6 +2447,8 @@ impl<'a> BkLogApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/bk_log/fast_create/`
     ///
+    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_create` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_create/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/bk_log/zh_hans/fast_create.md`.
     ///
     /// # Example
@@ -2490,6 +2492,8 @@ impl<'a> BkLogApi<'a> {
     /// fast_update
     ///
     /// `POST /api/c/compapi/v2/bk_log/fast_update/`
+    ///
+    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_update` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_update/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/bk_log/zh_hans/fast_update.md`.
     ///
@@ -2598,6 +2602,8 @@ impl<'a> BkLogBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/bk_log/fast_create/`
     ///
+    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_create` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_create/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/bk_log/zh_hans/fast_create.md`.
     pub fn fast_create(
         &self,
@@ -2608,6 +2614,8 @@ impl<'a> BkLogBlockingApi<'a> {
     /// fast_update
     ///
     /// `POST /api/c/compapi/v2/bk_log/fast_update/`
+    ///
+    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_update` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_update/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/bk_log/zh_hans/fast_update.md`.
     ///

@@ -15140,6 +15140,8 @@ impl<'a> BscpApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/bscp/create_multi_commit_with_content/`
     ///
+    /// **Route not confirmed**: api-docs/bscp/bscp.yaml (the system's component list) names no component `create_multi_commit_with_content` and the doc states no route: `/api/c/compapi/v2/bscp/create_multi_commit_with_content/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/bscp/zh_hans/create_multi_commit_with_content.md`.
     pub async fn create_multi_commit_with_content(
         &self,
@@ -17780,6 +17782,8 @@ impl<'a> BscpBlockingApi<'a> {
     /// create new multi commit create new multi commit for N configs of one app with contents
     ///
     /// `POST /api/c/compapi/v2/bscp/create_multi_commit_with_content/`
+    ///
+    /// **Route not confirmed**: api-docs/bscp/bscp.yaml (the system's component list) names no component `create_multi_commit_with_content` and the doc states no route: `/api/c/compapi/v2/bscp/create_multi_commit_with_content/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/bscp/zh_hans/create_multi_commit_with_content.md`.
     pub fn create_multi_commit_with_content(

@@ -23868,7 +23868,7 @@ pub mod list_host_total_mainline_topo {
         pub operator: Option<String>,
         /// 操作数 (default: 无) (Type inferred from the doc's example.)
         pub value: Option<String>,
-        /// `condition` (Not in the doc's table; seen in its example at line 86.)
+        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 86.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 86.)
         pub rules: Option<Vec<Rules>>,
@@ -23933,56 +23933,108 @@ pub mod list_host_total_mainline_topo {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Host {
         /// 所属运营商
+        ///
+        /// Internet Service Provider
         pub bk_isp_name: Option<String>,
         /// 设备SN
+        ///
+        /// Device SN
         pub bk_sn: Option<String>,
         /// 主要维护人
+        ///
+        /// Main maintainer
         pub operator: Option<String>,
         /// 外网MAC
+        ///
+        /// Internet mac
         pub bk_outer_mac: Option<String>,
         /// 所在国家
+        ///
+        /// Country
         pub bk_state_name: Option<String>,
         /// 所在省份
+        ///
+        /// Province
         pub bk_province_name: Option<String>,
         /// 录入方式
+        ///
+        /// Entry method
         pub import_from: Option<String>,
         /// SLA级别
+        ///
+        /// SLA level
         pub bk_sla: Option<String>,
         /// 质保年限
+        ///
+        /// Warranty period
         pub bk_service_term: Option<i64>,
         /// 操作系统类型
+        ///
+        /// Operating system type
         pub bk_os_type: Option<String>,
         /// 操作系统版本
+        ///
+        /// Operating system version
         pub bk_os_version: Option<String>,
         /// 操作系统位数
+        ///
+        /// Operating system bits
         pub bk_os_bit: Option<i64>,
         /// 内存容量
+        ///
+        /// Memory capacity
         pub bk_mem: Option<String>,
         /// 内网MAC地址
+        ///
+        /// Intranet MAC address
         pub bk_mac: Option<String>,
         /// 外网IP
+        ///
+        /// Internet IP
         pub bk_host_outerip: Option<String>,
         /// 主机名称
+        ///
+        /// Host name
         pub bk_host_name: Option<String>,
         /// 内网IP
+        ///
+        /// Intranet IP
         pub bk_host_innerip: Option<String>,
         /// 主机ID
+        ///
+        /// Host ID
         pub bk_host_id: Option<i64>,
         /// 磁盘容量
+        ///
+        /// Disk capacity
         pub bk_disk: Option<i64>,
         /// CPU型号
+        ///
+        /// CPU model
         pub bk_cpu_module: Option<String>,
         /// CPU频率
+        ///
+        /// CPU frequency
         pub bk_cpu_mhz: Option<i64>,
         /// CPU逻辑核心数
+        ///
+        /// Number of CPU logical cores
         pub bk_cpu: Option<i64>,
         /// 备注
+        ///
+        /// remarks
         pub bk_comment: Option<String>,
         /// 云区域
+        ///
+        /// Cloud region
         pub bk_cloud_id: Option<i64>,
         /// 备份维护人
+        ///
+        /// Backup maintainer
         pub bk_bak_operator: Option<String>,
         /// 固资编号
+        ///
+        /// Fixed assets No
         pub bk_asset_id: Option<String>,
     }
     impl crate::wire::Wire for Host {
@@ -24092,7 +24144,7 @@ pub mod list_host_total_mainline_topo {
         pub operator: Option<String>,
         /// 操作数 (default: 无) (Type inferred from the doc's example.)
         pub value: Option<String>,
-        /// `condition` (Not in the doc's table; seen in its example at line 86.)
+        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 86.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 86.)
         pub rules: Option<Vec<Rules>>,
@@ -24228,7 +24280,7 @@ pub mod list_host_total_mainline_topo {
         pub operator: Option<String>,
         /// 操作数 (default: 无) (Type inferred from the doc's example.)
         pub value: Option<String>,
-        /// `condition` (Not in the doc's table; seen in its example at line 86.)
+        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 86.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 86.)
         pub rules: Option<Vec<Rules>>,
@@ -24289,10 +24341,14 @@ pub mod list_host_total_mainline_topo {
     }
     /// 查询主机及其对应topo
     ///
+    /// query host and its corresponding Topo
+    ///
     /// Defined in `api-docs/cc/zh_hans/list_host_total_mainline_topo.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListHostTotalMainlineTopoRequest {
         /// 业务id
+        ///
+        /// business id (described at line 15)
         pub bk_biz_id: i64,
         /// 自定义层级模型组合查询条件
         pub mainline_property_filters: Option<Vec<MainlinePropertyFilters>>,
@@ -24436,9 +24492,13 @@ pub mod list_host_total_mainline_topo {
     /// Defined in `api-docs/cc/zh_hans/list_host_total_mainline_topo.md` at line 86.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rules {
-        /// 字段名 (described at line 34) (Not in the doc's table; seen in its example at line 86.)
+        /// 字段名 (described at line 34)
+        ///
+        /// field name (described at line 44) (Not in the doc's table; seen in its example at line 86.)
         pub field: Option<String>,
-        /// 操作符 (described at line 35) (Not in the doc's table; seen in its example at line 86.)
+        /// 操作符 (described at line 35)
+        ///
+        /// available values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 45) (Not in the doc's table; seen in its example at line 86.)
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 86.)
         pub value: Option<String>,
@@ -24494,7 +24554,7 @@ pub mod list_host_total_mainline_topo {
         pub operator: Option<String>,
         /// 操作数 (default: 无) (Type inferred from the doc's example.)
         pub value: Option<String>,
-        /// `condition` (Not in the doc's table; seen in its example at line 86.)
+        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 86.)
         pub condition: Option<String>,
         /// `rules` (Not in the doc's table; seen in its example at line 86.)
         pub rules: Option<Vec<Rules>>,
@@ -24559,8 +24619,12 @@ pub mod list_host_total_mainline_topo {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Topo {
         /// 拓扑实例信息
+        ///
+        /// Topology instance information
         pub inst: Option<Inst>,
-        /// 拓扑实例的子集 (Type inferred from the doc's example.)
+        /// 拓扑实例的子集
+        ///
+        /// Subset of topology instances (Type inferred from the doc's example.)
         pub children: Option<Vec<Children>>,
     }
     impl crate::wire::Wire for Topo {
@@ -24590,6 +24654,8 @@ pub mod list_host_total_mainline_topo {
     #[derive(Debug, Clone, PartialEq)]
     pub struct MainlinePropertyFilters {
         /// (default: 自定义层级模型id)
+        ///
+        /// bk_obj_id of the filter target (described at line 27)
         pub bk_obj_id: String,
         /// (default: 目标的筛选条件)
         pub filter: Filter,
@@ -44168,896 +44234,6 @@ pub mod update_set_template {
 }
 pub use update_set_template::UpdateSetTemplateRequest;
 pub use update_set_template::UpdateSetTemplateResponse;
-/// Types of [`list_host_total_mainline_topo_en`](super::endpoints::ListHostTotalMainlineTopoEn).
-pub mod list_host_total_mainline_topo_en {
-    pub use super::list_host_detail_topology::Inst;
-    /// `ListHostTotalMainlineTopoEnChildren`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 181.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListHostTotalMainlineTopoEnChildren6 {
-        /// `children` (Not in the doc's table; seen in its example at line 181.)
-        pub children: Option<serde_json::Value>,
-        /// `inst` (Not in the doc's table; seen in its example at line 181.)
-        pub inst: Option<ListHostTotalMainlineTopoEnInst>,
-    }
-    impl crate::wire::Wire for ListHostTotalMainlineTopoEnChildren6 {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ListHostTotalMainlineTopoEnChildren6",
-                &["children", "inst"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                children: record.field("children")?,
-                inst: record.field("inst")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("children", &self.children);
-            record.field("inst", &self.inst);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnChildren3`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 181.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListHostTotalMainlineTopoEnChildren5 {
-        /// `children` (Not in the doc's table; seen in its example at line 181.)
-        pub children: Option<Vec<ListHostTotalMainlineTopoEnChildren6>>,
-        /// `inst` (Not in the doc's table; seen in its example at line 181.)
-        pub inst: Option<ListHostTotalMainlineTopoEnInst>,
-    }
-    impl crate::wire::Wire for ListHostTotalMainlineTopoEnChildren5 {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ListHostTotalMainlineTopoEnChildren5",
-                &["children", "inst"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                children: record.field("children")?,
-                inst: record.field("inst")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("children", &self.children);
-            record.field("inst", &self.inst);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnChildren4`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 181.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListHostTotalMainlineTopoEnChildren4 {
-        /// `children` (Not in the doc's table; seen in its example at line 181.)
-        pub children: Option<Vec<ListHostTotalMainlineTopoEnChildren5>>,
-        /// `inst` (Not in the doc's table; seen in its example at line 181.)
-        pub inst: Option<ListHostTotalMainlineTopoEnInst>,
-    }
-    impl crate::wire::Wire for ListHostTotalMainlineTopoEnChildren4 {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ListHostTotalMainlineTopoEnChildren4",
-                &["children", "inst"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                children: record.field("children")?,
-                inst: record.field("inst")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("children", &self.children);
-            record.field("inst", &self.inst);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnChildren5`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 181.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListHostTotalMainlineTopoEnChildren3 {
-        /// `children` (Not in the doc's table; seen in its example at line 181.)
-        pub children: Option<Vec<ListHostTotalMainlineTopoEnChildren4>>,
-        /// `inst` (Not in the doc's table; seen in its example at line 181.)
-        pub inst: Option<ListHostTotalMainlineTopoEnInst>,
-    }
-    impl crate::wire::Wire for ListHostTotalMainlineTopoEnChildren3 {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ListHostTotalMainlineTopoEnChildren3",
-                &["children", "inst"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                children: record.field("children")?,
-                inst: record.field("inst")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("children", &self.children);
-            record.field("inst", &self.inst);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnChildren6`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 181.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListHostTotalMainlineTopoEnChildren {
-        /// `children` (Not in the doc's table; seen in its example at line 181.)
-        pub children: Option<Vec<ListHostTotalMainlineTopoEnChildren3>>,
-        /// `inst` (Not in the doc's table; seen in its example at line 181.)
-        pub inst: Option<ListHostTotalMainlineTopoEnInst>,
-    }
-    impl crate::wire::Wire for ListHostTotalMainlineTopoEnChildren {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ListHostTotalMainlineTopoEnChildren",
-                &["children", "inst"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                children: record.field("children")?,
-                inst: record.field("inst")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("children", &self.children);
-            record.field("inst", &self.inst);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnChildren7`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 181.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Children {
-        /// `children` (Not in the doc's table; seen in its example at line 181.)
-        pub children: Option<Vec<ListHostTotalMainlineTopoEnChildren>>,
-        /// `inst` (Not in the doc's table; seen in its example at line 181.)
-        pub inst: Option<ListHostTotalMainlineTopoEnInst>,
-    }
-    impl crate::wire::Wire for Children {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Children",
-                &["children", "inst"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                children: record.field("children")?,
-                inst: record.field("inst")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("children", &self.children);
-            record.field("inst", &self.inst);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnFilter`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 120.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Filter {
-        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 120.)
-        pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 120.)
-        pub rules: Option<Vec<Rules>>,
-    }
-    impl Filter {
-        /// Sets `condition`.
-        pub fn condition(mut self, value: impl Into<String>) -> Self {
-            self.condition = Some(value.into());
-            self
-        }
-        /// Sets `rules`.
-        pub fn rules(mut self, value: impl Into<Vec<Rules>>) -> Self {
-            self.rules = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Filter {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Filter",
-                &["condition", "rules"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                condition: record.opt_text("condition")?,
-                rules: record.field("rules")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("condition", &self.condition);
-            record.field("rules", &self.rules);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnHost`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 502.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Host {
-        /// Internet Service Provider
-        pub bk_isp_name: Option<String>,
-        /// Device SN
-        pub bk_sn: Option<String>,
-        /// Main maintainer
-        pub operator: Option<String>,
-        /// Internet mac
-        pub bk_outer_mac: Option<String>,
-        /// Country
-        pub bk_state_name: Option<String>,
-        /// Province
-        pub bk_province_name: Option<String>,
-        /// Entry method
-        pub import_from: Option<String>,
-        /// SLA level
-        pub bk_sla: Option<String>,
-        /// Warranty period
-        pub bk_service_term: Option<i64>,
-        /// Operating system type
-        pub bk_os_type: Option<String>,
-        /// Operating system version
-        pub bk_os_version: Option<String>,
-        /// Operating system bits
-        pub bk_os_bit: Option<i64>,
-        /// Memory capacity
-        pub bk_mem: Option<String>,
-        /// Intranet MAC address
-        pub bk_mac: Option<String>,
-        /// Internet IP
-        pub bk_host_outerip: Option<String>,
-        /// Host name
-        pub bk_host_name: Option<String>,
-        /// Intranet IP
-        pub bk_host_innerip: Option<String>,
-        /// Host ID
-        pub bk_host_id: Option<i64>,
-        /// Disk capacity
-        pub bk_disk: Option<i64>,
-        /// CPU model
-        pub bk_cpu_module: Option<String>,
-        /// CPU frequency
-        pub bk_cpu_mhz: Option<i64>,
-        /// Number of CPU logical cores
-        pub bk_cpu: Option<i64>,
-        /// remarks
-        pub bk_comment: Option<String>,
-        /// Cloud region
-        pub bk_cloud_id: Option<i64>,
-        /// Backup maintainer
-        pub bk_bak_operator: Option<String>,
-        /// Fixed assets No
-        pub bk_asset_id: Option<String>,
-    }
-    impl crate::wire::Wire for Host {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Host",
-                &[
-                    "bk_isp_name",
-                    "bk_sn",
-                    "operator",
-                    "bk_outer_mac",
-                    "bk_state_name",
-                    "bk_province_name",
-                    "import_from",
-                    "bk_sla",
-                    "bk_service_term",
-                    "bk_os_type",
-                    "bk_os_version",
-                    "bk_os_bit",
-                    "bk_mem",
-                    "bk_mac",
-                    "bk_host_outerip",
-                    "bk_host_name",
-                    "bk_host_innerip",
-                    "bk_host_id",
-                    "bk_disk",
-                    "bk_cpu_module",
-                    "bk_cpu_mhz",
-                    "bk_cpu",
-                    "bk_comment",
-                    "bk_cloud_id",
-                    "bk_bak_operator",
-                    "bk_asset_id",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_isp_name: record.opt_text("bk_isp_name")?,
-                bk_sn: record.opt_text("bk_sn")?,
-                operator: record.opt_text("operator")?,
-                bk_outer_mac: record.opt_text("bk_outer_mac")?,
-                bk_state_name: record.opt_text("bk_state_name")?,
-                bk_province_name: record.opt_text("bk_province_name")?,
-                import_from: record.opt_text("import_from")?,
-                bk_sla: record.opt_text("bk_sla")?,
-                bk_service_term: record.opt_int("bk_service_term")?,
-                bk_os_type: record.opt_text("bk_os_type")?,
-                bk_os_version: record.opt_text("bk_os_version")?,
-                bk_os_bit: record.opt_int("bk_os_bit")?,
-                bk_mem: record.opt_text("bk_mem")?,
-                bk_mac: record.opt_text("bk_mac")?,
-                bk_host_outerip: record.opt_text("bk_host_outerip")?,
-                bk_host_name: record.opt_text("bk_host_name")?,
-                bk_host_innerip: record.opt_text("bk_host_innerip")?,
-                bk_host_id: record.opt_int("bk_host_id")?,
-                bk_disk: record.opt_int("bk_disk")?,
-                bk_cpu_module: record.opt_text("bk_cpu_module")?,
-                bk_cpu_mhz: record.opt_int("bk_cpu_mhz")?,
-                bk_cpu: record.opt_int("bk_cpu")?,
-                bk_comment: record.opt_text("bk_comment")?,
-                bk_cloud_id: record.opt_int("bk_cloud_id")?,
-                bk_bak_operator: record.opt_text("bk_bak_operator")?,
-                bk_asset_id: record.opt_text("bk_asset_id")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_isp_name", &self.bk_isp_name);
-            record.field("bk_sn", &self.bk_sn);
-            record.field("operator", &self.operator);
-            record.field("bk_outer_mac", &self.bk_outer_mac);
-            record.field("bk_state_name", &self.bk_state_name);
-            record.field("bk_province_name", &self.bk_province_name);
-            record.field("import_from", &self.import_from);
-            record.field("bk_sla", &self.bk_sla);
-            record.field("bk_service_term", &self.bk_service_term);
-            record.field("bk_os_type", &self.bk_os_type);
-            record.field("bk_os_version", &self.bk_os_version);
-            record.field("bk_os_bit", &self.bk_os_bit);
-            record.field("bk_mem", &self.bk_mem);
-            record.field("bk_mac", &self.bk_mac);
-            record.field("bk_host_outerip", &self.bk_host_outerip);
-            record.field("bk_host_name", &self.bk_host_name);
-            record.field("bk_host_innerip", &self.bk_host_innerip);
-            record.field("bk_host_id", &self.bk_host_id);
-            record.field("bk_disk", &self.bk_disk);
-            record.field("bk_cpu_module", &self.bk_cpu_module);
-            record.field("bk_cpu_mhz", &self.bk_cpu_mhz);
-            record.field("bk_cpu", &self.bk_cpu);
-            record.field("bk_comment", &self.bk_comment);
-            record.field("bk_cloud_id", &self.bk_cloud_id);
-            record.field("bk_bak_operator", &self.bk_bak_operator);
-            record.field("bk_asset_id", &self.bk_asset_id);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnHostPropertyFilter`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 120.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct HostPropertyFilter {
-        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 120.)
-        pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 120.)
-        pub rules: Option<Vec<Rules>>,
-    }
-    impl HostPropertyFilter {
-        /// Sets `condition`.
-        pub fn condition(mut self, value: impl Into<String>) -> Self {
-            self.condition = Some(value.into());
-            self
-        }
-        /// Sets `rules`.
-        pub fn rules(mut self, value: impl Into<Vec<Rules>>) -> Self {
-            self.rules = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for HostPropertyFilter {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "HostPropertyFilter",
-                &["condition", "rules"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                condition: record.opt_text("condition")?,
-                rules: record.field("rules")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("condition", &self.condition);
-            record.field("rules", &self.rules);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnInfo`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 495.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Info {
-        /// 主机实际数据
-        pub host: Option<Host>,
-        /// 主机拓扑信息
-        pub topo: Option<Vec<Topo>>,
-    }
-    impl crate::wire::Wire for Info {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Info",
-                &["host", "topo"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                host: record.field("host")?,
-                topo: record.field("topo")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("host", &self.host);
-            record.field("topo", &self.topo);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnInst`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 181.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListHostTotalMainlineTopoEnInst {
-        /// `id` (Not in the doc's table; seen in its example at line 181.)
-        pub id: Option<i64>,
-        /// `name` (Not in the doc's table; seen in its example at line 181.)
-        pub name: Option<String>,
-        /// `obj` (Not in the doc's table; seen in its example at line 181.)
-        pub obj: Option<String>,
-    }
-    impl crate::wire::Wire for ListHostTotalMainlineTopoEnInst {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ListHostTotalMainlineTopoEnInst",
-                &["id", "name", "obj"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                id: record.opt_int("id")?,
-                name: record.opt_text("name")?,
-                obj: record.opt_text("obj")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("id", &self.id);
-            record.field("name", &self.name);
-            record.field("obj", &self.obj);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnMainlinePropertyFilters`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 120.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct MainlinePropertyFilters {
-        /// bk_obj_id of the filter target (described at line 27) (Not in the doc's table; seen in its example at line 120.)
-        pub bk_obj_id: Option<String>,
-        /// `filter` (Not in the doc's table; seen in its example at line 120.)
-        pub filter: Option<Filter>,
-    }
-    impl MainlinePropertyFilters {
-        /// Sets `bk_obj_id`.
-        pub fn bk_obj_id(mut self, value: impl Into<String>) -> Self {
-            self.bk_obj_id = Some(value.into());
-            self
-        }
-        /// Sets `filter`.
-        pub fn filter(mut self, value: impl Into<Filter>) -> Self {
-            self.filter = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for MainlinePropertyFilters {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "MainlinePropertyFilters",
-                &["bk_obj_id", "filter"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_obj_id: record.opt_text("bk_obj_id")?,
-                filter: record.field("filter")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_obj_id", &self.bk_obj_id);
-            record.field("filter", &self.filter);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnModulePropertyFilter`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 120.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ModulePropertyFilter {
-        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 120.)
-        pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 120.)
-        pub rules: Option<Vec<Rules>>,
-    }
-    impl ModulePropertyFilter {
-        /// Sets `condition`.
-        pub fn condition(mut self, value: impl Into<String>) -> Self {
-            self.condition = Some(value.into());
-            self
-        }
-        /// Sets `rules`.
-        pub fn rules(mut self, value: impl Into<Vec<Rules>>) -> Self {
-            self.rules = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for ModulePropertyFilter {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ModulePropertyFilter",
-                &["condition", "rules"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                condition: record.opt_text("condition")?,
-                rules: record.field("rules")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("condition", &self.condition);
-            record.field("rules", &self.rules);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnPage`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 120.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Page {
-        /// Limit the number of entries per page, up to 500 (described at line 115) (Not in the doc's table; seen in its example at line 120.)
-        pub limit: Option<i64>,
-        /// Record start position (described at line 114) (Not in the doc's table; seen in its example at line 120.)
-        pub start: Option<i64>,
-    }
-    impl Page {
-        /// Sets `limit`.
-        pub fn limit(mut self, value: impl Into<i64>) -> Self {
-            self.limit = Some(value.into());
-            self
-        }
-        /// Sets `start`.
-        pub fn start(mut self, value: impl Into<i64>) -> Self {
-            self.start = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Page {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Page",
-                &["limit", "start"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                limit: record.opt_int("limit")?,
-                start: record.opt_int("start")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("limit", &self.limit);
-            record.field("start", &self.start);
-            record.finish()
-        }
-    }
-    /// query host and its corresponding Topo
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 6.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListHostTotalMainlineTopoEnRequest {
-        /// business id (described at line 15) (Not in the doc's table; seen in its example at line 120.)
-        pub bk_biz_id: Option<i64>,
-        /// `host_property_filter` (Not in the doc's table; seen in its example at line 120.)
-        pub host_property_filter: Option<HostPropertyFilter>,
-        /// `mainline_property_filters` (Not in the doc's table; seen in its example at line 120.)
-        pub mainline_property_filters: Option<Vec<MainlinePropertyFilters>>,
-        /// `module_property_filter` (Not in the doc's table; seen in its example at line 120.)
-        pub module_property_filter: Option<ModulePropertyFilter>,
-        /// `page` (Not in the doc's table; seen in its example at line 120.)
-        pub page: Option<Page>,
-        /// `set_property_filter` (Not in the doc's table; seen in its example at line 120.)
-        pub set_property_filter: Option<SetPropertyFilter>,
-    }
-    impl ListHostTotalMainlineTopoEnRequest {
-        /// Sets `bk_biz_id`.
-        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
-            self.bk_biz_id = Some(value.into());
-            self
-        }
-        /// Sets `host_property_filter`.
-        pub fn host_property_filter(
-            mut self,
-            value: impl Into<HostPropertyFilter>,
-        ) -> Self {
-            self.host_property_filter = Some(value.into());
-            self
-        }
-        /// Sets `mainline_property_filters`.
-        pub fn mainline_property_filters(
-            mut self,
-            value: impl Into<Vec<MainlinePropertyFilters>>,
-        ) -> Self {
-            self.mainline_property_filters = Some(value.into());
-            self
-        }
-        /// Sets `module_property_filter`.
-        pub fn module_property_filter(
-            mut self,
-            value: impl Into<ModulePropertyFilter>,
-        ) -> Self {
-            self.module_property_filter = Some(value.into());
-            self
-        }
-        /// Sets `page`.
-        pub fn page(mut self, value: impl Into<Page>) -> Self {
-            self.page = Some(value.into());
-            self
-        }
-        /// Sets `set_property_filter`.
-        pub fn set_property_filter(
-            mut self,
-            value: impl Into<SetPropertyFilter>,
-        ) -> Self {
-            self.set_property_filter = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for ListHostTotalMainlineTopoEnRequest {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ListHostTotalMainlineTopoEnRequest",
-                &[
-                    "bk_biz_id",
-                    "host_property_filter",
-                    "mainline_property_filters",
-                    "module_property_filter",
-                    "page",
-                    "set_property_filter",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_biz_id: record.opt_int("bk_biz_id")?,
-                host_property_filter: record.field("host_property_filter")?,
-                mainline_property_filters: record.field("mainline_property_filters")?,
-                module_property_filter: record.field("module_property_filter")?,
-                page: record.field("page")?,
-                set_property_filter: record.field("set_property_filter")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("host_property_filter", &self.host_property_filter);
-            record.field("mainline_property_filters", &self.mainline_property_filters);
-            record.field("module_property_filter", &self.module_property_filter);
-            record.field("page", &self.page);
-            record.field("set_property_filter", &self.set_property_filter);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnResponseItem`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 488.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListHostTotalMainlineTopoEnResponseItem {
-        /// 记录条数
-        pub count: Option<i64>,
-        /// 主机数据和拓扑信息
-        pub info: Option<Vec<Info>>,
-    }
-    impl crate::wire::Wire for ListHostTotalMainlineTopoEnResponseItem {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ListHostTotalMainlineTopoEnResponseItem",
-                &["count", "info"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                count: record.opt_int("count")?,
-                info: record.field("info")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("count", &self.count);
-            record.field("info", &self.info);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnRules`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 120.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Rules {
-        /// field name (described at line 44) (Not in the doc's table; seen in its example at line 120.)
-        pub field: Option<String>,
-        /// available values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 45) (Not in the doc's table; seen in its example at line 120.)
-        pub operator: Option<String>,
-        /// `value` (Not in the doc's table; seen in its example at line 120.)
-        pub value: Option<String>,
-    }
-    impl Rules {
-        /// Sets `field`.
-        pub fn field(mut self, value: impl Into<String>) -> Self {
-            self.field = Some(value.into());
-            self
-        }
-        /// Sets `operator`.
-        pub fn operator(mut self, value: impl Into<String>) -> Self {
-            self.operator = Some(value.into());
-            self
-        }
-        /// Sets `value`.
-        pub fn value(mut self, value: impl Into<String>) -> Self {
-            self.value = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Rules {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Rules",
-                &["field", "operator", "value"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                field: record.opt_text("field")?,
-                operator: record.opt_text("operator")?,
-                value: record.opt_text("value")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("field", &self.field);
-            record.field("operator", &self.operator);
-            record.field("value", &self.value);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnSetPropertyFilter`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 120.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SetPropertyFilter {
-        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 120.)
-        pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 120.)
-        pub rules: Option<Vec<Rules>>,
-    }
-    impl SetPropertyFilter {
-        /// Sets `condition`.
-        pub fn condition(mut self, value: impl Into<String>) -> Self {
-            self.condition = Some(value.into());
-            self
-        }
-        /// Sets `rules`.
-        pub fn rules(mut self, value: impl Into<Vec<Rules>>) -> Self {
-            self.rules = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for SetPropertyFilter {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "SetPropertyFilter",
-                &["condition", "rules"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                condition: record.opt_text("condition")?,
-                rules: record.field("rules")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("condition", &self.condition);
-            record.field("rules", &self.rules);
-            record.finish()
-        }
-    }
-    /// `ListHostTotalMainlineTopoEnTopo`
-    ///
-    /// Defined in `api-docs/cc/en/list_host_total_mainline_topo_en.md` at line 533.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Topo {
-        /// Topology instance information
-        pub inst: Option<Inst>,
-        /// Subset of topology instances (Type inferred from the doc's example.)
-        pub children: Option<Vec<Children>>,
-    }
-    impl crate::wire::Wire for Topo {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Topo",
-                &["inst", "children"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                inst: record.field("inst")?,
-                children: record.field("children")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("inst", &self.inst);
-            record.field("children", &self.children);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        ListHostTotalMainlineTopoEnChildren6, ListHostTotalMainlineTopoEnChildren5,
-        ListHostTotalMainlineTopoEnChildren4, ListHostTotalMainlineTopoEnChildren3,
-        ListHostTotalMainlineTopoEnChildren, Children, Filter, Host, HostPropertyFilter,
-        Info, ListHostTotalMainlineTopoEnInst, MainlinePropertyFilters,
-        ModulePropertyFilter, Page, ListHostTotalMainlineTopoEnRequest,
-        ListHostTotalMainlineTopoEnResponseItem, Rules, SetPropertyFilter, Topo
-    );
-}
-pub use list_host_total_mainline_topo_en::ListHostTotalMainlineTopoEnRequest;
-pub use list_host_total_mainline_topo_en::ListHostTotalMainlineTopoEnResponseItem;
 /// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
 #[cfg(feature = "mock")]
 pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
@@ -46012,14 +45188,6 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
                 endpoints::UpdateSetTemplate,
             >(
                 "{\"bk_biz_id\":20,\"bk_supplier_account\":\"0\",\"create_time\":\"2019-11-27T17:24:10.671658+08:00\",\"creator\":\"admin\",\"id\":6,\"last_time\":\"2019-11-27T17:24:10.671658+08:00\",\"modifier\":\"admin\",\"name\":\"test\",\"version\":0}",
-            ),
-        );
-    routes
-        .push(
-            crate::mock::Route::of::<
-                endpoints::ListHostTotalMainlineTopoEn,
-            >(
-                "{\"count\":5,\"info\":[{\"host\":{\"bk_host_id\":1},\"topo\":[{\"children\":[{\"children\":[{\"children\":[{\"children\":null,\"inst\":{\"id\":11,\"name\":\"model1\",\"obj\":\"module\"}}],\"inst\":{\"id\":5,\"name\":\"set1\",\"obj\":\"set\"}}],\"inst\":{\"id\":9,\"name\":\"test2\",\"obj\":\"test_custom_level_1\"}}],\"inst\":{\"id\":8,\"name\":\"test1\",\"obj\":\"test_custom_level_2\"}}]},{\"host\":{\"bk_host_id\":2},\"topo\":[{\"children\":[{\"children\":[{\"children\":[{\"children\":null,\"inst\":{\"id\":11,\"name\":\"model1\",\"obj\":\"module\"}}],\"inst\":{\"id\":5,\"name\":\"set1\",\"obj\":\"set\"}}],\"inst\":{\"id\":9,\"name\":\"test2\",\"obj\":\"test_custom_level_1\"}}],\"inst\":{\"id\":8,\"name\":\"test1\",\"obj\":\"test_custom_level_2\"}}]},{\"host\":{\"bk_host_id\":3},\"topo\":[{\"children\":[{\"children\":[{\"children\":[{\"children\":null,\"inst\":{\"id\":11,\"name\":\"model1\",\"obj\":\"module\"}}],\"inst\":{\"id\":5,\"name\":\"set1\",\"obj\":\"set\"}}],\"inst\":{\"id\":9,\"name\":\"test2\",\"obj\":\"test_custom_level_1\"}}],\"inst\":{\"id\":8,\"name\":\"test1\",\"obj\":\"test_custom_level_2\"}}]},{\"host\":{\"bk_host_id\":4},\"topo\":[{\"children\":[{\"children\":[{\"children\":[{\"children\":null,\"inst\":{\"id\":12,\"name\":\"sss\",\"obj\":\"module\"}}],\"inst\":{\"id\":6,\"name\":\"ttt\",\"obj\":\"set\"}}],\"inst\":{\"id\":11,\"name\":\"test4\",\"obj\":\"test_custom_level_1\"}}],\"inst\":{\"id\":10,\"name\":\"test3\",\"obj\":\"test_custom_level_2\"}},{\"children\":[{\"children\":[{\"children\":[{\"children\":null,\"inst\":{\"id\":11,\"name\":\"model1\",\"obj\":\"module\"}}],\"inst\":{\"id\":5,\"name\":\"set1\",\"obj\":\"set\"}}],\"inst\":{\"id\":9,\"name\":\"test2\",\"obj\":\"test_custom_level_1\"}}],\"inst\":{\"id\":8,\"name\":\"test1\",\"obj\":\"test_custom_level_2\"}}]},{\"host\":{\"bk_host_id\":5},\"topo\":[{\"children\":[{\"children\":[{\"children\":[{\"children\":null,\"inst\":{\"id\":11,\"name\":\"model1\",\"obj\":\"module\"}}],\"inst\":{\"id\":5,\"name\":\"set1\",\"obj\":\"set\"}}],\"inst\":{\"id\":9,\"name\":\"test2\",\"obj\":\"test_custom_level_1\"}}],\"inst\":{\"id\":8,\"name\":\"test1\",\"obj\":\"test_custom_level_2\"}},{\"children\":[{\"children\":[{\"children\":[{\"children\":null,\"inst\":{\"id\":12,\"name\":\"sss\",\"obj\":\"module\"}}],\"inst\":{\"id\":6,\"name\":\"ttt\",\"obj\":\"set\"}}],\"inst\":{\"id\":11,\"name\":\"test4\",\"obj\":\"test_custom_level_1\"}}],\"inst\":{\"id\":10,\"name\":\"test3\",\"obj\":\"test_custom_level_2\"}}]}]}",
             ),
         );
 }
@@ -49425,21 +48593,6 @@ pub mod endpoints {
         const ID: &'static str = "cc.update_set_template";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/cc/update_set_template/";
-        const FLAVOR: crate::Flavor = crate::Flavor::Esb;
-        const PATH_PARAMS: &'static [&'static str] = &[];
-        const QUERY_PARAMS: &'static [&'static str] = &[];
-    }
-    /// `GET /api/c/compapi/v2/cc/list_host_total_mainline_topo_en/`: query host and its corresponding Topo
-    #[derive(Debug, Clone, Copy)]
-    pub struct ListHostTotalMainlineTopoEn;
-    impl crate::Endpoint for ListHostTotalMainlineTopoEn {
-        type Request = super::list_host_total_mainline_topo_en::ListHostTotalMainlineTopoEnRequest;
-        type Response = super::list_host_total_mainline_topo_en::ListHostTotalMainlineTopoEnResponseItem;
-        const SYSTEM: &'static str = "cc";
-        const NAME: &'static str = "list_host_total_mainline_topo_en";
-        const ID: &'static str = "cc.list_host_total_mainline_topo_en";
-        const METHOD: crate::Method = crate::Method::Get;
-        const PATH: &'static str = "/api/c/compapi/v2/cc/list_host_total_mainline_topo_en/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
@@ -53879,6 +53032,8 @@ impl<'a> CcApi<'a> {
     }
     /// 查询主机及其对应topo
     ///
+    /// query host and its corresponding Topo
+    ///
     /// `POST /api/c/compapi/v2/cc/list_host_total_mainline_topo/`
     ///
     /// Generated from `api-docs/cc/zh_hans/list_host_total_mainline_topo.md`.
@@ -56190,6 +55345,8 @@ impl<'a> CcApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/cc/search_subscription/`
     ///
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `search_subscription` and the doc states no route: `/api/c/compapi/v2/cc/search_subscription/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/cc/zh_hans/search_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -56237,6 +55394,8 @@ impl<'a> CcApi<'a> {
     /// Subscription event
     ///
     /// `POST /api/c/compapi/v2/cc/subscribe_event/`
+    ///
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `subscribe_event` and the doc states no route: `/api/c/compapi/v2/cc/subscribe_event/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/cc/zh_hans/subscribe_event.md`.
     ///
@@ -56629,6 +55788,8 @@ impl<'a> CcApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/cc/unsubcribe_event/`
     ///
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `unsubcribe_event` and the doc states no route: `/api/c/compapi/v2/cc/unsubcribe_event/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/cc/zh_hans/unsubcribe_event.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -56888,6 +56049,8 @@ impl<'a> CcApi<'a> {
     /// Modify Subscription
     ///
     /// `POST /api/c/compapi/v2/cc/update_event_subscribe/`
+    ///
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `update_event_subscribe` and the doc states no route: `/api/c/compapi/v2/cc/update_event_subscribe/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/cc/zh_hans/update_event_subscribe.md`.
     ///
@@ -57477,79 +56640,6 @@ impl<'a> CcApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::UpdateSetTemplate>(request).await
-    }
-    /// query host and its corresponding Topo
-    ///
-    /// `GET /api/c/compapi/v2/cc/list_host_total_mainline_topo_en/`
-    ///
-    /// Generated from `api-docs/cc/en/list_host_total_mainline_topo_en.md`.
-    ///
-    /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 181 sends one such object
-    ///
-    /// # Example
-    ///
-    /// The doc's request example, built with these types:
-    ///
-    /// ```no_run
-    /// # use bkapi::prelude::*;
-    /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::cc::list_host_total_mainline_topo_en::*;
-    ///
-    /// let request = ListHostTotalMainlineTopoEnRequest::default()
-    ///     .bk_biz_id(3_i64)
-    ///     .host_property_filter(
-    ///         HostPropertyFilter::default()
-    ///             .condition("AND".to_string())
-    ///             .rules(
-    ///                 vec![
-    ///                     Rules::default().field("id".to_string()).operator("not_equal"
-    ///                     .to_string()).value("17".to_string())
-    ///                 ],
-    ///             ),
-    ///     )
-    ///     .mainline_property_filters(
-    ///         vec![
-    ///             MainlinePropertyFilters::default().bk_obj_id("test_custom_level_1"
-    ///             .to_string()).filter(Filter::default().condition("AND".to_string())
-    ///             .rules(vec![Rules::default().field("bk_inst_name".to_string())
-    ///             .operator("equal".to_string()).value("test2".to_string())]))
-    ///         ],
-    ///     )
-    ///     .module_property_filter(
-    ///         ModulePropertyFilter::default()
-    ///             .condition("AND".to_string())
-    ///             .rules(
-    ///                 vec![
-    ///                     Rules::default().field("id".to_string()).operator("not_equal"
-    ///                     .to_string()).value("2".to_string())
-    ///                 ],
-    ///             ),
-    ///     )
-    ///     .page(Page::default().limit(500_i64).start(0_i64))
-    ///     .set_property_filter(
-    ///         SetPropertyFilter::default()
-    ///             .condition("AND".to_string())
-    ///             .rules(
-    ///                 vec![
-    ///                     Rules::default().field("bk_set_name".to_string())
-    ///                     .operator("equal".to_string()).value("set1".to_string())
-    ///                 ],
-    ///             ),
-    ///     );
-    /// let response = client.cc().list_host_total_mainline_topo_en(request).await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn list_host_total_mainline_topo_en(
-        &self,
-        request: list_host_total_mainline_topo_en::ListHostTotalMainlineTopoEnRequest,
-    ) -> std::result::Result<
-        list_host_total_mainline_topo_en::ListHostTotalMainlineTopoEnResponseItem,
-        crate::Error,
-    > {
-        self.client.call::<endpoints::ListHostTotalMainlineTopoEn>(request).await
     }
 }
 /// `cc` blocking client: the methods of [`CcApi`] without `async`. Get it from [`crate::BlockingApis::cc`] (`blocking_client.cc()`).
@@ -59412,6 +58502,8 @@ impl<'a> CcBlockingApi<'a> {
     }
     /// 查询主机及其对应topo
     ///
+    /// query host and its corresponding Topo
+    ///
     /// `POST /api/c/compapi/v2/cc/list_host_total_mainline_topo/`
     ///
     /// Generated from `api-docs/cc/zh_hans/list_host_total_mainline_topo.md`.
@@ -60450,6 +59542,8 @@ impl<'a> CcBlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/cc/search_subscription/`
     ///
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `search_subscription` and the doc states no route: `/api/c/compapi/v2/cc/search_subscription/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/cc/zh_hans/search_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -60476,6 +59570,8 @@ impl<'a> CcBlockingApi<'a> {
     /// Subscription event
     ///
     /// `POST /api/c/compapi/v2/cc/subscribe_event/`
+    ///
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `subscribe_event` and the doc states no route: `/api/c/compapi/v2/cc/subscribe_event/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/cc/zh_hans/subscribe_event.md`.
     pub fn subscribe_event(
@@ -60636,6 +59732,8 @@ impl<'a> CcBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/cc/unsubcribe_event/`
     ///
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `unsubcribe_event` and the doc states no route: `/api/c/compapi/v2/cc/unsubcribe_event/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/cc/zh_hans/unsubcribe_event.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -60742,6 +59840,8 @@ impl<'a> CcBlockingApi<'a> {
     /// Modify Subscription
     ///
     /// `POST /api/c/compapi/v2/cc/update_event_subscribe/`
+    ///
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `update_event_subscribe` and the doc states no route: `/api/c/compapi/v2/cc/update_event_subscribe/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/cc/zh_hans/update_event_subscribe.md`.
     ///
@@ -60959,22 +60059,5 @@ impl<'a> CcBlockingApi<'a> {
         crate::Error,
     > {
         self.client.call::<endpoints::UpdateSetTemplate>(request)
-    }
-    /// query host and its corresponding Topo
-    ///
-    /// `GET /api/c/compapi/v2/cc/list_host_total_mainline_topo_en/`
-    ///
-    /// Generated from `api-docs/cc/en/list_host_total_mainline_topo_en.md`.
-    ///
-    /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 181 sends one such object
-    pub fn list_host_total_mainline_topo_en(
-        &self,
-        request: list_host_total_mainline_topo_en::ListHostTotalMainlineTopoEnRequest,
-    ) -> std::result::Result<
-        list_host_total_mainline_topo_en::ListHostTotalMainlineTopoEnResponseItem,
-        crate::Error,
-    > {
-        self.client.call::<endpoints::ListHostTotalMainlineTopoEn>(request)
     }
 }

@@ -5255,6 +5255,8 @@ impl<'a> ItsmApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/itsm/get_tickets_by_user/`
     ///
+    /// **Route not confirmed**: api-docs/itsm/itsm.yaml (the system's component list) names no component `get_tickets_by_user` and the doc states no route: `/api/c/compapi/v2/itsm/get_tickets_by_user/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/itsm/zh_hans/get_tickets_by_user.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -5767,6 +5769,8 @@ impl<'a> ItsmBlockingApi<'a> {
     /// Get a list of documents for a given user and work order type
     ///
     /// `GET /api/c/compapi/v2/itsm/get_tickets_by_user/`
+    ///
+    /// **Route not confirmed**: api-docs/itsm/itsm.yaml (the system's component list) names no component `get_tickets_by_user` and the doc states no route: `/api/c/compapi/v2/itsm/get_tickets_by_user/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/itsm/zh_hans/get_tickets_by_user.md`.
     ///

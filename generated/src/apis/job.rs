@@ -8368,6 +8368,8 @@ impl<'a> JobApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/job/callback_protocol/`
     ///
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/job/callback_protocol/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/job/zh_hans/callback_protocol.md`.
     ///
     /// # Example
@@ -8440,6 +8442,8 @@ impl<'a> JobApi<'a> {
     /// Execute platform jobs according to job ID, Transfer file from Business A's Server To Business B's Server etc.
     ///
     /// `POST /api/c/compapi/v2/job/execute_platform_job/`
+    ///
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `execute_platform_job` and the doc states no route: `/api/c/compapi/v2/job/execute_platform_job/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/job/zh_hans/execute_platform_job.md`.
     ///
@@ -8650,6 +8654,8 @@ impl<'a> JobApi<'a> {
     /// Get Agent status
     ///
     /// `GET /api/c/compapi/v2/job/get_agent_status/`
+    ///
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `get_agent_status` and the doc states no route: `/api/c/compapi/v2/job/get_agent_status/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/job/zh_hans/get_agent_status.md`.
     ///
@@ -9137,6 +9143,8 @@ impl<'a> JobApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/job/import_job/`
     ///
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `import_job` and the doc states no route: `/api/c/compapi/v2/job/import_job/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/job/zh_hans/import_job.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -9508,6 +9516,8 @@ impl<'a> JobBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/job/callback_protocol/`
     ///
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/job/callback_protocol/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/job/zh_hans/callback_protocol.md`.
     pub fn callback_protocol(
         &self,
@@ -9533,6 +9543,8 @@ impl<'a> JobBlockingApi<'a> {
     /// Execute platform jobs according to job ID, Transfer file from Business A's Server To Business B's Server etc.
     ///
     /// `POST /api/c/compapi/v2/job/execute_platform_job/`
+    ///
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `execute_platform_job` and the doc states no route: `/api/c/compapi/v2/job/execute_platform_job/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/job/zh_hans/execute_platform_job.md`.
     pub fn execute_platform_job(
@@ -9591,6 +9603,8 @@ impl<'a> JobBlockingApi<'a> {
     /// Get Agent status
     ///
     /// `GET /api/c/compapi/v2/job/get_agent_status/`
+    ///
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `get_agent_status` and the doc states no route: `/api/c/compapi/v2/job/get_agent_status/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/job/zh_hans/get_agent_status.md`.
     ///
@@ -9816,6 +9830,8 @@ impl<'a> JobBlockingApi<'a> {
     /// 导入作业
     ///
     /// `POST /api/c/compapi/v2/job/import_job/`
+    ///
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `import_job` and the doc states no route: `/api/c/compapi/v2/job/import_job/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/job/zh_hans/import_job.md`.
     ///

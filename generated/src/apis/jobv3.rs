@@ -16552,6 +16552,8 @@ impl<'a> Jobv3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/jobv3/callback_protocol/`
     ///
+    /// **Route not confirmed**: api-docs/jobv3/2-job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/jobv3/callback_protocol/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/jobv3/zh_hans/callback_protocol.md`.
     ///
     /// # Example
@@ -18842,6 +18844,8 @@ impl<'a> Jobv3BlockingApi<'a> {
     /// This component is only used to present the callback protocol when job finished.
     ///
     /// `POST /api/c/compapi/v2/jobv3/callback_protocol/`
+    ///
+    /// **Route not confirmed**: api-docs/jobv3/2-job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/jobv3/callback_protocol/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/jobv3/zh_hans/callback_protocol.md`.
     pub fn callback_protocol(

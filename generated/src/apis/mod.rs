@@ -752,7 +752,6 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "cc")] visitor.visit::<cc::endpoints::UpdateServiceTemplate>();
     #[cfg(feature = "cc")] visitor.visit::<cc::endpoints::UpdateSet>();
     #[cfg(feature = "cc")] visitor.visit::<cc::endpoints::UpdateSetTemplate>();
-    #[cfg(feature = "cc")] visitor.visit::<cc::endpoints::ListHostTotalMainlineTopoEn>();
     #[cfg(feature = "cicdkit")] visitor.visit::<cicdkit::endpoints::GetCicdkitNginx>();
     #[cfg(feature = "cmsi")] visitor.visit::<cmsi::endpoints::GetMsgType>();
     #[cfg(feature = "cmsi")] visitor.visit::<cmsi::endpoints::SendMail>();

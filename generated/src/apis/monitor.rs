@@ -18922,6 +18922,8 @@ impl<'a> MonitorApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor/export_shell_collector/`
     ///
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `export_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/export_shell_collector/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor/zh_hans/export_shell_collector.md`.
     ///
     /// # Example
@@ -19434,6 +19436,8 @@ impl<'a> MonitorApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor/import_shell_collector/`
     ///
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `import_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/import_shell_collector/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor/zh_hans/import_shell_collector.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -19872,6 +19876,8 @@ impl<'a> MonitorApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor/list_storage_list/`
     ///
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor/list_storage_list/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor/zh_hans/list_storage_list.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -20083,6 +20089,8 @@ impl<'a> MonitorApi<'a> {
     /// 查询一个数据源的ID 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
     ///
     /// `POST /api/c/compapi/v2/monitor/metadata_metadata_get_data_id/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `metadata_metadata_get_data_id` and the doc states no route: `/api/c/compapi/v2/monitor/metadata_metadata_get_data_id/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor/zh_hans/metadata_metadata_get_data_id.md`.
     ///
@@ -20713,6 +20721,8 @@ impl<'a> MonitorBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor/export_shell_collector/`
     ///
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `export_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/export_shell_collector/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor/zh_hans/export_shell_collector.md`.
     pub fn export_shell_collector(
         &self,
@@ -20924,6 +20934,8 @@ impl<'a> MonitorBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor/import_shell_collector/`
     ///
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `import_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/import_shell_collector/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor/zh_hans/import_shell_collector.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -21112,6 +21124,8 @@ impl<'a> MonitorBlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor/list_storage_list/`
     ///
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor/list_storage_list/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor/zh_hans/list_storage_list.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -21204,6 +21218,8 @@ impl<'a> MonitorBlockingApi<'a> {
     /// 查询一个数据源的ID 根据给定的数据源ID，返回这个结果表的具体信息 {{ common_args_desc }}
     ///
     /// `POST /api/c/compapi/v2/monitor/metadata_metadata_get_data_id/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `metadata_metadata_get_data_id` and the doc states no route: `/api/c/compapi/v2/monitor/metadata_metadata_get_data_id/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor/zh_hans/metadata_metadata_get_data_id.md`.
     pub fn metadata_metadata_get_data_id(

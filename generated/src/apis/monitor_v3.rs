@@ -30551,6 +30551,8 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/delete_calendar/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_calendar/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/delete_calendar.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -30580,6 +30582,8 @@ impl<'a> MonitorV3Api<'a> {
     /// 删除日历事项
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/delete_item/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_item/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/delete_item.md`.
     ///
@@ -30809,6 +30813,8 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/edit_calendar/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_calendar/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/edit_calendar.md`.
     ///
     /// # Example
@@ -30835,6 +30841,8 @@ impl<'a> MonitorV3Api<'a> {
     /// 修改日历事项
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/edit_item/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_item/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/edit_item.md`.
     ///
@@ -30995,6 +31003,8 @@ impl<'a> MonitorV3Api<'a> {
     /// 查询单个日历
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/get_calendar/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `get_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/get_calendar/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/get_calendar.md`.
     ///
@@ -31204,6 +31214,8 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/item_detail/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_detail` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_detail/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/item_detail.md`.
     ///
     /// # Example
@@ -31231,6 +31243,8 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/item_list/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_list/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/item_list.md`.
     ///
     /// # Example
@@ -31257,6 +31271,8 @@ impl<'a> MonitorV3Api<'a> {
     /// 批量获取日历列表
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/list_calendar/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_calendar/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/list_calendar.md`.
     ///
@@ -31329,6 +31345,8 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/list_storage_list/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_storage_list/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/list_storage_list.md`.
     ///
     /// # Example
@@ -31358,6 +31376,8 @@ impl<'a> MonitorV3Api<'a> {
     /// 清理一个结果表CMDB拆分任务
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/metadata_clean_result_table_metric_split/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `metadata_clean_result_table_metric_split` and the doc states no route: `/api/c/compapi/v2/monitor_v3/metadata_clean_result_table_metric_split/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/metadata_clean_result_table_metric_split.md`.
     ///
@@ -32657,6 +32677,8 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/save_calendar/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_calendar/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/save_calendar.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -32739,6 +32761,8 @@ impl<'a> MonitorV3Api<'a> {
     /// 保存日历事项
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/save_item/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_item/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/save_item.md`.
     ///
@@ -33729,6 +33753,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/delete_calendar/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_calendar/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/delete_calendar.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -33742,6 +33768,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     /// 删除日历事项
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/delete_item/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_item/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/delete_item.md`.
     ///
@@ -33825,6 +33853,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/edit_calendar/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_calendar/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/edit_calendar.md`.
     pub fn edit_calendar(
         &self,
@@ -33835,6 +33865,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     /// 修改日历事项
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/edit_item/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_item/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/edit_item.md`.
     pub fn edit_item(
@@ -33890,6 +33922,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     /// 查询单个日历
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/get_calendar/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `get_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/get_calendar/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/get_calendar.md`.
     pub fn get_calendar(
@@ -33978,6 +34012,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/item_detail/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_detail` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_detail/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/item_detail.md`.
     pub fn item_detail(
         &self,
@@ -33989,6 +34025,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/item_list/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_list/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/item_list.md`.
     pub fn item_list(
         &self,
@@ -33999,6 +34037,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     /// 批量获取日历列表
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/list_calendar/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_calendar/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/list_calendar.md`.
     ///
@@ -34032,6 +34072,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/list_storage_list/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_storage_list/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/list_storage_list.md`.
     pub fn list_storage_list(
         &self,
@@ -34045,6 +34087,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     /// 清理一个结果表CMDB拆分任务
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/metadata_clean_result_table_metric_split/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `metadata_clean_result_table_metric_split` and the doc states no route: `/api/c/compapi/v2/monitor_v3/metadata_clean_result_table_metric_split/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/metadata_clean_result_table_metric_split.md`.
     pub fn metadata_clean_result_table_metric_split(
@@ -34541,6 +34585,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/save_calendar/`
     ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_calendar/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/save_calendar.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -34568,6 +34614,8 @@ impl<'a> MonitorV3BlockingApi<'a> {
     /// 保存日历事项
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/save_item/`
+    ///
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_item/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/save_item.md`.
     ///

@@ -13000,7 +13000,7 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
-    /// `POST /api/c/compapi/v2/nodeman/info_subscription/`: 查询订阅详情
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`: 查询订阅详情
     #[derive(Debug, Clone, Copy)]
     pub struct InfoSubscription;
     impl crate::Endpoint for InfoSubscription {
@@ -13010,7 +13010,7 @@ pub mod endpoints {
         const NAME: &'static str = "info_subscription";
         const ID: &'static str = "nodeman.info_subscription";
         const METHOD: crate::Method = crate::Method::Post;
-        const PATH: &'static str = "/api/c/compapi/v2/nodeman/info_subscription/";
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/info/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
@@ -13302,7 +13302,7 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
-    /// `POST /api/c/compapi/v2/nodeman/swith_subscription/`: 订阅启停
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/switch/`: 订阅启停
     #[derive(Debug, Clone, Copy)]
     pub struct SwithSubscription;
     impl crate::Endpoint for SwithSubscription {
@@ -13312,7 +13312,7 @@ pub mod endpoints {
         const NAME: &'static str = "swith_subscription";
         const ID: &'static str = "nodeman.swith_subscription";
         const METHOD: crate::Method = crate::Method::Post;
-        const PATH: &'static str = "/api/c/compapi/v2/nodeman/swith_subscription/";
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/switch/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
@@ -13332,7 +13332,7 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
-    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`: 更新订阅信息
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/update/`: 更新订阅信息
     #[derive(Debug, Clone, Copy)]
     pub struct UpdateSubscription;
     impl crate::Endpoint for UpdateSubscription {
@@ -13342,7 +13342,7 @@ pub mod endpoints {
         const NAME: &'static str = "update_subscription";
         const ID: &'static str = "nodeman.update_subscription";
         const METHOD: crate::Method = crate::Method::Post;
-        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/info/";
+        const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/update/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
@@ -13605,6 +13605,8 @@ impl<'a> NodemanApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/nodeman/get_job_commands/`
     ///
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `get_job_commands` and the doc states no route: `/api/c/compapi/v2/nodeman/get_job_commands/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/get_job_commands.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -13655,7 +13657,7 @@ impl<'a> NodemanApi<'a> {
     }
     /// 查询订阅详情
     ///
-    /// `POST /api/c/compapi/v2/nodeman/info_subscription/`
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`
     ///
     /// Generated from `api-docs/nodeman/zh_hans/info_subscription.md`.
     ///
@@ -13686,6 +13688,8 @@ impl<'a> NodemanApi<'a> {
     /// 查询安装通道详情
     ///
     /// `POST /api/c/compapi/v2/nodeman/install_channel/`
+    ///
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `install_channel` and the doc states no route: `/api/c/compapi/v2/nodeman/install_channel/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/nodeman/zh_hans/install_channel.md`.
     ///
@@ -13763,6 +13767,8 @@ impl<'a> NodemanApi<'a> {
     /// 执行订阅
     ///
     /// `POST /api/c/compapi/v2/nodeman/instance_info_subscription/`
+    ///
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `instance_info_subscription` and the doc states no route: `/api/c/compapi/v2/nodeman/instance_info_subscription/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/nodeman/zh_hans/instance_info_subscription.md`.
     ///
@@ -14397,9 +14403,13 @@ impl<'a> NodemanApi<'a> {
     }
     /// 订阅启停
     ///
-    /// `POST /api/c/compapi/v2/nodeman/swith_subscription/`
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/switch/`
     ///
     /// Generated from `api-docs/nodeman/zh_hans/swith_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `method`: the doc says `(not stated)`, corrected to `POST` — The doc states no route and its name misspells `switch`: nodeman.yaml:665 declares `subscription_switch` (订阅启停) as POST /v2/nodeman/backend/api/subscription/switch/.
+    /// - `path`: the doc says `(not stated)`, corrected to `/api/c/compapi/v2/nodeman/backend/api/subscription/switch/` — The doc states no route and its name misspells `switch`: nodeman.yaml:665 declares `subscription_switch` (订阅启停) as POST /v2/nodeman/backend/api/subscription/switch/.
     ///
     /// # Example
     ///
@@ -14454,7 +14464,7 @@ impl<'a> NodemanApi<'a> {
     }
     /// 更新订阅信息
     ///
-    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/update/`
     ///
     /// Generated from `api-docs/nodeman/zh_hans/update_subscription.md`.
     ///
@@ -14632,6 +14642,8 @@ impl<'a> NodemanBlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/nodeman/get_job_commands/`
     ///
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `get_job_commands` and the doc states no route: `/api/c/compapi/v2/nodeman/get_job_commands/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/get_job_commands.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -14666,7 +14678,7 @@ impl<'a> NodemanBlockingApi<'a> {
     }
     /// 查询订阅详情
     ///
-    /// `POST /api/c/compapi/v2/nodeman/info_subscription/`
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`
     ///
     /// Generated from `api-docs/nodeman/zh_hans/info_subscription.md`.
     ///
@@ -14681,6 +14693,8 @@ impl<'a> NodemanBlockingApi<'a> {
     /// 查询安装通道详情
     ///
     /// `POST /api/c/compapi/v2/nodeman/install_channel/`
+    ///
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `install_channel` and the doc states no route: `/api/c/compapi/v2/nodeman/install_channel/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/nodeman/zh_hans/install_channel.md`.
     pub fn install_channel(
@@ -14712,6 +14726,8 @@ impl<'a> NodemanBlockingApi<'a> {
     /// 执行订阅
     ///
     /// `POST /api/c/compapi/v2/nodeman/instance_info_subscription/`
+    ///
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `instance_info_subscription` and the doc states no route: `/api/c/compapi/v2/nodeman/instance_info_subscription/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/nodeman/zh_hans/instance_info_subscription.md`.
     ///
@@ -14964,9 +14980,13 @@ impl<'a> NodemanBlockingApi<'a> {
     }
     /// 订阅启停
     ///
-    /// `POST /api/c/compapi/v2/nodeman/swith_subscription/`
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/switch/`
     ///
     /// Generated from `api-docs/nodeman/zh_hans/swith_subscription.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `method`: the doc says `(not stated)`, corrected to `POST` — The doc states no route and its name misspells `switch`: nodeman.yaml:665 declares `subscription_switch` (订阅启停) as POST /v2/nodeman/backend/api/subscription/switch/.
+    /// - `path`: the doc says `(not stated)`, corrected to `/api/c/compapi/v2/nodeman/backend/api/subscription/switch/` — The doc states no route and its name misspells `switch`: nodeman.yaml:665 declares `subscription_switch` (订阅启停) as POST /v2/nodeman/backend/api/subscription/switch/.
     pub fn swith_subscription(
         &self,
         request: swith_subscription::SwithSubscriptionRequest,
@@ -14989,7 +15009,7 @@ impl<'a> NodemanBlockingApi<'a> {
     }
     /// 更新订阅信息
     ///
-    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`
+    /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/update/`
     ///
     /// Generated from `api-docs/nodeman/zh_hans/update_subscription.md`.
     ///

@@ -15618,6 +15618,8 @@ impl<'a> SopsApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/sops/register_project/`
     ///
+    /// **Route not confirmed**: api-docs/sops/sops.yaml (the system's component list) names no component `register_project` and the doc states no route: `/api/c/compapi/v2/sops/register_project/` is the ESB path convention's guess.
+    ///
     /// Generated from `api-docs/sops/zh_hans/register_project.md`.
     ///
     /// # Example
@@ -16254,6 +16256,8 @@ impl<'a> SopsBlockingApi<'a> {
     /// Register bk_sops project from cmdb
     ///
     /// `POST /api/c/compapi/v2/sops/register_project/`
+    ///
+    /// **Route not confirmed**: api-docs/sops/sops.yaml (the system's component list) names no component `register_project` and the doc states no route: `/api/c/compapi/v2/sops/register_project/` is the ESB path convention's guess.
     ///
     /// Generated from `api-docs/sops/zh_hans/register_project.md`.
     pub fn register_project(
