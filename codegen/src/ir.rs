@@ -114,6 +114,9 @@ pub struct Api {
     /// the system's component list does not name. Shown on the method; drift `D012`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unconfirmed_route: Option<String>,
+    /// Calling it again is safe (the metadata says why): retried like a GET.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub idempotent: bool,
 }
 
 /// `client.jobv3().wait_for_job(request, &policy)`: calls `api` until its response's `done_when` is `true`.
@@ -125,6 +128,12 @@ pub struct Waiter {
     /// A boolean field of the API's response struct.
     pub done_when: String,
     pub doc: String,
+    /// The field of the final answer that says whether it ended well (field names from the response struct),
+    /// and its values that are success; empty: every final answer is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub success_path: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub success_values: Vec<serde_json::Value>,
 }
 
 /// Another language's doc of an API.

@@ -43,9 +43,26 @@ impl Client {
     ) -> Result<E::Response, Error>
     where
         E::Request: Clone,
+        E::Response: Send + Sync + 'static,
     {
         refuse_inside_a_runtime(E::ID)?;
         self.runtime.block_on(self.inner.wait_until::<E>(request, policy, done))
+    }
+
+    /// [`crate::Client::wait_for_outcome`], blocking. Generated waiters call this.
+    pub fn wait_for_outcome<E: Endpoint>(
+        &self,
+        request: E::Request,
+        policy: &crate::WaitPolicy,
+        done: impl Fn(&E::Response) -> bool,
+        outcome: impl Fn(&E::Response) -> Result<(), String>,
+    ) -> Result<E::Response, Error>
+    where
+        E::Request: Clone,
+        E::Response: Send + Sync + 'static,
+    {
+        refuse_inside_a_runtime(E::ID)?;
+        self.runtime.block_on(self.inner.wait_for_outcome::<E>(request, policy, done, outcome))
     }
 }
 

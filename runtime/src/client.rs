@@ -510,10 +510,12 @@ impl Client {
             let retry = self.retry.as_ref().filter(|p| attempt < p.max_retries).and_then(|p| {
                 let retryable = match &outcome {
                     Err(Error::Transport { source, .. }) => {
-                        // Nothing reached the server: safe for any method. A timeout: only for GET.
-                        source.is_connect() || (E::METHOD == Method::Get && source.is_timeout())
+                        // Nothing reached the server: safe for any method. A timeout: only for reads.
+                        source.is_connect() || (crate::endpoint::idempotent::<E>() && source.is_timeout())
                     }
-                    _ => E::METHOD == Method::Get && status.is_some_and(|s| matches!(s, 429 | 502 | 503 | 504)),
+                    _ => {
+                        crate::endpoint::idempotent::<E>() && status.is_some_and(|s| matches!(s, 429 | 502 | 503 | 504))
+                    }
                 };
                 retryable.then(|| p.delay(attempt))
             });

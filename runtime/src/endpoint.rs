@@ -79,6 +79,14 @@ pub trait Endpoint {
     /// The API gateway's name (`bk-job`) when the system's metadata gives it: with
     /// [`ClientBuilder::gateway_url_template`](crate::ClientBuilder::gateway_url_template) it makes the base URL.
     const GATEWAY: &'static str = "";
+    /// Calling it again changes nothing (a read sent as POST): retried like a GET, by the retry policy and
+    /// while a waiter polls it. GET APIs are idempotent whatever this says.
+    const IDEMPOTENT: bool = false;
+}
+
+/// Whether calling `E` again is safe: a GET, or an API the metadata marks idempotent.
+pub(crate) fn idempotent<E: Endpoint>() -> bool {
+    E::METHOD == Method::Get || E::IDEMPOTENT
 }
 
 /// Visits endpoint types: see `visit_endpoints`.

@@ -89,6 +89,17 @@ pub enum Error {
         /// How many calls it made.
         calls: u32,
     },
+    /// A wait ended, but not as hoped: the job (or whatever was waited for) finished without success. The final
+    /// answer, typed, is in the error: [`Error::final_answer`].
+    #[error("{api}: finished without success: {outcome}")]
+    Unsuccessful {
+        /// The API polled.
+        api: &'static str,
+        /// What the final answer says (`job_instance.status` is 4, not 3).
+        outcome: String,
+        /// The final answer: [`Error::final_answer`] gives it back as the API's response type.
+        answer: FinalAnswer,
+    },
     /// A walk over a paged API (a generated `…_pages` method) met a server that does not page as asked.
     #[error("{api}: page {page}: {reason}")]
     Paging {
@@ -112,6 +123,23 @@ pub enum Error {
     Config(String),
 }
 
+/// The final answer of a wait that ended without success, as the API's response type (see
+/// [`Error::final_answer`]).
+pub struct FinalAnswer(Box<dyn std::any::Any + Send + Sync>);
+
+impl FinalAnswer {
+    pub(crate) fn new<T: std::any::Any + Send + Sync>(answer: T) -> Self {
+        FinalAnswer(Box::new(answer))
+    }
+}
+
+impl std::fmt::Debug for FinalAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The answer's type is known to the waiter's caller only (`Error::final_answer`).
+        f.write_str("FinalAnswer(..)")
+    }
+}
+
 /// ESB's code for an app without permission to call an API.
 const ESB_NO_PERMISSION: &str = "9900403";
 
@@ -126,9 +154,19 @@ impl Error {
             | Error::Transport { api, .. }
             | Error::InvalidRequest { api, .. }
             | Error::Timeout { api, .. }
+            | Error::Unsuccessful { api, .. }
             | Error::Paging { api, .. }
             | Error::BodyTooLarge { api, .. } => Some(api),
             Error::Config(_) => None,
+        }
+    }
+
+    /// The final answer of a wait that ended without success ([`Error::Unsuccessful`]), as the polled API's
+    /// response type `T` (`GetJobInstanceStatusResponse`: the job's and each step's status, each host's result).
+    pub fn final_answer<T: std::any::Any>(&self) -> Option<&T> {
+        match self {
+            Error::Unsuccessful { answer, .. } => answer.0.downcast_ref::<T>(),
+            _ => None,
         }
     }
 

@@ -31,7 +31,7 @@ pub use client::{
 };
 pub use encoded::Base64;
 pub use endpoint::{Endpoint, EndpointVisitor, Flavor, Method};
-pub use error::Error;
+pub use error::{Error, FinalAnswer};
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use pages::{Paged, Paging};
 pub use retry::RetryPolicy;

@@ -116,3 +116,48 @@ async fn a_forbidden_answer_is_a_permission_error() {
     assert!(err.is_permission_denied() && !err.is_retryable(), "{err:?}");
     assert_eq!((err.status(), err.api()), (Some(403), Some("test.start_thing")));
 }
+
+/// A read that the docs publish as POST, marked idempotent (as `bkapi.toml` marks `get_job_instance_status`).
+struct ReadByPost;
+
+impl bkapi_runtime::Endpoint for ReadByPost {
+    type Request = Value;
+    type Response = Value;
+    const SYSTEM: &'static str = "test";
+    const NAME: &'static str = "read_by_post";
+    const ID: &'static str = "test.read_by_post";
+    const METHOD: bkapi_runtime::Method = bkapi_runtime::Method::Post;
+    const PATH: &'static str = "/api/c/compapi/v2/test/read_by_post/";
+    const FLAVOR: bkapi_runtime::Flavor = bkapi_runtime::Flavor::Esb;
+    const PATH_PARAMS: &'static [&'static str] = &[];
+    const QUERY_PARAMS: &'static [&'static str] = &[];
+    const IDEMPOTENT: bool = true;
+}
+
+#[tokio::test]
+async fn the_retry_policy_retries_a_post_that_is_idempotent_and_no_other() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/api/c/compapi/v2/test/read_by_post/"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::path("/api/c/compapi/v2/test/read_by_post/"))
+        .respond_with(common::fake::ok(json!("read")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::path("/api/c/compapi/v2/test/start_thing/"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let policy = bkapi_runtime::RetryPolicy::new(2).backoff(Duration::from_millis(1), Duration::from_millis(1));
+    let client = builder(&server).retry(policy).build().unwrap();
+    assert_eq!(client.call::<ReadByPost>(json!({})).await.unwrap(), json!("read"));
+    // A POST that writes is sent once: it may have been carried out.
+    let err = client.call::<StartThing>(json!({})).await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    server.verify().await;
+}

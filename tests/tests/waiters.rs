@@ -1,6 +1,7 @@
 //! Generated waiters (`[waiters.wait_for_job]` in jobv3's and job_v3's `bkapi.toml`) against a local server
-//! (wiremock on 127.0.0.1) that reports a job running, running, then ended: the final status comes back typed
-//! with its steps and hosts; a job that never ends is a timeout error.
+//! (wiremock on 127.0.0.1) that reports a job running, running, then ended: a job that succeeded comes back
+//! typed; one that failed is `Error::Unsuccessful` holding the typed final status with its steps and hosts; a
+//! 502 while polling does not end the wait; a job that never ends is a timeout error.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
@@ -68,20 +69,52 @@ async fn wait_for_job_polls_until_the_job_ends_and_returns_its_final_status() {
 }
 
 #[tokio::test]
-async fn a_failed_job_comes_back_with_the_hosts_that_failed_through_the_gateway_too() {
-    use bkapi::job_v3::get_job_instance_status::{BkScopeType, GetJobInstanceStatusRequest};
+async fn a_failed_job_is_an_error_that_holds_the_final_status_and_the_hosts_that_failed_through_the_gateway_too() {
+    use bkapi::job_v3::get_job_instance_status::{
+        BkScopeType, GetJobInstanceStatusRequest, GetJobInstanceStatusResponse,
+    };
     let server = job_server("/api/bk-job/prod/api/v3/get_job_instance_status", status(true, 4, 11)).await;
     let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2".into(), 100);
-    let done = client(&server).job_v3().wait_for_job(request, &quick()).await.unwrap();
-    assert_eq!(done.job_instance.as_ref().and_then(|j| j.status), Some(4), "failure is a final status, not an error");
-    let steps = done.step_instance_list.unwrap_or_default();
-    let failed: Vec<Option<&str>> = steps
+    let err = client(&server).job_v3().wait_for_job(request, &quick()).await.unwrap_err();
+    assert!(matches!(err, Error::Unsuccessful { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "job_v3.get_job_instance_status: finished without success: `job_instance.status` is 4, not 3"
+    );
+    assert!(!err.is_retryable());
+    // The final answer, typed: which hosts failed.
+    let done: &GetJobInstanceStatusResponse = err.final_answer().expect("the final answer comes with the error");
+    assert_eq!(done.job_instance.as_ref().and_then(|j| j.status), Some(4));
+    let failed: Vec<Option<&str>> = done
+        .step_instance_list
         .iter()
+        .flatten()
         .flat_map(|s| s.step_ip_result_list.iter().flatten())
         .filter(|h| h.status != Some(9))
         .map(|h| h.ip.as_deref())
         .collect();
     assert_eq!(failed, [Some("10.0.0.2")]);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_poll_that_meets_a_502_goes_on_polling_a_status_read() {
+    use bkapi::jobv3::get_job_instance_status::{BkScopeType, GetJobInstanceStatusRequest};
+    let route = "/api/c/compapi/v2/jobv3/get_job_instance_status/";
+    let server = MockServer::start().await;
+    // Running, then a proxy's 502, then done. The API is a POST the metadata marks idempotent (a read).
+    Mock::given(path(route)).respond_with(status(false, 2, 7)).up_to_n_times(1).expect(1).mount(&server).await;
+    Mock::given(path(route))
+        .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(route)).respond_with(status(true, 3, 9)).expect(1).mount(&server).await;
+    const { assert!(<bkapi::jobv3::endpoints::GetJobInstanceStatus as bkapi::Endpoint>::IDEMPOTENT) };
+    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2".into(), 100);
+    let done = client(&server).jobv3().wait_for_job(request, &quick()).await.unwrap();
+    assert_eq!(done.job_instance.and_then(|j| j.status), Some(3));
     server.verify().await;
 }
 

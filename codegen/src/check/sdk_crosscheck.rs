@@ -124,6 +124,7 @@ mod tests {
             translations: Vec::new(),
             names: Default::default(),
             unconfirmed_route: None,
+            idempotent: false,
         }
     }
 

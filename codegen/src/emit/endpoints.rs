@@ -44,6 +44,11 @@ pub(super) fn emit_marker(system: &System, api: &Api) -> TokenStream {
         let groups = api.one_of.iter().map(|g| quote!(&[#(#g),*]));
         quote!(const ONE_OF: &'static [&'static [&'static str]] = &[#(#groups),*];)
     });
+    let idempotent = api.idempotent.then(|| {
+        quote!(
+            const IDEMPOTENT: bool = true;
+        )
+    });
     let paged = pages::emit_paged_impl(system, api);
     quote! {
         #[doc = #doc]
@@ -63,6 +68,7 @@ pub(super) fn emit_marker(system: &System, api: &Api) -> TokenStream {
             const QUERY_PARAMS: &'static [&'static str] = &[#(#query_params),*];
             #one_of
             #gateway
+            #idempotent
         }
 
         #paged

@@ -120,25 +120,102 @@ pub(super) fn emit_waiter(system: &System, waiter: &crate::ir::Waiter, blocking:
         quote!(|r: &#response| r.#flag_ident == Some(true))
     };
     let what = if waiter.doc.is_empty() { String::new() } else { format!(" {}", escape_doc(&waiter.doc)) };
-    let doc = format!(
+    let retried = if api.idempotent || api.method == crate::ir::HttpMethod::Get {
+        " A poll that fails and may pass (`Error::is_retryable`) does not end the wait."
+    } else {
+        ""
+    };
+    let mut doc = format!(
         " Calls [`{}`](Self::{}) until its answer's `{}` is `true`, and returns that answer (backoff and deadline: \
-         `policy`; past the deadline, `Error::Timeout`).{what}",
+         `policy`; past the deadline, `Error::Timeout`).{retried}{what}",
         api.name,
         field_ident_text(&api.name),
         waiter.done_when
     );
+    let outcome = success_check(system, response_def, waiter, &response);
+    if outcome.is_some() {
+        let values: Vec<String> = waiter.success_values.iter().map(ToString::to_string).collect();
+        doc.push_str(&format!(
+            " A final answer whose `{}` is not {} is `Error::Unsuccessful`, which holds the answer \
+             (`err.final_answer::<{}>()`).",
+            waiter.success_path.join("."),
+            values.join(" or "),
+            response_def.name
+        ));
+    }
+    let (call, args) = match &outcome {
+        Some(outcome) => (quote!(wait_for_outcome), quote!(request, policy, #done, #outcome)),
+        None => (quote!(wait_until), quote!(request, policy, #done)),
+    };
     Some(if blocking {
         quote! {
             #[doc = #doc]
             pub fn #method(&self, request: #request, policy: &crate::WaitPolicy) -> std::result::Result<#response, crate::Error> {
-                self.client.wait_until::<endpoints::#marker>(request, policy, #done)
+                self.client.#call::<endpoints::#marker>(#args)
             }
         }
     } else {
         quote! {
             #[doc = #doc]
             pub async fn #method(&self, request: #request, policy: &crate::WaitPolicy) -> std::result::Result<#response, crate::Error> {
-                self.client.wait_until::<endpoints::#marker>(request, policy, #done).await
+                self.client.#call::<endpoints::#marker>(#args).await
+            }
+        }
+    })
+}
+
+/// The closure that judges a waiter's final answer by its success rule: the field reached through the
+/// response's objects (each optional one may be absent: then it is no success), compared with the values.
+fn success_check(
+    system: &System,
+    response_def: &crate::ir::TypeDef,
+    waiter: &crate::ir::Waiter,
+    response: &TokenStream,
+) -> Option<TokenStream> {
+    if waiter.success_path.is_empty() || waiter.success_values.is_empty() {
+        return None;
+    }
+    let mut def = response_def;
+    let mut reach = quote!(Some(r));
+    let mut last_type = None;
+    for segment in &waiter.success_path {
+        let TypeKind::Struct { fields } = &def.kind else { return None };
+        let mut used = BTreeSet::new();
+        let (field, ident) =
+            fields.iter().map(|f| (f, unique_field_ident(&f.name, &mut used))).find(|(f, _)| f.name == *segment)?;
+        reach = if field.required {
+            quote!(#reach.map(|v| &v.#ident))
+        } else {
+            quote!(#reach.and_then(|v| v.#ident.as_ref()))
+        };
+        match &field.ty {
+            Type::Named(n) => def = system.type_def(n)?,
+            other => last_type = Some(other.clone()),
+        }
+    }
+    let field = waiter.success_path.join(".");
+    let shown: Vec<String> = waiter.success_values.iter().map(ToString::to_string).collect();
+    let expected = shown.join(" or ");
+    let accepted = match last_type? {
+        Type::Integer => {
+            let values: Vec<i64> = waiter.success_values.iter().filter_map(serde_json::Value::as_i64).collect();
+            quote!(value.is_some_and(|v| [#(#values),*].contains(v)))
+        }
+        Type::String => {
+            let values: Vec<&str> = waiter.success_values.iter().filter_map(serde_json::Value::as_str).collect();
+            quote!(value.is_some_and(|v| [#(#values),*].contains(&v.as_str())))
+        }
+        _ => return None,
+    };
+    let message = format!("`{field}` is {{found}}, not {expected}");
+    Some(quote! {
+        |r: &#response| {
+            let value = #reach;
+            if #accepted {
+                Ok(())
+            } else {
+                let found = value.map_or_else(|| "absent".to_string(), |v| v.to_string());
+                Err(format!(#message))
             }
         }
     })

@@ -199,6 +199,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
         request_section: cx.request_section(),
         paging,
         unconfirmed_route,
+        idempotent: meta.is_some_and(|m| m.idempotent.is_some()),
         name: api_name.to_string(),
         source: doc.path.clone(),
         summary,

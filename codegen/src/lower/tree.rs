@@ -113,6 +113,8 @@ pub struct ApiDraft {
     pub paging: Paging,
     /// Why the route is a guess no source confirms (see `ir::Api::unconfirmed_route`).
     pub unconfirmed_route: Option<String>,
+    /// The metadata says calling it again is safe.
+    pub idempotent: bool,
     /// Line of the doc's request parameter section, when it has one.
     pub request_section: Option<u32>,
     /// The doc's language (`zh_hans`, `en`), and the API's docs in other languages once merged.

@@ -46,6 +46,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             request_section: draft.request_section,
             translations: draft.translations,
             unconfirmed_route: draft.unconfirmed_route,
+            idempotent: draft.idempotent,
             names: BTreeMap::new(),
         });
     }

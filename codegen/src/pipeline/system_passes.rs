@@ -180,9 +180,13 @@ pub(super) fn waiters(system: &System, meta: &Meta, out: &mut Report) -> Vec<Wai
             _ => None,
         });
         let flag = fields.and_then(|f| f.iter().find(|f| f.name == w.done_when));
+        let success_path: Vec<String> =
+            w.success_field.as_deref().map(|p| p.split('.').map(str::to_string).collect()).unwrap_or_default();
         let problem = match (api, flag) {
             (None, _) => Some(format!("waiter `{name}` polls `{}`, which this system has no doc of", w.api)),
-            (Some(_), Some(f)) if f.ty == Type::Boolean => None,
+            (Some(api), Some(f)) if f.ty == Type::Boolean => {
+                success_problem(system, api, &success_path, &w.success_values).map(|p| format!("waiter `{name}`: {p}"))
+            }
             (Some(_), _) => {
                 Some(format!("waiter `{name}`: `{}`'s response has no boolean field `{}`", w.api, w.done_when))
             }
@@ -197,10 +201,52 @@ pub(super) fn waiters(system: &System, meta: &Meta, out: &mut Report) -> Vec<Wai
                 api: w.api.clone(),
                 done_when: w.done_when.clone(),
                 doc: w.doc.clone().unwrap_or_default(),
+                success_path,
+                success_values: w.success_values.clone(),
             }),
         }
     }
     found
+}
+
+/// What is wrong with a waiter's success rule, if anything: its field must be an integer or string field of the
+/// response (through objects), and its values of that type. No rule is no problem.
+fn success_problem(
+    system: &System,
+    api: &crate::ir::Api,
+    path: &[String],
+    values: &[serde_json::Value],
+) -> Option<String> {
+    if path.is_empty() {
+        return (!values.is_empty()).then(|| "`success_values` without `success_field`".to_string());
+    }
+    let mut ty = &api.response;
+    for (i, segment) in path.iter().enumerate() {
+        let fields = match ty {
+            Type::Named(n) => match system.type_def(n).map(|t| &t.kind) {
+                Some(TypeKind::Struct { fields }) => fields,
+                _ => return Some(format!("`{}` is not an object", path[..i].join("."))),
+            },
+            _ => return Some(format!("`{}` is not an object", if i == 0 { "the response" } else { "a field" })),
+        };
+        match fields.iter().find(|f| f.name == *segment) {
+            Some(f) => ty = &f.ty,
+            None => return Some(format!("`{}`'s response has no field `{}`", api.name, path[..=i].join("."))),
+        }
+    }
+    let fits = |v: &serde_json::Value| match ty {
+        Type::Integer => v.is_i64(),
+        Type::String => v.is_string(),
+        _ => false,
+    };
+    match ty {
+        Type::Integer | Type::String if !values.is_empty() && values.iter().all(fits) => None,
+        Type::Integer | Type::String => Some(format!(
+            "`success_values` must list {} values",
+            if *ty == Type::Integer { "integer" } else { "string" }
+        )),
+        _ => Some(format!("`{}` is not an integer or string field", path.join("."))),
+    }
 }
 
 /// A doc whose request no table fills, or whose response types keep under half of an example, failed: its

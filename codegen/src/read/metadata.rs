@@ -40,6 +40,12 @@ pub struct WaiterMeta {
     pub done_when: String,
     /// What the waiter waits for, for its rustdoc.
     pub doc: Option<String>,
+    /// A field of the final answer (a dotted path through its objects, `job_instance.status`) whose value says
+    /// whether it ended well; with `success_values`, any other value ends the wait with `Error::Unsuccessful`.
+    pub success_field: Option<String>,
+    /// The values of `success_field` that are success (`[3]`: JOB's 执行成功).
+    #[serde(default)]
+    pub success_values: Vec<serde_json::Value>,
 }
 
 /// The tree a system's docs were imported from, and what each file was then.
@@ -72,6 +78,8 @@ pub struct ApiMeta {
     pub path: Option<String>,
     /// Why method/path are given here.
     pub reason: Option<String>,
+    /// Why calling the API again is safe (a read the docs publish as POST): it is then retried like a GET.
+    pub idempotent: Option<String>,
     /// Path parameters of the doc that the real API takes in the body (the doc's path is wrong).
     #[serde(default)]
     pub path_params_to_body: bool,

@@ -15481,6 +15481,7 @@ pub mod endpoints {
             "return_ip_result",
         ];
         const GATEWAY: &'static str = "bk-job";
+        const IDEMPOTENT: bool = true;
     }
     /// `GET /api/v3/get_job_plan_detail`: 根据作业执行方案 ID 查询作业执行方案详情
     #[derive(Debug, Clone, Copy)]
@@ -17600,7 +17601,7 @@ impl<'a> JobV3Api<'a> {
     ) -> std::result::Result<i64, crate::Error> {
         self.client.call::<endpoints::UpdateCronStatus>(request).await
     }
-    /// Calls [`get_job_instance_status`](Self::get_job_instance_status) until its answer's `finished` is `true`, and returns that answer (backoff and deadline: `policy`; past the deadline, `Error::Timeout`). The answer holds the job's final status and each step's, with each host's result (`step_instance_list`): which hosts failed.
+    /// Calls [`get_job_instance_status`](Self::get_job_instance_status) until its answer's `finished` is `true`, and returns that answer (backoff and deadline: `policy`; past the deadline, `Error::Timeout`). A poll that fails and may pass (`Error::is_retryable`) does not end the wait. The answer holds the job's final status and each step's, with each host's result (`step_instance_list`): which hosts failed. A final answer whose `job_instance.status` is not 3 is `Error::Unsuccessful`, which holds the answer (`err.final_answer::<GetJobInstanceStatusResponse>()`).
     pub async fn wait_for_job(
         &self,
         request: get_job_instance_status::GetJobInstanceStatusRequest,
@@ -17610,13 +17611,25 @@ impl<'a> JobV3Api<'a> {
         crate::Error,
     > {
         self.client
-            .wait_until::<
+            .wait_for_outcome::<
                 endpoints::GetJobInstanceStatus,
             >(
                 request,
                 policy,
                 |r: &get_job_instance_status::GetJobInstanceStatusResponse| {
                     r.finished == Some(true)
+                },
+                |r: &get_job_instance_status::GetJobInstanceStatusResponse| {
+                    let value = Some(r)
+                        .and_then(|v| v.job_instance.as_ref())
+                        .and_then(|v| v.status.as_ref());
+                    if value.is_some_and(|v| [3i64].contains(v)) {
+                        Ok(())
+                    } else {
+                        let found = value
+                            .map_or_else(|| "absent".to_string(), |v| v.to_string());
+                        Err(format!("`job_instance.status` is {found}, not 3"))
+                    }
                 },
             )
             .await
@@ -18267,7 +18280,7 @@ impl<'a> JobV3BlockingApi<'a> {
     ) -> std::result::Result<i64, crate::Error> {
         self.client.call::<endpoints::UpdateCronStatus>(request)
     }
-    /// Calls [`get_job_instance_status`](Self::get_job_instance_status) until its answer's `finished` is `true`, and returns that answer (backoff and deadline: `policy`; past the deadline, `Error::Timeout`). The answer holds the job's final status and each step's, with each host's result (`step_instance_list`): which hosts failed.
+    /// Calls [`get_job_instance_status`](Self::get_job_instance_status) until its answer's `finished` is `true`, and returns that answer (backoff and deadline: `policy`; past the deadline, `Error::Timeout`). A poll that fails and may pass (`Error::is_retryable`) does not end the wait. The answer holds the job's final status and each step's, with each host's result (`step_instance_list`): which hosts failed. A final answer whose `job_instance.status` is not 3 is `Error::Unsuccessful`, which holds the answer (`err.final_answer::<GetJobInstanceStatusResponse>()`).
     pub fn wait_for_job(
         &self,
         request: get_job_instance_status::GetJobInstanceStatusRequest,
@@ -18277,13 +18290,25 @@ impl<'a> JobV3BlockingApi<'a> {
         crate::Error,
     > {
         self.client
-            .wait_until::<
+            .wait_for_outcome::<
                 endpoints::GetJobInstanceStatus,
             >(
                 request,
                 policy,
                 |r: &get_job_instance_status::GetJobInstanceStatusResponse| {
                     r.finished == Some(true)
+                },
+                |r: &get_job_instance_status::GetJobInstanceStatusResponse| {
+                    let value = Some(r)
+                        .and_then(|v| v.job_instance.as_ref())
+                        .and_then(|v| v.status.as_ref());
+                    if value.is_some_and(|v| [3i64].contains(v)) {
+                        Ok(())
+                    } else {
+                        let found = value
+                            .map_or_else(|| "absent".to_string(), |v| v.to_string());
+                        Err(format!("`job_instance.status` is {found}, not 3"))
+                    }
                 },
             )
     }
