@@ -140,7 +140,9 @@ async fn pages_waits_and_the_mock_log_no_secret() {
     use bkapi::jobv3::get_job_instance_status::{BkScopeType, GetJobInstanceStatusRequest};
     let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "1".into(), 100);
     let policy = bkapi::WaitPolicy::with_deadline(Duration::from_secs(5));
-    let status = client.jobv3().wait_for_job(request, &policy).await.unwrap();
+    // The doc's example is a finished job that failed (status 4): the waiter says so, with the final answer.
+    let failed = client.jobv3().wait_for_job(request, &policy).await.unwrap_err();
+    let status: &bkapi::jobv3::GetJobInstanceStatusResponse = failed.final_answer().expect("the final answer");
     assert_eq!(status.finished, Some(true), "the doc's example is a finished job");
     // A refused call (the mock serves nothing under another base) and a walk that fails.
     let elsewhere = Client::builder()
@@ -152,7 +154,7 @@ async fn pages_waits_and_the_mock_log_no_secret() {
         .unwrap();
     let refused: Vec<_> = elsewhere.cc().search_business_pages(Default::default()).collect().await;
     let Some(Err(err)) = refused.last() else { panic!("{refused:?}") };
-    let text = format!("{}\n{err} {err:?} {client:?} {mock:?}", logs.text());
+    let text = format!("{}\n{err} {err:?} {failed} {failed:?} {client:?} {mock:?}", logs.text());
     assert!(text.contains("bkapi.call{system=\"cc\" api=\"search_business\""), "{text}");
     for secret in [SECRET, TOKEN] {
         assert!(!text.contains(secret), "`{secret}` reached the logs, an error or Debug:\n{text}");
