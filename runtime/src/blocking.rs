@@ -23,6 +23,12 @@ impl Client {
         &self.inner
     }
 
+    /// The same client with the async one changed by `change` (`|c| c.as_user("alice")`, see
+    /// [`crate::Client::as_user`] and the other `with_…` methods): a cheap clone sharing the pool and runtime.
+    pub fn derive(&self, change: impl FnOnce(&crate::Client) -> crate::Client) -> Client {
+        Client { inner: change(&self.inner), runtime: Arc::clone(&self.runtime) }
+    }
+
     /// Calls one API and waits for the answer. Generated methods call this.
     pub fn call<E: Endpoint>(&self, request: E::Request) -> Result<E::Response, Error> {
         refuse_inside_a_runtime(E::ID)?;

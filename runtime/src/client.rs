@@ -25,6 +25,11 @@ enum User {
 }
 
 /// A configured BlueKing client. Cheap to clone (the connection pool is shared); one per application.
+///
+/// A service that calls BlueKing for many users, tenants or languages keeps one client and derives a clone per
+/// request — `client.as_user("alice")`, `.with_tenant("t1")?`, `.with_language("en")?`,
+/// `.with_timeout(…)`, `.with_header("traceparent", …)?`, `.with_retry(…)` — which shares the pool and the
+/// in-flight limit and changes only what it names.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -42,6 +47,10 @@ pub struct Client {
     max_body_size: usize,
     /// The time one attempt may take, as configured (unknown with a caller's own `http_client`).
     timeout: Option<Duration>,
+    /// A clone's own time per attempt ([`Client::with_timeout`]), sent with each request.
+    call_timeout: Option<Duration>,
+    /// Headers a clone adds to each call ([`Client::with_header`]): trace context and the like.
+    extra_headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
     /// Calls in flight at most, shared by the clones: each holds one connection, so this bounds them too.
     in_flight: std::sync::Arc<tokio::sync::Semaphore>,
 }
@@ -273,11 +282,19 @@ impl ClientBuilder {
             stage: self.stage.unwrap_or_else(|| "prod".into()),
             max_body_size: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
             timeout,
+            call_timeout: None,
+            extra_headers: Vec::new(),
             in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 self.max_concurrent_calls.unwrap_or(DEFAULT_MAX_CONCURRENT_CALLS),
             )),
         })
     }
+}
+
+/// A header value, or a configuration error naming what it was for (the value itself may be secret: not shown).
+fn header_value(what: &str, value: &str) -> Result<reqwest::header::HeaderValue, Error> {
+    reqwest::header::HeaderValue::from_str(value)
+        .map_err(|_| Error::Config(format!("{what} cannot be sent as a header")))
 }
 
 /// How many redirects within one origin are followed.
@@ -333,6 +350,61 @@ impl Client {
     /// A builder; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// The same client acting as this user (`bk_username`; apps on the ESB whitelist): a cheap clone sharing the
+    /// connection pool.
+    pub fn as_user(&self, username: impl Into<String>) -> Client {
+        Client { user: User::Username(username.into()), ..self.clone() }
+    }
+
+    /// The same client acting as the user of this login token (`bk_token`), e.g. the one of the request a
+    /// SaaS backend is serving.
+    pub fn with_bk_token(&self, token: impl Into<Secret>) -> Client {
+        Client { user: User::Token(token.into()), ..self.clone() }
+    }
+
+    /// The same client acting with this OAuth `access_token`.
+    pub fn with_access_token(&self, token: impl Into<Secret>) -> Client {
+        Client { user: User::AccessToken(token.into()), ..self.clone() }
+    }
+
+    /// The same client for another tenant (`X-Bk-Tenant-Id`); an error when the value cannot be a header.
+    pub fn with_tenant(&self, tenant: impl Into<String>) -> Result<Client, Error> {
+        let tenant = tenant.into();
+        header_value("tenant id", &tenant)?;
+        Ok(Client { tenant_id: Some(tenant), ..self.clone() })
+    }
+
+    /// The same client asking for BlueKing's messages in another language (`zh-hans`, `en`).
+    pub fn with_language(&self, language: impl Into<String>) -> Result<Client, Error> {
+        let language = language.into();
+        header_value("language", &language)?;
+        Ok(Client { language: Some(language), ..self.clone() })
+    }
+
+    /// The same client with this time per call attempt (for one slow API, or a tight deadline).
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        Client { call_timeout: Some(timeout), timeout: Some(timeout), ..self.clone() }
+    }
+
+    /// The same client adding this header to each call (`traceparent`, a request id of your own). The
+    /// authentication header cannot be replaced this way.
+    pub fn with_header(&self, name: &str, value: &str) -> Result<Client, Error> {
+        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|e| Error::Config(format!("header name `{name}`: {e}")))?;
+        if name.as_str().eq_ignore_ascii_case("x-bkapi-authorization") {
+            return Err(Error::Config("the authentication header is the client's own".into()));
+        }
+        let value = header_value(name.as_str(), value)?;
+        let mut client = self.clone();
+        client.extra_headers.push((name, value));
+        Ok(client)
+    }
+
+    /// The same client retrying by this policy (`None`: not at all).
+    pub fn with_retry(&self, policy: Option<RetryPolicy>) -> Client {
+        Client { retry: policy, ..self.clone() }
     }
 
     /// The secrets the client holds: the app secret and the user's token.
@@ -466,6 +538,12 @@ impl Client {
         }
         if self.use_test_env && call.flavor == Flavor::Esb {
             builder = builder.header("X-Use-Test-Env", "true");
+        }
+        for (name, value) in &self.extra_headers {
+            builder = builder.header(name, value);
+        }
+        if let Some(timeout) = self.call_timeout {
+            builder = builder.timeout(timeout);
         }
         if !call.query.is_empty() {
             builder = builder.query(&call.query);

@@ -10,9 +10,15 @@
 //! system name stands for it). Requests are read as the real servers read them: the JSON body, the query
 //! string (a nested value as its JSON text) and the path parameters; the authentication fields are not
 //! checked. Every request is kept: [`MockBlueKing::received`].
+//!
+//! For a test's own story, queue answers per API ([`MockBlueKing::answer`]): data, a refusal in the API's
+//! envelope, an HTTP error page, a slow answer. Each request the API receives takes the next one (after the
+//! request is checked); when the queue is empty, the doc's example answers again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 use wiremock::matchers::any;
@@ -186,8 +192,59 @@ fn read_as_the_type_wants(
     }
 }
 
+/// One scripted answer of an API ([`MockBlueKing::answer`]).
+#[derive(Debug, Clone)]
+pub enum MockAnswer {
+    /// Success with this `data`.
+    Data(Value),
+    /// BlueKing says no, in the API's envelope: `result: false` with this code and message (ESB), or
+    /// `{"error": {code, message}}` with HTTP 400 (gateway).
+    Refuse {
+        /// The error code.
+        code: i64,
+        /// The error message.
+        message: String,
+    },
+    /// This HTTP status and body, as a proxy in front of BlueKing might answer (`502` and an HTML page).
+    Http {
+        /// The status.
+        status: u16,
+        /// The body, as text.
+        body: String,
+    },
+    /// The answer, after this delay.
+    Delayed(Duration, Box<MockAnswer>),
+}
+
+impl MockAnswer {
+    fn template(&self, flavor: Flavor) -> ResponseTemplate {
+        match self {
+            MockAnswer::Data(data) => success(data.clone()),
+            MockAnswer::Refuse { code, message } => match flavor {
+                Flavor::Esb => ResponseTemplate::new(200)
+                    .set_body_json(json!({"result": false, "code": code, "message": message, "data": null})),
+                Flavor::Gateway => ResponseTemplate::new(400)
+                    .set_body_json(json!({"error": {"code": code, "message": message, "data": null}})),
+            },
+            MockAnswer::Http { status, body } => ResponseTemplate::new(*status).set_body_string(body.clone()),
+            MockAnswer::Delayed(delay, answer) => answer.template(flavor).set_delay(*delay),
+        }
+    }
+}
+
+/// The scripted answers of each API (by `system.name`), shared by the mock and its router.
+type Scripts = Arc<Mutex<HashMap<&'static str, VecDeque<MockAnswer>>>>;
+
+/// The envelope of a successful answer.
+fn success(data: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .insert_header("X-Request-Id", "mock")
+        .set_body_json(json!({"result": true, "code": 0, "message": "success", "data": data, "request_id": "mock"}))
+}
+
 struct Router {
     routes: Vec<Route>,
+    scripts: Scripts,
 }
 
 impl Router {
@@ -204,10 +261,15 @@ impl Router {
         if let Err(reason) = checked {
             return refusal(route.flavor, 400, format!("{}: {reason}", route.id));
         }
-        let data: Value = serde_json::from_str(route.data).unwrap_or(Value::Null);
-        ResponseTemplate::new(200)
-            .insert_header("X-Request-Id", "mock")
-            .set_body_json(json!({"result": true, "code": 0, "message": "success", "data": data, "request_id": "mock"}))
+        // A poisoned lock (a test panicked while scripting) still holds the queues: use them.
+        let scripted = match self.scripts.lock() {
+            Ok(mut scripts) => scripts.get_mut(route.id).and_then(VecDeque::pop_front),
+            Err(poisoned) => poisoned.into_inner().get_mut(route.id).and_then(VecDeque::pop_front),
+        };
+        match scripted {
+            Some(answer) => answer.template(route.flavor),
+            None => success(serde_json::from_str(route.data).unwrap_or(Value::Null)),
+        }
     }
 }
 
@@ -229,6 +291,7 @@ fn refusal(flavor: Flavor, status: u16, message: String) -> ResponseTemplate {
 /// A running mock BlueKing. It stops when dropped.
 pub struct MockBlueKing {
     server: MockServer,
+    scripts: Scripts,
     /// Systems answered through the gateway, and their gateway's name.
     gateways: BTreeMap<&'static str, &'static str>,
 }
@@ -247,8 +310,20 @@ impl MockBlueKing {
             Error::Config(format!("mock BlueKing: cannot listen on 127.0.0.1:{}: {e}", port.unwrap_or(0)))
         })?;
         let server = MockServer::builder().listener(listener).start().await;
-        Mock::given(any()).respond_with(Router { routes }).mount(&server).await;
-        Ok(MockBlueKing { server, gateways })
+        let scripts = Scripts::default();
+        Mock::given(any()).respond_with(Router { routes, scripts: Arc::clone(&scripts) }).mount(&server).await;
+        Ok(MockBlueKing { server, scripts, gateways })
+    }
+
+    /// Queues answers for `E`: each request `E` receives (and accepts) from now on takes the next one; then the
+    /// doc's example answers again. `mock.answer::<GetJobInstanceStatus>([running, MockAnswer::Http { status:
+    /// 502, … }, finished])` tells a job's story.
+    pub fn answer<E: Endpoint>(&self, answers: impl IntoIterator<Item = MockAnswer>) {
+        let mut scripts = match self.scripts.lock() {
+            Ok(scripts) => scripts,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        scripts.entry(E::ID).or_default().extend(answers);
     }
 
     /// `http://127.0.0.1:PORT`: the ESB base URL.

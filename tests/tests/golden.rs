@@ -199,8 +199,7 @@ fn corrected_types_are_what_the_wire_carries() {
     assert_eq!(serde_json::to_value(&host).unwrap()["password"], Value::from("hunter2"));
     let debug = format!("{host:?}");
     assert!(!debug.contains("hunter2") && !debug.contains("ssh-key-material"), "{debug}");
-    let gw =
-        bkapi::job_v3::FastExecuteScriptRequest::new(bkapi::job_v3::fast_execute_script::BkScopeType::Biz, "1".into());
+    let gw = bkapi::job_v3::FastExecuteScriptRequest::new(bkapi::job_v3::fast_execute_script::BkScopeType::Biz, "1");
     assert_eq!(serde_json::to_value(&gw).unwrap()["bk_scope_id"], Value::from("1"), "scope travels in the body");
 }
 

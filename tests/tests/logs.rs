@@ -138,7 +138,7 @@ async fn pages_waits_and_the_mock_log_no_secret() {
     let items: Vec<_> = client.cc().search_business_pages(Default::default()).try_collect().await.unwrap();
     assert!(!items.is_empty());
     use bkapi::jobv3::get_job_instance_status::{BkScopeType, GetJobInstanceStatusRequest};
-    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "1".into(), 100);
+    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "1", 100);
     let policy = bkapi::WaitPolicy::with_deadline(Duration::from_secs(5));
     // The doc's example is a finished job that failed (status 4): the waiter says so, with the final answer.
     let failed = client.jobv3().wait_for_job(request, &policy).await.unwrap_err();

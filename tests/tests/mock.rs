@@ -165,7 +165,7 @@ async fn the_client_sees_a_refusal_as_an_api_error() {
     use bkapi::job_v3::get_job_instance_status::{BkScopeType, GetJobInstanceStatusRequest};
     let status = client
         .job_v3()
-        .get_job_instance_status(GetJobInstanceStatusRequest::new(BkScopeType::Biz, "1".into(), 100))
+        .get_job_instance_status(GetJobInstanceStatusRequest::new(BkScopeType::Biz, "1", 100))
         .await
         .unwrap();
     assert!(status.finished.is_some(), "the doc's example: {status:?}");
@@ -202,4 +202,37 @@ fn the_blocking_client_works_against_the_mock() {
     )
     .unwrap();
     assert_eq!(Value::Object(page), doc.to_wire());
+}
+
+#[tokio::test]
+async fn a_test_scripts_an_api_s_answers_a_job_running_a_proxy_error_then_done_then_a_refusal() {
+    use bkapi::jobv3::endpoints::GetJobInstanceStatus;
+    use bkapi::jobv3::get_job_instance_status::{BkScopeType, GetJobInstanceStatusRequest};
+    use bkapi::mock::MockAnswer;
+    let mock = bkapi::mock::start().await.unwrap();
+    let job = |finished: bool, status: i64| {
+        MockAnswer::Data(json!({"finished": finished, "job_instance": {"job_instance_id": 7, "status": status}}))
+    };
+    let bad_gateway = MockAnswer::Http { status: 502, body: "<html>Bad Gateway</html>".into() };
+    let refused = MockAnswer::Refuse { code: 1240002, message: "job not found".into() };
+    let slow = MockAnswer::Delayed(std::time::Duration::from_secs(2), Box::new(job(true, 3)));
+    mock.answer::<GetJobInstanceStatus>([job(false, 2), bad_gateway, job(true, 3), refused, slow]);
+    let client = mock.client_builder().bk_username("admin").build().unwrap();
+    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2", 7);
+    let policy = bkapi::WaitPolicy {
+        first_delay: std::time::Duration::from_millis(5),
+        max_delay: std::time::Duration::from_millis(10),
+        deadline: std::time::Duration::from_secs(5),
+    };
+    let done = client.jobv3().wait_for_job(request.clone(), &policy).await.unwrap();
+    assert_eq!(done.job_instance.and_then(|j| j.status), Some(3));
+    let err = client.jobv3().get_job_instance_status(request.clone()).await.unwrap_err();
+    assert_eq!((err.code(), err.to_string().contains("job not found")), (Some("1240002"), true), "{err}");
+    let hurried = client.with_timeout(std::time::Duration::from_millis(100));
+    let err = hurried.jobv3().get_job_instance_status(request.clone()).await.unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+    // The queue is empty: the doc's example again.
+    let example = client.jobv3().get_job_instance_status(request).await.unwrap();
+    assert_eq!(example.finished, Some(true));
+    assert_eq!(mock.received().await.len(), 6);
 }

@@ -141,7 +141,7 @@ fn the_blocking_client_has_the_same_surface() {
 /// A jobv3 request of business 1 (JOB's scope: `bk_scope_type` and `bk_scope_id`).
 fn jobv3_request() -> bkapi::jobv3::FastExecuteScriptRequest {
     use bkapi::jobv3::fast_execute_script::BkScopeType;
-    bkapi::jobv3::FastExecuteScriptRequest::new(BkScopeType::Biz, "1".into())
+    bkapi::jobv3::FastExecuteScriptRequest::new(BkScopeType::Biz, "1")
 }
 
 #[tokio::test]
@@ -164,7 +164,7 @@ async fn base64_fields_take_plain_text_and_send_base64() {
 #[test]
 fn request_types_have_a_setter_per_optional_field() {
     use bkapi::jobv3::fast_execute_script::{BkScopeType, FastExecuteScriptRequest, ScriptLanguage, Server};
-    let request = FastExecuteScriptRequest::new(BkScopeType::Biz, "2".into())
+    let request = FastExecuteScriptRequest::new(BkScopeType::Biz, "2")
         .script_content("echo hello")
         .account_alias("root")
         .script_language(ScriptLanguage::Shell)

@@ -61,7 +61,7 @@ fn quick() -> WaitPolicy {
 async fn wait_for_job_polls_until_the_job_ends_and_returns_its_final_status() {
     use bkapi::jobv3::get_job_instance_status::{BkScopeType, GetJobInstanceStatusRequest};
     let server = job_server("/api/c/compapi/v2/jobv3/get_job_instance_status/", status(true, 3, 9)).await;
-    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2".into(), 100);
+    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2", 100);
     let done = client(&server).jobv3().wait_for_job(request, &quick()).await.unwrap();
     assert_eq!(done.finished, Some(true));
     assert_eq!(done.job_instance.and_then(|j| j.status), Some(3), "success");
@@ -74,7 +74,7 @@ async fn a_failed_job_is_an_error_that_holds_the_final_status_and_the_hosts_that
         BkScopeType, GetJobInstanceStatusRequest, GetJobInstanceStatusResponse,
     };
     let server = job_server("/api/bk-job/prod/api/v3/get_job_instance_status", status(true, 4, 11)).await;
-    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2".into(), 100);
+    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2", 100);
     let err = client(&server).job_v3().wait_for_job(request, &quick()).await.unwrap_err();
     assert!(matches!(err, Error::Unsuccessful { .. }), "{err:?}");
     assert_eq!(
@@ -112,7 +112,7 @@ async fn a_poll_that_meets_a_502_goes_on_polling_a_status_read() {
         .await;
     Mock::given(path(route)).respond_with(status(true, 3, 9)).expect(1).mount(&server).await;
     const { assert!(<bkapi::jobv3::endpoints::GetJobInstanceStatus as bkapi::Endpoint>::IDEMPOTENT) };
-    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2".into(), 100);
+    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2", 100);
     let done = client(&server).jobv3().wait_for_job(request, &quick()).await.unwrap();
     assert_eq!(done.job_instance.and_then(|j| j.status), Some(3));
     server.verify().await;
@@ -127,7 +127,7 @@ async fn a_job_that_never_ends_is_a_timeout_error_without_secrets() {
         .mount(&server)
         .await;
     let policy = WaitPolicy { deadline: Duration::from_millis(60), ..quick() };
-    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2".into(), 100);
+    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2", 100);
     let err = client(&server).jobv3().wait_for_job(request, &policy).await.unwrap_err();
     let Error::Timeout { api, calls, .. } = &err else { panic!("expected a timeout, got {err:?}") };
     assert_eq!(*api, "jobv3.get_job_instance_status");
@@ -146,7 +146,7 @@ fn the_blocking_client_waits_too() {
     let server = runtime.block_on(job_server("/api/c/compapi/v2/jobv3/get_job_instance_status/", status(true, 3, 9)));
     let client =
         Client::builder().esb_base_url(server.uri()).app_code("app").app_secret(SECRET).build_blocking().unwrap();
-    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2".into(), 100);
+    let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2", 100);
     let done = client.jobv3().wait_for_job(request, &quick()).unwrap();
     assert_eq!(done.finished, Some(true));
     runtime.block_on(server.verify());

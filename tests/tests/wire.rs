@@ -39,7 +39,7 @@ fn merged(mut a: Value, b: Value) -> Value {
 /// A jobv3 request with the account the doc requires (one of `account_alias` / `account_id`).
 fn jobv3_request() -> bkapi::jobv3::FastExecuteScriptRequest {
     use bkapi::jobv3::fast_execute_script::BkScopeType;
-    bkapi::jobv3::FastExecuteScriptRequest::new(BkScopeType::Biz, "1".into()).account_alias("root")
+    bkapi::jobv3::FastExecuteScriptRequest::new(BkScopeType::Biz, "1").account_alias("root")
 }
 
 /// Mounts a mock that answers `response` only to exactly this request, sends `request`, returns the result.
@@ -149,7 +149,7 @@ async fn monitor_deploy_script_collector_sends_the_documented_field() {
     let id = map.remove("script_collector_id").expect("the doc's drifted key");
     map.insert("config_id".into(), id);
 
-    let request = DeployScriptCollectorRequest::new(vec![TargetConf::new("x.x.x.x".into(), 0)], 8);
+    let request = DeployScriptCollectorRequest::new(vec![TargetConf::new("x.x.x.x", 0)], 8);
     let got = call::<DeployScriptCollector>(
         request,
         "/api/c/compapi/v2/monitor/deploy_script_collector/",
@@ -181,7 +181,7 @@ async fn gateway_error_body_and_html_500_give_useful_errors() {
     let client = client(&server);
 
     use bkapi::job_v3::fast_execute_script::BkScopeType;
-    let gw = bkapi::job_v3::FastExecuteScriptRequest::new(BkScopeType::Biz, "1".into()).account_alias("root");
+    let gw = bkapi::job_v3::FastExecuteScriptRequest::new(BkScopeType::Biz, "1").account_alias("root");
     match client.job_v3().fast_execute_script(gw).await {
         Err(Error::Api { code, permission, .. }) => {
             assert_eq!(code, "PERMISSION_DENIED");

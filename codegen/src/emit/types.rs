@@ -73,14 +73,18 @@ pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> 
             let idents: Vec<Ident> = fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect();
             let field_tokens = fields.iter().zip(&idents).map(|(f, ident)| emit_field(f, ident, names));
             let constructor = (!all_optional).then(|| {
+                // Text and numbers as anything that converts (`new(BkScopeType::Biz, "2")`); lists, maps and named
+                // types as they are, where a conversion would leave `vec![]` or `.into()` without a type.
+                let converts = |f: &Field| matches!(f.ty, Type::String | Type::Integer | Type::Number);
                 let params = fields.iter().zip(&idents).filter(|(f, _)| f.required).map(|(f, ident)| {
                     let ty = field_type(f, names);
-                    quote!(#ident: #ty)
+                    if converts(f) { quote!(#ident: impl Into<#ty>) } else { quote!(#ident: #ty) }
                 });
-                let inits = fields
-                    .iter()
-                    .zip(&idents)
-                    .map(|(f, ident)| if f.required { quote!(#ident) } else { quote!(#ident: None) });
+                let inits = fields.iter().zip(&idents).map(|(f, ident)| match (f.required, converts(f)) {
+                    (true, true) => quote!(#ident: #ident.into()),
+                    (true, false) => quote!(#ident),
+                    (false, _) => quote!(#ident: None),
+                });
                 // Setting a deprecated field to `None` is not a use worth a warning.
                 let allow_deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
                 quote! {

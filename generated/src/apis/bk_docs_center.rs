@@ -25,8 +25,11 @@ pub mod get_doc_link_by_path {
     impl GetDocLinkByPathRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(version: String, md_path: String) -> Self {
-            Self { version, md_path }
+        pub fn new(version: impl Into<String>, md_path: impl Into<String>) -> Self {
+            Self {
+                version: version.into(),
+                md_path: md_path.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetDocLinkByPathRequest {

@@ -98,25 +98,25 @@ pub mod collectors_fast_create {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            collector_config_name: String,
-            collector_config_name_en: String,
-            collector_scenario_id: String,
-            category_id: String,
-            target_object_type: String,
-            target_node_type: String,
+            bk_biz_id: impl Into<i64>,
+            collector_config_name: impl Into<String>,
+            collector_config_name_en: impl Into<String>,
+            collector_scenario_id: impl Into<String>,
+            category_id: impl Into<String>,
+            target_object_type: impl Into<String>,
+            target_node_type: impl Into<String>,
             params: Params,
-            storage_cluster_id: String,
+            storage_cluster_id: impl Into<String>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                collector_config_name,
-                collector_config_name_en,
-                collector_scenario_id,
+                bk_biz_id: bk_biz_id.into(),
+                collector_config_name: collector_config_name.into(),
+                collector_config_name_en: collector_config_name_en.into(),
+                collector_scenario_id: collector_scenario_id.into(),
                 data_link_id: None,
-                category_id,
-                target_object_type,
-                target_node_type,
+                category_id: category_id.into(),
+                target_object_type: target_object_type.into(),
+                target_node_type: target_node_type.into(),
                 target_nodes: None,
                 data_encoding: None,
                 description: None,
@@ -125,7 +125,7 @@ pub mod collectors_fast_create {
                 etl_config: None,
                 etl_params: None,
                 fields: None,
-                storage_cluster_id,
+                storage_cluster_id: storage_cluster_id.into(),
                 retention: None,
                 allocation_min_days: None,
                 storage_replies: None,
@@ -605,18 +605,18 @@ pub mod databus_custom_create {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            collector_config_name_en: String,
-            collector_config_name: String,
-            custom_type: String,
-            category_id: String,
+            bk_biz_id: impl Into<i64>,
+            collector_config_name_en: impl Into<String>,
+            collector_config_name: impl Into<String>,
+            custom_type: impl Into<String>,
+            category_id: impl Into<String>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                collector_config_name_en,
-                collector_config_name,
-                custom_type,
-                category_id,
+                bk_biz_id: bk_biz_id.into(),
+                collector_config_name_en: collector_config_name_en.into(),
+                collector_config_name: collector_config_name.into(),
+                custom_type: custom_type.into(),
+                category_id: category_id.into(),
                 etl_config: None,
                 etl_params: None,
                 fields: None,
@@ -1136,14 +1136,14 @@ pub mod databus_custom_update {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            collector_config_name: String,
-            custom_type: String,
-            category_id: String,
+            collector_config_name: impl Into<String>,
+            custom_type: impl Into<String>,
+            category_id: impl Into<String>,
         ) -> Self {
             Self {
-                collector_config_name,
-                custom_type,
-                category_id,
+                collector_config_name: collector_config_name.into(),
+                custom_type: custom_type.into(),
+                category_id: category_id.into(),
                 etl_config: None,
                 etl_params: None,
                 fields: None,
@@ -1374,9 +1374,9 @@ pub mod esquery_search {
     impl EsquerySearchRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(indices: String) -> Self {
+        pub fn new(indices: impl Into<String>) -> Self {
             Self {
-                indices,
+                indices: indices.into(),
                 scenario_id: None,
                 storage_cluster_id: None,
                 time_field: None,
@@ -1696,25 +1696,25 @@ pub mod fast_create {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            collector_config_name: String,
-            collector_config_name_en: String,
-            collector_scenario_id: String,
-            category_id: String,
-            target_object_type: String,
-            target_node_type: String,
+            bk_biz_id: impl Into<i64>,
+            collector_config_name: impl Into<String>,
+            collector_config_name_en: impl Into<String>,
+            collector_scenario_id: impl Into<String>,
+            category_id: impl Into<String>,
+            target_object_type: impl Into<String>,
+            target_node_type: impl Into<String>,
             params: Params,
-            storage_cluster_id: String,
+            storage_cluster_id: impl Into<String>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                collector_config_name,
-                collector_config_name_en,
-                collector_scenario_id,
+                bk_biz_id: bk_biz_id.into(),
+                collector_config_name: collector_config_name.into(),
+                collector_config_name_en: collector_config_name_en.into(),
+                collector_scenario_id: collector_scenario_id.into(),
                 data_link_id: None,
-                category_id,
-                target_object_type,
-                target_node_type,
+                category_id: category_id.into(),
+                target_object_type: target_object_type.into(),
+                target_node_type: target_node_type.into(),
                 target_nodes: None,
                 data_encoding: None,
                 description: None,
@@ -1723,7 +1723,7 @@ pub mod fast_create {
                 etl_config: None,
                 etl_params: None,
                 fields: None,
-                storage_cluster_id,
+                storage_cluster_id: storage_cluster_id.into(),
                 retention: None,
                 allocation_min_days: None,
                 storage_replies: None,

@@ -44,14 +44,14 @@ pub mod create_app {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_light_app_name: String,
-            app_url: String,
-            developer: String,
+            bk_light_app_name: impl Into<String>,
+            app_url: impl Into<String>,
+            developer: impl Into<String>,
         ) -> Self {
             Self {
-                bk_light_app_name,
-                app_url,
-                developer,
+                bk_light_app_name: bk_light_app_name.into(),
+                app_url: app_url.into(),
+                developer: developer.into(),
                 app_tag: None,
                 introduction: None,
                 width: None,
@@ -168,8 +168,10 @@ pub mod del_app {
     impl DelAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_light_app_code: String) -> Self {
-            Self { bk_light_app_code }
+        pub fn new(bk_light_app_code: impl Into<String>) -> Self {
+            Self {
+                bk_light_app_code: bk_light_app_code.into(),
+            }
         }
     }
     impl crate::wire::Wire for DelAppRequest {
@@ -237,9 +239,9 @@ pub mod edit_app {
     impl EditAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_light_app_code: String) -> Self {
+        pub fn new(bk_light_app_code: impl Into<String>) -> Self {
             Self {
-                bk_light_app_code,
+                bk_light_app_code: bk_light_app_code.into(),
                 bk_light_app_name: None,
                 app_url: None,
                 developer: None,
@@ -442,8 +444,14 @@ pub mod modify_app_logo {
     impl ModifyAppLogoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_light_app_code: String, logo: crate::Base64) -> Self {
-            Self { bk_light_app_code, logo }
+        pub fn new(
+            bk_light_app_code: impl Into<String>,
+            logo: impl Into<crate::Base64>,
+        ) -> Self {
+            Self {
+                bk_light_app_code: bk_light_app_code.into(),
+                logo: logo.into(),
+            }
         }
     }
     impl crate::wire::Wire for ModifyAppLogoRequest {

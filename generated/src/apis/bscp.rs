@@ -29,11 +29,15 @@ pub mod cancel_multi_commit {
     impl CancelMultiCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, multi_commit_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            multi_commit_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                multi_commit_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                multi_commit_id: multi_commit_id.into(),
             }
         }
     }
@@ -88,11 +92,15 @@ pub mod cancel_multi_release {
     impl CancelMultiReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, multi_release_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            multi_release_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                multi_release_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                multi_release_id: multi_release_id.into(),
             }
         }
     }
@@ -147,11 +155,15 @@ pub mod confirm_multi_commit {
     impl ConfirmMultiCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, multi_commit_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            multi_commit_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                multi_commit_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                multi_commit_id: multi_commit_id.into(),
             }
         }
     }
@@ -210,10 +222,14 @@ pub mod create_app {
     impl CreateAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, name: String, deploy_type: DeployType) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            name: impl Into<String>,
+            deploy_type: DeployType,
+        ) -> Self {
             Self {
-                biz_id,
-                name,
+                biz_id: biz_id.into(),
+                name: name.into(),
                 deploy_type,
                 memo: None,
             }
@@ -358,11 +374,15 @@ pub mod create_commit {
     impl CreateCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, cfg_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            cfg_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                cfg_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                cfg_id: cfg_id.into(),
                 memo: None,
             }
         }
@@ -485,12 +505,17 @@ pub mod create_config {
     impl CreateConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, name: String, fpath: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            name: impl Into<String>,
+            fpath: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                name,
-                fpath,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                name: name.into(),
+                fpath: fpath.into(),
                 user: None,
                 user_group: None,
                 file_privilege: None,
@@ -702,16 +727,16 @@ pub mod create_content {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            commit_id: String,
-            content_id: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            commit_id: impl Into<String>,
+            content_id: impl Into<String>,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                commit_id,
-                content_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                commit_id: commit_id.into(),
+                content_id: content_id.into(),
                 content_size: None,
                 memo: None,
             }
@@ -788,10 +813,14 @@ pub mod create_multi_commit {
     impl CreateMultiCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, metadatas: Vec<Metadatas>) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            metadatas: Vec<Metadatas>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
                 memo: None,
                 metadatas,
             }
@@ -871,8 +900,8 @@ pub mod create_multi_commit {
     impl Metadatas {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(cfg_id: String) -> Self {
-            Self { cfg_id }
+        pub fn new(cfg_id: impl Into<String>) -> Self {
+            Self { cfg_id: cfg_id.into() }
         }
     }
     impl crate::wire::Wire for Metadatas {
@@ -923,9 +952,9 @@ pub mod create_multi_commit_with_content {
     impl Contents {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(content_id: String) -> Self {
+        pub fn new(content_id: impl Into<String>) -> Self {
             Self {
-                content_id,
+                content_id: content_id.into(),
                 content_size: None,
                 labels_or: None,
                 labels_and: None,
@@ -991,8 +1020,11 @@ pub mod create_multi_commit_with_content {
     impl Metadatas {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(cfg_id: String, contents: Vec<Contents>) -> Self {
-            Self { cfg_id, contents }
+        pub fn new(cfg_id: impl Into<String>, contents: Vec<Contents>) -> Self {
+            Self {
+                cfg_id: cfg_id.into(),
+                contents,
+            }
         }
     }
     impl crate::wire::Wire for Metadatas {
@@ -1047,10 +1079,14 @@ pub mod create_multi_commit_with_content {
     impl CreateMultiCommitWithContentRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, metadatas: Vec<Metadatas>) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            metadatas: Vec<Metadatas>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
                 memo: None,
                 metadatas,
                 validate_content: None,
@@ -1288,16 +1324,16 @@ pub mod create_multi_release {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            name: String,
-            multi_commit_id: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            name: impl Into<String>,
+            multi_commit_id: impl Into<String>,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                name,
-                multi_commit_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                name: name.into(),
+                multi_commit_id: multi_commit_id.into(),
                 strategy_id: None,
                 memo: None,
             }
@@ -1453,19 +1489,19 @@ pub mod create_procattr {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            cloud_id: String,
-            ip: String,
-            path: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            cloud_id: impl Into<String>,
+            ip: impl Into<String>,
+            path: impl Into<String>,
             labels: Labels,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                cloud_id,
-                ip,
-                path,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                cloud_id: cloud_id.into(),
+                ip: ip.into(),
+                path: path.into(),
                 labels,
                 memo: None,
                 r#override: None,
@@ -1674,8 +1710,16 @@ pub mod create_procattr_batch {
     impl CreateProcattrBatchRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, data: Vec<Data>) -> Self {
-            Self { biz_id, app_id, data }
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            data: Vec<Data>,
+        ) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                data,
+            }
         }
     }
     impl crate::wire::Wire for CreateProcattrBatchRequest {
@@ -1759,11 +1803,16 @@ pub mod create_procattr_batch {
     impl Data {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(cloud_id: String, ip: String, path: String, labels: Labels) -> Self {
+        pub fn new(
+            cloud_id: impl Into<String>,
+            ip: impl Into<String>,
+            path: impl Into<String>,
+            labels: Labels,
+        ) -> Self {
             Self {
-                cloud_id,
-                ip,
-                path,
+                cloud_id: cloud_id.into(),
+                ip: ip.into(),
+                path: path.into(),
                 labels,
                 memo: None,
                 failed: None,
@@ -2157,11 +2206,11 @@ pub mod create_strategy {
     impl CreateStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String) -> Self {
+        pub fn new(name: impl Into<String>) -> Self {
             Self {
                 biz_id: None,
                 app_id: None,
-                name,
+                name: name.into(),
                 labels: None,
                 memo: None,
                 labels_and: None,
@@ -2387,26 +2436,26 @@ pub mod create_template {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            name: String,
-            cfg_name: String,
-            cfg_fpath: String,
-            user: String,
-            user_group: String,
-            file_privilege: String,
-            file_format: String,
+            biz_id: impl Into<String>,
+            name: impl Into<String>,
+            cfg_name: impl Into<String>,
+            cfg_fpath: impl Into<String>,
+            user: impl Into<String>,
+            user_group: impl Into<String>,
+            file_privilege: impl Into<String>,
+            file_format: impl Into<String>,
             file_mode: FileMode,
             engine_type: EngineType,
         ) -> Self {
             Self {
-                biz_id,
-                name,
-                cfg_name,
-                cfg_fpath,
-                user,
-                user_group,
-                file_privilege,
-                file_format,
+                biz_id: biz_id.into(),
+                name: name.into(),
+                cfg_name: cfg_name.into(),
+                cfg_fpath: cfg_fpath.into(),
+                user: user.into(),
+                user_group: user_group.into(),
+                file_privilege: file_privilege.into(),
+                file_format: file_format.into(),
                 file_mode,
                 engine_type,
                 memo: None,
@@ -2588,11 +2637,15 @@ pub mod create_template_bind {
     impl CreateTemplateBindRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, template_id: String, app_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            app_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                template_id,
-                app_id,
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+                app_id: app_id.into(),
             }
         }
     }
@@ -2694,18 +2747,18 @@ pub mod create_template_version {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            template_id: String,
-            version_tag: String,
-            content_id: String,
-            content_size: i64,
+            biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            version_tag: impl Into<String>,
+            content_id: impl Into<String>,
+            content_size: impl Into<i64>,
         ) -> Self {
             Self {
-                biz_id,
-                template_id,
-                version_tag,
-                content_id,
-                content_size,
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+                version_tag: version_tag.into(),
+                content_id: content_id.into(),
+                content_size: content_size.into(),
                 memo: None,
                 validate_content: None,
             }
@@ -2830,11 +2883,15 @@ pub mod create_variable {
     impl CreateVariableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, name: String, value: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            name: impl Into<String>,
+            value: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                name,
-                value,
+                biz_id: biz_id.into(),
+                name: name.into(),
+                value: value.into(),
                 var_group_id: None,
                 memo: None,
             }
@@ -2937,8 +2994,12 @@ pub mod create_variable_group {
     impl CreateVariableGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, name: String) -> Self {
-            Self { biz_id, name, memo: None }
+        pub fn new(biz_id: impl Into<String>, name: impl Into<String>) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                name: name.into(),
+                memo: None,
+            }
         }
     }
     impl CreateVariableGroupRequest {
@@ -3025,8 +3086,11 @@ pub mod delete_app {
     impl DeleteAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String) -> Self {
-            Self { biz_id, app_id }
+        pub fn new(biz_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteAppRequest {
@@ -3078,8 +3142,16 @@ pub mod delete_config {
     impl DeleteConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, cfg_id: String) -> Self {
-            Self { biz_id, app_id, cfg_id }
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            cfg_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                cfg_id: cfg_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteConfigRequest {
@@ -3142,18 +3214,18 @@ pub mod delete_procattr {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            cloud_id: String,
-            ip: String,
-            path: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            cloud_id: impl Into<String>,
+            ip: impl Into<String>,
+            path: impl Into<String>,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                cloud_id,
-                ip,
-                path,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                cloud_id: cloud_id.into(),
+                ip: ip.into(),
+                path: path.into(),
             }
         }
     }
@@ -3212,11 +3284,15 @@ pub mod delete_strategy {
     impl DeleteStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, strategy_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            strategy_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                strategy_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                strategy_id: strategy_id.into(),
             }
         }
     }
@@ -3267,8 +3343,11 @@ pub mod delete_template {
     impl DeleteTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, template_id: String) -> Self {
-            Self { biz_id, template_id }
+        pub fn new(biz_id: impl Into<String>, template_id: impl Into<String>) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteTemplateRequest {
@@ -3320,11 +3399,15 @@ pub mod delete_template_bind {
     impl DeleteTemplateBindRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, template_id: String, app_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            app_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                template_id,
-                app_id,
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+                app_id: app_id.into(),
             }
         }
     }
@@ -3379,11 +3462,15 @@ pub mod delete_template_version {
     impl DeleteTemplateVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, template_id: String, version_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            version_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                template_id,
-                version_id,
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+                version_id: version_id.into(),
             }
         }
     }
@@ -3434,8 +3521,11 @@ pub mod delete_variable {
     impl DeleteVariableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, var_id: String) -> Self {
-            Self { biz_id, var_id }
+        pub fn new(biz_id: impl Into<String>, var_id: impl Into<String>) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                var_id: var_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteVariableRequest {
@@ -3483,8 +3573,11 @@ pub mod delete_variable_group {
     impl DeleteVariableGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, var_group_id: String) -> Self {
-            Self { biz_id, var_group_id }
+        pub fn new(biz_id: impl Into<String>, var_group_id: impl Into<String>) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                var_group_id: var_group_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteVariableGroupRequest {
@@ -3537,9 +3630,9 @@ pub mod get_app {
     impl GetAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String) -> Self {
+        pub fn new(biz_id: impl Into<String>) -> Self {
             Self {
-                biz_id,
+                biz_id: biz_id.into(),
                 name: None,
                 app_id: None,
             }
@@ -3716,20 +3809,20 @@ pub mod get_app_instance_release {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            cfg_id: String,
-            cloud_id: String,
-            ip: String,
-            path: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            cfg_id: impl Into<String>,
+            cloud_id: impl Into<String>,
+            ip: impl Into<String>,
+            path: impl Into<String>,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                cfg_id,
-                cloud_id,
-                ip,
-                path,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                cfg_id: cfg_id.into(),
+                cloud_id: cloud_id.into(),
+                ip: ip.into(),
+                path: path.into(),
             }
         }
     }
@@ -3957,8 +4050,11 @@ pub mod get_app_list {
     impl GetAppListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, page: Page) -> Self {
-            Self { biz_id, page }
+        pub fn new(biz_id: impl Into<String>, page: Page) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                page,
+            }
         }
     }
     impl crate::wire::Wire for GetAppListRequest {
@@ -4038,11 +4134,11 @@ pub mod get_app_list {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
             Self {
                 return_total: None,
-                start,
-                limit,
+                start: start.into(),
+                limit: limit.into(),
             }
         }
     }
@@ -4489,8 +4585,16 @@ pub mod get_commit {
     impl GetCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, commit_id: String) -> Self {
-            Self { biz_id, app_id, commit_id }
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            commit_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                commit_id: commit_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetCommitRequest {
@@ -4775,10 +4879,14 @@ pub mod get_commit_list {
     impl GetCommitListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, page: Page) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            page: Page,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
                 cfg_id: None,
                 operator: None,
                 query_type: None,
@@ -5014,10 +5122,10 @@ pub mod get_config {
     impl GetConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String) -> Self {
+        pub fn new(biz_id: impl Into<String>, app_id: impl Into<String>) -> Self {
             Self {
-                biz_id,
-                app_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
                 cfg_id: None,
                 name: None,
                 fpath: None,
@@ -5419,8 +5527,16 @@ pub mod get_config_list {
     impl GetConfigListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, page: Page) -> Self {
-            Self { biz_id, app_id, page }
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            page: Page,
+        ) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                page,
+            }
         }
     }
     impl crate::wire::Wire for GetConfigListRequest {
@@ -5563,23 +5679,23 @@ pub mod get_content_by_instance {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            cfg_id: String,
-            commit_id: String,
-            cloud_id: String,
-            ip: String,
-            path: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            cfg_id: impl Into<String>,
+            commit_id: impl Into<String>,
+            cloud_id: impl Into<String>,
+            ip: impl Into<String>,
+            path: impl Into<String>,
             labels: Labels,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                cfg_id,
-                commit_id,
-                cloud_id,
-                ip,
-                path,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                cfg_id: cfg_id.into(),
+                commit_id: commit_id.into(),
+                cloud_id: cloud_id.into(),
+                ip: ip.into(),
+                path: path.into(),
                 labels,
             }
         }
@@ -5800,15 +5916,15 @@ pub mod get_content_by_labels {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            commit_id: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            commit_id: impl Into<String>,
             labels: Labels,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                commit_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                commit_id: commit_id.into(),
                 labels,
             }
         }
@@ -6087,15 +6203,15 @@ pub mod get_content_list {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            commit_id: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            commit_id: impl Into<String>,
             page: Page,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                commit_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                commit_id: commit_id.into(),
                 page,
             }
         }
@@ -6339,17 +6455,17 @@ pub mod get_effected_app_instance_list {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            cfg_id: String,
-            release_id: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            cfg_id: impl Into<String>,
+            release_id: impl Into<String>,
             page: Page,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                cfg_id,
-                release_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                cfg_id: cfg_id.into(),
+                release_id: release_id.into(),
                 page,
                 timeout_sec: None,
             }
@@ -6557,10 +6673,14 @@ pub mod get_matched_app_instance_list {
     impl GetMatchedAppInstanceListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, page: Page) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            page: Page,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
                 strategy_id: None,
                 release_id: None,
                 multi_release_id: None,
@@ -6729,11 +6849,15 @@ pub mod get_multi_commit {
     impl GetMultiCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, multi_commit_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            multi_commit_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                multi_commit_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                multi_commit_id: multi_commit_id.into(),
             }
         }
     }
@@ -6996,10 +7120,14 @@ pub mod get_multi_commit_list {
     impl GetMultiCommitListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, page: Page) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            page: Page,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
                 operator: None,
                 query_type: None,
                 page,
@@ -7152,11 +7280,15 @@ pub mod get_multi_release {
     impl GetMultiReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, multi_release_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            multi_release_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                multi_release_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                multi_release_id: multi_release_id.into(),
             }
         }
     }
@@ -7461,10 +7593,14 @@ pub mod get_multi_release_list {
     impl GetMultiReleaseListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, page: Page) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            page: Page,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
                 operator: None,
                 query_type: None,
                 order_type: None,
@@ -7661,18 +7797,18 @@ pub mod get_procattr {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            cloud_id: String,
-            ip: String,
-            path: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            cloud_id: impl Into<String>,
+            ip: impl Into<String>,
+            path: impl Into<String>,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                cloud_id,
-                ip,
-                path,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                cloud_id: cloud_id.into(),
+                ip: ip.into(),
+                path: path.into(),
             }
         }
     }
@@ -7972,8 +8108,16 @@ pub mod get_procattr_list_by_app {
     impl GetProcattrListByAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, page: Page) -> Self {
-            Self { biz_id, app_id, page }
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            page: Page,
+        ) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                page,
+            }
         }
     }
     impl crate::wire::Wire for GetProcattrListByAppRequest {
@@ -8197,8 +8341,16 @@ pub mod get_procattr_list_by_host {
     impl GetProcattrListByHostRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(cloud_id: String, ip: String, page: Page) -> Self {
-            Self { cloud_id, ip, page }
+        pub fn new(
+            cloud_id: impl Into<String>,
+            ip: impl Into<String>,
+            page: Page,
+        ) -> Self {
+            Self {
+                cloud_id: cloud_id.into(),
+                ip: ip.into(),
+                page,
+            }
         }
     }
     impl crate::wire::Wire for GetProcattrListByHostRequest {
@@ -8502,10 +8654,14 @@ pub mod get_reachable_app_instance_list {
     impl GetReachableAppInstanceListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, page: Page) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            page: Page,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
                 labels_or: None,
                 labels_and: None,
                 page,
@@ -8669,8 +8825,16 @@ pub mod get_release {
     impl GetReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, release_id: String) -> Self {
-            Self { biz_id, app_id, release_id }
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            release_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                release_id: release_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetReleaseRequest {
@@ -9185,11 +9349,16 @@ pub mod get_release_list {
     impl GetReleaseListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, cfg_id: String, page: Page) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            cfg_id: impl Into<String>,
+            page: Page,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                cfg_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                cfg_id: cfg_id.into(),
                 operator: None,
                 query_type: None,
                 order_type: None,
@@ -9323,10 +9492,10 @@ pub mod get_strategy {
     impl GetStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String) -> Self {
+        pub fn new(biz_id: impl Into<String>, app_id: impl Into<String>) -> Self {
             Self {
-                biz_id,
-                app_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
                 strategy_id: None,
                 name: None,
             }
@@ -9601,8 +9770,16 @@ pub mod get_strategy_list {
     impl GetStrategyListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, page: Page) -> Self {
-            Self { biz_id, app_id, page }
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            page: Page,
+        ) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                page,
+            }
         }
     }
     impl crate::wire::Wire for GetStrategyListRequest {
@@ -9796,8 +9973,11 @@ pub mod get_template {
     impl GetTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, template_id: String) -> Self {
-            Self { biz_id, template_id }
+        pub fn new(biz_id: impl Into<String>, template_id: impl Into<String>) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetTemplateRequest {
@@ -9995,11 +10175,15 @@ pub mod get_template_bind {
     impl GetTemplateBindRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, template_id: String, app_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            app_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                template_id,
-                app_id,
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+                app_id: app_id.into(),
             }
         }
     }
@@ -10234,9 +10418,9 @@ pub mod get_template_bind_list {
     impl GetTemplateBindListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, page: Page) -> Self {
+        pub fn new(biz_id: impl Into<String>, page: Page) -> Self {
             Self {
-                biz_id,
+                biz_id: biz_id.into(),
                 template_id: None,
                 page,
                 app_id: None,
@@ -10594,8 +10778,11 @@ pub mod get_template_list {
     impl GetTemplateListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, page: Page) -> Self {
-            Self { biz_id, page }
+        pub fn new(biz_id: impl Into<String>, page: Page) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                page,
+            }
         }
     }
     impl crate::wire::Wire for GetTemplateListRequest {
@@ -10685,11 +10872,15 @@ pub mod get_template_version {
     impl GetTemplateVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, template_id: String, version_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            version_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                template_id,
-                version_id,
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+                version_id: version_id.into(),
             }
         }
     }
@@ -10962,8 +11153,16 @@ pub mod get_template_version_list {
     impl GetTemplateVersionListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, template_id: String, page: Page) -> Self {
-            Self { biz_id, template_id, page }
+        pub fn new(
+            biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            page: Page,
+        ) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+                page,
+            }
         }
     }
     impl crate::wire::Wire for GetTemplateVersionListRequest {
@@ -11059,9 +11258,9 @@ pub mod get_variable {
     impl GetVariableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String) -> Self {
+        pub fn new(biz_id: impl Into<String>) -> Self {
             Self {
-                biz_id,
+                biz_id: biz_id.into(),
                 var_id: None,
                 var_group_id: None,
                 name: None,
@@ -11233,9 +11432,9 @@ pub mod get_variable_group {
     impl GetVariableGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String) -> Self {
+        pub fn new(biz_id: impl Into<String>) -> Self {
             Self {
-                biz_id,
+                biz_id: biz_id.into(),
                 var_group_id: None,
                 name: None,
             }
@@ -11476,8 +11675,11 @@ pub mod get_variable_group_list {
     impl GetVariableGroupListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, page: Page) -> Self {
-            Self { biz_id, page }
+        pub fn new(biz_id: impl Into<String>, page: Page) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                page,
+            }
         }
     }
     impl crate::wire::Wire for GetVariableGroupListRequest {
@@ -11662,9 +11864,9 @@ pub mod get_variable_list {
     impl GetVariableListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, page: Page) -> Self {
+        pub fn new(biz_id: impl Into<String>, page: Page) -> Self {
             Self {
-                biz_id,
+                biz_id: biz_id.into(),
                 var_group_id: None,
                 page,
             }
@@ -11762,10 +11964,13 @@ pub mod get_web_aggregate_data {
     impl GetWebAggregateDataRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(web_service: String, web_method: String) -> Self {
+        pub fn new(
+            web_service: impl Into<String>,
+            web_method: impl Into<String>,
+        ) -> Self {
             Self {
-                web_service,
-                web_method,
+                web_service: web_service.into(),
+                web_method: web_method.into(),
                 multi_release_id: None,
             }
         }
@@ -11860,11 +12065,15 @@ pub mod publish_multi_release {
     impl PublishMultiReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, multi_release_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            multi_release_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                multi_release_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                multi_release_id: multi_release_id.into(),
             }
         }
     }
@@ -11924,15 +12133,15 @@ pub mod reload_multi_release {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            multi_release_id: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            multi_release_id: impl Into<String>,
             rollback: bool,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                multi_release_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                multi_release_id: multi_release_id.into(),
                 rollback,
             }
         }
@@ -11998,11 +12207,15 @@ pub mod render_template {
     impl RenderTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, template_id: String, version_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            version_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                template_id,
-                version_id,
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+                version_id: version_id.into(),
                 variables: None,
                 var_group_id: None,
             }
@@ -12103,11 +12316,15 @@ pub mod rollback_multi_release {
     impl RollbackMultiReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, app_id: String, multi_release_id: String) -> Self {
+        pub fn new(
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            multi_release_id: impl Into<String>,
+        ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                multi_release_id,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                multi_release_id: multi_release_id.into(),
             }
         }
     }
@@ -12172,18 +12389,18 @@ pub mod update_app {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            name: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            name: impl Into<String>,
             deploy_type: DeployType,
-            memo: String,
+            memo: impl Into<String>,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                name,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                name: name.into(),
                 deploy_type,
-                memo,
+                memo: memo.into(),
             }
         }
     }
@@ -12274,27 +12491,27 @@ pub mod update_config {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            cfg_id: String,
-            name: String,
-            fpath: String,
-            user: String,
-            user_group: String,
-            file_privilege: String,
-            file_format: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            cfg_id: impl Into<String>,
+            name: impl Into<String>,
+            fpath: impl Into<String>,
+            user: impl Into<String>,
+            user_group: impl Into<String>,
+            file_privilege: impl Into<String>,
+            file_format: impl Into<String>,
             file_mode: FileMode,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                cfg_id,
-                name,
-                fpath,
-                user,
-                user_group,
-                file_privilege,
-                file_format,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                cfg_id: cfg_id.into(),
+                name: name.into(),
+                fpath: fpath.into(),
+                user: user.into(),
+                user_group: user_group.into(),
+                file_privilege: file_privilege.into(),
+                file_format: file_format.into(),
                 file_mode,
                 memo: None,
             }
@@ -12391,16 +12608,16 @@ pub mod update_multi_commit {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            multi_commit_id: String,
-            memo: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            multi_commit_id: impl Into<String>,
+            memo: impl Into<String>,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                multi_commit_id,
-                memo,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                multi_commit_id: multi_commit_id.into(),
+                memo: memo.into(),
             }
         }
     }
@@ -12464,16 +12681,16 @@ pub mod update_multi_release {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            multi_release_id: String,
-            memo: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            multi_release_id: impl Into<String>,
+            memo: impl Into<String>,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                multi_release_id,
-                memo,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                multi_release_id: multi_release_id.into(),
+                memo: memo.into(),
                 name: None,
             }
         }
@@ -12587,19 +12804,19 @@ pub mod update_procattr {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            app_id: String,
-            cloud_id: String,
-            ip: String,
-            path: String,
+            biz_id: impl Into<String>,
+            app_id: impl Into<String>,
+            cloud_id: impl Into<String>,
+            ip: impl Into<String>,
+            path: impl Into<String>,
             labels: Labels,
         ) -> Self {
             Self {
-                biz_id,
-                app_id,
-                cloud_id,
-                ip,
-                path,
+                biz_id: biz_id.into(),
+                app_id: app_id.into(),
+                cloud_id: cloud_id.into(),
+                ip: ip.into(),
+                path: path.into(),
                 labels,
                 memo: None,
             }
@@ -12816,32 +13033,32 @@ pub mod update_template {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            template_id: String,
-            name: String,
-            cfg_name: String,
-            cfg_fpath: String,
-            user: String,
-            user_group: String,
-            file_privilege: String,
-            file_format: String,
+            biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            name: impl Into<String>,
+            cfg_name: impl Into<String>,
+            cfg_fpath: impl Into<String>,
+            user: impl Into<String>,
+            user_group: impl Into<String>,
+            file_privilege: impl Into<String>,
+            file_format: impl Into<String>,
             file_mode: FileMode,
             engine_type: EngineType,
-            memo: String,
+            memo: impl Into<String>,
         ) -> Self {
             Self {
-                biz_id,
-                template_id,
-                name,
-                cfg_name,
-                cfg_fpath,
-                user,
-                user_group,
-                file_privilege,
-                file_format,
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+                name: name.into(),
+                cfg_name: cfg_name.into(),
+                cfg_fpath: cfg_fpath.into(),
+                user: user.into(),
+                user_group: user_group.into(),
+                file_privilege: file_privilege.into(),
+                file_format: file_format.into(),
                 file_mode,
                 engine_type,
-                memo,
+                memo: memo.into(),
             }
         }
     }
@@ -12944,20 +13161,20 @@ pub mod update_template_version {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            biz_id: String,
-            template_id: String,
-            version_id: String,
-            content_id: String,
-            content_size: i64,
-            memo: String,
+            biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            version_id: impl Into<String>,
+            content_id: impl Into<String>,
+            content_size: impl Into<i64>,
+            memo: impl Into<String>,
         ) -> Self {
             Self {
-                biz_id,
-                template_id,
-                version_id,
-                content_id,
-                content_size,
-                memo,
+                biz_id: biz_id.into(),
+                template_id: template_id.into(),
+                version_id: version_id.into(),
+                content_id: content_id.into(),
+                content_size: content_size.into(),
+                memo: memo.into(),
                 validate_content: None,
             }
         }
@@ -13036,8 +13253,16 @@ pub mod update_variable {
     impl UpdateVariableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: String, var_id: String, value: String) -> Self {
-            Self { biz_id, var_id, value }
+        pub fn new(
+            biz_id: impl Into<String>,
+            var_id: impl Into<String>,
+            value: impl Into<String>,
+        ) -> Self {
+            Self {
+                biz_id: biz_id.into(),
+                var_id: var_id.into(),
+                value: value.into(),
+            }
         }
     }
     impl crate::wire::Wire for UpdateVariableRequest {

@@ -25,8 +25,11 @@ pub mod add_cloud_host_to_biz {
     impl AddCloudHostToBizRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, host_info: Vec<HostInfo>) -> Self {
-            Self { bk_biz_id, host_info }
+        pub fn new(bk_biz_id: impl Into<i64>, host_info: Vec<HostInfo>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                host_info,
+            }
         }
     }
     impl crate::wire::Wire for AddCloudHostToBizRequest {
@@ -108,10 +111,13 @@ pub mod add_cloud_host_to_biz {
     impl HostInfo {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64, bk_host_innerip: String) -> Self {
+        pub fn new(
+            bk_cloud_id: impl Into<i64>,
+            bk_host_innerip: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_cloud_id,
-                bk_host_innerip,
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_host_innerip: bk_host_innerip.into(),
                 bk_host_name: None,
                 operator: None,
                 bk_comment: None,
@@ -238,8 +244,11 @@ pub mod add_host_to_business_idle {
     impl AddHostToBusinessIdleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_host_list: Vec<BkHost>, bk_biz_id: i64) -> Self {
-            Self { bk_host_list, bk_biz_id }
+        pub fn new(bk_host_list: Vec<BkHost>, bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_host_list,
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for AddHostToBusinessIdleRequest {
@@ -319,12 +328,15 @@ pub mod add_host_to_business_idle {
     impl BkHost {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64, bk_addressing: String) -> Self {
+        pub fn new(
+            bk_cloud_id: impl Into<i64>,
+            bk_addressing: impl Into<String>,
+        ) -> Self {
             Self {
                 bk_host_innerip: None,
                 bk_host_innerip_v6: None,
-                bk_cloud_id,
-                bk_addressing,
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_addressing: bk_addressing.into(),
                 operator: None,
             }
         }
@@ -409,14 +421,14 @@ pub mod add_host_to_resource {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_host_innerip: String,
-            import_from: String,
-            bk_cloud_id: i64,
+            bk_host_innerip: impl Into<String>,
+            import_from: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
         ) -> Self {
             Self {
-                bk_host_innerip,
-                import_from,
-                bk_cloud_id,
+                bk_host_innerip: bk_host_innerip.into(),
+                import_from: import_from.into(),
+                bk_cloud_id: bk_cloud_id.into(),
             }
         }
     }
@@ -578,10 +590,13 @@ pub mod add_host_to_resource_pool {
     impl HostInfo {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_host_innerip: String, bk_cloud_id: i64) -> Self {
+        pub fn new(
+            bk_host_innerip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                bk_host_innerip,
-                bk_cloud_id,
+                bk_host_innerip: bk_host_innerip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
                 bk_host_name: None,
                 operator: None,
                 bk_comment: None,
@@ -802,15 +817,15 @@ pub mod add_instance_association {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_obj_asst_id: String,
-            bk_inst_id: i64,
-            bk_asst_inst_id: i64,
+            bk_obj_asst_id: impl Into<String>,
+            bk_inst_id: impl Into<i64>,
+            bk_asst_inst_id: impl Into<i64>,
             metadata: Metadata,
         ) -> Self {
             Self {
-                bk_obj_asst_id,
-                bk_inst_id,
-                bk_asst_inst_id,
+                bk_obj_asst_id: bk_obj_asst_id.into(),
+                bk_inst_id: bk_inst_id.into(),
+                bk_asst_inst_id: bk_asst_inst_id.into(),
                 metadata,
                 label: None,
                 bk_biz_id: None,
@@ -988,11 +1003,15 @@ pub mod add_label_for_service_instance {
     impl AddLabelForServiceInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(instance_ids: Vec<i64>, labels: Labels, bk_biz_id: i64) -> Self {
+        pub fn new(
+            instance_ids: Vec<i64>,
+            labels: Labels,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
             Self {
                 instance_ids,
                 labels,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
             }
         }
     }
@@ -1086,8 +1105,11 @@ pub mod batch_create_inst {
     impl BatchCreateInstRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, details: Vec<Details>) -> Self {
-            Self { bk_obj_id, details }
+        pub fn new(bk_obj_id: impl Into<String>, details: Vec<Details>) -> Self {
+            Self {
+                bk_obj_id: bk_obj_id.into(),
+                details,
+            }
         }
     }
     impl crate::wire::Wire for BatchCreateInstRequest {
@@ -1171,10 +1193,13 @@ pub mod batch_create_inst {
     impl Details {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_inst_name: String, bk_asset_id: String) -> Self {
+        pub fn new(
+            bk_inst_name: impl Into<String>,
+            bk_asset_id: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_inst_name,
-                bk_asset_id,
+                bk_inst_name: bk_inst_name.into(),
+                bk_asset_id: bk_asset_id.into(),
                 bk_sn: None,
                 bk_operator: None,
             }
@@ -1240,10 +1265,10 @@ pub mod batch_create_instance_association {
     impl Details {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_inst_id: i64, bk_asst_inst_id: i64) -> Self {
+        pub fn new(bk_inst_id: impl Into<i64>, bk_asst_inst_id: impl Into<i64>) -> Self {
             Self {
-                bk_inst_id,
-                bk_asst_inst_id,
+                bk_inst_id: bk_inst_id.into(),
+                bk_asst_inst_id: bk_asst_inst_id.into(),
             }
         }
     }
@@ -1296,15 +1321,15 @@ pub mod batch_create_instance_association {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_obj_id: String,
-            bk_asst_obj_id: String,
-            bk_obj_asst_id: String,
+            bk_obj_id: impl Into<String>,
+            bk_asst_obj_id: impl Into<String>,
+            bk_obj_asst_id: impl Into<String>,
             details: Vec<Details>,
         ) -> Self {
             Self {
-                bk_obj_id,
-                bk_asst_obj_id,
-                bk_obj_asst_id,
+                bk_obj_id: bk_obj_id.into(),
+                bk_asst_obj_id: bk_asst_obj_id.into(),
+                bk_obj_asst_id: bk_obj_asst_id.into(),
                 details,
             }
         }
@@ -1440,8 +1465,11 @@ pub mod batch_create_kube_namespace {
     impl BatchCreateKubeNamespaceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, data: Vec<Data>) -> Self {
-            Self { bk_biz_id, data }
+        pub fn new(bk_biz_id: impl Into<i64>, data: Vec<Data>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                data,
+            }
         }
     }
     impl crate::wire::Wire for BatchCreateKubeNamespaceRequest {
@@ -1517,10 +1545,10 @@ pub mod batch_create_kube_namespace {
     impl Data {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cluster_id: i64, name: String) -> Self {
+        pub fn new(bk_cluster_id: impl Into<i64>, name: impl Into<String>) -> Self {
             Self {
-                bk_cluster_id,
-                name,
+                bk_cluster_id: bk_cluster_id.into(),
+                name: name.into(),
                 labels: None,
                 resource_quotas: None,
             }
@@ -1836,11 +1864,15 @@ pub mod batch_create_kube_node {
     impl Data {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cluster_id: i64, bk_host_id: i64, name: String) -> Self {
+        pub fn new(
+            bk_cluster_id: impl Into<i64>,
+            bk_host_id: impl Into<i64>,
+            name: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_cluster_id,
-                bk_host_id,
-                name,
+                bk_cluster_id: bk_cluster_id.into(),
+                bk_host_id: bk_host_id.into(),
+                name: name.into(),
                 roles: None,
                 labels: None,
                 taints: None,
@@ -2021,8 +2053,11 @@ pub mod batch_create_kube_node {
     impl BatchCreateKubeNodeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, data: Vec<Data>) -> Self {
-            Self { bk_biz_id, data }
+        pub fn new(bk_biz_id: impl Into<i64>, data: Vec<Data>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                data,
+            }
         }
     }
     impl crate::wire::Wire for BatchCreateKubeNodeRequest {
@@ -2128,8 +2163,11 @@ pub mod batch_create_kube_pod {
     impl Data {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, pods: Vec<Pods>) -> Self {
-            Self { bk_biz_id, pods }
+        pub fn new(bk_biz_id: impl Into<i64>, pods: Vec<Pods>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                pods,
+            }
         }
     }
     impl crate::wire::Wire for Data {
@@ -2316,10 +2354,10 @@ pub mod batch_create_kube_pod {
     impl Containers {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, container_uid: String) -> Self {
+        pub fn new(name: impl Into<String>, container_uid: impl Into<String>) -> Self {
             Self {
-                name,
-                container_uid,
+                name: name.into(),
+                container_uid: container_uid.into(),
                 image: None,
                 ports: None,
                 host_ports: None,
@@ -2625,14 +2663,14 @@ pub mod batch_create_kube_pod {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             spec: Spec,
-            bk_host_id: i64,
-            name: String,
+            bk_host_id: impl Into<i64>,
+            name: impl Into<String>,
             operator: Vec<String>,
         ) -> Self {
             Self {
                 spec,
-                bk_host_id,
-                name,
+                bk_host_id: bk_host_id.into(),
+                name: name.into(),
                 operator,
                 priority: None,
                 labels: None,
@@ -2794,9 +2832,9 @@ pub mod batch_create_kube_pod {
     impl Ports {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String) -> Self {
+        pub fn new(name: impl Into<String>) -> Self {
             Self {
-                name,
+                name: name.into(),
                 host_port: None,
                 container_port: None,
                 protocol: None,
@@ -2870,8 +2908,11 @@ pub mod batch_create_kube_pod {
     impl Ref {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(kind: String, id: i64) -> Self {
-            Self { kind, id }
+        pub fn new(kind: impl Into<String>, id: impl Into<i64>) -> Self {
+            Self {
+                kind: kind.into(),
+                id: id.into(),
+            }
         }
     }
     impl crate::wire::Wire for Ref {
@@ -2917,15 +2958,15 @@ pub mod batch_create_kube_pod {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_cluster_id: i64,
-            bk_namespace_id: i64,
-            bk_node_id: i64,
+            bk_cluster_id: impl Into<i64>,
+            bk_namespace_id: impl Into<i64>,
+            bk_node_id: impl Into<i64>,
             r#ref: Ref,
         ) -> Self {
             Self {
-                bk_cluster_id,
-                bk_namespace_id,
-                bk_node_id,
+                bk_cluster_id: bk_cluster_id.into(),
+                bk_namespace_id: bk_namespace_id.into(),
+                bk_node_id: bk_node_id.into(),
                 r#ref,
             }
         }
@@ -3005,10 +3046,10 @@ pub mod batch_create_kube_workload {
     impl Data {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_namespace_id: i64, name: String) -> Self {
+        pub fn new(bk_namespace_id: impl Into<i64>, name: impl Into<String>) -> Self {
             Self {
-                bk_namespace_id,
-                name,
+                bk_namespace_id: bk_namespace_id.into(),
+                name: name.into(),
                 labels: None,
                 selector: None,
                 replicas: None,
@@ -3159,10 +3200,10 @@ pub mod batch_create_kube_workload {
     impl MatchExpressions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(key: crate::Secret, operator: String) -> Self {
+        pub fn new(key: impl Into<crate::Secret>, operator: impl Into<String>) -> Self {
             Self {
-                key,
-                operator,
+                key: key.into(),
+                operator: operator.into(),
                 values: None,
             }
         }
@@ -3220,8 +3261,16 @@ pub mod batch_create_kube_workload {
     impl BatchCreateKubeWorkloadRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, kind: String, data: Vec<Data>) -> Self {
-            Self { bk_biz_id, kind, data }
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            kind: impl Into<String>,
+            data: Vec<Data>,
+        ) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                kind: kind.into(),
+                data,
+            }
         }
     }
     impl crate::wire::Wire for BatchCreateKubeWorkloadRequest {
@@ -3338,9 +3387,9 @@ pub mod batch_create_kube_workload {
     impl MaxSurge {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: i64) -> Self {
+        pub fn new(r#type: impl Into<i64>) -> Self {
             Self {
-                r#type,
+                r#type: r#type.into(),
                 int_val: None,
                 str_val: None,
             }
@@ -3402,9 +3451,9 @@ pub mod batch_create_kube_workload {
     impl MaxUnavailable {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: i64) -> Self {
+        pub fn new(r#type: impl Into<i64>) -> Self {
             Self {
-                r#type,
+                r#type: r#type.into(),
                 int_val: None,
                 str_val: None,
             }
@@ -3706,9 +3755,9 @@ pub mod batch_create_proc_template {
     impl BatchCreateProcTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, processes: Vec<Processes>) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, processes: Vec<Processes>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 service_template_id: None,
                 processes,
             }
@@ -5313,18 +5362,18 @@ pub mod batch_create_project {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_project_name: String,
-            bk_project_code: String,
-            bk_project_owner: String,
+            bk_project_name: impl Into<String>,
+            bk_project_code: impl Into<String>,
+            bk_project_owner: impl Into<String>,
         ) -> Self {
             Self {
                 bk_project_id: None,
-                bk_project_name,
-                bk_project_code,
+                bk_project_name: bk_project_name.into(),
+                bk_project_code: bk_project_code.into(),
                 bk_project_desc: None,
                 bk_project_type: None,
                 bk_project_sec_lvl: None,
-                bk_project_owner,
+                bk_project_owner: bk_project_owner.into(),
                 bk_project_team: None,
                 bk_project_icon: None,
             }
@@ -5572,10 +5621,14 @@ pub mod batch_create_quoted_inst {
     impl BatchCreateQuotedInstRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, bk_property_id: String, data: Vec<Data>) -> Self {
+        pub fn new(
+            bk_obj_id: impl Into<String>,
+            bk_property_id: impl Into<String>,
+            data: Vec<Data>,
+        ) -> Self {
             Self {
-                bk_obj_id,
-                bk_property_id,
+                bk_obj_id: bk_obj_id.into(),
+                bk_property_id: bk_property_id.into(),
                 data,
             }
         }
@@ -5700,8 +5753,11 @@ pub mod batch_delete_inst {
     impl BatchDeleteInstRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, delete: Delete) -> Self {
-            Self { bk_obj_id, delete }
+        pub fn new(bk_obj_id: impl Into<String>, delete: Delete) -> Self {
+            Self {
+                bk_obj_id: bk_obj_id.into(),
+                delete,
+            }
         }
     }
     impl crate::wire::Wire for BatchDeleteInstRequest {
@@ -5781,8 +5837,11 @@ pub mod batch_delete_kube_cluster {
     impl BatchDeleteKubeClusterRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, ids: Vec<i64>) -> Self {
-            Self { bk_biz_id, ids }
+        pub fn new(bk_biz_id: impl Into<i64>, ids: Vec<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                ids,
+            }
         }
     }
     impl crate::wire::Wire for BatchDeleteKubeClusterRequest {
@@ -5830,8 +5889,11 @@ pub mod batch_delete_kube_namespace {
     impl BatchDeleteKubeNamespaceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, ids: Vec<i64>) -> Self {
-            Self { bk_biz_id, ids }
+        pub fn new(bk_biz_id: impl Into<i64>, ids: Vec<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                ids,
+            }
         }
     }
     impl crate::wire::Wire for BatchDeleteKubeNamespaceRequest {
@@ -5879,8 +5941,11 @@ pub mod batch_delete_kube_node {
     impl BatchDeleteKubeNodeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, ids: Vec<i64>) -> Self {
-            Self { bk_biz_id, ids }
+        pub fn new(bk_biz_id: impl Into<i64>, ids: Vec<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                ids,
+            }
         }
     }
     impl crate::wire::Wire for BatchDeleteKubeNodeRequest {
@@ -5926,8 +5991,11 @@ pub mod batch_delete_kube_pod {
     impl Data {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, ids: Vec<i64>) -> Self {
-            Self { bk_biz_id, ids }
+        pub fn new(bk_biz_id: impl Into<i64>, ids: Vec<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                ids,
+            }
         }
     }
     impl crate::wire::Wire for Data {
@@ -6017,8 +6085,16 @@ pub mod batch_delete_kube_workload {
     impl BatchDeleteKubeWorkloadRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, kind: String, ids: Vec<i64>) -> Self {
-            Self { bk_biz_id, kind, ids }
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            kind: impl Into<String>,
+            ids: Vec<i64>,
+        ) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                kind: kind.into(),
+                ids,
+            }
         }
     }
     impl crate::wire::Wire for BatchDeleteKubeWorkloadRequest {
@@ -6113,10 +6189,14 @@ pub mod batch_delete_quoted_inst {
     impl BatchDeleteQuotedInstRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, bk_property_id: String, ids: Vec<i64>) -> Self {
+        pub fn new(
+            bk_obj_id: impl Into<String>,
+            bk_property_id: impl Into<String>,
+            ids: Vec<i64>,
+        ) -> Self {
             Self {
-                bk_obj_id,
-                bk_property_id,
+                bk_obj_id: bk_obj_id.into(),
+                bk_property_id: bk_property_id.into(),
                 ids,
             }
         }
@@ -6169,8 +6249,11 @@ pub mod batch_delete_set {
     impl BatchDeleteSetRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, delete: Delete) -> Self {
-            Self { bk_biz_id, delete }
+        pub fn new(bk_biz_id: impl Into<i64>, delete: Delete) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                delete,
+            }
         }
     }
     impl crate::wire::Wire for BatchDeleteSetRequest {
@@ -6220,9 +6303,9 @@ pub mod batch_update_business_set {
     impl BatchUpdateBusinessSetBkBizSetAttr {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_set_name: String) -> Self {
+        pub fn new(bk_biz_set_name: impl Into<String>) -> Self {
             Self {
-                bk_biz_set_name,
+                bk_biz_set_name: bk_biz_set_name.into(),
                 bk_biz_maintainer: None,
                 bk_biz_set_desc: None,
             }
@@ -6400,9 +6483,9 @@ pub mod batch_update_business_set {
     impl BkBizSetAttr {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_set_name: String) -> Self {
+        pub fn new(bk_biz_set_name: impl Into<String>) -> Self {
             Self {
-                bk_biz_set_name,
+                bk_biz_set_name: bk_biz_set_name.into(),
                 bk_biz_maintainer: None,
                 bk_biz_set_desc: None,
                 biz_set_maintainer: None,
@@ -6524,8 +6607,11 @@ pub mod batch_update_business_set {
     impl Filter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(condition: String, rules: Vec<Rules>) -> Self {
-            Self { condition, rules }
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+            }
         }
     }
     impl crate::wire::Wire for Filter {
@@ -6570,10 +6656,10 @@ pub mod batch_update_business_set {
     impl Rules {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, operator: String) -> Self {
+        pub fn new(field: impl Into<String>, operator: impl Into<String>) -> Self {
             Self {
-                field,
-                operator,
+                field: field.into(),
+                operator: operator.into(),
                 value: None,
             }
         }
@@ -6741,8 +6827,11 @@ pub mod batch_update_host {
     impl Update {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(properties: Properties, bk_host_id: i64) -> Self {
-            Self { properties, bk_host_id }
+        pub fn new(properties: Properties, bk_host_id: impl Into<i64>) -> Self {
+            Self {
+                properties,
+                bk_host_id: bk_host_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for Update {
@@ -6790,8 +6879,11 @@ pub mod batch_update_inst {
     impl BatchUpdateInstRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, update: Vec<Update>) -> Self {
-            Self { bk_obj_id, update }
+        pub fn new(bk_obj_id: impl Into<String>, update: Vec<Update>) -> Self {
+            Self {
+                bk_obj_id: bk_obj_id.into(),
+                update,
+            }
         }
     }
     impl crate::wire::Wire for BatchUpdateInstRequest {
@@ -6832,8 +6924,11 @@ pub mod batch_update_inst {
     impl Update {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(datas: Datas, inst_id: i64) -> Self {
-            Self { datas, inst_id }
+        pub fn new(datas: Datas, inst_id: impl Into<i64>) -> Self {
+            Self {
+                datas,
+                inst_id: inst_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for Update {
@@ -7063,8 +7158,12 @@ pub mod batch_update_kube_cluster {
     impl BatchUpdateKubeClusterRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, ids: Vec<i64>, data: Data) -> Self {
-            Self { bk_biz_id, ids, data }
+        pub fn new(bk_biz_id: impl Into<i64>, ids: Vec<i64>, data: Data) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                ids,
+                data,
+            }
         }
     }
     impl crate::wire::Wire for BatchUpdateKubeClusterRequest {
@@ -7304,8 +7403,12 @@ pub mod batch_update_kube_namespace {
     impl BatchUpdateKubeNamespaceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, data: Data, ids: Vec<i64>) -> Self {
-            Self { bk_biz_id, data, ids }
+        pub fn new(bk_biz_id: impl Into<i64>, data: Data, ids: Vec<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                data,
+                ids,
+            }
         }
     }
     impl crate::wire::Wire for BatchUpdateKubeNamespaceRequest {
@@ -7582,8 +7685,12 @@ pub mod batch_update_kube_node {
     impl BatchUpdateKubeNodeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, ids: Vec<i64>, data: Data) -> Self {
-            Self { bk_biz_id, ids, data }
+        pub fn new(bk_biz_id: impl Into<i64>, ids: Vec<i64>, data: Data) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                ids,
+                data,
+            }
         }
     }
     impl crate::wire::Wire for BatchUpdateKubeNodeRequest {
@@ -7859,10 +7966,10 @@ pub mod batch_update_kube_workload {
     impl MatchExpressions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(key: crate::Secret, operator: String) -> Self {
+        pub fn new(key: impl Into<crate::Secret>, operator: impl Into<String>) -> Self {
             Self {
-                key,
-                operator,
+                key: key.into(),
+                operator: operator.into(),
                 values: None,
             }
         }
@@ -7924,8 +8031,18 @@ pub mod batch_update_kube_workload {
     impl BatchUpdateKubeWorkloadRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, kind: String, data: Data, ids: Vec<i64>) -> Self {
-            Self { bk_biz_id, kind, data, ids }
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            kind: impl Into<String>,
+            data: Data,
+            ids: Vec<i64>,
+        ) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                kind: kind.into(),
+                data,
+                ids,
+            }
         }
     }
     impl crate::wire::Wire for BatchUpdateKubeWorkloadRequest {
@@ -8429,14 +8546,14 @@ pub mod batch_update_quoted_inst {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_obj_id: String,
-            bk_property_id: String,
+            bk_obj_id: impl Into<String>,
+            bk_property_id: impl Into<String>,
             ids: Vec<i64>,
             data: Data,
         ) -> Self {
             Self {
-                bk_obj_id,
-                bk_property_id,
+                bk_obj_id: bk_obj_id.into(),
+                bk_property_id: bk_property_id.into(),
                 ids,
                 data,
             }
@@ -8565,8 +8682,11 @@ pub mod bind_host_agent {
     impl List {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_host_id: i64, bk_agent_id: String) -> Self {
-            Self { bk_host_id, bk_agent_id }
+        pub fn new(bk_host_id: impl Into<i64>, bk_agent_id: impl Into<String>) -> Self {
+            Self {
+                bk_host_id: bk_host_id.into(),
+                bk_agent_id: bk_agent_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for List {
@@ -8630,13 +8750,13 @@ pub mod clone_host_property {
     impl CloneHostPropertyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 bk_org_ip: None,
                 bk_dst_ip: None,
                 bk_org_id: None,
                 bk_dst_id: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_cloud_id: None,
             }
         }
@@ -8822,8 +8942,11 @@ pub mod count_biz_host_cpu {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+            }
         }
     }
     impl crate::wire::Wire for Page {
@@ -8869,8 +8992,11 @@ pub mod count_instance_associations {
     impl Conditions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(condition: String, rules: Vec<Rules>) -> Self {
-            Self { condition, rules }
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+            }
         }
     }
     impl crate::wire::Wire for Conditions {
@@ -8917,10 +9043,10 @@ pub mod count_instance_associations {
     impl CountInstanceAssociationsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String) -> Self {
+        pub fn new(bk_obj_id: impl Into<String>) -> Self {
             Self {
                 bk_biz_id: None,
-                bk_obj_id,
+                bk_obj_id: bk_obj_id.into(),
                 conditions: None,
             }
         }
@@ -9154,8 +9280,11 @@ pub mod count_object_instances {
     impl Conditions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(condition: String, rules: Vec<Rules>) -> Self {
-            Self { condition, rules }
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+            }
         }
     }
     impl crate::wire::Wire for Conditions {
@@ -9202,9 +9331,9 @@ pub mod count_object_instances {
     impl CountObjectInstancesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String) -> Self {
+        pub fn new(bk_obj_id: impl Into<String>) -> Self {
             Self {
-                bk_obj_id,
+                bk_obj_id: bk_obj_id.into(),
                 conditions: None,
                 time_condition: None,
             }
@@ -9434,8 +9563,16 @@ pub mod count_object_instances {
     impl CountObjectInstancesRules3 {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, start: String, end: String) -> Self {
-            Self { field, start, end }
+        pub fn new(
+            field: impl Into<String>,
+            start: impl Into<String>,
+            end: impl Into<String>,
+        ) -> Self {
+            Self {
+                field: field.into(),
+                start: start.into(),
+                end: end.into(),
+            }
         }
     }
     impl crate::wire::Wire for CountObjectInstancesRules3 {
@@ -9478,8 +9615,11 @@ pub mod count_object_instances {
     impl TimeCondition {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(oper: String, rules: Vec<CountObjectInstancesRules3>) -> Self {
-            Self { oper, rules }
+        pub fn new(
+            oper: impl Into<String>,
+            rules: Vec<CountObjectInstancesRules3>,
+        ) -> Self {
+            Self { oper: oper.into(), rules }
         }
     }
     impl crate::wire::Wire for TimeCondition {
@@ -9635,14 +9775,14 @@ pub mod create_biz_custom_field {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            bk_obj_id: String,
-            bk_property_id: String,
-            bk_property_name: String,
-            bk_property_type: String,
+            bk_biz_id: impl Into<i64>,
+            bk_obj_id: impl Into<String>,
+            bk_property_id: impl Into<String>,
+            bk_property_name: impl Into<String>,
+            bk_property_type: impl Into<String>,
         ) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 creator: None,
                 description: None,
                 editable: None,
@@ -9654,10 +9794,10 @@ pub mod create_biz_custom_field {
                 unit: None,
                 placeholder: None,
                 bk_property_group: None,
-                bk_obj_id,
-                bk_property_id,
-                bk_property_name,
-                bk_property_type,
+                bk_obj_id: bk_obj_id.into(),
+                bk_property_id: bk_property_id.into(),
+                bk_property_name: bk_property_name.into(),
+                bk_property_type: bk_property_type.into(),
                 bk_asst_obj_id: None,
             }
         }
@@ -10037,22 +10177,22 @@ pub mod create_business {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_name: String,
-            bk_biz_maintainer: String,
-            bk_biz_productor: String,
-            bk_biz_developer: String,
-            bk_biz_tester: String,
-            time_zone: String,
-            language: String,
+            bk_biz_name: impl Into<String>,
+            bk_biz_maintainer: impl Into<String>,
+            bk_biz_productor: impl Into<String>,
+            bk_biz_developer: impl Into<String>,
+            bk_biz_tester: impl Into<String>,
+            time_zone: impl Into<String>,
+            language: impl Into<String>,
         ) -> Self {
             Self {
-                bk_biz_name,
-                bk_biz_maintainer,
-                bk_biz_productor,
-                bk_biz_developer,
-                bk_biz_tester,
-                time_zone,
-                language,
+                bk_biz_name: bk_biz_name.into(),
+                bk_biz_maintainer: bk_biz_maintainer.into(),
+                bk_biz_productor: bk_biz_productor.into(),
+                bk_biz_developer: bk_biz_developer.into(),
+                bk_biz_tester: bk_biz_tester.into(),
+                time_zone: time_zone.into(),
+                language: language.into(),
                 field: None,
             }
         }
@@ -10364,8 +10504,11 @@ pub mod create_business_set {
     impl Filter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(condition: String, rules: Vec<Rules>) -> Self {
-            Self { condition, rules }
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+            }
         }
     }
     impl crate::wire::Wire for Filter {
@@ -10454,10 +10597,10 @@ pub mod create_business_set {
     impl Rules {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, operator: String) -> Self {
+        pub fn new(field: impl Into<String>, operator: impl Into<String>) -> Self {
             Self {
-                field,
-                operator,
+                field: field.into(),
+                operator: operator.into(),
                 value: None,
             }
         }
@@ -10521,12 +10664,12 @@ pub mod create_classification {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_classification_id: String,
-            bk_classification_name: String,
+            bk_classification_id: impl Into<String>,
+            bk_classification_name: impl Into<String>,
         ) -> Self {
             Self {
-                bk_classification_id,
-                bk_classification_name,
+                bk_classification_id: bk_classification_id.into(),
+                bk_classification_name: bk_classification_name.into(),
                 bk_classification_icon: None,
             }
         }
@@ -10654,8 +10797,10 @@ pub mod create_cloud_area {
     impl CreateCloudAreaRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_name: String) -> Self {
-            Self { bk_cloud_name }
+        pub fn new(bk_cloud_name: impl Into<String>) -> Self {
+            Self {
+                bk_cloud_name: bk_cloud_name.into(),
+            }
         }
     }
     impl crate::wire::Wire for CreateCloudAreaRequest {
@@ -10768,8 +10913,16 @@ pub mod create_dynamic_group {
     impl CreateDynamicGroupCondition {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, operator: String, value: String) -> Self {
-            Self { field, operator, value }
+        pub fn new(
+            field: impl Into<String>,
+            operator: impl Into<String>,
+            value: impl Into<String>,
+        ) -> Self {
+            Self {
+                field: field.into(),
+                operator: operator.into(),
+                value: value.into(),
+            }
         }
     }
     impl crate::wire::Wire for CreateDynamicGroupCondition {
@@ -10813,10 +10966,13 @@ pub mod create_dynamic_group {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_obj_id: String,
+            bk_obj_id: impl Into<String>,
             condition: Vec<CreateDynamicGroupCondition>,
         ) -> Self {
-            Self { bk_obj_id, condition }
+            Self {
+                bk_obj_id: bk_obj_id.into(),
+                condition,
+            }
         }
     }
     impl crate::wire::Wire for Condition {
@@ -10867,12 +11023,17 @@ pub mod create_dynamic_group {
     impl CreateDynamicGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_obj_id: String, info: Info, name: String) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            bk_obj_id: impl Into<String>,
+            info: Info,
+            name: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                bk_obj_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_obj_id: bk_obj_id.into(),
                 info,
-                name,
+                name: name.into(),
             }
         }
     }
@@ -10994,10 +11155,13 @@ pub mod create_inst {
     impl CreateInstRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, bk_inst_name: String) -> Self {
+        pub fn new(
+            bk_obj_id: impl Into<String>,
+            bk_inst_name: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_obj_id,
-                bk_inst_name,
+                bk_obj_id: bk_obj_id.into(),
+                bk_inst_name: bk_inst_name.into(),
                 bk_biz_id: None,
                 bk_parent_id: None,
             }
@@ -11193,19 +11357,24 @@ pub mod create_kube_cluster {
     impl CreateKubeClusterRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, name: String, uid: String, r#type: String) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            name: impl Into<String>,
+            uid: impl Into<String>,
+            r#type: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                name,
+                bk_biz_id: bk_biz_id.into(),
+                name: name.into(),
                 scheduling_engine: None,
-                uid,
+                uid: uid.into(),
                 xid: None,
                 version: None,
                 network_type: None,
                 region: None,
                 vpc: None,
                 network: None,
-                r#type,
+                r#type: r#type.into(),
                 environment: None,
                 bk_project_id: None,
                 bk_project_name: None,
@@ -11383,10 +11552,13 @@ pub mod create_module {
     impl Data {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_parent_id: i64, bk_module_name: String) -> Self {
+        pub fn new(
+            bk_parent_id: impl Into<i64>,
+            bk_module_name: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_parent_id,
-                bk_module_name,
+                bk_parent_id: bk_parent_id.into(),
+                bk_module_name: bk_module_name.into(),
             }
         }
     }
@@ -11438,11 +11610,15 @@ pub mod create_module {
     impl CreateModuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_set_id: i64, data: Data) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            bk_set_id: impl Into<i64>,
+            data: Data,
+        ) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
-                bk_set_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_set_id: bk_set_id.into(),
                 data,
             }
         }
@@ -11655,15 +11831,15 @@ pub mod create_object {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_classification_id: String,
-            bk_obj_id: String,
-            bk_obj_name: String,
+            bk_classification_id: impl Into<String>,
+            bk_obj_id: impl Into<String>,
+            bk_obj_name: impl Into<String>,
         ) -> Self {
             Self {
                 creator: None,
-                bk_classification_id,
-                bk_obj_id,
-                bk_obj_name,
+                bk_classification_id: bk_classification_id.into(),
+                bk_obj_id: bk_obj_id.into(),
+                bk_obj_name: bk_obj_name.into(),
                 bk_obj_icon: None,
                 obj_sort_number: None,
             }
@@ -11938,10 +12114,10 @@ pub mod create_object_attribute {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_obj_id: String,
-            bk_property_id: String,
-            bk_property_name: String,
-            bk_property_type: String,
+            bk_obj_id: impl Into<String>,
+            bk_property_id: impl Into<String>,
+            bk_property_name: impl Into<String>,
+            bk_property_type: impl Into<String>,
         ) -> Self {
             Self {
                 creator: None,
@@ -11955,10 +12131,10 @@ pub mod create_object_attribute {
                 unit: None,
                 placeholder: None,
                 bk_property_group: None,
-                bk_obj_id,
-                bk_property_id,
-                bk_property_name,
-                bk_property_type,
+                bk_obj_id: bk_obj_id.into(),
+                bk_property_id: bk_property_id.into(),
+                bk_property_name: bk_property_name.into(),
+                bk_property_type: bk_property_type.into(),
                 ismultiple: None,
                 default: None,
                 bk_asst_obj_id: None,
@@ -12446,9 +12622,12 @@ pub mod create_process_instance {
     impl CreateProcessInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(service_instance_id: i64, processes: Vec<Processes>) -> Self {
+        pub fn new(
+            service_instance_id: impl Into<i64>,
+            processes: Vec<Processes>,
+        ) -> Self {
             Self {
-                service_instance_id,
+                service_instance_id: service_instance_id.into(),
                 processes,
                 bk_biz_id: None,
             }
@@ -12774,11 +12953,11 @@ pub mod create_service_category {
     impl CreateServiceCategoryRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, bk_biz_id: i64) -> Self {
+        pub fn new(name: impl Into<String>, bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                name,
+                name: name.into(),
                 parent_id: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
             }
         }
     }
@@ -13295,9 +13474,12 @@ pub mod create_service_instance {
     impl Processes {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(process_template_id: i64, process_info: ProcessInfo) -> Self {
+        pub fn new(
+            process_template_id: impl Into<i64>,
+            process_info: ProcessInfo,
+        ) -> Self {
             Self {
-                process_template_id,
+                process_template_id: process_template_id.into(),
                 process_info,
             }
         }
@@ -13392,14 +13574,14 @@ pub mod create_service_instance {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_module_id: i64,
+            bk_module_id: impl Into<i64>,
             instances: Vec<Instances>,
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
         ) -> Self {
             Self {
-                bk_module_id,
+                bk_module_id: bk_module_id.into(),
                 instances,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
             }
         }
     }
@@ -13445,9 +13627,9 @@ pub mod create_service_instance {
     impl CreateServiceInstanceInstances {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_host_id: i64, processes: Vec<Processes>) -> Self {
+        pub fn new(bk_host_id: impl Into<i64>, processes: Vec<Processes>) -> Self {
             Self {
-                bk_host_id,
+                bk_host_id: bk_host_id.into(),
                 service_instance_name: None,
                 processes,
             }
@@ -13514,11 +13696,15 @@ pub mod create_service_template {
     impl CreateServiceTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, service_category_id: i64, bk_biz_id: i64) -> Self {
+        pub fn new(
+            name: impl Into<String>,
+            service_category_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                name,
-                service_category_id,
-                bk_biz_id,
+                name: name.into(),
+                service_category_id: service_category_id.into(),
+                bk_biz_id: bk_biz_id.into(),
             }
         }
     }
@@ -13682,10 +13868,13 @@ pub mod create_set {
     impl Data {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_parent_id: i64, bk_set_name: String) -> Self {
+        pub fn new(
+            bk_parent_id: impl Into<i64>,
+            bk_set_name: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_parent_id,
-                bk_set_name,
+                bk_parent_id: bk_parent_id.into(),
+                bk_set_name: bk_set_name.into(),
                 default: None,
                 set_template_id: None,
                 bk_capacity: None,
@@ -13828,10 +14017,10 @@ pub mod create_set {
     impl CreateSetRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, data: Data) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, data: Data) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 data,
             }
         }
@@ -14031,13 +14220,13 @@ pub mod create_set_template {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            name: String,
+            bk_biz_id: impl Into<i64>,
+            name: impl Into<String>,
             service_template_ids: Vec<i64>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                name,
+                bk_biz_id: bk_biz_id.into(),
+                name: name.into(),
                 service_template_ids,
                 bk_supplier_account: None,
             }
@@ -14174,8 +14363,8 @@ pub mod delete_classification {
     impl Delete {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for Delete {
@@ -14249,8 +14438,10 @@ pub mod delete_cloud_area {
     impl DeleteCloudAreaRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64) -> Self {
-            Self { bk_cloud_id }
+        pub fn new(bk_cloud_id: impl Into<i64>) -> Self {
+            Self {
+                bk_cloud_id: bk_cloud_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteCloudAreaRequest {
@@ -14296,8 +14487,11 @@ pub mod delete_cloud_host_from_biz {
     impl DeleteCloudHostFromBizRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_host_ids: Vec<i64>) -> Self {
-            Self { bk_biz_id, bk_host_ids }
+        pub fn new(bk_biz_id: impl Into<i64>, bk_host_ids: Vec<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                bk_host_ids,
+            }
         }
     }
     impl crate::wire::Wire for DeleteCloudHostFromBizRequest {
@@ -14345,8 +14539,11 @@ pub mod delete_dynamic_group {
     impl DeleteDynamicGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, id: String) -> Self {
-            Self { bk_biz_id, id }
+        pub fn new(bk_biz_id: impl Into<i64>, id: impl Into<String>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                id: id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteDynamicGroupRequest {
@@ -14394,10 +14591,10 @@ pub mod delete_host {
     impl DeleteHostRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_host_id: String) -> Self {
+        pub fn new(bk_host_id: impl Into<String>) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_host_id,
+                bk_host_id: bk_host_id.into(),
             }
         }
     }
@@ -14500,10 +14697,10 @@ pub mod delete_inst {
     impl DeleteInstRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, bk_inst_id: i64) -> Self {
+        pub fn new(bk_obj_id: impl Into<String>, bk_inst_id: impl Into<i64>) -> Self {
             Self {
-                bk_obj_id,
-                bk_inst_id,
+                bk_obj_id: bk_obj_id.into(),
+                bk_inst_id: bk_inst_id.into(),
                 bk_biz_id: None,
             }
         }
@@ -14562,8 +14759,11 @@ pub mod delete_instance_association {
     impl DeleteInstanceAssociationRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, bk_obj_id: String) -> Self {
-            Self { id, bk_obj_id }
+        pub fn new(id: impl Into<i64>, bk_obj_id: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                bk_obj_id: bk_obj_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteInstanceAssociationRequest {
@@ -14619,12 +14819,16 @@ pub mod delete_module {
     impl DeleteModuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_set_id: i64, bk_module_id: i64) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            bk_set_id: impl Into<i64>,
+            bk_module_id: impl Into<i64>,
+        ) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
-                bk_set_id,
-                bk_module_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_set_id: bk_set_id.into(),
+                bk_module_id: bk_module_id.into(),
             }
         }
     }
@@ -14766,9 +14970,9 @@ pub mod delete_proc_template {
     impl DeleteProcTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, process_templates: Vec<i64>) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, process_templates: Vec<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 process_templates,
             }
         }
@@ -14818,10 +15022,10 @@ pub mod delete_process_instance {
     impl DeleteProcessInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(process_instance_ids: Vec<i64>, bk_biz_id: i64) -> Self {
+        pub fn new(process_instance_ids: Vec<i64>, bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 process_instance_ids,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
             }
         }
     }
@@ -14870,8 +15074,11 @@ pub mod delete_related_inst_asso {
     impl DeleteRelatedInstAssoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: Vec<i64>, bk_obj_id: String) -> Self {
-            Self { id, bk_obj_id }
+        pub fn new(id: Vec<i64>, bk_obj_id: impl Into<String>) -> Self {
+            Self {
+                id,
+                bk_obj_id: bk_obj_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteRelatedInstAssoRequest {
@@ -14919,8 +15126,11 @@ pub mod delete_service_category {
     impl DeleteServiceCategoryRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, bk_biz_id: i64) -> Self {
-            Self { id, bk_biz_id }
+        pub fn new(id: impl Into<i64>, bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                id: id.into(),
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteServiceCategoryRequest {
@@ -14968,10 +15178,10 @@ pub mod delete_service_instance {
     impl DeleteServiceInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(service_instance_ids: Vec<i64>, bk_biz_id: i64) -> Self {
+        pub fn new(service_instance_ids: Vec<i64>, bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 service_instance_ids,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
             }
         }
     }
@@ -15020,10 +15230,13 @@ pub mod delete_service_template {
     impl DeleteServiceTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(service_template_id: i64, bk_biz_id: i64) -> Self {
+        pub fn new(
+            service_template_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                service_template_id,
-                bk_biz_id,
+                service_template_id: service_template_id.into(),
+                bk_biz_id: bk_biz_id.into(),
             }
         }
     }
@@ -15076,11 +15289,11 @@ pub mod delete_set {
     impl DeleteSetRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_set_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, bk_set_id: impl Into<i64>) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
-                bk_set_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_set_id: bk_set_id.into(),
             }
         }
     }
@@ -15138,9 +15351,9 @@ pub mod delete_set_template {
     impl DeleteSetTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, set_template_ids: Vec<i64>) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, set_template_ids: Vec<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 set_template_ids,
             }
         }
@@ -15251,8 +15464,12 @@ pub mod execute_dynamic_group {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -15316,10 +15533,15 @@ pub mod execute_dynamic_group {
     impl ExecuteDynamicGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, id: String, fields: Vec<String>, page: Page) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            id: impl Into<String>,
+            fields: Vec<String>,
+            page: Page,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                id,
+                bk_biz_id: bk_biz_id.into(),
+                id: id.into(),
                 fields,
                 disable_counter: None,
                 page,
@@ -15909,13 +16131,13 @@ pub mod find_biz_tree_brief_info {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             set_fields: Vec<String>,
             module_fields: Vec<String>,
             host_fields: Vec<String>,
         ) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 set_fields,
                 module_fields,
                 host_fields,
@@ -16168,8 +16390,12 @@ pub mod find_brief_biz_topo_node_relation {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -16230,15 +16456,15 @@ pub mod find_brief_biz_topo_node_relation {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            src_biz_obj: String,
+            src_biz_obj: impl Into<String>,
             src_ids: Vec<i64>,
-            dest_biz_obj: String,
+            dest_biz_obj: impl Into<String>,
             page: Page,
         ) -> Self {
             Self {
-                src_biz_obj,
+                src_biz_obj: src_biz_obj.into(),
                 src_ids,
-                dest_biz_obj,
+                dest_biz_obj: dest_biz_obj.into(),
                 page,
             }
         }
@@ -16445,13 +16671,13 @@ pub mod find_host_by_service_template {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             bk_service_template_ids: Vec<i64>,
             fields: Vec<String>,
             page: Page,
         ) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_service_template_ids,
                 bk_module_ids: None,
                 fields,
@@ -16611,9 +16837,9 @@ pub mod find_host_by_set_template {
     impl FindHostBySetTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, fields: Vec<String>, page: Page) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, fields: Vec<String>, page: Page) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_service_template_ids: None,
                 bk_set_ids: None,
                 fields,
@@ -16782,16 +17008,16 @@ pub mod find_host_by_topo {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            bk_obj_id: String,
-            bk_inst_id: i64,
+            bk_biz_id: impl Into<i64>,
+            bk_obj_id: impl Into<String>,
+            bk_inst_id: impl Into<i64>,
             fields: Vec<String>,
             page: Page,
         ) -> Self {
             Self {
-                bk_biz_id,
-                bk_obj_id,
-                bk_inst_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_obj_id: bk_obj_id.into(),
+                bk_inst_id: bk_inst_id.into(),
                 fields,
                 page,
             }
@@ -16880,8 +17106,8 @@ pub mod find_host_identifier_push_result {
     impl FindHostIdentifierPushResultRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(task_id: String) -> Self {
-            Self { task_id }
+        pub fn new(task_id: impl Into<String>) -> Self {
+            Self { task_id: task_id.into() }
         }
     }
     impl crate::wire::Wire for FindHostIdentifierPushResultRequest {
@@ -17008,8 +17234,12 @@ pub mod find_host_relations_with_topo {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -17076,16 +17306,16 @@ pub mod find_host_relations_with_topo {
         pub fn new(
             page: Page,
             fields: Vec<String>,
-            bk_obj_id: String,
+            bk_obj_id: impl Into<String>,
             bk_inst_ids: Vec<i64>,
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
         ) -> Self {
             Self {
                 page,
                 fields,
-                bk_obj_id,
+                bk_obj_id: bk_obj_id.into(),
                 bk_inst_ids,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
             }
         }
     }
@@ -17235,8 +17465,11 @@ pub mod find_host_topo_relation {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(limit: i64) -> Self {
-            Self { start: None, limit }
+        pub fn new(limit: impl Into<i64>) -> Self {
+            Self {
+                start: None,
+                limit: limit.into(),
+            }
         }
     }
     impl Page {
@@ -17333,9 +17566,9 @@ pub mod find_host_topo_relation {
     impl FindHostTopoRelationRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, page: Page) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, page: Page) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_set_ids: None,
                 bk_module_ids: None,
                 bk_host_ids: None,
@@ -17458,9 +17691,9 @@ pub mod find_instance_association {
     impl Condition {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_asst_id: String) -> Self {
+        pub fn new(bk_obj_asst_id: impl Into<String>) -> Self {
             Self {
-                bk_obj_asst_id,
+                bk_obj_asst_id: bk_obj_asst_id.into(),
                 bk_asst_id: None,
                 bk_asst_obj_id: None,
             }
@@ -17520,8 +17753,11 @@ pub mod find_instance_association {
     impl FindInstanceAssociationRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(condition: Condition, bk_obj_id: String) -> Self {
-            Self { condition, bk_obj_id }
+        pub fn new(condition: Condition, bk_obj_id: impl Into<String>) -> Self {
+            Self {
+                condition,
+                bk_obj_id: bk_obj_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for FindInstanceAssociationRequest {
@@ -17710,9 +17946,9 @@ pub mod find_instassociation_with_inst {
     impl AsstFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(condition: String) -> Self {
+        pub fn new(condition: impl Into<String>) -> Self {
             Self {
-                condition,
+                condition: condition.into(),
                 rule: None,
                 rules: None,
             }
@@ -17914,10 +18150,10 @@ pub mod find_instassociation_with_inst {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(limit: i64) -> Self {
+        pub fn new(limit: impl Into<i64>) -> Self {
             Self {
                 start: None,
-                limit,
+                limit: limit.into(),
                 sort: None,
             }
         }
@@ -18123,8 +18359,16 @@ pub mod find_instassociation_with_inst {
     impl Rule {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, operator: String, value: String) -> Self {
-            Self { field, operator, value }
+        pub fn new(
+            field: impl Into<String>,
+            operator: impl Into<String>,
+            value: impl Into<String>,
+        ) -> Self {
+            Self {
+                field: field.into(),
+                operator: operator.into(),
+                value: value.into(),
+            }
         }
     }
     impl crate::wire::Wire for Rule {
@@ -18218,8 +18462,16 @@ pub mod find_module_batch {
     impl FindModuleBatchRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_ids: Vec<i64>, fields: Vec<String>) -> Self {
-            Self { bk_biz_id, bk_ids, fields }
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            bk_ids: Vec<i64>,
+            fields: Vec<String>,
+        ) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                bk_ids,
+                fields,
+            }
         }
     }
     impl crate::wire::Wire for FindModuleBatchRequest {
@@ -18314,8 +18566,11 @@ pub mod find_module_host_relation {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(limit: i64) -> Self {
-            Self { start: None, limit }
+        pub fn new(limit: impl Into<i64>) -> Self {
+            Self {
+                start: None,
+                limit: limit.into(),
+            }
         }
     }
     impl Page {
@@ -18378,14 +18633,14 @@ pub mod find_module_host_relation {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             bk_module_ids: Vec<i64>,
             module_fields: Vec<String>,
             host_fields: Vec<String>,
             page: Page,
         ) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_module_ids,
                 module_fields,
                 host_fields,
@@ -18457,9 +18712,9 @@ pub mod find_module_with_relation {
     impl FindModuleWithRelationRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, fields: Vec<String>, page: Page) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, fields: Vec<String>, page: Page) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_set_ids: None,
                 bk_service_template_ids: None,
                 fields,
@@ -18701,8 +18956,16 @@ pub mod find_set_batch {
     impl FindSetBatchRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_ids: Vec<i64>, fields: Vec<String>) -> Self {
-            Self { bk_biz_id, bk_ids, fields }
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            bk_ids: Vec<i64>,
+            fields: Vec<String>,
+        ) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                bk_ids,
+                fields,
+            }
         }
     }
     impl crate::wire::Wire for FindSetBatchRequest {
@@ -18750,8 +19013,11 @@ pub mod find_topo_node_paths {
     impl BkNodes {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, bk_inst_id: i64) -> Self {
-            Self { bk_obj_id, bk_inst_id }
+        pub fn new(bk_obj_id: impl Into<String>, bk_inst_id: impl Into<i64>) -> Self {
+            Self {
+                bk_obj_id: bk_obj_id.into(),
+                bk_inst_id: bk_inst_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for BkNodes {
@@ -18835,8 +19101,11 @@ pub mod find_topo_node_paths {
     impl FindTopoNodePathsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_nodes: Vec<BkNodes>) -> Self {
-            Self { bk_biz_id, bk_nodes }
+        pub fn new(bk_biz_id: impl Into<i64>, bk_nodes: Vec<BkNodes>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                bk_nodes,
+            }
         }
     }
     impl crate::wire::Wire for FindTopoNodePathsRequest {
@@ -19058,8 +19327,10 @@ pub mod get_biz_brief_cache_topo {
     impl GetBizBriefCacheTopoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetBizBriefCacheTopoRequest {
@@ -19392,8 +19663,10 @@ pub mod get_biz_internal_module {
     impl GetBizInternalModuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetBizInternalModuleRequest {
@@ -19580,8 +19853,11 @@ pub mod get_dynamic_group {
     impl GetDynamicGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, id: String) -> Self {
-            Self { bk_biz_id, id }
+        pub fn new(bk_biz_id: impl Into<i64>, id: impl Into<String>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                id: id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetDynamicGroupRequest {
@@ -19720,10 +19996,10 @@ pub mod get_host_base_info {
     impl GetHostBaseInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_host_id: i64) -> Self {
+        pub fn new(bk_host_id: impl Into<i64>) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_host_id,
+                bk_host_id: bk_host_id.into(),
             }
         }
     }
@@ -20047,10 +20323,13 @@ pub mod get_proc_template {
     impl GetProcTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, process_template_id: i64) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            process_template_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                process_template_id,
+                bk_biz_id: bk_biz_id.into(),
+                process_template_id: process_template_id.into(),
             }
         }
     }
@@ -20384,8 +20663,10 @@ pub mod get_service_template {
     impl GetServiceTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(service_template_id: i64) -> Self {
-            Self { service_template_id }
+        pub fn new(service_template_id: impl Into<i64>) -> Self {
+            Self {
+                service_template_id: service_template_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetServiceTemplateRequest {
@@ -20584,14 +20865,14 @@ pub mod host_install_bk {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_set_name: String,
-            bk_module_name: String,
-            bk_host_innerip: String,
+            bk_set_name: impl Into<String>,
+            bk_module_name: impl Into<String>,
+            bk_host_innerip: impl Into<String>,
         ) -> Self {
             Self {
-                bk_set_name,
-                bk_module_name,
-                bk_host_innerip,
+                bk_set_name: bk_set_name.into(),
+                bk_module_name: bk_module_name.into(),
+                bk_host_innerip: bk_host_innerip.into(),
                 bk_cloud_id: None,
                 host_info: None,
                 proc_info: None,
@@ -20837,8 +21118,12 @@ pub mod list_biz_hosts {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -20916,10 +21201,10 @@ pub mod list_biz_hosts {
     impl ListBizHostsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(page: Page, bk_biz_id: i64, fields: Vec<String>) -> Self {
+        pub fn new(page: Page, bk_biz_id: impl Into<i64>, fields: Vec<String>) -> Self {
             Self {
                 page,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_set_ids: None,
                 set_cond: None,
                 bk_module_ids: None,
@@ -21202,8 +21487,16 @@ pub mod list_biz_hosts {
     impl ModuleCond {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, operator: String, value: String) -> Self {
-            Self { field, operator, value }
+        pub fn new(
+            field: impl Into<String>,
+            operator: impl Into<String>,
+            value: impl Into<String>,
+        ) -> Self {
+            Self {
+                field: field.into(),
+                operator: operator.into(),
+                value: value.into(),
+            }
         }
     }
     impl crate::wire::Wire for ModuleCond {
@@ -21250,8 +21543,16 @@ pub mod list_biz_hosts {
     impl SetCond {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, operator: String, value: String) -> Self {
-            Self { field, operator, value }
+        pub fn new(
+            field: impl Into<String>,
+            operator: impl Into<String>,
+            value: impl Into<String>,
+        ) -> Self {
+            Self {
+                field: field.into(),
+                operator: operator.into(),
+                value: value.into(),
+            }
         }
     }
     impl crate::wire::Wire for SetCond {
@@ -21462,10 +21763,10 @@ pub mod list_biz_hosts_topo {
     impl ListBizHostsTopoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(page: Page, bk_biz_id: i64, fields: Vec<String>) -> Self {
+        pub fn new(page: Page, bk_biz_id: impl Into<i64>, fields: Vec<String>) -> Self {
             Self {
                 page,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 set_property_filter: None,
                 module_property_filter: None,
                 host_property_filter: None,
@@ -21883,8 +22184,11 @@ pub mod list_business_in_business_set {
     impl Filter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(condition: String, rules: Vec<Rules>) -> Self {
-            Self { condition, rules }
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+            }
         }
     }
     impl crate::wire::Wire for Filter {
@@ -21968,10 +22272,14 @@ pub mod list_business_in_business_set {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64, enable_count: bool) -> Self {
+        pub fn new(
+            start: impl Into<i64>,
+            limit: impl Into<i64>,
+            enable_count: bool,
+        ) -> Self {
             Self {
-                start,
-                limit,
+                start: start.into(),
+                limit: limit.into(),
                 enable_count,
                 sort: None,
             }
@@ -22036,9 +22344,9 @@ pub mod list_business_in_business_set {
     impl ListBusinessInBusinessSetRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_set_id: i64, page: Page) -> Self {
+        pub fn new(bk_biz_set_id: impl Into<i64>, page: Page) -> Self {
             Self {
-                bk_biz_set_id,
+                bk_biz_set_id: bk_biz_set_id.into(),
                 filter: None,
                 fields: None,
                 page,
@@ -22140,10 +22448,10 @@ pub mod list_business_in_business_set {
     impl Rules {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, operator: String) -> Self {
+        pub fn new(field: impl Into<String>, operator: impl Into<String>) -> Self {
             Self {
-                field,
-                operator,
+                field: field.into(),
+                operator: operator.into(),
                 value: None,
             }
         }
@@ -22209,8 +22517,11 @@ pub mod list_business_set {
     impl BkBizSetFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(condition: String, rules: Vec<Rules>) -> Self {
-            Self { condition, rules }
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+            }
         }
     }
     impl crate::wire::Wire for BkBizSetFilter {
@@ -22273,12 +22584,15 @@ pub mod list_business_set {
     impl Info {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_set_id: i64, bk_biz_set_name: String) -> Self {
+        pub fn new(
+            bk_biz_set_id: impl Into<i64>,
+            bk_biz_set_name: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_biz_set_id,
+                bk_biz_set_id: bk_biz_set_id.into(),
                 create_time: None,
                 last_time: None,
-                bk_biz_set_name,
+                bk_biz_set_name: bk_biz_set_name.into(),
                 bk_biz_maintainer: None,
                 bk_biz_set_desc: None,
                 bk_scope: None,
@@ -22353,10 +22667,14 @@ pub mod list_business_set {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64, enable_count: bool) -> Self {
+        pub fn new(
+            start: impl Into<i64>,
+            limit: impl Into<i64>,
+            enable_count: bool,
+        ) -> Self {
             Self {
-                start,
-                limit,
+                start: start.into(),
+                limit: limit.into(),
                 enable_count,
                 sort: None,
             }
@@ -22530,10 +22848,10 @@ pub mod list_business_set {
     impl Rules {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, operator: String) -> Self {
+        pub fn new(field: impl Into<String>, operator: impl Into<String>) -> Self {
             Self {
-                field,
-                operator,
+                field: field.into(),
+                operator: operator.into(),
                 value: None,
             }
         }
@@ -22589,8 +22907,16 @@ pub mod list_business_set {
     impl ListBusinessSetRules {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, start: String, end: String) -> Self {
-            Self { field, start, end }
+        pub fn new(
+            field: impl Into<String>,
+            start: impl Into<String>,
+            end: impl Into<String>,
+        ) -> Self {
+            Self {
+                field: field.into(),
+                start: start.into(),
+                end: end.into(),
+            }
         }
     }
     impl crate::wire::Wire for ListBusinessSetRules {
@@ -22633,8 +22959,8 @@ pub mod list_business_set {
     impl TimeCondition {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(oper: String, rules: Vec<ListBusinessSetRules>) -> Self {
-            Self { oper, rules }
+        pub fn new(oper: impl Into<String>, rules: Vec<ListBusinessSetRules>) -> Self {
+            Self { oper: oper.into(), rules }
         }
     }
     impl crate::wire::Wire for TimeCondition {
@@ -22691,14 +23017,14 @@ pub mod list_business_set_topo {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_set_id: i64,
-            bk_parent_obj_id: String,
-            bk_parent_id: i64,
+            bk_biz_set_id: impl Into<i64>,
+            bk_parent_obj_id: impl Into<String>,
+            bk_parent_id: impl Into<i64>,
         ) -> Self {
             Self {
-                bk_biz_set_id,
-                bk_parent_obj_id,
-                bk_parent_id,
+                bk_biz_set_id: bk_biz_set_id.into(),
+                bk_parent_obj_id: bk_parent_obj_id.into(),
+                bk_parent_id: bk_parent_id.into(),
             }
         }
     }
@@ -23271,8 +23597,12 @@ pub mod list_host_detail_topology {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -24366,9 +24696,9 @@ pub mod list_host_total_mainline_topo {
     impl ListHostTotalMainlineTopoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, page: Page) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, page: Page) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 mainline_property_filters: None,
                 set_property_filter: None,
                 module_property_filter: None,
@@ -24663,8 +24993,11 @@ pub mod list_host_total_mainline_topo {
     impl MainlinePropertyFilters {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, filter: Filter) -> Self {
-            Self { bk_obj_id, filter }
+        pub fn new(bk_obj_id: impl Into<String>, filter: Filter) -> Self {
+            Self {
+                bk_obj_id: bk_obj_id.into(),
+                filter,
+            }
         }
     }
     impl crate::wire::Wire for MainlinePropertyFilters {
@@ -25217,10 +25550,14 @@ pub mod list_kube_cluster {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64, enable_count: bool) -> Self {
+        pub fn new(
+            start: impl Into<i64>,
+            limit: impl Into<i64>,
+            enable_count: bool,
+        ) -> Self {
             Self {
-                start,
-                limit,
+                start: start.into(),
+                limit: limit.into(),
                 enable_count,
                 sort: None,
             }
@@ -25632,9 +25969,9 @@ pub mod list_kube_container {
     impl ListKubeContainerRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, page: Page) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, page: Page) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_pod_id: None,
                 filter: None,
                 fields: None,
@@ -26088,9 +26425,9 @@ pub mod list_kube_namespace {
     impl ListKubeNamespaceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, page: Page) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, page: Page) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 filter: None,
                 fields: None,
                 page,
@@ -26320,8 +26657,11 @@ pub mod list_kube_node {
     impl Filter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(condition: String, rules: Vec<Rules>) -> Self {
-            Self { condition, rules }
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+            }
         }
     }
     impl crate::wire::Wire for Filter {
@@ -26494,10 +26834,14 @@ pub mod list_kube_node {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64, enable_count: bool) -> Self {
+        pub fn new(
+            start: impl Into<i64>,
+            limit: impl Into<i64>,
+            enable_count: bool,
+        ) -> Self {
             Self {
-                start,
-                limit,
+                start: start.into(),
+                limit: limit.into(),
                 enable_count,
                 sort: None,
             }
@@ -26562,9 +26906,9 @@ pub mod list_kube_node {
     impl ListKubeNodeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, page: Page) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, page: Page) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 filter: None,
                 fields: None,
                 page,
@@ -26662,10 +27006,10 @@ pub mod list_kube_node {
     impl Rules {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, operator: String) -> Self {
+        pub fn new(field: impl Into<String>, operator: impl Into<String>) -> Self {
             Self {
-                field,
-                operator,
+                field: field.into(),
+                operator: operator.into(),
                 value: None,
             }
         }
@@ -26957,9 +27301,9 @@ pub mod list_kube_pod {
     impl ListKubePodRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, page: Page) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, page: Page) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 filter: None,
                 fields: None,
                 page,
@@ -27527,10 +27871,14 @@ pub mod list_kube_workload {
     impl ListKubeWorkloadRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, kind: String, page: Page) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            kind: impl Into<String>,
+            page: Page,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                kind,
+                bk_biz_id: bk_biz_id.into(),
+                kind: kind.into(),
                 filter: None,
                 fields: None,
                 page,
@@ -27770,8 +28118,16 @@ pub mod list_operation_audit {
     impl ListOperationAuditCondition {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, operator: String, value: Vec<String>) -> Self {
-            Self { field, operator, value }
+        pub fn new(
+            field: impl Into<String>,
+            operator: impl Into<String>,
+            value: Vec<String>,
+        ) -> Self {
+            Self {
+                field: field.into(),
+                operator: operator.into(),
+                value,
+            }
         }
     }
     impl crate::wire::Wire for ListOperationAuditCondition {
@@ -28075,10 +28431,10 @@ pub mod list_operation_audit {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(limit: i64) -> Self {
+        pub fn new(limit: impl Into<i64>) -> Self {
             Self {
                 start: None,
-                limit,
+                limit: limit.into(),
                 sort: None,
             }
         }
@@ -28621,9 +28977,9 @@ pub mod list_proc_template {
     impl ListProcTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 service_template_id: None,
                 process_template_ids: None,
             }
@@ -28730,9 +29086,9 @@ pub mod list_process_detail_by_ids {
     impl ListProcessDetailByIdsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_process_ids: Vec<i64>) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, bk_process_ids: Vec<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_process_ids,
                 fields: None,
             }
@@ -29084,10 +29440,13 @@ pub mod list_process_instance {
     impl ListProcessInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, service_instance_id: i64) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            service_instance_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                service_instance_id,
+                bk_biz_id: bk_biz_id.into(),
+                service_instance_id: service_instance_id.into(),
                 bk_process_id: None,
                 process_template_id: None,
                 bk_host_id: None,
@@ -29317,10 +29676,10 @@ pub mod list_process_related_info {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(limit: i64) -> Self {
+        pub fn new(limit: impl Into<i64>) -> Self {
             Self {
                 start: None,
-                limit,
+                limit: limit.into(),
                 sort: None,
             }
         }
@@ -30299,10 +30658,14 @@ pub mod list_quoted_inst {
     impl ListQuotedInstRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, bk_property_id: String, page: Page) -> Self {
+        pub fn new(
+            bk_obj_id: impl Into<String>,
+            bk_property_id: impl Into<String>,
+            page: Page,
+        ) -> Self {
             Self {
-                bk_obj_id,
-                bk_property_id,
+                bk_obj_id: bk_obj_id.into(),
+                bk_property_id: bk_property_id.into(),
                 filter: None,
                 fields: None,
                 page,
@@ -30645,8 +31008,12 @@ pub mod list_resource_pool_hosts {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -31017,8 +31384,10 @@ pub mod list_service_category {
     impl ListServiceCategoryRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for ListServiceCategoryRequest {
@@ -31209,9 +31578,9 @@ pub mod list_service_instance {
     impl ListServiceInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_module_id: None,
                 selectors: None,
                 page: None,
@@ -31518,10 +31887,10 @@ pub mod list_service_instance_by_host {
     impl ListServiceInstanceByHostRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_host_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, bk_host_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
-                bk_host_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_host_id: bk_host_id.into(),
                 page: None,
             }
         }
@@ -31731,10 +32100,10 @@ pub mod list_service_instance_by_set_template {
     impl ListServiceInstanceBySetTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, set_template_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, set_template_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
-                set_template_id,
+                bk_biz_id: bk_biz_id.into(),
+                set_template_id: set_template_id.into(),
                 page: None,
             }
         }
@@ -32365,9 +32734,9 @@ pub mod list_service_instance_detail {
     impl ListServiceInstanceDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, page: Page) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, page: Page) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_module_id: None,
                 bk_host_id: None,
                 bk_host_list: None,
@@ -32702,9 +33071,9 @@ pub mod list_service_template {
     impl ListServiceTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 service_category_id: None,
                 search: None,
                 is_exact: None,
@@ -32831,9 +33200,9 @@ pub mod list_service_template_difference {
     impl ListServiceTemplateDifferenceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, is_partial: bool) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, is_partial: bool) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_module_ids: None,
                 service_template_ids: None,
                 is_partial,
@@ -32906,13 +33275,13 @@ pub mod list_service_template_sync_status {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            service_template_id: i64,
+            bk_biz_id: impl Into<i64>,
+            service_template_id: impl Into<i64>,
             bk_module_ids: Vec<i64>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                service_template_id,
+                bk_biz_id: bk_biz_id.into(),
+                service_template_id: service_template_id.into(),
                 bk_module_ids,
             }
         }
@@ -33167,9 +33536,9 @@ pub mod list_set_template {
     impl ListSetTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 set_template_ids: None,
                 page: None,
                 bk_supplier_account: None,
@@ -33280,8 +33649,11 @@ pub mod list_set_template_related_service_template {
     impl ListSetTemplateRelatedServiceTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(set_template_id: i64, bk_biz_id: i64) -> Self {
-            Self { set_template_id, bk_biz_id }
+        pub fn new(set_template_id: impl Into<i64>, bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                set_template_id: set_template_id.into(),
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for ListSetTemplateRelatedServiceTemplateRequest {
@@ -33447,9 +33819,13 @@ pub mod remove_label_from_service_instance {
     impl RemoveLabelFromServiceInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, instance_ids: Vec<i64>, keys: Vec<String>) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            instance_ids: Vec<i64>,
+            keys: Vec<String>,
+        ) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 instance_ids,
                 keys,
             }
@@ -33621,13 +33997,13 @@ pub mod resource_watch {
     impl ResourceWatchRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_resource: String) -> Self {
+        pub fn new(bk_resource: impl Into<String>) -> Self {
             Self {
                 bk_event_types: None,
                 bk_fields: None,
                 bk_start_from: None,
                 bk_cursor: None,
-                bk_resource,
+                bk_resource: bk_resource.into(),
                 bk_supplier_account: None,
                 bk_filter: None,
                 note_the_biz_set_recall_event_will_be_triggered_when_adding_deleting_and_updating_the_bk_scope_field_of_a_business_set_and_when_adding_deleting_and_updating_a_business_involves_a_change_in_the_business_set_relationship: None,
@@ -34137,10 +34513,10 @@ pub mod search_biz_inst_topo {
     impl SearchBizInstTopoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 level: None,
             }
         }
@@ -34364,8 +34740,12 @@ pub mod search_business {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -34877,8 +35257,11 @@ pub mod search_cloud_area {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(limit: i64) -> Self {
-            Self { start: None, limit }
+        pub fn new(limit: impl Into<i64>) -> Self {
+            Self {
+                start: None,
+                limit: limit.into(),
+            }
         }
     }
     impl Page {
@@ -35246,8 +35629,12 @@ pub mod search_dynamic_group {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -35307,9 +35694,9 @@ pub mod search_dynamic_group {
     impl SearchDynamicGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, page: Page) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, page: Page) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 condition: None,
                 disable_counter: None,
                 page,
@@ -35729,8 +36116,12 @@ pub mod search_hostidentifier {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -36116,8 +36507,12 @@ pub mod search_inst {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -36181,9 +36576,9 @@ pub mod search_inst {
     impl SearchInstRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, page: Page) -> Self {
+        pub fn new(bk_obj_id: impl Into<String>, page: Page) -> Self {
             Self {
-                bk_obj_id,
+                bk_obj_id: bk_obj_id.into(),
                 page,
                 condition: None,
                 time_condition: None,
@@ -36291,8 +36686,16 @@ pub mod search_inst {
     impl Rules {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, start: String, end: String) -> Self {
-            Self { field, start, end }
+        pub fn new(
+            field: impl Into<String>,
+            start: impl Into<String>,
+            end: impl Into<String>,
+        ) -> Self {
+            Self {
+                field: field.into(),
+                start: start.into(),
+                end: end.into(),
+            }
         }
     }
     impl crate::wire::Wire for Rules {
@@ -36335,8 +36738,8 @@ pub mod search_inst {
     impl TimeCondition {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(oper: String, rules: Vec<Rules>) -> Self {
-            Self { oper, rules }
+        pub fn new(oper: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self { oper: oper.into(), rules }
         }
     }
     impl crate::wire::Wire for TimeCondition {
@@ -36517,8 +36920,11 @@ pub mod search_inst_association_topo {
     impl SearchInstAssociationTopoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, bk_inst_id: i64) -> Self {
-            Self { bk_obj_id, bk_inst_id }
+        pub fn new(bk_obj_id: impl Into<String>, bk_inst_id: impl Into<i64>) -> Self {
+            Self {
+                bk_obj_id: bk_obj_id.into(),
+                bk_inst_id: bk_inst_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for SearchInstAssociationTopoRequest {
@@ -36658,14 +37064,14 @@ pub mod search_inst_asst_object_inst_base_info {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_obj_id: String,
-            bk_inst_id: i64,
-            association_obj_id: String,
+            bk_obj_id: impl Into<String>,
+            bk_inst_id: impl Into<i64>,
+            association_obj_id: impl Into<String>,
         ) -> Self {
             Self {
-                bk_obj_id,
-                bk_inst_id,
-                association_obj_id,
+                bk_obj_id: bk_obj_id.into(),
+                bk_inst_id: bk_inst_id.into(),
+                association_obj_id: association_obj_id.into(),
                 is_target_object: None,
             }
         }
@@ -36956,8 +37362,12 @@ pub mod search_inst_by_object {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -37021,10 +37431,10 @@ pub mod search_inst_by_object {
     impl SearchInstByObjectRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String) -> Self {
+        pub fn new(bk_obj_id: impl Into<String>) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_obj_id,
+                bk_obj_id: bk_obj_id.into(),
                 fields: None,
                 condition: None,
                 page: None,
@@ -37143,8 +37553,11 @@ pub mod search_instance_associations {
     impl Conditions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(condition: String, rules: Vec<Rules>) -> Self {
-            Self { condition, rules }
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+            }
         }
     }
     impl crate::wire::Wire for Conditions {
@@ -37248,8 +37661,12 @@ pub mod search_instance_associations {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -37313,10 +37730,10 @@ pub mod search_instance_associations {
     impl SearchInstanceAssociationsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, page: Page) -> Self {
+        pub fn new(bk_obj_id: impl Into<String>, page: Page) -> Self {
             Self {
                 bk_biz_id: None,
-                bk_obj_id,
+                bk_obj_id: bk_obj_id.into(),
                 conditions: None,
                 fields: None,
                 page,
@@ -37642,8 +38059,12 @@ pub mod search_module {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -37712,14 +38133,14 @@ pub mod search_module {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             fields: Vec<String>,
             condition: Condition,
             page: Page,
         ) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_set_id: None,
                 fields,
                 condition,
@@ -38092,8 +38513,11 @@ pub mod search_object_instances {
     impl Conditions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(condition: String, rules: Vec<Rules>) -> Self {
-            Self { condition, rules }
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+            }
         }
     }
     impl crate::wire::Wire for Conditions {
@@ -38173,8 +38597,12 @@ pub mod search_object_instances {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -38238,9 +38666,9 @@ pub mod search_object_instances {
     impl SearchObjectInstancesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, page: Page) -> Self {
+        pub fn new(bk_obj_id: impl Into<String>, page: Page) -> Self {
             Self {
-                bk_obj_id,
+                bk_obj_id: bk_obj_id.into(),
                 conditions: None,
                 time_condition: None,
                 fields: None,
@@ -38481,8 +38909,16 @@ pub mod search_object_instances {
     impl SearchObjectInstancesRules3 {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, start: String, end: String) -> Self {
-            Self { field, start, end }
+        pub fn new(
+            field: impl Into<String>,
+            start: impl Into<String>,
+            end: impl Into<String>,
+        ) -> Self {
+            Self {
+                field: field.into(),
+                start: start.into(),
+                end: end.into(),
+            }
         }
     }
     impl crate::wire::Wire for SearchObjectInstancesRules3 {
@@ -38525,8 +38961,11 @@ pub mod search_object_instances {
     impl TimeCondition {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(oper: String, rules: Vec<SearchObjectInstancesRules3>) -> Self {
-            Self { oper, rules }
+        pub fn new(
+            oper: impl Into<String>,
+            rules: Vec<SearchObjectInstancesRules3>,
+        ) -> Self {
+            Self { oper: oper.into(), rules }
         }
     }
     impl crate::wire::Wire for TimeCondition {
@@ -38632,8 +39071,10 @@ pub mod search_object_topo {
     impl SearchObjectTopoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_classification_id: String) -> Self {
-            Self { bk_classification_id }
+        pub fn new(bk_classification_id: impl Into<String>) -> Self {
+            Self {
+                bk_classification_id: bk_classification_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for SearchObjectTopoRequest {
@@ -39427,8 +39868,12 @@ pub mod search_set {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -39493,14 +39938,14 @@ pub mod search_set {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             fields: Vec<String>,
             condition: Condition,
             page: Page,
         ) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 fields,
                 condition,
                 page,
@@ -39597,8 +40042,10 @@ pub mod search_subscription {
     impl Condition {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(subscription_name: String) -> Self {
-            Self { subscription_name }
+        pub fn new(subscription_name: impl Into<String>) -> Self {
+            Self {
+                subscription_name: subscription_name.into(),
+            }
         }
     }
     impl crate::wire::Wire for Condition {
@@ -39750,8 +40197,12 @@ pub mod search_subscription {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit, sort: None }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+            }
         }
     }
     impl Page {
@@ -39961,22 +40412,22 @@ pub mod subscribe_event {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            subscription_name: String,
-            system_name: String,
-            callback_url: String,
-            confirm_mode: String,
-            confirm_pattern: String,
-            subscription_form: String,
-            timeout: i64,
+            subscription_name: impl Into<String>,
+            system_name: impl Into<String>,
+            callback_url: impl Into<String>,
+            confirm_mode: impl Into<String>,
+            confirm_pattern: impl Into<String>,
+            subscription_form: impl Into<String>,
+            timeout: impl Into<i64>,
         ) -> Self {
             Self {
-                subscription_name,
-                system_name,
-                callback_url,
-                confirm_mode,
-                confirm_pattern,
-                subscription_form,
-                timeout,
+                subscription_name: subscription_name.into(),
+                system_name: system_name.into(),
+                callback_url: callback_url.into(),
+                confirm_mode: confirm_mode.into(),
+                confirm_pattern: confirm_pattern.into(),
+                subscription_form: subscription_form.into(),
+                timeout: timeout.into(),
             }
         }
     }
@@ -40078,13 +40529,13 @@ pub mod sync_service_template_to_service_instance {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            service_template_id: i64,
+            bk_biz_id: impl Into<i64>,
+            service_template_id: impl Into<i64>,
             bk_module_ids: Vec<i64>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                service_template_id,
+                bk_biz_id: bk_biz_id.into(),
+                service_template_id: service_template_id.into(),
                 bk_module_ids,
             }
         }
@@ -40140,10 +40591,14 @@ pub mod sync_set_template_to_set {
     impl SyncSetTemplateToSetRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, set_template_id: i64, bk_set_ids: Vec<i64>) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            set_template_id: impl Into<i64>,
+            bk_set_ids: Vec<i64>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                set_template_id,
+                bk_biz_id: bk_biz_id.into(),
+                set_template_id: set_template_id.into(),
                 bk_set_ids,
             }
         }
@@ -40204,16 +40659,16 @@ pub mod transfer_host_across_biz {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            src_bk_biz_id: i64,
+            src_bk_biz_id: impl Into<i64>,
             bk_host_id: Vec<i64>,
-            dst_bk_biz_id: i64,
-            bk_module_id: i64,
+            dst_bk_biz_id: impl Into<i64>,
+            bk_module_id: impl Into<i64>,
         ) -> Self {
             Self {
-                src_bk_biz_id,
+                src_bk_biz_id: src_bk_biz_id.into(),
                 bk_host_id,
-                dst_bk_biz_id,
-                bk_module_id,
+                dst_bk_biz_id: dst_bk_biz_id.into(),
+                bk_module_id: bk_module_id.into(),
             }
         }
     }
@@ -40279,14 +40734,14 @@ pub mod transfer_host_module {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             bk_host_id: Vec<i64>,
             bk_module_id: Vec<i64>,
             is_increment: bool,
         ) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_host_id,
                 bk_module_id,
                 is_increment,
@@ -40361,10 +40816,10 @@ pub mod transfer_host_to_faultmodule {
     impl TransferHostToFaultmoduleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_host_id: Vec<i64>) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, bk_host_id: Vec<i64>) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_host_id,
             }
         }
@@ -40427,10 +40882,10 @@ pub mod transfer_host_to_idlemodule {
     impl TransferHostToIdlemoduleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_host_id: Vec<i64>) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, bk_host_id: Vec<i64>) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_host_id,
             }
         }
@@ -40497,9 +40952,9 @@ pub mod transfer_host_to_recyclemodule {
     impl TransferHostToRecyclemoduleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_host_id: Vec<i64>) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, bk_host_id: Vec<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_set_id: None,
                 bk_module_id: None,
                 bk_host_id,
@@ -40575,10 +41030,10 @@ pub mod transfer_host_to_resourcemodule {
     impl TransferHostToResourcemoduleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_host_id: Vec<i64>) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, bk_host_id: Vec<i64>) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_module_id: None,
                 bk_host_id,
             }
@@ -40649,10 +41104,10 @@ pub mod transfer_resourcehost_to_idlemodule {
     impl TransferResourcehostToIdlemoduleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_host_id: Vec<i64>) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, bk_host_id: Vec<i64>) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 bk_host_id,
             }
         }
@@ -40715,11 +41170,15 @@ pub mod transfer_sethost_to_idle_module {
     impl TransferSethostToIdleModuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_set_id: i64, bk_module_id: i64) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            bk_set_id: impl Into<i64>,
+            bk_module_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                bk_set_id,
-                bk_module_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_set_id: bk_set_id.into(),
+                bk_module_id: bk_module_id.into(),
             }
         }
     }
@@ -40810,8 +41269,10 @@ pub mod unsubcribe_event {
     impl UnsubcribeEventRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(subscription_id: i64) -> Self {
-            Self { subscription_id }
+        pub fn new(subscription_id: impl Into<i64>) -> Self {
+            Self {
+                subscription_id: subscription_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for UnsubcribeEventRequest {
@@ -40944,10 +41405,10 @@ pub mod update_biz_custom_field {
     impl UpdateBizCustomFieldRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, bk_biz_id: i64) -> Self {
+        pub fn new(id: impl Into<i64>, bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                id,
-                bk_biz_id,
+                id: id.into(),
+                bk_biz_id: bk_biz_id.into(),
                 description: None,
                 isonly: None,
                 isreadonly: None,
@@ -41190,10 +41651,10 @@ pub mod update_business {
     impl UpdateBusinessRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, data: Data) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, data: Data) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 data,
             }
         }
@@ -41312,8 +41773,11 @@ pub mod update_business_enable_status {
     impl UpdateBusinessEnableStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, flag: String) -> Self {
-            Self { bk_biz_id, flag }
+        pub fn new(bk_biz_id: impl Into<i64>, flag: impl Into<String>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                flag: flag.into(),
+            }
         }
     }
     impl crate::wire::Wire for UpdateBusinessEnableStatusRequest {
@@ -41424,9 +41888,9 @@ pub mod update_cloud_area {
     impl UpdateCloudAreaRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64) -> Self {
+        pub fn new(bk_cloud_id: impl Into<i64>) -> Self {
             Self {
-                bk_cloud_id,
+                bk_cloud_id: bk_cloud_id.into(),
                 bk_cloud_name: None,
             }
         }
@@ -41483,10 +41947,13 @@ pub mod update_dynamic_group {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_obj_id: String,
+            bk_obj_id: impl Into<String>,
             condition: Vec<UpdateDynamicGroupCondition>,
         ) -> Self {
-            Self { bk_obj_id, condition }
+            Self {
+                bk_obj_id: bk_obj_id.into(),
+                condition,
+            }
         }
     }
     impl crate::wire::Wire for Condition {
@@ -41571,10 +42038,10 @@ pub mod update_dynamic_group {
     impl UpdateDynamicGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, id: String) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, id: impl Into<String>) -> Self {
             Self {
-                bk_biz_id,
-                id,
+                bk_biz_id: bk_biz_id.into(),
+                id: id.into(),
                 bk_obj_id: None,
                 info: None,
                 name: None,
@@ -41678,26 +42145,26 @@ pub mod update_event_subscribe {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_supplier_account: String,
-            subscription_id: i64,
-            subscription_name: String,
-            system_name: String,
-            callback_url: String,
-            confirm_mode: String,
-            confirm_pattern: String,
-            subscription_form: String,
-            timeout: i64,
+            bk_supplier_account: impl Into<String>,
+            subscription_id: impl Into<i64>,
+            subscription_name: impl Into<String>,
+            system_name: impl Into<String>,
+            callback_url: impl Into<String>,
+            confirm_mode: impl Into<String>,
+            confirm_pattern: impl Into<String>,
+            subscription_form: impl Into<String>,
+            timeout: impl Into<i64>,
         ) -> Self {
             Self {
-                bk_supplier_account,
-                subscription_id,
-                subscription_name,
-                system_name,
-                callback_url,
-                confirm_mode,
-                confirm_pattern,
-                subscription_form,
-                timeout,
+                bk_supplier_account: bk_supplier_account.into(),
+                subscription_id: subscription_id.into(),
+                subscription_name: subscription_name.into(),
+                system_name: system_name.into(),
+                callback_url: callback_url.into(),
+                confirm_mode: confirm_mode.into(),
+                confirm_pattern: confirm_pattern.into(),
+                subscription_form: subscription_form.into(),
+                timeout: timeout.into(),
             }
         }
     }
@@ -41810,10 +42277,10 @@ pub mod update_host {
     impl UpdateHostRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_host_id: String) -> Self {
+        pub fn new(bk_host_id: impl Into<String>) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_host_id,
+                bk_host_id: bk_host_id.into(),
                 data: None,
             }
         }
@@ -41881,10 +42348,10 @@ pub mod update_host_cloud_area_field {
     impl UpdateHostCloudAreaFieldRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64, bk_host_ids: Vec<i64>) -> Self {
+        pub fn new(bk_cloud_id: impl Into<i64>, bk_host_ids: Vec<i64>) -> Self {
             Self {
                 bk_biz_id: None,
-                bk_cloud_id,
+                bk_cloud_id: bk_cloud_id.into(),
                 bk_host_ids,
             }
         }
@@ -41953,10 +42420,10 @@ pub mod update_inst {
     impl UpdateInstRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_obj_id: String, bk_inst_id: i64) -> Self {
+        pub fn new(bk_obj_id: impl Into<String>, bk_inst_id: impl Into<i64>) -> Self {
             Self {
-                bk_obj_id,
-                bk_inst_id,
+                bk_obj_id: bk_obj_id.into(),
+                bk_inst_id: bk_inst_id.into(),
                 bk_inst_name: None,
                 bk_biz_id: None,
                 bk_supplier_account: None,
@@ -42041,8 +42508,16 @@ pub mod update_kube_cluster_type {
     impl UpdateKubeClusterTypeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, id: i64, r#type: String) -> Self {
-            Self { bk_biz_id, id, r#type }
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            id: impl Into<i64>,
+            r#type: impl Into<String>,
+        ) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                id: id.into(),
+                r#type: r#type.into(),
+            }
         }
     }
     impl crate::wire::Wire for UpdateKubeClusterTypeRequest {
@@ -42141,16 +42616,16 @@ pub mod update_module {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            bk_set_id: i64,
-            bk_module_id: i64,
+            bk_biz_id: impl Into<i64>,
+            bk_set_id: impl Into<i64>,
+            bk_module_id: impl Into<i64>,
             data: Data,
         ) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
-                bk_set_id,
-                bk_module_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_set_id: bk_set_id.into(),
+                bk_module_id: bk_module_id.into(),
                 data,
             }
         }
@@ -42267,11 +42742,11 @@ pub mod update_object {
     impl UpdateObjectRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_classification_id: String) -> Self {
+        pub fn new(bk_classification_id: impl Into<String>) -> Self {
             Self {
                 id: None,
                 modifier: None,
-                bk_classification_id,
+                bk_classification_id: bk_classification_id.into(),
                 bk_obj_name: None,
                 bk_obj_icon: None,
                 position: None,
@@ -42420,9 +42895,9 @@ pub mod update_object_attribute {
     impl UpdateObjectAttributeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
+        pub fn new(id: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 description: None,
                 isonly: None,
                 isreadonly: None,
@@ -43071,9 +43546,12 @@ pub mod update_proc_template {
     impl UpdateProcTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(process_template_id: i64, process_property: ProcessProperty) -> Self {
+        pub fn new(
+            process_template_id: impl Into<i64>,
+            process_property: ProcessProperty,
+        ) -> Self {
             Self {
-                process_template_id,
+                process_template_id: process_template_id.into(),
                 process_property,
                 bk_biz_id: None,
             }
@@ -43602,8 +44080,11 @@ pub mod update_process_instance {
     impl UpdateProcessInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(processes: Vec<Processes>, bk_biz_id: i64) -> Self {
-            Self { processes, bk_biz_id }
+        pub fn new(processes: Vec<Processes>, bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                processes,
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for UpdateProcessInstanceRequest {
@@ -43651,8 +44132,11 @@ pub mod update_project_id {
     impl UpdateProjectIdRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, bk_project_id: String) -> Self {
-            Self { id, bk_project_id }
+        pub fn new(id: impl Into<i64>, bk_project_id: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                bk_project_id: bk_project_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for UpdateProjectIdRequest {
@@ -43704,8 +44188,16 @@ pub mod update_service_category {
     impl UpdateServiceCategoryRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, name: String, bk_biz_id: i64) -> Self {
-            Self { id, name, bk_biz_id }
+        pub fn new(
+            id: impl Into<i64>,
+            name: impl Into<String>,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for UpdateServiceCategoryRequest {
@@ -43763,12 +44255,12 @@ pub mod update_service_template {
     impl UpdateServiceTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, bk_biz_id: i64) -> Self {
+        pub fn new(id: impl Into<i64>, bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 name: None,
                 service_category_id: None,
-                id,
-                bk_biz_id,
+                id: id.into(),
+                bk_biz_id: bk_biz_id.into(),
             }
         }
     }
@@ -43983,11 +44475,11 @@ pub mod update_set {
     impl UpdateSetRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_set_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, bk_set_id: impl Into<i64>) -> Self {
             Self {
                 bk_supplier_account: None,
-                bk_biz_id,
-                bk_set_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_set_id: bk_set_id.into(),
                 data: None,
             }
         }
@@ -44097,10 +44589,10 @@ pub mod update_set_template {
     impl UpdateSetTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, set_template_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, set_template_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
-                set_template_id,
+                bk_biz_id: bk_biz_id.into(),
+                set_template_id: set_template_id.into(),
                 name: None,
                 service_template_ids: None,
             }

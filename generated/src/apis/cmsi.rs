@@ -108,10 +108,13 @@ pub mod send_mail {
     impl Attachments {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(filename: String, content: crate::Base64) -> Self {
+        pub fn new(
+            filename: impl Into<String>,
+            content: impl Into<crate::Base64>,
+        ) -> Self {
             Self {
-                filename,
-                content,
+                filename: filename.into(),
+                content: content.into(),
                 r#type: None,
                 disposition: None,
                 content_id: None,
@@ -217,13 +220,13 @@ pub mod send_mail {
     impl SendMailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(title: String, content: String) -> Self {
+        pub fn new(title: impl Into<String>, content: impl Into<String>) -> Self {
             Self {
                 receiver: None,
                 receiver_username: None,
                 sender: None,
-                title,
-                content,
+                title: title.into(),
+                content: content.into(),
                 cc: None,
                 cc_username: None,
                 body_format: None,
@@ -394,16 +397,16 @@ pub mod send_msg {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            msg_type: String,
-            receiver_username: String,
-            title: String,
-            content: String,
+            msg_type: impl Into<String>,
+            receiver_username: impl Into<String>,
+            title: impl Into<String>,
+            content: impl Into<String>,
         ) -> Self {
             Self {
-                msg_type,
-                receiver_username,
-                title,
-                content,
+                msg_type: msg_type.into(),
+                receiver_username: receiver_username.into(),
+                title: title.into(),
+                content: content.into(),
                 sender: None,
                 cc_username: None,
                 body_format: None,
@@ -554,11 +557,11 @@ pub mod send_sms {
     impl SendSmsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(content: String) -> Self {
+        pub fn new(content: impl Into<String>) -> Self {
             Self {
                 receiver: None,
                 receiver_username: None,
-                content,
+                content: content.into(),
                 is_content_base64: None,
             }
         }
@@ -635,9 +638,9 @@ pub mod send_voice_msg {
     impl SendVoiceMsgRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(auto_read_message: String) -> Self {
+        pub fn new(auto_read_message: impl Into<String>) -> Self {
             Self {
-                auto_read_message,
+                auto_read_message: auto_read_message.into(),
                 user_list_information: None,
                 receiver_username: None,
             }
@@ -698,9 +701,9 @@ pub mod send_voice_msg {
     impl UserListInformation {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(username: String) -> Self {
+        pub fn new(username: impl Into<String>) -> Self {
             Self {
-                username,
+                username: username.into(),
                 mobile_phone: None,
             }
         }
@@ -765,10 +768,10 @@ pub mod send_weixin {
     impl Data {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(heading: String, message: String) -> Self {
+        pub fn new(heading: impl Into<String>, message: impl Into<String>) -> Self {
             Self {
-                heading,
-                message,
+                heading: heading.into(),
+                message: message.into(),
                 date: None,
                 remark: None,
                 is_message_base64: None,

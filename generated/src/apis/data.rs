@@ -169,14 +169,14 @@ pub mod v3_aiops_api_serving_execute {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bkdata_authentication_method: String,
-            bkdata_data_token: crate::Secret,
+            bkdata_authentication_method: impl Into<String>,
+            bkdata_data_token: impl Into<crate::Secret>,
             data: Data,
             config: Config,
         ) -> Self {
             Self {
-                bkdata_authentication_method,
-                bkdata_data_token,
+                bkdata_authentication_method: bkdata_authentication_method.into(),
+                bkdata_data_token: bkdata_data_token.into(),
                 data,
                 config,
                 result_table_name: None,
@@ -290,14 +290,14 @@ pub mod v3_dataquery_query_post {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bkdata_authentication_method: String,
-            bkdata_data_token: crate::Secret,
-            sql: String,
+            bkdata_authentication_method: impl Into<String>,
+            bkdata_data_token: impl Into<crate::Secret>,
+            sql: impl Into<String>,
         ) -> Self {
             Self {
-                bkdata_authentication_method,
-                bkdata_data_token,
-                sql,
+                bkdata_authentication_method: bkdata_authentication_method.into(),
+                bkdata_data_token: bkdata_data_token.into(),
+                sql: sql.into(),
                 prefer_storage: None,
             }
         }

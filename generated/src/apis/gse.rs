@@ -25,8 +25,11 @@ pub mod get_agent_info {
     impl GetAgentInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_supplier_account: String, hosts: Vec<Hosts>) -> Self {
-            Self { bk_supplier_account, hosts }
+        pub fn new(bk_supplier_account: impl Into<String>, hosts: Vec<Hosts>) -> Self {
+            Self {
+                bk_supplier_account: bk_supplier_account.into(),
+                hosts,
+            }
         }
     }
     impl crate::wire::Wire for GetAgentInfoRequest {
@@ -120,8 +123,11 @@ pub mod get_agent_info {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64, ip: String) -> Self {
-            Self { bk_cloud_id, ip }
+        pub fn new(bk_cloud_id: impl Into<i64>, ip: impl Into<String>) -> Self {
+            Self {
+                bk_cloud_id: bk_cloud_id.into(),
+                ip: ip.into(),
+            }
         }
     }
     impl crate::wire::Wire for Hosts {
@@ -170,8 +176,11 @@ pub mod get_agent_status {
     impl GetAgentStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_supplier_account: String, hosts: Vec<Hosts>) -> Self {
-            Self { bk_supplier_account, hosts }
+        pub fn new(bk_supplier_account: impl Into<String>, hosts: Vec<Hosts>) -> Self {
+            Self {
+                bk_supplier_account: bk_supplier_account.into(),
+                hosts,
+            }
         }
     }
     impl crate::wire::Wire for GetAgentStatusRequest {
@@ -256,8 +265,8 @@ pub mod get_proc_operate_result {
     impl GetProcOperateResultRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(task_id: String) -> Self {
-            Self { task_id }
+        pub fn new(task_id: impl Into<String>) -> Self {
+            Self { task_id: task_id.into() }
         }
     }
     impl crate::wire::Wire for GetProcOperateResultRequest {
@@ -295,8 +304,8 @@ pub mod get_proc_operate_result_v2 {
     impl GetProcOperateResultV2Request {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(task_id: String) -> Self {
-            Self { task_id }
+        pub fn new(task_id: impl Into<String>) -> Self {
+            Self { task_id: task_id.into() }
         }
     }
     impl crate::wire::Wire for GetProcOperateResultV2Request {
@@ -344,11 +353,15 @@ pub mod get_proc_status {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64, bk_supplier_id: i64) -> Self {
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_supplier_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                ip,
-                bk_cloud_id,
-                bk_supplier_id,
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_supplier_id: bk_supplier_id.into(),
             }
         }
     }
@@ -608,10 +621,10 @@ pub mod get_proc_status {
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(namespace: String, name: String) -> Self {
+        pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                namespace,
-                name,
+                namespace: namespace.into(),
+                name: name.into(),
                 labels: None,
             }
         }
@@ -830,8 +843,11 @@ pub mod get_proc_status_v2 {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64) -> Self {
-            Self { ip, bk_cloud_id }
+        pub fn new(ip: impl Into<String>, bk_cloud_id: impl Into<i64>) -> Self {
+            Self {
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for Hosts {
@@ -1117,11 +1133,15 @@ pub mod get_process_group_info {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64, bk_supplier_id: i64) -> Self {
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_supplier_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                ip,
-                bk_cloud_id,
-                bk_supplier_id,
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_supplier_id: bk_supplier_id.into(),
             }
         }
     }
@@ -1169,9 +1189,9 @@ pub mod get_process_group_info {
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(namespace: String) -> Self {
+        pub fn new(namespace: impl Into<String>) -> Self {
             Self {
-                namespace,
+                namespace: namespace.into(),
                 name: None,
                 labels: None,
             }
@@ -1539,11 +1559,15 @@ pub mod operate_proc {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64, bk_supplier_id: i64) -> Self {
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_supplier_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                ip,
-                bk_cloud_id,
-                bk_supplier_id,
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_supplier_id: bk_supplier_id.into(),
             }
         }
     }
@@ -1621,10 +1645,10 @@ pub mod operate_proc {
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(namespace: String, name: String) -> Self {
+        pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                namespace,
-                name,
+                namespace: namespace.into(),
+                name: name.into(),
                 labels: None,
             }
         }
@@ -2450,9 +2474,9 @@ pub mod operate_proc_v2 {
     impl AliveMonitorPolicy {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(auto_type: i64) -> Self {
+        pub fn new(auto_type: impl Into<i64>) -> Self {
             Self {
-                auto_type,
+                auto_type: auto_type.into(),
                 start_check_secs: None,
                 stop_check_secs: None,
                 start_retries: None,
@@ -2694,8 +2718,11 @@ pub mod operate_proc_v2 {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64) -> Self {
-            Self { ip, bk_cloud_id }
+        pub fn new(ip: impl Into<String>, bk_cloud_id: impl Into<i64>) -> Self {
+            Self {
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for Hosts {
@@ -2743,18 +2770,18 @@ pub mod operate_proc_v2 {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            proc_name: String,
-            setup_path: String,
-            pid_path: String,
-            user: String,
+            proc_name: impl Into<String>,
+            setup_path: impl Into<String>,
+            pid_path: impl Into<String>,
+            user: impl Into<String>,
         ) -> Self {
             Self {
-                proc_name,
-                setup_path,
-                pid_path,
+                proc_name: proc_name.into(),
+                setup_path: setup_path.into(),
+                pid_path: pid_path.into(),
                 config_path: None,
                 log_path: None,
-                user,
+                user: user.into(),
                 index_key: None,
             }
         }
@@ -2860,10 +2887,10 @@ pub mod operate_proc_v2 {
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(namespace: String, name: String) -> Self {
+        pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                namespace,
-                name,
+                namespace: namespace.into(),
+                name: name.into(),
                 labels: None,
             }
         }
@@ -3094,9 +3121,9 @@ pub mod register_proc_info {
     impl MonitorPolicy {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(auto_type: i64) -> Self {
+        pub fn new(auto_type: impl Into<i64>) -> Self {
             Self {
-                auto_type,
+                auto_type: auto_type.into(),
                 start_check_secs: None,
                 stop_check_secs: None,
                 start_retries: None,
@@ -3355,11 +3382,15 @@ pub mod register_proc_info {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64, bk_supplier_id: i64) -> Self {
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_supplier_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                ip,
-                bk_cloud_id,
-                bk_supplier_id,
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_supplier_id: bk_supplier_id.into(),
             }
         }
     }
@@ -3422,18 +3453,18 @@ pub mod register_proc_info {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            proc_name: String,
-            setup_path: String,
-            pid_path: String,
-            user: String,
+            proc_name: impl Into<String>,
+            setup_path: impl Into<String>,
+            pid_path: impl Into<String>,
+            user: impl Into<String>,
         ) -> Self {
             Self {
-                proc_name,
-                setup_path,
-                pid_path,
+                proc_name: proc_name.into(),
+                setup_path: setup_path.into(),
+                pid_path: pid_path.into(),
                 config_path: None,
                 log_path: None,
-                user,
+                user: user.into(),
                 index_key: None,
             }
         }
@@ -3547,10 +3578,10 @@ pub mod register_proc_info {
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(namespace: String, name: String) -> Self {
+        pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                namespace,
-                name,
+                namespace: namespace.into(),
+                name: name.into(),
                 labels: None,
             }
         }
@@ -3664,10 +3695,10 @@ pub mod register_proc_info {
     impl Resource {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(cpu: f64, mem: f64) -> Self {
+        pub fn new(cpu: impl Into<f64>, mem: impl Into<f64>) -> Self {
             Self {
-                cpu,
-                mem,
+                cpu: cpu.into(),
+                mem: mem.into(),
                 fd: None,
                 disk: None,
                 net: None,
@@ -3840,8 +3871,8 @@ pub mod set_process_group_info {
     impl ProcessGroup {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String, resource: Resource) -> Self {
-            Self { id, resource }
+        pub fn new(id: impl Into<String>, resource: Resource) -> Self {
+            Self { id: id.into(), resource }
         }
     }
     impl crate::wire::Wire for ProcessGroup {
@@ -3886,11 +3917,15 @@ pub mod set_process_group_info {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64, bk_supplier_id: i64) -> Self {
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_supplier_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                ip,
-                bk_cloud_id,
-                bk_supplier_id,
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_supplier_id: bk_supplier_id.into(),
             }
         }
     }
@@ -3938,9 +3973,9 @@ pub mod set_process_group_info {
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(namespace: String) -> Self {
+        pub fn new(namespace: impl Into<String>) -> Self {
             Self {
-                namespace,
+                namespace: namespace.into(),
                 name: None,
                 labels: None,
             }
@@ -4060,16 +4095,16 @@ pub mod set_process_group_info {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            cpu_pool_limit: f64,
-            mem_pool_limit: f64,
-            cpu_pool_weight: i64,
-            mem_pool_weight: i64,
+            cpu_pool_limit: impl Into<f64>,
+            mem_pool_limit: impl Into<f64>,
+            cpu_pool_weight: impl Into<i64>,
+            mem_pool_weight: impl Into<i64>,
         ) -> Self {
             Self {
-                cpu_pool_limit,
-                mem_pool_limit,
-                cpu_pool_weight,
-                mem_pool_weight,
+                cpu_pool_limit: cpu_pool_limit.into(),
+                mem_pool_limit: mem_pool_limit.into(),
+                cpu_pool_weight: cpu_pool_weight.into(),
+                mem_pool_weight: mem_pool_weight.into(),
             }
         }
     }
@@ -4160,8 +4195,11 @@ pub mod sync_proc_status {
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(start: i64, limit: i64) -> Self {
-            Self { start, limit }
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+            }
         }
     }
     impl crate::wire::Wire for Page {
@@ -4219,8 +4257,10 @@ pub mod sync_proc_status {
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(namespace: String) -> Self {
-            Self { namespace }
+        pub fn new(namespace: impl Into<String>) -> Self {
+            Self {
+                namespace: namespace.into(),
+            }
         }
     }
     impl crate::wire::Wire for Meta {
@@ -4471,11 +4511,15 @@ pub mod unregister_proc_info {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64, bk_supplier_id: i64) -> Self {
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_supplier_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                ip,
-                bk_cloud_id,
-                bk_supplier_id,
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_supplier_id: bk_supplier_id.into(),
             }
         }
     }
@@ -4553,10 +4597,10 @@ pub mod unregister_proc_info {
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(namespace: String, name: String) -> Self {
+        pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                namespace,
-                name,
+                namespace: namespace.into(),
+                name: name.into(),
                 labels: None,
             }
         }
@@ -4820,11 +4864,15 @@ pub mod update_proc_info {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64, bk_supplier_id: i64) -> Self {
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_supplier_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                ip,
-                bk_cloud_id,
-                bk_supplier_id,
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_supplier_id: bk_supplier_id.into(),
             }
         }
     }
@@ -4887,18 +4935,18 @@ pub mod update_proc_info {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            proc_name: String,
-            setup_path: String,
-            pid_path: String,
-            user: String,
+            proc_name: impl Into<String>,
+            setup_path: impl Into<String>,
+            pid_path: impl Into<String>,
+            user: impl Into<String>,
         ) -> Self {
             Self {
-                proc_name,
-                setup_path,
-                pid_path,
+                proc_name: proc_name.into(),
+                setup_path: setup_path.into(),
+                pid_path: pid_path.into(),
                 config_path: None,
                 log_path: None,
-                user,
+                user: user.into(),
                 index_key: None,
             }
         }
@@ -5012,10 +5060,10 @@ pub mod update_proc_info {
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(namespace: String, name: String) -> Self {
+        pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                namespace,
-                name,
+                namespace: namespace.into(),
+                name: name.into(),
                 labels: None,
             }
         }
@@ -5129,10 +5177,10 @@ pub mod update_proc_info {
     impl Resource {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(cpu: f64, mem: f64) -> Self {
+        pub fn new(cpu: impl Into<f64>, mem: impl Into<f64>) -> Self {
             Self {
-                cpu,
-                mem,
+                cpu: cpu.into(),
+                mem: mem.into(),
                 fd: None,
                 disk: None,
                 net: None,

@@ -17,8 +17,10 @@ pub mod access_overview {
     impl AccessOverviewRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for AccessOverviewRequest {
@@ -96,9 +98,9 @@ pub mod config_template_list {
     impl ConfigTemplateListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 page: None,
                 pagesize: None,
             }
@@ -212,11 +214,15 @@ pub mod create_job {
     impl CreateJobRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, job_object: String, job_action: String) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            job_object: impl Into<String>,
+            job_action: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                job_object,
-                job_action,
+                bk_biz_id: bk_biz_id.into(),
+                job_object: job_object.into(),
+                job_action: job_action.into(),
                 scope: None,
                 expression_scope: None,
             }
@@ -404,9 +410,9 @@ pub mod create_job {
     impl Scope {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_set_env: String) -> Self {
+        pub fn new(bk_set_env: impl Into<String>) -> Self {
             Self {
-                bk_set_env,
+                bk_set_env: bk_set_env.into(),
                 bk_set_ids: None,
                 bk_module_ids: None,
                 bk_service_ids: None,
@@ -509,8 +515,10 @@ pub mod flush_process {
     impl FlushProcessRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for FlushProcessRequest {
@@ -552,10 +560,10 @@ pub mod job_status {
     impl JobStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, job_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, job_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
-                job_id,
+                bk_biz_id: bk_biz_id.into(),
+                job_id: job_id.into(),
                 job_task_id_list: None,
             }
         }
@@ -676,9 +684,13 @@ pub mod process_status {
     impl ProcessStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, page: i64, pagesize: i64) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            page: impl Into<i64>,
+            pagesize: impl Into<i64>,
+        ) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 scope: None,
                 expression_scope: None,
                 bk_cloud_ids: None,
@@ -686,8 +698,8 @@ pub mod process_status {
                 is_auto: None,
                 bk_host_innerips: None,
                 searches: None,
-                page,
-                pagesize,
+                page: page.into(),
+                pagesize: pagesize.into(),
             }
         }
     }
@@ -795,8 +807,10 @@ pub mod sync_process_status {
     impl SyncProcessStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for SyncProcessStatusRequest {

@@ -24,10 +24,13 @@ pub mod application {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: String,
+            id: impl Into<String>,
             related_resource_types: Vec<RelatedResourceTypes>,
         ) -> Self {
-            Self { id, related_resource_types }
+            Self {
+                id: id.into(),
+                related_resource_types,
+            }
         }
     }
     impl crate::wire::Wire for Actions {
@@ -70,8 +73,11 @@ pub mod application {
     impl ApplicationRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(system_id: String, actions: Vec<Actions>) -> Self {
-            Self { system_id, actions }
+        pub fn new(system_id: impl Into<String>, actions: Vec<Actions>) -> Self {
+            Self {
+                system_id: system_id.into(),
+                actions,
+            }
         }
     }
     impl crate::wire::Wire for ApplicationRequest {
@@ -145,8 +151,16 @@ pub mod application {
     impl Attributes {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String, name: String, values: Vec<Values>) -> Self {
-            Self { id, name, values }
+        pub fn new(
+            id: impl Into<String>,
+            name: impl Into<String>,
+            values: Vec<Values>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                values,
+            }
         }
     }
     impl crate::wire::Wire for Attributes {
@@ -255,10 +269,10 @@ pub mod application {
     impl RelatedResourceTypes {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(system_id: String, r#type: String) -> Self {
+        pub fn new(system_id: impl Into<String>, r#type: impl Into<String>) -> Self {
             Self {
-                system_id,
-                r#type,
+                system_id: system_id.into(),
+                r#type: r#type.into(),
                 instances: None,
                 attributes: None,
             }
@@ -318,8 +332,11 @@ pub mod application {
     impl Values {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String, name: String) -> Self {
-            Self { id, name }
+        pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+            }
         }
     }
     impl crate::wire::Wire for Values {
@@ -395,8 +412,8 @@ pub mod authorization_batch_instance {
     impl Actions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for Actions {
@@ -449,18 +466,18 @@ pub mod authorization_batch_instance {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             asynchronous: bool,
-            operate: String,
-            system: String,
+            operate: impl Into<String>,
+            system: impl Into<String>,
             actions: Vec<Actions>,
-            subject: String,
+            subject: impl Into<String>,
             resources: Vec<Resources>,
         ) -> Self {
             Self {
                 asynchronous,
-                operate,
-                system,
+                operate: operate.into(),
+                system: system.into(),
                 actions,
-                subject,
+                subject: subject.into(),
                 resources,
             }
         }
@@ -546,8 +563,11 @@ pub mod authorization_batch_instance {
     impl Instances {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String, name: String) -> Self {
-            Self { id, name }
+        pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+            }
         }
     }
     impl crate::wire::Wire for Instances {
@@ -592,8 +612,16 @@ pub mod authorization_batch_instance {
     impl Resources {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(system: String, r#type: String, instances: Vec<Instances>) -> Self {
-            Self { system, r#type, instances }
+        pub fn new(
+            system: impl Into<String>,
+            r#type: impl Into<String>,
+            instances: Vec<Instances>,
+        ) -> Self {
+            Self {
+                system: system.into(),
+                r#type: r#type.into(),
+                instances,
+            }
         }
     }
     impl crate::wire::Wire for Resources {
@@ -641,8 +669,8 @@ pub mod authorization_batch_path {
     impl Actions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for Actions {
@@ -695,16 +723,16 @@ pub mod authorization_batch_path {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             asynchronous: bool,
-            operate: String,
-            system: String,
+            operate: impl Into<String>,
+            system: impl Into<String>,
             actions: Vec<Actions>,
             subject: Subject,
             resources: Vec<Resources>,
         ) -> Self {
             Self {
                 asynchronous,
-                operate,
-                system,
+                operate: operate.into(),
+                system: system.into(),
                 actions,
                 subject,
                 resources,
@@ -761,8 +789,16 @@ pub mod authorization_batch_path {
     impl Resources {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(system: String, r#type: String, paths: Vec<Vec<Paths>>) -> Self {
-            Self { system, r#type, paths }
+        pub fn new(
+            system: impl Into<String>,
+            r#type: impl Into<String>,
+            paths: Vec<Vec<Paths>>,
+        ) -> Self {
+            Self {
+                system: system.into(),
+                r#type: r#type.into(),
+                paths,
+            }
         }
     }
     impl crate::wire::Wire for Resources {
@@ -844,8 +880,16 @@ pub mod authorization_batch_path {
     impl Paths {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: String, id: String, name: String) -> Self {
-            Self { r#type, id, name }
+        pub fn new(
+            r#type: impl Into<String>,
+            id: impl Into<String>,
+            name: impl Into<String>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                id: id.into(),
+                name: name.into(),
+            }
         }
     }
     impl crate::wire::Wire for Paths {
@@ -942,8 +986,16 @@ pub mod authorization_batch_resource_creator_action {
     impl Ancestors {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(system: String, r#type: String, id: String) -> Self {
-            Self { system, r#type, id }
+        pub fn new(
+            system: impl Into<String>,
+            r#type: impl Into<String>,
+            id: impl Into<String>,
+        ) -> Self {
+            Self {
+                system: system.into(),
+                r#type: r#type.into(),
+                id: id.into(),
+            }
         }
     }
     impl crate::wire::Wire for Ancestors {
@@ -988,9 +1040,9 @@ pub mod authorization_batch_resource_creator_action {
     impl Instances {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String) -> Self {
+        pub fn new(id: impl Into<String>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 name: None,
                 ancestors: None,
             }
@@ -1056,11 +1108,15 @@ pub mod authorization_batch_resource_creator_action {
     impl AuthorizationBatchResourceCreatorActionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: String, creator: String, instances: Vec<Instances>) -> Self {
+        pub fn new(
+            r#type: impl Into<String>,
+            creator: impl Into<String>,
+            instances: Vec<Instances>,
+        ) -> Self {
             Self {
                 system: None,
-                r#type,
-                creator,
+                r#type: r#type.into(),
+                creator: creator.into(),
                 instances,
             }
         }
@@ -1177,16 +1233,16 @@ pub mod authorization_instance {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             asynchronous: bool,
-            operate: String,
-            system: String,
+            operate: impl Into<String>,
+            system: impl Into<String>,
             action: Action,
             subject: Subject,
             resources: Vec<Resources>,
         ) -> Self {
             Self {
                 asynchronous,
-                operate,
-                system,
+                operate: operate.into(),
+                system: system.into(),
                 action,
                 subject,
                 resources,
@@ -1247,8 +1303,18 @@ pub mod authorization_instance {
     impl Resources {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(system: String, r#type: String, id: String, name: String) -> Self {
-            Self { system, r#type, id, name }
+        pub fn new(
+            system: impl Into<String>,
+            r#type: impl Into<String>,
+            id: impl Into<String>,
+            name: impl Into<String>,
+        ) -> Self {
+            Self {
+                system: system.into(),
+                r#type: r#type.into(),
+                id: id.into(),
+                name: name.into(),
+            }
         }
     }
     impl crate::wire::Wire for Resources {
@@ -1425,16 +1491,16 @@ pub mod authorization_path {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             asynchronous: bool,
-            operate: String,
-            system: String,
+            operate: impl Into<String>,
+            system: impl Into<String>,
             action: Action,
             subject: Subject,
             resources: Vec<Resources>,
         ) -> Self {
             Self {
                 asynchronous,
-                operate,
-                system,
+                operate: operate.into(),
+                system: system.into(),
                 action,
                 subject,
                 resources,
@@ -1491,8 +1557,16 @@ pub mod authorization_path {
     impl Resources {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(system: String, r#type: String, path: Vec<Path>) -> Self {
-            Self { system, r#type, path }
+        pub fn new(
+            system: impl Into<String>,
+            r#type: impl Into<String>,
+            path: Vec<Path>,
+        ) -> Self {
+            Self {
+                system: system.into(),
+                r#type: r#type.into(),
+                path,
+            }
         }
     }
     impl crate::wire::Wire for Resources {
@@ -1609,8 +1683,16 @@ pub mod authorization_path {
     impl Path {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: String, id: String, name: String) -> Self {
-            Self { r#type, id, name }
+        pub fn new(
+            r#type: impl Into<String>,
+            id: impl Into<String>,
+            name: impl Into<String>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                id: id.into(),
+                name: name.into(),
+            }
         }
     }
     impl crate::wire::Wire for Path {
@@ -1678,13 +1760,17 @@ pub mod authorization_resource_creator_action {
     impl AuthorizationResourceCreatorActionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: String, id: String, creator: String) -> Self {
+        pub fn new(
+            r#type: impl Into<String>,
+            id: impl Into<String>,
+            creator: impl Into<String>,
+        ) -> Self {
             Self {
                 system: None,
-                r#type,
-                id,
+                r#type: r#type.into(),
+                id: id.into(),
                 name: None,
-                creator,
+                creator: creator.into(),
                 ancestors: None,
             }
         }
@@ -1805,14 +1891,14 @@ pub mod authorization_resource_creator_action_attribute {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            r#type: String,
-            creator: String,
+            r#type: impl Into<String>,
+            creator: impl Into<String>,
             attributes: Vec<Attributes>,
         ) -> Self {
             Self {
                 system: None,
-                r#type,
-                creator,
+                r#type: r#type.into(),
+                creator: creator.into(),
                 attributes,
             }
         }

@@ -66,18 +66,18 @@ pub mod comment_ticket {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            sn: String,
-            stars: String,
-            comments: String,
-            source: String,
-            operator: String,
+            sn: impl Into<String>,
+            stars: impl Into<String>,
+            comments: impl Into<String>,
+            source: impl Into<String>,
+            operator: impl Into<String>,
         ) -> Self {
             Self {
-                sn,
-                stars,
-                comments,
-                source,
-                operator,
+                sn: sn.into(),
+                stars: stars.into(),
+                comments: comments.into(),
+                source: source.into(),
+                operator: operator.into(),
             }
         }
     }
@@ -142,12 +142,16 @@ pub mod create_service_catalog {
     impl CreateServiceCatalogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(parent_id: i64, name: String, project_key: String) -> Self {
+        pub fn new(
+            parent_id: impl Into<i64>,
+            name: impl Into<String>,
+            project_key: impl Into<String>,
+        ) -> Self {
             Self {
-                parent_id,
-                name,
+                parent_id: parent_id.into(),
+                name: name.into(),
                 desc: None,
-                project_key,
+                project_key: project_key.into(),
             }
         }
     }
@@ -219,10 +223,10 @@ pub mod create_ticket {
     impl CreateTicketRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(creator: String, fields: Vec<Fields>) -> Self {
+        pub fn new(creator: impl Into<String>, fields: Vec<Fields>) -> Self {
             Self {
                 service_id: None,
-                creator,
+                creator: creator.into(),
                 fields,
                 fast_approval: None,
                 meta: None,
@@ -945,8 +949,10 @@ pub mod get_service_detail {
     impl GetServiceDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(service_id: i64) -> Self {
-            Self { service_id }
+        pub fn new(service_id: impl Into<i64>) -> Self {
+            Self {
+                service_id: service_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetServiceDetailRequest {
@@ -1054,9 +1060,9 @@ pub mod get_service_roles {
     impl GetServiceRolesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(service_id: String) -> Self {
+        pub fn new(service_id: impl Into<String>) -> Self {
             Self {
-                service_id,
+                service_id: service_id.into(),
                 ticket_creator: None,
             }
         }
@@ -1416,8 +1422,8 @@ pub mod get_ticket_info {
     impl GetTicketInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(sn: String) -> Self {
-            Self { sn }
+        pub fn new(sn: impl Into<String>) -> Self {
+            Self { sn: sn.into() }
         }
     }
     impl crate::wire::Wire for GetTicketInfoRequest {
@@ -1615,8 +1621,8 @@ pub mod get_ticket_logs {
     impl GetTicketLogsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(sn: String) -> Self {
-            Self { sn }
+        pub fn new(sn: impl Into<String>) -> Self {
+            Self { sn: sn.into() }
         }
     }
     impl crate::wire::Wire for GetTicketLogsRequest {
@@ -1958,8 +1964,8 @@ pub mod get_ticket_status {
     impl GetTicketStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(sn: String) -> Self {
-            Self { sn }
+        pub fn new(sn: impl Into<String>) -> Self {
+            Self { sn: sn.into() }
         }
     }
     impl crate::wire::Wire for GetTicketStatusRequest {
@@ -3249,8 +3255,10 @@ pub mod get_workflow_detail {
     impl GetWorkflowDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(workflow_id: i64) -> Self {
-            Self { workflow_id }
+        pub fn new(workflow_id: impl Into<i64>) -> Self {
+            Self {
+                workflow_id: workflow_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetWorkflowDetailRequest {
@@ -3615,29 +3623,29 @@ pub mod import_service {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            key: String,
-            name: String,
-            catalog_id: i64,
+            key: impl Into<String>,
+            name: impl Into<String>,
+            catalog_id: impl Into<i64>,
             can_ticket_agency: bool,
             is_valid: bool,
-            display_type: String,
-            display_role: String,
-            source: String,
-            project_key: String,
+            display_type: impl Into<String>,
+            display_role: impl Into<String>,
+            source: impl Into<String>,
+            project_key: impl Into<String>,
             workflow: serde_json::Map<String, serde_json::Value>,
         ) -> Self {
             Self {
-                key,
-                name,
-                catalog_id,
+                key: key.into(),
+                name: name.into(),
+                catalog_id: catalog_id.into(),
                 desc: None,
                 owners: None,
                 can_ticket_agency,
                 is_valid,
-                display_type,
-                display_role,
-                source,
-                project_key,
+                display_type: display_type.into(),
+                display_role: display_role.into(),
+                source: source.into(),
+                project_key: project_key.into(),
                 workflow,
             }
         }
@@ -3798,16 +3806,16 @@ pub mod operate_node {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            sn: String,
-            operator: String,
-            state_id: i64,
-            action_type: String,
+            sn: impl Into<String>,
+            operator: impl Into<String>,
+            state_id: impl Into<i64>,
+            action_type: impl Into<String>,
         ) -> Self {
             Self {
-                sn,
-                operator,
-                state_id,
-                action_type,
+                sn: sn.into(),
+                operator: operator.into(),
+                state_id: state_id.into(),
+                action_type: action_type.into(),
                 fields: None,
                 processors_type: None,
                 processors: None,
@@ -3911,11 +3919,15 @@ pub mod operate_ticket {
     impl OperateTicketRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(sn: String, operator: String, action_type: String) -> Self {
+        pub fn new(
+            sn: impl Into<String>,
+            operator: impl Into<String>,
+            action_type: impl Into<String>,
+        ) -> Self {
             Self {
-                sn,
-                operator,
-                action_type,
+                sn: sn.into(),
+                operator: operator.into(),
+                action_type: action_type.into(),
                 action_message: None,
             }
         }
@@ -4095,8 +4107,8 @@ pub mod token_verify {
     impl TokenVerifyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(token: crate::Secret) -> Self {
-            Self { token }
+        pub fn new(token: impl Into<crate::Secret>) -> Self {
+            Self { token: token.into() }
         }
     }
     impl crate::wire::Wire for TokenVerifyRequest {
@@ -4217,31 +4229,31 @@ pub mod update_service {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: i64,
-            key: crate::Secret,
-            name: String,
-            catalog_id: i64,
+            id: impl Into<i64>,
+            key: impl Into<crate::Secret>,
+            name: impl Into<String>,
+            catalog_id: impl Into<i64>,
             can_ticket_agency: bool,
             is_valid: bool,
-            display_type: String,
-            display_role: String,
-            source: String,
-            project_key: String,
+            display_type: impl Into<String>,
+            display_role: impl Into<String>,
+            source: impl Into<String>,
+            project_key: impl Into<String>,
             workflow: serde_json::Map<String, serde_json::Value>,
         ) -> Self {
             Self {
-                id,
-                key,
-                name,
-                catalog_id,
+                id: id.into(),
+                key: key.into(),
+                name: name.into(),
+                catalog_id: catalog_id.into(),
                 desc: None,
                 owners: None,
                 can_ticket_agency,
                 is_valid,
-                display_type,
-                display_role,
-                source,
-                project_key,
+                display_type: display_type.into(),
+                display_role: display_role.into(),
+                source: source.into(),
+                project_key: project_key.into(),
                 workflow,
             }
         }

@@ -30,13 +30,13 @@ pub mod callback_protocol {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            job_instance_id: i64,
-            status: i64,
+            job_instance_id: impl Into<i64>,
+            status: impl Into<i64>,
             step_instances: Vec<StepInstances>,
         ) -> Self {
             Self {
-                job_instance_id,
-                status,
+                job_instance_id: job_instance_id.into(),
+                status: status.into(),
                 step_instances,
             }
         }
@@ -81,8 +81,11 @@ pub mod callback_protocol {
     impl StepInstances {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(step_instance_id: i64, status: i64) -> Self {
-            Self { step_instance_id, status }
+        pub fn new(step_instance_id: impl Into<i64>, status: impl Into<i64>) -> Self {
+            Self {
+                step_instance_id: step_instance_id.into(),
+                status: status.into(),
+            }
         }
     }
     impl crate::wire::Wire for StepInstances {
@@ -138,10 +141,10 @@ pub mod execute_job {
     impl ExecuteJobRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_job_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, bk_job_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
-                bk_job_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_job_id: bk_job_id.into(),
                 global_vars: None,
                 bk_callback_url: None,
             }
@@ -339,8 +342,11 @@ pub mod execute_job {
     impl Ip {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64, ip: String) -> Self {
-            Self { bk_cloud_id, ip }
+        pub fn new(bk_cloud_id: impl Into<i64>, ip: impl Into<String>) -> Self {
+            Self {
+                bk_cloud_id: bk_cloud_id.into(),
+                ip: ip.into(),
+            }
         }
     }
     impl crate::wire::Wire for Ip {
@@ -429,8 +435,11 @@ pub mod execute_job {
     impl TopoNode {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, node_type: String) -> Self {
-            Self { id, node_type }
+        pub fn new(id: impl Into<i64>, node_type: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                node_type: node_type.into(),
+            }
         }
     }
     impl crate::wire::Wire for TopoNode {
@@ -495,14 +504,14 @@ pub mod execute_platform_job {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_job_id: i64,
-            source_bk_biz_id: i64,
-            target_bk_biz_id: i64,
+            bk_job_id: impl Into<i64>,
+            source_bk_biz_id: impl Into<i64>,
+            target_bk_biz_id: impl Into<i64>,
         ) -> Self {
             Self {
-                bk_job_id,
-                source_bk_biz_id,
-                target_bk_biz_id,
+                bk_job_id: bk_job_id.into(),
+                source_bk_biz_id: source_bk_biz_id.into(),
+                target_bk_biz_id: target_bk_biz_id.into(),
                 steps: None,
                 bk_callback_url: None,
             }
@@ -609,10 +618,10 @@ pub mod execute_platform_job {
     impl FileSource {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(files: Vec<String>, account: String) -> Self {
+        pub fn new(files: Vec<String>, account: impl Into<String>) -> Self {
             Self {
                 files,
-                account,
+                account: account.into(),
                 custom_query_id: None,
                 ip_list: None,
             }
@@ -708,9 +717,9 @@ pub mod execute_platform_job {
     impl Steps {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(step_id: i64) -> Self {
+        pub fn new(step_id: impl Into<i64>) -> Self {
             Self {
-                step_id,
+                step_id: step_id.into(),
                 script_id: None,
                 script_content: None,
                 script_param: None,
@@ -906,15 +915,15 @@ pub mod fast_execute_script {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_biz_id: i64, account: String) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, account: impl Into<String>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 script_id: None,
                 task_name: None,
                 script_content: None,
                 script_param: None,
                 script_timeout: None,
-                account,
+                account: account.into(),
                 is_param_sensitive: None,
                 script_type: None,
                 custom_query_id: None,
@@ -1189,13 +1198,13 @@ pub mod fast_execute_sql {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_biz_id: i64, db_account_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, db_account_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 script_id: None,
                 script_content: None,
                 script_timeout: None,
-                db_account_id,
+                db_account_id: db_account_id.into(),
                 custom_query_id: None,
                 ip_list: None,
                 target_server: None,
@@ -1371,10 +1380,10 @@ pub mod fast_push_file {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(files: Vec<String>, account: String) -> Self {
+        pub fn new(files: Vec<String>, account: impl Into<String>) -> Self {
             Self {
                 files,
-                account,
+                account: account.into(),
                 custom_query_id: None,
                 ip_list: None,
                 target_server: None,
@@ -1498,15 +1507,15 @@ pub mod fast_push_file {
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
         pub fn new(
-            bk_biz_id: i64,
-            account: String,
-            file_target_path: String,
+            bk_biz_id: impl Into<i64>,
+            account: impl Into<String>,
+            file_target_path: impl Into<String>,
             file_source: Vec<FileSource>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                account,
-                file_target_path,
+                bk_biz_id: bk_biz_id.into(),
+                account: account.into(),
+                file_target_path: file_target_path.into(),
                 file_source,
                 timeout: None,
                 download_speed_limit: None,
@@ -1675,8 +1684,11 @@ pub mod get_agent_status {
     impl GetAgentStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, ip_list: Vec<Ip>) -> Self {
-            Self { bk_biz_id, ip_list }
+        pub fn new(bk_biz_id: impl Into<i64>, ip_list: Vec<Ip>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                ip_list,
+            }
         }
     }
     impl crate::wire::Wire for GetAgentStatusRequest {
@@ -1805,9 +1817,9 @@ pub mod get_cron_list {
     impl GetCronListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 cron_name: None,
                 cron_id: None,
                 cron_status: None,
@@ -2273,8 +2285,11 @@ pub mod get_job_detail {
     impl GetJobDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_job_id: i64) -> Self {
-            Self { bk_biz_id, bk_job_id }
+        pub fn new(bk_biz_id: impl Into<i64>, bk_job_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                bk_job_id: bk_job_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetJobDetailRequest {
@@ -2723,8 +2738,11 @@ pub mod get_job_instance_global_var_value {
     impl GetJobInstanceGlobalVarValueRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, job_instance_id: i64) -> Self {
-            Self { bk_biz_id, job_instance_id }
+        pub fn new(bk_biz_id: impl Into<i64>, job_instance_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                job_instance_id: job_instance_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetJobInstanceGlobalVarValueRequest {
@@ -2911,8 +2929,11 @@ pub mod get_job_instance_log {
     impl GetJobInstanceLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, job_instance_id: i64) -> Self {
-            Self { bk_biz_id, job_instance_id }
+        pub fn new(bk_biz_id: impl Into<i64>, job_instance_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                job_instance_id: job_instance_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetJobInstanceLogRequest {
@@ -3182,8 +3203,11 @@ pub mod get_job_instance_status {
     impl GetJobInstanceStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, job_instance_id: i64) -> Self {
-            Self { bk_biz_id, job_instance_id }
+        pub fn new(bk_biz_id: impl Into<i64>, job_instance_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                job_instance_id: job_instance_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetJobInstanceStatusRequest {
@@ -3609,9 +3633,9 @@ pub mod get_job_list {
     impl GetJobListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 creator: None,
                 name: None,
                 create_time_start: None,
@@ -3817,8 +3841,10 @@ pub mod get_os_account {
     impl GetOsAccountRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetOsAccountRequest {
@@ -3933,9 +3959,9 @@ pub mod get_own_db_account_list {
     impl GetOwnDbAccountListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 start: None,
                 length: None,
             }
@@ -4078,8 +4104,11 @@ pub mod get_proc_result {
     impl GetProcResultRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_gse_taskid: String) -> Self {
-            Self { bk_biz_id, bk_gse_taskid }
+        pub fn new(bk_biz_id: impl Into<i64>, bk_gse_taskid: impl Into<String>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                bk_gse_taskid: bk_gse_taskid.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetProcResultRequest {
@@ -4751,8 +4780,11 @@ pub mod get_script_detail {
     impl GetScriptDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { bk_biz_id: None, id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: None,
+                id: id.into(),
+            }
         }
     }
     impl GetScriptDetailRequest {
@@ -5164,8 +5196,11 @@ pub mod get_step_instance_status {
     impl GetStepInstanceStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, params: Params) -> Self {
-            Self { bk_biz_id, params }
+        pub fn new(bk_biz_id: impl Into<i64>, params: Params) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                params,
+            }
         }
     }
     impl crate::wire::Wire for GetStepInstanceStatusRequest {
@@ -5254,10 +5289,13 @@ pub mod get_step_instance_status {
     impl Params {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(job_instance_id: i64, step_instance_id: i64) -> Self {
+        pub fn new(
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                job_instance_id,
-                step_instance_id,
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
             }
         }
     }
@@ -5494,10 +5532,13 @@ pub mod import_job {
     impl Params {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(content: crate::Base64, password: crate::Secret) -> Self {
+        pub fn new(
+            content: impl Into<crate::Base64>,
+            password: impl Into<crate::Secret>,
+        ) -> Self {
             Self {
-                content,
-                password,
+                content: content.into(),
+                password: password.into(),
                 rename: None,
             }
         }
@@ -5545,8 +5586,11 @@ pub mod import_job {
     impl ImportJobRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, params: Params) -> Self {
-            Self { bk_biz_id, params }
+        pub fn new(bk_biz_id: impl Into<i64>, params: Params) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                params,
+            }
         }
     }
     impl crate::wire::Wire for ImportJobRequest {
@@ -5687,12 +5731,12 @@ pub mod manage_proc {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             op_type: OpType,
             process_infos: Vec<ProcessInfos>,
         ) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 op_type,
                 process_infos,
             }
@@ -5943,10 +5987,14 @@ pub mod manage_proc {
     impl ProcessInfos {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(proc_name: String, proc_owner: String, ip_list: Vec<Ip>) -> Self {
+        pub fn new(
+            proc_name: impl Into<String>,
+            proc_owner: impl Into<String>,
+            ip_list: Vec<Ip>,
+        ) -> Self {
             Self {
-                proc_name,
-                proc_owner,
+                proc_name: proc_name.into(),
+                proc_owner: proc_owner.into(),
                 setup_path: None,
                 pid_path: None,
                 cfg_path: None,
@@ -6183,11 +6231,15 @@ pub mod operate_job_instance {
     impl OperateJobInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, job_instance_id: i64, operation_code: i64) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            job_instance_id: impl Into<i64>,
+            operation_code: impl Into<i64>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                job_instance_id,
-                operation_code,
+                bk_biz_id: bk_biz_id.into(),
+                job_instance_id: job_instance_id.into(),
+                operation_code: operation_code.into(),
             }
         }
     }
@@ -6369,15 +6421,15 @@ pub mod operate_proc {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            setup_path: String,
-            proc_name: String,
-            pid_path: String,
+            setup_path: impl Into<String>,
+            proc_name: impl Into<String>,
+            pid_path: impl Into<String>,
             ip_list: Vec<Ip>,
         ) -> Self {
             Self {
-                setup_path,
-                proc_name,
-                pid_path,
+                setup_path: setup_path.into(),
+                proc_name: proc_name.into(),
+                pid_path: pid_path.into(),
                 account: None,
                 cmd_shell_ext: None,
                 cpu_lmt: None,
@@ -6474,12 +6526,12 @@ pub mod operate_proc {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             op_type: OpType,
             process_infos: Vec<ProcessInfos>,
         ) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 op_type,
                 process_infos,
             }
@@ -6699,15 +6751,15 @@ pub mod operate_process {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            setup_path: String,
-            proc_name: String,
-            pid_path: String,
+            setup_path: impl Into<String>,
+            proc_name: impl Into<String>,
+            pid_path: impl Into<String>,
             ip_list: Vec<Ip>,
         ) -> Self {
             Self {
-                setup_path,
-                proc_name,
-                pid_path,
+                setup_path: setup_path.into(),
+                proc_name: proc_name.into(),
+                pid_path: pid_path.into(),
                 cfg_path: None,
                 log_path: None,
                 contact: None,
@@ -6948,12 +7000,12 @@ pub mod operate_process {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             op_type: OpType,
             process_infos: Vec<ProcessInfos>,
         ) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 op_type,
                 process_infos,
             }
@@ -7037,16 +7089,16 @@ pub mod operate_step_instance {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            job_instance_id: i64,
-            step_instance_id: i64,
-            operation_code: i64,
+            bk_biz_id: impl Into<i64>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
+            operation_code: impl Into<i64>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                job_instance_id,
-                step_instance_id,
-                operation_code,
+                bk_biz_id: bk_biz_id.into(),
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
+                operation_code: operation_code.into(),
             }
         }
     }
@@ -7130,8 +7182,14 @@ pub mod push_config_file {
     impl File {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(file_name: String, content: crate::Base64) -> Self {
-            Self { file_name, content }
+        pub fn new(
+            file_name: impl Into<String>,
+            content: impl Into<crate::Base64>,
+        ) -> Self {
+            Self {
+                file_name: file_name.into(),
+                content: content.into(),
+            }
         }
     }
     impl crate::wire::Wire for File {
@@ -7187,16 +7245,16 @@ pub mod push_config_file {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            account: String,
-            file_target_path: String,
+            bk_biz_id: impl Into<i64>,
+            account: impl Into<String>,
+            file_target_path: impl Into<String>,
             file_list: Vec<File>,
             ip_list: Vec<Ip>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                account,
-                file_target_path,
+                bk_biz_id: bk_biz_id.into(),
+                account: account.into(),
+                file_target_path: file_target_path.into(),
                 file_list,
                 ip_list,
             }
@@ -7297,10 +7355,10 @@ pub mod save_cron {
     impl SaveCronRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_job_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, bk_job_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
-                bk_job_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_job_id: bk_job_id.into(),
                 cron_id: None,
                 cron_name: None,
                 cron_expression: None,
@@ -7494,27 +7552,27 @@ pub mod set_base_report {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            sys_id: i64,
-            cpu_id: i64,
-            mem_id: i64,
-            net_id: i64,
-            disk_id: i64,
-            proc_id: i64,
-            crontab_id: i64,
-            iptables_id: i64,
+            bk_biz_id: impl Into<i64>,
+            sys_id: impl Into<i64>,
+            cpu_id: impl Into<i64>,
+            mem_id: impl Into<i64>,
+            net_id: impl Into<i64>,
+            disk_id: impl Into<i64>,
+            proc_id: impl Into<i64>,
+            crontab_id: impl Into<i64>,
+            iptables_id: impl Into<i64>,
             ip_list: Vec<Ip>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                sys_id,
-                cpu_id,
-                mem_id,
-                net_id,
-                disk_id,
-                proc_id,
-                crontab_id,
-                iptables_id,
+                bk_biz_id: bk_biz_id.into(),
+                sys_id: sys_id.into(),
+                cpu_id: cpu_id.into(),
+                mem_id: mem_id.into(),
+                net_id: net_id.into(),
+                disk_id: disk_id.into(),
+                proc_id: proc_id.into(),
+                crontab_id: crontab_id.into(),
+                iptables_id: iptables_id.into(),
                 ip_list,
             }
         }
@@ -7625,11 +7683,15 @@ pub mod update_cron_status {
     impl UpdateCronStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, cron_status: i64, cron_id: i64) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            cron_status: impl Into<i64>,
+            cron_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                cron_status,
-                cron_id,
+                bk_biz_id: bk_biz_id.into(),
+                cron_status: cron_status.into(),
+                cron_id: cron_id.into(),
             }
         }
     }

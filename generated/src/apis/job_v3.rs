@@ -73,16 +73,16 @@ pub mod batch_get_job_instance_ip_log {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            step_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_instance_id,
-                step_instance_id,
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
                 host_id_list: None,
                 ip_list: None,
             }
@@ -371,8 +371,11 @@ pub mod batch_get_job_instance_ip_log {
     impl Ip {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64, ip: String) -> Self {
-            Self { bk_cloud_id, ip }
+        pub fn new(bk_cloud_id: impl Into<i64>, ip: impl Into<String>) -> Self {
+            Self {
+                bk_cloud_id: bk_cloud_id.into(),
+                ip: ip.into(),
+            }
         }
     }
     impl crate::wire::Wire for Ip {
@@ -627,16 +630,16 @@ pub mod bkci_plugin_batch_get_job_instance_execute_object_log {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            step_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_instance_id,
-                step_instance_id,
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
                 execute_object_list: None,
             }
         }
@@ -843,8 +846,11 @@ pub mod bkci_plugin_batch_get_job_instance_execute_object_log {
     impl ExeucteObject {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: Type, resource_id: String) -> Self {
-            Self { r#type, resource_id }
+        pub fn new(r#type: Type, resource_id: impl Into<String>) -> Self {
+            Self {
+                r#type,
+                resource_id: resource_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for ExeucteObject {
@@ -1210,12 +1216,12 @@ pub mod bkci_plugin_fast_execute_script {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
+            bk_scope_id: impl Into<String>,
             execute_target: ExecuteTarget,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 script_version_id: None,
                 script_id: None,
@@ -1426,8 +1432,8 @@ pub mod bkci_plugin_fast_execute_script {
     impl Callback {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(url: String) -> Self {
-            Self { url }
+        pub fn new(url: impl Into<String>) -> Self {
+            Self { url: url.into() }
         }
     }
     impl crate::wire::Wire for Callback {
@@ -1454,8 +1460,8 @@ pub mod bkci_plugin_fast_execute_script {
     impl DynamicGroup {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DynamicGroup {
@@ -1559,8 +1565,11 @@ pub mod bkci_plugin_fast_execute_script {
     impl HostTopoNode {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, node_type: String) -> Self {
-            Self { id, node_type }
+        pub fn new(id: impl Into<i64>, node_type: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                node_type: node_type.into(),
+            }
         }
     }
     impl crate::wire::Wire for HostTopoNode {
@@ -1857,9 +1866,9 @@ pub mod bkci_plugin_fast_execute_script {
     impl KubeWorkloadFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(kind: String) -> Self {
+        pub fn new(kind: impl Into<String>) -> Self {
             Self {
-                kind,
+                kind: kind.into(),
                 workload_name_list: None,
             }
         }
@@ -1966,8 +1975,11 @@ pub mod bkci_plugin_fast_execute_script {
     impl RollingConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(expression: String, mode: Mode) -> Self {
-            Self { expression, mode }
+        pub fn new(expression: impl Into<String>, mode: Mode) -> Self {
+            Self {
+                expression: expression.into(),
+                mode,
+            }
         }
     }
     impl crate::wire::Wire for RollingConfig {
@@ -2093,14 +2105,14 @@ pub mod bkci_plugin_get_job_instance_status {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_instance_id,
+                job_instance_id: job_instance_id.into(),
                 include_execute_object_task_result: None,
             }
         }
@@ -2430,13 +2442,13 @@ pub mod callback_protocol {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            job_instance_id: i64,
-            status: i64,
+            job_instance_id: impl Into<i64>,
+            status: impl Into<i64>,
             step_instance_list: Vec<StepInstance>,
         ) -> Self {
             Self {
-                job_instance_id,
-                status,
+                job_instance_id: job_instance_id.into(),
+                status: status.into(),
                 step_instance_list,
             }
         }
@@ -2590,18 +2602,18 @@ pub mod create_account {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            account: String,
+            bk_scope_id: impl Into<String>,
+            account: impl Into<String>,
             r#type: Type,
-            category: i64,
+            category: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                account,
+                account: account.into(),
                 r#type,
-                category,
+                category: category.into(),
                 password: None,
                 alias: None,
                 description: None,
@@ -2866,10 +2878,10 @@ pub mod delete_account {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 id: None,
             }
@@ -3100,10 +3112,10 @@ pub mod delete_cron {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 id: None,
             }
@@ -3186,14 +3198,14 @@ pub mod execute_job_plan {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_plan_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_plan_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_plan_id,
+                job_plan_id: job_plan_id.into(),
                 global_var_list: None,
                 callback_url: None,
             }
@@ -3426,8 +3438,11 @@ pub mod execute_job_plan {
     impl TopoNode {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, node_type: String) -> Self {
-            Self { id, node_type }
+        pub fn new(id: impl Into<i64>, node_type: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                node_type: node_type.into(),
+            }
         }
     }
     impl crate::wire::Wire for TopoNode {
@@ -3562,10 +3577,10 @@ pub mod fast_execute_script {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 script_version_id: None,
                 script_id: None,
@@ -3795,8 +3810,11 @@ pub mod fast_execute_script {
     impl RollingConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(expression: String, mode: Mode) -> Self {
-            Self { expression, mode }
+        pub fn new(expression: impl Into<String>, mode: Mode) -> Self {
+            Self {
+                expression: expression.into(),
+                mode,
+            }
         }
     }
     impl crate::wire::Wire for RollingConfig {
@@ -3909,12 +3927,12 @@ pub mod fast_execute_script {
     impl HostPassword {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(encrypted_password: crate::Secret) -> Self {
+        pub fn new(encrypted_password: impl Into<crate::Secret>) -> Self {
             Self {
                 bk_cloud_id: None,
                 ip: None,
                 host_id: None,
-                encrypted_password,
+                encrypted_password: encrypted_password.into(),
             }
         }
     }
@@ -4053,19 +4071,19 @@ pub mod fast_execute_sql {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            db_account_id: i64,
+            bk_scope_id: impl Into<String>,
+            db_account_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 task_name: None,
                 script_version_id: None,
                 script_id: None,
                 script_content: None,
                 timeout: None,
-                db_account_id,
+                db_account_id: db_account_id.into(),
                 target_server: None,
                 callback_url: None,
             }
@@ -4483,18 +4501,18 @@ pub mod fast_transfer_file {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            file_target_path: String,
+            bk_scope_id: impl Into<String>,
+            file_target_path: impl Into<String>,
             file_source_list: Vec<FileSource>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 task_name: None,
                 account_alias: None,
                 account_id: None,
-                file_target_path,
+                file_target_path: file_target_path.into(),
                 file_source_list,
                 timeout: None,
                 download_speed_limit: None,
@@ -5131,10 +5149,10 @@ pub mod get_account_list {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 category: None,
                 account: None,
@@ -5381,12 +5399,16 @@ pub mod get_credential_detail {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String, id: String) -> Self {
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: impl Into<String>,
+            id: impl Into<String>,
+        ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                id,
+                id: id.into(),
             }
         }
     }
@@ -5636,10 +5658,10 @@ pub mod get_cron_detail {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 id: None,
             }
@@ -6024,10 +6046,10 @@ pub mod get_cron_list {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 name: None,
                 id: None,
@@ -6247,14 +6269,14 @@ pub mod get_file_source_detail {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            code: String,
+            bk_scope_id: impl Into<String>,
+            code: impl Into<String>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                code,
+                code: code.into(),
             }
         }
     }
@@ -6466,14 +6488,14 @@ pub mod get_job_instance_global_var_value {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_instance_id,
+                job_instance_id: job_instance_id.into(),
             }
         }
     }
@@ -6730,16 +6752,16 @@ pub mod get_job_instance_ip_log {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            step_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_instance_id,
-                step_instance_id,
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
                 bk_cloud_id: None,
                 ip: None,
                 host_id: None,
@@ -7057,16 +7079,16 @@ pub mod get_job_instance_list {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            create_time_start: i64,
-            create_time_end: i64,
+            bk_scope_id: impl Into<String>,
+            create_time_start: impl Into<i64>,
+            create_time_end: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                create_time_start,
-                create_time_end,
+                create_time_start: create_time_start.into(),
+                create_time_end: create_time_end.into(),
                 job_instance_id: None,
                 job_cron_id: None,
                 operator: None,
@@ -7558,14 +7580,14 @@ pub mod get_job_instance_status {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_instance_id,
+                job_instance_id: job_instance_id.into(),
                 return_ip_result: None,
             }
         }
@@ -8245,14 +8267,14 @@ pub mod get_job_plan_detail {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_plan_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_plan_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_plan_id,
+                job_plan_id: job_plan_id.into(),
             }
         }
     }
@@ -8803,10 +8825,10 @@ pub mod get_job_plan_list {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 job_template_id: None,
                 creator: None,
@@ -9111,10 +9133,10 @@ pub mod get_job_template_list {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 creator: None,
                 name: None,
@@ -9362,8 +9384,11 @@ pub mod get_notify_config {
     impl GetNotifyConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
-            Self { bk_scope_type, bk_scope_id }
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id: bk_scope_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetNotifyConfigRequest {
@@ -10027,9 +10052,9 @@ pub mod get_public_script_version_list {
     impl GetPublicScriptVersionListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(script_id: String) -> Self {
+        pub fn new(script_id: impl Into<String>) -> Self {
             Self {
-                script_id,
+                script_id: script_id.into(),
                 return_script_content: None,
                 start: None,
                 length: None,
@@ -10302,10 +10327,10 @@ pub mod get_script_list {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 name: None,
                 script_language: None,
@@ -10612,10 +10637,10 @@ pub mod get_script_version_detail {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 id: None,
                 script_id: None,
@@ -10992,14 +11017,14 @@ pub mod get_script_version_list {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            script_id: String,
+            bk_scope_id: impl Into<String>,
+            script_id: impl Into<String>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                script_id,
+                script_id: script_id.into(),
                 return_script_content: None,
                 start: None,
                 length: None,
@@ -11463,10 +11488,10 @@ pub mod get_step_instance_detail {
     impl Ip {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64, ip: String) -> Self {
+        pub fn new(bk_cloud_id: impl Into<i64>, ip: impl Into<String>) -> Self {
             Self {
-                bk_cloud_id,
-                ip,
+                bk_cloud_id: bk_cloud_id.into(),
+                ip: ip.into(),
                 alive: None,
                 bk_agent_id: None,
                 bk_cloud_name: None,
@@ -11592,10 +11617,10 @@ pub mod get_step_instance_detail {
     impl GetStepInstanceDetailIp4 {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64, ip: String) -> Self {
+        pub fn new(bk_cloud_id: impl Into<i64>, ip: impl Into<String>) -> Self {
             Self {
-                bk_cloud_id,
-                ip,
+                bk_cloud_id: bk_cloud_id.into(),
+                ip: ip.into(),
                 alive: None,
                 bk_agent_id: None,
                 bk_cloud_name: None,
@@ -11678,16 +11703,16 @@ pub mod get_step_instance_detail {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            step_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_instance_id,
-                step_instance_id,
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
             }
         }
     }
@@ -12420,16 +12445,16 @@ pub mod get_step_instance_status {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            step_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_instance_id,
-                step_instance_id,
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
                 execute_count: None,
                 batch: None,
                 max_host_num_per_group: None,
@@ -13157,16 +13182,16 @@ pub mod operate_job_instance {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            operation_code: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            operation_code: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_instance_id,
-                operation_code,
+                job_instance_id: job_instance_id.into(),
+                operation_code: operation_code.into(),
             }
         }
     }
@@ -13276,18 +13301,18 @@ pub mod operate_step_instance {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            step_instance_id: i64,
-            operation_code: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
+            operation_code: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_instance_id,
-                step_instance_id,
-                operation_code,
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
+                operation_code: operation_code.into(),
             }
         }
     }
@@ -13393,8 +13418,14 @@ pub mod push_config_file {
     impl File {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(file_name: String, content: crate::Base64) -> Self {
-            Self { file_name, content }
+        pub fn new(
+            file_name: impl Into<String>,
+            content: impl Into<crate::Base64>,
+        ) -> Self {
+            Self {
+                file_name: file_name.into(),
+                content: content.into(),
+            }
         }
     }
     impl crate::wire::Wire for File {
@@ -13451,19 +13482,19 @@ pub mod push_config_file {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            account_alias: String,
-            file_target_path: String,
+            bk_scope_id: impl Into<String>,
+            account_alias: impl Into<String>,
+            file_target_path: impl Into<String>,
             file_list: Vec<File>,
             target_server: Server,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 task_name: None,
-                account_alias,
-                file_target_path,
+                account_alias: account_alias.into(),
+                file_target_path: file_target_path.into(),
                 file_list,
                 target_server,
                 job_request_id: None,
@@ -13673,12 +13704,12 @@ pub mod query_agent_info {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
+            bk_scope_id: impl Into<String>,
             host_id_list: Vec<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 host_id_list,
             }
@@ -14006,14 +14037,14 @@ pub mod save_cron {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_plan_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_plan_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_plan_id,
+                job_plan_id: job_plan_id.into(),
                 id: None,
                 name: None,
                 expression: None,
@@ -14400,11 +14431,15 @@ pub mod update_account {
     impl UpdateAccountRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String, id: i64) -> Self {
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: impl Into<String>,
+            id: impl Into<i64>,
+        ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                id,
+                bk_scope_id: bk_scope_id.into(),
+                id: id.into(),
                 password: None,
                 alias: None,
                 description: None,
@@ -14646,16 +14681,16 @@ pub mod update_cron_status {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            id: i64,
-            status: i64,
+            bk_scope_id: impl Into<String>,
+            id: impl Into<i64>,
+            status: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                id,
-                status,
+                id: id.into(),
+                status: status.into(),
             }
         }
     }

@@ -62,8 +62,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
     impl CloudIp {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64, ip: String) -> Self {
-            Self { bk_cloud_id, ip }
+        pub fn new(bk_cloud_id: impl Into<i64>, ip: impl Into<String>) -> Self {
+            Self {
+                bk_cloud_id: bk_cloud_id.into(),
+                ip: ip.into(),
+            }
         }
     }
     impl crate::wire::Wire for CloudIp {
@@ -578,15 +581,15 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            step_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                job_instance_id,
-                step_instance_id,
+                bk_scope_id: bk_scope_id.into(),
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
                 host_id_list: None,
                 ip_list: None,
                 container_id_list: None,
@@ -733,8 +736,8 @@ pub mod v4_fast_execute_script {
     impl DynamicGroup {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DynamicGroup {
@@ -898,12 +901,12 @@ pub mod v4_fast_execute_script {
     impl HostPassword {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(encrypted_password: crate::Secret) -> Self {
+        pub fn new(encrypted_password: impl Into<crate::Secret>) -> Self {
             Self {
                 bk_cloud_id: None,
                 ip: None,
                 host_id: None,
-                encrypted_password,
+                encrypted_password: encrypted_password.into(),
             }
         }
     }
@@ -1226,8 +1229,11 @@ pub mod v4_fast_execute_script {
     impl KubeWorkloadFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(kind: String, workload_name_list: Vec<String>) -> Self {
-            Self { kind, workload_name_list }
+        pub fn new(kind: impl Into<String>, workload_name_list: Vec<String>) -> Self {
+            Self {
+                kind: kind.into(),
+                workload_name_list,
+            }
         }
     }
     impl crate::wire::Wire for KubeWorkloadFilter {
@@ -1266,9 +1272,9 @@ pub mod v4_fast_execute_script {
     impl LabelSelector {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(key: crate::Secret, operator: Operator) -> Self {
+        pub fn new(key: impl Into<crate::Secret>, operator: Operator) -> Self {
             Self {
-                key,
+                key: key.into(),
                 operator,
                 values: None,
             }
@@ -1525,8 +1531,11 @@ pub mod v4_fast_execute_script {
     impl TopoNode {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, node_type: String) -> Self {
-            Self { id, node_type }
+        pub fn new(id: impl Into<i64>, node_type: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                node_type: node_type.into(),
+            }
         }
     }
     impl crate::wire::Wire for TopoNode {
@@ -1644,10 +1653,10 @@ pub mod v4_fast_execute_script {
     impl V4FastExecuteScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 script_version_id: None,
                 script_id: None,
                 script_content: None,
@@ -2081,15 +2090,15 @@ pub mod v4_get_job_instance_list {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            create_time_start: i64,
-            create_time_end: i64,
+            bk_scope_id: impl Into<String>,
+            create_time_start: impl Into<i64>,
+            create_time_end: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                create_time_start,
-                create_time_end,
+                bk_scope_id: bk_scope_id.into(),
+                create_time_start: create_time_start.into(),
+                create_time_end: create_time_end.into(),
                 job_instance_id: None,
                 job_cron_id: None,
                 operator: None,
@@ -2546,13 +2555,13 @@ pub mod v4_get_job_instance_status {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                job_instance_id,
+                bk_scope_id: bk_scope_id.into(),
+                job_instance_id: job_instance_id.into(),
                 return_execute_object_result: None,
                 return_ip_result: None,
             }

@@ -82,15 +82,15 @@ pub mod batch_get_job_instance_ip_log {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            step_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                job_instance_id,
-                step_instance_id,
+                bk_scope_id: bk_scope_id.into(),
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
                 host_id_list: None,
                 ip_list: None,
             }
@@ -402,8 +402,11 @@ pub mod batch_get_job_instance_ip_log {
     impl Ip {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64, ip: String) -> Self {
-            Self { bk_cloud_id, ip }
+        pub fn new(bk_cloud_id: impl Into<i64>, ip: impl Into<String>) -> Self {
+            Self {
+                bk_cloud_id: bk_cloud_id.into(),
+                ip: ip.into(),
+            }
         }
     }
     impl crate::wire::Wire for Ip {
@@ -614,13 +617,13 @@ pub mod callback_protocol {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            job_instance_id: i64,
-            status: i64,
+            job_instance_id: impl Into<i64>,
+            status: impl Into<i64>,
             step_instance_list: Vec<StepInstance>,
         ) -> Self {
             Self {
-                job_instance_id,
-                status,
+                job_instance_id: job_instance_id.into(),
+                status: status.into(),
                 step_instance_list,
             }
         }
@@ -719,8 +722,14 @@ pub mod check_script {
     impl CheckScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(script_language: ScriptLanguage, content: crate::Base64) -> Self {
-            Self { script_language, content }
+        pub fn new(
+            script_language: ScriptLanguage,
+            content: impl Into<crate::Base64>,
+        ) -> Self {
+            Self {
+                script_language,
+                content: content.into(),
+            }
         }
     }
     impl crate::wire::Wire for CheckScriptRequest {
@@ -952,17 +961,17 @@ pub mod create_account {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            account: String,
+            bk_scope_id: impl Into<String>,
+            account: impl Into<String>,
             r#type: Type,
-            category: i64,
+            category: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                account,
+                bk_scope_id: bk_scope_id.into(),
+                account: account.into(),
                 r#type,
-                category,
+                category: category.into(),
                 password: None,
                 alias: None,
                 description: None,
@@ -1216,15 +1225,15 @@ pub mod create_credential {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            name: String,
-            r#type: String,
+            bk_scope_id: impl Into<String>,
+            name: impl Into<String>,
+            r#type: impl Into<String>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                name,
-                r#type,
+                bk_scope_id: bk_scope_id.into(),
+                name: name.into(),
+                r#type: r#type.into(),
                 description: None,
                 credential_access_key: None,
                 credential_secret_key: None,
@@ -1411,15 +1420,15 @@ pub mod create_dangerous_rule {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            expression: String,
+            expression: impl Into<String>,
             script_language_list: Vec<i64>,
-            description: String,
+            description: impl Into<String>,
             action: Action,
         ) -> Self {
             Self {
-                expression,
+                expression: expression.into(),
                 script_language_list,
-                description,
+                description: description.into(),
                 action,
             }
         }
@@ -1678,18 +1687,18 @@ pub mod create_file_source {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            code: String,
-            alias: String,
-            r#type: String,
+            bk_scope_id: impl Into<String>,
+            code: impl Into<String>,
+            alias: impl Into<String>,
+            r#type: impl Into<String>,
             access_params: AccessParams,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                code,
-                alias,
-                r#type,
+                bk_scope_id: bk_scope_id.into(),
+                code: code.into(),
+                alias: alias.into(),
+                r#type: r#type.into(),
                 access_params,
                 credential_id: None,
                 file_prefix: None,
@@ -1822,17 +1831,17 @@ pub mod create_public_script {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            name: String,
+            name: impl Into<String>,
             script_language: ScriptLanguage,
-            content: crate::Base64,
-            version: String,
+            content: impl Into<crate::Base64>,
+            version: impl Into<String>,
         ) -> Self {
             Self {
-                name,
+                name: name.into(),
                 description: None,
                 script_language,
-                content,
-                version,
+                content: content.into(),
+                version: version.into(),
                 version_desc: None,
             }
         }
@@ -2093,11 +2102,15 @@ pub mod create_public_script_version {
     impl CreatePublicScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(script_id: String, content: crate::Base64, version: String) -> Self {
+        pub fn new(
+            script_id: impl Into<String>,
+            content: impl Into<crate::Base64>,
+            version: impl Into<String>,
+        ) -> Self {
             Self {
-                script_id,
-                content,
-                version,
+                script_id: script_id.into(),
+                content: content.into(),
+                version: version.into(),
                 version_desc: None,
             }
         }
@@ -2361,20 +2374,20 @@ pub mod create_script {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            name: String,
+            bk_scope_id: impl Into<String>,
+            name: impl Into<String>,
             script_language: ScriptLanguage,
-            content: crate::Base64,
-            version: String,
+            content: impl Into<crate::Base64>,
+            version: impl Into<String>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                name,
+                bk_scope_id: bk_scope_id.into(),
+                name: name.into(),
                 description: None,
                 script_language,
-                content,
-                version,
+                content: content.into(),
+                version: version.into(),
                 version_desc: None,
             }
         }
@@ -2729,17 +2742,17 @@ pub mod create_script_version {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            script_id: String,
-            content: crate::Base64,
-            version: String,
+            bk_scope_id: impl Into<String>,
+            script_id: impl Into<String>,
+            content: impl Into<crate::Base64>,
+            version: impl Into<String>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                script_id,
-                content,
-                version,
+                bk_scope_id: bk_scope_id.into(),
+                script_id: script_id.into(),
+                content: content.into(),
+                version: version.into(),
                 version_desc: None,
             }
         }
@@ -3040,10 +3053,10 @@ pub mod delete_account {
     impl DeleteAccountRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 id: None,
             }
         }
@@ -3265,11 +3278,15 @@ pub mod delete_cron {
     impl DeleteCronRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String, id: i64) -> Self {
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: impl Into<String>,
+            id: impl Into<i64>,
+        ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                id,
+                bk_scope_id: bk_scope_id.into(),
+                id: id.into(),
             }
         }
     }
@@ -3316,8 +3333,8 @@ pub mod delete_dangerous_rule {
     impl DeleteDangerousRuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DeleteDangerousRuleRequest {
@@ -3357,8 +3374,10 @@ pub mod delete_public_script {
     impl DeletePublicScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(script_id: String) -> Self {
-            Self { script_id }
+        pub fn new(script_id: impl Into<String>) -> Self {
+            Self {
+                script_id: script_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeletePublicScriptRequest {
@@ -3404,10 +3423,13 @@ pub mod delete_public_script_version {
     impl DeletePublicScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(script_id: String, script_version_id: i64) -> Self {
+        pub fn new(
+            script_id: impl Into<String>,
+            script_version_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                script_id,
-                script_version_id,
+                script_id: script_id.into(),
+                script_version_id: script_version_id.into(),
             }
         }
     }
@@ -3463,13 +3485,13 @@ pub mod delete_script {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            script_id: String,
+            bk_scope_id: impl Into<String>,
+            script_id: impl Into<String>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                script_id,
+                bk_scope_id: bk_scope_id.into(),
+                script_id: script_id.into(),
             }
         }
     }
@@ -3531,15 +3553,15 @@ pub mod delete_script_version {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            script_id: String,
-            script_version_id: i64,
+            bk_scope_id: impl Into<String>,
+            script_id: impl Into<String>,
+            script_version_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                script_id,
-                script_version_id,
+                bk_scope_id: bk_scope_id.into(),
+                script_id: script_id.into(),
+                script_version_id: script_version_id.into(),
             }
         }
     }
@@ -3588,8 +3610,8 @@ pub mod disable_dangerous_rule {
     impl DisableDangerousRuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DisableDangerousRuleRequest {
@@ -3716,10 +3738,13 @@ pub mod disable_public_script_version {
     impl DisablePublicScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(script_id: String, script_version_id: i64) -> Self {
+        pub fn new(
+            script_id: impl Into<String>,
+            script_version_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                script_id,
-                script_version_id,
+                script_id: script_id.into(),
+                script_version_id: script_version_id.into(),
             }
         }
     }
@@ -3880,15 +3905,15 @@ pub mod disable_script_version {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            script_id: String,
-            script_version_id: i64,
+            bk_scope_id: impl Into<String>,
+            script_id: impl Into<String>,
+            script_version_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                script_id,
-                script_version_id,
+                bk_scope_id: bk_scope_id.into(),
+                script_id: script_id.into(),
+                script_version_id: script_version_id.into(),
             }
         }
     }
@@ -4038,8 +4063,8 @@ pub mod enable_dangerous_rule {
     impl EnableDangerousRuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for EnableDangerousRuleRequest {
@@ -4162,8 +4187,8 @@ pub mod execute_job_plan {
     impl DynamicGroup {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DynamicGroup {
@@ -4212,13 +4237,13 @@ pub mod execute_job_plan {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_plan_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_plan_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                job_plan_id,
+                bk_scope_id: bk_scope_id.into(),
+                job_plan_id: job_plan_id.into(),
                 global_var_list: None,
                 callback_url: None,
             }
@@ -4470,8 +4495,11 @@ pub mod execute_job_plan {
     impl TopoNode {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, node_type: String) -> Self {
-            Self { id, node_type }
+        pub fn new(id: impl Into<i64>, node_type: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                node_type: node_type.into(),
+            }
         }
     }
     impl crate::wire::Wire for TopoNode {
@@ -4576,10 +4604,10 @@ pub mod fast_execute_script {
     impl FastExecuteScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 script_version_id: None,
                 script_id: None,
                 script_content: None,
@@ -4929,17 +4957,17 @@ pub mod fast_execute_sql {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            db_account_id: i64,
+            bk_scope_id: impl Into<String>,
+            db_account_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 script_version_id: None,
                 script_id: None,
                 script_content: None,
                 timeout: None,
-                db_account_id,
+                db_account_id: db_account_id.into(),
                 target_server: None,
                 callback_url: None,
             }
@@ -5182,16 +5210,16 @@ pub mod fast_transfer_file {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            file_target_path: String,
+            bk_scope_id: impl Into<String>,
+            file_target_path: impl Into<String>,
             file_source_list: Vec<FileSource>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 account_alias: None,
                 account_id: None,
-                file_target_path,
+                file_target_path: file_target_path.into(),
                 file_source_list,
                 timeout: None,
                 download_speed_limit: None,
@@ -5571,12 +5599,12 @@ pub mod generate_local_file_upload_url {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
+            bk_scope_id: impl Into<String>,
             file_name_list: Vec<String>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 file_name_list,
             }
         }
@@ -5831,10 +5859,10 @@ pub mod get_account_list {
     impl GetAccountListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 category: None,
                 account: None,
                 alias: None,
@@ -6134,10 +6162,10 @@ pub mod get_cron_detail {
     impl GetCronDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 id: None,
             }
         }
@@ -6428,10 +6456,10 @@ pub mod get_cron_list {
     impl GetCronListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 name: None,
                 id: None,
                 status: None,
@@ -7003,11 +7031,11 @@ pub mod get_job_instance_global_var_value {
     impl Ip {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64, ip: String) -> Self {
+        pub fn new(bk_cloud_id: impl Into<i64>, ip: impl Into<String>) -> Self {
             Self {
                 bk_host_id: None,
-                bk_cloud_id,
-                ip,
+                bk_cloud_id: bk_cloud_id.into(),
+                ip: ip.into(),
             }
         }
     }
@@ -7059,13 +7087,13 @@ pub mod get_job_instance_global_var_value {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                job_instance_id,
+                bk_scope_id: bk_scope_id.into(),
+                job_instance_id: job_instance_id.into(),
             }
         }
     }
@@ -7322,15 +7350,15 @@ pub mod get_job_instance_ip_log {
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            step_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                job_instance_id,
-                step_instance_id,
+                bk_scope_id: bk_scope_id.into(),
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
                 bk_host_id: None,
                 bk_cloud_id: None,
                 ip: None,
@@ -7579,15 +7607,15 @@ pub mod get_job_instance_list {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            create_time_start: i64,
-            create_time_end: i64,
+            bk_scope_id: impl Into<String>,
+            create_time_start: impl Into<i64>,
+            create_time_end: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                create_time_start,
-                create_time_end,
+                bk_scope_id: bk_scope_id.into(),
+                create_time_start: create_time_start.into(),
+                create_time_end: create_time_end.into(),
                 job_instance_id: None,
                 job_cron_id: None,
                 operator: None,
@@ -8110,13 +8138,13 @@ pub mod get_job_instance_status {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                job_instance_id,
+                bk_scope_id: bk_scope_id.into(),
+                job_instance_id: job_instance_id.into(),
                 return_ip_result: None,
             }
         }
@@ -8930,13 +8958,13 @@ pub mod get_job_plan_detail {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_plan_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_plan_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                job_plan_id,
+                bk_scope_id: bk_scope_id.into(),
+                job_plan_id: job_plan_id.into(),
             }
         }
     }
@@ -9379,10 +9407,10 @@ pub mod get_job_plan_list {
     impl GetJobPlanListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 job_template_id: None,
                 creator: None,
                 name: None,
@@ -9696,10 +9724,10 @@ pub mod get_job_template_list {
     impl GetJobTemplateListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 creator: None,
                 name: None,
                 create_time_start: None,
@@ -10231,9 +10259,9 @@ pub mod get_public_script_version_detail {
     impl GetPublicScriptVersionDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
+        pub fn new(id: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 script_id: None,
                 version: None,
             }
@@ -10538,9 +10566,9 @@ pub mod get_public_script_version_list {
     impl GetPublicScriptVersionListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(script_id: String) -> Self {
+        pub fn new(script_id: impl Into<String>) -> Self {
             Self {
-                script_id,
+                script_id: script_id.into(),
                 return_script_content: None,
                 start: None,
                 length: None,
@@ -10906,10 +10934,10 @@ pub mod get_script_list {
     impl GetScriptListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String) -> Self {
+        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: impl Into<String>) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 name: None,
                 script_language: None,
                 start: None,
@@ -11228,11 +11256,15 @@ pub mod get_script_version_detail {
     impl GetScriptVersionDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String, id: i64) -> Self {
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: impl Into<String>,
+            id: impl Into<i64>,
+        ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                id,
+                bk_scope_id: bk_scope_id.into(),
+                id: id.into(),
                 script_id: None,
                 version: None,
             }
@@ -11566,13 +11598,13 @@ pub mod get_script_version_list {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            script_id: String,
+            bk_scope_id: impl Into<String>,
+            script_id: impl Into<String>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                script_id,
+                bk_scope_id: bk_scope_id.into(),
+                script_id: script_id.into(),
                 return_script_content: None,
                 start: None,
                 length: None,
@@ -11956,15 +11988,15 @@ pub mod operate_job_instance {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            operation_code: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            operation_code: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                job_instance_id,
-                operation_code,
+                bk_scope_id: bk_scope_id.into(),
+                job_instance_id: job_instance_id.into(),
+                operation_code: operation_code.into(),
             }
         }
     }
@@ -12062,17 +12094,17 @@ pub mod operate_step_instance {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_instance_id: i64,
-            step_instance_id: i64,
-            operation_code: i64,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
+            operation_code: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                job_instance_id,
-                step_instance_id,
-                operation_code,
+                bk_scope_id: bk_scope_id.into(),
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
+                operation_code: operation_code.into(),
             }
         }
     }
@@ -12169,10 +12201,13 @@ pub mod publish_public_script_version {
     impl PublishPublicScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(script_id: String, script_version_id: i64) -> Self {
+        pub fn new(
+            script_id: impl Into<String>,
+            script_version_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                script_id,
-                script_version_id,
+                script_id: script_id.into(),
+                script_version_id: script_version_id.into(),
             }
         }
     }
@@ -12333,15 +12368,15 @@ pub mod publish_script_version {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            script_id: String,
-            script_version_id: i64,
+            bk_scope_id: impl Into<String>,
+            script_id: impl Into<String>,
+            script_version_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                script_id,
-                script_version_id,
+                bk_scope_id: bk_scope_id.into(),
+                script_id: script_id.into(),
+                script_version_id: script_version_id.into(),
             }
         }
     }
@@ -12498,8 +12533,14 @@ pub mod push_config_file {
     impl File {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(file_name: String, content: crate::Base64) -> Self {
-            Self { file_name, content }
+        pub fn new(
+            file_name: impl Into<String>,
+            content: impl Into<crate::Base64>,
+        ) -> Self {
+            Self {
+                file_name: file_name.into(),
+                content: content.into(),
+            }
         }
     }
     impl crate::wire::Wire for File {
@@ -12564,18 +12605,18 @@ pub mod push_config_file {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            account_alias: String,
-            file_target_path: String,
+            bk_scope_id: impl Into<String>,
+            account_alias: impl Into<String>,
+            file_target_path: impl Into<String>,
             file_list: Vec<File>,
             target_server: Server,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
+                bk_scope_id: bk_scope_id.into(),
                 task_name: None,
-                account_alias,
-                file_target_path,
+                account_alias: account_alias.into(),
+                file_target_path: file_target_path.into(),
                 file_list,
                 target_server,
             }
@@ -12927,13 +12968,13 @@ pub mod save_cron {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            job_plan_id: i64,
+            bk_scope_id: impl Into<String>,
+            job_plan_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                job_plan_id,
+                bk_scope_id: bk_scope_id.into(),
+                job_plan_id: job_plan_id.into(),
                 id: None,
                 name: None,
                 expression: None,
@@ -13361,11 +13402,15 @@ pub mod update_credential {
     impl UpdateCredentialRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_scope_type: BkScopeType, bk_scope_id: String, id: String) -> Self {
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: impl Into<String>,
+            id: impl Into<String>,
+        ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                id,
+                bk_scope_id: bk_scope_id.into(),
+                id: id.into(),
                 name: None,
                 r#type: None,
                 description: None,
@@ -13627,15 +13672,15 @@ pub mod update_cron_status {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            id: i64,
-            status: i64,
+            bk_scope_id: impl Into<String>,
+            id: impl Into<i64>,
+            status: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                id,
-                status,
+                bk_scope_id: bk_scope_id.into(),
+                id: id.into(),
+                status: status.into(),
             }
         }
     }
@@ -13860,17 +13905,17 @@ pub mod update_dangerous_rule {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: i64,
-            expression: String,
+            id: impl Into<i64>,
+            expression: impl Into<String>,
             script_language_list: Vec<i64>,
-            description: String,
+            description: impl Into<String>,
             action: Action,
         ) -> Self {
             Self {
-                id,
-                expression,
+                id: id.into(),
+                expression: expression.into(),
                 script_language_list,
-                description,
+                description: description.into(),
                 action,
             }
         }
@@ -14098,13 +14143,13 @@ pub mod update_file_source {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            code: String,
+            bk_scope_id: impl Into<String>,
+            code: impl Into<String>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                code,
+                bk_scope_id: bk_scope_id.into(),
+                code: code.into(),
                 alias: None,
                 r#type: None,
                 access_params: None,
@@ -14248,10 +14293,10 @@ pub mod update_public_script_basic {
     impl UpdatePublicScriptBasicRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(script_id: String, name: String) -> Self {
+        pub fn new(script_id: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                script_id,
-                name,
+                script_id: script_id.into(),
+                name: name.into(),
                 description: None,
             }
         }
@@ -14403,14 +14448,14 @@ pub mod update_public_script_version {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            script_id: String,
-            script_version_id: i64,
-            content: crate::Base64,
+            script_id: impl Into<String>,
+            script_version_id: impl Into<i64>,
+            content: impl Into<crate::Base64>,
         ) -> Self {
             Self {
-                script_id,
-                script_version_id,
-                content,
+                script_id: script_id.into(),
+                script_version_id: script_version_id.into(),
+                content: content.into(),
                 version_desc: None,
             }
         }
@@ -14662,15 +14707,15 @@ pub mod update_script_basic {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            script_id: String,
-            name: String,
+            bk_scope_id: impl Into<String>,
+            script_id: impl Into<String>,
+            name: impl Into<String>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                script_id,
-                name,
+                bk_scope_id: bk_scope_id.into(),
+                script_id: script_id.into(),
+                name: name.into(),
                 description: None,
             }
         }
@@ -14848,17 +14893,17 @@ pub mod update_script_version {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_scope_type: BkScopeType,
-            bk_scope_id: String,
-            script_id: String,
-            script_version_id: i64,
-            content: crate::Base64,
+            bk_scope_id: impl Into<String>,
+            script_id: impl Into<String>,
+            script_version_id: impl Into<i64>,
+            content: impl Into<crate::Base64>,
         ) -> Self {
             Self {
                 bk_scope_type,
-                bk_scope_id,
-                script_id,
-                script_version_id,
-                content,
+                bk_scope_id: bk_scope_id.into(),
+                script_id: script_id.into(),
+                script_version_id: script_version_id.into(),
+                content: content.into(),
                 version_desc: None,
             }
         }

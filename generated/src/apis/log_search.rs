@@ -209,9 +209,9 @@ pub mod esquery_search {
     impl EsquerySearchRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(indices: String) -> Self {
+        pub fn new(indices: impl Into<String>) -> Self {
             Self {
-                indices,
+                indices: indices.into(),
                 scenario_id: None,
                 storage_cluster_id: None,
                 time_field: None,

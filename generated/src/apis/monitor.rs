@@ -49,10 +49,10 @@ pub mod add_alarm_source {
     impl AddAlarmSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: i64, title: String) -> Self {
+        pub fn new(biz_id: impl Into<i64>, title: impl Into<String>) -> Self {
             Self {
-                biz_id,
-                title,
+                biz_id: biz_id.into(),
+                title: title.into(),
                 description: None,
                 scr_type: None,
                 scenario: None,
@@ -664,10 +664,10 @@ pub mod add_monitor_item {
     impl AddMonitorItemRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: i64, title: String) -> Self {
+        pub fn new(biz_id: impl Into<i64>, title: impl Into<String>) -> Self {
             Self {
-                biz_id,
-                title,
+                biz_id: biz_id.into(),
+                title: title.into(),
                 description: None,
                 is_classify_notice: None,
                 monitor_id: None,
@@ -917,12 +917,16 @@ pub mod add_monitor_item_group {
     impl AddMonitorItemGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: i64, monitor_item_id: i64, monitor_group_id: i64) -> Self {
+        pub fn new(
+            biz_id: impl Into<i64>,
+            monitor_item_id: impl Into<i64>,
+            monitor_group_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                biz_id,
+                biz_id: biz_id.into(),
                 monitor_id: None,
-                monitor_item_id,
-                monitor_group_id,
+                monitor_item_id: monitor_item_id.into(),
+                monitor_group_id: monitor_group_id.into(),
                 monitor_level: None,
             }
         }
@@ -1091,10 +1095,10 @@ pub mod add_monitor_source {
     impl AddMonitorSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: i64, title: String) -> Self {
+        pub fn new(biz_id: impl Into<i64>, title: impl Into<String>) -> Self {
             Self {
-                biz_id,
-                title,
+                biz_id: biz_id.into(),
+                title: title.into(),
                 description: None,
                 scr_type: None,
                 scenario: None,
@@ -1333,15 +1337,15 @@ pub mod add_notice_config {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            title: String,
-            alarm_start_time: String,
-            alarm_end_time: String,
+            title: impl Into<String>,
+            alarm_start_time: impl Into<String>,
+            alarm_end_time: impl Into<String>,
         ) -> Self {
             Self {
-                title,
+                title: title.into(),
                 description: None,
-                alarm_start_time,
-                alarm_end_time,
+                alarm_start_time: alarm_start_time.into(),
+                alarm_end_time: alarm_end_time.into(),
                 notify_config: None,
                 alarm_source_id: None,
             }
@@ -1585,8 +1589,8 @@ pub mod alarm_instance {
     impl AlarmInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for AlarmInstanceRequest {
@@ -2974,8 +2978,8 @@ pub mod del_alarm_source {
     impl DelAlarmSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DelAlarmSourceRequest {
@@ -3011,8 +3015,8 @@ pub mod del_converge_config {
     impl DelConvergeConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DelConvergeConfigRequest {
@@ -3048,8 +3052,8 @@ pub mod del_detect_algorithm_config {
     impl DelDetectAlgorithmConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DelDetectAlgorithmConfigRequest {
@@ -3085,8 +3089,8 @@ pub mod del_monitor_item {
     impl DelMonitorItemRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DelMonitorItemRequest {
@@ -3122,8 +3126,8 @@ pub mod del_monitor_item_group {
     impl DelMonitorItemGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DelMonitorItemGroupRequest {
@@ -3159,8 +3163,8 @@ pub mod del_monitor_source {
     impl DelMonitorSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DelMonitorSourceRequest {
@@ -3196,8 +3200,8 @@ pub mod del_notice_config {
     impl DelNoticeConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DelNoticeConfigRequest {
@@ -3237,10 +3241,10 @@ pub mod deploy_script_collector {
     impl DeployScriptCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(target_conf: Vec<TargetConf>, config_id: i64) -> Self {
+        pub fn new(target_conf: Vec<TargetConf>, config_id: impl Into<i64>) -> Self {
             Self {
                 target_conf,
-                config_id,
+                config_id: config_id.into(),
                 script_collector_id: None,
             }
         }
@@ -3356,10 +3360,10 @@ pub mod deploy_script_collector {
     impl TargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64) -> Self {
+        pub fn new(ip: impl Into<String>, bk_cloud_id: impl Into<i64>) -> Self {
             Self {
-                ip,
-                bk_cloud_id,
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
                 params: None,
             }
         }
@@ -3784,8 +3788,14 @@ pub mod export_alarm_strategy {
     impl ExportAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(monitor_ids: String, bk_biz_id: String) -> Self {
-            Self { monitor_ids, bk_biz_id }
+        pub fn new(
+            monitor_ids: impl Into<String>,
+            bk_biz_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                monitor_ids: monitor_ids.into(),
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for ExportAlarmStrategyRequest {
@@ -4083,8 +4093,11 @@ pub mod export_log_collector {
     impl ExportLogCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id, ids: None }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                ids: None,
+            }
         }
     }
     impl ExportLogCollectorRequest {
@@ -4323,8 +4336,11 @@ pub mod export_script_collector {
     impl ExportScriptCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id, ids: None }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                ids: None,
+            }
         }
     }
     impl ExportScriptCollectorRequest {
@@ -4388,10 +4404,14 @@ pub mod export_script_collector {
     impl ExportScriptCollectorResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, description: String, fields: Vec<Fields>) -> Self {
+        pub fn new(
+            name: impl Into<String>,
+            description: impl Into<String>,
+            fields: Vec<Fields>,
+        ) -> Self {
             Self {
-                name,
-                description,
+                name: name.into(),
+                description: description.into(),
                 charset: None,
                 fields,
                 script_type: None,
@@ -4621,8 +4641,11 @@ pub mod export_shell_collector {
     impl ExportShellCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id, ids: None }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                ids: None,
+            }
         }
     }
     impl ExportShellCollectorRequest {
@@ -5412,9 +5435,9 @@ pub mod export_uptime_check_task {
     impl ExportUptimeCheckTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: i64) -> Self {
+        pub fn new(biz_id: impl Into<i64>) -> Self {
             Self {
-                biz_id,
+                biz_id: biz_id.into(),
                 protocol: None,
                 task_ids: None,
                 node_conf_needed: None,
@@ -6274,10 +6297,13 @@ pub mod get_alarm_strategy {
     impl GetAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(alarm_strategy_id: i64, bk_biz_id: i64) -> Self {
+        pub fn new(
+            alarm_strategy_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                alarm_strategy_id,
-                bk_biz_id,
+                alarm_strategy_id: alarm_strategy_id.into(),
+                bk_biz_id: bk_biz_id.into(),
             }
         }
     }
@@ -6693,9 +6719,9 @@ pub mod get_alarms {
     impl GetAlarmsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 source_time: None,
                 id: None,
                 alarm_type: None,
@@ -6984,8 +7010,8 @@ pub mod get_converge_config {
     impl GetConvergeConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for GetConvergeConfigRequest {
@@ -7760,8 +7786,11 @@ pub mod get_ts_data {
     impl GetTsDataRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(sql: String) -> Self {
-            Self { sql, prefer_storage: None }
+        pub fn new(sql: impl Into<String>) -> Self {
+            Self {
+                sql: sql.into(),
+                prefer_storage: None,
+            }
         }
     }
     impl GetTsDataRequest {
@@ -8085,8 +8114,11 @@ pub mod import_alarm_strategy {
     impl ImportAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(conf_list: Vec<Conf>, bk_biz_id: i64) -> Self {
-            Self { conf_list, bk_biz_id }
+        pub fn new(conf_list: Vec<Conf>, bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                conf_list,
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for ImportAlarmStrategyRequest {
@@ -8271,19 +8303,19 @@ pub mod import_log_collector {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            data_set: String,
-            data_desc: String,
-            data_encode: String,
-            sep: String,
-            log_path: String,
+            data_set: impl Into<String>,
+            data_desc: impl Into<String>,
+            data_encode: impl Into<String>,
+            sep: impl Into<String>,
+            log_path: impl Into<String>,
             fields: Vec<Fields>,
         ) -> Self {
             Self {
-                data_set,
-                data_desc,
-                data_encode,
-                sep,
-                log_path,
+                data_set: data_set.into(),
+                data_desc: data_desc.into(),
+                data_encode: data_encode.into(),
+                sep: sep.into(),
+                log_path: log_path.into(),
                 conditions: None,
                 fields,
             }
@@ -8679,15 +8711,15 @@ pub mod import_script_collector {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            name: String,
-            description: String,
+            bk_biz_id: impl Into<i64>,
+            name: impl Into<String>,
+            description: impl Into<String>,
             fields: Vec<Fields>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                name,
-                description,
+                bk_biz_id: bk_biz_id.into(),
+                name: name.into(),
+                description: description.into(),
                 charset: None,
                 fields,
                 script_type: None,
@@ -9027,8 +9059,11 @@ pub mod import_script_collector {
     impl ParamsSchema {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, description: String) -> Self {
-            Self { name, description }
+        pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                description: description.into(),
+            }
         }
     }
     impl crate::wire::Wire for ParamsSchema {
@@ -9091,17 +9126,17 @@ pub mod import_shell_collector {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            table_name: String,
-            table_desc: String,
-            charset: String,
-            shell_content: String,
+            table_name: impl Into<String>,
+            table_desc: impl Into<String>,
+            charset: impl Into<String>,
+            shell_content: impl Into<String>,
             fields: Vec<Fields>,
         ) -> Self {
             Self {
-                table_name,
-                table_desc,
-                charset,
-                shell_content,
+                table_name: table_name.into(),
+                table_desc: table_desc.into(),
+                charset: charset.into(),
+                shell_content: shell_content.into(),
                 collect_interval: None,
                 raw_data_intevcal: None,
                 trend_data_interval: None,
@@ -9755,12 +9790,16 @@ pub mod import_uptime_check_node {
     impl NodeConf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, location: Location, carrieroperator: String) -> Self {
+        pub fn new(
+            name: impl Into<String>,
+            location: Location,
+            carrieroperator: impl Into<String>,
+        ) -> Self {
             Self {
                 is_common: None,
-                name,
+                name: name.into(),
                 location,
-                carrieroperator,
+                carrieroperator: carrieroperator.into(),
             }
         }
     }
@@ -9845,8 +9884,16 @@ pub mod import_uptime_check_node {
     impl TargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64, bk_biz_id: i64) -> Self {
-            Self { ip, bk_cloud_id, bk_biz_id }
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for TargetConf {
@@ -9961,16 +10008,16 @@ pub mod import_uptime_check_task {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             location: ImportUptimeCheckTaskLocation,
-            groups: String,
-            name: String,
-            protocol: String,
+            groups: impl Into<String>,
+            name: impl Into<String>,
+            protocol: impl Into<String>,
             config: Config,
         ) -> Self {
             Self {
                 location,
-                groups,
-                name,
-                protocol,
+                groups: groups.into(),
+                name: name.into(),
+                protocol: protocol.into(),
                 config,
             }
         }
@@ -10075,10 +10122,10 @@ pub mod import_uptime_check_task {
     impl Config {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip_list: Vec<String>, port: i64) -> Self {
+        pub fn new(ip_list: Vec<String>, port: impl Into<i64>) -> Self {
             Self {
                 ip_list,
-                port,
+                port: port.into(),
                 period: None,
                 response_format: None,
                 timeout: None,
@@ -10168,10 +10215,10 @@ pub mod import_uptime_check_task {
     impl ImportUptimeCheckTaskConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(threshold: i64, method: String) -> Self {
+        pub fn new(threshold: impl Into<i64>, method: impl Into<String>) -> Self {
             Self {
-                threshold,
-                method,
+                threshold: threshold.into(),
+                method: method.into(),
                 message: None,
             }
         }
@@ -10435,8 +10482,14 @@ pub mod import_uptime_check_task {
     impl DetectAlgorithm {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(config: ImportUptimeCheckTaskConfig, algorithm_id: i64) -> Self {
-            Self { config, algorithm_id }
+        pub fn new(
+            config: ImportUptimeCheckTaskConfig,
+            algorithm_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                config,
+                algorithm_id: algorithm_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DetectAlgorithm {
@@ -10516,8 +10569,11 @@ pub mod import_uptime_check_task {
     impl Location {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(country: String, city: String) -> Self {
-            Self { country, city }
+        pub fn new(country: impl Into<String>, city: impl Into<String>) -> Self {
+            Self {
+                country: country.into(),
+                city: city.into(),
+            }
         }
     }
     impl crate::wire::Wire for Location {
@@ -10627,37 +10683,37 @@ pub mod import_uptime_check_task {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             alarm_level_config: AlarmLevelConfig,
-            alarm_strategy_id: i64,
-            bk_biz_id: i64,
+            alarm_strategy_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
             condition: Vec<serde_json::Value>,
-            display_name: String,
+            display_name: impl Into<String>,
             is_classify_notice: bool,
             is_enabled: bool,
             is_recovery: bool,
-            monitor_target: String,
-            nodata_alarm: i64,
-            node_count: i64,
+            monitor_target: impl Into<String>,
+            nodata_alarm: impl Into<i64>,
+            node_count: impl Into<i64>,
             rules: Rules,
-            scenario: String,
-            unit: String,
-            where_sql: String,
+            scenario: impl Into<String>,
+            unit: impl Into<String>,
+            where_sql: impl Into<String>,
         ) -> Self {
             Self {
                 alarm_level_config,
-                alarm_strategy_id,
-                bk_biz_id,
+                alarm_strategy_id: alarm_strategy_id.into(),
+                bk_biz_id: bk_biz_id.into(),
                 condition,
-                display_name,
+                display_name: display_name.into(),
                 is_classify_notice,
                 is_enabled,
                 is_recovery,
-                monitor_target,
-                nodata_alarm,
-                node_count,
+                monitor_target: monitor_target.into(),
+                nodata_alarm: nodata_alarm.into(),
+                node_count: node_count.into(),
                 rules,
-                scenario,
-                unit,
-                where_sql,
+                scenario: scenario.into(),
+                unit: unit.into(),
+                where_sql: where_sql.into(),
                 monitor_id: None,
             }
         }
@@ -10793,12 +10849,16 @@ pub mod import_uptime_check_task {
     impl NodeConf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, location: Location, carrieroperator: String) -> Self {
+        pub fn new(
+            name: impl Into<String>,
+            location: Location,
+            carrieroperator: impl Into<String>,
+        ) -> Self {
             Self {
                 is_common: None,
-                name,
+                name: name.into(),
                 location,
-                carrieroperator,
+                carrieroperator: carrieroperator.into(),
             }
         }
     }
@@ -10901,11 +10961,15 @@ pub mod import_uptime_check_task {
     impl Rules {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(alarm_window: i64, check_window: i64, count: i64) -> Self {
+        pub fn new(
+            alarm_window: impl Into<i64>,
+            check_window: impl Into<i64>,
+            count: impl Into<i64>,
+        ) -> Self {
             Self {
-                alarm_window,
-                check_window,
-                count,
+                alarm_window: alarm_window.into(),
+                check_window: check_window.into(),
+                count: count.into(),
             }
         }
     }
@@ -10960,22 +11024,22 @@ pub mod import_uptime_check_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            alarm_start_time: String,
-            alarm_end_time: String,
+            alarm_start_time: impl Into<String>,
+            alarm_end_time: impl Into<String>,
             detect_algorithm: Vec<DetectAlgorithm>,
-            is_recovery: String,
-            monitor_level: i64,
+            is_recovery: impl Into<String>,
+            monitor_level: impl Into<i64>,
             notify_way: Vec<String>,
             phone_receiver: Vec<serde_json::Value>,
             responsible: Vec<serde_json::Value>,
             role_list: Vec<String>,
         ) -> Self {
             Self {
-                alarm_start_time,
-                alarm_end_time,
+                alarm_start_time: alarm_start_time.into(),
+                alarm_end_time: alarm_end_time.into(),
                 detect_algorithm,
-                is_recovery,
-                monitor_level,
+                is_recovery: is_recovery.into(),
+                monitor_level: monitor_level.into(),
                 notify_way,
                 phone_receiver,
                 responsible,
@@ -11165,8 +11229,16 @@ pub mod import_uptime_check_task {
     impl ImportUptimeCheckTaskTargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64, bk_biz_id: i64) -> Self {
-            Self { ip, bk_cloud_id, bk_biz_id }
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for ImportUptimeCheckTaskTargetConf {
@@ -11207,9 +11279,9 @@ pub mod import_uptime_check_task {
     impl TargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 node_list: None,
                 node_id_list: None,
             }
@@ -13465,11 +13537,15 @@ pub mod metadata_create_data_id {
     impl MetadataCreateDataIdRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(data_name: String, etl_config: String, operator: String) -> Self {
+        pub fn new(
+            data_name: impl Into<String>,
+            etl_config: impl Into<String>,
+            operator: impl Into<String>,
+        ) -> Self {
             Self {
-                data_name,
-                etl_config,
-                operator,
+                data_name: data_name.into(),
+                etl_config: etl_config.into(),
+                operator: operator.into(),
                 mq_cluster: None,
                 data_description: None,
                 is_custom_source: None,
@@ -13655,22 +13731,22 @@ pub mod metadata_create_result_table {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_data_id: i64,
-            table_id: String,
-            table_name_zh: String,
+            bk_data_id: impl Into<i64>,
+            table_id: impl Into<String>,
+            table_name_zh: impl Into<String>,
             is_custom_table: bool,
-            schema_type: String,
-            operator: String,
-            default_storage: String,
+            schema_type: impl Into<String>,
+            operator: impl Into<String>,
+            default_storage: impl Into<String>,
         ) -> Self {
             Self {
-                bk_data_id,
-                table_id,
-                table_name_zh,
+                bk_data_id: bk_data_id.into(),
+                table_id: table_id.into(),
+                table_name_zh: table_name_zh.into(),
                 is_custom_table,
-                schema_type,
-                operator,
-                default_storage,
+                schema_type: schema_type.into(),
+                operator: operator.into(),
+                default_storage: default_storage.into(),
                 default_storage_config: None,
                 field_list: None,
                 bk_biz_id: None,
@@ -14057,8 +14133,8 @@ pub mod metadata_get_result_table {
     impl MetadataGetResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(table_id: String) -> Self {
-            Self { table_id }
+        pub fn new(table_id: impl Into<String>) -> Self {
+            Self { table_id: table_id.into() }
         }
     }
     impl crate::wire::Wire for MetadataGetResultTableRequest {
@@ -14398,8 +14474,10 @@ pub mod metadata_metadata_get_data_id {
     impl MetadataMetadataGetDataIdRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_data_id: i64) -> Self {
-            Self { bk_data_id }
+        pub fn new(bk_data_id: impl Into<i64>) -> Self {
+            Self {
+                bk_data_id: bk_data_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for MetadataMetadataGetDataIdRequest {
@@ -14626,10 +14704,10 @@ pub mod metadata_modify_result_table {
     impl MetadataModifyResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(table_id: String, operator: String) -> Self {
+        pub fn new(table_id: impl Into<String>, operator: impl Into<String>) -> Self {
             Self {
-                table_id,
-                operator,
+                table_id: table_id.into(),
+                operator: operator.into(),
                 field_list: None,
                 table_name_zh: None,
                 default_storage: None,
@@ -14795,9 +14873,9 @@ pub mod query_data {
     impl QueryDataRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(sql: String) -> Self {
+        pub fn new(sql: impl Into<String>) -> Self {
             Self {
-                sql,
+                sql: sql.into(),
                 prefer_storage: None,
                 username: None,
             }
@@ -15297,9 +15375,9 @@ pub mod update_alarm_source {
     impl UpdateAlarmSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
+        pub fn new(id: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 biz_id: None,
                 title: None,
                 description: None,
@@ -15637,9 +15715,9 @@ pub mod update_converge_config {
     impl UpdateConvergeConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
+        pub fn new(id: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 config: None,
                 alarm_source_id: None,
                 converge_id: None,
@@ -15787,9 +15865,9 @@ pub mod update_detect_algorithm_config {
     impl UpdateDetectAlgorithmConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
+        pub fn new(id: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 monitor_item_id: None,
                 algorithm_id: None,
                 config: None,
@@ -15953,9 +16031,9 @@ pub mod update_monitor_item {
     impl UpdateMonitorItemRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
+        pub fn new(id: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 biz_id: None,
                 title: None,
                 description: None,
@@ -16222,9 +16300,9 @@ pub mod update_monitor_item_group {
     impl UpdateMonitorItemGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
+        pub fn new(id: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 biz_id: None,
                 monitor_id: None,
                 monitor_item_id: None,
@@ -16417,9 +16495,9 @@ pub mod update_monitor_source {
     impl UpdateMonitorSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
+        pub fn new(id: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 biz_id: None,
                 title: None,
                 description: None,
@@ -16665,9 +16743,9 @@ pub mod update_notice_config {
     impl UpdateNoticeConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
+        pub fn new(id: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 title: None,
                 description: None,
                 alarm_start_time: None,

@@ -34,21 +34,21 @@ pub mod add_shield {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            category: String,
-            description: String,
-            begin_time: String,
-            end_time: String,
+            bk_biz_id: impl Into<i64>,
+            category: impl Into<String>,
+            description: impl Into<String>,
+            begin_time: impl Into<String>,
+            end_time: impl Into<String>,
             cycle_config: CycleConfig,
             shield_notice: bool,
             dimension_config: DimensionConfig,
         ) -> Self {
             Self {
-                bk_biz_id,
-                category,
-                description,
-                begin_time,
-                end_time,
+                bk_biz_id: bk_biz_id.into(),
+                category: category.into(),
+                description: description.into(),
+                begin_time: begin_time.into(),
+                end_time: end_time.into(),
                 cycle_config,
                 shield_notice,
                 notice_config: None,
@@ -127,11 +127,11 @@ pub mod add_shield {
     impl CycleConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: i64) -> Self {
+        pub fn new(r#type: impl Into<i64>) -> Self {
             Self {
                 begin_time: None,
                 end_time: None,
-                r#type,
+                r#type: r#type.into(),
                 day_list: None,
                 week_list: None,
             }
@@ -263,12 +263,12 @@ pub mod add_shield {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            notice_time: i64,
+            notice_time: impl Into<i64>,
             notice_way: Vec<String>,
             notice_receiver: Vec<NoticeReceiver>,
         ) -> Self {
             Self {
-                notice_time,
+                notice_time: notice_time.into(),
                 notice_way,
                 notice_receiver,
             }
@@ -360,9 +360,9 @@ pub mod as_code_export_config {
     impl AsCodeExportConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 dashboard_for_external: None,
             }
         }
@@ -419,12 +419,12 @@ pub mod as_code_import_config {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             configs: std::collections::BTreeMap<String, String>,
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
         ) -> Self {
             Self {
                 configs,
                 app: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 overwrite: None,
             }
         }
@@ -559,8 +559,11 @@ pub mod delete_alarm_strategy {
     impl DeleteAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, id: i64) -> Self {
-            Self { bk_biz_id, id }
+        pub fn new(bk_biz_id: impl Into<i64>, id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                id: id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteAlarmStrategyRequest {
@@ -602,8 +605,11 @@ pub mod delete_alarm_strategy_v2 {
     impl DeleteAlarmStrategyV2Request {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, ids: Vec<i64>) -> Self {
-            Self { bk_biz_id, ids }
+        pub fn new(bk_biz_id: impl Into<i64>, ids: Vec<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                ids,
+            }
         }
     }
     impl crate::wire::Wire for DeleteAlarmStrategyV2Request {
@@ -700,18 +706,18 @@ pub mod delete_item {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: i64,
-            start_time: i64,
-            end_time: i64,
+            id: impl Into<i64>,
+            start_time: impl Into<i64>,
+            end_time: impl Into<i64>,
             repeat: Repeat,
-            delete_type: i64,
+            delete_type: impl Into<i64>,
         ) -> Self {
             Self {
-                id,
-                start_time,
-                end_time,
+                id: id.into(),
+                start_time: start_time.into(),
+                end_time: end_time.into(),
                 repeat,
-                delete_type,
+                delete_type: delete_type.into(),
             }
         }
     }
@@ -965,8 +971,8 @@ pub mod disable_shield {
     impl DisableShieldRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for DisableShieldRequest {
@@ -1155,19 +1161,19 @@ pub mod edit_action_config {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            name: String,
-            plugin_id: i64,
+            name: impl Into<String>,
+            plugin_id: impl Into<i64>,
             execute_config: ExecuteConfig,
-            id: i64,
-            bk_biz_id: i64,
+            id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
         ) -> Self {
             Self {
-                name,
-                plugin_id,
+                name: name.into(),
+                plugin_id: plugin_id.into(),
                 desc: None,
                 execute_config,
-                id,
-                bk_biz_id,
+                id: id.into(),
+                bk_biz_id: bk_biz_id.into(),
                 method: None,
                 url: None,
                 headers: None,
@@ -1656,9 +1662,9 @@ pub mod edit_calendar {
     impl EditCalendarRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
+        pub fn new(id: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 name: None,
                 deep_color: None,
                 light_color: None,
@@ -1858,15 +1864,15 @@ pub mod edit_item {
     impl EditItemRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, change_type: i64) -> Self {
+        pub fn new(id: impl Into<i64>, change_type: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 name: None,
                 calendar_id: None,
                 start_time: None,
                 end_time: None,
                 repeat: None,
-                change_type,
+                change_type: change_type.into(),
             }
         }
     }
@@ -2069,23 +2075,23 @@ pub mod edit_shield {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            description: String,
-            begin_time: String,
-            end_time: String,
+            bk_biz_id: impl Into<i64>,
+            description: impl Into<String>,
+            begin_time: impl Into<String>,
+            end_time: impl Into<String>,
             cycle_config: CycleConfig,
             shield_notice: bool,
-            id: i64,
+            id: impl Into<i64>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                description,
-                begin_time,
-                end_time,
+                bk_biz_id: bk_biz_id.into(),
+                description: description.into(),
+                begin_time: begin_time.into(),
+                end_time: end_time.into(),
                 cycle_config,
                 shield_notice,
                 notice_config: None,
-                id,
+                id: id.into(),
                 level: None,
                 category: None,
             }
@@ -2172,8 +2178,10 @@ pub mod export_plugin {
     impl ExportPluginRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(plugin_id: String) -> Self {
-            Self { plugin_id }
+        pub fn new(plugin_id: impl Into<String>) -> Self {
+            Self {
+                plugin_id: plugin_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for ExportPluginRequest {
@@ -2501,9 +2509,9 @@ pub mod export_uptime_check_task {
     impl ExportUptimeCheckTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(biz_id: i64) -> Self {
+        pub fn new(biz_id: impl Into<i64>) -> Self {
             Self {
-                biz_id,
+                biz_id: biz_id.into(),
                 protocol: None,
                 task_ids: None,
                 node_conf_needed: None,
@@ -2939,8 +2947,11 @@ pub mod get_action_config {
     impl GetActionConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, bk_biz_id: i64) -> Self {
-            Self { id, bk_biz_id }
+        pub fn new(id: impl Into<i64>, bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                id: id.into(),
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetActionConfigRequest {
@@ -3196,8 +3207,8 @@ pub mod get_event_log {
     impl GetEventLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String) -> Self {
-            Self { id }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
         }
     }
     impl crate::wire::Wire for GetEventLogRequest {
@@ -3323,8 +3334,11 @@ pub mod get_shield {
     impl GetShieldRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, bk_biz_id: i64) -> Self {
-            Self { id, bk_biz_id }
+        pub fn new(id: impl Into<i64>, bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                id: id.into(),
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetShieldRequest {
@@ -3451,8 +3465,11 @@ pub mod get_ts_data {
     impl GetTsDataRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(sql: String) -> Self {
-            Self { sql, prefer_storage: None }
+        pub fn new(sql: impl Into<String>) -> Self {
+            Self {
+                sql: sql.into(),
+                prefer_storage: None,
+            }
         }
     }
     impl GetTsDataRequest {
@@ -3784,13 +3801,17 @@ pub mod import_uptime_check_node {
     impl NodeConf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, location: Location, carrieroperator: String) -> Self {
+        pub fn new(
+            name: impl Into<String>,
+            location: Location,
+            carrieroperator: impl Into<String>,
+        ) -> Self {
             Self {
                 is_common: None,
                 ip_type: None,
-                name,
+                name: name.into(),
                 location,
-                carrieroperator,
+                carrieroperator: carrieroperator.into(),
             }
         }
     }
@@ -3926,11 +3947,15 @@ pub mod import_uptime_check_node {
     impl TargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64, bk_biz_id: i64) -> Self {
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                ip,
-                bk_cloud_id,
-                bk_biz_id,
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_biz_id: bk_biz_id.into(),
                 bk_host_id: None,
             }
         }
@@ -4093,16 +4118,16 @@ pub mod import_uptime_check_task {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             location: ImportUptimeCheckTaskLocation,
-            groups: String,
-            name: String,
-            protocol: String,
+            groups: impl Into<String>,
+            name: impl Into<String>,
+            protocol: impl Into<String>,
             config: Config,
         ) -> Self {
             Self {
                 location,
-                groups,
-                name,
-                protocol,
+                groups: groups.into(),
+                name: name.into(),
+                protocol: protocol.into(),
                 config,
             }
         }
@@ -4207,10 +4232,10 @@ pub mod import_uptime_check_task {
     impl Config {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip_list: Vec<String>, port: i64) -> Self {
+        pub fn new(ip_list: Vec<String>, port: impl Into<i64>) -> Self {
             Self {
                 ip_list,
-                port,
+                port: port.into(),
                 period: None,
                 response_format: None,
                 timeout: None,
@@ -4300,10 +4325,10 @@ pub mod import_uptime_check_task {
     impl ImportUptimeCheckTaskConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(threshold: i64, method: String) -> Self {
+        pub fn new(threshold: impl Into<i64>, method: impl Into<String>) -> Self {
             Self {
-                threshold,
-                method,
+                threshold: threshold.into(),
+                method: method.into(),
                 message: None,
             }
         }
@@ -4648,8 +4673,14 @@ pub mod import_uptime_check_task {
     impl DetectAlgorithm {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(config: ImportUptimeCheckTaskConfig, algorithm_id: i64) -> Self {
-            Self { config, algorithm_id }
+        pub fn new(
+            config: ImportUptimeCheckTaskConfig,
+            algorithm_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                config,
+                algorithm_id: algorithm_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DetectAlgorithm {
@@ -4760,8 +4791,11 @@ pub mod import_uptime_check_task {
     impl Location {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(country: String, city: String) -> Self {
-            Self { country, city }
+        pub fn new(country: impl Into<String>, city: impl Into<String>) -> Self {
+            Self {
+                country: country.into(),
+                city: city.into(),
+            }
         }
     }
     impl crate::wire::Wire for Location {
@@ -4828,37 +4862,37 @@ pub mod import_uptime_check_task {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             alarm_level_config: AlarmLevelConfig,
-            alarm_strategy_id: i64,
-            bk_biz_id: i64,
+            alarm_strategy_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
             condition: Vec<serde_json::Value>,
-            display_name: String,
+            display_name: impl Into<String>,
             is_classify_notice: bool,
             is_enabled: bool,
             is_recovery: bool,
-            monitor_target: String,
-            nodata_alarm: i64,
-            node_count: i64,
+            monitor_target: impl Into<String>,
+            nodata_alarm: impl Into<i64>,
+            node_count: impl Into<i64>,
             rules: Rules,
-            scenario: String,
-            unit: String,
-            where_sql: String,
+            scenario: impl Into<String>,
+            unit: impl Into<String>,
+            where_sql: impl Into<String>,
         ) -> Self {
             Self {
                 alarm_level_config,
-                alarm_strategy_id,
-                bk_biz_id,
+                alarm_strategy_id: alarm_strategy_id.into(),
+                bk_biz_id: bk_biz_id.into(),
                 condition,
-                display_name,
+                display_name: display_name.into(),
                 is_classify_notice,
                 is_enabled,
                 is_recovery,
-                monitor_target,
-                nodata_alarm,
-                node_count,
+                monitor_target: monitor_target.into(),
+                nodata_alarm: nodata_alarm.into(),
+                node_count: node_count.into(),
                 rules,
-                scenario,
-                unit,
-                where_sql,
+                scenario: scenario.into(),
+                unit: unit.into(),
+                where_sql: where_sql.into(),
                 monitor_id: None,
             }
         }
@@ -4994,12 +5028,16 @@ pub mod import_uptime_check_task {
     impl NodeConf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, location: Location, carrieroperator: String) -> Self {
+        pub fn new(
+            name: impl Into<String>,
+            location: Location,
+            carrieroperator: impl Into<String>,
+        ) -> Self {
             Self {
                 is_common: None,
-                name,
+                name: name.into(),
                 location,
-                carrieroperator,
+                carrieroperator: carrieroperator.into(),
             }
         }
     }
@@ -5133,11 +5171,15 @@ pub mod import_uptime_check_task {
     impl Rules {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(alarm_window: i64, check_window: i64, count: i64) -> Self {
+        pub fn new(
+            alarm_window: impl Into<i64>,
+            check_window: impl Into<i64>,
+            count: impl Into<i64>,
+        ) -> Self {
             Self {
-                alarm_window,
-                check_window,
-                count,
+                alarm_window: alarm_window.into(),
+                check_window: check_window.into(),
+                count: count.into(),
             }
         }
     }
@@ -5214,8 +5256,16 @@ pub mod import_uptime_check_task {
     impl ImportUptimeCheckTaskTargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: i64, bk_biz_id: i64) -> Self {
-            Self { ip, bk_cloud_id, bk_biz_id }
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for ImportUptimeCheckTaskTargetConf {
@@ -5256,9 +5306,9 @@ pub mod import_uptime_check_task {
     impl TargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 node_list: None,
                 node_id_list: None,
             }
@@ -5327,22 +5377,22 @@ pub mod import_uptime_check_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            alarm_start_time: String,
-            alarm_end_time: String,
+            alarm_start_time: impl Into<String>,
+            alarm_end_time: impl Into<String>,
             detect_algorithm: Vec<DetectAlgorithm>,
-            is_recovery: String,
-            monitor_level: i64,
+            is_recovery: impl Into<String>,
+            monitor_level: impl Into<i64>,
             notify_way: Vec<String>,
             phone_receiver: Vec<serde_json::Value>,
             responsible: Vec<serde_json::Value>,
             role_list: Vec<String>,
         ) -> Self {
             Self {
-                alarm_start_time,
-                alarm_end_time,
+                alarm_start_time: alarm_start_time.into(),
+                alarm_end_time: alarm_end_time.into(),
                 detect_algorithm,
-                is_recovery,
-                monitor_level,
+                is_recovery: is_recovery.into(),
+                monitor_level: monitor_level.into(),
                 notify_way,
                 phone_receiver,
                 responsible,
@@ -5546,10 +5596,10 @@ pub mod item_detail {
     impl ItemDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(calendar_ids: Vec<i64>, time: i64) -> Self {
+        pub fn new(calendar_ids: Vec<i64>, time: impl Into<i64>) -> Self {
             Self {
                 calendar_ids,
-                time,
+                time: time.into(),
                 start_time: None,
             }
         }
@@ -5854,11 +5904,15 @@ pub mod item_list {
     impl ItemListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(calendar_ids: Vec<i64>, start_time: i64, end_time: i64) -> Self {
+        pub fn new(
+            calendar_ids: Vec<i64>,
+            start_time: impl Into<i64>,
+            end_time: impl Into<i64>,
+        ) -> Self {
             Self {
                 calendar_ids,
-                start_time,
-                end_time,
+                start_time: start_time.into(),
+                end_time: end_time.into(),
                 time_zone: None,
                 search_key: None,
             }
@@ -6644,11 +6698,15 @@ pub mod metadata_clean_result_table_metric_split {
     impl MetadataCleanResultTableMetricSplitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(table_id: String, cmdb_level: String, operator: String) -> Self {
+        pub fn new(
+            table_id: impl Into<String>,
+            cmdb_level: impl Into<String>,
+            operator: impl Into<String>,
+        ) -> Self {
             Self {
-                table_id,
-                cmdb_level,
-                operator,
+                table_id: table_id.into(),
+                cmdb_level: cmdb_level.into(),
+                operator: operator.into(),
             }
         }
     }
@@ -6755,18 +6813,18 @@ pub mod metadata_create_cluster_info {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            cluster_name: String,
-            cluster_type: String,
-            domain_name: String,
-            port: i64,
-            operator: String,
+            cluster_name: impl Into<String>,
+            cluster_type: impl Into<String>,
+            domain_name: impl Into<String>,
+            port: impl Into<i64>,
+            operator: impl Into<String>,
         ) -> Self {
             Self {
-                cluster_name,
-                cluster_type,
-                domain_name,
-                port,
-                operator,
+                cluster_name: cluster_name.into(),
+                cluster_type: cluster_type.into(),
+                domain_name: domain_name.into(),
+                port: port.into(),
+                operator: operator.into(),
                 description: None,
                 auth_info: None,
                 version: None,
@@ -6932,21 +6990,21 @@ pub mod metadata_create_data_id {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            data_name: String,
-            etl_config: String,
-            operator: String,
-            source_label: String,
-            type_label: String,
+            data_name: impl Into<String>,
+            etl_config: impl Into<String>,
+            operator: impl Into<String>,
+            source_label: impl Into<String>,
+            type_label: impl Into<String>,
         ) -> Self {
             Self {
-                data_name,
-                etl_config,
-                operator,
+                data_name: data_name.into(),
+                etl_config: etl_config.into(),
+                operator: operator.into(),
                 mq_cluster: None,
                 data_description: None,
                 is_custom_source: None,
-                source_label,
-                type_label,
+                source_label: source_label.into(),
+                type_label: type_label.into(),
                 custom_label: None,
                 option: None,
                 group_info_alias: None,
@@ -7146,9 +7204,9 @@ pub mod metadata_create_event_group {
     impl EventInfo {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(event_name: String) -> Self {
+        pub fn new(event_name: impl Into<String>) -> Self {
             Self {
-                event_name,
+                event_name: event_name.into(),
                 dimension: None,
                 dimension_list: None,
             }
@@ -7246,18 +7304,18 @@ pub mod metadata_create_event_group {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_data_id: i64,
-            bk_biz_id: i64,
-            event_group_name: String,
-            label: String,
-            operator: String,
+            bk_data_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+            event_group_name: impl Into<String>,
+            label: impl Into<String>,
+            operator: impl Into<String>,
         ) -> Self {
             Self {
-                bk_data_id,
-                bk_biz_id,
-                event_group_name,
-                label,
-                operator,
+                bk_data_id: bk_data_id.into(),
+                bk_biz_id: bk_biz_id.into(),
+                event_group_name: event_group_name.into(),
+                label: label.into(),
+                operator: operator.into(),
                 event_info_list: None,
             }
         }
@@ -7494,16 +7552,16 @@ pub mod metadata_create_result_table {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            field_name: String,
-            field_type: String,
-            tag: String,
+            field_name: impl Into<String>,
+            field_type: impl Into<String>,
+            tag: impl Into<String>,
             is_config_by_user: bool,
         ) -> Self {
             Self {
-                field_name,
-                field_type,
+                field_name: field_name.into(),
+                field_type: field_type.into(),
                 description: None,
-                tag,
+                tag: tag.into(),
                 alias_name: None,
                 option: None,
                 is_config_by_user,
@@ -7648,27 +7706,27 @@ pub mod metadata_create_result_table {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_data_id: i64,
-            table_id: String,
-            table_name_zh: String,
+            bk_data_id: impl Into<i64>,
+            table_id: impl Into<String>,
+            table_name_zh: impl Into<String>,
             is_custom_table: bool,
-            schema_type: String,
-            operator: String,
-            default_storage: String,
-            label: String,
+            schema_type: impl Into<String>,
+            operator: impl Into<String>,
+            default_storage: impl Into<String>,
+            label: impl Into<String>,
         ) -> Self {
             Self {
-                bk_data_id,
-                table_id,
-                table_name_zh,
+                bk_data_id: bk_data_id.into(),
+                table_id: table_id.into(),
+                table_name_zh: table_name_zh.into(),
                 is_custom_table,
-                schema_type,
-                operator,
-                default_storage,
+                schema_type: schema_type.into(),
+                operator: operator.into(),
+                default_storage: default_storage.into(),
                 default_storage_config: None,
                 field_list: None,
                 bk_biz_id: None,
-                label,
+                label: label.into(),
                 external_storage: None,
                 is_time_field_only: None,
                 option: None,
@@ -7872,11 +7930,15 @@ pub mod metadata_create_result_table_metric_split {
     impl MetadataCreateResultTableMetricSplitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(table_id: String, cmdb_level: String, operator: String) -> Self {
+        pub fn new(
+            table_id: impl Into<String>,
+            cmdb_level: impl Into<String>,
+            operator: impl Into<String>,
+        ) -> Self {
             Self {
-                table_id,
-                cmdb_level,
-                operator,
+                table_id: table_id.into(),
+                cmdb_level: cmdb_level.into(),
+                operator: operator.into(),
             }
         }
     }
@@ -8008,18 +8070,18 @@ pub mod metadata_create_time_series_group {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_data_id: i64,
-            bk_biz_id: i64,
-            time_series_group_name: String,
-            label: String,
-            operator: String,
+            bk_data_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+            time_series_group_name: impl Into<String>,
+            label: impl Into<String>,
+            operator: impl Into<String>,
         ) -> Self {
             Self {
-                bk_data_id,
-                bk_biz_id,
-                time_series_group_name,
-                label,
-                operator,
+                bk_data_id: bk_data_id.into(),
+                bk_biz_id: bk_biz_id.into(),
+                time_series_group_name: time_series_group_name.into(),
+                label: label.into(),
+                operator: operator.into(),
                 metric_info_list: None,
             }
         }
@@ -8264,8 +8326,11 @@ pub mod metadata_delete_event_group {
     impl MetadataDeleteEventGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(event_group_id: i64, operator: String) -> Self {
-            Self { event_group_id, operator }
+        pub fn new(event_group_id: impl Into<i64>, operator: impl Into<String>) -> Self {
+            Self {
+                event_group_id: event_group_id.into(),
+                operator: operator.into(),
+            }
         }
     }
     impl crate::wire::Wire for MetadataDeleteEventGroupRequest {
@@ -8307,10 +8372,13 @@ pub mod metadata_delete_time_series_group {
     impl MetadataDeleteTimeSeriesGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(time_series_group_id: i64, operator: String) -> Self {
+        pub fn new(
+            time_series_group_id: impl Into<i64>,
+            operator: impl Into<String>,
+        ) -> Self {
             Self {
-                time_series_group_id,
-                operator,
+                time_series_group_id: time_series_group_id.into(),
+                operator: operator.into(),
             }
         }
     }
@@ -8674,9 +8742,9 @@ pub mod metadata_get_event_group {
     impl MetadataGetEventGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(event_group_id: i64) -> Self {
+        pub fn new(event_group_id: impl Into<i64>) -> Self {
             Self {
-                event_group_id,
+                event_group_id: event_group_id.into(),
                 with_result_table_info: None,
             }
         }
@@ -8908,8 +8976,8 @@ pub mod metadata_get_result_table {
     impl MetadataGetResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(table_id: String) -> Self {
-            Self { table_id }
+        pub fn new(table_id: impl Into<String>) -> Self {
+            Self { table_id: table_id.into() }
         }
     }
     impl crate::wire::Wire for MetadataGetResultTableRequest {
@@ -9101,10 +9169,13 @@ pub mod metadata_get_result_table_storage {
     impl MetadataGetResultTableStorageRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(result_table_list: String, storage_type: String) -> Self {
+        pub fn new(
+            result_table_list: impl Into<String>,
+            storage_type: impl Into<String>,
+        ) -> Self {
             Self {
-                result_table_list,
-                storage_type,
+                result_table_list: result_table_list.into(),
+                storage_type: storage_type.into(),
             }
         }
     }
@@ -9303,9 +9374,9 @@ pub mod metadata_get_time_series_group {
     impl MetadataGetTimeSeriesGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(time_series_group_id: i64) -> Self {
+        pub fn new(time_series_group_id: impl Into<i64>) -> Self {
             Self {
-                time_series_group_id,
+                time_series_group_id: time_series_group_id.into(),
                 with_result_table_info: None,
             }
         }
@@ -9450,10 +9521,14 @@ pub mod metadata_list_label {
     impl MetadataListLabelRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(label_type: String, level: i64, include_admin_only: bool) -> Self {
+        pub fn new(
+            label_type: impl Into<String>,
+            level: impl Into<i64>,
+            include_admin_only: bool,
+        ) -> Self {
             Self {
-                label_type,
-                level,
+                label_type: label_type.into(),
+                level: level.into(),
                 include_admin_only,
             }
         }
@@ -10099,11 +10174,15 @@ pub mod metadata_modify_cluster_info {
     impl MetadataModifyClusterInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(cluster_id: i64, cluster_name: String, operator: String) -> Self {
+        pub fn new(
+            cluster_id: impl Into<i64>,
+            cluster_name: impl Into<String>,
+            operator: impl Into<String>,
+        ) -> Self {
             Self {
-                cluster_id,
-                cluster_name,
-                operator,
+                cluster_id: cluster_id.into(),
+                cluster_name: cluster_name.into(),
+                operator: operator.into(),
                 description: None,
                 auth_info: None,
                 custom_label: None,
@@ -10247,11 +10326,11 @@ pub mod metadata_modify_data_id {
     impl MetadataModifyDataIdRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(data_id: i64, operator: String) -> Self {
+        pub fn new(data_id: impl Into<i64>, operator: impl Into<String>) -> Self {
             Self {
                 data_name: None,
-                data_id,
-                operator,
+                data_id: data_id.into(),
+                operator: operator.into(),
                 data_description: None,
                 option: None,
                 is_enable: None,
@@ -10495,9 +10574,9 @@ pub mod metadata_modify_event_group {
     impl EventInfo {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(event_name: String) -> Self {
+        pub fn new(event_name: impl Into<String>) -> Self {
             Self {
-                event_name,
+                event_name: event_name.into(),
                 dimension: None,
                 dimension_list: None,
             }
@@ -10594,12 +10673,12 @@ pub mod metadata_modify_event_group {
     impl MetadataModifyEventGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(event_group_id: i64, operator: String) -> Self {
+        pub fn new(event_group_id: impl Into<i64>, operator: impl Into<String>) -> Self {
             Self {
-                event_group_id,
+                event_group_id: event_group_id.into(),
                 event_group_name: None,
                 label: None,
-                operator,
+                operator: operator.into(),
                 event_info_list: None,
                 is_enable: None,
             }
@@ -10943,14 +11022,18 @@ pub mod metadata_modify_result_table {
     impl MetadataModifyResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(table_id: String, operator: String, label: String) -> Self {
+        pub fn new(
+            table_id: impl Into<String>,
+            operator: impl Into<String>,
+            label: impl Into<String>,
+        ) -> Self {
             Self {
-                table_id,
-                operator,
+                table_id: table_id.into(),
+                operator: operator.into(),
                 field_list: None,
                 table_name_zh: None,
                 default_storage: None,
-                label,
+                label: label.into(),
                 is_time_field_only: None,
                 external_storage: None,
                 is_enable: None,
@@ -11169,12 +11252,16 @@ pub mod metadata_modify_time_series_group {
     impl Field {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field_type: String, tag: String, is_config_by_user: bool) -> Self {
+        pub fn new(
+            field_type: impl Into<String>,
+            tag: impl Into<String>,
+            is_config_by_user: bool,
+        ) -> Self {
             Self {
                 field_name: None,
-                field_type,
+                field_type: field_type.into(),
                 description: None,
-                tag,
+                tag: tag.into(),
                 alias_name: None,
                 option: None,
                 is_config_by_user,
@@ -11319,10 +11406,13 @@ pub mod metadata_modify_time_series_group {
     impl MetadataModifyTimeSeriesGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(time_series_group_id: i64, time_series_group_name: String) -> Self {
+        pub fn new(
+            time_series_group_id: impl Into<i64>,
+            time_series_group_name: impl Into<String>,
+        ) -> Self {
             Self {
-                time_series_group_id,
-                time_series_group_name,
+                time_series_group_id: time_series_group_id.into(),
+                time_series_group_name: time_series_group_name.into(),
                 label: None,
                 operator: None,
                 metric_info_list: None,
@@ -11760,8 +11850,11 @@ pub mod metadata_query_tag_values {
     impl MetadataQueryTagValuesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(table_id: String, tag_name: String) -> Self {
-            Self { table_id, tag_name }
+        pub fn new(table_id: impl Into<String>, tag_name: impl Into<String>) -> Self {
+            Self {
+                table_id: table_id.into(),
+                tag_name: tag_name.into(),
+            }
         }
     }
     impl crate::wire::Wire for MetadataQueryTagValuesRequest {
@@ -12059,8 +12152,11 @@ pub mod metadata_upgrade_result_table {
     impl MetadataUpgradeResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(table_id_list: Vec<String>, operator: String) -> Self {
-            Self { table_id_list, operator }
+        pub fn new(table_id_list: Vec<String>, operator: impl Into<String>) -> Self {
+            Self {
+                table_id_list,
+                operator: operator.into(),
+            }
         }
     }
     impl crate::wire::Wire for MetadataUpgradeResultTableRequest {
@@ -12110,11 +12206,11 @@ pub mod preview_duty_rule {
     impl PreviewDutyRuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, begin_time: String) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, begin_time: impl Into<String>) -> Self {
             Self {
                 id: None,
-                bk_biz_id,
-                begin_time,
+                bk_biz_id: bk_biz_id.into(),
+                begin_time: begin_time.into(),
                 days: None,
                 source_type: None,
                 config: None,
@@ -12266,11 +12362,11 @@ pub mod preview_user_group {
     impl PreviewUserGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, begin_time: String) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>, begin_time: impl Into<String>) -> Self {
             Self {
                 id: None,
-                bk_biz_id,
-                begin_time,
+                bk_biz_id: bk_biz_id.into(),
+                begin_time: begin_time.into(),
                 days: None,
                 source_type: None,
                 config: None,
@@ -12441,15 +12537,15 @@ pub mod save_action_config {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            name: String,
-            plugin_id: i64,
+            bk_biz_id: impl Into<i64>,
+            name: impl Into<String>,
+            plugin_id: impl Into<i64>,
             execute_config: ExecuteConfig,
         ) -> Self {
             Self {
-                bk_biz_id,
-                name,
-                plugin_id,
+                bk_biz_id: bk_biz_id.into(),
+                name: name.into(),
+                plugin_id: plugin_id.into(),
                 desc: None,
                 execute_config,
                 method: None,
@@ -12644,12 +12740,12 @@ pub mod save_alarm_strategy {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            action_type: String,
+            action_type: impl Into<String>,
             config: Config,
             notice_group_list: Vec<NoticeGroup>,
         ) -> Self {
             Self {
-                action_type,
+                action_type: action_type.into(),
                 config,
                 notice_template: None,
                 notice_group_list,
@@ -12711,16 +12807,16 @@ pub mod save_alarm_strategy {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             algorithm_config: Vec<Vec<SaveAlarmStrategyItem>>,
-            level: i64,
+            level: impl Into<i64>,
             trigger_config: TriggerConfig,
-            algorithm_type: String,
+            algorithm_type: impl Into<String>,
             recovery_config: RecoveryConfig,
         ) -> Self {
             Self {
                 algorithm_config,
-                level,
+                level: level.into(),
                 trigger_config,
-                algorithm_type,
+                algorithm_type: algorithm_type.into(),
                 recovery_config,
                 message_template: None,
             }
@@ -12970,8 +13066,10 @@ pub mod save_alarm_strategy {
     impl RecoveryConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(check_window: i64) -> Self {
-            Self { check_window }
+        pub fn new(check_window: impl Into<i64>) -> Self {
+            Self {
+                check_window: check_window.into(),
+            }
         }
     }
     impl crate::wire::Wire for RecoveryConfig {
@@ -13021,25 +13119,25 @@ pub mod save_alarm_strategy {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            metric_field: String,
-            unit_conversion: i64,
-            unit: String,
+            metric_field: impl Into<String>,
+            unit_conversion: impl Into<i64>,
+            unit: impl Into<String>,
             agg_condition: Vec<serde_json::Value>,
-            agg_interval: i64,
+            agg_interval: impl Into<i64>,
             agg_dimension: Vec<String>,
-            agg_method: String,
-            result_table_id: String,
+            agg_method: impl Into<String>,
+            result_table_id: impl Into<String>,
         ) -> Self {
             Self {
-                metric_field,
-                unit_conversion,
-                unit,
+                metric_field: metric_field.into(),
+                unit_conversion: unit_conversion.into(),
+                unit: unit.into(),
                 extend_fields: None,
                 agg_condition,
-                agg_interval,
+                agg_interval: agg_interval.into(),
                 agg_dimension,
-                agg_method,
-                result_table_id,
+                agg_method: agg_method.into(),
+                result_table_id: result_table_id.into(),
             }
         }
     }
@@ -13113,16 +13211,16 @@ pub mod save_alarm_strategy {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            alarm_end_time: String,
-            alarm_start_time: String,
+            alarm_end_time: impl Into<String>,
+            alarm_start_time: impl Into<String>,
             send_recovery_alarm: bool,
-            alarm_interval: i64,
+            alarm_interval: impl Into<i64>,
         ) -> Self {
             Self {
-                alarm_end_time,
-                alarm_start_time,
+                alarm_end_time: alarm_end_time.into(),
+                alarm_start_time: alarm_start_time.into(),
                 send_recovery_alarm,
-                alarm_interval,
+                alarm_interval: alarm_interval.into(),
             }
         }
     }
@@ -13226,22 +13324,22 @@ pub mod save_alarm_strategy {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             rt_query_config: RtQueryConfig,
-            metric_id: String,
-            name: String,
-            data_source_label: String,
+            metric_id: impl Into<String>,
+            name: impl Into<String>,
+            data_source_label: impl Into<String>,
             algorithm_list: Vec<Algorithm>,
             no_data_config: NoDataConfig,
-            data_type_label: String,
+            data_type_label: impl Into<String>,
             target: Vec<Vec<Target>>,
         ) -> Self {
             Self {
                 rt_query_config,
-                metric_id,
-                name,
-                data_source_label,
+                metric_id: metric_id.into(),
+                name: name.into(),
+                data_source_label: data_source_label.into(),
                 algorithm_list,
                 no_data_config,
-                data_type_label,
+                data_type_label: data_type_label.into(),
                 target,
             }
         }
@@ -13311,17 +13409,17 @@ pub mod save_alarm_strategy {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             action_list: Vec<Action>,
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             item_list: Vec<Item>,
-            name: String,
-            scenario: String,
+            name: impl Into<String>,
+            scenario: impl Into<String>,
         ) -> Self {
             Self {
                 action_list,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 item_list,
-                name,
-                scenario,
+                name: name.into(),
+                scenario: scenario.into(),
                 is_enabled: None,
             }
         }
@@ -13380,8 +13478,10 @@ pub mod save_alarm_strategy {
     impl SaveAlarmStrategyResponse {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(strategy_id: i64) -> Self {
-            Self { strategy_id }
+        pub fn new(strategy_id: impl Into<i64>) -> Self {
+            Self {
+                strategy_id: strategy_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for SaveAlarmStrategyResponse {
@@ -13418,8 +13518,16 @@ pub mod save_alarm_strategy {
     impl Target {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, value: Vec<Value>, method: String) -> Self {
-            Self { field, value, method }
+        pub fn new(
+            field: impl Into<String>,
+            value: Vec<Value>,
+            method: impl Into<String>,
+        ) -> Self {
+            Self {
+                field: field.into(),
+                value,
+                method: method.into(),
+            }
         }
     }
     impl crate::wire::Wire for Target {
@@ -13458,8 +13566,11 @@ pub mod save_alarm_strategy {
     impl TriggerConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(count: i64, check_window: i64) -> Self {
-            Self { count, check_window }
+        pub fn new(count: impl Into<i64>, check_window: impl Into<i64>) -> Self {
+            Self {
+                count: count.into(),
+                check_window: check_window.into(),
+            }
         }
     }
     impl crate::wire::Wire for TriggerConfig {
@@ -13496,8 +13607,11 @@ pub mod save_alarm_strategy {
     impl Value {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: String, bk_cloud_id: String) -> Self {
-            Self { ip, bk_cloud_id }
+        pub fn new(ip: impl Into<String>, bk_cloud_id: impl Into<String>) -> Self {
+            Self {
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for Value {
@@ -13553,10 +13667,14 @@ pub mod save_alarm_strategy_v2 {
     impl Actions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: String, config: Config, notice_group_ids: Vec<i64>) -> Self {
+        pub fn new(
+            r#type: impl Into<String>,
+            config: Config,
+            notice_group_ids: Vec<i64>,
+        ) -> Self {
             Self {
                 id: None,
-                r#type,
+                r#type: r#type.into(),
                 config,
                 notice_template: None,
                 notice_group_ids,
@@ -13619,11 +13737,15 @@ pub mod save_alarm_strategy_v2 {
     impl Algorithms {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(config: Vec<Vec<Item>>, level: i64, r#type: String) -> Self {
+        pub fn new(
+            config: Vec<Vec<Item>>,
+            level: impl Into<i64>,
+            r#type: impl Into<String>,
+        ) -> Self {
             Self {
                 config,
-                level,
-                r#type,
+                level: level.into(),
+                r#type: r#type.into(),
                 unit_prefix: None,
             }
         }
@@ -13682,19 +13804,19 @@ pub mod save_alarm_strategy_v2 {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            level: i64,
-            expression: String,
+            level: impl Into<i64>,
+            expression: impl Into<String>,
             trigger_config: TriggerConfig,
             recovery_config: RecoveryConfig,
-            connector: String,
+            connector: impl Into<String>,
         ) -> Self {
             Self {
                 id: None,
-                level,
-                expression,
+                level: level.into(),
+                expression: expression.into(),
                 trigger_config,
                 recovery_config,
-                connector,
+                connector: connector.into(),
             }
         }
     }
@@ -13768,9 +13890,9 @@ pub mod save_alarm_strategy_v2 {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             query_configs: Vec<QueryConfigs>,
-            name: String,
-            expression: String,
-            origin_sql: String,
+            name: impl Into<String>,
+            expression: impl Into<String>,
+            origin_sql: impl Into<String>,
             algorithms: Vec<Algorithms>,
             no_data_config: NoDataConfig,
             target: Vec<serde_json::Value>,
@@ -13778,9 +13900,9 @@ pub mod save_alarm_strategy_v2 {
             Self {
                 query_configs,
                 id: None,
-                name,
-                expression,
-                origin_sql,
+                name: name.into(),
+                expression: expression.into(),
+                origin_sql: origin_sql.into(),
                 algorithms,
                 no_data_config,
                 target,
@@ -14063,16 +14185,16 @@ pub mod save_alarm_strategy_v2 {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            alarm_end_time: String,
-            alarm_start_time: String,
+            alarm_end_time: impl Into<String>,
+            alarm_start_time: impl Into<String>,
             send_recovery_alarm: bool,
-            alarm_interval: i64,
+            alarm_interval: impl Into<i64>,
         ) -> Self {
             Self {
-                alarm_end_time,
-                alarm_start_time,
+                alarm_end_time: alarm_end_time.into(),
+                alarm_start_time: alarm_start_time.into(),
                 send_recovery_alarm,
-                alarm_interval,
+                alarm_interval: alarm_interval.into(),
             }
         }
     }
@@ -14248,22 +14370,22 @@ pub mod save_alarm_strategy_v2 {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             actions: Vec<Actions>,
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             detects: Vec<Detects>,
             items: Vec<Items>,
             labels: Vec<serde_json::Value>,
-            name: String,
-            scenario: String,
+            name: impl Into<String>,
+            scenario: impl Into<String>,
         ) -> Self {
             Self {
                 actions,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 detects,
                 id: None,
                 items,
                 labels,
-                name,
-                scenario,
+                name: name.into(),
+                scenario: scenario.into(),
                 source: None,
                 is_enabled: None,
             }
@@ -14507,19 +14629,19 @@ pub mod save_alarm_strategy_v3 {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            level: i64,
-            expression: String,
+            level: impl Into<i64>,
+            expression: impl Into<String>,
             trigger_config: TriggerConfig,
             recovery_config: RecoveryConfig,
-            connector: String,
+            connector: impl Into<String>,
         ) -> Self {
             Self {
                 id: None,
-                level,
-                expression,
+                level: level.into(),
+                expression: expression.into(),
                 trigger_config,
                 recovery_config,
-                connector,
+                connector: connector.into(),
             }
         }
     }
@@ -14838,14 +14960,14 @@ pub mod save_alarm_strategy_v3 {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            alias: String,
-            data_source_label: String,
-            data_type_label: String,
+            alias: impl Into<String>,
+            data_source_label: impl Into<String>,
+            data_type_label: impl Into<String>,
         ) -> Self {
             Self {
-                alias,
-                data_source_label,
-                data_type_label,
+                alias: alias.into(),
+                data_source_label: data_source_label.into(),
+                data_type_label: data_type_label.into(),
                 agg_condition: None,
                 agg_dimension: None,
                 agg_interval: None,
@@ -15035,13 +15157,13 @@ pub mod save_alarm_strategy_v3 {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             config: Vec<Vec<SaveAlarmStrategyV3Item>>,
-            level: i64,
-            r#type: String,
+            level: impl Into<i64>,
+            r#type: impl Into<String>,
         ) -> Self {
             Self {
                 config,
-                level,
-                r#type,
+                level: level.into(),
+                r#type: r#type.into(),
                 unit_prefix: None,
             }
         }
@@ -15234,9 +15356,9 @@ pub mod save_alarm_strategy_v3 {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             query_configs: Vec<Queryconfig>,
-            name: String,
-            expression: String,
-            origin_sql: String,
+            name: impl Into<String>,
+            expression: impl Into<String>,
+            origin_sql: impl Into<String>,
             algorithms: Vec<Algorithm>,
             no_data_config: NoDataConfig,
             target: Vec<Target>,
@@ -15244,9 +15366,9 @@ pub mod save_alarm_strategy_v3 {
             Self {
                 query_configs,
                 id: None,
-                name,
-                expression,
-                origin_sql,
+                name: name.into(),
+                expression: expression.into(),
+                origin_sql: origin_sql.into(),
                 algorithms,
                 no_data_config,
                 target,
@@ -15389,14 +15511,14 @@ pub mod save_alarm_strategy_v3 {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             converge_config: SaveAlarmStrategyV3ConvergeConfig,
-            start_time: String,
-            end_time: String,
+            start_time: impl Into<String>,
+            end_time: impl Into<String>,
         ) -> Self {
             Self {
                 converge_config,
                 noise_reduce_config: None,
-                start_time,
-                end_time,
+                start_time: start_time.into(),
+                end_time: end_time.into(),
             }
         }
     }
@@ -15468,23 +15590,23 @@ pub mod save_alarm_strategy_v3 {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             actions: Vec<Actionrelation>,
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             detects: Vec<Detect>,
-            id: i64,
+            id: impl Into<i64>,
             items: Vec<Item>,
-            name: String,
-            scenario: String,
+            name: impl Into<String>,
+            scenario: impl Into<String>,
             notice: Noticerelation,
         ) -> Self {
             Self {
                 actions,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 detects,
-                id,
+                id: id.into(),
                 items,
                 labels: None,
-                name,
-                scenario,
+                name: name.into(),
+                scenario: scenario.into(),
                 source: None,
                 is_enabled: None,
                 notice,
@@ -15575,11 +15697,15 @@ pub mod save_alarm_strategy_v3 {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            field: String,
+            field: impl Into<String>,
             value: serde_json::Map<String, serde_json::Value>,
-            method: String,
+            method: impl Into<String>,
         ) -> Self {
-            Self { field, value, method }
+            Self {
+                field: field.into(),
+                value,
+                method: method.into(),
+            }
         }
     }
     impl crate::wire::Wire for Target {
@@ -15688,10 +15814,10 @@ pub mod save_calendar {
     impl SaveCalendarRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, deep_color: String) -> Self {
+        pub fn new(name: impl Into<String>, deep_color: impl Into<String>) -> Self {
             Self {
-                name,
-                deep_color,
+                name: name.into(),
+                deep_color: deep_color.into(),
                 light_color: None,
                 light_color_: None,
             }
@@ -15868,10 +15994,10 @@ pub mod save_duty_rule {
     impl DutyTime {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(work_type: String, work_time: Vec<String>) -> Self {
+        pub fn new(work_type: impl Into<String>, work_time: Vec<String>) -> Self {
             Self {
                 is_custom: None,
-                work_type,
+                work_type: work_type.into(),
                 work_days: None,
                 work_date_range: None,
                 work_time_type: None,
@@ -16016,22 +16142,22 @@ pub mod save_duty_rule {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            name: String,
-            category: String,
+            bk_biz_id: impl Into<i64>,
+            name: impl Into<String>,
+            category: impl Into<String>,
             labels: Vec<String>,
             duty_arranges: Vec<DutyArranges>,
-            effective_time: String,
+            effective_time: impl Into<String>,
         ) -> Self {
             Self {
                 id: None,
-                bk_biz_id,
-                name,
-                category,
+                bk_biz_id: bk_biz_id.into(),
+                name: name.into(),
+                category: category.into(),
                 labels,
                 enabled: None,
                 duty_arranges,
-                effective_time,
+                effective_time: effective_time.into(),
                 end_time: None,
             }
         }
@@ -16123,14 +16249,14 @@ pub mod save_item {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            freq: String,
-            interval: i64,
+            freq: impl Into<String>,
+            interval: impl Into<i64>,
             every: Vec<i64>,
             exclude_date: Vec<i64>,
         ) -> Self {
             Self {
-                freq,
-                interval,
+                freq: freq.into(),
+                interval: interval.into(),
                 until: None,
                 every,
                 exclude_date,
@@ -16193,19 +16319,19 @@ pub mod save_item {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            name: String,
-            calendar_id: i64,
-            start_time: i64,
-            end_time: i64,
-            time_zone: String,
+            name: impl Into<String>,
+            calendar_id: impl Into<i64>,
+            start_time: impl Into<i64>,
+            end_time: impl Into<i64>,
+            time_zone: impl Into<String>,
         ) -> Self {
             Self {
-                name,
-                calendar_id,
-                start_time,
-                end_time,
+                name: name.into(),
+                calendar_id: calendar_id.into(),
+                start_time: start_time.into(),
+                end_time: end_time.into(),
                 repeat: None,
-                time_zone,
+                time_zone: time_zone.into(),
             }
         }
     }
@@ -16277,16 +16403,16 @@ pub mod save_notice_group {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            name: String,
-            message: String,
+            bk_biz_id: impl Into<i64>,
+            name: impl Into<String>,
+            message: impl Into<String>,
             notice_way: std::collections::BTreeMap<String, Vec<String>>,
             notice_receiver: Vec<NoticeReceiver>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                name,
-                message,
+                bk_biz_id: bk_biz_id.into(),
+                name: name.into(),
+                message: message.into(),
                 webhook_url: None,
                 notice_way,
                 id: None,
@@ -16405,9 +16531,9 @@ pub mod save_rule_group {
     impl Condition {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(field: String, value: Vec<String>) -> Self {
+        pub fn new(field: impl Into<String>, value: Vec<String>) -> Self {
             Self {
-                field,
+                field: field.into(),
                 value,
                 method: None,
                 condition: None,
@@ -16586,9 +16712,9 @@ pub mod save_rule_group {
     impl Action {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(action_type: String, is_enabled: bool) -> Self {
+        pub fn new(action_type: impl Into<String>, is_enabled: bool) -> Self {
             Self {
-                action_type,
+                action_type: action_type.into(),
                 upgrade_config: None,
                 is_enabled,
                 action_id: None,
@@ -16653,12 +16779,16 @@ pub mod save_rule_group {
     impl SaveRuleGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, name: String, priority: i64) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            name: impl Into<String>,
+            priority: impl Into<i64>,
+        ) -> Self {
             Self {
                 id: None,
-                bk_biz_id,
-                name,
-                priority,
+                bk_biz_id: bk_biz_id.into(),
+                name: name.into(),
+                priority: priority.into(),
                 rules: None,
                 settings: None,
             }
@@ -16770,16 +16900,16 @@ pub mod save_rule_group {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            key: crate::Secret,
-            value: String,
-            display_key: String,
-            display_value: String,
+            key: impl Into<crate::Secret>,
+            value: impl Into<String>,
+            display_key: impl Into<String>,
+            display_value: impl Into<String>,
         ) -> Self {
             Self {
-                key,
-                value,
-                display_key,
-                display_value,
+                key: key.into(),
+                value: value.into(),
+                display_key: display_key.into(),
+                display_value: display_value.into(),
             }
         }
     }
@@ -16888,8 +17018,14 @@ pub mod save_user_group {
     impl ActionNotice {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(time_range: String, notify_config: Vec<ActionNoticeConfig>) -> Self {
-            Self { time_range, notify_config }
+        pub fn new(
+            time_range: impl Into<String>,
+            notify_config: Vec<ActionNoticeConfig>,
+        ) -> Self {
+            Self {
+                time_range: time_range.into(),
+                notify_config,
+            }
         }
     }
     impl crate::wire::Wire for ActionNotice {
@@ -16928,9 +17064,9 @@ pub mod save_user_group {
     impl ActionNoticeConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(phase: i64, notice_ways: Vec<NoticeWay>) -> Self {
+        pub fn new(phase: impl Into<i64>, notice_ways: Vec<NoticeWay>) -> Self {
             Self {
-                phase,
+                phase: phase.into(),
                 notice_ways,
                 r#type: None,
             }
@@ -16979,8 +17115,14 @@ pub mod save_user_group {
     impl AlertNotice {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(time_range: String, notify_config: Vec<AlertNoticeConfig>) -> Self {
-            Self { time_range, notify_config }
+        pub fn new(
+            time_range: impl Into<String>,
+            notify_config: Vec<AlertNoticeConfig>,
+        ) -> Self {
+            Self {
+                time_range: time_range.into(),
+                notify_config,
+            }
         }
     }
     impl crate::wire::Wire for AlertNotice {
@@ -17019,9 +17161,9 @@ pub mod save_user_group {
     impl AlertNoticeConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(level: i64, notice_ways: Vec<NoticeWay>) -> Self {
+        pub fn new(level: impl Into<i64>, notice_ways: Vec<NoticeWay>) -> Self {
             Self {
-                level,
+                level: level.into(),
                 notice_ways,
                 r#type: None,
             }
@@ -17165,8 +17307,11 @@ pub mod save_user_group {
     impl NoticeWay {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String) -> Self {
-            Self { name, receivers: None }
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                receivers: None,
+            }
         }
     }
     impl NoticeWay {
@@ -17212,10 +17357,10 @@ pub mod save_user_group {
     impl PersonalNotice {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(hours_ago: i64, duty_rules: Vec<i64>) -> Self {
+        pub fn new(hours_ago: impl Into<i64>, duty_rules: Vec<i64>) -> Self {
             Self {
                 enabled: None,
-                hours_ago,
+                hours_ago: hours_ago.into(),
                 duty_rules,
             }
         }
@@ -17272,18 +17417,18 @@ pub mod save_user_group {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            days: i64,
+            days: impl Into<i64>,
             chat_ids: Vec<String>,
-            r#type: String,
-            time: String,
+            r#type: impl Into<String>,
+            time: impl Into<String>,
         ) -> Self {
             Self {
                 enabled: None,
-                days,
+                days: days.into(),
                 chat_ids,
-                r#type,
+                r#type: r#type.into(),
                 date: None,
-                time,
+                time: time.into(),
             }
         }
     }
@@ -17540,23 +17685,23 @@ pub mod save_user_group {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: i64,
-            bk_biz_id: i64,
-            name: String,
+            id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+            name: impl Into<String>,
             need_duty: bool,
             channels: Vec<String>,
-            desc: String,
+            desc: impl Into<String>,
             alert_notice: Vec<AlertNotice>,
             action_notice: Vec<ActionNotice>,
         ) -> Self {
             Self {
-                id,
-                bk_biz_id,
-                name,
+                id: id.into(),
+                bk_biz_id: bk_biz_id.into(),
+                name: name.into(),
                 timezone: None,
                 need_duty,
                 channels,
-                desc,
+                desc: desc.into(),
                 alert_notice,
                 action_notice,
                 duty_arranges: None,
@@ -18002,11 +18147,15 @@ pub mod search_action {
     impl Conditions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(key: crate::Secret, value: Vec<i64>, method: String) -> Self {
+        pub fn new(
+            key: impl Into<crate::Secret>,
+            value: Vec<i64>,
+            method: impl Into<String>,
+        ) -> Self {
             Self {
-                key,
+                key: key.into(),
                 value,
-                method,
+                method: method.into(),
                 condition: None,
             }
         }
@@ -18619,7 +18768,7 @@ pub mod search_action {
     impl SearchActionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(page: i64, page_size: i64) -> Self {
+        pub fn new(page: impl Into<i64>, page_size: impl Into<i64>) -> Self {
             Self {
                 bk_biz_ids: None,
                 alert_ids: None,
@@ -18629,8 +18778,8 @@ pub mod search_action {
                 ordering: None,
                 start_time: None,
                 end_time: None,
-                page,
-                page_size,
+                page: page.into(),
+                page_size: page_size.into(),
                 show_overview: None,
                 show_aggs: None,
                 show_dsl: None,
@@ -19018,9 +19167,9 @@ pub mod search_action_config {
     impl SearchActionConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 page: None,
                 page_size: None,
                 order: None,
@@ -19667,13 +19816,13 @@ pub mod search_alarm_strategy {
     impl SearchAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 page: None,
                 page_size: None,
                 ids: None,
                 metric_id: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 fields: None,
             }
         }
@@ -20719,17 +20868,17 @@ pub mod search_alarm_strategy_v2 {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            page: i64,
-            page_size: i64,
+            page: impl Into<i64>,
+            page_size: impl Into<i64>,
             conditions: Vec<Conditions>,
-            bk_biz_id: i64,
+            bk_biz_id: impl Into<i64>,
             with_notice_group: bool,
         ) -> Self {
             Self {
-                page,
-                page_size,
+                page: page.into(),
+                page_size: page_size.into(),
                 conditions,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 scenario: None,
                 with_notice_group,
             }
@@ -20943,24 +21092,24 @@ pub mod search_alarm_strategy_v2 {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             actions: Vec<Actions>,
-            source: String,
+            source: impl Into<String>,
             detects: Vec<Detects>,
-            id: i64,
+            id: impl Into<i64>,
             items: Vec<Items>,
             labels: Vec<serde_json::Value>,
-            name: String,
-            scenario: String,
-            bk_biz_id: i64,
+            name: impl Into<String>,
+            scenario: impl Into<String>,
+            bk_biz_id: impl Into<i64>,
         ) -> Self {
             Self {
                 actions,
-                source,
+                source: source.into(),
                 detects,
-                id,
+                id: id.into(),
                 items,
                 labels,
-                name,
-                scenario,
+                name: name.into(),
+                scenario: scenario.into(),
                 is_enabled: None,
                 update_time: None,
                 create_time: None,
@@ -20972,7 +21121,7 @@ pub mod search_alarm_strategy_v2 {
                 shield_info: None,
                 add_allowed: None,
                 data_source_type: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 version: None,
             }
         }
@@ -22171,12 +22320,12 @@ pub mod search_alarm_strategy_v3 {
     impl SearchAlarmStrategyV3Request {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 page: None,
                 page_size: None,
                 conditions: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 scenario: None,
                 with_notice_group: None,
                 with_user_group_detail: None,
@@ -22974,13 +23123,13 @@ pub mod search_alarm_strategy_without_biz {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             config: Vec<Vec<SearchAlarmStrategyWithoutBizItem>>,
-            level: i64,
-            r#type: String,
+            level: impl Into<i64>,
+            r#type: impl Into<String>,
         ) -> Self {
             Self {
                 config,
-                level,
-                r#type,
+                level: level.into(),
+                r#type: r#type.into(),
                 unit_prefix: None,
                 id: None,
             }
@@ -23339,20 +23488,20 @@ pub mod search_alarm_strategy_without_biz {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: i64,
-            level: i64,
-            expression: String,
+            id: impl Into<i64>,
+            level: impl Into<i64>,
+            expression: impl Into<String>,
             trigger_config: TriggerConfig,
             recovery_config: RecoveryConfig,
-            connector: String,
+            connector: impl Into<String>,
         ) -> Self {
             Self {
-                id,
-                level,
-                expression,
+                id: id.into(),
+                level: level.into(),
+                expression: expression.into(),
                 trigger_config,
                 recovery_config,
-                connector,
+                connector: connector.into(),
             }
         }
     }
@@ -23481,20 +23630,20 @@ pub mod search_alarm_strategy_without_biz {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             query_configs: Vec<Queryconfig>,
-            id: String,
-            name: String,
-            expression: String,
-            origin_sql: String,
+            id: impl Into<String>,
+            name: impl Into<String>,
+            expression: impl Into<String>,
+            origin_sql: impl Into<String>,
             algorithms: Vec<Algorithm>,
             no_data_config: NoDataConfig,
             target: Vec<Vec<Target>>,
         ) -> Self {
             Self {
                 query_configs,
-                id,
-                name,
-                expression,
-                origin_sql,
+                id: id.into(),
+                name: name.into(),
+                expression: expression.into(),
+                origin_sql: origin_sql.into(),
                 algorithms,
                 no_data_config,
                 target,
@@ -23769,14 +23918,14 @@ pub mod search_alarm_strategy_without_biz {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             converge_config: SearchAlarmStrategyWithoutBizConvergeConfig,
-            start_time: String,
-            end_time: String,
+            start_time: impl Into<String>,
+            end_time: impl Into<String>,
         ) -> Self {
             Self {
                 converge_config,
                 noise_reduce_config: None,
-                start_time,
-                end_time,
+                start_time: start_time.into(),
+                end_time: end_time.into(),
             }
         }
     }
@@ -23843,14 +23992,14 @@ pub mod search_alarm_strategy_without_biz {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            alias: String,
-            data_source_label: String,
-            data_type_label: String,
+            alias: impl Into<String>,
+            data_source_label: impl Into<String>,
+            data_type_label: impl Into<String>,
         ) -> Self {
             Self {
-                alias,
-                data_source_label,
-                data_type_label,
+                alias: alias.into(),
+                data_source_label: data_source_label.into(),
+                data_type_label: data_type_label.into(),
                 agg_condition: None,
                 agg_dimension: None,
                 agg_interval: None,
@@ -23938,9 +24087,9 @@ pub mod search_alarm_strategy_without_biz {
     impl RecoveryConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(check_window: i64) -> Self {
+        pub fn new(check_window: impl Into<i64>) -> Self {
             Self {
-                check_window,
+                check_window: check_window.into(),
                 status_setter: None,
             }
         }
@@ -24178,11 +24327,15 @@ pub mod search_alarm_strategy_without_biz {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            field: String,
+            field: impl Into<String>,
             value: Vec<serde_json::Map<String, serde_json::Value>>,
-            method: String,
+            method: impl Into<String>,
         ) -> Self {
-            Self { field, value, method }
+            Self {
+                field: field.into(),
+                value,
+                method: method.into(),
+            }
         }
     }
     impl crate::wire::Wire for Target {
@@ -24844,14 +24997,14 @@ pub mod search_alert {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            key: crate::Secret,
+            key: impl Into<crate::Secret>,
             value: Vec<serde_json::Value>,
-            method: String,
+            method: impl Into<String>,
         ) -> Self {
             Self {
-                key,
+                key: key.into(),
                 value,
-                method,
+                method: method.into(),
                 condition: None,
             }
         }
@@ -24923,10 +25076,10 @@ pub mod search_alert {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_biz_ids: Vec<i64>,
-            start_time: i64,
-            end_time: i64,
-            page: i64,
-            page_size: i64,
+            start_time: impl Into<i64>,
+            end_time: impl Into<i64>,
+            page: impl Into<i64>,
+            page_size: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_biz_ids,
@@ -24934,10 +25087,10 @@ pub mod search_alert {
                 conditions: None,
                 query_string: None,
                 ordering: None,
-                start_time,
-                end_time,
-                page,
-                page_size,
+                start_time: start_time.into(),
+                end_time: end_time.into(),
+                page: page.into(),
+                page_size: page_size.into(),
                 show_overview: None,
                 show_aggs: None,
                 show_dsl: None,
@@ -25306,12 +25459,12 @@ pub mod search_duty_rule_detail {
     impl DutyArranges {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(effective_time: String) -> Self {
+        pub fn new(effective_time: impl Into<String>) -> Self {
             Self {
                 id: None,
                 need_rotation: None,
                 handoff_time: None,
-                effective_time,
+                effective_time: effective_time.into(),
                 duty_time: None,
                 duty_users: None,
                 users: None,
@@ -25388,11 +25541,11 @@ pub mod search_duty_rule_detail {
     impl DutyTime {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(work_type: String, work_time: String) -> Self {
+        pub fn new(work_type: impl Into<String>, work_time: impl Into<String>) -> Self {
             Self {
-                work_type,
+                work_type: work_type.into(),
                 work_days: None,
-                work_time,
+                work_time: work_time.into(),
             }
         }
     }
@@ -25469,11 +25622,11 @@ pub mod search_duty_rule_detail {
     impl HandoffTime {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(rotation_type: String, time: String) -> Self {
+        pub fn new(rotation_type: impl Into<String>, time: impl Into<String>) -> Self {
             Self {
-                rotation_type,
+                rotation_type: rotation_type.into(),
                 date: None,
-                time,
+                time: time.into(),
             }
         }
     }
@@ -25795,8 +25948,11 @@ pub mod search_duty_rule_detail {
     impl User {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String, r#type: String) -> Self {
-            Self { id, r#type }
+        pub fn new(id: impl Into<String>, r#type: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                r#type: r#type.into(),
+            }
         }
     }
     impl crate::wire::Wire for User {
@@ -25917,18 +26073,18 @@ pub mod search_duty_rules {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: i64,
-            bk_biz_id: i64,
-            name: String,
+            id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+            name: impl Into<String>,
             enabled: bool,
             labels: Vec<String>,
             delete_allowed: bool,
             edit_allowed: bool,
         ) -> Self {
             Self {
-                id,
-                bk_biz_id,
-                name,
+                id: id.into(),
+                bk_biz_id: bk_biz_id.into(),
+                name: name.into(),
                 enabled,
                 category: None,
                 labels,
@@ -26916,8 +27072,12 @@ pub mod search_user_group_detail {
     impl Period {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: String, time: String) -> Self {
-            Self { r#type, date: None, time }
+        pub fn new(r#type: impl Into<String>, time: impl Into<String>) -> Self {
+            Self {
+                r#type: r#type.into(),
+                date: None,
+                time: time.into(),
+            }
         }
     }
     impl crate::wire::Wire for Period {
@@ -27036,12 +27196,12 @@ pub mod search_user_group_detail {
     impl DutyArranges {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(effective_time: String) -> Self {
+        pub fn new(effective_time: impl Into<String>) -> Self {
             Self {
                 id: None,
                 need_rotation: None,
                 handoff_time: None,
-                effective_time,
+                effective_time: effective_time.into(),
                 duty_time: None,
                 duty_users: None,
                 users: None,
@@ -27218,11 +27378,11 @@ pub mod search_user_group_detail {
     impl DutyTime {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(work_type: String, work_time: String) -> Self {
+        pub fn new(work_type: impl Into<String>, work_time: impl Into<String>) -> Self {
             Self {
-                work_type,
+                work_type: work_type.into(),
                 work_days: None,
-                work_time,
+                work_time: work_time.into(),
             }
         }
     }
@@ -27299,11 +27459,11 @@ pub mod search_user_group_detail {
     impl HandoffTime {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(rotation_type: String, time: String) -> Self {
+        pub fn new(rotation_type: impl Into<String>, time: impl Into<String>) -> Self {
             Self {
-                rotation_type,
+                rotation_type: rotation_type.into(),
                 date: None,
-                time,
+                time: time.into(),
             }
         }
     }
@@ -27425,11 +27585,11 @@ pub mod search_user_group_detail {
     impl PlanNotice {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(days: i64, chat_ids: Vec<String>) -> Self {
+        pub fn new(days: impl Into<i64>, chat_ids: Vec<String>) -> Self {
             Self {
                 enabled: None,
                 period: None,
-                days,
+                days: days.into(),
                 chat_ids,
             }
         }
@@ -28055,8 +28215,16 @@ pub mod update_partial_strategy_v2 {
     impl UpdatePartialStrategyV2Request {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(edit_data: EditData, ids: Vec<i64>, bk_biz_id: i64) -> Self {
-            Self { edit_data, ids, bk_biz_id }
+        pub fn new(
+            edit_data: EditData,
+            ids: Vec<i64>,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                edit_data,
+                ids,
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for UpdatePartialStrategyV2Request {
@@ -28110,14 +28278,14 @@ pub mod update_partial_strategy_v3 {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             signal: Vec<serde_json::Value>,
-            options: String,
+            options: impl Into<String>,
             options_converge_config: serde_json::Map<String, serde_json::Value>,
         ) -> Self {
             Self {
                 config_id: None,
                 user_groups: None,
                 signal,
-                options,
+                options: options.into(),
                 options_converge_config,
             }
         }
@@ -28232,15 +28400,15 @@ pub mod update_partial_strategy_v3 {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             options: Options,
-            config: String,
+            config: impl Into<String>,
             config_template: Vec<serde_json::Value>,
-            config_template_signal: String,
+            config_template_signal: impl Into<String>,
         ) -> Self {
             Self {
                 options,
-                config,
+                config: config.into(),
                 config_template,
-                config_template_signal,
+                config_template_signal: config_template_signal.into(),
                 config_template_message_tmpl: None,
                 config_template_title_tmpl: None,
             }
@@ -28316,14 +28484,14 @@ pub mod update_partial_strategy_v3 {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            converge_config: String,
-            start_time: String,
-            end_time: String,
+            converge_config: impl Into<String>,
+            start_time: impl Into<String>,
+            end_time: impl Into<String>,
         ) -> Self {
             Self {
-                converge_config,
-                start_time,
-                end_time,
+                converge_config: converge_config.into(),
+                start_time: start_time.into(),
+                end_time: end_time.into(),
             }
         }
     }
@@ -28389,11 +28557,15 @@ pub mod update_partial_strategy_v3 {
     impl UpdatePartialStrategyV3Request {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(edit_data: EditData, ids: Vec<i64>, bk_biz_id: i64) -> Self {
+        pub fn new(
+            edit_data: EditData,
+            ids: Vec<i64>,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
             Self {
                 edit_data,
                 ids,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 is_enabled: None,
                 notice_group_list: None,
                 labels: None,

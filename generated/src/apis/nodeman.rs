@@ -19,8 +19,11 @@ pub mod add_cloud {
     impl AddCloudRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_cloud_name: String) -> Self {
-            Self { bk_biz_id, bk_cloud_name }
+        pub fn new(bk_biz_id: impl Into<i64>, bk_cloud_name: impl Into<String>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                bk_cloud_name: bk_cloud_name.into(),
+            }
         }
     }
     impl crate::wire::Wire for AddCloudRequest {
@@ -191,9 +194,9 @@ pub mod add_task {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(conn_ips: String) -> Self {
+        pub fn new(conn_ips: impl Into<String>) -> Self {
             Self {
-                conn_ips,
+                conn_ips: conn_ips.into(),
                 login_ip: None,
                 data_ip: None,
                 cascade_ip: None,
@@ -379,20 +382,20 @@ pub mod add_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: i64,
-            creator: String,
+            bk_biz_id: impl Into<i64>,
+            creator: impl Into<String>,
             hosts: Vec<Hosts>,
-            bk_cloud_id: i64,
-            node_type: String,
-            op_type: String,
+            bk_cloud_id: impl Into<i64>,
+            node_type: impl Into<String>,
+            op_type: impl Into<String>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                creator,
+                bk_biz_id: bk_biz_id.into(),
+                creator: creator.into(),
                 hosts,
-                bk_cloud_id,
-                node_type,
-                op_type,
+                bk_cloud_id: bk_cloud_id.into(),
+                node_type: node_type.into(),
+                op_type: op_type.into(),
             }
         }
     }
@@ -1312,8 +1315,10 @@ pub mod biz_proxies_host {
     impl BizProxiesHostRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for BizProxiesHostRequest {
@@ -1363,21 +1368,21 @@ pub mod biz_proxies_host {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_cloud_id: i64,
-            bk_addressing: i64,
-            inner_ip: String,
-            bk_biz_id: i64,
+            bk_cloud_id: impl Into<i64>,
+            bk_addressing: impl Into<i64>,
+            inner_ip: impl Into<String>,
+            bk_biz_id: impl Into<i64>,
         ) -> Self {
             Self {
-                bk_cloud_id,
-                bk_addressing,
-                inner_ip,
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_addressing: bk_addressing.into(),
+                inner_ip: inner_ip.into(),
                 inner_ipv6: None,
                 outer_ip: None,
                 outer_ipv6: None,
                 login_ip: None,
                 data_ip: None,
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
             }
         }
     }
@@ -2399,12 +2404,16 @@ pub mod create_subscription {
     impl Scope {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(node_type: String, object_type: String, nodes: Vec<Nodes>) -> Self {
+        pub fn new(
+            node_type: impl Into<String>,
+            object_type: impl Into<String>,
+            nodes: Vec<Nodes>,
+        ) -> Self {
             Self {
                 bk_biz_id: None,
                 bk_biz_scope: None,
-                node_type,
-                object_type,
+                node_type: node_type.into(),
+                object_type: object_type.into(),
                 need_register: None,
                 nodes,
                 instance_selector: None,
@@ -2492,8 +2501,18 @@ pub mod create_subscription {
     impl Steps {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String, r#type: String, config: Config, params: Params) -> Self {
-            Self { id, r#type, config, params }
+        pub fn new(
+            id: impl Into<String>,
+            r#type: impl Into<String>,
+            config: Config,
+            params: Params,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                r#type: r#type.into(),
+                config,
+                params,
+            }
         }
     }
     impl crate::wire::Wire for Steps {
@@ -2541,8 +2560,10 @@ pub mod delete_subscription {
     impl DeleteSubscriptionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(subscription_id: i64) -> Self {
-            Self { subscription_id }
+        pub fn new(subscription_id: impl Into<i64>) -> Self {
+            Self {
+                subscription_id: subscription_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteSubscriptionRequest {
@@ -2587,9 +2608,9 @@ pub mod details_job {
     impl DetailsJobRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(job_id: i64) -> Self {
+        pub fn new(job_id: impl Into<i64>) -> Self {
             Self {
-                job_id,
+                job_id: job_id.into(),
                 page: None,
                 pagesize: None,
                 conditions: None,
@@ -2677,31 +2698,31 @@ pub mod details_job {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            job_id: i64,
-            created_by: String,
+            job_id: impl Into<i64>,
+            created_by: impl Into<String>,
             job_type: JobType,
-            job_type_display: String,
+            job_type_display: impl Into<String>,
             ip_filter_list: Vec<String>,
             statistics: Statistics,
             status: Status,
-            end_time: String,
-            start_time: String,
-            cost_time: String,
+            end_time: impl Into<String>,
+            start_time: impl Into<String>,
+            cost_time: impl Into<String>,
             meta: Meta,
         ) -> Self {
             Self {
-                job_id,
-                created_by,
+                job_id: job_id.into(),
+                created_by: created_by.into(),
                 job_type,
-                job_type_display,
+                job_type_display: job_type_display.into(),
                 ip_filter_list,
                 total: None,
                 list: None,
                 statistics,
                 status,
-                end_time,
-                start_time,
-                cost_time,
+                end_time: end_time.into(),
+                start_time: start_time.into(),
+                cost_time: cost_time.into(),
                 meta,
             }
         }
@@ -2873,18 +2894,18 @@ pub mod details_job {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            r#type: String,
-            step_type: String,
+            r#type: impl Into<String>,
+            step_type: impl Into<String>,
             op_type: OpType,
             op_type_display: OpTypeDisplay,
-            step_type_display: String,
+            step_type_display: impl Into<String>,
         ) -> Self {
             Self {
-                r#type,
-                step_type,
+                r#type: r#type.into(),
+                step_type: step_type.into(),
                 op_type,
                 op_type_display,
-                step_type_display,
+                step_type_display: step_type_display.into(),
                 name: None,
                 category: None,
                 plugin_name: None,
@@ -3660,10 +3681,10 @@ pub mod get_job_commands {
     impl GetJobCommandsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_host_id: i64) -> Self {
+        pub fn new(bk_host_id: impl Into<i64>) -> Self {
             Self {
                 pk: None,
-                bk_host_id,
+                bk_host_id: bk_host_id.into(),
                 is_uninstall: None,
             }
         }
@@ -3825,8 +3846,11 @@ pub mod get_log {
     impl GetLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, host_id: i64) -> Self {
-            Self { bk_biz_id, host_id }
+        pub fn new(bk_biz_id: impl Into<i64>, host_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                host_id: host_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetLogRequest {
@@ -4030,8 +4054,11 @@ pub mod get_task_info {
     impl GetTaskInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, job_id: i64) -> Self {
-            Self { bk_biz_id, job_id }
+        pub fn new(bk_biz_id: impl Into<i64>, job_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                job_id: job_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetTaskInfoRequest {
@@ -4402,15 +4429,15 @@ pub mod info_subscription {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            node_type: String,
-            object_type: String,
+            node_type: impl Into<String>,
+            object_type: impl Into<String>,
             nodes: serde_json::Value,
         ) -> Self {
             Self {
                 bk_biz_id: None,
                 bk_biz_scope: None,
-                node_type,
-                object_type,
+                node_type: node_type.into(),
+                object_type: object_type.into(),
                 need_register: None,
                 nodes,
             }
@@ -4469,8 +4496,18 @@ pub mod info_subscription {
     impl Steps {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String, r#type: String, config: Config, params: Params) -> Self {
-            Self { id, r#type, config, params }
+        pub fn new(
+            id: impl Into<String>,
+            r#type: impl Into<String>,
+            config: Config,
+            params: Params,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                r#type: r#type.into(),
+                config,
+                params,
+            }
         }
     }
     impl crate::wire::Wire for Steps {
@@ -4562,17 +4599,17 @@ pub mod install_channel {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: i64,
-            name: String,
-            bk_cloud_id: i64,
+            id: impl Into<i64>,
+            name: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
             jump_servers: Vec<String>,
             upstream_servers: UpstreamServers,
             hidden: bool,
         ) -> Self {
             Self {
-                id,
-                name,
-                bk_cloud_id,
+                id: id.into(),
+                name: name.into(),
+                bk_cloud_id: bk_cloud_id.into(),
                 jump_servers,
                 upstream_servers,
                 hidden,
@@ -4780,10 +4817,14 @@ pub mod install_job {
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, bk_cloud_id: i64, os_type: OsType) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            bk_cloud_id: impl Into<i64>,
+            os_type: OsType,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                bk_cloud_id,
+                bk_biz_id: bk_biz_id.into(),
+                bk_cloud_id: bk_cloud_id.into(),
                 bk_host_id: None,
                 bk_addressing: None,
                 ap_id: None,
@@ -5719,9 +5760,9 @@ pub mod instance_info_subscription {
     impl InstanceInfoSubscriptionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(subscription_id: i64, scope: Scope) -> Self {
+        pub fn new(subscription_id: impl Into<i64>, scope: Scope) -> Self {
             Self {
-                subscription_id,
+                subscription_id: subscription_id.into(),
                 scope,
                 actions: None,
             }
@@ -6461,14 +6502,14 @@ pub mod instance_status_subscription {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            instance_id: String,
+            instance_id: impl Into<String>,
             status: Status,
             host_statuses: HostStatuses,
             instance_info: InstanceInfo,
             last_task: LastTask,
         ) -> Self {
             Self {
-                instance_id,
+                instance_id: instance_id.into(),
                 status,
                 create_time: None,
                 host_statuses,
@@ -6542,9 +6583,9 @@ pub mod instance_status_subscription {
     impl LastTask {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64) -> Self {
+        pub fn new(id: impl Into<i64>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 record_id: None,
                 create_time: None,
                 pipeline_id: None,
@@ -6610,8 +6651,11 @@ pub mod instance_status_subscription {
     impl RunningTask {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: i64, is_auto_trigger: bool) -> Self {
-            Self { id, is_auto_trigger }
+        pub fn new(id: impl Into<i64>, is_auto_trigger: bool) -> Self {
+            Self {
+                id: id.into(),
+                is_auto_trigger,
+            }
         }
     }
     impl crate::wire::Wire for RunningTask {
@@ -6883,17 +6927,17 @@ pub mod list_cloud {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_cloud_id: String,
-            bk_cloud_name: String,
-            isp: String,
-            ap_id: String,
+            bk_cloud_id: impl Into<String>,
+            bk_cloud_name: impl Into<String>,
+            isp: impl Into<String>,
+            ap_id: impl Into<String>,
             is_visible: bool,
         ) -> Self {
             Self {
-                bk_cloud_id,
-                bk_cloud_name,
-                isp,
-                ap_id,
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_cloud_name: bk_cloud_name.into(),
+                isp: isp.into(),
+                ap_id: ap_id.into(),
                 is_visible,
                 node_count: None,
                 proxy_count: None,
@@ -6981,8 +7025,11 @@ pub mod list_packages {
     impl ListPackagesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, os: String) -> Self {
-            Self { name, os }
+        pub fn new(name: impl Into<String>, os: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                os: os.into(),
+            }
         }
     }
     impl crate::wire::Wire for ListPackagesRequest {
@@ -7111,8 +7158,8 @@ pub mod list_processes {
     impl ListProcessesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(category: String) -> Self {
-            Self { category }
+        pub fn new(category: impl Into<String>) -> Self {
+            Self { category: category.into() }
         }
     }
     impl crate::wire::Wire for ListProcessesRequest {
@@ -7237,8 +7284,11 @@ pub mod log_job {
     impl LogJobRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(job_id: i64, instance_id: i64) -> Self {
-            Self { job_id, instance_id }
+        pub fn new(job_id: impl Into<i64>, instance_id: impl Into<i64>) -> Self {
+            Self {
+                job_id: job_id.into(),
+                instance_id: instance_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for LogJobRequest {
@@ -7939,9 +7989,9 @@ pub mod operate_plugin {
     impl OperatePluginRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(job_type: String, bk_host_id: Vec<i64>) -> Self {
+        pub fn new(job_type: impl Into<String>, bk_host_id: Vec<i64>) -> Self {
             Self {
-                job_type,
+                job_type: job_type.into(),
                 plugin_params: None,
                 bk_host_id,
             }
@@ -8021,12 +8071,16 @@ pub mod operate_plugin {
     impl PluginParams {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, keep_config: i64, no_restart: i64) -> Self {
+        pub fn new(
+            name: impl Into<String>,
+            keep_config: impl Into<i64>,
+            no_restart: impl Into<i64>,
+        ) -> Self {
             Self {
-                name,
+                name: name.into(),
                 version: None,
-                keep_config,
-                no_restart,
+                keep_config: keep_config.into(),
+                no_restart: no_restart.into(),
             }
         }
     }
@@ -8196,8 +8250,10 @@ pub mod proxies_host {
     impl ProxiesHostRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_cloud_id: i64) -> Self {
-            Self { bk_cloud_id }
+        pub fn new(bk_cloud_id: impl Into<i64>) -> Self {
+            Self {
+                bk_cloud_id: bk_cloud_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for ProxiesHostRequest {
@@ -8277,28 +8333,28 @@ pub mod proxies_host {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_cloud_id: i64,
-            bk_host_id: i64,
-            inner_ip: String,
-            inner_ipv6: String,
-            outer_ip: String,
-            outer_ipv6: String,
-            login_ip: String,
-            data_ip: String,
-            bk_biz_id: String,
+            bk_cloud_id: impl Into<i64>,
+            bk_host_id: impl Into<i64>,
+            inner_ip: impl Into<String>,
+            inner_ipv6: impl Into<String>,
+            outer_ip: impl Into<String>,
+            outer_ipv6: impl Into<String>,
+            login_ip: impl Into<String>,
+            data_ip: impl Into<String>,
+            bk_biz_id: impl Into<String>,
             is_manual: bool,
             extra_data: ExtraData,
         ) -> Self {
             Self {
-                bk_cloud_id,
-                bk_host_id,
-                inner_ip,
-                inner_ipv6,
-                outer_ip,
-                outer_ipv6,
-                login_ip,
-                data_ip,
-                bk_biz_id,
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_host_id: bk_host_id.into(),
+                inner_ip: inner_ip.into(),
+                inner_ipv6: inner_ipv6.into(),
+                outer_ip: outer_ip.into(),
+                outer_ipv6: outer_ipv6.into(),
+                login_ip: login_ip.into(),
+                data_ip: data_ip.into(),
+                bk_biz_id: bk_biz_id.into(),
                 is_manual,
                 extra_data,
                 bk_biz_name: None,
@@ -8593,26 +8649,26 @@ pub mod register_package {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            pkg_name: String,
-            version: String,
-            module: String,
-            project: String,
-            pkg_size: String,
-            pkg_path: String,
-            pkg_mtime: String,
-            pkg_ctime: String,
-            location: String,
+            pkg_name: impl Into<String>,
+            version: impl Into<String>,
+            module: impl Into<String>,
+            project: impl Into<String>,
+            pkg_size: impl Into<String>,
+            pkg_path: impl Into<String>,
+            pkg_mtime: impl Into<String>,
+            pkg_ctime: impl Into<String>,
+            location: impl Into<String>,
         ) -> Self {
             Self {
-                pkg_name,
-                version,
-                module,
-                project,
-                pkg_size,
-                pkg_path,
-                pkg_mtime,
-                pkg_ctime,
-                location,
+                pkg_name: pkg_name.into(),
+                version: version.into(),
+                module: module.into(),
+                project: project.into(),
+                pkg_size: pkg_size.into(),
+                pkg_path: pkg_path.into(),
+                pkg_mtime: pkg_mtime.into(),
+                pkg_ctime: pkg_ctime.into(),
+                location: location.into(),
                 md5: None,
             }
         }
@@ -8705,24 +8761,24 @@ pub mod register_process {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            name: String,
-            description: String,
-            scenario: String,
-            category: String,
-            config_file: String,
-            config_file_format: String,
-            use_db: String,
-            is_binary: String,
+            name: impl Into<String>,
+            description: impl Into<String>,
+            scenario: impl Into<String>,
+            category: impl Into<String>,
+            config_file: impl Into<String>,
+            config_file_format: impl Into<String>,
+            use_db: impl Into<String>,
+            is_binary: impl Into<String>,
         ) -> Self {
             Self {
-                name,
-                description,
-                scenario,
-                category,
-                config_file,
-                config_file_format,
-                use_db,
-                is_binary,
+                name: name.into(),
+                description: description.into(),
+                scenario: scenario.into(),
+                category: category.into(),
+                config_file: config_file.into(),
+                config_file_format: config_file_format.into(),
+                use_db: use_db.into(),
+                is_binary: is_binary.into(),
             }
         }
     }
@@ -8886,9 +8942,9 @@ pub mod retry_subscription {
     impl RetrySubscriptionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(subscription_id: i64) -> Self {
+        pub fn new(subscription_id: impl Into<i64>) -> Self {
             Self {
-                subscription_id,
+                subscription_id: subscription_id.into(),
                 instance_id_list: None,
                 task_id_list: None,
                 actions: None,
@@ -8948,8 +9004,8 @@ pub mod retry_subscription {
     impl RetrySubscriptionResponse {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(task_id: i64) -> Self {
-            Self { task_id }
+        pub fn new(task_id: impl Into<i64>) -> Self {
+            Self { task_id: task_id.into() }
         }
     }
     impl crate::wire::Wire for RetrySubscriptionResponse {
@@ -8992,9 +9048,9 @@ pub mod revoke_subscription {
     impl RevokeSubscriptionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(subscription_id: i64) -> Self {
+        pub fn new(subscription_id: impl Into<i64>) -> Self {
             Self {
-                subscription_id,
+                subscription_id: subscription_id.into(),
                 instance_id_list: None,
             }
         }
@@ -9439,9 +9495,9 @@ pub mod run_subscription {
     impl RunSubscriptionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(subscription_id: i64, scope: Scope) -> Self {
+        pub fn new(subscription_id: impl Into<i64>, scope: Scope) -> Self {
             Self {
-                subscription_id,
+                subscription_id: subscription_id.into(),
                 scope,
                 actions: None,
             }
@@ -9946,42 +10002,42 @@ pub mod search_host {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_cloud_id: i64,
-            bk_biz_id: i64,
-            bk_host_id: i64,
-            bk_host_name: String,
-            bk_addressing: i64,
-            os_type: String,
-            inner_ip: String,
-            ap_id: i64,
-            login_ip: String,
-            data_ip: String,
+            bk_cloud_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+            bk_host_id: impl Into<i64>,
+            bk_host_name: impl Into<String>,
+            bk_addressing: impl Into<i64>,
+            os_type: impl Into<String>,
+            inner_ip: impl Into<String>,
+            ap_id: impl Into<i64>,
+            login_ip: impl Into<String>,
+            data_ip: impl Into<String>,
             status: Status,
-            version: String,
-            created_at: String,
-            updated_at: String,
+            version: impl Into<String>,
+            created_at: impl Into<String>,
+            updated_at: impl Into<String>,
             is_manual: bool,
             extra_data: ExtraData,
         ) -> Self {
             Self {
-                bk_cloud_id,
-                bk_biz_id,
-                bk_host_id,
-                bk_host_name,
-                bk_addressing,
-                os_type,
-                inner_ip,
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_biz_id: bk_biz_id.into(),
+                bk_host_id: bk_host_id.into(),
+                bk_host_name: bk_host_name.into(),
+                bk_addressing: bk_addressing.into(),
+                os_type: os_type.into(),
+                inner_ip: inner_ip.into(),
                 inner_ipv6: None,
                 outer_ip: None,
                 outer_ipv6: None,
-                ap_id,
+                ap_id: ap_id.into(),
                 install_channel_id: None,
-                login_ip,
-                data_ip,
+                login_ip: login_ip.into(),
+                data_ip: data_ip.into(),
                 status,
-                version,
-                created_at,
-                updated_at,
+                version: version.into(),
+                created_at: created_at.into(),
+                updated_at: updated_at.into(),
                 is_manual,
                 extra_data,
                 status_display: None,
@@ -10570,12 +10626,17 @@ pub mod search_plugin {
     impl PluginStatus {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(name: String, status: String, version: String, host_id: i64) -> Self {
+        pub fn new(
+            name: impl Into<String>,
+            status: impl Into<String>,
+            version: impl Into<String>,
+            host_id: impl Into<i64>,
+        ) -> Self {
             Self {
-                name,
-                status,
-                version,
-                host_id,
+                name: name.into(),
+                status: status.into(),
+                version: version.into(),
+                host_id: host_id.into(),
             }
         }
     }
@@ -10917,25 +10978,25 @@ pub mod search_plugin {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_cloud_id: i64,
-            bk_biz_id: i64,
-            bk_host_id: i64,
-            bk_host_name: String,
-            bk_addressing: i64,
-            node_type: String,
-            os_type: String,
-            inner_ip: String,
+            bk_cloud_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+            bk_host_id: impl Into<i64>,
+            bk_host_name: impl Into<String>,
+            bk_addressing: impl Into<i64>,
+            node_type: impl Into<String>,
+            os_type: impl Into<String>,
+            inner_ip: impl Into<String>,
             status: SearchPluginStatus,
         ) -> Self {
             Self {
-                bk_cloud_id,
-                bk_biz_id,
-                bk_host_id,
-                bk_host_name,
-                bk_addressing,
-                node_type,
-                os_type,
-                inner_ip,
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_biz_id: bk_biz_id.into(),
+                bk_host_id: bk_host_id.into(),
+                bk_host_name: bk_host_name.into(),
+                bk_addressing: bk_addressing.into(),
+                node_type: node_type.into(),
+                os_type: os_type.into(),
+                inner_ip: inner_ip.into(),
                 inner_ipv6: None,
                 cpu_arch: None,
                 status,
@@ -11532,8 +11593,11 @@ pub mod swith_subscription {
     impl SwithSubscriptionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(subscription_id: i64, action: String) -> Self {
-            Self { subscription_id, action }
+        pub fn new(subscription_id: impl Into<i64>, action: impl Into<String>) -> Self {
+            Self {
+                subscription_id: subscription_id.into(),
+                action: action.into(),
+            }
         }
     }
     impl crate::wire::Wire for SwithSubscriptionRequest {
@@ -11579,8 +11643,11 @@ pub mod task_result_subscription {
     impl StatusCounter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(total: i64) -> Self {
-            Self { field: None, total }
+        pub fn new(total: impl Into<i64>) -> Self {
+            Self {
+                field: None,
+                total: total.into(),
+            }
         }
     }
     impl crate::wire::Wire for StatusCounter {
@@ -11912,9 +11979,9 @@ pub mod task_result_subscription {
     impl TaskResultSubscriptionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(subscription_id: i64) -> Self {
+        pub fn new(subscription_id: impl Into<i64>) -> Self {
             Self {
-                subscription_id,
+                subscription_id: subscription_id.into(),
                 page: None,
                 pagesize: None,
                 statuses: None,
@@ -12071,16 +12138,16 @@ pub mod task_result_subscription {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            r#type: String,
+            r#type: impl Into<String>,
             actions: Actions,
             extra_info: serde_json::Map<String, serde_json::Value>,
             status: Status,
-            node_name: String,
-            step_code: String,
+            node_name: impl Into<String>,
+            step_code: impl Into<String>,
             target_hosts: Vec<TargetHosts>,
         ) -> Self {
             Self {
-                r#type,
+                r#type: r#type.into(),
                 actions,
                 extra_info,
                 create_time: None,
@@ -12088,8 +12155,8 @@ pub mod task_result_subscription {
                 start_time: None,
                 finish_time: None,
                 status,
-                node_name,
-                step_code,
+                node_name: node_name.into(),
+                step_code: step_code.into(),
                 target_hosts,
             }
         }
@@ -12168,15 +12235,19 @@ pub mod task_result_subscription {
     impl SubSteps {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(status: Status, index: i64, node_name: String) -> Self {
+        pub fn new(
+            status: Status,
+            index: impl Into<i64>,
+            node_name: impl Into<String>,
+        ) -> Self {
             Self {
                 create_time: None,
                 pipeline_id: None,
                 start_time: None,
                 finish_time: None,
                 status,
-                index,
-                node_name,
+                index: index.into(),
+                node_name: node_name.into(),
             }
         }
     }
@@ -12241,18 +12312,18 @@ pub mod task_result_subscription {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            create_time: String,
-            pipeline_id: String,
-            start_time: String,
-            finish_time: String,
-            node_name: String,
+            create_time: impl Into<String>,
+            pipeline_id: impl Into<String>,
+            start_time: impl Into<String>,
+            finish_time: impl Into<String>,
+            node_name: impl Into<String>,
         ) -> Self {
             Self {
-                create_time,
-                pipeline_id,
-                start_time,
-                finish_time,
-                node_name,
+                create_time: create_time.into(),
+                pipeline_id: pipeline_id.into(),
+                start_time: start_time.into(),
+                finish_time: finish_time.into(),
+                node_name: node_name.into(),
                 sub_steps: None,
             }
         }
@@ -12418,9 +12489,13 @@ pub mod update_subscription {
     impl UpdateSubscriptionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(subscription_id: i64, scope: Scope, steps: Vec<Steps>) -> Self {
+        pub fn new(
+            subscription_id: impl Into<i64>,
+            scope: Scope,
+            steps: Vec<Steps>,
+        ) -> Self {
             Self {
-                subscription_id,
+                subscription_id: subscription_id.into(),
                 name: None,
                 scope,
                 steps,
@@ -12550,10 +12625,10 @@ pub mod update_subscription {
     impl Scope {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(node_type: String, nodes: Vec<Nodes>) -> Self {
+        pub fn new(node_type: impl Into<String>, nodes: Vec<Nodes>) -> Self {
             Self {
                 bk_biz_id: None,
-                node_type,
+                node_type: node_type.into(),
                 nodes,
                 instance_selector: None,
                 object_type: None,
@@ -12622,8 +12697,12 @@ pub mod update_subscription {
     impl Steps {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String, params: Params) -> Self {
-            Self { id, config: None, params }
+        pub fn new(id: impl Into<String>, params: Params) -> Self {
+            Self {
+                id: id.into(),
+                config: None,
+                params,
+            }
         }
     }
     impl Steps {

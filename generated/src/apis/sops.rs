@@ -38,13 +38,13 @@ pub mod claim_functionalization_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            task_id: String,
-            bk_biz_id: String,
+            task_id: impl Into<String>,
+            bk_biz_id: impl Into<String>,
             constants: std::collections::BTreeMap<String, String>,
         ) -> Self {
             Self {
-                task_id,
-                bk_biz_id,
+                task_id: task_id.into(),
+                bk_biz_id: bk_biz_id.into(),
                 constants,
                 name: None,
                 scope: None,
@@ -439,12 +439,16 @@ pub mod create_and_start_task {
     impl CreateAndStartTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, template_id: String, name: String) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            name: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                template_id,
+                bk_biz_id: bk_biz_id.into(),
+                template_id: template_id.into(),
                 template_source: None,
-                name,
+                name: name.into(),
                 flow_type: None,
                 constants: None,
                 exclude_task_nodes_id: None,
@@ -1684,16 +1688,16 @@ pub mod create_periodic_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            template_id: String,
-            bk_biz_id: String,
-            name: String,
+            template_id: impl Into<String>,
+            bk_biz_id: impl Into<String>,
+            name: impl Into<String>,
             cron: Cron,
         ) -> Self {
             Self {
-                template_id,
+                template_id: template_id.into(),
                 template_source: None,
-                bk_biz_id,
-                name,
+                bk_biz_id: bk_biz_id.into(),
+                name: name.into(),
                 cron,
                 constants: None,
                 exclude_task_nodes_id: None,
@@ -2588,12 +2592,16 @@ pub mod create_task {
     impl CreateTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, template_id: String, name: String) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+            name: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                template_id,
+                bk_biz_id: bk_biz_id.into(),
+                template_id: template_id.into(),
                 template_source: None,
-                name,
+                name: name.into(),
                 flow_type: None,
                 constants: None,
                 exclude_task_nodes_id: None,
@@ -2840,26 +2848,26 @@ pub mod fast_create_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: String,
-            r#type: String,
-            name: String,
+            id: impl Into<String>,
+            r#type: impl Into<String>,
+            name: impl Into<String>,
             component: FastCreateTaskComponent,
             error_ignorable: bool,
             retryable: bool,
             skippable: bool,
-            incoming: String,
-            outgoing: String,
+            incoming: impl Into<String>,
+            outgoing: impl Into<String>,
         ) -> Self {
             Self {
-                id,
-                r#type,
-                name,
+                id: id.into(),
+                r#type: r#type.into(),
+                name: name.into(),
                 component,
                 error_ignorable,
                 retryable,
                 skippable,
-                incoming,
-                outgoing,
+                incoming: incoming.into(),
+                outgoing: outgoing.into(),
                 stage_name: None,
             }
         }
@@ -2968,8 +2976,8 @@ pub mod fast_create_task {
     impl Conditionsvalue {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(evaluate: String) -> Self {
-            Self { evaluate }
+        pub fn new(evaluate: impl Into<String>) -> Self {
+            Self { evaluate: evaluate.into() }
         }
     }
     impl crate::wire::Wire for Conditionsvalue {
@@ -3197,8 +3205,8 @@ pub mod fast_create_task {
     impl FastCreateTaskComponent {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(code: String, data: FastCreateTaskData) -> Self {
-            Self { code, data }
+        pub fn new(code: impl Into<String>, data: FastCreateTaskData) -> Self {
+            Self { code: code.into(), data }
         }
     }
     impl crate::wire::Wire for FastCreateTaskComponent {
@@ -3438,23 +3446,23 @@ pub mod fast_create_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            key: crate::Secret,
-            name: String,
-            index: i64,
-            desc: String,
+            key: impl Into<crate::Secret>,
+            name: impl Into<String>,
+            index: impl Into<i64>,
+            desc: impl Into<String>,
             source_type: SourceType,
             custom_type: CustomType,
-            source_tag: String,
+            source_tag: impl Into<String>,
             source_info: std::collections::BTreeMap<String, Vec<String>>,
         ) -> Self {
             Self {
-                key,
-                name,
-                index,
-                desc,
+                key: key.into(),
+                name: name.into(),
+                index: index.into(),
+                desc: desc.into(),
                 source_type,
                 custom_type,
-                source_tag,
+                source_tag: source_tag.into(),
                 source_info,
             }
         }
@@ -3622,18 +3630,18 @@ pub mod fast_create_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: String,
-            r#type: String,
-            name: String,
-            incoming: String,
-            outgoing: String,
+            id: impl Into<String>,
+            r#type: impl Into<String>,
+            name: impl Into<String>,
+            incoming: impl Into<String>,
+            outgoing: impl Into<String>,
         ) -> Self {
             Self {
-                id,
-                r#type,
-                name,
-                incoming,
-                outgoing,
+                id: id.into(),
+                r#type: r#type.into(),
+                name: name.into(),
+                incoming: incoming.into(),
+                outgoing: outgoing.into(),
             }
         }
     }
@@ -4151,10 +4159,14 @@ pub mod fast_create_task {
     impl FastCreateTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64, name: String, pipeline_tree: PipelineTree) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<i64>,
+            name: impl Into<String>,
+            pipeline_tree: PipelineTree,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                name,
+                bk_biz_id: bk_biz_id.into(),
+                name: name.into(),
                 pipeline_tree,
                 has_common_subprocess: None,
                 flow_type: None,
@@ -4313,18 +4325,18 @@ pub mod fast_create_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: String,
-            r#type: String,
-            name: String,
-            incoming: String,
-            outgoing: String,
+            id: impl Into<String>,
+            r#type: impl Into<String>,
+            name: impl Into<String>,
+            incoming: impl Into<String>,
+            outgoing: impl Into<String>,
         ) -> Self {
             Self {
-                id,
-                r#type,
-                name,
-                incoming,
-                outgoing,
+                id: id.into(),
+                r#type: r#type.into(),
+                name: name.into(),
+                incoming: incoming.into(),
+                outgoing: outgoing.into(),
             }
         }
     }
@@ -4451,16 +4463,16 @@ pub mod fast_create_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: String,
+            id: impl Into<String>,
             is_default: bool,
-            source: String,
-            target: String,
+            source: impl Into<String>,
+            target: impl Into<String>,
         ) -> Self {
             Self {
-                id,
+                id: id.into(),
                 is_default,
-                source,
-                target,
+                source: source.into(),
+                target: target.into(),
             }
         }
     }
@@ -4615,16 +4627,16 @@ pub mod fast_create_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            id: String,
-            r#type: String,
-            name: String,
+            id: impl Into<String>,
+            r#type: impl Into<String>,
+            name: impl Into<String>,
             incoming: serde_json::Value,
             outgoing: serde_json::Value,
         ) -> Self {
             Self {
-                id,
-                r#type,
-                name,
+                id: id.into(),
+                r#type: r#type.into(),
+                name: name.into(),
                 incoming,
                 outgoing,
                 conditions: None,
@@ -5230,8 +5242,10 @@ pub mod get_common_template_info {
     impl GetCommonTemplateInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(template_id: String) -> Self {
-            Self { template_id }
+        pub fn new(template_id: impl Into<String>) -> Self {
+            Self {
+                template_id: template_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for GetCommonTemplateInfoRequest {
@@ -6274,10 +6288,10 @@ pub mod get_periodic_task_info {
     impl GetPeriodicTaskInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(task_id: String, bk_biz_id: String) -> Self {
+        pub fn new(task_id: impl Into<String>, bk_biz_id: impl Into<String>) -> Self {
             Self {
-                task_id,
-                bk_biz_id,
+                task_id: task_id.into(),
+                bk_biz_id: bk_biz_id.into(),
                 scope: None,
             }
         }
@@ -6489,8 +6503,11 @@ pub mod get_periodic_task_list {
     impl GetPeriodicTaskListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String) -> Self {
-            Self { bk_biz_id, scope: None }
+        pub fn new(bk_biz_id: impl Into<String>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                scope: None,
+            }
         }
     }
     impl GetPeriodicTaskListRequest {
@@ -6640,11 +6657,11 @@ pub mod get_plugin_detail {
     impl GetPluginDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, code: String) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>, code: impl Into<String>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 scope: None,
-                code,
+                code: code.into(),
                 version: None,
             }
         }
@@ -6935,8 +6952,11 @@ pub mod get_plugin_list {
     impl GetPluginListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String) -> Self {
-            Self { bk_biz_id, scope: None }
+        pub fn new(bk_biz_id: impl Into<String>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                scope: None,
+            }
         }
     }
     impl GetPluginListRequest {
@@ -7590,10 +7610,10 @@ pub mod get_task_detail {
     impl GetTaskDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, task_id: String) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>, task_id: impl Into<String>) -> Self {
             Self {
-                bk_biz_id,
-                task_id,
+                bk_biz_id: bk_biz_id.into(),
+                task_id: task_id.into(),
                 scope: None,
             }
         }
@@ -7883,9 +7903,9 @@ pub mod get_task_list {
     impl GetTaskListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 scope: None,
                 keyword: None,
                 is_started: None,
@@ -8218,17 +8238,17 @@ pub mod get_task_node_data {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: String,
-            task_id: i64,
-            node_id: String,
-            component_code: String,
+            bk_biz_id: impl Into<String>,
+            task_id: impl Into<i64>,
+            node_id: impl Into<String>,
+            component_code: impl Into<String>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                task_id,
+                bk_biz_id: bk_biz_id.into(),
+                task_id: task_id.into(),
                 scope: None,
-                node_id,
-                component_code,
+                node_id: node_id.into(),
+                component_code: component_code.into(),
                 subprocess_stack: None,
             }
         }
@@ -8408,11 +8428,15 @@ pub mod get_task_node_detail {
     impl GetTaskNodeDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, task_id: String, node_id: String) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<String>,
+            task_id: impl Into<String>,
+            node_id: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                task_id,
-                node_id,
+                bk_biz_id: bk_biz_id.into(),
+                task_id: task_id.into(),
+                node_id: node_id.into(),
                 component_code: None,
                 subprocess_stack: None,
             }
@@ -8889,10 +8913,10 @@ pub mod get_task_status {
     impl GetTaskStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, task_id: String) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>, task_id: impl Into<String>) -> Self {
             Self {
-                bk_biz_id,
-                task_id,
+                bk_biz_id: bk_biz_id.into(),
+                task_id: task_id.into(),
                 subprocess_id: None,
                 with_ex_data: None,
                 scope: None,
@@ -9096,9 +9120,9 @@ pub mod get_tasks_manual_intervention_state {
     impl GetTasksManualInterventionStateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, task_id_list: Vec<i64>) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>, task_id_list: Vec<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 task_id_list,
                 scope: None,
             }
@@ -9208,9 +9232,9 @@ pub mod get_tasks_status {
     impl GetTasksStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, task_id_list: Vec<i64>) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>, task_id_list: Vec<i64>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 task_id_list,
                 scope: None,
                 include_children_status: None,
@@ -9883,10 +9907,13 @@ pub mod get_template_info {
     impl GetTemplateInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, template_id: String) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<String>,
+            template_id: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                template_id,
+                bk_biz_id: bk_biz_id.into(),
+                template_id: template_id.into(),
                 template_source: None,
                 scope: None,
             }
@@ -10108,9 +10135,9 @@ pub mod get_template_list {
     impl GetTemplateListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>) -> Self {
             Self {
-                bk_biz_id,
+                bk_biz_id: bk_biz_id.into(),
                 template_source: None,
                 id_in: None,
                 name_keyword: None,
@@ -10289,10 +10316,10 @@ pub mod get_template_schemes {
     impl GetTemplateSchemesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, template_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>, template_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
-                template_id,
+                bk_biz_id: bk_biz_id.into(),
+                template_id: template_id.into(),
                 scope: None,
             }
         }
@@ -10392,8 +10419,11 @@ pub mod get_user_project_detail {
     impl GetUserProjectDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String) -> Self {
-            Self { bk_biz_id, scope: None }
+        pub fn new(bk_biz_id: impl Into<String>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                scope: None,
+            }
         }
     }
     impl GetUserProjectDetailRequest {
@@ -10609,9 +10639,9 @@ pub mod import_common_template {
     impl ImportCommonTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(template_data: String) -> Self {
+        pub fn new(template_data: impl Into<String>) -> Self {
             Self {
-                template_data,
+                template_data: template_data.into(),
                 r#override: None,
             }
         }
@@ -10710,10 +10740,13 @@ pub mod import_project_template {
     impl ImportProjectTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(template_data: String, project_id: String) -> Self {
+        pub fn new(
+            template_data: impl Into<String>,
+            project_id: impl Into<String>,
+        ) -> Self {
             Self {
-                template_data,
-                project_id,
+                template_data: template_data.into(),
+                project_id: project_id.into(),
                 scope: None,
             }
         }
@@ -10818,10 +10851,10 @@ pub mod modify_constants_for_periodic_task {
     impl ModifyConstantsForPeriodicTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(task_id: String, bk_biz_id: String) -> Self {
+        pub fn new(task_id: impl Into<String>, bk_biz_id: impl Into<String>) -> Self {
             Self {
-                task_id,
-                bk_biz_id,
+                task_id: task_id.into(),
+                bk_biz_id: bk_biz_id.into(),
                 constants: None,
                 scope: None,
             }
@@ -10904,13 +10937,13 @@ pub mod modify_constants_for_task {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            task_id: String,
-            bk_biz_id: String,
+            task_id: impl Into<String>,
+            bk_biz_id: impl Into<String>,
             constants: std::collections::BTreeMap<String, String>,
         ) -> Self {
             Self {
-                task_id,
-                bk_biz_id,
+                task_id: task_id.into(),
+                bk_biz_id: bk_biz_id.into(),
                 constants,
                 name: None,
                 scope: None,
@@ -10989,10 +11022,10 @@ pub mod modify_cron_for_periodic_task {
     impl ModifyCronForPeriodicTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(task_id: String, bk_biz_id: String) -> Self {
+        pub fn new(task_id: impl Into<String>, bk_biz_id: impl Into<String>) -> Self {
             Self {
-                task_id,
-                bk_biz_id,
+                task_id: task_id.into(),
+                bk_biz_id: bk_biz_id.into(),
                 cron: None,
                 scope: None,
             }
@@ -11140,11 +11173,15 @@ pub mod node_callback {
     impl NodeCallbackRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, task_id: String, node_id: String) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<String>,
+            task_id: impl Into<String>,
+            node_id: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                task_id,
-                node_id,
+                bk_biz_id: bk_biz_id.into(),
+                task_id: task_id.into(),
+                node_id: node_id.into(),
                 callback_data: None,
                 scope: None,
             }
@@ -11284,17 +11321,17 @@ pub mod operate_node {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            bk_biz_id: String,
-            task_id: i64,
-            node_id: String,
-            action: String,
+            bk_biz_id: impl Into<String>,
+            task_id: impl Into<i64>,
+            node_id: impl Into<String>,
+            action: impl Into<String>,
         ) -> Self {
             Self {
-                bk_biz_id,
-                task_id,
+                bk_biz_id: bk_biz_id.into(),
+                task_id: task_id.into(),
                 scope: None,
-                node_id,
-                action,
+                node_id: node_id.into(),
+                action: action.into(),
                 data: None,
                 inputs: None,
                 flow_id: None,
@@ -11403,11 +11440,15 @@ pub mod operate_task {
     impl OperateTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, task_id: String, action: String) -> Self {
+        pub fn new(
+            bk_biz_id: impl Into<String>,
+            task_id: impl Into<String>,
+            action: impl Into<String>,
+        ) -> Self {
             Self {
-                bk_biz_id,
-                task_id,
-                action,
+                bk_biz_id: bk_biz_id.into(),
+                task_id: task_id.into(),
+                action: action.into(),
                 scope: None,
             }
         }
@@ -11784,10 +11825,10 @@ pub mod preview_common_task_tree {
     impl PreviewCommonTaskTreeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, template_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>, template_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
-                template_id,
+                bk_biz_id: bk_biz_id.into(),
+                template_id: template_id.into(),
                 scope: None,
                 version: None,
                 exclude_task_nodes_id: None,
@@ -12348,10 +12389,10 @@ pub mod preview_task_tree {
     impl PreviewTaskTreeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, template_id: i64) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>, template_id: impl Into<i64>) -> Self {
             Self {
-                bk_biz_id,
-                template_id,
+                bk_biz_id: bk_biz_id.into(),
+                template_id: template_id.into(),
                 scope: None,
                 version: None,
                 exclude_task_nodes_id: None,
@@ -12799,10 +12840,10 @@ pub mod query_task_count {
     impl QueryTaskCountRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, group_by: String) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>, group_by: impl Into<String>) -> Self {
             Self {
-                bk_biz_id,
-                group_by,
+                bk_biz_id: bk_biz_id.into(),
+                group_by: group_by.into(),
                 conditions: None,
                 scope: None,
             }
@@ -12903,8 +12944,10 @@ pub mod register_project {
     impl RegisterProjectRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: i64) -> Self {
-            Self { bk_biz_id }
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+            }
         }
     }
     impl crate::wire::Wire for RegisterProjectRequest {
@@ -12994,10 +13037,10 @@ pub mod set_periodic_task_enabled {
     impl SetPeriodicTaskEnabledRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(task_id: String, bk_biz_id: String) -> Self {
+        pub fn new(task_id: impl Into<String>, bk_biz_id: impl Into<String>) -> Self {
             Self {
-                task_id,
-                bk_biz_id,
+                task_id: task_id.into(),
+                bk_biz_id: bk_biz_id.into(),
                 enabled: None,
                 scope: None,
             }
@@ -13100,10 +13143,10 @@ pub mod start_task {
     impl StartTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: String, task_id: String) -> Self {
+        pub fn new(bk_biz_id: impl Into<String>, task_id: impl Into<String>) -> Self {
             Self {
-                bk_biz_id,
-                task_id,
+                bk_biz_id: bk_biz_id.into(),
+                task_id: task_id.into(),
                 scope: None,
             }
         }

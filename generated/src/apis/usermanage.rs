@@ -74,9 +74,9 @@ pub mod list_department_profiles {
     impl ListDepartmentProfilesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String) -> Self {
+        pub fn new(id: impl Into<String>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 lookup_field: None,
                 recursive: None,
             }
@@ -342,9 +342,9 @@ pub mod list_profile_departments {
     impl ListProfileDepartmentsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String) -> Self {
+        pub fn new(id: impl Into<String>) -> Self {
             Self {
-                id,
+                id: id.into(),
                 lookup_field: None,
                 with_family: None,
             }
@@ -515,8 +515,11 @@ pub mod retrieve_department {
     impl RetrieveDepartmentRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(id: String) -> Self {
-            Self { id, fields: None }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                fields: None,
+            }
         }
     }
     impl RetrieveDepartmentRequest {

@@ -2,6 +2,6 @@
 #![deny(deprecated)]
 
 fn main() {
-    let mut source = bkapi::job::fast_push_file::FileSource::new(vec![], "root".into());
+    let mut source = bkapi::job::fast_push_file::FileSource::new(vec![], "root");
     source.ip_list = None;
 }

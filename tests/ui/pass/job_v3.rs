@@ -3,6 +3,6 @@ use bkapi::job_v3::FastExecuteScriptRequest;
 use bkapi::job_v3::fast_execute_script::BkScopeType;
 
 fn main() {
-    let request = FastExecuteScriptRequest::new(BkScopeType::Biz, "2".into()).account_id(1000);
+    let request = FastExecuteScriptRequest::new(BkScopeType::Biz, "2").account_id(1000);
     assert_eq!(serde_json::to_value(&request).unwrap()["bk_scope_type"], "biz");
 }

@@ -4,7 +4,7 @@ use bkapi::jobv3::FastExecuteScriptRequest;
 use bkapi::jobv3::fast_execute_script::{BkScopeType, ScriptLanguage, Server};
 
 fn main() {
-    let request = FastExecuteScriptRequest::new(BkScopeType::Biz, "2".into())
+    let request = FastExecuteScriptRequest::new(BkScopeType::Biz, "2")
         .account_alias("root")
         .script_content("echo hello")
         .script_language(ScriptLanguage::Shell)
