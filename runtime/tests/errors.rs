@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bkapi_runtime::Error;
 mod common;
-use common::fake::{ListThings, SECRET, StartThing, TOKEN, builder};
+use common::fake::{ListThings, ReadByPost, SECRET, StartThing, TOKEN, builder};
 use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -115,23 +115,6 @@ async fn a_forbidden_answer_is_a_permission_error() {
     let err = builder(&server).build().unwrap().call::<StartThing>(json!({})).await.unwrap_err();
     assert!(err.is_permission_denied() && !err.is_retryable(), "{err:?}");
     assert_eq!((err.status(), err.api()), (Some(403), Some("test.start_thing")));
-}
-
-/// A read that the docs publish as POST, marked idempotent (as `bkapi.toml` marks `get_job_instance_status`).
-struct ReadByPost;
-
-impl bkapi_runtime::Endpoint for ReadByPost {
-    type Request = Value;
-    type Response = Value;
-    const SYSTEM: &'static str = "test";
-    const NAME: &'static str = "read_by_post";
-    const ID: &'static str = "test.read_by_post";
-    const METHOD: bkapi_runtime::Method = bkapi_runtime::Method::Post;
-    const PATH: &'static str = "/api/c/compapi/v2/test/read_by_post/";
-    const FLAVOR: bkapi_runtime::Flavor = bkapi_runtime::Flavor::Esb;
-    const PATH_PARAMS: &'static [&'static str] = &[];
-    const QUERY_PARAMS: &'static [&'static str] = &[];
-    const IDEMPOTENT: bool = true;
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ pub const TOKEN: &str = "user-t0ken";
 
 /// A test endpoint of system `$system` whose requests and responses are plain JSON.
 macro_rules! endpoint {
-    ($(#[$doc:meta])* $marker:ident, $system:literal, $name:literal, $method:ident, $flavor:ident, $path:literal, [$($param:literal),*] $(, gateway $gateway:literal)?) => {
+    ($(#[$doc:meta])* $marker:ident, $system:literal, $name:literal, $method:ident, $flavor:ident, $path:literal, [$($param:literal),*] $(, gateway $gateway:literal)? $(, idempotent $idempotent:literal)?) => {
         $(#[$doc])*
         pub struct $marker;
         impl Endpoint for $marker {
@@ -26,6 +26,7 @@ macro_rules! endpoint {
             const PATH_PARAMS: &'static [&'static str] = &[$($param),*];
             const QUERY_PARAMS: &'static [&'static str] = &[];
             $(const GATEWAY: &'static str = $gateway;)?
+            $(const IDEMPOTENT: bool = $idempotent;)?
         }
     };
 }
@@ -46,6 +47,11 @@ endpoint!(
 endpoint!(
     /// A gateway endpoint whose gateway (`bk-test`) the docs name: its base URL can come from a template.
     GetNamed, "named", "get_named", Get, Gateway, "/api/v3/named/", [], gateway "bk-test"
+);
+
+endpoint!(
+    /// A read that the docs publish as POST, marked idempotent (as `bkapi.toml` marks `get_job_instance_status`).
+    ReadByPost, "test", "read_by_post", Post, Esb, "/api/c/compapi/v2/test/read_by_post/", [], idempotent true
 );
 
 /// A successful ESB envelope around `data`.
