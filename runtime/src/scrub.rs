@@ -7,6 +7,9 @@
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
+/// Values shorter than this are not looked for.
+const MIN_SECRET_CHARS: usize = 4;
+
 /// What replaces a secret.
 pub(crate) const REDACTED: &str = "[redacted]";
 
@@ -22,7 +25,9 @@ impl Secrets {
         let mut values: Vec<String> = held.into_iter().map(str::to_string).collect();
         secret_values(request, &mut values);
         let mut forms = Vec::new();
-        for value in values.iter().filter(|v| !v.is_empty()) {
+        // A value of a few characters is no secret worth the name, and replacing every `s` of a message would
+        // leave nothing readable (`Connection refu[redacted]ed`).
+        for value in values.iter().filter(|v| v.chars().count() >= MIN_SECRET_CHARS) {
             forms.push(value.clone());
             if let Ok(json) = serde_json::to_string(value) {
                 forms.push(json.trim_matches('"').to_string());
@@ -95,14 +100,17 @@ mod tests {
 
     #[test]
     fn every_echoed_form_of_a_secret_is_replaced() {
-        let request = json!({"host": {"password": "p@ss word/1"}, "items": [{"bk_token": "tok"}], "name": "x"});
+        let request = json!({"host": {"password": "p@ss word/1"}, "items": [{"bk_token": "tok3n"}], "name": "x"});
         let secrets = Secrets::of_call(["app-s3cret\"q"], &request);
-        let echoed = r#"query bk_app_secret=app%2Ds3cret%22q&pw=p%40ss+word%2F1 json {"bk_app_secret":"app-s3cret\"q","password":"p@ss word/1"} raw app-s3cret"q tok name x"#;
+        let echoed = r#"query bk_app_secret=app%2Ds3cret%22q&pw=p%40ss+word%2F1 json {"bk_app_secret":"app-s3cret\"q","password":"p@ss word/1"} raw app-s3cret"q tok3n name x"#;
         let scrubbed = secrets.scrub(echoed);
-        for leaked in ["s3cret", "p@ss", "p%40ss", "ss word", "ss+word", "tok "] {
+        for leaked in ["s3cret", "p@ss", "p%40ss", "ss word", "ss+word", "tok3n"] {
             assert!(!scrubbed.contains(leaked), "{leaked} in {scrubbed}");
         }
         assert!(scrubbed.ends_with("name x"), "{scrubbed}");
+        // A one-letter "secret" would blank every `s` of the message.
+        let short = Secrets::of_call(["s"], &Value::Null);
+        assert_eq!(short.scrub("Connection refused (os error 111)"), "Connection refused (os error 111)");
     }
 
     #[test]
