@@ -236,10 +236,8 @@ impl ClientBuilder {
             ));
         }
         for (what, value) in [("tenant id", &self.tenant_id), ("stage", &self.stage)] {
-            if let Some(v) =
-                value.as_deref().filter(|v| reqwest::header::HeaderValue::from_str(v).is_err() || v.contains('/'))
-            {
-                return Err(Error::Config(format!("{what} `{v}` cannot be sent")));
+            if let Some(v) = value {
+                check_segment(what, v)?;
             }
         }
         let app_code =
@@ -248,10 +246,8 @@ impl ClientBuilder {
             .app_secret
             .filter(|s| !s.expose().is_empty())
             .ok_or_else(|| Error::Config("`app_secret` is required".into()))?;
-        if let Some(language) = &self.language
-            && reqwest::header::HeaderValue::from_str(language).is_err()
-        {
-            return Err(Error::Config(format!("language `{language}` cannot be sent as a header")));
+        if let Some(language) = &self.language {
+            check_language(language)?;
         }
         let timeout = self.http.is_none().then(|| self.timeout.unwrap_or(DEFAULT_TIMEOUT));
         let http = match self.http {
@@ -288,6 +284,23 @@ impl ClientBuilder {
                 self.max_concurrent_calls.unwrap_or(DEFAULT_MAX_CONCURRENT_CALLS),
             )),
         })
+    }
+}
+
+/// A tenant id or stage: sent as a header, and a stage is also a URL segment (the builder and the clones check
+/// by this one rule).
+fn check_segment(what: &str, value: &str) -> Result<(), Error> {
+    if reqwest::header::HeaderValue::from_str(value).is_err() || value.contains('/') {
+        return Err(Error::Config(format!("{what} `{value}` cannot be sent")));
+    }
+    Ok(())
+}
+
+/// A language for `Blueking-Language` / `Accept-Language`.
+fn check_language(language: &str) -> Result<(), Error> {
+    match reqwest::header::HeaderValue::from_str(language) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(Error::Config(format!("language `{language}` cannot be sent as a header"))),
     }
 }
 
@@ -372,14 +385,14 @@ impl Client {
     /// The same client for another tenant (`X-Bk-Tenant-Id`); an error when the value cannot be a header.
     pub fn with_tenant(&self, tenant: impl Into<String>) -> Result<Client, Error> {
         let tenant = tenant.into();
-        header_value("tenant id", &tenant)?;
+        check_segment("tenant id", &tenant)?;
         Ok(Client { tenant_id: Some(tenant), ..self.clone() })
     }
 
     /// The same client asking for BlueKing's messages in another language (`zh-hans`, `en`).
     pub fn with_language(&self, language: impl Into<String>) -> Result<Client, Error> {
         let language = language.into();
-        header_value("language", &language)?;
+        check_language(&language)?;
         Ok(Client { language: Some(language), ..self.clone() })
     }
 

@@ -69,6 +69,8 @@ fn what_cannot_be_sent_is_refused_when_the_clone_is_made() {
         .build()
         .unwrap();
     assert!(matches!(client.with_tenant("t\n1"), Err(Error::Config(_))));
+    // The builder's rule: a tenant id is also no path segment.
+    assert!(matches!(client.with_tenant("a/b"), Err(Error::Config(m)) if m == "tenant id `a/b` cannot be sent"));
     assert!(
         matches!(client.with_header("X-Bkapi-Authorization", "{}"), Err(Error::Config(m)) if m.contains("client's own"))
     );
