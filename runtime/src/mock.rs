@@ -220,11 +220,10 @@ impl MockAnswer {
     fn template(&self, flavor: Flavor) -> ResponseTemplate {
         match self {
             MockAnswer::Data(data) => success(data.clone()),
+            // ESB says no in a 200 envelope, the gateway with a status of its own.
             MockAnswer::Refuse { code, message } => match flavor {
-                Flavor::Esb => ResponseTemplate::new(200)
-                    .set_body_json(json!({"result": false, "code": code, "message": message, "data": null})),
-                Flavor::Gateway => ResponseTemplate::new(400)
-                    .set_body_json(json!({"error": {"code": code, "message": message, "data": null}})),
+                Flavor::Esb => error_envelope(flavor, 200, json!(code), message),
+                Flavor::Gateway => error_envelope(flavor, 400, json!(code), message),
             },
             MockAnswer::Http { status, body } => ResponseTemplate::new(*status).set_body_string(body.clone()),
             MockAnswer::Delayed(delay, answer) => answer.template(flavor).set_delay(*delay),
@@ -261,11 +260,7 @@ impl Router {
         if let Err(reason) = checked {
             return refusal(route.flavor, 400, format!("{}: {reason}", route.id));
         }
-        // A poisoned lock (a test panicked while scripting) still holds the queues: use them.
-        let scripted = match self.scripts.lock() {
-            Ok(mut scripts) => scripts.get_mut(route.id).and_then(VecDeque::pop_front),
-            Err(poisoned) => poisoned.into_inner().get_mut(route.id).and_then(VecDeque::pop_front),
-        };
+        let scripted = queues(&self.scripts).get_mut(route.id).and_then(VecDeque::pop_front);
         match scripted {
             Some(answer) => answer.template(route.flavor),
             None => success(serde_json::from_str(route.data).unwrap_or(Value::Null)),
@@ -281,11 +276,25 @@ impl Respond for Router {
 
 /// A refused call, in the envelope of the API's flavor.
 fn refusal(flavor: Flavor, status: u16, message: String) -> ResponseTemplate {
+    let code = match flavor {
+        Flavor::Esb => json!(1306000 + u32::from(status)),
+        Flavor::Gateway => json!(status),
+    };
+    error_envelope(flavor, status, code, &message)
+}
+
+/// An error answer in the flavor's envelope: ESB `{result: false, code, message}`, the gateway's `{error}`.
+fn error_envelope(flavor: Flavor, status: u16, code: Value, message: &str) -> ResponseTemplate {
     let body = match flavor {
-        Flavor::Esb => json!({"result": false, "code": 1306000 + u32::from(status), "message": message, "data": null}),
-        Flavor::Gateway => json!({"error": {"code": status, "message": message, "data": null}}),
+        Flavor::Esb => json!({"result": false, "code": code, "message": message, "data": null}),
+        Flavor::Gateway => json!({"error": {"code": code, "message": message, "data": null}}),
     };
     ResponseTemplate::new(status).set_body_json(body)
+}
+
+/// The scripts, also after a test panicked while holding them (their queues are still whole).
+fn queues(scripts: &Scripts) -> std::sync::MutexGuard<'_, HashMap<&'static str, VecDeque<MockAnswer>>> {
+    scripts.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A running mock BlueKing. It stops when dropped.
@@ -319,11 +328,7 @@ impl MockBlueKing {
     /// doc's example answers again. `mock.answer::<GetJobInstanceStatus>([running, MockAnswer::Http { status:
     /// 502, … }, finished])` tells a job's story.
     pub fn answer<E: Endpoint>(&self, answers: impl IntoIterator<Item = MockAnswer>) {
-        let mut scripts = match self.scripts.lock() {
-            Ok(scripts) => scripts,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        scripts.entry(E::ID).or_default().extend(answers);
+        queues(&self.scripts).entry(E::ID).or_default().extend(answers);
     }
 
     /// `http://127.0.0.1:PORT`: the ESB base URL.
