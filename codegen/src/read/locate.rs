@@ -283,11 +283,8 @@ fn yaml_error(file: &str, e: &serde_yaml_ng::Error) -> Diagnostic {
 /// Line of each `key: value` in the text, by value (first occurrence), in one pass.
 fn key_lines<'t>(text: &'t str, key: &str) -> HashMap<&'t str, u32> {
     let mut out = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        let rest = line.trim_start().trim_start_matches("- ");
-        if let Some(value) = rest.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
-            out.entry(value.trim().trim_matches(['"', '\''])).or_insert(u32::try_from(i + 1).unwrap_or(u32::MAX));
-        }
+    for (value, line) in entry_lines(text, key) {
+        out.entry(value).or_insert(line);
     }
     out
 }
