@@ -1,14 +1,12 @@
 //! The doc's request example as Rust that builds the request with the generated types: each method's
 //! rustdoc example (a `no_run` doctest, so every example in the docs is compiled).
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use proc_macro2::Ident;
+use std::collections::BTreeMap;
 
 use crate::ir::{Api, EnumRepr, System, Type, TypeDef, TypeKind};
-use crate::naming::{unique_field_ident, unknown_variant, variant_names};
+use crate::naming::{unknown_variant, variant_names};
 
-use super::types::setter_ident;
+use super::types::{field_idents, setter_ident};
 
 /// The doc's request example as Rust that builds the request with the generated types, for the method's
 /// rustdoc (a `no_run` doctest, so every example in the docs is compiled). `None` when the example cannot be
@@ -78,8 +76,7 @@ impl ExampleWriter<'_> {
         let name = self.names.get(&def.name).unwrap_or(&def.local);
         match (&def.kind, value) {
             (TypeKind::Struct { fields }, Value::Object(map)) => {
-                let mut used: BTreeSet<String> = BTreeSet::new();
-                let idents: Vec<Ident> = fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect();
+                let idents = field_idents(fields);
                 let mut args = Vec::new();
                 let mut setters = Vec::new();
                 for (f, ident) in fields.iter().zip(&idents) {

@@ -1,14 +1,13 @@
 //! Client methods (async, and blocking behind the feature) and the waiters declared in metadata.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::pages;
+use super::types::field_named;
 use crate::ir::{Api, System, Type, TypeKind};
 use crate::naming::module_name;
-use crate::naming::{field_ident_text, make_ident, unique_field_ident};
+use crate::naming::{field_ident_text, make_ident};
 
 use super::doc_examples::request_example_code;
 use super::marker_ident;
@@ -111,9 +110,7 @@ pub(super) fn emit_waiter(system: &System, waiter: &crate::ir::Waiter, blocking:
         _ => return None,
     };
     let TypeKind::Struct { fields } = &response_def.kind else { return None };
-    let mut used = BTreeSet::new();
-    let (flag_field, flag_ident) =
-        fields.iter().map(|f| (f, unique_field_ident(&f.name, &mut used))).find(|(f, _)| f.name == waiter.done_when)?;
+    let (flag_field, flag_ident) = field_named(fields, &waiter.done_when)?;
     let done = if flag_field.required {
         quote!(|r: &#response| r.#flag_ident)
     } else {
@@ -180,9 +177,7 @@ fn success_check(
     let mut last_type = None;
     for segment in &waiter.success_path {
         let TypeKind::Struct { fields } = &def.kind else { return None };
-        let mut used = BTreeSet::new();
-        let (field, ident) =
-            fields.iter().map(|f| (f, unique_field_ident(&f.name, &mut used))).find(|(f, _)| f.name == *segment)?;
+        let (field, ident) = field_named(fields, segment)?;
         reach = if field.required {
             quote!(#reach.map(|v| &v.#ident))
         } else {

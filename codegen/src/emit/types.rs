@@ -69,8 +69,7 @@ pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> 
         TypeKind::Struct { fields } => {
             let all_optional = fields.iter().all(|f| !f.required);
             let default = all_optional.then(|| quote!(Default,));
-            let mut used: BTreeSet<String> = BTreeSet::new();
-            let idents: Vec<Ident> = fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect();
+            let idents = field_idents(fields);
             let field_tokens = fields.iter().zip(&idents).map(|(f, ident)| emit_field(f, ident, names));
             let constructor = (!all_optional).then(|| {
                 // Text and numbers as anything that converts (`new(BkScopeType::Biz, "2")`); lists, maps and named
@@ -159,6 +158,18 @@ pub(super) fn field_type(f: &Field, names: Names<'_>) -> TokenStream {
         (Type::String, false, true) => quote!(crate::Base64),
         _ => rust_type(&f.ty, names),
     }
+}
+
+/// The Rust names of a struct's fields, in order: unique within the struct. Every generator that names a field
+/// (the struct, its setters, doc examples, waiters) takes them from here, so they agree.
+pub(super) fn field_idents(fields: &[Field]) -> Vec<Ident> {
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect()
+}
+
+/// A field of a struct by its wire name, with its Rust name.
+pub(super) fn field_named<'f>(fields: &'f [Field], name: &str) -> Option<(&'f Field, Ident)> {
+    fields.iter().zip(field_idents(fields)).find(|(f, _)| f.name == name)
 }
 
 /// How named types are written where code goes: by their public names in one API's module (`names`, see
