@@ -4,6 +4,8 @@
 //! whose name says it is a credential ([`bkapi_wire::secrets::is_secret_name`]) is replaced, in each form a
 //! server may echo it: as sent, JSON-escaped, percent-encoded.
 
+use std::sync::OnceLock;
+
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
@@ -13,10 +15,13 @@ const MIN_SECRET_CHARS: usize = 4;
 /// What replaces a secret.
 pub(crate) const REDACTED: &str = "[redacted]";
 
-/// The secrets of one call, in every form to look for, longest first (a form may contain a shorter one).
+/// The secrets of one call. Every call has them, few need them (only an error scrubs): the forms to look for —
+/// each value as sent, JSON-escaped and percent-encoded, longest first (a form may contain a shorter one) — are
+/// made the first time a text is scrubbed.
 #[derive(Debug, Default)]
 pub(crate) struct Secrets {
-    forms: Vec<String>,
+    values: Vec<String>,
+    forms: OnceLock<Vec<String>>,
 }
 
 impl Secrets {
@@ -24,26 +29,33 @@ impl Secrets {
     pub(crate) fn of_call<'a>(held: impl IntoIterator<Item = &'a str>, request: &Value) -> Self {
         let mut values: Vec<String> = held.into_iter().map(str::to_string).collect();
         secret_values(request, &mut values);
-        let mut forms = Vec::new();
         // A value of a few characters is no secret worth the name, and replacing every `s` of a message would
         // leave nothing readable (`Connection refu[redacted]ed`).
-        for value in values.iter().filter(|v| v.chars().count() >= MIN_SECRET_CHARS) {
-            forms.push(value.clone());
-            if let Ok(json) = serde_json::to_string(value) {
-                forms.push(json.trim_matches('"').to_string());
+        values.retain(|v| v.chars().count() >= MIN_SECRET_CHARS);
+        Secrets { values, forms: OnceLock::new() }
+    }
+
+    fn forms(&self) -> &[String] {
+        self.forms.get_or_init(|| {
+            let mut forms = Vec::new();
+            for value in &self.values {
+                forms.push(value.clone());
+                if let Ok(json) = serde_json::to_string(value) {
+                    forms.push(json.trim_matches('"').to_string());
+                }
+                forms.push(utf8_percent_encode(value, NON_ALPHANUMERIC).to_string());
+                forms.push(url::form_urlencoded::byte_serialize(value.as_bytes()).collect());
             }
-            forms.push(utf8_percent_encode(value, NON_ALPHANUMERIC).to_string());
-            forms.push(url::form_urlencoded::byte_serialize(value.as_bytes()).collect());
-        }
-        forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        forms.dedup();
-        Secrets { forms }
+            forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            forms.dedup();
+            forms
+        })
     }
 
     /// The text with every secret replaced by `[redacted]`.
     pub(crate) fn scrub(&self, text: &str) -> String {
         let mut text = text.to_string();
-        for form in &self.forms {
+        for form in self.forms() {
             if text.contains(form.as_str()) {
                 text = text.replace(form.as_str(), REDACTED);
             }
