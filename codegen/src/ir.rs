@@ -71,8 +71,13 @@ impl HttpMethod {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Api {
-    /// API name as BlueKing spells it (`fast_execute_script`).
+    /// API name as BlueKing publishes it (`fast_execute_script`): the ESB component's or the gateway resource's
+    /// `operationId` when a manifest gives it, else the doc's file name.
     pub name: String,
+    /// The doc's file name when the API is published under another name (`install_job` for component
+    /// `job_install`): a `#[doc(alias)]`, so a search for either finds it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     /// Source document, relative to the docs root.
     pub source: String,
     pub summary: String,

@@ -122,6 +122,13 @@ pub fn field_ident_text(name: &str) -> String {
     snake
 }
 
+/// A name an API can be published under in Rust (`job_install`, `listApps`): ASCII letters, digits, `_` and
+/// `-`, starting with a letter. A manifest entry named otherwise leaves the doc's name in place.
+pub fn is_api_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+}
+
 /// An identifier from identifier text, raw when the text says so (`r#type`).
 pub fn make_ident(text: &str) -> Ident {
     match text.strip_prefix("r#") {

@@ -175,7 +175,7 @@ fn corrections_remove_the_contradictions_the_raw_docs_show() {
 fn corrected_types_are_what_the_wire_carries() {
     // nodeman's own doc of the seed's API contradicts itself as the seed did; the same corrections apply.
     let loaded = load(true);
-    let (system, api) = find(&loaded.ir, "nodeman", "install_job");
+    let (system, api) = find(&loaded.ir, "nodeman", "job_install");
     let hosts = system.type_def(api.names.iter().find(|(_, v)| *v == "Hosts").map(|(k, _)| k.as_str()).unwrap());
     let Some(TypeKind::Struct { fields }) = hosts.map(|t| &t.kind) else { panic!("Hosts struct") };
     let port = fields.iter().find(|f| f.name == "port").unwrap();
@@ -188,7 +188,7 @@ fn corrected_types_are_what_the_wire_carries() {
     assert_eq!((c.doc_says.as_str(), c.corrected.as_str()), ("string", "int"));
 
     // The generated Rust agrees (these lines only compile with the corrected types).
-    use bkapi::nodeman::install_job::{AuthType, Hosts, OsType};
+    use bkapi::nodeman::job_install::{AuthType, Hosts, OsType};
     let mut host = Hosts::new(2, 0, OsType::Linux).port(22_i64).auth_type(AuthType::Password);
     let json = serde_json::to_value(&host).unwrap();
     assert_eq!(json["port"], Value::from(22));

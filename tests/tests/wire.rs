@@ -117,14 +117,14 @@ async fn job_gateway_fast_execute_script_reaches_the_resource_path() {
 }
 
 #[tokio::test]
-async fn nodeman_install_job_failure_envelope_is_an_api_error() {
-    use bkapi::nodeman::endpoints::InstallJob;
+async fn nodeman_job_install_failure_envelope_is_an_api_error() {
+    use bkapi::nodeman::endpoints::JobInstall;
     let loaded = load(true);
-    let (_, api) = find(&loaded.ir, "nodeman", "install_job");
+    let (_, api) = find(&loaded.ir, "nodeman", "job_install");
     let params = request_example(api);
-    let request: bkapi::nodeman::InstallJobRequest = serde_json::from_value(params.clone()).unwrap();
+    let request: bkapi::nodeman::JobInstallRequest = serde_json::from_value(params.clone()).unwrap();
     // The doc's response example is a failure (`result: false`, code 3801013).
-    let err = call::<InstallJob>(request, "/api/c/compapi/v2/nodeman/api/job/install/", params, response_example(api))
+    let err = call::<JobInstall>(request, "/api/c/compapi/v2/nodeman/api/job/install/", params, response_example(api))
         .await
         .expect_err("result false is an error");
     match &err {
@@ -133,7 +133,7 @@ async fn nodeman_install_job_failure_envelope_is_an_api_error() {
         }
         other => panic!("expected Error::Api, got {other:?}"),
     }
-    assert!(err.to_string().contains("nodeman.install_job"), "{err}");
+    assert!(err.to_string().contains("nodeman.job_install"), "{err}");
 }
 
 #[tokio::test]

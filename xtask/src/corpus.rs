@@ -104,6 +104,7 @@ pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
     }
     let s = &report.summary;
     print_summary(s);
+    report_manifests(&report.manifests, opts.verbose);
     if let Some(path) = &opts.sdk {
         report_sdk(path, &ir, opts.verbose)?;
     }
@@ -262,6 +263,31 @@ fn check_targets(s: &Summary) -> Vec<String> {
         ));
     }
     missed
+}
+
+/// The routes against the manifests, both ways; `-v` lists the differences and the entries no doc has.
+fn report_manifests(m: &bkapi_codegen::tasks::corpus::ManifestCheck, verbose: bool) {
+    if verbose {
+        for d in &m.differ {
+            eprintln!("manifest: {} ({}) is sent to {}; {} says {}", d.api, d.doc, d.route, d.origin, d.entry_route);
+        }
+        for e in &m.undocumented {
+            let method = e.method.map_or("?", |m| m.as_str());
+            eprintln!("manifest: {}.{} ({method} {}, {}) has no doc", e.system, e.name, e.path, e.origin);
+        }
+    }
+    if m.entries > 0 {
+        eprintln!(
+            "manifests: {} entries; {} documented ({} at the entry's route, {} elsewhere: the doc's own route or a \
+             correction), {} without a doc{}",
+            m.entries,
+            m.documented,
+            m.agree,
+            m.differ.len(),
+            m.undocumented.len(),
+            if verbose { "" } else { " (-v lists them)" }
+        );
+    }
 }
 
 fn print_summary(s: &Summary) {

@@ -16,7 +16,15 @@ fn git(root: &Path, args: &[&str]) -> anyhow::Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
-pub fn run(root: &Path, reference: &str) -> anyhow::Result<()> {
+pub fn run(root: &Path, reference: &str, old_ir: Option<&Path>) -> anyhow::Result<()> {
+    let new = load_docs(&root.join("api-docs"), LowerOptions::default())?.ir;
+    if let Some(file) = old_ir {
+        let text = fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let old: bkapi_codegen::ir::Ir = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not an IR (`cargo xtask ir`)", file.display()))?;
+        print!("{}", markdown(&diff(&old, &new), &file.display().to_string(), "working tree"));
+        return Ok(());
+    }
     // `api-docs/` as it was at the ref, written to a temporary folder.
     let tmp = tempfile::tempdir()?;
     let listing = git(root, &["ls-tree", "-r", "--name-only", reference, "--", "api-docs"])?;
@@ -34,7 +42,6 @@ pub fn run(root: &Path, reference: &str) -> anyhow::Result<()> {
     } else {
         bkapi_codegen::ir::Ir { systems: Vec::new() }
     };
-    let new = load_docs(&root.join("api-docs"), LowerOptions::default())?.ir;
     print!("{}", markdown(&diff(&old, &new), reference, "working tree"));
     Ok(())
 }

@@ -79,6 +79,10 @@ enum Command {
     Diff {
         /// A commit, tag or branch (`HEAD~1`, `v0.1.0`, `origin/main`).
         reference: String,
+        /// Compare with this IR (`cargo xtask ir api-docs` of an earlier generator) instead of the docs at the
+        /// ref read by this one: what a generator change (renames, new types) does to users.
+        #[arg(long)]
+        old_ir: Option<PathBuf>,
     },
     /// Time parse + IR + emit over a doc tree (build with optimizations: see Cargo.toml's dev profile).
     Bench {
@@ -132,7 +136,7 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         port: u16,
     },
-    /// Print the IR of one doc as JSON.
+    /// Print the IR of one doc, or of a docs tree, as JSON.
     Ir {
         doc: PathBuf,
         /// Show what the doc claims, without the metadata's corrections.
@@ -210,14 +214,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { tree, system, into, prefer } => {
             import(&tree, &into.unwrap_or_else(|| root.join("api-docs")), system, prefer)
         }
-        Command::Diff { reference } => diff::run(&root, &reference),
+        Command::Diff { reference, old_ir } => diff::run(&root, &reference, old_ir.as_deref()),
         Command::Mock { port } => mock(&root, port),
         Command::Drift { format, check, bless, docs } => {
             drift::run(&docs.unwrap_or_else(|| root.join("api-docs")), format, check, bless)
         }
         Command::Ir { doc, raw } => {
             let options = LowerOptions { apply_corrections: !raw };
-            let loaded = load_doc(&doc, options).with_context(|| format!("reading {}", doc.display()))?;
+            let loaded = if doc.is_dir() { load_docs(&doc, options) } else { load_doc(&doc, options) };
+            let loaded = loaded.with_context(|| format!("reading {}", doc.display()))?;
             for d in &loaded.diagnostics {
                 eprintln!("{d}");
             }

@@ -57,10 +57,27 @@ pub fn diff(old: &Ir, new: &Ir) -> Vec<Change> {
         ir.systems.iter().flat_map(|s| s.apis.iter().map(move |a| (s.name.clone(), a.name.clone()))).collect()
     };
     let (old_apis, new_apis) = (apis(old), apis(new));
+    // An API now published under another name keeps its old one as an alias: a rename, said as one.
+    let renamed_to = |system: &str, name: &str| {
+        let s = new.systems.iter().find(|s| s.name == system)?;
+        s.apis.iter().find(|a| a.aliases.iter().any(|x| x == name)).map(|a| a.name.clone())
+    };
     for (system, name) in old_apis.difference(&new_apis) {
-        out.push(Change { api: format!("{system}.{name}"), what: "API removed".into(), breaking: true });
+        let what = match renamed_to(system, name) {
+            Some(to) => format!("API renamed to `{to}` (the name it is published under; `{name}` is a doc alias)"),
+            None => "API removed".into(),
+        };
+        out.push(Change { api: format!("{system}.{name}"), what, breaking: true });
     }
-    for (system, name) in new_apis.difference(&old_apis) {
+    let rename_of = |system: &str, name: &str| {
+        find(new, system, name).is_some_and(|(_, a)| {
+            a.aliases.iter().any(|x| {
+                old_apis.contains(&(system.to_string(), x.clone()))
+                    && !new_apis.contains(&(system.to_string(), x.clone()))
+            })
+        })
+    };
+    for (system, name) in new_apis.difference(&old_apis).filter(|(s, n)| !rename_of(s, n)) {
         out.push(Change { api: format!("{system}.{name}"), what: "API added".into(), breaking: false });
     }
     for (system, name) in old_apis.intersection(&new_apis) {

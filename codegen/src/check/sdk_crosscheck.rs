@@ -108,6 +108,7 @@ mod tests {
     fn api(name: &str, method: HttpMethod, path: &str) -> Api {
         Api {
             name: name.into(),
+            aliases: Vec::new(),
             source: format!("esb/cc/apidocs/zh_hans/{name}.md"),
             summary: String::new(),
             method,

@@ -67,10 +67,16 @@ pub(super) fn emit_method(system: &System, api: &Api, blocking: bool) -> TokenSt
         let line = format!(" **Route not confirmed**: {}.", escape_doc(why));
         quote!(#[doc = ""] #[doc = #line])
     });
+    // The doc's own name for an API published under another: found by rustdoc's search either way.
+    let aliases = api.aliases.iter().map(|a| {
+        let line = format!(" Documented as `{}`.", escape_doc(a));
+        quote!(#[doc = ""] #[doc = #line] #[doc(alias = #a)])
+    });
     let docs = quote! {
         #summary
         #[doc = ""]
         #[doc = #http]
+        #(#aliases)*
         #unconfirmed
         #[doc = ""]
         #[doc = #source]

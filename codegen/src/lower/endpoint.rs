@@ -70,11 +70,20 @@ pub(super) fn stated_in_doc(doc: &Document, kinds: &[SectionKind], api_name: &st
 impl Endpoint {
     /// An ESB doc that gives its path relative to the component root (`/v2/monitor/…`): the ESB serves it
     /// under `/api/c/compapi`.
-    pub(super) fn add_esb_prefix(&mut self, flavor: Flavor) {
-        if flavor == Flavor::Esb
-            && let Some((p, _)) = &mut self.path
-            && p.starts_with("/v2/")
-        {
+    pub(super) fn add_esb_prefix(&mut self, flavor: Flavor, file: &str, diags: &mut Vec<Diagnostic>) {
+        let Some((p, line)) = &mut self.path else { return };
+        // `//v2/gsekit/…`: an empty segment is a slip of the doc (no server routes it), not part of the route.
+        if p.contains("//") {
+            let collapsed = format!("/{}", p.split('/').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/"));
+            let collapsed = if p.ends_with('/') && collapsed != "/" { format!("{collapsed}/") } else { collapsed };
+            diags.push(Diagnostic::warning(
+                file,
+                *line,
+                format!("the doc's path `{p}` has an empty segment; read as `{collapsed}`"),
+            ));
+            *p = collapsed;
+        }
+        if flavor == Flavor::Esb && p.starts_with("/v2/") {
             *p = format!("{}{p}", crate::read::locate::ESB_PREFIX);
         }
     }
@@ -146,7 +155,9 @@ impl Endpoint {
     ) {
         match &self.path {
             None => self.path = Some((found.path.clone(), 0)),
-            Some((p, line)) if !found.by_convention && p.trim_end_matches('/') != found.path.trim_end_matches('/') => {
+            Some((p, line))
+                if !found.by_convention() && p.trim_end_matches('/') != found.path.trim_end_matches('/') =>
+            {
                 diags.push(Diagnostic::warning(
                     file,
                     *line,
@@ -161,7 +172,7 @@ impl Endpoint {
         if self.method.is_none() {
             self.method = found.method;
         }
-        if found.by_words && doc_path.is_none() {
+        if found.by_words() && doc_path.is_none() {
             diags.push(
                 Diagnostic::warning(file, 1, format!("method and path taken from {}", found.origin))
                     .with_help("if that is another API, give this one's `method` and `path` in bkapi.toml"),

@@ -123,7 +123,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     let found = cx.find_examples(&request.fields);
     let mut examples = found.examples;
 
-    endpoint.add_esb_prefix(flavor);
+    endpoint.add_esb_prefix(flavor, file, &mut cx.diags);
     let doc_path = endpoint.path.clone().map(|(p, _)| p);
     let mut corrections: Vec<Correction> = Vec::new();
     if let Some(m) = meta {
@@ -133,11 +133,11 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     if let Some(manifest) = beside {
         let unstated = endpoint.path.is_none();
         endpoint.apply_beside(manifest, doc_path.as_deref(), file, &mut cx.diags);
-        if let (true, true, Some(list)) = (unstated, manifest.by_convention, around.unlisted_in) {
+        if let (true, true, Some(list)) = (unstated, manifest.by_convention(), around.unlisted_in) {
             let why = format!(
                 "{list} (the system's component list) names no component `{api_name}` and the doc states no route: \
-                 `{}` is the ESB path convention's guess",
-                manifest.path
+                 `{}` is a guess from {}",
+                manifest.path, manifest.origin
             );
             cx.diags.push(
                 Diagnostic::warning(file, 1, why.clone())
@@ -201,6 +201,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
         unconfirmed_route,
         idempotent: meta.is_some_and(|m| m.idempotent.is_some()),
         name: api_name.to_string(),
+        aliases: Vec::new(),
         source: doc.path.clone(),
         summary,
         route,

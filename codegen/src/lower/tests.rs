@@ -16,8 +16,8 @@ fn lower_text(text: &str) -> (ApiDraft, Vec<String>) {
         method: Some(HttpMethod::Post),
         path: "/t/".into(),
         origin: "test".into(),
-        by_convention: false,
-        by_words: false,
+        name: "t".into(),
+        matched: crate::read::locate::Match::Exact,
     };
     let around = Surroundings { beside: Some(&at), ..Surroundings::default() };
     let (draft, diags) = lower_api(LowerInput { meta_source: meta, around, ..LowerInput::new(&doc, "t") });
@@ -334,4 +334,20 @@ fn english_and_structural_headings_take_request_and_response_roles() {
         "### 请求参数\n\n#### 业务参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| id | int | 是 | x |\n",
     );
     assert_eq!(field(&d.request, "id").ty, Ty::Scalar(Type::Integer));
+}
+
+#[test]
+fn an_empty_segment_in_the_doc_s_path_is_a_slip_not_a_route() {
+    // gsekit's `process_status` doc gives `//v2/gsekit/…`: no server routes that; its manifest says `/v2/gsekit/…`.
+    let (d, diags) = lower_text(
+        "### 请求地址\n\n//v2/gsekit/api/process/process_status/\n\n### 请求方式\n\nPOST\n\n### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| a | int | 是 | x |\n",
+    );
+    let (_, path) = d.route.expect("a route");
+    assert_eq!(path, "/api/c/compapi/v2/gsekit/api/process/process_status/");
+    assert!(
+        diags.iter().any(|m| m.contains(
+            "t.md:3: warning: the doc's path `//v2/gsekit/api/process/process_status/` has an empty segment"
+        )),
+        "{diags:?}"
+    );
 }

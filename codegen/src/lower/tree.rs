@@ -96,6 +96,8 @@ impl ObjectNode {
 #[derive(Debug, Clone)]
 pub struct ApiDraft {
     pub name: String,
+    /// The doc's own name for the API, when it is published under another (see `ir::Api::aliases`).
+    pub aliases: Vec<String>,
     pub source: String,
     pub summary: String,
     /// Method and path; `None` when neither the doc, its metadata nor the files beside it say.

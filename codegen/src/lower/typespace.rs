@@ -31,6 +31,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             draft.envelope.iter().map(|f| Field { ty: untyped_objects(&f.ty), ..cx.field_without_type(f) }).collect();
         apis.push(Api {
             name: draft.name,
+            aliases: draft.aliases,
             source: draft.source,
             summary: draft.summary,
             method,
@@ -239,8 +240,8 @@ mod tests {
             method: Some(HttpMethod::Post),
             path: format!("/{api}/"),
             origin: "test".into(),
-            by_convention: false,
-            by_words: false,
+            name: api.to_string(),
+            matched: crate::read::locate::Match::Exact,
         };
         let around = Surroundings { beside: Some(&at), ..Surroundings::default() };
         lower_api(LowerInput { meta_source: meta, around, ..LowerInput::new(&doc, api) }).0.expect("an API")

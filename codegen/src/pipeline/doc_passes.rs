@@ -12,6 +12,7 @@ use crate::ir::Flavor;
 use crate::lower::{LowerInput, LowerOptions, MetaSource, Surroundings, lower_api};
 use crate::read::discover::is_template;
 use crate::read::doc::Document;
+use crate::read::locate::{Match, Route};
 use crate::read::markdown;
 use crate::read::metadata::{self, SystemMeta};
 
@@ -152,8 +153,10 @@ pub(super) fn lower_docs(
         .par_iter()
         .filter(|t| !is_shared(t) && !is_not_an_api(meta, t))
         .filter_map(|t| {
-            let api_name = api_name_of(&t.path)?;
+            let doc_name = api_name_of(&t.path)?;
             let file = input.display(&t.path);
+            let published = published_as(input, meta, t, &doc_name);
+            let api_name = published.name.clone();
             let pages = shared.get(t.folder).map_or(&[][..], Vec::as_slice);
             let result = catch_unwind(AssertUnwindSafe(|| {
                 // A seam for the test that a panic in one doc is contained.
@@ -166,9 +169,12 @@ pub(super) fn lower_docs(
                 } else {
                     markdown::parse(&file, &t.text)
                 };
-                let around =
-                    Surroundings { beside: t.beside.as_ref(), shared: pages, unlisted_in: t.unlisted_in.as_deref() };
-                let api_meta = meta.meta.apis.get(&api_name);
+                let around = Surroundings {
+                    beside: published.beside.as_ref(),
+                    shared: pages,
+                    unlisted_in: t.unlisted_in.as_deref(),
+                };
+                let api_meta = meta.meta.apis.get(&api_name).or_else(|| meta.meta.apis.get(&doc_name));
                 let input = LowerInput {
                     flavor,
                     meta: api_meta,
@@ -177,7 +183,14 @@ pub(super) fn lower_docs(
                     options,
                     ..LowerInput::new(&doc, &api_name)
                 };
-                lower_api(input)
+                let (mut draft, mut diags) = lower_api(input);
+                if let Some(d) = &mut draft
+                    && doc_name != api_name
+                {
+                    d.aliases.push(doc_name.clone());
+                }
+                diags.extend(published.problem.clone());
+                (draft, diags)
             }));
             Some((t.folder, t.path.clone(), file, api_name, result))
         })
@@ -217,6 +230,43 @@ pub(super) fn lower_docs(
         out.docs.push(DocOutcome::new(file, path, &set.system, api_name, status));
     }
     lowered
+}
+
+/// The name an API is published under, and its route beside the doc.
+struct Published {
+    name: String,
+    beside: Option<Route>,
+    /// The metadata's `component` names no manifest entry.
+    problem: Option<Diagnostic>,
+}
+
+/// A manifest entry found for the doc's file name, or named by the metadata's `component`, gives the API its
+/// published name (the ESB component's, the gateway `operationId`) and its route; the doc's name is then an
+/// alias. A route from the ESB path convention names nothing: the doc's name stays.
+fn published_as(input: &SystemInput, meta: &Meta, t: &DocText, doc_name: &str) -> Published {
+    let component = meta.meta.apis.get(doc_name).and_then(|m| m.component.as_deref());
+    let manifests = input.set.folders.get(t.folder).map_or(&[][..], |f| f.manifests.as_slice());
+    let (beside, problem) = match component {
+        Some(c) => match manifests.iter().find_map(|m| m.find_as(c, Match::Exact)) {
+            Some(route) => (Some(route), None),
+            None => {
+                let at = meta.source().line_of(&format!("apis.{doc_name}"));
+                let problem = Diagnostic::error(
+                    &meta.display,
+                    at,
+                    format!("`component = \"{c}\"` for `{doc_name}`, but no manifest beside the doc lists `{c}`"),
+                )
+                .with_help("name an entry of the manifest (its `name`, or a gateway resource's `operationId`)");
+                (t.beside.clone(), Some(problem))
+            }
+        },
+        None => (t.beside.clone(), None),
+    };
+    let name = match &beside {
+        Some(route) if !route.by_convention() && crate::naming::is_api_name(&route.name) => route.name.clone(),
+        _ => doc_name.to_string(),
+    };
+    Published { name, beside, problem }
 }
 
 /// How the diagnostic of a contained panic starts.

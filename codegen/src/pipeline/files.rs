@@ -94,7 +94,7 @@ fn read_system(set: &DocSet, root: &Path, only: Option<&Path>) -> Result<SystemI
 /// Where the files beside the docs say an API lives: a manifest entry, an ESB component coded in Python, or the
 /// ESB path convention; with the last, the system's component list when it does not name the API (second).
 fn locate_beside(folder: &DocFolder, api: &str) -> (Option<Route>, Option<String>) {
-    if let Some(found) = folder.manifests.iter().find_map(|m| m.find(api)) {
+    if let Some(found) = locate::find_route(&folder.manifests, api) {
         return (Some(found), None);
     }
     let Some(system) = folder.esb_convention.as_deref() else { return (None, None) };
@@ -108,7 +108,12 @@ fn locate_beside(folder: &DocFolder, api: &str) -> (Option<Route>, Option<String
     // registers) has the convention's path as a guess only, said so on the method and as drift D012.
     let registry = folder.manifests.iter().find(|m| m.esb_system.is_some());
     let unlisted_in = registry.filter(|_| suggested.is_none()).map(|m| m.file.clone());
-    let why = if folder.manifests.is_empty() { "there is no manifest beside the docs" } else { "no manifest names it" };
+    let refused = locate::refused_guess(&folder.manifests, api);
+    let why = match (&refused, folder.manifests.is_empty()) {
+        (_, true) => "there is no manifest beside the docs".to_string(),
+        (Some(refused), false) => format!("no manifest names it; {refused}"),
+        (None, false) => "no manifest names it".to_string(),
+    };
     let origin = match &suggested {
         Some((_, at)) => format!("the ESB path convention ({why}), method from {at}"),
         None => format!("the ESB path convention ({why})"),
@@ -117,8 +122,8 @@ fn locate_beside(folder: &DocFolder, api: &str) -> (Option<Route>, Option<String
         method: suggested.map(|(m, _)| m),
         path: locate::esb_convention_path(system, api),
         origin,
-        by_convention: true,
-        by_words: false,
+        name: api.to_string(),
+        matched: locate::Match::Convention,
     };
     (Some(route), unlisted_in)
 }

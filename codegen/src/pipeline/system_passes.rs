@@ -141,7 +141,9 @@ pub(super) fn unique_rust_names(drafts: Vec<ApiDraft>, out: &mut Report) -> Vec<
 
 /// Metadata for an API whose doc is not there is an error at its line of `bkapi.toml`.
 pub(super) fn metadata_without_docs(input: &SystemInput, meta: &Meta, out: &mut Report) {
-    let documented = |k: &String| input.set.docs().any(|d| api_name_of(d).as_ref() == Some(k));
+    // Keyed by the doc's name, or by the name the API is published under (a manifest entry found for a doc).
+    let published = |k: &String| input.docs.iter().any(|t| t.beside.as_ref().is_some_and(|r| r.name == *k));
+    let documented = |k: &String| input.set.docs().any(|d| api_name_of(d).as_ref() == Some(k)) || published(k);
     for name in meta.meta.apis.keys().filter(|k| !documented(k)) {
         out.diagnostics.push(Diagnostic::error(
             &meta.display,

@@ -251,20 +251,22 @@ fn a_system_s_own_docs_are_located_by_the_esb_manifest_of_it_under_another_word_
     );
     write(&root, "nm-apidoc/create_subscription.md", TABLE);
     write(&root, "nm-apidoc/log_job.md", TABLE);
-    // Two entries with these words (`a_b` by name, `x` by backend path): no evidence for either.
+    // Two entries with these words: `a_b` by its name beats `x` by its backend path.
     write(&root, "nm-apidoc/b_a.md", TABLE);
     let loaded = load_docs(&root, LowerOptions::default()).unwrap();
     let apis = located_apis(&loaded);
+    // Each API is published under its component's name.
     assert!(
-        apis.contains(&("create_subscription", "/api/c/compapi/v2/nm/subscription_create/", HttpMethod::Post)),
+        apis.contains(&("subscription_create", "/api/c/compapi/v2/nm/subscription_create/", HttpMethod::Post)),
         "{apis:?}"
     );
-    assert!(apis.contains(&("log_job", "/api/c/compapi/v2/nm/api/job/log/", HttpMethod::Get)), "{apis:?}");
-    let status = |f: &str| status_of(&loaded, f);
-    assert_eq!(status("nm-apidoc/b_a.md"), Some(DocStatus::Unlocated));
+    assert!(apis.contains(&("get_job_log", "/api/c/compapi/v2/nm/api/job/log/", HttpMethod::Get)), "{apis:?}");
+    assert!(apis.contains(&("a_b", "/api/c/compapi/v2/nm/a_b/", HttpMethod::Get)), "{apis:?}");
+    assert_eq!(api(&loaded, "nm", "get_job_log").aliases, ["log_job"]);
     // Each such match is visible.
-    let warned = loaded.diagnostics.iter().filter(|d| d.message.contains("the doc's words in another order"));
-    assert_eq!(warned.count(), 2, "{:?}", loaded.diagnostics);
+    let warned = |words: &str| loaded.diagnostics.iter().filter(|d| d.message.contains(words)).count();
+    assert_eq!(warned("the doc's words in another order"), 2, "{:?}", loaded.diagnostics);
+    assert_eq!(warned("the doc's words in its backend path"), 1, "{:?}", loaded.diagnostics);
 }
 
 #[test]
@@ -376,4 +378,49 @@ fn an_api_the_component_list_does_not_name_gets_the_convention_s_path_marked_unc
     let d012: Vec<_> = loaded.diagnostics.iter().filter(|d| d.code == Some("D012")).collect();
     assert_eq!(d012.len(), 1, "{d012:#?}");
     assert!(d012[0].file.ends_with("send_fax.md"));
+}
+
+#[test]
+fn an_api_is_published_under_its_component_s_name_and_a_write_is_never_routed_by_a_guess() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("api-docs");
+    let entry = |name: &str, dest: &str, method: &str| {
+        format!("- name: {name}\n  dest_path: {dest}\n  path: /v2/nodeman{dest}\n  suggest_method: {method}\n")
+    };
+    let manifest = [
+        entry("job_install", "/api/job/install/", "POST"),
+        entry("list_hosts", "/api/host/search/", "POST"),
+        entry("list_cloud_proxies", "/api/host/proxies/", "GET"),
+    ]
+    .concat();
+    write(&root, "nodeman/nodeman.yaml", &manifest);
+    write(&root, "nodeman/bkapi.toml", "flavor = \"esb\"\nesb_system = \"nodeman\"\n");
+    for doc in ["install_job", "search_host", "proxies_host"] {
+        write(&root, &format!("nodeman/zh_hans/{doc}.md"), TABLE);
+    }
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    // The component's words in another order: its name, the doc's as an alias.
+    let install = api(&loaded, "nodeman", "job_install");
+    assert_eq!(
+        (install.path.as_str(), install.aliases.as_slice()),
+        ("/api/c/compapi/v2/nodeman/api/job/install/", &["install_job".to_string()][..])
+    );
+    // A read whose backend path has the doc's words: routed there, under the component's name.
+    assert_eq!(api(&loaded, "nodeman", "list_cloud_proxies").path, "/api/c/compapi/v2/nodeman/api/host/proxies/");
+    // A write found that way is not: the convention's guess, unconfirmed, and the help names the candidate.
+    let search = api(&loaded, "nodeman", "search_host");
+    let why = search.unconfirmed_route.as_deref().expect("unconfirmed");
+    assert!(why.contains("`list_hosts` at") && why.contains("a write is never routed by a guess"), "{why}");
+
+    // Reviewed in bkapi.toml, the component is used; a component no manifest lists is an error at its line.
+    let meta = "flavor = \"esb\"\nesb_system = \"nodeman\"\n\n[apis.search_host]\ncomponent = \"list_hosts\"\nreason = \"r\"\n\n[apis.proxies_host]\ncomponent = \"no_such\"\nreason = \"r\"\n";
+    write(&root, "nodeman/bkapi.toml", meta);
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    let hosts = api(&loaded, "nodeman", "list_hosts");
+    assert_eq!(
+        (hosts.path.as_str(), hosts.unconfirmed_route.as_deref()),
+        ("/api/c/compapi/v2/nodeman/api/host/search/", None)
+    );
+    let bad = loaded.diagnostics.iter().find(|d| d.message.contains("no_such")).expect("reported");
+    assert_eq!((bad.file.as_str(), bad.line), ("api-docs/nodeman/bkapi.toml", 8), "{bad}");
 }

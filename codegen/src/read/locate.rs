@@ -18,10 +18,66 @@ pub struct Route {
     pub path: String,
     /// `file:line` of the entry, for diagnostics.
     pub origin: String,
+    /// The entry's own name (the ESB component's, the gateway resource's `operationId`): the name the API is
+    /// published under, which the doc's file name may spell otherwise.
+    pub name: String,
+    /// How the entry was found for the doc.
+    pub matched: Match,
+}
+
+/// How a doc's API name found its route, best first: a better kind of match anywhere beats a worse one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Match {
+    /// The entry has the doc's name.
+    Exact,
+    /// A gateway resource whose path ends with the doc's name (operationId `system_x`, path `/…/system/x`).
+    PathEnd,
+    /// The entry's name has the doc's words in another order (`subscription_create` for `create_subscription`):
+    /// the same name, spelled noun first.
+    NameWords,
+    /// The entry's backend path has the doc's words (`list_hosts` at `/api/host/search/` for `search_host`): a
+    /// guess, used for reads (GET) only. A write is never sent where a guess points.
+    PathWords,
     /// Derived from the ESB path convention, not read from a file: the doc's own path wins without a word.
-    pub by_convention: bool,
-    /// Found under another name with the same words (`subscription_create` for doc `create_subscription`).
-    pub by_words: bool,
+    Convention,
+}
+
+impl Route {
+    pub fn by_convention(&self) -> bool {
+        self.matched == Match::Convention
+    }
+
+    /// Found under another spelling of the name or by its backend path.
+    pub fn by_words(&self) -> bool {
+        matches!(self.matched, Match::NameWords | Match::PathWords)
+    }
+}
+
+/// A doc's route among the manifests beside it: the best kind of match in any of them (an exact name in the
+/// second file beats words in the first); two different entries found the same way are no evidence for either.
+pub fn find_route(manifests: &[Manifest], api: &str) -> Option<Route> {
+    [Match::Exact, Match::PathEnd, Match::NameWords, Match::PathWords].into_iter().find_map(|how| {
+        // Manifests that repeat an entry (a system's two revisions of its component list) agree: one route.
+        let mut found = manifests.iter().filter_map(|m| m.find_as(api, how));
+        let first = found.next()?;
+        found.all(|r| r.method == first.method && r.path == first.path && r.name == first.name).then_some(first)
+    })
+}
+
+/// Why no route was taken from an entry whose backend path has the doc's words: it writes (see
+/// [`Match::PathWords`]). For the help text of the route that is used instead.
+pub fn refused_guess(manifests: &[Manifest], api: &str) -> Option<String> {
+    manifests.iter().find_map(|m| {
+        let (name, route) = m.path_words_entry(api)?;
+        let method = route.method.map_or("an unknown method", HttpMethod::as_str);
+        (!route.method.is_some_and(|m| m == HttpMethod::Get)).then(|| {
+            format!(
+                "`{name}` at {} has the doc's words in its backend path, but it is {method}: a write is never \
+                 routed by a guess (name it with `component = \"{name}\"` in bkapi.toml if it is this API)",
+                route.origin
+            )
+        })
+    })
 }
 
 /// The APIs one manifest file declares, by API name.
@@ -34,42 +90,61 @@ pub struct Manifest {
     pub apis: BTreeMap<String, Route>,
     /// The ESB system an ESB component list is about (its folder's name); `None` for gateway definitions.
     pub esb_system: Option<String>,
-    /// Each API's words in another order (`subscription_create` and its backend path `/subscription/create/`),
-    /// for docs that name the API verb first (`create_subscription`): sorted words → API names.
-    pub by_words: BTreeMap<Vec<String>, Vec<String>>,
+    /// Each API's name's words, for docs that name the API verb first (`create_subscription` for
+    /// `subscription_create`): sorted words → API names.
+    pub by_name_words: BTreeMap<Vec<String>, Vec<String>>,
+    /// Each API's backend path's last two segments' words (`/api/host/search/` → `host`, `search`).
+    pub by_path_words: BTreeMap<Vec<String>, Vec<String>>,
     /// What the file contradicts itself in (one name listed with routes that disagree): warnings at its lines.
     pub problems: Vec<Diagnostic>,
 }
 
 impl Manifest {
-    /// The entry for an API: by exact name; in a gateway definition also by the resource path's last segment
-    /// (`/api/v3/system/bkci_plugin_x`, operationId `system_bkci_plugin_x`, for doc `bkci_plugin_x`), when unique;
-    /// then by its words in another order.
-    pub fn find(&self, api: &str) -> Option<Route> {
-        if let Some(found) = self.apis.get(api) {
-            return Some(found.clone());
-        }
-        if self.flavor == Flavor::Gateway {
-            let mut candidates =
-                self.apis.iter().filter(|(_, loc)| loc.path.trim_end_matches('/').rsplit('/').next() == Some(api));
-            if let (Some((id, found)), None) = (candidates.next(), candidates.next()) {
-                return Some(Route { origin: format!("{} (operationId `{id}`)", found.origin), ..found.clone() });
+    /// The entry for an API, found in one way (see [`Match`]); `None` when none or several are.
+    pub fn find_as(&self, api: &str, how: Match) -> Option<Route> {
+        let found = |name: &str, matched: Match, why: String| {
+            self.apis.get(name).map(|r| Route { origin: format!("{}{why}", r.origin), matched, ..r.clone() })
+        };
+        match how {
+            Match::Exact => found(api, Match::Exact, String::new()),
+            Match::PathEnd if self.flavor == Flavor::Gateway => {
+                let mut candidates =
+                    self.apis.iter().filter(|(_, loc)| loc.path.trim_end_matches('/').rsplit('/').next() == Some(api));
+                let (Some((id, _)), None) = (candidates.next(), candidates.next()) else { return None };
+                found(id, Match::PathEnd, format!(" (operationId `{id}`)"))
             }
+            Match::NameWords => {
+                let name = only(self.by_name_words.get(&sorted_words([api])))?;
+                found(name, Match::NameWords, format!(" (`{name}`: the doc's words in another order)"))
+            }
+            Match::PathWords => {
+                let (name, route) = self.path_words_entry(api)?;
+                let read = route.method == Some(HttpMethod::Get);
+                read.then(|| {
+                    found(name, Match::PathWords, format!(" (`{name}`: the doc's words in its backend path)"))
+                })?
+            }
+            Match::PathEnd | Match::Convention => None,
         }
-        self.find_by_words(api)
     }
 
-    /// The one API whose name, or whose backend path's last two segments, has the doc's words in another
-    /// order. Two candidates are no evidence for either.
-    fn find_by_words(&self, api: &str) -> Option<Route> {
-        let names = self.by_words.get(&sorted_words([api]))?;
-        let [name] = names.as_slice() else { return None };
-        let found = self.apis.get(name)?;
-        Some(Route {
-            origin: format!("{} (`{name}`: the doc's words in another order)", found.origin),
-            by_words: true,
-            ..found.clone()
-        })
+    /// Any way at all, best first.
+    pub fn find(&self, api: &str) -> Option<Route> {
+        find_route(std::slice::from_ref(self), api)
+    }
+
+    /// The one entry whose backend path has the doc's words, whatever its method.
+    fn path_words_entry(&self, api: &str) -> Option<(&str, &Route)> {
+        let name = only(self.by_path_words.get(&sorted_words([api])))?;
+        self.apis.get_key_value(name).map(|(n, r)| (n.as_str(), r))
+    }
+}
+
+/// The one name of a list.
+fn only(names: Option<&Vec<String>>) -> Option<&str> {
+    match names?.as_slice() {
+        [name] => Some(name),
+        _ => None,
     }
 }
 
@@ -93,15 +168,13 @@ fn last_static_segments(path: &str) -> Vec<&str> {
     segments
 }
 
-/// Indexes each API under the words of its name and of its backend path, once per API.
-fn index_words(entries: &[(String, Vec<Vec<String>>)]) -> BTreeMap<Vec<String>, Vec<String>> {
+/// Indexes API names under words (of their name, or of their backend path), once per API.
+fn index_words(entries: Vec<(String, Vec<String>)>) -> BTreeMap<Vec<String>, Vec<String>> {
     let mut out: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
-    for (name, keys) in entries {
-        for key in keys {
-            let names = out.entry(key.clone()).or_default();
-            if !names.contains(name) {
-                names.push(name.clone());
-            }
+    for (name, key) in entries {
+        let names = out.entry(key).or_default();
+        if !names.contains(&name) {
+            names.push(name);
         }
     }
     out
@@ -147,14 +220,15 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
             method: method_word.as_deref().and_then(HttpMethod::parse),
             path,
             origin: format!("{file}:{line}"),
-            by_convention: false,
-            by_words: false,
+            name: name.clone(),
+            matched: Match::Exact,
         };
         let agrees = entry.dest_path.as_deref().is_none_or(|dest| route_agrees_with_name(&name, dest));
         listed.entry(name.clone()).or_default().push((route, entry.dest_path, agrees));
     }
     let mut apis = BTreeMap::new();
-    let mut words = Vec::new();
+    let mut name_words = Vec::new();
+    let mut path_words = Vec::new();
     let mut problems = Vec::new();
     for (name, entries) in listed {
         // The last entry whose backend path has the component's own words (a file's newer section comes later);
@@ -162,11 +236,10 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
         let chosen = entries.iter().rposition(|(_, _, agrees)| *agrees).unwrap_or(entries.len().saturating_sub(1));
         let Some((kept, kept_dest, _)) = entries.get(chosen) else { continue };
         // Found by its words: its name's, and its backend path's (the chosen entry's only).
-        let mut keys = vec![sorted_words([name.as_str()])];
+        name_words.push((name.clone(), sorted_words([name.as_str()])));
         if let Some(dest) = kept_dest {
-            keys.push(sorted_words(last_static_segments(dest)));
+            path_words.push((name.clone(), sorted_words(last_static_segments(dest))));
         }
-        words.push((name.clone(), keys));
         for (i, (route, dest, _)) in entries.iter().enumerate() {
             if i == chosen || (route.path == kept.path && route.method == kept.method) {
                 continue;
@@ -194,7 +267,8 @@ pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Mani
         source: Default::default(),
         apis,
         esb_system: Some(system.to_string()),
-        by_words: index_words(&words),
+        by_name_words: index_words(name_words),
+        by_path_words: index_words(path_words),
         problems,
     }))
 }
@@ -216,22 +290,22 @@ fn read_gateway(file: &str, text: &str, value: &serde_yaml_ng::Value) -> Manifes
                         method: method.as_str().and_then(HttpMethod::parse),
                         path: path.to_string(),
                         origin: format!("{file}:{line}"),
-                        by_convention: false,
-                        by_words: false,
+                        name: id.to_string(),
+                        matched: Match::Exact,
                     },
                 );
             }
         }
     }
-    let words: Vec<(String, Vec<Vec<String>>)> =
-        apis.keys().map(|id| (id.clone(), vec![sorted_words([id.as_str()])])).collect();
+    let words: Vec<(String, Vec<String>)> = apis.keys().map(|id| (id.clone(), sorted_words([id.as_str()]))).collect();
     Manifest {
         flavor: Flavor::Gateway,
         file: file.to_string(),
         source: Default::default(),
         apis,
         esb_system: None,
-        by_words: index_words(&words),
+        by_name_words: index_words(words),
+        by_path_words: BTreeMap::new(),
         problems: Vec::new(),
     }
 }
@@ -329,6 +403,31 @@ mod tests {
     }
 
     #[test]
+    fn a_backend_path_guess_routes_reads_only_and_an_exact_name_anywhere_wins() {
+        let entry = |name: &str, dest: &str, method: &str| {
+            format!("- name: {name}\n  dest_path: {dest}\n  path: /v2/nodeman/{name}/\n  suggest_method: {method}\n")
+        };
+        let text = [
+            entry("list_hosts", "/api/host/search/", "POST"),
+            entry("list_biz_proxies", "/api/host/biz_proxies/", "GET"),
+        ]
+        .concat();
+        let m = read_manifest("nodeman.yaml", &text, "nodeman").unwrap().unwrap();
+        // A read found by its backend path's words: used, under the entry's name.
+        let proxies = m.find("biz_proxies_host").unwrap();
+        assert_eq!((proxies.name.as_str(), proxies.matched), ("list_biz_proxies", Match::PathWords));
+        // A write found the same way: not used, and why is said.
+        assert_eq!(m.find("search_host"), None);
+        let why = refused_guess(std::slice::from_ref(&m), "search_host").unwrap();
+        assert!(why.contains("`list_hosts` at nodeman.yaml:1") && why.contains("POST"), "{why}");
+        assert_eq!(refused_guess(std::slice::from_ref(&m), "biz_proxies_host"), None);
+        // An exact name in a second manifest beats words in the first.
+        let other = read_manifest("more.yaml", &entry("biz_proxies_host", "/x/y/", "GET"), "nodeman").unwrap().unwrap();
+        let found = find_route(&[m, other], "biz_proxies_host").unwrap();
+        assert_eq!((found.matched, found.origin.as_str()), (Match::Exact, "more.yaml:1"));
+    }
+
+    #[test]
     fn python_components_suggest_their_method() {
         let text = "class GetAgentInfo(Component):\n    suggest_method = HTTP_METHOD.POST\n    label = u\"x\"\n";
         let (method, origin) = python_component_method(text, "gse/get_agent_info.py").unwrap();
@@ -365,8 +464,8 @@ mod tests {
                 method: Some(HttpMethod::Get),
                 path: "/api/v3/get_x".into(),
                 origin: "resources.yaml:5".into(),
-                by_convention: false,
-                by_words: false,
+                name: "get_x".into(),
+                matched: Match::Exact,
             }
         );
         assert_eq!(m.apis["do_it"].path, "/api/v3/{id}/do");

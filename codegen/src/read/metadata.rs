@@ -78,6 +78,10 @@ pub struct ApiMeta {
     pub path: Option<String>,
     /// Why method/path are given here.
     pub reason: Option<String>,
+    /// The manifest entry (ESB component, gateway `operationId`) this doc documents, when the doc's file name
+    /// spells it otherwise and no rule finds it (a write whose backend path only has the doc's words): its
+    /// route and name are used. `reason` says why it is that API.
+    pub component: Option<String>,
     /// Why calling the API again is safe (a read the docs publish as POST): it is then retried like a GET.
     pub idempotent: Option<String>,
     /// Path parameters of the doc that the real API takes in the body (the doc's path is wrong).

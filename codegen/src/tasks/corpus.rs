@@ -10,6 +10,8 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::check::drift::{self, Drift};
+pub use crate::check::manifest_routes::ManifestCheck;
+use crate::check::manifest_routes::{self, ManifestEntry};
 use crate::check::retention::{self, ExampleValues, ValueCounts};
 use crate::check::wire_model::{self, DecodeError};
 use crate::diagnostics::Diagnostic;
@@ -24,6 +26,8 @@ pub struct CorpusReport {
     /// Diagnostics about no single doc (a manifest that cannot be read, …).
     pub other_diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// The located APIs against the manifests beside the docs, and the manifests' entries no doc documents.
+    pub manifests: ManifestCheck,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -237,7 +241,25 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
         }
     }
     summary.ms = start.elapsed().as_millis();
-    Ok(CorpusRun { report: CorpusReport { docs, other_diagnostics, summary }, ir: loaded.ir, files })
+    let manifests = manifest_routes::check(&loaded.ir, &manifest_entries(root)?);
+    Ok(CorpusRun { report: CorpusReport { docs, other_diagnostics, summary, manifests }, ir: loaded.ir, files })
+}
+
+/// Every entry of every manifest beside the tree's docs, under the system whose docs it locates.
+fn manifest_entries(root: &Path) -> Result<Vec<ManifestEntry>, Error> {
+    let (sets, _) = crate::pipeline::discover(root)?;
+    let entries = sets.iter().flat_map(|set| {
+        set.folders.iter().flat_map(|f| &f.manifests).flat_map(move |m| {
+            m.apis.iter().map(move |(name, route)| ManifestEntry {
+                system: set.system.clone(),
+                name: name.clone(),
+                method: route.method,
+                path: route.path.clone(),
+                origin: route.origin.clone(),
+            })
+        })
+    });
+    Ok(entries.collect())
 }
 
 /// Not an untyped JSON value at the top (maps and lists of untyped values are [`is_opaque_container`]).

@@ -2447,7 +2447,7 @@ impl<'a> BkLogApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/bk_log/fast_create/`
     ///
-    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_create` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_create/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_create` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_create/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/bk_log/zh_hans/fast_create.md`.
     ///
@@ -2493,7 +2493,7 @@ impl<'a> BkLogApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/bk_log/fast_update/`
     ///
-    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_update` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_update/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_update` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_update/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/bk_log/zh_hans/fast_update.md`.
     ///
@@ -2602,7 +2602,7 @@ impl<'a> BkLogBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/bk_log/fast_create/`
     ///
-    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_create` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_create/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_create` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_create/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/bk_log/zh_hans/fast_create.md`.
     pub fn fast_create(
@@ -2615,7 +2615,7 @@ impl<'a> BkLogBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/bk_log/fast_update/`
     ///
-    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_update` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_update/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/bk_log/bk_log.yaml (the system's component list) names no component `fast_update` and the doc states no route: `/api/c/compapi/v2/bk_log/fast_update/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/bk_log/zh_hans/fast_update.md`.
     ///

@@ -15365,7 +15365,7 @@ impl<'a> BscpApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/bscp/create_multi_commit_with_content/`
     ///
-    /// **Route not confirmed**: api-docs/bscp/bscp.yaml (the system's component list) names no component `create_multi_commit_with_content` and the doc states no route: `/api/c/compapi/v2/bscp/create_multi_commit_with_content/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/bscp/bscp.yaml (the system's component list) names no component `create_multi_commit_with_content` and the doc states no route: `/api/c/compapi/v2/bscp/create_multi_commit_with_content/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/bscp/zh_hans/create_multi_commit_with_content.md`.
     pub async fn create_multi_commit_with_content(
@@ -18008,7 +18008,7 @@ impl<'a> BscpBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/bscp/create_multi_commit_with_content/`
     ///
-    /// **Route not confirmed**: api-docs/bscp/bscp.yaml (the system's component list) names no component `create_multi_commit_with_content` and the doc states no route: `/api/c/compapi/v2/bscp/create_multi_commit_with_content/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/bscp/bscp.yaml (the system's component list) names no component `create_multi_commit_with_content` and the doc states no route: `/api/c/compapi/v2/bscp/create_multi_commit_with_content/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/bscp/zh_hans/create_multi_commit_with_content.md`.
     pub fn create_multi_commit_with_content(

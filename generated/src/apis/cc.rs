@@ -55837,7 +55837,7 @@ impl<'a> CcApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/cc/search_subscription/`
     ///
-    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `search_subscription` and the doc states no route: `/api/c/compapi/v2/cc/search_subscription/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `search_subscription` and the doc states no route: `/api/c/compapi/v2/cc/search_subscription/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/cc/zh_hans/search_subscription.md`.
     ///
@@ -55887,7 +55887,7 @@ impl<'a> CcApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/cc/subscribe_event/`
     ///
-    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `subscribe_event` and the doc states no route: `/api/c/compapi/v2/cc/subscribe_event/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `subscribe_event` and the doc states no route: `/api/c/compapi/v2/cc/subscribe_event/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/cc/zh_hans/subscribe_event.md`.
     ///
@@ -56280,7 +56280,7 @@ impl<'a> CcApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/cc/unsubcribe_event/`
     ///
-    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `unsubcribe_event` and the doc states no route: `/api/c/compapi/v2/cc/unsubcribe_event/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `unsubcribe_event` and the doc states no route: `/api/c/compapi/v2/cc/unsubcribe_event/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/cc/zh_hans/unsubcribe_event.md`.
     ///
@@ -56542,7 +56542,7 @@ impl<'a> CcApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/cc/update_event_subscribe/`
     ///
-    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `update_event_subscribe` and the doc states no route: `/api/c/compapi/v2/cc/update_event_subscribe/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `update_event_subscribe` and the doc states no route: `/api/c/compapi/v2/cc/update_event_subscribe/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/cc/zh_hans/update_event_subscribe.md`.
     ///
@@ -60034,7 +60034,7 @@ impl<'a> CcBlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/cc/search_subscription/`
     ///
-    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `search_subscription` and the doc states no route: `/api/c/compapi/v2/cc/search_subscription/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `search_subscription` and the doc states no route: `/api/c/compapi/v2/cc/search_subscription/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/cc/zh_hans/search_subscription.md`.
     ///
@@ -60063,7 +60063,7 @@ impl<'a> CcBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/cc/subscribe_event/`
     ///
-    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `subscribe_event` and the doc states no route: `/api/c/compapi/v2/cc/subscribe_event/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `subscribe_event` and the doc states no route: `/api/c/compapi/v2/cc/subscribe_event/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/cc/zh_hans/subscribe_event.md`.
     pub fn subscribe_event(
@@ -60224,7 +60224,7 @@ impl<'a> CcBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/cc/unsubcribe_event/`
     ///
-    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `unsubcribe_event` and the doc states no route: `/api/c/compapi/v2/cc/unsubcribe_event/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `unsubcribe_event` and the doc states no route: `/api/c/compapi/v2/cc/unsubcribe_event/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/cc/zh_hans/unsubcribe_event.md`.
     ///
@@ -60333,7 +60333,7 @@ impl<'a> CcBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/cc/update_event_subscribe/`
     ///
-    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `update_event_subscribe` and the doc states no route: `/api/c/compapi/v2/cc/update_event_subscribe/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/cc/cc.yaml (the system's component list) names no component `update_event_subscribe` and the doc states no route: `/api/c/compapi/v2/cc/update_event_subscribe/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/cc/zh_hans/update_event_subscribe.md`.
     ///

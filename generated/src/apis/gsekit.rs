@@ -954,7 +954,7 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
-    /// `POST //v2/gsekit/api/process/process_status/`: 获取进程状态列表
+    /// `POST /api/c/compapi/v2/gsekit/api/process/process_status/`: 获取进程状态列表
     #[derive(Debug, Clone, Copy)]
     pub struct ProcessStatus;
     impl crate::Endpoint for ProcessStatus {
@@ -964,7 +964,7 @@ pub mod endpoints {
         const NAME: &'static str = "process_status";
         const ID: &'static str = "gsekit.process_status";
         const METHOD: crate::Method = crate::Method::Post;
-        const PATH: &'static str = "//v2/gsekit/api/process/process_status/";
+        const PATH: &'static str = "/api/c/compapi/v2/gsekit/api/process/process_status/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
@@ -1144,7 +1144,7 @@ impl<'a> GsekitApi<'a> {
     }
     /// 获取进程状态列表
     ///
-    /// `POST //v2/gsekit/api/process/process_status/`
+    /// `POST /api/c/compapi/v2/gsekit/api/process/process_status/`
     ///
     /// Generated from `api-docs/gsekit/zh_hans/process_status.md`.
     ///
@@ -1277,7 +1277,7 @@ impl<'a> GsekitBlockingApi<'a> {
     }
     /// 获取进程状态列表
     ///
-    /// `POST //v2/gsekit/api/process/process_status/`
+    /// `POST /api/c/compapi/v2/gsekit/api/process/process_status/`
     ///
     /// Generated from `api-docs/gsekit/zh_hans/process_status.md`.
     pub fn process_status(

@@ -5267,7 +5267,7 @@ impl<'a> ItsmApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/itsm/get_tickets_by_user/`
     ///
-    /// **Route not confirmed**: api-docs/itsm/itsm.yaml (the system's component list) names no component `get_tickets_by_user` and the doc states no route: `/api/c/compapi/v2/itsm/get_tickets_by_user/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/itsm/itsm.yaml (the system's component list) names no component `get_tickets_by_user` and the doc states no route: `/api/c/compapi/v2/itsm/get_tickets_by_user/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/itsm/zh_hans/get_tickets_by_user.md`.
     ///
@@ -5782,7 +5782,7 @@ impl<'a> ItsmBlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/itsm/get_tickets_by_user/`
     ///
-    /// **Route not confirmed**: api-docs/itsm/itsm.yaml (the system's component list) names no component `get_tickets_by_user` and the doc states no route: `/api/c/compapi/v2/itsm/get_tickets_by_user/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/itsm/itsm.yaml (the system's component list) names no component `get_tickets_by_user` and the doc states no route: `/api/c/compapi/v2/itsm/get_tickets_by_user/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/itsm/zh_hans/get_tickets_by_user.md`.
     ///

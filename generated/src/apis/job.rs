@@ -8430,7 +8430,7 @@ impl<'a> JobApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/job/callback_protocol/`
     ///
-    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/job/callback_protocol/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/job/callback_protocol/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/job/zh_hans/callback_protocol.md`.
     ///
@@ -8505,7 +8505,7 @@ impl<'a> JobApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/job/execute_platform_job/`
     ///
-    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `execute_platform_job` and the doc states no route: `/api/c/compapi/v2/job/execute_platform_job/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `execute_platform_job` and the doc states no route: `/api/c/compapi/v2/job/execute_platform_job/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/job/zh_hans/execute_platform_job.md`.
     ///
@@ -8717,7 +8717,7 @@ impl<'a> JobApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/job/get_agent_status/`
     ///
-    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `get_agent_status` and the doc states no route: `/api/c/compapi/v2/job/get_agent_status/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `get_agent_status` and the doc states no route: `/api/c/compapi/v2/job/get_agent_status/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/job/zh_hans/get_agent_status.md`.
     ///
@@ -9205,7 +9205,7 @@ impl<'a> JobApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/job/import_job/`
     ///
-    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `import_job` and the doc states no route: `/api/c/compapi/v2/job/import_job/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `import_job` and the doc states no route: `/api/c/compapi/v2/job/import_job/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/job/zh_hans/import_job.md`.
     ///
@@ -9578,7 +9578,7 @@ impl<'a> JobBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/job/callback_protocol/`
     ///
-    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/job/callback_protocol/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/job/callback_protocol/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/job/zh_hans/callback_protocol.md`.
     pub fn callback_protocol(
@@ -9606,7 +9606,7 @@ impl<'a> JobBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/job/execute_platform_job/`
     ///
-    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `execute_platform_job` and the doc states no route: `/api/c/compapi/v2/job/execute_platform_job/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `execute_platform_job` and the doc states no route: `/api/c/compapi/v2/job/execute_platform_job/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/job/zh_hans/execute_platform_job.md`.
     pub fn execute_platform_job(
@@ -9666,7 +9666,7 @@ impl<'a> JobBlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/job/get_agent_status/`
     ///
-    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `get_agent_status` and the doc states no route: `/api/c/compapi/v2/job/get_agent_status/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `get_agent_status` and the doc states no route: `/api/c/compapi/v2/job/get_agent_status/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/job/zh_hans/get_agent_status.md`.
     ///
@@ -9893,7 +9893,7 @@ impl<'a> JobBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/job/import_job/`
     ///
-    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `import_job` and the doc states no route: `/api/c/compapi/v2/job/import_job/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/job/job.yaml (the system's component list) names no component `import_job` and the doc states no route: `/api/c/compapi/v2/job/import_job/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/job/zh_hans/import_job.md`.
     ///

@@ -597,168 +597,12 @@ pub mod batch_get_job_instance_ip_log {
 }
 pub use batch_get_job_instance_ip_log::BatchGetJobInstanceIpLogRequest;
 pub use batch_get_job_instance_ip_log::BatchGetJobInstanceIpLogResponse;
-/// Types of [`bkci_plugin_batch_get_job_instance_execute_object_log`](super::endpoints::BkciPluginBatchGetJobInstanceExecuteObjectLog).
-pub mod bkci_plugin_batch_get_job_instance_execute_object_log {
+/// Types of [`system_bkci_plugin_batch_get_job_instance_execute_object_log`](super::endpoints::SystemBkciPluginBatchGetJobInstanceExecuteObjectLog).
+pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
     pub use super::batch_get_job_instance_ip_log::LogType;
     pub use super::batch_get_job_instance_ip_log::Mode;
     pub use super::batch_get_job_instance_ip_log::Status;
-    /// 根据执行对象列表批量查询执行日志(蓝盾作业执行插件专用，非正式公开 API)
-    ///
-    /// Defined in `api-docs/job_v3/zh/bkci_plugin_batch_get_job_instance_execute_object_log.md` at line 5.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct BkciPluginBatchGetJobInstanceExecuteObjectLogRequest {
-        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
-        pub bk_scope_type: BkScopeType,
-        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
-        pub bk_scope_id: String,
-        /// 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换
-        #[deprecated(
-            note = "deprecated in the doc: 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换"
-        )]
-        pub bk_biz_id: Option<i64>,
-        /// 作业实例ID
-        pub job_instance_id: i64,
-        /// 步骤实例ID
-        pub step_instance_id: i64,
-        /// 执行对象列表，定义见 exeucte_object
-        pub execute_object_list: Option<Vec<ExeucteObject>>,
-    }
-    impl BkciPluginBatchGetJobInstanceExecuteObjectLogRequest {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        #[allow(deprecated)]
-        pub fn new(
-            bk_scope_type: BkScopeType,
-            bk_scope_id: impl Into<String>,
-            job_instance_id: impl Into<i64>,
-            step_instance_id: impl Into<i64>,
-        ) -> Self {
-            Self {
-                bk_scope_type,
-                bk_scope_id: bk_scope_id.into(),
-                bk_biz_id: None,
-                job_instance_id: job_instance_id.into(),
-                step_instance_id: step_instance_id.into(),
-                execute_object_list: None,
-            }
-        }
-    }
-    impl BkciPluginBatchGetJobInstanceExecuteObjectLogRequest {
-        /// Sets `bk_biz_id`.
-        #[deprecated(
-            note = "deprecated in the doc: 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换"
-        )]
-        #[allow(deprecated)]
-        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
-            self.bk_biz_id = Some(value.into());
-            self
-        }
-        /// Sets `execute_object_list`.
-        pub fn execute_object_list(
-            mut self,
-            value: impl Into<Vec<ExeucteObject>>,
-        ) -> Self {
-            self.execute_object_list = Some(value.into());
-            self
-        }
-    }
-    #[allow(deprecated)]
-    impl crate::wire::Wire for BkciPluginBatchGetJobInstanceExecuteObjectLogRequest {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "BkciPluginBatchGetJobInstanceExecuteObjectLogRequest",
-                &[
-                    "bk_scope_type",
-                    "bk_scope_id",
-                    "bk_biz_id",
-                    "job_instance_id",
-                    "step_instance_id",
-                    "execute_object_list",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_scope_type: record.field("bk_scope_type")?,
-                bk_scope_id: record.text("bk_scope_id")?,
-                bk_biz_id: record.opt_int("bk_biz_id")?,
-                job_instance_id: record.int("job_instance_id")?,
-                step_instance_id: record.int("step_instance_id")?,
-                execute_object_list: record.field("execute_object_list")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_scope_type", &self.bk_scope_type);
-            record.field("bk_scope_id", &self.bk_scope_id);
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("job_instance_id", &self.job_instance_id);
-            record.field("step_instance_id", &self.step_instance_id);
-            record.field("execute_object_list", &self.execute_object_list);
-            record.finish()
-        }
-    }
-    /// `BkciPluginBatchGetJobInstanceExecuteObjectLogResponse`
-    ///
-    /// Defined in `api-docs/job_v3/zh/bkci_plugin_batch_get_job_instance_execute_object_log.md` at line 200.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BkciPluginBatchGetJobInstanceExecuteObjectLogResponse {
-        /// 作业实例ID
-        pub job_instance_id: Option<i64>,
-        /// 作业步骤ID
-        pub step_instance_id: Option<i64>,
-        /// 日志类型。1-脚本执行任务日志;2-文件分发任务日志
-        pub log_type: Option<LogType>,
-        /// 脚本执行任务日志。定义见 script_execute_object_task_log
-        pub script_execute_object_task_logs: Option<Vec<ScriptExecuteObjectTaskLog>>,
-        /// 文件分发任务日志。定义见 file_execute_object_task_log
-        pub file_execute_object_task_logs: Option<Vec<FileExecuteObjectTaskLog>>,
-    }
-    impl crate::wire::Wire for BkciPluginBatchGetJobInstanceExecuteObjectLogResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "BkciPluginBatchGetJobInstanceExecuteObjectLogResponse",
-                &[
-                    "job_instance_id",
-                    "step_instance_id",
-                    "log_type",
-                    "script_execute_object_task_logs",
-                    "file_execute_object_task_logs",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                job_instance_id: record.opt_int("job_instance_id")?,
-                step_instance_id: record.opt_int("step_instance_id")?,
-                log_type: record.field("log_type")?,
-                script_execute_object_task_logs: record
-                    .field("script_execute_object_task_logs")?,
-                file_execute_object_task_logs: record
-                    .field("file_execute_object_task_logs")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("job_instance_id", &self.job_instance_id);
-            record.field("step_instance_id", &self.step_instance_id);
-            record.field("log_type", &self.log_type);
-            record
-                .field(
-                    "script_execute_object_task_logs",
-                    &self.script_execute_object_task_logs,
-                );
-            record
-                .field(
-                    "file_execute_object_task_logs",
-                    &self.file_execute_object_task_logs,
-                );
-            record.finish()
-        }
-    }
     /// `Container`
     ///
     /// Defined in `api-docs/job_v3/zh/bkci_plugin_batch_get_job_instance_execute_object_log.md` at line 256.
@@ -1062,6 +906,164 @@ pub mod bkci_plugin_batch_get_job_instance_execute_object_log {
             record.finish()
         }
     }
+    /// 根据执行对象列表批量查询执行日志(蓝盾作业执行插件专用，非正式公开 API)
+    ///
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_batch_get_job_instance_execute_object_log.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: String,
+        /// 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换
+        #[deprecated(
+            note = "deprecated in the doc: 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换"
+        )]
+        pub bk_biz_id: Option<i64>,
+        /// 作业实例ID
+        pub job_instance_id: i64,
+        /// 步骤实例ID
+        pub step_instance_id: i64,
+        /// 执行对象列表，定义见 exeucte_object
+        pub execute_object_list: Option<Vec<ExeucteObject>>,
+    }
+    impl SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        #[allow(deprecated)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+            step_instance_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id: bk_scope_id.into(),
+                bk_biz_id: None,
+                job_instance_id: job_instance_id.into(),
+                step_instance_id: step_instance_id.into(),
+                execute_object_list: None,
+            }
+        }
+    }
+    impl SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest {
+        /// Sets `bk_biz_id`.
+        #[deprecated(
+            note = "deprecated in the doc: 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换"
+        )]
+        #[allow(deprecated)]
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `execute_object_list`.
+        pub fn execute_object_list(
+            mut self,
+            value: impl Into<Vec<ExeucteObject>>,
+        ) -> Self {
+            self.execute_object_list = Some(value.into());
+            self
+        }
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire
+    for SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "bk_biz_id",
+                    "job_instance_id",
+                    "step_instance_id",
+                    "execute_object_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+                step_instance_id: record.int("step_instance_id")?,
+                execute_object_list: record.field("execute_object_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("execute_object_list", &self.execute_object_list);
+            record.finish()
+        }
+    }
+    /// `SystemBkciPluginBatchGetJobInstanceExecuteObjectLogResponse`
+    ///
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_batch_get_job_instance_execute_object_log.md` at line 200.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SystemBkciPluginBatchGetJobInstanceExecuteObjectLogResponse {
+        /// 作业实例ID
+        pub job_instance_id: Option<i64>,
+        /// 作业步骤ID
+        pub step_instance_id: Option<i64>,
+        /// 日志类型。1-脚本执行任务日志;2-文件分发任务日志
+        pub log_type: Option<LogType>,
+        /// 脚本执行任务日志。定义见 script_execute_object_task_log
+        pub script_execute_object_task_logs: Option<Vec<ScriptExecuteObjectTaskLog>>,
+        /// 文件分发任务日志。定义见 file_execute_object_task_log
+        pub file_execute_object_task_logs: Option<Vec<FileExecuteObjectTaskLog>>,
+    }
+    impl crate::wire::Wire
+    for SystemBkciPluginBatchGetJobInstanceExecuteObjectLogResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SystemBkciPluginBatchGetJobInstanceExecuteObjectLogResponse",
+                &[
+                    "job_instance_id",
+                    "step_instance_id",
+                    "log_type",
+                    "script_execute_object_task_logs",
+                    "file_execute_object_task_logs",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_instance_id: record.opt_int("job_instance_id")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
+                log_type: record.field("log_type")?,
+                script_execute_object_task_logs: record
+                    .field("script_execute_object_task_logs")?,
+                file_execute_object_task_logs: record
+                    .field("file_execute_object_task_logs")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_id", &self.step_instance_id);
+            record.field("log_type", &self.log_type);
+            record
+                .field(
+                    "script_execute_object_task_logs",
+                    &self.script_execute_object_task_logs,
+                );
+            record
+                .field(
+                    "file_execute_object_task_logs",
+                    &self.file_execute_object_task_logs,
+                );
+            record.finish()
+        }
+    }
     /// 执行对象类型, 1 - 主机，2 - 容器
     ///
     /// Defined in `api-docs/job_v3/zh/bkci_plugin_batch_get_job_instance_execute_object_log.md` at line 30.
@@ -1106,321 +1108,18 @@ pub mod bkci_plugin_batch_get_job_instance_execute_object_log {
         }
     }
     crate::serde_through_wire!(
-        BkciPluginBatchGetJobInstanceExecuteObjectLogRequest,
-        BkciPluginBatchGetJobInstanceExecuteObjectLogResponse, Container, ExecuteObject,
-        ExeucteObject, FileAtomicTaskLog, FileExecuteObjectTaskLog, Host,
-        ScriptExecuteObjectTaskLog, Type
+        Container, ExecuteObject, ExeucteObject, FileAtomicTaskLog,
+        FileExecuteObjectTaskLog, Host, ScriptExecuteObjectTaskLog,
+        SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest,
+        SystemBkciPluginBatchGetJobInstanceExecuteObjectLogResponse, Type
     );
 }
-pub use bkci_plugin_batch_get_job_instance_execute_object_log::BkciPluginBatchGetJobInstanceExecuteObjectLogRequest;
-pub use bkci_plugin_batch_get_job_instance_execute_object_log::BkciPluginBatchGetJobInstanceExecuteObjectLogResponse;
-/// Types of [`bkci_plugin_fast_execute_script`](super::endpoints::BkciPluginFastExecuteScript).
-pub mod bkci_plugin_fast_execute_script {
+pub use system_bkci_plugin_batch_get_job_instance_execute_object_log::SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest;
+pub use system_bkci_plugin_batch_get_job_instance_execute_object_log::SystemBkciPluginBatchGetJobInstanceExecuteObjectLogResponse;
+/// Types of [`system_bkci_plugin_fast_execute_script`](super::endpoints::SystemBkciPluginFastExecuteScript).
+pub mod system_bkci_plugin_fast_execute_script {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::bkci_plugin_batch_get_job_instance_execute_object_log::Host;
-    /// 滚动机制,1-执行失败则暂停；2-忽略失败，自动滚动下一批；3-人工确认
-    ///
-    /// Defined in `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md` at line 125.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// 执行失败则暂停
-        ///
-        /// Sent as `1`.
-        Code1,
-        /// 忽略失败
-        ///
-        /// Sent as `2`.
-        Code2,
-        /// 人工确认
-        ///
-        /// Sent as `3`.
-        Code3,
-        /// A code the docs do not list (sent by a newer server).
-        Unknown(i64),
-    }
-    impl Mode {
-        /// The code on the wire.
-        pub fn code(&self) -> i64 {
-            match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
-                Self::Unknown(wire) => *wire,
-            }
-        }
-    }
-    impl crate::wire::Wire for Mode {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let wire = crate::wire::code(value)?;
-            ::std::result::Result::Ok(
-                match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
-                    _ => Self::Unknown(wire),
-                },
-            )
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            serde_json::Value::from(self.code())
-        }
-    }
-    /// 快速执行脚本(蓝盾作业执行插件专用，非正式公开 API)
-    ///
-    /// Defined in `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md` at line 5.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct BkciPluginFastExecuteScriptRequest {
-        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
-        pub bk_scope_type: BkScopeType,
-        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
-        pub bk_scope_id: String,
-        /// 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换
-        #[deprecated(
-            note = "deprecated in the doc: 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换"
-        )]
-        pub bk_biz_id: Option<i64>,
-        /// 脚本版本ID。当script_version_id不为空的时候，使用script_version_id对应的脚本版本
-        pub script_version_id: Option<i64>,
-        /// 脚本ID。当传入script_id，且script_version_id为空的时候，使用脚本的上线版本
-        pub script_id: Option<String>,
-        /// 脚本内容Base64。如果不存在script_version_id和script_id,那么使用script_content。优先级：script_version_id&gt;script_id&gt;script_content
-        pub script_content: Option<crate::Base64>,
-        /// 自定义作业名称，长度不可超过512字符
-        pub task_name: Option<String>,
-        /// 脚本参数Base64。注意：1.如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行base64编码，而不是对每个参数进行base64编码再拼接起来。2.非敏感参数编码前长度不能超过64K，敏感参数编码前长度不能超过47K
-        pub script_param: Option<crate::Base64>,
-        /// 自定义Windows解释器路径，当该值不为空时，在windows中优先使用该解释器运行脚本，只对Windows机器生效
-        pub windows_interpreter: Option<String>,
-        /// 脚本执行超时时间，秒。默认7200，取值范围1-86400
-        pub timeout: Option<i64>,
-        /// 执行账号别名。与account_id必须存在一个。当同时存在account_alias和account_id时，account_id优先。
-        pub account_alias: Option<String>,
-        /// 执行账号ID。与account_alias必须存在一个。当同时存在account_alias和account_id时，account_id优先。
-        pub account_id: Option<i64>,
-        /// 敏感参数将会在执行详情页面上隐藏。默认为 false
-        pub is_param_sensitive: Option<i64>,
-        /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用script_content传入自定义脚本的时候，需要指定script_language
-        pub script_language: Option<ScriptLanguage>,
-        /// 执行目标，定义见 execute_target
-        pub execute_target: ExecuteTarget,
-        /// 回调配置。当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
-        pub callback: Option<Callback>,
-        /// 滚动配置，见rolling_config定义
-        pub rolling_config: Option<RollingConfig>,
-    }
-    impl BkciPluginFastExecuteScriptRequest {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        #[allow(deprecated)]
-        pub fn new(
-            bk_scope_type: BkScopeType,
-            bk_scope_id: impl Into<String>,
-            execute_target: ExecuteTarget,
-        ) -> Self {
-            Self {
-                bk_scope_type,
-                bk_scope_id: bk_scope_id.into(),
-                bk_biz_id: None,
-                script_version_id: None,
-                script_id: None,
-                script_content: None,
-                task_name: None,
-                script_param: None,
-                windows_interpreter: None,
-                timeout: None,
-                account_alias: None,
-                account_id: None,
-                is_param_sensitive: None,
-                script_language: None,
-                execute_target,
-                callback: None,
-                rolling_config: None,
-            }
-        }
-    }
-    impl BkciPluginFastExecuteScriptRequest {
-        /// Sets `bk_biz_id`.
-        #[deprecated(
-            note = "deprecated in the doc: 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换"
-        )]
-        #[allow(deprecated)]
-        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
-            self.bk_biz_id = Some(value.into());
-            self
-        }
-        /// Sets `script_version_id`.
-        pub fn script_version_id(mut self, value: impl Into<i64>) -> Self {
-            self.script_version_id = Some(value.into());
-            self
-        }
-        /// Sets `script_id`.
-        pub fn script_id(mut self, value: impl Into<String>) -> Self {
-            self.script_id = Some(value.into());
-            self
-        }
-        /// Sets `script_content`.
-        pub fn script_content(mut self, value: impl Into<crate::Base64>) -> Self {
-            self.script_content = Some(value.into());
-            self
-        }
-        /// Sets `task_name`.
-        pub fn task_name(mut self, value: impl Into<String>) -> Self {
-            self.task_name = Some(value.into());
-            self
-        }
-        /// Sets `script_param`.
-        pub fn script_param(mut self, value: impl Into<crate::Base64>) -> Self {
-            self.script_param = Some(value.into());
-            self
-        }
-        /// Sets `windows_interpreter`.
-        pub fn windows_interpreter(mut self, value: impl Into<String>) -> Self {
-            self.windows_interpreter = Some(value.into());
-            self
-        }
-        /// Sets `timeout`.
-        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
-            self.timeout = Some(value.into());
-            self
-        }
-        /// Sets `account_alias`.
-        pub fn account_alias(mut self, value: impl Into<String>) -> Self {
-            self.account_alias = Some(value.into());
-            self
-        }
-        /// Sets `account_id`.
-        pub fn account_id(mut self, value: impl Into<i64>) -> Self {
-            self.account_id = Some(value.into());
-            self
-        }
-        /// Sets `is_param_sensitive`.
-        pub fn is_param_sensitive(mut self, value: impl Into<i64>) -> Self {
-            self.is_param_sensitive = Some(value.into());
-            self
-        }
-        /// Sets `script_language`.
-        pub fn script_language(mut self, value: impl Into<ScriptLanguage>) -> Self {
-            self.script_language = Some(value.into());
-            self
-        }
-        /// Sets `callback`.
-        pub fn callback(mut self, value: impl Into<Callback>) -> Self {
-            self.callback = Some(value.into());
-            self
-        }
-        /// Sets `rolling_config`.
-        pub fn rolling_config(mut self, value: impl Into<RollingConfig>) -> Self {
-            self.rolling_config = Some(value.into());
-            self
-        }
-    }
-    #[allow(deprecated)]
-    impl crate::wire::Wire for BkciPluginFastExecuteScriptRequest {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "BkciPluginFastExecuteScriptRequest",
-                &[
-                    "bk_scope_type",
-                    "bk_scope_id",
-                    "bk_biz_id",
-                    "script_version_id",
-                    "script_id",
-                    "script_content",
-                    "task_name",
-                    "script_param",
-                    "windows_interpreter",
-                    "timeout",
-                    "account_alias",
-                    "account_id",
-                    "is_param_sensitive",
-                    "script_language",
-                    "execute_target",
-                    "callback",
-                    "rolling_config",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_scope_type: record.field("bk_scope_type")?,
-                bk_scope_id: record.text("bk_scope_id")?,
-                bk_biz_id: record.opt_int("bk_biz_id")?,
-                script_version_id: record.opt_int("script_version_id")?,
-                script_id: record.opt_text("script_id")?,
-                script_content: record.field("script_content")?,
-                task_name: record.opt_text("task_name")?,
-                script_param: record.field("script_param")?,
-                windows_interpreter: record.opt_text("windows_interpreter")?,
-                timeout: record.opt_int("timeout")?,
-                account_alias: record.opt_text("account_alias")?,
-                account_id: record.opt_int("account_id")?,
-                is_param_sensitive: record.opt_int("is_param_sensitive")?,
-                script_language: record.field("script_language")?,
-                execute_target: record.field("execute_target")?,
-                callback: record.field("callback")?,
-                rolling_config: record.field("rolling_config")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_scope_type", &self.bk_scope_type);
-            record.field("bk_scope_id", &self.bk_scope_id);
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("script_version_id", &self.script_version_id);
-            record.field("script_id", &self.script_id);
-            record.field("script_content", &self.script_content);
-            record.field("task_name", &self.task_name);
-            record.field("script_param", &self.script_param);
-            record.field("windows_interpreter", &self.windows_interpreter);
-            record.field("timeout", &self.timeout);
-            record.field("account_alias", &self.account_alias);
-            record.field("account_id", &self.account_id);
-            record.field("is_param_sensitive", &self.is_param_sensitive);
-            record.field("script_language", &self.script_language);
-            record.field("execute_target", &self.execute_target);
-            record.field("callback", &self.callback);
-            record.field("rolling_config", &self.rolling_config);
-            record.finish()
-        }
-    }
-    /// `BkciPluginFastExecuteScriptResponse`
-    ///
-    /// Defined in `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md` at line 253.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BkciPluginFastExecuteScriptResponse {
-        /// 作业实例ID
-        pub job_instance_id: Option<i64>,
-        /// 作业实例名称
-        pub job_instance_name: Option<String>,
-        /// 步骤实例ID
-        pub step_instance_id: Option<i64>,
-    }
-    impl crate::wire::Wire for BkciPluginFastExecuteScriptResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "BkciPluginFastExecuteScriptResponse",
-                &["job_instance_id", "job_instance_name", "step_instance_id"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                job_instance_id: record.opt_int("job_instance_id")?,
-                job_instance_name: record.opt_text("job_instance_name")?,
-                step_instance_id: record.opt_int("step_instance_id")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("job_instance_id", &self.job_instance_id);
-            record.field("job_instance_name", &self.job_instance_name);
-            record.field("step_instance_id", &self.step_instance_id);
-            record.finish()
-        }
-    }
+    pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::Host;
     /// `Callback`
     ///
     /// Defined in `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md` at line 127.
@@ -2064,27 +1763,60 @@ pub mod bkci_plugin_fast_execute_script {
             serde_json::Value::from(self.code())
         }
     }
-    crate::serde_through_wire!(
-        Mode, BkciPluginFastExecuteScriptRequest, BkciPluginFastExecuteScriptResponse,
-        Callback, DynamicGroup, ExecuteTarget, HostTopoNode, KubeClusterFilter,
-        KubeContainerFilter, KubeContainerPropFilter, KubeNamespaceFilter, KubePodFilter,
-        KubeWorkloadFilter, LabelSelector, RollingConfig, ScriptLanguage
-    );
-}
-pub use bkci_plugin_fast_execute_script::BkciPluginFastExecuteScriptRequest;
-pub use bkci_plugin_fast_execute_script::BkciPluginFastExecuteScriptResponse;
-/// Types of [`bkci_plugin_get_job_instance_status`](super::endpoints::BkciPluginGetJobInstanceStatus).
-pub mod bkci_plugin_get_job_instance_status {
-    pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::bkci_plugin_batch_get_job_instance_execute_object_log::Container;
-    pub use super::bkci_plugin_batch_get_job_instance_execute_object_log::ExecuteObject;
-    pub use super::bkci_plugin_batch_get_job_instance_execute_object_log::Host;
-    pub use super::bkci_plugin_batch_get_job_instance_execute_object_log::Type;
-    /// 根据作业实例 ID 查询作业执行状态(蓝盾作业执行插件专用，非正式公开 API)
+    /// 滚动机制,1-执行失败则暂停；2-忽略失败，自动滚动下一批；3-人工确认
     ///
-    /// Defined in `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md` at line 5.
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md` at line 125.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Mode {
+        /// 执行失败则暂停
+        ///
+        /// Sent as `1`.
+        Code1,
+        /// 忽略失败
+        ///
+        /// Sent as `2`.
+        Code2,
+        /// 人工确认
+        ///
+        /// Sent as `3`.
+        Code3,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Mode {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Code1 => 1i64,
+                Self::Code2 => 2i64,
+                Self::Code3 => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for Mode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Code1,
+                    2i64 => Self::Code2,
+                    3i64 => Self::Code3,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 快速执行脚本(蓝盾作业执行插件专用，非正式公开 API)
+    ///
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct BkciPluginGetJobInstanceStatusRequest {
+    pub struct SystemBkciPluginFastExecuteScriptRequest {
         /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
         pub bk_scope_type: BkScopeType,
         /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
@@ -2094,30 +1826,66 @@ pub mod bkci_plugin_get_job_instance_status {
             note = "deprecated in the doc: 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换"
         )]
         pub bk_biz_id: Option<i64>,
-        /// 作业实例ID
-        pub job_instance_id: i64,
-        /// 是否返回每个执行对象上的任务详情，对应返回结果中的 step_execute_object_result_list 。默认值为false。
-        pub include_execute_object_task_result: Option<bool>,
+        /// 脚本版本ID。当script_version_id不为空的时候，使用script_version_id对应的脚本版本
+        pub script_version_id: Option<i64>,
+        /// 脚本ID。当传入script_id，且script_version_id为空的时候，使用脚本的上线版本
+        pub script_id: Option<String>,
+        /// 脚本内容Base64。如果不存在script_version_id和script_id,那么使用script_content。优先级：script_version_id&gt;script_id&gt;script_content
+        pub script_content: Option<crate::Base64>,
+        /// 自定义作业名称，长度不可超过512字符
+        pub task_name: Option<String>,
+        /// 脚本参数Base64。注意：1.如果有多个参数，比如"param1 param2"这种，需要对"param1 param2"整体进行base64编码，而不是对每个参数进行base64编码再拼接起来。2.非敏感参数编码前长度不能超过64K，敏感参数编码前长度不能超过47K
+        pub script_param: Option<crate::Base64>,
+        /// 自定义Windows解释器路径，当该值不为空时，在windows中优先使用该解释器运行脚本，只对Windows机器生效
+        pub windows_interpreter: Option<String>,
+        /// 脚本执行超时时间，秒。默认7200，取值范围1-86400
+        pub timeout: Option<i64>,
+        /// 执行账号别名。与account_id必须存在一个。当同时存在account_alias和account_id时，account_id优先。
+        pub account_alias: Option<String>,
+        /// 执行账号ID。与account_alias必须存在一个。当同时存在account_alias和account_id时，account_id优先。
+        pub account_id: Option<i64>,
+        /// 敏感参数将会在执行详情页面上隐藏。默认为 false
+        pub is_param_sensitive: Option<i64>,
+        /// 脚本语言：1 - shell, 2 - bat, 3 - perl, 4 - python, 5 - powershell。当使用script_content传入自定义脚本的时候，需要指定script_language
+        pub script_language: Option<ScriptLanguage>,
+        /// 执行目标，定义见 execute_target
+        pub execute_target: ExecuteTarget,
+        /// 回调配置。当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
+        pub callback: Option<Callback>,
+        /// 滚动配置，见rolling_config定义
+        pub rolling_config: Option<RollingConfig>,
     }
-    impl BkciPluginGetJobInstanceStatusRequest {
+    impl SystemBkciPluginFastExecuteScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
         pub fn new(
             bk_scope_type: BkScopeType,
             bk_scope_id: impl Into<String>,
-            job_instance_id: impl Into<i64>,
+            execute_target: ExecuteTarget,
         ) -> Self {
             Self {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
-                job_instance_id: job_instance_id.into(),
-                include_execute_object_task_result: None,
+                script_version_id: None,
+                script_id: None,
+                script_content: None,
+                task_name: None,
+                script_param: None,
+                windows_interpreter: None,
+                timeout: None,
+                account_alias: None,
+                account_id: None,
+                is_param_sensitive: None,
+                script_language: None,
+                execute_target,
+                callback: None,
+                rolling_config: None,
             }
         }
     }
-    impl BkciPluginGetJobInstanceStatusRequest {
+    impl SystemBkciPluginFastExecuteScriptRequest {
         /// Sets `bk_biz_id`.
         #[deprecated(
             note = "deprecated in the doc: 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换"
@@ -2127,38 +1895,118 @@ pub mod bkci_plugin_get_job_instance_status {
             self.bk_biz_id = Some(value.into());
             self
         }
-        /// Sets `include_execute_object_task_result`.
-        pub fn include_execute_object_task_result(
-            mut self,
-            value: impl Into<bool>,
-        ) -> Self {
-            self.include_execute_object_task_result = Some(value.into());
+        /// Sets `script_version_id`.
+        pub fn script_version_id(mut self, value: impl Into<i64>) -> Self {
+            self.script_version_id = Some(value.into());
+            self
+        }
+        /// Sets `script_id`.
+        pub fn script_id(mut self, value: impl Into<String>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `script_content`.
+        pub fn script_content(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.script_content = Some(value.into());
+            self
+        }
+        /// Sets `task_name`.
+        pub fn task_name(mut self, value: impl Into<String>) -> Self {
+            self.task_name = Some(value.into());
+            self
+        }
+        /// Sets `script_param`.
+        pub fn script_param(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.script_param = Some(value.into());
+            self
+        }
+        /// Sets `windows_interpreter`.
+        pub fn windows_interpreter(mut self, value: impl Into<String>) -> Self {
+            self.windows_interpreter = Some(value.into());
+            self
+        }
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `account_alias`.
+        pub fn account_alias(mut self, value: impl Into<String>) -> Self {
+            self.account_alias = Some(value.into());
+            self
+        }
+        /// Sets `account_id`.
+        pub fn account_id(mut self, value: impl Into<i64>) -> Self {
+            self.account_id = Some(value.into());
+            self
+        }
+        /// Sets `is_param_sensitive`.
+        pub fn is_param_sensitive(mut self, value: impl Into<i64>) -> Self {
+            self.is_param_sensitive = Some(value.into());
+            self
+        }
+        /// Sets `script_language`.
+        pub fn script_language(mut self, value: impl Into<ScriptLanguage>) -> Self {
+            self.script_language = Some(value.into());
+            self
+        }
+        /// Sets `callback`.
+        pub fn callback(mut self, value: impl Into<Callback>) -> Self {
+            self.callback = Some(value.into());
+            self
+        }
+        /// Sets `rolling_config`.
+        pub fn rolling_config(mut self, value: impl Into<RollingConfig>) -> Self {
+            self.rolling_config = Some(value.into());
             self
         }
     }
     #[allow(deprecated)]
-    impl crate::wire::Wire for BkciPluginGetJobInstanceStatusRequest {
+    impl crate::wire::Wire for SystemBkciPluginFastExecuteScriptRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "BkciPluginGetJobInstanceStatusRequest",
+                "SystemBkciPluginFastExecuteScriptRequest",
                 &[
                     "bk_scope_type",
                     "bk_scope_id",
                     "bk_biz_id",
-                    "job_instance_id",
-                    "include_execute_object_task_result",
+                    "script_version_id",
+                    "script_id",
+                    "script_content",
+                    "task_name",
+                    "script_param",
+                    "windows_interpreter",
+                    "timeout",
+                    "account_alias",
+                    "account_id",
+                    "is_param_sensitive",
+                    "script_language",
+                    "execute_target",
+                    "callback",
+                    "rolling_config",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.text("bk_scope_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
-                job_instance_id: record.int("job_instance_id")?,
-                include_execute_object_task_result: record
-                    .field("include_execute_object_task_result")?,
+                script_version_id: record.opt_int("script_version_id")?,
+                script_id: record.opt_text("script_id")?,
+                script_content: record.field("script_content")?,
+                task_name: record.opt_text("task_name")?,
+                script_param: record.field("script_param")?,
+                windows_interpreter: record.opt_text("windows_interpreter")?,
+                timeout: record.opt_int("timeout")?,
+                account_alias: record.opt_text("account_alias")?,
+                account_id: record.opt_int("account_id")?,
+                is_param_sensitive: record.opt_int("is_param_sensitive")?,
+                script_language: record.field("script_language")?,
+                execute_target: record.field("execute_target")?,
+                callback: record.field("callback")?,
+                rolling_config: record.field("rolling_config")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2166,50 +2014,75 @@ pub mod bkci_plugin_get_job_instance_status {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("job_instance_id", &self.job_instance_id);
-            record
-                .field(
-                    "include_execute_object_task_result",
-                    &self.include_execute_object_task_result,
-                );
+            record.field("script_version_id", &self.script_version_id);
+            record.field("script_id", &self.script_id);
+            record.field("script_content", &self.script_content);
+            record.field("task_name", &self.task_name);
+            record.field("script_param", &self.script_param);
+            record.field("windows_interpreter", &self.windows_interpreter);
+            record.field("timeout", &self.timeout);
+            record.field("account_alias", &self.account_alias);
+            record.field("account_id", &self.account_id);
+            record.field("is_param_sensitive", &self.is_param_sensitive);
+            record.field("script_language", &self.script_language);
+            record.field("execute_target", &self.execute_target);
+            record.field("callback", &self.callback);
+            record.field("rolling_config", &self.rolling_config);
             record.finish()
         }
     }
-    /// `BkciPluginGetJobInstanceStatusResponse`
+    /// `SystemBkciPluginFastExecuteScriptResponse`
     ///
-    /// Defined in `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md` at line 108.
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md` at line 253.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BkciPluginGetJobInstanceStatusResponse {
-        /// 作业是否结束
-        pub finished: Option<bool>,
-        /// 作业实例基本信息。见job_instance定义
-        pub job_instance: Option<JobInstance>,
-        /// 作业步骤列表。见step_instance定义
-        pub step_instance_list: Option<Vec<StepInstance>>,
+    pub struct SystemBkciPluginFastExecuteScriptResponse {
+        /// 作业实例ID
+        pub job_instance_id: Option<i64>,
+        /// 作业实例名称
+        pub job_instance_name: Option<String>,
+        /// 步骤实例ID
+        pub step_instance_id: Option<i64>,
     }
-    impl crate::wire::Wire for BkciPluginGetJobInstanceStatusResponse {
+    impl crate::wire::Wire for SystemBkciPluginFastExecuteScriptResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "BkciPluginGetJobInstanceStatusResponse",
-                &["finished", "job_instance", "step_instance_list"],
+                "SystemBkciPluginFastExecuteScriptResponse",
+                &["job_instance_id", "job_instance_name", "step_instance_id"],
             )?;
             ::std::result::Result::Ok(Self {
-                finished: record.field("finished")?,
-                job_instance: record.field("job_instance")?,
-                step_instance_list: record.field("step_instance_list")?,
+                job_instance_id: record.opt_int("job_instance_id")?,
+                job_instance_name: record.opt_text("job_instance_name")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("finished", &self.finished);
-            record.field("job_instance", &self.job_instance);
-            record.field("step_instance_list", &self.step_instance_list);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("job_instance_name", &self.job_instance_name);
+            record.field("step_instance_id", &self.step_instance_id);
             record.finish()
         }
     }
+    crate::serde_through_wire!(
+        Callback, DynamicGroup, ExecuteTarget, HostTopoNode, KubeClusterFilter,
+        KubeContainerFilter, KubeContainerPropFilter, KubeNamespaceFilter, KubePodFilter,
+        KubeWorkloadFilter, LabelSelector, RollingConfig, ScriptLanguage, Mode,
+        SystemBkciPluginFastExecuteScriptRequest,
+        SystemBkciPluginFastExecuteScriptResponse
+    );
+}
+pub use system_bkci_plugin_fast_execute_script::SystemBkciPluginFastExecuteScriptRequest;
+pub use system_bkci_plugin_fast_execute_script::SystemBkciPluginFastExecuteScriptResponse;
+/// Types of [`system_bkci_plugin_get_job_instance_status`](super::endpoints::SystemBkciPluginGetJobInstanceStatus).
+pub mod system_bkci_plugin_get_job_instance_status {
+    pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::Container;
+    pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::ExecuteObject;
+    pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::Host;
+    pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::Type;
     /// `ExecuteObjectResult`
     ///
     /// Defined in `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md` at line 145.
@@ -2417,13 +2290,144 @@ pub mod bkci_plugin_get_job_instance_status {
             record.finish()
         }
     }
+    /// 根据作业实例 ID 查询作业执行状态(蓝盾作业执行插件专用，非正式公开 API)
+    ///
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SystemBkciPluginGetJobInstanceStatusRequest {
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: BkScopeType,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: String,
+        /// 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换
+        #[deprecated(
+            note = "deprecated in the doc: 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换"
+        )]
+        pub bk_biz_id: Option<i64>,
+        /// 作业实例ID
+        pub job_instance_id: i64,
+        /// 是否返回每个执行对象上的任务详情，对应返回结果中的 step_execute_object_result_list 。默认值为false。
+        pub include_execute_object_task_result: Option<bool>,
+    }
+    impl SystemBkciPluginGetJobInstanceStatusRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        #[allow(deprecated)]
+        pub fn new(
+            bk_scope_type: BkScopeType,
+            bk_scope_id: impl Into<String>,
+            job_instance_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                bk_scope_type,
+                bk_scope_id: bk_scope_id.into(),
+                bk_biz_id: None,
+                job_instance_id: job_instance_id.into(),
+                include_execute_object_task_result: None,
+            }
+        }
+    }
+    impl SystemBkciPluginGetJobInstanceStatusRequest {
+        /// Sets `bk_biz_id`.
+        #[deprecated(
+            note = "deprecated in the doc: 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换"
+        )]
+        #[allow(deprecated)]
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `include_execute_object_task_result`.
+        pub fn include_execute_object_task_result(
+            mut self,
+            value: impl Into<bool>,
+        ) -> Self {
+            self.include_execute_object_task_result = Some(value.into());
+            self
+        }
+    }
+    #[allow(deprecated)]
+    impl crate::wire::Wire for SystemBkciPluginGetJobInstanceStatusRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SystemBkciPluginGetJobInstanceStatusRequest",
+                &[
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "bk_biz_id",
+                    "job_instance_id",
+                    "include_execute_object_task_result",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.text("bk_scope_id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                job_instance_id: record.int("job_instance_id")?,
+                include_execute_object_task_result: record
+                    .field("include_execute_object_task_result")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record
+                .field(
+                    "include_execute_object_task_result",
+                    &self.include_execute_object_task_result,
+                );
+            record.finish()
+        }
+    }
+    /// `SystemBkciPluginGetJobInstanceStatusResponse`
+    ///
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md` at line 108.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SystemBkciPluginGetJobInstanceStatusResponse {
+        /// 作业是否结束
+        pub finished: Option<bool>,
+        /// 作业实例基本信息。见job_instance定义
+        pub job_instance: Option<JobInstance>,
+        /// 作业步骤列表。见step_instance定义
+        pub step_instance_list: Option<Vec<StepInstance>>,
+    }
+    impl crate::wire::Wire for SystemBkciPluginGetJobInstanceStatusResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SystemBkciPluginGetJobInstanceStatusResponse",
+                &["finished", "job_instance", "step_instance_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                finished: record.field("finished")?,
+                job_instance: record.field("job_instance")?,
+                step_instance_list: record.field("step_instance_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("finished", &self.finished);
+            record.field("job_instance", &self.job_instance);
+            record.field("step_instance_list", &self.step_instance_list);
+            record.finish()
+        }
+    }
     crate::serde_through_wire!(
-        BkciPluginGetJobInstanceStatusRequest, BkciPluginGetJobInstanceStatusResponse,
-        ExecuteObjectResult, JobInstance, StepInstance
+        ExecuteObjectResult, JobInstance, StepInstance,
+        SystemBkciPluginGetJobInstanceStatusRequest,
+        SystemBkciPluginGetJobInstanceStatusResponse
     );
 }
-pub use bkci_plugin_get_job_instance_status::BkciPluginGetJobInstanceStatusRequest;
-pub use bkci_plugin_get_job_instance_status::BkciPluginGetJobInstanceStatusResponse;
+pub use system_bkci_plugin_get_job_instance_status::SystemBkciPluginGetJobInstanceStatusRequest;
+pub use system_bkci_plugin_get_job_instance_status::SystemBkciPluginGetJobInstanceStatusResponse;
 /// Types of [`callback_protocol`](super::endpoints::CallbackProtocol).
 pub mod callback_protocol {
     /// 此组件仅用于展示回调协议文档。 对作业执行类的请求传入的回调 callback_url 地址进行回调时所传递的报文结构描述。
@@ -2525,7 +2529,7 @@ pub use callback_protocol::CallbackProtocolRequest;
 /// Types of [`create_account`](super::endpoints::CreateAccount).
 pub mod create_account {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::bkci_plugin_batch_get_job_instance_execute_object_log::Type;
+    pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::Type;
     /// 账号用途（1：系统账号，2：DB账号）
     ///
     /// Defined in `api-docs/job_v3/zh/create_account.md` at line 95.
@@ -3169,7 +3173,7 @@ pub use delete_cron::DeleteCronRequest;
 /// Types of [`execute_job_plan`](super::endpoints::ExecuteJobPlan).
 pub mod execute_job_plan {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::bkci_plugin_fast_execute_script::DynamicGroup;
+    pub use super::system_bkci_plugin_fast_execute_script::DynamicGroup;
     pub use super::batch_get_job_instance_ip_log::Ip;
     /// 启动作业执行方案
     ///
@@ -3475,9 +3479,9 @@ pub use execute_job_plan::ExecuteJobPlanResponse;
 /// Types of [`fast_execute_script`](super::endpoints::FastExecuteScript).
 pub mod fast_execute_script {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::bkci_plugin_fast_execute_script::DynamicGroup;
+    pub use super::system_bkci_plugin_fast_execute_script::DynamicGroup;
     pub use super::batch_get_job_instance_ip_log::Ip;
-    pub use super::bkci_plugin_fast_execute_script::ScriptLanguage;
+    pub use super::system_bkci_plugin_fast_execute_script::ScriptLanguage;
     pub use super::execute_job_plan::TopoNode;
     /// 滚动机制,1-执行失败则暂停；2-忽略失败，自动滚动下一批；3-人工确认
     ///
@@ -4031,7 +4035,7 @@ pub use fast_execute_script::FastExecuteScriptResponse;
 /// Types of [`fast_execute_sql`](super::endpoints::FastExecuteSql).
 pub mod fast_execute_sql {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::bkci_plugin_fast_execute_script::DynamicGroup;
+    pub use super::system_bkci_plugin_fast_execute_script::DynamicGroup;
     pub use super::batch_get_job_instance_ip_log::Ip;
     pub use super::execute_job_plan::TopoNode;
     /// 快速执行SQL脚本
@@ -4301,10 +4305,10 @@ pub use fast_execute_sql::FastExecuteSqlResponse;
 /// Types of [`fast_transfer_file`](super::endpoints::FastTransferFile).
 pub mod fast_transfer_file {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::bkci_plugin_fast_execute_script::DynamicGroup;
+    pub use super::system_bkci_plugin_fast_execute_script::DynamicGroup;
     pub use super::batch_get_job_instance_ip_log::Ip;
     pub use super::execute_job_plan::TopoNode;
-    pub use super::bkci_plugin_batch_get_job_instance_execute_object_log::Type;
+    pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::Type;
     /// `Account`
     ///
     /// Defined in `api-docs/job_v3/zh/fast_transfer_file.md` at line 48.
@@ -7544,7 +7548,7 @@ pub use get_job_instance_list::GetJobInstanceListResponse;
 /// Types of [`get_job_instance_status`](super::endpoints::GetJobInstanceStatus).
 pub mod get_job_instance_status {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::bkci_plugin_get_job_instance_status::JobInstance;
+    pub use super::system_bkci_plugin_get_job_instance_status::JobInstance;
     /// 根据作业实例 ID 查询作业执行状态
     ///
     /// Defined in `api-docs/job_v3/zh/get_job_instance_status.md` at line 5.
@@ -9306,21 +9310,21 @@ pub mod get_job_template_list {
 }
 pub use get_job_template_list::GetJobTemplateListRequest;
 pub use get_job_template_list::GetJobTemplateListResponse;
-/// Types of [`get_latest_service_version`](super::endpoints::GetLatestServiceVersion).
-pub mod get_latest_service_version {
+/// Types of [`system_get_latest_service_version`](super::endpoints::SystemGetLatestServiceVersion).
+pub mod system_get_latest_service_version {
     /// 查询作业平台最新服务版本号
     ///
     /// Defined in `api-docs/job_v3/zh/get_latest_service_version.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GetLatestServiceVersionRequest {}
-    impl crate::wire::Wire for GetLatestServiceVersionRequest {
+    pub struct SystemGetLatestServiceVersionRequest {}
+    impl crate::wire::Wire for SystemGetLatestServiceVersionRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             #[allow(unused_mut, unused_variables)]
             let mut record = crate::wire::Record::read(
                 value,
-                "GetLatestServiceVersionRequest",
+                "SystemGetLatestServiceVersionRequest",
                 &[],
             )?;
             ::std::result::Result::Ok(Self {})
@@ -9331,21 +9335,21 @@ pub mod get_latest_service_version {
             record.finish()
         }
     }
-    /// `GetLatestServiceVersionResponse`
+    /// `SystemGetLatestServiceVersionResponse`
     ///
     /// Defined in `api-docs/job_v3/zh/get_latest_service_version.md` at line 53.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GetLatestServiceVersionResponse {
+    pub struct SystemGetLatestServiceVersionResponse {
         /// 服务最新版本号
         pub version: Option<String>,
     }
-    impl crate::wire::Wire for GetLatestServiceVersionResponse {
+    impl crate::wire::Wire for SystemGetLatestServiceVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "GetLatestServiceVersionResponse",
+                "SystemGetLatestServiceVersionResponse",
                 &["version"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -9359,11 +9363,11 @@ pub mod get_latest_service_version {
         }
     }
     crate::serde_through_wire!(
-        GetLatestServiceVersionRequest, GetLatestServiceVersionResponse
+        SystemGetLatestServiceVersionRequest, SystemGetLatestServiceVersionResponse
     );
 }
-pub use get_latest_service_version::GetLatestServiceVersionRequest;
-pub use get_latest_service_version::GetLatestServiceVersionResponse;
+pub use system_get_latest_service_version::SystemGetLatestServiceVersionRequest;
+pub use system_get_latest_service_version::SystemGetLatestServiceVersionResponse;
 /// Types of [`get_notify_config`](super::endpoints::GetNotifyConfig).
 pub mod get_notify_config {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
@@ -9726,7 +9730,7 @@ pub use get_public_script_list::GetPublicScriptListRequest;
 pub use get_public_script_list::GetPublicScriptListResponse;
 /// Types of [`get_public_script_version_detail`](super::endpoints::GetPublicScriptVersionDetail).
 pub mod get_public_script_version_detail {
-    pub use super::bkci_plugin_fast_execute_script::ScriptLanguage;
+    pub use super::system_bkci_plugin_fast_execute_script::ScriptLanguage;
     /// 查询公共脚本版本详情
     ///
     /// Defined in `api-docs/job_v3/zh/get_public_script_version_detail.md` at line 5.
@@ -9937,7 +9941,7 @@ pub use get_public_script_version_detail::GetPublicScriptVersionDetailRequest;
 pub use get_public_script_version_detail::GetPublicScriptVersionDetailResponse;
 /// Types of [`get_public_script_version_list`](super::endpoints::GetPublicScriptVersionList).
 pub mod get_public_script_version_list {
-    pub use super::bkci_plugin_fast_execute_script::ScriptLanguage;
+    pub use super::system_bkci_plugin_fast_execute_script::ScriptLanguage;
     /// `GetPublicScriptVersionListData`
     ///
     /// Defined in `api-docs/job_v3/zh/get_public_script_version_list.md` at line 86.
@@ -10599,7 +10603,7 @@ pub use get_script_list::GetScriptListResponse;
 /// Types of [`get_script_version_detail`](super::endpoints::GetScriptVersionDetail).
 pub mod get_script_version_detail {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::bkci_plugin_fast_execute_script::ScriptLanguage;
+    pub use super::system_bkci_plugin_fast_execute_script::ScriptLanguage;
     /// 查询业务脚本版本详情
     ///
     /// Defined in `api-docs/job_v3/zh/get_script_version_detail.md` at line 5.
@@ -10874,7 +10878,7 @@ pub use get_script_version_detail::GetScriptVersionDetailResponse;
 /// Types of [`get_script_version_list`](super::endpoints::GetScriptVersionList).
 pub mod get_script_version_list {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::bkci_plugin_fast_execute_script::ScriptLanguage;
+    pub use super::system_bkci_plugin_fast_execute_script::ScriptLanguage;
     /// `GetScriptVersionListData`
     ///
     /// Defined in `api-docs/job_v3/zh/get_script_version_list.md` at line 91.
@@ -13402,7 +13406,7 @@ pub use operate_step_instance::OperateStepInstanceResponse;
 /// Types of [`push_config_file`](super::endpoints::PushConfigFile).
 pub mod push_config_file {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::bkci_plugin_fast_execute_script::DynamicGroup;
+    pub use super::system_bkci_plugin_fast_execute_script::DynamicGroup;
     pub use super::batch_get_job_instance_ip_log::Ip;
     pub use super::execute_job_plan::TopoNode;
     /// `File`
@@ -13643,8 +13647,8 @@ pub mod push_config_file {
     crate::serde_through_wire!(File, PushConfigFileRequest, Server);
 }
 pub use push_config_file::PushConfigFileRequest;
-/// Types of [`query_agent_info`](super::endpoints::QueryAgentInfo).
-pub mod query_agent_info {
+/// Types of [`system_query_agent_info`](super::endpoints::SystemQueryAgentInfo).
+pub mod system_query_agent_info {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
     /// `AgentInfo`
     ///
@@ -13685,7 +13689,7 @@ pub mod query_agent_info {
     ///
     /// Defined in `api-docs/job_v3/zh/query_agent_info.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct QueryAgentInfoRequest {
+    pub struct SystemQueryAgentInfoRequest {
         /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
         pub bk_scope_type: BkScopeType,
         /// 资源范围ID，与bk_scope_type对应, 表示业务ID或者业务集ID
@@ -13698,7 +13702,7 @@ pub mod query_agent_info {
         /// 主机ID数组，单次查询主机数量不可超过5000 (Type inferred from the doc's example.)
         pub host_id_list: Vec<i64>,
     }
-    impl QueryAgentInfoRequest {
+    impl SystemQueryAgentInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         #[allow(deprecated)]
@@ -13715,7 +13719,7 @@ pub mod query_agent_info {
             }
         }
     }
-    impl QueryAgentInfoRequest {
+    impl SystemQueryAgentInfoRequest {
         /// Sets `bk_biz_id`.
         #[deprecated(
             note = "deprecated in the doc: 已弃用。业务ID。此字段已被弃用并由字段bk_scope_type+bk_scope_id替换"
@@ -13727,13 +13731,13 @@ pub mod query_agent_info {
         }
     }
     #[allow(deprecated)]
-    impl crate::wire::Wire for QueryAgentInfoRequest {
+    impl crate::wire::Wire for SystemQueryAgentInfoRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "QueryAgentInfoRequest",
+                "SystemQueryAgentInfoRequest",
                 &["bk_scope_type", "bk_scope_id", "bk_biz_id", "host_id_list"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -13752,21 +13756,21 @@ pub mod query_agent_info {
             record.finish()
         }
     }
-    /// `QueryAgentInfoResponse`
+    /// `SystemQueryAgentInfoResponse`
     ///
     /// Defined in `api-docs/job_v3/zh/query_agent_info.md` at line 82.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct QueryAgentInfoResponse {
+    pub struct SystemQueryAgentInfoResponse {
         /// 元素为Agent信息，详情见agent_info对象定义，若传入的host_id在返回结果的列表中不存在，则表示未查询到该主机的agent信息
         pub agent_info_list: Option<Vec<AgentInfo>>,
     }
-    impl crate::wire::Wire for QueryAgentInfoResponse {
+    impl crate::wire::Wire for SystemQueryAgentInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "QueryAgentInfoResponse",
+                "SystemQueryAgentInfoResponse",
                 &["agent_info_list"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -13823,11 +13827,11 @@ pub mod query_agent_info {
         }
     }
     crate::serde_through_wire!(
-        AgentInfo, QueryAgentInfoRequest, QueryAgentInfoResponse, Status
+        AgentInfo, SystemQueryAgentInfoRequest, SystemQueryAgentInfoResponse, Status
     );
 }
-pub use query_agent_info::QueryAgentInfoRequest;
-pub use query_agent_info::QueryAgentInfoResponse;
+pub use system_query_agent_info::SystemQueryAgentInfoRequest;
+pub use system_query_agent_info::SystemQueryAgentInfoResponse;
 /// Types of [`save_cron`](super::endpoints::SaveCron).
 pub mod save_cron {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
@@ -14750,7 +14754,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::BkciPluginBatchGetJobInstanceExecuteObjectLog,
+                endpoints::SystemBkciPluginBatchGetJobInstanceExecuteObjectLog,
             >(
                 "{\"job_instance_id\":100,\"log_type\":1,\"script_execute_object_task_logs\":[{\"execute_object\":{\"host\":{\"bk_cloud_id\":0,\"bk_host_id\":101,\"ip\":\"127.0.0.1\"},\"resource_id\":\"101\",\"type\":1},\"log_content\":\"[2018-03-15 14:39:30][PID:56875] job_start\\n\"},{\"execute_object\":{\"container\":{\"container_uid\":\"docker://0f65a78b83d247615a696f1f8d136aa39afdc578fc8589e765ee5c3a38751858\",\"id\":10002},\"resource_id\":\"10002\",\"type\":2},\"log_content\":\"[2018-03-15 14:39:30][PID:16789] job_start\\n\"}],\"step_instance_id\":200}",
             ),
@@ -14758,7 +14762,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::BkciPluginFastExecuteScript,
+                endpoints::SystemBkciPluginFastExecuteScript,
             >(
                 "{\"job_instance_id\":10000,\"job_instance_name\":\"API Quick execution script1521100521303\",\"step_instance_id\":10001}",
             ),
@@ -14766,7 +14770,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::BkciPluginGetJobInstanceStatus,
+                endpoints::SystemBkciPluginGetJobInstanceStatus,
             >(
                 "{\"finished\":true,\"job_instance\":{\"bk_scope_id\":\"1\",\"bk_scope_type\":\"biz\",\"create_time\":1605064271000,\"end_time\":1605064272000,\"job_instance_id\":100,\"name\":\"API Quick execution script1521089795887\",\"start_time\":1605064271000,\"status\":4,\"total_time\":1000},\"step_instance_list\":[{\"create_time\":1605064271000,\"end_time\":1605064272000,\"execute_count\":0,\"execute_object_result_list\":[{\"end_time\":1605064272000,\"error_code\":0,\"execute_object\":{\"host\":{\"bk_cloud_id\":0,\"bk_host_id\":101,\"ip\":\"127.0.0.1\"},\"resource_id\":\"101\",\"type\":1},\"exit_code\":0,\"start_time\":1605064271000,\"status\":9,\"tag\":\"\",\"total_time\":1000}],\"name\":\"API Quick execution scriptxxx\",\"start_time\":1605064271000,\"status\":4,\"step_instance_id\":75,\"total_time\":1000,\"type\":1}]}",
             ),
@@ -14929,7 +14933,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::GetLatestServiceVersion,
+                endpoints::SystemGetLatestServiceVersion,
             >("{\"version\":\"3.6.4\"}"),
         );
     routes
@@ -15020,7 +15024,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::QueryAgentInfo,
+                endpoints::SystemQueryAgentInfo,
             >(
                 "{\"agent_info_list\":[{\"bk_host_id\":1,\"status\":0,\"version\":\"2.1.4\"},{\"bk_host_id\":2,\"status\":1,\"version\":\"2.1.5\"},{\"bk_host_id\":3,\"status\":1,\"version\":\"2.1.6\"}]}",
             ),
@@ -15063,13 +15067,13 @@ pub mod endpoints {
     }
     /// `POST /api/v3/system/bkci_plugin_batch_get_job_instance_execute_object_log`: 根据执行对象列表批量查询执行日志(蓝盾作业执行插件专用，非正式公开 API)
     #[derive(Debug, Clone, Copy)]
-    pub struct BkciPluginBatchGetJobInstanceExecuteObjectLog;
-    impl crate::Endpoint for BkciPluginBatchGetJobInstanceExecuteObjectLog {
-        type Request = super::bkci_plugin_batch_get_job_instance_execute_object_log::BkciPluginBatchGetJobInstanceExecuteObjectLogRequest;
-        type Response = super::bkci_plugin_batch_get_job_instance_execute_object_log::BkciPluginBatchGetJobInstanceExecuteObjectLogResponse;
+    pub struct SystemBkciPluginBatchGetJobInstanceExecuteObjectLog;
+    impl crate::Endpoint for SystemBkciPluginBatchGetJobInstanceExecuteObjectLog {
+        type Request = super::system_bkci_plugin_batch_get_job_instance_execute_object_log::SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest;
+        type Response = super::system_bkci_plugin_batch_get_job_instance_execute_object_log::SystemBkciPluginBatchGetJobInstanceExecuteObjectLogResponse;
         const SYSTEM: &'static str = "job_v3";
-        const NAME: &'static str = "bkci_plugin_batch_get_job_instance_execute_object_log";
-        const ID: &'static str = "job_v3.bkci_plugin_batch_get_job_instance_execute_object_log";
+        const NAME: &'static str = "system_bkci_plugin_batch_get_job_instance_execute_object_log";
+        const ID: &'static str = "job_v3.system_bkci_plugin_batch_get_job_instance_execute_object_log";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/v3/system/bkci_plugin_batch_get_job_instance_execute_object_log";
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
@@ -15079,13 +15083,13 @@ pub mod endpoints {
     }
     /// `POST /api/v3/system/bkci_plugin_fast_execute_script`: 快速执行脚本(蓝盾作业执行插件专用，非正式公开 API)
     #[derive(Debug, Clone, Copy)]
-    pub struct BkciPluginFastExecuteScript;
-    impl crate::Endpoint for BkciPluginFastExecuteScript {
-        type Request = super::bkci_plugin_fast_execute_script::BkciPluginFastExecuteScriptRequest;
-        type Response = super::bkci_plugin_fast_execute_script::BkciPluginFastExecuteScriptResponse;
+    pub struct SystemBkciPluginFastExecuteScript;
+    impl crate::Endpoint for SystemBkciPluginFastExecuteScript {
+        type Request = super::system_bkci_plugin_fast_execute_script::SystemBkciPluginFastExecuteScriptRequest;
+        type Response = super::system_bkci_plugin_fast_execute_script::SystemBkciPluginFastExecuteScriptResponse;
         const SYSTEM: &'static str = "job_v3";
-        const NAME: &'static str = "bkci_plugin_fast_execute_script";
-        const ID: &'static str = "job_v3.bkci_plugin_fast_execute_script";
+        const NAME: &'static str = "system_bkci_plugin_fast_execute_script";
+        const ID: &'static str = "job_v3.system_bkci_plugin_fast_execute_script";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/v3/system/bkci_plugin_fast_execute_script";
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
@@ -15098,13 +15102,13 @@ pub mod endpoints {
     }
     /// `POST /api/v3/system/bkci_plugin_get_job_instance_status`: 根据作业实例 ID 查询作业执行状态(蓝盾作业执行插件专用，非正式公开 API)
     #[derive(Debug, Clone, Copy)]
-    pub struct BkciPluginGetJobInstanceStatus;
-    impl crate::Endpoint for BkciPluginGetJobInstanceStatus {
-        type Request = super::bkci_plugin_get_job_instance_status::BkciPluginGetJobInstanceStatusRequest;
-        type Response = super::bkci_plugin_get_job_instance_status::BkciPluginGetJobInstanceStatusResponse;
+    pub struct SystemBkciPluginGetJobInstanceStatus;
+    impl crate::Endpoint for SystemBkciPluginGetJobInstanceStatus {
+        type Request = super::system_bkci_plugin_get_job_instance_status::SystemBkciPluginGetJobInstanceStatusRequest;
+        type Response = super::system_bkci_plugin_get_job_instance_status::SystemBkciPluginGetJobInstanceStatusResponse;
         const SYSTEM: &'static str = "job_v3";
-        const NAME: &'static str = "bkci_plugin_get_job_instance_status";
-        const ID: &'static str = "job_v3.bkci_plugin_get_job_instance_status";
+        const NAME: &'static str = "system_bkci_plugin_get_job_instance_status";
+        const ID: &'static str = "job_v3.system_bkci_plugin_get_job_instance_status";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/v3/system/bkci_plugin_get_job_instance_status";
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
@@ -15624,13 +15628,13 @@ pub mod endpoints {
     }
     /// `GET /api/v3/system/get_latest_service_version`: 查询作业平台最新服务版本号
     #[derive(Debug, Clone, Copy)]
-    pub struct GetLatestServiceVersion;
-    impl crate::Endpoint for GetLatestServiceVersion {
-        type Request = super::get_latest_service_version::GetLatestServiceVersionRequest;
-        type Response = super::get_latest_service_version::GetLatestServiceVersionResponse;
+    pub struct SystemGetLatestServiceVersion;
+    impl crate::Endpoint for SystemGetLatestServiceVersion {
+        type Request = super::system_get_latest_service_version::SystemGetLatestServiceVersionRequest;
+        type Response = super::system_get_latest_service_version::SystemGetLatestServiceVersionResponse;
         const SYSTEM: &'static str = "job_v3";
-        const NAME: &'static str = "get_latest_service_version";
-        const ID: &'static str = "job_v3.get_latest_service_version";
+        const NAME: &'static str = "system_get_latest_service_version";
+        const ID: &'static str = "job_v3.system_get_latest_service_version";
         const METHOD: crate::Method = crate::Method::Get;
         const PATH: &'static str = "/api/v3/system/get_latest_service_version";
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
@@ -15932,13 +15936,13 @@ pub mod endpoints {
     }
     /// `POST /api/v3/system/query_agent_info`: 查询主机Agent在作业平台中的信息（可执行状态、版本等）
     #[derive(Debug, Clone, Copy)]
-    pub struct QueryAgentInfo;
-    impl crate::Endpoint for QueryAgentInfo {
-        type Request = super::query_agent_info::QueryAgentInfoRequest;
-        type Response = super::query_agent_info::QueryAgentInfoResponse;
+    pub struct SystemQueryAgentInfo;
+    impl crate::Endpoint for SystemQueryAgentInfo {
+        type Request = super::system_query_agent_info::SystemQueryAgentInfoRequest;
+        type Response = super::system_query_agent_info::SystemQueryAgentInfoResponse;
         const SYSTEM: &'static str = "job_v3";
-        const NAME: &'static str = "query_agent_info";
-        const ID: &'static str = "job_v3.query_agent_info";
+        const NAME: &'static str = "system_query_agent_info";
+        const ID: &'static str = "job_v3.system_query_agent_info";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/v3/system/query_agent_info";
         const FLAVOR: crate::Flavor = crate::Flavor::Gateway;
@@ -16044,6 +16048,9 @@ impl<'a> JobV3Api<'a> {
     ///
     /// `POST /api/v3/system/bkci_plugin_batch_get_job_instance_execute_object_log`
     ///
+    /// Documented as `bkci_plugin_batch_get_job_instance_execute_object_log`.
+    #[doc(alias = "bkci_plugin_batch_get_job_instance_execute_object_log")]
+    ///
     /// Generated from `api-docs/job_v3/zh/bkci_plugin_batch_get_job_instance_execute_object_log.md`.
     ///
     /// # Example
@@ -16053,9 +16060,9 @@ impl<'a> JobV3Api<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::job_v3::bkci_plugin_batch_get_job_instance_execute_object_log::*;
+    /// use bkapi::job_v3::system_bkci_plugin_batch_get_job_instance_execute_object_log::*;
     ///
-    /// let request = BkciPluginBatchGetJobInstanceExecuteObjectLogRequest::new(
+    /// let request = SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest::new(
     ///         BkScopeType::Biz,
     ///         "2".to_string(),
     ///         100_i64,
@@ -16067,25 +16074,30 @@ impl<'a> JobV3Api<'a> {
     ///             ExeucteObject::new(Type::Code2, "10002".to_string())
     ///         ],
     ///     );
-    /// let response = client.job_v3().bkci_plugin_batch_get_job_instance_execute_object_log(request).await?;
+    /// let response = client.job_v3().system_bkci_plugin_batch_get_job_instance_execute_object_log(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn bkci_plugin_batch_get_job_instance_execute_object_log(
+    pub async fn system_bkci_plugin_batch_get_job_instance_execute_object_log(
         &self,
-        request: bkci_plugin_batch_get_job_instance_execute_object_log::BkciPluginBatchGetJobInstanceExecuteObjectLogRequest,
+        request: system_bkci_plugin_batch_get_job_instance_execute_object_log::SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest,
     ) -> std::result::Result<
-        bkci_plugin_batch_get_job_instance_execute_object_log::BkciPluginBatchGetJobInstanceExecuteObjectLogResponse,
+        system_bkci_plugin_batch_get_job_instance_execute_object_log::SystemBkciPluginBatchGetJobInstanceExecuteObjectLogResponse,
         crate::Error,
     > {
         self.client
-            .call::<endpoints::BkciPluginBatchGetJobInstanceExecuteObjectLog>(request)
+            .call::<
+                endpoints::SystemBkciPluginBatchGetJobInstanceExecuteObjectLog,
+            >(request)
             .await
     }
     /// 快速执行脚本(蓝盾作业执行插件专用，非正式公开 API)
     ///
     /// `POST /api/v3/system/bkci_plugin_fast_execute_script`
+    ///
+    /// Documented as `bkci_plugin_fast_execute_script`.
+    #[doc(alias = "bkci_plugin_fast_execute_script")]
     ///
     /// Generated from `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md`.
     ///
@@ -16101,9 +16113,9 @@ impl<'a> JobV3Api<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::job_v3::bkci_plugin_fast_execute_script::*;
+    /// use bkapi::job_v3::system_bkci_plugin_fast_execute_script::*;
     ///
-    /// let request = BkciPluginFastExecuteScriptRequest::new(
+    /// let request = SystemBkciPluginFastExecuteScriptRequest::new(
     ///         BkScopeType::Biz,
     ///         "2".to_string(),
     ///         ExecuteTarget::default()
@@ -16151,23 +16163,26 @@ impl<'a> JobV3Api<'a> {
     ///     .account_id(1000_i64)
     ///     .is_param_sensitive(0_i64)
     ///     .script_language(ScriptLanguage::Shell);
-    /// let response = client.job_v3().bkci_plugin_fast_execute_script(request).await?;
+    /// let response = client.job_v3().system_bkci_plugin_fast_execute_script(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn bkci_plugin_fast_execute_script(
+    pub async fn system_bkci_plugin_fast_execute_script(
         &self,
-        request: bkci_plugin_fast_execute_script::BkciPluginFastExecuteScriptRequest,
+        request: system_bkci_plugin_fast_execute_script::SystemBkciPluginFastExecuteScriptRequest,
     ) -> std::result::Result<
-        bkci_plugin_fast_execute_script::BkciPluginFastExecuteScriptResponse,
+        system_bkci_plugin_fast_execute_script::SystemBkciPluginFastExecuteScriptResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::BkciPluginFastExecuteScript>(request).await
+        self.client.call::<endpoints::SystemBkciPluginFastExecuteScript>(request).await
     }
     /// 根据作业实例 ID 查询作业执行状态(蓝盾作业执行插件专用，非正式公开 API)
     ///
     /// `POST /api/v3/system/bkci_plugin_get_job_instance_status`
+    ///
+    /// Documented as `bkci_plugin_get_job_instance_status`.
+    #[doc(alias = "bkci_plugin_get_job_instance_status")]
     ///
     /// Generated from `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md`.
     ///
@@ -16178,27 +16193,29 @@ impl<'a> JobV3Api<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::job_v3::bkci_plugin_get_job_instance_status::*;
+    /// use bkapi::job_v3::system_bkci_plugin_get_job_instance_status::*;
     ///
-    /// let request = BkciPluginGetJobInstanceStatusRequest::new(
+    /// let request = SystemBkciPluginGetJobInstanceStatusRequest::new(
     ///         BkScopeType::Biz,
     ///         "2".to_string(),
     ///         100_i64,
     ///     )
     ///     .include_execute_object_task_result(true);
-    /// let response = client.job_v3().bkci_plugin_get_job_instance_status(request).await?;
+    /// let response = client.job_v3().system_bkci_plugin_get_job_instance_status(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn bkci_plugin_get_job_instance_status(
+    pub async fn system_bkci_plugin_get_job_instance_status(
         &self,
-        request: bkci_plugin_get_job_instance_status::BkciPluginGetJobInstanceStatusRequest,
+        request: system_bkci_plugin_get_job_instance_status::SystemBkciPluginGetJobInstanceStatusRequest,
     ) -> std::result::Result<
-        bkci_plugin_get_job_instance_status::BkciPluginGetJobInstanceStatusResponse,
+        system_bkci_plugin_get_job_instance_status::SystemBkciPluginGetJobInstanceStatusResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::BkciPluginGetJobInstanceStatus>(request).await
+        self.client
+            .call::<endpoints::SystemBkciPluginGetJobInstanceStatus>(request)
+            .await
     }
     /// 此组件仅用于展示回调协议文档。 对作业执行类的请求传入的回调 callback_url 地址进行回调时所传递的报文结构描述。
     ///
@@ -17017,6 +17034,9 @@ impl<'a> JobV3Api<'a> {
     ///
     /// `GET /api/v3/system/get_latest_service_version`
     ///
+    /// Documented as `get_latest_service_version`.
+    #[doc(alias = "get_latest_service_version")]
+    ///
     /// Generated from `api-docs/job_v3/zh/get_latest_service_version.md`.
     ///
     /// # Example
@@ -17026,22 +17046,22 @@ impl<'a> JobV3Api<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::job_v3::get_latest_service_version::*;
+    /// use bkapi::job_v3::system_get_latest_service_version::*;
     ///
-    /// let request = GetLatestServiceVersionRequest::default();
-    /// let response = client.job_v3().get_latest_service_version(request).await?;
+    /// let request = SystemGetLatestServiceVersionRequest::default();
+    /// let response = client.job_v3().system_get_latest_service_version(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn get_latest_service_version(
+    pub async fn system_get_latest_service_version(
         &self,
-        request: get_latest_service_version::GetLatestServiceVersionRequest,
+        request: system_get_latest_service_version::SystemGetLatestServiceVersionRequest,
     ) -> std::result::Result<
-        get_latest_service_version::GetLatestServiceVersionResponse,
+        system_get_latest_service_version::SystemGetLatestServiceVersionResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::GetLatestServiceVersion>(request).await
+        self.client.call::<endpoints::SystemGetLatestServiceVersion>(request).await
     }
     /// 查询业务的通知配置状态
     ///
@@ -17499,6 +17519,9 @@ impl<'a> JobV3Api<'a> {
     ///
     /// `POST /api/v3/system/query_agent_info`
     ///
+    /// Documented as `query_agent_info`.
+    #[doc(alias = "query_agent_info")]
+    ///
     /// Generated from `api-docs/job_v3/zh/query_agent_info.md`.
     ///
     /// # Example
@@ -17508,23 +17531,26 @@ impl<'a> JobV3Api<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::job_v3::query_agent_info::*;
+    /// use bkapi::job_v3::system_query_agent_info::*;
     ///
-    /// let request = QueryAgentInfoRequest::new(
+    /// let request = SystemQueryAgentInfoRequest::new(
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
     ///     vec![1_i64, 2_i64, 3_i64],
     /// );
-    /// let response = client.job_v3().query_agent_info(request).await?;
+    /// let response = client.job_v3().system_query_agent_info(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn query_agent_info(
+    pub async fn system_query_agent_info(
         &self,
-        request: query_agent_info::QueryAgentInfoRequest,
-    ) -> std::result::Result<query_agent_info::QueryAgentInfoResponse, crate::Error> {
-        self.client.call::<endpoints::QueryAgentInfo>(request).await
+        request: system_query_agent_info::SystemQueryAgentInfoRequest,
+    ) -> std::result::Result<
+        system_query_agent_info::SystemQueryAgentInfoResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::SystemQueryAgentInfo>(request).await
     }
     /// 新建或保存定时任务；新建定时任务，定时任务状态默认为暂停，如有需要可调用update_cron_status接口开启。
     ///
@@ -17699,20 +17725,28 @@ impl<'a> JobV3BlockingApi<'a> {
     ///
     /// `POST /api/v3/system/bkci_plugin_batch_get_job_instance_execute_object_log`
     ///
+    /// Documented as `bkci_plugin_batch_get_job_instance_execute_object_log`.
+    #[doc(alias = "bkci_plugin_batch_get_job_instance_execute_object_log")]
+    ///
     /// Generated from `api-docs/job_v3/zh/bkci_plugin_batch_get_job_instance_execute_object_log.md`.
-    pub fn bkci_plugin_batch_get_job_instance_execute_object_log(
+    pub fn system_bkci_plugin_batch_get_job_instance_execute_object_log(
         &self,
-        request: bkci_plugin_batch_get_job_instance_execute_object_log::BkciPluginBatchGetJobInstanceExecuteObjectLogRequest,
+        request: system_bkci_plugin_batch_get_job_instance_execute_object_log::SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest,
     ) -> std::result::Result<
-        bkci_plugin_batch_get_job_instance_execute_object_log::BkciPluginBatchGetJobInstanceExecuteObjectLogResponse,
+        system_bkci_plugin_batch_get_job_instance_execute_object_log::SystemBkciPluginBatchGetJobInstanceExecuteObjectLogResponse,
         crate::Error,
     > {
         self.client
-            .call::<endpoints::BkciPluginBatchGetJobInstanceExecuteObjectLog>(request)
+            .call::<
+                endpoints::SystemBkciPluginBatchGetJobInstanceExecuteObjectLog,
+            >(request)
     }
     /// 快速执行脚本(蓝盾作业执行插件专用，非正式公开 API)
     ///
     /// `POST /api/v3/system/bkci_plugin_fast_execute_script`
+    ///
+    /// Documented as `bkci_plugin_fast_execute_script`.
+    #[doc(alias = "bkci_plugin_fast_execute_script")]
     ///
     /// Generated from `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md`.
     ///
@@ -17720,28 +17754,31 @@ impl<'a> JobV3BlockingApi<'a> {
     /// - `request.is_param_sensitive`: the doc says `boolean`, corrected to `integer` — the example at line 138 sends `0`
     /// - `request.execute_target.kube_container_filters.is_empty_filter`: the doc says `required`, corrected to `optional` — the example at line 138 leaves it out or sends null
     /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 228 sends `"API Quick execution script1521100521303"`
-    pub fn bkci_plugin_fast_execute_script(
+    pub fn system_bkci_plugin_fast_execute_script(
         &self,
-        request: bkci_plugin_fast_execute_script::BkciPluginFastExecuteScriptRequest,
+        request: system_bkci_plugin_fast_execute_script::SystemBkciPluginFastExecuteScriptRequest,
     ) -> std::result::Result<
-        bkci_plugin_fast_execute_script::BkciPluginFastExecuteScriptResponse,
+        system_bkci_plugin_fast_execute_script::SystemBkciPluginFastExecuteScriptResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::BkciPluginFastExecuteScript>(request)
+        self.client.call::<endpoints::SystemBkciPluginFastExecuteScript>(request)
     }
     /// 根据作业实例 ID 查询作业执行状态(蓝盾作业执行插件专用，非正式公开 API)
     ///
     /// `POST /api/v3/system/bkci_plugin_get_job_instance_status`
     ///
+    /// Documented as `bkci_plugin_get_job_instance_status`.
+    #[doc(alias = "bkci_plugin_get_job_instance_status")]
+    ///
     /// Generated from `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md`.
-    pub fn bkci_plugin_get_job_instance_status(
+    pub fn system_bkci_plugin_get_job_instance_status(
         &self,
-        request: bkci_plugin_get_job_instance_status::BkciPluginGetJobInstanceStatusRequest,
+        request: system_bkci_plugin_get_job_instance_status::SystemBkciPluginGetJobInstanceStatusRequest,
     ) -> std::result::Result<
-        bkci_plugin_get_job_instance_status::BkciPluginGetJobInstanceStatusResponse,
+        system_bkci_plugin_get_job_instance_status::SystemBkciPluginGetJobInstanceStatusResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::BkciPluginGetJobInstanceStatus>(request)
+        self.client.call::<endpoints::SystemBkciPluginGetJobInstanceStatus>(request)
     }
     /// 此组件仅用于展示回调协议文档。 对作业执行类的请求传入的回调 callback_url 地址进行回调时所传递的报文结构描述。
     ///
@@ -18065,15 +18102,18 @@ impl<'a> JobV3BlockingApi<'a> {
     ///
     /// `GET /api/v3/system/get_latest_service_version`
     ///
+    /// Documented as `get_latest_service_version`.
+    #[doc(alias = "get_latest_service_version")]
+    ///
     /// Generated from `api-docs/job_v3/zh/get_latest_service_version.md`.
-    pub fn get_latest_service_version(
+    pub fn system_get_latest_service_version(
         &self,
-        request: get_latest_service_version::GetLatestServiceVersionRequest,
+        request: system_get_latest_service_version::SystemGetLatestServiceVersionRequest,
     ) -> std::result::Result<
-        get_latest_service_version::GetLatestServiceVersionResponse,
+        system_get_latest_service_version::SystemGetLatestServiceVersionResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::GetLatestServiceVersion>(request)
+        self.client.call::<endpoints::SystemGetLatestServiceVersion>(request)
     }
     /// 查询业务的通知配置状态
     ///
@@ -18272,12 +18312,18 @@ impl<'a> JobV3BlockingApi<'a> {
     ///
     /// `POST /api/v3/system/query_agent_info`
     ///
+    /// Documented as `query_agent_info`.
+    #[doc(alias = "query_agent_info")]
+    ///
     /// Generated from `api-docs/job_v3/zh/query_agent_info.md`.
-    pub fn query_agent_info(
+    pub fn system_query_agent_info(
         &self,
-        request: query_agent_info::QueryAgentInfoRequest,
-    ) -> std::result::Result<query_agent_info::QueryAgentInfoResponse, crate::Error> {
-        self.client.call::<endpoints::QueryAgentInfo>(request)
+        request: system_query_agent_info::SystemQueryAgentInfoRequest,
+    ) -> std::result::Result<
+        system_query_agent_info::SystemQueryAgentInfoResponse,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::SystemQueryAgentInfo>(request)
     }
     /// 新建或保存定时任务；新建定时任务，定时任务状态默认为暂停，如有需要可调用update_cron_status接口开启。
     ///

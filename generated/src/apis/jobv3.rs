@@ -16598,7 +16598,7 @@ impl<'a> Jobv3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/jobv3/callback_protocol/`
     ///
-    /// **Route not confirmed**: api-docs/jobv3/2-job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/jobv3/callback_protocol/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/jobv3/2-job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/jobv3/callback_protocol/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/jobv3/zh_hans/callback_protocol.md`.
     ///
@@ -18903,7 +18903,7 @@ impl<'a> Jobv3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/jobv3/callback_protocol/`
     ///
-    /// **Route not confirmed**: api-docs/jobv3/2-job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/jobv3/callback_protocol/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/jobv3/2-job.yaml (the system's component list) names no component `callback_protocol` and the doc states no route: `/api/c/compapi/v2/jobv3/callback_protocol/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/jobv3/zh_hans/callback_protocol.md`.
     pub fn callback_protocol(

@@ -853,11 +853,14 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "job_v3")]
     visitor.visit::<job_v3::endpoints::BatchGetJobInstanceIpLog>();
     #[cfg(feature = "job_v3")]
-    visitor.visit::<job_v3::endpoints::BkciPluginBatchGetJobInstanceExecuteObjectLog>();
+    visitor
+        .visit::<
+            job_v3::endpoints::SystemBkciPluginBatchGetJobInstanceExecuteObjectLog,
+        >();
     #[cfg(feature = "job_v3")]
-    visitor.visit::<job_v3::endpoints::BkciPluginFastExecuteScript>();
+    visitor.visit::<job_v3::endpoints::SystemBkciPluginFastExecuteScript>();
     #[cfg(feature = "job_v3")]
-    visitor.visit::<job_v3::endpoints::BkciPluginGetJobInstanceStatus>();
+    visitor.visit::<job_v3::endpoints::SystemBkciPluginGetJobInstanceStatus>();
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::CallbackProtocol>();
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::CreateAccount>();
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::DeleteAccount>();
@@ -883,7 +886,7 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::GetJobPlanList>();
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::GetJobTemplateList>();
     #[cfg(feature = "job_v3")]
-    visitor.visit::<job_v3::endpoints::GetLatestServiceVersion>();
+    visitor.visit::<job_v3::endpoints::SystemGetLatestServiceVersion>();
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::GetNotifyConfig>();
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::GetPublicScriptList>();
     #[cfg(feature = "job_v3")]
@@ -902,7 +905,8 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::OperateJobInstance>();
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::OperateStepInstance>();
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::PushConfigFile>();
-    #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::QueryAgentInfo>();
+    #[cfg(feature = "job_v3")]
+    visitor.visit::<job_v3::endpoints::SystemQueryAgentInfo>();
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::SaveCron>();
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::UpdateAccount>();
     #[cfg(feature = "job_v3")] visitor.visit::<job_v3::endpoints::UpdateCronStatus>();
@@ -1103,7 +1107,7 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::DeleteRuleGroup>();
     #[cfg(feature = "monitor_v3")]
-    visitor.visit::<monitor_v3::endpoints::DeleteUserGroup>();
+    visitor.visit::<monitor_v3::endpoints::DeleteUserGroups>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::DisableShield>();
     #[cfg(feature = "monitor_v3")]
@@ -1243,43 +1247,44 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::AddCloud>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::AddTask>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::ApList>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::BizProxiesHost>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::ListBizProxies>();
     #[cfg(feature = "nodeman")]
-    visitor.visit::<nodeman::endpoints::CreateSubscription>();
+    visitor.visit::<nodeman::endpoints::SubscriptionCreate>();
     #[cfg(feature = "nodeman")]
-    visitor.visit::<nodeman::endpoints::DeleteSubscription>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::DetailsJob>();
+    visitor.visit::<nodeman::endpoints::SubscriptionDelete>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::JobDetails>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::GetJobCommands>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::GetLog>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::GetTaskInfo>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::InfoSubscription>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::SubscriptionInfo>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::InstallChannel>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::InstallJob>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::JobInstall>();
     #[cfg(feature = "nodeman")]
     visitor.visit::<nodeman::endpoints::InstanceInfoSubscription>();
     #[cfg(feature = "nodeman")]
-    visitor.visit::<nodeman::endpoints::InstanceStatusSubscription>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::ListCloud>();
+    visitor.visit::<nodeman::endpoints::SubscriptionInstanceStatus>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::CloudList>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::ListPackages>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::ListProcesses>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::LogJob>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::OperateJob>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::GetJobLog>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::JobOperate>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::OperatePlugin>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::ProxiesHost>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::ListCloudProxies>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::RegisterPackage>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::RegisterProcess>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::RemoveHost>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::RetrySubscription>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::SubscriptionRetry>();
     #[cfg(feature = "nodeman")]
-    visitor.visit::<nodeman::endpoints::RevokeSubscription>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::RunSubscription>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::SearchHost>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::SearchPlugin>();
-    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::SwithSubscription>();
+    visitor.visit::<nodeman::endpoints::SubscriptionRevoke>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::SubscriptionRun>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::ListHosts>();
+    #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::SearchHostPlugin>();
     #[cfg(feature = "nodeman")]
-    visitor.visit::<nodeman::endpoints::TaskResultSubscription>();
+    visitor.visit::<nodeman::endpoints::SubscriptionSwitch>();
     #[cfg(feature = "nodeman")]
-    visitor.visit::<nodeman::endpoints::UpdateSubscription>();
+    visitor.visit::<nodeman::endpoints::SubscriptionTaskResult>();
+    #[cfg(feature = "nodeman")]
+    visitor.visit::<nodeman::endpoints::SubscriptionUpdate>();
     #[cfg(feature = "sops")]
     visitor.visit::<sops::endpoints::ClaimFunctionalizationTask>();
     #[cfg(feature = "sops")] visitor.visit::<sops::endpoints::CreateAndStartTask>();

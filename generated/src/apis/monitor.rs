@@ -19000,7 +19000,7 @@ impl<'a> MonitorApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor/export_shell_collector/`
     ///
-    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `export_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/export_shell_collector/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `export_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/export_shell_collector/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor/zh_hans/export_shell_collector.md`.
     ///
@@ -19514,7 +19514,7 @@ impl<'a> MonitorApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor/import_shell_collector/`
     ///
-    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `import_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/import_shell_collector/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `import_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/import_shell_collector/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor/zh_hans/import_shell_collector.md`.
     ///
@@ -19954,7 +19954,7 @@ impl<'a> MonitorApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor/list_storage_list/`
     ///
-    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor/list_storage_list/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor/list_storage_list/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor/zh_hans/list_storage_list.md`.
     ///
@@ -20168,7 +20168,7 @@ impl<'a> MonitorApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor/metadata_metadata_get_data_id/`
     ///
-    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `metadata_metadata_get_data_id` and the doc states no route: `/api/c/compapi/v2/monitor/metadata_metadata_get_data_id/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `metadata_metadata_get_data_id` and the doc states no route: `/api/c/compapi/v2/monitor/metadata_metadata_get_data_id/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor/zh_hans/metadata_metadata_get_data_id.md`.
     ///
@@ -20799,7 +20799,7 @@ impl<'a> MonitorBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor/export_shell_collector/`
     ///
-    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `export_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/export_shell_collector/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `export_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/export_shell_collector/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor/zh_hans/export_shell_collector.md`.
     pub fn export_shell_collector(
@@ -21012,7 +21012,7 @@ impl<'a> MonitorBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor/import_shell_collector/`
     ///
-    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `import_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/import_shell_collector/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `import_shell_collector` and the doc states no route: `/api/c/compapi/v2/monitor/import_shell_collector/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor/zh_hans/import_shell_collector.md`.
     ///
@@ -21202,7 +21202,7 @@ impl<'a> MonitorBlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor/list_storage_list/`
     ///
-    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor/list_storage_list/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor/list_storage_list/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor/zh_hans/list_storage_list.md`.
     ///
@@ -21297,7 +21297,7 @@ impl<'a> MonitorBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor/metadata_metadata_get_data_id/`
     ///
-    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `metadata_metadata_get_data_id` and the doc states no route: `/api/c/compapi/v2/monitor/metadata_metadata_get_data_id/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor/monitor.yaml (the system's component list) names no component `metadata_metadata_get_data_id` and the doc states no route: `/api/c/compapi/v2/monitor/metadata_metadata_get_data_id/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor/zh_hans/metadata_metadata_get_data_id.md`.
     pub fn metadata_metadata_get_data_id(

@@ -915,32 +915,32 @@ pub mod delete_rule_group {
     crate::serde_through_wire!(DeleteRuleGroupRequest);
 }
 pub use delete_rule_group::DeleteRuleGroupRequest;
-/// Types of [`delete_user_group`](super::endpoints::DeleteUserGroup).
-pub mod delete_user_group {
+/// Types of [`delete_user_groups`](super::endpoints::DeleteUserGroups).
+pub mod delete_user_groups {
     /// 删除通知组
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/delete_user_group.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct DeleteUserGroupRequest {
+    pub struct DeleteUserGroupsRequest {
         /// 业务ID (Type inferred from the doc's example.)
         pub bk_biz_ids: Vec<i64>,
         /// 通知组ID (Type inferred from the doc's example.)
         pub ids: Vec<i64>,
     }
-    impl DeleteUserGroupRequest {
+    impl DeleteUserGroupsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(bk_biz_ids: Vec<i64>, ids: Vec<i64>) -> Self {
             Self { bk_biz_ids, ids }
         }
     }
-    impl crate::wire::Wire for DeleteUserGroupRequest {
+    impl crate::wire::Wire for DeleteUserGroupsRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "DeleteUserGroupRequest",
+                "DeleteUserGroupsRequest",
                 &["bk_biz_ids", "ids"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -955,9 +955,9 @@ pub mod delete_user_group {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DeleteUserGroupRequest);
+    crate::serde_through_wire!(DeleteUserGroupsRequest);
 }
-pub use delete_user_group::DeleteUserGroupRequest;
+pub use delete_user_groups::DeleteUserGroupsRequest;
 /// Types of [`disable_shield`](super::endpoints::DisableShield).
 pub mod disable_shield {
     /// 删除屏蔽配置
@@ -28745,7 +28745,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
                 endpoints::DeleteRuleGroup,
             >("{\"deleted_group_ids\":[7]}"),
         );
-    routes.push(crate::mock::Route::of::<endpoints::DeleteUserGroup>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::DeleteUserGroups>("null"));
     routes.push(crate::mock::Route::of::<endpoints::DisableShield>("\"\""));
     routes
         .push(
@@ -29342,13 +29342,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/monitor_v3/delete_user_groups/`: 删除通知组
     #[derive(Debug, Clone, Copy)]
-    pub struct DeleteUserGroup;
-    impl crate::Endpoint for DeleteUserGroup {
-        type Request = super::delete_user_group::DeleteUserGroupRequest;
+    pub struct DeleteUserGroups;
+    impl crate::Endpoint for DeleteUserGroups {
+        type Request = super::delete_user_groups::DeleteUserGroupsRequest;
         type Response = serde_json::Value;
         const SYSTEM: &'static str = "monitor_v3";
-        const NAME: &'static str = "delete_user_group";
-        const ID: &'static str = "monitor_v3.delete_user_group";
+        const NAME: &'static str = "delete_user_groups";
+        const ID: &'static str = "monitor_v3.delete_user_groups";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/monitor_v3/delete_user_groups/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -30723,7 +30723,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/delete_calendar/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_calendar/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_calendar/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/delete_calendar.md`.
     ///
@@ -30755,7 +30755,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/delete_item/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_item/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_item/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/delete_item.md`.
     ///
@@ -30853,6 +30853,9 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/delete_user_groups/`
     ///
+    /// Documented as `delete_user_group`.
+    #[doc(alias = "delete_user_group")]
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/delete_user_group.md`.
     ///
     /// # Example
@@ -30862,19 +30865,19 @@ impl<'a> MonitorV3Api<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::monitor_v3::delete_user_group::*;
+    /// use bkapi::monitor_v3::delete_user_groups::*;
     ///
-    /// let request = DeleteUserGroupRequest::new(vec![2_i64], vec![1_i64]);
-    /// let response = client.monitor_v3().delete_user_group(request).await?;
+    /// let request = DeleteUserGroupsRequest::new(vec![2_i64], vec![1_i64]);
+    /// let response = client.monitor_v3().delete_user_groups(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn delete_user_group(
+    pub async fn delete_user_groups(
         &self,
-        request: delete_user_group::DeleteUserGroupRequest,
+        request: delete_user_groups::DeleteUserGroupsRequest,
     ) -> std::result::Result<serde_json::Value, crate::Error> {
-        self.client.call::<endpoints::DeleteUserGroup>(request).await
+        self.client.call::<endpoints::DeleteUserGroups>(request).await
     }
     /// 删除屏蔽配置
     ///
@@ -30985,7 +30988,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/edit_calendar/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_calendar/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_calendar/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/edit_calendar.md`.
     ///
@@ -31014,7 +31017,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/edit_item/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_item/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_item/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/edit_item.md`.
     ///
@@ -31176,7 +31179,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/get_calendar/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `get_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/get_calendar/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `get_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/get_calendar/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/get_calendar.md`.
     ///
@@ -31386,7 +31389,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/item_detail/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_detail` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_detail/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_detail` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_detail/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/item_detail.md`.
     ///
@@ -31415,7 +31418,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/item_list/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_list/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_list/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/item_list.md`.
     ///
@@ -31444,7 +31447,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/list_calendar/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_calendar/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_calendar/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/list_calendar.md`.
     ///
@@ -31517,7 +31520,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/list_storage_list/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_storage_list/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_storage_list/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/list_storage_list.md`.
     ///
@@ -31549,7 +31552,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/metadata_clean_result_table_metric_split/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `metadata_clean_result_table_metric_split` and the doc states no route: `/api/c/compapi/v2/monitor_v3/metadata_clean_result_table_metric_split/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `metadata_clean_result_table_metric_split` and the doc states no route: `/api/c/compapi/v2/monitor_v3/metadata_clean_result_table_metric_split/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/metadata_clean_result_table_metric_split.md`.
     ///
@@ -32849,7 +32852,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/save_calendar/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_calendar/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_calendar/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/save_calendar.md`.
     ///
@@ -32934,7 +32937,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/save_item/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_item/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_item/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/save_item.md`.
     ///
@@ -33925,7 +33928,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/delete_calendar/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_calendar/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_calendar/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/delete_calendar.md`.
     ///
@@ -33941,7 +33944,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/delete_item/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_item/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `delete_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/delete_item/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/delete_item.md`.
     ///
@@ -33983,12 +33986,15 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/delete_user_groups/`
     ///
+    /// Documented as `delete_user_group`.
+    #[doc(alias = "delete_user_group")]
+    ///
     /// Generated from `api-docs/monitor_v3/zh_hans/delete_user_group.md`.
-    pub fn delete_user_group(
+    pub fn delete_user_groups(
         &self,
-        request: delete_user_group::DeleteUserGroupRequest,
+        request: delete_user_groups::DeleteUserGroupsRequest,
     ) -> std::result::Result<serde_json::Value, crate::Error> {
-        self.client.call::<endpoints::DeleteUserGroup>(request)
+        self.client.call::<endpoints::DeleteUserGroups>(request)
     }
     /// 删除屏蔽配置
     ///
@@ -34025,7 +34031,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/edit_calendar/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_calendar/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_calendar/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/edit_calendar.md`.
     pub fn edit_calendar(
@@ -34038,7 +34044,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/edit_item/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_item/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `edit_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/edit_item/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/edit_item.md`.
     pub fn edit_item(
@@ -34095,7 +34101,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/get_calendar/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `get_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/get_calendar/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `get_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/get_calendar/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/get_calendar.md`.
     pub fn get_calendar(
@@ -34184,7 +34190,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/item_detail/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_detail` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_detail/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_detail` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_detail/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/item_detail.md`.
     pub fn item_detail(
@@ -34197,7 +34203,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/item_list/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_list/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `item_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/item_list/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/item_list.md`.
     pub fn item_list(
@@ -34210,7 +34216,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/list_calendar/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_calendar/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_calendar/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/list_calendar.md`.
     ///
@@ -34244,7 +34250,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/monitor_v3/list_storage_list/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_storage_list/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `list_storage_list` and the doc states no route: `/api/c/compapi/v2/monitor_v3/list_storage_list/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/list_storage_list.md`.
     pub fn list_storage_list(
@@ -34260,7 +34266,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/metadata_clean_result_table_metric_split/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `metadata_clean_result_table_metric_split` and the doc states no route: `/api/c/compapi/v2/monitor_v3/metadata_clean_result_table_metric_split/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `metadata_clean_result_table_metric_split` and the doc states no route: `/api/c/compapi/v2/monitor_v3/metadata_clean_result_table_metric_split/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/metadata_clean_result_table_metric_split.md`.
     pub fn metadata_clean_result_table_metric_split(
@@ -34757,7 +34763,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/save_calendar/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_calendar/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_calendar` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_calendar/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/save_calendar.md`.
     ///
@@ -34787,7 +34793,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/monitor_v3/save_item/`
     ///
-    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_item/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/monitor_v3/monitor_v3.yaml (the system's component list) names no component `save_item` and the doc states no route: `/api/c/compapi/v2/monitor_v3/save_item/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/save_item.md`.
     ///

@@ -1302,17 +1302,17 @@ pub mod ap_list {
     );
 }
 pub use ap_list::ApListRequest;
-/// Types of [`biz_proxies_host`](super::endpoints::BizProxiesHost).
-pub mod biz_proxies_host {
+/// Types of [`list_biz_proxies`](super::endpoints::ListBizProxies).
+pub mod list_biz_proxies {
     /// 查询业务下管控区域的proxy集合信息
     ///
     /// Defined in `api-docs/nodeman/zh_hans/biz_proxies_host.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct BizProxiesHostRequest {
+    pub struct ListBizProxiesRequest {
         /// 业务ID
         pub bk_biz_id: i64,
     }
-    impl BizProxiesHostRequest {
+    impl ListBizProxiesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(bk_biz_id: impl Into<i64>) -> Self {
@@ -1321,13 +1321,13 @@ pub mod biz_proxies_host {
             }
         }
     }
-    impl crate::wire::Wire for BizProxiesHostRequest {
+    impl crate::wire::Wire for ListBizProxiesRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "BizProxiesHostRequest",
+                "ListBizProxiesRequest",
                 &["bk_biz_id"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -1340,11 +1340,11 @@ pub mod biz_proxies_host {
             record.finish()
         }
     }
-    /// `BizProxiesHostResponseItem`
+    /// `ListBizProxiesResponseItem`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/biz_proxies_host.md` at line 72.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct BizProxiesHostResponseItem {
+    pub struct ListBizProxiesResponseItem {
         /// 管控区域ID
         pub bk_cloud_id: i64,
         /// 寻址方式，1: 0，静态 2: 1，动态
@@ -1364,7 +1364,7 @@ pub mod biz_proxies_host {
         /// 业务ID
         pub bk_biz_id: i64,
     }
-    impl BizProxiesHostResponseItem {
+    impl ListBizProxiesResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
@@ -1386,13 +1386,13 @@ pub mod biz_proxies_host {
             }
         }
     }
-    impl crate::wire::Wire for BizProxiesHostResponseItem {
+    impl crate::wire::Wire for ListBizProxiesResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "BizProxiesHostResponseItem",
+                "ListBizProxiesResponseItem",
                 &[
                     "bk_cloud_id",
                     "bk_addressing",
@@ -1431,11 +1431,11 @@ pub mod biz_proxies_host {
             record.finish()
         }
     }
-    crate::serde_through_wire!(BizProxiesHostRequest, BizProxiesHostResponseItem);
+    crate::serde_through_wire!(ListBizProxiesRequest, ListBizProxiesResponseItem);
 }
-pub use biz_proxies_host::BizProxiesHostRequest;
-/// Types of [`create_subscription`](super::endpoints::CreateSubscription).
-pub mod create_subscription {
+pub use list_biz_proxies::ListBizProxiesRequest;
+/// Types of [`subscription_create`](super::endpoints::SubscriptionCreate).
+pub mod subscription_create {
     /// `Config`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 45.
@@ -1592,174 +1592,6 @@ pub mod create_subscription {
             record.field("version", &self.version);
             record.field("cpu_arch", &self.cpu_arch);
             record.field("os", &self.os);
-            record.finish()
-        }
-    }
-    /// 创建订阅
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 5.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CreateSubscriptionRequest {
-        /// 订阅名称
-        pub name: Option<String>,
-        /// 事件订阅监听的范围, 见scope定义
-        pub scope: Scope,
-        /// 事件订阅触发的动作列表
-        pub steps: Vec<Steps>,
-        /// 插件下发的目标机器列表，用于远程采集场景，对应scope内的主机配置将下发到该范围内对应主机
-        pub target_hosts: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-        /// 是否立即执行
-        pub run_immediately: Option<bool>,
-        /// 是否为主配置
-        pub is_main: Option<bool>,
-        /// 插件名
-        pub plugin_name: Option<String>,
-        /// 订阅监听业务范列表，包含相关业务ID
-        pub bk_biz_scope: Option<Vec<i64>>,
-        /// 订阅类别，1：debug，调试 2: once，一次性订阅
-        pub category: Option<String>,
-        /// 父策略ID，如不指定默认值为-1
-        pub pid: Option<i64>,
-    }
-    impl CreateSubscriptionRequest {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(scope: Scope, steps: Vec<Steps>) -> Self {
-            Self {
-                name: None,
-                scope,
-                steps,
-                target_hosts: None,
-                run_immediately: None,
-                is_main: None,
-                plugin_name: None,
-                bk_biz_scope: None,
-                category: None,
-                pid: None,
-            }
-        }
-    }
-    impl CreateSubscriptionRequest {
-        /// Sets `name`.
-        pub fn name(mut self, value: impl Into<String>) -> Self {
-            self.name = Some(value.into());
-            self
-        }
-        /// Sets `target_hosts`.
-        pub fn target_hosts(
-            mut self,
-            value: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
-        ) -> Self {
-            self.target_hosts = Some(value.into());
-            self
-        }
-        /// Sets `run_immediately`.
-        pub fn run_immediately(mut self, value: impl Into<bool>) -> Self {
-            self.run_immediately = Some(value.into());
-            self
-        }
-        /// Sets `is_main`.
-        pub fn is_main(mut self, value: impl Into<bool>) -> Self {
-            self.is_main = Some(value.into());
-            self
-        }
-        /// Sets `plugin_name`.
-        pub fn plugin_name(mut self, value: impl Into<String>) -> Self {
-            self.plugin_name = Some(value.into());
-            self
-        }
-        /// Sets `bk_biz_scope`.
-        pub fn bk_biz_scope(mut self, value: impl Into<Vec<i64>>) -> Self {
-            self.bk_biz_scope = Some(value.into());
-            self
-        }
-        /// Sets `category`.
-        pub fn category(mut self, value: impl Into<String>) -> Self {
-            self.category = Some(value.into());
-            self
-        }
-        /// Sets `pid`.
-        pub fn pid(mut self, value: impl Into<i64>) -> Self {
-            self.pid = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for CreateSubscriptionRequest {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "CreateSubscriptionRequest",
-                &[
-                    "name",
-                    "scope",
-                    "steps",
-                    "target_hosts",
-                    "run_immediately",
-                    "is_main",
-                    "plugin_name",
-                    "bk_biz_scope",
-                    "category",
-                    "pid",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                name: record.opt_text("name")?,
-                scope: record.field("scope")?,
-                steps: record.field("steps")?,
-                target_hosts: record.field("target_hosts")?,
-                run_immediately: record.field("run_immediately")?,
-                is_main: record.field("is_main")?,
-                plugin_name: record.opt_text("plugin_name")?,
-                bk_biz_scope: record.field("bk_biz_scope")?,
-                category: record.opt_text("category")?,
-                pid: record.opt_int("pid")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("name", &self.name);
-            record.field("scope", &self.scope);
-            record.field("steps", &self.steps);
-            record.field("target_hosts", &self.target_hosts);
-            record.field("run_immediately", &self.run_immediately);
-            record.field("is_main", &self.is_main);
-            record.field("plugin_name", &self.plugin_name);
-            record.field("bk_biz_scope", &self.bk_biz_scope);
-            record.field("category", &self.category);
-            record.field("pid", &self.pid);
-            record.finish()
-        }
-    }
-    /// `CreateSubscriptionResponse`
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 385.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct CreateSubscriptionResponse {
-        /// 订阅ID
-        pub subscription_id: Option<i64>,
-        /// 任务ID
-        pub task_id: Option<i64>,
-    }
-    impl crate::wire::Wire for CreateSubscriptionResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "CreateSubscriptionResponse",
-                &["subscription_id", "task_id"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                subscription_id: record.opt_int("subscription_id")?,
-                task_id: record.opt_int("task_id")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("subscription_id", &self.subscription_id);
-            record.field("task_id", &self.task_id);
             record.finish()
         }
     }
@@ -2540,24 +2372,192 @@ pub mod create_subscription {
             record.finish()
         }
     }
+    /// 创建订阅
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SubscriptionCreateRequest {
+        /// 订阅名称
+        pub name: Option<String>,
+        /// 事件订阅监听的范围, 见scope定义
+        pub scope: Scope,
+        /// 事件订阅触发的动作列表
+        pub steps: Vec<Steps>,
+        /// 插件下发的目标机器列表，用于远程采集场景，对应scope内的主机配置将下发到该范围内对应主机
+        pub target_hosts: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        /// 是否立即执行
+        pub run_immediately: Option<bool>,
+        /// 是否为主配置
+        pub is_main: Option<bool>,
+        /// 插件名
+        pub plugin_name: Option<String>,
+        /// 订阅监听业务范列表，包含相关业务ID
+        pub bk_biz_scope: Option<Vec<i64>>,
+        /// 订阅类别，1：debug，调试 2: once，一次性订阅
+        pub category: Option<String>,
+        /// 父策略ID，如不指定默认值为-1
+        pub pid: Option<i64>,
+    }
+    impl SubscriptionCreateRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(scope: Scope, steps: Vec<Steps>) -> Self {
+            Self {
+                name: None,
+                scope,
+                steps,
+                target_hosts: None,
+                run_immediately: None,
+                is_main: None,
+                plugin_name: None,
+                bk_biz_scope: None,
+                category: None,
+                pid: None,
+            }
+        }
+    }
+    impl SubscriptionCreateRequest {
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `target_hosts`.
+        pub fn target_hosts(
+            mut self,
+            value: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+        ) -> Self {
+            self.target_hosts = Some(value.into());
+            self
+        }
+        /// Sets `run_immediately`.
+        pub fn run_immediately(mut self, value: impl Into<bool>) -> Self {
+            self.run_immediately = Some(value.into());
+            self
+        }
+        /// Sets `is_main`.
+        pub fn is_main(mut self, value: impl Into<bool>) -> Self {
+            self.is_main = Some(value.into());
+            self
+        }
+        /// Sets `plugin_name`.
+        pub fn plugin_name(mut self, value: impl Into<String>) -> Self {
+            self.plugin_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_scope`.
+        pub fn bk_biz_scope(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_biz_scope = Some(value.into());
+            self
+        }
+        /// Sets `category`.
+        pub fn category(mut self, value: impl Into<String>) -> Self {
+            self.category = Some(value.into());
+            self
+        }
+        /// Sets `pid`.
+        pub fn pid(mut self, value: impl Into<i64>) -> Self {
+            self.pid = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for SubscriptionCreateRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SubscriptionCreateRequest",
+                &[
+                    "name",
+                    "scope",
+                    "steps",
+                    "target_hosts",
+                    "run_immediately",
+                    "is_main",
+                    "plugin_name",
+                    "bk_biz_scope",
+                    "category",
+                    "pid",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                scope: record.field("scope")?,
+                steps: record.field("steps")?,
+                target_hosts: record.field("target_hosts")?,
+                run_immediately: record.field("run_immediately")?,
+                is_main: record.field("is_main")?,
+                plugin_name: record.opt_text("plugin_name")?,
+                bk_biz_scope: record.field("bk_biz_scope")?,
+                category: record.opt_text("category")?,
+                pid: record.opt_int("pid")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("scope", &self.scope);
+            record.field("steps", &self.steps);
+            record.field("target_hosts", &self.target_hosts);
+            record.field("run_immediately", &self.run_immediately);
+            record.field("is_main", &self.is_main);
+            record.field("plugin_name", &self.plugin_name);
+            record.field("bk_biz_scope", &self.bk_biz_scope);
+            record.field("category", &self.category);
+            record.field("pid", &self.pid);
+            record.finish()
+        }
+    }
+    /// `SubscriptionCreateResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 385.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SubscriptionCreateResponse {
+        /// 订阅ID
+        pub subscription_id: Option<i64>,
+        /// 任务ID
+        pub task_id: Option<i64>,
+    }
+    impl crate::wire::Wire for SubscriptionCreateResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SubscriptionCreateResponse",
+                &["subscription_id", "task_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.opt_int("subscription_id")?,
+                task_id: record.opt_int("task_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("task_id", &self.task_id);
+            record.finish()
+        }
+    }
     crate::serde_through_wire!(
-        Config, ConfigTemplates, CreateSubscriptionRequest, CreateSubscriptionResponse,
-        InstanceInfo, InstanceSelector, JobType, Nodes, Params, Scope, Steps
+        Config, ConfigTemplates, InstanceInfo, InstanceSelector, JobType, Nodes, Params,
+        Scope, Steps, SubscriptionCreateRequest, SubscriptionCreateResponse
     );
 }
-pub use create_subscription::CreateSubscriptionRequest;
-pub use create_subscription::CreateSubscriptionResponse;
-/// Types of [`delete_subscription`](super::endpoints::DeleteSubscription).
-pub mod delete_subscription {
+pub use subscription_create::SubscriptionCreateRequest;
+pub use subscription_create::SubscriptionCreateResponse;
+/// Types of [`subscription_delete`](super::endpoints::SubscriptionDelete).
+pub mod subscription_delete {
     /// 删除订阅
     ///
     /// Defined in `api-docs/nodeman/zh_hans/delete_subscription.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct DeleteSubscriptionRequest {
+    pub struct SubscriptionDeleteRequest {
         /// 订阅ID
         pub subscription_id: i64,
     }
-    impl DeleteSubscriptionRequest {
+    impl SubscriptionDeleteRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(subscription_id: impl Into<i64>) -> Self {
@@ -2566,13 +2566,13 @@ pub mod delete_subscription {
             }
         }
     }
-    impl crate::wire::Wire for DeleteSubscriptionRequest {
+    impl crate::wire::Wire for SubscriptionDeleteRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "DeleteSubscriptionRequest",
+                "SubscriptionDeleteRequest",
                 &["subscription_id"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -2585,17 +2585,17 @@ pub mod delete_subscription {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DeleteSubscriptionRequest);
+    crate::serde_through_wire!(SubscriptionDeleteRequest);
 }
-pub use delete_subscription::DeleteSubscriptionRequest;
-/// Types of [`details_job`](super::endpoints::DetailsJob).
-pub mod details_job {
-    pub use super::create_subscription::JobType;
+pub use subscription_delete::SubscriptionDeleteRequest;
+/// Types of [`job_details`](super::endpoints::JobDetails).
+pub mod job_details {
+    pub use super::subscription_create::JobType;
     /// 查询任务详情
     ///
     /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct DetailsJobRequest {
+    pub struct JobDetailsRequest {
         /// 任务ID
         pub job_id: i64,
         /// 当前页数，默认为1
@@ -2605,7 +2605,7 @@ pub mod details_job {
         /// 搜索条件，见conditions定义
         pub conditions: Option<Vec<std::collections::BTreeMap<String, Value>>>,
     }
-    impl DetailsJobRequest {
+    impl JobDetailsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(job_id: impl Into<i64>) -> Self {
@@ -2617,7 +2617,7 @@ pub mod details_job {
             }
         }
     }
-    impl DetailsJobRequest {
+    impl JobDetailsRequest {
         /// Sets `page`.
         pub fn page(mut self, value: impl Into<i64>) -> Self {
             self.page = Some(value.into());
@@ -2637,13 +2637,13 @@ pub mod details_job {
             self
         }
     }
-    impl crate::wire::Wire for DetailsJobRequest {
+    impl crate::wire::Wire for JobDetailsRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "DetailsJobRequest",
+                "JobDetailsRequest",
                 &["job_id", "page", "pagesize", "conditions"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -2662,11 +2662,11 @@ pub mod details_job {
             record.finish()
         }
     }
-    /// `DetailsJobResponseItem`
+    /// `JobDetailsResponseItem`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 108.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct DetailsJobResponseItem {
+    pub struct JobDetailsResponseItem {
         /// 作业任务ID
         pub job_id: i64,
         /// 创建者
@@ -2694,7 +2694,7 @@ pub mod details_job {
         /// 执行任务元数据信息，见meta定义
         pub meta: Meta,
     }
-    impl DetailsJobResponseItem {
+    impl JobDetailsResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
@@ -2727,13 +2727,13 @@ pub mod details_job {
             }
         }
     }
-    impl crate::wire::Wire for DetailsJobResponseItem {
+    impl crate::wire::Wire for JobDetailsResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "DetailsJobResponseItem",
+                "JobDetailsResponseItem",
                 &[
                     "job_id",
                     "created_by",
@@ -3602,12 +3602,12 @@ pub mod details_job {
         }
     }
     crate::serde_through_wire!(
-        DetailsJobRequest, DetailsJobResponseItem, List, Meta, OpType, OpTypeDisplay,
+        JobDetailsRequest, JobDetailsResponseItem, List, Meta, OpType, OpTypeDisplay,
         Statistics, Status, StatusDisplay, Value
     );
 }
-pub use details_job::DetailsJobRequest;
-pub use details_job::DetailsJobResponseItem;
+pub use job_details::JobDetailsRequest;
+pub use job_details::JobDetailsResponseItem;
 /// Types of [`get_job_commands`](super::endpoints::GetJobCommands).
 pub mod get_job_commands {
     /// `Contents`
@@ -4190,9 +4190,9 @@ pub mod get_task_info {
 }
 pub use get_task_info::GetTaskInfoRequest;
 pub use get_task_info::GetTaskInfoResponse;
-/// Types of [`info_subscription`](super::endpoints::InfoSubscription).
-pub mod info_subscription {
-    /// `InfoSubscriptionConfig`
+/// Types of [`subscription_info`](super::endpoints::SubscriptionInfo).
+pub mod subscription_info {
+    /// `SubscriptionInfoConfig`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 191.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -4246,7 +4246,7 @@ pub mod info_subscription {
             record.finish()
         }
     }
-    /// `InfoSubscriptionParams`
+    /// `SubscriptionInfoParams`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 212.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -4289,13 +4289,13 @@ pub mod info_subscription {
     ///
     /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct InfoSubscriptionRequest {
+    pub struct SubscriptionInfoRequest {
         /// 订阅ID列表
         pub subscription_id_list: Vec<i64>,
         /// 是否显示已删除的订阅
         pub show_deleted: Option<bool>,
     }
-    impl InfoSubscriptionRequest {
+    impl SubscriptionInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(subscription_id_list: Vec<i64>) -> Self {
@@ -4305,20 +4305,20 @@ pub mod info_subscription {
             }
         }
     }
-    impl InfoSubscriptionRequest {
+    impl SubscriptionInfoRequest {
         /// Sets `show_deleted`.
         pub fn show_deleted(mut self, value: impl Into<bool>) -> Self {
             self.show_deleted = Some(value.into());
             self
         }
     }
-    impl crate::wire::Wire for InfoSubscriptionRequest {
+    impl crate::wire::Wire for SubscriptionInfoRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "InfoSubscriptionRequest",
+                "SubscriptionInfoRequest",
                 &["subscription_id_list", "show_deleted"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -4333,11 +4333,11 @@ pub mod info_subscription {
             record.finish()
         }
     }
-    /// `InfoSubscriptionResponse`
+    /// `SubscriptionInfoResponse`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 156.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InfoSubscriptionResponse {
+    pub struct SubscriptionInfoResponse {
         /// 订阅任务ID
         pub id: Option<i64>,
         /// 订阅任务名称
@@ -4359,13 +4359,13 @@ pub mod info_subscription {
         /// 事件订阅触发的动作列表，见steps定义
         pub steps: Option<Steps>,
     }
-    impl crate::wire::Wire for InfoSubscriptionResponse {
+    impl crate::wire::Wire for SubscriptionInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "InfoSubscriptionResponse",
+                "SubscriptionInfoResponse",
                 &[
                     "id",
                     "name",
@@ -4407,7 +4407,7 @@ pub mod info_subscription {
             record.finish()
         }
     }
-    /// `InfoSubscriptionScope`
+    /// `SubscriptionInfoScope`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 180.
     #[derive(Debug, Clone, PartialEq)]
@@ -4479,7 +4479,7 @@ pub mod info_subscription {
             record.finish()
         }
     }
-    /// `InfoSubscriptionSteps`
+    /// `SubscriptionInfoSteps`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 171.
     #[derive(Debug, Clone, PartialEq)]
@@ -4536,11 +4536,11 @@ pub mod info_subscription {
         }
     }
     crate::serde_through_wire!(
-        Config, Params, InfoSubscriptionRequest, InfoSubscriptionResponse, Scope, Steps
+        Config, Params, SubscriptionInfoRequest, SubscriptionInfoResponse, Scope, Steps
     );
 }
-pub use info_subscription::InfoSubscriptionRequest;
-pub use info_subscription::InfoSubscriptionResponse;
+pub use subscription_info::SubscriptionInfoRequest;
+pub use subscription_info::SubscriptionInfoResponse;
 /// Types of [`install_channel`](super::endpoints::InstallChannel).
 pub mod install_channel {
     /// 查询安装通道详情
@@ -4707,10 +4707,10 @@ pub mod install_channel {
     );
 }
 pub use install_channel::InstallChannelRequest;
-/// Types of [`install_job`](super::endpoints::InstallJob).
-pub mod install_job {
-    pub use super::create_subscription::JobType;
-    pub use super::details_job::Status;
+/// Types of [`job_install`](super::endpoints::JobInstall).
+pub mod job_install {
+    pub use super::subscription_create::JobType;
+    pub use super::job_details::Status;
     /// 认证类型，1：PASSWORD，密码认证 2: KEY，秘钥认证 3：TJJ_PASSWORD，默认为密码认证
     ///
     /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 35.
@@ -4760,7 +4760,91 @@ pub mod install_job {
             serde_json::Value::String(self.as_str().to_string())
         }
     }
-    /// `InstallJobHosts`
+    /// `IpFilter`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 168.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct IpFilter {
+        /// 主机业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 主机业务名称
+        pub bk_biz_name: Option<String>,
+        /// IP地址
+        pub ip: Option<String>,
+        /// 内网IPV4地址
+        pub inner_ip: Option<String>,
+        /// 内网IPV6地址
+        pub inner_ipv6: Option<String>,
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 管控区域名称
+        pub bk_cloud_name: Option<String>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// 执行状态，见status定义
+        pub status: Option<Status>,
+        /// 作业ID
+        pub job_id: Option<i64>,
+        /// 过滤原因
+        pub exception: Option<String>,
+        /// 失败的具体信息
+        pub msg: Option<String>,
+    }
+    impl crate::wire::Wire for IpFilter {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "IpFilter",
+                &[
+                    "bk_biz_id",
+                    "bk_biz_name",
+                    "ip",
+                    "inner_ip",
+                    "inner_ipv6",
+                    "bk_host_id",
+                    "bk_cloud_name",
+                    "bk_cloud_id",
+                    "status",
+                    "job_id",
+                    "exception",
+                    "msg",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                ip: record.opt_text("ip")?,
+                inner_ip: record.opt_text("inner_ip")?,
+                inner_ipv6: record.opt_text("inner_ipv6")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                status: record.field("status")?,
+                job_id: record.opt_int("job_id")?,
+                exception: record.opt_text("exception")?,
+                msg: record.opt_text("msg")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("ip", &self.ip);
+            record.field("inner_ip", &self.inner_ip);
+            record.field("inner_ipv6", &self.inner_ipv6);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("status", &self.status);
+            record.field("job_id", &self.job_id);
+            record.field("exception", &self.exception);
+            record.field("msg", &self.msg);
+            record.finish()
+        }
+    }
+    /// `JobInstallHosts`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 18.
     #[derive(Debug, Clone, PartialEq)]
@@ -5056,7 +5140,7 @@ pub mod install_job {
     ///
     /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct InstallJobRequest {
+    pub struct JobInstallRequest {
         /// 任务类型，见job_type定义
         pub job_type: JobType,
         /// 主机列表，见hosts定义
@@ -5066,7 +5150,7 @@ pub mod install_job {
         /// 是否安装最新版本插件，默认安装最新插件
         pub is_install_latest_plugins: Option<bool>,
     }
-    impl InstallJobRequest {
+    impl JobInstallRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(job_type: JobType, hosts: Vec<Hosts>) -> Self {
@@ -5078,7 +5162,7 @@ pub mod install_job {
             }
         }
     }
-    impl InstallJobRequest {
+    impl JobInstallRequest {
         /// Sets `replace_host_id`.
         pub fn replace_host_id(mut self, value: impl Into<i64>) -> Self {
             self.replace_host_id = Some(value.into());
@@ -5090,13 +5174,13 @@ pub mod install_job {
             self
         }
     }
-    impl crate::wire::Wire for InstallJobRequest {
+    impl crate::wire::Wire for JobInstallRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "InstallJobRequest",
+                "JobInstallRequest",
                 &["job_type", "hosts", "replace_host_id", "is_install_latest_plugins"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -5115,23 +5199,23 @@ pub mod install_job {
             record.finish()
         }
     }
-    /// `InstallJobResponse`
+    /// `JobInstallResponse`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 161.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InstallJobResponse {
+    pub struct JobInstallResponse {
         /// 任务ID
         pub job_id: Option<i64>,
         /// 过滤失败的主机信息，见ip_filter定义
         pub ip_filter: Option<Vec<IpFilter>>,
     }
-    impl crate::wire::Wire for InstallJobResponse {
+    impl crate::wire::Wire for JobInstallResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "InstallJobResponse",
+                "JobInstallResponse",
                 &["job_id", "ip_filter"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -5143,90 +5227,6 @@ pub mod install_job {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_id", &self.job_id);
             record.field("ip_filter", &self.ip_filter);
-            record.finish()
-        }
-    }
-    /// `IpFilter`
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/install_job.md` at line 168.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct IpFilter {
-        /// 主机业务ID
-        pub bk_biz_id: Option<i64>,
-        /// 主机业务名称
-        pub bk_biz_name: Option<String>,
-        /// IP地址
-        pub ip: Option<String>,
-        /// 内网IPV4地址
-        pub inner_ip: Option<String>,
-        /// 内网IPV6地址
-        pub inner_ipv6: Option<String>,
-        /// 主机ID
-        pub bk_host_id: Option<i64>,
-        /// 管控区域名称
-        pub bk_cloud_name: Option<String>,
-        /// 管控区域ID
-        pub bk_cloud_id: Option<i64>,
-        /// 执行状态，见status定义
-        pub status: Option<Status>,
-        /// 作业ID
-        pub job_id: Option<i64>,
-        /// 过滤原因
-        pub exception: Option<String>,
-        /// 失败的具体信息
-        pub msg: Option<String>,
-    }
-    impl crate::wire::Wire for IpFilter {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "IpFilter",
-                &[
-                    "bk_biz_id",
-                    "bk_biz_name",
-                    "ip",
-                    "inner_ip",
-                    "inner_ipv6",
-                    "bk_host_id",
-                    "bk_cloud_name",
-                    "bk_cloud_id",
-                    "status",
-                    "job_id",
-                    "exception",
-                    "msg",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_biz_id: record.opt_int("bk_biz_id")?,
-                bk_biz_name: record.opt_text("bk_biz_name")?,
-                ip: record.opt_text("ip")?,
-                inner_ip: record.opt_text("inner_ip")?,
-                inner_ipv6: record.opt_text("inner_ipv6")?,
-                bk_host_id: record.opt_int("bk_host_id")?,
-                bk_cloud_name: record.opt_text("bk_cloud_name")?,
-                bk_cloud_id: record.opt_int("bk_cloud_id")?,
-                status: record.field("status")?,
-                job_id: record.opt_int("job_id")?,
-                exception: record.opt_text("exception")?,
-                msg: record.opt_text("msg")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("bk_biz_name", &self.bk_biz_name);
-            record.field("ip", &self.ip);
-            record.field("inner_ip", &self.inner_ip);
-            record.field("inner_ipv6", &self.inner_ipv6);
-            record.field("bk_host_id", &self.bk_host_id);
-            record.field("bk_cloud_name", &self.bk_cloud_name);
-            record.field("bk_cloud_id", &self.bk_cloud_id);
-            record.field("status", &self.status);
-            record.field("job_id", &self.job_id);
-            record.field("exception", &self.exception);
-            record.field("msg", &self.msg);
             record.finish()
         }
     }
@@ -5286,14 +5286,14 @@ pub mod install_job {
         }
     }
     crate::serde_through_wire!(
-        AuthType, Hosts, InstallJobRequest, InstallJobResponse, IpFilter, OsType
+        AuthType, IpFilter, Hosts, JobInstallRequest, JobInstallResponse, OsType
     );
 }
-pub use install_job::InstallJobRequest;
-pub use install_job::InstallJobResponse;
+pub use job_install::JobInstallRequest;
+pub use job_install::JobInstallResponse;
 /// Types of [`instance_info_subscription`](super::endpoints::InstanceInfoSubscription).
 pub mod instance_info_subscription {
-    pub use super::create_subscription::JobType;
+    pub use super::subscription_create::JobType;
     /// 由订阅步骤ID 和作业类型组成字典，示例：{"agent": "INSTALL_AGENT"}
     ///
     /// Defined in `api-docs/nodeman/zh_hans/instance_info_subscription.md` at line 17.
@@ -5897,9 +5897,9 @@ pub mod instance_info_subscription {
 }
 pub use instance_info_subscription::InstanceInfoSubscriptionRequest;
 pub use instance_info_subscription::InstanceInfoSubscriptionResponse;
-/// Types of [`instance_status_subscription`](super::endpoints::InstanceStatusSubscription).
-pub mod instance_status_subscription {
-    pub use super::details_job::Status;
+/// Types of [`subscription_instance_status`](super::endpoints::SubscriptionInstanceStatus).
+pub mod subscription_instance_status {
+    pub use super::job_details::Status;
     /// `HostStatuses`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 270.
@@ -5908,7 +5908,7 @@ pub mod instance_status_subscription {
         /// 进程名称
         pub name: Option<String>,
         /// 进程状态，见proc_status定义
-        pub status: Option<InstanceStatusSubscriptionStatus>,
+        pub status: Option<SubscriptionInstanceStatusStatus>,
         /// 版本号
         pub version: Option<String>,
         /// 插件组ID
@@ -5945,7 +5945,7 @@ pub mod instance_status_subscription {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Inputs {
         /// `instance_info` (Not in the doc's table; seen in its example at line 36.)
-        pub instance_info: Option<InstanceStatusSubscriptionInstanceInfo>,
+        pub instance_info: Option<SubscriptionInstanceStatusInstanceInfo>,
     }
     impl crate::wire::Wire for Inputs {
         fn from_wire(
@@ -5963,518 +5963,6 @@ pub mod instance_status_subscription {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("instance_info", &self.instance_info);
-            record.finish()
-        }
-    }
-    /// `InstanceStatusSubscriptionHost`
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 288.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Host {
-        /// 蓝鲸业务ID
-        pub bk_biz_id: Option<i64>,
-        /// 主机IPV6内网地址
-        pub bk_host_innerip_v6: Option<String>,
-        /// 主机IPV4内网地址
-        pub bk_host_innerip: Option<String>,
-        /// 管控区域ID
-        pub bk_cloud_id: Option<i64>,
-        /// 服务商ID
-        pub bk_supplier_account: Option<i64>,
-        /// 主机名
-        pub bk_host_name: Option<String>,
-        /// 主机ID
-        pub bk_host_id: Option<i64>,
-        /// 业务名称
-        pub bk_biz_name: Option<String>,
-        /// 管控区域名称
-        pub bk_cloud_name: Option<String>,
-    }
-    impl crate::wire::Wire for Host {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Host",
-                &[
-                    "bk_biz_id",
-                    "bk_host_innerip_v6",
-                    "bk_host_innerip",
-                    "bk_cloud_id",
-                    "bk_supplier_account",
-                    "bk_host_name",
-                    "bk_host_id",
-                    "bk_biz_name",
-                    "bk_cloud_name",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_biz_id: record.opt_int("bk_biz_id")?,
-                bk_host_innerip_v6: record.opt_text("bk_host_innerip_v6")?,
-                bk_host_innerip: record.opt_text("bk_host_innerip")?,
-                bk_cloud_id: record.opt_int("bk_cloud_id")?,
-                bk_supplier_account: record.opt_int("bk_supplier_account")?,
-                bk_host_name: record.opt_text("bk_host_name")?,
-                bk_host_id: record.opt_int("bk_host_id")?,
-                bk_biz_name: record.opt_text("bk_biz_name")?,
-                bk_cloud_name: record.opt_text("bk_cloud_name")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("bk_host_innerip_v6", &self.bk_host_innerip_v6);
-            record.field("bk_host_innerip", &self.bk_host_innerip);
-            record.field("bk_cloud_id", &self.bk_cloud_id);
-            record.field("bk_supplier_account", &self.bk_supplier_account);
-            record.field("bk_host_name", &self.bk_host_name);
-            record.field("bk_host_id", &self.bk_host_id);
-            record.field("bk_biz_name", &self.bk_biz_name);
-            record.field("bk_cloud_name", &self.bk_cloud_name);
-            record.finish()
-        }
-    }
-    /// `InstanceStatusSubscriptionHost3`
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InstanceStatusSubscriptionHost {
-        /// `bk_bak_operator` (Not in the doc's table; seen in its example at line 36.)
-        pub bk_bak_operator: Option<String>,
-        /// 蓝鲸业务ID (described at line 292) (Not in the doc's table; seen in its example at line 36.)
-        pub bk_biz_id: Option<i64>,
-        /// 业务名称 (described at line 299) (Not in the doc's table; seen in its example at line 36.)
-        pub bk_biz_name: Option<String>,
-        /// 管控区域ID (described at line 295) (Not in the doc's table; seen in its example at line 36.)
-        pub bk_cloud_id: Option<i64>,
-        /// 管控区域名称 (described at line 300) (Not in the doc's table; seen in its example at line 36.)
-        pub bk_cloud_name: Option<String>,
-        /// `bk_cpu_module` (Not in the doc's table; seen in its example at line 36.)
-        pub bk_cpu_module: Option<String>,
-        /// 主机ID (described at line 298) (Not in the doc's table; seen in its example at line 36.)
-        pub bk_host_id: Option<i64>,
-        /// 主机IPV4内网地址 (described at line 294) (Not in the doc's table; seen in its example at line 36.)
-        pub bk_host_innerip: Option<String>,
-        /// 主机名 (described at line 297) (Not in the doc's table; seen in its example at line 36.)
-        pub bk_host_name: Option<String>,
-        /// `bk_host_outerip` (Not in the doc's table; seen in its example at line 36.)
-        pub bk_host_outerip: Option<String>,
-        /// `bk_os_bit` (Not in the doc's table; seen in its example at line 36.)
-        pub bk_os_bit: Option<String>,
-        /// `bk_os_name` (Not in the doc's table; seen in its example at line 36.)
-        pub bk_os_name: Option<String>,
-        /// `bk_os_type` (Not in the doc's table; seen in its example at line 36.)
-        pub bk_os_type: Option<String>,
-        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 36.)
-        pub bk_supplier_account: Option<String>,
-        /// `operator` (Not in the doc's table; seen in its example at line 36.)
-        pub operator: Option<String>,
-    }
-    impl crate::wire::Wire for InstanceStatusSubscriptionHost {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "InstanceStatusSubscriptionHost",
-                &[
-                    "bk_bak_operator",
-                    "bk_biz_id",
-                    "bk_biz_name",
-                    "bk_cloud_id",
-                    "bk_cloud_name",
-                    "bk_cpu_module",
-                    "bk_host_id",
-                    "bk_host_innerip",
-                    "bk_host_name",
-                    "bk_host_outerip",
-                    "bk_os_bit",
-                    "bk_os_name",
-                    "bk_os_type",
-                    "bk_supplier_account",
-                    "operator",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_bak_operator: record.opt_text("bk_bak_operator")?,
-                bk_biz_id: record.opt_int("bk_biz_id")?,
-                bk_biz_name: record.opt_text("bk_biz_name")?,
-                bk_cloud_id: record.opt_int("bk_cloud_id")?,
-                bk_cloud_name: record.opt_text("bk_cloud_name")?,
-                bk_cpu_module: record.opt_text("bk_cpu_module")?,
-                bk_host_id: record.opt_int("bk_host_id")?,
-                bk_host_innerip: record.opt_text("bk_host_innerip")?,
-                bk_host_name: record.opt_text("bk_host_name")?,
-                bk_host_outerip: record.opt_text("bk_host_outerip")?,
-                bk_os_bit: record.opt_text("bk_os_bit")?,
-                bk_os_name: record.opt_text("bk_os_name")?,
-                bk_os_type: record.opt_text("bk_os_type")?,
-                bk_supplier_account: record.opt_text("bk_supplier_account")?,
-                operator: record.opt_text("operator")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_bak_operator", &self.bk_bak_operator);
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("bk_biz_name", &self.bk_biz_name);
-            record.field("bk_cloud_id", &self.bk_cloud_id);
-            record.field("bk_cloud_name", &self.bk_cloud_name);
-            record.field("bk_cpu_module", &self.bk_cpu_module);
-            record.field("bk_host_id", &self.bk_host_id);
-            record.field("bk_host_innerip", &self.bk_host_innerip);
-            record.field("bk_host_name", &self.bk_host_name);
-            record.field("bk_host_outerip", &self.bk_host_outerip);
-            record.field("bk_os_bit", &self.bk_os_bit);
-            record.field("bk_os_name", &self.bk_os_name);
-            record.field("bk_os_type", &self.bk_os_type);
-            record.field("bk_supplier_account", &self.bk_supplier_account);
-            record.field("operator", &self.operator);
-            record.finish()
-        }
-    }
-    /// 当need_detail参数为True时，展示信息将包括但不限于以下字段
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 279.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InstanceInfo {
-        /// 主机信息，见host定义
-        pub host: Option<Host>,
-        /// 服务实例信息，见service定义
-        pub service: Option<Service>,
-    }
-    impl crate::wire::Wire for InstanceInfo {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "InstanceInfo",
-                &["host", "service"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                host: record.field("host")?,
-                service: record.field("service")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("host", &self.host);
-            record.field("service", &self.service);
-            record.finish()
-        }
-    }
-    /// `InstanceStatusSubscriptionInstanceInfo3`
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InstanceStatusSubscriptionInstanceInfo {
-        /// `host` (Not in the doc's table; seen in its example at line 36.)
-        pub host: Option<InstanceStatusSubscriptionHost>,
-        /// `process` (Not in the doc's table; seen in its example at line 36.)
-        pub process: Option<serde_json::Map<String, serde_json::Value>>,
-        /// `scope` (Not in the doc's table; seen in its example at line 36.)
-        pub scope: Option<Vec<Scope>>,
-        /// `service` (Not in the doc's table; seen in its example at line 36.)
-        pub service: Option<serde_json::Value>,
-    }
-    impl crate::wire::Wire for InstanceStatusSubscriptionInstanceInfo {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "InstanceStatusSubscriptionInstanceInfo",
-                &["host", "process", "scope", "service"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                host: record.field("host")?,
-                process: record.field("process")?,
-                scope: record.field("scope")?,
-                service: record.field("service")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("host", &self.host);
-            record.field("process", &self.process);
-            record.field("scope", &self.scope);
-            record.field("service", &self.service);
-            record.finish()
-        }
-    }
-    /// 查询订阅运行状态
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 5.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InstanceStatusSubscriptionRequest {
-        /// 订阅ID
-        pub subscription_id: Option<i64>,
-        /// 展示任务详细信息
-        pub show_task_detail: Option<bool>,
-        /// 展示实例主机详细信息
-        pub need_detail: Option<bool>,
-        /// `subscription_id_list` (Not in the doc's table; seen in its example at line 20.)
-        pub subscription_id_list: Option<Vec<i64>>,
-    }
-    impl InstanceStatusSubscriptionRequest {
-        /// Sets `subscription_id`.
-        pub fn subscription_id(mut self, value: impl Into<i64>) -> Self {
-            self.subscription_id = Some(value.into());
-            self
-        }
-        /// Sets `show_task_detail`.
-        pub fn show_task_detail(mut self, value: impl Into<bool>) -> Self {
-            self.show_task_detail = Some(value.into());
-            self
-        }
-        /// Sets `need_detail`.
-        pub fn need_detail(mut self, value: impl Into<bool>) -> Self {
-            self.need_detail = Some(value.into());
-            self
-        }
-        /// Sets `subscription_id_list`.
-        pub fn subscription_id_list(mut self, value: impl Into<Vec<i64>>) -> Self {
-            self.subscription_id_list = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for InstanceStatusSubscriptionRequest {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "InstanceStatusSubscriptionRequest",
-                &[
-                    "subscription_id",
-                    "show_task_detail",
-                    "need_detail",
-                    "subscription_id_list",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                subscription_id: record.opt_int("subscription_id")?,
-                show_task_detail: record.field("show_task_detail")?,
-                need_detail: record.field("need_detail")?,
-                subscription_id_list: record.field("subscription_id_list")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("subscription_id", &self.subscription_id);
-            record.field("show_task_detail", &self.show_task_detail);
-            record.field("need_detail", &self.need_detail);
-            record.field("subscription_id_list", &self.subscription_id_list);
-            record.finish()
-        }
-    }
-    /// `InstanceStatusSubscriptionResponse`
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 237.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InstanceStatusSubscriptionResponse {
-        /// 订阅ID
-        pub subscription_id: Option<i64>,
-        /// 主机实例信息列表，见instances定义
-        pub instances: Option<Vec<Instances>>,
-    }
-    impl crate::wire::Wire for InstanceStatusSubscriptionResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "InstanceStatusSubscriptionResponse",
-                &["subscription_id", "instances"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                subscription_id: record.opt_int("subscription_id")?,
-                instances: record.field("instances")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("subscription_id", &self.subscription_id);
-            record.field("instances", &self.instances);
-            record.finish()
-        }
-    }
-    /// `InstanceStatusSubscriptionScope`
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Scope {
-        /// 管控区域ID (described at line 295) (Not in the doc's table; seen in its example at line 36.)
-        pub bk_cloud_id: Option<i64>,
-        /// `bk_supplier_id` (Not in the doc's table; seen in its example at line 36.)
-        pub bk_supplier_id: Option<i64>,
-        /// `ip` (Not in the doc's table; seen in its example at line 36.)
-        pub ip: Option<String>,
-    }
-    impl crate::wire::Wire for Scope {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Scope",
-                &["bk_cloud_id", "bk_supplier_id", "ip"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_cloud_id: record.opt_int("bk_cloud_id")?,
-                bk_supplier_id: record.opt_int("bk_supplier_id")?,
-                ip: record.opt_text("ip")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_cloud_id", &self.bk_cloud_id);
-            record.field("bk_supplier_id", &self.bk_supplier_id);
-            record.field("ip", &self.ip);
-            record.finish()
-        }
-    }
-    /// `InstanceStatusSubscriptionStatus`
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 311.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum InstanceStatusSubscriptionStatus {
-        /// 运行中
-        ///
-        /// Sent as `RUNNING`.
-        Running,
-        /// 未知状态
-        ///
-        /// Sent as `UNKNOWN`.
-        Unknown,
-        /// 已终止
-        ///
-        /// Sent as `TERMINATED`.
-        Terminated,
-        /// 未安装
-        ///
-        /// Sent as `NOT_INSTALLED`.
-        NotInstalled,
-        /// 未注册
-        ///
-        /// Sent as `UNREGISTER`.
-        Unregister,
-        /// 已移除
-        ///
-        /// Sent as `REMOVED`.
-        Removed,
-        /// 手动停止
-        ///
-        /// Sent as `MANUAL_STOP`.
-        ManualStop,
-        /// A value the docs do not list (sent by a newer server).
-        Unknown_(String),
-    }
-    impl InstanceStatusSubscriptionStatus {
-        /// The value on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Running => "RUNNING",
-                Self::Unknown => "UNKNOWN",
-                Self::Terminated => "TERMINATED",
-                Self::NotInstalled => "NOT_INSTALLED",
-                Self::Unregister => "UNREGISTER",
-                Self::Removed => "REMOVED",
-                Self::ManualStop => "MANUAL_STOP",
-                Self::Unknown_(wire) => wire,
-            }
-        }
-    }
-    impl crate::wire::Wire for InstanceStatusSubscriptionStatus {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let wire = <String as crate::wire::Wire>::from_wire(value)?;
-            ::std::result::Result::Ok(
-                match wire.as_str() {
-                    "RUNNING" => Self::Running,
-                    "UNKNOWN" => Self::Unknown,
-                    "TERMINATED" => Self::Terminated,
-                    "NOT_INSTALLED" => Self::NotInstalled,
-                    "UNREGISTER" => Self::Unregister,
-                    "REMOVED" => Self::Removed,
-                    "MANUAL_STOP" => Self::ManualStop,
-                    _ => Self::Unknown_(wire),
-                },
-            )
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            serde_json::Value::String(self.as_str().to_string())
-        }
-    }
-    /// `InstanceStatusSubscriptionSteps`
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Steps {
-        /// `action` (Not in the doc's table; seen in its example at line 36.)
-        pub action: Option<String>,
-        /// `finish_time` (Not in the doc's table; seen in its example at line 36.)
-        pub finish_time: Option<String>,
-        /// `id` (Not in the doc's table; seen in its example at line 36.)
-        pub id: Option<String>,
-        /// `node_name` (Not in the doc's table; seen in its example at line 36.)
-        pub node_name: Option<String>,
-        /// `pipeline_id` (Not in the doc's table; seen in its example at line 36.)
-        pub pipeline_id: Option<String>,
-        /// `start_time` (Not in the doc's table; seen in its example at line 36.)
-        pub start_time: Option<String>,
-        /// 执行状态，见status 定义 (described at line 249) (Not in the doc's table; seen in its example at line 36.)
-        pub status: Option<String>,
-        /// `target_hosts` (Not in the doc's table; seen in its example at line 36.)
-        pub target_hosts: Option<Vec<TargetHosts>>,
-        /// `type` (Not in the doc's table; seen in its example at line 36.)
-        pub r#type: Option<String>,
-    }
-    impl crate::wire::Wire for Steps {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Steps",
-                &[
-                    "action",
-                    "finish_time",
-                    "id",
-                    "node_name",
-                    "pipeline_id",
-                    "start_time",
-                    "status",
-                    "target_hosts",
-                    "type",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                action: record.opt_text("action")?,
-                finish_time: record.opt_text("finish_time")?,
-                id: record.opt_text("id")?,
-                node_name: record.opt_text("node_name")?,
-                pipeline_id: record.opt_text("pipeline_id")?,
-                start_time: record.opt_text("start_time")?,
-                status: record.opt_text("status")?,
-                target_hosts: record.field("target_hosts")?,
-                r#type: record.opt_text("type")?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("action", &self.action);
-            record.field("finish_time", &self.finish_time);
-            record.field("id", &self.id);
-            record.field("node_name", &self.node_name);
-            record.field("pipeline_id", &self.pipeline_id);
-            record.field("start_time", &self.start_time);
-            record.field("status", &self.status);
-            record.field("target_hosts", &self.target_hosts);
-            record.field("type", &self.r#type);
             record.finish()
         }
     }
@@ -6792,6 +6280,518 @@ pub mod instance_status_subscription {
             record.finish()
         }
     }
+    /// `SubscriptionInstanceStatusHost`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 288.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Host {
+        /// 蓝鲸业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 主机IPV6内网地址
+        pub bk_host_innerip_v6: Option<String>,
+        /// 主机IPV4内网地址
+        pub bk_host_innerip: Option<String>,
+        /// 管控区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// 服务商ID
+        pub bk_supplier_account: Option<i64>,
+        /// 主机名
+        pub bk_host_name: Option<String>,
+        /// 主机ID
+        pub bk_host_id: Option<i64>,
+        /// 业务名称
+        pub bk_biz_name: Option<String>,
+        /// 管控区域名称
+        pub bk_cloud_name: Option<String>,
+    }
+    impl crate::wire::Wire for Host {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Host",
+                &[
+                    "bk_biz_id",
+                    "bk_host_innerip_v6",
+                    "bk_host_innerip",
+                    "bk_cloud_id",
+                    "bk_supplier_account",
+                    "bk_host_name",
+                    "bk_host_id",
+                    "bk_biz_name",
+                    "bk_cloud_name",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_host_innerip_v6: record.opt_text("bk_host_innerip_v6")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_supplier_account: record.opt_int("bk_supplier_account")?,
+                bk_host_name: record.opt_text("bk_host_name")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_host_innerip_v6", &self.bk_host_innerip_v6);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("bk_host_name", &self.bk_host_name);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.finish()
+        }
+    }
+    /// `SubscriptionInstanceStatusHost3`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SubscriptionInstanceStatusHost {
+        /// `bk_bak_operator` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_bak_operator: Option<String>,
+        /// 蓝鲸业务ID (described at line 292) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_biz_id: Option<i64>,
+        /// 业务名称 (described at line 299) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_biz_name: Option<String>,
+        /// 管控区域ID (described at line 295) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_cloud_id: Option<i64>,
+        /// 管控区域名称 (described at line 300) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_cloud_name: Option<String>,
+        /// `bk_cpu_module` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_cpu_module: Option<String>,
+        /// 主机ID (described at line 298) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_host_id: Option<i64>,
+        /// 主机IPV4内网地址 (described at line 294) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_host_innerip: Option<String>,
+        /// 主机名 (described at line 297) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_host_name: Option<String>,
+        /// `bk_host_outerip` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_host_outerip: Option<String>,
+        /// `bk_os_bit` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_os_bit: Option<String>,
+        /// `bk_os_name` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_os_name: Option<String>,
+        /// `bk_os_type` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_os_type: Option<String>,
+        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_supplier_account: Option<String>,
+        /// `operator` (Not in the doc's table; seen in its example at line 36.)
+        pub operator: Option<String>,
+    }
+    impl crate::wire::Wire for SubscriptionInstanceStatusHost {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SubscriptionInstanceStatusHost",
+                &[
+                    "bk_bak_operator",
+                    "bk_biz_id",
+                    "bk_biz_name",
+                    "bk_cloud_id",
+                    "bk_cloud_name",
+                    "bk_cpu_module",
+                    "bk_host_id",
+                    "bk_host_innerip",
+                    "bk_host_name",
+                    "bk_host_outerip",
+                    "bk_os_bit",
+                    "bk_os_name",
+                    "bk_os_type",
+                    "bk_supplier_account",
+                    "operator",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_bak_operator: record.opt_text("bk_bak_operator")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_biz_name: record.opt_text("bk_biz_name")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                bk_cpu_module: record.opt_text("bk_cpu_module")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                bk_host_name: record.opt_text("bk_host_name")?,
+                bk_host_outerip: record.opt_text("bk_host_outerip")?,
+                bk_os_bit: record.opt_text("bk_os_bit")?,
+                bk_os_name: record.opt_text("bk_os_name")?,
+                bk_os_type: record.opt_text("bk_os_type")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                operator: record.opt_text("operator")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_bak_operator", &self.bk_bak_operator);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_biz_name", &self.bk_biz_name);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("bk_cpu_module", &self.bk_cpu_module);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            record.field("bk_host_name", &self.bk_host_name);
+            record.field("bk_host_outerip", &self.bk_host_outerip);
+            record.field("bk_os_bit", &self.bk_os_bit);
+            record.field("bk_os_name", &self.bk_os_name);
+            record.field("bk_os_type", &self.bk_os_type);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("operator", &self.operator);
+            record.finish()
+        }
+    }
+    /// 当need_detail参数为True时，展示信息将包括但不限于以下字段
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 279.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceInfo {
+        /// 主机信息，见host定义
+        pub host: Option<Host>,
+        /// 服务实例信息，见service定义
+        pub service: Option<Service>,
+    }
+    impl crate::wire::Wire for InstanceInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "InstanceInfo",
+                &["host", "service"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                host: record.field("host")?,
+                service: record.field("service")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("host", &self.host);
+            record.field("service", &self.service);
+            record.finish()
+        }
+    }
+    /// `SubscriptionInstanceStatusInstanceInfo3`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SubscriptionInstanceStatusInstanceInfo {
+        /// `host` (Not in the doc's table; seen in its example at line 36.)
+        pub host: Option<SubscriptionInstanceStatusHost>,
+        /// `process` (Not in the doc's table; seen in its example at line 36.)
+        pub process: Option<serde_json::Map<String, serde_json::Value>>,
+        /// `scope` (Not in the doc's table; seen in its example at line 36.)
+        pub scope: Option<Vec<Scope>>,
+        /// `service` (Not in the doc's table; seen in its example at line 36.)
+        pub service: Option<serde_json::Value>,
+    }
+    impl crate::wire::Wire for SubscriptionInstanceStatusInstanceInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SubscriptionInstanceStatusInstanceInfo",
+                &["host", "process", "scope", "service"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                host: record.field("host")?,
+                process: record.field("process")?,
+                scope: record.field("scope")?,
+                service: record.field("service")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("host", &self.host);
+            record.field("process", &self.process);
+            record.field("scope", &self.scope);
+            record.field("service", &self.service);
+            record.finish()
+        }
+    }
+    /// 查询订阅运行状态
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SubscriptionInstanceStatusRequest {
+        /// 订阅ID
+        pub subscription_id: Option<i64>,
+        /// 展示任务详细信息
+        pub show_task_detail: Option<bool>,
+        /// 展示实例主机详细信息
+        pub need_detail: Option<bool>,
+        /// `subscription_id_list` (Not in the doc's table; seen in its example at line 20.)
+        pub subscription_id_list: Option<Vec<i64>>,
+    }
+    impl SubscriptionInstanceStatusRequest {
+        /// Sets `subscription_id`.
+        pub fn subscription_id(mut self, value: impl Into<i64>) -> Self {
+            self.subscription_id = Some(value.into());
+            self
+        }
+        /// Sets `show_task_detail`.
+        pub fn show_task_detail(mut self, value: impl Into<bool>) -> Self {
+            self.show_task_detail = Some(value.into());
+            self
+        }
+        /// Sets `need_detail`.
+        pub fn need_detail(mut self, value: impl Into<bool>) -> Self {
+            self.need_detail = Some(value.into());
+            self
+        }
+        /// Sets `subscription_id_list`.
+        pub fn subscription_id_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.subscription_id_list = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for SubscriptionInstanceStatusRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SubscriptionInstanceStatusRequest",
+                &[
+                    "subscription_id",
+                    "show_task_detail",
+                    "need_detail",
+                    "subscription_id_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.opt_int("subscription_id")?,
+                show_task_detail: record.field("show_task_detail")?,
+                need_detail: record.field("need_detail")?,
+                subscription_id_list: record.field("subscription_id_list")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("show_task_detail", &self.show_task_detail);
+            record.field("need_detail", &self.need_detail);
+            record.field("subscription_id_list", &self.subscription_id_list);
+            record.finish()
+        }
+    }
+    /// `SubscriptionInstanceStatusResponse`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 237.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SubscriptionInstanceStatusResponse {
+        /// 订阅ID
+        pub subscription_id: Option<i64>,
+        /// 主机实例信息列表，见instances定义
+        pub instances: Option<Vec<Instances>>,
+    }
+    impl crate::wire::Wire for SubscriptionInstanceStatusResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "SubscriptionInstanceStatusResponse",
+                &["subscription_id", "instances"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                subscription_id: record.opt_int("subscription_id")?,
+                instances: record.field("instances")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("subscription_id", &self.subscription_id);
+            record.field("instances", &self.instances);
+            record.finish()
+        }
+    }
+    /// `SubscriptionInstanceStatusScope`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Scope {
+        /// 管控区域ID (described at line 295) (Not in the doc's table; seen in its example at line 36.)
+        pub bk_cloud_id: Option<i64>,
+        /// `bk_supplier_id` (Not in the doc's table; seen in its example at line 36.)
+        pub bk_supplier_id: Option<i64>,
+        /// `ip` (Not in the doc's table; seen in its example at line 36.)
+        pub ip: Option<String>,
+    }
+    impl crate::wire::Wire for Scope {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Scope",
+                &["bk_cloud_id", "bk_supplier_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_supplier_id: record.opt_int("bk_supplier_id")?,
+                ip: record.opt_text("ip")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("ip", &self.ip);
+            record.finish()
+        }
+    }
+    /// `SubscriptionInstanceStatusStatus`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 311.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum SubscriptionInstanceStatusStatus {
+        /// 运行中
+        ///
+        /// Sent as `RUNNING`.
+        Running,
+        /// 未知状态
+        ///
+        /// Sent as `UNKNOWN`.
+        Unknown,
+        /// 已终止
+        ///
+        /// Sent as `TERMINATED`.
+        Terminated,
+        /// 未安装
+        ///
+        /// Sent as `NOT_INSTALLED`.
+        NotInstalled,
+        /// 未注册
+        ///
+        /// Sent as `UNREGISTER`.
+        Unregister,
+        /// 已移除
+        ///
+        /// Sent as `REMOVED`.
+        Removed,
+        /// 手动停止
+        ///
+        /// Sent as `MANUAL_STOP`.
+        ManualStop,
+        /// A value the docs do not list (sent by a newer server).
+        Unknown_(String),
+    }
+    impl SubscriptionInstanceStatusStatus {
+        /// The value on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Running => "RUNNING",
+                Self::Unknown => "UNKNOWN",
+                Self::Terminated => "TERMINATED",
+                Self::NotInstalled => "NOT_INSTALLED",
+                Self::Unregister => "UNREGISTER",
+                Self::Removed => "REMOVED",
+                Self::ManualStop => "MANUAL_STOP",
+                Self::Unknown_(wire) => wire,
+            }
+        }
+    }
+    impl crate::wire::Wire for SubscriptionInstanceStatusStatus {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = <String as crate::wire::Wire>::from_wire(value)?;
+            ::std::result::Result::Ok(
+                match wire.as_str() {
+                    "RUNNING" => Self::Running,
+                    "UNKNOWN" => Self::Unknown,
+                    "TERMINATED" => Self::Terminated,
+                    "NOT_INSTALLED" => Self::NotInstalled,
+                    "UNREGISTER" => Self::Unregister,
+                    "REMOVED" => Self::Removed,
+                    "MANUAL_STOP" => Self::ManualStop,
+                    _ => Self::Unknown_(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::String(self.as_str().to_string())
+        }
+    }
+    /// `SubscriptionInstanceStatusSteps`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Steps {
+        /// `action` (Not in the doc's table; seen in its example at line 36.)
+        pub action: Option<String>,
+        /// `finish_time` (Not in the doc's table; seen in its example at line 36.)
+        pub finish_time: Option<String>,
+        /// `id` (Not in the doc's table; seen in its example at line 36.)
+        pub id: Option<String>,
+        /// `node_name` (Not in the doc's table; seen in its example at line 36.)
+        pub node_name: Option<String>,
+        /// `pipeline_id` (Not in the doc's table; seen in its example at line 36.)
+        pub pipeline_id: Option<String>,
+        /// `start_time` (Not in the doc's table; seen in its example at line 36.)
+        pub start_time: Option<String>,
+        /// 执行状态，见status 定义 (described at line 249) (Not in the doc's table; seen in its example at line 36.)
+        pub status: Option<String>,
+        /// `target_hosts` (Not in the doc's table; seen in its example at line 36.)
+        pub target_hosts: Option<Vec<TargetHosts>>,
+        /// `type` (Not in the doc's table; seen in its example at line 36.)
+        pub r#type: Option<String>,
+    }
+    impl crate::wire::Wire for Steps {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Steps",
+                &[
+                    "action",
+                    "finish_time",
+                    "id",
+                    "node_name",
+                    "pipeline_id",
+                    "start_time",
+                    "status",
+                    "target_hosts",
+                    "type",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                action: record.opt_text("action")?,
+                finish_time: record.opt_text("finish_time")?,
+                id: record.opt_text("id")?,
+                node_name: record.opt_text("node_name")?,
+                pipeline_id: record.opt_text("pipeline_id")?,
+                start_time: record.opt_text("start_time")?,
+                status: record.opt_text("status")?,
+                target_hosts: record.field("target_hosts")?,
+                r#type: record.opt_text("type")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("action", &self.action);
+            record.field("finish_time", &self.finish_time);
+            record.field("id", &self.id);
+            record.field("node_name", &self.node_name);
+            record.field("pipeline_id", &self.pipeline_id);
+            record.field("start_time", &self.start_time);
+            record.field("status", &self.status);
+            record.field("target_hosts", &self.target_hosts);
+            record.field("type", &self.r#type);
+            record.finish()
+        }
+    }
     /// `TargetHosts`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/instance_status_subscription.md` at line 36.
@@ -6847,38 +6847,39 @@ pub mod instance_status_subscription {
         }
     }
     crate::serde_through_wire!(
-        HostStatuses, Inputs, Host, InstanceStatusSubscriptionHost, InstanceInfo,
-        InstanceStatusSubscriptionInstanceInfo, InstanceStatusSubscriptionRequest,
-        InstanceStatusSubscriptionResponse, Scope, InstanceStatusSubscriptionStatus,
-        Steps, Instances, LastTask, RunningTask, Service, SubSteps, TargetHosts
+        HostStatuses, Inputs, Instances, LastTask, RunningTask, Service, SubSteps, Host,
+        SubscriptionInstanceStatusHost, InstanceInfo,
+        SubscriptionInstanceStatusInstanceInfo, SubscriptionInstanceStatusRequest,
+        SubscriptionInstanceStatusResponse, Scope, SubscriptionInstanceStatusStatus,
+        Steps, TargetHosts
     );
 }
-pub use instance_status_subscription::InstanceStatusSubscriptionRequest;
-/// Types of [`list_cloud`](super::endpoints::ListCloud).
-pub mod list_cloud {
+pub use subscription_instance_status::SubscriptionInstanceStatusRequest;
+/// Types of [`cloud_list`](super::endpoints::CloudList).
+pub mod cloud_list {
     pub use super::ap_list::Permissions;
     /// 查询管控区域列表
     ///
     /// Defined in `api-docs/nodeman/zh_hans/list_cloud.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListCloudRequest {
+    pub struct CloudListRequest {
         /// 是否返回直连区域，默认为否
         pub with_default_area: Option<bool>,
     }
-    impl ListCloudRequest {
+    impl CloudListRequest {
         /// Sets `with_default_area`.
         pub fn with_default_area(mut self, value: impl Into<bool>) -> Self {
             self.with_default_area = Some(value.into());
             self
         }
     }
-    impl crate::wire::Wire for ListCloudRequest {
+    impl crate::wire::Wire for CloudListRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "ListCloudRequest",
+                "CloudListRequest",
                 &["with_default_area"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -6891,11 +6892,11 @@ pub mod list_cloud {
             record.finish()
         }
     }
-    /// `ListCloudResponseItem`
+    /// `CloudListResponseItem`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/list_cloud.md` at line 69.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct ListCloudResponseItem {
+    pub struct CloudListResponseItem {
         /// 管控区域ID
         pub bk_cloud_id: String,
         /// 管控区域名称
@@ -6923,7 +6924,7 @@ pub mod list_cloud {
         /// 对应操作权限，见permissions定义 (Type inferred from the doc's example.)
         pub permissions: Option<Permissions>,
     }
-    impl ListCloudResponseItem {
+    impl CloudListResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
@@ -6950,13 +6951,13 @@ pub mod list_cloud {
             }
         }
     }
-    impl crate::wire::Wire for ListCloudResponseItem {
+    impl crate::wire::Wire for CloudListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "ListCloudResponseItem",
+                "CloudListResponseItem",
                 &[
                     "bk_cloud_id",
                     "bk_cloud_name",
@@ -7007,9 +7008,9 @@ pub mod list_cloud {
             record.finish()
         }
     }
-    crate::serde_through_wire!(ListCloudRequest, ListCloudResponseItem);
+    crate::serde_through_wire!(CloudListRequest, CloudListResponseItem);
 }
-pub use list_cloud::ListCloudRequest;
+pub use cloud_list::CloudListRequest;
 /// Types of [`list_packages`](super::endpoints::ListPackages).
 pub mod list_packages {
     /// 查询进程包列表
@@ -7268,20 +7269,20 @@ pub mod list_processes {
     crate::serde_through_wire!(ListProcessesRequest, ListProcessesResponseItem);
 }
 pub use list_processes::ListProcessesRequest;
-/// Types of [`log_job`](super::endpoints::LogJob).
-pub mod log_job {
-    pub use super::details_job::Status;
+/// Types of [`get_job_log`](super::endpoints::GetJobLog).
+pub mod get_job_log {
+    pub use super::job_details::Status;
     /// 查询任务实例日志
     ///
     /// Defined in `api-docs/nodeman/zh_hans/log_job.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct LogJobRequest {
+    pub struct GetJobLogRequest {
         /// 任务ID
         pub job_id: i64,
         /// 任务实例ID，详情见instance_id 定义
         pub instance_id: i64,
     }
-    impl LogJobRequest {
+    impl GetJobLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(job_id: impl Into<i64>, instance_id: impl Into<i64>) -> Self {
@@ -7291,13 +7292,13 @@ pub mod log_job {
             }
         }
     }
-    impl crate::wire::Wire for LogJobRequest {
+    impl crate::wire::Wire for GetJobLogRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "LogJobRequest",
+                "GetJobLogRequest",
                 &["job_id", "instance_id"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -7312,11 +7313,11 @@ pub mod log_job {
             record.finish()
         }
     }
-    /// `LogJobResponseItem`
+    /// `GetJobLogResponseItem`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/log_job.md` at line 98.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct LogJobResponseItem {
+    pub struct GetJobLogResponseItem {
         /// 节点名称
         pub step: Option<String>,
         /// 执行状态，见status定义
@@ -7328,13 +7329,13 @@ pub mod log_job {
         /// 完成时间
         pub finish_time: Option<String>,
     }
-    impl crate::wire::Wire for LogJobResponseItem {
+    impl crate::wire::Wire for GetJobLogResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "LogJobResponseItem",
+                "GetJobLogResponseItem",
                 &["step", "status", "log", "start_time", "finish_time"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -7355,11 +7356,11 @@ pub mod log_job {
             record.finish()
         }
     }
-    crate::serde_through_wire!(LogJobRequest, LogJobResponseItem);
+    crate::serde_through_wire!(GetJobLogRequest, GetJobLogResponseItem);
 }
-pub use log_job::LogJobRequest;
-/// Types of [`operate_job`](super::endpoints::OperateJob).
-pub mod operate_job {
+pub use get_job_log::GetJobLogRequest;
+/// Types of [`job_operate`](super::endpoints::JobOperate).
+pub mod job_operate {
     /// 由指定关键词key和value组成的字典 示例：{"key": "inner_ip", "value": \["127.0.0.1"\]}
     ///
     /// Defined in `api-docs/nodeman/zh_hans/operate_job.md` at line 20.
@@ -7580,7 +7581,7 @@ pub mod operate_job {
             record.finish()
         }
     }
-    /// `OperateJobJobType`
+    /// `JobOperateJobType`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/operate_job.md` at line 56.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7771,7 +7772,7 @@ pub mod operate_job {
     ///
     /// Defined in `api-docs/nodeman/zh_hans/operate_job.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct OperateJobRequest {
+    pub struct JobOperateRequest {
         /// 任务类型，见job_type定义
         pub job_type: JobType,
         /// 业务ID
@@ -7785,7 +7786,7 @@ pub mod operate_job {
         /// 是否安装最新版本插件，默认安装最新插件
         pub is_install_latest_plugins: Option<bool>,
     }
-    impl OperateJobRequest {
+    impl JobOperateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(job_type: JobType) -> Self {
@@ -7799,7 +7800,7 @@ pub mod operate_job {
             }
         }
     }
-    impl OperateJobRequest {
+    impl JobOperateRequest {
         /// Sets `bk_biz_id`.
         pub fn bk_biz_id(mut self, value: impl Into<Vec<i64>>) -> Self {
             self.bk_biz_id = Some(value.into());
@@ -7826,13 +7827,13 @@ pub mod operate_job {
             self
         }
     }
-    impl crate::wire::Wire for OperateJobRequest {
+    impl crate::wire::Wire for JobOperateRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "OperateJobRequest",
+                "JobOperateRequest",
                 &[
                     "job_type",
                     "bk_biz_id",
@@ -7862,23 +7863,23 @@ pub mod operate_job {
             record.finish()
         }
     }
-    /// `OperateJobResponseItem`
+    /// `JobOperateResponseItem`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/operate_job.md` at line 135.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct OperateJobResponseItem {
+    pub struct JobOperateResponseItem {
         /// 任务ID
         pub job_id: Option<i64>,
         /// 作业平台任务链接URL
         pub job_url: Option<String>,
     }
-    impl crate::wire::Wire for OperateJobResponseItem {
+    impl crate::wire::Wire for JobOperateResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "OperateJobResponseItem",
+                "JobOperateResponseItem",
                 &["job_id", "job_url"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -7893,7 +7894,7 @@ pub mod operate_job {
             record.finish()
         }
     }
-    /// `OperateJobStatus`
+    /// `JobOperateStatus`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/operate_job.md` at line 44.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7967,11 +7968,11 @@ pub mod operate_job {
         }
     }
     crate::serde_through_wire!(
-        Conditions, JobType, OperateJobRequest, OperateJobResponseItem, Status
+        Conditions, JobType, JobOperateRequest, JobOperateResponseItem, Status
     );
 }
-pub use operate_job::OperateJobRequest;
-pub use operate_job::OperateJobResponseItem;
+pub use job_operate::JobOperateRequest;
+pub use job_operate::JobOperateResponseItem;
 /// Types of [`operate_plugin`](super::endpoints::OperatePlugin).
 pub mod operate_plugin {
     /// 插件操作类任务
@@ -8122,8 +8123,8 @@ pub mod operate_plugin {
 }
 pub use operate_plugin::OperatePluginRequest;
 pub use operate_plugin::OperatePluginResponse;
-/// Types of [`proxies_host`](super::endpoints::ProxiesHost).
-pub mod proxies_host {
+/// Types of [`list_cloud_proxies`](super::endpoints::ListCloudProxies).
+pub mod list_cloud_proxies {
     /// `ExtraData`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 30.
@@ -8212,7 +8213,7 @@ pub mod proxies_host {
             record.finish()
         }
     }
-    /// `ProxiesHostPermissions`
+    /// `ListCloudProxiesPermissions`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 30.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -8243,11 +8244,11 @@ pub mod proxies_host {
     ///
     /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct ProxiesHostRequest {
+    pub struct ListCloudProxiesRequest {
         /// 业务ID
         pub bk_cloud_id: i64,
     }
-    impl ProxiesHostRequest {
+    impl ListCloudProxiesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(bk_cloud_id: impl Into<i64>) -> Self {
@@ -8256,13 +8257,13 @@ pub mod proxies_host {
             }
         }
     }
-    impl crate::wire::Wire for ProxiesHostRequest {
+    impl crate::wire::Wire for ListCloudProxiesRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "ProxiesHostRequest",
+                "ListCloudProxiesRequest",
                 &["bk_cloud_id"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -8275,11 +8276,11 @@ pub mod proxies_host {
             record.finish()
         }
     }
-    /// `ProxiesHostResponseItem`
+    /// `ListCloudProxiesResponseItem`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 85.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct ProxiesHostResponseItem {
+    pub struct ListCloudProxiesResponseItem {
         /// 管控区域ID
         pub bk_cloud_id: i64,
         /// 主机ID
@@ -8329,7 +8330,7 @@ pub mod proxies_host {
         /// 是否具备操作权限 (Type inferred from the doc's example.)
         pub permissions: Option<Permissions>,
     }
-    impl ProxiesHostResponseItem {
+    impl ListCloudProxiesResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
@@ -8373,13 +8374,13 @@ pub mod proxies_host {
             }
         }
     }
-    impl crate::wire::Wire for ProxiesHostResponseItem {
+    impl crate::wire::Wire for ListCloudProxiesResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "ProxiesHostResponseItem",
+                "ListCloudProxiesResponseItem",
                 &[
                     "bk_cloud_id",
                     "bk_host_id",
@@ -8463,7 +8464,7 @@ pub mod proxies_host {
             record.finish()
         }
     }
-    /// `ProxiesHostStatus`
+    /// `ListCloudProxiesStatus`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 123.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -8536,7 +8537,7 @@ pub mod proxies_host {
             serde_json::Value::String(self.as_str().to_string())
         }
     }
-    /// `ProxiesHostStatusDisplay`
+    /// `ListCloudProxiesStatusDisplay`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/proxies_host.md` at line 123.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -8610,11 +8611,11 @@ pub mod proxies_host {
         }
     }
     crate::serde_through_wire!(
-        ExtraData, JobResult, Permissions, ProxiesHostRequest, ProxiesHostResponseItem,
-        Status, StatusDisplay
+        ExtraData, JobResult, Permissions, ListCloudProxiesRequest,
+        ListCloudProxiesResponseItem, Status, StatusDisplay
     );
 }
-pub use proxies_host::ProxiesHostRequest;
+pub use list_cloud_proxies::ListCloudProxiesRequest;
 /// Types of [`register_package`](super::endpoints::RegisterPackage).
 pub mod register_package {
     /// 注册插件包信息
@@ -8870,9 +8871,9 @@ pub mod remove_host {
     crate::serde_through_wire!(RemoveHostRequest);
 }
 pub use remove_host::RemoveHostRequest;
-/// Types of [`retry_subscription`](super::endpoints::RetrySubscription).
-pub mod retry_subscription {
-    pub use super::create_subscription::JobType;
+/// Types of [`subscription_retry`](super::endpoints::SubscriptionRetry).
+pub mod subscription_retry {
+    pub use super::subscription_create::JobType;
     /// 由订阅步骤ID 和作业类型组成字典，示例：{"agent": "INSTALL_AGENT"}
     ///
     /// Defined in `api-docs/nodeman/zh_hans/retry_subscription.md` at line 29.
@@ -8929,7 +8930,7 @@ pub mod retry_subscription {
     ///
     /// Defined in `api-docs/nodeman/zh_hans/retry_subscription.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct RetrySubscriptionRequest {
+    pub struct SubscriptionRetryRequest {
         /// 订阅ID
         pub subscription_id: i64,
         /// 实例ID列表，见instance_id_list定义
@@ -8939,7 +8940,7 @@ pub mod retry_subscription {
         /// 订阅动作，见actions定义，如果没有传入actions，则以最近一次任务的action执行
         pub actions: Option<Actions>,
     }
-    impl RetrySubscriptionRequest {
+    impl SubscriptionRetryRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(subscription_id: impl Into<i64>) -> Self {
@@ -8951,7 +8952,7 @@ pub mod retry_subscription {
             }
         }
     }
-    impl RetrySubscriptionRequest {
+    impl SubscriptionRetryRequest {
         /// Sets `instance_id_list`.
         pub fn instance_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
             self.instance_id_list = Some(value.into());
@@ -8968,13 +8969,13 @@ pub mod retry_subscription {
             self
         }
     }
-    impl crate::wire::Wire for RetrySubscriptionRequest {
+    impl crate::wire::Wire for SubscriptionRetryRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "RetrySubscriptionRequest",
+                "SubscriptionRetryRequest",
                 &["subscription_id", "instance_id_list", "task_id_list", "actions"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -8993,28 +8994,28 @@ pub mod retry_subscription {
             record.finish()
         }
     }
-    /// `RetrySubscriptionResponse`
+    /// `SubscriptionRetryResponse`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/retry_subscription.md` at line 133.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct RetrySubscriptionResponse {
+    pub struct SubscriptionRetryResponse {
         /// 任务ID
         pub task_id: i64,
     }
-    impl RetrySubscriptionResponse {
+    impl SubscriptionRetryResponse {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(task_id: impl Into<i64>) -> Self {
             Self { task_id: task_id.into() }
         }
     }
-    impl crate::wire::Wire for RetrySubscriptionResponse {
+    impl crate::wire::Wire for SubscriptionRetryResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "RetrySubscriptionResponse",
+                "SubscriptionRetryResponse",
                 &["task_id"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -9028,24 +9029,24 @@ pub mod retry_subscription {
         }
     }
     crate::serde_through_wire!(
-        Actions, RetrySubscriptionRequest, RetrySubscriptionResponse
+        Actions, SubscriptionRetryRequest, SubscriptionRetryResponse
     );
 }
-pub use retry_subscription::RetrySubscriptionRequest;
-pub use retry_subscription::RetrySubscriptionResponse;
-/// Types of [`revoke_subscription`](super::endpoints::RevokeSubscription).
-pub mod revoke_subscription {
+pub use subscription_retry::SubscriptionRetryRequest;
+pub use subscription_retry::SubscriptionRetryResponse;
+/// Types of [`subscription_revoke`](super::endpoints::SubscriptionRevoke).
+pub mod subscription_revoke {
     /// 终止正在执行的任务
     ///
     /// Defined in `api-docs/nodeman/zh_hans/revoke_subscription.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct RevokeSubscriptionRequest {
+    pub struct SubscriptionRevokeRequest {
         /// 订阅ID
         pub subscription_id: i64,
         /// 实例ID列表，见instance_id_list定义
         pub instance_id_list: Option<Vec<String>>,
     }
-    impl RevokeSubscriptionRequest {
+    impl SubscriptionRevokeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(subscription_id: impl Into<i64>) -> Self {
@@ -9055,20 +9056,20 @@ pub mod revoke_subscription {
             }
         }
     }
-    impl RevokeSubscriptionRequest {
+    impl SubscriptionRevokeRequest {
         /// Sets `instance_id_list`.
         pub fn instance_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
             self.instance_id_list = Some(value.into());
             self
         }
     }
-    impl crate::wire::Wire for RevokeSubscriptionRequest {
+    impl crate::wire::Wire for SubscriptionRevokeRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "RevokeSubscriptionRequest",
+                "SubscriptionRevokeRequest",
                 &["subscription_id", "instance_id_list"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -9083,14 +9084,14 @@ pub mod revoke_subscription {
             record.finish()
         }
     }
-    crate::serde_through_wire!(RevokeSubscriptionRequest);
+    crate::serde_through_wire!(SubscriptionRevokeRequest);
 }
-pub use revoke_subscription::RevokeSubscriptionRequest;
-/// Types of [`run_subscription`](super::endpoints::RunSubscription).
-pub mod run_subscription {
+pub use subscription_revoke::SubscriptionRevokeRequest;
+/// Types of [`subscription_run`](super::endpoints::SubscriptionRun).
+pub mod subscription_run {
     pub use super::instance_info_subscription::Actions;
-    pub use super::create_subscription::JobType;
-    /// `RunSubscriptionInstanceInfo`
+    pub use super::subscription_create::JobType;
+    /// `SubscriptionRunInstanceInfo`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/run_subscription.md` at line 85.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -9374,7 +9375,7 @@ pub mod run_subscription {
             record.finish()
         }
     }
-    /// `RunSubscriptionNodes`
+    /// `SubscriptionRunNodes`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/run_subscription.md` at line 85.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -9484,7 +9485,7 @@ pub mod run_subscription {
     ///
     /// Defined in `api-docs/nodeman/zh_hans/run_subscription.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct RunSubscriptionRequest {
+    pub struct SubscriptionRunRequest {
         /// 订阅ID
         pub subscription_id: i64,
         /// 事件订阅监听的范围, 见scope定义 (Type inferred from the doc's example.)
@@ -9492,7 +9493,7 @@ pub mod run_subscription {
         /// 动作范围，见actions定义，如果没有传入actions，则以最近一次任务的action执行
         pub actions: Option<Actions>,
     }
-    impl RunSubscriptionRequest {
+    impl SubscriptionRunRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(subscription_id: impl Into<i64>, scope: Scope) -> Self {
@@ -9503,20 +9504,20 @@ pub mod run_subscription {
             }
         }
     }
-    impl RunSubscriptionRequest {
+    impl SubscriptionRunRequest {
         /// Sets `actions`.
         pub fn actions(mut self, value: impl Into<Actions>) -> Self {
             self.actions = Some(value.into());
             self
         }
     }
-    impl crate::wire::Wire for RunSubscriptionRequest {
+    impl crate::wire::Wire for SubscriptionRunRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "RunSubscriptionRequest",
+                "SubscriptionRunRequest",
                 &["subscription_id", "scope", "actions"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -9533,23 +9534,23 @@ pub mod run_subscription {
             record.finish()
         }
     }
-    /// `RunSubscriptionResponse`
+    /// `SubscriptionRunResponse`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/run_subscription.md` at line 174.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct RunSubscriptionResponse {
+    pub struct SubscriptionRunResponse {
         /// 订阅ID
         pub subscription_id: Option<i64>,
         /// 任务ID
         pub task_id: Option<i64>,
     }
-    impl crate::wire::Wire for RunSubscriptionResponse {
+    impl crate::wire::Wire for SubscriptionRunResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "RunSubscriptionResponse",
+                "SubscriptionRunResponse",
                 &["subscription_id", "task_id"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -9564,7 +9565,7 @@ pub mod run_subscription {
             record.finish()
         }
     }
-    /// `RunSubscriptionScope`
+    /// `SubscriptionRunScope`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/run_subscription.md` at line 85.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -9626,13 +9627,13 @@ pub mod run_subscription {
         }
     }
     crate::serde_through_wire!(
-        InstanceInfo, Nodes, RunSubscriptionRequest, RunSubscriptionResponse, Scope
+        InstanceInfo, Nodes, SubscriptionRunRequest, SubscriptionRunResponse, Scope
     );
 }
-pub use run_subscription::RunSubscriptionRequest;
-pub use run_subscription::RunSubscriptionResponse;
-/// Types of [`search_host`](super::endpoints::SearchHost).
-pub mod search_host {
+pub use subscription_run::SubscriptionRunRequest;
+pub use subscription_run::SubscriptionRunResponse;
+/// Types of [`list_hosts`](super::endpoints::ListHosts).
+pub mod list_hosts {
     /// 由指定关键词key和value组成的字典 示例：{"key": "inner_ip", "value": \["127.0.0.1"\]}
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 25.
@@ -9853,7 +9854,7 @@ pub mod search_host {
             record.finish()
         }
     }
-    /// `SearchHostExtraData`
+    /// `ListHostsExtraData`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 81.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -9897,7 +9898,7 @@ pub mod search_host {
             record.finish()
         }
     }
-    /// `SearchHostJobResult`
+    /// `ListHostsJobResult`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 214.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -9907,7 +9908,7 @@ pub mod search_host {
         /// 作业ID
         pub job_id: Option<i64>,
         /// 执行状态，见job_status定义
-        pub status: Option<SearchHostStatus>,
+        pub status: Option<ListHostsStatus>,
         /// 当前步骤名称
         pub current_step: Option<String>,
     }
@@ -9936,7 +9937,7 @@ pub mod search_host {
             record.finish()
         }
     }
-    /// `SearchHostList`
+    /// `ListHostsList`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 161.
     #[derive(Debug, Clone, PartialEq)]
@@ -10157,7 +10158,7 @@ pub mod search_host {
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SearchHostRequest {
+    pub struct ListHostsRequest {
         /// 业务ID
         pub bk_biz_id: Option<Vec<i64>>,
         /// 主机ID
@@ -10181,7 +10182,7 @@ pub mod search_host {
         /// 是否只返回运行状态统计
         pub running_count: Option<bool>,
     }
-    impl SearchHostRequest {
+    impl ListHostsRequest {
         /// Sets `bk_biz_id`.
         pub fn bk_biz_id(mut self, value: impl Into<Vec<i64>>) -> Self {
             self.bk_biz_id = Some(value.into());
@@ -10238,13 +10239,13 @@ pub mod search_host {
             self
         }
     }
-    impl crate::wire::Wire for SearchHostRequest {
+    impl crate::wire::Wire for ListHostsRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "SearchHostRequest",
+                "ListHostsRequest",
                 &[
                     "bk_biz_id",
                     "bk_host_id",
@@ -10289,11 +10290,11 @@ pub mod search_host {
             record.finish()
         }
     }
-    /// `SearchHostResponseItem`
+    /// `ListHostsResponseItem`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 151.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SearchHostResponseItem {
+    pub struct ListHostsResponseItem {
         /// 主机总数
         pub total: Option<i64>,
         /// 汇总后的主机信息，见list定义
@@ -10305,13 +10306,13 @@ pub mod search_host {
         /// 手动安装主机统计，true 为手动安装，false则不是
         pub manual_statistics: Option<Vec<serde_json::Value>>,
     }
-    impl crate::wire::Wire for SearchHostResponseItem {
+    impl crate::wire::Wire for ListHostsResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "SearchHostResponseItem",
+                "ListHostsResponseItem",
                 &[
                     "total",
                     "list",
@@ -10338,7 +10339,7 @@ pub mod search_host {
             record.finish()
         }
     }
-    /// `SearchHostStatus`
+    /// `ListHostsStatus`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 194.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10411,11 +10412,11 @@ pub mod search_host {
             serde_json::Value::String(self.as_str().to_string())
         }
     }
-    /// `SearchHostStatus3`
+    /// `ListHostsStatus3`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 223.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum SearchHostStatus {
+    pub enum ListHostsStatus {
         /// 运行中
         ///
         /// Sent as `RUNNING`.
@@ -10439,7 +10440,7 @@ pub mod search_host {
         /// A value the docs do not list (sent by a newer server).
         Unknown(String),
     }
-    impl SearchHostStatus {
+    impl ListHostsStatus {
         /// The value on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -10452,7 +10453,7 @@ pub mod search_host {
             }
         }
     }
-    impl crate::wire::Wire for SearchHostStatus {
+    impl crate::wire::Wire for ListHostsStatus {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -10472,7 +10473,7 @@ pub mod search_host {
             serde_json::Value::String(self.as_str().to_string())
         }
     }
-    /// `SearchHostStatusDisplay`
+    /// `ListHostsStatusDisplay`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_host.md` at line 194.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10546,14 +10547,14 @@ pub mod search_host {
         }
     }
     crate::serde_through_wire!(
-        Conditions, ExtraData, JobResult, List, SearchHostRequest,
-        SearchHostResponseItem, Status, SearchHostStatus, StatusDisplay
+        Conditions, ExtraData, JobResult, List, ListHostsRequest, ListHostsResponseItem,
+        Status, ListHostsStatus, StatusDisplay
     );
 }
-pub use search_host::SearchHostRequest;
-pub use search_host::SearchHostResponseItem;
-/// Types of [`search_plugin`](super::endpoints::SearchPlugin).
-pub mod search_plugin {
+pub use list_hosts::ListHostsRequest;
+pub use list_hosts::ListHostsResponseItem;
+/// Types of [`search_host_plugin`](super::endpoints::SearchHostPlugin).
+pub mod search_host_plugin {
     /// 由scope内的主机实例信息转换而来，由以下字段拼接，规则：{object_type}|{node_type}|{type}|{id}，示例：1: host|instance|host|1, 2: host|instance|host|127.0.0.1-1-0
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 194.
@@ -10891,7 +10892,7 @@ pub mod search_plugin {
             record.finish()
         }
     }
-    /// `SearchPluginJobResult`
+    /// `SearchHostPluginJobResult`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 163.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -10901,7 +10902,7 @@ pub mod search_plugin {
         /// 作业ID
         pub job_id: Option<i64>,
         /// 执行状态，见job_status定义
-        pub status: Option<SearchPluginStatus3>,
+        pub status: Option<SearchHostPluginStatus3>,
         /// 当前步骤名称
         pub current_step: Option<String>,
     }
@@ -10930,7 +10931,7 @@ pub mod search_plugin {
             record.finish()
         }
     }
-    /// `SearchPluginList`
+    /// `SearchHostPluginList`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 132.
     #[derive(Debug, Clone, PartialEq)]
@@ -10956,7 +10957,7 @@ pub mod search_plugin {
         /// CPU类型，1：x86 2：x86_64 3：powerpc 4：aarch64 5：sparc
         pub cpu_arch: Option<String>,
         /// 主机Agent状态，见status定义
-        pub status: SearchPluginStatus,
+        pub status: SearchHostPluginStatus,
         /// 运行执行状态名称，见status定义
         pub status_display: Option<StatusDisplay>,
         /// 管控区域名称
@@ -10986,7 +10987,7 @@ pub mod search_plugin {
             node_type: impl Into<String>,
             os_type: impl Into<String>,
             inner_ip: impl Into<String>,
-            status: SearchPluginStatus,
+            status: SearchHostPluginStatus,
         ) -> Self {
             Self {
                 bk_cloud_id: bk_cloud_id.into(),
@@ -11090,7 +11091,7 @@ pub mod search_plugin {
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SearchPluginRequest {
+    pub struct SearchHostPluginRequest {
         /// 业务ID
         pub bk_biz_id: Option<Vec<i64>>,
         /// 主机ID
@@ -11114,7 +11115,7 @@ pub mod search_plugin {
         /// 是否返回Agent状态统计信息，默认为否，为True时显示主进程信息
         pub with_agent_status_counter: Option<bool>,
     }
-    impl SearchPluginRequest {
+    impl SearchHostPluginRequest {
         /// Sets `bk_biz_id`.
         pub fn bk_biz_id(mut self, value: impl Into<Vec<i64>>) -> Self {
             self.bk_biz_id = Some(value.into());
@@ -11171,13 +11172,13 @@ pub mod search_plugin {
             self
         }
     }
-    impl crate::wire::Wire for SearchPluginRequest {
+    impl crate::wire::Wire for SearchHostPluginRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "SearchPluginRequest",
+                "SearchHostPluginRequest",
                 &[
                     "bk_biz_id",
                     "bk_host_id",
@@ -11222,23 +11223,23 @@ pub mod search_plugin {
             record.finish()
         }
     }
-    /// `SearchPluginResponseItem`
+    /// `SearchHostPluginResponseItem`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 125.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SearchPluginResponseItem {
+    pub struct SearchHostPluginResponseItem {
         /// 主机总数
         pub total: Option<i64>,
         /// 汇总后的主机信息，见list定义
         pub list: Option<Vec<List>>,
     }
-    impl crate::wire::Wire for SearchPluginResponseItem {
+    impl crate::wire::Wire for SearchHostPluginResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "SearchPluginResponseItem",
+                "SearchHostPluginResponseItem",
                 &["total", "list"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -11253,7 +11254,7 @@ pub mod search_plugin {
             record.finish()
         }
     }
-    /// `SearchPluginStatus`
+    /// `SearchHostPluginStatus`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 172.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -11363,11 +11364,11 @@ pub mod search_plugin {
             record.finish()
         }
     }
-    /// `SearchPluginStatus3`
+    /// `SearchHostPluginStatus3`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 172.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum SearchPluginStatus {
+    pub enum SearchHostPluginStatus {
         /// 运行中
         ///
         /// Sent as `RUNNING`.
@@ -11399,7 +11400,7 @@ pub mod search_plugin {
         /// A value the docs do not list (sent by a newer server).
         Unknown_(String),
     }
-    impl SearchPluginStatus {
+    impl SearchHostPluginStatus {
         /// The value on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -11414,7 +11415,7 @@ pub mod search_plugin {
             }
         }
     }
-    impl crate::wire::Wire for SearchPluginStatus {
+    impl crate::wire::Wire for SearchHostPluginStatus {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -11436,11 +11437,11 @@ pub mod search_plugin {
             serde_json::Value::String(self.as_str().to_string())
         }
     }
-    /// `SearchPluginStatus4`
+    /// `SearchHostPluginStatus4`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 184.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum SearchPluginStatus3 {
+    pub enum SearchHostPluginStatus3 {
         /// 运行中
         ///
         /// Sent as `RUNNING`.
@@ -11464,7 +11465,7 @@ pub mod search_plugin {
         /// A value the docs do not list (sent by a newer server).
         Unknown(String),
     }
-    impl SearchPluginStatus3 {
+    impl SearchHostPluginStatus3 {
         /// The value on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -11477,7 +11478,7 @@ pub mod search_plugin {
             }
         }
     }
-    impl crate::wire::Wire for SearchPluginStatus3 {
+    impl crate::wire::Wire for SearchHostPluginStatus3 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
@@ -11497,7 +11498,7 @@ pub mod search_plugin {
             serde_json::Value::String(self.as_str().to_string())
         }
     }
-    /// `SearchPluginStatusDisplay`
+    /// `SearchHostPluginStatusDisplay`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/search_plugin.md` at line 172.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11571,26 +11572,26 @@ pub mod search_plugin {
         }
     }
     crate::serde_through_wire!(
-        InstanceId, PluginStatus, Conditions, JobResult, List, SearchPluginRequest,
-        SearchPluginResponseItem, Status, SearchPluginStatus, SearchPluginStatus3,
-        StatusDisplay
+        InstanceId, PluginStatus, Conditions, JobResult, List, SearchHostPluginRequest,
+        SearchHostPluginResponseItem, Status, SearchHostPluginStatus,
+        SearchHostPluginStatus3, StatusDisplay
     );
 }
-pub use search_plugin::SearchPluginRequest;
-pub use search_plugin::SearchPluginResponseItem;
-/// Types of [`swith_subscription`](super::endpoints::SwithSubscription).
-pub mod swith_subscription {
+pub use search_host_plugin::SearchHostPluginRequest;
+pub use search_host_plugin::SearchHostPluginResponseItem;
+/// Types of [`subscription_switch`](super::endpoints::SubscriptionSwitch).
+pub mod subscription_switch {
     /// 订阅启停
     ///
     /// Defined in `api-docs/nodeman/zh_hans/swith_subscription.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct SwithSubscriptionRequest {
+    pub struct SubscriptionSwitchRequest {
         /// 订阅ID
         pub subscription_id: i64,
         /// 启停动作，1: enable，开启 2: disable，关闭
         pub action: String,
     }
-    impl SwithSubscriptionRequest {
+    impl SubscriptionSwitchRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(subscription_id: impl Into<i64>, action: impl Into<String>) -> Self {
@@ -11600,13 +11601,13 @@ pub mod swith_subscription {
             }
         }
     }
-    impl crate::wire::Wire for SwithSubscriptionRequest {
+    impl crate::wire::Wire for SubscriptionSwitchRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "SwithSubscriptionRequest",
+                "SubscriptionSwitchRequest",
                 &["subscription_id", "action"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -11621,13 +11622,13 @@ pub mod swith_subscription {
             record.finish()
         }
     }
-    crate::serde_through_wire!(SwithSubscriptionRequest);
+    crate::serde_through_wire!(SubscriptionSwitchRequest);
 }
-pub use swith_subscription::SwithSubscriptionRequest;
-/// Types of [`task_result_subscription`](super::endpoints::TaskResultSubscription).
-pub mod task_result_subscription {
-    pub use super::instance_status_subscription::Service;
-    pub use super::details_job::Status;
+pub use subscription_switch::SubscriptionSwitchRequest;
+/// Types of [`subscription_task_result`](super::endpoints::SubscriptionTaskResult).
+pub mod subscription_task_result {
+    pub use super::subscription_instance_status::Service;
+    pub use super::job_details::Status;
     /// `StatusCounter`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 197.
@@ -11780,7 +11781,7 @@ pub mod task_result_subscription {
             serde_json::Value::String(self.as_str().to_string())
         }
     }
-    /// `TaskResultSubscriptionHost`
+    /// `SubscriptionTaskResultHost`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 228.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -11880,7 +11881,7 @@ pub mod task_result_subscription {
             record.finish()
         }
     }
-    /// `TaskResultSubscriptionList`
+    /// `SubscriptionTaskResultList`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 204.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -11958,7 +11959,7 @@ pub mod task_result_subscription {
     ///
     /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct TaskResultSubscriptionRequest {
+    pub struct SubscriptionTaskResultRequest {
         /// 订阅ID
         pub subscription_id: i64,
         /// 当前页面
@@ -11976,7 +11977,7 @@ pub mod task_result_subscription {
         /// 是否需要详情，默认为false
         pub need_detail: Option<bool>,
     }
-    impl TaskResultSubscriptionRequest {
+    impl SubscriptionTaskResultRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(subscription_id: impl Into<i64>) -> Self {
@@ -11992,7 +11993,7 @@ pub mod task_result_subscription {
             }
         }
     }
-    impl TaskResultSubscriptionRequest {
+    impl SubscriptionTaskResultRequest {
         /// Sets `page`.
         pub fn page(mut self, value: impl Into<i64>) -> Self {
             self.page = Some(value.into());
@@ -12029,13 +12030,13 @@ pub mod task_result_subscription {
             self
         }
     }
-    impl crate::wire::Wire for TaskResultSubscriptionRequest {
+    impl crate::wire::Wire for SubscriptionTaskResultRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "TaskResultSubscriptionRequest",
+                "SubscriptionTaskResultRequest",
                 &[
                     "subscription_id",
                     "page",
@@ -12071,11 +12072,11 @@ pub mod task_result_subscription {
             record.finish()
         }
     }
-    /// `TaskResultSubscriptionResponse`
+    /// `SubscriptionTaskResultResponse`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 189.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct TaskResultSubscriptionResponse {
+    pub struct SubscriptionTaskResultResponse {
         /// 实例记录数量总和
         pub total: Option<i64>,
         /// 实例状态列表，见list定义
@@ -12083,13 +12084,13 @@ pub mod task_result_subscription {
         /// 订阅全局状态统计，见status_counter
         pub status_counter: Option<StatusCounter>,
     }
-    impl crate::wire::Wire for TaskResultSubscriptionResponse {
+    impl crate::wire::Wire for SubscriptionTaskResultResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "TaskResultSubscriptionResponse",
+                "SubscriptionTaskResultResponse",
                 &["total", "list", "status_counter"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -12106,7 +12107,7 @@ pub mod task_result_subscription {
             record.finish()
         }
     }
-    /// `TaskResultSubscriptionSteps`
+    /// `SubscriptionTaskResultSteps`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 265.
     #[derive(Debug, Clone, PartialEq)]
@@ -12212,7 +12213,7 @@ pub mod task_result_subscription {
             record.finish()
         }
     }
-    /// `TaskResultSubscriptionSubSteps`
+    /// `SubscriptionTaskResultSubSteps`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 292.
     #[derive(Debug, Clone, PartialEq)]
@@ -12290,7 +12291,7 @@ pub mod task_result_subscription {
             record.finish()
         }
     }
-    /// `TaskResultSubscriptionTargetHosts`
+    /// `SubscriptionTaskResultTargetHosts`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/task_result_subscription.md` at line 281.
     #[derive(Debug, Clone, PartialEq)]
@@ -12365,20 +12366,20 @@ pub mod task_result_subscription {
         }
     }
     crate::serde_through_wire!(
-        StatusCounter, Actions, Host, InstanceInfo, List, TaskResultSubscriptionRequest,
-        TaskResultSubscriptionResponse, Steps, SubSteps, TargetHosts
+        StatusCounter, Actions, Host, InstanceInfo, List, SubscriptionTaskResultRequest,
+        SubscriptionTaskResultResponse, Steps, SubSteps, TargetHosts
     );
 }
-pub use task_result_subscription::TaskResultSubscriptionRequest;
-pub use task_result_subscription::TaskResultSubscriptionResponse;
-/// Types of [`update_subscription`](super::endpoints::UpdateSubscription).
-pub mod update_subscription {
-    pub use super::create_subscription::InstanceInfo;
-    pub use super::create_subscription::InstanceSelector;
-    pub use super::create_subscription::JobType;
-    pub use super::create_subscription::Nodes;
-    pub use super::create_subscription::Params;
-    /// `UpdateSubscriptionConfig`
+pub use subscription_task_result::SubscriptionTaskResultRequest;
+pub use subscription_task_result::SubscriptionTaskResultResponse;
+/// Types of [`subscription_update`](super::endpoints::SubscriptionUpdate).
+pub mod subscription_update {
+    pub use super::subscription_create::InstanceInfo;
+    pub use super::subscription_create::InstanceSelector;
+    pub use super::subscription_create::JobType;
+    pub use super::subscription_create::Nodes;
+    pub use super::subscription_create::Params;
+    /// `SubscriptionUpdateConfig`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 39.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12468,7 +12469,7 @@ pub mod update_subscription {
     ///
     /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct UpdateSubscriptionRequest {
+    pub struct SubscriptionUpdateRequest {
         /// 订阅ID
         pub subscription_id: i64,
         /// 订阅名称
@@ -12486,7 +12487,7 @@ pub mod update_subscription {
         /// 订阅类别，1：debug，调试 2: once，一次性订阅
         pub category: Option<String>,
     }
-    impl UpdateSubscriptionRequest {
+    impl SubscriptionUpdateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
@@ -12506,7 +12507,7 @@ pub mod update_subscription {
             }
         }
     }
-    impl UpdateSubscriptionRequest {
+    impl SubscriptionUpdateRequest {
         /// Sets `name`.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
@@ -12533,13 +12534,13 @@ pub mod update_subscription {
             self
         }
     }
-    impl crate::wire::Wire for UpdateSubscriptionRequest {
+    impl crate::wire::Wire for SubscriptionUpdateRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "UpdateSubscriptionRequest",
+                "SubscriptionUpdateRequest",
                 &[
                     "subscription_id",
                     "name",
@@ -12575,23 +12576,23 @@ pub mod update_subscription {
             record.finish()
         }
     }
-    /// `UpdateSubscriptionResponse`
+    /// `SubscriptionUpdateResponse`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 286.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct UpdateSubscriptionResponse {
+    pub struct SubscriptionUpdateResponse {
         /// 订阅ID
         pub subscription_id: Option<i64>,
         /// 任务ID
         pub task_id: Option<i64>,
     }
-    impl crate::wire::Wire for UpdateSubscriptionResponse {
+    impl crate::wire::Wire for SubscriptionUpdateResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "UpdateSubscriptionResponse",
+                "SubscriptionUpdateResponse",
                 &["subscription_id", "task_id"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -12606,7 +12607,7 @@ pub mod update_subscription {
             record.finish()
         }
     }
-    /// `UpdateSubscriptionScope`
+    /// `SubscriptionUpdateScope`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 30.
     #[derive(Debug, Clone, PartialEq)]
@@ -12682,7 +12683,7 @@ pub mod update_subscription {
             record.finish()
         }
     }
-    /// `UpdateSubscriptionSteps`
+    /// `SubscriptionUpdateSteps`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 22.
     #[derive(Debug, Clone, PartialEq)]
@@ -12736,11 +12737,11 @@ pub mod update_subscription {
         }
     }
     crate::serde_through_wire!(
-        Config, UpdateSubscriptionRequest, UpdateSubscriptionResponse, Scope, Steps
+        Config, SubscriptionUpdateRequest, SubscriptionUpdateResponse, Scope, Steps
     );
 }
-pub use update_subscription::UpdateSubscriptionRequest;
-pub use update_subscription::UpdateSubscriptionResponse;
+pub use subscription_update::SubscriptionUpdateRequest;
+pub use subscription_update::SubscriptionUpdateResponse;
 /// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
 #[cfg(feature = "mock")]
 pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
@@ -12771,7 +12772,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::BizProxiesHost,
+                endpoints::ListBizProxies,
             >(
                 "[{\"bk_addressing\":\"0\",\"bk_biz_id\":1,\"bk_cloud_id\":0,\"data_ip\":\"\",\"inner_ip\":\"127.0.0.1\",\"inner_ipv6\":\"\",\"login_ip\":\"127.0.0.2\",\"outer_ip\":\"\",\"outer_ipv6\":\"\"},{\"bk_addressing\":\"0\",\"bk_biz_id\":1,\"bk_cloud_id\":0,\"data_ip\":\"\",\"inner_ip\":\"127.0.0.3\",\"inner_ipv6\":\"\",\"login_ip\":\"127.0.0.4\",\"outer_ip\":\"\",\"outer_ipv6\":\"\"}]",
             ),
@@ -12779,14 +12780,14 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::CreateSubscription,
+                endpoints::SubscriptionCreate,
             >("{\"subscription_id\":1,\"task_id\":1}"),
         );
-    routes.push(crate::mock::Route::of::<endpoints::DeleteSubscription>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::SubscriptionDelete>("null"));
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::DetailsJob,
+                endpoints::JobDetails,
             >(
                 "{\"cost_time\":\"77\",\"created_by\":\"admin\",\"end_time\":\"2021-09-16 15:07:20+0800\",\"ip_filter_list\":[],\"job_id\":1,\"job_type\":\"UPGRADE_AGENT\",\"job_type_display\":\"升级 Agent\",\"list\":[],\"meta\":{\"op_type\":\"UPGRADE\",\"op_type_display\":\"升级\",\"step_type\":\"AGENT\",\"step_type_display\":\"Agent\",\"type\":\"AGENT\"},\"start_time\":\"2021-09-16 15:06:03+0800\",\"statistics\":{\"failed_count\":0,\"ignored_count\":0,\"pending_count\":0,\"running_count\":0,\"success_count\":1,\"total_count\":1},\"status\":\"SUCCESS\",\"total\":0}",
             ),
@@ -12815,7 +12816,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
                 "{\"bk_biz_id\":\"2\",\"bk_cloud_id\":\"218\",\"bk_supplier_account\":\"\",\"bk_supplier_id\":\"0\",\"creator\":\"admin\",\"end_time\":null,\"global_params\":null,\"host_count\":1,\"hosts\":[{\"err_code\":\"START_JOB_FAILED\",\"err_code_desc\":\"启动任务失败\",\"host\":{\"bk_biz_id\":\"2\",\"bk_cloud_id\":\"218\",\"has_cygwin\":false,\"id\":43,\"inner_ip\":\"xxx.xxx.xxx.xxx\",\"node_type\":\"PAGENT\",\"os_type\":\"LINUX\",\"outer_ip\":\"xx.xx.xx.xx\"},\"job_id\":\"187\",\"status\":\"FAILED\",\"step\":\"任务执行失败(安装)\"}],\"id\":187,\"job_type\":\"INSTALL_PAGENT\",\"job_type_desc\":\"安装PAGENT\",\"op_target\":{\"config_file\":\"\",\"name\":\"\"},\"os_count\":{\"AIX\":0,\"LINUX\":1,\"WINDOWS\":0},\"start_time\":\"2018-12-05 21:20:20\",\"status_count\":{\"failed_count\":1,\"running_count\":0,\"success_count\":0}}",
             ),
         );
-    routes.push(crate::mock::Route::of::<endpoints::InfoSubscription>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::SubscriptionInfo>("null"));
     routes
         .push(
             crate::mock::Route::of::<
@@ -12824,7 +12825,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
                 "[{\"bk_cloud_id\":0,\"hidden\":false,\"id\":1,\"jump_servers\":[\"127.0.0.1\"],\"name\":\"默认安装通道\",\"upstream_servers\":{\"btfileserver\":[\"127.0.0.2\",\"127.0.0.3\"],\"dataserver\":[\"127.0.0.2\",\"127.0.0.3\"],\"taskserver\":[\"127.0.0.2\",\"127.0.0.3\"]}},{\"bk_cloud_id\":0,\"hidden\":true,\"id\":2,\"jump_servers\":[\"127.0.0.4\"],\"name\":\"隐藏安装通道\",\"upstream_servers\":{\"btfileserver\":[\"127.0.0.4\",\"127.0.0.5\"],\"dataserver\":[\"127.0.0.4\",\"127.0.0.5\"],\"taskserver\":[\"127.0.0.4\",\"127.0.0.5\"]}}]",
             ),
         );
-    routes.push(crate::mock::Route::of::<endpoints::InstallJob>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::JobInstall>("null"));
     routes
         .push(
             crate::mock::Route::of::<
@@ -12834,7 +12835,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::InstanceStatusSubscription,
+                endpoints::SubscriptionInstanceStatus,
             >(
                 "[{\"instances\":[{\"create_time\":\"2020-12-28 16:48:11+0800\",\"host_statuses\":[],\"instance_id\":\"host|instance|host|35\",\"instance_info\":{\"host\":{\"bk_biz_id\":5,\"bk_biz_name\":\"test\",\"bk_cloud_id\":0,\"bk_cloud_name\":\"直连区域\",\"bk_host_id\":35,\"bk_host_innerip\":\"127.0.0.1\",\"bk_host_name\":\"\",\"bk_supplier_account\":\"0\"},\"service\":{}},\"last_task\":{\"create_time\":\"2020-12-28 16:48:11\",\"finish_time\":\"2020-12-28 08:50:09\",\"id\":150,\"pipeline_id\":\"6de50ec13864470d9a9418613ed10da8\",\"record_id\":214,\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"steps\":[{\"action\":\"MAIN_INSTALL_PLUGIN\",\"finish_time\":\"2020-12-28 08:50:09\",\"id\":\"exceptionbeat\",\"node_name\":\"[exceptionbeat] 部署插件程序\",\"pipeline_id\":\"5b702f51a5944d519f4abcc2678f0ed3\",\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"target_hosts\":[{\"finish_time\":\"2020-12-28 08:50:09\",\"node_name\":\"[exceptionbeat] 部署插件程序 0:127.0.0.1\",\"pipeline_id\":\"5b702f51a5944d519f4abcc2678f0ed3\",\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"sub_steps\":[{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:48:13\",\"index\":0,\"log\":\"\",\"node_name\":\"查询Agent状态\",\"pipeline_id\":\"5b702f51a5944d519f4abcc2678f0ed3\",\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:48:13\",\"index\":1,\"log\":\"\",\"node_name\":\"更新插件部署状态\",\"pipeline_id\":\"6c8ff413abb04cb492265466337e9ba0\",\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:49:23\",\"index\":2,\"inputs\":{\"instance_info\":{\"host\":{\"bk_bak_operator\":\"admin\",\"bk_biz_id\":5,\"bk_biz_name\":\"test\",\"bk_cloud_id\":0,\"bk_cloud_name\":\"直连区域\",\"bk_cpu_module\":\"\",\"bk_host_id\":35,\"bk_host_innerip\":\"127.0.0.1\",\"bk_host_name\":\"\",\"bk_host_outerip\":\"\",\"bk_os_bit\":\"\",\"bk_os_name\":\"\",\"bk_os_type\":\"1\",\"bk_supplier_account\":\"0\",\"operator\":\"admin\"},\"process\":{},\"scope\":[{\"bk_cloud_id\":0,\"bk_supplier_id\":0,\"ip\":\"127.0.0.1\"}],\"service\":null}},\"log\":\"\",\"node_name\":\"批量下发插件包\",\"pipeline_id\":\"52bb6f6fb0cc4e7a9d6a6cf476921e6c\",\"start_time\":\"2020-12-28 08:48:13\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:49:54\",\"index\":3,\"log\":\"\",\"node_name\":\"安装插件包\",\"pipeline_id\":\"0d0d62d071d44456bccdf7bbf9b18489\",\"start_time\":\"2020-12-28 08:49:23\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:49:59\",\"index\":4,\"log\":\"\",\"node_name\":\"渲染并下发配置\",\"pipeline_id\":\"85f252a390b14f1aa9c9538f5d6faf6e\",\"start_time\":\"2020-12-28 08:49:54\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:50:09\",\"index\":5,\"log\":\"\",\"node_name\":\"重启 exceptionbeat 插件进程\",\"pipeline_id\":\"e2534a4f17f545b2b341cc278b173a74\",\"start_time\":\"2020-12-28 08:49:59\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:50:09\",\"index\":6,\"log\":\"\",\"node_name\":\"更新插件部署状态\",\"pipeline_id\":\"9767216b9e734736ac70d7a8a429cb71\",\"start_time\":\"2020-12-28 08:50:09\",\"status\":\"SUCCESS\",\"step_code\":null},{\"ex_data\":null,\"finish_time\":\"2020-12-28 08:50:09\",\"index\":7,\"log\":\"\",\"node_name\":\"重置重试次数\",\"pipeline_id\":\"95959096c4904e0c97d8b72a78cae308\",\"start_time\":\"2020-12-28 08:50:09\",\"status\":\"SUCCESS\",\"step_code\":null}]}],\"type\":\"PLUGIN\"}]},\"running_task\":null,\"status\":\"SUCCESS\"}],\"subscription_id\":1}]",
             ),
@@ -12842,7 +12843,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::ListCloud,
+                endpoints::CloudList,
             >(
                 "[{\"ap_id\":1,\"ap_name\":\"默认接入点\",\"bk_cloud_id\":1,\"bk_cloud_name\":\"测试\",\"exception\":\"\",\"is_visible\":true,\"isp\":\"Tencent\",\"isp_icon\":\"PHN2ZyB2aWV3Qm\",\"isp_name\":\"腾讯云\",\"node_count\":10,\"permissions\":{\"delete\":true,\"edit\":true,\"view\":true},\"proxies\":null,\"proxy_count\":2}]",
             ),
@@ -12866,7 +12867,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::LogJob,
+                endpoints::GetJobLog,
             >(
                 "[{\"finish_time\":\"2021-09-16 15:06:04\",\"log\":\"[2021-09-16 15:06:04 INFO] 开始更新任务状态\",\"start_time\":\"2021-09-16 15:06:04\",\"status\":\"SUCCESS\",\"step\":\"更新任务状态\"},{\"finish_time\":\"2021-09-16 15:06:39\",\"log\":\"[2021-09-16 15:06:04 INFO] 开始下发升级包......\",\"start_time\":\"2021-09-16 15:06:04\",\"status\":\"SUCCESS\",\"step\":\"批量下发升级包\"},{\"finish_time\":\"2021-09-16 15:06:45\",\"log\":\"[2021-09-16 15:06:39 INFO] 开始执行升级脚本\\n[2021-09-16 15:06:39 INFO]...........\",\"start_time\":\"2021-09-16 15:06:39\",\"status\":\"SUCCESS\",\"step\":\"执行升级脚本\"},{\"finish_time\":\"2021-09-1615: 07: 20\",\"log\":\"[2021-09-16 15:06:45 INFO] 开始查询 GSE 状态期望的GSE主机状态为RUNNING......\",\"start_time\":\"2021-09-1615: 06: 45\",\"status\":\"SUCCESS\",\"step\":\"查询Agent状态\"},{\"finish_time\":\"2021-09-1615: 07: 20\",\"log\":\"[2021-09-1615: 0720 INFO]开始更新任务状态\",\"start_time\":\"2021-09-1615: 07: 20\",\"status\":\"SUCCESS\",\"step\":\"更新任务状态\"}]",
             ),
@@ -12874,7 +12875,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::OperateJob,
+                endpoints::JobOperate,
             >(
                 "{\"job_id\":1741,\"job_url\":\"https://localhost.com/#/task-list/detail/1741\"}",
             ),
@@ -12883,7 +12884,7 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::ProxiesHost,
+                endpoints::ListCloudProxies,
             >(
                 "[{\"account\":\"root\",\"ap_id\":1,\"ap_name\":\"默认接入点\",\"auth_type\":\"MANUAL\",\"bk_biz_id\":331,\"bk_biz_name\":\"test\",\"bk_cloud_id\":1,\"bk_host_id\":1,\"data_ip\":\"\",\"extra_data\":{\"bt_speed_limit\":null,\"data_path\":\"/var/lib/gse\",\"enable_compression\":false,\"peer_exchange_switch_for_agent\":0},\"inner_ip\":\"127.0.0.1\",\"inner_ipv6\":\"\",\"is_manual\":true,\"job_result\":{},\"login_ip\":\"127.0.0.3\",\"outer_ip\":\"127.0.0.2\",\"outer_ipv6\":\"\",\"pagent_count\":0,\"permissions\":{\"operate\":true},\"port\":22,\"re_certification\":true,\"status\":\"TERMINATED\",\"status_display\":\"异常\",\"version\":\"\"}]",
             ),
@@ -12893,19 +12894,19 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes.push(crate::mock::Route::of::<endpoints::RemoveHost>("{}"));
     routes
         .push(
-            crate::mock::Route::of::<endpoints::RetrySubscription>("{\"task_id\":415}"),
+            crate::mock::Route::of::<endpoints::SubscriptionRetry>("{\"task_id\":415}"),
         );
-    routes.push(crate::mock::Route::of::<endpoints::RevokeSubscription>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::SubscriptionRevoke>("null"));
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::RunSubscription,
+                endpoints::SubscriptionRun,
             >("{\"subscription_id\":1,\"task_id\":1}"),
         );
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::SearchHost,
+                endpoints::ListHosts,
             >(
                 "{\"list\":[{\"ap_id\":1,\"bk_addressing\":\"0\",\"bk_biz_id\":2,\"bk_biz_name\":\"蓝鲸\",\"bk_cloud_id\":0,\"bk_cloud_name\":\"直连区域\",\"bk_host_id\":2,\"bk_host_name\":\"\",\"created_at\":\"2022-07-12 18:58:36+0800\",\"data_ip\":\"\",\"extra_data\":{\"bt_speed_limit\":null,\"enable_compression\":false,\"peer_exchange_switch_for_agent\":0},\"identity_info\":{},\"inner_ip\":\"127.0.0.1\",\"inner_ipv6\":\"\",\"install_channel_id\":null,\"install_channel_name\":null,\"is_manual\":true,\"job_result\":{\"current_step\":\"正在重装\",\"instance_id\":\"host|instance|host|2\",\"job_id\":1656,\"status\":\"FAILED\"},\"login_ip\":\"\",\"operate_permission\":true,\"os_type\":\"LINUX\",\"outer_ip\":\"\",\"outer_ipv6\":\"\",\"status\":\"RUNNING\",\"status_display\":\"正常\",\"topology\":[\"蓝鲸 / 中控机 / controller_ip\",\"蓝鲸 / 公共组件 / consul\",\"蓝鲸 / 公共组件 / redis\",\"蓝鲸 / 公共组件 / rabbitmq\",\"蓝鲸 / 公共组件 / beanstalk\",\"蓝鲸 / 管控平台 / license\",\"蓝鲸 / 监控平台v3 / monitor\"],\"updated_at\":\"2022-07-12 18:58:36+0800\",\"version\":\"1.7.15\"}],\"total\":1}",
             ),
@@ -12913,17 +12914,17 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::SearchPlugin,
+                endpoints::SearchHostPlugin,
             >(
                 "{\"list\":[{\"bk_addressing\":\"0\",\"bk_biz_id\":2,\"bk_biz_name\":\"蓝鲸\",\"bk_cloud_id\":0,\"bk_cloud_name\":\"直连区域\",\"bk_host_id\":1,\"bk_host_name\":\"\",\"cpu_arch\":\"x86_64\",\"inner_ip\":\"127.0.0.1\",\"inner_ipv6\":\"\",\"job_result\":{\"current_step\":\"正在重装\",\"instance_id\":\"host|instance|host|1\",\"job_id\":1434,\"status\":\"SUCCESS\"},\"node_from\":\"NODE_MAN\",\"node_type\":\"Agent\",\"operate_permission\":true,\"os_type\":\"LINUX\",\"plugin_status\":[{\"host_id\":1,\"name\":\"basereport\",\"status\":\"RUNNING\",\"version\":\"10.12.76\"}],\"status\":\"RUNNING\",\"status_display\":\"正常\",\"version\":\"1.7.19\"}],\"total\":1}",
             ),
         );
-    routes.push(crate::mock::Route::of::<endpoints::SwithSubscription>("null"));
-    routes.push(crate::mock::Route::of::<endpoints::TaskResultSubscription>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::SubscriptionSwitch>("null"));
+    routes.push(crate::mock::Route::of::<endpoints::SubscriptionTaskResult>("null"));
     routes
         .push(
             crate::mock::Route::of::<
-                endpoints::UpdateSubscription,
+                endpoints::SubscriptionUpdate,
             >("{\"subscription_id\":1,\"task_id\":1}"),
         );
 }
@@ -12976,13 +12977,13 @@ pub mod endpoints {
     }
     /// `GET /api/c/compapi/v2/nodeman/api/host/biz_proxies/`: 查询业务下管控区域的proxy集合信息
     #[derive(Debug, Clone, Copy)]
-    pub struct BizProxiesHost;
-    impl crate::Endpoint for BizProxiesHost {
-        type Request = super::biz_proxies_host::BizProxiesHostRequest;
-        type Response = Vec<super::biz_proxies_host::BizProxiesHostResponseItem>;
+    pub struct ListBizProxies;
+    impl crate::Endpoint for ListBizProxies {
+        type Request = super::list_biz_proxies::ListBizProxiesRequest;
+        type Response = Vec<super::list_biz_proxies::ListBizProxiesResponseItem>;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "biz_proxies_host";
-        const ID: &'static str = "nodeman.biz_proxies_host";
+        const NAME: &'static str = "list_biz_proxies";
+        const ID: &'static str = "nodeman.list_biz_proxies";
         const METHOD: crate::Method = crate::Method::Get;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/host/biz_proxies/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -12991,13 +12992,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/create/`: 创建订阅
     #[derive(Debug, Clone, Copy)]
-    pub struct CreateSubscription;
-    impl crate::Endpoint for CreateSubscription {
-        type Request = super::create_subscription::CreateSubscriptionRequest;
-        type Response = super::create_subscription::CreateSubscriptionResponse;
+    pub struct SubscriptionCreate;
+    impl crate::Endpoint for SubscriptionCreate {
+        type Request = super::subscription_create::SubscriptionCreateRequest;
+        type Response = super::subscription_create::SubscriptionCreateResponse;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "create_subscription";
-        const ID: &'static str = "nodeman.create_subscription";
+        const NAME: &'static str = "subscription_create";
+        const ID: &'static str = "nodeman.subscription_create";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/create/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13006,13 +13007,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/delete/`: 删除订阅
     #[derive(Debug, Clone, Copy)]
-    pub struct DeleteSubscription;
-    impl crate::Endpoint for DeleteSubscription {
-        type Request = super::delete_subscription::DeleteSubscriptionRequest;
+    pub struct SubscriptionDelete;
+    impl crate::Endpoint for SubscriptionDelete {
+        type Request = super::subscription_delete::SubscriptionDeleteRequest;
         type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "delete_subscription";
-        const ID: &'static str = "nodeman.delete_subscription";
+        const NAME: &'static str = "subscription_delete";
+        const ID: &'static str = "nodeman.subscription_delete";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/delete/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13021,13 +13022,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/api/job/details/`: 查询任务详情
     #[derive(Debug, Clone, Copy)]
-    pub struct DetailsJob;
-    impl crate::Endpoint for DetailsJob {
-        type Request = super::details_job::DetailsJobRequest;
-        type Response = super::details_job::DetailsJobResponseItem;
+    pub struct JobDetails;
+    impl crate::Endpoint for JobDetails {
+        type Request = super::job_details::JobDetailsRequest;
+        type Response = super::job_details::JobDetailsResponseItem;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "details_job";
-        const ID: &'static str = "nodeman.details_job";
+        const NAME: &'static str = "job_details";
+        const ID: &'static str = "nodeman.job_details";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/job/details/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13081,13 +13082,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`: 查询订阅详情
     #[derive(Debug, Clone, Copy)]
-    pub struct InfoSubscription;
-    impl crate::Endpoint for InfoSubscription {
-        type Request = super::info_subscription::InfoSubscriptionRequest;
-        type Response = super::info_subscription::InfoSubscriptionResponse;
+    pub struct SubscriptionInfo;
+    impl crate::Endpoint for SubscriptionInfo {
+        type Request = super::subscription_info::SubscriptionInfoRequest;
+        type Response = super::subscription_info::SubscriptionInfoResponse;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "info_subscription";
-        const ID: &'static str = "nodeman.info_subscription";
+        const NAME: &'static str = "subscription_info";
+        const ID: &'static str = "nodeman.subscription_info";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/info/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13111,13 +13112,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/api/job/install/`: 安装作业任务, 新安装Agent、新安装Proxy、重装、替换等操作
     #[derive(Debug, Clone, Copy)]
-    pub struct InstallJob;
-    impl crate::Endpoint for InstallJob {
-        type Request = super::install_job::InstallJobRequest;
-        type Response = super::install_job::InstallJobResponse;
+    pub struct JobInstall;
+    impl crate::Endpoint for JobInstall {
+        type Request = super::job_install::JobInstallRequest;
+        type Response = super::job_install::JobInstallResponse;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "install_job";
-        const ID: &'static str = "nodeman.install_job";
+        const NAME: &'static str = "job_install";
+        const ID: &'static str = "nodeman.job_install";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/job/install/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13141,15 +13142,15 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/instance_status/`: 查询订阅运行状态
     #[derive(Debug, Clone, Copy)]
-    pub struct InstanceStatusSubscription;
-    impl crate::Endpoint for InstanceStatusSubscription {
-        type Request = super::instance_status_subscription::InstanceStatusSubscriptionRequest;
+    pub struct SubscriptionInstanceStatus;
+    impl crate::Endpoint for SubscriptionInstanceStatus {
+        type Request = super::subscription_instance_status::SubscriptionInstanceStatusRequest;
         type Response = Vec<
-            super::instance_status_subscription::InstanceStatusSubscriptionResponse,
+            super::subscription_instance_status::SubscriptionInstanceStatusResponse,
         >;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "instance_status_subscription";
-        const ID: &'static str = "nodeman.instance_status_subscription";
+        const NAME: &'static str = "subscription_instance_status";
+        const ID: &'static str = "nodeman.subscription_instance_status";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/instance_status/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13158,13 +13159,13 @@ pub mod endpoints {
     }
     /// `GET /api/c/compapi/v2/nodeman/api/cloud/`: 查询管控区域列表
     #[derive(Debug, Clone, Copy)]
-    pub struct ListCloud;
-    impl crate::Endpoint for ListCloud {
-        type Request = super::list_cloud::ListCloudRequest;
-        type Response = Vec<super::list_cloud::ListCloudResponseItem>;
+    pub struct CloudList;
+    impl crate::Endpoint for CloudList {
+        type Request = super::cloud_list::CloudListRequest;
+        type Response = Vec<super::cloud_list::CloudListResponseItem>;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "list_cloud";
-        const ID: &'static str = "nodeman.list_cloud";
+        const NAME: &'static str = "cloud_list";
+        const ID: &'static str = "nodeman.cloud_list";
         const METHOD: crate::Method = crate::Method::Get;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/cloud/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13203,13 +13204,13 @@ pub mod endpoints {
     }
     /// `GET /api/c/compapi/v2/nodeman/api/job/log/`: 查询任务实例日志
     #[derive(Debug, Clone, Copy)]
-    pub struct LogJob;
-    impl crate::Endpoint for LogJob {
-        type Request = super::log_job::LogJobRequest;
-        type Response = Vec<super::log_job::LogJobResponseItem>;
+    pub struct GetJobLog;
+    impl crate::Endpoint for GetJobLog {
+        type Request = super::get_job_log::GetJobLogRequest;
+        type Response = Vec<super::get_job_log::GetJobLogResponseItem>;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "log_job";
-        const ID: &'static str = "nodeman.log_job";
+        const NAME: &'static str = "get_job_log";
+        const ID: &'static str = "nodeman.get_job_log";
         const METHOD: crate::Method = crate::Method::Get;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/job/log/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13218,13 +13219,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/api/job/operate/`: 操作作业任务，用于只有bk_host_id参数的主机下线、重启等操作，该接口不可用于安装/替换Proxy操作
     #[derive(Debug, Clone, Copy)]
-    pub struct OperateJob;
-    impl crate::Endpoint for OperateJob {
-        type Request = super::operate_job::OperateJobRequest;
-        type Response = super::operate_job::OperateJobResponseItem;
+    pub struct JobOperate;
+    impl crate::Endpoint for JobOperate {
+        type Request = super::job_operate::JobOperateRequest;
+        type Response = super::job_operate::JobOperateResponseItem;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "operate_job";
-        const ID: &'static str = "nodeman.operate_job";
+        const NAME: &'static str = "job_operate";
+        const ID: &'static str = "nodeman.job_operate";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/job/operate/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13248,13 +13249,13 @@ pub mod endpoints {
     }
     /// `GET /api/c/compapi/v2/nodeman/api/host/proxies/`: 查询管控区域下proxy列表
     #[derive(Debug, Clone, Copy)]
-    pub struct ProxiesHost;
-    impl crate::Endpoint for ProxiesHost {
-        type Request = super::proxies_host::ProxiesHostRequest;
-        type Response = Vec<super::proxies_host::ProxiesHostResponseItem>;
+    pub struct ListCloudProxies;
+    impl crate::Endpoint for ListCloudProxies {
+        type Request = super::list_cloud_proxies::ListCloudProxiesRequest;
+        type Response = Vec<super::list_cloud_proxies::ListCloudProxiesResponseItem>;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "proxies_host";
-        const ID: &'static str = "nodeman.proxies_host";
+        const NAME: &'static str = "list_cloud_proxies";
+        const ID: &'static str = "nodeman.list_cloud_proxies";
         const METHOD: crate::Method = crate::Method::Get;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/host/proxies/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13308,13 +13309,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/retry/`: 重试失败的任务
     #[derive(Debug, Clone, Copy)]
-    pub struct RetrySubscription;
-    impl crate::Endpoint for RetrySubscription {
-        type Request = super::retry_subscription::RetrySubscriptionRequest;
-        type Response = super::retry_subscription::RetrySubscriptionResponse;
+    pub struct SubscriptionRetry;
+    impl crate::Endpoint for SubscriptionRetry {
+        type Request = super::subscription_retry::SubscriptionRetryRequest;
+        type Response = super::subscription_retry::SubscriptionRetryResponse;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "retry_subscription";
-        const ID: &'static str = "nodeman.retry_subscription";
+        const NAME: &'static str = "subscription_retry";
+        const ID: &'static str = "nodeman.subscription_retry";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/retry/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13323,13 +13324,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/revoke/`: 终止正在执行的任务
     #[derive(Debug, Clone, Copy)]
-    pub struct RevokeSubscription;
-    impl crate::Endpoint for RevokeSubscription {
-        type Request = super::revoke_subscription::RevokeSubscriptionRequest;
+    pub struct SubscriptionRevoke;
+    impl crate::Endpoint for SubscriptionRevoke {
+        type Request = super::subscription_revoke::SubscriptionRevokeRequest;
         type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "revoke_subscription";
-        const ID: &'static str = "nodeman.revoke_subscription";
+        const NAME: &'static str = "subscription_revoke";
+        const ID: &'static str = "nodeman.subscription_revoke";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/revoke/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13338,13 +13339,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/run/`: 执行订阅
     #[derive(Debug, Clone, Copy)]
-    pub struct RunSubscription;
-    impl crate::Endpoint for RunSubscription {
-        type Request = super::run_subscription::RunSubscriptionRequest;
-        type Response = super::run_subscription::RunSubscriptionResponse;
+    pub struct SubscriptionRun;
+    impl crate::Endpoint for SubscriptionRun {
+        type Request = super::subscription_run::SubscriptionRunRequest;
+        type Response = super::subscription_run::SubscriptionRunResponse;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "run_subscription";
-        const ID: &'static str = "nodeman.run_subscription";
+        const NAME: &'static str = "subscription_run";
+        const ID: &'static str = "nodeman.subscription_run";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/run/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13353,13 +13354,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/api/host/search/`: 查询主机列表
     #[derive(Debug, Clone, Copy)]
-    pub struct SearchHost;
-    impl crate::Endpoint for SearchHost {
-        type Request = super::search_host::SearchHostRequest;
-        type Response = super::search_host::SearchHostResponseItem;
+    pub struct ListHosts;
+    impl crate::Endpoint for ListHosts {
+        type Request = super::list_hosts::ListHostsRequest;
+        type Response = super::list_hosts::ListHostsResponseItem;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "search_host";
-        const ID: &'static str = "nodeman.search_host";
+        const NAME: &'static str = "list_hosts";
+        const ID: &'static str = "nodeman.list_hosts";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/host/search/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13368,13 +13369,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/api/plugin/search/`: 查询主机列表
     #[derive(Debug, Clone, Copy)]
-    pub struct SearchPlugin;
-    impl crate::Endpoint for SearchPlugin {
-        type Request = super::search_plugin::SearchPluginRequest;
-        type Response = super::search_plugin::SearchPluginResponseItem;
+    pub struct SearchHostPlugin;
+    impl crate::Endpoint for SearchHostPlugin {
+        type Request = super::search_host_plugin::SearchHostPluginRequest;
+        type Response = super::search_host_plugin::SearchHostPluginResponseItem;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "search_plugin";
-        const ID: &'static str = "nodeman.search_plugin";
+        const NAME: &'static str = "search_host_plugin";
+        const ID: &'static str = "nodeman.search_host_plugin";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/api/plugin/search/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13383,13 +13384,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/switch/`: 订阅启停
     #[derive(Debug, Clone, Copy)]
-    pub struct SwithSubscription;
-    impl crate::Endpoint for SwithSubscription {
-        type Request = super::swith_subscription::SwithSubscriptionRequest;
+    pub struct SubscriptionSwitch;
+    impl crate::Endpoint for SubscriptionSwitch {
+        type Request = super::subscription_switch::SubscriptionSwitchRequest;
         type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "swith_subscription";
-        const ID: &'static str = "nodeman.swith_subscription";
+        const NAME: &'static str = "subscription_switch";
+        const ID: &'static str = "nodeman.subscription_switch";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/switch/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13398,13 +13399,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/task_result/`: 查询任务执行结果
     #[derive(Debug, Clone, Copy)]
-    pub struct TaskResultSubscription;
-    impl crate::Endpoint for TaskResultSubscription {
-        type Request = super::task_result_subscription::TaskResultSubscriptionRequest;
-        type Response = super::task_result_subscription::TaskResultSubscriptionResponse;
+    pub struct SubscriptionTaskResult;
+    impl crate::Endpoint for SubscriptionTaskResult {
+        type Request = super::subscription_task_result::SubscriptionTaskResultRequest;
+        type Response = super::subscription_task_result::SubscriptionTaskResultResponse;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "task_result_subscription";
-        const ID: &'static str = "nodeman.task_result_subscription";
+        const NAME: &'static str = "subscription_task_result";
+        const ID: &'static str = "nodeman.subscription_task_result";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/task_result/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13413,13 +13414,13 @@ pub mod endpoints {
     }
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/update/`: 更新订阅信息
     #[derive(Debug, Clone, Copy)]
-    pub struct UpdateSubscription;
-    impl crate::Endpoint for UpdateSubscription {
-        type Request = super::update_subscription::UpdateSubscriptionRequest;
-        type Response = super::update_subscription::UpdateSubscriptionResponse;
+    pub struct SubscriptionUpdate;
+    impl crate::Endpoint for SubscriptionUpdate {
+        type Request = super::subscription_update::SubscriptionUpdateRequest;
+        type Response = super::subscription_update::SubscriptionUpdateResponse;
         const SYSTEM: &'static str = "nodeman";
-        const NAME: &'static str = "update_subscription";
-        const ID: &'static str = "nodeman.update_subscription";
+        const NAME: &'static str = "subscription_update";
+        const ID: &'static str = "nodeman.subscription_update";
         const METHOD: crate::Method = crate::Method::Post;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/backend/api/subscription/update/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
@@ -13473,6 +13474,9 @@ impl<'a> NodemanApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/nodeman/api/host/biz_proxies/`
     ///
+    /// Documented as `biz_proxies_host`.
+    #[doc(alias = "biz_proxies_host")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/biz_proxies_host.md`.
     ///
     /// # Example
@@ -13482,26 +13486,29 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::biz_proxies_host::*;
+    /// use bkapi::nodeman::list_biz_proxies::*;
     ///
-    /// let request = BizProxiesHostRequest::new(1_i64);
-    /// let response = client.nodeman().biz_proxies_host(request).await?;
+    /// let request = ListBizProxiesRequest::new(1_i64);
+    /// let response = client.nodeman().list_biz_proxies(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn biz_proxies_host(
+    pub async fn list_biz_proxies(
         &self,
-        request: biz_proxies_host::BizProxiesHostRequest,
+        request: list_biz_proxies::ListBizProxiesRequest,
     ) -> std::result::Result<
-        Vec<biz_proxies_host::BizProxiesHostResponseItem>,
+        Vec<list_biz_proxies::ListBizProxiesResponseItem>,
         crate::Error,
     > {
-        self.client.call::<endpoints::BizProxiesHost>(request).await
+        self.client.call::<endpoints::ListBizProxies>(request).await
     }
     /// 创建订阅
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/create/`
+    ///
+    /// Documented as `create_subscription`.
+    #[doc(alias = "create_subscription")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/create_subscription.md`.
     ///
@@ -13516,9 +13523,9 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::create_subscription::*;
+    /// use bkapi::nodeman::subscription_create::*;
     ///
-    /// let request = CreateSubscriptionRequest::new(
+    /// let request = SubscriptionCreateRequest::new(
     ///         Scope::new(
     ///                 "TOPO".to_string(),
     ///                 "SERVICE".to_string(),
@@ -13600,23 +13607,26 @@ impl<'a> NodemanApi<'a> {
     ///         ],
     ///     )
     ///     .run_immediately(true);
-    /// let response = client.nodeman().create_subscription(request).await?;
+    /// let response = client.nodeman().subscription_create(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn create_subscription(
+    pub async fn subscription_create(
         &self,
-        request: create_subscription::CreateSubscriptionRequest,
+        request: subscription_create::SubscriptionCreateRequest,
     ) -> std::result::Result<
-        create_subscription::CreateSubscriptionResponse,
+        subscription_create::SubscriptionCreateResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::CreateSubscription>(request).await
+        self.client.call::<endpoints::SubscriptionCreate>(request).await
     }
     /// 删除订阅
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/delete/`
+    ///
+    /// Documented as `delete_subscription`.
+    #[doc(alias = "delete_subscription")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/delete_subscription.md`.
     ///
@@ -13627,23 +13637,26 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::delete_subscription::*;
+    /// use bkapi::nodeman::subscription_delete::*;
     ///
-    /// let request = DeleteSubscriptionRequest::new(1_i64);
-    /// let response = client.nodeman().delete_subscription(request).await?;
+    /// let request = SubscriptionDeleteRequest::new(1_i64);
+    /// let response = client.nodeman().subscription_delete(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn delete_subscription(
+    pub async fn subscription_delete(
         &self,
-        request: delete_subscription::DeleteSubscriptionRequest,
+        request: subscription_delete::SubscriptionDeleteRequest,
     ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
-        self.client.call::<endpoints::DeleteSubscription>(request).await
+        self.client.call::<endpoints::SubscriptionDelete>(request).await
     }
     /// 查询任务详情
     ///
     /// `POST /api/c/compapi/v2/nodeman/api/job/details/`
+    ///
+    /// Documented as `details_job`.
+    #[doc(alias = "details_job")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/details_job.md`.
     ///
@@ -13657,9 +13670,9 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::details_job::*;
+    /// use bkapi::nodeman::job_details::*;
     ///
-    /// let request = DetailsJobRequest::new(1_i64)
+    /// let request = JobDetailsRequest::new(1_i64)
     ///     .page(1_i64)
     ///     .pagesize(10_i64)
     ///     .conditions(
@@ -13669,22 +13682,22 @@ impl<'a> NodemanApi<'a> {
     ///             std::collections::BTreeMap < _, _ >> ()
     ///         ],
     ///     );
-    /// let response = client.nodeman().details_job(request).await?;
+    /// let response = client.nodeman().job_details(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn details_job(
+    pub async fn job_details(
         &self,
-        request: details_job::DetailsJobRequest,
-    ) -> std::result::Result<details_job::DetailsJobResponseItem, crate::Error> {
-        self.client.call::<endpoints::DetailsJob>(request).await
+        request: job_details::JobDetailsRequest,
+    ) -> std::result::Result<job_details::JobDetailsResponseItem, crate::Error> {
+        self.client.call::<endpoints::JobDetails>(request).await
     }
     /// 获取安装命令
     ///
     /// `GET /api/c/compapi/v2/nodeman/get_job_commands/`
     ///
-    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `get_job_commands` and the doc states no route: `/api/c/compapi/v2/nodeman/get_job_commands/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `get_job_commands` and the doc states no route: `/api/c/compapi/v2/nodeman/get_job_commands/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/nodeman/zh_hans/get_job_commands.md`.
     ///
@@ -13738,6 +13751,9 @@ impl<'a> NodemanApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`
     ///
+    /// Documented as `info_subscription`.
+    #[doc(alias = "info_subscription")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/info_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -13750,25 +13766,25 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::info_subscription::*;
+    /// use bkapi::nodeman::subscription_info::*;
     ///
-    /// let request = InfoSubscriptionRequest::new(vec![1_i64]).show_deleted(false);
-    /// let response = client.nodeman().info_subscription(request).await?;
+    /// let request = SubscriptionInfoRequest::new(vec![1_i64]).show_deleted(false);
+    /// let response = client.nodeman().subscription_info(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn info_subscription(
+    pub async fn subscription_info(
         &self,
-        request: info_subscription::InfoSubscriptionRequest,
-    ) -> std::result::Result<info_subscription::InfoSubscriptionResponse, crate::Error> {
-        self.client.call::<endpoints::InfoSubscription>(request).await
+        request: subscription_info::SubscriptionInfoRequest,
+    ) -> std::result::Result<subscription_info::SubscriptionInfoResponse, crate::Error> {
+        self.client.call::<endpoints::SubscriptionInfo>(request).await
     }
     /// 查询安装通道详情
     ///
     /// `POST /api/c/compapi/v2/nodeman/install_channel/`
     ///
-    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `install_channel` and the doc states no route: `/api/c/compapi/v2/nodeman/install_channel/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `install_channel` and the doc states no route: `/api/c/compapi/v2/nodeman/install_channel/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/nodeman/zh_hans/install_channel.md`.
     ///
@@ -13800,6 +13816,9 @@ impl<'a> NodemanApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/nodeman/api/job/install/`
     ///
+    /// Documented as `install_job`.
+    #[doc(alias = "install_job")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/install_job.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -13815,9 +13834,9 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::install_job::*;
+    /// use bkapi::nodeman::job_install::*;
     ///
-    /// let request = InstallJobRequest::new(
+    /// let request = JobInstallRequest::new(
     ///     JobType::InstallAgent,
     ///     vec![
     ///         Hosts::new(2_i64, 0_i64, OsType::Linux).ap_id(1_i64).inner_ip("127.0.0.1"
@@ -13832,22 +13851,22 @@ impl<'a> NodemanApi<'a> {
     ///         .port(22_i64).key(bkapi::Secret::from("key")).retention(1_i64)
     ///     ],
     /// );
-    /// let response = client.nodeman().install_job(request).await?;
+    /// let response = client.nodeman().job_install(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn install_job(
+    pub async fn job_install(
         &self,
-        request: install_job::InstallJobRequest,
-    ) -> std::result::Result<install_job::InstallJobResponse, crate::Error> {
-        self.client.call::<endpoints::InstallJob>(request).await
+        request: job_install::JobInstallRequest,
+    ) -> std::result::Result<job_install::JobInstallResponse, crate::Error> {
+        self.client.call::<endpoints::JobInstall>(request).await
     }
     /// 执行订阅
     ///
     /// `POST /api/c/compapi/v2/nodeman/instance_info_subscription/`
     ///
-    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `instance_info_subscription` and the doc states no route: `/api/c/compapi/v2/nodeman/instance_info_subscription/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `instance_info_subscription` and the doc states no route: `/api/c/compapi/v2/nodeman/instance_info_subscription/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/nodeman/zh_hans/instance_info_subscription.md`.
     ///
@@ -13917,6 +13936,9 @@ impl<'a> NodemanApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/instance_status/`
     ///
+    /// Documented as `instance_status_subscription`.
+    #[doc(alias = "instance_status_subscription")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/instance_status_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -13934,29 +13956,32 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::instance_status_subscription::*;
+    /// use bkapi::nodeman::subscription_instance_status::*;
     ///
-    /// let request = InstanceStatusSubscriptionRequest::default()
+    /// let request = SubscriptionInstanceStatusRequest::default()
     ///     .show_task_detail(false)
     ///     .need_detail(false)
     ///     .subscription_id_list(vec![1_i64]);
-    /// let response = client.nodeman().instance_status_subscription(request).await?;
+    /// let response = client.nodeman().subscription_instance_status(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn instance_status_subscription(
+    pub async fn subscription_instance_status(
         &self,
-        request: instance_status_subscription::InstanceStatusSubscriptionRequest,
+        request: subscription_instance_status::SubscriptionInstanceStatusRequest,
     ) -> std::result::Result<
-        Vec<instance_status_subscription::InstanceStatusSubscriptionResponse>,
+        Vec<subscription_instance_status::SubscriptionInstanceStatusResponse>,
         crate::Error,
     > {
-        self.client.call::<endpoints::InstanceStatusSubscription>(request).await
+        self.client.call::<endpoints::SubscriptionInstanceStatus>(request).await
     }
     /// 查询管控区域列表
     ///
     /// `GET /api/c/compapi/v2/nodeman/api/cloud/`
+    ///
+    /// Documented as `list_cloud`.
+    #[doc(alias = "list_cloud")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/list_cloud.md`.
     ///
@@ -13970,19 +13995,19 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::list_cloud::*;
+    /// use bkapi::nodeman::cloud_list::*;
     ///
-    /// let request = ListCloudRequest::default().with_default_area(false);
-    /// let response = client.nodeman().list_cloud(request).await?;
+    /// let request = CloudListRequest::default().with_default_area(false);
+    /// let response = client.nodeman().cloud_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn list_cloud(
+    pub async fn cloud_list(
         &self,
-        request: list_cloud::ListCloudRequest,
-    ) -> std::result::Result<Vec<list_cloud::ListCloudResponseItem>, crate::Error> {
-        self.client.call::<endpoints::ListCloud>(request).await
+        request: cloud_list::CloudListRequest,
+    ) -> std::result::Result<Vec<cloud_list::CloudListResponseItem>, crate::Error> {
+        self.client.call::<endpoints::CloudList>(request).await
     }
     /// 查询进程包列表
     ///
@@ -14039,6 +14064,9 @@ impl<'a> NodemanApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/nodeman/api/job/log/`
     ///
+    /// Documented as `log_job`.
+    #[doc(alias = "log_job")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/log_job.md`.
     ///
     /// # Example
@@ -14048,23 +14076,26 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::log_job::*;
+    /// use bkapi::nodeman::get_job_log::*;
     ///
-    /// let request = LogJobRequest::new(1_i64, 1_i64);
-    /// let response = client.nodeman().log_job(request).await?;
+    /// let request = GetJobLogRequest::new(1_i64, 1_i64);
+    /// let response = client.nodeman().get_job_log(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn log_job(
+    pub async fn get_job_log(
         &self,
-        request: log_job::LogJobRequest,
-    ) -> std::result::Result<Vec<log_job::LogJobResponseItem>, crate::Error> {
-        self.client.call::<endpoints::LogJob>(request).await
+        request: get_job_log::GetJobLogRequest,
+    ) -> std::result::Result<Vec<get_job_log::GetJobLogResponseItem>, crate::Error> {
+        self.client.call::<endpoints::GetJobLog>(request).await
     }
     /// 操作作业任务，用于只有bk_host_id参数的主机下线、重启等操作，该接口不可用于安装/替换Proxy操作
     ///
     /// `POST /api/c/compapi/v2/nodeman/api/job/operate/`
+    ///
+    /// Documented as `operate_job`.
+    #[doc(alias = "operate_job")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/operate_job.md`.
     ///
@@ -14079,9 +14110,9 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::operate_job::*;
+    /// use bkapi::nodeman::job_operate::*;
     ///
-    /// let request = OperateJobRequest::new(JobType::RestartAgent)
+    /// let request = JobOperateRequest::new(JobType::RestartAgent)
     ///     .conditions(
     ///         vec![
     ///             Conditions::default().key(bkapi::Secret::from("inner_ip"))
@@ -14089,16 +14120,16 @@ impl<'a> NodemanApi<'a> {
     ///         ],
     ///     )
     ///     .exclude_hosts(vec![1_i64, 2_i64, 3_i64]);
-    /// let response = client.nodeman().operate_job(request).await?;
+    /// let response = client.nodeman().job_operate(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn operate_job(
+    pub async fn job_operate(
         &self,
-        request: operate_job::OperateJobRequest,
-    ) -> std::result::Result<operate_job::OperateJobResponseItem, crate::Error> {
-        self.client.call::<endpoints::OperateJob>(request).await
+        request: job_operate::JobOperateRequest,
+    ) -> std::result::Result<job_operate::JobOperateResponseItem, crate::Error> {
+        self.client.call::<endpoints::JobOperate>(request).await
     }
     /// 插件操作类任务
     ///
@@ -14138,6 +14169,9 @@ impl<'a> NodemanApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/nodeman/api/host/proxies/`
     ///
+    /// Documented as `proxies_host`.
+    #[doc(alias = "proxies_host")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/proxies_host.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -14151,19 +14185,22 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::proxies_host::*;
+    /// use bkapi::nodeman::list_cloud_proxies::*;
     ///
-    /// let request = ProxiesHostRequest::new(1_i64);
-    /// let response = client.nodeman().proxies_host(request).await?;
+    /// let request = ListCloudProxiesRequest::new(1_i64);
+    /// let response = client.nodeman().list_cloud_proxies(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn proxies_host(
+    pub async fn list_cloud_proxies(
         &self,
-        request: proxies_host::ProxiesHostRequest,
-    ) -> std::result::Result<Vec<proxies_host::ProxiesHostResponseItem>, crate::Error> {
-        self.client.call::<endpoints::ProxiesHost>(request).await
+        request: list_cloud_proxies::ListCloudProxiesRequest,
+    ) -> std::result::Result<
+        Vec<list_cloud_proxies::ListCloudProxiesResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListCloudProxies>(request).await
     }
     /// 注册插件包信息
     ///
@@ -14276,6 +14313,9 @@ impl<'a> NodemanApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/retry/`
     ///
+    /// Documented as `retry_subscription`.
+    #[doc(alias = "retry_subscription")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/retry_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -14290,29 +14330,32 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::retry_subscription::*;
+    /// use bkapi::nodeman::subscription_retry::*;
     ///
-    /// let request = RetrySubscriptionRequest::new(1_i64)
+    /// let request = SubscriptionRetryRequest::new(1_i64)
     ///     .instance_id_list(vec!["host|instance|host|1".to_string()])
     ///     .task_id_list(vec![1_i64])
     ///     .actions(Actions::default().agent("INSTALL_AGENT".to_string()));
-    /// let response = client.nodeman().retry_subscription(request).await?;
+    /// let response = client.nodeman().subscription_retry(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn retry_subscription(
+    pub async fn subscription_retry(
         &self,
-        request: retry_subscription::RetrySubscriptionRequest,
+        request: subscription_retry::SubscriptionRetryRequest,
     ) -> std::result::Result<
-        retry_subscription::RetrySubscriptionResponse,
+        subscription_retry::SubscriptionRetryResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::RetrySubscription>(request).await
+        self.client.call::<endpoints::SubscriptionRetry>(request).await
     }
     /// 终止正在执行的任务
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/revoke/`
+    ///
+    /// Documented as `revoke_subscription`.
+    #[doc(alias = "revoke_subscription")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/revoke_subscription.md`.
     ///
@@ -14326,24 +14369,27 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::revoke_subscription::*;
+    /// use bkapi::nodeman::subscription_revoke::*;
     ///
-    /// let request = RevokeSubscriptionRequest::new(1_i64)
+    /// let request = SubscriptionRevokeRequest::new(1_i64)
     ///     .instance_id_list(vec!["host|instance|host|1".to_string()]);
-    /// let response = client.nodeman().revoke_subscription(request).await?;
+    /// let response = client.nodeman().subscription_revoke(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn revoke_subscription(
+    pub async fn subscription_revoke(
         &self,
-        request: revoke_subscription::RevokeSubscriptionRequest,
+        request: subscription_revoke::SubscriptionRevokeRequest,
     ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
-        self.client.call::<endpoints::RevokeSubscription>(request).await
+        self.client.call::<endpoints::SubscriptionRevoke>(request).await
     }
     /// 执行订阅
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/run/`
+    ///
+    /// Documented as `run_subscription`.
+    #[doc(alias = "run_subscription")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/run_subscription.md`.
     ///
@@ -14358,9 +14404,9 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::run_subscription::*;
+    /// use bkapi::nodeman::subscription_run::*;
     ///
-    /// let request = RunSubscriptionRequest::new(
+    /// let request = SubscriptionRunRequest::new(
     ///         1_i64,
     ///         Scope::default()
     ///             .bk_biz_id(2_i64)
@@ -14395,20 +14441,23 @@ impl<'a> NodemanApi<'a> {
     ///             .bkmonitorbeat("UNINSTALL".to_string())
     ///             .testscript("UNINSTALL".to_string()),
     ///     );
-    /// let response = client.nodeman().run_subscription(request).await?;
+    /// let response = client.nodeman().subscription_run(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn run_subscription(
+    pub async fn subscription_run(
         &self,
-        request: run_subscription::RunSubscriptionRequest,
-    ) -> std::result::Result<run_subscription::RunSubscriptionResponse, crate::Error> {
-        self.client.call::<endpoints::RunSubscription>(request).await
+        request: subscription_run::SubscriptionRunRequest,
+    ) -> std::result::Result<subscription_run::SubscriptionRunResponse, crate::Error> {
+        self.client.call::<endpoints::SubscriptionRun>(request).await
     }
     /// 查询主机列表
     ///
     /// `POST /api/c/compapi/v2/nodeman/api/host/search/`
+    ///
+    /// Documented as `search_host`.
+    #[doc(alias = "search_host")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/search_host.md`.
     ///
@@ -14423,9 +14472,9 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::search_host::*;
+    /// use bkapi::nodeman::list_hosts::*;
     ///
-    /// let request = SearchHostRequest::default()
+    /// let request = ListHostsRequest::default()
     ///     .bk_host_id(vec![1_i64, 2_i64, 3_i64])
     ///     .conditions(
     ///         vec![
@@ -14438,20 +14487,23 @@ impl<'a> NodemanApi<'a> {
     ///     .pagesize(20_i64)
     ///     .only_ip(false)
     ///     .running_count(false);
-    /// let response = client.nodeman().search_host(request).await?;
+    /// let response = client.nodeman().list_hosts(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn search_host(
+    pub async fn list_hosts(
         &self,
-        request: search_host::SearchHostRequest,
-    ) -> std::result::Result<search_host::SearchHostResponseItem, crate::Error> {
-        self.client.call::<endpoints::SearchHost>(request).await
+        request: list_hosts::ListHostsRequest,
+    ) -> std::result::Result<list_hosts::ListHostsResponseItem, crate::Error> {
+        self.client.call::<endpoints::ListHosts>(request).await
     }
     /// 查询主机列表
     ///
     /// `POST /api/c/compapi/v2/nodeman/api/plugin/search/`
+    ///
+    /// Documented as `search_plugin`.
+    #[doc(alias = "search_plugin")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/search_plugin.md`.
     ///
@@ -14466,29 +14518,33 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::search_plugin::*;
+    /// use bkapi::nodeman::search_host_plugin::*;
     ///
-    /// let request = SearchPluginRequest::default().bk_host_id(vec![1_i64]).detail(true);
-    /// let response = client.nodeman().search_plugin(request).await?;
+    /// let request = SearchHostPluginRequest::default()
+    ///     .bk_host_id(vec![1_i64])
+    ///     .detail(true);
+    /// let response = client.nodeman().search_host_plugin(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn search_plugin(
+    pub async fn search_host_plugin(
         &self,
-        request: search_plugin::SearchPluginRequest,
-    ) -> std::result::Result<search_plugin::SearchPluginResponseItem, crate::Error> {
-        self.client.call::<endpoints::SearchPlugin>(request).await
+        request: search_host_plugin::SearchHostPluginRequest,
+    ) -> std::result::Result<
+        search_host_plugin::SearchHostPluginResponseItem,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::SearchHostPlugin>(request).await
     }
     /// 订阅启停
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/switch/`
     ///
-    /// Generated from `api-docs/nodeman/zh_hans/swith_subscription.md`.
+    /// Documented as `swith_subscription`.
+    #[doc(alias = "swith_subscription")]
     ///
-    /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `method`: the doc says `(not stated)`, corrected to `POST` — The doc states no route and its name misspells `switch`: nodeman.yaml:665 declares `subscription_switch` (订阅启停) as POST /v2/nodeman/backend/api/subscription/switch/.
-    /// - `path`: the doc says `(not stated)`, corrected to `/api/c/compapi/v2/nodeman/backend/api/subscription/switch/` — The doc states no route and its name misspells `switch`: nodeman.yaml:665 declares `subscription_switch` (订阅启停) as POST /v2/nodeman/backend/api/subscription/switch/.
+    /// Generated from `api-docs/nodeman/zh_hans/swith_subscription.md`.
     ///
     /// # Example
     ///
@@ -14497,23 +14553,26 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::swith_subscription::*;
+    /// use bkapi::nodeman::subscription_switch::*;
     ///
-    /// let request = SwithSubscriptionRequest::new(1_i64, "disable".to_string());
-    /// let response = client.nodeman().swith_subscription(request).await?;
+    /// let request = SubscriptionSwitchRequest::new(1_i64, "disable".to_string());
+    /// let response = client.nodeman().subscription_switch(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn swith_subscription(
+    pub async fn subscription_switch(
         &self,
-        request: swith_subscription::SwithSubscriptionRequest,
+        request: subscription_switch::SubscriptionSwitchRequest,
     ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
-        self.client.call::<endpoints::SwithSubscription>(request).await
+        self.client.call::<endpoints::SubscriptionSwitch>(request).await
     }
     /// 查询任务执行结果
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/task_result/`
+    ///
+    /// Documented as `task_result_subscription`.
+    #[doc(alias = "task_result_subscription")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/task_result_subscription.md`.
     ///
@@ -14524,26 +14583,29 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::task_result_subscription::*;
+    /// use bkapi::nodeman::subscription_task_result::*;
     ///
-    /// let request = TaskResultSubscriptionRequest::new(1_i64).return_all(true);
-    /// let response = client.nodeman().task_result_subscription(request).await?;
+    /// let request = SubscriptionTaskResultRequest::new(1_i64).return_all(true);
+    /// let response = client.nodeman().subscription_task_result(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn task_result_subscription(
+    pub async fn subscription_task_result(
         &self,
-        request: task_result_subscription::TaskResultSubscriptionRequest,
+        request: subscription_task_result::SubscriptionTaskResultRequest,
     ) -> std::result::Result<
-        task_result_subscription::TaskResultSubscriptionResponse,
+        subscription_task_result::SubscriptionTaskResultResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::TaskResultSubscription>(request).await
+        self.client.call::<endpoints::SubscriptionTaskResult>(request).await
     }
     /// 更新订阅信息
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/update/`
+    ///
+    /// Documented as `update_subscription`.
+    #[doc(alias = "update_subscription")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/update_subscription.md`.
     ///
@@ -14557,9 +14619,9 @@ impl<'a> NodemanApi<'a> {
     /// ```no_run
     /// # use bkapi::prelude::*;
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
-    /// use bkapi::nodeman::update_subscription::*;
+    /// use bkapi::nodeman::subscription_update::*;
     ///
-    /// let request = UpdateSubscriptionRequest::new(
+    /// let request = SubscriptionUpdateRequest::new(
     ///         1_i64,
     ///         Scope::new(
     ///                 "TOPO".to_string(),
@@ -14601,19 +14663,19 @@ impl<'a> NodemanApi<'a> {
     ///         ],
     ///     )
     ///     .run_immediately(true);
-    /// let response = client.nodeman().update_subscription(request).await?;
+    /// let response = client.nodeman().subscription_update(request).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn update_subscription(
+    pub async fn subscription_update(
         &self,
-        request: update_subscription::UpdateSubscriptionRequest,
+        request: subscription_update::SubscriptionUpdateRequest,
     ) -> std::result::Result<
-        update_subscription::UpdateSubscriptionResponse,
+        subscription_update::SubscriptionUpdateResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::UpdateSubscription>(request).await
+        self.client.call::<endpoints::SubscriptionUpdate>(request).await
     }
 }
 /// `nodeman` blocking client: the methods of [`NodemanApi`] without `async`. Get it from [`crate::BlockingApis::nodeman`] (`blocking_client.nodeman()`).
@@ -14664,64 +14726,76 @@ impl<'a> NodemanBlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/nodeman/api/host/biz_proxies/`
     ///
+    /// Documented as `biz_proxies_host`.
+    #[doc(alias = "biz_proxies_host")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/biz_proxies_host.md`.
-    pub fn biz_proxies_host(
+    pub fn list_biz_proxies(
         &self,
-        request: biz_proxies_host::BizProxiesHostRequest,
+        request: list_biz_proxies::ListBizProxiesRequest,
     ) -> std::result::Result<
-        Vec<biz_proxies_host::BizProxiesHostResponseItem>,
+        Vec<list_biz_proxies::ListBizProxiesResponseItem>,
         crate::Error,
     > {
-        self.client.call::<endpoints::BizProxiesHost>(request)
+        self.client.call::<endpoints::ListBizProxies>(request)
     }
     /// 创建订阅
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/create/`
+    ///
+    /// Documented as `create_subscription`.
+    #[doc(alias = "create_subscription")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/create_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.steps`: the doc says `object`, corrected to `array of objects` — the example at line 189 sends a list of these objects
     /// - `request.target_hosts`: the doc says `object`, corrected to `array of objects` — the example at line 189 sends a list of these objects
-    pub fn create_subscription(
+    pub fn subscription_create(
         &self,
-        request: create_subscription::CreateSubscriptionRequest,
+        request: subscription_create::SubscriptionCreateRequest,
     ) -> std::result::Result<
-        create_subscription::CreateSubscriptionResponse,
+        subscription_create::SubscriptionCreateResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::CreateSubscription>(request)
+        self.client.call::<endpoints::SubscriptionCreate>(request)
     }
     /// 删除订阅
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/delete/`
     ///
+    /// Documented as `delete_subscription`.
+    #[doc(alias = "delete_subscription")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/delete_subscription.md`.
-    pub fn delete_subscription(
+    pub fn subscription_delete(
         &self,
-        request: delete_subscription::DeleteSubscriptionRequest,
+        request: subscription_delete::SubscriptionDeleteRequest,
     ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
-        self.client.call::<endpoints::DeleteSubscription>(request)
+        self.client.call::<endpoints::SubscriptionDelete>(request)
     }
     /// 查询任务详情
     ///
     /// `POST /api/c/compapi/v2/nodeman/api/job/details/`
     ///
+    /// Documented as `details_job`.
+    #[doc(alias = "details_job")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/details_job.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 62 sends one such object
-    pub fn details_job(
+    pub fn job_details(
         &self,
-        request: details_job::DetailsJobRequest,
-    ) -> std::result::Result<details_job::DetailsJobResponseItem, crate::Error> {
-        self.client.call::<endpoints::DetailsJob>(request)
+        request: job_details::JobDetailsRequest,
+    ) -> std::result::Result<job_details::JobDetailsResponseItem, crate::Error> {
+        self.client.call::<endpoints::JobDetails>(request)
     }
     /// 获取安装命令
     ///
     /// `GET /api/c/compapi/v2/nodeman/get_job_commands/`
     ///
-    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `get_job_commands` and the doc states no route: `/api/c/compapi/v2/nodeman/get_job_commands/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `get_job_commands` and the doc states no route: `/api/c/compapi/v2/nodeman/get_job_commands/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/nodeman/zh_hans/get_job_commands.md`.
     ///
@@ -14759,21 +14833,24 @@ impl<'a> NodemanBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/info/`
     ///
+    /// Documented as `info_subscription`.
+    #[doc(alias = "info_subscription")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/info_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.subscription_id_list`: the doc says `map`, corrected to `array` — the example at line 19 sends array
-    pub fn info_subscription(
+    pub fn subscription_info(
         &self,
-        request: info_subscription::InfoSubscriptionRequest,
-    ) -> std::result::Result<info_subscription::InfoSubscriptionResponse, crate::Error> {
-        self.client.call::<endpoints::InfoSubscription>(request)
+        request: subscription_info::SubscriptionInfoRequest,
+    ) -> std::result::Result<subscription_info::SubscriptionInfoResponse, crate::Error> {
+        self.client.call::<endpoints::SubscriptionInfo>(request)
     }
     /// 查询安装通道详情
     ///
     /// `POST /api/c/compapi/v2/nodeman/install_channel/`
     ///
-    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `install_channel` and the doc states no route: `/api/c/compapi/v2/nodeman/install_channel/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `install_channel` and the doc states no route: `/api/c/compapi/v2/nodeman/install_channel/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/nodeman/zh_hans/install_channel.md`.
     pub fn install_channel(
@@ -14789,6 +14866,9 @@ impl<'a> NodemanBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/nodeman/api/job/install/`
     ///
+    /// Documented as `install_job`.
+    #[doc(alias = "install_job")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/install_job.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -14796,17 +14876,17 @@ impl<'a> NodemanBlockingApi<'a> {
     /// - `request.hosts.os_type (values)`: the doc says `1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS`, corrected to `LINUX, WINDOWS, AIX, SOLARIS` — The description lists `1：LINUX 2：WINDOWS …` but the API takes the names, as the example sends ("LINUX").
     /// - `request.hosts.auth_type (values)`: the doc says `1：PASSWORD 2：KEY 3：TJJ_PASSWORD`, corrected to `PASSWORD, KEY, TJJ_PASSWORD` — The description lists `1：PASSWORD 2: KEY 3：TJJ_PASSWORD` but the API takes the names, as the example sends ("PASSWORD").
     /// - `response`: the doc says `array`, corrected to `object` — `data` is documented as array, but its own `#### data` table and the example describe one object {job_id, ip_filter}.
-    pub fn install_job(
+    pub fn job_install(
         &self,
-        request: install_job::InstallJobRequest,
-    ) -> std::result::Result<install_job::InstallJobResponse, crate::Error> {
-        self.client.call::<endpoints::InstallJob>(request)
+        request: job_install::JobInstallRequest,
+    ) -> std::result::Result<job_install::JobInstallResponse, crate::Error> {
+        self.client.call::<endpoints::JobInstall>(request)
     }
     /// 执行订阅
     ///
     /// `POST /api/c/compapi/v2/nodeman/instance_info_subscription/`
     ///
-    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `instance_info_subscription` and the doc states no route: `/api/c/compapi/v2/nodeman/instance_info_subscription/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/nodeman/nodeman.yaml (the system's component list) names no component `instance_info_subscription` and the doc states no route: `/api/c/compapi/v2/nodeman/instance_info_subscription/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/nodeman/zh_hans/instance_info_subscription.md`.
     ///
@@ -14826,6 +14906,9 @@ impl<'a> NodemanBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/instance_status/`
     ///
+    /// Documented as `instance_status_subscription`.
+    #[doc(alias = "instance_status_subscription")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/instance_status_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
@@ -14835,28 +14918,31 @@ impl<'a> NodemanBlockingApi<'a> {
     /// - `response.instances.last_task.pipeline_id`: the doc says `integer`, corrected to `string` — the example at line 36 sends `"6de50ec13864470d9a9418613ed10da8"`
     /// - `response.instances.last_task.finish_time`: the doc says `integer`, corrected to `string` — the example at line 36 sends `"2020-12-28 08:50:09"`
     /// - `response.instances.running_task`: the doc says `required`, corrected to `optional` — the example at line 36 leaves it out or sends null
-    pub fn instance_status_subscription(
+    pub fn subscription_instance_status(
         &self,
-        request: instance_status_subscription::InstanceStatusSubscriptionRequest,
+        request: subscription_instance_status::SubscriptionInstanceStatusRequest,
     ) -> std::result::Result<
-        Vec<instance_status_subscription::InstanceStatusSubscriptionResponse>,
+        Vec<subscription_instance_status::SubscriptionInstanceStatusResponse>,
         crate::Error,
     > {
-        self.client.call::<endpoints::InstanceStatusSubscription>(request)
+        self.client.call::<endpoints::SubscriptionInstanceStatus>(request)
     }
     /// 查询管控区域列表
     ///
     /// `GET /api/c/compapi/v2/nodeman/api/cloud/`
     ///
+    /// Documented as `list_cloud`.
+    #[doc(alias = "list_cloud")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/list_cloud.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `response.is_visible`: the doc says `string`, corrected to `boolean` — the example at line 30 sends `true`
-    pub fn list_cloud(
+    pub fn cloud_list(
         &self,
-        request: list_cloud::ListCloudRequest,
-    ) -> std::result::Result<Vec<list_cloud::ListCloudResponseItem>, crate::Error> {
-        self.client.call::<endpoints::ListCloud>(request)
+        request: cloud_list::CloudListRequest,
+    ) -> std::result::Result<Vec<cloud_list::CloudListResponseItem>, crate::Error> {
+        self.client.call::<endpoints::CloudList>(request)
     }
     /// 查询进程包列表
     ///
@@ -14894,27 +14980,33 @@ impl<'a> NodemanBlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/nodeman/api/job/log/`
     ///
+    /// Documented as `log_job`.
+    #[doc(alias = "log_job")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/log_job.md`.
-    pub fn log_job(
+    pub fn get_job_log(
         &self,
-        request: log_job::LogJobRequest,
-    ) -> std::result::Result<Vec<log_job::LogJobResponseItem>, crate::Error> {
-        self.client.call::<endpoints::LogJob>(request)
+        request: get_job_log::GetJobLogRequest,
+    ) -> std::result::Result<Vec<get_job_log::GetJobLogResponseItem>, crate::Error> {
+        self.client.call::<endpoints::GetJobLog>(request)
     }
     /// 操作作业任务，用于只有bk_host_id参数的主机下线、重启等操作，该接口不可用于安装/替换Proxy操作
     ///
     /// `POST /api/c/compapi/v2/nodeman/api/job/operate/`
+    ///
+    /// Documented as `operate_job`.
+    #[doc(alias = "operate_job")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/operate_job.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.bk_biz_id`: the doc says `required`, corrected to `optional` — the example at line 90 leaves it out or sends null
     /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 113 sends one such object
-    pub fn operate_job(
+    pub fn job_operate(
         &self,
-        request: operate_job::OperateJobRequest,
-    ) -> std::result::Result<operate_job::OperateJobResponseItem, crate::Error> {
-        self.client.call::<endpoints::OperateJob>(request)
+        request: job_operate::JobOperateRequest,
+    ) -> std::result::Result<job_operate::JobOperateResponseItem, crate::Error> {
+        self.client.call::<endpoints::JobOperate>(request)
     }
     /// 插件操作类任务
     ///
@@ -14931,16 +15023,22 @@ impl<'a> NodemanBlockingApi<'a> {
     ///
     /// `GET /api/c/compapi/v2/nodeman/api/host/proxies/`
     ///
+    /// Documented as `proxies_host`.
+    #[doc(alias = "proxies_host")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/proxies_host.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `response.is_manual`: the doc says `string`, corrected to `boolean` — the example at line 30 sends `true`
     /// - `response.extra_data`: the doc says `a value from a list`, corrected to `object` — the example at line 30 sends object
-    pub fn proxies_host(
+    pub fn list_cloud_proxies(
         &self,
-        request: proxies_host::ProxiesHostRequest,
-    ) -> std::result::Result<Vec<proxies_host::ProxiesHostResponseItem>, crate::Error> {
-        self.client.call::<endpoints::ProxiesHost>(request)
+        request: list_cloud_proxies::ListCloudProxiesRequest,
+    ) -> std::result::Result<
+        Vec<list_cloud_proxies::ListCloudProxiesResponseItem>,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::ListCloudProxies>(request)
     }
     /// 注册插件包信息
     ///
@@ -14983,124 +15081,147 @@ impl<'a> NodemanBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/retry/`
     ///
+    /// Documented as `retry_subscription`.
+    #[doc(alias = "retry_subscription")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/retry_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.instance_id_list`: the doc says `object`, corrected to `string` — the example at line 97 sends string
     /// - `request.actions.step_id`: the doc says `required`, corrected to `optional` — the example at line 97 leaves it out or sends null
     /// - `request.actions.job_type`: the doc says `required`, corrected to `optional` — the example at line 97 leaves it out or sends null
-    pub fn retry_subscription(
+    pub fn subscription_retry(
         &self,
-        request: retry_subscription::RetrySubscriptionRequest,
+        request: subscription_retry::SubscriptionRetryRequest,
     ) -> std::result::Result<
-        retry_subscription::RetrySubscriptionResponse,
+        subscription_retry::SubscriptionRetryResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::RetrySubscription>(request)
+        self.client.call::<endpoints::SubscriptionRetry>(request)
     }
     /// 终止正在执行的任务
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/revoke/`
     ///
+    /// Documented as `revoke_subscription`.
+    #[doc(alias = "revoke_subscription")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/revoke_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.instance_id_list`: the doc says `object`, corrected to `string` — the example at line 30 sends string
-    pub fn revoke_subscription(
+    pub fn subscription_revoke(
         &self,
-        request: revoke_subscription::RevokeSubscriptionRequest,
+        request: subscription_revoke::SubscriptionRevokeRequest,
     ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
-        self.client.call::<endpoints::RevokeSubscription>(request)
+        self.client.call::<endpoints::SubscriptionRevoke>(request)
     }
     /// 执行订阅
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/run/`
+    ///
+    /// Documented as `run_subscription`.
+    #[doc(alias = "run_subscription")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/run_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.actions.step_id`: the doc says `required`, corrected to `optional` — the example at line 85 leaves it out or sends null
     /// - `request.actions.job_type`: the doc says `required`, corrected to `optional` — the example at line 85 leaves it out or sends null
-    pub fn run_subscription(
+    pub fn subscription_run(
         &self,
-        request: run_subscription::RunSubscriptionRequest,
-    ) -> std::result::Result<run_subscription::RunSubscriptionResponse, crate::Error> {
-        self.client.call::<endpoints::RunSubscription>(request)
+        request: subscription_run::SubscriptionRunRequest,
+    ) -> std::result::Result<subscription_run::SubscriptionRunResponse, crate::Error> {
+        self.client.call::<endpoints::SubscriptionRun>(request)
     }
     /// 查询主机列表
     ///
     /// `POST /api/c/compapi/v2/nodeman/api/host/search/`
+    ///
+    /// Documented as `search_host`.
+    #[doc(alias = "search_host")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/search_host.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 81 sends one such object
     /// - `response.list.extra_data`: the doc says `array`, corrected to `object` — the example at line 81 sends object
-    pub fn search_host(
+    pub fn list_hosts(
         &self,
-        request: search_host::SearchHostRequest,
-    ) -> std::result::Result<search_host::SearchHostResponseItem, crate::Error> {
-        self.client.call::<endpoints::SearchHost>(request)
+        request: list_hosts::ListHostsRequest,
+    ) -> std::result::Result<list_hosts::ListHostsResponseItem, crate::Error> {
+        self.client.call::<endpoints::ListHosts>(request)
     }
     /// 查询主机列表
     ///
     /// `POST /api/c/compapi/v2/nodeman/api/plugin/search/`
+    ///
+    /// Documented as `search_plugin`.
+    #[doc(alias = "search_plugin")]
     ///
     /// Generated from `api-docs/nodeman/zh_hans/search_plugin.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 69 sends one such object
     /// - `response.list.plugin_status.status`: the doc says `integer`, corrected to `string` — the example at line 69 sends `"RUNNING"`
-    pub fn search_plugin(
+    pub fn search_host_plugin(
         &self,
-        request: search_plugin::SearchPluginRequest,
-    ) -> std::result::Result<search_plugin::SearchPluginResponseItem, crate::Error> {
-        self.client.call::<endpoints::SearchPlugin>(request)
+        request: search_host_plugin::SearchHostPluginRequest,
+    ) -> std::result::Result<
+        search_host_plugin::SearchHostPluginResponseItem,
+        crate::Error,
+    > {
+        self.client.call::<endpoints::SearchHostPlugin>(request)
     }
     /// 订阅启停
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/switch/`
     ///
-    /// Generated from `api-docs/nodeman/zh_hans/swith_subscription.md`.
+    /// Documented as `swith_subscription`.
+    #[doc(alias = "swith_subscription")]
     ///
-    /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `method`: the doc says `(not stated)`, corrected to `POST` — The doc states no route and its name misspells `switch`: nodeman.yaml:665 declares `subscription_switch` (订阅启停) as POST /v2/nodeman/backend/api/subscription/switch/.
-    /// - `path`: the doc says `(not stated)`, corrected to `/api/c/compapi/v2/nodeman/backend/api/subscription/switch/` — The doc states no route and its name misspells `switch`: nodeman.yaml:665 declares `subscription_switch` (订阅启停) as POST /v2/nodeman/backend/api/subscription/switch/.
-    pub fn swith_subscription(
+    /// Generated from `api-docs/nodeman/zh_hans/swith_subscription.md`.
+    pub fn subscription_switch(
         &self,
-        request: swith_subscription::SwithSubscriptionRequest,
+        request: subscription_switch::SubscriptionSwitchRequest,
     ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
-        self.client.call::<endpoints::SwithSubscription>(request)
+        self.client.call::<endpoints::SubscriptionSwitch>(request)
     }
     /// 查询任务执行结果
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/task_result/`
     ///
+    /// Documented as `task_result_subscription`.
+    #[doc(alias = "task_result_subscription")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/task_result_subscription.md`.
-    pub fn task_result_subscription(
+    pub fn subscription_task_result(
         &self,
-        request: task_result_subscription::TaskResultSubscriptionRequest,
+        request: subscription_task_result::SubscriptionTaskResultRequest,
     ) -> std::result::Result<
-        task_result_subscription::TaskResultSubscriptionResponse,
+        subscription_task_result::SubscriptionTaskResultResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::TaskResultSubscription>(request)
+        self.client.call::<endpoints::SubscriptionTaskResult>(request)
     }
     /// 更新订阅信息
     ///
     /// `POST /api/c/compapi/v2/nodeman/backend/api/subscription/update/`
     ///
+    /// Documented as `update_subscription`.
+    #[doc(alias = "update_subscription")]
+    ///
     /// Generated from `api-docs/nodeman/zh_hans/update_subscription.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.steps`: the doc says `object`, corrected to `array of objects` — the example at line 183 sends a list of these objects
-    pub fn update_subscription(
+    pub fn subscription_update(
         &self,
-        request: update_subscription::UpdateSubscriptionRequest,
+        request: subscription_update::SubscriptionUpdateRequest,
     ) -> std::result::Result<
-        update_subscription::UpdateSubscriptionResponse,
+        subscription_update::SubscriptionUpdateResponse,
         crate::Error,
     > {
-        self.client.call::<endpoints::UpdateSubscription>(request)
+        self.client.call::<endpoints::SubscriptionUpdate>(request)
     }
 }

@@ -15661,7 +15661,7 @@ impl<'a> SopsApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/sops/register_project/`
     ///
-    /// **Route not confirmed**: api-docs/sops/sops.yaml (the system's component list) names no component `register_project` and the doc states no route: `/api/c/compapi/v2/sops/register_project/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/sops/sops.yaml (the system's component list) names no component `register_project` and the doc states no route: `/api/c/compapi/v2/sops/register_project/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/sops/zh_hans/register_project.md`.
     ///
@@ -16300,7 +16300,7 @@ impl<'a> SopsBlockingApi<'a> {
     ///
     /// `POST /api/c/compapi/v2/sops/register_project/`
     ///
-    /// **Route not confirmed**: api-docs/sops/sops.yaml (the system's component list) names no component `register_project` and the doc states no route: `/api/c/compapi/v2/sops/register_project/` is the ESB path convention's guess.
+    /// **Route not confirmed**: api-docs/sops/sops.yaml (the system's component list) names no component `register_project` and the doc states no route: `/api/c/compapi/v2/sops/register_project/` is a guess from the ESB path convention (no manifest names it).
     ///
     /// Generated from `api-docs/sops/zh_hans/register_project.md`.
     pub fn register_project(
