@@ -174,19 +174,42 @@ pub fn unknown_variant(names: &[String]) -> String {
     text
 }
 
-/// Variant name of an integer enum value: its label when the label is a word (`shell` → `Shell`), in the
-/// doc's language or another (`成功` / `Success` → `Success`), else the code (`Code1`): labels such as `是` /
-/// `不是` make no identifier.
+/// Variant name of an integer enum value, from a whole label: an ASCII one in any language first (`not online`
+/// → `NotOnline`, `成功` / `Success` → `Success`); else the doc's own label as an identifier in its script
+/// (`执行成功` → `执行成功`: Rust identifiers are Unicode, and it is the name BlueKing's users know); else another
+/// language's; the code (`Code1`) only where no label makes an identifier.
 pub fn int_variant_name(v: &EnumValue) -> String {
     let wordy = |label: &&str| {
         label.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && label.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' '))
     };
-    let labels = std::iter::once(v.doc.trim()).chain(v.other_labels.iter().map(|l| l.trim()));
-    match labels.into_iter().find(wordy) {
-        Some(label) => camel_ident(label),
-        None => format!("Code{}", v.value.trim_start_matches('-')),
+    let labels: Vec<&str> = std::iter::once(v.doc.trim())
+        .chain(v.other_labels.iter().map(|l| l.trim()))
+        .filter(|l| !l.is_empty())
+        .collect();
+    if let Some(label) = labels.iter().copied().find(wordy) {
+        return camel_ident(label);
     }
+    labels
+        .iter()
+        .find_map(|l| label_ident(l))
+        .unwrap_or_else(|| format!("Code{}", v.value.trim().trim_start_matches('-')))
+}
+
+/// A label as an UpperCamelCase identifier in any script (`Py Mako引擎` → `PyMako引擎`): its runs of identifier
+/// characters, each capitalized, joined. `None` when it has none or would start with a digit.
+fn label_ident(label: &str) -> Option<String> {
+    let mut out = String::new();
+    for run in label.split(|c: char| c == '_' || !unicode_ident::is_xid_continue(c)).filter(|r| !r.is_empty()) {
+        let mut chars = run.chars();
+        out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        out.extend(chars);
+    }
+    let first = out.chars().next()?;
+    if !unicode_ident::is_xid_start(first) {
+        return None;
+    }
+    Some(if out.is_ascii() { camel_ident(&out) } else { out })
 }
 
 #[cfg(test)]
@@ -227,8 +250,11 @@ mod tests {
             other_labels: Vec::new(),
         };
         assert_eq!(int_variant_name(&v("1", "shell")), "Shell");
-        assert_eq!(int_variant_name(&v("0", "不是")), "Code0");
-        assert_eq!(int_variant_name(&v("2", "0")), "Code2");
+        assert_eq!(int_variant_name(&v("1", "not online")), "NotOnline", "the whole label, not its first word");
+        assert_eq!(int_variant_name(&v("0", "不是")), "不是", "the doc's own label, in its script");
+        assert_eq!(int_variant_name(&v("3", "Py Mako引擎")), "PyMako引擎");
+        assert_eq!(int_variant_name(&v("2", "0")), "Code2", "no label that makes an identifier");
+        assert_eq!(int_variant_name(&v("4", "")), "Code4");
         let bilingual = EnumValue { other_labels: vec!["Success".into()], ..v("3", "成功") };
         assert_eq!(int_variant_name(&bilingual), "Success", "the other language's label when the doc's is no word");
     }

@@ -64,8 +64,28 @@ async fn wait_for_job_polls_until_the_job_ends_and_returns_its_final_status() {
     let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2", 100);
     let done = client(&server).jobv3().wait_for_job(request, &quick()).await.unwrap();
     assert_eq!(done.finished, Some(true));
-    assert_eq!(done.job_instance.and_then(|j| j.status), Some(3), "success");
+    // The job's status is the doc's list (`1.未执行; 2.正在执行; 3.执行成功; …`), typed (was a bare `i64`), its
+    // variants named by the English doc's labels (`3 - Successful`).
+    use bkapi::jobv3::get_job_instance_status::Status;
+    let status = done.job_instance.and_then(|j| j.status).unwrap();
+    assert_eq!((status, status.code(), status.label()), (Status::Successful, 3, Some("执行成功")));
     server.verify().await;
+}
+
+#[test]
+fn enum_values_read_from_their_wire_value_name_or_label_and_print_as_sent() {
+    use bkapi::jobv3::fast_execute_script::ScriptLanguage;
+    use bkapi::jobv3::get_job_instance_status::Status;
+    // Either language's label, the variant's name (ASCII case ignored), or the code.
+    assert_eq!("执行成功".parse::<Status>().unwrap(), Status::Successful);
+    assert_eq!("successful".parse::<Status>().unwrap(), Status::Successful);
+    assert_eq!("3".parse::<Status>().unwrap(), Status::Successful);
+    assert_eq!("shell".parse::<ScriptLanguage>().unwrap(), ScriptLanguage::Shell);
+    assert_eq!("1".parse::<ScriptLanguage>().unwrap().to_string(), "1", "Display is the wire value");
+    // An unlisted value is refused, saying what the type takes.
+    let err = "shel".parse::<ScriptLanguage>().unwrap_err().to_string();
+    assert!(err.contains("`shel` is not a value of `ScriptLanguage`") && err.contains("`1` (shell)"), "{err}");
+    assert!("99".parse::<Status>().is_err());
 }
 
 #[tokio::test]
@@ -84,13 +104,13 @@ async fn a_failed_job_is_an_error_that_holds_the_final_status_and_the_hosts_that
     assert!(!err.is_retryable());
     // The final answer, typed: which hosts failed.
     let done: &GetJobInstanceStatusResponse = err.final_answer().expect("the final answer comes with the error");
-    assert_eq!(done.job_instance.as_ref().and_then(|j| j.status), Some(4));
+    assert_eq!(done.job_instance.as_ref().and_then(|j| j.status.as_ref()).map(|s| s.code()), Some(4));
     let failed: Vec<Option<&str>> = done
         .step_instance_list
         .iter()
         .flatten()
         .flat_map(|s| s.step_ip_result_list.iter().flatten())
-        .filter(|h| h.status != Some(9))
+        .filter(|h| h.status.map(|s| s.code()) != Some(9))
         .map(|h| h.ip.as_deref())
         .collect();
     assert_eq!(failed, [Some("10.0.0.2")]);
@@ -114,7 +134,7 @@ async fn a_poll_that_meets_a_502_goes_on_polling_a_status_read() {
     const { assert!(<bkapi::jobv3::endpoints::GetJobInstanceStatus as bkapi::Endpoint>::IDEMPOTENT) };
     let request = GetJobInstanceStatusRequest::new(BkScopeType::Biz, "2", 100);
     let done = client(&server).jobv3().wait_for_job(request, &quick()).await.unwrap();
-    assert_eq!(done.job_instance.and_then(|j| j.status), Some(3));
+    assert_eq!(done.job_instance.and_then(|j| j.status).map(|s| s.code()), Some(3));
     server.verify().await;
 }
 

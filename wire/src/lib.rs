@@ -52,6 +52,11 @@ impl WireError {
         Self::new(format!("unknown value `{value}`, expected one of the values of `{type_name}`"))
     }
 
+    /// Text that names no value of an enum (`FromStr`): what it takes, listed.
+    pub fn not_a_value(text: &str, type_name: &str, accepted: &str) -> Self {
+        Self::new(format!("`{text}` is not a value of `{type_name}`; it takes {accepted}"))
+    }
+
     /// The same error, one object key further out.
     pub fn at_key(mut self, key: &str) -> Self {
         self.path.push(Segment::Key(key.to_string()));

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::ir::{Api, Field, Ir, System, Type, TypeDef, TypeKind};
+use crate::naming::variant_names;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Change {
@@ -202,8 +203,19 @@ impl TypeComparison<'_> {
                     self.push(what, required);
                 }
             }
-            (TypeKind::Enum { values: a, .. }, TypeKind::Enum { values: b, .. }) => {
+            (TypeKind::Enum { values: a, repr: ra, .. }, TypeKind::Enum { values: b, repr: rb, .. }) => {
                 let at = if path.is_empty() { s.to_string() } else { format!("`{path}`") };
+                // A value kept under another variant name breaks every `match` and path naming it.
+                let (names_a, names_b) = (variant_names(a, *ra), variant_names(b, *rb));
+                for (v, old_name) in a.iter().zip(&names_a) {
+                    let new_name = b.iter().zip(&names_b).find(|(w, _)| w.value == v.value).map(|(_, n)| n);
+                    if let Some(new_name) = new_name.filter(|n| *n != old_name) {
+                        self.push(
+                            format!("{at}: variant `{old_name}` (value `{}`) renamed to `{new_name}`", v.value),
+                            true,
+                        );
+                    }
+                }
                 for v in a.iter().filter(|v| !b.iter().any(|w| w.value == v.value)) {
                     self.push(format!("{at}: enum value `{}` removed", v.value), true);
                 }
@@ -333,6 +345,15 @@ mod tests {
         let renamed = changes.iter().find(|c| c.what.contains("renamed")).expect("a rename");
         assert_eq!(renamed.what, "`target`: type `Server` renamed to `Host`");
         assert!(renamed.breaking);
+    }
+
+    #[test]
+    fn a_value_under_another_variant_name_is_major() {
+        let with = |labels: &str| snapshot(&format!("{BASE}| mode | int | 否 | 模式: {labels} |\n"), OUT);
+        let changes = diff(&with("1:not online 2:online"), &with("1:offline 2:online"));
+        assert_eq!(changes.len(), 1, "{changes:#?}");
+        assert_eq!(changes[0].what, "`mode`: variant `NotOnline` (value `1`) renamed to `Offline`");
+        assert!(changes[0].breaking);
     }
 
     #[test]

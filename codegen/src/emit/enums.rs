@@ -44,6 +44,45 @@ pub(super) fn emit_enum(
             Some((format_ident!("{}", text), literal, shown, vdoc))
         })
         .collect();
+    // What `FromStr` takes besides the wire value: the variant's name and each language's label.
+    let labels_of = |v: &EnumValue| -> Vec<String> {
+        std::iter::once(v.doc.trim())
+            .chain(v.other_labels.iter().map(|l| l.trim()))
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let listed: Vec<(&Ident, String, Vec<String>)> = variants
+        .iter()
+        .zip(values.iter().filter(|v| repr == EnumRepr::String || v.value.trim().parse::<i64>().is_ok()))
+        .map(|((ident, _, shown, _), v)| (ident, shown.clone(), labels_of(v)))
+        .collect();
+    let by_wire =
+        listed.iter().map(|(ident, shown, _)| quote!(#shown => return ::std::result::Result::Ok(Self::#ident),));
+    let by_name = listed.iter().map(|(ident, ..)| {
+        let name = ident.to_string();
+        quote!(if text.eq_ignore_ascii_case(#name) { return ::std::result::Result::Ok(Self::#ident); })
+    });
+    let by_label = listed.iter().filter(|(_, _, labels)| !labels.is_empty()).map(|(ident, _, labels)| {
+        quote!(if [#(#labels),*].iter().any(|l| l.eq_ignore_ascii_case(text)) { return ::std::result::Result::Ok(Self::#ident); })
+    });
+    let first_label = listed.iter().map(|(ident, _, labels)| match labels.first() {
+        Some(label) => quote!(Self::#ident => Some(#label),),
+        None => quote!(Self::#ident => None,),
+    });
+    let accepted = listed
+        .iter()
+        .map(|(_, shown, labels)| match labels.first() {
+            Some(l) => format!("`{shown}` ({l})"),
+            None => format!("`{shown}`"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let label_rest = quote!(_ => None,);
+    let display = match repr {
+        EnumRepr::String => quote!(f.write_str(self.as_str())),
+        EnumRepr::Integer => quote!(write!(f, "{}", self.code())),
+    };
     let decls = variants.iter().map(|(ident, _, shown, vdoc)| {
         let wire_doc = format!(" Sent as `{shown}`.");
         quote! { #vdoc #[doc = ""] #[doc = #wire_doc] #ident, }
@@ -105,6 +144,41 @@ pub(super) fn emit_enum(
                     #(#to_wire_value)*
                     #unknown_to
                 }
+            }
+        }
+
+        impl #name {
+            /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+            pub fn label(&self) -> Option<&'static str> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    #(#first_label)*
+                    #label_rest
+                }
+            }
+        }
+
+        /// The value as sent on the wire.
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #display
+            }
+        }
+
+        /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+        /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+        impl ::std::str::FromStr for #name {
+            type Err = crate::wire::WireError;
+
+            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+                let text = text.trim();
+                match text {
+                    #(#by_wire)*
+                    _ => {}
+                }
+                #(#by_name)*
+                #(#by_label)*
+                ::std::result::Result::Err(crate::wire::WireError::not_a_value(text, #type_name, #accepted))
             }
         }
 

@@ -181,6 +181,7 @@ fn success_check(
     let mut def = response_def;
     let mut reach = quote!(Some(r));
     let mut last_type = None;
+    let mut last_enum = None;
     for segment in &waiter.success_path {
         let TypeKind::Struct { fields } = &def.kind else { return None };
         let (field, ident) = field_named(fields, segment)?;
@@ -190,23 +191,38 @@ fn success_check(
             quote!(#reach.and_then(|v| v.#ident.as_ref()))
         };
         match &field.ty {
-            Type::Named(n) => def = system.type_def(n)?,
+            Type::Named(n) => match system.type_def(n)? {
+                d @ crate::ir::TypeDef { kind: TypeKind::Struct { .. }, .. } => def = d,
+                // The last segment: an enum of listed values, compared by its wire value.
+                enum_def => last_enum = Some(enum_def),
+            },
             other => last_type = Some(other.clone()),
         }
     }
     let field = waiter.success_path.join(".");
     let shown: Vec<String> = waiter.success_values.iter().map(ToString::to_string).collect();
     let expected = shown.join(" or ");
-    let accepted = match last_type? {
-        Type::Integer => {
+    let accepted = match (last_enum.map(|d| &d.kind), last_type) {
+        (Some(TypeKind::Enum { repr, .. }), _) if !repr.is_string() => {
             let values: Vec<i64> = waiter.success_values.iter().filter_map(serde_json::Value::as_i64).collect();
-            quote!(value.is_some_and(|v| [#(#values),*].contains(v)))
+            quote!(value.is_some_and(|v| [#(#values),*].contains(&v.code())))
         }
-        Type::String => {
+        (Some(TypeKind::Enum { .. }), _) => {
             let values: Vec<&str> = waiter.success_values.iter().filter_map(serde_json::Value::as_str).collect();
             quote!(value.is_some_and(|v| [#(#values),*].contains(&v.as_str())))
         }
-        _ => return None,
+        (Some(_), _) | (None, None) => return None,
+        (None, Some(last_type)) => match last_type {
+            Type::Integer => {
+                let values: Vec<i64> = waiter.success_values.iter().filter_map(serde_json::Value::as_i64).collect();
+                quote!(value.is_some_and(|v| [#(#values),*].contains(v)))
+            }
+            Type::String => {
+                let values: Vec<&str> = waiter.success_values.iter().filter_map(serde_json::Value::as_str).collect();
+                quote!(value.is_some_and(|v| [#(#values),*].contains(&v.as_str())))
+            }
+            _ => return None,
+        },
     };
     let message = format!("`{field}` is {{found}}, not {expected}");
     Some(quote! {

@@ -216,11 +216,24 @@ fn value_list_enum(ty: Ty, name: &str, doc: &str, line: u32, documented_values: 
     }
 }
 
-/// `1：LINUX 2：WINDOWS`, `1 - shell, 2 - bat`, `0:不是（默认），1:是`: at least two distinct numeric codes.
-/// `1-执行失败则暂停；2-忽略失败` too; a label never starts with a digit (`1-86400` is a range, not a list).
-static VALUE_LIST: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9A-Za-z_.])(\d+)\s*(?:[:：=]|-)\s*([^\s\d,，;；。、(（)）][^\s,，;；。、(（)）]*)").ok()
-});
+/// `1：LINUX 2：WINDOWS`, `1 - shell, 2 - bat`, `0:不是（默认），1:是`, `1.未执行; 2.正在执行`, `1、上传`: at least
+/// two distinct numeric codes. `1-执行失败则暂停；2-忽略失败` too; a label never starts with a digit (`1-86400` is
+/// a range, not a list). Each match is where a code and its label start; the label runs to the next code.
+static VALUE_LIST: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^0-9A-Za-z_.])(\d+)\s*(?:[:：=]|-|\.|、)\s*[^\s\d,，;；。、.(（)）]").ok());
+
+/// `1(shell脚本)、2(bat脚本)`: each code with its label in parentheses.
+static PARENTHESIZED_VALUE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^0-9A-Za-z_.])(\d+)\s*[(（]\s*([^\s\d()（）][^()（）]*?)\s*[)）]").ok());
+
+/// Where a label ends: a list separator, a sentence's end, a parenthesis (a remark: `不是（默认）`), a line's end.
+const LABEL_END: &[char] = &[',', '，', ';', '；', '。', '(', '（', ')', '）', '\n', '|'];
+
+/// A label as written, whole (`not online`, `外部引擎`), without the punctuation around it.
+fn whole_label(text: &str) -> &str {
+    let end = text.find(LABEL_END).unwrap_or(text.len());
+    text.get(..end).unwrap_or(text).trim_matches(|c: char| c.is_whitespace() || "、.:：`'\"*".contains(c))
+}
 
 /// `可选值: biz - 业务，biz_set - 业务集`: named values after a marker that says the list is the values.
 static NAMED_VALUE_LIST: LazyLock<Option<Regex>> =
@@ -236,9 +249,21 @@ pub(super) fn documented_values(desc: &str) -> Vec<DocumentedValue> {
         }
     };
     if let Some(re) = VALUE_LIST.as_ref() {
-        for caps in re.captures_iter(desc) {
-            if let (Some(code), Some(label)) = (caps.get(1), caps.get(2)) {
-                push(code.as_str(), label.as_str());
+        // (code, where its label starts, where the whole match starts): a label runs to the next code.
+        let starts: Vec<(&str, usize, usize)> = re
+            .captures_iter(desc)
+            .filter_map(|caps| {
+                let (whole, code) = (caps.get(0)?, caps.get(1)?);
+                // The label's first character is the match's last.
+                let label_at = whole.end() - whole.as_str().chars().next_back()?.len_utf8();
+                Some((code.as_str(), label_at, code.start()))
+            })
+            .collect();
+        for (i, (code, label_at, _)) in starts.iter().enumerate() {
+            let next = starts.get(i + 1).map_or(desc.len(), |(_, _, at)| *at);
+            let label = desc.get(*label_at..next).map(whole_label).unwrap_or_default();
+            if !label.is_empty() {
+                push(code, label);
             }
         }
     }
@@ -251,7 +276,25 @@ pub(super) fn documented_values(desc: &str) -> Vec<DocumentedValue> {
             }
         }
     }
-    if out.len() >= 2 { out } else { Vec::new() }
+    if out.len() >= 2 {
+        return out;
+    }
+    let parenthesized = parenthesized_values(desc);
+    if parenthesized.len() >= 2 { parenthesized } else { Vec::new() }
+}
+
+/// `1(shell脚本)、2(bat脚本)`, each distinct code once.
+fn parenthesized_values(desc: &str) -> Vec<DocumentedValue> {
+    let mut out: Vec<DocumentedValue> = Vec::new();
+    let Some(re) = PARENTHESIZED_VALUE.as_ref() else { return out };
+    for caps in re.captures_iter(desc) {
+        if let (Some(code), Some(label)) = (caps.get(1), caps.get(2))
+            && !out.iter().any(|v| v.code == code.as_str())
+        {
+            out.push(DocumentedValue { code: code.as_str().to_string(), label: label.as_str().to_string() });
+        }
+    }
+    out
 }
 
 /// Descriptions that retire a field: `*已弃用*`, `已废弃`, `不推荐使用`, `deprecated`, `请使用 X 替代`,

@@ -291,6 +291,28 @@ fn extracts_value_lists_from_descriptions() {
     assert_eq!(v[1].label, "bat");
     assert_eq!(documented_values("敏感参数, 0:不是（默认），1:是").len(), 2);
     assert!(documented_values("默认 7200，取值范围 1-86400").is_empty());
+    let pairs =
+        |d: &str| documented_values(d).into_iter().map(|v| (v.code, v.label)).collect::<Vec<(String, String)>>();
+    let pair = |c: &str, l: &str| (c.to_string(), l.to_string());
+    // Labels are whole: several words, up to the next code or separator (was the first word: `not`).
+    assert_eq!(
+        pairs("engine type, 1:not template 2:Golang 3:Py Mako 4:external"),
+        [pair("1", "not template"), pair("2", "Golang"), pair("3", "Py Mako"), pair("4", "external")]
+    );
+    // `N.label;` and `N、label` lists (JOB's status fields), a remark in parentheses left out.
+    assert_eq!(
+        pairs("作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败（可重试）;"),
+        [pair("1", "未执行"), pair("2", "正在执行"), pair("3", "执行成功"), pair("4", "执行失败")]
+    );
+    assert_eq!(pairs("1、上传 2、下载"), [pair("1", "上传"), pair("2", "下载")]);
+    assert_eq!(
+        pairs("脚本类型：1(shell脚本)、2(bat脚本)、3（perl脚本）"),
+        [pair("1", "shell脚本"), pair("2", "bat脚本"), pair("3", "perl脚本")]
+    );
+    assert!(documented_values("超时时间 10(秒)").is_empty());
+    // A version or an address is no list.
+    assert!(documented_values("版本 1.0 或 2.0").is_empty());
+    assert!(documented_values("IP 10.0.0.1, 10.0.0.2").is_empty());
 }
 
 #[test]

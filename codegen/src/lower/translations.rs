@@ -147,10 +147,34 @@ impl Merge<'_> {
                 let (mut sa, mut sb) = (va.clone(), vb.clone());
                 sa.sort();
                 sb.sort();
+                let at = (lines.0.max(ea.line), lines.1.max(eb.line));
                 if sa != sb {
-                    let msg =
-                        format!("`{path}` takes {} here, {} in {}", va.join(", "), vb.join(", "), self.other_file);
-                    self.disagree(lines.0.max(ea.line), lines.1.max(eb.line), format!("{path}: values"), msg);
+                    // One list longer than the other (a value only one language lists) still numbers the same
+                    // values the same. Numbered differently (bscp's `engine_type`: 0–3 here, 1–4 there), a
+                    // label of one list says nothing about the other's same number: no variant is named from it.
+                    let nested = sa.iter().all(|v| sb.contains(v)) || sb.iter().all(|v| sa.contains(v));
+                    let msg = format!(
+                        "`{path}` takes {} here, {} in {}{}",
+                        va.join(", "),
+                        vb.join(", "),
+                        self.other_file,
+                        if nested { "" } else { "; numbered differently, so the other language's labels are not used" }
+                    );
+                    self.disagree(at.0, at.1, format!("{path}: values"), msg);
+                    if !nested {
+                        return;
+                    }
+                }
+                // The same label under two numbers (`2:Golang` here, `1:Golang…` there): the lists mean different
+                // things by their numbers.
+                if let Some((mine, theirs, label)) = same_label_elsewhere(&ea.values, &eb.values) {
+                    let msg = format!(
+                        "`{path}`: `{label}` is value {mine} here and {theirs} in {}; the other language's labels \
+                         are not used",
+                        self.other_file
+                    );
+                    self.disagree(at.0, at.1, format!("{path}: labels"), msg);
+                    return;
                 }
                 for value in &mut ea.values {
                     let label = eb.values.iter().find(|o| o.value == value.value).map(|o| o.doc.trim());
@@ -162,6 +186,17 @@ impl Merge<'_> {
             _ => {}
         }
     }
+}
+
+/// A label (compared without case and spaces) that two value lists give to different values: (this list's value,
+/// the other's, the label).
+fn same_label_elsewhere(mine: &[EnumValue], theirs: &[EnumValue]) -> Option<(String, String, String)> {
+    let key = |l: &str| l.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect::<String>();
+    mine.iter().find_map(|a| {
+        let label = key(&a.doc);
+        let b = theirs.iter().find(|b| !label.is_empty() && key(&b.doc) == label && b.value != a.value)?;
+        Some((a.value.clone(), b.value.clone(), a.doc.trim().to_string()))
+    })
 }
 
 /// A field taken from another doc, with every line of it moved to `line` of the first doc.
@@ -305,5 +340,37 @@ mod tests {
         assert_eq!(names, ["heading", "is_base64"]);
         let subjects: Vec<Option<&str>> = diags.iter().map(|d| d.subject.as_deref()).collect();
         assert_eq!(subjects, Vec::<Option<&str>>::new(), "no field is said to be missing from the en doc");
+    }
+
+    #[test]
+    fn labels_pair_by_number_only_where_both_languages_number_the_values_alike() {
+        let table = |head: &str, desc: &str| {
+            format!(
+                "### {head}\n\n| Field | Type | Required | Description |\n|---|---|---|---|\n| engine_type | int | Y | {desc} |\n| status | int | Y | {} |\n",
+                if head == "请求参数" {
+                    "状态: 1.未执行; 2.执行成功"
+                } else {
+                    "status: 1 - Pending; 2 - Successful; 3 - Abandoned"
+                }
+            )
+        };
+        let mut zh =
+            draft("zh_hans/get_x.md", &table("请求参数", "引擎类型, 0:非模板文件 1:Golang模板引擎 2:Py Mako引擎"));
+        let en = draft("en/get_x.md", &table("Request Parameters", "engine type, 1:not template 2:Golang 3:Py Mako"));
+        let diags = merge_translation(&mut zh, en);
+        let enum_of = |name: &str| match &zh.request.fields.iter().find(|f| f.name == name).unwrap().ty {
+            Ty::Enum(e) => e.clone(),
+            other => panic!("{other:?}"),
+        };
+        // bscp's `engine_type`: 0–2 here, 1–3 there. `1` is Golang here and "not template" there: not paired.
+        let engine = enum_of("engine_type");
+        assert!(engine.values.iter().all(|v| v.other_labels.is_empty()), "{engine:?}");
+        let names = crate::naming::variant_names(&engine.values, engine.repr);
+        assert_eq!(names, ["非模板文件", "Golang模板引擎", "PyMako引擎"]);
+        let finding = diags.iter().find(|d| d.message.contains("engine_type")).expect("a finding");
+        assert!(finding.message.contains("numbered differently"), "{finding}");
+        // A value only the English doc lists leaves the others' labels paired: `Successful`, not `执行成功`.
+        let status = enum_of("status");
+        assert_eq!(crate::naming::variant_names(&status.values, status.repr), ["Pending", "Successful"]);
     }
 }

@@ -236,6 +236,24 @@ fn success_problem(
             None => return Some(format!("`{}`'s response has no field `{}`", api.name, path[..=i].join("."))),
         }
     }
+    // An enum of listed values (a job's status codes): the success values must be listed ones.
+    if let Type::Named(n) = ty
+        && let Some(TypeKind::Enum { values: listed, repr, .. }) = system.type_def(n).map(|t| &t.kind)
+    {
+        let listed_value = |v: &serde_json::Value| {
+            let text = match v {
+                serde_json::Value::Number(n) if !repr.is_string() => n.to_string(),
+                serde_json::Value::String(s) if repr.is_string() => s.clone(),
+                _ => return false,
+            };
+            listed.iter().any(|l| l.value.trim() == text)
+        };
+        return match values.iter().find(|v| !listed_value(v)) {
+            None if !values.is_empty() => None,
+            None => Some("`success_values` is empty".to_string()),
+            Some(v) => Some(format!("`{}` does not list the value {v}", path.join("."))),
+        };
+    }
     let fits = |v: &serde_json::Value| match ty {
         Type::Integer => v.is_i64(),
         Type::String => v.is_string(),

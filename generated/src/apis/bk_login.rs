@@ -49,6 +49,85 @@ pub mod get_all_users {
             }
         }
     }
+    impl BkRole {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Staff => Some("普通用户"),
+                Self::Superuser => Some("超级管理员"),
+                Self::Developer => Some("开发者"),
+                Self::Operator => Some("职能化用户"),
+                Self::Auditor => Some("审计员"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for BkRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for BkRole {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Staff),
+                "1" => return ::std::result::Result::Ok(Self::Superuser),
+                "2" => return ::std::result::Result::Ok(Self::Developer),
+                "3" => return ::std::result::Result::Ok(Self::Operator),
+                "4" => return ::std::result::Result::Ok(Self::Auditor),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Staff") {
+                return ::std::result::Result::Ok(Self::Staff);
+            }
+            if text.eq_ignore_ascii_case("Superuser") {
+                return ::std::result::Result::Ok(Self::Superuser);
+            }
+            if text.eq_ignore_ascii_case("Developer") {
+                return ::std::result::Result::Ok(Self::Developer);
+            }
+            if text.eq_ignore_ascii_case("Operator") {
+                return ::std::result::Result::Ok(Self::Operator);
+            }
+            if text.eq_ignore_ascii_case("Auditor") {
+                return ::std::result::Result::Ok(Self::Auditor);
+            }
+            if ["普通用户", "staff"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Staff);
+            }
+            if ["超级管理员", "superuser"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Superuser);
+            }
+            if ["开发者", "developer"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Developer);
+            }
+            if ["职能化用户", "operator"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Operator);
+            }
+            if ["审计员", "auditor"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Auditor);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "BkRole",
+                    "`0` (普通用户), `1` (超级管理员), `2` (开发者), `3` (职能化用户), `4` (审计员)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for BkRole {
         fn from_wire(
             value: serde_json::Value,

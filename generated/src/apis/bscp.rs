@@ -324,6 +324,55 @@ pub mod create_app {
             }
         }
     }
+    impl DeployType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Container => Some("容器"),
+                Self::Process => Some("进程"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for DeployType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for DeployType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Container),
+                "2" => return ::std::result::Result::Ok(Self::Process),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Container") {
+                return ::std::result::Result::Ok(Self::Container);
+            }
+            if text.eq_ignore_ascii_case("Process") {
+                return ::std::result::Result::Ok(Self::Process);
+            }
+            if ["容器", "container"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Container);
+            }
+            if ["进程", "process"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Process);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "DeployType",
+                    "`1` (容器), `2` (进程)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for DeployType {
         fn from_wire(
             value: serde_json::Value,
@@ -665,6 +714,65 @@ pub mod create_config {
                 Self::Template => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl FileMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Text => Some("文本文件"),
+                Self::Binary => Some("二进制文件"),
+                Self::Template => Some("模板文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Text),
+                "2" => return ::std::result::Result::Ok(Self::Binary),
+                "3" => return ::std::result::Result::Ok(Self::Template),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Text") {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if text.eq_ignore_ascii_case("Binary") {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if text.eq_ignore_ascii_case("Template") {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            if ["文本文件", "text"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if ["二进制文件", "binary"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if ["模板文件", "template"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileMode",
+                    "`1` (文本文件), `2` (二进制文件), `3` (模板文件)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for FileMode {
@@ -2556,18 +2664,18 @@ pub mod create_template {
     /// Defined in `api-docs/bscp/zh_hans/create_template.md` at line 22.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum EngineType {
-        /// 非模板文件 / not
+        /// 非模板文件 / not template
         ///
         /// Sent as `1`.
-        Not,
+        NotTemplate,
         /// Golang模板引擎 / Golang
         ///
         /// Sent as `2`.
         Golang,
-        /// Py
+        /// Py Mako引擎 / Py Mako
         ///
         /// Sent as `3`.
-        Py,
+        PyMako,
         /// 外部引擎 / external
         ///
         /// Sent as `4`.
@@ -2579,12 +2687,85 @@ pub mod create_template {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 1i64,
+                Self::NotTemplate => 1i64,
                 Self::Golang => 2i64,
-                Self::Py => 3i64,
+                Self::PyMako => 3i64,
                 Self::External => 4i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl EngineType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotTemplate => Some("非模板文件"),
+                Self::Golang => Some("Golang模板引擎"),
+                Self::PyMako => Some("Py Mako引擎"),
+                Self::External => Some("外部引擎"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for EngineType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for EngineType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::NotTemplate),
+                "2" => return ::std::result::Result::Ok(Self::Golang),
+                "3" => return ::std::result::Result::Ok(Self::PyMako),
+                "4" => return ::std::result::Result::Ok(Self::External),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotTemplate") {
+                return ::std::result::Result::Ok(Self::NotTemplate);
+            }
+            if text.eq_ignore_ascii_case("Golang") {
+                return ::std::result::Result::Ok(Self::Golang);
+            }
+            if text.eq_ignore_ascii_case("PyMako") {
+                return ::std::result::Result::Ok(Self::PyMako);
+            }
+            if text.eq_ignore_ascii_case("External") {
+                return ::std::result::Result::Ok(Self::External);
+            }
+            if ["非模板文件", "not template"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::NotTemplate);
+            }
+            if ["Golang模板引擎", "Golang"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Golang);
+            }
+            if ["Py Mako引擎", "Py Mako"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::PyMako);
+            }
+            if ["外部引擎", "external"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::External);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "EngineType",
+                    "`1` (非模板文件), `2` (Golang模板引擎), `3` (Py Mako引擎), `4` (外部引擎)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for EngineType {
@@ -2594,9 +2775,9 @@ pub mod create_template {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Not,
+                    1i64 => Self::NotTemplate,
                     2i64 => Self::Golang,
-                    3i64 => Self::Py,
+                    3i64 => Self::PyMako,
                     4i64 => Self::External,
                     _ => Self::Unknown(wire),
                 },
@@ -4524,10 +4705,10 @@ pub mod get_commit {
     /// Defined in `api-docs/bscp/zh_hans/get_commit.md` at line 66.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum CommitMode {
-        /// 非模板提交 / not
+        /// 非模板提交 / not template
         ///
         /// Sent as `0`.
-        Not,
+        NotTemplate,
         /// 模板提交 / template
         ///
         /// Sent as `1`.
@@ -4539,10 +4720,63 @@ pub mod get_commit {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotTemplate => 0i64,
                 Self::Template => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl CommitMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotTemplate => Some("非模板提交"),
+                Self::Template => Some("模板提交"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for CommitMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for CommitMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotTemplate),
+                "1" => return ::std::result::Result::Ok(Self::Template),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotTemplate") {
+                return ::std::result::Result::Ok(Self::NotTemplate);
+            }
+            if text.eq_ignore_ascii_case("Template") {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            if ["非模板提交", "not template"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::NotTemplate);
+            }
+            if ["模板提交", "template"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "CommitMode",
+                    "`0` (非模板提交), `1` (模板提交)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for CommitMode {
@@ -4552,7 +4786,7 @@ pub mod get_commit {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotTemplate,
                     1i64 => Self::Template,
                     _ => Self::Unknown(wire),
                 },
@@ -5013,6 +5247,73 @@ pub mod get_commit_list {
             }
         }
     }
+    impl QueryType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::All => Some("全部状态"),
+                Self::Inited => Some("初始化的"),
+                Self::Confirmed => Some("已确认的"),
+                Self::Canceled => Some("已撤销的"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for QueryType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for QueryType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::All),
+                "2" => return ::std::result::Result::Ok(Self::Inited),
+                "3" => return ::std::result::Result::Ok(Self::Confirmed),
+                "4" => return ::std::result::Result::Ok(Self::Canceled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("All") {
+                return ::std::result::Result::Ok(Self::All);
+            }
+            if text.eq_ignore_ascii_case("Inited") {
+                return ::std::result::Result::Ok(Self::Inited);
+            }
+            if text.eq_ignore_ascii_case("Confirmed") {
+                return ::std::result::Result::Ok(Self::Confirmed);
+            }
+            if text.eq_ignore_ascii_case("Canceled") {
+                return ::std::result::Result::Ok(Self::Canceled);
+            }
+            if ["全部状态", "all"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::All);
+            }
+            if ["初始化的", "inited"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Inited);
+            }
+            if ["已确认的", "confirmed"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Confirmed);
+            }
+            if ["已撤销的", "canceled"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Canceled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "QueryType",
+                    "`1` (全部状态), `2` (初始化的), `3` (已确认的), `4` (已撤销的)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for QueryType {
         fn from_wire(
             value: serde_json::Value,
@@ -5071,6 +5372,65 @@ pub mod get_config {
                 Self::Template => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl FileMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Text => Some("文本文件"),
+                Self::Binary => Some("二进制文件"),
+                Self::Template => Some("模板文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Text),
+                "1" => return ::std::result::Result::Ok(Self::Binary),
+                "2" => return ::std::result::Result::Ok(Self::Template),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Text") {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if text.eq_ignore_ascii_case("Binary") {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if text.eq_ignore_ascii_case("Template") {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            if ["文本文件", "text"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if ["二进制文件", "binary"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if ["模板文件", "template"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileMode",
+                    "`0` (文本文件), `1` (二进制文件), `2` (模板文件)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for FileMode {
@@ -5350,6 +5710,65 @@ pub mod get_config_list {
                 Self::Template => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl FileMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Text => Some("文本文件"),
+                Self::Binary => Some("二进制文件"),
+                Self::Template => Some("模板文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Text),
+                "1" => return ::std::result::Result::Ok(Self::Binary),
+                "2" => return ::std::result::Result::Ok(Self::Template),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Text") {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if text.eq_ignore_ascii_case("Binary") {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if text.eq_ignore_ascii_case("Template") {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            if ["文本文件", "text"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if ["二进制文件", "binary"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if ["模板文件", "template"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileMode",
+                    "`0` (文本文件), `1` (二进制文件), `2` (模板文件)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for FileMode {
@@ -7696,14 +8115,14 @@ pub mod get_multi_release_list {
     /// Defined in `api-docs/bscp/zh_hans/get_multi_release_list.md` at line 17.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum OrderType {
-        /// 版本序列号从大到小 / desc
+        /// 版本序列号从大到小 / desc by serid
         ///
         /// Sent as `0`.
-        Desc,
-        /// 更新时间从新到旧 / desc
+        DescBySerid,
+        /// 更新时间从新到旧 / desc by update time
         ///
         /// Sent as `1`.
-        Desc_,
+        DescByUpdateTime,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -7711,10 +8130,65 @@ pub mod get_multi_release_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Desc => 0i64,
-                Self::Desc_ => 1i64,
+                Self::DescBySerid => 0i64,
+                Self::DescByUpdateTime => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl OrderType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::DescBySerid => Some("版本序列号从大到小"),
+                Self::DescByUpdateTime => Some("更新时间从新到旧"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for OrderType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for OrderType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::DescBySerid),
+                "1" => return ::std::result::Result::Ok(Self::DescByUpdateTime),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("DescBySerid") {
+                return ::std::result::Result::Ok(Self::DescBySerid);
+            }
+            if text.eq_ignore_ascii_case("DescByUpdateTime") {
+                return ::std::result::Result::Ok(Self::DescByUpdateTime);
+            }
+            if ["版本序列号从大到小", "desc by serid"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::DescBySerid);
+            }
+            if ["更新时间从新到旧", "desc by update time"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::DescByUpdateTime);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "OrderType",
+                    "`0` (版本序列号从大到小), `1` (更新时间从新到旧)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for OrderType {
@@ -7724,8 +8198,8 @@ pub mod get_multi_release_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Desc,
-                    1i64 => Self::Desc_,
+                    0i64 => Self::DescBySerid,
+                    1i64 => Self::DescByUpdateTime,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8784,6 +9258,65 @@ pub mod get_release {
             }
         }
     }
+    impl FileMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Text => Some("文本文件"),
+                Self::Binary => Some("二进制文件"),
+                Self::Template => Some("模板文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Text),
+                "1" => return ::std::result::Result::Ok(Self::Binary),
+                "2" => return ::std::result::Result::Ok(Self::Template),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Text") {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if text.eq_ignore_ascii_case("Binary") {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if text.eq_ignore_ascii_case("Template") {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            if ["文本文件", "text"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if ["二进制文件", "binary"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if ["模板文件", "template"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileMode",
+                    "`0` (文本文件), `1` (二进制文件), `2` (模板文件)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for FileMode {
         fn from_wire(
             value: serde_json::Value,
@@ -9065,6 +9598,65 @@ pub mod get_release_list {
             }
         }
     }
+    impl FileMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Text => Some("文本文件"),
+                Self::Binary => Some("二进制文件"),
+                Self::Template => Some("模板文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Text),
+                "1" => return ::std::result::Result::Ok(Self::Binary),
+                "2" => return ::std::result::Result::Ok(Self::Template),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Text") {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if text.eq_ignore_ascii_case("Binary") {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if text.eq_ignore_ascii_case("Template") {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            if ["文本文件", "text"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if ["二进制文件", "binary"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if ["模板文件", "template"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileMode",
+                    "`0` (文本文件), `1` (二进制文件), `2` (模板文件)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for FileMode {
         fn from_wire(
             value: serde_json::Value,
@@ -9288,6 +9880,84 @@ pub mod get_release_list {
                 Self::Rollbacked => 5i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl QueryType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::All => Some("全部状态"),
+                Self::Inited => Some("初始化"),
+                Self::Published => Some("已发布的"),
+                Self::Canceled => Some("已取消的"),
+                Self::Rollbacked => Some("已回滚的"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for QueryType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for QueryType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::All),
+                "2" => return ::std::result::Result::Ok(Self::Inited),
+                "3" => return ::std::result::Result::Ok(Self::Published),
+                "4" => return ::std::result::Result::Ok(Self::Canceled),
+                "5" => return ::std::result::Result::Ok(Self::Rollbacked),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("All") {
+                return ::std::result::Result::Ok(Self::All);
+            }
+            if text.eq_ignore_ascii_case("Inited") {
+                return ::std::result::Result::Ok(Self::Inited);
+            }
+            if text.eq_ignore_ascii_case("Published") {
+                return ::std::result::Result::Ok(Self::Published);
+            }
+            if text.eq_ignore_ascii_case("Canceled") {
+                return ::std::result::Result::Ok(Self::Canceled);
+            }
+            if text.eq_ignore_ascii_case("Rollbacked") {
+                return ::std::result::Result::Ok(Self::Rollbacked);
+            }
+            if ["全部状态", "all"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::All);
+            }
+            if ["初始化", "inited"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Inited);
+            }
+            if ["已发布的", "published"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Published);
+            }
+            if ["已取消的", "canceled"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Canceled);
+            }
+            if ["已回滚的", "rollbacked"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Rollbacked);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "QueryType",
+                    "`1` (全部状态), `2` (初始化), `3` (已发布的), `4` (已取消的), `5` (已回滚的)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for QueryType {
@@ -9853,18 +10523,18 @@ pub mod get_template {
     /// Defined in `api-docs/bscp/zh_hans/get_template.md` at line 73.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum EngineType {
-        /// 非模板 / not
+        /// 非模板 / not template
         ///
         /// Sent as `0`.
-        Not,
+        NotTemplate,
         /// Golang模板 / Golang
         ///
         /// Sent as `1`.
         Golang,
-        /// Py
+        /// Py Mako引擎 / Py Mako
         ///
         /// Sent as `2`.
-        Py,
+        PyMako,
         /// 外部引擎 / external
         ///
         /// Sent as `3`.
@@ -9876,12 +10546,80 @@ pub mod get_template {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotTemplate => 0i64,
                 Self::Golang => 1i64,
-                Self::Py => 2i64,
+                Self::PyMako => 2i64,
                 Self::External => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl EngineType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotTemplate => Some("非模板"),
+                Self::Golang => Some("Golang模板"),
+                Self::PyMako => Some("Py Mako引擎"),
+                Self::External => Some("外部引擎"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for EngineType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for EngineType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotTemplate),
+                "1" => return ::std::result::Result::Ok(Self::Golang),
+                "2" => return ::std::result::Result::Ok(Self::PyMako),
+                "3" => return ::std::result::Result::Ok(Self::External),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotTemplate") {
+                return ::std::result::Result::Ok(Self::NotTemplate);
+            }
+            if text.eq_ignore_ascii_case("Golang") {
+                return ::std::result::Result::Ok(Self::Golang);
+            }
+            if text.eq_ignore_ascii_case("PyMako") {
+                return ::std::result::Result::Ok(Self::PyMako);
+            }
+            if text.eq_ignore_ascii_case("External") {
+                return ::std::result::Result::Ok(Self::External);
+            }
+            if ["非模板", "not template"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::NotTemplate);
+            }
+            if ["Golang模板", "Golang"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Golang);
+            }
+            if ["Py Mako引擎", "Py Mako"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::PyMako);
+            }
+            if ["外部引擎", "external"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::External);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "EngineType",
+                    "`0` (非模板), `1` (Golang模板), `2` (Py Mako引擎), `3` (外部引擎)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for EngineType {
@@ -9891,9 +10629,9 @@ pub mod get_template {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotTemplate,
                     1i64 => Self::Golang,
-                    2i64 => Self::Py,
+                    2i64 => Self::PyMako,
                     3i64 => Self::External,
                     _ => Self::Unknown(wire),
                 },
@@ -9934,6 +10672,65 @@ pub mod get_template {
                 Self::Template => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl FileMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Text => Some("文本文件"),
+                Self::Binary => Some("二进制文件"),
+                Self::Template => Some("模板文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Text),
+                "1" => return ::std::result::Result::Ok(Self::Binary),
+                "2" => return ::std::result::Result::Ok(Self::Template),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Text") {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if text.eq_ignore_ascii_case("Binary") {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if text.eq_ignore_ascii_case("Template") {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            if ["文本文件", "text"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if ["二进制文件", "binary"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if ["模板文件", "template"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileMode",
+                    "`0` (文本文件), `1` (二进制文件), `2` (模板文件)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for FileMode {
@@ -10515,18 +11312,18 @@ pub mod get_template_list {
     /// Defined in `api-docs/bscp/zh_hans/get_template_list.md` at line 96.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum EngineType {
-        /// 非模板 / not
+        /// 非模板 / not template
         ///
         /// Sent as `0`.
-        Not,
+        NotTemplate,
         /// Golang模板 / Golang
         ///
         /// Sent as `1`.
         Golang,
-        /// Py
+        /// Py Mako引擎 / Py Mako
         ///
         /// Sent as `2`.
-        Py,
+        PyMako,
         /// 外部引擎 / external
         ///
         /// Sent as `3`.
@@ -10538,12 +11335,80 @@ pub mod get_template_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotTemplate => 0i64,
                 Self::Golang => 1i64,
-                Self::Py => 2i64,
+                Self::PyMako => 2i64,
                 Self::External => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl EngineType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotTemplate => Some("非模板"),
+                Self::Golang => Some("Golang模板"),
+                Self::PyMako => Some("Py Mako引擎"),
+                Self::External => Some("外部引擎"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for EngineType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for EngineType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotTemplate),
+                "1" => return ::std::result::Result::Ok(Self::Golang),
+                "2" => return ::std::result::Result::Ok(Self::PyMako),
+                "3" => return ::std::result::Result::Ok(Self::External),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotTemplate") {
+                return ::std::result::Result::Ok(Self::NotTemplate);
+            }
+            if text.eq_ignore_ascii_case("Golang") {
+                return ::std::result::Result::Ok(Self::Golang);
+            }
+            if text.eq_ignore_ascii_case("PyMako") {
+                return ::std::result::Result::Ok(Self::PyMako);
+            }
+            if text.eq_ignore_ascii_case("External") {
+                return ::std::result::Result::Ok(Self::External);
+            }
+            if ["非模板", "not template"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::NotTemplate);
+            }
+            if ["Golang模板", "Golang"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Golang);
+            }
+            if ["Py Mako引擎", "Py Mako"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::PyMako);
+            }
+            if ["外部引擎", "external"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::External);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "EngineType",
+                    "`0` (非模板), `1` (Golang模板), `2` (Py Mako引擎), `3` (外部引擎)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for EngineType {
@@ -10553,9 +11418,9 @@ pub mod get_template_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotTemplate,
                     1i64 => Self::Golang,
-                    2i64 => Self::Py,
+                    2i64 => Self::PyMako,
                     3i64 => Self::External,
                     _ => Self::Unknown(wire),
                 },
@@ -10596,6 +11461,65 @@ pub mod get_template_list {
                 Self::Template => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl FileMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Text => Some("文本文件"),
+                Self::Binary => Some("二进制文件"),
+                Self::Template => Some("模板文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Text),
+                "1" => return ::std::result::Result::Ok(Self::Binary),
+                "2" => return ::std::result::Result::Ok(Self::Template),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Text") {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if text.eq_ignore_ascii_case("Binary") {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if text.eq_ignore_ascii_case("Template") {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            if ["文本文件", "text"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Text);
+            }
+            if ["二进制文件", "binary"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Binary);
+            }
+            if ["模板文件", "template"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Template);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileMode",
+                    "`0` (文本文件), `1` (二进制文件), `2` (模板文件)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for FileMode {
@@ -12875,19 +13799,19 @@ pub mod update_template {
         /// 非模板文件
         ///
         /// Sent as `0`.
-        Code0,
-        /// Golang模板引擎 / not
+        非模板文件,
+        /// Golang模板引擎
         ///
         /// Sent as `1`.
-        Not,
-        /// Py / Golang
+        Golang模板引擎,
+        /// Py Mako引擎
         ///
         /// Sent as `2`.
-        Py,
-        /// 外部引擎 / Py
+        PyMako引擎,
+        /// 外部引擎
         ///
         /// Sent as `3`.
-        Py_,
+        外部引擎,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -12895,12 +13819,77 @@ pub mod update_template {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Not => 1i64,
-                Self::Py => 2i64,
-                Self::Py_ => 3i64,
+                Self::非模板文件 => 0i64,
+                Self::Golang模板引擎 => 1i64,
+                Self::PyMako引擎 => 2i64,
+                Self::外部引擎 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl EngineType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::非模板文件 => Some("非模板文件"),
+                Self::Golang模板引擎 => Some("Golang模板引擎"),
+                Self::PyMako引擎 => Some("Py Mako引擎"),
+                Self::外部引擎 => Some("外部引擎"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for EngineType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for EngineType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::非模板文件),
+                "1" => return ::std::result::Result::Ok(Self::Golang模板引擎),
+                "2" => return ::std::result::Result::Ok(Self::PyMako引擎),
+                "3" => return ::std::result::Result::Ok(Self::外部引擎),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("非模板文件") {
+                return ::std::result::Result::Ok(Self::非模板文件);
+            }
+            if text.eq_ignore_ascii_case("Golang模板引擎") {
+                return ::std::result::Result::Ok(Self::Golang模板引擎);
+            }
+            if text.eq_ignore_ascii_case("PyMako引擎") {
+                return ::std::result::Result::Ok(Self::PyMako引擎);
+            }
+            if text.eq_ignore_ascii_case("外部引擎") {
+                return ::std::result::Result::Ok(Self::外部引擎);
+            }
+            if ["非模板文件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::非模板文件);
+            }
+            if ["Golang模板引擎"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Golang模板引擎);
+            }
+            if ["Py Mako引擎"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::PyMako引擎);
+            }
+            if ["外部引擎"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::外部引擎);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "EngineType",
+                    "`0` (非模板文件), `1` (Golang模板引擎), `2` (Py Mako引擎), `3` (外部引擎)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for EngineType {
@@ -12910,10 +13899,10 @@ pub mod update_template {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Not,
-                    2i64 => Self::Py,
-                    3i64 => Self::Py_,
+                    0i64 => Self::非模板文件,
+                    1i64 => Self::Golang模板引擎,
+                    2i64 => Self::PyMako引擎,
+                    3i64 => Self::外部引擎,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12932,15 +13921,15 @@ pub mod update_template {
         /// 文本文件
         ///
         /// Sent as `0`.
-        Code0,
-        /// 二进制文件 / text
+        文本文件,
+        /// 二进制文件
         ///
         /// Sent as `1`.
-        Text,
-        /// 模板文件 / binary
+        二进制文件,
+        /// 模板文件
         ///
         /// Sent as `2`.
-        Binary,
+        模板文件,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -12948,11 +13937,68 @@ pub mod update_template {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Text => 1i64,
-                Self::Binary => 2i64,
+                Self::文本文件 => 0i64,
+                Self::二进制文件 => 1i64,
+                Self::模板文件 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl FileMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::文本文件 => Some("文本文件"),
+                Self::二进制文件 => Some("二进制文件"),
+                Self::模板文件 => Some("模板文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::文本文件),
+                "1" => return ::std::result::Result::Ok(Self::二进制文件),
+                "2" => return ::std::result::Result::Ok(Self::模板文件),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("文本文件") {
+                return ::std::result::Result::Ok(Self::文本文件);
+            }
+            if text.eq_ignore_ascii_case("二进制文件") {
+                return ::std::result::Result::Ok(Self::二进制文件);
+            }
+            if text.eq_ignore_ascii_case("模板文件") {
+                return ::std::result::Result::Ok(Self::模板文件);
+            }
+            if ["文本文件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文本文件);
+            }
+            if ["二进制文件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::二进制文件);
+            }
+            if ["模板文件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::模板文件);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileMode",
+                    "`0` (文本文件), `1` (二进制文件), `2` (模板文件)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for FileMode {
@@ -12962,9 +14008,9 @@ pub mod update_template {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Text,
-                    2i64 => Self::Binary,
+                    0i64 => Self::文本文件,
+                    1i64 => Self::二进制文件,
+                    2i64 => Self::模板文件,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -15564,7 +16610,7 @@ impl<'a> BscpApi<'a> {
     ///         "0755".to_string(),
     ///         "unix".to_string(),
     ///         FileMode::Text,
-    ///         EngineType::Not,
+    ///         EngineType::NotTemplate,
     ///     )
     ///     .memo("my first template".to_string());
     /// let response = client.bscp().create_template(request).await?;
@@ -16677,7 +17723,7 @@ impl<'a> BscpApi<'a> {
     ///     )
     ///     .operator("melo".to_string())
     ///     .query_type(QueryType::Unknown(0))
-    ///     .order_type(OrderType::Desc);
+    ///     .order_type(OrderType::DescBySerid);
     /// let response = client.bscp().get_multi_release_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -16941,7 +17987,7 @@ impl<'a> BscpApi<'a> {
     ///     )
     ///     .operator("melo".to_string())
     ///     .query_type(QueryType::Unknown(0))
-    ///     .order_type(OrderType::Desc);
+    ///     .order_type(OrderType::DescBySerid);
     /// let response = client.bscp().get_release_list(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -17799,8 +18845,8 @@ impl<'a> BscpApi<'a> {
     ///     "root".to_string(),
     ///     "0755".to_string(),
     ///     "unix".to_string(),
-    ///     FileMode::Text,
-    ///     EngineType::Not,
+    ///     FileMode::二进制文件,
+    ///     EngineType::Golang模板引擎,
     ///     "my first template".to_string(),
     /// );
     /// let response = client.bscp().update_template(request).await?;

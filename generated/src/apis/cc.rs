@@ -3374,7 +3374,7 @@ pub mod batch_create_kube_workload {
         /// 可选值为0(表示int类型)或1(表示string类型)
         ///
         /// optional value of 0 (for int type) or 1 (for string type)
-        pub r#type: i64,
+        pub r#type: Type,
         /// 当type为0(表示int类型)，不能为空，对应的的int值
         ///
         /// When type is 0 (for int type), it cannot be null, and the corresponding int value
@@ -3387,9 +3387,9 @@ pub mod batch_create_kube_workload {
     impl MaxSurge {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: impl Into<i64>) -> Self {
+        pub fn new(r#type: Type) -> Self {
             Self {
-                r#type: r#type.into(),
+                r#type,
                 int_val: None,
                 str_val: None,
             }
@@ -3417,7 +3417,7 @@ pub mod batch_create_kube_workload {
                 &["type", "int_val", "str_val"],
             )?;
             ::std::result::Result::Ok(Self {
-                r#type: record.int("type")?,
+                r#type: record.field("type")?,
                 int_val: record.opt_int("int_val")?,
                 str_val: record.opt_text("str_val")?,
             })
@@ -3438,7 +3438,7 @@ pub mod batch_create_kube_workload {
         /// 可选值为0(表示int类型)或1(表示string类型)
         ///
         /// Optional value of 0 (for int type) or 1 (for string type)
-        pub r#type: i64,
+        pub r#type: Type,
         /// 当type为0(表示int类型)，不能为空，对应的的int值
         ///
         /// When type is 0 (for int type), it cannot be null, and the corresponding int value
@@ -3451,9 +3451,9 @@ pub mod batch_create_kube_workload {
     impl MaxUnavailable {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(r#type: impl Into<i64>) -> Self {
+        pub fn new(r#type: Type) -> Self {
             Self {
-                r#type: r#type.into(),
+                r#type,
                 int_val: None,
                 str_val: None,
             }
@@ -3481,7 +3481,7 @@ pub mod batch_create_kube_workload {
                 &["type", "int_val", "str_val"],
             )?;
             ::std::result::Result::Ok(Self {
-                r#type: record.int("type")?,
+                r#type: record.field("type")?,
                 int_val: record.opt_int("int_val")?,
                 str_val: record.opt_text("str_val")?,
             })
@@ -3593,10 +3593,110 @@ pub mod batch_create_kube_workload {
             record.finish()
         }
     }
+    /// 可选值为0(表示int类型)或1(表示string类型)
+    ///
+    /// Optional value of 0 (for int type) or 1 (for string type)
+    ///
+    /// Defined in `api-docs/cc/zh_hans/batch_create_kube_workload.md` at line 58.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// 表示int类型 / for int type
+        ///
+        /// Sent as `0`.
+        ForIntType,
+        /// 表示string类型 / for string type
+        ///
+        /// Sent as `1`.
+        ForStringType,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::ForIntType => 0i64,
+                Self::ForStringType => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::ForIntType => Some("表示int类型"),
+                Self::ForStringType => Some("表示string类型"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::ForIntType),
+                "1" => return ::std::result::Result::Ok(Self::ForStringType),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("ForIntType") {
+                return ::std::result::Result::Ok(Self::ForIntType);
+            }
+            if text.eq_ignore_ascii_case("ForStringType") {
+                return ::std::result::Result::Ok(Self::ForStringType);
+            }
+            if ["表示int类型", "for int type"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ForIntType);
+            }
+            if ["表示string类型", "for string type"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ForStringType);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`0` (表示int类型), `1` (表示string类型)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::ForIntType,
+                    1i64 => Self::ForStringType,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     crate::serde_through_wire!(
         Data, Labels, MatchExpressions, BatchCreateKubeWorkloadRequest,
         BatchCreateKubeWorkloadResponse, MatchLabels, MaxSurge, MaxUnavailable,
-        RollingUpdateStrategy, Selector
+        RollingUpdateStrategy, Selector, Type
     );
 }
 pub use batch_create_kube_workload::BatchCreateKubeWorkloadRequest;
@@ -7801,6 +7901,7 @@ pub mod batch_update_kube_workload {
     pub use super::batch_create_kube_workload::MaxSurge;
     pub use super::batch_create_kube_workload::MaxUnavailable;
     pub use super::batch_create_kube_workload::RollingUpdateStrategy;
+    pub use super::batch_create_kube_workload::Type;
     /// `BatchUpdateKubeWorkloadData`
     ///
     /// Defined in `api-docs/cc/zh_hans/batch_update_kube_workload.md` at line 18.
@@ -13956,14 +14057,14 @@ pub mod create_set {
     /// Defined in `api-docs/cc/zh_hans/create_set.md` at line 23.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum CreateSetDefault {
-        /// 普通集群 / normal
+        /// 普通集群 / normal set
         ///
         /// Sent as `0`.
-        Normal,
-        /// 内置模块集合 / built-in
+        NormalSet,
+        /// 内置模块集合 / built-in set
         ///
         /// Sent as `1`.
-        BuiltIn,
+        BuiltInSet,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -13971,10 +14072,65 @@ pub mod create_set {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Normal => 0i64,
-                Self::BuiltIn => 1i64,
+                Self::NormalSet => 0i64,
+                Self::BuiltInSet => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl CreateSetDefault {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NormalSet => Some("普通集群"),
+                Self::BuiltInSet => Some("内置模块集合"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for CreateSetDefault {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for CreateSetDefault {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NormalSet),
+                "1" => return ::std::result::Result::Ok(Self::BuiltInSet),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NormalSet") {
+                return ::std::result::Result::Ok(Self::NormalSet);
+            }
+            if text.eq_ignore_ascii_case("BuiltInSet") {
+                return ::std::result::Result::Ok(Self::BuiltInSet);
+            }
+            if ["普通集群", "normal set"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::NormalSet);
+            }
+            if ["内置模块集合", "built-in set"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::BuiltInSet);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "CreateSetDefault",
+                    "`0` (普通集群), `1` (内置模块集合)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for CreateSetDefault {
@@ -13984,8 +14140,8 @@ pub mod create_set {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Normal,
-                    1i64 => Self::BuiltIn,
+                    0i64 => Self::NormalSet,
+                    1i64 => Self::BuiltInSet,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -19277,11 +19433,11 @@ pub mod get_biz_brief_cache_topo {
         /// 表示该业务为普通业务
         ///
         /// Sent as `0`.
-        Code0,
+        表示该业务为普通业务,
         /// 表示该业务为资源池业务
         ///
         /// Sent as `1`.
-        Code1,
+        表示该业务为资源池业务,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -19289,10 +19445,81 @@ pub mod get_biz_brief_cache_topo {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
+                Self::表示该业务为普通业务 => 0i64,
+                Self::表示该业务为资源池业务 => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Dft {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::表示该业务为普通业务 => {
+                    Some("表示该业务为普通业务")
+                }
+                Self::表示该业务为资源池业务 => {
+                    Some("表示该业务为资源池业务")
+                }
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Dft {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Dft {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => {
+                    return ::std::result::Result::Ok(
+                        Self::表示该业务为普通业务,
+                    );
+                }
+                "1" => {
+                    return ::std::result::Result::Ok(
+                        Self::表示该业务为资源池业务,
+                    );
+                }
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("表示该业务为普通业务") {
+                return ::std::result::Result::Ok(Self::表示该业务为普通业务);
+            }
+            if text.eq_ignore_ascii_case("表示该业务为资源池业务") {
+                return ::std::result::Result::Ok(
+                    Self::表示该业务为资源池业务,
+                );
+            }
+            if ["表示该业务为普通业务"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::表示该业务为普通业务);
+            }
+            if ["表示该业务为资源池业务"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(
+                    Self::表示该业务为资源池业务,
+                );
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Dft",
+                    "`0` (表示该业务为普通业务), `1` (表示该业务为资源池业务)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Dft {
@@ -19302,8 +19529,8 @@ pub mod get_biz_brief_cache_topo {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
+                    0i64 => Self::表示该业务为普通业务,
+                    1i64 => Self::表示该业务为资源池业务,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -27523,6 +27750,7 @@ pub use list_kube_pod::ListKubePodRequest;
 pub use list_kube_pod::ListKubePodResponse;
 /// Types of [`list_kube_workload`](super::endpoints::ListKubeWorkload).
 pub mod list_kube_workload {
+    pub use super::batch_create_kube_workload::Type;
     /// `ListKubeWorkloadFilter`
     ///
     /// Defined in `api-docs/cc/zh_hans/list_kube_workload.md` at line 65.
@@ -27690,7 +27918,7 @@ pub mod list_kube_workload {
         /// 可选值为0(表示int类型)或1(表示string类型)
         ///
         /// optional value of 0 (for int type) or 1 (for string type)
-        pub r#type: Option<i64>,
+        pub r#type: Option<Type>,
         /// 当type为0(表示int类型)，对应的的int值
         ///
         /// When type is 0 (for int type), the corresponding int value
@@ -27710,7 +27938,7 @@ pub mod list_kube_workload {
                 &["type", "int_val", "str_val"],
             )?;
             ::std::result::Result::Ok(Self {
-                r#type: record.opt_int("type")?,
+                r#type: record.field("type")?,
                 int_val: record.opt_int("int_val")?,
                 str_val: record.opt_text("str_val")?,
             })
@@ -27731,7 +27959,7 @@ pub mod list_kube_workload {
         /// 可选值为0(表示int类型)或1(表示string类型)
         ///
         /// Optional values of 0 (for int types) or 1 (for string types)
-        pub r#type: Option<i64>,
+        pub r#type: Option<Type>,
         /// 当type为0(表示int类型)，对应的的int值
         ///
         /// When type is 0 (for int type), the corresponding int value
@@ -27751,7 +27979,7 @@ pub mod list_kube_workload {
                 &["type", "int_val", "str_val"],
             )?;
             ::std::result::Result::Ok(Self {
-                r#type: record.opt_int("type")?,
+                r#type: record.field("type")?,
                 int_val: record.opt_int("int_val")?,
                 str_val: record.opt_text("str_val")?,
             })
@@ -34455,11 +34683,11 @@ pub mod search_biz_inst_topo {
         /// 普通集群
         ///
         /// Sent as `0`.
-        Code0,
+        普通集群,
         /// 内置模块集合
         ///
         /// Sent as `1`.
-        Code1,
+        内置模块集合,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -34467,10 +34695,59 @@ pub mod search_biz_inst_topo {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
+                Self::普通集群 => 0i64,
+                Self::内置模块集合 => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl SearchBizInstTopoDefault {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::普通集群 => Some("普通集群"),
+                Self::内置模块集合 => Some("内置模块集合"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for SearchBizInstTopoDefault {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for SearchBizInstTopoDefault {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::普通集群),
+                "1" => return ::std::result::Result::Ok(Self::内置模块集合),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("普通集群") {
+                return ::std::result::Result::Ok(Self::普通集群);
+            }
+            if text.eq_ignore_ascii_case("内置模块集合") {
+                return ::std::result::Result::Ok(Self::内置模块集合);
+            }
+            if ["普通集群"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::普通集群);
+            }
+            if ["内置模块集合"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::内置模块集合);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "SearchBizInstTopoDefault",
+                    "`0` (普通集群), `1` (内置模块集合)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for SearchBizInstTopoDefault {
@@ -34480,8 +34757,8 @@ pub mod search_biz_inst_topo {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
+                    0i64 => Self::普通集群,
+                    1i64 => Self::内置模块集合,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -39777,11 +40054,11 @@ pub mod search_set {
         /// 普通集群
         ///
         /// Sent as `0`.
-        Code0,
+        普通集群,
         /// 内置模块集合
         ///
         /// Sent as `1`.
-        Code1,
+        内置模块集合,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -39789,10 +40066,59 @@ pub mod search_set {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
+                Self::普通集群 => 0i64,
+                Self::内置模块集合 => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl SearchSetDefault {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::普通集群 => Some("普通集群"),
+                Self::内置模块集合 => Some("内置模块集合"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for SearchSetDefault {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for SearchSetDefault {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::普通集群),
+                "1" => return ::std::result::Result::Ok(Self::内置模块集合),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("普通集群") {
+                return ::std::result::Result::Ok(Self::普通集群);
+            }
+            if text.eq_ignore_ascii_case("内置模块集合") {
+                return ::std::result::Result::Ok(Self::内置模块集合);
+            }
+            if ["普通集群"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::普通集群);
+            }
+            if ["内置模块集合"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::内置模块集合);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "SearchSetDefault",
+                    "`0` (普通集群), `1` (内置模块集合)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for SearchSetDefault {
@@ -39802,8 +40128,8 @@ pub mod search_set {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
+                    0i64 => Self::普通集群,
+                    1i64 => Self::内置模块集合,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -49610,8 +49936,8 @@ impl<'a> CcApi<'a> {
     ///         "In".to_string()).values(vec!["cache".to_string()])])).replicas(1_i64)
     ///         .strategy_type("RollingUpdate".to_string()).min_ready_seconds(1_i64)
     ///         .rolling_update_strategy(RollingUpdateStrategy::default()
-    ///         .max_unavailable(MaxUnavailable::new(0_i64).int_val(1_i64))
-    ///         .max_surge(MaxSurge::new(0_i64).int_val(1_i64)))
+    ///         .max_unavailable(MaxUnavailable::new(Type::ForIntType).int_val(1_i64))
+    ///         .max_surge(MaxSurge::new(Type::ForIntType).int_val(1_i64)))
     ///     ],
     /// );
     /// let response = client.cc().batch_create_kube_workload(request).await?;
@@ -50390,8 +50716,10 @@ impl<'a> CcApi<'a> {
     ///         .min_ready_seconds(1_i64)
     ///         .rolling_update_strategy(
     ///             RollingUpdateStrategy::default()
-    ///                 .max_unavailable(MaxUnavailable::new(0_i64).int_val(1_i64))
-    ///                 .max_surge(MaxSurge::new(0_i64).int_val(1_i64)),
+    ///                 .max_unavailable(
+    ///                     MaxUnavailable::new(Type::ForIntType).int_val(1_i64),
+    ///                 )
+    ///                 .max_surge(MaxSurge::new(Type::ForIntType).int_val(1_i64)),
     ///         ),
     ///     vec![1_i64, 2_i64, 3_i64],
     /// );
@@ -51358,7 +51686,7 @@ impl<'a> CcApi<'a> {
     /// let request = CreateSetRequest::new(
     ///         1_i64,
     ///         Data::new(1_i64, "test-set".to_string())
-    ///             .with_default(CreateSetDefault::Normal)
+    ///             .with_default(CreateSetDefault::NormalSet)
     ///             .set_template_id(1_i64)
     ///             .bk_capacity(1000_i64)
     ///             .description("description".to_string())

@@ -1515,6 +1515,115 @@ pub mod operate_proc {
             }
         }
     }
+    impl OpType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Start => Some("启动进程"),
+                Self::Stop => Some("停止进程"),
+                Self::Check => Some("进程状态查询"),
+                Self::Auto => Some("注册托管进程"),
+                Self::Noauto => Some("取消托管进程"),
+                Self::Restart => Some("重启进程"),
+                Self::Reload => Some("重新加载进程"),
+                Self::Kill => Some("杀死进程"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for OpType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for OpType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Start),
+                "1" => return ::std::result::Result::Ok(Self::Stop),
+                "2" => return ::std::result::Result::Ok(Self::Check),
+                "3" => return ::std::result::Result::Ok(Self::Auto),
+                "4" => return ::std::result::Result::Ok(Self::Noauto),
+                "7" => return ::std::result::Result::Ok(Self::Restart),
+                "8" => return ::std::result::Result::Ok(Self::Reload),
+                "9" => return ::std::result::Result::Ok(Self::Kill),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Start") {
+                return ::std::result::Result::Ok(Self::Start);
+            }
+            if text.eq_ignore_ascii_case("Stop") {
+                return ::std::result::Result::Ok(Self::Stop);
+            }
+            if text.eq_ignore_ascii_case("Check") {
+                return ::std::result::Result::Ok(Self::Check);
+            }
+            if text.eq_ignore_ascii_case("Auto") {
+                return ::std::result::Result::Ok(Self::Auto);
+            }
+            if text.eq_ignore_ascii_case("Noauto") {
+                return ::std::result::Result::Ok(Self::Noauto);
+            }
+            if text.eq_ignore_ascii_case("Restart") {
+                return ::std::result::Result::Ok(Self::Restart);
+            }
+            if text.eq_ignore_ascii_case("Reload") {
+                return ::std::result::Result::Ok(Self::Reload);
+            }
+            if text.eq_ignore_ascii_case("Kill") {
+                return ::std::result::Result::Ok(Self::Kill);
+            }
+            if ["启动进程", "start"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Start);
+            }
+            if ["停止进程", "stop"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Stop);
+            }
+            if ["进程状态查询", "check"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Check);
+            }
+            if ["注册托管进程", "auto"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Auto);
+            }
+            if ["取消托管进程", "noauto"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Noauto);
+            }
+            if ["重启进程", "restart"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Restart);
+            }
+            if ["重新加载进程", "reload"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Reload);
+            }
+            if ["杀死进程", "kill"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Kill);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "OpType",
+                    "`0` (启动进程), `1` (停止进程), `2` (进程状态查询), `3` (注册托管进程), `4` (取消托管进程), `7` (重启进程), `8` (重新加载进程), `9` (杀死进程)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for OpType {
         fn from_wire(
             value: serde_json::Value,

@@ -154,15 +154,15 @@ pub mod create_job {
         /// 测试
         ///
         /// Sent as `1`.
-        Code1,
+        测试,
         /// 体验
         ///
         /// Sent as `2`.
-        Code2,
+        体验,
         /// 正式
         ///
         /// Sent as `3`.
-        Code3,
+        正式,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -170,11 +170,68 @@ pub mod create_job {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::测试 => 1i64,
+                Self::体验 => 2i64,
+                Self::正式 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl BkSetEnv {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::测试 => Some("测试"),
+                Self::体验 => Some("体验"),
+                Self::正式 => Some("正式"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for BkSetEnv {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for BkSetEnv {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::测试),
+                "2" => return ::std::result::Result::Ok(Self::体验),
+                "3" => return ::std::result::Result::Ok(Self::正式),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("测试") {
+                return ::std::result::Result::Ok(Self::测试);
+            }
+            if text.eq_ignore_ascii_case("体验") {
+                return ::std::result::Result::Ok(Self::体验);
+            }
+            if text.eq_ignore_ascii_case("正式") {
+                return ::std::result::Result::Ok(Self::正式);
+            }
+            if ["测试"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::测试);
+            }
+            if ["体验"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::体验);
+            }
+            if ["正式"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正式);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "BkSetEnv",
+                    "`1` (测试), `2` (体验), `3` (正式)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for BkSetEnv {
@@ -184,9 +241,9 @@ pub mod create_job {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::测试,
+                    2i64 => Self::体验,
+                    3i64 => Self::正式,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -614,15 +671,15 @@ pub mod process_status {
         /// 未注册
         ///
         /// Sent as `0`.
-        Code0,
+        未注册,
         /// 运行中
         ///
         /// Sent as `1`.
-        Code1,
+        运行中,
         /// 已终止
         ///
         /// Sent as `2`.
-        Code2,
+        已终止,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -630,11 +687,68 @@ pub mod process_status {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
+                Self::未注册 => 0i64,
+                Self::运行中 => 1i64,
+                Self::已终止 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl ProcessStatus {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未注册 => Some("未注册"),
+                Self::运行中 => Some("运行中"),
+                Self::已终止 => Some("已终止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ProcessStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ProcessStatus {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::未注册),
+                "1" => return ::std::result::Result::Ok(Self::运行中),
+                "2" => return ::std::result::Result::Ok(Self::已终止),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未注册") {
+                return ::std::result::Result::Ok(Self::未注册);
+            }
+            if text.eq_ignore_ascii_case("运行中") {
+                return ::std::result::Result::Ok(Self::运行中);
+            }
+            if text.eq_ignore_ascii_case("已终止") {
+                return ::std::result::Result::Ok(Self::已终止);
+            }
+            if ["未注册"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未注册);
+            }
+            if ["运行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::运行中);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已终止);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ProcessStatus",
+                    "`0` (未注册), `1` (运行中), `2` (已终止)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for ProcessStatus {
@@ -644,9 +758,9 @@ pub mod process_status {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
+                    0i64 => Self::未注册,
+                    1i64 => Self::运行中,
+                    2i64 => Self::已终止,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1166,7 +1280,7 @@ impl<'a> GsekitApi<'a> {
     ///             .bk_process_names(vec![])
     ///             .bk_process_ids(vec![]),
     ///     )
-    ///     .process_status(ProcessStatus::Code1)
+    ///     .process_status(ProcessStatus::运行中)
     ///     .is_auto(true)
     ///     .bk_host_innerips(vec![])
     ///     .searches(vec![]);

@@ -20,7 +20,7 @@ pub mod callback_protocol {
         /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.强制终止中; 11.强制终止成功
         ///
         /// Job status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
-        pub status: i64,
+        pub status: Status,
         /// 步骤块中包含的各个步骤执行状态
         ///
         /// Job step instance status info Array
@@ -31,12 +31,12 @@ pub mod callback_protocol {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             job_instance_id: impl Into<i64>,
-            status: impl Into<i64>,
+            status: Status,
             step_instances: Vec<StepInstances>,
         ) -> Self {
             Self {
                 job_instance_id: job_instance_id.into(),
-                status: status.into(),
+                status,
                 step_instances,
             }
         }
@@ -52,7 +52,7 @@ pub mod callback_protocol {
             )?;
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.int("job_instance_id")?,
-                status: record.int("status")?,
+                status: record.field("status")?,
                 step_instances: record.field("step_instances")?,
             })
         }
@@ -62,6 +62,258 @@ pub mod callback_protocol {
             record.field("status", &self.status);
             record.field("step_instances", &self.step_instances);
             record.finish()
+        }
+    }
+    /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.强制终止中; 11.强制终止成功
+    ///
+    /// Job status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
+    ///
+    /// Defined in `api-docs/job/zh_hans/callback_protocol.md` at line 12.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未执行 / Not executed
+        ///
+        /// Sent as `1`.
+        NotExecuted,
+        /// 正在执行 / In execution
+        ///
+        /// Sent as `2`.
+        InExecution,
+        /// 执行成功 / Execution succeeded
+        ///
+        /// Sent as `3`.
+        ExecutionSucceeded,
+        /// 执行失败 / Execution failed
+        ///
+        /// Sent as `4`.
+        ExecutionFailed,
+        /// 跳过 / Skip
+        ///
+        /// Sent as `5`.
+        Skip,
+        /// 忽略错误 / Ignore the error
+        ///
+        /// Sent as `6`.
+        IgnoreTheError,
+        /// 等待用户 / Wait for the user
+        ///
+        /// Sent as `7`.
+        WaitForTheUser,
+        /// 手动结束 / Manually end it
+        ///
+        /// Sent as `8`.
+        ManuallyEndIt,
+        /// 状态异常 / Abnormal status
+        ///
+        /// Sent as `9`.
+        AbnormalStatus,
+        /// 强制终止中 / Step forced termination
+        ///
+        /// Sent as `10`.
+        StepForcedTermination,
+        /// 强制终止成功 / Step forced termination succeeded
+        ///
+        /// Sent as `11`.
+        StepForcedTerminationSucceeded,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::NotExecuted => 1i64,
+                Self::InExecution => 2i64,
+                Self::ExecutionSucceeded => 3i64,
+                Self::ExecutionFailed => 4i64,
+                Self::Skip => 5i64,
+                Self::IgnoreTheError => 6i64,
+                Self::WaitForTheUser => 7i64,
+                Self::ManuallyEndIt => 8i64,
+                Self::AbnormalStatus => 9i64,
+                Self::StepForcedTermination => 10i64,
+                Self::StepForcedTerminationSucceeded => 11i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotExecuted => Some("未执行"),
+                Self::InExecution => Some("正在执行"),
+                Self::ExecutionSucceeded => Some("执行成功"),
+                Self::ExecutionFailed => Some("执行失败"),
+                Self::Skip => Some("跳过"),
+                Self::IgnoreTheError => Some("忽略错误"),
+                Self::WaitForTheUser => Some("等待用户"),
+                Self::ManuallyEndIt => Some("手动结束"),
+                Self::AbnormalStatus => Some("状态异常"),
+                Self::StepForcedTermination => Some("强制终止中"),
+                Self::StepForcedTerminationSucceeded => Some("强制终止成功"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::NotExecuted),
+                "2" => return ::std::result::Result::Ok(Self::InExecution),
+                "3" => return ::std::result::Result::Ok(Self::ExecutionSucceeded),
+                "4" => return ::std::result::Result::Ok(Self::ExecutionFailed),
+                "5" => return ::std::result::Result::Ok(Self::Skip),
+                "6" => return ::std::result::Result::Ok(Self::IgnoreTheError),
+                "7" => return ::std::result::Result::Ok(Self::WaitForTheUser),
+                "8" => return ::std::result::Result::Ok(Self::ManuallyEndIt),
+                "9" => return ::std::result::Result::Ok(Self::AbnormalStatus),
+                "10" => return ::std::result::Result::Ok(Self::StepForcedTermination),
+                "11" => {
+                    return ::std::result::Result::Ok(
+                        Self::StepForcedTerminationSucceeded,
+                    );
+                }
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotExecuted") {
+                return ::std::result::Result::Ok(Self::NotExecuted);
+            }
+            if text.eq_ignore_ascii_case("InExecution") {
+                return ::std::result::Result::Ok(Self::InExecution);
+            }
+            if text.eq_ignore_ascii_case("ExecutionSucceeded") {
+                return ::std::result::Result::Ok(Self::ExecutionSucceeded);
+            }
+            if text.eq_ignore_ascii_case("ExecutionFailed") {
+                return ::std::result::Result::Ok(Self::ExecutionFailed);
+            }
+            if text.eq_ignore_ascii_case("Skip") {
+                return ::std::result::Result::Ok(Self::Skip);
+            }
+            if text.eq_ignore_ascii_case("IgnoreTheError") {
+                return ::std::result::Result::Ok(Self::IgnoreTheError);
+            }
+            if text.eq_ignore_ascii_case("WaitForTheUser") {
+                return ::std::result::Result::Ok(Self::WaitForTheUser);
+            }
+            if text.eq_ignore_ascii_case("ManuallyEndIt") {
+                return ::std::result::Result::Ok(Self::ManuallyEndIt);
+            }
+            if text.eq_ignore_ascii_case("AbnormalStatus") {
+                return ::std::result::Result::Ok(Self::AbnormalStatus);
+            }
+            if text.eq_ignore_ascii_case("StepForcedTermination") {
+                return ::std::result::Result::Ok(Self::StepForcedTermination);
+            }
+            if text.eq_ignore_ascii_case("StepForcedTerminationSucceeded") {
+                return ::std::result::Result::Ok(Self::StepForcedTerminationSucceeded);
+            }
+            if ["未执行", "Not executed"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::NotExecuted);
+            }
+            if ["正在执行", "In execution"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::InExecution);
+            }
+            if ["执行成功", "Execution succeeded"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ExecutionSucceeded);
+            }
+            if ["执行失败", "Execution failed"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ExecutionFailed);
+            }
+            if ["跳过", "Skip"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Skip);
+            }
+            if ["忽略错误", "Ignore the error"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::IgnoreTheError);
+            }
+            if ["等待用户", "Wait for the user"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::WaitForTheUser);
+            }
+            if ["手动结束", "Manually end it"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ManuallyEndIt);
+            }
+            if ["状态异常", "Abnormal status"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::AbnormalStatus);
+            }
+            if ["强制终止中", "Step forced termination"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::StepForcedTermination);
+            }
+            if ["强制终止成功", "Step forced termination succeeded"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::StepForcedTerminationSucceeded);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (未执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `5` (跳过), `6` (忽略错误), `7` (等待用户), `8` (手动结束), `9` (状态异常), `10` (强制终止中), `11` (强制终止成功)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::NotExecuted,
+                    2i64 => Self::InExecution,
+                    3i64 => Self::ExecutionSucceeded,
+                    4i64 => Self::ExecutionFailed,
+                    5i64 => Self::Skip,
+                    6i64 => Self::IgnoreTheError,
+                    7i64 => Self::WaitForTheUser,
+                    8i64 => Self::ManuallyEndIt,
+                    9i64 => Self::AbnormalStatus,
+                    10i64 => Self::StepForcedTermination,
+                    11i64 => Self::StepForcedTerminationSucceeded,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
         }
     }
     /// `StepInstances`
@@ -76,15 +328,15 @@ pub mod callback_protocol {
         /// 作业步骤状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.强制终止中; 11.强制终止成功;
         ///
         /// Step status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
-        pub status: i64,
+        pub status: Status,
     }
     impl StepInstances {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(step_instance_id: impl Into<i64>, status: impl Into<i64>) -> Self {
+        pub fn new(step_instance_id: impl Into<i64>, status: Status) -> Self {
             Self {
                 step_instance_id: step_instance_id.into(),
-                status: status.into(),
+                status,
             }
         }
     }
@@ -99,7 +351,7 @@ pub mod callback_protocol {
             )?;
             ::std::result::Result::Ok(Self {
                 step_instance_id: record.int("step_instance_id")?,
-                status: record.int("status")?,
+                status: record.field("status")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -109,7 +361,7 @@ pub mod callback_protocol {
             record.finish()
         }
     }
-    crate::serde_through_wire!(CallbackProtocolRequest, StepInstances);
+    crate::serde_through_wire!(CallbackProtocolRequest, Status, StepInstances);
 }
 pub use callback_protocol::CallbackProtocolRequest;
 /// Types of [`execute_job`](super::endpoints::ExecuteJob).
@@ -664,6 +916,145 @@ pub mod execute_platform_job {
             record.finish()
         }
     }
+    /// 脚本类型：1(shell脚本)、2(bat脚本)、3(perl脚本)、4(python脚本)、5(Powershell脚本)
+    ///
+    /// script type: 1.shell; 2.bat; 3.perl; 4.python; 5.powershell
+    ///
+    /// Defined in `api-docs/job/zh_hans/execute_platform_job.md` at line 29.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ScriptType {
+        /// shell脚本 / shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat脚本 / bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl脚本 / perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python脚本 / python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// Powershell脚本 / powershell
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ScriptType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl ScriptType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell脚本"),
+                Self::Bat => Some("bat脚本"),
+                Self::Perl => Some("perl脚本"),
+                Self::Python => Some("python脚本"),
+                Self::Powershell => Some("Powershell脚本"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["shell脚本", "shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat脚本", "bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl脚本", "perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python脚本", "python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["Powershell脚本", "powershell"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptType",
+                    "`1` (shell脚本), `2` (bat脚本), `3` (perl脚本), `4` (python脚本), `5` (Powershell脚本)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for ScriptType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `Steps`
     ///
     /// Defined in `api-docs/job/zh_hans/execute_platform_job.md` at line 19.
@@ -696,7 +1087,7 @@ pub mod execute_platform_job {
         /// 脚本类型：1(shell脚本)、2(bat脚本)、3(perl脚本)、4(python脚本)、5(Powershell脚本)
         ///
         /// script type: 1.shell; 2.bat; 3.perl; 4.python; 5.powershell
-        pub script_type: Option<i64>,
+        pub script_type: Option<ScriptType>,
         /// 文件传输目标路径
         ///
         /// File transfer target path
@@ -760,7 +1151,7 @@ pub mod execute_platform_job {
             self
         }
         /// Sets `script_type`.
-        pub fn script_type(mut self, value: impl Into<i64>) -> Self {
+        pub fn script_type(mut self, value: impl Into<ScriptType>) -> Self {
             self.script_type = Some(value.into());
             self
         }
@@ -813,7 +1204,7 @@ pub mod execute_platform_job {
                 script_param: record.field("script_param")?,
                 script_timeout: record.opt_int("script_timeout")?,
                 account: record.opt_text("account")?,
-                script_type: record.opt_int("script_type")?,
+                script_type: record.field("script_type")?,
                 file_target_path: record.opt_text("file_target_path")?,
                 file_source: record.field("file_source")?,
                 custom_query_id: record.field("custom_query_id")?,
@@ -837,7 +1228,8 @@ pub mod execute_platform_job {
         }
     }
     crate::serde_through_wire!(
-        ExecutePlatformJobRequest, ExecutePlatformJobResponse, FileSource, Steps
+        ExecutePlatformJobRequest, ExecutePlatformJobResponse, FileSource, ScriptType,
+        Steps
     );
 }
 pub use execute_platform_job::ExecutePlatformJobRequest;
@@ -845,6 +1237,7 @@ pub use execute_platform_job::ExecutePlatformJobResponse;
 /// Types of [`fast_execute_script`](super::endpoints::FastExecuteScript).
 pub mod fast_execute_script {
     pub use super::execute_job::Ip;
+    pub use super::execute_platform_job::ScriptType;
     pub use super::execute_job::TargetServer;
     pub use super::execute_job::TopoNode;
     /// 快速执行脚本
@@ -889,7 +1282,7 @@ pub mod fast_execute_script {
         /// 脚本类型：1(shell脚本)、2(bat脚本)、3(perl脚本)、4(python脚本)、5(Powershell脚本)
         ///
         /// script type: 1.shell; 2.bat; 3.perl; 4.python; 5.powershell
-        pub script_type: Option<i64>,
+        pub script_type: Option<ScriptType>,
         /// deprecated，请使用target_server.dynamic_group_id_list替代。配置平台上的自定义分组ID
         ///
         /// Dynamic grouping id on the configuration platforms. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
@@ -965,7 +1358,7 @@ pub mod fast_execute_script {
             self
         }
         /// Sets `script_type`.
-        pub fn script_type(mut self, value: impl Into<i64>) -> Self {
+        pub fn script_type(mut self, value: impl Into<ScriptType>) -> Self {
             self.script_type = Some(value.into());
             self
         }
@@ -1034,7 +1427,7 @@ pub mod fast_execute_script {
                 script_timeout: record.opt_int("script_timeout")?,
                 account: record.text("account")?,
                 is_param_sensitive: record.field("is_param_sensitive")?,
-                script_type: record.opt_int("script_type")?,
+                script_type: record.field("script_type")?,
                 custom_query_id: record.field("custom_query_id")?,
                 ip_list: record.field("ip_list")?,
                 target_server: record.field("target_server")?,
@@ -1116,6 +1509,55 @@ pub mod fast_execute_script {
                 Self::Yes => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl IsParamSensitive {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::No => Some("不是"),
+                Self::Yes => Some("是"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for IsParamSensitive {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for IsParamSensitive {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::No),
+                "1" => return ::std::result::Result::Ok(Self::Yes),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("No") {
+                return ::std::result::Result::Ok(Self::No);
+            }
+            if text.eq_ignore_ascii_case("Yes") {
+                return ::std::result::Result::Ok(Self::Yes);
+            }
+            if ["不是", "no"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::No);
+            }
+            if ["是", "yes"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Yes);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "IsParamSensitive",
+                    "`0` (不是), `1` (是)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for IsParamSensitive {
@@ -1665,6 +2107,100 @@ pub use fast_push_file::FastPushFileResponse;
 /// Types of [`get_agent_status`](super::endpoints::GetAgentStatus).
 pub mod get_agent_status {
     pub use super::execute_job::Ip;
+    /// 主机Agent状态，1.正常; 0.异常
+    ///
+    /// Host Agent status code, 1: normal; 0: abnormal
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_agent_status.md` at line 65.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum BkAgentAlive {
+        /// 正常 / normal
+        ///
+        /// Sent as `1`.
+        Normal,
+        /// 异常 / abnormal
+        ///
+        /// Sent as `0`.
+        Abnormal,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl BkAgentAlive {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Normal => 1i64,
+                Self::Abnormal => 0i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl BkAgentAlive {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Normal => Some("正常"),
+                Self::Abnormal => Some("异常"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for BkAgentAlive {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for BkAgentAlive {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Normal),
+                "0" => return ::std::result::Result::Ok(Self::Abnormal),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Normal") {
+                return ::std::result::Result::Ok(Self::Normal);
+            }
+            if text.eq_ignore_ascii_case("Abnormal") {
+                return ::std::result::Result::Ok(Self::Abnormal);
+            }
+            if ["正常", "normal"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Normal);
+            }
+            if ["异常", "abnormal"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Abnormal);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "BkAgentAlive",
+                    "`1` (正常), `0` (异常)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for BkAgentAlive {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Normal,
+                    0i64 => Self::Abnormal,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// 查询Agent状态
     ///
     /// Get Agent status
@@ -1728,7 +2264,7 @@ pub mod get_agent_status {
         /// 主机Agent状态，1.正常; 0.异常
         ///
         /// Host Agent status code, 1: normal; 0: abnormal
-        pub bk_agent_alive: Option<i64>,
+        pub bk_agent_alive: Option<BkAgentAlive>,
     }
     impl crate::wire::Wire for GetAgentStatusResponse {
         fn from_wire(
@@ -1742,7 +2278,7 @@ pub mod get_agent_status {
             ::std::result::Result::Ok(Self {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
-                bk_agent_alive: record.opt_int("bk_agent_alive")?,
+                bk_agent_alive: record.field("bk_agent_alive")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1753,11 +2289,107 @@ pub mod get_agent_status {
             record.finish()
         }
     }
-    crate::serde_through_wire!(GetAgentStatusRequest, GetAgentStatusResponse);
+    crate::serde_through_wire!(
+        BkAgentAlive, GetAgentStatusRequest, GetAgentStatusResponse
+    );
 }
 pub use get_agent_status::GetAgentStatusRequest;
 /// Types of [`get_cron_list`](super::endpoints::GetCronList).
 pub mod get_cron_list {
+    /// 定时作业状态：1.已启动、2.已暂停
+    ///
+    /// Scheduled job status: 1.Started, 2.Paused
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_cron_list.md` at line 16.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum CronStatus {
+        /// 已启动 / Started
+        ///
+        /// Sent as `1`.
+        Started,
+        /// 已暂停 / Paused
+        ///
+        /// Sent as `2`.
+        Paused,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl CronStatus {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Started => 1i64,
+                Self::Paused => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl CronStatus {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Started => Some("已启动"),
+                Self::Paused => Some("已暂停"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for CronStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for CronStatus {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Started),
+                "2" => return ::std::result::Result::Ok(Self::Paused),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Started") {
+                return ::std::result::Result::Ok(Self::Started);
+            }
+            if text.eq_ignore_ascii_case("Paused") {
+                return ::std::result::Result::Ok(Self::Paused);
+            }
+            if ["已启动", "Started"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Started);
+            }
+            if ["已暂停", "Paused"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Paused);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "CronStatus",
+                    "`1` (已启动), `2` (已暂停)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for CronStatus {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Started,
+                    2i64 => Self::Paused,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// 查询业务下定时作业信息
     ///
     /// Get cron list
@@ -1780,7 +2412,7 @@ pub mod get_cron_list {
         /// 定时作业状态：1.已启动、2.已暂停
         ///
         /// Scheduled job status: 1.Started, 2.Paused
-        pub cron_status: Option<i64>,
+        pub cron_status: Option<CronStatus>,
         /// 定时作业创建人帐号
         ///
         /// Cron job creator
@@ -1846,7 +2478,7 @@ pub mod get_cron_list {
             self
         }
         /// Sets `cron_status`.
-        pub fn cron_status(mut self, value: impl Into<i64>) -> Self {
+        pub fn cron_status(mut self, value: impl Into<CronStatus>) -> Self {
             self.cron_status = Some(value.into());
             self
         }
@@ -1917,7 +2549,7 @@ pub mod get_cron_list {
                 bk_biz_id: record.int("bk_biz_id")?,
                 cron_name: record.opt_text("cron_name")?,
                 cron_id: record.opt_int("cron_id")?,
-                cron_status: record.opt_int("cron_status")?,
+                cron_status: record.field("cron_status")?,
                 creator: record.opt_text("creator")?,
                 create_time_start: record.opt_text("create_time_start")?,
                 create_time_end: record.opt_text("create_time_end")?,
@@ -2046,12 +2678,13 @@ pub mod get_cron_list {
             record.finish()
         }
     }
-    crate::serde_through_wire!(GetCronListRequest, GetCronListResponse);
+    crate::serde_through_wire!(CronStatus, GetCronListRequest, GetCronListResponse);
 }
 pub use get_cron_list::GetCronListRequest;
 /// Types of [`get_job_detail`](super::endpoints::GetJobDetail).
 pub mod get_job_detail {
     pub use super::execute_job::Ip;
+    pub use super::fast_execute_script::IsParamSensitive;
     pub use super::execute_job::TargetServer;
     pub use super::execute_job::TopoNode;
     /// 全局变量类型：1:字符，2:命名空间，3:主机列表，4:密码
@@ -2061,14 +2694,14 @@ pub mod get_job_detail {
     /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 176.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Category {
-        /// 字符 / Cloud
+        /// 字符 / Cloud Param
         ///
         /// Sent as `1`.
-        Cloud,
-        /// 命名空间 / Context
+        CloudParam,
+        /// 命名空间 / Context Param
         ///
         /// Sent as `2`.
-        Context,
+        ContextParam,
         /// 主机列表 / IP
         ///
         /// Sent as `3`.
@@ -2076,7 +2709,7 @@ pub mod get_job_detail {
         /// 密码
         ///
         /// Sent as `4`.
-        Code4,
+        密码,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -2084,12 +2717,80 @@ pub mod get_job_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Cloud => 1i64,
-                Self::Context => 2i64,
+                Self::CloudParam => 1i64,
+                Self::ContextParam => 2i64,
                 Self::Ip => 3i64,
-                Self::Code4 => 4i64,
+                Self::密码 => 4i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Category {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::CloudParam => Some("字符"),
+                Self::ContextParam => Some("命名空间"),
+                Self::Ip => Some("主机列表"),
+                Self::密码 => Some("密码"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Category {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Category {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::CloudParam),
+                "2" => return ::std::result::Result::Ok(Self::ContextParam),
+                "3" => return ::std::result::Result::Ok(Self::Ip),
+                "4" => return ::std::result::Result::Ok(Self::密码),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("CloudParam") {
+                return ::std::result::Result::Ok(Self::CloudParam);
+            }
+            if text.eq_ignore_ascii_case("ContextParam") {
+                return ::std::result::Result::Ok(Self::ContextParam);
+            }
+            if text.eq_ignore_ascii_case("Ip") {
+                return ::std::result::Result::Ok(Self::Ip);
+            }
+            if text.eq_ignore_ascii_case("密码") {
+                return ::std::result::Result::Ok(Self::密码);
+            }
+            if ["字符", "Cloud Param"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::CloudParam);
+            }
+            if ["命名空间", "Context Param"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ContextParam);
+            }
+            if ["主机列表", "IP"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Ip);
+            }
+            if ["密码"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::密码);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Category",
+                    "`1` (字符), `2` (命名空间), `3` (主机列表), `4` (密码)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Category {
@@ -2099,10 +2800,10 @@ pub mod get_job_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Cloud,
-                    2i64 => Self::Context,
+                    1i64 => Self::CloudParam,
+                    2i64 => Self::ContextParam,
                     3i64 => Self::Ip,
-                    4i64 => Self::Code4,
+                    4i64 => Self::密码,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2215,7 +2916,7 @@ pub mod get_job_detail {
         /// The list of step's id that reference this IP global variable. This field is only available when type = 2 and has a value (Type inferred from the doc's example.)
         pub step_ids: Option<Vec<i64>>,
         /// Global variable data type: 1:String, 2:IP, 3:Index Array, 4: Associative Array
-        pub r#type: Option<Type>,
+        pub r#type: Option<GetJobDetailType>,
     }
     #[allow(deprecated)]
     impl crate::wire::Wire for GlobalVars {
@@ -2410,6 +3111,159 @@ pub mod get_job_detail {
             record.finish()
         }
     }
+    /// 脚本类型：1(shell脚本)、2(bat脚本)、3(perl脚本)、4(python脚本)、5(Powershell脚本)、6(SQL).当type=1时有这个字段
+    ///
+    /// This field is only available when type=1 or 4 and has a value. script type: 1.shell; 2.bat; 3.perl; 4.python; 5.powershell
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 164.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ScriptType {
+        /// shell脚本 / shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat脚本 / bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl脚本 / perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python脚本 / python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// Powershell脚本 / powershell
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// SQL
+        ///
+        /// Sent as `6`.
+        Sql,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ScriptType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Sql => 6i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl ScriptType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell脚本"),
+                Self::Bat => Some("bat脚本"),
+                Self::Perl => Some("perl脚本"),
+                Self::Python => Some("python脚本"),
+                Self::Powershell => Some("Powershell脚本"),
+                Self::Sql => Some("SQL"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                "6" => return ::std::result::Result::Ok(Self::Sql),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if text.eq_ignore_ascii_case("Sql") {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            if ["shell脚本", "shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat脚本", "bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl脚本", "perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python脚本", "python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["Powershell脚本", "powershell"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["SQL"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptType",
+                    "`1` (shell脚本), `2` (bat脚本), `3` (perl脚本), `4` (python脚本), `5` (Powershell脚本), `6` (SQL)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for ScriptType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    6i64 => Self::Sql,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `GetJobDetailSteps`
     ///
     /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 146.
@@ -2426,7 +3280,7 @@ pub mod get_job_detail {
         /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤
         ///
         /// Step types: 1. Script steps; 2. File steps; 4. SQL steps
-        pub r#type: Option<i64>,
+        pub r#type: Option<Type>,
         /// 作业步骤创建人帐号
         ///
         /// Job step creator
@@ -2466,7 +3320,7 @@ pub mod get_job_detail {
         /// 是否敏感参数, 0.不是（默认），1.是。当type=1时才有这个字段。
         ///
         /// Hides the parameters on the web page. 0.no; 1.yes; This field is only available when type=1.
-        pub is_param_sensitive: Option<i64>,
+        pub is_param_sensitive: Option<IsParamSensitive>,
         /// SQL执行的db帐号ID
         ///
         /// Database Account Id in \[Account Management-&gt;DB Account\] Features. SQL step is required for it
@@ -2474,7 +3328,7 @@ pub mod get_job_detail {
         /// 脚本类型：1(shell脚本)、2(bat脚本)、3(perl脚本)、4(python脚本)、5(Powershell脚本)、6(SQL).当type=1时有这个字段
         ///
         /// This field is only available when type=1 or 4 and has a value. script type: 1.shell; 2.bat; 3.perl; 4.python; 5.powershell
-        pub script_type: Option<i64>,
+        pub script_type: Option<ScriptType>,
         /// 文件传输目标路径，当type=2时并且有值时才有这个字段
         ///
         /// File transfer target path. This field is only available when type = 2 and has a value
@@ -2504,7 +3358,7 @@ pub mod get_job_detail {
         /// Job step block name
         pub block_name: Option<String>,
         /// 0. Executed without pause (default); 1. Paused
-        pub pause: Option<i64>,
+        pub pause: Option<Pause>,
         /// The order of the current step in the step block
         pub order: Option<i64>,
     }
@@ -2546,7 +3400,7 @@ pub mod get_job_detail {
             ::std::result::Result::Ok(Self {
                 step_id: record.opt_int("step_id")?,
                 name: record.opt_text("name")?,
-                r#type: record.opt_int("type")?,
+                r#type: record.field("type")?,
                 creator: record.opt_text("creator")?,
                 create_time: record.opt_text("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
@@ -2556,9 +3410,9 @@ pub mod get_job_detail {
                 script_content: record.opt_text("script_content")?,
                 script_timeout: record.opt_int("script_timeout")?,
                 account: record.opt_text("account")?,
-                is_param_sensitive: record.opt_int("is_param_sensitive")?,
+                is_param_sensitive: record.field("is_param_sensitive")?,
                 db_account_id: record.opt_int("db_account_id")?,
-                script_type: record.opt_int("script_type")?,
+                script_type: record.field("script_type")?,
                 file_target_path: record.opt_text("file_target_path")?,
                 file_source: record.field("file_source")?,
                 ip_list: record.field("ip_list")?,
@@ -2566,7 +3420,7 @@ pub mod get_job_detail {
                 target_server: record.field("target_server")?,
                 block_order: record.opt_int("block_order")?,
                 block_name: record.opt_text("block_name")?,
-                pause: record.opt_int("pause")?,
+                pause: record.field("pause")?,
                 order: record.opt_int("order")?,
             })
         }
@@ -2603,7 +3457,7 @@ pub mod get_job_detail {
     ///
     /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 171.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
+    pub enum GetJobDetailType {
         /// String
         ///
         /// Sent as `1`.
@@ -2612,14 +3466,224 @@ pub mod get_job_detail {
         ///
         /// Sent as `2`.
         Ip,
-        /// Index
+        /// Index Array
         ///
         /// Sent as `3`.
-        Index,
-        /// Associative
+        IndexArray,
+        /// Associative Array
         ///
         /// Sent as `4`.
-        Associative,
+        AssociativeArray,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl GetJobDetailType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::String => 1i64,
+                Self::Ip => 2i64,
+                Self::IndexArray => 3i64,
+                Self::AssociativeArray => 4i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl GetJobDetailType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::String => Some("String"),
+                Self::Ip => Some("IP"),
+                Self::IndexArray => Some("Index Array"),
+                Self::AssociativeArray => Some("Associative Array"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for GetJobDetailType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for GetJobDetailType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::String),
+                "2" => return ::std::result::Result::Ok(Self::Ip),
+                "3" => return ::std::result::Result::Ok(Self::IndexArray),
+                "4" => return ::std::result::Result::Ok(Self::AssociativeArray),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("String") {
+                return ::std::result::Result::Ok(Self::String);
+            }
+            if text.eq_ignore_ascii_case("Ip") {
+                return ::std::result::Result::Ok(Self::Ip);
+            }
+            if text.eq_ignore_ascii_case("IndexArray") {
+                return ::std::result::Result::Ok(Self::IndexArray);
+            }
+            if text.eq_ignore_ascii_case("AssociativeArray") {
+                return ::std::result::Result::Ok(Self::AssociativeArray);
+            }
+            if ["String"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::String);
+            }
+            if ["IP"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Ip);
+            }
+            if ["Index Array"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::IndexArray);
+            }
+            if ["Associative Array"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::AssociativeArray);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "GetJobDetailType",
+                    "`1` (String), `2` (IP), `3` (Index Array), `4` (Associative Array)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for GetJobDetailType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::String,
+                    2i64 => Self::Ip,
+                    3i64 => Self::IndexArray,
+                    4i64 => Self::AssociativeArray,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 0. Executed without pause (default); 1. Paused
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 146.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Pause {
+        /// Executed without pause
+        ///
+        /// Sent as `0`.
+        ExecutedWithoutPause,
+        /// Paused
+        ///
+        /// Sent as `1`.
+        Paused,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Pause {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::ExecutedWithoutPause => 0i64,
+                Self::Paused => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Pause {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::ExecutedWithoutPause => Some("Executed without pause"),
+                Self::Paused => Some("Paused"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Pause {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Pause {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::ExecutedWithoutPause),
+                "1" => return ::std::result::Result::Ok(Self::Paused),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("ExecutedWithoutPause") {
+                return ::std::result::Result::Ok(Self::ExecutedWithoutPause);
+            }
+            if text.eq_ignore_ascii_case("Paused") {
+                return ::std::result::Result::Ok(Self::Paused);
+            }
+            if ["Executed without pause"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ExecutedWithoutPause);
+            }
+            if ["Paused"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Paused);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Pause",
+                    "`0` (Executed without pause), `1` (Paused)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Pause {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::ExecutedWithoutPause,
+                    1i64 => Self::Paused,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤
+    ///
+    /// Step types: 1. Script steps; 2. File steps; 4. SQL steps
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_detail.md` at line 152.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// 脚本步骤
+        ///
+        /// Sent as `1`.
+        脚本步骤,
+        /// 文件步骤
+        ///
+        /// Sent as `2`.
+        文件步骤,
+        /// 人工确认步骤
+        ///
+        /// Sent as `3`.
+        人工确认步骤,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -2627,12 +3691,68 @@ pub mod get_job_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::String => 1i64,
-                Self::Ip => 2i64,
-                Self::Index => 3i64,
-                Self::Associative => 4i64,
+                Self::脚本步骤 => 1i64,
+                Self::文件步骤 => 2i64,
+                Self::人工确认步骤 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::脚本步骤 => Some("脚本步骤"),
+                Self::文件步骤 => Some("文件步骤"),
+                Self::人工确认步骤 => Some("人工确认步骤"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::脚本步骤),
+                "2" => return ::std::result::Result::Ok(Self::文件步骤),
+                "3" => return ::std::result::Result::Ok(Self::人工确认步骤),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("脚本步骤") {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if text.eq_ignore_ascii_case("文件步骤") {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if text.eq_ignore_ascii_case("人工确认步骤") {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            if ["脚本步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if ["文件步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if ["人工确认步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (脚本步骤), `2` (文件步骤), `3` (人工确认步骤)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Type {
@@ -2642,10 +3762,9 @@ pub mod get_job_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::String,
-                    2i64 => Self::Ip,
-                    3i64 => Self::Index,
-                    4i64 => Self::Associative,
+                    1i64 => Self::脚本步骤,
+                    2i64 => Self::文件步骤,
+                    3i64 => Self::人工确认步骤,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2656,7 +3775,7 @@ pub mod get_job_detail {
     }
     crate::serde_through_wire!(
         Category, FileSource, GlobalVars, GetJobDetailRequest, GetJobDetailResponse,
-        Steps, Type
+        ScriptType, Steps, GetJobDetailType, Pause, Type
     );
 }
 pub use get_job_detail::GetJobDetailRequest;
@@ -2677,14 +3796,14 @@ pub mod get_job_instance_global_var_value {
         ///
         /// Sent as `2`.
         Ip,
-        /// index
+        /// index array
         ///
         /// Sent as `3`.
-        Index,
-        /// associative
+        IndexArray,
+        /// associative array
         ///
         /// Sent as `4`.
-        Associative,
+        AssociativeArray,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -2694,10 +3813,75 @@ pub mod get_job_instance_global_var_value {
             match self {
                 Self::String => 1i64,
                 Self::Ip => 2i64,
-                Self::Index => 3i64,
-                Self::Associative => 4i64,
+                Self::IndexArray => 3i64,
+                Self::AssociativeArray => 4i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl DataType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::String => Some("string"),
+                Self::Ip => Some("ip"),
+                Self::IndexArray => Some("index array"),
+                Self::AssociativeArray => Some("associative array"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for DataType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for DataType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::String),
+                "2" => return ::std::result::Result::Ok(Self::Ip),
+                "3" => return ::std::result::Result::Ok(Self::IndexArray),
+                "4" => return ::std::result::Result::Ok(Self::AssociativeArray),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("String") {
+                return ::std::result::Result::Ok(Self::String);
+            }
+            if text.eq_ignore_ascii_case("Ip") {
+                return ::std::result::Result::Ok(Self::Ip);
+            }
+            if text.eq_ignore_ascii_case("IndexArray") {
+                return ::std::result::Result::Ok(Self::IndexArray);
+            }
+            if text.eq_ignore_ascii_case("AssociativeArray") {
+                return ::std::result::Result::Ok(Self::AssociativeArray);
+            }
+            if ["string"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::String);
+            }
+            if ["ip"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Ip);
+            }
+            if ["index array"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::IndexArray);
+            }
+            if ["associative array"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::AssociativeArray);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "DataType",
+                    "`1` (string), `2` (ip), `3` (index array), `4` (associative array)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for DataType {
@@ -2709,8 +3893,8 @@ pub mod get_job_instance_global_var_value {
                 match wire {
                     1i64 => Self::String,
                     2i64 => Self::Ip,
-                    3i64 => Self::Index,
-                    4i64 => Self::Associative,
+                    3i64 => Self::IndexArray,
+                    4i64 => Self::AssociativeArray,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2910,6 +4094,7 @@ pub use get_job_instance_global_var_value::GetJobInstanceGlobalVarValueRequest;
 pub use get_job_instance_global_var_value::GetJobInstanceGlobalVarValueResponse;
 /// Types of [`get_job_instance_log`](super::endpoints::GetJobInstanceLog).
 pub mod get_job_instance_log {
+    pub use super::callback_protocol::Status;
     /// 根据作业实例ID查询作业执行日志
     ///
     /// Get job instance log
@@ -2977,7 +4162,7 @@ pub mod get_job_instance_log {
         /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功
         ///
         /// Job status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 当前步骤下所有ip的日志，按tag分类或ip的执行状态(ip_status)归类存放
         ///
         /// All ip execution logs in the current step (Type inferred from the doc's example.)
@@ -2996,7 +4181,7 @@ pub mod get_job_instance_log {
                 is_finished: record.field("is_finished")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
                 name: record.opt_text("name")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 step_results: record.field("step_results")?,
             })
         }
@@ -3143,6 +4328,8 @@ pub mod get_job_instance_log {
 pub use get_job_instance_log::GetJobInstanceLogRequest;
 /// Types of [`get_job_instance_status`](super::endpoints::GetJobInstanceStatus).
 pub mod get_job_instance_status {
+    pub use super::get_job_detail::Pause;
+    pub use super::callback_protocol::Status;
     /// `Blocks`
     ///
     /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 31.
@@ -3324,7 +4511,7 @@ pub mod get_job_instance_status {
         /// Step types: 1. Script steps; 2. File steps; 4. SQL steps (Not in the doc's table; seen in its example at line 31.)
         pub r#type: Option<i64>,
         /// 0. Executed without pause (default); 1. Paused
-        pub pause: Option<i64>,
+        pub pause: Option<Pause>,
         /// The order of the current step in the step block
         pub order: Option<i64>,
         /// Current step operation instruction Array
@@ -3368,7 +4555,7 @@ pub mod get_job_instance_status {
                 step_ip_status: record.field("step_ip_status")?,
                 total_time: record.field("total_time")?,
                 r#type: record.opt_int("type")?,
-                pause: record.opt_int("pause")?,
+                pause: record.field("pause")?,
                 order: record.opt_int("order")?,
                 operation_list: record.field("operation_list")?,
             })
@@ -3405,7 +4592,7 @@ pub mod get_job_instance_status {
         /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功
         ///
         /// Job status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 作业执行人帐号
         ///
         /// Job operator
@@ -3429,7 +4616,7 @@ pub mod get_job_instance_status {
         /// 作业启动方式: 1.页面启动; 2.API调用; 3.定时任务
         ///
         /// Job start way: 1.Web;2.API;3.Timed
-        pub start_way: Option<i64>,
+        pub start_way: Option<StartWay>,
         /// 业务ID
         ///
         /// Business ID
@@ -3471,13 +4658,13 @@ pub mod get_job_instance_status {
             )?;
             ::std::result::Result::Ok(Self {
                 name: record.opt_text("name")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 operator: record.opt_text("operator")?,
                 create_time: record.opt_text("create_time")?,
                 start_time: record.opt_text("start_time")?,
                 end_time: record.opt_text("end_time")?,
                 total_time: record.field("total_time")?,
-                start_way: record.opt_int("start_way")?,
+                start_way: record.field("start_way")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 bk_job_id: record.opt_int("bk_job_id")?,
                 job_instance_id: record.opt_int("job_instance_id")?,
@@ -3532,6 +4719,114 @@ pub mod get_job_instance_status {
             record.finish()
         }
     }
+    /// 作业启动方式: 1.页面启动; 2.API调用; 3.定时任务
+    ///
+    /// Job start way: 1.Web;2.API;3.Timed
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 102.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum StartWay {
+        /// 页面启动 / Web
+        ///
+        /// Sent as `1`.
+        Web,
+        /// API调用 / API
+        ///
+        /// Sent as `2`.
+        Api,
+        /// 定时任务 / Timed
+        ///
+        /// Sent as `3`.
+        Timed,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl StartWay {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Web => 1i64,
+                Self::Api => 2i64,
+                Self::Timed => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl StartWay {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Web => Some("页面启动"),
+                Self::Api => Some("API调用"),
+                Self::Timed => Some("定时任务"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for StartWay {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for StartWay {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Web),
+                "2" => return ::std::result::Result::Ok(Self::Api),
+                "3" => return ::std::result::Result::Ok(Self::Timed),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Web") {
+                return ::std::result::Result::Ok(Self::Web);
+            }
+            if text.eq_ignore_ascii_case("Api") {
+                return ::std::result::Result::Ok(Self::Api);
+            }
+            if text.eq_ignore_ascii_case("Timed") {
+                return ::std::result::Result::Ok(Self::Timed);
+            }
+            if ["页面启动", "Web"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Web);
+            }
+            if ["API调用", "API"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Api);
+            }
+            if ["定时任务", "Timed"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Timed);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "StartWay",
+                    "`1` (页面启动), `2` (API调用), `3` (定时任务)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for StartWay {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Web,
+                    2i64 => Self::Api,
+                    3i64 => Self::Timed,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `StepIpStatus`
     ///
     /// Defined in `api-docs/job/zh_hans/get_job_instance_status.md` at line 31.
@@ -3575,7 +4870,7 @@ pub mod get_job_instance_status {
     }
     crate::serde_through_wire!(
         Blocks, GetJobInstanceStatusRequest, GetJobInstanceStatusResponse, StepInstances,
-        JobInstance, Operation, StepIpStatus
+        JobInstance, Operation, StartWay, StepIpStatus
     );
 }
 pub use get_job_instance_status::GetJobInstanceStatusRequest;
@@ -4688,7 +5983,7 @@ pub mod get_public_script_list {
         /// 所有脚本类型
         ///
         /// Sent as `0`.
-        Code0,
+        所有脚本类型,
         /// shell
         ///
         /// Sent as `1`.
@@ -4720,7 +6015,7 @@ pub mod get_public_script_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
+                Self::所有脚本类型 => 0i64,
                 Self::Shell => 1i64,
                 Self::Bat => 2i64,
                 Self::Perl => 3i64,
@@ -4731,6 +6026,95 @@ pub mod get_public_script_list {
             }
         }
     }
+    impl ScriptType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::所有脚本类型 => Some("所有脚本类型"),
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                Self::Sql => Some("sql"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::所有脚本类型),
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                "6" => return ::std::result::Result::Ok(Self::Sql),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("所有脚本类型") {
+                return ::std::result::Result::Ok(Self::所有脚本类型);
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if text.eq_ignore_ascii_case("Sql") {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            if ["所有脚本类型"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::所有脚本类型);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["sql"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptType",
+                    "`0` (所有脚本类型), `1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell), `6` (sql)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptType {
         fn from_wire(
             value: serde_json::Value,
@@ -4738,7 +6122,7 @@ pub mod get_public_script_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
+                    0i64 => Self::所有脚本类型,
                     1i64 => Self::Shell,
                     2i64 => Self::Bat,
                     3i64 => Self::Perl,
@@ -4930,7 +6314,6 @@ pub use get_script_detail::GetScriptDetailResponse;
 /// Types of [`get_script_list`](super::endpoints::GetScriptList).
 pub mod get_script_list {
     pub use super::get_public_script_list::Data;
-    pub use super::get_public_script_list::ScriptType;
     /// 查询业务脚本列表
     ///
     /// Get Script List
@@ -5171,12 +6554,176 @@ pub mod get_script_list {
             record.finish()
         }
     }
-    crate::serde_through_wire!(GetScriptListRequest, GetScriptListResponse);
+    /// 脚本类型。0：所有脚本类型，1：shell，2：bat，3：perl，4：python，5：powershell，6：sql。默认值为0
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_script_list.md` at line 17.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ScriptType {
+        /// 所有脚本类型
+        ///
+        /// Sent as `0`.
+        所有脚本类型,
+        /// shell
+        ///
+        /// Sent as `1`.
+        Shell,
+        /// bat
+        ///
+        /// Sent as `2`.
+        Bat,
+        /// perl
+        ///
+        /// Sent as `3`.
+        Perl,
+        /// python
+        ///
+        /// Sent as `4`.
+        Python,
+        /// powershell
+        ///
+        /// Sent as `5`.
+        Powershell,
+        /// sql
+        ///
+        /// Sent as `6`.
+        Sql,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ScriptType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::所有脚本类型 => 0i64,
+                Self::Shell => 1i64,
+                Self::Bat => 2i64,
+                Self::Perl => 3i64,
+                Self::Python => 4i64,
+                Self::Powershell => 5i64,
+                Self::Sql => 6i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl ScriptType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::所有脚本类型 => Some("所有脚本类型"),
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                Self::Sql => Some("sql"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::所有脚本类型),
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                "6" => return ::std::result::Result::Ok(Self::Sql),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("所有脚本类型") {
+                return ::std::result::Result::Ok(Self::所有脚本类型);
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if text.eq_ignore_ascii_case("Sql") {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            if ["所有脚本类型"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::所有脚本类型);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["sql"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptType",
+                    "`0` (所有脚本类型), `1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell), `6` (sql)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for ScriptType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::所有脚本类型,
+                    1i64 => Self::Shell,
+                    2i64 => Self::Bat,
+                    3i64 => Self::Perl,
+                    4i64 => Self::Python,
+                    5i64 => Self::Powershell,
+                    6i64 => Self::Sql,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(GetScriptListRequest, GetScriptListResponse, ScriptType);
 }
 pub use get_script_list::GetScriptListRequest;
 pub use get_script_list::GetScriptListResponse;
 /// Types of [`get_step_instance_status`](super::endpoints::GetStepInstanceStatus).
 pub mod get_step_instance_status {
+    pub use super::callback_protocol::Status;
+    pub use super::get_job_detail::Type;
     /// 查询作业步骤实例的执行状态
     ///
     /// Get job step instance execution status
@@ -5336,7 +6883,7 @@ pub mod get_step_instance_status {
         /// 步骤类型: 1.脚本执行; 2.文件分发; 3.人工确认
         ///
         /// Step type: 1.System script execution;2.File Distribution;4.Sql script execution
-        pub r#type: Option<i64>,
+        pub r#type: Option<Type>,
         /// 作业执行人帐号
         ///
         /// Job operator
@@ -5344,7 +6891,7 @@ pub mod get_step_instance_status {
         /// 步骤执行状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功
         ///
         /// Job step status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 步骤ID
         ///
         /// Step ID
@@ -5434,9 +6981,9 @@ pub mod get_step_instance_status {
             ::std::result::Result::Ok(Self {
                 step_instance_id: record.opt_int("step_instance_id")?,
                 name: record.opt_text("name")?,
-                r#type: record.opt_int("type")?,
+                r#type: record.field("type")?,
                 operator: record.opt_text("operator")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 step_id: record.opt_int("step_id")?,
                 job_instance_id: record.opt_int("job_instance_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
@@ -5801,18 +7348,18 @@ pub mod manage_proc {
     /// Defined in `api-docs/job/zh_hans/manage_proc.md` at line 35.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Type {
-        /// 周期执行进程 / periodic
+        /// 周期执行进程 / periodic execution process
         ///
         /// Sent as `0`.
-        Periodic,
-        /// 常驻进程 / resident
+        PeriodicExecutionProcess,
+        /// 常驻进程 / resident process
         ///
         /// Sent as `1`.
-        Resident,
-        /// 单次执行进程 / single
+        ResidentProcess,
+        /// 单次执行进程 / single execution process. The default is 0
         ///
         /// Sent as `2`.
-        Single,
+        单次执行进程,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -5820,11 +7367,77 @@ pub mod manage_proc {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Periodic => 0i64,
-                Self::Resident => 1i64,
-                Self::Single => 2i64,
+                Self::PeriodicExecutionProcess => 0i64,
+                Self::ResidentProcess => 1i64,
+                Self::单次执行进程 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::PeriodicExecutionProcess => Some("周期执行进程"),
+                Self::ResidentProcess => Some("常驻进程"),
+                Self::单次执行进程 => Some("单次执行进程"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::PeriodicExecutionProcess),
+                "1" => return ::std::result::Result::Ok(Self::ResidentProcess),
+                "2" => return ::std::result::Result::Ok(Self::单次执行进程),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("PeriodicExecutionProcess") {
+                return ::std::result::Result::Ok(Self::PeriodicExecutionProcess);
+            }
+            if text.eq_ignore_ascii_case("ResidentProcess") {
+                return ::std::result::Result::Ok(Self::ResidentProcess);
+            }
+            if text.eq_ignore_ascii_case("单次执行进程") {
+                return ::std::result::Result::Ok(Self::单次执行进程);
+            }
+            if ["周期执行进程", "periodic execution process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::PeriodicExecutionProcess);
+            }
+            if ["常驻进程", "resident process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ResidentProcess);
+            }
+            if ["单次执行进程", "single execution process. The default is 0"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::单次执行进程);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`0` (周期执行进程), `1` (常驻进程), `2` (单次执行进程)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Type {
@@ -5834,9 +7447,9 @@ pub mod manage_proc {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Periodic,
-                    1i64 => Self::Resident,
-                    2i64 => Self::Single,
+                    0i64 => Self::PeriodicExecutionProcess,
+                    1i64 => Self::ResidentProcess,
+                    2i64 => Self::单次执行进程,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5852,14 +7465,14 @@ pub mod manage_proc {
     /// Defined in `api-docs/job/zh_hans/manage_proc.md` at line 14.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum OpType {
-        /// 注册托管进程 / Registration
+        /// 注册托管进程 / Registration managed process
         ///
         /// Sent as `1`.
-        Registration,
-        /// 取消托管进程 / Unmanaged
+        RegistrationManagedProcess,
+        /// 取消托管进程 / Unmanaged process
         ///
         /// Sent as `2`.
-        Unmanaged,
+        UnmanagedProcess,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -5867,10 +7480,65 @@ pub mod manage_proc {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Registration => 1i64,
-                Self::Unmanaged => 2i64,
+                Self::RegistrationManagedProcess => 1i64,
+                Self::UnmanagedProcess => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl OpType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::RegistrationManagedProcess => Some("注册托管进程"),
+                Self::UnmanagedProcess => Some("取消托管进程"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for OpType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for OpType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::RegistrationManagedProcess),
+                "2" => return ::std::result::Result::Ok(Self::UnmanagedProcess),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("RegistrationManagedProcess") {
+                return ::std::result::Result::Ok(Self::RegistrationManagedProcess);
+            }
+            if text.eq_ignore_ascii_case("UnmanagedProcess") {
+                return ::std::result::Result::Ok(Self::UnmanagedProcess);
+            }
+            if ["注册托管进程", "Registration managed process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::RegistrationManagedProcess);
+            }
+            if ["取消托管进程", "Unmanaged process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::UnmanagedProcess);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "OpType",
+                    "`1` (注册托管进程), `2` (取消托管进程)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for OpType {
@@ -5880,8 +7548,8 @@ pub mod manage_proc {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Registration,
-                    2i64 => Self::Unmanaged,
+                    1i64 => Self::RegistrationManagedProcess,
+                    2i64 => Self::UnmanagedProcess,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -6307,38 +7975,38 @@ pub mod operate_proc {
     /// Defined in `api-docs/job/zh_hans/operate_proc.md` at line 14.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum OpType {
-        /// 启动进程 / Start
+        /// 启动进程 / Start process
         ///
         /// Sent as `0`.
-        Start,
-        /// 停止进程 / Stop
+        StartProcess,
+        /// 停止进程 / Stop process
         ///
         /// Sent as `1`.
-        Stop,
-        /// 进程状态查询 / Process
+        StopProcess,
+        /// 进程状态查询 / Process status query
         ///
         /// Sent as `2`.
-        Process,
-        /// 注册托管进程 / Registration
+        ProcessStatusQuery,
+        /// 注册托管进程 / Registration managed process
         ///
         /// Sent as `3`.
-        Registration,
-        /// 取消托管进程 / Unmanaged
+        RegistrationManagedProcess,
+        /// 取消托管进程 / Unmanaged process
         ///
         /// Sent as `4`.
-        Unmanaged,
-        /// 重启进程 / Restart
+        UnmanagedProcess,
+        /// 重启进程 / Restart process
         ///
         /// Sent as `7`.
-        Restart,
-        /// 重新加载进 / Reload
+        RestartProcess,
+        /// 重新加载进 / Reload process
         ///
         /// Sent as `8`.
-        Reload,
-        /// 杀死进程 / kill
+        ReloadProcess,
+        /// 杀死进程 / kill process
         ///
         /// Sent as `9`.
-        Kill,
+        KillProcess,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -6346,16 +8014,137 @@ pub mod operate_proc {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Start => 0i64,
-                Self::Stop => 1i64,
-                Self::Process => 2i64,
-                Self::Registration => 3i64,
-                Self::Unmanaged => 4i64,
-                Self::Restart => 7i64,
-                Self::Reload => 8i64,
-                Self::Kill => 9i64,
+                Self::StartProcess => 0i64,
+                Self::StopProcess => 1i64,
+                Self::ProcessStatusQuery => 2i64,
+                Self::RegistrationManagedProcess => 3i64,
+                Self::UnmanagedProcess => 4i64,
+                Self::RestartProcess => 7i64,
+                Self::ReloadProcess => 8i64,
+                Self::KillProcess => 9i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl OpType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::StartProcess => Some("启动进程"),
+                Self::StopProcess => Some("停止进程"),
+                Self::ProcessStatusQuery => Some("进程状态查询"),
+                Self::RegistrationManagedProcess => Some("注册托管进程"),
+                Self::UnmanagedProcess => Some("取消托管进程"),
+                Self::RestartProcess => Some("重启进程"),
+                Self::ReloadProcess => Some("重新加载进"),
+                Self::KillProcess => Some("杀死进程"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for OpType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for OpType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::StartProcess),
+                "1" => return ::std::result::Result::Ok(Self::StopProcess),
+                "2" => return ::std::result::Result::Ok(Self::ProcessStatusQuery),
+                "3" => return ::std::result::Result::Ok(Self::RegistrationManagedProcess),
+                "4" => return ::std::result::Result::Ok(Self::UnmanagedProcess),
+                "7" => return ::std::result::Result::Ok(Self::RestartProcess),
+                "8" => return ::std::result::Result::Ok(Self::ReloadProcess),
+                "9" => return ::std::result::Result::Ok(Self::KillProcess),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("StartProcess") {
+                return ::std::result::Result::Ok(Self::StartProcess);
+            }
+            if text.eq_ignore_ascii_case("StopProcess") {
+                return ::std::result::Result::Ok(Self::StopProcess);
+            }
+            if text.eq_ignore_ascii_case("ProcessStatusQuery") {
+                return ::std::result::Result::Ok(Self::ProcessStatusQuery);
+            }
+            if text.eq_ignore_ascii_case("RegistrationManagedProcess") {
+                return ::std::result::Result::Ok(Self::RegistrationManagedProcess);
+            }
+            if text.eq_ignore_ascii_case("UnmanagedProcess") {
+                return ::std::result::Result::Ok(Self::UnmanagedProcess);
+            }
+            if text.eq_ignore_ascii_case("RestartProcess") {
+                return ::std::result::Result::Ok(Self::RestartProcess);
+            }
+            if text.eq_ignore_ascii_case("ReloadProcess") {
+                return ::std::result::Result::Ok(Self::ReloadProcess);
+            }
+            if text.eq_ignore_ascii_case("KillProcess") {
+                return ::std::result::Result::Ok(Self::KillProcess);
+            }
+            if ["启动进程", "Start process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::StartProcess);
+            }
+            if ["停止进程", "Stop process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::StopProcess);
+            }
+            if ["进程状态查询", "Process status query"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ProcessStatusQuery);
+            }
+            if ["注册托管进程", "Registration managed process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::RegistrationManagedProcess);
+            }
+            if ["取消托管进程", "Unmanaged process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::UnmanagedProcess);
+            }
+            if ["重启进程", "Restart process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::RestartProcess);
+            }
+            if ["重新加载进", "Reload process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ReloadProcess);
+            }
+            if ["杀死进程", "kill process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::KillProcess);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "OpType",
+                    "`0` (启动进程), `1` (停止进程), `2` (进程状态查询), `3` (注册托管进程), `4` (取消托管进程), `7` (重启进程), `8` (重新加载进), `9` (杀死进程)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for OpType {
@@ -6365,14 +8154,14 @@ pub mod operate_proc {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Start,
-                    1i64 => Self::Stop,
-                    2i64 => Self::Process,
-                    3i64 => Self::Registration,
-                    4i64 => Self::Unmanaged,
-                    7i64 => Self::Restart,
-                    8i64 => Self::Reload,
-                    9i64 => Self::Kill,
+                    0i64 => Self::StartProcess,
+                    1i64 => Self::StopProcess,
+                    2i64 => Self::ProcessStatusQuery,
+                    3i64 => Self::RegistrationManagedProcess,
+                    4i64 => Self::UnmanagedProcess,
+                    7i64 => Self::RestartProcess,
+                    8i64 => Self::ReloadProcess,
+                    9i64 => Self::KillProcess,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -6605,38 +8394,38 @@ pub mod operate_process {
     /// Defined in `api-docs/job/zh_hans/operate_process.md` at line 14.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum OpType {
-        /// 启动进程 / Start
+        /// 启动进程 / Start process
         ///
         /// Sent as `0`.
-        Start,
-        /// 停止进程 / Stop
+        StartProcess,
+        /// 停止进程 / Stop process
         ///
         /// Sent as `1`.
-        Stop,
-        /// 进程状态查询 / Process
+        StopProcess,
+        /// 进程状态查询 / Process status query
         ///
         /// Sent as `2`.
-        Process,
-        /// 注册托管进程 / Registration
+        ProcessStatusQuery,
+        /// 注册托管进程 / Registration managed process
         ///
         /// Sent as `3`.
-        Registration,
-        /// 取消托管进程 / Unmanaged
+        RegistrationManagedProcess,
+        /// 取消托管进程 / Unmanaged process
         ///
         /// Sent as `4`.
-        Unmanaged,
-        /// 重启进程 / Restart
+        UnmanagedProcess,
+        /// 重启进程 / Restart process
         ///
         /// Sent as `7`.
-        Restart,
-        /// 重新加载进 / Reload
+        RestartProcess,
+        /// 重新加载进 / Reload process
         ///
         /// Sent as `8`.
-        Reload,
-        /// 杀死进程 / kill
+        ReloadProcess,
+        /// 杀死进程 / kill process
         ///
         /// Sent as `9`.
-        Kill,
+        KillProcess,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -6644,16 +8433,137 @@ pub mod operate_process {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Start => 0i64,
-                Self::Stop => 1i64,
-                Self::Process => 2i64,
-                Self::Registration => 3i64,
-                Self::Unmanaged => 4i64,
-                Self::Restart => 7i64,
-                Self::Reload => 8i64,
-                Self::Kill => 9i64,
+                Self::StartProcess => 0i64,
+                Self::StopProcess => 1i64,
+                Self::ProcessStatusQuery => 2i64,
+                Self::RegistrationManagedProcess => 3i64,
+                Self::UnmanagedProcess => 4i64,
+                Self::RestartProcess => 7i64,
+                Self::ReloadProcess => 8i64,
+                Self::KillProcess => 9i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl OpType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::StartProcess => Some("启动进程"),
+                Self::StopProcess => Some("停止进程"),
+                Self::ProcessStatusQuery => Some("进程状态查询"),
+                Self::RegistrationManagedProcess => Some("注册托管进程"),
+                Self::UnmanagedProcess => Some("取消托管进程"),
+                Self::RestartProcess => Some("重启进程"),
+                Self::ReloadProcess => Some("重新加载进"),
+                Self::KillProcess => Some("杀死进程"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for OpType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for OpType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::StartProcess),
+                "1" => return ::std::result::Result::Ok(Self::StopProcess),
+                "2" => return ::std::result::Result::Ok(Self::ProcessStatusQuery),
+                "3" => return ::std::result::Result::Ok(Self::RegistrationManagedProcess),
+                "4" => return ::std::result::Result::Ok(Self::UnmanagedProcess),
+                "7" => return ::std::result::Result::Ok(Self::RestartProcess),
+                "8" => return ::std::result::Result::Ok(Self::ReloadProcess),
+                "9" => return ::std::result::Result::Ok(Self::KillProcess),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("StartProcess") {
+                return ::std::result::Result::Ok(Self::StartProcess);
+            }
+            if text.eq_ignore_ascii_case("StopProcess") {
+                return ::std::result::Result::Ok(Self::StopProcess);
+            }
+            if text.eq_ignore_ascii_case("ProcessStatusQuery") {
+                return ::std::result::Result::Ok(Self::ProcessStatusQuery);
+            }
+            if text.eq_ignore_ascii_case("RegistrationManagedProcess") {
+                return ::std::result::Result::Ok(Self::RegistrationManagedProcess);
+            }
+            if text.eq_ignore_ascii_case("UnmanagedProcess") {
+                return ::std::result::Result::Ok(Self::UnmanagedProcess);
+            }
+            if text.eq_ignore_ascii_case("RestartProcess") {
+                return ::std::result::Result::Ok(Self::RestartProcess);
+            }
+            if text.eq_ignore_ascii_case("ReloadProcess") {
+                return ::std::result::Result::Ok(Self::ReloadProcess);
+            }
+            if text.eq_ignore_ascii_case("KillProcess") {
+                return ::std::result::Result::Ok(Self::KillProcess);
+            }
+            if ["启动进程", "Start process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::StartProcess);
+            }
+            if ["停止进程", "Stop process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::StopProcess);
+            }
+            if ["进程状态查询", "Process status query"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ProcessStatusQuery);
+            }
+            if ["注册托管进程", "Registration managed process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::RegistrationManagedProcess);
+            }
+            if ["取消托管进程", "Unmanaged process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::UnmanagedProcess);
+            }
+            if ["重启进程", "Restart process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::RestartProcess);
+            }
+            if ["重新加载进", "Reload process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ReloadProcess);
+            }
+            if ["杀死进程", "kill process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::KillProcess);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "OpType",
+                    "`0` (启动进程), `1` (停止进程), `2` (进程状态查询), `3` (注册托管进程), `4` (取消托管进程), `7` (重启进程), `8` (重新加载进), `9` (杀死进程)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for OpType {
@@ -6663,14 +8573,14 @@ pub mod operate_process {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Start,
-                    1i64 => Self::Stop,
-                    2i64 => Self::Process,
-                    3i64 => Self::Registration,
-                    4i64 => Self::Unmanaged,
-                    7i64 => Self::Restart,
-                    8i64 => Self::Reload,
-                    9i64 => Self::Kill,
+                    0i64 => Self::StartProcess,
+                    1i64 => Self::StopProcess,
+                    2i64 => Self::ProcessStatusQuery,
+                    3i64 => Self::RegistrationManagedProcess,
+                    4i64 => Self::UnmanagedProcess,
+                    7i64 => Self::RestartProcess,
+                    8i64 => Self::ReloadProcess,
+                    9i64 => Self::KillProcess,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7083,7 +8993,7 @@ pub mod operate_step_instance {
         /// 步骤实例ID
         pub step_instance_id: i64,
         /// 操作类型：2、失败IP重做，3、忽略错误，4、执行，5、跳过，6、确认继续 8、全部重试，9、终止确认流程，10-重新发起确认
-        pub operation_code: i64,
+        pub operation_code: OperationCode,
     }
     impl OperateStepInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7092,13 +9002,13 @@ pub mod operate_step_instance {
             bk_biz_id: impl Into<i64>,
             job_instance_id: impl Into<i64>,
             step_instance_id: impl Into<i64>,
-            operation_code: impl Into<i64>,
+            operation_code: OperationCode,
         ) -> Self {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 job_instance_id: job_instance_id.into(),
                 step_instance_id: step_instance_id.into(),
-                operation_code: operation_code.into(),
+                operation_code,
             }
         }
     }
@@ -7115,7 +9025,7 @@ pub mod operate_step_instance {
                 bk_biz_id: record.int("bk_biz_id")?,
                 job_instance_id: record.int("job_instance_id")?,
                 step_instance_id: record.int("step_instance_id")?,
-                operation_code: record.int("operation_code")?,
+                operation_code: record.field("operation_code")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7158,7 +9068,185 @@ pub mod operate_step_instance {
             record.finish()
         }
     }
-    crate::serde_through_wire!(OperateStepInstanceRequest, OperateStepInstanceResponse);
+    /// 操作类型：2、失败IP重做，3、忽略错误，4、执行，5、跳过，6、确认继续 8、全部重试，9、终止确认流程，10-重新发起确认
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_step_instance.md` at line 16.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum OperationCode {
+        /// 失败IP重做
+        ///
+        /// Sent as `2`.
+        失败IP重做,
+        /// 忽略错误
+        ///
+        /// Sent as `3`.
+        忽略错误,
+        /// 执行
+        ///
+        /// Sent as `4`.
+        执行,
+        /// 跳过
+        ///
+        /// Sent as `5`.
+        跳过,
+        /// 确认继续
+        ///
+        /// Sent as `6`.
+        确认继续,
+        /// 全部重试
+        ///
+        /// Sent as `8`.
+        全部重试,
+        /// 终止确认流程
+        ///
+        /// Sent as `9`.
+        终止确认流程,
+        /// 重新发起确认
+        ///
+        /// Sent as `10`.
+        重新发起确认,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl OperationCode {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::失败IP重做 => 2i64,
+                Self::忽略错误 => 3i64,
+                Self::执行 => 4i64,
+                Self::跳过 => 5i64,
+                Self::确认继续 => 6i64,
+                Self::全部重试 => 8i64,
+                Self::终止确认流程 => 9i64,
+                Self::重新发起确认 => 10i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl OperationCode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::失败IP重做 => Some("失败IP重做"),
+                Self::忽略错误 => Some("忽略错误"),
+                Self::执行 => Some("执行"),
+                Self::跳过 => Some("跳过"),
+                Self::确认继续 => Some("确认继续"),
+                Self::全部重试 => Some("全部重试"),
+                Self::终止确认流程 => Some("终止确认流程"),
+                Self::重新发起确认 => Some("重新发起确认"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for OperationCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for OperationCode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "2" => return ::std::result::Result::Ok(Self::失败IP重做),
+                "3" => return ::std::result::Result::Ok(Self::忽略错误),
+                "4" => return ::std::result::Result::Ok(Self::执行),
+                "5" => return ::std::result::Result::Ok(Self::跳过),
+                "6" => return ::std::result::Result::Ok(Self::确认继续),
+                "8" => return ::std::result::Result::Ok(Self::全部重试),
+                "9" => return ::std::result::Result::Ok(Self::终止确认流程),
+                "10" => return ::std::result::Result::Ok(Self::重新发起确认),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("失败IP重做") {
+                return ::std::result::Result::Ok(Self::失败IP重做);
+            }
+            if text.eq_ignore_ascii_case("忽略错误") {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if text.eq_ignore_ascii_case("执行") {
+                return ::std::result::Result::Ok(Self::执行);
+            }
+            if text.eq_ignore_ascii_case("跳过") {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if text.eq_ignore_ascii_case("确认继续") {
+                return ::std::result::Result::Ok(Self::确认继续);
+            }
+            if text.eq_ignore_ascii_case("全部重试") {
+                return ::std::result::Result::Ok(Self::全部重试);
+            }
+            if text.eq_ignore_ascii_case("终止确认流程") {
+                return ::std::result::Result::Ok(Self::终止确认流程);
+            }
+            if text.eq_ignore_ascii_case("重新发起确认") {
+                return ::std::result::Result::Ok(Self::重新发起确认);
+            }
+            if ["失败IP重做"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::失败IP重做);
+            }
+            if ["忽略错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if ["执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行);
+            }
+            if ["跳过"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if ["确认继续"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::确认继续);
+            }
+            if ["全部重试"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::全部重试);
+            }
+            if ["终止确认流程"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::终止确认流程);
+            }
+            if ["重新发起确认"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::重新发起确认);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "OperationCode",
+                    "`2` (失败IP重做), `3` (忽略错误), `4` (执行), `5` (跳过), `6` (确认继续), `8` (全部重试), `9` (终止确认流程), `10` (重新发起确认)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for OperationCode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    2i64 => Self::失败IP重做,
+                    3i64 => Self::忽略错误,
+                    4i64 => Self::执行,
+                    5i64 => Self::跳过,
+                    6i64 => Self::确认继续,
+                    8i64 => Self::全部重试,
+                    9i64 => Self::终止确认流程,
+                    10i64 => Self::重新发起确认,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        OperateStepInstanceRequest, OperateStepInstanceResponse, OperationCode
+    );
 }
 pub use operate_step_instance::OperateStepInstanceRequest;
 pub use operate_step_instance::OperateStepInstanceResponse;
@@ -7660,6 +9748,7 @@ pub use set_base_report::SetBaseReportRequest;
 pub use set_base_report::SetBaseReportResponse;
 /// Types of [`update_cron_status`](super::endpoints::UpdateCronStatus).
 pub mod update_cron_status {
+    pub use super::get_cron_list::CronStatus;
     /// 更新定时作业状态，如启动或暂停
     ///
     /// Update cron job status, such as startup or pause; operator must be the creator or OPS of the business
@@ -7674,7 +9763,7 @@ pub mod update_cron_status {
         /// 定时状态，1.启动、2.暂停
         ///
         /// Timing status, 1. startup, 2. pause
-        pub cron_status: i64,
+        pub cron_status: CronStatus,
         /// 定时作业ID
         ///
         /// Cron job ID
@@ -7685,12 +9774,12 @@ pub mod update_cron_status {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             bk_biz_id: impl Into<i64>,
-            cron_status: impl Into<i64>,
+            cron_status: CronStatus,
             cron_id: impl Into<i64>,
         ) -> Self {
             Self {
                 bk_biz_id: bk_biz_id.into(),
-                cron_status: cron_status.into(),
+                cron_status,
                 cron_id: cron_id.into(),
             }
         }
@@ -7706,7 +9795,7 @@ pub mod update_cron_status {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
-                cron_status: record.int("cron_status")?,
+                cron_status: record.field("cron_status")?,
                 cron_id: record.int("cron_id")?,
             })
         }
@@ -8445,8 +10534,11 @@ impl<'a> JobApi<'a> {
     ///
     /// let request = CallbackProtocolRequest::new(
     ///     12345_i64,
-    ///     2_i64,
-    ///     vec![StepInstances::new(16271_i64, 3_i64), StepInstances::new(16272_i64, 2_i64)],
+    ///     Status::InExecution,
+    ///     vec![
+    ///         StepInstances::new(16271_i64, Status::ExecutionSucceeded),
+    ///         StepInstances::new(16272_i64, Status::InExecution)
+    ///     ],
     /// );
     /// let response = client.job().callback_protocol(request).await?;
     /// # let _ = response;
@@ -8524,11 +10616,11 @@ impl<'a> JobApi<'a> {
     ///             Steps::new(1_i64).script_id(1_i64)
     ///             .script_content(bkapi::Base64::from("echo $1"))
     ///             .script_param(bkapi::Base64::from("hello")).script_timeout(1000_i64)
-    ///             .account("root".to_string()).script_type(1_i64).custom_query_id(vec!["3"
-    ///             .to_string()]).ip_list(vec![Ip::new(0_i64, "10.0.0.1".to_string()),
-    ///             Ip::new(0_i64, "10.0.0.2".to_string())]), Steps::new(2_i64)
-    ///             .account("root".to_string()).file_target_path("/tmp/[FILESRCIP]/"
-    ///             .to_string())
+    ///             .account("root".to_string()).script_type(ScriptType::Shell)
+    ///             .custom_query_id(vec!["3".to_string()]).ip_list(vec![Ip::new(0_i64,
+    ///             "10.0.0.1".to_string()), Ip::new(0_i64, "10.0.0.2".to_string())]),
+    ///             Steps::new(2_i64).account("root".to_string())
+    ///             .file_target_path("/tmp/[FILESRCIP]/".to_string())
     ///             .file_source(vec![FileSource::new(vec!["/tmp/REGEX:[a-z]*.txt"
     ///             .to_string()], "root".to_string()).custom_query_id(vec!["3".to_string()])
     ///             .ip_list(vec![Ip::new(0_i64, "10.0.0.1".to_string()), Ip::new(0_i64,
@@ -8574,7 +10666,7 @@ impl<'a> JobApi<'a> {
     ///     .script_param(bkapi::Base64::from("hello"))
     ///     .script_timeout(1000_i64)
     ///     .is_param_sensitive(IsParamSensitive::No)
-    ///     .script_type(1_i64)
+    ///     .script_type(ScriptType::Shell)
     ///     .target_server(
     ///         TargetServer::default()
     ///             .ip_list(
@@ -8774,7 +10866,7 @@ impl<'a> JobApi<'a> {
     /// let request = GetCronListRequest::new(1_i64)
     ///     .cron_name("test".to_string())
     ///     .cron_id(1_i64)
-    ///     .cron_status(1_i64)
+    ///     .cron_status(CronStatus::Started)
     ///     .creator("admin".to_string())
     ///     .create_time_start("2018-03-02".to_string())
     ///     .create_time_end("2018-03-23".to_string())
@@ -9259,7 +11351,7 @@ impl<'a> JobApi<'a> {
     ///
     /// let request = ManageProcRequest::new(
     ///     1_i64,
-    ///     OpType::Registration,
+    ///     OpType::RegistrationManagedProcess,
     ///     vec![
     ///         ProcessInfos::new("nginx".to_string(), "root".to_string(),
     ///         vec![Ip::new(0_i64, "10.0.0.1".to_string())])
@@ -9270,9 +11362,9 @@ impl<'a> JobApi<'a> {
     ///         .restart_cmd("echo restart".to_string()).reload_cmd("echo reload"
     ///         .to_string()).kill_cmd("echo kill".to_string()).func_id("".to_string())
     ///         .instance_id("".to_string()).value_key("key_test".to_string())
-    ///         .r#type(Type::Single).cpu_lmt(20_i64).mem_lmt(30_i64).cycle_time(10_i64)
-    ///         .instance_num(2_i64).op_timeout(5_i64).start_check_begin_time(5_i64)
-    ///         .start_check_end_time(5_i64)
+    ///         .r#type(Type::单次执行进程).cpu_lmt(20_i64).mem_lmt(30_i64)
+    ///         .cycle_time(10_i64).instance_num(2_i64).op_timeout(5_i64)
+    ///         .start_check_begin_time(5_i64).start_check_end_time(5_i64)
     ///     ],
     /// );
     /// let response = client.job().manage_proc(request).await?;
@@ -9335,7 +11427,7 @@ impl<'a> JobApi<'a> {
     ///
     /// let request = OperateProcRequest::new(
     ///     1_i64,
-    ///     OpType::Stop,
+    ///     OpType::StopProcess,
     ///     vec![
     ///         ProcessInfos::new("/usr/local/xxx".to_string(), "gseagent".to_string(),
     ///         "/usr/local/xxx".to_string(), vec![Ip::new(0_i64, "10.0.0.1".to_string())])
@@ -9373,7 +11465,7 @@ impl<'a> JobApi<'a> {
     ///
     /// let request = OperateProcessRequest::new(
     ///     1_i64,
-    ///     OpType::Stop,
+    ///     OpType::StopProcess,
     ///     vec![
     ///         ProcessInfos::new("/usr/local/xxx".to_string(), "gseagent".to_string(),
     ///         "/usr/local/xxx".to_string(), vec![Ip::new(0_i64, "10.0.0.1".to_string())])
@@ -9407,7 +11499,12 @@ impl<'a> JobApi<'a> {
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::operate_step_instance::*;
     ///
-    /// let request = OperateStepInstanceRequest::new(1_i64, 100_i64, 200_i64, 2_i64);
+    /// let request = OperateStepInstanceRequest::new(
+    ///     1_i64,
+    ///     100_i64,
+    ///     200_i64,
+    ///     OperationCode::失败IP重做,
+    /// );
     /// let response = client.job().operate_step_instance(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -9545,7 +11642,7 @@ impl<'a> JobApi<'a> {
     /// # async fn example(client: &bkapi::Client) -> Result<(), bkapi::Error> {
     /// use bkapi::job::update_cron_status::*;
     ///
-    /// let request = UpdateCronStatusRequest::new(1_i64, 1_i64, 2_i64);
+    /// let request = UpdateCronStatusRequest::new(1_i64, CronStatus::Started, 2_i64);
     /// let response = client.job().update_cron_status(request).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -228,6 +228,55 @@ pub mod batch_get_job_instance_ip_log {
             }
         }
     }
+    impl BkScopeType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Biz => Some("业务"),
+                Self::BizSet => Some("业务集"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for BkScopeType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for BkScopeType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "biz" => return ::std::result::Result::Ok(Self::Biz),
+                "biz_set" => return ::std::result::Result::Ok(Self::BizSet),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Biz") {
+                return ::std::result::Result::Ok(Self::Biz);
+            }
+            if text.eq_ignore_ascii_case("BizSet") {
+                return ::std::result::Result::Ok(Self::BizSet);
+            }
+            if ["业务"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Biz);
+            }
+            if ["业务集"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::BizSet);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "BkScopeType",
+                    "`biz` (业务), `biz_set` (业务集)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for BkScopeType {
         fn from_wire(
             value: serde_json::Value,
@@ -407,11 +456,11 @@ pub mod batch_get_job_instance_ip_log {
         /// 脚本执行任务日志
         ///
         /// Sent as `1`.
-        Code1,
+        脚本执行任务日志,
         /// 文件分发任务日志
         ///
         /// Sent as `2`.
-        Code2,
+        文件分发任务日志,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -419,10 +468,61 @@ pub mod batch_get_job_instance_ip_log {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
+                Self::脚本执行任务日志 => 1i64,
+                Self::文件分发任务日志 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl LogType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::脚本执行任务日志 => Some("脚本执行任务日志"),
+                Self::文件分发任务日志 => Some("文件分发任务日志"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for LogType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for LogType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::脚本执行任务日志),
+                "2" => return ::std::result::Result::Ok(Self::文件分发任务日志),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("脚本执行任务日志") {
+                return ::std::result::Result::Ok(Self::脚本执行任务日志);
+            }
+            if text.eq_ignore_ascii_case("文件分发任务日志") {
+                return ::std::result::Result::Ok(Self::文件分发任务日志);
+            }
+            if ["脚本执行任务日志"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::脚本执行任务日志);
+            }
+            if ["文件分发任务日志"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::文件分发任务日志);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "LogType",
+                    "`1` (脚本执行任务日志), `2` (文件分发任务日志)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for LogType {
@@ -432,8 +532,8 @@ pub mod batch_get_job_instance_ip_log {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
+                    1i64 => Self::脚本执行任务日志,
+                    2i64 => Self::文件分发任务日志,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -450,11 +550,11 @@ pub mod batch_get_job_instance_ip_log {
         /// 上传
         ///
         /// Sent as `0`.
-        Code0,
+        上传,
         /// 下载
         ///
         /// Sent as `1`.
-        Code1,
+        下载,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -462,10 +562,59 @@ pub mod batch_get_job_instance_ip_log {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
+                Self::上传 => 0i64,
+                Self::下载 => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Mode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::上传 => Some("上传"),
+                Self::下载 => Some("下载"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Mode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Mode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::上传),
+                "1" => return ::std::result::Result::Ok(Self::下载),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("上传") {
+                return ::std::result::Result::Ok(Self::上传);
+            }
+            if text.eq_ignore_ascii_case("下载") {
+                return ::std::result::Result::Ok(Self::下载);
+            }
+            if ["上传"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::上传);
+            }
+            if ["下载"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::下载);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Mode",
+                    "`0` (上传), `1` (下载)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Mode {
@@ -475,8 +624,8 @@ pub mod batch_get_job_instance_ip_log {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
+                    0i64 => Self::上传,
+                    1i64 => Self::下载,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -536,23 +685,23 @@ pub mod batch_get_job_instance_ip_log {
         /// 等待开始
         ///
         /// Sent as `1`.
-        Code1,
+        等待开始,
         /// 上传中
         ///
         /// Sent as `2`.
-        Code2,
+        上传中,
         /// 下载中
         ///
         /// Sent as `3`.
-        Code3,
+        下载中,
         /// 成功
         ///
         /// Sent as `4`.
-        Code4,
+        成功,
         /// 失败
         ///
         /// Sent as `5`.
-        Code5,
+        失败,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -560,13 +709,86 @@ pub mod batch_get_job_instance_ip_log {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
-                Self::Code4 => 4i64,
-                Self::Code5 => 5i64,
+                Self::等待开始 => 1i64,
+                Self::上传中 => 2i64,
+                Self::下载中 => 3i64,
+                Self::成功 => 4i64,
+                Self::失败 => 5i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::等待开始 => Some("等待开始"),
+                Self::上传中 => Some("上传中"),
+                Self::下载中 => Some("下载中"),
+                Self::成功 => Some("成功"),
+                Self::失败 => Some("失败"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::等待开始),
+                "2" => return ::std::result::Result::Ok(Self::上传中),
+                "3" => return ::std::result::Result::Ok(Self::下载中),
+                "4" => return ::std::result::Result::Ok(Self::成功),
+                "5" => return ::std::result::Result::Ok(Self::失败),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("等待开始") {
+                return ::std::result::Result::Ok(Self::等待开始);
+            }
+            if text.eq_ignore_ascii_case("上传中") {
+                return ::std::result::Result::Ok(Self::上传中);
+            }
+            if text.eq_ignore_ascii_case("下载中") {
+                return ::std::result::Result::Ok(Self::下载中);
+            }
+            if text.eq_ignore_ascii_case("成功") {
+                return ::std::result::Result::Ok(Self::成功);
+            }
+            if text.eq_ignore_ascii_case("失败") {
+                return ::std::result::Result::Ok(Self::失败);
+            }
+            if ["等待开始"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待开始);
+            }
+            if ["上传中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::上传中);
+            }
+            if ["下载中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::下载中);
+            }
+            if ["成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::成功);
+            }
+            if ["失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::失败);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (等待开始), `2` (上传中), `3` (下载中), `4` (成功), `5` (失败)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -576,11 +798,11 @@ pub mod batch_get_job_instance_ip_log {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
-                    4i64 => Self::Code4,
-                    5i64 => Self::Code5,
+                    1i64 => Self::等待开始,
+                    2i64 => Self::上传中,
+                    3i64 => Self::下载中,
+                    4i64 => Self::成功,
+                    5i64 => Self::失败,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1072,11 +1294,11 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         /// 主机
         ///
         /// Sent as `1`.
-        Code1,
+        主机,
         /// 容器
         ///
         /// Sent as `2`.
-        Code2,
+        容器,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -1084,10 +1306,59 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
+                Self::主机 => 1i64,
+                Self::容器 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::主机 => Some("主机"),
+                Self::容器 => Some("容器"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::主机),
+                "2" => return ::std::result::Result::Ok(Self::容器),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("主机") {
+                return ::std::result::Result::Ok(Self::主机);
+            }
+            if text.eq_ignore_ascii_case("容器") {
+                return ::std::result::Result::Ok(Self::容器);
+            }
+            if ["主机"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::主机);
+            }
+            if ["容器"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::容器);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (主机), `2` (容器)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Type {
@@ -1097,8 +1368,8 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
+                    1i64 => Self::主机,
+                    2i64 => Self::容器,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1743,6 +2014,79 @@ pub mod system_bkci_plugin_fast_execute_script {
             }
         }
     }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -1771,15 +2115,15 @@ pub mod system_bkci_plugin_fast_execute_script {
         /// 执行失败则暂停
         ///
         /// Sent as `1`.
-        Code1,
+        执行失败则暂停,
         /// 忽略失败
         ///
         /// Sent as `2`.
-        Code2,
+        忽略失败,
         /// 人工确认
         ///
         /// Sent as `3`.
-        Code3,
+        人工确认,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -1787,11 +2131,68 @@ pub mod system_bkci_plugin_fast_execute_script {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::执行失败则暂停 => 1i64,
+                Self::忽略失败 => 2i64,
+                Self::人工确认 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Mode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::执行失败则暂停 => Some("执行失败则暂停"),
+                Self::忽略失败 => Some("忽略失败"),
+                Self::人工确认 => Some("人工确认"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Mode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Mode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::执行失败则暂停),
+                "2" => return ::std::result::Result::Ok(Self::忽略失败),
+                "3" => return ::std::result::Result::Ok(Self::人工确认),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("执行失败则暂停") {
+                return ::std::result::Result::Ok(Self::执行失败则暂停);
+            }
+            if text.eq_ignore_ascii_case("忽略失败") {
+                return ::std::result::Result::Ok(Self::忽略失败);
+            }
+            if text.eq_ignore_ascii_case("人工确认") {
+                return ::std::result::Result::Ok(Self::人工确认);
+            }
+            if ["执行失败则暂停"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败则暂停);
+            }
+            if ["忽略失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略失败);
+            }
+            if ["人工确认"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::人工确认);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Mode",
+                    "`1` (执行失败则暂停), `2` (忽略失败), `3` (人工确认)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Mode {
@@ -1801,9 +2202,9 @@ pub mod system_bkci_plugin_fast_execute_script {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::执行失败则暂停,
+                    2i64 => Self::忽略失败,
+                    3i64 => Self::人工确认,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2082,7 +2483,127 @@ pub mod system_bkci_plugin_get_job_instance_status {
     pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::Container;
     pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::ExecuteObject;
     pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::Host;
-    pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::Type;
+    pub use super::system_bkci_plugin_batch_get_job_instance_execute_object_log::Type as SystemBkciPluginGetJobInstanceStatusType;
+    /// 错误码，0.已完成; 115.执行中; 126.任务强制终止; -1.其他错误类型
+    ///
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md` at line 153.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ErrorCode {
+        /// 已完成
+        ///
+        /// Sent as `0`.
+        已完成,
+        /// 执行中
+        ///
+        /// Sent as `115`.
+        执行中,
+        /// 任务强制终止
+        ///
+        /// Sent as `126`.
+        任务强制终止,
+        /// 其他错误类型
+        ///
+        /// Sent as `1`.
+        其他错误类型,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ErrorCode {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::已完成 => 0i64,
+                Self::执行中 => 115i64,
+                Self::任务强制终止 => 126i64,
+                Self::其他错误类型 => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl ErrorCode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::已完成 => Some("已完成"),
+                Self::执行中 => Some("执行中"),
+                Self::任务强制终止 => Some("任务强制终止"),
+                Self::其他错误类型 => Some("其他错误类型"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ErrorCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ErrorCode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::已完成),
+                "115" => return ::std::result::Result::Ok(Self::执行中),
+                "126" => return ::std::result::Result::Ok(Self::任务强制终止),
+                "1" => return ::std::result::Result::Ok(Self::其他错误类型),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("已完成") {
+                return ::std::result::Result::Ok(Self::已完成);
+            }
+            if text.eq_ignore_ascii_case("执行中") {
+                return ::std::result::Result::Ok(Self::执行中);
+            }
+            if text.eq_ignore_ascii_case("任务强制终止") {
+                return ::std::result::Result::Ok(Self::任务强制终止);
+            }
+            if text.eq_ignore_ascii_case("其他错误类型") {
+                return ::std::result::Result::Ok(Self::其他错误类型);
+            }
+            if ["已完成"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已完成);
+            }
+            if ["执行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行中);
+            }
+            if ["任务强制终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务强制终止);
+            }
+            if ["其他错误类型"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::其他错误类型);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ErrorCode",
+                    "`0` (已完成), `115` (执行中), `126` (任务强制终止), `1` (其他错误类型)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for ErrorCode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::已完成,
+                    115i64 => Self::执行中,
+                    126i64 => Self::任务强制终止,
+                    1i64 => Self::其他错误类型,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `ExecuteObjectResult`
     ///
     /// Defined in `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md` at line 145.
@@ -2091,13 +2612,13 @@ pub mod system_bkci_plugin_get_job_instance_status {
         /// 执行对象，定义见 execute_object
         pub execute_object: Option<ExecuteObject>,
         /// 作业执行状态:0.未知错误; 1.Agent异常; 2.无效的执行对象; 3.上次已成功; 5.等待执行; 7.正在执行; 9.执行成功; 11.执行失败; 12.任务下发失败; 13.任务超时; 15.任务日志错误; 16.GSE脚本日志超时; 17.GSE文件日志超时; 18.Agent未安装; 101.脚本执行失败; 102.脚本执行超时; 103.脚本执行被终止; 104.脚本返回码非零; 202.文件传输失败; 203.源文件不存在; 301.文件任务系统错误; 303.文件任务超时; 310.Agent异常; 311.用户不存在; 312.用户密码错误; 320.文件获取失败; 321.文件超出限制; 329.文件传输错误; 399.任务执行出错; 403.任务强制终止成功; 404.任务强制终止失败; 500.未知状态
-        pub status: Option<i64>,
+        pub status: Option<SystemBkciPluginGetJobInstanceStatusStatus3>,
         /// 用户通过job_success/job_fail函数模板自定义输出的结果。仅脚本任务存在该参数
         pub tag: Option<String>,
         /// 脚本任务exit code
         pub exit_code: Option<i64>,
         /// 错误码，0.已完成; 115.执行中; 126.任务强制终止; -1.其他错误类型
-        pub error_code: Option<i64>,
+        pub error_code: Option<ErrorCode>,
         /// 开始执行时间，Unix时间戳，单位毫秒
         pub start_time: Option<i64>,
         /// 执行结束时间，Unix时间戳，单位毫秒
@@ -2125,10 +2646,10 @@ pub mod system_bkci_plugin_get_job_instance_status {
             )?;
             ::std::result::Result::Ok(Self {
                 execute_object: record.field("execute_object")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 tag: record.opt_text("tag")?,
                 exit_code: record.opt_int("exit_code")?,
-                error_code: record.opt_int("error_code")?,
+                error_code: record.field("error_code")?,
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
                 total_time: record.opt_int("total_time")?,
@@ -2155,7 +2676,7 @@ pub mod system_bkci_plugin_get_job_instance_status {
         /// 作业实例名称
         pub name: Option<String>,
         /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功; 13.确认终止; 14.被丢弃; 15.滚动等待
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 作业创建时间，Unix时间戳，单位毫秒
         pub create_time: Option<i64>,
         /// 开始执行时间，Unix时间戳，单位毫秒
@@ -2192,7 +2713,7 @@ pub mod system_bkci_plugin_get_job_instance_status {
             )?;
             ::std::result::Result::Ok(Self {
                 name: record.opt_text("name")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 create_time: record.opt_int("create_time")?,
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
@@ -2224,11 +2745,11 @@ pub mod system_bkci_plugin_get_job_instance_status {
         /// 作业步骤实例ID
         pub step_instance_id: Option<i64>,
         /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤; 4.SQL步骤
-        pub r#type: Option<i64>,
+        pub r#type: Option<Type>,
         /// 步骤名称
         pub name: Option<String>,
         /// 作业步骤状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功; 12.步骤强制终止失败; 13.确认终止; 14.被丢弃; 15.滚动等待
-        pub status: Option<i64>,
+        pub status: Option<SystemBkciPluginGetJobInstanceStatusStatus>,
         /// 作业步骤实例创建时间，Unix时间戳，单位毫秒
         pub create_time: Option<i64>,
         /// 开始执行时间，Unix时间戳，单位毫秒
@@ -2264,9 +2785,9 @@ pub mod system_bkci_plugin_get_job_instance_status {
             )?;
             ::std::result::Result::Ok(Self {
                 step_instance_id: record.opt_int("step_instance_id")?,
-                r#type: record.opt_int("type")?,
+                r#type: record.field("type")?,
                 name: record.opt_text("name")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 create_time: record.opt_int("create_time")?,
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
@@ -2420,10 +2941,1184 @@ pub mod system_bkci_plugin_get_job_instance_status {
             record.finish()
         }
     }
+    /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功; 13.确认终止; 14.被丢弃; 15.滚动等待
+    ///
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md` at line 121.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未执行
+        ///
+        /// Sent as `1`.
+        未执行,
+        /// 正在执行
+        ///
+        /// Sent as `2`.
+        正在执行,
+        /// 执行成功
+        ///
+        /// Sent as `3`.
+        执行成功,
+        /// 执行失败
+        ///
+        /// Sent as `4`.
+        执行失败,
+        /// 跳过
+        ///
+        /// Sent as `5`.
+        跳过,
+        /// 忽略错误
+        ///
+        /// Sent as `6`.
+        忽略错误,
+        /// 等待用户
+        ///
+        /// Sent as `7`.
+        等待用户,
+        /// 手动结束
+        ///
+        /// Sent as `8`.
+        手动结束,
+        /// 状态异常
+        ///
+        /// Sent as `9`.
+        状态异常,
+        /// 步骤强制终止中
+        ///
+        /// Sent as `10`.
+        步骤强制终止中,
+        /// 步骤强制终止成功
+        ///
+        /// Sent as `11`.
+        步骤强制终止成功,
+        /// 确认终止
+        ///
+        /// Sent as `13`.
+        确认终止,
+        /// 被丢弃
+        ///
+        /// Sent as `14`.
+        被丢弃,
+        /// 滚动等待
+        ///
+        /// Sent as `15`.
+        滚动等待,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::未执行 => 1i64,
+                Self::正在执行 => 2i64,
+                Self::执行成功 => 3i64,
+                Self::执行失败 => 4i64,
+                Self::跳过 => 5i64,
+                Self::忽略错误 => 6i64,
+                Self::等待用户 => 7i64,
+                Self::手动结束 => 8i64,
+                Self::状态异常 => 9i64,
+                Self::步骤强制终止中 => 10i64,
+                Self::步骤强制终止成功 => 11i64,
+                Self::确认终止 => 13i64,
+                Self::被丢弃 => 14i64,
+                Self::滚动等待 => 15i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未执行 => Some("未执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::跳过 => Some("跳过"),
+                Self::忽略错误 => Some("忽略错误"),
+                Self::等待用户 => Some("等待用户"),
+                Self::手动结束 => Some("手动结束"),
+                Self::状态异常 => Some("状态异常"),
+                Self::步骤强制终止中 => Some("步骤强制终止中"),
+                Self::步骤强制终止成功 => Some("步骤强制终止成功"),
+                Self::确认终止 => Some("确认终止"),
+                Self::被丢弃 => Some("被丢弃"),
+                Self::滚动等待 => Some("滚动等待"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::未执行),
+                "2" => return ::std::result::Result::Ok(Self::正在执行),
+                "3" => return ::std::result::Result::Ok(Self::执行成功),
+                "4" => return ::std::result::Result::Ok(Self::执行失败),
+                "5" => return ::std::result::Result::Ok(Self::跳过),
+                "6" => return ::std::result::Result::Ok(Self::忽略错误),
+                "7" => return ::std::result::Result::Ok(Self::等待用户),
+                "8" => return ::std::result::Result::Ok(Self::手动结束),
+                "9" => return ::std::result::Result::Ok(Self::状态异常),
+                "10" => return ::std::result::Result::Ok(Self::步骤强制终止中),
+                "11" => return ::std::result::Result::Ok(Self::步骤强制终止成功),
+                "13" => return ::std::result::Result::Ok(Self::确认终止),
+                "14" => return ::std::result::Result::Ok(Self::被丢弃),
+                "15" => return ::std::result::Result::Ok(Self::滚动等待),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未执行") {
+                return ::std::result::Result::Ok(Self::未执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("跳过") {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if text.eq_ignore_ascii_case("忽略错误") {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if text.eq_ignore_ascii_case("等待用户") {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if text.eq_ignore_ascii_case("手动结束") {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if text.eq_ignore_ascii_case("状态异常") {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止中") {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止成功") {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("确认终止") {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if text.eq_ignore_ascii_case("被丢弃") {
+                return ::std::result::Result::Ok(Self::被丢弃);
+            }
+            if text.eq_ignore_ascii_case("滚动等待") {
+                return ::std::result::Result::Ok(Self::滚动等待);
+            }
+            if ["未执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["跳过"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if ["忽略错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if ["等待用户"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if ["手动结束"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if ["状态异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if ["步骤强制终止中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if ["步骤强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if ["确认终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if ["被丢弃"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::被丢弃);
+            }
+            if ["滚动等待"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::滚动等待);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (未执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `5` (跳过), `6` (忽略错误), `7` (等待用户), `8` (手动结束), `9` (状态异常), `10` (步骤强制终止中), `11` (步骤强制终止成功), `13` (确认终止), `14` (被丢弃), `15` (滚动等待)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::未执行,
+                    2i64 => Self::正在执行,
+                    3i64 => Self::执行成功,
+                    4i64 => Self::执行失败,
+                    5i64 => Self::跳过,
+                    6i64 => Self::忽略错误,
+                    7i64 => Self::等待用户,
+                    8i64 => Self::手动结束,
+                    9i64 => Self::状态异常,
+                    10i64 => Self::步骤强制终止中,
+                    11i64 => Self::步骤强制终止成功,
+                    13i64 => Self::确认终止,
+                    14i64 => Self::被丢弃,
+                    15i64 => Self::滚动等待,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 作业步骤状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功; 12.步骤强制终止失败; 13.确认终止; 14.被丢弃; 15.滚动等待
+    ///
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md` at line 137.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SystemBkciPluginGetJobInstanceStatusStatus {
+        /// 等待执行
+        ///
+        /// Sent as `1`.
+        等待执行,
+        /// 正在执行
+        ///
+        /// Sent as `2`.
+        正在执行,
+        /// 执行成功
+        ///
+        /// Sent as `3`.
+        执行成功,
+        /// 执行失败
+        ///
+        /// Sent as `4`.
+        执行失败,
+        /// 跳过
+        ///
+        /// Sent as `5`.
+        跳过,
+        /// 忽略错误
+        ///
+        /// Sent as `6`.
+        忽略错误,
+        /// 等待用户
+        ///
+        /// Sent as `7`.
+        等待用户,
+        /// 手动结束
+        ///
+        /// Sent as `8`.
+        手动结束,
+        /// 状态异常
+        ///
+        /// Sent as `9`.
+        状态异常,
+        /// 步骤强制终止中
+        ///
+        /// Sent as `10`.
+        步骤强制终止中,
+        /// 步骤强制终止成功
+        ///
+        /// Sent as `11`.
+        步骤强制终止成功,
+        /// 步骤强制终止失败
+        ///
+        /// Sent as `12`.
+        步骤强制终止失败,
+        /// 确认终止
+        ///
+        /// Sent as `13`.
+        确认终止,
+        /// 被丢弃
+        ///
+        /// Sent as `14`.
+        被丢弃,
+        /// 滚动等待
+        ///
+        /// Sent as `15`.
+        滚动等待,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl SystemBkciPluginGetJobInstanceStatusStatus {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::等待执行 => 1i64,
+                Self::正在执行 => 2i64,
+                Self::执行成功 => 3i64,
+                Self::执行失败 => 4i64,
+                Self::跳过 => 5i64,
+                Self::忽略错误 => 6i64,
+                Self::等待用户 => 7i64,
+                Self::手动结束 => 8i64,
+                Self::状态异常 => 9i64,
+                Self::步骤强制终止中 => 10i64,
+                Self::步骤强制终止成功 => 11i64,
+                Self::步骤强制终止失败 => 12i64,
+                Self::确认终止 => 13i64,
+                Self::被丢弃 => 14i64,
+                Self::滚动等待 => 15i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl SystemBkciPluginGetJobInstanceStatusStatus {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::等待执行 => Some("等待执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::跳过 => Some("跳过"),
+                Self::忽略错误 => Some("忽略错误"),
+                Self::等待用户 => Some("等待用户"),
+                Self::手动结束 => Some("手动结束"),
+                Self::状态异常 => Some("状态异常"),
+                Self::步骤强制终止中 => Some("步骤强制终止中"),
+                Self::步骤强制终止成功 => Some("步骤强制终止成功"),
+                Self::步骤强制终止失败 => Some("步骤强制终止失败"),
+                Self::确认终止 => Some("确认终止"),
+                Self::被丢弃 => Some("被丢弃"),
+                Self::滚动等待 => Some("滚动等待"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for SystemBkciPluginGetJobInstanceStatusStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for SystemBkciPluginGetJobInstanceStatusStatus {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::等待执行),
+                "2" => return ::std::result::Result::Ok(Self::正在执行),
+                "3" => return ::std::result::Result::Ok(Self::执行成功),
+                "4" => return ::std::result::Result::Ok(Self::执行失败),
+                "5" => return ::std::result::Result::Ok(Self::跳过),
+                "6" => return ::std::result::Result::Ok(Self::忽略错误),
+                "7" => return ::std::result::Result::Ok(Self::等待用户),
+                "8" => return ::std::result::Result::Ok(Self::手动结束),
+                "9" => return ::std::result::Result::Ok(Self::状态异常),
+                "10" => return ::std::result::Result::Ok(Self::步骤强制终止中),
+                "11" => return ::std::result::Result::Ok(Self::步骤强制终止成功),
+                "12" => return ::std::result::Result::Ok(Self::步骤强制终止失败),
+                "13" => return ::std::result::Result::Ok(Self::确认终止),
+                "14" => return ::std::result::Result::Ok(Self::被丢弃),
+                "15" => return ::std::result::Result::Ok(Self::滚动等待),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("等待执行") {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("跳过") {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if text.eq_ignore_ascii_case("忽略错误") {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if text.eq_ignore_ascii_case("等待用户") {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if text.eq_ignore_ascii_case("手动结束") {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if text.eq_ignore_ascii_case("状态异常") {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止中") {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止成功") {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止失败") {
+                return ::std::result::Result::Ok(Self::步骤强制终止失败);
+            }
+            if text.eq_ignore_ascii_case("确认终止") {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if text.eq_ignore_ascii_case("被丢弃") {
+                return ::std::result::Result::Ok(Self::被丢弃);
+            }
+            if text.eq_ignore_ascii_case("滚动等待") {
+                return ::std::result::Result::Ok(Self::滚动等待);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["跳过"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if ["忽略错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if ["等待用户"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if ["手动结束"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if ["状态异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if ["步骤强制终止中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if ["步骤强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if ["步骤强制终止失败"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::步骤强制终止失败);
+            }
+            if ["确认终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if ["被丢弃"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::被丢弃);
+            }
+            if ["滚动等待"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::滚动等待);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "SystemBkciPluginGetJobInstanceStatusStatus",
+                    "`1` (等待执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `5` (跳过), `6` (忽略错误), `7` (等待用户), `8` (手动结束), `9` (状态异常), `10` (步骤强制终止中), `11` (步骤强制终止成功), `12` (步骤强制终止失败), `13` (确认终止), `14` (被丢弃), `15` (滚动等待)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for SystemBkciPluginGetJobInstanceStatusStatus {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::等待执行,
+                    2i64 => Self::正在执行,
+                    3i64 => Self::执行成功,
+                    4i64 => Self::执行失败,
+                    5i64 => Self::跳过,
+                    6i64 => Self::忽略错误,
+                    7i64 => Self::等待用户,
+                    8i64 => Self::手动结束,
+                    9i64 => Self::状态异常,
+                    10i64 => Self::步骤强制终止中,
+                    11i64 => Self::步骤强制终止成功,
+                    12i64 => Self::步骤强制终止失败,
+                    13i64 => Self::确认终止,
+                    14i64 => Self::被丢弃,
+                    15i64 => Self::滚动等待,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 作业执行状态:0.未知错误; 1.Agent异常; 2.无效的执行对象; 3.上次已成功; 5.等待执行; 7.正在执行; 9.执行成功; 11.执行失败; 12.任务下发失败; 13.任务超时; 15.任务日志错误; 16.GSE脚本日志超时; 17.GSE文件日志超时; 18.Agent未安装; 101.脚本执行失败; 102.脚本执行超时; 103.脚本执行被终止; 104.脚本返回码非零; 202.文件传输失败; 203.源文件不存在; 301.文件任务系统错误; 303.文件任务超时; 310.Agent异常; 311.用户不存在; 312.用户密码错误; 320.文件获取失败; 321.文件超出限制; 329.文件传输错误; 399.任务执行出错; 403.任务强制终止成功; 404.任务强制终止失败; 500.未知状态
+    ///
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md` at line 150.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum SystemBkciPluginGetJobInstanceStatusStatus3 {
+        /// 未知错误
+        ///
+        /// Sent as `0`.
+        未知错误,
+        /// Agent异常
+        ///
+        /// Sent as `1`.
+        Agent异常,
+        /// 无效的执行对象
+        ///
+        /// Sent as `2`.
+        无效的执行对象,
+        /// 上次已成功
+        ///
+        /// Sent as `3`.
+        上次已成功,
+        /// 等待执行
+        ///
+        /// Sent as `5`.
+        等待执行,
+        /// 正在执行
+        ///
+        /// Sent as `7`.
+        正在执行,
+        /// 执行成功
+        ///
+        /// Sent as `9`.
+        执行成功,
+        /// 执行失败
+        ///
+        /// Sent as `11`.
+        执行失败,
+        /// 任务下发失败
+        ///
+        /// Sent as `12`.
+        任务下发失败,
+        /// 任务超时
+        ///
+        /// Sent as `13`.
+        任务超时,
+        /// 任务日志错误
+        ///
+        /// Sent as `15`.
+        任务日志错误,
+        /// GSE脚本日志超时
+        ///
+        /// Sent as `16`.
+        GSE脚本日志超时,
+        /// GSE文件日志超时
+        ///
+        /// Sent as `17`.
+        GSE文件日志超时,
+        /// Agent未安装
+        ///
+        /// Sent as `18`.
+        Agent未安装,
+        /// 脚本执行失败
+        ///
+        /// Sent as `101`.
+        脚本执行失败,
+        /// 脚本执行超时
+        ///
+        /// Sent as `102`.
+        脚本执行超时,
+        /// 脚本执行被终止
+        ///
+        /// Sent as `103`.
+        脚本执行被终止,
+        /// 脚本返回码非零
+        ///
+        /// Sent as `104`.
+        脚本返回码非零,
+        /// 文件传输失败
+        ///
+        /// Sent as `202`.
+        文件传输失败,
+        /// 源文件不存在
+        ///
+        /// Sent as `203`.
+        源文件不存在,
+        /// 文件任务系统错误
+        ///
+        /// Sent as `301`.
+        文件任务系统错误,
+        /// 文件任务超时
+        ///
+        /// Sent as `303`.
+        文件任务超时,
+        /// Agent异常
+        ///
+        /// Sent as `310`.
+        Agent异常_,
+        /// 用户不存在
+        ///
+        /// Sent as `311`.
+        用户不存在,
+        /// 用户密码错误
+        ///
+        /// Sent as `312`.
+        用户密码错误,
+        /// 文件获取失败
+        ///
+        /// Sent as `320`.
+        文件获取失败,
+        /// 文件超出限制
+        ///
+        /// Sent as `321`.
+        文件超出限制,
+        /// 文件传输错误
+        ///
+        /// Sent as `329`.
+        文件传输错误,
+        /// 任务执行出错
+        ///
+        /// Sent as `399`.
+        任务执行出错,
+        /// 任务强制终止成功
+        ///
+        /// Sent as `403`.
+        任务强制终止成功,
+        /// 任务强制终止失败
+        ///
+        /// Sent as `404`.
+        任务强制终止失败,
+        /// 未知状态
+        ///
+        /// Sent as `500`.
+        未知状态,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl SystemBkciPluginGetJobInstanceStatusStatus3 {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::未知错误 => 0i64,
+                Self::Agent异常 => 1i64,
+                Self::无效的执行对象 => 2i64,
+                Self::上次已成功 => 3i64,
+                Self::等待执行 => 5i64,
+                Self::正在执行 => 7i64,
+                Self::执行成功 => 9i64,
+                Self::执行失败 => 11i64,
+                Self::任务下发失败 => 12i64,
+                Self::任务超时 => 13i64,
+                Self::任务日志错误 => 15i64,
+                Self::GSE脚本日志超时 => 16i64,
+                Self::GSE文件日志超时 => 17i64,
+                Self::Agent未安装 => 18i64,
+                Self::脚本执行失败 => 101i64,
+                Self::脚本执行超时 => 102i64,
+                Self::脚本执行被终止 => 103i64,
+                Self::脚本返回码非零 => 104i64,
+                Self::文件传输失败 => 202i64,
+                Self::源文件不存在 => 203i64,
+                Self::文件任务系统错误 => 301i64,
+                Self::文件任务超时 => 303i64,
+                Self::Agent异常_ => 310i64,
+                Self::用户不存在 => 311i64,
+                Self::用户密码错误 => 312i64,
+                Self::文件获取失败 => 320i64,
+                Self::文件超出限制 => 321i64,
+                Self::文件传输错误 => 329i64,
+                Self::任务执行出错 => 399i64,
+                Self::任务强制终止成功 => 403i64,
+                Self::任务强制终止失败 => 404i64,
+                Self::未知状态 => 500i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl SystemBkciPluginGetJobInstanceStatusStatus3 {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未知错误 => Some("未知错误"),
+                Self::Agent异常 => Some("Agent异常"),
+                Self::无效的执行对象 => Some("无效的执行对象"),
+                Self::上次已成功 => Some("上次已成功"),
+                Self::等待执行 => Some("等待执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::任务下发失败 => Some("任务下发失败"),
+                Self::任务超时 => Some("任务超时"),
+                Self::任务日志错误 => Some("任务日志错误"),
+                Self::GSE脚本日志超时 => Some("GSE脚本日志超时"),
+                Self::GSE文件日志超时 => Some("GSE文件日志超时"),
+                Self::Agent未安装 => Some("Agent未安装"),
+                Self::脚本执行失败 => Some("脚本执行失败"),
+                Self::脚本执行超时 => Some("脚本执行超时"),
+                Self::脚本执行被终止 => Some("脚本执行被终止"),
+                Self::脚本返回码非零 => Some("脚本返回码非零"),
+                Self::文件传输失败 => Some("文件传输失败"),
+                Self::源文件不存在 => Some("源文件不存在"),
+                Self::文件任务系统错误 => Some("文件任务系统错误"),
+                Self::文件任务超时 => Some("文件任务超时"),
+                Self::Agent异常_ => Some("Agent异常"),
+                Self::用户不存在 => Some("用户不存在"),
+                Self::用户密码错误 => Some("用户密码错误"),
+                Self::文件获取失败 => Some("文件获取失败"),
+                Self::文件超出限制 => Some("文件超出限制"),
+                Self::文件传输错误 => Some("文件传输错误"),
+                Self::任务执行出错 => Some("任务执行出错"),
+                Self::任务强制终止成功 => Some("任务强制终止成功"),
+                Self::任务强制终止失败 => Some("任务强制终止失败"),
+                Self::未知状态 => Some("未知状态"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for SystemBkciPluginGetJobInstanceStatusStatus3 {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for SystemBkciPluginGetJobInstanceStatusStatus3 {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::未知错误),
+                "1" => return ::std::result::Result::Ok(Self::Agent异常),
+                "2" => return ::std::result::Result::Ok(Self::无效的执行对象),
+                "3" => return ::std::result::Result::Ok(Self::上次已成功),
+                "5" => return ::std::result::Result::Ok(Self::等待执行),
+                "7" => return ::std::result::Result::Ok(Self::正在执行),
+                "9" => return ::std::result::Result::Ok(Self::执行成功),
+                "11" => return ::std::result::Result::Ok(Self::执行失败),
+                "12" => return ::std::result::Result::Ok(Self::任务下发失败),
+                "13" => return ::std::result::Result::Ok(Self::任务超时),
+                "15" => return ::std::result::Result::Ok(Self::任务日志错误),
+                "16" => return ::std::result::Result::Ok(Self::GSE脚本日志超时),
+                "17" => return ::std::result::Result::Ok(Self::GSE文件日志超时),
+                "18" => return ::std::result::Result::Ok(Self::Agent未安装),
+                "101" => return ::std::result::Result::Ok(Self::脚本执行失败),
+                "102" => return ::std::result::Result::Ok(Self::脚本执行超时),
+                "103" => return ::std::result::Result::Ok(Self::脚本执行被终止),
+                "104" => return ::std::result::Result::Ok(Self::脚本返回码非零),
+                "202" => return ::std::result::Result::Ok(Self::文件传输失败),
+                "203" => return ::std::result::Result::Ok(Self::源文件不存在),
+                "301" => return ::std::result::Result::Ok(Self::文件任务系统错误),
+                "303" => return ::std::result::Result::Ok(Self::文件任务超时),
+                "310" => return ::std::result::Result::Ok(Self::Agent异常_),
+                "311" => return ::std::result::Result::Ok(Self::用户不存在),
+                "312" => return ::std::result::Result::Ok(Self::用户密码错误),
+                "320" => return ::std::result::Result::Ok(Self::文件获取失败),
+                "321" => return ::std::result::Result::Ok(Self::文件超出限制),
+                "329" => return ::std::result::Result::Ok(Self::文件传输错误),
+                "399" => return ::std::result::Result::Ok(Self::任务执行出错),
+                "403" => return ::std::result::Result::Ok(Self::任务强制终止成功),
+                "404" => return ::std::result::Result::Ok(Self::任务强制终止失败),
+                "500" => return ::std::result::Result::Ok(Self::未知状态),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未知错误") {
+                return ::std::result::Result::Ok(Self::未知错误);
+            }
+            if text.eq_ignore_ascii_case("Agent异常") {
+                return ::std::result::Result::Ok(Self::Agent异常);
+            }
+            if text.eq_ignore_ascii_case("无效的执行对象") {
+                return ::std::result::Result::Ok(Self::无效的执行对象);
+            }
+            if text.eq_ignore_ascii_case("上次已成功") {
+                return ::std::result::Result::Ok(Self::上次已成功);
+            }
+            if text.eq_ignore_ascii_case("等待执行") {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("任务下发失败") {
+                return ::std::result::Result::Ok(Self::任务下发失败);
+            }
+            if text.eq_ignore_ascii_case("任务超时") {
+                return ::std::result::Result::Ok(Self::任务超时);
+            }
+            if text.eq_ignore_ascii_case("任务日志错误") {
+                return ::std::result::Result::Ok(Self::任务日志错误);
+            }
+            if text.eq_ignore_ascii_case("GSE脚本日志超时") {
+                return ::std::result::Result::Ok(Self::GSE脚本日志超时);
+            }
+            if text.eq_ignore_ascii_case("GSE文件日志超时") {
+                return ::std::result::Result::Ok(Self::GSE文件日志超时);
+            }
+            if text.eq_ignore_ascii_case("Agent未安装") {
+                return ::std::result::Result::Ok(Self::Agent未安装);
+            }
+            if text.eq_ignore_ascii_case("脚本执行失败") {
+                return ::std::result::Result::Ok(Self::脚本执行失败);
+            }
+            if text.eq_ignore_ascii_case("脚本执行超时") {
+                return ::std::result::Result::Ok(Self::脚本执行超时);
+            }
+            if text.eq_ignore_ascii_case("脚本执行被终止") {
+                return ::std::result::Result::Ok(Self::脚本执行被终止);
+            }
+            if text.eq_ignore_ascii_case("脚本返回码非零") {
+                return ::std::result::Result::Ok(Self::脚本返回码非零);
+            }
+            if text.eq_ignore_ascii_case("文件传输失败") {
+                return ::std::result::Result::Ok(Self::文件传输失败);
+            }
+            if text.eq_ignore_ascii_case("源文件不存在") {
+                return ::std::result::Result::Ok(Self::源文件不存在);
+            }
+            if text.eq_ignore_ascii_case("文件任务系统错误") {
+                return ::std::result::Result::Ok(Self::文件任务系统错误);
+            }
+            if text.eq_ignore_ascii_case("文件任务超时") {
+                return ::std::result::Result::Ok(Self::文件任务超时);
+            }
+            if text.eq_ignore_ascii_case("Agent异常_") {
+                return ::std::result::Result::Ok(Self::Agent异常_);
+            }
+            if text.eq_ignore_ascii_case("用户不存在") {
+                return ::std::result::Result::Ok(Self::用户不存在);
+            }
+            if text.eq_ignore_ascii_case("用户密码错误") {
+                return ::std::result::Result::Ok(Self::用户密码错误);
+            }
+            if text.eq_ignore_ascii_case("文件获取失败") {
+                return ::std::result::Result::Ok(Self::文件获取失败);
+            }
+            if text.eq_ignore_ascii_case("文件超出限制") {
+                return ::std::result::Result::Ok(Self::文件超出限制);
+            }
+            if text.eq_ignore_ascii_case("文件传输错误") {
+                return ::std::result::Result::Ok(Self::文件传输错误);
+            }
+            if text.eq_ignore_ascii_case("任务执行出错") {
+                return ::std::result::Result::Ok(Self::任务执行出错);
+            }
+            if text.eq_ignore_ascii_case("任务强制终止成功") {
+                return ::std::result::Result::Ok(Self::任务强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("任务强制终止失败") {
+                return ::std::result::Result::Ok(Self::任务强制终止失败);
+            }
+            if text.eq_ignore_ascii_case("未知状态") {
+                return ::std::result::Result::Ok(Self::未知状态);
+            }
+            if ["未知错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未知错误);
+            }
+            if ["Agent异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Agent异常);
+            }
+            if ["无效的执行对象"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::无效的执行对象);
+            }
+            if ["上次已成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::上次已成功);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["任务下发失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务下发失败);
+            }
+            if ["任务超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务超时);
+            }
+            if ["任务日志错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务日志错误);
+            }
+            if ["GSE脚本日志超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::GSE脚本日志超时);
+            }
+            if ["GSE文件日志超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::GSE文件日志超时);
+            }
+            if ["Agent未安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Agent未安装);
+            }
+            if ["脚本执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行失败);
+            }
+            if ["脚本执行超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行超时);
+            }
+            if ["脚本执行被终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行被终止);
+            }
+            if ["脚本返回码非零"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本返回码非零);
+            }
+            if ["文件传输失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件传输失败);
+            }
+            if ["源文件不存在"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::源文件不存在);
+            }
+            if ["文件任务系统错误"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::文件任务系统错误);
+            }
+            if ["文件任务超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件任务超时);
+            }
+            if ["Agent异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Agent异常_);
+            }
+            if ["用户不存在"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::用户不存在);
+            }
+            if ["用户密码错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::用户密码错误);
+            }
+            if ["文件获取失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件获取失败);
+            }
+            if ["文件超出限制"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件超出限制);
+            }
+            if ["文件传输错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件传输错误);
+            }
+            if ["任务执行出错"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务执行出错);
+            }
+            if ["任务强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::任务强制终止成功);
+            }
+            if ["任务强制终止失败"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::任务强制终止失败);
+            }
+            if ["未知状态"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未知状态);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "SystemBkciPluginGetJobInstanceStatusStatus3",
+                    "`0` (未知错误), `1` (Agent异常), `2` (无效的执行对象), `3` (上次已成功), `5` (等待执行), `7` (正在执行), `9` (执行成功), `11` (执行失败), `12` (任务下发失败), `13` (任务超时), `15` (任务日志错误), `16` (GSE脚本日志超时), `17` (GSE文件日志超时), `18` (Agent未安装), `101` (脚本执行失败), `102` (脚本执行超时), `103` (脚本执行被终止), `104` (脚本返回码非零), `202` (文件传输失败), `203` (源文件不存在), `301` (文件任务系统错误), `303` (文件任务超时), `310` (Agent异常), `311` (用户不存在), `312` (用户密码错误), `320` (文件获取失败), `321` (文件超出限制), `329` (文件传输错误), `399` (任务执行出错), `403` (任务强制终止成功), `404` (任务强制终止失败), `500` (未知状态)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for SystemBkciPluginGetJobInstanceStatusStatus3 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::未知错误,
+                    1i64 => Self::Agent异常,
+                    2i64 => Self::无效的执行对象,
+                    3i64 => Self::上次已成功,
+                    5i64 => Self::等待执行,
+                    7i64 => Self::正在执行,
+                    9i64 => Self::执行成功,
+                    11i64 => Self::执行失败,
+                    12i64 => Self::任务下发失败,
+                    13i64 => Self::任务超时,
+                    15i64 => Self::任务日志错误,
+                    16i64 => Self::GSE脚本日志超时,
+                    17i64 => Self::GSE文件日志超时,
+                    18i64 => Self::Agent未安装,
+                    101i64 => Self::脚本执行失败,
+                    102i64 => Self::脚本执行超时,
+                    103i64 => Self::脚本执行被终止,
+                    104i64 => Self::脚本返回码非零,
+                    202i64 => Self::文件传输失败,
+                    203i64 => Self::源文件不存在,
+                    301i64 => Self::文件任务系统错误,
+                    303i64 => Self::文件任务超时,
+                    310i64 => Self::Agent异常_,
+                    311i64 => Self::用户不存在,
+                    312i64 => Self::用户密码错误,
+                    320i64 => Self::文件获取失败,
+                    321i64 => Self::文件超出限制,
+                    329i64 => Self::文件传输错误,
+                    399i64 => Self::任务执行出错,
+                    403i64 => Self::任务强制终止成功,
+                    404i64 => Self::任务强制终止失败,
+                    500i64 => Self::未知状态,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤; 4.SQL步骤
+    ///
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_get_job_instance_status.md` at line 135.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// 脚本步骤
+        ///
+        /// Sent as `1`.
+        脚本步骤,
+        /// 文件步骤
+        ///
+        /// Sent as `2`.
+        文件步骤,
+        /// 人工确认步骤
+        ///
+        /// Sent as `3`.
+        人工确认步骤,
+        /// SQL步骤
+        ///
+        /// Sent as `4`.
+        SQL步骤,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::脚本步骤 => 1i64,
+                Self::文件步骤 => 2i64,
+                Self::人工确认步骤 => 3i64,
+                Self::SQL步骤 => 4i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::脚本步骤 => Some("脚本步骤"),
+                Self::文件步骤 => Some("文件步骤"),
+                Self::人工确认步骤 => Some("人工确认步骤"),
+                Self::SQL步骤 => Some("SQL步骤"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::脚本步骤),
+                "2" => return ::std::result::Result::Ok(Self::文件步骤),
+                "3" => return ::std::result::Result::Ok(Self::人工确认步骤),
+                "4" => return ::std::result::Result::Ok(Self::SQL步骤),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("脚本步骤") {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if text.eq_ignore_ascii_case("文件步骤") {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if text.eq_ignore_ascii_case("人工确认步骤") {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            if text.eq_ignore_ascii_case("SQL步骤") {
+                return ::std::result::Result::Ok(Self::SQL步骤);
+            }
+            if ["脚本步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if ["文件步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if ["人工确认步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            if ["SQL步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::SQL步骤);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (脚本步骤), `2` (文件步骤), `3` (人工确认步骤), `4` (SQL步骤)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::脚本步骤,
+                    2i64 => Self::文件步骤,
+                    3i64 => Self::人工确认步骤,
+                    4i64 => Self::SQL步骤,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     crate::serde_through_wire!(
-        ExecuteObjectResult, JobInstance, StepInstance,
+        ErrorCode, ExecuteObjectResult, JobInstance, StepInstance,
         SystemBkciPluginGetJobInstanceStatusRequest,
-        SystemBkciPluginGetJobInstanceStatusResponse
+        SystemBkciPluginGetJobInstanceStatusResponse, Status,
+        SystemBkciPluginGetJobInstanceStatusStatus,
+        SystemBkciPluginGetJobInstanceStatusStatus3, Type
     );
 }
 pub use system_bkci_plugin_get_job_instance_status::SystemBkciPluginGetJobInstanceStatusRequest;
@@ -2438,7 +4133,7 @@ pub mod callback_protocol {
         /// 作业实例ID
         pub job_instance_id: i64,
         /// 作业状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止
-        pub status: i64,
+        pub status: Status,
         /// 步骤块中包含的各个步骤执行状态 (Type inferred from the doc's example.)
         pub step_instance_list: Vec<StepInstance>,
     }
@@ -2447,12 +4142,12 @@ pub mod callback_protocol {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             job_instance_id: impl Into<i64>,
-            status: impl Into<i64>,
+            status: Status,
             step_instance_list: Vec<StepInstance>,
         ) -> Self {
             Self {
                 job_instance_id: job_instance_id.into(),
-                status: status.into(),
+                status,
                 step_instance_list,
             }
         }
@@ -2468,7 +4163,7 @@ pub mod callback_protocol {
             )?;
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.int("job_instance_id")?,
-                status: record.int("status")?,
+                status: record.field("status")?,
                 step_instance_list: record.field("step_instance_list")?,
             })
         }
@@ -2478,6 +4173,238 @@ pub mod callback_protocol {
             record.field("status", &self.status);
             record.field("step_instance_list", &self.step_instance_list);
             record.finish()
+        }
+    }
+    /// 作业状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止
+    ///
+    /// Defined in `api-docs/job_v3/zh/callback_protocol.md` at line 18.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 等待执行
+        ///
+        /// Sent as `1`.
+        等待执行,
+        /// 正在执行
+        ///
+        /// Sent as `2`.
+        正在执行,
+        /// 执行成功
+        ///
+        /// Sent as `3`.
+        执行成功,
+        /// 执行失败
+        ///
+        /// Sent as `4`.
+        执行失败,
+        /// 跳过
+        ///
+        /// Sent as `5`.
+        跳过,
+        /// 忽略错误
+        ///
+        /// Sent as `6`.
+        忽略错误,
+        /// 等待用户
+        ///
+        /// Sent as `7`.
+        等待用户,
+        /// 强制终止
+        ///
+        /// Sent as `8`.
+        强制终止,
+        /// 状态异常
+        ///
+        /// Sent as `9`.
+        状态异常,
+        /// 强制终止中
+        ///
+        /// Sent as `10`.
+        强制终止中,
+        /// 强制终止成功
+        ///
+        /// Sent as `11`.
+        强制终止成功,
+        /// 确认终止
+        ///
+        /// Sent as `13`.
+        确认终止,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::等待执行 => 1i64,
+                Self::正在执行 => 2i64,
+                Self::执行成功 => 3i64,
+                Self::执行失败 => 4i64,
+                Self::跳过 => 5i64,
+                Self::忽略错误 => 6i64,
+                Self::等待用户 => 7i64,
+                Self::强制终止 => 8i64,
+                Self::状态异常 => 9i64,
+                Self::强制终止中 => 10i64,
+                Self::强制终止成功 => 11i64,
+                Self::确认终止 => 13i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::等待执行 => Some("等待执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::跳过 => Some("跳过"),
+                Self::忽略错误 => Some("忽略错误"),
+                Self::等待用户 => Some("等待用户"),
+                Self::强制终止 => Some("强制终止"),
+                Self::状态异常 => Some("状态异常"),
+                Self::强制终止中 => Some("强制终止中"),
+                Self::强制终止成功 => Some("强制终止成功"),
+                Self::确认终止 => Some("确认终止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::等待执行),
+                "2" => return ::std::result::Result::Ok(Self::正在执行),
+                "3" => return ::std::result::Result::Ok(Self::执行成功),
+                "4" => return ::std::result::Result::Ok(Self::执行失败),
+                "5" => return ::std::result::Result::Ok(Self::跳过),
+                "6" => return ::std::result::Result::Ok(Self::忽略错误),
+                "7" => return ::std::result::Result::Ok(Self::等待用户),
+                "8" => return ::std::result::Result::Ok(Self::强制终止),
+                "9" => return ::std::result::Result::Ok(Self::状态异常),
+                "10" => return ::std::result::Result::Ok(Self::强制终止中),
+                "11" => return ::std::result::Result::Ok(Self::强制终止成功),
+                "13" => return ::std::result::Result::Ok(Self::确认终止),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("等待执行") {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("跳过") {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if text.eq_ignore_ascii_case("忽略错误") {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if text.eq_ignore_ascii_case("等待用户") {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if text.eq_ignore_ascii_case("强制终止") {
+                return ::std::result::Result::Ok(Self::强制终止);
+            }
+            if text.eq_ignore_ascii_case("状态异常") {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if text.eq_ignore_ascii_case("强制终止中") {
+                return ::std::result::Result::Ok(Self::强制终止中);
+            }
+            if text.eq_ignore_ascii_case("强制终止成功") {
+                return ::std::result::Result::Ok(Self::强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("确认终止") {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["跳过"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if ["忽略错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if ["等待用户"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if ["强制终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::强制终止);
+            }
+            if ["状态异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if ["强制终止中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::强制终止中);
+            }
+            if ["强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::强制终止成功);
+            }
+            if ["确认终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (等待执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `5` (跳过), `6` (忽略错误), `7` (等待用户), `8` (强制终止), `9` (状态异常), `10` (强制终止中), `11` (强制终止成功), `13` (确认终止)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::等待执行,
+                    2i64 => Self::正在执行,
+                    3i64 => Self::执行成功,
+                    4i64 => Self::执行失败,
+                    5i64 => Self::跳过,
+                    6i64 => Self::忽略错误,
+                    7i64 => Self::等待用户,
+                    8i64 => Self::强制终止,
+                    9i64 => Self::状态异常,
+                    10i64 => Self::强制终止中,
+                    11i64 => Self::强制终止成功,
+                    13i64 => Self::确认终止,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
         }
     }
     /// `CallbackProtocolStepInstance`
@@ -2523,7 +4450,7 @@ pub mod callback_protocol {
             record.finish()
         }
     }
-    crate::serde_through_wire!(CallbackProtocolRequest, StepInstance);
+    crate::serde_through_wire!(CallbackProtocolRequest, Status, StepInstance);
 }
 pub use callback_protocol::CallbackProtocolRequest;
 /// Types of [`create_account`](super::endpoints::CreateAccount).
@@ -2538,11 +4465,11 @@ pub mod create_account {
         /// 系统账号
         ///
         /// Sent as `1`.
-        Code1,
+        系统账号,
         /// DB账号
         ///
         /// Sent as `2`.
-        Code2,
+        DB账号,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -2550,10 +4477,59 @@ pub mod create_account {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
+                Self::系统账号 => 1i64,
+                Self::DB账号 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Category {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::系统账号 => Some("系统账号"),
+                Self::DB账号 => Some("DB账号"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Category {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Category {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::系统账号),
+                "2" => return ::std::result::Result::Ok(Self::DB账号),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("系统账号") {
+                return ::std::result::Result::Ok(Self::系统账号);
+            }
+            if text.eq_ignore_ascii_case("DB账号") {
+                return ::std::result::Result::Ok(Self::DB账号);
+            }
+            if ["系统账号"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::系统账号);
+            }
+            if ["DB账号"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::DB账号);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Category",
+                    "`1` (系统账号), `2` (DB账号)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Category {
@@ -2563,8 +4539,8 @@ pub mod create_account {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
+                    1i64 => Self::系统账号,
+                    2i64 => Self::DB账号,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2831,6 +4807,79 @@ pub mod create_account {
             }
         }
     }
+    impl CreateAccountType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Linux => Some("Linux"),
+                Self::Windows => Some("Windows"),
+                Self::MySql => Some("MySQL"),
+                Self::Oracle => Some("Oracle"),
+                Self::Db2 => Some("DB2"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for CreateAccountType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for CreateAccountType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Linux),
+                "2" => return ::std::result::Result::Ok(Self::Windows),
+                "9" => return ::std::result::Result::Ok(Self::MySql),
+                "10" => return ::std::result::Result::Ok(Self::Oracle),
+                "11" => return ::std::result::Result::Ok(Self::Db2),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Linux") {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if text.eq_ignore_ascii_case("Windows") {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if text.eq_ignore_ascii_case("MySql") {
+                return ::std::result::Result::Ok(Self::MySql);
+            }
+            if text.eq_ignore_ascii_case("Oracle") {
+                return ::std::result::Result::Ok(Self::Oracle);
+            }
+            if text.eq_ignore_ascii_case("Db2") {
+                return ::std::result::Result::Ok(Self::Db2);
+            }
+            if ["Linux"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if ["Windows"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if ["MySQL"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MySql);
+            }
+            if ["Oracle"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Oracle);
+            }
+            if ["DB2"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Db2);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "CreateAccountType",
+                    "`1` (Linux), `2` (Windows), `9` (MySQL), `10` (Oracle), `11` (DB2)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for CreateAccountType {
         fn from_wire(
             value: serde_json::Value,
@@ -3066,6 +5115,79 @@ pub mod delete_account {
                 Self::Db2 => 11i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Linux => Some("Linux"),
+                Self::Windows => Some("Windows"),
+                Self::MySql => Some("MySQL"),
+                Self::Oracle => Some("Oracle"),
+                Self::Db2 => Some("DB2"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Linux),
+                "2" => return ::std::result::Result::Ok(Self::Windows),
+                "9" => return ::std::result::Result::Ok(Self::MySql),
+                "10" => return ::std::result::Result::Ok(Self::Oracle),
+                "11" => return ::std::result::Result::Ok(Self::Db2),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Linux") {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if text.eq_ignore_ascii_case("Windows") {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if text.eq_ignore_ascii_case("MySql") {
+                return ::std::result::Result::Ok(Self::MySql);
+            }
+            if text.eq_ignore_ascii_case("Oracle") {
+                return ::std::result::Result::Ok(Self::Oracle);
+            }
+            if text.eq_ignore_ascii_case("Db2") {
+                return ::std::result::Result::Ok(Self::Db2);
+            }
+            if ["Linux"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if ["Windows"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if ["MySQL"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MySql);
+            }
+            if ["Oracle"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Oracle);
+            }
+            if ["DB2"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Db2);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (Linux), `2` (Windows), `9` (MySQL), `10` (Oracle), `11` (DB2)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Type {
@@ -3491,15 +5613,15 @@ pub mod fast_execute_script {
         /// 执行失败则暂停
         ///
         /// Sent as `1`.
-        Code1,
+        执行失败则暂停,
         /// 忽略失败
         ///
         /// Sent as `2`.
-        Code2,
+        忽略失败,
         /// 人工确认
         ///
         /// Sent as `3`.
-        Code3,
+        人工确认,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -3507,11 +5629,68 @@ pub mod fast_execute_script {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::执行失败则暂停 => 1i64,
+                Self::忽略失败 => 2i64,
+                Self::人工确认 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Mode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::执行失败则暂停 => Some("执行失败则暂停"),
+                Self::忽略失败 => Some("忽略失败"),
+                Self::人工确认 => Some("人工确认"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Mode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Mode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::执行失败则暂停),
+                "2" => return ::std::result::Result::Ok(Self::忽略失败),
+                "3" => return ::std::result::Result::Ok(Self::人工确认),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("执行失败则暂停") {
+                return ::std::result::Result::Ok(Self::执行失败则暂停);
+            }
+            if text.eq_ignore_ascii_case("忽略失败") {
+                return ::std::result::Result::Ok(Self::忽略失败);
+            }
+            if text.eq_ignore_ascii_case("人工确认") {
+                return ::std::result::Result::Ok(Self::人工确认);
+            }
+            if ["执行失败则暂停"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败则暂停);
+            }
+            if ["忽略失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略失败);
+            }
+            if ["人工确认"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::人工确认);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Mode",
+                    "`1` (执行失败则暂停), `2` (忽略失败), `3` (人工确认)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Mode {
@@ -3521,9 +5700,9 @@ pub mod fast_execute_script {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::执行失败则暂停,
+                    2i64 => Self::忽略失败,
+                    3i64 => Self::人工确认,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3990,11 +6169,11 @@ pub mod fast_execute_script {
         /// 不是
         ///
         /// Sent as `0`.
-        Code0,
+        不是,
         /// 是
         ///
         /// Sent as `1`.
-        Code1,
+        是,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -4002,10 +6181,59 @@ pub mod fast_execute_script {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
+                Self::不是 => 0i64,
+                Self::是 => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl IsParamSensitive {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::不是 => Some("不是"),
+                Self::是 => Some("是"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for IsParamSensitive {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for IsParamSensitive {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::不是),
+                "1" => return ::std::result::Result::Ok(Self::是),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("不是") {
+                return ::std::result::Result::Ok(Self::不是);
+            }
+            if text.eq_ignore_ascii_case("是") {
+                return ::std::result::Result::Ok(Self::是);
+            }
+            if ["不是"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::不是);
+            }
+            if ["是"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::是);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "IsParamSensitive",
+                    "`0` (不是), `1` (是)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for IsParamSensitive {
@@ -4015,8 +6243,8 @@ pub mod fast_execute_script {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
+                    0i64 => Self::不是,
+                    1i64 => Self::是,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4419,15 +6647,15 @@ pub mod fast_transfer_file {
         /// 执行失败则暂停
         ///
         /// Sent as `1`.
-        Code1,
+        执行失败则暂停,
         /// 忽略失败
         ///
         /// Sent as `2`.
-        Code2,
+        忽略失败,
         /// 人工确认
         ///
         /// Sent as `3`.
-        Code3,
+        人工确认,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -4435,11 +6663,68 @@ pub mod fast_transfer_file {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::执行失败则暂停 => 1i64,
+                Self::忽略失败 => 2i64,
+                Self::人工确认 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Mode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::执行失败则暂停 => Some("执行失败则暂停"),
+                Self::忽略失败 => Some("忽略失败"),
+                Self::人工确认 => Some("人工确认"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Mode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Mode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::执行失败则暂停),
+                "2" => return ::std::result::Result::Ok(Self::忽略失败),
+                "3" => return ::std::result::Result::Ok(Self::人工确认),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("执行失败则暂停") {
+                return ::std::result::Result::Ok(Self::执行失败则暂停);
+            }
+            if text.eq_ignore_ascii_case("忽略失败") {
+                return ::std::result::Result::Ok(Self::忽略失败);
+            }
+            if text.eq_ignore_ascii_case("人工确认") {
+                return ::std::result::Result::Ok(Self::人工确认);
+            }
+            if ["执行失败则暂停"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败则暂停);
+            }
+            if ["忽略失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略失败);
+            }
+            if ["人工确认"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::人工确认);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Mode",
+                    "`1` (执行失败则暂停), `2` (忽略失败), `3` (人工确认)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Mode {
@@ -4449,9 +6734,9 @@ pub mod fast_transfer_file {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::执行失败则暂停,
+                    2i64 => Self::忽略失败,
+                    3i64 => Self::人工确认,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4934,11 +7219,11 @@ pub mod fast_transfer_file {
         /// 服务器文件
         ///
         /// Sent as `1`.
-        Code1,
+        服务器文件,
         /// 第三方文件源文件
         ///
         /// Sent as `3`.
-        Code3,
+        第三方文件源文件,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -4946,10 +7231,60 @@ pub mod fast_transfer_file {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code3 => 3i64,
+                Self::服务器文件 => 1i64,
+                Self::第三方文件源文件 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl FileType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::服务器文件 => Some("服务器文件"),
+                Self::第三方文件源文件 => Some("第三方文件源文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::服务器文件),
+                "3" => return ::std::result::Result::Ok(Self::第三方文件源文件),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("服务器文件") {
+                return ::std::result::Result::Ok(Self::服务器文件);
+            }
+            if text.eq_ignore_ascii_case("第三方文件源文件") {
+                return ::std::result::Result::Ok(Self::第三方文件源文件);
+            }
+            if ["服务器文件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::服务器文件);
+            }
+            if ["第三方文件源文件"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::第三方文件源文件);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileType",
+                    "`1` (服务器文件), `3` (第三方文件源文件)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for FileType {
@@ -4959,8 +7294,8 @@ pub mod fast_transfer_file {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    3i64 => Self::Code3,
+                    1i64 => Self::服务器文件,
+                    3i64 => Self::第三方文件源文件,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4977,11 +7312,11 @@ pub mod fast_transfer_file {
         /// 严谨模式
         ///
         /// Sent as `1`.
-        Code1,
+        严谨模式,
         /// 强制模式
         ///
         /// Sent as `2`.
-        Code2,
+        强制模式,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -4989,10 +7324,59 @@ pub mod fast_transfer_file {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
+                Self::严谨模式 => 1i64,
+                Self::强制模式 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl TransferMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::严谨模式 => Some("严谨模式"),
+                Self::强制模式 => Some("强制模式"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for TransferMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for TransferMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::严谨模式),
+                "2" => return ::std::result::Result::Ok(Self::强制模式),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("严谨模式") {
+                return ::std::result::Result::Ok(Self::严谨模式);
+            }
+            if text.eq_ignore_ascii_case("强制模式") {
+                return ::std::result::Result::Ok(Self::强制模式);
+            }
+            if ["严谨模式"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::严谨模式);
+            }
+            if ["强制模式"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::强制模式);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "TransferMode",
+                    "`1` (严谨模式), `2` (强制模式)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for TransferMode {
@@ -5002,8 +7386,8 @@ pub mod fast_transfer_file {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
+                    1i64 => Self::严谨模式,
+                    2i64 => Self::强制模式,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5913,7 +8297,7 @@ pub mod get_cron_list {
         /// 定时作业名称
         pub name: Option<String>,
         /// 定时作业状态：1.已启动、2.已暂停
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 定时任务crontab的定时规则（该字段周期执行才返回），各字段含义为：分 时 日 月 周，如: 0/5 * * * ? 表示每5分钟执行一次
         pub expression: Option<String>,
         /// 定时任务执行时间所在时区，该时区为IANA格式，例如：Asia/Shanghai
@@ -5955,7 +8339,7 @@ pub mod get_cron_list {
                 job_plan_id: record.opt_int("job_plan_id")?,
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 expression: record.opt_text("expression")?,
                 execute_time_zone: record.opt_text("execute_time_zone")?,
                 creator: record.opt_text("creator")?,
@@ -6012,7 +8396,7 @@ pub mod get_cron_list {
         /// 定时作业状态：1.已启动、2.已暂停
         ///
         /// Query parameter.
-        pub status: Option<i64>,
+        pub status: Option<Vec<String>>,
         /// 定时作业创建人账号
         ///
         /// Query parameter.
@@ -6090,7 +8474,7 @@ pub mod get_cron_list {
             self
         }
         /// Sets `status`.
-        pub fn status(mut self, value: impl Into<i64>) -> Self {
+        pub fn status(mut self, value: impl Into<Vec<String>>) -> Self {
             self.status = Some(value.into());
             self
         }
@@ -6166,7 +8550,7 @@ pub mod get_cron_list {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 name: record.opt_text("name")?,
                 id: record.opt_int("id")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 creator: record.opt_text("creator")?,
                 create_time_start: record.opt_int("create_time_start")?,
                 create_time_end: record.opt_int("create_time_end")?,
@@ -6235,7 +8619,99 @@ pub mod get_cron_list {
             record.finish()
         }
     }
-    crate::serde_through_wire!(Data, GetCronListRequest, GetCronListResponse);
+    /// 定时作业状态：1.已启动、2.已暂停
+    ///
+    /// Defined in `api-docs/job_v3/zh/get_cron_list.md` at line 95.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 已启动
+        ///
+        /// Sent as `1`.
+        已启动,
+        /// 已暂停
+        ///
+        /// Sent as `2`.
+        已暂停,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::已启动 => 1i64,
+                Self::已暂停 => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::已启动 => Some("已启动"),
+                Self::已暂停 => Some("已暂停"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::已启动),
+                "2" => return ::std::result::Result::Ok(Self::已暂停),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("已启动") {
+                return ::std::result::Result::Ok(Self::已启动);
+            }
+            if text.eq_ignore_ascii_case("已暂停") {
+                return ::std::result::Result::Ok(Self::已暂停);
+            }
+            if ["已启动"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已启动);
+            }
+            if ["已暂停"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已暂停);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (已启动), `2` (已暂停)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::已启动,
+                    2i64 => Self::已暂停,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(Data, GetCronListRequest, GetCronListResponse, Status);
 }
 pub use get_cron_list::GetCronListRequest;
 pub use get_cron_list::GetCronListResponse;
@@ -7278,35 +9754,35 @@ pub mod get_job_instance_list {
         /// 等待执行
         ///
         /// Sent as `1`.
-        Code1,
+        等待执行,
         /// 正在执行
         ///
         /// Sent as `2`.
-        Code2,
+        正在执行,
         /// 执行成功
         ///
         /// Sent as `3`.
-        Code3,
+        执行成功,
         /// 执行失败
         ///
         /// Sent as `4`.
-        Code4,
+        执行失败,
         /// 等待确认
         ///
         /// Sent as `7`.
-        Code7,
+        等待确认,
         /// 强制终止中
         ///
         /// Sent as `10`.
-        Code10,
+        强制终止中,
         /// 强制终止成功
         ///
         /// Sent as `11`.
-        Code11,
+        强制终止成功,
         /// 确认终止
         ///
         /// Sent as `13`.
-        Code13,
+        确认终止,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -7314,16 +9790,113 @@ pub mod get_job_instance_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
-                Self::Code4 => 4i64,
-                Self::Code7 => 7i64,
-                Self::Code10 => 10i64,
-                Self::Code11 => 11i64,
-                Self::Code13 => 13i64,
+                Self::等待执行 => 1i64,
+                Self::正在执行 => 2i64,
+                Self::执行成功 => 3i64,
+                Self::执行失败 => 4i64,
+                Self::等待确认 => 7i64,
+                Self::强制终止中 => 10i64,
+                Self::强制终止成功 => 11i64,
+                Self::确认终止 => 13i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::等待执行 => Some("等待执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::等待确认 => Some("等待确认"),
+                Self::强制终止中 => Some("强制终止中"),
+                Self::强制终止成功 => Some("强制终止成功"),
+                Self::确认终止 => Some("确认终止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::等待执行),
+                "2" => return ::std::result::Result::Ok(Self::正在执行),
+                "3" => return ::std::result::Result::Ok(Self::执行成功),
+                "4" => return ::std::result::Result::Ok(Self::执行失败),
+                "7" => return ::std::result::Result::Ok(Self::等待确认),
+                "10" => return ::std::result::Result::Ok(Self::强制终止中),
+                "11" => return ::std::result::Result::Ok(Self::强制终止成功),
+                "13" => return ::std::result::Result::Ok(Self::确认终止),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("等待执行") {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("等待确认") {
+                return ::std::result::Result::Ok(Self::等待确认);
+            }
+            if text.eq_ignore_ascii_case("强制终止中") {
+                return ::std::result::Result::Ok(Self::强制终止中);
+            }
+            if text.eq_ignore_ascii_case("强制终止成功") {
+                return ::std::result::Result::Ok(Self::强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("确认终止") {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["等待确认"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待确认);
+            }
+            if ["强制终止中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::强制终止中);
+            }
+            if ["强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::强制终止成功);
+            }
+            if ["确认终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (等待执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `7` (等待确认), `10` (强制终止中), `11` (强制终止成功), `13` (确认终止)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -7333,14 +9906,14 @@ pub mod get_job_instance_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
-                    4i64 => Self::Code4,
-                    7i64 => Self::Code7,
-                    10i64 => Self::Code10,
-                    11i64 => Self::Code11,
-                    13i64 => Self::Code13,
+                    1i64 => Self::等待执行,
+                    2i64 => Self::正在执行,
+                    3i64 => Self::执行成功,
+                    4i64 => Self::执行失败,
+                    7i64 => Self::等待确认,
+                    10i64 => Self::强制终止中,
+                    11i64 => Self::强制终止成功,
+                    13i64 => Self::确认终止,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7357,43 +9930,43 @@ pub mod get_job_instance_list {
         /// 等待执行
         ///
         /// Sent as `1`.
-        Code1,
+        等待执行,
         /// 正在执行
         ///
         /// Sent as `2`.
-        Code2,
+        正在执行,
         /// 执行成功
         ///
         /// Sent as `3`.
-        Code3,
+        执行成功,
         /// 执行失败
         ///
         /// Sent as `4`.
-        Code4,
+        执行失败,
         /// 等待确认
         ///
         /// Sent as `7`.
-        Code7,
+        等待确认,
         /// 强制终止中
         ///
         /// Sent as `10`.
-        Code10,
+        强制终止中,
         /// 强制终止成功
         ///
         /// Sent as `11`.
-        Code11,
+        强制终止成功,
         /// 确认终止
         ///
         /// Sent as `13`.
-        Code13,
+        确认终止,
         /// 被丢弃
         ///
         /// Sent as `14`.
-        Code14,
+        被丢弃,
         /// 滚动等待
         ///
         /// Sent as `15`.
-        Code15,
+        滚动等待,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -7401,18 +9974,131 @@ pub mod get_job_instance_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
-                Self::Code4 => 4i64,
-                Self::Code7 => 7i64,
-                Self::Code10 => 10i64,
-                Self::Code11 => 11i64,
-                Self::Code13 => 13i64,
-                Self::Code14 => 14i64,
-                Self::Code15 => 15i64,
+                Self::等待执行 => 1i64,
+                Self::正在执行 => 2i64,
+                Self::执行成功 => 3i64,
+                Self::执行失败 => 4i64,
+                Self::等待确认 => 7i64,
+                Self::强制终止中 => 10i64,
+                Self::强制终止成功 => 11i64,
+                Self::确认终止 => 13i64,
+                Self::被丢弃 => 14i64,
+                Self::滚动等待 => 15i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl GetJobInstanceListStatus {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::等待执行 => Some("等待执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::等待确认 => Some("等待确认"),
+                Self::强制终止中 => Some("强制终止中"),
+                Self::强制终止成功 => Some("强制终止成功"),
+                Self::确认终止 => Some("确认终止"),
+                Self::被丢弃 => Some("被丢弃"),
+                Self::滚动等待 => Some("滚动等待"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for GetJobInstanceListStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for GetJobInstanceListStatus {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::等待执行),
+                "2" => return ::std::result::Result::Ok(Self::正在执行),
+                "3" => return ::std::result::Result::Ok(Self::执行成功),
+                "4" => return ::std::result::Result::Ok(Self::执行失败),
+                "7" => return ::std::result::Result::Ok(Self::等待确认),
+                "10" => return ::std::result::Result::Ok(Self::强制终止中),
+                "11" => return ::std::result::Result::Ok(Self::强制终止成功),
+                "13" => return ::std::result::Result::Ok(Self::确认终止),
+                "14" => return ::std::result::Result::Ok(Self::被丢弃),
+                "15" => return ::std::result::Result::Ok(Self::滚动等待),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("等待执行") {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("等待确认") {
+                return ::std::result::Result::Ok(Self::等待确认);
+            }
+            if text.eq_ignore_ascii_case("强制终止中") {
+                return ::std::result::Result::Ok(Self::强制终止中);
+            }
+            if text.eq_ignore_ascii_case("强制终止成功") {
+                return ::std::result::Result::Ok(Self::强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("确认终止") {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if text.eq_ignore_ascii_case("被丢弃") {
+                return ::std::result::Result::Ok(Self::被丢弃);
+            }
+            if text.eq_ignore_ascii_case("滚动等待") {
+                return ::std::result::Result::Ok(Self::滚动等待);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["等待确认"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待确认);
+            }
+            if ["强制终止中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::强制终止中);
+            }
+            if ["强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::强制终止成功);
+            }
+            if ["确认终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if ["被丢弃"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::被丢弃);
+            }
+            if ["滚动等待"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::滚动等待);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "GetJobInstanceListStatus",
+                    "`1` (等待执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `7` (等待确认), `10` (强制终止中), `11` (强制终止成功), `13` (确认终止), `14` (被丢弃), `15` (滚动等待)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for GetJobInstanceListStatus {
@@ -7422,16 +10108,16 @@ pub mod get_job_instance_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
-                    4i64 => Self::Code4,
-                    7i64 => Self::Code7,
-                    10i64 => Self::Code10,
-                    11i64 => Self::Code11,
-                    13i64 => Self::Code13,
-                    14i64 => Self::Code14,
-                    15i64 => Self::Code15,
+                    1i64 => Self::等待执行,
+                    2i64 => Self::正在执行,
+                    3i64 => Self::执行成功,
+                    4i64 => Self::执行失败,
+                    7i64 => Self::等待确认,
+                    10i64 => Self::强制终止中,
+                    11i64 => Self::强制终止成功,
+                    13i64 => Self::确认终止,
+                    14i64 => Self::被丢弃,
+                    15i64 => Self::滚动等待,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7448,15 +10134,15 @@ pub mod get_job_instance_list {
         /// 作业执行
         ///
         /// Sent as `0`.
-        Code0,
+        作业执行,
         /// 脚本执行
         ///
         /// Sent as `1`.
-        Code1,
+        脚本执行,
         /// 文件分发
         ///
         /// Sent as `2`.
-        Code2,
+        文件分发,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -7464,11 +10150,68 @@ pub mod get_job_instance_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
+                Self::作业执行 => 0i64,
+                Self::脚本执行 => 1i64,
+                Self::文件分发 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::作业执行 => Some("作业执行"),
+                Self::脚本执行 => Some("脚本执行"),
+                Self::文件分发 => Some("文件分发"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::作业执行),
+                "1" => return ::std::result::Result::Ok(Self::脚本执行),
+                "2" => return ::std::result::Result::Ok(Self::文件分发),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("作业执行") {
+                return ::std::result::Result::Ok(Self::作业执行);
+            }
+            if text.eq_ignore_ascii_case("脚本执行") {
+                return ::std::result::Result::Ok(Self::脚本执行);
+            }
+            if text.eq_ignore_ascii_case("文件分发") {
+                return ::std::result::Result::Ok(Self::文件分发);
+            }
+            if ["作业执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::作业执行);
+            }
+            if ["脚本执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行);
+            }
+            if ["文件分发"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件分发);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`0` (作业执行), `1` (脚本执行), `2` (文件分发)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Type {
@@ -7478,9 +10221,9 @@ pub mod get_job_instance_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
+                    0i64 => Self::作业执行,
+                    1i64 => Self::脚本执行,
+                    2i64 => Self::文件分发,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7497,15 +10240,15 @@ pub mod get_job_instance_list {
         /// 页面执行
         ///
         /// Sent as `1`.
-        Code1,
+        页面执行,
         /// API调用
         ///
         /// Sent as `2`.
-        Code2,
+        API调用,
         /// 定时执行
         ///
         /// Sent as `3`.
-        Code3,
+        定时执行,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -7513,11 +10256,68 @@ pub mod get_job_instance_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::页面执行 => 1i64,
+                Self::API调用 => 2i64,
+                Self::定时执行 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl LaunchMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::页面执行 => Some("页面执行"),
+                Self::API调用 => Some("API调用"),
+                Self::定时执行 => Some("定时执行"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for LaunchMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for LaunchMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::页面执行),
+                "2" => return ::std::result::Result::Ok(Self::API调用),
+                "3" => return ::std::result::Result::Ok(Self::定时执行),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("页面执行") {
+                return ::std::result::Result::Ok(Self::页面执行);
+            }
+            if text.eq_ignore_ascii_case("API调用") {
+                return ::std::result::Result::Ok(Self::API调用);
+            }
+            if text.eq_ignore_ascii_case("定时执行") {
+                return ::std::result::Result::Ok(Self::定时执行);
+            }
+            if ["页面执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::页面执行);
+            }
+            if ["API调用"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::API调用);
+            }
+            if ["定时执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::定时执行);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "LaunchMode",
+                    "`1` (页面执行), `2` (API调用), `3` (定时执行)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for LaunchMode {
@@ -7527,9 +10327,9 @@ pub mod get_job_instance_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::页面执行,
+                    2i64 => Self::API调用,
+                    3i64 => Self::定时执行,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7548,7 +10348,76 @@ pub use get_job_instance_list::GetJobInstanceListResponse;
 /// Types of [`get_job_instance_status`](super::endpoints::GetJobInstanceStatus).
 pub mod get_job_instance_status {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
-    pub use super::system_bkci_plugin_get_job_instance_status::JobInstance;
+    pub use super::system_bkci_plugin_get_job_instance_status::ErrorCode;
+    /// `GetJobInstanceStatusJobInstance`
+    ///
+    /// Defined in `api-docs/job_v3/zh/get_job_instance_status.md` at line 105.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct JobInstance {
+        /// 作业实例名称
+        pub name: Option<String>,
+        /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功; 13.确认终止; 14.被丢弃; 15.滚动等待
+        pub status: Option<Status>,
+        /// 作业创建时间，Unix时间戳，单位毫秒
+        pub create_time: Option<i64>,
+        /// 开始执行时间，Unix时间戳，单位毫秒
+        pub start_time: Option<i64>,
+        /// 执行结束时间，Unix时间戳，单位毫秒
+        pub end_time: Option<i64>,
+        /// 总耗时，单位毫秒
+        pub total_time: Option<i64>,
+        /// 资源范围类型。可选值: biz - 业务，biz_set - 业务集
+        pub bk_scope_type: Option<BkScopeType>,
+        /// 资源范围ID, 与bk_scope_type对应, 表示业务ID或者业务集ID
+        pub bk_scope_id: Option<String>,
+        /// 作业实例ID
+        pub job_instance_id: Option<i64>,
+    }
+    impl crate::wire::Wire for JobInstance {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "JobInstance",
+                &[
+                    "name",
+                    "status",
+                    "create_time",
+                    "start_time",
+                    "end_time",
+                    "total_time",
+                    "bk_scope_type",
+                    "bk_scope_id",
+                    "job_instance_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                status: record.field("status")?,
+                create_time: record.opt_int("create_time")?,
+                start_time: record.opt_int("start_time")?,
+                end_time: record.opt_int("end_time")?,
+                total_time: record.opt_int("total_time")?,
+                bk_scope_type: record.field("bk_scope_type")?,
+                bk_scope_id: record.opt_text("bk_scope_id")?,
+                job_instance_id: record.opt_int("job_instance_id")?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("status", &self.status);
+            record.field("create_time", &self.create_time);
+            record.field("start_time", &self.start_time);
+            record.field("end_time", &self.end_time);
+            record.field("total_time", &self.total_time);
+            record.field("bk_scope_type", &self.bk_scope_type);
+            record.field("bk_scope_id", &self.bk_scope_id);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.finish()
+        }
+    }
     /// 根据作业实例 ID 查询作业执行状态
     ///
     /// Defined in `api-docs/job_v3/zh/get_job_instance_status.md` at line 5.
@@ -7681,6 +10550,1058 @@ pub mod get_job_instance_status {
             record.finish()
         }
     }
+    /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功; 13.确认终止; 14.被丢弃; 15.滚动等待
+    ///
+    /// Defined in `api-docs/job_v3/zh/get_job_instance_status.md` at line 110.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未执行
+        ///
+        /// Sent as `1`.
+        未执行,
+        /// 正在执行
+        ///
+        /// Sent as `2`.
+        正在执行,
+        /// 执行成功
+        ///
+        /// Sent as `3`.
+        执行成功,
+        /// 执行失败
+        ///
+        /// Sent as `4`.
+        执行失败,
+        /// 跳过
+        ///
+        /// Sent as `5`.
+        跳过,
+        /// 忽略错误
+        ///
+        /// Sent as `6`.
+        忽略错误,
+        /// 等待用户
+        ///
+        /// Sent as `7`.
+        等待用户,
+        /// 手动结束
+        ///
+        /// Sent as `8`.
+        手动结束,
+        /// 状态异常
+        ///
+        /// Sent as `9`.
+        状态异常,
+        /// 步骤强制终止中
+        ///
+        /// Sent as `10`.
+        步骤强制终止中,
+        /// 步骤强制终止成功
+        ///
+        /// Sent as `11`.
+        步骤强制终止成功,
+        /// 确认终止
+        ///
+        /// Sent as `13`.
+        确认终止,
+        /// 被丢弃
+        ///
+        /// Sent as `14`.
+        被丢弃,
+        /// 滚动等待
+        ///
+        /// Sent as `15`.
+        滚动等待,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::未执行 => 1i64,
+                Self::正在执行 => 2i64,
+                Self::执行成功 => 3i64,
+                Self::执行失败 => 4i64,
+                Self::跳过 => 5i64,
+                Self::忽略错误 => 6i64,
+                Self::等待用户 => 7i64,
+                Self::手动结束 => 8i64,
+                Self::状态异常 => 9i64,
+                Self::步骤强制终止中 => 10i64,
+                Self::步骤强制终止成功 => 11i64,
+                Self::确认终止 => 13i64,
+                Self::被丢弃 => 14i64,
+                Self::滚动等待 => 15i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未执行 => Some("未执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::跳过 => Some("跳过"),
+                Self::忽略错误 => Some("忽略错误"),
+                Self::等待用户 => Some("等待用户"),
+                Self::手动结束 => Some("手动结束"),
+                Self::状态异常 => Some("状态异常"),
+                Self::步骤强制终止中 => Some("步骤强制终止中"),
+                Self::步骤强制终止成功 => Some("步骤强制终止成功"),
+                Self::确认终止 => Some("确认终止"),
+                Self::被丢弃 => Some("被丢弃"),
+                Self::滚动等待 => Some("滚动等待"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::未执行),
+                "2" => return ::std::result::Result::Ok(Self::正在执行),
+                "3" => return ::std::result::Result::Ok(Self::执行成功),
+                "4" => return ::std::result::Result::Ok(Self::执行失败),
+                "5" => return ::std::result::Result::Ok(Self::跳过),
+                "6" => return ::std::result::Result::Ok(Self::忽略错误),
+                "7" => return ::std::result::Result::Ok(Self::等待用户),
+                "8" => return ::std::result::Result::Ok(Self::手动结束),
+                "9" => return ::std::result::Result::Ok(Self::状态异常),
+                "10" => return ::std::result::Result::Ok(Self::步骤强制终止中),
+                "11" => return ::std::result::Result::Ok(Self::步骤强制终止成功),
+                "13" => return ::std::result::Result::Ok(Self::确认终止),
+                "14" => return ::std::result::Result::Ok(Self::被丢弃),
+                "15" => return ::std::result::Result::Ok(Self::滚动等待),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未执行") {
+                return ::std::result::Result::Ok(Self::未执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("跳过") {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if text.eq_ignore_ascii_case("忽略错误") {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if text.eq_ignore_ascii_case("等待用户") {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if text.eq_ignore_ascii_case("手动结束") {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if text.eq_ignore_ascii_case("状态异常") {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止中") {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止成功") {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("确认终止") {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if text.eq_ignore_ascii_case("被丢弃") {
+                return ::std::result::Result::Ok(Self::被丢弃);
+            }
+            if text.eq_ignore_ascii_case("滚动等待") {
+                return ::std::result::Result::Ok(Self::滚动等待);
+            }
+            if ["未执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["跳过"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if ["忽略错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if ["等待用户"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if ["手动结束"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if ["状态异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if ["步骤强制终止中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if ["步骤强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if ["确认终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if ["被丢弃"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::被丢弃);
+            }
+            if ["滚动等待"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::滚动等待);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (未执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `5` (跳过), `6` (忽略错误), `7` (等待用户), `8` (手动结束), `9` (状态异常), `10` (步骤强制终止中), `11` (步骤强制终止成功), `13` (确认终止), `14` (被丢弃), `15` (滚动等待)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::未执行,
+                    2i64 => Self::正在执行,
+                    3i64 => Self::执行成功,
+                    4i64 => Self::执行失败,
+                    5i64 => Self::跳过,
+                    6i64 => Self::忽略错误,
+                    7i64 => Self::等待用户,
+                    8i64 => Self::手动结束,
+                    9i64 => Self::状态异常,
+                    10i64 => Self::步骤强制终止中,
+                    11i64 => Self::步骤强制终止成功,
+                    13i64 => Self::确认终止,
+                    14i64 => Self::被丢弃,
+                    15i64 => Self::滚动等待,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 作业步骤状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功; 12.步骤强制终止失败; 13.确认终止; 14.被丢弃; 15.滚动等待
+    ///
+    /// Defined in `api-docs/job_v3/zh/get_job_instance_status.md` at line 126.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum GetJobInstanceStatusStatus {
+        /// 等待执行
+        ///
+        /// Sent as `1`.
+        等待执行,
+        /// 正在执行
+        ///
+        /// Sent as `2`.
+        正在执行,
+        /// 执行成功
+        ///
+        /// Sent as `3`.
+        执行成功,
+        /// 执行失败
+        ///
+        /// Sent as `4`.
+        执行失败,
+        /// 跳过
+        ///
+        /// Sent as `5`.
+        跳过,
+        /// 忽略错误
+        ///
+        /// Sent as `6`.
+        忽略错误,
+        /// 等待用户
+        ///
+        /// Sent as `7`.
+        等待用户,
+        /// 手动结束
+        ///
+        /// Sent as `8`.
+        手动结束,
+        /// 状态异常
+        ///
+        /// Sent as `9`.
+        状态异常,
+        /// 步骤强制终止中
+        ///
+        /// Sent as `10`.
+        步骤强制终止中,
+        /// 步骤强制终止成功
+        ///
+        /// Sent as `11`.
+        步骤强制终止成功,
+        /// 步骤强制终止失败
+        ///
+        /// Sent as `12`.
+        步骤强制终止失败,
+        /// 确认终止
+        ///
+        /// Sent as `13`.
+        确认终止,
+        /// 被丢弃
+        ///
+        /// Sent as `14`.
+        被丢弃,
+        /// 滚动等待
+        ///
+        /// Sent as `15`.
+        滚动等待,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl GetJobInstanceStatusStatus {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::等待执行 => 1i64,
+                Self::正在执行 => 2i64,
+                Self::执行成功 => 3i64,
+                Self::执行失败 => 4i64,
+                Self::跳过 => 5i64,
+                Self::忽略错误 => 6i64,
+                Self::等待用户 => 7i64,
+                Self::手动结束 => 8i64,
+                Self::状态异常 => 9i64,
+                Self::步骤强制终止中 => 10i64,
+                Self::步骤强制终止成功 => 11i64,
+                Self::步骤强制终止失败 => 12i64,
+                Self::确认终止 => 13i64,
+                Self::被丢弃 => 14i64,
+                Self::滚动等待 => 15i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl GetJobInstanceStatusStatus {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::等待执行 => Some("等待执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::跳过 => Some("跳过"),
+                Self::忽略错误 => Some("忽略错误"),
+                Self::等待用户 => Some("等待用户"),
+                Self::手动结束 => Some("手动结束"),
+                Self::状态异常 => Some("状态异常"),
+                Self::步骤强制终止中 => Some("步骤强制终止中"),
+                Self::步骤强制终止成功 => Some("步骤强制终止成功"),
+                Self::步骤强制终止失败 => Some("步骤强制终止失败"),
+                Self::确认终止 => Some("确认终止"),
+                Self::被丢弃 => Some("被丢弃"),
+                Self::滚动等待 => Some("滚动等待"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for GetJobInstanceStatusStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for GetJobInstanceStatusStatus {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::等待执行),
+                "2" => return ::std::result::Result::Ok(Self::正在执行),
+                "3" => return ::std::result::Result::Ok(Self::执行成功),
+                "4" => return ::std::result::Result::Ok(Self::执行失败),
+                "5" => return ::std::result::Result::Ok(Self::跳过),
+                "6" => return ::std::result::Result::Ok(Self::忽略错误),
+                "7" => return ::std::result::Result::Ok(Self::等待用户),
+                "8" => return ::std::result::Result::Ok(Self::手动结束),
+                "9" => return ::std::result::Result::Ok(Self::状态异常),
+                "10" => return ::std::result::Result::Ok(Self::步骤强制终止中),
+                "11" => return ::std::result::Result::Ok(Self::步骤强制终止成功),
+                "12" => return ::std::result::Result::Ok(Self::步骤强制终止失败),
+                "13" => return ::std::result::Result::Ok(Self::确认终止),
+                "14" => return ::std::result::Result::Ok(Self::被丢弃),
+                "15" => return ::std::result::Result::Ok(Self::滚动等待),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("等待执行") {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("跳过") {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if text.eq_ignore_ascii_case("忽略错误") {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if text.eq_ignore_ascii_case("等待用户") {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if text.eq_ignore_ascii_case("手动结束") {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if text.eq_ignore_ascii_case("状态异常") {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止中") {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止成功") {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止失败") {
+                return ::std::result::Result::Ok(Self::步骤强制终止失败);
+            }
+            if text.eq_ignore_ascii_case("确认终止") {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if text.eq_ignore_ascii_case("被丢弃") {
+                return ::std::result::Result::Ok(Self::被丢弃);
+            }
+            if text.eq_ignore_ascii_case("滚动等待") {
+                return ::std::result::Result::Ok(Self::滚动等待);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["跳过"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if ["忽略错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if ["等待用户"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if ["手动结束"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if ["状态异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if ["步骤强制终止中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if ["步骤强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if ["步骤强制终止失败"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::步骤强制终止失败);
+            }
+            if ["确认终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::确认终止);
+            }
+            if ["被丢弃"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::被丢弃);
+            }
+            if ["滚动等待"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::滚动等待);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "GetJobInstanceStatusStatus",
+                    "`1` (等待执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `5` (跳过), `6` (忽略错误), `7` (等待用户), `8` (手动结束), `9` (状态异常), `10` (步骤强制终止中), `11` (步骤强制终止成功), `12` (步骤强制终止失败), `13` (确认终止), `14` (被丢弃), `15` (滚动等待)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for GetJobInstanceStatusStatus {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::等待执行,
+                    2i64 => Self::正在执行,
+                    3i64 => Self::执行成功,
+                    4i64 => Self::执行失败,
+                    5i64 => Self::跳过,
+                    6i64 => Self::忽略错误,
+                    7i64 => Self::等待用户,
+                    8i64 => Self::手动结束,
+                    9i64 => Self::状态异常,
+                    10i64 => Self::步骤强制终止中,
+                    11i64 => Self::步骤强制终止成功,
+                    12i64 => Self::步骤强制终止失败,
+                    13i64 => Self::确认终止,
+                    14i64 => Self::被丢弃,
+                    15i64 => Self::滚动等待,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 作业执行状态:0.未知错误; 1.Agent异常; 2.无效的执行对象; 3.上次已成功; 5.等待执行; 7.正在执行; 9.执行成功; 11.执行失败; 12.任务下发失败; 13.任务超时; 15.任务日志错误; 16.GSE脚本日志超时; 17.GSE文件日志超时; 18.Agent未安装; 101.脚本执行失败; 102.脚本执行超时; 103.脚本执行被终止; 104.脚本返回码非零; 202.文件传输失败; 203.源文件不存在; 301.文件任务系统错误; 303.文件任务超时; 310.Agent异常; 311.用户不存在; 312.用户密码错误; 320.文件获取失败; 321.文件超出限制; 329.文件传输错误; 399.任务执行出错; 403.任务强制终止成功; 404.任务强制终止失败; 500.未知状态
+    ///
+    /// Defined in `api-docs/job_v3/zh/get_job_instance_status.md` at line 141.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum GetJobInstanceStatusStatus3 {
+        /// 未知错误
+        ///
+        /// Sent as `0`.
+        未知错误,
+        /// Agent异常
+        ///
+        /// Sent as `1`.
+        Agent异常,
+        /// 无效的执行对象
+        ///
+        /// Sent as `2`.
+        无效的执行对象,
+        /// 上次已成功
+        ///
+        /// Sent as `3`.
+        上次已成功,
+        /// 等待执行
+        ///
+        /// Sent as `5`.
+        等待执行,
+        /// 正在执行
+        ///
+        /// Sent as `7`.
+        正在执行,
+        /// 执行成功
+        ///
+        /// Sent as `9`.
+        执行成功,
+        /// 执行失败
+        ///
+        /// Sent as `11`.
+        执行失败,
+        /// 任务下发失败
+        ///
+        /// Sent as `12`.
+        任务下发失败,
+        /// 任务超时
+        ///
+        /// Sent as `13`.
+        任务超时,
+        /// 任务日志错误
+        ///
+        /// Sent as `15`.
+        任务日志错误,
+        /// GSE脚本日志超时
+        ///
+        /// Sent as `16`.
+        GSE脚本日志超时,
+        /// GSE文件日志超时
+        ///
+        /// Sent as `17`.
+        GSE文件日志超时,
+        /// Agent未安装
+        ///
+        /// Sent as `18`.
+        Agent未安装,
+        /// 脚本执行失败
+        ///
+        /// Sent as `101`.
+        脚本执行失败,
+        /// 脚本执行超时
+        ///
+        /// Sent as `102`.
+        脚本执行超时,
+        /// 脚本执行被终止
+        ///
+        /// Sent as `103`.
+        脚本执行被终止,
+        /// 脚本返回码非零
+        ///
+        /// Sent as `104`.
+        脚本返回码非零,
+        /// 文件传输失败
+        ///
+        /// Sent as `202`.
+        文件传输失败,
+        /// 源文件不存在
+        ///
+        /// Sent as `203`.
+        源文件不存在,
+        /// 文件任务系统错误
+        ///
+        /// Sent as `301`.
+        文件任务系统错误,
+        /// 文件任务超时
+        ///
+        /// Sent as `303`.
+        文件任务超时,
+        /// Agent异常
+        ///
+        /// Sent as `310`.
+        Agent异常_,
+        /// 用户不存在
+        ///
+        /// Sent as `311`.
+        用户不存在,
+        /// 用户密码错误
+        ///
+        /// Sent as `312`.
+        用户密码错误,
+        /// 文件获取失败
+        ///
+        /// Sent as `320`.
+        文件获取失败,
+        /// 文件超出限制
+        ///
+        /// Sent as `321`.
+        文件超出限制,
+        /// 文件传输错误
+        ///
+        /// Sent as `329`.
+        文件传输错误,
+        /// 任务执行出错
+        ///
+        /// Sent as `399`.
+        任务执行出错,
+        /// 任务强制终止成功
+        ///
+        /// Sent as `403`.
+        任务强制终止成功,
+        /// 任务强制终止失败
+        ///
+        /// Sent as `404`.
+        任务强制终止失败,
+        /// 未知状态
+        ///
+        /// Sent as `500`.
+        未知状态,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl GetJobInstanceStatusStatus3 {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::未知错误 => 0i64,
+                Self::Agent异常 => 1i64,
+                Self::无效的执行对象 => 2i64,
+                Self::上次已成功 => 3i64,
+                Self::等待执行 => 5i64,
+                Self::正在执行 => 7i64,
+                Self::执行成功 => 9i64,
+                Self::执行失败 => 11i64,
+                Self::任务下发失败 => 12i64,
+                Self::任务超时 => 13i64,
+                Self::任务日志错误 => 15i64,
+                Self::GSE脚本日志超时 => 16i64,
+                Self::GSE文件日志超时 => 17i64,
+                Self::Agent未安装 => 18i64,
+                Self::脚本执行失败 => 101i64,
+                Self::脚本执行超时 => 102i64,
+                Self::脚本执行被终止 => 103i64,
+                Self::脚本返回码非零 => 104i64,
+                Self::文件传输失败 => 202i64,
+                Self::源文件不存在 => 203i64,
+                Self::文件任务系统错误 => 301i64,
+                Self::文件任务超时 => 303i64,
+                Self::Agent异常_ => 310i64,
+                Self::用户不存在 => 311i64,
+                Self::用户密码错误 => 312i64,
+                Self::文件获取失败 => 320i64,
+                Self::文件超出限制 => 321i64,
+                Self::文件传输错误 => 329i64,
+                Self::任务执行出错 => 399i64,
+                Self::任务强制终止成功 => 403i64,
+                Self::任务强制终止失败 => 404i64,
+                Self::未知状态 => 500i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl GetJobInstanceStatusStatus3 {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未知错误 => Some("未知错误"),
+                Self::Agent异常 => Some("Agent异常"),
+                Self::无效的执行对象 => Some("无效的执行对象"),
+                Self::上次已成功 => Some("上次已成功"),
+                Self::等待执行 => Some("等待执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::任务下发失败 => Some("任务下发失败"),
+                Self::任务超时 => Some("任务超时"),
+                Self::任务日志错误 => Some("任务日志错误"),
+                Self::GSE脚本日志超时 => Some("GSE脚本日志超时"),
+                Self::GSE文件日志超时 => Some("GSE文件日志超时"),
+                Self::Agent未安装 => Some("Agent未安装"),
+                Self::脚本执行失败 => Some("脚本执行失败"),
+                Self::脚本执行超时 => Some("脚本执行超时"),
+                Self::脚本执行被终止 => Some("脚本执行被终止"),
+                Self::脚本返回码非零 => Some("脚本返回码非零"),
+                Self::文件传输失败 => Some("文件传输失败"),
+                Self::源文件不存在 => Some("源文件不存在"),
+                Self::文件任务系统错误 => Some("文件任务系统错误"),
+                Self::文件任务超时 => Some("文件任务超时"),
+                Self::Agent异常_ => Some("Agent异常"),
+                Self::用户不存在 => Some("用户不存在"),
+                Self::用户密码错误 => Some("用户密码错误"),
+                Self::文件获取失败 => Some("文件获取失败"),
+                Self::文件超出限制 => Some("文件超出限制"),
+                Self::文件传输错误 => Some("文件传输错误"),
+                Self::任务执行出错 => Some("任务执行出错"),
+                Self::任务强制终止成功 => Some("任务强制终止成功"),
+                Self::任务强制终止失败 => Some("任务强制终止失败"),
+                Self::未知状态 => Some("未知状态"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for GetJobInstanceStatusStatus3 {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for GetJobInstanceStatusStatus3 {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::未知错误),
+                "1" => return ::std::result::Result::Ok(Self::Agent异常),
+                "2" => return ::std::result::Result::Ok(Self::无效的执行对象),
+                "3" => return ::std::result::Result::Ok(Self::上次已成功),
+                "5" => return ::std::result::Result::Ok(Self::等待执行),
+                "7" => return ::std::result::Result::Ok(Self::正在执行),
+                "9" => return ::std::result::Result::Ok(Self::执行成功),
+                "11" => return ::std::result::Result::Ok(Self::执行失败),
+                "12" => return ::std::result::Result::Ok(Self::任务下发失败),
+                "13" => return ::std::result::Result::Ok(Self::任务超时),
+                "15" => return ::std::result::Result::Ok(Self::任务日志错误),
+                "16" => return ::std::result::Result::Ok(Self::GSE脚本日志超时),
+                "17" => return ::std::result::Result::Ok(Self::GSE文件日志超时),
+                "18" => return ::std::result::Result::Ok(Self::Agent未安装),
+                "101" => return ::std::result::Result::Ok(Self::脚本执行失败),
+                "102" => return ::std::result::Result::Ok(Self::脚本执行超时),
+                "103" => return ::std::result::Result::Ok(Self::脚本执行被终止),
+                "104" => return ::std::result::Result::Ok(Self::脚本返回码非零),
+                "202" => return ::std::result::Result::Ok(Self::文件传输失败),
+                "203" => return ::std::result::Result::Ok(Self::源文件不存在),
+                "301" => return ::std::result::Result::Ok(Self::文件任务系统错误),
+                "303" => return ::std::result::Result::Ok(Self::文件任务超时),
+                "310" => return ::std::result::Result::Ok(Self::Agent异常_),
+                "311" => return ::std::result::Result::Ok(Self::用户不存在),
+                "312" => return ::std::result::Result::Ok(Self::用户密码错误),
+                "320" => return ::std::result::Result::Ok(Self::文件获取失败),
+                "321" => return ::std::result::Result::Ok(Self::文件超出限制),
+                "329" => return ::std::result::Result::Ok(Self::文件传输错误),
+                "399" => return ::std::result::Result::Ok(Self::任务执行出错),
+                "403" => return ::std::result::Result::Ok(Self::任务强制终止成功),
+                "404" => return ::std::result::Result::Ok(Self::任务强制终止失败),
+                "500" => return ::std::result::Result::Ok(Self::未知状态),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未知错误") {
+                return ::std::result::Result::Ok(Self::未知错误);
+            }
+            if text.eq_ignore_ascii_case("Agent异常") {
+                return ::std::result::Result::Ok(Self::Agent异常);
+            }
+            if text.eq_ignore_ascii_case("无效的执行对象") {
+                return ::std::result::Result::Ok(Self::无效的执行对象);
+            }
+            if text.eq_ignore_ascii_case("上次已成功") {
+                return ::std::result::Result::Ok(Self::上次已成功);
+            }
+            if text.eq_ignore_ascii_case("等待执行") {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("任务下发失败") {
+                return ::std::result::Result::Ok(Self::任务下发失败);
+            }
+            if text.eq_ignore_ascii_case("任务超时") {
+                return ::std::result::Result::Ok(Self::任务超时);
+            }
+            if text.eq_ignore_ascii_case("任务日志错误") {
+                return ::std::result::Result::Ok(Self::任务日志错误);
+            }
+            if text.eq_ignore_ascii_case("GSE脚本日志超时") {
+                return ::std::result::Result::Ok(Self::GSE脚本日志超时);
+            }
+            if text.eq_ignore_ascii_case("GSE文件日志超时") {
+                return ::std::result::Result::Ok(Self::GSE文件日志超时);
+            }
+            if text.eq_ignore_ascii_case("Agent未安装") {
+                return ::std::result::Result::Ok(Self::Agent未安装);
+            }
+            if text.eq_ignore_ascii_case("脚本执行失败") {
+                return ::std::result::Result::Ok(Self::脚本执行失败);
+            }
+            if text.eq_ignore_ascii_case("脚本执行超时") {
+                return ::std::result::Result::Ok(Self::脚本执行超时);
+            }
+            if text.eq_ignore_ascii_case("脚本执行被终止") {
+                return ::std::result::Result::Ok(Self::脚本执行被终止);
+            }
+            if text.eq_ignore_ascii_case("脚本返回码非零") {
+                return ::std::result::Result::Ok(Self::脚本返回码非零);
+            }
+            if text.eq_ignore_ascii_case("文件传输失败") {
+                return ::std::result::Result::Ok(Self::文件传输失败);
+            }
+            if text.eq_ignore_ascii_case("源文件不存在") {
+                return ::std::result::Result::Ok(Self::源文件不存在);
+            }
+            if text.eq_ignore_ascii_case("文件任务系统错误") {
+                return ::std::result::Result::Ok(Self::文件任务系统错误);
+            }
+            if text.eq_ignore_ascii_case("文件任务超时") {
+                return ::std::result::Result::Ok(Self::文件任务超时);
+            }
+            if text.eq_ignore_ascii_case("Agent异常_") {
+                return ::std::result::Result::Ok(Self::Agent异常_);
+            }
+            if text.eq_ignore_ascii_case("用户不存在") {
+                return ::std::result::Result::Ok(Self::用户不存在);
+            }
+            if text.eq_ignore_ascii_case("用户密码错误") {
+                return ::std::result::Result::Ok(Self::用户密码错误);
+            }
+            if text.eq_ignore_ascii_case("文件获取失败") {
+                return ::std::result::Result::Ok(Self::文件获取失败);
+            }
+            if text.eq_ignore_ascii_case("文件超出限制") {
+                return ::std::result::Result::Ok(Self::文件超出限制);
+            }
+            if text.eq_ignore_ascii_case("文件传输错误") {
+                return ::std::result::Result::Ok(Self::文件传输错误);
+            }
+            if text.eq_ignore_ascii_case("任务执行出错") {
+                return ::std::result::Result::Ok(Self::任务执行出错);
+            }
+            if text.eq_ignore_ascii_case("任务强制终止成功") {
+                return ::std::result::Result::Ok(Self::任务强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("任务强制终止失败") {
+                return ::std::result::Result::Ok(Self::任务强制终止失败);
+            }
+            if text.eq_ignore_ascii_case("未知状态") {
+                return ::std::result::Result::Ok(Self::未知状态);
+            }
+            if ["未知错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未知错误);
+            }
+            if ["Agent异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Agent异常);
+            }
+            if ["无效的执行对象"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::无效的执行对象);
+            }
+            if ["上次已成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::上次已成功);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["任务下发失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务下发失败);
+            }
+            if ["任务超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务超时);
+            }
+            if ["任务日志错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务日志错误);
+            }
+            if ["GSE脚本日志超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::GSE脚本日志超时);
+            }
+            if ["GSE文件日志超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::GSE文件日志超时);
+            }
+            if ["Agent未安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Agent未安装);
+            }
+            if ["脚本执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行失败);
+            }
+            if ["脚本执行超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行超时);
+            }
+            if ["脚本执行被终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行被终止);
+            }
+            if ["脚本返回码非零"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本返回码非零);
+            }
+            if ["文件传输失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件传输失败);
+            }
+            if ["源文件不存在"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::源文件不存在);
+            }
+            if ["文件任务系统错误"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::文件任务系统错误);
+            }
+            if ["文件任务超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件任务超时);
+            }
+            if ["Agent异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Agent异常_);
+            }
+            if ["用户不存在"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::用户不存在);
+            }
+            if ["用户密码错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::用户密码错误);
+            }
+            if ["文件获取失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件获取失败);
+            }
+            if ["文件超出限制"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件超出限制);
+            }
+            if ["文件传输错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件传输错误);
+            }
+            if ["任务执行出错"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务执行出错);
+            }
+            if ["任务强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::任务强制终止成功);
+            }
+            if ["任务强制终止失败"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::任务强制终止失败);
+            }
+            if ["未知状态"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未知状态);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "GetJobInstanceStatusStatus3",
+                    "`0` (未知错误), `1` (Agent异常), `2` (无效的执行对象), `3` (上次已成功), `5` (等待执行), `7` (正在执行), `9` (执行成功), `11` (执行失败), `12` (任务下发失败), `13` (任务超时), `15` (任务日志错误), `16` (GSE脚本日志超时), `17` (GSE文件日志超时), `18` (Agent未安装), `101` (脚本执行失败), `102` (脚本执行超时), `103` (脚本执行被终止), `104` (脚本返回码非零), `202` (文件传输失败), `203` (源文件不存在), `301` (文件任务系统错误), `303` (文件任务超时), `310` (Agent异常), `311` (用户不存在), `312` (用户密码错误), `320` (文件获取失败), `321` (文件超出限制), `329` (文件传输错误), `399` (任务执行出错), `403` (任务强制终止成功), `404` (任务强制终止失败), `500` (未知状态)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for GetJobInstanceStatusStatus3 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::未知错误,
+                    1i64 => Self::Agent异常,
+                    2i64 => Self::无效的执行对象,
+                    3i64 => Self::上次已成功,
+                    5i64 => Self::等待执行,
+                    7i64 => Self::正在执行,
+                    9i64 => Self::执行成功,
+                    11i64 => Self::执行失败,
+                    12i64 => Self::任务下发失败,
+                    13i64 => Self::任务超时,
+                    15i64 => Self::任务日志错误,
+                    16i64 => Self::GSE脚本日志超时,
+                    17i64 => Self::GSE文件日志超时,
+                    18i64 => Self::Agent未安装,
+                    101i64 => Self::脚本执行失败,
+                    102i64 => Self::脚本执行超时,
+                    103i64 => Self::脚本执行被终止,
+                    104i64 => Self::脚本返回码非零,
+                    202i64 => Self::文件传输失败,
+                    203i64 => Self::源文件不存在,
+                    301i64 => Self::文件任务系统错误,
+                    303i64 => Self::文件任务超时,
+                    310i64 => Self::Agent异常_,
+                    311i64 => Self::用户不存在,
+                    312i64 => Self::用户密码错误,
+                    320i64 => Self::文件获取失败,
+                    321i64 => Self::文件超出限制,
+                    329i64 => Self::文件传输错误,
+                    399i64 => Self::任务执行出错,
+                    403i64 => Self::任务强制终止成功,
+                    404i64 => Self::任务强制终止失败,
+                    500i64 => Self::未知状态,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `GetJobInstanceStatusStepInstance`
     ///
     /// Defined in `api-docs/job_v3/zh/get_job_instance_status.md` at line 119.
@@ -7689,11 +11610,11 @@ pub mod get_job_instance_status {
         /// 作业步骤实例ID
         pub step_instance_id: Option<i64>,
         /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤; 4.SQL步骤
-        pub r#type: Option<i64>,
+        pub r#type: Option<Type>,
         /// 步骤名称
         pub name: Option<String>,
         /// 作业步骤状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功; 12.步骤强制终止失败; 13.确认终止; 14.被丢弃; 15.滚动等待
-        pub status: Option<i64>,
+        pub status: Option<GetJobInstanceStatusStatus>,
         /// 作业步骤实例创建时间，Unix时间戳，单位毫秒
         pub create_time: Option<i64>,
         /// 开始执行时间，Unix时间戳，单位毫秒
@@ -7729,9 +11650,9 @@ pub mod get_job_instance_status {
             )?;
             ::std::result::Result::Ok(Self {
                 step_instance_id: record.opt_int("step_instance_id")?,
-                r#type: record.opt_int("type")?,
+                r#type: record.field("type")?,
                 name: record.opt_text("name")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 create_time: record.opt_int("create_time")?,
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
@@ -7755,6 +11676,126 @@ pub mod get_job_instance_status {
             record.finish()
         }
     }
+    /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤; 4.SQL步骤
+    ///
+    /// Defined in `api-docs/job_v3/zh/get_job_instance_status.md` at line 124.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// 脚本步骤
+        ///
+        /// Sent as `1`.
+        脚本步骤,
+        /// 文件步骤
+        ///
+        /// Sent as `2`.
+        文件步骤,
+        /// 人工确认步骤
+        ///
+        /// Sent as `3`.
+        人工确认步骤,
+        /// SQL步骤
+        ///
+        /// Sent as `4`.
+        SQL步骤,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::脚本步骤 => 1i64,
+                Self::文件步骤 => 2i64,
+                Self::人工确认步骤 => 3i64,
+                Self::SQL步骤 => 4i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::脚本步骤 => Some("脚本步骤"),
+                Self::文件步骤 => Some("文件步骤"),
+                Self::人工确认步骤 => Some("人工确认步骤"),
+                Self::SQL步骤 => Some("SQL步骤"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::脚本步骤),
+                "2" => return ::std::result::Result::Ok(Self::文件步骤),
+                "3" => return ::std::result::Result::Ok(Self::人工确认步骤),
+                "4" => return ::std::result::Result::Ok(Self::SQL步骤),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("脚本步骤") {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if text.eq_ignore_ascii_case("文件步骤") {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if text.eq_ignore_ascii_case("人工确认步骤") {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            if text.eq_ignore_ascii_case("SQL步骤") {
+                return ::std::result::Result::Ok(Self::SQL步骤);
+            }
+            if ["脚本步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if ["文件步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if ["人工确认步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            if ["SQL步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::SQL步骤);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (脚本步骤), `2` (文件步骤), `3` (人工确认步骤), `4` (SQL步骤)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::脚本步骤,
+                    2i64 => Self::文件步骤,
+                    3i64 => Self::人工确认步骤,
+                    4i64 => Self::SQL步骤,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `StepIpResult`
     ///
     /// Defined in `api-docs/job_v3/zh/get_job_instance_status.md` at line 134.
@@ -7767,13 +11808,13 @@ pub mod get_job_instance_status {
         /// 管控区域ID
         pub bk_cloud_id: Option<i64>,
         /// 作业执行状态:0.未知错误; 1.Agent异常; 2.无效的执行对象; 3.上次已成功; 5.等待执行; 7.正在执行; 9.执行成功; 11.执行失败; 12.任务下发失败; 13.任务超时; 15.任务日志错误; 16.GSE脚本日志超时; 17.GSE文件日志超时; 18.Agent未安装; 101.脚本执行失败; 102.脚本执行超时; 103.脚本执行被终止; 104.脚本返回码非零; 202.文件传输失败; 203.源文件不存在; 301.文件任务系统错误; 303.文件任务超时; 310.Agent异常; 311.用户不存在; 312.用户密码错误; 320.文件获取失败; 321.文件超出限制; 329.文件传输错误; 399.任务执行出错; 403.任务强制终止成功; 404.任务强制终止失败; 500.未知状态
-        pub status: Option<i64>,
+        pub status: Option<GetJobInstanceStatusStatus3>,
         /// 用户通过job_success/job_fail函数模板自定义输出的结果。仅脚本任务存在该参数
         pub tag: Option<String>,
         /// 脚本任务exit code
         pub exit_code: Option<i64>,
         /// 错误码，0.已完成; 115.执行中; 126.任务强制终止; -1.其他错误类型
-        pub error_code: Option<i64>,
+        pub error_code: Option<ErrorCode>,
         /// 开始执行时间，Unix时间戳，单位毫秒
         pub start_time: Option<i64>,
         /// 执行结束时间，Unix时间戳，单位毫秒
@@ -7805,10 +11846,10 @@ pub mod get_job_instance_status {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 ip: record.opt_text("ip")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 tag: record.opt_text("tag")?,
                 exit_code: record.opt_int("exit_code")?,
-                error_code: record.opt_int("error_code")?,
+                error_code: record.field("error_code")?,
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
                 total_time: record.opt_int("total_time")?,
@@ -7830,7 +11871,8 @@ pub mod get_job_instance_status {
         }
     }
     crate::serde_through_wire!(
-        GetJobInstanceStatusRequest, GetJobInstanceStatusResponse, StepInstance,
+        JobInstance, GetJobInstanceStatusRequest, GetJobInstanceStatusResponse, Status,
+        GetJobInstanceStatusStatus, GetJobInstanceStatusStatus3, StepInstance, Type,
         StepIpResult
     );
 }
@@ -7839,6 +11881,7 @@ pub use get_job_instance_status::GetJobInstanceStatusResponse;
 /// Types of [`get_job_plan_detail`](super::endpoints::GetJobPlanDetail).
 pub mod get_job_plan_detail {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::fast_execute_script::IsParamSensitive;
     /// `FileDestination`
     ///
     /// Defined in `api-docs/job_v3/zh/get_job_plan_detail.md` at line 319.
@@ -8100,15 +12143,15 @@ pub mod get_job_plan_detail {
         /// 服务器文件
         ///
         /// Sent as `1`.
-        Code1,
+        服务器文件,
         /// 本地文件
         ///
         /// Sent as `2`.
-        Code2,
+        本地文件,
         /// 第三方文件源文件
         ///
         /// Sent as `3`.
-        Code3,
+        第三方文件源文件,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -8116,11 +12159,69 @@ pub mod get_job_plan_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::服务器文件 => 1i64,
+                Self::本地文件 => 2i64,
+                Self::第三方文件源文件 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl FileType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::服务器文件 => Some("服务器文件"),
+                Self::本地文件 => Some("本地文件"),
+                Self::第三方文件源文件 => Some("第三方文件源文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::服务器文件),
+                "2" => return ::std::result::Result::Ok(Self::本地文件),
+                "3" => return ::std::result::Result::Ok(Self::第三方文件源文件),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("服务器文件") {
+                return ::std::result::Result::Ok(Self::服务器文件);
+            }
+            if text.eq_ignore_ascii_case("本地文件") {
+                return ::std::result::Result::Ok(Self::本地文件);
+            }
+            if text.eq_ignore_ascii_case("第三方文件源文件") {
+                return ::std::result::Result::Ok(Self::第三方文件源文件);
+            }
+            if ["服务器文件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::服务器文件);
+            }
+            if ["本地文件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::本地文件);
+            }
+            if ["第三方文件源文件"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::第三方文件源文件);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileType",
+                    "`1` (服务器文件), `2` (本地文件), `3` (第三方文件源文件)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for FileType {
@@ -8130,9 +12231,9 @@ pub mod get_job_plan_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::服务器文件,
+                    2i64 => Self::本地文件,
+                    3i64 => Self::第三方文件源文件,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8439,6 +12540,87 @@ pub mod get_job_plan_detail {
             }
         }
     }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                Self::Sql => Some("SQL"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                "6" => return ::std::result::Result::Ok(Self::Sql),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if text.eq_ignore_ascii_case("Sql") {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["SQL"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell), `6` (SQL)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -8557,6 +12739,112 @@ pub mod get_job_plan_detail {
             record.finish()
         }
     }
+    /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤
+    ///
+    /// Defined in `api-docs/job_v3/zh/get_job_plan_detail.md` at line 229.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// 脚本步骤
+        ///
+        /// Sent as `1`.
+        脚本步骤,
+        /// 文件步骤
+        ///
+        /// Sent as `2`.
+        文件步骤,
+        /// 人工确认步骤
+        ///
+        /// Sent as `3`.
+        人工确认步骤,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::脚本步骤 => 1i64,
+                Self::文件步骤 => 2i64,
+                Self::人工确认步骤 => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::脚本步骤 => Some("脚本步骤"),
+                Self::文件步骤 => Some("文件步骤"),
+                Self::人工确认步骤 => Some("人工确认步骤"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::脚本步骤),
+                "2" => return ::std::result::Result::Ok(Self::文件步骤),
+                "3" => return ::std::result::Result::Ok(Self::人工确认步骤),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("脚本步骤") {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if text.eq_ignore_ascii_case("文件步骤") {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if text.eq_ignore_ascii_case("人工确认步骤") {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            if ["脚本步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if ["文件步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if ["人工确认步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (脚本步骤), `2` (文件步骤), `3` (人工确认步骤)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::脚本步骤,
+                    2i64 => Self::文件步骤,
+                    3i64 => Self::人工确认步骤,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `ScriptInfo`
     ///
     /// Defined in `api-docs/job_v3/zh/get_job_plan_detail.md` at line 234.
@@ -8577,7 +12865,7 @@ pub mod get_job_plan_detail {
         /// 脚本超时时间，秒。默认3600，取值范围60-86400
         pub script_timeout: Option<i64>,
         /// 是否敏感参数, 0.不是（默认），1.是。
-        pub is_param_sensitive: Option<i64>,
+        pub is_param_sensitive: Option<IsParamSensitive>,
         /// 执行账号名/别名
         pub account: Option<String>,
         /// 目标主机
@@ -8611,7 +12899,7 @@ pub mod get_job_plan_detail {
                 script_language: record.field("script_language")?,
                 script_param: record.opt_text("script_param")?,
                 script_timeout: record.opt_int("script_timeout")?,
-                is_param_sensitive: record.opt_int("is_param_sensitive")?,
+                is_param_sensitive: record.field("is_param_sensitive")?,
                 account: record.opt_text("account")?,
                 server: record.field("server")?,
             })
@@ -8641,7 +12929,7 @@ pub mod get_job_plan_detail {
         /// 作业步骤名称
         pub name: Option<String>,
         /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤
-        pub r#type: Option<i64>,
+        pub r#type: Option<Type>,
         /// 脚本信息。当 type=1 时才有这个字段。
         pub script_info: Option<ScriptInfo>,
         /// 文件传输步骤信息。当 type=2 时才有这个字段
@@ -8661,7 +12949,7 @@ pub mod get_job_plan_detail {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
-                r#type: record.opt_int("type")?,
+                r#type: record.field("type")?,
                 script_info: record.field("script_info")?,
                 file_info: record.field("file_info")?,
                 approval_info: record.field("approval_info")?,
@@ -8682,7 +12970,7 @@ pub mod get_job_plan_detail {
         FileDestination, FileInfo, Account, GetJobPlanDetailAccount, DynamicGroup,
         FileSource, GetJobPlanDetailFileSource, FileType, GlobalVar, Ip,
         GetJobPlanDetailRequest, GetJobPlanDetailResponse, ScriptLanguage, Server,
-        GetJobPlanDetailServer, TopoNode, ScriptInfo, Step
+        GetJobPlanDetailServer, TopoNode, Type, ScriptInfo, Step
     );
 }
 pub use get_job_plan_detail::GetJobPlanDetailRequest;
@@ -9701,6 +13989,87 @@ pub mod get_public_script_list {
             }
         }
     }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                Self::Sql => Some("sql"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                "6" => return ::std::result::Result::Ok(Self::Sql),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if text.eq_ignore_ascii_case("Sql") {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["sql"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell), `6` (sql)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -9886,19 +14255,19 @@ pub mod get_public_script_version_detail {
         /// 未上线
         ///
         /// Sent as `0`.
-        Code0,
+        未上线,
         /// 已上线
         ///
         /// Sent as `1`.
-        Code1,
+        已上线,
         /// 已下线
         ///
         /// Sent as `2`.
-        Code2,
+        已下线,
         /// 已禁用
         ///
         /// Sent as `3`.
-        Code3,
+        已禁用,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -9906,12 +14275,77 @@ pub mod get_public_script_version_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::未上线 => 0i64,
+                Self::已上线 => 1i64,
+                Self::已下线 => 2i64,
+                Self::已禁用 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未上线 => Some("未上线"),
+                Self::已上线 => Some("已上线"),
+                Self::已下线 => Some("已下线"),
+                Self::已禁用 => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::未上线),
+                "1" => return ::std::result::Result::Ok(Self::已上线),
+                "2" => return ::std::result::Result::Ok(Self::已下线),
+                "3" => return ::std::result::Result::Ok(Self::已禁用),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未上线") {
+                return ::std::result::Result::Ok(Self::未上线);
+            }
+            if text.eq_ignore_ascii_case("已上线") {
+                return ::std::result::Result::Ok(Self::已上线);
+            }
+            if text.eq_ignore_ascii_case("已下线") {
+                return ::std::result::Result::Ok(Self::已下线);
+            }
+            if text.eq_ignore_ascii_case("已禁用") {
+                return ::std::result::Result::Ok(Self::已禁用);
+            }
+            if ["未上线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未上线);
+            }
+            if ["已上线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已上线);
+            }
+            if ["已下线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已下线);
+            }
+            if ["已禁用"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已禁用);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -9921,10 +14355,10 @@ pub mod get_public_script_version_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    0i64 => Self::未上线,
+                    1i64 => Self::已上线,
+                    2i64 => Self::已下线,
+                    3i64 => Self::已禁用,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10154,19 +14588,19 @@ pub mod get_public_script_version_list {
         /// 未上线
         ///
         /// Sent as `0`.
-        Code0,
+        未上线,
         /// 已上线
         ///
         /// Sent as `1`.
-        Code1,
+        已上线,
         /// 已下线
         ///
         /// Sent as `2`.
-        Code2,
+        已下线,
         /// 已禁用
         ///
         /// Sent as `3`.
-        Code3,
+        已禁用,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -10174,12 +14608,77 @@ pub mod get_public_script_version_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::未上线 => 0i64,
+                Self::已上线 => 1i64,
+                Self::已下线 => 2i64,
+                Self::已禁用 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未上线 => Some("未上线"),
+                Self::已上线 => Some("已上线"),
+                Self::已下线 => Some("已下线"),
+                Self::已禁用 => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::未上线),
+                "1" => return ::std::result::Result::Ok(Self::已上线),
+                "2" => return ::std::result::Result::Ok(Self::已下线),
+                "3" => return ::std::result::Result::Ok(Self::已禁用),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未上线") {
+                return ::std::result::Result::Ok(Self::未上线);
+            }
+            if text.eq_ignore_ascii_case("已上线") {
+                return ::std::result::Result::Ok(Self::已上线);
+            }
+            if text.eq_ignore_ascii_case("已下线") {
+                return ::std::result::Result::Ok(Self::已下线);
+            }
+            if text.eq_ignore_ascii_case("已禁用") {
+                return ::std::result::Result::Ok(Self::已禁用);
+            }
+            if ["未上线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未上线);
+            }
+            if ["已上线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已上线);
+            }
+            if ["已下线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已下线);
+            }
+            if ["已禁用"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已禁用);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -10189,10 +14688,10 @@ pub mod get_public_script_version_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    0i64 => Self::未上线,
+                    1i64 => Self::已上线,
+                    2i64 => Self::已下线,
+                    3i64 => Self::已禁用,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10461,7 +14960,7 @@ pub mod get_script_list {
         /// 所有脚本类型
         ///
         /// Sent as `0`.
-        Code0,
+        所有脚本类型,
         /// shell
         ///
         /// Sent as `1`.
@@ -10493,7 +14992,7 @@ pub mod get_script_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
+                Self::所有脚本类型 => 0i64,
                 Self::Shell => 1i64,
                 Self::Bat => 2i64,
                 Self::Perl => 3i64,
@@ -10504,6 +15003,95 @@ pub mod get_script_list {
             }
         }
     }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::所有脚本类型 => Some("所有脚本类型"),
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                Self::Sql => Some("sql"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::所有脚本类型),
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                "6" => return ::std::result::Result::Ok(Self::Sql),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("所有脚本类型") {
+                return ::std::result::Result::Ok(Self::所有脚本类型);
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if text.eq_ignore_ascii_case("Sql") {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            if ["所有脚本类型"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::所有脚本类型);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["sql"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`0` (所有脚本类型), `1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell), `6` (sql)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -10511,7 +15099,7 @@ pub mod get_script_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
+                    0i64 => Self::所有脚本类型,
                     1i64 => Self::Shell,
                     2i64 => Self::Bat,
                     3i64 => Self::Perl,
@@ -10570,6 +15158,87 @@ pub mod get_script_list {
                 Self::Sql => 6i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl GetScriptListScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                Self::Sql => Some("SQL"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for GetScriptListScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for GetScriptListScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                "6" => return ::std::result::Result::Ok(Self::Sql),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if text.eq_ignore_ascii_case("Sql") {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["SQL"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "GetScriptListScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell), `6` (SQL)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for GetScriptListScriptLanguage {
@@ -10822,19 +15491,19 @@ pub mod get_script_version_detail {
         /// 未上线
         ///
         /// Sent as `0`.
-        Code0,
+        未上线,
         /// 已上线
         ///
         /// Sent as `1`.
-        Code1,
+        已上线,
         /// 已下线
         ///
         /// Sent as `2`.
-        Code2,
+        已下线,
         /// 已禁用
         ///
         /// Sent as `3`.
-        Code3,
+        已禁用,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -10842,12 +15511,77 @@ pub mod get_script_version_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::未上线 => 0i64,
+                Self::已上线 => 1i64,
+                Self::已下线 => 2i64,
+                Self::已禁用 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未上线 => Some("未上线"),
+                Self::已上线 => Some("已上线"),
+                Self::已下线 => Some("已下线"),
+                Self::已禁用 => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::未上线),
+                "1" => return ::std::result::Result::Ok(Self::已上线),
+                "2" => return ::std::result::Result::Ok(Self::已下线),
+                "3" => return ::std::result::Result::Ok(Self::已禁用),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未上线") {
+                return ::std::result::Result::Ok(Self::未上线);
+            }
+            if text.eq_ignore_ascii_case("已上线") {
+                return ::std::result::Result::Ok(Self::已上线);
+            }
+            if text.eq_ignore_ascii_case("已下线") {
+                return ::std::result::Result::Ok(Self::已下线);
+            }
+            if text.eq_ignore_ascii_case("已禁用") {
+                return ::std::result::Result::Ok(Self::已禁用);
+            }
+            if ["未上线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未上线);
+            }
+            if ["已上线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已上线);
+            }
+            if ["已下线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已下线);
+            }
+            if ["已禁用"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已禁用);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -10857,10 +15591,10 @@ pub mod get_script_version_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    0i64 => Self::未上线,
+                    1i64 => Self::已上线,
+                    2i64 => Self::已下线,
+                    3i64 => Self::已禁用,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11148,19 +15882,19 @@ pub mod get_script_version_list {
         /// 未上线
         ///
         /// Sent as `0`.
-        Code0,
+        未上线,
         /// 已上线
         ///
         /// Sent as `1`.
-        Code1,
+        已上线,
         /// 已下线
         ///
         /// Sent as `2`.
-        Code2,
+        已下线,
         /// 已禁用
         ///
         /// Sent as `3`.
-        Code3,
+        已禁用,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -11168,12 +15902,77 @@ pub mod get_script_version_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::未上线 => 0i64,
+                Self::已上线 => 1i64,
+                Self::已下线 => 2i64,
+                Self::已禁用 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未上线 => Some("未上线"),
+                Self::已上线 => Some("已上线"),
+                Self::已下线 => Some("已下线"),
+                Self::已禁用 => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::未上线),
+                "1" => return ::std::result::Result::Ok(Self::已上线),
+                "2" => return ::std::result::Result::Ok(Self::已下线),
+                "3" => return ::std::result::Result::Ok(Self::已禁用),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未上线") {
+                return ::std::result::Result::Ok(Self::未上线);
+            }
+            if text.eq_ignore_ascii_case("已上线") {
+                return ::std::result::Result::Ok(Self::已上线);
+            }
+            if text.eq_ignore_ascii_case("已下线") {
+                return ::std::result::Result::Ok(Self::已下线);
+            }
+            if text.eq_ignore_ascii_case("已禁用") {
+                return ::std::result::Result::Ok(Self::已禁用);
+            }
+            if ["未上线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未上线);
+            }
+            if ["已上线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已上线);
+            }
+            if ["已下线"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已下线);
+            }
+            if ["已禁用"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::已禁用);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -11183,10 +15982,10 @@ pub mod get_script_version_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    0i64 => Self::未上线,
+                    1i64 => Self::已上线,
+                    2i64 => Self::已下线,
+                    3i64 => Self::已禁用,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11430,15 +16229,15 @@ pub mod get_step_instance_detail {
         /// 服务器文件
         ///
         /// Sent as `1`.
-        Code1,
+        服务器文件,
         /// 本地文件
         ///
         /// Sent as `2`.
-        Code2,
+        本地文件,
         /// 文件源文件
         ///
         /// Sent as `3`.
-        Code3,
+        文件源文件,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -11446,11 +16245,68 @@ pub mod get_step_instance_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::服务器文件 => 1i64,
+                Self::本地文件 => 2i64,
+                Self::文件源文件 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl FileType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::服务器文件 => Some("服务器文件"),
+                Self::本地文件 => Some("本地文件"),
+                Self::文件源文件 => Some("文件源文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::服务器文件),
+                "2" => return ::std::result::Result::Ok(Self::本地文件),
+                "3" => return ::std::result::Result::Ok(Self::文件源文件),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("服务器文件") {
+                return ::std::result::Result::Ok(Self::服务器文件);
+            }
+            if text.eq_ignore_ascii_case("本地文件") {
+                return ::std::result::Result::Ok(Self::本地文件);
+            }
+            if text.eq_ignore_ascii_case("文件源文件") {
+                return ::std::result::Result::Ok(Self::文件源文件);
+            }
+            if ["服务器文件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::服务器文件);
+            }
+            if ["本地文件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::本地文件);
+            }
+            if ["文件源文件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件源文件);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileType",
+                    "`1` (服务器文件), `2` (本地文件), `3` (文件源文件)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for FileType {
@@ -11460,9 +16316,9 @@ pub mod get_step_instance_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::服务器文件,
+                    2i64 => Self::本地文件,
+                    3i64 => Self::文件源文件,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11937,6 +16793,87 @@ pub mod get_step_instance_detail {
             }
         }
     }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                Self::Sql => Some("sql"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                "6" => return ::std::result::Result::Ok(Self::Sql),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if text.eq_ignore_ascii_case("Sql") {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["sql"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell), `6` (sql)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -12190,15 +17127,15 @@ pub mod get_step_instance_detail {
         /// 严谨模式
         ///
         /// Sent as `1`.
-        Code1,
+        严谨模式,
         /// 强制模式
         ///
         /// Sent as `2`.
-        Code2,
+        强制模式,
         /// 安全模式
         ///
         /// Sent as `3`.
-        Code3,
+        安全模式,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -12206,11 +17143,68 @@ pub mod get_step_instance_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::严谨模式 => 1i64,
+                Self::强制模式 => 2i64,
+                Self::安全模式 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl TransferMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::严谨模式 => Some("严谨模式"),
+                Self::强制模式 => Some("强制模式"),
+                Self::安全模式 => Some("安全模式"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for TransferMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for TransferMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::严谨模式),
+                "2" => return ::std::result::Result::Ok(Self::强制模式),
+                "3" => return ::std::result::Result::Ok(Self::安全模式),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("严谨模式") {
+                return ::std::result::Result::Ok(Self::严谨模式);
+            }
+            if text.eq_ignore_ascii_case("强制模式") {
+                return ::std::result::Result::Ok(Self::强制模式);
+            }
+            if text.eq_ignore_ascii_case("安全模式") {
+                return ::std::result::Result::Ok(Self::安全模式);
+            }
+            if ["严谨模式"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::严谨模式);
+            }
+            if ["强制模式"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::强制模式);
+            }
+            if ["安全模式"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::安全模式);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "TransferMode",
+                    "`1` (严谨模式), `2` (强制模式), `3` (安全模式)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for TransferMode {
@@ -12220,9 +17214,9 @@ pub mod get_step_instance_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::严谨模式,
+                    2i64 => Self::强制模式,
+                    3i64 => Self::安全模式,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12239,15 +17233,15 @@ pub mod get_step_instance_detail {
         /// 脚本
         ///
         /// Sent as `1`.
-        Code1,
+        脚本,
         /// 文件
         ///
         /// Sent as `2`.
-        Code2,
+        文件,
         /// 人工确认
         ///
         /// Sent as `3`.
-        Code3,
+        人工确认,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -12255,11 +17249,68 @@ pub mod get_step_instance_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::脚本 => 1i64,
+                Self::文件 => 2i64,
+                Self::人工确认 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::脚本 => Some("脚本"),
+                Self::文件 => Some("文件"),
+                Self::人工确认 => Some("人工确认"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::脚本),
+                "2" => return ::std::result::Result::Ok(Self::文件),
+                "3" => return ::std::result::Result::Ok(Self::人工确认),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("脚本") {
+                return ::std::result::Result::Ok(Self::脚本);
+            }
+            if text.eq_ignore_ascii_case("文件") {
+                return ::std::result::Result::Ok(Self::文件);
+            }
+            if text.eq_ignore_ascii_case("人工确认") {
+                return ::std::result::Result::Ok(Self::人工确认);
+            }
+            if ["脚本"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本);
+            }
+            if ["文件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件);
+            }
+            if ["人工确认"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::人工确认);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (脚本), `2` (文件), `3` (人工确认)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Type {
@@ -12269,9 +17320,9 @@ pub mod get_step_instance_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::脚本,
+                    2i64 => Self::文件,
+                    3i64 => Self::人工确认,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12288,11 +17339,11 @@ pub mod get_step_instance_detail {
         /// 不忽略
         ///
         /// Sent as `0`.
-        Code0,
+        不忽略,
         /// 忽略
         ///
         /// Sent as `1`.
-        Code1,
+        忽略,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -12300,10 +17351,59 @@ pub mod get_step_instance_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
+                Self::不忽略 => 0i64,
+                Self::忽略 => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl IsIgnoreError {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::不忽略 => Some("不忽略"),
+                Self::忽略 => Some("忽略"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for IsIgnoreError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for IsIgnoreError {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::不忽略),
+                "1" => return ::std::result::Result::Ok(Self::忽略),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("不忽略") {
+                return ::std::result::Result::Ok(Self::不忽略);
+            }
+            if text.eq_ignore_ascii_case("忽略") {
+                return ::std::result::Result::Ok(Self::忽略);
+            }
+            if ["不忽略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::不忽略);
+            }
+            if ["忽略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "IsIgnoreError",
+                    "`0` (不忽略), `1` (忽略)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for IsIgnoreError {
@@ -12313,8 +17413,8 @@ pub mod get_step_instance_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
+                    0i64 => Self::不忽略,
+                    1i64 => Self::忽略,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12331,15 +17431,15 @@ pub mod get_step_instance_detail {
         /// 本地脚本
         ///
         /// Sent as `1`.
-        Code1,
+        本地脚本,
         /// 引用业务脚本
         ///
         /// Sent as `2`.
-        Code2,
+        引用业务脚本,
         /// 引用公共脚本
         ///
         /// Sent as `3`.
-        Code3,
+        引用公共脚本,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -12347,11 +17447,68 @@ pub mod get_step_instance_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::本地脚本 => 1i64,
+                Self::引用业务脚本 => 2i64,
+                Self::引用公共脚本 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl ScriptType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::本地脚本 => Some("本地脚本"),
+                Self::引用业务脚本 => Some("引用业务脚本"),
+                Self::引用公共脚本 => Some("引用公共脚本"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::本地脚本),
+                "2" => return ::std::result::Result::Ok(Self::引用业务脚本),
+                "3" => return ::std::result::Result::Ok(Self::引用公共脚本),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("本地脚本") {
+                return ::std::result::Result::Ok(Self::本地脚本);
+            }
+            if text.eq_ignore_ascii_case("引用业务脚本") {
+                return ::std::result::Result::Ok(Self::引用业务脚本);
+            }
+            if text.eq_ignore_ascii_case("引用公共脚本") {
+                return ::std::result::Result::Ok(Self::引用公共脚本);
+            }
+            if ["本地脚本"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::本地脚本);
+            }
+            if ["引用业务脚本"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::引用业务脚本);
+            }
+            if ["引用公共脚本"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::引用公共脚本);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptType",
+                    "`1` (本地脚本), `2` (引用业务脚本), `3` (引用公共脚本)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for ScriptType {
@@ -12361,9 +17518,9 @@ pub mod get_step_instance_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::本地脚本,
+                    2i64 => Self::引用业务脚本,
+                    3i64 => Self::引用公共脚本,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12652,127 +17809,127 @@ pub mod get_step_instance_status {
         /// 未知错误
         ///
         /// Sent as `0`.
-        Code0,
+        未知错误,
         /// Agent异常
         ///
         /// Sent as `1`.
-        Code1,
+        Agent异常,
         /// 无效主机
         ///
         /// Sent as `2`.
-        Code2,
+        无效主机,
         /// 上次已成功
         ///
         /// Sent as `3`.
-        Code3,
+        上次已成功,
         /// 等待执行
         ///
         /// Sent as `5`.
-        Code5,
+        等待执行,
         /// 正在执行
         ///
         /// Sent as `7`.
-        Code7,
+        正在执行,
         /// 执行成功
         ///
         /// Sent as `9`.
-        Code9,
+        执行成功,
         /// 执行失败
         ///
         /// Sent as `11`.
-        Code11,
+        执行失败,
         /// 任务下发失败
         ///
         /// Sent as `12`.
-        Code12,
+        任务下发失败,
         /// 任务超时
         ///
         /// Sent as `13`.
-        Code13,
+        任务超时,
         /// 任务日志错误
         ///
         /// Sent as `15`.
-        Code15,
+        任务日志错误,
         /// GSE脚本日志超时
         ///
         /// Sent as `16`.
-        Code16,
+        GSE脚本日志超时,
         /// GSE文件日志超时
         ///
         /// Sent as `17`.
-        Code17,
+        GSE文件日志超时,
         /// 脚本执行失败
         ///
         /// Sent as `101`.
-        Code101,
+        脚本执行失败,
         /// 脚本执行超时
         ///
         /// Sent as `102`.
-        Code102,
+        脚本执行超时,
         /// 脚本执行被终止
         ///
         /// Sent as `103`.
-        Code103,
+        脚本执行被终止,
         /// 脚本返回码非零
         ///
         /// Sent as `104`.
-        Code104,
+        脚本返回码非零,
         /// 文件传输失败
         ///
         /// Sent as `202`.
-        Code202,
+        文件传输失败,
         /// 源文件不存在
         ///
         /// Sent as `203`.
-        Code203,
+        源文件不存在,
         /// 文件任务系统错误-未分类的
         ///
         /// Sent as `301`.
-        Code301,
+        文件任务系统错误未分类的,
         /// 文件任务超时
         ///
         /// Sent as `303`.
-        Code303,
+        文件任务超时,
         /// Agent异常
         ///
         /// Sent as `310`.
-        Code310,
+        Agent异常_,
         /// 用户名不存在
         ///
         /// Sent as `311`.
-        Code311,
+        用户名不存在,
         /// 用户密码错误
         ///
         /// Sent as `312`.
-        Code312,
+        用户密码错误,
         /// 文件获取失败
         ///
         /// Sent as `320`.
-        Code320,
+        文件获取失败,
         /// 文件超出限制
         ///
         /// Sent as `321`.
-        Code321,
+        文件超出限制,
         /// 文件传输错误
         ///
         /// Sent as `329`.
-        Code329,
+        文件传输错误,
         /// 任务执行出错
         ///
         /// Sent as `399`.
-        Code399,
+        任务执行出错,
         /// 任务强制终止成功
         ///
         /// Sent as `403`.
-        Code403,
+        任务强制终止成功,
         /// 任务强制终止失败
         ///
         /// Sent as `404`.
-        Code404,
+        任务强制终止失败,
         /// 未知状态
         ///
         /// Sent as `500`.
-        Code500,
+        未知状态,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -12780,39 +17937,335 @@ pub mod get_step_instance_status {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
-                Self::Code5 => 5i64,
-                Self::Code7 => 7i64,
-                Self::Code9 => 9i64,
-                Self::Code11 => 11i64,
-                Self::Code12 => 12i64,
-                Self::Code13 => 13i64,
-                Self::Code15 => 15i64,
-                Self::Code16 => 16i64,
-                Self::Code17 => 17i64,
-                Self::Code101 => 101i64,
-                Self::Code102 => 102i64,
-                Self::Code103 => 103i64,
-                Self::Code104 => 104i64,
-                Self::Code202 => 202i64,
-                Self::Code203 => 203i64,
-                Self::Code301 => 301i64,
-                Self::Code303 => 303i64,
-                Self::Code310 => 310i64,
-                Self::Code311 => 311i64,
-                Self::Code312 => 312i64,
-                Self::Code320 => 320i64,
-                Self::Code321 => 321i64,
-                Self::Code329 => 329i64,
-                Self::Code399 => 399i64,
-                Self::Code403 => 403i64,
-                Self::Code404 => 404i64,
-                Self::Code500 => 500i64,
+                Self::未知错误 => 0i64,
+                Self::Agent异常 => 1i64,
+                Self::无效主机 => 2i64,
+                Self::上次已成功 => 3i64,
+                Self::等待执行 => 5i64,
+                Self::正在执行 => 7i64,
+                Self::执行成功 => 9i64,
+                Self::执行失败 => 11i64,
+                Self::任务下发失败 => 12i64,
+                Self::任务超时 => 13i64,
+                Self::任务日志错误 => 15i64,
+                Self::GSE脚本日志超时 => 16i64,
+                Self::GSE文件日志超时 => 17i64,
+                Self::脚本执行失败 => 101i64,
+                Self::脚本执行超时 => 102i64,
+                Self::脚本执行被终止 => 103i64,
+                Self::脚本返回码非零 => 104i64,
+                Self::文件传输失败 => 202i64,
+                Self::源文件不存在 => 203i64,
+                Self::文件任务系统错误未分类的 => 301i64,
+                Self::文件任务超时 => 303i64,
+                Self::Agent异常_ => 310i64,
+                Self::用户名不存在 => 311i64,
+                Self::用户密码错误 => 312i64,
+                Self::文件获取失败 => 320i64,
+                Self::文件超出限制 => 321i64,
+                Self::文件传输错误 => 329i64,
+                Self::任务执行出错 => 399i64,
+                Self::任务强制终止成功 => 403i64,
+                Self::任务强制终止失败 => 404i64,
+                Self::未知状态 => 500i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未知错误 => Some("未知错误"),
+                Self::Agent异常 => Some("Agent异常"),
+                Self::无效主机 => Some("无效主机"),
+                Self::上次已成功 => Some("上次已成功"),
+                Self::等待执行 => Some("等待执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::任务下发失败 => Some("任务下发失败"),
+                Self::任务超时 => Some("任务超时"),
+                Self::任务日志错误 => Some("任务日志错误"),
+                Self::GSE脚本日志超时 => Some("GSE脚本日志超时"),
+                Self::GSE文件日志超时 => Some("GSE文件日志超时"),
+                Self::脚本执行失败 => Some("脚本执行失败"),
+                Self::脚本执行超时 => Some("脚本执行超时"),
+                Self::脚本执行被终止 => Some("脚本执行被终止"),
+                Self::脚本返回码非零 => Some("脚本返回码非零"),
+                Self::文件传输失败 => Some("文件传输失败"),
+                Self::源文件不存在 => Some("源文件不存在"),
+                Self::文件任务系统错误未分类的 => {
+                    Some("文件任务系统错误-未分类的")
+                }
+                Self::文件任务超时 => Some("文件任务超时"),
+                Self::Agent异常_ => Some("Agent异常"),
+                Self::用户名不存在 => Some("用户名不存在"),
+                Self::用户密码错误 => Some("用户密码错误"),
+                Self::文件获取失败 => Some("文件获取失败"),
+                Self::文件超出限制 => Some("文件超出限制"),
+                Self::文件传输错误 => Some("文件传输错误"),
+                Self::任务执行出错 => Some("任务执行出错"),
+                Self::任务强制终止成功 => Some("任务强制终止成功"),
+                Self::任务强制终止失败 => Some("任务强制终止失败"),
+                Self::未知状态 => Some("未知状态"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::未知错误),
+                "1" => return ::std::result::Result::Ok(Self::Agent异常),
+                "2" => return ::std::result::Result::Ok(Self::无效主机),
+                "3" => return ::std::result::Result::Ok(Self::上次已成功),
+                "5" => return ::std::result::Result::Ok(Self::等待执行),
+                "7" => return ::std::result::Result::Ok(Self::正在执行),
+                "9" => return ::std::result::Result::Ok(Self::执行成功),
+                "11" => return ::std::result::Result::Ok(Self::执行失败),
+                "12" => return ::std::result::Result::Ok(Self::任务下发失败),
+                "13" => return ::std::result::Result::Ok(Self::任务超时),
+                "15" => return ::std::result::Result::Ok(Self::任务日志错误),
+                "16" => return ::std::result::Result::Ok(Self::GSE脚本日志超时),
+                "17" => return ::std::result::Result::Ok(Self::GSE文件日志超时),
+                "101" => return ::std::result::Result::Ok(Self::脚本执行失败),
+                "102" => return ::std::result::Result::Ok(Self::脚本执行超时),
+                "103" => return ::std::result::Result::Ok(Self::脚本执行被终止),
+                "104" => return ::std::result::Result::Ok(Self::脚本返回码非零),
+                "202" => return ::std::result::Result::Ok(Self::文件传输失败),
+                "203" => return ::std::result::Result::Ok(Self::源文件不存在),
+                "301" => {
+                    return ::std::result::Result::Ok(
+                        Self::文件任务系统错误未分类的,
+                    );
+                }
+                "303" => return ::std::result::Result::Ok(Self::文件任务超时),
+                "310" => return ::std::result::Result::Ok(Self::Agent异常_),
+                "311" => return ::std::result::Result::Ok(Self::用户名不存在),
+                "312" => return ::std::result::Result::Ok(Self::用户密码错误),
+                "320" => return ::std::result::Result::Ok(Self::文件获取失败),
+                "321" => return ::std::result::Result::Ok(Self::文件超出限制),
+                "329" => return ::std::result::Result::Ok(Self::文件传输错误),
+                "399" => return ::std::result::Result::Ok(Self::任务执行出错),
+                "403" => return ::std::result::Result::Ok(Self::任务强制终止成功),
+                "404" => return ::std::result::Result::Ok(Self::任务强制终止失败),
+                "500" => return ::std::result::Result::Ok(Self::未知状态),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未知错误") {
+                return ::std::result::Result::Ok(Self::未知错误);
+            }
+            if text.eq_ignore_ascii_case("Agent异常") {
+                return ::std::result::Result::Ok(Self::Agent异常);
+            }
+            if text.eq_ignore_ascii_case("无效主机") {
+                return ::std::result::Result::Ok(Self::无效主机);
+            }
+            if text.eq_ignore_ascii_case("上次已成功") {
+                return ::std::result::Result::Ok(Self::上次已成功);
+            }
+            if text.eq_ignore_ascii_case("等待执行") {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("任务下发失败") {
+                return ::std::result::Result::Ok(Self::任务下发失败);
+            }
+            if text.eq_ignore_ascii_case("任务超时") {
+                return ::std::result::Result::Ok(Self::任务超时);
+            }
+            if text.eq_ignore_ascii_case("任务日志错误") {
+                return ::std::result::Result::Ok(Self::任务日志错误);
+            }
+            if text.eq_ignore_ascii_case("GSE脚本日志超时") {
+                return ::std::result::Result::Ok(Self::GSE脚本日志超时);
+            }
+            if text.eq_ignore_ascii_case("GSE文件日志超时") {
+                return ::std::result::Result::Ok(Self::GSE文件日志超时);
+            }
+            if text.eq_ignore_ascii_case("脚本执行失败") {
+                return ::std::result::Result::Ok(Self::脚本执行失败);
+            }
+            if text.eq_ignore_ascii_case("脚本执行超时") {
+                return ::std::result::Result::Ok(Self::脚本执行超时);
+            }
+            if text.eq_ignore_ascii_case("脚本执行被终止") {
+                return ::std::result::Result::Ok(Self::脚本执行被终止);
+            }
+            if text.eq_ignore_ascii_case("脚本返回码非零") {
+                return ::std::result::Result::Ok(Self::脚本返回码非零);
+            }
+            if text.eq_ignore_ascii_case("文件传输失败") {
+                return ::std::result::Result::Ok(Self::文件传输失败);
+            }
+            if text.eq_ignore_ascii_case("源文件不存在") {
+                return ::std::result::Result::Ok(Self::源文件不存在);
+            }
+            if text.eq_ignore_ascii_case("文件任务系统错误未分类的") {
+                return ::std::result::Result::Ok(
+                    Self::文件任务系统错误未分类的,
+                );
+            }
+            if text.eq_ignore_ascii_case("文件任务超时") {
+                return ::std::result::Result::Ok(Self::文件任务超时);
+            }
+            if text.eq_ignore_ascii_case("Agent异常_") {
+                return ::std::result::Result::Ok(Self::Agent异常_);
+            }
+            if text.eq_ignore_ascii_case("用户名不存在") {
+                return ::std::result::Result::Ok(Self::用户名不存在);
+            }
+            if text.eq_ignore_ascii_case("用户密码错误") {
+                return ::std::result::Result::Ok(Self::用户密码错误);
+            }
+            if text.eq_ignore_ascii_case("文件获取失败") {
+                return ::std::result::Result::Ok(Self::文件获取失败);
+            }
+            if text.eq_ignore_ascii_case("文件超出限制") {
+                return ::std::result::Result::Ok(Self::文件超出限制);
+            }
+            if text.eq_ignore_ascii_case("文件传输错误") {
+                return ::std::result::Result::Ok(Self::文件传输错误);
+            }
+            if text.eq_ignore_ascii_case("任务执行出错") {
+                return ::std::result::Result::Ok(Self::任务执行出错);
+            }
+            if text.eq_ignore_ascii_case("任务强制终止成功") {
+                return ::std::result::Result::Ok(Self::任务强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("任务强制终止失败") {
+                return ::std::result::Result::Ok(Self::任务强制终止失败);
+            }
+            if text.eq_ignore_ascii_case("未知状态") {
+                return ::std::result::Result::Ok(Self::未知状态);
+            }
+            if ["未知错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未知错误);
+            }
+            if ["Agent异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Agent异常);
+            }
+            if ["无效主机"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::无效主机);
+            }
+            if ["上次已成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::上次已成功);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["任务下发失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务下发失败);
+            }
+            if ["任务超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务超时);
+            }
+            if ["任务日志错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务日志错误);
+            }
+            if ["GSE脚本日志超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::GSE脚本日志超时);
+            }
+            if ["GSE文件日志超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::GSE文件日志超时);
+            }
+            if ["脚本执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行失败);
+            }
+            if ["脚本执行超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行超时);
+            }
+            if ["脚本执行被终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行被终止);
+            }
+            if ["脚本返回码非零"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本返回码非零);
+            }
+            if ["文件传输失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件传输失败);
+            }
+            if ["源文件不存在"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::源文件不存在);
+            }
+            if ["文件任务系统错误-未分类的"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(
+                    Self::文件任务系统错误未分类的,
+                );
+            }
+            if ["文件任务超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件任务超时);
+            }
+            if ["Agent异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Agent异常_);
+            }
+            if ["用户名不存在"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::用户名不存在);
+            }
+            if ["用户密码错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::用户密码错误);
+            }
+            if ["文件获取失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件获取失败);
+            }
+            if ["文件超出限制"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件超出限制);
+            }
+            if ["文件传输错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件传输错误);
+            }
+            if ["任务执行出错"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务执行出错);
+            }
+            if ["任务强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::任务强制终止成功);
+            }
+            if ["任务强制终止失败"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::任务强制终止失败);
+            }
+            if ["未知状态"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未知状态);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未知错误), `1` (Agent异常), `2` (无效主机), `3` (上次已成功), `5` (等待执行), `7` (正在执行), `9` (执行成功), `11` (执行失败), `12` (任务下发失败), `13` (任务超时), `15` (任务日志错误), `16` (GSE脚本日志超时), `17` (GSE文件日志超时), `101` (脚本执行失败), `102` (脚本执行超时), `103` (脚本执行被终止), `104` (脚本返回码非零), `202` (文件传输失败), `203` (源文件不存在), `301` (文件任务系统错误-未分类的), `303` (文件任务超时), `310` (Agent异常), `311` (用户名不存在), `312` (用户密码错误), `320` (文件获取失败), `321` (文件超出限制), `329` (文件传输错误), `399` (任务执行出错), `403` (任务强制终止成功), `404` (任务强制终止失败), `500` (未知状态)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -12822,37 +18275,37 @@ pub mod get_step_instance_status {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
-                    5i64 => Self::Code5,
-                    7i64 => Self::Code7,
-                    9i64 => Self::Code9,
-                    11i64 => Self::Code11,
-                    12i64 => Self::Code12,
-                    13i64 => Self::Code13,
-                    15i64 => Self::Code15,
-                    16i64 => Self::Code16,
-                    17i64 => Self::Code17,
-                    101i64 => Self::Code101,
-                    102i64 => Self::Code102,
-                    103i64 => Self::Code103,
-                    104i64 => Self::Code104,
-                    202i64 => Self::Code202,
-                    203i64 => Self::Code203,
-                    301i64 => Self::Code301,
-                    303i64 => Self::Code303,
-                    310i64 => Self::Code310,
-                    311i64 => Self::Code311,
-                    312i64 => Self::Code312,
-                    320i64 => Self::Code320,
-                    321i64 => Self::Code321,
-                    329i64 => Self::Code329,
-                    399i64 => Self::Code399,
-                    403i64 => Self::Code403,
-                    404i64 => Self::Code404,
-                    500i64 => Self::Code500,
+                    0i64 => Self::未知错误,
+                    1i64 => Self::Agent异常,
+                    2i64 => Self::无效主机,
+                    3i64 => Self::上次已成功,
+                    5i64 => Self::等待执行,
+                    7i64 => Self::正在执行,
+                    9i64 => Self::执行成功,
+                    11i64 => Self::执行失败,
+                    12i64 => Self::任务下发失败,
+                    13i64 => Self::任务超时,
+                    15i64 => Self::任务日志错误,
+                    16i64 => Self::GSE脚本日志超时,
+                    17i64 => Self::GSE文件日志超时,
+                    101i64 => Self::脚本执行失败,
+                    102i64 => Self::脚本执行超时,
+                    103i64 => Self::脚本执行被终止,
+                    104i64 => Self::脚本返回码非零,
+                    202i64 => Self::文件传输失败,
+                    203i64 => Self::源文件不存在,
+                    301i64 => Self::文件任务系统错误未分类的,
+                    303i64 => Self::文件任务超时,
+                    310i64 => Self::Agent异常_,
+                    311i64 => Self::用户名不存在,
+                    312i64 => Self::用户密码错误,
+                    320i64 => Self::文件获取失败,
+                    321i64 => Self::文件超出限制,
+                    329i64 => Self::文件传输错误,
+                    399i64 => Self::任务执行出错,
+                    403i64 => Self::任务强制终止成功,
+                    404i64 => Self::任务强制终止失败,
+                    500i64 => Self::未知状态,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12869,51 +18322,51 @@ pub mod get_step_instance_status {
         /// 未执行
         ///
         /// Sent as `1`.
-        Code1,
+        未执行,
         /// 正在执行
         ///
         /// Sent as `2`.
-        Code2,
+        正在执行,
         /// 执行成功
         ///
         /// Sent as `3`.
-        Code3,
+        执行成功,
         /// 执行失败
         ///
         /// Sent as `4`.
-        Code4,
+        执行失败,
         /// 跳过
         ///
         /// Sent as `5`.
-        Code5,
+        跳过,
         /// 忽略错误
         ///
         /// Sent as `6`.
-        Code6,
+        忽略错误,
         /// 等待用户
         ///
         /// Sent as `7`.
-        Code7,
+        等待用户,
         /// 手动结束
         ///
         /// Sent as `8`.
-        Code8,
+        手动结束,
         /// 状态异常
         ///
         /// Sent as `9`.
-        Code9,
+        状态异常,
         /// 步骤强制终止中
         ///
         /// Sent as `10`.
-        Code10,
+        步骤强制终止中,
         /// 步骤强制终止成功
         ///
         /// Sent as `11`.
-        Code11,
+        步骤强制终止成功,
         /// 步骤强制终止失败
         ///
         /// Sent as `12`.
-        Code12,
+        步骤强制终止失败,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -12921,20 +18374,151 @@ pub mod get_step_instance_status {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
-                Self::Code4 => 4i64,
-                Self::Code5 => 5i64,
-                Self::Code6 => 6i64,
-                Self::Code7 => 7i64,
-                Self::Code8 => 8i64,
-                Self::Code9 => 9i64,
-                Self::Code10 => 10i64,
-                Self::Code11 => 11i64,
-                Self::Code12 => 12i64,
+                Self::未执行 => 1i64,
+                Self::正在执行 => 2i64,
+                Self::执行成功 => 3i64,
+                Self::执行失败 => 4i64,
+                Self::跳过 => 5i64,
+                Self::忽略错误 => 6i64,
+                Self::等待用户 => 7i64,
+                Self::手动结束 => 8i64,
+                Self::状态异常 => 9i64,
+                Self::步骤强制终止中 => 10i64,
+                Self::步骤强制终止成功 => 11i64,
+                Self::步骤强制终止失败 => 12i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl GetStepInstanceStatusStatus {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未执行 => Some("未执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::跳过 => Some("跳过"),
+                Self::忽略错误 => Some("忽略错误"),
+                Self::等待用户 => Some("等待用户"),
+                Self::手动结束 => Some("手动结束"),
+                Self::状态异常 => Some("状态异常"),
+                Self::步骤强制终止中 => Some("步骤强制终止中"),
+                Self::步骤强制终止成功 => Some("步骤强制终止成功"),
+                Self::步骤强制终止失败 => Some("步骤强制终止失败"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for GetStepInstanceStatusStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for GetStepInstanceStatusStatus {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::未执行),
+                "2" => return ::std::result::Result::Ok(Self::正在执行),
+                "3" => return ::std::result::Result::Ok(Self::执行成功),
+                "4" => return ::std::result::Result::Ok(Self::执行失败),
+                "5" => return ::std::result::Result::Ok(Self::跳过),
+                "6" => return ::std::result::Result::Ok(Self::忽略错误),
+                "7" => return ::std::result::Result::Ok(Self::等待用户),
+                "8" => return ::std::result::Result::Ok(Self::手动结束),
+                "9" => return ::std::result::Result::Ok(Self::状态异常),
+                "10" => return ::std::result::Result::Ok(Self::步骤强制终止中),
+                "11" => return ::std::result::Result::Ok(Self::步骤强制终止成功),
+                "12" => return ::std::result::Result::Ok(Self::步骤强制终止失败),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未执行") {
+                return ::std::result::Result::Ok(Self::未执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("跳过") {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if text.eq_ignore_ascii_case("忽略错误") {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if text.eq_ignore_ascii_case("等待用户") {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if text.eq_ignore_ascii_case("手动结束") {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if text.eq_ignore_ascii_case("状态异常") {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止中") {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止成功") {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止失败") {
+                return ::std::result::Result::Ok(Self::步骤强制终止失败);
+            }
+            if ["未执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["跳过"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if ["忽略错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if ["等待用户"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if ["手动结束"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if ["状态异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if ["步骤强制终止中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if ["步骤强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if ["步骤强制终止失败"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::步骤强制终止失败);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "GetStepInstanceStatusStatus",
+                    "`1` (未执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `5` (跳过), `6` (忽略错误), `7` (等待用户), `8` (手动结束), `9` (状态异常), `10` (步骤强制终止中), `11` (步骤强制终止成功), `12` (步骤强制终止失败)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for GetStepInstanceStatusStatus {
@@ -12944,18 +18528,18 @@ pub mod get_step_instance_status {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
-                    4i64 => Self::Code4,
-                    5i64 => Self::Code5,
-                    6i64 => Self::Code6,
-                    7i64 => Self::Code7,
-                    8i64 => Self::Code8,
-                    9i64 => Self::Code9,
-                    10i64 => Self::Code10,
-                    11i64 => Self::Code11,
-                    12i64 => Self::Code12,
+                    1i64 => Self::未执行,
+                    2i64 => Self::正在执行,
+                    3i64 => Self::执行成功,
+                    4i64 => Self::执行失败,
+                    5i64 => Self::跳过,
+                    6i64 => Self::忽略错误,
+                    7i64 => Self::等待用户,
+                    8i64 => Self::手动结束,
+                    9i64 => Self::状态异常,
+                    10i64 => Self::步骤强制终止中,
+                    11i64 => Self::步骤强制终止成功,
+                    12i64 => Self::步骤强制终止失败,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12972,15 +18556,15 @@ pub mod get_step_instance_status {
         /// 脚本步骤
         ///
         /// Sent as `1`.
-        Code1,
+        脚本步骤,
         /// 文件步骤
         ///
         /// Sent as `2`.
-        Code2,
+        文件步骤,
         /// SQL步骤
         ///
         /// Sent as `4`.
-        Code4,
+        SQL步骤,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -12988,11 +18572,68 @@ pub mod get_step_instance_status {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code4 => 4i64,
+                Self::脚本步骤 => 1i64,
+                Self::文件步骤 => 2i64,
+                Self::SQL步骤 => 4i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::脚本步骤 => Some("脚本步骤"),
+                Self::文件步骤 => Some("文件步骤"),
+                Self::SQL步骤 => Some("SQL步骤"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::脚本步骤),
+                "2" => return ::std::result::Result::Ok(Self::文件步骤),
+                "4" => return ::std::result::Result::Ok(Self::SQL步骤),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("脚本步骤") {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if text.eq_ignore_ascii_case("文件步骤") {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if text.eq_ignore_ascii_case("SQL步骤") {
+                return ::std::result::Result::Ok(Self::SQL步骤);
+            }
+            if ["脚本步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if ["文件步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if ["SQL步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::SQL步骤);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (脚本步骤), `2` (文件步骤), `4` (SQL步骤)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Type {
@@ -13002,9 +18643,9 @@ pub mod get_step_instance_status {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    4i64 => Self::Code4,
+                    1i64 => Self::脚本步骤,
+                    2i64 => Self::文件步骤,
+                    4i64 => Self::SQL步骤,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -13297,7 +18938,7 @@ pub mod operate_step_instance {
         /// 步骤实例ID
         pub step_instance_id: i64,
         /// 操作类型：2、失败IP重做，3、忽略错误，4、执行，5、跳过，6、确认继续 8、全部重试，9、终止确认流程，10-重新发起确认
-        pub operation_code: i64,
+        pub operation_code: OperationCode,
     }
     impl OperateStepInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13308,7 +18949,7 @@ pub mod operate_step_instance {
             bk_scope_id: impl Into<String>,
             job_instance_id: impl Into<i64>,
             step_instance_id: impl Into<i64>,
-            operation_code: impl Into<i64>,
+            operation_code: OperationCode,
         ) -> Self {
             Self {
                 bk_scope_type,
@@ -13316,7 +18957,7 @@ pub mod operate_step_instance {
                 bk_biz_id: None,
                 job_instance_id: job_instance_id.into(),
                 step_instance_id: step_instance_id.into(),
-                operation_code: operation_code.into(),
+                operation_code,
             }
         }
     }
@@ -13354,7 +18995,7 @@ pub mod operate_step_instance {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 job_instance_id: record.int("job_instance_id")?,
                 step_instance_id: record.int("step_instance_id")?,
-                operation_code: record.int("operation_code")?,
+                operation_code: record.field("operation_code")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13399,7 +19040,185 @@ pub mod operate_step_instance {
             record.finish()
         }
     }
-    crate::serde_through_wire!(OperateStepInstanceRequest, OperateStepInstanceResponse);
+    /// 操作类型：2、失败IP重做，3、忽略错误，4、执行，5、跳过，6、确认继续 8、全部重试，9、终止确认流程，10-重新发起确认
+    ///
+    /// Defined in `api-docs/job_v3/zh/operate_step_instance.md` at line 26.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum OperationCode {
+        /// 失败IP重做
+        ///
+        /// Sent as `2`.
+        失败IP重做,
+        /// 忽略错误
+        ///
+        /// Sent as `3`.
+        忽略错误,
+        /// 执行
+        ///
+        /// Sent as `4`.
+        执行,
+        /// 跳过
+        ///
+        /// Sent as `5`.
+        跳过,
+        /// 确认继续
+        ///
+        /// Sent as `6`.
+        确认继续,
+        /// 全部重试
+        ///
+        /// Sent as `8`.
+        全部重试,
+        /// 终止确认流程
+        ///
+        /// Sent as `9`.
+        终止确认流程,
+        /// 重新发起确认
+        ///
+        /// Sent as `10`.
+        重新发起确认,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl OperationCode {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::失败IP重做 => 2i64,
+                Self::忽略错误 => 3i64,
+                Self::执行 => 4i64,
+                Self::跳过 => 5i64,
+                Self::确认继续 => 6i64,
+                Self::全部重试 => 8i64,
+                Self::终止确认流程 => 9i64,
+                Self::重新发起确认 => 10i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl OperationCode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::失败IP重做 => Some("失败IP重做"),
+                Self::忽略错误 => Some("忽略错误"),
+                Self::执行 => Some("执行"),
+                Self::跳过 => Some("跳过"),
+                Self::确认继续 => Some("确认继续"),
+                Self::全部重试 => Some("全部重试"),
+                Self::终止确认流程 => Some("终止确认流程"),
+                Self::重新发起确认 => Some("重新发起确认"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for OperationCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for OperationCode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "2" => return ::std::result::Result::Ok(Self::失败IP重做),
+                "3" => return ::std::result::Result::Ok(Self::忽略错误),
+                "4" => return ::std::result::Result::Ok(Self::执行),
+                "5" => return ::std::result::Result::Ok(Self::跳过),
+                "6" => return ::std::result::Result::Ok(Self::确认继续),
+                "8" => return ::std::result::Result::Ok(Self::全部重试),
+                "9" => return ::std::result::Result::Ok(Self::终止确认流程),
+                "10" => return ::std::result::Result::Ok(Self::重新发起确认),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("失败IP重做") {
+                return ::std::result::Result::Ok(Self::失败IP重做);
+            }
+            if text.eq_ignore_ascii_case("忽略错误") {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if text.eq_ignore_ascii_case("执行") {
+                return ::std::result::Result::Ok(Self::执行);
+            }
+            if text.eq_ignore_ascii_case("跳过") {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if text.eq_ignore_ascii_case("确认继续") {
+                return ::std::result::Result::Ok(Self::确认继续);
+            }
+            if text.eq_ignore_ascii_case("全部重试") {
+                return ::std::result::Result::Ok(Self::全部重试);
+            }
+            if text.eq_ignore_ascii_case("终止确认流程") {
+                return ::std::result::Result::Ok(Self::终止确认流程);
+            }
+            if text.eq_ignore_ascii_case("重新发起确认") {
+                return ::std::result::Result::Ok(Self::重新发起确认);
+            }
+            if ["失败IP重做"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::失败IP重做);
+            }
+            if ["忽略错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if ["执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行);
+            }
+            if ["跳过"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if ["确认继续"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::确认继续);
+            }
+            if ["全部重试"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::全部重试);
+            }
+            if ["终止确认流程"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::终止确认流程);
+            }
+            if ["重新发起确认"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::重新发起确认);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "OperationCode",
+                    "`2` (失败IP重做), `3` (忽略错误), `4` (执行), `5` (跳过), `6` (确认继续), `8` (全部重试), `9` (终止确认流程), `10` (重新发起确认)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for OperationCode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    2i64 => Self::失败IP重做,
+                    3i64 => Self::忽略错误,
+                    4i64 => Self::执行,
+                    5i64 => Self::跳过,
+                    6i64 => Self::确认继续,
+                    8i64 => Self::全部重试,
+                    9i64 => Self::终止确认流程,
+                    10i64 => Self::重新发起确认,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        OperateStepInstanceRequest, OperateStepInstanceResponse, OperationCode
+    );
 }
 pub use operate_step_instance::OperateStepInstanceRequest;
 pub use operate_step_instance::OperateStepInstanceResponse;
@@ -13791,11 +19610,11 @@ pub mod system_query_agent_info {
         /// 异常
         ///
         /// Sent as `0`.
-        Code0,
+        异常,
         /// 正常
         ///
         /// Sent as `1`.
-        Code1,
+        正常,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -13803,10 +19622,59 @@ pub mod system_query_agent_info {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
+                Self::异常 => 0i64,
+                Self::正常 => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::异常 => Some("异常"),
+                Self::正常 => Some("正常"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::异常),
+                "1" => return ::std::result::Result::Ok(Self::正常),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("异常") {
+                return ::std::result::Result::Ok(Self::异常);
+            }
+            if text.eq_ignore_ascii_case("正常") {
+                return ::std::result::Result::Ok(Self::正常);
+            }
+            if ["异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::异常);
+            }
+            if ["正常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正常);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (异常), `1` (正常)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -13816,8 +19684,8 @@ pub mod system_query_agent_info {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
+                    0i64 => Self::异常,
+                    1i64 => Self::正常,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -14633,6 +20501,79 @@ pub mod update_account {
             }
         }
     }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Linux => Some("Linux"),
+                Self::Windows => Some("Windows"),
+                Self::MySql => Some("MySQL"),
+                Self::Oracle => Some("Oracle"),
+                Self::Db2 => Some("DB2"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Linux),
+                "2" => return ::std::result::Result::Ok(Self::Windows),
+                "9" => return ::std::result::Result::Ok(Self::MySql),
+                "10" => return ::std::result::Result::Ok(Self::Oracle),
+                "11" => return ::std::result::Result::Ok(Self::Db2),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Linux") {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if text.eq_ignore_ascii_case("Windows") {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if text.eq_ignore_ascii_case("MySql") {
+                return ::std::result::Result::Ok(Self::MySql);
+            }
+            if text.eq_ignore_ascii_case("Oracle") {
+                return ::std::result::Result::Ok(Self::Oracle);
+            }
+            if text.eq_ignore_ascii_case("Db2") {
+                return ::std::result::Result::Ok(Self::Db2);
+            }
+            if ["Linux"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if ["Windows"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if ["MySQL"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MySql);
+            }
+            if ["Oracle"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Oracle);
+            }
+            if ["DB2"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Db2);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (Linux), `2` (Windows), `9` (MySQL), `10` (Oracle), `11` (DB2)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for Type {
         fn from_wire(
             value: serde_json::Value,
@@ -14677,7 +20618,7 @@ pub mod update_cron_status {
         /// 定时作业 ID
         pub id: i64,
         /// 定时状态，1.启动、2.暂停
-        pub status: i64,
+        pub status: Status,
     }
     impl UpdateCronStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14687,14 +20628,14 @@ pub mod update_cron_status {
             bk_scope_type: BkScopeType,
             bk_scope_id: impl Into<String>,
             id: impl Into<i64>,
-            status: impl Into<i64>,
+            status: Status,
         ) -> Self {
             Self {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 id: id.into(),
-                status: status.into(),
+                status,
             }
         }
     }
@@ -14724,7 +20665,7 @@ pub mod update_cron_status {
                 bk_scope_id: record.text("bk_scope_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 id: record.int("id")?,
-                status: record.int("status")?,
+                status: record.field("status")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14737,7 +20678,99 @@ pub mod update_cron_status {
             record.finish()
         }
     }
-    crate::serde_through_wire!(UpdateCronStatusRequest);
+    /// 定时状态，1.启动、2.暂停
+    ///
+    /// Defined in `api-docs/job_v3/zh/update_cron_status.md` at line 25.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 启动
+        ///
+        /// Sent as `1`.
+        启动,
+        /// 暂停
+        ///
+        /// Sent as `2`.
+        暂停,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::启动 => 1i64,
+                Self::暂停 => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::启动 => Some("启动"),
+                Self::暂停 => Some("暂停"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::启动),
+                "2" => return ::std::result::Result::Ok(Self::暂停),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("启动") {
+                return ::std::result::Result::Ok(Self::启动);
+            }
+            if text.eq_ignore_ascii_case("暂停") {
+                return ::std::result::Result::Ok(Self::暂停);
+            }
+            if ["启动"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::启动);
+            }
+            if ["暂停"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::暂停);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (启动), `2` (暂停)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::启动,
+                    2i64 => Self::暂停,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(UpdateCronStatusRequest, Status);
 }
 pub use update_cron_status::UpdateCronStatusRequest;
 /// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
@@ -16070,8 +22103,8 @@ impl<'a> JobV3Api<'a> {
     ///     )
     ///     .execute_object_list(
     ///         vec![
-    ///             ExeucteObject::new(Type::Code1, "101".to_string()),
-    ///             ExeucteObject::new(Type::Code2, "10002".to_string())
+    ///             ExeucteObject::new(Type::主机, "101".to_string()),
+    ///             ExeucteObject::new(Type::容器, "10002".to_string())
     ///         ],
     ///     );
     /// let response = client.job_v3().system_bkci_plugin_batch_get_job_instance_execute_object_log(request).await?;
@@ -16234,7 +22267,7 @@ impl<'a> JobV3Api<'a> {
     ///
     /// let request = CallbackProtocolRequest::new(
     ///     12345_i64,
-    ///     2_i64,
+    ///     Status::正在执行,
     ///     vec![
     ///         StepInstance::default().status(3_i64).step_instance_id(16271_i64),
     ///         StepInstance::default().status(2_i64).step_instance_id(16272_i64)
@@ -16270,7 +22303,7 @@ impl<'a> JobV3Api<'a> {
     ///         BkScopeType::Biz,
     ///         "1".to_string(),
     ///         "Admin".to_string(),
-    ///         Type::Code2,
+    ///         Type::容器,
     ///         1_i64,
     ///     )
     ///     .password(bkapi::Secret::from("AdminPassword"))
@@ -16408,7 +22441,7 @@ impl<'a> JobV3Api<'a> {
     ///     .windows_interpreter("D:\\Software\\python3\\python.exe".to_string())
     ///     .timeout(1000_i64)
     ///     .account_id(1000_i64)
-    ///     .is_param_sensitive(IsParamSensitive::Code0)
+    ///     .is_param_sensitive(IsParamSensitive::不是)
     ///     .script_language(ScriptLanguage::Shell)
     ///     .target_server(
     ///         Server::default()
@@ -16502,14 +22535,16 @@ impl<'a> JobV3Api<'a> {
     ///             .dynamic_group_list(vec![DynamicGroup::new("blo8gojho0skft7pr5q0"
     ///             .to_string()), DynamicGroup::new("blo8gojho0sabc7priuy".to_string())])
     ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]))
-    ///             .file_type(FileType::Code1), FileSource::new(vec!["testbucket/test.txt"
-    ///             .to_string()]).file_type(FileType::Code3).file_source_id(1_i64),
+    ///             .file_type(FileType::服务器文件),
+    ///             FileSource::new(vec!["testbucket/test.txt".to_string()])
+    ///             .file_type(FileType::第三方文件源文件).file_source_id(1_i64),
     ///             FileSource::new(vec!["testbucket/test2.txt".to_string()])
-    ///             .file_type(FileType::Code3).file_source_code("testInnerCOS".to_string())
+    ///             .file_type(FileType::第三方文件源文件)
+    ///             .file_source_code("testInnerCOS".to_string())
     ///         ],
     ///     )
     ///     .account_id(101_i64)
-    ///     .transfer_mode(TransferMode::Code1)
+    ///     .transfer_mode(TransferMode::严谨模式)
     ///     .target_server(
     ///         Server::default()
     ///             .host_id_list(vec![103_i64, 104_i64])
@@ -16679,6 +22714,9 @@ impl<'a> JobV3Api<'a> {
     ///
     /// Generated from `api-docs/job_v3/zh/get_cron_list.md`.
     ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.status`: the doc says `a value from a list`, corrected to `array` — the example at line 41 sends array
+    ///
     /// # Example
     ///
     /// The doc's request example, built with these types:
@@ -16691,6 +22729,7 @@ impl<'a> JobV3Api<'a> {
     /// let request = GetCronListRequest::new(BkScopeType::Biz, "1".to_string())
     ///     .name("test".to_string())
     ///     .id(1000031_i64)
+    ///     .status(vec!["1".to_string(), "admin".to_string()])
     ///     .create_time_start(1601371525_i64)
     ///     .create_time_end(1617285956_i64)
     ///     .last_modify_user("admin".to_string())
@@ -17459,7 +23498,7 @@ impl<'a> JobV3Api<'a> {
     ///     "1".to_string(),
     ///     100_i64,
     ///     200_i64,
-    ///     2_i64,
+    ///     OperationCode::失败IP重做,
     /// );
     /// let response = client.job_v3().operate_step_instance(request).await?;
     /// # let _ = response;
@@ -17649,7 +23688,7 @@ impl<'a> JobV3Api<'a> {
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
     ///     2_i64,
-    ///     1_i64,
+    ///     Status::启动,
     /// );
     /// let response = client.job_v3().update_cron_status(request).await?;
     /// # let _ = response;
@@ -17684,7 +23723,7 @@ impl<'a> JobV3Api<'a> {
                     let value = Some(r)
                         .and_then(|v| v.job_instance.as_ref())
                         .and_then(|v| v.status.as_ref());
-                    if value.is_some_and(|v| [3i64].contains(v)) {
+                    if value.is_some_and(|v| [3i64].contains(&v.code())) {
                         Ok(())
                     } else {
                         let found = value
@@ -17952,6 +23991,9 @@ impl<'a> JobV3BlockingApi<'a> {
     /// `GET /api/v3/get_cron_list`
     ///
     /// Generated from `api-docs/job_v3/zh/get_cron_list.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.status`: the doc says `a value from a list`, corrected to `array` — the example at line 41 sends array
     pub fn get_cron_list(
         &self,
         request: get_cron_list::GetCronListRequest,
@@ -18383,7 +24425,7 @@ impl<'a> JobV3BlockingApi<'a> {
                     let value = Some(r)
                         .and_then(|v| v.job_instance.as_ref())
                         .and_then(|v| v.status.as_ref());
-                    if value.is_some_and(|v| [3i64].contains(v)) {
+                    if value.is_some_and(|v| [3i64].contains(&v.code())) {
                         Ok(())
                     } else {
                         let found = value

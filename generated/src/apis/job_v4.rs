@@ -32,6 +32,55 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             }
         }
     }
+    impl BkScopeType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Biz => Some("业务"),
+                Self::BizSet => Some("业务集"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for BkScopeType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for BkScopeType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "biz" => return ::std::result::Result::Ok(Self::Biz),
+                "biz_set" => return ::std::result::Result::Ok(Self::BizSet),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Biz") {
+                return ::std::result::Result::Ok(Self::Biz);
+            }
+            if text.eq_ignore_ascii_case("BizSet") {
+                return ::std::result::Result::Ok(Self::BizSet);
+            }
+            if ["业务"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Biz);
+            }
+            if ["业务集"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::BizSet);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "BkScopeType",
+                    "`biz` (业务), `biz_set` (业务集)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for BkScopeType {
         fn from_wire(
             value: serde_json::Value,
@@ -337,11 +386,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         /// 脚本执行任务日志
         ///
         /// Sent as `1`.
-        Code1,
+        脚本执行任务日志,
         /// 文件分发任务日志
         ///
         /// Sent as `2`.
-        Code2,
+        文件分发任务日志,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -349,10 +398,61 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
+                Self::脚本执行任务日志 => 1i64,
+                Self::文件分发任务日志 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl LogType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::脚本执行任务日志 => Some("脚本执行任务日志"),
+                Self::文件分发任务日志 => Some("文件分发任务日志"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for LogType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for LogType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::脚本执行任务日志),
+                "2" => return ::std::result::Result::Ok(Self::文件分发任务日志),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("脚本执行任务日志") {
+                return ::std::result::Result::Ok(Self::脚本执行任务日志);
+            }
+            if text.eq_ignore_ascii_case("文件分发任务日志") {
+                return ::std::result::Result::Ok(Self::文件分发任务日志);
+            }
+            if ["脚本执行任务日志"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::脚本执行任务日志);
+            }
+            if ["文件分发任务日志"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::文件分发任务日志);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "LogType",
+                    "`1` (脚本执行任务日志), `2` (文件分发任务日志)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for LogType {
@@ -362,8 +462,8 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
+                    1i64 => Self::脚本执行任务日志,
+                    2i64 => Self::文件分发任务日志,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -380,11 +480,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         /// 上传
         ///
         /// Sent as `0`.
-        Code0,
+        上传,
         /// 下载
         ///
         /// Sent as `1`.
-        Code1,
+        下载,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -392,10 +492,59 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
+                Self::上传 => 0i64,
+                Self::下载 => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Mode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::上传 => Some("上传"),
+                Self::下载 => Some("下载"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Mode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Mode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::上传),
+                "1" => return ::std::result::Result::Ok(Self::下载),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("上传") {
+                return ::std::result::Result::Ok(Self::上传);
+            }
+            if text.eq_ignore_ascii_case("下载") {
+                return ::std::result::Result::Ok(Self::下载);
+            }
+            if ["上传"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::上传);
+            }
+            if ["下载"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::下载);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Mode",
+                    "`0` (上传), `1` (下载)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Mode {
@@ -405,8 +554,8 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
+                    0i64 => Self::上传,
+                    1i64 => Self::下载,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -454,27 +603,27 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         /// 从文件源拉取中
         ///
         /// Sent as `0`.
-        Code0,
+        从文件源拉取中,
         /// 等待开始
         ///
         /// Sent as `1`.
-        Code1,
+        等待开始,
         /// 上传中
         ///
         /// Sent as `2`.
-        Code2,
+        上传中,
         /// 下载中
         ///
         /// Sent as `3`.
-        Code3,
+        下载中,
         /// 完成
         ///
         /// Sent as `4`.
-        Code4,
+        完成,
         /// 失败
         ///
         /// Sent as `5`.
-        Code5,
+        失败,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -482,14 +631,95 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
-                Self::Code4 => 4i64,
-                Self::Code5 => 5i64,
+                Self::从文件源拉取中 => 0i64,
+                Self::等待开始 => 1i64,
+                Self::上传中 => 2i64,
+                Self::下载中 => 3i64,
+                Self::完成 => 4i64,
+                Self::失败 => 5i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::从文件源拉取中 => Some("从文件源拉取中"),
+                Self::等待开始 => Some("等待开始"),
+                Self::上传中 => Some("上传中"),
+                Self::下载中 => Some("下载中"),
+                Self::完成 => Some("完成"),
+                Self::失败 => Some("失败"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::从文件源拉取中),
+                "1" => return ::std::result::Result::Ok(Self::等待开始),
+                "2" => return ::std::result::Result::Ok(Self::上传中),
+                "3" => return ::std::result::Result::Ok(Self::下载中),
+                "4" => return ::std::result::Result::Ok(Self::完成),
+                "5" => return ::std::result::Result::Ok(Self::失败),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("从文件源拉取中") {
+                return ::std::result::Result::Ok(Self::从文件源拉取中);
+            }
+            if text.eq_ignore_ascii_case("等待开始") {
+                return ::std::result::Result::Ok(Self::等待开始);
+            }
+            if text.eq_ignore_ascii_case("上传中") {
+                return ::std::result::Result::Ok(Self::上传中);
+            }
+            if text.eq_ignore_ascii_case("下载中") {
+                return ::std::result::Result::Ok(Self::下载中);
+            }
+            if text.eq_ignore_ascii_case("完成") {
+                return ::std::result::Result::Ok(Self::完成);
+            }
+            if text.eq_ignore_ascii_case("失败") {
+                return ::std::result::Result::Ok(Self::失败);
+            }
+            if ["从文件源拉取中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::从文件源拉取中);
+            }
+            if ["等待开始"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待开始);
+            }
+            if ["上传中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::上传中);
+            }
+            if ["下载中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::下载中);
+            }
+            if ["完成"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::完成);
+            }
+            if ["失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::失败);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (从文件源拉取中), `1` (等待开始), `2` (上传中), `3` (下载中), `4` (完成), `5` (失败)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -499,12 +729,12 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
-                    4i64 => Self::Code4,
-                    5i64 => Self::Code5,
+                    0i64 => Self::从文件源拉取中,
+                    1i64 => Self::等待开始,
+                    2i64 => Self::上传中,
+                    3i64 => Self::下载中,
+                    4i64 => Self::完成,
+                    5i64 => Self::失败,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -521,11 +751,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         /// 主机
         ///
         /// Sent as `1`.
-        Code1,
+        主机,
         /// 容器
         ///
         /// Sent as `2`.
-        Code2,
+        容器,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -533,10 +763,59 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
+                Self::主机 => 1i64,
+                Self::容器 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::主机 => Some("主机"),
+                Self::容器 => Some("容器"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::主机),
+                "2" => return ::std::result::Result::Ok(Self::容器),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("主机") {
+                return ::std::result::Result::Ok(Self::主机);
+            }
+            if text.eq_ignore_ascii_case("容器") {
+                return ::std::result::Result::Ok(Self::容器);
+            }
+            if ["主机"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::主机);
+            }
+            if ["容器"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::容器);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (主机), `2` (容器)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Type {
@@ -546,8 +825,8 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
+                    1i64 => Self::主机,
+                    2i64 => Self::容器,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1366,6 +1645,109 @@ pub mod v4_fast_execute_script {
             }
         }
     }
+    impl Operator {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotExists => Some("标签不存在"),
+                Self::Equals => Some("标签值等于"),
+                Self::In => Some("标签值在指定列表中"),
+                Self::NotEquals => Some("标签值不等于"),
+                Self::NotIn => Some("标签值不在指定列表中"),
+                Self::Exists => Some("标签存在"),
+                Self::Gt => Some("标签值大于"),
+                Self::Lt => Some("标签值小于"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Operator {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Operator {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "not_exists" => return ::std::result::Result::Ok(Self::NotExists),
+                "equals" => return ::std::result::Result::Ok(Self::Equals),
+                "in" => return ::std::result::Result::Ok(Self::In),
+                "not_equals" => return ::std::result::Result::Ok(Self::NotEquals),
+                "not_in" => return ::std::result::Result::Ok(Self::NotIn),
+                "exists" => return ::std::result::Result::Ok(Self::Exists),
+                "gt" => return ::std::result::Result::Ok(Self::Gt),
+                "lt" => return ::std::result::Result::Ok(Self::Lt),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotExists") {
+                return ::std::result::Result::Ok(Self::NotExists);
+            }
+            if text.eq_ignore_ascii_case("Equals") {
+                return ::std::result::Result::Ok(Self::Equals);
+            }
+            if text.eq_ignore_ascii_case("In") {
+                return ::std::result::Result::Ok(Self::In);
+            }
+            if text.eq_ignore_ascii_case("NotEquals") {
+                return ::std::result::Result::Ok(Self::NotEquals);
+            }
+            if text.eq_ignore_ascii_case("NotIn") {
+                return ::std::result::Result::Ok(Self::NotIn);
+            }
+            if text.eq_ignore_ascii_case("Exists") {
+                return ::std::result::Result::Ok(Self::Exists);
+            }
+            if text.eq_ignore_ascii_case("Gt") {
+                return ::std::result::Result::Ok(Self::Gt);
+            }
+            if text.eq_ignore_ascii_case("Lt") {
+                return ::std::result::Result::Ok(Self::Lt);
+            }
+            if ["标签不存在"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotExists);
+            }
+            if ["标签值等于"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Equals);
+            }
+            if ["标签值在指定列表中"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::In);
+            }
+            if ["标签值不等于"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotEquals);
+            }
+            if ["标签值不在指定列表中"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::NotIn);
+            }
+            if ["标签存在"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Exists);
+            }
+            if ["标签值大于"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Gt);
+            }
+            if ["标签值小于"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Lt);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Operator",
+                    "`not_exists` (标签不存在), `equals` (标签值等于), `in` (标签值在指定列表中), `not_equals` (标签值不等于), `not_in` (标签值不在指定列表中), `exists` (标签存在), `gt` (标签值大于), `lt` (标签值小于)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for Operator {
         fn from_wire(
             value: serde_json::Value,
@@ -1498,6 +1880,79 @@ pub mod v4_fast_execute_script {
             }
         }
     }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -1567,15 +2022,15 @@ pub mod v4_fast_execute_script {
         /// 执行失败则暂停
         ///
         /// Sent as `1`.
-        Code1,
+        执行失败则暂停,
         /// 忽略失败
         ///
         /// Sent as `2`.
-        Code2,
+        忽略失败,
         /// 人工确认
         ///
         /// Sent as `3`.
-        Code3,
+        人工确认,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -1583,11 +2038,68 @@ pub mod v4_fast_execute_script {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::执行失败则暂停 => 1i64,
+                Self::忽略失败 => 2i64,
+                Self::人工确认 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Mode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::执行失败则暂停 => Some("执行失败则暂停"),
+                Self::忽略失败 => Some("忽略失败"),
+                Self::人工确认 => Some("人工确认"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Mode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Mode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::执行失败则暂停),
+                "2" => return ::std::result::Result::Ok(Self::忽略失败),
+                "3" => return ::std::result::Result::Ok(Self::人工确认),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("执行失败则暂停") {
+                return ::std::result::Result::Ok(Self::执行失败则暂停);
+            }
+            if text.eq_ignore_ascii_case("忽略失败") {
+                return ::std::result::Result::Ok(Self::忽略失败);
+            }
+            if text.eq_ignore_ascii_case("人工确认") {
+                return ::std::result::Result::Ok(Self::人工确认);
+            }
+            if ["执行失败则暂停"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败则暂停);
+            }
+            if ["忽略失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略失败);
+            }
+            if ["人工确认"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::人工确认);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Mode",
+                    "`1` (执行失败则暂停), `2` (忽略失败), `3` (人工确认)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Mode {
@@ -1597,9 +2109,9 @@ pub mod v4_fast_execute_script {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::执行失败则暂停,
+                    2i64 => Self::忽略失败,
+                    3i64 => Self::人工确认,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1982,15 +2494,15 @@ pub mod v4_get_job_instance_list {
         /// 页面执行
         ///
         /// Sent as `1`.
-        Code1,
+        页面执行,
         /// API调用
         ///
         /// Sent as `2`.
-        Code2,
+        API调用,
         /// 定时执行
         ///
         /// Sent as `3`.
-        Code3,
+        定时执行,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -1998,11 +2510,68 @@ pub mod v4_get_job_instance_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
+                Self::页面执行 => 1i64,
+                Self::API调用 => 2i64,
+                Self::定时执行 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl LaunchMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::页面执行 => Some("页面执行"),
+                Self::API调用 => Some("API调用"),
+                Self::定时执行 => Some("定时执行"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for LaunchMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for LaunchMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::页面执行),
+                "2" => return ::std::result::Result::Ok(Self::API调用),
+                "3" => return ::std::result::Result::Ok(Self::定时执行),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("页面执行") {
+                return ::std::result::Result::Ok(Self::页面执行);
+            }
+            if text.eq_ignore_ascii_case("API调用") {
+                return ::std::result::Result::Ok(Self::API调用);
+            }
+            if text.eq_ignore_ascii_case("定时执行") {
+                return ::std::result::Result::Ok(Self::定时执行);
+            }
+            if ["页面执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::页面执行);
+            }
+            if ["API调用"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::API调用);
+            }
+            if ["定时执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::定时执行);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "LaunchMode",
+                    "`1` (页面执行), `2` (API调用), `3` (定时执行)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for LaunchMode {
@@ -2012,9 +2581,9 @@ pub mod v4_get_job_instance_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
+                    1i64 => Self::页面执行,
+                    2i64 => Self::API调用,
+                    3i64 => Self::定时执行,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2259,15 +2828,15 @@ pub mod v4_get_job_instance_list {
         /// 作业执行
         ///
         /// Sent as `0`.
-        Code0,
+        作业执行,
         /// 脚本执行
         ///
         /// Sent as `1`.
-        Code1,
+        脚本执行,
         /// 文件分发
         ///
         /// Sent as `2`.
-        Code2,
+        文件分发,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -2275,11 +2844,68 @@ pub mod v4_get_job_instance_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code0 => 0i64,
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
+                Self::作业执行 => 0i64,
+                Self::脚本执行 => 1i64,
+                Self::文件分发 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::作业执行 => Some("作业执行"),
+                Self::脚本执行 => Some("脚本执行"),
+                Self::文件分发 => Some("文件分发"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::作业执行),
+                "1" => return ::std::result::Result::Ok(Self::脚本执行),
+                "2" => return ::std::result::Result::Ok(Self::文件分发),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("作业执行") {
+                return ::std::result::Result::Ok(Self::作业执行);
+            }
+            if text.eq_ignore_ascii_case("脚本执行") {
+                return ::std::result::Result::Ok(Self::脚本执行);
+            }
+            if text.eq_ignore_ascii_case("文件分发") {
+                return ::std::result::Result::Ok(Self::文件分发);
+            }
+            if ["作业执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::作业执行);
+            }
+            if ["脚本执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行);
+            }
+            if ["文件分发"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件分发);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`0` (作业执行), `1` (脚本执行), `2` (文件分发)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Type {
@@ -2289,9 +2915,9 @@ pub mod v4_get_job_instance_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Code0,
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
+                    0i64 => Self::作业执行,
+                    1i64 => Self::脚本执行,
+                    2i64 => Self::文件分发,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2313,7 +2939,7 @@ pub mod v4_get_job_instance_status {
     pub use super::v4_batch_get_job_instance_execute_object_log::Container;
     pub use super::v4_batch_get_job_instance_execute_object_log::ExecuteObject;
     pub use super::v4_batch_get_job_instance_execute_object_log::Host;
-    pub use super::v4_batch_get_job_instance_execute_object_log::Type;
+    pub use super::v4_batch_get_job_instance_execute_object_log::Type as V4GetJobInstanceStatusType;
     /// `StepExecuteObjectResult`
     ///
     /// Defined in `api-docs/job_v4/zh/v4_get_job_instance_status.md` at line 198.
@@ -2386,7 +3012,7 @@ pub mod v4_get_job_instance_status {
         /// 作业步骤实例ID
         pub step_instance_id: Option<i64>,
         /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤; 4.SQL步骤
-        pub r#type: Option<i64>,
+        pub r#type: Option<Type>,
         /// 步骤名称
         pub name: Option<String>,
         /// 作业步骤状态码，见 run_status 定义
@@ -2426,7 +3052,7 @@ pub mod v4_get_job_instance_status {
             )?;
             ::std::result::Result::Ok(Self {
                 step_instance_id: record.opt_int("step_instance_id")?,
-                r#type: record.opt_int("type")?,
+                r#type: record.field("type")?,
                 name: record.opt_text("name")?,
                 status: record.opt_int("status")?,
                 create_time: record.opt_int("create_time")?,
@@ -2652,9 +3278,129 @@ pub mod v4_get_job_instance_status {
             record.finish()
         }
     }
+    /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤; 4.SQL步骤
+    ///
+    /// Defined in `api-docs/job_v4/zh/v4_get_job_instance_status.md` at line 188.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// 脚本步骤
+        ///
+        /// Sent as `1`.
+        脚本步骤,
+        /// 文件步骤
+        ///
+        /// Sent as `2`.
+        文件步骤,
+        /// 人工确认步骤
+        ///
+        /// Sent as `3`.
+        人工确认步骤,
+        /// SQL步骤
+        ///
+        /// Sent as `4`.
+        SQL步骤,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::脚本步骤 => 1i64,
+                Self::文件步骤 => 2i64,
+                Self::人工确认步骤 => 3i64,
+                Self::SQL步骤 => 4i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::脚本步骤 => Some("脚本步骤"),
+                Self::文件步骤 => Some("文件步骤"),
+                Self::人工确认步骤 => Some("人工确认步骤"),
+                Self::SQL步骤 => Some("SQL步骤"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::脚本步骤),
+                "2" => return ::std::result::Result::Ok(Self::文件步骤),
+                "3" => return ::std::result::Result::Ok(Self::人工确认步骤),
+                "4" => return ::std::result::Result::Ok(Self::SQL步骤),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("脚本步骤") {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if text.eq_ignore_ascii_case("文件步骤") {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if text.eq_ignore_ascii_case("人工确认步骤") {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            if text.eq_ignore_ascii_case("SQL步骤") {
+                return ::std::result::Result::Ok(Self::SQL步骤);
+            }
+            if ["脚本步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if ["文件步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if ["人工确认步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            if ["SQL步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::SQL步骤);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (脚本步骤), `2` (文件步骤), `3` (人工确认步骤), `4` (SQL步骤)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::脚本步骤,
+                    2i64 => Self::文件步骤,
+                    3i64 => Self::人工确认步骤,
+                    4i64 => Self::SQL步骤,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     crate::serde_through_wire!(
         StepExecuteObjectResult, StepInstance, JobInstance,
-        V4GetJobInstanceStatusRequest, V4GetJobInstanceStatusResponse
+        V4GetJobInstanceStatusRequest, V4GetJobInstanceStatusResponse, Type
     );
 }
 pub use v4_get_job_instance_status::V4GetJobInstanceStatusRequest;

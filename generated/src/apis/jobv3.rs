@@ -255,6 +255,55 @@ pub mod batch_get_job_instance_ip_log {
             }
         }
     }
+    impl BkScopeType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Biz => Some("业务"),
+                Self::BizSet => Some("业务集"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for BkScopeType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for BkScopeType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "biz" => return ::std::result::Result::Ok(Self::Biz),
+                "biz_set" => return ::std::result::Result::Ok(Self::BizSet),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Biz") {
+                return ::std::result::Result::Ok(Self::Biz);
+            }
+            if text.eq_ignore_ascii_case("BizSet") {
+                return ::std::result::Result::Ok(Self::BizSet);
+            }
+            if ["业务"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Biz);
+            }
+            if ["业务集"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::BizSet);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "BkScopeType",
+                    "`biz` (业务), `biz_set` (业务集)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for BkScopeType {
         fn from_wire(
             value: serde_json::Value,
@@ -437,14 +486,14 @@ pub mod batch_get_job_instance_ip_log {
     /// Defined in `api-docs/jobv3/zh_hans/batch_get_job_instance_ip_log.md` at line 161.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum LogType {
-        /// 脚本执行任务日志 / Script
+        /// 脚本执行任务日志 / Script execution task log
         ///
         /// Sent as `1`.
-        Script,
-        /// 文件分发任务日志 / File
+        ScriptExecutionTaskLog,
+        /// 文件分发任务日志 / File distribution task log
         ///
         /// Sent as `2`.
-        File,
+        FileDistributionTaskLog,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -452,10 +501,65 @@ pub mod batch_get_job_instance_ip_log {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Script => 1i64,
-                Self::File => 2i64,
+                Self::ScriptExecutionTaskLog => 1i64,
+                Self::FileDistributionTaskLog => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl LogType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::ScriptExecutionTaskLog => Some("脚本执行任务日志"),
+                Self::FileDistributionTaskLog => Some("文件分发任务日志"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for LogType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for LogType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::ScriptExecutionTaskLog),
+                "2" => return ::std::result::Result::Ok(Self::FileDistributionTaskLog),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("ScriptExecutionTaskLog") {
+                return ::std::result::Result::Ok(Self::ScriptExecutionTaskLog);
+            }
+            if text.eq_ignore_ascii_case("FileDistributionTaskLog") {
+                return ::std::result::Result::Ok(Self::FileDistributionTaskLog);
+            }
+            if ["脚本执行任务日志", "Script execution task log"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ScriptExecutionTaskLog);
+            }
+            if ["文件分发任务日志", "File distribution task log"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::FileDistributionTaskLog);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "LogType",
+                    "`1` (脚本执行任务日志), `2` (文件分发任务日志)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for LogType {
@@ -465,8 +569,8 @@ pub mod batch_get_job_instance_ip_log {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Script,
-                    2i64 => Self::File,
+                    1i64 => Self::ScriptExecutionTaskLog,
+                    2i64 => Self::FileDistributionTaskLog,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -530,23 +634,23 @@ pub mod batch_get_job_instance_ip_log {
         /// 等待开始
         ///
         /// Sent as `1`.
-        Code1,
+        等待开始,
         /// 上传中
         ///
         /// Sent as `2`.
-        Code2,
+        上传中,
         /// 下载中
         ///
         /// Sent as `3`.
-        Code3,
+        下载中,
         /// 成功
         ///
         /// Sent as `4`.
-        Code4,
+        成功,
         /// 失败
         ///
         /// Sent as `5`.
-        Code5,
+        失败,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -554,13 +658,86 @@ pub mod batch_get_job_instance_ip_log {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
-                Self::Code3 => 3i64,
-                Self::Code4 => 4i64,
-                Self::Code5 => 5i64,
+                Self::等待开始 => 1i64,
+                Self::上传中 => 2i64,
+                Self::下载中 => 3i64,
+                Self::成功 => 4i64,
+                Self::失败 => 5i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::等待开始 => Some("等待开始"),
+                Self::上传中 => Some("上传中"),
+                Self::下载中 => Some("下载中"),
+                Self::成功 => Some("成功"),
+                Self::失败 => Some("失败"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::等待开始),
+                "2" => return ::std::result::Result::Ok(Self::上传中),
+                "3" => return ::std::result::Result::Ok(Self::下载中),
+                "4" => return ::std::result::Result::Ok(Self::成功),
+                "5" => return ::std::result::Result::Ok(Self::失败),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("等待开始") {
+                return ::std::result::Result::Ok(Self::等待开始);
+            }
+            if text.eq_ignore_ascii_case("上传中") {
+                return ::std::result::Result::Ok(Self::上传中);
+            }
+            if text.eq_ignore_ascii_case("下载中") {
+                return ::std::result::Result::Ok(Self::下载中);
+            }
+            if text.eq_ignore_ascii_case("成功") {
+                return ::std::result::Result::Ok(Self::成功);
+            }
+            if text.eq_ignore_ascii_case("失败") {
+                return ::std::result::Result::Ok(Self::失败);
+            }
+            if ["等待开始"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待开始);
+            }
+            if ["上传中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::上传中);
+            }
+            if ["下载中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::下载中);
+            }
+            if ["成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::成功);
+            }
+            if ["失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::失败);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (等待开始), `2` (上传中), `3` (下载中), `4` (成功), `5` (失败)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -570,11 +747,11 @@ pub mod batch_get_job_instance_ip_log {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
-                    3i64 => Self::Code3,
-                    4i64 => Self::Code4,
-                    5i64 => Self::Code5,
+                    1i64 => Self::等待开始,
+                    2i64 => Self::上传中,
+                    3i64 => Self::下载中,
+                    4i64 => Self::成功,
+                    5i64 => Self::失败,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -607,7 +784,7 @@ pub mod callback_protocol {
         /// 作业状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止
         ///
         /// Job status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
-        pub status: i64,
+        pub status: Status,
         /// 步骤块中包含的各个步骤执行状态
         ///
         /// The execution result of steps (Type inferred from the doc's example.)
@@ -618,12 +795,12 @@ pub mod callback_protocol {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             job_instance_id: impl Into<i64>,
-            status: impl Into<i64>,
+            status: Status,
             step_instance_list: Vec<StepInstance>,
         ) -> Self {
             Self {
                 job_instance_id: job_instance_id.into(),
-                status: status.into(),
+                status,
                 step_instance_list,
             }
         }
@@ -639,7 +816,7 @@ pub mod callback_protocol {
             )?;
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.int("job_instance_id")?,
-                status: record.int("status")?,
+                status: record.field("status")?,
                 step_instance_list: record.field("step_instance_list")?,
             })
         }
@@ -649,6 +826,259 @@ pub mod callback_protocol {
             record.field("status", &self.status);
             record.field("step_instance_list", &self.step_instance_list);
             record.finish()
+        }
+    }
+    /// 作业状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止
+    ///
+    /// Job status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/callback_protocol.md` at line 12.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 等待执行 / Pending
+        ///
+        /// Sent as `1`.
+        Pending,
+        /// 正在执行 / Running
+        ///
+        /// Sent as `2`.
+        Running,
+        /// 执行成功 / Successful
+        ///
+        /// Sent as `3`.
+        Successful,
+        /// 执行失败 / Failed
+        ///
+        /// Sent as `4`.
+        Failed,
+        /// 跳过 / Skipped
+        ///
+        /// Sent as `5`.
+        Skipped,
+        /// 忽略错误 / Ignore Error
+        ///
+        /// Sent as `6`.
+        IgnoreError,
+        /// 等待用户 / Waiting
+        ///
+        /// Sent as `7`.
+        Waiting,
+        /// 强制终止 / Terminated
+        ///
+        /// Sent as `8`.
+        Terminated,
+        /// 状态异常 / Abnormal
+        ///
+        /// Sent as `9`.
+        Abnormal,
+        /// 强制终止中 / Terminating
+        ///
+        /// Sent as `10`.
+        Terminating,
+        /// 强制终止成功 / Terminate Success
+        ///
+        /// Sent as `11`.
+        TerminateSuccess,
+        /// 确认终止 / Termination Confirmed
+        ///
+        /// Sent as `13`.
+        TerminationConfirmed,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Pending => 1i64,
+                Self::Running => 2i64,
+                Self::Successful => 3i64,
+                Self::Failed => 4i64,
+                Self::Skipped => 5i64,
+                Self::IgnoreError => 6i64,
+                Self::Waiting => 7i64,
+                Self::Terminated => 8i64,
+                Self::Abnormal => 9i64,
+                Self::Terminating => 10i64,
+                Self::TerminateSuccess => 11i64,
+                Self::TerminationConfirmed => 13i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Pending => Some("等待执行"),
+                Self::Running => Some("正在执行"),
+                Self::Successful => Some("执行成功"),
+                Self::Failed => Some("执行失败"),
+                Self::Skipped => Some("跳过"),
+                Self::IgnoreError => Some("忽略错误"),
+                Self::Waiting => Some("等待用户"),
+                Self::Terminated => Some("强制终止"),
+                Self::Abnormal => Some("状态异常"),
+                Self::Terminating => Some("强制终止中"),
+                Self::TerminateSuccess => Some("强制终止成功"),
+                Self::TerminationConfirmed => Some("确认终止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Pending),
+                "2" => return ::std::result::Result::Ok(Self::Running),
+                "3" => return ::std::result::Result::Ok(Self::Successful),
+                "4" => return ::std::result::Result::Ok(Self::Failed),
+                "5" => return ::std::result::Result::Ok(Self::Skipped),
+                "6" => return ::std::result::Result::Ok(Self::IgnoreError),
+                "7" => return ::std::result::Result::Ok(Self::Waiting),
+                "8" => return ::std::result::Result::Ok(Self::Terminated),
+                "9" => return ::std::result::Result::Ok(Self::Abnormal),
+                "10" => return ::std::result::Result::Ok(Self::Terminating),
+                "11" => return ::std::result::Result::Ok(Self::TerminateSuccess),
+                "13" => return ::std::result::Result::Ok(Self::TerminationConfirmed),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Pending") {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Successful") {
+                return ::std::result::Result::Ok(Self::Successful);
+            }
+            if text.eq_ignore_ascii_case("Failed") {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if text.eq_ignore_ascii_case("Skipped") {
+                return ::std::result::Result::Ok(Self::Skipped);
+            }
+            if text.eq_ignore_ascii_case("IgnoreError") {
+                return ::std::result::Result::Ok(Self::IgnoreError);
+            }
+            if text.eq_ignore_ascii_case("Waiting") {
+                return ::std::result::Result::Ok(Self::Waiting);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("Abnormal") {
+                return ::std::result::Result::Ok(Self::Abnormal);
+            }
+            if text.eq_ignore_ascii_case("Terminating") {
+                return ::std::result::Result::Ok(Self::Terminating);
+            }
+            if text.eq_ignore_ascii_case("TerminateSuccess") {
+                return ::std::result::Result::Ok(Self::TerminateSuccess);
+            }
+            if text.eq_ignore_ascii_case("TerminationConfirmed") {
+                return ::std::result::Result::Ok(Self::TerminationConfirmed);
+            }
+            if ["等待执行", "Pending"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if ["正在执行", "Running"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["执行成功", "Successful"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Successful);
+            }
+            if ["执行失败", "Failed"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if ["跳过", "Skipped"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Skipped);
+            }
+            if ["忽略错误", "Ignore Error"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::IgnoreError);
+            }
+            if ["等待用户", "Waiting"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Waiting);
+            }
+            if ["强制终止", "Terminated"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["状态异常", "Abnormal"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Abnormal);
+            }
+            if ["强制终止中", "Terminating"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Terminating);
+            }
+            if ["强制终止成功", "Terminate Success"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::TerminateSuccess);
+            }
+            if ["确认终止", "Termination Confirmed"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::TerminationConfirmed);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (等待执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `5` (跳过), `6` (忽略错误), `7` (等待用户), `8` (强制终止), `9` (状态异常), `10` (强制终止中), `11` (强制终止成功), `13` (确认终止)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Pending,
+                    2i64 => Self::Running,
+                    3i64 => Self::Successful,
+                    4i64 => Self::Failed,
+                    5i64 => Self::Skipped,
+                    6i64 => Self::IgnoreError,
+                    7i64 => Self::Waiting,
+                    8i64 => Self::Terminated,
+                    9i64 => Self::Abnormal,
+                    10i64 => Self::Terminating,
+                    11i64 => Self::TerminateSuccess,
+                    13i64 => Self::TerminationConfirmed,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
         }
     }
     /// `StepInstance`
@@ -698,7 +1128,7 @@ pub mod callback_protocol {
             record.finish()
         }
     }
-    crate::serde_through_wire!(CallbackProtocolRequest, StepInstance);
+    crate::serde_through_wire!(CallbackProtocolRequest, Status, StepInstance);
 }
 pub use callback_protocol::CallbackProtocolRequest;
 /// Types of [`check_script`](super::endpoints::CheckScript).
@@ -839,6 +1269,63 @@ pub mod check_script {
             }
         }
     }
+    impl Level {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Warning => Some("警告"),
+                Self::Error => Some("错误"),
+                Self::Fatal => Some("致命"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Level {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Level {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Warning),
+                "2" => return ::std::result::Result::Ok(Self::Error),
+                "3" => return ::std::result::Result::Ok(Self::Fatal),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Warning") {
+                return ::std::result::Result::Ok(Self::Warning);
+            }
+            if text.eq_ignore_ascii_case("Error") {
+                return ::std::result::Result::Ok(Self::Error);
+            }
+            if text.eq_ignore_ascii_case("Fatal") {
+                return ::std::result::Result::Ok(Self::Fatal);
+            }
+            if ["警告", "Warning"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Warning);
+            }
+            if ["错误", "Error"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Error);
+            }
+            if ["致命", "Fatal"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Fatal);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Level",
+                    "`1` (警告), `2` (错误), `3` (致命)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for Level {
         fn from_wire(
             value: serde_json::Value,
@@ -903,6 +1390,87 @@ pub mod check_script {
                 Self::Sql => 6i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                Self::Sql => Some("sql"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                "6" => return ::std::result::Result::Ok(Self::Sql),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if text.eq_ignore_ascii_case("Sql") {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["sql"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell), `6` (sql)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for ScriptLanguage {
@@ -1152,6 +1720,55 @@ pub mod create_account {
             }
         }
     }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Linux => Some("Linux"),
+                Self::Windows => Some("Windows"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Linux),
+                "2" => return ::std::result::Result::Ok(Self::Windows),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Linux") {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if text.eq_ignore_ascii_case("Windows") {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if ["Linux"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if ["Windows"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (Linux), `2` (Windows)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for Type {
         fn from_wire(
             value: serde_json::Value,
@@ -1375,6 +1992,55 @@ pub mod create_dangerous_rule {
             }
         }
     }
+    impl Action {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Scan => Some("扫描"),
+                Self::Intercept => Some("拦截"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Action {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Action {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Scan),
+                "2" => return ::std::result::Result::Ok(Self::Intercept),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Scan") {
+                return ::std::result::Result::Ok(Self::Scan);
+            }
+            if text.eq_ignore_ascii_case("Intercept") {
+                return ::std::result::Result::Ok(Self::Intercept);
+            }
+            if ["扫描", "Scan"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Scan);
+            }
+            if ["拦截", "Intercept"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Intercept);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Action",
+                    "`1` (扫描), `2` (拦截)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for Action {
         fn from_wire(
             value: serde_json::Value,
@@ -1578,6 +2244,55 @@ pub mod create_dangerous_rule {
                 Self::Enabled => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Disabled => Some("停用"),
+                Self::Enabled => Some("启用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Disabled),
+                "1" => return ::std::result::Result::Ok(Self::Enabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if text.eq_ignore_ascii_case("Enabled") {
+                return ::std::result::Result::Ok(Self::Enabled);
+            }
+            if ["停用", "disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["启用", "enabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Enabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (停用), `1` (启用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -2016,10 +2731,10 @@ pub mod create_public_script {
     /// Defined in `api-docs/jobv3/zh_hans/create_public_script.md` at line 86.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / Not
+        /// 未上线 / Not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -2039,12 +2754,77 @@ pub mod create_public_script {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "Not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "Offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -2054,7 +2834,7 @@ pub mod create_public_script {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -2269,10 +3049,10 @@ pub mod create_public_script_version {
     /// Defined in `api-docs/jobv3/zh_hans/create_public_script_version.md` at line 84.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / Not
+        /// 未上线 / Not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -2292,12 +3072,77 @@ pub mod create_public_script_version {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "Not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "Offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -2307,7 +3152,7 @@ pub mod create_public_script_version {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -2618,6 +3463,79 @@ pub mod create_script {
             }
         }
     }
+    impl CreateScriptScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for CreateScriptScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for CreateScriptScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "CreateScriptScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for CreateScriptScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -2645,10 +3563,10 @@ pub mod create_script {
     /// Defined in `api-docs/jobv3/zh_hans/create_script.md` at line 94.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / Not
+        /// 未上线 / Not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -2668,12 +3586,77 @@ pub mod create_script {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "Not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "Offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -2683,7 +3666,7 @@ pub mod create_script {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -2936,10 +3919,10 @@ pub mod create_script_version {
     /// Defined in `api-docs/jobv3/zh_hans/create_script_version.md` at line 92.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / Not
+        /// 未上线 / Not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -2959,12 +3942,77 @@ pub mod create_script_version {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "Not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "Offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -2974,7 +4022,7 @@ pub mod create_script_version {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -3003,11 +4051,11 @@ pub mod delete_account {
         /// 系统账号
         ///
         /// Sent as `1`.
-        Code1,
+        系统账号,
         /// 数据库账号
         ///
         /// Sent as `2`.
-        Code2,
+        数据库账号,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -3015,10 +4063,59 @@ pub mod delete_account {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Code1 => 1i64,
-                Self::Code2 => 2i64,
+                Self::系统账号 => 1i64,
+                Self::数据库账号 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Category {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::系统账号 => Some("系统账号"),
+                Self::数据库账号 => Some("数据库账号"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Category {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Category {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::系统账号),
+                "2" => return ::std::result::Result::Ok(Self::数据库账号),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("系统账号") {
+                return ::std::result::Result::Ok(Self::系统账号);
+            }
+            if text.eq_ignore_ascii_case("数据库账号") {
+                return ::std::result::Result::Ok(Self::数据库账号);
+            }
+            if ["系统账号"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::系统账号);
+            }
+            if ["数据库账号"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::数据库账号);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Category",
+                    "`1` (系统账号), `2` (数据库账号)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Category {
@@ -3028,8 +4125,8 @@ pub mod delete_account {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Code1,
-                    2i64 => Self::Code2,
+                    1i64 => Self::系统账号,
+                    2i64 => Self::数据库账号,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3224,6 +4321,79 @@ pub mod delete_account {
                 Self::Db2 => 11i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Linux => Some("Linux"),
+                Self::Windows => Some("Windows"),
+                Self::MySql => Some("MySQL"),
+                Self::Oracle => Some("Oracle"),
+                Self::Db2 => Some("DB2"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Linux),
+                "2" => return ::std::result::Result::Ok(Self::Windows),
+                "9" => return ::std::result::Result::Ok(Self::MySql),
+                "10" => return ::std::result::Result::Ok(Self::Oracle),
+                "11" => return ::std::result::Result::Ok(Self::Db2),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Linux") {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if text.eq_ignore_ascii_case("Windows") {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if text.eq_ignore_ascii_case("MySql") {
+                return ::std::result::Result::Ok(Self::MySql);
+            }
+            if text.eq_ignore_ascii_case("Oracle") {
+                return ::std::result::Result::Ok(Self::Oracle);
+            }
+            if text.eq_ignore_ascii_case("Db2") {
+                return ::std::result::Result::Ok(Self::Db2);
+            }
+            if ["Linux"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if ["Windows"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if ["MySQL"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MySql);
+            }
+            if ["Oracle"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Oracle);
+            }
+            if ["DB2"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Db2);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (Linux), `2` (Windows), `9` (MySQL), `10` (Oracle), `11` (DB2)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Type {
@@ -3694,6 +4864,55 @@ pub mod disable_dangerous_rule {
             }
         }
     }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Disabled => Some("停用"),
+                Self::Enabled => Some("启用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Disabled),
+                "1" => return ::std::result::Result::Ok(Self::Enabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if text.eq_ignore_ascii_case("Enabled") {
+                return ::std::result::Result::Ok(Self::Enabled);
+            }
+            if ["停用", "disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["启用", "enabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Enabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (停用), `1` (启用)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for Status {
         fn from_wire(
             value: serde_json::Value,
@@ -3817,10 +5036,10 @@ pub mod disable_public_script_version {
     /// Defined in `api-docs/jobv3/zh_hans/disable_public_script_version.md` at line 61.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / Not
+        /// 未上线 / Not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -3840,12 +5059,77 @@ pub mod disable_public_script_version {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "Not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "Offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -3855,7 +5139,7 @@ pub mod disable_public_script_version {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -3990,10 +5274,10 @@ pub mod disable_script_version {
     /// Defined in `api-docs/jobv3/zh_hans/disable_script_version.md` at line 65.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / Not
+        /// 未上线 / Not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -4013,12 +5297,77 @@ pub mod disable_script_version {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "Not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "Offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -4028,7 +5377,7 @@ pub mod disable_script_version {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -4145,6 +5494,55 @@ pub mod enable_dangerous_rule {
                 Self::Enabled => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Disabled => Some("停用"),
+                Self::Enabled => Some("启用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Disabled),
+                "1" => return ::std::result::Result::Ok(Self::Enabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if text.eq_ignore_ascii_case("Enabled") {
+                return ::std::result::Result::Ok(Self::Enabled);
+            }
+            if ["停用", "disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["启用", "enabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Enabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (停用), `1` (启用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -4809,7 +6207,7 @@ pub mod fast_execute_script {
         ///
         /// Sent as `4`.
         Python,
-        /// powershell / PowerShell.
+        /// powershell / PowerShell. Script_language needs to be specified when you pass in a custom script using script_content
         ///
         /// Sent as `5`.
         Powershell,
@@ -4827,6 +6225,85 @@ pub mod fast_execute_script {
                 Self::Powershell => 5i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl", "Perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python", "Python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if [
+                "powershell",
+                "PowerShell. Script_language needs to be specified when you pass in a custom script using script_content",
+            ]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for ScriptLanguage {
@@ -4875,6 +6352,55 @@ pub mod fast_execute_script {
                 Self::Yes => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl IsParamSensitive {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::No => Some("不是"),
+                Self::Yes => Some("是"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for IsParamSensitive {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for IsParamSensitive {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::No),
+                "1" => return ::std::result::Result::Ok(Self::Yes),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("No") {
+                return ::std::result::Result::Ok(Self::No);
+            }
+            if text.eq_ignore_ascii_case("Yes") {
+                return ::std::result::Result::Ok(Self::Yes);
+            }
+            if ["不是", "No"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::No);
+            }
+            if ["是", "Yes"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Yes);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "IsParamSensitive",
+                    "`0` (不是), `1` (是)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for IsParamSensitive {
@@ -5481,14 +7007,14 @@ pub mod fast_transfer_file {
     /// Defined in `api-docs/jobv3/zh_hans/fast_transfer_file.md` at line 29.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum FileType {
-        /// 服务器文件 / server
+        /// 服务器文件 / server file
         ///
         /// Sent as `1`.
-        Server,
-        /// 第三方文件源文件 / Third-party
+        ServerFile,
+        /// 第三方文件源文件 / Third-party file source file. Default value is 1 if not transferred
         ///
         /// Sent as `3`.
-        ThirdParty,
+        第三方文件源文件,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -5496,10 +7022,68 @@ pub mod fast_transfer_file {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Server => 1i64,
-                Self::ThirdParty => 3i64,
+                Self::ServerFile => 1i64,
+                Self::第三方文件源文件 => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl FileType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::ServerFile => Some("服务器文件"),
+                Self::第三方文件源文件 => Some("第三方文件源文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::ServerFile),
+                "3" => return ::std::result::Result::Ok(Self::第三方文件源文件),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("ServerFile") {
+                return ::std::result::Result::Ok(Self::ServerFile);
+            }
+            if text.eq_ignore_ascii_case("第三方文件源文件") {
+                return ::std::result::Result::Ok(Self::第三方文件源文件);
+            }
+            if ["服务器文件", "server file"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ServerFile);
+            }
+            if [
+                "第三方文件源文件",
+                "Third-party file source file. Default value is 1 if not transferred",
+            ]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::第三方文件源文件);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileType",
+                    "`1` (服务器文件), `3` (第三方文件源文件)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for FileType {
@@ -5509,8 +7093,8 @@ pub mod fast_transfer_file {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Server,
-                    3i64 => Self::ThirdParty,
+                    1i64 => Self::ServerFile,
+                    3i64 => Self::第三方文件源文件,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5526,14 +7110,14 @@ pub mod fast_transfer_file {
     /// Defined in `api-docs/jobv3/zh_hans/fast_transfer_file.md` at line 19.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum TransferMode {
-        /// 严谨模式 / Strict
+        /// 严谨模式 / Strict mode
         ///
         /// Sent as `1`.
-        Strict,
-        /// 强制模式 / Forced
+        StrictMode,
+        /// 强制模式 / Forced mode. Force mode is used by default
         ///
         /// Sent as `2`.
-        Forced,
+        强制模式,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -5541,10 +7125,65 @@ pub mod fast_transfer_file {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Strict => 1i64,
-                Self::Forced => 2i64,
+                Self::StrictMode => 1i64,
+                Self::强制模式 => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl TransferMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::StrictMode => Some("严谨模式"),
+                Self::强制模式 => Some("强制模式"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for TransferMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for TransferMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::StrictMode),
+                "2" => return ::std::result::Result::Ok(Self::强制模式),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("StrictMode") {
+                return ::std::result::Result::Ok(Self::StrictMode);
+            }
+            if text.eq_ignore_ascii_case("强制模式") {
+                return ::std::result::Result::Ok(Self::强制模式);
+            }
+            if ["严谨模式", "Strict mode"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::StrictMode);
+            }
+            if ["强制模式", "Forced mode. Force mode is used by default"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::强制模式);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "TransferMode",
+                    "`1` (严谨模式), `2` (强制模式)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for TransferMode {
@@ -5554,8 +7193,8 @@ pub mod fast_transfer_file {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Strict,
-                    2i64 => Self::Forced,
+                    1i64 => Self::StrictMode,
+                    2i64 => Self::强制模式,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -6023,6 +7662,79 @@ pub mod get_account_list {
             }
         }
     }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Linux => Some("Linux"),
+                Self::Windows => Some("Windows"),
+                Self::MySql => Some("MySQL"),
+                Self::Oracle => Some("Oracle"),
+                Self::Db2 => Some("DB2"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Linux),
+                "2" => return ::std::result::Result::Ok(Self::Windows),
+                "9" => return ::std::result::Result::Ok(Self::MySql),
+                "10" => return ::std::result::Result::Ok(Self::Oracle),
+                "11" => return ::std::result::Result::Ok(Self::Db2),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Linux") {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if text.eq_ignore_ascii_case("Windows") {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if text.eq_ignore_ascii_case("MySql") {
+                return ::std::result::Result::Ok(Self::MySql);
+            }
+            if text.eq_ignore_ascii_case("Oracle") {
+                return ::std::result::Result::Ok(Self::Oracle);
+            }
+            if text.eq_ignore_ascii_case("Db2") {
+                return ::std::result::Result::Ok(Self::Db2);
+            }
+            if ["Linux"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if ["Windows"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if ["MySQL"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MySql);
+            }
+            if ["Oracle"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Oracle);
+            }
+            if ["DB2"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Db2);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (Linux), `2` (Windows), `9` (MySQL), `10` (Oracle), `11` (DB2)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for Type {
         fn from_wire(
             value: serde_json::Value,
@@ -6228,7 +7940,7 @@ pub mod get_cron_detail {
         /// 定时作业状态：1.已启动、2.已暂停
         ///
         /// Cron job status: 1. Started, 2. Paused
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 定时任务crontab的定时规则，新建时必填，修改时选填。各字段含义为：分 时 日 月 周，如: 0/5 * * * ? 表示每5分钟执行一次
         ///
         /// Timing rules for Cron Job crontab, required when creating, optional when modifying. The meaning of each field is: minute hour day month week, for example: 0/5 * * * * ? means execute every 5 minutes
@@ -6282,7 +7994,7 @@ pub mod get_cron_detail {
                 job_plan_id: record.opt_int("job_plan_id")?,
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 expression: record.opt_text("expression")?,
                 global_var_list: record.field("global_var_list")?,
                 creator: record.opt_text("creator")?,
@@ -6349,6 +8061,100 @@ pub mod get_cron_detail {
             record.finish()
         }
     }
+    /// 定时作业状态：1.已启动、2.已暂停
+    ///
+    /// Cron job status: 1. Started, 2. Paused
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_cron_detail.md` at line 112.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 已启动 / Started
+        ///
+        /// Sent as `1`.
+        Started,
+        /// 已暂停 / Paused
+        ///
+        /// Sent as `2`.
+        Paused,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Started => 1i64,
+                Self::Paused => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Started => Some("已启动"),
+                Self::Paused => Some("已暂停"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Started),
+                "2" => return ::std::result::Result::Ok(Self::Paused),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Started") {
+                return ::std::result::Result::Ok(Self::Started);
+            }
+            if text.eq_ignore_ascii_case("Paused") {
+                return ::std::result::Result::Ok(Self::Paused);
+            }
+            if ["已启动", "Started"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Started);
+            }
+            if ["已暂停", "Paused"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Paused);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (已启动), `2` (已暂停)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Started,
+                    2i64 => Self::Paused,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `GetCronDetailTopoNode`
     ///
     /// Defined in `api-docs/jobv3/zh_hans/get_cron_detail.md` at line 144.
@@ -6385,7 +8191,8 @@ pub mod get_cron_detail {
         }
     }
     crate::serde_through_wire!(
-        GlobalVar, Ip, GetCronDetailRequest, GetCronDetailResponse, Server, TopoNode
+        GlobalVar, Ip, GetCronDetailRequest, GetCronDetailResponse, Server, Status,
+        TopoNode
     );
 }
 pub use get_cron_detail::GetCronDetailRequest;
@@ -6419,7 +8226,7 @@ pub mod get_cron_list {
         /// 定时作业状态：1.已启动、2.已暂停
         ///
         /// Cron job status: 1. Started, 2. Paused
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 定时作业创建人账号
         ///
         /// Cron job creator
@@ -6486,7 +8293,7 @@ pub mod get_cron_list {
             self
         }
         /// Sets `status`.
-        pub fn status(mut self, value: impl Into<i64>) -> Self {
+        pub fn status(mut self, value: impl Into<Status>) -> Self {
             self.status = Some(value.into());
             self
         }
@@ -6559,7 +8366,7 @@ pub mod get_cron_list {
                 bk_scope_id: record.text("bk_scope_id")?,
                 name: record.opt_text("name")?,
                 id: record.opt_int("id")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 creator: record.opt_text("creator")?,
                 create_time_start: record.opt_int("create_time_start")?,
                 create_time_end: record.opt_int("create_time_end")?,
@@ -6659,7 +8466,7 @@ pub mod get_cron_list {
         /// 定时作业状态：1.已启动、2.已暂停
         ///
         /// Cron job status: 1. Started, 2. Paused
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 定时任务crontab的定时规则，新建时必填，修改时选填。各字段含义为：分 时 日 月 周，如: 0/5 * * * ? 表示每5分钟执行一次
         ///
         /// Timing rules for Cron Job crontab, required when creating, optional when modifying. The meaning of each field is: minute hour day month week, for example: 0/5 * * * ? means execute every 5 minutes
@@ -6708,7 +8515,7 @@ pub mod get_cron_list {
                 job_plan_id: record.opt_int("job_plan_id")?,
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 expression: record.opt_text("expression")?,
                 creator: record.opt_text("creator")?,
                 create_time: record.opt_int("create_time")?,
@@ -6732,8 +8539,102 @@ pub mod get_cron_list {
             record.finish()
         }
     }
+    /// 定时作业状态：1.已启动、2.已暂停
+    ///
+    /// Cron job status: 1. Started, 2. Paused
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_cron_list.md` at line 17.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 已启动 / Started
+        ///
+        /// Sent as `1`.
+        Started,
+        /// 已暂停 / Paused
+        ///
+        /// Sent as `2`.
+        Paused,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Started => 1i64,
+                Self::Paused => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Started => Some("已启动"),
+                Self::Paused => Some("已暂停"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Started),
+                "2" => return ::std::result::Result::Ok(Self::Paused),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Started") {
+                return ::std::result::Result::Ok(Self::Started);
+            }
+            if text.eq_ignore_ascii_case("Paused") {
+                return ::std::result::Result::Ok(Self::Paused);
+            }
+            if ["已启动", "Started"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Started);
+            }
+            if ["已暂停", "Paused"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Paused);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (已启动), `2` (已暂停)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Started,
+                    2i64 => Self::Paused,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     crate::serde_through_wire!(
-        GetCronListRequest, GetCronListResponse, GetCronListResponseItem
+        GetCronListRequest, GetCronListResponse, GetCronListResponseItem, Status
     );
 }
 pub use get_cron_list::GetCronListRequest;
@@ -6932,6 +8833,55 @@ pub mod get_dangerous_rule_list {
                 Self::Enabled => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Disabled => Some("停用"),
+                Self::Enabled => Some("启用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Disabled),
+                "1" => return ::std::result::Result::Ok(Self::Enabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if text.eq_ignore_ascii_case("Enabled") {
+                return ::std::result::Result::Ok(Self::Enabled);
+            }
+            if ["停用", "disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["启用", "enabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Enabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (停用), `1` (启用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -7947,14 +9897,14 @@ pub mod get_job_instance_list {
         ///
         /// Sent as `10`.
         Terminating,
-        /// 强制终止成功 / Terminate
+        /// 强制终止成功 / Terminate Success
         ///
         /// Sent as `11`.
-        Terminate,
-        /// 确认终止 / Termination
+        TerminateSuccess,
+        /// 确认终止 / Termination Confirmed
         ///
         /// Sent as `13`.
-        Termination,
+        TerminationConfirmed,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -7968,10 +9918,119 @@ pub mod get_job_instance_list {
                 Self::Failed => 4i64,
                 Self::Waiting => 7i64,
                 Self::Terminating => 10i64,
-                Self::Terminate => 11i64,
-                Self::Termination => 13i64,
+                Self::TerminateSuccess => 11i64,
+                Self::TerminationConfirmed => 13i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Pending => Some("等待执行"),
+                Self::Running => Some("正在执行"),
+                Self::Successful => Some("执行成功"),
+                Self::Failed => Some("执行失败"),
+                Self::Waiting => Some("等待确认"),
+                Self::Terminating => Some("强制终止中"),
+                Self::TerminateSuccess => Some("强制终止成功"),
+                Self::TerminationConfirmed => Some("确认终止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Pending),
+                "2" => return ::std::result::Result::Ok(Self::Running),
+                "3" => return ::std::result::Result::Ok(Self::Successful),
+                "4" => return ::std::result::Result::Ok(Self::Failed),
+                "7" => return ::std::result::Result::Ok(Self::Waiting),
+                "10" => return ::std::result::Result::Ok(Self::Terminating),
+                "11" => return ::std::result::Result::Ok(Self::TerminateSuccess),
+                "13" => return ::std::result::Result::Ok(Self::TerminationConfirmed),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Pending") {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Successful") {
+                return ::std::result::Result::Ok(Self::Successful);
+            }
+            if text.eq_ignore_ascii_case("Failed") {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if text.eq_ignore_ascii_case("Waiting") {
+                return ::std::result::Result::Ok(Self::Waiting);
+            }
+            if text.eq_ignore_ascii_case("Terminating") {
+                return ::std::result::Result::Ok(Self::Terminating);
+            }
+            if text.eq_ignore_ascii_case("TerminateSuccess") {
+                return ::std::result::Result::Ok(Self::TerminateSuccess);
+            }
+            if text.eq_ignore_ascii_case("TerminationConfirmed") {
+                return ::std::result::Result::Ok(Self::TerminationConfirmed);
+            }
+            if ["等待执行", "Pending"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if ["正在执行", "Running"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["执行成功", "Successful"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Successful);
+            }
+            if ["执行失败", "Failed"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if ["等待确认", "Waiting"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Waiting);
+            }
+            if ["强制终止中", "Terminating"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Terminating);
+            }
+            if ["强制终止成功", "Terminate Success"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::TerminateSuccess);
+            }
+            if ["确认终止", "Termination Confirmed"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::TerminationConfirmed);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (等待执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `7` (等待确认), `10` (强制终止中), `11` (强制终止成功), `13` (确认终止)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -7987,8 +10046,8 @@ pub mod get_job_instance_list {
                     4i64 => Self::Failed,
                     7i64 => Self::Waiting,
                     10i64 => Self::Terminating,
-                    11i64 => Self::Terminate,
-                    13i64 => Self::Termination,
+                    11i64 => Self::TerminateSuccess,
+                    13i64 => Self::TerminationConfirmed,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8004,18 +10063,18 @@ pub mod get_job_instance_list {
     /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_list.md` at line 22.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Type {
-        /// 作业执行 / Job
+        /// 作业执行 / Job Execution
         ///
         /// Sent as `0`.
-        Job,
-        /// 脚本执行 / Script
+        JobExecution,
+        /// 脚本执行 / Script Execution
         ///
         /// Sent as `1`.
-        Script,
-        /// 文件分发 / File
+        ScriptExecution,
+        /// 文件分发 / File Transfer
         ///
         /// Sent as `2`.
-        File,
+        FileTransfer,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -8023,11 +10082,77 @@ pub mod get_job_instance_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Job => 0i64,
-                Self::Script => 1i64,
-                Self::File => 2i64,
+                Self::JobExecution => 0i64,
+                Self::ScriptExecution => 1i64,
+                Self::FileTransfer => 2i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::JobExecution => Some("作业执行"),
+                Self::ScriptExecution => Some("脚本执行"),
+                Self::FileTransfer => Some("文件分发"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::JobExecution),
+                "1" => return ::std::result::Result::Ok(Self::ScriptExecution),
+                "2" => return ::std::result::Result::Ok(Self::FileTransfer),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("JobExecution") {
+                return ::std::result::Result::Ok(Self::JobExecution);
+            }
+            if text.eq_ignore_ascii_case("ScriptExecution") {
+                return ::std::result::Result::Ok(Self::ScriptExecution);
+            }
+            if text.eq_ignore_ascii_case("FileTransfer") {
+                return ::std::result::Result::Ok(Self::FileTransfer);
+            }
+            if ["作业执行", "Job Execution"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::JobExecution);
+            }
+            if ["脚本执行", "Script Execution"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ScriptExecution);
+            }
+            if ["文件分发", "File Transfer"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::FileTransfer);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`0` (作业执行), `1` (脚本执行), `2` (文件分发)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Type {
@@ -8037,9 +10162,9 @@ pub mod get_job_instance_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Job,
-                    1i64 => Self::Script,
-                    2i64 => Self::File,
+                    0i64 => Self::JobExecution,
+                    1i64 => Self::ScriptExecution,
+                    2i64 => Self::FileTransfer,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8055,18 +10180,18 @@ pub mod get_job_instance_list {
     /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_list.md` at line 21.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum LaunchMode {
-        /// 页面执行 / Web
+        /// 页面执行 / Web UI
         ///
         /// Sent as `1`.
-        Web,
+        WebUi,
         /// API调用 / API
         ///
         /// Sent as `2`.
         Api,
-        /// 定时执行 / Cron
+        /// 定时执行 / Cron Job
         ///
         /// Sent as `3`.
-        Cron,
+        CronJob,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -8074,11 +10199,69 @@ pub mod get_job_instance_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Web => 1i64,
+                Self::WebUi => 1i64,
                 Self::Api => 2i64,
-                Self::Cron => 3i64,
+                Self::CronJob => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl LaunchMode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::WebUi => Some("页面执行"),
+                Self::Api => Some("API调用"),
+                Self::CronJob => Some("定时执行"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for LaunchMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for LaunchMode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::WebUi),
+                "2" => return ::std::result::Result::Ok(Self::Api),
+                "3" => return ::std::result::Result::Ok(Self::CronJob),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("WebUi") {
+                return ::std::result::Result::Ok(Self::WebUi);
+            }
+            if text.eq_ignore_ascii_case("Api") {
+                return ::std::result::Result::Ok(Self::Api);
+            }
+            if text.eq_ignore_ascii_case("CronJob") {
+                return ::std::result::Result::Ok(Self::CronJob);
+            }
+            if ["页面执行", "Web UI"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::WebUi);
+            }
+            if ["API调用", "API"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Api);
+            }
+            if ["定时执行", "Cron Job"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::CronJob);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "LaunchMode",
+                    "`1` (页面执行), `2` (API调用), `3` (定时执行)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for LaunchMode {
@@ -8088,9 +10271,9 @@ pub mod get_job_instance_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Web,
+                    1i64 => Self::WebUi,
                     2i64 => Self::Api,
-                    3i64 => Self::Cron,
+                    3i64 => Self::CronJob,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8109,6 +10292,366 @@ pub use get_job_instance_list::GetJobInstanceListResponse;
 /// Types of [`get_job_instance_status`](super::endpoints::GetJobInstanceStatus).
 pub mod get_job_instance_status {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    /// 主机任务状态码，1.Agent异常; 3.上次已成功; 5.等待执行; 7.正在执行; 9.执行成功; 11.任务失败; 12.任务下发失败; 13.任务超时; 15.任务日志错误; 101.脚本执行失败; 102.脚本执行超时; 103.脚本执行被终止; 104.脚本返回码非零; 202.文件传输失败; 203.源文件不存在; 310.Agent异常; 311.用户名不存在; 320.文件获取失败; 321.文件超出限制; 329.文件传输错误; 399.任务执行出错
+    ///
+    /// Agent task status code, 1 - Agent exception; 5 - Waiting for execution; 7 - Executing; 9 - Execution succeeded; 11 - Execution failed; 12 - Task failed to deliver; 403 - Task forced termination succeeded; 404 - Task forced termination failed
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 140.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ErrorCode {
+        /// Agent异常
+        ///
+        /// Sent as `1`.
+        Agent异常,
+        /// 上次已成功
+        ///
+        /// Sent as `3`.
+        上次已成功,
+        /// 等待执行
+        ///
+        /// Sent as `5`.
+        等待执行,
+        /// 正在执行
+        ///
+        /// Sent as `7`.
+        正在执行,
+        /// 执行成功
+        ///
+        /// Sent as `9`.
+        执行成功,
+        /// 任务失败
+        ///
+        /// Sent as `11`.
+        任务失败,
+        /// 任务下发失败
+        ///
+        /// Sent as `12`.
+        任务下发失败,
+        /// 任务超时
+        ///
+        /// Sent as `13`.
+        任务超时,
+        /// 任务日志错误
+        ///
+        /// Sent as `15`.
+        任务日志错误,
+        /// 脚本执行失败
+        ///
+        /// Sent as `101`.
+        脚本执行失败,
+        /// 脚本执行超时
+        ///
+        /// Sent as `102`.
+        脚本执行超时,
+        /// 脚本执行被终止
+        ///
+        /// Sent as `103`.
+        脚本执行被终止,
+        /// 脚本返回码非零
+        ///
+        /// Sent as `104`.
+        脚本返回码非零,
+        /// 文件传输失败
+        ///
+        /// Sent as `202`.
+        文件传输失败,
+        /// 源文件不存在
+        ///
+        /// Sent as `203`.
+        源文件不存在,
+        /// Agent异常
+        ///
+        /// Sent as `310`.
+        Agent异常_,
+        /// 用户名不存在
+        ///
+        /// Sent as `311`.
+        用户名不存在,
+        /// 文件获取失败
+        ///
+        /// Sent as `320`.
+        文件获取失败,
+        /// 文件超出限制
+        ///
+        /// Sent as `321`.
+        文件超出限制,
+        /// 文件传输错误
+        ///
+        /// Sent as `329`.
+        文件传输错误,
+        /// 任务执行出错
+        ///
+        /// Sent as `399`.
+        任务执行出错,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl ErrorCode {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Agent异常 => 1i64,
+                Self::上次已成功 => 3i64,
+                Self::等待执行 => 5i64,
+                Self::正在执行 => 7i64,
+                Self::执行成功 => 9i64,
+                Self::任务失败 => 11i64,
+                Self::任务下发失败 => 12i64,
+                Self::任务超时 => 13i64,
+                Self::任务日志错误 => 15i64,
+                Self::脚本执行失败 => 101i64,
+                Self::脚本执行超时 => 102i64,
+                Self::脚本执行被终止 => 103i64,
+                Self::脚本返回码非零 => 104i64,
+                Self::文件传输失败 => 202i64,
+                Self::源文件不存在 => 203i64,
+                Self::Agent异常_ => 310i64,
+                Self::用户名不存在 => 311i64,
+                Self::文件获取失败 => 320i64,
+                Self::文件超出限制 => 321i64,
+                Self::文件传输错误 => 329i64,
+                Self::任务执行出错 => 399i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl ErrorCode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Agent异常 => Some("Agent异常"),
+                Self::上次已成功 => Some("上次已成功"),
+                Self::等待执行 => Some("等待执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::任务失败 => Some("任务失败"),
+                Self::任务下发失败 => Some("任务下发失败"),
+                Self::任务超时 => Some("任务超时"),
+                Self::任务日志错误 => Some("任务日志错误"),
+                Self::脚本执行失败 => Some("脚本执行失败"),
+                Self::脚本执行超时 => Some("脚本执行超时"),
+                Self::脚本执行被终止 => Some("脚本执行被终止"),
+                Self::脚本返回码非零 => Some("脚本返回码非零"),
+                Self::文件传输失败 => Some("文件传输失败"),
+                Self::源文件不存在 => Some("源文件不存在"),
+                Self::Agent异常_ => Some("Agent异常"),
+                Self::用户名不存在 => Some("用户名不存在"),
+                Self::文件获取失败 => Some("文件获取失败"),
+                Self::文件超出限制 => Some("文件超出限制"),
+                Self::文件传输错误 => Some("文件传输错误"),
+                Self::任务执行出错 => Some("任务执行出错"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ErrorCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ErrorCode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Agent异常),
+                "3" => return ::std::result::Result::Ok(Self::上次已成功),
+                "5" => return ::std::result::Result::Ok(Self::等待执行),
+                "7" => return ::std::result::Result::Ok(Self::正在执行),
+                "9" => return ::std::result::Result::Ok(Self::执行成功),
+                "11" => return ::std::result::Result::Ok(Self::任务失败),
+                "12" => return ::std::result::Result::Ok(Self::任务下发失败),
+                "13" => return ::std::result::Result::Ok(Self::任务超时),
+                "15" => return ::std::result::Result::Ok(Self::任务日志错误),
+                "101" => return ::std::result::Result::Ok(Self::脚本执行失败),
+                "102" => return ::std::result::Result::Ok(Self::脚本执行超时),
+                "103" => return ::std::result::Result::Ok(Self::脚本执行被终止),
+                "104" => return ::std::result::Result::Ok(Self::脚本返回码非零),
+                "202" => return ::std::result::Result::Ok(Self::文件传输失败),
+                "203" => return ::std::result::Result::Ok(Self::源文件不存在),
+                "310" => return ::std::result::Result::Ok(Self::Agent异常_),
+                "311" => return ::std::result::Result::Ok(Self::用户名不存在),
+                "320" => return ::std::result::Result::Ok(Self::文件获取失败),
+                "321" => return ::std::result::Result::Ok(Self::文件超出限制),
+                "329" => return ::std::result::Result::Ok(Self::文件传输错误),
+                "399" => return ::std::result::Result::Ok(Self::任务执行出错),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Agent异常") {
+                return ::std::result::Result::Ok(Self::Agent异常);
+            }
+            if text.eq_ignore_ascii_case("上次已成功") {
+                return ::std::result::Result::Ok(Self::上次已成功);
+            }
+            if text.eq_ignore_ascii_case("等待执行") {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("任务失败") {
+                return ::std::result::Result::Ok(Self::任务失败);
+            }
+            if text.eq_ignore_ascii_case("任务下发失败") {
+                return ::std::result::Result::Ok(Self::任务下发失败);
+            }
+            if text.eq_ignore_ascii_case("任务超时") {
+                return ::std::result::Result::Ok(Self::任务超时);
+            }
+            if text.eq_ignore_ascii_case("任务日志错误") {
+                return ::std::result::Result::Ok(Self::任务日志错误);
+            }
+            if text.eq_ignore_ascii_case("脚本执行失败") {
+                return ::std::result::Result::Ok(Self::脚本执行失败);
+            }
+            if text.eq_ignore_ascii_case("脚本执行超时") {
+                return ::std::result::Result::Ok(Self::脚本执行超时);
+            }
+            if text.eq_ignore_ascii_case("脚本执行被终止") {
+                return ::std::result::Result::Ok(Self::脚本执行被终止);
+            }
+            if text.eq_ignore_ascii_case("脚本返回码非零") {
+                return ::std::result::Result::Ok(Self::脚本返回码非零);
+            }
+            if text.eq_ignore_ascii_case("文件传输失败") {
+                return ::std::result::Result::Ok(Self::文件传输失败);
+            }
+            if text.eq_ignore_ascii_case("源文件不存在") {
+                return ::std::result::Result::Ok(Self::源文件不存在);
+            }
+            if text.eq_ignore_ascii_case("Agent异常_") {
+                return ::std::result::Result::Ok(Self::Agent异常_);
+            }
+            if text.eq_ignore_ascii_case("用户名不存在") {
+                return ::std::result::Result::Ok(Self::用户名不存在);
+            }
+            if text.eq_ignore_ascii_case("文件获取失败") {
+                return ::std::result::Result::Ok(Self::文件获取失败);
+            }
+            if text.eq_ignore_ascii_case("文件超出限制") {
+                return ::std::result::Result::Ok(Self::文件超出限制);
+            }
+            if text.eq_ignore_ascii_case("文件传输错误") {
+                return ::std::result::Result::Ok(Self::文件传输错误);
+            }
+            if text.eq_ignore_ascii_case("任务执行出错") {
+                return ::std::result::Result::Ok(Self::任务执行出错);
+            }
+            if ["Agent异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Agent异常);
+            }
+            if ["上次已成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::上次已成功);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["任务失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务失败);
+            }
+            if ["任务下发失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务下发失败);
+            }
+            if ["任务超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务超时);
+            }
+            if ["任务日志错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务日志错误);
+            }
+            if ["脚本执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行失败);
+            }
+            if ["脚本执行超时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行超时);
+            }
+            if ["脚本执行被终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本执行被终止);
+            }
+            if ["脚本返回码非零"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本返回码非零);
+            }
+            if ["文件传输失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件传输失败);
+            }
+            if ["源文件不存在"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::源文件不存在);
+            }
+            if ["Agent异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Agent异常_);
+            }
+            if ["用户名不存在"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::用户名不存在);
+            }
+            if ["文件获取失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件获取失败);
+            }
+            if ["文件超出限制"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件超出限制);
+            }
+            if ["文件传输错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件传输错误);
+            }
+            if ["任务执行出错"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务执行出错);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ErrorCode",
+                    "`1` (Agent异常), `3` (上次已成功), `5` (等待执行), `7` (正在执行), `9` (执行成功), `11` (任务失败), `12` (任务下发失败), `13` (任务超时), `15` (任务日志错误), `101` (脚本执行失败), `102` (脚本执行超时), `103` (脚本执行被终止), `104` (脚本返回码非零), `202` (文件传输失败), `203` (源文件不存在), `310` (Agent异常), `311` (用户名不存在), `320` (文件获取失败), `321` (文件超出限制), `329` (文件传输错误), `399` (任务执行出错)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for ErrorCode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Agent异常,
+                    3i64 => Self::上次已成功,
+                    5i64 => Self::等待执行,
+                    7i64 => Self::正在执行,
+                    9i64 => Self::执行成功,
+                    11i64 => Self::任务失败,
+                    12i64 => Self::任务下发失败,
+                    13i64 => Self::任务超时,
+                    15i64 => Self::任务日志错误,
+                    101i64 => Self::脚本执行失败,
+                    102i64 => Self::脚本执行超时,
+                    103i64 => Self::脚本执行被终止,
+                    104i64 => Self::脚本返回码非零,
+                    202i64 => Self::文件传输失败,
+                    203i64 => Self::源文件不存在,
+                    310i64 => Self::Agent异常_,
+                    311i64 => Self::用户名不存在,
+                    320i64 => Self::文件获取失败,
+                    321i64 => Self::文件超出限制,
+                    329i64 => Self::文件传输错误,
+                    399i64 => Self::任务执行出错,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// 根据作业实例 ID 查询作业执行状态
     ///
     /// Query job execution status based on job instance ID
@@ -8222,6 +10765,665 @@ pub mod get_job_instance_status {
             record.finish()
         }
     }
+    /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功
+    ///
+    /// Job status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 105.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未执行 / Pending
+        ///
+        /// Sent as `1`.
+        Pending,
+        /// 正在执行 / Running
+        ///
+        /// Sent as `2`.
+        Running,
+        /// 执行成功 / Successful
+        ///
+        /// Sent as `3`.
+        Successful,
+        /// 执行失败 / Failed
+        ///
+        /// Sent as `4`.
+        Failed,
+        /// 跳过 / Skipped
+        ///
+        /// Sent as `5`.
+        Skipped,
+        /// 忽略错误 / Ignore Error
+        ///
+        /// Sent as `6`.
+        IgnoreError,
+        /// 等待用户 / Waiting
+        ///
+        /// Sent as `7`.
+        Waiting,
+        /// 手动结束 / Terminated
+        ///
+        /// Sent as `8`.
+        Terminated,
+        /// 状态异常 / Abnormal
+        ///
+        /// Sent as `9`.
+        Abnormal,
+        /// 步骤强制终止中 / Terminating
+        ///
+        /// Sent as `10`.
+        Terminating,
+        /// 步骤强制终止成功 / Terminate Success
+        ///
+        /// Sent as `11`.
+        TerminateSuccess,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Pending => 1i64,
+                Self::Running => 2i64,
+                Self::Successful => 3i64,
+                Self::Failed => 4i64,
+                Self::Skipped => 5i64,
+                Self::IgnoreError => 6i64,
+                Self::Waiting => 7i64,
+                Self::Terminated => 8i64,
+                Self::Abnormal => 9i64,
+                Self::Terminating => 10i64,
+                Self::TerminateSuccess => 11i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Pending => Some("未执行"),
+                Self::Running => Some("正在执行"),
+                Self::Successful => Some("执行成功"),
+                Self::Failed => Some("执行失败"),
+                Self::Skipped => Some("跳过"),
+                Self::IgnoreError => Some("忽略错误"),
+                Self::Waiting => Some("等待用户"),
+                Self::Terminated => Some("手动结束"),
+                Self::Abnormal => Some("状态异常"),
+                Self::Terminating => Some("步骤强制终止中"),
+                Self::TerminateSuccess => Some("步骤强制终止成功"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Pending),
+                "2" => return ::std::result::Result::Ok(Self::Running),
+                "3" => return ::std::result::Result::Ok(Self::Successful),
+                "4" => return ::std::result::Result::Ok(Self::Failed),
+                "5" => return ::std::result::Result::Ok(Self::Skipped),
+                "6" => return ::std::result::Result::Ok(Self::IgnoreError),
+                "7" => return ::std::result::Result::Ok(Self::Waiting),
+                "8" => return ::std::result::Result::Ok(Self::Terminated),
+                "9" => return ::std::result::Result::Ok(Self::Abnormal),
+                "10" => return ::std::result::Result::Ok(Self::Terminating),
+                "11" => return ::std::result::Result::Ok(Self::TerminateSuccess),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Pending") {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Successful") {
+                return ::std::result::Result::Ok(Self::Successful);
+            }
+            if text.eq_ignore_ascii_case("Failed") {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if text.eq_ignore_ascii_case("Skipped") {
+                return ::std::result::Result::Ok(Self::Skipped);
+            }
+            if text.eq_ignore_ascii_case("IgnoreError") {
+                return ::std::result::Result::Ok(Self::IgnoreError);
+            }
+            if text.eq_ignore_ascii_case("Waiting") {
+                return ::std::result::Result::Ok(Self::Waiting);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("Abnormal") {
+                return ::std::result::Result::Ok(Self::Abnormal);
+            }
+            if text.eq_ignore_ascii_case("Terminating") {
+                return ::std::result::Result::Ok(Self::Terminating);
+            }
+            if text.eq_ignore_ascii_case("TerminateSuccess") {
+                return ::std::result::Result::Ok(Self::TerminateSuccess);
+            }
+            if ["未执行", "Pending"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if ["正在执行", "Running"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["执行成功", "Successful"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Successful);
+            }
+            if ["执行失败", "Failed"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if ["跳过", "Skipped"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Skipped);
+            }
+            if ["忽略错误", "Ignore Error"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::IgnoreError);
+            }
+            if ["等待用户", "Waiting"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Waiting);
+            }
+            if ["手动结束", "Terminated"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["状态异常", "Abnormal"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Abnormal);
+            }
+            if ["步骤强制终止中", "Terminating"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Terminating);
+            }
+            if ["步骤强制终止成功", "Terminate Success"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::TerminateSuccess);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (未执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `5` (跳过), `6` (忽略错误), `7` (等待用户), `8` (手动结束), `9` (状态异常), `10` (步骤强制终止中), `11` (步骤强制终止成功)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Pending,
+                    2i64 => Self::Running,
+                    3i64 => Self::Successful,
+                    4i64 => Self::Failed,
+                    5i64 => Self::Skipped,
+                    6i64 => Self::IgnoreError,
+                    7i64 => Self::Waiting,
+                    8i64 => Self::Terminated,
+                    9i64 => Self::Abnormal,
+                    10i64 => Self::Terminating,
+                    11i64 => Self::TerminateSuccess,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 作业步骤状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功; 12.步骤强制终止失败
+    ///
+    /// Step status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 121.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum GetJobInstanceStatusStatus {
+        /// 未执行
+        ///
+        /// Sent as `1`.
+        未执行,
+        /// 正在执行
+        ///
+        /// Sent as `2`.
+        正在执行,
+        /// 执行成功
+        ///
+        /// Sent as `3`.
+        执行成功,
+        /// 执行失败
+        ///
+        /// Sent as `4`.
+        执行失败,
+        /// 跳过
+        ///
+        /// Sent as `5`.
+        跳过,
+        /// 忽略错误
+        ///
+        /// Sent as `6`.
+        忽略错误,
+        /// 等待用户
+        ///
+        /// Sent as `7`.
+        等待用户,
+        /// 手动结束
+        ///
+        /// Sent as `8`.
+        手动结束,
+        /// 状态异常
+        ///
+        /// Sent as `9`.
+        状态异常,
+        /// 步骤强制终止中
+        ///
+        /// Sent as `10`.
+        步骤强制终止中,
+        /// 步骤强制终止成功
+        ///
+        /// Sent as `11`.
+        步骤强制终止成功,
+        /// 步骤强制终止失败
+        ///
+        /// Sent as `12`.
+        步骤强制终止失败,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl GetJobInstanceStatusStatus {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::未执行 => 1i64,
+                Self::正在执行 => 2i64,
+                Self::执行成功 => 3i64,
+                Self::执行失败 => 4i64,
+                Self::跳过 => 5i64,
+                Self::忽略错误 => 6i64,
+                Self::等待用户 => 7i64,
+                Self::手动结束 => 8i64,
+                Self::状态异常 => 9i64,
+                Self::步骤强制终止中 => 10i64,
+                Self::步骤强制终止成功 => 11i64,
+                Self::步骤强制终止失败 => 12i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl GetJobInstanceStatusStatus {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::未执行 => Some("未执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::跳过 => Some("跳过"),
+                Self::忽略错误 => Some("忽略错误"),
+                Self::等待用户 => Some("等待用户"),
+                Self::手动结束 => Some("手动结束"),
+                Self::状态异常 => Some("状态异常"),
+                Self::步骤强制终止中 => Some("步骤强制终止中"),
+                Self::步骤强制终止成功 => Some("步骤强制终止成功"),
+                Self::步骤强制终止失败 => Some("步骤强制终止失败"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for GetJobInstanceStatusStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for GetJobInstanceStatusStatus {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::未执行),
+                "2" => return ::std::result::Result::Ok(Self::正在执行),
+                "3" => return ::std::result::Result::Ok(Self::执行成功),
+                "4" => return ::std::result::Result::Ok(Self::执行失败),
+                "5" => return ::std::result::Result::Ok(Self::跳过),
+                "6" => return ::std::result::Result::Ok(Self::忽略错误),
+                "7" => return ::std::result::Result::Ok(Self::等待用户),
+                "8" => return ::std::result::Result::Ok(Self::手动结束),
+                "9" => return ::std::result::Result::Ok(Self::状态异常),
+                "10" => return ::std::result::Result::Ok(Self::步骤强制终止中),
+                "11" => return ::std::result::Result::Ok(Self::步骤强制终止成功),
+                "12" => return ::std::result::Result::Ok(Self::步骤强制终止失败),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("未执行") {
+                return ::std::result::Result::Ok(Self::未执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("跳过") {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if text.eq_ignore_ascii_case("忽略错误") {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if text.eq_ignore_ascii_case("等待用户") {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if text.eq_ignore_ascii_case("手动结束") {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if text.eq_ignore_ascii_case("状态异常") {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止中") {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止成功") {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("步骤强制终止失败") {
+                return ::std::result::Result::Ok(Self::步骤强制终止失败);
+            }
+            if ["未执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::未执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["跳过"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::跳过);
+            }
+            if ["忽略错误"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::忽略错误);
+            }
+            if ["等待用户"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待用户);
+            }
+            if ["手动结束"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::手动结束);
+            }
+            if ["状态异常"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::状态异常);
+            }
+            if ["步骤强制终止中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::步骤强制终止中);
+            }
+            if ["步骤强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::步骤强制终止成功);
+            }
+            if ["步骤强制终止失败"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::步骤强制终止失败);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "GetJobInstanceStatusStatus",
+                    "`1` (未执行), `2` (正在执行), `3` (执行成功), `4` (执行失败), `5` (跳过), `6` (忽略错误), `7` (等待用户), `8` (手动结束), `9` (状态异常), `10` (步骤强制终止中), `11` (步骤强制终止成功), `12` (步骤强制终止失败)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for GetJobInstanceStatusStatus {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::未执行,
+                    2i64 => Self::正在执行,
+                    3i64 => Self::执行成功,
+                    4i64 => Self::执行失败,
+                    5i64 => Self::跳过,
+                    6i64 => Self::忽略错误,
+                    7i64 => Self::等待用户,
+                    8i64 => Self::手动结束,
+                    9i64 => Self::状态异常,
+                    10i64 => Self::步骤强制终止中,
+                    11i64 => Self::步骤强制终止成功,
+                    12i64 => Self::步骤强制终止失败,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    /// 作业执行状态:1.Agent异常; 5.等待执行; 7.正在执行; 9.执行成功; 11.执行失败; 12.任务下发失败; 403.任务强制终止成功; 404.任务强制终止失败
+    ///
+    /// Agent task execution status: 1. Agent exception; Pending implementation Successful execution Failed to distribute the task; 404. Forced termination of task failed
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 137.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum GetJobInstanceStatusStatus3 {
+        /// Agent异常 / Agent exception
+        ///
+        /// Sent as `1`.
+        AgentException,
+        /// 等待执行
+        ///
+        /// Sent as `5`.
+        等待执行,
+        /// 正在执行
+        ///
+        /// Sent as `7`.
+        正在执行,
+        /// 执行成功
+        ///
+        /// Sent as `9`.
+        执行成功,
+        /// 执行失败
+        ///
+        /// Sent as `11`.
+        执行失败,
+        /// 任务下发失败
+        ///
+        /// Sent as `12`.
+        任务下发失败,
+        /// 任务强制终止成功
+        ///
+        /// Sent as `403`.
+        任务强制终止成功,
+        /// 任务强制终止失败 / Forced termination of task failed
+        ///
+        /// Sent as `404`.
+        ForcedTerminationOfTaskFailed,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl GetJobInstanceStatusStatus3 {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::AgentException => 1i64,
+                Self::等待执行 => 5i64,
+                Self::正在执行 => 7i64,
+                Self::执行成功 => 9i64,
+                Self::执行失败 => 11i64,
+                Self::任务下发失败 => 12i64,
+                Self::任务强制终止成功 => 403i64,
+                Self::ForcedTerminationOfTaskFailed => 404i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl GetJobInstanceStatusStatus3 {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::AgentException => Some("Agent异常"),
+                Self::等待执行 => Some("等待执行"),
+                Self::正在执行 => Some("正在执行"),
+                Self::执行成功 => Some("执行成功"),
+                Self::执行失败 => Some("执行失败"),
+                Self::任务下发失败 => Some("任务下发失败"),
+                Self::任务强制终止成功 => Some("任务强制终止成功"),
+                Self::ForcedTerminationOfTaskFailed => Some("任务强制终止失败"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for GetJobInstanceStatusStatus3 {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for GetJobInstanceStatusStatus3 {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::AgentException),
+                "5" => return ::std::result::Result::Ok(Self::等待执行),
+                "7" => return ::std::result::Result::Ok(Self::正在执行),
+                "9" => return ::std::result::Result::Ok(Self::执行成功),
+                "11" => return ::std::result::Result::Ok(Self::执行失败),
+                "12" => return ::std::result::Result::Ok(Self::任务下发失败),
+                "403" => return ::std::result::Result::Ok(Self::任务强制终止成功),
+                "404" => {
+                    return ::std::result::Result::Ok(Self::ForcedTerminationOfTaskFailed);
+                }
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("AgentException") {
+                return ::std::result::Result::Ok(Self::AgentException);
+            }
+            if text.eq_ignore_ascii_case("等待执行") {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if text.eq_ignore_ascii_case("正在执行") {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if text.eq_ignore_ascii_case("执行成功") {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if text.eq_ignore_ascii_case("执行失败") {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if text.eq_ignore_ascii_case("任务下发失败") {
+                return ::std::result::Result::Ok(Self::任务下发失败);
+            }
+            if text.eq_ignore_ascii_case("任务强制终止成功") {
+                return ::std::result::Result::Ok(Self::任务强制终止成功);
+            }
+            if text.eq_ignore_ascii_case("ForcedTerminationOfTaskFailed") {
+                return ::std::result::Result::Ok(Self::ForcedTerminationOfTaskFailed);
+            }
+            if ["Agent异常", "Agent exception"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::AgentException);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::等待执行);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::正在执行);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行成功);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行失败);
+            }
+            if ["任务下发失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::任务下发失败);
+            }
+            if ["任务强制终止成功"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::任务强制终止成功);
+            }
+            if ["任务强制终止失败", "Forced termination of task failed"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ForcedTerminationOfTaskFailed);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "GetJobInstanceStatusStatus3",
+                    "`1` (Agent异常), `5` (等待执行), `7` (正在执行), `9` (执行成功), `11` (执行失败), `12` (任务下发失败), `403` (任务强制终止成功), `404` (任务强制终止失败)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for GetJobInstanceStatusStatus3 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::AgentException,
+                    5i64 => Self::等待执行,
+                    7i64 => Self::正在执行,
+                    9i64 => Self::执行成功,
+                    11i64 => Self::执行失败,
+                    12i64 => Self::任务下发失败,
+                    403i64 => Self::任务强制终止成功,
+                    404i64 => Self::ForcedTerminationOfTaskFailed,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `GetJobInstanceStatusStepInstance`
     ///
     /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 114.
@@ -8234,7 +11436,7 @@ pub mod get_job_instance_status {
         /// 步骤类型：1.脚本步骤; 2.文件步骤; 4.SQL步骤
         ///
         /// Step Type: 1. Script step; 2. File step; 4. SQL step
-        pub r#type: Option<i64>,
+        pub r#type: Option<Type>,
         /// 步骤名称
         ///
         /// Step name
@@ -8242,7 +11444,7 @@ pub mod get_job_instance_status {
         /// 作业步骤状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功; 12.步骤强制终止失败
         ///
         /// Step status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
-        pub status: Option<i64>,
+        pub status: Option<GetJobInstanceStatusStatus>,
         /// 作业步骤实例创建时间，Unix时间戳，单位毫秒
         ///
         /// Job step instance creation time, Unix timestamp, in milliseconds
@@ -8290,9 +11492,9 @@ pub mod get_job_instance_status {
             )?;
             ::std::result::Result::Ok(Self {
                 step_instance_id: record.opt_int("step_instance_id")?,
-                r#type: record.opt_int("type")?,
+                r#type: record.field("type")?,
                 name: record.opt_text("name")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 create_time: record.opt_int("create_time")?,
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
@@ -8316,6 +11518,118 @@ pub mod get_job_instance_status {
             record.finish()
         }
     }
+    /// 步骤类型：1.脚本步骤; 2.文件步骤; 4.SQL步骤
+    ///
+    /// Step Type: 1. Script step; 2. File step; 4. SQL step
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 119.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// 脚本步骤 / Script step
+        ///
+        /// Sent as `1`.
+        ScriptStep,
+        /// 文件步骤 / File step
+        ///
+        /// Sent as `2`.
+        FileStep,
+        /// SQL步骤 / SQL step
+        ///
+        /// Sent as `4`.
+        SqlStep,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::ScriptStep => 1i64,
+                Self::FileStep => 2i64,
+                Self::SqlStep => 4i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::ScriptStep => Some("脚本步骤"),
+                Self::FileStep => Some("文件步骤"),
+                Self::SqlStep => Some("SQL步骤"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::ScriptStep),
+                "2" => return ::std::result::Result::Ok(Self::FileStep),
+                "4" => return ::std::result::Result::Ok(Self::SqlStep),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("ScriptStep") {
+                return ::std::result::Result::Ok(Self::ScriptStep);
+            }
+            if text.eq_ignore_ascii_case("FileStep") {
+                return ::std::result::Result::Ok(Self::FileStep);
+            }
+            if text.eq_ignore_ascii_case("SqlStep") {
+                return ::std::result::Result::Ok(Self::SqlStep);
+            }
+            if ["脚本步骤", "Script step"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ScriptStep);
+            }
+            if ["文件步骤", "File step"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::FileStep);
+            }
+            if ["SQL步骤", "SQL step"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::SqlStep);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (脚本步骤), `2` (文件步骤), `4` (SQL步骤)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::ScriptStep,
+                    2i64 => Self::FileStep,
+                    4i64 => Self::SqlStep,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `JobInstance`
     ///
     /// Defined in `api-docs/jobv3/zh_hans/get_job_instance_status.md` at line 100.
@@ -8328,7 +11642,7 @@ pub mod get_job_instance_status {
         /// 作业状态码: 1.未执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.手动结束; 9.状态异常; 10.步骤强制终止中; 11.步骤强制终止成功
         ///
         /// Job status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 作业创建时间，Unix时间戳，单位毫秒
         ///
         /// Job creation time, Unix timestamp, in milliseconds
@@ -8379,7 +11693,7 @@ pub mod get_job_instance_status {
             )?;
             ::std::result::Result::Ok(Self {
                 name: record.opt_text("name")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 create_time: record.opt_int("create_time")?,
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
@@ -8421,7 +11735,7 @@ pub mod get_job_instance_status {
         /// 作业执行状态:1.Agent异常; 5.等待执行; 7.正在执行; 9.执行成功; 11.执行失败; 12.任务下发失败; 403.任务强制终止成功; 404.任务强制终止失败
         ///
         /// Agent task execution status: 1. Agent exception; Pending implementation Successful execution Failed to distribute the task; 404. Forced termination of task failed
-        pub status: Option<i64>,
+        pub status: Option<GetJobInstanceStatusStatus3>,
         /// 用户通过job_success/job_fail函数模板自定义输出的结果。仅脚本任务存在该参数
         ///
         /// The user customizes the output results through the job_SUCCESS/job_fail function template. This parameter exists only for script tasks
@@ -8433,7 +11747,7 @@ pub mod get_job_instance_status {
         /// 主机任务状态码，1.Agent异常; 3.上次已成功; 5.等待执行; 7.正在执行; 9.执行成功; 11.任务失败; 12.任务下发失败; 13.任务超时; 15.任务日志错误; 101.脚本执行失败; 102.脚本执行超时; 103.脚本执行被终止; 104.脚本返回码非零; 202.文件传输失败; 203.源文件不存在; 310.Agent异常; 311.用户名不存在; 320.文件获取失败; 321.文件超出限制; 329.文件传输错误; 399.任务执行出错
         ///
         /// Agent task status code, 1 - Agent exception; 5 - Waiting for execution; 7 - Executing; 9 - Execution succeeded; 11 - Execution failed; 12 - Task failed to deliver; 403 - Task forced termination succeeded; 404 - Task forced termination failed
-        pub error_code: Option<i64>,
+        pub error_code: Option<ErrorCode>,
         /// 开始执行时间，Unix时间戳，单位毫秒
         ///
         /// Execution start time, Unix timestamp, in milliseconds
@@ -8471,10 +11785,10 @@ pub mod get_job_instance_status {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 ip: record.opt_text("ip")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
-                status: record.opt_int("status")?,
+                status: record.field("status")?,
                 tag: record.opt_text("tag")?,
                 exit_code: record.opt_int("exit_code")?,
-                error_code: record.opt_int("error_code")?,
+                error_code: record.field("error_code")?,
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
                 total_time: record.opt_int("total_time")?,
@@ -8496,7 +11810,8 @@ pub mod get_job_instance_status {
         }
     }
     crate::serde_through_wire!(
-        GetJobInstanceStatusRequest, GetJobInstanceStatusResponse, StepInstance,
+        ErrorCode, GetJobInstanceStatusRequest, GetJobInstanceStatusResponse, Status,
+        GetJobInstanceStatusStatus, GetJobInstanceStatusStatus3, StepInstance, Type,
         JobInstance, StepIpResult
     );
 }
@@ -8505,6 +11820,7 @@ pub use get_job_instance_status::GetJobInstanceStatusResponse;
 /// Types of [`get_job_plan_detail`](super::endpoints::GetJobPlanDetail).
 pub mod get_job_plan_detail {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
+    pub use super::fast_execute_script::IsParamSensitive;
     pub use super::check_script::ScriptLanguage;
     /// `FileDestination`
     ///
@@ -8783,18 +12099,18 @@ pub mod get_job_plan_detail {
     /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 302.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum FileType {
-        /// 服务器文件 / server
+        /// 服务器文件 / server file
         ///
         /// Sent as `1`.
-        Server,
-        /// 本地文件 / Local
+        ServerFile,
+        /// 本地文件 / Local files
         ///
         /// Sent as `2`.
-        Local,
-        /// 第三方文件源文件 / third-party
+        LocalFiles,
+        /// 第三方文件源文件 / third-party file source files
         ///
         /// Sent as `3`.
-        ThirdParty,
+        ThirdPartyFileSourceFiles,
         /// A code the docs do not list (sent by a newer server).
         Unknown(i64),
     }
@@ -8802,11 +12118,77 @@ pub mod get_job_plan_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Server => 1i64,
-                Self::Local => 2i64,
-                Self::ThirdParty => 3i64,
+                Self::ServerFile => 1i64,
+                Self::LocalFiles => 2i64,
+                Self::ThirdPartyFileSourceFiles => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl FileType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::ServerFile => Some("服务器文件"),
+                Self::LocalFiles => Some("本地文件"),
+                Self::ThirdPartyFileSourceFiles => Some("第三方文件源文件"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for FileType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for FileType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::ServerFile),
+                "2" => return ::std::result::Result::Ok(Self::LocalFiles),
+                "3" => return ::std::result::Result::Ok(Self::ThirdPartyFileSourceFiles),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("ServerFile") {
+                return ::std::result::Result::Ok(Self::ServerFile);
+            }
+            if text.eq_ignore_ascii_case("LocalFiles") {
+                return ::std::result::Result::Ok(Self::LocalFiles);
+            }
+            if text.eq_ignore_ascii_case("ThirdPartyFileSourceFiles") {
+                return ::std::result::Result::Ok(Self::ThirdPartyFileSourceFiles);
+            }
+            if ["服务器文件", "server file"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ServerFile);
+            }
+            if ["本地文件", "Local files"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::LocalFiles);
+            }
+            if ["第三方文件源文件", "third-party file source files"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ThirdPartyFileSourceFiles);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "FileType",
+                    "`1` (服务器文件), `2` (本地文件), `3` (第三方文件源文件)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for FileType {
@@ -8816,9 +12198,9 @@ pub mod get_job_plan_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    1i64 => Self::Server,
-                    2i64 => Self::Local,
-                    3i64 => Self::ThirdParty,
+                    1i64 => Self::ServerFile,
+                    2i64 => Self::LocalFiles,
+                    3i64 => Self::ThirdPartyFileSourceFiles,
                     _ => Self::Unknown(wire),
                 },
             )
@@ -9196,6 +12578,112 @@ pub mod get_job_plan_detail {
             record.finish()
         }
     }
+    /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 225.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// 脚本步骤
+        ///
+        /// Sent as `1`.
+        脚本步骤,
+        /// 文件步骤
+        ///
+        /// Sent as `2`.
+        文件步骤,
+        /// 人工确认步骤
+        ///
+        /// Sent as `3`.
+        人工确认步骤,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::脚本步骤 => 1i64,
+                Self::文件步骤 => 2i64,
+                Self::人工确认步骤 => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::脚本步骤 => Some("脚本步骤"),
+                Self::文件步骤 => Some("文件步骤"),
+                Self::人工确认步骤 => Some("人工确认步骤"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::脚本步骤),
+                "2" => return ::std::result::Result::Ok(Self::文件步骤),
+                "3" => return ::std::result::Result::Ok(Self::人工确认步骤),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("脚本步骤") {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if text.eq_ignore_ascii_case("文件步骤") {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if text.eq_ignore_ascii_case("人工确认步骤") {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            if ["脚本步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::脚本步骤);
+            }
+            if ["文件步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::文件步骤);
+            }
+            if ["人工确认步骤"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::人工确认步骤);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`1` (脚本步骤), `2` (文件步骤), `3` (人工确认步骤)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::脚本步骤,
+                    2i64 => Self::文件步骤,
+                    3i64 => Self::人工确认步骤,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `ScriptInfo`
     ///
     /// Defined in `api-docs/jobv3/zh_hans/get_job_plan_detail.md` at line 229.
@@ -9232,7 +12720,7 @@ pub mod get_job_plan_detail {
         /// 是否敏感参数, 0.不是（默认），1.是。
         ///
         /// Sensitive parameter, 0. Not (default), 1. Yes.
-        pub is_param_sensitive: Option<i64>,
+        pub is_param_sensitive: Option<IsParamSensitive>,
         /// 执行账号名/别名
         ///
         /// Execution account name/alias
@@ -9265,7 +12753,7 @@ pub mod get_job_plan_detail {
                 script_language: record.field("script_language")?,
                 script_param: record.opt_text("script_param")?,
                 script_timeout: record.opt_int("script_timeout")?,
-                is_param_sensitive: record.opt_int("is_param_sensitive")?,
+                is_param_sensitive: record.field("is_param_sensitive")?,
                 account: record.opt_text("account")?,
             })
         }
@@ -9299,7 +12787,7 @@ pub mod get_job_plan_detail {
         /// 步骤类型：1.脚本步骤; 2.文件步骤; 3.人工确认步骤
         ///
         /// Step Type: 1. Script step; Manual confirmation step
-        pub r#type: Option<i64>,
+        pub r#type: Option<Type>,
         /// 脚本信息。当 type=1 时才有这个字段。
         ///
         /// Script information. This field is only available when type=1.
@@ -9321,7 +12809,7 @@ pub mod get_job_plan_detail {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
-                r#type: record.opt_int("type")?,
+                r#type: record.field("type")?,
                 script_info: record.field("script_info")?,
                 file_info: record.field("file_info")?,
             })
@@ -9339,8 +12827,8 @@ pub mod get_job_plan_detail {
     crate::serde_through_wire!(
         FileDestination, FileInfo, Account, DynamicGroup, FileSource,
         GetJobPlanDetailFileSource, FileType, GlobalVar, Ip, GetJobPlanDetailRequest,
-        GetJobPlanDetailResponse, Server, GetJobPlanDetailServer, TopoNode, ScriptInfo,
-        Step
+        GetJobPlanDetailResponse, Server, GetJobPlanDetailServer, TopoNode, Type,
+        ScriptInfo, Step
     );
 }
 pub use get_job_plan_detail::GetJobPlanDetailRequest;
@@ -10453,6 +13941,79 @@ pub mod get_public_script_version_detail {
             }
         }
     }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -10480,10 +14041,10 @@ pub mod get_public_script_version_detail {
     /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_detail.md` at line 72.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / not
+        /// 未上线 / not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -10503,12 +14064,77 @@ pub mod get_public_script_version_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -10518,7 +14144,7 @@ pub mod get_public_script_version_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -10811,6 +14437,79 @@ pub mod get_public_script_version_list {
             }
         }
     }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -10838,10 +14537,10 @@ pub mod get_public_script_version_list {
     /// Defined in `api-docs/jobv3/zh_hans/get_public_script_version_list.md` at line 83.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / not
+        /// 未上线 / not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -10861,12 +14560,77 @@ pub mod get_public_script_version_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -10876,7 +14640,7 @@ pub mod get_public_script_version_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -11147,10 +14911,10 @@ pub mod get_script_list {
     /// Defined in `api-docs/jobv3/zh_hans/get_script_list.md` at line 16.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ScriptLanguage {
-        /// 所有脚本类型 / all
+        /// 所有脚本类型 / all script types
         ///
         /// Sent as `0`.
-        All,
+        AllScriptTypes,
         /// shell
         ///
         /// Sent as `1`.
@@ -11171,7 +14935,7 @@ pub mod get_script_list {
         ///
         /// Sent as `5`.
         Powershell,
-        /// sql / sql.
+        /// sql / sql. Default 0
         ///
         /// Sent as `6`.
         Sql,
@@ -11182,7 +14946,7 @@ pub mod get_script_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::All => 0i64,
+                Self::AllScriptTypes => 0i64,
                 Self::Shell => 1i64,
                 Self::Bat => 2i64,
                 Self::Perl => 3i64,
@@ -11193,6 +14957,98 @@ pub mod get_script_list {
             }
         }
     }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::AllScriptTypes => Some("所有脚本类型"),
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                Self::Sql => Some("sql"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::AllScriptTypes),
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                "6" => return ::std::result::Result::Ok(Self::Sql),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("AllScriptTypes") {
+                return ::std::result::Result::Ok(Self::AllScriptTypes);
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if text.eq_ignore_ascii_case("Sql") {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            if ["所有脚本类型", "all script types"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::AllScriptTypes);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["sql", "sql. Default 0"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Sql);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`0` (所有脚本类型), `1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell), `6` (sql)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -11200,7 +15056,7 @@ pub mod get_script_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::All,
+                    0i64 => Self::AllScriptTypes,
                     1i64 => Self::Shell,
                     2i64 => Self::Bat,
                     3i64 => Self::Perl,
@@ -11474,6 +15330,79 @@ pub mod get_script_version_detail {
             }
         }
     }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -11501,10 +15430,10 @@ pub mod get_script_version_detail {
     /// Defined in `api-docs/jobv3/zh_hans/get_script_version_detail.md` at line 80.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / not
+        /// 未上线 / not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -11524,12 +15453,77 @@ pub mod get_script_version_detail {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -11539,7 +15533,7 @@ pub mod get_script_version_detail {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -11872,6 +15866,79 @@ pub mod get_script_version_list {
             }
         }
     }
+    impl ScriptLanguage {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Shell => Some("shell"),
+                Self::Bat => Some("bat"),
+                Self::Perl => Some("perl"),
+                Self::Python => Some("python"),
+                Self::Powershell => Some("powershell"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ScriptLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ScriptLanguage {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Shell),
+                "2" => return ::std::result::Result::Ok(Self::Bat),
+                "3" => return ::std::result::Result::Ok(Self::Perl),
+                "4" => return ::std::result::Result::Ok(Self::Python),
+                "5" => return ::std::result::Result::Ok(Self::Powershell),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Shell") {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if text.eq_ignore_ascii_case("Bat") {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if text.eq_ignore_ascii_case("Perl") {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if text.eq_ignore_ascii_case("Python") {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if text.eq_ignore_ascii_case("Powershell") {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            if ["shell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Shell);
+            }
+            if ["bat"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Bat);
+            }
+            if ["perl"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Perl);
+            }
+            if ["python"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Python);
+            }
+            if ["powershell"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Powershell);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ScriptLanguage",
+                    "`1` (shell), `2` (bat), `3` (perl), `4` (python), `5` (powershell)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for ScriptLanguage {
         fn from_wire(
             value: serde_json::Value,
@@ -11899,10 +15966,10 @@ pub mod get_script_version_list {
     /// Defined in `api-docs/jobv3/zh_hans/get_script_version_list.md` at line 91.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / not
+        /// 未上线 / not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -11922,12 +15989,77 @@ pub mod get_script_version_list {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -11937,7 +16069,7 @@ pub mod get_script_version_list {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -12087,7 +16219,7 @@ pub mod operate_step_instance {
         /// 操作类型：2、失败IP重做，3、忽略错误 6、确认继续 8、全部重试，9、终止确认流程，10-重新发起确认，11、进入下一步，12、强制跳过
         ///
         /// Operation Code: 2. Retry failed IP; 3. Ignore error; 6. Confirm continue; 8. Retry all ; 9. Terminate the confirmation process; 10. Restart the confirmation; 11. Enter the next step; 12. Forcibly skip
-        pub operation_code: i64,
+        pub operation_code: OperationCode,
     }
     impl OperateStepInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12097,14 +16229,14 @@ pub mod operate_step_instance {
             bk_scope_id: impl Into<String>,
             job_instance_id: impl Into<i64>,
             step_instance_id: impl Into<i64>,
-            operation_code: impl Into<i64>,
+            operation_code: OperationCode,
         ) -> Self {
             Self {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
                 job_instance_id: job_instance_id.into(),
                 step_instance_id: step_instance_id.into(),
-                operation_code: operation_code.into(),
+                operation_code,
             }
         }
     }
@@ -12128,7 +16260,7 @@ pub mod operate_step_instance {
                 bk_scope_id: record.text("bk_scope_id")?,
                 job_instance_id: record.int("job_instance_id")?,
                 step_instance_id: record.int("step_instance_id")?,
-                operation_code: record.int("operation_code")?,
+                operation_code: record.field("operation_code")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12176,7 +16308,213 @@ pub mod operate_step_instance {
             record.finish()
         }
     }
-    crate::serde_through_wire!(OperateStepInstanceRequest, OperateStepInstanceResponse);
+    /// 操作类型：2、失败IP重做，3、忽略错误 6、确认继续 8、全部重试，9、终止确认流程，10-重新发起确认，11、进入下一步，12、强制跳过
+    ///
+    /// Operation Code: 2. Retry failed IP; 3. Ignore error; 6. Confirm continue; 8. Retry all ; 9. Terminate the confirmation process; 10. Restart the confirmation; 11. Enter the next step; 12. Forcibly skip
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/operate_step_instance.md` at line 17.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum OperationCode {
+        /// 失败IP重做 / Retry failed IP
+        ///
+        /// Sent as `2`.
+        RetryFailedIp,
+        /// 忽略错误 / Ignore error
+        ///
+        /// Sent as `3`.
+        IgnoreError,
+        /// 确认继续 / Confirm continue
+        ///
+        /// Sent as `6`.
+        ConfirmContinue,
+        /// 全部重试 / Retry all
+        ///
+        /// Sent as `8`.
+        RetryAll,
+        /// 终止确认流程 / Terminate the confirmation process
+        ///
+        /// Sent as `9`.
+        TerminateTheConfirmationProcess,
+        /// 重新发起确认 / Restart the confirmation
+        ///
+        /// Sent as `10`.
+        RestartTheConfirmation,
+        /// 进入下一步 / Enter the next step
+        ///
+        /// Sent as `11`.
+        EnterTheNextStep,
+        /// 强制跳过 / Forcibly skip
+        ///
+        /// Sent as `12`.
+        ForciblySkip,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl OperationCode {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::RetryFailedIp => 2i64,
+                Self::IgnoreError => 3i64,
+                Self::ConfirmContinue => 6i64,
+                Self::RetryAll => 8i64,
+                Self::TerminateTheConfirmationProcess => 9i64,
+                Self::RestartTheConfirmation => 10i64,
+                Self::EnterTheNextStep => 11i64,
+                Self::ForciblySkip => 12i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl OperationCode {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::RetryFailedIp => Some("失败IP重做"),
+                Self::IgnoreError => Some("忽略错误"),
+                Self::ConfirmContinue => Some("确认继续"),
+                Self::RetryAll => Some("全部重试"),
+                Self::TerminateTheConfirmationProcess => Some("终止确认流程"),
+                Self::RestartTheConfirmation => Some("重新发起确认"),
+                Self::EnterTheNextStep => Some("进入下一步"),
+                Self::ForciblySkip => Some("强制跳过"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for OperationCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for OperationCode {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "2" => return ::std::result::Result::Ok(Self::RetryFailedIp),
+                "3" => return ::std::result::Result::Ok(Self::IgnoreError),
+                "6" => return ::std::result::Result::Ok(Self::ConfirmContinue),
+                "8" => return ::std::result::Result::Ok(Self::RetryAll),
+                "9" => {
+                    return ::std::result::Result::Ok(
+                        Self::TerminateTheConfirmationProcess,
+                    );
+                }
+                "10" => return ::std::result::Result::Ok(Self::RestartTheConfirmation),
+                "11" => return ::std::result::Result::Ok(Self::EnterTheNextStep),
+                "12" => return ::std::result::Result::Ok(Self::ForciblySkip),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("RetryFailedIp") {
+                return ::std::result::Result::Ok(Self::RetryFailedIp);
+            }
+            if text.eq_ignore_ascii_case("IgnoreError") {
+                return ::std::result::Result::Ok(Self::IgnoreError);
+            }
+            if text.eq_ignore_ascii_case("ConfirmContinue") {
+                return ::std::result::Result::Ok(Self::ConfirmContinue);
+            }
+            if text.eq_ignore_ascii_case("RetryAll") {
+                return ::std::result::Result::Ok(Self::RetryAll);
+            }
+            if text.eq_ignore_ascii_case("TerminateTheConfirmationProcess") {
+                return ::std::result::Result::Ok(Self::TerminateTheConfirmationProcess);
+            }
+            if text.eq_ignore_ascii_case("RestartTheConfirmation") {
+                return ::std::result::Result::Ok(Self::RestartTheConfirmation);
+            }
+            if text.eq_ignore_ascii_case("EnterTheNextStep") {
+                return ::std::result::Result::Ok(Self::EnterTheNextStep);
+            }
+            if text.eq_ignore_ascii_case("ForciblySkip") {
+                return ::std::result::Result::Ok(Self::ForciblySkip);
+            }
+            if ["失败IP重做", "Retry failed IP"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::RetryFailedIp);
+            }
+            if ["忽略错误", "Ignore error"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::IgnoreError);
+            }
+            if ["确认继续", "Confirm continue"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ConfirmContinue);
+            }
+            if ["全部重试", "Retry all"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::RetryAll);
+            }
+            if ["终止确认流程", "Terminate the confirmation process"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::TerminateTheConfirmationProcess);
+            }
+            if ["重新发起确认", "Restart the confirmation"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::RestartTheConfirmation);
+            }
+            if ["进入下一步", "Enter the next step"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::EnterTheNextStep);
+            }
+            if ["强制跳过", "Forcibly skip"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ForciblySkip);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "OperationCode",
+                    "`2` (失败IP重做), `3` (忽略错误), `6` (确认继续), `8` (全部重试), `9` (终止确认流程), `10` (重新发起确认), `11` (进入下一步), `12` (强制跳过)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for OperationCode {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    2i64 => Self::RetryFailedIp,
+                    3i64 => Self::IgnoreError,
+                    6i64 => Self::ConfirmContinue,
+                    8i64 => Self::RetryAll,
+                    9i64 => Self::TerminateTheConfirmationProcess,
+                    10i64 => Self::RestartTheConfirmation,
+                    11i64 => Self::EnterTheNextStep,
+                    12i64 => Self::ForciblySkip,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
+    crate::serde_through_wire!(
+        OperateStepInstanceRequest, OperateStepInstanceResponse, OperationCode
+    );
 }
 pub use operate_step_instance::OperateStepInstanceRequest;
 pub use operate_step_instance::OperateStepInstanceResponse;
@@ -12280,10 +16618,10 @@ pub mod publish_public_script_version {
     /// Defined in `api-docs/jobv3/zh_hans/publish_public_script_version.md` at line 61.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / Not
+        /// 未上线 / Not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -12303,12 +16641,77 @@ pub mod publish_public_script_version {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "Not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "Offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -12318,7 +16721,7 @@ pub mod publish_public_script_version {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -12453,10 +16856,10 @@ pub mod publish_script_version {
     /// Defined in `api-docs/jobv3/zh_hans/publish_script_version.md` at line 65.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / Not
+        /// 未上线 / Not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -12476,12 +16879,77 @@ pub mod publish_script_version {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "Not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "Offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -12491,7 +16959,7 @@ pub mod publish_script_version {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -13665,7 +18133,7 @@ pub mod update_cron_status {
         /// 定时状态，1.启动、2.暂停
         ///
         /// State, 1. Start, 2. Paused
-        pub status: i64,
+        pub status: Status,
     }
     impl UpdateCronStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13674,13 +18142,13 @@ pub mod update_cron_status {
             bk_scope_type: BkScopeType,
             bk_scope_id: impl Into<String>,
             id: impl Into<i64>,
-            status: impl Into<i64>,
+            status: Status,
         ) -> Self {
             Self {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
                 id: id.into(),
-                status: status.into(),
+                status,
             }
         }
     }
@@ -13697,7 +18165,7 @@ pub mod update_cron_status {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.text("bk_scope_id")?,
                 id: record.int("id")?,
-                status: record.int("status")?,
+                status: record.field("status")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13832,6 +18300,100 @@ pub mod update_cron_status {
             record.finish()
         }
     }
+    /// 定时状态，1.启动、2.暂停
+    ///
+    /// State, 1. Start, 2. Paused
+    ///
+    /// Defined in `api-docs/jobv3/zh_hans/update_cron_status.md` at line 16.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 启动 / Start
+        ///
+        /// Sent as `1`.
+        Start,
+        /// 暂停 / Paused
+        ///
+        /// Sent as `2`.
+        Paused,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Start => 1i64,
+                Self::Paused => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Start => Some("启动"),
+                Self::Paused => Some("暂停"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::Start),
+                "2" => return ::std::result::Result::Ok(Self::Paused),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Start") {
+                return ::std::result::Result::Ok(Self::Start);
+            }
+            if text.eq_ignore_ascii_case("Paused") {
+                return ::std::result::Result::Ok(Self::Paused);
+            }
+            if ["启动", "Start"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Start);
+            }
+            if ["暂停", "Paused"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Paused);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`1` (启动), `2` (暂停)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::Start,
+                    2i64 => Self::Paused,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `UpdateCronStatusTopoNode`
     ///
     /// Defined in `api-docs/jobv3/zh_hans/update_cron_status.md` at line 177.
@@ -13865,7 +18427,7 @@ pub mod update_cron_status {
     }
     crate::serde_through_wire!(
         DynamicGroup, GlobalVar, Ip, UpdateCronStatusRequest, UpdateCronStatusResponse,
-        Server, TopoNode
+        Server, Status, TopoNode
     );
 }
 pub use update_cron_status::UpdateCronStatusRequest;
@@ -14067,6 +18629,55 @@ pub mod update_dangerous_rule {
                 Self::Enabled => 1i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Disabled => Some("停用"),
+                Self::Enabled => Some("启用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Disabled),
+                "1" => return ::std::result::Result::Ok(Self::Enabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if text.eq_ignore_ascii_case("Enabled") {
+                return ::std::result::Result::Ok(Self::Enabled);
+            }
+            if ["停用", "disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["启用", "enabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Enabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (停用), `1` (启用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -14614,10 +19225,10 @@ pub mod update_public_script_version {
     /// Defined in `api-docs/jobv3/zh_hans/update_public_script_version.md` at line 84.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / Not
+        /// 未上线 / Not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -14637,12 +19248,77 @@ pub mod update_public_script_version {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "Not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "Offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -14652,7 +19328,7 @@ pub mod update_public_script_version {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -15087,10 +19763,10 @@ pub mod update_script_version {
     /// Defined in `api-docs/jobv3/zh_hans/update_script_version.md` at line 92.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
-        /// 未上线 / Not
+        /// 未上线 / Not online
         ///
         /// Sent as `0`.
-        Not,
+        NotOnline,
         /// 已上线 / Online
         ///
         /// Sent as `1`.
@@ -15110,12 +19786,77 @@ pub mod update_script_version {
         /// The code on the wire.
         pub fn code(&self) -> i64 {
             match self {
-                Self::Not => 0i64,
+                Self::NotOnline => 0i64,
                 Self::Online => 1i64,
                 Self::Offline => 2i64,
                 Self::Disabled => 3i64,
                 Self::Unknown(wire) => *wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::NotOnline => Some("未上线"),
+                Self::Online => Some("已上线"),
+                Self::Offline => Some("已下线"),
+                Self::Disabled => Some("已禁用"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::NotOnline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                "2" => return ::std::result::Result::Ok(Self::Offline),
+                "3" => return ::std::result::Result::Ok(Self::Disabled),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("NotOnline") {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Disabled") {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            if ["未上线", "Not online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotOnline);
+            }
+            if ["已上线", "Online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["已下线", "Offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["已禁用", "Disabled"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Disabled);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未上线), `1` (已上线), `2` (已下线), `3` (已禁用)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -15125,7 +19866,7 @@ pub mod update_script_version {
             let wire = crate::wire::code(value)?;
             ::std::result::Result::Ok(
                 match wire {
-                    0i64 => Self::Not,
+                    0i64 => Self::NotOnline,
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
@@ -16613,7 +21354,7 @@ impl<'a> Jobv3Api<'a> {
     ///
     /// let request = CallbackProtocolRequest::new(
     ///     12345_i64,
-    ///     2_i64,
+    ///     Status::Running,
     ///     vec![
     ///         StepInstance::default().status(3_i64).step_instance_id(16271_i64),
     ///         StepInstance::default().status(2_i64).step_instance_id(16272_i64)
@@ -17442,15 +22183,16 @@ impl<'a> Jobv3Api<'a> {
     ///             .dynamic_group_list(vec![DynamicGroup::new("blo8gojho0skft7pr5q0"
     ///             .to_string()), DynamicGroup::new("blo8gojho0sabc7priuy".to_string())])
     ///             .topo_node_list(vec![TopoNode::new(1000_i64, "module".to_string())]))
-    ///             .file_type(FileType::Server), FileSource::new(vec!["testbucket/test.txt"
-    ///             .to_string()]).file_type(FileType::ThirdParty).file_source_id(1_i64),
+    ///             .file_type(FileType::ServerFile),
+    ///             FileSource::new(vec!["testbucket/test.txt".to_string()])
+    ///             .file_type(FileType::第三方文件源文件).file_source_id(1_i64),
     ///             FileSource::new(vec!["testbucket/test2.txt".to_string()])
-    ///             .file_type(FileType::ThirdParty).file_source_code("testInnerCOS"
-    ///             .to_string())
+    ///             .file_type(FileType::第三方文件源文件)
+    ///             .file_source_code("testInnerCOS".to_string())
     ///         ],
     ///     )
     ///     .account_id(101_i64)
-    ///     .transfer_mode(TransferMode::Strict)
+    ///     .transfer_mode(TransferMode::StrictMode)
     ///     .target_server(
     ///         Server::default()
     ///             .host_id_list(vec![103_i64, 104_i64])
@@ -17530,7 +22272,7 @@ impl<'a> Jobv3Api<'a> {
     /// use bkapi::jobv3::get_account_list::*;
     ///
     /// let request = GetAccountListRequest::new(BkScopeType::Biz, "1".to_string())
-    ///     .category(Category::Code1)
+    ///     .category(Category::系统账号)
     ///     .account("aaa".to_string())
     ///     .alias("aaa".to_string())
     ///     .start(0_i64)
@@ -17607,7 +22349,7 @@ impl<'a> Jobv3Api<'a> {
     /// let request = GetCronListRequest::new(BkScopeType::Biz, "1".to_string())
     ///     .name("test".to_string())
     ///     .id(1000031_i64)
-    ///     .status(1_i64)
+    ///     .status(Status::Started)
     ///     .creator("admin".to_string())
     ///     .create_time_start(1601371525_i64)
     ///     .create_time_end(1617285956_i64)
@@ -17775,8 +22517,8 @@ impl<'a> Jobv3Api<'a> {
     ///     )
     ///     .operator("admin".to_string())
     ///     .name("test".to_string())
-    ///     .launch_mode(LaunchMode::Web)
-    ///     .r#type(Type::Job)
+    ///     .launch_mode(LaunchMode::WebUi)
+    ///     .r#type(Type::JobExecution)
     ///     .status(Status::Successful)
     ///     .start(0_i64)
     ///     .length(20_i64);
@@ -18355,7 +23097,7 @@ impl<'a> Jobv3Api<'a> {
     ///     "1".to_string(),
     ///     100_i64,
     ///     200_i64,
-    ///     2_i64,
+    ///     OperationCode::RetryFailedIp,
     /// );
     /// let response = client.jobv3().operate_step_instance(request).await?;
     /// # let _ = response;
@@ -18590,7 +23332,7 @@ impl<'a> Jobv3Api<'a> {
     ///     BkScopeType::Biz,
     ///     "1".to_string(),
     ///     2_i64,
-    ///     1_i64,
+    ///     Status::Start,
     /// );
     /// let response = client.jobv3().update_cron_status(request).await?;
     /// # let _ = response;
@@ -18858,7 +23600,7 @@ impl<'a> Jobv3Api<'a> {
                     let value = Some(r)
                         .and_then(|v| v.job_instance.as_ref())
                         .and_then(|v| v.status.as_ref());
-                    if value.is_some_and(|v| [3i64].contains(v)) {
+                    if value.is_some_and(|v| [3i64].contains(&v.code())) {
                         Ok(())
                     } else {
                         let found = value
@@ -19894,7 +24636,7 @@ impl<'a> Jobv3BlockingApi<'a> {
                     let value = Some(r)
                         .and_then(|v| v.job_instance.as_ref())
                         .and_then(|v| v.status.as_ref());
-                    if value.is_some_and(|v| [3i64].contains(v)) {
+                    if value.is_some_and(|v| [3i64].contains(&v.code())) {
                         Ok(())
                     } else {
                         let found = value

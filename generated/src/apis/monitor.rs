@@ -507,7 +507,7 @@ pub mod add_detect_algorithm_config {
         /// 监控策略id，默认为0
         pub monitor_item_id: Option<i64>,
         /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)，默认为0
-        pub algorithm_id: Option<i64>,
+        pub algorithm_id: Option<AlgorithmId>,
         /// 算法配置，默认为""
         pub config: Option<String>,
     }
@@ -518,7 +518,7 @@ pub mod add_detect_algorithm_config {
             self
         }
         /// Sets `algorithm_id`.
-        pub fn algorithm_id(mut self, value: impl Into<i64>) -> Self {
+        pub fn algorithm_id(mut self, value: impl Into<AlgorithmId>) -> Self {
             self.algorithm_id = Some(value.into());
             self
         }
@@ -539,7 +539,7 @@ pub mod add_detect_algorithm_config {
             )?;
             ::std::result::Result::Ok(Self {
                 monitor_item_id: record.opt_int("monitor_item_id")?,
-                algorithm_id: record.opt_int("algorithm_id")?,
+                algorithm_id: record.field("algorithm_id")?,
                 config: record.opt_text("config")?,
             })
         }
@@ -561,7 +561,7 @@ pub mod add_detect_algorithm_config {
         /// 监控策略id
         pub monitor_item_id: Option<i64>,
         /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)
-        pub algorithm_id: Option<i64>,
+        pub algorithm_id: Option<AlgorithmId>,
         /// 算法配置
         pub config: Option<String>,
         /// 创建人
@@ -600,7 +600,7 @@ pub mod add_detect_algorithm_config {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 monitor_item_id: record.opt_int("monitor_item_id")?,
-                algorithm_id: record.opt_int("algorithm_id")?,
+                algorithm_id: record.field("algorithm_id")?,
                 config: record.opt_text("config")?,
                 create_user: record.opt_text("create_user")?,
                 update_user: record.opt_text("update_user")?,
@@ -625,8 +625,205 @@ pub mod add_detect_algorithm_config {
             record.finish()
         }
     }
+    /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)，默认为0
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/add_detect_algorithm_config.md` at line 31.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AlgorithmId {
+        /// 静态阈值
+        ///
+        /// Sent as `1000`.
+        静态阈值,
+        /// 同比振幅
+        ///
+        /// Sent as `1005`.
+        同比振幅,
+        /// 同比区间
+        ///
+        /// Sent as `1006`.
+        同比区间,
+        /// 环比振幅
+        ///
+        /// Sent as `1007`.
+        环比振幅,
+        /// 关键字匹配
+        ///
+        /// Sent as `4000`.
+        关键字匹配,
+        /// 进程端口监控检测策略
+        ///
+        /// Sent as `5000`.
+        进程端口监控检测策略,
+        /// 系统重新启动监控策略
+        ///
+        /// Sent as `5001`.
+        系统重新启动监控策略,
+        /// 自定义字符型告警
+        ///
+        /// Sent as `6000`.
+        自定义字符型告警,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl AlgorithmId {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::静态阈值 => 1000i64,
+                Self::同比振幅 => 1005i64,
+                Self::同比区间 => 1006i64,
+                Self::环比振幅 => 1007i64,
+                Self::关键字匹配 => 4000i64,
+                Self::进程端口监控检测策略 => 5000i64,
+                Self::系统重新启动监控策略 => 5001i64,
+                Self::自定义字符型告警 => 6000i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl AlgorithmId {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::静态阈值 => Some("静态阈值"),
+                Self::同比振幅 => Some("同比振幅"),
+                Self::同比区间 => Some("同比区间"),
+                Self::环比振幅 => Some("环比振幅"),
+                Self::关键字匹配 => Some("关键字匹配"),
+                Self::进程端口监控检测策略 => {
+                    Some("进程端口监控检测策略")
+                }
+                Self::系统重新启动监控策略 => {
+                    Some("系统重新启动监控策略")
+                }
+                Self::自定义字符型告警 => Some("自定义字符型告警"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for AlgorithmId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for AlgorithmId {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1000" => return ::std::result::Result::Ok(Self::静态阈值),
+                "1005" => return ::std::result::Result::Ok(Self::同比振幅),
+                "1006" => return ::std::result::Result::Ok(Self::同比区间),
+                "1007" => return ::std::result::Result::Ok(Self::环比振幅),
+                "4000" => return ::std::result::Result::Ok(Self::关键字匹配),
+                "5000" => {
+                    return ::std::result::Result::Ok(
+                        Self::进程端口监控检测策略,
+                    );
+                }
+                "5001" => {
+                    return ::std::result::Result::Ok(
+                        Self::系统重新启动监控策略,
+                    );
+                }
+                "6000" => {
+                    return ::std::result::Result::Ok(Self::自定义字符型告警);
+                }
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("静态阈值") {
+                return ::std::result::Result::Ok(Self::静态阈值);
+            }
+            if text.eq_ignore_ascii_case("同比振幅") {
+                return ::std::result::Result::Ok(Self::同比振幅);
+            }
+            if text.eq_ignore_ascii_case("同比区间") {
+                return ::std::result::Result::Ok(Self::同比区间);
+            }
+            if text.eq_ignore_ascii_case("环比振幅") {
+                return ::std::result::Result::Ok(Self::环比振幅);
+            }
+            if text.eq_ignore_ascii_case("关键字匹配") {
+                return ::std::result::Result::Ok(Self::关键字匹配);
+            }
+            if text.eq_ignore_ascii_case("进程端口监控检测策略") {
+                return ::std::result::Result::Ok(Self::进程端口监控检测策略);
+            }
+            if text.eq_ignore_ascii_case("系统重新启动监控策略") {
+                return ::std::result::Result::Ok(Self::系统重新启动监控策略);
+            }
+            if text.eq_ignore_ascii_case("自定义字符型告警") {
+                return ::std::result::Result::Ok(Self::自定义字符型告警);
+            }
+            if ["静态阈值"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::静态阈值);
+            }
+            if ["同比振幅"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::同比振幅);
+            }
+            if ["同比区间"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::同比区间);
+            }
+            if ["环比振幅"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::环比振幅);
+            }
+            if ["关键字匹配"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::关键字匹配);
+            }
+            if ["进程端口监控检测策略"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::进程端口监控检测策略);
+            }
+            if ["系统重新启动监控策略"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::系统重新启动监控策略);
+            }
+            if ["自定义字符型告警"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::自定义字符型告警);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "AlgorithmId",
+                    "`1000` (静态阈值), `1005` (同比振幅), `1006` (同比区间), `1007` (环比振幅), `4000` (关键字匹配), `5000` (进程端口监控检测策略), `5001` (系统重新启动监控策略), `6000` (自定义字符型告警)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for AlgorithmId {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1000i64 => Self::静态阈值,
+                    1005i64 => Self::同比振幅,
+                    1006i64 => Self::同比区间,
+                    1007i64 => Self::环比振幅,
+                    4000i64 => Self::关键字匹配,
+                    5000i64 => Self::进程端口监控检测策略,
+                    5001i64 => Self::系统重新启动监控策略,
+                    6000i64 => Self::自定义字符型告警,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     crate::serde_through_wire!(
-        AddDetectAlgorithmConfigRequest, AddDetectAlgorithmConfigResponse
+        AddDetectAlgorithmConfigRequest, AddDetectAlgorithmConfigResponse, AlgorithmId
     );
 }
 pub use add_detect_algorithm_config::AddDetectAlgorithmConfigRequest;
@@ -4865,6 +5062,98 @@ pub mod export_uptime_check_task {
             record.finish()
         }
     }
+    /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 311.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AlgorithmId {
+        /// 同比策略
+        ///
+        /// Sent as `1000`.
+        同比策略,
+        /// 环比策略
+        ///
+        /// Sent as `1001`.
+        环比策略,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl AlgorithmId {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::同比策略 => 1000i64,
+                Self::环比策略 => 1001i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl AlgorithmId {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::同比策略 => Some("同比策略"),
+                Self::环比策略 => Some("环比策略"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for AlgorithmId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for AlgorithmId {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1000" => return ::std::result::Result::Ok(Self::同比策略),
+                "1001" => return ::std::result::Result::Ok(Self::环比策略),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("同比策略") {
+                return ::std::result::Result::Ok(Self::同比策略);
+            }
+            if text.eq_ignore_ascii_case("环比策略") {
+                return ::std::result::Result::Ok(Self::环比策略);
+            }
+            if ["同比策略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::同比策略);
+            }
+            if ["环比策略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::环比策略);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "AlgorithmId",
+                    "`1000` (同比策略), `1001` (环比策略)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for AlgorithmId {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1000i64 => Self::同比策略,
+                    1001i64 => Self::环比策略,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `ExportUptimeCheckTaskCollectorConf`
     ///
     /// Defined in `api-docs/monitor/zh_hans/export_uptime_check_task.md` at line 170.
@@ -5095,7 +5384,7 @@ pub mod export_uptime_check_task {
         /// 检测算法详细配置
         pub config: Option<ExportUptimeCheckTaskConfig>,
         /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
-        pub algorithm_id: Option<i64>,
+        pub algorithm_id: Option<AlgorithmId>,
     }
     impl crate::wire::Wire for DetectAlgorithm {
         fn from_wire(
@@ -5108,7 +5397,7 @@ pub mod export_uptime_check_task {
             )?;
             ::std::result::Result::Ok(Self {
                 config: record.field("config")?,
-                algorithm_id: record.opt_int("algorithm_id")?,
+                algorithm_id: record.field("algorithm_id")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6015,9 +6304,9 @@ pub mod export_uptime_check_task {
         }
     }
     crate::serde_through_wire!(
-        Conf, AlarmLevelConfig, ExportUptimeCheckTaskAlarmLevelConfig, CollectorConf,
-        ExportUptimeCheckTaskCollectorConf, Config, ExportUptimeCheckTaskConfig,
-        ExportUptimeCheckTaskConfig4, DetectAlgorithm,
+        Conf, AlarmLevelConfig, ExportUptimeCheckTaskAlarmLevelConfig, AlgorithmId,
+        CollectorConf, ExportUptimeCheckTaskCollectorConf, Config,
+        ExportUptimeCheckTaskConfig, ExportUptimeCheckTaskConfig4, DetectAlgorithm,
         ExportUptimeCheckTaskDetectAlgorithm, ExportUptimeCheckTaskLocation,
         ExportUptimeCheckTaskLocation3, ExportUptimeCheckTaskLocation4,
         ExportUptimeCheckTaskMonitorConf, ExportUptimeCheckTaskNode,
@@ -7111,6 +7400,7 @@ pub use get_converge_config::GetConvergeConfigRequest;
 pub use get_converge_config::GetConvergeConfigResponse;
 /// Types of [`get_detect_algorithm_config`](super::endpoints::GetDetectAlgorithmConfig).
 pub mod get_detect_algorithm_config {
+    pub use super::add_detect_algorithm_config::AlgorithmId;
     /// 查询检测算法配置数据
     ///
     /// Defined in `api-docs/monitor/zh_hans/get_detect_algorithm_config.md` at line 15.
@@ -7153,7 +7443,7 @@ pub mod get_detect_algorithm_config {
         /// 监控策略id
         pub monitor_item_id: Option<i64>,
         /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)
-        pub algorithm_id: Option<i64>,
+        pub algorithm_id: Option<AlgorithmId>,
         /// 算法配置
         pub config: Option<String>,
         /// 创建人
@@ -7192,7 +7482,7 @@ pub mod get_detect_algorithm_config {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 monitor_item_id: record.opt_int("monitor_item_id")?,
-                algorithm_id: record.opt_int("algorithm_id")?,
+                algorithm_id: record.field("algorithm_id")?,
                 config: record.opt_text("config")?,
                 create_user: record.opt_text("create_user")?,
                 update_user: record.opt_text("update_user")?,
@@ -9987,6 +10277,98 @@ pub mod import_uptime_check_task {
             record.finish()
         }
     }
+    /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 291.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AlgorithmId {
+        /// 同比策略
+        ///
+        /// Sent as `1000`.
+        同比策略,
+        /// 环比策略
+        ///
+        /// Sent as `1001`.
+        环比策略,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl AlgorithmId {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::同比策略 => 1000i64,
+                Self::环比策略 => 1001i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl AlgorithmId {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::同比策略 => Some("同比策略"),
+                Self::环比策略 => Some("环比策略"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for AlgorithmId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for AlgorithmId {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1000" => return ::std::result::Result::Ok(Self::同比策略),
+                "1001" => return ::std::result::Result::Ok(Self::环比策略),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("同比策略") {
+                return ::std::result::Result::Ok(Self::同比策略);
+            }
+            if text.eq_ignore_ascii_case("环比策略") {
+                return ::std::result::Result::Ok(Self::环比策略);
+            }
+            if ["同比策略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::同比策略);
+            }
+            if ["环比策略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::环比策略);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "AlgorithmId",
+                    "`1000` (同比策略), `1001` (环比策略)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for AlgorithmId {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1000i64 => Self::同比策略,
+                    1001i64 => Self::环比策略,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `ImportUptimeCheckTaskCollectorConf`
     ///
     /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 181.
@@ -10477,19 +10859,16 @@ pub mod import_uptime_check_task {
         /// 检测算法详细配置
         pub config: ImportUptimeCheckTaskConfig,
         /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
-        pub algorithm_id: i64,
+        pub algorithm_id: AlgorithmId,
     }
     impl DetectAlgorithm {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             config: ImportUptimeCheckTaskConfig,
-            algorithm_id: impl Into<i64>,
+            algorithm_id: AlgorithmId,
         ) -> Self {
-            Self {
-                config,
-                algorithm_id: algorithm_id.into(),
-            }
+            Self { config, algorithm_id }
         }
     }
     impl crate::wire::Wire for DetectAlgorithm {
@@ -10503,7 +10882,7 @@ pub mod import_uptime_check_task {
             )?;
             ::std::result::Result::Ok(Self {
                 config: record.field("config")?,
-                algorithm_id: record.int("algorithm_id")?,
+                algorithm_id: record.field("algorithm_id")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11323,8 +11702,9 @@ pub mod import_uptime_check_task {
         }
     }
     crate::serde_through_wire!(
-        AlarmLevelConfig, CollectorConf, Conf, Config, ImportUptimeCheckTaskConfig,
-        ImportUptimeCheckTaskConfig3, ImportUptimeCheckTaskConfig4, DetectAlgorithm,
+        AlarmLevelConfig, AlgorithmId, CollectorConf, Conf, Config,
+        ImportUptimeCheckTaskConfig, ImportUptimeCheckTaskConfig3,
+        ImportUptimeCheckTaskConfig4, DetectAlgorithm,
         ImportUptimeCheckTaskDetectAlgorithm, Location, ImportUptimeCheckTaskLocation,
         MonitorConf, Node, NodeConf, ImportUptimeCheckTaskRequest, Rules, T1, T2,
         ImportUptimeCheckTaskTargetConf, TargetConf
@@ -12332,6 +12712,7 @@ pub mod list_converge_config {
 pub use list_converge_config::ListConvergeConfigRequest;
 /// Types of [`list_detect_algorithm_config`](super::endpoints::ListDetectAlgorithmConfig).
 pub mod list_detect_algorithm_config {
+    pub use super::add_detect_algorithm_config::AlgorithmId;
     /// 查询检测算法配置数据
     ///
     /// Defined in `api-docs/monitor/zh_hans/list_detect_algorithm_config.md` at line 15.
@@ -12340,7 +12721,7 @@ pub mod list_detect_algorithm_config {
         /// 监控策略id
         pub monitor_item_id: Option<i64>,
         /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)
-        pub algorithm_id: Option<i64>,
+        pub algorithm_id: Option<AlgorithmId>,
         /// 算法配置
         pub config: Option<String>,
         /// 创建人
@@ -12357,7 +12738,7 @@ pub mod list_detect_algorithm_config {
             self
         }
         /// Sets `algorithm_id`.
-        pub fn algorithm_id(mut self, value: impl Into<i64>) -> Self {
+        pub fn algorithm_id(mut self, value: impl Into<AlgorithmId>) -> Self {
             self.algorithm_id = Some(value.into());
             self
         }
@@ -12400,7 +12781,7 @@ pub mod list_detect_algorithm_config {
             )?;
             ::std::result::Result::Ok(Self {
                 monitor_item_id: record.opt_int("monitor_item_id")?,
-                algorithm_id: record.opt_int("algorithm_id")?,
+                algorithm_id: record.field("algorithm_id")?,
                 config: record.opt_text("config")?,
                 create_user: record.opt_text("create_user")?,
                 update_user: record.opt_text("update_user")?,
@@ -12428,7 +12809,7 @@ pub mod list_detect_algorithm_config {
         /// 监控策略id
         pub monitor_item_id: Option<i64>,
         /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)
-        pub algorithm_id: Option<i64>,
+        pub algorithm_id: Option<AlgorithmId>,
         /// 算法配置
         pub config: Option<String>,
         /// 创建人
@@ -12467,7 +12848,7 @@ pub mod list_detect_algorithm_config {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 monitor_item_id: record.opt_int("monitor_item_id")?,
-                algorithm_id: record.opt_int("algorithm_id")?,
+                algorithm_id: record.field("algorithm_id")?,
                 config: record.opt_text("config")?,
                 create_user: record.opt_text("create_user")?,
                 update_user: record.opt_text("update_user")?,
@@ -15848,6 +16229,7 @@ pub use update_converge_config::UpdateConvergeConfigRequest;
 pub use update_converge_config::UpdateConvergeConfigResponse;
 /// Types of [`update_detect_algorithm_config`](super::endpoints::UpdateDetectAlgorithmConfig).
 pub mod update_detect_algorithm_config {
+    pub use super::add_detect_algorithm_config::AlgorithmId;
     /// 修改检测算法配置数据
     ///
     /// Defined in `api-docs/monitor/zh_hans/update_detect_algorithm_config.md` at line 15.
@@ -15858,7 +16240,7 @@ pub mod update_detect_algorithm_config {
         /// 监控策略id，默认为0
         pub monitor_item_id: Option<i64>,
         /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)，默认为0
-        pub algorithm_id: Option<i64>,
+        pub algorithm_id: Option<AlgorithmId>,
         /// 算法配置，默认为""
         pub config: Option<String>,
     }
@@ -15881,7 +16263,7 @@ pub mod update_detect_algorithm_config {
             self
         }
         /// Sets `algorithm_id`.
-        pub fn algorithm_id(mut self, value: impl Into<i64>) -> Self {
+        pub fn algorithm_id(mut self, value: impl Into<AlgorithmId>) -> Self {
             self.algorithm_id = Some(value.into());
             self
         }
@@ -15903,7 +16285,7 @@ pub mod update_detect_algorithm_config {
             ::std::result::Result::Ok(Self {
                 id: record.int("id")?,
                 monitor_item_id: record.opt_int("monitor_item_id")?,
-                algorithm_id: record.opt_int("algorithm_id")?,
+                algorithm_id: record.field("algorithm_id")?,
                 config: record.opt_text("config")?,
             })
         }
@@ -15926,7 +16308,7 @@ pub mod update_detect_algorithm_config {
         /// 监控策略id
         pub monitor_item_id: Option<i64>,
         /// 算法id，1000(静态阈值)，1001(同比策略(简易))，1002(环比策略(简易))，1003(同比策略(高级))，1004(环比策略(高级))，1005(同比振幅)，1006(同比区间)，1007(环比振幅)，4000(关键字匹配)，5000(进程端口监控检测策略)，5001(系统重新启动监控策略)，6000(自定义字符型告警)
-        pub algorithm_id: Option<i64>,
+        pub algorithm_id: Option<AlgorithmId>,
         /// 算法配置
         pub config: Option<String>,
         /// 创建人
@@ -15965,7 +16347,7 @@ pub mod update_detect_algorithm_config {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 monitor_item_id: record.opt_int("monitor_item_id")?,
-                algorithm_id: record.opt_int("algorithm_id")?,
+                algorithm_id: record.field("algorithm_id")?,
                 config: record.opt_text("config")?,
                 create_user: record.opt_text("create_user")?,
                 update_user: record.opt_text("update_user")?,
@@ -18482,7 +18864,7 @@ impl<'a> MonitorApi<'a> {
     ///
     /// let request = AddDetectAlgorithmConfigRequest::default()
     ///     .monitor_item_id(618_i64)
-    ///     .algorithm_id(1000_i64)
+    ///     .algorithm_id(AlgorithmId::静态阈值)
     ///     .config("{\"threshold\":200,\"message\":\"\",\"method\":\"gte\"}".to_string());
     /// let response = client.monitor().add_detect_algorithm_config(request).await?;
     /// # let _ = response;

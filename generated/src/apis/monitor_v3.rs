@@ -1121,7 +1121,7 @@ pub mod edit_action_config {
         /// 名称
         pub name: String,
         /// 插件ID，可选项：2（HTTP回调），3（作业平台），4（标准运维），5（流程服务），6（标准运维公共流程）
-        pub plugin_id: i64,
+        pub plugin_id: PluginId,
         /// 描述
         pub desc: Option<String>,
         /// 执行参数（根据plug_in对应的 plugin_type不同，所需参数也不同） (Type inferred from the doc's example.)
@@ -1162,14 +1162,14 @@ pub mod edit_action_config {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             name: impl Into<String>,
-            plugin_id: impl Into<i64>,
+            plugin_id: PluginId,
             execute_config: ExecuteConfig,
             id: impl Into<i64>,
             bk_biz_id: impl Into<i64>,
         ) -> Self {
             Self {
                 name: name.into(),
-                plugin_id: plugin_id.into(),
+                plugin_id,
                 desc: None,
                 execute_config,
                 id: id.into(),
@@ -1293,7 +1293,7 @@ pub mod edit_action_config {
             )?;
             ::std::result::Result::Ok(Self {
                 name: record.text("name")?,
-                plugin_id: record.int("plugin_id")?,
+                plugin_id: record.field("plugin_id")?,
                 desc: record.opt_text("desc")?,
                 execute_config: record.field("execute_config")?,
                 id: record.int("id")?,
@@ -1347,7 +1347,7 @@ pub mod edit_action_config {
         /// 名称
         pub name: Option<String>,
         /// 插件ID，可选项：2（HTTP回调），3（作业平台），4（标准运维），5（流程服务），6（标准运维公共流程）
-        pub plugin_id: Option<i64>,
+        pub plugin_id: Option<PluginId>,
         /// 描述
         pub desc: Option<String>,
         /// 执行参数（根据plug_in对应的 plugin_type不同，所需参数也不同） (Type inferred from the doc's example.)
@@ -1389,7 +1389,7 @@ pub mod edit_action_config {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 name: record.opt_text("name")?,
-                plugin_id: record.opt_int("plugin_id")?,
+                plugin_id: record.field("plugin_id")?,
                 desc: record.opt_text("desc")?,
                 execute_config: record.field("execute_config")?,
                 id: record.opt_int("id")?,
@@ -1520,6 +1520,141 @@ pub mod edit_action_config {
             record.finish()
         }
     }
+    /// 插件ID，可选项：2（HTTP回调），3（作业平台），4（标准运维），5（流程服务），6（标准运维公共流程）
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/edit_action_config.md` at line 14.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum PluginId {
+        /// HTTP回调
+        ///
+        /// Sent as `2`.
+        HTTP回调,
+        /// 作业平台
+        ///
+        /// Sent as `3`.
+        作业平台,
+        /// 标准运维
+        ///
+        /// Sent as `4`.
+        标准运维,
+        /// 流程服务
+        ///
+        /// Sent as `5`.
+        流程服务,
+        /// 标准运维公共流程
+        ///
+        /// Sent as `6`.
+        标准运维公共流程,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl PluginId {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::HTTP回调 => 2i64,
+                Self::作业平台 => 3i64,
+                Self::标准运维 => 4i64,
+                Self::流程服务 => 5i64,
+                Self::标准运维公共流程 => 6i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl PluginId {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::HTTP回调 => Some("HTTP回调"),
+                Self::作业平台 => Some("作业平台"),
+                Self::标准运维 => Some("标准运维"),
+                Self::流程服务 => Some("流程服务"),
+                Self::标准运维公共流程 => Some("标准运维公共流程"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for PluginId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for PluginId {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "2" => return ::std::result::Result::Ok(Self::HTTP回调),
+                "3" => return ::std::result::Result::Ok(Self::作业平台),
+                "4" => return ::std::result::Result::Ok(Self::标准运维),
+                "5" => return ::std::result::Result::Ok(Self::流程服务),
+                "6" => return ::std::result::Result::Ok(Self::标准运维公共流程),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("HTTP回调") {
+                return ::std::result::Result::Ok(Self::HTTP回调);
+            }
+            if text.eq_ignore_ascii_case("作业平台") {
+                return ::std::result::Result::Ok(Self::作业平台);
+            }
+            if text.eq_ignore_ascii_case("标准运维") {
+                return ::std::result::Result::Ok(Self::标准运维);
+            }
+            if text.eq_ignore_ascii_case("流程服务") {
+                return ::std::result::Result::Ok(Self::流程服务);
+            }
+            if text.eq_ignore_ascii_case("标准运维公共流程") {
+                return ::std::result::Result::Ok(Self::标准运维公共流程);
+            }
+            if ["HTTP回调"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::HTTP回调);
+            }
+            if ["作业平台"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::作业平台);
+            }
+            if ["标准运维"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::标准运维);
+            }
+            if ["流程服务"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::流程服务);
+            }
+            if ["标准运维公共流程"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::标准运维公共流程);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "PluginId",
+                    "`2` (HTTP回调), `3` (作业平台), `4` (标准运维), `5` (流程服务), `6` (标准运维公共流程)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for PluginId {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    2i64 => Self::HTTP回调,
+                    3i64 => Self::作业平台,
+                    4i64 => Self::标准运维,
+                    5i64 => Self::流程服务,
+                    6i64 => Self::标准运维公共流程,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `TemplateDetail`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/edit_action_config.md` at line 91.
@@ -1638,7 +1773,7 @@ pub mod edit_action_config {
     }
     crate::serde_through_wire!(
         Authorize, Body, EditActionConfigRequest, EditActionConfigResponse,
-        ExecuteConfig, FailedRetry, TemplateDetail
+        ExecuteConfig, FailedRetry, PluginId, TemplateDetail
     );
 }
 pub use edit_action_config::EditActionConfigRequest;
@@ -2933,6 +3068,7 @@ pub mod get_action_config {
     pub use super::edit_action_config::Body;
     pub use super::edit_action_config::ExecuteConfig;
     pub use super::edit_action_config::FailedRetry;
+    pub use super::edit_action_config::PluginId;
     pub use super::edit_action_config::TemplateDetail;
     /// 查询单个处理套餐
     ///
@@ -2985,7 +3121,7 @@ pub mod get_action_config {
         /// 名称
         pub name: Option<String>,
         /// 插件ID，选项：2（HTTP回调），3（作业平台），4（标准运维），5（流程服务），6（标准运维公共流程）
-        pub plugin_id: Option<i64>,
+        pub plugin_id: Option<PluginId>,
         /// 描述
         pub desc: Option<String>,
         /// 执行参数（根据plug_in对应的 plugin_type不同，所需参数也不同） (Type inferred from the doc's example.)
@@ -3034,7 +3170,7 @@ pub mod get_action_config {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 name: record.opt_text("name")?,
-                plugin_id: record.opt_int("plugin_id")?,
+                plugin_id: record.field("plugin_id")?,
                 desc: record.opt_text("desc")?,
                 execute_config: record.field("execute_config")?,
                 id: record.opt_int("id")?,
@@ -4036,6 +4172,98 @@ pub use import_uptime_check_node::ImportUptimeCheckNodeRequest;
 /// Types of [`import_uptime_check_task`](super::endpoints::ImportUptimeCheckTask).
 pub mod import_uptime_check_task {
     pub use super::export_uptime_check_task::Location as ImportUptimeCheckTaskLocation;
+    /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 185.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AlgorithmId {
+        /// 同比策略
+        ///
+        /// Sent as `1000`.
+        同比策略,
+        /// 环比策略
+        ///
+        /// Sent as `1001`.
+        环比策略,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl AlgorithmId {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::同比策略 => 1000i64,
+                Self::环比策略 => 1001i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl AlgorithmId {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::同比策略 => Some("同比策略"),
+                Self::环比策略 => Some("环比策略"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for AlgorithmId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for AlgorithmId {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1000" => return ::std::result::Result::Ok(Self::同比策略),
+                "1001" => return ::std::result::Result::Ok(Self::环比策略),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("同比策略") {
+                return ::std::result::Result::Ok(Self::同比策略);
+            }
+            if text.eq_ignore_ascii_case("环比策略") {
+                return ::std::result::Result::Ok(Self::环比策略);
+            }
+            if ["同比策略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::同比策略);
+            }
+            if ["环比策略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::环比策略);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "AlgorithmId",
+                    "`1000` (同比策略), `1001` (环比策略)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for AlgorithmId {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1000i64 => Self::同比策略,
+                    1001i64 => Self::环比策略,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `ImportUptimeCheckTaskAlarmLevelConfig`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 158.
@@ -4668,19 +4896,16 @@ pub mod import_uptime_check_task {
         /// 检测算法详细配置
         pub config: ImportUptimeCheckTaskConfig,
         /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
-        pub algorithm_id: i64,
+        pub algorithm_id: AlgorithmId,
     }
     impl DetectAlgorithm {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             config: ImportUptimeCheckTaskConfig,
-            algorithm_id: impl Into<i64>,
+            algorithm_id: AlgorithmId,
         ) -> Self {
-            Self {
-                config,
-                algorithm_id: algorithm_id.into(),
-            }
+            Self { config, algorithm_id }
         }
     }
     impl crate::wire::Wire for DetectAlgorithm {
@@ -4694,7 +4919,7 @@ pub mod import_uptime_check_task {
             )?;
             ::std::result::Result::Ok(Self {
                 config: record.field("config")?,
-                algorithm_id: record.int("algorithm_id")?,
+                algorithm_id: record.field("algorithm_id")?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5568,12 +5793,13 @@ pub mod import_uptime_check_task {
         }
     }
     crate::serde_through_wire!(
-        AlarmLevelConfig, CollectorConf, Conf, Config, ImportUptimeCheckTaskConfig,
-        ImportUptimeCheckTaskConfig3, ImportUptimeCheckTaskConfig4, Datail, Detail,
-        ImportUptimeCheckTaskDetail, DetectAlgorithm,
-        ImportUptimeCheckTaskDetectAlgorithm, Failed, Location, MonitorConf, Node,
-        NodeConf, ImportUptimeCheckTaskRequest, ImportUptimeCheckTaskResponseItem, Rules,
-        Success, ImportUptimeCheckTaskTargetConf, TargetConf, T1, T2
+        AlgorithmId, AlarmLevelConfig, CollectorConf, Conf, Config,
+        ImportUptimeCheckTaskConfig, ImportUptimeCheckTaskConfig3,
+        ImportUptimeCheckTaskConfig4, Datail, Detail, ImportUptimeCheckTaskDetail,
+        DetectAlgorithm, ImportUptimeCheckTaskDetectAlgorithm, Failed, Location,
+        MonitorConf, Node, NodeConf, ImportUptimeCheckTaskRequest,
+        ImportUptimeCheckTaskResponseItem, Rules, Success,
+        ImportUptimeCheckTaskTargetConf, TargetConf, T1, T2
     );
 }
 pub use import_uptime_check_task::ImportUptimeCheckTaskRequest;
@@ -12467,6 +12693,7 @@ pub mod save_action_config {
     pub use super::edit_action_config::Body;
     pub use super::edit_action_config::ExecuteConfig;
     pub use super::edit_action_config::FailedRetry;
+    pub use super::edit_action_config::PluginId;
     pub use super::edit_action_config::TemplateDetail;
     /// `Response`
     ///
@@ -12499,7 +12726,7 @@ pub mod save_action_config {
         /// 名称
         pub name: String,
         /// 插件ID，可选项：2（HTTP回调），3（作业平台），4（标准运维），5（流程服务），6（标准运维公共流程）
-        pub plugin_id: i64,
+        pub plugin_id: PluginId,
         /// 描述
         pub desc: Option<String>,
         /// 执行参数（根据plug_in对应的 plugin_type不同，所需参数也不同） (Type inferred from the doc's example.)
@@ -12539,13 +12766,13 @@ pub mod save_action_config {
         pub fn new(
             bk_biz_id: impl Into<i64>,
             name: impl Into<String>,
-            plugin_id: impl Into<i64>,
+            plugin_id: PluginId,
             execute_config: ExecuteConfig,
         ) -> Self {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 name: name.into(),
-                plugin_id: plugin_id.into(),
+                plugin_id,
                 desc: None,
                 execute_config,
                 method: None,
@@ -12674,7 +12901,7 @@ pub mod save_action_config {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 name: record.text("name")?,
-                plugin_id: record.int("plugin_id")?,
+                plugin_id: record.field("plugin_id")?,
                 desc: record.opt_text("desc")?,
                 execute_config: record.field("execute_config")?,
                 method: record.opt_text("method")?,
@@ -17055,7 +17282,7 @@ pub mod save_user_group {
     #[derive(Debug, Clone, PartialEq)]
     pub struct ActionNoticeConfig {
         /// 1(失败时)，2(成功时)，3(执行前)
-        pub phase: i64,
+        pub phase: Phase,
         /// 通知方式
         pub notice_ways: Vec<NoticeWay>,
         /// `type` (Not in the doc's table; seen in its example at line 106.)
@@ -17064,9 +17291,9 @@ pub mod save_user_group {
     impl ActionNoticeConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(phase: impl Into<i64>, notice_ways: Vec<NoticeWay>) -> Self {
+        pub fn new(phase: Phase, notice_ways: Vec<NoticeWay>) -> Self {
             Self {
-                phase: phase.into(),
+                phase,
                 notice_ways,
                 r#type: None,
             }
@@ -17089,7 +17316,7 @@ pub mod save_user_group {
                 &["phase", "notice_ways", "type"],
             )?;
             ::std::result::Result::Ok(Self {
-                phase: record.int("phase")?,
+                phase: record.field("phase")?,
                 notice_ways: record.field("notice_ways")?,
                 r#type: record.field("type")?,
             })
@@ -17152,7 +17379,7 @@ pub mod save_user_group {
     #[derive(Debug, Clone, PartialEq)]
     pub struct AlertNoticeConfig {
         /// 1(致命)，2(预警)，3(提醒)
-        pub level: i64,
+        pub level: Level,
         /// 通知方式
         pub notice_ways: Vec<NoticeWay>,
         /// `type` (Not in the doc's table; seen in its example at line 106.)
@@ -17161,9 +17388,9 @@ pub mod save_user_group {
     impl AlertNoticeConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(level: impl Into<i64>, notice_ways: Vec<NoticeWay>) -> Self {
+        pub fn new(level: Level, notice_ways: Vec<NoticeWay>) -> Self {
             Self {
-                level: level.into(),
+                level,
                 notice_ways,
                 r#type: None,
             }
@@ -17186,7 +17413,7 @@ pub mod save_user_group {
                 &["level", "notice_ways", "type"],
             )?;
             ::std::result::Result::Ok(Self {
-                level: record.int("level")?,
+                level: record.field("level")?,
                 notice_ways: record.field("notice_ways")?,
                 r#type: record.field("type")?,
             })
@@ -17294,6 +17521,112 @@ pub mod save_user_group {
             record.finish()
         }
     }
+    /// 1(致命)，2(预警)，3(提醒)
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/save_user_group.md` at line 44.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Level {
+        /// 致命
+        ///
+        /// Sent as `1`.
+        致命,
+        /// 预警
+        ///
+        /// Sent as `2`.
+        预警,
+        /// 提醒
+        ///
+        /// Sent as `3`.
+        提醒,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Level {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::致命 => 1i64,
+                Self::预警 => 2i64,
+                Self::提醒 => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Level {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::致命 => Some("致命"),
+                Self::预警 => Some("预警"),
+                Self::提醒 => Some("提醒"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Level {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Level {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::致命),
+                "2" => return ::std::result::Result::Ok(Self::预警),
+                "3" => return ::std::result::Result::Ok(Self::提醒),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("致命") {
+                return ::std::result::Result::Ok(Self::致命);
+            }
+            if text.eq_ignore_ascii_case("预警") {
+                return ::std::result::Result::Ok(Self::预警);
+            }
+            if text.eq_ignore_ascii_case("提醒") {
+                return ::std::result::Result::Ok(Self::提醒);
+            }
+            if ["致命"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::致命);
+            }
+            if ["预警"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::预警);
+            }
+            if ["提醒"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::提醒);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Level",
+                    "`1` (致命), `2` (预警), `3` (提醒)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Level {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::致命,
+                    2i64 => Self::预警,
+                    3i64 => Self::提醒,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `NoticeWay`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/save_user_group.md` at line 54.
@@ -17393,6 +17726,112 @@ pub mod save_user_group {
             record.field("hours_ago", &self.hours_ago);
             record.field("duty_rules", &self.duty_rules);
             record.finish()
+        }
+    }
+    /// 1(失败时)，2(成功时)，3(执行前)
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/save_user_group.md` at line 51.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Phase {
+        /// 失败时
+        ///
+        /// Sent as `1`.
+        失败时,
+        /// 成功时
+        ///
+        /// Sent as `2`.
+        成功时,
+        /// 执行前
+        ///
+        /// Sent as `3`.
+        执行前,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Phase {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::失败时 => 1i64,
+                Self::成功时 => 2i64,
+                Self::执行前 => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Phase {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::失败时 => Some("失败时"),
+                Self::成功时 => Some("成功时"),
+                Self::执行前 => Some("执行前"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Phase {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Phase {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::失败时),
+                "2" => return ::std::result::Result::Ok(Self::成功时),
+                "3" => return ::std::result::Result::Ok(Self::执行前),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("失败时") {
+                return ::std::result::Result::Ok(Self::失败时);
+            }
+            if text.eq_ignore_ascii_case("成功时") {
+                return ::std::result::Result::Ok(Self::成功时);
+            }
+            if text.eq_ignore_ascii_case("执行前") {
+                return ::std::result::Result::Ok(Self::执行前);
+            }
+            if ["失败时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::失败时);
+            }
+            if ["成功时"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::成功时);
+            }
+            if ["执行前"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::执行前);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Phase",
+                    "`1` (失败时), `2` (成功时), `3` (执行前)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Phase {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::失败时,
+                    2i64 => Self::成功时,
+                    3i64 => Self::执行前,
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
         }
     }
     /// `PlanNotice`
@@ -17849,8 +18288,8 @@ pub mod save_user_group {
     }
     crate::serde_through_wire!(
         ActionNotice, ActionNoticeConfig, AlertNotice, AlertNoticeConfig, DutyNotice,
-        HandoffTime, NoticeWay, PersonalNotice, PlanNotice, DutyArranges, DutyTime,
-        SaveUserGroupRequest, Users
+        HandoffTime, Level, NoticeWay, PersonalNotice, Phase, PlanNotice, DutyArranges,
+        DutyTime, SaveUserGroupRequest, Users
     );
 }
 pub use save_user_group::SaveUserGroupRequest;
@@ -26164,6 +26603,7 @@ pub mod search_duty_rules {
 pub use search_duty_rules::SearchDutyRulesRequest;
 /// Types of [`search_event`](super::endpoints::SearchEvent).
 pub mod search_event {
+    pub use super::save_user_group::Level;
     /// `Anomaly`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/search_event.md` at line 153.
@@ -26436,7 +26876,7 @@ pub mod search_event {
         /// 是否确认
         pub is_ack: Option<bool>,
         /// 告警级别，1(执行) 2(预警) 3(提醒)
-        pub level: Option<i64>,
+        pub level: Option<Level>,
         /// 事件产生时的异常点数据
         pub origin_alarm: Option<OriginAlarm>,
         /// 事件产生时的告警策略配置，数据请参考告警策略api相关文档 (Type inferred from the doc's example.)
@@ -26490,7 +26930,7 @@ pub mod search_event {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 is_ack: record.field("is_ack")?,
-                level: record.opt_int("level")?,
+                level: record.field("level")?,
                 origin_alarm: record.field("origin_alarm")?,
                 origin_config: record.field("origin_config")?,
                 strategy_id: record.opt_int("strategy_id")?,
@@ -30929,7 +31369,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// let request = EditActionConfigRequest::new(
     ///         "测试新建处理套餐".to_string(),
-    ///         2_i64,
+    ///         PluginId::HTTP回调,
     ///         ExecuteConfig::default()
     ///             .template_detail(
     ///                 TemplateDetail::default()
@@ -32598,7 +33038,7 @@ impl<'a> MonitorV3Api<'a> {
     /// let request = SaveActionConfigRequest::new(
     ///         2_i64,
     ///         "测试新建处理套餐".to_string(),
-    ///         2_i64,
+    ///         PluginId::HTTP回调,
     ///         ExecuteConfig::default()
     ///             .template_detail(
     ///                 TemplateDetail::default()
@@ -33117,19 +33557,20 @@ impl<'a> MonitorV3Api<'a> {
     ///         "xxxxx".to_string(),
     ///         vec![
     ///             AlertNotice::new("00:00:00--23:59:00".to_string(),
-    ///             vec![AlertNoticeConfig::new(3_i64, vec![NoticeWay::new("weixin"
+    ///             vec![AlertNoticeConfig::new(Level::提醒, vec![NoticeWay::new("weixin"
     ///             .to_string()).receivers(vec![])]).r#type(vec![]),
-    ///             AlertNoticeConfig::new(2_i64, vec![NoticeWay::new("weixin".to_string())
-    ///             .receivers(vec![])]).r#type(vec![]), AlertNoticeConfig::new(1_i64,
-    ///             vec![NoticeWay::new("weixin".to_string()).receivers(vec![])])
-    ///             .r#type(vec![])])
+    ///             AlertNoticeConfig::new(Level::预警, vec![NoticeWay::new("weixin"
+    ///             .to_string()).receivers(vec![])]).r#type(vec![]),
+    ///             AlertNoticeConfig::new(Level::致命, vec![NoticeWay::new("weixin"
+    ///             .to_string()).receivers(vec![])]).r#type(vec![])])
     ///         ],
     ///         vec![
     ///             ActionNotice::new("00:00:00--23:59:00".to_string(),
-    ///             vec![ActionNoticeConfig::new(3_i64, vec![NoticeWay::new("weixin"
-    ///             .to_string()).receivers(vec![])]).r#type(vec![]),
-    ///             ActionNoticeConfig::new(2_i64, vec![NoticeWay::new("weixin".to_string())
-    ///             .receivers(vec![])]).r#type(vec![]), ActionNoticeConfig::new(1_i64,
+    ///             vec![ActionNoticeConfig::new(Phase::执行前,
+    ///             vec![NoticeWay::new("weixin".to_string()).receivers(vec![])])
+    ///             .r#type(vec![]), ActionNoticeConfig::new(Phase::成功时,
+    ///             vec![NoticeWay::new("weixin".to_string()).receivers(vec![])])
+    ///             .r#type(vec![]), ActionNoticeConfig::new(Phase::失败时,
     ///             vec![NoticeWay::new("weixin".to_string()).receivers(vec![])])
     ///             .r#type(vec![])])
     ///         ],

@@ -2000,6 +2000,151 @@ pub mod subscription_create {
             }
         }
     }
+    impl JobType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::InstallAgent => Some("安装Agent"),
+                Self::RestartAgent => Some("重启Agent"),
+                Self::ReinstallAgent => Some("重装Agent"),
+                Self::UninstallAgent => Some("卸载Agent"),
+                Self::RemoveAgent => Some("移除Agent"),
+                Self::UpgradeAgent => Some("升级Agent"),
+                Self::ReloadAgent => Some("重载Agent配置"),
+                Self::InstallProxy => Some("安装Proxy"),
+                Self::RestartProxy => Some("重启Proxy"),
+                Self::ReinstallProxy => Some("重装Proxy"),
+                Self::UninstallProxy => Some("卸载Proxy"),
+                Self::UpgradeProxy => Some("升级Proxy"),
+                Self::ReloadProxy => Some("重载Proxy配置"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for JobType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for JobType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "INSTALL_AGENT" => return ::std::result::Result::Ok(Self::InstallAgent),
+                "RESTART_AGENT" => return ::std::result::Result::Ok(Self::RestartAgent),
+                "REINSTALL_AGENT" => {
+                    return ::std::result::Result::Ok(Self::ReinstallAgent);
+                }
+                "UNINSTALL_AGENT" => {
+                    return ::std::result::Result::Ok(Self::UninstallAgent);
+                }
+                "REMOVE_AGENT" => return ::std::result::Result::Ok(Self::RemoveAgent),
+                "UPGRADE_AGENT" => return ::std::result::Result::Ok(Self::UpgradeAgent),
+                "RELOAD_AGENT" => return ::std::result::Result::Ok(Self::ReloadAgent),
+                "INSTALL_PROXY" => return ::std::result::Result::Ok(Self::InstallProxy),
+                "RESTART_PROXY" => return ::std::result::Result::Ok(Self::RestartProxy),
+                "REINSTALL_PROXY" => {
+                    return ::std::result::Result::Ok(Self::ReinstallProxy);
+                }
+                "UNINSTALL_PROXY" => {
+                    return ::std::result::Result::Ok(Self::UninstallProxy);
+                }
+                "UPGRADE_PROXY" => return ::std::result::Result::Ok(Self::UpgradeProxy),
+                "RELOAD_PROXY" => return ::std::result::Result::Ok(Self::ReloadProxy),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("InstallAgent") {
+                return ::std::result::Result::Ok(Self::InstallAgent);
+            }
+            if text.eq_ignore_ascii_case("RestartAgent") {
+                return ::std::result::Result::Ok(Self::RestartAgent);
+            }
+            if text.eq_ignore_ascii_case("ReinstallAgent") {
+                return ::std::result::Result::Ok(Self::ReinstallAgent);
+            }
+            if text.eq_ignore_ascii_case("UninstallAgent") {
+                return ::std::result::Result::Ok(Self::UninstallAgent);
+            }
+            if text.eq_ignore_ascii_case("RemoveAgent") {
+                return ::std::result::Result::Ok(Self::RemoveAgent);
+            }
+            if text.eq_ignore_ascii_case("UpgradeAgent") {
+                return ::std::result::Result::Ok(Self::UpgradeAgent);
+            }
+            if text.eq_ignore_ascii_case("ReloadAgent") {
+                return ::std::result::Result::Ok(Self::ReloadAgent);
+            }
+            if text.eq_ignore_ascii_case("InstallProxy") {
+                return ::std::result::Result::Ok(Self::InstallProxy);
+            }
+            if text.eq_ignore_ascii_case("RestartProxy") {
+                return ::std::result::Result::Ok(Self::RestartProxy);
+            }
+            if text.eq_ignore_ascii_case("ReinstallProxy") {
+                return ::std::result::Result::Ok(Self::ReinstallProxy);
+            }
+            if text.eq_ignore_ascii_case("UninstallProxy") {
+                return ::std::result::Result::Ok(Self::UninstallProxy);
+            }
+            if text.eq_ignore_ascii_case("UpgradeProxy") {
+                return ::std::result::Result::Ok(Self::UpgradeProxy);
+            }
+            if text.eq_ignore_ascii_case("ReloadProxy") {
+                return ::std::result::Result::Ok(Self::ReloadProxy);
+            }
+            if ["安装Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::InstallAgent);
+            }
+            if ["重启Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RestartAgent);
+            }
+            if ["重装Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReinstallAgent);
+            }
+            if ["卸载Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UninstallAgent);
+            }
+            if ["移除Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RemoveAgent);
+            }
+            if ["升级Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UpgradeAgent);
+            }
+            if ["重载Agent配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReloadAgent);
+            }
+            if ["安装Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::InstallProxy);
+            }
+            if ["重启Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RestartProxy);
+            }
+            if ["重装Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReinstallProxy);
+            }
+            if ["卸载Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UninstallProxy);
+            }
+            if ["升级Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UpgradeProxy);
+            }
+            if ["重载Proxy配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReloadProxy);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "JobType",
+                    "`INSTALL_AGENT` (安装Agent), `RESTART_AGENT` (重启Agent), `REINSTALL_AGENT` (重装Agent), `UNINSTALL_AGENT` (卸载Agent), `REMOVE_AGENT` (移除Agent), `UPGRADE_AGENT` (升级Agent), `RELOAD_AGENT` (重载Agent配置), `INSTALL_PROXY` (安装Proxy), `RESTART_PROXY` (重启Proxy), `REINSTALL_PROXY` (重装Proxy), `UNINSTALL_PROXY` (卸载Proxy), `UPGRADE_PROXY` (升级Proxy), `RELOAD_PROXY` (重载Proxy配置)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for JobType {
         fn from_wire(
             value: serde_json::Value,
@@ -3085,6 +3230,225 @@ pub mod job_details {
             }
         }
     }
+    impl OpType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Install => Some("安装"),
+                Self::Reinstall => Some("重装"),
+                Self::Uninstall => Some("替换"),
+                Self::Remove => Some("移除"),
+                Self::Replace => Some("替换"),
+                Self::Upgrade => Some("升级"),
+                Self::Import => Some("导入"),
+                Self::Update => Some("更新"),
+                Self::Start => Some("启动"),
+                Self::Stop => Some("停止"),
+                Self::Reload => Some("重载"),
+                Self::Restart => Some("重启"),
+                Self::Delegate => Some("托管"),
+                Self::Undelegate => Some("取消托管"),
+                Self::Debug => Some("调试"),
+                Self::ManualInstall => Some("手动安装"),
+                Self::Packing => Some("打包"),
+                Self::StopAndDelete => Some("卸载并删除"),
+                Self::Push => Some("下发"),
+                Self::Ignored => Some("忽略"),
+                Self::PolicyControl => Some("策略管控"),
+                Self::RemoveConfig => Some("移除配置"),
+                Self::PushConfig => Some("下发配置"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for OpType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for OpType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "INSTALL" => return ::std::result::Result::Ok(Self::Install),
+                "REINSTALL" => return ::std::result::Result::Ok(Self::Reinstall),
+                "UNINSTALL" => return ::std::result::Result::Ok(Self::Uninstall),
+                "REMOVE" => return ::std::result::Result::Ok(Self::Remove),
+                "REPLACE" => return ::std::result::Result::Ok(Self::Replace),
+                "UPGRADE" => return ::std::result::Result::Ok(Self::Upgrade),
+                "IMPORT" => return ::std::result::Result::Ok(Self::Import),
+                "UPDATE" => return ::std::result::Result::Ok(Self::Update),
+                "START" => return ::std::result::Result::Ok(Self::Start),
+                "STOP" => return ::std::result::Result::Ok(Self::Stop),
+                "RELOAD" => return ::std::result::Result::Ok(Self::Reload),
+                "RESTART" => return ::std::result::Result::Ok(Self::Restart),
+                "DELEGATE" => return ::std::result::Result::Ok(Self::Delegate),
+                "UNDELEGATE" => return ::std::result::Result::Ok(Self::Undelegate),
+                "DEBUG" => return ::std::result::Result::Ok(Self::Debug),
+                "MANUAL_INSTALL" => return ::std::result::Result::Ok(Self::ManualInstall),
+                "PACKING" => return ::std::result::Result::Ok(Self::Packing),
+                "STOP_AND_DELETE" => {
+                    return ::std::result::Result::Ok(Self::StopAndDelete);
+                }
+                "PUSH" => return ::std::result::Result::Ok(Self::Push),
+                "IGNORED" => return ::std::result::Result::Ok(Self::Ignored),
+                "POLICY_CONTROL" => return ::std::result::Result::Ok(Self::PolicyControl),
+                "REMOVE_CONFIG" => return ::std::result::Result::Ok(Self::RemoveConfig),
+                "PUSH_CONFIG" => return ::std::result::Result::Ok(Self::PushConfig),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Install") {
+                return ::std::result::Result::Ok(Self::Install);
+            }
+            if text.eq_ignore_ascii_case("Reinstall") {
+                return ::std::result::Result::Ok(Self::Reinstall);
+            }
+            if text.eq_ignore_ascii_case("Uninstall") {
+                return ::std::result::Result::Ok(Self::Uninstall);
+            }
+            if text.eq_ignore_ascii_case("Remove") {
+                return ::std::result::Result::Ok(Self::Remove);
+            }
+            if text.eq_ignore_ascii_case("Replace") {
+                return ::std::result::Result::Ok(Self::Replace);
+            }
+            if text.eq_ignore_ascii_case("Upgrade") {
+                return ::std::result::Result::Ok(Self::Upgrade);
+            }
+            if text.eq_ignore_ascii_case("Import") {
+                return ::std::result::Result::Ok(Self::Import);
+            }
+            if text.eq_ignore_ascii_case("Update") {
+                return ::std::result::Result::Ok(Self::Update);
+            }
+            if text.eq_ignore_ascii_case("Start") {
+                return ::std::result::Result::Ok(Self::Start);
+            }
+            if text.eq_ignore_ascii_case("Stop") {
+                return ::std::result::Result::Ok(Self::Stop);
+            }
+            if text.eq_ignore_ascii_case("Reload") {
+                return ::std::result::Result::Ok(Self::Reload);
+            }
+            if text.eq_ignore_ascii_case("Restart") {
+                return ::std::result::Result::Ok(Self::Restart);
+            }
+            if text.eq_ignore_ascii_case("Delegate") {
+                return ::std::result::Result::Ok(Self::Delegate);
+            }
+            if text.eq_ignore_ascii_case("Undelegate") {
+                return ::std::result::Result::Ok(Self::Undelegate);
+            }
+            if text.eq_ignore_ascii_case("Debug") {
+                return ::std::result::Result::Ok(Self::Debug);
+            }
+            if text.eq_ignore_ascii_case("ManualInstall") {
+                return ::std::result::Result::Ok(Self::ManualInstall);
+            }
+            if text.eq_ignore_ascii_case("Packing") {
+                return ::std::result::Result::Ok(Self::Packing);
+            }
+            if text.eq_ignore_ascii_case("StopAndDelete") {
+                return ::std::result::Result::Ok(Self::StopAndDelete);
+            }
+            if text.eq_ignore_ascii_case("Push") {
+                return ::std::result::Result::Ok(Self::Push);
+            }
+            if text.eq_ignore_ascii_case("Ignored") {
+                return ::std::result::Result::Ok(Self::Ignored);
+            }
+            if text.eq_ignore_ascii_case("PolicyControl") {
+                return ::std::result::Result::Ok(Self::PolicyControl);
+            }
+            if text.eq_ignore_ascii_case("RemoveConfig") {
+                return ::std::result::Result::Ok(Self::RemoveConfig);
+            }
+            if text.eq_ignore_ascii_case("PushConfig") {
+                return ::std::result::Result::Ok(Self::PushConfig);
+            }
+            if ["安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Install);
+            }
+            if ["重装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Reinstall);
+            }
+            if ["替换"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Uninstall);
+            }
+            if ["移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Remove);
+            }
+            if ["替换"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Replace);
+            }
+            if ["升级"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Upgrade);
+            }
+            if ["导入"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Import);
+            }
+            if ["更新"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Update);
+            }
+            if ["启动"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Start);
+            }
+            if ["停止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Stop);
+            }
+            if ["重载"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Reload);
+            }
+            if ["重启"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Restart);
+            }
+            if ["托管"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Delegate);
+            }
+            if ["取消托管"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Undelegate);
+            }
+            if ["调试"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Debug);
+            }
+            if ["手动安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualInstall);
+            }
+            if ["打包"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Packing);
+            }
+            if ["卸载并删除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::StopAndDelete);
+            }
+            if ["下发"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Push);
+            }
+            if ["忽略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Ignored);
+            }
+            if ["策略管控"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::PolicyControl);
+            }
+            if ["移除配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RemoveConfig);
+            }
+            if ["下发配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::PushConfig);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "OpType",
+                    "`INSTALL` (安装), `REINSTALL` (重装), `UNINSTALL` (替换), `REMOVE` (移除), `REPLACE` (替换), `UPGRADE` (升级), `IMPORT` (导入), `UPDATE` (更新), `START` (启动), `STOP` (停止), `RELOAD` (重载), `RESTART` (重启), `DELEGATE` (托管), `UNDELEGATE` (取消托管), `DEBUG` (调试), `MANUAL_INSTALL` (手动安装), `PACKING` (打包), `STOP_AND_DELETE` (卸载并删除), `PUSH` (下发), `IGNORED` (忽略), `POLICY_CONTROL` (策略管控), `REMOVE_CONFIG` (移除配置), `PUSH_CONFIG` (下发配置)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for OpType {
         fn from_wire(
             value: serde_json::Value,
@@ -3254,6 +3618,225 @@ pub mod job_details {
             }
         }
     }
+    impl OpTypeDisplay {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Install => Some("安装"),
+                Self::Reinstall => Some("重装"),
+                Self::Uninstall => Some("替换"),
+                Self::Remove => Some("移除"),
+                Self::Replace => Some("替换"),
+                Self::Upgrade => Some("升级"),
+                Self::Import => Some("导入"),
+                Self::Update => Some("更新"),
+                Self::Start => Some("启动"),
+                Self::Stop => Some("停止"),
+                Self::Reload => Some("重载"),
+                Self::Restart => Some("重启"),
+                Self::Delegate => Some("托管"),
+                Self::Undelegate => Some("取消托管"),
+                Self::Debug => Some("调试"),
+                Self::ManualInstall => Some("手动安装"),
+                Self::Packing => Some("打包"),
+                Self::StopAndDelete => Some("卸载并删除"),
+                Self::Push => Some("下发"),
+                Self::Ignored => Some("忽略"),
+                Self::PolicyControl => Some("策略管控"),
+                Self::RemoveConfig => Some("移除配置"),
+                Self::PushConfig => Some("下发配置"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for OpTypeDisplay {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for OpTypeDisplay {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "INSTALL" => return ::std::result::Result::Ok(Self::Install),
+                "REINSTALL" => return ::std::result::Result::Ok(Self::Reinstall),
+                "UNINSTALL" => return ::std::result::Result::Ok(Self::Uninstall),
+                "REMOVE" => return ::std::result::Result::Ok(Self::Remove),
+                "REPLACE" => return ::std::result::Result::Ok(Self::Replace),
+                "UPGRADE" => return ::std::result::Result::Ok(Self::Upgrade),
+                "IMPORT" => return ::std::result::Result::Ok(Self::Import),
+                "UPDATE" => return ::std::result::Result::Ok(Self::Update),
+                "START" => return ::std::result::Result::Ok(Self::Start),
+                "STOP" => return ::std::result::Result::Ok(Self::Stop),
+                "RELOAD" => return ::std::result::Result::Ok(Self::Reload),
+                "RESTART" => return ::std::result::Result::Ok(Self::Restart),
+                "DELEGATE" => return ::std::result::Result::Ok(Self::Delegate),
+                "UNDELEGATE" => return ::std::result::Result::Ok(Self::Undelegate),
+                "DEBUG" => return ::std::result::Result::Ok(Self::Debug),
+                "MANUAL_INSTALL" => return ::std::result::Result::Ok(Self::ManualInstall),
+                "PACKING" => return ::std::result::Result::Ok(Self::Packing),
+                "STOP_AND_DELETE" => {
+                    return ::std::result::Result::Ok(Self::StopAndDelete);
+                }
+                "PUSH" => return ::std::result::Result::Ok(Self::Push),
+                "IGNORED" => return ::std::result::Result::Ok(Self::Ignored),
+                "POLICY_CONTROL" => return ::std::result::Result::Ok(Self::PolicyControl),
+                "REMOVE_CONFIG" => return ::std::result::Result::Ok(Self::RemoveConfig),
+                "PUSH_CONFIG" => return ::std::result::Result::Ok(Self::PushConfig),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Install") {
+                return ::std::result::Result::Ok(Self::Install);
+            }
+            if text.eq_ignore_ascii_case("Reinstall") {
+                return ::std::result::Result::Ok(Self::Reinstall);
+            }
+            if text.eq_ignore_ascii_case("Uninstall") {
+                return ::std::result::Result::Ok(Self::Uninstall);
+            }
+            if text.eq_ignore_ascii_case("Remove") {
+                return ::std::result::Result::Ok(Self::Remove);
+            }
+            if text.eq_ignore_ascii_case("Replace") {
+                return ::std::result::Result::Ok(Self::Replace);
+            }
+            if text.eq_ignore_ascii_case("Upgrade") {
+                return ::std::result::Result::Ok(Self::Upgrade);
+            }
+            if text.eq_ignore_ascii_case("Import") {
+                return ::std::result::Result::Ok(Self::Import);
+            }
+            if text.eq_ignore_ascii_case("Update") {
+                return ::std::result::Result::Ok(Self::Update);
+            }
+            if text.eq_ignore_ascii_case("Start") {
+                return ::std::result::Result::Ok(Self::Start);
+            }
+            if text.eq_ignore_ascii_case("Stop") {
+                return ::std::result::Result::Ok(Self::Stop);
+            }
+            if text.eq_ignore_ascii_case("Reload") {
+                return ::std::result::Result::Ok(Self::Reload);
+            }
+            if text.eq_ignore_ascii_case("Restart") {
+                return ::std::result::Result::Ok(Self::Restart);
+            }
+            if text.eq_ignore_ascii_case("Delegate") {
+                return ::std::result::Result::Ok(Self::Delegate);
+            }
+            if text.eq_ignore_ascii_case("Undelegate") {
+                return ::std::result::Result::Ok(Self::Undelegate);
+            }
+            if text.eq_ignore_ascii_case("Debug") {
+                return ::std::result::Result::Ok(Self::Debug);
+            }
+            if text.eq_ignore_ascii_case("ManualInstall") {
+                return ::std::result::Result::Ok(Self::ManualInstall);
+            }
+            if text.eq_ignore_ascii_case("Packing") {
+                return ::std::result::Result::Ok(Self::Packing);
+            }
+            if text.eq_ignore_ascii_case("StopAndDelete") {
+                return ::std::result::Result::Ok(Self::StopAndDelete);
+            }
+            if text.eq_ignore_ascii_case("Push") {
+                return ::std::result::Result::Ok(Self::Push);
+            }
+            if text.eq_ignore_ascii_case("Ignored") {
+                return ::std::result::Result::Ok(Self::Ignored);
+            }
+            if text.eq_ignore_ascii_case("PolicyControl") {
+                return ::std::result::Result::Ok(Self::PolicyControl);
+            }
+            if text.eq_ignore_ascii_case("RemoveConfig") {
+                return ::std::result::Result::Ok(Self::RemoveConfig);
+            }
+            if text.eq_ignore_ascii_case("PushConfig") {
+                return ::std::result::Result::Ok(Self::PushConfig);
+            }
+            if ["安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Install);
+            }
+            if ["重装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Reinstall);
+            }
+            if ["替换"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Uninstall);
+            }
+            if ["移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Remove);
+            }
+            if ["替换"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Replace);
+            }
+            if ["升级"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Upgrade);
+            }
+            if ["导入"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Import);
+            }
+            if ["更新"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Update);
+            }
+            if ["启动"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Start);
+            }
+            if ["停止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Stop);
+            }
+            if ["重载"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Reload);
+            }
+            if ["重启"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Restart);
+            }
+            if ["托管"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Delegate);
+            }
+            if ["取消托管"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Undelegate);
+            }
+            if ["调试"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Debug);
+            }
+            if ["手动安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualInstall);
+            }
+            if ["打包"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Packing);
+            }
+            if ["卸载并删除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::StopAndDelete);
+            }
+            if ["下发"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Push);
+            }
+            if ["忽略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Ignored);
+            }
+            if ["策略管控"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::PolicyControl);
+            }
+            if ["移除配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RemoveConfig);
+            }
+            if ["下发配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::PushConfig);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "OpTypeDisplay",
+                    "`INSTALL` (安装), `REINSTALL` (重装), `UNINSTALL` (替换), `REMOVE` (移除), `REPLACE` (替换), `UPGRADE` (升级), `IMPORT` (导入), `UPDATE` (更新), `START` (启动), `STOP` (停止), `RELOAD` (重载), `RESTART` (重启), `DELEGATE` (托管), `UNDELEGATE` (取消托管), `DEBUG` (调试), `MANUAL_INSTALL` (手动安装), `PACKING` (打包), `STOP_AND_DELETE` (卸载并删除), `PUSH` (下发), `IGNORED` (忽略), `POLICY_CONTROL` (策略管控), `REMOVE_CONFIG` (移除配置), `PUSH_CONFIG` (下发配置)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for OpTypeDisplay {
         fn from_wire(
             value: serde_json::Value,
@@ -3407,6 +3990,111 @@ pub mod job_details {
             }
         }
     }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Pending => Some("等待执行"),
+                Self::Running => Some("正在执行"),
+                Self::Failed => Some("执行失败"),
+                Self::Success => Some("执行成功"),
+                Self::PartFailed => Some("部分失败"),
+                Self::Terminated => Some("已终止"),
+                Self::Removed => Some("已移除"),
+                Self::Filtered => Some("被过滤的"),
+                Self::Ignored => Some("已忽略"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "PENDING" => return ::std::result::Result::Ok(Self::Pending),
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "FAILED" => return ::std::result::Result::Ok(Self::Failed),
+                "SUCCESS" => return ::std::result::Result::Ok(Self::Success),
+                "PART_FAILED" => return ::std::result::Result::Ok(Self::PartFailed),
+                "TERMINATED" => return ::std::result::Result::Ok(Self::Terminated),
+                "REMOVED" => return ::std::result::Result::Ok(Self::Removed),
+                "FILTERED" => return ::std::result::Result::Ok(Self::Filtered),
+                "IGNORED" => return ::std::result::Result::Ok(Self::Ignored),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Pending") {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Failed") {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if text.eq_ignore_ascii_case("Success") {
+                return ::std::result::Result::Ok(Self::Success);
+            }
+            if text.eq_ignore_ascii_case("PartFailed") {
+                return ::std::result::Result::Ok(Self::PartFailed);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("Removed") {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if text.eq_ignore_ascii_case("Filtered") {
+                return ::std::result::Result::Ok(Self::Filtered);
+            }
+            if text.eq_ignore_ascii_case("Ignored") {
+                return ::std::result::Result::Ok(Self::Ignored);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Success);
+            }
+            if ["部分失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::PartFailed);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["已移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if ["被过滤的"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Filtered);
+            }
+            if ["已忽略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Ignored);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`PENDING` (等待执行), `RUNNING` (正在执行), `FAILED` (执行失败), `SUCCESS` (执行成功), `PART_FAILED` (部分失败), `TERMINATED` (已终止), `REMOVED` (已移除), `FILTERED` (被过滤的), `IGNORED` (已忽略)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for Status {
         fn from_wire(
             value: serde_json::Value,
@@ -3492,6 +4180,111 @@ pub mod job_details {
             }
         }
     }
+    impl StatusDisplay {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Pending => Some("等待执行"),
+                Self::Running => Some("正在执行"),
+                Self::Failed => Some("执行失败"),
+                Self::Success => Some("执行成功"),
+                Self::PartFailed => Some("部分失败"),
+                Self::Terminated => Some("已终止"),
+                Self::Removed => Some("已移除"),
+                Self::Filtered => Some("被过滤的"),
+                Self::Ignored => Some("已忽略"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for StatusDisplay {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for StatusDisplay {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "PENDING" => return ::std::result::Result::Ok(Self::Pending),
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "FAILED" => return ::std::result::Result::Ok(Self::Failed),
+                "SUCCESS" => return ::std::result::Result::Ok(Self::Success),
+                "PART_FAILED" => return ::std::result::Result::Ok(Self::PartFailed),
+                "TERMINATED" => return ::std::result::Result::Ok(Self::Terminated),
+                "REMOVED" => return ::std::result::Result::Ok(Self::Removed),
+                "FILTERED" => return ::std::result::Result::Ok(Self::Filtered),
+                "IGNORED" => return ::std::result::Result::Ok(Self::Ignored),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Pending") {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Failed") {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if text.eq_ignore_ascii_case("Success") {
+                return ::std::result::Result::Ok(Self::Success);
+            }
+            if text.eq_ignore_ascii_case("PartFailed") {
+                return ::std::result::Result::Ok(Self::PartFailed);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("Removed") {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if text.eq_ignore_ascii_case("Filtered") {
+                return ::std::result::Result::Ok(Self::Filtered);
+            }
+            if text.eq_ignore_ascii_case("Ignored") {
+                return ::std::result::Result::Ok(Self::Ignored);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Success);
+            }
+            if ["部分失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::PartFailed);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["已移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if ["被过滤的"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Filtered);
+            }
+            if ["已忽略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Ignored);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "StatusDisplay",
+                    "`PENDING` (等待执行), `RUNNING` (正在执行), `FAILED` (执行失败), `SUCCESS` (执行成功), `PART_FAILED` (部分失败), `TERMINATED` (已终止), `REMOVED` (已移除), `FILTERED` (被过滤的), `IGNORED` (已忽略)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for StatusDisplay {
         fn from_wire(
             value: serde_json::Value,
@@ -3575,6 +4368,111 @@ pub mod job_details {
                 Self::Ignored => "IGNORED",
                 Self::Unknown(wire) => wire,
             }
+        }
+    }
+    impl Value {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Pending => Some("等待执行"),
+                Self::Running => Some("正在执行"),
+                Self::Failed => Some("执行失败"),
+                Self::Success => Some("执行成功"),
+                Self::PartFailed => Some("部分失败"),
+                Self::Terminated => Some("已终止"),
+                Self::Removed => Some("已移除"),
+                Self::Filtered => Some("被过滤的"),
+                Self::Ignored => Some("已忽略"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Value {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Value {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "PENDING" => return ::std::result::Result::Ok(Self::Pending),
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "FAILED" => return ::std::result::Result::Ok(Self::Failed),
+                "SUCCESS" => return ::std::result::Result::Ok(Self::Success),
+                "PART_FAILED" => return ::std::result::Result::Ok(Self::PartFailed),
+                "TERMINATED" => return ::std::result::Result::Ok(Self::Terminated),
+                "REMOVED" => return ::std::result::Result::Ok(Self::Removed),
+                "FILTERED" => return ::std::result::Result::Ok(Self::Filtered),
+                "IGNORED" => return ::std::result::Result::Ok(Self::Ignored),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Pending") {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Failed") {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if text.eq_ignore_ascii_case("Success") {
+                return ::std::result::Result::Ok(Self::Success);
+            }
+            if text.eq_ignore_ascii_case("PartFailed") {
+                return ::std::result::Result::Ok(Self::PartFailed);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("Removed") {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if text.eq_ignore_ascii_case("Filtered") {
+                return ::std::result::Result::Ok(Self::Filtered);
+            }
+            if text.eq_ignore_ascii_case("Ignored") {
+                return ::std::result::Result::Ok(Self::Ignored);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if ["正在执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["执行失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if ["执行成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Success);
+            }
+            if ["部分失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::PartFailed);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["已移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if ["被过滤的"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Filtered);
+            }
+            if ["已忽略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Ignored);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Value",
+                    "`PENDING` (等待执行), `RUNNING` (正在执行), `FAILED` (执行失败), `SUCCESS` (执行成功), `PART_FAILED` (部分失败), `TERMINATED` (已终止), `REMOVED` (已移除), `FILTERED` (被过滤的), `IGNORED` (已忽略)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Value {
@@ -4742,6 +5640,54 @@ pub mod job_install {
             }
         }
     }
+    impl AuthType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Password => None,
+                Self::Key => None,
+                Self::TjjPassword => None,
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for AuthType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for AuthType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "PASSWORD" => return ::std::result::Result::Ok(Self::Password),
+                "KEY" => return ::std::result::Result::Ok(Self::Key),
+                "TJJ_PASSWORD" => return ::std::result::Result::Ok(Self::TjjPassword),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Password") {
+                return ::std::result::Result::Ok(Self::Password);
+            }
+            if text.eq_ignore_ascii_case("Key") {
+                return ::std::result::Result::Ok(Self::Key);
+            }
+            if text.eq_ignore_ascii_case("TjjPassword") {
+                return ::std::result::Result::Ok(Self::TjjPassword);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "AuthType",
+                    "`PASSWORD`, `KEY`, `TJJ_PASSWORD`",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for AuthType {
         fn from_wire(
             value: serde_json::Value,
@@ -5264,6 +6210,59 @@ pub mod job_install {
                 Self::Solaris => "SOLARIS",
                 Self::Unknown(wire) => wire,
             }
+        }
+    }
+    impl OsType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Linux => None,
+                Self::Windows => None,
+                Self::Aix => None,
+                Self::Solaris => None,
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for OsType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for OsType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "LINUX" => return ::std::result::Result::Ok(Self::Linux),
+                "WINDOWS" => return ::std::result::Result::Ok(Self::Windows),
+                "AIX" => return ::std::result::Result::Ok(Self::Aix),
+                "SOLARIS" => return ::std::result::Result::Ok(Self::Solaris),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Linux") {
+                return ::std::result::Result::Ok(Self::Linux);
+            }
+            if text.eq_ignore_ascii_case("Windows") {
+                return ::std::result::Result::Ok(Self::Windows);
+            }
+            if text.eq_ignore_ascii_case("Aix") {
+                return ::std::result::Result::Ok(Self::Aix);
+            }
+            if text.eq_ignore_ascii_case("Solaris") {
+                return ::std::result::Result::Ok(Self::Solaris);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "OsType",
+                    "`LINUX`, `WINDOWS`, `AIX`, `SOLARIS`",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for OsType {
@@ -6701,6 +7700,95 @@ pub mod subscription_instance_status {
             }
         }
     }
+    impl SubscriptionInstanceStatusStatus {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Running => Some("运行中"),
+                Self::Unknown => Some("未知状态"),
+                Self::Terminated => Some("已终止"),
+                Self::NotInstalled => Some("未安装"),
+                Self::Unregister => Some("未注册"),
+                Self::Removed => Some("已移除"),
+                Self::ManualStop => Some("手动停止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for SubscriptionInstanceStatusStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for SubscriptionInstanceStatusStatus {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "UNKNOWN" => return ::std::result::Result::Ok(Self::Unknown),
+                "TERMINATED" => return ::std::result::Result::Ok(Self::Terminated),
+                "NOT_INSTALLED" => return ::std::result::Result::Ok(Self::NotInstalled),
+                "UNREGISTER" => return ::std::result::Result::Ok(Self::Unregister),
+                "REMOVED" => return ::std::result::Result::Ok(Self::Removed),
+                "MANUAL_STOP" => return ::std::result::Result::Ok(Self::ManualStop),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Unknown") {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("NotInstalled") {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if text.eq_ignore_ascii_case("Unregister") {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if text.eq_ignore_ascii_case("Removed") {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if text.eq_ignore_ascii_case("ManualStop") {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            if ["运行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["未知状态"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["未安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if ["未注册"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if ["已移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if ["手动停止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "SubscriptionInstanceStatusStatus",
+                    "`RUNNING` (运行中), `UNKNOWN` (未知状态), `TERMINATED` (已终止), `NOT_INSTALLED` (未安装), `UNREGISTER` (未注册), `REMOVED` (已移除), `MANUAL_STOP` (手动停止)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for SubscriptionInstanceStatusStatus {
         fn from_wire(
             value: serde_json::Value,
@@ -7727,6 +8815,282 @@ pub mod job_operate {
             }
         }
     }
+    impl JobType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::RestartAgent => Some("重启 Agent"),
+                Self::RestartProxy => Some("重启 Proxy"),
+                Self::ReinstallProxy => Some("重装 Proxy"),
+                Self::ReinstallAgent => Some("重装 Agent"),
+                Self::UpgradeProxy => Some("升级 Proxy"),
+                Self::UpgradeAgent => Some("升级 Agent"),
+                Self::RemoveAgent => Some("移除 Agent"),
+                Self::UninstallAgent => Some("卸载 Agent"),
+                Self::UninstallProxy => Some("卸载 Proxy"),
+                Self::ImportProxy => Some("导入Proxy机器"),
+                Self::ImportAgent => Some("导入Agent机器"),
+                Self::MainStartPlugin => Some("启动插件"),
+                Self::MainStopPlugin => Some("停止插件"),
+                Self::MainRestartPlugin => Some("重启插件"),
+                Self::MainReloadPlugin => Some("重载插件"),
+                Self::MainDelegatePlugin => Some("托管插件"),
+                Self::MainUndelegatePlugin => Some("取消托管插件"),
+                Self::MainInstallPlugin => Some("安装插件"),
+                Self::MainStopAndDeletePlugin => Some("停止插件并删除策略"),
+                Self::ReloadAgent => Some("重载配置"),
+                Self::ReloadProxy => Some("重载配置"),
+                Self::PackingPlugin => Some("打包插件"),
+                Self::PushConfigPlugin => Some("下发插件配置"),
+                Self::RemoveConfigPlugin => Some("移除插件配置"),
+                Self::ManualInstallAgent => Some("手动安装 Agent"),
+                Self::ManualInstallProxy => Some("手动安装 Proxy"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for JobType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for JobType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "RESTART_AGENT" => return ::std::result::Result::Ok(Self::RestartAgent),
+                "RESTART_PROXY" => return ::std::result::Result::Ok(Self::RestartProxy),
+                "REINSTALL_PROXY" => {
+                    return ::std::result::Result::Ok(Self::ReinstallProxy);
+                }
+                "REINSTALL_AGENT" => {
+                    return ::std::result::Result::Ok(Self::ReinstallAgent);
+                }
+                "UPGRADE_PROXY" => return ::std::result::Result::Ok(Self::UpgradeProxy),
+                "UPGRADE_AGENT" => return ::std::result::Result::Ok(Self::UpgradeAgent),
+                "REMOVE_AGENT" => return ::std::result::Result::Ok(Self::RemoveAgent),
+                "UNINSTALL_AGENT" => {
+                    return ::std::result::Result::Ok(Self::UninstallAgent);
+                }
+                "UNINSTALL_PROXY" => {
+                    return ::std::result::Result::Ok(Self::UninstallProxy);
+                }
+                "IMPORT_PROXY" => return ::std::result::Result::Ok(Self::ImportProxy),
+                "IMPORT_AGENT" => return ::std::result::Result::Ok(Self::ImportAgent),
+                "MAIN_START_PLUGIN" => {
+                    return ::std::result::Result::Ok(Self::MainStartPlugin);
+                }
+                "MAIN_STOP_PLUGIN" => {
+                    return ::std::result::Result::Ok(Self::MainStopPlugin);
+                }
+                "MAIN_RESTART_PLUGIN" => {
+                    return ::std::result::Result::Ok(Self::MainRestartPlugin);
+                }
+                "MAIN_RELOAD_PLUGIN" => {
+                    return ::std::result::Result::Ok(Self::MainReloadPlugin);
+                }
+                "MAIN_DELEGATE_PLUGIN" => {
+                    return ::std::result::Result::Ok(Self::MainDelegatePlugin);
+                }
+                "MAIN_UNDELEGATE_PLUGIN" => {
+                    return ::std::result::Result::Ok(Self::MainUndelegatePlugin);
+                }
+                "MAIN_INSTALL_PLUGIN" => {
+                    return ::std::result::Result::Ok(Self::MainInstallPlugin);
+                }
+                "MAIN_STOP_AND_DELETE_PLUGIN" => {
+                    return ::std::result::Result::Ok(Self::MainStopAndDeletePlugin);
+                }
+                "RELOAD_AGENT" => return ::std::result::Result::Ok(Self::ReloadAgent),
+                "RELOAD_PROXY" => return ::std::result::Result::Ok(Self::ReloadProxy),
+                "PACKING_PLUGIN" => return ::std::result::Result::Ok(Self::PackingPlugin),
+                "PUSH_CONFIG_PLUGIN" => {
+                    return ::std::result::Result::Ok(Self::PushConfigPlugin);
+                }
+                "REMOVE_CONFIG_PLUGIN" => {
+                    return ::std::result::Result::Ok(Self::RemoveConfigPlugin);
+                }
+                "MANUAL_INSTALL_AGENT" => {
+                    return ::std::result::Result::Ok(Self::ManualInstallAgent);
+                }
+                "MANUAL_INSTALL_PROXY" => {
+                    return ::std::result::Result::Ok(Self::ManualInstallProxy);
+                }
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("RestartAgent") {
+                return ::std::result::Result::Ok(Self::RestartAgent);
+            }
+            if text.eq_ignore_ascii_case("RestartProxy") {
+                return ::std::result::Result::Ok(Self::RestartProxy);
+            }
+            if text.eq_ignore_ascii_case("ReinstallProxy") {
+                return ::std::result::Result::Ok(Self::ReinstallProxy);
+            }
+            if text.eq_ignore_ascii_case("ReinstallAgent") {
+                return ::std::result::Result::Ok(Self::ReinstallAgent);
+            }
+            if text.eq_ignore_ascii_case("UpgradeProxy") {
+                return ::std::result::Result::Ok(Self::UpgradeProxy);
+            }
+            if text.eq_ignore_ascii_case("UpgradeAgent") {
+                return ::std::result::Result::Ok(Self::UpgradeAgent);
+            }
+            if text.eq_ignore_ascii_case("RemoveAgent") {
+                return ::std::result::Result::Ok(Self::RemoveAgent);
+            }
+            if text.eq_ignore_ascii_case("UninstallAgent") {
+                return ::std::result::Result::Ok(Self::UninstallAgent);
+            }
+            if text.eq_ignore_ascii_case("UninstallProxy") {
+                return ::std::result::Result::Ok(Self::UninstallProxy);
+            }
+            if text.eq_ignore_ascii_case("ImportProxy") {
+                return ::std::result::Result::Ok(Self::ImportProxy);
+            }
+            if text.eq_ignore_ascii_case("ImportAgent") {
+                return ::std::result::Result::Ok(Self::ImportAgent);
+            }
+            if text.eq_ignore_ascii_case("MainStartPlugin") {
+                return ::std::result::Result::Ok(Self::MainStartPlugin);
+            }
+            if text.eq_ignore_ascii_case("MainStopPlugin") {
+                return ::std::result::Result::Ok(Self::MainStopPlugin);
+            }
+            if text.eq_ignore_ascii_case("MainRestartPlugin") {
+                return ::std::result::Result::Ok(Self::MainRestartPlugin);
+            }
+            if text.eq_ignore_ascii_case("MainReloadPlugin") {
+                return ::std::result::Result::Ok(Self::MainReloadPlugin);
+            }
+            if text.eq_ignore_ascii_case("MainDelegatePlugin") {
+                return ::std::result::Result::Ok(Self::MainDelegatePlugin);
+            }
+            if text.eq_ignore_ascii_case("MainUndelegatePlugin") {
+                return ::std::result::Result::Ok(Self::MainUndelegatePlugin);
+            }
+            if text.eq_ignore_ascii_case("MainInstallPlugin") {
+                return ::std::result::Result::Ok(Self::MainInstallPlugin);
+            }
+            if text.eq_ignore_ascii_case("MainStopAndDeletePlugin") {
+                return ::std::result::Result::Ok(Self::MainStopAndDeletePlugin);
+            }
+            if text.eq_ignore_ascii_case("ReloadAgent") {
+                return ::std::result::Result::Ok(Self::ReloadAgent);
+            }
+            if text.eq_ignore_ascii_case("ReloadProxy") {
+                return ::std::result::Result::Ok(Self::ReloadProxy);
+            }
+            if text.eq_ignore_ascii_case("PackingPlugin") {
+                return ::std::result::Result::Ok(Self::PackingPlugin);
+            }
+            if text.eq_ignore_ascii_case("PushConfigPlugin") {
+                return ::std::result::Result::Ok(Self::PushConfigPlugin);
+            }
+            if text.eq_ignore_ascii_case("RemoveConfigPlugin") {
+                return ::std::result::Result::Ok(Self::RemoveConfigPlugin);
+            }
+            if text.eq_ignore_ascii_case("ManualInstallAgent") {
+                return ::std::result::Result::Ok(Self::ManualInstallAgent);
+            }
+            if text.eq_ignore_ascii_case("ManualInstallProxy") {
+                return ::std::result::Result::Ok(Self::ManualInstallProxy);
+            }
+            if ["重启 Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RestartAgent);
+            }
+            if ["重启 Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RestartProxy);
+            }
+            if ["重装 Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReinstallProxy);
+            }
+            if ["重装 Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReinstallAgent);
+            }
+            if ["升级 Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UpgradeProxy);
+            }
+            if ["升级 Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UpgradeAgent);
+            }
+            if ["移除 Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RemoveAgent);
+            }
+            if ["卸载 Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UninstallAgent);
+            }
+            if ["卸载 Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UninstallProxy);
+            }
+            if ["导入Proxy机器"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ImportProxy);
+            }
+            if ["导入Agent机器"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ImportAgent);
+            }
+            if ["启动插件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MainStartPlugin);
+            }
+            if ["停止插件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MainStopPlugin);
+            }
+            if ["重启插件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MainRestartPlugin);
+            }
+            if ["重载插件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MainReloadPlugin);
+            }
+            if ["托管插件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MainDelegatePlugin);
+            }
+            if ["取消托管插件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MainUndelegatePlugin);
+            }
+            if ["安装插件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::MainInstallPlugin);
+            }
+            if ["停止插件并删除策略"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::MainStopAndDeletePlugin);
+            }
+            if ["重载配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReloadAgent);
+            }
+            if ["重载配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReloadProxy);
+            }
+            if ["打包插件"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::PackingPlugin);
+            }
+            if ["下发插件配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::PushConfigPlugin);
+            }
+            if ["移除插件配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RemoveConfigPlugin);
+            }
+            if ["手动安装 Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualInstallAgent);
+            }
+            if ["手动安装 Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualInstallProxy);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "JobType",
+                    "`RESTART_AGENT` (重启 Agent), `RESTART_PROXY` (重启 Proxy), `REINSTALL_PROXY` (重装 Proxy), `REINSTALL_AGENT` (重装 Agent), `UPGRADE_PROXY` (升级 Proxy), `UPGRADE_AGENT` (升级 Agent), `REMOVE_AGENT` (移除 Agent), `UNINSTALL_AGENT` (卸载 Agent), `UNINSTALL_PROXY` (卸载 Proxy), `IMPORT_PROXY` (导入Proxy机器), `IMPORT_AGENT` (导入Agent机器), `MAIN_START_PLUGIN` (启动插件), `MAIN_STOP_PLUGIN` (停止插件), `MAIN_RESTART_PLUGIN` (重启插件), `MAIN_RELOAD_PLUGIN` (重载插件), `MAIN_DELEGATE_PLUGIN` (托管插件), `MAIN_UNDELEGATE_PLUGIN` (取消托管插件), `MAIN_INSTALL_PLUGIN` (安装插件), `MAIN_STOP_AND_DELETE_PLUGIN` (停止插件并删除策略), `RELOAD_AGENT` (重载配置), `RELOAD_PROXY` (重载配置), `PACKING_PLUGIN` (打包插件), `PUSH_CONFIG_PLUGIN` (下发插件配置), `REMOVE_CONFIG_PLUGIN` (移除插件配置), `MANUAL_INSTALL_AGENT` (手动安装 Agent), `MANUAL_INSTALL_PROXY` (手动安装 Proxy)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for JobType {
         fn from_wire(
             value: serde_json::Value,
@@ -7943,6 +9307,95 @@ pub mod job_operate {
                 Self::ManualStop => "MANUAL_STOP",
                 Self::Unknown_(wire) => wire,
             }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Running => Some("运行中"),
+                Self::Unknown => Some("未知状态"),
+                Self::Terminated => Some("已终止"),
+                Self::NotInstalled => Some("未安装"),
+                Self::Unregister => Some("未注册"),
+                Self::Removed => Some("已移除"),
+                Self::ManualStop => Some("手动停止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "UNKNOWN" => return ::std::result::Result::Ok(Self::Unknown),
+                "TERMINATED" => return ::std::result::Result::Ok(Self::Terminated),
+                "NOT_INSTALLED" => return ::std::result::Result::Ok(Self::NotInstalled),
+                "UNREGISTER" => return ::std::result::Result::Ok(Self::Unregister),
+                "REMOVED" => return ::std::result::Result::Ok(Self::Removed),
+                "MANUAL_STOP" => return ::std::result::Result::Ok(Self::ManualStop),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Unknown") {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("NotInstalled") {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if text.eq_ignore_ascii_case("Unregister") {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if text.eq_ignore_ascii_case("Removed") {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if text.eq_ignore_ascii_case("ManualStop") {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            if ["运行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["未知状态"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["未安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if ["未注册"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if ["已移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if ["手动停止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`RUNNING` (运行中), `UNKNOWN` (未知状态), `TERMINATED` (已终止), `NOT_INSTALLED` (未安装), `UNREGISTER` (未注册), `REMOVED` (已移除), `MANUAL_STOP` (手动停止)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Status {
@@ -8515,6 +9968,95 @@ pub mod list_cloud_proxies {
             }
         }
     }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Running => Some("运行中"),
+                Self::Unknown => Some("未知状态"),
+                Self::Terminated => Some("已终止"),
+                Self::NotInstalled => Some("未安装"),
+                Self::Unregister => Some("未注册"),
+                Self::Removed => Some("已移除"),
+                Self::ManualStop => Some("手动停止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "UNKNOWN" => return ::std::result::Result::Ok(Self::Unknown),
+                "TERMINATED" => return ::std::result::Result::Ok(Self::Terminated),
+                "NOT_INSTALLED" => return ::std::result::Result::Ok(Self::NotInstalled),
+                "UNREGISTER" => return ::std::result::Result::Ok(Self::Unregister),
+                "REMOVED" => return ::std::result::Result::Ok(Self::Removed),
+                "MANUAL_STOP" => return ::std::result::Result::Ok(Self::ManualStop),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Unknown") {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("NotInstalled") {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if text.eq_ignore_ascii_case("Unregister") {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if text.eq_ignore_ascii_case("Removed") {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if text.eq_ignore_ascii_case("ManualStop") {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            if ["运行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["未知状态"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["未安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if ["未注册"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if ["已移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if ["手动停止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`RUNNING` (运行中), `UNKNOWN` (未知状态), `TERMINATED` (已终止), `NOT_INSTALLED` (未安装), `UNREGISTER` (未注册), `REMOVED` (已移除), `MANUAL_STOP` (手动停止)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for Status {
         fn from_wire(
             value: serde_json::Value,
@@ -8586,6 +10128,95 @@ pub mod list_cloud_proxies {
                 Self::ManualStop => "MANUAL_STOP",
                 Self::Unknown_(wire) => wire,
             }
+        }
+    }
+    impl StatusDisplay {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Running => Some("运行中"),
+                Self::Unknown => Some("未知状态"),
+                Self::Terminated => Some("已终止"),
+                Self::NotInstalled => Some("未安装"),
+                Self::Unregister => Some("未注册"),
+                Self::Removed => Some("已移除"),
+                Self::ManualStop => Some("手动停止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for StatusDisplay {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for StatusDisplay {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "UNKNOWN" => return ::std::result::Result::Ok(Self::Unknown),
+                "TERMINATED" => return ::std::result::Result::Ok(Self::Terminated),
+                "NOT_INSTALLED" => return ::std::result::Result::Ok(Self::NotInstalled),
+                "UNREGISTER" => return ::std::result::Result::Ok(Self::Unregister),
+                "REMOVED" => return ::std::result::Result::Ok(Self::Removed),
+                "MANUAL_STOP" => return ::std::result::Result::Ok(Self::ManualStop),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Unknown") {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("NotInstalled") {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if text.eq_ignore_ascii_case("Unregister") {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if text.eq_ignore_ascii_case("Removed") {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if text.eq_ignore_ascii_case("ManualStop") {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            if ["运行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["未知状态"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["未安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if ["未注册"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if ["已移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if ["手动停止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "StatusDisplay",
+                    "`RUNNING` (运行中), `UNKNOWN` (未知状态), `TERMINATED` (已终止), `NOT_INSTALLED` (未安装), `UNREGISTER` (未注册), `REMOVED` (已移除), `MANUAL_STOP` (手动停止)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for StatusDisplay {
@@ -10390,6 +12021,95 @@ pub mod list_hosts {
             }
         }
     }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Running => Some("运行中"),
+                Self::Unknown => Some("未知状态"),
+                Self::Terminated => Some("已终止"),
+                Self::NotInstalled => Some("未安装"),
+                Self::Unregister => Some("未注册"),
+                Self::Removed => Some("已移除"),
+                Self::ManualStop => Some("手动停止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "UNKNOWN" => return ::std::result::Result::Ok(Self::Unknown),
+                "TERMINATED" => return ::std::result::Result::Ok(Self::Terminated),
+                "NOT_INSTALLED" => return ::std::result::Result::Ok(Self::NotInstalled),
+                "UNREGISTER" => return ::std::result::Result::Ok(Self::Unregister),
+                "REMOVED" => return ::std::result::Result::Ok(Self::Removed),
+                "MANUAL_STOP" => return ::std::result::Result::Ok(Self::ManualStop),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Unknown") {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("NotInstalled") {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if text.eq_ignore_ascii_case("Unregister") {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if text.eq_ignore_ascii_case("Removed") {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if text.eq_ignore_ascii_case("ManualStop") {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            if ["运行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["未知状态"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["未安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if ["未注册"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if ["已移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if ["手动停止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`RUNNING` (运行中), `UNKNOWN` (未知状态), `TERMINATED` (已终止), `NOT_INSTALLED` (未安装), `UNREGISTER` (未注册), `REMOVED` (已移除), `MANUAL_STOP` (手动停止)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for Status {
         fn from_wire(
             value: serde_json::Value,
@@ -10451,6 +12171,79 @@ pub mod list_hosts {
                 Self::Success => "SUCCESS",
                 Self::Unknown(wire) => wire,
             }
+        }
+    }
+    impl ListHostsStatus {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Running => Some("运行中"),
+                Self::Queue => Some("队列中"),
+                Self::Pending => Some("等待执行"),
+                Self::Failed => Some("失败"),
+                Self::Success => Some("成功"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for ListHostsStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for ListHostsStatus {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "QUEUE" => return ::std::result::Result::Ok(Self::Queue),
+                "PENDING" => return ::std::result::Result::Ok(Self::Pending),
+                "FAILED" => return ::std::result::Result::Ok(Self::Failed),
+                "SUCCESS" => return ::std::result::Result::Ok(Self::Success),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Queue") {
+                return ::std::result::Result::Ok(Self::Queue);
+            }
+            if text.eq_ignore_ascii_case("Pending") {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if text.eq_ignore_ascii_case("Failed") {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if text.eq_ignore_ascii_case("Success") {
+                return ::std::result::Result::Ok(Self::Success);
+            }
+            if ["运行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["队列中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Queue);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if ["失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if ["成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Success);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "ListHostsStatus",
+                    "`RUNNING` (运行中), `QUEUE` (队列中), `PENDING` (等待执行), `FAILED` (失败), `SUCCESS` (成功)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for ListHostsStatus {
@@ -10524,6 +12317,95 @@ pub mod list_hosts {
             }
         }
     }
+    impl StatusDisplay {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Running => Some("运行中"),
+                Self::Unknown => Some("未知状态"),
+                Self::Terminated => Some("已终止"),
+                Self::NotInstalled => Some("未安装"),
+                Self::Unregister => Some("未注册"),
+                Self::Removed => Some("已移除"),
+                Self::ManualStop => Some("手动停止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for StatusDisplay {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for StatusDisplay {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "UNKNOWN" => return ::std::result::Result::Ok(Self::Unknown),
+                "TERMINATED" => return ::std::result::Result::Ok(Self::Terminated),
+                "NOT_INSTALLED" => return ::std::result::Result::Ok(Self::NotInstalled),
+                "UNREGISTER" => return ::std::result::Result::Ok(Self::Unregister),
+                "REMOVED" => return ::std::result::Result::Ok(Self::Removed),
+                "MANUAL_STOP" => return ::std::result::Result::Ok(Self::ManualStop),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Unknown") {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("NotInstalled") {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if text.eq_ignore_ascii_case("Unregister") {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if text.eq_ignore_ascii_case("Removed") {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if text.eq_ignore_ascii_case("ManualStop") {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            if ["运行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["未知状态"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["未安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if ["未注册"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if ["已移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if ["手动停止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "StatusDisplay",
+                    "`RUNNING` (运行中), `UNKNOWN` (未知状态), `TERMINATED` (已终止), `NOT_INSTALLED` (未安装), `UNREGISTER` (未注册), `REMOVED` (已移除), `MANUAL_STOP` (手动停止)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for StatusDisplay {
         fn from_wire(
             value: serde_json::Value,
@@ -10589,6 +12471,99 @@ pub mod search_host_plugin {
                 Self::Id => "id",
                 Self::Unknown(wire) => wire,
             }
+        }
+    }
+    impl InstanceId {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::ObjectType => {
+                    Some(
+                        "对象类型，1：host，主机类型 2：service，服务类型",
+                    )
+                }
+                Self::NodeType => {
+                    Some(
+                        "节点类别，1: topo，动态实例（拓扑）2: instance，静态实例 3: service_template，服务模板 4: set_template，集群模板",
+                    )
+                }
+                Self::Type => Some("服务类型，1: host 主机 2: bk_obj_id 模板ID"),
+                Self::Id => {
+                    Some(
+                        "服务实例ID，1： 根据ip，bk_cloud_id，bk_supplier_id和分隔符”-“生成key 2: bk_host_id, 主机Host-ID",
+                    )
+                }
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for InstanceId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for InstanceId {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "object_type" => return ::std::result::Result::Ok(Self::ObjectType),
+                "node_type" => return ::std::result::Result::Ok(Self::NodeType),
+                "type" => return ::std::result::Result::Ok(Self::Type),
+                "id" => return ::std::result::Result::Ok(Self::Id),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("ObjectType") {
+                return ::std::result::Result::Ok(Self::ObjectType);
+            }
+            if text.eq_ignore_ascii_case("NodeType") {
+                return ::std::result::Result::Ok(Self::NodeType);
+            }
+            if text.eq_ignore_ascii_case("Type") {
+                return ::std::result::Result::Ok(Self::Type);
+            }
+            if text.eq_ignore_ascii_case("Id") {
+                return ::std::result::Result::Ok(Self::Id);
+            }
+            if ["对象类型，1：host，主机类型 2：service，服务类型"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ObjectType);
+            }
+            if [
+                "节点类别，1: topo，动态实例（拓扑）2: instance，静态实例 3: service_template，服务模板 4: set_template，集群模板",
+            ]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::NodeType);
+            }
+            if ["服务类型，1: host 主机 2: bk_obj_id 模板ID"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Type);
+            }
+            if [
+                "服务实例ID，1： 根据ip，bk_cloud_id，bk_supplier_id和分隔符”-“生成key 2: bk_host_id, 主机Host-ID",
+            ]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Id);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "InstanceId",
+                    "`object_type` (对象类型，1：host，主机类型 2：service，服务类型), `node_type` (节点类别，1: topo，动态实例（拓扑）2: instance，静态实例 3: service_template，服务模板 4: set_template，集群模板), `type` (服务类型，1: host 主机 2: bk_obj_id 模板ID), `id` (服务实例ID，1： 根据ip，bk_cloud_id，bk_supplier_id和分隔符”-“生成key 2: bk_host_id, 主机Host-ID)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for InstanceId {
@@ -11415,6 +13390,95 @@ pub mod search_host_plugin {
             }
         }
     }
+    impl SearchHostPluginStatus {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Running => Some("运行中"),
+                Self::Unknown => Some("未知状态"),
+                Self::Terminated => Some("已终止"),
+                Self::NotInstalled => Some("未安装"),
+                Self::Unregister => Some("未注册"),
+                Self::Removed => Some("已移除"),
+                Self::ManualStop => Some("手动停止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for SearchHostPluginStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for SearchHostPluginStatus {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "UNKNOWN" => return ::std::result::Result::Ok(Self::Unknown),
+                "TERMINATED" => return ::std::result::Result::Ok(Self::Terminated),
+                "NOT_INSTALLED" => return ::std::result::Result::Ok(Self::NotInstalled),
+                "UNREGISTER" => return ::std::result::Result::Ok(Self::Unregister),
+                "REMOVED" => return ::std::result::Result::Ok(Self::Removed),
+                "MANUAL_STOP" => return ::std::result::Result::Ok(Self::ManualStop),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Unknown") {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("NotInstalled") {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if text.eq_ignore_ascii_case("Unregister") {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if text.eq_ignore_ascii_case("Removed") {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if text.eq_ignore_ascii_case("ManualStop") {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            if ["运行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["未知状态"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["未安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if ["未注册"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if ["已移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if ["手动停止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "SearchHostPluginStatus",
+                    "`RUNNING` (运行中), `UNKNOWN` (未知状态), `TERMINATED` (已终止), `NOT_INSTALLED` (未安装), `UNREGISTER` (未注册), `REMOVED` (已移除), `MANUAL_STOP` (手动停止)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for SearchHostPluginStatus {
         fn from_wire(
             value: serde_json::Value,
@@ -11476,6 +13540,79 @@ pub mod search_host_plugin {
                 Self::Success => "SUCCESS",
                 Self::Unknown(wire) => wire,
             }
+        }
+    }
+    impl SearchHostPluginStatus3 {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Running => Some("运行中"),
+                Self::Queue => Some("队列中"),
+                Self::Pending => Some("等待执行"),
+                Self::Failed => Some("失败"),
+                Self::Success => Some("成功"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for SearchHostPluginStatus3 {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for SearchHostPluginStatus3 {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "QUEUE" => return ::std::result::Result::Ok(Self::Queue),
+                "PENDING" => return ::std::result::Result::Ok(Self::Pending),
+                "FAILED" => return ::std::result::Result::Ok(Self::Failed),
+                "SUCCESS" => return ::std::result::Result::Ok(Self::Success),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Queue") {
+                return ::std::result::Result::Ok(Self::Queue);
+            }
+            if text.eq_ignore_ascii_case("Pending") {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if text.eq_ignore_ascii_case("Failed") {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if text.eq_ignore_ascii_case("Success") {
+                return ::std::result::Result::Ok(Self::Success);
+            }
+            if ["运行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["队列中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Queue);
+            }
+            if ["等待执行"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Pending);
+            }
+            if ["失败"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Failed);
+            }
+            if ["成功"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Success);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "SearchHostPluginStatus3",
+                    "`RUNNING` (运行中), `QUEUE` (队列中), `PENDING` (等待执行), `FAILED` (失败), `SUCCESS` (成功)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for SearchHostPluginStatus3 {
@@ -11547,6 +13684,95 @@ pub mod search_host_plugin {
                 Self::ManualStop => "MANUAL_STOP",
                 Self::Unknown_(wire) => wire,
             }
+        }
+    }
+    impl StatusDisplay {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Running => Some("运行中"),
+                Self::Unknown => Some("未知状态"),
+                Self::Terminated => Some("已终止"),
+                Self::NotInstalled => Some("未安装"),
+                Self::Unregister => Some("未注册"),
+                Self::Removed => Some("已移除"),
+                Self::ManualStop => Some("手动停止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for StatusDisplay {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for StatusDisplay {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "RUNNING" => return ::std::result::Result::Ok(Self::Running),
+                "UNKNOWN" => return ::std::result::Result::Ok(Self::Unknown),
+                "TERMINATED" => return ::std::result::Result::Ok(Self::Terminated),
+                "NOT_INSTALLED" => return ::std::result::Result::Ok(Self::NotInstalled),
+                "UNREGISTER" => return ::std::result::Result::Ok(Self::Unregister),
+                "REMOVED" => return ::std::result::Result::Ok(Self::Removed),
+                "MANUAL_STOP" => return ::std::result::Result::Ok(Self::ManualStop),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Unknown") {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if text.eq_ignore_ascii_case("Terminated") {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if text.eq_ignore_ascii_case("NotInstalled") {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if text.eq_ignore_ascii_case("Unregister") {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if text.eq_ignore_ascii_case("Removed") {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if text.eq_ignore_ascii_case("ManualStop") {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            if ["运行中"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["未知状态"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unknown);
+            }
+            if ["已终止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Terminated);
+            }
+            if ["未安装"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::NotInstalled);
+            }
+            if ["未注册"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Unregister);
+            }
+            if ["已移除"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Removed);
+            }
+            if ["手动停止"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ManualStop);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "StatusDisplay",
+                    "`RUNNING` (运行中), `UNKNOWN` (未知状态), `TERMINATED` (已终止), `NOT_INSTALLED` (未安装), `UNREGISTER` (未注册), `REMOVED` (已移除), `MANUAL_STOP` (手动停止)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for StatusDisplay {
@@ -11751,6 +13977,151 @@ pub mod subscription_task_result {
                 Self::ReloadProxy => "RELOAD_PROXY",
                 Self::Unknown(wire) => wire,
             }
+        }
+    }
+    impl Actions {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::InstallAgent => Some("安装Agent"),
+                Self::RestartAgent => Some("重启Agent"),
+                Self::ReinstallAgent => Some("重装Agent"),
+                Self::UninstallAgent => Some("卸载Agent"),
+                Self::RemoveAgent => Some("移除Agent"),
+                Self::UpgradeAgent => Some("升级Agent"),
+                Self::ReloadAgent => Some("重载Agent配置"),
+                Self::InstallProxy => Some("安装Proxy"),
+                Self::RestartProxy => Some("重启Proxy"),
+                Self::ReinstallProxy => Some("重装Proxy"),
+                Self::UninstallProxy => Some("卸载Proxy"),
+                Self::UpgradeProxy => Some("升级Proxy"),
+                Self::ReloadProxy => Some("重载Proxy配置"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Actions {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Actions {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "INSTALL_AGENT" => return ::std::result::Result::Ok(Self::InstallAgent),
+                "RESTART_AGENT" => return ::std::result::Result::Ok(Self::RestartAgent),
+                "REINSTALL_AGENT" => {
+                    return ::std::result::Result::Ok(Self::ReinstallAgent);
+                }
+                "UNINSTALL_AGENT" => {
+                    return ::std::result::Result::Ok(Self::UninstallAgent);
+                }
+                "REMOVE_AGENT" => return ::std::result::Result::Ok(Self::RemoveAgent),
+                "UPGRADE_AGENT" => return ::std::result::Result::Ok(Self::UpgradeAgent),
+                "RELOAD_AGENT" => return ::std::result::Result::Ok(Self::ReloadAgent),
+                "INSTALL_PROXY" => return ::std::result::Result::Ok(Self::InstallProxy),
+                "RESTART_PROXY" => return ::std::result::Result::Ok(Self::RestartProxy),
+                "REINSTALL_PROXY" => {
+                    return ::std::result::Result::Ok(Self::ReinstallProxy);
+                }
+                "UNINSTALL_PROXY" => {
+                    return ::std::result::Result::Ok(Self::UninstallProxy);
+                }
+                "UPGRADE_PROXY" => return ::std::result::Result::Ok(Self::UpgradeProxy),
+                "RELOAD_PROXY" => return ::std::result::Result::Ok(Self::ReloadProxy),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("InstallAgent") {
+                return ::std::result::Result::Ok(Self::InstallAgent);
+            }
+            if text.eq_ignore_ascii_case("RestartAgent") {
+                return ::std::result::Result::Ok(Self::RestartAgent);
+            }
+            if text.eq_ignore_ascii_case("ReinstallAgent") {
+                return ::std::result::Result::Ok(Self::ReinstallAgent);
+            }
+            if text.eq_ignore_ascii_case("UninstallAgent") {
+                return ::std::result::Result::Ok(Self::UninstallAgent);
+            }
+            if text.eq_ignore_ascii_case("RemoveAgent") {
+                return ::std::result::Result::Ok(Self::RemoveAgent);
+            }
+            if text.eq_ignore_ascii_case("UpgradeAgent") {
+                return ::std::result::Result::Ok(Self::UpgradeAgent);
+            }
+            if text.eq_ignore_ascii_case("ReloadAgent") {
+                return ::std::result::Result::Ok(Self::ReloadAgent);
+            }
+            if text.eq_ignore_ascii_case("InstallProxy") {
+                return ::std::result::Result::Ok(Self::InstallProxy);
+            }
+            if text.eq_ignore_ascii_case("RestartProxy") {
+                return ::std::result::Result::Ok(Self::RestartProxy);
+            }
+            if text.eq_ignore_ascii_case("ReinstallProxy") {
+                return ::std::result::Result::Ok(Self::ReinstallProxy);
+            }
+            if text.eq_ignore_ascii_case("UninstallProxy") {
+                return ::std::result::Result::Ok(Self::UninstallProxy);
+            }
+            if text.eq_ignore_ascii_case("UpgradeProxy") {
+                return ::std::result::Result::Ok(Self::UpgradeProxy);
+            }
+            if text.eq_ignore_ascii_case("ReloadProxy") {
+                return ::std::result::Result::Ok(Self::ReloadProxy);
+            }
+            if ["安装Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::InstallAgent);
+            }
+            if ["重启Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RestartAgent);
+            }
+            if ["重装Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReinstallAgent);
+            }
+            if ["卸载Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UninstallAgent);
+            }
+            if ["移除Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RemoveAgent);
+            }
+            if ["升级Agent"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UpgradeAgent);
+            }
+            if ["重载Agent配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReloadAgent);
+            }
+            if ["安装Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::InstallProxy);
+            }
+            if ["重启Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::RestartProxy);
+            }
+            if ["重装Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReinstallProxy);
+            }
+            if ["卸载Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UninstallProxy);
+            }
+            if ["升级Proxy"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::UpgradeProxy);
+            }
+            if ["重载Proxy配置"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::ReloadProxy);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Actions",
+                    "`INSTALL_AGENT` (安装Agent), `RESTART_AGENT` (重启Agent), `REINSTALL_AGENT` (重装Agent), `UNINSTALL_AGENT` (卸载Agent), `REMOVE_AGENT` (移除Agent), `UPGRADE_AGENT` (升级Agent), `RELOAD_AGENT` (重载Agent配置), `INSTALL_PROXY` (安装Proxy), `RESTART_PROXY` (重启Proxy), `REINSTALL_PROXY` (重装Proxy), `UNINSTALL_PROXY` (卸载Proxy), `UPGRADE_PROXY` (升级Proxy), `RELOAD_PROXY` (重载Proxy配置)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Actions {

@@ -614,6 +614,71 @@ pub mod create_and_start_task {
             }
         }
     }
+    impl CustomType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Input => Some("输入框"),
+                Self::Textarea => Some("文本框"),
+                Self::Datetime => Some("日期时间"),
+                Self::Int => Some("整数"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for CustomType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for CustomType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "input" => return ::std::result::Result::Ok(Self::Input),
+                "textarea" => return ::std::result::Result::Ok(Self::Textarea),
+                "datetime" => return ::std::result::Result::Ok(Self::Datetime),
+                "int" => return ::std::result::Result::Ok(Self::Int),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Input") {
+                return ::std::result::Result::Ok(Self::Input);
+            }
+            if text.eq_ignore_ascii_case("Textarea") {
+                return ::std::result::Result::Ok(Self::Textarea);
+            }
+            if text.eq_ignore_ascii_case("Datetime") {
+                return ::std::result::Result::Ok(Self::Datetime);
+            }
+            if text.eq_ignore_ascii_case("Int") {
+                return ::std::result::Result::Ok(Self::Int);
+            }
+            if ["输入框"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Input);
+            }
+            if ["文本框"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Textarea);
+            }
+            if ["日期时间"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Datetime);
+            }
+            if ["整数"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Int);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "CustomType",
+                    "`input` (输入框), `textarea` (文本框), `datetime` (日期时间), `int` (整数)",
+                ),
+            )
+        }
+    }
     impl crate::wire::Wire for CustomType {
         fn from_wire(
             value: serde_json::Value,
@@ -1104,6 +1169,73 @@ pub mod create_and_start_task {
                 Self::ComponentOutputs => "component_outputs",
                 Self::Unknown(wire) => wire,
             }
+        }
+    }
+    impl SourceType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Custom => Some("自定义变量"),
+                Self::ComponentInputs => Some("从标准插件输入参数勾选"),
+                Self::ComponentOutputs => Some("从标准插件输出结果中勾选"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for SourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for SourceType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "custom" => return ::std::result::Result::Ok(Self::Custom),
+                "component_inputs" => {
+                    return ::std::result::Result::Ok(Self::ComponentInputs);
+                }
+                "component_outputs" => {
+                    return ::std::result::Result::Ok(Self::ComponentOutputs);
+                }
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Custom") {
+                return ::std::result::Result::Ok(Self::Custom);
+            }
+            if text.eq_ignore_ascii_case("ComponentInputs") {
+                return ::std::result::Result::Ok(Self::ComponentInputs);
+            }
+            if text.eq_ignore_ascii_case("ComponentOutputs") {
+                return ::std::result::Result::Ok(Self::ComponentOutputs);
+            }
+            if ["自定义变量"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Custom);
+            }
+            if ["从标准插件输入参数勾选"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ComponentInputs);
+            }
+            if ["从标准插件输出结果中勾选"]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::ComponentOutputs);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "SourceType",
+                    "`custom` (自定义变量), `component_inputs` (从标准插件输入参数勾选), `component_outputs` (从标准插件输出结果中勾选)",
+                ),
+            )
         }
     }
     impl crate::wire::Wire for SourceType {
